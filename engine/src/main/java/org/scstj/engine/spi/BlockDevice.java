@@ -1,0 +1,77 @@
+package org.scstj.engine.spi;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A block backend: one device of a device handler (the device-handler SPI, in the spirit of
+ * LIO's backend ops). The core owns SCSI semantics (UAs, reservations, task sets, range checks);
+ * the device only moves blocks.
+ *
+ * <p>Every I/O method returns at once; the device completes {@code done} exactly once, from any
+ * thread, after the operation finished (for writes with {@code fua}, after the data is durable).
+ * Ranges given by the core are always inside the device.
+ */
+public interface BlockDevice extends AutoCloseable {
+    /** The configured device name (the key under {@code scstj.handlers.<handler>}). */
+    String name();
+
+    /** The handler type, e.g. {@code vdisk_fileio}. */
+    String handlerType();
+
+    /** Logical block size in bytes: 512 or 4096. */
+    int blockSize();
+
+    /** Number of logical blocks. */
+    long blockCount();
+
+    /** Capabilities the core advertises for this device. */
+    Capabilities capabilities();
+
+    /** Reads {@code dst.remaining()} bytes at byte offset {@code offset} into {@code dst}. Never-written areas read as zeros. */
+    void read(long offset, ByteBuffer dst, Completion done);
+
+    /** Writes {@code src.remaining()} bytes at byte offset {@code offset}; with {@code fua} the data is durable on completion. */
+    void write(long offset, ByteBuffer src, boolean fua, Completion done);
+
+    /** Makes every completed write durable (SBC-4 5.25 SYNCHRONIZE CACHE). */
+    void flush(Completion done);
+
+    /** Releases the backing store; called once, after the last I/O completed. */
+    @Override
+    void close();
+
+    /**
+     * @param writeBackCache   writes complete before they are durable (the Caching page's WCE)
+     * @param thinProvisioned  the device can deallocate blocks
+     * @param readOnly         the medium is write-protected
+     * @param removable        the medium is removable
+     * @param rotationRate     SBC-4 Block Device Characteristics (1 = non-rotating)
+     * @param serial           the unit serial number (VPD 0x80)
+     * @param naaId            the 64-bit NAA IEEE Registered designator (VPD 0x83), stable across restarts
+     */
+    record Capabilities(boolean writeBackCache, boolean thinProvisioned, boolean readOnly,
+                        boolean removable, int rotationRate, String serial, long naaId) {
+    }
+
+    /** Completion of one I/O. */
+    interface Completion {
+        /** The operation succeeded. */
+        void completed();
+
+        /**
+         * The operation failed. {@link IoFailure} tells the core which sense to send
+         * (MEDIUM ERROR 11/00, SPACE ALLOCATION FAILED 27/07, ...).
+         */
+        void failed(IoFailure failure, Throwable cause);
+    }
+
+    /** Why an I/O failed, as far as SCSI cares. */
+    enum IoFailure {
+        /** EIO and the like: MEDIUM ERROR, UNRECOVERED READ ERROR / WRITE ERROR. */
+        MEDIUM_ERROR,
+        /** ENOSPC on a thin device: SPACE ALLOCATION FAILED WRITE PROTECT (SBC-4 4.7.3.6). */
+        NO_SPACE,
+        /** Anything else: HARDWARE ERROR, INTERNAL TARGET FAILURE. */
+        INTERNAL
+    }
+}

@@ -1,0 +1,32 @@
+package org.scstj.engine.spi;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A data buffer owned by the transport (typically a pooled direct buffer), lent to the core for
+ * the data of one command. The core never copies the payload: a device handler reads into or
+ * writes from {@link #nio()} directly.
+ *
+ * <p>Ownership: whoever holds the buffer last releases it exactly once. A buffer passed to
+ * {@link TransportTask#complete} belongs to the transport again; a buffer delivered by
+ * {@link TransportTask#receiveData} belongs to the core until it releases it.
+ */
+public interface DataBuffer {
+    /** A view of the data: position 0, limit = the length of the buffer. Each call may return a new view. */
+    ByteBuffer nio();
+
+    /** The length in bytes. */
+    int length();
+
+    /** Gives the buffer back; further use is a bug. */
+    void release();
+
+    /** A heap buffer for control data (INQUIRY, MODE SENSE, ...), with nothing to release. */
+    static DataBuffer wrap(byte[] bytes, int length) {
+        return new DataBuffer() {
+            @Override public ByteBuffer nio() { return ByteBuffer.wrap(bytes, 0, length).slice(); }
+            @Override public int length() { return length; }
+            @Override public void release() { }
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package org.scstj.engine.spi;
+
+import com.typesafe.config.Config;
+
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+
+/**
+ * A device handler type ({@code vdisk_fileio}, {@code vdisk_nullio}, ...), found with
+ * {@link java.util.ServiceLoader}. It opens one {@link BlockDevice} per configured device.
+ */
+public interface DeviceHandlerFactory {
+    /** The handler's name as it appears under {@code scstj.handlers}. */
+    String type();
+
+    /**
+     * Checks a device's configuration without touching any backing store; returns problems as
+     * {@code key: message} lines, empty when the configuration is valid.
+     */
+    java.util.List<String> validate(String deviceName, Config deviceConfig);
+
+    /**
+     * Opens a device (creating a missing backing file when the configuration says how big it is).
+     *
+     * @param deviceConfig the device's block, with the handler's {@code reference.conf} defaults applied
+     * @param context      what the engine lends the handler
+     * @throws java.io.IOException when the backing store cannot be opened or created
+     */
+    BlockDevice open(String deviceName, Config deviceConfig, Context context) throws java.io.IOException;
+
+    /**
+     * @param blockingExecutor where blocking I/O runs (the engine's {@code scstj.dispatchers.blocking-io})
+     * @param stateDir         {@code scstj.state-dir}, for files a handler keeps
+     */
+    record Context(Executor blockingExecutor, Path stateDir) {
+    }
+}

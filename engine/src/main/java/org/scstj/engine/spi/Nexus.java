@@ -1,0 +1,17 @@
+package org.scstj.engine.spi;
+
+/**
+ * An I_T nexus as the transport identifies it (SAM-5 4.6.2). Access control keys on
+ * {@link #initiatorName}; unit attentions and reservations key on {@link #initiatorPortName}
+ * (for iSCSI, RFC 7143 10.1: {@code <InitiatorName>,i,0x<ISID>}).
+ *
+ * @param initiatorName        iSCSI InitiatorName (or another transport's initiator device name)
+ * @param initiatorPortName    the initiator port identifier, unique per I_T nexus
+ * @param targetName           the target (an IQN for iSCSI)
+ * @param targetPortName       the target port identifier ({@code <TargetName>,t,0x<TPGT>})
+ * @param relativeTargetPortId SPC-5 relative target port identifier (1..65535)
+ * @param targetPortGroup      target port group (iSCSI portal group tag)
+ */
+public record Nexus(String initiatorName, String initiatorPortName, String targetName,
+                    String targetPortName, int relativeTargetPortId, int targetPortGroup) {
+}

@@ -1,0 +1,24 @@
+package org.scstj.engine.spi;
+
+import java.util.function.Consumer;
+
+/**
+ * The core's side of one I_T nexus, given to the transport by {@link ScsiCore#openSession}.
+ * Every method returns at once and may be called from any thread; calls made from one thread
+ * are handled in the order made (the transport's command ordering, RFC 7143 CmdSN, is kept).
+ */
+public interface SessionHandle {
+    Nexus nexus();
+
+    /** Hands a command to the core. */
+    void submit(TransportTask task);
+
+    /** Runs a task-management function; {@code done} gets the service response once affected tasks are quiesced. */
+    void taskManagement(TmfRequest request, Consumer<TmfRequest.Response> done);
+
+    /**
+     * The nexus is gone (logout, connection loss, session reinstatement). Outstanding tasks are
+     * aborted ({@link TransportTask#aborted}); {@code done} runs once none remains.
+     */
+    void close(Runnable done);
+}
