@@ -100,7 +100,9 @@ public final class ConfigLoader {
         List<Portal> portals = portals(reader, !targets.isEmpty());
         Config iscsi = iscsiBlock(reader);
         if (!reader.problems().isEmpty()) {
-            throw new InvalidConfigException(reader.problems());
+            List<ConfigProblem> byLine = new ArrayList<>(reader.problems());
+            byLine.sort(java.util.Comparator.comparing(ConfigProblem::source).thenComparingInt(ConfigProblem::line));
+            throw new InvalidConfigException(byLine);
         }
         return new ScstjConfig(source, merged, new EngineSpec(stateDir, devices, targets), iscsi, portals);
     }

@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Stand-ins for the real handler factories: the same types, a few of their checks, no I/O. */
-final class FakeHandlers {
+public final class FakeHandlers {
     private FakeHandlers() {
     }
 
-    static List<DeviceHandlerFactory> all() {
+    public static List<DeviceHandlerFactory> all() {
         return List.of(new Fake("vdisk_fileio", true), new Fake("vdisk_nullio", false));
     }
 
