@@ -54,6 +54,12 @@ final class Daemon {
     }
 
     private int serve(ShutdownSignal signal, Runnable onReady) throws InterruptedException {
+        try {
+            java.nio.file.Files.createDirectories(config.engine().stateDir());
+        } catch (java.io.IOException e) {
+            log.error("cannot create the state directory {}: {}", config.engine().stateDir(), e.toString());
+            return 1;
+        }
         ScsiEngine engine;
         try {
             engine = ScsiEngine.start(config.engine(), config.config(), handlers);

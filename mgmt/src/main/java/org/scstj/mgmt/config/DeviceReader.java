@@ -58,7 +58,8 @@ final class DeviceReader {
         for (String type : handlers.keySet()) {
             List<String> typePath = ConfigReader.child(KnownKeys.HANDLERS, type);
             if (!factories.containsKey(type)) {
-                reader.problem(typePath, "unknown handler type (known: " + String.join(", ", factories.keySet()) + ")");
+                reader.problem(typePath, "unknown handler type (known: "
+                        + (factories.isEmpty() ? "none installed" : String.join(", ", factories.keySet())) + ")");
             } else if (!(handlers.get(type) instanceof ConfigObject devices)) {
                 reader.problem(typePath, "expected an object { <device name> { ... } }");
             } else {
