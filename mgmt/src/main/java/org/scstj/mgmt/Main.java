@@ -53,16 +53,18 @@ public final class Main {
                     if (s.verbose()) {
                         Logging.verbose();
                     }
-                    ScstjConfig config = new ConfigLoader(handlers.get()).load(s.config());
-                    yield new Daemon(verbose(config, s.verbose()), handlers.get()).run(() -> { });
+                    List<DeviceHandlerFactory> installed = handlers.get();
+                    ScstjConfig config = new ConfigLoader(installed).load(s.config());
+                    yield new Daemon(verbose(config, s.verbose()), installed).run(() -> { });
                 }
                 case Command.Demo d -> {
                     if (d.verbose()) {
                         Logging.verbose();
                     }
                     Files.createDirectories(d.stateDir());
-                    ScstjConfig config = Demo.config(d, handlers.get());
-                    yield new Daemon(verbose(config, d.verbose()), handlers.get()).run(() -> Demo.printUrls(config, out));
+                    List<DeviceHandlerFactory> installed = handlers.get();
+                    ScstjConfig config = Demo.config(d, installed);
+                    yield new Daemon(verbose(config, d.verbose()), installed).run(() -> Demo.printUrls(config, out));
                 }
             };
         } catch (InvalidConfigException e) {
