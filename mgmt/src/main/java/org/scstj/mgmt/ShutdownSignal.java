@@ -40,7 +40,6 @@ final class ShutdownSignal {
         return s;
     }
 
-    @SuppressWarnings("removal")
     private boolean trap(String name) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {

@@ -11,7 +11,6 @@ class ShutdownSignalTest {
 
     /** SIGINT is trapped: it wakes the daemon instead of ending the JVM (raised once: a second would halt). */
     @Test
-    @SuppressWarnings("removal")
     void sigint_asksTheDaemonToStop() throws Exception {
         ShutdownSignal signal = ShutdownSignal.install(1);
         try {

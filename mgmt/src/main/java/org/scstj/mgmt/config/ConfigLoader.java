@@ -3,6 +3,7 @@ package org.scstj.mgmt.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
@@ -15,9 +16,12 @@ import org.scstj.transports.iscsi.IscsiSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -89,11 +93,11 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             throw new InvalidConfigException(List.of(syntax(source, e)));
         }
-        ConfigReader reader = new ConfigReader(source, parsed, merged, overrides.isEmpty() ? RawKeys.scan(text) : rawWithoutOverridden(text, overrides));
+        ConfigReader reader = new ConfigReader(source, parsed, merged, rawWithoutOverridden(text, overrides));
         new KnownKeys(reader, reference.root()).check();
         Path stateDir = stateDir(reader);
         List<DeviceSpec> devices = new DeviceReader(reader, factories).read();
-        Set<String> names = devices.stream().map(DeviceSpec::name).collect(Collectors.toCollection(java.util.HashSet::new));
+        Set<String> names = devices.stream().map(DeviceSpec::name).collect(Collectors.toCollection(HashSet::new));
         // a device with problems is left out of `devices`; keep LUNs naming it from adding a second message
         names.addAll(definedDeviceNames(reader));
         List<TargetSpec> targets = new TargetReader(reader, names).read();
@@ -101,7 +105,7 @@ public final class ConfigLoader {
         Config iscsi = iscsiBlock(reader);
         if (!reader.problems().isEmpty()) {
             List<ConfigProblem> byLine = new ArrayList<>(reader.problems());
-            byLine.sort(java.util.Comparator.comparing(ConfigProblem::source).thenComparingInt(ConfigProblem::line));
+            byLine.sort(Comparator.comparing(ConfigProblem::source).thenComparingInt(ConfigProblem::line));
             throw new InvalidConfigException(byLine);
         }
         return new ScstjConfig(source, merged, new EngineSpec(stateDir, devices, targets), iscsi, portals);
@@ -115,10 +119,10 @@ public final class ConfigLoader {
     }
 
     private static Set<String> definedDeviceNames(ConfigReader reader) {
-        Set<String> names = new java.util.HashSet<>();
-        if (reader.written(KnownKeys.HANDLERS) instanceof com.typesafe.config.ConfigObject handlers) {
+        Set<String> names = new HashSet<>();
+        if (reader.written(KnownKeys.HANDLERS) instanceof ConfigObject handlers) {
             for (ConfigValue devices : handlers.values()) {
-                if (devices instanceof com.typesafe.config.ConfigObject o) {
+                if (devices instanceof ConfigObject o) {
                     names.addAll(o.keySet());
                 }
             }
@@ -135,7 +139,7 @@ public final class ConfigLoader {
         }
         try {
             return Path.of((String) v.unwrapped()).toAbsolutePath().normalize();
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             reader.problem(path, "not a path: " + e.getMessage());
             return Path.of("state").toAbsolutePath();
         }
@@ -172,7 +176,7 @@ public final class ConfigLoader {
 
     /** The iSCSI driver reads its own block; its complaints join the others. */
     private static Config iscsiBlock(ConfigReader reader) {
-        if (!(reader.value(KnownKeys.ISCSI) instanceof com.typesafe.config.ConfigObject o)) {
+        if (!(reader.value(KnownKeys.ISCSI) instanceof ConfigObject o)) {
             return ConfigFactory.empty();
         }
         Config iscsi = o.toConfig();

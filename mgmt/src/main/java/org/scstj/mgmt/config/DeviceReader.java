@@ -50,8 +50,6 @@ final class DeviceReader {
             }
             return List.of();
         }
-        record Found(DeviceSpec spec, int line) {
-        }
         record Written(String type, String name, int line) {
         }
         List<Written> written = new ArrayList<>();
@@ -68,7 +66,7 @@ final class DeviceReader {
             }
         }
         written.sort(Comparator.comparingInt(Written::line).thenComparing(Written::type).thenComparing(Written::name));
-        List<Found> found = new ArrayList<>();
+        List<DeviceSpec> found = new ArrayList<>();
         Map<String, String> typeOfName = new HashMap<>();
         for (Written w : written) {
             String type = w.type();
@@ -89,13 +87,10 @@ final class DeviceReader {
             }
             Config config = block.toConfig();
             if (!deviceProblems(factories.get(type), name, path, config)) {
-                found.add(new Found(new DeviceSpec(name, type, config), w.line()));
+                found.add(new DeviceSpec(name, type, config));
             }
         }
-        return found.stream()
-                .sorted(Comparator.comparingInt(Found::line).thenComparing(f -> f.spec().name()))
-                .map(Found::spec)
-                .toList();
+        return found;
     }
 
     /** HOCON merges a device block given twice; refuse that rather than guess which was meant. */
