@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -91,21 +92,19 @@ final class Daemon {
     }
 
     private static boolean stopDriver(TargetDriver driver) throws InterruptedException {
-        try {
-            await(driver.stop(), STOP_DRIVER_SECONDS);
-            return true;
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.error("stopping the iSCSI target driver: {}", reason(e));
-            return false;
-        }
+        return stop("stopping the iSCSI target driver", driver::stop, STOP_DRIVER_SECONDS);
     }
 
     private static boolean stopEngine(ScsiEngine engine) throws InterruptedException {
+        return stop("stopping the SCSI engine (flushing devices)", engine::shutdown, STOP_ENGINE_SECONDS);
+    }
+
+    private static boolean stop(String what, Supplier<CompletionStage<Void>> stop, long seconds) throws InterruptedException {
         try {
-            await(engine.shutdown(), STOP_ENGINE_SECONDS);
+            await(stop.get(), seconds);
             return true;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.error("stopping the SCSI engine (flushing devices): {}", reason(e));
+            log.error("{}: {}", what, reason(e));
             return false;
         }
     }

@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -78,6 +80,13 @@ final class ConfigReader {
     int line(List<String> path) {
         ConfigValue v = find(parsed.root(), path, false);
         return v == null ? -1 : v.origin().lineNumber();
+    }
+
+    /** The keys of the object at {@code path}, in the order the file writes them. */
+    List<String> inFileOrder(List<String> path, Collection<String> keys) {
+        return keys.stream()
+                .sorted(Comparator.comparingInt((String k) -> line(child(path, k))).thenComparing(Comparator.naturalOrder()))
+                .toList();
     }
 
     static String key(List<String> path) {

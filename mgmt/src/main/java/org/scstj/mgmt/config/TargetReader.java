@@ -45,10 +45,7 @@ final class TargetReader {
             }
             return List.of();
         }
-        List<String> names = targets.keySet().stream()
-                .sorted(Comparator.comparingInt((String n) -> reader.line(ConfigReader.child(KnownKeys.TARGETS, n)))
-                        .thenComparing(Comparator.naturalOrder()))
-                .toList();
+        List<String> names = reader.inFileOrder(KnownKeys.TARGETS, targets.keySet());
         List<TargetSpec> out = new ArrayList<>();
         for (String name : names) {
             List<String> path = ConfigReader.child(KnownKeys.TARGETS, name);
@@ -74,10 +71,7 @@ final class TargetReader {
             reader.problem(path, "expected an object { <group name> { initiators = [...], luns { ... } } }");
             return List.of();
         }
-        List<String> names = groups.keySet().stream()
-                .sorted(Comparator.comparingInt((String n) -> reader.line(ConfigReader.child(path, n)))
-                        .thenComparing(Comparator.naturalOrder()))
-                .toList();
+        List<String> names = reader.inFileOrder(path, groups.keySet());
         List<GroupSpec> out = new ArrayList<>();
         for (String name : names) {
             List<String> groupPath = ConfigReader.child(path, name);
