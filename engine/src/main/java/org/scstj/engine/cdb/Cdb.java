@@ -67,6 +67,14 @@ public sealed interface Cdb {
     record Write(int opcode, long lba, long blocks, boolean dpo, boolean fua) implements Cdb {
     }
 
+    /**
+     * SBC-4 5.42-5.44 WRITE AND VERIFY(10/12/16).
+     *
+     * @param bytchk 00b verify the medium, 01b compare with the Data-Out
+     */
+    record WriteAndVerify(int opcode, long lba, long blocks, boolean dpo, int bytchk) implements Cdb {
+    }
+
     /** SBC-4 5.26/5.27 SYNCHRONIZE CACHE(10/16); {@code blocks} 0 means "to the last LBA". */
     record SynchronizeCache(int opcode, long lba, long blocks, boolean immed) implements Cdb {
     }

@@ -214,6 +214,27 @@ public final class CdbDecoder {
         return ok(new Cdb.Verify(opcode, lba, blocks, bytchk, bit(cdb, 1, 4)));
     }
 
+    static Decoded writeAndVerify10(byte[] cdb) {
+        return writeAndVerify(cdb, Opcodes.WRITE_AND_VERIFY_10, u32(cdb, 2), u16(cdb, 7));
+    }
+
+    static Decoded writeAndVerify12(byte[] cdb) {
+        return writeAndVerify(cdb, Opcodes.WRITE_AND_VERIFY_12, u32(cdb, 2), u32(cdb, 6));
+    }
+
+    static Decoded writeAndVerify16(byte[] cdb) {
+        return writeAndVerify(cdb, Opcodes.WRITE_AND_VERIFY_16, u64(cdb, 2), u32(cdb, 10));
+    }
+
+    /**
+     * SBC-4 5.42 WRITE AND VERIFY: BYTCHK 00b or 01b (the usage mask leaves its high bit out, so
+     * 10b and 11b are rejected as reserved); WRPROTECT must be 0 (no protection information).
+     */
+    private static Decoded writeAndVerify(byte[] cdb, int opcode, long lba, long blocks) {
+        int bytchk = (u8(cdb, 1) >>> 1) & 0x03;
+        return ok(new Cdb.WriteAndVerify(opcode, lba, blocks, bit(cdb, 1, 4), bytchk));
+    }
+
     /** SBC-4 5.26 SYNCHRONIZE CACHE(10): IMMED byte 1 bit 1. */
     static Decoded synchronizeCache10(byte[] cdb) {
         return ok(new Cdb.SynchronizeCache(Opcodes.SYNCHRONIZE_CACHE_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 1)));

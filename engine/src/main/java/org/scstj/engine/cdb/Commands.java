@@ -42,6 +42,7 @@ public final class Commands {
             case Cdb.ReadCapacity16 r -> ctx.complete(ReadCapacity.execute16(r, ctx));
             case Cdb.Read r -> ReadOp.execute(r, ctx);
             case Cdb.Write w -> WriteOp.execute(w, ctx);
+            case Cdb.WriteAndVerify w -> WriteOp.execute(w, ctx);
             case Cdb.Verify v -> VerifyOp.execute(v, ctx);
             case Cdb.SynchronizeCache s -> SynchronizeCache.execute(s, ctx);
         }

@@ -71,7 +71,7 @@ public final class VerifyOp implements TransportTask.DataReceiver, BlockDevice.C
         if (partialBlock) {
             buffer.release();
             ctx.complete(Failure.of(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT)
-                    .toResponse(ctx.lu().descriptorSense()));
+                    .toResponse(ctx.lu().descriptorSense(), transferLength));
             return;
         }
         data = buffer;

@@ -40,6 +40,19 @@ public final class WriteOp implements TransportTask.DataReceiver, BlockDevice.Co
 
     /** Starts the WRITE; {@code ctx.complete} is called exactly once, possibly from another thread. */
     public static void execute(Cdb.Write cdb, ExecContext ctx) {
+        start(ctx, cdb.opcode(), cdb.lba(), cdb.blocks(), cdb.fua());
+    }
+
+    /**
+     * SBC-4 5.42 WRITE AND VERIFY: the data is written with FUA, so it is on the medium when the
+     * command completes; the medium holds exactly the Data-Out, which is what BYTCHK 01b compares.
+     * (No read-back: the device either stored the buffer or failed the write.)
+     */
+    public static void execute(Cdb.WriteAndVerify cdb, ExecContext ctx) {
+        start(ctx, cdb.opcode(), cdb.lba(), cdb.blocks(), true);
+    }
+
+    private static void start(ExecContext ctx, int opcode, long lba, long blocks, boolean fua) {
         LuContext lu = ctx.lu();
         BlockDevice device = lu.device();
         if (lu.writeProtected()) {
@@ -47,23 +60,23 @@ public final class WriteOp implements TransportTask.DataReceiver, BlockDevice.Co
             ctx.complete(Failure.of(SenseReason.WRITE_PROTECTED).toResponse(lu.descriptorSense()));
             return;
         }
-        if (!LbaRange.contains(cdb.lba(), cdb.blocks(), device.blockCount())) {
+        if (!LbaRange.contains(lba, blocks, device.blockCount())) {
             ctx.complete(Failure.of(SenseReason.LBA_OUT_OF_RANGE).toResponse(lu.descriptorSense()));
             return;
         }
-        if (cdb.blocks() > BlockLimits.maxTransferBlocks(device)) {
-            ctx.complete(Failure.invalidFieldInCdb(LbaRange.transferLengthByte(cdb.opcode()))
+        if (blocks > BlockLimits.maxTransferBlocks(device)) {
+            ctx.complete(Failure.invalidFieldInCdb(LbaRange.transferLengthByte(opcode))
                     .toResponse(lu.descriptorSense()));
             return;
         }
         int blockSize = device.blockSize();
-        int bytes = (int) cdb.blocks() * blockSize;
+        int bytes = (int) blocks * blockSize;
         int received = Math.min(bytes, Math.max(0, ctx.task().expectedDataTransferLength()));
         if (received == 0) {
             ctx.complete(ScsiResponse.good(null, bytes));
             return;
         }
-        WriteOp op = new WriteOp(ctx, cdb.lba() * blockSize, cdb.fua(), bytes, received % blockSize != 0);
+        WriteOp op = new WriteOp(ctx, lba * blockSize, fua, bytes, received % blockSize != 0);
         ctx.task().receiveData(received, op);
     }
 
@@ -72,7 +85,7 @@ public final class WriteOp implements TransportTask.DataReceiver, BlockDevice.Co
         if (partialBlock) {
             buffer.release();
             ctx.complete(Failure.of(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT)
-                    .toResponse(ctx.lu().descriptorSense()));
+                    .toResponse(ctx.lu().descriptorSense(), transferLength));
             return;
         }
         data = buffer;

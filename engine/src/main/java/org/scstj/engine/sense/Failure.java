@@ -39,4 +39,12 @@ public record Failure(SenseReason reason, FieldPointer pointer, boolean informat
     public ScsiResponse toResponse(boolean descriptorFormat) {
         return ScsiResponse.checkCondition(sense(descriptorFormat), 0);
     }
+
+    /**
+     * CHECK CONDITION carrying this sense, with the CDB's transfer length so the transport still
+     * reports the residual against EDTL (libiscsi iSCSIResiduals expects it on CHECK CONDITION too).
+     */
+    public ScsiResponse toResponse(boolean descriptorFormat, int transferLength) {
+        return ScsiResponse.checkCondition(sense(descriptorFormat), transferLength);
+    }
 }

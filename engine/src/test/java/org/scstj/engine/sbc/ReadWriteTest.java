@@ -144,6 +144,7 @@ class ReadWriteTest {
     void writeWithEdtlOfAPartialBlock_writesNothingAndFailsWithInvalidFieldInInformationUnit() {
         Outcome w = FakeExecContext.run(lu, write10(0, 1, false), 200, pattern(200, 1));
         assertEquals("05/0E/03", w.sense());
+        assertEquals(BS, w.response().transferLength(), "the residual is still reported");
         assertEquals(0, device.writes);
         assertTrue(w.task().allReleasedExcept(null));
     }
@@ -177,6 +178,23 @@ class ReadWriteTest {
         Outcome w = FakeExecContext.run(ro, write10(0, 1, false), BS, new byte[BS]);
         assertEquals("07/27/00", w.sense());
         assertEquals(0, device.writes);
+    }
+
+    @Test
+    void writeAndVerify_writesDurablyAndHandlesEdtlLikeWrite() {
+        byte[] data = pattern(2 * BS, 11);
+        byte[] cdb = write10(4, 2, false);
+        cdb[0] = 0x2E;
+        cdb[1] = 0x02; // BYTCHK 01b
+        Outcome w = FakeExecContext.run(lu, cdb, 2 * BS, data);
+        assertEquals("GOOD", w.sense());
+        assertTrue(device.lastWriteFua);
+        assertArrayEquals(data, Arrays.copyOfRange(device.store(), 4 * BS, 6 * BS));
+        Outcome partial = FakeExecContext.run(lu, cdb, 200, pattern(200, 0));
+        assertEquals("05/0E/03", partial.sense());
+        assertEquals(2 * BS, partial.response().transferLength());
+        cdb[1] = 0x04; // BYTCHK 10b
+        assertTrue(org.scstj.engine.cdb.CdbDecoder.decode(cdb) instanceof org.scstj.engine.cdb.Decoded.Rejected);
     }
 
     @Test
