@@ -40,6 +40,18 @@ public sealed interface Cdb {
     }
 
     /**
+     * SPC-5 6.35 REPORT SUPPORTED OPERATION CODES, MAINTENANCE IN 0Ch.
+     *
+     * @param rctd             return command timeouts descriptors
+     * @param reportingOptions 000b all, 001b one opcode, 010b opcode + service action, 011b either
+     */
+    record ReportSupportedOperationCodes(boolean rctd, int reportingOptions, int requestedOpcode,
+                                         int requestedServiceAction, long allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.MAINTENANCE_IN; }
+        @Override public int serviceAction() { return Opcodes.SA_REPORT_SUPPORTED_OPERATION_CODES; }
+    }
+
+    /**
      * SPC-5 6.11 MODE SENSE(6) / 6.12 MODE SENSE(10).
      *
      * @param pageControl 0 current, 1 changeable, 2 default (3 saved is rejected by the decoder)

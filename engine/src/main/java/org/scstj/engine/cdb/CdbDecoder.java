@@ -119,6 +119,15 @@ public final class CdbDecoder {
         return ok(new Cdb.ReportLuns(select, u32(cdb, 6)));
     }
 
+    /**
+     * SPC-5 6.35: RCTD byte 2 bit 7; REPORTING OPTIONS 000b..011b (the usage mask leaves bit 2
+     * out, so 1xxb is rejected as reserved).
+     */
+    static Decoded reportSupportedOperationCodes(byte[] cdb) {
+        return ok(new Cdb.ReportSupportedOperationCodes(bit(cdb, 2, 7), u8(cdb, 2) & 0x03, u8(cdb, 3), u16(cdb, 4),
+                u32(cdb, 6)));
+    }
+
     /** SPC-5 6.11 MODE SENSE(6). */
     static Decoded modeSense6(byte[] cdb) {
         return modeSense(cdb, Opcodes.MODE_SENSE_6, false, u8(cdb, 4));

@@ -25,7 +25,8 @@ public final class CommandTable {
      * @param serviceAction           SERVICE ACTION or -1
      * @param cdbLength               CDB length in bytes
      * @param direction               data direction
-     * @param usage                   CDB usage-data mask, {@code cdbLength} bytes (do not modify)
+     * @param usage                   the decoder's mask, {@code cdbLength} bytes: FFh for the opcode, 1Fh for a
+     *                                SERVICE ACTION field, 1 for every other bit looked at (do not modify)
      * @param allowedOnUnmappedLun    answered for a LUN the initiator cannot see (SPC-5 6.7.2, 6.33, 6.39)
      * @param uaExempt                neither reports nor clears a pending unit attention (SAM-5 5.14)
      * @param allowedUnderReservation never RESERVATION CONFLICT under another nexus's SPC-2 reservation (SPC-2 5.5.1)
@@ -35,9 +36,17 @@ public final class CommandTable {
                       byte[] usage, boolean allowedOnUnmappedLun, boolean uaExempt,
                       boolean allowedUnderReservation, boolean writesMedium, Parser parser) {
 
-        /** A copy of the usage-data mask for REPORT SUPPORTED OPERATION CODES. */
+        /**
+         * CDB USAGE DATA as REPORT SUPPORTED OPERATION CODES prints it (SPC-5 6.35.3): the mask,
+         * with the operation code in byte 0 and the service action in the SERVICE ACTION field.
+         */
         public byte[] usageData() {
-            return usage.clone();
+            byte[] data = usage.clone();
+            data[0] = (byte) opcode;
+            if (serviceAction >= 0) {
+                data[1] = (byte) (usage[1] & ~0x1F | serviceAction);
+            }
+            return data;
         }
 
         @Override
@@ -115,6 +124,10 @@ public final class CommandTable {
                     0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00),
             row("REPORT LUNS", Opcodes.REPORT_LUNS, -1, IN, FLAG_UNMAPPED | FLAG_UA_EXEMPT | FLAG_RESERVATION,
                     CdbDecoder::reportLuns, 0xFF, 0x00, 0xFF, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00),
+            row("REPORT SUPPORTED OPERATION CODES", Opcodes.MAINTENANCE_IN,
+                    Opcodes.SA_REPORT_SUPPORTED_OPERATION_CODES, IN, FLAG_RESERVATION,
+                    CdbDecoder::reportSupportedOperationCodes, 0xFF, 0x1F, 0x83, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                    0xFF, 0x00, 0x00),
             row("READ(12)", Opcodes.READ_12, -1, IN, 0,
                     CdbDecoder::read12, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
             row("WRITE(12)", Opcodes.WRITE_12, -1, OUT, FLAG_WRITES,

@@ -9,6 +9,7 @@ import org.scstj.engine.sbc.WriteOp;
 import org.scstj.engine.spc.InquiryData;
 import org.scstj.engine.spc.ModeSense;
 import org.scstj.engine.spc.ReportLuns;
+import org.scstj.engine.spc.ReportSupportedOperationCodes;
 import org.scstj.engine.spc.RequestSense;
 import org.scstj.engine.spi.ScsiResponse;
 
@@ -37,6 +38,7 @@ public final class Commands {
             case Cdb.RequestSense r -> ctx.complete(RequestSense.noSense(r, edtl));
             case Cdb.Inquiry i -> ctx.complete(InquiryData.execute(i, ctx));
             case Cdb.ReportLuns r -> ctx.complete(ReportLuns.respond(r, new int[] {ctx.lu().lun()}, edtl));
+            case Cdb.ReportSupportedOperationCodes r -> ctx.complete(ReportSupportedOperationCodes.execute(r, ctx));
             case Cdb.ModeSense m -> ctx.complete(ModeSense.execute(m, ctx));
             case Cdb.ReadCapacity10 r -> ctx.complete(ReadCapacity.execute10(ctx));
             case Cdb.ReadCapacity16 r -> ctx.complete(ReadCapacity.execute16(r, ctx));

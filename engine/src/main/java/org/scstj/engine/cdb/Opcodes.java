@@ -22,6 +22,7 @@ public final class Opcodes {
     public static final int SYNCHRONIZE_CACHE_16 = 0x91;
     public static final int SERVICE_ACTION_IN_16 = 0x9E;
     public static final int REPORT_LUNS = 0xA0;
+    public static final int MAINTENANCE_IN = 0xA3;
     public static final int READ_12 = 0xA8;
     public static final int WRITE_12 = 0xAA;
     public static final int WRITE_AND_VERIFY_12 = 0xAE;
@@ -29,6 +30,9 @@ public final class Opcodes {
 
     /** SERVICE ACTION IN(16) 10h: READ CAPACITY(16). */
     public static final int SA_READ_CAPACITY_16 = 0x10;
+
+    /** MAINTENANCE IN 0Ch: REPORT SUPPORTED OPERATION CODES. */
+    public static final int SA_REPORT_SUPPORTED_OPERATION_CODES = 0x0C;
 
     private Opcodes() {
     }

@@ -28,9 +28,13 @@ class CommandTableTest {
     @Test
     void everyRow_hasAUsageMaskOfItsCdbLengthStartingWithTheOpcode() {
         for (CommandTable.Row row : CommandTable.rows()) {
-            assertEquals(row.cdbLength(), row.usageData().length, row.name());
-            assertEquals((byte) 0xFF, row.usageData()[0], row.name());
-            assertEquals(0, row.usageData()[row.cdbLength() - 1] & 0x05, row.name() + ": NACA/LINK unsupported");
+            assertEquals(row.cdbLength(), row.usage().length, row.name());
+            assertEquals((byte) 0xFF, row.usage()[0], row.name());
+            assertEquals(0, row.usage()[row.cdbLength() - 1] & 0x05, row.name() + ": NACA/LINK unsupported");
+            assertEquals((byte) row.opcode(), row.usageData()[0], row.name() + ": usage data starts with the opcode");
+            if (row.serviceAction() >= 0) {
+                assertEquals(row.serviceAction(), row.usageData()[1] & 0x1F, row.name());
+            }
             int expectedLength = switch (row.opcode() >>> 5) {
                 case 0 -> 6;
                 case 1, 2 -> 10;
@@ -63,7 +67,7 @@ class CommandTableTest {
     @Test
     void everyBitOutsideTheUsageMask_isRejectedWithAPointerToIt() {
         for (CommandTable.Row row : CommandTable.rows()) {
-            byte[] usage = row.usageData();
+            byte[] usage = row.usage();
             for (int i = 1; i < row.cdbLength() - 1; i++) {
                 for (int bit = 0; bit < 8; bit++) {
                     if ((usage[i] & (1 << bit)) != 0) {
@@ -84,7 +88,7 @@ class CommandTableTest {
     @Test
     void everyBitInsideTheUsageMask_isNotRejectedAsReserved() {
         for (CommandTable.Row row : CommandTable.rows()) {
-            byte[] usage = row.usageData();
+            byte[] usage = row.usage();
             for (int i = 1; i < row.cdbLength() - 1; i++) {
                 for (int bit = 0; bit < 8; bit++) {
                     if ((usage[i] & (1 << bit)) == 0 || (row.serviceAction() >= 0 && i == 1 && bit < 5)) {
@@ -118,7 +122,8 @@ class CommandTableTest {
                     || row.opcode() == Opcodes.REQUEST_SENSE;
             assertEquals(special, row.allowedOnUnmappedLun(), row.name());
             assertEquals(special, row.uaExempt(), row.name());
-            assertEquals(special, row.allowedUnderReservation(), row.name());
+            boolean rsoc = row.opcode() == Opcodes.MAINTENANCE_IN;
+            assertEquals(special || rsoc, row.allowedUnderReservation(), row.name());
         }
     }
 
