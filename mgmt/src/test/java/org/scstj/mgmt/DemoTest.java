@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scstj.engine.model.LunMapping;
 import org.scstj.engine.model.TargetSpec;
-import org.scstj.mgmt.config.FakeHandlers;
+import org.scstj.mgmt.config.ConfigLoader;
 import org.scstj.mgmt.config.Portal;
 import org.scstj.mgmt.config.ScstjConfig;
 
@@ -23,7 +23,7 @@ class DemoTest {
 
     @Test
     void demoConfig_isValid_andServesTheDemoTarget() throws Exception {
-        ScstjConfig c = Demo.config(new Command.Demo(Command.Demo.DEFAULT_LISTEN, dir, false), FakeHandlers.all());
+        ScstjConfig c = Demo.config(new Command.Demo(Command.Demo.DEFAULT_LISTEN, dir, false), ConfigLoader.installedHandlers());
         assertEquals(List.of(new TargetSpec("iqn.2026-11.org.scstj:demo",
                 List.of(new LunMapping(0, "demo-disk", false), new LunMapping(1, "demo-null", false)), List.of(), 1)),
                 c.engine().targets());
@@ -42,14 +42,14 @@ class DemoTest {
     @Test
     void flags_changePortalAndStateDir() throws Exception {
         Path state = dir.resolve("elsewhere");
-        ScstjConfig c = Demo.config(new Command.Demo(new Portal("0.0.0.0", 3270), state, false), FakeHandlers.all());
+        ScstjConfig c = Demo.config(new Command.Demo(new Portal("0.0.0.0", 3270), state, false), ConfigLoader.installedHandlers());
         assertEquals(List.of(new Portal("0.0.0.0", 3270)), c.portals());
         assertEquals(state.resolve("demo-disk.img").toString(), c.engine().devices().getFirst().config().getString("filename"));
     }
 
     @Test
     void urls_pointAtTheDemoTarget_loopbackForAWildcardPortal() throws Exception {
-        ScstjConfig c = Demo.config(new Command.Demo(new Portal("0.0.0.0", 3270), dir, false), FakeHandlers.all());
+        ScstjConfig c = Demo.config(new Command.Demo(new Portal("0.0.0.0", 3270), dir, false), ConfigLoader.installedHandlers());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Demo.printUrls(c, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String text = bytes.toString(StandardCharsets.UTF_8);

@@ -2,7 +2,7 @@ package org.scstj.mgmt;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scstj.mgmt.config.FakeHandlers;
+import org.scstj.mgmt.config.ConfigLoader;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,7 +22,7 @@ class MainTest {
 
     private int run(String... args) {
         return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), FakeHandlers::all);
+                new PrintStream(err, true, StandardCharsets.UTF_8), ConfigLoader::installedHandlers);
     }
 
     private String out() {

@@ -1,19 +1,15 @@
 package org.scstj.mgmt.config;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigValue;
 import org.scstj.engine.model.DeviceSpec;
 import org.scstj.engine.spi.DeviceHandlerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -23,14 +19,6 @@ import java.util.regex.Pattern;
  * {@link DeviceHandlerFactory#validate} must accept the block.
  */
 final class DeviceReader {
-    /**
-     * The keys each built-in handler reads (its {@code validate} stays authoritative for values).
-     * A handler type missing here has its keys checked by its own {@code validate} only.
-     */
-    static final Map<String, Set<String>> DEVICE_KEYS = Map.of(
-            "vdisk_fileio", Set.of("filename", "size", "block-size", "thin-provisioned", "read-only", "write-back"),
-            "vdisk_nullio", Set.of("size", "block-size", "read-only"));
-
     private static final Pattern DEVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     private final ConfigReader reader;
@@ -103,33 +91,13 @@ final class DeviceReader {
         });
     }
 
-    /** Checks one device's keys; true when it has problems. */
+    /**
+     * Checks one device through its handler's {@link DeviceHandlerFactory#validate}, the one place
+     * that knows the handler's keys and values; each "key: problem" answer is reported at that
+     * key's line. True when it has problems.
+     */
     private boolean deviceProblems(DeviceHandlerFactory factory, String name, List<String> path, Config config) {
         int before = reader.problems().size();
-        Set<String> flagged = new HashSet<>();
-        Set<String> known = DEVICE_KEYS.get(factory.type());
-        if (known != null) {
-            for (String key : config.root().keySet()) {
-                if (!known.contains(key)) {
-                    reader.problem(ConfigReader.child(path, key), "unknown key for a " + factory.type()
-                            + " device (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
-                    flagged.add(key);
-                }
-            }
-        }
-        if (config.hasPath("size")) {
-            try {
-                if (config.getBytes("size") <= 0) {
-                    reader.problem(ConfigReader.child(path, "size"), "must be more than 0 bytes");
-                    flagged.add("size");
-                }
-            } catch (ConfigException e) {
-                ConfigValue v = config.getValue("size");
-                reader.problem(ConfigReader.child(path, "size"), "not a size: " + v.render()
-                        + " (give bytes, or a number with a unit such as 512M, 10G, 1T)");
-                flagged.add("size");
-            }
-        }
         List<String> answers;
         try {
             answers = factory.validate(name, config);
@@ -140,9 +108,6 @@ final class DeviceReader {
             int colon = answer.indexOf(": ");
             String key = colon > 0 ? answer.substring(0, colon).strip() : "";
             String message = colon >= 0 ? answer.substring(colon + 2) : answer;
-            if (flagged.contains(key)) {
-                continue;
-            }
             reader.problem(key.isEmpty() || !config.hasPathOrNull(key) ? path : ConfigReader.child(path, key.split("\\.")),
                     key.isEmpty() || config.hasPathOrNull(key) ? message : key + ": " + message);
         }

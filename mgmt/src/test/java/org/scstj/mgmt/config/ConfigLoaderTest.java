@@ -22,7 +22,7 @@ class ConfigLoaderTest {
     @TempDir
     Path dir;
 
-    private final ConfigLoader loader = new ConfigLoader(FakeHandlers.all());
+    private final ConfigLoader loader = new ConfigLoader(ConfigLoader.installedHandlers());
 
     private static final String VALID = """
             scstj {
