@@ -679,8 +679,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         return target;
     }
 
+    /** The address the initiator reached (loopback when the channel is not a socket, e.g. in tests). */
     InetSocketAddress localAddress() {
-        return (InetSocketAddress) ctx.channel().localAddress();
+        return ctx.channel().localAddress() instanceof InetSocketAddress a ? a
+                : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 3260);
     }
 
     int nextTargetTransferTag() {
