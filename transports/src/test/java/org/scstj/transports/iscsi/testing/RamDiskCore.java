@@ -35,6 +35,9 @@ public final class RamDiskCore implements ScsiCore {
     private final Executor executor;
     /** When false, submitted tasks wait in {@link #submitted} until the test runs them. */
     public volatile boolean autoRun = true;
+    /** When true, {@code SessionHandle.close} waits in {@link #pendingCloses} until the test runs it. */
+    public volatile boolean deferClose;
+    public final List<Runnable> pendingCloses = new CopyOnWriteArrayList<>();
 
     /** @param executor where commands run (a direct executor runs them on the caller's thread) */
     public RamDiskCore(int blocks, Executor executor) {
@@ -80,7 +83,11 @@ public final class RamDiskCore implements ScsiCore {
             @Override
             public void close(Runnable done) {
                 closed.add(nexus);
-                done.run();
+                if (deferClose) {
+                    pendingCloses.add(done);
+                } else {
+                    done.run();
+                }
             }
         });
     }
