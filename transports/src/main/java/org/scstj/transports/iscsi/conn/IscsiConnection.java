@@ -457,6 +457,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         switch (task.onDataOut(d)) {
             case ACCEPTED -> { }
             case REJECT -> reject(RejectPdu.INVALID_PDU_FIELD, d.bhs());
+            case BAD_DATA_SN -> { // row 13 at ERL 0: the initiator fails the command on the Reject
+                reject(RejectPdu.PROTOCOL_ERROR, d.bhs());
+                task.silenced = true;
+                task.dataLost();
+            }
             case CLOSE -> ctx.close(); // row 12
         }
     }
@@ -569,7 +574,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                     consumeCarriedCmdSn(h);
                 } else if (h.opcode() == Opcode.DATA_OUT) {
                     IscsiTask t = tasks.get(h.itt());
-                    if (t != null) {
+                    if (t != null) { // ERL 0: the data is gone; the initiator fails the command on the Reject
+                        t.silenced = true;
                         t.dataLost();
                     }
                 } else {
@@ -599,6 +605,12 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         finish(task);
+        if (task.silenced) {
+            if (response.dataIn() != null) {
+                response.dataIn().release();
+            }
+            return;
+        }
         StatusSender.send(this, task, response);
         flushIfIdle();
     }

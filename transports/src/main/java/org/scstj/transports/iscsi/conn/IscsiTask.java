@@ -29,10 +29,20 @@ import java.util.Map;
  * released by {@link #dispose} otherwise.
  */
 final class IscsiTask implements TransportTask {
-    /** What a Data-Out PDU means for this task (bad-inputs rows 11, 12). */
-    enum DataOutcome { ACCEPTED, REJECT, CLOSE }
+    /** What a Data-Out PDU means for this task (bad-inputs rows 11, 12, 13). */
+    enum DataOutcome { ACCEPTED, REJECT, BAD_DATA_SN, CLOSE }
 
-    private record R2tWindow(int offset, int length, int[] received) {
+    /** One outstanding R2T: the range asked for, what arrived, and the next DataSN (11.7.5: from 0 per R2T). */
+    private static final class R2tWindow {
+        final int offset;
+        final int length;
+        int received;
+        int nextDataSn;
+
+        R2tWindow(int offset, int length) {
+            this.offset = offset;
+            this.length = length;
+        }
     }
 
     private final IscsiConnection conn;
@@ -51,6 +61,7 @@ final class IscsiTask implements TransportTask {
     private final List<ByteBuf> early = new ArrayList<>(2);
     private final int unsolicitedEnd;
     private int earlyReceived;
+    private int unsolicitedDataSn;
     private boolean unsolicitedDone;
     private ByteBuf gather;
     private int wanted = -1;
@@ -66,6 +77,8 @@ final class IscsiTask implements TransportTask {
     boolean cancelled;
     boolean counted;
     boolean finished;
+    /** The initiator already failed this task (we rejected its data): its completion is not sent. */
+    boolean silenced;
 
     IscsiTask(IscsiConnection conn, ScsiCommand cmd, OperationalParameters params) {
         this.conn = conn;
@@ -225,7 +238,7 @@ final class IscsiTask implements TransportTask {
         while (r2ts.size() < params.maxOutstandingR2T() && nextR2tOffset < wanted) {
             int length = Math.min(params.maxBurstLength(), wanted - nextR2tOffset);
             int ttt = conn.nextTargetTransferTag();
-            r2ts.put(ttt, new R2tWindow(nextR2tOffset, length, new int[1]));
+            r2ts.put(ttt, new R2tWindow(nextR2tOffset, length));
             conn.sendR2t(this, ttt, nextR2tOffset, length);
             nextR2tOffset += length;
         }
@@ -242,9 +255,13 @@ final class IscsiTask implements TransportTask {
             if (unsolicitedDone) {
                 return DataOutcome.REJECT; // no unsolicited data expected (InitialR2T=Yes, F=1, or already complete)
             }
+            if (d.dataSn() != unsolicitedDataSn) {
+                return DataOutcome.BAD_DATA_SN;
+            }
             if (offset != earlyReceived || offset + len > unsolicitedEnd) {
                 return DataOutcome.CLOSE; // DataPDUInOrder=Yes (13.19) / beyond FirstBurstLength
             }
+            unsolicitedDataSn++;
             if (gather != null) {
                 copyIn((int) offset, data, len);
             } else if (len > 0) {
@@ -262,12 +279,16 @@ final class IscsiTask implements TransportTask {
             if (w == null || gather == null) {
                 return DataOutcome.REJECT; // unknown TTT
             }
-            if (offset != w.offset() + w.received()[0] || w.received()[0] + len > w.length()) {
+            if (d.dataSn() != w.nextDataSn) {
+                return DataOutcome.BAD_DATA_SN; // bad-inputs row 13: repeated, skipped or reversed
+            }
+            if (offset != w.offset + w.received || w.received + len > w.length) {
                 return DataOutcome.CLOSE; // bad-inputs row 12
             }
+            w.nextDataSn++;
             copyIn((int) offset, data, len);
-            w.received()[0] += len;
-            if (w.received()[0] == w.length()) {
+            w.received += len;
+            if (w.received == w.length) {
                 r2ts.remove(d.ttt());
                 startSolicited();
             }

@@ -91,7 +91,7 @@ class IscsiConnectionTest {
         assertEquals(4096, r2t.i32(44));
         int ttt = r2t.i32(20);
         h.send(dataOut(7, ttt, 1024, false, Arrays.copyOfRange(data, 1024, 3072)));
-        h.send(dataOut(7, ttt, 3072, true, Arrays.copyOfRange(data, 3072, 5120)));
+        h.send(dataOut(7, ttt, 3072, true, Arrays.copyOfRange(data, 3072, 5120), 1));
         ReceivedPdu second = h.one();
         assertEquals(Opcode.R2T, second.opcode());
         assertEquals(5120, second.i32(40));
@@ -302,6 +302,19 @@ class IscsiConnectionTest {
         assertEquals(512, first.i32(44));
         h.send(dataOut(1, first.i32(20), 0, true, new byte[1024]));
         assertFalse(h.open());
+    }
+
+    @Test
+    void repeatedDataSn_isProtocolErrorReject_andTheCommandGetsNoStatus() {
+        h.login("InitialR2T=Yes");
+        h.send(command(1, 1, F | W, 1024, write10(0, 2)));
+        ReceivedPdu r2t = h.one();
+        h.send(dataOut(1, r2t.i32(20), 0, false, new byte[512], 0));
+        h.send(dataOut(1, r2t.i32(20), 512, true, new byte[512], 0));
+        assertReject(0x04);
+        assertTrue(h.received().isEmpty());
+        h.send(command(2, 2, F, 0, 0));
+        assertEquals(2, h.one().itt());
     }
 
     @Test

@@ -126,7 +126,12 @@ public final class ConnectionHarness implements AutoCloseable {
     }
 
     public static PduBuilder dataOut(int itt, int ttt, int offset, boolean fin, byte[] data) {
-        return PduBuilder.pdu(Opcode.DATA_OUT).flags(fin ? 0x80 : 0).itt(itt).i32(20, ttt).i32(40, offset).data(data);
+        return dataOut(itt, ttt, offset, fin, data, 0);
+    }
+
+    public static PduBuilder dataOut(int itt, int ttt, int offset, boolean fin, byte[] data, int dataSn) {
+        return PduBuilder.pdu(Opcode.DATA_OUT).flags(fin ? 0x80 : 0).itt(itt).i32(20, ttt).i32(36, dataSn)
+                .i32(40, offset).data(data);
     }
 
     public boolean open() {
