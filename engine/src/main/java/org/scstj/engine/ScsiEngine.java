@@ -1,12 +1,41 @@
 package org.scstj.engine;
 
 import com.typesafe.config.Config;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.scstj.engine.cdb.StandardCommandSet;
+import org.scstj.engine.lun.LunActor;
+import org.scstj.engine.model.DeviceSpec;
 import org.scstj.engine.model.EngineSpec;
+import org.scstj.engine.model.TargetSpec;
+import org.scstj.engine.sam.CommandSet;
+import org.scstj.engine.session.SessionActor;
+import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DeviceHandlerFactory;
+import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiCore;
+import org.scstj.engine.spi.SessionHandle;
+import org.scstj.engine.spi.TmfRequest;
+import org.scstj.engine.spi.TransportTask;
+import org.scstj.engine.target.TargetAcl;
+import org.scstj.engine.target.TargetActor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * The SCSI core: an actor system holding one actor per target, session, LUN and task-management
@@ -14,7 +43,23 @@ import java.util.concurrent.CompletionStage;
  * each target driver.
  */
 public final class ScsiEngine {
-    private ScsiEngine() {
+    private static final Logger log = LoggerFactory.getLogger(ScsiEngine.class);
+
+    private final ActorSystem<Void> system;
+    private final EngineSettings settings;
+    private final Map<String, ActorRef<LunActor.Command>> lunActors;
+    private final Map<String, Target> targets;
+    private final Core core = new Core();
+
+    private record Target(String name, TargetAcl acl, ActorRef<TargetActor.Command> actor) {
+    }
+
+    private ScsiEngine(ActorSystem<Void> system, EngineSettings settings,
+                       Map<String, ActorRef<LunActor.Command>> lunActors, Map<String, Target> targets) {
+        this.system = system;
+        this.settings = settings;
+        this.lunActors = lunActors;
+        this.targets = targets;
     }
 
     /**
@@ -27,17 +72,155 @@ public final class ScsiEngine {
      */
     public static ScsiEngine start(EngineSpec spec, Config config, List<DeviceHandlerFactory> handlers)
             throws EngineStartException {
-        throw new EngineStartException("engine not built yet");
+        return start(spec, config, handlers, new StandardCommandSet());
+    }
+
+    /** As {@link #start(EngineSpec, Config, List)} with another command set (tests). */
+    public static ScsiEngine start(EngineSpec spec, Config config, List<DeviceHandlerFactory> handlers,
+                                   CommandSet commands) throws EngineStartException {
+        EngineSettings settings = EngineSettings.from(config);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "scstj", config);
+        List<BlockDevice> opened = new ArrayList<>();
+        try {
+            Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
+            Map<String, DeviceHandlerFactory> byType = new LinkedHashMap<>();
+            handlers.forEach(h -> byType.put(h.type(), h));
+            DeviceHandlerFactory.Context context = new DeviceHandlerFactory.Context(blocking, spec.stateDir());
+            Props lunProps = DispatcherSelector.fromConfig(settings.lunDispatcher());
+            Map<String, TargetActor.Lu> lus = new LinkedHashMap<>();
+            Map<String, ActorRef<LunActor.Command>> lunActors = new LinkedHashMap<>();
+            for (DeviceSpec d : spec.devices()) {
+                DeviceHandlerFactory factory = byType.get(d.handlerType());
+                if (factory == null) {
+                    throw new EngineStartException("device " + d.name() + ": no handler " + d.handlerType());
+                }
+                BlockDevice device;
+                try {
+                    device = factory.open(d.name(), d.config(), context);
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw new EngineStartException("device " + d.name() + " (" + d.handlerType() + "): " + e.getMessage(), e);
+                }
+                opened.add(device);
+                ActorRef<LunActor.Command> actor = system.systemActorOf(
+                        LunActor.create(device, commands, settings.nexusQueueDepth()),
+                        "lun-" + actorName(d.name()), lunProps);
+                lus.put(d.name(), new TargetActor.Lu(device, actor));
+                lunActors.put(d.name(), actor);
+                log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
+                        device.blockCount(), device.blockSize());
+            }
+            Props sessionProps = DispatcherSelector.fromConfig(settings.sessionDispatcher());
+            Props tmfProps = DispatcherSelector.fromConfig(settings.tmfDispatcher());
+            Map<String, Target> targets = new LinkedHashMap<>();
+            for (TargetSpec t : spec.targets()) {
+                ActorRef<TargetActor.Command> actor = system.systemActorOf(
+                        TargetActor.create(t, lus, commands, sessionProps, tmfProps),
+                        "target-" + actorName(t.name()), Props.empty());
+                targets.put(t.name().toLowerCase(Locale.ROOT), new Target(t.name(), new TargetAcl(t), actor));
+            }
+            return new ScsiEngine(system, settings, lunActors, targets);
+        } catch (EngineStartException | RuntimeException e) {
+            for (BlockDevice d : opened) {
+                try {
+                    d.close();
+                } catch (RuntimeException ignored) {
+                    // closing what was opened before the failure; the failure itself is reported
+                }
+            }
+            system.terminate();
+            throw e instanceof EngineStartException ese ? ese
+                    : new EngineStartException("engine failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    /** Actor names allow a restricted alphabet; device and target names are mapped into it. */
+    private static String actorName(String name) {
+        return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The core's side of the target-driver SPI. */
     public ScsiCore core() {
-        throw new IllegalStateException();
+        return core;
     }
 
-    /** Aborts what is outstanding, flushes and closes every device, stops the actors. */
+    /** The actor system, for inspection and tests. */
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    /**
+     * Flushes and closes every device, then stops the actors. Call after the target drivers
+     * stopped (their sessions closed), so no task is outstanding.
+     */
     public CompletionStage<Void> shutdown() {
-        throw new IllegalStateException();
+        List<CompletableFuture<LunActor.ShutdownDone>> flushes = new ArrayList<>();
+        for (ActorRef<LunActor.Command> lun : lunActors.values()) {
+            flushes.add(AskPattern.<LunActor.Command, LunActor.ShutdownDone>ask(lun, LunActor.Shutdown::new,
+                    Duration.ofSeconds(60), system.scheduler()).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(flushes.toArray(CompletableFuture[]::new))
+                .handle((v, e) -> {
+                    for (CompletableFuture<LunActor.ShutdownDone> f : flushes) {
+                        LunActor.ShutdownDone d = f.getNow(null);
+                        if (d != null && d.failure() != null) {
+                            log.error("flushing {} at shutdown failed", d.device(), d.failure());
+                        }
+                    }
+                    if (e != null) {
+                        log.error("shutdown: a device did not answer", e);
+                    }
+                    return (Void) null;
+                })
+                .thenCompose(v -> {
+                    system.terminate();
+                    return system.getWhenTerminated().thenApply(d -> (Void) null);
+                });
+    }
+
+    private final class Core implements ScsiCore {
+        @Override
+        public List<String> targetsVisibleTo(String initiatorName) {
+            List<String> names = new ArrayList<>();
+            for (Target t : targets.values()) {
+                if (!t.acl().lunsFor(initiatorName).isEmpty()) {
+                    names.add(t.name());
+                }
+            }
+            return names;
+        }
+
+        @Override
+        public CompletionStage<SessionHandle> openSession(Nexus nexus) {
+            Target target = targets.get(nexus.targetName().toLowerCase(Locale.ROOT));
+            if (target == null) {
+                return CompletableFuture.failedFuture(new LoginRefusedException(LoginRefusal.TARGET_NOT_FOUND,
+                        "no target " + nexus.targetName()));
+            }
+            return AskPattern.<TargetActor.Command, TargetActor.Opened>ask(target.actor(),
+                            replyTo -> new TargetActor.OpenSession(nexus, replyTo),
+                            Duration.ofMillis(settings.loginTimeoutMillis()), system.scheduler())
+                    .thenCompose(opened -> opened.session() == null
+                            ? CompletableFuture.failedFuture(new LoginRefusedException(opened.refusal(), opened.message()))
+                            : CompletableFuture.completedFuture(new Handle(nexus, opened.session())));
+        }
+    }
+
+    /** A session as the transport holds it: messages to the session actor. */
+    private record Handle(Nexus nexus, ActorRef<SessionActor.Command> session) implements SessionHandle {
+        @Override
+        public void submit(TransportTask task) {
+            session.tell(new SessionActor.Submit(task));
+        }
+
+        @Override
+        public void taskManagement(TmfRequest request, Consumer<TmfRequest.Response> done) {
+            session.tell(new SessionActor.Manage(request, done));
+        }
+
+        @Override
+        public void close(Runnable done) {
+            session.tell(new SessionActor.Close(done));
+        }
     }
 
     /** The engine could not start; the message names the device or setting at fault. */

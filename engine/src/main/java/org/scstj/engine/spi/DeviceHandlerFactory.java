@@ -14,7 +14,8 @@ public interface DeviceHandlerFactory {
     String type();
 
     /**
-     * Checks a device's configuration without touching any backing store; returns problems as
+     * Checks a device's configuration (the keys it knows, their values, and whether an existing
+     * backing store fits them) without creating or changing anything; returns problems as
      * {@code key: message} lines, empty when the configuration is valid.
      */
     java.util.List<String> validate(String deviceName, Config deviceConfig);

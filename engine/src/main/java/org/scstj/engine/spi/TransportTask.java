@@ -42,7 +42,11 @@ public interface TransportTask {
     /** Sends status, sense and Data-In. Exactly once per task, unless {@link #aborted} was called. */
     void complete(ScsiResponse response);
 
-    /** The core aborted the task (task management, nexus loss): the transport sends nothing for it. */
+    /**
+     * The core aborted the task (task management, nexus loss): the transport sends nothing more
+     * for it (no R2T, no Data-In, no status) and fails a pending {@link #receiveData} receiver.
+     * Buffers from {@link #allocate} stay the core's; it releases them when the device is done.
+     */
     void aborted();
 
     /** Receives the write data of {@link #receiveData}. */

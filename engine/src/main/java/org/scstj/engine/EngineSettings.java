@@ -1,0 +1,28 @@
+package org.scstj.engine;
+
+import com.typesafe.config.Config;
+
+/**
+ * The engine's own settings ({@code scstj.engine}), read once.
+ *
+ * @param sessionDispatcher dispatcher id of session actors
+ * @param lunDispatcher     dispatcher id of LUN actors
+ * @param tmfDispatcher     dispatcher id of task-management actors
+ * @param blockingDispatcher dispatcher id lent to device handlers for blocking I/O
+ * @param nexusQueueDepth   commands one nexus may have outstanding on one LU (SAM-5 5.3.4)
+ * @param loginTimeoutMillis how long opening a session may take
+ */
+public record EngineSettings(String sessionDispatcher, String lunDispatcher, String tmfDispatcher,
+                             String blockingDispatcher, int nexusQueueDepth, long loginTimeoutMillis) {
+    public static EngineSettings from(Config config) {
+        Config e = config.getConfig("scstj.engine");
+        int depth = e.getInt("nexus-queue-depth");
+        if (depth < 1 || depth > 65536) {
+            throw new com.typesafe.config.ConfigException.BadValue(e.origin(), "scstj.engine.nexus-queue-depth",
+                    "must be between 1 and 65536, was " + depth);
+        }
+        return new EngineSettings(e.getString("session-dispatcher"), e.getString("lun-dispatcher"),
+                e.getString("tmf-dispatcher"), e.getString("blocking-dispatcher"), depth,
+                e.getDuration("session-open-timeout").toMillis());
+    }
+}

@@ -1,0 +1,101 @@
+package org.scstj.engine.cdb;
+
+/**
+ * A decoded CDB: what {@link CdbDecoder#decode} makes of the bytes, once. Nothing downstream
+ * reads CDB bytes again. Lengths and LBAs are unsigned values held in {@code long}/{@code int};
+ * an LBA above {@link Long#MAX_VALUE} is negative here and must be compared unsigned.
+ */
+public sealed interface Cdb {
+    /** OPERATION CODE. */
+    int opcode();
+
+    /** SERVICE ACTION, or -1 for an opcode without one. */
+    default int serviceAction() {
+        return -1;
+    }
+
+    /** This command's row of the {@link CommandTable}. */
+    default CommandTable.Row row() {
+        return CommandTable.row(this);
+    }
+
+    /** SPC-5 6.47 TEST UNIT READY. */
+    record TestUnitReady() implements Cdb {
+        @Override public int opcode() { return Opcodes.TEST_UNIT_READY; }
+    }
+
+    /** SPC-5 6.39 REQUEST SENSE; {@code desc} asks for descriptor format. */
+    record RequestSense(boolean desc, int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.REQUEST_SENSE; }
+    }
+
+    /** SPC-5 6.7 INQUIRY. */
+    record Inquiry(boolean evpd, int pageCode, int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.INQUIRY; }
+    }
+
+    /** SPC-5 6.33 REPORT LUNS. */
+    record ReportLuns(int selectReport, long allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.REPORT_LUNS; }
+    }
+
+    /**
+     * SPC-5 6.35 REPORT SUPPORTED OPERATION CODES, MAINTENANCE IN 0Ch.
+     *
+     * @param rctd             return command timeouts descriptors
+     * @param reportingOptions 000b all, 001b one opcode, 010b opcode + service action, 011b either
+     */
+    record ReportSupportedOperationCodes(boolean rctd, int reportingOptions, int requestedOpcode,
+                                         int requestedServiceAction, long allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.MAINTENANCE_IN; }
+        @Override public int serviceAction() { return Opcodes.SA_REPORT_SUPPORTED_OPERATION_CODES; }
+    }
+
+    /**
+     * SPC-5 6.11 MODE SENSE(6) / 6.12 MODE SENSE(10).
+     *
+     * @param pageControl 0 current, 1 changeable, 2 default (3 saved is rejected by the decoder)
+     */
+    record ModeSense(int opcode, boolean dbd, boolean llbaa, int pageControl, int pageCode,
+                     int subpageCode, int allocationLength) implements Cdb {
+    }
+
+    /** SBC-4 5.20 READ CAPACITY(10). */
+    record ReadCapacity10() implements Cdb {
+        @Override public int opcode() { return Opcodes.READ_CAPACITY_10; }
+    }
+
+    /** SBC-4 5.21 READ CAPACITY(16), SERVICE ACTION IN(16) 10h. */
+    record ReadCapacity16(int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.SERVICE_ACTION_IN_16; }
+        @Override public int serviceAction() { return Opcodes.SA_READ_CAPACITY_16; }
+    }
+
+    /** SBC-4 5.14-5.17 READ(6/10/12/16). {@code blocks} is already 256 for a READ(6) with 0. */
+    record Read(int opcode, long lba, long blocks, boolean dpo, boolean fua) implements Cdb {
+    }
+
+    /** SBC-4 5.38-5.41 WRITE(6/10/12/16). {@code blocks} is already 256 for a WRITE(6) with 0. */
+    record Write(int opcode, long lba, long blocks, boolean dpo, boolean fua) implements Cdb {
+    }
+
+    /**
+     * SBC-4 5.42-5.44 WRITE AND VERIFY(10/12/16).
+     *
+     * @param bytchk 00b verify the medium, 01b compare with the Data-Out
+     */
+    record WriteAndVerify(int opcode, long lba, long blocks, boolean dpo, int bytchk) implements Cdb {
+    }
+
+    /** SBC-4 5.26/5.27 SYNCHRONIZE CACHE(10/16); {@code blocks} 0 means "to the last LBA". */
+    record SynchronizeCache(int opcode, long lba, long blocks, boolean immed) implements Cdb {
+    }
+
+    /**
+     * SBC-4 5.35-5.37 VERIFY(10/12/16).
+     *
+     * @param bytchk 00b medium check only, 01b compare with Data-Out, 11b compare one block with each LBA
+     */
+    record Verify(int opcode, long lba, long blocks, int bytchk, boolean dpo) implements Cdb {
+    }
+}

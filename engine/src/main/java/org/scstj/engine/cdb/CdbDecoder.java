@@ -1,0 +1,255 @@
+package org.scstj.engine.cdb;
+
+import static org.scstj.engine.cdb.BigEndian.u16;
+import static org.scstj.engine.cdb.BigEndian.u24;
+import static org.scstj.engine.cdb.BigEndian.u32;
+import static org.scstj.engine.cdb.BigEndian.u64;
+import static org.scstj.engine.cdb.BigEndian.u8;
+
+import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.FieldPointer;
+import org.scstj.engine.sense.SenseReason;
+
+/**
+ * The parse stage: CDB bytes to a {@link Cdb} value or a {@link Failure}, once per command.
+ *
+ * <p>Order of checks: unknown opcode → INVALID COMMAND OPERATION CODE 20/00 (SPC-5 4.4.3);
+ * unknown service action → INVALID FIELD IN CDB 24/00 pointing at the SERVICE ACTION field;
+ * a bit outside the command's usage-data mask → 24/00 with the field pointer on the highest such bit
+ * (SPC-5 4.2.2: reserved fields are checked); NACA or LINK in the CONTROL byte → 24/00 (SAM-5 5.4:
+ * scstj supports neither ACA nor linked commands); then the command's own field checks.
+ */
+public final class CdbDecoder {
+    private static final int CONTROL_NACA = 0x04;
+    private static final int CONTROL_LINK = 0x01;
+
+    private CdbDecoder() {
+    }
+
+    /** Decodes {@code cdb} (which may be longer than the command's CDB, e.g. 16 bytes from iSCSI). */
+    public static Decoded decode(byte[] cdb) {
+        if (cdb == null || cdb.length == 0) {
+            return reject(Failure.of(SenseReason.INVALID_COMMAND_OPERATION_CODE));
+        }
+        int opcode = u8(cdb, 0);
+        CommandTable.Row row;
+        if (CommandTable.hasServiceAction(opcode)) {
+            if (cdb.length < 2) {
+                return reject(Failure.invalidFieldInCdb(1, 4));
+            }
+            row = CommandTable.lookup(opcode, cdb[1] & 0x1F);
+            if (row == null) {
+                return reject(Failure.invalidFieldInCdb(1, 4));
+            }
+        } else {
+            row = CommandTable.lookup(opcode, -1);
+            if (row == null) {
+                return reject(Failure.of(SenseReason.INVALID_COMMAND_OPERATION_CODE));
+            }
+        }
+        int length = row.cdbLength();
+        if (cdb.length < length) {
+            return reject(Failure.invalidFieldInCdb(0));
+        }
+        byte[] usage = row.usage();
+        for (int i = 1; i < length - 1; i++) {
+            int stray = cdb[i] & ~usage[i] & 0xFF;
+            if (stray != 0) {
+                return reject(Failure.invalidFieldInCdb(i, highestBit(stray)));
+            }
+        }
+        int control = cdb[length - 1] & (CONTROL_NACA | CONTROL_LINK) & ~usage[length - 1];
+        if (control != 0) {
+            return reject(Failure.invalidFieldInCdb(length - 1, highestBit(control)));
+        }
+        return row.parser().parse(cdb);
+    }
+
+    private static int highestBit(int bits) {
+        return 31 - Integer.numberOfLeadingZeros(bits);
+    }
+
+    private static Decoded ok(Cdb cdb) {
+        return new Decoded.Ok(cdb);
+    }
+
+    private static Decoded reject(Failure failure) {
+        return new Decoded.Rejected(failure);
+    }
+
+    private static boolean bit(byte[] cdb, int at, int bit) {
+        return (cdb[at] & (1 << bit)) != 0;
+    }
+
+    private static int clampToInt(long value) {
+        return (int) Math.min(value, Integer.MAX_VALUE);
+    }
+
+    // ---- SPC-5 ----
+
+    static Decoded testUnitReady(byte[] cdb) {
+        return ok(new Cdb.TestUnitReady());
+    }
+
+    /** SPC-5 6.39: DESC is byte 1 bit 0, ALLOCATION LENGTH byte 4. */
+    static Decoded requestSense(byte[] cdb) {
+        return ok(new Cdb.RequestSense(bit(cdb, 1, 0), u8(cdb, 4)));
+    }
+
+    /** SPC-5 6.7.1: a PAGE CODE with EVPD 0 is an invalid field. */
+    static Decoded inquiry(byte[] cdb) {
+        boolean evpd = bit(cdb, 1, 0);
+        int page = u8(cdb, 2);
+        if (!evpd && page != 0) {
+            return reject(Failure.invalidFieldInCdb(2, 7));
+        }
+        return ok(new Cdb.Inquiry(evpd, page, u16(cdb, 3)));
+    }
+
+    /** SPC-5 6.33: SELECT REPORT 00h, 01h, 02h, 10h, 11h, 12h; others are invalid. */
+    static Decoded reportLuns(byte[] cdb) {
+        int select = u8(cdb, 2);
+        switch (select) {
+            case 0x00, 0x01, 0x02, 0x10, 0x11, 0x12 -> {
+            }
+            default -> {
+                return reject(Failure.invalidFieldInCdb(2, 7));
+            }
+        }
+        return ok(new Cdb.ReportLuns(select, u32(cdb, 6)));
+    }
+
+    /**
+     * SPC-5 6.35: RCTD byte 2 bit 7; REPORTING OPTIONS 000b..011b (the usage mask leaves bit 2
+     * out, so 1xxb is rejected as reserved).
+     */
+    static Decoded reportSupportedOperationCodes(byte[] cdb) {
+        return ok(new Cdb.ReportSupportedOperationCodes(bit(cdb, 2, 7), u8(cdb, 2) & 0x03, u8(cdb, 3), u16(cdb, 4),
+                u32(cdb, 6)));
+    }
+
+    /** SPC-5 6.11 MODE SENSE(6). */
+    static Decoded modeSense6(byte[] cdb) {
+        return modeSense(cdb, Opcodes.MODE_SENSE_6, false, u8(cdb, 4));
+    }
+
+    /** SPC-5 6.12 MODE SENSE(10): LLBAA byte 1 bit 4, ALLOCATION LENGTH bytes 7-8. */
+    static Decoded modeSense10(byte[] cdb) {
+        return modeSense(cdb, Opcodes.MODE_SENSE_10, bit(cdb, 1, 4), u16(cdb, 7));
+    }
+
+    /** SPC-5 6.11.1: PC 11b (saved values) without saved pages is SAVING PARAMETERS NOT SUPPORTED. */
+    private static Decoded modeSense(byte[] cdb, int opcode, boolean llbaa, int allocationLength) {
+        int pc = u8(cdb, 2) >>> 6;
+        if (pc == 3) {
+            return reject(new Failure(SenseReason.SAVING_PARAMETERS_NOT_SUPPORTED,
+                    FieldPointer.cdb(2, 7), false, 0));
+        }
+        return ok(new Cdb.ModeSense(opcode, bit(cdb, 1, 3), llbaa, pc, u8(cdb, 2) & 0x3F, u8(cdb, 3),
+                allocationLength));
+    }
+
+    // ---- SBC-4 ----
+
+    /** SBC-4 5.20: with PMI 0 the (obsolete) LOGICAL BLOCK ADDRESS must be 0. */
+    static Decoded readCapacity10(byte[] cdb) {
+        if (!bit(cdb, 8, 0) && u32(cdb, 2) != 0) {
+            return reject(Failure.invalidFieldInCdb(2));
+        }
+        return ok(new Cdb.ReadCapacity10());
+    }
+
+    /** SBC-4 5.21: ALLOCATION LENGTH bytes 10-13. */
+    static Decoded readCapacity16(byte[] cdb) {
+        return ok(new Cdb.ReadCapacity16(clampToInt(u32(cdb, 10))));
+    }
+
+    /** SBC-4 5.14 READ(6): 21-bit LBA; TRANSFER LENGTH 0 means 256 blocks. */
+    static Decoded read6(byte[] cdb) {
+        int length = u8(cdb, 4);
+        return ok(new Cdb.Read(Opcodes.READ_6, u24(cdb, 1) & 0x1F_FFFF, length == 0 ? 256 : length, false, false));
+    }
+
+    /** SBC-4 5.38 WRITE(6): 21-bit LBA; TRANSFER LENGTH 0 means 256 blocks. */
+    static Decoded write6(byte[] cdb) {
+        int length = u8(cdb, 4);
+        return ok(new Cdb.Write(Opcodes.WRITE_6, u24(cdb, 1) & 0x1F_FFFF, length == 0 ? 256 : length, false, false));
+    }
+
+    /** SBC-4 5.15 READ(10): DPO byte 1 bit 4, FUA bit 3, RDPROTECT (must be 0: no protection information). */
+    static Decoded read10(byte[] cdb) {
+        return ok(new Cdb.Read(Opcodes.READ_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 4), bit(cdb, 1, 3)));
+    }
+
+    static Decoded read12(byte[] cdb) {
+        return ok(new Cdb.Read(Opcodes.READ_12, u32(cdb, 2), u32(cdb, 6), bit(cdb, 1, 4), bit(cdb, 1, 3)));
+    }
+
+    static Decoded read16(byte[] cdb) {
+        return ok(new Cdb.Read(Opcodes.READ_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 4), bit(cdb, 1, 3)));
+    }
+
+    /** SBC-4 5.39 WRITE(10): WRPROTECT must be 0 (no protection information). */
+    static Decoded write10(byte[] cdb) {
+        return ok(new Cdb.Write(Opcodes.WRITE_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 4), bit(cdb, 1, 3)));
+    }
+
+    static Decoded write12(byte[] cdb) {
+        return ok(new Cdb.Write(Opcodes.WRITE_12, u32(cdb, 2), u32(cdb, 6), bit(cdb, 1, 4), bit(cdb, 1, 3)));
+    }
+
+    static Decoded write16(byte[] cdb) {
+        return ok(new Cdb.Write(Opcodes.WRITE_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 4), bit(cdb, 1, 3)));
+    }
+
+    static Decoded verify10(byte[] cdb) {
+        return verify(cdb, Opcodes.VERIFY_10, u32(cdb, 2), u16(cdb, 7));
+    }
+
+    static Decoded verify12(byte[] cdb) {
+        return verify(cdb, Opcodes.VERIFY_12, u32(cdb, 2), u32(cdb, 6));
+    }
+
+    static Decoded verify16(byte[] cdb) {
+        return verify(cdb, Opcodes.VERIFY_16, u64(cdb, 2), u32(cdb, 10));
+    }
+
+    /** SBC-4 5.35 VERIFY: BYTCHK 10b is reserved; VRPROTECT must be 0 (no protection information). */
+    private static Decoded verify(byte[] cdb, int opcode, long lba, long blocks) {
+        int bytchk = (u8(cdb, 1) >>> 1) & 0x03;
+        if (bytchk == 0b10) {
+            return reject(Failure.invalidFieldInCdb(1, 2));
+        }
+        return ok(new Cdb.Verify(opcode, lba, blocks, bytchk, bit(cdb, 1, 4)));
+    }
+
+    static Decoded writeAndVerify10(byte[] cdb) {
+        return writeAndVerify(cdb, Opcodes.WRITE_AND_VERIFY_10, u32(cdb, 2), u16(cdb, 7));
+    }
+
+    static Decoded writeAndVerify12(byte[] cdb) {
+        return writeAndVerify(cdb, Opcodes.WRITE_AND_VERIFY_12, u32(cdb, 2), u32(cdb, 6));
+    }
+
+    static Decoded writeAndVerify16(byte[] cdb) {
+        return writeAndVerify(cdb, Opcodes.WRITE_AND_VERIFY_16, u64(cdb, 2), u32(cdb, 10));
+    }
+
+    /**
+     * SBC-4 5.42 WRITE AND VERIFY: BYTCHK 00b or 01b (the usage mask leaves its high bit out, so
+     * 10b and 11b are rejected as reserved); WRPROTECT must be 0 (no protection information).
+     */
+    private static Decoded writeAndVerify(byte[] cdb, int opcode, long lba, long blocks) {
+        int bytchk = (u8(cdb, 1) >>> 1) & 0x03;
+        return ok(new Cdb.WriteAndVerify(opcode, lba, blocks, bit(cdb, 1, 4), bytchk));
+    }
+
+    /** SBC-4 5.26 SYNCHRONIZE CACHE(10): IMMED byte 1 bit 1. */
+    static Decoded synchronizeCache10(byte[] cdb) {
+        return ok(new Cdb.SynchronizeCache(Opcodes.SYNCHRONIZE_CACHE_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 1)));
+    }
+
+    static Decoded synchronizeCache16(byte[] cdb) {
+        return ok(new Cdb.SynchronizeCache(Opcodes.SYNCHRONIZE_CACHE_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 1)));
+    }
+}

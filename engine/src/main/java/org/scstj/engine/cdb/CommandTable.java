@@ -1,0 +1,196 @@
+package org.scstj.engine.cdb;
+
+import static org.scstj.engine.cdb.DataDirection.IN;
+import static org.scstj.engine.cdb.DataDirection.NONE;
+import static org.scstj.engine.cdb.DataDirection.OUT;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One row per operation code / service action scstj implements, in the spirit of CTL's
+ * {@code ctl_cmd_table.c}: a new command is one new row plus its decoder and executor.
+ *
+ * <p>The usage-data mask is the CDB USAGE DATA of REPORT SUPPORTED OPERATION CODES (SPC-5 6.35.3):
+ * byte 0 is the opcode (FFh), each other byte has a 1 for every bit the device server looks at.
+ * {@link CdbDecoder} rejects a CDB with any other bit set, except in the CONTROL byte (last byte),
+ * whose mask lists the bits scstj supports (none: NACA and LINK are rejected, SAM-5 5.4).
+ */
+public final class CommandTable {
+
+    /**
+     * @param name                    the standard's name of the command
+     * @param opcode                  OPERATION CODE
+     * @param serviceAction           SERVICE ACTION or -1
+     * @param cdbLength               CDB length in bytes
+     * @param direction               data direction
+     * @param usage                   the decoder's mask, {@code cdbLength} bytes: FFh for the opcode, 1Fh for a
+     *                                SERVICE ACTION field, 1 for every other bit looked at (do not modify)
+     * @param allowedOnUnmappedLun    answered for a LUN the initiator cannot see (SPC-5 6.7.2, 6.33, 6.39)
+     * @param uaExempt                neither reports nor clears a pending unit attention (SAM-5 5.14)
+     * @param allowedUnderReservation never RESERVATION CONFLICT under another nexus's SPC-2 reservation (SPC-2 5.5.1)
+     * @param writesMedium            DATA PROTECT 27/00 when write-protected (SBC-4 4.11)
+     */
+    public record Row(String name, int opcode, int serviceAction, int cdbLength, DataDirection direction,
+                      byte[] usage, boolean allowedOnUnmappedLun, boolean uaExempt,
+                      boolean allowedUnderReservation, boolean writesMedium, Parser parser) {
+
+        /**
+         * CDB USAGE DATA as REPORT SUPPORTED OPERATION CODES prints it (SPC-5 6.35.3): the mask,
+         * with the operation code in byte 0 and the service action in the SERVICE ACTION field.
+         */
+        public byte[] usageData() {
+            byte[] data = usage.clone();
+            data[0] = (byte) opcode;
+            if (serviceAction >= 0) {
+                data[1] = (byte) (usage[1] & ~0x1F | serviceAction);
+            }
+            return data;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%s (%02Xh%s)", name, opcode,
+                    serviceAction < 0 ? "" : String.format("/%02Xh", serviceAction));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Row r && r.opcode == opcode && r.serviceAction == serviceAction;
+        }
+
+        @Override
+        public int hashCode() {
+            return opcode * 257 + serviceAction;
+        }
+    }
+
+    /** Turns a CDB whose reserved bits were already checked into a typed value. */
+    @FunctionalInterface
+    interface Parser {
+        Decoded parse(byte[] cdb);
+    }
+
+    private static final int FLAG_UNMAPPED = 1;
+    private static final int FLAG_UA_EXEMPT = 2;
+    private static final int FLAG_RESERVATION = 4;
+    private static final int FLAG_WRITES = 8;
+
+    private static final List<Row> ROWS = List.of(
+            row("TEST UNIT READY", Opcodes.TEST_UNIT_READY, -1, NONE, 0,
+                    CdbDecoder::testUnitReady, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00),
+            row("REQUEST SENSE", Opcodes.REQUEST_SENSE, -1, IN, FLAG_UNMAPPED | FLAG_UA_EXEMPT | FLAG_RESERVATION,
+                    CdbDecoder::requestSense, 0xFF, 0x01, 0x00, 0x00, 0xFF, 0x00),
+            row("READ(6)", Opcodes.READ_6, -1, IN, 0,
+                    CdbDecoder::read6, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0x00),
+            row("WRITE(6)", Opcodes.WRITE_6, -1, OUT, FLAG_WRITES,
+                    CdbDecoder::write6, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0x00),
+            row("INQUIRY", Opcodes.INQUIRY, -1, IN, FLAG_UNMAPPED | FLAG_UA_EXEMPT | FLAG_RESERVATION,
+                    CdbDecoder::inquiry, 0xFF, 0x01, 0xFF, 0xFF, 0xFF, 0x00),
+            row("MODE SENSE(6)", Opcodes.MODE_SENSE_6, -1, IN, 0,
+                    CdbDecoder::modeSense6, 0xFF, 0x08, 0xFF, 0xFF, 0xFF, 0x00),
+            row("READ CAPACITY(10)", Opcodes.READ_CAPACITY_10, -1, IN, 0,
+                    CdbDecoder::readCapacity10, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x01, 0x00),
+            row("READ(10)", Opcodes.READ_10, -1, IN, 0,
+                    CdbDecoder::read10, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
+            row("WRITE(10)", Opcodes.WRITE_10, -1, OUT, FLAG_WRITES,
+                    CdbDecoder::write10, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
+            row("WRITE AND VERIFY(10)", Opcodes.WRITE_AND_VERIFY_10, -1, OUT, FLAG_WRITES,
+                    CdbDecoder::writeAndVerify10, 0xFF, 0x12, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
+            row("VERIFY(10)", Opcodes.VERIFY_10, -1, OUT, 0,
+                    CdbDecoder::verify10, 0xFF, 0x16, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
+            row("SYNCHRONIZE CACHE(10)", Opcodes.SYNCHRONIZE_CACHE_10, -1, NONE, 0,
+                    CdbDecoder::synchronizeCache10, 0xFF, 0x06, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
+            row("MODE SENSE(10)", Opcodes.MODE_SENSE_10, -1, IN, 0,
+                    CdbDecoder::modeSense10, 0xFF, 0x18, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("READ(16)", Opcodes.READ_16, -1, IN, 0,
+                    CdbDecoder::read16, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                    0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
+            row("WRITE(16)", Opcodes.WRITE_16, -1, OUT, FLAG_WRITES,
+                    CdbDecoder::write16, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                    0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
+            row("WRITE AND VERIFY(16)", Opcodes.WRITE_AND_VERIFY_16, -1, OUT, FLAG_WRITES,
+                    CdbDecoder::writeAndVerify16, 0xFF, 0x12, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                    0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
+            row("VERIFY(16)", Opcodes.VERIFY_16, -1, OUT, 0,
+                    CdbDecoder::verify16, 0xFF, 0x16, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                    0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
+            row("SYNCHRONIZE CACHE(16)", Opcodes.SYNCHRONIZE_CACHE_16, -1, NONE, 0,
+                    CdbDecoder::synchronizeCache16, 0xFF, 0x06, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                    0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
+            row("READ CAPACITY(16)", Opcodes.SERVICE_ACTION_IN_16, Opcodes.SA_READ_CAPACITY_16, IN, 0,
+                    CdbDecoder::readCapacity16, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                    0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00),
+            row("REPORT LUNS", Opcodes.REPORT_LUNS, -1, IN, FLAG_UNMAPPED | FLAG_UA_EXEMPT | FLAG_RESERVATION,
+                    CdbDecoder::reportLuns, 0xFF, 0x00, 0xFF, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00),
+            row("REPORT SUPPORTED OPERATION CODES", Opcodes.MAINTENANCE_IN,
+                    Opcodes.SA_REPORT_SUPPORTED_OPERATION_CODES, IN, FLAG_RESERVATION,
+                    CdbDecoder::reportSupportedOperationCodes, 0xFF, 0x1F, 0x83, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                    0xFF, 0x00, 0x00),
+            row("READ(12)", Opcodes.READ_12, -1, IN, 0,
+                    CdbDecoder::read12, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
+            row("WRITE(12)", Opcodes.WRITE_12, -1, OUT, FLAG_WRITES,
+                    CdbDecoder::write12, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
+            row("WRITE AND VERIFY(12)", Opcodes.WRITE_AND_VERIFY_12, -1, OUT, FLAG_WRITES,
+                    CdbDecoder::writeAndVerify12, 0xFF, 0x12, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
+            row("VERIFY(12)", Opcodes.VERIFY_12, -1, OUT, 0,
+                    CdbDecoder::verify12, 0xFF, 0x16, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00));
+
+    /** Opcodes whose byte 1 bits 4..0 carry a SERVICE ACTION (SPC-5 4.2.2). */
+    private static final boolean[] HAS_SERVICE_ACTION = new boolean[256];
+    private static final Row[] BY_OPCODE = new Row[256];
+    private static final Map<Integer, Row> BY_SERVICE_ACTION = new HashMap<>();
+
+    static {
+        for (Row r : ROWS) {
+            if (r.serviceAction() < 0) {
+                BY_OPCODE[r.opcode()] = r;
+            } else {
+                HAS_SERVICE_ACTION[r.opcode()] = true;
+                BY_SERVICE_ACTION.put(r.opcode() << 8 | r.serviceAction(), r);
+            }
+        }
+    }
+
+    private CommandTable() {
+    }
+
+    private static Row row(String name, int opcode, int serviceAction, DataDirection direction, int flags,
+                           Parser parser, int... usage) {
+        byte[] mask = new byte[usage.length];
+        for (int i = 0; i < usage.length; i++) {
+            mask[i] = (byte) usage[i];
+        }
+        return new Row(name, opcode, serviceAction, usage.length, direction, mask,
+                (flags & FLAG_UNMAPPED) != 0, (flags & FLAG_UA_EXEMPT) != 0,
+                (flags & FLAG_RESERVATION) != 0, (flags & FLAG_WRITES) != 0, parser);
+    }
+
+    /** Every row, in table order. */
+    public static List<Row> rows() {
+        return ROWS;
+    }
+
+    /** The row of a decoded command. */
+    public static Row row(Cdb cdb) {
+        Row r = lookup(cdb.opcode(), cdb.serviceAction());
+        if (r == null) {
+            throw new IllegalStateException("no command table row for " + cdb);
+        }
+        return r;
+    }
+
+    /** The row for an opcode (and service action, -1 for none), or {@code null}. */
+    public static Row lookup(int opcode, int serviceAction) {
+        if (opcode < 0 || opcode > 255) {
+            return null;
+        }
+        return serviceAction < 0 ? BY_OPCODE[opcode] : BY_SERVICE_ACTION.get(opcode << 8 | serviceAction);
+    }
+
+    /** True if the opcode is one scstj decodes with a SERVICE ACTION field. */
+    public static boolean hasServiceAction(int opcode) {
+        return HAS_SERVICE_ACTION[opcode & 0xFF];
+    }
+}

@@ -1,0 +1,52 @@
+package org.scstj.engine.cdb;
+
+import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.sbc.ReadCapacity;
+import org.scstj.engine.sbc.ReadOp;
+import org.scstj.engine.sbc.SynchronizeCache;
+import org.scstj.engine.sbc.VerifyOp;
+import org.scstj.engine.sbc.WriteOp;
+import org.scstj.engine.spc.InquiryData;
+import org.scstj.engine.spc.ModeSense;
+import org.scstj.engine.spc.ReportLuns;
+import org.scstj.engine.spc.ReportSupportedOperationCodes;
+import org.scstj.engine.spc.RequestSense;
+import org.scstj.engine.spi.ScsiResponse;
+
+/**
+ * The exec stage: one entry point from a decoded command to its SPC / SBC implementation.
+ *
+ * <p>{@link #execute} calls {@code ctx.complete} exactly once: at once for control commands, or
+ * later from the device's thread for READ / WRITE / VERIFY / SYNCHRONIZE CACHE. It never throws
+ * for a SCSI error; every failure is a CHECK CONDITION in the sense format of
+ * {@code ctx.lu().descriptorSense()}.
+ *
+ * <p>What the LUN actor does before calling it (SAM-5 5.14 order): LUN mapped, unit attention,
+ * reservation conflict, write protect (via {@link CommandTable.Row}). REQUEST SENSE with a pending
+ * unit attention is the LUN actor's to answer ({@link RequestSense#respond}); here it reports
+ * NO SENSE. REPORT LUNS belongs to the session actor ({@link ReportLuns#respond}); if it arrives
+ * here, only the addressed LUN is reported.
+ */
+public final class Commands {
+    private Commands() {
+    }
+
+    public static void execute(Cdb cdb, ExecContext ctx) {
+        int edtl = ctx.task().expectedDataTransferLength();
+        switch (cdb) {
+            case Cdb.TestUnitReady t -> ctx.complete(ScsiResponse.good(null, 0));
+            case Cdb.RequestSense r -> ctx.complete(RequestSense.noSense(r, edtl));
+            case Cdb.Inquiry i -> ctx.complete(InquiryData.execute(i, ctx));
+            case Cdb.ReportLuns r -> ctx.complete(ReportLuns.respond(r, new int[] {ctx.lu().lun()}, edtl));
+            case Cdb.ReportSupportedOperationCodes r -> ctx.complete(ReportSupportedOperationCodes.execute(r, ctx));
+            case Cdb.ModeSense m -> ctx.complete(ModeSense.execute(m, ctx));
+            case Cdb.ReadCapacity10 r -> ctx.complete(ReadCapacity.execute10(ctx));
+            case Cdb.ReadCapacity16 r -> ctx.complete(ReadCapacity.execute16(r, ctx));
+            case Cdb.Read r -> ReadOp.execute(r, ctx);
+            case Cdb.Write w -> WriteOp.execute(w, ctx);
+            case Cdb.WriteAndVerify w -> WriteOp.execute(w, ctx);
+            case Cdb.Verify v -> VerifyOp.execute(v, ctx);
+            case Cdb.SynchronizeCache s -> SynchronizeCache.execute(s, ctx);
+        }
+    }
+}

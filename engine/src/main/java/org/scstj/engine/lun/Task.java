@@ -1,0 +1,64 @@
+package org.scstj.engine.lun;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.scstj.engine.sam.CommandSet;
+import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.spi.TransportTask;
+
+/**
+ * One command inside a LUN's task set (SAM-5 8). Owned by the {@link LunActor}: its state is
+ * touched only from the actor, except {@link #complete}, which any thread may call once and which
+ * only sends a message. The task is its own {@link ExecContext}, so the exec stage allocates
+ * nothing more than the completion message.
+ */
+public final class Task implements ExecContext {
+    /** Where the task is in its life. */
+    enum State { RUNNING, ABORTED, DONE }
+
+    private final TransportTask transport;
+    private final CommandSet.Parsed command;
+    private final LuContext lu;
+    private final String nexusKey;
+    private ActorRef<LunActor.Command> lunActor;
+    State state = State.RUNNING;
+
+    public Task(TransportTask transport, CommandSet.Parsed command, LuContext lu) {
+        this.transport = transport;
+        this.command = command;
+        this.lu = lu;
+        this.nexusKey = lu.nexus().initiatorPortName();
+    }
+
+    void attach(ActorRef<LunActor.Command> lunActor) {
+        this.lunActor = lunActor;
+    }
+
+    public CommandSet.Parsed command() {
+        return command;
+    }
+
+    public String nexusKey() {
+        return nexusKey;
+    }
+
+    public long tag() {
+        return transport.tag();
+    }
+
+    @Override
+    public TransportTask task() {
+        return transport;
+    }
+
+    @Override
+    public LuContext lu() {
+        return lu;
+    }
+
+    @Override
+    public void complete(ScsiResponse response) {
+        lunActor.tell(new LunActor.ExecDone(this, response));
+    }
+}

@@ -1,0 +1,56 @@
+package org.scstj.engine.sbc;
+
+import static org.scstj.engine.cdb.BigEndian.put16;
+import static org.scstj.engine.cdb.BigEndian.put32;
+
+import org.scstj.engine.spi.BlockDevice;
+
+/** The SBC-4 VPD pages of a direct-access block device (SBC-4 6.6). */
+public final class BlockVpdPages {
+    public static final int BLOCK_LIMITS = 0xB0;
+    public static final int BLOCK_DEVICE_CHARACTERISTICS = 0xB1;
+    public static final int LOGICAL_BLOCK_PROVISIONING = 0xB2;
+
+    private BlockVpdPages() {
+    }
+
+    /**
+     * SBC-4 6.6.4 Block Limits, page length 3Ch. No COMPARE AND WRITE, UNMAP or WRITE SAME yet:
+     * those limits are 0.
+     */
+    public static byte[] blockLimits(BlockDevice device) {
+        byte[] p = header(BLOCK_LIMITS, 0x3C);
+        put16(p, 6, 1);                                          // OPTIMAL TRANSFER LENGTH GRANULARITY
+        put32(p, 8, BlockLimits.maxTransferBlocks(device));     // MAXIMUM TRANSFER LENGTH
+        put32(p, 12, BlockLimits.optimalTransferBlocks(device)); // OPTIMAL TRANSFER LENGTH
+        return p;
+    }
+
+    /** SBC-4 6.6.2 Block Device Characteristics, page length 3Ch. */
+    public static byte[] blockDeviceCharacteristics(BlockDevice device) {
+        byte[] p = header(BLOCK_DEVICE_CHARACTERISTICS, 0x3C);
+        put16(p, 4, device.capabilities().rotationRate());      // MEDIUM ROTATION RATE
+        return p;
+    }
+
+    /**
+     * SBC-4 6.6.6 Logical Block Provisioning, page length 4. The provisioning type follows the
+     * device (thin: 010b, LBPRZ 001b because never-written blocks read as zeros); LBPU and LBPWS
+     * stay 0 until UNMAP and WRITE SAME are implemented.
+     */
+    public static byte[] logicalBlockProvisioning(BlockDevice device) {
+        byte[] p = header(LOGICAL_BLOCK_PROVISIONING, 0x04);
+        if (device.capabilities().thinProvisioned()) {
+            p[5] = (byte) (0b001 << 2);                          // LBPRZ
+            p[6] = 0b010;                                        // PROVISIONING TYPE: thin
+        }
+        return p;
+    }
+
+    private static byte[] header(int page, int pageLength) {
+        byte[] p = new byte[4 + pageLength];
+        p[1] = (byte) page;
+        put16(p, 2, pageLength);
+        return p;
+    }
+}

@@ -1,0 +1,121 @@
+package org.scstj.engine.sbc;
+
+import java.nio.ByteBuffer;
+
+import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.spi.TransportTask;
+
+/**
+ * SBC-4 5.35-5.37 VERIFY(10/12/16). BYTCHK 00b: the range is checked, no data moves (the device
+ * has no medium verification of its own), GOOD. BYTCHK 01b: the Data-Out is compared with the
+ * medium; BYTCHK 11b: one block of Data-Out is compared with every block of the range. A
+ * difference is MISCOMPARE DURING VERIFY OPERATION 0E/1D/00 with INFORMATION = offset of the
+ * first differing byte (SBC-4 5.35.1). EDTL is handled as for WRITE ({@link WriteOp}).
+ */
+public final class VerifyOp implements TransportTask.DataReceiver, BlockDevice.Completion {
+    private final ExecContext ctx;
+    private final long offset;
+    private final int mediumLength;
+    private final int transferLength;
+    private final boolean partialBlock;
+    private DataBuffer data;
+    private ByteBuffer medium;
+
+    private VerifyOp(ExecContext ctx, long offset, int mediumLength, int transferLength, boolean partialBlock) {
+        this.ctx = ctx;
+        this.offset = offset;
+        this.mediumLength = mediumLength;
+        this.transferLength = transferLength;
+        this.partialBlock = partialBlock;
+    }
+
+    public static void execute(Cdb.Verify cdb, ExecContext ctx) {
+        LuContext lu = ctx.lu();
+        BlockDevice device = lu.device();
+        if (!LbaRange.contains(cdb.lba(), cdb.blocks(), device.blockCount())) {
+            ctx.complete(Failure.of(SenseReason.LBA_OUT_OF_RANGE).toResponse(lu.descriptorSense()));
+            return;
+        }
+        if (cdb.bytchk() == 0 || cdb.blocks() == 0) {
+            ctx.complete(ScsiResponse.good(null, 0));
+            return;
+        }
+        if (cdb.blocks() > BlockLimits.maxTransferBlocks(device)) {
+            ctx.complete(Failure.invalidFieldInCdb(LbaRange.transferLengthByte(cdb.opcode()))
+                    .toResponse(lu.descriptorSense()));
+            return;
+        }
+        int blockSize = device.blockSize();
+        int mediumLength = (int) cdb.blocks() * blockSize;
+        int bytes = cdb.bytchk() == 0b11 ? blockSize : mediumLength;
+        int received = Math.min(bytes, Math.max(0, ctx.task().expectedDataTransferLength()));
+        if (received == 0) {
+            ctx.complete(ScsiResponse.good(null, bytes));
+            return;
+        }
+        boolean partial = received % blockSize != 0;
+        int compared = cdb.bytchk() == 0b11 ? mediumLength : received;
+        VerifyOp op = new VerifyOp(ctx, cdb.lba() * blockSize, compared, bytes, partial);
+        ctx.task().receiveData(received, op);
+    }
+
+    @Override
+    public void received(DataBuffer buffer) {
+        if (partialBlock) {
+            buffer.release();
+            ctx.complete(Failure.of(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT)
+                    .toResponse(ctx.lu().descriptorSense(), transferLength));
+            return;
+        }
+        data = buffer;
+        medium = ByteBuffer.allocate(mediumLength);
+        try {
+            ctx.lu().device().read(offset, medium, this);
+        } catch (RuntimeException e) {
+            failed(BlockDevice.IoFailure.INTERNAL, e);
+        }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        ctx.complete(Failure.of(SenseReason.ABORTED_COMMAND).toResponse(ctx.lu().descriptorSense()));
+    }
+
+    @Override
+    public void completed() {
+        long firstDifference = firstDifference(data.nio(), medium.clear());
+        data.release();
+        if (firstDifference >= 0) {
+            ctx.complete(Failure.withInformation(SenseReason.MISCOMPARE_DURING_VERIFY, firstDifference)
+                    .toResponse(ctx.lu().descriptorSense()));
+        } else {
+            ctx.complete(ScsiResponse.good(null, transferLength));
+        }
+    }
+
+    /** Offset of the first byte of {@code medium} that differs from {@code expected} repeated, or -1. */
+    static long firstDifference(ByteBuffer expected, ByteBuffer medium) {
+        int unit = expected.remaining();
+        for (int at = 0; at < medium.remaining(); at += unit) {
+            ByteBuffer chunk = medium.slice(at, Math.min(unit, medium.remaining() - at));
+            int m = expected.slice(0, chunk.remaining()).mismatch(chunk);
+            if (m >= 0) {
+                return at + m;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void failed(BlockDevice.IoFailure failure, Throwable cause) {
+        data.release();
+        ctx.complete(Failure.of(IoFailures.reason(failure, false)).toResponse(ctx.lu().descriptorSense()));
+    }
+}

@@ -1,0 +1,85 @@
+package org.scstj.engine.sense;
+
+/**
+ * The only code that writes sense bytes (SPC-5 4.4). Fixed format (response code 70h, 18 bytes,
+ * SPC-5 4.4.3) or descriptor format (72h, SPC-5 4.4.2) with an information descriptor (4.4.2.2)
+ * and a sense key specific descriptor (4.4.2.4), always "current" errors.
+ */
+public final class SenseData {
+    /** Fixed format sense data length (ADDITIONAL SENSE LENGTH 0Ah). */
+    public static final int FIXED_LENGTH = 18;
+
+    private static final int FIXED_CURRENT = 0x70;
+    private static final int DESCRIPTOR_CURRENT = 0x72;
+    private static final int INFORMATION_DESCRIPTOR = 0x00;
+    private static final int SENSE_KEY_SPECIFIC_DESCRIPTOR = 0x02;
+
+    private SenseData() {
+    }
+
+    /** Sense bytes for a bare reason. */
+    public static byte[] build(SenseReason reason, boolean descriptorFormat) {
+        return build(Failure.of(reason), descriptorFormat);
+    }
+
+    public static byte[] build(Failure failure, boolean descriptorFormat) {
+        return descriptorFormat ? descriptor(failure) : fixed(failure);
+    }
+
+    /** SPC-5 4.4.3 fixed format. The INFORMATION field holds 32 bits; VALID only if it fits. */
+    private static byte[] fixed(Failure f) {
+        byte[] s = new byte[FIXED_LENGTH];
+        boolean valid = f.informationValid() && (f.information() >>> 32) == 0;
+        s[0] = (byte) (FIXED_CURRENT | (valid ? 0x80 : 0));
+        s[2] = (byte) f.reason().key().code();
+        if (valid) {
+            putInt(s, 3, (int) f.information());
+        }
+        s[7] = (byte) (FIXED_LENGTH - 8);
+        s[12] = (byte) f.reason().asc();
+        s[13] = (byte) f.reason().ascq();
+        if (f.pointer() != null) {
+            System.arraycopy(f.pointer().encode(), 0, s, 15, 3);
+        }
+        return s;
+    }
+
+    /** SPC-5 4.4.2 descriptor format: header, then the information and sense key specific descriptors. */
+    private static byte[] descriptor(Failure f) {
+        int length = 8 + (f.informationValid() ? 12 : 0) + (f.pointer() != null ? 8 : 0);
+        byte[] s = new byte[length];
+        s[0] = (byte) DESCRIPTOR_CURRENT;
+        s[1] = (byte) f.reason().key().code();
+        s[2] = (byte) f.reason().asc();
+        s[3] = (byte) f.reason().ascq();
+        s[7] = (byte) (length - 8);
+        int at = 8;
+        if (f.informationValid()) {
+            // SPC-5 4.4.2.2 Information sense data descriptor
+            s[at] = INFORMATION_DESCRIPTOR;
+            s[at + 1] = 0x0A;
+            s[at + 2] = (byte) 0x80; // VALID
+            putLong(s, at + 4, f.information());
+            at += 12;
+        }
+        if (f.pointer() != null) {
+            // SPC-5 4.4.2.4 Sense key specific sense data descriptor
+            s[at] = SENSE_KEY_SPECIFIC_DESCRIPTOR;
+            s[at + 1] = 0x06;
+            System.arraycopy(f.pointer().encode(), 0, s, at + 4, 3);
+        }
+        return s;
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
+    private static void putLong(byte[] b, int at, long v) {
+        putInt(b, at, (int) (v >>> 32));
+        putInt(b, at + 4, (int) v);
+    }
+}

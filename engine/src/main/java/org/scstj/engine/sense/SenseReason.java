@@ -1,0 +1,95 @@
+package org.scstj.engine.sense;
+
+/**
+ * The sense vocabulary of scstj: every reason a command can fail or a condition the core reports,
+ * with its sense key, additional sense code and qualifier (SPC-5 4.4, tables "Sense key
+ * descriptions" and "ASC and ASCQ assignments"). Code says {@code SenseReason.LBA_OUT_OF_RANGE};
+ * only {@link SenseData} turns a reason into bytes.
+ */
+public enum SenseReason {
+    NO_SENSE(SenseKey.NO_SENSE, 0x00, 0x00),
+
+    // NOT READY (SPC-5 4.4.3 table; SBC-4 4.18)
+    NOT_READY_CAUSE_NOT_REPORTABLE(SenseKey.NOT_READY, 0x04, 0x00),
+    NOT_READY_BECOMING_READY(SenseKey.NOT_READY, 0x04, 0x01),
+    NOT_READY_INITIALIZING_COMMAND_REQUIRED(SenseKey.NOT_READY, 0x04, 0x02),
+    NOT_READY_MANUAL_INTERVENTION_REQUIRED(SenseKey.NOT_READY, 0x04, 0x03),
+    NOT_READY_ASYMMETRIC_ACCESS_STATE_TRANSITION(SenseKey.NOT_READY, 0x04, 0x0A),
+    NOT_READY_TARGET_PORT_IN_STANDBY_STATE(SenseKey.NOT_READY, 0x04, 0x0B),
+    NOT_READY_TARGET_PORT_IN_UNAVAILABLE_STATE(SenseKey.NOT_READY, 0x04, 0x0C),
+    MEDIUM_NOT_PRESENT(SenseKey.NOT_READY, 0x3A, 0x00),
+
+    // MEDIUM ERROR
+    WRITE_ERROR(SenseKey.MEDIUM_ERROR, 0x0C, 0x00),
+    MEDIUM_ERROR_UNRECOVERED_READ(SenseKey.MEDIUM_ERROR, 0x11, 0x00),
+
+    // HARDWARE ERROR
+    INTERNAL_TARGET_FAILURE(SenseKey.HARDWARE_ERROR, 0x44, 0x00),
+
+    // ILLEGAL REQUEST
+    PARAMETER_LIST_LENGTH_ERROR(SenseKey.ILLEGAL_REQUEST, 0x1A, 0x00),
+    INVALID_COMMAND_OPERATION_CODE(SenseKey.ILLEGAL_REQUEST, 0x20, 0x00),
+    LBA_OUT_OF_RANGE(SenseKey.ILLEGAL_REQUEST, 0x21, 0x00),
+    INVALID_FIELD_IN_CDB(SenseKey.ILLEGAL_REQUEST, 0x24, 0x00),
+    LOGICAL_UNIT_NOT_SUPPORTED(SenseKey.ILLEGAL_REQUEST, 0x25, 0x00),
+    INVALID_FIELD_IN_PARAMETER_LIST(SenseKey.ILLEGAL_REQUEST, 0x26, 0x00),
+    SAVING_PARAMETERS_NOT_SUPPORTED(SenseKey.ILLEGAL_REQUEST, 0x39, 0x00),
+    /** RFC 7143 / FCP-4: EDTL and the CDB disagree and the device server refuses to guess. */
+    INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT(SenseKey.ILLEGAL_REQUEST, 0x0E, 0x03),
+
+    // UNIT ATTENTION (SAM-5 5.14, SPC-5 table of ASCs)
+    POWER_ON_RESET_OR_BUS_DEVICE_RESET(SenseKey.UNIT_ATTENTION, 0x29, 0x00),
+    POWER_ON_OCCURRED(SenseKey.UNIT_ATTENTION, 0x29, 0x01),
+    SCSI_BUS_RESET_OCCURRED(SenseKey.UNIT_ATTENTION, 0x29, 0x02),
+    BUS_DEVICE_RESET_FUNCTION_OCCURRED(SenseKey.UNIT_ATTENTION, 0x29, 0x03),
+    DEVICE_INTERNAL_RESET(SenseKey.UNIT_ATTENTION, 0x29, 0x04),
+    TRANSCEIVER_MODE_CHANGED_TO_SINGLE_ENDED(SenseKey.UNIT_ATTENTION, 0x29, 0x05),
+    TRANSCEIVER_MODE_CHANGED_TO_LVD(SenseKey.UNIT_ATTENTION, 0x29, 0x06),
+    I_T_NEXUS_LOSS_OCCURRED(SenseKey.UNIT_ATTENTION, 0x29, 0x07),
+    MODE_PARAMETERS_CHANGED(SenseKey.UNIT_ATTENTION, 0x2A, 0x01),
+    RESERVATIONS_PREEMPTED(SenseKey.UNIT_ATTENTION, 0x2A, 0x03),
+    RESERVATIONS_RELEASED(SenseKey.UNIT_ATTENTION, 0x2A, 0x04),
+    REGISTRATIONS_PREEMPTED(SenseKey.UNIT_ATTENTION, 0x2A, 0x05),
+    ASYMMETRIC_ACCESS_STATE_CHANGED(SenseKey.UNIT_ATTENTION, 0x2A, 0x06),
+    CAPACITY_DATA_HAS_CHANGED(SenseKey.UNIT_ATTENTION, 0x2A, 0x09),
+    COMMANDS_CLEARED_BY_ANOTHER_INITIATOR(SenseKey.UNIT_ATTENTION, 0x2F, 0x00),
+    INQUIRY_DATA_HAS_CHANGED(SenseKey.UNIT_ATTENTION, 0x3F, 0x03),
+    REPORTED_LUNS_DATA_HAS_CHANGED(SenseKey.UNIT_ATTENTION, 0x3F, 0x0E),
+
+    // DATA PROTECT (SBC-4 4.11, 4.7.3.6)
+    WRITE_PROTECTED(SenseKey.DATA_PROTECT, 0x27, 0x00),
+    SPACE_ALLOCATION_FAILED_WRITE_PROTECT(SenseKey.DATA_PROTECT, 0x27, 0x07),
+
+    // ABORTED COMMAND (RFC 7143 11.4.7.2)
+    ABORTED_COMMAND(SenseKey.ABORTED_COMMAND, 0x00, 0x00),
+    INITIATOR_DETECTED_ERROR(SenseKey.ABORTED_COMMAND, 0x48, 0x00),
+    SCSI_PARITY_ERROR_DATA_DIGEST(SenseKey.ABORTED_COMMAND, 0x47, 0x05),
+    UNEXPECTED_UNSOLICITED_DATA(SenseKey.ABORTED_COMMAND, 0x0C, 0x0C),
+    NOT_ENOUGH_UNSOLICITED_DATA(SenseKey.ABORTED_COMMAND, 0x0C, 0x0D),
+
+    // MISCOMPARE (SBC-4 5.29 VERIFY)
+    MISCOMPARE_DURING_VERIFY(SenseKey.MISCOMPARE, 0x1D, 0x00);
+
+    private final SenseKey key;
+    private final int asc;
+    private final int ascq;
+
+    SenseReason(SenseKey key, int asc, int ascq) {
+        this.key = key;
+        this.asc = asc;
+        this.ascq = ascq;
+    }
+
+    public SenseKey key() { return key; }
+
+    /** The ADDITIONAL SENSE CODE. */
+    public int asc() { return asc; }
+
+    /** The ADDITIONAL SENSE CODE QUALIFIER. */
+    public int ascq() { return ascq; }
+
+    @Override
+    public String toString() {
+        return String.format("%s %02X/%02X/%02X", name(), key.code(), asc, ascq);
+    }
+}

@@ -1,0 +1,169 @@
+package org.scstj.engine.session;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.scstj.engine.lun.LunActor;
+import org.scstj.engine.lun.Task;
+import org.scstj.engine.sam.CommandSet;
+import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.spc.InquiryData;
+import org.scstj.engine.spc.LunFormat;
+import org.scstj.engine.spc.ReportLuns;
+import org.scstj.engine.spc.RequestSense;
+import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.TmfRequest;
+import org.scstj.engine.spi.TransportTask;
+import org.scstj.engine.tmf.TmfActor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One I_T nexus (SAM-5 4.6.2). Runs the parse stage and the first check (is the LUN mapped for
+ * this nexus?), answers what needs no logical unit (REPORT LUNS, INQUIRY and REQUEST SENSE for an
+ * unmapped LUN, SPC-5 6.7.2 / 6.39), and hands everything else to the LUN's actor in the order
+ * the transport delivered it. Spawns one {@link TmfActor} per task-management request.
+ */
+public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
+
+    /** The session actor's protocol. */
+    public sealed interface Command {
+    }
+
+    /** A command from the transport. */
+    public record Submit(TransportTask task) implements Command {
+    }
+
+    /** A task-management request from the transport. */
+    public record Manage(TmfRequest request, Consumer<TmfRequest.Response> done) implements Command {
+    }
+
+    /** The nexus is gone: abort its tasks everywhere, run {@code done} when all are quiesced, stop. */
+    public record Close(Runnable done) implements Command {
+    }
+
+    private record WrappedAborted(LunActor.Aborted aborted) implements Command {
+    }
+
+    /**
+     * @param nexus       this nexus
+     * @param luns        the LUNs this initiator sees, by LUN number
+     * @param targetLuns  every LU actor of the target (target resets and nexus loss reach them all)
+     */
+    public static Behavior<Command> create(Nexus nexus, Map<Integer, LunBinding> luns,
+                                           List<ActorRef<LunActor.Command>> targetLuns,
+                                           CommandSet commands, Props tmfProps) {
+        return Behaviors.setup(ctx -> new SessionActor(ctx, nexus, luns, targetLuns, commands, tmfProps));
+    }
+
+    private final Nexus nexus;
+    private final Map<Integer, LunBinding> luns;
+    private final int[] sortedLuns;
+    private final List<ActorRef<LunActor.Command>> targetLuns;
+    private final CommandSet commands;
+    private final Props tmfProps;
+    private final ActorRef<LunActor.Aborted> abortedAdapter;
+    private long tmfCounter;
+    private Runnable closeDone;
+    private int closeAwaiting;
+
+    private SessionActor(ActorContext<Command> ctx, Nexus nexus, Map<Integer, LunBinding> luns,
+                         List<ActorRef<LunActor.Command>> targetLuns, CommandSet commands, Props tmfProps) {
+        super(ctx);
+        this.nexus = nexus;
+        this.luns = Map.copyOf(luns);
+        this.sortedLuns = luns.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        this.targetLuns = List.copyOf(targetLuns);
+        this.commands = commands;
+        this.tmfProps = tmfProps;
+        this.abortedAdapter = ctx.messageAdapter(LunActor.Aborted.class, WrappedAborted::new);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Submit.class, this::onSubmit)
+                .onMessage(Manage.class, this::onManage)
+                .onMessage(Close.class, this::onClose)
+                .onMessage(WrappedAborted.class, this::onAborted)
+                .build();
+    }
+
+    // --- parse stage and the first check ----------------------------------------------------
+
+    private Behavior<Command> onSubmit(Submit msg) {
+        TransportTask task = msg.task();
+        if (closeDone != null) {
+            task.aborted();
+            return this;
+        }
+        CommandSet.Parsed parsed = commands.parse(task.cdb());
+        LunBinding binding = luns.get(LunFormat.decode(task.lun()));
+        int edtl = task.expectedDataTransferLength();
+        if (parsed.cdb() instanceof Cdb.ReportLuns reportLuns) {
+            // SPC-5 6.33: the LUN inventory of this nexus, whatever LUN the command addressed.
+            task.complete(ReportLuns.respond(reportLuns, sortedLuns, edtl));
+        } else if (binding != null) {
+            binding.actor().tell(new LunActor.Execute(new Task(task, parsed, binding.context())));
+        } else if (parsed.cdb() instanceof Cdb.Inquiry inquiry) {
+            task.complete(InquiryData.unmappedLun(inquiry, edtl));
+        } else if (parsed.cdb() instanceof Cdb.RequestSense requestSense) {
+            task.complete(RequestSense.respond(requestSense, SenseReason.LOGICAL_UNIT_NOT_SUPPORTED, edtl));
+        } else {
+            // SAM-5 5.9.6: a LUN this nexus cannot address.
+            task.complete(Failure.of(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED).toResponse(false));
+        }
+        return this;
+    }
+
+    // --- task management ------------------------------------------------------------------------
+
+    private Behavior<Command> onManage(Manage msg) {
+        if (closeDone != null) {
+            msg.done().accept(TmfRequest.Response.FUNCTION_REJECTED);
+            return this;
+        }
+        LunBinding binding = luns.get(LunFormat.decode(msg.request().lun()));
+        getContext().spawn(TmfActor.create(msg.request(), nexus.initiatorPortName(),
+                        binding == null ? null : binding.actor(), targetLuns, msg.done()),
+                "tmf-" + (++tmfCounter), tmfProps);
+        return this;
+    }
+
+    // --- nexus loss -----------------------------------------------------------------------------
+
+    private Behavior<Command> onClose(Close msg) {
+        if (closeDone != null) {
+            Runnable first = closeDone;
+            closeDone = () -> { first.run(); msg.done().run(); };
+            return this;
+        }
+        closeDone = msg.done();
+        closeAwaiting = targetLuns.size();
+        for (ActorRef<LunActor.Command> lun : targetLuns) {
+            lun.tell(new LunActor.Abort(LunActor.Scope.NEXUS_LOSS, nexus.initiatorPortName(), 0, abortedAdapter));
+        }
+        return closeAwaiting == 0 ? finishClose() : this;
+    }
+
+    private Behavior<Command> onAborted(WrappedAborted msg) {
+        return --closeAwaiting == 0 ? finishClose() : this;
+    }
+
+    private Behavior<Command> finishClose() {
+        try {
+            closeDone.run();
+        } catch (RuntimeException e) {
+            getContext().getLog().warn("session close callback failed for {}", nexus.initiatorPortName(), e);
+        }
+        return Behaviors.stopped();
+    }
+}

@@ -1,0 +1,153 @@
+package org.scstj.engine.spc;
+
+import static org.scstj.engine.cdb.BigEndian.put16;
+import static org.scstj.engine.cdb.BigEndian.put32;
+import static org.scstj.engine.cdb.BigEndian.put64;
+
+import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.cdb.Opcodes;
+import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.sense.Failure;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.ScsiResponse;
+
+/**
+ * SPC-5 6.11 MODE SENSE(6) and 6.12 MODE SENSE(10) for a direct-access block device: mode
+ * parameter header (SPC-5 7.5.5), an optional block descriptor (SBC-4 6.5.2), and the pages
+ * Read-Write Error Recovery (SBC-4 6.5.9), Caching (SBC-4 6.5.5), Control (SPC-5 7.5.8) and
+ * Informational Exceptions Control (SPC-5 7.5.14). Nothing is changeable yet (no MODE SELECT),
+ * and there are no saved values (the decoder rejects PC 11b with 39/00).
+ */
+public final class ModeSense {
+    public static final int READ_WRITE_ERROR_RECOVERY = 0x01;
+    public static final int CACHING = 0x08;
+    public static final int CONTROL = 0x0A;
+    public static final int INFORMATIONAL_EXCEPTIONS = 0x1C;
+    public static final int ALL_PAGES = 0x3F;
+
+    public static final int PC_CURRENT = 0;
+    public static final int PC_CHANGEABLE = 1;
+    public static final int PC_DEFAULT = 2;
+
+    private static final int[] PAGES = {READ_WRITE_ERROR_RECOVERY, CACHING, CONTROL, INFORMATIONAL_EXCEPTIONS};
+
+    private ModeSense() {
+    }
+
+    public static ScsiResponse execute(Cdb.ModeSense cdb, ExecContext ctx) {
+        LuContext lu = ctx.lu();
+        Failure invalid = validate(cdb);
+        if (invalid != null) {
+            return invalid.toResponse(lu.descriptorSense());
+        }
+        byte[] data = parameterData(cdb, lu);
+        return AllocationLength.respond(data, data.length, cdb.allocationLength(),
+                ctx.task().expectedDataTransferLength());
+    }
+
+    /** An unknown page (byte 2) or a subpage other than 00h / FFh (byte 3) is INVALID FIELD IN CDB. */
+    static Failure validate(Cdb.ModeSense cdb) {
+        if (cdb.pageCode() != ALL_PAGES && !known(cdb.pageCode())) {
+            return Failure.invalidFieldInCdb(2, 5);
+        }
+        if (cdb.subpageCode() != 0x00 && cdb.subpageCode() != 0xFF) {
+            return Failure.invalidFieldInCdb(3, 7);
+        }
+        return null;
+    }
+
+    private static boolean known(int page) {
+        for (int p : PAGES) {
+            if (p == page) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The whole mode parameter data, before allocation-length truncation. */
+    public static byte[] parameterData(Cdb.ModeSense cdb, LuContext lu) {
+        boolean ten = cdb.opcode() == Opcodes.MODE_SENSE_10;
+        boolean longLba = ten && cdb.llbaa();
+        int headerLength = ten ? 8 : 4;
+        int descriptorLength = cdb.dbd() ? 0 : longLba ? 16 : 8;
+        int pagesLength = 0;
+        for (int p : PAGES) {
+            if (cdb.pageCode() == ALL_PAGES || cdb.pageCode() == p) {
+                pagesLength += pageLength(p);
+            }
+        }
+        byte[] d = new byte[headerLength + descriptorLength + pagesLength];
+        // SBC-4 6.5.1 DEVICE-SPECIFIC PARAMETER: WP (bit 7), DPOFUA (bit 4)
+        int deviceSpecific = (lu.writeProtected() ? 0x80 : 0) | 0x10;
+        if (ten) {
+            put16(d, 0, d.length - 2);
+            d[3] = (byte) deviceSpecific;
+            d[4] = (byte) (longLba ? 0x01 : 0);   // LONGLBA
+            put16(d, 6, descriptorLength);
+        } else {
+            d[0] = (byte) (d.length - 1);
+            d[2] = (byte) deviceSpecific;
+            d[3] = (byte) descriptorLength;
+        }
+        int at = headerLength;
+        if (descriptorLength > 0 && cdb.pageControl() != PC_CHANGEABLE) {
+            blockDescriptor(d, at, longLba, lu.device());
+        }
+        at += descriptorLength;
+        for (int p : PAGES) {
+            if (cdb.pageCode() == ALL_PAGES || cdb.pageCode() == p) {
+                page(d, at, p, cdb.pageControl(), lu);
+                at += pageLength(p);
+            }
+        }
+        return d;
+    }
+
+    /** SBC-4 6.5.2.2 short LBA / 6.5.2.3 long LBA mode parameter block descriptor. */
+    private static void blockDescriptor(byte[] d, int at, boolean longLba, BlockDevice device) {
+        long blocks = device.blockCount();
+        if (longLba) {
+            put64(d, at, blocks);
+            put32(d, at + 12, device.blockSize());
+        } else {
+            put32(d, at, Math.min(blocks, 0xFFFF_FFFFL));
+            put32(d, at + 4, device.blockSize()); // byte 4 reserved, 5..7 LOGICAL BLOCK LENGTH
+            d[at + 4] = 0;
+        }
+    }
+
+    private static int pageLength(int page) {
+        return page == CACHING ? 20 : 12;
+    }
+
+    private static void page(byte[] d, int at, int page, int pc, LuContext lu) {
+        d[at] = (byte) page;                      // PS 0: not savable, SPF 0
+        d[at + 1] = (byte) (pageLength(page) - 2);
+        if (pc == PC_CHANGEABLE) {
+            return;                               // nothing changeable without MODE SELECT
+        }
+        boolean current = pc == PC_CURRENT;
+        switch (page) {
+            case CACHING -> {
+                // SBC-4 6.5.5: WCE bit 2; RCD 0 (read cache enabled)
+                if (lu.device().capabilities().writeBackCache()) {
+                    d[at + 2] = 0x04;
+                }
+            }
+            case CONTROL -> {
+                // SPC-5 7.5.8: TST 000b, D_SENSE bit 2; QUEUE ALGORITHM MODIFIER 1 (unrestricted),
+                // QERR 00b; BUSY TIMEOUT PERIOD FFFFh (unlimited)
+                if (current && lu.descriptorSense()) {
+                    d[at + 2] = 0x04;
+                }
+                d[at + 3] = 0x10;
+                put16(d, at + 8, 0xFFFF);
+            }
+            default -> {
+                // Read-Write Error Recovery and Informational Exceptions: all zeros
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.scstj.engine.spc;
+
+/**
+ * SPC-5 6.7.2 table "Version descriptor values" (the standards scstj claims in standard INQUIRY data).
+ * SPC-4 and SBC-3 are claimed beside SPC-5 and SBC-4 because initiators and conformance tools
+ * (libiscsi's Inquiry.VersionDescriptors) only recognise those.
+ */
+public final class VersionDescriptors {
+    /** SAM-5 (no version claimed). */
+    public static final int SAM_5 = 0x00A0;
+    /** iSCSI (no version claimed). */
+    public static final int ISCSI = 0x0960;
+    /** SPC-5 (no version claimed). */
+    public static final int SPC_5 = 0x05C0;
+    /** SPC-4 (no version claimed). */
+    public static final int SPC_4 = 0x0460;
+    /** SBC-4 (no version claimed). */
+    public static final int SBC_4 = 0x0600;
+    /** SBC-3 (no version claimed). */
+    public static final int SBC_3 = 0x04C0;
+
+    /** In the order they appear in bytes 58..73 of standard INQUIRY data. */
+    static final int[] CLAIMED = {SAM_5, ISCSI, SPC_5, SPC_4, SBC_4, SBC_3};
+
+    private VersionDescriptors() {
+    }
+}

@@ -1,0 +1,127 @@
+package org.scstj.engine.tmf;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.scstj.engine.lun.LunActor;
+import org.scstj.engine.spi.TmfRequest;
+import org.scstj.engine.spi.TmfRequest.Response;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One task-management function invocation (SAM-5 7). Asks the LU actors involved to abort the
+ * affected tasks, waits until each has answered (its tasks are quiesced), then delivers the
+ * service response exactly once and stops.
+ */
+public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
+
+    /** The TMF actor's protocol: only the answers of the LU actors it asked. */
+    public sealed interface Command {
+    }
+
+    private record WrappedAborted(LunActor.Aborted aborted) implements Command {
+    }
+
+    /**
+     * @param request    the function
+     * @param nexusKey   the initiator port of the requesting nexus
+     * @param lun        the addressed LU's actor, or null when the LUN is not mapped for this nexus
+     * @param targetLuns every LU actor of the target (for target-wide functions)
+     * @param done       receives the service response
+     */
+    public static Behavior<Command> create(TmfRequest request, String nexusKey, ActorRef<LunActor.Command> lun,
+                                           List<ActorRef<LunActor.Command>> targetLuns,
+                                           Consumer<Response> done) {
+        return Behaviors.setup(ctx -> new TmfActor(ctx, request, nexusKey, lun, targetLuns, done).start());
+    }
+
+    private final TmfRequest request;
+    private final String nexusKey;
+    private final ActorRef<LunActor.Command> lun;
+    private final List<ActorRef<LunActor.Command>> targetLuns;
+    private final Consumer<Response> done;
+    private int awaiting;
+    private int aborted;
+
+    private TmfActor(ActorContext<Command> ctx, TmfRequest request, String nexusKey, ActorRef<LunActor.Command> lun,
+                     List<ActorRef<LunActor.Command>> targetLuns, Consumer<Response> done) {
+        super(ctx);
+        this.request = request;
+        this.nexusKey = nexusKey;
+        this.lun = lun;
+        this.targetLuns = targetLuns;
+        this.done = done;
+    }
+
+    private Behavior<Command> start() {
+        return switch (request.function()) {
+            case ABORT_TASK -> onLun(LunActor.Scope.TASK);
+            case ABORT_TASK_SET -> onLun(LunActor.Scope.NEXUS_TASKS);
+            case CLEAR_TASK_SET -> onLun(LunActor.Scope.ALL_TASKS);
+            case LOGICAL_UNIT_RESET -> onLun(LunActor.Scope.RESET);
+            // RFC 7143 11.5.1: warm and cold reset cancel every task on every LU of the target.
+            case TARGET_WARM_RESET, TARGET_COLD_RESET -> onAll(LunActor.Scope.RESET);
+            case I_T_NEXUS_RESET -> onAll(LunActor.Scope.NEXUS_RESET);
+            // RFC 7143 11.5.1: TASK REASSIGN needs ErrorRecoveryLevel 2.
+            case TASK_REASSIGN -> answer(Response.TASK_REASSIGN_NOT_SUPPORTED);
+            // No ACA support (NACA is refused at decode), so there is never an ACA to clear (SAM-5 7.4).
+            case CLEAR_ACA -> answer(Response.FUNCTION_COMPLETE);
+            case QUERY_TASK, QUERY_TASK_SET, QUERY_ASYNCHRONOUS_EVENT -> answer(Response.FUNCTION_NOT_SUPPORTED);
+        };
+    }
+
+    private Behavior<Command> onLun(LunActor.Scope scope) {
+        if (lun == null) {
+            return answer(Response.LUN_DOES_NOT_EXIST);
+        }
+        return ask(List.of(lun), scope);
+    }
+
+    private Behavior<Command> onAll(LunActor.Scope scope) {
+        return ask(targetLuns, scope);
+    }
+
+    private Behavior<Command> ask(List<ActorRef<LunActor.Command>> luns, LunActor.Scope scope) {
+        if (luns.isEmpty()) {
+            return answer(Response.FUNCTION_COMPLETE);
+        }
+        ActorRef<LunActor.Aborted> adapter = getContext().messageAdapter(LunActor.Aborted.class, WrappedAborted::new);
+        awaiting = luns.size();
+        for (ActorRef<LunActor.Command> l : luns) {
+            l.tell(new LunActor.Abort(scope, nexusKey, request.referencedTag(), adapter));
+        }
+        return this;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder().onMessage(WrappedAborted.class, this::onAborted).build();
+    }
+
+    private Behavior<Command> onAborted(WrappedAborted msg) {
+        aborted += msg.aborted().tasksAborted();
+        if (--awaiting > 0) {
+            return this;
+        }
+        if (request.function() == TmfRequest.Function.ABORT_TASK && aborted == 0) {
+            // RFC 7143 11.6.1: the transport turns this into Function Complete when RefCmdSN says
+            // the task was already answered.
+            return answer(Response.TASK_DOES_NOT_EXIST);
+        }
+        return answer(Response.FUNCTION_COMPLETE);
+    }
+
+    private Behavior<Command> answer(Response response) {
+        try {
+            done.accept(response);
+        } catch (RuntimeException e) {
+            getContext().getLog().warn("TMF response callback failed", e);
+        }
+        return Behaviors.stopped();
+    }
+}

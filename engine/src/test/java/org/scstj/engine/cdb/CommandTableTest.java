@@ -1,0 +1,152 @@
+package org.scstj.engine.cdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.scstj.engine.sense.FieldPointer;
+import org.scstj.engine.sense.SenseReason;
+
+class CommandTableTest {
+
+    /** The smallest valid CDB of a row: opcode, service action, everything else 0. */
+    static byte[] minimal(CommandTable.Row row) {
+        byte[] cdb = new byte[row.cdbLength()];
+        cdb[0] = (byte) row.opcode();
+        if (row.serviceAction() >= 0) {
+            cdb[1] = (byte) row.serviceAction();
+        }
+        return cdb;
+    }
+
+    @Test
+    void everyRow_hasAUsageMaskOfItsCdbLengthStartingWithTheOpcode() {
+        for (CommandTable.Row row : CommandTable.rows()) {
+            assertEquals(row.cdbLength(), row.usage().length, row.name());
+            assertEquals((byte) 0xFF, row.usage()[0], row.name());
+            assertEquals(0, row.usage()[row.cdbLength() - 1] & 0x05, row.name() + ": NACA/LINK unsupported");
+            assertEquals((byte) row.opcode(), row.usageData()[0], row.name() + ": usage data starts with the opcode");
+            if (row.serviceAction() >= 0) {
+                assertEquals(row.serviceAction(), row.usageData()[1] & 0x1F, row.name());
+            }
+            int expectedLength = switch (row.opcode() >>> 5) {
+                case 0 -> 6;
+                case 1, 2 -> 10;
+                case 4 -> 16;
+                case 5 -> 12;
+                default -> -1;
+            };
+            assertEquals(expectedLength, row.cdbLength(), row.name() + ": SPC-5 4.2.5.1 group code");
+        }
+    }
+
+    @Test
+    void everyRow_isUniqueAndFoundByLookup() {
+        Set<Integer> keys = new HashSet<>();
+        for (CommandTable.Row row : CommandTable.rows()) {
+            assertTrue(keys.add(row.opcode() << 8 | (row.serviceAction() & 0xFF)), row.name());
+            assertSame(row, CommandTable.lookup(row.opcode(), row.serviceAction()));
+        }
+    }
+
+    @Test
+    void everyRow_decodesItsMinimalCdbToAValueWhoseRowIsThatRow() {
+        for (CommandTable.Row row : CommandTable.rows()) {
+            Decoded d = CdbDecoder.decode(minimal(row));
+            Cdb cdb = assertInstanceOf(Decoded.Ok.class, d, row.name()).cdb();
+            assertSame(row, cdb.row(), row.name());
+        }
+    }
+
+    @Test
+    void everyBitOutsideTheUsageMask_isRejectedWithAPointerToIt() {
+        for (CommandTable.Row row : CommandTable.rows()) {
+            byte[] usage = row.usage();
+            for (int i = 1; i < row.cdbLength() - 1; i++) {
+                for (int bit = 0; bit < 8; bit++) {
+                    if ((usage[i] & (1 << bit)) != 0) {
+                        continue;
+                    }
+                    byte[] cdb = minimal(row);
+                    cdb[i] |= (byte) (1 << bit);
+                    Decoded d = CdbDecoder.decode(cdb);
+                    var failure = assertInstanceOf(Decoded.Rejected.class, d, row.name() + " byte " + i + " bit " + bit)
+                            .failure();
+                    assertEquals(SenseReason.INVALID_FIELD_IN_CDB, failure.reason());
+                    assertEquals(FieldPointer.cdb(i, bit), failure.pointer(), row.name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyBitInsideTheUsageMask_isNotRejectedAsReserved() {
+        for (CommandTable.Row row : CommandTable.rows()) {
+            byte[] usage = row.usage();
+            for (int i = 1; i < row.cdbLength() - 1; i++) {
+                for (int bit = 0; bit < 8; bit++) {
+                    if ((usage[i] & (1 << bit)) == 0 || (row.serviceAction() >= 0 && i == 1 && bit < 5)) {
+                        continue;
+                    }
+                    byte[] cdb = minimal(row);
+                    cdb[i] |= (byte) (1 << bit);
+                    if (CdbDecoder.decode(cdb) instanceof Decoded.Rejected r && r.failure().pointer() != null) {
+                        FieldPointer p = r.failure().pointer();
+                        // a field check of the command itself may refuse the value, but never as a lone reserved bit
+                        assertTrue(p.byteOffset() != i || p.bit() != bit || isFieldCheck(row, i), row.name()
+                                + " byte " + i + " bit " + bit + " rejected as reserved");
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean isFieldCheck(CommandTable.Row row, int byteOffset) {
+        return switch (row.opcode()) {
+            case Opcodes.INQUIRY, Opcodes.REPORT_LUNS, Opcodes.MODE_SENSE_6, Opcodes.MODE_SENSE_10 -> byteOffset == 2;
+            case Opcodes.VERIFY_10, Opcodes.VERIFY_12, Opcodes.VERIFY_16 -> byteOffset == 1;
+            default -> false;
+        };
+    }
+
+    @Test
+    void inquiryReportLunsAndRequestSense_workWithoutAMappedLunAndIgnoreUnitAttentions() {
+        for (CommandTable.Row row : CommandTable.rows()) {
+            boolean special = row.opcode() == Opcodes.INQUIRY || row.opcode() == Opcodes.REPORT_LUNS
+                    || row.opcode() == Opcodes.REQUEST_SENSE;
+            assertEquals(special, row.allowedOnUnmappedLun(), row.name());
+            assertEquals(special, row.uaExempt(), row.name());
+            boolean rsoc = row.opcode() == Opcodes.MAINTENANCE_IN;
+            assertEquals(special || rsoc, row.allowedUnderReservation(), row.name());
+        }
+    }
+
+    @Test
+    void onlyWrites_writeTheMediumAndTheyMoveDataOut() {
+        for (CommandTable.Row row : CommandTable.rows()) {
+            boolean write = row.name().startsWith("WRITE");
+            assertEquals(write, row.writesMedium(), row.name());
+            if (row.name().startsWith("READ(") || row.name().startsWith("READ CAPACITY")
+                    || row.name().equals("INQUIRY")) {
+                assertEquals(DataDirection.IN, row.direction(), row.name());
+            }
+            if (write || row.name().startsWith("VERIFY")) {
+                assertEquals(DataDirection.OUT, row.direction(), row.name());
+            }
+        }
+        assertFalse(CommandTable.lookup(Opcodes.SYNCHRONIZE_CACHE_10, -1).writesMedium());
+    }
+
+    @Test
+    void usageDataIsACopy() {
+        CommandTable.Row row = CommandTable.lookup(Opcodes.READ_10, -1);
+        row.usageData()[1] = (byte) 0xFF;
+        assertEquals(0x1A, row.usageData()[1]);
+    }
+}

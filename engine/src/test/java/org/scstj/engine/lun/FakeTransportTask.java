@@ -1,0 +1,52 @@
+package org.scstj.engine.lun;
+
+import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.spi.TaskAttribute;
+import org.scstj.engine.spi.TransportTask;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A transport task that records how the core ended it. */
+final class FakeTransportTask implements TransportTask {
+    final long tag;
+    final byte[] cdb;
+    final CompletableFuture<ScsiResponse> response = new CompletableFuture<>();
+    final AtomicInteger completions = new AtomicInteger();
+    final AtomicInteger aborts = new AtomicInteger();
+
+    FakeTransportTask(long tag, byte[] cdb) {
+        this.tag = tag;
+        this.cdb = cdb;
+    }
+
+    @Override public long lun() { return 0; }
+    @Override public byte[] cdb() { return cdb; }
+    @Override public long tag() { return tag; }
+    @Override public TaskAttribute attribute() { return TaskAttribute.SIMPLE; }
+    @Override public int expectedDataTransferLength() { return 4096; }
+    @Override public boolean readExpected() { return false; }
+    @Override public boolean writeExpected() { return false; }
+    @Override public DataBuffer allocate(int length) { return DataBuffer.wrap(new byte[length], length); }
+
+    @Override
+    public void receiveData(int length, DataReceiver receiver) {
+        receiver.failed(new IllegalStateException("no data in this test"));
+    }
+
+    @Override
+    public void complete(ScsiResponse r) {
+        completions.incrementAndGet();
+        response.complete(r);
+    }
+
+    @Override
+    public void aborted() {
+        aborts.incrementAndGet();
+    }
+
+    int endings() {
+        return completions.get() + aborts.get();
+    }
+}

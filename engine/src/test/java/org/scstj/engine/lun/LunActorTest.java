@@ -1,0 +1,221 @@
+package org.scstj.engine.lun;
+
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.ScsiResponse;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class LunActorTest {
+    private static final ActorTestKit testKit = ActorTestKit.create();
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    private final FakeCommandSet commands = new FakeCommandSet();
+    private final BlockDevice device = new NoDevice();
+    private long tags;
+
+    private static Nexus nexus(String initiator) {
+        return new Nexus(initiator, initiator + ",i,0x000000000001", "iqn.2026-11.org.scstj:t",
+                "iqn.2026-11.org.scstj:t,t,0x0001", 1, 1);
+    }
+
+    private ActorRef<LunActor.Command> lun(int depth) {
+        return testKit.spawn(LunActor.create(device, commands, depth));
+    }
+
+    private FakeTransportTask send(ActorRef<LunActor.Command> lun, Nexus nexus, int opcode, boolean writeProtected) {
+        byte[] cdb = new byte[16];
+        cdb[0] = (byte) opcode;
+        if (opcode == 0x03 || opcode == 0x12) {
+            cdb[4] = (byte) 252; // allocation length
+        }
+        FakeTransportTask t = new FakeTransportTask(++tags, cdb);
+        lun.tell(new LunActor.Execute(new Task(t, commands.parse(t.cdb), new LuContext(0, device, writeProtected, nexus, false))));
+        return t;
+    }
+
+    private static ScsiResponse await(FakeTransportTask t) throws Exception {
+        return t.response.get(5, TimeUnit.SECONDS);
+    }
+
+    /** Clears the power-on unit attention a new nexus gets. */
+    private void clearPowerOn(ActorRef<LunActor.Command> lun, Nexus n) throws Exception {
+        ScsiResponse first = await(send(lun, n, 0x00, false));
+        assertEquals(SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET, FakeCommandSet.reasonOf(first));
+    }
+
+    @Test
+    void newNexus_getsPowerOnUnitAttentionOnceThenGood() throws Exception {
+        ActorRef<LunActor.Command> lun = lun(8);
+        Nexus a = nexus("iqn.a");
+        ScsiResponse first = await(send(lun, a, 0x00, false));
+        assertEquals(ScsiResponse.CHECK_CONDITION, first.status());
+        assertEquals(SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET, FakeCommandSet.reasonOf(first));
+        assertEquals(ScsiResponse.GOOD, await(send(lun, a, 0x00, false)).status());
+    }
+
+    @Test
+    void inquiry_neitherReportsNorClearsAUnitAttention() throws Exception {
+        ActorRef<LunActor.Command> lun = lun(8);
+        Nexus a = nexus("iqn.a");
+        assertEquals(ScsiResponse.GOOD, await(send(lun, a, 0x12, false)).status());
+        assertEquals(SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET, FakeCommandSet.reasonOf(await(send(lun, a, 0x00, false))));
+    }
+
+    @Test
+    void requestSense_returnsThePendingUnitAttentionWithGoodAndClearsIt() throws Exception {
+        ActorRef<LunActor.Command> lun = lun(8);
+        Nexus a = nexus("iqn.a");
+        ScsiResponse rs = await(send(lun, a, 0x03, false));
+        assertEquals(ScsiResponse.GOOD, rs.status());
+        assertNull(rs.sense());
+        // SPC-5 6.39: the unit attention comes back as parameter data, fixed format: key, ASC, ASCQ
+        java.nio.ByteBuffer data = rs.dataIn().nio();
+        assertEquals(0x06, data.get(2) & 0x0F);
+        assertEquals(0x29, data.get(12) & 0xFF);
+        assertEquals(0x00, data.get(13) & 0xFF);
+        assertEquals(ScsiResponse.GOOD, await(send(lun, a, 0x00, false)).status());
+    }
+
+    @Test
+    void writeOnWriteProtectedLun_failsWithDataProtectAfterTheUnitAttention() throws Exception {
+        ActorRef<LunActor.Command> lun = lun(8);
+        Nexus a = nexus("iqn.a");
+        clearPowerOn(lun, a);
+        ScsiResponse r = await(send(lun, a, 0x2A, true));
+        assertEquals(SenseReason.WRITE_PROTECTED, FakeCommandSet.reasonOf(r));
+        assertEquals(ScsiResponse.GOOD, await(send(lun, a, 0x2A, false)).status());
+    }
+
+    @Test
+    void nexusPastItsQueueDepth_getsTaskSetFull() throws Exception {
+        ActorRef<LunActor.Command> lun = lun(2);
+        Nexus a = nexus("iqn.a");
+        clearPowerOn(lun, a);
+        send(lun, a, 0x35, false);
+        send(lun, a, 0x35, false);
+        assertEquals(ScsiResponse.TASK_SET_FULL, await(send(lun, a, 0x00, false)).status());
+        // another nexus is not limited by a's depth
+        Nexus b = nexus("iqn.b");
+        clearPowerOn(lun, b);
+        for (int i = 0; i < 2; i++) {
+            commands.held.take().complete(ScsiResponse.good(null, 0));
+        }
+        assertEquals(ScsiResponse.GOOD, await(send(lun, a, 0x00, false)).status());
+    }
+
+    @Test
+    void abortTask_answersOnlyAfterTheDeviceCompletes_andSendsNothingForTheTask() throws Exception {
+        ActorRef<LunActor.Command> lun = lun(8);
+        Nexus a = nexus("iqn.a");
+        clearPowerOn(lun, a);
+        FakeTransportTask held = send(lun, a, 0x35, false);
+        ExecContext ctx = commands.held.poll(5, TimeUnit.SECONDS);
+        assertNotNull(ctx);
+        TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
+        lun.tell(new LunActor.Abort(LunActor.Scope.TASK, a.initiatorPortName(), held.tag, probe.getRef()));
+        probe.expectNoMessage(Duration.ofMillis(200));
+        ctx.complete(ScsiResponse.good(null, 0));
+        assertEquals(1, probe.receiveMessage().tasksAborted());
+        assertEquals(1, held.aborts.get());
+        assertEquals(0, held.completions.get());
+    }
+
+    @Test
+    void abortTaskForAnUnknownTag_answersAtOnceWithNothingAborted() {
+        ActorRef<LunActor.Command> lun = lun(8);
+        TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
+        lun.tell(new LunActor.Abort(LunActor.Scope.TASK, "iqn.a,i,0x000000000001", 4242, probe.getRef()));
+        assertEquals(0, probe.receiveMessage().tasksAborted());
+    }
+
+    @Test
+    void completionRacingAbort_endsTheTaskExactlyOnce() throws Exception {
+        ActorRef<LunActor.Command> lun = lun(64);
+        Nexus a = nexus("iqn.a");
+        clearPowerOn(lun, a);
+        TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
+        for (int i = 0; i < 50; i++) {
+            FakeTransportTask t = send(lun, a, 0x35, false);
+            ExecContext ctx = commands.held.poll(5, TimeUnit.SECONDS);
+            assertNotNull(ctx);
+            Thread racer = Thread.ofPlatform().start(() -> ctx.complete(ScsiResponse.good(null, 0)));
+            lun.tell(new LunActor.Abort(LunActor.Scope.TASK, a.initiatorPortName(), t.tag, probe.getRef()));
+            racer.join();
+            probe.receiveMessage(Duration.ofSeconds(5));
+            // the abort may come before or after the completion: either way one ending, no hang
+            assertEquals(1, t.endings(), "task " + t.tag);
+        }
+    }
+
+    @Test
+    void lunReset_abortsEveryTaskAndRaisesUnitAttentionForOtherNexusesOnly() throws Exception {
+        ActorRef<LunActor.Command> lun = lun(8);
+        Nexus a = nexus("iqn.a");
+        Nexus b = nexus("iqn.b");
+        clearPowerOn(lun, a);
+        clearPowerOn(lun, b);
+        FakeTransportTask ta = send(lun, a, 0x35, false);
+        FakeTransportTask tb = send(lun, b, 0x35, false);
+        ExecContext c1 = commands.held.poll(5, TimeUnit.SECONDS);
+        ExecContext c2 = commands.held.poll(5, TimeUnit.SECONDS);
+        TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
+        lun.tell(new LunActor.Abort(LunActor.Scope.RESET, a.initiatorPortName(), 0, probe.getRef()));
+        probe.expectNoMessage(Duration.ofMillis(100));
+        c1.complete(ScsiResponse.good(null, 0));
+        c2.complete(ScsiResponse.good(null, 0));
+        assertEquals(2, probe.receiveMessage().tasksAborted());
+        assertEquals(1, ta.aborts.get());
+        assertEquals(1, tb.aborts.get());
+        assertEquals(ScsiResponse.GOOD, await(send(lun, a, 0x00, false)).status());
+        assertEquals(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED, FakeCommandSet.reasonOf(await(send(lun, b, 0x00, false))));
+    }
+
+    @Test
+    void nexusLoss_abortsItsTasksAndTheReturningNexusLearnsOfIt() throws Exception {
+        ActorRef<LunActor.Command> lun = lun(8);
+        Nexus a = nexus("iqn.a");
+        clearPowerOn(lun, a);
+        FakeTransportTask t = send(lun, a, 0x35, false);
+        ExecContext ctx = commands.held.poll(5, TimeUnit.SECONDS);
+        TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
+        lun.tell(new LunActor.Abort(LunActor.Scope.NEXUS_LOSS, a.initiatorPortName(), 0, probe.getRef()));
+        ctx.complete(ScsiResponse.good(null, 0));
+        assertEquals(1, probe.receiveMessage().tasksAborted());
+        assertEquals(0, t.completions.get());
+        assertEquals(SenseReason.I_T_NEXUS_LOSS_OCCURRED, FakeCommandSet.reasonOf(await(send(lun, a, 0x00, false))));
+    }
+
+    /** A device the fake command set never touches. */
+    private static final class NoDevice implements BlockDevice {
+        @Override public String name() { return "none"; }
+        @Override public String handlerType() { return "test"; }
+        @Override public int blockSize() { return 512; }
+        @Override public long blockCount() { return 1; }
+        @Override public Capabilities capabilities() {
+            return new Capabilities(false, false, false, false, 1, "0", 0);
+        }
+        @Override public void read(long offset, ByteBuffer dst, Completion done) { done.completed(); }
+        @Override public void write(long offset, ByteBuffer src, boolean fua, Completion done) { done.completed(); }
+        @Override public void flush(Completion done) { done.completed(); }
+        @Override public void close() { }
+    }
+}

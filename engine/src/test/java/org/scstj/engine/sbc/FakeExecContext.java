@@ -1,0 +1,83 @@
+package org.scstj.engine.sbc;
+
+import org.scstj.engine.cdb.CdbDecoder;
+import org.scstj.engine.cdb.Commands;
+import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.spi.TransportTask;
+
+/** An exec context for tests; {@link #run} decodes and executes one CDB and returns the response. */
+public final class FakeExecContext implements ExecContext {
+    public static final Nexus NEXUS = new Nexus("iqn.2026-11.org.test:init", "iqn.2026-11.org.test:init,i,0x1",
+            "iqn.2026-11.org.scstj:storage", "iqn.2026-11.org.scstj:storage,t,0x1", 3, 1);
+
+    private final FakeTask task;
+    private final LuContext lu;
+    private ScsiResponse response;
+    private int completions;
+
+    public FakeExecContext(FakeTask task, LuContext lu) {
+        this.task = task;
+        this.lu = lu;
+    }
+
+    public static LuContext lu(RamBlockDevice device, boolean writeProtected, boolean descriptorSense) {
+        return new LuContext(0, device, writeProtected, NEXUS, descriptorSense);
+    }
+
+    /** Decodes and executes; fails the test if the CDB is rejected or complete is not called exactly once. */
+    public static Outcome run(LuContext lu, byte[] cdb, int edtl, byte[] dataOut) {
+        FakeTask task = new FakeTask(cdb, edtl, dataOut);
+        FakeExecContext ctx = new FakeExecContext(task, lu);
+        Decoded decoded = CdbDecoder.decode(cdb);
+        if (!(decoded instanceof Decoded.Ok ok)) {
+            throw new AssertionError("rejected: " + decoded);
+        }
+        Commands.execute(ok.cdb(), ctx);
+        if (ctx.completions != 1) {
+            throw new AssertionError("complete called " + ctx.completions + " times");
+        }
+        return new Outcome(ctx.response, task);
+    }
+
+    /** The response and the task it ran on. */
+    public record Outcome(ScsiResponse response, FakeTask task) {
+        public byte[] data() {
+            if (response.dataIn() == null) {
+                return new byte[0];
+            }
+            byte[] b = new byte[response.dataIn().length()];
+            response.dataIn().nio().get(b);
+            return b;
+        }
+
+        public int status() {
+            return response.status();
+        }
+
+        /** "KEY/ASC/ASCQ" in hex from fixed or descriptor sense, or "GOOD". */
+        public String sense() {
+            byte[] s = response.sense();
+            if (s == null) {
+                return response.status() == ScsiResponse.GOOD ? "GOOD" : "status " + response.status();
+            }
+            boolean descriptor = (s[0] & 0x7F) == 0x72;
+            int key = (descriptor ? s[1] : s[2]) & 0x0F;
+            int asc = (descriptor ? s[2] : s[12]) & 0xFF;
+            int ascq = (descriptor ? s[3] : s[13]) & 0xFF;
+            return String.format("%02X/%02X/%02X", key, asc, ascq);
+        }
+    }
+
+    @Override public TransportTask task() { return task; }
+    @Override public LuContext lu() { return lu; }
+
+    @Override
+    public void complete(ScsiResponse response) {
+        completions++;
+        this.response = response;
+    }
+}

@@ -1,0 +1,95 @@
+package org.scstj.engine.spc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.scstj.engine.cdb.CommandTable;
+import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.sbc.FakeExecContext;
+import org.scstj.engine.sbc.FakeExecContext.Outcome;
+import org.scstj.engine.sbc.RamBlockDevice;
+
+class ReportSupportedOperationCodesTest {
+    private final LuContext lu = FakeExecContext.lu(new RamBlockDevice(512, 10), false, false);
+
+    static byte[] rsoc(boolean rctd, int options, int opcode, int sa, int alloc) {
+        return new byte[] {(byte) 0xA3, 0x0C, (byte) ((rctd ? 0x80 : 0) | options), (byte) opcode, (byte) (sa >>> 8),
+                (byte) sa, (byte) (alloc >>> 24), (byte) (alloc >>> 16), (byte) (alloc >>> 8), (byte) alloc, 0, 0};
+    }
+
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
+    }
+
+    @Test
+    void allCommands_listsEveryTableRowSortedWithServiceActionsFlagged() {
+        byte[] d = FakeExecContext.run(lu, rsoc(false, 0, 0, 0, 65535), 65535, null).data();
+        int n = CommandTable.rows().size();
+        assertEquals(8 * n, ((d[2] & 0xFF) << 8) | (d[3] & 0xFF));
+        int previous = -1;
+        for (int i = 0; i < n; i++) {
+            int at = 4 + 8 * i;
+            int opcode = d[at] & 0xFF;
+            boolean servactv = (d[at + 5] & 0x01) != 0;
+            int sa = u16(d, at + 2);
+            CommandTable.Row row = CommandTable.lookup(opcode, servactv ? sa : -1);
+            assertEquals(row.cdbLength(), u16(d, at + 6), row.name());
+            assertTrue(servactv || sa == 0, "SERVICE ACTION 0 without SERVACTV");
+            assertEquals(0, d[at + 5] & 0x02, "no CTDP without RCTD");
+            assertTrue(opcode >= previous, "sorted");
+            previous = opcode;
+        }
+    }
+
+    @Test
+    void allCommandsWithRctd_carriesATimeoutsDescriptorForEachCommand() {
+        byte[] d = FakeExecContext.run(lu, rsoc(true, 0, 0, 0, 65535), 65535, null).data();
+        int n = CommandTable.rows().size();
+        assertEquals(4 + 20 * n, d.length);
+        for (int i = 0; i < n; i++) {
+            assertEquals(0x02, d[4 + 20 * i + 5] & 0x02, "CTDP");
+            assertEquals(0x0A, u16(d, 4 + 20 * i + 8), "timeouts descriptor length");
+        }
+    }
+
+    @Test
+    void oneCommand_printsTheDecoderMaskAsUsageData() {
+        byte[] d = FakeExecContext.run(lu, rsoc(false, 1, 0x2A, 0, 65535), 65535, null).data();
+        assertEquals(0x03, d[1] & 0x07, "supported");
+        assertEquals(10, u16(d, 2));
+        assertArrayEquals(CommandTable.lookup(0x2A, -1).usageData(), Arrays.copyOfRange(d, 4, 14));
+        assertEquals(0x18, d[5] & 0x18, "DPO and FUA usable");
+    }
+
+    @Test
+    void oneCommandWithServiceAction_printsReadCapacity16() {
+        byte[] d = FakeExecContext.run(lu, rsoc(false, 2, 0x9E, 0x10, 65535), 65535, null).data();
+        assertEquals(0x03, d[1] & 0x07);
+        assertEquals(16, u16(d, 2));
+        assertEquals((byte) 0x9E, d[4]);
+    }
+
+    @Test
+    void unknownOpcode_isReportedNotSupported() {
+        byte[] d = FakeExecContext.run(lu, rsoc(false, 1, 0xC5, 0, 65535), 65535, null).data();
+        assertArrayEquals(new byte[] {0, 0x01, 0, 0}, d);
+    }
+
+    @Test
+    void reportingOptionThatDoesNotMatchTheOpcode_isInvalidFieldInCdb() {
+        assertEquals("05/24/00", FakeExecContext.run(lu, rsoc(false, 1, 0x9E, 0x10, 65535), 65535, null).sense());
+        assertEquals("05/24/00", FakeExecContext.run(lu, rsoc(false, 2, 0x28, 0, 65535), 65535, null).sense());
+        assertEquals("GOOD", FakeExecContext.run(lu, rsoc(false, 3, 0x28, 0, 65535), 65535, null).sense());
+    }
+
+    @Test
+    void smallAllocationLength_truncates() {
+        Outcome o = FakeExecContext.run(lu, rsoc(false, 0, 0, 0, 10), 10, null);
+        assertEquals(10, o.data().length);
+        assertEquals(10, o.response().transferLength());
+    }
+}

@@ -1,0 +1,72 @@
+package org.scstj.handlers.fileio;
+
+import com.typesafe.config.Config;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.DeviceHandlerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code vdisk_fileio}: a logical unit backed by a regular file through the page cache (SCST's
+ * vdisk_fileio). A missing file is created with the configured size, sparse when
+ * {@code thin-provisioned = true}, fully written otherwise.
+ */
+public final class FileIoHandler implements DeviceHandlerFactory {
+    public static final String TYPE = "vdisk_fileio";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<String> validate(String deviceName, Config deviceConfig) {
+        List<String> problems = new ArrayList<>();
+        FileIoSettings.read(deviceConfig, problems);
+        return problems;
+    }
+
+    @Override
+    public BlockDevice open(String deviceName, Config deviceConfig, Context context) throws IOException {
+        FileIoSettings s = FileIoSettings.require(deviceName, deviceConfig);
+        if (!Files.exists(s.filename())) {
+            create(s);
+        }
+        long size = s.size() >= 0 ? s.size() : Files.size(s.filename());
+        long blocks = size / s.blockSize();
+        OpenOption[] options = s.readOnly()
+                ? new OpenOption[]{StandardOpenOption.READ}
+                : new OpenOption[]{StandardOpenOption.READ, StandardOpenOption.WRITE};
+        FileChannel channel = FileChannel.open(s.filename(), options);
+        return new FileIoDevice(deviceName, channel, s, blocks, context.blockingExecutor());
+    }
+
+    private static void create(FileIoSettings s) throws IOException {
+        if (s.filename().getParent() != null) {
+            Files.createDirectories(s.filename().getParent());
+        }
+        try (FileChannel ch = FileChannel.open(s.filename(), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            if (s.thinProvisioned()) {
+                // Sparse: extending the length allocates nothing; holes read as zeros.
+                ch.write(ByteBuffer.allocate(1), s.size() - 1);
+                ch.truncate(s.size());
+                ch.write(ByteBuffer.wrap(new byte[1]), s.size() - 1);
+            } else {
+                ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+                for (long off = 0; off < s.size(); ) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), s.size() - off));
+                    off += ch.write(zeros, off);
+                }
+            }
+            ch.force(true);
+        }
+    }
+}

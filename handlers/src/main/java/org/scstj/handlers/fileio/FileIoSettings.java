@@ -1,0 +1,82 @@
+package org.scstj.handlers.fileio;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import org.scstj.handlers.common.DeviceKeys;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One {@code vdisk_fileio} device's settings, read once and checked.
+ *
+ * @param filename        the backing file
+ * @param size            bytes to export; -1 means the file's length
+ * @param blockSize       512 or 4096
+ * @param thinProvisioned a missing file is created sparse (otherwise fully allocated)
+ * @param readOnly        the medium is write-protected
+ * @param writeBack       writes complete before they are durable (SYNCHRONIZE CACHE and FUA make them so)
+ */
+record FileIoSettings(Path filename, long size, int blockSize, boolean thinProvisioned, boolean readOnly,
+                      boolean writeBack) {
+    static final Set<String> KEYS = Set.of("filename", "size", "block-size", "thin-provisioned", "read-only", "write-back");
+
+    /** Reads the settings; {@code problems} collects "key: message" lines. */
+    static FileIoSettings read(Config device, List<String> problems) {
+        Config c = DeviceKeys.withDefaults(FileIoHandler.TYPE, device);
+        problems.addAll(DeviceKeys.unknownKeys(FileIoHandler.TYPE, device, KEYS));
+        Path filename = null;
+        try {
+            String f = c.getString("filename");
+            if (f.isBlank()) {
+                problems.add("filename: must not be empty");
+            } else {
+                filename = Path.of(f);
+            }
+        } catch (ConfigException e) {
+            problems.add("filename: " + (e instanceof ConfigException.Missing ? "missing (the backing file's path)" : e.getMessage()));
+        }
+        int blockSize = DeviceKeys.blockSize(c, problems);
+        long size = DeviceKeys.size(c, blockSize, problems);
+        boolean thin = DeviceKeys.bool(c, "thin-provisioned", problems);
+        boolean readOnly = DeviceKeys.bool(c, "read-only", problems);
+        boolean writeBack = DeviceKeys.bool(c, "write-back", problems);
+        if (filename != null) {
+            if (Files.isDirectory(filename)) {
+                problems.add("filename: " + filename + " is a directory");
+            } else if (Files.exists(filename)) {
+                try {
+                    long length = Files.size(filename);
+                    if (size > length) {
+                        problems.add("size: " + size + " bytes does not fit the existing file " + filename
+                                + " (" + length + " bytes)");
+                    } else if (size >= 0 && size < length) {
+                        problems.add("size: " + size + " bytes is smaller than the existing file (" + length
+                                + " bytes); leave size out to export the whole file");
+                    } else if (size < 0 && length < blockSize) {
+                        problems.add("filename: " + filename + " is smaller than one block");
+                    }
+                } catch (java.io.IOException e) {
+                    problems.add("filename: cannot read " + filename + ": " + e.getMessage());
+                }
+            } else if (size < 0) {
+                problems.add("size: required when " + filename + " does not exist yet");
+            } else if (readOnly) {
+                problems.add("filename: " + filename + " does not exist and a read-only device cannot create it");
+            }
+        }
+        return new FileIoSettings(filename, size, blockSize, thin, readOnly, writeBack);
+    }
+
+    static FileIoSettings require(String deviceName, Config device) {
+        List<String> problems = new ArrayList<>();
+        FileIoSettings s = read(device, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return s;
+    }
+}

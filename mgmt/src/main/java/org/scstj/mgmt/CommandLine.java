@@ -1,0 +1,240 @@
+package org.scstj.mgmt;
+
+import org.scstj.mgmt.config.Portal;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/** Parses the arguments into a {@link Command} and holds the help texts. */
+public final class CommandLine {
+    /** Sub-commands in the order the overview lists them. */
+    static final List<String> COMMANDS = List.of("demo", "serve", "check", "test", "help");
+
+    /** The command line was wrong; {@link #topic()} is the sub-command whose usage applies, or null. */
+    public static final class UsageException extends Exception {
+        private final String topic;
+
+        UsageException(String message, String topic) {
+            super(message);
+            this.topic = topic;
+        }
+
+        public String topic() {
+            return topic;
+        }
+    }
+
+    private CommandLine() {
+    }
+
+    public static Command parse(String... args) throws UsageException {
+        Deque<String> rest = new ArrayDeque<>(List.of(args));
+        if (rest.isEmpty()) {
+            throw new UsageException("no command given", null);
+        }
+        String name = rest.removeFirst();
+        return switch (name) {
+            case "-h", "--help", "help" -> help(rest);
+            case "serve" -> {
+                Options o = options(name, rest, false);
+                yield o.help ? new Command.Help(name) : new Command.Serve(o.requireConfig(name), o.verbose);
+            }
+            case "check" -> {
+                Options o = options(name, rest, false);
+                yield o.help ? new Command.Help(name) : new Command.Check(o.requireConfig(name));
+            }
+            case "demo" -> {
+                Options o = options(name, rest, true);
+                yield o.help ? new Command.Help(name) : new Command.Demo(
+                        o.listen == null ? Command.Demo.DEFAULT_LISTEN : o.listen,
+                        o.stateDir == null ? Command.Demo.DEFAULT_STATE_DIR : o.stateDir, o.verbose);
+            }
+            case "test" -> throw new UsageException("'test' is run by the launcher: ./scstj test", "test");
+            default -> throw new UsageException("unknown command '" + name + "'", null);
+        };
+    }
+
+    private static Command help(Deque<String> rest) throws UsageException {
+        if (rest.isEmpty()) {
+            return new Command.Help(null);
+        }
+        String topic = rest.removeFirst();
+        if (!HELP.containsKey(topic)) {
+            throw new UsageException("no help for '" + topic + "': not a command", null);
+        }
+        if (!rest.isEmpty()) {
+            throw new UsageException("unexpected argument '" + rest.getFirst() + "'", "help");
+        }
+        return new Command.Help(topic);
+    }
+
+    private static final class Options {
+        Path config;
+        Portal listen;
+        Path stateDir;
+        boolean verbose;
+        boolean help;
+
+        Path requireConfig(String command) throws UsageException {
+            if (config == null) {
+                throw new UsageException("missing -c FILE", command);
+            }
+            return config;
+        }
+    }
+
+    private static Options options(String command, Deque<String> rest, boolean demo) throws UsageException {
+        Options o = new Options();
+        while (!rest.isEmpty()) {
+            String arg = rest.removeFirst();
+            String inline = null;
+            if (arg.startsWith("--") && arg.contains("=")) {
+                inline = arg.substring(arg.indexOf('=') + 1);
+                arg = arg.substring(0, arg.indexOf('='));
+            }
+            switch (arg) {
+                case "-h", "--help" -> o.help = true;
+                case "-v", "--verbose" -> o.verbose = true;
+                case "-c", "--config" -> {
+                    if (demo) {
+                        throw new UsageException("demo serves its own configuration; use serve -c FILE", command);
+                    }
+                    o.config = path(arg, value(command, arg, inline, rest), command);
+                }
+                case "--listen" -> {
+                    if (!demo) {
+                        throw new UsageException("unknown option '--listen' (portals are set in the configuration)", command);
+                    }
+                    String v = value(command, arg, inline, rest);
+                    o.listen = Portal.parse(v).orElseThrow(() -> new UsageException(
+                            "--listen wants HOST:PORT with a port 1..65535 (e.g. 0.0.0.0:3260 or [::1]:3260), not '" + v + "'", command));
+                }
+                case "--state-dir" -> {
+                    if (!demo) {
+                        throw new UsageException("unknown option '--state-dir' (set scstj.state-dir in the configuration)", command);
+                    }
+                    o.stateDir = path(arg, value(command, arg, inline, rest), command);
+                }
+                default -> throw new UsageException(arg.startsWith("-")
+                        ? "unknown option '" + arg + "'" : "unexpected argument '" + arg + "'", command);
+            }
+        }
+        return o;
+    }
+
+    private static String value(String command, String option, String inline, Deque<String> rest) throws UsageException {
+        if (inline != null) {
+            return inline;
+        }
+        if (rest.isEmpty() || rest.getFirst().isEmpty()) {
+            throw new UsageException(option + " needs a value", command);
+        }
+        return rest.removeFirst();
+    }
+
+    private static Path path(String option, String value, String command) throws UsageException {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new UsageException(option + ": not a path: " + value, command);
+        }
+    }
+
+    /** The help text for a topic (null: the overview). */
+    public static String help(String topic) {
+        return topic == null ? OVERVIEW : HELP.get(topic);
+    }
+
+    /** The short usage printed with a usage error. */
+    public static String usage(String topic) {
+        String text = help(topic);
+        return text.substring(0, text.indexOf("\n\n") + 1);
+    }
+
+    private static final String OVERVIEW = """
+            Usage: scstj <command> [options]
+                   scstj help [<command>]
+
+            scstj turns this machine into a SCSI storage array: it exports files and null
+            devices as SCSI logical units over iSCSI (TCP), with per-initiator LUN masking.
+
+            Commands:
+              demo    serve a demo target from a built-in configuration (a 1 GiB thin file disk
+                      and a 1 TiB null disk on 127.0.0.1:3260); prints the URLs to try
+              serve   run the target in the foreground from a configuration file (-c FILE)
+              check   validate a configuration file (-c FILE) and print OK or its problems
+              test    (launcher ./scstj only) install the iSCSI test tools and run every test
+              help    this text; 'help <command>' explains one command and its options
+
+            Exit status: 0 success, 1 a refused configuration or a failure to start, 2 a usage error.
+            Configuration reference: README.md and docs/configuration.md.
+            """;
+
+    private static final Map<String, String> HELP = Map.of(
+            "demo", """
+                    Usage: scstj demo [--listen HOST:PORT] [--state-dir DIR] [-v]
+
+                    Serves the target iqn.2026-11.org.scstj:demo from a built-in configuration:
+                      LUN 0  demo-disk  a 1 GiB thin-provisioned vdisk_fileio disk, the file
+                                        DIR/demo-disk.img (created on first use, kept afterwards)
+                      LUN 1  demo-null  a 1 TiB vdisk_nullio disk (reads zeros, discards writes)
+                    and prints iscsi:// URLs for iscsi-ls, iscsi-inq and qemu-img. Runs in the
+                    foreground until SIGTERM or Ctrl-C, then stops cleanly.
+
+                    Options:
+                      --listen HOST:PORT  the portal to listen on (default 127.0.0.1:3260;
+                                          0.0.0.0:3260 for every interface, [::1]:3260 for IPv6)
+                      --state-dir DIR     where the disk image and runtime state live (default
+                                          ./state in the current directory, created if missing)
+                      -v, --verbose       log at DEBUG level
+                      -h, --help          this text
+                    """,
+            "serve", """
+                    Usage: scstj serve -c FILE [-v]
+
+                    Validates FILE (as 'check' does), opens every device, starts the iSCSI target
+                    driver on the configured portals, logs the portals and targets, and runs in the
+                    foreground. On SIGTERM or SIGINT (Ctrl-C) it stops the target driver (ending
+                    every session), flushes and closes the devices, and exits 0. A refused
+                    configuration, a device that cannot be opened or a portal that cannot be bound
+                    exits 1 with the reason.
+
+                    Options:
+                      -c, --config FILE   the HOCON configuration (see docs/configuration.md)
+                      -v, --verbose       log at DEBUG level
+                      -h, --help          this text
+                    """,
+            "check", """
+                    Usage: scstj check -c FILE
+
+                    Validates FILE without starting anything: prints 'FILE: OK' and exits 0, or
+                    prints every problem on stderr, one a line as FILE:LINE: KEY: PROBLEM, and exits 1.
+                    Refused: unknown keys, unknown handler types, LUNs naming missing devices or
+                    given twice, LUN numbers outside 0..16383, invalid iSCSI names, sizes that are
+                    not sizes, and whatever the device handlers refuse (e.g. a size that does not
+                    fit an existing file).
+
+                    Options:
+                      -c, --config FILE   the HOCON configuration
+                      -h, --help          this text
+                    """,
+            "test", """
+                    Usage: ./scstj test [MAVEN ARGUMENTS]
+
+                    Run by the launcher script, not by the JVM: installs the initiator tools the
+                    integration tests drive if they are missing (libiscsi-bin, qemu-utils,
+                    qemu-block-extra; with apt-get when run as root), then runs every unit and
+                    integration test of every module with 'mvn -B verify' on a JDK 25. Exits
+                    non-zero when any test fails.
+                    """,
+            "help", """
+                    Usage: scstj help [<command>]
+
+                    Without a command, lists the commands; with one, explains it and its options.
+                    'scstj --help' and 'scstj <command> --help' do the same.
+                    """);
+}

@@ -1,0 +1,208 @@
+package org.scstj.mgmt.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import org.scstj.engine.model.DeviceSpec;
+import org.scstj.engine.model.EngineSpec;
+import org.scstj.engine.model.TargetSpec;
+import org.scstj.engine.spi.DeviceHandlerFactory;
+import org.scstj.transports.iscsi.IscsiSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Loads a HOCON configuration on top of every module's {@code reference.conf}, validates all of
+ * it, and reads it once into {@link ScstjConfig}. A configuration with any problem is refused as a
+ * whole, with every problem listed (bad-inputs row 29); nothing is started from it.
+ */
+public final class ConfigLoader {
+    private final Map<String, DeviceHandlerFactory> factories;
+
+    /** @param factories the device handler types that exist (see {@link #installedHandlers()}) */
+    public ConfigLoader(List<DeviceHandlerFactory> factories) {
+        Map<String, DeviceHandlerFactory> byType = new TreeMap<>();
+        for (DeviceHandlerFactory f : factories) {
+            byType.putIfAbsent(f.type(), f);
+        }
+        this.factories = Collections.unmodifiableMap(byType);
+    }
+
+    /** The handler factories on the class path ({@code META-INF/services}). */
+    public static List<DeviceHandlerFactory> installedHandlers() {
+        List<DeviceHandlerFactory> out = new ArrayList<>();
+        ServiceLoader.load(DeviceHandlerFactory.class).forEach(out::add);
+        return out;
+    }
+
+    /** Loads and validates a file. */
+    public ScstjConfig load(Path file) throws InvalidConfigException {
+        String source = file.toString();
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new InvalidConfigException(List.of(new ConfigProblem(source, -1, "", "cannot read: " + describe(e))));
+        }
+        Config parsed;
+        try {
+            parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(List.of(syntax(source, e)));
+        }
+        return read(source, text, parsed, ConfigFactory.empty());
+    }
+
+    /**
+     * Loads and validates configuration text (an embedded resource, a test), with
+     * {@code overrides} taking precedence over it (command-line flags).
+     */
+    public ScstjConfig load(String source, String text, Config overrides) throws InvalidConfigException {
+        Config parsed;
+        try {
+            parsed = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(source));
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(List.of(syntax(source, e)));
+        }
+        return read(source, text, overrides.withFallback(parsed), overrides);
+    }
+
+    private ScstjConfig read(String source, String text, Config parsed, Config overrides) throws InvalidConfigException {
+        Config reference = ConfigFactory.defaultReference();
+        Config merged;
+        try {
+            merged = parsed.withFallback(reference).resolve();
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(List.of(syntax(source, e)));
+        }
+        ConfigReader reader = new ConfigReader(source, parsed, merged, rawWithoutOverridden(text, overrides));
+        new KnownKeys(reader, reference.root()).check();
+        Path stateDir = stateDir(reader);
+        List<DeviceSpec> devices = new DeviceReader(reader, factories).read();
+        Set<String> names = devices.stream().map(DeviceSpec::name).collect(Collectors.toCollection(HashSet::new));
+        // a device with problems is left out of `devices`; keep LUNs naming it from adding a second message
+        names.addAll(definedDeviceNames(reader));
+        List<TargetSpec> targets = new TargetReader(reader, names).read();
+        List<Portal> portals = portals(reader, !targets.isEmpty());
+        Config iscsi = iscsiBlock(reader);
+        if (!reader.problems().isEmpty()) {
+            List<ConfigProblem> byLine = new ArrayList<>(reader.problems());
+            byLine.sort(Comparator.comparing(ConfigProblem::source).thenComparingInt(ConfigProblem::line));
+            throw new InvalidConfigException(byLine);
+        }
+        return new ScstjConfig(source, merged, new EngineSpec(stateDir, devices, targets), iscsi, portals);
+    }
+
+    /** Keys given on the command line replace the text's; their raw assignments are no repeats. */
+    private static List<RawKeys.Assignment> rawWithoutOverridden(String text, Config overrides) {
+        return RawKeys.scan(text).stream()
+                .filter(a -> !overrides.hasPathOrNull(ConfigReader.key(a.path())))
+                .toList();
+    }
+
+    private static Set<String> definedDeviceNames(ConfigReader reader) {
+        Set<String> names = new HashSet<>();
+        if (reader.written(KnownKeys.HANDLERS) instanceof ConfigObject handlers) {
+            for (ConfigValue devices : handlers.values()) {
+                if (devices instanceof ConfigObject o) {
+                    names.addAll(o.keySet());
+                }
+            }
+        }
+        return names;
+    }
+
+    private static Path stateDir(ConfigReader reader) {
+        List<String> path = ConfigReader.child(KnownKeys.ROOT, "state-dir");
+        ConfigValue v = reader.value(path);
+        if (v == null || v.valueType() != ConfigValueType.STRING || ((String) v.unwrapped()).isBlank()) {
+            reader.problem(path, "expected a directory path");
+            return Path.of("state").toAbsolutePath();
+        }
+        try {
+            return Path.of((String) v.unwrapped()).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            reader.problem(path, "not a path: " + e.getMessage());
+            return Path.of("state").toAbsolutePath();
+        }
+    }
+
+    private static List<Portal> portals(ConfigReader reader, boolean needed) {
+        ConfigValue v = reader.value(KnownKeys.PORTALS);
+        if (v == null) {
+            if (needed) {
+                reader.problem(KnownKeys.PORTALS, "missing: the addresses to listen on, e.g. [\"0.0.0.0:3260\"]");
+            }
+            return List.of();
+        }
+        if (v.valueType() != ConfigValueType.LIST) {
+            reader.problem(KnownKeys.PORTALS, "expected a list of HOST:PORT, e.g. [\"0.0.0.0:3260\"]");
+            return List.of();
+        }
+        List<Portal> out = new ArrayList<>();
+        for (Object o : (List<?>) v.unwrapped()) {
+            Portal p = o instanceof String s ? Portal.parse(s).orElse(null) : null;
+            if (p == null) {
+                reader.problem(KnownKeys.PORTALS, "not HOST:PORT with a port 1..65535: " + o);
+            } else if (out.contains(p)) {
+                reader.problem(KnownKeys.PORTALS, "listed twice: " + p);
+            } else {
+                out.add(p);
+            }
+        }
+        if (out.isEmpty() && needed) {
+            reader.problem(KnownKeys.PORTALS, "no portal to listen on");
+        }
+        return out;
+    }
+
+    /** The iSCSI driver reads its own block; its complaints join the others. */
+    private static Config iscsiBlock(ConfigReader reader) {
+        if (!(reader.value(KnownKeys.ISCSI) instanceof ConfigObject o)) {
+            return ConfigFactory.empty();
+        }
+        Config iscsi = o.toConfig();
+        try {
+            IscsiSettings.from(iscsi);
+        } catch (ConfigException e) {
+            ConfigOrigin origin = e.origin();
+            reader.problemAtLine(KnownKeys.ISCSI, origin == null ? -1 : origin.lineNumber(), e.getMessage());
+        } catch (RuntimeException e) {
+            reader.problem(KnownKeys.ISCSI, describe(e));
+        }
+        return iscsi;
+    }
+
+    private static ConfigProblem syntax(String source, ConfigException e) {
+        ConfigOrigin origin = e.origin();
+        String where = origin != null && origin.filename() != null ? origin.filename() : source;
+        String message = e.getMessage();
+        // Typesafe Config puts "<origin>: " in front of its messages; the problem names it already
+        if (origin != null && message.startsWith(origin.description() + ": ")) {
+            message = message.substring(origin.description().length() + 2);
+        }
+        return new ConfigProblem(where, origin == null ? -1 : origin.lineNumber(), "", message);
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,115 @@
+package org.scstj.it;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The real scstj daemon ({@code org.scstj.mgmt.Main serve -c FILE}) in a child JVM, listening on
+ * 127.0.0.1 at a free port. Stopped with SIGTERM, as an operator would.
+ */
+final class Daemon implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    final int port;
+    final Path dir;
+
+    private Daemon(Process process, Path log, int port, Path dir) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /**
+     * Starts the daemon with a configuration whose text may use {@code @PORT@} and {@code @DIR@}.
+     */
+    static Daemon start(Path dir, String configTemplate) throws IOException {
+        int port = freePort();
+        String config = configTemplate.replace("@PORT@", Integer.toString(port)).replace("@DIR@", dir.toString());
+        Path file = dir.resolve("scstj.conf");
+        Files.writeString(file, config);
+        Path log = dir.resolve("daemon.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-Dio.netty.leakDetection.level=paranoid", "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), "org.scstj.mgmt.Main", "serve", "-c", file.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).directory(dir.toFile()).start();
+        Daemon d = new Daemon(p, log, port, dir);
+        d.awaitListening();
+        return d;
+    }
+
+    private void awaitListening() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                fail("daemon exited with " + process.exitValue() + ":\n" + log());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException notYet) {
+                sleepQuietly(100);
+            }
+        }
+        process.destroyForcibly();
+        fail("daemon did not listen on " + port + " within 60 s:\n" + log());
+    }
+
+    String url(String target, int lun) {
+        return "iscsi://127.0.0.1:" + port + "/" + target + "/" + lun;
+    }
+
+    String portal() {
+        return "iscsi://127.0.0.1:" + port;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+
+    /** SIGTERM, then the exit status (or -1 if it had to be killed). */
+    int terminate() throws InterruptedException {
+        if (!process.isAlive()) {
+            return process.exitValue();
+        }
+        process.destroy(); // SIGTERM
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        terminate();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
