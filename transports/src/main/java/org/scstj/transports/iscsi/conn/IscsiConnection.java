@@ -617,17 +617,21 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     void abortedTask(IscsiTask task) {
         if (!task.finished) {
-            finish(task); // ERL 0: nothing is sent for an aborted task
+            finish(task, true); // ERL 0: nothing is sent for an aborted task; a waiting receiver fails
         }
     }
 
     private void finish(IscsiTask task) {
+        finish(task, false);
+    }
+
+    private void finish(IscsiTask task, boolean failReceiver) {
         task.finished = true;
         tasks.remove(task.itt(), task);
         if (task.counted) {
             window.finished();
         }
-        task.dispose(false);
+        task.dispose(failReceiver);
     }
 
     // ---- sending ----
