@@ -1,14 +1,49 @@
 package org.scstj.transports.iscsi;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.TargetDriver;
+import org.scstj.transports.iscsi.codec.PduDecoder;
+import org.scstj.transports.iscsi.codec.PduEncoder;
+import org.scstj.transports.iscsi.conn.IscsiConnection;
+import org.scstj.transports.iscsi.conn.SessionRegistry;
+import org.scstj.transports.iscsi.conn.TargetContext;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
-/** The iSCSI target driver (RFC 7143) on Netty. */
+/**
+ * The iSCSI target driver (RFC 7143) on Netty: one listening channel per portal, one pipeline
+ * per connection ({@link PduDecoder} → {@link PduEncoder} → {@link IscsiConnection}). Uses the
+ * native epoll transport when available, NIO otherwise.
+ */
 public final class IscsiTargetDriver implements TargetDriver {
     private final IscsiSettings settings;
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+    private final Set<IscsiConnection> connections = ConcurrentHashMap.newKeySet();
+    private EventLoopGroup acceptors;
+    private EventLoopGroup workers;
 
     public IscsiTargetDriver(IscsiSettings settings) {
         this.settings = settings;
@@ -19,13 +54,85 @@ public final class IscsiTargetDriver implements TargetDriver {
         return "iscsi";
     }
 
-    @Override
-    public CompletionStage<Void> start(ScsiCore core) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("iscsi driver not built yet: " + settings));
+    /** The addresses the portals are bound to (with the actual port when configured as 0). */
+    public List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>(listeners.size());
+        for (Channel c : listeners) {
+            out.add((InetSocketAddress) c.localAddress());
+        }
+        return List.copyOf(out);
     }
 
     @Override
-    public CompletionStage<Void> stop() {
-        return CompletableFuture.completedFuture(null);
+    public synchronized CompletionStage<Void> start(ScsiCore core) {
+        if (acceptors != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("iscsi driver already started"));
+        }
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        acceptors = new MultiThreadIoEventLoopGroup(1, io);
+        workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        TargetContext context = new TargetContext(core, settings, new SessionRegistry(), this::boundAddresses, connections);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new PduDecoder(), new PduEncoder(), new IscsiConnection(context));
+                    }
+                });
+        CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+        for (IscsiSettings.Portal portal : settings.portals()) {
+            CompletableFuture<Void> bound = new CompletableFuture<>();
+            ChannelFuture f = bootstrap.bind(portal.host(), portal.port());
+            f.addListener(done -> {
+                if (done.isSuccess()) {
+                    listeners.add(f.channel());
+                    bound.complete(null);
+                } else {
+                    bound.completeExceptionally(new java.io.IOException("cannot bind iSCSI portal " + portal
+                            + ": " + done.cause().getMessage(), done.cause()));
+                }
+            });
+            all = all.thenCombine(bound, (a, b) -> null);
+        }
+        return all.whenComplete((v, error) -> {
+            if (error != null) {
+                stop();
+            }
+        });
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> stop() {
+        if (acceptors == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        EventLoopGroup a = acceptors;
+        EventLoopGroup w = workers;
+        acceptors = null;
+        workers = null;
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (Channel listener : listeners) {
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            listener.close().addListener(f -> closed.complete(null));
+            waits.add(closed);
+        }
+        listeners.clear();
+        for (IscsiConnection c : connections) {
+            waits.add(c.shutdown().toCompletableFuture());
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
+                .orTimeout(10, TimeUnit.SECONDS)
+                .whenComplete((v, e) -> {
+                    a.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+                    w.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f -> done.complete(null));
+                });
+        return done;
     }
 }

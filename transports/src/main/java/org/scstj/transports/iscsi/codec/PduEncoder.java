@@ -1,0 +1,77 @@
+package org.scstj.transports.iscsi.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageEncoder;
+import org.scstj.transports.iscsi.pdu.Bhs;
+import org.scstj.transports.iscsi.pdu.TargetPdu;
+
+import java.util.List;
+
+/**
+ * Writes {@link TargetPdu}s (RFC 7143 11.2): allocates only the header (BHS + header digest) and
+ * a trailer (padding + data digest) and passes the data segment through.
+ *
+ * <p>Buffer ownership: the PDU's data buffer moves into the emitted composite, which the channel
+ * releases after writing. If encoding fails the data buffer is released here.
+ */
+public final class PduEncoder extends MessageToMessageEncoder<TargetPdu> {
+    private final Crc32c crc = new Crc32c();
+    private boolean headerDigest;
+    private boolean dataDigest;
+
+    public PduEncoder() {
+        super(TargetPdu.class);
+    }
+
+    /** Turns digests on or off for PDUs encoded from now on (after the final Login Response). */
+    public void digests(boolean header, boolean data) {
+        this.headerDigest = header;
+        this.dataDigest = data;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, TargetPdu pdu, List<Object> out) {
+        ByteBuf data = pdu.data();
+        ByteBuf header = null;
+        try {
+            int length = data.readableBytes();
+            header = ctx.alloc().directBuffer(Bhs.LENGTH + 4);
+            pdu.writeBhs(header, length);
+            if (headerDigest) {
+                header.writeIntLE(crc.reset().update(header, 0, Bhs.LENGTH).value());
+            }
+            if (length == 0) {
+                data.release();
+                data = null;
+                out.add(header);
+                header = null;
+                return;
+            }
+            int pad = -length & 3;
+            CompositeByteBuf whole = ctx.alloc().compositeDirectBuffer(3);
+            whole.addComponent(true, header);
+            header = null;
+            whole.addComponent(true, data);
+            data = null;
+            if (pad > 0 || dataDigest) {
+                ByteBuf trailer = ctx.alloc().directBuffer(8);
+                trailer.writeZero(pad);
+                if (dataDigest) {
+                    trailer.writeIntLE(crc.reset().update(whole, whole.readerIndex() + whole.readableBytes() - length, length)
+                            .pad(length).value());
+                }
+                whole.addComponent(true, trailer);
+            }
+            out.add(whole);
+        } finally {
+            if (header != null) {
+                header.release();
+            }
+            if (data != null) {
+                data.release();
+            }
+        }
+    }
+}

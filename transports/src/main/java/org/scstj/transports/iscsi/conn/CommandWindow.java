@@ -1,0 +1,83 @@
+package org.scstj.transports.iscsi.conn;
+
+import io.netty.buffer.ByteBuf;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A session's command numbering (RFC 7143 4.2.2.1, 3.2.2.1): ExpCmdSN, the window up to MaxCmdSN,
+ * and the non-immediate PDUs that arrived ahead of ExpCmdSN, delivered in CmdSN order.
+ * MaxCmdSN = ExpCmdSN + window - commands in flight - 1, so it never decreases. Event-loop only.
+ *
+ * <p>Buffer ownership: a queued entry owns its {@code data} (retained by the caller) until it
+ * runs or the window is cleared.
+ */
+final class CommandWindow {
+    /** What a non-immediate PDU's CmdSN means right now. */
+    enum Verdict { DELIVER, QUEUE, DROP }
+
+    record Queued(ByteBuf data, Runnable action) {
+    }
+
+    private final int size;
+    private final Map<Integer, Queued> ahead = new HashMap<>();
+    private int expCmdSn;
+    private int inFlight;
+
+    CommandWindow(int initialCmdSn, int size) {
+        this.expCmdSn = initialCmdSn;
+        this.size = size;
+    }
+
+    int expCmdSn() {
+        return expCmdSn;
+    }
+
+    int maxCmdSn() {
+        return expCmdSn + Math.max(0, size - inFlight) - 1;
+    }
+
+    Verdict classify(int cmdSn) {
+        if (!SerialNumber.inRange(cmdSn, expCmdSn, maxCmdSn()) || ahead.containsKey(cmdSn)) {
+            return Verdict.DROP; // 3.2.2.1: outside the window (or a duplicate): silently ignored
+        }
+        return cmdSn == expCmdSn ? Verdict.DELIVER : Verdict.QUEUE;
+    }
+
+    /** The PDU at ExpCmdSN is being delivered. */
+    void advance() {
+        expCmdSn++;
+    }
+
+    void queue(int cmdSn, Queued entry) {
+        ahead.put(cmdSn, entry);
+    }
+
+    /** Removes and returns the entry now at ExpCmdSN (advancing), or null. */
+    Queued next() {
+        Queued q = ahead.remove(expCmdSn);
+        if (q != null) {
+            expCmdSn++;
+        }
+        return q;
+    }
+
+    /** A command entered the core (non-immediate commands only). */
+    void started() {
+        inFlight++;
+    }
+
+    /** A counted command left the core. */
+    void finished() {
+        inFlight--;
+    }
+
+    /** Drops every queued entry, releasing its data (connection closed). */
+    void clear() {
+        for (Queued q : ahead.values()) {
+            q.data().release();
+        }
+        ahead.clear();
+    }
+}

@@ -1,0 +1,736 @@
+package org.scstj.transports.iscsi.conn;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.ScsiCore;
+import org.scstj.engine.spi.SessionHandle;
+import org.scstj.transports.iscsi.codec.PduDecoder;
+import org.scstj.transports.iscsi.codec.PduEncoder;
+import org.scstj.transports.iscsi.login.LoginIdentity;
+import org.scstj.transports.iscsi.login.LoginStateMachine;
+import org.scstj.transports.iscsi.login.LoginStatus;
+import org.scstj.transports.iscsi.login.LoginStep;
+import org.scstj.transports.iscsi.login.OperationalParameters;
+import org.scstj.transports.iscsi.login.SecurityNegotiation;
+import org.scstj.transports.iscsi.pdu.BadPdu;
+import org.scstj.transports.iscsi.pdu.Bhs;
+import org.scstj.transports.iscsi.pdu.DataOut;
+import org.scstj.transports.iscsi.pdu.InboundPdu;
+import org.scstj.transports.iscsi.pdu.LoginRequest;
+import org.scstj.transports.iscsi.pdu.LoginResponsePdu;
+import org.scstj.transports.iscsi.pdu.LogoutRequest;
+import org.scstj.transports.iscsi.pdu.NopOut;
+import org.scstj.transports.iscsi.pdu.Opcode;
+import org.scstj.transports.iscsi.pdu.OtherPdu;
+import org.scstj.transports.iscsi.pdu.R2tPdu;
+import org.scstj.transports.iscsi.pdu.RejectPdu;
+import org.scstj.transports.iscsi.pdu.ScsiCommand;
+import org.scstj.transports.iscsi.pdu.TargetPdu;
+import org.scstj.transports.iscsi.pdu.TaskMgmtRequest;
+import org.scstj.transports.iscsi.pdu.TextRequest;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One iSCSI connection, which is also its session (MaxConnections=1): the login phase (RFC 7143
+ * 6.3), then the full feature phase: SCSI commands in CmdSN order (3.2.2.1), write data, NOP,
+ * Text, task management, Logout, and Rejects for bad input (docs/bad-inputs.md rows 10-17).
+ *
+ * <p>Buffer ownership: this handler owns every {@link InboundPdu} it reads and releases it in
+ * {@code finally}; whatever it keeps longer (immediate data, queued PDUs, ping data) it retains
+ * explicitly. Outgoing PDUs own their data until the encoder passes it to the channel.
+ *
+ * <p>Threading: all state is event-loop confined; {@link IscsiTask} and session callbacks hop
+ * here first. Writes made while reading are flushed once in {@link #channelReadComplete}.
+ */
+public final class IscsiConnection extends ChannelInboundHandlerAdapter {
+    private enum Phase { LOGIN, OPENING, FULL_FEATURE, LOGGING_OUT, CLOSED }
+
+    private final TargetContext target;
+    private final CompletableFuture<Void> gone = new CompletableFuture<>();
+    private final Map<Integer, IscsiTask> tasks = new HashMap<>();
+    private final Set<Integer> cancelledCmdSns = new HashSet<>();
+    private final TextExchange text = new TextExchange(this);
+
+    private ChannelHandlerContext ctx;
+    private PduDecoder decoder;
+    private PduEncoder encoder;
+    private Phase phase = Phase.LOGIN;
+    private LoginStateMachine login;
+    private ScheduledFuture<?> loginTimer;
+    private int loginItt;
+    private long isid;
+    private int cid;
+    private int statSn;
+    private CommandWindow window;
+    private OperationalParameters params;
+    private LoginIdentity identity;
+    private SessionHandle session;
+    private String sessionKey;
+    private int nextTtt;
+    private boolean reading;
+    private boolean flushPending;
+
+    public IscsiConnection(TargetContext target) {
+        this.target = target;
+    }
+
+    // ---- channel life ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.decoder = ctx.pipeline().get(PduDecoder.class);
+        this.encoder = ctx.pipeline().get(PduEncoder.class);
+        this.login = new LoginStateMachine(target.settings(), SecurityNegotiation.none());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        target.connections().add(this);
+        long timeout = target.settings().loginTimeout().toNanos();
+        loginTimer = ctx.executor().schedule(() -> {
+            if (phase == Phase.LOGIN || phase == Phase.OPENING) {
+                ctx.close(); // bad-inputs row 18: absolute login deadline
+            }
+        }, timeout, TimeUnit.NANOSECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        phase = Phase.CLOSED;
+        if (loginTimer != null) {
+            loginTimer.cancel(false);
+        }
+        if (window != null) {
+            window.clear();
+        }
+        text.clear();
+        for (IscsiTask t : new ArrayList<>(tasks.values())) {
+            t.finished = true;
+            t.dispose(true);
+        }
+        tasks.clear();
+        target.connections().remove(this);
+        closeSession(() -> gone.complete(null));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    /** Ends the session and the connection; completes when the SessionHandle is closed. */
+    public CompletionStage<Void> shutdown() {
+        execute(() -> {
+            if (phase != Phase.CLOSED) {
+                phase = Phase.LOGGING_OUT;
+                closeSession(() -> execute(ctx::close, () -> { }));
+            }
+        }, () -> gone.complete(null));
+        return gone;
+    }
+
+    private void closeSession(Runnable then) {
+        SessionHandle s = session;
+        session = null;
+        if (sessionKey != null) {
+            target.registry().remove(sessionKey, this);
+        }
+        if (s != null) {
+            s.close(then);
+        } else {
+            then.run();
+        }
+    }
+
+    // ---- reading ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof InboundPdu pdu)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        reading = true;
+        try {
+            if (phase == Phase.CLOSED) {
+                return;
+            }
+            if (pdu instanceof BadPdu bad) {
+                onBadPdu(bad);
+            } else if (phase == Phase.LOGIN) {
+                if (pdu instanceof LoginRequest r) {
+                    onLogin(r);
+                } else {
+                    ctx.close(); // only Login PDUs before the full feature phase (RFC 7143 6.3)
+                }
+            } else if (phase != Phase.FULL_FEATURE) {
+                ctx.close(); // bad-inputs row 17: a PDU after Logout (or during session opening)
+            } else {
+                onFullFeature(pdu);
+            }
+        } finally {
+            pdu.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    // ---- login phase ----
+
+    private void onLogin(LoginRequest r) {
+        if (window == null) {
+            // 6.3 / 11.13.4: the leading login fixes the first StatSN and CmdSN
+            statSn = r.expStatSn();
+            window = new CommandWindow(r.cmdSn(), target.settings().maxCmdWindow());
+            loginItt = r.itt();
+            isid = r.isid();
+            cid = r.cid();
+        }
+        LoginStep step = login.step(r);
+        switch (step) {
+            case LoginStep.Reply reply -> send(new LoginResponsePdu(reply.transit(), false, reply.csg(), reply.nsg(),
+                    isid, 0, loginItt, statSn++, window.expCmdSn(), window.maxCmdSn(), LoginStatus.SUCCESS,
+                    Unpooled.wrappedBuffer(reply.text())));
+            case LoginStep.Refuse refuse -> refuseLogin(refuse.status());
+            case LoginStep.Complete complete -> openSession(complete);
+        }
+    }
+
+    private void refuseLogin(int status) {
+        phase = Phase.LOGGING_OUT;
+        ctx.writeAndFlush(new LoginResponsePdu(false, false, 0, 0, isid, 0, loginItt, statSn,
+                        window == null ? 0 : window.expCmdSn(), window == null ? 0 : window.maxCmdSn(), status,
+                        Unpooled.EMPTY_BUFFER))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void openSession(LoginStep.Complete complete) {
+        phase = Phase.OPENING;
+        identity = complete.identity();
+        params = complete.parameters();
+        if (identity.discovery()) {
+            enterFullFeature(complete, 0);
+            return;
+        }
+        int tpgt = target.settings().portalGroupTag();
+        Nexus nexus = new Nexus(identity.initiatorName(),
+                identity.initiatorName() + ",i,0x" + String.format("%012x", identity.isid()),
+                identity.targetName(),
+                identity.targetName() + ",t,0x" + String.format("%04x", tpgt), tpgt, tpgt);
+        String key = SessionRegistry.key(identity.initiatorName(), identity.isid(), identity.targetName());
+        ScsiCore core = target.core();
+        // 6.3.5 session reinstatement: the old session is closed before the new one opens
+        target.registry().displace(key)
+                .thenCompose(v -> core.openSession(nexus))
+                .whenComplete((handle, error) -> execute(() -> opened(complete, key, handle, error), () -> {
+                    if (handle != null) {
+                        handle.close(() -> { });
+                    }
+                }));
+    }
+
+    private void opened(LoginStep.Complete complete, String key, SessionHandle handle, Throwable error) {
+        if (phase != Phase.OPENING) {
+            if (handle != null) {
+                handle.close(() -> { });
+            }
+            return;
+        }
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            int status = LoginStatus.TARGET_ERROR;
+            if (cause instanceof ScsiCore.LoginRefusedException refused) {
+                status = switch (refused.reason()) {
+                    case TARGET_NOT_FOUND -> LoginStatus.NOT_FOUND;
+                    case NOT_AUTHORIZED -> LoginStatus.AUTHORIZATION_FAILURE;
+                };
+            }
+            refuseLogin(status);
+            flushNow();
+            return;
+        }
+        session = handle;
+        sessionKey = key;
+        target.registry().register(key, this);
+        enterFullFeature(complete, target.registry().nextTsih());
+        flushNow();
+    }
+
+    private void enterFullFeature(LoginStep.Complete complete, int tsih) {
+        send(new LoginResponsePdu(true, false, complete.csg(), LoginStateMachine.FULL_FEATURE, isid, tsih, loginItt,
+                statSn++, window.expCmdSn(), window.maxCmdSn(), LoginStatus.SUCCESS,
+                Unpooled.wrappedBuffer(complete.text())));
+        // 13.1 / 13.12: digests and the declared receive limit apply after the final Login Response
+        decoder.maxDataSegmentLength(params.targetMaxRecvDataSegmentLength());
+        decoder.digests(params.headerDigest(), params.dataDigest());
+        encoder.digests(params.headerDigest(), params.dataDigest());
+        loginTimer.cancel(false);
+        phase = Phase.FULL_FEATURE;
+    }
+
+    // ---- full feature phase ----
+
+    private void onFullFeature(InboundPdu pdu) {
+        boolean discovery = identity.discovery();
+        switch (pdu) {
+            case ScsiCommand cmd -> {
+                if (discovery) {
+                    ctx.close(); // bad-inputs row 6
+                } else {
+                    onCommand(cmd);
+                }
+            }
+            case DataOut d -> {
+                if (discovery) {
+                    ctx.close();
+                } else {
+                    onDataOut(d);
+                }
+            }
+            case NopOut nop -> {
+                if (discovery) {
+                    ctx.close();
+                } else {
+                    ordered(nop.cmdSn(), nop.immediate(), nop.data(), () -> onNop(nop));
+                }
+            }
+            case TextRequest t -> ordered(t.cmdSn(), t.immediate(), t.data(), () -> text.onText(t));
+            case TaskMgmtRequest tmf -> {
+                if (discovery) {
+                    ctx.close();
+                } else {
+                    ordered(tmf.cmdSn(), tmf.immediate(), tmf.data(), () -> onTaskManagement(tmf));
+                }
+            }
+            case LogoutRequest l -> ordered(l.cmdSn(), l.immediate(), l.data(), () -> onLogout(l));
+            case LoginRequest l -> reject(RejectPdu.PROTOCOL_ERROR, l.bhs());
+            case OtherPdu o -> reject(RejectPdu.COMMAND_NOT_SUPPORTED, o.bhs()); // row 17; SNACK needs ERL >= 1
+            case BadPdu b -> onBadPdu(b);
+        }
+    }
+
+    /**
+     * Delivers a PDU that carries a CmdSN in order (3.2.2.1): immediate ones at once, others when
+     * CmdSN reaches them, dropped when outside [ExpCmdSN, MaxCmdSN] (bad-inputs row 15).
+     */
+    private void ordered(int cmdSn, boolean immediate, ByteBuf data, Runnable action) {
+        if (immediate) {
+            action.run();
+            return;
+        }
+        switch (window.classify(cmdSn)) {
+            case DELIVER -> {
+                window.advance();
+                action.run();
+                drainWindow();
+            }
+            case QUEUE -> window.queue(cmdSn, new CommandWindow.Queued(data.retain(), () -> {
+                try {
+                    action.run();
+                } finally {
+                    data.release();
+                }
+            }));
+            case DROP -> { }
+        }
+    }
+
+    private void drainWindow() {
+        CommandWindow.Queued q;
+        while (phase == Phase.FULL_FEATURE && (q = window.next()) != null) {
+            q.action().run();
+        }
+    }
+
+    private void onCommand(ScsiCommand cmd) {
+        if (!cmd.immediate()) {
+            CommandWindow.Verdict v = window.classify(cmd.cmdSn());
+            if (v == CommandWindow.Verdict.DROP) {
+                return;
+            }
+            if (cancelledCmdSns.remove(cmd.cmdSn())) {
+                consume(cmd.cmdSn(), v); // aborted before it arrived (11.5.1 ABORT TASK b)
+                return;
+            }
+        }
+        int reason = validate(cmd);
+        if (reason != 0) {
+            reject(reason, cmd.bhs());
+            if (!cmd.immediate()) {
+                consume(cmd.cmdSn(), window.classify(cmd.cmdSn()));
+            }
+            return;
+        }
+        IscsiTask task = new IscsiTask(this, cmd, params);
+        tasks.put(cmd.itt(), task);
+        if (cmd.immediate()) {
+            submit(task);
+        } else if (window.classify(cmd.cmdSn()) == CommandWindow.Verdict.DELIVER) {
+            window.advance();
+            submit(task);
+            drainWindow();
+        } else {
+            window.queue(cmd.cmdSn(), new CommandWindow.Queued(Unpooled.EMPTY_BUFFER, () -> submit(task)));
+        }
+    }
+
+    /** A non-immediate CmdSN that will never reach the core still takes its turn. */
+    private void consume(int cmdSn, CommandWindow.Verdict v) {
+        if (v == CommandWindow.Verdict.DELIVER) {
+            window.advance();
+            drainWindow();
+        } else if (v == CommandWindow.Verdict.QUEUE) {
+            window.queue(cmdSn, new CommandWindow.Queued(Unpooled.EMPTY_BUFFER, () -> { }));
+        }
+    }
+
+    /** bad-inputs rows 10 and 11 (RFC 7143 11.3, 13.11, 13.14); 0 when the command is acceptable. */
+    private int validate(ScsiCommand cmd) {
+        long edtl = Integer.toUnsignedLong(cmd.expectedDataTransferLength());
+        int dsl = cmd.data().readableBytes();
+        if (edtl > 0 && !cmd.read() && !cmd.write()) {
+            return RejectPdu.INVALID_PDU_FIELD;
+        }
+        if (tasks.containsKey(cmd.itt()) || cmd.itt() == Opcode.RESERVED_TAG) {
+            return RejectPdu.INVALID_PDU_FIELD; // the ITT must be unique among outstanding tasks
+        }
+        if (dsl > 0) {
+            if (!params.immediateData() || dsl > edtl) {
+                return RejectPdu.PROTOCOL_ERROR;
+            }
+            if (dsl > params.firstBurstLength() || !cmd.write()) {
+                return RejectPdu.INVALID_PDU_FIELD;
+            }
+        }
+        return 0;
+    }
+
+    private void submit(IscsiTask task) {
+        if (task.cancelled || task.finished) {
+            tasks.remove(task.itt(), task);
+            task.dispose(false);
+            return;
+        }
+        task.submitted = true;
+        if (!task.immediate()) {
+            task.counted = true;
+            window.started();
+        }
+        session.submit(task);
+    }
+
+    private void onDataOut(DataOut d) {
+        IscsiTask task = tasks.get(d.itt());
+        if (task == null || task.finished) {
+            reject(RejectPdu.INVALID_PDU_FIELD, d.bhs()); // row 11: unknown ITT
+            return;
+        }
+        switch (task.onDataOut(d)) {
+            case ACCEPTED -> { }
+            case REJECT -> reject(RejectPdu.INVALID_PDU_FIELD, d.bhs());
+            case BAD_DATA_SN -> { // row 13 at ERL 0: the initiator fails the command on the Reject
+                reject(RejectPdu.PROTOCOL_ERROR, d.bhs());
+                task.silenced = true;
+                task.dataLost();
+            }
+            case CLOSE -> ctx.close(); // row 12
+        }
+    }
+
+    private void onNop(NopOut nop) {
+        if (nop.itt() != Opcode.RESERVED_TAG) { // 11.18.2: a ping that wants an answer, data echoed
+            send(new org.scstj.transports.iscsi.pdu.NopInPdu(nop.lun(), nop.itt(), Opcode.RESERVED_TAG, statSn++,
+                    window.expCmdSn(), window.maxCmdSn(), nop.data().retainedSlice()));
+        }
+    }
+
+    private void onTaskManagement(TaskMgmtRequest r) {
+        var function = switch (r.function()) {
+            case TaskMgmtRequest.ABORT_TASK -> org.scstj.engine.spi.TmfRequest.Function.ABORT_TASK;
+            case TaskMgmtRequest.ABORT_TASK_SET -> org.scstj.engine.spi.TmfRequest.Function.ABORT_TASK_SET;
+            case TaskMgmtRequest.CLEAR_ACA -> org.scstj.engine.spi.TmfRequest.Function.CLEAR_ACA;
+            case TaskMgmtRequest.CLEAR_TASK_SET -> org.scstj.engine.spi.TmfRequest.Function.CLEAR_TASK_SET;
+            case TaskMgmtRequest.LOGICAL_UNIT_RESET -> org.scstj.engine.spi.TmfRequest.Function.LOGICAL_UNIT_RESET;
+            case TaskMgmtRequest.TARGET_WARM_RESET -> org.scstj.engine.spi.TmfRequest.Function.TARGET_WARM_RESET;
+            case TaskMgmtRequest.TARGET_COLD_RESET -> org.scstj.engine.spi.TmfRequest.Function.TARGET_COLD_RESET;
+            default -> null;
+        };
+        if (r.function() == TaskMgmtRequest.TASK_REASSIGN) {
+            sendTmfResponse(r.itt(), TmfResponses.ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED); // ERL 0 (11.5.1)
+            return;
+        }
+        if (function == null) {
+            sendTmfResponse(r.itt(), TmfResponses.NOT_SUPPORTED);
+            return;
+        }
+        if (function == org.scstj.engine.spi.TmfRequest.Function.ABORT_TASK) {
+            IscsiTask referenced = tasks.get(r.referencedTaskTag());
+            if (referenced == null) {
+                // 11.5.1 b/c: a task not yet received whose RefCmdSN is inside the window counts as received and aborted
+                if (SerialNumber.inRange(r.refCmdSn(), window.expCmdSn(), window.maxCmdSn())) {
+                    cancelledCmdSns.add(r.refCmdSn());
+                    sendTmfResponse(r.itt(), TmfResponses.FUNCTION_COMPLETE);
+                } else {
+                    sendTmfResponse(r.itt(), TmfResponses.TASK_DOES_NOT_EXIST);
+                }
+                return;
+            }
+            if (!referenced.submitted) { // still waiting for its CmdSN turn: never reaches the core
+                referenced.cancelled = true;
+                tasks.remove(referenced.itt(), referenced);
+                sendTmfResponse(r.itt(), TmfResponses.FUNCTION_COMPLETE);
+                return;
+            }
+        }
+        int itt = r.itt();
+        session.taskManagement(new org.scstj.engine.spi.TmfRequest(function, r.lun(), Integer.toUnsignedLong(r.referencedTaskTag())),
+                response -> execute(() -> sendTmfResponse(itt, TmfResponses.code(response)), () -> { }));
+    }
+
+    private void sendTmfResponse(int itt, int response) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        send(new org.scstj.transports.iscsi.pdu.TaskMgmtResponsePdu(response, itt, statSn++, window.expCmdSn(),
+                window.maxCmdSn()));
+        flushIfIdle();
+    }
+
+    private void onLogout(LogoutRequest r) {
+        int itt = r.itt();
+        if (r.reason() == LogoutRequest.REMOVE_FOR_RECOVERY) {
+            sendLogoutResponse(itt, 2, false); // 11.15.1: connection recovery is not supported at ERL 0
+            return;
+        }
+        if (r.reason() == LogoutRequest.CLOSE_CONNECTION && r.cid() != cid) {
+            sendLogoutResponse(itt, 1, false); // CID not found
+            return;
+        }
+        phase = Phase.LOGGING_OUT;
+        closeSession(() -> execute(() -> sendLogoutResponse(itt, 0, true), () -> gone.complete(null)));
+    }
+
+    private void sendLogoutResponse(int itt, int response, boolean close) {
+        var pdu = new org.scstj.transports.iscsi.pdu.LogoutResponsePdu(response, itt, statSn++, window.expCmdSn(),
+                window.maxCmdSn(), 0, 0);
+        if (close) {
+            ctx.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            send(pdu);
+            flushIfIdle();
+        }
+    }
+
+    private void onBadPdu(BadPdu bad) {
+        switch (bad.problem()) {
+            case HEADER_DIGEST -> ctx.close(); // row 16: nothing in the header can be trusted
+            case DATA_SEGMENT_TOO_LONG, BAD_AHS -> {
+                if (phase != Phase.FULL_FEATURE) {
+                    refuseLogin(LoginStatus.INITIATOR_ERROR); // row 1: never buffered, then close
+                } else {
+                    reject(RejectPdu.PROTOCOL_ERROR, bad.bhs()); // rows 2, 10
+                    consumeCarriedCmdSn(bad.bhs());
+                }
+            }
+            case DATA_DIGEST -> {
+                if (phase != Phase.FULL_FEATURE) {
+                    ctx.close();
+                    return;
+                }
+                reject(RejectPdu.DATA_DIGEST_ERROR, bad.bhs()); // row 16
+                Bhs h = bad.bhs();
+                if (h.opcode() == Opcode.SCSI_COMMAND && !tasks.containsKey(h.itt())) {
+                    // the command's immediate data is lost: it fails with ABORTED COMMAND 47/05
+                    StatusSender.sendCheckCondition(this, h.itt(), SenseData.crcError());
+                    consumeCarriedCmdSn(h);
+                } else if (h.opcode() == Opcode.DATA_OUT) {
+                    IscsiTask t = tasks.get(h.itt());
+                    if (t != null) { // ERL 0: the data is gone; the initiator fails the command on the Reject
+                        t.silenced = true;
+                        t.dataLost();
+                    }
+                } else {
+                    consumeCarriedCmdSn(h);
+                }
+            }
+        }
+    }
+
+    /** A rejected non-immediate PDU that carries a CmdSN still takes its turn. */
+    private void consumeCarriedCmdSn(Bhs h) {
+        int op = h.opcode();
+        boolean carries = op == Opcode.SCSI_COMMAND || op == Opcode.NOP_OUT || op == Opcode.TEXT_REQUEST
+                || op == Opcode.TASK_MGMT_REQUEST || op == Opcode.LOGOUT_REQUEST;
+        if (carries && !h.immediate() && window != null) {
+            consume(h.i32(24), window.classify(h.i32(24)));
+        }
+    }
+
+    // ---- task callbacks (event loop) ----
+
+    void completeTask(IscsiTask task, org.scstj.engine.spi.ScsiResponse response) {
+        if (task.finished || phase == Phase.CLOSED) {
+            if (response.dataIn() != null) {
+                response.dataIn().release();
+            }
+            return;
+        }
+        finish(task);
+        if (task.silenced) {
+            if (response.dataIn() != null) {
+                response.dataIn().release();
+            }
+            return;
+        }
+        StatusSender.send(this, task, response);
+        flushIfIdle();
+    }
+
+    void abortedTask(IscsiTask task) {
+        if (!task.finished) {
+            finish(task, true); // ERL 0: nothing is sent for an aborted task; a waiting receiver fails
+        }
+    }
+
+    private void finish(IscsiTask task) {
+        finish(task, false);
+    }
+
+    private void finish(IscsiTask task, boolean failReceiver) {
+        task.finished = true;
+        tasks.remove(task.itt(), task);
+        if (task.counted) {
+            window.finished();
+        }
+        task.dispose(failReceiver);
+    }
+
+    // ---- sending ----
+
+    /** Writes without flushing: the read burst ({@link #channelReadComplete}) or {@link #flushIfIdle} flushes. */
+    void send(TargetPdu pdu) {
+        ctx.write(pdu, ctx.voidPromise());
+        flushPending = true;
+    }
+
+    /** Writes and runs {@code written} once the PDU left (or failed to). */
+    void send(TargetPdu pdu, Runnable written) {
+        ctx.write(pdu).addListener(f -> written.run());
+        flushPending = true;
+    }
+
+    /** Flushes unless a read burst is in progress (it flushes at its end). */
+    void flushIfIdle() {
+        if (!reading && flushPending) {
+            flushPending = false;
+            ctx.flush();
+        }
+    }
+
+    private void flushNow() {
+        flushPending = false;
+        ctx.flush();
+    }
+
+    void reject(int reason, Bhs rejected) {
+        send(new RejectPdu(reason, statSn++, window == null ? 0 : window.expCmdSn(),
+                window == null ? 0 : window.maxCmdSn(), Unpooled.wrappedBuffer(rejected.bytes())));
+    }
+
+    void sendR2t(IscsiTask task, int ttt, int offset, int length) {
+        send(new R2tPdu(task.lun(), task.itt(), ttt, statSn, window.expCmdSn(), window.maxCmdSn(),
+                task.nextSequenceNumber(), offset, length));
+    }
+
+    int nextStatSn() {
+        return statSn++;
+    }
+
+    int expCmdSn() {
+        return window.expCmdSn();
+    }
+
+    int maxCmdSn() {
+        return window.maxCmdSn();
+    }
+
+    OperationalParameters parameters() {
+        return params;
+    }
+
+    LoginIdentity identity() {
+        return identity;
+    }
+
+    TargetContext target() {
+        return target;
+    }
+
+    /** The address the initiator reached (loopback when the channel is not a socket, e.g. in tests). */
+    InetSocketAddress localAddress() {
+        return ctx.channel().localAddress() instanceof InetSocketAddress a ? a
+                : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 3260);
+    }
+
+    int nextTargetTransferTag() {
+        int t = nextTtt++;
+        if (t == Opcode.RESERVED_TAG) {
+            t = nextTtt++;
+        }
+        return t;
+    }
+
+    ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    boolean inEventLoop() {
+        return ctx.executor().inEventLoop();
+    }
+
+    /** Runs {@code action} on the event loop, or {@code orElse} when the loop is gone. */
+    void execute(Runnable action, Runnable orElse) {
+        if (ctx == null) {
+            orElse.run();
+            return;
+        }
+        try {
+            if (ctx.executor().inEventLoop()) {
+                action.run();
+            } else {
+                ctx.executor().execute(action);
+            }
+        } catch (RejectedExecutionException e) {
+            orElse.run();
+        }
+    }
+}

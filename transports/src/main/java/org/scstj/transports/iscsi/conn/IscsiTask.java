@@ -1,0 +1,357 @@
+package org.scstj.transports.iscsi.conn;
+
+import io.netty.buffer.ByteBuf;
+import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.spi.TaskAttribute;
+import org.scstj.engine.spi.TransportTask;
+import org.scstj.transports.iscsi.login.OperationalParameters;
+import org.scstj.transports.iscsi.pdu.DataOut;
+import org.scstj.transports.iscsi.pdu.ScsiCommand;
+
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One SCSI command of a connection (RFC 7143 11.3) and its write-data state: immediate data,
+ * unsolicited Data-Out (up to FirstBurstLength, 13.14) and solicited Data-Out answering R2Ts
+ * (11.8, at most MaxOutstandingR2T at a time, each at most MaxBurstLength).
+ *
+ * <p>Threading: the core may call any {@link TransportTask} method from any thread; each hops to
+ * the connection's event loop. Everything else runs on the event loop.
+ *
+ * <p>Buffer ownership: early data (immediate and unsolicited, received before the core asks) is
+ * kept as retained slices, bounded by FirstBurstLength. The gather buffer is allocated with the
+ * length the core asks for in {@link #receiveData} and passes to the core when full. Both are
+ * released by {@link #dispose} otherwise.
+ */
+final class IscsiTask implements TransportTask {
+    /** What a Data-Out PDU means for this task (bad-inputs rows 11, 12, 13). */
+    enum DataOutcome { ACCEPTED, REJECT, BAD_DATA_SN, CLOSE }
+
+    /** One outstanding R2T: the range asked for, what arrived, and the next DataSN (11.7.5: from 0 per R2T). */
+    private static final class R2tWindow {
+        final int offset;
+        final int length;
+        int received;
+        int nextDataSn;
+
+        R2tWindow(int offset, int length) {
+            this.offset = offset;
+            this.length = length;
+        }
+    }
+
+    private final IscsiConnection conn;
+    private final long lun;
+    private final byte[] cdb;
+    private final int itt;
+    private final TaskAttribute attribute;
+    private final int edtl;
+    private final boolean read;
+    private final boolean write;
+    private final boolean immediate;
+    private final int cmdSn;
+    private final OperationalParameters params;
+
+    // write data (event loop)
+    private final List<ByteBuf> early = new ArrayList<>(2);
+    private final int unsolicitedEnd;
+    private int earlyReceived;
+    private int unsolicitedDataSn;
+    private boolean unsolicitedDone;
+    private ByteBuf gather;
+    private int wanted = -1;
+    private int filled;
+    private DataReceiver receiver;
+    private boolean dataLost;
+    private final Map<Integer, R2tWindow> r2ts = new HashMap<>(2);
+    private int nextR2tOffset = -1;
+    private int sequenceNumber; // DataSN and R2TSN share the numbering (RFC 7143 11.7.5, 11.8.4)
+
+    // life (event loop)
+    boolean submitted;
+    boolean cancelled;
+    boolean counted;
+    boolean finished;
+    /** The initiator already failed this task (we rejected its data): its completion is not sent. */
+    boolean silenced;
+
+    IscsiTask(IscsiConnection conn, ScsiCommand cmd, OperationalParameters params) {
+        this.conn = conn;
+        this.lun = cmd.lun();
+        this.cdb = cmd.cdb();
+        this.itt = cmd.itt();
+        this.attribute = cmd.attribute();
+        this.edtl = cmd.expectedDataTransferLength();
+        this.read = cmd.read();
+        this.write = cmd.write();
+        this.immediate = cmd.immediate();
+        this.cmdSn = cmd.cmdSn();
+        this.params = params;
+        int dsl = cmd.data().readableBytes();
+        if (dsl > 0) {
+            early.add(cmd.data().retainedSlice());
+        }
+        earlyReceived = dsl;
+        // 13.10 / 11.3.4: with InitialR2T=No and F=0, unsolicited Data-Out follows up to FirstBurstLength
+        unsolicitedEnd = write && !params.initialR2T() && !cmd.finalFlag()
+                ? (int) Math.min(Integer.toUnsignedLong(edtl), params.firstBurstLength()) : dsl;
+        unsolicitedDone = earlyReceived >= unsolicitedEnd;
+    }
+
+    int itt() {
+        return itt;
+    }
+
+    int cmdSn() {
+        return cmdSn;
+    }
+
+    boolean immediate() {
+        return immediate;
+    }
+
+    int nextSequenceNumber() {
+        return sequenceNumber++;
+    }
+
+    /** R2Ts and Data-Ins sent so far (RFC 7143 11.4.6 ExpDataSN). */
+    int sequenceCount() {
+        return sequenceNumber;
+    }
+
+    // ---- TransportTask (any thread) ----
+
+    @Override
+    public long lun() {
+        return lun;
+    }
+
+    @Override
+    public byte[] cdb() {
+        return cdb;
+    }
+
+    @Override
+    public long tag() {
+        return Integer.toUnsignedLong(itt);
+    }
+
+    @Override
+    public TaskAttribute attribute() {
+        return attribute;
+    }
+
+    @Override
+    public int expectedDataTransferLength() {
+        return edtl;
+    }
+
+    @Override
+    public boolean readExpected() {
+        return read;
+    }
+
+    @Override
+    public boolean writeExpected() {
+        return write;
+    }
+
+    @Override
+    public DataBuffer allocate(int length) {
+        return new PooledDataBuffer(conn.alloc().directBuffer(length, length), length);
+    }
+
+    @Override
+    public void receiveData(int length, DataReceiver receiver) {
+        if (conn.inEventLoop()) {
+            startReceive(length, receiver);
+        } else {
+            conn.execute(() -> startReceive(length, receiver), () -> receiver.failed(new ClosedChannelException()));
+        }
+    }
+
+    @Override
+    public void complete(ScsiResponse response) {
+        if (conn.inEventLoop()) {
+            conn.completeTask(this, response);
+        } else {
+            conn.execute(() -> conn.completeTask(this, response), () -> {
+                if (response.dataIn() != null) {
+                    response.dataIn().release();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void aborted() {
+        if (conn.inEventLoop()) {
+            conn.abortedTask(this);
+        } else {
+            conn.execute(() -> conn.abortedTask(this), () -> { });
+        }
+    }
+
+    // ---- write data (event loop) ----
+
+    private void startReceive(int length, DataReceiver r) {
+        if (finished || receiver != null || wanted >= 0 || length < 0
+                || Integer.toUnsignedLong(length) > Integer.toUnsignedLong(edtl)) {
+            r.failed(new IllegalStateException("write data for task 0x" + Integer.toHexString(itt) + " unavailable"));
+            return;
+        }
+        if (dataLost) {
+            r.failed(new java.io.IOException("data digest error (RFC 7143 7.8)"));
+            return;
+        }
+        wanted = length;
+        receiver = r;
+        gather = conn.alloc().directBuffer(Math.max(length, 1), Math.max(length, 1));
+        int offset = 0;
+        for (ByteBuf slice : early) {
+            int n = Math.min(slice.readableBytes(), length - offset);
+            if (n > 0) {
+                gather.setBytes(offset, slice, slice.readerIndex(), n);
+                offset += n;
+            }
+            slice.release();
+        }
+        early.clear();
+        filled = offset;
+        if (unsolicitedDone || earlyReceived >= length) {
+            startSolicited();
+        }
+        deliverIfComplete();
+        conn.flushIfIdle();
+    }
+
+    /** Sends R2Ts for what unsolicited data does not cover (RFC 7143 10.8). */
+    private void startSolicited() {
+        if (nextR2tOffset < 0) {
+            nextR2tOffset = Math.min(earlyReceived, wanted);
+        }
+        while (r2ts.size() < params.maxOutstandingR2T() && nextR2tOffset < wanted) {
+            int length = Math.min(params.maxBurstLength(), wanted - nextR2tOffset);
+            int ttt = conn.nextTargetTransferTag();
+            r2ts.put(ttt, new R2tWindow(nextR2tOffset, length));
+            conn.sendR2t(this, ttt, nextR2tOffset, length);
+            nextR2tOffset += length;
+        }
+    }
+
+    DataOutcome onDataOut(DataOut d) {
+        ByteBuf data = d.data();
+        int len = data.readableBytes();
+        long offset = Integer.toUnsignedLong(d.bufferOffset());
+        if (offset + len > Integer.toUnsignedLong(edtl) || !write) {
+            return DataOutcome.REJECT; // bad-inputs row 11: past EDTL
+        }
+        if (d.ttt() == org.scstj.transports.iscsi.pdu.Opcode.RESERVED_TAG) {
+            if (unsolicitedDone) {
+                return DataOutcome.REJECT; // no unsolicited data expected (InitialR2T=Yes, F=1, or already complete)
+            }
+            if (d.dataSn() != unsolicitedDataSn) {
+                return DataOutcome.BAD_DATA_SN;
+            }
+            if (offset != earlyReceived || offset + len > unsolicitedEnd) {
+                return DataOutcome.CLOSE; // DataPDUInOrder=Yes (13.19) / beyond FirstBurstLength
+            }
+            unsolicitedDataSn++;
+            if (gather != null) {
+                copyIn((int) offset, data, len);
+            } else if (len > 0) {
+                early.add(data.retainedSlice());
+            }
+            earlyReceived += len;
+            if (d.finalFlag() || earlyReceived >= unsolicitedEnd) {
+                unsolicitedDone = true;
+                if (gather != null) {
+                    startSolicited();
+                }
+            }
+        } else {
+            R2tWindow w = r2ts.get(d.ttt());
+            if (w == null || gather == null) {
+                return DataOutcome.REJECT; // unknown TTT
+            }
+            if (d.dataSn() != w.nextDataSn) {
+                return DataOutcome.BAD_DATA_SN; // bad-inputs row 13: repeated, skipped or reversed
+            }
+            if (offset != w.offset + w.received || w.received + len > w.length) {
+                return DataOutcome.CLOSE; // bad-inputs row 12
+            }
+            w.nextDataSn++;
+            copyIn((int) offset, data, len);
+            w.received += len;
+            if (w.received == w.length) {
+                r2ts.remove(d.ttt());
+                startSolicited();
+            }
+        }
+        deliverIfComplete();
+        return DataOutcome.ACCEPTED;
+    }
+
+    private void copyIn(int offset, ByteBuf data, int len) {
+        int n = Math.min(len, wanted - offset);
+        if (n > 0) {
+            gather.setBytes(offset, data, data.readerIndex(), n);
+            filled += n;
+        }
+    }
+
+    private void deliverIfComplete() {
+        if (gather != null && filled >= wanted) {
+            ByteBuf g = gather;
+            gather = null;
+            DataReceiver r = receiver;
+            receiver = null;
+            r2ts.clear();
+            r.received(new PooledDataBuffer(g, wanted));
+        }
+    }
+
+    /** A data digest error lost this task's data (RFC 7143 7.8 at ERL 0): the core learns it cannot have it. */
+    void dataLost() {
+        dataLost = true;
+        failReceiver(new java.io.IOException("data digest error (RFC 7143 7.8)"));
+    }
+
+    private void failReceiver(Throwable cause) {
+        DataReceiver r = receiver;
+        receiver = null;
+        if (gather != null) {
+            gather.release();
+            gather = null;
+        }
+        if (r != null) {
+            r.failed(cause);
+        }
+    }
+
+    /**
+     * Releases what the task holds. With {@code notify} (connection lost) a waiting receiver learns
+     * the data will not come; without (the core completed or aborted the task) it is dropped.
+     */
+    void dispose(boolean notify) {
+        for (ByteBuf b : early) {
+            b.release();
+        }
+        early.clear();
+        r2ts.clear();
+        if (notify) {
+            failReceiver(new ClosedChannelException());
+        } else {
+            receiver = null;
+            if (gather != null) {
+                gather.release();
+                gather = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.scstj.transports.iscsi.conn;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.transports.iscsi.login.OperationalParameters;
+import org.scstj.transports.iscsi.pdu.DataInPdu;
+import org.scstj.transports.iscsi.pdu.ScsiResponsePdu;
+
+/**
+ * Sends a command's outcome (RFC 7143 10.4, 11.4, 11.7): Data-In PDUs of at most the initiator's
+ * MaxRecvDataSegmentLength, F at each MaxBurstLength sequence end, status folded into the last
+ * Data-In (S bit, 11.7.3) when GOOD without sense, otherwise a SCSI Response with the sense data.
+ * Residuals compare the command's transfer length with EDTL (11.4.5).
+ *
+ * <p>Buffer ownership: the core's read buffer is sliced (retained slices, no copy) into the
+ * Data-In PDUs and released once they hold it (a pooled buffer) or once the last one is written
+ * (any other DataBuffer).
+ */
+final class StatusSender {
+    private StatusSender() {
+    }
+
+    static void send(IscsiConnection conn, IscsiTask task, ScsiResponse r) {
+        long edtl = Integer.toUnsignedLong(task.expectedDataTransferLength());
+        long transfer = Integer.toUnsignedLong(r.transferLength());
+        int residualFlags = 0;
+        long residual = 0;
+        if (transfer > edtl) {
+            residualFlags = ScsiResponsePdu.OVERFLOW;
+            residual = transfer - edtl;
+        } else if (transfer < edtl) {
+            residualFlags = ScsiResponsePdu.UNDERFLOW;
+            residual = edtl - transfer;
+        }
+        int residualCount = (int) Math.min(residual, 0xffff_ffffL);
+        boolean statusInData = r.status() == ScsiResponse.GOOD && r.sense() == null;
+        DataBuffer data = r.dataIn();
+        int length = data == null || !task.readExpected() ? 0 : (int) Math.min(data.length(), edtl);
+        if (length > 0) {
+            sendDataIn(conn, task, r, data, length, statusInData, residualFlags, residualCount);
+            if (statusInData) {
+                return;
+            }
+        } else if (data != null) {
+            data.release();
+        }
+        ByteBuf sense = Unpooled.EMPTY_BUFFER;
+        if (r.sense() != null && r.sense().length > 0) {
+            sense = conn.alloc().buffer(2 + r.sense().length); // 11.4.7.2: SenseLength, then sense
+            sense.writeShort(r.sense().length);
+            sense.writeBytes(r.sense());
+        }
+        conn.send(new ScsiResponsePdu(task.itt(), r.status(), residualFlags, conn.nextStatSn(), conn.expCmdSn(),
+                conn.maxCmdSn(), task.sequenceCount(), residualCount, sense));
+    }
+
+    private static void sendDataIn(IscsiConnection conn, IscsiTask task, ScsiResponse r, DataBuffer data, int length,
+                                   boolean statusInData, int residualFlags, int residualCount) {
+        OperationalParameters p = conn.parameters();
+        boolean pooled = data instanceof PooledDataBuffer;
+        ByteBuf whole = pooled ? ((PooledDataBuffer) data).byteBuf() : Unpooled.wrappedBuffer(data.nio());
+        int segment = p.initiatorMaxRecvDataSegmentLength();
+        int burst = p.maxBurstLength();
+        int offset = 0;
+        while (offset < length) {
+            int burstEnd = (int) Math.min((long) (offset / burst + 1) * burst, length);
+            int n = Math.min(segment, burstEnd - offset);
+            boolean last = offset + n == length;
+            boolean withStatus = last && statusInData;
+            DataInPdu pdu = new DataInPdu(last || offset + n == burstEnd, withStatus, residualFlags, r.status(),
+                    task.lun(), task.itt(), withStatus ? conn.nextStatSn() : 0, conn.expCmdSn(), conn.maxCmdSn(),
+                    task.nextSequenceNumber(), offset, residualCount, whole.retainedSlice(offset, n));
+            if (last && !pooled) {
+                conn.send(pdu, data::release);
+            } else {
+                conn.send(pdu);
+            }
+            offset += n;
+        }
+        if (pooled) {
+            data.release();
+        } else {
+            whole.release();
+        }
+    }
+
+    /** A command the transport fails itself (RFC 7143 7.8 data digest error: ABORTED COMMAND 47/05). */
+    static void sendCheckCondition(IscsiConnection conn, int itt, byte[] senseBytes) {
+        ByteBuf sense = conn.alloc().buffer(2 + senseBytes.length);
+        sense.writeShort(senseBytes.length);
+        sense.writeBytes(senseBytes);
+        conn.send(new ScsiResponsePdu(itt, ScsiResponse.CHECK_CONDITION, 0, conn.nextStatSn(), conn.expCmdSn(),
+                conn.maxCmdSn(), 0, 0, sense));
+    }
+}

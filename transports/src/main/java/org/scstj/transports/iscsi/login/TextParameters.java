@@ -1,0 +1,107 @@
+package org.scstj.transports.iscsi.login;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Text-mode key=value pairs (RFC 7143 6.1): UTF-8, each pair ended by a NUL. Keys are at most 63
+ * bytes of {@code a-z A-Z 0-9 . - + @ _}; values at most 255 bytes (6.1, 6.2); a key may appear
+ * once per text.
+ */
+public final class TextParameters {
+    public static final int MAX_KEY_LENGTH = 63;
+    public static final int MAX_VALUE_LENGTH = 255;
+
+    private TextParameters() {
+    }
+
+    /** A parsed text, or why it is malformed. */
+    public sealed interface Parsed {
+    }
+
+    public record Pairs(Map<String, String> values) implements Parsed {
+    }
+
+    public record Malformed(String reason) implements Parsed {
+    }
+
+    /** Parses {@code length} bytes of {@code text}. */
+    public static Parsed parse(byte[] text, int length) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        int start = 0;
+        while (start < length) {
+            int end = start;
+            while (end < length && text[end] != 0) {
+                end++;
+            }
+            if (end == length) {
+                return new Malformed("text does not end with NUL");
+            }
+            if (end == start) { // padding NULs at the end are tolerated, an empty pair in the middle is not
+                for (int i = end; i < length; i++) {
+                    if (text[i] != 0) {
+                        return new Malformed("empty key=value pair");
+                    }
+                }
+                break;
+            }
+            int eq = -1;
+            for (int i = start; i < end; i++) {
+                if (text[i] == '=') {
+                    eq = i;
+                    break;
+                }
+            }
+            if (eq < 0) {
+                return new Malformed("pair without '='");
+            }
+            int keyLength = eq - start;
+            if (keyLength == 0 || keyLength > MAX_KEY_LENGTH) {
+                return new Malformed("key length " + keyLength + " outside 1.." + MAX_KEY_LENGTH);
+            }
+            for (int i = start; i < eq; i++) {
+                if (!keyChar(text[i])) {
+                    return new Malformed("bad character in key");
+                }
+            }
+            String key = new String(text, start, keyLength, StandardCharsets.US_ASCII);
+            int valueLength = end - eq - 1;
+            if (valueLength > maxValueLength(key)) {
+                return new Malformed("value of " + key + " longer than " + maxValueLength(key));
+            }
+            String value = new String(text, eq + 1, valueLength, StandardCharsets.UTF_8);
+            if (pairs.putIfAbsent(key, value) != null) {
+                return new Malformed("duplicate key " + key);
+            }
+            start = end + 1;
+        }
+        return new Pairs(pairs);
+    }
+
+    /**
+     * The value limit for a key: 255 bytes (RFC 7143 6.1), except CHAP's binary challenge and
+     * response, which may carry 1024 bytes in hex (13.x, RFC 7143 12.1.3; the CHAP seam).
+     */
+    static int maxValueLength(String key) {
+        return key.equals("CHAP_C") || key.equals("CHAP_R") ? 2 + 2 * 1024 : MAX_VALUE_LENGTH;
+    }
+
+    private static boolean keyChar(byte b) {
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                || b == '.' || b == '-' || b == '+' || b == '@' || b == '_';
+    }
+
+    /** Writes pairs as NUL-terminated {@code key=value} UTF-8 text. */
+    public static byte[] format(Map<String, String> pairs) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * pairs.size() + 1);
+        for (Map.Entry<String, String> e : pairs.entrySet()) {
+            out.writeBytes(e.getKey().getBytes(StandardCharsets.UTF_8));
+            out.write('=');
+            out.writeBytes(e.getValue().getBytes(StandardCharsets.UTF_8));
+            out.write(0);
+        }
+        return out.toByteArray();
+    }
+}

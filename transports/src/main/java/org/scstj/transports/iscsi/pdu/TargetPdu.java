@@ -1,0 +1,31 @@
+package org.scstj.transports.iscsi.pdu;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * A PDU this target sends (RFC 7143 11). Each writes its own 48-byte BHS; the encoder adds
+ * digests and padding and passes {@link #data()} through without copying. Ownership: the data
+ * buffer belongs to the PDU until the encoder hands it to the channel.
+ */
+public sealed interface TargetPdu
+        permits ScsiResponsePdu, DataInPdu, R2tPdu, NopInPdu, LoginResponsePdu, TextResponsePdu,
+        LogoutResponsePdu, TaskMgmtResponsePdu, RejectPdu {
+
+    /** Writes exactly {@link Bhs#LENGTH} bytes; {@code dataSegmentLength} is {@code data().readableBytes()}. */
+    void writeBhs(ByteBuf out, int dataSegmentLength);
+
+    default ByteBuf data() {
+        return Unpooled.EMPTY_BUFFER;
+    }
+
+    /** Bytes 0..7 (RFC 7143 11.2.1): opcode, flags, two opcode-specific bytes, TotalAHSLength 0, DataSegmentLength. */
+    static void writeStart(ByteBuf out, int opcode, int flags, int byte2, int byte3, int dataSegmentLength) {
+        out.writeByte(opcode);
+        out.writeByte(flags);
+        out.writeByte(byte2);
+        out.writeByte(byte3);
+        out.writeByte(0);
+        out.writeMedium(dataSegmentLength);
+    }
+}

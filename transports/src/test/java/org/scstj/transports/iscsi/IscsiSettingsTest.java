@@ -1,0 +1,52 @@
+package org.scstj.transports.iscsi;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IscsiSettingsTest {
+    @Test
+    void referenceDefaults_areRead() {
+        IscsiSettings s = IscsiSettings.from(ConfigFactory.empty());
+        assertEquals(List.of(new IscsiSettings.Portal("127.0.0.1", 3260)), s.portals());
+        assertEquals(1, s.portalGroupTag());
+        assertEquals(128, s.maxCmdWindow());
+        assertEquals(Duration.ofSeconds(15), s.loginTimeout());
+        assertEquals(262144, s.negotiation().maxRecvDataSegmentLength());
+        assertFalse(s.negotiation().initialR2T());
+        assertTrue(s.negotiation().immediateData());
+        assertEquals(List.of("None", "CRC32C"), s.negotiation().headerDigest());
+    }
+
+    @Test
+    void fullPath_andIpv6Portals_areAccepted() {
+        IscsiSettings s = IscsiSettings.from(ConfigFactory.parseString(
+                "scstj.target-drivers.iscsi { portals = [\"[::1]:3261\", \"0.0.0.0:3260\"], portal-group-tag = 7 }"));
+        assertEquals(new IscsiSettings.Portal("::1", 3261), s.portals().get(0));
+        assertEquals("[::1]:3261", s.portals().get(0).toString());
+        assertEquals(7, s.portalGroupTag());
+    }
+
+    @Test
+    void badValues_nameTheirKey() {
+        var e = assertThrows(ConfigException.class,
+                () -> IscsiSettings.from(ConfigFactory.parseString("negotiation.max-burst-length = 100")));
+        assertTrue(e.getMessage().contains("max-burst-length"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> IscsiSettings.from(ConfigFactory.parseString("portals = [\"nohost\"]")));
+        assertTrue(e.getMessage().contains("portals"), e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> IscsiSettings.from(ConfigFactory.parseString("negotiation.header-digest = [MD5]")));
+        assertTrue(e.getMessage().contains("header-digest"), e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> IscsiSettings.from(ConfigFactory.parseString("negotiation.error-recovery-level = 2")));
+        assertTrue(e.getMessage().contains("error-recovery-level"), e.getMessage());
+    }
+}

@@ -1,0 +1,494 @@
+package org.scstj.transports.iscsi.conn;
+
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.TmfRequest;
+import org.scstj.transports.iscsi.pdu.Opcode;
+import org.scstj.transports.iscsi.testing.ConnectionHarness;
+import org.scstj.transports.iscsi.testing.PduBuilder;
+import org.scstj.transports.iscsi.testing.RamDiskCore;
+import org.scstj.transports.iscsi.testing.ReceivedPdu;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.scstj.transports.iscsi.testing.ConnectionHarness.command;
+import static org.scstj.transports.iscsi.testing.ConnectionHarness.dataOut;
+
+class IscsiConnectionTest {
+    private static final int F = 0x80;
+    private static final int R = 0x40;
+    private static final int W = 0x20;
+    private ConnectionHarness h = new ConnectionHarness("");
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    private static byte[] pattern(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 7 + seed);
+        }
+        return b;
+    }
+
+    private static int[] write10(int lba, int blocks) {
+        return new int[]{0x2a, 0, lba >> 24, lba >> 16, lba >> 8, lba, 0, blocks >> 8, blocks};
+    }
+
+    private static int[] read10(int lba, int blocks) {
+        return new int[]{0x28, 0, lba >> 24, lba >> 16, lba >> 8, lba, 0, blocks >> 8, blocks};
+    }
+
+    private void assertReject(int reason) {
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.REJECT, r.opcode());
+        assertEquals(reason, r.u8(2));
+        assertEquals(48, r.data().length);
+    }
+
+    @Test
+    void login_opensANexusNamedPerRfc7143() {
+        h.login("MaxRecvDataSegmentLength=65536");
+        Nexus n = h.core.opened.getFirst();
+        assertEquals(ConnectionHarness.INITIATOR, n.initiatorName());
+        assertEquals(ConnectionHarness.INITIATOR + ",i,0x800000000001", n.initiatorPortName());
+        assertEquals(RamDiskCore.TARGET + ",t,0x0001", n.targetPortName());
+        assertEquals(1, n.relativeTargetPortId());
+        assertEquals(1, n.targetPortGroup());
+    }
+
+    @Test
+    void testUnitReady_answersGoodWithCommandNumbers() {
+        h.login();
+        h.send(command(1, 1, F, 0, 0x00));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(0, r.u8(3));
+        assertEquals(1, r.itt());
+        assertEquals(2, r.statSn());
+        assertEquals(2, r.expCmdSn());
+        assertEquals(2 + 128 - 1, r.maxCmdSn());
+    }
+
+    @Test
+    void writeWithImmediateDataAndR2ts_thenReadBack() {
+        h.login("InitialR2T=Yes", "ImmediateData=Yes", "MaxBurstLength=4096", "FirstBurstLength=1024",
+                "MaxRecvDataSegmentLength=4096");
+        byte[] data = pattern(8192, 3);
+        h.send(command(7, 1, F | W, 8192, write10(2, 16)).data(Arrays.copyOf(data, 1024)));
+        ReceivedPdu r2t = h.one();
+        assertEquals(Opcode.R2T, r2t.opcode());
+        assertEquals(1024, r2t.i32(40));
+        assertEquals(4096, r2t.i32(44));
+        int ttt = r2t.i32(20);
+        h.send(dataOut(7, ttt, 1024, false, Arrays.copyOfRange(data, 1024, 3072)));
+        h.send(dataOut(7, ttt, 3072, true, Arrays.copyOfRange(data, 3072, 5120), 1));
+        ReceivedPdu second = h.one();
+        assertEquals(Opcode.R2T, second.opcode());
+        assertEquals(5120, second.i32(40));
+        assertEquals(3072, second.i32(44));
+        assertEquals(1, second.i32(36)); // R2TSN
+        h.send(dataOut(7, second.i32(20), 5120, true, Arrays.copyOfRange(data, 5120, 8192)));
+        ReceivedPdu status = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, status.opcode());
+        assertEquals(0, status.u8(3));
+        assertEquals(2, status.i32(36)); // ExpDataSN: two R2Ts
+        assertArrayEquals(data, Arrays.copyOfRange(h.core.disk, 1024, 1024 + 8192));
+
+        h.send(command(8, 2, F | R, 8192, read10(2, 16)));
+        List<ReceivedPdu> in = h.received();
+        assertEquals(2, in.size());
+        assertEquals(Opcode.DATA_IN, in.get(0).opcode());
+        assertEquals(0, in.get(0).flags() & 0x01);
+        assertEquals(0x81, in.get(1).flags() & 0x81); // F and S on the last
+        assertEquals(4096, in.get(1).i32(40));
+        assertEquals(1, in.get(1).i32(36));
+        byte[] back = new byte[8192];
+        System.arraycopy(in.get(0).data(), 0, back, 0, 4096);
+        System.arraycopy(in.get(1).data(), 0, back, 4096, 4096);
+        assertArrayEquals(data, back);
+    }
+
+    @Test
+    void unsolicitedDataOut_isTakenUpToFirstBurstLength_thenR2t() {
+        h.login("InitialR2T=No", "ImmediateData=Yes", "FirstBurstLength=2048", "MaxBurstLength=65536");
+        byte[] data = pattern(4096, 9);
+        h.send(command(3, 1, W, 4096, write10(0, 8)).data(Arrays.copyOf(data, 512)));
+        assertTrue(h.received().isEmpty());
+        h.send(dataOut(3, Opcode.RESERVED_TAG, 512, true, Arrays.copyOfRange(data, 512, 2048)));
+        ReceivedPdu r2t = h.one();
+        assertEquals(2048, r2t.i32(40));
+        assertEquals(2048, r2t.i32(44));
+        h.send(dataOut(3, r2t.i32(20), 2048, true, Arrays.copyOfRange(data, 2048, 4096)));
+        assertEquals(Opcode.SCSI_RESPONSE, h.one().opcode());
+        assertArrayEquals(data, Arrays.copyOf(h.core.disk, 4096));
+    }
+
+    @Test
+    void shortAllocationLength_reportsUnderflowResidualInTheFinalDataIn() {
+        h.login();
+        h.send(command(1, 1, F | R, 255, 0x12, 0, 0, 0, 255, 0));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.DATA_IN, r.opcode());
+        assertEquals(0x80 | 0x02 | 0x01, r.flags());
+        assertEquals(36, r.data().length);
+        assertEquals(255 - 36, r.i32(44));
+    }
+
+    @Test
+    void edtlSmallerThanTheCdb_reportsOverflow() {
+        h.login();
+        h.send(command(1, 1, F | R, 512, read10(0, 2)));
+        ReceivedPdu r = h.one();
+        assertEquals(0x80 | 0x04 | 0x01, r.flags());
+        assertEquals(512, r.data().length);
+        assertEquals(512, r.i32(44));
+    }
+
+    @Test
+    void checkCondition_isAScsiResponseWithSenseLengthPrefix() {
+        h.login();
+        h.send(command(1, 1, F, 0, 0xff));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(2, r.u8(3));
+        assertEquals(18, ((r.data()[0] & 0xff) << 8) | (r.data()[1] & 0xff));
+        assertEquals(0x70, r.data()[2]);
+        assertEquals(0x05, r.data()[4]);
+    }
+
+    @Test
+    void nopOut_isEchoedWithItsPingData() {
+        h.login();
+        h.send(PduBuilder.immediate(Opcode.NOP_OUT).flags(F).itt(0x55).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .data("ping!".getBytes()));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.NOP_IN, r.opcode());
+        assertEquals(0x55, r.itt());
+        assertEquals(Opcode.RESERVED_TAG, r.i32(20));
+        assertArrayEquals("ping!".getBytes(), r.data());
+    }
+
+    @Test
+    void logout_closesTheSessionThenAnswersThenCloses() {
+        h.login();
+        h.send(PduBuilder.immediate(Opcode.LOGOUT_REQUEST).flags(F).itt(9).cmdSn(1));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.LOGOUT_RESPONSE, r.opcode());
+        assertEquals(0, r.u8(2));
+        assertEquals(1, h.core.closed.size());
+        assertFalse(h.open());
+    }
+
+    @Test
+    void pduAfterLogout_closesTheConnection() {
+        h.core.deferClose = true;
+        h.login();
+        h.send(PduBuilder.immediate(Opcode.LOGOUT_REQUEST).flags(F).itt(9).cmdSn(1));
+        assertTrue(h.received().isEmpty());
+        h.send(command(1, 1, F, 0, 0));
+        assertFalse(h.open());
+        h.core.pendingCloses.forEach(Runnable::run);
+    }
+
+    @Test
+    void connectionLoss_closesTheSession() {
+        h.login();
+        h.channel.close();
+        assertEquals(1, h.core.closed.size());
+    }
+
+    @Test
+    void cmdSnOutsideTheWindow_isDroppedSilently_andTheConnectionStays() {
+        h.login();
+        h.send(command(1, 1000, F, 0, 0));
+        h.send(command(2, 0, F, 0, 0));
+        assertTrue(h.received().isEmpty());
+        assertTrue(h.open());
+        h.send(command(3, 1, F, 0, 0));
+        assertEquals(3, h.one().itt());
+    }
+
+    @Test
+    void outOfOrderCommands_areDeliveredInCmdSnOrder() {
+        h.login();
+        h.send(command(2, 2, F, 0, 0));
+        assertTrue(h.received().isEmpty());
+        h.send(command(1, 1, F, 0, 0));
+        List<ReceivedPdu> r = h.received();
+        assertEquals(List.of(1, 2), r.stream().map(ReceivedPdu::itt).toList());
+        assertEquals(3, r.get(1).expCmdSn());
+    }
+
+    @Test
+    void immediateCommands_skipTheQueue() {
+        h.login();
+        h.send(command(2, 5, F, 0, 0));
+        h.send(PduBuilder.immediate(Opcode.SCSI_COMMAND).flags(F | 1).itt(9).cmdSn(1));
+        assertEquals(9, h.one().itt());
+    }
+
+    @Test
+    void immediateDataLongerThanEdtl_isProtocolErrorReject_andItsCmdSnIsConsumed() {
+        h.login();
+        h.send(command(1, 1, F | W, 512, write10(0, 1)).data(new byte[1024]));
+        assertReject(0x04);
+        h.send(command(2, 2, F, 0, 0));
+        assertEquals(2, h.one().itt());
+    }
+
+    @Test
+    void immediateDataWhenNegotiatedOff_isProtocolErrorReject() {
+        h.login("ImmediateData=No");
+        h.send(command(1, 1, F | W, 512, write10(0, 1)).data(new byte[512]));
+        assertReject(0x04);
+    }
+
+    @Test
+    void immediateDataAboveFirstBurstLength_isInvalidFieldReject() {
+        h.login("FirstBurstLength=512");
+        h.send(command(1, 1, F | W, 4096, write10(0, 8)).data(new byte[1024]));
+        assertReject(0x09);
+    }
+
+    @Test
+    void edtlWithoutReadOrWrite_isInvalidFieldReject() {
+        h.login();
+        h.send(command(1, 1, F, 512, 0));
+        assertReject(0x09);
+    }
+
+    @Test
+    void dataSegmentAboveMaxRecvDataSegmentLength_isRejectedWithoutBuffering() {
+        h.login();
+        h.sendRaw(command(1, 1, F | W, 300000, write10(0, 1)).data(new byte[300000]).build());
+        assertReject(0x04);
+        assertTrue(h.open());
+    }
+
+    @Test
+    void dataOutForUnknownItt_orPastEdtl_isInvalidFieldReject() {
+        h.login("InitialR2T=No");
+        h.send(dataOut(77, Opcode.RESERVED_TAG, 0, true, new byte[16]));
+        assertReject(0x09);
+        h.core.autoRun = false;
+        h.send(command(1, 1, W, 512, write10(0, 1)));
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 512, true, new byte[16]));
+        assertReject(0x09);
+    }
+
+    @Test
+    void dataOutLongerThanItsR2t_closesTheConnection() {
+        h.login("InitialR2T=Yes");
+        h.send(command(1, 1, F | W, 1024, write10(0, 2)));
+        ReceivedPdu r2t = h.one();
+        h.send(dataOut(1, r2t.i32(20), 0, true, new byte[1024 + 4]).i32(20, r2t.i32(20)));
+        // 1028 bytes exceed EDTL first: that is a Reject; within EDTL but beyond the R2T closes
+        assertReject(0x09);
+        h.close();
+        h = new ConnectionHarness("");
+        h.login("InitialR2T=Yes", "MaxBurstLength=512");
+        h.send(command(1, 1, F | W, 1024, write10(0, 2)));
+        ReceivedPdu first = h.one();
+        assertEquals(512, first.i32(44));
+        h.send(dataOut(1, first.i32(20), 0, true, new byte[1024]));
+        assertFalse(h.open());
+    }
+
+    @Test
+    void repeatedDataSn_isProtocolErrorReject_andTheCommandGetsNoStatus() {
+        h.login("InitialR2T=Yes");
+        h.send(command(1, 1, F | W, 1024, write10(0, 2)));
+        ReceivedPdu r2t = h.one();
+        h.send(dataOut(1, r2t.i32(20), 0, false, new byte[512], 0));
+        h.send(dataOut(1, r2t.i32(20), 512, true, new byte[512], 0));
+        assertReject(0x04);
+        assertTrue(h.received().isEmpty());
+        h.send(command(2, 2, F, 0, 0));
+        assertEquals(2, h.one().itt());
+    }
+
+    @Test
+    void outOfOrderDataOutOffset_closesTheConnection() {
+        h.login("InitialR2T=Yes");
+        h.send(command(1, 1, F | W, 1024, write10(0, 2)));
+        ReceivedPdu r2t = h.one();
+        h.send(dataOut(1, r2t.i32(20), 512, true, new byte[512]));
+        assertFalse(h.open());
+    }
+
+    @Test
+    void unknownOpcode_isCommandNotSupportedReject() {
+        h.login();
+        h.send(PduBuilder.immediate(0x1c).itt(4));
+        assertReject(0x05);
+    }
+
+    @Test
+    void badHeaderDigest_closesTheConnection() {
+        h.login("HeaderDigest=CRC32C");
+        h.headerDigest(true);
+        var pdu = command(1, 1, F, 0, 0).build(true, false);
+        pdu.setByte(49, pdu.getByte(49) ^ 0x10);
+        h.sendRaw(pdu);
+        assertFalse(h.open());
+    }
+
+    @Test
+    void headerDigests_workAfterLogin() {
+        h.login("HeaderDigest=CRC32C");
+        h.headerDigest(true);
+        h.send(command(1, 1, F, 0, 0));
+        assertEquals(Opcode.SCSI_RESPONSE, h.one().opcode());
+    }
+
+    @Test
+    void badDataDigestOnACommand_isRejectedAndFailsWithAbortedCommand4705() {
+        h.login("DataDigest=CRC32C");
+        h.dataDigest(true);
+        var pdu = command(1, 1, F | W, 512, write10(0, 1)).data(new byte[512]).build(false, true);
+        pdu.setByte(pdu.writerIndex() - 1, pdu.getByte(pdu.writerIndex() - 1) ^ 1);
+        h.sendRaw(pdu);
+        List<ReceivedPdu> r = h.received();
+        assertEquals(2, r.size());
+        assertEquals(Opcode.REJECT, r.get(0).opcode());
+        assertEquals(0x02, r.get(0).u8(2));
+        assertEquals(Opcode.SCSI_RESPONSE, r.get(1).opcode());
+        assertEquals(2, r.get(1).u8(3));
+        byte[] sense = r.get(1).data();
+        assertEquals(0x0b, sense[2 + 2]);
+        assertEquals(0x47, sense[2 + 12]);
+        assertEquals(0x05, sense[2 + 13]);
+        h.send(command(2, 2, F, 0, 0)); // the CmdSN was consumed
+        assertEquals(2, h.one().itt());
+    }
+
+    @Test
+    void taskManagement_isMappedAndAnswered() {
+        h.login();
+        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 5).lun(0).itt(11).cmdSn(1));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.TASK_MGMT_RESPONSE, r.opcode());
+        assertEquals(0, r.u8(2));
+        assertEquals(TmfRequest.Function.LOGICAL_UNIT_RESET, h.core.tmfs.getFirst().function());
+    }
+
+    @Test
+    void abortTaskForAnUnknownTaskOutsideTheWindow_isTaskDoesNotExist() {
+        h.login();
+        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 99).cmdSn(1).i32(32, 500));
+        assertEquals(1, h.one().u8(2));
+    }
+
+    @Test
+    void abortTaskForACommandNotYetReceived_discardsItWhenItArrives() {
+        h.login();
+        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 5).cmdSn(1).i32(32, 1));
+        assertEquals(0, h.one().u8(2));
+        h.send(command(5, 1, F, 0, 0));
+        assertTrue(h.received().isEmpty());
+        h.send(command(6, 2, F, 0, 0));
+        assertEquals(6, h.one().itt());
+        assertTrue(h.core.tmfs.isEmpty());
+    }
+
+    @Test
+    void abortedTask_sendsNothing_andReopensTheWindow() {
+        h.login();
+        h.core.autoRun = false;
+        h.send(command(1, 1, F, 0, 0));
+        h.core.submitted.getFirst().aborted();
+        assertTrue(h.received().isEmpty());
+        h.core.autoRun = true;
+        h.send(command(2, 2, F, 0, 0));
+        assertEquals(3 + 128 - 1, h.one().maxCmdSn());
+    }
+
+    @Test
+    void sendTargetsOnDiscoverySession_listsVisibleTargets() {
+        h.discoveryLogin();
+        h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(3).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .text("SendTargets=All"));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.TEXT_RESPONSE, r.opcode());
+        assertEquals(List.of("TargetName=" + RamDiskCore.TARGET, "TargetAddress=127.0.0.1:3260,1"), r.pairs());
+        h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(4).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .text("SendTargetsPlease=All"));
+        assertEquals(List.of("SendTargetsPlease=NotUnderstood"), h.one().pairs());
+    }
+
+    @Test
+    void scsiCommandOnDiscoverySession_closes() {
+        h.discoveryLogin();
+        h.send(command(1, 1, F, 0, 0));
+        assertFalse(h.open());
+        assertTrue(h.core.opened.isEmpty());
+    }
+
+    @Test
+    void unknownTarget_is0203_andDeniedInitiator_is0202() {
+        h.send(h.loginPdu(0x87, "InitiatorName=" + ConnectionHarness.INITIATOR, "TargetName=iqn.nope"));
+        assertEquals(0x0203, h.one().loginStatus());
+        assertFalse(h.open());
+        h.close();
+        h = new ConnectionHarness("");
+        h.send(h.loginPdu(0x87, "InitiatorName=" + RamDiskCore.DENIED, "TargetName=" + RamDiskCore.TARGET));
+        assertEquals(0x0202, h.one().loginStatus());
+    }
+
+    @Test
+    void oversizedLoginPdu_is0200AndCloses() {
+        h.sendRaw(h.loginPdu(0x87).dataSegmentLength(65536).build());
+        assertEquals(0x0200, h.one().loginStatus());
+        assertFalse(h.open());
+    }
+
+    @Test
+    void nonLoginPduBeforeLogin_closes() {
+        h.send(command(1, 1, F, 0, 0));
+        assertFalse(h.open());
+    }
+
+    @Test
+    void sessionReinstatement_closesTheOldSessionFirst() {
+        h.login();
+        try (ConnectionHarness second = new ConnectionHarness(h.core, "", h.context)) {
+            second.login();
+            assertEquals(1, h.core.closed.size());
+            assertEquals(2, h.core.opened.size());
+            assertFalse(h.open());
+            assertTrue(second.open());
+        }
+    }
+
+    @Test
+    void textIttChangingMidSequence_isProtocolErrorReject() {
+        h.discoveryLogin();
+        h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(0x40).itt(3).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .data("SendTar".getBytes()));
+        assertEquals(Opcode.TEXT_RESPONSE, h.one().opcode());
+        h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(4).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .data("gets=All\0".getBytes()));
+        assertReject(0x04);
+    }
+
+    @Test
+    void unreleasedBuffers_areNone() {
+        h.login("InitialR2T=No");
+        h.core.autoRun = false;
+        h.send(command(1, 1, W, 4096, write10(0, 8)).data(new byte[512]));
+        h.send(command(2, 3, F, 0, 0)); // queued out of order
+        h.channel.close(); // the early data and the queued PDU are released (paranoid leak detection watches)
+        assertFalse(h.open());
+        assertEquals(Unpooled.EMPTY_BUFFER.refCnt(), 1);
+    }
+}

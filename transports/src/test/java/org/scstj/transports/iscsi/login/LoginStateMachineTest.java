@@ -1,0 +1,141 @@
+package org.scstj.transports.iscsi.login;
+
+import com.typesafe.config.ConfigFactory;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.pdu.Bhs;
+import org.scstj.transports.iscsi.pdu.InboundPdu;
+import org.scstj.transports.iscsi.pdu.LoginRequest;
+import org.scstj.transports.iscsi.pdu.Opcode;
+import org.scstj.transports.iscsi.pdu.PduParser;
+import org.scstj.transports.iscsi.testing.PduBuilder;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LoginStateMachineTest {
+    private final LoginStateMachine login = new LoginStateMachine(IscsiSettings.from(ConfigFactory.empty()),
+            SecurityNegotiation.none());
+
+    private static LoginRequest request(int flags, int versionMin, String... keys) {
+        PduBuilder b = PduBuilder.immediate(Opcode.LOGIN_REQUEST).flags(flags).u8(3, versionMin)
+                .u16(8, 0x8000).i32(10, 0x1234).itt(1).text(keys);
+        byte[] h = b.header();
+        ByteBuf data = Unpooled.wrappedBuffer(String.join("\0", keys).concat(keys.length > 0 ? "\0" : "")
+                .getBytes(StandardCharsets.UTF_8));
+        InboundPdu pdu = PduParser.parse(new Bhs(h), null, data);
+        return (LoginRequest) pdu;
+    }
+
+    private static int status(LoginStep step) {
+        return assertInstanceOf(LoginStep.Refuse.class, step).status();
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    // flags: T=0x80, C=0x40, CSG<<2, NSG
+    @Test
+    void securityThenOperationalThenFullFeature_completes() {
+        var s1 = assertInstanceOf(LoginStep.Reply.class, login.step(request(0x81, 0,
+                "InitiatorName=iqn.i", "TargetName=iqn.t", "SessionType=Normal", "AuthMethod=CHAP,None")));
+        assertTrue(s1.transit());
+        assertEquals(1, s1.nsg());
+        assertTrue(text(s1.text()).contains("AuthMethod=None"));
+        assertTrue(text(s1.text()).contains("TargetPortalGroupTag=1"));
+        var s2 = assertInstanceOf(LoginStep.Complete.class, login.step(request(0x87, 0,
+                "HeaderDigest=None", "MaxRecvDataSegmentLength=65536", "ImmediateData=Yes")));
+        assertTrue(text(s2.text()).contains("MaxRecvDataSegmentLength=262144"));
+        assertEquals("iqn.i", s2.identity().initiatorName());
+        assertEquals("iqn.t", s2.identity().targetName());
+        assertEquals(0x8000_0000_1234L, s2.identity().isid());
+        assertEquals(65536, s2.parameters().initiatorMaxRecvDataSegmentLength());
+    }
+
+    @Test
+    void discoverySession_needsNoTargetName() {
+        var step = assertInstanceOf(LoginStep.Complete.class, login.step(request(0x87, 0,
+                "InitiatorName=iqn.i", "SessionType=Discovery")));
+        assertTrue(step.identity().discovery());
+        assertNull(step.identity().targetName());
+    }
+
+    @Test
+    void missingInitiatorName_is0207() {
+        assertEquals(0x0207, status(login.step(request(0x81, 0, "TargetName=iqn.t"))));
+    }
+
+    @Test
+    void normalSessionWithoutTargetName_is0207() {
+        assertEquals(0x0207, status(login.step(request(0x81, 0, "InitiatorName=iqn.i"))));
+    }
+
+    @Test
+    void namesOver223Bytes_are020B() {
+        assertEquals(0x020B, status(login.step(request(0x81, 0, "InitiatorName=iqn." + "a".repeat(220), "TargetName=t"))));
+    }
+
+    @Test
+    void versionMinAboveZero_is0205() {
+        assertEquals(0x0205, status(login.step(request(0x81, 1, "InitiatorName=i", "TargetName=t"))));
+    }
+
+    @Test
+    void transitWithContinue_is0200() {
+        assertEquals(0x0200, status(login.step(request(0xc1, 0, "InitiatorName=i", "TargetName=t"))));
+    }
+
+    @Test
+    void backwardOrReservedTransitions_are0200() {
+        assertEquals(0x0200, status(login.step(request(0x84 | 0x00, 0, "InitiatorName=i", "TargetName=t")))); // 1 -> 0
+        var other = new LoginStateMachine(IscsiSettings.from(ConfigFactory.empty()), SecurityNegotiation.none());
+        assertEquals(0x0200, status(other.step(request(0x82, 0, "InitiatorName=i", "TargetName=t")))); // 0 -> 2
+    }
+
+    @Test
+    void duplicateKeys_are0200_andUnknownKeysNotUnderstood() {
+        assertEquals(0x0200, status(login.step(request(0x81, 0, "InitiatorName=i", "InitiatorName=j"))));
+        var fresh = new LoginStateMachine(IscsiSettings.from(ConfigFactory.empty()), SecurityNegotiation.none());
+        var step = assertInstanceOf(LoginStep.Reply.class, fresh.step(request(0x81, 0,
+                "InitiatorName=i", "TargetName=t", "X-Vendor=1")));
+        assertTrue(text(step.text()).contains("X-Vendor=NotUnderstood"));
+    }
+
+    @Test
+    void noAcceptableAuthMethod_is0201() {
+        assertEquals(0x0201, status(login.step(request(0x81, 0, "InitiatorName=i", "TargetName=t", "AuthMethod=CHAP"))));
+    }
+
+    @Test
+    void continuedText_isJoinedAcrossPdus() {
+        var first = assertInstanceOf(LoginStep.Reply.class, login.step(requestRaw(0x40 | 0x01, "InitiatorName=iq")));
+        assertFalse(first.transit());
+        assertEquals(0, first.text().length);
+        var done = assertInstanceOf(LoginStep.Complete.class, login.step(requestRaw(0x83, "n.i\0SessionType=Discovery\0")));
+        assertEquals("iqn.i", done.identity().initiatorName());
+    }
+
+    @Test
+    void endlessContinuation_isRefusedPastTheCap() {
+        LoginStep last = null;
+        String chunk = "X".repeat(8000);
+        for (int i = 0; i < 20 && !(last instanceof LoginStep.Refuse); i++) {
+            last = login.step(requestRaw(0x40, chunk));
+        }
+        assertEquals(0x0302, status(last));
+    }
+
+    private static LoginRequest requestRaw(int flags, String raw) {
+        byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
+        byte[] h = PduBuilder.immediate(Opcode.LOGIN_REQUEST).flags(flags).itt(1).data(bytes).header();
+        return (LoginRequest) PduParser.parse(new Bhs(h), null, Unpooled.wrappedBuffer(bytes));
+    }
+}
