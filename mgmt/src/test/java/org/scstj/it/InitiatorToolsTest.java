@@ -125,6 +125,41 @@ class InitiatorToolsTest {
     }
 
     @Test
+    void manySessionsAtOnce_eachWritesAndReadsBackItsOwnLunIntact() throws Exception {
+        int n = ItConfig.MANY_LUNS;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int lun = i;
+                results.add(pool.submit(() -> {
+                    byte[] data = new byte[8 << 20];
+                    new Random(lun).nextBytes(data);
+                    Path src = dir.resolve("many-src-" + lun + ".img");
+                    Path back = dir.resolve("many-back-" + lun + ".img");
+                    Files.write(src, data);
+                    String url = daemon.url(ItConfig.MANY, lun);
+                    Tools.Result w = Tools.run(List.of("qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", src.toString(), url), 300);
+                    if (w.exit() != 0) {
+                        return "LUN " + lun + " write: " + w.output();
+                    }
+                    Tools.Result r = Tools.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "raw", url, back.toString()), 300);
+                    if (r.exit() != 0) {
+                        return "LUN " + lun + " read: " + r.output();
+                    }
+                    return sha256(src).equals(sha256(back)) ? "" : "LUN " + lun + ": data differs";
+                }));
+            }
+            for (java.util.concurrent.Future<String> f : results) {
+                assertEquals("", f.get(600, java.util.concurrent.TimeUnit.SECONDS), daemon.log());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(daemon.alive());
+    }
+
+    @Test
     void qemuImgInfo_seesTheNullLunsTerabyte() {
         Tools.Result r = Tools.run(List.of("qemu-img", "info", daemon.url(ItConfig.TARGET, 1)), 60);
         assertEquals(0, r.exit(), r.output());

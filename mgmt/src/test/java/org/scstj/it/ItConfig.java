@@ -5,6 +5,9 @@ final class ItConfig {
     static final String TARGET = "iqn.2026-11.org.scstj:it";
     static final String MASKED = "iqn.2026-11.org.scstj:masked";
     static final String CLOSED = "iqn.2026-11.org.scstj:closed";
+    static final String MANY = "iqn.2026-11.org.scstj:many";
+    /** LUNs of {@link #MANY}, one 8 MiB disk each. */
+    static final int MANY_LUNS = 8;
 
     private ItConfig() {
     }
@@ -17,6 +20,14 @@ final class ItConfig {
                   disk0 { filename = "@DIR@/disk0.img", size = 256M, thin-provisioned = true }
                   disk64 { filename = "@DIR@/disk64.img", size = 64M, thin-provisioned = true }
                   disk4k { filename = "@DIR@/disk4k.img", size = 64M, block-size = 4096, thin-provisioned = true }
+                  m0 { filename = "@DIR@/m0.img", size = 8M, thin-provisioned = true }
+                  m1 { filename = "@DIR@/m1.img", size = 8M, thin-provisioned = true }
+                  m2 { filename = "@DIR@/m2.img", size = 8M, thin-provisioned = true }
+                  m3 { filename = "@DIR@/m3.img", size = 8M, thin-provisioned = true }
+                  m4 { filename = "@DIR@/m4.img", size = 8M, thin-provisioned = true }
+                  m5 { filename = "@DIR@/m5.img", size = 8M, thin-provisioned = true }
+                  m6 { filename = "@DIR@/m6.img", size = 8M, thin-provisioned = true }
+                  m7 { filename = "@DIR@/m7.img", size = 8M, thin-provisioned = true }
                 }
                 vdisk_nullio { null0 { size = 1T } }
               }
@@ -24,6 +35,7 @@ final class ItConfig {
                 portals = ["127.0.0.1:@PORT@"]
                 targets {
                   "iqn.2026-11.org.scstj:it" { luns { 0 = disk0, 1 = null0, 2 = disk64, 3 = disk4k } }
+                  "iqn.2026-11.org.scstj:many" { luns { 0 = m0, 1 = m1, 2 = m2, 3 = m3, 4 = m4, 5 = m5, 6 = m6, 7 = m7 } }
                   "iqn.2026-11.org.scstj:masked" {
                     luns { }
                     groups {
