@@ -9,19 +9,29 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A transport task that records how the core ended it. */
-final class FakeTransportTask implements TransportTask {
+public final class FakeTransportTask implements TransportTask {
     final long tag;
     final byte[] cdb;
+    final long lunField;
     final CompletableFuture<ScsiResponse> response = new CompletableFuture<>();
     final AtomicInteger completions = new AtomicInteger();
     final AtomicInteger aborts = new AtomicInteger();
 
     FakeTransportTask(long tag, byte[] cdb) {
-        this.tag = tag;
-        this.cdb = cdb;
+        this(tag, cdb, 0);
     }
 
-    @Override public long lun() { return 0; }
+    public FakeTransportTask(long tag, byte[] cdb, long lunField) {
+        this.tag = tag;
+        this.cdb = cdb;
+        this.lunField = lunField;
+    }
+
+    public ScsiResponse await() throws Exception {
+        return response.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Override public long lun() { return lunField; }
     @Override public byte[] cdb() { return cdb; }
     @Override public long tag() { return tag; }
     @Override public TaskAttribute attribute() { return TaskAttribute.SIMPLE; }

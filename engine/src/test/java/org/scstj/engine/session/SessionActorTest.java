@@ -1,0 +1,129 @@
+package org.scstj.engine.session;
+
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.scstj.engine.cdb.StandardCommandSet;
+import org.scstj.engine.lun.FakeTransportTask;
+import org.scstj.engine.lun.LunActor;
+import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.spc.LunFormat;
+import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.spi.TmfRequest;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The session actor's own answers (parse stage, first check) with the LUN actors as probes. */
+class SessionActorTest {
+    private static final ActorTestKit testKit = ActorTestKit.create();
+    private static final Nexus NEXUS = new Nexus("iqn.i", "iqn.i,i,0x000000000001", "iqn.t", "iqn.t,t,0x0001", 1, 1);
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    private final TestProbe<LunActor.Command> lun0 = testKit.createTestProbe();
+    private final TestProbe<LunActor.Command> lun3 = testKit.createTestProbe();
+    private long tags;
+
+    private ActorRef<SessionActor.Command> session() {
+        Map<Integer, LunBinding> luns = Map.of(
+                0, new LunBinding(0, lun0.getRef(), new LuContext(0, null, false, NEXUS, false)),
+                3, new LunBinding(3, lun3.getRef(), new LuContext(3, null, false, NEXUS, false)));
+        return testKit.spawn(SessionActor.create(NEXUS, luns, List.of(lun0.getRef(), lun3.getRef()),
+                new StandardCommandSet(), Props.empty()));
+    }
+
+    private FakeTransportTask submit(ActorRef<SessionActor.Command> s, int lun, byte... cdbStart) {
+        byte[] cdb = new byte[16];
+        System.arraycopy(cdbStart, 0, cdb, 0, cdbStart.length);
+        FakeTransportTask t = new FakeTransportTask(++tags, cdb, LunFormat.encode(lun));
+        s.tell(new SessionActor.Submit(t));
+        return t;
+    }
+
+    private static int[] senseCode(ScsiResponse r) {
+        return new int[]{r.sense()[2] & 0x0F, r.sense()[12] & 0xFF, r.sense()[13] & 0xFF};
+    }
+
+    @Test
+    void commandToAnUnmappedLun_failsWithLogicalUnitNotSupported() throws Exception {
+        ScsiResponse r = submit(session(), 5, (byte) 0x00).await(); // TEST UNIT READY
+        assertEquals(ScsiResponse.CHECK_CONDITION, r.status());
+        assertEquals(List.of(5, 0x25, 0x00), List.of(senseCode(r)[0], senseCode(r)[1], senseCode(r)[2]));
+    }
+
+    @Test
+    void vendorOpcodeToAnUnmappedLun_isStillLogicalUnitNotSupported() throws Exception {
+        ScsiResponse r = submit(session(), 9, (byte) 0xC0).await();
+        assertEquals(0x25, senseCode(r)[1]);
+    }
+
+    @Test
+    void inquiryToAnUnmappedLun_answersPeripheralQualifier011b() throws Exception {
+        ScsiResponse r = submit(session(), 7, (byte) 0x12, (byte) 0, (byte) 0, (byte) 0, (byte) 36).await();
+        assertEquals(ScsiResponse.GOOD, r.status());
+        assertEquals(0x7F, r.dataIn().nio().get(0) & 0xFF); // SPC-5 6.7.2: qualifier 011b, type 1Fh
+    }
+
+    @Test
+    void reportLuns_listsOnlyThisNexusesLuns_whateverLunItAddressed() throws Exception {
+        byte[] cdb = {(byte) 0xA0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0};
+        ScsiResponse r = submit(session(), 12, cdb).await();
+        assertEquals(ScsiResponse.GOOD, r.status());
+        ByteBuffer d = r.dataIn().nio();
+        assertEquals(16, d.getInt(0)); // LUN LIST LENGTH: two LUNs
+        assertEquals(LunFormat.encode(0), d.getLong(8));
+        assertEquals(LunFormat.encode(3), d.getLong(16));
+    }
+
+    @Test
+    void commandToAMappedLun_goesToThatLunsActorInOrder() {
+        ActorRef<SessionActor.Command> s = session();
+        submit(s, 3, (byte) 0x00);
+        submit(s, 3, (byte) 0x25); // READ CAPACITY(10)
+        LunActor.Execute first = lun3.expectMessageClass(LunActor.Execute.class);
+        LunActor.Execute second = lun3.expectMessageClass(LunActor.Execute.class);
+        assertTrue(first.task().tag() < second.task().tag());
+        assertEquals(3, second.task().lu().lun());
+        lun0.expectNoMessage(java.time.Duration.ofMillis(50));
+    }
+
+    @Test
+    void abortTaskOnAnUnmappedLun_answersLunDoesNotExist() throws Exception {
+        CompletableFuture<TmfRequest.Response> answer = new CompletableFuture<>();
+        session().tell(new SessionActor.Manage(new TmfRequest(TmfRequest.Function.ABORT_TASK, LunFormat.encode(6), 1),
+                answer::complete));
+        assertEquals(TmfRequest.Response.LUN_DOES_NOT_EXIST, answer.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void close_waitsForEveryLunToQuiesceTheNexus_thenStopsTheSession() throws Exception {
+        ActorRef<SessionActor.Command> s = session();
+        CountDownLatch done = new CountDownLatch(1);
+        s.tell(new SessionActor.Close(done::countDown));
+        LunActor.Abort a0 = lun0.expectMessageClass(LunActor.Abort.class);
+        LunActor.Abort a3 = lun3.expectMessageClass(LunActor.Abort.class);
+        assertEquals(LunActor.Scope.NEXUS_LOSS, a0.scope());
+        a0.replyTo().tell(new LunActor.Aborted(0));
+        assertFalse(done.await(100, TimeUnit.MILLISECONDS), "answered before every LUN quiesced");
+        a3.replyTo().tell(new LunActor.Aborted(2));
+        assertTrue(done.await(5, TimeUnit.SECONDS));
+        TestProbe<Object> watcher = testKit.createTestProbe();
+        watcher.expectTerminated(s);
+    }
+}
