@@ -7,8 +7,10 @@ import org.scstj.engine.spi.TaskAttribute;
 import org.scstj.engine.spi.TransportTask;
 import org.scstj.transports.iscsi.login.OperationalParameters;
 import org.scstj.transports.iscsi.pdu.DataOut;
+import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.pdu.ScsiCommand;
 
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -206,7 +208,7 @@ final class IscsiTask implements TransportTask {
             return;
         }
         if (dataLost) {
-            r.failed(new java.io.IOException("data digest error (RFC 7143 7.8)"));
+            r.failed(new IOException("data digest error (RFC 7143 7.8)"));
             return;
         }
         wanted = length;
@@ -251,7 +253,7 @@ final class IscsiTask implements TransportTask {
         if (offset + len > Integer.toUnsignedLong(edtl) || !write) {
             return DataOutcome.REJECT; // bad-inputs row 11: past EDTL
         }
-        if (d.ttt() == org.scstj.transports.iscsi.pdu.Opcode.RESERVED_TAG) {
+        if (d.ttt() == Opcode.RESERVED_TAG) {
             if (unsolicitedDone) {
                 return DataOutcome.REJECT; // no unsolicited data expected (InitialR2T=Yes, F=1, or already complete)
             }
@@ -319,7 +321,7 @@ final class IscsiTask implements TransportTask {
     /** A data digest error lost this task's data (RFC 7143 7.8 at ERL 0): the core learns it cannot have it. */
     void dataLost() {
         dataLost = true;
-        failReceiver(new java.io.IOException("data digest error (RFC 7143 7.8)"));
+        failReceiver(new IOException("data digest error (RFC 7143 7.8)"));
     }
 
     private void failReceiver(Throwable cause) {
