@@ -60,7 +60,7 @@ final class IscsiTask implements TransportTask {
     private final OperationalParameters params;
 
     // write data (event loop)
-    private final List<ByteBuf> early = new ArrayList<>(2);
+    private List<ByteBuf> early; // created with the first early data: reads never need it
     private final int unsolicitedEnd;
     private int earlyReceived;
     private int unsolicitedDataSn;
@@ -70,7 +70,7 @@ final class IscsiTask implements TransportTask {
     private int filled;
     private DataReceiver receiver;
     private boolean dataLost;
-    private final Map<Integer, R2tWindow> r2ts = new HashMap<>(2);
+    private Map<Integer, R2tWindow> r2ts; // created with the first R2T
     private int nextR2tOffset = -1;
     private int sequenceNumber; // DataSN and R2TSN share the numbering (RFC 7143 11.7.5, 11.8.4)
 
@@ -96,6 +96,7 @@ final class IscsiTask implements TransportTask {
         this.params = params;
         int dsl = cmd.data().readableBytes();
         if (dsl > 0) {
+            early = new ArrayList<>(2);
             early.add(cmd.data().retainedSlice());
         }
         earlyReceived = dsl;
@@ -215,7 +216,7 @@ final class IscsiTask implements TransportTask {
         receiver = r;
         gather = conn.alloc().directBuffer(Math.max(length, 1), Math.max(length, 1));
         int offset = 0;
-        for (ByteBuf slice : early) {
+        for (ByteBuf slice : early == null ? List.<ByteBuf>of() : early) {
             int n = Math.min(slice.readableBytes(), length - offset);
             if (n > 0) {
                 gather.setBytes(offset, slice, slice.readerIndex(), n);
@@ -223,7 +224,7 @@ final class IscsiTask implements TransportTask {
             }
             slice.release();
         }
-        early.clear();
+        early = null;
         filled = offset;
         if (unsolicitedDone || earlyReceived >= length) {
             startSolicited();
@@ -236,6 +237,9 @@ final class IscsiTask implements TransportTask {
     private void startSolicited() {
         if (nextR2tOffset < 0) {
             nextR2tOffset = Math.min(earlyReceived, wanted);
+        }
+        if (r2ts == null) {
+            r2ts = new HashMap<>(4);
         }
         while (r2ts.size() < params.maxOutstandingR2T() && nextR2tOffset < wanted) {
             int length = Math.min(params.maxBurstLength(), wanted - nextR2tOffset);
@@ -267,6 +271,9 @@ final class IscsiTask implements TransportTask {
             if (gather != null) {
                 copyIn((int) offset, data, len);
             } else if (len > 0) {
+                if (early == null) {
+                    early = new ArrayList<>(4);
+                }
                 early.add(data.retainedSlice());
             }
             earlyReceived += len;
@@ -277,7 +284,7 @@ final class IscsiTask implements TransportTask {
                 }
             }
         } else {
-            R2tWindow w = r2ts.get(d.ttt());
+            R2tWindow w = r2ts == null ? null : r2ts.get(d.ttt());
             if (w == null || gather == null) {
                 return DataOutcome.REJECT; // unknown TTT
             }
@@ -313,7 +320,7 @@ final class IscsiTask implements TransportTask {
             gather = null;
             DataReceiver r = receiver;
             receiver = null;
-            r2ts.clear();
+            r2ts = null;
             r.received(new PooledDataBuffer(g, wanted));
         }
     }
@@ -341,11 +348,13 @@ final class IscsiTask implements TransportTask {
      * the data will not come; without (the core completed or aborted the task) it is dropped.
      */
     void dispose(boolean notify) {
-        for (ByteBuf b : early) {
-            b.release();
+        if (early != null) {
+            for (ByteBuf b : early) {
+                b.release();
+            }
+            early = null;
         }
-        early.clear();
-        r2ts.clear();
+        r2ts = null;
         if (notify) {
             failReceiver(new ClosedChannelException());
         } else {
