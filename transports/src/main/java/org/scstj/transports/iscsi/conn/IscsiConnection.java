@@ -244,7 +244,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         identity = complete.identity();
         params = complete.parameters();
         if (identity.discovery()) {
-            enterFullFeature(complete, 0);
+            enterFullFeature(complete, target.registry().nextTsih()); // 11.13.3: every session gets a TSIH
             return;
         }
         int tpgt = target.settings().portalGroupTag();
@@ -617,7 +617,14 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        StatusSender.send(this, task, response);
+        if (task.transportSense() != null) {
+            if (response.dataIn() != null) {
+                response.dataIn().release();
+            }
+            StatusSender.send(this, task, ScsiResponse.checkCondition(task.transportSense(), response.transferLength()));
+        } else {
+            StatusSender.send(this, task, response);
+        }
         flushIfIdle();
     }
 

@@ -70,6 +70,7 @@ final class IscsiTask implements TransportTask {
     private int filled;
     private DataReceiver receiver;
     private boolean dataLost;
+    private byte[] transportSense;
     private Map<Integer, R2tWindow> r2ts; // created with the first R2T
     private int nextR2tOffset = -1;
     private int sequenceNumber; // DataSN and R2TSN share the numbering (RFC 7143 11.7.5, 11.8.4)
@@ -258,8 +259,13 @@ final class IscsiTask implements TransportTask {
             return DataOutcome.REJECT; // bad-inputs row 11: past EDTL
         }
         if (d.ttt() == Opcode.RESERVED_TAG) {
+            if (params.initialR2T()) {
+                // bad-inputs row 14: unsolicited data while InitialR2T=Yes fails the command, 0C/0C
+                failWith(SenseData.fixed(SenseData.ABORTED_COMMAND, 0x0c, 0x0c));
+                return DataOutcome.ACCEPTED;
+            }
             if (unsolicitedDone) {
-                return DataOutcome.REJECT; // no unsolicited data expected (InitialR2T=Yes, F=1, or already complete)
+                return DataOutcome.REJECT; // F=1 on the command, or the unsolicited burst already ended
             }
             if (d.dataSn() != unsolicitedDataSn) {
                 return DataOutcome.BAD_DATA_SN;
@@ -277,6 +283,12 @@ final class IscsiTask implements TransportTask {
                 early.add(data.retainedSlice());
             }
             earlyReceived += len;
+            if (d.finalFlag() && earlyReceived < unsolicitedEnd) {
+                // 13.10/13.14: the burst must reach min(EDTL, FirstBurstLength); row 14: 0C/0D
+                unsolicitedDone = true;
+                failWith(SenseData.fixed(SenseData.ABORTED_COMMAND, 0x0c, 0x0d));
+                return DataOutcome.ACCEPTED;
+            }
             if (d.finalFlag() || earlyReceived >= unsolicitedEnd) {
                 unsolicitedDone = true;
                 if (gather != null) {
@@ -323,6 +335,23 @@ final class IscsiTask implements TransportTask {
             r2ts = null;
             r.received(new PooledDataBuffer(g, wanted));
         }
+    }
+
+    /**
+     * The transport fails the command itself: the core's data never arrives and whatever status it
+     * completes with is replaced by CHECK CONDITION with this sense.
+     */
+    private void failWith(byte[] sense) {
+        if (transportSense == null) {
+            transportSense = sense;
+            dataLost = true;
+            failReceiver(new IOException("write data refused by the transport"));
+        }
+    }
+
+    /** Sense the transport imposes on this task's status, or null. */
+    byte[] transportSense() {
+        return transportSense;
     }
 
     /** A data digest error lost this task's data (RFC 7143 7.8 at ERL 0): the core learns it cannot have it. */

@@ -276,6 +276,32 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void unsolicitedDataWhileInitialR2TYes_failsTheCommandWithAbortedCommand0C0C() {
+        h.login("InitialR2T=Yes");
+        h.send(command(1, 1, W, 1024, write10(0, 2)));
+        ReceivedPdu r2t = h.one();
+        assertEquals(Opcode.R2T, r2t.opcode());
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 0, true, new byte[512]));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(2, r.u8(3));
+        assertEquals(0x0b, r.data()[4]);
+        assertEquals(0x0c, r.data()[14]);
+        assertEquals(0x0c, r.data()[15]);
+    }
+
+    @Test
+    void tooLittleUnsolicitedData_failsTheCommandWithAbortedCommand0C0D() {
+        h.login("InitialR2T=No", "FirstBurstLength=1024");
+        h.send(command(1, 1, W, 2048, write10(0, 4)));
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 0, true, new byte[512]));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(0x0c, r.data()[14]);
+        assertEquals(0x0d, r.data()[15]);
+    }
+
+    @Test
     void dataOutForUnknownItt_orPastEdtl_isInvalidFieldReject() {
         h.login("InitialR2T=No");
         h.send(dataOut(77, Opcode.RESERVED_TAG, 0, true, new byte[16]));
