@@ -480,22 +480,13 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onTaskManagement(TaskMgmtRequest r) {
-        var function = switch (r.function()) {
-            case TaskMgmtRequest.ABORT_TASK -> TmfRequest.Function.ABORT_TASK;
-            case TaskMgmtRequest.ABORT_TASK_SET -> TmfRequest.Function.ABORT_TASK_SET;
-            case TaskMgmtRequest.CLEAR_ACA -> TmfRequest.Function.CLEAR_ACA;
-            case TaskMgmtRequest.CLEAR_TASK_SET -> TmfRequest.Function.CLEAR_TASK_SET;
-            case TaskMgmtRequest.LOGICAL_UNIT_RESET -> TmfRequest.Function.LOGICAL_UNIT_RESET;
-            case TaskMgmtRequest.TARGET_WARM_RESET -> TmfRequest.Function.TARGET_WARM_RESET;
-            case TaskMgmtRequest.TARGET_COLD_RESET -> TmfRequest.Function.TARGET_COLD_RESET;
-            default -> null;
-        };
+        TmfRequest.Function function = TmfCodes.function(r.function());
         if (r.function() == TaskMgmtRequest.TASK_REASSIGN) {
-            sendTmfResponse(r.itt(), TmfResponses.ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED); // ERL 0 (11.5.1)
+            sendTmfResponse(r.itt(), TmfCodes.ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED); // ERL 0 (11.5.1)
             return;
         }
         if (function == null) {
-            sendTmfResponse(r.itt(), TmfResponses.NOT_SUPPORTED);
+            sendTmfResponse(r.itt(), TmfCodes.NOT_SUPPORTED);
             return;
         }
         if (function == TmfRequest.Function.ABORT_TASK) {
@@ -504,22 +495,22 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 // 11.5.1 b/c: a task not yet received whose RefCmdSN is inside the window counts as received and aborted
                 if (SerialNumber.inRange(r.refCmdSn(), window.expCmdSn(), window.maxCmdSn())) {
                     cancelledCmdSns.add(r.refCmdSn());
-                    sendTmfResponse(r.itt(), TmfResponses.FUNCTION_COMPLETE);
+                    sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
                 } else {
-                    sendTmfResponse(r.itt(), TmfResponses.TASK_DOES_NOT_EXIST);
+                    sendTmfResponse(r.itt(), TmfCodes.TASK_DOES_NOT_EXIST);
                 }
                 return;
             }
             if (!referenced.submitted) { // still waiting for its CmdSN turn: never reaches the core
                 referenced.cancelled = true;
                 tasks.remove(referenced.itt(), referenced);
-                sendTmfResponse(r.itt(), TmfResponses.FUNCTION_COMPLETE);
+                sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
                 return;
             }
         }
         int itt = r.itt();
         session.taskManagement(new TmfRequest(function, r.lun(), Integer.toUnsignedLong(r.referencedTaskTag())),
-                response -> execute(() -> sendTmfResponse(itt, TmfResponses.code(response)), () -> { }));
+                response -> execute(() -> sendTmfResponse(itt, TmfCodes.code(response)), () -> { }));
     }
 
     private void sendTmfResponse(int itt, int response) {
