@@ -28,7 +28,7 @@ class ConformanceSuitesTest {
     private static final Pattern SUMMARY = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)");
 
     @TempDir
-    Path dir;
+    static Path dir;
     private Daemon daemon;
 
     @BeforeAll

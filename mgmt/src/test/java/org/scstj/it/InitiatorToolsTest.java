@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @EnabledIfSystemProperty(named = "scstj.it", matches = "true")
 class InitiatorToolsTest {
     @TempDir
-    Path dir;
+    static Path dir;
     private Daemon daemon;
 
     @BeforeAll
@@ -80,12 +80,20 @@ class InitiatorToolsTest {
         assertTrue(std.output().contains("SCSTJ"), std.output());
         Tools.Result supported = Tools.run(List.of("iscsi-inq", "-e", "1", "-c", "0", daemon.url(ItConfig.TARGET, 0)), 60);
         assertEquals(0, supported.exit(), supported.output());
-        for (String page : List.of("0x80", "0x83", "0xb0", "0xb1", "0xb2")) {
+        for (String page : List.of("BLOCK_LIMITS", "BLOCK_DEVICE_CHARACTERISTICS", "LOGICAL_BLOCK_PROVISIONING",
+                "UNIT_SERIAL_NUMBER", "DEVICE_IDENTIFICATION")) {
+            assertTrue(supported.output().contains(page), supported.output());
+        }
+        // iscsi-inq takes the page code in decimal: 0x80 = 128, 0x83 = 131, 0xB0..0xB2 = 176..178
+        for (String page : List.of("128", "131", "176", "177", "178")) {
             Tools.Result p = Tools.run(List.of("iscsi-inq", "-e", "1", "-c", page, daemon.url(ItConfig.TARGET, 0)), 60);
             assertEquals(0, p.exit(), "VPD " + page + ": " + p.output());
         }
-        Tools.Result ids = Tools.run(List.of("iscsi-inq", "-e", "1", "-c", "0x83", daemon.url(ItConfig.TARGET, 0)), 60);
-        assertTrue(ids.output().contains("NAA"), ids.output());
+        // SPC-5 7.7.6: an NAA designator for the LU, and the target port's relative port identifier
+        Tools.Result ids = Tools.run(List.of("iscsi-inq", "-e", "1", "-c", "131", daemon.url(ItConfig.TARGET, 0)), 60);
+        assertTrue(ids.output().contains("Designator Type:(3) NAA"), ids.output());
+        assertTrue(ids.output().contains("RELATIVE_TARGET_PORT"), ids.output());
+        assertTrue(ids.output().contains("Designator:[" + ItConfig.TARGET + ",t,0x0001]"), ids.output());
     }
 
     @Test
@@ -93,7 +101,8 @@ class InitiatorToolsTest {
         Tools.Result r = Tools.run(List.of("iscsi-readcapacity16", daemon.url(ItConfig.TARGET, 3)), 60);
         assertEquals(0, r.exit(), r.output());
         // 64 MiB of 4096-byte blocks: last LBA 16383
-        assertTrue(r.output().contains("Logical block length:4096"), r.output());
+        assertTrue(r.output().contains("RETURNED LOGICAL BLOCK ADDRESS:16383"), r.output());
+        assertTrue(r.output().contains("LOGICAL BLOCK LENGTH IN BYTES:4096"), r.output());
         assertTrue(r.output().contains("Total size:67108864"), r.output());
     }
 

@@ -52,13 +52,10 @@ public final class FileIoHandler implements DeviceHandlerFactory {
         if (s.filename().getParent() != null) {
             Files.createDirectories(s.filename().getParent());
         }
-        try (FileChannel ch = FileChannel.open(s.filename(), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(s.filename().toFile(), "rw")) {
+            FileChannel ch = raf.getChannel();
             if (s.thinProvisioned()) {
-                // Sparse: extending the length allocates nothing; holes read as zeros.
-                ch.write(ByteBuffer.allocate(1), s.size() - 1);
-                ch.truncate(s.size());
-                ch.write(ByteBuffer.wrap(new byte[1]), s.size() - 1);
+                raf.setLength(s.size()); // ftruncate: a hole of the full size; holes read as zeros
             } else {
                 ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
                 for (long off = 0; off < s.size(); ) {

@@ -1,0 +1,56 @@
+package org.scstj.engine.target;
+
+import org.scstj.engine.model.GroupSpec;
+import org.scstj.engine.model.LunMapping;
+import org.scstj.engine.model.TargetSpec;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Access control of one target (SCST security groups): which LUNs an initiator sees. The first
+ * group with a matching initiator pattern wins; an initiator in no group sees the default set.
+ * iSCSI names compare case-insensitively (RFC 3722 normalises them to lower case).
+ */
+public final class TargetAcl {
+    private final List<LunMapping> defaults;
+    private final List<CompiledGroup> groups;
+
+    public TargetAcl(TargetSpec spec) {
+        this.defaults = List.copyOf(spec.defaultLuns());
+        this.groups = spec.groups().stream().map(CompiledGroup::new).toList();
+    }
+
+    /** The LUNs this initiator may see; empty when it may see nothing (login is then refused). */
+    public List<LunMapping> lunsFor(String initiatorName) {
+        String name = initiatorName.toLowerCase(Locale.ROOT);
+        for (CompiledGroup g : groups) {
+            for (Pattern p : g.patterns) {
+                if (p.matcher(name).matches()) {
+                    return g.spec.luns();
+                }
+            }
+        }
+        return defaults;
+    }
+
+    /** Turns {@code *} and {@code ?} wildcards into a pattern; everything else is literal. */
+    static Pattern wildcard(String glob) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : glob.toLowerCase(Locale.ROOT).toCharArray()) {
+            switch (c) {
+                case '*' -> sb.append(".*");
+                case '?' -> sb.append('.');
+                default -> sb.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(sb.toString());
+    }
+
+    private record CompiledGroup(GroupSpec spec, List<Pattern> patterns) {
+        CompiledGroup(GroupSpec spec) {
+            this(spec, spec.initiators().stream().map(TargetAcl::wildcard).toList());
+        }
+    }
+}

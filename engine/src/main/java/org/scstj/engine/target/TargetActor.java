@@ -1,0 +1,119 @@
+package org.scstj.engine.target;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.scstj.engine.lun.LunActor;
+import org.scstj.engine.model.LunMapping;
+import org.scstj.engine.model.TargetSpec;
+import org.scstj.engine.sam.CommandSet;
+import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.session.LunBinding;
+import org.scstj.engine.session.SessionActor;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.ScsiCore.LoginRefusal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One exported target: its LUN mappings and security groups, and the sessions logged in to it.
+ * Opens a session actor per I_T nexus with the LUN inventory that nexus's initiator may see.
+ */
+public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
+
+    /** The target actor's protocol. */
+    public sealed interface Command {
+    }
+
+    /** Opens an I_T nexus; answered with {@link Opened}. */
+    public record OpenSession(Nexus nexus, ActorRef<Opened> replyTo) implements Command {
+    }
+
+    /** The session's actor, or why the initiator may not log in. */
+    public record Opened(ActorRef<SessionActor.Command> session, LoginRefusal refusal, String message) {
+    }
+
+    private record SessionStopped(String initiatorPort, ActorRef<SessionActor.Command> session) implements Command {
+    }
+
+    /** A device as the target maps it: the backend and its LU actor. */
+    public record Lu(BlockDevice device, ActorRef<LunActor.Command> actor) {
+    }
+
+    public static Behavior<Command> create(TargetSpec spec, Map<String, Lu> devices, CommandSet commands,
+                                           Props sessionProps, Props tmfProps) {
+        return Behaviors.setup(ctx -> new TargetActor(ctx, spec, devices, commands, sessionProps, tmfProps));
+    }
+
+    private final TargetSpec spec;
+    private final TargetAcl acl;
+    private final Map<String, Lu> devices;
+    private final List<ActorRef<LunActor.Command>> targetLuns;
+    private final CommandSet commands;
+    private final Props sessionProps;
+    private final Props tmfProps;
+    private final Map<String, ActorRef<SessionActor.Command>> sessions = new HashMap<>();
+    private long sessionCounter;
+
+    private TargetActor(ActorContext<Command> ctx, TargetSpec spec, Map<String, Lu> devices, CommandSet commands,
+                        Props sessionProps, Props tmfProps) {
+        super(ctx);
+        this.spec = spec;
+        this.acl = new TargetAcl(spec);
+        this.devices = devices;
+        this.commands = commands;
+        this.sessionProps = sessionProps;
+        this.tmfProps = tmfProps;
+        LinkedHashSet<ActorRef<LunActor.Command>> all = new LinkedHashSet<>();
+        spec.defaultLuns().forEach(m -> all.add(devices.get(m.device()).actor()));
+        spec.groups().forEach(g -> g.luns().forEach(m -> all.add(devices.get(m.device()).actor())));
+        this.targetLuns = List.copyOf(all);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(OpenSession.class, this::onOpenSession)
+                .onMessage(SessionStopped.class, this::onSessionStopped)
+                .build();
+    }
+
+    private Behavior<Command> onOpenSession(OpenSession msg) {
+        Nexus nexus = msg.nexus();
+        List<LunMapping> visible = acl.lunsFor(nexus.initiatorName());
+        if (visible.isEmpty()) {
+            msg.replyTo().tell(new Opened(null, LoginRefusal.NOT_AUTHORIZED,
+                    nexus.initiatorName() + " may see no LUN of " + spec.name()));
+            return this;
+        }
+        Map<Integer, LunBinding> luns = new HashMap<>();
+        for (LunMapping m : visible) {
+            Lu lu = devices.get(m.device());
+            boolean writeProtected = m.readOnly() || lu.device().capabilities().readOnly();
+            luns.put(m.lun(), new LunBinding(m.lun(), lu.actor(),
+                    new LuContext(m.lun(), lu.device(), writeProtected, nexus, false)));
+        }
+        List<ActorRef<LunActor.Command>> reachable = new ArrayList<>(targetLuns);
+        ActorRef<SessionActor.Command> session = getContext().spawn(
+                SessionActor.create(nexus, luns, reachable, commands, tmfProps),
+                "session-" + (++sessionCounter), sessionProps);
+        getContext().watchWith(session, new SessionStopped(nexus.initiatorPortName(), session));
+        sessions.put(nexus.initiatorPortName(), session);
+        msg.replyTo().tell(new Opened(session, null, null));
+        return this;
+    }
+
+    private Behavior<Command> onSessionStopped(SessionStopped msg) {
+        sessions.remove(msg.initiatorPort(), msg.session());
+        return this;
+    }
+}

@@ -1,0 +1,138 @@
+package org.scstj.handlers.fileio;
+
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.DeviceHandlerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FileIoHandlerTest {
+    @TempDir
+    Path dir;
+    private final FileIoHandler handler = new FileIoHandler();
+
+    private BlockDevice open(Map<String, Object> keys, ExecutorService io) throws Exception {
+        return handler.open("d0", ConfigFactory.parseMap(keys), new DeviceHandlerFactory.Context(io, dir));
+    }
+
+    private static void await(java.util.function.Consumer<BlockDevice.Completion> op) throws Exception {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        op.accept(new BlockDevice.Completion() {
+            @Override public void completed() { f.complete(null); }
+            @Override public void failed(BlockDevice.IoFailure failure, Throwable cause) { f.completeExceptionally(cause); }
+        });
+        f.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void missingThinFile_isCreatedSparseWithTheConfiguredSize() throws Exception {
+        Path file = dir.resolve("sub/thin.img");
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        try (BlockDevice d = open(Map.of("filename", file.toString(), "size", "64M", "thin-provisioned", true), io)) {
+            assertEquals(64L << 20, Files.size(file));
+            assertEquals((64L << 20) / 512, d.blockCount());
+            Process stat = new ProcessBuilder("stat", "-c", "%b", file.toString()).start();
+            long allocatedBlocks = Long.parseLong(new String(stat.getInputStream().readAllBytes()).strip());
+            assertTrue(allocatedBlocks * 512 < (1 << 20), "sparse file allocated " + allocatedBlocks + " 512-byte blocks");
+        } finally {
+            io.shutdown();
+        }
+    }
+
+    @Test
+    void neverWrittenBlocks_readAsZeros_andWritesReadBack() throws Exception {
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        try (BlockDevice d = open(Map.of("filename", dir.resolve("a.img").toString(), "size", "1M",
+                "block-size", 4096, "thin-provisioned", true), io)) {
+            assertEquals(4096, d.blockSize());
+            ByteBuffer stale = ByteBuffer.allocateDirect(8192);
+            while (stale.hasRemaining()) {
+                stale.put((byte) 0x5A); // what a reused pool buffer may hold
+            }
+            stale.clear();
+            await(c -> d.read(4096, stale, c));
+            for (int i = 0; i < 8192; i++) {
+                assertEquals(0, stale.get(i), "byte " + i);
+            }
+            byte[] data = new byte[4096];
+            new java.util.Random(1).nextBytes(data);
+            await(c -> d.write(8192, ByteBuffer.wrap(data), true, c));
+            ByteBuffer back = ByteBuffer.allocate(4096);
+            await(c -> d.read(8192, back, c));
+            assertArrayEquals(data, back.array());
+            await(d::flush);
+        } finally {
+            io.shutdown();
+        }
+    }
+
+    @Test
+    void readOnlyDevice_reportsIt() throws Exception {
+        Path file = dir.resolve("ro.img");
+        Files.write(file, new byte[4096]);
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        try (BlockDevice d = open(Map.of("filename", file.toString(), "read-only", true), io)) {
+            assertTrue(d.capabilities().readOnly());
+            assertEquals(8, d.blockCount());
+        } finally {
+            io.shutdown();
+        }
+    }
+
+    @Test
+    void writeBackDefault_andIdentityStableAcrossOpens() throws Exception {
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        Map<String, Object> keys = Map.of("filename", dir.resolve("w.img").toString(), "size", "1M");
+        BlockDevice.Capabilities first;
+        try (BlockDevice d = open(keys, io)) {
+            first = d.capabilities();
+            assertTrue(first.writeBackCache());
+            assertFalse(first.removable());
+        }
+        try (BlockDevice d = open(keys, io)) {
+            assertEquals(first.naaId(), d.capabilities().naaId());
+            assertEquals(first.serial(), d.capabilities().serial());
+            assertEquals(5, d.capabilities().naaId() >>> 60, "NAA IEEE Registered");
+        } finally {
+            io.shutdown();
+        }
+    }
+
+    @Test
+    void validate_refusesBadKeysAndSizesNamingTheKey() throws Exception {
+        Path existing = dir.resolve("e.img");
+        Files.write(existing, new byte[8192]);
+        assertEquals(List.of("size: required when " + dir.resolve("nope.img") + " does not exist yet"),
+                handler.validate("d", ConfigFactory.parseMap(Map.of("filename", dir.resolve("nope.img").toString()))));
+        assertTrue(handler.validate("d", ConfigFactory.parseMap(Map.of("filename", existing.toString(), "size", "1M")))
+                .getFirst().startsWith("size: 1048576 bytes does not fit the existing file"));
+        assertTrue(handler.validate("d", ConfigFactory.parseMap(Map.of("filename", existing.toString(), "block-size", 1024)))
+                .getFirst().startsWith("block-size: must be 512 or 4096"));
+        assertTrue(handler.validate("d", ConfigFactory.parseMap(Map.of("filename", existing.toString(), "colour", "red")))
+                .getFirst().startsWith("colour: unknown key for a vdisk_fileio device"));
+        assertTrue(handler.validate("d", ConfigFactory.parseMap(Map.of("filename", dir.resolve("x.img").toString(), "size", "1000")))
+                .getFirst().contains("not a multiple of the block size"));
+        assertEquals(List.of(), handler.validate("d", ConfigFactory.parseMap(Map.of("filename", existing.toString()))));
+    }
+
+    @Test
+    void enospc_isReportedAsNoSpace_otherErrorsAsMediumError() {
+        assertEquals(BlockDevice.IoFailure.NO_SPACE, FileIoDevice.classify(new java.io.IOException("No space left on device")));
+        assertEquals(BlockDevice.IoFailure.MEDIUM_ERROR, FileIoDevice.classify(new java.io.IOException("Input/output error")));
+    }
+}
