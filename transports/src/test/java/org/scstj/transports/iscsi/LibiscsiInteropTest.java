@@ -68,6 +68,26 @@ class LibiscsiInteropTest {
     }
 
     @Test
+    void headerDigests_interoperate() throws Exception {
+        String out = run("iscsi-inq", "-i", "iqn.2026-11.test:hd",
+                "iscsi://127.0.0.1:" + port + "/" + RamDiskCore.TARGET + "/0?header_digest=crc32c");
+        assertTrue(out.contains("SCSTJ"), out);
+    }
+
+    @Test
+    void qemuImg_writesAndReadsTheWholeDiskBack(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        byte[] image = new byte[2048 * RamDiskCore.BLOCK];
+        new java.util.Random(42).nextBytes(image);
+        Path in = dir.resolve("in.img");
+        Path back = dir.resolve("back.img");
+        Files.write(in, image);
+        String url = "iscsi://127.0.0.1:" + port + "/" + RamDiskCore.TARGET + "/0";
+        run("qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", in.toString(), url);
+        run("qemu-img", "convert", "-f", "raw", "-O", "raw", url, back.toString());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(image, Files.readAllBytes(back));
+    }
+
+    @Test
     void iscsiReadcapacity16_reportsTheSize() throws Exception {
         String out = run("iscsi-readcapacity16", "-i", "iqn.2026-11.test:rc", "iscsi://127.0.0.1:" + port + "/" + RamDiskCore.TARGET + "/0");
         assertTrue(out.contains("2047") || out.contains("1048576"), out);

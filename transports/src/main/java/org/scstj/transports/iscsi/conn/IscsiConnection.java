@@ -10,7 +10,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiCore;
+import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.SessionHandle;
+import org.scstj.engine.spi.TmfRequest;
 import org.scstj.transports.iscsi.codec.PduDecoder;
 import org.scstj.transports.iscsi.codec.PduEncoder;
 import org.scstj.transports.iscsi.login.LoginIdentity;
@@ -26,6 +28,8 @@ import org.scstj.transports.iscsi.pdu.InboundPdu;
 import org.scstj.transports.iscsi.pdu.LoginRequest;
 import org.scstj.transports.iscsi.pdu.LoginResponsePdu;
 import org.scstj.transports.iscsi.pdu.LogoutRequest;
+import org.scstj.transports.iscsi.pdu.LogoutResponsePdu;
+import org.scstj.transports.iscsi.pdu.NopInPdu;
 import org.scstj.transports.iscsi.pdu.NopOut;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.pdu.OtherPdu;
@@ -34,8 +38,10 @@ import org.scstj.transports.iscsi.pdu.RejectPdu;
 import org.scstj.transports.iscsi.pdu.ScsiCommand;
 import org.scstj.transports.iscsi.pdu.TargetPdu;
 import org.scstj.transports.iscsi.pdu.TaskMgmtRequest;
+import org.scstj.transports.iscsi.pdu.TaskMgmtResponsePdu;
 import org.scstj.transports.iscsi.pdu.TextRequest;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -238,7 +244,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         identity = complete.identity();
         params = complete.parameters();
         if (identity.discovery()) {
-            enterFullFeature(complete, 0);
+            enterFullFeature(complete, target.registry().nextTsih()); // 11.13.3: every session gets a TSIH
             return;
         }
         int tpgt = target.settings().portalGroupTag();
@@ -468,59 +474,50 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void onNop(NopOut nop) {
         if (nop.itt() != Opcode.RESERVED_TAG) { // 11.18.2: a ping that wants an answer, data echoed
-            send(new org.scstj.transports.iscsi.pdu.NopInPdu(nop.lun(), nop.itt(), Opcode.RESERVED_TAG, statSn++,
+            send(new NopInPdu(nop.lun(), nop.itt(), Opcode.RESERVED_TAG, statSn++,
                     window.expCmdSn(), window.maxCmdSn(), nop.data().retainedSlice()));
         }
     }
 
     private void onTaskManagement(TaskMgmtRequest r) {
-        var function = switch (r.function()) {
-            case TaskMgmtRequest.ABORT_TASK -> org.scstj.engine.spi.TmfRequest.Function.ABORT_TASK;
-            case TaskMgmtRequest.ABORT_TASK_SET -> org.scstj.engine.spi.TmfRequest.Function.ABORT_TASK_SET;
-            case TaskMgmtRequest.CLEAR_ACA -> org.scstj.engine.spi.TmfRequest.Function.CLEAR_ACA;
-            case TaskMgmtRequest.CLEAR_TASK_SET -> org.scstj.engine.spi.TmfRequest.Function.CLEAR_TASK_SET;
-            case TaskMgmtRequest.LOGICAL_UNIT_RESET -> org.scstj.engine.spi.TmfRequest.Function.LOGICAL_UNIT_RESET;
-            case TaskMgmtRequest.TARGET_WARM_RESET -> org.scstj.engine.spi.TmfRequest.Function.TARGET_WARM_RESET;
-            case TaskMgmtRequest.TARGET_COLD_RESET -> org.scstj.engine.spi.TmfRequest.Function.TARGET_COLD_RESET;
-            default -> null;
-        };
+        TmfRequest.Function function = TmfCodes.function(r.function());
         if (r.function() == TaskMgmtRequest.TASK_REASSIGN) {
-            sendTmfResponse(r.itt(), TmfResponses.ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED); // ERL 0 (11.5.1)
+            sendTmfResponse(r.itt(), TmfCodes.ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED); // ERL 0 (11.5.1)
             return;
         }
         if (function == null) {
-            sendTmfResponse(r.itt(), TmfResponses.NOT_SUPPORTED);
+            sendTmfResponse(r.itt(), TmfCodes.NOT_SUPPORTED);
             return;
         }
-        if (function == org.scstj.engine.spi.TmfRequest.Function.ABORT_TASK) {
+        if (function == TmfRequest.Function.ABORT_TASK) {
             IscsiTask referenced = tasks.get(r.referencedTaskTag());
             if (referenced == null) {
                 // 11.5.1 b/c: a task not yet received whose RefCmdSN is inside the window counts as received and aborted
                 if (SerialNumber.inRange(r.refCmdSn(), window.expCmdSn(), window.maxCmdSn())) {
                     cancelledCmdSns.add(r.refCmdSn());
-                    sendTmfResponse(r.itt(), TmfResponses.FUNCTION_COMPLETE);
+                    sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
                 } else {
-                    sendTmfResponse(r.itt(), TmfResponses.TASK_DOES_NOT_EXIST);
+                    sendTmfResponse(r.itt(), TmfCodes.TASK_DOES_NOT_EXIST);
                 }
                 return;
             }
             if (!referenced.submitted) { // still waiting for its CmdSN turn: never reaches the core
                 referenced.cancelled = true;
                 tasks.remove(referenced.itt(), referenced);
-                sendTmfResponse(r.itt(), TmfResponses.FUNCTION_COMPLETE);
+                sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
                 return;
             }
         }
         int itt = r.itt();
-        session.taskManagement(new org.scstj.engine.spi.TmfRequest(function, r.lun(), Integer.toUnsignedLong(r.referencedTaskTag())),
-                response -> execute(() -> sendTmfResponse(itt, TmfResponses.code(response)), () -> { }));
+        session.taskManagement(new TmfRequest(function, r.lun(), Integer.toUnsignedLong(r.referencedTaskTag())),
+                response -> execute(() -> sendTmfResponse(itt, TmfCodes.code(response)), () -> { }));
     }
 
     private void sendTmfResponse(int itt, int response) {
         if (phase == Phase.CLOSED) {
             return;
         }
-        send(new org.scstj.transports.iscsi.pdu.TaskMgmtResponsePdu(response, itt, statSn++, window.expCmdSn(),
+        send(new TaskMgmtResponsePdu(response, itt, statSn++, window.expCmdSn(),
                 window.maxCmdSn()));
         flushIfIdle();
     }
@@ -540,7 +537,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void sendLogoutResponse(int itt, int response, boolean close) {
-        var pdu = new org.scstj.transports.iscsi.pdu.LogoutResponsePdu(response, itt, statSn++, window.expCmdSn(),
+        var pdu = new LogoutResponsePdu(response, itt, statSn++, window.expCmdSn(),
                 window.maxCmdSn(), 0, 0);
         if (close) {
             ctx.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
@@ -597,7 +594,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     // ---- task callbacks (event loop) ----
 
-    void completeTask(IscsiTask task, org.scstj.engine.spi.ScsiResponse response) {
+    void completeTask(IscsiTask task, ScsiResponse response) {
         if (task.finished || phase == Phase.CLOSED) {
             if (response.dataIn() != null) {
                 response.dataIn().release();
@@ -611,7 +608,14 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        StatusSender.send(this, task, response);
+        if (task.transportSense() != null) {
+            if (response.dataIn() != null) {
+                response.dataIn().release();
+            }
+            StatusSender.send(this, task, ScsiResponse.checkCondition(task.transportSense(), response.transferLength()));
+        } else {
+            StatusSender.send(this, task, response);
+        }
         flushIfIdle();
     }
 
@@ -698,7 +702,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     /** The address the initiator reached (loopback when the channel is not a socket, e.g. in tests). */
     InetSocketAddress localAddress() {
         return ctx.channel().localAddress() instanceof InetSocketAddress a ? a
-                : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 3260);
+                : new InetSocketAddress(InetAddress.getLoopbackAddress(), 3260);
     }
 
     int nextTargetTransferTag() {

@@ -7,8 +7,10 @@ import org.scstj.engine.spi.TaskAttribute;
 import org.scstj.engine.spi.TransportTask;
 import org.scstj.transports.iscsi.login.OperationalParameters;
 import org.scstj.transports.iscsi.pdu.DataOut;
+import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.pdu.ScsiCommand;
 
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,7 +60,7 @@ final class IscsiTask implements TransportTask {
     private final OperationalParameters params;
 
     // write data (event loop)
-    private final List<ByteBuf> early = new ArrayList<>(2);
+    private List<ByteBuf> early; // created with the first early data: reads never need it
     private final int unsolicitedEnd;
     private int earlyReceived;
     private int unsolicitedDataSn;
@@ -68,7 +70,8 @@ final class IscsiTask implements TransportTask {
     private int filled;
     private DataReceiver receiver;
     private boolean dataLost;
-    private final Map<Integer, R2tWindow> r2ts = new HashMap<>(2);
+    private byte[] transportSense;
+    private Map<Integer, R2tWindow> r2ts; // created with the first R2T
     private int nextR2tOffset = -1;
     private int sequenceNumber; // DataSN and R2TSN share the numbering (RFC 7143 11.7.5, 11.8.4)
 
@@ -94,6 +97,7 @@ final class IscsiTask implements TransportTask {
         this.params = params;
         int dsl = cmd.data().readableBytes();
         if (dsl > 0) {
+            early = new ArrayList<>(2);
             early.add(cmd.data().retainedSlice());
         }
         earlyReceived = dsl;
@@ -206,14 +210,14 @@ final class IscsiTask implements TransportTask {
             return;
         }
         if (dataLost) {
-            r.failed(new java.io.IOException("data digest error (RFC 7143 7.8)"));
+            r.failed(new IOException("data digest error (RFC 7143 7.8)"));
             return;
         }
         wanted = length;
         receiver = r;
         gather = conn.alloc().directBuffer(Math.max(length, 1), Math.max(length, 1));
         int offset = 0;
-        for (ByteBuf slice : early) {
+        for (ByteBuf slice : early == null ? List.<ByteBuf>of() : early) {
             int n = Math.min(slice.readableBytes(), length - offset);
             if (n > 0) {
                 gather.setBytes(offset, slice, slice.readerIndex(), n);
@@ -221,7 +225,7 @@ final class IscsiTask implements TransportTask {
             }
             slice.release();
         }
-        early.clear();
+        early = null;
         filled = offset;
         if (unsolicitedDone || earlyReceived >= length) {
             startSolicited();
@@ -234,6 +238,9 @@ final class IscsiTask implements TransportTask {
     private void startSolicited() {
         if (nextR2tOffset < 0) {
             nextR2tOffset = Math.min(earlyReceived, wanted);
+        }
+        if (r2ts == null) {
+            r2ts = new HashMap<>(4);
         }
         while (r2ts.size() < params.maxOutstandingR2T() && nextR2tOffset < wanted) {
             int length = Math.min(params.maxBurstLength(), wanted - nextR2tOffset);
@@ -251,9 +258,14 @@ final class IscsiTask implements TransportTask {
         if (offset + len > Integer.toUnsignedLong(edtl) || !write) {
             return DataOutcome.REJECT; // bad-inputs row 11: past EDTL
         }
-        if (d.ttt() == org.scstj.transports.iscsi.pdu.Opcode.RESERVED_TAG) {
+        if (d.ttt() == Opcode.RESERVED_TAG) {
+            if (params.initialR2T()) {
+                // bad-inputs row 14: unsolicited data while InitialR2T=Yes fails the command, 0C/0C
+                failWith(SenseData.fixed(SenseData.ABORTED_COMMAND, 0x0c, 0x0c));
+                return DataOutcome.ACCEPTED;
+            }
             if (unsolicitedDone) {
-                return DataOutcome.REJECT; // no unsolicited data expected (InitialR2T=Yes, F=1, or already complete)
+                return DataOutcome.REJECT; // F=1 on the command, or the unsolicited burst already ended
             }
             if (d.dataSn() != unsolicitedDataSn) {
                 return DataOutcome.BAD_DATA_SN;
@@ -265,9 +277,18 @@ final class IscsiTask implements TransportTask {
             if (gather != null) {
                 copyIn((int) offset, data, len);
             } else if (len > 0) {
+                if (early == null) {
+                    early = new ArrayList<>(4);
+                }
                 early.add(data.retainedSlice());
             }
             earlyReceived += len;
+            if (d.finalFlag() && earlyReceived < unsolicitedEnd) {
+                // 13.10/13.14: the burst must reach min(EDTL, FirstBurstLength); row 14: 0C/0D
+                unsolicitedDone = true;
+                failWith(SenseData.fixed(SenseData.ABORTED_COMMAND, 0x0c, 0x0d));
+                return DataOutcome.ACCEPTED;
+            }
             if (d.finalFlag() || earlyReceived >= unsolicitedEnd) {
                 unsolicitedDone = true;
                 if (gather != null) {
@@ -275,7 +296,7 @@ final class IscsiTask implements TransportTask {
                 }
             }
         } else {
-            R2tWindow w = r2ts.get(d.ttt());
+            R2tWindow w = r2ts == null ? null : r2ts.get(d.ttt());
             if (w == null || gather == null) {
                 return DataOutcome.REJECT; // unknown TTT
             }
@@ -311,15 +332,32 @@ final class IscsiTask implements TransportTask {
             gather = null;
             DataReceiver r = receiver;
             receiver = null;
-            r2ts.clear();
+            r2ts = null;
             r.received(new PooledDataBuffer(g, wanted));
         }
+    }
+
+    /**
+     * The transport fails the command itself: the core's data never arrives and whatever status it
+     * completes with is replaced by CHECK CONDITION with this sense.
+     */
+    private void failWith(byte[] sense) {
+        if (transportSense == null) {
+            transportSense = sense;
+            dataLost = true;
+            failReceiver(new IOException("write data refused by the transport"));
+        }
+    }
+
+    /** Sense the transport imposes on this task's status, or null. */
+    byte[] transportSense() {
+        return transportSense;
     }
 
     /** A data digest error lost this task's data (RFC 7143 7.8 at ERL 0): the core learns it cannot have it. */
     void dataLost() {
         dataLost = true;
-        failReceiver(new java.io.IOException("data digest error (RFC 7143 7.8)"));
+        failReceiver(new IOException("data digest error (RFC 7143 7.8)"));
     }
 
     private void failReceiver(Throwable cause) {
@@ -339,11 +377,13 @@ final class IscsiTask implements TransportTask {
      * the data will not come; without (the core completed or aborted the task) it is dropped.
      */
     void dispose(boolean notify) {
-        for (ByteBuf b : early) {
-            b.release();
+        if (early != null) {
+            for (ByteBuf b : early) {
+                b.release();
+            }
+            early = null;
         }
-        early.clear();
-        r2ts.clear();
+        r2ts = null;
         if (notify) {
             failReceiver(new ClosedChannelException());
         } else {

@@ -276,6 +276,32 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void unsolicitedDataWhileInitialR2TYes_failsTheCommandWithAbortedCommand0C0C() {
+        h.login("InitialR2T=Yes");
+        h.send(command(1, 1, W, 1024, write10(0, 2)));
+        ReceivedPdu r2t = h.one();
+        assertEquals(Opcode.R2T, r2t.opcode());
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 0, true, new byte[512]));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(2, r.u8(3));
+        assertEquals(0x0b, r.data()[4]);
+        assertEquals(0x0c, r.data()[14]);
+        assertEquals(0x0c, r.data()[15]);
+    }
+
+    @Test
+    void tooLittleUnsolicitedData_failsTheCommandWithAbortedCommand0C0D() {
+        h.login("InitialR2T=No", "FirstBurstLength=1024");
+        h.send(command(1, 1, W, 2048, write10(0, 4)));
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 0, true, new byte[512]));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(0x0c, r.data()[14]);
+        assertEquals(0x0d, r.data()[15]);
+    }
+
+    @Test
     void dataOutForUnknownItt_orPastEdtl_isInvalidFieldReject() {
         h.login("InitialR2T=No");
         h.send(dataOut(77, Opcode.RESERVED_TAG, 0, true, new byte[16]));
@@ -479,6 +505,50 @@ class IscsiConnectionTest {
         h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(4).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
                 .data("gets=All\0".getBytes()));
         assertReject(0x04);
+    }
+
+    @Test
+    void loginNotFinishedByTheDeadline_isClosed() {
+        h.close();
+        h = new ConnectionHarness("login-timeout = 2s");
+        h.send(h.loginPdu(0x81, "InitiatorName=" + ConnectionHarness.INITIATOR, "TargetName=" + RamDiskCore.TARGET));
+        assertEquals(0, h.one().loginStatus());
+        h.channel.advanceTimeBy(3, java.util.concurrent.TimeUnit.SECONDS);
+        h.channel.runScheduledPendingTasks();
+        assertFalse(h.open());
+    }
+
+    @Test
+    void longTextAnswers_leaveInPiecesTheInitiatorAsksFor() {
+        h.close();
+        var core = new RamDiskCore(1, Runnable::run);
+        var portals = new java.util.ArrayList<java.net.InetSocketAddress>();
+        for (int i = 0; i < 20; i++) {
+            portals.add(new java.net.InetSocketAddress("10.0.0." + (i + 1), 3260));
+        }
+        var ctx = new TargetContext(core, org.scstj.transports.iscsi.IscsiSettings.from(
+                com.typesafe.config.ConfigFactory.empty()), new SessionRegistry(), () -> portals,
+                java.util.concurrent.ConcurrentHashMap.newKeySet());
+        h = new ConnectionHarness(core, "", ctx);
+        h.send(h.loginPdu(0x87, "InitiatorName=" + ConnectionHarness.INITIATOR, "SessionType=Discovery",
+                "MaxRecvDataSegmentLength=512"));
+        assertEquals(0, h.one().loginStatus());
+        h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(3).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .text("SendTargets=All"));
+        StringBuilder all = new StringBuilder();
+        ReceivedPdu r = h.one();
+        while ((r.flags() & 0x40) != 0) { // C: more to come
+            assertEquals(512, r.data().length);
+            assertFalse((r.flags() & 0x80) != 0);
+            all.append(new String(r.data()));
+            h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(3).i32(20, r.i32(20)).cmdSn(1));
+            r = h.one();
+        }
+        assertTrue((r.flags() & 0x80) != 0);
+        assertEquals(Opcode.RESERVED_TAG, r.i32(20));
+        all.append(new String(r.data()));
+        assertEquals(21, all.toString().split("\0").length);
+        assertTrue(all.toString().contains("TargetAddress=10.0.0.20:3260,1"));
     }
 
     @Test

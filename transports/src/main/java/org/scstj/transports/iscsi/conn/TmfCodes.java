@@ -1,9 +1,10 @@
 package org.scstj.transports.iscsi.conn;
 
 import org.scstj.engine.spi.TmfRequest;
+import org.scstj.transports.iscsi.pdu.TaskMgmtRequest;
 
-/** RFC 7143 11.6.1 Task Management Function Response codes. */
-final class TmfResponses {
+/** RFC 7143 11.5.1 function codes and 11.6.1 response codes, mapped to and from SAM-5 7. */
+final class TmfCodes {
     static final int FUNCTION_COMPLETE = 0;
     static final int TASK_DOES_NOT_EXIST = 1;
     static final int LUN_DOES_NOT_EXIST = 2;
@@ -13,7 +14,21 @@ final class TmfResponses {
     static final int AUTHORIZATION_FAILED = 6;
     static final int REJECTED = 255;
 
-    private TmfResponses() {
+    private TmfCodes() {
+    }
+
+    /** The SAM-5 function for an iSCSI function code, or null (TASK REASSIGN needs ERL 2; others are unknown). */
+    static TmfRequest.Function function(int code) {
+        return switch (code) {
+            case TaskMgmtRequest.ABORT_TASK -> TmfRequest.Function.ABORT_TASK;
+            case TaskMgmtRequest.ABORT_TASK_SET -> TmfRequest.Function.ABORT_TASK_SET;
+            case TaskMgmtRequest.CLEAR_ACA -> TmfRequest.Function.CLEAR_ACA;
+            case TaskMgmtRequest.CLEAR_TASK_SET -> TmfRequest.Function.CLEAR_TASK_SET;
+            case TaskMgmtRequest.LOGICAL_UNIT_RESET -> TmfRequest.Function.LOGICAL_UNIT_RESET;
+            case TaskMgmtRequest.TARGET_WARM_RESET -> TmfRequest.Function.TARGET_WARM_RESET;
+            case TaskMgmtRequest.TARGET_COLD_RESET -> TmfRequest.Function.TARGET_COLD_RESET;
+            default -> null;
+        };
     }
 
     static int code(TmfRequest.Response response) {
