@@ -114,7 +114,12 @@ mkdir -p "$WORK/out"
 cp "$WORK/kernel/boot/vmlinuz-$KVER" "$WORK/out/vmlinuz"
 echo "$KPKG $KVER_PKG ($KVER), busybox-static $BB_VER, $("$ISCSISTART" -v 2>&1 | head -n 1)" > "$WORK/out/versions"
 touch "$WORK/out/done"
-rm -rf "$OUT"
-mv "$WORK/out" "$OUT"
+[ -f "$OUT/done" ] || rm -rf "$OUT"
+# a concurrent build of the same key may have won; its result is as good as ours
+mv -T "$WORK/out" "$OUT" 2> /dev/null || [ -f "$OUT/done" ] || die "cannot install $OUT"
+# guests built from other inputs are stale now
+for old in "$CACHE_ROOT"/linux-image-*; do
+    [ "$old" = "$OUT" ] || rm -rf "$old"
+done
 echo "build-guest: $(cat "$OUT/versions"), initrd $(wc -c < "$OUT/initrd.img") bytes" >&2
 echo "GUEST-DIR $OUT"

@@ -40,6 +40,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class LinuxInitiatorTest {
     static final String TARGET = "iqn.2026-11.org.scstj:linux";
     static final String INITIATOR = "iqn.2026-11.org.scstj:linux-guest";
+    /** The portal group tag iscsistart is given: the driver's default {@code portal-group-tag}. */
+    static final int TPGT = 1;
     /** 256 MiB of 512-byte blocks. */
     static final long SECTORS = 256L * 1024 * 1024 / 512;
 
@@ -84,7 +86,7 @@ class LinuxInitiatorTest {
         GuestRun run;
         int exit;
         try {
-            run = boot(guest, dir, daemon.port, TARGET, INITIATOR);
+            run = boot(guest, dir, daemon.port, TARGET, TPGT, INITIATOR);
         } finally {
             exit = daemon.terminate();
         }
@@ -134,11 +136,11 @@ class LinuxInitiatorTest {
     }
 
     /** Boots the guest against the target at 127.0.0.1:{@code port} until it reports and powers off. */
-    static GuestRun boot(Path guest, Path work, int port, String target, String initiator)
+    static GuestRun boot(Path guest, Path work, int port, String target, int tpgt, String initiator)
             throws IOException, InterruptedException {
         GuestRun last = null;
         for (String accel : accelerators()) {
-            last = bootWith(accel, guest, work, port, target, initiator);
+            last = bootWith(accel, guest, work, port, target, tpgt, initiator);
             if (!last.marker().startsWith("STALLED")) {
                 return last;
             }
@@ -146,13 +148,15 @@ class LinuxInitiatorTest {
         return last;
     }
 
-    private static GuestRun bootWith(String accel, Path guest, Path work, int port, String target, String initiator)
+    private static GuestRun bootWith(String accel, Path guest, Path work, int port, String target, int tpgt,
+            String initiator)
             throws IOException, InterruptedException {
         Path console = work.resolve("console-" + accel + ".log");
         Path qemuLog = work.resolve("qemu-" + accel + ".log");
         Files.deleteIfExists(console);
         String append = String.join(" ", "console=ttyS0", "panic=-1", "loglevel=4", "rdinit=/init",
-                "scstj.port=" + port, "scstj.target=" + target, "scstj.initiator=" + initiator,
+                "scstj.port=" + port, "scstj.target=" + target, "scstj.tpgt=" + tpgt,
+                "scstj.initiator=" + initiator,
                 "scstj.watchdog=" + GUEST_WATCHDOG_SECONDS);
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64",
                 "-nodefaults", "-display", "none", "-no-reboot",
