@@ -64,8 +64,8 @@ class LinuxInitiatorTest {
 
     /** Whole guest run, from QEMU's start to its exit, at most. */
     static final long GUEST_TIMEOUT_SECONDS = 300;
-    /** A KVM guest whose init has not spoken by then is taken to be stuck. */
-    static final long KVM_PROGRESS_SECONDS = 40;
+    /** A KVM guest whose init has not spoken by then is taken to be stuck (it costs only the fallback to TCG). */
+    static final long KVM_PROGRESS_SECONDS = 20;
     /** The guest's own watchdog, shorter than ours so that it reports rather than being killed. */
     static final long GUEST_WATCHDOG_SECONDS = 240;
 
