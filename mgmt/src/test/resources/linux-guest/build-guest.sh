@@ -1,0 +1,125 @@
+#!/bin/sh
+# Assembles the LinuxInitiatorTest guest: Debian's kernel (vmlinuz) and an initramfs holding
+# busybox-static, open-iscsi's iscsistart with its shared libraries, the kernel modules the
+# iSCSI initiator, sd, ext4 and virtio-net need, and the `init` script next to this file.
+#
+#   sh build-guest.sh CACHE_ROOT
+#
+# Packages come from Debian's apt only: `apt-get download` + `dpkg-deb -x`, never installed (a
+# kernel's install hooks must not run here). iscsistart is taken from the host (package
+# open-iscsi). The result lands in CACHE_ROOT/<key>/{vmlinuz,initrd.img}, the key derived from
+# the package versions and the inputs' contents, so a rerun with nothing changed is instant.
+# The last line printed is "GUEST-DIR <dir>".
+set -eu
+
+CACHE_ROOT=${1:?usage: build-guest.sh CACHE_ROOT}
+HERE=$(cd "$(dirname "$0")" && pwd)
+INIT="$HERE/init"
+ISCSISTART=${ISCSISTART:-/usr/sbin/iscsistart}
+WANTED="virtio_pci virtio_net crc32c_generic crc32c-intel libcrc32c scsi_transport_iscsi libiscsi libiscsi_tcp iscsi_tcp sd_mod ext4"
+
+die() { echo "build-guest: $*" >&2; exit 1; }
+[ -f "$INIT" ] || die "no init script at $INIT"
+[ -x "$ISCSISTART" ] || die "no $ISCSISTART (Debian package open-iscsi)"
+for tool in apt-cache apt-get dpkg-deb ldd sha256sum gzip; do
+    command -v "$tool" > /dev/null || die "$tool is missing"
+done
+
+# The kernel: whatever linux-image-amd64 currently depends on (override: SCSTJ_GUEST_KERNEL_PKG).
+kernel_pkg() {
+    apt-cache depends linux-image-amd64 2> /dev/null \
+        | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -n 1
+}
+candidate() {
+    apt-cache policy "$1" 2> /dev/null | sed -n 's/^ *Candidate: //p' | head -n 1
+}
+KPKG=${SCSTJ_GUEST_KERNEL_PKG:-$(kernel_pkg)}
+if [ -z "$KPKG" ] && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq > /dev/null 2>&1 || true
+    KPKG=${SCSTJ_GUEST_KERNEL_PKG:-$(kernel_pkg)}
+fi
+[ -n "$KPKG" ] || die "cannot tell which linux-image package linux-image-amd64 depends on (apt-get update?)"
+KVER_PKG=$(candidate "$KPKG")
+BB_VER=$(candidate busybox-static)
+[ -n "$KVER_PKG" ] && [ "$KVER_PKG" != "(none)" ] || die "apt has no candidate for $KPKG"
+[ -n "$BB_VER" ] && [ "$BB_VER" != "(none)" ] || die "apt has no candidate for busybox-static"
+
+LIBS=$(ldd "$ISCSISTART" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u)
+KEY=$( {
+    echo "$KPKG $KVER_PKG busybox-static $BB_VER modules: $WANTED"
+    sha256sum "$0" "$INIT" "$ISCSISTART" $LIBS | cut -d' ' -f1
+} | sha256sum | cut -c1-20)
+OUT="$CACHE_ROOT/$KPKG-$KEY"
+if [ -f "$OUT/done" ]; then
+    echo "GUEST-DIR $OUT"
+    exit 0
+fi
+
+mkdir -p "$CACHE_ROOT"
+WORK=$(mktemp -d "$CACHE_ROOT/.build.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+chmod 755 "$WORK"
+mkdir "$WORK/deb"
+# apt drops privileges to _apt for downloads; let it write here
+chmod 777 "$WORK/deb"
+echo "build-guest: downloading $KPKG=$KVER_PKG busybox-static=$BB_VER" >&2
+( cd "$WORK/deb" && apt-get download -q "$KPKG=$KVER_PKG" "busybox-static=$BB_VER" ) >&2 \
+    || die "apt-get download failed"
+dpkg-deb -x "$WORK"/deb/"$KPKG"_*.deb "$WORK/kernel"
+dpkg-deb -x "$WORK"/deb/busybox-static_*.deb "$WORK/busybox"
+BB="$WORK/busybox/bin/busybox"
+[ -x "$BB" ] || die "busybox-static has no bin/busybox"
+
+KVER=$(ls "$WORK/kernel/lib/modules" | head -n 1)
+[ -n "$KVER" ] && [ -f "$WORK/kernel/boot/vmlinuz-$KVER" ] || die "no vmlinuz/modules in $KPKG"
+MODS="$WORK/kernel/lib/modules/$KVER"
+# The package's modules.dep is made by its postinst (which we do not run): make it here.
+"$BB" depmod -b "$WORK/kernel" "$KVER"
+
+# The wanted modules and everything they depend on, per modules.dep (a module built into this
+# kernel has no .ko and needs nothing).
+ROOT="$WORK/root"
+mkdir -p "$ROOT/bin" "$ROOT/sbin" "$ROOT/lib/modules/$KVER"
+for m in $WANTED; do
+    line=$(grep -E "(^|/)$m\.ko(\.[a-z]+)?:" "$MODS/modules.dep" || true)
+    if [ -z "$line" ]; then
+        if grep -qE "(^|/)$m\.ko" "$MODS/modules.builtin" 2> /dev/null; then
+            continue
+        fi
+        case "$m" in
+            crc32c-intel) continue ;; # an accelerated variant: welcome, not required
+        esac
+        die "module $m is neither in modules.dep nor built in"
+    fi
+    for ko in $(echo "$line" | tr -d ':'); do
+        mkdir -p "$ROOT/lib/modules/$KVER/$(dirname "$ko")"
+        cp "$MODS/$ko" "$ROOT/lib/modules/$KVER/$ko"
+    done
+done
+cp "$MODS/modules.builtin" "$MODS/modules.order" "$ROOT/lib/modules/$KVER/" 2> /dev/null || true
+"$BB" depmod -b "$ROOT" "$KVER"
+
+cp "$BB" "$ROOT/bin/busybox"
+cp "$INIT" "$ROOT/init"
+chmod 755 "$ROOT/init" "$ROOT/bin/busybox"
+cp "$ISCSISTART" "$ROOT/sbin/iscsistart"
+for lib in $LIBS; do
+    mkdir -p "$ROOT$(dirname "$lib")"
+    cp -L "$lib" "$ROOT$lib"
+done
+mkdir -p "$ROOT/dev"
+
+mkdir -p "$WORK/out"
+( cd "$ROOT" && find . | sort | "$BB" cpio -o -H newc 2> /dev/null ) | gzip -6 > "$WORK/out/initrd.img"
+cp "$WORK/kernel/boot/vmlinuz-$KVER" "$WORK/out/vmlinuz"
+echo "$KPKG $KVER_PKG ($KVER), busybox-static $BB_VER, $("$ISCSISTART" -v 2>&1 | head -n 1)" > "$WORK/out/versions"
+touch "$WORK/out/done"
+[ -f "$OUT/done" ] || rm -rf "$OUT"
+# a concurrent build of the same key may have won; its result is as good as ours
+mv -T "$WORK/out" "$OUT" 2> /dev/null || [ -f "$OUT/done" ] || die "cannot install $OUT"
+# guests built from other inputs are stale now
+for old in "$CACHE_ROOT"/linux-image-*; do
+    [ "$old" = "$OUT" ] || rm -rf "$old"
+done
+echo "build-guest: $(cat "$OUT/versions"), initrd $(wc -c < "$OUT/initrd.img") bytes" >&2
+echo "GUEST-DIR $OUT"
