@@ -201,7 +201,7 @@ public final class ScsiEngine {
                             Duration.ofMillis(settings.loginTimeoutMillis()), system.scheduler())
                     .thenCompose(opened -> opened.session() == null
                             ? CompletableFuture.failedFuture(new LoginRefusedException(opened.refusal(), opened.message()))
-                            : CompletableFuture.completedFuture(new Handle(nexus, opened.session())));
+                            : CompletableFuture.completedFuture(new Handle(opened.nexus(), opened.session())));
         }
     }
 

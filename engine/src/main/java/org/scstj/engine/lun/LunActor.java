@@ -12,6 +12,7 @@ import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spc.RequestSense;
 import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.ua.UnitAttentions;
 
@@ -48,7 +49,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     }
 
     /** Aborts the tasks a task-management function or a nexus loss affects (SAM-5 7). */
-    public record Abort(Scope scope, String nexusKey, long tag, ActorRef<Aborted> replyTo) implements Command {
+    public record Abort(Scope scope, Nexus nexus, long tag, ActorRef<Aborted> replyTo) implements Command {
     }
 
     /** The answer to {@link Abort}, sent once every affected task is quiesced. */
@@ -93,7 +94,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     /** Tasks between checks and xmit, in arrival order per nexus. */
     private final Set<Task> active = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<String, int[]> outstandingPerNexus = new HashMap<>();
+    private final Map<Nexus, int[]> outstandingPerNexus = new HashMap<>();
     private final List<PendingAbort> pendingAborts = new ArrayList<>(1);
 
     private LunActor(ActorContext<Command> ctx, BlockDevice device, CommandSet commands, int nexusQueueDepth) {
@@ -118,13 +119,13 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
 
     private Behavior<Command> onExecute(Execute msg) {
         Task task = msg.task();
-        String nexus = task.nexusKey();
+        Nexus nexus = task.nexus();
         CommandSet.Parsed parsed = task.command();
         unitAttentions.touch(nexus);
 
         // SAM-5 5.3.4: a nexus past its queue depth gets TASK SET FULL.
-        int[] outstanding = outstandingPerNexus.computeIfAbsent(nexus, k -> new int[1]);
-        if (outstanding[0] >= nexusQueueDepth) {
+        int[] outstanding = outstandingPerNexus.get(nexus);
+        if (outstanding != null && outstanding[0] >= nexusQueueDepth) {
             task.task().complete(new ScsiResponse(ScsiResponse.TASK_SET_FULL, null, null, 0));
             return this;
         }
@@ -141,6 +142,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         // Exec stage.
         task.attach(getContext().getSelf());
         active.add(task);
+        if (outstanding == null) {
+            outstanding = new int[1];
+            outstandingPerNexus.put(nexus, outstanding); // removed again when it drops to zero
+        }
         outstanding[0]++;
         try {
             commands.execute(parsed, task);
@@ -157,18 +162,18 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
      * it as sense data (SPC-5 6.39).
      */
     private ScsiResponse checkUnitAttention(Task task, CommandSet.Parsed parsed) {
-        SenseReason pending = unitAttentions.peek(task.nexusKey());
+        SenseReason pending = unitAttentions.peek(task.nexus());
         if (pending == null) {
             return null;
         }
         if (parsed.cdb() instanceof Cdb.RequestSense rs) {
-            unitAttentions.clear(task.nexusKey());
+            unitAttentions.clear(task.nexus());
             return RequestSense.respond(rs, pending, task.task().expectedDataTransferLength());
         }
         if (parsed.uaExempt()) {
             return null;
         }
-        unitAttentions.clear(task.nexusKey());
+        unitAttentions.clear(task.nexus());
         return Failure.of(pending).toResponse(task.lu().descriptorSense());
     }
 
@@ -187,9 +192,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (!active.remove(task)) {
             return this; // completed twice: a command implementation bug; the first answer stands
         }
-        int[] outstanding = outstandingPerNexus.get(task.nexusKey());
+        int[] outstanding = outstandingPerNexus.get(task.nexus());
         if (outstanding != null && --outstanding[0] == 0) {
-            outstandingPerNexus.remove(task.nexusKey());
+            outstandingPerNexus.remove(task.nexus());
         }
         if (task.state == Task.State.ABORTED) {
             if (msg.response().dataIn() != null) {
@@ -207,28 +212,34 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
 
     private Behavior<Command> onAbort(Abort msg) {
         Predicate<Task> affected = switch (msg.scope()) {
-            case TASK -> t -> t.nexusKey().equals(msg.nexusKey()) && t.tag() == msg.tag();
-            case NEXUS_TASKS, NEXUS_RESET, NEXUS_LOSS -> t -> t.nexusKey().equals(msg.nexusKey());
+            case TASK -> t -> t.nexus().equals(msg.nexus()) && t.tag() == msg.tag();
+            case NEXUS_TASKS, NEXUS_RESET, NEXUS_LOSS -> t -> t.nexus().equals(msg.nexus());
             case ALL_TASKS, RESET -> t -> true;
         };
         Set<Task> waiting = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        Set<String> otherNexusesHit = new java.util.HashSet<>();
+        Set<Nexus> otherNexusesHit = new java.util.HashSet<>();
         for (Task t : active) {
-            if (t.state == Task.State.RUNNING && affected.test(t)) {
+            if (!affected.test(t)) {
+                continue;
+            }
+            // Every abort waits for all affected tasks still in the device, including those an
+            // earlier abort (say ABORT TASK, then LOGICAL UNIT RESET) already marked: answering
+            // before they leave would let a stale write land after the initiator's retry.
+            waiting.add(t);
+            if (t.state == Task.State.RUNNING) {
                 t.state = Task.State.ABORTED;
                 t.task().aborted();
-                waiting.add(t);
-                if (!t.nexusKey().equals(msg.nexusKey())) {
-                    otherNexusesHit.add(t.nexusKey());
+                if (!t.nexus().equals(msg.nexus())) {
+                    otherNexusesHit.add(t.nexus());
                 }
             }
         }
         switch (msg.scope()) {
             case ALL_TASKS -> otherNexusesHit.forEach(n ->
                     unitAttentions.establish(n, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR));
-            case RESET -> unitAttentions.establishForAllBut(msg.nexusKey(), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
-            case NEXUS_RESET -> unitAttentions.establish(msg.nexusKey(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);
-            case NEXUS_LOSS -> unitAttentions.nexusLost(msg.nexusKey());
+            case RESET -> unitAttentions.establishForAllBut(msg.nexus(), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+            case NEXUS_RESET -> unitAttentions.establish(msg.nexus(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);
+            case NEXUS_LOSS -> unitAttentions.nexusLost(msg.nexus());
             case TASK, NEXUS_TASKS -> { }
         }
         PendingAbort pending = new PendingAbort(waiting, waiting.size(), msg.replyTo());

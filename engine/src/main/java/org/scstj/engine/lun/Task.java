@@ -4,6 +4,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.scstj.engine.sam.CommandSet;
 import org.scstj.engine.sam.ExecContext;
 import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
 
@@ -20,7 +21,7 @@ public final class Task implements ExecContext {
     private final TransportTask transport;
     private final CommandSet.Parsed command;
     private final LuContext lu;
-    private final String nexusKey;
+    private final Nexus nexus;
     private ActorRef<LunActor.Command> lunActor;
     State state = State.RUNNING;
 
@@ -28,7 +29,7 @@ public final class Task implements ExecContext {
         this.transport = transport;
         this.command = command;
         this.lu = lu;
-        this.nexusKey = lu.nexus().initiatorPortName();
+        this.nexus = lu.nexus();
     }
 
     void attach(ActorRef<LunActor.Command> lunActor) {
@@ -39,8 +40,9 @@ public final class Task implements ExecContext {
         return command;
     }
 
-    public String nexusKey() {
-        return nexusKey;
+    /** The I_T nexus (initiator port and target port, SAM-5 4.6.2) the task came on. */
+    public Nexus nexus() {
+        return nexus;
     }
 
     public long tag() {

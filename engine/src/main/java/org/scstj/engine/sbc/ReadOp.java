@@ -45,7 +45,7 @@ public final class ReadOp implements BlockDevice.Completion {
             return;
         }
         int bytes = (int) cdb.blocks() * device.blockSize();
-        int sent = Math.min(bytes, Math.max(0, ctx.task().expectedDataTransferLength()));
+        int sent = ctx.task().expectedLength(bytes);
         if (sent == 0) {
             ctx.complete(ScsiResponse.good(null, bytes));
             return;

@@ -55,7 +55,7 @@ public final class VerifyOp implements TransportTask.DataReceiver, BlockDevice.C
         int blockSize = device.blockSize();
         int mediumLength = (int) cdb.blocks() * blockSize;
         int bytes = cdb.bytchk() == 0b11 ? blockSize : mediumLength;
-        int received = Math.min(bytes, Math.max(0, ctx.task().expectedDataTransferLength()));
+        int received = ctx.task().expectedLength(bytes);
         if (received == 0) {
             ctx.complete(ScsiResponse.good(null, bytes));
             return;

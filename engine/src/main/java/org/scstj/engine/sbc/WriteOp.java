@@ -71,7 +71,7 @@ public final class WriteOp implements TransportTask.DataReceiver, BlockDevice.Co
         }
         int blockSize = device.blockSize();
         int bytes = (int) blocks * blockSize;
-        int received = Math.min(bytes, Math.max(0, ctx.task().expectedDataTransferLength()));
+        int received = ctx.task().expectedLength(bytes);
         if (received == 0) {
             ctx.complete(ScsiResponse.good(null, bytes));
             return;

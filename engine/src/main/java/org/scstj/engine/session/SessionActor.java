@@ -132,7 +132,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             return this;
         }
         LunBinding binding = luns.get(LunFormat.decode(msg.request().lun()));
-        getContext().spawn(TmfActor.create(msg.request(), nexus.initiatorPortName(),
+        getContext().spawn(TmfActor.create(msg.request(), nexus,
                         binding == null ? null : binding.actor(), targetLuns, msg.done()),
                 "tmf-" + (++tmfCounter), tmfProps);
         return this;
@@ -149,7 +149,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         closeDone = msg.done();
         closeAwaiting = targetLuns.size();
         for (ActorRef<LunActor.Command> lun : targetLuns) {
-            lun.tell(new LunActor.Abort(LunActor.Scope.NEXUS_LOSS, nexus.initiatorPortName(), 0, abortedAdapter));
+            lun.tell(new LunActor.Abort(LunActor.Scope.NEXUS_LOSS, nexus, 0, abortedAdapter));
         }
         return closeAwaiting == 0 ? finishClose() : this;
     }

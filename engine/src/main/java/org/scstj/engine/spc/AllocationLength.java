@@ -19,11 +19,11 @@ public final class AllocationLength {
      * @param data             parameter data, at least {@code available} bytes long
      * @param available        how many bytes of {@code data} the command produced
      * @param allocationLength the CDB's ALLOCATION LENGTH (unsigned)
-     * @param edtl             the transport's expected data transfer length
+     * @param edtl             the transport's expected data transfer length (unsigned 32-bit)
      */
     public static ScsiResponse respond(byte[] data, int available, long allocationLength, int edtl) {
         int n = (int) Math.min(available, Math.max(0, allocationLength));
-        int sent = Math.min(n, Math.max(0, edtl));
+        int sent = (int) Math.min(n, Integer.toUnsignedLong(edtl));
         return ScsiResponse.good(sent == 0 ? null : DataBuffer.wrap(data, sent), n);
     }
 }

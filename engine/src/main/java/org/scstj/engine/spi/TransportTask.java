@@ -20,8 +20,17 @@ public interface TransportTask {
 
     TaskAttribute attribute();
 
-    /** Expected data transfer length from the transport header (EDTL). */
+    /**
+     * Expected data transfer length from the transport header (EDTL): an unsigned 32-bit value
+     * (RFC 7143 11.3.4) carried in an int; read it with {@link #expectedLength(int)} or
+     * {@link Integer#toUnsignedLong}.
+     */
     int expectedDataTransferLength();
+
+    /** {@code min(limit, EDTL)}, with EDTL taken as unsigned; {@code limit} must not be negative. */
+    default int expectedLength(int limit) {
+        return (int) Math.min(limit, Integer.toUnsignedLong(expectedDataTransferLength()));
+    }
 
     /** True when the initiator announced a Data-In transfer (iSCSI R bit). */
     boolean readExpected();

@@ -38,11 +38,11 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
     public record OpenSession(Nexus nexus, ActorRef<Opened> replyTo) implements Command {
     }
 
-    /** The session's actor, or why the initiator may not log in. */
-    public record Opened(ActorRef<SessionActor.Command> session, LoginRefusal refusal, String message) {
+    /** The session's actor and the nexus as the core identifies it, or why the initiator may not log in. */
+    public record Opened(ActorRef<SessionActor.Command> session, Nexus nexus, LoginRefusal refusal, String message) {
     }
 
-    private record SessionStopped(String initiatorPort, ActorRef<SessionActor.Command> session) implements Command {
+    private record SessionStopped(Nexus nexus, ActorRef<SessionActor.Command> session) implements Command {
     }
 
     /** A device as the target maps it: the backend and its LU actor. */
@@ -61,7 +61,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
     private final CommandSet commands;
     private final Props sessionProps;
     private final Props tmfProps;
-    private final Map<String, ActorRef<SessionActor.Command>> sessions = new HashMap<>();
+    private final Map<Nexus, ActorRef<SessionActor.Command>> sessions = new HashMap<>();
     private long sessionCounter;
 
     private TargetActor(ActorContext<Command> ctx, TargetSpec spec, Map<String, Lu> devices, CommandSet commands,
@@ -88,11 +88,16 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
     }
 
     private Behavior<Command> onOpenSession(OpenSession msg) {
-        Nexus nexus = msg.nexus();
+        // SPC-5 7.7.6.4: each target port has its own relative target port identifier; this
+        // target's comes from its configuration (targets are numbered in file order), so two
+        // targets exporting one LU report different ports whatever the transport assumed.
+        Nexus offered = msg.nexus();
+        Nexus nexus = new Nexus(offered.initiatorName(), offered.initiatorPortName(), spec.name(),
+                offered.targetPortName(), spec.relativeTargetPortId(), offered.targetPortGroup());
         List<LunMapping> visible = acl.lunsFor(nexus.initiatorName());
         if (visible.isEmpty()) {
-            msg.replyTo().tell(new Opened(null, LoginRefusal.NOT_AUTHORIZED,
-                    nexus.initiatorName() + " may see no LUN of " + spec.name()));
+            msg.replyTo().tell(new Opened(null, null, LoginRefusal.NOT_AUTHORIZED,
+                    offered.initiatorName() + " may see no LUN of " + spec.name()));
             return this;
         }
         Map<Integer, LunBinding> luns = new HashMap<>();
@@ -106,14 +111,14 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         ActorRef<SessionActor.Command> session = getContext().spawn(
                 SessionActor.create(nexus, luns, reachable, commands, tmfProps),
                 "session-" + (++sessionCounter), sessionProps);
-        getContext().watchWith(session, new SessionStopped(nexus.initiatorPortName(), session));
-        sessions.put(nexus.initiatorPortName(), session);
-        msg.replyTo().tell(new Opened(session, null, null));
+        getContext().watchWith(session, new SessionStopped(nexus, session));
+        sessions.put(nexus, session);
+        msg.replyTo().tell(new Opened(session, nexus, null, null));
         return this;
     }
 
     private Behavior<Command> onSessionStopped(SessionStopped msg) {
-        sessions.remove(msg.initiatorPort(), msg.session());
+        sessions.remove(msg.nexus(), msg.session());
         return this;
     }
 }

@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.scstj.engine.lun.LunActor;
+import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.TmfRequest;
 import org.scstj.engine.spi.TmfRequest.Response;
 
@@ -29,30 +30,30 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
 
     /**
      * @param request    the function
-     * @param nexusKey   the initiator port of the requesting nexus
+     * @param nexus      the requesting I_T nexus
      * @param lun        the addressed LU's actor, or null when the LUN is not mapped for this nexus
      * @param targetLuns every LU actor of the target (for target-wide functions)
      * @param done       receives the service response
      */
-    public static Behavior<Command> create(TmfRequest request, String nexusKey, ActorRef<LunActor.Command> lun,
+    public static Behavior<Command> create(TmfRequest request, Nexus nexus, ActorRef<LunActor.Command> lun,
                                            List<ActorRef<LunActor.Command>> targetLuns,
                                            Consumer<Response> done) {
-        return Behaviors.setup(ctx -> new TmfActor(ctx, request, nexusKey, lun, targetLuns, done).start());
+        return Behaviors.setup(ctx -> new TmfActor(ctx, request, nexus, lun, targetLuns, done).start());
     }
 
     private final TmfRequest request;
-    private final String nexusKey;
+    private final Nexus nexus;
     private final ActorRef<LunActor.Command> lun;
     private final List<ActorRef<LunActor.Command>> targetLuns;
     private final Consumer<Response> done;
     private int awaiting;
     private int aborted;
 
-    private TmfActor(ActorContext<Command> ctx, TmfRequest request, String nexusKey, ActorRef<LunActor.Command> lun,
+    private TmfActor(ActorContext<Command> ctx, TmfRequest request, Nexus nexus, ActorRef<LunActor.Command> lun,
                      List<ActorRef<LunActor.Command>> targetLuns, Consumer<Response> done) {
         super(ctx);
         this.request = request;
-        this.nexusKey = nexusKey;
+        this.nexus = nexus;
         this.lun = lun;
         this.targetLuns = targetLuns;
         this.done = done;
@@ -93,7 +94,7 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
         ActorRef<LunActor.Aborted> adapter = getContext().messageAdapter(LunActor.Aborted.class, WrappedAborted::new);
         awaiting = luns.size();
         for (ActorRef<LunActor.Command> l : luns) {
-            l.tell(new LunActor.Abort(scope, nexusKey, request.referencedTag(), adapter));
+            l.tell(new LunActor.Abort(scope, nexus, request.referencedTag(), adapter));
         }
         return this;
     }

@@ -1,6 +1,7 @@
 package org.scstj.engine.ua;
 
 import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.spi.Nexus;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -22,16 +23,16 @@ public final class UnitAttentions {
     /** Bound of the memory of lost nexuses (the oldest is forgotten first). */
     static final int MAX_REMEMBERED_LOST = 4096;
 
-    private final Map<String, ArrayDeque<SenseReason>> pending = new HashMap<>();
-    private final Map<String, Boolean> lost = new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<Nexus, ArrayDeque<SenseReason>> pending = new HashMap<>();
+    private final Map<Nexus, Boolean> lost = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Nexus, Boolean> eldest) {
             return size() > MAX_REMEMBERED_LOST;
         }
     };
 
     /** Called for every command: makes sure a nexus seen for the first time has its queue. */
-    public void touch(String nexus) {
+    public void touch(Nexus nexus) {
         if (!pending.containsKey(nexus)) {
             ArrayDeque<SenseReason> queue = new ArrayDeque<>(2);
             queue.add(lost.remove(nexus) != null ? SenseReason.I_T_NEXUS_LOSS_OCCURRED : SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
@@ -40,13 +41,13 @@ public final class UnitAttentions {
     }
 
     /** The condition to report next to this nexus, or null. */
-    public SenseReason peek(String nexus) {
+    public SenseReason peek(Nexus nexus) {
         ArrayDeque<SenseReason> queue = pending.get(nexus);
         return queue == null ? null : queue.peekFirst();
     }
 
     /** Removes the condition just reported (SAM-5 5.14: reporting a UA clears it). */
-    public void clear(String nexus) {
+    public void clear(Nexus nexus) {
         ArrayDeque<SenseReason> queue = pending.get(nexus);
         if (queue != null) {
             queue.pollFirst();
@@ -54,8 +55,8 @@ public final class UnitAttentions {
     }
 
     /** Establishes a condition for every known nexus but {@code except} (may be null). */
-    public void establishForAllBut(String except, SenseReason condition) {
-        for (Map.Entry<String, ArrayDeque<SenseReason>> e : pending.entrySet()) {
+    public void establishForAllBut(Nexus except, SenseReason condition) {
+        for (Map.Entry<Nexus, ArrayDeque<SenseReason>> e : pending.entrySet()) {
             if (!e.getKey().equals(except)) {
                 add(e.getValue(), condition);
             }
@@ -63,13 +64,13 @@ public final class UnitAttentions {
     }
 
     /** Establishes a condition for one nexus. */
-    public void establish(String nexus, SenseReason condition) {
+    public void establish(Nexus nexus, SenseReason condition) {
         touch(nexus);
         add(pending.get(nexus), condition);
     }
 
     /** The nexus is gone; when it returns it learns so (29/07). */
-    public void nexusLost(String nexus) {
+    public void nexusLost(Nexus nexus) {
         pending.remove(nexus);
         lost.put(nexus, Boolean.TRUE);
     }

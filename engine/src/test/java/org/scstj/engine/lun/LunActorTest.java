@@ -131,7 +131,7 @@ class LunActorTest {
         ExecContext ctx = commands.held.poll(5, TimeUnit.SECONDS);
         assertNotNull(ctx);
         TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
-        lun.tell(new LunActor.Abort(LunActor.Scope.TASK, a.initiatorPortName(), held.tag, probe.getRef()));
+        lun.tell(new LunActor.Abort(LunActor.Scope.TASK, a, held.tag, probe.getRef()));
         probe.expectNoMessage(Duration.ofMillis(200));
         ctx.complete(ScsiResponse.good(null, 0));
         assertEquals(1, probe.receiveMessage().tasksAborted());
@@ -140,10 +140,49 @@ class LunActorTest {
     }
 
     @Test
+    void lunResetAfterAbortTask_stillWaitsForTheTaskTheFirstAbortMarked() throws Exception {
+        ActorRef<LunActor.Command> lun = lun(8);
+        Nexus a = nexus("iqn.a");
+        clearPowerOn(lun, a);
+        FakeTransportTask held = send(lun, a, 0x35, false);
+        ExecContext ctx = commands.held.poll(5, TimeUnit.SECONDS);
+        TestProbe<LunActor.Aborted> abortTask = testKit.createTestProbe();
+        TestProbe<LunActor.Aborted> reset = testKit.createTestProbe();
+        lun.tell(new LunActor.Abort(LunActor.Scope.TASK, a, held.tag, abortTask.getRef()));
+        lun.tell(new LunActor.Abort(LunActor.Scope.RESET, a, 0, reset.getRef()));
+        // the task is still in the device: neither function may answer yet
+        reset.expectNoMessage(Duration.ofMillis(200));
+        abortTask.expectNoMessage(Duration.ZERO);
+        ctx.complete(ScsiResponse.good(null, 0));
+        abortTask.receiveMessage();
+        reset.receiveMessage();
+        assertEquals(1, held.aborts.get(), "the transport is told once");
+    }
+
+    @Test
+    void oneInitiatorPortOnTwoTargets_isTwoNexusesWithTheirOwnUnitAttentionsAndTasks() throws Exception {
+        ActorRef<LunActor.Command> lun = lun(8);
+        // open-iscsi uses one ISID for every target: same initiator port, different target ports
+        Nexus viaA = new Nexus("iqn.h", "iqn.h,i,0x00023d000001", "iqn.t:a", "iqn.t:a,t,0x0001", 1, 1);
+        Nexus viaB = new Nexus("iqn.h", "iqn.h,i,0x00023d000001", "iqn.t:b", "iqn.t:b,t,0x0001", 2, 1);
+        clearPowerOn(lun, viaB);
+        clearPowerOn(lun, viaA); // A gets its own 29/00, not consumed by B
+        FakeTransportTask onB = send(lun, viaB, 0x35, false);
+        ExecContext ctx = commands.held.poll(5, TimeUnit.SECONDS);
+        TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
+        lun.tell(new LunActor.Abort(LunActor.Scope.NEXUS_LOSS, viaA, 0, probe.getRef()));
+        assertEquals(0, probe.receiveMessage().tasksAborted(), "A's logout must not touch B's task");
+        assertEquals(0, onB.aborts.get());
+        ctx.complete(ScsiResponse.good(null, 0));
+        assertEquals(ScsiResponse.GOOD, await(onB).status());
+        assertEquals(ScsiResponse.GOOD, await(send(lun, viaB, 0x00, false)).status(), "B's nexus was not lost");
+    }
+
+    @Test
     void abortTaskForAnUnknownTag_answersAtOnceWithNothingAborted() {
         ActorRef<LunActor.Command> lun = lun(8);
         TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
-        lun.tell(new LunActor.Abort(LunActor.Scope.TASK, "iqn.a,i,0x000000000001", 4242, probe.getRef()));
+        lun.tell(new LunActor.Abort(LunActor.Scope.TASK, nexus("iqn.a"), 4242, probe.getRef()));
         assertEquals(0, probe.receiveMessage().tasksAborted());
     }
 
@@ -158,7 +197,7 @@ class LunActorTest {
             ExecContext ctx = commands.held.poll(5, TimeUnit.SECONDS);
             assertNotNull(ctx);
             Thread racer = Thread.ofPlatform().start(() -> ctx.complete(ScsiResponse.good(null, 0)));
-            lun.tell(new LunActor.Abort(LunActor.Scope.TASK, a.initiatorPortName(), t.tag, probe.getRef()));
+            lun.tell(new LunActor.Abort(LunActor.Scope.TASK, a, t.tag, probe.getRef()));
             racer.join();
             probe.receiveMessage(Duration.ofSeconds(5));
             // the abort may come before or after the completion: either way one ending, no hang
@@ -178,7 +217,7 @@ class LunActorTest {
         ExecContext c1 = commands.held.poll(5, TimeUnit.SECONDS);
         ExecContext c2 = commands.held.poll(5, TimeUnit.SECONDS);
         TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
-        lun.tell(new LunActor.Abort(LunActor.Scope.RESET, a.initiatorPortName(), 0, probe.getRef()));
+        lun.tell(new LunActor.Abort(LunActor.Scope.RESET, a, 0, probe.getRef()));
         probe.expectNoMessage(Duration.ofMillis(100));
         c1.complete(ScsiResponse.good(null, 0));
         c2.complete(ScsiResponse.good(null, 0));
@@ -197,7 +236,7 @@ class LunActorTest {
         FakeTransportTask t = send(lun, a, 0x35, false);
         ExecContext ctx = commands.held.poll(5, TimeUnit.SECONDS);
         TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
-        lun.tell(new LunActor.Abort(LunActor.Scope.NEXUS_LOSS, a.initiatorPortName(), 0, probe.getRef()));
+        lun.tell(new LunActor.Abort(LunActor.Scope.NEXUS_LOSS, a, 0, probe.getRef()));
         ctx.complete(ScsiResponse.good(null, 0));
         assertEquals(1, probe.receiveMessage().tasksAborted());
         assertEquals(0, t.completions.get());

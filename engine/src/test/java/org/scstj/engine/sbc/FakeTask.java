@@ -67,7 +67,7 @@ public final class FakeTask implements TransportTask {
 
     @Override
     public void receiveData(int length, DataReceiver receiver) {
-        if (length > edtl) {
+        if (length > Integer.toUnsignedLong(edtl)) {
             throw new AssertionError("asked for " + length + " bytes, EDTL " + edtl);
         }
         requestedData = length;

@@ -165,6 +165,18 @@ class ReadWriteTest {
     }
 
     @Test
+    void edtlOf2To31OrMore_isUnsigned_soWritesAndReadsMoveTheWholeTransfer() {
+        // RFC 7143 11.3.4: EDTL is an unsigned 32-bit field; 0x80000200 is not negative.
+        int hugeEdtl = 0x8000_0200;
+        byte[] data = pattern(BS, 9);
+        Outcome w = FakeExecContext.run(lu, write10(3, 1, false), hugeEdtl, data);
+        assertEquals("GOOD", w.sense());
+        assertEquals(BS, w.task().requestedData);
+        Outcome r = FakeExecContext.run(lu, read10(3, 1), hugeEdtl, null);
+        assertArrayEquals(data, r.data());
+    }
+
+    @Test
     void writeWithFua_asksTheDeviceForADurableWrite() {
         FakeExecContext.run(lu, write10(0, 1, true), BS, new byte[BS]);
         assertTrue(device.lastWriteFua);
