@@ -71,6 +71,12 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private final TargetContext target;
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
+    /**
+     * The first close of the session (logout, shutdown, displacement or connection loss); every
+     * later caller waits on this same future, which completes only when the engine's
+     * {@code SessionHandle.close} callback ran, i.e. all old tasks are quiesced (6.3.5, faults.md).
+     */
+    private volatile CompletableFuture<Void> sessionClosed;
     private final Map<Integer, IscsiTask> tasks = new HashMap<>();
     private final Set<Integer> cancelledCmdSns = new HashSet<>();
     private final TextExchange text = new TextExchange(this);
@@ -136,7 +142,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         tasks.clear();
         target.connections().remove(this);
-        closeSession(() -> gone.complete(null));
+        closeSession().whenComplete((v, e) -> gone.complete(null));
         ctx.fireChannelInactive();
     }
 
@@ -150,23 +156,43 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         execute(() -> {
             if (phase != Phase.CLOSED) {
                 phase = Phase.LOGGING_OUT;
-                closeSession(() -> execute(ctx::close, () -> { }));
+                // a close already under way (logout) is joined, not restarted; channelInactive completes gone
+                closeSession().whenComplete((v, e) -> execute(ctx::close, () -> gone.complete(null)));
             }
-        }, () -> gone.complete(null));
+        }, () -> {
+            CompletableFuture<Void> closing = sessionClosed;
+            if (closing == null) {
+                gone.complete(null);
+            } else {
+                closing.whenComplete((v, e) -> gone.complete(null));
+            }
+        });
         return gone;
     }
 
-    private void closeSession(Runnable then) {
+    /**
+     * Closes the session once: the first call hands the SessionHandle to the engine, every call
+     * returns the future of that first close, complete when the engine's {@code close(done)} ran.
+     */
+    private CompletableFuture<Void> closeSession() {
+        CompletableFuture<Void> closing = sessionClosed;
+        if (closing != null) {
+            return closing;
+        }
+        closing = new CompletableFuture<>();
+        sessionClosed = closing;
         SessionHandle s = session;
         session = null;
         if (sessionKey != null) {
             target.registry().remove(sessionKey, this);
         }
         if (s != null) {
-            s.close(then);
+            CompletableFuture<Void> c = closing;
+            s.close(() -> c.complete(null));
         } else {
-            then.run();
+            closing.complete(null);
         }
+        return closing;
     }
 
     // ---- reading ----
@@ -533,10 +559,14 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         phase = Phase.LOGGING_OUT;
-        closeSession(() -> execute(() -> sendLogoutResponse(itt, 0, true), () -> gone.complete(null)));
+        // 11.14: the response follows the engine's quiescing; gone waits for it too (channelInactive)
+        closeSession().whenComplete((v, e) -> execute(() -> sendLogoutResponse(itt, 0, true), () -> { }));
     }
 
     private void sendLogoutResponse(int itt, int response, boolean close) {
+        if (phase == Phase.CLOSED) {
+            return; // the connection dropped while the engine quiesced the session
+        }
         var pdu = new LogoutResponsePdu(response, itt, statSn++, window.expCmdSn(),
                 window.maxCmdSn(), 0, 0);
         if (close) {

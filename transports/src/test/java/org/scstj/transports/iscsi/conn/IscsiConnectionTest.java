@@ -497,6 +497,39 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void sessionReinstatement_waitsForTheEngine_evenWhenTheOldConnectionDrops() {
+        h.login();
+        h.core.deferClose = true;
+        try (ConnectionHarness second = new ConnectionHarness(h.core, "", h.context)) {
+            second.send(second.loginPdu(0x81, "InitiatorName=" + ConnectionHarness.INITIATOR,
+                    "TargetName=" + RamDiskCore.TARGET, "SessionType=Normal", "AuthMethod=None"));
+            assertEquals(0, second.one().loginStatus());
+            second.send(second.loginPdu(0x87));
+            assertEquals(1, h.core.pendingCloses.size()); // displacement started the old session's close
+            h.channel.close(); // the old TCP connection drops while the engine still quiesces it
+            assertFalse(h.open());
+            assertEquals(1, h.core.opened.size(), "new session opened before the old one was quiesced");
+            assertTrue(second.received().isEmpty());
+            h.core.pendingCloses.forEach(Runnable::run);
+            assertEquals(2, h.core.opened.size());
+            assertEquals(0, second.one().loginStatus());
+        }
+    }
+
+    @Test
+    void shutdownDuringLogout_waitsForTheEngine() {
+        h.core.deferClose = true;
+        h.login();
+        h.send(PduBuilder.immediate(Opcode.LOGOUT_REQUEST).flags(F).itt(9).cmdSn(1));
+        var closed = h.channel.pipeline().get(IscsiConnection.class).shutdown().toCompletableFuture();
+        h.channel.close();
+        assertFalse(closed.isDone(), "shutdown completed before the engine closed the session");
+        assertEquals(1, h.core.closed.size()); // one close, joined by the others
+        h.core.pendingCloses.forEach(Runnable::run);
+        assertTrue(closed.isDone());
+    }
+
+    @Test
     void textIttChangingMidSequence_isProtocolErrorReject() {
         h.discoveryLogin();
         h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(0x40).itt(3).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
