@@ -213,6 +213,13 @@ final class IscsiTask implements TransportTask {
             r.failed(new IOException("data digest error (RFC 7143 7.8)"));
             return;
         }
+        if (!write && length > 0) {
+            // RFC 7143 11.3.1: without the W bit the initiator sends no Data-Out; never solicit it (no R2T),
+            // the core fails the command instead of waiting for data that cannot come
+            r.failed(new IOException("write data for task 0x" + Integer.toHexString(itt)
+                    + " but the initiator did not set W (RFC 7143 11.3.1)"));
+            return;
+        }
         wanted = length;
         receiver = r;
         gather = conn.alloc().directBuffer(Math.max(length, 1), Math.max(length, 1));

@@ -155,6 +155,29 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void writeCdbWithoutTheWBit_failsAtOnce_withoutAnR2t() {
+        h.login("InitialR2T=Yes");
+        h.send(command(1, 1, F | R, 512, write10(0, 1)));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode(), "an R2T was sent for a command without W");
+        assertEquals(1, r.itt());
+        assertEquals(2, r.u8(3));
+        h.send(command(2, 2, F, 0, 0)); // the window slot was given back
+        assertEquals(2, h.one().itt());
+    }
+
+    @Test
+    void readCdbWithoutTheRBit_sendsNoDataIn_andReportsTheWholeTransferAsOverflow() {
+        h.login();
+        h.send(command(1, 1, F | W, 512, read10(0, 1)));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(0, r.u8(3));
+        assertEquals(0x80 | 0x04, r.flags());
+        assertEquals(512, r.i32(44));
+    }
+
+    @Test
     void checkCondition_isAScsiResponseWithSenseLengthPrefix() {
         h.login();
         h.send(command(1, 1, F, 0, 0xff));
