@@ -489,10 +489,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         switch (task.onDataOut(d)) {
             case ACCEPTED -> { }
             case REJECT -> reject(RejectPdu.INVALID_PDU_FIELD, d.bhs());
-            case BAD_DATA_SN -> { // row 13 at ERL 0: the initiator fails the command on the Reject
+            case BAD_DATA_SN -> {
+                // row 13 at ERL 0 (RFC 7143 7.9, 11.7.5): Reject, then the command still gets a status,
+                // CHECK CONDITION with ABORTED COMMAND 47/05 (the code had no sense of its own for row 13)
                 reject(RejectPdu.PROTOCOL_ERROR, d.bhs());
-                task.silenced = true;
-                task.dataLost();
+                task.dataLost(SenseData.crcError());
             }
             case CLOSE -> ctx.close(); // row 12
         }
@@ -601,9 +602,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                     consumeCarriedCmdSn(h);
                 } else if (h.opcode() == Opcode.DATA_OUT) {
                     IscsiTask t = tasks.get(h.itt());
-                    if (t != null) { // ERL 0: the data is gone; the initiator fails the command on the Reject
-                        t.silenced = true;
-                        t.dataLost();
+                    if (t != null && !t.finished) {
+                        // RFC 7143 7.8 / 13.1 at ERL 0: the data is gone and not recovered; the command
+                        // fails with CHECK CONDITION, ABORTED COMMAND 47/05 once the core completes it
+                        t.dataLost(SenseData.crcError());
                     }
                 } else {
                     consumeCarriedCmdSn(h);
@@ -632,12 +634,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         finish(task);
-        if (task.silenced) {
-            if (response.dataIn() != null) {
-                response.dataIn().release();
-            }
-            return;
-        }
         if (task.transportSense() != null) {
             if (response.dataIn() != null) {
                 response.dataIn().release();

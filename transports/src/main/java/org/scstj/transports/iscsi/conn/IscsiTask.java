@@ -80,8 +80,6 @@ final class IscsiTask implements TransportTask {
     boolean cancelled;
     boolean counted;
     boolean finished;
-    /** The initiator already failed this task (we rejected its data): its completion is not sent. */
-    boolean silenced;
 
     IscsiTask(IscsiConnection conn, ScsiCommand cmd, OperationalParameters params) {
         this.conn = conn;
@@ -265,6 +263,9 @@ final class IscsiTask implements TransportTask {
         if (offset + len > Integer.toUnsignedLong(edtl) || !write) {
             return DataOutcome.REJECT; // bad-inputs row 11: past EDTL
         }
+        if (transportSense != null) {
+            return DataOutcome.ACCEPTED; // the transport already failed the command: the rest of its data is dropped
+        }
         if (d.ttt() == Opcode.RESERVED_TAG) {
             if (params.initialR2T()) {
                 // bad-inputs row 14: unsolicited data while InitialR2T=Yes fails the command, 0C/0C
@@ -361,10 +362,13 @@ final class IscsiTask implements TransportTask {
         return transportSense;
     }
 
-    /** A data digest error lost this task's data (RFC 7143 7.8 at ERL 0): the core learns it cannot have it. */
-    void dataLost() {
-        dataLost = true;
-        failReceiver(new IOException("data digest error (RFC 7143 7.8)"));
+    /**
+     * The transport lost some of this task's write data (a data digest error, RFC 7143 7.8, or a
+     * DataSN error, 7.9 / 11.7.5) and, at ERL 0, does not recover it: the core learns it cannot
+     * have the data and the command ends with CHECK CONDITION carrying {@code sense}.
+     */
+    void dataLost(byte[] sense) {
+        failWith(sense);
     }
 
     private void failReceiver(Throwable cause) {

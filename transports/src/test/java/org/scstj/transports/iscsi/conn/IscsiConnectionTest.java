@@ -353,17 +353,63 @@ class IscsiConnectionTest {
         assertFalse(h.open());
     }
 
+    private static void assertAbortedCommand4705(ReceivedPdu r, int itt) {
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(itt, r.itt());
+        assertEquals(2, r.u8(3));
+        byte[] sense = r.data();
+        assertEquals(0x0b, sense[2 + 2]);
+        assertEquals(0x47, sense[2 + 12]);
+        assertEquals(0x05, sense[2 + 13]);
+    }
+
     @Test
-    void repeatedDataSn_isProtocolErrorReject_andTheCommandGetsNoStatus() {
+    void repeatedDataSn_isProtocolErrorReject_andTheCommandFailsWithAbortedCommand4705() {
         h.login("InitialR2T=Yes");
         h.send(command(1, 1, F | W, 1024, write10(0, 2)));
         ReceivedPdu r2t = h.one();
         h.send(dataOut(1, r2t.i32(20), 0, false, new byte[512], 0));
         h.send(dataOut(1, r2t.i32(20), 512, true, new byte[512], 0));
-        assertReject(0x04);
-        assertTrue(h.received().isEmpty());
+        List<ReceivedPdu> r = h.received();
+        assertEquals(2, r.size());
+        assertEquals(Opcode.REJECT, r.get(0).opcode());
+        assertEquals(0x04, r.get(0).u8(2));
+        assertAbortedCommand4705(r.get(1), 1);
         h.send(command(2, 2, F, 0, 0));
         assertEquals(2, h.one().itt());
+    }
+
+    @Test
+    void badDataDigestOnADataOut_isRejectedAndTheCommandFailsWithAbortedCommand4705() {
+        h.login("DataDigest=CRC32C", "InitialR2T=Yes");
+        h.dataDigest(true);
+        h.send(command(1, 1, F | W, 1024, write10(0, 2)));
+        ReceivedPdu r2t = h.one();
+        assertEquals(Opcode.R2T, r2t.opcode());
+        var pdu = dataOut(1, r2t.i32(20), 0, false, new byte[512]).build(false, true);
+        pdu.setByte(pdu.writerIndex() - 1, pdu.getByte(pdu.writerIndex() - 1) ^ 1);
+        h.sendRaw(pdu);
+        List<ReceivedPdu> r = h.received();
+        assertEquals(2, r.size(), "the command got no status");
+        assertEquals(Opcode.REJECT, r.get(0).opcode());
+        assertEquals(0x02, r.get(0).u8(2));
+        assertAbortedCommand4705(r.get(1), 1);
+        h.send(command(2, 2, F, 0, 0));
+        assertEquals(2, h.one().itt());
+    }
+
+    @Test
+    void badDataDigestOnUnsolicitedData_beforeTheCoreAsks_failsTheCommandWhenItRuns() {
+        h.login("DataDigest=CRC32C", "InitialR2T=No");
+        h.dataDigest(true);
+        h.core.autoRun = false;
+        h.send(command(1, 1, W, 1024, write10(0, 2)));
+        var pdu = dataOut(1, Opcode.RESERVED_TAG, 0, false, new byte[512]).build(false, true);
+        pdu.setByte(pdu.writerIndex() - 1, pdu.getByte(pdu.writerIndex() - 1) ^ 1);
+        h.sendRaw(pdu);
+        assertEquals(0x02, h.one().u8(2));
+        h.core.execute(h.core.submitted.getFirst()); // still outstanding: the core runs it now
+        assertAbortedCommand4705(h.one(), 1);
     }
 
     @Test
