@@ -78,6 +78,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
      */
     private volatile CompletableFuture<Void> sessionClosed;
     private final Map<Integer, IscsiTask> tasks = new HashMap<>();
+    /**
+     * CmdSNs inside the window that ABORT TASK named before they arrived (RFC 7143 11.6.1 b); each
+     * is dropped once ExpCmdSN passes it, so there are never more than the window size.
+     */
     private final Set<Integer> cancelledCmdSns = new HashSet<>();
     private final TextExchange text = new TextExchange(this);
 
@@ -136,6 +140,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             window.clear();
         }
         text.clear();
+        cancelledCmdSns.clear();
         for (IscsiTask t : new ArrayList<>(tasks.values())) {
             t.finished = true;
             t.dispose(true);
@@ -401,6 +406,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         while (phase == Phase.FULL_FEATURE && (q = window.next()) != null) {
             q.action().run();
         }
+        if (!cancelledCmdSns.isEmpty()) {
+            // a cancelled CmdSN that came as a NOP-Out, Text or TMF (or not at all) is behind ExpCmdSN now
+            int exp = window.expCmdSn();
+            cancelledCmdSns.removeIf(sn -> SerialNumber.lessThan(sn, exp));
+        }
+    }
+
+    /** ABORT TASK cancellations still waiting for their CmdSN (tests). */
+    int pendingCancellations() {
+        return cancelledCmdSns.size();
     }
 
     private void onCommand(ScsiCommand cmd) {
@@ -519,8 +534,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (function == TmfRequest.Function.ABORT_TASK) {
             IscsiTask referenced = tasks.get(r.referencedTaskTag());
             if (referenced == null) {
-                // 11.5.1 b/c: a task not yet received whose RefCmdSN is inside the window counts as received and aborted
-                if (SerialNumber.inRange(r.refCmdSn(), window.expCmdSn(), window.maxCmdSn())) {
+                // 11.6.1 b: a RefCmdSN inside the window AND below the TMF's own CmdSN counts as received
+                // (and aborted): Function Complete; otherwise (c) Task Does Not Exist
+                if (SerialNumber.inRange(r.refCmdSn(), window.expCmdSn(), window.maxCmdSn())
+                        && SerialNumber.lessThan(r.refCmdSn(), r.cmdSn())) {
                     cancelledCmdSns.add(r.refCmdSn());
                     sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
                 } else {

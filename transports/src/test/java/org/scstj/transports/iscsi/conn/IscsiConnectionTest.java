@@ -487,13 +487,44 @@ class IscsiConnectionTest {
     @Test
     void abortTaskForACommandNotYetReceived_discardsItWhenItArrives() {
         h.login();
-        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 5).cmdSn(1).i32(32, 1));
+        // command 1 is still on its way; the immediate TMF carries the next CmdSN, 2 (RFC 7143 11.6.1 b)
+        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 5).cmdSn(2).i32(32, 1));
         assertEquals(0, h.one().u8(2));
         h.send(command(5, 1, F, 0, 0));
         assertTrue(h.received().isEmpty());
         h.send(command(6, 2, F, 0, 0));
         assertEquals(6, h.one().itt());
         assertTrue(h.core.tmfs.isEmpty());
+    }
+
+    @Test
+    void abortTaskForAnUnknownTask_notBelowTheTmfsOwnCmdSn_isTaskDoesNotExist() {
+        h.login();
+        // RefCmdSN 1 is inside [ExpCmdSN, MaxCmdSN] but not less than the TMF's CmdSN 1: 11.6.1 c
+        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 5).cmdSn(1).i32(32, 1));
+        assertEquals(1, h.one().u8(2));
+        assertEquals(0, h.channel.pipeline().get(IscsiConnection.class).pendingCancellations());
+        h.send(command(5, 1, F, 0, 0)); // not cancelled: it runs
+        assertEquals(5, h.one().itt());
+    }
+
+    @Test
+    void cancelledCmdSn_thatArrivesAsANop_isForgottenOnceExpCmdSnPassesIt() {
+        h.login();
+        IscsiConnection conn = h.channel.pipeline().get(IscsiConnection.class);
+        for (int i = 0; i < 10; i++) { // the same RefCmdSN again and again: one entry
+            h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11 + i).i32(20, 5).cmdSn(3)
+                    .i32(32, 1));
+        }
+        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(30).i32(20, 6).cmdSn(3).i32(32, 2));
+        assertEquals(11, h.received().size());
+        assertEquals(2, conn.pendingCancellations());
+        h.send(PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(40).i32(20, Opcode.RESERVED_TAG).cmdSn(1));
+        h.send(PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(41).i32(20, Opcode.RESERVED_TAG).cmdSn(2));
+        assertEquals(2, h.received().size());
+        assertEquals(0, conn.pendingCancellations());
+        h.send(command(7, 3, F, 0, 0));
+        assertEquals(7, h.one().itt());
     }
 
     @Test
