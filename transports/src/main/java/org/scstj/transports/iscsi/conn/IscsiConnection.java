@@ -554,7 +554,37 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         int itt = r.itt();
         session.taskManagement(new TmfRequest(function, r.lun(), Integer.toUnsignedLong(r.referencedTaskTag())),
-                response -> execute(() -> sendTmfResponse(itt, TmfCodes.code(response)), () -> { }));
+                response -> execute(() -> {
+                    int code = TmfCodes.code(response);
+                    if (function == TmfRequest.Function.TARGET_COLD_RESET && code == TmfCodes.FUNCTION_COMPLETE) {
+                        coldReset(itt);
+                    } else {
+                        sendTmfResponse(itt, code);
+                    }
+                }, () -> { }));
+    }
+
+    /**
+     * RFC 7143 11.5.1 TARGET COLD RESET: once the response is sent the target closes all of its
+     * TCP connections to all initiators; each session then closes as on connection loss.
+     */
+    private void coldReset(int itt) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        flushPending = false;
+        ctx.writeAndFlush(new TaskMgmtResponsePdu(TmfCodes.FUNCTION_COMPLETE, itt, statSn++, window.expCmdSn(),
+                window.maxCmdSn())).addListener(f -> {
+            for (IscsiConnection c : new ArrayList<>(target.connections())) {
+                c.closeChannel();
+            }
+            ctx.close();
+        });
+    }
+
+    /** Closes this connection's channel from any thread. */
+    private void closeChannel() {
+        execute(ctx::close, () -> { });
     }
 
     private void sendTmfResponse(int itt, int response) {

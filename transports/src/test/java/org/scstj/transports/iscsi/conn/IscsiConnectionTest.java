@@ -478,6 +478,23 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void targetColdReset_answersThenClosesEveryConnectionOfTheDriver() {
+        h.login();
+        try (ConnectionHarness other = new ConnectionHarness(h.core, "", h.context)) {
+            other.discoveryLogin();
+            h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 7).lun(0).itt(11).cmdSn(1));
+            ReceivedPdu r = h.one();
+            assertEquals(Opcode.TASK_MGMT_RESPONSE, r.opcode());
+            assertEquals(0, r.u8(2));
+            assertEquals(TmfRequest.Function.TARGET_COLD_RESET, h.core.tmfs.getFirst().function());
+            assertFalse(h.open());
+            assertFalse(other.open(), "another initiator's connection stayed open (RFC 7143 11.5.1)");
+            assertEquals(1, h.core.closed.size()); // the session closed as on connection loss
+            assertTrue(h.context.connections().isEmpty());
+        }
+    }
+
+    @Test
     void abortTaskForAnUnknownTaskOutsideTheWindow_isTaskDoesNotExist() {
         h.login();
         h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 99).cmdSn(1).i32(32, 500));
