@@ -46,6 +46,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -84,6 +85,18 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
      */
     private final Set<Integer> cancelledCmdSns = new HashSet<>();
     private final TextExchange text = new TextExchange(this);
+    /**
+     * ITTs of recently ended commands whose unsolicited Data-Out (InitialR2T=No) was still arriving,
+     * with the bytes still expected: that late data is dropped silently instead of each PDU costing
+     * a Reject and a StatSN. Bounded: the oldest entries give way.
+     */
+    private final Map<Integer, Integer> lateUnsolicited = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Integer> eldest) {
+            return size() > MAX_LATE_UNSOLICITED;
+        }
+    };
+    private static final int MAX_LATE_UNSOLICITED = 16;
 
     private ChannelHandlerContext ctx;
     private PduDecoder decoder;
@@ -141,6 +154,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         text.clear();
         cancelledCmdSns.clear();
+        lateUnsolicited.clear();
         for (IscsiTask t : new ArrayList<>(tasks.values())) {
             t.finished = true;
             t.dispose(true);
@@ -439,6 +453,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         IscsiTask task = new IscsiTask(this, cmd, params);
         tasks.put(cmd.itt(), task);
+        lateUnsolicited.remove(cmd.itt()); // the ITT is in use again
         if (cmd.immediate()) {
             submit(task);
         } else if (window.classify(cmd.cmdSn()) == CommandWindow.Verdict.DELIVER) {
@@ -497,6 +512,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void onDataOut(DataOut d) {
         IscsiTask task = tasks.get(d.itt());
+        if (task == null && d.ttt() == Opcode.RESERVED_TAG && lateUnsolicited.containsKey(d.itt())) {
+            // the rest of an unsolicited burst (13.10) for a command already answered: dropped silently
+            int left = lateUnsolicited.get(d.itt()) - d.data().readableBytes();
+            if (left <= 0 || d.finalFlag()) {
+                lateUnsolicited.remove(d.itt());
+            } else {
+                lateUnsolicited.put(d.itt(), left);
+            }
+            return;
+        }
         if (task == null || task.finished) {
             reject(RejectPdu.INVALID_PDU_FIELD, d.bhs()); // row 11: unknown ITT
             return;
@@ -705,6 +730,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private void finish(IscsiTask task, boolean failReceiver) {
         task.finished = true;
         tasks.remove(task.itt(), task);
+        int outstanding = task.unsolicitedOutstanding();
+        if (outstanding > 0) {
+            lateUnsolicited.put(task.itt(), outstanding);
+        }
         if (task.counted) {
             window.finished();
         }

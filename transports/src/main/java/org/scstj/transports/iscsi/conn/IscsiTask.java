@@ -121,6 +121,11 @@ final class IscsiTask implements TransportTask {
         return sequenceNumber++;
     }
 
+    /** Unsolicited bytes (RFC 7143 13.10, 13.14) the initiator may still send for this task. */
+    int unsolicitedOutstanding() {
+        return unsolicitedDone ? 0 : Math.max(0, unsolicitedEnd - earlyReceived);
+    }
+
     /** R2Ts and Data-Ins sent so far (RFC 7143 11.4.6 ExpDataSN). */
     int sequenceCount() {
         return sequenceNumber;

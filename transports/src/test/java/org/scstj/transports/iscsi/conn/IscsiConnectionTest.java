@@ -336,6 +336,25 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void lateUnsolicitedDataOut_forACommandAnsweredEarly_isDroppedSilently() {
+        h.login("InitialR2T=No");
+        h.send(command(1, 1, W, 2048, write10(1000, 4))); // past the end: CHECK CONDITION before any data
+        ReceivedPdu status = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, status.opcode());
+        assertEquals(2, status.u8(3));
+        for (int i = 0; i < 4; i++) {
+            h.send(dataOut(1, Opcode.RESERVED_TAG, i * 512, i == 3, new byte[512], i));
+        }
+        assertTrue(h.received().isEmpty(), "late unsolicited Data-Out was rejected");
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 0, true, new byte[16])); // the burst ended: unknown ITT again
+        assertReject(0x09);
+        h.send(command(2, 2, F, 0, 0));
+        ReceivedPdu next = h.one();
+        assertEquals(2, next.itt());
+        assertEquals(status.statSn() + 2, next.statSn()); // only the Reject took a StatSN
+    }
+
+    @Test
     void dataOutLongerThanItsR2t_closesTheConnection() {
         h.login("InitialR2T=Yes");
         h.send(command(1, 1, F | W, 1024, write10(0, 2)));
