@@ -46,6 +46,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -71,9 +72,31 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private final TargetContext target;
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
+    /**
+     * The first close of the session (logout, shutdown, displacement or connection loss); every
+     * later caller waits on this same future, which completes only when the engine's
+     * {@code SessionHandle.close} callback ran, i.e. all old tasks are quiesced (6.3.5, faults.md).
+     */
+    private volatile CompletableFuture<Void> sessionClosed;
     private final Map<Integer, IscsiTask> tasks = new HashMap<>();
+    /**
+     * CmdSNs inside the window that ABORT TASK named before they arrived (RFC 7143 11.6.1 b); each
+     * is dropped once ExpCmdSN passes it, so there are never more than the window size.
+     */
     private final Set<Integer> cancelledCmdSns = new HashSet<>();
     private final TextExchange text = new TextExchange(this);
+    /**
+     * ITTs of recently ended commands whose unsolicited Data-Out (InitialR2T=No) was still arriving,
+     * with the bytes still expected: that late data is dropped silently instead of each PDU costing
+     * a Reject and a StatSN. Bounded: the oldest entries give way.
+     */
+    private final Map<Integer, Integer> lateUnsolicited = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Integer> eldest) {
+            return size() > MAX_LATE_UNSOLICITED;
+        }
+    };
+    private static final int MAX_LATE_UNSOLICITED = 16;
 
     private ChannelHandlerContext ctx;
     private PduDecoder decoder;
@@ -130,13 +153,15 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             window.clear();
         }
         text.clear();
+        cancelledCmdSns.clear();
+        lateUnsolicited.clear();
         for (IscsiTask t : new ArrayList<>(tasks.values())) {
             t.finished = true;
             t.dispose(true);
         }
         tasks.clear();
         target.connections().remove(this);
-        closeSession(() -> gone.complete(null));
+        closeSession().whenComplete((v, e) -> gone.complete(null));
         ctx.fireChannelInactive();
     }
 
@@ -150,23 +175,43 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         execute(() -> {
             if (phase != Phase.CLOSED) {
                 phase = Phase.LOGGING_OUT;
-                closeSession(() -> execute(ctx::close, () -> { }));
+                // a close already under way (logout) is joined, not restarted; channelInactive completes gone
+                closeSession().whenComplete((v, e) -> execute(ctx::close, () -> gone.complete(null)));
             }
-        }, () -> gone.complete(null));
+        }, () -> {
+            CompletableFuture<Void> closing = sessionClosed;
+            if (closing == null) {
+                gone.complete(null);
+            } else {
+                closing.whenComplete((v, e) -> gone.complete(null));
+            }
+        });
         return gone;
     }
 
-    private void closeSession(Runnable then) {
+    /**
+     * Closes the session once: the first call hands the SessionHandle to the engine, every call
+     * returns the future of that first close, complete when the engine's {@code close(done)} ran.
+     */
+    private CompletableFuture<Void> closeSession() {
+        CompletableFuture<Void> closing = sessionClosed;
+        if (closing != null) {
+            return closing;
+        }
+        closing = new CompletableFuture<>();
+        sessionClosed = closing;
         SessionHandle s = session;
         session = null;
         if (sessionKey != null) {
             target.registry().remove(sessionKey, this);
         }
         if (s != null) {
-            s.close(then);
+            CompletableFuture<Void> c = closing;
+            s.close(() -> c.complete(null));
         } else {
-            then.run();
+            closing.complete(null);
         }
+        return closing;
     }
 
     // ---- reading ----
@@ -375,6 +420,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         while (phase == Phase.FULL_FEATURE && (q = window.next()) != null) {
             q.action().run();
         }
+        if (!cancelledCmdSns.isEmpty()) {
+            // a cancelled CmdSN that came as a NOP-Out, Text or TMF (or not at all) is behind ExpCmdSN now
+            int exp = window.expCmdSn();
+            cancelledCmdSns.removeIf(sn -> SerialNumber.lessThan(sn, exp));
+        }
+    }
+
+    /** ABORT TASK cancellations still waiting for their CmdSN (tests). */
+    int pendingCancellations() {
+        return cancelledCmdSns.size();
     }
 
     private void onCommand(ScsiCommand cmd) {
@@ -398,6 +453,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         IscsiTask task = new IscsiTask(this, cmd, params);
         tasks.put(cmd.itt(), task);
+        lateUnsolicited.remove(cmd.itt()); // the ITT is in use again
         if (cmd.immediate()) {
             submit(task);
         } else if (window.classify(cmd.cmdSn()) == CommandWindow.Verdict.DELIVER) {
@@ -456,6 +512,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void onDataOut(DataOut d) {
         IscsiTask task = tasks.get(d.itt());
+        if (task == null && d.ttt() == Opcode.RESERVED_TAG && lateUnsolicited.containsKey(d.itt())) {
+            // the rest of an unsolicited burst (13.10) for a command already answered: dropped silently
+            int left = lateUnsolicited.get(d.itt()) - d.data().readableBytes();
+            if (left <= 0 || d.finalFlag()) {
+                lateUnsolicited.remove(d.itt());
+            } else {
+                lateUnsolicited.put(d.itt(), left);
+            }
+            return;
+        }
         if (task == null || task.finished) {
             reject(RejectPdu.INVALID_PDU_FIELD, d.bhs()); // row 11: unknown ITT
             return;
@@ -463,10 +529,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         switch (task.onDataOut(d)) {
             case ACCEPTED -> { }
             case REJECT -> reject(RejectPdu.INVALID_PDU_FIELD, d.bhs());
-            case BAD_DATA_SN -> { // row 13 at ERL 0: the initiator fails the command on the Reject
+            case BAD_DATA_SN -> {
+                // row 13 at ERL 0 (RFC 7143 7.9, 11.7.5): Reject, then the command still gets a status,
+                // CHECK CONDITION with ABORTED COMMAND 47/05 (the code had no sense of its own for row 13)
                 reject(RejectPdu.PROTOCOL_ERROR, d.bhs());
-                task.silenced = true;
-                task.dataLost();
+                task.dataLost(SenseData.crcError());
             }
             case CLOSE -> ctx.close(); // row 12
         }
@@ -492,8 +559,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (function == TmfRequest.Function.ABORT_TASK) {
             IscsiTask referenced = tasks.get(r.referencedTaskTag());
             if (referenced == null) {
-                // 11.5.1 b/c: a task not yet received whose RefCmdSN is inside the window counts as received and aborted
-                if (SerialNumber.inRange(r.refCmdSn(), window.expCmdSn(), window.maxCmdSn())) {
+                // 11.6.1 b: a RefCmdSN inside the window AND below the TMF's own CmdSN counts as received
+                // (and aborted): Function Complete; otherwise (c) Task Does Not Exist
+                if (SerialNumber.inRange(r.refCmdSn(), window.expCmdSn(), window.maxCmdSn())
+                        && SerialNumber.lessThan(r.refCmdSn(), r.cmdSn())) {
                     cancelledCmdSns.add(r.refCmdSn());
                     sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
                 } else {
@@ -510,7 +579,37 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         int itt = r.itt();
         session.taskManagement(new TmfRequest(function, r.lun(), Integer.toUnsignedLong(r.referencedTaskTag())),
-                response -> execute(() -> sendTmfResponse(itt, TmfCodes.code(response)), () -> { }));
+                response -> execute(() -> {
+                    int code = TmfCodes.code(response);
+                    if (function == TmfRequest.Function.TARGET_COLD_RESET && code == TmfCodes.FUNCTION_COMPLETE) {
+                        coldReset(itt);
+                    } else {
+                        sendTmfResponse(itt, code);
+                    }
+                }, () -> { }));
+    }
+
+    /**
+     * RFC 7143 11.5.1 TARGET COLD RESET: once the response is sent the target closes all of its
+     * TCP connections to all initiators; each session then closes as on connection loss.
+     */
+    private void coldReset(int itt) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        flushPending = false;
+        ctx.writeAndFlush(new TaskMgmtResponsePdu(TmfCodes.FUNCTION_COMPLETE, itt, statSn++, window.expCmdSn(),
+                window.maxCmdSn())).addListener(f -> {
+            for (IscsiConnection c : new ArrayList<>(target.connections())) {
+                c.closeChannel();
+            }
+            ctx.close();
+        });
+    }
+
+    /** Closes this connection's channel from any thread. */
+    private void closeChannel() {
+        execute(ctx::close, () -> { });
     }
 
     private void sendTmfResponse(int itt, int response) {
@@ -533,10 +632,14 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         phase = Phase.LOGGING_OUT;
-        closeSession(() -> execute(() -> sendLogoutResponse(itt, 0, true), () -> gone.complete(null)));
+        // 11.14: the response follows the engine's quiescing; gone waits for it too (channelInactive)
+        closeSession().whenComplete((v, e) -> execute(() -> sendLogoutResponse(itt, 0, true), () -> { }));
     }
 
     private void sendLogoutResponse(int itt, int response, boolean close) {
+        if (phase == Phase.CLOSED) {
+            return; // the connection dropped while the engine quiesced the session
+        }
         var pdu = new LogoutResponsePdu(response, itt, statSn++, window.expCmdSn(),
                 window.maxCmdSn(), 0, 0);
         if (close) {
@@ -571,9 +674,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                     consumeCarriedCmdSn(h);
                 } else if (h.opcode() == Opcode.DATA_OUT) {
                     IscsiTask t = tasks.get(h.itt());
-                    if (t != null) { // ERL 0: the data is gone; the initiator fails the command on the Reject
-                        t.silenced = true;
-                        t.dataLost();
+                    if (t != null && !t.finished) {
+                        // RFC 7143 7.8 / 13.1 at ERL 0: the data is gone and not recovered; the command
+                        // fails with CHECK CONDITION, ABORTED COMMAND 47/05 once the core completes it
+                        t.dataLost(SenseData.crcError());
                     }
                 } else {
                     consumeCarriedCmdSn(h);
@@ -602,12 +706,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         finish(task);
-        if (task.silenced) {
-            if (response.dataIn() != null) {
-                response.dataIn().release();
-            }
-            return;
-        }
         if (task.transportSense() != null) {
             if (response.dataIn() != null) {
                 response.dataIn().release();
@@ -632,6 +730,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private void finish(IscsiTask task, boolean failReceiver) {
         task.finished = true;
         tasks.remove(task.itt(), task);
+        int outstanding = task.unsolicitedOutstanding();
+        if (outstanding > 0) {
+            lateUnsolicited.put(task.itt(), outstanding);
+        }
         if (task.counted) {
             window.finished();
         }

@@ -80,8 +80,6 @@ final class IscsiTask implements TransportTask {
     boolean cancelled;
     boolean counted;
     boolean finished;
-    /** The initiator already failed this task (we rejected its data): its completion is not sent. */
-    boolean silenced;
 
     IscsiTask(IscsiConnection conn, ScsiCommand cmd, OperationalParameters params) {
         this.conn = conn;
@@ -121,6 +119,11 @@ final class IscsiTask implements TransportTask {
 
     int nextSequenceNumber() {
         return sequenceNumber++;
+    }
+
+    /** Unsolicited bytes (RFC 7143 13.10, 13.14) the initiator may still send for this task. */
+    int unsolicitedOutstanding() {
+        return unsolicitedDone ? 0 : Math.max(0, unsolicitedEnd - earlyReceived);
     }
 
     /** R2Ts and Data-Ins sent so far (RFC 7143 11.4.6 ExpDataSN). */
@@ -213,6 +216,13 @@ final class IscsiTask implements TransportTask {
             r.failed(new IOException("data digest error (RFC 7143 7.8)"));
             return;
         }
+        if (!write && length > 0) {
+            // RFC 7143 11.3.1: without the W bit the initiator sends no Data-Out; never solicit it (no R2T),
+            // the core fails the command instead of waiting for data that cannot come
+            r.failed(new IOException("write data for task 0x" + Integer.toHexString(itt)
+                    + " but the initiator did not set W (RFC 7143 11.3.1)"));
+            return;
+        }
         wanted = length;
         receiver = r;
         gather = conn.alloc().directBuffer(Math.max(length, 1), Math.max(length, 1));
@@ -257,6 +267,9 @@ final class IscsiTask implements TransportTask {
         long offset = Integer.toUnsignedLong(d.bufferOffset());
         if (offset + len > Integer.toUnsignedLong(edtl) || !write) {
             return DataOutcome.REJECT; // bad-inputs row 11: past EDTL
+        }
+        if (transportSense != null) {
+            return DataOutcome.ACCEPTED; // the transport already failed the command: the rest of its data is dropped
         }
         if (d.ttt() == Opcode.RESERVED_TAG) {
             if (params.initialR2T()) {
@@ -354,10 +367,13 @@ final class IscsiTask implements TransportTask {
         return transportSense;
     }
 
-    /** A data digest error lost this task's data (RFC 7143 7.8 at ERL 0): the core learns it cannot have it. */
-    void dataLost() {
-        dataLost = true;
-        failReceiver(new IOException("data digest error (RFC 7143 7.8)"));
+    /**
+     * The transport lost some of this task's write data (a data digest error, RFC 7143 7.8, or a
+     * DataSN error, 7.9 / 11.7.5) and, at ERL 0, does not recover it: the core learns it cannot
+     * have the data and the command ends with CHECK CONDITION carrying {@code sense}.
+     */
+    void dataLost(byte[] sense) {
+        failWith(sense);
     }
 
     private void failReceiver(Throwable cause) {

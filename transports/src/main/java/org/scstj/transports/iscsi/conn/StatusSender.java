@@ -25,14 +25,17 @@ final class StatusSender {
     static void send(IscsiConnection conn, IscsiTask task, ScsiResponse r) {
         long edtl = Integer.toUnsignedLong(task.expectedDataTransferLength());
         long transfer = Integer.toUnsignedLong(r.transferLength());
+        // RFC 7143 11.3.1 / 11.4.5: without R the initiator expects no Data-In at all, so Data-In the
+        // command would return is not sent and overflows by its whole transfer length
+        long expected = r.dataIn() != null && !task.readExpected() ? 0 : edtl;
         int residualFlags = 0;
         long residual = 0;
-        if (transfer > edtl) {
+        if (transfer > expected) {
             residualFlags = ScsiResponsePdu.OVERFLOW;
-            residual = transfer - edtl;
-        } else if (transfer < edtl) {
+            residual = transfer - expected;
+        } else if (transfer < expected) {
             residualFlags = ScsiResponsePdu.UNDERFLOW;
-            residual = edtl - transfer;
+            residual = expected - transfer;
         }
         int residualCount = (int) Math.min(residual, 0xffff_ffffL);
         boolean statusInData = r.status() == ScsiResponse.GOOD && r.sense() == null;

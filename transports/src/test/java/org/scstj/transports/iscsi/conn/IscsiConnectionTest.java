@@ -155,6 +155,29 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void writeCdbWithoutTheWBit_failsAtOnce_withoutAnR2t() {
+        h.login("InitialR2T=Yes");
+        h.send(command(1, 1, F | R, 512, write10(0, 1)));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode(), "an R2T was sent for a command without W");
+        assertEquals(1, r.itt());
+        assertEquals(2, r.u8(3));
+        h.send(command(2, 2, F, 0, 0)); // the window slot was given back
+        assertEquals(2, h.one().itt());
+    }
+
+    @Test
+    void readCdbWithoutTheRBit_sendsNoDataIn_andReportsTheWholeTransferAsOverflow() {
+        h.login();
+        h.send(command(1, 1, F | W, 512, read10(0, 1)));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(0, r.u8(3));
+        assertEquals(0x80 | 0x04, r.flags());
+        assertEquals(512, r.i32(44));
+    }
+
+    @Test
     void checkCondition_isAScsiResponseWithSenseLengthPrefix() {
         h.login();
         h.send(command(1, 1, F, 0, 0xff));
@@ -313,6 +336,25 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void lateUnsolicitedDataOut_forACommandAnsweredEarly_isDroppedSilently() {
+        h.login("InitialR2T=No");
+        h.send(command(1, 1, W, 2048, write10(1000, 4))); // past the end: CHECK CONDITION before any data
+        ReceivedPdu status = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, status.opcode());
+        assertEquals(2, status.u8(3));
+        for (int i = 0; i < 4; i++) {
+            h.send(dataOut(1, Opcode.RESERVED_TAG, i * 512, i == 3, new byte[512], i));
+        }
+        assertTrue(h.received().isEmpty(), "late unsolicited Data-Out was rejected");
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 0, true, new byte[16])); // the burst ended: unknown ITT again
+        assertReject(0x09);
+        h.send(command(2, 2, F, 0, 0));
+        ReceivedPdu next = h.one();
+        assertEquals(2, next.itt());
+        assertEquals(status.statSn() + 2, next.statSn()); // only the Reject took a StatSN
+    }
+
+    @Test
     void dataOutLongerThanItsR2t_closesTheConnection() {
         h.login("InitialR2T=Yes");
         h.send(command(1, 1, F | W, 1024, write10(0, 2)));
@@ -330,17 +372,63 @@ class IscsiConnectionTest {
         assertFalse(h.open());
     }
 
+    private static void assertAbortedCommand4705(ReceivedPdu r, int itt) {
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(itt, r.itt());
+        assertEquals(2, r.u8(3));
+        byte[] sense = r.data();
+        assertEquals(0x0b, sense[2 + 2]);
+        assertEquals(0x47, sense[2 + 12]);
+        assertEquals(0x05, sense[2 + 13]);
+    }
+
     @Test
-    void repeatedDataSn_isProtocolErrorReject_andTheCommandGetsNoStatus() {
+    void repeatedDataSn_isProtocolErrorReject_andTheCommandFailsWithAbortedCommand4705() {
         h.login("InitialR2T=Yes");
         h.send(command(1, 1, F | W, 1024, write10(0, 2)));
         ReceivedPdu r2t = h.one();
         h.send(dataOut(1, r2t.i32(20), 0, false, new byte[512], 0));
         h.send(dataOut(1, r2t.i32(20), 512, true, new byte[512], 0));
-        assertReject(0x04);
-        assertTrue(h.received().isEmpty());
+        List<ReceivedPdu> r = h.received();
+        assertEquals(2, r.size());
+        assertEquals(Opcode.REJECT, r.get(0).opcode());
+        assertEquals(0x04, r.get(0).u8(2));
+        assertAbortedCommand4705(r.get(1), 1);
         h.send(command(2, 2, F, 0, 0));
         assertEquals(2, h.one().itt());
+    }
+
+    @Test
+    void badDataDigestOnADataOut_isRejectedAndTheCommandFailsWithAbortedCommand4705() {
+        h.login("DataDigest=CRC32C", "InitialR2T=Yes");
+        h.dataDigest(true);
+        h.send(command(1, 1, F | W, 1024, write10(0, 2)));
+        ReceivedPdu r2t = h.one();
+        assertEquals(Opcode.R2T, r2t.opcode());
+        var pdu = dataOut(1, r2t.i32(20), 0, false, new byte[512]).build(false, true);
+        pdu.setByte(pdu.writerIndex() - 1, pdu.getByte(pdu.writerIndex() - 1) ^ 1);
+        h.sendRaw(pdu);
+        List<ReceivedPdu> r = h.received();
+        assertEquals(2, r.size(), "the command got no status");
+        assertEquals(Opcode.REJECT, r.get(0).opcode());
+        assertEquals(0x02, r.get(0).u8(2));
+        assertAbortedCommand4705(r.get(1), 1);
+        h.send(command(2, 2, F, 0, 0));
+        assertEquals(2, h.one().itt());
+    }
+
+    @Test
+    void badDataDigestOnUnsolicitedData_beforeTheCoreAsks_failsTheCommandWhenItRuns() {
+        h.login("DataDigest=CRC32C", "InitialR2T=No");
+        h.dataDigest(true);
+        h.core.autoRun = false;
+        h.send(command(1, 1, W, 1024, write10(0, 2)));
+        var pdu = dataOut(1, Opcode.RESERVED_TAG, 0, false, new byte[512]).build(false, true);
+        pdu.setByte(pdu.writerIndex() - 1, pdu.getByte(pdu.writerIndex() - 1) ^ 1);
+        h.sendRaw(pdu);
+        assertEquals(0x02, h.one().u8(2));
+        h.core.execute(h.core.submitted.getFirst()); // still outstanding: the core runs it now
+        assertAbortedCommand4705(h.one(), 1);
     }
 
     @Test
@@ -409,6 +497,23 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void targetColdReset_answersThenClosesEveryConnectionOfTheDriver() {
+        h.login();
+        try (ConnectionHarness other = new ConnectionHarness(h.core, "", h.context)) {
+            other.discoveryLogin();
+            h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 7).lun(0).itt(11).cmdSn(1));
+            ReceivedPdu r = h.one();
+            assertEquals(Opcode.TASK_MGMT_RESPONSE, r.opcode());
+            assertEquals(0, r.u8(2));
+            assertEquals(TmfRequest.Function.TARGET_COLD_RESET, h.core.tmfs.getFirst().function());
+            assertFalse(h.open());
+            assertFalse(other.open(), "another initiator's connection stayed open (RFC 7143 11.5.1)");
+            assertEquals(1, h.core.closed.size()); // the session closed as on connection loss
+            assertTrue(h.context.connections().isEmpty());
+        }
+    }
+
+    @Test
     void abortTaskForAnUnknownTaskOutsideTheWindow_isTaskDoesNotExist() {
         h.login();
         h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 99).cmdSn(1).i32(32, 500));
@@ -418,13 +523,44 @@ class IscsiConnectionTest {
     @Test
     void abortTaskForACommandNotYetReceived_discardsItWhenItArrives() {
         h.login();
-        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 5).cmdSn(1).i32(32, 1));
+        // command 1 is still on its way; the immediate TMF carries the next CmdSN, 2 (RFC 7143 11.6.1 b)
+        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 5).cmdSn(2).i32(32, 1));
         assertEquals(0, h.one().u8(2));
         h.send(command(5, 1, F, 0, 0));
         assertTrue(h.received().isEmpty());
         h.send(command(6, 2, F, 0, 0));
         assertEquals(6, h.one().itt());
         assertTrue(h.core.tmfs.isEmpty());
+    }
+
+    @Test
+    void abortTaskForAnUnknownTask_notBelowTheTmfsOwnCmdSn_isTaskDoesNotExist() {
+        h.login();
+        // RefCmdSN 1 is inside [ExpCmdSN, MaxCmdSN] but not less than the TMF's CmdSN 1: 11.6.1 c
+        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 5).cmdSn(1).i32(32, 1));
+        assertEquals(1, h.one().u8(2));
+        assertEquals(0, h.channel.pipeline().get(IscsiConnection.class).pendingCancellations());
+        h.send(command(5, 1, F, 0, 0)); // not cancelled: it runs
+        assertEquals(5, h.one().itt());
+    }
+
+    @Test
+    void cancelledCmdSn_thatArrivesAsANop_isForgottenOnceExpCmdSnPassesIt() {
+        h.login();
+        IscsiConnection conn = h.channel.pipeline().get(IscsiConnection.class);
+        for (int i = 0; i < 10; i++) { // the same RefCmdSN again and again: one entry
+            h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11 + i).i32(20, 5).cmdSn(3)
+                    .i32(32, 1));
+        }
+        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(30).i32(20, 6).cmdSn(3).i32(32, 2));
+        assertEquals(11, h.received().size());
+        assertEquals(2, conn.pendingCancellations());
+        h.send(PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(40).i32(20, Opcode.RESERVED_TAG).cmdSn(1));
+        h.send(PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(41).i32(20, Opcode.RESERVED_TAG).cmdSn(2));
+        assertEquals(2, h.received().size());
+        assertEquals(0, conn.pendingCancellations());
+        h.send(command(7, 3, F, 0, 0));
+        assertEquals(7, h.one().itt());
     }
 
     @Test
@@ -494,6 +630,39 @@ class IscsiConnectionTest {
             assertFalse(h.open());
             assertTrue(second.open());
         }
+    }
+
+    @Test
+    void sessionReinstatement_waitsForTheEngine_evenWhenTheOldConnectionDrops() {
+        h.login();
+        h.core.deferClose = true;
+        try (ConnectionHarness second = new ConnectionHarness(h.core, "", h.context)) {
+            second.send(second.loginPdu(0x81, "InitiatorName=" + ConnectionHarness.INITIATOR,
+                    "TargetName=" + RamDiskCore.TARGET, "SessionType=Normal", "AuthMethod=None"));
+            assertEquals(0, second.one().loginStatus());
+            second.send(second.loginPdu(0x87));
+            assertEquals(1, h.core.pendingCloses.size()); // displacement started the old session's close
+            h.channel.close(); // the old TCP connection drops while the engine still quiesces it
+            assertFalse(h.open());
+            assertEquals(1, h.core.opened.size(), "new session opened before the old one was quiesced");
+            assertTrue(second.received().isEmpty());
+            h.core.pendingCloses.forEach(Runnable::run);
+            assertEquals(2, h.core.opened.size());
+            assertEquals(0, second.one().loginStatus());
+        }
+    }
+
+    @Test
+    void shutdownDuringLogout_waitsForTheEngine() {
+        h.core.deferClose = true;
+        h.login();
+        h.send(PduBuilder.immediate(Opcode.LOGOUT_REQUEST).flags(F).itt(9).cmdSn(1));
+        var closed = h.channel.pipeline().get(IscsiConnection.class).shutdown().toCompletableFuture();
+        h.channel.close();
+        assertFalse(closed.isDone(), "shutdown completed before the engine closed the session");
+        assertEquals(1, h.core.closed.size()); // one close, joined by the others
+        h.core.pendingCloses.forEach(Runnable::run);
+        assertTrue(closed.isDone());
     }
 
     @Test
