@@ -40,7 +40,7 @@ class ConformanceSuitesTest {
     @AfterAll
     void stopDaemon() throws Exception {
         if (daemon != null) {
-            assertEquals(0, daemon.terminate(), "daemon exit status after SIGTERM; log:\n" + daemon.log());
+            daemon.stopCleanly();
         }
     }
 

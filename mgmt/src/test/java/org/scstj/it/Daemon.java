@@ -81,6 +81,17 @@ final class Daemon implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
+    /**
+     * Stops the daemon as an operator would and checks it ended well: exit status 0 after SIGTERM,
+     * and no buffer leak reported by Netty's paranoid leak detector in its log.
+     */
+    void stopCleanly() throws Exception {
+        int status = terminate();
+        String log = log();
+        org.junit.jupiter.api.Assertions.assertEquals(0, status, "daemon exit status after SIGTERM; log:\n" + log);
+        org.junit.jupiter.api.Assertions.assertFalse(log.contains("LEAK:"), "Netty reported a buffer leak:\n" + log);
+    }
+
     /** SIGTERM, then the exit status (or -1 if it had to be killed). */
     int terminate() throws InterruptedException {
         if (!process.isAlive()) {

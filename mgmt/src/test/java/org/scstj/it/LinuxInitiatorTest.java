@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -98,6 +99,7 @@ class LinuxInitiatorTest {
         assertTrue(run.marker().contains(" block=512 "), run.marker());
         assertPartitionedWithExt2(dir.resolve("linux0.img"));
         assertEquals(0, exit, "daemon exit status after SIGTERM; log:\n" + daemon.log());
+        assertFalse(daemon.log().contains("LEAK:"), "Netty reported a buffer leak:\n" + daemon.log());
     }
 
     /** The guest's result: its verdict line (or why there is none), its console, how it ran. */
