@@ -8,9 +8,7 @@ import org.scstj.engine.sam.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
-import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.ScsiResponse;
-import org.scstj.engine.spi.TransportTask;
 
 /**
  * SBC-4 5.35-5.37 VERIFY(10/12/16). BYTCHK 00b: the range is checked, no data moves (the device
@@ -19,21 +17,13 @@ import org.scstj.engine.spi.TransportTask;
  * difference is MISCOMPARE DURING VERIFY OPERATION 0E/1D/00 with INFORMATION = offset of the
  * first differing byte (SBC-4 5.35.1). EDTL is handled as for WRITE ({@link WriteOp}).
  */
-public final class VerifyOp implements TransportTask.DataReceiver, BlockDevice.Completion {
-    private final ExecContext ctx;
-    private final long offset;
+public final class VerifyOp extends DataOutOp {
     private final int mediumLength;
-    private final int transferLength;
-    private final boolean partialBlock;
-    private DataBuffer data;
     private ByteBuffer medium;
 
-    private VerifyOp(ExecContext ctx, long offset, int mediumLength, int transferLength, boolean partialBlock) {
-        this.ctx = ctx;
-        this.offset = offset;
+    private VerifyOp(ExecContext ctx, long offset, int mediumLength, int received, int transferLength) {
+        super(ctx, offset, received, transferLength, false);
         this.mediumLength = mediumLength;
-        this.transferLength = transferLength;
-        this.partialBlock = partialBlock;
     }
 
     public static void execute(Cdb.Verify cdb, ExecContext ctx) {
@@ -60,32 +50,15 @@ public final class VerifyOp implements TransportTask.DataReceiver, BlockDevice.C
             ctx.complete(ScsiResponse.good(null, bytes));
             return;
         }
-        boolean partial = received % blockSize != 0;
         int compared = cdb.bytchk() == 0b11 ? mediumLength : received;
-        VerifyOp op = new VerifyOp(ctx, cdb.lba() * blockSize, compared, bytes, partial);
+        VerifyOp op = new VerifyOp(ctx, cdb.lba() * blockSize, compared, received, bytes);
         ctx.task().receiveData(received, op);
     }
 
     @Override
-    public void received(DataBuffer buffer) {
-        if (partialBlock) {
-            buffer.release();
-            ctx.complete(Failure.of(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT)
-                    .toResponse(ctx.lu().descriptorSense(), transferLength));
-            return;
-        }
-        data = buffer;
+    void deviceIo() {
         medium = ByteBuffer.allocate(mediumLength);
-        try {
-            ctx.lu().device().read(offset, medium, this);
-        } catch (RuntimeException e) {
-            failed(BlockDevice.IoFailure.INTERNAL, e);
-        }
-    }
-
-    @Override
-    public void failed(Throwable cause) {
-        ctx.complete(Failure.of(SenseReason.ABORTED_COMMAND).toResponse(ctx.lu().descriptorSense()));
+        ctx.lu().device().read(offset, medium, this);
     }
 
     @Override
@@ -113,9 +86,4 @@ public final class VerifyOp implements TransportTask.DataReceiver, BlockDevice.C
         return -1;
     }
 
-    @Override
-    public void failed(BlockDevice.IoFailure failure, Throwable cause) {
-        data.release();
-        ctx.complete(Failure.of(IoFailures.reason(failure, false)).toResponse(ctx.lu().descriptorSense()));
-    }
 }

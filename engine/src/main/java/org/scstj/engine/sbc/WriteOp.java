@@ -6,36 +6,21 @@ import org.scstj.engine.sam.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
-import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.ScsiResponse;
-import org.scstj.engine.spi.TransportTask;
 
 /**
  * SBC-4 5.38-5.41 WRITE(6/10/12/16): receive the Data-Out, write it to the device (with FUA:
- * durable before completion), release the buffer, complete.
- *
- * <p>EDTL (bad-inputs row 20; libiscsi iSCSIResiduals, following FCP-4 9.4.2): only
- * {@code min(EDTL, blocks × block size)} bytes are received. If that is whole blocks they are
- * written and the status is GOOD with the CDB's length as {@code transferLength} (the transport
- * reports the residual); a partial block is never written: CHECK CONDITION INVALID FIELD IN
- * COMMAND INFORMATION UNIT 0E/03 with nothing written. EDTL 0 writes nothing, GOOD.
- *
- * <p>One object per command: it is both the data receiver and the device's completion.
+ * durable before completion), release the buffer, complete. Whole blocks of
+ * {@code min(EDTL, blocks × block size)} are written and the status is GOOD with the CDB's length
+ * as {@code transferLength} (the transport reports the residual); a partial block is refused as
+ * {@link DataOutOp} says; EDTL 0 writes nothing, GOOD.
  */
-public final class WriteOp implements TransportTask.DataReceiver, BlockDevice.Completion {
-    private final ExecContext ctx;
-    private final long offset;
+public final class WriteOp extends DataOutOp {
     private final boolean fua;
-    private final int transferLength;
-    private final boolean partialBlock;
-    private DataBuffer data;
 
-    private WriteOp(ExecContext ctx, long offset, boolean fua, int transferLength, boolean partialBlock) {
-        this.ctx = ctx;
-        this.offset = offset;
+    private WriteOp(ExecContext ctx, long offset, boolean fua, int received, int transferLength) {
+        super(ctx, offset, received, transferLength, true);
         this.fua = fua;
-        this.transferLength = transferLength;
-        this.partialBlock = partialBlock;
     }
 
     /** Starts the WRITE; {@code ctx.complete} is called exactly once, possibly from another thread. */
@@ -76,30 +61,13 @@ public final class WriteOp implements TransportTask.DataReceiver, BlockDevice.Co
             ctx.complete(ScsiResponse.good(null, bytes));
             return;
         }
-        WriteOp op = new WriteOp(ctx, lba * blockSize, fua, bytes, received % blockSize != 0);
+        WriteOp op = new WriteOp(ctx, lba * blockSize, fua, received, bytes);
         ctx.task().receiveData(received, op);
     }
 
     @Override
-    public void received(DataBuffer buffer) {
-        if (partialBlock) {
-            buffer.release();
-            ctx.complete(Failure.of(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT)
-                    .toResponse(ctx.lu().descriptorSense(), transferLength));
-            return;
-        }
-        data = buffer;
-        try {
-            ctx.lu().device().write(offset, buffer.nio(), fua, this);
-        } catch (RuntimeException e) {
-            failed(BlockDevice.IoFailure.INTERNAL, e);
-        }
-    }
-
-    /** The Data-Out never arrived (connection lost, transport abort). */
-    @Override
-    public void failed(Throwable cause) {
-        ctx.complete(Failure.of(SenseReason.ABORTED_COMMAND).toResponse(ctx.lu().descriptorSense()));
+    void deviceIo() {
+        ctx.lu().device().write(offset, data.nio(), fua, this);
     }
 
     @Override
@@ -108,9 +76,4 @@ public final class WriteOp implements TransportTask.DataReceiver, BlockDevice.Co
         ctx.complete(ScsiResponse.good(null, transferLength));
     }
 
-    @Override
-    public void failed(BlockDevice.IoFailure failure, Throwable cause) {
-        data.release();
-        ctx.complete(Failure.of(IoFailures.reason(failure, true)).toResponse(ctx.lu().descriptorSense()));
-    }
 }

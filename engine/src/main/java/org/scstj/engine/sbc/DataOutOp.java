@@ -1,0 +1,70 @@
+package org.scstj.engine.sbc;
+
+import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.TransportTask;
+
+/**
+ * What the commands carrying Data-Out share once their CDB checks passed: the Data-Out is
+ * {@code min(EDTL, the CDB's length)} bytes (bad-inputs row 20; libiscsi iSCSIResiduals,
+ * following FCP-4 9.4.2); a partial block is never used: CHECK CONDITION INVALID FIELD IN COMMAND
+ * INFORMATION UNIT 0E/03, with the CDB's length as {@code transferLength} so the transport still
+ * reports the residual. Data that never arrives (connection lost, transport abort) ends the
+ * command with ABORTED COMMAND. One object per command: data receiver and device completion.
+ */
+abstract sealed class DataOutOp implements TransportTask.DataReceiver, BlockDevice.Completion
+        permits WriteOp, VerifyOp {
+    final ExecContext ctx;
+    final long offset;
+    final int transferLength;
+    private final boolean partialBlock;
+    private final boolean write;
+    /** The received Data-Out, held until the device is done with it. */
+    DataBuffer data;
+
+    /**
+     * @param received       the Data-Out length asked of the transport
+     * @param transferLength the CDB's transfer length in bytes
+     * @param write          device failures are write errors (else read errors)
+     */
+    DataOutOp(ExecContext ctx, long offset, int received, int transferLength, boolean write) {
+        this.ctx = ctx;
+        this.offset = offset;
+        this.transferLength = transferLength;
+        this.partialBlock = received % ctx.lu().device().blockSize() != 0;
+        this.write = write;
+    }
+
+    /** The whole-block Data-Out arrived; start the device I/O with {@link #data}, completing this object. */
+    abstract void deviceIo();
+
+    @Override
+    public final void received(DataBuffer buffer) {
+        if (partialBlock) {
+            buffer.release();
+            ctx.complete(Failure.of(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT)
+                    .toResponse(ctx.lu().descriptorSense(), transferLength));
+            return;
+        }
+        data = buffer;
+        try {
+            deviceIo();
+        } catch (RuntimeException e) {
+            failed(BlockDevice.IoFailure.INTERNAL, e);
+        }
+    }
+
+    @Override
+    public final void failed(Throwable cause) {
+        ctx.complete(Failure.of(SenseReason.ABORTED_COMMAND).toResponse(ctx.lu().descriptorSense()));
+    }
+
+    @Override
+    public final void failed(BlockDevice.IoFailure failure, Throwable cause) {
+        data.release();
+        ctx.complete(Failure.of(IoFailures.reason(failure, write)).toResponse(ctx.lu().descriptorSense()));
+    }
+}
