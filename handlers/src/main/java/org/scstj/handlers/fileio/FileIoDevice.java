@@ -12,8 +12,10 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One open {@code vdisk_fileio} device. Positional reads and writes on a shared
- * {@link FileChannel} run on the engine's blocking-I/O executor; they copy straight between the
- * page cache and the transport's buffer. Write-back: data is durable after {@link #flush} or a
+ * {@link FileChannel} copy straight between the page cache and the transport's buffer. They run
+ * on the engine's blocking-I/O executor, or, for a file on a memory file system
+ * ({@code inline-io}), on the calling thread: there they cannot wait for a disk, and two thread
+ * switches per command cost more than the copy. Write-back: data is durable after {@link #flush} or a
  * write with FUA ({@code fdatasync}); write-through forces every write.
  */
 final class FileIoDevice implements BlockDevice {
@@ -24,14 +26,16 @@ final class FileIoDevice implements BlockDevice {
     private final boolean writeBack;
     private final Capabilities capabilities;
     private final Executor io;
+    private final boolean inline;
 
-    FileIoDevice(String name, FileChannel channel, FileIoSettings s, long blocks, Executor io) {
+    FileIoDevice(String name, FileChannel channel, FileIoSettings s, long blocks, Executor io, boolean inline) {
         this.name = name;
         this.channel = channel;
         this.blockSize = s.blockSize();
         this.blocks = blocks;
         this.writeBack = s.writeBack();
         this.io = io;
+        this.inline = inline;
         // Thin provisioning (UNMAP, GET LBA STATUS) is not offered yet: the file is only created sparse.
         this.capabilities = new Capabilities(s.writeBack(), false, s.readOnly(), false, 1,
                 DeviceIdentity.serial(name), DeviceIdentity.naaId(name));
@@ -92,26 +96,37 @@ final class FileIoDevice implements BlockDevice {
         void run() throws IOException;
     }
 
+    /** True when I/O runs on the calling thread (a memory-backed file, or {@code inline-io = always}). */
+    boolean inline() {
+        return inline;
+    }
+
     private void submit(Completion done, Io op) {
+        if (inline) {
+            run(done, op);
+            return;
+        }
         try {
-            io.execute(() -> {
-                try {
-                    op.run();
-                } catch (ClosedChannelException e) {
-                    done.failed(IoFailure.INTERNAL, e);
-                    return;
-                } catch (IOException e) {
-                    done.failed(classify(e), e);
-                    return;
-                } catch (RuntimeException e) {
-                    done.failed(IoFailure.INTERNAL, e);
-                    return;
-                }
-                done.completed();
-            });
+            io.execute(() -> run(done, op));
         } catch (RejectedExecutionException e) {
             done.failed(IoFailure.INTERNAL, e);
         }
+    }
+
+    private static void run(Completion done, Io op) {
+        try {
+            op.run();
+        } catch (ClosedChannelException e) {
+            done.failed(IoFailure.INTERNAL, e);
+            return;
+        } catch (IOException e) {
+            done.failed(classify(e), e);
+            return;
+        } catch (RuntimeException e) {
+            done.failed(IoFailure.INTERNAL, e);
+            return;
+        }
+        done.completed();
     }
 
     /** ENOSPC becomes SPACE ALLOCATION FAILED (SBC-4 4.7.3.6); other errors MEDIUM ERROR. */

@@ -45,7 +45,23 @@ public final class FileIoHandler implements DeviceHandlerFactory {
                 ? new OpenOption[]{StandardOpenOption.READ}
                 : new OpenOption[]{StandardOpenOption.READ, StandardOpenOption.WRITE};
         FileChannel channel = FileChannel.open(s.filename(), options);
-        return new FileIoDevice(deviceName, channel, s, blocks, context.blockingExecutor());
+        boolean inline = switch (s.inlineIo()) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> memoryBacked(s.filename());
+        };
+        return new FileIoDevice(deviceName, channel, s, blocks, context.blockingExecutor(), inline);
+    }
+
+    /** File systems whose reads and writes never wait for a disk. */
+    private static final java.util.Set<String> MEMORY_FILE_SYSTEMS = java.util.Set.of("tmpfs", "ramfs", "hugetlbfs");
+
+    static boolean memoryBacked(java.nio.file.Path file) {
+        try {
+            return MEMORY_FILE_SYSTEMS.contains(Files.getFileStore(file).type());
+        } catch (IOException e) {
+            return false; // unknown: assume it can block
+        }
     }
 
     private static void create(FileIoSettings s) throws IOException {

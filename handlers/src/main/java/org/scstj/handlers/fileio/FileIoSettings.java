@@ -19,10 +19,27 @@ import java.util.Set;
  * @param thinProvisioned a missing file is created sparse (otherwise fully allocated)
  * @param readOnly        the medium is write-protected
  * @param writeBack       writes complete before they are durable (SYNCHRONIZE CACHE and FUA make them so)
+ * @param inlineIo        where reads and writes run: on the engine's thread or the blocking-I/O pool
  */
 record FileIoSettings(Path filename, long size, int blockSize, boolean thinProvisioned, boolean readOnly,
-                      boolean writeBack) {
-    static final Set<String> KEYS = Set.of("filename", "size", "block-size", "thin-provisioned", "read-only", "write-back");
+                      boolean writeBack, InlineIo inlineIo) {
+    static final Set<String> KEYS = Set.of("filename", "size", "block-size", "thin-provisioned", "read-only",
+            "write-back", "inline-io");
+
+    /**
+     * Whether I/O runs on the thread that executes the command (the connection's event loop) or is
+     * handed to the blocking-I/O pool. Inline I/O saves two thread switches per command but stalls
+     * that thread for as long as the system call takes, so it is only safe when the file cannot
+     * block on a disk.
+     */
+    enum InlineIo {
+        /** Inline when the file lives on a memory file system (tmpfs, ramfs, hugetlbfs). */
+        AUTO,
+        /** Always inline (the operator knows the file is in memory, e.g. a locked page cache). */
+        ALWAYS,
+        /** Always on the blocking-I/O pool. */
+        NEVER
+    }
 
     /** Reads the settings; {@code problems} collects "key: message" lines. */
     static FileIoSettings read(Config device, List<String> problems) {
@@ -44,6 +61,18 @@ record FileIoSettings(Path filename, long size, int blockSize, boolean thinProvi
         boolean thin = DeviceKeys.bool(c, "thin-provisioned", problems);
         boolean readOnly = DeviceKeys.bool(c, "read-only", problems);
         boolean writeBack = DeviceKeys.bool(c, "write-back", problems);
+        InlineIo inlineIo = InlineIo.AUTO;
+        try {
+            String v = c.getString("inline-io");
+            switch (v) {
+                case "auto" -> inlineIo = InlineIo.AUTO;
+                case "always" -> inlineIo = InlineIo.ALWAYS;
+                case "never" -> inlineIo = InlineIo.NEVER;
+                default -> problems.add("inline-io: '" + v + "' is not one of auto, always, never");
+            }
+        } catch (ConfigException e) {
+            problems.add("inline-io: " + e.getMessage());
+        }
         if (filename != null) {
             if (Files.isDirectory(filename)) {
                 problems.add("filename: " + filename + " is a directory");
@@ -68,7 +97,7 @@ record FileIoSettings(Path filename, long size, int blockSize, boolean thinProvi
                 problems.add("filename: " + filename + " does not exist and a read-only device cannot create it");
             }
         }
-        return new FileIoSettings(filename, size, blockSize, thin, readOnly, writeBack);
+        return new FileIoSettings(filename, size, blockSize, thin, readOnly, writeBack, inlineIo);
     }
 
     static FileIoSettings require(String deviceName, Config device) {

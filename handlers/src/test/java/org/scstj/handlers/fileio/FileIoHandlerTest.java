@@ -135,4 +135,46 @@ class FileIoHandlerTest {
         assertEquals(BlockDevice.IoFailure.NO_SPACE, FileIoDevice.classify(new java.io.IOException("No space left on device")));
         assertEquals(BlockDevice.IoFailure.MEDIUM_ERROR, FileIoDevice.classify(new java.io.IOException("Input/output error")));
     }
+
+    @Test
+    void inlineIo_auto_runsOnTheCallersThreadOnlyForMemoryFileSystems() throws Exception {
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        Path shm = Path.of("/dev/shm");
+        Path inMemory = Files.isDirectory(shm) && "tmpfs".equals(Files.getFileStore(shm).type())
+                ? Files.write(Files.createTempFile(shm, "scstj-inline", ".img"), new byte[4096]) : null;
+        try {
+            assertEquals(FileIoHandler.memoryBacked(dir), "tmpfs".equals(Files.getFileStore(dir).type()));
+            try (BlockDevice d = open(Map.of("filename", dir.resolve("never.img").toString(), "size", "1M",
+                    "inline-io", "never"), io)) {
+                assertFalse(((FileIoDevice) d).inline());
+                Thread[] ran = new Thread[1];
+                await(c -> d.read(0, ByteBuffer.allocateDirect(512), new BlockDevice.Completion() {
+                    @Override public void completed() { ran[0] = Thread.currentThread(); c.completed(); }
+                    @Override public void failed(BlockDevice.IoFailure f, Throwable t) { c.failed(f, t); }
+                }));
+                assertFalse(ran[0] == Thread.currentThread(), "inline-io = never: the blocking pool ran it");
+            }
+            try (BlockDevice d = open(Map.of("filename", dir.resolve("always.img").toString(), "size", "1M",
+                    "inline-io", "always"), io)) {
+                Thread[] ran = new Thread[1];
+                d.read(0, ByteBuffer.allocateDirect(512), new BlockDevice.Completion() {
+                    @Override public void completed() { ran[0] = Thread.currentThread(); }
+                    @Override public void failed(BlockDevice.IoFailure f, Throwable t) { }
+                });
+                assertTrue(ran[0] == Thread.currentThread(), "inline-io = always: completed before read() returned");
+            }
+            if (inMemory != null) {
+                try (BlockDevice d = open(Map.of("filename", inMemory.toString()), io)) {
+                    assertTrue(((FileIoDevice) d).inline(), "a file on tmpfs runs inline by default");
+                }
+            }
+            assertTrue(handler.validate("d", ConfigFactory.parseMap(Map.of("filename", "/x", "size", "1M",
+                    "inline-io", "sometimes"))).stream().anyMatch(p -> p.startsWith("inline-io:")));
+        } finally {
+            io.shutdown();
+            if (inMemory != null) {
+                Files.deleteIfExists(inMemory);
+            }
+        }
+    }
 }
