@@ -7,6 +7,7 @@ import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.FileSegment;
 import org.scstj.engine.spi.ScsiResponse;
 
 /**
@@ -50,10 +51,19 @@ public final class ReadOp implements BlockDevice.Completion {
             ctx.complete(ScsiResponse.good(null, bytes));
             return;
         }
+        long offset = cdb.lba() * device.blockSize();
+        if (sent >= ctx.task().zeroCopyMinLength()) {
+            // the transport sends the file range itself (sendfile): the bytes never enter user space
+            FileSegment segment = device.fileSegment(offset, sent);
+            if (segment != null) {
+                ctx.complete(ScsiResponse.good(segment, bytes));
+                return;
+            }
+        }
         DataBuffer buffer = ctx.task().allocate(sent);
         ReadOp op = new ReadOp(ctx, buffer, bytes);
         try {
-            device.read(cdb.lba() * device.blockSize(), buffer.nio(), op);
+            device.read(offset, buffer.nio(), op);
         } catch (RuntimeException e) {
             op.failed(BlockDevice.IoFailure.INTERNAL, e);
         }

@@ -33,6 +33,16 @@ public interface BlockDevice extends AutoCloseable {
     /** Writes {@code src.remaining()} bytes at byte offset {@code offset}; with {@code fua} the data is durable on completion. */
     void write(long offset, ByteBuffer src, boolean fua, Completion done);
 
+    /**
+     * The file range holding {@code length} bytes at byte offset {@code offset}, for a transport
+     * that sends reads without copying them ({@link FileSegment}); null when the device's data is
+     * not a plain file range (the default). Only a device whose every read is exactly the file's
+     * content may return one.
+     */
+    default FileSegment fileSegment(long offset, int length) {
+        return null;
+    }
+
     /** Makes every completed write durable (SBC-4 5.25 SYNCHRONIZE CACHE). */
     void flush(Completion done);
 

@@ -38,6 +38,15 @@ public interface TransportTask {
     /** True when the initiator announced a Data-Out transfer (iSCSI W bit). */
     boolean writeExpected();
 
+    /**
+     * Data-In of at least this many bytes may be given to {@link #complete} as a
+     * {@link FileSegment} (sent with {@code sendfile}); {@link Integer#MAX_VALUE}, the default,
+     * when the transport always wants the bytes (for example to compute data digests).
+     */
+    default int zeroCopyMinLength() {
+        return Integer.MAX_VALUE;
+    }
+
     /** A buffer for {@code length} bytes of Data-In, from the transport's pool. Never null. */
     DataBuffer allocate(int length);
 

@@ -30,7 +30,13 @@ public final class FakeExecContext implements ExecContext {
 
     /** Decodes and executes; fails the test if the CDB is rejected or complete is not called exactly once. */
     public static Outcome run(LuContext lu, byte[] cdb, int edtl, byte[] dataOut) {
+        return run(lu, cdb, edtl, dataOut, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #run(LuContext, byte[], int, byte[])}, with a transport that takes file segments from this length on. */
+    public static Outcome run(LuContext lu, byte[] cdb, int edtl, byte[] dataOut, int zeroCopyMinLength) {
         FakeTask task = new FakeTask(cdb, edtl, dataOut);
+        task.zeroCopyMinLength = zeroCopyMinLength;
         FakeExecContext ctx = new FakeExecContext(task, lu);
         Decoded decoded = CdbDecoder.decode(cdb);
         if (!(decoded instanceof Decoded.Ok ok)) {

@@ -16,6 +16,7 @@ public final class FakeTask implements TransportTask {
     private final byte[] dataOut;
     public final List<Tracked> buffers = new ArrayList<>();
     public int requestedData = -1;
+    public int zeroCopyMinLength = Integer.MAX_VALUE;
 
     public FakeTask(byte[] cdb, int edtl, byte[] dataOut) {
         this.cdb = cdb;
@@ -57,6 +58,11 @@ public final class FakeTask implements TransportTask {
     @Override public int expectedDataTransferLength() { return edtl; }
     @Override public boolean readExpected() { return dataOut == null; }
     @Override public boolean writeExpected() { return dataOut != null; }
+
+    @Override
+    public int zeroCopyMinLength() {
+        return zeroCopyMinLength;
+    }
 
     @Override
     public DataBuffer allocate(int length) {

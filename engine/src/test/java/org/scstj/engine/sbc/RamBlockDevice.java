@@ -16,6 +16,8 @@ public final class RamBlockDevice implements BlockDevice {
     public int writes;
     public int reads;
     public int flushes;
+    /** When set, reads may be offered as segments of this file (zero-copy). */
+    public java.nio.channels.FileChannel file;
 
     /** A device whose capacity may exceed what it stores: blocks past {@code storedBlocks} are not backed. */
     public RamBlockDevice(int blockSize, long blockCount, int storedBlocks) {
@@ -40,6 +42,11 @@ public final class RamBlockDevice implements BlockDevice {
 
     public byte[] store() {
         return store;
+    }
+
+    @Override
+    public org.scstj.engine.spi.FileSegment fileSegment(long offset, int length) {
+        return file == null ? null : new org.scstj.engine.spi.FileSegment(file, offset, length);
     }
 
     @Override public String name() { return "ram0"; }

@@ -249,4 +249,34 @@ class ReadWriteTest {
         assertEquals(0x72, r.response().sense()[0]);
         assertEquals("05/21/00", r.sense());
     }
+
+    @Test
+    void largeRead_fromAFileBackedDevice_isAFileSegment_whenTheTransportTakesOne() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("scstj-segment", ".img");
+        byte[] content = pattern(1000 * BS, 5);
+        java.nio.file.Files.write(f, content);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+            device.file = ch;
+            // 128 blocks = 64 KiB at the threshold: the file range itself, no buffer lent
+            Outcome big = FakeExecContext.run(lu, read10(3, 128), 128 * BS, null, 64 * 1024);
+            assertEquals("GOOD", big.sense());
+            org.scstj.engine.spi.FileSegment seg = (org.scstj.engine.spi.FileSegment) big.response().dataIn();
+            assertEquals(3L * BS, seg.position());
+            assertEquals(128 * BS, seg.length());
+            assertTrue(big.task().buffers.isEmpty());
+            assertArrayEquals(Arrays.copyOfRange(content, 3 * BS, 131 * BS), big.data());
+            // EDTL shorter than the CDB: the segment covers what is sent, the residual the rest
+            Outcome cut = FakeExecContext.run(lu, read10(0, 200), 150 * BS, null, 64 * 1024);
+            assertEquals(150 * BS, cut.response().dataIn().length());
+            assertEquals(200 * BS, cut.response().transferLength());
+            // below the threshold, or a transport that wants bytes: an ordinary read into a lent buffer
+            Outcome small = FakeExecContext.run(lu, read10(3, 8), 8 * BS, null, 64 * 1024);
+            assertFalse(small.response().dataIn() instanceof org.scstj.engine.spi.FileSegment);
+            Outcome digest = FakeExecContext.run(lu, read10(3, 128), 128 * BS, null);
+            assertFalse(digest.response().dataIn() instanceof org.scstj.engine.spi.FileSegment);
+        } finally {
+            device.file = null;
+            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package org.scstj.handlers.fileio;
 
 import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.FileSegment;
 import org.scstj.handlers.common.DeviceIdentity;
 
 import java.io.IOException;
@@ -63,6 +64,17 @@ final class FileIoDevice implements BlockDevice {
                 pos += n;
             }
         });
+    }
+
+    /** The file itself holds every block: a read may be sent straight from it (sendfile). */
+    @Override
+    public FileSegment fileSegment(long offset, int length) {
+        try {
+            // a file shrunk underneath us: the short tail must read as zeros, which sendfile cannot do
+            return offset + length <= channel.size() ? new FileSegment(channel, offset, length) : null;
+        } catch (IOException e) {
+            return null; // the ordinary read reports the error
+        }
     }
 
     @Override

@@ -17,9 +17,11 @@ import java.util.List;
  * @param negotiation    the target's side of operational negotiation
  * @param maxCmdWindow   commands in flight per session (MaxCmdSN - ExpCmdSN + 1)
  * @param loginTimeout   absolute deadline for reaching the full feature phase
+ * @param zeroCopyMinLength Data-In of at least this many bytes from a file-backed LU is sent with
+ *                          sendfile (no user-space copy) when DataDigest is off; Integer.MAX_VALUE: never
  */
 public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiation negotiation,
-                            int maxCmdWindow, Duration loginTimeout) {
+                            int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength) {
 
     private static final String BLOCK = "scstj.target-drivers.iscsi";
 
@@ -73,7 +75,15 @@ public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiatio
                 digests(n, "header-digest"), digests(n, "data-digest"),
                 range(n, "default-time2wait", 0, 3600), range(n, "default-time2retain", 0, 3600),
                 range(n, "error-recovery-level", 0, 0), range(n, "max-connections", 1, 1));
-        return new IscsiSettings(List.copyOf(portals), tpgt, negotiation, window, loginTimeout);
+        int zeroCopy = Integer.MAX_VALUE;
+        if (c.getBoolean("zero-copy-reads")) {
+            long min = c.getBytes("zero-copy-min-length");
+            if (min < 1 || min > Integer.MAX_VALUE) {
+                throw bad(c, "zero-copy-min-length", "must be between 1 byte and 2 GiB");
+            }
+            zeroCopy = (int) min;
+        }
+        return new IscsiSettings(List.copyOf(portals), tpgt, negotiation, window, loginTimeout, zeroCopy);
     }
 
     private static Portal parsePortal(Config c, String text) {

@@ -3,6 +3,7 @@ package org.scstj.transports.iscsi.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.FileRegion;
 import io.netty.handler.codec.MessageToMessageEncoder;
 import org.scstj.transports.iscsi.pdu.Bhs;
 import org.scstj.transports.iscsi.pdu.TargetPdu;
@@ -33,6 +34,10 @@ public final class PduEncoder extends MessageToMessageEncoder<TargetPdu> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, TargetPdu pdu, List<Object> out) {
+        if (pdu.fileData() != null) {
+            encodeFileData(ctx, pdu, pdu.fileData(), out);
+            return;
+        }
         ByteBuf data = pdu.data();
         ByteBuf header = null;
         try {
@@ -72,6 +77,31 @@ public final class PduEncoder extends MessageToMessageEncoder<TargetPdu> {
             if (data != null) {
                 data.release();
             }
+        }
+    }
+
+    /**
+     * A data segment sent from a file (sendfile): the header, the region, then the padding, as
+     * three messages the channel writes in order. A data digest would need the bytes, so the
+     * sender never uses a file region when DataDigest is on.
+     */
+    private void encodeFileData(ChannelHandlerContext ctx, TargetPdu pdu, FileRegion region, List<Object> out) {
+        pdu.data().release();
+        if (dataDigest || region.count() > 0xFF_FFFF) {
+            region.release();
+            throw new IllegalStateException("a file-backed data segment needs DataDigest=None and at most 16 MiB");
+        }
+        int length = (int) region.count();
+        ByteBuf header = ctx.alloc().directBuffer(Bhs.LENGTH + 4);
+        pdu.writeBhs(header, length);
+        if (headerDigest) {
+            header.writeIntLE(crc.reset().update(header, 0, Bhs.LENGTH).value());
+        }
+        out.add(header);
+        out.add(region);
+        int pad = -length & 3;
+        if (pad > 0) {
+            out.add(ctx.alloc().directBuffer(4).writeZero(pad));
         }
     }
 }

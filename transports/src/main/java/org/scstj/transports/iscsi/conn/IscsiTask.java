@@ -169,6 +169,11 @@ final class IscsiTask implements TransportTask {
     }
 
     @Override
+    public int zeroCopyMinLength() {
+        return params.dataDigest() ? Integer.MAX_VALUE : conn.target().settings().zeroCopyMinLength();
+    }
+
+    @Override
     public DataBuffer allocate(int length) {
         return new PooledDataBuffer(conn.alloc().directBuffer(length, length), length);
     }

@@ -2,6 +2,10 @@ package org.scstj.transports.iscsi.conn;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultFileRegion;
+import org.scstj.engine.spi.FileSegment;
+
+import java.nio.channels.FileChannel;
 import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.transports.iscsi.login.OperationalParameters;
@@ -62,6 +66,10 @@ final class StatusSender {
     private static void sendDataIn(IscsiConnection conn, IscsiTask task, ScsiResponse r, DataBuffer data, int length,
                                    boolean statusInData, int residualFlags, int residualCount) {
         OperationalParameters p = conn.parameters();
+        if (data instanceof FileSegment file && !p.dataDigest()) {
+            sendFileDataIn(conn, task, r, file, length, statusInData, residualFlags, residualCount);
+            return;
+        }
         boolean pooled = data instanceof PooledDataBuffer;
         ByteBuf whole = pooled ? ((PooledDataBuffer) data).byteBuf() : Unpooled.wrappedBuffer(data.nio());
         int segment = p.initiatorMaxRecvDataSegmentLength();
@@ -86,6 +94,42 @@ final class StatusSender {
             data.release();
         } else {
             whole.release();
+        }
+    }
+
+    /**
+     * Data-In straight from the LU's file (sendfile, no user-space copy): the same PDU sequence as
+     * {@link #sendDataIn}, each data segment a region of the file.
+     */
+    private static void sendFileDataIn(IscsiConnection conn, IscsiTask task, ScsiResponse r, FileSegment file,
+                                       int length, boolean statusInData, int residualFlags, int residualCount) {
+        OperationalParameters p = conn.parameters();
+        int segment = p.initiatorMaxRecvDataSegmentLength();
+        int burst = p.maxBurstLength();
+        int offset = 0;
+        while (offset < length) {
+            int burstEnd = (int) Math.min((long) (offset / burst + 1) * burst, length);
+            int n = Math.min(segment, burstEnd - offset);
+            boolean last = offset + n == length;
+            boolean withStatus = last && statusInData;
+            conn.send(new DataInPdu(last || offset + n == burstEnd, withStatus, residualFlags, r.status(),
+                    task.lun(), task.itt(), withStatus ? conn.nextStatSn() : 0, conn.expCmdSn(), conn.maxCmdSn(),
+                    task.nextSequenceNumber(), offset, residualCount, Unpooled.EMPTY_BUFFER,
+                    new SharedFileRegion(file.channel(), file.position() + offset, n)));
+            offset += n;
+        }
+        file.release();
+    }
+
+    /** A file region over the device's channel that leaves the channel open when released. */
+    static final class SharedFileRegion extends DefaultFileRegion {
+        SharedFileRegion(FileChannel channel, long position, long count) {
+            super(channel, position, count);
+        }
+
+        @Override
+        protected void deallocate() {
+            // the device owns the channel and closes it when the LU goes away
         }
     }
 

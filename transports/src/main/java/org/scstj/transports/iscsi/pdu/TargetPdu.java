@@ -1,6 +1,7 @@
 package org.scstj.transports.iscsi.pdu;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.FileRegion;
 import io.netty.buffer.Unpooled;
 
 /**
@@ -17,6 +18,14 @@ public sealed interface TargetPdu
 
     default ByteBuf data() {
         return Unpooled.EMPTY_BUFFER;
+    }
+
+    /**
+     * A data segment that is a file range, sent with sendfile instead of {@link #data()} (which is
+     * then empty); null for every PDU but a zero-copy Data-In. Owned like {@link #data()}.
+     */
+    default FileRegion fileData() {
+        return null;
     }
 
     /** Bytes 0..7 (RFC 7143 11.2.1): opcode, flags, two opcode-specific bytes, TotalAHSLength 0, DataSegmentLength. */

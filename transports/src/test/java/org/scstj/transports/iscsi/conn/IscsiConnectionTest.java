@@ -730,4 +730,46 @@ class IscsiConnectionTest {
         assertFalse(h.open());
         assertEquals(Unpooled.EMPTY_BUFFER.refCnt(), 1);
     }
+
+    @Test
+    void largeReadFromAFileSegment_goesOutAsFileRegions_inMaxRecvDataSegmentLengthPdus() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("scstj-zero-copy", ".img");
+        byte[] content = pattern(200_000, 3);
+        java.nio.file.Files.write(file, content);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            h.login("MaxRecvDataSegmentLength=65536");
+            h.core.autoRun = false;
+            int length = 131_070; // not a multiple of 4: the last PDU is padded
+            h.send(command(1, 1, F | R, length, read10(0, 256)));
+            h.received();
+            var task = h.core.submitted.getFirst();
+            assertEquals(64 * 1024, task.zeroCopyMinLength(), "the default threshold, with DataDigest=None");
+            h.channel.eventLoop().execute(() -> task.complete(
+                    org.scstj.engine.spi.ScsiResponse.good(new org.scstj.engine.spi.FileSegment(ch, 1000, length), 131_072)));
+            List<ReceivedPdu> pdus = h.received();
+            assertEquals(2, pdus.size(), "65536 + 65534 bytes in two Data-In PDUs, status in the last");
+            assertEquals(0x81 | 0x04, pdus.get(1).u8(1), "F, S and overflow: the CDB asked for 2 bytes more than EDTL");
+            assertEquals(2, pdus.get(1).i32(44));
+            byte[] got = new byte[length];
+            int at = 0;
+            for (ReceivedPdu p : pdus.subList(0, 2)) {
+                assertEquals(Opcode.DATA_IN, p.opcode());
+                System.arraycopy(p.data(), 0, got, at, p.data().length);
+                at += p.data().length;
+            }
+            assertEquals(length, at);
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, 1000, 1000 + length), got);
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void withDataDigest_theTransportWantsTheBytes_neverAFileSegment() {
+        h.login("DataDigest=CRC32C");
+        h.dataDigest(true);
+        h.core.autoRun = false;
+        h.send(command(1, 1, F | R, 512, read10(0, 1)));
+        assertEquals(Integer.MAX_VALUE, h.core.submitted.getFirst().zeroCopyMinLength());
+    }
 }

@@ -63,10 +63,26 @@ public final class ConnectionHarness implements AutoCloseable {
     /** Every PDU the target sent since the last call. */
     public List<ReceivedPdu> received() {
         channel.runPendingTasks();
-        ByteBuf b;
-        while ((b = channel.readOutbound()) != null) {
-            received.writeBytes(b);
-            b.release();
+        Object m;
+        while ((m = channel.readOutbound()) != null) {
+            if (m instanceof io.netty.channel.FileRegion region) {
+                // a zero-copy Data-In segment: what sendfile would put on the wire
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                try {
+                    var sink = java.nio.channels.Channels.newChannel(bytes);
+                    while (region.transferred() < region.count()) {
+                        region.transferTo(sink, region.transferred());
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                received.writeBytes(bytes.toByteArray());
+                region.release();
+            } else {
+                ByteBuf b = (ByteBuf) m;
+                received.writeBytes(b);
+                b.release();
+            }
         }
         if (headerDigest || dataDigest) {
             List<ReceivedPdu> out = new ArrayList<>();
