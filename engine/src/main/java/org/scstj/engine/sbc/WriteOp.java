@@ -67,7 +67,7 @@ public final class WriteOp extends DataOutOp {
 
     @Override
     void deviceIo() {
-        ctx.lu().device().write(offset, data.nio(), fua, this);
+        ctx.lu().device().write(offset, data.nioBuffers(), fua, this); // pieces as they arrived: no copy
     }
 
     @Override

@@ -43,6 +43,45 @@ public interface BlockDevice extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Writes the pieces one after the other from byte offset {@code offset} (write data as it
+     * arrived in several transport PDUs). The default writes them in turn through
+     * {@link #write(long, ByteBuffer, boolean, Completion)}, each with {@code fua}; a device that
+     * can gather (pwritev, a loop in one I/O) overrides it.
+     */
+    default void write(long offset, ByteBuffer[] srcs, boolean fua, Completion done) {
+        if (srcs.length == 1) {
+            write(offset, srcs[0], fua, done);
+            return;
+        }
+        new Completion() {
+            private int next;
+            private long at = offset;
+
+            void start() {
+                ByteBuffer b = srcs[next++];
+                int n = b.remaining();
+                long here = at;
+                at += n;
+                write(here, b, fua, this);
+            }
+
+            @Override
+            public void completed() {
+                if (next == srcs.length) {
+                    done.completed();
+                } else {
+                    start();
+                }
+            }
+
+            @Override
+            public void failed(IoFailure failure, Throwable cause) {
+                done.failed(failure, cause);
+            }
+        }.start();
+    }
+
     /** Makes every completed write durable (SBC-4 5.25 SYNCHRONIZE CACHE). */
     void flush(Completion done);
 

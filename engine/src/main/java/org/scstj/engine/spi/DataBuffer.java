@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * A data buffer owned by the transport (typically a pooled direct buffer), lent to the core for
- * the data of one command. The core never copies the payload: a device handler reads into or
- * writes from {@link #nio()} directly.
+ * the data of one command. The core never copies the payload on the read and write paths: a
+ * device handler reads into {@link #nio()} or writes from {@link #nioBuffers()} directly.
  *
  * <p>Ownership: whoever holds the buffer last releases it exactly once. A buffer passed to
  * {@link TransportTask#complete} belongs to the transport again; a buffer delivered by
@@ -14,6 +14,15 @@ import java.nio.ByteBuffer;
 public interface DataBuffer {
     /** A view of the data: position 0, limit = the length of the buffer. Each call may return a new view. */
     ByteBuffer nio();
+
+    /**
+     * The data as one or more consecutive pieces, without copying: write data gathered from
+     * several transport PDUs stays where it arrived. A device writes them in order
+     * ({@link BlockDevice#write(long, ByteBuffer[], boolean, BlockDevice.Completion)}).
+     */
+    default ByteBuffer[] nioBuffers() {
+        return new ByteBuffer[]{nio()};
+    }
 
     /** The length in bytes. */
     int length();

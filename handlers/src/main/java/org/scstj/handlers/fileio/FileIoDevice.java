@@ -66,6 +66,22 @@ final class FileIoDevice implements BlockDevice {
         });
     }
 
+    /** One I/O for all the pieces: positional writes in turn, then one fdatasync if needed. */
+    @Override
+    public void write(long offset, ByteBuffer[] srcs, boolean fua, Completion done) {
+        submit(done, () -> {
+            long pos = offset;
+            for (ByteBuffer src : srcs) {
+                while (src.hasRemaining()) {
+                    pos += channel.write(src, pos);
+                }
+            }
+            if (fua || !writeBack) {
+                channel.force(false); // SBC-4 5.44: FUA = durable before GOOD
+            }
+        });
+    }
+
     /** The file itself holds every block: a read may be sent straight from it (sendfile). */
     @Override
     public FileSegment fileSegment(long offset, int length) {

@@ -80,6 +80,14 @@ public final class NullIoHandler implements DeviceHandlerFactory {
         }
 
         @Override
+        public void write(long offset, ByteBuffer[] srcs, boolean fua, Completion done) {
+            for (ByteBuffer src : srcs) {
+                src.position(src.limit());
+            }
+            done.completed();
+        }
+
+        @Override
         public void flush(Completion done) {
             done.completed();
         }

@@ -177,4 +177,25 @@ class FileIoHandlerTest {
             }
         }
     }
+
+    @Test
+    void gatheredWrite_writesThePiecesBackToBack() throws Exception {
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        try (BlockDevice d = open(Map.of("filename", dir.resolve("g.img").toString(), "size", "1M"), io)) {
+            byte[] a = new byte[1536];
+            byte[] b = new byte[512];
+            java.util.Arrays.fill(a, (byte) 1);
+            java.util.Arrays.fill(b, (byte) 2);
+            await(c -> d.write(4096, new ByteBuffer[]{ByteBuffer.wrap(a), ByteBuffer.allocateDirect(512).put(b).flip()},
+                    true, c));
+            ByteBuffer back = ByteBuffer.allocate(2048);
+            await(c -> d.read(4096, back, c));
+            byte[] expected = new byte[2048];
+            System.arraycopy(a, 0, expected, 0, 1536);
+            System.arraycopy(b, 0, expected, 1536, 512);
+            assertArrayEquals(expected, back.array());
+        } finally {
+            io.shutdown();
+        }
+    }
 }

@@ -44,6 +44,15 @@ public final class PduDecoder extends ByteToMessageDecoder {
     private ByteBuf data;
     private long skip;
 
+    /**
+     * Cumulates socket reads as a composite instead of copying each into one growing buffer: a
+     * data segment spanning several reads (256 KiB Data-Out over 64 KiB reads) becomes a slice
+     * over those reads, never a copy, and the write path hands those pieces to the device.
+     */
+    public PduDecoder() {
+        setCumulator(COMPOSITE_CUMULATOR);
+    }
+
     /** Largest DataSegmentLength accepted from now on. */
     public void maxDataSegmentLength(int limit) {
         this.maxDataSegmentLength = limit;

@@ -1,6 +1,7 @@
 package org.scstj.transports.iscsi.conn;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TaskAttribute;
@@ -26,9 +27,12 @@ import java.util.Map;
  * the connection's event loop. Everything else runs on the event loop.
  *
  * <p>Buffer ownership: early data (immediate and unsolicited, received before the core asks) is
- * kept as retained slices, bounded by FirstBurstLength. The gather buffer is allocated with the
- * length the core asks for in {@link #receiveData} and passes to the core when full. Both are
- * released by {@link #dispose} otherwise.
+ * kept as retained slices, bounded by FirstBurstLength. The gather buffer holds the length the
+ * core asks for in {@link #receiveData} and passes to the core when full. While the data arrives
+ * in order it is a composite of the PDUs' own slices (no copy; the device writes the pieces); data
+ * out of order (several R2Ts answered interleaved), or pieces that would pin much more memory than
+ * they carry, switch it to one flat buffer the data is copied into. Both are released by
+ * {@link #dispose} otherwise.
  */
 final class IscsiTask implements TransportTask {
     /** What a Data-Out PDU means for this task (bad-inputs rows 11, 12, 13). */
@@ -66,6 +70,8 @@ final class IscsiTask implements TransportTask {
     private int unsolicitedDataSn;
     private boolean unsolicitedDone;
     private ByteBuf gather;
+    private boolean flat; // gather is one buffer written by offset, not a composite of arrived slices
+    private long pinned;  // capacity of the buffers the composite's slices keep alive
     private int wanted = -1;
     private int filled;
     private DataReceiver receiver;
@@ -230,18 +236,15 @@ final class IscsiTask implements TransportTask {
         }
         wanted = length;
         receiver = r;
-        gather = conn.alloc().directBuffer(Math.max(length, 1), Math.max(length, 1));
-        int offset = 0;
+        gather = conn.alloc().compositeDirectBuffer(MAX_PIECES);
+        flat = false;
+        pinned = 0;
+        filled = 0;
         for (ByteBuf slice : early == null ? List.<ByteBuf>of() : early) {
-            int n = Math.min(slice.readableBytes(), length - offset);
-            if (n > 0) {
-                gather.setBytes(offset, slice, slice.readerIndex(), n);
-                offset += n;
-            }
+            copyIn(filled, slice, slice.readableBytes());
             slice.release();
         }
         early = null;
-        filled = offset;
         if (unsolicitedDone || earlyReceived >= length) {
             startSolicited();
         }
@@ -336,12 +339,47 @@ final class IscsiTask implements TransportTask {
         return DataOutcome.ACCEPTED;
     }
 
+    /** Composite pieces before the gather buffer turns flat (each piece is one Data-Out PDU or less). */
+    private static final int MAX_PIECES = 256;
+
+    /**
+     * Adds {@code len} bytes of {@code data} (not consumed, not released) at {@code offset}: as a
+     * retained slice while the data arrives in order and pins at most about twice what it carries,
+     * copied otherwise.
+     */
     private void copyIn(int offset, ByteBuf data, int len) {
         int n = Math.min(len, wanted - offset);
-        if (n > 0) {
-            gather.setBytes(offset, data, data.readerIndex(), n);
-            filled += n;
+        if (n <= 0) {
+            return;
         }
+        if (!flat) {
+            CompositeByteBuf pieces = (CompositeByteBuf) gather;
+            ByteBuf parent = data.unwrap() != null ? data.unwrap() : data;
+            long pinnedAfter = pinned + parent.capacity();
+            if (offset == filled && pieces.numComponents() < MAX_PIECES
+                    && pinnedAfter <= 2L * wanted + PINNED_SLACK) {
+                pieces.addComponent(true, data.retainedSlice(data.readerIndex(), n));
+                pinned = pinnedAfter;
+                filled += n;
+                return;
+            }
+            flatten();
+        }
+        gather.setBytes(offset, data, data.readerIndex(), n);
+        filled += n;
+    }
+
+    /** Slack for {@link #copyIn}'s pinning rule: small commands may pin a receive buffer or two. */
+    private static final int PINNED_SLACK = 256 * 1024;
+
+    /** Copies what arrived so far into one buffer of the wanted length; later data is copied in by offset. */
+    private void flatten() {
+        ByteBuf pieces = gather;
+        ByteBuf one = conn.alloc().directBuffer(Math.max(wanted, 1), Math.max(wanted, 1));
+        one.setBytes(0, pieces, 0, pieces.writerIndex());
+        pieces.release();
+        gather = one;
+        flat = true;
     }
 
     private void deliverIfComplete() {

@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
 
 /**
  * A pooled direct Netty buffer lent to the core (DataBuffer ownership rules). Its bytes are
- * {@code [0, length)}; the Data-In path slices it without copying.
+ * {@code [0, length)}; the Data-In path slices it without copying. Write data may be a composite
+ * of the slices it arrived in: {@link #nioBuffers()} gives them without copying.
  */
 final class PooledDataBuffer implements DataBuffer {
     private final ByteBuf buf;
@@ -22,6 +23,12 @@ final class PooledDataBuffer implements DataBuffer {
     @Override
     public ByteBuffer nio() {
         return buf.nioBuffer(0, length);
+    }
+
+    /** The pieces of a gathered buffer (a composite of the Data-Out PDUs' slices), without copying. */
+    @Override
+    public ByteBuffer[] nioBuffers() {
+        return buf.nioBuffers(0, length);
     }
 
     @Override

@@ -772,4 +772,86 @@ class IscsiConnectionTest {
         h.send(command(1, 1, F | R, 512, read10(0, 1)));
         assertEquals(Integer.MAX_VALUE, h.core.submitted.getFirst().zeroCopyMinLength());
     }
+
+    /** Receives the write data of the first submitted task (the core does not run it). */
+    private void takeWriteData(int length, org.scstj.engine.spi.DataBuffer[] got) {
+        h.core.submitted.getFirst().receiveData(length, new org.scstj.engine.spi.TransportTask.DataReceiver() {
+            @Override public void received(org.scstj.engine.spi.DataBuffer data) { got[0] = data; }
+            @Override public void failed(Throwable cause) { throw new AssertionError(cause); }
+        });
+    }
+
+    private static byte[] bytesOf(org.scstj.engine.spi.DataBuffer d) {
+        byte[] b = new byte[d.length()];
+        int at = 0;
+        for (java.nio.ByteBuffer piece : d.nioBuffers()) {
+            int n = piece.remaining();
+            piece.get(b, at, n);
+            at += n;
+        }
+        assertEquals(d.length(), at);
+        return b;
+    }
+
+    @Test
+    void writeDataArrivingInOrder_reachesTheCoreAsThePdusOwnPieces_notCopied() {
+        h.login("InitialR2T=No", "ImmediateData=Yes", "FirstBurstLength=8192", "MaxBurstLength=65536",
+                "MaxRecvDataSegmentLength=4096");
+        h.core.autoRun = false;
+        byte[] data = pattern(16384, 9);
+        h.send(command(1, 1, W, 16384, write10(0, 32)).data(Arrays.copyOf(data, 4096)));
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 4096, true, Arrays.copyOfRange(data, 4096, 8192)));
+        h.received();
+        org.scstj.engine.spi.DataBuffer[] got = new org.scstj.engine.spi.DataBuffer[1];
+        h.channel.eventLoop().execute(() -> takeWriteData(16384, got));
+        ReceivedPdu r2t = h.one();
+        assertEquals(Opcode.R2T, r2t.opcode());
+        h.send(dataOut(1, r2t.i32(20), 8192, false, Arrays.copyOfRange(data, 8192, 12288)));
+        h.send(dataOut(1, r2t.i32(20), 12288, true, Arrays.copyOfRange(data, 12288, 16384), 1));
+        h.channel.runPendingTasks();
+        assertEquals(4, got[0].nioBuffers().length, "immediate, unsolicited and two solicited pieces");
+        assertArrayEquals(data, bytesOf(got[0]));
+        got[0].release();
+    }
+
+    @Test
+    void writeDataArrivingOutOfOrder_acrossOutstandingR2ts_isAssembledByOffset() {
+        h.close();
+        h = new ConnectionHarness("negotiation.max-outstanding-r2t = 2");
+        h.login("InitialR2T=Yes", "ImmediateData=No", "MaxBurstLength=4096", "MaxOutstandingR2T=2",
+                "MaxRecvDataSegmentLength=4096");
+        h.core.autoRun = false;
+        byte[] data = pattern(8192, 4);
+        h.send(command(1, 1, F | W, 8192, write10(0, 16)));
+        h.received();
+        org.scstj.engine.spi.DataBuffer[] got = new org.scstj.engine.spi.DataBuffer[1];
+        h.channel.eventLoop().execute(() -> takeWriteData(8192, got));
+        List<ReceivedPdu> r2ts = h.received();
+        assertEquals(2, r2ts.size(), "two R2Ts outstanding at once");
+        // the second burst's data comes first
+        h.send(dataOut(1, r2ts.get(1).i32(20), 4096, true, Arrays.copyOfRange(data, 4096, 8192)));
+        h.send(dataOut(1, r2ts.get(0).i32(20), 0, true, Arrays.copyOfRange(data, 0, 4096)));
+        h.channel.runPendingTasks();
+        assertArrayEquals(data, bytesOf(got[0]));
+        got[0].release();
+    }
+
+    @Test
+    void tinyDataOutPieces_areCopiedIntoOneBuffer_ratherThanPinningAReceiveBufferEach() {
+        h.login("InitialR2T=Yes", "ImmediateData=No", "MaxBurstLength=262144", "MaxRecvDataSegmentLength=262144");
+        h.core.autoRun = false;
+        byte[] data = pattern(2048, 5);
+        h.send(command(1, 1, F | W, 2048, write10(0, 4)));
+        h.received();
+        org.scstj.engine.spi.DataBuffer[] got = new org.scstj.engine.spi.DataBuffer[1];
+        h.channel.eventLoop().execute(() -> takeWriteData(2048, got));
+        int ttt = h.one().i32(20);
+        for (int i = 0; i < 512; i++) { // 4-byte Data-Out PDUs: more pieces than a composite may hold
+            h.send(dataOut(1, ttt, i * 4, i == 511, Arrays.copyOfRange(data, i * 4, i * 4 + 4), i));
+        }
+        h.channel.runPendingTasks();
+        assertEquals(1, got[0].nioBuffers().length);
+        assertArrayEquals(data, bytesOf(got[0]));
+        got[0].release();
+    }
 }
