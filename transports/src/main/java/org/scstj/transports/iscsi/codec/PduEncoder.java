@@ -1,7 +1,6 @@
 package org.scstj.transports.iscsi.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.FileRegion;
 import io.netty.handler.codec.MessageToMessageEncoder;
@@ -14,8 +13,8 @@ import java.util.List;
  * Writes {@link TargetPdu}s (RFC 7143 11.2): allocates only the header (BHS + header digest) and
  * a trailer (padding + data digest) and passes the data segment through.
  *
- * <p>Buffer ownership: the PDU's data buffer moves into the emitted composite, which the channel
- * releases after writing. If encoding fails the data buffer is released here.
+ * <p>Buffer ownership: the PDU's data buffer is emitted as is, between header and trailer, and the
+ * channel releases it after writing. If encoding fails the data buffer is released here.
  */
 public final class PduEncoder extends MessageToMessageEncoder<TargetPdu> {
     private final Crc32c crc = new Crc32c();
@@ -54,22 +53,24 @@ public final class PduEncoder extends MessageToMessageEncoder<TargetPdu> {
                 header = null;
                 return;
             }
+            // header, data and trailer as separate messages: the channel gathers them into one
+            // writev, and no composite is allocated per PDU
             int pad = -length & 3;
-            CompositeByteBuf whole = ctx.alloc().compositeDirectBuffer(3);
-            whole.addComponent(true, header);
-            header = null;
-            whole.addComponent(true, data);
-            data = null;
+            ByteBuf trailer = null;
             if (pad > 0 || dataDigest) {
-                ByteBuf trailer = ctx.alloc().directBuffer(8);
+                trailer = ctx.alloc().directBuffer(8);
                 trailer.writeZero(pad);
                 if (dataDigest) {
-                    trailer.writeIntLE(crc.reset().update(whole, whole.readerIndex() + whole.readableBytes() - length, length)
-                            .pad(length).value());
+                    trailer.writeIntLE(crc.reset().update(data, data.readerIndex(), length).pad(length).value());
                 }
-                whole.addComponent(true, trailer);
             }
-            out.add(whole);
+            out.add(header);
+            header = null;
+            out.add(data);
+            data = null;
+            if (trailer != null) {
+                out.add(trailer);
+            }
         } finally {
             if (header != null) {
                 header.release();
