@@ -99,11 +99,13 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
     // --- parse stage and the first check ----------------------------------------------------
 
+    // Hot handlers return Behaviors.same(), not this: an intercepted behavior that returns a
+    // behavior object is re-wrapped in a new interceptor per message (measured: 12% of allocation).
     private Behavior<Command> onSubmit(Submit msg) {
         TransportTask task = msg.task();
         if (closeDone != null) {
             task.aborted();
-            return this;
+            return Behaviors.same();
         }
         CommandSet.Parsed parsed = commands.parse(task.cdb());
         LunBinding binding = luns.get(LunFormat.decode(task.lun()));
@@ -121,7 +123,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             // SAM-5 5.9.6: a LUN this nexus cannot address.
             task.complete(Failure.of(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED).toResponse(false));
         }
-        return this;
+        return Behaviors.same();
     }
 
     // --- task management ------------------------------------------------------------------------

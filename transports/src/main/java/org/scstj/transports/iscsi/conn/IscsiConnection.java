@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiCore;
@@ -78,7 +79,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
      * {@code SessionHandle.close} callback ran, i.e. all old tasks are quiesced (6.3.5, faults.md).
      */
     private volatile CompletableFuture<Void> sessionClosed;
-    private final Map<Integer, IscsiTask> tasks = new HashMap<>();
+    private final IntObjectHashMap<IscsiTask> tasks = new IntObjectHashMap<>(); // primitive ITT keys: no boxing per command
     /**
      * CmdSNs inside the window that ABORT TASK named before they arrived (RFC 7143 11.6.1 b); each
      * is dropped once ExpCmdSN passes it, so there are never more than the window size.
@@ -438,7 +439,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             if (v == CommandWindow.Verdict.DROP) {
                 return;
             }
-            if (cancelledCmdSns.remove(cmd.cmdSn())) {
+            if (!cancelledCmdSns.isEmpty() && cancelledCmdSns.remove(cmd.cmdSn())) {
                 consume(cmd.cmdSn(), v); // aborted before it arrived (11.5.1 ABORT TASK b)
                 return;
             }
@@ -453,7 +454,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         IscsiTask task = new IscsiTask(this, cmd, params);
         tasks.put(cmd.itt(), task);
-        lateUnsolicited.remove(cmd.itt()); // the ITT is in use again
+        if (!lateUnsolicited.isEmpty()) {
+            lateUnsolicited.remove(cmd.itt()); // the ITT is in use again
+        }
         if (cmd.immediate()) {
             submit(task);
         } else if (window.classify(cmd.cmdSn()) == CommandWindow.Verdict.DELIVER) {
@@ -498,7 +501,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void submit(IscsiTask task) {
         if (task.cancelled || task.finished) {
-            tasks.remove(task.itt(), task);
+            forget(task);
             task.dispose(false);
             return;
         }
@@ -572,7 +575,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             if (!referenced.submitted) { // still waiting for its CmdSN turn: never reaches the core
                 referenced.cancelled = true;
-                tasks.remove(referenced.itt(), referenced);
+                forget(referenced);
                 sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
                 return;
             }
@@ -729,7 +732,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void finish(IscsiTask task, boolean failReceiver) {
         task.finished = true;
-        tasks.remove(task.itt(), task);
+        forget(task);
         int outstanding = task.unsolicitedOutstanding();
         if (outstanding > 0) {
             lateUnsolicited.put(task.itt(), outstanding);
@@ -738,6 +741,13 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             window.finished();
         }
         task.dispose(failReceiver);
+    }
+
+    /** Drops the task from the ITT table if it is still the one registered there. */
+    private void forget(IscsiTask task) {
+        if (tasks.get(task.itt()) == task) {
+            tasks.remove(task.itt());
+        }
     }
 
     // ---- sending ----
