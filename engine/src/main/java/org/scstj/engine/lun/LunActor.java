@@ -94,7 +94,16 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     /** Tasks between checks and xmit, in arrival order per nexus. */
     private final Set<Task> active = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<Nexus, int[]> outstandingPerNexus = new HashMap<>();
+    /**
+     * Commands each nexus has in the device. An entry lives as long as its nexus (dropped after
+     * nexus loss once its last task left), so the hot path allocates none.
+     */
+    private final Map<Nexus, NexusLoad> outstandingPerNexus = new HashMap<>();
+
+    private static final class NexusLoad {
+        int outstanding;
+        boolean lost;
+    }
     private final List<PendingAbort> pendingAborts = new ArrayList<>(1);
 
     private LunActor(ActorContext<Command> ctx, BlockDevice device, CommandSet commands, int nexusQueueDepth) {
@@ -126,8 +135,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         unitAttentions.touch(nexus);
 
         // SAM-5 5.3.4: a nexus past its queue depth gets TASK SET FULL.
-        int[] outstanding = outstandingPerNexus.get(nexus);
-        if (outstanding != null && outstanding[0] >= nexusQueueDepth) {
+        NexusLoad load = outstandingPerNexus.get(nexus);
+        if (load != null && load.outstanding >= nexusQueueDepth) {
             task.task().complete(new ScsiResponse(ScsiResponse.TASK_SET_FULL, null, null, 0));
             return Behaviors.same();
         }
@@ -144,11 +153,12 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         // Exec stage.
         task.attach(getContext().getSelf());
         active.add(task);
-        if (outstanding == null) {
-            outstanding = new int[1];
-            outstandingPerNexus.put(nexus, outstanding); // removed again when it drops to zero
+        if (load == null) {
+            load = new NexusLoad();
+            outstandingPerNexus.put(nexus, load);
         }
-        outstanding[0]++;
+        load.lost = false; // a nexus that returned (same initiator port) is live again
+        load.outstanding++;
         try {
             commands.execute(parsed, task);
         } catch (RuntimeException e) {
@@ -194,8 +204,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (!active.remove(task)) {
             return Behaviors.same(); // completed twice: a command implementation bug; the first answer stands
         }
-        int[] outstanding = outstandingPerNexus.get(task.nexus());
-        if (outstanding != null && --outstanding[0] == 0) {
+        NexusLoad load = outstandingPerNexus.get(task.nexus());
+        if (load != null && --load.outstanding == 0 && load.lost) {
             outstandingPerNexus.remove(task.nexus());
         }
         if (task.state == Task.State.ABORTED) {
@@ -241,7 +251,17 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                     unitAttentions.establish(n, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR));
             case RESET -> unitAttentions.establishForAllBut(msg.nexus(), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
             case NEXUS_RESET -> unitAttentions.establish(msg.nexus(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);
-            case NEXUS_LOSS -> unitAttentions.nexusLost(msg.nexus());
+            case NEXUS_LOSS -> {
+                unitAttentions.nexusLost(msg.nexus());
+                NexusLoad load = outstandingPerNexus.get(msg.nexus());
+                if (load != null) {
+                    if (load.outstanding == 0) {
+                        outstandingPerNexus.remove(msg.nexus());
+                    } else {
+                        load.lost = true; // dropped when its last task leaves
+                    }
+                }
+            }
             case TASK, NEXUS_TASKS -> { }
         }
         PendingAbort pending = new PendingAbort(waiting, waiting.size(), msg.replyTo());

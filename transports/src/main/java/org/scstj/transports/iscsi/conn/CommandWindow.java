@@ -39,7 +39,7 @@ final class CommandWindow {
     }
 
     Verdict classify(int cmdSn) {
-        if (!SerialNumber.inRange(cmdSn, expCmdSn, maxCmdSn()) || ahead.containsKey(cmdSn)) {
+        if (!SerialNumber.inRange(cmdSn, expCmdSn, maxCmdSn()) || (!ahead.isEmpty() && ahead.containsKey(cmdSn))) {
             return Verdict.DROP; // 3.2.2.1: outside the window (or a duplicate): silently ignored
         }
         return cmdSn == expCmdSn ? Verdict.DELIVER : Verdict.QUEUE;
@@ -56,6 +56,9 @@ final class CommandWindow {
 
     /** Removes and returns the entry now at ExpCmdSN (advancing), or null. */
     Queued next() {
+        if (ahead.isEmpty()) {
+            return null; // the usual case: commands arrive in order (and no boxing per command)
+        }
         Queued q = ahead.remove(expCmdSn);
         if (q != null) {
             expCmdSn++;
