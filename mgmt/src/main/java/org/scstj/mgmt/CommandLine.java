@@ -12,7 +12,7 @@ import java.util.Map;
 /** Parses the arguments into a {@link Command} and holds the help texts. */
 public final class CommandLine {
     /** Sub-commands in the order the overview lists them. */
-    static final List<String> COMMANDS = List.of("demo", "serve", "check", "test", "help");
+    static final List<String> COMMANDS = List.of("demo", "serve", "check", "test", "bench", "help");
 
     /** The command line was wrong; {@link #topic()} is the sub-command whose usage applies, or null. */
     public static final class UsageException extends Exception {
@@ -54,6 +54,7 @@ public final class CommandLine {
                         o.stateDir == null ? Command.Demo.DEFAULT_STATE_DIR : o.stateDir, o.verbose);
             }
             case "test" -> throw new UsageException("'test' is run by the launcher: ./scstj test", "test");
+            case "bench" -> throw new UsageException("'bench' is run by the launcher: ./scstj bench", "bench");
             default -> throw new UsageException("unknown command '" + name + "'", null);
         };
     }
@@ -168,6 +169,8 @@ public final class CommandLine {
               serve   run the target in the foreground from a configuration file (-c FILE)
               check   validate a configuration file (-c FILE) and print OK or its problems
               test    (launcher ./scstj only) install the iSCSI test tools and run every test
+              bench   (launcher ./scstj only) compare scstj with tgtd end to end, or run the JMH
+                      micro-benchmarks
               help    this text; 'help <command>' explains one command and its options
 
             Exit status: 0 success, 1 a refused configuration or a failure to start, 2 a usage error.
@@ -230,6 +233,17 @@ public final class CommandLine {
                     qemu-block-extra; with apt-get when run as root), then runs every unit and
                     integration test of every module with 'mvn -B verify' on a JDK 25. Exits
                     non-zero when any test fails.
+                    """,
+            "bench", """
+                    Usage: ./scstj bench compare [OPTIONS]
+                           ./scstj bench micro [JMH ARGUMENTS]
+
+                    Run by the launcher script: 'compare' installs tgtd and the clients if missing,
+                    exports identical tmpfs files and null LUNs from scstj and tgtd on loopback,
+                    runs the same clients against each in turn, and prints a Markdown table of
+                    IOPS, MB/s, target CPU per I/O and peak RSS ('./scstj bench help compare'
+                    lists its options). 'micro' runs the JMH benchmarks of the bench module.
+                    See docs/performance.md.
                     """,
             "help", """
                     Usage: scstj help [<command>]

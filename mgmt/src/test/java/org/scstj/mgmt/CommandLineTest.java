@@ -83,5 +83,8 @@ class CommandLineTest {
     void test_isTheLaunchers() {
         CommandLine.UsageException e = assertThrows(CommandLine.UsageException.class, () -> CommandLine.parse("test"));
         assertTrue(e.getMessage().contains("./scstj test"));
+        CommandLine.UsageException b = assertThrows(CommandLine.UsageException.class, () -> CommandLine.parse("bench"));
+        assertTrue(b.getMessage().contains("./scstj bench"));
+        assertTrue(CommandLine.help("bench").contains("compare"));
     }
 }
