@@ -65,9 +65,16 @@ final class ChildProcesses {
 
     /** Ends every process still running, and refuses to start new ones. */
     void killAll() {
+        killAllBut(Set.of());
+    }
+
+    /** Refuses to start new processes and ends every running one except those with a pid in {@code keep}. */
+    void killAllBut(Set<Long> keep) {
         closed = true;
         for (Process process : List.copyOf(live)) {
-            kill(process.toHandle());
+            if (!keep.contains(process.pid())) {
+                kill(process.toHandle());
+            }
         }
     }
 

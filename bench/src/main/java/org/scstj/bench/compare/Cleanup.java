@@ -23,6 +23,7 @@ final class Cleanup implements AutoCloseable {
     private final PrintStream log;
     private final Thread hook = new Thread(this::close, "scstj-bench-cleanup");
     private boolean hooked;
+    private volatile boolean interrupted;
 
     Cleanup(PrintStream log) {
         this.log = log;
@@ -36,37 +37,45 @@ final class Cleanup implements AutoCloseable {
         }
     }
 
+    /** True once the shutdown hook has started: whatever fails after that failed because of it. */
+    boolean interrupted() {
+        return interrupted;
+    }
+
     /** Adds an action, run before every action added earlier. */
     synchronized void add(String what, Action action) {
         actions.push(new Named(what, action));
     }
 
-    /** Runs every action not yet run, newest first; a failing action is reported and the rest still run. */
+    /**
+     * Runs every action not yet run, newest first; a failing action is reported and the rest still
+     * run. One thread runs them all while the other (the shutdown hook, or the comparison ending at
+     * the same moment) waits: the JVM must not halt halfway through.
+     */
     @Override
     public void close() {
-        while (true) {
-            Named next;
-            synchronized (this) {
-                next = actions.poll();
-            }
-            if (next == null) {
-                break;
-            }
+        if (Thread.currentThread() == hook) {
+            interrupted = true;
+            log.println("compare: interrupted: stopping the targets and removing the backing files");
+        }
+        runAll();
+    }
+
+    private synchronized void runAll() {
+        for (Named next = actions.poll(); next != null; next = actions.poll()) {
             try {
                 next.action().run();
             } catch (Exception e) {
                 log.println("compare: cleanup: " + next.what() + " failed: " + e);
             }
         }
-        synchronized (this) {
-            if (hooked && Thread.currentThread() != hook) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running or about to: it will find nothing left to do
-                }
-                hooked = false;
+        if (hooked && Thread.currentThread() != hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it will find nothing left to do
             }
+            hooked = false;
         }
     }
 }

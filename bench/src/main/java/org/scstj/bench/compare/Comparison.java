@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +48,11 @@ final class Comparison {
     Report run() throws BenchFailure {
         try (Cleanup cleanup = new Cleanup(progress)) {
             cleanup.installShutdownHook();
-            return run(cleanup);
+            try {
+                return run(cleanup);
+            } catch (BenchFailure e) {
+                throw cleanup.interrupted() ? new BenchFailure("interrupted", e) : e;
+            }
         }
     }
 
@@ -66,8 +72,9 @@ final class Comparison {
         }
         Path workDir = dir;
         cleanup.add("removing " + workDir, () -> BackingFiles.deleteTree(workDir));
-        cleanup.add("ending client processes", children::killAll);
+        cleanup.add("ending whatever still runs", children::killAll);
         cleanup.add("stopping the targets", this::stopTargets);
+        cleanup.add("ending the clients", this::endClients);
         clients = new Clients(children, dir);
 
         say("writing two identical %d MiB backing files in %s", options.sizeBytes() >> 20, dir);
@@ -122,6 +129,17 @@ final class Comparison {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** Ends every client (and refuses new processes), so that the targets then stop with no session left. */
+    private void endClients() {
+        Set<Long> targets = new HashSet<>();
+        for (Target t : new Target[] {scstj, tgtd}) {
+            if (t != null) {
+                targets.add(t.pid());
+            }
+        }
+        children.killAllBut(targets);
     }
 
     private List<Target> both() {
