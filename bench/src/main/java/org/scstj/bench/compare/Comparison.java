@@ -101,6 +101,7 @@ final class Comparison {
             sessions = Optional.of(sessionsWorkload(!results.isEmpty()));
         }
         stopTargets();
+        notes.add("Load average at the end: " + Machine.loadAverage() + " (" + machine.cores() + " logical CPUs).");
         return new Report(machine, options, ticksPerSecond, scstjPort, tgtdPort, tgtdControl, results, sessions, notes);
     }
 

@@ -22,10 +22,12 @@ import java.util.Optional;
  * @param scstj      the daemon's command line (class path elided) and the source commit, if known
  * @param tgtd       {@code tgtd -V} and the Debian package version
  * @param clients    libiscsi and qemu-img versions
+ * @param load       the load averages (1, 5, 15 minutes) before the first workload: other work on
+ *                   the machine competes with the targets and clients
  * @param date       when the comparison started
  */
 record Machine(String cpuModel, int cores, long memoryKib, String kernel, String os, String jdk, String scstj,
-        String tgtd, String clients, ZonedDateTime date) {
+        String tgtd, String clients, String load, ZonedDateTime date) {
 
     /** Collects what describes this machine, the scstj daemon {@code scstjPid} and the tools. */
     static Machine collect(long scstjPid, Optional<Path> launcher, ZonedDateTime date) {
@@ -36,7 +38,13 @@ record Machine(String cpuModel, int cores, long memoryKib, String kernel, String
                 firstLine(List.of("tgtd", "-V")) + " (package tgt " + packageVersion("tgt") + ")",
                 "iscsi-perf from libiscsi-bin " + packageVersion("libiscsi-bin") + ", "
                         + firstLine(List.of("qemu-img", "--version")),
-                date);
+                loadAverage(), date);
+    }
+
+    /** The 1, 5 and 15 minute load averages from /proc/loadavg. */
+    static String loadAverage() {
+        String[] f = read(Path.of("/proc/loadavg")).strip().split("\\s+");
+        return f.length >= 3 ? f[0] + ", " + f[1] + ", " + f[2] : "unknown";
     }
 
     /** The first {@code model name} in /proc/cpuinfo text (or its {@code Hardware}/{@code cpu model} on other architectures). */

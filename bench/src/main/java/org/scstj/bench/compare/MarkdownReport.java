@@ -29,7 +29,8 @@ final class MarkdownReport {
                 .append('\n');
         md.append("- **Machine**: ").append(m.cpuModel()).append(", ").append(m.cores()).append(" logical CPUs, ")
                 .append(String.format(Locale.ROOT, "%.1f GiB", m.memoryKib() / 1048576.0)).append(" memory; Linux ")
-                .append(m.kernel()).append("; ").append(m.os()).append('\n');
+                .append(m.kernel()).append("; ").append(m.os()).append("; load average ").append(m.load())
+                .append(" at the start\n");
         md.append("- **scstj**: ").append(m.scstj()).append("; JDK ").append(m.jdk()).append('\n');
         md.append("- **tgtd**: ").append(m.tgtd()).append(", LUN 1 `--bstype rdwr --blocksize 512`, LUN 2 `--bstype null`,")
                 .append(" control port ").append(report.tgtdControl()).append('\n');
@@ -79,7 +80,8 @@ final class MarkdownReport {
         }
         report.sessions().ifPresent(s -> notes.add("Sessions: each target restarted fresh before it; peak RSS is VmHWM"
                 + " from /proc/PID/status at the end (since the process started), with the largest VmRSS sampled every"
-                + " 200 ms during the run in parentheses; IOPS is the sum of the clients' averages."));
+                + " 200 ms during the run in parentheses; IOPS is the sum of the clients' averages. iscsi-perf seeds"
+                + " rand() with the time in seconds, so clients started in the same second read the same LBA sequence."));
         notes.addAll(report.notes());
         if (!notes.isEmpty()) {
             md.append("\nNotes:\n\n");

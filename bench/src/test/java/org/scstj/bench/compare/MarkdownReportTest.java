@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MarkdownReportTest {
     private static final Machine MACHINE = new Machine("Test CPU @ 1GHz", 2, 2 * 1048576, "6.1.0", "Debian 12",
             "Vendor 25 (/jdk)", "`java -cp '<class path>' org.scstj.mgmt.Main serve -c x.conf`", "1.0.85 (package tgt 1:1.0.85)",
-            "iscsi-perf, qemu-img 7.2", ZonedDateTime.of(2026, 11, 21, 10, 0, 0, 123, ZoneOffset.UTC));
+            "iscsi-perf, qemu-img 7.2", "0.50, 0.40, 0.30", ZonedDateTime.of(2026, 11, 21, 10, 0, 0, 123, ZoneOffset.UTC));
     private static final CompareOptions OPTIONS = new CompareOptions(10, 2, 1L << 30, 2, 64,
             EnumSet.allOf(Workload.class), Optional.empty(), Path.of("/dev/shm"), Optional.empty(), false);
 
@@ -65,7 +65,8 @@ class MarkdownReportTest {
     void document_headerTableCommandsNotes() {
         String md = MarkdownReport.render(report());
         assertTrue(md.contains("- **Date**: 2026-11-21T10:00:00Z\n"), md);
-        assertTrue(md.contains("Test CPU @ 1GHz, 2 logical CPUs, 2.0 GiB memory; Linux 6.1.0; Debian 12"), md);
+        assertTrue(md.contains("Test CPU @ 1GHz, 2 logical CPUs, 2.0 GiB memory; Linux 6.1.0; Debian 12; load average"
+                + " 0.50, 0.40, 0.30 at the start\n"), md);
         assertTrue(md.contains("JDK Vendor 25 (/jdk)"), md);
         assertTrue(md.contains("- **tgtd**: 1.0.85 (package tgt 1:1.0.85)"), md);
         assertTrue(md.contains("scstj port 40841, tgtd port 45363"), md);
