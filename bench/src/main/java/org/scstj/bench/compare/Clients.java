@@ -60,6 +60,21 @@ final class Clients {
                 "-c", Long.toString(count), "-t", "none", "-f", "raw", url);
     }
 
+    /** {@code iscsi-inq -e 1 -c 176 URL}: the LUN's Block Limits VPD page. */
+    static List<String> blockLimits(String url) {
+        return List.of("iscsi-inq", "-e", "1", "-c", "176", url);
+    }
+
+    /** Reads a LUN's Block Limits. */
+    BlockLimits readBlockLimits(String url) throws BenchFailure {
+        List<String> command = blockLimits(url);
+        Exec.Result result = children.run(command, nextOutput("iscsi-inq"), Duration.ofSeconds(60));
+        if (!result.ok()) {
+            throw new BenchFailure(result.describe());
+        }
+        return BlockLimits.parse(result.output());
+    }
+
     /** Runs an {@code iscsi-perf} command made by {@link #iscsiPerf} for {@code seconds} and returns its summary. */
     IscsiPerfSummary runIscsiPerf(List<String> command, int seconds) throws BenchFailure {
         Path out = nextOutput("iscsi-perf");

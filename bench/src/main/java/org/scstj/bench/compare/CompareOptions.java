@@ -40,7 +40,7 @@ record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int s
               --seconds N     length of each measured run (default 10)
               --rounds N      rounds per workload, each scstj then tgtd (default 2)
               --size SIZE     backing file per target: bytes or 512M, 1G, ... (default 1G)
-              --warmup N      unmeasured seconds per workload and target before the rounds (default 2)
+              --warmup N      unmeasured seconds per workload and target before the rounds (default 5)
               --sessions N    concurrent sessions of the 'sessions' workload (default 64)
               --only LIST     comma-separated workloads to run, from:
                               %s
@@ -102,7 +102,7 @@ record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int s
                 seconds != null ? seconds : quick ? 2 : 10,
                 rounds != null ? rounds : quick ? 1 : 2,
                 size != null ? size : quick ? 64L << 20 : 1L << 30,
-                warmup != null ? warmup : quick ? 0 : 2,
+                warmup != null ? warmup : quick ? 0 : 5,
                 sessions, workloads, Optional.ofNullable(out), dir,
                 launcher.isBlank() ? Optional.empty() : Optional.of(Path.of(launcher)), quick);
     }

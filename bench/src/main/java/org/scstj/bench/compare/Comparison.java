@@ -89,6 +89,9 @@ final class Comparison {
         int tgtdPort = tgtd.port();
         int tgtdControl = ((TgtdTarget) tgtd).controlPort();
         Machine machine = Machine.collect(scstj.pid(), options.launcher(), started);
+        if (options.workloads().contains(Workload.WRITE_1M_QD32)) {
+            noteBlockLimits(Workload.WRITE_1M_QD32);
+        }
 
         List<WorkloadResult> results = new ArrayList<>();
         for (Workload w : Workload.alternating()) {
@@ -141,6 +144,24 @@ final class Comparison {
             }
         }
         children.killAllBut(targets);
+    }
+
+    /** Notes whether QEMU will split {@code w}'s writes on either target (it honours MAXIMUM TRANSFER LENGTH). */
+    private void noteBlockLimits(Workload w) {
+        List<String> parts = new ArrayList<>();
+        boolean split = false;
+        for (Target t : both()) {
+            try {
+                BlockLimits limits = clients.readBlockLimits(t.url(w.lun));
+                parts.add(t.name() + " " + limits.describeMax());
+                split |= !limits.fitsOneCommand(w.bytes, Clients.BLOCK_SIZE);
+            } catch (BenchFailure e) {
+                parts.add(t.name() + " unknown (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            }
+        }
+        notes.add("Maximum transfer length (Block Limits VPD, `iscsi-inq -e 1 -c 176`): " + String.join(", ", parts)
+                + (split ? ": QEMU splits a 1 MiB write into several commands on at least one target."
+                        : ": every 1 MiB write is one command on both."));
     }
 
     private List<Target> both() {

@@ -70,8 +70,7 @@ final class MarkdownReport {
         List<String> notes = new ArrayList<>();
         if (report.results().stream().anyMatch(r -> r.workload().client == Workload.Client.QEMU_IMG_BENCH)) {
             notes.add("Writes use `qemu-img bench -w`, which has no random mode: offsets are sequential (step = request"
-                    + " size) and wrap at the end of the LUN. QEMU's iscsi driver splits requests above the target's"
-                    + " maximum transfer length (Block Limits VPD), so the two targets may see different command sizes for 1 MiB.");
+                    + " size) and wrap at the end of the LUN.");
         }
         if (report.results().stream().anyMatch(r -> r.workload().client == Workload.Client.ISCSI_PERF)) {
             notes.add("`iscsi-perf` issues READ(16) at `rand() % blocks`, so 4 KiB random reads are not 4 KiB-aligned;"

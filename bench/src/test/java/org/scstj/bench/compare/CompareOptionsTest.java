@@ -19,7 +19,7 @@ class CompareOptionsTest {
         assertEquals(10, o.seconds());
         assertEquals(2, o.rounds());
         assertEquals(1L << 30, o.sizeBytes());
-        assertEquals(2, o.warmup());
+        assertEquals(5, o.warmup());
         assertEquals(64, o.sessions());
         assertEquals(EnumSet.allOf(Workload.class), o.workloads());
         assertEquals(Optional.empty(), o.out());
