@@ -264,7 +264,8 @@ final class Comparison {
     private SessionsResult sessions(Target t) throws BenchFailure {
         Workload w = Workload.SESSIONS;
         say("%s: %d clients at once against %s", w.id, options.sessions(), t.name());
-        AtomicLong maxRss = new AtomicLong(ProcMemory.read(t.pid()).rssKib());
+        long idle = ProcMemory.read(t.pid()).rssKib();
+        AtomicLong maxRss = new AtomicLong(idle);
         AtomicInteger samples = new AtomicInteger(1);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "rss-sampler");
@@ -296,9 +297,10 @@ final class Comparison {
             sampler.awaitTermination(5, TimeUnit.SECONDS);
             ProcMemory end = ProcMemory.read(t.pid());
             maxRss.accumulateAndGet(end.rssKib(), Math::max);
-            SessionsResult result = new SessionsResult(run, maxRss.get(), end.hwmKib(), samples.get() + 1);
-            say("%s %s: %,.0f IOPS in total, %.1f µs CPU/IO, peak RSS %.1f MiB (VmHWM), sampled max %.1f MiB", w.id,
-                    t.name(), run.iops(), run.cpuMicrosPerIo(), result.hwmKib() / 1024.0, result.sampledMaxKib() / 1024.0);
+            SessionsResult result = new SessionsResult(run, idle, maxRss.get(), end.hwmKib(), samples.get() + 1);
+            say("%s %s: %,.0f IOPS in total, %.1f µs CPU/IO, peak RSS %.1f MiB (VmHWM), sampled max %.1f MiB,"
+                    + " %.1f MiB before the clients", w.id, t.name(), run.iops(), run.cpuMicrosPerIo(), result.hwmKib() / 1024.0,
+                    result.sampledMaxKib() / 1024.0, result.idleKib() / 1024.0);
             return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

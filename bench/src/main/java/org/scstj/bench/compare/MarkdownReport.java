@@ -79,7 +79,8 @@ final class MarkdownReport {
         }
         report.sessions().ifPresent(s -> notes.add("Sessions: each target restarted fresh before it; peak RSS is VmHWM"
                 + " from /proc/PID/status at the end (since the process started), with the largest VmRSS sampled every"
-                + " 200 ms during the run in parentheses; IOPS is the sum of the clients' averages. iscsi-perf seeds"
+                + " 200 ms during the run and VmRSS before the clients (idle) in parentheses; IOPS is the sum of the"
+                + " clients' averages. iscsi-perf seeds"
                 + " rand() with the time in seconds, so clients started in the same second read the same LBA sequence."));
         notes.addAll(report.notes());
         if (!notes.isEmpty()) {
@@ -143,7 +144,8 @@ final class MarkdownReport {
     }
 
     private static String rss(SessionsResult r) {
-        return number(r.hwmKib() / 1024.0, 1) + " (" + number(r.sampledMaxKib() / 1024.0, 1) + ")";
+        return number(r.hwmKib() / 1024.0, 1) + " (" + number(r.sampledMaxKib() / 1024.0, 1) + "; idle "
+                + number(r.idleKib() / 1024.0, 1) + ")";
     }
 
     /** {@code a / b} as "1.23×", or "–" when {@code b} is 0. */

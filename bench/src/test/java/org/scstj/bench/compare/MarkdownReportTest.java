@@ -31,8 +31,8 @@ class MarkdownReportTest {
                 List.of(new Run(2048, 20480, 500.0), new Run(2048, 20480, 500.0)),
                 List.of(new Run(1024, 10240, 1000.0), new Run(1024, 10240, 1000.0)), "big command");
         Report.Sessions sessions = new Report.Sessions(
-                new SessionsResult(new Run(40_000, 400_000, 40.0), 200 * 1024, 210 * 1024, 50),
-                new SessionsResult(new Run(32_000, 320_000, 28.0), 8 * 1024, 8 * 1024 + 512, 50), "sessions command");
+                new SessionsResult(new Run(40_000, 400_000, 40.0), 150 * 1024, 200 * 1024, 210 * 1024, 50),
+                new SessionsResult(new Run(32_000, 320_000, 28.0), 4 * 1024, 8 * 1024, 8 * 1024 + 512, 50), "sessions command");
         return new Report(MACHINE, OPTIONS, 100, 40841, 45363, 23421, List.of(reads, qd1, big), Optional.of(sessions),
                 List.of("a note of the run"));
     }
@@ -48,7 +48,7 @@ class MarkdownReportTest {
                 "500.0 ±0.0%", "1,000.0 ±0.0%", "0.50×"), rows.get(2));
         assertEquals(List.of("64 sessions × QD 4, 4 KiB random read (total IOPS)", "40,000", "32,000", "1.25×", "40.0",
                 "28.0", "1.43×"), rows.get(3));
-        assertEquals(List.of("64 sessions × QD 4, 4 KiB random read: peak RSS (MiB)", "210.0 (200.0)", "8.5 (8.0)",
+        assertEquals(List.of("64 sessions × QD 4, 4 KiB random read: peak RSS (MiB)", "210.0 (200.0; idle 150.0)", "8.5 (8.0; idle 4.0)",
                 "24.71×", "", "", ""), rows.get(4));
     }
 
