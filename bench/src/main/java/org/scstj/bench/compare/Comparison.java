@@ -84,10 +84,11 @@ final class Comparison {
         BackingFiles.create(tgtdFile, options.sizeBytes());
 
         scstj = startScstj();
-        tgtd = startTgtd();
+        TgtdTarget firstTgtd = startTgtd();
+        tgtd = firstTgtd;
         int scstjPort = scstj.port();
         int tgtdPort = tgtd.port();
-        int tgtdControl = ((TgtdTarget) tgtd).controlPort();
+        int tgtdControl = firstTgtd.controlPort();
         Machine machine = Machine.collect(scstj.pid(), options.launcher(), started);
         if (options.workloads().contains(Workload.WRITE_1M_QD32)) {
             noteBlockLimits(Workload.WRITE_1M_QD32);
@@ -113,7 +114,7 @@ final class Comparison {
         return ScstjTarget.start(launch, dir, scstjFile, ++instances, children);
     }
 
-    private Target startTgtd() throws BenchFailure {
+    private TgtdTarget startTgtd() throws BenchFailure {
         say("starting tgtd");
         return TgtdTarget.start(dir, tgtdFile, ++instances, children);
     }
