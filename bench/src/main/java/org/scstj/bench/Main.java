@@ -1,0 +1,52 @@
+package org.scstj.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.scstj.bench.compare.CompareCommand;
+
+/**
+ * Entry point of {@code ./scstj bench}: {@code compare [OPTIONS]} runs scstj against tgtd end to
+ * end, {@code micro [JMH ARGUMENTS]} runs the JMH micro-benchmarks, {@code help} explains both.
+ */
+public final class Main {
+    private static final String USAGE = """
+            Usage: ./scstj bench COMMAND [ARGUMENTS]
+
+            Commands:
+              compare [OPTIONS]      scstj against tgtd on loopback with the same initiators (iscsi-perf,
+                                     qemu-img bench): IOPS, MiB/s, target CPU per I/O, peak RSS, as a
+                                     Markdown table. ./scstj bench help compare lists its options.
+              micro [JMH ARGUMENTS]  the JMH micro-benchmarks (org.openjdk.jmh.Main; -h for JMH's options,
+                                     -l to list them)
+              help [COMMAND]         this text, or a command's
+            """;
+
+    private Main() {
+    }
+
+    /** Runs the command named by the first argument. */
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.print(USAGE);
+            System.exit(CompareCommand.USAGE);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "compare" -> System.exit(CompareCommand.run(List.of(rest), System.out, System.err));
+            case "micro" -> org.openjdk.jmh.Main.main(rest);
+            case "help", "-h", "--help" -> {
+                if (rest.length > 0 && rest[0].equals("compare")) {
+                    System.out.print(CompareCommand.usage());
+                } else {
+                    System.out.print(USAGE);
+                }
+            }
+            default -> {
+                System.err.println("bench: unknown command '" + args[0] + "'");
+                System.err.print(USAGE);
+                System.exit(CompareCommand.USAGE);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.scstj.bench.compare;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the scstj daemon is started: through the {@code ./scstj} launcher ({@code ./scstj serve -c
+ * FILE}, which execs the JVM, so the launcher's process is the daemon's), or, without a launcher
+ * (in the bench module's tests), as {@code java ... org.scstj.mgmt.Main serve -c FILE} with this
+ * JVM's class path and the launcher's JVM options.
+ *
+ * @param prefix      the command line before the configuration file
+ * @param description how it was started, for the report
+ */
+record ScstjLaunch(List<String> prefix, String description) {
+
+    /** The JVM options the launcher gives the daemon. */
+    static final List<String> LAUNCHER_JVM_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow", "-XX:+UseParallelGC", "-Xms256m", "-Xmx1g",
+            "-XX:MaxDirectMemorySize=1g", "-Xss1m", "-XX:+ExitOnOutOfMemoryError");
+
+    /** Through the launcher at {@code launcher}. */
+    static ScstjLaunch launcher(Path launcher) throws BenchFailure {
+        if (!Files.isExecutable(launcher)) {
+            throw new BenchFailure("the scstj launcher " + launcher + " is not an executable file");
+        }
+        return new ScstjLaunch(List.of(launcher.toString(), "serve", "-c"), launcher + " serve -c FILE");
+    }
+
+    /** As {@code org.scstj.mgmt.Main} from this JVM's class path. */
+    static ScstjLaunch classPath() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> prefix = new ArrayList<>();
+        prefix.add(java);
+        prefix.addAll(LAUNCHER_JVM_OPTIONS);
+        prefix.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.scstj.mgmt.Main", "serve", "-c"));
+        return new ScstjLaunch(List.copyOf(prefix), java + " <launcher options> -cp <class path> org.scstj.mgmt.Main serve -c FILE");
+    }
+
+    /** The command line serving {@code config}. */
+    List<String> command(Path config) {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(config.toString());
+        return command;
+    }
+}
