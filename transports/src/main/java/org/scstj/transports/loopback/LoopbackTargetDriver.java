@@ -25,15 +25,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code <initiatorName>,i,0x<ISID>} with a 48-bit ISID counted up per login (or given), target port
  * {@code <targetName>,t,0x<TPG>}.
  *
- * <p>Data-In buffers come from a pooled direct allocator ({@link PooledByteBufAllocator#DEFAULT}
- * unless another is given); {@link #outstandingBuffers()} counts those not yet given back, so
- * tests can check each is released exactly once.
+ * <p>Data-In buffers come from a pooled direct allocator ({@link #POOLED_DIRECT} unless another is
+ * given); {@link #outstandingBuffers()} counts those not yet given back, so tests can check each
+ * is released exactly once.
  *
  * <p>Threading: every method may be called from any thread and returns without blocking.
  */
 public final class LoopbackTargetDriver implements TargetDriver {
     /** The driver's name. */
     public static final String NAME = "loopback";
+    /**
+     * The default Data-In allocator: Netty's pooled allocator with the default arenas, but with
+     * thread-local caches for every thread. The core allocates on its dispatcher's threads, which
+     * are not Netty threads, and Netty 4.2's {@link PooledByteBufAllocator#DEFAULT} gives such
+     * threads no cache, so every buffer would take the arena's lock.
+     */
+    public static final PooledByteBufAllocator POOLED_DIRECT = new PooledByteBufAllocator(true, 0,
+            PooledByteBufAllocator.defaultNumDirectArena(), PooledByteBufAllocator.defaultPageSize(),
+            PooledByteBufAllocator.defaultMaxOrder(), PooledByteBufAllocator.defaultSmallCacheSize(),
+            PooledByteBufAllocator.defaultNormalCacheSize(), true);
     /** ISIDs are 6 bytes (RFC 7143 10.12.5). */
     private static final long ISID_MASK = 0xFFFF_FFFF_FFFFL;
 
@@ -46,9 +56,9 @@ public final class LoopbackTargetDriver implements TargetDriver {
     private ScsiCore core;
     private CompletableFuture<Void> stopped;
 
-    /** A driver with {@link LoopbackSettings#DEFAULTS} and pooled direct buffers. */
+    /** A driver with {@link LoopbackSettings#DEFAULTS} and {@link #POOLED_DIRECT} buffers. */
     public LoopbackTargetDriver() {
-        this(LoopbackSettings.DEFAULTS, PooledByteBufAllocator.DEFAULT);
+        this(LoopbackSettings.DEFAULTS, POOLED_DIRECT);
     }
 
     /** @param allocator where Data-In buffers come from (a pooled allocator: one buffer per READ) */

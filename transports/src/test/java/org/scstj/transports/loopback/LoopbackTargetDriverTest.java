@@ -1,7 +1,6 @@
 package org.scstj.transports.loopback;
 
 import com.typesafe.config.ConfigFactory;
-import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +63,7 @@ class LoopbackTargetDriverTest {
                 new LunMapping(1, "ram1", false), new LunMapping(2, "gate0", false)), List.of(), 3);
         engine = ScsiEngine.start(new EngineSpec(stateDir, specs, List.of(target)), ConfigFactory.load(),
                 List.of(devices));
-        driver = new LoopbackTargetDriver(new LoopbackSettings(3, 7), PooledByteBufAllocator.DEFAULT);
+        driver = new LoopbackTargetDriver(new LoopbackSettings(3, 7), LoopbackTargetDriver.POOLED_DIRECT);
         await(driver.start(engine.core()));
     }
 
