@@ -1,11 +1,13 @@
 package org.scstj.bench.micro;
 
 import com.typesafe.config.ConfigFactory;
+import io.netty.buffer.ByteBufAllocator;
 import org.scstj.engine.ScsiEngine;
 import org.scstj.mgmt.config.ConfigLoader;
 import org.scstj.mgmt.config.ScstjConfig;
 import org.scstj.transports.loopback.LoopbackResult;
 import org.scstj.transports.loopback.LoopbackSession;
+import org.scstj.transports.loopback.LoopbackSettings;
 import org.scstj.transports.loopback.LoopbackTargetDriver;
 
 import java.io.IOException;
@@ -60,8 +62,17 @@ final class LoopbackTarget {
         this.session = session;
     }
 
-    /** Starts the engine and the loopback driver, logs in and reports the power-on unit attentions. */
+    /** Starts the engine and the loopback driver with its default allocator. */
     static LoopbackTarget start() throws Exception {
+        return start(LoopbackTargetDriver.POOLED_DIRECT);
+    }
+
+    /**
+     * Starts the engine and the loopback driver, logs in and reports the power-on unit attentions.
+     *
+     * @param allocator where the driver's Data-In buffers come from
+     */
+    static LoopbackTarget start(ByteBufAllocator allocator) throws Exception {
         Path stateDir = Files.createTempDirectory("scstj-bench-state");
         Path shm = Path.of("/dev/shm");
         Path file = (Files.isDirectory(shm) ? shm : stateDir).resolve("scstj-bench-" + ProcessHandle.current().pid() + ".img");
@@ -81,7 +92,7 @@ final class LoopbackTarget {
         ScstjConfig config = new ConfigLoader(ConfigLoader.installedHandlers())
                 .load("bench", hocon, ConfigFactory.systemProperties().withOnlyPath("scstj"));
         ScsiEngine engine = ScsiEngine.start(config.engine(), config.config(), ConfigLoader.installedHandlers());
-        LoopbackTargetDriver driver = new LoopbackTargetDriver();
+        LoopbackTargetDriver driver = new LoopbackTargetDriver(LoopbackSettings.DEFAULTS, allocator);
         LoopbackSession session;
         try {
             await(driver.start(engine.core()));

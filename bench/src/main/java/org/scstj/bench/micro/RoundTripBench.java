@@ -14,9 +14,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import io.netty.buffer.ByteBufAllocator;
 import org.scstj.engine.spi.TaskAttribute;
 import org.scstj.transports.loopback.LoopbackResult;
 import org.scstj.transports.loopback.LoopbackSession;
+import org.scstj.transports.loopback.LoopbackTargetDriver;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +62,20 @@ public class RoundTripBench {
     /** The command. */
     public enum Op { READ, WRITE }
 
+    /** Where the loopback driver's Data-In buffers come from. */
+    public enum Allocator {
+        /** The driver's default: {@link LoopbackTargetDriver#POOLED_DIRECT}. */
+        POOLED(LoopbackTargetDriver.POOLED_DIRECT),
+        /** Netty 4.2's default allocator, which the iSCSI driver's channels use. */
+        ADAPTIVE(ByteBufAllocator.DEFAULT);
+
+        final ByteBufAllocator allocator;
+
+        Allocator(ByteBufAllocator allocator) {
+            this.allocator = allocator;
+        }
+    }
+
     /** Distinct CDBs cycled through (a power of two); each addresses its own LBA range. */
     static final int CDBS = 64;
 
@@ -73,6 +89,10 @@ public class RoundTripBench {
     @Param({"4096", "1048576"})
     public int size;
 
+    /** The Data-In allocator; compare with {@code -p allocator=POOLED,ADAPTIVE}. */
+    @Param({"POOLED"})
+    public Allocator allocator = Allocator.POOLED;
+
     private LoopbackTarget target;
     private LoopbackSession session;
     private final Outstanding outstanding = new Outstanding();
@@ -84,7 +104,7 @@ public class RoundTripBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        target = LoopbackTarget.start();
+        target = LoopbackTarget.start(allocator.allocator);
         session = target.session();
         lun = device.lun.field;
         int blocks = size / LoopbackTarget.BLOCK;
