@@ -44,7 +44,9 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-        "-XX:+UseParallelGC", "-Xms256m", "-Xmx1g"})
+        "-XX:+UseParallelGC", "-Xms256m", "-Xmx1g",
+        // run on Netty threads, as on the event loop (NettyThreads); a -jvmArgsAppend on the command line replaces these
+        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=org.scstj.bench.micro.NettyThreads"})
 public class PduDecodeBench {
     /** Which PDUs carry the write. */
     public enum Layout { IMMEDIATE, DATA_OUT }
