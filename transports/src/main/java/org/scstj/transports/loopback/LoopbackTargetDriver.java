@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -157,7 +158,7 @@ public final class LoopbackTargetDriver implements TargetDriver {
         c.openSession(nexus).whenComplete((handle, error) -> {
             if (error != null) {
                 loginsInFlight.remove(login);
-                login.completeExceptionally(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                login.completeExceptionally(error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error);
                 return;
             }

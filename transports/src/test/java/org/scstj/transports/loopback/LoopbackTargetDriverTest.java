@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.scstj.engine.ScsiEngine;
 import org.scstj.engine.model.DeviceSpec;
 import org.scstj.engine.model.EngineSpec;
+import org.scstj.engine.model.GroupSpec;
 import org.scstj.engine.model.LunMapping;
 import org.scstj.engine.model.TargetSpec;
 import org.scstj.engine.spi.Nexus;
@@ -42,6 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LoopbackTargetDriverTest {
     private static final String TARGET = "iqn.2026-11.org.scstj:loopback-test";
+    /** A target whose only LUN is for the group {@code iqn.2026-11.org.scstj:backup-*}. */
+    private static final String GUARDED = "iqn.2026-11.org.scstj:guarded";
     private static final String INITIATOR = "iqn.2026-11.org.scstj:loopback-initiator";
     private static final int BLOCK = 512;
     private static final long LUN_INLINE = LoopbackSession.lun(0);
@@ -61,7 +64,9 @@ class LoopbackTargetDriverTest {
                 new DeviceSpec("gate0", RamDeviceFactory.TYPE, ConfigFactory.parseString("size = 1M, gated = true")));
         TargetSpec target = new TargetSpec(TARGET, List.of(new LunMapping(0, "ram0", false),
                 new LunMapping(1, "ram1", false), new LunMapping(2, "gate0", false)), List.of(), 3);
-        engine = ScsiEngine.start(new EngineSpec(stateDir, specs, List.of(target)), ConfigFactory.load(),
+        TargetSpec guarded = new TargetSpec(GUARDED, List.of(), List.of(new GroupSpec("backup",
+                List.of("iqn.2026-11.org.scstj:backup-*"), List.of(new LunMapping(0, "ram0", true)))), 4);
+        engine = ScsiEngine.start(new EngineSpec(stateDir, specs, List.of(target, guarded)), ConfigFactory.load(),
                 List.of(devices));
         driver = new LoopbackTargetDriver(new LoopbackSettings(3, 7), LoopbackTargetDriver.POOLED_DIRECT);
         await(driver.start(engine.core()));
@@ -99,6 +104,15 @@ class LoopbackTargetDriverTest {
                 () -> await(driver.login(INITIATOR, "iqn.2026-11.org.scstj:nowhere")));
         ScsiCore.LoginRefusedException refused = assertInstanceOf(ScsiCore.LoginRefusedException.class, e.getCause());
         assertEquals(ScsiCore.LoginRefusal.TARGET_NOT_FOUND, refused.reason());
+    }
+
+    @Test
+    void login_outsideEverySecurityGroup_isNotAuthorized() throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(driver.login(INITIATOR, GUARDED)));
+        ScsiCore.LoginRefusedException refused = assertInstanceOf(ScsiCore.LoginRefusedException.class, e.getCause());
+        assertEquals(ScsiCore.LoginRefusal.NOT_AUTHORIZED, refused.reason());
+        LoopbackSession backup = await(driver.login("iqn.2026-11.org.scstj:backup-1", GUARDED));
+        assertEquals(4, backup.nexus().relativeTargetPortId(), "the core reports the target's relative port");
     }
 
     @Test
