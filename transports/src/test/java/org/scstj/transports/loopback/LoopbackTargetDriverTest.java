@@ -1,0 +1,374 @@
+package org.scstj.transports.loopback;
+
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.scstj.engine.ScsiEngine;
+import org.scstj.engine.model.DeviceSpec;
+import org.scstj.engine.model.EngineSpec;
+import org.scstj.engine.model.GroupSpec;
+import org.scstj.engine.model.LunMapping;
+import org.scstj.engine.model.TargetSpec;
+import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.ScsiCore;
+import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.spi.TmfRequest;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The loopback driver against a real {@link ScsiEngine}: LUN 0 a RAM disk completing inline (as
+ * {@code vdisk_nullio} does), LUN 1 one completing on the engine's blocking executor (as
+ * {@code vdisk_fileio} does), LUN 2 one whose I/O waits for the test (commands outstanding).
+ */
+class LoopbackTargetDriverTest {
+    private static final String TARGET = "iqn.2026-11.org.scstj:loopback-test";
+    /** A target whose only LUN is for the group {@code iqn.2026-11.org.scstj:backup-*}. */
+    private static final String GUARDED = "iqn.2026-11.org.scstj:guarded";
+    private static final String INITIATOR = "iqn.2026-11.org.scstj:loopback-initiator";
+    private static final int BLOCK = 512;
+    private static final long LUN_INLINE = LoopbackSession.lun(0);
+    private static final long LUN_ASYNC = LoopbackSession.lun(1);
+    private static final long LUN_GATED = LoopbackSession.lun(2);
+
+    private RamDeviceFactory devices;
+    private ScsiEngine engine;
+    private LoopbackTargetDriver driver;
+
+    @BeforeEach
+    void start(@TempDir Path stateDir) throws Exception {
+        devices = new RamDeviceFactory();
+        List<DeviceSpec> specs = List.of(
+                new DeviceSpec("ram0", RamDeviceFactory.TYPE, ConfigFactory.parseString("size = 4M")),
+                new DeviceSpec("ram1", RamDeviceFactory.TYPE, ConfigFactory.parseString("size = 4M, async = true")),
+                new DeviceSpec("gate0", RamDeviceFactory.TYPE, ConfigFactory.parseString("size = 1M, gated = true")));
+        TargetSpec target = new TargetSpec(TARGET, List.of(new LunMapping(0, "ram0", false),
+                new LunMapping(1, "ram1", false), new LunMapping(2, "gate0", false)), List.of(), 3);
+        TargetSpec guarded = new TargetSpec(GUARDED, List.of(), List.of(new GroupSpec("backup",
+                List.of("iqn.2026-11.org.scstj:backup-*"), List.of(new LunMapping(0, "ram0", true)))), 4);
+        engine = ScsiEngine.start(new EngineSpec(stateDir, specs, List.of(target, guarded)), ConfigFactory.load(),
+                List.of(devices));
+        driver = new LoopbackTargetDriver(new LoopbackSettings(3, 7), LoopbackTargetDriver.POOLED_DIRECT);
+        await(driver.start(engine.core()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        devices.device("gate0").openGate();
+        await(driver.stop());
+        assertTrue(driver.sessions().isEmpty());
+        assertEquals(0, driver.outstandingBuffers(), "every Data-In buffer is released exactly once");
+        await(engine.shutdown());
+    }
+
+    // ---- login ---------------------------------------------------------------------------------
+
+    @Test
+    void login_opensANexusNamedLikeIscsiPorts() throws Exception {
+        LoopbackSession a = await(driver.login(INITIATOR, TARGET));
+        LoopbackSession b = await(driver.login(INITIATOR, 0xABCL, TARGET));
+        Nexus n = a.nexus();
+        assertEquals(INITIATOR, n.initiatorName());
+        assertTrue(n.initiatorPortName().matches(INITIATOR.replace(".", "\\.") + ",i,0x[0-9a-f]{12}"), n.initiatorPortName());
+        assertEquals(INITIATOR + ",i,0x000000000abc", b.nexus().initiatorPortName());
+        assertFalse(n.initiatorPortName().equals(b.nexus().initiatorPortName()), "one ISID per login");
+        assertEquals(TARGET + ",t,0x0007", n.targetPortName());
+        assertEquals(3, n.relativeTargetPortId());
+        assertEquals(7, n.targetPortGroup());
+        assertEquals(2, driver.sessions().size());
+    }
+
+    @Test
+    void login_toAnUnknownTarget_isRefused() {
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> await(driver.login(INITIATOR, "iqn.2026-11.org.scstj:nowhere")));
+        ScsiCore.LoginRefusedException refused = assertInstanceOf(ScsiCore.LoginRefusedException.class, e.getCause());
+        assertEquals(ScsiCore.LoginRefusal.TARGET_NOT_FOUND, refused.reason());
+    }
+
+    @Test
+    void login_outsideEverySecurityGroup_isNotAuthorized() throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(driver.login(INITIATOR, GUARDED)));
+        ScsiCore.LoginRefusedException refused = assertInstanceOf(ScsiCore.LoginRefusedException.class, e.getCause());
+        assertEquals(ScsiCore.LoginRefusal.NOT_AUTHORIZED, refused.reason());
+        LoopbackSession backup = await(driver.login("iqn.2026-11.org.scstj:backup-1", GUARDED));
+        assertEquals(4, backup.nexus().relativeTargetPortId(), "the core reports the target's relative port");
+    }
+
+    @Test
+    void stop_closesEverySession_andRefusesLaterLogins() throws Exception {
+        LoopbackSession a = await(driver.login(INITIATOR, TARGET));
+        LoopbackSession b = await(driver.login(INITIATOR, TARGET));
+        await(driver.stop());
+        assertTrue(a.isClosed());
+        assertTrue(b.isClosed());
+        assertTrue(driver.sessions().isEmpty());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(driver.login(INITIATOR, TARGET)));
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+    }
+
+    // ---- commands ------------------------------------------------------------------------------
+
+    @Test
+    void firstCommandOnANewNexus_reportsPowerOnUnitAttention() throws Exception {
+        LoopbackSession s = await(driver.login(INITIATOR, TARGET));
+        try (LoopbackResult r = run(s, LUN_INLINE, Cdbs.testUnitReady(), null, 0)) {
+            // SAM-5 5.14, SPC-5 table of ASCs: 06/29/00 on first contact
+            assertSense(r, 0x06, 0x29, 0x00);
+        }
+        try (LoopbackResult r = run(s, LUN_INLINE, Cdbs.testUnitReady(), null, 0)) {
+            assertEquals(ScsiResponse.GOOD, r.status());
+        }
+    }
+
+    @Test
+    void inquiry_returnsStandardData_andUnderflowsALargerEdtl() throws Exception {
+        LoopbackSession s = session();
+        try (LoopbackResult r = run(s, LUN_INLINE, Cdbs.inquiry(255), null, 255)) {
+            assertEquals(ScsiResponse.GOOD, r.status(), r::toString);
+            // SPC-5 6.7.2: 96 bytes of standard data, PERIPHERAL QUALIFIER 000b, DEVICE TYPE 00h
+            assertEquals(96, r.dataInLength());
+            byte[] d = r.dataInBytes();
+            assertEquals(0x00, d[0]);
+            assertEquals("SCSTJ   ", new String(d, 8, 8, StandardCharsets.US_ASCII));
+            assertEquals("TEST_RAM", new String(d, 16, 8, StandardCharsets.US_ASCII));
+            // RFC 7143 11.4.5: EDTL 255, 96 transferred
+            assertEquals(Residual.UNDERFLOW, r.residual());
+            assertEquals(255 - 96, r.residualCount());
+        }
+    }
+
+    @ParameterizedTest(name = "LUN {0}")
+    @ValueSource(ints = {0, 1})
+    void writeThenRead_returnsTheWrittenData(int lunNumber) throws Exception {
+        LoopbackSession s = session();
+        long lun = LoopbackSession.lun(lunNumber);
+        for (int blocks : new int[] {8, 512}) {
+            byte[] pattern = new byte[blocks * BLOCK];
+            new Random(blocks).nextBytes(pattern);
+            ByteBuffer out = ByteBuffer.allocateDirect(pattern.length).put(pattern).flip();
+            try (LoopbackResult w = run(s, lun, Cdbs.write16(100, blocks), out, 0)) {
+                assertEquals(ScsiResponse.GOOD, w.status(), w::toString);
+                assertEquals(Residual.NONE, w.residual());
+                assertEquals(0, w.dataInLength());
+            }
+            assertEquals(0, out.position(), "the initiator's buffer is lent, not consumed");
+            try (LoopbackResult r = run(s, lun, Cdbs.read10(100, blocks), null, pattern.length)) {
+                assertEquals(ScsiResponse.GOOD, r.status(), r::toString);
+                assertEquals(Residual.NONE, r.residual());
+                assertTrue(r.dataIn().isDirect(), "Data-In comes in a pooled direct buffer");
+                assertArrayEquals(pattern, r.dataInBytes());
+            }
+        }
+    }
+
+    @Test
+    void read_withEdtlAboveTheCdbLength_underflows() throws Exception {
+        LoopbackSession s = session();
+        try (LoopbackResult r = run(s, LUN_INLINE, Cdbs.read10(0, 8), null, 8192)) {
+            assertEquals(ScsiResponse.GOOD, r.status());
+            assertEquals(4096, r.dataInLength());
+            assertEquals(4096, r.transferLength());
+            assertEquals(Residual.UNDERFLOW, r.residual());
+            assertEquals(4096, r.residualCount());
+        }
+    }
+
+    @Test
+    void read_withEdtlBelowTheCdbLength_overflows_andReturnsEdtlBytes() throws Exception {
+        LoopbackSession s = session();
+        try (LoopbackResult r = run(s, LUN_ASYNC, Cdbs.read10(0, 8), null, 2048)) {
+            assertEquals(ScsiResponse.GOOD, r.status());
+            assertEquals(2048, r.dataInLength());
+            assertEquals(Residual.OVERFLOW, r.residual());
+            assertEquals(2048, r.residualCount());
+        }
+    }
+
+    @Test
+    void write_withMoreDataOutThanTheCdbLength_writesTheCdbLength_andUnderflows() throws Exception {
+        LoopbackSession s = session();
+        byte[] data = new byte[1024];
+        java.util.Arrays.fill(data, 0, 512, (byte) 0x5A);
+        java.util.Arrays.fill(data, 512, 1024, (byte) 0xA5);
+        try (LoopbackResult w = run(s, LUN_INLINE, Cdbs.write10(10, 1), ByteBuffer.wrap(data), 0)) {
+            assertEquals(ScsiResponse.GOOD, w.status(), w::toString);
+            assertEquals(Residual.UNDERFLOW, w.residual());
+            assertEquals(512, w.residualCount());
+        }
+        assertArrayEquals(java.util.Arrays.copyOf(data, 512), devices.device("ram0").bytes(10 * BLOCK, 512));
+        assertArrayEquals(new byte[512], devices.device("ram0").bytes(11 * BLOCK, 512), "nothing past the CDB's length");
+    }
+
+    @Test
+    void unmappedLun_failsWithLogicalUnitNotSupported() throws Exception {
+        LoopbackSession s = session();
+        try (LoopbackResult r = run(s, LoopbackSession.lun(9), Cdbs.testUnitReady(), null, 0)) {
+            // SAM-5 5.9.6 / SPC-5: ILLEGAL REQUEST, LOGICAL UNIT NOT SUPPORTED
+            assertSense(r, 0x05, 0x25, 0x00);
+        }
+        try (LoopbackResult r = run(s, LoopbackSession.lun(9), Cdbs.inquiry(96), null, 96)) {
+            assertEquals(ScsiResponse.GOOD, r.status());
+            assertEquals(0x7F, r.dataInBytes()[0] & 0xFF, "SPC-5 6.7.2: qualifier 011b, type 1Fh");
+        }
+    }
+
+    @Test
+    void bidirectionalCommands_areRefused() throws Exception {
+        LoopbackSession s = session();
+        assertThrows(IllegalArgumentException.class,
+                () -> s.execute(LUN_INLINE, Cdbs.write10(0, 1), ByteBuffer.allocate(512), 512));
+    }
+
+    // ---- callbacks, aborts, close ---------------------------------------------------------------
+
+    @Test
+    void close_withOutstandingCommands_abortsThem_andCompletesWhenTheDeviceIsDone() throws Exception {
+        LoopbackSession s = session();
+        Recorder recorder = new Recorder();
+        long[] reads = new long[3];
+        for (int i = 0; i < reads.length; i++) {
+            reads[i] = s.execute(LUN_GATED, Cdbs.read10(i * 8L, 8), null, 4096, recorder);
+        }
+        ByteBuffer out = ByteBuffer.allocateDirect(4096);
+        long write = s.execute(LUN_GATED, Cdbs.write10(64, 8), out, 0, recorder);
+        devices.device("gate0").awaitStarted(4);
+
+        CompletionStage<Void> closed = s.close();
+        // SAM-5 7 / nexus loss: the reads are aborted at once; the write's Data-Out is still in the device
+        recorder.awaitEvents(3);
+        assertTrue(recorder.aborted.containsAll(List.of(reads[0], reads[1], reads[2])), recorder.aborted::toString);
+        assertFalse(recorder.aborted.contains(write), "aborted only once the core released the initiator's Data-Out");
+        Thread.sleep(100);
+        assertFalse(closed.toCompletableFuture().isDone(), "close waits until the tasks left the device");
+
+        devices.device("gate0").openGate();
+        await(closed);
+        recorder.awaitEvents(4);
+        assertTrue(recorder.aborted.contains(write));
+        assertTrue(recorder.completed.isEmpty());
+        assertTrue(driver.sessions().isEmpty());
+        assertEquals(0, driver.outstandingBuffers(), "the core released the aborted reads' buffers");
+    }
+
+    @Test
+    void execute_afterClose_isAborted() throws Exception {
+        LoopbackSession s = session();
+        await(s.close());
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> await(s.execute(LUN_INLINE, Cdbs.testUnitReady(), null, 0)));
+        assertInstanceOf(TaskAbortedException.class, e.getCause());
+        assertEquals(TmfRequest.Response.FUNCTION_REJECTED,
+                await(s.taskManagement(TmfRequest.Function.LOGICAL_UNIT_RESET, LUN_INLINE, 0)));
+    }
+
+    @Test
+    void abortTask_abortsTheNamedCommand_onceItLeftTheDevice() throws Exception {
+        LoopbackSession s = session();
+        Recorder recorder = new Recorder();
+        long tag = s.execute(LUN_GATED, Cdbs.read10(0, 8), null, 4096, recorder);
+        devices.device("gate0").awaitStarted(1);
+        CompletionStage<TmfRequest.Response> answer = s.taskManagement(TmfRequest.Function.ABORT_TASK, LUN_GATED, tag);
+        recorder.awaitEvents(1);
+        assertEquals(List.of(tag), recorder.aborted);
+        Thread.sleep(50);
+        assertFalse(answer.toCompletableFuture().isDone(), "SAM-5 7.2: answered once the task is quiesced");
+        devices.device("gate0").openGate();
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, await(answer));
+        // the session carries on
+        try (LoopbackResult r = run(s, LUN_GATED, Cdbs.read10(0, 1), null, 512)) {
+            assertEquals(ScsiResponse.GOOD, r.status(), r::toString);
+        }
+    }
+
+    @Test
+    void logicalUnitReset_isPassedThrough() throws Exception {
+        LoopbackSession s = session();
+        LoopbackSession other = session();
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE,
+                await(s.taskManagement(TmfRequest.Function.LOGICAL_UNIT_RESET, LUN_INLINE, 0)));
+        try (LoopbackResult r = run(other, LUN_INLINE, Cdbs.testUnitReady(), null, 0)) {
+            // SAM-5 7.7: every other nexus gets 29/03
+            assertSense(r, 0x06, 0x29, 0x03);
+        }
+        try (LoopbackResult r = run(s, LUN_INLINE, Cdbs.testUnitReady(), null, 0)) {
+            assertEquals(ScsiResponse.GOOD, r.status(), r::toString);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    /** A logged-in session whose power-on unit attentions (29/00) are already reported. */
+    private LoopbackSession session() throws Exception {
+        LoopbackSession s = await(driver.login(INITIATOR, TARGET));
+        for (long lun : new long[] {LUN_INLINE, LUN_ASYNC, LUN_GATED}) {
+            run(s, lun, Cdbs.testUnitReady(), null, 0).close(); // no device I/O: passes a closed gate
+        }
+        return s;
+    }
+
+    private static LoopbackResult run(LoopbackSession s, long lun, byte[] cdb, ByteBuffer out, int in) throws Exception {
+        return await(s.execute(lun, cdb, out, in));
+    }
+
+    private static void assertSense(LoopbackResult r, int key, int asc, int ascq) {
+        assertEquals(ScsiResponse.CHECK_CONDITION, r.status(), r::toString);
+        assertEquals(key, r.senseKey(), r::toString);
+        assertEquals(asc, r.asc(), r::toString);
+        assertEquals(ascq, r.ascq(), r::toString);
+    }
+
+    private static <T> T await(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Records callback outcomes, closing every result. */
+    private static final class Recorder implements CommandCallback {
+        final List<Long> aborted = new CopyOnWriteArrayList<>();
+        final List<LoopbackResult> completed = new CopyOnWriteArrayList<>();
+        private final AtomicInteger events = new AtomicInteger();
+
+        @Override
+        public void completed(LoopbackResult result) {
+            completed.add(result);
+            result.close();
+            events.incrementAndGet();
+        }
+
+        @Override
+        public void aborted(long tag) {
+            aborted.add(tag);
+            events.incrementAndGet();
+        }
+
+        void awaitEvents(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (events.get() < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("only " + events.get() + " of " + n + " outcomes");
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+}
