@@ -21,9 +21,15 @@ import java.util.Set;
  * @param launcher   the {@code ./scstj} launcher that starts the daemon, or empty to start
  *                   {@code org.scstj.mgmt.Main} from this JVM's class path
  * @param quick      the smoke-test defaults were used
+ * @param scstjConf  HOCON appended to scstj's generated configuration (its keys win): to measure a knob
  */
 record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int sessions, Set<Workload> workloads,
-        Optional<Path> out, Path dir, Optional<Path> launcher, boolean quick) {
+        Optional<Path> out, Path dir, Optional<Path> launcher, boolean quick, Optional<Path> scstjConf) {
+
+    CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int sessions, Set<Workload> workloads,
+                   Optional<Path> out, Path dir, Optional<Path> launcher, boolean quick) {
+        this(seconds, rounds, sizeBytes, warmup, sessions, workloads, out, dir, launcher, quick, Optional.empty());
+    }
 
     /** The usage text of {@code compare}. */
     static final String USAGE = """
@@ -50,6 +56,9 @@ record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int s
                               started this command; without one, org.scstj.mgmt.Main from the class path)
               --quick         smoke test: 2 s runs, 1 round, 64 MiB files, no warm-up
                               (options given explicitly still win)
+              --scstj-conf FILE  HOCON appended to scstj's generated configuration, its keys
+                              winning (e.g. a dispatcher or inline-io setting, to measure a knob);
+                              JVM flags go in the environment: SCSTJ_JAVA_OPTS="..."
               -h, --help      this text
             """.formatted(Workload.ids());
 
@@ -65,6 +74,7 @@ record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int s
         Path dir = Path.of("/dev/shm");
         String launcher = System.getProperty("scstj.launcher", "");
         boolean quick = false;
+        Path scstjConf = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String name = arg;
@@ -76,7 +86,8 @@ record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int s
             }
             switch (name) {
                 case "--quick" -> quick = true;
-                case "--seconds", "--rounds", "--size", "--warmup", "--sessions", "--only", "--out", "--dir", "--launcher" -> {
+                case "--seconds", "--rounds", "--size", "--warmup", "--sessions", "--only", "--out", "--dir", "--launcher",
+                        "--scstj-conf" -> {
                     if (value == null) {
                         if (i + 1 >= args.size()) {
                             throw new IllegalArgumentException(name + " needs a value");
@@ -92,6 +103,7 @@ record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int s
                         case "--only" -> workloads = workloads(value);
                         case "--out" -> out = Path.of(value);
                         case "--dir" -> dir = Path.of(value);
+                        case "--scstj-conf" -> scstjConf = Path.of(value);
                         default -> launcher = value;
                     }
                 }
@@ -104,7 +116,8 @@ record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int s
                 size != null ? size : quick ? 64L << 20 : 1L << 30,
                 warmup != null ? warmup : quick ? 0 : 5,
                 sessions, workloads, Optional.ofNullable(out), dir,
-                launcher.isBlank() ? Optional.empty() : Optional.of(Path.of(launcher)), quick);
+                launcher.isBlank() ? Optional.empty() : Optional.of(Path.of(launcher)), quick,
+                Optional.ofNullable(scstjConf));
     }
 
     private static int positive(String name, String value, int min) {

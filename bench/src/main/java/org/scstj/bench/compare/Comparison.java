@@ -32,6 +32,7 @@ final class Comparison {
     private ScstjLaunch launch;
     private Path dir;
     private Path scstjFile;
+    private String extraConfig = "";
     private Path tgtdFile;
     private Clients clients;
     private long ticksPerSecond;
@@ -79,6 +80,19 @@ final class Comparison {
 
         say("writing two identical %d MiB backing files in %s", options.sizeBytes() >> 20, dir);
         scstjFile = dir.resolve("scstj.img");
+        if (options.scstjConf().isPresent()) {
+            try {
+                extraConfig = java.nio.file.Files.readString(options.scstjConf().get());
+            } catch (java.io.IOException e) {
+                throw new BenchFailure("cannot read --scstj-conf " + options.scstjConf().get() + ": " + e.getMessage(), e);
+            }
+            notes.add("scstj ran with this appended to its configuration (--scstj-conf): `"
+                    + extraConfig.strip().replaceAll("\\s+", " ") + "`.");
+        }
+        String javaOpts = System.getenv("SCSTJ_JAVA_OPTS");
+        if (javaOpts != null && !javaOpts.isBlank()) {
+            notes.add("scstj ran with SCSTJ_JAVA_OPTS=`" + javaOpts.strip() + "`.");
+        }
         tgtdFile = dir.resolve("tgtd.img");
         BackingFiles.create(scstjFile, options.sizeBytes());
         BackingFiles.create(tgtdFile, options.sizeBytes());
@@ -111,7 +125,7 @@ final class Comparison {
 
     private Target startScstj() throws BenchFailure {
         say("starting scstj (%s)", launch.description());
-        return ScstjTarget.start(launch, dir, scstjFile, ++instances, children);
+        return ScstjTarget.start(launch, dir, scstjFile, ++instances, children, extraConfig);
     }
 
     private TgtdTarget startTgtd() throws BenchFailure {

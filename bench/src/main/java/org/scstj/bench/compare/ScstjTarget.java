@@ -29,13 +29,14 @@ final class ScstjTarget implements Target {
      * Writes {@code dir/scstj-INSTANCE.conf} and starts the daemon with it, returning once it
      * listens; its process must then be a JVM (the launcher execs one).
      */
-    static ScstjTarget start(ScstjLaunch launch, Path dir, Path backingFile, int instance, ChildProcesses children)
-            throws BenchFailure {
+    static ScstjTarget start(ScstjLaunch launch, Path dir, Path backingFile, int instance, ChildProcesses children,
+                             String extraConfig) throws BenchFailure {
         int port = Portal.freePort();
         Path config = dir.resolve("scstj-" + instance + ".conf");
         Path log = dir.resolve("scstj-" + instance + ".log");
         try {
-            Files.writeString(config, config(dir.resolve("scstj-state"), backingFile, port));
+            Files.writeString(config, config(dir.resolve("scstj-state"), backingFile, port)
+                    + (extraConfig.isEmpty() ? "" : "\n# from --scstj-conf\n" + extraConfig + "\n"));
         } catch (IOException e) {
             throw new BenchFailure("cannot write " + config + ": " + e.getMessage(), e);
         }

@@ -29,6 +29,13 @@ class CompareOptionsTest {
     }
 
     @Test
+    void scstjConf_isAFileOfHoconForTheDaemon() {
+        assertEquals(java.util.Optional.of(java.nio.file.Path.of("/tmp/knob.conf")),
+                CompareOptions.parse(List.of("--scstj-conf", "/tmp/knob.conf")).scstjConf());
+        assertTrue(CompareOptions.parse(List.of()).scstjConf().isEmpty());
+    }
+
+    @Test
     void quick_shortRunsOneRoundSmallFiles() {
         CompareOptions o = CompareOptions.parse(List.of("--quick"));
         assertEquals(2, o.seconds());
