@@ -50,36 +50,60 @@ final class FileIoDevice implements BlockDevice {
 
     @Override
     public void read(long offset, ByteBuffer dst, Completion done) {
-        submit(done, () -> {
-            long pos = offset;
-            while (dst.hasRemaining()) {
-                int n = channel.read(dst, pos);
-                if (n < 0) {
-                    // Past the end of a file that shrank underneath us: zeros, never stale memory.
-                    while (dst.hasRemaining()) {
-                        dst.put((byte) 0);
-                    }
-                    break;
-                }
-                pos += n;
+        if (inline) {
+            try {
+                readNow(offset, dst);
+            } catch (IOException | RuntimeException e) {
+                fail(done, e);
+                return;
             }
-        });
+            done.completed();
+        } else {
+            submit(done, () -> readNow(offset, dst));
+        }
+    }
+
+    private void readNow(long offset, ByteBuffer dst) throws IOException {
+        long pos = offset;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, pos);
+            if (n < 0) {
+                // Past the end of a file that shrank underneath us: zeros, never stale memory.
+                while (dst.hasRemaining()) {
+                    dst.put((byte) 0);
+                }
+                break;
+            }
+            pos += n;
+        }
     }
 
     /** One I/O for all the pieces: positional writes in turn, then one fdatasync if needed. */
     @Override
     public void write(long offset, ByteBuffer[] srcs, boolean fua, Completion done) {
-        submit(done, () -> {
-            long pos = offset;
-            for (ByteBuffer src : srcs) {
-                while (src.hasRemaining()) {
-                    pos += channel.write(src, pos);
-                }
+        if (inline) {
+            try {
+                writeNow(offset, srcs, fua);
+            } catch (IOException | RuntimeException e) {
+                fail(done, e);
+                return;
             }
-            if (fua || !writeBack) {
-                channel.force(false); // SBC-4 5.44: FUA = durable before GOOD
+            done.completed();
+        } else {
+            submit(done, () -> writeNow(offset, srcs, fua));
+        }
+    }
+
+    private void writeNow(long offset, ByteBuffer[] srcs, boolean fua) throws IOException {
+        long pos = offset;
+        for (ByteBuffer src : srcs) {
+            while (src.hasRemaining()) {
+                pos += channel.write(src, pos);
             }
-        });
+        }
+        if (fua || !writeBack) {
+            channel.force(false); // SBC-4 5.44: FUA = durable before GOOD
+        }
     }
 
     /** The file itself holds every block: a read may be sent straight from it (sendfile). */
@@ -95,15 +119,7 @@ final class FileIoDevice implements BlockDevice {
 
     @Override
     public void write(long offset, ByteBuffer src, boolean fua, Completion done) {
-        submit(done, () -> {
-            long pos = offset;
-            while (src.hasRemaining()) {
-                pos += channel.write(src, pos);
-            }
-            if (fua || !writeBack) {
-                channel.force(false); // SBC-4 5.44: FUA = durable before GOOD
-            }
-        });
+        write(offset, new ByteBuffer[]{src}, fua, done);
     }
 
     @Override
@@ -144,17 +160,20 @@ final class FileIoDevice implements BlockDevice {
     private static void run(Completion done, Io op) {
         try {
             op.run();
-        } catch (ClosedChannelException e) {
-            done.failed(IoFailure.INTERNAL, e);
-            return;
-        } catch (IOException e) {
-            done.failed(classify(e), e);
-            return;
-        } catch (RuntimeException e) {
-            done.failed(IoFailure.INTERNAL, e);
+        } catch (IOException | RuntimeException e) {
+            fail(done, e);
             return;
         }
         done.completed();
+    }
+
+    /** A closed channel (the LU is going away) is an internal failure; other I/O errors are classified. */
+    private static void fail(Completion done, Exception e) {
+        if (e instanceof ClosedChannelException || !(e instanceof IOException io)) {
+            done.failed(IoFailure.INTERNAL, e);
+        } else {
+            done.failed(classify(io), e);
+        }
     }
 
     /** ENOSPC becomes SPACE ALLOCATION FAILED (SBC-4 4.7.3.6); other errors MEDIUM ERROR. */

@@ -29,7 +29,8 @@ public final class Crc32c {
             return this;
         }
         if (buf.nioBufferCount() == 1) {
-            crc.update(buf.nioBuffer(index, len));
+            // the buffer's own cached view: no ByteBuffer per digest (the caller's thread owns buf)
+            crc.update(buf.internalNioBuffer(index, len));
         } else {
             for (ByteBuffer b : buf.nioBuffers(index, len)) {
                 crc.update(b);

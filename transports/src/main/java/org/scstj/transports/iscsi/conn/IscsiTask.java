@@ -382,8 +382,14 @@ final class IscsiTask implements TransportTask {
         flat = true;
     }
 
+    /** Gathered write data up to this size is made one buffer if it arrived in several: a copy is cheaper than a write per piece. */
+    private static final int SMALL_WRITE = 16 * 1024;
+
     private void deliverIfComplete() {
         if (gather != null && filled >= wanted) {
+            if (!flat && wanted <= SMALL_WRITE && gather.nioBufferCount() > 1) {
+                flatten();
+            }
             ByteBuf g = gather;
             gather = null;
             DataReceiver r = receiver;
