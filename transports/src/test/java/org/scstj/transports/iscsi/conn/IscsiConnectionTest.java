@@ -795,21 +795,37 @@ class IscsiConnectionTest {
 
     @Test
     void writeDataArrivingInOrder_reachesTheCoreAsThePdusOwnPieces_notCopied() {
-        h.login("InitialR2T=No", "ImmediateData=Yes", "FirstBurstLength=8192", "MaxBurstLength=65536",
-                "MaxRecvDataSegmentLength=4096");
+        h.login("InitialR2T=No", "ImmediateData=Yes", "FirstBurstLength=32768", "MaxBurstLength=65536",
+                "MaxRecvDataSegmentLength=16384");
         h.core.autoRun = false;
-        byte[] data = pattern(16384, 9);
-        h.send(command(1, 1, W, 16384, write10(0, 32)).data(Arrays.copyOf(data, 4096)));
+        byte[] data = pattern(65536, 9);
+        h.send(command(1, 1, W, 65536, write10(0, 128)).data(Arrays.copyOf(data, 16384)));
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 16384, true, Arrays.copyOfRange(data, 16384, 32768)));
+        h.received();
+        org.scstj.engine.spi.DataBuffer[] got = new org.scstj.engine.spi.DataBuffer[1];
+        h.channel.eventLoop().execute(() -> takeWriteData(65536, got));
+        ReceivedPdu r2t = h.one();
+        assertEquals(Opcode.R2T, r2t.opcode());
+        h.send(dataOut(1, r2t.i32(20), 32768, false, Arrays.copyOfRange(data, 32768, 49152)));
+        h.send(dataOut(1, r2t.i32(20), 49152, true, Arrays.copyOfRange(data, 49152, 65536), 1));
+        h.channel.runPendingTasks();
+        assertEquals(4, got[0].nioBuffers().length, "immediate, unsolicited and two solicited pieces");
+        assertArrayEquals(data, bytesOf(got[0]));
+        got[0].release();
+    }
+
+    @Test
+    void smallWriteDataInSeveralPieces_becomesOneBuffer_oneDeviceWrite() {
+        h.login("InitialR2T=No", "ImmediateData=Yes", "FirstBurstLength=8192", "MaxRecvDataSegmentLength=4096");
+        h.core.autoRun = false;
+        byte[] data = pattern(8192, 2);
+        h.send(command(1, 1, W, 8192, write10(0, 16)).data(Arrays.copyOf(data, 4096)));
         h.send(dataOut(1, Opcode.RESERVED_TAG, 4096, true, Arrays.copyOfRange(data, 4096, 8192)));
         h.received();
         org.scstj.engine.spi.DataBuffer[] got = new org.scstj.engine.spi.DataBuffer[1];
-        h.channel.eventLoop().execute(() -> takeWriteData(16384, got));
-        ReceivedPdu r2t = h.one();
-        assertEquals(Opcode.R2T, r2t.opcode());
-        h.send(dataOut(1, r2t.i32(20), 8192, false, Arrays.copyOfRange(data, 8192, 12288)));
-        h.send(dataOut(1, r2t.i32(20), 12288, true, Arrays.copyOfRange(data, 12288, 16384), 1));
+        h.channel.eventLoop().execute(() -> takeWriteData(8192, got));
         h.channel.runPendingTasks();
-        assertEquals(4, got[0].nioBuffers().length, "immediate, unsolicited and two solicited pieces");
+        assertEquals(1, got[0].nioBuffers().length, "8 KiB in two PDUs: copied into one buffer");
         assertArrayEquals(data, bytesOf(got[0]));
         got[0].release();
     }
