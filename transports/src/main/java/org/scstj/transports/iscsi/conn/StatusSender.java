@@ -63,15 +63,20 @@ final class StatusSender {
                 conn.maxCmdSn(), task.sequenceCount(), residualCount, sense));
     }
 
+    /**
+     * The Data-In PDUs (RFC 7143 11.7): segments of at most the initiator's
+     * MaxRecvDataSegmentLength, F at the end of each MaxBurstLength sequence and on the last, the
+     * status on the last when {@code statusInData}. Each segment is a slice of the buffer, or, for
+     * a {@link FileSegment} on a connection without DataDigest, a region of the LU's file sent with
+     * sendfile (no user-space copy).
+     */
     private static void sendDataIn(IscsiConnection conn, IscsiTask task, ScsiResponse r, DataBuffer data, int length,
                                    boolean statusInData, int residualFlags, int residualCount) {
         OperationalParameters p = conn.parameters();
-        if (data instanceof FileSegment file && !p.dataDigest()) {
-            sendFileDataIn(conn, task, r, file, length, statusInData, residualFlags, residualCount);
-            return;
-        }
+        FileSegment file = data instanceof FileSegment f && !p.dataDigest() ? f : null;
         boolean pooled = data instanceof PooledDataBuffer;
-        ByteBuf whole = pooled ? ((PooledDataBuffer) data).byteBuf() : Unpooled.wrappedBuffer(data.nio());
+        ByteBuf whole = file != null ? null
+                : pooled ? ((PooledDataBuffer) data).byteBuf() : Unpooled.wrappedBuffer(data.nio());
         int segment = p.initiatorMaxRecvDataSegmentLength();
         int burst = p.maxBurstLength();
         int offset = 0;
@@ -82,43 +87,21 @@ final class StatusSender {
             boolean withStatus = last && statusInData;
             DataInPdu pdu = new DataInPdu(last || offset + n == burstEnd, withStatus, residualFlags, r.status(),
                     task.lun(), task.itt(), withStatus ? conn.nextStatSn() : 0, conn.expCmdSn(), conn.maxCmdSn(),
-                    task.nextSequenceNumber(), offset, residualCount, whole.retainedSlice(offset, n));
-            if (last && !pooled) {
-                conn.send(pdu, data::release);
+                    task.nextSequenceNumber(), offset, residualCount,
+                    file != null ? Unpooled.EMPTY_BUFFER : whole.retainedSlice(offset, n),
+                    file != null ? new SharedFileRegion(file.channel(), file.position() + offset, n) : null);
+            if (last && whole != null && !pooled) {
+                conn.send(pdu, data::release); // a foreign buffer is given back once its bytes left
             } else {
                 conn.send(pdu);
             }
             offset += n;
         }
-        if (pooled) {
+        if (file != null || pooled) {
             data.release();
         } else {
             whole.release();
         }
-    }
-
-    /**
-     * Data-In straight from the LU's file (sendfile, no user-space copy): the same PDU sequence as
-     * {@link #sendDataIn}, each data segment a region of the file.
-     */
-    private static void sendFileDataIn(IscsiConnection conn, IscsiTask task, ScsiResponse r, FileSegment file,
-                                       int length, boolean statusInData, int residualFlags, int residualCount) {
-        OperationalParameters p = conn.parameters();
-        int segment = p.initiatorMaxRecvDataSegmentLength();
-        int burst = p.maxBurstLength();
-        int offset = 0;
-        while (offset < length) {
-            int burstEnd = (int) Math.min((long) (offset / burst + 1) * burst, length);
-            int n = Math.min(segment, burstEnd - offset);
-            boolean last = offset + n == length;
-            boolean withStatus = last && statusInData;
-            conn.send(new DataInPdu(last || offset + n == burstEnd, withStatus, residualFlags, r.status(),
-                    task.lun(), task.itt(), withStatus ? conn.nextStatSn() : 0, conn.expCmdSn(), conn.maxCmdSn(),
-                    task.nextSequenceNumber(), offset, residualCount, Unpooled.EMPTY_BUFFER,
-                    new SharedFileRegion(file.channel(), file.position() + offset, n)));
-            offset += n;
-        }
-        file.release();
     }
 
     /** A file region over the device's channel that leaves the channel open when released. */
