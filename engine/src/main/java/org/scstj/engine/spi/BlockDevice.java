@@ -82,6 +82,37 @@ public interface BlockDevice extends AutoCloseable {
         }.start();
     }
 
+    /**
+     * Deallocates {@code length} bytes at byte offset {@code offset} (SBC-4 4.7.3 logical block
+     * provisioning: UNMAP, WRITE SAME with UNMAP). Afterwards the range reads as zeros (LBPRZ).
+     * The core calls it only for a device whose {@link Capabilities#thinProvisioned()} is true;
+     * the default, for a device that cannot deallocate, fails with {@link IoFailure#INTERNAL}.
+     */
+    default void unmap(long offset, long length, Completion done) {
+        done.failed(IoFailure.INTERNAL, new UnsupportedOperationException(handlerType() + " cannot deallocate"));
+    }
+
+    /**
+     * The provisioning state of the bytes from {@code offset} on (SBC-4 5.8 GET LBA STATUS): at
+     * most {@code maxExtents} consecutive extents, the first starting at {@code offset}, none past
+     * {@code offset + length}; each extent's length is a whole number of blocks. The default, for a
+     * fully provisioned device, reports the whole range mapped.
+     */
+    default void lbaStatus(long offset, long length, int maxExtents, StatusCompletion done) {
+        done.completed(java.util.List.of(new Extent(offset, length, true)));
+    }
+
+    /** One run of blocks with the same provisioning state, in bytes. */
+    record Extent(long offset, long length, boolean mapped) {
+    }
+
+    /** Completion of {@link #lbaStatus}. */
+    interface StatusCompletion {
+        void completed(java.util.List<Extent> extents);
+
+        void failed(IoFailure failure, Throwable cause);
+    }
+
     /** Makes every completed write durable (SBC-4 5.25 SYNCHRONIZE CACHE). */
     void flush(Completion done);
 
@@ -91,7 +122,7 @@ public interface BlockDevice extends AutoCloseable {
 
     /**
      * @param writeBackCache   writes complete before they are durable (the Caching page's WCE)
-     * @param thinProvisioned  the device can deallocate blocks
+     * @param thinProvisioned  the device can deallocate blocks ({@link #unmap}, {@link #lbaStatus})
      * @param readOnly         the medium is write-protected
      * @param removable        the medium is removable
      * @param rotationRate     SBC-4 Block Device Characteristics (1 = non-rotating)

@@ -28,8 +28,11 @@ final class FileIoDevice implements BlockDevice {
     private final Capabilities capabilities;
     private final Executor io;
     private final boolean inline;
+    /** The second descriptor for hole punching and SEEK_DATA/SEEK_HOLE; null unless thin-provisioned. */
+    private final NativeFile holes;
 
-    FileIoDevice(String name, FileChannel channel, FileIoSettings s, long blocks, Executor io, boolean inline) {
+    FileIoDevice(String name, FileChannel channel, FileIoSettings s, long blocks, Executor io, boolean inline,
+                 NativeFile holes) {
         this.name = name;
         this.channel = channel;
         this.blockSize = s.blockSize();
@@ -37,8 +40,9 @@ final class FileIoDevice implements BlockDevice {
         this.writeBack = s.writeBack();
         this.io = io;
         this.inline = inline;
-        // Thin provisioning (UNMAP, GET LBA STATUS) is not offered yet: the file is only created sparse.
-        this.capabilities = new Capabilities(s.writeBack(), false, s.readOnly(), false, 1,
+        this.holes = holes;
+        // thin-provisioned: UNMAP punches holes, GET LBA STATUS reports them (SBC-4 4.7.3)
+        this.capabilities = new Capabilities(s.writeBack(), holes != null, s.readOnly(), false, 1,
                 DeviceIdentity.serial(name), DeviceIdentity.naaId(name));
     }
 
@@ -127,8 +131,108 @@ final class FileIoDevice implements BlockDevice {
         submit(done, () -> channel.force(false));
     }
 
+    /**
+     * SBC-4 4.7.3.4 deallocation: punches a hole (the range then reads as zeros, LBPRZ). A file
+     * system without hole punching (EOPNOTSUPP) gets zeros written instead: same data, no space
+     * given back.
+     */
+    @Override
+    public void unmap(long offset, long length, Completion done) {
+        submit(done, () -> unmapNow(offset, length));
+    }
+
+    private void unmapNow(long offset, long length) throws IOException {
+        try {
+            holes.punchHole(offset, length);
+        } catch (NativeFile.NativeIoException e) {
+            if (e.errno != NativeFile.EOPNOTSUPP) {
+                throw e;
+            }
+            ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(length, 1 << 20));
+            for (long at = offset; at < offset + length; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), offset + length - at));
+                while (zeros.hasRemaining()) {
+                    at += channel.write(zeros, at);
+                }
+            }
+        }
+        if (!writeBack) {
+            channel.force(false);
+        }
+    }
+
+    /** SBC-4 5.8: mapped ranges are the file's data, deallocated ones its holes (lseek SEEK_DATA / SEEK_HOLE). */
+    @Override
+    public void lbaStatus(long offset, long length, int maxExtents, StatusCompletion done) {
+        if (holes == null) {
+            BlockDevice.super.lbaStatus(offset, length, maxExtents, done);
+            return;
+        }
+        Runnable op = () -> {
+            java.util.List<Extent> extents;
+            try {
+                extents = extents(offset, length, maxExtents);
+            } catch (IOException | RuntimeException e) {
+                done.failed(e instanceof NativeFile.NativeIoException n ? n.failure() : IoFailure.INTERNAL, e);
+                return;
+            }
+            done.completed(extents);
+        };
+        if (inline) {
+            op.run();
+            return;
+        }
+        try {
+            io.execute(op);
+        } catch (RejectedExecutionException e) {
+            done.failed(IoFailure.INTERNAL, e);
+        }
+    }
+
+    /**
+     * Whole-block extents from {@code offset}: a block holding any data is mapped; a hole shorter
+     * than a block (file-system blocks smaller than logical blocks) counts as mapped.
+     */
+    java.util.List<Extent> extents(long offset, long length, int maxExtents) throws IOException {
+        java.util.List<Extent> out = new java.util.ArrayList<>();
+        long end = offset + length;
+        long at = offset;
+        while (at < end && out.size() < maxExtents) {
+            long data = holes.seek(at, NativeFile.SEEK_DATA);
+            if (data < 0 || data > at) {
+                long holeEnd = data < 0 ? end : Math.min(data, end);
+                long len = (holeEnd - at) / blockSize * blockSize;
+                if (len > 0) {
+                    out.add(new Extent(at, len, false));
+                    at += len;
+                    continue;
+                }
+            }
+            long hole = holes.seek(at, NativeFile.SEEK_HOLE);
+            long mappedEnd = hole < 0 ? end : Math.min(roundUp(hole), end);
+            if (mappedEnd <= at) {
+                mappedEnd = Math.min(at + blockSize, end);
+            }
+            if (!out.isEmpty() && out.getLast().mapped()) {
+                Extent last = out.removeLast();
+                out.add(new Extent(last.offset(), mappedEnd - last.offset(), true));
+            } else {
+                out.add(new Extent(at, mappedEnd - at, true));
+            }
+            at = mappedEnd;
+        }
+        return out;
+    }
+
+    private long roundUp(long bytes) {
+        return (bytes + blockSize - 1) / blockSize * blockSize;
+    }
+
     @Override
     public void close() {
+        if (holes != null) {
+            holes.close();
+        }
         try {
             channel.close();
         } catch (IOException e) {
@@ -169,7 +273,9 @@ final class FileIoDevice implements BlockDevice {
 
     /** A closed channel (the LU is going away) is an internal failure; other I/O errors are classified. */
     private static void fail(Completion done, Exception e) {
-        if (e instanceof ClosedChannelException || !(e instanceof IOException io)) {
+        if (e instanceof NativeFile.NativeIoException n) {
+            done.failed(n.failure(), e);
+        } else if (e instanceof ClosedChannelException || !(e instanceof IOException io)) {
             done.failed(IoFailure.INTERNAL, e);
         } else {
             done.failed(classify(io), e);

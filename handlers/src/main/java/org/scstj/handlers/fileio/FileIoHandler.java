@@ -16,7 +16,9 @@ import java.util.List;
 /**
  * {@code vdisk_fileio}: a logical unit backed by a regular file through the page cache (SCST's
  * vdisk_fileio). A missing file is created with the configured size, sparse when
- * {@code thin-provisioned = true}, fully written otherwise.
+ * {@code thin-provisioned = true}, fully written otherwise. A thin-provisioned device deallocates
+ * (UNMAP, WRITE SAME with UNMAP) by punching holes in the file and reports the holes to GET LBA
+ * STATUS.
  */
 public final class FileIoHandler implements DeviceHandlerFactory {
     public static final String TYPE = "vdisk_fileio";
@@ -50,7 +52,16 @@ public final class FileIoHandler implements DeviceHandlerFactory {
             case NEVER -> false;
             case AUTO -> memoryBacked(s.filename());
         };
-        return new FileIoDevice(deviceName, channel, s, blocks, context.blockingExecutor(), inline);
+        NativeFile holes = null;
+        if (s.thinProvisioned()) {
+            try {
+                holes = NativeFile.open(s.filename(), s.readOnly());
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+        return new FileIoDevice(deviceName, channel, s, blocks, context.blockingExecutor(), inline, holes);
     }
 
     /** File systems whose reads and writes never wait for a disk. */

@@ -16,7 +16,8 @@ import java.util.Set;
  * @param filename        the backing file
  * @param size            bytes to export; -1 means the file's length
  * @param blockSize       512 or 4096
- * @param thinProvisioned a missing file is created sparse (otherwise fully allocated)
+ * @param thinProvisioned a missing file is created sparse (otherwise fully allocated); the device
+ *                        deallocates (punches holes) and reports holes to GET LBA STATUS
  * @param readOnly        the medium is write-protected
  * @param writeBack       writes complete before they are durable (SYNCHRONIZE CACHE and FUA make them so)
  * @param inlineIo        where reads and writes run: on the engine's thread or the blocking-I/O pool

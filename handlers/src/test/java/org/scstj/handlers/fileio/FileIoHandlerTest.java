@@ -198,4 +198,57 @@ class FileIoHandlerTest {
             io.shutdown();
         }
     }
+
+    private static List<BlockDevice.Extent> status(BlockDevice d, long offset, long length) throws Exception {
+        CompletableFuture<List<BlockDevice.Extent>> f = new CompletableFuture<>();
+        d.lbaStatus(offset, length, 16, new BlockDevice.StatusCompletion() {
+            @Override public void completed(List<BlockDevice.Extent> extents) { f.complete(extents); }
+            @Override public void failed(BlockDevice.IoFailure failure, Throwable cause) { f.completeExceptionally(cause); }
+        });
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void thinDevice_unmapPunchesAHole_readsZeros_andLbaStatusReportsIt() throws Exception {
+        for (String inlineIo : List.of("never", "always")) {
+            ExecutorService io = Executors.newSingleThreadExecutor();
+            Path file = dir.resolve("thin-" + inlineIo + ".img");
+            try (BlockDevice d = open(Map.of("filename", file.toString(), "size", "1M", "thin-provisioned", true,
+                    "inline-io", inlineIo), io)) {
+                assertTrue(d.capabilities().thinProvisioned());
+                assertEquals(List.of(new BlockDevice.Extent(0, 1 << 20, false)), status(d, 0, 1 << 20));
+                byte[] data = new byte[64 << 10];
+                java.util.Arrays.fill(data, (byte) 0x61);
+                await(c -> d.write(0, ByteBuffer.wrap(data), true, c));
+                List<BlockDevice.Extent> written = status(d, 0, 1 << 20);
+                assertEquals(new BlockDevice.Extent(0, 64 << 10, true), written.get(0), written.toString());
+                assertEquals(new BlockDevice.Extent(64 << 10, (1 << 20) - (64 << 10), false), written.get(1));
+
+                await(c -> d.unmap(16 << 10, 16 << 10, c));
+                ByteBuffer back = ByteBuffer.allocate(64 << 10);
+                await(c -> d.read(0, back, c));
+                for (int i = 0; i < back.capacity(); i++) {
+                    boolean hole = i >= 16 << 10 && i < 32 << 10;
+                    assertEquals(hole ? 0 : 0x61, back.get(i), "byte " + i);
+                }
+                assertEquals(List.of(new BlockDevice.Extent(0, 16 << 10, true),
+                        new BlockDevice.Extent(16 << 10, 16 << 10, false),
+                        new BlockDevice.Extent(32 << 10, 32 << 10, true)), status(d, 0, 64 << 10));
+                assertEquals(List.of(new BlockDevice.Extent(16 << 10, 512, false)), status(d, 16 << 10, 512));
+            } finally {
+                io.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void fullyProvisionedDevice_isNotThin_andReportsEverythingMapped() throws Exception {
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        try (BlockDevice d = open(Map.of("filename", dir.resolve("full.img").toString(), "size", "1M"), io)) {
+            assertFalse(d.capabilities().thinProvisioned());
+            assertEquals(List.of(new BlockDevice.Extent(4096, 8192, true)), status(d, 4096, 8192));
+        } finally {
+            io.shutdown();
+        }
+    }
 }

@@ -1,0 +1,168 @@
+package org.scstj.handlers.fileio;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+
+import org.scstj.engine.spi.BlockDevice.IoFailure;
+
+/**
+ * A second descriptor for a device's backing file, for what {@link java.nio.channels.FileChannel}
+ * does not offer: deallocating a range ({@code fallocate(2)} with {@code FALLOC_FL_PUNCH_HOLE})
+ * and finding allocated ranges ({@code lseek(2)} with {@code SEEK_DATA} / {@code SEEK_HOLE}).
+ * Called through the foreign function API (java.lang.foreign); errno is captured with each call.
+ * Linux only. Thread-safe: the calls are positional.
+ */
+final class NativeFile implements AutoCloseable {
+    // <fcntl.h>, <linux/falloc.h>, <unistd.h>, <errno.h> (the same values on x86-64 and arm64)
+    static final int O_RDONLY = 0;
+    static final int O_RDWR = 2;
+    static final int O_CLOEXEC = 0x80000;
+    static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    static final int SEEK_DATA = 3;
+    static final int SEEK_HOLE = 4;
+    static final int EIO = 5;
+    static final int ENXIO = 6;
+    static final int ENOSPC = 28;
+    static final int EOPNOTSUPP = 95;
+    static final int EDQUOT = 122;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle OPEN;
+    private static final MethodHandle CLOSE;
+    private static final MethodHandle FALLOCATE;
+    private static final MethodHandle LSEEK;
+
+    static {
+        SymbolLookup libc = LINKER.defaultLookup();
+        Linker.Option errno = Linker.Option.captureCallState("errno");
+        // int open(const char *path, int flags, ...): mode is the variadic argument
+        OPEN = LINKER.downcallHandle(libc.findOrThrow("open"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno, Linker.Option.firstVariadicArg(2));
+        CLOSE = LINKER.downcallHandle(libc.findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
+        FALLOCATE = LINKER.downcallHandle(libc.findOrThrow("fallocate"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
+        LSEEK = LINKER.downcallHandle(libc.findOrThrow("lseek"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), errno);
+    }
+
+    /** A failed system call: its errno, and what SCSI makes of it. */
+    static final class NativeIoException extends IOException {
+        final int errno;
+
+        NativeIoException(String call, int errno) {
+            super(call + " failed: errno " + errno);
+            this.errno = errno;
+        }
+
+        /** ENOSPC/EDQUOT: SPACE ALLOCATION FAILED; EIO: MEDIUM ERROR; anything else INTERNAL. */
+        IoFailure failure() {
+            return switch (errno) {
+                case ENOSPC, EDQUOT -> IoFailure.NO_SPACE;
+                case EIO -> IoFailure.MEDIUM_ERROR;
+                default -> IoFailure.INTERNAL;
+            };
+        }
+    }
+
+    private final int fd;
+    private volatile boolean closed;
+
+    private NativeFile(int fd) {
+        this.fd = fd;
+    }
+
+    /** Opens {@code path} read-write (or read-only), close-on-exec. */
+    static NativeFile open(Path path, boolean readOnly) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()),
+                    (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
+            if (fd < 0) {
+                throw new NativeIoException("open " + path, errno(state));
+            }
+            return new NativeFile(fd);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** {@code fallocate(fd, PUNCH_HOLE | KEEP_SIZE, offset, length)}: the range reads as zeros afterwards. */
+    void punchHole(long offset, long length) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) FALLOCATE.invokeExact(state, fd(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length);
+            if (rc != 0) {
+                throw new NativeIoException("fallocate(PUNCH_HOLE)", errno(state));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code lseek(fd, offset, whence)} with SEEK_DATA or SEEK_HOLE; -1 when there is no data at or
+     * after {@code offset} (ENXIO).
+     */
+    long seek(long offset, int whence) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            long at = (long) LSEEK.invokeExact(state, fd(), offset, whence);
+            if (at < 0) {
+                int errno = errno(state);
+                if (errno == ENXIO) {
+                    return -1;
+                }
+                throw new NativeIoException("lseek", errno);
+            }
+            return at;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private int fd() throws IOException {
+        if (closed) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        return fd;
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try (Arena arena = Arena.ofConfined()) {
+            int ignored = (int) CLOSE.invokeExact(arena.allocate(CAPTURE), fd);
+        } catch (Throwable t) {
+            // nothing to do: the descriptor is gone either way
+        }
+    }
+}
