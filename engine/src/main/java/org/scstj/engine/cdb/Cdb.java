@@ -92,6 +92,30 @@ public sealed interface Cdb {
     }
 
     /**
+     * SBC-4 5.30 UNMAP. ANCHOR is not supported (ANC_SUP 0): the decoder rejects it as a
+     * reserved bit.
+     */
+    record Unmap(int parameterListLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.UNMAP; }
+    }
+
+    /** SBC-4 5.8 GET LBA STATUS, SERVICE ACTION IN(16) 12h. */
+    record GetLbaStatus(long lba, long allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.SERVICE_ACTION_IN_16; }
+        @Override public int serviceAction() { return Opcodes.SA_GET_LBA_STATUS; }
+    }
+
+    /**
+     * SBC-4 5.48 WRITE SAME(10) / 5.50 WRITE SAME(16). ANCHOR is rejected by the decoder.
+     *
+     * @param blocks NUMBER OF LOGICAL BLOCKS as sent; 0 means "to the last LBA" (WSNZ 0)
+     * @param unmap  deallocate if the block reads back the same way (SBC-4 4.7.3.4)
+     * @param ndob   no Data-Out: the block is zeros (WRITE SAME(16) only)
+     */
+    record WriteSame(int opcode, long lba, long blocks, boolean unmap, boolean ndob) implements Cdb {
+    }
+
+    /**
      * SBC-4 5.35-5.37 VERIFY(10/12/16).
      *
      * @param bytchk 00b medium check only, 01b compare with Data-Out, 11b compare one block with each LBA

@@ -244,6 +244,26 @@ public final class CdbDecoder {
         return ok(new Cdb.WriteAndVerify(opcode, lba, blocks, bit(cdb, 1, 4), bytchk));
     }
 
+    /** SBC-4 5.30 UNMAP: PARAMETER LIST LENGTH bytes 7-8 (ANCHOR, byte 1 bit 0, is outside the usage mask). */
+    static Decoded unmap(byte[] cdb) {
+        return ok(new Cdb.Unmap(u16(cdb, 7)));
+    }
+
+    /** SBC-4 5.8 GET LBA STATUS: STARTING LOGICAL BLOCK ADDRESS bytes 2-9, ALLOCATION LENGTH 10-13. */
+    static Decoded getLbaStatus(byte[] cdb) {
+        return ok(new Cdb.GetLbaStatus(u64(cdb, 2), u32(cdb, 10)));
+    }
+
+    /** SBC-4 5.48 WRITE SAME(10): UNMAP byte 1 bit 3; WRPROTECT and ANCHOR are outside the usage mask. */
+    static Decoded writeSame10(byte[] cdb) {
+        return ok(new Cdb.WriteSame(Opcodes.WRITE_SAME_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 3), false));
+    }
+
+    /** SBC-4 5.50 WRITE SAME(16): UNMAP byte 1 bit 3, NDOB bit 0. */
+    static Decoded writeSame16(byte[] cdb) {
+        return ok(new Cdb.WriteSame(Opcodes.WRITE_SAME_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 3), bit(cdb, 1, 0)));
+    }
+
     /** SBC-4 5.26 SYNCHRONIZE CACHE(10): IMMED byte 1 bit 1. */
     static Decoded synchronizeCache10(byte[] cdb) {
         return ok(new Cdb.SynchronizeCache(Opcodes.SYNCHRONIZE_CACHE_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 1)));

@@ -1,11 +1,14 @@
 package org.scstj.engine.cdb;
 
 import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.sbc.GetLbaStatus;
 import org.scstj.engine.sbc.ReadCapacity;
 import org.scstj.engine.sbc.ReadOp;
 import org.scstj.engine.sbc.SynchronizeCache;
+import org.scstj.engine.sbc.UnmapOp;
 import org.scstj.engine.sbc.VerifyOp;
 import org.scstj.engine.sbc.WriteOp;
+import org.scstj.engine.sbc.WriteSameOp;
 import org.scstj.engine.spc.InquiryData;
 import org.scstj.engine.spc.ModeSense;
 import org.scstj.engine.spc.ReportLuns;
@@ -47,6 +50,9 @@ public final class Commands {
             case Cdb.WriteAndVerify w -> WriteOp.execute(w, ctx);
             case Cdb.Verify v -> VerifyOp.execute(v, ctx);
             case Cdb.SynchronizeCache s -> SynchronizeCache.execute(s, ctx);
+            case Cdb.Unmap u -> UnmapOp.execute(u, ctx);
+            case Cdb.GetLbaStatus g -> GetLbaStatus.execute(g, ctx);
+            case Cdb.WriteSame w -> WriteSameOp.execute(w, ctx);
         }
     }
 }

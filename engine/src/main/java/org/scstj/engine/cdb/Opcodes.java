@@ -14,12 +14,15 @@ public final class Opcodes {
     public static final int WRITE_AND_VERIFY_10 = 0x2E;
     public static final int VERIFY_10 = 0x2F;
     public static final int SYNCHRONIZE_CACHE_10 = 0x35;
+    public static final int WRITE_SAME_10 = 0x41;
+    public static final int UNMAP = 0x42;
     public static final int MODE_SENSE_10 = 0x5A;
     public static final int READ_16 = 0x88;
     public static final int WRITE_16 = 0x8A;
     public static final int WRITE_AND_VERIFY_16 = 0x8E;
     public static final int VERIFY_16 = 0x8F;
     public static final int SYNCHRONIZE_CACHE_16 = 0x91;
+    public static final int WRITE_SAME_16 = 0x93;
     public static final int SERVICE_ACTION_IN_16 = 0x9E;
     public static final int REPORT_LUNS = 0xA0;
     public static final int MAINTENANCE_IN = 0xA3;
@@ -30,6 +33,9 @@ public final class Opcodes {
 
     /** SERVICE ACTION IN(16) 10h: READ CAPACITY(16). */
     public static final int SA_READ_CAPACITY_16 = 0x10;
+
+    /** SERVICE ACTION IN(16) 12h: GET LBA STATUS. */
+    public static final int SA_GET_LBA_STATUS = 0x12;
 
     /** MAINTENANCE IN 0Ch: REPORT SUPPORTED OPERATION CODES. */
     public static final int SA_REPORT_SUPPORTED_OPERATION_CODES = 0x0C;

@@ -13,6 +13,32 @@ public final class BlockLimits {
     /** OPTIMAL TRANSFER LENGTH in bytes: 1 MiB. */
     public static final int OPTIMAL_TRANSFER_BYTES = 1 << 20;
 
+    /** MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT. */
+    public static final int MAX_UNMAP_DESCRIPTORS = 256;
+    /** MAXIMUM UNMAP LBA COUNT in bytes (all descriptors of one UNMAP together): 1 GiB. */
+    public static final long MAX_UNMAP_BYTES = 1L << 30;
+    /**
+     * MAXIMUM WRITE SAME LENGTH in bytes: 16 MiB, so one WRITE SAME is bounded work; NUMBER OF
+     * LOGICAL BLOCKS 0 ("to the last LBA", WSNZ 0) is refused when the rest is longer.
+     */
+    public static final long MAX_WRITE_SAME_BYTES = 16L << 20;
+    /** OPTIMAL UNMAP GRANULARITY in bytes: a page, the file systems' allocation unit. */
+    public static final int UNMAP_GRANULARITY_BYTES = 4096;
+    /** The pattern buffer WRITE SAME writes from, at most: 1 MiB. */
+    static final int WRITE_SAME_BUFFER_BYTES = 1 << 20;
+
+    public static long maxUnmapBlocks(BlockDevice device) {
+        return MAX_UNMAP_BYTES / device.blockSize();
+    }
+
+    public static long maxWriteSameBlocks(BlockDevice device) {
+        return MAX_WRITE_SAME_BYTES / device.blockSize();
+    }
+
+    public static long optimalUnmapGranularity(BlockDevice device) {
+        return Math.max(1, UNMAP_GRANULARITY_BYTES / device.blockSize());
+    }
+
     private BlockLimits() {
     }
 

@@ -2,6 +2,7 @@ package org.scstj.engine.sbc;
 
 import static org.scstj.engine.cdb.BigEndian.put16;
 import static org.scstj.engine.cdb.BigEndian.put32;
+import static org.scstj.engine.cdb.BigEndian.put64;
 
 import org.scstj.engine.spi.BlockDevice;
 
@@ -15,14 +16,21 @@ public final class BlockVpdPages {
     }
 
     /**
-     * SBC-4 6.6.4 Block Limits, page length 3Ch. No COMPARE AND WRITE, UNMAP or WRITE SAME yet:
-     * those limits are 0.
+     * SBC-4 6.6.4 Block Limits, page length 3Ch. WSNZ 0 (WRITE SAME with 0 blocks means "to the
+     * last LBA"); no COMPARE AND WRITE (0). The UNMAP limits are 0 unless the device is thin
+     * (LBPU 1); the unmap granularity is a hint, so UGAVALID stays 0.
      */
     public static byte[] blockLimits(BlockDevice device) {
         byte[] p = header(BLOCK_LIMITS, 0x3C);
         put16(p, 6, 1);                                          // OPTIMAL TRANSFER LENGTH GRANULARITY
         put32(p, 8, BlockLimits.maxTransferBlocks(device));     // MAXIMUM TRANSFER LENGTH
         put32(p, 12, BlockLimits.optimalTransferBlocks(device)); // OPTIMAL TRANSFER LENGTH
+        if (device.capabilities().thinProvisioned()) {
+            put32(p, 20, BlockLimits.maxUnmapBlocks(device));   // MAXIMUM UNMAP LBA COUNT
+            put32(p, 24, BlockLimits.MAX_UNMAP_DESCRIPTORS);     // MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT
+            put32(p, 28, BlockLimits.optimalUnmapGranularity(device)); // OPTIMAL UNMAP GRANULARITY
+        }
+        put64(p, 36, BlockLimits.maxWriteSameBlocks(device));   // MAXIMUM WRITE SAME LENGTH
         return p;
     }
 
@@ -34,14 +42,14 @@ public final class BlockVpdPages {
     }
 
     /**
-     * SBC-4 6.6.6 Logical Block Provisioning, page length 4. The provisioning type follows the
-     * device (thin: 010b, LBPRZ 001b because never-written blocks read as zeros); LBPU and LBPWS
-     * stay 0 until UNMAP and WRITE SAME are implemented.
+     * SBC-4 6.6.6 Logical Block Provisioning, page length 4. A thin device: LBPU (UNMAP), LBPWS
+     * and LBPWS10 (WRITE SAME(16/10) with UNMAP), LBPRZ 001b (deallocated blocks read as zeros),
+     * no ANCHOR (ANC_SUP 0), provisioning type 010b thin. A fully provisioned device: all 0.
      */
     public static byte[] logicalBlockProvisioning(BlockDevice device) {
         byte[] p = header(LOGICAL_BLOCK_PROVISIONING, 0x04);
         if (device.capabilities().thinProvisioned()) {
-            p[5] = (byte) (0b001 << 2);                          // LBPRZ
+            p[5] = (byte) (0x80 | 0x40 | 0x20 | 0b001 << 2);     // LBPU, LBPWS, LBPWS10, LBPRZ
             p[6] = 0b010;                                        // PROVISIONING TYPE: thin
         }
         return p;

@@ -16,7 +16,7 @@ import org.scstj.engine.spi.TransportTask;
  * command with ABORTED COMMAND. One object per command: data receiver and device completion.
  */
 abstract sealed class DataOutOp implements TransportTask.DataReceiver, BlockDevice.Completion
-        permits WriteOp, VerifyOp {
+        permits WriteOp, VerifyOp, WriteSameOp {
     final ExecContext ctx;
     final long offset;
     final int transferLength;
@@ -64,7 +64,10 @@ abstract sealed class DataOutOp implements TransportTask.DataReceiver, BlockDevi
 
     @Override
     public final void failed(BlockDevice.IoFailure failure, Throwable cause) {
-        data.release();
+        if (data != null) {
+            data.release();
+            data = null;
+        }
         ctx.complete(Failure.of(IoFailures.reason(failure, write)).toResponse(ctx.lu().descriptorSense()));
     }
 }

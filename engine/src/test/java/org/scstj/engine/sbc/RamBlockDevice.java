@@ -16,6 +16,9 @@ public final class RamBlockDevice implements BlockDevice {
     public int writes;
     public int reads;
     public int flushes;
+    public int unmaps;
+    /** Blocks written since the last unmap (a thin device's mapped blocks). */
+    public final java.util.BitSet mapped = new java.util.BitSet();
     /** When set, reads may be offered as segments of this file (zero-copy). */
     public java.nio.channels.FileChannel file;
 
@@ -74,8 +77,56 @@ public final class RamBlockDevice implements BlockDevice {
             done.failed(failWith, new java.io.IOException("injected"));
             return;
         }
+        mapped.set((int) (offset / blockSize), (int) ((offset + src.remaining() + blockSize - 1) / blockSize));
         src.get(store, (int) offset, src.remaining());
         done.completed();
+    }
+
+    /** A thin RAM device (LBPME): unmap zeros and deallocates; lbaStatus reports the written blocks. */
+    public RamBlockDevice thin() {
+        Capabilities c = capabilities;
+        this.capabilities = new Capabilities(c.writeBackCache(), true, c.readOnly(), c.removable(), c.rotationRate(),
+                c.serial(), c.naaId());
+        return this;
+    }
+
+    @Override
+    public void unmap(long offset, long length, Completion done) {
+        if (!capabilities.thinProvisioned()) {
+            BlockDevice.super.unmap(offset, length, done);
+            return;
+        }
+        unmaps++;
+        if (failWith != null) {
+            done.failed(failWith, new java.io.IOException("injected"));
+            return;
+        }
+        java.util.Arrays.fill(store, (int) Math.min(offset, store.length), (int) Math.min(offset + length, store.length), (byte) 0);
+        mapped.clear((int) (offset / blockSize), (int) ((offset + length) / blockSize));
+        done.completed();
+    }
+
+    @Override
+    public void lbaStatus(long offset, long length, int maxExtents, StatusCompletion done) {
+        if (!capabilities.thinProvisioned()) {
+            BlockDevice.super.lbaStatus(offset, length, maxExtents, done);
+            return;
+        }
+        java.util.List<Extent> out = new java.util.ArrayList<>();
+        int block = (int) (offset / blockSize);
+        int end = (int) ((offset + length) / blockSize);
+        while (block < end && out.size() < maxExtents) {
+            boolean m = mapped.get(block);
+            int next = Math.min(end, m ? mapped.nextClearBit(block) : nextSet(block, end));
+            out.add(new Extent((long) block * blockSize, (long) (next - block) * blockSize, m));
+            block = next;
+        }
+        done.completed(out);
+    }
+
+    private int nextSet(int from, int end) {
+        int n = mapped.nextSetBit(from);
+        return n < 0 ? end : n;
     }
 
     @Override

@@ -151,17 +151,18 @@ class InquiryDataTest {
         assertEquals(0x40, d.length);
         long max = ((d[8] & 0xFFL) << 24) | ((d[9] & 0xFF) << 16) | ((d[10] & 0xFF) << 8) | (d[11] & 0xFF);
         assertEquals((8 << 20) / 512, max);
-        assertEquals(0, d[20] | d[21] | d[22] | d[23], "no UNMAP yet");
+        assertEquals(0, d[20] | d[21] | d[22] | d[23], "no UNMAP on a fully provisioned device");
     }
 
     @Test
-    void provisioningPage_followsTheDeviceAndAdvertisesNoUnmapYet() {
+    void provisioningPage_followsTheDevice_thinAdvertisesUnmapAndWriteSameUnmap() {
         byte[] full = FakeExecContext.run(lu, inquiry(true, 0xB2, 255), 255, null).data();
         assertEquals(0, full[5]);
         assertEquals(0, full[6]);
         device.capabilities(new BlockDevice.Capabilities(false, true, false, false, 1, "S", 1));
         byte[] thin = FakeExecContext.run(lu, inquiry(true, 0xB2, 255), 255, null).data();
-        assertEquals(0, thin[5] & 0xE0, "LBPU, LBPWS, LBPWS10");
+        assertEquals(0xE0, thin[5] & 0xE0, "LBPU, LBPWS, LBPWS10");
+        assertEquals(0b001, (thin[5] >>> 2) & 0x07, "LBPRZ");
         assertEquals(2, thin[6] & 0x07, "thin provisioned");
     }
 

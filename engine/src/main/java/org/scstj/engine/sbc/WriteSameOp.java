@@ -1,0 +1,126 @@
+package org.scstj.engine.sbc;
+
+import java.nio.ByteBuffer;
+
+import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.ScsiResponse;
+
+/**
+ * SBC-4 5.48 WRITE SAME(10) / 5.50 WRITE SAME(16): one block of Data-Out written to every block
+ * of the range, from a pattern buffer of at most {@link BlockLimits#WRITE_SAME_BUFFER_BYTES}
+ * written as many times as needed. NUMBER OF LOGICAL BLOCKS 0 means "to the last LBA" (WSNZ 0);
+ * more than MAXIMUM WRITE SAME LENGTH is INVALID FIELD IN CDB. UNMAP 1 on a thin device
+ * deallocates when the block is all zeros, which is what a deallocated block reads as (LBPRZ,
+ * SBC-4 4.7.3.4); any other block is written. UNMAP 1 on a fully provisioned device (LBPWS 0) is
+ * INVALID FIELD IN CDB. NDOB (WRITE SAME(16)): no Data-Out, the block is zeros. ANCHOR and
+ * WRPROTECT were refused by the decoder.
+ */
+public final class WriteSameOp extends DataOutOp {
+    private final boolean unmap;
+    private final long length;
+    private ByteBuffer pattern;
+    private long written;
+
+    private WriteSameOp(ExecContext ctx, long offset, long length, boolean unmap, int received, int transferLength) {
+        super(ctx, offset, received, transferLength, true);
+        this.unmap = unmap;
+        this.length = length;
+    }
+
+    public static void execute(Cdb.WriteSame cdb, ExecContext ctx) {
+        LuContext lu = ctx.lu();
+        BlockDevice device = lu.device();
+        if (lu.writeProtected()) {
+            ctx.complete(Failure.of(SenseReason.WRITE_PROTECTED).toResponse(lu.descriptorSense()));
+            return;
+        }
+        if (cdb.unmap() && !device.capabilities().thinProvisioned()) {
+            ctx.complete(Failure.invalidFieldInCdb(1, 3).toResponse(lu.descriptorSense()));
+            return;
+        }
+        long capacity = device.blockCount();
+        if (!LbaRange.contains(cdb.lba(), cdb.blocks(), capacity)) {
+            ctx.complete(Failure.of(SenseReason.LBA_OUT_OF_RANGE).toResponse(lu.descriptorSense()));
+            return;
+        }
+        long blocks = cdb.blocks() == 0 ? capacity - cdb.lba() : cdb.blocks();
+        if (blocks > BlockLimits.maxWriteSameBlocks(device)) {
+            ctx.complete(Failure.invalidFieldInCdb(LbaRange.transferLengthByte(cdb.opcode()))
+                    .toResponse(lu.descriptorSense()));
+            return;
+        }
+        int blockSize = device.blockSize();
+        int received = cdb.ndob() ? 0 : ctx.task().expectedLength(blockSize);
+        if (blocks == 0 || (received == 0 && !cdb.ndob() && !cdb.unmap())) {
+            // nothing to write, or no Data-Out to write (EDTL 0, as for WRITE)
+            ctx.complete(ScsiResponse.good(null, cdb.ndob() ? 0 : blockSize));
+            return;
+        }
+        WriteSameOp op = new WriteSameOp(ctx, cdb.lba() * blockSize, blocks * blockSize, cdb.unmap(), received,
+                cdb.ndob() ? 0 : blockSize);
+        if (received == 0) {
+            op.start(new byte[blockSize]); // NDOB, or UNMAP without Data-Out: zeros
+        } else {
+            ctx.task().receiveData(received, op);
+        }
+    }
+
+    @Override
+    void deviceIo() {
+        byte[] block = new byte[ctx.lu().device().blockSize()];
+        data.nio().get(block);
+        data.release();
+        data = null;
+        start(block);
+    }
+
+    private void start(byte[] block) {
+        BlockDevice device = ctx.lu().device();
+        try {
+            if (unmap && allZeros(block)) {
+                written = length;
+                device.unmap(offset, length, this);
+                return;
+            }
+            int copies = (int) Math.min(length / block.length, BlockLimits.WRITE_SAME_BUFFER_BYTES / block.length);
+            pattern = ByteBuffer.allocate(copies * block.length);
+            for (int i = 0; i < copies; i++) {
+                pattern.put(block);
+            }
+            completed();
+        } catch (RuntimeException e) {
+            failed(BlockDevice.IoFailure.INTERNAL, e);
+        }
+    }
+
+    static boolean allZeros(byte[] block) {
+        for (byte b : block) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The previous piece is done: write the next, or GOOD. */
+    @Override
+    public void completed() {
+        if (written == length) {
+            ctx.complete(ScsiResponse.good(null, transferLength));
+            return;
+        }
+        int n = (int) Math.min(pattern.capacity(), length - written);
+        long at = offset + written;
+        written += n;
+        try {
+            ctx.lu().device().write(at, pattern.duplicate().clear().limit(n), false, this);
+        } catch (RuntimeException e) {
+            failed(BlockDevice.IoFailure.INTERNAL, e);
+        }
+    }
+}
