@@ -15,8 +15,11 @@ public final class BlockLimits {
 
     /** MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT. */
     public static final int MAX_UNMAP_DESCRIPTORS = 256;
-    /** MAXIMUM UNMAP LBA COUNT in bytes (all descriptors of one UNMAP together): 1 GiB. */
-    public static final long MAX_UNMAP_BYTES = 1L << 30;
+    /**
+     * MAXIMUM UNMAP LBA COUNT in bytes (all descriptors of one UNMAP together): 256 MiB, at most
+     * 512Ki blocks (libiscsi's Inquiry.BlockLimits finds more than 1Mi blocks "insanely big").
+     */
+    public static final long MAX_UNMAP_BYTES = 256L << 20;
     /**
      * MAXIMUM WRITE SAME LENGTH in bytes: 16 MiB, so one WRITE SAME is bounded work; NUMBER OF
      * LOGICAL BLOCKS 0 ("to the last LBA", WSNZ 0) is refused when the rest is longer.

@@ -15,8 +15,10 @@ import org.scstj.engine.spi.ScsiResponse;
  * of the range, from a pattern buffer of at most {@link BlockLimits#WRITE_SAME_BUFFER_BYTES}
  * written as many times as needed. NUMBER OF LOGICAL BLOCKS 0 means "to the last LBA" (WSNZ 0);
  * more than MAXIMUM WRITE SAME LENGTH is INVALID FIELD IN CDB. UNMAP 1 on a thin device
- * deallocates when the block is all zeros, which is what a deallocated block reads as (LBPRZ,
- * SBC-4 4.7.3.4); any other block is written. UNMAP 1 on a fully provisioned device (LBPWS 0) is
+ * deallocates the range, whatever the block holds; the blocks then read as zeros (LBPRZ). This is
+ * SBC-3's rule, what LIO does and what libiscsi's WriteSame10.UnmapUntilEnd expects (it sends a
+ * block of FFh with UNMAP and reads zeros back); SBC-4 4.7.3.4 would write a block that does not
+ * match the LBPRZ pattern instead. UNMAP 1 on a fully provisioned device (LBPWS 0) is
  * INVALID FIELD IN CDB. NDOB (WRITE SAME(16)): no Data-Out, the block is zeros. ANCHOR and
  * WRPROTECT were refused by the decoder.
  */
@@ -82,7 +84,7 @@ public final class WriteSameOp extends DataOutOp {
     private void start(byte[] block) {
         BlockDevice device = ctx.lu().device();
         try {
-            if (unmap && allZeros(block)) {
+            if (unmap) {
                 written = length;
                 device.unmap(offset, length, this);
                 return;
@@ -96,15 +98,6 @@ public final class WriteSameOp extends DataOutOp {
         } catch (RuntimeException e) {
             failed(BlockDevice.IoFailure.INTERNAL, e);
         }
-    }
-
-    static boolean allZeros(byte[] block) {
-        for (byte b : block) {
-            if (b != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The previous piece is done: write the next, or GOOD. */
