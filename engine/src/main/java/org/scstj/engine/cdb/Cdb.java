@@ -92,6 +92,15 @@ public sealed interface Cdb {
     }
 
     /**
+     * SBC-4 5.9 / 5.10 PRE-FETCH(10/16).
+     *
+     * @param blocks PREFETCH LENGTH as sent; 0 means "to the last LBA"
+     * @param immed  return status once the CDB is checked (scstj always does)
+     */
+    record PreFetch(int opcode, long lba, long blocks, boolean immed) implements Cdb {
+    }
+
+    /**
      * SBC-4 5.30 UNMAP. ANCHOR is not supported (ANC_SUP 0): the decoder rejects it as a
      * reserved bit.
      */

@@ -264,6 +264,16 @@ public final class CdbDecoder {
         return ok(new Cdb.WriteSame(Opcodes.WRITE_SAME_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 3), bit(cdb, 1, 0)));
     }
 
+    /** SBC-4 5.9 PRE-FETCH(10): IMMED byte 1 bit 1, PREFETCH LENGTH bytes 7-8 (GROUP NUMBER is looked at, not used). */
+    static Decoded preFetch10(byte[] cdb) {
+        return ok(new Cdb.PreFetch(Opcodes.PRE_FETCH_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 1)));
+    }
+
+    /** SBC-4 5.10 PRE-FETCH(16): IMMED byte 1 bit 1, PREFETCH LENGTH bytes 10-13. */
+    static Decoded preFetch16(byte[] cdb) {
+        return ok(new Cdb.PreFetch(Opcodes.PRE_FETCH_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 1)));
+    }
+
     /** SBC-4 5.26 SYNCHRONIZE CACHE(10): IMMED byte 1 bit 1. */
     static Decoded synchronizeCache10(byte[] cdb) {
         return ok(new Cdb.SynchronizeCache(Opcodes.SYNCHRONIZE_CACHE_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 1)));

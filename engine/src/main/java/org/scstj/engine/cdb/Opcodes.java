@@ -13,6 +13,7 @@ public final class Opcodes {
     public static final int WRITE_10 = 0x2A;
     public static final int WRITE_AND_VERIFY_10 = 0x2E;
     public static final int VERIFY_10 = 0x2F;
+    public static final int PRE_FETCH_10 = 0x34;
     public static final int SYNCHRONIZE_CACHE_10 = 0x35;
     public static final int WRITE_SAME_10 = 0x41;
     public static final int UNMAP = 0x42;
@@ -21,6 +22,7 @@ public final class Opcodes {
     public static final int WRITE_16 = 0x8A;
     public static final int WRITE_AND_VERIFY_16 = 0x8E;
     public static final int VERIFY_16 = 0x8F;
+    public static final int PRE_FETCH_16 = 0x90;
     public static final int SYNCHRONIZE_CACHE_16 = 0x91;
     public static final int WRITE_SAME_16 = 0x93;
     public static final int SERVICE_ACTION_IN_16 = 0x9E;

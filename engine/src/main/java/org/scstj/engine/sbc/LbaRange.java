@@ -24,6 +24,7 @@ public final class LbaRange {
         return switch (opcode) {
             case Opcodes.READ_6, Opcodes.WRITE_6 -> 4;
             case Opcodes.READ_10, Opcodes.WRITE_10, Opcodes.VERIFY_10, Opcodes.WRITE_AND_VERIFY_10, Opcodes.SYNCHRONIZE_CACHE_10,
+                 Opcodes.PRE_FETCH_10,
                  Opcodes.WRITE_SAME_10 -> 7;
             case Opcodes.READ_12, Opcodes.WRITE_12, Opcodes.VERIFY_12, Opcodes.WRITE_AND_VERIFY_12 -> 6;
             default -> 10;

@@ -113,6 +113,14 @@ public interface BlockDevice extends AutoCloseable {
         void failed(IoFailure failure, Throwable cause);
     }
 
+    /**
+     * A hint that {@code length} bytes at byte offset {@code offset} will be read soon (SBC-4 5.9
+     * PRE-FETCH): the device may start reading them into a cache, and returns at once without
+     * reporting anything. The default does nothing.
+     */
+    default void prefetch(long offset, long length) {
+    }
+
     /** Makes every completed write durable (SBC-4 5.25 SYNCHRONIZE CACHE). */
     void flush(Completion done);
 

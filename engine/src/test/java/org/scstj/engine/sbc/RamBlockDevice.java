@@ -17,6 +17,8 @@ public final class RamBlockDevice implements BlockDevice {
     public int reads;
     public int flushes;
     public int unmaps;
+    /** The last PRE-FETCH hint: {offset, length}, or null. */
+    public long[] prefetched;
     /** Blocks written since the last unmap (a thin device's mapped blocks). */
     public final java.util.BitSet mapped = new java.util.BitSet();
     /** When set, reads may be offered as segments of this file (zero-copy). */
@@ -127,6 +129,11 @@ public final class RamBlockDevice implements BlockDevice {
     private int nextSet(int from, int end) {
         int n = mapped.nextSetBit(from);
         return n < 0 ? end : n;
+    }
+
+    @Override
+    public void prefetch(long offset, long length) {
+        prefetched = new long[] {offset, length};
     }
 
     @Override
