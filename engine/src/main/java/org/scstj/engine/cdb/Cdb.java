@@ -101,6 +101,16 @@ public sealed interface Cdb {
     }
 
     /**
+     * SBC-4 5.19 / 5.20 READ DEFECT DATA(10/12).
+     *
+     * @param format DEFECT LIST FORMAT (000b..110b; 111b was rejected by the decoder)
+     * @param index  ADDRESS DESCRIPTOR INDEX (READ DEFECT DATA(12) only, else 0)
+     */
+    record ReadDefectData(int opcode, boolean reqPlist, boolean reqGlist, int format, long index,
+                          long allocationLength) implements Cdb {
+    }
+
+    /**
      * SBC-4 5.30 UNMAP. ANCHOR is not supported (ANC_SUP 0): the decoder rejects it as a
      * reserved bit.
      */

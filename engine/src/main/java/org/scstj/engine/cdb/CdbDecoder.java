@@ -274,6 +274,26 @@ public final class CdbDecoder {
         return ok(new Cdb.PreFetch(Opcodes.PRE_FETCH_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 1)));
     }
 
+    /** SBC-4 5.19 READ DEFECT DATA(10): REQ_PLIST byte 2 bit 4, REQ_GLIST bit 3, DEFECT LIST FORMAT bits 2-0, ALLOCATION LENGTH 7-8. */
+    static Decoded readDefectData10(byte[] cdb) {
+        return readDefectData(Opcodes.READ_DEFECT_DATA_10, cdb, 2, 0, u16(cdb, 7));
+    }
+
+    /** SBC-4 5.20 READ DEFECT DATA(12): the flags in byte 1, ADDRESS DESCRIPTOR INDEX 2-5, ALLOCATION LENGTH 6-9. */
+    static Decoded readDefectData12(byte[] cdb) {
+        return readDefectData(Opcodes.READ_DEFECT_DATA_12, cdb, 1, u32(cdb, 2), u32(cdb, 6));
+    }
+
+    /** SBC-4 table "DEFECT LIST FORMAT field": 111b is reserved. */
+    private static Decoded readDefectData(int opcode, byte[] cdb, int flags, long index, long allocationLength) {
+        int format = cdb[flags] & 0x07;
+        if (format == 0b111) {
+            return reject(Failure.invalidFieldInCdb(flags, 2));
+        }
+        return ok(new Cdb.ReadDefectData(opcode, bit(cdb, flags, 4), bit(cdb, flags, 3), format, index,
+                allocationLength));
+    }
+
     /** SBC-4 5.26 SYNCHRONIZE CACHE(10): IMMED byte 1 bit 1. */
     static Decoded synchronizeCache10(byte[] cdb) {
         return ok(new Cdb.SynchronizeCache(Opcodes.SYNCHRONIZE_CACHE_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 1)));

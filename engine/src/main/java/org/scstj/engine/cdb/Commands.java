@@ -4,6 +4,7 @@ import org.scstj.engine.sam.ExecContext;
 import org.scstj.engine.sbc.GetLbaStatus;
 import org.scstj.engine.sbc.PreFetch;
 import org.scstj.engine.sbc.ReadCapacity;
+import org.scstj.engine.sbc.ReadDefectData;
 import org.scstj.engine.sbc.ReadOp;
 import org.scstj.engine.sbc.SynchronizeCache;
 import org.scstj.engine.sbc.UnmapOp;
@@ -52,6 +53,7 @@ public final class Commands {
             case Cdb.Verify v -> VerifyOp.execute(v, ctx);
             case Cdb.SynchronizeCache s -> SynchronizeCache.execute(s, ctx);
             case Cdb.PreFetch p -> ctx.complete(PreFetch.execute(p, ctx));
+            case Cdb.ReadDefectData r -> ctx.complete(ReadDefectData.execute(r, ctx));
             case Cdb.Unmap u -> UnmapOp.execute(u, ctx);
             case Cdb.GetLbaStatus g -> GetLbaStatus.execute(g, ctx);
             case Cdb.WriteSame w -> WriteSameOp.execute(w, ctx);

@@ -15,6 +15,7 @@ public final class Opcodes {
     public static final int VERIFY_10 = 0x2F;
     public static final int PRE_FETCH_10 = 0x34;
     public static final int SYNCHRONIZE_CACHE_10 = 0x35;
+    public static final int READ_DEFECT_DATA_10 = 0x37;
     public static final int WRITE_SAME_10 = 0x41;
     public static final int UNMAP = 0x42;
     public static final int MODE_SENSE_10 = 0x5A;
@@ -32,6 +33,7 @@ public final class Opcodes {
     public static final int WRITE_12 = 0xAA;
     public static final int WRITE_AND_VERIFY_12 = 0xAE;
     public static final int VERIFY_12 = 0xAF;
+    public static final int READ_DEFECT_DATA_12 = 0xB7;
 
     /** SERVICE ACTION IN(16) 10h: READ CAPACITY(16). */
     public static final int SA_READ_CAPACITY_16 = 0x10;
