@@ -111,6 +111,14 @@ public sealed interface Cdb {
     }
 
     /**
+     * SBC-4 5.12 ORWRITE(16): the Data-Out ORed into the blocks. ORPROTECT must be 0 (no protection
+     * information) and the obsolete bit 1 must be 0: both are outside the usage mask.
+     */
+    record OrWrite(long lba, long blocks, boolean dpo, boolean fua) implements Cdb {
+        @Override public int opcode() { return Opcodes.ORWRITE_16; }
+    }
+
+    /**
      * SBC-4 5.30 UNMAP. ANCHOR is not supported (ANC_SUP 0): the decoder rejects it as a
      * reserved bit.
      */

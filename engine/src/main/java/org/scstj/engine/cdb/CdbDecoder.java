@@ -294,6 +294,11 @@ public final class CdbDecoder {
                 allocationLength));
     }
 
+    /** SBC-4 5.12 ORWRITE(16): DPO byte 1 bit 4, FUA bit 3, TRANSFER LENGTH bytes 10-13. */
+    static Decoded orWrite16(byte[] cdb) {
+        return ok(new Cdb.OrWrite(u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 4), bit(cdb, 1, 3)));
+    }
+
     /** SBC-4 5.26 SYNCHRONIZE CACHE(10): IMMED byte 1 bit 1. */
     static Decoded synchronizeCache10(byte[] cdb) {
         return ok(new Cdb.SynchronizeCache(Opcodes.SYNCHRONIZE_CACHE_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 1)));

@@ -2,6 +2,7 @@ package org.scstj.engine.cdb;
 
 import org.scstj.engine.sam.ExecContext;
 import org.scstj.engine.sbc.GetLbaStatus;
+import org.scstj.engine.sbc.OrWriteOp;
 import org.scstj.engine.sbc.PreFetch;
 import org.scstj.engine.sbc.ReadCapacity;
 import org.scstj.engine.sbc.ReadDefectData;
@@ -54,6 +55,7 @@ public final class Commands {
             case Cdb.SynchronizeCache s -> SynchronizeCache.execute(s, ctx);
             case Cdb.PreFetch p -> ctx.complete(PreFetch.execute(p, ctx));
             case Cdb.ReadDefectData r -> ctx.complete(ReadDefectData.execute(r, ctx));
+            case Cdb.OrWrite o -> OrWriteOp.execute(o, ctx);
             case Cdb.Unmap u -> UnmapOp.execute(u, ctx);
             case Cdb.GetLbaStatus g -> GetLbaStatus.execute(g, ctx);
             case Cdb.WriteSame w -> WriteSameOp.execute(w, ctx);

@@ -21,6 +21,7 @@ public final class Opcodes {
     public static final int MODE_SENSE_10 = 0x5A;
     public static final int READ_16 = 0x88;
     public static final int WRITE_16 = 0x8A;
+    public static final int ORWRITE_16 = 0x8B;
     public static final int WRITE_AND_VERIFY_16 = 0x8E;
     public static final int VERIFY_16 = 0x8F;
     public static final int PRE_FETCH_16 = 0x90;

@@ -16,7 +16,7 @@ import org.scstj.engine.spi.TransportTask;
  * command with ABORTED COMMAND. One object per command: data receiver and device completion.
  */
 abstract sealed class DataOutOp implements TransportTask.DataReceiver, BlockDevice.Completion
-        permits WriteOp, VerifyOp, WriteSameOp {
+        permits WriteOp, VerifyOp, WriteSameOp, OrWriteOp {
     final ExecContext ctx;
     final long offset;
     final int transferLength;
@@ -40,6 +40,10 @@ abstract sealed class DataOutOp implements TransportTask.DataReceiver, BlockDevi
 
     /** The whole-block Data-Out arrived; start the device I/O with {@link #data}, completing this object. */
     abstract void deviceIo();
+
+    /** The device I/O failed; give back what {@link #deviceIo} took besides {@link #data}. Nothing by default. */
+    void releaseOnFailure() {
+    }
 
     @Override
     public final void received(DataBuffer buffer) {
@@ -68,6 +72,7 @@ abstract sealed class DataOutOp implements TransportTask.DataReceiver, BlockDevi
             data.release();
             data = null;
         }
+        releaseOnFailure();
         ctx.complete(Failure.of(IoFailures.reason(failure, write)).toResponse(ctx.lu().descriptorSense()));
     }
 }

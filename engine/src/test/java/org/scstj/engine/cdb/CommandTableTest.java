@@ -130,7 +130,7 @@ class CommandTableTest {
     @Test
     void onlyWrites_writeTheMediumAndTheyMoveDataOut() {
         for (CommandTable.Row row : CommandTable.rows()) {
-            boolean write = row.name().startsWith("WRITE") || row.name().equals("UNMAP");
+            boolean write = row.name().startsWith("WRITE") || row.name().startsWith("ORWRITE") || row.name().equals("UNMAP");
             assertEquals(write, row.writesMedium(), row.name());
             if (row.name().startsWith("READ(") || row.name().startsWith("READ CAPACITY")
                     || row.name().equals("INQUIRY")) {

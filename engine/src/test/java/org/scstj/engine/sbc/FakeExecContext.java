@@ -78,6 +78,11 @@ public final class FakeExecContext implements ExecContext {
         }
     }
 
+    /** The response so far (null until complete), for tests that finish the device I/O themselves. */
+    public ScsiResponse response() {
+        return response;
+    }
+
     @Override public TransportTask task() { return task; }
     @Override public LuContext lu() { return lu; }
 
