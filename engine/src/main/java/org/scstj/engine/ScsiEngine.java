@@ -104,7 +104,8 @@ public final class ScsiEngine {
                 ActorRef<LunActor.Command> actor = system.systemActorOf(
                         LunActor.create(device, commands, settings.nexusQueueDepth()),
                         "lun-" + actorName(d.name()), lunProps);
-                lus.put(d.name(), new TargetActor.Lu(device, actor));
+                lus.put(d.name(), new TargetActor.Lu(device, actor,
+                        new org.scstj.engine.sam.ModeParameters(device.capabilities().writeBackCache())));
                 lunActors.put(d.name(), actor);
                 log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                         device.blockCount(), device.blockSize());

@@ -60,6 +60,16 @@ public sealed interface Cdb {
                      int subpageCode, int allocationLength) implements Cdb {
     }
 
+    /**
+     * SPC-5 6.9 MODE SELECT(6) / 6.10 MODE SELECT(10).
+     *
+     * @param pf                  page format: the pages follow SPC-5 7.5 (must be 1)
+     * @param sp                  save pages (refused: no saved values)
+     * @param parameterListLength bytes of mode parameter list in the Data-Out
+     */
+    record ModeSelect(int opcode, boolean pf, boolean sp, int parameterListLength) implements Cdb {
+    }
+
     /** SBC-4 5.20 READ CAPACITY(10). */
     record ReadCapacity10() implements Cdb {
         @Override public int opcode() { return Opcodes.READ_CAPACITY_10; }

@@ -149,6 +149,16 @@ public final class CdbDecoder {
                 allocationLength));
     }
 
+    /** SPC-5 6.9 MODE SELECT(6): PF byte 1 bit 4, SP bit 0, PARAMETER LIST LENGTH byte 4. */
+    static Decoded modeSelect6(byte[] cdb) {
+        return ok(new Cdb.ModeSelect(Opcodes.MODE_SELECT_6, bit(cdb, 1, 4), bit(cdb, 1, 0), u8(cdb, 4)));
+    }
+
+    /** SPC-5 6.10 MODE SELECT(10): PF byte 1 bit 4, SP bit 0, PARAMETER LIST LENGTH bytes 7-8. */
+    static Decoded modeSelect10(byte[] cdb) {
+        return ok(new Cdb.ModeSelect(Opcodes.MODE_SELECT_10, bit(cdb, 1, 4), bit(cdb, 1, 0), u16(cdb, 7)));
+    }
+
     // ---- SBC-4 ----
 
     /** SBC-4 5.20: with PMI 0 the (obsolete) LOGICAL BLOCK ADDRESS must be 0. */

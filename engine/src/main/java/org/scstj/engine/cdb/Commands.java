@@ -13,6 +13,7 @@ import org.scstj.engine.sbc.VerifyOp;
 import org.scstj.engine.sbc.WriteOp;
 import org.scstj.engine.sbc.WriteSameOp;
 import org.scstj.engine.spc.InquiryData;
+import org.scstj.engine.spc.ModeSelect;
 import org.scstj.engine.spc.ModeSense;
 import org.scstj.engine.spc.ReportLuns;
 import org.scstj.engine.spc.ReportSupportedOperationCodes;
@@ -46,6 +47,7 @@ public final class Commands {
             case Cdb.ReportLuns r -> ctx.complete(ReportLuns.respond(r, new int[] {ctx.lu().lun()}, edtl));
             case Cdb.ReportSupportedOperationCodes r -> ctx.complete(ReportSupportedOperationCodes.execute(r, ctx));
             case Cdb.ModeSense m -> ctx.complete(ModeSense.execute(m, ctx));
+            case Cdb.ModeSelect m -> ModeSelect.execute(m, ctx);
             case Cdb.ReadCapacity10 r -> ctx.complete(ReadCapacity.execute10(ctx));
             case Cdb.ReadCapacity16 r -> ctx.complete(ReadCapacity.execute16(r, ctx));
             case Cdb.Read r -> ReadOp.execute(r, ctx);

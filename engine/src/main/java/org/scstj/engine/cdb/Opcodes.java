@@ -7,6 +7,7 @@ public final class Opcodes {
     public static final int READ_6 = 0x08;
     public static final int WRITE_6 = 0x0A;
     public static final int INQUIRY = 0x12;
+    public static final int MODE_SELECT_6 = 0x15;
     public static final int MODE_SENSE_6 = 0x1A;
     public static final int READ_CAPACITY_10 = 0x25;
     public static final int READ_10 = 0x28;
@@ -18,6 +19,7 @@ public final class Opcodes {
     public static final int READ_DEFECT_DATA_10 = 0x37;
     public static final int WRITE_SAME_10 = 0x41;
     public static final int UNMAP = 0x42;
+    public static final int MODE_SELECT_10 = 0x55;
     public static final int MODE_SENSE_10 = 0x5A;
     public static final int READ_16 = 0x88;
     public static final int WRITE_16 = 0x8A;

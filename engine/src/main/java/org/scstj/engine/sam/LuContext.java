@@ -5,15 +5,35 @@ import org.scstj.engine.spi.Nexus;
 
 /**
  * A logical unit as one command sees it through one nexus: the device, the LUN number the
- * initiator used, whether the medium is write-protected for this nexus (device read-only or a
- * read-only mapping), and the sense format the Control mode page selects (D_SENSE).
+ * initiator used, whether this nexus's mapping (or the device) is read-only, and the LU's mode
+ * parameters, which every nexus of the LU shares ({@link ModeParameters}).
  *
- * @param lun             the LUN number as mapped for this initiator
- * @param device          the backend
- * @param writeProtected  device read-only, or the mapping read-only (SBC-4 4.11)
- * @param nexus           the I_T nexus the command came on
- * @param descriptorSense Control mode page D_SENSE (SPC-5 7.5.8): descriptor-format sense
+ * @param lun      the LUN number as mapped for this initiator
+ * @param device   the backend
+ * @param readOnly device read-only, or the mapping read-only (SBC-4 4.11)
+ * @param nexus    the I_T nexus the command came on
+ * @param mode     the LU's current mode parameters
  */
-public record LuContext(int lun, BlockDevice device, boolean writeProtected, Nexus nexus,
-                        boolean descriptorSense) {
+public record LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode) {
+
+    /** A context with its own default mode parameters, D_SENSE as given (tests, single-nexus use). */
+    public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, boolean descriptorSense) {
+        this(lun, device, readOnly, nexus, defaults(device, descriptorSense));
+    }
+
+    private static ModeParameters defaults(BlockDevice device, boolean descriptorSense) {
+        ModeParameters m = new ModeParameters(device != null && device.capabilities().writeBackCache());
+        m.apply(m.writeBackDefault(), descriptorSense, false);
+        return m;
+    }
+
+    /** SBC-4 4.11: read-only mapping or device, or the Control page's SWP (SPC-5 7.5.8). */
+    public boolean writeProtected() {
+        return readOnly || mode.softwareWriteProtect();
+    }
+
+    /** Control mode page D_SENSE (SPC-5 7.5.8): descriptor-format sense. */
+    public boolean descriptorSense() {
+        return mode.descriptorSense();
+    }
 }

@@ -85,7 +85,8 @@ public final class OrWriteOp extends DataOutOp {
             ctx.complete(ScsiResponse.good(null, bytes));
             return;
         }
-        ctx.task().receiveData(received, new OrWriteOp(ctx, cdb.lba() * blockSize, cdb.fua(), received, bytes));
+        ctx.task().receiveData(received, new OrWriteOp(ctx, cdb.lba() * blockSize,
+                cdb.fua() || !lu.mode().writeCacheEnabled(), received, bytes));
     }
 
     /** The Data-Out is here: wait for the range, then read what the medium holds. */

@@ -9,8 +9,8 @@ import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
 
 /**
- * SBC-4 5.38-5.41 WRITE(6/10/12/16): receive the Data-Out, write it to the device (with FUA:
- * durable before completion), release the buffer, complete. Whole blocks of
+ * SBC-4 5.38-5.41 WRITE(6/10/12/16): receive the Data-Out, write it to the device (with FUA,
+ * or with the Caching page's WCE 0: durable before completion), release the buffer, complete. Whole blocks of
  * {@code min(EDTL, blocks × block size)} are written and the status is GOOD with the CDB's length
  * as {@code transferLength} (the transport reports the residual); a partial block is refused as
  * {@link DataOutOp} says; EDTL 0 writes nothing, GOOD.
@@ -61,7 +61,9 @@ public final class WriteOp extends DataOutOp {
             ctx.complete(ScsiResponse.good(null, bytes));
             return;
         }
-        WriteOp op = new WriteOp(ctx, lba * blockSize, fua, received, bytes);
+        // SBC-4 6.5.5: with the Caching page's WCE 0 every write completes only once durable
+        boolean durable = fua || !lu.mode().writeCacheEnabled();
+        WriteOp op = new WriteOp(ctx, lba * blockSize, durable, received, bytes);
         ctx.task().receiveData(received, op);
     }
 

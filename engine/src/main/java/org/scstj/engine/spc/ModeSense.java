@@ -16,8 +16,10 @@ import org.scstj.engine.spi.ScsiResponse;
  * SPC-5 6.11 MODE SENSE(6) and 6.12 MODE SENSE(10) for a direct-access block device: mode
  * parameter header (SPC-5 7.5.5), an optional block descriptor (SBC-4 6.5.2), and the pages
  * Read-Write Error Recovery (SBC-4 6.5.9), Caching (SBC-4 6.5.5), Control (SPC-5 7.5.8) and
- * Informational Exceptions Control (SPC-5 7.5.14). Nothing is changeable yet (no MODE SELECT),
- * and there are no saved values (the decoder rejects PC 11b with 39/00).
+ * Informational Exceptions Control (SPC-5 7.5.14). Current values are the LU's
+ * {@link org.scstj.engine.sam.ModeParameters}; {@link ModeSelect} may change WCE (when the device
+ * has a write-back cache), D_SENSE and SWP, which the changeable values report. There are no
+ * saved values (the decoder rejects PC 11b with 39/00).
  */
 public final class ModeSense {
     public static final int READ_WRITE_ERROR_RECOVERY = 0x01;
@@ -57,7 +59,7 @@ public final class ModeSense {
         return null;
     }
 
-    private static boolean known(int page) {
+    static boolean known(int page) {
         for (int p : PAGES) {
             if (p == page) {
                 return true;
@@ -118,35 +120,54 @@ public final class ModeSense {
         }
     }
 
-    private static int pageLength(int page) {
+    static int pageLength(int page) {
         return page == CACHING ? 20 : 12;
+    }
+
+    /** One page (bytes 0..length-1) as MODE SENSE returns it for page control {@code pc}. */
+    static byte[] page(int page, int pc, LuContext lu) {
+        byte[] d = new byte[pageLength(page)];
+        page(d, 0, page, pc, lu);
+        return d;
     }
 
     private static void page(byte[] d, int at, int page, int pc, LuContext lu) {
         d[at] = (byte) page;                      // PS 0: not savable, SPF 0
         d[at + 1] = (byte) (pageLength(page) - 2);
-        if (pc == PC_CHANGEABLE) {
-            return;                               // nothing changeable without MODE SELECT
-        }
         boolean current = pc == PC_CURRENT;
         switch (page) {
             case CACHING -> {
-                // SBC-4 6.5.5: WCE bit 2; RCD 0 (read cache enabled)
-                if (lu.device().capabilities().writeBackCache()) {
+                // SBC-4 6.5.5: WCE bit 2 (changeable when the device has a write-back cache);
+                // RCD 0 (read cache enabled)
+                boolean wce = switch (pc) {
+                    case PC_CHANGEABLE -> lu.mode().writeBackDefault();
+                    case PC_CURRENT -> lu.mode().writeCacheEnabled();
+                    default -> lu.mode().writeBackDefault();
+                };
+                if (wce) {
                     d[at + 2] = 0x04;
                 }
             }
             case CONTROL -> {
-                // SPC-5 7.5.8: TST 000b, D_SENSE bit 2; QUEUE ALGORITHM MODIFIER 1 (unrestricted),
-                // QERR 00b; BUSY TIMEOUT PERIOD FFFFh (unlimited)
+                // SPC-5 7.5.8: TST 000b, D_SENSE bit 2 (changeable); QUEUE ALGORITHM MODIFIER 1
+                // (unrestricted), QERR 00b; SWP byte 4 bit 3 (changeable); BUSY TIMEOUT PERIOD
+                // FFFFh (unlimited)
+                if (pc == PC_CHANGEABLE) {
+                    d[at + 2] = 0x04;
+                    d[at + 4] = 0x08;
+                    return;
+                }
                 if (current && lu.descriptorSense()) {
                     d[at + 2] = 0x04;
+                }
+                if (current && lu.mode().softwareWriteProtect()) {
+                    d[at + 4] = 0x08;
                 }
                 d[at + 3] = 0x10;
                 put16(d, at + 8, 0xFFFF);
             }
             default -> {
-                // Read-Write Error Recovery and Informational Exceptions: all zeros
+                // Read-Write Error Recovery and Informational Exceptions: all zeros, none changeable
             }
         }
     }

@@ -100,7 +100,7 @@ class ModeSenseTest {
     }
 
     @Test
-    void changeableValues_areAllZeroBehindEachPageHeader() {
+    void changeableValues_areWceDsenseAndSwpOnly() {
         byte[] d = FakeExecContext.run(FakeExecContext.lu(device, false, true),
                 modeSense6(false, 1, 0x3F, 0, 255), 255, null).data();
         for (int i = 4; i < 12; i++) {
@@ -109,8 +109,13 @@ class ModeSenseTest {
         int at = 12;
         while (at < d.length) {
             int len = d[at + 1] & 0xFF;
-            for (int i = at + 2; i < at + 2 + len; i++) {
-                assertEquals(0, d[i], "page " + d[at] + " byte " + (i - at));
+            int page = d[at] & 0x3F;
+            for (int i = 2; i < 2 + len; i++) {
+                int expected = page == 0x08 && i == 2 ? 0x04        // WCE
+                        : page == 0x0A && i == 2 ? 0x04             // D_SENSE
+                        : page == 0x0A && i == 4 ? 0x08             // SWP
+                        : 0;
+                assertEquals(expected, d[at + i], "page " + page + " byte " + i);
             }
             at += 2 + len;
         }
