@@ -119,9 +119,7 @@ public final class UnmapOp implements TransportTask.DataReceiver, BlockDevice.Co
 
     @Override
     public void received(DataBuffer buffer) {
-        byte[] list = new byte[buffer.length()];
-        buffer.nio().get(list);
-        buffer.release();
+        byte[] list = DataBuffer.takeBytes(buffer);
         LuContext lu = ctx.lu();
         BlockDevice device = lu.device();
         Failure f = check(list, device.blockCount(), BlockLimits.maxUnmapBlocks(device),

@@ -28,8 +28,16 @@ import org.scstj.engine.spi.TransportTask;
  */
 public final class ModeSelect implements TransportTask.DataReceiver {
 
+    /** What checking a parameter list gives: the changes to apply, or why it is refused. */
+    sealed interface Checked permits Changes, Refused {
+    }
+
     /** The checked parameter list's changeable values. */
-    record Changes(boolean wce, boolean dSense, boolean swp) {
+    record Changes(boolean wce, boolean dSense, boolean swp) implements Checked {
+    }
+
+    /** The parameter list is refused; nothing changes. */
+    record Refused(Failure failure) implements Checked {
     }
 
     private final ExecContext ctx;
@@ -86,18 +94,15 @@ public final class ModeSelect implements TransportTask.DataReceiver {
 
     @Override
     public void received(DataBuffer buffer) {
-        byte[] list = new byte[buffer.length()];
-        buffer.nio().get(list);
-        buffer.release();
+        byte[] list = DataBuffer.takeBytes(buffer);
         LuContext lu = ctx.lu();
-        Object checked = parse(cdb, list, lu);
-        if (checked instanceof Failure f) {
-            ctx.complete(f.toResponse(lu.descriptorSense()));
-            return;
+        switch (parse(cdb, list, lu)) {
+            case Refused r -> ctx.complete(r.failure().toResponse(lu.descriptorSense()));
+            case Changes c -> {
+                lu.mode().apply(c.wce(), c.dSense(), c.swp());
+                ctx.complete(ScsiResponse.good(null, 0));
+            }
         }
-        Changes c = (Changes) checked;
-        lu.mode().apply(c.wce(), c.dSense(), c.swp());
-        ctx.complete(ScsiResponse.good(null, 0));
     }
 
     /** The Data-Out never arrived (connection lost, transport abort). */
@@ -107,35 +112,35 @@ public final class ModeSelect implements TransportTask.DataReceiver {
     }
 
     /**
-     * Checks a whole parameter list against the LU: a {@link Failure} or the {@link Changes} to
-     * apply. Pure: the LU's mode parameters are only read.
+     * Checks a whole parameter list against the LU: the {@link Changes} to apply, or why it is
+     * {@link Refused}. Pure: the LU's mode parameters are only read.
      */
-    static Object parse(Cdb.ModeSelect cdb, byte[] list, LuContext lu) {
+    static Checked parse(Cdb.ModeSelect cdb, byte[] list, LuContext lu) {
         boolean ten = cdb.opcode() == Opcodes.MODE_SELECT_10;
         int header = ten ? 8 : 4;
         if (list.length < header) {
-            return Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR);
+            return new Refused(Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR));
         }
         // SPC-5 7.5.5: MODE DATA LENGTH is reserved in MODE SELECT; MEDIUM TYPE 00h for SBC;
         // the DEVICE-SPECIFIC PARAMETER's WP and DPOFUA are ignored in MODE SELECT (SBC-4 6.5.1).
         int mediumType = ten ? 2 : 1;
         if (list[mediumType] != 0) {
-            return invalidParameter(mediumType, 7);
+            return new Refused(invalidParameter(mediumType, 7));
         }
         boolean longLba = ten && (list[4] & 0x01) != 0;
         int descriptorLength = ten ? u16(list, 6) : list[3] & 0xFF;
         int descriptorLengthAt = ten ? 6 : 3;
         int expectedDescriptor = longLba ? 16 : 8;
         if (descriptorLength != 0 && descriptorLength != expectedDescriptor) {
-            return invalidParameter(descriptorLengthAt, 7);
+            return new Refused(invalidParameter(descriptorLengthAt, 7));
         }
         if (list.length < header + descriptorLength) {
-            return Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR);
+            return new Refused(Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR));
         }
         if (descriptorLength > 0) {
             Failure f = checkBlockDescriptor(list, header, longLba, lu.device());
             if (f != null) {
-                return f;
+                return new Refused(f);
             }
         }
         boolean wce = lu.mode().writeCacheEnabled();
@@ -144,28 +149,28 @@ public final class ModeSelect implements TransportTask.DataReceiver {
         int at = header + descriptorLength;
         while (at < list.length) {
             if (list.length - at < 2) {
-                return Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR);
+                return new Refused(Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR));
             }
             if ((list[at] & 0x40) != 0) {
-                return invalidParameter(at, 6); // SPF: no subpages
+                return new Refused(invalidParameter(at, 6)); // SPF: no subpages
             }
             int page = list[at] & 0x3F;          // PS (bit 7) is reserved in MODE SELECT
             if (!ModeSense.known(page)) {
-                return invalidParameter(at, 5);
+                return new Refused(invalidParameter(at, 5));
             }
             int pageLength = ModeSense.pageLength(page);
             if ((list[at + 1] & 0xFF) != pageLength - 2) {
-                return invalidParameter(at + 1, 7);
+                return new Refused(invalidParameter(at + 1, 7));
             }
             if (list.length - at < pageLength) {
-                return Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR);
+                return new Refused(Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR));
             }
             byte[] current = ModeSense.page(page, ModeSense.PC_CURRENT, lu);
             byte[] changeable = ModeSense.page(page, ModeSense.PC_CHANGEABLE, lu);
             for (int i = 2; i < pageLength; i++) {
                 int wrong = (list[at + i] ^ current[i]) & ~changeable[i] & 0xFF;
                 if (wrong != 0) {
-                    return invalidParameter(at + i, 31 - Integer.numberOfLeadingZeros(wrong));
+                    return new Refused(invalidParameter(at + i, 31 - Integer.numberOfLeadingZeros(wrong)));
                 }
             }
             switch (page) {

@@ -30,6 +30,20 @@ public interface DataBuffer {
     /** Gives the buffer back; further use is a bug. */
     void release();
 
+    /**
+     * Copies a parameter list (control data such as UNMAP's or MODE SELECT's, never payload) into
+     * a new array and releases the buffer.
+     */
+    static byte[] takeBytes(DataBuffer buffer) {
+        try {
+            byte[] bytes = new byte[buffer.length()];
+            buffer.nio().get(bytes);
+            return bytes;
+        } finally {
+            buffer.release();
+        }
+    }
+
     /** A heap buffer for control data (INQUIRY, MODE SENSE, ...), with nothing to release. */
     static DataBuffer wrap(byte[] bytes, int length) {
         return new DataBuffer() {
