@@ -19,6 +19,18 @@ public sealed interface Cdb {
         return CommandTable.row(this);
     }
 
+    /**
+     * A command that reads or writes a run of logical blocks given in its CDB: what the LUN's task
+     * set orders overlapping commands by ({@code org.scstj.engine.lun.LunActor}).
+     */
+    interface BlockAccess {
+        /** LOGICAL BLOCK ADDRESS (unsigned). */
+        long lba();
+
+        /** Blocks from {@link #lba}; 0 is "none", except where the command says otherwise. */
+        long blocks();
+    }
+
     /** SPC-5 6.47 TEST UNIT READY. */
     record TestUnitReady() implements Cdb {
         @Override public int opcode() { return Opcodes.TEST_UNIT_READY; }
@@ -82,11 +94,11 @@ public sealed interface Cdb {
     }
 
     /** SBC-4 5.14-5.17 READ(6/10/12/16). {@code blocks} is already 256 for a READ(6) with 0. */
-    record Read(int opcode, long lba, long blocks, boolean dpo, boolean fua) implements Cdb {
+    record Read(int opcode, long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess {
     }
 
     /** SBC-4 5.38-5.41 WRITE(6/10/12/16). {@code blocks} is already 256 for a WRITE(6) with 0. */
-    record Write(int opcode, long lba, long blocks, boolean dpo, boolean fua) implements Cdb {
+    record Write(int opcode, long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess {
     }
 
     /**
@@ -94,7 +106,7 @@ public sealed interface Cdb {
      *
      * @param bytchk 00b verify the medium, 01b compare with the Data-Out
      */
-    record WriteAndVerify(int opcode, long lba, long blocks, boolean dpo, int bytchk) implements Cdb {
+    record WriteAndVerify(int opcode, long lba, long blocks, boolean dpo, int bytchk) implements Cdb, BlockAccess {
     }
 
     /** SBC-4 5.26/5.27 SYNCHRONIZE CACHE(10/16); {@code blocks} 0 means "to the last LBA". */
@@ -124,7 +136,7 @@ public sealed interface Cdb {
      * SBC-4 5.12 ORWRITE(16): the Data-Out ORed into the blocks. ORPROTECT must be 0 (no protection
      * information) and the obsolete bit 1 must be 0: both are outside the usage mask.
      */
-    record OrWrite(long lba, long blocks, boolean dpo, boolean fua) implements Cdb {
+    record OrWrite(long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess {
         @Override public int opcode() { return Opcodes.ORWRITE_16; }
     }
 
@@ -149,7 +161,7 @@ public sealed interface Cdb {
      * @param unmap  deallocate if the block reads back the same way (SBC-4 4.7.3.4)
      * @param ndob   no Data-Out: the block is zeros (WRITE SAME(16) only)
      */
-    record WriteSame(int opcode, long lba, long blocks, boolean unmap, boolean ndob) implements Cdb {
+    record WriteSame(int opcode, long lba, long blocks, boolean unmap, boolean ndob) implements Cdb, BlockAccess {
     }
 
     /**
@@ -157,6 +169,24 @@ public sealed interface Cdb {
      *
      * @param bytchk 00b medium check only, 01b compare with Data-Out, 11b compare one block with each LBA
      */
-    record Verify(int opcode, long lba, long blocks, int bytchk, boolean dpo) implements Cdb {
+    record Verify(int opcode, long lba, long blocks, int bytchk, boolean dpo) implements Cdb, BlockAccess {
+    }
+
+    /**
+     * SBC-4 5.3 COMPARE AND WRITE: the first {@code blocks} blocks of the Data-Out are compared with
+     * the medium and, if equal, the second {@code blocks} blocks are written, as one operation.
+     * WRPROTECT and FUA_NV are outside the usage mask (no protection information).
+     */
+    record CompareAndWrite(long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess {
+        @Override public int opcode() { return Opcodes.COMPARE_AND_WRITE; }
+    }
+
+    /**
+     * SBC-4 5.48 WRITE ATOMIC(16): a WRITE whose blocks all change or none do. ATOMIC BOUNDARY is
+     * outside the usage mask (MAXIMUM ATOMIC BOUNDARY SIZE 0), so the whole transfer is one
+     * atomic write.
+     */
+    record WriteAtomic(long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess {
+        @Override public int opcode() { return Opcodes.WRITE_ATOMIC_16; }
     }
 }

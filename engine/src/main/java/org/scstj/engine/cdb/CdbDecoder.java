@@ -317,4 +317,17 @@ public final class CdbDecoder {
     static Decoded synchronizeCache16(byte[] cdb) {
         return ok(new Cdb.SynchronizeCache(Opcodes.SYNCHRONIZE_CACHE_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 1)));
     }
+
+    /**
+     * SBC-4 5.3 COMPARE AND WRITE: DPO byte 1 bit 4, FUA bit 3, NUMBER OF LOGICAL BLOCKS byte 13
+     * (the Data-Out carries twice as many).
+     */
+    static Decoded compareAndWrite(byte[] cdb) {
+        return ok(new Cdb.CompareAndWrite(u64(cdb, 2), u8(cdb, 13), bit(cdb, 1, 4), bit(cdb, 1, 3)));
+    }
+
+    /** SBC-4 5.48 WRITE ATOMIC(16): DPO byte 1 bit 4, FUA bit 3, TRANSFER LENGTH bytes 12-13. */
+    static Decoded writeAtomic16(byte[] cdb) {
+        return ok(new Cdb.WriteAtomic(u64(cdb, 2), u16(cdb, 12), bit(cdb, 1, 4), bit(cdb, 1, 3)));
+    }
 }

@@ -31,10 +31,16 @@ public final class CommandTable {
      * @param uaExempt                neither reports nor clears a pending unit attention (SAM-5 5.14)
      * @param allowedUnderReservation never RESERVATION CONFLICT under another nexus's SPC-2 reservation (SPC-2 5.5.1)
      * @param writesMedium            DATA PROTECT 27/00 when write-protected (SBC-4 4.11)
+     * @param wholeMedium             works on the whole medium (FORMAT UNIT, SANITIZE): runs alone, and
+     *                                other commands are NOT READY meanwhile (SBC-4 4.33, 5.4)
+     * @param exclusive               its blocks must not change, nor be read, by another command
+     *                                while it runs (COMPARE AND WRITE, ORWRITE, WRITE ATOMIC: SBC-4 5.3,
+     *                                5.12, 4.29): the LUN's task set runs it alone on its blocks
      */
     public record Row(String name, int opcode, int serviceAction, int cdbLength, DataDirection direction,
                       byte[] usage, boolean allowedOnUnmappedLun, boolean uaExempt,
-                      boolean allowedUnderReservation, boolean writesMedium, Parser parser) {
+                      boolean allowedUnderReservation, boolean writesMedium, boolean wholeMedium,
+                      boolean exclusive, Parser parser) {
 
         /**
          * CDB USAGE DATA as REPORT SUPPORTED OPERATION CODES prints it (SPC-5 6.35.3): the mask,
@@ -76,6 +82,8 @@ public final class CommandTable {
     private static final int FLAG_UA_EXEMPT = 2;
     private static final int FLAG_RESERVATION = 4;
     private static final int FLAG_WRITES = 8;
+    private static final int FLAG_WHOLE_MEDIUM = 16;
+    private static final int FLAG_EXCLUSIVE = 64;
 
     private static final List<Row> ROWS = List.of(
             row("TEST UNIT READY", Opcodes.TEST_UNIT_READY, -1, NONE, 0,
@@ -122,7 +130,7 @@ public final class CommandTable {
             row("WRITE(16)", Opcodes.WRITE_16, -1, OUT, FLAG_WRITES,
                     CdbDecoder::write16, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("ORWRITE(16)", Opcodes.ORWRITE_16, -1, OUT, FLAG_WRITES,
+            row("ORWRITE(16)", Opcodes.ORWRITE_16, -1, OUT, FLAG_WRITES | FLAG_EXCLUSIVE,
                     CdbDecoder::orWrite16, 0xFF, 0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
             row("WRITE AND VERIFY(16)", Opcodes.WRITE_AND_VERIFY_16, -1, OUT, FLAG_WRITES,
@@ -161,7 +169,13 @@ public final class CommandTable {
             row("VERIFY(12)", Opcodes.VERIFY_12, -1, OUT, 0,
                     CdbDecoder::verify12, 0xFF, 0x16, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
             row("READ DEFECT DATA(12)", Opcodes.READ_DEFECT_DATA_12, -1, IN, 0,
-                    CdbDecoder::readDefectData12, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00));
+                    CdbDecoder::readDefectData12, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00),
+            row("COMPARE AND WRITE", Opcodes.COMPARE_AND_WRITE, -1, OUT, FLAG_WRITES | FLAG_EXCLUSIVE,
+                    CdbDecoder::compareAndWrite, 0xFF, 0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                    0x00, 0x00, 0x00, 0xFF, 0x1F, 0x00),
+            row("WRITE ATOMIC(16)", Opcodes.WRITE_ATOMIC_16, -1, OUT, FLAG_WRITES | FLAG_EXCLUSIVE,
+                    CdbDecoder::writeAtomic16, 0xFF, 0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                    0x00, 0x00, 0xFF, 0xFF, 0x1F, 0x00));
 
     /** Opcodes whose byte 1 bits 4..0 carry a SERVICE ACTION (SPC-5 4.2.2). */
     private static final boolean[] HAS_SERVICE_ACTION = new boolean[256];
@@ -190,7 +204,8 @@ public final class CommandTable {
         }
         return new Row(name, opcode, serviceAction, usage.length, direction, mask,
                 (flags & FLAG_UNMAPPED) != 0, (flags & FLAG_UA_EXEMPT) != 0,
-                (flags & FLAG_RESERVATION) != 0, (flags & FLAG_WRITES) != 0, parser);
+                (flags & FLAG_RESERVATION) != 0, (flags & FLAG_WRITES) != 0, (flags & FLAG_WHOLE_MEDIUM) != 0,
+                (flags & FLAG_EXCLUSIVE) != 0, parser);
     }
 
     /** Every row, in table order. */

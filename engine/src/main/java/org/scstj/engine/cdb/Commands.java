@@ -1,6 +1,7 @@
 package org.scstj.engine.cdb;
 
 import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.sbc.CompareAndWriteOp;
 import org.scstj.engine.sbc.GetLbaStatus;
 import org.scstj.engine.sbc.OrWriteOp;
 import org.scstj.engine.sbc.PreFetch;
@@ -61,6 +62,8 @@ public final class Commands {
             case Cdb.Unmap u -> UnmapOp.execute(u, ctx);
             case Cdb.GetLbaStatus g -> GetLbaStatus.execute(g, ctx);
             case Cdb.WriteSame w -> WriteSameOp.execute(w, ctx);
+            case Cdb.CompareAndWrite c -> CompareAndWriteOp.execute(c, ctx);
+            case Cdb.WriteAtomic w -> WriteOp.execute(w, ctx);
         }
     }
 }

@@ -4,6 +4,7 @@ package org.scstj.engine.cdb;
 public final class Opcodes {
     public static final int TEST_UNIT_READY = 0x00;
     public static final int REQUEST_SENSE = 0x03;
+    public static final int FORMAT_UNIT = 0x04;
     public static final int READ_6 = 0x08;
     public static final int WRITE_6 = 0x0A;
     public static final int INQUIRY = 0x12;
@@ -19,16 +20,19 @@ public final class Opcodes {
     public static final int READ_DEFECT_DATA_10 = 0x37;
     public static final int WRITE_SAME_10 = 0x41;
     public static final int UNMAP = 0x42;
+    public static final int SANITIZE = 0x48;
     public static final int MODE_SELECT_10 = 0x55;
     public static final int MODE_SENSE_10 = 0x5A;
     public static final int READ_16 = 0x88;
     public static final int WRITE_16 = 0x8A;
+    public static final int COMPARE_AND_WRITE = 0x89;
     public static final int ORWRITE_16 = 0x8B;
     public static final int WRITE_AND_VERIFY_16 = 0x8E;
     public static final int VERIFY_16 = 0x8F;
     public static final int PRE_FETCH_16 = 0x90;
     public static final int SYNCHRONIZE_CACHE_16 = 0x91;
     public static final int WRITE_SAME_16 = 0x93;
+    public static final int WRITE_ATOMIC_16 = 0x9C;
     public static final int SERVICE_ACTION_IN_16 = 0x9E;
     public static final int REPORT_LUNS = 0xA0;
     public static final int MAINTENANCE_IN = 0xA3;

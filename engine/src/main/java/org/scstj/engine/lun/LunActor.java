@@ -8,6 +8,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.scstj.engine.sam.CommandSet;
 import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spc.RequestSense;
@@ -16,6 +17,7 @@ import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.ua.UnitAttentions;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -28,8 +30,17 @@ import java.util.function.Predicate;
 /**
  * One logical unit (SAM-5 4.6.18): its task set, the per-nexus unit attention queues, and the
  * device it drives. Runs the checks stage in a fixed order (SAM-5 5.14, SPC-5 5.14, SBC-4 4.11):
- * unit attention, then reservation (with the reservation model), then write protection; then the
- * exec stage through the {@link CommandSet}; then the xmit stage when the exec stage completes.
+ * unit attention, then reservation (with the reservation model), then write protection, then a
+ * whole-medium operation in progress (NOT READY); then the task set's ordering; then the exec
+ * stage through the {@link CommandSet}; then the xmit stage when the exec stage completes.
+ *
+ * <p>Ordering (SAM-5 8.6, SBC-4 4.29 and 5.3). SIMPLE tasks run in the device concurrently, in
+ * any order, unless they conflict: a task whose command-table row is exclusive (COMPARE AND
+ * WRITE, ORWRITE, WRITE ATOMIC, FORMAT UNIT, SANITIZE) must not share any of its blocks with
+ * another task in the device ({@link Extent}). Such a task waits in {@link #held} until the
+ * conflicting tasks left the device, and every later task that conflicts with it waits behind it,
+ * in arrival order, so none starves. While no exclusive task is in the device or waiting, a
+ * task costs no more than one counter test.
  *
  * <p>Aborts (task management, nexus loss) tell the transport at once, so nothing more is sent for
  * the task, and are answered only when every affected task has left the device (quiesced).
@@ -94,6 +105,12 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     /** Tasks between checks and xmit, in arrival order per nexus. */
     private final Set<Task> active = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Tasks past the checks that wait for a conflicting task to leave the device, in arrival order. */
+    private final ArrayDeque<Task> held = new ArrayDeque<>();
+    /** Exclusive tasks in the device ({@link #active}). */
+    private int exclusiveActive;
+    /** The FORMAT UNIT or SANITIZE in the task set (held or in the device), or null. */
+    private Task wholeMediumTask;
     /**
      * Commands each nexus has in the device. An entry lives as long as its nexus (dropped after
      * nexus loss once its last task left), so the hot path allocates none.
@@ -145,27 +162,91 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (early == null) {
             early = checkWriteProtect(task, parsed);
         }
+        if (early == null && wholeMediumTask != null) {
+            early = checkWholeMediumInProgress(task, parsed);
+        }
         if (early != null) {
             task.task().complete(early);
             return Behaviors.same();
         }
 
-        // Exec stage.
         task.attach(getContext().getSelf());
-        active.add(task);
         if (load == null) {
             load = new NexusLoad();
             outstandingPerNexus.put(nexus, load);
         }
         load.lost = false; // a nexus that returned (same initiator port) is live again
         load.outstanding++;
+        boolean exclusive = parsed.decoded() && (parsed.row().exclusive() || parsed.row().wholeMedium());
+        if (exclusive && parsed.row().wholeMedium()) {
+            wholeMediumTask = task;
+        }
+        if ((exclusive || exclusiveActive > 0 || !held.isEmpty()) && mustWait(task)) {
+            held.add(task);
+            return Behaviors.same();
+        }
+        start(task);
+        return Behaviors.same();
+    }
+
+    /** Exec stage. */
+    private void start(Task task) {
+        active.add(task);
+        if (task.command().decoded() && (task.command().row().exclusive() || task.command().row().wholeMedium())) {
+            exclusiveActive++;
+        }
         try {
-            commands.execute(parsed, task);
+            commands.execute(task.command(), task);
         } catch (RuntimeException e) {
             getContext().getLog().error("command execution failed on {}", device.name(), e);
             task.complete(Failure.of(SenseReason.INTERNAL_TARGET_FAILURE).toResponse(task.lu().descriptorSense()));
         }
-        return Behaviors.same();
+    }
+
+    /** True if the task conflicts with a task in the device or with one waiting before it. */
+    private boolean mustWait(Task task) {
+        long capacity = device.blockCount();
+        Extent extent = task.extent(capacity);
+        if (extent.isEmpty()) {
+            return false;
+        }
+        for (Task t : active) {
+            if (t.extent(capacity).conflicts(extent)) {
+                return true;
+            }
+        }
+        for (Task t : held) {
+            if (t.extent(capacity).conflicts(extent)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Starts the waiting tasks that no longer conflict, in arrival order. */
+    private void startHeld() {
+        long capacity = device.blockCount();
+        List<Task> stillHeld = new ArrayList<>(held.size());
+        for (Iterator<Task> it = held.iterator(); it.hasNext(); ) {
+            Task t = it.next();
+            Extent extent = t.extent(capacity);
+            boolean blocked = false;
+            for (Task a : active) {
+                if (a.extent(capacity).conflicts(extent)) {
+                    blocked = true;
+                    break;
+                }
+            }
+            for (int i = 0; !blocked && i < stillHeld.size(); i++) {
+                blocked = stillHeld.get(i).extent(capacity).conflicts(extent);
+            }
+            if (blocked) {
+                stillHeld.add(t);
+            } else {
+                it.remove();
+                start(t);
+            }
+        }
     }
 
     /**
@@ -189,6 +270,26 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         return Failure.of(pending).toResponse(task.lu().descriptorSense());
     }
 
+    /**
+     * SBC-4 5.4 FORMAT UNIT and 5.31 SANITIZE: while one is in the task set, every other command
+     * but INQUIRY, REPORT LUNS and REQUEST SENSE ends NOT READY, LOGICAL UNIT NOT READY, FORMAT
+     * (or SANITIZE) IN PROGRESS; REQUEST SENSE returns that sense (SPC-5 6.39).
+     */
+    private ScsiResponse checkWholeMediumInProgress(Task task, CommandSet.Parsed parsed) {
+        SenseReason reason = switch (wholeMediumTask.command().cdb().opcode()) {
+            case Opcodes.FORMAT_UNIT -> SenseReason.NOT_READY_FORMAT_IN_PROGRESS;
+            case Opcodes.SANITIZE -> SenseReason.NOT_READY_SANITIZE_IN_PROGRESS;
+            default -> SenseReason.NOT_READY_CAUSE_NOT_REPORTABLE;
+        };
+        if (parsed.cdb() instanceof Cdb.RequestSense rs) {
+            return RequestSense.respond(rs, reason, task.task().expectedDataTransferLength());
+        }
+        if (parsed.uaExempt()) {
+            return null;
+        }
+        return Failure.of(reason).toResponse(task.lu().descriptorSense());
+    }
+
     /** SBC-4 4.11: commands that change the medium of a write-protected LU fail with DATA PROTECT. */
     private ScsiResponse checkWriteProtect(Task task, CommandSet.Parsed parsed) {
         if (parsed.writesMedium() && task.lu().writeProtected()) {
@@ -204,6 +305,12 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (!active.remove(task)) {
             return Behaviors.same(); // completed twice: a command implementation bug; the first answer stands
         }
+        if (task.command().decoded() && (task.command().row().exclusive() || task.command().row().wholeMedium())) {
+            exclusiveActive--;
+        }
+        if (task == wholeMediumTask) {
+            wholeMediumTask = null;
+        }
         NexusLoad load = outstandingPerNexus.get(task.nexus());
         if (load != null && --load.outstanding == 0 && load.lost) {
             outstandingPerNexus.remove(task.nexus());
@@ -216,6 +323,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         } else {
             task.state = Task.State.DONE;
             task.task().complete(msg.response());
+        }
+        if (!held.isEmpty()) {
+            startHeld();
         }
         return Behaviors.same();
     }
@@ -230,6 +340,28 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         };
         Set<Task> waiting = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         Set<Nexus> otherNexusesHit = new java.util.HashSet<>();
+        // Waiting tasks never reached the device: they end here, nothing to wait for.
+        int heldAborted = 0;
+        for (Iterator<Task> it = held.iterator(); it.hasNext(); ) {
+            Task t = it.next();
+            if (!affected.test(t)) {
+                continue;
+            }
+            it.remove();
+            heldAborted++;
+            t.state = Task.State.ABORTED;
+            t.task().aborted();
+            if (t == wholeMediumTask) {
+                wholeMediumTask = null;
+            }
+            NexusLoad load = outstandingPerNexus.get(t.nexus());
+            if (load != null) {
+                load.outstanding--;
+            }
+            if (!t.nexus().equals(msg.nexus())) {
+                otherNexusesHit.add(t.nexus());
+            }
+        }
         for (Task t : active) {
             if (!affected.test(t)) {
                 continue;
@@ -264,11 +396,14 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             }
             case TASK, NEXUS_TASKS -> { }
         }
-        PendingAbort pending = new PendingAbort(waiting, waiting.size(), msg.replyTo());
+        PendingAbort pending = new PendingAbort(waiting, waiting.size() + heldAborted, msg.replyTo());
         if (waiting.isEmpty()) {
-            pending.replyTo.tell(new Aborted(0));
+            pending.replyTo.tell(new Aborted(pending.count));
         } else {
             pendingAborts.add(pending);
+        }
+        if (heldAborted > 0 && !held.isEmpty()) {
+            startHeld();
         }
         return this;
     }

@@ -24,12 +24,24 @@ public final class Task implements ExecContext {
     private final Nexus nexus;
     private ActorRef<LunActor.Command> lunActor;
     State state = State.RUNNING;
+    /** The blocks the task touches: computed only when the task set must order it. */
+    private Extent extent;
 
     public Task(TransportTask transport, CommandSet.Parsed command, LuContext lu) {
         this.transport = transport;
         this.command = command;
         this.lu = lu;
         this.nexus = lu.nexus();
+    }
+
+    /** The blocks this task touches (computed once, when first needed). */
+    Extent extent(long capacity) {
+        Extent e = extent;
+        if (e == null) {
+            e = Extent.of(command.cdb(), capacity);
+            extent = e;
+        }
+        return e;
     }
 
     void attach(ActorRef<LunActor.Command> lunActor) {

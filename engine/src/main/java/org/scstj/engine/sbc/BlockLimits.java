@@ -39,7 +39,17 @@ public final class BlockLimits {
     }
 
     public static long optimalUnmapGranularity(BlockDevice device) {
-        return Math.max(1, UNMAP_GRANULARITY_BYTES / device.blockSize());
+        return Math.max(physicalBlocks(device), UNMAP_GRANULARITY_BYTES / device.blockSize());
+    }
+
+    /** Logical blocks per physical block (SBC-4 4.6.2). */
+    public static int physicalBlocks(BlockDevice device) {
+        return Math.max(1, device.physicalBlockSize() / device.blockSize());
+    }
+
+    /** LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT (READ CAPACITY(16)): log2 of {@link #physicalBlocks}. */
+    public static int physicalBlockExponent(BlockDevice device) {
+        return Integer.numberOfTrailingZeros(physicalBlocks(device));
     }
 
     private BlockLimits() {
@@ -47,6 +57,14 @@ public final class BlockLimits {
 
     public static long maxTransferBlocks(BlockDevice device) {
         return MAX_TRANSFER_BYTES / device.blockSize();
+    }
+
+    /**
+     * MAXIMUM ATOMIC TRANSFER LENGTH (SBC-4 6.6.4): any WRITE ATOMIC up to the maximum transfer
+     * length, since atomicity comes from the task set, not from the size of one device request.
+     */
+    public static long maxAtomicTransferBlocks(BlockDevice device) {
+        return maxTransferBlocks(device);
     }
 
     public static long optimalTransferBlocks(BlockDevice device) {

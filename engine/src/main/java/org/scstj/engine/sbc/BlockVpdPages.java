@@ -17,12 +17,15 @@ public final class BlockVpdPages {
 
     /**
      * SBC-4 6.6.4 Block Limits, page length 3Ch. WSNZ 0 (WRITE SAME with 0 blocks means "to the
-     * last LBA"); no COMPARE AND WRITE (0). The UNMAP limits are 0 unless the device is thin
-     * (LBPU 1); the unmap granularity is a hint, so UGAVALID stays 0.
+     * last LBA"); COMPARE AND WRITE of up to 255 blocks. The UNMAP limits are 0 unless the device
+     * is thin (LBPU 1); the unmap granularity is a hint, so UGAVALID stays 0. WRITE ATOMIC(16): the
+     * maximum atomic transfer length, no alignment or granularity requirement, no atomic
+     * boundaries (those three fields 0).
      */
     public static byte[] blockLimits(BlockDevice device) {
         byte[] p = header(BLOCK_LIMITS, 0x3C);
-        put16(p, 6, 1);                                          // OPTIMAL TRANSFER LENGTH GRANULARITY
+        p[5] = (byte) CompareAndWriteOp.MAX_BLOCKS;             // MAXIMUM COMPARE AND WRITE LENGTH
+        put16(p, 6, BlockLimits.physicalBlocks(device));         // OPTIMAL TRANSFER LENGTH GRANULARITY
         put32(p, 8, BlockLimits.maxTransferBlocks(device));     // MAXIMUM TRANSFER LENGTH
         put32(p, 12, BlockLimits.optimalTransferBlocks(device)); // OPTIMAL TRANSFER LENGTH
         if (device.capabilities().thinProvisioned()) {
@@ -31,6 +34,7 @@ public final class BlockVpdPages {
             put32(p, 28, BlockLimits.optimalUnmapGranularity(device)); // OPTIMAL UNMAP GRANULARITY
         }
         put64(p, 36, BlockLimits.maxWriteSameBlocks(device));   // MAXIMUM WRITE SAME LENGTH
+        put32(p, 44, BlockLimits.maxAtomicTransferBlocks(device)); // MAXIMUM ATOMIC TRANSFER LENGTH
         return p;
     }
 

@@ -16,7 +16,7 @@ import org.scstj.engine.spi.TransportTask;
  * command with ABORTED COMMAND. One object per command: data receiver and device completion.
  */
 abstract sealed class DataOutOp implements TransportTask.DataReceiver, BlockDevice.Completion
-        permits WriteOp, VerifyOp, WriteSameOp, OrWriteOp {
+        permits WriteOp, VerifyOp, WriteSameOp, OrWriteOp, CompareAndWriteOp {
     final ExecContext ctx;
     final long offset;
     final int transferLength;

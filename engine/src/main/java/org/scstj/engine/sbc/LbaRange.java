@@ -27,6 +27,8 @@ public final class LbaRange {
                  Opcodes.PRE_FETCH_10,
                  Opcodes.WRITE_SAME_10 -> 7;
             case Opcodes.READ_12, Opcodes.WRITE_12, Opcodes.VERIFY_12, Opcodes.WRITE_AND_VERIFY_12 -> 6;
+            case Opcodes.WRITE_ATOMIC_16 -> 12;
+            case Opcodes.COMPARE_AND_WRITE -> 13;
             default -> 10;
         };
     }

@@ -22,24 +22,14 @@ import org.scstj.engine.spi.ScsiResponse;
  * OPERATION CODE, like every other variable-length CDB).
  *
  * <p>Atomicity. The exec stage is read → OR → write, two device I/Os with the device's threads
- * in between, and the LUN actor hands the next command to its exec stage as soon as this one has
- * started its I/O. What scstj guarantees: (1) while an ORWRITE runs, no other ORWRITE touching
- * any of its blocks starts its read ({@link BlockRangeLocks}, one table per device: overlapping
- * ORWRITEs run one after the other, in the order their Data-Out arrived, disjoint ones in
- * parallel); so concurrent ORWRITEs never lose each other's bits. (2) A device failure
- * anywhere leaves the lock released and reports READ or WRITE errors as the failing I/O was.
- * What it does not guarantee yet: a WRITE, WRITE SAME or UNMAP to the same blocks, sent while the
- * ORWRITE is between its read and its write, is not held back and may be overwritten with the
- * old data ORed. SAM-5 lets SIMPLE tasks run in any order, but SBC-4 expects the read and the
- * write to look like one operation to other commands. Issue 5's task-set work must add that: the
- * LUN actor keeps the LBA ranges of the tasks in the device and holds back a task whose range
- * overlaps an ORWRITE's (the same table, consulted by every medium-writing and reading command),
- * which also gives ORDERED / HEAD OF QUEUE their meaning.
+ * in between. SBC-4 wants them to look like one operation to other commands, so the command
+ * table marks the row exclusive: the LUN actor starts an ORWRITE only when no other task touching
+ * its blocks is in the device, and holds back every later task touching them (READ, WRITE, WRITE
+ * SAME, another ORWRITE, ...) until it completed. Overlapping ORWRITEs thus run one after the
+ * other in arrival order and never lose each other's bits; disjoint ones run in parallel.
  */
 public final class OrWriteOp extends DataOutOp {
     private final boolean fua;
-    private final BlockRangeLocks locks;
-    private BlockRangeLocks.Lock lock;
     /** The medium's blocks, then the ORed result written back. */
     private ByteBuffer merged;
 
@@ -58,7 +48,6 @@ public final class OrWriteOp extends DataOutOp {
     private OrWriteOp(ExecContext ctx, long offset, boolean fua, int received, int transferLength) {
         super(ctx, offset, received, transferLength, true);
         this.fua = fua;
-        this.locks = BlockRangeLocks.of(ctx.lu().device());
     }
 
     /** Starts the ORWRITE; {@code ctx.complete} is called exactly once, possibly from another thread. */
@@ -89,20 +78,11 @@ public final class OrWriteOp extends DataOutOp {
                 cdb.fua() || !lu.mode().writeCacheEnabled(), received, bytes));
     }
 
-    /** The Data-Out is here: wait for the range, then read what the medium holds. */
+    /** The Data-Out is here: read what the medium holds. */
     @Override
     void deviceIo() {
-        lock = new BlockRangeLocks.Lock(offset, offset + data.length(), this::readMedium);
-        locks.acquire(lock);
-    }
-
-    private void readMedium() {
-        try {
-            merged = ByteBuffer.allocate(data.length());
-            ctx.lu().device().read(offset, merged, readDone);
-        } catch (RuntimeException e) {
-            readFailed(BlockDevice.IoFailure.INTERNAL);
-        }
+        merged = ByteBuffer.allocate(data.length());
+        ctx.lu().device().read(offset, merged, readDone);
     }
 
     private void orAndWrite() {
@@ -135,26 +115,11 @@ public final class OrWriteOp extends DataOutOp {
         data.release();
         data = null;
         ctx.complete(ScsiResponse.good(null, transferLength));
-        unlock();
     }
 
     private void readFailed(BlockDevice.IoFailure failure) {
         data.release();
         data = null;
         ctx.complete(Failure.of(IoFailures.reason(failure, false)).toResponse(ctx.lu().descriptorSense()));
-        unlock();
-    }
-
-    @Override
-    void releaseOnFailure() {
-        unlock();
-    }
-
-    private void unlock() {
-        BlockRangeLocks.Lock l = lock;
-        if (l != null) {
-            lock = null;
-            locks.release(l);
-        }
     }
 }

@@ -34,14 +34,15 @@ public final class ReadCapacity {
     }
 
     /**
-     * SBC-4 5.21.2 (32 bytes): no protection information (PROT_EN 0, P_TYPE 0), one logical block
-     * per physical block (LBPPBE 0), LBPME and LBPRZ set for a thin-provisioned device
-     * (never-written blocks read as zeros).
+     * SBC-4 5.21.2 (32 bytes): no protection information (PROT_EN 0, P_TYPE 0), LOGICAL BLOCKS PER
+     * PHYSICAL BLOCK EXPONENT from the device's physical block size (LOWEST ALIGNED LOGICAL BLOCK
+     * ADDRESS 0), LBPME and LBPRZ set for a thin-provisioned device (never-written blocks read as zeros).
      */
     public static byte[] data16(BlockDevice device) {
         byte[] d = new byte[32];
         put64(d, 0, device.blockCount() - 1);
         put32(d, 8, device.blockSize());
+        d[13] = (byte) BlockLimits.physicalBlockExponent(device);
         if (device.capabilities().thinProvisioned()) {
             d[14] = (byte) 0xC0; // LBPME, LBPRZ
         }

@@ -20,7 +20,9 @@ import org.scstj.engine.spi.ScsiResponse;
  * block of FFh with UNMAP and reads zeros back); SBC-4 4.7.3.4 would write a block that does not
  * match the LBPRZ pattern instead. UNMAP 1 on a fully provisioned device (LBPWS 0) is
  * INVALID FIELD IN CDB. NDOB (WRITE SAME(16)): no Data-Out, the block is zeros. ANCHOR and
- * WRPROTECT were refused by the decoder.
+ * WRPROTECT were refused by the decoder. A Data-Out other than exactly one block (EDTL neither 0
+ * nor the block size) is INVALID FIELD IN CDB before anything is written (libiscsi
+ * WriteSame*.InvalidDataOutSize; LIO crashed on it in 2022); EDTL 0 writes nothing, as for WRITE.
  */
 public final class WriteSameOp extends DataOutOp {
     private final boolean unmap;
@@ -57,6 +59,12 @@ public final class WriteSameOp extends DataOutOp {
             return;
         }
         int blockSize = device.blockSize();
+        int edtl = ctx.task().expectedDataTransferLength();
+        if (!cdb.ndob() && edtl != 0 && edtl != blockSize) {
+            // bad-inputs row 22: the Data-Out is one logical block, never part of one or more
+            ctx.complete(Failure.of(SenseReason.INVALID_FIELD_IN_CDB).toResponse(lu.descriptorSense(), blockSize));
+            return;
+        }
         int received = cdb.ndob() ? 0 : ctx.task().expectedLength(blockSize);
         if (blocks == 0 || (received == 0 && !cdb.ndob() && !cdb.unmap())) {
             // nothing to write, or no Data-Out to write (EDTL 0, as for WRITE)

@@ -21,6 +21,14 @@ public interface BlockDevice extends AutoCloseable {
     /** Logical block size in bytes: 512 or 4096. */
     int blockSize();
 
+    /**
+     * Physical block size in bytes (SBC-4 4.6.2): a power-of-two multiple of {@link #blockSize};
+     * initiators align their I/O to it. The default is one logical block per physical block.
+     */
+    default int physicalBlockSize() {
+        return blockSize();
+    }
+
     /** Number of logical blocks. */
     long blockCount();
 

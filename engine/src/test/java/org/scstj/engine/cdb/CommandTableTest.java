@@ -128,9 +128,19 @@ class CommandTableTest {
     }
 
     @Test
+    void readModifyWriteAndAtomicWrites_areExclusive() {
+        for (CommandTable.Row row : CommandTable.rows()) {
+            boolean exclusive = row.name().equals("COMPARE AND WRITE") || row.name().startsWith("ORWRITE")
+                    || row.name().startsWith("WRITE ATOMIC");
+            assertEquals(exclusive, row.exclusive(), row.name());
+        }
+    }
+
+    @Test
     void onlyWrites_writeTheMediumAndTheyMoveDataOut() {
         for (CommandTable.Row row : CommandTable.rows()) {
-            boolean write = row.name().startsWith("WRITE") || row.name().startsWith("ORWRITE") || row.name().equals("UNMAP");
+            boolean write = row.name().startsWith("WRITE") || row.name().startsWith("ORWRITE") || row.name().equals("UNMAP")
+                    || row.name().equals("COMPARE AND WRITE");
             assertEquals(write, row.writesMedium(), row.name());
             if (row.name().startsWith("READ(") || row.name().startsWith("READ CAPACITY")
                     || row.name().equals("INQUIRY")) {

@@ -47,7 +47,6 @@ class OrWriteTest {
         assertArrayEquals(filled(3, 0xFF), Arrays.copyOfRange(device.store(), 5 * BS, 8 * BS));
         assertEquals(0, device.store()[4 * BS + BS - 1], "neighbours untouched");
         assertEquals(0, device.store()[8 * BS]);
-        assertEquals(0, BlockRangeLocks.of(device).size(), "lock released");
     }
 
     @Test
@@ -102,74 +101,5 @@ class OrWriteTest {
         Outcome o = FakeExecContext.run(lu, orWrite(0, 1, false, false), BS, filled(1, 1));
         assertEquals("03/11/00", o.sense());
         assertTrue(o.task().allReleasedExcept(null));
-        assertEquals(0, BlockRangeLocks.of(device).size());
-    }
-
-    @Test
-    void overlappingOrWrites_runOneAfterTheOther_soNoBitIsLost() {
-        DeferredDevice slow = new DeferredDevice(device);
-        LuContext slowLu = FakeExecContext.lu(device, false, false);
-        slowLu = new LuContext(slowLu.lun(), slow, false, slowLu.nexus(), false);
-        FakeExecContext first = start(slowLu, orWrite(10, 2, false, false), filled(2, 0x0F));
-        FakeExecContext second = start(slowLu, orWrite(11, 2, false, false), filled(2, 0xF0));
-        FakeExecContext disjoint = start(slowLu, orWrite(20, 1, false, false), filled(1, 0x33));
-        assertEquals(2, slow.pending.size(), "the first and the disjoint one read; the second waits");
-        slow.runAll();
-        assertEquals("GOOD", new Outcome(first.response(), null).sense());
-        assertEquals("GOOD", new Outcome(second.response(), null).sense());
-        assertEquals("GOOD", new Outcome(disjoint.response(), null).sense());
-        assertEquals(0x0F, device.store()[10 * BS]);
-        assertEquals((byte) 0xFF, device.store()[11 * BS], "both ORs kept");
-        assertEquals((byte) 0xF0, device.store()[12 * BS]);
-        assertEquals(0x33, device.store()[20 * BS]);
-        assertEquals(0, BlockRangeLocks.of(slow).size());
-    }
-
-    private static FakeExecContext start(LuContext lu, byte[] cdb, byte[] data) {
-        FakeExecContext ctx = new FakeExecContext(new FakeTask(cdb, data.length, data), lu);
-        Commands.execute(((Decoded.Ok) CdbDecoder.decode(cdb)).cdb(), ctx);
-        assertNull(ctx.response());
-        return ctx;
-    }
-
-    /** Does the I/O on the RAM device at once but completes only when told. */
-    private static final class DeferredDevice implements BlockDevice {
-        private final RamBlockDevice ram;
-        final ArrayDeque<Runnable> pending = new ArrayDeque<>();
-
-        DeferredDevice(RamBlockDevice ram) {
-            this.ram = ram;
-        }
-
-        void runAll() {
-            while (!pending.isEmpty()) {
-                pending.poll().run();
-            }
-        }
-
-        @Override public String name() { return ram.name(); }
-        @Override public String handlerType() { return ram.handlerType(); }
-        @Override public int blockSize() { return ram.blockSize(); }
-        @Override public long blockCount() { return ram.blockCount(); }
-        @Override public Capabilities capabilities() { return ram.capabilities(); }
-
-        @Override
-        public void read(long offset, ByteBuffer dst, Completion done) {
-            pending.add(() -> ram.read(offset, dst, done));
-        }
-
-        @Override
-        public void write(long offset, ByteBuffer src, boolean fua, Completion done) {
-            pending.add(() -> ram.write(offset, src, fua, done));
-        }
-
-        @Override
-        public void flush(Completion done) {
-            ram.flush(done);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -35,6 +35,18 @@ public final class RamBlockDevice implements BlockDevice {
         this(blockSize, blockCount, blockCount);
     }
 
+    private int physicalBlockSize;
+
+    public RamBlockDevice physicalBlockSize(int bytes) {
+        this.physicalBlockSize = bytes;
+        return this;
+    }
+
+    @Override
+    public int physicalBlockSize() {
+        return physicalBlockSize == 0 ? blockSize : physicalBlockSize;
+    }
+
     public RamBlockDevice capabilities(Capabilities c) {
         this.capabilities = c;
         return this;

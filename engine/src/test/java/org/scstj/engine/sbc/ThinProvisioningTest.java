@@ -266,8 +266,12 @@ class ThinProvisioningTest {
     }
 
     @Test
-    void writeSame_partialBlockOfDataOut_isRefused() {
-        assertEquals("05/0E/03", FakeExecContext.run(lu, writeSame10(0, 4, false), BS / 2, new byte[BS / 2]).sense());
+    void writeSame_aDataOutOtherThanOneBlock_isRefusedBeforeAnythingIsWritten() {
+        int writes = device.writes;
+        assertEquals("05/24/00", FakeExecContext.run(lu, writeSame10(0, 4, false), BS / 2, new byte[BS / 2]).sense());
+        assertEquals("05/24/00", FakeExecContext.run(lu, writeSame10(0, 4, true), 2 * BS, new byte[2 * BS]).sense());
+        assertEquals(writes, device.writes);
+        assertEquals(0, device.unmaps);
     }
 
     // ---- provisioning bits ----

@@ -125,6 +125,15 @@ class VerifySyncCapacityTest {
         RamBlockDevice thin = new RamBlockDevice(BS, 10).capabilities(
                 new BlockDevice.Capabilities(false, true, false, false, 1, "S", 1L));
         assertEquals((byte) 0xC0, ReadCapacity.data16(thin)[14]);
+        assertEquals(0, d[13], "one logical block per physical block");
+    }
+
+    @Test
+    void physicalBlocks_showInReadCapacity16AndBlockLimits() {
+        RamBlockDevice fourK = new RamBlockDevice(BS, 64).physicalBlockSize(4096);
+        assertEquals(3, ReadCapacity.data16(fourK)[13], "LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT");
+        byte[] bl = BlockVpdPages.blockLimits(fourK);
+        assertEquals(8, ((bl[6] & 0xFF) << 8) | (bl[7] & 0xFF), "OPTIMAL TRANSFER LENGTH GRANULARITY");
     }
 
     @Test

@@ -23,6 +23,7 @@ final class FileIoDevice implements BlockDevice {
     private final String name;
     private final FileChannel channel;
     private final int blockSize;
+    private final int physicalBlockSize;
     private final long blocks;
     private final boolean writeBack;
     private final Capabilities capabilities;
@@ -36,6 +37,7 @@ final class FileIoDevice implements BlockDevice {
         this.name = name;
         this.channel = channel;
         this.blockSize = s.blockSize();
+        this.physicalBlockSize = s.physicalBlockSize();
         this.blocks = blocks;
         this.writeBack = s.writeBack();
         this.io = io;
@@ -49,6 +51,7 @@ final class FileIoDevice implements BlockDevice {
     @Override public String name() { return name; }
     @Override public String handlerType() { return FileIoHandler.TYPE; }
     @Override public int blockSize() { return blockSize; }
+    @Override public int physicalBlockSize() { return physicalBlockSize; }
     @Override public long blockCount() { return blocks; }
     @Override public Capabilities capabilities() { return capabilities; }
 

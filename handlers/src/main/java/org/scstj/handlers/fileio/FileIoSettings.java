@@ -16,16 +16,18 @@ import java.util.Set;
  * @param filename        the backing file
  * @param size            bytes to export; -1 means the file's length
  * @param blockSize       512 or 4096
+ * @param physicalBlockSize the physical block size reported to initiators (SBC-4 4.6.2): a power-of-two
+ *                        multiple of {@code blockSize} up to 64 KiB; initiators align and size their I/O to it
  * @param thinProvisioned a missing file is created sparse (otherwise fully allocated); the device
  *                        deallocates (punches holes) and reports holes to GET LBA STATUS
  * @param readOnly        the medium is write-protected
  * @param writeBack       writes complete before they are durable (SYNCHRONIZE CACHE and FUA make them so)
  * @param inlineIo        where reads and writes run: on the engine's thread or the blocking-I/O pool
  */
-record FileIoSettings(Path filename, long size, int blockSize, boolean thinProvisioned, boolean readOnly,
-                      boolean writeBack, InlineIo inlineIo) {
-    static final Set<String> KEYS = Set.of("filename", "size", "block-size", "thin-provisioned", "read-only",
-            "write-back", "inline-io");
+record FileIoSettings(Path filename, long size, int blockSize, int physicalBlockSize, boolean thinProvisioned,
+                      boolean readOnly, boolean writeBack, InlineIo inlineIo) {
+    static final Set<String> KEYS = Set.of("filename", "size", "block-size", "physical-block-size",
+            "thin-provisioned", "read-only", "write-back", "inline-io");
 
     /**
      * Whether I/O runs on the thread that executes the command (the connection's event loop) or is
@@ -59,6 +61,20 @@ record FileIoSettings(Path filename, long size, int blockSize, boolean thinProvi
         }
         int blockSize = DeviceKeys.blockSize(c, problems);
         long size = DeviceKeys.size(c, blockSize, problems);
+        int physicalBlockSize = blockSize;
+        if (c.hasPath("physical-block-size")) {
+            try {
+                physicalBlockSize = c.getInt("physical-block-size");
+                if (physicalBlockSize < blockSize || physicalBlockSize > 65536
+                        || Integer.bitCount(physicalBlockSize) != 1) {
+                    problems.add("physical-block-size: must be a power of two from block-size (" + blockSize
+                            + ") to 65536, was " + physicalBlockSize);
+                    physicalBlockSize = blockSize;
+                }
+            } catch (ConfigException e) {
+                problems.add("physical-block-size: " + e.getMessage());
+            }
+        }
         boolean thin = DeviceKeys.bool(c, "thin-provisioned", problems);
         boolean readOnly = DeviceKeys.bool(c, "read-only", problems);
         boolean writeBack = DeviceKeys.bool(c, "write-back", problems);
@@ -98,7 +114,7 @@ record FileIoSettings(Path filename, long size, int blockSize, boolean thinProvi
                 problems.add("filename: " + filename + " does not exist and a read-only device cannot create it");
             }
         }
-        return new FileIoSettings(filename, size, blockSize, thin, readOnly, writeBack, inlineIo);
+        return new FileIoSettings(filename, size, blockSize, physicalBlockSize, thin, readOnly, writeBack, inlineIo);
     }
 
     static FileIoSettings require(String deviceName, Config device) {

@@ -128,6 +128,25 @@ class FileIoHandlerTest {
         assertTrue(handler.validate("d", ConfigFactory.parseMap(Map.of("filename", dir.resolve("x.img").toString(), "size", "1000")))
                 .getFirst().contains("not a multiple of the block size"));
         assertEquals(List.of(), handler.validate("d", ConfigFactory.parseMap(Map.of("filename", existing.toString()))));
+        for (int bad : new int[] {256, 3072, 131072}) {
+            assertTrue(handler.validate("d", ConfigFactory.parseMap(Map.of("filename", existing.toString(),
+                    "physical-block-size", bad))).getFirst().startsWith("physical-block-size: must be a power of two"), "" + bad);
+        }
+    }
+
+    @Test
+    void physicalBlockSize_isReported_andDefaultsToTheLogicalOne() throws Exception {
+        Path file = dir.resolve("p.img");
+        Files.write(file, new byte[8192]);
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        try (BlockDevice d = open(Map.of("filename", file.toString(), "physical-block-size", 4096), io);
+             BlockDevice plain = open(Map.of("filename", file.toString()), io)) {
+            assertEquals(512, d.blockSize());
+            assertEquals(4096, d.physicalBlockSize());
+            assertEquals(512, plain.physicalBlockSize());
+        } finally {
+            io.shutdown();
+        }
     }
 
     @Test
