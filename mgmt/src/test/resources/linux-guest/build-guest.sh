@@ -8,7 +8,8 @@
 # Packages come from Debian's apt only: `apt-get download` + `dpkg-deb -x`, never installed (a
 # kernel's install hooks must not run here). iscsistart is taken from the host (package
 # open-iscsi). The result lands in CACHE_ROOT/<key>/{vmlinuz,initrd.img}, the key derived from
-# the package versions and the inputs' contents, so a rerun with nothing changed is instant.
+# the package versions and the inputs' contents (this script and init included), so a rerun
+# with nothing changed is instant and any change to the guest makes a new one.
 # The last line printed is "GUEST-DIR <dir>".
 set -eu
 
@@ -51,6 +52,7 @@ KEY=$( {
 } | sha256sum | cut -c1-20)
 OUT="$CACHE_ROOT/$KPKG-$KEY"
 if [ -f "$OUT/done" ]; then
+    touch "$OUT/done" # last use, see the pruning below
     echo "GUEST-DIR $OUT"
     exit 0
 fi
@@ -117,9 +119,13 @@ touch "$WORK/out/done"
 [ -f "$OUT/done" ] || rm -rf "$OUT"
 # a concurrent build of the same key may have won; its result is as good as ours
 mv -T "$WORK/out" "$OUT" 2> /dev/null || [ -f "$OUT/done" ] || die "cannot install $OUT"
-# guests built from other inputs are stale now
+# Guests built from other inputs are stale now, unless one was used within a day: worktrees of
+# other branches share this cache, and removing their guest would make them rebuild it (and
+# remove ours) or vanish under a test about to boot it.
 for old in "$CACHE_ROOT"/linux-image-*; do
-    [ "$old" = "$OUT" ] || rm -rf "$old"
+    [ "$old" = "$OUT" ] && continue
+    [ -n "$(find "$old/done" -mmin -1440 2> /dev/null)" ] && continue
+    rm -rf "$old"
 done
 echo "build-guest: $(cat "$OUT/versions"), initrd $(wc -c < "$OUT/initrd.img") bytes" >&2
 echo "GUEST-DIR $OUT"

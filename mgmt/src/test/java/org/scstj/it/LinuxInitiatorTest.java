@@ -1,11 +1,16 @@
 package org.scstj.it;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import org.scstj.engine.sbc.BlockLimits;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,7 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,15 +34,47 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Linux's own SCSI stack against the real daemon: a Debian kernel boots under QEMU, its iscsi_tcp
  * initiator (driven by open-iscsi's iscsistart) logs in over QEMU's user-mode network to the
- * daemon on the host's loopback, sd attaches the LUN, and the guest partitions it, makes an ext2
- * filesystem, writes files, remounts and verifies their checksums. The guest's verdict is one
- * line on its serial console; afterwards the host checks that the partition table and the
- * filesystem really landed in the daemon's backing file.
+ * daemon on the host's loopback, sd attaches the thin-provisioned LUN, and the guest
+ * <ol>
+ * <li>reports what sd decided about logical block provisioning (sysfs {@code provisioning_mode},
+ * {@code thin_provisioning}, {@code discard_max_bytes}, {@code discard_granularity},
+ * {@code write_same_max_bytes}, {@code write_zeroes_max_bytes}, block sizes) and fails unless
+ * discard is on; the test checks they are UNMAP and the limits scstj advertises
+ * ({@link BlockLimits});</li>
+ * <li>partitions the disk, makes an ext2 filesystem (busybox mke2fs) and mounts it with the ext4
+ * driver, which implements FITRIM on it, writes files of several sizes;</li>
+ * <li>writes a large file of non-zero data, deletes it, runs {@code fstrim -v} and fails unless
+ * it trimmed at least the large file's bytes;</li>
+ * <li>remounts with cold caches and verifies the remaining files' checksums.</li>
+ * </ol>
+ * The guest's verdict is one line on its serial console carrying these figures as
+ * {@code key=value}.
+ *
+ * <p><b>Deallocation, measured on the host.</b> The question is whether the UNMAPs Linux sent
+ * really gave the backing file's blocks back (allocated bytes = {@code st_blocks * 512}, read
+ * with {@code stat}, which Java's file attributes do not expose). Measuring only after the guest
+ * has finished cannot tell "deallocated" from "never reached the file", and a guest that prints
+ * a marker and sleeps races the host on a loaded machine. So the guest asks: at three moments
+ * (files written and synced; large file written and synced; large file deleted and fstrim done)
+ * it fetches {@code http://10.0.2.2:PORT/allocated?phase=...} with busybox wget, QEMU's user
+ * network carries that to an HTTP server this test runs on 127.0.0.1, and the server measures
+ * the backing file before it answers — the guest cannot move on until the host has measured, and
+ * every wait is bounded on both sides. The test then asserts that the large file's bytes arrived
+ * in the backing file (growth of at least 15/16 of its size between the first two moments, the
+ * slack for host blocks the filesystem's metadata already shared) and that fstrim gave at least
+ * as much back (the third measurement at most 1/16 of it above the first); after the guest has
+ * powered off, the backing file holds less than the large file's size while the MBR and ext2
+ * superblock are still in place. A host filesystem without hole punching (scstj then writes
+ * zeros) fails this test.
+ *
+ * <p>The daemon must still be running after the guest, log no ERROR and no exception, stop with
+ * exit status 0 on SIGTERM and report no Netty buffer leak.
  *
  * <p>The guest (kernel + initramfs) is assembled by {@code linux-guest/build-guest.sh} from
  * Debian packages and cached under {@code ~/.cache/scstj-linux-guest} (or
- * {@code -Dscstj.linux.cache=DIR}). The guest runs under TCG (software emulation, ~15 s): on
- * these machines {@code /dev/kvm} opens but a nested guest stalls. {@code -Dscstj.linux.accel=kvm}
+ * {@code -Dscstj.linux.cache=DIR}), keyed by the package versions and the contents of the script
+ * and {@code init}. The guest runs under TCG (software emulation, about half a minute): on these
+ * machines {@code /dev/kvm} opens but a nested guest stalls. {@code -Dscstj.linux.accel=kvm}
  * tries KVM first (a KVM guest that makes no progress is abandoned for TCG).
  */
 @EnabledIfSystemProperty(named = "scstj.it", matches = "true")
@@ -63,6 +103,9 @@ class LinuxInitiatorTest {
             }
             """;
 
+    /** The large file the guest writes, deletes and trims, in MiB. */
+    static final int BIG_MIB = 64;
+
     /** Whole guest run, from QEMU's start to its exit, at most. */
     static final long GUEST_TIMEOUT_SECONDS = 300;
     /** A KVM guest whose init has not spoken by then is taken to be stuck (it costs only the fallback to TCG). */
@@ -77,29 +120,151 @@ class LinuxInitiatorTest {
     Path dir;
 
     @Test
-    void linuxKernelInitiator_partitionsFormatsWritesAndReadsBackIntact() throws Exception {
+    void linuxKernelInitiator_enablesDiscard_fstrimDeallocatesBackingFile_filesReadBackIntact() throws Exception {
         Tools.require("qemu-system-x86_64", "qemu-system-x86");
         Tools.require("iscsistart", "open-iscsi");
         Tools.require("dpkg-deb", "dpkg");
         Path guest = buildGuest(cacheRoot());
+        Path image = dir.resolve("linux0.img");
 
         Daemon daemon = Daemon.start(dir, TEMPLATE);
         GuestRun run;
+        Map<String, Long> measured;
+        boolean aliveAfterGuest;
         int exit;
-        try {
-            run = boot(guest, dir, daemon.port, TARGET, TPGT, INITIATOR);
+        try (AllocationProbe probe = AllocationProbe.start(image)) {
+            run = boot(guest, dir, daemon.port, TARGET, TPGT, INITIATOR, probe.port());
+            aliveAfterGuest = daemon.alive();
+            measured = probe.measured();
         } finally {
             exit = daemon.terminate();
         }
+        long endAllocated = allocatedBytes(image);
         System.out.println("LinuxInitiatorTest: " + run.accel() + ", " + run.seconds() + " s: " + run.marker());
+        System.out.println("LinuxInitiatorTest: backing file allocated bytes " + measured + ", at the end " + endAllocated);
+        String log = daemon.log();
         assertTrue(run.marker().startsWith("SCSTJ-LINUX-OK"),
-                "guest verdict: " + run.marker() + "\n--- console ---\n" + run.console()
-                        + "\n--- daemon ---\n" + daemon.log());
-        assertTrue(run.marker().contains(" sectors=" + SECTORS + " "), run.marker());
-        assertTrue(run.marker().contains(" block=512 "), run.marker());
-        assertPartitionedWithExt2(dir.resolve("linux0.img"));
-        assertEquals(0, exit, "daemon exit status after SIGTERM; log:\n" + daemon.log());
-        assertFalse(daemon.log().contains("LEAK:"), "Netty reported a buffer leak:\n" + daemon.log());
+                "guest verdict: " + run.marker() + "\n--- console ---\n" + run.console() + "\n--- daemon ---\n" + log);
+        Map<String, String> verdict = fields(run.marker());
+        String context = run.marker() + "\n--- console ---\n" + run.console();
+        // what sd made of READ CAPACITY(16) (512-byte blocks, LBPME) and VPD B2h (LBPU) / B0h
+        // (MAXIMUM UNMAP LBA COUNT, OPTIMAL UNMAP GRANULARITY, MAXIMUM WRITE SAME LENGTH)
+        assertEquals(Long.toString(SECTORS), verdict.get("sectors"), context);
+        assertEquals("512", verdict.get("block"), context);
+        assertEquals("1", verdict.get("thin"), context);
+        assertEquals("unmap", verdict.get("pm"), context);
+        assertEquals(Long.toString(BlockLimits.MAX_UNMAP_BYTES), verdict.get("discard_max"), context);
+        assertEquals(Integer.toString(BlockLimits.UNMAP_GRANULARITY_BYTES), verdict.get("discard_gran"), context);
+        assertEquals(Long.toString(BlockLimits.MAX_WRITE_SAME_BYTES), verdict.get("wz_max"), context);
+        long big = Long.parseLong(verdict.get("big"));
+        assertTrue(Long.parseLong(verdict.get("trimmed")) >= big, context);
+
+        assertEquals(List.of("files", "big", "trimmed"), List.copyOf(measured.keySet()),
+                "the guest asks the host to measure three times; " + context);
+        long files = measured.get("files");
+        long filled = measured.get("big");
+        long trimmed = measured.get("trimmed");
+        String figures = "allocated bytes " + measured + ", end " + endAllocated + ", large file " + big;
+        assertTrue(filled - files >= big - big / 16, "the large file did not reach the backing file: " + figures);
+        assertTrue(trimmed <= files + big / 16, "fstrim did not deallocate the large file's blocks: " + figures);
+        assertTrue(endAllocated < big, "the backing file holds more than the deleted file's size: " + figures);
+        assertPartitionedWithExt2(image);
+
+        assertTrue(aliveAfterGuest, "the daemon died during the guest's run:\n" + log);
+        assertEquals(List.of(), problems(log), "the daemon logged errors:\n" + log);
+        assertEquals(0, exit, "daemon exit status after SIGTERM; log:\n" + log);
+        assertFalse(log.contains("LEAK:"), "Netty reported a buffer leak:\n" + log);
+    }
+
+    /** The {@code key=value} words of a verdict line. */
+    static Map<String, String> fields(String marker) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(\\w+)=(\\S*)").matcher(marker);
+        while (m.find()) {
+            fields.put(m.group(1), m.group(2));
+        }
+        return fields;
+    }
+
+    /** The daemon's ERROR lines and anything that looks like an exception's stack trace. */
+    static List<String> problems(String log) {
+        return log.lines()
+                .filter(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR .*") || l.contains("Exception")
+                        || l.startsWith("\tat "))
+                .toList();
+    }
+
+    /** The bytes the filesystem has allocated to {@code file}: st_blocks times stat's block unit. */
+    static long allocatedBytes(Path file) {
+        Tools.Result r = Tools.run(List.of("stat", "-c", "%b %B", file.toString()), 30);
+        String[] words = r.output().strip().split("\\s+");
+        if (r.exit() != 0 || words.length != 2) {
+            throw new IllegalStateException("stat " + file + " failed (" + r.exit() + "): " + r.output());
+        }
+        return Long.parseLong(words[0]) * Long.parseLong(words[1]);
+    }
+
+    /**
+     * The host end of the guest's measurement requests: an HTTP server on 127.0.0.1 (the guest's
+     * 10.0.2.2) answering {@code GET /allocated?phase=NAME} with {@code allocated=BYTES} after
+     * measuring the backing file, and remembering each phase's figure in arrival order.
+     */
+    static final class AllocationProbe implements AutoCloseable {
+        private final HttpServer server;
+        private final Path image;
+        private final Map<String, Long> measured = Collections.synchronizedMap(new LinkedHashMap<>());
+
+        private AllocationProbe(HttpServer server, Path image) {
+            this.server = server;
+            this.image = image;
+        }
+
+        static AllocationProbe start(Path image) throws IOException {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+            AllocationProbe probe = new AllocationProbe(server, image);
+            server.createContext("/allocated", probe::onAllocated);
+            server.start();
+            return probe;
+        }
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+
+        Map<String, Long> measured() {
+            synchronized (measured) {
+                return new LinkedHashMap<>(measured);
+            }
+        }
+
+        private void onAllocated(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                String query = exchange.getRequestURI().getQuery();
+                int status = 200;
+                String body;
+                if (query == null || !query.matches("phase=\\w+")) {
+                    status = 400;
+                    body = "expected ?phase=NAME, got " + query;
+                } else {
+                    try {
+                        long bytes = allocatedBytes(image);
+                        measured.put(query.substring("phase=".length()), bytes);
+                        body = "allocated=" + bytes;
+                    } catch (RuntimeException e) {
+                        status = 500;
+                        body = "cannot measure: " + e.getMessage();
+                    }
+                }
+                byte[] bytes = (body + "\n").getBytes(StandardCharsets.US_ASCII);
+                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 
     /** The guest's result: its verdict line (or why there is none), its console, how it ran. */
@@ -135,11 +300,11 @@ class LinuxInitiatorTest {
     }
 
     /** Boots the guest against the target at 127.0.0.1:{@code port} until it reports and powers off. */
-    static GuestRun boot(Path guest, Path work, int port, String target, int tpgt, String initiator)
+    static GuestRun boot(Path guest, Path work, int port, String target, int tpgt, String initiator, int probePort)
             throws IOException, InterruptedException {
         GuestRun last = null;
         for (String accel : accelerators()) {
-            last = bootWith(accel, guest, work, port, target, tpgt, initiator);
+            last = bootWith(accel, guest, work, port, target, tpgt, initiator, probePort);
             if (!last.marker().startsWith("STALLED")) {
                 return last;
             }
@@ -148,14 +313,14 @@ class LinuxInitiatorTest {
     }
 
     private static GuestRun bootWith(String accel, Path guest, Path work, int port, String target, int tpgt,
-            String initiator)
+            String initiator, int probePort)
             throws IOException, InterruptedException {
         Path console = work.resolve("console-" + accel + ".log");
         Path qemuLog = work.resolve("qemu-" + accel + ".log");
         Files.deleteIfExists(console);
         String append = String.join(" ", "console=ttyS0", "panic=-1", "loglevel=4", "rdinit=/init",
                 "scstj.port=" + port, "scstj.target=" + target, "scstj.tpgt=" + tpgt,
-                "scstj.initiator=" + initiator,
+                "scstj.initiator=" + initiator, "scstj.hport=" + probePort, "scstj.big=" + BIG_MIB,
                 "scstj.watchdog=" + GUEST_WATCHDOG_SECONDS);
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64",
                 "-nodefaults", "-display", "none", "-no-reboot",
