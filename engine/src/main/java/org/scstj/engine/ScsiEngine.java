@@ -104,8 +104,7 @@ public final class ScsiEngine {
                 ActorRef<LunActor.Command> actor = system.systemActorOf(
                         LunActor.create(device, commands, settings.nexusQueueDepth()),
                         "lun-" + actorName(d.name()), lunProps);
-                lus.put(d.name(), new TargetActor.Lu(device, actor,
-                        new org.scstj.engine.sam.ModeParameters(device.capabilities().writeBackCache())));
+                lus.put(d.name(), new TargetActor.Lu(device, actor, modeParameters(spec, d, device, blocking)));
                 lunActors.put(d.name(), actor);
                 log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                         device.blockCount(), device.blockSize());
@@ -135,6 +134,26 @@ public final class ScsiEngine {
     }
 
     /** Actor names allow a restricted alphabet; device and target names are mapped into it. */
+    /**
+     * The LU's mode parameters, savable in {@code <state-dir>/mode-pages/<device>.state} (SPC-5
+     * 7.5.2); a damaged file is logged and the defaults are used.
+     */
+    private static org.scstj.engine.sam.ModeParameters modeParameters(EngineSpec spec, DeviceSpec d, BlockDevice device,
+                                                                       Executor blocking) {
+        boolean writeBack = device.capabilities().writeBackCache();
+        if (spec.stateDir() == null) {
+            return new org.scstj.engine.sam.ModeParameters(writeBack);
+        }
+        java.nio.file.Path file = spec.stateDir().resolve("mode-pages")
+                .resolve(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8) + ".state");
+        org.scstj.engine.sam.ModeParameters mode = new org.scstj.engine.sam.ModeParameters(writeBack,
+                new org.scstj.engine.state.StateFile(file), blocking);
+        if (mode.loadProblem() != null) {
+            log.error("device {}: saved mode pages not used: {}", d.name(), mode.loadProblem());
+        }
+        return mode;
+    }
+
     private static String actorName(String name) {
         return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8);
     }

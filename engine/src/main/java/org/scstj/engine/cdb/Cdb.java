@@ -66,7 +66,7 @@ public sealed interface Cdb {
     /**
      * SPC-5 6.11 MODE SENSE(6) / 6.12 MODE SENSE(10).
      *
-     * @param pageControl 0 current, 1 changeable, 2 default (3 saved is rejected by the decoder)
+     * @param pageControl 0 current, 1 changeable, 2 default, 3 saved
      */
     record ModeSense(int opcode, boolean dbd, boolean llbaa, int pageControl, int pageCode,
                      int subpageCode, int allocationLength) implements Cdb {

@@ -138,13 +138,9 @@ public final class CdbDecoder {
         return modeSense(cdb, Opcodes.MODE_SENSE_10, bit(cdb, 1, 4), u16(cdb, 7));
     }
 
-    /** SPC-5 6.11.1: PC 11b (saved values) without saved pages is SAVING PARAMETERS NOT SUPPORTED. */
+    /** SPC-5 6.11.1: PC 00b current, 01b changeable, 10b default, 11b saved (ModeSense answers for an LU without them). */
     private static Decoded modeSense(byte[] cdb, int opcode, boolean llbaa, int allocationLength) {
         int pc = u8(cdb, 2) >>> 6;
-        if (pc == 3) {
-            return reject(new Failure(SenseReason.SAVING_PARAMETERS_NOT_SUPPORTED,
-                    FieldPointer.cdb(2, 7), false, 0));
-        }
         return ok(new Cdb.ModeSense(opcode, bit(cdb, 1, 3), llbaa, pc, u8(cdb, 2) & 0x3F, u8(cdb, 3),
                 allocationLength));
     }

@@ -1,5 +1,12 @@
 package org.scstj.engine.sam;
 
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+import org.scstj.engine.state.StateFile;
+
 /**
  * The changeable mode parameters of one logical unit (SPC-5 7.5, SBC-4 6.5): one object per LU,
  * made with its LUN actor and shared by every nexus's {@link LuContext}, so a MODE SELECT through
@@ -7,19 +14,88 @@ package org.scstj.engine.sam;
  * with the whole parameter list already checked ({@link #apply}); fields are volatile because the
  * Data-Out that carries the list completes on a transport thread.
  *
- * <p>There are no saved values (PS 0, SP 1 refused). The unit attention MODE PARAMETERS CHANGED
- * (SPC-5 7.5.1) for the other nexuses is not established yet: that comes with issue 5.
+ * <p>Saved values (SPC-5 7.5.2, PS and SP): when the LU has a {@link StateFile} the Caching and
+ * Control pages are savable. MODE SELECT with SP 1 writes the new values to the file (crash-safely,
+ * on the blocking-I/O executor, never on the thread that received the Data-Out) and makes them
+ * current once they are durable; at start the saved values, when there are any, are the current
+ * ones (SPC-5 7.5.2: after power on the current values are the saved values). A damaged file is
+ * reported ({@link #loadProblem}) and the defaults are used. Without a state file (tests, a device
+ * with no state directory) nothing is savable and SP 1 is refused.
+ *
+ * <p>The unit attention MODE PARAMETERS CHANGED (SPC-5 7.5.1) for the other nexuses is not
+ * established yet: that comes with issue 5.
  */
 public final class ModeParameters {
+    /** The changeable fields: Caching WCE, Control D_SENSE and SWP. */
+    public record Values(boolean wce, boolean dSense, boolean swp) {
+        String text() {
+            return "wce=" + wce + "\ndsense=" + dSense + "\nswp=" + swp + "\n";
+        }
+
+        static Values parse(String text) throws IOException {
+            java.util.Properties p = new java.util.Properties();
+            p.load(new java.io.StringReader(text));
+            return new Values(flag(p, "wce"), flag(p, "dsense"), flag(p, "swp"));
+        }
+
+        private static boolean flag(java.util.Properties p, String key) throws IOException {
+            String v = p.getProperty(key);
+            if (!"true".equals(v) && !"false".equals(v)) {
+                throw new IOException("saved mode pages: " + key + " is " + v);
+            }
+            return Boolean.parseBoolean(v);
+        }
+    }
+
     private final boolean writeBackDefault;
+    private final StateFile store;
+    private final Executor io;
+    private final String loadProblem;
     private volatile boolean writeCacheEnabled;
     private volatile boolean descriptorSense;
     private volatile boolean softwareWriteProtect;
+    private volatile Values saved;
 
-    /** Default values: WCE as the device's cache, fixed-format sense, no software write protect. */
+    /** Default values: WCE as the device's cache, fixed-format sense, no software write protect; nothing savable. */
     public ModeParameters(boolean writeBackCache) {
         this.writeBackDefault = writeBackCache;
         this.writeCacheEnabled = writeBackCache;
+        this.store = null;
+        this.io = null;
+        this.loadProblem = null;
+    }
+
+    /**
+     * Savable parameters kept in {@code store}, saved on {@code io}: the saved values, if the file
+     * holds any, become the current ones.
+     */
+    public ModeParameters(boolean writeBackCache, StateFile store, Executor io) {
+        this.writeBackDefault = writeBackCache;
+        this.writeCacheEnabled = writeBackCache;
+        this.store = store;
+        this.io = io;
+        String problem = null;
+        try {
+            Optional<String> text = store.read();
+            if (text.isPresent()) {
+                Values v = Values.parse(text.get());
+                saved = v;
+                applyNow(v);
+            }
+        } catch (IOException e) {
+            problem = e.getMessage();
+        }
+        this.loadProblem = problem;
+    }
+
+    /** Why the saved values could not be used at start (then the defaults are current), or null. */
+    public String loadProblem() {
+        return loadProblem;
+    }
+
+    /** True when the Caching and Control pages have saved values (PS 1). */
+    public boolean savable() {
+        return store != null;
     }
 
     /** SBC-4 6.5.5 Caching page WCE; when 0 every write is durable before completion (as FUA). */
@@ -42,10 +118,50 @@ public final class ModeParameters {
         return softwareWriteProtect;
     }
 
+    /** The current values. */
+    public Values current() {
+        return new Values(writeCacheEnabled, descriptorSense, softwareWriteProtect);
+    }
+
+    /** The saved values (SPC-5 7.5.2): what was last saved, else the defaults. */
+    public Values saved() {
+        Values s = saved;
+        return s != null ? s : new Values(writeBackDefault, false, false);
+    }
+
     /** Sets the current values of a MODE SELECT parameter list that passed every check. */
     public synchronized void apply(boolean wce, boolean dSense, boolean swp) {
-        this.writeCacheEnabled = wce && writeBackDefault;
-        this.descriptorSense = dSense;
-        this.softwareWriteProtect = swp;
+        applyNow(new Values(wce, dSense, swp));
+    }
+
+    private synchronized void applyNow(Values v) {
+        this.writeCacheEnabled = v.wce() && writeBackDefault;
+        this.descriptorSense = v.dSense();
+        this.softwareWriteProtect = v.swp();
+    }
+
+    /**
+     * MODE SELECT with SP 1: saves {@code v} durably on the I/O executor, then makes it current and
+     * calls {@code done} with null; on a failure nothing changes and {@code done} gets the cause.
+     * Only for a {@link #savable} LU.
+     */
+    public void saveAndApply(Values v, Consumer<IOException> done) {
+        Values effective = new Values(v.wce() && writeBackDefault, v.dSense(), v.swp());
+        io.execute(() -> {
+            try {
+                synchronized (this) {
+                    store.write(effective.text());
+                    saved = effective;
+                    applyNow(effective);
+                }
+            } catch (IOException e) {
+                done.accept(e);
+                return;
+            } catch (RuntimeException e) {
+                done.accept(new IOException(e));
+                return;
+            }
+            done.accept(null);
+        });
     }
 }

@@ -23,6 +23,11 @@ import org.scstj.engine.spi.TransportTask;
  * to the LU's {@link org.scstj.engine.sam.ModeParameters}, which every nexus of the LU reads from
  * its next command on. A field that is not changeable must hold its current value.
  *
+ * <p>SP 1 (SPC-5 6.9.1) saves the Caching and Control pages as well, when the LU has saved values
+ * ({@link org.scstj.engine.sam.ModeParameters#savable}): GOOD only once they are durable; a
+ * failure to save is HARDWARE ERROR, INTERNAL TARGET FAILURE with nothing changed. An LU without
+ * saved values refuses SP 1 (INVALID FIELD IN CDB on SP).
+ *
  * <p>Not done here yet: the unit attention MODE PARAMETERS CHANGED (2A/01) for the LU's other
  * nexuses (SPC-5 7.5.1) is not established; it belongs to issue 5.
  */
@@ -51,7 +56,7 @@ public final class ModeSelect implements TransportTask.DataReceiver {
     /** Starts the MODE SELECT; {@code ctx.complete} is called exactly once, possibly from another thread. */
     public static void execute(Cdb.ModeSelect cdb, ExecContext ctx) {
         LuContext lu = ctx.lu();
-        Failure invalid = checkCdb(cdb);
+        Failure invalid = checkCdb(cdb, lu.mode().savable());
         if (invalid != null) {
             ctx.complete(invalid.toResponse(lu.descriptorSense()));
             return;
@@ -75,14 +80,14 @@ public final class ModeSelect implements TransportTask.DataReceiver {
     }
 
     /**
-     * SPC-5 6.9: PF 0 (vendor-specific pages) is not supported; SP 1 asks to save pages the LU
-     * cannot save. Both INVALID FIELD IN CDB, pointing at the bit.
+     * SPC-5 6.9: PF 0 (vendor-specific pages) is not supported; SP 1 on an LU without saved values
+     * asks to save pages it cannot save. Both INVALID FIELD IN CDB, pointing at the bit.
      */
-    static Failure checkCdb(Cdb.ModeSelect cdb) {
+    static Failure checkCdb(Cdb.ModeSelect cdb, boolean savable) {
         if (!cdb.pf()) {
             return Failure.invalidFieldInCdb(1, 4);
         }
-        if (cdb.sp()) {
+        if (cdb.sp() && !savable) {
             return Failure.invalidFieldInCdb(1, 0);
         }
         return null;
@@ -98,6 +103,10 @@ public final class ModeSelect implements TransportTask.DataReceiver {
         LuContext lu = ctx.lu();
         switch (parse(cdb, list, lu)) {
             case Refused r -> ctx.complete(r.failure().toResponse(lu.descriptorSense()));
+            case Changes c when cdb.sp() -> lu.mode().saveAndApply(
+                    new org.scstj.engine.sam.ModeParameters.Values(c.wce(), c.dSense(), c.swp()),
+                    failure -> ctx.complete(failure == null ? ScsiResponse.good(null, 0)
+                            : Failure.of(SenseReason.INTERNAL_TARGET_FAILURE).toResponse(lu.descriptorSense())));
             case Changes c -> {
                 lu.mode().apply(c.wce(), c.dSense(), c.swp());
                 ctx.complete(ScsiResponse.good(null, 0));

@@ -9,6 +9,8 @@ import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.sam.ExecContext;
 import org.scstj.engine.sam.LuContext;
 import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.FieldPointer;
+import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
 
@@ -18,8 +20,11 @@ import org.scstj.engine.spi.ScsiResponse;
  * Read-Write Error Recovery (SBC-4 6.5.9), Caching (SBC-4 6.5.5), Control (SPC-5 7.5.8) and
  * Informational Exceptions Control (SPC-5 7.5.14). Current values are the LU's
  * {@link org.scstj.engine.sam.ModeParameters}; {@link ModeSelect} may change WCE (when the device
- * has a write-back cache), D_SENSE and SWP, which the changeable values report. There are no
- * saved values (the decoder rejects PC 11b with 39/00).
+ * has a write-back cache), D_SENSE and SWP, which the changeable values report. Saved values
+ * (PC 11b, SPC-5 6.11.1): the Caching and Control pages are savable (PS 1) when the LU keeps
+ * them in its state directory, and PC 11b reports what was saved (the defaults before any save);
+ * the other two pages have nothing changeable and report their only values. An LU without saved
+ * values answers PC 11b with SAVING PARAMETERS NOT SUPPORTED 39/00.
  */
 public final class ModeSense {
     public static final int READ_WRITE_ERROR_RECOVERY = 0x01;
@@ -31,6 +36,7 @@ public final class ModeSense {
     public static final int PC_CURRENT = 0;
     public static final int PC_CHANGEABLE = 1;
     public static final int PC_DEFAULT = 2;
+    public static final int PC_SAVED = 3;
 
     private static final int[] PAGES = {READ_WRITE_ERROR_RECOVERY, CACHING, CONTROL, INFORMATIONAL_EXCEPTIONS};
 
@@ -39,7 +45,7 @@ public final class ModeSense {
 
     public static ScsiResponse execute(Cdb.ModeSense cdb, ExecContext ctx) {
         LuContext lu = ctx.lu();
-        Failure invalid = validate(cdb);
+        Failure invalid = validate(cdb, lu);
         if (invalid != null) {
             return invalid.toResponse(lu.descriptorSense());
         }
@@ -57,6 +63,14 @@ public final class ModeSense {
             return Failure.invalidFieldInCdb(3, 7);
         }
         return null;
+    }
+
+    /** SPC-5 6.11.1: saved values asked of an LU that has none. */
+    static Failure validate(Cdb.ModeSense cdb, LuContext lu) {
+        if (cdb.pageControl() == PC_SAVED && !lu.mode().savable()) {
+            return new Failure(SenseReason.SAVING_PARAMETERS_NOT_SUPPORTED, FieldPointer.cdb(2, 7), false, 0);
+        }
+        return validate(cdb);
     }
 
     static boolean known(int page) {
@@ -132,9 +146,11 @@ public final class ModeSense {
     }
 
     private static void page(byte[] d, int at, int page, int pc, LuContext lu) {
-        d[at] = (byte) page;                      // PS 0: not savable, SPF 0
+        boolean savable = lu.mode().savable() && (page == CACHING || page == CONTROL);
+        d[at] = (byte) (page | (savable ? 0x80 : 0)); // PS, SPF 0
         d[at + 1] = (byte) (pageLength(page) - 2);
         boolean current = pc == PC_CURRENT;
+        boolean saved = pc == PC_SAVED;
         switch (page) {
             case CACHING -> {
                 // SBC-4 6.5.5: WCE bit 2 (changeable when the device has a write-back cache);
@@ -142,6 +158,7 @@ public final class ModeSense {
                 boolean wce = switch (pc) {
                     case PC_CHANGEABLE -> lu.mode().writeBackDefault();
                     case PC_CURRENT -> lu.mode().writeCacheEnabled();
+                    case PC_SAVED -> lu.mode().saved().wce();
                     default -> lu.mode().writeBackDefault();
                 };
                 if (wce) {
@@ -157,10 +174,10 @@ public final class ModeSense {
                     d[at + 4] = 0x08;
                     return;
                 }
-                if (current && lu.descriptorSense()) {
+                if (current && lu.descriptorSense() || saved && lu.mode().saved().dSense()) {
                     d[at + 2] = 0x04;
                 }
-                if (current && lu.mode().softwareWriteProtect()) {
+                if (current && lu.mode().softwareWriteProtect() || saved && lu.mode().saved().swp()) {
                     d[at + 4] = 0x08;
                 }
                 d[at + 3] = 0x10;

@@ -118,10 +118,8 @@ class CdbDecoderTest {
     }
 
     @Test
-    void modeSenseForSavedValues_isSavingParametersNotSupported() {
-        Failure f = rejected(bytes(0x1A, 0, 0xFF, 0, 255, 0));
-        assertEquals(SenseReason.SAVING_PARAMETERS_NOT_SUPPORTED, f.reason());
-        assertEquals(2, f.pointer().byteOffset());
+    void modeSenseForSavedValues_decodes_theLuDecidesWhetherItHasThem() {
+        assertEquals(new Cdb.ModeSense(0x1A, false, false, 3, 0x3F, 0, 255), ok(bytes(0x1A, 0, 0xFF, 0, 255, 0)));
     }
 
     @Test
