@@ -17,7 +17,7 @@ final class ItConfig {
               state-dir = "@DIR@/state"
               handlers {
                 vdisk_fileio {
-                  disk0 { filename = "@DIR@/disk0.img", size = 256M, thin-provisioned = true, physical-block-size = 4096 }
+                  disk0 { filename = "@DIR@/disk0.img", size = 256M, thin-provisioned = true }
                   disk64 { filename = "@DIR@/disk64.img", size = 64M, thin-provisioned = true }
                   disk4k { filename = "@DIR@/disk4k.img", size = 64M, block-size = 4096, thin-provisioned = true }
                   m0 { filename = "@DIR@/m0.img", size = 8M, thin-provisioned = true }
