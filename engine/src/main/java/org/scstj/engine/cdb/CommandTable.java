@@ -31,10 +31,13 @@ public final class CommandTable {
      * @param uaExempt                neither reports nor clears a pending unit attention (SAM-5 5.14)
      * @param allowedUnderReservation never RESERVATION CONFLICT under another nexus's SPC-2 reservation (SPC-2 5.5.1)
      * @param writesMedium            DATA PROTECT 27/00 when write-protected (SBC-4 4.11)
+     * @param needsMedium             accesses the medium: NOT READY, MEDIUM NOT PRESENT 3A/00 while a
+     *                                removable medium is ejected (SBC-4 5.25, SPC-5 6.47)
      */
     public record Row(String name, int opcode, int serviceAction, int cdbLength, DataDirection direction,
                       byte[] usage, boolean allowedOnUnmappedLun, boolean uaExempt,
-                      boolean allowedUnderReservation, boolean writesMedium, Parser parser) {
+                      boolean allowedUnderReservation, boolean writesMedium, boolean needsMedium,
+                      Parser parser) {
 
         /**
          * CDB USAGE DATA as REPORT SUPPORTED OPERATION CODES prints it (SPC-5 6.35.3): the mask,
@@ -76,15 +79,16 @@ public final class CommandTable {
     private static final int FLAG_UA_EXEMPT = 2;
     private static final int FLAG_RESERVATION = 4;
     private static final int FLAG_WRITES = 8;
+    private static final int FLAG_MEDIUM = 32;
 
     private static final List<Row> ROWS = List.of(
-            row("TEST UNIT READY", Opcodes.TEST_UNIT_READY, -1, NONE, 0,
+            row("TEST UNIT READY", Opcodes.TEST_UNIT_READY, -1, NONE, FLAG_MEDIUM,
                     CdbDecoder::testUnitReady, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00),
             row("REQUEST SENSE", Opcodes.REQUEST_SENSE, -1, IN, FLAG_UNMAPPED | FLAG_UA_EXEMPT | FLAG_RESERVATION,
                     CdbDecoder::requestSense, 0xFF, 0x01, 0x00, 0x00, 0xFF, 0x00),
-            row("READ(6)", Opcodes.READ_6, -1, IN, 0,
+            row("READ(6)", Opcodes.READ_6, -1, IN, FLAG_MEDIUM,
                     CdbDecoder::read6, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0x00),
-            row("WRITE(6)", Opcodes.WRITE_6, -1, OUT, FLAG_WRITES,
+            row("WRITE(6)", Opcodes.WRITE_6, -1, OUT, FLAG_WRITES | FLAG_MEDIUM,
                     CdbDecoder::write6, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0x00),
             row("INQUIRY", Opcodes.INQUIRY, -1, IN, FLAG_UNMAPPED | FLAG_UA_EXEMPT | FLAG_RESERVATION,
                     CdbDecoder::inquiry, 0xFF, 0x01, 0xFF, 0xFF, 0xFF, 0x00),
@@ -92,58 +96,58 @@ public final class CommandTable {
                     CdbDecoder::modeSelect6, 0xFF, 0x11, 0x00, 0x00, 0xFF, 0x00),
             row("MODE SENSE(6)", Opcodes.MODE_SENSE_6, -1, IN, 0,
                     CdbDecoder::modeSense6, 0xFF, 0x08, 0xFF, 0xFF, 0xFF, 0x00),
-            row("READ CAPACITY(10)", Opcodes.READ_CAPACITY_10, -1, IN, 0,
+            row("READ CAPACITY(10)", Opcodes.READ_CAPACITY_10, -1, IN, FLAG_MEDIUM,
                     CdbDecoder::readCapacity10, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x01, 0x00),
-            row("READ(10)", Opcodes.READ_10, -1, IN, 0,
+            row("READ(10)", Opcodes.READ_10, -1, IN, FLAG_MEDIUM,
                     CdbDecoder::read10, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
-            row("WRITE(10)", Opcodes.WRITE_10, -1, OUT, FLAG_WRITES,
+            row("WRITE(10)", Opcodes.WRITE_10, -1, OUT, FLAG_WRITES | FLAG_MEDIUM,
                     CdbDecoder::write10, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
-            row("WRITE AND VERIFY(10)", Opcodes.WRITE_AND_VERIFY_10, -1, OUT, FLAG_WRITES,
+            row("WRITE AND VERIFY(10)", Opcodes.WRITE_AND_VERIFY_10, -1, OUT, FLAG_WRITES | FLAG_MEDIUM,
                     CdbDecoder::writeAndVerify10, 0xFF, 0x12, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
-            row("VERIFY(10)", Opcodes.VERIFY_10, -1, OUT, 0,
+            row("VERIFY(10)", Opcodes.VERIFY_10, -1, OUT, FLAG_MEDIUM,
                     CdbDecoder::verify10, 0xFF, 0x16, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
-            row("PRE-FETCH(10)", Opcodes.PRE_FETCH_10, -1, NONE, 0,
+            row("PRE-FETCH(10)", Opcodes.PRE_FETCH_10, -1, NONE, FLAG_MEDIUM,
                     CdbDecoder::preFetch10, 0xFF, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
-            row("SYNCHRONIZE CACHE(10)", Opcodes.SYNCHRONIZE_CACHE_10, -1, NONE, 0,
+            row("SYNCHRONIZE CACHE(10)", Opcodes.SYNCHRONIZE_CACHE_10, -1, NONE, FLAG_MEDIUM,
                     CdbDecoder::synchronizeCache10, 0xFF, 0x06, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
-            row("READ DEFECT DATA(10)", Opcodes.READ_DEFECT_DATA_10, -1, IN, 0,
+            row("READ DEFECT DATA(10)", Opcodes.READ_DEFECT_DATA_10, -1, IN, FLAG_MEDIUM,
                     CdbDecoder::readDefectData10, 0xFF, 0x00, 0x1F, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
-            row("WRITE SAME(10)", Opcodes.WRITE_SAME_10, -1, OUT, FLAG_WRITES,
+            row("WRITE SAME(10)", Opcodes.WRITE_SAME_10, -1, OUT, FLAG_WRITES | FLAG_MEDIUM,
                     CdbDecoder::writeSame10, 0xFF, 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
-            row("UNMAP", Opcodes.UNMAP, -1, OUT, FLAG_WRITES,
+            row("UNMAP", Opcodes.UNMAP, -1, OUT, FLAG_WRITES | FLAG_MEDIUM,
                     CdbDecoder::unmap, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1F, 0xFF, 0xFF, 0x00),
             row("MODE SELECT(10)", Opcodes.MODE_SELECT_10, -1, OUT, 0,
                     CdbDecoder::modeSelect10, 0xFF, 0x11, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
             row("MODE SENSE(10)", Opcodes.MODE_SENSE_10, -1, IN, 0,
                     CdbDecoder::modeSense10, 0xFF, 0x18, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
-            row("READ(16)", Opcodes.READ_16, -1, IN, 0,
+            row("READ(16)", Opcodes.READ_16, -1, IN, FLAG_MEDIUM,
                     CdbDecoder::read16, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("WRITE(16)", Opcodes.WRITE_16, -1, OUT, FLAG_WRITES,
+            row("WRITE(16)", Opcodes.WRITE_16, -1, OUT, FLAG_WRITES | FLAG_MEDIUM,
                     CdbDecoder::write16, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("ORWRITE(16)", Opcodes.ORWRITE_16, -1, OUT, FLAG_WRITES,
+            row("ORWRITE(16)", Opcodes.ORWRITE_16, -1, OUT, FLAG_WRITES | FLAG_MEDIUM,
                     CdbDecoder::orWrite16, 0xFF, 0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("WRITE AND VERIFY(16)", Opcodes.WRITE_AND_VERIFY_16, -1, OUT, FLAG_WRITES,
+            row("WRITE AND VERIFY(16)", Opcodes.WRITE_AND_VERIFY_16, -1, OUT, FLAG_WRITES | FLAG_MEDIUM,
                     CdbDecoder::writeAndVerify16, 0xFF, 0x12, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("VERIFY(16)", Opcodes.VERIFY_16, -1, OUT, 0,
+            row("VERIFY(16)", Opcodes.VERIFY_16, -1, OUT, FLAG_MEDIUM,
                     CdbDecoder::verify16, 0xFF, 0x16, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("PRE-FETCH(16)", Opcodes.PRE_FETCH_16, -1, NONE, 0,
+            row("PRE-FETCH(16)", Opcodes.PRE_FETCH_16, -1, NONE, FLAG_MEDIUM,
                     CdbDecoder::preFetch16, 0xFF, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("SYNCHRONIZE CACHE(16)", Opcodes.SYNCHRONIZE_CACHE_16, -1, NONE, 0,
+            row("SYNCHRONIZE CACHE(16)", Opcodes.SYNCHRONIZE_CACHE_16, -1, NONE, FLAG_MEDIUM,
                     CdbDecoder::synchronizeCache16, 0xFF, 0x06, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("WRITE SAME(16)", Opcodes.WRITE_SAME_16, -1, OUT, FLAG_WRITES,
+            row("WRITE SAME(16)", Opcodes.WRITE_SAME_16, -1, OUT, FLAG_WRITES | FLAG_MEDIUM,
                     CdbDecoder::writeSame16, 0xFF, 0x09, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("READ CAPACITY(16)", Opcodes.SERVICE_ACTION_IN_16, Opcodes.SA_READ_CAPACITY_16, IN, 0,
+            row("READ CAPACITY(16)", Opcodes.SERVICE_ACTION_IN_16, Opcodes.SA_READ_CAPACITY_16, IN, FLAG_MEDIUM,
                     CdbDecoder::readCapacity16, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00),
-            row("GET LBA STATUS", Opcodes.SERVICE_ACTION_IN_16, Opcodes.SA_GET_LBA_STATUS, IN, 0,
+            row("GET LBA STATUS", Opcodes.SERVICE_ACTION_IN_16, Opcodes.SA_GET_LBA_STATUS, IN, FLAG_MEDIUM,
                     CdbDecoder::getLbaStatus, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00),
             row("REPORT LUNS", Opcodes.REPORT_LUNS, -1, IN, FLAG_UNMAPPED | FLAG_UA_EXEMPT | FLAG_RESERVATION,
@@ -152,16 +156,20 @@ public final class CommandTable {
                     Opcodes.SA_REPORT_SUPPORTED_OPERATION_CODES, IN, FLAG_RESERVATION,
                     CdbDecoder::reportSupportedOperationCodes, 0xFF, 0x1F, 0x83, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0xFF, 0x00, 0x00),
-            row("READ(12)", Opcodes.READ_12, -1, IN, 0,
+            row("READ(12)", Opcodes.READ_12, -1, IN, FLAG_MEDIUM,
                     CdbDecoder::read12, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("WRITE(12)", Opcodes.WRITE_12, -1, OUT, FLAG_WRITES,
+            row("WRITE(12)", Opcodes.WRITE_12, -1, OUT, FLAG_WRITES | FLAG_MEDIUM,
                     CdbDecoder::write12, 0xFF, 0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("WRITE AND VERIFY(12)", Opcodes.WRITE_AND_VERIFY_12, -1, OUT, FLAG_WRITES,
+            row("WRITE AND VERIFY(12)", Opcodes.WRITE_AND_VERIFY_12, -1, OUT, FLAG_WRITES | FLAG_MEDIUM,
                     CdbDecoder::writeAndVerify12, 0xFF, 0x12, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("VERIFY(12)", Opcodes.VERIFY_12, -1, OUT, 0,
+            row("VERIFY(12)", Opcodes.VERIFY_12, -1, OUT, FLAG_MEDIUM,
                     CdbDecoder::verify12, 0xFF, 0x16, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
-            row("READ DEFECT DATA(12)", Opcodes.READ_DEFECT_DATA_12, -1, IN, 0,
-                    CdbDecoder::readDefectData12, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00));
+            row("READ DEFECT DATA(12)", Opcodes.READ_DEFECT_DATA_12, -1, IN, FLAG_MEDIUM,
+                    CdbDecoder::readDefectData12, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00),
+            row("START STOP UNIT", Opcodes.START_STOP_UNIT, -1, NONE, 0,
+                    CdbDecoder::startStopUnit, 0xFF, 0x01, 0x00, 0x0F, 0xF7, 0x00),
+            row("PREVENT ALLOW MEDIUM REMOVAL", Opcodes.PREVENT_ALLOW_MEDIUM_REMOVAL, -1, NONE, 0,
+                    CdbDecoder::preventAllowMediumRemoval, 0xFF, 0x00, 0x00, 0x00, 0x03, 0x00));
 
     /** Opcodes whose byte 1 bits 4..0 carry a SERVICE ACTION (SPC-5 4.2.2). */
     private static final boolean[] HAS_SERVICE_ACTION = new boolean[256];
@@ -190,7 +198,7 @@ public final class CommandTable {
         }
         return new Row(name, opcode, serviceAction, usage.length, direction, mask,
                 (flags & FLAG_UNMAPPED) != 0, (flags & FLAG_UA_EXEMPT) != 0,
-                (flags & FLAG_RESERVATION) != 0, (flags & FLAG_WRITES) != 0, parser);
+                (flags & FLAG_RESERVATION) != 0, (flags & FLAG_WRITES) != 0, (flags & FLAG_MEDIUM) != 0, parser);
     }
 
     /** Every row, in table order. */
