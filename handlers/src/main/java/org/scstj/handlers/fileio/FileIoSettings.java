@@ -19,13 +19,15 @@ import java.util.Set;
  * @param thinProvisioned a missing file is created sparse (otherwise fully allocated); the device
  *                        deallocates (punches holes) and reports holes to GET LBA STATUS
  * @param readOnly        the medium is write-protected
+ * @param removable       the medium is removable (INQUIRY RMB): START STOP UNIT ejects and loads it,
+ *                        PREVENT ALLOW MEDIUM REMOVAL locks it in
  * @param writeBack       writes complete before they are durable (SYNCHRONIZE CACHE and FUA make them so)
  * @param inlineIo        where reads and writes run: on the engine's thread or the blocking-I/O pool
  */
 record FileIoSettings(Path filename, long size, int blockSize, boolean thinProvisioned, boolean readOnly,
-                      boolean writeBack, InlineIo inlineIo) {
+                      boolean writeBack, InlineIo inlineIo, boolean removable) {
     static final Set<String> KEYS = Set.of("filename", "size", "block-size", "thin-provisioned", "read-only",
-            "write-back", "inline-io");
+            "write-back", "inline-io", "removable");
 
     /**
      * Whether I/O runs on the thread that executes the command (the connection's event loop) or is
@@ -62,6 +64,7 @@ record FileIoSettings(Path filename, long size, int blockSize, boolean thinProvi
         boolean thin = DeviceKeys.bool(c, "thin-provisioned", problems);
         boolean readOnly = DeviceKeys.bool(c, "read-only", problems);
         boolean writeBack = DeviceKeys.bool(c, "write-back", problems);
+        boolean removable = DeviceKeys.bool(c, "removable", problems);
         InlineIo inlineIo = InlineIo.AUTO;
         try {
             String v = c.getString("inline-io");
@@ -98,7 +101,7 @@ record FileIoSettings(Path filename, long size, int blockSize, boolean thinProvi
                 problems.add("filename: " + filename + " does not exist and a read-only device cannot create it");
             }
         }
-        return new FileIoSettings(filename, size, blockSize, thin, readOnly, writeBack, inlineIo);
+        return new FileIoSettings(filename, size, blockSize, thin, readOnly, writeBack, inlineIo, removable);
     }
 
     static FileIoSettings require(String deviceName, Config device) {
