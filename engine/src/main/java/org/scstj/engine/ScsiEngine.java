@@ -101,10 +101,12 @@ public final class ScsiEngine {
                     throw new EngineStartException("device " + d.name() + " (" + d.handlerType() + "): " + e.getMessage(), e);
                 }
                 opened.add(device);
+                org.scstj.engine.sam.MediumState medium =
+                        new org.scstj.engine.sam.MediumState(device.capabilities().removable());
                 ActorRef<LunActor.Command> actor = system.systemActorOf(
-                        LunActor.create(device, commands, settings.nexusQueueDepth()),
+                        LunActor.create(device, commands, settings.nexusQueueDepth(), medium),
                         "lun-" + actorName(d.name()), lunProps);
-                lus.put(d.name(), new TargetActor.Lu(device, actor, modeParameters(spec, d, device, blocking)));
+                lus.put(d.name(), new TargetActor.Lu(device, actor, modeParameters(spec, d, device, blocking), medium));
                 lunActors.put(d.name(), actor);
                 log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                         device.blockCount(), device.blockSize());

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -51,7 +53,22 @@ class ConformanceSuitesTest {
             "Prefetch10", "Prefetch16", "ReadDefectData10", "ReadDefectData12", "OrWrite",
             "CompareAndWrite", "WriteAtomic16"})
     void suitePasses(String suite) throws Exception {
-        Tools.Result r = Tools.run(List.of("iscsi-test-cu", "-d", "-t", "ALL." + suite, daemon.url(ItConfig.TARGET, 0)), 600);
+        runSuite(suite, daemon.url(ItConfig.TARGET, 0));
+    }
+
+    /**
+     * Suites that need a LU of their kind, on {@link ItConfig#MEDIA}: LUN 0 has a removable medium,
+     * LUN 1 is write-protected. None may skip for want of it.
+     */
+    @ParameterizedTest(name = "{0} on LUN {1}")
+    @CsvSource({"StartStopUnit, 0", "PreventAllow, 0", "ReadOnly, 1"})
+    void suitePassesOnItsLun(String suite, int lun) throws Exception {
+        String output = runSuite(suite, daemon.url(ItConfig.MEDIA, lun));
+        assertFalse(output.contains("not removable") || output.contains("not write-protected"), output);
+    }
+
+    private String runSuite(String suite, String url) throws Exception {
+        Tools.Result r = Tools.run(List.of("iscsi-test-cu", "-d", "-t", "ALL." + suite, url), 600);
         System.out.println(r.output());
         Matcher m = SUMMARY.matcher(r.output());
         if (!m.find()) {
@@ -62,5 +79,6 @@ class ConformanceSuitesTest {
         assertTrue(ran > 0, suite + " ran no test:\n" + r.output());
         assertEquals(0, failed, suite + " had failures:\n" + r.output());
         assertTrue(daemon.alive(), "daemon died during " + suite + ":\n" + daemon.log());
+        return r.output();
     }
 }

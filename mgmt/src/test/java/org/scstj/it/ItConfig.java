@@ -6,6 +6,8 @@ final class ItConfig {
     static final String MASKED = "iqn.2026-11.org.scstj:masked";
     static final String CLOSED = "iqn.2026-11.org.scstj:closed";
     static final String MANY = "iqn.2026-11.org.scstj:many";
+    /** LUN 0: a removable medium; LUN 1: mapped read-only (write-protected before any test starts). */
+    static final String MEDIA = "iqn.2026-11.org.scstj:media";
     /** LUNs of {@link #MANY}, one 8 MiB disk each. */
     static final int MANY_LUNS = 8;
 
@@ -28,6 +30,8 @@ final class ItConfig {
                   m5 { filename = "@DIR@/m5.img", size = 8M, thin-provisioned = true }
                   m6 { filename = "@DIR@/m6.img", size = 8M, thin-provisioned = true }
                   m7 { filename = "@DIR@/m7.img", size = 8M, thin-provisioned = true }
+                  rm0 { filename = "@DIR@/rm0.img", size = 8M, removable = true }
+                  ro0 { filename = "@DIR@/ro0.img", size = 8M, thin-provisioned = true }
                 }
                 vdisk_nullio { null0 { size = 1T } }
               }
@@ -49,6 +53,7 @@ final class ItConfig {
                     luns { }
                     groups { nobody { initiators = ["iqn.1999-01.example:nobody"], luns { 0 = disk4k } } }
                   }
+                  "iqn.2026-11.org.scstj:media" { luns { 0 = rm0, 1 { device = ro0, read-only = true } } }
                 }
               }
             }

@@ -83,7 +83,7 @@ class MainTest {
         Files.writeString(file, "scstj {\n  handlers.vdisk_nullio.n0 { size = 1G, colour = red }\n  stat-dir = x\n}\n");
         assertEquals(1, run("check", "-c", file.toString()));
         assertEquals("", out());
-        assertEquals(file + ":2: scstj.handlers.vdisk_nullio.n0.colour: unknown key for a vdisk_nullio device (known: block-size, read-only, size)\n"
+        assertEquals(file + ":2: scstj.handlers.vdisk_nullio.n0.colour: unknown key for a vdisk_nullio device (known: block-size, read-only, removable, size)\n"
                 + file + ":3: scstj.stat-dir: unknown key\n", err());
     }
 

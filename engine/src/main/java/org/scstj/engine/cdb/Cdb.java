@@ -189,4 +189,22 @@ public sealed interface Cdb {
     record WriteAtomic(long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess {
         @Override public int opcode() { return Opcodes.WRITE_ATOMIC_16; }
     }
+
+    /**
+     * SBC-4 5.25 START STOP UNIT.
+     *
+     * @param powerCondition POWER CONDITION; 0h START_VALID processes START and LOEJ, any other value
+     *                       makes the device server ignore them
+     * @param noFlush        NO_FLUSH: do not write cached blocks before the medium becomes inaccessible
+     * @param loej           LOEJ: load (START 1) or eject (START 0) the medium
+     */
+    record StartStopUnit(boolean immed, int powerCondition, boolean noFlush, boolean loej, boolean start)
+            implements Cdb {
+        @Override public int opcode() { return Opcodes.START_STOP_UNIT; }
+    }
+
+    /** SBC-4 5.13 PREVENT ALLOW MEDIUM REMOVAL: PREVENT 01b prevents, 00b allows (1xb was rejected). */
+    record PreventAllowMediumRemoval(boolean prevent) implements Cdb {
+        @Override public int opcode() { return Opcodes.PREVENT_ALLOW_MEDIUM_REMOVAL; }
+    }
 }

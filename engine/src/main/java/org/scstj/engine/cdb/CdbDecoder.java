@@ -326,4 +326,29 @@ public final class CdbDecoder {
     static Decoded writeAtomic16(byte[] cdb) {
         return ok(new Cdb.WriteAtomic(u64(cdb, 2), u16(cdb, 12), bit(cdb, 1, 4), bit(cdb, 1, 3)));
     }
+
+    // ---- removable medium ----
+
+    /**
+     * SBC-4 5.25 START STOP UNIT: IMMED byte 1 bit 0; POWER CONDITION MODIFIER byte 3 bits 3-0;
+     * POWER CONDITION byte 4 bits 7-4, NO_FLUSH bit 2, LOEJ bit 1, START bit 0. With START_VALID
+     * (0h) the modifier must be 0h (SBC-4 table "POWER CONDITION and POWER CONDITION MODIFIER
+     * field"); with any other power condition START and LOEJ are ignored, and so is the modifier.
+     */
+    static Decoded startStopUnit(byte[] cdb) {
+        int powerCondition = u8(cdb, 4) >>> 4;
+        if (powerCondition == 0 && (u8(cdb, 3) & 0x0F) != 0) {
+            return reject(Failure.invalidFieldInCdb(3, 3));
+        }
+        return ok(new Cdb.StartStopUnit(bit(cdb, 1, 0), powerCondition, bit(cdb, 4, 2), bit(cdb, 4, 1),
+                bit(cdb, 4, 0)));
+    }
+
+    /** SBC-4 5.13 PREVENT ALLOW MEDIUM REMOVAL: PREVENT byte 4 bits 1-0; 10b and 11b are obsolete, not supported. */
+    static Decoded preventAllowMediumRemoval(byte[] cdb) {
+        if (bit(cdb, 4, 1)) {
+            return reject(Failure.invalidFieldInCdb(4, 1));
+        }
+        return ok(new Cdb.PreventAllowMediumRemoval(bit(cdb, 4, 0)));
+    }
 }

@@ -5,14 +5,18 @@ import org.scstj.engine.sbc.CompareAndWriteOp;
 import org.scstj.engine.sbc.GetLbaStatus;
 import org.scstj.engine.sbc.OrWriteOp;
 import org.scstj.engine.sbc.PreFetch;
+import org.scstj.engine.sbc.PreventAllowMediumRemoval;
 import org.scstj.engine.sbc.ReadCapacity;
 import org.scstj.engine.sbc.ReadDefectData;
 import org.scstj.engine.sbc.ReadOp;
+import org.scstj.engine.sbc.StartStopUnit;
 import org.scstj.engine.sbc.SynchronizeCache;
 import org.scstj.engine.sbc.UnmapOp;
 import org.scstj.engine.sbc.VerifyOp;
 import org.scstj.engine.sbc.WriteOp;
 import org.scstj.engine.sbc.WriteSameOp;
+import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spc.InquiryData;
 import org.scstj.engine.spc.ModeSelect;
 import org.scstj.engine.spc.ModeSense;
@@ -34,12 +38,20 @@ import org.scstj.engine.spi.ScsiResponse;
  * unit attention is the LUN actor's to answer ({@link RequestSense#respond}); here it reports
  * NO SENSE. REPORT LUNS belongs to the session actor ({@link ReportLuns#respond}); if it arrives
  * here, only the addressed LUN is reported.
+ *
+ * <p>Before dispatching: a command whose row {@linkplain CommandTable.Row#needsMedium needs the
+ * medium} ends in NOT READY, MEDIUM NOT PRESENT (3A/00) while the LU's removable medium is
+ * ejected (SBC-4 5.25; SPC-5 6.47 for TEST UNIT READY). scstj models no tray, so never 3A/02.
  */
 public final class Commands {
     private Commands() {
     }
 
     public static void execute(Cdb cdb, ExecContext ctx) {
+        if (!ctx.lu().medium().present() && cdb.row().needsMedium()) {
+            ctx.complete(Failure.of(SenseReason.MEDIUM_NOT_PRESENT).toResponse(ctx.lu().descriptorSense()));
+            return;
+        }
         int edtl = ctx.task().expectedDataTransferLength();
         switch (cdb) {
             case Cdb.TestUnitReady t -> ctx.complete(ScsiResponse.good(null, 0));
@@ -64,6 +76,8 @@ public final class Commands {
             case Cdb.WriteSame w -> WriteSameOp.execute(w, ctx);
             case Cdb.CompareAndWrite c -> CompareAndWriteOp.execute(c, ctx);
             case Cdb.WriteAtomic w -> WriteOp.execute(w, ctx);
+            case Cdb.StartStopUnit s -> StartStopUnit.execute(s, ctx);
+            case Cdb.PreventAllowMediumRemoval p -> ctx.complete(PreventAllowMediumRemoval.execute(p, ctx));
         }
     }
 }

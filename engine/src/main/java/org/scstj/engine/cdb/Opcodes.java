@@ -41,6 +41,8 @@ public final class Opcodes {
     public static final int WRITE_AND_VERIFY_12 = 0xAE;
     public static final int VERIFY_12 = 0xAF;
     public static final int READ_DEFECT_DATA_12 = 0xB7;
+    public static final int START_STOP_UNIT = 0x1B;
+    public static final int PREVENT_ALLOW_MEDIUM_REMOVAL = 0x1E;
 
     /** SERVICE ACTION IN(16) 10h: READ CAPACITY(16). */
     public static final int SA_READ_CAPACITY_16 = 0x10;

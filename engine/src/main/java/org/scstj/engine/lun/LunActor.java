@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.scstj.engine.sam.CommandSet;
+import org.scstj.engine.sam.MediumState;
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.sense.Failure;
@@ -96,13 +97,21 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
 
     /** Creates the actor for one device. */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth) {
-        return Behaviors.setup(ctx -> new LunActor(ctx, device, commands, nexusQueueDepth));
+        return create(device, commands, nexusQueueDepth, new MediumState(device.capabilities().removable()));
+    }
+
+    /** Creates the actor for one device whose LU's medium state every nexus's context shares. */
+    public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
+                                           MediumState medium) {
+        return Behaviors.setup(ctx -> new LunActor(ctx, device, commands, nexusQueueDepth, medium));
     }
 
     private final BlockDevice device;
     private final CommandSet commands;
     private final int nexusQueueDepth;
     private final UnitAttentions unitAttentions = new UnitAttentions();
+    /** SBC-4 5.13: resets and nexus loss end medium removal prevention. */
+    private final MediumState medium;
     /** Tasks between checks and xmit, in arrival order per nexus. */
     private final Set<Task> active = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /** Tasks past the checks that wait for a conflicting task to leave the device, in arrival order. */
@@ -123,11 +132,13 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     }
     private final List<PendingAbort> pendingAborts = new ArrayList<>(1);
 
-    private LunActor(ActorContext<Command> ctx, BlockDevice device, CommandSet commands, int nexusQueueDepth) {
+    private LunActor(ActorContext<Command> ctx, BlockDevice device, CommandSet commands, int nexusQueueDepth,
+                     MediumState medium) {
         super(ctx);
         this.device = device;
         this.commands = commands;
         this.nexusQueueDepth = nexusQueueDepth;
+        this.medium = medium;
     }
 
     @Override
@@ -381,10 +392,17 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         switch (msg.scope()) {
             case ALL_TASKS -> otherNexusesHit.forEach(n ->
                     unitAttentions.establish(n, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR));
-            case RESET -> unitAttentions.establishForAllBut(msg.nexus(), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
-            case NEXUS_RESET -> unitAttentions.establish(msg.nexus(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);
+            case RESET -> {
+                unitAttentions.establishForAllBut(msg.nexus(), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+                medium.reset();
+            }
+            case NEXUS_RESET -> {
+                unitAttentions.establish(msg.nexus(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);
+                medium.nexusLost(msg.nexus());
+            }
             case NEXUS_LOSS -> {
                 unitAttentions.nexusLost(msg.nexus());
+                medium.nexusLost(msg.nexus());
                 NexusLoad load = outstandingPerNexus.get(msg.nexus());
                 if (load != null) {
                     if (load.outstanding == 0) {

@@ -6,15 +6,23 @@ import org.scstj.engine.spi.Nexus;
 /**
  * A logical unit as one command sees it through one nexus: the device, the LUN number the
  * initiator used, whether this nexus's mapping (or the device) is read-only, and the LU's mode
- * parameters, which every nexus of the LU shares ({@link ModeParameters}).
+ * parameters and medium, which every nexus of the LU shares ({@link ModeParameters},
+ * {@link MediumState}).
  *
  * @param lun      the LUN number as mapped for this initiator
  * @param device   the backend
  * @param readOnly device read-only, or the mapping read-only (SBC-4 4.11)
  * @param nexus    the I_T nexus the command came on
  * @param mode     the LU's current mode parameters
+ * @param medium   the LU's medium: present or ejected, removal prevented by which nexuses
  */
-public record LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode) {
+public record LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
+                        MediumState medium) {
+
+    /** A context with a medium of its own (tests, single-nexus use): removable as the device says. */
+    public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode) {
+        this(lun, device, readOnly, nexus, mode, new MediumState(device != null && device.capabilities().removable()));
+    }
 
     /** A context with its own default mode parameters, D_SENSE as given (tests, single-nexus use). */
     public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, boolean descriptorSense) {

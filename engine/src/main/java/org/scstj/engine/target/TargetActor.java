@@ -12,6 +12,7 @@ import org.scstj.engine.model.LunMapping;
 import org.scstj.engine.model.TargetSpec;
 import org.scstj.engine.sam.CommandSet;
 import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.sam.MediumState;
 import org.scstj.engine.sam.ModeParameters;
 import org.scstj.engine.session.LunBinding;
 import org.scstj.engine.session.SessionActor;
@@ -46,8 +47,8 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
     private record SessionStopped(Nexus nexus, ActorRef<SessionActor.Command> session) implements Command {
     }
 
-    /** A device as the target maps it: the backend, its LU actor and the LU's mode parameters. */
-    public record Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode) {
+    /** A device as the target maps it: the backend, its LU actor, the LU's mode parameters and medium. */
+    public record Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium) {
     }
 
     public static Behavior<Command> create(TargetSpec spec, Map<String, Lu> devices, CommandSet commands,
@@ -106,7 +107,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
             Lu lu = devices.get(m.device());
             boolean writeProtected = m.readOnly() || lu.device().capabilities().readOnly();
             luns.put(m.lun(), new LunBinding(m.lun(), lu.actor(),
-                    new LuContext(m.lun(), lu.device(), writeProtected, nexus, lu.mode())));
+                    new LuContext(m.lun(), lu.device(), writeProtected, nexus, lu.mode(), lu.medium())));
         }
         List<ActorRef<LunActor.Command>> reachable = new ArrayList<>(targetLuns);
         ActorRef<SessionActor.Command> session = getContext().spawn(

@@ -111,6 +111,8 @@ class CommandTableTest {
         return switch (row.opcode()) {
             case Opcodes.INQUIRY, Opcodes.REPORT_LUNS, Opcodes.MODE_SENSE_6, Opcodes.MODE_SENSE_10 -> byteOffset == 2;
             case Opcodes.VERIFY_10, Opcodes.VERIFY_12, Opcodes.VERIFY_16 -> byteOffset == 1;
+            case Opcodes.START_STOP_UNIT -> byteOffset == 3;
+            case Opcodes.PREVENT_ALLOW_MEDIUM_REMOVAL -> byteOffset == 4;
             default -> false;
         };
     }
@@ -151,6 +153,21 @@ class CommandTableTest {
             }
         }
         assertFalse(CommandTable.lookup(Opcodes.SYNCHRONIZE_CACHE_10, -1).writesMedium());
+    }
+
+    @Test
+    void mediumAccessCommands_needTheMedium_andTheCommandsThatManageItDoNot() {
+        for (CommandTable.Row row : CommandTable.rows()) {
+            String n = row.name();
+            if (row.writesMedium() || n.startsWith("READ(") || n.startsWith("READ CAPACITY") || n.startsWith("VERIFY")
+                    || n.startsWith("SYNCHRONIZE CACHE") || n.startsWith("PRE-FETCH") || n.equals("TEST UNIT READY")) {
+                assertTrue(row.needsMedium(), n);
+            }
+            if (row.allowedOnUnmappedLun() || n.startsWith("MODE ") || n.equals("START STOP UNIT")
+                    || n.equals("PREVENT ALLOW MEDIUM REMOVAL") || n.equals("REPORT SUPPORTED OPERATION CODES")) {
+                assertFalse(row.needsMedium(), n);
+            }
+        }
     }
 
     @Test

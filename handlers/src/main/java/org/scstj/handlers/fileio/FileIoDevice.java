@@ -44,7 +44,7 @@ final class FileIoDevice implements BlockDevice {
         this.inline = inline;
         this.holes = holes;
         // thin-provisioned: UNMAP punches holes, GET LBA STATUS reports them (SBC-4 4.7.3)
-        this.capabilities = new Capabilities(s.writeBack(), holes != null, s.readOnly(), false, 1,
+        this.capabilities = new Capabilities(s.writeBack(), holes != null, s.readOnly(), s.removable(), 1,
                 DeviceIdentity.serial(name), DeviceIdentity.naaId(name));
     }
 

@@ -21,13 +21,15 @@ import java.util.Set;
  * @param thinProvisioned a missing file is created sparse (otherwise fully allocated); the device
  *                        deallocates (punches holes) and reports holes to GET LBA STATUS
  * @param readOnly        the medium is write-protected
+ * @param removable       the medium is removable (INQUIRY RMB): START STOP UNIT ejects and loads it,
+ *                        PREVENT ALLOW MEDIUM REMOVAL locks it in
  * @param writeBack       writes complete before they are durable (SYNCHRONIZE CACHE and FUA make them so)
  * @param inlineIo        where reads and writes run: on the engine's thread or the blocking-I/O pool
  */
 record FileIoSettings(Path filename, long size, int blockSize, int physicalBlockSize, boolean thinProvisioned,
-                      boolean readOnly, boolean writeBack, InlineIo inlineIo) {
+                      boolean readOnly, boolean writeBack, InlineIo inlineIo, boolean removable) {
     static final Set<String> KEYS = Set.of("filename", "size", "block-size", "physical-block-size",
-            "thin-provisioned", "read-only", "write-back", "inline-io");
+            "thin-provisioned", "read-only", "write-back", "inline-io", "removable");
 
     /**
      * Whether I/O runs on the thread that executes the command (the connection's event loop) or is
@@ -78,6 +80,7 @@ record FileIoSettings(Path filename, long size, int blockSize, int physicalBlock
         boolean thin = DeviceKeys.bool(c, "thin-provisioned", problems);
         boolean readOnly = DeviceKeys.bool(c, "read-only", problems);
         boolean writeBack = DeviceKeys.bool(c, "write-back", problems);
+        boolean removable = DeviceKeys.bool(c, "removable", problems);
         InlineIo inlineIo = InlineIo.AUTO;
         try {
             String v = c.getString("inline-io");
@@ -114,7 +117,8 @@ record FileIoSettings(Path filename, long size, int blockSize, int physicalBlock
                 problems.add("filename: " + filename + " does not exist and a read-only device cannot create it");
             }
         }
-        return new FileIoSettings(filename, size, blockSize, physicalBlockSize, thin, readOnly, writeBack, inlineIo);
+        return new FileIoSettings(filename, size, blockSize, physicalBlockSize, thin, readOnly, writeBack, inlineIo,
+                removable);
     }
 
     static FileIoSettings require(String deviceName, Config device) {

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class NullIoHandler implements DeviceHandlerFactory {
     public static final String TYPE = "vdisk_nullio";
-    static final Set<String> KEYS = Set.of("size", "block-size", "read-only");
+    static final Set<String> KEYS = Set.of("size", "block-size", "read-only", "removable");
 
     @Override
     public String type() {
@@ -32,7 +32,7 @@ public final class NullIoHandler implements DeviceHandlerFactory {
         return problems;
     }
 
-    private record Settings(long size, int blockSize, boolean readOnly) {
+    private record Settings(long size, int blockSize, boolean readOnly, boolean removable) {
     }
 
     private static Settings read(Config device, List<String> problems) {
@@ -41,7 +41,8 @@ public final class NullIoHandler implements DeviceHandlerFactory {
         int bs = DeviceKeys.blockSize(c, problems);
         long size = DeviceKeys.size(c, bs, problems);
         boolean ro = DeviceKeys.bool(c, "read-only", problems);
-        return new Settings(size, bs, ro);
+        boolean removable = DeviceKeys.bool(c, "removable", problems);
+        return new Settings(size, bs, ro, removable);
     }
 
     @Override
@@ -52,7 +53,7 @@ public final class NullIoHandler implements DeviceHandlerFactory {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         return new NullDevice(deviceName, s.size() / s.blockSize(), s.blockSize(),
-                new BlockDevice.Capabilities(false, false, s.readOnly(), false, 1,
+                new BlockDevice.Capabilities(false, false, s.readOnly(), s.removable(), 1,
                         DeviceIdentity.serial(deviceName), DeviceIdentity.naaId(deviceName)));
     }
 

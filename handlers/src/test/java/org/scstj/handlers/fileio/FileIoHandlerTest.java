@@ -95,6 +95,19 @@ class FileIoHandlerTest {
     }
 
     @Test
+    void removableDevice_reportsIt() throws Exception {
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        try (BlockDevice d = open(Map.of("filename", dir.resolve("rm.img").toString(), "size", "1M", "removable", true), io)) {
+            assertTrue(d.capabilities().removable());
+            assertFalse(d.capabilities().readOnly());
+        } finally {
+            io.shutdown();
+        }
+        assertTrue(handler.validate("d", ConfigFactory.parseMap(Map.of("filename", dir.resolve("rm.img").toString(),
+                "removable", "sometimes"))).getFirst().startsWith("removable: "));
+    }
+
+    @Test
     void writeBackDefault_andIdentityStableAcrossOpens() throws Exception {
         ExecutorService io = Executors.newSingleThreadExecutor();
         Map<String, Object> keys = Map.of("filename", dir.resolve("w.img").toString(), "size", "1M");

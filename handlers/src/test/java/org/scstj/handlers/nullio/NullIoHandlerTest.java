@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NullIoHandlerTest {
@@ -41,6 +42,13 @@ class NullIoHandlerTest {
         for (int i = 0; i < buf.capacity(); i++) {
             assertEquals(0, buf.get(i), "byte " + i);
         }
+    }
+
+    @Test
+    void removable_isOffByDefaultAndReportedWhenSet() {
+        DeviceHandlerFactory.Context ctx = new DeviceHandlerFactory.Context(Runnable::run, Path.of("."));
+        assertFalse(handler.open("n", ConfigFactory.empty(), ctx).capabilities().removable());
+        assertTrue(handler.open("n", ConfigFactory.parseMap(Map.of("removable", true)), ctx).capabilities().removable());
     }
 
     @Test

@@ -1,0 +1,99 @@
+package org.scstj.engine.lun;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.scstj.engine.sam.MediumState;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.Nexus;
+
+/**
+ * The LUN actor ends medium removal prevention as SBC-4 5.13 says: a nexus's own with its I_T
+ * nexus loss or I_T NEXUS RESET, every nexus's with a logical unit or target reset.
+ */
+class LunActorMediumTest {
+    private static final ActorTestKit testKit = ActorTestKit.create();
+    private static final Nexus A = nexus("iqn.a");
+    private static final Nexus B = nexus("iqn.b");
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    private final MediumState medium = new MediumState(true);
+    private final ActorRef<LunActor.Command> lun =
+            testKit.spawn(LunActor.create(new NoDevice(), new FakeCommandSet(), 8, medium));
+
+    private static Nexus nexus(String initiator) {
+        return new Nexus(initiator, initiator + ",i,0x000000000001", "iqn.2026-11.org.scstj:t",
+                "iqn.2026-11.org.scstj:t,t,0x0001", 1, 1);
+    }
+
+    /** Sends an abort and waits for its answer, after which the actor has applied it. */
+    private void abort(LunActor.Scope scope, Nexus nexus) {
+        TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
+        lun.tell(new LunActor.Abort(scope, nexus, 0, probe.getRef()));
+        probe.receiveMessage();
+    }
+
+    private void bothPrevent() {
+        medium.prevent(A, true);
+        medium.prevent(B, true);
+    }
+
+    @Test
+    void nexusLoss_endsThatNexussPreventionOnly() {
+        bothPrevent();
+        abort(LunActor.Scope.NEXUS_LOSS, A);
+        assertFalse(medium.prevents(A));
+        assertTrue(medium.prevents(B));
+    }
+
+    @Test
+    void itNexusReset_endsThatNexussPreventionOnly() {
+        bothPrevent();
+        abort(LunActor.Scope.NEXUS_RESET, B);
+        assertTrue(medium.prevents(A));
+        assertFalse(medium.prevents(B));
+    }
+
+    @Test
+    void logicalUnitOrTargetReset_endsEveryPrevention() {
+        bothPrevent();
+        abort(LunActor.Scope.RESET, A);
+        assertFalse(medium.removalPrevented());
+    }
+
+    @Test
+    void abortTaskSetAndClearTaskSet_leavePreventionAlone() {
+        bothPrevent();
+        abort(LunActor.Scope.NEXUS_TASKS, A);
+        abort(LunActor.Scope.ALL_TASKS, A);
+        abort(LunActor.Scope.TASK, A);
+        assertTrue(medium.prevents(A));
+        assertTrue(medium.prevents(B));
+    }
+
+    /** A removable device the fake command set never touches. */
+    private static final class NoDevice implements BlockDevice {
+        @Override public String name() { return "none"; }
+        @Override public String handlerType() { return "test"; }
+        @Override public int blockSize() { return 512; }
+        @Override public long blockCount() { return 1; }
+        @Override public Capabilities capabilities() {
+            return new Capabilities(false, false, false, true, 1, "0", 0);
+        }
+        @Override public void read(long offset, ByteBuffer dst, Completion done) { done.completed(); }
+        @Override public void write(long offset, ByteBuffer src, boolean fua, Completion done) { done.completed(); }
+        @Override public void flush(Completion done) { done.completed(); }
+        @Override public void close() { }
+    }
+}
