@@ -92,6 +92,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     public record ShutdownDone(String device, Throwable failure) {
     }
 
+    /** A START STOP UNIT loaded or ejected the removable medium (from {@link MediumState}'s listener). */
+    private record MediumChanged(Nexus by, boolean present) implements Command {
+    }
+
     private record FlushDone(ActorRef<ShutdownDone> replyTo, Throwable failure) implements Command {
     }
 
@@ -139,6 +143,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         this.commands = commands;
         this.nexusQueueDepth = nexusQueueDepth;
         this.medium = medium;
+        ActorRef<Command> self = ctx.getSelf();
+        medium.listener((by, present) -> self.tell(new MediumChanged(by, present)));
     }
 
     @Override
@@ -147,6 +153,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(Execute.class, this::onExecute)
                 .onMessage(ExecDone.class, this::onExecDone)
                 .onMessage(Abort.class, this::onAbort)
+                .onMessage(MediumChanged.class, this::onMediumChanged)
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(FlushDone.class, this::onFlushDone)
                 .build();
@@ -437,6 +444,20 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     }
 
     private record PendingAbort(Set<Task> waiting, int count, ActorRef<Aborted> replyTo) {
+    }
+
+    // --- removable medium ----------------------------------------------------------------------
+
+    /**
+     * SPC-5 table of ASCs / SBC-4 4.x: a medium that became ready is NOT READY TO READY CHANGE,
+     * MEDIUM MAY HAVE CHANGED (28/00) for every other nexus, so each rereads capacity and labels;
+     * the nexus that loaded it knows.
+     */
+    private Behavior<Command> onMediumChanged(MediumChanged msg) {
+        if (msg.present()) {
+            unitAttentions.establishForAllBut(msg.by(), SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED);
+        }
+        return this;
     }
 
     // --- shutdown --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package org.scstj.engine.lun;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +81,29 @@ class LunActorMediumTest {
         abort(LunActor.Scope.TASK, A);
         assertTrue(medium.prevents(A));
         assertTrue(medium.prevents(B));
+    }
+
+    private final NoDevice device = new NoDevice();
+    private long tags;
+
+    private org.scstj.engine.spi.ScsiResponse testUnitReady(Nexus nexus) throws Exception {
+        FakeTransportTask t = new FakeTransportTask(++tags, new byte[16]);
+        lun.tell(new LunActor.Execute(new Task(t, new FakeCommandSet().parse(t.cdb),
+                new org.scstj.engine.sam.LuContext(0, device, false, nexus, new org.scstj.engine.sam.ModeParameters(false),
+                        medium))));
+        return t.await();
+    }
+
+    @Test
+    void aLoad_isMediumMayHaveChangedForEveryOtherNexus_notForTheOneThatLoaded() throws Exception {
+        testUnitReady(A); // power on unit attentions out of the way
+        testUnitReady(B);
+        medium.eject(A);
+        medium.load(A);
+        assertEquals(org.scstj.engine.sense.SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED,
+                FakeCommandSet.reasonOf(testUnitReady(B)));
+        assertEquals(org.scstj.engine.spi.ScsiResponse.GOOD, testUnitReady(A).status());
+        assertEquals(org.scstj.engine.spi.ScsiResponse.GOOD, testUnitReady(B).status());
     }
 
     /** A removable device the fake command set never touches. */
