@@ -5,16 +5,24 @@ import org.scstj.engine.spi.Nexus;
 
 /**
  * A logical unit as one command sees it through one nexus: the device, the LUN number the
- * initiator used, whether this nexus's mapping (or the device) is read-only, and the LU's mode
- * parameters, which every nexus of the LU shares ({@link ModeParameters}).
+ * initiator used, whether this nexus's mapping (or the device) is read-only, the LU's mode
+ * parameters, which every nexus of the LU shares ({@link ModeParameters}), and what its copy
+ * manager may use for this nexus ({@link CopyScope}).
  *
  * @param lun      the LUN number as mapped for this initiator
  * @param device   the backend
  * @param readOnly device read-only, or the mapping read-only (SBC-4 4.11)
  * @param nexus    the I_T nexus the command came on
  * @param mode     the LU's current mode parameters
+ * @param copy     the LUs this nexus may copy between, the LU's copy manager, this nexus's copy status
  */
-public record LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode) {
+public record LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
+                        CopyScope copy) {
+
+    /** A context whose copy manager sees only this LU (tests, single-nexus use). */
+    public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode) {
+        this(lun, device, readOnly, nexus, mode, CopyScope.only(lun, device, readOnly, mode));
+    }
 
     /** A context with its own default mode parameters, D_SENSE as given (tests, single-nexus use). */
     public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, boolean descriptorSense) {
