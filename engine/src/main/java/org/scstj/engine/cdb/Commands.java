@@ -12,9 +12,11 @@ import org.scstj.engine.sbc.UnmapOp;
 import org.scstj.engine.sbc.VerifyOp;
 import org.scstj.engine.sbc.WriteOp;
 import org.scstj.engine.sbc.WriteSameOp;
+import org.scstj.engine.spc.ExtendedCopy;
 import org.scstj.engine.spc.InquiryData;
 import org.scstj.engine.spc.ModeSelect;
 import org.scstj.engine.spc.ModeSense;
+import org.scstj.engine.spc.ReceiveCopyResults;
 import org.scstj.engine.spc.ReportLuns;
 import org.scstj.engine.spc.ReportSupportedOperationCodes;
 import org.scstj.engine.spc.RequestSense;
@@ -61,6 +63,8 @@ public final class Commands {
             case Cdb.Unmap u -> UnmapOp.execute(u, ctx);
             case Cdb.GetLbaStatus g -> GetLbaStatus.execute(g, ctx);
             case Cdb.WriteSame w -> WriteSameOp.execute(w, ctx);
+            case Cdb.ExtendedCopy x -> ExtendedCopy.execute(x, ctx);
+            case Cdb.ReceiveCopyResults r -> ctx.complete(ReceiveCopyResults.execute(r, ctx));
         }
     }
 }
