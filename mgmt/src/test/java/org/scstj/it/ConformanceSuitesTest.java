@@ -48,7 +48,8 @@ class ConformanceSuitesTest {
     @ValueSource(strings = {"Mandatory", "Inquiry", "ReadCapacity10", "ReadCapacity16", "Read6", "Read10", "Read12",
             "Read16", "Write10", "Write12", "Write16", "TestUnitReady", "ModeSense6", "Verify10", "Verify12",
             "Verify16", "iSCSIcmdsn", "iSCSIResiduals", "Unmap", "GetLBAStatus", "WriteSame10", "WriteSame16",
-            "Prefetch10", "Prefetch16", "ReadDefectData10", "ReadDefectData12", "OrWrite"})
+            "Prefetch10", "Prefetch16", "ReadDefectData10", "ReadDefectData12", "OrWrite", "ExtendedCopy",
+            "ReceiveCopyResults"})
     void suitePasses(String suite) throws Exception {
         Tools.Result r = Tools.run(List.of("iscsi-test-cu", "-d", "-t", "ALL." + suite, daemon.url(ItConfig.TARGET, 0)), 600);
         System.out.println(r.output());
