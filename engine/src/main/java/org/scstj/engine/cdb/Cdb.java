@@ -172,8 +172,8 @@ public sealed interface Cdb {
     }
 
     /**
-     * SPC-4 6.18 RECEIVE COPY RESULTS: COPY STATUS (00h), OPERATING PARAMETERS (03h), FAILED
-     * SEGMENT DETAILS (04h).
+     * SPC-3 6.17 RECEIVE COPY RESULTS (the LID1 service actions of SPC-4's 84h): COPY STATUS (00h),
+     * OPERATING PARAMETERS (03h), FAILED SEGMENT DETAILS (04h).
      *
      * @param listIdentifier the EXTENDED COPY's LIST IDENTIFIER (ignored by OPERATING PARAMETERS)
      */

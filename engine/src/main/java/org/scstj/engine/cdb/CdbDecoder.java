@@ -325,7 +325,7 @@ public final class CdbDecoder {
         return ok(new Cdb.ExtendedCopy(u32(cdb, 10)));
     }
 
-    /** SPC-4 6.18 RECEIVE COPY RESULTS: LIST IDENTIFIER byte 2, ALLOCATION LENGTH bytes 10-13. */
+    /** SPC-3 6.17 RECEIVE COPY RESULTS: LIST IDENTIFIER byte 2, ALLOCATION LENGTH bytes 10-13. */
     static Decoded receiveCopyResults(byte[] cdb) {
         return ok(new Cdb.ReceiveCopyResults(u8(cdb, 1) & 0x1F, u8(cdb, 2), u32(cdb, 10)));
     }

@@ -52,7 +52,7 @@ public final class Opcodes {
     /** EXTENDED COPY 00h: EXTENDED COPY(LID1) (SPC-4 6.3). */
     public static final int SA_EXTENDED_COPY_LID1 = 0x00;
 
-    /** RECEIVE COPY RESULTS 00h COPY STATUS, 03h OPERATING PARAMETERS, 04h FAILED SEGMENT DETAILS (SPC-4 6.18). */
+    /** RECEIVE COPY RESULTS 00h COPY STATUS, 03h OPERATING PARAMETERS, 04h FAILED SEGMENT DETAILS (SPC-3 6.17). */
     public static final int SA_COPY_STATUS = 0x00;
     public static final int SA_OPERATING_PARAMETERS = 0x03;
     public static final int SA_FAILED_SEGMENT_DETAILS = 0x04;

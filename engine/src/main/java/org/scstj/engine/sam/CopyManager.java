@@ -3,14 +3,17 @@ package org.scstj.engine.sam;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The copy manager of one logical unit (SPC-4 5.17 third-party copy): the EXTENDED COPY commands
+ * The copy manager of one logical unit (SPC-4 third-party copy model): the EXTENDED COPY commands
  * it is processing, from every nexus together. One per LU, made with its LUN actor and shared by
  * every nexus's {@link LuContext}; {@link #TOTAL_CONCURRENT_COPIES} is what RECEIVE COPY RESULTS
  * (OPERATING PARAMETERS) and the Third-party Copy VPD page advertise, and each copy holds at most
  * one bounded data buffer, so this bounds the memory copies can take.
  */
 public final class CopyManager {
-    /** SPC-4 6.18.3 TOTAL CONCURRENT COPIES (and MAXIMUM CONCURRENT COPIES, every copy may carry a list identifier). */
+    /**
+     * RECEIVE COPY OPERATING PARAMETERS TOTAL CONCURRENT COPIES, and MAXIMUM CONCURRENT COPIES (any of
+     * them may carry a list identifier).
+     */
     public static final int TOTAL_CONCURRENT_COPIES = 16;
 
     private final AtomicInteger running = new AtomicInteger();

@@ -10,7 +10,7 @@ import org.scstj.engine.spi.BlockDevice;
 
 /**
  * What the copy manager of one LU may use for the commands of one I_T nexus (SPC-4 6.3
- * EXTENDED COPY, 6.18 RECEIVE COPY RESULTS): the logical units this nexus may access, by the NAA
+ * EXTENDED COPY, SPC-3 6.17 RECEIVE COPY RESULTS): the logical units this nexus may access, by the NAA
  * designator INQUIRY VPD page 83h reports for them (an Identification CSCD descriptor names a copy
  * source or destination that way), the LU's {@link CopyManager} and this nexus's
  * {@link CopyStatusTable}.

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * What the copy manager of one LU holds for one I_T nexus about its EXTENDED COPY(LID1) commands,
- * by LIST IDENTIFIER (SPC-4 6.3.2 LIST ID USAGE, 6.18 RECEIVE COPY RESULTS): the status of each
+ * by LIST IDENTIFIER (SPC-4 6.3 LIST ID USAGE; RECEIVE COPY RESULTS, SPC-3 6.17): the status of each
  * copy in progress, and of each finished one whose LIST ID USAGE was 00b, with the sense data of a
  * failed one. Made per nexus with its {@link LuContext}, so it ends with the nexus (SPC-4: held
  * data is discarded on I_T nexus loss).
@@ -20,7 +20,7 @@ public final class CopyStatusTable {
     /** Entries kept per LU and nexus. */
     public static final int CAPACITY = 32;
 
-    /** SPC-4 6.18.2 COPY MANAGER STATUS. */
+    /** COPY STATUS: COPY MANAGER STATUS (SPC-3 6.17). */
     public enum State {
         IN_PROGRESS(0x00), COMPLETED(0x01), COMPLETED_WITH_ERRORS(0x02);
 
@@ -85,7 +85,7 @@ public final class CopyStatusTable {
     private final Map<Integer, Status> entries = new LinkedHashMap<>();
 
     /**
-     * Registers a copy about to start (SPC-4 6.3.2): null if a copy with this list identifier is
+     * Registers a copy about to start (SPC-4 6.3 LIST ID USAGE): null if a copy with this list identifier is
      * still in progress on this nexus (the caller answers OPERATION IN PROGRESS). A finished
      * copy's status under the same identifier is replaced.
      *
@@ -110,7 +110,7 @@ public final class CopyStatusTable {
         return s;
     }
 
-    /** The status held under a list identifier, or null (SPC-4 6.18.2: then INVALID FIELD IN CDB). */
+    /** The status held under a list identifier, or null (RECEIVE COPY RESULTS then answers INVALID FIELD IN CDB). */
     public synchronized Snapshot find(int listIdentifier) {
         Status s = entries.get(listIdentifier);
         return s == null ? null
@@ -118,7 +118,7 @@ public final class CopyStatusTable {
     }
 
     /**
-     * SPC-4 6.18.4 FAILED SEGMENT DETAILS: the status as {@link #find} gives it, after which the
+     * FAILED SEGMENT DETAILS (SPC-3 6.17): the status as {@link #find} gives it, after which the
      * failed copy's sense data is discarded (it is returned once).
      */
     public synchronized Snapshot takeFailure(int listIdentifier) {

@@ -38,20 +38,20 @@ import org.scstj.engine.spi.TransportTask;
  * {@link #MAX_SEGMENT_DESCRIPTORS} × {@link #MAX_SEGMENT_LENGTH} bytes).
  */
 public final class ExtendedCopy implements TransportTask.DataReceiver, BlockCopy.Listener {
-    /** SPC-4 6.18.3 MAXIMUM CSCD DESCRIPTOR COUNT. */
+    /** RECEIVE COPY OPERATING PARAMETERS MAXIMUM CSCD DESCRIPTOR COUNT (SPC-4). */
     public static final int MAX_CSCD_DESCRIPTORS = 8;
-    /** SPC-4 6.18.3 MAXIMUM SEGMENT DESCRIPTOR COUNT. */
+    /** MAXIMUM SEGMENT DESCRIPTOR COUNT. */
     public static final int MAX_SEGMENT_DESCRIPTORS = 16;
-    /** SPC-4 6.18.3 MAXIMUM DESCRIPTOR LIST LENGTH: CSCD and segment descriptor lists together. */
+    /** MAXIMUM DESCRIPTOR LIST LENGTH: CSCD and segment descriptor lists together. */
     public static final int MAX_DESCRIPTOR_LIST_LENGTH = 1024;
-    /** SPC-4 6.18.3 MAXIMUM SEGMENT LENGTH, in bytes. */
+    /** MAXIMUM SEGMENT LENGTH, in bytes. */
     public static final int MAX_SEGMENT_LENGTH = 16 * 1024 * 1024;
-    /** SPC-4 6.18.3 MAXIMUM INLINE DATA LENGTH: no segment type that uses inline data is supported. */
+    /** MAXIMUM INLINE DATA LENGTH: no segment type that uses inline data is supported. */
     public static final int MAX_INLINE_DATA_LENGTH = 0;
     /** The longest parameter list that can pass the checks; a longer one is refused before it is transferred. */
     public static final int MAX_PARAMETER_LIST_LENGTH =
             ExtendedCopyParameters.HEADER + MAX_DESCRIPTOR_LIST_LENGTH + MAX_INLINE_DATA_LENGTH;
-    /** Segment and CSCD descriptor type codes supported, ascending (SPC-4 6.18.3, Supported Descriptors). */
+    /** Segment and CSCD descriptor type codes supported, ascending (OPERATING PARAMETERS; VPD 8Fh). */
     static final int[] SUPPORTED_DESCRIPTORS = {ExtendedCopyParameters.BLOCK_TO_BLOCK_SEGMENT,
             ExtendedCopyParameters.IDENTIFICATION_CSCD};
 
@@ -70,7 +70,7 @@ public final class ExtendedCopy implements TransportTask.DataReceiver, BlockCopy
         long length = cdb.parameterListLength();
         int transferLength = (int) Math.min(length, Integer.MAX_VALUE);
         if (length == 0) {
-            ctx.complete(ScsiResponse.good(null, 0)); // SPC-4 6.3.1: no data, not an error
+            ctx.complete(ScsiResponse.good(null, 0)); // SPC-4 6.3: no data, not an error
             return;
         }
         if (length < ExtendedCopyParameters.HEADER || length > MAX_PARAMETER_LIST_LENGTH) {
@@ -109,7 +109,7 @@ public final class ExtendedCopy implements TransportTask.DataReceiver, BlockCopy
             status = scope.status().begin(plan.listIdentifier(),
                     plan.listIdUsage() == ExtendedCopyParameters.LIST_ID_HOLD);
             if (status == null) {
-                // SPC-4 6.3.1: the LIST IDENTIFIER of a copy still in progress on this nexus
+                // SPC-4 6.3: the LIST IDENTIFIER of a copy still in progress on this nexus
                 scope.manager().finished();
                 fail(new Failure(SenseReason.OPERATION_IN_PROGRESS, FieldPointer.parameter(0, -1), false, 0));
                 return;

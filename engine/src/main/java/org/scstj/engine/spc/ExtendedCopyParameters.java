@@ -16,7 +16,7 @@ import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
 
 /**
- * The EXTENDED COPY(LID1) parameter list (SPC-4 6.3.1 table "EXTENDED COPY parameter list"),
+ * The EXTENDED COPY(LID1) parameter list (SPC-4 6.3, table "EXTENDED COPY parameter list"),
  * checked as a whole before any block moves: a pure function from the list and the nexus's
  * {@link CopyScope} to a {@link Plan} or the {@link Refused} sense.
  *
@@ -26,19 +26,19 @@ import org.scstj.engine.sense.SenseReason;
  *       longer than {@link ExtendedCopy#MAX_DESCRIPTOR_LIST_LENGTH}, inline data longer than
  *       {@link ExtendedCopy#MAX_INLINE_DATA_LENGTH} (none), or the lists running past the
  *       parameter list: PARAMETER LIST LENGTH ERROR 1A/00;</li>
- *   <li>CSCD descriptors (6.3.6): a type code that is not a CSCD descriptor, or more than
+ *   <li>CSCD descriptors: a type code that is not a CSCD descriptor, or more than
  *       {@link ExtendedCopy#MAX_CSCD_DESCRIPTORS}, or any type but Identification (E4h): TOO MANY
  *       TARGET DESCRIPTORS 26/06, UNSUPPORTED TARGET DESCRIPTOR TYPE CODE 26/07; a peripheral
  *       device type other than 00h or a designator longer than its field: 26/00;</li>
- *   <li>segment descriptors (6.3.7): more than {@link ExtendedCopy#MAX_SEGMENT_DESCRIPTORS},
+ *   <li>segment descriptors: more than {@link ExtendedCopy#MAX_SEGMENT_DESCRIPTORS},
  *       or any type but block device to block device (02h): TOO MANY SEGMENT DESCRIPTORS 26/08,
  *       UNSUPPORTED SEGMENT DESCRIPTOR TYPE CODE 26/09; a 02h descriptor of another length:
  *       26/00;</li>
- *   <li>each CSCD descriptor's LU (6.3.6.4): its designator must be the NAA designator VPD page
+ *   <li>each Identification CSCD descriptor's LU: its designator must be the NAA designator VPD page
  *       83h reports for an LU this nexus may access, else COPY ABORTED, COPY TARGET DEVICE NOT
  *       REACHABLE 0D/02 (no other device is even looked at: {@link CopyScope}); its DISK BLOCK
  *       LENGTH must be that LU's block size (26/00);</li>
- *   <li>each segment (6.3.7.5): CSCD indexes inside the list (COPY ABORTED 00/00), destination
+ *   <li>each block device to block device segment: CSCD indexes inside the list (COPY ABORTED 00/00), destination
  *       not write-protected (DATA PROTECT 27/00, as a WRITE to it would be), a whole number of
  *       blocks of both LUs (COPY ABORTED, UNEXPECTED INEXACT SEGMENT 26/0A), at most
  *       {@link ExtendedCopy#MAX_SEGMENT_LENGTH} bytes (26/00), both ranges inside their LU (COPY
@@ -46,7 +46,7 @@ import org.scstj.engine.sense.SenseReason;
  *       there, so the field pointer, not the ASC, says which LBA is out of range).</li>
  * </ol>
  * Every field pointer counts from the first byte of the parameter list; for COPY ABORTED it is
- * the segment pointer of SPC-4 4.5.2.4.6 with SD 0.
+ * the SEGMENT POINTER form of the sense-key specific field (SPC-4), with SD 0.
  *
  * <p>Ignored as SPC-4 allows: STR and PRIORITY (hints), the LU ID TYPE and NUL bits of an
  * Identification descriptor (SPC-4 made them meaningless for E4h; libiscsi's
@@ -55,14 +55,14 @@ import org.scstj.engine.sense.SenseReason;
  * blocks leave no residue).
  */
 public final class ExtendedCopyParameters {
-    /** SPC-4 6.3.1: the parameter list header. */
+    /** SPC-4 6.3: the parameter list header. */
     public static final int HEADER = 16;
-    /** SPC-4 6.3.6.1: CSCD descriptors E0h..E9h are 32 bytes, EAh and EBh 64. */
+    /** SPC-4 6.3, CSCD descriptor type codes: E0h..E9h are 32 bytes, EAh and EBh 64. */
     static final int CSCD_LENGTH = 32;
     static final int CSCD_LONG_LENGTH = 64;
-    /** SPC-4 6.3.6.4 Identification CSCD descriptor. */
+    /** SPC-4 6.3, Identification CSCD descriptor. */
     public static final int IDENTIFICATION_CSCD = 0xE4;
-    /** SPC-4 6.3.7.5 block device to block device segment descriptor, 28 bytes (DESCRIPTOR LENGTH 0018h). */
+    /** SPC-4 6.3, block device to block device segment descriptor, 28 bytes (DESCRIPTOR LENGTH 0018h). */
     public static final int BLOCK_TO_BLOCK_SEGMENT = 0x02;
     static final int BLOCK_TO_BLOCK_LENGTH = 28;
 
@@ -75,7 +75,7 @@ public final class ExtendedCopyParameters {
     private static final int CODE_SET_BINARY = 0x1;
     private static final int DESIGNATOR_TYPE_NAA = 0x3;
     private static final int NAA_LENGTH = 8;
-    /** SPC-4 6.3.6.4: the designator occupies bytes 4..23, so at most 16 bytes of designator. */
+    /** Identification CSCD descriptor: the designator occupies bytes 4..23, so at most 16 bytes of designator. */
     private static final int MAX_DESIGNATOR_LENGTH = 16;
 
     private ExtendedCopyParameters() {
@@ -131,7 +131,7 @@ public final class ExtendedCopyParameters {
         int cscdEnd = HEADER + (int) cscdListLength;
         int segmentEnd = cscdEnd + (int) segmentListLength;
 
-        // SPC-4 6.3.6: the CSCD descriptor list
+        // SPC-4 6.3: the CSCD descriptor list
         List<Located> cscds = new ArrayList<>();
         for (int at = HEADER; at < cscdEnd; ) {
             int type = u8(list, at);
@@ -160,7 +160,7 @@ public final class ExtendedCopyParameters {
             }
         }
 
-        // SPC-4 6.3.7: the segment descriptor list; DESCRIPTOR LENGTH counts the bytes after byte 3
+        // SPC-4 6.3: the segment descriptor list; DESCRIPTOR LENGTH counts the bytes after byte 3
         List<Located> segments = new ArrayList<>();
         for (int at = cscdEnd; at < segmentEnd; ) {
             if (at + 4 > segmentEnd || at + 4 + u16(list, at + 2) > segmentEnd) {
@@ -181,7 +181,7 @@ public final class ExtendedCopyParameters {
             }
         }
 
-        // SPC-4 6.3.6.4: which LU each Identification descriptor names
+        // SPC-4 6.3: which LU each Identification descriptor names
         List<CopyScope.Target> targets = new ArrayList<>(cscds.size());
         for (Located d : cscds) {
             CopyScope.Target t = resolve(list, d.at(), scope);
@@ -194,7 +194,7 @@ public final class ExtendedCopyParameters {
             targets.add(t);
         }
 
-        // SPC-4 6.3.7.5: every segment, before any of them runs
+        // SPC-4 6.3: every segment, before any of them runs
         List<BlockCopy.Segment> plan = new ArrayList<>(segments.size());
         for (Located s : segments) {
             Refused refused = segment(list, s.at(), targets, plan);
@@ -262,7 +262,7 @@ public final class ExtendedCopyParameters {
         return scope.target(u64(list, at + 8));
     }
 
-    /** SPC-4 6.3.6.1 table "CSCD descriptor type codes": the length of a CSCD descriptor, or 0 for another code. */
+    /** SPC-4 6.3 table "CSCD descriptor type codes": the length of a CSCD descriptor, or 0 for another code. */
     private static int cscdLength(int type) {
         if (type >= 0xE0 && type <= 0xE9) {
             return CSCD_LENGTH;

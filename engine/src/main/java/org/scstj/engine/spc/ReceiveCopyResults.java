@@ -13,18 +13,19 @@ import org.scstj.engine.sense.Failure;
 import org.scstj.engine.spi.ScsiResponse;
 
 /**
- * SPC-4 6.18 RECEIVE COPY RESULTS for EXTENDED COPY(LID1): COPY STATUS (00h), OPERATING
- * PARAMETERS (03h) and FAILED SEGMENT DETAILS (04h), from the addressed LU's copy manager for the
+ * SPC-3 6.17 RECEIVE COPY RESULTS (SPC-4: RECEIVE COPY STATUS(LID1), RECEIVE COPY OPERATING
+ * PARAMETERS, RECEIVE COPY FAILURE DETAILS(LID1)) for EXTENDED COPY(LID1): COPY STATUS (00h),
+ * OPERATING PARAMETERS (03h) and FAILED SEGMENT DETAILS (04h), from the addressed LU's copy manager for the
  * requesting nexus ({@link CopyStatusTable}). RECEIVE DATA (01h) is not supported: no supported
  * segment descriptor holds data (its service action is INVALID FIELD IN CDB). Data are cut to the
  * ALLOCATION LENGTH (SPC-5 4.2.5.6).
  */
 public final class ReceiveCopyResults {
-    /** SPC-4 6.18.2: COPY STATUS parameter data, 12 bytes. */
+    /** COPY STATUS parameter data, 12 bytes. */
     static final int COPY_STATUS_LENGTH = 12;
-    /** SPC-4 6.18.3: OPERATING PARAMETERS up to the IMPLEMENTED DESCRIPTOR LIST LENGTH byte. */
+    /** OPERATING PARAMETERS up to the IMPLEMENTED DESCRIPTOR LIST LENGTH byte. */
     static final int OPERATING_PARAMETERS_HEADER = 44;
-    /** SPC-4 6.18.4: FAILED SEGMENT DETAILS up to the sense data. */
+    /** FAILED SEGMENT DETAILS up to the sense data. */
     static final int FAILED_SEGMENT_HEADER = 60;
     private static final int CHECK_CONDITION = 0x02;
 
@@ -56,13 +57,13 @@ public final class ReceiveCopyResults {
                 ctx.task().expectedDataTransferLength());
     }
 
-    /** SPC-4 6.18.2: no copy with this LIST IDENTIFIER is held for the nexus. */
+    /** COPY STATUS, FAILED SEGMENT DETAILS: no copy with this LIST IDENTIFIER is held for the nexus. */
     private static ScsiResponse unknownList(LuContext lu) {
         return Failure.invalidFieldInCdb(2).toResponse(lu.descriptorSense());
     }
 
     /**
-     * SPC-4 6.18.2 COPY STATUS: HDD 0 (no data is ever held), COPY MANAGER STATUS, SEGMENTS
+     * COPY STATUS: HDD 0 (no data is ever held), COPY MANAGER STATUS, SEGMENTS
      * PROCESSED, and the bytes written so far in the smallest TRANSFER COUNT UNITS that fits in
      * 32 bits (00h bytes, 01h KiB, ... 06h EiB).
      */
@@ -83,7 +84,7 @@ public final class ReceiveCopyResults {
     }
 
     /**
-     * SPC-4 6.18.3 OPERATING PARAMETERS: what {@link ExtendedCopyParameters} enforces. SNLID 1
+     * OPERATING PARAMETERS: what {@link ExtendedCopyParameters} enforces. SNLID 1
      * (LIST ID USAGE 11b is supported); no held data and no stream devices, so HELD DATA LIMIT,
      * MAXIMUM STREAM DEVICE TRANSFER SIZE and the inline and held data granularities are 0; DATA
      * SEGMENT GRANULARITY is this LU's logical block (segments move whole blocks).
@@ -111,7 +112,7 @@ public final class ReceiveCopyResults {
     }
 
     /**
-     * SPC-4 6.18.4 FAILED SEGMENT DETAILS: for a copy that ended in CHECK CONDITION, its status
+     * FAILED SEGMENT DETAILS: for a copy that ended in CHECK CONDITION, its status
      * and sense data, once (then discarded); for a copy in progress or one that ended without
      * error, AVAILABLE DATA 0.
      */

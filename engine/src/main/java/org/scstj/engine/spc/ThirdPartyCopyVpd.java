@@ -10,7 +10,7 @@ import org.scstj.engine.sam.CopyManager;
 import org.scstj.engine.spi.BlockDevice;
 
 /**
- * SPC-4 7.8.17 Third-party Copy VPD page (8Fh; SPC-5 7.7.18) for the EXTENDED COPY(LID1) copy
+ * The Third-party Copy VPD page 8Fh (SPC-4, SPC-5) for the EXTENDED COPY(LID1) copy
  * manager: Supported Commands (0001h), Parameter Data (0004h), Supported Descriptors (0008h),
  * Supported CSCD Descriptor IDs (000Ch, none: segments address CSCD descriptors by index only)
  * and General Copy Operations (8001h). The numbers are those {@link ExtendedCopy} enforces and
@@ -46,7 +46,7 @@ public final class ThirdPartyCopyVpd {
     }
 
     /**
-     * SPC-4 7.8.17.3 Supported Commands: EXTENDED COPY service action 00h, RECEIVE COPY RESULTS
+     * Supported Commands third-party copy descriptor: EXTENDED COPY service action 00h, RECEIVE COPY RESULTS
      * service actions 00h, 03h, 04h (the rows of the command table).
      */
     private static byte[] supportedCommands() {
@@ -60,7 +60,7 @@ public final class ThirdPartyCopyVpd {
         return d;
     }
 
-    /** SPC-4 7.8.17.4 Parameter Data: the EXTENDED COPY(LID1) parameter list limits. */
+    /** Parameter Data third-party copy descriptor: the EXTENDED COPY(LID1) parameter list limits. */
     private static byte[] parameterData() {
         byte[] d = new byte[28];
         put16(d, 4, ExtendedCopy.MAX_CSCD_DESCRIPTORS);
@@ -70,7 +70,7 @@ public final class ThirdPartyCopyVpd {
         return d;
     }
 
-    /** SPC-4 7.8.17.5 Supported Descriptors: the segment and CSCD descriptor type codes. */
+    /** Supported Descriptors third-party copy descriptor: the segment and CSCD descriptor type codes. */
     private static byte[] supportedDescriptors() {
         int[] codes = ExtendedCopy.SUPPORTED_DESCRIPTORS;
         byte[] d = new byte[1 + codes.length];
@@ -81,7 +81,7 @@ public final class ThirdPartyCopyVpd {
         return d;
     }
 
-    /** SPC-4 7.8.17.8 General Copy Operations. */
+    /** General Copy Operations third-party copy descriptor. */
     private static byte[] generalCopyOperations(int blockSize) {
         byte[] d = new byte[32];
         put32(d, 0, CopyManager.TOTAL_CONCURRENT_COPIES);  // TOTAL CONCURRENT COPIES
