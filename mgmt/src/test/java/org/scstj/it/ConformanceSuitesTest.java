@@ -51,7 +51,7 @@ class ConformanceSuitesTest {
             "Read16", "Write10", "Write12", "Write16", "TestUnitReady", "ModeSense6", "Verify10", "Verify12",
             "Verify16", "iSCSIcmdsn", "iSCSIResiduals", "Unmap", "GetLBAStatus", "WriteSame10", "WriteSame16",
             "Prefetch10", "Prefetch16", "ReadDefectData10", "ReadDefectData12", "OrWrite",
-            "CompareAndWrite", "WriteAtomic16"})
+            "CompareAndWrite", "WriteAtomic16", "ExtendedCopy", "ReceiveCopyResults"})
     void suitePasses(String suite) throws Exception {
         runSuite(suite, daemon.url(ItConfig.TARGET, 0));
     }

@@ -207,4 +207,25 @@ public sealed interface Cdb {
     record PreventAllowMediumRemoval(boolean prevent) implements Cdb {
         @Override public int opcode() { return Opcodes.PREVENT_ALLOW_MEDIUM_REMOVAL; }
     }
+
+    /**
+     * SPC-4 6.3 EXTENDED COPY(LID1), service action 00h (SPC-5 keeps only LID4, which scstj does
+     * not implement: service action 01h is INVALID FIELD IN CDB).
+     *
+     * @param parameterListLength PARAMETER LIST LENGTH (unsigned 32-bit)
+     */
+    record ExtendedCopy(long parameterListLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.EXTENDED_COPY; }
+        @Override public int serviceAction() { return Opcodes.SA_EXTENDED_COPY_LID1; }
+    }
+
+    /**
+     * SPC-3 6.17 RECEIVE COPY RESULTS (the LID1 service actions of SPC-4's 84h): COPY STATUS (00h),
+     * OPERATING PARAMETERS (03h), FAILED SEGMENT DETAILS (04h).
+     *
+     * @param listIdentifier the EXTENDED COPY's LIST IDENTIFIER (ignored by OPERATING PARAMETERS)
+     */
+    record ReceiveCopyResults(int serviceAction, int listIdentifier, long allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.RECEIVE_COPY_RESULTS; }
+    }
 }

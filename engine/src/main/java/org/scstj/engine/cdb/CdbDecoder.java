@@ -351,4 +351,16 @@ public final class CdbDecoder {
         }
         return ok(new Cdb.PreventAllowMediumRemoval(bit(cdb, 4, 0)));
     }
+
+    // ---- third-party copy (SPC-4) ----
+
+    /** SPC-4 6.3 EXTENDED COPY(LID1): PARAMETER LIST LENGTH bytes 10-13. */
+    static Decoded extendedCopy(byte[] cdb) {
+        return ok(new Cdb.ExtendedCopy(u32(cdb, 10)));
+    }
+
+    /** SPC-3 6.17 RECEIVE COPY RESULTS: LIST IDENTIFIER byte 2, ALLOCATION LENGTH bytes 10-13. */
+    static Decoded receiveCopyResults(byte[] cdb) {
+        return ok(new Cdb.ReceiveCopyResults(u8(cdb, 1) & 0x1F, u8(cdb, 2), u32(cdb, 10)));
+    }
 }

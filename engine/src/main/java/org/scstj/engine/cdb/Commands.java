@@ -17,9 +17,11 @@ import org.scstj.engine.sbc.WriteOp;
 import org.scstj.engine.sbc.WriteSameOp;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.spc.ExtendedCopy;
 import org.scstj.engine.spc.InquiryData;
 import org.scstj.engine.spc.ModeSelect;
 import org.scstj.engine.spc.ModeSense;
+import org.scstj.engine.spc.ReceiveCopyResults;
 import org.scstj.engine.spc.ReportLuns;
 import org.scstj.engine.spc.ReportSupportedOperationCodes;
 import org.scstj.engine.spc.RequestSense;
@@ -78,6 +80,8 @@ public final class Commands {
             case Cdb.WriteAtomic w -> WriteOp.execute(w, ctx);
             case Cdb.StartStopUnit s -> StartStopUnit.execute(s, ctx);
             case Cdb.PreventAllowMediumRemoval p -> ctx.complete(PreventAllowMediumRemoval.execute(p, ctx));
+            case Cdb.ExtendedCopy x -> ExtendedCopy.execute(x, ctx);
+            case Cdb.ReceiveCopyResults r -> ctx.complete(ReceiveCopyResults.execute(r, ctx));
         }
     }
 }

@@ -43,6 +43,8 @@ public final class Opcodes {
     public static final int READ_DEFECT_DATA_12 = 0xB7;
     public static final int START_STOP_UNIT = 0x1B;
     public static final int PREVENT_ALLOW_MEDIUM_REMOVAL = 0x1E;
+    public static final int EXTENDED_COPY = 0x83;
+    public static final int RECEIVE_COPY_RESULTS = 0x84;
 
     /** SERVICE ACTION IN(16) 10h: READ CAPACITY(16). */
     public static final int SA_READ_CAPACITY_16 = 0x10;
@@ -52,6 +54,14 @@ public final class Opcodes {
 
     /** MAINTENANCE IN 0Ch: REPORT SUPPORTED OPERATION CODES. */
     public static final int SA_REPORT_SUPPORTED_OPERATION_CODES = 0x0C;
+
+    /** EXTENDED COPY 00h: EXTENDED COPY(LID1) (SPC-4 6.3). */
+    public static final int SA_EXTENDED_COPY_LID1 = 0x00;
+
+    /** RECEIVE COPY RESULTS 00h COPY STATUS, 03h OPERATING PARAMETERS, 04h FAILED SEGMENT DETAILS (SPC-3 6.17). */
+    public static final int SA_COPY_STATUS = 0x00;
+    public static final int SA_OPERATING_PARAMETERS = 0x03;
+    public static final int SA_FAILED_SEGMENT_DETAILS = 0x04;
 
     private Opcodes() {
     }

@@ -34,7 +34,7 @@ public final class InquiryData {
 
     /** Supported VPD pages, ascending (SPC-5 7.7.16). */
     private static final int[] VPD_PAGES = {SUPPORTED_VPD_PAGES, UNIT_SERIAL_NUMBER, DEVICE_IDENTIFICATION,
-            BlockVpdPages.BLOCK_LIMITS, BlockVpdPages.BLOCK_DEVICE_CHARACTERISTICS,
+            ThirdPartyCopyVpd.PAGE_CODE, BlockVpdPages.BLOCK_LIMITS, BlockVpdPages.BLOCK_DEVICE_CHARACTERISTICS,
             BlockVpdPages.LOGICAL_BLOCK_PROVISIONING};
 
     private static final int STANDARD_LENGTH = 96;
@@ -77,9 +77,14 @@ public final class InquiryData {
         return AllocationLength.respond(data, data.length, cdb.allocationLength(), edtl);
     }
 
-    /** SPC-5 6.7.2 standard INQUIRY data of a direct-access block device (96 bytes). */
+    /**
+     * SPC-5 6.7.2 standard INQUIRY data of a direct-access block device (96 bytes); 3PC: the LU's
+     * copy manager supports third-party copy (EXTENDED COPY, SPC-4 6.3).
+     */
     public static byte[] standard(BlockDevice device) {
-        return standardHeader(0x00, device.capabilities().removable(), product(device.handlerType()));
+        byte[] d = standardHeader(0x00, device.capabilities().removable(), product(device.handlerType()));
+        d[5] |= 0x08;                             // 3PC
+        return d;
     }
 
     private static byte[] standardHeader(int peripheral, boolean removable, String product) {
@@ -113,6 +118,7 @@ public final class InquiryData {
             case SUPPORTED_VPD_PAGES -> supportedPages();
             case UNIT_SERIAL_NUMBER -> unitSerialNumber(device.capabilities().serial());
             case DEVICE_IDENTIFICATION -> deviceIdentification(device, lu.nexus());
+            case ThirdPartyCopyVpd.PAGE_CODE -> ThirdPartyCopyVpd.page(device);
             case BlockVpdPages.BLOCK_LIMITS -> BlockVpdPages.blockLimits(device);
             case BlockVpdPages.BLOCK_DEVICE_CHARACTERISTICS -> BlockVpdPages.blockDeviceCharacteristics(device);
             case BlockVpdPages.LOGICAL_BLOCK_PROVISIONING -> BlockVpdPages.logicalBlockProvisioning(device);

@@ -11,6 +11,9 @@ import org.scstj.engine.lun.LunActor;
 import org.scstj.engine.model.LunMapping;
 import org.scstj.engine.model.TargetSpec;
 import org.scstj.engine.sam.CommandSet;
+import org.scstj.engine.sam.CopyManager;
+import org.scstj.engine.sam.CopyScope;
+import org.scstj.engine.sam.CopyStatusTable;
 import org.scstj.engine.sam.LuContext;
 import org.scstj.engine.sam.MediumState;
 import org.scstj.engine.sam.ModeParameters;
@@ -47,8 +50,15 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
     private record SessionStopped(Nexus nexus, ActorRef<SessionActor.Command> session) implements Command {
     }
 
-    /** A device as the target maps it: the backend, its LU actor, the LU's mode parameters and medium. */
-    public record Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium) {
+    /**
+     * A device as the target maps it: the backend, its LU actor, the LU's mode parameters, its
+     * medium and its copy manager (all shared by every target that exports the device).
+     */
+    public record Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium,
+                     CopyManager copyManager) {
+        public Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium) {
+            this(device, actor, mode, medium, new CopyManager());
+        }
     }
 
     public static Behavior<Command> create(TargetSpec spec, Map<String, Lu> devices, CommandSet commands,
@@ -102,12 +112,19 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
                     offered.initiatorName() + " may see no LUN of " + spec.name()));
             return this;
         }
+        // SPC-4 6.3: an EXTENDED COPY may name only LUs this nexus may access (CopyScope)
+        List<CopyScope.Target> accessible = new ArrayList<>(visible.size());
+        for (LunMapping m : visible) {
+            Lu lu = devices.get(m.device());
+            accessible.add(new CopyScope.Target(m.lun(), lu.device(), writeProtected(m, lu), lu.mode()));
+        }
+        Map<Long, CopyScope.Target> copyTargets = CopyScope.byNaa(accessible);
         Map<Integer, LunBinding> luns = new HashMap<>();
         for (LunMapping m : visible) {
             Lu lu = devices.get(m.device());
-            boolean writeProtected = m.readOnly() || lu.device().capabilities().readOnly();
+            CopyScope copy = new CopyScope(copyTargets, lu.copyManager(), new CopyStatusTable());
             luns.put(m.lun(), new LunBinding(m.lun(), lu.actor(),
-                    new LuContext(m.lun(), lu.device(), writeProtected, nexus, lu.mode(), lu.medium())));
+                    new LuContext(m.lun(), lu.device(), writeProtected(m, lu), nexus, lu.mode(), lu.medium(), copy)));
         }
         List<ActorRef<LunActor.Command>> reachable = new ArrayList<>(targetLuns);
         ActorRef<SessionActor.Command> session = getContext().spawn(
@@ -117,6 +134,10 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         sessions.put(nexus, session);
         msg.replyTo().tell(new Opened(session, nexus, null, null));
         return this;
+    }
+
+    private static boolean writeProtected(LunMapping m, Lu lu) {
+        return m.readOnly() || lu.device().capabilities().readOnly();
     }
 
     private Behavior<Command> onSessionStopped(SessionStopped msg) {

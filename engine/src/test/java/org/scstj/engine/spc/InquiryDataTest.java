@@ -90,7 +90,7 @@ class InquiryDataTest {
         byte[] d = FakeExecContext.run(lu, inquiry(true, 0, 255), 255, null).data();
         assertEquals(0, d[1]);
         int n = u16(d, 2);
-        assertEquals(6, n);
+        assertEquals(7, n);
         for (int i = 0; i < n; i++) {
             int page = d[4 + i] & 0xFF;
             if (i > 0) {
@@ -174,6 +174,7 @@ class InquiryDataTest {
         byte[] d = new byte[r.dataIn().length()];
         r.dataIn().nio().get(d);
         assertEquals(0x7F, d[0]);
+        assertEquals(0, d[5] & 0x08, "no 3PC without a logical unit");
         assertEquals("SCSTJ   ", new String(d, 8, 8, StandardCharsets.US_ASCII));
         ScsiResponse vpd = InquiryData.unmappedLun(new Cdb.Inquiry(true, 0x83, 255), 255);
         assertEquals(ScsiResponse.CHECK_CONDITION, vpd.status());
