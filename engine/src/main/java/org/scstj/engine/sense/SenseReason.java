@@ -68,7 +68,14 @@ public enum SenseReason {
     NOT_ENOUGH_UNSOLICITED_DATA(SenseKey.ABORTED_COMMAND, 0x0C, 0x0D),
 
     // MISCOMPARE (SBC-4 5.29 VERIFY)
-    MISCOMPARE_DURING_VERIFY(SenseKey.MISCOMPARE, 0x1D, 0x00);
+    MISCOMPARE_DURING_VERIFY(SenseKey.MISCOMPARE, 0x1D, 0x00),
+
+    // Whole-medium operations: SBC-4 5.3 FORMAT UNIT, 4.11 sanitize operations
+    NOT_READY_FORMAT_IN_PROGRESS(SenseKey.NOT_READY, 0x04, 0x04),
+    NOT_READY_SANITIZE_IN_PROGRESS(SenseKey.NOT_READY, 0x04, 0x1B),
+    MEDIUM_FORMAT_CORRUPTED(SenseKey.MEDIUM_ERROR, 0x31, 0x00),
+    FORMAT_COMMAND_FAILED(SenseKey.MEDIUM_ERROR, 0x31, 0x01),
+    SANITIZE_COMMAND_FAILED(SenseKey.MEDIUM_ERROR, 0x31, 0x03);
 
     private final SenseKey key;
     private final int asc;
