@@ -23,7 +23,8 @@ public final class Task implements ExecContext {
     private final LuContext lu;
     private final Nexus nexus;
     private ActorRef<LunActor.Command> lunActor;
-    State state = State.RUNNING;
+    /** Written by the LUN actor; volatile for {@link #aborted}, read by the exec stage's threads. */
+    volatile State state = State.RUNNING;
 
     public Task(TransportTask transport, CommandSet.Parsed command, LuContext lu) {
         this.transport = transport;
@@ -62,5 +63,10 @@ public final class Task implements ExecContext {
     @Override
     public void complete(ScsiResponse response) {
         lunActor.tell(new LunActor.ExecDone(this, response));
+    }
+
+    @Override
+    public boolean aborted() {
+        return state == State.ABORTED;
     }
 }

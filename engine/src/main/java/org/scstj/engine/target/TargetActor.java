@@ -13,6 +13,7 @@ import org.scstj.engine.model.TargetSpec;
 import org.scstj.engine.sam.CommandSet;
 import org.scstj.engine.sam.LuContext;
 import org.scstj.engine.sam.ModeParameters;
+import org.scstj.engine.sam.WholeMediumState;
 import org.scstj.engine.session.LunBinding;
 import org.scstj.engine.session.SessionActor;
 import org.scstj.engine.spi.BlockDevice;
@@ -47,7 +48,8 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
     }
 
     /** A device as the target maps it: the backend, its LU actor and the LU's mode parameters. */
-    public record Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode) {
+    public record Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode,
+                     WholeMediumState wholeMedium) {
     }
 
     public static Behavior<Command> create(TargetSpec spec, Map<String, Lu> devices, CommandSet commands,
@@ -106,7 +108,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
             Lu lu = devices.get(m.device());
             boolean writeProtected = m.readOnly() || lu.device().capabilities().readOnly();
             luns.put(m.lun(), new LunBinding(m.lun(), lu.actor(),
-                    new LuContext(m.lun(), lu.device(), writeProtected, nexus, lu.mode())));
+                    new LuContext(m.lun(), lu.device(), writeProtected, nexus, lu.mode(), lu.wholeMedium())));
         }
         List<ActorRef<LunActor.Command>> reachable = new ArrayList<>(targetLuns);
         ActorRef<SessionActor.Command> session = getContext().spawn(
