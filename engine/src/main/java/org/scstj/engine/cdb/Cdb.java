@@ -159,4 +159,29 @@ public sealed interface Cdb {
      */
     record Verify(int opcode, long lba, long blocks, int bytchk, boolean dpo) implements Cdb {
     }
+
+    /**
+     * SBC-4 5.3 FORMAT UNIT. FMTPINFO (protection information), FFMT and the vendor-specific byte
+     * are outside the usage mask: no protection information, no fast format.
+     *
+     * @param longList         LONGLIST: the parameter list header is the long one (8 bytes)
+     * @param fmtData          FMTDATA: a parameter list follows
+     * @param cmpList          CMPLST
+     * @param defectListFormat DEFECT LIST FORMAT (only empty defect lists are accepted)
+     */
+    record FormatUnit(boolean longList, boolean fmtData, boolean cmpList, int defectListFormat) implements Cdb {
+        @Override public int opcode() { return Opcodes.FORMAT_UNIT; }
+    }
+
+    /**
+     * SBC-4 5.30 SANITIZE. ZNR (zoned block devices only) is outside the usage mask.
+     *
+     * @param serviceAction       01h OVERWRITE, 02h BLOCK ERASE, 03h CRYPTOGRAPHIC ERASE, 1Fh EXIT FAILURE MODE
+     * @param immed               return status once the CDB and parameter list are checked
+     * @param ause                allow unrestricted sanitize exit (EXIT FAILURE MODE after a failure)
+     * @param parameterListLength bytes of Data-Out (OVERWRITE only)
+     */
+    record Sanitize(int serviceAction, boolean immed, boolean ause, int parameterListLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.SANITIZE; }
+    }
 }

@@ -317,4 +317,16 @@ public final class CdbDecoder {
     static Decoded synchronizeCache16(byte[] cdb) {
         return ok(new Cdb.SynchronizeCache(Opcodes.SYNCHRONIZE_CACHE_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 1)));
     }
+
+    // ---- whole-medium operations ----
+
+    /** SBC-4 5.3 FORMAT UNIT: LONGLIST byte 1 bit 5, FMTDATA bit 4, CMPLST bit 3, DEFECT LIST FORMAT bits 2-0. */
+    static Decoded formatUnit(byte[] cdb) {
+        return ok(new Cdb.FormatUnit(bit(cdb, 1, 5), bit(cdb, 1, 4), bit(cdb, 1, 3), cdb[1] & 0x07));
+    }
+
+    /** SBC-4 5.30 SANITIZE: IMMED byte 1 bit 7, AUSE bit 5, SERVICE ACTION bits 4-0, PARAMETER LIST LENGTH 7-8. */
+    static Decoded sanitize(byte[] cdb) {
+        return ok(new Cdb.Sanitize(cdb[1] & 0x1F, bit(cdb, 1, 7), bit(cdb, 1, 5), u16(cdb, 7)));
+    }
 }

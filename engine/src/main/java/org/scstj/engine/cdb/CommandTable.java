@@ -31,10 +31,12 @@ public final class CommandTable {
      * @param uaExempt                neither reports nor clears a pending unit attention (SAM-5 5.14)
      * @param allowedUnderReservation never RESERVATION CONFLICT under another nexus's SPC-2 reservation (SPC-2 5.5.1)
      * @param writesMedium            DATA PROTECT 27/00 when write-protected (SBC-4 4.11)
+     * @param wholeMedium             starts an operation on the whole medium (FORMAT UNIT, SANITIZE): run it
+     *                                alone; the LU is NOT READY while it lasts ({@link org.scstj.engine.sam.WholeMediumState})
      */
     public record Row(String name, int opcode, int serviceAction, int cdbLength, DataDirection direction,
                       byte[] usage, boolean allowedOnUnmappedLun, boolean uaExempt,
-                      boolean allowedUnderReservation, boolean writesMedium, Parser parser) {
+                      boolean allowedUnderReservation, boolean writesMedium, boolean wholeMedium, Parser parser) {
 
         /**
          * CDB USAGE DATA as REPORT SUPPORTED OPERATION CODES prints it (SPC-5 6.35.3): the mask,
@@ -76,6 +78,7 @@ public final class CommandTable {
     private static final int FLAG_UA_EXEMPT = 2;
     private static final int FLAG_RESERVATION = 4;
     private static final int FLAG_WRITES = 8;
+    private static final int FLAG_WHOLE_MEDIUM = 16;
 
     private static final List<Row> ROWS = List.of(
             row("TEST UNIT READY", Opcodes.TEST_UNIT_READY, -1, NONE, 0,
@@ -161,7 +164,20 @@ public final class CommandTable {
             row("VERIFY(12)", Opcodes.VERIFY_12, -1, OUT, 0,
                     CdbDecoder::verify12, 0xFF, 0x16, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
             row("READ DEFECT DATA(12)", Opcodes.READ_DEFECT_DATA_12, -1, IN, 0,
-                    CdbDecoder::readDefectData12, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00));
+                    CdbDecoder::readDefectData12, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00),
+            row("FORMAT UNIT", Opcodes.FORMAT_UNIT, -1, OUT, FLAG_WRITES | FLAG_WHOLE_MEDIUM,
+                    CdbDecoder::formatUnit, 0xFF, 0x3F, 0x00, 0x00, 0x00, 0x00),
+            row("SANITIZE OVERWRITE", Opcodes.SANITIZE, Opcodes.SA_SANITIZE_OVERWRITE, OUT,
+                    FLAG_WRITES | FLAG_WHOLE_MEDIUM,
+                    CdbDecoder::sanitize, 0xFF, 0xBF, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("SANITIZE BLOCK ERASE", Opcodes.SANITIZE, Opcodes.SA_SANITIZE_BLOCK_ERASE, NONE,
+                    FLAG_WRITES | FLAG_WHOLE_MEDIUM,
+                    CdbDecoder::sanitize, 0xFF, 0xBF, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("SANITIZE CRYPTOGRAPHIC ERASE", Opcodes.SANITIZE, Opcodes.SA_SANITIZE_CRYPTOGRAPHIC_ERASE, NONE,
+                    FLAG_WRITES | FLAG_WHOLE_MEDIUM,
+                    CdbDecoder::sanitize, 0xFF, 0xBF, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("SANITIZE EXIT FAILURE MODE", Opcodes.SANITIZE, Opcodes.SA_SANITIZE_EXIT_FAILURE_MODE, NONE, 0,
+                    CdbDecoder::sanitize, 0xFF, 0xBF, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00));
 
     /** Opcodes whose byte 1 bits 4..0 carry a SERVICE ACTION (SPC-5 4.2.2). */
     private static final boolean[] HAS_SERVICE_ACTION = new boolean[256];
@@ -190,7 +206,7 @@ public final class CommandTable {
         }
         return new Row(name, opcode, serviceAction, usage.length, direction, mask,
                 (flags & FLAG_UNMAPPED) != 0, (flags & FLAG_UA_EXEMPT) != 0,
-                (flags & FLAG_RESERVATION) != 0, (flags & FLAG_WRITES) != 0, parser);
+                (flags & FLAG_RESERVATION) != 0, (flags & FLAG_WRITES) != 0, (flags & FLAG_WHOLE_MEDIUM) != 0, parser);
     }
 
     /** Every row, in table order. */

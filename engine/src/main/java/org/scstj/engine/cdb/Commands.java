@@ -12,6 +12,8 @@ import org.scstj.engine.sbc.UnmapOp;
 import org.scstj.engine.sbc.VerifyOp;
 import org.scstj.engine.sbc.WriteOp;
 import org.scstj.engine.sbc.WriteSameOp;
+import org.scstj.engine.sbc.FormatUnit;
+import org.scstj.engine.sbc.Sanitize;
 import org.scstj.engine.spc.InquiryData;
 import org.scstj.engine.spc.ModeSelect;
 import org.scstj.engine.spc.ModeSense;
@@ -61,6 +63,8 @@ public final class Commands {
             case Cdb.Unmap u -> UnmapOp.execute(u, ctx);
             case Cdb.GetLbaStatus g -> GetLbaStatus.execute(g, ctx);
             case Cdb.WriteSame w -> WriteSameOp.execute(w, ctx);
+            case Cdb.FormatUnit f -> FormatUnit.execute(f, ctx);
+            case Cdb.Sanitize s -> Sanitize.execute(s, ctx);
         }
     }
 }

@@ -47,6 +47,15 @@ public final class Opcodes {
     /** MAINTENANCE IN 0Ch: REPORT SUPPORTED OPERATION CODES. */
     public static final int SA_REPORT_SUPPORTED_OPERATION_CODES = 0x0C;
 
+    public static final int FORMAT_UNIT = 0x04;
+    public static final int SANITIZE = 0x48;
+
+    /** SANITIZE service actions (SBC-4 5.30.1). */
+    public static final int SA_SANITIZE_OVERWRITE = 0x01;
+    public static final int SA_SANITIZE_BLOCK_ERASE = 0x02;
+    public static final int SA_SANITIZE_CRYPTOGRAPHIC_ERASE = 0x03;
+    public static final int SA_SANITIZE_EXIT_FAILURE_MODE = 0x1F;
+
     private Opcodes() {
     }
 }

@@ -131,7 +131,10 @@ class CommandTableTest {
     void onlyWrites_writeTheMediumAndTheyMoveDataOut() {
         for (CommandTable.Row row : CommandTable.rows()) {
             boolean write = row.name().startsWith("WRITE") || row.name().startsWith("ORWRITE") || row.name().equals("UNMAP");
-            assertEquals(write, row.writesMedium(), row.name());
+            boolean wholeMedium = row.name().equals("FORMAT UNIT")
+                    || row.name().startsWith("SANITIZE") && !row.name().endsWith("EXIT FAILURE MODE");
+            assertEquals(write || wholeMedium, row.writesMedium(), row.name());
+            assertEquals(wholeMedium, row.wholeMedium(), row.name());
             if (row.name().startsWith("READ(") || row.name().startsWith("READ CAPACITY")
                     || row.name().equals("INQUIRY")) {
                 assertEquals(DataDirection.IN, row.direction(), row.name());
