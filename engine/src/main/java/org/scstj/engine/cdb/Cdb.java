@@ -184,4 +184,16 @@ public sealed interface Cdb {
     record Sanitize(int serviceAction, boolean immed, boolean ause, int parameterListLength) implements Cdb {
         @Override public int opcode() { return Opcodes.SANITIZE; }
     }
+
+    /**
+     * SPC-5 6.11 LOG SENSE. PPC and SP are outside the usage mask (no parameter-change tracking,
+     * no saved parameters).
+     *
+     * @param pageControl      PC: 00b threshold, 01b cumulative, 10b default threshold, 11b default cumulative
+     * @param parameterPointer the first parameter code to return
+     */
+    record LogSense(int pageControl, int pageCode, int subpageCode, int parameterPointer, int allocationLength)
+            implements Cdb {
+        @Override public int opcode() { return Opcodes.LOG_SENSE; }
+    }
 }

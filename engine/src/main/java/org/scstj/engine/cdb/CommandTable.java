@@ -177,7 +177,9 @@ public final class CommandTable {
                     FLAG_WRITES | FLAG_WHOLE_MEDIUM,
                     CdbDecoder::sanitize, 0xFF, 0xBF, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
             row("SANITIZE EXIT FAILURE MODE", Opcodes.SANITIZE, Opcodes.SA_SANITIZE_EXIT_FAILURE_MODE, NONE, 0,
-                    CdbDecoder::sanitize, 0xFF, 0xBF, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00));
+                    CdbDecoder::sanitize, 0xFF, 0xBF, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("LOG SENSE", Opcodes.LOG_SENSE, -1, IN, FLAG_RESERVATION,
+                    CdbDecoder::logSense, 0xFF, 0x00, 0xFF, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00));
 
     /** Opcodes whose byte 1 bits 4..0 carry a SERVICE ACTION (SPC-5 4.2.2). */
     private static final boolean[] HAS_SERVICE_ACTION = new boolean[256];

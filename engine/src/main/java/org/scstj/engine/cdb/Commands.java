@@ -14,6 +14,7 @@ import org.scstj.engine.sbc.WriteOp;
 import org.scstj.engine.sbc.WriteSameOp;
 import org.scstj.engine.sbc.FormatUnit;
 import org.scstj.engine.sbc.Sanitize;
+import org.scstj.engine.spc.LogSense;
 import org.scstj.engine.spc.InquiryData;
 import org.scstj.engine.spc.ModeSelect;
 import org.scstj.engine.spc.ModeSense;
@@ -65,6 +66,7 @@ public final class Commands {
             case Cdb.WriteSame w -> WriteSameOp.execute(w, ctx);
             case Cdb.FormatUnit f -> FormatUnit.execute(f, ctx);
             case Cdb.Sanitize s -> Sanitize.execute(s, ctx);
+            case Cdb.LogSense l -> ctx.complete(LogSense.execute(l, ctx));
         }
     }
 }

@@ -49,6 +49,7 @@ public final class Opcodes {
 
     public static final int FORMAT_UNIT = 0x04;
     public static final int SANITIZE = 0x48;
+    public static final int LOG_SENSE = 0x4D;
 
     /** SANITIZE service actions (SBC-4 5.30.1). */
     public static final int SA_SANITIZE_OVERWRITE = 0x01;

@@ -123,7 +123,8 @@ class CommandTableTest {
             assertEquals(special, row.allowedOnUnmappedLun(), row.name());
             assertEquals(special, row.uaExempt(), row.name());
             boolean rsoc = row.opcode() == Opcodes.MAINTENANCE_IN;
-            assertEquals(special || rsoc, row.allowedUnderReservation(), row.name());
+            boolean logSense = row.opcode() == Opcodes.LOG_SENSE; // SPC-2 5.5.1: allowed, it only reads counters
+            assertEquals(special || rsoc || logSense, row.allowedUnderReservation(), row.name());
         }
     }
 
