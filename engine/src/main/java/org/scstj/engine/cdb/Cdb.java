@@ -196,4 +196,14 @@ public sealed interface Cdb {
             implements Cdb {
         @Override public int opcode() { return Opcodes.LOG_SENSE; }
     }
+
+    /**
+     * SPC-5 6.38 REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS, MAINTENANCE IN 0Dh.
+     *
+     * @param repd return the extended parameter data (16 bytes)
+     */
+    record ReportSupportedTaskManagementFunctions(boolean repd, long allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.MAINTENANCE_IN; }
+        @Override public int serviceAction() { return Opcodes.SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS; }
+    }
 }

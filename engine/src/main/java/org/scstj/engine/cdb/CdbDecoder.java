@@ -318,7 +318,7 @@ public final class CdbDecoder {
         return ok(new Cdb.SynchronizeCache(Opcodes.SYNCHRONIZE_CACHE_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 1)));
     }
 
-    // ---- whole-medium operations, LOG SENSE ----
+    // ---- whole-medium operations, LOG SENSE, REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS ----
 
     /** SBC-4 5.3 FORMAT UNIT: LONGLIST byte 1 bit 5, FMTDATA bit 4, CMPLST bit 3, DEFECT LIST FORMAT bits 2-0. */
     static Decoded formatUnit(byte[] cdb) {
@@ -333,5 +333,10 @@ public final class CdbDecoder {
     /** SPC-5 6.11 LOG SENSE: PC byte 2 bits 7-6, PAGE CODE 5-0, SUBPAGE CODE 3, PARAMETER POINTER 5-6, ALLOCATION LENGTH 7-8. */
     static Decoded logSense(byte[] cdb) {
         return ok(new Cdb.LogSense(u8(cdb, 2) >>> 6, u8(cdb, 2) & 0x3F, u8(cdb, 3), u16(cdb, 5), u16(cdb, 7)));
+    }
+
+    /** SPC-5 6.38 REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS: REPD byte 2 bit 7, ALLOCATION LENGTH 6-9. */
+    static Decoded reportSupportedTaskManagementFunctions(byte[] cdb) {
+        return ok(new Cdb.ReportSupportedTaskManagementFunctions(bit(cdb, 2, 7), u32(cdb, 6)));
     }
 }

@@ -179,7 +179,11 @@ public final class CommandTable {
             row("SANITIZE EXIT FAILURE MODE", Opcodes.SANITIZE, Opcodes.SA_SANITIZE_EXIT_FAILURE_MODE, NONE, 0,
                     CdbDecoder::sanitize, 0xFF, 0xBF, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
             row("LOG SENSE", Opcodes.LOG_SENSE, -1, IN, FLAG_RESERVATION,
-                    CdbDecoder::logSense, 0xFF, 0x00, 0xFF, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00));
+                    CdbDecoder::logSense, 0xFF, 0x00, 0xFF, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
+            row("REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS", Opcodes.MAINTENANCE_IN,
+                    Opcodes.SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS, IN, FLAG_RESERVATION,
+                    CdbDecoder::reportSupportedTaskManagementFunctions, 0xFF, 0x1F, 0x80, 0x00, 0x00, 0x00, 0xFF,
+                    0xFF, 0xFF, 0xFF, 0x00, 0x00));
 
     /** Opcodes whose byte 1 bits 4..0 carry a SERVICE ACTION (SPC-5 4.2.2). */
     private static final boolean[] HAS_SERVICE_ACTION = new boolean[256];

@@ -15,6 +15,7 @@ import org.scstj.engine.sbc.WriteSameOp;
 import org.scstj.engine.sbc.FormatUnit;
 import org.scstj.engine.sbc.Sanitize;
 import org.scstj.engine.spc.LogSense;
+import org.scstj.engine.spc.ReportSupportedTaskManagementFunctions;
 import org.scstj.engine.spc.InquiryData;
 import org.scstj.engine.spc.ModeSelect;
 import org.scstj.engine.spc.ModeSense;
@@ -67,6 +68,8 @@ public final class Commands {
             case Cdb.FormatUnit f -> FormatUnit.execute(f, ctx);
             case Cdb.Sanitize s -> Sanitize.execute(s, ctx);
             case Cdb.LogSense l -> ctx.complete(LogSense.execute(l, ctx));
+            case Cdb.ReportSupportedTaskManagementFunctions r ->
+                    ctx.complete(ReportSupportedTaskManagementFunctions.execute(r, ctx));
         }
     }
 }

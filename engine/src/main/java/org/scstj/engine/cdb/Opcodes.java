@@ -57,6 +57,9 @@ public final class Opcodes {
     public static final int SA_SANITIZE_CRYPTOGRAPHIC_ERASE = 0x03;
     public static final int SA_SANITIZE_EXIT_FAILURE_MODE = 0x1F;
 
+    /** MAINTENANCE IN 0Dh: REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS. */
+    public static final int SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS = 0x0D;
+
     private Opcodes() {
     }
 }

@@ -21,7 +21,7 @@ import org.scstj.engine.spi.ScsiResponse;
  * <p>After an operation failed: MEDIUM ERROR, MEDIUM FORMAT CORRUPTED (31/00) or SANITIZE COMMAND
  * FAILED (31/03) for the commands that use the medium; what repairs it (FORMAT UNIT, SANITIZE,
  * including EXIT FAILURE MODE) and what does not touch the medium (MODE SENSE / SELECT, LOG SENSE,
- * REPORT SUPPORTED OPERATION CODES) still run. REQUEST SENSE reports
+ * REPORT SUPPORTED OPERATION CODES / TASK MANAGEMENT FUNCTIONS) still run. REQUEST SENSE reports
  * the failure as parameter data.
  *
  * <p>A unit attention still comes first: the LUN actor reports it before the exec stage runs.
@@ -77,7 +77,8 @@ public final class WholeMediumGate {
     private static boolean repairsOrSparesTheMedium(Cdb cdb) {
         return cdb instanceof Cdb.FormatUnit || cdb instanceof Cdb.Sanitize || cdb instanceof Cdb.ModeSense
                 || cdb instanceof Cdb.ModeSelect || cdb instanceof Cdb.LogSense
-                || cdb instanceof Cdb.ReportSupportedOperationCodes;
+                || cdb instanceof Cdb.ReportSupportedOperationCodes
+                || cdb instanceof Cdb.ReportSupportedTaskManagementFunctions;
     }
 
     private static int opcode(ExecContext ctx) {
