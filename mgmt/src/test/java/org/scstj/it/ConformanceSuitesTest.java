@@ -48,9 +48,27 @@ class ConformanceSuitesTest {
     @ValueSource(strings = {"Mandatory", "Inquiry", "ReadCapacity10", "ReadCapacity16", "Read6", "Read10", "Read12",
             "Read16", "Write10", "Write12", "Write16", "TestUnitReady", "ModeSense6", "Verify10", "Verify12",
             "Verify16", "iSCSIcmdsn", "iSCSIResiduals", "Unmap", "GetLBAStatus", "WriteSame10", "WriteSame16",
-            "Prefetch10", "Prefetch16", "ReadDefectData10", "ReadDefectData12", "OrWrite"})
+            "Prefetch10", "Prefetch16", "ReadDefectData10", "ReadDefectData12", "OrWrite", "ReportSupportedOpcodes"})
     void suitePasses(String suite) throws Exception {
-        Tools.Result r = Tools.run(List.of("iscsi-test-cu", "-d", "-t", "ALL." + suite, daemon.url(ItConfig.TARGET, 0)), 600);
+        runSuite(suite, 0, List.of());
+    }
+
+    /**
+     * Suites that need iscsi-test-cu options or a LUN of their own, as "SUITE LUN [OPTION ...]":
+     * Sanitize (-S, --allow-sanitize) erases its LUN.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Sanitize " + ItConfig.SANITIZE_LUN + " -S"})
+    void suiteWithOptionsPasses(String spec) throws Exception {
+        List<String> words = List.of(spec.split(" "));
+        runSuite(words.get(0), Integer.parseInt(words.get(1)), words.subList(2, words.size()));
+    }
+
+    private void runSuite(String suite, int lun, List<String> options) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("iscsi-test-cu", "-d"));
+        command.addAll(options);
+        command.addAll(List.of("-t", "ALL." + suite, daemon.url(ItConfig.TARGET, lun)));
+        Tools.Result r = Tools.run(command, 600);
         System.out.println(r.output());
         Matcher m = SUMMARY.matcher(r.output());
         if (!m.find()) {
