@@ -106,7 +106,7 @@ public final class ScsiEngine {
                         "lun-" + actorName(d.name()), lunProps);
                 lus.put(d.name(), new TargetActor.Lu(device, actor,
                         new org.scstj.engine.sam.ModeParameters(device.capabilities().writeBackCache()),
-                        new org.scstj.engine.sam.WholeMediumState(settings.wholeMediumBytesPerSecond())));
+                        new org.scstj.engine.sam.WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking)));
                 lunActors.put(d.name(), actor);
                 log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                         device.blockCount(), device.blockSize());

@@ -1,5 +1,7 @@
 package org.scstj.engine.sam;
 
+import java.util.concurrent.Executor;
+
 import org.scstj.engine.sense.SenseReason;
 
 /**
@@ -51,6 +53,7 @@ public final class WholeMediumState {
     }
 
     private final long bytesPerSecond;
+    private final Executor executor;
     /** Null: idle, the medium is ready. */
     private volatile Status status;
     private volatile long done;
@@ -59,15 +62,25 @@ public final class WholeMediumState {
      * @param bytesPerSecond at most this many bytes written per second by an operation (0: no
      *                       limit), so a sanitize or format leaves bandwidth to the LUs sharing its
      *                       storage ({@code scstj.engine.whole-medium-rate})
+     * @param executor       where an operation's steps run (the engine's blocking-I/O dispatcher: a
+     *                       device that writes on the calling thread blocks it), never the thread
+     *                       that started it; null to run each step on the thread that completed the
+     *                       one before, the caller's for the first (tests)
      */
-    public WholeMediumState(long bytesPerSecond) {
+    public WholeMediumState(long bytesPerSecond, Executor executor) {
         if (bytesPerSecond < 0) {
             throw new IllegalArgumentException("rate " + bytesPerSecond);
         }
         this.bytesPerSecond = bytesPerSecond;
+        this.executor = executor;
     }
 
-    /** An LU whose operations run as fast as the device goes. */
+    /** Steps on the completing thread (tests). */
+    public WholeMediumState(long bytesPerSecond) {
+        this(bytesPerSecond, null);
+    }
+
+    /** An LU whose operations run as fast as the device goes, on the completing thread (tests). */
     public static WholeMediumState unlimited() {
         return new WholeMediumState(0);
     }
@@ -75,6 +88,11 @@ public final class WholeMediumState {
     /** The write rate limit in bytes per second, 0 for none. */
     public long bytesPerSecond() {
         return bytesPerSecond;
+    }
+
+    /** Where an operation's steps run, or null for the thread that completed the step before. */
+    public Executor executor() {
+        return executor;
     }
 
     /**

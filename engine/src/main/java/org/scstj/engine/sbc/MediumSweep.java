@@ -3,6 +3,7 @@ package org.scstj.engine.sbc;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * bounded whatever the capacity. Every step runs from the completion of the one before (a loop
  * over synchronous completions, never recursion), so no thread ever waits for the device; a rate
  * limit ({@link WholeMediumState#bytesPerSecond}) delays the next write on a timer instead of
- * sleeping.
+ * sleeping. The steps run on the LU's {@link WholeMediumState#executor} (the engine's blocking-I/O
+ * dispatcher), never on the thread that started the command, and give that thread back every
+ * {@value #STEPS_PER_RUN} steps: a device that writes on the calling thread (a file on tmpfs) holds
+ * no thread for the whole medium.
  *
  * <p>Progress goes to the LU's {@link WholeMediumState} after every step; the end turns it to
  * succeeded or failed. The command that waits for the end (IMMED 0) is completed then, exactly
@@ -47,6 +51,7 @@ final class MediumSweep implements BlockDevice.Completion {
     static final int UNMAP_CHUNK_MIB = 256;
     private static final int WRITE_CHUNK = WRITE_CHUNK_MIB << 20;
     private static final long UNMAP_CHUNK = (long) UNMAP_CHUNK_MIB << 20;
+    static final int STEPS_PER_RUN = 16;
 
     private final BlockDevice device;
     private final WholeMediumState state;
@@ -55,6 +60,7 @@ final class MediumSweep implements BlockDevice.Completion {
     private final SenseReason failure;
     private final long capacity;
     private final long rate;
+    private final Executor executor;
     private final AtomicInteger wip = new AtomicInteger();
 
     // Touched by one step at a time; the hand-offs between threads go through wip.
@@ -70,6 +76,8 @@ final class MediumSweep implements BlockDevice.Completion {
     private boolean flushing;
     private boolean flushed;
     private boolean done;
+    private int stepsThisRun;
+    private boolean yielded;
     private BlockDevice.IoFailure ioFailure;
     private Throwable cause;
 
@@ -88,6 +96,7 @@ final class MediumSweep implements BlockDevice.Completion {
         this.failure = failure;
         this.capacity = device.blockCount() * device.blockSize();
         this.rate = state.bytesPerSecond();
+        this.executor = state.executor();
     }
 
     /** The work of these passes in bytes, for {@link WholeMediumState#begin}. */
@@ -103,7 +112,11 @@ final class MediumSweep implements BlockDevice.Completion {
                       boolean ause, SenseReason failure) {
         MediumSweep sweep = new MediumSweep(device, state, passes, waiter, ause, failure);
         sweep.startNanos = System.nanoTime();
-        sweep.drain();
+        if (sweep.executor == null) {
+            sweep.drain();
+        } else {
+            sweep.executor.execute(sweep::drain);
+        }
     }
 
     @Override
@@ -121,11 +134,16 @@ final class MediumSweep implements BlockDevice.Completion {
         drain();
     }
 
-    /** Runs steps while events arrive; a synchronous completion inside a step only counts one more. */
+    /**
+     * Runs steps while events arrive; a synchronous completion inside a step only counts one more.
+     * A step that yields starts no event, so once the loop ends nothing else can run it: the
+     * continuation goes to the executor.
+     */
     private void drain() {
         if (wip.getAndIncrement() != 0) {
             return;
         }
+        stepsThisRun = 0;
         int missed = 1;
         do {
             try {
@@ -137,6 +155,10 @@ final class MediumSweep implements BlockDevice.Completion {
             }
             missed = wip.addAndGet(-missed);
         } while (missed != 0);
+        if (yielded) {
+            yielded = false;
+            executor.execute(this::drain);
+        }
     }
 
     /** One step: the next I/O, a timer, or the end. Each step starts exactly one event or ends the sweep. */
@@ -154,6 +176,10 @@ final class MediumSweep implements BlockDevice.Completion {
         }
         if (flushed) {
             finish(true);
+            return;
+        }
+        if (executor != null && ++stepsThisRun > STEPS_PER_RUN) {
+            yielded = true; // give the thread back; the executor runs the next step
             return;
         }
         if (flushing) {
@@ -197,7 +223,9 @@ final class MediumSweep implements BlockDevice.Completion {
             wip.incrementAndGet(); // the loop in drain() runs one more step
             return;
         }
-        CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS).execute(this::drain);
+        Executor timer = executor == null ? CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS)
+                : CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS, executor);
+        timer.execute(this::drain);
     }
 
     private void nextPass(Pass p) {

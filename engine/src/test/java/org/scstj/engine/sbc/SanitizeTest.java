@@ -358,11 +358,7 @@ class SanitizeTest {
         LuContext lu = new LuContext(0, device, false, FakeExecContext.NEXUS, new ModeParameters(false),
                 new WholeMediumState(16L << 20));
         CompletableFuture<ScsiResponse> done = new CompletableFuture<>();
-        ExecContext ctx = new ExecContext() {
-            @Override public TransportTask task() { return new FakeTask(sanitize(CRYPTO_ERASE, false, false, 0), 0, null); }
-            @Override public LuContext lu() { return lu; }
-            @Override public void complete(ScsiResponse response) { done.complete(response); }
-        };
+        ExecContext ctx = contextFor(lu, done);
         long start = System.nanoTime();
         Sanitize.execute((org.scstj.engine.cdb.Cdb.Sanitize) ((Decoded.Ok) CdbDecoder.decode(
                 sanitize(CRYPTO_ERASE, false, false, 0))).cdb(), ctx);
@@ -371,6 +367,39 @@ class SanitizeTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis >= 150, "4 MiB at 16 MiB/s: the fourth write is due after 187 ms, took " + millis);
         assertEquals(4, device.writes);
+    }
+
+    @Test
+    void withAnExecutor_theStepsRunThereInBoundedRuns_neverOnTheCallersThread() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "blocking-io"));
+        try {
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.Executor counting = r -> {
+                runs.incrementAndGet();
+                pool.execute(r);
+            };
+            NullDevice device = new NullDevice(64L << 20); // completes on the calling thread, like tmpfs
+            LuContext lu = new LuContext(0, device, false, FakeExecContext.NEXUS, new ModeParameters(false),
+                    new WholeMediumState(0, counting));
+            CompletableFuture<ScsiResponse> done = new CompletableFuture<>();
+            Sanitize.execute((org.scstj.engine.cdb.Cdb.Sanitize) ((Decoded.Ok) CdbDecoder.decode(
+                    sanitize(CRYPTO_ERASE, false, false, 0))).cdb(), contextFor(lu, done));
+            assertEquals(ScsiResponse.GOOD, done.get(10, TimeUnit.SECONDS).status());
+            assertEquals(64, device.writes);
+            assertEquals(java.util.Set.of("blocking-io"), device.threads);
+            assertTrue(runs.get() >= 64 / MediumSweep.STEPS_PER_RUN, "gave the thread back: " + runs.get() + " runs");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static ExecContext contextFor(LuContext lu, CompletableFuture<ScsiResponse> done) {
+        return new ExecContext() {
+            @Override public TransportTask task() { return new FakeTask(sanitize(CRYPTO_ERASE, false, false, 0), 0, null); }
+            @Override public LuContext lu() { return lu; }
+            @Override public void complete(ScsiResponse response) { done.complete(response); }
+        };
     }
 
     @Test
@@ -408,6 +437,7 @@ class SanitizeTest {
     static final class NullDevice implements BlockDevice {
         private final long bytes;
         int writes;
+        final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         NullDevice(long bytes) {
             this.bytes = bytes;
@@ -425,6 +455,7 @@ class SanitizeTest {
         @Override
         public void write(long offset, ByteBuffer src, boolean fua, Completion done) {
             writes++;
+            threads.add(Thread.currentThread().getName());
             done.completed();
         }
     }
