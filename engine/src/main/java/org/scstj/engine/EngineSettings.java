@@ -11,9 +11,11 @@ import com.typesafe.config.Config;
  * @param blockingDispatcher dispatcher id lent to device handlers for blocking I/O
  * @param nexusQueueDepth   commands one nexus may have outstanding on one LU (SAM-5 5.3.4)
  * @param loginTimeoutMillis how long opening a session may take
+ * @param wholeMediumBytesPerSecond write rate limit of FORMAT UNIT and SANITIZE on one LU, 0 for none
  */
 public record EngineSettings(String sessionDispatcher, String lunDispatcher, String tmfDispatcher,
-                             String blockingDispatcher, int nexusQueueDepth, long loginTimeoutMillis) {
+                             String blockingDispatcher, int nexusQueueDepth, long loginTimeoutMillis,
+                             long wholeMediumBytesPerSecond) {
     public static EngineSettings from(Config config) {
         Config e = config.getConfig("scstj.engine");
         int depth = e.getInt("nexus-queue-depth");
@@ -21,8 +23,13 @@ public record EngineSettings(String sessionDispatcher, String lunDispatcher, Str
             throw new com.typesafe.config.ConfigException.BadValue(e.origin(), "scstj.engine.nexus-queue-depth",
                     "must be between 1 and 65536, was " + depth);
         }
+        long rate = e.getBytes("whole-medium-rate");
+        if (rate < 0) {
+            throw new com.typesafe.config.ConfigException.BadValue(e.origin(), "scstj.engine.whole-medium-rate",
+                    "must not be negative, was " + rate);
+        }
         return new EngineSettings(e.getString("session-dispatcher"), e.getString("lun-dispatcher"),
                 e.getString("tmf-dispatcher"), e.getString("blocking-dispatcher"), depth,
-                e.getDuration("session-open-timeout").toMillis());
+                e.getDuration("session-open-timeout").toMillis(), rate);
     }
 }

@@ -106,7 +106,8 @@ public final class ScsiEngine {
                 ActorRef<LunActor.Command> actor = system.systemActorOf(
                         LunActor.create(device, commands, settings.nexusQueueDepth(), medium),
                         "lun-" + actorName(d.name()), lunProps);
-                lus.put(d.name(), new TargetActor.Lu(device, actor, modeParameters(spec, d, device, blocking), medium));
+                lus.put(d.name(), new TargetActor.Lu(device, actor, modeParameters(spec, d, device, blocking), medium,
+                        new org.scstj.engine.sam.WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking)));
                 lunActors.put(d.name(), actor);
                 log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                         device.blockCount(), device.blockSize());

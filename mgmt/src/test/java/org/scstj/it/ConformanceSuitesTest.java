@@ -51,9 +51,9 @@ class ConformanceSuitesTest {
             "Read16", "Write10", "Write12", "Write16", "TestUnitReady", "ModeSense6", "Verify10", "Verify12",
             "Verify16", "iSCSIcmdsn", "iSCSIResiduals", "Unmap", "GetLBAStatus", "WriteSame10", "WriteSame16",
             "Prefetch10", "Prefetch16", "ReadDefectData10", "ReadDefectData12", "OrWrite",
-            "CompareAndWrite", "WriteAtomic16", "ExtendedCopy", "ReceiveCopyResults"})
+            "CompareAndWrite", "WriteAtomic16", "ExtendedCopy", "ReceiveCopyResults", "ReportSupportedOpcodes"})
     void suitePasses(String suite) throws Exception {
-        runSuite(suite, daemon.url(ItConfig.TARGET, 0));
+        runSuite(suite, daemon.url(ItConfig.TARGET, 0), List.of());
     }
 
     /**
@@ -63,12 +63,27 @@ class ConformanceSuitesTest {
     @ParameterizedTest(name = "{0} on LUN {1}")
     @CsvSource({"StartStopUnit, 0", "PreventAllow, 0", "ReadOnly, 1"})
     void suitePassesOnItsLun(String suite, int lun) throws Exception {
-        String output = runSuite(suite, daemon.url(ItConfig.MEDIA, lun));
+        String output = runSuite(suite, daemon.url(ItConfig.MEDIA, lun), List.of());
         assertFalse(output.contains("not removable") || output.contains("not write-protected"), output);
     }
 
-    private String runSuite(String suite, String url) throws Exception {
-        Tools.Result r = Tools.run(List.of("iscsi-test-cu", "-d", "-t", "ALL." + suite, url), 600);
+    /**
+     * Suites that need iscsi-test-cu options or a LUN of their own, as "SUITE LUN [OPTION ...]":
+     * Sanitize (-S, --allow-sanitize) erases its LUN.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Sanitize " + ItConfig.SANITIZE_LUN + " -S"})
+    void suiteWithOptionsPasses(String spec) throws Exception {
+        List<String> words = List.of(spec.split(" "));
+        runSuite(words.get(0), daemon.url(ItConfig.TARGET, Integer.parseInt(words.get(1))),
+                words.subList(2, words.size()));
+    }
+
+    private String runSuite(String suite, String url, List<String> options) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("iscsi-test-cu", "-d"));
+        command.addAll(options);
+        command.addAll(List.of("-t", "ALL." + suite, url));
+        Tools.Result r = Tools.run(command, 600);
         System.out.println(r.output());
         Matcher m = SUMMARY.matcher(r.output());
         if (!m.find()) {

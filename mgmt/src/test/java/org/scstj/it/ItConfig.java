@@ -10,6 +10,13 @@ final class ItConfig {
     static final String MEDIA = "iqn.2026-11.org.scstj:media";
     /** LUNs of {@link #MANY}, one 8 MiB disk each. */
     static final int MANY_LUNS = 8;
+    /**
+     * The LUN of {@link #TARGET} that libiscsi's Sanitize suite erases: 96 MiB, thin, of its own so
+     * no other test's data is lost. The engine's whole-medium-rate (12 MiB/s) makes one overwrite
+     * pass last 8 s: Sanitize.Reset needs the sanitize still running after ~5 s of resets and a
+     * new login.
+     */
+    static final int SANITIZE_LUN = 6;
 
     private ItConfig() {
     }
@@ -17,11 +24,13 @@ final class ItConfig {
     static final String TEMPLATE = """
             scstj {
               state-dir = "@DIR@/state"
+              engine.whole-medium-rate = 12M
               handlers {
                 vdisk_fileio {
                   disk0 { filename = "@DIR@/disk0.img", size = 256M, thin-provisioned = true }
                   disk64 { filename = "@DIR@/disk64.img", size = 64M, thin-provisioned = true }
                   disk4k { filename = "@DIR@/disk4k.img", size = 64M, block-size = 4096, thin-provisioned = true }
+                  sanitize0 { filename = "@DIR@/sanitize0.img", size = 96M, thin-provisioned = true }
                   m0 { filename = "@DIR@/m0.img", size = 8M, thin-provisioned = true }
                   m1 { filename = "@DIR@/m1.img", size = 8M, thin-provisioned = true }
                   m2 { filename = "@DIR@/m2.img", size = 8M, thin-provisioned = true }
@@ -38,7 +47,7 @@ final class ItConfig {
               target-drivers.iscsi {
                 portals = ["127.0.0.1:@PORT@"]
                 targets {
-                  "iqn.2026-11.org.scstj:it" { luns { 0 = disk0, 1 = null0, 2 = disk64, 3 = disk4k } }
+                  "iqn.2026-11.org.scstj:it" { luns { 0 = disk0, 1 = null0, 2 = disk64, 3 = disk4k, 6 = sanitize0 } }
                   "iqn.2026-11.org.scstj:many" { luns { 0 = m0, 1 = m1, 2 = m2, 3 = m3, 4 = m4, 5 = m5, 6 = m6, 7 = m7 } }
                   "iqn.2026-11.org.scstj:masked" {
                     luns { }

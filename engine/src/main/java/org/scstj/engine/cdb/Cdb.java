@@ -228,4 +228,51 @@ public sealed interface Cdb {
     record ReceiveCopyResults(int serviceAction, int listIdentifier, long allocationLength) implements Cdb {
         @Override public int opcode() { return Opcodes.RECEIVE_COPY_RESULTS; }
     }
+
+    /**
+     * SBC-4 5.3 FORMAT UNIT. FMTPINFO (protection information), FFMT and the vendor-specific byte
+     * are outside the usage mask: no protection information, no fast format.
+     *
+     * @param longList         LONGLIST: the parameter list header is the long one (8 bytes)
+     * @param fmtData          FMTDATA: a parameter list follows
+     * @param cmpList          CMPLST
+     * @param defectListFormat DEFECT LIST FORMAT (only empty defect lists are accepted)
+     */
+    record FormatUnit(boolean longList, boolean fmtData, boolean cmpList, int defectListFormat) implements Cdb {
+        @Override public int opcode() { return Opcodes.FORMAT_UNIT; }
+    }
+
+    /**
+     * SBC-4 5.30 SANITIZE. ZNR (zoned block devices only) is outside the usage mask.
+     *
+     * @param serviceAction       01h OVERWRITE, 02h BLOCK ERASE, 03h CRYPTOGRAPHIC ERASE, 1Fh EXIT FAILURE MODE
+     * @param immed               return status once the CDB and parameter list are checked
+     * @param ause                allow unrestricted sanitize exit (EXIT FAILURE MODE after a failure)
+     * @param parameterListLength bytes of Data-Out (OVERWRITE only)
+     */
+    record Sanitize(int serviceAction, boolean immed, boolean ause, int parameterListLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.SANITIZE; }
+    }
+
+    /**
+     * SPC-5 6.11 LOG SENSE. PPC and SP are outside the usage mask (no parameter-change tracking,
+     * no saved parameters).
+     *
+     * @param pageControl      PC: 00b threshold, 01b cumulative, 10b default threshold, 11b default cumulative
+     * @param parameterPointer the first parameter code to return
+     */
+    record LogSense(int pageControl, int pageCode, int subpageCode, int parameterPointer, int allocationLength)
+            implements Cdb {
+        @Override public int opcode() { return Opcodes.LOG_SENSE; }
+    }
+
+    /**
+     * SPC-5 6.38 REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS, MAINTENANCE IN 0Dh.
+     *
+     * @param repd return the extended parameter data (16 bytes)
+     */
+    record ReportSupportedTaskManagementFunctions(boolean repd, long allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.MAINTENANCE_IN; }
+        @Override public int serviceAction() { return Opcodes.SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS; }
+    }
 }

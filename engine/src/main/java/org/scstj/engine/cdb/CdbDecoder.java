@@ -363,4 +363,26 @@ public final class CdbDecoder {
     static Decoded receiveCopyResults(byte[] cdb) {
         return ok(new Cdb.ReceiveCopyResults(u8(cdb, 1) & 0x1F, u8(cdb, 2), u32(cdb, 10)));
     }
+
+    // ---- whole-medium operations, LOG SENSE, REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS ----
+
+    /** SBC-4 5.3 FORMAT UNIT: LONGLIST byte 1 bit 5, FMTDATA bit 4, CMPLST bit 3, DEFECT LIST FORMAT bits 2-0. */
+    static Decoded formatUnit(byte[] cdb) {
+        return ok(new Cdb.FormatUnit(bit(cdb, 1, 5), bit(cdb, 1, 4), bit(cdb, 1, 3), cdb[1] & 0x07));
+    }
+
+    /** SBC-4 5.30 SANITIZE: IMMED byte 1 bit 7, AUSE bit 5, SERVICE ACTION bits 4-0, PARAMETER LIST LENGTH 7-8. */
+    static Decoded sanitize(byte[] cdb) {
+        return ok(new Cdb.Sanitize(cdb[1] & 0x1F, bit(cdb, 1, 7), bit(cdb, 1, 5), u16(cdb, 7)));
+    }
+
+    /** SPC-5 6.11 LOG SENSE: PC byte 2 bits 7-6, PAGE CODE 5-0, SUBPAGE CODE 3, PARAMETER POINTER 5-6, ALLOCATION LENGTH 7-8. */
+    static Decoded logSense(byte[] cdb) {
+        return ok(new Cdb.LogSense(u8(cdb, 2) >>> 6, u8(cdb, 2) & 0x3F, u8(cdb, 3), u16(cdb, 5), u16(cdb, 7)));
+    }
+
+    /** SPC-5 6.38 REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS: REPD byte 2 bit 7, ALLOCATION LENGTH 6-9. */
+    static Decoded reportSupportedTaskManagementFunctions(byte[] cdb) {
+        return ok(new Cdb.ReportSupportedTaskManagementFunctions(bit(cdb, 2, 7), u32(cdb, 6)));
+    }
 }

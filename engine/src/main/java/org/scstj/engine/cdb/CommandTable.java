@@ -31,8 +31,9 @@ public final class CommandTable {
      * @param uaExempt                neither reports nor clears a pending unit attention (SAM-5 5.14)
      * @param allowedUnderReservation never RESERVATION CONFLICT under another nexus's SPC-2 reservation (SPC-2 5.5.1)
      * @param writesMedium            DATA PROTECT 27/00 when write-protected (SBC-4 4.11)
-     * @param wholeMedium             works on the whole medium (FORMAT UNIT, SANITIZE): runs alone, and
-     *                                other commands are NOT READY meanwhile (SBC-4 4.33, 5.4)
+     * @param wholeMedium             starts an operation on the whole medium (FORMAT UNIT, SANITIZE): the
+     *                                task set runs it alone; the LU is NOT READY while it lasts
+     *                                ({@link org.scstj.engine.sam.WholeMediumState})
      * @param exclusive               its blocks must not change, nor be read, by another command
      *                                while it runs (COMPARE AND WRITE, ORWRITE, WRITE ATOMIC: SBC-4 5.3,
      *                                5.12, 4.29): the LUN's task set runs it alone on its blocks
@@ -183,8 +184,7 @@ public final class CommandTable {
             row("WRITE ATOMIC(16)", Opcodes.WRITE_ATOMIC_16, -1, OUT, FLAG_WRITES | FLAG_EXCLUSIVE | FLAG_MEDIUM,
                     CdbDecoder::writeAtomic16, 0xFF, 0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                     0x00, 0x00, 0xFF, 0xFF, 0x1F, 0x00),
-
-            row("EXTENDED COPY(LID1)", Opcodes.EXTENDED_COPY, Opcodes.SA_EXTENDED_COPY_LID1, OUT, 0,
+            row("EXTENDED COPY(LID1)", Opcodes.EXTENDED_COPY, Opcodes.SA_EXTENDED_COPY_LID1, OUT, FLAG_MEDIUM,
                     CdbDecoder::extendedCopy, 0xFF, 0x1F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
                     0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00),
             row("RECEIVE COPY RESULTS (COPY STATUS)", Opcodes.RECEIVE_COPY_RESULTS, Opcodes.SA_COPY_STATUS, IN, 0,
@@ -197,7 +197,27 @@ public final class CommandTable {
             row("RECEIVE COPY RESULTS (FAILED SEGMENT DETAILS)", Opcodes.RECEIVE_COPY_RESULTS,
                     Opcodes.SA_FAILED_SEGMENT_DETAILS, IN, 0,
                     CdbDecoder::receiveCopyResults, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-                    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00));
+                    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00),
+
+            row("FORMAT UNIT", Opcodes.FORMAT_UNIT, -1, OUT, FLAG_WRITES | FLAG_WHOLE_MEDIUM | FLAG_MEDIUM,
+                    CdbDecoder::formatUnit, 0xFF, 0x3F, 0x00, 0x00, 0x00, 0x00),
+            row("SANITIZE OVERWRITE", Opcodes.SANITIZE, Opcodes.SA_SANITIZE_OVERWRITE, OUT,
+                    FLAG_WRITES | FLAG_WHOLE_MEDIUM | FLAG_MEDIUM,
+                    CdbDecoder::sanitize, 0xFF, 0xBF, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("SANITIZE BLOCK ERASE", Opcodes.SANITIZE, Opcodes.SA_SANITIZE_BLOCK_ERASE, NONE,
+                    FLAG_WRITES | FLAG_WHOLE_MEDIUM | FLAG_MEDIUM,
+                    CdbDecoder::sanitize, 0xFF, 0xBF, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("SANITIZE CRYPTOGRAPHIC ERASE", Opcodes.SANITIZE, Opcodes.SA_SANITIZE_CRYPTOGRAPHIC_ERASE, NONE,
+                    FLAG_WRITES | FLAG_WHOLE_MEDIUM | FLAG_MEDIUM,
+                    CdbDecoder::sanitize, 0xFF, 0xBF, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("SANITIZE EXIT FAILURE MODE", Opcodes.SANITIZE, Opcodes.SA_SANITIZE_EXIT_FAILURE_MODE, NONE, 0,
+                    CdbDecoder::sanitize, 0xFF, 0xBF, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("LOG SENSE", Opcodes.LOG_SENSE, -1, IN, FLAG_RESERVATION,
+                    CdbDecoder::logSense, 0xFF, 0x00, 0xFF, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
+            row("REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS", Opcodes.MAINTENANCE_IN,
+                    Opcodes.SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS, IN, FLAG_RESERVATION,
+                    CdbDecoder::reportSupportedTaskManagementFunctions, 0xFF, 0x1F, 0x80, 0x00, 0x00, 0x00, 0xFF,
+                    0xFF, 0xFF, 0xFF, 0x00, 0x00));
 
     /** Opcodes whose byte 1 bits 4..0 carry a SERVICE ACTION (SPC-5 4.2.2). */
     private static final boolean[] HAS_SERVICE_ACTION = new boolean[256];

@@ -18,6 +18,10 @@ import org.scstj.engine.sbc.WriteSameOp;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spc.ExtendedCopy;
+import org.scstj.engine.sbc.FormatUnit;
+import org.scstj.engine.sbc.Sanitize;
+import org.scstj.engine.spc.LogSense;
+import org.scstj.engine.spc.ReportSupportedTaskManagementFunctions;
 import org.scstj.engine.spc.InquiryData;
 import org.scstj.engine.spc.ModeSelect;
 import org.scstj.engine.spc.ModeSense;
@@ -82,6 +86,11 @@ public final class Commands {
             case Cdb.PreventAllowMediumRemoval p -> ctx.complete(PreventAllowMediumRemoval.execute(p, ctx));
             case Cdb.ExtendedCopy x -> ExtendedCopy.execute(x, ctx);
             case Cdb.ReceiveCopyResults r -> ctx.complete(ReceiveCopyResults.execute(r, ctx));
+            case Cdb.FormatUnit f -> FormatUnit.execute(f, ctx);
+            case Cdb.Sanitize s -> Sanitize.execute(s, ctx);
+            case Cdb.LogSense l -> ctx.complete(LogSense.execute(l, ctx));
+            case Cdb.ReportSupportedTaskManagementFunctions r ->
+                    ctx.complete(ReportSupportedTaskManagementFunctions.execute(r, ctx));
         }
     }
 }

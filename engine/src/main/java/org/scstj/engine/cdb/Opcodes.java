@@ -62,6 +62,16 @@ public final class Opcodes {
     public static final int SA_COPY_STATUS = 0x00;
     public static final int SA_OPERATING_PARAMETERS = 0x03;
     public static final int SA_FAILED_SEGMENT_DETAILS = 0x04;
+    public static final int LOG_SENSE = 0x4D;
+
+    /** SANITIZE service actions (SBC-4 5.30.1). */
+    public static final int SA_SANITIZE_OVERWRITE = 0x01;
+    public static final int SA_SANITIZE_BLOCK_ERASE = 0x02;
+    public static final int SA_SANITIZE_CRYPTOGRAPHIC_ERASE = 0x03;
+    public static final int SA_SANITIZE_EXIT_FAILURE_MODE = 0x1F;
+
+    /** MAINTENANCE IN 0Dh: REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS. */
+    public static final int SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS = 0x0D;
 
     private Opcodes() {
     }

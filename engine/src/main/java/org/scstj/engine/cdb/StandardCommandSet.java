@@ -2,6 +2,8 @@ package org.scstj.engine.cdb;
 
 import org.scstj.engine.sam.CommandSet;
 import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.sbc.WholeMediumGate;
+import org.scstj.engine.spi.ScsiResponse;
 
 /** The command set scstj serves: {@link CdbDecoder} for the parse stage, {@link Commands} for exec. */
 public final class StandardCommandSet implements CommandSet {
@@ -13,8 +15,17 @@ public final class StandardCommandSet implements CommandSet {
         };
     }
 
+    /**
+     * While the LU formats or sanitizes its medium (or after that failed), most commands are
+     * answered from {@link WholeMediumGate} before they are dispatched, decodable or not.
+     */
     @Override
     public void execute(Parsed command, ExecContext ctx) {
+        ScsiResponse held = WholeMediumGate.check(command.cdb(), ctx);
+        if (held != null) {
+            ctx.complete(held);
+            return;
+        }
         if (command.decoded()) {
             Commands.execute(command.cdb(), ctx);
         } else {

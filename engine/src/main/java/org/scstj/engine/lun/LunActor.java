@@ -10,6 +10,7 @@ import org.scstj.engine.sam.CommandSet;
 import org.scstj.engine.sam.MediumState;
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
+import org.scstj.engine.sbc.WholeMediumGate;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spc.RequestSense;
@@ -289,18 +290,27 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     }
 
     /**
-     * SBC-4 5.4 FORMAT UNIT and 5.31 SANITIZE: while one is in the task set, every other command
-     * but INQUIRY, REPORT LUNS and REQUEST SENSE ends NOT READY, LOGICAL UNIT NOT READY, FORMAT
-     * (or SANITIZE) IN PROGRESS; REQUEST SENSE returns that sense (SPC-5 6.39).
+     * SBC-4 5.3.1 FORMAT UNIT and 4.11.1 sanitize: from the moment one is in the task set (waiting
+     * for the tasks before it to leave the device, or running) every other command but INQUIRY and
+     * REPORT LUNS ends NOT READY, FORMAT (or SANITIZE) IN PROGRESS, and REQUEST SENSE returns that
+     * sense, with the progress indication once the operation runs ({@link WholeMediumGate}, which
+     * also answers after an IMMED operation's command completed). Before the operation began there
+     * is no progress yet: the sense is the same without it.
      */
     private ScsiResponse checkWholeMediumInProgress(Task task, CommandSet.Parsed parsed) {
+        ScsiResponse gate = WholeMediumGate.check(parsed.cdb(), task);
+        if (gate != null) {
+            return gate;
+        }
         SenseReason reason = switch (wholeMediumTask.command().cdb().opcode()) {
             case Opcodes.FORMAT_UNIT -> SenseReason.NOT_READY_FORMAT_IN_PROGRESS;
             case Opcodes.SANITIZE -> SenseReason.NOT_READY_SANITIZE_IN_PROGRESS;
             default -> SenseReason.NOT_READY_CAUSE_NOT_REPORTABLE;
         };
         if (parsed.cdb() instanceof Cdb.RequestSense rs) {
-            return RequestSense.respond(rs, reason, task.task().expectedDataTransferLength());
+            byte[] sense = org.scstj.engine.sense.SenseData.build(reason, rs.desc());
+            return org.scstj.engine.spc.AllocationLength.respond(sense, sense.length, rs.allocationLength(),
+                    task.task().expectedDataTransferLength());
         }
         if (parsed.uaExempt()) {
             return null;

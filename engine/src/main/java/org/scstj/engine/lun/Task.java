@@ -23,7 +23,8 @@ public final class Task implements ExecContext {
     private final LuContext lu;
     private final Nexus nexus;
     private ActorRef<LunActor.Command> lunActor;
-    State state = State.RUNNING;
+    /** Written by the LUN actor; volatile for {@link #aborted}, read by the exec stage's threads. */
+    volatile State state = State.RUNNING;
     /** The blocks the task touches: computed only when the task set must order it. */
     private Extent extent;
 
@@ -74,5 +75,10 @@ public final class Task implements ExecContext {
     @Override
     public void complete(ScsiResponse response) {
         lunActor.tell(new LunActor.ExecDone(this, response));
+    }
+
+    @Override
+    public boolean aborted() {
+        return state == State.ABORTED;
     }
 }

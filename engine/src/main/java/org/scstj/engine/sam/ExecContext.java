@@ -17,4 +17,14 @@ public interface ExecContext {
 
     /** The exec stage finished. Ownership of {@code response.dataIn()} passes on. */
     void complete(ScsiResponse response);
+
+    /**
+     * True once task management or the loss of the nexus aborted this command (SAM-5 7): whatever
+     * it completes with is discarded. A command that runs long may look between its steps and
+     * complete at once, leaving work that must go on regardless (a sanitize, SBC-4 4.11.1) to
+     * continue alone. Any thread may call it. False by default.
+     */
+    default boolean aborted() {
+        return false;
+    }
 }

@@ -6,8 +6,9 @@ import org.scstj.engine.spi.Nexus;
 /**
  * A logical unit as one command sees it through one nexus: the device, the LUN number the
  * initiator used, whether this nexus's mapping (or the device) is read-only, the LU's mode
- * parameters and medium, which every nexus of the LU shares ({@link ModeParameters},
- * {@link MediumState}), and what its copy manager may use for this nexus ({@link CopyScope}).
+ * parameters, medium and whole-medium operation state, which every nexus of the LU shares
+ * ({@link ModeParameters}, {@link MediumState}, {@link WholeMediumState}), and what its copy
+ * manager may use for this nexus ({@link CopyScope}).
  *
  * @param lun      the LUN number as mapped for this initiator
  * @param device   the backend
@@ -15,26 +16,35 @@ import org.scstj.engine.spi.Nexus;
  * @param nexus    the I_T nexus the command came on
  * @param mode     the LU's current mode parameters
  * @param medium   the LU's medium: present or ejected, removal prevented by which nexuses
+ * @param wholeMedium the LU's FORMAT UNIT / SANITIZE state
  * @param copy     the LUs this nexus may copy between, the LU's copy manager, this nexus's copy status
  */
 public record LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
-                        MediumState medium, CopyScope copy) {
+                        MediumState medium, WholeMediumState wholeMedium, CopyScope copy) {
 
-    /** A context with a medium of its own and a copy manager that sees only this LU (tests, single-nexus use). */
+    /** A context of its own: medium, no whole-medium rate limit, a copy manager that sees only this LU (tests). */
     public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode) {
         this(lun, device, readOnly, nexus, mode, new MediumState(device != null && device.capabilities().removable()));
     }
 
-    /** A context on a shared medium whose copy manager sees only this LU (tests). */
+    /** A context on a shared medium (tests). */
     public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
                      MediumState medium) {
-        this(lun, device, readOnly, nexus, mode, medium, CopyScope.only(lun, device, readOnly, mode));
+        this(lun, device, readOnly, nexus, mode, medium, WholeMediumState.unlimited(),
+                CopyScope.only(lun, device, readOnly, mode));
     }
 
-    /** A context with a medium of its own and the given copy scope (tests). */
+    /** A context with the given copy scope (tests). */
     public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode, CopyScope copy) {
         this(lun, device, readOnly, nexus, mode, new MediumState(device != null && device.capabilities().removable()),
-                copy);
+                WholeMediumState.unlimited(), copy);
+    }
+
+    /** A context with the given whole-medium state (tests). */
+    public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
+                     WholeMediumState wholeMedium) {
+        this(lun, device, readOnly, nexus, mode, new MediumState(device != null && device.capabilities().removable()),
+                wholeMedium, CopyScope.only(lun, device, readOnly, mode));
     }
 
     /** A context with its own default mode parameters, D_SENSE as given (tests, single-nexus use). */

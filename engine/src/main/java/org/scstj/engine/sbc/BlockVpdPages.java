@@ -38,10 +38,15 @@ public final class BlockVpdPages {
         return p;
     }
 
-    /** SBC-4 6.6.2 Block Device Characteristics, page length 3Ch. */
+    /**
+     * SBC-4 6.6.2 Block Device Characteristics, page length 3Ch. WABEREQ and WACEREQ 01b: a read of
+     * a block not written since a SANITIZE BLOCK ERASE or CRYPTOGRAPHIC ERASE completes with GOOD
+     * (it reads zeros); WABEREQ stays 00b where BLOCK ERASE is not supported ({@link Sanitize}).
+     */
     public static byte[] blockDeviceCharacteristics(BlockDevice device) {
         byte[] p = header(BLOCK_DEVICE_CHARACTERISTICS, 0x3C);
         put16(p, 4, device.capabilities().rotationRate());      // MEDIUM ROTATION RATE
+        p[7] = (byte) ((Sanitize.supportsBlockErase(device) ? 0b01 << 6 : 0) | 0b01 << 4); // WABEREQ, WACEREQ
         return p;
     }
 

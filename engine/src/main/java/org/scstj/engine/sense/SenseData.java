@@ -23,11 +23,29 @@ public final class SenseData {
     }
 
     public static byte[] build(Failure failure, boolean descriptorFormat) {
-        return descriptorFormat ? descriptor(failure) : fixed(failure);
+        byte[] specific = failure.pointer() == null ? null : failure.pointer().encode();
+        return descriptorFormat ? descriptor(failure, specific) : fixed(failure, specific);
+    }
+
+    /**
+     * Sense bytes for a reason with a PROGRESS INDICATION in the sense key specific field (SPC-5
+     * 4.4.2.4.3): SKSV set, then the fraction done as a numerator over 10000h. NOT READY, FORMAT IN
+     * PROGRESS or SANITIZE IN PROGRESS carry it (SBC-4 5.3.1, 4.11), as status and as REQUEST
+     * SENSE parameter data.
+     *
+     * @param progress 0..FFFFh
+     */
+    public static byte[] withProgress(SenseReason reason, int progress, boolean descriptorFormat) {
+        if (progress < 0 || progress > 0xFFFF) {
+            throw new IllegalArgumentException("progress indication " + progress);
+        }
+        byte[] specific = {(byte) 0x80, (byte) (progress >>> 8), (byte) progress};
+        Failure f = Failure.of(reason);
+        return descriptorFormat ? descriptor(f, specific) : fixed(f, specific);
     }
 
     /** SPC-5 4.4.3 fixed format. The INFORMATION field holds 32 bits; VALID only if it fits. */
-    private static byte[] fixed(Failure f) {
+    private static byte[] fixed(Failure f, byte[] specific) {
         byte[] s = new byte[FIXED_LENGTH];
         boolean valid = f.informationValid() && (f.information() >>> 32) == 0;
         s[0] = (byte) (FIXED_CURRENT | (valid ? 0x80 : 0));
@@ -38,15 +56,15 @@ public final class SenseData {
         s[7] = (byte) (FIXED_LENGTH - 8);
         s[12] = (byte) f.reason().asc();
         s[13] = (byte) f.reason().ascq();
-        if (f.pointer() != null) {
-            System.arraycopy(f.pointer().encode(), 0, s, 15, 3);
+        if (specific != null) {
+            System.arraycopy(specific, 0, s, 15, 3);
         }
         return s;
     }
 
     /** SPC-5 4.4.2 descriptor format: header, then the information and sense key specific descriptors. */
-    private static byte[] descriptor(Failure f) {
-        int length = 8 + (f.informationValid() ? 12 : 0) + (f.pointer() != null ? 8 : 0);
+    private static byte[] descriptor(Failure f, byte[] specific) {
+        int length = 8 + (f.informationValid() ? 12 : 0) + (specific != null ? 8 : 0);
         byte[] s = new byte[length];
         s[0] = (byte) DESCRIPTOR_CURRENT;
         s[1] = (byte) f.reason().key().code();
@@ -62,11 +80,11 @@ public final class SenseData {
             putLong(s, at + 4, f.information());
             at += 12;
         }
-        if (f.pointer() != null) {
+        if (specific != null) {
             // SPC-5 4.4.2.4 Sense key specific sense data descriptor
             s[at] = SENSE_KEY_SPECIFIC_DESCRIPTOR;
             s[at + 1] = 0x06;
-            System.arraycopy(f.pointer().encode(), 0, s, at + 4, 3);
+            System.arraycopy(specific, 0, s, at + 4, 3);
         }
         return s;
     }

@@ -129,6 +129,25 @@ public interface BlockDevice extends AutoCloseable {
     default void prefetch(long offset, long length) {
     }
 
+    /**
+     * How much backing store the device's blocks occupy and how much more they may take, for the
+     * Logical Block Provisioning log page (SBC-4 6.4, LOG SENSE 0Ch). Answered from metadata (a
+     * stat of the backing file, never a wait for data I/O); may throw
+     * {@link java.io.UncheckedIOException}. The default, for a fully provisioned device: every
+     * block is backed and nothing more can be allocated.
+     */
+    default Provisioning provisioning() {
+        return new Provisioning(blockCount() * blockSize(), 0, false);
+    }
+
+    /**
+     * @param usedBytes      bytes of backing store holding the device's blocks
+     * @param availableBytes bytes the device may still allocate for blocks not backed yet
+     * @param shared         the available space is shared with others (a file system), not set aside for the device
+     */
+    record Provisioning(long usedBytes, long availableBytes, boolean shared) {
+    }
+
     /** Makes every completed write durable (SBC-4 5.25 SYNCHRONIZE CACHE). */
     void flush(Completion done);
 

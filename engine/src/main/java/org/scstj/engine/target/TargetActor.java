@@ -17,6 +17,7 @@ import org.scstj.engine.sam.CopyStatusTable;
 import org.scstj.engine.sam.LuContext;
 import org.scstj.engine.sam.MediumState;
 import org.scstj.engine.sam.ModeParameters;
+import org.scstj.engine.sam.WholeMediumState;
 import org.scstj.engine.session.LunBinding;
 import org.scstj.engine.session.SessionActor;
 import org.scstj.engine.spi.BlockDevice;
@@ -52,12 +53,14 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
 
     /**
      * A device as the target maps it: the backend, its LU actor, the LU's mode parameters, its
-     * medium and its copy manager (all shared by every target that exports the device).
+     * medium, its whole-medium operation state and its copy manager (all shared by every target that
+     * exports the device).
      */
     public record Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium,
-                     CopyManager copyManager) {
-        public Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium) {
-            this(device, actor, mode, medium, new CopyManager());
+                     WholeMediumState wholeMedium, CopyManager copyManager) {
+        public Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium,
+                  WholeMediumState wholeMedium) {
+            this(device, actor, mode, medium, wholeMedium, new CopyManager());
         }
     }
 
@@ -124,7 +127,8 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
             Lu lu = devices.get(m.device());
             CopyScope copy = new CopyScope(copyTargets, lu.copyManager(), new CopyStatusTable());
             luns.put(m.lun(), new LunBinding(m.lun(), lu.actor(),
-                    new LuContext(m.lun(), lu.device(), writeProtected(m, lu), nexus, lu.mode(), lu.medium(), copy)));
+                    new LuContext(m.lun(), lu.device(), writeProtected(m, lu), nexus, lu.mode(), lu.medium(),
+                            lu.wholeMedium(), copy)));
         }
         List<ActorRef<LunActor.Command>> reachable = new ArrayList<>(targetLuns);
         ActorRef<SessionActor.Command> session = getContext().spawn(

@@ -125,7 +125,8 @@ class CommandTableTest {
             assertEquals(special, row.allowedOnUnmappedLun(), row.name());
             assertEquals(special, row.uaExempt(), row.name());
             boolean rsoc = row.opcode() == Opcodes.MAINTENANCE_IN;
-            assertEquals(special || rsoc, row.allowedUnderReservation(), row.name());
+            boolean logSense = row.opcode() == Opcodes.LOG_SENSE; // SPC-2 5.5.1: allowed, it only reads counters
+            assertEquals(special || rsoc || logSense, row.allowedUnderReservation(), row.name());
         }
     }
 
@@ -143,7 +144,10 @@ class CommandTableTest {
         for (CommandTable.Row row : CommandTable.rows()) {
             boolean write = row.name().startsWith("WRITE") || row.name().startsWith("ORWRITE") || row.name().equals("UNMAP")
                     || row.name().equals("COMPARE AND WRITE");
-            assertEquals(write, row.writesMedium(), row.name());
+            boolean wholeMedium = row.name().equals("FORMAT UNIT")
+                    || row.name().startsWith("SANITIZE") && !row.name().endsWith("EXIT FAILURE MODE");
+            assertEquals(write || wholeMedium, row.writesMedium(), row.name());
+            assertEquals(wholeMedium, row.wholeMedium(), row.name());
             if (row.name().startsWith("READ(") || row.name().startsWith("READ CAPACITY")
                     || row.name().equals("INQUIRY")) {
                 assertEquals(DataDirection.IN, row.direction(), row.name());

@@ -125,6 +125,27 @@ class TaskOrderingTest {
         assertArrayEquals(filled(2, 'A'), Arrays.copyOfRange(ram.store(), 5 * BS, 7 * BS));
     }
 
+    @Test
+    void formatUnit_waitsForTheTasksInTheDevice_andEveryLaterCommandIsNotReadyFormatInProgress() throws Exception {
+        clearPowerOn();
+        DataTask write = send(cdb16(0x8A, 10, 1), filled(1, 'A'));
+        device.awaitPending(1);
+        DataTask format = send(new byte[] {0x04, 0, 0, 0, 0, 0}, null);       // FORMAT UNIT, no parameter list
+        DataTask tur = send(new byte[6], null);
+        assertEquals(ScsiResponse.CHECK_CONDITION, tur.await().status(), "answered at once, not held");
+        assertEquals("02/04/04", senseOf(tur.await()));
+        DataTask read = send(cdb16(0x88, 10, 1), null);
+        assertEquals("02/04/04", senseOf(read.await()));
+        device.awaitPending(1);               // the format has not started: the WRITE is still in the device
+        device.releaseUntilDone(format.response);
+        assertEquals(ScsiResponse.GOOD, write.await().status());
+        assertEquals(ScsiResponse.GOOD, format.await().status());
+        DataTask after = send(cdb16(0x88, 10, 1), null);
+        device.releaseUntilDone(after.response);
+        assertEquals(ScsiResponse.GOOD, after.await().status());
+        assertArrayEquals(new byte[BS], after.dataIn, "formatted: the WRITE before it landed first, then zeros");
+    }
+
     // --- helpers ------------------------------------------------------------------------------
 
     private void clearPowerOn() throws Exception {

@@ -18,6 +18,8 @@ public final class FakeExecContext implements ExecContext {
     private final LuContext lu;
     private ScsiResponse response;
     private int completions;
+    /** Set by a test to play task management aborting the command. */
+    public volatile boolean aborted;
 
     public FakeExecContext(FakeTask task, LuContext lu) {
         this.task = task;
@@ -90,5 +92,15 @@ public final class FakeExecContext implements ExecContext {
     public void complete(ScsiResponse response) {
         completions++;
         this.response = response;
+    }
+
+    @Override
+    public boolean aborted() {
+        return aborted;
+    }
+
+    /** How many times complete was called. */
+    public int completions() {
+        return completions;
     }
 }

@@ -143,6 +143,18 @@ public final class RamBlockDevice implements BlockDevice {
         return n < 0 ? end : n;
     }
 
+    /** What a thin RAM device reports it may still allocate (LOG SENSE 0Ch). */
+    public long availableBytes;
+
+    /** Thin: the mapped blocks are used, {@link #availableBytes} available from a shared pool. */
+    @Override
+    public Provisioning provisioning() {
+        if (!capabilities.thinProvisioned()) {
+            return BlockDevice.super.provisioning();
+        }
+        return new Provisioning((long) mapped.cardinality() * blockSize, availableBytes, true);
+    }
+
     @Override
     public void prefetch(long offset, long length) {
         prefetched = new long[] {offset, length};

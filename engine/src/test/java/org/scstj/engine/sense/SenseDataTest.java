@@ -117,6 +117,30 @@ class SenseDataTest {
     }
 
     @Test
+    void progressIndication_fillsTheSenseKeySpecificBytesInBothFormats() {
+        byte[] fixed = SenseData.withProgress(SenseReason.NOT_READY_SANITIZE_IN_PROGRESS, 0x1234, false);
+        assertEquals(18, fixed.length);
+        assertEquals(0x02, fixed[2]);
+        assertEquals(0x04, fixed[12]);
+        assertEquals(0x1B, fixed[13]);
+        assertArrayEquals(new byte[] {(byte) 0x80, 0x12, 0x34}, java.util.Arrays.copyOfRange(fixed, 15, 18));
+        byte[] descriptor = SenseData.withProgress(SenseReason.NOT_READY_FORMAT_IN_PROGRESS, 0xFFFF, true);
+        assertArrayEquals(new byte[] {0x72, 0x02, 0x04, 0x04, 0, 0, 0, 8,
+                0x02, 0x06, 0, 0, (byte) 0x80, (byte) 0xFF, (byte) 0xFF, 0}, descriptor);
+        assertThrows(IllegalArgumentException.class,
+                () -> SenseData.withProgress(SenseReason.NOT_READY_FORMAT_IN_PROGRESS, 0x10000, false));
+    }
+
+    @Test
+    void vocabulary_hasTheWholeMediumCodes() {
+        assertCode(SenseReason.NOT_READY_FORMAT_IN_PROGRESS, 0x02, 0x04, 0x04);
+        assertCode(SenseReason.NOT_READY_SANITIZE_IN_PROGRESS, 0x02, 0x04, 0x1B);
+        assertCode(SenseReason.MEDIUM_FORMAT_CORRUPTED, 0x03, 0x31, 0x00);
+        assertCode(SenseReason.FORMAT_COMMAND_FAILED, 0x03, 0x31, 0x01);
+        assertCode(SenseReason.SANITIZE_COMMAND_FAILED, 0x03, 0x31, 0x03);
+    }
+
+    @Test
     void vocabulary_hasNoDuplicateCodes() {
         Set<Integer> seen = new HashSet<>();
         for (SenseReason r : SenseReason.values()) {

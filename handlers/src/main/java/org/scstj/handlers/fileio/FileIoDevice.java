@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -31,6 +32,7 @@ final class FileIoDevice implements BlockDevice {
     private final boolean inline;
     /** The second descriptor for hole punching and SEEK_DATA/SEEK_HOLE; null unless thin-provisioned. */
     private final NativeFile holes;
+    private final java.nio.file.Path file;
 
     FileIoDevice(String name, FileChannel channel, FileIoSettings s, long blocks, Executor io, boolean inline,
                  NativeFile holes) {
@@ -43,6 +45,7 @@ final class FileIoDevice implements BlockDevice {
         this.io = io;
         this.inline = inline;
         this.holes = holes;
+        this.file = s.filename();
         // thin-provisioned: UNMAP punches holes, GET LBA STATUS reports them (SBC-4 4.7.3)
         this.capabilities = new Capabilities(s.writeBack(), holes != null, s.readOnly(), s.removable(), 1,
                 DeviceIdentity.serial(name), DeviceIdentity.naaId(name));
@@ -161,6 +164,23 @@ final class FileIoDevice implements BlockDevice {
         }
         if (!writeBack) {
             channel.force(false);
+        }
+    }
+
+    /**
+     * SBC-4 6.4 Logical Block Provisioning log page: a thin device's blocks occupy what the file has
+     * allocated (st_blocks); it may still take what its file system has free for an unprivileged
+     * writer, shared with every other file there. A fully provisioned device: the SPI default.
+     */
+    @Override
+    public Provisioning provisioning() {
+        if (holes == null) {
+            return BlockDevice.super.provisioning();
+        }
+        try {
+            return new Provisioning(holes.allocatedBytes(), Files.getFileStore(file).getUsableSpace(), true);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

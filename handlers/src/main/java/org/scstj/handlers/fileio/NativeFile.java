@@ -39,6 +39,12 @@ final class NativeFile implements AutoCloseable {
     static final int ENOSPC = 28;
     static final int EOPNOTSUPP = 95;
     static final int EDQUOT = 122;
+    // <fcntl.h>, <linux/stat.h>: statx on the descriptor itself, asking for st_blocks
+    static final int AT_EMPTY_PATH = 0x1000;
+    static final int STATX_BLOCKS = 0x400;
+    /** struct statx is 256 bytes with the same layout on every architecture; stx_blocks is at 48. */
+    static final int STATX_SIZE = 256;
+    static final long STX_BLOCKS_OFFSET = 48;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -47,6 +53,7 @@ final class NativeFile implements AutoCloseable {
     private static final MethodHandle CLOSE;
     private static final MethodHandle FALLOCATE;
     private static final MethodHandle LSEEK;
+    private static final MethodHandle STATX;
 
     static {
         SymbolLookup libc = LINKER.defaultLookup();
@@ -59,6 +66,9 @@ final class NativeFile implements AutoCloseable {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
         LSEEK = LINKER.downcallHandle(libc.findOrThrow("lseek"),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), errno);
+        // int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf)
+        STATX = LINKER.downcallHandle(libc.findOrThrow("statx"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errno);
     }
 
     /** A failed system call: its errno, and what SCSI makes of it. */
@@ -135,6 +145,26 @@ final class NativeFile implements AutoCloseable {
                 throw new NativeIoException("lseek", errno);
             }
             return at;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Bytes the file occupies on its file system: {@code stx_blocks * 512} from
+     * {@code statx(fd, "", AT_EMPTY_PATH, STATX_BLOCKS)}, what {@code du} reports. Metadata only.
+     */
+    long allocatedBytes() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment buf = arena.allocate(STATX_SIZE, 8);
+            int rc = (int) STATX.invokeExact(state, fd(), arena.allocateFrom(""), AT_EMPTY_PATH, STATX_BLOCKS, buf);
+            if (rc != 0) {
+                throw new NativeIoException("statx", errno(state));
+            }
+            return buf.get(JAVA_LONG, STX_BLOCKS_OFFSET) * 512;
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

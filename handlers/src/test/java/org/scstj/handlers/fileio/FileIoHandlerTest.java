@@ -283,4 +283,35 @@ class FileIoHandlerTest {
             io.shutdown();
         }
     }
+
+    @Test
+    void thinDevice_reportsTheFilesAllocatedBytesAsUsed_andItsFileSystemsFreeSpaceAsShared() throws Exception {
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        Path file = dir.resolve("prov.img");
+        try (BlockDevice d = open(Map.of("filename", file.toString(), "size", "8M", "thin-provisioned", true), io)) {
+            assertTrue(d.provisioning().usedBytes() < (1 << 20), "a sparse file uses next to nothing");
+            byte[] data = new byte[1 << 20];
+            java.util.Arrays.fill(data, (byte) 0x61);
+            await(c -> d.write(2 << 20, ByteBuffer.wrap(data), true, c));
+            BlockDevice.Provisioning p = d.provisioning();
+            Process stat = new ProcessBuilder("stat", "-c", "%b", file.toString()).start();
+            long statBytes = Long.parseLong(new String(stat.getInputStream().readAllBytes()).strip()) * 512;
+            assertEquals(statBytes, p.usedBytes(), "st_blocks * 512, as stat(1) says");
+            assertTrue(p.usedBytes() >= 1 << 20, "the written MiB is allocated");
+            assertEquals(Files.getFileStore(file).getUsableSpace(), p.availableBytes(), 64L << 20);
+            assertTrue(p.shared());
+        } finally {
+            io.shutdown();
+        }
+    }
+
+    @Test
+    void fullyProvisionedDevice_reportsItsWholeCapacityUsed() throws Exception {
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        try (BlockDevice d = open(Map.of("filename", dir.resolve("fullprov.img").toString(), "size", "1M"), io)) {
+            assertEquals(new BlockDevice.Provisioning(1 << 20, 0, false), d.provisioning());
+        } finally {
+            io.shutdown();
+        }
+    }
 }
