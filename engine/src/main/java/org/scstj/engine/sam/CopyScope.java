@@ -31,11 +31,27 @@ public record CopyScope(Map<Long, Target> targets, CopyManager manager, CopyStat
      * @param lun      the LUN this nexus knows it by
      * @param readOnly the mapping or the device is read-only
      * @param mode     the LU's mode parameters (WCE, SWP)
+     * @param medium   the LU's medium (a removable one may be ejected)
+     * @param wholeMedium the LU's FORMAT UNIT / SANITIZE state
      */
-    public record Target(int lun, BlockDevice device, boolean readOnly, ModeParameters mode) {
+    public record Target(int lun, BlockDevice device, boolean readOnly, ModeParameters mode, MediumState medium,
+                         WholeMediumState wholeMedium) {
+        /** A fixed-medium LU with no whole-medium operation state of its own (tests). */
+        public Target(int lun, BlockDevice device, boolean readOnly, ModeParameters mode) {
+            this(lun, device, readOnly, mode, new MediumState(false), WholeMediumState.unlimited());
+        }
+
         /** SBC-4 4.11: read-only mapping or device, or the Control page's SWP. */
         public boolean writeProtected() {
             return readOnly || mode.softwareWriteProtect();
+        }
+
+        /**
+         * The LU can take part in a copy now: its medium is present (SBC-4 5.25) and no FORMAT UNIT
+         * or SANITIZE runs or failed on it (SBC-4 5.3.1, 4.11); otherwise it is not reachable.
+         */
+        public boolean ready() {
+            return medium.present() && wholeMedium.condition() == null;
         }
     }
 

@@ -185,7 +185,7 @@ public final class ExtendedCopyParameters {
         List<CopyScope.Target> targets = new ArrayList<>(cscds.size());
         for (Located d : cscds) {
             CopyScope.Target t = resolve(list, d.at(), scope);
-            if (t == null) {
+            if (t == null || !t.ready()) { // not this nexus's, or its medium is out / being formatted
                 return refuse(SenseReason.COPY_TARGET_DEVICE_NOT_REACHABLE, d.at(), -1);
             }
             if (u24(list, d.at() + 29) != t.device().blockSize()) {

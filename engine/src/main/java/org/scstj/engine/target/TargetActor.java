@@ -119,7 +119,8 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         List<CopyScope.Target> accessible = new ArrayList<>(visible.size());
         for (LunMapping m : visible) {
             Lu lu = devices.get(m.device());
-            accessible.add(new CopyScope.Target(m.lun(), lu.device(), writeProtected(m, lu), lu.mode()));
+            accessible.add(new CopyScope.Target(m.lun(), lu.device(), writeProtected(m, lu), lu.mode(), lu.medium(),
+                    lu.wholeMedium()));
         }
         Map<Long, CopyScope.Target> copyTargets = CopyScope.byNaa(accessible);
         Map<Integer, LunBinding> luns = new HashMap<>();

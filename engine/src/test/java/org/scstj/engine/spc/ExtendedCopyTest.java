@@ -42,11 +42,12 @@ class ExtendedCopyTest {
     private final CopyManager manager = new CopyManager();
     private final CopyStatusTable status = new CopyStatusTable();
     private boolean bReadOnly;
+    private final org.scstj.engine.sam.MediumState bMedium = new org.scstj.engine.sam.MediumState(true);
 
     /** LUN 0 = a (the addressed LU), LUN 1 = b; {@link #hidden} is not mapped to the nexus. */
     private LuContext lu() {
         List<CopyScope.Target> accessible = List.of(new CopyScope.Target(0, a, false, aMode),
-                new CopyScope.Target(1, b, bReadOnly, bMode));
+                new CopyScope.Target(1, b, bReadOnly, bMode, bMedium, org.scstj.engine.sam.WholeMediumState.unlimited()));
         return new LuContext(0, a, false, FakeExecContext.NEXUS, aMode,
                 new CopyScope(CopyScope.byNaa(accessible), manager, status));
     }
@@ -330,6 +331,14 @@ class ExtendedCopyTest {
         assertEquals(0, hidden.reads + hidden.writes, "the hidden device was never read or written");
         assertEquals(0, a.reads + a.writes + b.reads + b.writes, "nothing moved at all");
         assertArrayEquals(secret, blocks(hidden, 0, 16));
+    }
+
+    @Test
+    void aLuWhoseMediumIsEjected_isNotReachable() {
+        bMedium.eject(FakeExecContext.NEXUS);
+        Outcome o = copy(List.of(identification(a), identification(b)), blockToBlock(0, 1, 16, 0, 0));
+        assertEquals("0A/0D/02", o.sense());
+        assertEquals(0, a.reads + a.writes + b.reads + b.writes, "nothing moved");
     }
 
     @Test
