@@ -16,14 +16,17 @@ import java.util.stream.Collectors;
  * blocks), so that they add coverage without repeating the full list.
  */
 enum Configuration {
-    /** Everything, thin provisioned (SBC-4 4.7.3), with the multipath tests over the second portal. */
+    /**
+     * Everything but Sanitize (it has a LU of its own), thin provisioned (SBC-4 4.7.3), with the
+     * multipath tests over the second portal.
+     */
     THIN("thin", 0, "vdisk_fileio", "1 GiB thin-provisioned file, 512-byte blocks",
             "filename = \"@DIR@/thin.img\", size = 1G, block-size = 512, thin-provisioned = true",
-            List.of("ALL"), Set.of()),
-    /** Everything, fully provisioned, 4096-byte logical blocks. */
+            List.of("ALL"), Set.of("Sanitize")),
+    /** Everything but Sanitize, fully provisioned, 4096-byte logical blocks. */
     THICK_4K("thick-4k", 1, "vdisk_fileio", "64 MiB fully provisioned file, 4096-byte blocks",
             "filename = \"@DIR@/thick-4k.img\", size = 64M, block-size = 4096",
-            List.of("ALL"), Set.of()),
+            List.of("ALL"), Set.of("Sanitize")),
     /**
      * Removable medium (SPC-5 6.7.2 standard INQUIRY data, RMB): PREVENT ALLOW MEDIUM REMOVAL, START STOP UNIT with
      * LOEJ, and the commands that need a medium once it is ejected.
@@ -46,7 +49,26 @@ enum Configuration {
                     "ALL.Verify10", "ALL.Verify12", "ALL.Verify16", "ALL.Write10", "ALL.Write12", "ALL.Write16",
                     "ALL.WriteVerify10", "ALL.WriteVerify12", "ALL.WriteVerify16", "ALL.WriteSame10", "ALL.WriteSame16",
                     "ALL.OrWrite", "ALL.Prefetch10", "ALL.Prefetch16"),
-            Set.of("OrWrite.Verify", "WriteSame10.Check", "WriteSame16.Check"));
+            Set.of("OrWrite.Verify", "WriteSame10.Check", "WriteSame16.Check")),
+    /**
+     * Eight logical blocks per physical block (READ CAPACITY(16) LOGICAL BLOCKS PER PHYSICAL BLOCK
+     * EXPONENT 3, SBC-4 5.21), thin: the tests behind libiscsi's {@code CHECK_FOR_LBPPB_GT_1}
+     * (unaligned UNMAP by WRITE SAME, a Data-Out of other than one logical block) and the rest of
+     * their suites. GetLBAStatus stays on the thin LU: its UnmapSingle test assumes one logical
+     * block per physical block.
+     */
+    PHYSICAL_4K("physical-4k", 5, "vdisk_fileio", "64 MiB thin-provisioned file, 512-byte blocks on 4096-byte physical blocks",
+            "filename = \"@DIR@/physical-4k.img\", size = 64M, block-size = 512, physical-block-size = 4096, thin-provisioned = true",
+            List.of("ALL.CompareAndWrite", "ALL.Unmap", "ALL.WriteSame10", "ALL.WriteSame16"), Set.of()),
+    /**
+     * SBC-4 SANITIZE (run with {@code -S}) erases the whole medium, so it gets a LU of its
+     * own: 96 MiB, which at the matrix's whole-medium-rate of 12 MiB/s makes an overwrite last
+     * about 8 s, as Sanitize.Reset needs (it checks the sanitize still runs after resets and a
+     * new login).
+     */
+    SANITIZE("sanitize", 6, "vdisk_fileio", "96 MiB thin-provisioned file, erased by SANITIZE",
+            "filename = \"@DIR@/sanitize.img\", size = 96M, block-size = 512, thin-provisioned = true",
+            List.of("ALL.Sanitize"), Set.of());
 
     /** The family every run takes its tests from: it holds each distinct libiscsi test once. */
     static final String FAMILY = "ALL";
@@ -59,7 +81,7 @@ enum Configuration {
     final String settings;
     /** {@code FAMILY[.SUITE[.TEST]]} patterns of the tests to run. */
     final List<String> tests;
-    /** {@code SUITE.TEST} names left out of {@link #tests}. */
+    /** {@code SUITE} or {@code SUITE.TEST} names left out of {@link #tests}. */
     final Set<String> excluded;
 
     Configuration(String id, int lun, String handler, String description, String settings, List<String> tests,
@@ -78,9 +100,14 @@ enum Configuration {
         return "matrix-" + id;
     }
 
-    /** True for the configurations that run the whole test list. */
+    /** True for the configurations that run the whole test list (but what they exclude). */
     boolean full() {
         return tests.equals(List.of(FAMILY));
+    }
+
+    /** True when {@code test} is one of the tests this configuration leaves out. */
+    boolean excludes(CuTestId test) {
+        return excluded.contains(test.suite()) || excluded.contains(test.distinct());
     }
 
     /** The configuration called {@code id}. */

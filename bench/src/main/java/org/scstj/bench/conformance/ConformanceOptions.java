@@ -30,20 +30,25 @@ record ConformanceOptions(Set<Configuration> configurations, Optional<Path> out,
 
             Starts scstj with the conformance matrix configuration: one target on the portals
             127.0.0.1:PORT and 127.0.0.2:PORT (two paths for libiscsi's multipath tests) with
-              LUN 0  thin       a 1 GiB thin-provisioned vdisk_fileio file, 512-byte blocks
-              LUN 1  thick-4k   a 64 MiB fully provisioned vdisk_fileio file, 4096-byte blocks
-              LUN 2  removable  a 64 MiB vdisk_fileio file with a removable medium (left out, with a
-                                note, while the build refuses the 'removable' key)
-              LUN 3  read-only  a 64 MiB pre-filled vdisk_fileio file, read-only
-              LUN 4  nullio     a 1 TiB vdisk_nullio device
-            runs libiscsi's 'iscsi-test-cu -V -d -S' against each (thin and thick-4k: every test
-            of family ALL, through both portals; removable: NoMedia, PreventAllow, StartStopUnit;
-            read-only: ReadOnly; nullio: the read, write, verify, pre-fetch and capacity suites
-            without the tests that read back what they wrote), checks after each run that the
-            daemon is still up, and prints one Markdown table: suite, passed, skipped (with the
-            reasons), failed, merged over the configurations (failed anywhere: failed; else passed
-            anywhere: passed; else skipped), a totals row of distinct tests, and the failed tests
-            with their first failure lines. Installs libiscsi-bin with apt-get when missing (as root).
+              LUN 0  thin         a 1 GiB thin-provisioned vdisk_fileio file, 512-byte blocks
+              LUN 1  thick-4k     a 64 MiB fully provisioned vdisk_fileio file, 4096-byte blocks
+              LUN 2  removable    a 64 MiB vdisk_fileio file with a removable medium (left out,
+                                  with a note, by a build that refuses the 'removable' key)
+              LUN 3  read-only    a 64 MiB pre-filled vdisk_fileio file, read-only
+              LUN 4  nullio       a 1 TiB vdisk_nullio device (2^31 blocks)
+              LUN 5  physical-4k  a 64 MiB thin vdisk_fileio file, 512-byte blocks on 4096-byte
+                                  physical blocks
+              LUN 6  sanitize     a 96 MiB thin vdisk_fileio file for SANITIZE to erase
+            runs libiscsi's 'iscsi-test-cu -V -d -S' through both portals against each: thin and
+            thick-4k every test of family ALL but Sanitize; removable NoMedia, PreventAllow and
+            StartStopUnit; read-only ReadOnly; nullio the read, write, verify, pre-fetch and
+            capacity suites without the tests that read back what they wrote; physical-4k
+            CompareAndWrite, Unmap, WriteSame10 and WriteSame16; sanitize Sanitize. It checks after
+            each run that the daemon still serves both portals, and prints one Markdown table:
+            suite, passed, skipped (with the reasons), failed, merged over the configurations
+            (failed anywhere: failed; else passed anywhere: passed; else skipped), a totals row of
+            distinct tests, and the failed tests with their first failure lines. Installs
+            libiscsi-bin with apt-get when missing (as root).
 
             Exit status: 0 when no test failed and the daemon stayed up and stopped cleanly;
             1 when a test failed; 2 for a bad command line; 3 for a harness error (the daemon

@@ -36,8 +36,11 @@ import org.scstj.bench.compare.ScstjLaunch;
 final class Matrix {
     /** Size of the read-only LU's pre-filled file. */
     static final long READ_ONLY_BYTES = 64L << 20;
-    /** tmpfs the files may take: the thick and removable files, the pre-filled one, what the tests write to the thin one. */
-    private static final long SPACE_NEEDED = 320L << 20;
+    /**
+     * tmpfs the files may take: the thick, removable and pre-filled read-only files, what the tests
+     * write to the thin ones, the sanitized one overwritten in full.
+     */
+    private static final long SPACE_NEEDED = 512L << 20;
     private static final String TOOL = "iscsi-test-cu";
 
     private final ConformanceOptions options;
@@ -99,14 +102,25 @@ final class Matrix {
         }
         int port = Portal.freePort();
         Path config = dir.resolve("scstj.conf");
-        Exec.Result check = check(launch, config, port, configurations);
-        if (!check.ok() && configurations.contains(Configuration.REMOVABLE)
-                && MatrixConfig.onlyRefuses(check.output(), "removable")) {
-            configurations.remove(Configuration.REMOVABLE);
-            notes.add("Configuration removable (LUN 2) left out: this build refuses the `removable` key of vdisk_fileio ("
-                    + firstProblem(check.output()) + ").");
-            say("this build refuses 'removable = true': the removable configuration is left out");
-            check = configurations.isEmpty() ? check : check(launch, config, port, configurations);
+        boolean rate = configurations.contains(Configuration.SANITIZE);
+        Exec.Result check = check(launch, config, port, configurations, rate);
+        List<String> problems = MatrixConfig.problems(check.output());
+        if (!check.ok() && !problems.isEmpty() && problems.stream().allMatch(
+                p -> MatrixConfig.isAbout(p, MatrixConfig.REMOVABLE_KEY) || MatrixConfig.isAbout(p, MatrixConfig.RATE_KEY))) {
+            // a build from before the removable-medium or the SANITIZE work: run what it can
+            if (problems.stream().anyMatch(p -> MatrixConfig.isAbout(p, MatrixConfig.REMOVABLE_KEY))) {
+                configurations.remove(Configuration.REMOVABLE);
+                notes.add("Configuration removable (LUN 2) left out: this build refuses the `removable` key ("
+                        + problemWith(problems, MatrixConfig.REMOVABLE_KEY) + ").");
+                say("this build refuses 'removable = true': the removable configuration is left out");
+            }
+            if (problems.stream().anyMatch(p -> MatrixConfig.isAbout(p, MatrixConfig.RATE_KEY))) {
+                rate = false;
+                notes.add("The engine's `" + MatrixConfig.RATE_KEY + "` was left at its default: this build refuses the key ("
+                        + problemWith(problems, MatrixConfig.RATE_KEY) + ").");
+                say("this build refuses 'engine.%s': left at its default", MatrixConfig.RATE_KEY);
+            }
+            check = check(launch, config, port, configurations, rate);
         }
         if (!check.ok()) {
             throw new BenchFailure("scstj check refuses the matrix configuration " + config + ":\n" + check.output().strip());
@@ -153,9 +167,10 @@ final class Matrix {
     }
 
     /** Writes the configuration of {@code configurations} and has {@code scstj check} validate it. */
-    private Exec.Result check(ScstjLaunch launch, Path config, int port, Set<Configuration> configurations) throws BenchFailure {
+    private Exec.Result check(ScstjLaunch launch, Path config, int port, Set<Configuration> configurations, boolean rate)
+            throws BenchFailure {
         try {
-            Files.writeString(config, MatrixConfig.render(dir, port, configurations));
+            Files.writeString(config, MatrixConfig.render(dir, port, configurations, rate));
         } catch (IOException e) {
             throw new BenchFailure("cannot write " + config + ": " + e.getMessage(), e);
         }
@@ -163,8 +178,11 @@ final class Matrix {
         return Exec.run(launch.check(config), Duration.ofMinutes(10));
     }
 
-    private static String firstProblem(String checkOutput) {
-        return checkOutput.lines().filter(l -> l.contains(": scstj.")).findFirst().orElse("").strip();
+    /** The first problem about {@code key}, without the file name (a temporary path). */
+    private static String problemWith(List<String> problems, String key) {
+        String p = problems.stream().filter(l -> MatrixConfig.isAbout(l, key)).findFirst().orElse("");
+        int at = p.indexOf(": scstj.");
+        return at < 0 ? p : p.substring(at + 2);
     }
 
     /** Runs the tool against {@code c}'s LUN; a run over the time limit is stopped and reported as cut short. */
@@ -172,7 +190,17 @@ final class Matrix {
         List<String> command = new ArrayList<>(List.of(TOOL, "-V", "-d", "-S"));
         options.initiatorName().ifPresent(n -> command.addAll(List.of("-i", n)));
         options.initiatorName2().ifPresent(n -> command.addAll(List.of("-I", n)));
-        command.addAll(List.of("-t", selection.argument(), MatrixConfig.url(MatrixConfig.HOST_1, port, c),
+        String tests = selection.entries().getFirst();
+        if (selection.needsFile()) {
+            Path list = dir.resolve("tests-" + c.id + ".txt");
+            try {
+                Files.write(list, selection.entries());
+            } catch (IOException e) {
+                throw new BenchFailure("cannot write " + list + ": " + e.getMessage(), e);
+            }
+            tests = list.toString();
+        }
+        command.addAll(List.of("-t", tests, MatrixConfig.url(MatrixConfig.HOST_1, port, c),
                 MatrixConfig.url(MatrixConfig.HOST_2, port, c)));
         Path out = dir.resolve("iscsi-test-cu-" + c.id + ".out");
         say("%s: %s", c.id, describe(command, selection, c));
@@ -200,16 +228,14 @@ final class Matrix {
                 timedOut ? -1 : process.exitValue(), timedOut);
     }
 
-    /** The command line, with a long list of tests abbreviated to the suites it comes from. */
+    /** The command line and, for a test-list file, what it holds. */
     static String describe(List<String> command, TestSelection selection, Configuration c) {
-        if (c.excluded.isEmpty()) {
-            return Exec.quote(command);
+        String line = Exec.quote(command);
+        if (!selection.needsFile()) {
+            return line;
         }
-        List<String> shown = new ArrayList<>(command);
-        int t = shown.indexOf("-t");
-        shown.set(t + 1, "<" + selection.tests().size() + " tests: " + String.join(",", c.tests) + " except "
-                + String.join(",", c.excluded.stream().sorted().toList()) + ">");
-        return String.join(" ", shown);
+        return line + " (" + selection.tests().size() + " tests: " + String.join(",", c.tests)
+                + (c.excluded.isEmpty() ? "" : " except " + String.join(",", c.excluded.stream().sorted().toList())) + ")";
     }
 
     private String toolVersion() {

@@ -34,11 +34,15 @@ class ConformanceCommandTest {
     }
 
     @Test
-    void describe_abbreviatesAnExpandedTestList() {
+    void describe_saysWhatATestListFileHolds() {
         CuListing listing = CuListing.parse("ALL.Read10.Simple\nALL.OrWrite.Simple\nALL.OrWrite.Verify\n");
         TestSelection s = TestSelection.of(Configuration.NULLIO, listing);
-        String shown = Matrix.describe(List.of("iscsi-test-cu", "-t", s.argument(), "iscsi://h/t/4"), s, Configuration.NULLIO);
-        assertTrue(shown.startsWith("iscsi-test-cu -t <2 tests: ALL.ReadCapacity10,"), shown);
-        assertTrue(shown.endsWith(" except OrWrite.Verify,WriteSame10.Check,WriteSame16.Check> iscsi://h/t/4"), shown);
+        String shown = Matrix.describe(List.of("iscsi-test-cu", "-t", "/d/tests-nullio.txt", "iscsi://h/t/4"), s,
+                Configuration.NULLIO);
+        assertTrue(shown.startsWith("iscsi-test-cu -t /d/tests-nullio.txt iscsi://h/t/4 (2 tests: ALL.ReadCapacity10,"), shown);
+        assertTrue(shown.endsWith(" except OrWrite.Verify,WriteSame10.Check,WriteSame16.Check)"), shown);
+        TestSelection one = TestSelection.of(Configuration.READ_ONLY, CuListing.parse("ALL.ReadOnly.ReadOnlySBC\n"));
+        assertEquals("iscsi-test-cu -t ALL.ReadOnly", Matrix.describe(List.of("iscsi-test-cu", "-t", "ALL.ReadOnly"), one,
+                Configuration.READ_ONLY));
     }
 }

@@ -3,7 +3,7 @@ package org.scstj.bench.conformance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.Set;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,34 +20,40 @@ class MatrixConfigTest {
     Path dir;
 
     @Test
-    void matrixWithoutRemovable_isAcceptedAsIs_twoPortalsOneTargetFourLuns() throws Exception {
-        Set<Configuration> all = EnumSet.complementOf(EnumSet.of(Configuration.REMOVABLE));
-        ScstjConfig config = load(MatrixConfig.render(dir, 3270, all));
+    void wholeMatrix_withoutTheWholeMediumRate_isAccepted_twoPortalsOneTargetSevenLuns() throws Exception {
+        String text = MatrixConfig.render(dir, 3270, EnumSet.allOf(Configuration.class), false);
+        ScstjConfig config = load(text);
         assertEquals(2, config.portals().size(), config.portals().toString());
-        String text = MatrixConfig.render(dir, 3270, all);
         assertTrue(text.contains("portals = [\"127.0.0.1:3270\", \"127.0.0.2:3270\"]"), text);
-        assertTrue(text.contains("luns { 0 = matrix-thin, 1 = matrix-thick-4k, 3 = matrix-read-only, 4 = matrix-nullio }"), text);
+        assertTrue(text.contains("luns { 0 = matrix-thin, 1 = matrix-thick-4k, 2 = matrix-removable, 3 = matrix-read-only, "
+                + "4 = matrix-nullio, 5 = matrix-physical-4k, 6 = matrix-sanitize }"), text);
+        assertFalse(text.contains("whole-medium-rate"), text);
     }
 
     @Test
-    void removable_isEitherAcceptedOrTheOnlyThingRefused() throws Exception {
-        // before the removable-medium work lands the key is unknown; after, the whole matrix loads
-        String text = MatrixConfig.render(dir, 3270, EnumSet.allOf(Configuration.class));
+    void wholeMediumRate_isEitherAcceptedOrTheOnlyThingRefused() throws Exception {
+        // before the SANITIZE work lands the engine key is unknown; after, the whole matrix loads
+        String text = MatrixConfig.render(dir, 3270, EnumSet.of(Configuration.SANITIZE), true);
+        assertTrue(text.contains("  engine.whole-medium-rate = 12M\n"), text);
         try {
             load(text);
         } catch (InvalidConfigException e) {
-            assertTrue(MatrixConfig.onlyRefuses(e.getMessage(), "removable"), e.getMessage());
+            List<String> problems = MatrixConfig.problems(e.getMessage());
+            assertEquals(1, problems.size(), e.getMessage());
+            assertTrue(MatrixConfig.isAbout(problems.getFirst(), MatrixConfig.RATE_KEY), e.getMessage());
         }
     }
 
     @Test
-    void onlyRefuses_needsEveryProblemToBeAboutTheKey() {
+    void problems_areTheKeyedLinesOfChecksOutput() {
         String removable = "/d/scstj.conf:8: scstj.handlers.vdisk_fileio.matrix-removable.removable: unknown key for a "
                 + "vdisk_fileio device (known: block-size, filename)";
         String other = "/d/scstj.conf:5: scstj.handlers.vdisk_fileio.matrix-thin.size: not a size";
-        assertTrue(MatrixConfig.onlyRefuses(removable, "removable"));
-        assertFalse(MatrixConfig.onlyRefuses(removable + "\n" + other, "removable"));
-        assertFalse(MatrixConfig.onlyRefuses("/d/scstj.conf: OK", "removable"));
+        List<String> problems = MatrixConfig.problems(removable + "\n" + other + "\n");
+        assertEquals(List.of(removable, other), problems);
+        assertTrue(MatrixConfig.isAbout(removable, MatrixConfig.REMOVABLE_KEY));
+        assertFalse(MatrixConfig.isAbout(other, MatrixConfig.REMOVABLE_KEY));
+        assertEquals(List.of(), MatrixConfig.problems("/d/scstj.conf: OK"));
     }
 
     @Test
