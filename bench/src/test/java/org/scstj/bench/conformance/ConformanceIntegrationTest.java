@@ -59,7 +59,7 @@ class ConformanceIntegrationTest {
         assertTrue(suiteRows.stream().allMatch(l -> l.endsWith(" | 0 |")), "a suite row with failures:\n" + markdown);
         String totals = markdown.lines().filter(l -> l.startsWith("| **distinct tests: ")).findFirst().orElseThrow();
         assertTrue(totals.endsWith("| **0** |"), totals);
-        for (Configuration c : List.of(Configuration.THIN, Configuration.THICK_4K, Configuration.READ_ONLY, Configuration.NULLIO)) {
+        for (Configuration c : Configuration.values()) {
             assertTrue(markdown.contains("| " + c.id + " | " + c.lun + " | "), c.id + " did not run:\n" + markdown);
         }
         assertFalse(ProcessHandle.current().children().anyMatch(ProcessHandle::isAlive), "scstj or iscsi-test-cu still runs");
