@@ -12,9 +12,10 @@ import java.util.List;
  * @param duration      how long it ran
  * @param exit          its exit status (1 when a test failed; 255 when it could not even start testing)
  * @param timedOut      whether it was stopped for running too long
+ * @param selected      how many tests it was asked to run
  */
 record ConfigurationRun(Configuration configuration, List<String> command, CuOutput output, Duration duration, int exit,
-                        boolean timedOut) {
+                        boolean timedOut, int selected) {
 
     ConfigurationRun {
         command = List.copyOf(command);
@@ -27,6 +28,9 @@ record ConfigurationRun(Configuration configuration, List<String> command, CuOut
         }
         if (!output.completed()) {
             return "iscsi-test-cu exited with " + exit + " before its run summary";
+        }
+        if (output.results().size() < selected) {
+            return "iscsi-test-cu reported " + output.results().size() + " of the " + selected + " tests it was asked to run";
         }
         return "";
     }

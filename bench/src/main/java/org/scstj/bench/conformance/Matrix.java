@@ -225,7 +225,7 @@ final class Matrix {
             throw new BenchFailure("cannot read " + out + ": " + e.getMessage(), e);
         }
         return new ConfigurationRun(c, command, CuOutput.parse(text, Configuration.FAMILY), duration,
-                timedOut ? -1 : process.exitValue(), timedOut);
+                timedOut ? -1 : process.exitValue(), timedOut, selection.tests().size());
     }
 
     /** The command line and, for a test-list file, what it holds. */

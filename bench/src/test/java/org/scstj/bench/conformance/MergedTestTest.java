@@ -56,7 +56,7 @@ class MergedTestTest {
         ConfigurationRun thin = run(Configuration.THIN, passed("Inquiry.Standard"), skipped("Reserve6.Simple", "RESERVE6"));
         ConfigurationRun scsi = new ConfigurationRun(Configuration.THICK_4K, List.of(),
                 new CuOutput(List.of(new CuTestResult(new CuTestId("SCSI", "Inquiry", "Standard"), Verdict.FAILED, List.of(),
-                        List.of("x"))), true), java.time.Duration.ZERO, 1, false);
+                        List.of("x"))), true), java.time.Duration.ZERO, 1, false, 1);
         List<MergedTest> perFamily = MergedTest.merge(List.of(thin, scsi));
         assertEquals(List.of("ALL.Inquiry.Standard", "ALL.Reserve6.Simple", "SCSI.Inquiry.Standard"),
                 perFamily.stream().map(t -> t.id().toString()).toList());

@@ -23,7 +23,7 @@ final class Runs {
 
     static ConfigurationRun run(Configuration c, CuTestResult... results) {
         return new ConfigurationRun(c, List.of("iscsi-test-cu", "-t", "ALL"), new CuOutput(new ArrayList<>(List.of(results)), true),
-                Duration.ofMillis(1500), 0, false);
+                Duration.ofMillis(1500), 0, false, results.length);
     }
 
     private static CuTestId id(String suiteTest) {
