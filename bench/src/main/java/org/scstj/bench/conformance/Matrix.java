@@ -102,29 +102,7 @@ final class Matrix {
         }
         int port = Portal.freePort();
         Path config = dir.resolve("scstj.conf");
-        boolean rate = configurations.contains(Configuration.SANITIZE);
-        Exec.Result check = check(launch, config, port, configurations, rate);
-        List<String> problems = MatrixConfig.problems(check.output());
-        if (!check.ok() && !problems.isEmpty() && problems.stream().allMatch(
-                p -> MatrixConfig.isAbout(p, MatrixConfig.REMOVABLE_KEY) || MatrixConfig.isAbout(p, MatrixConfig.RATE_KEY))) {
-            // a build from before the removable-medium or the SANITIZE work: run what it can
-            if (problems.stream().anyMatch(p -> MatrixConfig.isAbout(p, MatrixConfig.REMOVABLE_KEY))) {
-                configurations.remove(Configuration.REMOVABLE);
-                notes.add("Configuration removable (LUN 2) left out: this build refuses the `removable` key ("
-                        + problemWith(problems, MatrixConfig.REMOVABLE_KEY) + ").");
-                say("this build refuses 'removable = true': the removable configuration is left out");
-            }
-            if (problems.stream().anyMatch(p -> MatrixConfig.isAbout(p, MatrixConfig.RATE_KEY))) {
-                rate = false;
-                notes.add("The engine's `" + MatrixConfig.RATE_KEY + "` was left at its default: this build refuses the key ("
-                        + problemWith(problems, MatrixConfig.RATE_KEY) + ").");
-                say("this build refuses 'engine.%s': left at its default", MatrixConfig.RATE_KEY);
-            }
-            check = check(launch, config, port, configurations, rate);
-        }
-        if (!check.ok()) {
-            throw new BenchFailure("scstj check refuses the matrix configuration " + config + ":\n" + check.output().strip());
-        }
+        validate(launch, config, port, configurations);
 
         say("starting scstj (%s) on %s:%d and %s:%d", launch.description(), MatrixConfig.HOST_1, port, MatrixConfig.HOST_2, port);
         daemon = MatrixDaemon.start(launch, config, port, dir.resolve("scstj.log"), children);
@@ -148,7 +126,6 @@ final class Matrix {
             }
             if (!daemon.alive()) {
                 errors.add("scstj died or stopped listening during the " + c.id + " run; the remaining configurations did not run.");
-                say("scstj is down after the %s run; end of its log (%s):%n%s", c.id, daemon.log(), daemon.tail(40));
                 break;
             }
         }
@@ -164,6 +141,37 @@ final class Matrix {
             }
         }
         return new MatrixReport(started, Duration.ofNanos(System.nanoTime() - t0), tool, launch.description(), runs, notes, errors);
+    }
+
+    /**
+     * Writes the configuration and has {@code scstj check} validate it. A build from before the
+     * removable-medium or the SANITIZE work refuses {@code removable} or {@code whole-medium-rate}:
+     * then the removable configuration is left out of {@code configurations}, or the rate left at
+     * its default, with a note, and what remains must pass the check.
+     */
+    private void validate(ScstjLaunch launch, Path config, int port, Set<Configuration> configurations) throws BenchFailure {
+        boolean rate = configurations.contains(Configuration.SANITIZE);
+        Exec.Result check = check(launch, config, port, configurations, rate);
+        List<String> problems = MatrixConfig.problems(check.output());
+        if (!check.ok() && !problems.isEmpty() && problems.stream().allMatch(
+                p -> MatrixConfig.isAbout(p, MatrixConfig.REMOVABLE_KEY) || MatrixConfig.isAbout(p, MatrixConfig.RATE_KEY))) {
+            if (problems.stream().anyMatch(p -> MatrixConfig.isAbout(p, MatrixConfig.REMOVABLE_KEY))) {
+                configurations.remove(Configuration.REMOVABLE);
+                notes.add("Configuration removable (LUN 2) left out: this build refuses the `removable` key ("
+                        + problemWith(problems, MatrixConfig.REMOVABLE_KEY) + ").");
+                say("this build refuses 'removable = true': the removable configuration is left out");
+            }
+            if (problems.stream().anyMatch(p -> MatrixConfig.isAbout(p, MatrixConfig.RATE_KEY))) {
+                rate = false;
+                notes.add("The engine's `" + MatrixConfig.RATE_KEY + "` was left at its default: this build refuses the key ("
+                        + problemWith(problems, MatrixConfig.RATE_KEY) + ").");
+                say("this build refuses 'engine.%s': left at its default", MatrixConfig.RATE_KEY);
+            }
+            check = check(launch, config, port, configurations, rate);
+        }
+        if (!check.ok()) {
+            throw new BenchFailure("scstj check refuses the matrix configuration " + config + ":\n" + check.output().strip());
+        }
     }
 
     /** Writes the configuration of {@code configurations} and has {@code scstj check} validate it. */
