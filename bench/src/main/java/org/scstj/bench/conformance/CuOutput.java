@@ -17,7 +17,11 @@ import java.util.regex.Pattern;
  * verdict on the same line, and lines after {@code passed}, belong to the suite's clean-up (for
  * instance libiscsi's {@code [SKIPPED] PERSISTENT RESERVE IN is not implemented} when it clears
  * reservations), not to the test. A test counts as skipped when a {@code [SKIPPED]} line precedes
- * its {@code passed}; a test with no verdict (the tool died or was stopped during it) as failed.
+ * its {@code passed}, or when it printed nothing at all: the matrix runs the tool with {@code -V},
+ * which logs every command sent, so a silent test sent none; libiscsi returned early with a
+ * {@code CU_PASS("[SKIPPED] ...")} that CUnit's basic mode does not print (Read6.BeyondEol on a LU
+ * too big for READ(6), iSCSITMF.LUNResetSimpleAsync after AbortTaskSimpleAsync dropped the
+ * connection). A test with no verdict (the tool died or was stopped during it) counts as failed.
  *
  * @param results   every test the run started, in output order
  * @param completed whether CUnit printed its {@code Run Summary}, i.e. the run was not cut short
@@ -31,6 +35,8 @@ record CuOutput(List<CuTestResult> results, boolean completed) {
     private static final String FAILED = "[FAILED]";
     /** The failure line of a test that never got a verdict. */
     static final String NO_VERDICT = "no verdict: iscsi-test-cu ended during this test";
+    /** The skip reason of a test that printed nothing under {@code -V}. */
+    static final String SILENT = "sent no command (libiscsi returned early without a [SKIPPED] line)";
 
     CuOutput {
         results = List.copyOf(results);
@@ -135,6 +141,9 @@ record CuOutput(List<CuTestResult> results, boolean completed) {
             }
             if (verdict.equals("FAILED")) {
                 return new CuTestResult(id, Verdict.FAILED, List.of(), failures);
+            }
+            if (own.isEmpty()) {
+                return new CuTestResult(id, Verdict.SKIPPED, List.of(SILENT), List.of());
             }
             return skips.isEmpty()
                     ? new CuTestResult(id, Verdict.PASSED, List.of(), List.of())

@@ -16,7 +16,7 @@ class CuOutputTest {
                  CUnit - A unit testing framework for C - Version 2.1-3
 
             Suite: Alpha
-              Test: Quiet ...passed
+              Test: Silent ...passed
               Test: Chatty ...
                 Send READ10 (Expecting SUCCESS) LBA:0 blocks:1
                 [OK] READ10 returned SUCCESS
@@ -51,10 +51,10 @@ class CuOutputTest {
         CuOutput out = CuOutput.parse(RUN, "ALL");
         assertTrue(out.completed());
         List<String> names = out.results().stream().map(r -> r.id().toString()).toList();
-        assertEquals(List.of("ALL.Alpha.Quiet", "ALL.Alpha.Chatty", "ALL.Alpha.SkipOnHeader", "ALL.Beta.SkippedInBody",
+        assertEquals(List.of("ALL.Alpha.Silent", "ALL.Alpha.Chatty", "ALL.Alpha.SkipOnHeader", "ALL.Beta.SkippedInBody",
                 "ALL.Beta.Broken", "ALL.Beta.FailedOnHeader"), names);
         List<Verdict> verdicts = out.results().stream().map(CuTestResult::verdict).toList();
-        assertEquals(List.of(Verdict.PASSED, Verdict.PASSED, Verdict.SKIPPED, Verdict.SKIPPED, Verdict.FAILED, Verdict.FAILED),
+        assertEquals(List.of(Verdict.SKIPPED, Verdict.PASSED, Verdict.SKIPPED, Verdict.SKIPPED, Verdict.FAILED, Verdict.FAILED),
                 verdicts);
         assertEquals(2, out.count(Verdict.FAILED));
     }
@@ -64,6 +64,13 @@ class CuOutputTest {
         CuOutput out = CuOutput.parse(RUN, "ALL");
         assertEquals(List.of("LBPPB < 2"), out.results().get(2).skipReasons());
         assertEquals(List.of("Logical unit is not removable"), out.results().get(3).skipReasons());
+    }
+
+    @Test
+    void aTestThatPrintedNothingUnderVerbose_sentNoCommand_andIsSkipped() {
+        CuTestResult silent = CuOutput.parse(RUN, "ALL").results().getFirst();
+        assertEquals(Verdict.SKIPPED, silent.verdict());
+        assertEquals(List.of(CuOutput.SILENT), silent.skipReasons());
     }
 
     @Test
