@@ -4,10 +4,13 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.scstj.bench.compare.CompareCommand;
+import org.scstj.bench.conformance.ConformanceCommand;
 
 /**
  * Entry point of {@code ./scstj bench}: {@code compare [OPTIONS]} runs scstj against tgtd end to
- * end, {@code micro [JMH ARGUMENTS]} runs the JMH micro-benchmarks, {@code help} explains both.
+ * end, {@code micro [JMH ARGUMENTS]} runs the JMH micro-benchmarks, {@code conformance [OPTIONS]}
+ * runs the conformance matrix (the launcher's {@code ./scstj conformance} comes here too),
+ * {@code help} explains them.
  */
 public final class Main {
     private static final String USAGE = """
@@ -19,6 +22,9 @@ public final class Main {
                                      Markdown table. ./scstj bench help compare lists its options.
               micro [JMH ARGUMENTS]  the JMH micro-benchmarks (org.openjdk.jmh.Main; -h for JMH's options,
                                      -l to list them)
+              conformance [OPTIONS]  the conformance matrix: libiscsi's iscsi-test-cu against each LUN of
+                                     a matrix configuration, one Markdown table (also ./scstj conformance;
+                                     ./scstj help conformance lists its options)
               help [COMMAND]         this text, or a command's
             """;
 
@@ -35,9 +41,12 @@ public final class Main {
         switch (args[0]) {
             case "compare" -> System.exit(CompareCommand.run(List.of(rest), System.out, System.err));
             case "micro" -> org.openjdk.jmh.Main.main(rest);
+            case "conformance" -> System.exit(ConformanceCommand.run(List.of(rest), System.out, System.err));
             case "help", "-h", "--help" -> {
                 if (rest.length > 0 && rest[0].equals("compare")) {
                     System.out.print(CompareCommand.usage());
+                } else if (rest.length > 0 && rest[0].equals("conformance")) {
+                    System.out.print(ConformanceCommand.usage());
                 } else {
                     System.out.print(USAGE);
                 }

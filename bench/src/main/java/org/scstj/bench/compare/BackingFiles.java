@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * pages) with the same pseudo-random pattern, each 1 MiB chunk stamped with its index, so that the
  * two files are byte-for-byte identical and no chunk is all zeros.
  */
-final class BackingFiles {
+public final class BackingFiles {
     private static final int CHUNK = 1 << 20;
     private static final long SEED = 0x5c57_2026L;
 
@@ -21,7 +21,7 @@ final class BackingFiles {
     }
 
     /** Writes {@code file} with {@code size} bytes of the pattern (a multiple of 1 MiB). */
-    static void create(Path file, long size) throws BenchFailure {
+    public static void create(Path file, long size) throws BenchFailure {
         if (size % CHUNK != 0) {
             throw new IllegalArgumentException("size must be a multiple of 1 MiB: " + size);
         }
@@ -44,7 +44,7 @@ final class BackingFiles {
     }
 
     /** Fails unless {@code dir}'s file system has {@code bytes} free, with room to spare. */
-    static void checkSpace(Path dir, long bytes) throws BenchFailure {
+    public static void checkSpace(Path dir, long bytes) throws BenchFailure {
         try {
             long usable = Files.getFileStore(dir).getUsableSpace();
             if (usable < bytes + (64L << 20)) {
@@ -57,7 +57,7 @@ final class BackingFiles {
     }
 
     /** True when {@code dir} is on a tmpfs (from /proc/mounts: the longest mount point containing it). */
-    static boolean onTmpfs(Path dir) {
+    public static boolean onTmpfs(Path dir) {
         try {
             Path real = dir.toRealPath();
             String best = "";
@@ -76,7 +76,7 @@ final class BackingFiles {
     }
 
     /** Deletes {@code dir} and everything in it. */
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

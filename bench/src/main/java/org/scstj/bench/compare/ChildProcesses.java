@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit;
  * file. They are remembered until they end, so that {@link #killAll()} can end whatever is left
  * when the comparison fails or is interrupted; after that nothing new may start.
  */
-final class ChildProcesses {
+public final class ChildProcesses {
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** Starts {@code command} with stdout and stderr into {@code output} and stdin from /dev/null. */
-    Process start(List<String> command, Path output) throws BenchFailure {
+    public Process start(List<String> command, Path output) throws BenchFailure {
         if (closed) {
             throw new BenchFailure("shutting down: not starting " + Exec.quote(command));
         }
@@ -40,13 +40,13 @@ final class ChildProcesses {
      * Runs {@code command} to completion within {@code timeout} (killed and failed beyond it), with
      * its output in {@code output}; returns the exit status and the output.
      */
-    Exec.Result run(List<String> command, Path output, Duration timeout) throws BenchFailure {
+    public Exec.Result run(List<String> command, Path output, Duration timeout) throws BenchFailure {
         Process process = start(command, output);
         return await(process, command, output, timeout);
     }
 
     /** Waits for a process {@link #start started} here, as {@link #run} does. */
-    Exec.Result await(Process process, List<String> command, Path output, Duration timeout) throws BenchFailure {
+    public Exec.Result await(Process process, List<String> command, Path output, Duration timeout) throws BenchFailure {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(process.toHandle());
@@ -64,12 +64,12 @@ final class ChildProcesses {
     }
 
     /** Ends every process still running, and refuses to start new ones. */
-    void killAll() {
+    public void killAll() {
         killAllBut(Set.of());
     }
 
     /** Refuses to start new processes and ends every running one except those with a pid in {@code keep}. */
-    void killAllBut(Set<Long> keep) {
+    public void killAllBut(Set<Long> keep) {
         closed = true;
         for (Process process : List.copyOf(live)) {
             if (!keep.contains(process.pid())) {
@@ -79,7 +79,7 @@ final class ChildProcesses {
     }
 
     /** SIGKILL to a process and its descendants (all of them started by us), then a short wait. */
-    static void kill(ProcessHandle process) {
+    public static void kill(ProcessHandle process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
@@ -90,7 +90,7 @@ final class ChildProcesses {
     }
 
     /** The last {@code lines} lines of a log file, or a note that it cannot be read. */
-    static String tail(Path file, int lines) {
+    public static String tail(Path file, int lines) {
         try {
             List<String> all = Files.readString(file, StandardCharsets.ISO_8859_1).lines().toList();
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

@@ -9,10 +9,10 @@ import java.util.Deque;
  * at the end of a comparison, or from a shutdown hook when it fails or is interrupted (Ctrl-C,
  * SIGTERM).
  */
-final class Cleanup implements AutoCloseable {
+public final class Cleanup implements AutoCloseable {
     /** One undo action. */
     @FunctionalInterface
-    interface Action {
+    public interface Action {
         void run() throws Exception;
     }
 
@@ -21,16 +21,23 @@ final class Cleanup implements AutoCloseable {
 
     private final Deque<Named> actions = new ArrayDeque<>();
     private final PrintStream log;
+    private final String prefix;
     private final Thread hook = new Thread(this::close, "scstj-bench-cleanup");
     private boolean hooked;
     private volatile boolean interrupted;
 
-    Cleanup(PrintStream log) {
+    public Cleanup(PrintStream log) {
+        this(log, "compare");
+    }
+
+    /** Cleanup whose messages to {@code log} start with {@code prefix} (the command's name). */
+    public Cleanup(PrintStream log, String prefix) {
         this.log = log;
+        this.prefix = prefix;
     }
 
     /** Runs {@link #close()} on JVM shutdown too, until {@link #close()} has run. */
-    synchronized void installShutdownHook() {
+    public synchronized void installShutdownHook() {
         if (!hooked) {
             Runtime.getRuntime().addShutdownHook(hook);
             hooked = true;
@@ -38,12 +45,12 @@ final class Cleanup implements AutoCloseable {
     }
 
     /** True once the shutdown hook has started: whatever fails after that failed because of it. */
-    boolean interrupted() {
+    public boolean interrupted() {
         return interrupted;
     }
 
     /** Adds an action, run before every action added earlier. */
-    synchronized void add(String what, Action action) {
+    public synchronized void add(String what, Action action) {
         actions.push(new Named(what, action));
     }
 
@@ -56,7 +63,7 @@ final class Cleanup implements AutoCloseable {
     public void close() {
         if (Thread.currentThread() == hook) {
             interrupted = true;
-            log.println("compare: interrupted: stopping the targets and removing the backing files");
+            log.println(prefix + ": interrupted: stopping the targets and removing the backing files");
         }
         runAll();
     }
@@ -66,7 +73,7 @@ final class Cleanup implements AutoCloseable {
             try {
                 next.action().run();
             } catch (Exception e) {
-                log.println("compare: cleanup: " + next.what() + " failed: " + e);
+                log.println(prefix + ": cleanup: " + next.what() + " failed: " + e);
             }
         }
         if (hooked && Thread.currentThread() != hook) {

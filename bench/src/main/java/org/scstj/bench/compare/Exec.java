@@ -13,31 +13,31 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Short external commands (tgtadm, getconf, dpkg-query, apt-get): run to completion, output captured. */
-final class Exec {
+public final class Exec {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=,@%+-]+");
 
     private Exec() {
     }
 
     /** How a command ended: its exit status and its stdout and stderr together. */
-    record Result(List<String> command, int exit, String output) {
-        boolean ok() {
+    public record Result(List<String> command, int exit, String output) {
+        public boolean ok() {
             return exit == 0;
         }
 
         /** The command, its status and its output, for an error message. */
-        String describe() {
+        public String describe() {
             return quote(command) + " exited with " + exit + (output.isBlank() ? "" : ":\n" + output.strip());
         }
     }
 
     /** Runs {@code command} with stdin from /dev/null; a command over {@code timeout} is killed and fails. */
-    static Result run(List<String> command, Duration timeout) throws BenchFailure {
+    public static Result run(List<String> command, Duration timeout) throws BenchFailure {
         return run(command, timeout, Map.of());
     }
 
     /** As {@link #run(List, Duration)}, with extra environment variables. */
-    static Result run(List<String> command, Duration timeout, Map<String, String> environment) throws BenchFailure {
+    public static Result run(List<String> command, Duration timeout, Map<String, String> environment) throws BenchFailure {
         Path out = null;
         try {
             out = Files.createTempFile("scstj-bench-", ".out");
@@ -67,7 +67,7 @@ final class Exec {
     }
 
     /** Runs {@code command} and returns its output, failing unless it exits 0. */
-    static String output(List<String> command, Duration timeout) throws BenchFailure {
+    public static String output(List<String> command, Duration timeout) throws BenchFailure {
         Result result = run(command, timeout);
         if (!result.ok()) {
             throw new BenchFailure(result.describe());
@@ -76,7 +76,7 @@ final class Exec {
     }
 
     /** True when {@code binary} is an executable file in a directory of $PATH (or /usr/sbin, /sbin). */
-    static boolean onPath(String binary) {
+    public static boolean onPath(String binary) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin";
         for (String dir : path.split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
@@ -87,7 +87,7 @@ final class Exec {
     }
 
     /** The command as a shell would read it back: words with special characters in single quotes. */
-    static String quote(List<String> command) {
+    public static String quote(List<String> command) {
         return command.stream()
                 .map(word -> PLAIN.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'")
                 .collect(Collectors.joining(" "));

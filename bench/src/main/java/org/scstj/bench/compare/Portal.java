@@ -9,15 +9,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** Loopback TCP ports: finding a free one, waiting until a target listens on one. */
-final class Portal {
+public final class Portal {
     /** The address both targets listen on and every client connects to. */
-    static final String HOST = "127.0.0.1";
+    public static final String HOST = "127.0.0.1";
 
     private Portal() {
     }
 
     /** A TCP port free on 127.0.0.1 right now (the kernel's pick). */
-    static int freePort() throws BenchFailure {
+    public static int freePort() throws BenchFailure {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -26,7 +26,7 @@ final class Portal {
     }
 
     /** True when something accepts connections on 127.0.0.1:{@code port}. */
-    static boolean listening(int port) {
+    public static boolean listening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(HOST, port), 500);
             return true;
@@ -39,7 +39,7 @@ final class Portal {
      * Waits until {@code process} listens on {@code port}; fails, with the end of its log, if it
      * exits first or takes longer than {@code timeout}.
      */
-    static void await(String what, Process process, int port, Path log, Duration timeout) throws BenchFailure {
+    public static void await(String what, Process process, int port, Path log, Duration timeout) throws BenchFailure {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

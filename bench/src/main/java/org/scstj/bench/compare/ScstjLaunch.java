@@ -11,10 +11,10 @@ import java.util.List;
  * (in the bench module's tests), as {@code java ... org.scstj.mgmt.Main serve -c FILE} with this
  * JVM's class path and the launcher's JVM options.
  *
- * @param prefix      the command line before the configuration file
+ * @param prefix      the command line before the configuration file (it ends in {@code serve -c})
  * @param description how it was started, for the report
  */
-record ScstjLaunch(List<String> prefix, String description) {
+public record ScstjLaunch(List<String> prefix, String description) {
 
     /** The JVM options the launcher gives the daemon. */
     static final List<String> LAUNCHER_JVM_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED",
@@ -22,7 +22,7 @@ record ScstjLaunch(List<String> prefix, String description) {
             "-XX:MaxDirectMemorySize=1g", "-Xss1m", "-XX:+ExitOnOutOfMemoryError");
 
     /** Through the launcher at {@code launcher}. */
-    static ScstjLaunch launcher(Path launcher) throws BenchFailure {
+    public static ScstjLaunch launcher(Path launcher) throws BenchFailure {
         if (!Files.isExecutable(launcher)) {
             throw new BenchFailure("the scstj launcher " + launcher + " is not an executable file");
         }
@@ -30,7 +30,7 @@ record ScstjLaunch(List<String> prefix, String description) {
     }
 
     /** As {@code org.scstj.mgmt.Main} from this JVM's class path. */
-    static ScstjLaunch classPath() {
+    public static ScstjLaunch classPath() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> prefix = new ArrayList<>();
         prefix.add(java);
@@ -40,9 +40,16 @@ record ScstjLaunch(List<String> prefix, String description) {
     }
 
     /** The command line serving {@code config}. */
-    List<String> command(Path config) {
+    public List<String> command(Path config) {
         List<String> command = new ArrayList<>(prefix);
         command.add(config.toString());
+        return command;
+    }
+
+    /** The command line that validates {@code config} without serving it: {@code check -c FILE} instead of {@code serve -c FILE}. */
+    public List<String> check(Path config) {
+        List<String> command = new ArrayList<>(prefix.subList(0, prefix.size() - 2));
+        command.addAll(List.of("check", "-c", config.toString()));
         return command;
     }
 }
