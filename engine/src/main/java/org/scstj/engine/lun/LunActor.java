@@ -77,7 +77,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         NEXUS_TASKS,
         /** CLEAR TASK SET: every task; 2F/00 to the other nexuses that lost tasks (SAM-5 7.5). */
         ALL_TASKS,
-        /** LOGICAL UNIT RESET and target resets: every task; 29/03 to every other nexus (SAM-5 7.7). */
+        /** LOGICAL UNIT RESET and target resets: every task; 29/03 to every nexus, the requester's too (SAM-5 7.7). */
         RESET,
         /** I_T NEXUS RESET: this nexus's tasks; 29/07 to it (SAM-5 7.6). */
         NEXUS_RESET,
@@ -410,7 +410,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             case ALL_TASKS -> otherNexusesHit.forEach(n ->
                     unitAttentions.establish(n, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR));
             case RESET -> {
-                unitAttentions.establishForAllBut(msg.nexus(), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+                // SAM-2 5.9.7 and on: a unit attention for every I_T nexus, the one that asked included
+                // (libiscsi MultipathIO.Reset checks both paths)
+                unitAttentions.establishForAll(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
                 medium.reset();
             }
             case NEXUS_RESET -> {

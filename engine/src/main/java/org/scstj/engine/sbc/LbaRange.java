@@ -8,15 +8,25 @@ public final class LbaRange {
     }
 
     /**
-     * True if blocks {@code lba .. lba+blocks-1} all exist on a medium of {@code capacity} blocks.
-     * {@code lba} is unsigned (2^64-1 is -1 here); wrap-around is out of range; with
-     * {@code blocks} 0 any LBA up to {@code capacity} is accepted.
+     * True if the command's LBA exists and blocks {@code lba .. lba+blocks-1} all exist on a medium
+     * of {@code capacity} blocks (SBC-4 4.5: an LBA past the last one, capacity − 1, is out of range
+     * even with a transfer length of 0; libiscsi Read10.ZeroBlocks at LBA 2^31 on a 2^31-block LU).
+     * {@code lba} is unsigned (2^64-1 is -1 here); wrap-around is out of range.
      */
     public static boolean contains(long lba, long blocks, long capacity) {
-        if (Long.compareUnsigned(lba, capacity) > 0) {
+        if (Long.compareUnsigned(lba, capacity) >= 0) {
             return false;
         }
         return Long.compareUnsigned(blocks, capacity - lba) <= 0;
+    }
+
+    /**
+     * As {@link #contains}, but a range of 0 blocks may start at {@code capacity} (just past the
+     * end): an UNMAP block descriptor names no LBA then and is not an error (SBC-4 5.31.2;
+     * libiscsi Unmap.ZeroBlocks at LBA = capacity).
+     */
+    public static boolean containsOrEmptyAtEnd(long lba, long blocks, long capacity) {
+        return blocks == 0 && lba == capacity || contains(lba, blocks, capacity);
     }
 
     /** The CDB byte where TRANSFER LENGTH (or VERIFICATION LENGTH) starts, for a field pointer. */

@@ -87,7 +87,7 @@ public final class UnmapOp implements TransportTask.DataReceiver, BlockDevice.Co
             int at = HEADER + i * DESCRIPTOR;
             long lba = u64(list, at);
             long blocks = u32(list, at + 8);
-            if (!LbaRange.contains(lba, blocks, capacity)) {
+            if (!LbaRange.containsOrEmptyAtEnd(lba, blocks, capacity)) {
                 return Failure.of(SenseReason.LBA_OUT_OF_RANGE);
             }
             total += blocks;

@@ -63,6 +63,13 @@ public final class UnitAttentions {
         }
     }
 
+    /** Establishes a condition for every nexus the LU knows. */
+    public void establishForAll(SenseReason condition) {
+        for (ArrayDeque<SenseReason> queue : pending.values()) {
+            add(queue, condition);
+        }
+    }
+
     /** Establishes a condition for one nexus. */
     public void establish(Nexus nexus, SenseReason condition) {
         touch(nexus);

@@ -206,7 +206,7 @@ class LunActorTest {
     }
 
     @Test
-    void lunReset_abortsEveryTaskAndRaisesUnitAttentionForOtherNexusesOnly() throws Exception {
+    void lunReset_abortsEveryTaskAndRaisesUnitAttentionForEveryNexus_theRequestersToo() throws Exception {
         ActorRef<LunActor.Command> lun = lun(8);
         Nexus a = nexus("iqn.a");
         Nexus b = nexus("iqn.b");
@@ -224,8 +224,9 @@ class LunActorTest {
         assertEquals(2, probe.receiveMessage().tasksAborted());
         assertEquals(1, ta.aborts.get());
         assertEquals(1, tb.aborts.get());
-        assertEquals(ScsiResponse.GOOD, await(send(lun, a, 0x00, false)).status());
+        assertEquals(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED, FakeCommandSet.reasonOf(await(send(lun, a, 0x00, false))));
         assertEquals(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED, FakeCommandSet.reasonOf(await(send(lun, b, 0x00, false))));
+        assertEquals(ScsiResponse.GOOD, await(send(lun, a, 0x00, false)).status());
     }
 
     @Test

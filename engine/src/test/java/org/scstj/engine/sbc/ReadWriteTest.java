@@ -90,6 +90,9 @@ class ReadWriteTest {
     void readsPastTheLastBlock_areLbaOutOfRange() {
         assertEquals("05/21/00", FakeExecContext.run(lu, read10(999, 2), 2 * BS, null).sense());
         assertEquals("05/21/00", FakeExecContext.run(lu, read10(1001, 0), 0, null).sense());
+        assertEquals("05/21/00", FakeExecContext.run(lu, read10(1000, 0), 0, null).sense(),
+                "0 blocks at LBA = capacity: that LBA does not exist (libiscsi Read10.ZeroBlocks)");
+        assertEquals("GOOD", FakeExecContext.run(lu, read10(999, 0), 0, null).sense());
         assertEquals("05/21/00", FakeExecContext.run(lu, cdb16(0x88, 1L << 63, 1), BS, null).sense());
         assertEquals("05/21/00", FakeExecContext.run(lu, cdb16(0x88, -1L, 1), BS, null).sense());
         assertEquals("05/21/00", FakeExecContext.run(lu, cdb16(0x88, -2L, 3), 3 * BS, null).sense());
