@@ -12,7 +12,7 @@ import java.util.Map;
 /** Parses the arguments into a {@link Command} and holds the help texts. */
 public final class CommandLine {
     /** Sub-commands in the order the overview lists them. */
-    static final List<String> COMMANDS = List.of("demo", "serve", "check", "test", "bench", "help");
+    static final List<String> COMMANDS = List.of("demo", "serve", "check", "test", "bench", "conformance", "help");
 
     /** The command line was wrong; {@link #topic()} is the sub-command whose usage applies, or null. */
     public static final class UsageException extends Exception {
@@ -55,6 +55,8 @@ public final class CommandLine {
             }
             case "test" -> throw new UsageException("'test' is run by the launcher: ./scstj test", "test");
             case "bench" -> throw new UsageException("'bench' is run by the launcher: ./scstj bench", "bench");
+            case "conformance" -> throw new UsageException("'conformance' is run by the launcher: ./scstj conformance",
+                    "conformance");
             default -> throw new UsageException("unknown command '" + name + "'", null);
         };
     }
@@ -171,6 +173,8 @@ public final class CommandLine {
               test    (launcher ./scstj only) install the iSCSI test tools and run every test
               bench   (launcher ./scstj only) compare scstj with tgtd end to end, or run the JMH
                       micro-benchmarks
+              conformance  (launcher ./scstj only) run libiscsi's iscsi-test-cu against every kind of
+                      LU (thin, 4K, removable, read-only, null, two portals) and print one table
               help    this text; 'help <command>' explains one command and its options
 
             Exit status: 0 success, 1 a refused configuration or a failure to start, 2 a usage error.
@@ -244,6 +248,16 @@ public final class CommandLine {
                     IOPS, MB/s, target CPU per I/O and peak RSS ('./scstj bench help compare'
                     lists its options). 'micro' runs the JMH benchmarks of the bench module.
                     See docs/performance.md.
+                    """,
+            "conformance", """
+                    Usage: ./scstj conformance [OPTIONS]
+
+                    Run by the launcher script: installs libiscsi-bin if missing, serves a matrix
+                    of logical units (thin and thick fileio, 4 KiB blocks, 4 KiB physical blocks,
+                    removable, read-only, nullio, one for SANITIZE) on 127.0.0.1 and 127.0.0.2,
+                    runs 'iscsi-test-cu -V -d -S' against each, and prints one Markdown table:
+                    suite, passed, skipped (with reasons), failed. Exits 1 when a test failed.
+                    './scstj conformance --help' lists its options; see docs/conformance.md.
                     """,
             "help", """
                     Usage: scstj help [<command>]
