@@ -65,17 +65,9 @@ public final class CompareAndWriteOp extends DataOutOp {
     public static void execute(Cdb.CompareAndWrite cdb, ExecContext ctx) {
         LuContext lu = ctx.lu();
         BlockDevice device = lu.device();
-        if (lu.writeProtected()) {
-            ctx.complete(Failure.of(SenseReason.WRITE_PROTECTED).toResponse(lu.descriptorSense()));
-            return;
-        }
-        if (!LbaRange.contains(cdb.lba(), cdb.blocks(), device.blockCount())) {
-            ctx.complete(Failure.of(SenseReason.LBA_OUT_OF_RANGE).toResponse(lu.descriptorSense()));
-            return;
-        }
-        if (cdb.blocks() > MAX_BLOCKS) { // the field is one byte: never true today, kept with the limit
-            ctx.complete(Failure.invalidFieldInCdb(LbaRange.transferLengthByte(Opcodes.COMPARE_AND_WRITE))
-                    .toResponse(lu.descriptorSense()));
+        Failure refused = writeChecks(lu, Opcodes.COMPARE_AND_WRITE, cdb.lba(), cdb.blocks(), MAX_BLOCKS);
+        if (refused != null) {
+            ctx.complete(refused.toResponse(lu.descriptorSense()));
             return;
         }
         int bytes = 2 * (int) cdb.blocks() * device.blockSize();

@@ -1,6 +1,7 @@
 package org.scstj.engine.sbc;
 
 import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.sam.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
@@ -36,6 +37,25 @@ abstract sealed class DataOutOp implements TransportTask.DataReceiver, BlockDevi
         this.transferLength = transferLength;
         this.partialBlock = received % ctx.lu().device().blockSize() != 0;
         this.write = write;
+    }
+
+    /**
+     * The checks every medium-writing command makes before it takes its Data-Out, in this order:
+     * write protection (DATA PROTECT 27/00, SBC-4 4.11; the LUN actor checks the row first, this is
+     * the second line), LBA OUT OF RANGE 21/00 (SBC-4 4.5), a transfer longer than {@code maxBlocks}
+     * (INVALID FIELD IN CDB at the transfer length). Null when the command may go on.
+     */
+    static Failure writeChecks(LuContext lu, int opcode, long lba, long blocks, long maxBlocks) {
+        if (lu.writeProtected()) {
+            return Failure.of(SenseReason.WRITE_PROTECTED);
+        }
+        if (!LbaRange.contains(lba, blocks, lu.device().blockCount())) {
+            return Failure.of(SenseReason.LBA_OUT_OF_RANGE);
+        }
+        if (blocks > maxBlocks) {
+            return Failure.invalidFieldInCdb(LbaRange.transferLengthByte(opcode));
+        }
+        return null;
     }
 
     /** The whole-block Data-Out arrived; start the device I/O with {@link #data}, completing this object. */

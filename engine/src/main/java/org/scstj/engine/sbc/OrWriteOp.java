@@ -7,7 +7,6 @@ import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.sam.ExecContext;
 import org.scstj.engine.sam.LuContext;
 import org.scstj.engine.sense.Failure;
-import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
 
@@ -54,17 +53,9 @@ public final class OrWriteOp extends DataOutOp {
     public static void execute(Cdb.OrWrite cdb, ExecContext ctx) {
         LuContext lu = ctx.lu();
         BlockDevice device = lu.device();
-        if (lu.writeProtected()) {
-            ctx.complete(Failure.of(SenseReason.WRITE_PROTECTED).toResponse(lu.descriptorSense()));
-            return;
-        }
-        if (!LbaRange.contains(cdb.lba(), cdb.blocks(), device.blockCount())) {
-            ctx.complete(Failure.of(SenseReason.LBA_OUT_OF_RANGE).toResponse(lu.descriptorSense()));
-            return;
-        }
-        if (cdb.blocks() > BlockLimits.maxTransferBlocks(device)) {
-            ctx.complete(Failure.invalidFieldInCdb(LbaRange.transferLengthByte(Opcodes.ORWRITE_16))
-                    .toResponse(lu.descriptorSense()));
+        Failure refused = writeChecks(lu, Opcodes.ORWRITE_16, cdb.lba(), cdb.blocks(), BlockLimits.maxTransferBlocks(device));
+        if (refused != null) {
+            ctx.complete(refused.toResponse(lu.descriptorSense()));
             return;
         }
         int blockSize = device.blockSize();

@@ -4,7 +4,6 @@ import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.sam.ExecContext;
 import org.scstj.engine.sam.LuContext;
 import org.scstj.engine.sense.Failure;
-import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
 
@@ -54,18 +53,9 @@ public final class WriteOp extends DataOutOp {
     private static void start(ExecContext ctx, int opcode, long lba, long blocks, boolean fua, long maxBlocks) {
         LuContext lu = ctx.lu();
         BlockDevice device = lu.device();
-        if (lu.writeProtected()) {
-            // SBC-4 4.11; the LUN actor checks writesMedium first, this is the second line
-            ctx.complete(Failure.of(SenseReason.WRITE_PROTECTED).toResponse(lu.descriptorSense()));
-            return;
-        }
-        if (!LbaRange.contains(lba, blocks, device.blockCount())) {
-            ctx.complete(Failure.of(SenseReason.LBA_OUT_OF_RANGE).toResponse(lu.descriptorSense()));
-            return;
-        }
-        if (blocks > maxBlocks) {
-            ctx.complete(Failure.invalidFieldInCdb(LbaRange.transferLengthByte(opcode))
-                    .toResponse(lu.descriptorSense()));
+        Failure refused = writeChecks(lu, opcode, lba, blocks, maxBlocks);
+        if (refused != null) {
+            ctx.complete(refused.toResponse(lu.descriptorSense()));
             return;
         }
         int blockSize = device.blockSize();

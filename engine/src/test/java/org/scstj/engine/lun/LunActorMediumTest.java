@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -31,7 +30,7 @@ class LunActorMediumTest {
 
     private final MediumState medium = new MediumState(true);
     private final ActorRef<LunActor.Command> lun =
-            testKit.spawn(LunActor.create(new NoDevice(), new FakeCommandSet(), 8, medium));
+            testKit.spawn(LunActor.create(new NoDevice(true), new FakeCommandSet(), 8, medium));
 
     private static Nexus nexus(String initiator) {
         return new Nexus(initiator, initiator + ",i,0x000000000001", "iqn.2026-11.org.scstj:t",
@@ -83,7 +82,7 @@ class LunActorMediumTest {
         assertTrue(medium.prevents(B));
     }
 
-    private final NoDevice device = new NoDevice();
+    private final NoDevice device = new NoDevice(true);
     private long tags;
 
     private org.scstj.engine.spi.ScsiResponse testUnitReady(Nexus nexus) throws Exception {
@@ -104,20 +103,5 @@ class LunActorMediumTest {
                 FakeCommandSet.reasonOf(testUnitReady(B)));
         assertEquals(org.scstj.engine.spi.ScsiResponse.GOOD, testUnitReady(A).status());
         assertEquals(org.scstj.engine.spi.ScsiResponse.GOOD, testUnitReady(B).status());
-    }
-
-    /** A removable device the fake command set never touches. */
-    private static final class NoDevice implements BlockDevice {
-        @Override public String name() { return "none"; }
-        @Override public String handlerType() { return "test"; }
-        @Override public int blockSize() { return 512; }
-        @Override public long blockCount() { return 1; }
-        @Override public Capabilities capabilities() {
-            return new Capabilities(false, false, false, true, 1, "0", 0);
-        }
-        @Override public void read(long offset, ByteBuffer dst, Completion done) { done.completed(); }
-        @Override public void write(long offset, ByteBuffer src, boolean fua, Completion done) { done.completed(); }
-        @Override public void flush(Completion done) { done.completed(); }
-        @Override public void close() { }
     }
 }

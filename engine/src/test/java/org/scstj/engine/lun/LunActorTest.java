@@ -243,19 +243,4 @@ class LunActorTest {
         assertEquals(0, t.completions.get());
         assertEquals(SenseReason.I_T_NEXUS_LOSS_OCCURRED, FakeCommandSet.reasonOf(await(send(lun, a, 0x00, false))));
     }
-
-    /** A device the fake command set never touches. */
-    private static final class NoDevice implements BlockDevice {
-        @Override public String name() { return "none"; }
-        @Override public String handlerType() { return "test"; }
-        @Override public int blockSize() { return 512; }
-        @Override public long blockCount() { return 1; }
-        @Override public Capabilities capabilities() {
-            return new Capabilities(false, false, false, false, 1, "0", 0);
-        }
-        @Override public void read(long offset, ByteBuffer dst, Completion done) { done.completed(); }
-        @Override public void write(long offset, ByteBuffer src, boolean fua, Completion done) { done.completed(); }
-        @Override public void flush(Completion done) { done.completed(); }
-        @Override public void close() { }
-    }
 }
