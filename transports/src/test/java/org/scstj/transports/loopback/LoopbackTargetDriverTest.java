@@ -307,12 +307,14 @@ class LoopbackTargetDriverTest {
         LoopbackSession other = session();
         assertEquals(TmfRequest.Response.FUNCTION_COMPLETE,
                 await(s.taskManagement(TmfRequest.Function.LOGICAL_UNIT_RESET, LUN_INLINE, 0)));
-        try (LoopbackResult r = run(other, LUN_INLINE, Cdbs.testUnitReady(), null, 0)) {
-            // SAM-5 7.7: every other nexus gets 29/03
-            assertSense(r, 0x06, 0x29, 0x03);
-        }
-        try (LoopbackResult r = run(s, LUN_INLINE, Cdbs.testUnitReady(), null, 0)) {
-            assertEquals(ScsiResponse.GOOD, r.status(), r::toString);
+        // SAM-5 7.7: every nexus gets 29/03, the one that asked for the reset too
+        for (LoopbackSession each : new LoopbackSession[] {other, s}) {
+            try (LoopbackResult r = run(each, LUN_INLINE, Cdbs.testUnitReady(), null, 0)) {
+                assertSense(r, 0x06, 0x29, 0x03);
+            }
+            try (LoopbackResult r = run(each, LUN_INLINE, Cdbs.testUnitReady(), null, 0)) {
+                assertEquals(ScsiResponse.GOOD, r.status(), r::toString);
+            }
         }
     }
 
