@@ -54,7 +54,7 @@ class TaskOrderingTest {
     void compareAndWrite_waitsForAnOverlappingWrite_andLaterOverlappingTasksWaitForIt() throws Exception {
         clearPowerOn();
         DataTask write = send(cdb16(0x8A, 10, 2), filled(2, 'A'));          // WRITE(16) LBA 10-11
-        device.awaitPending(1);
+        awaitInDevice(write, 1);
         DataTask caw = send(caw(11, 1), concat(filled(1, 'A'), filled(1, 'B')));
         DataTask read = send(cdb16(0x88, 11, 1), null);                      // READ(16) LBA 11
         DataTask disjoint = send(cdb16(0x8A, 100, 1), filled(1, 'D'));
@@ -147,6 +147,20 @@ class TaskOrderingTest {
     }
 
     // --- helpers ------------------------------------------------------------------------------
+
+    /** Waits until {@code t} is one of {@code n} I/Os in the device; says how it ended if it never got there. */
+    private void awaitInDevice(DataTask t, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (device.pending.size() < n && !t.response.isDone() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(100_000);
+        }
+        if (t.response.isDone()) {
+            ScsiResponse r = t.await();
+            throw new AssertionError("the task ended before reaching the device: status " + r.status()
+                    + (r.sense() != null ? " sense " + senseOf(r) : ""));
+        }
+        device.awaitPending(n);
+    }
 
     private void clearPowerOn() throws Exception {
         DataTask tur = send(new byte[6], null);
@@ -252,7 +266,7 @@ class TaskOrderingTest {
     /** Does each I/O on the RAM device only when the test releases it. */
     static final class GatedDevice implements BlockDevice {
         private final RamBlockDevice ram;
-        private final ConcurrentLinkedQueue<Runnable> pending = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Runnable> pending = new ConcurrentLinkedQueue<>();
 
         GatedDevice(RamBlockDevice ram) {
             this.ram = ram;
@@ -279,9 +293,13 @@ class TaskOrderingTest {
             return false;
         }
 
+        /**
+         * Completes the I/Os in the device now, not the ones their completions start (a completion
+         * lets the LUN actor start held tasks on its own thread while this runs).
+         */
         void releaseAll() {
-            for (Runnable r; (r = pending.poll()) != null; ) {
-                r.run();
+            for (int n = pending.size(); n > 0; n--) {
+                pending.poll().run();
             }
         }
 
