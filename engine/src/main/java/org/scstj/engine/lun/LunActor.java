@@ -93,6 +93,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     public record ShutdownDone(String device, Throwable failure) {
     }
 
+    /** A command changed state every nexus shares: a unit attention for the others (sent by {@link Task}). */
+    record UnitAttentionForOthers(Nexus changedBy, SenseReason condition) implements Command {
+    }
+
     /** A START STOP UNIT loaded or ejected the removable medium (from {@link MediumState}'s listener). */
     private record MediumChanged(Nexus by, boolean present) implements Command {
     }
@@ -155,6 +159,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(ExecDone.class, this::onExecDone)
                 .onMessage(Abort.class, this::onAbort)
                 .onMessage(MediumChanged.class, this::onMediumChanged)
+                .onMessage(UnitAttentionForOthers.class, this::onUnitAttentionForOthers)
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(FlushDone.class, this::onFlushDone)
                 .build();
@@ -456,6 +461,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     }
 
     private record PendingAbort(Set<Task> waiting, int count, ActorRef<Aborted> replyTo) {
+    }
+
+    private Behavior<Command> onUnitAttentionForOthers(UnitAttentionForOthers msg) {
+        unitAttentions.establishForAllBut(msg.changedBy(), msg.condition());
+        return this;
     }
 
     // --- removable medium ----------------------------------------------------------------------

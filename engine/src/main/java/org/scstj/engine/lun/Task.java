@@ -81,4 +81,9 @@ public final class Task implements ExecContext {
     public boolean aborted() {
         return state == State.ABORTED;
     }
+
+    @Override
+    public void unitAttentionForOthers(org.scstj.engine.sense.SenseReason condition) {
+        lunActor.tell(new LunActor.UnitAttentionForOthers(nexus, condition));
+    }
 }

@@ -27,4 +27,13 @@ public interface ExecContext {
     default boolean aborted() {
         return false;
     }
+
+    /**
+     * Establishes a unit attention condition for every other I_T nexus of the logical unit (SAM-5
+     * 5.14): what a command that changed shared state tells the others, e.g. MODE PARAMETERS
+     * CHANGED after a MODE SELECT (SPC-5 7.5.1). The LUN actor, which owns the queues, applies it;
+     * any thread may call it. Does nothing by default (contexts without a LUN actor).
+     */
+    default void unitAttentionForOthers(org.scstj.engine.sense.SenseReason condition) {
+    }
 }

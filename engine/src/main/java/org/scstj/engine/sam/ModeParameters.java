@@ -22,8 +22,8 @@ import org.scstj.engine.state.StateFile;
  * reported ({@link #loadProblem}) and the defaults are used. Without a state file (tests, a device
  * with no state directory) nothing is savable and SP 1 is refused.
  *
- * <p>The unit attention MODE PARAMETERS CHANGED (SPC-5 7.5.1) for the other nexuses is not
- * established yet: that comes with issue 5.
+ * <p>A MODE SELECT that changes the current values raises MODE PARAMETERS CHANGED (SPC-5 7.5.1)
+ * for the other nexuses ({@code spc.ModeSelect}, through the LUN actor).
  */
 public final class ModeParameters {
     /** The changeable fields: Caching WCE, Control D_SENSE and SWP. */

@@ -28,8 +28,8 @@ import org.scstj.engine.spi.TransportTask;
  * failure to save is HARDWARE ERROR, INTERNAL TARGET FAILURE with nothing changed. An LU without
  * saved values refuses SP 1 (INVALID FIELD IN CDB on SP).
  *
- * <p>Not done here yet: the unit attention MODE PARAMETERS CHANGED (2A/01) for the LU's other
- * nexuses (SPC-5 7.5.1) is not established; it belongs to issue 5.
+ * <p>A change of the current values raises MODE PARAMETERS CHANGED (2A/01) for the LU's other
+ * nexuses (SPC-5 7.5.1).
  */
 public final class ModeSelect implements TransportTask.DataReceiver {
 
@@ -103,14 +103,33 @@ public final class ModeSelect implements TransportTask.DataReceiver {
         LuContext lu = ctx.lu();
         switch (parse(cdb, list, lu)) {
             case Refused r -> ctx.complete(r.failure().toResponse(lu.descriptorSense()));
-            case Changes c when cdb.sp() -> lu.mode().saveAndApply(
-                    new org.scstj.engine.sam.ModeParameters.Values(c.wce(), c.dSense(), c.swp()),
-                    failure -> ctx.complete(failure == null ? ScsiResponse.good(null, 0)
-                            : Failure.of(SenseReason.INTERNAL_TARGET_FAILURE).toResponse(lu.descriptorSense())));
+            case Changes c when cdb.sp() -> {
+                org.scstj.engine.sam.ModeParameters.Values before = lu.mode().current();
+                lu.mode().saveAndApply(new org.scstj.engine.sam.ModeParameters.Values(c.wce(), c.dSense(), c.swp()),
+                        failure -> {
+                            if (failure == null) {
+                                announce(before);
+                            }
+                            ctx.complete(failure == null ? ScsiResponse.good(null, 0)
+                                    : Failure.of(SenseReason.INTERNAL_TARGET_FAILURE).toResponse(lu.descriptorSense()));
+                        });
+            }
             case Changes c -> {
+                org.scstj.engine.sam.ModeParameters.Values before = lu.mode().current();
                 lu.mode().apply(c.wce(), c.dSense(), c.swp());
+                announce(before);
                 ctx.complete(ScsiResponse.good(null, 0));
             }
+        }
+    }
+
+    /**
+     * SPC-5 7.5.1: when a MODE SELECT changed the current values, every other I_T nexus gets the
+     * unit attention MODE PARAMETERS CHANGED (2A/01); a MODE SELECT that changed nothing raises none.
+     */
+    private void announce(org.scstj.engine.sam.ModeParameters.Values before) {
+        if (!before.equals(ctx.lu().mode().current())) {
+            ctx.unitAttentionForOthers(SenseReason.MODE_PARAMETERS_CHANGED);
         }
     }
 

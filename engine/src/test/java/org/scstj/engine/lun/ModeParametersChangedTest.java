@@ -1,0 +1,74 @@
+package org.scstj.engine.lun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.scstj.engine.cdb.StandardCommandSet;
+import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.sam.MediumState;
+import org.scstj.engine.sam.ModeParameters;
+import org.scstj.engine.sbc.RamBlockDevice;
+import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.ScsiResponse;
+
+/** SPC-5 7.5.1: a MODE SELECT that changes the LU's parameters is a unit attention for the other nexuses. */
+class ModeParametersChangedTest {
+    private static final ActorTestKit testKit = ActorTestKit.create();
+    private static final Nexus A = new Nexus("iqn.a", "iqn.a,i,0x1", "iqn.t", "iqn.t,t,0x1", 1, 1);
+    private static final Nexus B = new Nexus("iqn.b", "iqn.b,i,0x1", "iqn.t", "iqn.t,t,0x1", 1, 1);
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    private final RamBlockDevice device = new RamBlockDevice(512, 64);
+    private final ModeParameters mode = new ModeParameters(true);
+    private final MediumState medium = new MediumState(false);
+    private final ActorRef<LunActor.Command> lun =
+            testKit.spawn(LunActor.create(device, new StandardCommandSet(), 8, medium));
+    private long tags;
+
+    private ScsiResponse send(Nexus nexus, byte[] cdb, byte[] dataOut) throws Exception {
+        TaskOrderingTest.DataTask t = new TaskOrderingTest.DataTask(++tags, cdb, dataOut);
+        lun.tell(new LunActor.Execute(new Task(t, new StandardCommandSet().parse(cdb),
+                new LuContext(0, device, false, nexus, mode, medium))));
+        return t.await();
+    }
+
+    private static final byte[] TUR = new byte[6];
+
+    /** A MODE SELECT(6) parameter list: header, then the Control page as MODE SENSE reports it, SWP as given. */
+    private static byte[] controlPageWithSwp(boolean swp) {
+        byte[] list = new byte[4 + 12];
+        list[4] = 0x0A;                      // Control page (SPC-5 7.5.8), 10 bytes after the header
+        list[5] = 0x0A;
+        list[4 + 3] = 0x10;                  // QUEUE ALGORITHM MODIFIER 1
+        list[4 + 4] = (byte) (swp ? 0x08 : 0);
+        list[4 + 8] = (byte) 0xFF;           // BUSY TIMEOUT PERIOD FFFFh
+        list[4 + 9] = (byte) 0xFF;
+        return list;
+    }
+
+    private static byte[] modeSelect6(int length) {
+        return new byte[] {0x15, 0x10, 0, 0, (byte) length, 0};
+    }
+
+    @Test
+    void aChange_isModeParametersChangedForTheOtherNexusOnly_andNoChangeRaisesNone() throws Exception {
+        send(A, TUR, null); // power-on unit attentions out of the way
+        send(B, TUR, null);
+        byte[] list = controlPageWithSwp(true);
+        assertEquals(ScsiResponse.GOOD, send(A, modeSelect6(list.length), list).status());
+        ScsiResponse b = send(B, TUR, null);
+        assertEquals("06/2A/01", TaskOrderingTest.senseOf(b));
+        assertEquals(ScsiResponse.GOOD, send(A, TUR, null).status(), "not for the nexus that changed them");
+        assertEquals(ScsiResponse.GOOD, send(B, TUR, null).status());
+
+        assertEquals(ScsiResponse.GOOD, send(A, modeSelect6(list.length), list).status(), "the same values again");
+        assertEquals(ScsiResponse.GOOD, send(B, TUR, null).status(), "nothing changed: no unit attention");
+    }
+}
