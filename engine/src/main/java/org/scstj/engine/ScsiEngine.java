@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -48,7 +49,9 @@ public final class ScsiEngine {
     private final ActorSystem<Void> system;
     private final EngineSettings settings;
     private final Map<String, ActorRef<LunActor.Command>> lunActors;
-    private final Map<String, Target> targets;
+    /** Replaced whole by {@link #reconfigure}; read by transport threads (logins, SendTargets). */
+    private volatile Map<String, Target> targets;
+    private final Set<String> deviceNames;
     private final Core core = new Core();
 
     private record Target(String name, TargetAcl acl, ActorRef<TargetActor.Command> actor) {
@@ -59,7 +62,51 @@ public final class ScsiEngine {
         this.system = system;
         this.settings = settings;
         this.lunActors = lunActors;
-        this.targets = targets;
+        this.targets = Map.copyOf(targets);
+        this.deviceNames = Set.copyOf(lunActors.keySet());
+    }
+
+    /**
+     * Applies new LUN mappings and security groups to the running targets, as a configuration
+     * reload asks: every target keeps running, each open session's LUN inventory becomes what the
+     * new mapping gives its initiator, and a session whose inventory changed gets REPORTED LUNS DATA
+     * HAS CHANGED (SPC-5 6.33, 3F/0E) on every LU it now sees. Only mappings may change: the same
+     * targets, mapping only devices the engine already runs (a new device, target or portal needs a
+     * restart).
+     *
+     * @return completes with why the new mappings were refused (nothing changed then), or with an
+     *         empty list once every session concerned follows them
+     */
+    public synchronized CompletionStage<List<String>> reconfigure(List<TargetSpec> specs) {
+        List<String> problems = new ArrayList<>();
+        Map<String, TargetSpec> byName = new LinkedHashMap<>();
+        for (TargetSpec t : specs) {
+            byName.put(t.name().toLowerCase(Locale.ROOT), t);
+        }
+        if (!byName.keySet().equals(targets.keySet())) {
+            problems.add("targets cannot be added or removed while running (running: "
+                    + String.join(", ", new java.util.TreeSet<>(targets.keySet())) + ")");
+        }
+        for (TargetSpec t : specs) {
+            java.util.stream.Stream.concat(t.defaultLuns().stream(), t.groups().stream().flatMap(g -> g.luns().stream()))
+                    .filter(m -> !deviceNames.contains(m.device()))
+                    .forEach(m -> problems.add(t.name() + ": LUN " + m.lun() + " maps " + m.device()
+                            + ", which is not a running device (a new device needs a restart)"));
+        }
+        if (!problems.isEmpty()) {
+            return CompletableFuture.completedFuture(problems);
+        }
+        Map<String, Target> next = new LinkedHashMap<>();
+        List<CompletableFuture<TargetActor.Reconfigured>> applied = new ArrayList<>();
+        for (Map.Entry<String, TargetSpec> e : byName.entrySet()) {
+            Target running = targets.get(e.getKey());
+            applied.add(AskPattern.<TargetActor.Command, TargetActor.Reconfigured>ask(running.actor(),
+                    replyTo -> new TargetActor.Reconfigure(e.getValue(), replyTo),
+                    Duration.ofSeconds(30), system.scheduler()).toCompletableFuture());
+            next.put(e.getKey(), new Target(running.name(), new TargetAcl(e.getValue()), running.actor()));
+        }
+        targets = Map.copyOf(next);
+        return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new)).thenApply(v -> List.<String>of());
     }
 
     /**

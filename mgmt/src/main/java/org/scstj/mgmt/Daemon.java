@@ -81,6 +81,9 @@ final class Daemon {
             return 1;
         }
         log.info("ready: iSCSI on {}", config.portals().stream().map(Object::toString).collect(Collectors.joining(", ")));
+        if (Reload.reloadable(config.source())) {
+            new Reload(java.nio.file.Path.of(config.source()), config, handlers).install(engine);
+        }
         onReady.run();
 
         String cause = signal.await();
@@ -133,6 +136,14 @@ final class Daemon {
                 log.info("  group {} {}: {}", g.name(), g.initiators(), luns(g.luns()));
             }
         }
+    }
+
+    /** One line per target: its LUNs and groups, for the log. */
+    static String summary(ScstjConfig config) {
+        return config.engine().targets().stream()
+                .map(t -> t.name() + ": " + luns(t.defaultLuns()) + t.groups().stream()
+                        .map(g -> "; group " + g.name() + " " + luns(g.luns())).collect(Collectors.joining()))
+                .collect(Collectors.joining(" | "));
     }
 
     static String luns(List<LunMapping> luns) {

@@ -92,6 +92,33 @@ final class Daemon implements AutoCloseable {
         org.junit.jupiter.api.Assertions.assertFalse(log.contains("LEAK:"), "Netty reported a buffer leak:\n" + log);
     }
 
+    /** The configuration file the daemon serves (tests rewrite it before a reload). */
+    Path configFile() {
+        return dir.resolve("scstj.conf");
+    }
+
+    /**
+     * Rewrites the configuration from {@code template} (same {@code @PORT@} and {@code @DIR@}), sends
+     * SIGHUP, and waits (bounded) until the log has a new line containing {@code expect}.
+     */
+    void reload(String template, String expect) throws Exception {
+        String before = log();
+        Files.writeString(configFile(), template.replace("@PORT@", Integer.toString(port)).replace("@DIR@", dir.toString()));
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill -HUP " + process.pid() + " failed");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            String now = log();
+            if (now.length() > before.length() && now.substring(before.length()).contains(expect)) {
+                return;
+            }
+            sleepQuietly(100);
+        }
+        fail("no '" + expect + "' in the daemon log within 30 s after SIGHUP:\n" + log());
+    }
+
     /** SIGTERM, then the exit status (or -1 if it had to be killed). */
     int terminate() throws InterruptedException {
         if (!process.isAlive()) {

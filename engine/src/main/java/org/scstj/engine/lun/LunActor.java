@@ -93,6 +93,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     public record ShutdownDone(String device, Throwable failure) {
     }
 
+    /** Establishes a unit attention for one nexus (SAM-5 5.14), e.g. REPORTED LUNS DATA HAS CHANGED from its session. */
+    public record EstablishUnitAttention(Nexus nexus, SenseReason condition) implements Command {
+    }
+
     /** A command changed state every nexus shares: a unit attention for the others (sent by {@link Task}). */
     record UnitAttentionForOthers(Nexus changedBy, SenseReason condition) implements Command {
     }
@@ -160,6 +164,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(Abort.class, this::onAbort)
                 .onMessage(MediumChanged.class, this::onMediumChanged)
                 .onMessage(UnitAttentionForOthers.class, this::onUnitAttentionForOthers)
+                .onMessage(EstablishUnitAttention.class, this::onEstablishUnitAttention)
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(FlushDone.class, this::onFlushDone)
                 .build();
@@ -461,6 +466,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     }
 
     private record PendingAbort(Set<Task> waiting, int count, ActorRef<Aborted> replyTo) {
+    }
+
+    private Behavior<Command> onEstablishUnitAttention(EstablishUnitAttention msg) {
+        unitAttentions.establish(msg.nexus(), msg.condition());
+        return this;
     }
 
     private Behavior<Command> onUnitAttentionForOthers(UnitAttentionForOthers msg) {

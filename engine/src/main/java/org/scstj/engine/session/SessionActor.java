@@ -46,6 +46,20 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     public record Manage(TmfRequest request, Consumer<TmfRequest.Response> done) implements Command {
     }
 
+    /**
+     * The target's LUN mapping changed and this nexus's inventory with it (a configuration reload):
+     * from now on commands go to {@code luns}; every LU in it gets REPORTED LUNS DATA HAS CHANGED
+     * (SPC-5 6.33) for this nexus, sent from here so it reaches each LU before this session's next
+     * command to it.
+     */
+    public record UpdateLuns(Map<Integer, LunBinding> luns, List<ActorRef<LunActor.Command>> targetLuns, long id,
+                             ActorRef<LunsUpdated> replyTo) implements Command {
+    }
+
+    /** The answer to {@link UpdateLuns}: from now on this session's commands follow the new inventory. */
+    public record LunsUpdated(long id, Nexus nexus) {
+    }
+
     /** The nexus is gone: abort its tasks everywhere, run {@code done} when all are quiesced, stop. */
     public record Close(Runnable done) implements Command {
     }
@@ -65,9 +79,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     }
 
     private final Nexus nexus;
-    private final Map<Integer, LunBinding> luns;
-    private final int[] sortedLuns;
-    private final List<ActorRef<LunActor.Command>> targetLuns;
+    private Map<Integer, LunBinding> luns;
+    private int[] sortedLuns;
+    private List<ActorRef<LunActor.Command>> targetLuns;
     private final CommandSet commands;
     private final Props tmfProps;
     private final ActorRef<LunActor.Aborted> abortedAdapter;
@@ -92,6 +106,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         return newReceiveBuilder()
                 .onMessage(Submit.class, this::onSubmit)
                 .onMessage(Manage.class, this::onManage)
+                .onMessage(UpdateLuns.class, this::onUpdateLuns)
                 .onMessage(Close.class, this::onClose)
                 .onMessage(WrappedAborted.class, this::onAborted)
                 .build();
@@ -137,6 +152,19 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         getContext().spawn(TmfActor.create(msg.request(), nexus,
                         binding == null ? null : binding.actor(), targetLuns, msg.done()),
                 "tmf-" + (++tmfCounter), tmfProps);
+        return this;
+    }
+
+    // --- run-time mapping changes -------------------------------------------------------------
+
+    private Behavior<Command> onUpdateLuns(UpdateLuns msg) {
+        this.luns = Map.copyOf(msg.luns());
+        this.sortedLuns = msg.luns().keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        this.targetLuns = List.copyOf(msg.targetLuns());
+        for (LunBinding b : luns.values()) {
+            b.actor().tell(new LunActor.EstablishUnitAttention(nexus, SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED));
+        }
+        msg.replyTo().tell(new LunsUpdated(msg.id(), nexus));
         return this;
     }
 

@@ -69,14 +69,16 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         return Behaviors.setup(ctx -> new TargetActor(ctx, spec, devices, commands, sessionProps, tmfProps));
     }
 
-    private final TargetSpec spec;
-    private final TargetAcl acl;
+    private TargetSpec spec;
+    private TargetAcl acl;
     private final Map<String, Lu> devices;
-    private final List<ActorRef<LunActor.Command>> targetLuns;
+    private List<ActorRef<LunActor.Command>> targetLuns;
     private final CommandSet commands;
     private final Props sessionProps;
     private final Props tmfProps;
     private final Map<Nexus, ActorRef<SessionActor.Command>> sessions = new HashMap<>();
+    /** What each open session's initiator may see, as last given to its session actor. */
+    private final Map<Nexus, List<LunMapping>> inventories = new HashMap<>();
     private long sessionCounter;
 
     private TargetActor(ActorContext<Command> ctx, TargetSpec spec, Map<String, Lu> devices, CommandSet commands,
@@ -88,17 +90,47 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         this.commands = commands;
         this.sessionProps = sessionProps;
         this.tmfProps = tmfProps;
+        this.targetLuns = allLuns(spec, devices);
+    }
+
+    /** Every LU actor the target maps (target resets and nexus loss reach them all). */
+    private static List<ActorRef<LunActor.Command>> allLuns(TargetSpec spec, Map<String, Lu> devices) {
         LinkedHashSet<ActorRef<LunActor.Command>> all = new LinkedHashSet<>();
         spec.defaultLuns().forEach(m -> all.add(devices.get(m.device()).actor()));
         spec.groups().forEach(g -> g.luns().forEach(m -> all.add(devices.get(m.device()).actor())));
-        this.targetLuns = List.copyOf(all);
+        return List.copyOf(all);
     }
+
+    /**
+     * New LUN mappings and groups for this target (a configuration reload, {@code ScsiEngine.reconfigure}):
+     * the devices they name are running. Sessions keep running; each whose inventory changed is given
+     * the new one.
+     */
+    public record Reconfigure(TargetSpec spec, ActorRef<Reconfigured> replyTo) implements Command {
+    }
+
+    /** The answer to {@link Reconfigure}, once every session whose inventory changed has its new one. */
+    public record Reconfigured(String target, int sessionsChanged) {
+    }
+
+    private record WrappedLunsUpdated(SessionActor.LunsUpdated updated) implements Command {
+    }
+
+    /** A reconfiguration waiting for its sessions' answers. */
+    private record PendingReconfigure(ActorRef<Reconfigured> replyTo, int changed, java.util.Set<Nexus> waiting) {
+    }
+
+    private final Map<Long, PendingReconfigure> pendingReconfigures = new HashMap<>();
+    private long reconfigureCounter;
+    private ActorRef<SessionActor.LunsUpdated> lunsUpdatedAdapter;
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(OpenSession.class, this::onOpenSession)
                 .onMessage(SessionStopped.class, this::onSessionStopped)
+                .onMessage(Reconfigure.class, this::onReconfigure)
+                .onMessage(WrappedLunsUpdated.class, this::onLunsUpdated)
                 .build();
     }
 
@@ -115,6 +147,20 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
                     offered.initiatorName() + " may see no LUN of " + spec.name()));
             return this;
         }
+        Map<Integer, LunBinding> luns = bindings(nexus, visible);
+        List<ActorRef<LunActor.Command>> reachable = new ArrayList<>(targetLuns);
+        ActorRef<SessionActor.Command> session = getContext().spawn(
+                SessionActor.create(nexus, luns, reachable, commands, tmfProps),
+                "session-" + (++sessionCounter), sessionProps);
+        getContext().watchWith(session, new SessionStopped(nexus, session));
+        sessions.put(nexus, session);
+        inventories.put(nexus, visible);
+        msg.replyTo().tell(new Opened(session, nexus, null, null));
+        return this;
+    }
+
+    /** The LUN bindings of one nexus for the mappings its initiator may see. */
+    private Map<Integer, LunBinding> bindings(Nexus nexus, List<LunMapping> visible) {
         // SPC-4 6.3: an EXTENDED COPY may name only LUs this nexus may access (CopyScope)
         List<CopyScope.Target> accessible = new ArrayList<>(visible.size());
         for (LunMapping m : visible) {
@@ -131,14 +177,58 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
                     new LuContext(m.lun(), lu.device(), writeProtected(m, lu), nexus, lu.mode(), lu.medium(),
                             lu.wholeMedium(), copy)));
         }
-        List<ActorRef<LunActor.Command>> reachable = new ArrayList<>(targetLuns);
-        ActorRef<SessionActor.Command> session = getContext().spawn(
-                SessionActor.create(nexus, luns, reachable, commands, tmfProps),
-                "session-" + (++sessionCounter), sessionProps);
-        getContext().watchWith(session, new SessionStopped(nexus, session));
-        sessions.put(nexus, session);
-        msg.replyTo().tell(new Opened(session, nexus, null, null));
+        return luns;
+    }
+
+    /**
+     * SPC-5 6.33: each open session whose initiator now sees other LUNs (or the same LUNs mapped
+     * to other devices, or read-only where they were not) gets its new inventory, and with it
+     * REPORTED LUNS DATA HAS CHANGED on each LU it sees. A session left with nothing stays open and
+     * sees no LUN (REPORT LUNS answers an empty list); new logins follow the new mapping.
+     */
+    private Behavior<Command> onReconfigure(Reconfigure msg) {
+        spec = msg.spec();
+        acl = new TargetAcl(spec);
+        targetLuns = allLuns(spec, devices);
+        if (lunsUpdatedAdapter == null) {
+            lunsUpdatedAdapter = getContext().messageAdapter(SessionActor.LunsUpdated.class, WrappedLunsUpdated::new);
+        }
+        long id = ++reconfigureCounter;
+        java.util.Set<Nexus> waiting = new java.util.HashSet<>();
+        for (Map.Entry<Nexus, ActorRef<SessionActor.Command>> e : sessions.entrySet()) {
+            Nexus nexus = e.getKey();
+            List<LunMapping> visible = acl.lunsFor(nexus.initiatorName());
+            if (!visible.equals(inventories.get(nexus))) {
+                inventories.put(nexus, visible);
+                e.getValue().tell(new SessionActor.UpdateLuns(bindings(nexus, visible), targetLuns, id,
+                        lunsUpdatedAdapter));
+                waiting.add(nexus);
+                getContext().getLog().info("{} on {}: LUN inventory changed to {}", nexus.initiatorName(),
+                        spec.name(), visible);
+            }
+        }
+        if (waiting.isEmpty()) {
+            msg.replyTo().tell(new Reconfigured(spec.name(), 0));
+        } else {
+            pendingReconfigures.put(id, new PendingReconfigure(msg.replyTo(), waiting.size(), waiting));
+        }
         return this;
+    }
+
+    private Behavior<Command> onLunsUpdated(WrappedLunsUpdated msg) {
+        PendingReconfigure p = pendingReconfigures.get(msg.updated().id());
+        if (p != null) {
+            answered(msg.updated().id(), p, msg.updated().nexus());
+        }
+        return this;
+    }
+
+    /** A session answered, or stopped before it could: the reconfiguration is done when none is left. */
+    private void answered(long id, PendingReconfigure p, Nexus nexus) {
+        if (p.waiting().remove(nexus) && p.waiting().isEmpty()) {
+            pendingReconfigures.remove(id);
+            p.replyTo().tell(new Reconfigured(spec.name(), p.changed()));
+        }
     }
 
     private static boolean writeProtected(LunMapping m, Lu lu) {
@@ -146,7 +236,13 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
     }
 
     private Behavior<Command> onSessionStopped(SessionStopped msg) {
-        sessions.remove(msg.nexus(), msg.session());
+        if (sessions.remove(msg.nexus(), msg.session())) {
+            inventories.remove(msg.nexus());
+        }
+        // a session that stopped before answering a reconfiguration must not hold it forever
+        for (Map.Entry<Long, PendingReconfigure> e : List.copyOf(pendingReconfigures.entrySet())) {
+            answered(e.getKey(), e.getValue(), msg.nexus());
+        }
         return this;
     }
 }

@@ -185,7 +185,7 @@ class ExtendedCopyAccessTest {
     }
 
     /** A transport task with optional Data-Out, completing a future. */
-    private static final class Task implements TransportTask {
+    static final class Task implements TransportTask {
         final CompletableFuture<ScsiResponse> response = new CompletableFuture<>();
         private final long tag;
         private final long lun;
