@@ -150,10 +150,11 @@ public final class ScsiEngine {
                 opened.add(device);
                 org.scstj.engine.sam.MediumState medium =
                         new org.scstj.engine.sam.MediumState(device.capabilities().removable());
+                org.scstj.engine.sam.ModeParameters mode = modeParameters(spec, d, device, blocking);
                 ActorRef<LunActor.Command> actor = system.systemActorOf(
-                        LunActor.create(device, commands, settings.nexusQueueDepth(), medium),
+                        LunActor.create(device, commands, settings.nexusQueueDepth(), medium, mode),
                         "lun-" + actorName(d.name()), lunProps);
-                lus.put(d.name(), new TargetActor.Lu(device, actor, modeParameters(spec, d, device, blocking), medium,
+                lus.put(d.name(), new TargetActor.Lu(device, actor, mode, medium,
                         new org.scstj.engine.sam.WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking)));
                 lunActors.put(d.name(), actor);
                 log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),

@@ -8,6 +8,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.scstj.engine.sam.CommandSet;
 import org.scstj.engine.sam.MediumState;
+import org.scstj.engine.sam.ModeParameters;
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.sbc.WholeMediumGate;
@@ -116,7 +117,16 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     /** Creates the actor for one device whose LU's medium state every nexus's context shares. */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
                                            MediumState medium) {
-        return Behaviors.setup(ctx -> new LunActor(ctx, device, commands, nexusQueueDepth, medium));
+        return create(device, commands, nexusQueueDepth, medium, null);
+    }
+
+    /**
+     * Creates the actor for one device whose medium state and mode parameters every nexus's
+     * context shares; a logical unit reset returns the mode parameters to their saved values.
+     */
+    public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
+                                           MediumState medium, ModeParameters mode) {
+        return Behaviors.setup(ctx -> new LunActor(ctx, device, commands, nexusQueueDepth, medium, mode));
     }
 
     private final BlockDevice device;
@@ -125,6 +135,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     /** SBC-4 5.13: resets and nexus loss end medium removal prevention. */
     private final MediumState medium;
+    /** SAM-2 5.9.7 d): a logical unit reset restores the saved mode parameters; null: none to restore. */
+    private final ModeParameters mode;
     /** Tasks between checks and xmit, in arrival order per nexus. */
     private final Set<Task> active = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /** Tasks past the checks that wait for a conflicting task to leave the device, in arrival order. */
@@ -146,8 +158,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final List<PendingAbort> pendingAborts = new ArrayList<>(1);
 
     private LunActor(ActorContext<Command> ctx, BlockDevice device, CommandSet commands, int nexusQueueDepth,
-                     MediumState medium) {
+                     MediumState medium, ModeParameters mode) {
         super(ctx);
+        this.mode = mode;
         this.device = device;
         this.commands = commands;
         this.nexusQueueDepth = nexusQueueDepth;
@@ -424,6 +437,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 // (libiscsi MultipathIO.Reset checks both paths)
                 unitAttentions.establishForAll(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
                 medium.reset();
+                if (mode != null) {
+                    mode.restoreSaved();
+                }
             }
             case NEXUS_RESET -> {
                 unitAttentions.establish(msg.nexus(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);

@@ -141,6 +141,14 @@ public final class ModeParameters {
     }
 
     /**
+     * SAM-2 5.9.7 d), SPC-5 7.5.2: after a logical unit reset the current values are the saved
+     * values, or the defaults where none were saved.
+     */
+    public synchronized void restoreSaved() {
+        applyNow(saved());
+    }
+
+    /**
      * MODE SELECT with SP 1: saves {@code v} durably on the I/O executor, then makes it current and
      * calls {@code done} with null; on a failure nothing changes and {@code done} gets the cause.
      * Only for a {@link #savable} LU.

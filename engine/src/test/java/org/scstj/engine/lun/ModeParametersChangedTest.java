@@ -29,7 +29,7 @@ class ModeParametersChangedTest {
     private final ModeParameters mode = new ModeParameters(true);
     private final MediumState medium = new MediumState(false);
     private final ActorRef<LunActor.Command> lun =
-            testKit.spawn(LunActor.create(device, new StandardCommandSet(), 8, medium));
+            testKit.spawn(LunActor.create(device, new StandardCommandSet(), 8, medium, mode));
     private long tags;
 
     private ScsiResponse send(Nexus nexus, byte[] cdb, byte[] dataOut) throws Exception {
@@ -70,5 +70,17 @@ class ModeParametersChangedTest {
 
         assertEquals(ScsiResponse.GOOD, send(A, modeSelect6(list.length), list).status(), "the same values again");
         assertEquals(ScsiResponse.GOOD, send(B, TUR, null).status(), "nothing changed: no unit attention");
+    }
+
+    @Test
+    void aLogicalUnitReset_restoresTheSavedValues() throws Exception {
+        send(A, TUR, null);
+        byte[] list = controlPageWithSwp(true);
+        assertEquals(ScsiResponse.GOOD, send(A, modeSelect6(list.length), list).status());
+        assertEquals(true, mode.softwareWriteProtect());
+        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
+        lun.tell(new LunActor.Abort(LunActor.Scope.RESET, A, 0, probe.getRef()));
+        probe.receiveMessage();
+        assertEquals(false, mode.softwareWriteProtect(), "SWP was never saved: back to the default");
     }
 }
