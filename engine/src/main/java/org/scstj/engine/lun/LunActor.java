@@ -197,6 +197,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         NexusLoad load = outstandingPerNexus.get(nexus);
         if (load != null && load.outstanding >= nexusQueueDepth) {
             task.task().complete(new ScsiResponse(ScsiResponse.TASK_SET_FULL, null, null, 0));
+            interlockStatus(task, ScsiResponse.TASK_SET_FULL);
             return Behaviors.same();
         }
 
@@ -308,8 +309,31 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (parsed.uaExempt()) {
             return null;
         }
-        unitAttentions.clear(task.nexus());
+        // SPC-5 7.5.8 UA_INTLCK_CTRL 00b: reporting it clears it; 10b/11b: only REQUEST SENSE does
+        if (task.lu().mode().uaInterlock() == 0) {
+            unitAttentions.clear(task.nexus());
+        }
         return Failure.of(pending).toResponse(task.lu().descriptorSense());
+    }
+
+    /**
+     * SPC-5 7.5.8 UA_INTLCK_CTRL 11b: a command ended with BUSY, TASK SET FULL or RESERVATION
+     * CONFLICT leaves the unit attention PREVIOUS BUSY / TASK SET FULL / RESERVATION CONFLICT STATUS
+     * (2C/09, 2C/0A, 2C/0B) for its nexus. Nothing with 00b or 10b.
+     */
+    private void interlockStatus(Task task, int status) {
+        if (task.lu().mode().uaInterlock() != 0b11) {
+            return;
+        }
+        SenseReason reason = switch (status) {
+            case ScsiResponse.TASK_SET_FULL -> SenseReason.PREVIOUS_TASK_SET_FULL_STATUS;
+            case ScsiResponse.BUSY -> SenseReason.PREVIOUS_BUSY_STATUS;
+            case ScsiResponse.RESERVATION_CONFLICT -> SenseReason.PREVIOUS_RESERVATION_CONFLICT_STATUS;
+            default -> null;
+        };
+        if (reason != null) {
+            unitAttentions.establish(task.nexus(), reason);
+        }
     }
 
     /**

@@ -26,16 +26,26 @@ import org.scstj.engine.state.StateFile;
  * for the other nexuses ({@code spc.ModeSelect}, through the LUN actor).
  */
 public final class ModeParameters {
-    /** The changeable fields: Caching WCE, Control D_SENSE and SWP. */
-    public record Values(boolean wce, boolean dSense, boolean swp) {
+    /**
+     * The changeable fields: Caching WCE, Control D_SENSE, SWP and UA_INTLCK_CTRL (00b, 10b or 11b).
+     */
+    public record Values(boolean wce, boolean dSense, boolean swp, int uaInterlock) {
+        public Values(boolean wce, boolean dSense, boolean swp) {
+            this(wce, dSense, swp, 0);
+        }
+
         String text() {
-            return "wce=" + wce + "\ndsense=" + dSense + "\nswp=" + swp + "\n";
+            return "wce=" + wce + "\ndsense=" + dSense + "\nswp=" + swp + "\nuaintlck=" + uaInterlock + "\n";
         }
 
         static Values parse(String text) throws IOException {
             java.util.Properties p = new java.util.Properties();
             p.load(new java.io.StringReader(text));
-            return new Values(flag(p, "wce"), flag(p, "dsense"), flag(p, "swp"));
+            String ua = p.getProperty("uaintlck", "0");
+            if (!ua.equals("0") && !ua.equals("2") && !ua.equals("3")) {
+                throw new IOException("saved mode pages: uaintlck is " + ua);
+            }
+            return new Values(flag(p, "wce"), flag(p, "dsense"), flag(p, "swp"), Integer.parseInt(ua));
         }
 
         private static boolean flag(java.util.Properties p, String key) throws IOException {
@@ -54,6 +64,7 @@ public final class ModeParameters {
     private volatile boolean writeCacheEnabled;
     private volatile boolean descriptorSense;
     private volatile boolean softwareWriteProtect;
+    private volatile int uaInterlock;
     private volatile Values saved;
 
     /** Default values: WCE as the device's cache, fixed-format sense, no software write protect; nothing savable. */
@@ -118,26 +129,42 @@ public final class ModeParameters {
         return softwareWriteProtect;
     }
 
+    /**
+     * SPC-5 7.5.8 Control page UA_INTLCK_CTRL: 00b a unit attention is cleared when a CHECK
+     * CONDITION reports it; 10b and 11b it stays until REQUEST SENSE returns it, and with 11b a
+     * command ended with BUSY, TASK SET FULL or RESERVATION CONFLICT leaves a unit attention
+     * PREVIOUS ... STATUS (2C/09, 2C/0A, 2C/0B) behind.
+     */
+    public int uaInterlock() {
+        return uaInterlock;
+    }
+
     /** The current values. */
     public Values current() {
-        return new Values(writeCacheEnabled, descriptorSense, softwareWriteProtect);
+        return new Values(writeCacheEnabled, descriptorSense, softwareWriteProtect, uaInterlock);
     }
 
     /** The saved values (SPC-5 7.5.2): what was last saved, else the defaults. */
     public Values saved() {
         Values s = saved;
-        return s != null ? s : new Values(writeBackDefault, false, false);
+        return s != null ? s : new Values(writeBackDefault, false, false, 0);
     }
 
     /** Sets the current values of a MODE SELECT parameter list that passed every check. */
     public synchronized void apply(boolean wce, boolean dSense, boolean swp) {
-        applyNow(new Values(wce, dSense, swp));
+        applyNow(new Values(wce, dSense, swp, uaInterlock));
+    }
+
+    /** Sets all current values of a MODE SELECT parameter list that passed every check. */
+    public synchronized void apply(Values v) {
+        applyNow(v);
     }
 
     private synchronized void applyNow(Values v) {
         this.writeCacheEnabled = v.wce() && writeBackDefault;
         this.descriptorSense = v.dSense();
         this.softwareWriteProtect = v.swp();
+        this.uaInterlock = v.uaInterlock();
     }
 
     /**
@@ -154,7 +181,7 @@ public final class ModeParameters {
      * Only for a {@link #savable} LU.
      */
     public void saveAndApply(Values v, Consumer<IOException> done) {
-        Values effective = new Values(v.wce() && writeBackDefault, v.dSense(), v.swp());
+        Values effective = new Values(v.wce() && writeBackDefault, v.dSense(), v.swp(), v.uaInterlock());
         io.execute(() -> {
             try {
                 synchronized (this) {

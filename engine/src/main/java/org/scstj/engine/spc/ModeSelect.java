@@ -38,7 +38,7 @@ public final class ModeSelect implements TransportTask.DataReceiver {
     }
 
     /** The checked parameter list's changeable values. */
-    record Changes(boolean wce, boolean dSense, boolean swp) implements Checked {
+    record Changes(boolean wce, boolean dSense, boolean swp, int uaInterlock) implements Checked {
     }
 
     /** The parameter list is refused; nothing changes. */
@@ -105,7 +105,8 @@ public final class ModeSelect implements TransportTask.DataReceiver {
             case Refused r -> ctx.complete(r.failure().toResponse(lu.descriptorSense()));
             case Changes c when cdb.sp() -> {
                 org.scstj.engine.sam.ModeParameters.Values before = lu.mode().current();
-                lu.mode().saveAndApply(new org.scstj.engine.sam.ModeParameters.Values(c.wce(), c.dSense(), c.swp()),
+                lu.mode().saveAndApply(new org.scstj.engine.sam.ModeParameters.Values(c.wce(), c.dSense(), c.swp(),
+                                c.uaInterlock()),
                         failure -> {
                             if (failure == null) {
                                 announce(before);
@@ -116,7 +117,8 @@ public final class ModeSelect implements TransportTask.DataReceiver {
             }
             case Changes c -> {
                 org.scstj.engine.sam.ModeParameters.Values before = lu.mode().current();
-                lu.mode().apply(c.wce(), c.dSense(), c.swp());
+                lu.mode().apply(new org.scstj.engine.sam.ModeParameters.Values(c.wce(), c.dSense(), c.swp(),
+                        c.uaInterlock()));
                 announce(before);
                 ctx.complete(ScsiResponse.good(null, 0));
             }
@@ -174,6 +176,7 @@ public final class ModeSelect implements TransportTask.DataReceiver {
         boolean wce = lu.mode().writeCacheEnabled();
         boolean dSense = lu.mode().descriptorSense();
         boolean swp = lu.mode().softwareWriteProtect();
+        int uaInterlock = lu.mode().uaInterlock();
         int at = header + descriptorLength;
         while (at < list.length) {
             if (list.length - at < 2) {
@@ -206,12 +209,16 @@ public final class ModeSelect implements TransportTask.DataReceiver {
                 case ModeSense.CONTROL -> {
                     dSense = (list[at + 2] & 0x04) != 0;
                     swp = (list[at + 4] & 0x08) != 0;
+                    uaInterlock = (list[at + 4] >>> 4) & 0x03;
+                    if (uaInterlock == 0b01) {
+                        return new Refused(invalidParameter(at + 4, 5)); // 01b is reserved (SPC-5 7.5.8)
+                    }
                 }
                 default -> { }
             }
             at += pageLength;
         }
-        return new Changes(wce, dSense, swp);
+        return new Changes(wce, dSense, swp, uaInterlock);
     }
 
     /**

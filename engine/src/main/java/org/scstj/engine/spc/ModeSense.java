@@ -167,11 +167,11 @@ public final class ModeSense {
             }
             case CONTROL -> {
                 // SPC-5 7.5.8: TST 000b, D_SENSE bit 2 (changeable); QUEUE ALGORITHM MODIFIER 1
-                // (unrestricted), QERR 00b; SWP byte 4 bit 3 (changeable); BUSY TIMEOUT PERIOD
+                // (unrestricted), QERR 00b; SWP byte 4 bit 3 and UA_INTLCK_CTRL bits 5-4 (changeable); BUSY TIMEOUT PERIOD
                 // FFFFh (unlimited)
                 if (pc == PC_CHANGEABLE) {
                     d[at + 2] = 0x04;
-                    d[at + 4] = 0x08;
+                    d[at + 4] = 0x08 | 0x30;          // SWP, UA_INTLCK_CTRL
                     return;
                 }
                 if (current && lu.descriptorSense() || saved && lu.mode().saved().dSense()) {
@@ -180,6 +180,8 @@ public final class ModeSense {
                 if (current && lu.mode().softwareWriteProtect() || saved && lu.mode().saved().swp()) {
                     d[at + 4] = 0x08;
                 }
+                int uaInterlock = current ? lu.mode().uaInterlock() : saved ? lu.mode().saved().uaInterlock() : 0;
+                d[at + 4] |= (byte) (uaInterlock << 4);
                 d[at + 3] = 0x10;
                 put16(d, at + 8, 0xFFFF);
             }

@@ -83,4 +83,22 @@ class ModeParametersChangedTest {
         probe.receiveMessage();
         assertEquals(false, mode.softwareWriteProtect(), "SWP was never saved: back to the default");
     }
+
+    @Test
+    void uaInterlock10b_keepsTheUnitAttentionUntilRequestSenseReturnsIt() throws Exception {
+        send(A, TUR, null);
+        send(B, TUR, null);
+        byte[] list = controlPageWithSwp(false);
+        list[4 + 4] |= 0x20;                      // UA_INTLCK_CTRL 10b
+        assertEquals(ScsiResponse.GOOD, send(A, modeSelect6(list.length), list).status());
+        assertEquals(0b10, mode.uaInterlock());
+        assertEquals("06/2A/01", TaskOrderingTest.senseOf(send(B, TUR, null)));
+        assertEquals("06/2A/01", TaskOrderingTest.senseOf(send(B, TUR, null)), "reported again: not cleared");
+        ScsiResponse rs = send(B, new byte[] {0x03, 0, 0, 0, (byte) 252, 0}, null);
+        assertEquals(ScsiResponse.GOOD, rs.status());
+        assertEquals(ScsiResponse.GOOD, send(B, TUR, null).status(), "REQUEST SENSE cleared it");
+
+        list[4 + 4] = (byte) (list[4 + 4] & ~0x30 | 0x10); // 01b is reserved
+        assertEquals(ScsiResponse.CHECK_CONDITION, send(A, modeSelect6(list.length), list).status());
+    }
 }

@@ -100,7 +100,7 @@ class ModeSenseTest {
     }
 
     @Test
-    void changeableValues_areWceDsenseAndSwpOnly() {
+    void changeableValues_areWceDsenseSwpAndUaInterlockOnly() {
         byte[] d = FakeExecContext.run(FakeExecContext.lu(device, false, true),
                 modeSense6(false, 1, 0x3F, 0, 255), 255, null).data();
         for (int i = 4; i < 12; i++) {
@@ -113,7 +113,7 @@ class ModeSenseTest {
             for (int i = 2; i < 2 + len; i++) {
                 int expected = page == 0x08 && i == 2 ? 0x04        // WCE
                         : page == 0x0A && i == 2 ? 0x04             // D_SENSE
-                        : page == 0x0A && i == 4 ? 0x08             // SWP
+                        : page == 0x0A && i == 4 ? 0x38             // SWP, UA_INTLCK_CTRL
                         : 0;
                 assertEquals(expected, d[at + i], "page " + page + " byte " + i);
             }
