@@ -104,7 +104,7 @@ public final class ScsiEngine {
                 org.scstj.engine.sam.MediumState medium =
                         new org.scstj.engine.sam.MediumState(device.capabilities().removable());
                 ActorRef<LunActor.Command> actor = system.systemActorOf(
-                        LunActor.create(device, commands, settings.nexusQueueDepth(), medium),
+                        LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), medium),
                         "lun-" + actorName(d.name()), lunProps);
                 lus.put(d.name(), new TargetActor.Lu(device, actor, modeParameters(spec, d, device, blocking), medium,
                         new org.scstj.engine.sam.WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking)));
