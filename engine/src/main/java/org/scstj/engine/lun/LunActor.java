@@ -164,7 +164,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final MediumState medium;
     /** Tasks between checks and xmit, in arrival order per nexus. */
     private final Set<Task> active = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Tasks past the checks that wait for a conflicting task to leave the device, in arrival order. */
+    /**
+     * Tasks past the checks that may not enter the device yet, in arrival order: they wait for a
+     * conflicting task to leave it, or for the tasks their attribute orders them after (SAM-5 8.6).
+     */
     private final ArrayDeque<Task> held = new ArrayDeque<>();
     /** Tasks in the device ({@link #active}) that constrain later ones: {@link Task#gates}. */
     private int gatingActive;
