@@ -12,10 +12,11 @@ import com.typesafe.config.Config;
  * @param nexusQueueDepth   commands one nexus may have outstanding on one LU (SAM-5 5.3.4)
  * @param loginTimeoutMillis how long opening a session may take
  * @param wholeMediumBytesPerSecond write rate limit of FORMAT UNIT and SANITIZE on one LU, 0 for none
+ * @param lunQueueDepth     commands all nexuses together may have outstanding on one LU (BUSY past it, SAM-5 5.3)
  */
 public record EngineSettings(String sessionDispatcher, String lunDispatcher, String tmfDispatcher,
                              String blockingDispatcher, int nexusQueueDepth, long loginTimeoutMillis,
-                             long wholeMediumBytesPerSecond) {
+                             long wholeMediumBytesPerSecond, int lunQueueDepth) {
     public static EngineSettings from(Config config) {
         Config e = config.getConfig("scstj.engine");
         int depth = e.getInt("nexus-queue-depth");
@@ -28,8 +29,13 @@ public record EngineSettings(String sessionDispatcher, String lunDispatcher, Str
             throw new com.typesafe.config.ConfigException.BadValue(e.origin(), "scstj.engine.whole-medium-rate",
                     "must not be negative, was " + rate);
         }
+        int lunDepth = e.getInt("lun-queue-depth");
+        if (lunDepth < 1 || lunDepth > 1 << 20) {
+            throw new com.typesafe.config.ConfigException.BadValue(e.origin(), "scstj.engine.lun-queue-depth",
+                    "must be between 1 and 1048576, was " + lunDepth);
+        }
         return new EngineSettings(e.getString("session-dispatcher"), e.getString("lun-dispatcher"),
                 e.getString("tmf-dispatcher"), e.getString("blocking-dispatcher"), depth,
-                e.getDuration("session-open-timeout").toMillis(), rate);
+                e.getDuration("session-open-timeout").toMillis(), rate, lunDepth);
     }
 }

@@ -152,7 +152,8 @@ public final class ScsiEngine {
                         new org.scstj.engine.sam.MediumState(device.capabilities().removable());
                 org.scstj.engine.sam.ModeParameters mode = modeParameters(spec, d, device, blocking);
                 ActorRef<LunActor.Command> actor = system.systemActorOf(
-                        LunActor.create(device, commands, settings.nexusQueueDepth(), medium, mode),
+                        LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), medium,
+                                mode),
                         "lun-" + actorName(d.name()), lunProps);
                 lus.put(d.name(), new TargetActor.Lu(device, actor, mode, medium,
                         new org.scstj.engine.sam.WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking)));

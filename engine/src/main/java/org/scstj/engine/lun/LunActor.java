@@ -18,6 +18,7 @@ import org.scstj.engine.spc.RequestSense;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.spi.TaskAttribute;
 import org.scstj.engine.ua.UnitAttentions;
 
 import java.util.ArrayDeque;
@@ -42,8 +43,20 @@ import java.util.function.Predicate;
  * WRITE, ORWRITE, WRITE ATOMIC, FORMAT UNIT, SANITIZE) must not share any of its blocks with
  * another task in the device ({@link Extent}). Such a task waits in {@link #held} until the
  * conflicting tasks left the device, and every later task that conflicts with it waits behind it,
- * in arrival order, so none starves. While no exclusive task is in the device or waiting, a
- * task costs no more than one counter test.
+ * in arrival order, so none starves.
+ *
+ * <p>Task attributes (SAM-5 8.6), on top of that. An ORDERED task waits until every task that
+ * entered before it has completed, and every task after it waits until it completed. A HEAD OF
+ * QUEUE task goes ahead of every waiting task (ORDERED ones included) and starts at once, but
+ * still waits for a task in the device whose blocks conflict with its own: the task attribute
+ * orders tasks, it does not lift the atomicity SBC-4 4.29 promises for COMPARE AND WRITE and WRITE
+ * ATOMIC. Being placed at the head, it counts as older than every waiting task: SIMPLE and ORDERED
+ * tasks start only once it completed (SAM-5 8.6.2, 8.6.3). An ACA task is refused, there being no
+ * ACA condition ever ({@link #admit}). While no task that constrains others ({@link Task#gates})
+ * is in the device and none waits, a SIMPLE task costs two field tests.
+ *
+ * <p>Capacity (SAM-5 5.3): a nexus past its queue depth gets TASK SET FULL; when the LU's task
+ * set as a whole holds its bound, any nexus gets BUSY.
  *
  * <p>Aborts (task management, nexus loss) tell the transport at once, so nothing more is sent for
  * the task, and are answered only when every affected task has left the device (quiesced).
@@ -86,6 +99,30 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         NEXUS_LOSS
     }
 
+    /**
+     * QUERY TASK, QUERY TASK SET, QUERY ASYNCHRONOUS EVENT (SAM-5 7.8, 7.9, 7.10), answered from
+     * the task set at once; tasks waiting in the set count as well as those in the device.
+     */
+    public record Query(QueryKind kind, Nexus nexus, long tag, ActorRef<Queried> replyTo) implements Command {
+    }
+
+    /** What a {@link Query} asks. */
+    public enum QueryKind {
+        /** Is the task with this tag from this nexus in the task set? */
+        TASK,
+        /** Has this nexus any task in the task set? */
+        TASK_SET,
+        /** Has this nexus a unit attention pending (reported as it would be, not cleared)? */
+        ASYNCHRONOUS_EVENT
+    }
+
+    /**
+     * The answer to {@link Query}: {@code found} is FUNCTION SUCCEEDED, otherwise FUNCTION COMPLETE.
+     * {@code pending} is the unit attention a QUERY ASYNCHRONOUS EVENT found, else null.
+     */
+    public record Queried(boolean found, SenseReason pending) {
+    }
+
     /** Flushes the device's write-back cache and closes it (daemon shutdown). */
     public record Shutdown(ActorRef<ShutdownDone> replyTo) implements Command {
     }
@@ -117,21 +154,36 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     /** Creates the actor for one device whose LU's medium state every nexus's context shares. */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
                                            MediumState medium) {
-        return create(device, commands, nexusQueueDepth, medium, null);
+        return create(device, commands, nexusQueueDepth, Integer.MAX_VALUE, medium, null);
+    }
+
+    /** As above, with a bound on the tasks of all nexuses together (BUSY past it, SAM-5 5.3). */
+    public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
+                                           int lunQueueDepth, MediumState medium) {
+        return create(device, commands, nexusQueueDepth, lunQueueDepth, medium, null);
+    }
+
+    /** As above, with the LU's mode parameters: a logical unit reset returns them to their saved values. */
+    public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
+                                           MediumState medium, ModeParameters mode) {
+        return create(device, commands, nexusQueueDepth, Integer.MAX_VALUE, medium, mode);
     }
 
     /**
-     * Creates the actor for one device whose medium state and mode parameters every nexus's
-     * context shares; a logical unit reset returns the mode parameters to their saved values.
+     * Creates the actor for one device: per-nexus and per-LU task bounds, and the medium state and
+     * mode parameters every nexus's context shares.
      */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
-                                           MediumState medium, ModeParameters mode) {
-        return Behaviors.setup(ctx -> new LunActor(ctx, device, commands, nexusQueueDepth, medium, mode));
+                                           int lunQueueDepth, MediumState medium, ModeParameters mode) {
+        return Behaviors.setup(ctx -> new LunActor(ctx, device, commands, nexusQueueDepth, lunQueueDepth, medium,
+                mode));
     }
 
     private final BlockDevice device;
     private final CommandSet commands;
     private final int nexusQueueDepth;
+    /** Tasks the task set holds at most, from all nexuses (in the device and waiting). */
+    private final int lunQueueDepth;
     private final UnitAttentions unitAttentions = new UnitAttentions();
     /** SBC-4 5.13: resets and nexus loss end medium removal prevention. */
     private final MediumState medium;
@@ -139,10 +191,13 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final ModeParameters mode;
     /** Tasks between checks and xmit, in arrival order per nexus. */
     private final Set<Task> active = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Tasks past the checks that wait for a conflicting task to leave the device, in arrival order. */
+    /**
+     * Tasks past the checks that may not enter the device yet, in arrival order: they wait for a
+     * conflicting task to leave it, or for the tasks their attribute orders them after (SAM-5 8.6).
+     */
     private final ArrayDeque<Task> held = new ArrayDeque<>();
-    /** Exclusive tasks in the device ({@link #active}). */
-    private int exclusiveActive;
+    /** Tasks in the device ({@link #active}) that constrain later ones: {@link Task#gates}. */
+    private int gatingActive;
     /** The FORMAT UNIT or SANITIZE in the task set (held or in the device), or null. */
     private Task wholeMediumTask;
     /**
@@ -158,12 +213,13 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final List<PendingAbort> pendingAborts = new ArrayList<>(1);
 
     private LunActor(ActorContext<Command> ctx, BlockDevice device, CommandSet commands, int nexusQueueDepth,
-                     MediumState medium, ModeParameters mode) {
+                     int lunQueueDepth, MediumState medium, ModeParameters mode) {
         super(ctx);
         this.mode = mode;
         this.device = device;
         this.commands = commands;
         this.nexusQueueDepth = nexusQueueDepth;
+        this.lunQueueDepth = lunQueueDepth;
         this.medium = medium;
         ActorRef<Command> self = ctx.getSelf();
         medium.listener((by, present) -> self.tell(new MediumChanged(by, present)));
@@ -175,6 +231,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(Execute.class, this::onExecute)
                 .onMessage(ExecDone.class, this::onExecDone)
                 .onMessage(Abort.class, this::onAbort)
+                .onMessage(Query.class, this::onQuery)
                 .onMessage(MediumChanged.class, this::onMediumChanged)
                 .onMessage(UnitAttentionForOthers.class, this::onUnitAttentionForOthers)
                 .onMessage(EstablishUnitAttention.class, this::onEstablishUnitAttention)
@@ -193,11 +250,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         CommandSet.Parsed parsed = task.command();
         unitAttentions.touch(nexus);
 
-        // SAM-5 5.3.4: a nexus past its queue depth gets TASK SET FULL.
         NexusLoad load = outstandingPerNexus.get(nexus);
-        if (load != null && load.outstanding >= nexusQueueDepth) {
-            task.task().complete(new ScsiResponse(ScsiResponse.TASK_SET_FULL, null, null, 0));
-            interlockStatus(task, ScsiResponse.TASK_SET_FULL);
+        ScsiResponse refused = admit(task, load);
+        if (refused != null) {
+            task.task().complete(refused);
+            interlockStatus(task, refused.status());
             return Behaviors.same();
         }
 
@@ -220,11 +277,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         }
         load.lost = false; // a nexus that returned (same initiator port) is live again
         load.outstanding++;
-        boolean exclusive = parsed.decoded() && (parsed.row().exclusive() || parsed.row().wholeMedium());
-        if (exclusive && parsed.row().wholeMedium()) {
+        if (parsed.decoded() && parsed.row().wholeMedium()) {
             wholeMediumTask = task;
         }
-        if ((exclusive || exclusiveActive > 0 || !held.isEmpty()) && mustWait(task)) {
+        if ((task.gates || gatingActive > 0 || !held.isEmpty()) && mustWait(task)) {
             held.add(task);
             return Behaviors.same();
         }
@@ -235,8 +291,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     /** Exec stage. */
     private void start(Task task) {
         active.add(task);
-        if (task.command().decoded() && (task.command().row().exclusive() || task.command().row().wholeMedium())) {
-            exclusiveActive++;
+        if (task.gates) {
+            gatingActive++;
         }
         try {
             commands.execute(task.command(), task);
@@ -246,43 +302,53 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         }
     }
 
-    /** True if the task conflicts with a task in the device or with one waiting before it. */
+    /**
+     * True if the task may not enter the device yet (SAM-5 8.6): the task set is not empty for an
+     * ORDERED task; a conflicting task is in the device for a HEAD OF QUEUE task; for a SIMPLE task,
+     * an ORDERED or HEAD OF QUEUE task in the set, or a conflicting task in the device or waiting.
+     */
     private boolean mustWait(Task task) {
+        return switch (task.attribute) {
+            case ORDERED -> !active.isEmpty() || !held.isEmpty();
+            case HEAD_OF_QUEUE -> blockedByActive(task, false);
+            default -> blockedByActive(task, true) || blockedBy(task, held, true);
+        };
+    }
+
+    /** True if a task in the device conflicts with this one, or (for a SIMPLE one) is not SIMPLE. */
+    private boolean blockedByActive(Task task, boolean simple) {
+        return blockedBy(task, active, simple);
+    }
+
+    private boolean blockedBy(Task task, Iterable<Task> tasks, boolean simple) {
         long capacity = device.blockCount();
         Extent extent = task.extent(capacity);
-        if (extent.isEmpty()) {
-            return false;
-        }
-        for (Task t : active) {
-            if (t.extent(capacity).conflicts(extent)) {
+        boolean ranged = !extent.isEmpty();
+        for (Task t : tasks) {
+            if (simple && t.attribute != TaskAttribute.SIMPLE) {
                 return true;
             }
-        }
-        for (Task t : held) {
-            if (t.extent(capacity).conflicts(extent)) {
+            if (ranged && t.extent(capacity).conflicts(extent)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Starts the waiting tasks that no longer conflict, in arrival order. */
+    /**
+     * Starts the waiting tasks that may now enter the device, in arrival order: each is judged
+     * against the tasks in the device (those just started included) and those still waiting
+     * before it, by the rules of {@link #mustWait}.
+     */
     private void startHeld() {
-        long capacity = device.blockCount();
         List<Task> stillHeld = new ArrayList<>(held.size());
         for (Iterator<Task> it = held.iterator(); it.hasNext(); ) {
             Task t = it.next();
-            Extent extent = t.extent(capacity);
-            boolean blocked = false;
-            for (Task a : active) {
-                if (a.extent(capacity).conflicts(extent)) {
-                    blocked = true;
-                    break;
-                }
-            }
-            for (int i = 0; !blocked && i < stillHeld.size(); i++) {
-                blocked = stillHeld.get(i).extent(capacity).conflicts(extent);
-            }
+            boolean blocked = switch (t.attribute) {
+                case ORDERED -> !active.isEmpty() || !stillHeld.isEmpty();
+                case HEAD_OF_QUEUE -> blockedByActive(t, false);
+                default -> blockedByActive(t, true) || blockedBy(t, stillHeld, true);
+            };
             if (blocked) {
                 stillHeld.add(t);
             } else {
@@ -290,6 +356,26 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 start(t);
             }
         }
+    }
+
+    /**
+     * The task manager's admission, before any check of the command (SAM-5 5.3, 8.6). TASK SET FULL
+     * when this nexus has its queue depth in the set (SAM-5 5.3.4); BUSY when the task set holds
+     * the LU's bound, whoever sent the tasks (SAM-5 5.3.3: the LU cannot take the command now).
+     * SAM-5 8.6.5 and 5.9: a task with the ACA attribute while no ACA condition exists (here: never,
+     * NACA being refused at decode) ends CHECK CONDITION, ILLEGAL REQUEST, INVALID MESSAGE ERROR.
+     */
+    private ScsiResponse admit(Task task, NexusLoad load) {
+        if (load != null && load.outstanding >= nexusQueueDepth) {
+            return new ScsiResponse(ScsiResponse.TASK_SET_FULL, null, null, 0);
+        }
+        if (active.size() + held.size() >= lunQueueDepth) {
+            return new ScsiResponse(ScsiResponse.BUSY, null, null, 0);
+        }
+        if (task.attribute == TaskAttribute.ACA) {
+            return Failure.of(SenseReason.INVALID_MESSAGE_ERROR).toResponse(task.lu().descriptorSense());
+        }
+        return null;
     }
 
     /**
@@ -380,8 +466,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (!active.remove(task)) {
             return Behaviors.same(); // completed twice: a command implementation bug; the first answer stands
         }
-        if (task.command().decoded() && (task.command().row().exclusive() || task.command().row().wholeMedium())) {
-            exclusiveActive--;
+        if (task.gates) {
+            gatingActive--;
         }
         if (task == wholeMediumTask) {
             wholeMediumTask = null;
@@ -493,6 +579,37 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             startHeld();
         }
         return this;
+    }
+
+    /** QUERY TASK, QUERY TASK SET, QUERY ASYNCHRONOUS EVENT (SAM-5 7.8 to 7.10); changes nothing. */
+    private Behavior<Command> onQuery(Query msg) {
+        Nexus nexus = msg.nexus();
+        Queried answer = switch (msg.kind()) {
+            case TASK -> new Queried(inTaskSet(t -> t.nexus().equals(nexus) && t.tag() == msg.tag()), null);
+            case TASK_SET -> new Queried(inTaskSet(t -> t.nexus().equals(nexus)), null);
+            case ASYNCHRONOUS_EVENT -> {
+                unitAttentions.touch(nexus); // a nexus new to this LU has its power-on condition
+                SenseReason pending = unitAttentions.peek(nexus);
+                yield new Queried(pending != null, pending);
+            }
+        };
+        msg.replyTo().tell(answer);
+        return Behaviors.same();
+    }
+
+    /** True if a task in the device or waiting matches; an aborted task is in the set until it left the device. */
+    private boolean inTaskSet(Predicate<Task> match) {
+        for (Task t : active) {
+            if (match.test(t)) {
+                return true;
+            }
+        }
+        for (Task t : held) {
+            if (match.test(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void quiesced(Task task) {

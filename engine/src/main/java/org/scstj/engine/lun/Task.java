@@ -6,6 +6,7 @@ import org.scstj.engine.sam.ExecContext;
 import org.scstj.engine.sam.LuContext;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.spi.TaskAttribute;
 import org.scstj.engine.spi.TransportTask;
 
 /**
@@ -22,6 +23,13 @@ public final class Task implements ExecContext {
     private final CommandSet.Parsed command;
     private final LuContext lu;
     private final Nexus nexus;
+    /** SAM-5 8.5: how the task set orders this task. */
+    final TaskAttribute attribute;
+    /**
+     * True when the task constrains the tasks after it: an exclusive or whole-medium row, or an
+     * attribute other than SIMPLE. The task set's fast path tests only this (and a counter).
+     */
+    final boolean gates;
     private ActorRef<LunActor.Command> lunActor;
     /** Written by the LUN actor; volatile for {@link #aborted}, read by the exec stage's threads. */
     volatile State state = State.RUNNING;
@@ -33,6 +41,10 @@ public final class Task implements ExecContext {
         this.command = command;
         this.lu = lu;
         this.nexus = lu.nexus();
+        TaskAttribute a = transport.attribute();
+        this.attribute = a == null ? TaskAttribute.SIMPLE : a;
+        this.gates = attribute != TaskAttribute.SIMPLE
+                || (command.decoded() && (command.row().exclusive() || command.row().wholeMedium()));
     }
 
     /** The blocks this task touches (computed once, when first needed). */

@@ -94,7 +94,10 @@ public enum SenseReason {
     NOT_READY_SANITIZE_IN_PROGRESS(SenseKey.NOT_READY, 0x04, 0x1B),
     MEDIUM_FORMAT_CORRUPTED(SenseKey.MEDIUM_ERROR, 0x31, 0x00),
     FORMAT_COMMAND_FAILED(SenseKey.MEDIUM_ERROR, 0x31, 0x01),
-    SANITIZE_COMMAND_FAILED(SenseKey.MEDIUM_ERROR, 0x31, 0x03);
+    SANITIZE_COMMAND_FAILED(SenseKey.MEDIUM_ERROR, 0x31, 0x03),
+
+    // Task set: SAM-5 8.6.5, an ACA task while no ACA condition exists
+    INVALID_MESSAGE_ERROR(SenseKey.ILLEGAL_REQUEST, 0x49, 0x00);
 
     private final SenseKey key;
     private final int asc;

@@ -12,9 +12,9 @@ import org.scstj.engine.spi.ScsiResponse;
  *
  * <p>Reported: ABORT TASK (ATS), ABORT TASK SET (ATSS), CLEAR ACA (CACAS: there is never an ACA,
  * NACA being refused, so it completes at once, SAM-5 7.4), CLEAR TASK SET (CTSS), LOGICAL UNIT
- * RESET (LURS). Not reported: QUERY TASK, QUERY TASK SET, QUERY ASYNCHRONOUS EVENT (answered
- * FUNCTION NOT SUPPORTED); I_T NEXUS RESET, which the engine implements but iSCSI has no function
- * code for (RFC 7143 11.5.1); the obsolete TRS and WAKES bits (iSCSI's TARGET WARM / COLD RESET
+ * RESET (LURS). Not reported: QUERY TASK, QUERY TASK SET, QUERY ASYNCHRONOUS EVENT and I_T NEXUS
+ * RESET, which the engine implements (reachable through the engine SPI, e.g. the loopback driver)
+ * but iSCSI has no function code for (RFC 7143 11.5.1); the obsolete TRS and WAKES bits (iSCSI's TARGET WARM / COLD RESET
  * are target-wide, outside what a logical unit reports).
  *
  * <p>REPD 0: 4 bytes; REPD 1: the 16-byte extended data with TMFTMOV 0 (no TMF timeouts are

@@ -17,7 +17,9 @@ import java.util.function.Consumer;
 /**
  * One task-management function invocation (SAM-5 7). Asks the LU actors involved to abort the
  * affected tasks, waits until each has answered (its tasks are quiesced), then delivers the
- * service response exactly once and stops.
+ * service response exactly once and stops. The QUERY functions ask the addressed LU actor, which
+ * answers from its task set at once (SAM-5 7.8 to 7.10: FUNCTION SUCCEEDED when the task, a task
+ * of the nexus, or a unit attention is there; FUNCTION COMPLETE when not).
  */
 public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
 
@@ -26,6 +28,9 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
     }
 
     private record WrappedAborted(LunActor.Aborted aborted) implements Command {
+    }
+
+    private record WrappedQueried(LunActor.Queried queried) implements Command {
     }
 
     /**
@@ -72,7 +77,9 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
             case TASK_REASSIGN -> answer(Response.TASK_REASSIGN_NOT_SUPPORTED);
             // No ACA support (NACA is refused at decode), so there is never an ACA to clear (SAM-5 7.4).
             case CLEAR_ACA -> answer(Response.FUNCTION_COMPLETE);
-            case QUERY_TASK, QUERY_TASK_SET, QUERY_ASYNCHRONOUS_EVENT -> answer(Response.FUNCTION_NOT_SUPPORTED);
+            case QUERY_TASK -> query(LunActor.QueryKind.TASK);
+            case QUERY_TASK_SET -> query(LunActor.QueryKind.TASK_SET);
+            case QUERY_ASYNCHRONOUS_EVENT -> query(LunActor.QueryKind.ASYNCHRONOUS_EVENT);
         };
     }
 
@@ -81,6 +88,15 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
             return answer(Response.LUN_DOES_NOT_EXIST);
         }
         return ask(List.of(lun), scope);
+    }
+
+    private Behavior<Command> query(LunActor.QueryKind kind) {
+        if (lun == null) {
+            return answer(Response.LUN_DOES_NOT_EXIST);
+        }
+        ActorRef<LunActor.Queried> adapter = getContext().messageAdapter(LunActor.Queried.class, WrappedQueried::new);
+        lun.tell(new LunActor.Query(kind, nexus, request.referencedTag(), adapter));
+        return this;
     }
 
     private Behavior<Command> onAll(LunActor.Scope scope) {
@@ -101,7 +117,10 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
 
     @Override
     public Receive<Command> createReceive() {
-        return newReceiveBuilder().onMessage(WrappedAborted.class, this::onAborted).build();
+        return newReceiveBuilder()
+                .onMessage(WrappedAborted.class, this::onAborted)
+                .onMessage(WrappedQueried.class, this::onQueried)
+                .build();
     }
 
     private Behavior<Command> onAborted(WrappedAborted msg) {
@@ -115,6 +134,10 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
             return answer(Response.TASK_DOES_NOT_EXIST);
         }
         return answer(Response.FUNCTION_COMPLETE);
+    }
+
+    private Behavior<Command> onQueried(WrappedQueried msg) {
+        return answer(msg.queried().found() ? Response.FUNCTION_SUCCEEDED : Response.FUNCTION_COMPLETE);
     }
 
     private Behavior<Command> answer(Response response) {

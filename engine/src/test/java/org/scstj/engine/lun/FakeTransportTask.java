@@ -16,6 +16,8 @@ public final class FakeTransportTask implements TransportTask {
     final CompletableFuture<ScsiResponse> response = new CompletableFuture<>();
     final AtomicInteger completions = new AtomicInteger();
     final AtomicInteger aborts = new AtomicInteger();
+    /** SAM-5 8.5: set by a test before the task is sent. */
+    TaskAttribute attribute = TaskAttribute.SIMPLE;
 
     FakeTransportTask(long tag, byte[] cdb) {
         this(tag, cdb, 0);
@@ -34,7 +36,7 @@ public final class FakeTransportTask implements TransportTask {
     @Override public long lun() { return lunField; }
     @Override public byte[] cdb() { return cdb; }
     @Override public long tag() { return tag; }
-    @Override public TaskAttribute attribute() { return TaskAttribute.SIMPLE; }
+    @Override public TaskAttribute attribute() { return attribute; }
     @Override public int expectedDataTransferLength() { return 4096; }
     @Override public boolean readExpected() { return false; }
     @Override public boolean writeExpected() { return false; }

@@ -14,9 +14,12 @@ import org.scstj.engine.spi.ScsiResponse;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -203,6 +206,77 @@ class LunActorTest {
             // the abort may come before or after the completion: either way one ending, no hang
             assertEquals(1, t.endings(), "task " + t.tag);
         }
+    }
+
+    @Test
+    void manyCompletionsRacingManyAborts_endEveryTaskExactlyOnce_andLeaveTheTaskSetEmpty() throws Exception {
+        ActorRef<LunActor.Command> lun = lun(1024);
+        Nexus a = nexus("iqn.a");
+        clearPowerOn(lun, a);
+        int n = 400;
+        for (int round = 0; round < 3; round++) {
+            List<FakeTransportTask> tasks = new ArrayList<>(n);
+            List<ExecContext> inDevice = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                tasks.add(send(lun, a, 0x35, false));
+                ExecContext ctx = commands.held.poll(5, TimeUnit.SECONDS);
+                assertNotNull(ctx);
+                inDevice.add(ctx);
+            }
+            // two threads complete every other task each, while this thread aborts each task by its
+            // tag, and half-way (from round 1 on) a task-set-wide abort races them all
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<Thread> completers = new ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                int first = k;
+                completers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    for (int i = first; i < n; i += 2) {
+                        inDevice.get(i).complete(ScsiResponse.good(null, 0));
+                    }
+                }));
+            }
+            TestProbe<LunActor.Aborted> byTag = testKit.createTestProbe();
+            TestProbe<LunActor.Aborted> wide = testKit.createTestProbe();
+            go.countDown();
+            for (int i = 0; i < n; i++) {
+                lun.tell(new LunActor.Abort(LunActor.Scope.TASK, a, tasks.get(i).tag, byTag.getRef()));
+                if (i == n / 2 && round > 0) {
+                    lun.tell(new LunActor.Abort(round == 1 ? LunActor.Scope.NEXUS_TASKS : LunActor.Scope.RESET,
+                            a, 0, wide.getRef()));
+                }
+            }
+            for (Thread t : completers) {
+                t.join();
+            }
+            int abortedByTag = 0;
+            for (int i = 0; i < n; i++) {
+                abortedByTag += byTag.receiveMessage(Duration.ofSeconds(5)).tasksAborted();
+            }
+            if (round > 0) {
+                wide.receiveMessage(Duration.ofSeconds(5));
+            }
+            int aborted = 0;
+            for (FakeTransportTask t : tasks) {
+                assertEquals(1, t.endings(), "task " + t.tag + " in round " + round);
+                aborted += t.aborts.get();
+            }
+            if (round == 0) {
+                assertEquals(aborted, abortedByTag, "each abort counted the tasks it ended");
+            }
+            if (round == 2) {
+                assertEquals(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED, FakeCommandSet.reasonOf(await(send(lun, a, 0x00, false))));
+            }
+            TestProbe<LunActor.Queried> query = testKit.createTestProbe();
+            lun.tell(new LunActor.Query(LunActor.QueryKind.TASK_SET, a, 0, query.getRef()));
+            assertFalse(query.receiveMessage().found(), "every task left the task set");
+        }
+        assertEquals(ScsiResponse.GOOD, await(send(lun, a, 0x00, false)).status());
     }
 
     @Test

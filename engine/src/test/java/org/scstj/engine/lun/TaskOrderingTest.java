@@ -146,6 +146,32 @@ class TaskOrderingTest {
         assertArrayEquals(new byte[BS], after.dataIn, "formatted: the WRITE before it landed first, then zeros");
     }
 
+    @Test
+    void headOfQueueRead_goesAheadOfAWaitingCompareAndWrite_butWaitsForOneInTheDevice() throws Exception {
+        clearPowerOn();
+        DataTask write = send(cdb16(0x8A, 10, 1), filled(1, 'A'));
+        device.releaseUntilDone(write.response);
+        DataTask read = send(cdb16(0x88, 10, 1), null);                       // in the device
+        awaitInDevice(read, 1);
+        DataTask caw = send(caw(10, 1), concat(filled(1, 'A'), filled(1, 'B'))); // waits for the READ
+        DataTask head = send(cdb16(0x88, 10, 1), null, TaskAttribute.HEAD_OF_QUEUE);
+        device.awaitPending(2);               // SAM-5 8.6.4: the HEAD OF QUEUE READ skips the waiting CAW
+        device.releaseUntilDone(head.response);
+        assertArrayEquals(filled(1, 'A'), head.dataIn, "read before the CAW");
+        device.releaseUntilDone(caw.response);
+        assertEquals(ScsiResponse.GOOD, caw.await().status());
+        assertEquals(ScsiResponse.GOOD, read.await().status());
+
+        DataTask caw2 = send(caw(10, 1), concat(filled(1, 'B'), filled(1, 'C')));
+        device.awaitPending(1);               // the CAW's read is in the device
+        DataTask head2 = send(cdb16(0x88, 10, 1), null, TaskAttribute.HEAD_OF_QUEUE);
+        device.awaitPending(1);               // SBC-4 4.29: no attribute lets a READ inside a running CAW
+        device.releaseUntilDone(caw2.response);
+        assertEquals(ScsiResponse.GOOD, caw2.await().status());
+        device.releaseUntilDone(head2.response);
+        assertArrayEquals(filled(1, 'C'), head2.dataIn, "the CAW's write, never a half");
+    }
+
     // --- helpers ------------------------------------------------------------------------------
 
     /** Waits until {@code t} is one of {@code n} I/Os in the device; says how it ended if it never got there. */
@@ -168,7 +194,12 @@ class TaskOrderingTest {
     }
 
     private DataTask send(byte[] cdb, byte[] dataOut) {
+        return send(cdb, dataOut, TaskAttribute.SIMPLE);
+    }
+
+    private DataTask send(byte[] cdb, byte[] dataOut, TaskAttribute attribute) {
         DataTask t = new DataTask(++tags, cdb, dataOut);
+        t.attribute = attribute;
         lun.tell(new LunActor.Execute(new Task(t, new StandardCommandSet().parse(cdb),
                 new LuContext(0, device, false, NEXUS, false))));
         return t;
@@ -220,6 +251,7 @@ class TaskOrderingTest {
         final CompletableFuture<ScsiResponse> response = new CompletableFuture<>();
         volatile byte[] dataIn;
         volatile int aborts;
+        TaskAttribute attribute = TaskAttribute.SIMPLE;
 
         DataTask(long tag, byte[] cdb, byte[] dataOut) {
             this.tag = tag;
@@ -234,7 +266,7 @@ class TaskOrderingTest {
         @Override public long lun() { return 0; }
         @Override public byte[] cdb() { return cdb; }
         @Override public long tag() { return tag; }
-        @Override public TaskAttribute attribute() { return TaskAttribute.SIMPLE; }
+        @Override public TaskAttribute attribute() { return attribute; }
         @Override public int expectedDataTransferLength() { return dataOut != null ? dataOut.length : 64 * 1024; }
         @Override public boolean readExpected() { return dataOut == null; }
         @Override public boolean writeExpected() { return dataOut != null; }

@@ -16,6 +16,7 @@ import org.scstj.engine.model.TargetSpec;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.spi.TaskAttribute;
 import org.scstj.engine.spi.TmfRequest;
 
 import java.nio.ByteBuffer;
@@ -318,6 +319,104 @@ class LoopbackTargetDriverTest {
         }
     }
 
+    // ---- task attributes and the other task-management functions --------------------------------
+
+    @Test
+    void orderedCommand_waitsForTheCommandBeforeIt_andHeadOfQueueDoesNot() throws Exception {
+        LoopbackSession s = session();
+        Recorder recorder = new Recorder();
+        s.execute(LUN_GATED, Cdbs.read10(0, 1), null, 512, recorder);
+        devices.device("gate0").awaitStarted(1);
+        FutureTask ordered = new FutureTask();
+        s.execute(LUN_GATED, Cdbs.testUnitReady(), null, 0, TaskAttribute.ORDERED, ordered);
+        FutureTask head = new FutureTask();
+        s.execute(LUN_GATED, Cdbs.testUnitReady(), null, 0, TaskAttribute.HEAD_OF_QUEUE, head);
+        try (LoopbackResult r = await(head)) {
+            assertEquals(ScsiResponse.GOOD, r.status(), "SAM-5 8.6.4: HEAD OF QUEUE skips the waiting ORDERED task");
+        }
+        assertFalse(ordered.isDone(), "SAM-5 8.6.3: ORDERED waits for the READ in the device");
+        devices.device("gate0").openGate();
+        try (LoopbackResult r = await(ordered)) {
+            assertEquals(ScsiResponse.GOOD, r.status());
+        }
+        recorder.awaitEvents(1);
+        try (LoopbackResult r = await(executeWith(s, TaskAttribute.ACA))) {
+            assertSense(r, 0x05, 0x49, 0x00); // SAM-5 8.6.5: no ACA condition exists
+        }
+    }
+
+    @Test
+    void queryTaskAndQueryTaskSet_succeedWhileTheTaskIsInTheTaskSet() throws Exception {
+        LoopbackSession s = session();
+        LoopbackSession other = session();
+        Recorder recorder = new Recorder();
+        long tag = s.execute(LUN_GATED, Cdbs.read10(0, 8), null, 4096, recorder);
+        devices.device("gate0").awaitStarted(1);
+        // SAM-5 7.8, 7.9
+        assertEquals(TmfRequest.Response.FUNCTION_SUCCEEDED, await(s.taskManagement(TmfRequest.Function.QUERY_TASK, LUN_GATED, tag)));
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, await(s.taskManagement(TmfRequest.Function.QUERY_TASK, LUN_GATED, tag + 100)));
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, await(s.taskManagement(TmfRequest.Function.QUERY_TASK, LUN_INLINE, tag)),
+                "the task is on another LU");
+        assertEquals(TmfRequest.Response.FUNCTION_SUCCEEDED, await(s.taskManagement(TmfRequest.Function.QUERY_TASK_SET, LUN_GATED, 0)));
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, await(other.taskManagement(TmfRequest.Function.QUERY_TASK_SET, LUN_GATED, 0)),
+                "another nexus has no task there");
+        assertEquals(TmfRequest.Response.LUN_DOES_NOT_EXIST, await(s.taskManagement(TmfRequest.Function.QUERY_TASK_SET, LoopbackSession.lun(9), 0)));
+        devices.device("gate0").openGate();
+        recorder.awaitEvents(1);
+        assertEquals(1, recorder.completed.size());
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, await(s.taskManagement(TmfRequest.Function.QUERY_TASK, LUN_GATED, tag)));
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, await(s.taskManagement(TmfRequest.Function.QUERY_TASK_SET, LUN_GATED, 0)));
+    }
+
+    @Test
+    void queryAsynchronousEvent_succeedsWhileAUnitAttentionIsPending_andLeavesItPending() throws Exception {
+        LoopbackSession s = session();
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE,
+                await(s.taskManagement(TmfRequest.Function.QUERY_ASYNCHRONOUS_EVENT, LUN_INLINE, 0)));
+        await(s.taskManagement(TmfRequest.Function.LOGICAL_UNIT_RESET, LUN_INLINE, 0));
+        // SAM-5 7.10
+        assertEquals(TmfRequest.Response.FUNCTION_SUCCEEDED,
+                await(s.taskManagement(TmfRequest.Function.QUERY_ASYNCHRONOUS_EVENT, LUN_INLINE, 0)));
+        try (LoopbackResult r = run(s, LUN_INLINE, Cdbs.testUnitReady(), null, 0)) {
+            assertSense(r, 0x06, 0x29, 0x03);
+        }
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE,
+                await(s.taskManagement(TmfRequest.Function.QUERY_ASYNCHRONOUS_EVENT, LUN_INLINE, 0)));
+    }
+
+    @Test
+    void itNexusReset_abortsOnlyItsNexusTasks_onEveryLu_andLeaves2907ForItAlone() throws Exception {
+        LoopbackSession s = session();
+        LoopbackSession other = session();
+        Recorder mine = new Recorder();
+        Recorder theirs = new Recorder();
+        long tag = s.execute(LUN_GATED, Cdbs.read10(0, 8), null, 4096, mine);
+        other.execute(LUN_GATED, Cdbs.read10(8, 8), null, 4096, theirs);
+        devices.device("gate0").awaitStarted(2);
+        CompletionStage<TmfRequest.Response> answer = s.taskManagement(TmfRequest.Function.I_T_NEXUS_RESET, 0, 0);
+        mine.awaitEvents(1);
+        assertEquals(List.of(tag), mine.aborted);
+        assertFalse(answer.toCompletableFuture().isDone(), "SAM-5 7.6: answered once the task is quiesced");
+        devices.device("gate0").openGate();
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, await(answer));
+        theirs.awaitEvents(1);
+        assertEquals(1, theirs.completed.size(), "the other nexus's task is untouched");
+        for (long lun : new long[] {LUN_INLINE, LUN_GATED}) {
+            try (LoopbackResult r = run(s, lun, Cdbs.testUnitReady(), null, 0)) {
+                assertSense(r, 0x06, 0x29, 0x07);
+            }
+            try (LoopbackResult r = run(other, lun, Cdbs.testUnitReady(), null, 0)) {
+                assertEquals(ScsiResponse.GOOD, r.status(), r::toString);
+            }
+        }
+    }
+
+    @Test
+    void clearAca_completes_forThereIsNeverAnAca() throws Exception {
+        LoopbackSession s = session();
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, await(s.taskManagement(TmfRequest.Function.CLEAR_ACA, LUN_INLINE, 0)));
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     /** A logged-in session whose power-on unit attentions (29/00) are already reported. */
@@ -327,6 +426,26 @@ class LoopbackTargetDriverTest {
             run(s, lun, Cdbs.testUnitReady(), null, 0).close(); // no device I/O: passes a closed gate
         }
         return s;
+    }
+
+    private static CompletionStage<LoopbackResult> executeWith(LoopbackSession s, TaskAttribute attribute) {
+        FutureTask f = new FutureTask();
+        s.execute(LUN_INLINE, Cdbs.testUnitReady(), null, 0, attribute, f);
+        return f;
+    }
+
+    /** The outcome of one command as a future (aborted: completed exceptionally). */
+    private static final class FutureTask extends java.util.concurrent.CompletableFuture<LoopbackResult>
+            implements CommandCallback {
+        @Override
+        public void completed(LoopbackResult result) {
+            complete(result);
+        }
+
+        @Override
+        public void aborted(long tag) {
+            completeExceptionally(new TaskAbortedException(tag));
+        }
     }
 
     private static LoopbackResult run(LoopbackSession s, long lun, byte[] cdb, ByteBuffer out, int in) throws Exception {
