@@ -103,11 +103,13 @@ public final class ScsiEngine {
                 opened.add(device);
                 org.scstj.engine.sam.MediumState medium =
                         new org.scstj.engine.sam.MediumState(device.capabilities().removable());
+                org.scstj.engine.pr.Reservations reservations = new org.scstj.engine.pr.Reservations();
                 ActorRef<LunActor.Command> actor = system.systemActorOf(
-                        LunActor.create(device, commands, settings.nexusQueueDepth(), medium),
+                        LunActor.create(device, commands, settings.nexusQueueDepth(), medium, reservations),
                         "lun-" + actorName(d.name()), lunProps);
                 lus.put(d.name(), new TargetActor.Lu(device, actor, modeParameters(spec, d, device, blocking), medium,
-                        new org.scstj.engine.sam.WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking)));
+                        new org.scstj.engine.sam.WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
+                        reservations));
                 lunActors.put(d.name(), actor);
                 log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                         device.blockCount(), device.blockSize());

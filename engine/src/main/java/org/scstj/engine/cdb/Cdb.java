@@ -275,4 +275,16 @@ public sealed interface Cdb {
         @Override public int opcode() { return Opcodes.MAINTENANCE_IN; }
         @Override public int serviceAction() { return Opcodes.SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS; }
     }
+
+    /**
+     * SPC-2 7.21 RESERVE(6) and 7.22 RESERVE(10): a logical unit reservation for the I_T nexus.
+     * Third-party (3RDPTY, LONGID) and extent reservations are outside the usage mask (INVALID
+     * FIELD IN CDB, as SPC-2 allows a device server that does not support them).
+     */
+    record Reserve(int opcode) implements Cdb {
+    }
+
+    /** SPC-2 7.17 RELEASE(6) and 7.18 RELEASE(10); third-party release is outside the usage mask. */
+    record Release(int opcode) implements Cdb {
+    }
 }

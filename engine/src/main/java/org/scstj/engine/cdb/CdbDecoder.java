@@ -385,4 +385,16 @@ public final class CdbDecoder {
     static Decoded reportSupportedTaskManagementFunctions(byte[] cdb) {
         return ok(new Cdb.ReportSupportedTaskManagementFunctions(bit(cdb, 2, 7), u32(cdb, 6)));
     }
+
+    // ---- reservations ----
+
+    /** SPC-2 7.21 RESERVE(6) / 7.22 RESERVE(10): every field but the opcode is outside the usage mask. */
+    static Decoded reserve(byte[] cdb) {
+        return ok(new Cdb.Reserve(u8(cdb, 0)));
+    }
+
+    /** SPC-2 7.17 RELEASE(6) / 7.18 RELEASE(10): every field but the opcode is outside the usage mask. */
+    static Decoded release(byte[] cdb) {
+        return ok(new Cdb.Release(u8(cdb, 0)));
+    }
 }

@@ -217,7 +217,15 @@ public final class CommandTable {
             row("REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS", Opcodes.MAINTENANCE_IN,
                     Opcodes.SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS, IN, FLAG_RESERVATION,
                     CdbDecoder::reportSupportedTaskManagementFunctions, 0xFF, 0x1F, 0x80, 0x00, 0x00, 0x00, 0xFF,
-                    0xFF, 0xFF, 0xFF, 0x00, 0x00));
+                    0xFF, 0xFF, 0xFF, 0x00, 0x00),
+            row("RESERVE(6)", Opcodes.RESERVE_6, -1, NONE, 0,
+                    CdbDecoder::reserve, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00),
+            row("RELEASE(6)", Opcodes.RELEASE_6, -1, NONE, FLAG_RESERVATION,
+                    CdbDecoder::release, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00),
+            row("RESERVE(10)", Opcodes.RESERVE_10, -1, NONE, 0,
+                    CdbDecoder::reserve, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00),
+            row("RELEASE(10)", Opcodes.RELEASE_10, -1, NONE, FLAG_RESERVATION,
+                    CdbDecoder::release, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00));
 
     /** Opcodes whose byte 1 bits 4..0 carry a SERVICE ACTION (SPC-5 4.2.2). */
     private static final boolean[] HAS_SERVICE_ACTION = new boolean[256];

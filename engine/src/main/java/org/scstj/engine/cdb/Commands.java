@@ -91,6 +91,8 @@ public final class Commands {
             case Cdb.LogSense l -> ctx.complete(LogSense.execute(l, ctx));
             case Cdb.ReportSupportedTaskManagementFunctions r ->
                     ctx.complete(ReportSupportedTaskManagementFunctions.execute(r, ctx));
+            case Cdb.Reserve r -> ctx.complete(org.scstj.engine.spc.ReserveRelease.reserve(r, ctx));
+            case Cdb.Release r -> ctx.complete(org.scstj.engine.spc.ReserveRelease.release(r, ctx));
         }
     }
 }

@@ -73,6 +73,12 @@ public final class Opcodes {
     /** MAINTENANCE IN 0Dh: REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS. */
     public static final int SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS = 0x0D;
 
+    /** SPC-2 7.21 RESERVE(6), 7.22 RESERVE(10), 7.17 RELEASE(6), 7.18 RELEASE(10). */
+    public static final int RESERVE_6 = 0x16;
+    public static final int RELEASE_6 = 0x17;
+    public static final int RESERVE_10 = 0x56;
+    public static final int RELEASE_10 = 0x57;
+
     private Opcodes() {
     }
 }

@@ -8,6 +8,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.scstj.engine.sam.CommandSet;
 import org.scstj.engine.sam.MediumState;
+import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.sbc.WholeMediumGate;
@@ -108,7 +109,13 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     /** Creates the actor for one device whose LU's medium state every nexus's context shares. */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
                                            MediumState medium) {
-        return Behaviors.setup(ctx -> new LunActor(ctx, device, commands, nexusQueueDepth, medium));
+        return create(device, commands, nexusQueueDepth, medium, new Reservations());
+    }
+
+    /** Creates the actor for one device whose LU's medium and reservations every nexus's context shares. */
+    public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
+                                           MediumState medium, Reservations reservations) {
+        return Behaviors.setup(ctx -> new LunActor(ctx, device, commands, nexusQueueDepth, medium, reservations));
     }
 
     private final BlockDevice device;
@@ -117,6 +124,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     /** SBC-4 5.13: resets and nexus loss end medium removal prevention. */
     private final MediumState medium;
+    /** The LU's reservations (SPC-2 5.5.1, SPC-5 5.14): resets and nexus loss end SPC-2 ones. */
+    private final Reservations reservations;
     /** Tasks between checks and xmit, in arrival order per nexus. */
     private final Set<Task> active = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /** Tasks past the checks that wait for a conflicting task to leave the device, in arrival order. */
@@ -138,8 +147,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final List<PendingAbort> pendingAborts = new ArrayList<>(1);
 
     private LunActor(ActorContext<Command> ctx, BlockDevice device, CommandSet commands, int nexusQueueDepth,
-                     MediumState medium) {
+                     MediumState medium, Reservations reservations) {
         super(ctx);
+        this.reservations = reservations;
         this.device = device;
         this.commands = commands;
         this.nexusQueueDepth = nexusQueueDepth;
@@ -178,6 +188,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         }
 
         ScsiResponse early = checkUnitAttention(task, parsed);
+        if (early == null) {
+            early = checkReservation(task, parsed);
+        }
         if (early == null) {
             early = checkWriteProtect(task, parsed);
         }
@@ -318,6 +331,17 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         return Failure.of(reason).toResponse(task.lu().descriptorSense());
     }
 
+    /** SPC-2 5.5.1, SPC-5 5.14: RESERVATION CONFLICT (status 18h, no sense) for a command the LU's reservations exclude. */
+    private ScsiResponse checkReservation(Task task, CommandSet.Parsed parsed) {
+        if (reservations.idle() || !parsed.decoded() || !reservations.conflicts(task.nexus(), parsed.cdb())) {
+            return null;
+        }
+        return RESERVATION_CONFLICT;
+    }
+
+    private static final ScsiResponse RESERVATION_CONFLICT =
+            new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, null, null, 0);
+
     /** SBC-4 4.11: commands that change the medium of a write-protected LU fail with DATA PROTECT. */
     private ScsiResponse checkWriteProtect(Task task, CommandSet.Parsed parsed) {
         if (parsed.writesMedium() && task.lu().writeProtected()) {
@@ -414,14 +438,17 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 // (libiscsi MultipathIO.Reset checks both paths)
                 unitAttentions.establishForAll(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
                 medium.reset();
+                reservations.reset();
             }
             case NEXUS_RESET -> {
                 unitAttentions.establish(msg.nexus(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);
                 medium.nexusLost(msg.nexus());
+                reservations.nexusLost(msg.nexus());
             }
             case NEXUS_LOSS -> {
                 unitAttentions.nexusLost(msg.nexus());
                 medium.nexusLost(msg.nexus());
+                reservations.nexusLost(msg.nexus());
                 NexusLoad load = outstandingPerNexus.get(msg.nexus());
                 if (load != null) {
                     if (load.outstanding == 0) {
