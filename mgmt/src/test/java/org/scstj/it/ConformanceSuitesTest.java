@@ -76,7 +76,10 @@ class ConformanceSuitesTest {
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"Sanitize " + ItConfig.SANITIZE_LUN + " -S",
-            "Reserve6 0 " + TWO_INITIATORS})
+            "Reserve6 0 " + TWO_INITIATORS, "PrinReadKeys 0 " + TWO_INITIATORS,
+            "PrinServiceactionRange 0 " + TWO_INITIATORS, "PrinReportCapabilities 0 " + TWO_INITIATORS,
+            "ProutRegister 0 " + TWO_INITIATORS, "ProutReserve 0 " + TWO_INITIATORS,
+            "ProutClear 0 " + TWO_INITIATORS, "ProutPreempt 0 " + TWO_INITIATORS})
     void suiteWithOptionsPasses(String spec) throws Exception {
         List<String> words = List.of(spec.split(" "));
         runSuite(words.get(0), daemon.url(ItConfig.TARGET, Integer.parseInt(words.get(1))),

@@ -287,4 +287,19 @@ public sealed interface Cdb {
     /** SPC-2 7.17 RELEASE(6) and 7.18 RELEASE(10); third-party release is outside the usage mask. */
     record Release(int opcode) implements Cdb {
     }
+
+    /** SPC-5 6.16 PERSISTENT RESERVE IN. */
+    record PersistentReserveIn(int serviceAction, int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.PERSISTENT_RESERVE_IN; }
+    }
+
+    /**
+     * SPC-5 6.17 PERSISTENT RESERVE OUT.
+     *
+     * @param scope SCOPE, byte 2 bits 7-4
+     * @param type  TYPE, byte 2 bits 3-0
+     */
+    record PersistentReserveOut(int serviceAction, int scope, int type, long parameterListLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.PERSISTENT_RESERVE_OUT; }
+    }
 }

@@ -225,7 +225,31 @@ public final class CommandTable {
             row("RESERVE(10)", Opcodes.RESERVE_10, -1, NONE, 0,
                     CdbDecoder::reserve, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00),
             row("RELEASE(10)", Opcodes.RELEASE_10, -1, NONE, FLAG_RESERVATION,
-                    CdbDecoder::release, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00));
+                    CdbDecoder::release, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00),
+            row("PERSISTENT RESERVE IN (READ KEYS)", Opcodes.PERSISTENT_RESERVE_IN, Opcodes.SA_PRIN_READ_KEYS, IN, 0,
+                    CdbDecoder::persistentReserveIn, 0xFF, 0x1F, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("PERSISTENT RESERVE IN (READ RESERVATION)", Opcodes.PERSISTENT_RESERVE_IN, Opcodes.SA_PRIN_READ_RESERVATION, IN, 0,
+                    CdbDecoder::persistentReserveIn, 0xFF, 0x1F, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("PERSISTENT RESERVE IN (REPORT CAPABILITIES)", Opcodes.PERSISTENT_RESERVE_IN, Opcodes.SA_PRIN_REPORT_CAPABILITIES, IN, 0,
+                    CdbDecoder::persistentReserveIn, 0xFF, 0x1F, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("PERSISTENT RESERVE IN (READ FULL STATUS)", Opcodes.PERSISTENT_RESERVE_IN, Opcodes.SA_PRIN_READ_FULL_STATUS, IN, 0,
+                    CdbDecoder::persistentReserveIn, 0xFF, 0x1F, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
+            row("PERSISTENT RESERVE OUT (REGISTER)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_REGISTER, OUT, 0,
+                    CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
+            row("PERSISTENT RESERVE OUT (RESERVE)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_RESERVE, OUT, 0,
+                    CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
+            row("PERSISTENT RESERVE OUT (RELEASE)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_RELEASE, OUT, 0,
+                    CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
+            row("PERSISTENT RESERVE OUT (CLEAR)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_CLEAR, OUT, 0,
+                    CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
+            row("PERSISTENT RESERVE OUT (PREEMPT)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_PREEMPT, OUT, 0,
+                    CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
+            row("PERSISTENT RESERVE OUT (PREEMPT AND ABORT)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_PREEMPT_AND_ABORT, OUT, 0,
+                    CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
+            row("PERSISTENT RESERVE OUT (REGISTER AND IGNORE EXISTING KEY)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_REGISTER_AND_IGNORE_EXISTING_KEY, OUT, 0,
+                    CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
+            row("PERSISTENT RESERVE OUT (REGISTER AND MOVE)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_REGISTER_AND_MOVE, OUT, 0,
+                    CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00));
 
     /** Opcodes whose byte 1 bits 4..0 carry a SERVICE ACTION (SPC-5 4.2.2). */
     private static final boolean[] HAS_SERVICE_ACTION = new boolean[256];

@@ -93,6 +93,8 @@ public final class Commands {
                     ctx.complete(ReportSupportedTaskManagementFunctions.execute(r, ctx));
             case Cdb.Reserve r -> ctx.complete(org.scstj.engine.spc.ReserveRelease.reserve(r, ctx));
             case Cdb.Release r -> ctx.complete(org.scstj.engine.spc.ReserveRelease.release(r, ctx));
+            case Cdb.PersistentReserveIn p -> ctx.complete(org.scstj.engine.spc.PersistentReserveIn.execute(p, ctx));
+            case Cdb.PersistentReserveOut p -> org.scstj.engine.spc.PersistentReserveOut.execute(p, ctx);
         }
     }
 }

@@ -101,6 +101,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private record FlushDone(ActorRef<ShutdownDone> replyTo, Throwable failure) implements Command {
     }
 
+    /** A PERSISTENT RESERVE OUT's unit attentions and aborts (from {@link Reservations}'s listener). */
+    private record ReservationNotices(List<Reservations.Notice> notices) implements Command {
+    }
+
     /** Creates the actor for one device. */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth) {
         return create(device, commands, nexusQueueDepth, new MediumState(device.capabilities().removable()));
@@ -156,6 +160,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         this.medium = medium;
         ActorRef<Command> self = ctx.getSelf();
         medium.listener((by, present) -> self.tell(new MediumChanged(by, present)));
+        reservations.listener(notices -> self.tell(new ReservationNotices(notices)));
     }
 
     @Override
@@ -167,6 +172,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(MediumChanged.class, this::onMediumChanged)
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(FlushDone.class, this::onFlushDone)
+                .onMessage(ReservationNotices.class, this::onReservationNotices)
                 .build();
     }
 
@@ -495,6 +501,30 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private Behavior<Command> onMediumChanged(MediumChanged msg) {
         if (msg.present()) {
             unitAttentions.establishForAllBut(msg.by(), SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED);
+        }
+        return this;
+    }
+
+    // --- persistent reservations -------------------------------------------------------------
+
+    /**
+     * SPC-5 5.14.11: the unit attentions a PERSISTENT RESERVE OUT establishes (RESERVATIONS
+     * PREEMPTED / RELEASED, REGISTRATIONS PREEMPTED) and PREEMPT AND ABORT's aborts of the
+     * preempted nexuses' tasks (SPC-5 5.14.11.4.5), through the same abort path as ABORT TASK SET.
+     */
+    private Behavior<Command> onReservationNotices(ReservationNotices msg) {
+        for (Reservations.Notice n : msg.notices()) {
+            if (n.condition() != null) {
+                unitAttentions.establishWhere(n.to(), n.condition());
+            }
+            if (n.abortTasks()) {
+                Set<Nexus> hit = new java.util.HashSet<>();
+                active.forEach(t -> { if (n.to().test(t.nexus())) hit.add(t.nexus()); });
+                held.forEach(t -> { if (n.to().test(t.nexus())) hit.add(t.nexus()); });
+                for (Nexus nexus : hit) {
+                    onAbort(new Abort(Scope.NEXUS_TASKS, nexus, 0, getContext().getSystem().ignoreRef()));
+                }
+            }
         }
         return this;
     }
