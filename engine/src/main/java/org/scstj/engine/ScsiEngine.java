@@ -103,7 +103,7 @@ public final class ScsiEngine {
                 opened.add(device);
                 org.scstj.engine.sam.MediumState medium =
                         new org.scstj.engine.sam.MediumState(device.capabilities().removable());
-                org.scstj.engine.pr.Reservations reservations = new org.scstj.engine.pr.Reservations();
+                org.scstj.engine.pr.Reservations reservations = reservations(spec, d, blocking);
                 ActorRef<LunActor.Command> actor = system.systemActorOf(
                         LunActor.create(device, commands, settings.nexusQueueDepth(), medium, reservations),
                         "lun-" + actorName(d.name()), lunProps);
@@ -157,6 +157,21 @@ public final class ScsiEngine {
             log.error("device {}: saved mode pages not used: {}", d.name(), mode.loadProblem());
         }
         return mode;
+    }
+
+    /** SPC-5 5.14.4 APTPL: a LU's persistent reservations kept under state-dir/reservations. */
+    private static org.scstj.engine.pr.Reservations reservations(EngineSpec spec, DeviceSpec d, Executor blocking) {
+        if (spec.stateDir() == null) {
+            return new org.scstj.engine.pr.Reservations();
+        }
+        java.nio.file.Path file = spec.stateDir().resolve("reservations")
+                .resolve(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8) + ".state");
+        org.scstj.engine.pr.Reservations r =
+                new org.scstj.engine.pr.Reservations(new org.scstj.engine.state.StateFile(file), blocking);
+        if (r.loadProblem() != null) {
+            log.error("device {}: persistent reservations not restored: {}", d.name(), r.loadProblem());
+        }
+        return r;
     }
 
     private static String actorName(String name) {

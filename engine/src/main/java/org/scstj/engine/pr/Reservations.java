@@ -1,13 +1,18 @@
 package org.scstj.engine.pr;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.CommandTable;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.state.StateFile;
 
 /**
  * The reservation state of one logical unit, shared by every target and nexus that maps it (like
@@ -28,6 +33,11 @@ import org.scstj.engine.spi.Nexus;
  * nexuses' tasks PREEMPT AND ABORT aborts; the conflicts of other commands follow
  * {@link ConflictTable}. An SPC-2 reservation and a persistent reservation exclude each other
  * (SPC-5 5.14.1): RESERVE / RELEASE conflict while any registration exists.
+ *
+ * <p>APTPL (SPC-5 5.14.4): with a {@link StateFile} (the daemon's {@code state-dir}), a PERSISTENT
+ * RESERVE OUT with APTPL 1 has the registrations and the reservation written crash-safely before
+ * it completes ({@link #persist}); they are restored when the LU is created again. A torn or
+ * corrupt file is reported ({@link #loadProblem}) and none of it is applied.
  *
  * <p>Threads: changed by commands on the exec stage and by the LUN actor (resets, nexus loss),
  * read by the LUN actor's check stage for every command; every method is synchronized, and the
@@ -69,6 +79,14 @@ public final class Reservations {
     /** The holder for a type other than ALL REGISTRANTS (SPC-5 5.14.10). */
     private Registrant holder;
     private boolean aptpl;
+    /** What the state file says about APTPL (a file with APTPL 1 must be overwritten when it goes to 0). */
+    private boolean persistedAptpl;
+    private final StateFile store;
+    private final Executor io;
+    private final String loadProblem;
+    /** Successive states to persist, and the last one written (guarded by {@link #store}). */
+    private long version;
+    private long written;
     private Listener listener = notices -> { };
 
     /** Sets who learns about unit attentions and aborts (the LUN actor). */
@@ -152,17 +170,146 @@ public final class Reservations {
 
     // --- persistent reservations -----------------------------------------------------------
 
-    /** SPC-5 5.14.4: this LU can keep its persistent reservations across power loss (PTPL_C). */
-    public boolean persistable() {
-        return false;
+    /** Reservations that are never kept across a restart (no state directory; tests). */
+    public Reservations() {
+        this.store = null;
+        this.io = null;
+        this.loadProblem = null;
     }
 
     /**
-     * Makes the state durable if APTPL asks for it (SPC-5 5.14.4), then calls {@code done} with
-     * null, or with the failure; at once when there is nothing to write.
+     * Reservations kept in {@code store} when APTPL asks for it (SPC-5 5.14.4), written on
+     * {@code io} (the engine's blocking executor): what the file holds, if it is intact and
+     * well-formed, becomes the current state; otherwise nothing of it is applied and
+     * {@link #loadProblem} says why.
      */
-    public void persist(java.util.function.Consumer<Throwable> done) {
-        done.accept(null);
+    public Reservations(StateFile store, Executor io) {
+        this.store = store;
+        this.io = io;
+        String problem = null;
+        try {
+            Optional<String> text = store.read();
+            if (text.isPresent()) {
+                restore(text.get());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            problem = e.getMessage();
+        }
+        this.loadProblem = problem;
+        update();
+    }
+
+    /** Why the saved state could not be used at start (then the LU starts with none), or null. */
+    public String loadProblem() {
+        return loadProblem;
+    }
+
+    /** SPC-5 5.14.4: this LU can keep its persistent reservations across power loss (PTPL_C). */
+    public boolean persistable() {
+        return store != null;
+    }
+
+    /**
+     * After a PERSISTENT RESERVE OUT that changed the state: writes it crash-safely
+     * ({@link StateFile}) on the blocking executor if APTPL is (or was, so the file must now say
+     * there is nothing to keep) set, then calls {@code done} with null or the failure; at once
+     * when there is nothing to write. Writes of successive states never overtake each other.
+     */
+    public void persist(Consumer<Throwable> done) {
+        String body;
+        long v;
+        synchronized (this) {
+            if (store == null || !aptpl && !persistedAptpl) {
+                done.accept(null);
+                return;
+            }
+            persistedAptpl = aptpl;
+            body = aptpl ? serialize() : "aptpl=0\n";
+            v = ++version;
+        }
+        io.execute(() -> {
+            try {
+                synchronized (store) {
+                    if (v > written) {
+                        store.write(body);
+                        written = v;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                done.accept(e);
+                return;
+            }
+            done.accept(null);
+        });
+    }
+
+    /** The state file's body: line-oriented text, names are printable ASCII without spaces. */
+    private String serialize() {
+        StringBuilder b = new StringBuilder();
+        b.append("aptpl=1\n").append("generation=").append(Integer.toUnsignedString(generation)).append('\n');
+        b.append("type=").append(type == null ? 0 : type.code()).append('\n');
+        for (Registration r : registrations) {
+            Registrant w = r.who();
+            b.append("registration=").append(Long.toHexString(r.key())).append(' ').append(w.initiatorName())
+                    .append(' ').append(w.isid() == null ? "-" : w.isid()).append(' ')
+                    .append(w.relativeTargetPortId()).append(' ').append(w.allTargetPorts() ? 1 : 0)
+                    .append(' ').append(w.equals(holder) ? 1 : 0).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Parses a whole body first and applies it only if every line is valid. */
+    private void restore(String text) {
+        List<Registration> regs = new ArrayList<>();
+        Registrant h = null;
+        int gen = 0;
+        PrType t = null;
+        boolean on = false;
+        for (String line : text.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("reservation state: bad line " + line);
+            }
+            String value = line.substring(eq + 1);
+            switch (line.substring(0, eq)) {
+                case "aptpl" -> on = value.equals("1");
+                case "generation" -> gen = Integer.parseUnsignedInt(value);
+                case "type" -> {
+                    t = value.equals("0") ? null : PrType.of(Integer.parseInt(value));
+                    if (t == null && !value.equals("0")) {
+                        throw new IllegalArgumentException("reservation state: bad type " + value);
+                    }
+                }
+                case "registration" -> {
+                    String[] f = value.split(" ");
+                    if (f.length != 6) {
+                        throw new IllegalArgumentException("reservation state: bad registration " + value);
+                    }
+                    Registrant w = new Registrant(f[1], f[2].equals("-") ? null : f[2], Integer.parseInt(f[3]),
+                            f[4].equals("1"));
+                    regs.add(new Registration(w, Long.parseUnsignedLong(f[0], 16)));
+                    if (f[5].equals("1")) {
+                        h = w;
+                    }
+                }
+                default -> throw new IllegalArgumentException("reservation state: unknown line " + line);
+            }
+        }
+        if (!on) {
+            return;
+        }
+        if (t != null && (regs.isEmpty() || !t.allRegistrants() && h == null)) {
+            throw new IllegalArgumentException("reservation state: a reservation without its holder");
+        }
+        registrations.addAll(regs);
+        generation = gen;
+        type = t;
+        holder = t == null || t.allRegistrants() ? null : h;
+        aptpl = true;
+        persistedAptpl = true;
     }
 
     /** What PERSISTENT RESERVE IN reports. */
@@ -190,6 +337,7 @@ public final class Reservations {
      */
     public synchronized PrOut.Outcome execute(Nexus nexus, PrOut out) {
         List<Notice> notices = new ArrayList<>(2);
+        boolean aptplBefore = aptpl;
         PrOut.Outcome outcome = switch (out.serviceAction()) {
             case PrOut.REGISTER, PrOut.REGISTER_AND_IGNORE_EXISTING_KEY -> register(nexus, out, notices);
             case PrOut.RESERVE -> reservePersistent(nexus, out);
@@ -199,6 +347,9 @@ public final class Reservations {
             case PrOut.REGISTER_AND_MOVE -> move(nexus, out);
             default -> PrOut.Outcome.INVALID_SCOPE_OR_TYPE;
         };
+        if (outcome != PrOut.Outcome.GOOD) {
+            aptpl = aptplBefore;
+        }
         update();
         if (!notices.isEmpty()) {
             listener.notify(List.copyOf(notices));

@@ -24,7 +24,8 @@ public final class PersistentReserveIn {
         byte[] data = switch (cdb.serviceAction()) {
             case Opcodes.SA_PRIN_READ_KEYS -> readKeys(s);
             case Opcodes.SA_PRIN_READ_RESERVATION -> readReservation(s);
-            case Opcodes.SA_PRIN_REPORT_CAPABILITIES -> reportCapabilities(ctx.lu().reservations().persistable());
+            case Opcodes.SA_PRIN_REPORT_CAPABILITIES ->
+                    reportCapabilities(ctx.lu().reservations().persistable(), s.aptpl());
             default -> readFullStatus(s);
         };
         return AllocationLength.respond(data, data.length, cdb.allocationLength(),
@@ -63,11 +64,11 @@ public final class PersistentReserveIn {
      * SPC-5 6.16.4: LENGTH 8; CRH 1 (RESERVE / RELEASE are handled as SPC-5 5.14.1 says), SIP_C,
      * ATP_C, PTPL_C as the LU can persist; TMV with ALLOW COMMANDS 000b; PTPL_A; the six types.
      */
-    static byte[] reportCapabilities(boolean persistable) {
+    static byte[] reportCapabilities(boolean persistable, boolean aptpl) {
         byte[] d = new byte[8];
         d[1] = 8;
         d[2] = (byte) (0x10 | 0x08 | 0x04 | (persistable ? 0x01 : 0));
-        d[3] = (byte) 0x80;
+        d[3] = (byte) (0x80 | (aptpl ? 0x01 : 0));
         int mask = 0;
         for (PrType t : PrType.values()) {
             mask |= switch (t) {
