@@ -95,4 +95,27 @@ class PersistentReserveOutTest {
         assertNull(TransportIds.parseAll(new byte[] {0x45, 0, 0, 8, 'a', 'b'}, 0, 6));
         assertNull(TransportIds.parseAll("iqn".getBytes(StandardCharsets.US_ASCII), 2, 4));
     }
+
+    @Test
+    void aHugeParameterListLength_isParameterListLengthError_beforeAnyDataOutIsAsked() {
+        var lu = org.scstj.engine.sbc.FakeExecContext.lu(new org.scstj.engine.sbc.RamBlockDevice(512, 16), false, false);
+        byte[] cdb = {0x5F, 0x00, 0x00, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0};
+        var outcome = org.scstj.engine.sbc.FakeExecContext.run(lu, cdb, -1, new byte[0]);
+        assertEquals("05/1A/00", outcome.sense());
+        assertEquals(-1, outcome.task().requestedData, "no Data-Out was asked for");
+    }
+
+    @Test
+    void prOutThroughTheCommandPath_registersAndReadKeysReportsIt() {
+        var lu = org.scstj.engine.sbc.FakeExecContext.lu(new org.scstj.engine.sbc.RamBlockDevice(512, 16), false, false);
+        byte[] list = new byte[24];
+        list[15] = 0x55;
+        byte[] cdb = {0x5F, 0x06, 0x00, 0, 0, 0, 0, 0, 24, 0};
+        assertEquals("GOOD", org.scstj.engine.sbc.FakeExecContext.run(lu, cdb, 24, list).sense());
+        byte[] readKeys = {0x5E, 0x00, 0, 0, 0, 0, 0, 0, 12, 0};
+        var keys = org.scstj.engine.sbc.FakeExecContext.run(lu, readKeys, 12, null);
+        assertEquals(12, keys.data().length, "truncated to the ALLOCATION LENGTH");
+        assertEquals(1, keys.data()[3], "PRGENERATION");
+        assertEquals(8, keys.data()[7], "ADDITIONAL LENGTH counts every key");
+    }
 }
