@@ -151,12 +151,14 @@ public final class ScsiEngine {
                 org.scstj.engine.sam.MediumState medium =
                         new org.scstj.engine.sam.MediumState(device.capabilities().removable());
                 org.scstj.engine.sam.ModeParameters mode = modeParameters(spec, d, device, blocking);
+                org.scstj.engine.pr.Reservations reservations = reservations(spec, d, blocking);
                 ActorRef<LunActor.Command> actor = system.systemActorOf(
                         LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), medium,
-                                mode),
+                                mode, reservations),
                         "lun-" + actorName(d.name()), lunProps);
                 lus.put(d.name(), new TargetActor.Lu(device, actor, mode, medium,
-                        new org.scstj.engine.sam.WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking)));
+                        new org.scstj.engine.sam.WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
+                        reservations));
                 lunActors.put(d.name(), actor);
                 log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                         device.blockCount(), device.blockSize());
@@ -204,6 +206,21 @@ public final class ScsiEngine {
             log.error("device {}: saved mode pages not used: {}", d.name(), mode.loadProblem());
         }
         return mode;
+    }
+
+    /** SPC-5 5.14.4 APTPL: a LU's persistent reservations kept under state-dir/reservations. */
+    private static org.scstj.engine.pr.Reservations reservations(EngineSpec spec, DeviceSpec d, Executor blocking) {
+        if (spec.stateDir() == null) {
+            return new org.scstj.engine.pr.Reservations();
+        }
+        java.nio.file.Path file = spec.stateDir().resolve("reservations")
+                .resolve(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8) + ".state");
+        org.scstj.engine.pr.Reservations r =
+                new org.scstj.engine.pr.Reservations(new org.scstj.engine.state.StateFile(file), blocking);
+        if (r.loadProblem() != null) {
+            log.error("device {}: persistent reservations not restored: {}", d.name(), r.loadProblem());
+        }
+        return r;
     }
 
     private static String actorName(String name) {

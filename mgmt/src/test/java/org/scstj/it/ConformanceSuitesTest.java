@@ -27,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @EnabledIfSystemProperty(named = "scstj.it", matches = "true")
 class ConformanceSuitesTest {
+    private static final String TWO_INITIATORS =
+            "-i iqn.2026-11.org.scstj.it:initiator-1 -I iqn.2026-11.org.scstj.it:initiator-2";
     private static final Pattern SUMMARY = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)");
 
     @TempDir
@@ -69,10 +71,15 @@ class ConformanceSuitesTest {
 
     /**
      * Suites that need iscsi-test-cu options or a LUN of their own, as "SUITE LUN [OPTION ...]":
-     * Sanitize (-S, --allow-sanitize) erases its LUN.
+     * Sanitize (-S, --allow-sanitize) erases its LUN; the reservation suites log in with two
+     * initiator names (-i, -I), one per I_T nexus.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Sanitize " + ItConfig.SANITIZE_LUN + " -S"})
+    @ValueSource(strings = {"Sanitize " + ItConfig.SANITIZE_LUN + " -S",
+            "Reserve6 0 " + TWO_INITIATORS, "PrinReadKeys 0 " + TWO_INITIATORS,
+            "PrinServiceactionRange 0 " + TWO_INITIATORS, "PrinReportCapabilities 0 " + TWO_INITIATORS,
+            "ProutRegister 0 " + TWO_INITIATORS, "ProutReserve 0 " + TWO_INITIATORS,
+            "ProutClear 0 " + TWO_INITIATORS, "ProutPreempt 0 " + TWO_INITIATORS})
     void suiteWithOptionsPasses(String spec) throws Exception {
         List<String> words = List.of(spec.split(" "));
         runSuite(words.get(0), daemon.url(ItConfig.TARGET, Integer.parseInt(words.get(1))),

@@ -275,4 +275,31 @@ public sealed interface Cdb {
         @Override public int opcode() { return Opcodes.MAINTENANCE_IN; }
         @Override public int serviceAction() { return Opcodes.SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS; }
     }
+
+    /**
+     * SPC-2 7.21 RESERVE(6) and 7.22 RESERVE(10): a logical unit reservation for the I_T nexus.
+     * Third-party (3RDPTY, LONGID) and extent reservations are outside the usage mask (INVALID
+     * FIELD IN CDB, as SPC-2 allows a device server that does not support them).
+     */
+    record Reserve(int opcode) implements Cdb {
+    }
+
+    /** SPC-2 7.17 RELEASE(6) and 7.18 RELEASE(10); third-party release is outside the usage mask. */
+    record Release(int opcode) implements Cdb {
+    }
+
+    /** SPC-5 6.16 PERSISTENT RESERVE IN. */
+    record PersistentReserveIn(int serviceAction, int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.PERSISTENT_RESERVE_IN; }
+    }
+
+    /**
+     * SPC-5 6.17 PERSISTENT RESERVE OUT.
+     *
+     * @param scope SCOPE, byte 2 bits 7-4
+     * @param type  TYPE, byte 2 bits 3-0
+     */
+    record PersistentReserveOut(int serviceAction, int scope, int type, long parameterListLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.PERSISTENT_RESERVE_OUT; }
+    }
 }

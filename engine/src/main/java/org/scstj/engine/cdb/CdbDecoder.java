@@ -385,4 +385,26 @@ public final class CdbDecoder {
     static Decoded reportSupportedTaskManagementFunctions(byte[] cdb) {
         return ok(new Cdb.ReportSupportedTaskManagementFunctions(bit(cdb, 2, 7), u32(cdb, 6)));
     }
+
+    // ---- reservations ----
+
+    /** SPC-2 7.21 RESERVE(6) / 7.22 RESERVE(10): every field but the opcode is outside the usage mask. */
+    static Decoded reserve(byte[] cdb) {
+        return ok(new Cdb.Reserve(u8(cdb, 0)));
+    }
+
+    /** SPC-2 7.17 RELEASE(6) / 7.18 RELEASE(10): every field but the opcode is outside the usage mask. */
+    static Decoded release(byte[] cdb) {
+        return ok(new Cdb.Release(u8(cdb, 0)));
+    }
+
+    /** SPC-5 6.16 PERSISTENT RESERVE IN: SERVICE ACTION byte 1, ALLOCATION LENGTH bytes 7-8. */
+    static Decoded persistentReserveIn(byte[] cdb) {
+        return ok(new Cdb.PersistentReserveIn(cdb[1] & 0x1F, u16(cdb, 7)));
+    }
+
+    /** SPC-5 6.17 PERSISTENT RESERVE OUT: SCOPE and TYPE byte 2, PARAMETER LIST LENGTH bytes 5-8. */
+    static Decoded persistentReserveOut(byte[] cdb) {
+        return ok(new Cdb.PersistentReserveOut(cdb[1] & 0x1F, u8(cdb, 2) >>> 4, cdb[2] & 0x0F, u32(cdb, 5)));
+    }
 }

@@ -91,6 +91,10 @@ public final class Commands {
             case Cdb.LogSense l -> ctx.complete(LogSense.execute(l, ctx));
             case Cdb.ReportSupportedTaskManagementFunctions r ->
                     ctx.complete(ReportSupportedTaskManagementFunctions.execute(r, ctx));
+            case Cdb.Reserve r -> ctx.complete(org.scstj.engine.spc.ReserveRelease.reserve(r, ctx));
+            case Cdb.Release r -> ctx.complete(org.scstj.engine.spc.ReserveRelease.release(r, ctx));
+            case Cdb.PersistentReserveIn p -> ctx.complete(org.scstj.engine.spc.PersistentReserveIn.execute(p, ctx));
+            case Cdb.PersistentReserveOut p -> org.scstj.engine.spc.PersistentReserveOut.execute(p, ctx);
         }
     }
 }

@@ -73,6 +73,28 @@ public final class Opcodes {
     /** MAINTENANCE IN 0Dh: REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS. */
     public static final int SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS = 0x0D;
 
+    /** SPC-2 7.21 RESERVE(6), 7.22 RESERVE(10), 7.17 RELEASE(6), 7.18 RELEASE(10). */
+    public static final int RESERVE_6 = 0x16;
+    public static final int RELEASE_6 = 0x17;
+    public static final int RESERVE_10 = 0x56;
+    public static final int RELEASE_10 = 0x57;
+
+    /** SPC-5 6.16 PERSISTENT RESERVE IN, 6.17 PERSISTENT RESERVE OUT and their service actions. */
+    public static final int PERSISTENT_RESERVE_IN = 0x5E;
+    public static final int PERSISTENT_RESERVE_OUT = 0x5F;
+    public static final int SA_PRIN_READ_KEYS = 0x00;
+    public static final int SA_PRIN_READ_RESERVATION = 0x01;
+    public static final int SA_PRIN_REPORT_CAPABILITIES = 0x02;
+    public static final int SA_PRIN_READ_FULL_STATUS = 0x03;
+    public static final int SA_PROUT_REGISTER = 0x00;
+    public static final int SA_PROUT_RESERVE = 0x01;
+    public static final int SA_PROUT_RELEASE = 0x02;
+    public static final int SA_PROUT_CLEAR = 0x03;
+    public static final int SA_PROUT_PREEMPT = 0x04;
+    public static final int SA_PROUT_PREEMPT_AND_ABORT = 0x05;
+    public static final int SA_PROUT_REGISTER_AND_IGNORE_EXISTING_KEY = 0x06;
+    public static final int SA_PROUT_REGISTER_AND_MOVE = 0x07;
+
     private Opcodes() {
     }
 }

@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.scstj.engine.sam.CommandSet;
 import org.scstj.engine.sam.MediumState;
 import org.scstj.engine.sam.ModeParameters;
+import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.sbc.WholeMediumGate;
@@ -146,6 +147,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private record FlushDone(ActorRef<ShutdownDone> replyTo, Throwable failure) implements Command {
     }
 
+    /** A PERSISTENT RESERVE OUT's unit attentions and aborts (from {@link Reservations}'s listener). */
+    private record ReservationNotices(List<Reservations.Notice> notices) implements Command {
+    }
+
     /** Creates the actor for one device. */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth) {
         return create(device, commands, nexusQueueDepth, new MediumState(device.capabilities().removable()));
@@ -154,29 +159,37 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     /** Creates the actor for one device whose LU's medium state every nexus's context shares. */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
                                            MediumState medium) {
-        return create(device, commands, nexusQueueDepth, Integer.MAX_VALUE, medium, null);
+        return create(device, commands, nexusQueueDepth, Integer.MAX_VALUE, medium, null, new Reservations());
     }
 
     /** As above, with a bound on the tasks of all nexuses together (BUSY past it, SAM-5 5.3). */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
                                            int lunQueueDepth, MediumState medium) {
-        return create(device, commands, nexusQueueDepth, lunQueueDepth, medium, null);
+        return create(device, commands, nexusQueueDepth, lunQueueDepth, medium, null, new Reservations());
     }
 
     /** As above, with the LU's mode parameters: a logical unit reset returns them to their saved values. */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
                                            MediumState medium, ModeParameters mode) {
-        return create(device, commands, nexusQueueDepth, Integer.MAX_VALUE, medium, mode);
+        return create(device, commands, nexusQueueDepth, Integer.MAX_VALUE, medium, mode, new Reservations());
+    }
+
+    /** As above, with the LU's reservations. */
+    public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
+                                           MediumState medium, Reservations reservations) {
+        return create(device, commands, nexusQueueDepth, Integer.MAX_VALUE, medium, null, reservations);
     }
 
     /**
-     * Creates the actor for one device: per-nexus and per-LU task bounds, and the medium state and
-     * mode parameters every nexus's context shares.
+     * Creates the actor for one device: per-nexus and per-LU task bounds, and the medium state,
+     * mode parameters and reservations every nexus's context shares ({@code mode} may be null:
+     * nothing to restore on a logical unit reset).
      */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
-                                           int lunQueueDepth, MediumState medium, ModeParameters mode) {
+                                           int lunQueueDepth, MediumState medium, ModeParameters mode,
+                                           Reservations reservations) {
         return Behaviors.setup(ctx -> new LunActor(ctx, device, commands, nexusQueueDepth, lunQueueDepth, medium,
-                mode));
+                mode, reservations));
     }
 
     private final BlockDevice device;
@@ -189,6 +202,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final MediumState medium;
     /** SAM-2 5.9.7 d): a logical unit reset restores the saved mode parameters; null: none to restore. */
     private final ModeParameters mode;
+    /** The LU's reservations (SPC-2 5.5.1, SPC-5 5.14): resets and nexus loss end SPC-2 ones. */
+    private final Reservations reservations;
     /** Tasks between checks and xmit, in arrival order per nexus. */
     private final Set<Task> active = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /**
@@ -213,9 +228,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final List<PendingAbort> pendingAborts = new ArrayList<>(1);
 
     private LunActor(ActorContext<Command> ctx, BlockDevice device, CommandSet commands, int nexusQueueDepth,
-                     int lunQueueDepth, MediumState medium, ModeParameters mode) {
+                     int lunQueueDepth, MediumState medium, ModeParameters mode, Reservations reservations) {
         super(ctx);
         this.mode = mode;
+        this.reservations = reservations;
         this.device = device;
         this.commands = commands;
         this.nexusQueueDepth = nexusQueueDepth;
@@ -223,6 +239,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         this.medium = medium;
         ActorRef<Command> self = ctx.getSelf();
         medium.listener((by, present) -> self.tell(new MediumChanged(by, present)));
+        reservations.listener(notices -> self.tell(new ReservationNotices(notices)));
     }
 
     @Override
@@ -237,6 +254,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(EstablishUnitAttention.class, this::onEstablishUnitAttention)
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(FlushDone.class, this::onFlushDone)
+                .onMessage(ReservationNotices.class, this::onReservationNotices)
                 .build();
     }
 
@@ -260,6 +278,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
 
         ScsiResponse early = checkUnitAttention(task, parsed);
         if (early == null) {
+            early = checkReservation(task, parsed);
+        }
+        if (early == null) {
             early = checkWriteProtect(task, parsed);
         }
         if (early == null && wholeMediumTask != null) {
@@ -267,6 +288,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         }
         if (early != null) {
             task.task().complete(early);
+            interlockStatus(task, early.status());
             return Behaviors.same();
         }
 
@@ -451,6 +473,17 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         return Failure.of(reason).toResponse(task.lu().descriptorSense());
     }
 
+    /** SPC-2 5.5.1, SPC-5 5.14: RESERVATION CONFLICT (status 18h, no sense) for a command the LU's reservations exclude. */
+    private ScsiResponse checkReservation(Task task, CommandSet.Parsed parsed) {
+        if (reservations.idle() || !parsed.decoded() || !reservations.conflicts(task.nexus(), parsed.cdb())) {
+            return null;
+        }
+        return RESERVATION_CONFLICT;
+    }
+
+    private static final ScsiResponse RESERVATION_CONFLICT =
+            new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, null, null, 0);
+
     /** SBC-4 4.11: commands that change the medium of a write-protected LU fail with DATA PROTECT. */
     private ScsiResponse checkWriteProtect(Task task, CommandSet.Parsed parsed) {
         if (parsed.writesMedium() && task.lu().writeProtected()) {
@@ -550,14 +583,17 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 if (mode != null) {
                     mode.restoreSaved();
                 }
+                reservations.reset();
             }
             case NEXUS_RESET -> {
                 unitAttentions.establish(msg.nexus(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);
                 medium.nexusLost(msg.nexus());
+                reservations.nexusLost(msg.nexus());
             }
             case NEXUS_LOSS -> {
                 unitAttentions.nexusLost(msg.nexus());
                 medium.nexusLost(msg.nexus());
+                reservations.nexusLost(msg.nexus());
                 NexusLoad load = outstandingPerNexus.get(msg.nexus());
                 if (load != null) {
                     if (load.outstanding == 0) {
@@ -645,6 +681,30 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private Behavior<Command> onMediumChanged(MediumChanged msg) {
         if (msg.present()) {
             unitAttentions.establishForAllBut(msg.by(), SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED);
+        }
+        return this;
+    }
+
+    // --- persistent reservations -------------------------------------------------------------
+
+    /**
+     * SPC-5 5.14.11: the unit attentions a PERSISTENT RESERVE OUT establishes (RESERVATIONS
+     * PREEMPTED / RELEASED, REGISTRATIONS PREEMPTED) and PREEMPT AND ABORT's aborts of the
+     * preempted nexuses' tasks (SPC-5 5.14.11.4.5), through the same abort path as ABORT TASK SET.
+     */
+    private Behavior<Command> onReservationNotices(ReservationNotices msg) {
+        for (Reservations.Notice n : msg.notices()) {
+            if (n.condition() != null) {
+                unitAttentions.establishWhere(n.to(), n.condition());
+            }
+            if (n.abortTasks()) {
+                Set<Nexus> hit = new java.util.HashSet<>();
+                active.forEach(t -> { if (n.to().test(t.nexus())) hit.add(t.nexus()); });
+                held.forEach(t -> { if (n.to().test(t.nexus())) hit.add(t.nexus()); });
+                for (Nexus nexus : hit) {
+                    onAbort(new Abort(Scope.NEXUS_TASKS, nexus, 0, getContext().getSystem().ignoreRef()));
+                }
+            }
         }
         return this;
     }

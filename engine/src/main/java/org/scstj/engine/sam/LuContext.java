@@ -1,5 +1,6 @@
 package org.scstj.engine.sam;
 
+import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
 
@@ -18,9 +19,17 @@ import org.scstj.engine.spi.Nexus;
  * @param medium   the LU's medium: present or ejected, removal prevented by which nexuses
  * @param wholeMedium the LU's FORMAT UNIT / SANITIZE state
  * @param copy     the LUs this nexus may copy between, the LU's copy manager, this nexus's copy status
+ * @param reservations the LU's SPC-2 and persistent reservations (SPC-5 5.14)
  */
 public record LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
-                        MediumState medium, WholeMediumState wholeMedium, CopyScope copy) {
+                        MediumState medium, WholeMediumState wholeMedium, CopyScope copy,
+                        Reservations reservations) {
+
+    /** A context with reservations of its own (tests, and LUs no other nexus shares). */
+    public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
+                     MediumState medium, WholeMediumState wholeMedium, CopyScope copy) {
+        this(lun, device, readOnly, nexus, mode, medium, wholeMedium, copy, new Reservations());
+    }
 
     /** A context of its own: medium, no whole-medium rate limit, a copy manager that sees only this LU (tests). */
     public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode) {

@@ -97,7 +97,12 @@ public enum SenseReason {
     SANITIZE_COMMAND_FAILED(SenseKey.MEDIUM_ERROR, 0x31, 0x03),
 
     // Task set: SAM-5 8.6.5, an ACA task while no ACA condition exists
-    INVALID_MESSAGE_ERROR(SenseKey.ILLEGAL_REQUEST, 0x49, 0x00);
+    INVALID_MESSAGE_ERROR(SenseKey.ILLEGAL_REQUEST, 0x49, 0x00),
+
+
+    // Persistent reservations: SPC-5 6.17
+    INVALID_RELEASE_OF_PERSISTENT_RESERVATION(SenseKey.ILLEGAL_REQUEST, 0x26, 0x04),
+    INSUFFICIENT_REGISTRATION_RESOURCES(SenseKey.ILLEGAL_REQUEST, 0x55, 0x04);
 
     private final SenseKey key;
     private final int asc;

@@ -57,10 +57,16 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
      * exports the device).
      */
     public record Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium,
-                     WholeMediumState wholeMedium, CopyManager copyManager) {
+                     WholeMediumState wholeMedium, CopyManager copyManager,
+                     org.scstj.engine.pr.Reservations reservations) {
         public Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium,
                   WholeMediumState wholeMedium) {
-            this(device, actor, mode, medium, wholeMedium, new CopyManager());
+            this(device, actor, mode, medium, wholeMedium, new CopyManager(), new org.scstj.engine.pr.Reservations());
+        }
+
+        public Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium,
+                  WholeMediumState wholeMedium, org.scstj.engine.pr.Reservations reservations) {
+            this(device, actor, mode, medium, wholeMedium, new CopyManager(), reservations);
         }
     }
 
@@ -175,7 +181,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
             CopyScope copy = new CopyScope(copyTargets, lu.copyManager(), new CopyStatusTable());
             luns.put(m.lun(), new LunBinding(m.lun(), lu.actor(),
                     new LuContext(m.lun(), lu.device(), writeProtected(m, lu), nexus, lu.mode(), lu.medium(),
-                            lu.wholeMedium(), copy)));
+                            lu.wholeMedium(), copy, lu.reservations())));
         }
         return luns;
     }

@@ -91,4 +91,13 @@ public final class UnitAttentions {
         }
         queue.addLast(condition);
     }
+
+    /** Establishes a condition for every known nexus {@code which} accepts (SPC-5 5.14 reservation UAs). */
+    public void establishWhere(java.util.function.Predicate<Nexus> which, SenseReason condition) {
+        for (Map.Entry<Nexus, ArrayDeque<SenseReason>> e : pending.entrySet()) {
+            if (which.test(e.getKey())) {
+                add(e.getValue(), condition);
+            }
+        }
+    }
 }

@@ -124,9 +124,7 @@ class CommandTableTest {
                     || row.opcode() == Opcodes.REQUEST_SENSE;
             assertEquals(special, row.allowedOnUnmappedLun(), row.name());
             assertEquals(special, row.uaExempt(), row.name());
-            boolean rsoc = row.opcode() == Opcodes.MAINTENANCE_IN;
-            boolean logSense = row.opcode() == Opcodes.LOG_SENSE; // SPC-2 5.5.1: allowed, it only reads counters
-            assertEquals(special || rsoc || logSense, row.allowedUnderReservation(), row.name());
+            // allowedUnderReservation: see allowedUnderReservation_isExactlyTheSpc2List
         }
     }
 
@@ -179,5 +177,21 @@ class CommandTableTest {
         CommandTable.Row row = CommandTable.lookup(Opcodes.READ_10, -1);
         row.usageData()[1] = (byte) 0xFF;
         assertEquals(0x1A, row.usageData()[1]);
+    }
+
+    /**
+     * SPC-2 5.5.1: under another nexus's SPC-2 reservation only these commands run normally
+     * (INQUIRY, REQUEST SENSE, REPORT LUNS, RELEASE, and the reporting commands SPC-5 lists as
+     * allowed under every reservation: LOG SENSE, REPORT SUPPORTED OPERATION CODES, REPORT
+     * SUPPORTED TASK MANAGEMENT FUNCTIONS). Every other row conflicts (PREVENT ALLOW MEDIUM
+     * REMOVAL with PREVENT 00b is allowed by the reservation check itself).
+     */
+    @Test
+    void allowedUnderReservation_isExactlyTheSpc2List() {
+        Set<String> allowed = Set.of("INQUIRY", "REQUEST SENSE", "REPORT LUNS", "RELEASE(6)", "RELEASE(10)",
+                "LOG SENSE", "REPORT SUPPORTED OPERATION CODES", "REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS");
+        for (CommandTable.Row row : CommandTable.rows()) {
+            assertEquals(allowed.contains(row.name()), row.allowedUnderReservation(), row.name());
+        }
     }
 }
