@@ -64,12 +64,21 @@ record ConformanceOptions(Set<Configuration> configurations, Optional<Path> out,
               --launcher PATH        the ./scstj launcher that starts the daemon (default: the one
                                      that started this command; without one, org.scstj.mgmt.Main
                                      from the class path)
-              -i, --initiator-name IQN    the initiator name of every run (iscsi-test-cu -i)
+              -i, --initiator-name IQN    the initiator name of every run (iscsi-test-cu -i;
+                                     default iqn.2026-11.org.scstj.conformance:initiator-1)
               -I, --initiator-name-2 IQN  the second initiator name (iscsi-test-cu -I), for the
-                                     tests that log in as two initiators
+                                     tests that log in as two initiators (reservations; default
+                                     iqn.2026-11.org.scstj.conformance:initiator-2)
               --run-timeout SECONDS  stop a run that takes longer (default 600)
               -h, --help             this text
             """.formatted(Configuration.ids());
+
+    /**
+     * The two initiator names every run logs in with by default: libiscsi's reservation tests need
+     * a second I_T nexus from another initiator (without -I they skip).
+     */
+    static final String DEFAULT_INITIATOR_1 = "iqn.2026-11.org.scstj.conformance:initiator-1";
+    static final String DEFAULT_INITIATOR_2 = "iqn.2026-11.org.scstj.conformance:initiator-2";
 
     /** Parses the arguments after {@code conformance}; a bad one is an {@link IllegalArgumentException}. */
     static ConformanceOptions parse(List<String> args) {
@@ -114,8 +123,9 @@ record ConformanceOptions(Set<Configuration> configurations, Optional<Path> out,
             }
         }
         return new ConformanceOptions(configurations, Optional.ofNullable(out), dir, Optional.ofNullable(logs),
-                launcher.isBlank() ? Optional.empty() : Optional.of(Path.of(launcher)), Optional.ofNullable(name),
-                Optional.ofNullable(name2), timeout);
+                launcher.isBlank() ? Optional.empty() : Optional.of(Path.of(launcher)),
+                Optional.of(name != null ? name : DEFAULT_INITIATOR_1), Optional.of(name2 != null ? name2 : DEFAULT_INITIATOR_2),
+                timeout);
     }
 
     private static String iqn(String option, String value) {

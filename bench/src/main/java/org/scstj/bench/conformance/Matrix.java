@@ -208,8 +208,10 @@ final class Matrix {
             }
             tests = list.toString();
         }
-        command.addAll(List.of("-t", tests, MatrixConfig.url(MatrixConfig.HOST_1, port, c),
-                MatrixConfig.url(MatrixConfig.HOST_2, port, c)));
+        command.addAll(List.of("-t", tests, MatrixConfig.url(MatrixConfig.HOST_1, port, c)));
+        if (c.multipath) {
+            command.add(MatrixConfig.url(MatrixConfig.HOST_2, port, c));
+        }
         Path out = dir.resolve("iscsi-test-cu-" + c.id + ".out");
         say("%s: %s", c.id, describe(command, selection, c));
         long t0 = System.nanoTime();

@@ -14,15 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConformanceOptionsTest {
     @Test
-    void defaults_everyConfigurationOnShmWithTheToolsOwnInitiatorNames() {
+    void defaults_everyConfigurationOnShmWithTwoInitiatorNames() {
         ConformanceOptions o = ConformanceOptions.parse(List.of("--launcher", ""));
         assertEquals(EnumSet.allOf(Configuration.class), o.configurations());
         assertEquals(Path.of("/dev/shm"), o.dir());
         assertEquals(Optional.empty(), o.out());
         assertEquals(Optional.empty(), o.logs());
         assertEquals(Optional.empty(), o.launcher());
-        assertEquals(Optional.empty(), o.initiatorName());
-        assertEquals(Optional.empty(), o.initiatorName2());
+        assertEquals(Optional.of(ConformanceOptions.DEFAULT_INITIATOR_1), o.initiatorName());
+        assertEquals(Optional.of(ConformanceOptions.DEFAULT_INITIATOR_2), o.initiatorName2());
         assertEquals(Duration.ofMinutes(10), o.runTimeout());
     }
 
