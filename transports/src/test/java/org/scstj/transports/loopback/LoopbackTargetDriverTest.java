@@ -302,6 +302,47 @@ class LoopbackTargetDriverTest {
         }
     }
 
+    /**
+     * SAM-5 7.3, 7.5, 7.11/7.12 through the engine: ABORT TASK SET aborts the requester's tasks
+     * only, CLEAR TASK SET and the target resets every nexus's; each is answered only once every
+     * task it aborted has left the device, and leaves the unit attentions SAM-5 names for the other
+     * nexus (none, COMMANDS CLEARED BY ANOTHER INITIATOR 2F/00, BUS DEVICE RESET FUNCTION OCCURRED 29/03).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ABORT_TASK_SET", "CLEAR_TASK_SET", "TARGET_WARM_RESET", "TARGET_COLD_RESET"})
+    void taskSetFunctions_abortWhatTheyCover_answerOnceQuiesced_andTellTheOtherNexus(String name) throws Exception {
+        TmfRequest.Function function = TmfRequest.Function.valueOf(name);
+        LoopbackSession s = session();
+        LoopbackSession other = session();
+        Recorder mine = new Recorder();
+        Recorder theirs = new Recorder();
+        long myTag = s.execute(LUN_GATED, Cdbs.read10(0, 8), null, 4096, mine);
+        long theirTag = other.execute(LUN_GATED, Cdbs.read10(8, 8), null, 4096, theirs);
+        devices.device("gate0").awaitStarted(2);
+        CompletionStage<TmfRequest.Response> answer = s.taskManagement(function, LUN_GATED, 0);
+        boolean everyNexus = function != TmfRequest.Function.ABORT_TASK_SET;
+        mine.awaitEvents(1);
+        assertEquals(List.of(myTag), mine.aborted);
+        if (everyNexus) {
+            theirs.awaitEvents(1);
+            assertEquals(List.of(theirTag), theirs.aborted);
+        }
+        assertFalse(answer.toCompletableFuture().isDone(), "answered only once the aborted tasks left the device");
+        devices.device("gate0").openGate();
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, await(answer));
+        if (!everyNexus) {
+            theirs.awaitEvents(1);
+            assertEquals(1, theirs.completed.size(), "the other nexus's task was not touched");
+        }
+        try (LoopbackResult r = run(other, LUN_GATED, Cdbs.testUnitReady(), null, 0)) {
+            switch (function) {
+                case ABORT_TASK_SET -> assertEquals(ScsiResponse.GOOD, r.status(), r::toString);
+                case CLEAR_TASK_SET -> assertSense(r, 0x06, 0x2F, 0x00);
+                default -> assertSense(r, 0x06, 0x29, 0x03);
+            }
+        }
+    }
+
     @Test
     void logicalUnitReset_isPassedThrough() throws Exception {
         LoopbackSession s = session();
