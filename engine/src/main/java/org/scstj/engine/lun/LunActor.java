@@ -151,6 +151,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private record ReservationNotices(List<Reservations.Notice> notices) implements Command {
     }
 
+    /** One of the aborts a PREEMPT AND ABORT started is quiesced. */
+    private record PreemptAbortDone(Aborted aborted) implements Command {
+    }
+
     /** Creates the actor for one device. */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth) {
         return create(device, commands, nexusQueueDepth, new MediumState(device.capabilities().removable()));
@@ -226,6 +230,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         boolean lost;
     }
     private final List<PendingAbort> pendingAborts = new ArrayList<>(1);
+    /** Aborts started by PREEMPT AND ABORT not yet quiesced, and the PREEMPT AND ABORT statuses waiting for them. */
+    private int preemptAbortsOutstanding;
+    private final List<ExecDone> deferredPreempts = new ArrayList<>(1);
+    private ActorRef<Aborted> preemptAbortAdapter;
 
     private LunActor(ActorContext<Command> ctx, BlockDevice device, CommandSet commands, int nexusQueueDepth,
                      int lunQueueDepth, MediumState medium, ModeParameters mode, Reservations reservations) {
@@ -255,6 +263,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(FlushDone.class, this::onFlushDone)
                 .onMessage(ReservationNotices.class, this::onReservationNotices)
+                .onMessage(PreemptAbortDone.class, this::onPreemptAbortDone)
                 .build();
     }
 
@@ -496,6 +505,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
 
     private Behavior<Command> onExecDone(ExecDone msg) {
         Task task = msg.task();
+        if (preemptAbortsOutstanding > 0 && isPreemptAndAbort(task) && active.contains(task)) {
+            deferredPreempts.add(msg);
+            return Behaviors.same();
+        }
         if (!active.remove(task)) {
             return Behaviors.same(); // completed twice: a command implementation bug; the first answer stands
         }
@@ -701,12 +714,35 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 Set<Nexus> hit = new java.util.HashSet<>();
                 active.forEach(t -> { if (n.to().test(t.nexus())) hit.add(t.nexus()); });
                 held.forEach(t -> { if (n.to().test(t.nexus())) hit.add(t.nexus()); });
+                if (preemptAbortAdapter == null) {
+                    preemptAbortAdapter = getContext().messageAdapter(Aborted.class, PreemptAbortDone::new);
+                }
                 for (Nexus nexus : hit) {
-                    onAbort(new Abort(Scope.NEXUS_TASKS, nexus, 0, getContext().getSystem().ignoreRef()));
+                    preemptAbortsOutstanding++;
+                    onAbort(new Abort(Scope.NEXUS_TASKS, nexus, 0, preemptAbortAdapter));
                 }
             }
         }
         return this;
+    }
+
+    /**
+     * SPC-5 5.14.11.4.5: PREEMPT AND ABORT completes once the tasks it aborted are gone. Its notices
+     * reach this actor before its completion does (both are sent by its exec stage, in that order),
+     * so its status waits in {@link #deferredPreempts} until every abort it started is quiesced.
+     */
+    private Behavior<Command> onPreemptAbortDone(PreemptAbortDone msg) {
+        if (--preemptAbortsOutstanding == 0 && !deferredPreempts.isEmpty()) {
+            List<ExecDone> ready = List.copyOf(deferredPreempts);
+            deferredPreempts.clear();
+            ready.forEach(this::onExecDone);
+        }
+        return this;
+    }
+
+    private static boolean isPreemptAndAbort(Task task) {
+        return task.command().cdb() instanceof Cdb.PersistentReserveOut out
+                && out.serviceAction() == Opcodes.SA_PROUT_PREEMPT_AND_ABORT;
     }
 
     // --- shutdown --------------------------------------------------------------------------
