@@ -155,33 +155,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private record PreemptAbortDone(Aborted aborted) implements Command {
     }
 
-    /** Creates the actor for one device. */
+    /** Creates the actor for one device with no LU-wide bound and state of its own (tests). */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth) {
-        return create(device, commands, nexusQueueDepth, new MediumState(device.capabilities().removable()));
-    }
-
-    /** Creates the actor for one device whose LU's medium state every nexus's context shares. */
-    public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
-                                           MediumState medium) {
-        return create(device, commands, nexusQueueDepth, Integer.MAX_VALUE, medium, null, new Reservations());
-    }
-
-    /** As above, with a bound on the tasks of all nexuses together (BUSY past it, SAM-5 5.3). */
-    public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
-                                           int lunQueueDepth, MediumState medium) {
-        return create(device, commands, nexusQueueDepth, lunQueueDepth, medium, null, new Reservations());
-    }
-
-    /** As above, with the LU's mode parameters: a logical unit reset returns them to their saved values. */
-    public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
-                                           MediumState medium, ModeParameters mode) {
-        return create(device, commands, nexusQueueDepth, Integer.MAX_VALUE, medium, mode, new Reservations());
-    }
-
-    /** As above, with the LU's reservations. */
-    public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
-                                           MediumState medium, Reservations reservations) {
-        return create(device, commands, nexusQueueDepth, Integer.MAX_VALUE, medium, null, reservations);
+        return create(device, commands, nexusQueueDepth, Integer.MAX_VALUE,
+                new MediumState(device.capabilities().removable()), null, new Reservations());
     }
 
     /**

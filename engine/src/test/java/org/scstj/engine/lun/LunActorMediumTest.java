@@ -30,7 +30,8 @@ class LunActorMediumTest {
 
     private final MediumState medium = new MediumState(true);
     private final ActorRef<LunActor.Command> lun =
-            testKit.spawn(LunActor.create(new NoDevice(true), new FakeCommandSet(), 8, medium));
+            testKit.spawn(LunActor.create(new NoDevice(true), new FakeCommandSet(), 8, Integer.MAX_VALUE, medium, null,
+                    new org.scstj.engine.pr.Reservations()));
 
     private static Nexus nexus(String initiator) {
         return new Nexus(initiator, initiator + ",i,0x000000000001", "iqn.2026-11.org.scstj:t",

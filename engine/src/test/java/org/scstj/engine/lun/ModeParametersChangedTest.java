@@ -29,7 +29,8 @@ class ModeParametersChangedTest {
     private final ModeParameters mode = new ModeParameters(true);
     private final MediumState medium = new MediumState(false);
     private final ActorRef<LunActor.Command> lun =
-            testKit.spawn(LunActor.create(device, new StandardCommandSet(), 8, medium, mode));
+            testKit.spawn(LunActor.create(device, new StandardCommandSet(), 8, Integer.MAX_VALUE, medium, mode,
+                    new org.scstj.engine.pr.Reservations()));
     private long tags;
 
     private ScsiResponse send(Nexus nexus, byte[] cdb, byte[] dataOut) throws Exception {

@@ -41,7 +41,7 @@ class PreemptAndAbortTest {
     private final MediumState medium = new MediumState(false);
     private final Reservations reservations = new Reservations();
     private final ActorRef<LunActor.Command> lun =
-            testKit.spawn(LunActor.create(device, new StandardCommandSet(), 8, medium, reservations));
+            testKit.spawn(LunActor.create(device, new StandardCommandSet(), 8, Integer.MAX_VALUE, medium, null, reservations));
     private long tags;
 
     private TaskOrderingTest.DataTask send(Nexus nexus, byte[] cdb, byte[] dataOut) {

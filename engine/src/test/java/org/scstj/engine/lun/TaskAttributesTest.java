@@ -50,7 +50,7 @@ class TaskAttributesTest {
 
     private ActorRef<LunActor.Command> lun(int lunDepth) throws Exception {
         ActorRef<LunActor.Command> lun = testKit.spawn(LunActor.create(device, commands, 64, lunDepth,
-                new MediumState(false)));
+                new MediumState(false), null, new org.scstj.engine.pr.Reservations()));
         assertEquals(SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET, FakeCommandSet.reasonOf(send(lun, a, TUR).await()));
         return lun;
     }

@@ -28,7 +28,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -260,8 +259,7 @@ class LoopbackTargetDriverTest {
         recorder.awaitEvents(3);
         assertTrue(recorder.aborted.containsAll(List.of(reads[0], reads[1], reads[2])), recorder.aborted::toString);
         assertFalse(recorder.aborted.contains(write), "aborted only once the core released the initiator's Data-Out");
-        Thread.sleep(100);
-        assertFalse(closed.toCompletableFuture().isDone(), "close waits until the tasks left the device");
+        assertNotDoneWithin(closed, "close waits until the tasks left the device");
 
         devices.device("gate0").openGate();
         await(closed);
@@ -292,8 +290,7 @@ class LoopbackTargetDriverTest {
         CompletionStage<TmfRequest.Response> answer = s.taskManagement(TmfRequest.Function.ABORT_TASK, LUN_GATED, tag);
         recorder.awaitEvents(1);
         assertEquals(List.of(tag), recorder.aborted);
-        Thread.sleep(50);
-        assertFalse(answer.toCompletableFuture().isDone(), "SAM-5 7.2: answered once the task is quiesced");
+        assertNotDoneWithin(answer, "SAM-5 7.2: answered once the task is quiesced");
         devices.device("gate0").openGate();
         assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, await(answer));
         // the session carries on
@@ -327,7 +324,7 @@ class LoopbackTargetDriverTest {
             theirs.awaitEvents(1);
             assertEquals(List.of(theirTag), theirs.aborted);
         }
-        assertFalse(answer.toCompletableFuture().isDone(), "answered only once the aborted tasks left the device");
+        assertNotDoneWithin(answer, "answered only once the aborted tasks left the device");
         devices.device("gate0").openGate();
         assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, await(answer));
         if (!everyNexus) {
@@ -437,7 +434,7 @@ class LoopbackTargetDriverTest {
         CompletionStage<TmfRequest.Response> answer = s.taskManagement(TmfRequest.Function.I_T_NEXUS_RESET, 0, 0);
         mine.awaitEvents(1);
         assertEquals(List.of(tag), mine.aborted);
-        assertFalse(answer.toCompletableFuture().isDone(), "SAM-5 7.6: answered once the task is quiesced");
+        assertNotDoneWithin(answer, "SAM-5 7.6: answered once the task is quiesced");
         devices.device("gate0").openGate();
         assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, await(answer));
         theirs.awaitEvents(1);
@@ -489,6 +486,12 @@ class LoopbackTargetDriverTest {
         }
     }
 
+    /** Like TestProbe.expectNoMessage: {@code stage} does not complete within 100 ms (it would at once if nothing held it). */
+    private static void assertNotDoneWithin(CompletionStage<?> stage, String why) {
+        assertThrows(java.util.concurrent.TimeoutException.class,
+                () -> stage.toCompletableFuture().get(100, TimeUnit.MILLISECONDS), why);
+    }
+
     private static LoopbackResult run(LoopbackSession s, long lun, byte[] cdb, ByteBuffer out, int in) throws Exception {
         return await(s.execute(lun, cdb, out, in));
     }
@@ -508,28 +511,34 @@ class LoopbackTargetDriverTest {
     private static final class Recorder implements CommandCallback {
         final List<Long> aborted = new CopyOnWriteArrayList<>();
         final List<LoopbackResult> completed = new CopyOnWriteArrayList<>();
-        private final AtomicInteger events = new AtomicInteger();
+        private int events;
 
         @Override
         public void completed(LoopbackResult result) {
             completed.add(result);
             result.close();
-            events.incrementAndGet();
+            event();
         }
 
         @Override
         public void aborted(long tag) {
             aborted.add(tag);
-            events.incrementAndGet();
+            event();
         }
 
-        void awaitEvents(int n) throws InterruptedException {
+        private synchronized void event() {
+            events++;
+            notifyAll();
+        }
+
+        synchronized void awaitEvents(int n) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (events.get() < n) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("only " + events.get() + " of " + n + " outcomes");
+            while (events < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("only " + events + " of " + n + " outcomes");
                 }
-                Thread.sleep(5);
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
         }
     }
