@@ -19,9 +19,12 @@ import java.util.List;
  * @param loginTimeout   absolute deadline for reaching the full feature phase
  * @param zeroCopyMinLength Data-In of at least this many bytes from a file-backed LU is sent with
  *                          sendfile (no user-space copy) when DataDigest is off; Integer.MAX_VALUE: never
+ * @param maxLoginConnectionsPerSource connections from one remote address that may be in the login
+ *                          phase at once; the excess is closed at accept (bad-inputs row 18)
  */
 public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiation negotiation,
-                            int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength) {
+                            int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength,
+                            int maxLoginConnectionsPerSource) {
 
     private static final String BLOCK = "scstj.target-drivers.iscsi";
 
@@ -83,7 +86,8 @@ public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiatio
             }
             zeroCopy = (int) min;
         }
-        return new IscsiSettings(List.copyOf(portals), tpgt, negotiation, window, loginTimeout, zeroCopy);
+        int perSource = range(c, "max-login-connections-per-source", 1, 65535);
+        return new IscsiSettings(List.copyOf(portals), tpgt, negotiation, window, loginTimeout, zeroCopy, perSource);
     }
 
     private static Portal parsePortal(Config c, String text) {

@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The iSCSI target driver (RFC 7143) on Netty: one listening channel per portal, one pipeline
- * per connection ({@link PduDecoder} → {@link PduEncoder} → {@link IscsiConnection}). Uses the
+ * per connection ({@link PduDecoder} → {@link PduEncoder} → {@link LoginConnectionLimiter} →
+ * {@link IscsiConnection}). Uses the
  * native epoll transport when available, NIO otherwise.
  */
 public final class IscsiTargetDriver implements TargetDriver {
@@ -74,6 +75,7 @@ public final class IscsiTargetDriver implements TargetDriver {
         workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         TargetContext context = new TargetContext(core, settings, new SessionRegistry(), this::boundAddresses, connections);
+        LoginConnectionLimiter limiter = new LoginConnectionLimiter(settings.maxLoginConnectionsPerSource());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(channelType)
@@ -82,7 +84,7 @@ public final class IscsiTargetDriver implements TargetDriver {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new PduDecoder(), new PduEncoder(), new IscsiConnection(context));
+                        ch.pipeline().addLast(new PduDecoder(), new PduEncoder(), limiter, new IscsiConnection(context));
                     }
                 });
         CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
