@@ -55,9 +55,6 @@ public final class Session implements AutoCloseable {
      */
     public Connection addConnection(int cid, LoginSpec keys, Duration timeout) throws IOException {
         LoginSpec s = (keys == null ? spec : keys).copy().isid(spec.isid()).tsih(tsih).cid(cid);
-        s.leadingKeys().remove("SessionType");
-        s.leadingKeys().remove("TargetName");
-        s.leadingKeys().put("TargetName", spec.leadingKeys().get("TargetName"));
         Connection c = Connection.open(address, cid, timeout);
         try {
             Login.run(c, s, newItt(), cmdSn, timeout);
