@@ -70,4 +70,12 @@ class LoginConnectionLimiterTest {
             }
         }
     }
+
+    @Test
+    void theCap_isAtLeastOne() {
+        org.junit.jupiter.api.Assertions.assertThrows(com.typesafe.config.ConfigException.class, () -> IscsiSettings.from(
+                ConfigFactory.parseString("portals = [\"127.0.0.1:0\"], max-login-connections-per-source = 0")));
+        assertEquals(16, IscsiSettings.from(ConfigFactory.parseString("portals = [\"127.0.0.1:0\"]"))
+                .maxLoginConnectionsPerSource());
+    }
 }

@@ -13,8 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * An iSCSI session seen from the initiator (RFC 7143 3.2.2): one or more {@link Connection}s with
  * one ISID/TSIH, one CmdSN sequence (session-wide, RFC 7143 3.2.2.1) and one Initiator Task Tag
  * space; StatSN / ExpStatSN stay per connection. Commands keep connection allegiance: their
- * responses are awaited on the connection they were sent on. Blocking and single-threaded: one
- * caller at a time. Unsolicited NOP-In pings are answered while waiting; Async Messages are kept
+ * responses are awaited on the connection they were sent on. Blocking; CmdSN and ITT allocation
+ * are thread-safe, so several threads may drive the session, each on a connection of its own
+ * (a {@link Connection} is used by one thread at a time). Unsolicited NOP-In pings are answered while waiting; Async Messages are kept
  * in {@link #asyncMessages()}.
  */
 public final class Session implements AutoCloseable {
@@ -57,7 +58,7 @@ public final class Session implements AutoCloseable {
         LoginSpec s = (keys == null ? spec : keys).copy().isid(spec.isid()).tsih(tsih).cid(cid);
         Connection c = Connection.open(address, cid, timeout);
         try {
-            Login.run(c, s, newItt(), cmdSn, timeout);
+            Login.run(c, s, newItt(), cmdSn(), timeout);
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
@@ -74,7 +75,7 @@ public final class Session implements AutoCloseable {
         LoginSpec s = spec.copy().tsih(tsihToSend).cid(cid);
         Connection c = Connection.open(address, cid, timeout);
         try {
-            Login.run(c, s, newItt(), cmdSn, timeout);
+            Login.run(c, s, newItt(), cmdSn(), timeout);
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
@@ -114,25 +115,25 @@ public final class Session implements AutoCloseable {
     }
 
     /** The next CmdSN to be used (RFC 7143 3.2.2.1). */
-    public int cmdSn() {
+    public synchronized int cmdSn() {
         return cmdSn;
     }
 
-    public int expCmdSn() {
+    public synchronized int expCmdSn() {
         return expCmdSn;
     }
 
-    public int maxCmdSn() {
+    public synchronized int maxCmdSn() {
         return maxCmdSn;
     }
 
     /** Takes a CmdSN for a non-immediate PDU (advances) or reads it for an immediate one. */
-    public int takeCmdSn(boolean immediate) {
+    public synchronized int takeCmdSn(boolean immediate) {
         return immediate ? cmdSn : cmdSn++;
     }
 
     /** A fresh Initiator Task Tag, never the reserved 0xffffffff. */
-    public int newItt() {
+    public synchronized int newItt() {
         int itt = nextItt++;
         if (nextItt == Pdu.NO_TAG) {
             nextItt = 1;
@@ -272,12 +273,12 @@ public final class Session implements AutoCloseable {
         if (p.opcode() == Pdu.ASYNC_MESSAGE) {
             asyncMessages.add(p);
         } else if (p.ttt() != Pdu.NO_TAG) {
-            c.send(Pdus.nopOut(Pdu.NO_TAG, p.ttt(), p.lun(), cmdSn, c.expStatSn(), true, p.data()));
+            c.send(Pdus.nopOut(Pdu.NO_TAG, p.ttt(), p.lun(), cmdSn(), c.expStatSn(), true, p.data()));
         }
     }
 
     /** ExpCmdSN / MaxCmdSN from any response that carries them (RFC 7143 3.2.2.1, serial arithmetic). */
-    private void note(Pdu p) {
+    private synchronized void note(Pdu p) {
         switch (p.opcode()) {
             case Pdu.NOP_IN, Pdu.SCSI_RESPONSE, Pdu.TASK_MGMT_RESPONSE, Pdu.TEXT_RESPONSE, Pdu.DATA_IN,
                  Pdu.LOGOUT_RESPONSE, Pdu.R2T, Pdu.ASYNC_MESSAGE, Pdu.REJECT -> {

@@ -164,4 +164,43 @@ class SessionTest {
         assertArrayEquals(new byte[]{0x0a, (byte) 0xbc}, Chap.decodeBinary("0xabc"));
         assertArrayEquals(new byte[]{1, 2, 3}, Chap.decodeBinary("0bAQID"));
     }
+
+    @Test
+    void snack_isEncodedAndAnsweredWithCommandNotSupportedReject_atErl0() throws Exception {
+        try (Session s = Session.open(address, LoginSpec.normal(INITIATOR, RamDiskCore.TARGET), T)) {
+            Connection c = s.connection(0);
+            s.snack(c, 1, Pdu.NO_TAG, 0, 0, 0, 0); // Status SNACK: needs ErrorRecoveryLevel > 0
+            Pdu r = c.read(T);
+            assertEquals(Pdu.REJECT, r.opcode(), r.toString());
+            assertEquals(0x05, r.response());
+            assertEquals(Pdu.SNACK_REQUEST, r.data()[0] & 0x3f);
+        }
+    }
+
+    @Test
+    void twoThreads_shareTheSessionsCmdSnAndTags_withoutClashing() throws Exception {
+        try (Session s = Session.open(address, LoginSpec.normal(INITIATOR, RamDiskCore.TARGET), T)) {
+            Connection c = s.connection(0);
+            s.scsi(0, new byte[6], 0, T); // the unit attention of a new nexus, if any
+            java.util.Set<Integer> tags = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            Runnable take = () -> {
+                for (int i = 0; i < 1000; i++) {
+                    tags.add(s.newItt());
+                }
+            };
+            Thread other = new Thread(take);
+            other.start();
+            take.run();
+            other.join(10_000);
+            assertEquals(2000, tags.size());
+            assertTrue(s.scsi(c, 0, new byte[6], null, 0, T).good());
+        }
+    }
+
+    @Test
+    void logicalUnitReset_isFunctionComplete() throws Exception {
+        try (Session s = Session.open(address, LoginSpec.normal(INITIATOR, RamDiskCore.TARGET), T)) {
+            assertEquals(0, s.taskManagement(s.connection(0), 5, 0, Pdu.NO_TAG, s.cmdSn(), 0, T));
+        }
+    }
 }
