@@ -444,7 +444,12 @@ class BadPduTest {
         List<Connection> idle = new ArrayList<>();
         try {
             for (int i = 0; i < 16; i++) {
-                idle.add(Connection.open(address, 0, T));
+                // each stops after the security stage's answer, which also shows the target counted it
+                Connection c = Connection.open(address, 0, T);
+                idle.add(c);
+                c.send(Pdus.login(false, false, 0, 1, 0x80_0000_0000L | isids.getAndIncrement(), 0, 1, 0, 1, 0,
+                        Pdu.text("InitiatorName=" + HOSTILE, "TargetName=" + TARGET, "AuthMethod=None")));
+                assertLoginStatus(0, c.read(T));
             }
             try (Connection excess = Connection.open(address, 0, T)) {
                 assertTrue(excess.closedByTargetWithin(T), "the 17th connection logging in was kept");

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.scstj.transports.iscsi.initiator.Connection;
 import org.scstj.transports.iscsi.initiator.LoginSpec;
+import org.scstj.transports.iscsi.initiator.Pdu;
+import org.scstj.transports.iscsi.initiator.Pdus;
 import org.scstj.transports.iscsi.initiator.Session;
 import org.scstj.transports.iscsi.testing.RamDiskCore;
 
@@ -43,8 +45,8 @@ class LoginConnectionLimiterTest {
     @Test
     void connectionsBeyondTheCapStillLoggingIn_areClosedAtAccept_loggedInSessionsDoNotCount() throws Exception {
         try (Session session = Session.open(address, LoginSpec.normal("iqn.2026-11.test:a", RamDiskCore.TARGET), T);
-             Connection idle1 = Connection.open(address, 0, T);
-             Connection idle2 = Connection.open(address, 0, T);
+             Connection idle1 = halfLoggedIn();
+             Connection idle2 = halfLoggedIn();
              Connection third = Connection.open(address, 0, T)) {
             assertTrue(third.closedByTargetWithin(T), "the third connection still logging in is closed");
             assertFalse(idle1.closedByTargetWithin(Duration.ofMillis(200)));
@@ -55,6 +57,21 @@ class LoginConnectionLimiterTest {
             Session second = awaitLogin();
             assertEquals(0, second.logout(T).response());
         }
+    }
+
+    /**
+     * A connection in the middle of its login: the security stage answered, nothing more. Its
+     * answer shows the target has counted it (connections are accepted on several event loops, so
+     * without it a later connection could be counted first).
+     */
+    private Connection halfLoggedIn() throws Exception {
+        Connection c = Connection.open(address, 0, T);
+        c.send(Pdus.login(false, false, 0, 1, 0x80_0000_0001L, 0, 1, 0, 1, 0,
+                Pdu.text("InitiatorName=iqn.2026-11.test:idle", "TargetName=" + RamDiskCore.TARGET, "AuthMethod=None")));
+        Pdu r = c.read(T);
+        assertEquals(Pdu.LOGIN_RESPONSE, r.opcode(), r.toString());
+        assertEquals(0, r.loginStatus(), r.toString());
+        return c;
     }
 
     /** idle1's close reaches the target asynchronously: retry (bounded) until a login is accepted. */
