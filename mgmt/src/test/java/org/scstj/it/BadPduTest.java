@@ -253,6 +253,14 @@ class BadPduTest {
             assertReject(0x04, c.read(T));
             c.send(write(s, HOSTILE_LBA, 1, 512).data(new byte[1024]));
             assertReject(0x04, c.read(T));
+            // the largest segment the header can announce, all of it sent: skipped as it arrives,
+            // never buffered (row 18's memory bound), then the connection goes on
+            c.send(write(s, HOSTILE_LBA, 1, 512).u24(5, 0xff_ffff).keepLengths());
+            byte[] chunk = new byte[1 << 20];
+            for (int i = 0; i < 16; i++) {
+                c.sendRaw(chunk); // 16 MiB: the 16 MiB - 1 segment and its padding
+            }
+            assertReject(0x04, c.read(T));
             assertCarriesOn(s);
         }
         try (Session s = hostile(normal().key("ImmediateData", "No"))) {
