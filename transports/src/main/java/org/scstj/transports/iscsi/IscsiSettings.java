@@ -3,6 +3,7 @@ package org.scstj.transports.iscsi;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import org.scstj.transports.iscsi.login.ChapConfig;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +20,10 @@ import java.util.List;
  * @param loginTimeout   absolute deadline for reaching the full feature phase
  * @param zeroCopyMinLength Data-In of at least this many bytes from a file-backed LU is sent with
  *                          sendfile (no user-space copy) when DataDigest is off; Integer.MAX_VALUE: never
+ * @param chap           CHAP credentials per target, security group and discovery (RFC 7143 12.1.3)
  */
 public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiation negotiation,
-                            int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength) {
+                            int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength, ChapConfig chap) {
 
     private static final String BLOCK = "scstj.target-drivers.iscsi";
 
@@ -83,7 +85,8 @@ public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiatio
             }
             zeroCopy = (int) min;
         }
-        return new IscsiSettings(List.copyOf(portals), tpgt, negotiation, window, loginTimeout, zeroCopy);
+        return new IscsiSettings(List.copyOf(portals), tpgt, negotiation, window, loginTimeout, zeroCopy,
+                ChapConfig.from(c));
     }
 
     private static Portal parsePortal(Config c, String text) {

@@ -81,9 +81,13 @@ public final class LoginStateMachine {
             }
             answers.put("TargetPortalGroupTag", Integer.toString(portalGroupTag)); // 13.9: in the first response
             first = false;
+            security.identify(initiatorName, targetName, discovery);
         } else if (offered.containsKey("InitiatorName") || offered.containsKey("TargetName")
                 || offered.containsKey("SessionType")) {
             return new LoginStep.Refuse(LoginStatus.INITIATOR_ERROR); // leading-PDU keys only
+        }
+        if (r.csg() == OPERATIONAL && !security.authenticated()) {
+            return new LoginStep.Refuse(LoginStatus.AUTHENTICATION_FAILURE); // 6.3.1, 12: required security stage skipped
         }
         if (r.csg() == SECURITY) {
             Map<String, String> sec = security.respond(offered);
