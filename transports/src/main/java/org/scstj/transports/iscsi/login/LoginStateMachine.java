@@ -98,7 +98,7 @@ public final class LoginStateMachine {
         } else if (offered.containsKey("AuthMethod")) {
             answers.put("AuthMethod", "Irrelevant");
         }
-        answers.putAll(operational.respond(offered));
+        answers.putAll(operational.respond(r.csg() == SECURITY ? withoutChapKeys(offered) : offered));
         boolean transit = r.transit();
         if (transit && r.csg() == SECURITY && !security.authenticated()) {
             transit = false;
@@ -143,6 +143,13 @@ public final class LoginStateMachine {
             targetName = null;
         }
         return null;
+    }
+
+    /** RFC 7143 12.1.3: CHAP_* keys belong to the security stage; the operational side must not answer them. */
+    private static Map<String, String> withoutChapKeys(Map<String, String> offered) {
+        Map<String, String> out = new LinkedHashMap<>(offered);
+        out.keySet().removeIf(k -> k.startsWith("CHAP_"));
+        return out;
     }
 
     private static boolean tooLong(String name) {
