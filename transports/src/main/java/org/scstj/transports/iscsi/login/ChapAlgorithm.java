@@ -2,7 +2,6 @@ package org.scstj.transports.iscsi.login;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Locale;
 
 /**
  * CHAP digest algorithms an iSCSI target may negotiate with CHAP_A (RFC 7143 12.1.3 names MD5;
@@ -80,6 +79,6 @@ public enum ChapAlgorithm {
 
     @Override
     public String toString() {
-        return javaName.toUpperCase(Locale.ROOT);
+        return javaName;
     }
 }

@@ -2,7 +2,6 @@ package org.scstj.transports.iscsi.login;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Arrays;
 
 /**
  * A CHAP secret (RFC 7143 12.1.3). Its text never leaves this object: {@link #toString()} is
@@ -42,7 +41,7 @@ public final class ChapSecret {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new byte[] {(byte) bytes.length}); // no content in the hash
+        return Integer.hashCode(bytes.length); // nothing of the content
     }
 
     @Override

@@ -4,12 +4,14 @@ import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.scstj.transports.iscsi.IscsiSettings;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -94,6 +96,16 @@ class ChapNegotiationTest {
         assertEquals("8", challenge(start(ONE_WAY), "5,6,7,8").get("CHAP_A"));
         assertEquals("7", challenge(start(ONE_WAY), "5,7,6").get("CHAP_A"));
         assertEquals("6", challenge(start(ONE_WAY), "99,6,5").get("CHAP_A"));
+    }
+
+    @Test
+    void defaultAlgorithms_areAllFourStrongestFirst() {
+        assertEquals(List.of(ChapAlgorithm.SHA3_256, ChapAlgorithm.SHA256, ChapAlgorithm.SHA1, ChapAlgorithm.MD5),
+                IscsiSettings.from(ConfigFactory.empty()).chap().algorithms());
+        assertEquals(8, ChapAlgorithm.SHA3_256.code());
+        assertEquals(7, ChapAlgorithm.SHA256.code());
+        assertEquals(6, ChapAlgorithm.SHA1.code());
+        assertEquals(5, ChapAlgorithm.MD5.code());
     }
 
     @Test
