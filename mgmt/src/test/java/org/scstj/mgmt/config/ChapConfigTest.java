@@ -101,6 +101,20 @@ class ChapConfigTest {
     }
 
     @Test
+    void emptyGroupAuth_meansNoneForTheGroup() throws Exception {
+        IscsiSettings s = load(conf(GOOD, "auth { }", "")).settings();
+        assertNull(s.chap().credentials(TARGET, "iqn.1993-08.org.debian:01:abc", false));
+        assertEquals("alice", s.chap().credentials(TARGET, "iqn.2000-01.com.example:host", false).user());
+    }
+
+    @Test
+    void aTargetSecretThatIsAnotherUsersInitiatorSecret_isRefused() throws Exception {
+        assertMentions(refused(conf(GOOD,
+                        "auth { chap { user = bob, secret = \"bob-secret-123\", target-user = t, target-secret = \"alice-secret-1\" } }", "")),
+                "scstj.conf:15:", "a secret serves one direction only");
+    }
+
+    @Test
     void shortSecret_isRefusedAtItsLine() throws Exception {
         assertMentions(refused(conf("user = alice, secret = \"short\"", "", "")), "scstj.conf:9:", "secret", "too short: at least 12 bytes");
     }

@@ -2,6 +2,7 @@ package org.scstj.transports.iscsi.login;
 
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
@@ -10,6 +11,7 @@ import org.scstj.engine.target.TargetAcl;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +24,8 @@ import java.util.function.Predicate;
  * { chap {...} }} and {@code targets."<iqn>".groups.<g>.auth { chap {...} }}. An initiator in a
  * security group (the first group whose patterns match, as the engine decides LUN sets) uses its
  * group's credentials when the group has some, the target's otherwise. No credentials: AuthMethod
- * None. Every problem is refused at configuration time, never by echoing a secret.
+ * None; a group with an empty {@code auth {}} uses None whatever the target says. Every problem
+ * is refused at configuration time, never by echoing a secret.
  */
 public final class ChapConfig {
     private static final Set<String> AUTH_KEYS = Set.of("chap");
@@ -33,7 +36,8 @@ public final class ChapConfig {
     private final ChapCredentials discovery;
     private final Map<String, TargetAuth> targets;
 
-    private record GroupAuth(Predicate<String> members, ChapCredentials credentials) {
+    /** @param own the group has an auth block (credentials null in it: AuthMethod None) */
+    private record GroupAuth(Predicate<String> members, boolean own, ChapCredentials credentials) {
     }
 
     /** @param groups in file order; credentials null for a group without its own */
@@ -71,7 +75,7 @@ public final class ChapConfig {
         }
         for (GroupAuth g : t.groups) {
             if (g.members.test(initiatorName)) {
-                return g.credentials != null ? g.credentials : t.credentials;
+                return g.own ? g.credentials : t.credentials;
             }
         }
         return t.credentials;
@@ -82,9 +86,10 @@ public final class ChapConfig {
     /** Reads the driver block (reference defaults merged); throws {@link ConfigException} at the key at fault. */
     public static ChapConfig from(com.typesafe.config.Config block) {
         List<ChapAlgorithm> algorithms = algorithms(block);
+        Map<ChapCredentials, ConfigOrigin> origins = new IdentityHashMap<>(); // of each target-secret
         ChapCredentials discovery = null;
         if (block.hasPath("discovery-auth")) {
-            discovery = auth(block.root().get("discovery-auth"), "discovery-auth");
+            discovery = auth(block.root().get("discovery-auth"), "discovery-auth", origins);
         }
         Map<String, TargetAuth> targets = new HashMap<>();
         if (block.root().get("targets") instanceof ConfigObject all) {
@@ -92,15 +97,38 @@ public final class ChapConfig {
                 if (e.getValue() instanceof ConfigObject target) { // the mgmt TargetReader reports other shapes
                     String path = ConfigUtil.joinPath("targets", e.getKey());
                     ChapCredentials own = target.containsKey("auth")
-                            ? auth(target.get("auth"), path + ".auth") : null;
-                    List<GroupAuth> groups = groups(target.get("groups"), path + ".groups");
-                    if (own != null || groups.stream().anyMatch(g -> g.credentials != null)) {
+                            ? auth(target.get("auth"), path + ".auth", origins) : null;
+                    List<GroupAuth> groups = groups(target.get("groups"), path + ".groups", origins);
+                    if (own != null || groups.stream().anyMatch(g -> g.credentials != null)) { // else: None for all
                         targets.put(e.getKey().toLowerCase(Locale.ROOT), new TargetAuth(own, groups));
                     }
                 }
             }
         }
-        return new ChapConfig(algorithms, discovery, Map.copyOf(targets));
+        ChapConfig config = new ChapConfig(algorithms, discovery, Map.copyOf(targets));
+        noSecretInBothRoles(origins);
+        return config;
+    }
+
+    /**
+     * RFC 7143 12.1.3: a secret used to authenticate initiators must not authenticate a target,
+     * anywhere in the configuration (else one login's challenge answered by the target could be
+     * replayed as an initiator's response).
+     */
+    private static void noSecretInBothRoles(Map<ChapCredentials, ConfigOrigin> all) {
+        for (Map.Entry<ChapCredentials, ConfigOrigin> e : all.entrySet()) {
+            ChapCredentials target = e.getKey();
+            if (target.targetSecret() == null) {
+                continue;
+            }
+            for (ChapCredentials initiator : all.keySet()) {
+                if (initiator.secret().equals(target.targetSecret())) {
+                    throw new ConfigException.BadValue(e.getValue(), "target-secret",
+                            "the target secret of CHAP user " + target.targetUser() + " is also the initiator secret of "
+                                    + initiator.user() + ": a secret serves one direction only (RFC 7143 12.1.3)");
+                }
+            }
+        }
     }
 
     private static List<ChapAlgorithm> algorithms(com.typesafe.config.Config block) {
@@ -128,7 +156,7 @@ public final class ChapConfig {
         return List.copyOf(out);
     }
 
-    private static List<GroupAuth> groups(ConfigValue v, String path) {
+    private static List<GroupAuth> groups(ConfigValue v, String path, Map<ChapCredentials, ConfigOrigin> origins) {
         if (!(v instanceof ConfigObject groups)) {
             return List.of();
         }
@@ -149,14 +177,15 @@ public final class ChapConfig {
                 }
             }
             String groupPath = path + "." + ConfigUtil.joinPath(e.getKey());
-            ChapCredentials c = group.containsKey("auth") ? auth(group.get("auth"), groupPath + ".auth") : null;
-            out.add(new GroupAuth(TargetAcl.initiatorMatcher(patterns), c));
+            boolean own = group.containsKey("auth");
+            ChapCredentials c = own ? auth(group.get("auth"), groupPath + ".auth", origins) : null;
+            out.add(new GroupAuth(TargetAcl.initiatorMatcher(patterns), own, c));
         }
         return List.copyOf(out);
     }
 
-    /** {@code auth { chap { ... } }}; an empty auth block means AuthMethod None. */
-    private static ChapCredentials auth(ConfigValue v, String path) {
+    /** {@code auth { chap { ... } }}; an empty auth block means AuthMethod None (null). */
+    private static ChapCredentials auth(ConfigValue v, String path, Map<ChapCredentials, ConfigOrigin> origins) {
         if (!(v instanceof ConfigObject auth)) {
             throw bad(v, path, "expected an object { chap { user = ..., secret = ... } }");
         }
@@ -202,7 +231,9 @@ public final class ChapConfig {
                 throw bad(m, chapPath + ".mutual-required", "needs target-user and target-secret");
             }
         }
-        return new ChapCredentials(user, secret, targetUser, targetSecret, mutualRequired);
+        ChapCredentials credentials = new ChapCredentials(user, secret, targetUser, targetSecret, mutualRequired);
+        origins.put(credentials, (targetSecret != null ? c.get("target-secret") : c).origin());
+        return credentials;
     }
 
     private static String name(ConfigObject c, String path, String key) {
