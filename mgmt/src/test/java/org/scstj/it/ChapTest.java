@@ -28,7 +28,8 @@ class ChapTest {
     private static final String CHAP = "iqn.2026-11.org.scstj:chap";
     private static final String MUTUAL = "iqn.2026-11.org.scstj:mutual";
     private static final String GROUPED = "iqn.2026-11.org.scstj:grouped";
-    private static final String OPEN = "iqn.2026-11.org.scstj:open";
+    /** No CHAP; the name AptplRestartTest's raw initiator logs in to, so a session can stay open meanwhile. */
+    private static final String OPEN = AptplRestartTest.TARGET;
     private static final String ALICE_SECRET = "alice-secret-12";
     private static final String BOB_SECRET = "bob-secret-1234";
     private static final String TARGET_SECRET = "tgt-secret-1234";
@@ -123,6 +124,15 @@ class ChapTest {
 
     @Test
     void wrongOrMissingCredentials_areRefused_whileAnOpenTargetServes() throws Exception {
+        try (AptplRestartTest.RawInitiator bystander = AptplRestartTest.RawInitiator.login(daemon.port,
+                "iqn.2026-11.test:bystander")) {
+            bystander.clearUnitAttention();
+            refusals();
+            assertEquals(0, bystander.command(new byte[6], null, 0).status(), "the open session carried on");
+        }
+    }
+
+    private void refusals() throws Exception {
         Tools.Result wrong = inq(url("alice", "wrong-secret-99", CHAP, ""));
         assertNotEquals(0, wrong.exit(), wrong.output());
         Tools.Result wrongUser = inq(url("mallory", ALICE_SECRET, CHAP, ""));
