@@ -7,8 +7,16 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.DataInputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -165,6 +173,94 @@ class ChapTest {
         assertEquals(0, carol.exit(), carol.output() + daemon.log());
         Tools.Result alice = inq(url("alice", ALICE_SECRET, GROUPED, "")); // the target's, not the group's
         assertNotEquals(0, alice.exit(), alice.output());
+    }
+
+    /** bad-inputs rows 7-9 on the wire: each malformed CHAP key ends the login with 0x0201. */
+    @Test
+    void malformedChapKeys_areRefusedWith0201() throws Exception {
+        assertEquals(0x0201, rawLogin(ignored -> "CHAP_A=56"));
+        assertEquals(0x0201, rawLogin(ignored -> "CHAP_A="));
+        assertEquals(0x0201, rawLogin(c -> "CHAP_N=alice\0CHAP_R=0x" + "00".repeat(17)));
+        assertEquals(0x0201, rawLogin(c -> "CHAP_N=alice\0CHAP_R=0b" + "A".repeat(4000)));
+        assertEquals(0x0201, rawLogin(c -> "CHAP_N=alice\0CHAP_R=" + md5(c, ALICE_SECRET) + "\0CHAP_I=256\0CHAP_C=0x0011"));
+        assertEquals(0x0201, rawLogin(c -> "CHAP_N=alice\0CHAP_R=" + md5(c, ALICE_SECRET)
+                + "\0CHAP_I=1\0CHAP_C=0x" + "ab".repeat(1025)));
+        assertEquals(0x0201, rawLogin(c -> "CHAP_N=alice\0CHAP_R=" + md5(c, "wrong-secret-99")));
+        assertEquals(0, rawLogin(c -> "CHAP_N=alice\0CHAP_R=" + md5(c, ALICE_SECRET)), "the well-formed login passes");
+        assertTrue(daemon.alive());
+    }
+
+    private static String md5(Map<String, String> challenge, String secret) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("MD5");
+        md.update((byte) Integer.parseInt(challenge.get("CHAP_I")));
+        md.update(secret.getBytes(StandardCharsets.UTF_8));
+        md.update(HexFormat.of().parseHex(challenge.get("CHAP_C").substring(2)));
+        return "0x" + HexFormat.of().formatHex(md.digest());
+    }
+
+    private interface Step {
+        /** The third PDU's keys (or the second's, for keys starting with CHAP_A), from the target's challenge. */
+        String keys(Map<String, String> challenge) throws Exception;
+    }
+
+    /**
+     * A raw security-stage login to the CHAP target (RFC 7143 12.1.3): AuthMethod=CHAP, then
+     * CHAP_A=5 (or the step's own CHAP_A), then the step's keys. Returns the first non-zero
+     * status class/detail, or 0 when every response was success.
+     */
+    private int rawLogin(Step step) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", daemon.port)) {
+            socket.setSoTimeout(10_000);
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            String first = "InitiatorName=iqn.2026-11.test:raw\0TargetName=" + CHAP + "\0SessionType=Normal\0AuthMethod=CHAP\0";
+            String stepKeys = step.keys(Map.of("CHAP_I", "0", "CHAP_C", "0x00"));
+            boolean ownA = stepKeys.startsWith("CHAP_A");
+            List<String> texts = ownA ? List.of(first, stepKeys + "\0") : List.of(first, "CHAP_A=5\0");
+            Map<String, String> challenge = Map.of();
+            int statSn = 0;
+            for (int n = 0; n < 3; n++) {
+                String text = n < texts.size() ? texts.get(n) : step.keys(challenge) + "\0";
+                byte[] data = text.getBytes(StandardCharsets.UTF_8);
+                byte[] bhs = new byte[48];
+                bhs[0] = 0x43;       // Login Request, immediate
+                bhs[1] = (byte) (n == 2 ? 0x81 : 0x01); // CSG security, NSG operational; T on the response PDU
+                bhs[5] = (byte) (data.length >>> 16);
+                bhs[6] = (byte) (data.length >>> 8);
+                bhs[7] = (byte) data.length;
+                bhs[8] = 0x40;       // ISID: random
+                bhs[13] = 7;
+                ByteBuffer.wrap(bhs).putInt(16, 1).putInt(24, 1).putInt(28, statSn);
+                socket.getOutputStream().write(bhs);
+                socket.getOutputStream().write(data);
+                socket.getOutputStream().write(new byte[(4 - data.length % 4) % 4]);
+                socket.getOutputStream().flush();
+                byte[] response = new byte[48];
+                in.readFully(response);
+                int length = ByteBuffer.wrap(response).getInt(4) & 0xFFFFFF;
+                byte[] segment = new byte[length];
+                in.readFully(segment);
+                in.skipNBytes((4 - length % 4) % 4);
+                int status = (response[36] & 0xFF) << 8 | (response[37] & 0xFF);
+                if (status != 0) {
+                    return status;
+                }
+                statSn = ByteBuffer.wrap(response).getInt(24) + 1;
+                Map<String, String> keys = new HashMap<>();
+                for (String pair : new String(segment, StandardCharsets.UTF_8).split("\0")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0) {
+                        keys.put(pair.substring(0, eq), pair.substring(eq + 1));
+                    }
+                }
+                if (keys.containsKey("CHAP_C")) {
+                    challenge = keys;
+                }
+                if (ownA && n == 1) {
+                    return 0;
+                }
+            }
+            return 0;
+        }
     }
 
     @Test
