@@ -309,12 +309,7 @@ public final class ChapNegotiation implements SecurityNegotiation {
     }
 
     private static boolean hasChapKey(Map<String, String> offered) {
-        for (String k : offered.keySet()) {
-            if (k.startsWith("CHAP_")) {
-                return true;
-            }
-        }
-        return false;
+        return unexpected(offered, "CHAP_A", "CHAP_I", "CHAP_C", "CHAP_N", "CHAP_R");
     }
 
     private static boolean unexpected(Map<String, String> offered, String... keys) {

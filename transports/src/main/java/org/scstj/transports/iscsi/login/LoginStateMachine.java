@@ -6,6 +6,7 @@ import org.scstj.transports.iscsi.pdu.LoginRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The login phase of one connection (RFC 7143 6.3): stage transitions (CSG/NSG, T and C bits),
@@ -145,10 +146,10 @@ public final class LoginStateMachine {
         return null;
     }
 
-    /** RFC 7143 12.1.3: CHAP_* keys belong to the security stage; the operational side must not answer them. */
+    /** RFC 7143 12.1.3: CHAP keys belong to the security stage; the operational side must not answer them. */
     private static Map<String, String> withoutChapKeys(Map<String, String> offered) {
         Map<String, String> out = new LinkedHashMap<>(offered);
-        out.keySet().removeIf(k -> k.startsWith("CHAP_"));
+        out.keySet().removeAll(Set.of("CHAP_A", "CHAP_I", "CHAP_C", "CHAP_N", "CHAP_R"));
         return out;
     }
 
