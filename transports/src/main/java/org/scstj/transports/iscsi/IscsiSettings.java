@@ -3,6 +3,7 @@ package org.scstj.transports.iscsi;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import org.scstj.transports.iscsi.login.ChapConfig;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +22,11 @@ import java.util.List;
  *                          sendfile (no user-space copy) when DataDigest is off; Integer.MAX_VALUE: never
  * @param maxLoginConnectionsPerSource connections from one remote address that may be in the login
  *                          phase at once; the excess is closed at accept (bad-inputs row 18)
+ * @param chap           CHAP credentials per target, security group and discovery (RFC 7143 12.1.3)
  */
 public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiation negotiation,
                             int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength,
-                            int maxLoginConnectionsPerSource) {
+                            int maxLoginConnectionsPerSource, ChapConfig chap) {
 
     private static final String BLOCK = "scstj.target-drivers.iscsi";
 
@@ -87,7 +89,8 @@ public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiatio
             zeroCopy = (int) min;
         }
         int perSource = range(c, "max-login-connections-per-source", 1, 65535);
-        return new IscsiSettings(List.copyOf(portals), tpgt, negotiation, window, loginTimeout, zeroCopy, perSource);
+        return new IscsiSettings(List.copyOf(portals), tpgt, negotiation, window, loginTimeout, zeroCopy,
+                perSource, ChapConfig.from(c));
     }
 
     private static Portal parsePortal(Config c, String text) {

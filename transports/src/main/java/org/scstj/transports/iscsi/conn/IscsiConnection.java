@@ -129,7 +129,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.decoder = ctx.pipeline().get(PduDecoder.class);
         this.encoder = ctx.pipeline().get(PduEncoder.class);
-        this.login = new LoginStateMachine(target.settings(), SecurityNegotiation.none());
+        this.login = new LoginStateMachine(target.settings(), SecurityNegotiation.chap(target.settings().chap()));
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.scstj.transports.iscsi.pdu.LoginRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The login phase of one connection (RFC 7143 6.3): stage transitions (CSG/NSG, T and C bits),
@@ -81,9 +82,13 @@ public final class LoginStateMachine {
             }
             answers.put("TargetPortalGroupTag", Integer.toString(portalGroupTag)); // 13.9: in the first response
             first = false;
+            security.identify(initiatorName, targetName, discovery);
         } else if (offered.containsKey("InitiatorName") || offered.containsKey("TargetName")
                 || offered.containsKey("SessionType")) {
             return new LoginStep.Refuse(LoginStatus.INITIATOR_ERROR); // leading-PDU keys only
+        }
+        if (r.csg() == OPERATIONAL && !security.authenticated()) {
+            return new LoginStep.Refuse(LoginStatus.AUTHENTICATION_FAILURE); // 6.3.1, 12: required security stage skipped
         }
         if (r.csg() == SECURITY) {
             Map<String, String> sec = security.respond(offered);
@@ -94,7 +99,7 @@ public final class LoginStateMachine {
         } else if (offered.containsKey("AuthMethod")) {
             answers.put("AuthMethod", "Irrelevant");
         }
-        answers.putAll(operational.respond(offered));
+        answers.putAll(operational.respond(r.csg() == SECURITY ? withoutChapKeys(offered) : offered));
         boolean transit = r.transit();
         if (transit && r.csg() == SECURITY && !security.authenticated()) {
             transit = false;
@@ -139,6 +144,13 @@ public final class LoginStateMachine {
             targetName = null;
         }
         return null;
+    }
+
+    /** RFC 7143 12.1.3: CHAP keys belong to the security stage; the operational side must not answer them. */
+    private static Map<String, String> withoutChapKeys(Map<String, String> offered) {
+        Map<String, String> out = new LinkedHashMap<>(offered);
+        out.keySet().removeAll(Set.of("CHAP_A", "CHAP_I", "CHAP_C", "CHAP_N", "CHAP_R"));
+        return out;
     }
 
     private static boolean tooLong(String name) {

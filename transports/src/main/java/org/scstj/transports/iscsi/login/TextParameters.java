@@ -82,10 +82,11 @@ public final class TextParameters {
 
     /**
      * The value limit for a key: 255 bytes (RFC 7143 6.1), except CHAP's binary challenge and
-     * response, which may carry 1024 bytes in hex (13.x, RFC 7143 12.1.3; the CHAP seam).
+     * response (RFC 7143 12.1.3: at most 1024 bytes), which only the text cap bounds here so that
+     * {@link ChapNegotiation} answers an oversized one with 0x0201 (bad-inputs row 9).
      */
     static int maxValueLength(String key) {
-        return key.equals("CHAP_C") || key.equals("CHAP_R") ? 2 + 2 * 1024 : MAX_VALUE_LENGTH;
+        return key.equals("CHAP_C") || key.equals("CHAP_R") ? TextAccumulator.MAX_TEXT : MAX_VALUE_LENGTH;
     }
 
     private static boolean keyChar(byte b) {
