@@ -146,6 +146,9 @@ public final class ConfigLoader {
     }
 
     private static List<Portal> portals(ConfigReader reader, boolean needed) {
+        if (reader.value(KnownKeys.PORTAL_GROUPS) instanceof ConfigObject groups) {
+            return groupPortals(groups); // IscsiSettings checks them (iscsiBlock)
+        }
         ConfigValue v = reader.value(KnownKeys.PORTALS);
         if (v == null) {
             if (needed) {
@@ -171,6 +174,27 @@ public final class ConfigLoader {
         if (out.isEmpty() && needed) {
             reader.problem(KnownKeys.PORTALS, "no portal to listen on");
         }
+        return out;
+    }
+
+    /** Every well-formed portal of {@code portal-groups { <name> { portals = [...] } }}, groups in tag order. */
+    private static List<Portal> groupPortals(ConfigObject groups) {
+        List<Map.Entry<Integer, List<Portal>>> byTag = new ArrayList<>();
+        for (ConfigValue g : groups.values()) {
+            if (g instanceof ConfigObject o && o.get("portals") != null && o.get("portals").valueType() == ConfigValueType.LIST
+                    && o.get("tag") != null && o.get("tag").unwrapped() instanceof Number tag) {
+                List<Portal> portals = new ArrayList<>();
+                for (Object p : (List<?>) o.get("portals").unwrapped()) {
+                    if (p instanceof String s) {
+                        Portal.parse(s).ifPresent(portals::add);
+                    }
+                }
+                byTag.add(Map.entry(tag.intValue(), portals));
+            }
+        }
+        byTag.sort(Map.Entry.comparingByKey());
+        List<Portal> out = new ArrayList<>();
+        byTag.forEach(e -> out.addAll(e.getValue()));
         return out;
     }
 

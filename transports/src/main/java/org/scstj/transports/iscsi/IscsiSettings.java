@@ -155,7 +155,7 @@ public record IscsiSettings(List<PortalGroup> portalGroups, Map<String, TargetPo
             return List.of(new PortalGroup("default", range(c, "portal-group-tag", 1, 65535), portals, null));
         }
         for (String legacy : List.of("portals", "portal-group-tag")) {
-            if (written.hasPath(legacy)) {
+            if (written.hasPath(legacy) && !"reference.conf".equals(written.getValue(legacy).origin().resource())) {
                 throw bad(written, legacy, "give either portal-groups or portals/portal-group-tag, not both");
             }
         }

@@ -49,6 +49,7 @@ public final class IscsiTargetDriver implements TargetDriver {
     private final IscsiSettings settings;
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
     private final Map<Channel, Integer> listenerTags = new ConcurrentHashMap<>();
+    private final Map<Channel, IscsiSettings.Portal> listenerPortals = new ConcurrentHashMap<>();
     private final Set<IscsiConnection> connections = ConcurrentHashMap.newKeySet();
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -79,8 +80,11 @@ public final class IscsiTargetDriver implements TargetDriver {
         }
         for (Channel c : listeners) {
             Integer tag = listenerTags.get(c);
-            if (tag != null) {
-                out.get(tag).add((InetSocketAddress) c.localAddress());
+            IscsiSettings.Portal portal = listenerPortals.get(c);
+            if (tag != null && portal != null) {
+                InetSocketAddress a = (InetSocketAddress) c.localAddress();
+                // epoll binds 0.0.0.0 as a dual-stack [::]: keep the family the portal was configured with
+                out.get(tag).add(portal.wildcard() ? new InetSocketAddress(portal.host(), a.getPort()) : a);
             }
         }
         out.replaceAll((tag, list) -> List.copyOf(list));
@@ -130,6 +134,7 @@ public final class IscsiTargetDriver implements TargetDriver {
         f.addListener(done -> {
             if (done.isSuccess()) {
                 listenerTags.put(f.channel(), group.tag());
+                listenerPortals.put(f.channel(), portal);
                 listeners.add(f.channel());
                 bound.complete(null);
             } else {
@@ -157,6 +162,7 @@ public final class IscsiTargetDriver implements TargetDriver {
         }
         listeners.clear();
         listenerTags.clear();
+        listenerPortals.clear();
         for (IscsiConnection c : connections) {
             waits.add(c.shutdown().toCompletableFuture());
         }
