@@ -74,8 +74,7 @@ class PortalGroupsOverTcpTest {
     }
 
     private static String address(InetSocketAddress a, int tag) {
-        String host = a.getAddress() instanceof Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
-                : a.getAddress().getHostAddress();
+        String host = a.getAddress() instanceof Inet6Address ? "[::1]" : a.getAddress().getHostAddress();
         return "TargetAddress=" + host + ":" + a.getPort() + "," + tag;
     }
 
@@ -111,7 +110,7 @@ class PortalGroupsOverTcpTest {
         var bound = start("portal-groups { v4 { tag = 1, portals = [\"127.0.0.1:0\"] }, v6 { tag = 2, portals = [\"[::1]:0\"] } }");
         InetSocketAddress v4 = bound.get(1).getFirst();
         InetSocketAddress v6 = bound.get(2).getFirst();
-        assertEquals(List.of("TargetName=" + T, address(v4, 1), "TargetAddress=[0:0:0:0:0:0:0:1]:" + v6.getPort() + ",2"),
+        assertEquals(List.of("TargetName=" + T, address(v4, 1), "TargetAddress=[::1]:" + v6.getPort() + ",2"),
                 sendTargets(v6, ConnectionHarness.INITIATOR));
         try (Client c = new Client(v6)) {
             ReceivedPdu r = normalLogin(c, T);

@@ -82,12 +82,41 @@ public final class SendTargets {
     }
 
     private static String host(InetAddress ip) {
-        String text = ip.getHostAddress();
-        int zone = text.indexOf('%');
-        if (zone >= 0) {
-            text = text.substring(0, zone);
+        return ip instanceof Inet6Address ? "[" + ipv6(ip.getAddress()) + "]" : ip.getHostAddress();
+    }
+
+    /** RFC 5952 4.2 text form: lower case, no leading zeros, the longest run of 2+ zero groups as "::". */
+    static String ipv6(byte[] a) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = (a[2 * i] & 0xff) << 8 | (a[2 * i + 1] & 0xff);
         }
-        return ip instanceof Inet6Address ? "[" + text + "]" : text;
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(g[i]));
+        }
+        return out.toString();
     }
 
     private static void pair(ByteArrayOutputStream out, String key, String value) {

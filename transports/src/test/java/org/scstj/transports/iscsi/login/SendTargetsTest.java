@@ -62,7 +62,7 @@ class SendTargetsTest {
     void ipv6Addresses_areBracketed() {
         String a = answer("All", "iqn.i", List.of(new InetSocketAddress("::", 3260), new InetSocketAddress("::1", 3261)),
                 new InetSocketAddress("2001:db8::1", 3260), null);
-        assertEquals("TargetName=" + T + "|TargetAddress=[2001:db8:0:0:0:0:0:1]:3260,3|TargetAddress=[0:0:0:0:0:0:0:1]:3261,3|", a);
+        assertEquals("TargetName=" + T + "|TargetAddress=[2001:db8::1]:3260,3|TargetAddress=[::1]:3261,3|", a);
     }
 
     @Test
@@ -100,5 +100,14 @@ class SendTargetsTest {
         IscsiSettings gone = settings("portal-groups { b { tag = 2, portals = [\"10.0.0.2:3260\"] } }\n"
                 + "targets { \"" + T + "\" { portal-groups = [], redirect { to = \"[2001:db8::9]:3260\", permanent = true } } }");
         assertEquals("TargetName=" + T + "|TargetAddress=[2001:db8::9]:3260|", answer("All", "iqn.i", gone, bound, local, null));
+    }
+
+    @Test
+    void ipv6Text_isTheRfc5952Form() throws Exception {
+        assertEquals("::1", SendTargets.ipv6(java.net.InetAddress.getByName("::1").getAddress()));
+        assertEquals("::", SendTargets.ipv6(new byte[16]));
+        assertEquals("2001:db8::1:0:0:1", SendTargets.ipv6(java.net.InetAddress.getByName("2001:db8:0:0:1:0:0:1").getAddress()));
+        assertEquals("2001:db8:0:1:1:1:1:1", SendTargets.ipv6(java.net.InetAddress.getByName("2001:db8:0:1:1:1:1:1").getAddress()));
+        assertEquals("fe80::abcd:0:0:1", SendTargets.ipv6(java.net.InetAddress.getByName("fe80:0:0:0:abcd:0:0:1").getAddress()));
     }
 }
