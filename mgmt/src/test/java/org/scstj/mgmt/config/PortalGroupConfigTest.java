@@ -104,4 +104,14 @@ class PortalGroupConfigTest {
         assertEquals(List.of(new Portal("127.0.0.1", 3263)), c.portals());
         assertEquals(5, IscsiSettings.from(c.iscsi()).portalGroups().getFirst().tag());
     }
+
+    @Test
+    void aTargetOnSeveralGroups_hasOneRelativeTargetPortPerGroup_inFileThenTagOrder() throws Exception {
+        ScstjConfig c = load(file(GROUPS, "portal-groups = [east]"));
+        var targets = c.engine().targets();
+        assertEquals(1, targets.get(0).relativeTargetPortId(1)); // a: east only
+        assertEquals(List.of(2, 3), List.of(targets.get(1).relativeTargetPortId(1), targets.get(1).relativeTargetPortId(2)));
+        ScstjConfig legacy = load(file("portals = [\"127.0.0.1:3263\"]", ""));
+        assertEquals(List.of(1, 2), legacy.engine().targets().stream().map(t -> t.relativeTargetPortId(1)).toList());
+    }
 }
