@@ -207,6 +207,10 @@ public record IscsiSettings(List<PortalGroup> portalGroups, Map<String, TargetPo
         return List.copyOf(out);
     }
 
+    private static String portalsOf(PortalGroup g) {
+        return g.portals().size() == 1 ? "portal " + g.portals().getFirst() : "a portal";
+    }
+
     /** Same address and port, or the same port under a wildcard of the same family. */
     private static boolean overlaps(Portal a, Portal b) {
         if (a.port() != b.port() || a.port() == 0) {
@@ -266,6 +270,15 @@ public record IscsiSettings(List<PortalGroup> portalGroups, Map<String, TargetPo
                 }
             }
             Redirect redirect = redirect(t, groups, List.of());
+            if (redirect != null) {
+                for (PortalGroup g : groups) {
+                    if (!names.contains(g.name()) && g.portals().stream().anyMatch(p -> redirect.targetAddress()
+                            .equals(p.toString()) || redirect.targetAddress().startsWith(p + ","))) {
+                        throw bad(t, "redirect", "target " + e.getKey() + " would be redirected to " + portalsOf(g)
+                                + " of portal group " + g.name() + ", which it is not in (a redirect loop)");
+                    }
+                }
+            }
             if (names.isEmpty() && redirect == null) {
                 throw bad(t, "portal-groups", "target " + e.getKey() + " is in no portal group and not redirected");
             }

@@ -115,6 +115,8 @@ class PortalGroupSettingsTest {
                 .contains("no portal group"));
         assertTrue(refused("portal-groups { a { tag = 1, portals = [\"1.2.3.4:1\"], redirect { to = \"1.2.3.4:1\" } } }")
                 .contains("own portal"));
+        assertTrue(refused(TWO_GROUPS + "targets { \"iqn.2026-11.t:a\" { portal-groups = [front], redirect { to = \"127.0.0.2:3262\" } } }")
+                .contains("redirect loop"));
     }
 
     @Test
