@@ -95,8 +95,14 @@ final class Reload {
         // keep the target names: adding or removing a target needs a restart
         if (c.hasPath(TARGETS)) {
             for (String name : c.getObject(TARGETS).keySet()) {
+                // and the portal groups and redirect: the iSCSI driver reads them once, at start
+                Object portals = true;
+                if (c.getObject(TARGETS).get(name) instanceof com.typesafe.config.ConfigObject t) {
+                    portals = java.util.Arrays.asList(t.get("portal-groups") == null ? null : t.get("portal-groups").unwrapped(),
+                            t.get("redirect") == null ? null : t.get("redirect").unwrapped());
+                }
                 out = out.withValue("scstj.target-names.\"" + name + "\"",
-                        com.typesafe.config.ConfigValueFactory.fromAnyRef(true));
+                        com.typesafe.config.ConfigValueFactory.fromAnyRef(portals));
                 out = withAuth(out, name, c.getObject(TARGETS).get(name));
             }
         }

@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.AttributeKey;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.TargetDriver;
 import org.scstj.transports.iscsi.codec.PduDecoder;
@@ -25,7 +26,9 @@ import org.scstj.transports.iscsi.conn.TargetContext;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -34,14 +37,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The iSCSI target driver (RFC 7143) on Netty: one listening channel per portal, one pipeline
+ * The iSCSI target driver (RFC 7143) on Netty: one listening channel per portal of every portal
+ * group (4.4.1; each accepted connection carries its group in {@link #PORTAL_GROUP}), one pipeline
  * per connection ({@link PduDecoder} → {@link PduEncoder} → {@link LoginConnectionLimiter} →
  * {@link IscsiConnection}). Uses the
  * native epoll transport when available, NIO otherwise.
  */
 public final class IscsiTargetDriver implements TargetDriver {
+    /** The portal group of the portal a connection was accepted on. */
+    public static final AttributeKey<IscsiSettings.PortalGroup> PORTAL_GROUP = AttributeKey.valueOf("scstj.iscsi.portal-group");
+
     private final IscsiSettings settings;
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Channel, Integer> listenerTags = new ConcurrentHashMap<>();
+    private final Map<Channel, IscsiSettings.Portal> listenerPortals = new ConcurrentHashMap<>();
     private final Set<IscsiConnection> connections = ConcurrentHashMap.newKeySet();
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -64,6 +73,25 @@ public final class IscsiTargetDriver implements TargetDriver {
         return List.copyOf(out);
     }
 
+    /** The bound addresses of each portal group, by tag, in configuration order (for SendTargets). */
+    public Map<Integer, List<InetSocketAddress>> boundByGroup() {
+        Map<Integer, List<InetSocketAddress>> out = new LinkedHashMap<>();
+        for (IscsiSettings.PortalGroup g : settings.portalGroups()) {
+            out.put(g.tag(), new ArrayList<>());
+        }
+        for (Channel c : listeners) {
+            Integer tag = listenerTags.get(c);
+            IscsiSettings.Portal portal = listenerPortals.get(c);
+            if (tag != null && portal != null) {
+                InetSocketAddress a = (InetSocketAddress) c.localAddress();
+                // epoll binds 0.0.0.0 as a dual-stack [::]: keep the family the portal was configured with
+                out.get(tag).add(portal.wildcard() ? new InetSocketAddress(portal.host(), a.getPort()) : a);
+            }
+        }
+        out.replaceAll((tag, list) -> List.copyOf(list));
+        return out;
+    }
+
     @Override
     public synchronized CompletionStage<Void> start(ScsiCore core) {
         if (acceptors != null) {
@@ -74,7 +102,7 @@ public final class IscsiTargetDriver implements TargetDriver {
         acceptors = new MultiThreadIoEventLoopGroup(1, io);
         workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        TargetContext context = new TargetContext(core, settings, new SessionRegistry(), this::boundAddresses, connections);
+        TargetContext context = new TargetContext(core, settings, new SessionRegistry(), this::boundByGroup, connections);
         LoginConnectionLimiter limiter = new LoginConnectionLimiter(settings.maxLoginConnectionsPerSource());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
@@ -88,25 +116,35 @@ public final class IscsiTargetDriver implements TargetDriver {
                     }
                 });
         CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
-        for (IscsiSettings.Portal portal : settings.portals()) {
-            CompletableFuture<Void> bound = new CompletableFuture<>();
-            ChannelFuture f = bootstrap.bind(portal.host(), portal.port());
-            f.addListener(done -> {
-                if (done.isSuccess()) {
-                    listeners.add(f.channel());
-                    bound.complete(null);
-                } else {
-                    bound.completeExceptionally(new java.io.IOException("cannot bind iSCSI portal " + portal
-                            + ": " + done.cause().getMessage(), done.cause()));
-                }
-            });
-            all = all.thenCombine(bound, (a, b) -> null);
+        for (IscsiSettings.PortalGroup group : settings.portalGroups()) {
+            ServerBootstrap groupBootstrap = bootstrap.clone().childAttr(PORTAL_GROUP, group);
+            for (IscsiSettings.Portal portal : group.portals()) {
+                all = all.thenCombine(bind(groupBootstrap, group, portal), (a, b) -> null);
+            }
         }
         return all.whenComplete((v, error) -> {
             if (error != null) {
                 stop();
             }
         });
+    }
+
+    private CompletableFuture<Void> bind(ServerBootstrap bootstrap, IscsiSettings.PortalGroup group,
+                                         IscsiSettings.Portal portal) {
+        CompletableFuture<Void> bound = new CompletableFuture<>();
+        ChannelFuture f = bootstrap.bind(portal.host(), portal.port());
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                listenerTags.put(f.channel(), group.tag());
+                listenerPortals.put(f.channel(), portal);
+                listeners.add(f.channel());
+                bound.complete(null);
+            } else {
+                bound.completeExceptionally(new java.io.IOException("cannot bind iSCSI portal " + portal
+                        + " (portal group " + group.name() + ")" + ": " + done.cause().getMessage(), done.cause()));
+            }
+        });
+        return bound;
     }
 
     @Override
@@ -125,6 +163,8 @@ public final class IscsiTargetDriver implements TargetDriver {
             waits.add(closed);
         }
         listeners.clear();
+        listenerTags.clear();
+        listenerPortals.clear();
         for (IscsiConnection c : connections) {
             waits.add(c.shutdown().toCompletableFuture());
         }

@@ -17,7 +17,7 @@ class IscsiSettingsTest {
     void referenceDefaults_areRead() {
         IscsiSettings s = IscsiSettings.from(ConfigFactory.empty());
         assertEquals(List.of(new IscsiSettings.Portal("127.0.0.1", 3260)), s.portals());
-        assertEquals(1, s.portalGroupTag());
+        assertEquals(1, s.portalGroups().getFirst().tag());
         assertEquals(128, s.maxCmdWindow());
         assertEquals(Duration.ofSeconds(15), s.loginTimeout());
         assertEquals(262144, s.negotiation().maxRecvDataSegmentLength());
@@ -32,7 +32,7 @@ class IscsiSettingsTest {
                 "scstj.target-drivers.iscsi { portals = [\"[::1]:3261\", \"0.0.0.0:3260\"], portal-group-tag = 7 }"));
         assertEquals(new IscsiSettings.Portal("::1", 3261), s.portals().get(0));
         assertEquals("[::1]:3261", s.portals().get(0).toString());
-        assertEquals(7, s.portalGroupTag());
+        assertEquals(7, s.portalGroups().getFirst().tag());
     }
 
     @Test

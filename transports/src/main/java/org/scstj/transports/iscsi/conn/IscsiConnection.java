@@ -14,6 +14,8 @@ import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.SessionHandle;
 import org.scstj.engine.spi.TmfRequest;
+import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.IscsiTargetDriver;
 import org.scstj.transports.iscsi.codec.PduDecoder;
 import org.scstj.transports.iscsi.codec.PduEncoder;
 import org.scstj.transports.iscsi.login.LoginIdentity;
@@ -21,6 +23,7 @@ import org.scstj.transports.iscsi.login.LoginStateMachine;
 import org.scstj.transports.iscsi.login.LoginStatus;
 import org.scstj.transports.iscsi.login.LoginStep;
 import org.scstj.transports.iscsi.login.OperationalParameters;
+import org.scstj.transports.iscsi.login.PortalAccess;
 import org.scstj.transports.iscsi.login.SecurityNegotiation;
 import org.scstj.transports.iscsi.pdu.BadPdu;
 import org.scstj.transports.iscsi.pdu.Bhs;
@@ -104,6 +107,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private PduEncoder encoder;
     private Phase phase = Phase.LOGIN;
     private LoginStateMachine login;
+    private IscsiSettings.PortalGroup portalGroup;
     private ScheduledFuture<?> loginTimer;
     private int loginItt;
     private long isid;
@@ -129,7 +133,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.decoder = ctx.pipeline().get(PduDecoder.class);
         this.encoder = ctx.pipeline().get(PduEncoder.class);
-        this.login = new LoginStateMachine(target.settings(), SecurityNegotiation.chap(target.settings().chap()));
+        IscsiSettings s = target.settings();
+        IscsiSettings.PortalGroup arrivedOn = ctx.channel().attr(IscsiTargetDriver.PORTAL_GROUP).get();
+        this.portalGroup = arrivedOn != null ? arrivedOn : s.portalGroups().getFirst();
+        this.login = new LoginStateMachine(s, SecurityNegotiation.chap(s.chap()), portalGroup.tag(), (initiator, name) ->
+                PortalAccess.check(s, portalGroup, name, target.core().targetsVisibleTo(initiator).contains(name)));
     }
 
     @Override
@@ -273,15 +281,20 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                     isid, 0, loginItt, statSn++, window.expCmdSn(), window.maxCmdSn(), LoginStatus.SUCCESS,
                     Unpooled.wrappedBuffer(reply.text())));
             case LoginStep.Refuse refuse -> refuseLogin(refuse.status());
+            case LoginStep.Redirect redirect -> refuseLogin(redirect.status(), redirect.text());
             case LoginStep.Complete complete -> openSession(complete);
         }
     }
 
     private void refuseLogin(int status) {
+        refuseLogin(status, new byte[0]);
+    }
+
+    private void refuseLogin(int status, byte[] text) {
         phase = Phase.LOGGING_OUT;
         ctx.writeAndFlush(new LoginResponsePdu(false, false, 0, 0, isid, 0, loginItt, statSn,
                         window == null ? 0 : window.expCmdSn(), window == null ? 0 : window.maxCmdSn(), status,
-                        Unpooled.EMPTY_BUFFER))
+                        Unpooled.wrappedBuffer(text)))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -293,7 +306,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             enterFullFeature(complete, target.registry().nextTsih()); // 11.13.3: every session gets a TSIH
             return;
         }
-        int tpgt = target.settings().portalGroupTag();
+        int tpgt = portalGroup.tag(); // RFC 7143 13.9: the tag of the portal the login arrived on
         Nexus nexus = new Nexus(identity.initiatorName(),
                 identity.initiatorName() + ",i,0x" + String.format("%012x", identity.isid()),
                 identity.targetName(),

@@ -70,8 +70,8 @@ final class TextExchange {
             if (e.getKey().equals("SendTargets")) {
                 var identity = conn.identity();
                 out.writeBytes(SendTargets.answer(e.getValue(), identity.initiatorName(), conn.target().core(),
-                        conn.target().portals().get(), conn.target().settings().portalGroupTag(),
-                        conn.localAddress(), identity.targetName()));
+                        conn.target().settings(), conn.target().portals().get(), conn.localAddress(),
+                        identity.targetName()));
             } else {
                 out.writeBytes((e.getKey() + "=NotUnderstood").getBytes(StandardCharsets.UTF_8));
                 out.write(0);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * The login phase of one connection (RFC 7143 6.3): stage transitions (CSG/NSG, T and C bits),
@@ -24,6 +25,7 @@ public final class LoginStateMachine {
     private final OperationalNegotiation operational;
     private final SecurityNegotiation security;
     private final TextAccumulator text = new TextAccumulator();
+    private final BiFunction<String, String, LoginStep> portalAccess;
 
     private boolean first = true;
     private int stage = -1;
@@ -33,7 +35,18 @@ public final class LoginStateMachine {
     private long isid;
 
     public LoginStateMachine(IscsiSettings settings, SecurityNegotiation security) {
-        this.portalGroupTag = settings.portalGroupTag();
+        this(settings, security, settings.portalGroups().getFirst().tag(), (initiator, target) -> null);
+    }
+
+    /**
+     * @param portalGroupTag the tag of the portal group the connection arrived on (13.9)
+     * @param portalAccess   (initiator, target) of a Normal session → null to go on, or a
+     *                       {@link LoginStep.Refuse} / {@link LoginStep.Redirect} ({@link PortalAccess})
+     */
+    public LoginStateMachine(IscsiSettings settings, SecurityNegotiation security, int portalGroupTag,
+                             BiFunction<String, String, LoginStep> portalAccess) {
+        this.portalGroupTag = portalGroupTag;
+        this.portalAccess = portalAccess;
         this.operational = new OperationalNegotiation(settings.negotiation());
         this.security = security;
     }
@@ -79,6 +92,10 @@ public final class LoginStateMachine {
             LoginStep refused = identity(offered);
             if (refused != null) {
                 return refused;
+            }
+            LoginStep placed = discovery ? null : portalAccess.apply(initiatorName, targetName);
+            if (placed != null) {
+                return placed; // 6.2 / 11.13.5: refused or redirected once the target is known, before security
             }
             answers.put("TargetPortalGroupTag", Integer.toString(portalGroupTag)); // 13.9: in the first response
             first = false;

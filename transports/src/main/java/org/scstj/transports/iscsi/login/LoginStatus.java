@@ -14,6 +14,9 @@ public final class LoginStatus {
     public static final int INVALID_DURING_LOGIN = 0x020B;
     public static final int TARGET_ERROR = 0x0300;
     public static final int OUT_OF_RESOURCES = 0x0302;
+    /** 11.13.5 redirection: the target is (temporarily / permanently) at the TargetAddress sent. */
+    public static final int TARGET_MOVED_TEMPORARILY = 0x0101;
+    public static final int TARGET_MOVED_PERMANENTLY = 0x0102;
 
     private LoginStatus() {
     }
