@@ -24,6 +24,8 @@ public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiatio
                             int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength) {
 
     private static final String BLOCK = "scstj.target-drivers.iscsi";
+    /** The most connections a session may have (RFC 7143 13.2 allows 65535; every one shares the session's event loop). */
+    public static final int MAX_CONNECTIONS = 64;
 
     /** One listening address; {@code host} is a literal or name without brackets. */
     public record Portal(String host, int port) {
@@ -74,7 +76,7 @@ public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiatio
                 range(n, "max-outstanding-r2t", 1, 65535),
                 digests(n, "header-digest"), digests(n, "data-digest"),
                 range(n, "default-time2wait", 0, 3600), range(n, "default-time2retain", 0, 3600),
-                range(n, "error-recovery-level", 0, 0), range(n, "max-connections", 1, 1));
+                range(n, "error-recovery-level", 0, 0), range(n, "max-connections", 1, MAX_CONNECTIONS));
         int zeroCopy = Integer.MAX_VALUE;
         if (c.getBoolean("zero-copy-reads")) {
             long min = c.getBytes("zero-copy-min-length");

@@ -86,6 +86,8 @@ final class IscsiTask implements TransportTask {
     boolean cancelled;
     boolean counted;
     boolean finished;
+    /** Its connection closed or was logged out below ERL 2 (RFC 7143 11.14.1): it ends without a status. */
+    boolean terminated;
 
     IscsiTask(IscsiConnection conn, ScsiCommand cmd, OperationalParameters params) {
         this.conn = conn;
@@ -113,6 +115,11 @@ final class IscsiTask implements TransportTask {
 
     int itt() {
         return itt;
+    }
+
+    /** The connection it has allegiance to (RFC 7143 2.2): its R2Ts, Data-Out, Data-In and status go there. */
+    IscsiConnection connection() {
+        return conn;
     }
 
     int cmdSn() {
