@@ -46,6 +46,11 @@ final class SnackHandler {
         return retainedBytes;
     }
 
+    /** The retention of the read with this ITT, or null (tests). */
+    DataInRetention retention(int itt) {
+        return retained.get(itt);
+    }
+
     /**
      * A retention for a read of {@code length} bytes about to be sent, or null when it would pass
      * the connection's cap. Replaces (and releases) an older retention under the same ITT.
