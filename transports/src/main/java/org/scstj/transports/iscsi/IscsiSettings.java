@@ -19,9 +19,23 @@ import java.util.List;
  * @param loginTimeout   absolute deadline for reaching the full feature phase
  * @param zeroCopyMinLength Data-In of at least this many bytes from a file-backed LU is sent with
  *                          sendfile (no user-space copy) when DataDigest is off; Integer.MAX_VALUE: never
+ * @param recovery          ERL 1, NOP-In ping and Async Message settings (docs/recovery.md)
  */
 public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiation negotiation,
-                            int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength) {
+                            int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength, Recovery recovery) {
+
+    /** The highest ErrorRecoveryLevel (RFC 7143 13.20) this driver implements; the only bound on the setting. */
+    public static final int MAX_ERROR_RECOVERY_LEVEL = 1;
+
+    /**
+     * @param maxRetainedBytes Data-In bytes one connection keeps for SNACK (ERL >= 1) before it
+     *                         stops retaining (RFC 7143 11.16; docs/recovery.md)
+     * @param nopInInterval    how often the target pings with a NOP-In (RFC 7143 11.19); zero: never
+     * @param nopInTimeout     how long a ping may stay unanswered before the connection is closed
+     * @param logoutGrace      at stop, how long sessions asked to log out (Async Message, 11.9) may take
+     */
+    public record Recovery(long maxRetainedBytes, Duration nopInInterval, Duration nopInTimeout, Duration logoutGrace) {
+    }
 
     private static final String BLOCK = "scstj.target-drivers.iscsi";
     /** The most connections a session may have (RFC 7143 13.2 allows 65535; every one shares the session's event loop). */
@@ -76,7 +90,7 @@ public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiatio
                 range(n, "max-outstanding-r2t", 1, 65535),
                 digests(n, "header-digest"), digests(n, "data-digest"),
                 range(n, "default-time2wait", 0, 3600), range(n, "default-time2retain", 0, 3600),
-                range(n, "error-recovery-level", 0, 0), range(n, "max-connections", 1, MAX_CONNECTIONS));
+                range(n, "error-recovery-level", 0, MAX_ERROR_RECOVERY_LEVEL), range(n, "max-connections", 1, MAX_CONNECTIONS));
         int zeroCopy = Integer.MAX_VALUE;
         if (c.getBoolean("zero-copy-reads")) {
             long min = c.getBytes("zero-copy-min-length");
@@ -85,7 +99,24 @@ public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiatio
             }
             zeroCopy = (int) min;
         }
-        return new IscsiSettings(List.copyOf(portals), tpgt, negotiation, window, loginTimeout, zeroCopy);
+        long retained = c.getBytes("max-retained-data-in");
+        if (retained < 0) {
+            throw bad(c, "max-retained-data-in", "must not be negative");
+        }
+        Recovery recovery = new Recovery(retained, nonNegative(c, "nop-in-interval"), nonNegative(c, "nop-in-timeout"),
+                nonNegative(c, "logout-grace"));
+        if (!recovery.nopInInterval().isZero() && recovery.nopInTimeout().isZero()) {
+            throw bad(c, "nop-in-timeout", "must be positive when nop-in-interval is set");
+        }
+        return new IscsiSettings(List.copyOf(portals), tpgt, negotiation, window, loginTimeout, zeroCopy, recovery);
+    }
+
+    private static Duration nonNegative(Config c, String key) {
+        Duration d = c.getDuration(key);
+        if (d.isNegative()) {
+            throw bad(c, key, "must not be negative");
+        }
+        return d;
     }
 
     private static Portal parsePortal(Config c, String text) {

@@ -22,6 +22,7 @@ import org.scstj.transports.iscsi.login.LoginStatus;
 import org.scstj.transports.iscsi.login.LoginStep;
 import org.scstj.transports.iscsi.login.OperationalParameters;
 import org.scstj.transports.iscsi.login.SecurityNegotiation;
+import org.scstj.transports.iscsi.pdu.AsyncMessagePdu;
 import org.scstj.transports.iscsi.pdu.BadPdu;
 import org.scstj.transports.iscsi.pdu.Bhs;
 import org.scstj.transports.iscsi.pdu.DataOut;
@@ -37,6 +38,7 @@ import org.scstj.transports.iscsi.pdu.OtherPdu;
 import org.scstj.transports.iscsi.pdu.R2tPdu;
 import org.scstj.transports.iscsi.pdu.RejectPdu;
 import org.scstj.transports.iscsi.pdu.ScsiCommand;
+import org.scstj.transports.iscsi.pdu.SnackRequest;
 import org.scstj.transports.iscsi.pdu.TargetPdu;
 import org.scstj.transports.iscsi.pdu.TaskMgmtRequest;
 import org.scstj.transports.iscsi.pdu.TaskMgmtResponsePdu;
@@ -115,6 +117,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private int nextTtt;
     private boolean reading;
     private boolean flushPending;
+    // ERL >= 1 and pings (docs/recovery.md): null when off; both set up in enterFullFeature
+    private SnackHandler recovery;
+    private Pinger pinger;
 
     public IscsiConnection(TargetContext target) {
         this.target = target;
@@ -149,6 +154,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             loginTimer.cancel(false);
         }
         text.clear();
+        stopRecovery(); // ERL 1 hook: retained Data-In and statuses released, pings stop
         lateUnsolicited.clear();
         target.connections().remove(this);
         IscsiSession s = session;
@@ -451,12 +457,100 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         encoder.digests(params.headerDigest(), params.dataDigest());
         loginTimer.cancel(false);
         phase = Phase.FULL_FEATURE;
+        startRecovery(); // ERL 1 hook
+    }
+
+    // ---- ERL 1, NOP-In pings, Async Messages (docs/recovery.md) ----
+
+    /** RFC 7143 13.20 / 11.19: SNACK support at ERL >= 1; pings on every normal session when configured. */
+    private void startRecovery() {
+        if (identity.discovery()) {
+            return;
+        }
+        var settings = target.settings().recovery();
+        if (params.errorRecoveryLevel() >= 1) {
+            recovery = new SnackHandler(this, settings.maxRetainedBytes());
+        }
+        if (!settings.nopInInterval().isZero()) {
+            pinger = new Pinger(new Pinger.Link() {
+                @Override
+                public void ping(int ttt) {
+                    // 11.19.1: an unsolicited NOP-In carries StatSN but does not advance it; LUN 0
+                    send(new NopInPdu(0, Opcode.RESERVED_TAG, ttt, statSn, window.expCmdSn(), window.maxCmdSn(),
+                            Unpooled.EMPTY_BUFFER));
+                    flushIfIdle();
+                }
+
+                @Override
+                public int nextTargetTransferTag() {
+                    return IscsiConnection.this.nextTargetTransferTag();
+                }
+
+                @Override
+                public void unanswered() {
+                    ctx.close(); // faults.md "vanished initiator": the session ends as on connection loss
+                }
+            }, ctx.executor(), settings.nopInInterval(), settings.nopInTimeout());
+            pinger.start();
+        }
+    }
+
+    private void stopRecovery() {
+        if (recovery != null) {
+            recovery.clear();
+        }
+        if (pinger != null) {
+            pinger.stop();
+        }
+    }
+
+    /**
+     * RFC 7143 11.9.1 AsyncEvent 1: asks the initiator to log out within {@code seconds}
+     * (Parameter3); the returned stage completes when this connection is gone. Connections not in
+     * the full feature phase of a normal session complete at once.
+     */
+    public CompletionStage<Void> requestLogout(int seconds) {
+        CompletableFuture<Void> asked = new CompletableFuture<>();
+        execute(() -> {
+            if (phase != Phase.FULL_FEATURE || identity.discovery()) {
+                asked.complete(null);
+                return;
+            }
+            send(new AsyncMessagePdu(statSn++, window.expCmdSn(), window.maxCmdSn(),
+                    AsyncMessagePdu.LOGOUT_REQUEST, 0, 0, seconds));
+            flushIfIdle();
+            gone.whenComplete((v, e) -> asked.complete(null));
+        }, () -> asked.complete(null));
+        return asked;
+    }
+
+    /** The connection's retention for a read about to be sent, or null (ERL 0, over the cap). */
+    DataInRetention retainDataIn(int itt, int length) {
+        return recovery == null ? null : recovery.retain(itt, length);
+    }
+
+    /** The outstanding task with this ITT, or null. */
+    IscsiTask task(int itt) {
+        return tasks.get(itt);
+    }
+
+    /** The recovery state (tests), null at ERL 0. */
+    SnackHandler recovery() {
+        return recovery;
+    }
+
+    /** The pinger (tests), null when pings are off. */
+    Pinger pinger() {
+        return pinger;
     }
 
     // ---- full feature phase ----
 
     private void onFullFeature(InboundPdu pdu) {
         boolean discovery = identity.discovery();
+        if (recovery != null && !(pdu instanceof BadPdu)) {
+            recovery.acknowledge(pdu.bhs().i32(28)); // ERL 1 hook: ExpStatSN releases statuses (4.2.2.2)
+        }
         switch (pdu) {
             case ScsiCommand cmd -> {
                 if (discovery) {
@@ -476,6 +570,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 if (discovery) {
                     ctx.close();
                 } else {
+                    if (pinger != null && nop.ttt() != Opcode.RESERVED_TAG) {
+                        pinger.answered(nop.ttt()); // 11.18.3: the answer to a target's ping
+                    }
                     ordered(nop.cmdSn(), nop.immediate(), nop.data(), () -> onNop(nop));
                 }
             }
@@ -491,6 +588,13 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             case LoginRequest l -> reject(RejectPdu.PROTOCOL_ERROR, l.bhs());
             case OtherPdu o -> reject(RejectPdu.COMMAND_NOT_SUPPORTED, o.bhs()); // row 17; SNACK needs ERL >= 1
             case BadPdu b -> onBadPdu(b);
+            case SnackRequest snack -> {
+                if (recovery == null) {
+                    reject(RejectPdu.COMMAND_NOT_SUPPORTED, snack.bhs()); // row 17: SNACK needs ERL >= 1
+                } else {
+                    recovery.onSnack(snack); // RFC 7143 11.16
+                }
+            }
         }
     }
 
@@ -906,12 +1010,18 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     /** Writes without flushing: the read burst ({@link #channelReadComplete}) or {@link #flushIfIdle} flushes. */
     void send(TargetPdu pdu) {
+        if (recovery != null) {
+            recovery.sending(pdu); // ERL 1 hook: statuses kept for a Status SNACK
+        }
         ctx.write(pdu, ctx.voidPromise());
         flushPending = true;
     }
 
     /** Writes and runs {@code written} once the PDU left (or failed to). */
     void send(TargetPdu pdu, Runnable written) {
+        if (recovery != null) {
+            recovery.sending(pdu);
+        }
         ctx.write(pdu).addListener(f -> written.run());
         flushPending = true;
     }
@@ -937,6 +1047,12 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     void sendR2t(IscsiTask task, int ttt, int offset, int length) {
         send(new R2tPdu(task.lun(), task.itt(), ttt, statSn, window.expCmdSn(), window.maxCmdSn(),
                 task.nextSequenceNumber(), offset, length));
+    }
+
+    /** An R2T again, unchanged but for ExpCmdSN/MaxCmdSN (R2T SNACK, RFC 7143 11.16.1). */
+    void resendR2t(IscsiTask task, int ttt, int offset, int length, int r2tSn) {
+        send(new R2tPdu(task.lun(), task.itt(), ttt, statSn, window.expCmdSn(), window.maxCmdSn(),
+                r2tSn, offset, length));
     }
 
     int nextStatSn() {

@@ -44,6 +44,7 @@ final class IscsiTask implements TransportTask {
         final int length;
         int received;
         int nextDataSn;
+        int r2tSn; // for an R2T SNACK (RFC 7143 11.16.1)
 
         R2tWindow(int offset, int length) {
             this.offset = offset;
@@ -183,7 +184,9 @@ final class IscsiTask implements TransportTask {
 
     @Override
     public int zeroCopyMinLength() {
-        return params.dataDigest() ? Integer.MAX_VALUE : conn.target().settings().zeroCopyMinLength();
+        // ERL >= 1: Data-In is retained for SNACK as slices of a buffer, so no sendfile (docs/recovery.md)
+        return params.dataDigest() || params.errorRecoveryLevel() >= 1 ? Integer.MAX_VALUE
+                : conn.target().settings().zeroCopyMinLength();
     }
 
     @Override
@@ -270,7 +273,9 @@ final class IscsiTask implements TransportTask {
         while (r2ts.size() < params.maxOutstandingR2T() && nextR2tOffset < wanted) {
             int length = Math.min(params.maxBurstLength(), wanted - nextR2tOffset);
             int ttt = conn.nextTargetTransferTag();
-            r2ts.put(ttt, new R2tWindow(nextR2tOffset, length));
+            R2tWindow w = new R2tWindow(nextR2tOffset, length);
+            w.r2tSn = sequenceNumber; // sendR2t takes it
+            r2ts.put(ttt, w);
             conn.sendR2t(this, ttt, nextR2tOffset, length);
             nextR2tOffset += length;
         }
@@ -404,6 +409,37 @@ final class IscsiTask implements TransportTask {
             r2ts = null;
             r.received(new PooledDataBuffer(g, wanted));
         }
+    }
+
+    /**
+     * R2T SNACK (RFC 7143 11.16.1 type 0 for a write): sends again the outstanding R2Ts with
+     * R2TSN BegRun .. BegRun+RunLength-1 (RunLength 0: all from BegRun; both 0: all outstanding),
+     * unchanged. False when one of them is not outstanding (never sent, or its data all arrived).
+     * Data the initiator then sends again for a burst partly received is dropped up to where the
+     * burst stopped (duplicate DataSNs, {@link #onDataOut}).
+     */
+    boolean resendR2ts(int begRun, int runLength) {
+        if (r2ts == null || r2ts.isEmpty()) {
+            return false;
+        }
+        List<Map.Entry<Integer, R2tWindow>> chosen = new ArrayList<>();
+        boolean all = begRun == 0 && runLength == 0;
+        for (Map.Entry<Integer, R2tWindow> e : r2ts.entrySet()) {
+            int d = e.getValue().r2tSn - begRun;
+            if (all || (d >= 0 && (runLength == 0 || d < runLength))) {
+                chosen.add(e);
+            }
+        }
+        boolean startFound = all || chosen.stream().anyMatch(e -> e.getValue().r2tSn == begRun);
+        if (!startFound || (runLength > 0 && chosen.size() != runLength)) {
+            return false;
+        }
+        chosen.sort((a, b) -> Integer.compare(a.getValue().r2tSn - begRun, b.getValue().r2tSn - begRun));
+        for (Map.Entry<Integer, R2tWindow> e : chosen) {
+            R2tWindow w = e.getValue();
+            conn.resendR2t(this, e.getKey(), w.offset, w.length, w.r2tSn);
+        }
+        return true;
     }
 
     /**
