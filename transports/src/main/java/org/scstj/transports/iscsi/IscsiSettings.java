@@ -25,7 +25,7 @@ public record IscsiSettings(List<Portal> portals, int portalGroupTag, Negotiatio
                             int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength, Recovery recovery) {
 
     /** The highest ErrorRecoveryLevel (RFC 7143 13.20) this driver implements; the only bound on the setting. */
-    public static final int MAX_ERROR_RECOVERY_LEVEL = 1;
+    public static final int MAX_ERROR_RECOVERY_LEVEL = 2;
 
     /**
      * @param maxRetainedBytes Data-In bytes one connection keeps for SNACK (ERL >= 1) before it

@@ -158,7 +158,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         lateUnsolicited.clear();
         target.connections().remove(this);
         IscsiSession s = session;
-        if (s != null && s.remove(cid, this) && s.connectionCount() > 0 && !s.ending()) {
+        if (s != null && !s.ending() && s.recovers() && s.remove(cid, this)) {
+            s.retainTasksOf(this); // ERL 2: its tasks wait Time2Retain for TASK REASSIGN (RFC 7143 7.2, 13.16)
+            gone.complete(null);
+        } else if (s != null && s.remove(cid, this) && s.connectionCount() > 0 && !s.ending()) {
             // one connection of several lost at ERL 0: its tasks are terminated, the session goes on (11.14.1)
             s.terminateTasksOf(this);
             gone.complete(null);
@@ -166,16 +169,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             gone.complete(null); // replaced (same CID) or removed by a logout: the session is someone else's now
         } else {
             // the last connection: the session ends with it (below ERL 2 nothing is kept for recovery)
-            if (window != null) {
-                window.clear();
-            }
             if (s != null) {
-                s.cancelledCmdSns.clear();
-                for (IscsiTask t : new ArrayList<>(s.tasks.values())) {
-                    t.finished = true;
-                    t.dispose(true);
-                }
-                s.tasks.clear();
+                s.discardAll();
+            } else if (window != null) {
+                window.clear();
             }
             closeSession().whenComplete((v, e) -> gone.complete(null));
         }
@@ -431,7 +428,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             // and (below ERL 2) its tasks terminated
             s.remove(cid, old);
             old.endingSession();
-            s.terminateTasksOf(old);
+            if (s.recovers()) {
+                s.retainTasksOf(old); // ERL 2: TASK REASSIGN moves them to this connection (11.5.1)
+            } else {
+                s.terminateTasksOf(old);
+            }
             old.closeChannel();
         } else if (s.connectionCount() >= s.parameters().maxConnections()) {
             refuseLogin(LoginStatus.TOO_MANY_CONNECTIONS);
@@ -714,7 +715,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void submit(IscsiTask task) {
-        if (task.cancelled || task.finished || phase != Phase.FULL_FEATURE) {
+        if (task.cancelled || task.finished || task.terminated || session.ending()) {
             forget(task);
             task.dispose(false);
             return;
@@ -770,7 +771,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private void onTaskManagement(TaskMgmtRequest r) {
         TmfRequest.Function function = TmfCodes.function(r.function());
         if (r.function() == TaskMgmtRequest.TASK_REASSIGN) {
-            sendTmfResponse(r.itt(), TmfCodes.ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED); // ERL 0 (11.5.1)
+            onTaskReassign(r);
             return;
         }
         if (function == null) {
@@ -811,6 +812,37 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * RFC 7143 11.5.1 TASK REASSIGN: below ERL 2 "allegiance reassignment not supported"; at ERL 2
+     * a task retained from a failed connection (7.2) moves to this one: the response first, then a
+     * write resumes with recovery R2Ts for the data not received, a completed task sends its status
+     * here, a running one answers here when done. A task whose connection is alive is "still
+     * allegiant" (11.6.1 response 3).
+     */
+    private void onTaskReassign(TaskMgmtRequest r) {
+        if (params.errorRecoveryLevel() < 2) {
+            sendTmfResponse(r.itt(), TmfCodes.ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED);
+            return;
+        }
+        IscsiTask t = tasks.get(r.referencedTaskTag());
+        if (t == null || t.finished || t.terminated) {
+            sendTmfResponse(r.itt(), TmfCodes.TASK_DOES_NOT_EXIST);
+            return;
+        }
+        if (!t.retained) {
+            sendTmfResponse(r.itt(), TmfCodes.TASK_STILL_ALLEGIANT);
+            return;
+        }
+        sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
+        t.reassign(this);
+        ScsiResponse held = t.held;
+        if (held != null) {
+            t.held = null;
+            completeTask(t, held);
+        }
+        flushIfIdle();
+    }
+
+    /**
      * RFC 7143 11.5.1 TARGET COLD RESET: once the response is sent the target closes all of its
      * TCP connections to all initiators; each session then closes as on connection loss.
      */
@@ -844,11 +876,29 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void onLogout(LogoutRequest r) {
         int itt = r.itt();
+        IscsiSession s = session;
         if (r.reason() == LogoutRequest.REMOVE_FOR_RECOVERY) {
-            sendLogoutResponse(itt, 2, false); // 11.15.1: connection recovery is not supported below ERL 2
+            if (!s.recovers()) {
+                sendLogoutResponse(itt, 2, false); // 11.15.1: connection recovery is not supported below ERL 2
+                return;
+            }
+            IscsiConnection removed = s.connection(r.cid());
+            if (removed == null) {
+                sendLogoutResponse(itt, 1, false); // CID not found
+                return;
+            }
+            // 11.14.1 reason 2: the connection goes, its tasks wait Time2Retain for TASK REASSIGN (7.2)
+            s.remove(r.cid(), removed);
+            removed.endingSession();
+            s.retainTasksOf(removed);
+            if (removed == this) {
+                phase = Phase.LOGGING_OUT;
+            } else {
+                removed.closeChannel();
+            }
+            sendLogoutResponse(itt, 0, removed == this);
             return;
         }
-        IscsiSession s = session;
         if (r.reason() == LogoutRequest.CLOSE_CONNECTION && s.connectionCount() > 1) {
             IscsiConnection closing = s.connection(r.cid());
             if (closing == null) {
@@ -896,8 +946,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (phase == Phase.CLOSED) {
             return; // the connection dropped while the engine quiesced the session
         }
-        var pdu = new LogoutResponsePdu(response, itt, statSn++, window.expCmdSn(),
-                window.maxCmdSn(), 0, 0);
+        // 11.15.2 / 11.15.3: Time2Wait and Time2Retain matter when connection recovery (ERL 2) is possible
+        boolean erl2 = session != null && session.recovers();
+        var pdu = new LogoutResponsePdu(response, itt, statSn++, window.expCmdSn(), window.maxCmdSn(),
+                erl2 ? params.defaultTime2Wait() : 0, erl2 ? params.defaultTime2Retain() : 0);
         if (close) {
             ctx.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -955,6 +1007,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     // ---- task callbacks (event loop) ----
 
     void completeTask(IscsiTask task, ScsiResponse response) {
+        if (task.retained && !task.finished && task.held == null) {
+            task.held = response; // ERL 2: no connection to answer on until TASK REASSIGN (or Time2Retain ends)
+            return;
+        }
         if (task.finished || phase == Phase.CLOSED || task.terminated) {
             if (response.dataIn() != null) {
                 response.dataIn().release();
@@ -986,7 +1042,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         finish(task, false);
     }
 
-    private void finish(IscsiTask task, boolean failReceiver) {
+    void finish(IscsiTask task, boolean failReceiver) {
         task.finished = true;
         forget(task);
         int outstanding = task.unsolicitedOutstanding();

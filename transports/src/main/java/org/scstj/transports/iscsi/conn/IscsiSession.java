@@ -2,6 +2,7 @@ package org.scstj.transports.iscsi.conn;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.collection.IntObjectHashMap;
+import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.SessionHandle;
 import org.scstj.engine.spi.TmfRequest;
 import org.scstj.transports.iscsi.login.LoginIdentity;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One iSCSI session (RFC 7143 4.3, 4.4.3): what is session-wide, shared by its connections.
@@ -163,6 +165,68 @@ final class IscsiSession {
         return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
     }
 
+    // ---- ERL 2 connection recovery (RFC 7143 7.2, 11.5.1, 13.16) ----
+
+    /** ErrorRecoveryLevel 2 with a nonzero DefaultTime2Retain: a failed connection's tasks wait for TASK REASSIGN. */
+    boolean recovers() {
+        return params.errorRecoveryLevel() >= 2 && params.defaultTime2Retain() > 0;
+    }
+
+    /**
+     * The connection {@code conn} failed or was removed for recovery (11.14.1 reason 2) at ERL 2:
+     * its tasks stay in the session, retained, for Time2Retain seconds (13.16). A TASK REASSIGN on
+     * another (or a new) connection takes one over; when the time is up the rest are aborted
+     * through the engine and forgotten, and a session left without connections ends.
+     */
+    void retainTasksOf(IscsiConnection conn) {
+        for (IscsiTask t : tasks.values()) {
+            if (t.connection() == conn && !t.finished) {
+                t.retained = true;
+            }
+        }
+        loop.schedule(() -> expire(conn), params.defaultTime2Retain(), TimeUnit.SECONDS);
+    }
+
+    private void expire(IscsiConnection conn) {
+        if (closing) {
+            return;
+        }
+        for (IscsiTask t : new ArrayList<>(tasks.values())) {
+            if (t.connection() == conn && t.retained && !t.finished) {
+                t.retained = false;
+                ScsiResponse held = t.held;
+                t.held = null;
+                if (held != null) { // completed meanwhile: forgotten with its status
+                    if (held.dataIn() != null) {
+                        held.dataIn().release();
+                    }
+                    conn.finish(t, true);
+                }
+            }
+        }
+        terminateTasksOf(conn);
+        if (connections.isEmpty()) {
+            discardAll();
+            close();
+        }
+    }
+
+    /** The session has no connection left: queued PDUs and every task are dropped (their buffers released). */
+    void discardAll() {
+        window.clear();
+        cancelledCmdSns.clear();
+        for (IscsiTask t : new ArrayList<>(tasks.values())) {
+            t.finished = true;
+            ScsiResponse held = t.held;
+            t.held = null;
+            if (held != null && held.dataIn() != null) {
+                held.dataIn().release();
+            }
+            t.dispose(true);
+        }
+        tasks.clear();
+    }
+
     // ---- life ----
 
     /**
@@ -191,6 +255,9 @@ final class IscsiSession {
      */
     CompletableFuture<Void> shutdown() {
         execute(() -> {
+            if (connections.isEmpty() && !closing) {
+                discardAll(); // an ERL 2 session waiting for its connections to come back (retention)
+            }
             for (IscsiConnection c : connections()) {
                 c.endingSession();
             }
