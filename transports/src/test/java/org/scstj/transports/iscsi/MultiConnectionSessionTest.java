@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -170,6 +171,89 @@ class MultiConnectionSessionTest {
                 assertEquals(2, core.opened.size());
                 assertTrue(s.scsi(0, rw10(0x28, 0, 1), RamDiskCore.BLOCK, T).good());
             }
+        }
+    }
+
+    /** An ERL 2 session, solicited writes only (each write waits for an R2T), on a driver with Time2Retain {@code retain}. */
+    private Session erl2Session(int retain) throws Exception {
+        driver.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        driver = new IscsiTargetDriver(IscsiSettings.from(ConfigFactory.parseString(
+                "portals = [\"127.0.0.1:0\"], negotiation.max-connections = 4, negotiation.error-recovery-level = 2, "
+                        + "negotiation.default-time2retain = " + retain + ", negotiation.default-time2wait = 0")));
+        driver.start(core).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        address = driver.boundAddresses().getFirst();
+        Session s = Session.open(address, spec().key("ErrorRecoveryLevel", "2").key("InitialR2T", "Yes")
+                .key("ImmediateData", "No").key("DefaultTime2Retain", Integer.toString(retain))
+                .key("DefaultTime2Wait", "0"), T);
+        assertEquals(2, s.negotiated().errorRecoveryLevel());
+        return s;
+    }
+
+    @Test
+    void erl2_aConnectionKilledMidWrite_reconnectAndTaskReassign_theWriteLandsWhole() throws Exception {
+        try (Session s = erl2Session(20)) {
+            s.addConnection(2, null, T);
+            byte[] data = new byte[64 * 1024];
+            new Random(2).nextBytes(data);
+            Connection first = s.connection(0);
+            int itt = s.newItt();
+            int cmdSn = s.takeCmdSn(false);
+            first.send(Pdus.scsiCommand(itt, Pdus.lun(0), rw10(0x2a, 16, data.length / RamDiskCore.BLOCK), false, true,
+                    data.length, cmdSn, first.expStatSn(), true));
+            long deadline = System.nanoTime() + T.toNanos();
+            Pdu r2t = s.awaitTask(first, itt, deadline);
+            assertEquals(Pdu.R2T, r2t.opcode());
+            int half = 16 * 1024; // two of the R2T's Data-Outs, then the connection dies
+            for (int offset = 0; offset < half; offset += 8192) {
+                first.send(Pdus.dataOut(itt, Pdus.lun(0), r2t.ttt(), offset / 8192, offset,
+                        Arrays.copyOfRange(data, offset, offset + 8192), false, first.expStatSn()));
+            }
+            s.ping(first, new byte[0], T); // answered after the Data-Outs before it were taken in
+            first.kill();
+            s.drop(first);
+            Connection again = s.reconnect(1, s.tsih(), T); // the same CID: the old one is logged out implicitly
+            assertEquals(0, s.taskManagement(again, 8, 0, itt, cmdSn, 0, T)); // TASK REASSIGN
+            while (true) { // recovery R2Ts for what did not arrive, then the status, all on the new connection
+                Pdu p = s.awaitTask(again, itt, deadline);
+                if (p.opcode() == Pdu.SCSI_RESPONSE) {
+                    assertEquals(0, p.status());
+                    break;
+                }
+                assertEquals(Pdu.R2T, p.opcode(), p.toString());
+                int offset = p.i32(40);
+                assertTrue(offset >= half, "only data not received is asked for again: " + offset);
+                int length = p.i32(44);
+                for (int sent = 0, sn = 0; sent < length; sent += 8192, sn++) {
+                    int n = Math.min(8192, length - sent);
+                    again.send(Pdus.dataOut(itt, Pdus.lun(0), p.ttt(), sn, offset + sent,
+                            Arrays.copyOfRange(data, offset + sent, offset + sent + n), sent + n == length,
+                            again.expStatSn()));
+                }
+            }
+            ScsiResult back = s.scsi(s.connection(0), 0, rw10(0x28, 16, data.length / RamDiskCore.BLOCK), null,
+                    data.length, T);
+            assertArrayEquals(data, back.data());
+            assertTrue(core.closed.isEmpty());
+        }
+    }
+
+    @Test
+    void erl2_theLastConnectionLost_theSessionEndsAfterTime2Retain_abortingWhatWasLeft() throws Exception {
+        try (Session s = erl2Session(1)) {
+            Connection only = s.connection(0);
+            int itt = s.newItt();
+            only.send(Pdus.scsiCommand(itt, Pdus.lun(0), rw10(0x2a, 0, 8), false, true, 8 * RamDiskCore.BLOCK,
+                    s.takeCmdSn(false), only.expStatSn(), true));
+            assertEquals(Pdu.R2T, s.awaitTask(only, itt, System.nanoTime() + T.toNanos()).opcode());
+            only.kill();
+            assertTrue(core.closed.isEmpty(), "kept for Time2Retain");
+            long deadline = System.nanoTime() + T.toNanos();
+            while (core.closed.isEmpty() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(10_000_000); // the engine's close is the condition awaited (Time2Retain is 1 s)
+            }
+            assertEquals(1, core.closed.size());
+            assertTrue(core.tmfs.stream().anyMatch(t -> t.function() == org.scstj.engine.spi.TmfRequest.Function.ABORT_TASK
+                    && t.referencedTag() == Integer.toUnsignedLong(itt)));
         }
     }
 }
