@@ -48,7 +48,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -113,7 +112,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private IscsiSession session;
     /** The session a login with a nonzero TSIH adds this connection to (RFC 7143 6.3.3). */
     private IscsiSession joining;
-    private volatile boolean sessionEnding;
     private int nextTtt;
     private boolean reading;
     private boolean flushPending;
@@ -158,15 +156,18 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         lateUnsolicited.clear();
         target.connections().remove(this);
         IscsiSession s = session;
-        if (s != null && !s.ending() && s.recovers() && s.remove(cid, this)) {
+        // still registered under its CID: a loss; otherwise a logout or a login with its CID removed it already
+        boolean lost = s != null && s.remove(cid, this);
+        if (s != null && !lost) {
+            gone.complete(null); // its tasks were terminated or retained when it was removed
+        } else if (lost && !s.ending() && s.recovers()) {
             s.retainTasksOf(this); // ERL 2: its tasks wait Time2Retain for TASK REASSIGN (RFC 7143 7.2, 13.16)
             gone.complete(null);
-        } else if (s != null && s.remove(cid, this) && s.connectionCount() > 0 && !s.ending()) {
-            // one connection of several lost at ERL 0: its tasks are terminated, the session goes on (11.14.1)
-            s.terminateTasksOf(this);
+        } else if (lost && s.connectionCount() > 0) {
+            if (!s.ending()) {
+                s.terminateTasksOf(this); // one of several lost below ERL 2: its tasks go, the session stays (11.14.1)
+            }
             gone.complete(null);
-        } else if (s != null && s.connectionCount() > 0) {
-            gone.complete(null); // replaced (same CID) or removed by a logout: the session is someone else's now
         } else {
             // the last connection: the session ends with it (below ERL 2 nothing is kept for recovery)
             if (s != null) {
@@ -217,7 +218,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     /** The session is closing (reinstatement, shutdown): this connection takes no more PDUs. */
     void endingSession() {
-        sessionEnding = true;
         if (phase == Phase.FULL_FEATURE) {
             phase = Phase.LOGGING_OUT;
         }

@@ -187,6 +187,20 @@ class ConnectionRecoveryTest {
     }
 
     @Test
+    void logoutReason2_ofTheOnlyConnection_keepsTheSessionForRecovery() {
+        int tsih = openSession();
+        h1.core.autoRun = false;
+        h1.send(command(3, 1, F, 0, 0));
+        h1.send(PduBuilder.immediate(Opcode.LOGOUT_REQUEST).flags(F | 2).itt(9).cmdSn(2).u16(20, 1));
+        assertEquals(0, h1.one().u8(2));
+        assertFalse(h1.open());
+        assertTrue(h1.core.closed.isEmpty());
+        ConnectionHarness h2 = join(tsih, 1);
+        h2.send(reassign(21, 2, 3));
+        assertEquals(0, h2.one().u8(2));
+    }
+
+    @Test
     void reinstatingASessionInRetention_closesItFirst() {
         openSession();
         h1.core.autoRun = false;
