@@ -35,6 +35,7 @@ import org.scstj.transports.iscsi.pdu.NopInPdu;
 import org.scstj.transports.iscsi.pdu.NopOut;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.pdu.OtherPdu;
+import org.scstj.transports.iscsi.pdu.PduParser;
 import org.scstj.transports.iscsi.pdu.R2tPdu;
 import org.scstj.transports.iscsi.pdu.RejectPdu;
 import org.scstj.transports.iscsi.pdu.ScsiCommand;
@@ -420,6 +421,33 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         return asked;
     }
 
+    /**
+     * RFC 7143 7.8 at ERL >= 1, after the Reject: a Data-Out's lost data is asked for again with a
+     * recovery R2T; a SCSI Command whose immediate data was lost is accepted without it (its header
+     * is good) and R2Ts ask for that data (7.1.4.1). False when the ERL 0 handling applies (other
+     * PDUs, a command with an AHS, or one that is not acceptable anyway).
+     */
+    private boolean recoverDataDigest(Bhs h) {
+        if (h.opcode() == Opcode.DATA_OUT) {
+            IscsiTask t = tasks.get(h.itt());
+            if (t != null && !t.finished) {
+                t.lostDataOut(h.i32(20), h.i32(36));
+            }
+            return true;
+        }
+        if (h.opcode() != Opcode.SCSI_COMMAND || h.totalAhsLength() != 0 || tasks.containsKey(h.itt())
+                || !(PduParser.parse(h, null, Unpooled.EMPTY_BUFFER) instanceof ScsiCommand cmd) || !cmd.write()) {
+            return false;
+        }
+        onCommand(cmd);
+        IscsiTask t = tasks.get(cmd.itt());
+        if (t != null) {
+            t.loseUnsolicited();
+        }
+        flushIfIdle();
+        return true;
+    }
+
     /** The connection's retention for a read about to be sent, or null (ERL 0, over the cap). */
     DataInRetention retainDataIn(int itt, int length) {
         return recovery == null ? null : recovery.retain(itt, length);
@@ -775,6 +803,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 }
                 reject(RejectPdu.DATA_DIGEST_ERROR, bad.bhs()); // row 16
                 Bhs h = bad.bhs();
+                if (recovery != null && recoverDataDigest(h)) {
+                    return; // ERL 1 hook: within-command recovery (RFC 7143 7.8, 7.1.4.1)
+                }
                 if (h.opcode() == Opcode.SCSI_COMMAND && !tasks.containsKey(h.itt())) {
                     // the command's immediate data is lost: it fails with ABORTED COMMAND 47/05
                     StatusSender.sendCheckCondition(this, h.itt(), SenseData.crcError());

@@ -314,4 +314,153 @@ class ErrorRecoveryLevel1Test {
         assertFalse(h.open());
         assertTrue(gone.toCompletableFuture().isDone());
     }
+    // ---- within-command recovery for writes (7.1.4.1) ----
+
+    private static final int W = 0x20;
+
+    private static byte[] pattern(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 13 + seed);
+        }
+        return b;
+    }
+
+    private static int[] write10(int lba, int blocks) {
+        return new int[]{0x2a, 0, lba >> 24, lba >> 16, lba >> 8, lba, 0, blocks >> 8, blocks};
+    }
+
+    private void loginErl1WithDataDigest(String... more) {
+        h = new ConnectionHarness(ERL1);
+        String[] keys = new String[more.length + 2];
+        keys[0] = "ErrorRecoveryLevel=1";
+        keys[1] = "DataDigest=CRC32C";
+        System.arraycopy(more, 0, keys, 2, more.length);
+        h.login(keys);
+        h.dataDigest(true);
+    }
+
+    private static ByteBuf corrupt(ByteBuf pdu) {
+        pdu.setByte(pdu.writerIndex() - 1, pdu.getByte(pdu.writerIndex() - 1) ^ 1);
+        return pdu;
+    }
+
+    /** Reads the blocks back and compares them with {@code expected}. */
+    private void assertBlocks(int itt, int cmdSn, byte[] expected) {
+        h.send(command(itt, cmdSn, F | R, expected.length, read10(0, expected.length / 512)));
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        for (ReceivedPdu p : h.received()) {
+            if (p.opcode() == Opcode.DATA_IN) {
+                got.writeBytes(p.data());
+            }
+        }
+        assertArrayEquals(expected, got.toByteArray());
+    }
+
+    private static void assertGood(ReceivedPdu r, int itt) {
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(itt, r.itt());
+        assertEquals(0, r.u8(3), "status");
+    }
+
+    @Test
+    void dataDigestErrorOnSolicitedData_getsReject02AndARecoveryR2t_andTheWriteCompletesGood() {
+        loginErl1WithDataDigest("InitialR2T=Yes", "ImmediateData=No");
+        byte[] data = pattern(2048, 3);
+        h.send(command(1, 1, F | W, 2048, write10(0, 4)));
+        ReceivedPdu r2t = h.one();
+        int ttt = r2t.i32(20);
+        h.send(ConnectionHarness.dataOut(1, ttt, 0, false, java.util.Arrays.copyOfRange(data, 0, 1024), 0));
+        assertEquals(List.of(), h.received());
+        h.sendRaw(corrupt(ConnectionHarness.dataOut(1, ttt, 1024, true,
+                java.util.Arrays.copyOfRange(data, 1024, 2048), 1).build(false, true)));
+        List<ReceivedPdu> r = h.received();
+        assertEquals(2, r.size());
+        assertEquals(Opcode.REJECT, r.get(0).opcode());
+        assertEquals(0x02, r.get(0).u8(2));
+        ReceivedPdu recovery = r.get(1);
+        assertEquals(Opcode.R2T, recovery.opcode());
+        assertNotEquals(ttt, recovery.i32(20));
+        assertEquals(1, recovery.i32(36)); // the next R2TSN
+        assertEquals(1024, recovery.i32(40));
+        assertEquals(1024, recovery.i32(44));
+        h.send(ConnectionHarness.dataOut(1, recovery.i32(20), 1024, true,
+                java.util.Arrays.copyOfRange(data, 1024, 2048), 0));
+        assertGood(h.one(), 1);
+        assertBlocks(2, 2, data);
+    }
+
+    @Test
+    void dataSnGapOnSolicitedData_getsARecoveryR2tFromTheLoss_andLateDataOfTheOldR2tIsDropped() {
+        h = new ConnectionHarness(ERL1);
+        h.login("ErrorRecoveryLevel=1", "InitialR2T=Yes", "ImmediateData=No");
+        byte[] data = pattern(2048, 5);
+        h.send(command(1, 1, F | W, 2048, write10(0, 4)));
+        int ttt = h.one().i32(20);
+        h.send(ConnectionHarness.dataOut(1, ttt, 0, false, java.util.Arrays.copyOfRange(data, 0, 512), 0));
+        // DataSN 1 (offset 512) is lost; DataSN 2 arrives: bad-inputs row 13 at ERL 1
+        h.send(ConnectionHarness.dataOut(1, ttt, 1024, false, java.util.Arrays.copyOfRange(data, 1024, 1536), 2));
+        ReceivedPdu recovery = h.one();
+        assertEquals(Opcode.R2T, recovery.opcode());
+        assertEquals(512, recovery.i32(40));
+        assertEquals(1536, recovery.i32(44));
+        h.send(ConnectionHarness.dataOut(1, ttt, 1536, true, java.util.Arrays.copyOfRange(data, 1536, 2048), 3));
+        assertEquals(List.of(), h.received()); // the old burst's rest: dropped silently
+        h.send(ConnectionHarness.dataOut(1, recovery.i32(20), 512, true,
+                java.util.Arrays.copyOfRange(data, 512, 2048), 0));
+        assertGood(h.one(), 1);
+        assertBlocks(2, 2, data);
+    }
+
+    @Test
+    void repeatedDataSn_isDroppedAtErl1() {
+        h = new ConnectionHarness(ERL1);
+        h.login("ErrorRecoveryLevel=1", "InitialR2T=Yes", "ImmediateData=No");
+        byte[] data = pattern(1024, 9);
+        h.send(command(1, 1, F | W, 1024, write10(0, 2)));
+        int ttt = h.one().i32(20);
+        h.send(ConnectionHarness.dataOut(1, ttt, 0, false, java.util.Arrays.copyOfRange(data, 0, 512), 0));
+        h.send(ConnectionHarness.dataOut(1, ttt, 0, false, java.util.Arrays.copyOfRange(data, 0, 512), 0));
+        assertEquals(List.of(), h.received());
+        h.send(ConnectionHarness.dataOut(1, ttt, 512, true, java.util.Arrays.copyOfRange(data, 512, 1024), 1));
+        assertGood(h.one(), 1);
+        assertBlocks(2, 2, data);
+    }
+
+    @Test
+    void dataDigestErrorOnImmediateData_acceptsTheCommandAndAsksForTheDataWithAnR2t() {
+        loginErl1WithDataDigest("InitialR2T=Yes");
+        byte[] data = pattern(1024, 7);
+        h.sendRaw(corrupt(command(1, 1, F | W, 1024, write10(0, 2)).data(data).build(false, true)));
+        List<ReceivedPdu> r = h.received();
+        assertEquals(2, r.size());
+        assertEquals(0x02, r.get(0).u8(2));
+        ReceivedPdu r2t = r.get(1);
+        assertEquals(Opcode.R2T, r2t.opcode());
+        assertEquals(0, r2t.i32(40));
+        assertEquals(1024, r2t.i32(44));
+        h.send(ConnectionHarness.dataOut(1, r2t.i32(20), 0, true, data, 0));
+        assertGood(h.one(), 1);
+        assertBlocks(2, 2, data);
+    }
+
+    @Test
+    void dataDigestErrorOnUnsolicitedData_dropsTheRestOfTheBurst_andR2tsAskFromTheLoss() {
+        loginErl1WithDataDigest("InitialR2T=No", "ImmediateData=Yes", "FirstBurstLength=65536");
+        byte[] data = pattern(2048, 11);
+        h.send(command(1, 1, W, 2048, write10(0, 4)).data(java.util.Arrays.copyOfRange(data, 0, 512)));
+        h.sendRaw(corrupt(ConnectionHarness.dataOut(1, Opcode.RESERVED_TAG, 512, false,
+                java.util.Arrays.copyOfRange(data, 512, 1024), 0).build(false, true)));
+        h.send(ConnectionHarness.dataOut(1, Opcode.RESERVED_TAG, 1024, true,
+                java.util.Arrays.copyOfRange(data, 1024, 2048), 1));
+        List<ReceivedPdu> r = h.received();
+        assertEquals(Opcode.REJECT, r.get(0).opcode());
+        ReceivedPdu r2t = r.get(r.size() - 1);
+        assertEquals(Opcode.R2T, r2t.opcode());
+        assertEquals(512, r2t.i32(40));
+        assertEquals(1536, r2t.i32(44));
+        h.send(ConnectionHarness.dataOut(1, r2t.i32(20), 512, true, java.util.Arrays.copyOfRange(data, 512, 2048), 0));
+        assertGood(h.one(), 1);
+        assertBlocks(2, 2, data);
+    }
 }
