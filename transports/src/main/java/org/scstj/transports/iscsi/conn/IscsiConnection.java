@@ -339,6 +339,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         session = handle;
         sessionKey = key;
+        // RFC 7143 11.9.1 AsyncEvent 0: the engine's asynchronous events (3F/0E after a reload) as Async Messages
+        handle.asyncEvents((lun, sense) -> execute(() -> sendScsiAsyncEvent(lun, sense), () -> { }));
         target.registry().register(key, this);
         enterFullFeature(complete, target.registry().nextTsih());
         flushNow();
@@ -446,6 +448,19 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         flushIfIdle();
         return true;
+    }
+
+    /** RFC 7143 11.9.1 AsyncEvent 0 with sense data (11.9.4: SenseLength, then the sense bytes). */
+    private void sendScsiAsyncEvent(long lun, byte[] sense) {
+        if (phase != Phase.FULL_FEATURE) {
+            return;
+        }
+        ByteBuf data = ctx.alloc().buffer(2 + sense.length);
+        data.writeShort(sense.length);
+        data.writeBytes(sense);
+        send(new AsyncMessagePdu(lun, statSn++, window.expCmdSn(), window.maxCmdSn(),
+                AsyncMessagePdu.SCSI_ASYNC_EVENT, 0, 0, 0, data));
+        flushIfIdle();
     }
 
     /** The connection's retention for a read about to be sent, or null (ERL 0, over the cap). */

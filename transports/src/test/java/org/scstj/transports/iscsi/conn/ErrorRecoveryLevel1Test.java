@@ -463,4 +463,23 @@ class ErrorRecoveryLevel1Test {
         assertGood(h.one(), 1);
         assertBlocks(2, 2, data);
     }
+    @Test
+    void engineAsyncEvent_isSentAsAsyncEvent0WithTheSenseData() {
+        h = new ConnectionHarness("nop-in-interval = 0");
+        h.login();
+        byte[] sense = new byte[18];
+        sense[0] = 0x70;
+        sense[2] = 0x06;
+        sense[12] = 0x3f;
+        sense[13] = 0x0e;
+        h.core.eventListeners.getFirst().event(0, sense);
+        ReceivedPdu async = h.one();
+        assertEquals(Opcode.ASYNC_MESSAGE, async.opcode());
+        assertEquals(0, async.u8(36)); // AsyncEvent 0: SCSI asynchronous event
+        assertEquals(2, async.statSn());
+        assertEquals(20, async.data().length);
+        assertEquals(18, ((async.data()[0] & 0xff) << 8) | (async.data()[1] & 0xff)); // SenseLength (11.9.4)
+        assertEquals(0x3f, async.data()[2 + 12]);
+        assertEquals(0x0e, async.data()[2 + 13]);
+    }
 }
