@@ -210,11 +210,24 @@ class ErrorRecoveryLevel1Test {
     }
 
     @Test
-    void rDataSnack_resendsAllUnacknowledgedData() {
+    void rDataSnack_resendsAllUnacknowledgedDataWithoutStatus_thenAResponseWithTheSnackTagAndTheSameStatSn() {
         loginErl1();
-        read4k(5);
+        List<ReceivedPdu> in = read4k(5);
+        h.send(snack(2, 5, in.get(1).i32(20), 2, 2, 0)); // DataACK for DataSN 0, 1
         h.send(snack(3, 5, 0x77, 2, 0, 0));
-        assertEquals(4, h.received().size());
+        List<ReceivedPdu> again = h.received();
+        assertEquals(3, again.size());
+        assertEquals(2, again.get(0).i32(36));
+        assertEquals(3, again.get(1).i32(36));
+        assertEquals(0, again.get(1).flags() & 0x01); // no status in the data any more
+        assertArrayEquals(in.get(3).data(), again.get(1).data());
+        ReceivedPdu response = again.get(2);
+        assertEquals(Opcode.SCSI_RESPONSE, response.opcode());
+        assertEquals(0x77, response.i32(20)); // SNACK Tag (11.4.4)
+        assertEquals(2, response.statSn()); // the status's own StatSN
+        assertEquals(0, response.u8(3));
+        assertEquals(4, response.i32(36)); // ExpDataSN
+        assertEquals(1, connection().recovery().statusLog().size()); // nothing logged twice
     }
 
     @Test
