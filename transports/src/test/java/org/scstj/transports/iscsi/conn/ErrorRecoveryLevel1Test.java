@@ -495,4 +495,15 @@ class ErrorRecoveryLevel1Test {
         assertEquals(0x3f, async.data()[2 + 12]);
         assertEquals(0x0e, async.data()[2 + 13]);
     }
+    @Test
+    void dataSnack_forDataTheCoreOwned_resendsAPooledCopy() {
+        loginErl1();
+        h.send(command(4, 1, F | R, 8, 0x25)); // READ CAPACITY(10): the core's own byte array
+        ReceivedPdu in = h.one();
+        assertEquals(Opcode.DATA_IN, in.opcode());
+        h.send(snack(0, 4, Opcode.RESERVED_TAG, 2, 0, 1));
+        ReceivedPdu again = h.one();
+        assertArrayEquals(in.data(), again.data());
+        assertEquals(8, connection().recovery().retainedBytes());
+    }
 }
