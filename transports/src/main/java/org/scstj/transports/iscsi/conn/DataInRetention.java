@@ -1,7 +1,9 @@
 package org.scstj.transports.iscsi.conn;
 
 import org.scstj.transports.iscsi.pdu.DataInPdu;
+import io.netty.buffer.Unpooled;
 import org.scstj.transports.iscsi.pdu.ResentPdu;
+import org.scstj.transports.iscsi.pdu.ScsiResponsePdu;
 import org.scstj.transports.iscsi.pdu.TargetPdu;
 
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ public final class DataInRetention {
     private int acknowledgedBelow;
     private long bytes;
     private boolean released;
+    private ScsiResponsePdu status; // with a retained duplicate of its sense data
     private final int reservedBytes;
     private final Consumer<DataInRetention> onRelease;
     /** TTTs of the Data-In PDUs sent with the A bit (11.7.2): a DataACK names one of them. */
@@ -113,6 +116,44 @@ public final class DataInRetention {
         return true;
     }
 
+    /** The read's status when it was sent in a SCSI Response of its own (not in the last Data-In). */
+    void status(ScsiResponsePdu response) {
+        if (!released) {
+            if (status != null) {
+                status.data().release();
+            }
+            status = response.withData(response.data().retainedDuplicate());
+        }
+    }
+
+    /**
+     * R-Data SNACK (RFC 7143 11.16.1 type 3, 11.16.3): sends again every unacknowledged Data-In,
+     * resegmented to the current MaxRecvDataSegmentLength (which cannot change on this target's
+     * connections, so the segments are the original ones) and without the status, then the status
+     * as a SCSI Response carrying {@code snackTag}, with the original StatSN. False when the status
+     * is unknown (nothing sent).
+     */
+    boolean resendAll(int snackTag, int expCmdSn, int maxCmdSn, Consumer<TargetPdu> out) {
+        DataInPdu last = sent.isEmpty() ? null : sent.getLast();
+        if (released || last == null || (!last.statusFlag() && status == null)) {
+            return false;
+        }
+        for (int i = acknowledgedBelow - firstDataSn; i < sent.size(); i++) {
+            DataInPdu p = sent.get(i);
+            out.accept(new DataInPdu(p.finalFlag(), false, 0, 0, p.lun(), p.itt(), 0, expCmdSn, maxCmdSn,
+                    p.dataSn(), p.bufferOffset(), 0, p.data().retainedDuplicate(), null, p.ttt(), p.ackRequested()));
+        }
+        int expDataSn = last.dataSn() + 1;
+        if (status != null) {
+            out.accept(new ScsiResponsePdu(itt, status.status(), status.residualFlags(), status.statSn(), expCmdSn,
+                    maxCmdSn, status.expDataSn(), status.residualCount(), status.data().retainedDuplicate(), snackTag));
+        } else {
+            out.accept(new ScsiResponsePdu(itt, last.status(), last.residualFlags(), last.statSn(), expCmdSn, maxCmdSn,
+                    expDataSn, last.residualCount(), Unpooled.EMPTY_BUFFER, snackTag));
+        }
+        return true;
+    }
+
     /** The PDUs not acknowledged yet, in DataSN order (R-Data SNACK, 11.16.3), still owned by this retention. */
     List<DataInPdu> unacknowledged() {
         List<DataInPdu> out = new ArrayList<>();
@@ -134,6 +175,10 @@ public final class DataInRetention {
             }
         }
         sent.clear();
+        if (status != null) {
+            status.data().release();
+            status = null;
+        }
         bytes = 0;
         onRelease.accept(this);
     }

@@ -35,6 +35,7 @@ import org.scstj.transports.iscsi.pdu.NopInPdu;
 import org.scstj.transports.iscsi.pdu.NopOut;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.pdu.OtherPdu;
+import org.scstj.transports.iscsi.pdu.PduParser;
 import org.scstj.transports.iscsi.pdu.R2tPdu;
 import org.scstj.transports.iscsi.pdu.RejectPdu;
 import org.scstj.transports.iscsi.pdu.ScsiCommand;
@@ -360,6 +361,15 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         session = new IscsiSession(target, ctx.channel().eventLoop(), identity, params, handle, key,
                 target.registry().nextTsih(), window);
         bindSession(session);
+        // RFC 7143 11.9.1 AsyncEvent 0: the engine's asynchronous events (3F/0E after a reload) as Async
+        // Messages, on one connection of the session (any: 11.9.1 lets the target choose)
+        IscsiSession opened = session;
+        handle.asyncEvents((lun, sense) -> opened.execute(() -> {
+            IscsiConnection c = opened.anyConnection();
+            if (c != null) {
+                c.sendScsiAsyncEvent(lun, sense);
+            }
+        }, () -> { }));
         target.registry().register(session);
         enterFullFeature(complete, session.tsih());
         flushNow();
@@ -523,6 +533,46 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             gone.whenComplete((v, e) -> asked.complete(null));
         }, () -> asked.complete(null));
         return asked;
+    }
+
+    /**
+     * RFC 7143 7.8 at ERL >= 1, after the Reject: a Data-Out's lost data is asked for again with a
+     * recovery R2T; a SCSI Command whose immediate data was lost is accepted without it (its header
+     * is good) and R2Ts ask for that data (7.1.4.1). False when the ERL 0 handling applies (other
+     * PDUs, a command with an AHS, or one that is not acceptable anyway).
+     */
+    private boolean recoverDataDigest(Bhs h) {
+        if (h.opcode() == Opcode.DATA_OUT) {
+            IscsiTask t = tasks.get(h.itt());
+            if (t != null && !t.finished) {
+                t.lostDataOut(h.i32(20), h.i32(36));
+            }
+            return true;
+        }
+        if (h.opcode() != Opcode.SCSI_COMMAND || h.totalAhsLength() != 0 || tasks.containsKey(h.itt())
+                || !(PduParser.parse(h, null, Unpooled.EMPTY_BUFFER) instanceof ScsiCommand cmd) || !cmd.write()) {
+            return false;
+        }
+        onCommand(cmd);
+        IscsiTask t = tasks.get(cmd.itt());
+        if (t != null) {
+            t.loseUnsolicited();
+        }
+        flushIfIdle();
+        return true;
+    }
+
+    /** RFC 7143 11.9.1 AsyncEvent 0 with sense data (11.9.4: SenseLength, then the sense bytes). */
+    private void sendScsiAsyncEvent(long lun, byte[] sense) {
+        if (phase != Phase.FULL_FEATURE) {
+            return;
+        }
+        ByteBuf data = ctx.alloc().buffer(2 + sense.length);
+        data.writeShort(sense.length);
+        data.writeBytes(sense);
+        send(new AsyncMessagePdu(lun, statSn++, window.expCmdSn(), window.maxCmdSn(),
+                AsyncMessagePdu.SCSI_ASYNC_EVENT, 0, 0, 0, data));
+        flushIfIdle();
     }
 
     /** The connection's retention for a read about to be sent, or null (ERL 0, over the cap). */
@@ -976,6 +1026,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 }
                 reject(RejectPdu.DATA_DIGEST_ERROR, bad.bhs()); // row 16
                 Bhs h = bad.bhs();
+                if (recovery != null && recoverDataDigest(h)) {
+                    return; // ERL 1 hook: within-command recovery (RFC 7143 7.8, 7.1.4.1)
+                }
                 if (h.opcode() == Opcode.SCSI_COMMAND && !tasks.containsKey(h.itt())) {
                     // the command's immediate data is lost: it fails with ABORTED COMMAND 47/05
                     StatusSender.sendCheckCondition(this, h.itt(), SenseData.crcError());

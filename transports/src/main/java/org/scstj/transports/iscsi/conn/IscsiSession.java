@@ -102,6 +102,11 @@ final class IscsiSession {
         return connections.get(cid);
     }
 
+    /** One connection of the session (the lowest CID), or null while it has none. */
+    IscsiConnection anyConnection() {
+        return connections.isEmpty() ? null : connections.firstEntry().getValue();
+    }
+
     int connectionCount() {
         return connections.size();
     }

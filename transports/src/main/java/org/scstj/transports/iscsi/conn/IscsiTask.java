@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One SCSI command of a connection (RFC 7143 11.3) and its write-data state: immediate data,
@@ -81,6 +83,10 @@ final class IscsiTask implements TransportTask {
     private Map<Integer, R2tWindow> r2ts; // created with the first R2T
     private int nextR2tOffset = -1;
     private int sequenceNumber; // DataSN and R2TSN share the numbering (RFC 7143 11.7.5, 11.8.4)
+    // ERL >= 1 within-command recovery (RFC 7143 7.1.4.1): lost write data is asked for again
+    private final boolean recoverable;
+    private boolean unsolicitedLost; // the rest of the unsolicited data is dropped; R2Ts cover it
+    private Set<Integer> retiredTtts; // R2Ts replaced by a recovery R2T: their late data is dropped
 
     // life (event loop)
     boolean submitted;
@@ -106,6 +112,7 @@ final class IscsiTask implements TransportTask {
         this.immediate = cmd.immediate();
         this.cmdSn = cmd.cmdSn();
         this.params = params;
+        this.recoverable = params.errorRecoveryLevel() >= 1;
         int dsl = cmd.data().readableBytes();
         if (dsl > 0) {
             early = new ArrayList<>(2);
@@ -325,6 +332,9 @@ final class IscsiTask implements TransportTask {
             return DataOutcome.ACCEPTED; // the transport already failed the command: the rest of its data is dropped
         }
         if (d.ttt() == Opcode.RESERVED_TAG) {
+            if (unsolicitedLost) {
+                return DataOutcome.ACCEPTED; // after a loss the rest of the burst is dropped; R2Ts ask for it
+            }
             if (params.initialR2T()) {
                 // bad-inputs row 14: unsolicited data while InitialR2T=Yes fails the command, 0C/0C
                 failWith(SenseData.fixed(SenseData.ABORTED_COMMAND, 0x0c, 0x0c));
@@ -334,6 +344,13 @@ final class IscsiTask implements TransportTask {
                 return DataOutcome.REJECT; // F=1 on the command, or the unsolicited burst already ended
             }
             if (d.dataSn() != unsolicitedDataSn) {
+                if (recoverable) {
+                    // RFC 7143 7.9 at ERL >= 1: a repeat is dropped; a gap means data was lost
+                    if (d.dataSn() - unsolicitedDataSn > 0) {
+                        loseUnsolicited();
+                    }
+                    return DataOutcome.ACCEPTED;
+                }
                 return DataOutcome.BAD_DATA_SN;
             }
             if (offset != earlyReceived || offset + len > unsolicitedEnd) {
@@ -363,10 +380,21 @@ final class IscsiTask implements TransportTask {
             }
         } else {
             R2tWindow w = r2ts == null ? null : r2ts.get(d.ttt());
+            if (w == null && retiredTtts != null && retiredTtts.contains(d.ttt())) {
+                return DataOutcome.ACCEPTED; // the rest of a burst a recovery R2T replaced
+            }
             if (w == null || gather == null) {
                 return DataOutcome.REJECT; // unknown TTT
             }
             if (d.dataSn() != w.nextDataSn) {
+                if (recoverable) {
+                    // RFC 7143 7.9 / 7.1.4.1 at ERL >= 1: a repeat (also after an R2T SNACK) is dropped;
+                    // a gap means data was lost: a recovery R2T asks for the burst from the loss on
+                    if (d.dataSn() - w.nextDataSn > 0) {
+                        recoveryR2t(d.ttt(), w);
+                    }
+                    return DataOutcome.ACCEPTED;
+                }
                 return DataOutcome.BAD_DATA_SN; // bad-inputs row 13: repeated, skipped or reversed
             }
             if (offset != w.offset + w.received || w.received + len > w.length) {
@@ -442,6 +470,55 @@ final class IscsiTask implements TransportTask {
             r2ts = null;
             r.received(new PooledDataBuffer(g, wanted));
         }
+    }
+
+    /**
+     * A Data-Out of this task was discarded for a data digest error (RFC 7143 7.8) at ERL >= 1:
+     * the header is good, so the lost range is known and a recovery R2T asks for it again
+     * (7.1.4.1). {@code ttt}, {@code dataSn}: the discarded PDU's.
+     */
+    void lostDataOut(int ttt, int dataSn) {
+        if (transportSense != null) {
+            return;
+        }
+        if (ttt == Opcode.RESERVED_TAG) {
+            if (!unsolicitedLost && !unsolicitedDone && dataSn - unsolicitedDataSn >= 0) {
+                loseUnsolicited();
+            }
+            return;
+        }
+        R2tWindow w = r2ts == null ? null : r2ts.get(ttt);
+        if (w != null && dataSn - w.nextDataSn >= 0) {
+            recoveryR2t(ttt, w);
+        }
+    }
+
+    /**
+     * The command's immediate data, or its unsolicited Data-Out from the first lost PDU on, never
+     * arrived intact (7.8, 7.9) at ERL >= 1: the rest of the unsolicited data is dropped and the
+     * R2Ts start where the intact data ends (7.1.4.1; for immediate data, at offset 0).
+     */
+    void loseUnsolicited() {
+        unsolicitedLost = true;
+        unsolicitedDone = true;
+        if (gather != null) {
+            startSolicited();
+            deliverIfComplete();
+        }
+    }
+
+    /** Replaces R2T {@code ttt} by a recovery R2T (new TTT, next R2TSN) for what of it did not arrive in order. */
+    private void recoveryR2t(int ttt, R2tWindow w) {
+        r2ts.remove(ttt);
+        if (retiredTtts == null) {
+            retiredTtts = new HashSet<>(4);
+        }
+        retiredTtts.add(ttt);
+        int newTtt = conn.nextTargetTransferTag();
+        R2tWindow again = new R2tWindow(w.offset + w.received, w.length - w.received);
+        again.r2tSn = sequenceNumber;
+        r2ts.put(newTtt, again);
+        conn.sendR2t(this, newTtt, again.offset, again.length);
     }
 
     /**

@@ -31,6 +31,7 @@ final class SnackHandler {
     /** ITTs of recent reads sent without retention (over the cap): their SNACKs get SNACK Reject. */
     private final Set<Integer> notRetained = new LinkedHashSet<>();
     private long retainedBytes;
+    private boolean answering; // sending what a SNACK asked for
 
     SnackHandler(IscsiConnection conn, long maxRetainedBytes) {
         this.conn = conn;
@@ -88,7 +89,7 @@ final class SnackHandler {
      */
     void sending(TargetPdu pdu) {
         Integer statSn = StatusLog.statSnOf(pdu);
-        if (statSn == null) {
+        if (statSn == null || (answering && pdu instanceof ScsiResponsePdu)) { // an R-Data status is logged already
             return;
         }
         int itt = switch (pdu) {
@@ -97,6 +98,9 @@ final class SnackHandler {
             default -> 0;
         };
         DataInRetention r = pdu instanceof ScsiResponsePdu || pdu instanceof DataInPdu ? retained.get(itt) : null;
+        if (r != null && pdu instanceof ScsiResponsePdu response) {
+            r.status(response); // an R-Data SNACK resends it with its SNACK Tag
+        }
         statusLog.record(statSn, pdu, r == null ? null : r::release);
     }
 
@@ -107,6 +111,15 @@ final class SnackHandler {
 
     /** RFC 7143 11.16: answers a SNACK Request by resending or releasing, or rejects it. */
     void onSnack(SnackRequest s) {
+        answering = true;
+        try {
+            answer(s);
+        } finally {
+            answering = false;
+        }
+    }
+
+    private void answer(SnackRequest s) {
         switch (s.type()) {
             case SnackRequest.STATUS -> {
                 if (!statusLog.resend(s.begRun(), s.runLength(), conn.expCmdSn(), conn.maxCmdSn(), conn::send)) {
@@ -146,15 +159,11 @@ final class SnackHandler {
                 }
             }
             case SnackRequest.R_DATA -> {
-                // 11.16.3: R-Data asks for all unacknowledged data resegmented to the current
-                // MaxRecvDataSegmentLength, which cannot change on a connection of this target (no
-                // renegotiation in the full feature phase), so the original PDUs are the resegmented ones
+                // 11.16.3: all unacknowledged data again, then the status with the SNACK Tag
                 DataInRetention r = retained.get(s.itt());
-                if (r == null) {
+                if (r == null || !r.resendAll(s.ttt(), conn.expCmdSn(), conn.maxCmdSn(), conn::send)) {
                     conn.reject(notRetained.contains(s.itt()) ? RejectPdu.SNACK_REJECT : RejectPdu.PROTOCOL_ERROR,
                             s.bhs());
-                } else {
-                    r.resend(0, 0, conn.expCmdSn(), conn.maxCmdSn(), conn::send);
                 }
             }
             default -> conn.reject(RejectPdu.INVALID_PDU_FIELD, s.bhs()); // 11.16.1: types 4-15 are reserved

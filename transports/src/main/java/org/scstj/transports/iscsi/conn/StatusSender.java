@@ -75,6 +75,16 @@ final class StatusSender {
                                    boolean statusInData, int residualFlags, int residualCount) {
         OperationalParameters p = conn.parameters();
         FileSegment file = data instanceof FileSegment f && !p.dataDigest() ? f : null;
+        if (file == null && !(data instanceof PooledDataBuffer) && p.errorRecoveryLevel() >= 1) {
+            // ERL >= 1 hook: a buffer the core owns cannot outlive its release, so the retained Data-In
+            // (RFC 7143 11.16) takes one copy into a pooled buffer and gives the core's back at once
+            ByteBuf copy = conn.alloc().directBuffer(length, length);
+            java.nio.ByteBuffer src = data.nio().duplicate();
+            src.limit(src.position() + length);
+            copy.writeBytes(src);
+            data.release();
+            data = new PooledDataBuffer(copy, length);
+        }
         boolean pooled = data instanceof PooledDataBuffer;
         ByteBuf whole = file != null ? null
                 : pooled ? ((PooledDataBuffer) data).byteBuf() : Unpooled.wrappedBuffer(data.nio());

@@ -210,11 +210,24 @@ class ErrorRecoveryLevel1Test {
     }
 
     @Test
-    void rDataSnack_resendsAllUnacknowledgedData() {
+    void rDataSnack_resendsAllUnacknowledgedDataWithoutStatus_thenAResponseWithTheSnackTagAndTheSameStatSn() {
         loginErl1();
-        read4k(5);
+        List<ReceivedPdu> in = read4k(5);
+        h.send(snack(2, 5, in.get(1).i32(20), 2, 2, 0)); // DataACK for DataSN 0, 1
         h.send(snack(3, 5, 0x77, 2, 0, 0));
-        assertEquals(4, h.received().size());
+        List<ReceivedPdu> again = h.received();
+        assertEquals(3, again.size());
+        assertEquals(2, again.get(0).i32(36));
+        assertEquals(3, again.get(1).i32(36));
+        assertEquals(0, again.get(1).flags() & 0x01); // no status in the data any more
+        assertArrayEquals(in.get(3).data(), again.get(1).data());
+        ReceivedPdu response = again.get(2);
+        assertEquals(Opcode.SCSI_RESPONSE, response.opcode());
+        assertEquals(0x77, response.i32(20)); // SNACK Tag (11.4.4)
+        assertEquals(2, response.statSn()); // the status's own StatSN
+        assertEquals(0, response.u8(3));
+        assertEquals(4, response.i32(36)); // ExpDataSN
+        assertEquals(1, connection().recovery().statusLog().size()); // nothing logged twice
     }
 
     @Test
@@ -313,5 +326,184 @@ class ErrorRecoveryLevel1Test {
         assertEquals(Opcode.LOGOUT_RESPONSE, logout.opcode());
         assertFalse(h.open());
         assertTrue(gone.toCompletableFuture().isDone());
+    }
+    // ---- within-command recovery for writes (7.1.4.1) ----
+
+    private static final int W = 0x20;
+
+    private static byte[] pattern(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 13 + seed);
+        }
+        return b;
+    }
+
+    private static int[] write10(int lba, int blocks) {
+        return new int[]{0x2a, 0, lba >> 24, lba >> 16, lba >> 8, lba, 0, blocks >> 8, blocks};
+    }
+
+    private void loginErl1WithDataDigest(String... more) {
+        h = new ConnectionHarness(ERL1);
+        String[] keys = new String[more.length + 2];
+        keys[0] = "ErrorRecoveryLevel=1";
+        keys[1] = "DataDigest=CRC32C";
+        System.arraycopy(more, 0, keys, 2, more.length);
+        h.login(keys);
+        h.dataDigest(true);
+    }
+
+    private static ByteBuf corrupt(ByteBuf pdu) {
+        pdu.setByte(pdu.writerIndex() - 1, pdu.getByte(pdu.writerIndex() - 1) ^ 1);
+        return pdu;
+    }
+
+    /** Reads the blocks back and compares them with {@code expected}. */
+    private void assertBlocks(int itt, int cmdSn, byte[] expected) {
+        h.send(command(itt, cmdSn, F | R, expected.length, read10(0, expected.length / 512)));
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        for (ReceivedPdu p : h.received()) {
+            if (p.opcode() == Opcode.DATA_IN) {
+                got.writeBytes(p.data());
+            }
+        }
+        assertArrayEquals(expected, got.toByteArray());
+    }
+
+    private static void assertGood(ReceivedPdu r, int itt) {
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(itt, r.itt());
+        assertEquals(0, r.u8(3), "status");
+    }
+
+    @Test
+    void dataDigestErrorOnSolicitedData_getsReject02AndARecoveryR2t_andTheWriteCompletesGood() {
+        loginErl1WithDataDigest("InitialR2T=Yes", "ImmediateData=No");
+        byte[] data = pattern(2048, 3);
+        h.send(command(1, 1, F | W, 2048, write10(0, 4)));
+        ReceivedPdu r2t = h.one();
+        int ttt = r2t.i32(20);
+        h.send(ConnectionHarness.dataOut(1, ttt, 0, false, java.util.Arrays.copyOfRange(data, 0, 1024), 0));
+        assertEquals(List.of(), h.received());
+        h.sendRaw(corrupt(ConnectionHarness.dataOut(1, ttt, 1024, true,
+                java.util.Arrays.copyOfRange(data, 1024, 2048), 1).build(false, true)));
+        List<ReceivedPdu> r = h.received();
+        assertEquals(2, r.size());
+        assertEquals(Opcode.REJECT, r.get(0).opcode());
+        assertEquals(0x02, r.get(0).u8(2));
+        ReceivedPdu recovery = r.get(1);
+        assertEquals(Opcode.R2T, recovery.opcode());
+        assertNotEquals(ttt, recovery.i32(20));
+        assertEquals(1, recovery.i32(36)); // the next R2TSN
+        assertEquals(1024, recovery.i32(40));
+        assertEquals(1024, recovery.i32(44));
+        h.send(ConnectionHarness.dataOut(1, recovery.i32(20), 1024, true,
+                java.util.Arrays.copyOfRange(data, 1024, 2048), 0));
+        assertGood(h.one(), 1);
+        assertBlocks(2, 2, data);
+    }
+
+    @Test
+    void dataSnGapOnSolicitedData_getsARecoveryR2tFromTheLoss_andLateDataOfTheOldR2tIsDropped() {
+        h = new ConnectionHarness(ERL1);
+        h.login("ErrorRecoveryLevel=1", "InitialR2T=Yes", "ImmediateData=No");
+        byte[] data = pattern(2048, 5);
+        h.send(command(1, 1, F | W, 2048, write10(0, 4)));
+        int ttt = h.one().i32(20);
+        h.send(ConnectionHarness.dataOut(1, ttt, 0, false, java.util.Arrays.copyOfRange(data, 0, 512), 0));
+        // DataSN 1 (offset 512) is lost; DataSN 2 arrives: bad-inputs row 13 at ERL 1
+        h.send(ConnectionHarness.dataOut(1, ttt, 1024, false, java.util.Arrays.copyOfRange(data, 1024, 1536), 2));
+        ReceivedPdu recovery = h.one();
+        assertEquals(Opcode.R2T, recovery.opcode());
+        assertEquals(512, recovery.i32(40));
+        assertEquals(1536, recovery.i32(44));
+        h.send(ConnectionHarness.dataOut(1, ttt, 1536, true, java.util.Arrays.copyOfRange(data, 1536, 2048), 3));
+        assertEquals(List.of(), h.received()); // the old burst's rest: dropped silently
+        h.send(ConnectionHarness.dataOut(1, recovery.i32(20), 512, true,
+                java.util.Arrays.copyOfRange(data, 512, 2048), 0));
+        assertGood(h.one(), 1);
+        assertBlocks(2, 2, data);
+    }
+
+    @Test
+    void repeatedDataSn_isDroppedAtErl1() {
+        h = new ConnectionHarness(ERL1);
+        h.login("ErrorRecoveryLevel=1", "InitialR2T=Yes", "ImmediateData=No");
+        byte[] data = pattern(1024, 9);
+        h.send(command(1, 1, F | W, 1024, write10(0, 2)));
+        int ttt = h.one().i32(20);
+        h.send(ConnectionHarness.dataOut(1, ttt, 0, false, java.util.Arrays.copyOfRange(data, 0, 512), 0));
+        h.send(ConnectionHarness.dataOut(1, ttt, 0, false, java.util.Arrays.copyOfRange(data, 0, 512), 0));
+        assertEquals(List.of(), h.received());
+        h.send(ConnectionHarness.dataOut(1, ttt, 512, true, java.util.Arrays.copyOfRange(data, 512, 1024), 1));
+        assertGood(h.one(), 1);
+        assertBlocks(2, 2, data);
+    }
+
+    @Test
+    void dataDigestErrorOnImmediateData_acceptsTheCommandAndAsksForTheDataWithAnR2t() {
+        loginErl1WithDataDigest("InitialR2T=Yes");
+        byte[] data = pattern(1024, 7);
+        h.sendRaw(corrupt(command(1, 1, F | W, 1024, write10(0, 2)).data(data).build(false, true)));
+        List<ReceivedPdu> r = h.received();
+        assertEquals(2, r.size());
+        assertEquals(0x02, r.get(0).u8(2));
+        ReceivedPdu r2t = r.get(1);
+        assertEquals(Opcode.R2T, r2t.opcode());
+        assertEquals(0, r2t.i32(40));
+        assertEquals(1024, r2t.i32(44));
+        h.send(ConnectionHarness.dataOut(1, r2t.i32(20), 0, true, data, 0));
+        assertGood(h.one(), 1);
+        assertBlocks(2, 2, data);
+    }
+
+    @Test
+    void dataDigestErrorOnUnsolicitedData_dropsTheRestOfTheBurst_andR2tsAskFromTheLoss() {
+        loginErl1WithDataDigest("InitialR2T=No", "ImmediateData=Yes", "FirstBurstLength=65536");
+        byte[] data = pattern(2048, 11);
+        h.send(command(1, 1, W, 2048, write10(0, 4)).data(java.util.Arrays.copyOfRange(data, 0, 512)));
+        h.sendRaw(corrupt(ConnectionHarness.dataOut(1, Opcode.RESERVED_TAG, 512, false,
+                java.util.Arrays.copyOfRange(data, 512, 1024), 0).build(false, true)));
+        h.send(ConnectionHarness.dataOut(1, Opcode.RESERVED_TAG, 1024, true,
+                java.util.Arrays.copyOfRange(data, 1024, 2048), 1));
+        List<ReceivedPdu> r = h.received();
+        assertEquals(Opcode.REJECT, r.get(0).opcode());
+        ReceivedPdu r2t = r.get(r.size() - 1);
+        assertEquals(Opcode.R2T, r2t.opcode());
+        assertEquals(512, r2t.i32(40));
+        assertEquals(1536, r2t.i32(44));
+        h.send(ConnectionHarness.dataOut(1, r2t.i32(20), 512, true, java.util.Arrays.copyOfRange(data, 512, 2048), 0));
+        assertGood(h.one(), 1);
+        assertBlocks(2, 2, data);
+    }
+    @Test
+    void engineAsyncEvent_isSentAsAsyncEvent0WithTheSenseData() {
+        h = new ConnectionHarness("nop-in-interval = 0");
+        h.login();
+        byte[] sense = new byte[18];
+        sense[0] = 0x70;
+        sense[2] = 0x06;
+        sense[12] = 0x3f;
+        sense[13] = 0x0e;
+        h.core.eventListeners.getFirst().event(0, sense);
+        ReceivedPdu async = h.one();
+        assertEquals(Opcode.ASYNC_MESSAGE, async.opcode());
+        assertEquals(0, async.u8(36)); // AsyncEvent 0: SCSI asynchronous event
+        assertEquals(2, async.statSn());
+        assertEquals(20, async.data().length);
+        assertEquals(18, ((async.data()[0] & 0xff) << 8) | (async.data()[1] & 0xff)); // SenseLength (11.9.4)
+        assertEquals(0x3f, async.data()[2 + 12]);
+        assertEquals(0x0e, async.data()[2 + 13]);
+    }
+    @Test
+    void dataSnack_forDataTheCoreOwned_resendsAPooledCopy() {
+        loginErl1();
+        h.send(command(4, 1, F | R, 8, 0x25)); // READ CAPACITY(10): the core's own byte array
+        ReceivedPdu in = h.one();
+        assertEquals(Opcode.DATA_IN, in.opcode());
+        h.send(snack(0, 4, Opcode.RESERVED_TAG, 2, 0, 1));
+        ReceivedPdu again = h.one();
+        assertArrayEquals(in.data(), again.data());
+        assertEquals(8, connection().recovery().retainedBytes());
     }
 }
