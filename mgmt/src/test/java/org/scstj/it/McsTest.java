@@ -49,9 +49,9 @@ class McsTest {
 
     @Test
     void threeConnectionsOfOneSession_writeAndVerify_andOneLogsOut() throws Exception {
-        try (Daemon daemon = Daemon.start(dir, TEMPLATE);
-             Session s = Session.open(new InetSocketAddress("127.0.0.1", daemon.port),
-                     LoginSpec.normal("iqn.2026-11.org.example:mcs", TARGET).key("MaxConnections", "4"), T)) {
+        Daemon daemon = Daemon.start(dir, TEMPLATE);
+        try (Session s = Session.open(new InetSocketAddress("127.0.0.1", daemon.port),
+                LoginSpec.normal("iqn.2026-11.org.example:mcs", TARGET).key("MaxConnections", "4"), T)) {
             assertEquals(4, s.negotiated().maxConnections());
             s.addConnection(2, null, T);
             s.addConnection(3, null, T);
@@ -74,6 +74,8 @@ class McsTest {
             ScsiResult again = s.scsi(s.connection(1), 0, rw10(0x28, 0, 16), null, 16 * BLOCK, T);
             assertArrayEquals(written[0], again.data());
             assertEquals(0, s.logout(T).response());
+        } finally {
+            daemon.close();
         }
     }
 }
