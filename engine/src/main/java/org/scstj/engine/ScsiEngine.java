@@ -310,6 +310,11 @@ public final class ScsiEngine {
         public void close(Runnable done) {
             session.tell(new SessionActor.Close(done));
         }
+
+        @Override
+        public void asyncEvents(AsyncEventListener sense) {
+            session.tell(new SessionActor.ReportEvents(sense));
+        }
     }
 
     /** The engine could not start; the message names the device or setting at fault. */

@@ -12,6 +12,7 @@ import org.scstj.engine.lun.Task;
 import org.scstj.engine.sam.CommandSet;
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.SenseData;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spc.InquiryData;
 import org.scstj.engine.spc.LunFormat;
@@ -19,6 +20,7 @@ import org.scstj.engine.spc.ReportLuns;
 import org.scstj.engine.spc.RequestSense;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.TmfRequest;
+import org.scstj.engine.spi.SessionHandle;
 import org.scstj.engine.spi.TransportTask;
 import org.scstj.engine.tmf.TmfActor;
 
@@ -67,6 +69,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private record WrappedAborted(LunActor.Aborted aborted) implements Command {
     }
 
+    /** The transport reports this nexus's asynchronous events (SessionHandle.asyncEvents). */
+    public record ReportEvents(SessionHandle.AsyncEventListener listener) implements Command {
+    }
+
     /**
      * @param nexus       this nexus
      * @param luns        the LUNs this initiator sees, by LUN number
@@ -88,6 +94,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private long tmfCounter;
     private Runnable closeDone;
     private int closeAwaiting;
+    private SessionHandle.AsyncEventListener events; // null: the transport reports none
 
     private SessionActor(ActorContext<Command> ctx, Nexus nexus, Map<Integer, LunBinding> luns,
                          List<ActorRef<LunActor.Command>> targetLuns, CommandSet commands, Props tmfProps) {
@@ -108,6 +115,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
                 .onMessage(Manage.class, this::onManage)
                 .onMessage(UpdateLuns.class, this::onUpdateLuns)
                 .onMessage(Close.class, this::onClose)
+                .onMessage(ReportEvents.class, m -> {
+                    events = m.listener();
+                    return this;
+                })
                 .onMessage(WrappedAborted.class, this::onAborted)
                 .build();
     }
@@ -163,6 +174,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         this.targetLuns = List.copyOf(msg.targetLuns());
         for (LunBinding b : luns.values()) {
             b.actor().tell(new LunActor.EstablishUnitAttention(nexus, SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED));
+        }
+        if (events != null) {
+            // SAM-5 asynchronous event reporting (iSCSI: Async Message AsyncEvent 0), LUN 0: the target's inventory
+            events.event(0, SenseData.build(SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED, false));
         }
         msg.replyTo().tell(new LunsUpdated(msg.id(), nexus));
         return this;

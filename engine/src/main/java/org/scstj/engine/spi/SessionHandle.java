@@ -21,4 +21,20 @@ public interface SessionHandle {
      * aborted ({@link TransportTask#aborted}); {@code done} runs once none remains.
      */
     void close(Runnable done);
+
+    /**
+     * Registers the transport's receiver of this nexus's asynchronous events (SAM-5 asynchronous
+     * event reporting; iSCSI sends them as Async Message AsyncEvent 0, RFC 7143 11.9.1). The engine
+     * reports REPORTED LUNS DATA HAS CHANGED (3F/0E, SPC-5 6.33) when the session's LUN inventory
+     * changed at a reload; the unit attention stays established as well. {@code sense} gets
+     * fixed-format sense data and the LUN it concerns; it may be called from any thread. Default:
+     * not reported.
+     */
+    default void asyncEvents(AsyncEventListener sense) {
+    }
+
+    /** Receives asynchronous events ({@link #asyncEvents}). */
+    interface AsyncEventListener {
+        void event(long lun, byte[] sense);
+    }
 }

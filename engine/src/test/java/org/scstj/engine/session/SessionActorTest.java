@@ -126,4 +126,19 @@ class SessionActorTest {
         TestProbe<Object> watcher = testKit.createTestProbe();
         watcher.expectTerminated(s);
     }
+    @Test
+    void updateLuns_reportsReportedLunsDataHasChangedToTheTransportsEventListener() throws Exception {
+        ActorRef<SessionActor.Command> s = session();
+        CompletableFuture<byte[]> event = new CompletableFuture<>();
+        s.tell(new SessionActor.ReportEvents((lun, sense) -> event.complete(sense)));
+        TestProbe<SessionActor.LunsUpdated> replies = testKit.createTestProbe();
+        Map<Integer, LunBinding> luns = Map.of(
+                0, new LunBinding(0, lun0.getRef(), new LuContext(0, null, false, NEXUS, false)));
+        s.tell(new SessionActor.UpdateLuns(luns, List.of(lun0.getRef()), 7, replies.getRef()));
+        replies.expectMessageClass(SessionActor.LunsUpdated.class);
+        byte[] sense = event.get(5, TimeUnit.SECONDS);
+        assertEquals(0x06, sense[2] & 0x0f); // UNIT ATTENTION
+        assertEquals(0x3f, sense[12] & 0xff);
+        assertEquals(0x0e, sense[13] & 0xff);
+    }
 }

@@ -31,12 +31,29 @@ import java.util.Map;
  * @param maxLoginConnectionsPerSource connections from one remote address that may be in the login
  *                          phase at once; the excess is closed at accept (bad-inputs row 18)
  * @param chap           CHAP credentials per target, security group and discovery (RFC 7143 12.1.3)
+ * @param recovery       ERL 1, NOP-In ping and Async Message settings (docs/recovery.md)
  */
 public record IscsiSettings(List<PortalGroup> portalGroups, Map<String, TargetPortals> targets, Negotiation negotiation,
                             int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength,
-                            int maxLoginConnectionsPerSource, ChapConfig chap) {
+                            int maxLoginConnectionsPerSource, ChapConfig chap,
+                            Recovery recovery) {
+
+    /** The highest ErrorRecoveryLevel (RFC 7143 13.20) this driver implements; the only bound on the setting. */
+    public static final int MAX_ERROR_RECOVERY_LEVEL = 2;
+
+    /**
+     * @param maxRetainedBytes Data-In bytes one connection keeps for SNACK (ERL >= 1) before it
+     *                         stops retaining (RFC 7143 11.16; docs/recovery.md)
+     * @param nopInInterval    how often the target pings with a NOP-In (RFC 7143 11.19); zero: never
+     * @param nopInTimeout     how long a ping may stay unanswered before the connection is closed
+     * @param logoutGrace      at stop, how long sessions asked to log out (Async Message, 11.9) may take
+     */
+    public record Recovery(long maxRetainedBytes, Duration nopInInterval, Duration nopInTimeout, Duration logoutGrace) {
+    }
 
     private static final String BLOCK = "scstj.target-drivers.iscsi";
+    /** The most connections a session may have (RFC 7143 13.2 allows 65535; every one shares the session's event loop). */
+    public static final int MAX_CONNECTIONS = 64;
 
     /** One listening address; {@code host} is a literal or name without brackets. */
     public record Portal(String host, int port) {
@@ -137,7 +154,7 @@ public record IscsiSettings(List<PortalGroup> portalGroups, Map<String, TargetPo
                 range(n, "max-outstanding-r2t", 1, 65535),
                 digests(n, "header-digest"), digests(n, "data-digest"),
                 range(n, "default-time2wait", 0, 3600), range(n, "default-time2retain", 0, 3600),
-                range(n, "error-recovery-level", 0, 0), range(n, "max-connections", 1, 1));
+                range(n, "error-recovery-level", 0, MAX_ERROR_RECOVERY_LEVEL), range(n, "max-connections", 1, MAX_CONNECTIONS));
         int zeroCopy = Integer.MAX_VALUE;
         if (c.getBoolean("zero-copy-reads")) {
             long min = c.getBytes("zero-copy-min-length");
@@ -146,9 +163,26 @@ public record IscsiSettings(List<PortalGroup> portalGroups, Map<String, TargetPo
             }
             zeroCopy = (int) min;
         }
+        long retained = c.getBytes("max-retained-data-in");
+        if (retained < 0) {
+            throw bad(c, "max-retained-data-in", "must not be negative");
+        }
+        Recovery recovery = new Recovery(retained, nonNegative(c, "nop-in-interval"), nonNegative(c, "nop-in-timeout"),
+                nonNegative(c, "logout-grace"));
+        if (!recovery.nopInInterval().isZero() && recovery.nopInTimeout().isZero()) {
+            throw bad(c, "nop-in-timeout", "must be positive when nop-in-interval is set");
+        }
         int perSource = range(c, "max-login-connections-per-source", 1, 65535);
         return new IscsiSettings(groups, targets, negotiation, window, loginTimeout, zeroCopy,
-                perSource, ChapConfig.from(c));
+                perSource, ChapConfig.from(c), recovery);
+    }
+
+    private static Duration nonNegative(Config c, String key) {
+        Duration d = c.getDuration(key);
+        if (d.isNegative()) {
+            throw bad(c, key, "must not be negative");
+        }
+        return d;
     }
 
     /**

@@ -165,11 +165,26 @@ public final class IscsiTargetDriver implements TargetDriver {
         listeners.clear();
         listenerTags.clear();
         listenerPortals.clear();
-        for (IscsiConnection c : connections) {
-            waits.add(c.shutdown().toCompletableFuture());
+        // RFC 7143 11.9.1: every session is asked to log out (AsyncEvent 1, Parameter3 = the grace in
+        // seconds); after the logouts, or the grace, what is left is closed
+        long grace = settings.recovery().logoutGrace().toMillis();
+        List<CompletableFuture<Void>> asked = new ArrayList<>();
+        if (grace > 0) {
+            int seconds = (int) Math.min(3600, Math.max(1, (grace + 999) / 1000));
+            for (IscsiConnection c : connections) {
+                asked.add(c.requestLogout(seconds).toCompletableFuture());
+            }
         }
+        CompletableFuture<Void> loggedOut = CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, grace, TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> closed = loggedOut.thenCompose(v -> {
+            for (IscsiConnection c : connections) {
+                waits.add(c.shutdown().toCompletableFuture());
+            }
+            return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+        });
         CompletableFuture<Void> done = new CompletableFuture<>();
-        CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
+        closed
                 .orTimeout(10, TimeUnit.SECONDS)
                 .whenComplete((v, e) -> {
                     a.shutdownGracefully(0, 2, TimeUnit.SECONDS);

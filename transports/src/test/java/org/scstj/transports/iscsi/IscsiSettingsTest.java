@@ -46,7 +46,10 @@ class IscsiSettingsTest {
                 () -> IscsiSettings.from(ConfigFactory.parseString("negotiation.header-digest = [MD5]")));
         assertTrue(e.getMessage().contains("header-digest"), e.getMessage());
         e = assertThrows(ConfigException.class,
-                () -> IscsiSettings.from(ConfigFactory.parseString("negotiation.error-recovery-level = 2")));
+                () -> IscsiSettings.from(ConfigFactory.parseString("negotiation.error-recovery-level = 3")));
         assertTrue(e.getMessage().contains("error-recovery-level"), e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> IscsiSettings.from(ConfigFactory.parseString("negotiation.max-connections = 65")));
+        assertTrue(e.getMessage().contains("max-connections"), e.getMessage());
     }
 }

@@ -141,6 +141,7 @@ class IscsiTargetDriverTest {
             assertEquals(0, c.read().loginStatus());
             driver.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertEquals(1, core.closed.size());
+            assertEquals(Opcode.ASYNC_MESSAGE, c.read().opcode()); // the logout request it did not answer
             assertEquals(-1, c.in.read());
         }
     }

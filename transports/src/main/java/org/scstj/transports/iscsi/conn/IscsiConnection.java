@@ -25,6 +25,7 @@ import org.scstj.transports.iscsi.login.LoginStep;
 import org.scstj.transports.iscsi.login.OperationalParameters;
 import org.scstj.transports.iscsi.login.PortalAccess;
 import org.scstj.transports.iscsi.login.SecurityNegotiation;
+import org.scstj.transports.iscsi.pdu.AsyncMessagePdu;
 import org.scstj.transports.iscsi.pdu.BadPdu;
 import org.scstj.transports.iscsi.pdu.Bhs;
 import org.scstj.transports.iscsi.pdu.DataOut;
@@ -37,9 +38,11 @@ import org.scstj.transports.iscsi.pdu.NopInPdu;
 import org.scstj.transports.iscsi.pdu.NopOut;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.pdu.OtherPdu;
+import org.scstj.transports.iscsi.pdu.PduParser;
 import org.scstj.transports.iscsi.pdu.R2tPdu;
 import org.scstj.transports.iscsi.pdu.RejectPdu;
 import org.scstj.transports.iscsi.pdu.ScsiCommand;
+import org.scstj.transports.iscsi.pdu.SnackRequest;
 import org.scstj.transports.iscsi.pdu.TargetPdu;
 import org.scstj.transports.iscsi.pdu.TaskMgmtRequest;
 import org.scstj.transports.iscsi.pdu.TaskMgmtResponsePdu;
@@ -49,7 +52,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -60,34 +62,30 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One iSCSI connection, which is also its session (MaxConnections=1): the login phase (RFC 7143
- * 6.3), then the full feature phase: SCSI commands in CmdSN order (3.2.2.1), write data, NOP,
- * Text, task management, Logout, and Rejects for bad input (docs/bad-inputs.md rows 10-17).
+ * One iSCSI connection of an {@link IscsiSession}: the login phase (RFC 7143 6.3), leading (TSIH
+ * 0, opens a session) or adding a connection to a session (its TSIH, 4.3), then the full feature
+ * phase: SCSI commands in the session's CmdSN order (3.2.2.1), write data, NOP, Text, task
+ * management, Logout, and Rejects for bad input (docs/bad-inputs.md rows 10-17). The connection
+ * keeps what is per connection: StatSN (3.2.2.2), digests, MaxRecvDataSegmentLength, its CID and
+ * socket; the tasks it received answer on it (2.2 connection allegiance).
  *
  * <p>Buffer ownership: this handler owns every {@link InboundPdu} it reads and releases it in
  * {@code finally}; whatever it keeps longer (immediate data, queued PDUs, ping data) it retains
  * explicitly. Outgoing PDUs own their data until the encoder passes it to the channel.
  *
- * <p>Threading: all state is event-loop confined; {@link IscsiTask} and session callbacks hop
- * here first. Writes made while reading are flushed once in {@link #channelReadComplete}.
+ * <p>Threading: all state is event-loop confined, and every connection of a session is on the
+ * session's loop (see {@link IscsiSession}); {@link IscsiTask} and engine callbacks hop here
+ * first. Writes made while reading are flushed once in {@link #channelReadComplete}; writes a
+ * read of another connection causes are flushed by {@link #flushIfIdle}.
  */
 public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private enum Phase { LOGIN, OPENING, FULL_FEATURE, LOGGING_OUT, CLOSED }
 
     private final TargetContext target;
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
-    /**
-     * The first close of the session (logout, shutdown, displacement or connection loss); every
-     * later caller waits on this same future, which completes only when the engine's
-     * {@code SessionHandle.close} callback ran, i.e. all old tasks are quiesced (6.3.5, faults.md).
-     */
-    private volatile CompletableFuture<Void> sessionClosed;
-    private final IntObjectHashMap<IscsiTask> tasks = new IntObjectHashMap<>(); // primitive ITT keys: no boxing per command
-    /**
-     * CmdSNs inside the window that ABORT TASK named before they arrived (RFC 7143 11.6.1 b); each
-     * is dropped once ExpCmdSN passes it, so there are never more than the window size.
-     */
-    private final Set<Integer> cancelledCmdSns = new HashSet<>();
+    // the session's ITT table and ABORT TASK cancellations (IscsiSession), aliased here once joined
+    private IntObjectHashMap<IscsiTask> tasks;
+    private Set<Integer> cancelledCmdSns;
     private final TextExchange text = new TextExchange(this);
     /**
      * ITTs of recently ended commands whose unsolicited Data-Out (InitialR2T=No) was still arriving,
@@ -113,14 +111,18 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private long isid;
     private int cid;
     private int statSn;
-    private CommandWindow window;
+    private CommandWindow window; // the session's once joined; during a login that adds a connection, its own
     private OperationalParameters params;
     private LoginIdentity identity;
-    private SessionHandle session;
-    private String sessionKey;
+    private IscsiSession session;
+    /** The session a login with a nonzero TSIH adds this connection to (RFC 7143 6.3.3). */
+    private IscsiSession joining;
     private int nextTtt;
     private boolean reading;
     private boolean flushPending;
+    // ERL >= 1 and pings (docs/recovery.md): null when off; both set up in enterFullFeature
+    private SnackHandler recovery;
+    private Pinger pinger;
 
     public IscsiConnection(TargetContext target) {
         this.target = target;
@@ -158,19 +160,32 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (loginTimer != null) {
             loginTimer.cancel(false);
         }
-        if (window != null) {
-            window.clear();
-        }
         text.clear();
-        cancelledCmdSns.clear();
+        stopRecovery(); // ERL 1 hook: retained Data-In and statuses released, pings stop
         lateUnsolicited.clear();
-        for (IscsiTask t : new ArrayList<>(tasks.values())) {
-            t.finished = true;
-            t.dispose(true);
-        }
-        tasks.clear();
         target.connections().remove(this);
-        closeSession().whenComplete((v, e) -> gone.complete(null));
+        IscsiSession s = session;
+        // still registered under its CID: a loss; otherwise a logout or a login with its CID removed it already
+        boolean lost = s != null && s.remove(cid, this);
+        if (s != null && !lost) {
+            gone.complete(null); // its tasks were terminated or retained when it was removed
+        } else if (lost && !s.ending() && s.recovers()) {
+            s.retainTasksOf(this); // ERL 2: its tasks wait Time2Retain for TASK REASSIGN (RFC 7143 7.2, 13.16)
+            gone.complete(null);
+        } else if (lost && s.connectionCount() > 0) {
+            if (!s.ending()) {
+                s.terminateTasksOf(this); // one of several lost below ERL 2: its tasks go, the session stays (11.14.1)
+            }
+            gone.complete(null);
+        } else {
+            // the last connection: the session ends with it (below ERL 2 nothing is kept for recovery)
+            if (s != null) {
+                s.discardAll();
+            } else if (window != null) {
+                window.clear();
+            }
+            closeSession().whenComplete((v, e) -> gone.complete(null));
+        }
         ctx.fireChannelInactive();
     }
 
@@ -184,43 +199,37 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         execute(() -> {
             if (phase != Phase.CLOSED) {
                 phase = Phase.LOGGING_OUT;
-                // a close already under way (logout) is joined, not restarted; channelInactive completes gone
-                closeSession().whenComplete((v, e) -> execute(ctx::close, () -> gone.complete(null)));
+                // a close already under way (logout) is joined, not restarted; channelInactive completes gone;
+                // the session's other connections close with it
+                CompletableFuture<Void> closing = session != null ? session.shutdown() : closeSession();
+                closing.whenComplete((v, e) -> execute(ctx::close, () -> gone.complete(null)));
             }
         }, () -> {
-            CompletableFuture<Void> closing = sessionClosed;
-            if (closing == null) {
+            IscsiSession s = session;
+            if (s == null) {
                 gone.complete(null);
             } else {
-                closing.whenComplete((v, e) -> gone.complete(null));
+                s.shutdown().whenComplete((v, e) -> gone.complete(null));
             }
         });
         return gone;
     }
 
     /**
-     * Closes the session once: the first call hands the SessionHandle to the engine, every call
-     * returns the future of that first close, complete when the engine's {@code close(done)} ran.
+     * Closes the session once (all its connections share it): the first call hands the
+     * SessionHandle to the engine, every call returns the future of that first close, complete
+     * when the engine's {@code close(done)} ran.
      */
     private CompletableFuture<Void> closeSession() {
-        CompletableFuture<Void> closing = sessionClosed;
-        if (closing != null) {
-            return closing;
+        IscsiSession s = session;
+        return s == null ? CompletableFuture.completedFuture(null) : s.close();
+    }
+
+    /** The session is closing (reinstatement, shutdown): this connection takes no more PDUs. */
+    void endingSession() {
+        if (phase == Phase.FULL_FEATURE) {
+            phase = Phase.LOGGING_OUT;
         }
-        closing = new CompletableFuture<>();
-        sessionClosed = closing;
-        SessionHandle s = session;
-        session = null;
-        if (sessionKey != null) {
-            target.registry().remove(sessionKey, this);
-        }
-        if (s != null) {
-            CompletableFuture<Void> c = closing;
-            s.close(() -> c.complete(null));
-        } else {
-            closing.complete(null);
-        }
-        return closing;
     }
 
     // ---- reading ----
@@ -274,15 +283,30 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             loginItt = r.itt();
             isid = r.isid();
             cid = r.cid();
+            if (r.tsih() != 0) {
+                // 6.3.3 / 11.12.6: a nonzero TSIH adds a connection to that live session
+                IscsiSession s = target.registry().byTsih(r.tsih());
+                if (s == null || s.isid() != r.isid() || s.ending()) {
+                    refuseLogin(LoginStatus.SESSION_DOES_NOT_EXIST);
+                    return;
+                }
+                joining = s;
+            }
         }
         LoginStep step = login.step(r);
         switch (step) {
             case LoginStep.Reply reply -> send(new LoginResponsePdu(reply.transit(), false, reply.csg(), reply.nsg(),
-                    isid, 0, loginItt, statSn++, window.expCmdSn(), window.maxCmdSn(), LoginStatus.SUCCESS,
-                    Unpooled.wrappedBuffer(reply.text())));
+                    isid, joining == null ? 0 : joining.tsih(), loginItt, statSn++, window.expCmdSn(),
+                    window.maxCmdSn(), LoginStatus.SUCCESS, Unpooled.wrappedBuffer(reply.text())));
             case LoginStep.Refuse refuse -> refuseLogin(refuse.status());
             case LoginStep.Redirect redirect -> refuseLogin(redirect.status(), redirect.text());
-            case LoginStep.Complete complete -> openSession(complete);
+            case LoginStep.Complete complete -> {
+                if (joining != null) {
+                    joinSession(joining, complete);
+                } else {
+                    openSession(complete);
+                }
+            }
         }
     }
 
@@ -292,7 +316,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void refuseLogin(int status, byte[] text) {
         phase = Phase.LOGGING_OUT;
-        ctx.writeAndFlush(new LoginResponsePdu(false, false, 0, 0, isid, 0, loginItt, statSn,
+        ctx.writeAndFlush(new LoginResponsePdu(false, false, 0, 0, isid, joining == null ? 0 : joining.tsih(), loginItt, statSn,
                         window == null ? 0 : window.expCmdSn(), window == null ? 0 : window.maxCmdSn(), status,
                         Unpooled.wrappedBuffer(text)))
                 .addListener(ChannelFutureListener.CLOSE);
@@ -303,7 +327,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         identity = complete.identity();
         params = complete.parameters();
         if (identity.discovery()) {
-            enterFullFeature(complete, target.registry().nextTsih()); // 11.13.3: every session gets a TSIH
+            // 11.13.3: every session gets a TSIH; a discovery session is never registered (nothing joins it)
+            session = new IscsiSession(target, ctx.channel().eventLoop(), identity, params, null, null,
+                    target.registry().nextTsih(), window);
+            bindSession(session);
+            enterFullFeature(complete, session.tsih());
             return;
         }
         int tpgt = portalGroup.tag(); // RFC 7143 13.9: the tag of the portal the login arrived on
@@ -343,10 +371,103 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             flushNow();
             return;
         }
-        session = handle;
-        sessionKey = key;
-        target.registry().register(key, this);
-        enterFullFeature(complete, target.registry().nextTsih());
+        session = new IscsiSession(target, ctx.channel().eventLoop(), identity, params, handle, key,
+                target.registry().nextTsih(), window);
+        bindSession(session);
+        // RFC 7143 11.9.1 AsyncEvent 0: the engine's asynchronous events (3F/0E after a reload) as Async
+        // Messages, on one connection of the session (any: 11.9.1 lets the target choose)
+        IscsiSession opened = session;
+        handle.asyncEvents((lun, sense) -> opened.execute(() -> {
+            IscsiConnection c = opened.anyConnection();
+            if (c != null) {
+                c.sendScsiAsyncEvent(lun, sense);
+            }
+        }, () -> { }));
+        target.registry().register(session);
+        enterFullFeature(complete, session.tsih());
+        flushNow();
+    }
+
+    /** This connection becomes one of {@code s}'s (under its CID) and uses the session-wide state. */
+    private void bindSession(IscsiSession s) {
+        session = s;
+        window = s.window;
+        tasks = s.tasks;
+        cancelledCmdSns = s.cancelledCmdSns;
+        s.add(cid, this);
+    }
+
+    /**
+     * A login with the TSIH of a live session completed (RFC 7143 6.3.3): the connection moves to
+     * the session's event loop (so the session stays single-threaded, see {@link IscsiSession}),
+     * then joins there.
+     */
+    private void joinSession(IscsiSession s, LoginStep.Complete complete) {
+        phase = Phase.OPENING;
+        LoginIdentity who = complete.identity();
+        if (who.discovery() || !who.initiatorName().equals(s.identity().initiatorName())
+                || !who.targetName().equals(s.identity().targetName())) {
+            refuseLogin(LoginStatus.SESSION_DOES_NOT_EXIST); // the TSIH names another nexus's session
+            return;
+        }
+        if (ctx.channel().eventLoop() == s.loop() || s.loop().inEventLoop()) {
+            joined(s, complete);
+            return;
+        }
+        loginTimer.cancel(false); // scheduled on the old loop; the join ends the login either way
+        var channel = ctx.channel();
+        channel.deregister().addListener(off -> {
+            if (!off.isSuccess()) {
+                channel.close();
+                return;
+            }
+            try {
+                s.loop().register(channel).addListener(on -> {
+                    if (on.isSuccess()) {
+                        joined(s, complete);
+                    } else {
+                        channel.close();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                channel.close(); // the session's loop is shutting down
+            }
+        });
+    }
+
+    /** On the session's loop: the connection count (MaxConnections, 13.2) and connection reinstatement (6.3.4). */
+    private void joined(IscsiSession s, LoginStep.Complete complete) {
+        if (phase != Phase.OPENING) {
+            return;
+        }
+        if (s.ending()) {
+            refuseLogin(LoginStatus.SESSION_DOES_NOT_EXIST);
+            flushNow();
+            return;
+        }
+        IscsiConnection old = s.connection(cid);
+        if (old != null) {
+            // 6.3.4 connection reinstatement: the same CID logs in again; the old connection is closed
+            // and (below ERL 2) its tasks terminated
+            s.remove(cid, old);
+            old.endingSession();
+            if (s.recovers()) {
+                s.retainTasksOf(old); // ERL 2: TASK REASSIGN moves them to this connection (11.5.1)
+            } else {
+                s.terminateTasksOf(old);
+            }
+            old.closeChannel();
+        } else if (s.connectionCount() >= s.parameters().maxConnections()) {
+            refuseLogin(LoginStatus.TOO_MANY_CONNECTIONS);
+            flushNow();
+            return;
+        }
+        identity = s.identity();
+        params = s.forConnection(complete.parameters());
+        CommandWindow own = window;
+        bindSession(s);
+        own.clear();
+        enterFullFeature(complete, s.tsih());
         flushNow();
     }
 
@@ -360,12 +481,140 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         encoder.digests(params.headerDigest(), params.dataDigest());
         loginTimer.cancel(false);
         phase = Phase.FULL_FEATURE;
+        startRecovery(); // ERL 1 hook
+    }
+
+    // ---- ERL 1, NOP-In pings, Async Messages (docs/recovery.md) ----
+
+    /** RFC 7143 13.20 / 11.19: SNACK support at ERL >= 1; pings on every normal session when configured. */
+    private void startRecovery() {
+        if (identity.discovery()) {
+            return;
+        }
+        var settings = target.settings().recovery();
+        if (params.errorRecoveryLevel() >= 1) {
+            recovery = new SnackHandler(this, settings.maxRetainedBytes());
+        }
+        if (!settings.nopInInterval().isZero()) {
+            pinger = new Pinger(new Pinger.Link() {
+                @Override
+                public void ping(int ttt) {
+                    // 11.19.1: an unsolicited NOP-In carries StatSN but does not advance it; LUN 0
+                    send(new NopInPdu(0, Opcode.RESERVED_TAG, ttt, statSn, window.expCmdSn(), window.maxCmdSn(),
+                            Unpooled.EMPTY_BUFFER));
+                    flushIfIdle();
+                }
+
+                @Override
+                public int nextTargetTransferTag() {
+                    return IscsiConnection.this.nextTargetTransferTag();
+                }
+
+                @Override
+                public void unanswered() {
+                    ctx.close(); // faults.md "vanished initiator": the session ends as on connection loss
+                }
+            }, ctx.executor(), settings.nopInInterval(), settings.nopInTimeout());
+            pinger.start();
+        }
+    }
+
+    private void stopRecovery() {
+        if (recovery != null) {
+            recovery.clear();
+        }
+        if (pinger != null) {
+            pinger.stop();
+        }
+    }
+
+    /**
+     * RFC 7143 11.9.1 AsyncEvent 1: asks the initiator to log out within {@code seconds}
+     * (Parameter3); the returned stage completes when this connection is gone. Connections not in
+     * the full feature phase of a normal session complete at once.
+     */
+    public CompletionStage<Void> requestLogout(int seconds) {
+        CompletableFuture<Void> asked = new CompletableFuture<>();
+        execute(() -> {
+            if (phase != Phase.FULL_FEATURE || identity.discovery()) {
+                asked.complete(null);
+                return;
+            }
+            send(new AsyncMessagePdu(statSn++, window.expCmdSn(), window.maxCmdSn(),
+                    AsyncMessagePdu.LOGOUT_REQUEST, 0, 0, seconds));
+            flushIfIdle();
+            gone.whenComplete((v, e) -> asked.complete(null));
+        }, () -> asked.complete(null));
+        return asked;
+    }
+
+    /**
+     * RFC 7143 7.8 at ERL >= 1, after the Reject: a Data-Out's lost data is asked for again with a
+     * recovery R2T; a SCSI Command whose immediate data was lost is accepted without it (its header
+     * is good) and R2Ts ask for that data (7.1.4.1). False when the ERL 0 handling applies (other
+     * PDUs, a command with an AHS, or one that is not acceptable anyway).
+     */
+    private boolean recoverDataDigest(Bhs h) {
+        if (h.opcode() == Opcode.DATA_OUT) {
+            IscsiTask t = tasks.get(h.itt());
+            if (t != null && !t.finished) {
+                t.lostDataOut(h.i32(20), h.i32(36));
+            }
+            return true;
+        }
+        if (h.opcode() != Opcode.SCSI_COMMAND || h.totalAhsLength() != 0 || tasks.containsKey(h.itt())
+                || !(PduParser.parse(h, null, Unpooled.EMPTY_BUFFER) instanceof ScsiCommand cmd) || !cmd.write()) {
+            return false;
+        }
+        onCommand(cmd);
+        IscsiTask t = tasks.get(cmd.itt());
+        if (t != null) {
+            t.loseUnsolicited();
+        }
+        flushIfIdle();
+        return true;
+    }
+
+    /** RFC 7143 11.9.1 AsyncEvent 0 with sense data (11.9.4: SenseLength, then the sense bytes). */
+    private void sendScsiAsyncEvent(long lun, byte[] sense) {
+        if (phase != Phase.FULL_FEATURE) {
+            return;
+        }
+        ByteBuf data = ctx.alloc().buffer(2 + sense.length);
+        data.writeShort(sense.length);
+        data.writeBytes(sense);
+        send(new AsyncMessagePdu(lun, statSn++, window.expCmdSn(), window.maxCmdSn(),
+                AsyncMessagePdu.SCSI_ASYNC_EVENT, 0, 0, 0, data));
+        flushIfIdle();
+    }
+
+    /** The connection's retention for a read about to be sent, or null (ERL 0, over the cap). */
+    DataInRetention retainDataIn(int itt, int length) {
+        return recovery == null ? null : recovery.retain(itt, length);
+    }
+
+    /** The outstanding task with this ITT, or null. */
+    IscsiTask task(int itt) {
+        return tasks.get(itt);
+    }
+
+    /** The recovery state (tests), null at ERL 0. */
+    SnackHandler recovery() {
+        return recovery;
+    }
+
+    /** The pinger (tests), null when pings are off. */
+    Pinger pinger() {
+        return pinger;
     }
 
     // ---- full feature phase ----
 
     private void onFullFeature(InboundPdu pdu) {
         boolean discovery = identity.discovery();
+        if (recovery != null && !(pdu instanceof BadPdu)) {
+            recovery.acknowledge(pdu.bhs().i32(28)); // ERL 1 hook: ExpStatSN releases statuses (4.2.2.2)
+        }
         switch (pdu) {
             case ScsiCommand cmd -> {
                 if (discovery) {
@@ -385,6 +634,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 if (discovery) {
                     ctx.close();
                 } else {
+                    if (pinger != null && nop.ttt() != Opcode.RESERVED_TAG) {
+                        pinger.answered(nop.ttt()); // 11.18.3: the answer to a target's ping
+                    }
                     ordered(nop.cmdSn(), nop.immediate(), nop.data(), () -> onNop(nop));
                 }
             }
@@ -400,6 +652,13 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             case LoginRequest l -> reject(RejectPdu.PROTOCOL_ERROR, l.bhs());
             case OtherPdu o -> reject(RejectPdu.COMMAND_NOT_SUPPORTED, o.bhs()); // row 17; SNACK needs ERL >= 1
             case BadPdu b -> onBadPdu(b);
+            case SnackRequest snack -> {
+                if (recovery == null) {
+                    reject(RejectPdu.COMMAND_NOT_SUPPORTED, snack.bhs()); // row 17: SNACK needs ERL >= 1
+                } else {
+                    recovery.onSnack(snack); // RFC 7143 11.16
+                }
+            }
         }
     }
 
@@ -420,7 +679,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             case QUEUE -> window.queue(cmdSn, new CommandWindow.Queued(data.retain(), () -> {
                 try {
-                    action.run();
+                    if (phase == Phase.FULL_FEATURE) {
+                        action.run(); // its turn may come from another connection's PDU (3.2.2.1)
+                        flushIfIdle();
+                    }
                 } finally {
                     data.release();
                 }
@@ -431,7 +693,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void drainWindow() {
         CommandWindow.Queued q;
-        while (phase == Phase.FULL_FEATURE && (q = window.next()) != null) {
+        while (!session.ending() && (q = window.next()) != null) {
             q.action().run();
         }
         if (!cancelledCmdSns.isEmpty()) {
@@ -477,7 +739,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             submit(task);
             drainWindow();
         } else {
-            window.queue(cmd.cmdSn(), new CommandWindow.Queued(Unpooled.EMPTY_BUFFER, () -> submit(task)));
+            window.queue(cmd.cmdSn(), new CommandWindow.Queued(Unpooled.EMPTY_BUFFER, () -> {
+                submit(task);
+                flushIfIdle();
+            }));
         }
     }
 
@@ -513,7 +778,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void submit(IscsiTask task) {
-        if (task.cancelled || task.finished) {
+        if (task.cancelled || task.finished || task.terminated || session.ending()) {
             forget(task);
             task.dispose(false);
             return;
@@ -523,7 +788,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             task.counted = true;
             window.started();
         }
-        session.submit(task);
+        session.handle().submit(task);
     }
 
     private void onDataOut(DataOut d) {
@@ -540,6 +805,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         if (task == null || task.finished) {
             reject(RejectPdu.INVALID_PDU_FIELD, d.bhs()); // row 11: unknown ITT
+            return;
+        }
+        if (task.connection() != this) {
+            reject(RejectPdu.PROTOCOL_ERROR, d.bhs()); // RFC 7143 2.2 connection allegiance: a task's Data-Out comes on its own connection
             return;
         }
         switch (task.onDataOut(d)) {
@@ -565,7 +834,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private void onTaskManagement(TaskMgmtRequest r) {
         TmfRequest.Function function = TmfCodes.function(r.function());
         if (r.function() == TaskMgmtRequest.TASK_REASSIGN) {
-            sendTmfResponse(r.itt(), TmfCodes.ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED); // ERL 0 (11.5.1)
+            onTaskReassign(r);
             return;
         }
         if (function == null) {
@@ -594,7 +863,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
         }
         int itt = r.itt();
-        session.taskManagement(new TmfRequest(function, r.lun(), Integer.toUnsignedLong(r.referencedTaskTag())),
+        session.handle().taskManagement(new TmfRequest(function, r.lun(), Integer.toUnsignedLong(r.referencedTaskTag())),
                 response -> execute(() -> {
                     int code = TmfCodes.code(response);
                     if (function == TmfRequest.Function.TARGET_COLD_RESET && code == TmfCodes.FUNCTION_COMPLETE) {
@@ -603,6 +872,37 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                         sendTmfResponse(itt, code);
                     }
                 }, () -> { }));
+    }
+
+    /**
+     * RFC 7143 11.5.1 TASK REASSIGN: below ERL 2 "allegiance reassignment not supported"; at ERL 2
+     * a task retained from a failed connection (7.2) moves to this one: the response first, then a
+     * write resumes with recovery R2Ts for the data not received, a completed task sends its status
+     * here, a running one answers here when done. A task whose connection is alive is "still
+     * allegiant" (11.6.1 response 3).
+     */
+    private void onTaskReassign(TaskMgmtRequest r) {
+        if (params.errorRecoveryLevel() < 2) {
+            sendTmfResponse(r.itt(), TmfCodes.ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED);
+            return;
+        }
+        IscsiTask t = tasks.get(r.referencedTaskTag());
+        if (t == null || t.finished || t.terminated) {
+            sendTmfResponse(r.itt(), TmfCodes.TASK_DOES_NOT_EXIST);
+            return;
+        }
+        if (!t.retained) {
+            sendTmfResponse(r.itt(), TmfCodes.TASK_STILL_ALLEGIANT);
+            return;
+        }
+        sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
+        t.reassign(this);
+        ScsiResponse held = t.held;
+        if (held != null) {
+            t.held = null;
+            completeTask(t, held);
+        }
+        flushIfIdle();
     }
 
     /**
@@ -624,7 +924,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Closes this connection's channel from any thread. */
-    private void closeChannel() {
+    void closeChannel() {
         execute(ctx::close, () -> { });
     }
 
@@ -639,8 +939,48 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void onLogout(LogoutRequest r) {
         int itt = r.itt();
+        IscsiSession s = session;
         if (r.reason() == LogoutRequest.REMOVE_FOR_RECOVERY) {
-            sendLogoutResponse(itt, 2, false); // 11.15.1: connection recovery is not supported at ERL 0
+            if (!s.recovers()) {
+                sendLogoutResponse(itt, 2, false); // 11.15.1: connection recovery is not supported below ERL 2
+                return;
+            }
+            IscsiConnection removed = s.connection(r.cid());
+            if (removed == null) {
+                sendLogoutResponse(itt, 1, false); // CID not found
+                return;
+            }
+            // 11.14.1 reason 2: the connection goes, its tasks wait Time2Retain for TASK REASSIGN (7.2)
+            s.remove(r.cid(), removed);
+            removed.endingSession();
+            s.retainTasksOf(removed);
+            if (removed == this) {
+                phase = Phase.LOGGING_OUT;
+            } else {
+                removed.closeChannel();
+            }
+            sendLogoutResponse(itt, 0, removed == this);
+            return;
+        }
+        if (r.reason() == LogoutRequest.CLOSE_CONNECTION && s.connectionCount() > 1) {
+            IscsiConnection closing = s.connection(r.cid());
+            if (closing == null) {
+                sendLogoutResponse(itt, 1, false); // 11.15.1: CID not found
+                return;
+            }
+            // 11.14.1 close the connection CID (this one or another): below ERL 2 its tasks are terminated
+            // first; the session and its other connections go on
+            s.remove(r.cid(), closing);
+            closing.endingSession();
+            if (closing == this) {
+                phase = Phase.LOGGING_OUT;
+            }
+            s.terminateTasksOf(closing).whenComplete((v, e) -> execute(() -> {
+                if (closing != this) {
+                    closing.closeChannel();
+                }
+                sendLogoutResponse(itt, 0, closing == this);
+            }, () -> { }));
             return;
         }
         if (r.reason() == LogoutRequest.CLOSE_CONNECTION && r.cid() != cid) {
@@ -648,16 +988,31 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         phase = Phase.LOGGING_OUT;
-        // 11.14: the response follows the engine's quiescing; gone waits for it too (channelInactive)
-        closeSession().whenComplete((v, e) -> execute(() -> sendLogoutResponse(itt, 0, true), () -> { }));
+        // 11.14: close the session (or its last connection): the response follows the engine's quiescing;
+        // gone waits for it too (channelInactive); the other connections close with the session
+        for (IscsiConnection other : s.connections()) {
+            if (other != this) {
+                other.endingSession();
+            }
+        }
+        closeSession().whenComplete((v, e) -> execute(() -> {
+            for (IscsiConnection other : s.connections()) {
+                if (other != this) {
+                    other.closeChannel();
+                }
+            }
+            sendLogoutResponse(itt, 0, true);
+        }, () -> { }));
     }
 
     private void sendLogoutResponse(int itt, int response, boolean close) {
         if (phase == Phase.CLOSED) {
             return; // the connection dropped while the engine quiesced the session
         }
-        var pdu = new LogoutResponsePdu(response, itt, statSn++, window.expCmdSn(),
-                window.maxCmdSn(), 0, 0);
+        // 11.15.2 / 11.15.3: Time2Wait and Time2Retain matter when connection recovery (ERL 2) is possible
+        boolean erl2 = session != null && session.recovers();
+        var pdu = new LogoutResponsePdu(response, itt, statSn++, window.expCmdSn(), window.maxCmdSn(),
+                erl2 ? params.defaultTime2Wait() : 0, erl2 ? params.defaultTime2Retain() : 0);
         if (close) {
             ctx.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -684,6 +1039,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 }
                 reject(RejectPdu.DATA_DIGEST_ERROR, bad.bhs()); // row 16
                 Bhs h = bad.bhs();
+                if (recovery != null && recoverDataDigest(h)) {
+                    return; // ERL 1 hook: within-command recovery (RFC 7143 7.8, 7.1.4.1)
+                }
                 if (h.opcode() == Opcode.SCSI_COMMAND && !tasks.containsKey(h.itt())) {
                     // the command's immediate data is lost: it fails with ABORTED COMMAND 47/05
                     StatusSender.sendCheckCondition(this, h.itt(), SenseData.crcError());
@@ -715,9 +1073,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     // ---- task callbacks (event loop) ----
 
     void completeTask(IscsiTask task, ScsiResponse response) {
-        if (task.finished || phase == Phase.CLOSED) {
+        if (task.retained && !task.finished && task.held == null) {
+            task.held = response; // ERL 2: no connection to answer on until TASK REASSIGN (or Time2Retain ends)
+            return;
+        }
+        if (task.finished || phase == Phase.CLOSED || task.terminated) {
             if (response.dataIn() != null) {
                 response.dataIn().release();
+            }
+            if (!task.finished && !session.ending()) {
+                finish(task, true); // terminated with its connection (11.14.1): the session forgets it silently
             }
             return;
         }
@@ -743,7 +1108,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         finish(task, false);
     }
 
-    private void finish(IscsiTask task, boolean failReceiver) {
+    void finish(IscsiTask task, boolean failReceiver) {
         task.finished = true;
         forget(task);
         int outstanding = task.unsolicitedOutstanding();
@@ -767,12 +1132,18 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     /** Writes without flushing: the read burst ({@link #channelReadComplete}) or {@link #flushIfIdle} flushes. */
     void send(TargetPdu pdu) {
+        if (recovery != null) {
+            recovery.sending(pdu); // ERL 1 hook: statuses kept for a Status SNACK
+        }
         ctx.write(pdu, ctx.voidPromise());
         flushPending = true;
     }
 
     /** Writes and runs {@code written} once the PDU left (or failed to). */
     void send(TargetPdu pdu, Runnable written) {
+        if (recovery != null) {
+            recovery.sending(pdu);
+        }
         ctx.write(pdu).addListener(f -> written.run());
         flushPending = true;
     }
@@ -798,6 +1169,12 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     void sendR2t(IscsiTask task, int ttt, int offset, int length) {
         send(new R2tPdu(task.lun(), task.itt(), ttt, statSn, window.expCmdSn(), window.maxCmdSn(),
                 task.nextSequenceNumber(), offset, length));
+    }
+
+    /** An R2T again, unchanged but for ExpCmdSN/MaxCmdSN (R2T SNACK, RFC 7143 11.16.1). */
+    void resendR2t(IscsiTask task, int ttt, int offset, int length, int r2tSn) {
+        send(new R2tPdu(task.lun(), task.itt(), ttt, statSn, window.expCmdSn(), window.maxCmdSn(),
+                r2tSn, offset, length));
     }
 
     int nextStatSn() {

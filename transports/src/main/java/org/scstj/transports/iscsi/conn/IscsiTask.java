@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One SCSI command of a connection (RFC 7143 11.3) and its write-data state: immediate data,
@@ -44,6 +46,7 @@ final class IscsiTask implements TransportTask {
         final int length;
         int received;
         int nextDataSn;
+        int r2tSn; // for an R2T SNACK (RFC 7143 11.16.1)
 
         R2tWindow(int offset, int length) {
             this.offset = offset;
@@ -51,7 +54,7 @@ final class IscsiTask implements TransportTask {
         }
     }
 
-    private final IscsiConnection conn;
+    private IscsiConnection conn; // allegiance (RFC 7143 2.2); TASK REASSIGN moves it at ERL 2 (11.5.1)
     private final long lun;
     private final byte[] cdb;
     private final int itt;
@@ -80,12 +83,22 @@ final class IscsiTask implements TransportTask {
     private Map<Integer, R2tWindow> r2ts; // created with the first R2T
     private int nextR2tOffset = -1;
     private int sequenceNumber; // DataSN and R2TSN share the numbering (RFC 7143 11.7.5, 11.8.4)
+    // ERL >= 1 within-command recovery (RFC 7143 7.1.4.1): lost write data is asked for again
+    private final boolean recoverable;
+    private boolean unsolicitedLost; // the rest of the unsolicited data is dropped; R2Ts cover it
+    private Set<Integer> retiredTtts; // R2Ts replaced by a recovery R2T: their late data is dropped
 
     // life (event loop)
     boolean submitted;
     boolean cancelled;
     boolean counted;
     boolean finished;
+    /** Its connection closed or was logged out below ERL 2 (RFC 7143 11.14.1): it ends without a status. */
+    boolean terminated;
+    /** ERL 2: its connection failed; kept for Time2Retain awaiting TASK REASSIGN (RFC 7143 7.2, 11.5.1). */
+    boolean retained;
+    /** ERL 2: the core completed it while it had no connection; sent once it is reassigned. */
+    ScsiResponse held;
 
     IscsiTask(IscsiConnection conn, ScsiCommand cmd, OperationalParameters params) {
         this.conn = conn;
@@ -99,6 +112,7 @@ final class IscsiTask implements TransportTask {
         this.immediate = cmd.immediate();
         this.cmdSn = cmd.cmdSn();
         this.params = params;
+        this.recoverable = params.errorRecoveryLevel() >= 1;
         int dsl = cmd.data().readableBytes();
         if (dsl > 0) {
             early = new ArrayList<>(2);
@@ -113,6 +127,40 @@ final class IscsiTask implements TransportTask {
 
     int itt() {
         return itt;
+    }
+
+    /** The connection it has allegiance to (RFC 7143 2.2): its R2Ts, Data-Out, Data-In and status go there. */
+    IscsiConnection connection() {
+        return conn;
+    }
+
+    /**
+     * TASK REASSIGN at ERL 2 (RFC 7143 11.5.1; 7.2 connection recovery): the task answers on
+     * {@code to} from now on. A write still waiting for data is solicited again there: every R2T
+     * not fully answered on the old connection gets a recovery R2T for the bytes it did not bring
+     * (DataPDUInOrder: what arrived is a prefix of each R2T), and unsolicited data that stopped
+     * short is solicited too.
+     */
+    void reassign(IscsiConnection to) {
+        conn = to;
+        retained = false;
+        if (gather == null || receiver == null) {
+            return; // not receiving: a running task simply answers on the new connection
+        }
+        unsolicitedDone = true; // the rest of an unsolicited burst is asked for with R2Ts
+        List<R2tWindow> open = r2ts == null ? List.of() : new ArrayList<>(r2ts.values());
+        r2ts = new HashMap<>(4);
+        for (R2tWindow w : open) {
+            int from = w.offset + w.received;
+            int length = w.length - w.received;
+            int ttt = conn.nextTargetTransferTag();
+            R2tWindow again = new R2tWindow(from, length);
+            again.r2tSn = sequenceNumber; // sendR2t takes it
+            r2ts.put(ttt, again);
+            conn.sendR2t(this, ttt, from, length);
+        }
+        startSolicited();
+        conn.flushIfIdle();
     }
 
     int cmdSn() {
@@ -176,7 +224,9 @@ final class IscsiTask implements TransportTask {
 
     @Override
     public int zeroCopyMinLength() {
-        return params.dataDigest() ? Integer.MAX_VALUE : conn.target().settings().zeroCopyMinLength();
+        // ERL >= 1: Data-In is retained for SNACK as slices of a buffer, so no sendfile (docs/recovery.md)
+        return params.dataDigest() || params.errorRecoveryLevel() >= 1 ? Integer.MAX_VALUE
+                : conn.target().settings().zeroCopyMinLength();
     }
 
     @Override
@@ -263,7 +313,9 @@ final class IscsiTask implements TransportTask {
         while (r2ts.size() < params.maxOutstandingR2T() && nextR2tOffset < wanted) {
             int length = Math.min(params.maxBurstLength(), wanted - nextR2tOffset);
             int ttt = conn.nextTargetTransferTag();
-            r2ts.put(ttt, new R2tWindow(nextR2tOffset, length));
+            R2tWindow w = new R2tWindow(nextR2tOffset, length);
+            w.r2tSn = sequenceNumber; // sendR2t takes it
+            r2ts.put(ttt, w);
             conn.sendR2t(this, ttt, nextR2tOffset, length);
             nextR2tOffset += length;
         }
@@ -280,6 +332,9 @@ final class IscsiTask implements TransportTask {
             return DataOutcome.ACCEPTED; // the transport already failed the command: the rest of its data is dropped
         }
         if (d.ttt() == Opcode.RESERVED_TAG) {
+            if (unsolicitedLost) {
+                return DataOutcome.ACCEPTED; // after a loss the rest of the burst is dropped; R2Ts ask for it
+            }
             if (params.initialR2T()) {
                 // bad-inputs row 14: unsolicited data while InitialR2T=Yes fails the command, 0C/0C
                 failWith(SenseData.fixed(SenseData.ABORTED_COMMAND, 0x0c, 0x0c));
@@ -289,6 +344,13 @@ final class IscsiTask implements TransportTask {
                 return DataOutcome.REJECT; // F=1 on the command, or the unsolicited burst already ended
             }
             if (d.dataSn() != unsolicitedDataSn) {
+                if (recoverable) {
+                    // RFC 7143 7.9 at ERL >= 1: a repeat is dropped; a gap means data was lost
+                    if (d.dataSn() - unsolicitedDataSn > 0) {
+                        loseUnsolicited();
+                    }
+                    return DataOutcome.ACCEPTED;
+                }
                 return DataOutcome.BAD_DATA_SN;
             }
             if (offset != earlyReceived || offset + len > unsolicitedEnd) {
@@ -318,10 +380,21 @@ final class IscsiTask implements TransportTask {
             }
         } else {
             R2tWindow w = r2ts == null ? null : r2ts.get(d.ttt());
+            if (w == null && retiredTtts != null && retiredTtts.contains(d.ttt())) {
+                return DataOutcome.ACCEPTED; // the rest of a burst a recovery R2T replaced
+            }
             if (w == null || gather == null) {
                 return DataOutcome.REJECT; // unknown TTT
             }
             if (d.dataSn() != w.nextDataSn) {
+                if (recoverable) {
+                    // RFC 7143 7.9 / 7.1.4.1 at ERL >= 1: a repeat (also after an R2T SNACK) is dropped;
+                    // a gap means data was lost: a recovery R2T asks for the burst from the loss on
+                    if (d.dataSn() - w.nextDataSn > 0) {
+                        recoveryR2t(d.ttt(), w);
+                    }
+                    return DataOutcome.ACCEPTED;
+                }
                 return DataOutcome.BAD_DATA_SN; // bad-inputs row 13: repeated, skipped or reversed
             }
             if (offset != w.offset + w.received || w.received + len > w.length) {
@@ -397,6 +470,86 @@ final class IscsiTask implements TransportTask {
             r2ts = null;
             r.received(new PooledDataBuffer(g, wanted));
         }
+    }
+
+    /**
+     * A Data-Out of this task was discarded for a data digest error (RFC 7143 7.8) at ERL >= 1:
+     * the header is good, so the lost range is known and a recovery R2T asks for it again
+     * (7.1.4.1). {@code ttt}, {@code dataSn}: the discarded PDU's.
+     */
+    void lostDataOut(int ttt, int dataSn) {
+        if (transportSense != null) {
+            return;
+        }
+        if (ttt == Opcode.RESERVED_TAG) {
+            if (!unsolicitedLost && !unsolicitedDone && dataSn - unsolicitedDataSn >= 0) {
+                loseUnsolicited();
+            }
+            return;
+        }
+        R2tWindow w = r2ts == null ? null : r2ts.get(ttt);
+        if (w != null && dataSn - w.nextDataSn >= 0) {
+            recoveryR2t(ttt, w);
+        }
+    }
+
+    /**
+     * The command's immediate data, or its unsolicited Data-Out from the first lost PDU on, never
+     * arrived intact (7.8, 7.9) at ERL >= 1: the rest of the unsolicited data is dropped and the
+     * R2Ts start where the intact data ends (7.1.4.1; for immediate data, at offset 0).
+     */
+    void loseUnsolicited() {
+        unsolicitedLost = true;
+        unsolicitedDone = true;
+        if (gather != null) {
+            startSolicited();
+            deliverIfComplete();
+        }
+    }
+
+    /** Replaces R2T {@code ttt} by a recovery R2T (new TTT, next R2TSN) for what of it did not arrive in order. */
+    private void recoveryR2t(int ttt, R2tWindow w) {
+        r2ts.remove(ttt);
+        if (retiredTtts == null) {
+            retiredTtts = new HashSet<>(4);
+        }
+        retiredTtts.add(ttt);
+        int newTtt = conn.nextTargetTransferTag();
+        R2tWindow again = new R2tWindow(w.offset + w.received, w.length - w.received);
+        again.r2tSn = sequenceNumber;
+        r2ts.put(newTtt, again);
+        conn.sendR2t(this, newTtt, again.offset, again.length);
+    }
+
+    /**
+     * R2T SNACK (RFC 7143 11.16.1 type 0 for a write): sends again the outstanding R2Ts with
+     * R2TSN BegRun .. BegRun+RunLength-1 (RunLength 0: all from BegRun; both 0: all outstanding),
+     * unchanged. False when one of them is not outstanding (never sent, or its data all arrived).
+     * Data the initiator then sends again for a burst partly received is dropped up to where the
+     * burst stopped (duplicate DataSNs, {@link #onDataOut}).
+     */
+    boolean resendR2ts(int begRun, int runLength) {
+        if (r2ts == null || r2ts.isEmpty()) {
+            return false;
+        }
+        List<Map.Entry<Integer, R2tWindow>> chosen = new ArrayList<>();
+        boolean all = begRun == 0 && runLength == 0;
+        for (Map.Entry<Integer, R2tWindow> e : r2ts.entrySet()) {
+            int d = e.getValue().r2tSn - begRun;
+            if (all || (d >= 0 && (runLength == 0 || d < runLength))) {
+                chosen.add(e);
+            }
+        }
+        boolean startFound = all || chosen.stream().anyMatch(e -> e.getValue().r2tSn == begRun);
+        if (!startFound || (runLength > 0 && chosen.size() != runLength)) {
+            return false;
+        }
+        chosen.sort((a, b) -> Integer.compare(a.getValue().r2tSn - begRun, b.getValue().r2tSn - begRun));
+        for (Map.Entry<Integer, R2tWindow> e : chosen) {
+            R2tWindow w = e.getValue();
+            conn.resendR2t(this, e.getKey(), w.offset, w.length, w.r2tSn);
+        }
+        return true;
     }
 
     /**

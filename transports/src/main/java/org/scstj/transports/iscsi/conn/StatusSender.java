@@ -10,6 +10,7 @@ import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.transports.iscsi.login.OperationalParameters;
 import org.scstj.transports.iscsi.pdu.DataInPdu;
+import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.pdu.ScsiResponsePdu;
 
 /**
@@ -74,22 +75,41 @@ final class StatusSender {
                                    boolean statusInData, int residualFlags, int residualCount) {
         OperationalParameters p = conn.parameters();
         FileSegment file = data instanceof FileSegment f && !p.dataDigest() ? f : null;
+        if (file == null && !(data instanceof PooledDataBuffer) && p.errorRecoveryLevel() >= 1) {
+            // ERL >= 1 hook: a buffer the core owns cannot outlive its release, so the retained Data-In
+            // (RFC 7143 11.16) takes one copy into a pooled buffer and gives the core's back at once
+            ByteBuf copy = conn.alloc().directBuffer(length, length);
+            java.nio.ByteBuffer src = data.nio().duplicate();
+            src.limit(src.position() + length);
+            copy.writeBytes(src);
+            data.release();
+            data = new PooledDataBuffer(copy, length);
+        }
         boolean pooled = data instanceof PooledDataBuffer;
         ByteBuf whole = file != null ? null
                 : pooled ? ((PooledDataBuffer) data).byteBuf() : Unpooled.wrappedBuffer(data.nio());
         int segment = p.initiatorMaxRecvDataSegmentLength();
         int burst = p.maxBurstLength();
+        // ERL >= 1 hook (DataInRetention): the PDUs stay retained until acknowledged (RFC 7143 11.16)
+        DataInRetention kept = whole != null ? conn.retainDataIn(task.itt(), length) : null;
         int offset = 0;
         while (offset < length) {
             int burstEnd = (int) Math.min((long) (offset / burst + 1) * burst, length);
             int n = Math.min(segment, burstEnd - offset);
             boolean last = offset + n == length;
             boolean withStatus = last && statusInData;
+            // 11.7.2: at ERL >= 1 ask for a DataACK at the end of each MaxBurstLength sequence but the
+            // last (the status acknowledgement releases that one), so long reads free memory as they go
+            boolean ack = kept != null && !last && offset + n == burstEnd;
             DataInPdu pdu = new DataInPdu(last || offset + n == burstEnd, withStatus, residualFlags, r.status(),
                     task.lun(), task.itt(), withStatus ? conn.nextStatSn() : 0, conn.expCmdSn(), conn.maxCmdSn(),
                     task.nextSequenceNumber(), offset, residualCount,
                     file != null ? Unpooled.EMPTY_BUFFER : whole.retainedSlice(offset, n),
-                    file != null ? new SharedFileRegion(file.channel(), file.position() + offset, n) : null);
+                    file != null ? new SharedFileRegion(file.channel(), file.position() + offset, n) : null,
+                    ack ? conn.nextTargetTransferTag() : Opcode.RESERVED_TAG, ack);
+            if (kept != null) {
+                kept.add(pdu);
+            }
             if (last && whole != null && !pooled) {
                 conn.send(pdu, data::release); // a foreign buffer is given back once its bytes left
             } else {

@@ -33,6 +33,7 @@ public final class LoginStateMachine {
     private String targetName;
     private boolean discovery;
     private long isid;
+    private int tsih;
 
     public LoginStateMachine(IscsiSettings settings, SecurityNegotiation security) {
         this(settings, security, settings.portalGroups().getFirst().tag(), (initiator, target) -> null);
@@ -68,12 +69,11 @@ public final class LoginStateMachine {
             return new LoginStep.Refuse(LoginStatus.INITIATOR_ERROR); // 6.3: stages only move forward
         }
         if (first) {
-            if (r.tsih() != 0) {
-                return new LoginStep.Refuse(LoginStatus.SESSION_DOES_NOT_EXIST); // MaxConnections=1: no connection to add
-            }
+            // 6.3.3: TSIH 0 opens a session, another adds a connection to it (the connection checks it exists)
             isid = r.isid();
-        } else if (r.isid() != isid) {
-            return new LoginStep.Refuse(LoginStatus.INITIATOR_ERROR);
+            tsih = r.tsih();
+        } else if (r.isid() != isid || r.tsih() != tsih) {
+            return new LoginStep.Refuse(LoginStatus.INITIATOR_ERROR); // 11.12.5/11.12.6: fixed for the whole login
         }
         stage = r.csg();
         if (!text.append(r.data())) {

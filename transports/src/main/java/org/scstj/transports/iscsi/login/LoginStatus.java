@@ -8,6 +8,7 @@ public final class LoginStatus {
     public static final int AUTHORIZATION_FAILURE = 0x0202;
     public static final int NOT_FOUND = 0x0203;
     public static final int UNSUPPORTED_VERSION = 0x0205;
+    public static final int TOO_MANY_CONNECTIONS = 0x0206;
     public static final int MISSING_PARAMETER = 0x0207;
     public static final int SESSION_TYPE_NOT_SUPPORTED = 0x0209;
     public static final int SESSION_DOES_NOT_EXIST = 0x020A;

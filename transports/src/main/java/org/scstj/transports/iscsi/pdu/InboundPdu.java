@@ -9,7 +9,7 @@ import io.netty.buffer.ByteBuf;
  */
 public sealed interface InboundPdu
         permits ScsiCommand, DataOut, NopOut, TaskMgmtRequest, LoginRequest, TextRequest, LogoutRequest,
-        OtherPdu, BadPdu {
+        OtherPdu, BadPdu, SnackRequest {
 
     /** The header as received. */
     Bhs bhs();

@@ -20,6 +20,7 @@ public final class PduParser {
             case Opcode.LOGIN_REQUEST -> LoginRequest.parse(h, data);
             case Opcode.TEXT_REQUEST -> TextRequest.parse(h, data);
             case Opcode.LOGOUT_REQUEST -> LogoutRequest.parse(h, data);
+            case Opcode.SNACK_REQUEST -> SnackRequest.parse(h, data); // RFC 7143 11.16 (ERL >= 1)
             default -> new OtherPdu(h, data);
         };
     }

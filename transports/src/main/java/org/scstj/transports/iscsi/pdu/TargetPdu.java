@@ -11,7 +11,8 @@ import io.netty.buffer.Unpooled;
  */
 public sealed interface TargetPdu
         permits ScsiResponsePdu, DataInPdu, R2tPdu, NopInPdu, LoginResponsePdu, TextResponsePdu,
-        LogoutResponsePdu, TaskMgmtResponsePdu, RejectPdu {
+        LogoutResponsePdu, TaskMgmtResponsePdu, RejectPdu,
+        AsyncMessagePdu, ResentPdu {
 
     /** Writes exactly {@link Bhs#LENGTH} bytes; {@code dataSegmentLength} is {@code data().readableBytes()}. */
     void writeBhs(ByteBuf out, int dataSegmentLength);

@@ -38,6 +38,8 @@ public final class RamDiskCore implements ScsiCore {
     /** When true, {@code SessionHandle.close} waits in {@link #pendingCloses} until the test runs it. */
     public volatile boolean deferClose;
     public final List<Runnable> pendingCloses = new CopyOnWriteArrayList<>();
+    /** The transports' receivers of asynchronous events (SessionHandle.asyncEvents), one per session. */
+    public final List<SessionHandle.AsyncEventListener> eventListeners = new CopyOnWriteArrayList<>();
 
     /** @param executor where commands run (a direct executor runs them on the caller's thread) */
     public RamDiskCore(int blocks, Executor executor) {
@@ -78,6 +80,11 @@ public final class RamDiskCore implements ScsiCore {
                 tmfs.add(request);
                 done.accept(request.function() == TmfRequest.Function.ABORT_TASK
                         ? TmfRequest.Response.TASK_DOES_NOT_EXIST : TmfRequest.Response.FUNCTION_COMPLETE);
+            }
+
+            @Override
+            public void asyncEvents(AsyncEventListener sense) {
+                eventListeners.add(sense);
             }
 
             @Override
