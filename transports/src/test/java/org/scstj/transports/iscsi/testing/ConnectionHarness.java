@@ -37,7 +37,7 @@ public final class ConnectionHarness implements AutoCloseable {
 
     public ConnectionHarness(RamDiskCore core, String config, TargetContext shared) {
         this.core = core;
-        IscsiSettings settings = IscsiSettings.from(ConfigFactory.parseString(config));
+        IscsiSettings settings = shared != null ? shared.settings() : IscsiSettings.from(ConfigFactory.parseString(config));
         this.context = shared != null ? shared : new TargetContext(core, settings, new SessionRegistry(),
                 () -> configuredPortals(settings), ConcurrentHashMap.newKeySet());
         this.channel = new EmbeddedChannel(new PduDecoder(), new PduEncoder(), new IscsiConnection(context));
