@@ -329,7 +329,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (identity.discovery()) {
             // 11.13.3: every session gets a TSIH; a discovery session is never registered (nothing joins it)
             session = new IscsiSession(target, ctx.channel().eventLoop(), identity, params, null, null,
-                    target.registry().nextTsih(), window);
+                    target.registry().nextTsih(), window, portalGroup.tag());
             bindSession(session);
             enterFullFeature(complete, session.tsih());
             return;
@@ -372,7 +372,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         session = new IscsiSession(target, ctx.channel().eventLoop(), identity, params, handle, key,
-                target.registry().nextTsih(), window);
+                target.registry().nextTsih(), window, portalGroup.tag());
         bindSession(session);
         // RFC 7143 11.9.1 AsyncEvent 0: the engine's asynchronous events (3F/0E after a reload) as Async
         // Messages, on one connection of the session (any: 11.9.1 lets the target choose)
@@ -408,6 +408,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (who.discovery() || !who.initiatorName().equals(s.identity().initiatorName())
                 || !who.targetName().equals(s.identity().targetName())) {
             refuseLogin(LoginStatus.SESSION_DOES_NOT_EXIST); // the TSIH names another nexus's session
+            return;
+        }
+        if (portalGroup.tag() != s.portalGroupTag()) {
+            // RFC 7143 4.4.1: a session's connections all use portals of one portal group
+            refuseLogin(LoginStatus.SESSION_DOES_NOT_EXIST);
             return;
         }
         if (ctx.channel().eventLoop() == s.loop() || s.loop().inEventLoop()) {

@@ -39,6 +39,8 @@ final class IscsiSession {
     private final SessionHandle handle;
     private final String key;
     private final int tsih;
+    /** RFC 7143 4.4.1 / 13.9: every connection of a session uses portals of this one portal group. */
+    private final int portalGroupTag;
     final CommandWindow window;
     final IntObjectHashMap<IscsiTask> tasks = new IntObjectHashMap<>(); // primitive ITT keys: no boxing per command
     /**
@@ -52,8 +54,9 @@ final class IscsiSession {
     private boolean closing;
 
     IscsiSession(TargetContext target, EventLoop loop, LoginIdentity identity, OperationalParameters params,
-                 SessionHandle handle, String key, int tsih, CommandWindow window) {
+                 SessionHandle handle, String key, int tsih, CommandWindow window, int portalGroupTag) {
         this.target = target;
+        this.portalGroupTag = portalGroupTag;
         this.loop = loop;
         this.identity = identity;
         this.params = params;
@@ -81,6 +84,10 @@ final class IscsiSession {
 
     String key() {
         return key;
+    }
+
+    int portalGroupTag() {
+        return portalGroupTag;
     }
 
     int tsih() {
