@@ -158,6 +158,11 @@ class CorpusSeedsTest {
                 textRecord(0x80, 4, 1, text("ets=iqn.2026-11.org.scstj:ram", "X-vendor=1"))));
         write("TextExchangeFuzzTest", "exchange", "itt-change", concat(new byte[]{0},
                 textRecord(0x40, 4, 0, "a=".getBytes(StandardCharsets.US_ASCII)), textRecord(0x80, 5, 1, text("b=c"))));
+        write("TextExchangeFuzzTest", "exchange", "final-zero-then-final", concat(new byte[]{1},
+                textRecord(0x00, 6, 0, text("X-vendor.a=1")), textRecord(0x00, 6, 1, text("X-vendor.a=1")),
+                textRecord(0x80, 6, 1, text("SendTargets=All"))));
+        write("TextExchangeFuzzTest", "exchange", "continue-and-final", concat(new byte[]{1},
+                textRecord(0xc0, 7, 0, text("SendTargets=All"))));
     }
 
     private static void write(String fuzzClass, String method, String name, byte[] bytes) throws IOException {
