@@ -36,6 +36,7 @@ class CorpusSeedsTest {
         writeDecoderSeeds();
         writeTextSeeds();
         writeExchangeSeeds();
+        writeConnectionSeeds();
     }
 
     private static byte[] pdu(PduBuilder b, boolean digests) {
@@ -163,6 +164,36 @@ class CorpusSeedsTest {
                 textRecord(0x80, 6, 1, text("SendTargets=All"))));
         write("TextExchangeFuzzTest", "exchange", "continue-and-final", concat(new byte[]{1},
                 textRecord(0xc0, 7, 0, text("SendTargets=All"))));
+    }
+
+    private static byte[] reads(int mode, byte[]... pdus) {
+        FuzzInput.Writer w = new FuzzInput.Writer().u8(mode);
+        for (byte[] p : pdus) {
+            w.u16(p.length).bytes(p);
+        }
+        return w.toByteArray();
+    }
+
+    private void writeConnectionSeeds() throws IOException {
+        byte[] write = pdu(PduBuilder.pdu(Opcode.SCSI_COMMAND).flags(0xa1).itt(3).cmdSn(1).i32(20, 1024)
+                .cdb(0x2a, 0, 0, 0, 0, 0, 0, 0, 2, 0).data(new byte[512]), false);
+        byte[] dataOut = pdu(PduBuilder.pdu(Opcode.DATA_OUT).flags(0x80).itt(3).i32(20, Opcode.RESERVED_TAG)
+                .i32(40, 512).data(new byte[512]), false);
+        byte[] read = pdu(PduBuilder.pdu(Opcode.SCSI_COMMAND).flags(0xc1).itt(4).cmdSn(2).i32(20, 1024)
+                .cdb(0x28, 0, 0, 0, 0, 0, 0, 0, 2, 0), false);
+        byte[] nop = pdu(PduBuilder.immediate(Opcode.NOP_OUT).flags(0x80).itt(5).cmdSn(3)
+                .i32(20, Opcode.RESERVED_TAG).data(new byte[]{1, 2, 3}), false);
+        byte[] abort = pdu(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(0x81).itt(6).cmdSn(3).i32(20, 4), false);
+        byte[] lunReset = pdu(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(0x85).itt(7).cmdSn(3)
+                .i32(20, Opcode.RESERVED_TAG), false);
+        byte[] sendTargets = pdu(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(0x80).itt(8).cmdSn(3)
+                .i32(20, Opcode.RESERVED_TAG).text("SendTargets=All"), false);
+        byte[] logout = pdu(PduBuilder.immediate(Opcode.LOGOUT_REQUEST).flags(0x80).itt(9).cmdSn(3), false);
+        byte[] snack = pdu(PduBuilder.pdu(Opcode.SNACK_REQUEST).flags(0x80).itt(10).cmdSn(3), false);
+        write("ConnectionFuzzTest", "afterLogin", "write-read-nop-logout", reads(0, write, dataOut, read, nop, logout));
+        write("ConnectionFuzzTest", "afterLogin", "tmf", reads(0, read, abort, lunReset, snack));
+        write("ConnectionFuzzTest", "afterLogin", "discovery-sendtargets", reads(1, sendTargets, logout));
+        write("ConnectionFuzzTest", "afterLogin", "discovery-scsi", reads(1, read));
     }
 
     private static void write(String fuzzClass, String method, String name, byte[] bytes) throws IOException {

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Text Requests with any F/C bits, ITT, TTT and key text. Invariants: the connection never throws;
  * each request is answered by at most one Text Response or one Reject (or the connection closes);
  * a Text Response never exceeds the initiator's MaxRecvDataSegmentLength; every complete answer
- * is well-formed text.
+ * (the pieces up to one with C=0) is well-formed text.
  *
  * <p>Input: byte 0 bit 0 chooses a discovery session, then records of flags, ITT (u8), TTT choice
  * (0: reserved, 1: the last TTT the target sent, else that value), text length (u16), text.
@@ -59,7 +59,7 @@ class TextExchangeFuzzTest {
                             assertTrue((r.flags() & 0xc0) != 0xc0, "F and C both set (11.11.1)");
                             lastTtt = r.i32(20);
                             answer.writeBytes(r.data());
-                            if ((r.flags() & 0x80) != 0) {
+                            if ((r.flags() & 0x40) == 0) { // C=0: this response ends a text (11.11.1)
                                 TextChecks.wellFormed(answer.toByteArray());
                                 answer.reset();
                             }
