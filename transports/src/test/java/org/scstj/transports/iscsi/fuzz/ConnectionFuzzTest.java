@@ -2,11 +2,14 @@ package org.scstj.transports.iscsi.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.testing.ConnectionHarness;
 import org.scstj.transports.iscsi.testing.ReceivedPdu;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Coverage-guided fuzzing of a whole target connection after login (decoder, connection, command
  * window, data-out, text, task management, logout) over a RAM disk: any bytes, in any reads. The
  * connection never lets an exception out of its pipeline (EmbeddedChannel rethrows it), and
- * everything it sends is a well-framed target PDU; a Reject echoes the 48-byte header (11.17).
+ * everything it sends is a well-framed target PDU; a Reject echoes the 48-byte header (11.17); once
+ * the connection is closed every buffer it received has been released.
  *
  * <p>Input: byte 0 bit 0 chooses a discovery session; then records of a read length (u16) and the
  * bytes of that read.
@@ -29,6 +33,7 @@ class ConnectionFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void afterLogin(FuzzedDataProvider in) {
         FuzzInput f = new FuzzInput(in.consumeRemainingAsBytes());
+        List<ByteBuf> reads = new ArrayList<>();
         try (ConnectionHarness h = new ConnectionHarness("")) {
             if ((f.u8() & 1) != 0) {
                 h.discoveryLogin();
@@ -36,7 +41,11 @@ class ConnectionFuzzTest {
                 h.login();
             }
             for (int i = 0; i < 64 && f.more() && h.open(); i++) {
-                h.sendRaw(Unpooled.wrappedBuffer(f.bytes(f.u16())));
+                ByteBuf read = Unpooled.wrappedBuffer(f.bytes(f.u16()));
+                if (read != Unpooled.EMPTY_BUFFER) { // the shared empty buffer is never released
+                    reads.add(read);
+                }
+                h.sendRaw(read);
                 for (ReceivedPdu r : h.received()) {
                     assertTrue(TARGET_OPCODES.contains(r.opcode()), "sent opcode 0x" + Integer.toHexString(r.opcode()));
                     if (r.opcode() == Opcode.REJECT) {
@@ -44,6 +53,9 @@ class ConnectionFuzzTest {
                     }
                 }
             }
+        }
+        for (ByteBuf read : reads) { // the connection is closed: nothing may still hold what it received
+            assertEquals(0, read.refCnt(), "a received buffer outlived its connection");
         }
     }
 }
