@@ -55,7 +55,7 @@ class IscsiSettingsTest {
         assertEquals(0, s.negotiation().errorRecoveryLevel());
         assertEquals(64L << 20, s.recovery().maxRetainedBytes());
         assertEquals(Duration.ofSeconds(30), s.recovery().nopInInterval());
-        assertEquals(Duration.ofSeconds(15), s.recovery().nopInTimeout());
+        assertEquals(Duration.ofSeconds(90), s.recovery().nopInTimeout());
         assertEquals(Duration.ofSeconds(2), s.recovery().logoutGrace());
         assertEquals(1, IscsiSettings.from(ConfigFactory.parseString("negotiation.error-recovery-level = 1"))
                 .negotiation().errorRecoveryLevel());
