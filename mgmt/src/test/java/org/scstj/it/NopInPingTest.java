@@ -21,13 +21,13 @@ class NopInPingTest {
     private static final String CONFIG = """
             scstj {
               state-dir = "@DIR@/state"
-              handlers { vdisk_nullio { null0 { size = 1G } } }
+              handlers { vdisk_fileio { disk0 { filename = "@DIR@/disk0.img", size = 64M, thin-provisioned = true } } }
               target-drivers.iscsi {
                 portals = ["127.0.0.1:@PORT@"]
                 nop-in-interval = 200ms
                 nop-in-timeout = 1s
                 negotiation.error-recovery-level = 1
-                targets { "iqn.2026-11.org.scstj:ping" { luns { 0 = null0 } } }
+                targets { "iqn.2026-11.org.scstj:ping" { luns { 0 = disk0 } } }
               }
             }
             """;
@@ -50,7 +50,7 @@ class NopInPingTest {
     void iscsiTestCu_iscsiFamily_passesWhileTheTargetPingsAndOffersErl1() throws Exception {
         Tools.require("iscsi-test-cu", "libiscsi-bin");
         try (Daemon daemon = Daemon.start(dir, CONFIG)) {
-            Tools.Result r = Tools.run(List.of("iscsi-test-cu", "-t", "iSCSI",
+            Tools.Result r = Tools.run(List.of("iscsi-test-cu", "-d", "-t", "iSCSI",
                     "iscsi://127.0.0.1:" + daemon.port + "/iqn.2026-11.org.scstj:ping/0"), 300);
             java.util.regex.Matcher m = java.util.regex.Pattern
                     .compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(r.output());
