@@ -80,7 +80,7 @@ final class Reload {
         Config a = withoutTargets(running.config());
         Config b = withoutTargets(next.config());
         for (String key : List.of("scstj.handlers", "scstj.state-dir", "scstj.engine", "scstj.target-drivers",
-                "scstj.dispatchers", "scstj.target-names")) {
+                "scstj.dispatchers", "scstj.target-names", "scstj.target-auth")) {
             boolean inA = a.hasPath(key);
             boolean inB = b.hasPath(key);
             if (inA != inB || inA && !a.getValue(key).equals(b.getValue(key))) {
@@ -95,8 +95,37 @@ final class Reload {
         // keep the target names: adding or removing a target needs a restart
         if (c.hasPath(TARGETS)) {
             for (String name : c.getObject(TARGETS).keySet()) {
+                // and the portal groups and redirect: the iSCSI driver reads them once, at start
+                Object portals = true;
+                if (c.getObject(TARGETS).get(name) instanceof com.typesafe.config.ConfigObject t) {
+                    portals = java.util.Arrays.asList(t.get("portal-groups") == null ? null : t.get("portal-groups").unwrapped(),
+                            t.get("redirect") == null ? null : t.get("redirect").unwrapped());
+                }
                 out = out.withValue("scstj.target-names.\"" + name + "\"",
-                        com.typesafe.config.ConfigValueFactory.fromAnyRef(true));
+                        com.typesafe.config.ConfigValueFactory.fromAnyRef(portals));
+                out = withAuth(out, name, c.getObject(TARGETS).get(name));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The driver reads CHAP credentials (targets' and groups' auth blocks) once at start: a changed
+     * secret must not look applied while the old one still logs in, so those changes need a restart.
+     */
+    private static Config withAuth(Config out, String target, com.typesafe.config.ConfigValue value) {
+        if (!(value instanceof com.typesafe.config.ConfigObject t)) {
+            return out;
+        }
+        if (t.containsKey("auth")) {
+            out = out.withValue(com.typesafe.config.ConfigUtil.joinPath("scstj", "target-auth", target, "auth"), t.get("auth"));
+        }
+        if (t.get("groups") instanceof com.typesafe.config.ConfigObject groups) {
+            for (String g : groups.keySet()) {
+                if (groups.get(g) instanceof com.typesafe.config.ConfigObject group && group.containsKey("auth")) {
+                    out = out.withValue(com.typesafe.config.ConfigUtil.joinPath("scstj", "target-auth", target, "groups", g),
+                            group.get("auth"));
+                }
             }
         }
         return out;

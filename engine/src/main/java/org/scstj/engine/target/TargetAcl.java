@@ -6,6 +6,7 @@ import org.scstj.engine.model.TargetSpec;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +34,23 @@ public final class TargetAcl {
             }
         }
         return defaults;
+    }
+
+    /**
+     * Whether an initiator name matches one of a group's patterns, by the rule {@link #lunsFor}
+     * applies (wildcards, case-insensitive); the iSCSI driver picks per-group CHAP credentials with it.
+     */
+    public static Predicate<String> initiatorMatcher(List<String> patterns) {
+        List<Pattern> compiled = patterns.stream().map(TargetAcl::wildcard).toList();
+        return initiatorName -> {
+            String name = initiatorName.toLowerCase(Locale.ROOT);
+            for (Pattern p : compiled) {
+                if (p.matcher(name).matches()) {
+                    return true;
+                }
+            }
+            return false;
+        };
     }
 
     /** Turns {@code *} and {@code ?} wildcards into a pattern; everything else is literal. */

@@ -143,10 +143,11 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
     private Behavior<Command> onOpenSession(OpenSession msg) {
         // SPC-5 7.7.6.4: each target port has its own relative target port identifier; this
         // target's comes from its configuration (targets are numbered in file order), so two
-        // targets exporting one LU report different ports whatever the transport assumed.
+        // targets exporting one LU report different ports whatever the transport assumed; a target
+        // reached through several portal groups has one port (and identifier) per group.
         Nexus offered = msg.nexus();
         Nexus nexus = new Nexus(offered.initiatorName(), offered.initiatorPortName(), spec.name(),
-                offered.targetPortName(), spec.relativeTargetPortId(), offered.targetPortGroup());
+                offered.targetPortName(), spec.relativeTargetPortId(offered.targetPortGroup()), offered.targetPortGroup());
         List<LunMapping> visible = acl.lunsFor(nexus.initiatorName());
         if (visible.isEmpty()) {
             msg.replyTo().tell(new Opened(null, null, LoginRefusal.NOT_AUTHORIZED,

@@ -103,6 +103,7 @@ public final class ConfigLoader {
         List<TargetSpec> targets = new TargetReader(reader, names).read();
         List<Portal> portals = portals(reader, !targets.isEmpty());
         Config iscsi = iscsiBlock(reader);
+        targets = numberPorts(targets, iscsi);
         if (!reader.problems().isEmpty()) {
             List<ConfigProblem> byLine = new ArrayList<>(reader.problems());
             byLine.sort(Comparator.comparing(ConfigProblem::source).thenComparingInt(ConfigProblem::line));
@@ -146,6 +147,9 @@ public final class ConfigLoader {
     }
 
     private static List<Portal> portals(ConfigReader reader, boolean needed) {
+        if (reader.value(KnownKeys.PORTAL_GROUPS) instanceof ConfigObject groups) {
+            return groupPortals(groups); // IscsiSettings checks them (iscsiBlock)
+        }
         ConfigValue v = reader.value(KnownKeys.PORTALS);
         if (v == null) {
             if (needed) {
@@ -170,6 +174,58 @@ public final class ConfigLoader {
         }
         if (out.isEmpty() && needed) {
             reader.problem(KnownKeys.PORTALS, "no portal to listen on");
+        }
+        return out;
+    }
+
+    /** Every well-formed portal of {@code portal-groups { <name> { portals = [...] } }}, groups in tag order. */
+    private static List<Portal> groupPortals(ConfigObject groups) {
+        List<Map.Entry<Integer, List<Portal>>> byTag = new ArrayList<>();
+        for (ConfigValue g : groups.values()) {
+            if (g instanceof ConfigObject o && o.get("portals") != null && o.get("portals").valueType() == ConfigValueType.LIST
+                    && o.get("tag") != null && o.get("tag").unwrapped() instanceof Number tag) {
+                List<Portal> portals = new ArrayList<>();
+                for (Object p : (List<?>) o.get("portals").unwrapped()) {
+                    if (p instanceof String s) {
+                        Portal.parse(s).ifPresent(portals::add);
+                    }
+                }
+                byTag.add(Map.entry(tag.intValue(), portals));
+            }
+        }
+        byTag.sort(Map.Entry.comparingByKey());
+        List<Portal> out = new ArrayList<>();
+        byTag.forEach(e -> out.addAll(e.getValue()));
+        return out;
+    }
+
+    /**
+     * SPC-5 7.7.6.4 relative target port identifiers, 1, 2, 3, … in file order: one per target, or
+     * one per portal group (in tag order) for a target reachable through several (RFC 7143 4.4.1:
+     * each portal group of a target is a SCSI target port). With one portal group this is the
+     * target order alone.
+     */
+    private static List<TargetSpec> numberPorts(List<TargetSpec> targets, Config iscsi) {
+        IscsiSettings settings;
+        try {
+            settings = IscsiSettings.from(iscsi);
+        } catch (RuntimeException reported) { // iscsiBlock has reported it
+            return targets;
+        }
+        List<TargetSpec> out = new ArrayList<>();
+        int next = 1;
+        for (TargetSpec t : targets) {
+            List<IscsiSettings.PortalGroup> groups = settings.groupsOf(t.name());
+            if (groups.size() <= 1) {
+                out.add(new TargetSpec(t.name(), t.defaultLuns(), t.groups(), next++));
+                continue;
+            }
+            Map<Integer, Integer> ids = new TreeMap<>();
+            int first = next;
+            for (IscsiSettings.PortalGroup g : groups) {
+                ids.put(g.tag(), next++);
+            }
+            out.add(new TargetSpec(t.name(), t.defaultLuns(), t.groups(), first, Map.copyOf(ids)));
         }
         return out;
     }

@@ -22,9 +22,15 @@ final class KnownKeys {
     static final List<String> TARGETS = List.of("scstj", "target-drivers", "iscsi", "targets");
     static final List<String> PORTALS = List.of("scstj", "target-drivers", "iscsi", "portals");
     static final List<String> DISPATCHERS = List.of("scstj", "dispatchers");
+    /** CHAP for discovery sessions: checked key by key by the driver's ChapConfig. */
+    static final List<String> DISCOVERY_AUTH = List.of("scstj", "target-drivers", "iscsi", "discovery-auth");
+
+    /** Group names are the operator's; IscsiSettings checks every group's keys. */
+    static final List<String> PORTAL_GROUPS = List.of("scstj", "target-drivers", "iscsi", "portal-groups");
 
     /** Read by other readers, so never unknown even if no reference.conf declares them. */
-    private static final Set<List<String>> READ_ELSEWHERE = Set.of(HANDLERS, TARGETS, DISPATCHERS, PORTALS);
+    private static final Set<List<String>> READ_ELSEWHERE = Set.of(HANDLERS, TARGETS, DISPATCHERS, PORTALS,
+            DISCOVERY_AUTH, PORTAL_GROUPS);
     private static final Set<String> TARGET_DRIVERS = Set.of("iscsi");
 
     private final ConfigReader reader;

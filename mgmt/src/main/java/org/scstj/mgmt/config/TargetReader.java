@@ -24,8 +24,9 @@ final class TargetReader {
     /** SAM-5 4.7: single-level LUNs with peripheral or flat addressing reach 0..16383. */
     static final int MAX_LUN = 16383;
 
-    private static final Set<String> TARGET_KEYS = Set.of("luns", "groups");
-    private static final Set<String> GROUP_KEYS = Set.of("initiators", "luns");
+    /** auth is the driver's ChapConfig; portal-groups and redirect (RFC 7143 4.4.1, 6.2) IscsiSettings checks. */
+    private static final Set<String> TARGET_KEYS = Set.of("luns", "groups", "auth", "portal-groups", "redirect");
+    private static final Set<String> GROUP_KEYS = Set.of("initiators", "luns", "auth");
     private static final Set<String> LUN_KEYS = Set.of("device", "read-only");
     private static final Pattern LUN_NUMBER = Pattern.compile("\\d{1,9}");
 

@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.AttributeKey;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.TargetDriver;
 import org.scstj.transports.iscsi.codec.PduDecoder;
@@ -25,7 +26,9 @@ import org.scstj.transports.iscsi.conn.TargetContext;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -34,13 +37,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The iSCSI target driver (RFC 7143) on Netty: one listening channel per portal, one pipeline
- * per connection ({@link PduDecoder} → {@link PduEncoder} → {@link IscsiConnection}). Uses the
+ * The iSCSI target driver (RFC 7143) on Netty: one listening channel per portal of every portal
+ * group (4.4.1; each accepted connection carries its group in {@link #PORTAL_GROUP}), one pipeline
+ * per connection ({@link PduDecoder} → {@link PduEncoder} → {@link LoginConnectionLimiter} →
+ * {@link IscsiConnection}). Uses the
  * native epoll transport when available, NIO otherwise.
  */
 public final class IscsiTargetDriver implements TargetDriver {
+    /** The portal group of the portal a connection was accepted on. */
+    public static final AttributeKey<IscsiSettings.PortalGroup> PORTAL_GROUP = AttributeKey.valueOf("scstj.iscsi.portal-group");
+
     private final IscsiSettings settings;
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Channel, Integer> listenerTags = new ConcurrentHashMap<>();
+    private final Map<Channel, IscsiSettings.Portal> listenerPortals = new ConcurrentHashMap<>();
     private final Set<IscsiConnection> connections = ConcurrentHashMap.newKeySet();
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -63,6 +73,25 @@ public final class IscsiTargetDriver implements TargetDriver {
         return List.copyOf(out);
     }
 
+    /** The bound addresses of each portal group, by tag, in configuration order (for SendTargets). */
+    public Map<Integer, List<InetSocketAddress>> boundByGroup() {
+        Map<Integer, List<InetSocketAddress>> out = new LinkedHashMap<>();
+        for (IscsiSettings.PortalGroup g : settings.portalGroups()) {
+            out.put(g.tag(), new ArrayList<>());
+        }
+        for (Channel c : listeners) {
+            Integer tag = listenerTags.get(c);
+            IscsiSettings.Portal portal = listenerPortals.get(c);
+            if (tag != null && portal != null) {
+                InetSocketAddress a = (InetSocketAddress) c.localAddress();
+                // epoll binds 0.0.0.0 as a dual-stack [::]: keep the family the portal was configured with
+                out.get(tag).add(portal.wildcard() ? new InetSocketAddress(portal.host(), a.getPort()) : a);
+            }
+        }
+        out.replaceAll((tag, list) -> List.copyOf(list));
+        return out;
+    }
+
     @Override
     public synchronized CompletionStage<Void> start(ScsiCore core) {
         if (acceptors != null) {
@@ -73,7 +102,8 @@ public final class IscsiTargetDriver implements TargetDriver {
         acceptors = new MultiThreadIoEventLoopGroup(1, io);
         workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        TargetContext context = new TargetContext(core, settings, new SessionRegistry(), this::boundAddresses, connections);
+        TargetContext context = new TargetContext(core, settings, new SessionRegistry(), this::boundByGroup, connections);
+        LoginConnectionLimiter limiter = new LoginConnectionLimiter(settings.maxLoginConnectionsPerSource());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(channelType)
@@ -82,29 +112,39 @@ public final class IscsiTargetDriver implements TargetDriver {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new PduDecoder(), new PduEncoder(), new IscsiConnection(context));
+                        ch.pipeline().addLast(new PduDecoder(), new PduEncoder(), limiter, new IscsiConnection(context));
                     }
                 });
         CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
-        for (IscsiSettings.Portal portal : settings.portals()) {
-            CompletableFuture<Void> bound = new CompletableFuture<>();
-            ChannelFuture f = bootstrap.bind(portal.host(), portal.port());
-            f.addListener(done -> {
-                if (done.isSuccess()) {
-                    listeners.add(f.channel());
-                    bound.complete(null);
-                } else {
-                    bound.completeExceptionally(new java.io.IOException("cannot bind iSCSI portal " + portal
-                            + ": " + done.cause().getMessage(), done.cause()));
-                }
-            });
-            all = all.thenCombine(bound, (a, b) -> null);
+        for (IscsiSettings.PortalGroup group : settings.portalGroups()) {
+            ServerBootstrap groupBootstrap = bootstrap.clone().childAttr(PORTAL_GROUP, group);
+            for (IscsiSettings.Portal portal : group.portals()) {
+                all = all.thenCombine(bind(groupBootstrap, group, portal), (a, b) -> null);
+            }
         }
         return all.whenComplete((v, error) -> {
             if (error != null) {
                 stop();
             }
         });
+    }
+
+    private CompletableFuture<Void> bind(ServerBootstrap bootstrap, IscsiSettings.PortalGroup group,
+                                         IscsiSettings.Portal portal) {
+        CompletableFuture<Void> bound = new CompletableFuture<>();
+        ChannelFuture f = bootstrap.bind(portal.host(), portal.port());
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                listenerTags.put(f.channel(), group.tag());
+                listenerPortals.put(f.channel(), portal);
+                listeners.add(f.channel());
+                bound.complete(null);
+            } else {
+                bound.completeExceptionally(new java.io.IOException("cannot bind iSCSI portal " + portal
+                        + " (portal group " + group.name() + ")" + ": " + done.cause().getMessage(), done.cause()));
+            }
+        });
+        return bound;
     }
 
     @Override
@@ -123,6 +163,8 @@ public final class IscsiTargetDriver implements TargetDriver {
             waits.add(closed);
         }
         listeners.clear();
+        listenerTags.clear();
+        listenerPortals.clear();
         // RFC 7143 11.9.1: every session is asked to log out (AsyncEvent 1, Parameter3 = the grace in
         // seconds); after the logouts, or the grace, what is left is closed
         long grace = settings.recovery().logoutGrace().toMillis();

@@ -17,7 +17,7 @@ class IscsiSettingsTest {
     void referenceDefaults_areRead() {
         IscsiSettings s = IscsiSettings.from(ConfigFactory.empty());
         assertEquals(List.of(new IscsiSettings.Portal("127.0.0.1", 3260)), s.portals());
-        assertEquals(1, s.portalGroupTag());
+        assertEquals(1, s.portalGroups().getFirst().tag());
         assertEquals(128, s.maxCmdWindow());
         assertEquals(Duration.ofSeconds(15), s.loginTimeout());
         assertEquals(262144, s.negotiation().maxRecvDataSegmentLength());
@@ -32,7 +32,7 @@ class IscsiSettingsTest {
                 "scstj.target-drivers.iscsi { portals = [\"[::1]:3261\", \"0.0.0.0:3260\"], portal-group-tag = 7 }"));
         assertEquals(new IscsiSettings.Portal("::1", 3261), s.portals().get(0));
         assertEquals("[::1]:3261", s.portals().get(0).toString());
-        assertEquals(7, s.portalGroupTag());
+        assertEquals(7, s.portalGroups().getFirst().tag());
     }
 
     @Test
@@ -46,8 +46,11 @@ class IscsiSettingsTest {
                 () -> IscsiSettings.from(ConfigFactory.parseString("negotiation.header-digest = [MD5]")));
         assertTrue(e.getMessage().contains("header-digest"), e.getMessage());
         e = assertThrows(ConfigException.class,
-                () -> IscsiSettings.from(ConfigFactory.parseString("negotiation.error-recovery-level = 2")));
+                () -> IscsiSettings.from(ConfigFactory.parseString("negotiation.error-recovery-level = 3")));
         assertTrue(e.getMessage().contains("error-recovery-level"), e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> IscsiSettings.from(ConfigFactory.parseString("negotiation.max-connections = 65")));
+        assertTrue(e.getMessage().contains("max-connections"), e.getMessage());
     }
     @Test
     void recoveryKeys_haveDefaults_andAreChecked() {

@@ -14,6 +14,8 @@ import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.SessionHandle;
 import org.scstj.engine.spi.TmfRequest;
+import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.IscsiTargetDriver;
 import org.scstj.transports.iscsi.codec.PduDecoder;
 import org.scstj.transports.iscsi.codec.PduEncoder;
 import org.scstj.transports.iscsi.login.LoginIdentity;
@@ -21,6 +23,7 @@ import org.scstj.transports.iscsi.login.LoginStateMachine;
 import org.scstj.transports.iscsi.login.LoginStatus;
 import org.scstj.transports.iscsi.login.LoginStep;
 import org.scstj.transports.iscsi.login.OperationalParameters;
+import org.scstj.transports.iscsi.login.PortalAccess;
 import org.scstj.transports.iscsi.login.SecurityNegotiation;
 import org.scstj.transports.iscsi.pdu.AsyncMessagePdu;
 import org.scstj.transports.iscsi.pdu.BadPdu;
@@ -49,7 +52,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -60,34 +62,30 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One iSCSI connection, which is also its session (MaxConnections=1): the login phase (RFC 7143
- * 6.3), then the full feature phase: SCSI commands in CmdSN order (3.2.2.1), write data, NOP,
- * Text, task management, Logout, and Rejects for bad input (docs/bad-inputs.md rows 10-17).
+ * One iSCSI connection of an {@link IscsiSession}: the login phase (RFC 7143 6.3), leading (TSIH
+ * 0, opens a session) or adding a connection to a session (its TSIH, 4.3), then the full feature
+ * phase: SCSI commands in the session's CmdSN order (3.2.2.1), write data, NOP, Text, task
+ * management, Logout, and Rejects for bad input (docs/bad-inputs.md rows 10-17). The connection
+ * keeps what is per connection: StatSN (3.2.2.2), digests, MaxRecvDataSegmentLength, its CID and
+ * socket; the tasks it received answer on it (2.2 connection allegiance).
  *
  * <p>Buffer ownership: this handler owns every {@link InboundPdu} it reads and releases it in
  * {@code finally}; whatever it keeps longer (immediate data, queued PDUs, ping data) it retains
  * explicitly. Outgoing PDUs own their data until the encoder passes it to the channel.
  *
- * <p>Threading: all state is event-loop confined; {@link IscsiTask} and session callbacks hop
- * here first. Writes made while reading are flushed once in {@link #channelReadComplete}.
+ * <p>Threading: all state is event-loop confined, and every connection of a session is on the
+ * session's loop (see {@link IscsiSession}); {@link IscsiTask} and engine callbacks hop here
+ * first. Writes made while reading are flushed once in {@link #channelReadComplete}; writes a
+ * read of another connection causes are flushed by {@link #flushIfIdle}.
  */
 public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private enum Phase { LOGIN, OPENING, FULL_FEATURE, LOGGING_OUT, CLOSED }
 
     private final TargetContext target;
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
-    /**
-     * The first close of the session (logout, shutdown, displacement or connection loss); every
-     * later caller waits on this same future, which completes only when the engine's
-     * {@code SessionHandle.close} callback ran, i.e. all old tasks are quiesced (6.3.5, faults.md).
-     */
-    private volatile CompletableFuture<Void> sessionClosed;
-    private final IntObjectHashMap<IscsiTask> tasks = new IntObjectHashMap<>(); // primitive ITT keys: no boxing per command
-    /**
-     * CmdSNs inside the window that ABORT TASK named before they arrived (RFC 7143 11.6.1 b); each
-     * is dropped once ExpCmdSN passes it, so there are never more than the window size.
-     */
-    private final Set<Integer> cancelledCmdSns = new HashSet<>();
+    // the session's ITT table and ABORT TASK cancellations (IscsiSession), aliased here once joined
+    private IntObjectHashMap<IscsiTask> tasks;
+    private Set<Integer> cancelledCmdSns;
     private final TextExchange text = new TextExchange(this);
     /**
      * ITTs of recently ended commands whose unsolicited Data-Out (InitialR2T=No) was still arriving,
@@ -107,16 +105,18 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private PduEncoder encoder;
     private Phase phase = Phase.LOGIN;
     private LoginStateMachine login;
+    private IscsiSettings.PortalGroup portalGroup;
     private ScheduledFuture<?> loginTimer;
     private int loginItt;
     private long isid;
     private int cid;
     private int statSn;
-    private CommandWindow window;
+    private CommandWindow window; // the session's once joined; during a login that adds a connection, its own
     private OperationalParameters params;
     private LoginIdentity identity;
-    private SessionHandle session;
-    private String sessionKey;
+    private IscsiSession session;
+    /** The session a login with a nonzero TSIH adds this connection to (RFC 7143 6.3.3). */
+    private IscsiSession joining;
     private int nextTtt;
     private boolean reading;
     private boolean flushPending;
@@ -135,7 +135,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.decoder = ctx.pipeline().get(PduDecoder.class);
         this.encoder = ctx.pipeline().get(PduEncoder.class);
-        this.login = new LoginStateMachine(target.settings(), SecurityNegotiation.none());
+        IscsiSettings s = target.settings();
+        IscsiSettings.PortalGroup arrivedOn = ctx.channel().attr(IscsiTargetDriver.PORTAL_GROUP).get();
+        this.portalGroup = arrivedOn != null ? arrivedOn : s.portalGroups().getFirst();
+        this.login = new LoginStateMachine(s, SecurityNegotiation.chap(s.chap()), portalGroup.tag(), (initiator, name) ->
+                PortalAccess.check(s, portalGroup, name, target.core().targetsVisibleTo(initiator).contains(name)));
     }
 
     @Override
@@ -156,20 +160,32 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (loginTimer != null) {
             loginTimer.cancel(false);
         }
-        if (window != null) {
-            window.clear();
-        }
         text.clear();
         stopRecovery(); // ERL 1 hook: retained Data-In and statuses released, pings stop
-        cancelledCmdSns.clear();
         lateUnsolicited.clear();
-        for (IscsiTask t : new ArrayList<>(tasks.values())) {
-            t.finished = true;
-            t.dispose(true);
-        }
-        tasks.clear();
         target.connections().remove(this);
-        closeSession().whenComplete((v, e) -> gone.complete(null));
+        IscsiSession s = session;
+        // still registered under its CID: a loss; otherwise a logout or a login with its CID removed it already
+        boolean lost = s != null && s.remove(cid, this);
+        if (s != null && !lost) {
+            gone.complete(null); // its tasks were terminated or retained when it was removed
+        } else if (lost && !s.ending() && s.recovers()) {
+            s.retainTasksOf(this); // ERL 2: its tasks wait Time2Retain for TASK REASSIGN (RFC 7143 7.2, 13.16)
+            gone.complete(null);
+        } else if (lost && s.connectionCount() > 0) {
+            if (!s.ending()) {
+                s.terminateTasksOf(this); // one of several lost below ERL 2: its tasks go, the session stays (11.14.1)
+            }
+            gone.complete(null);
+        } else {
+            // the last connection: the session ends with it (below ERL 2 nothing is kept for recovery)
+            if (s != null) {
+                s.discardAll();
+            } else if (window != null) {
+                window.clear();
+            }
+            closeSession().whenComplete((v, e) -> gone.complete(null));
+        }
         ctx.fireChannelInactive();
     }
 
@@ -183,43 +199,37 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         execute(() -> {
             if (phase != Phase.CLOSED) {
                 phase = Phase.LOGGING_OUT;
-                // a close already under way (logout) is joined, not restarted; channelInactive completes gone
-                closeSession().whenComplete((v, e) -> execute(ctx::close, () -> gone.complete(null)));
+                // a close already under way (logout) is joined, not restarted; channelInactive completes gone;
+                // the session's other connections close with it
+                CompletableFuture<Void> closing = session != null ? session.shutdown() : closeSession();
+                closing.whenComplete((v, e) -> execute(ctx::close, () -> gone.complete(null)));
             }
         }, () -> {
-            CompletableFuture<Void> closing = sessionClosed;
-            if (closing == null) {
+            IscsiSession s = session;
+            if (s == null) {
                 gone.complete(null);
             } else {
-                closing.whenComplete((v, e) -> gone.complete(null));
+                s.shutdown().whenComplete((v, e) -> gone.complete(null));
             }
         });
         return gone;
     }
 
     /**
-     * Closes the session once: the first call hands the SessionHandle to the engine, every call
-     * returns the future of that first close, complete when the engine's {@code close(done)} ran.
+     * Closes the session once (all its connections share it): the first call hands the
+     * SessionHandle to the engine, every call returns the future of that first close, complete
+     * when the engine's {@code close(done)} ran.
      */
     private CompletableFuture<Void> closeSession() {
-        CompletableFuture<Void> closing = sessionClosed;
-        if (closing != null) {
-            return closing;
+        IscsiSession s = session;
+        return s == null ? CompletableFuture.completedFuture(null) : s.close();
+    }
+
+    /** The session is closing (reinstatement, shutdown): this connection takes no more PDUs. */
+    void endingSession() {
+        if (phase == Phase.FULL_FEATURE) {
+            phase = Phase.LOGGING_OUT;
         }
-        closing = new CompletableFuture<>();
-        sessionClosed = closing;
-        SessionHandle s = session;
-        session = null;
-        if (sessionKey != null) {
-            target.registry().remove(sessionKey, this);
-        }
-        if (s != null) {
-            CompletableFuture<Void> c = closing;
-            s.close(() -> c.complete(null));
-        } else {
-            closing.complete(null);
-        }
-        return closing;
     }
 
     // ---- reading ----
@@ -273,22 +283,42 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             loginItt = r.itt();
             isid = r.isid();
             cid = r.cid();
+            if (r.tsih() != 0) {
+                // 6.3.3 / 11.12.6: a nonzero TSIH adds a connection to that live session
+                IscsiSession s = target.registry().byTsih(r.tsih());
+                if (s == null || s.isid() != r.isid() || s.ending()) {
+                    refuseLogin(LoginStatus.SESSION_DOES_NOT_EXIST);
+                    return;
+                }
+                joining = s;
+            }
         }
         LoginStep step = login.step(r);
         switch (step) {
             case LoginStep.Reply reply -> send(new LoginResponsePdu(reply.transit(), false, reply.csg(), reply.nsg(),
-                    isid, 0, loginItt, statSn++, window.expCmdSn(), window.maxCmdSn(), LoginStatus.SUCCESS,
-                    Unpooled.wrappedBuffer(reply.text())));
+                    isid, joining == null ? 0 : joining.tsih(), loginItt, statSn++, window.expCmdSn(),
+                    window.maxCmdSn(), LoginStatus.SUCCESS, Unpooled.wrappedBuffer(reply.text())));
             case LoginStep.Refuse refuse -> refuseLogin(refuse.status());
-            case LoginStep.Complete complete -> openSession(complete);
+            case LoginStep.Redirect redirect -> refuseLogin(redirect.status(), redirect.text());
+            case LoginStep.Complete complete -> {
+                if (joining != null) {
+                    joinSession(joining, complete);
+                } else {
+                    openSession(complete);
+                }
+            }
         }
     }
 
     private void refuseLogin(int status) {
+        refuseLogin(status, new byte[0]);
+    }
+
+    private void refuseLogin(int status, byte[] text) {
         phase = Phase.LOGGING_OUT;
-        ctx.writeAndFlush(new LoginResponsePdu(false, false, 0, 0, isid, 0, loginItt, statSn,
+        ctx.writeAndFlush(new LoginResponsePdu(false, false, 0, 0, isid, joining == null ? 0 : joining.tsih(), loginItt, statSn,
                         window == null ? 0 : window.expCmdSn(), window == null ? 0 : window.maxCmdSn(), status,
-                        Unpooled.EMPTY_BUFFER))
+                        Unpooled.wrappedBuffer(text)))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -297,10 +327,14 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         identity = complete.identity();
         params = complete.parameters();
         if (identity.discovery()) {
-            enterFullFeature(complete, target.registry().nextTsih()); // 11.13.3: every session gets a TSIH
+            // 11.13.3: every session gets a TSIH; a discovery session is never registered (nothing joins it)
+            session = new IscsiSession(target, ctx.channel().eventLoop(), identity, params, null, null,
+                    target.registry().nextTsih(), window, portalGroup.tag());
+            bindSession(session);
+            enterFullFeature(complete, session.tsih());
             return;
         }
-        int tpgt = target.settings().portalGroupTag();
+        int tpgt = portalGroup.tag(); // RFC 7143 13.9: the tag of the portal the login arrived on
         Nexus nexus = new Nexus(identity.initiatorName(),
                 identity.initiatorName() + ",i,0x" + String.format("%012x", identity.isid()),
                 identity.targetName(),
@@ -337,12 +371,108 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             flushNow();
             return;
         }
-        session = handle;
-        sessionKey = key;
-        // RFC 7143 11.9.1 AsyncEvent 0: the engine's asynchronous events (3F/0E after a reload) as Async Messages
-        handle.asyncEvents((lun, sense) -> execute(() -> sendScsiAsyncEvent(lun, sense), () -> { }));
-        target.registry().register(key, this);
-        enterFullFeature(complete, target.registry().nextTsih());
+        session = new IscsiSession(target, ctx.channel().eventLoop(), identity, params, handle, key,
+                target.registry().nextTsih(), window, portalGroup.tag());
+        bindSession(session);
+        // RFC 7143 11.9.1 AsyncEvent 0: the engine's asynchronous events (3F/0E after a reload) as Async
+        // Messages, on one connection of the session (any: 11.9.1 lets the target choose)
+        IscsiSession opened = session;
+        handle.asyncEvents((lun, sense) -> opened.execute(() -> {
+            IscsiConnection c = opened.anyConnection();
+            if (c != null) {
+                c.sendScsiAsyncEvent(lun, sense);
+            }
+        }, () -> { }));
+        target.registry().register(session);
+        enterFullFeature(complete, session.tsih());
+        flushNow();
+    }
+
+    /** This connection becomes one of {@code s}'s (under its CID) and uses the session-wide state. */
+    private void bindSession(IscsiSession s) {
+        session = s;
+        window = s.window;
+        tasks = s.tasks;
+        cancelledCmdSns = s.cancelledCmdSns;
+        s.add(cid, this);
+    }
+
+    /**
+     * A login with the TSIH of a live session completed (RFC 7143 6.3.3): the connection moves to
+     * the session's event loop (so the session stays single-threaded, see {@link IscsiSession}),
+     * then joins there.
+     */
+    private void joinSession(IscsiSession s, LoginStep.Complete complete) {
+        phase = Phase.OPENING;
+        LoginIdentity who = complete.identity();
+        if (who.discovery() || !who.initiatorName().equals(s.identity().initiatorName())
+                || !who.targetName().equals(s.identity().targetName())) {
+            refuseLogin(LoginStatus.SESSION_DOES_NOT_EXIST); // the TSIH names another nexus's session
+            return;
+        }
+        if (portalGroup.tag() != s.portalGroupTag()) {
+            // RFC 7143 4.4.1: a session's connections all use portals of one portal group
+            refuseLogin(LoginStatus.SESSION_DOES_NOT_EXIST);
+            return;
+        }
+        if (ctx.channel().eventLoop() == s.loop() || s.loop().inEventLoop()) {
+            joined(s, complete);
+            return;
+        }
+        loginTimer.cancel(false); // scheduled on the old loop; the join ends the login either way
+        var channel = ctx.channel();
+        channel.deregister().addListener(off -> {
+            if (!off.isSuccess()) {
+                channel.close();
+                return;
+            }
+            try {
+                s.loop().register(channel).addListener(on -> {
+                    if (on.isSuccess()) {
+                        joined(s, complete);
+                    } else {
+                        channel.close();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                channel.close(); // the session's loop is shutting down
+            }
+        });
+    }
+
+    /** On the session's loop: the connection count (MaxConnections, 13.2) and connection reinstatement (6.3.4). */
+    private void joined(IscsiSession s, LoginStep.Complete complete) {
+        if (phase != Phase.OPENING) {
+            return;
+        }
+        if (s.ending()) {
+            refuseLogin(LoginStatus.SESSION_DOES_NOT_EXIST);
+            flushNow();
+            return;
+        }
+        IscsiConnection old = s.connection(cid);
+        if (old != null) {
+            // 6.3.4 connection reinstatement: the same CID logs in again; the old connection is closed
+            // and (below ERL 2) its tasks terminated
+            s.remove(cid, old);
+            old.endingSession();
+            if (s.recovers()) {
+                s.retainTasksOf(old); // ERL 2: TASK REASSIGN moves them to this connection (11.5.1)
+            } else {
+                s.terminateTasksOf(old);
+            }
+            old.closeChannel();
+        } else if (s.connectionCount() >= s.parameters().maxConnections()) {
+            refuseLogin(LoginStatus.TOO_MANY_CONNECTIONS);
+            flushNow();
+            return;
+        }
+        identity = s.identity();
+        params = s.forConnection(complete.parameters());
+        CommandWindow own = window;
+        bindSession(s);
+        own.clear();
+        enterFullFeature(complete, s.tsih());
         flushNow();
     }
 
@@ -558,7 +688,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             case QUEUE -> window.queue(cmdSn, new CommandWindow.Queued(data.retain(), () -> {
                 try {
-                    action.run();
+                    if (phase == Phase.FULL_FEATURE) {
+                        action.run(); // its turn may come from another connection's PDU (3.2.2.1)
+                        flushIfIdle();
+                    }
                 } finally {
                     data.release();
                 }
@@ -569,7 +702,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void drainWindow() {
         CommandWindow.Queued q;
-        while (phase == Phase.FULL_FEATURE && (q = window.next()) != null) {
+        while (!session.ending() && (q = window.next()) != null) {
             q.action().run();
         }
         if (!cancelledCmdSns.isEmpty()) {
@@ -615,7 +748,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             submit(task);
             drainWindow();
         } else {
-            window.queue(cmd.cmdSn(), new CommandWindow.Queued(Unpooled.EMPTY_BUFFER, () -> submit(task)));
+            window.queue(cmd.cmdSn(), new CommandWindow.Queued(Unpooled.EMPTY_BUFFER, () -> {
+                submit(task);
+                flushIfIdle();
+            }));
         }
     }
 
@@ -651,7 +787,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void submit(IscsiTask task) {
-        if (task.cancelled || task.finished) {
+        if (task.cancelled || task.finished || task.terminated || session.ending()) {
             forget(task);
             task.dispose(false);
             return;
@@ -661,7 +797,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             task.counted = true;
             window.started();
         }
-        session.submit(task);
+        session.handle().submit(task);
     }
 
     private void onDataOut(DataOut d) {
@@ -678,6 +814,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         if (task == null || task.finished) {
             reject(RejectPdu.INVALID_PDU_FIELD, d.bhs()); // row 11: unknown ITT
+            return;
+        }
+        if (task.connection() != this) {
+            reject(RejectPdu.PROTOCOL_ERROR, d.bhs()); // RFC 7143 2.2 connection allegiance: a task's Data-Out comes on its own connection
             return;
         }
         switch (task.onDataOut(d)) {
@@ -703,7 +843,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private void onTaskManagement(TaskMgmtRequest r) {
         TmfRequest.Function function = TmfCodes.function(r.function());
         if (r.function() == TaskMgmtRequest.TASK_REASSIGN) {
-            sendTmfResponse(r.itt(), TmfCodes.ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED); // ERL 0 (11.5.1)
+            onTaskReassign(r);
             return;
         }
         if (function == null) {
@@ -732,7 +872,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
         }
         int itt = r.itt();
-        session.taskManagement(new TmfRequest(function, r.lun(), Integer.toUnsignedLong(r.referencedTaskTag())),
+        session.handle().taskManagement(new TmfRequest(function, r.lun(), Integer.toUnsignedLong(r.referencedTaskTag())),
                 response -> execute(() -> {
                     int code = TmfCodes.code(response);
                     if (function == TmfRequest.Function.TARGET_COLD_RESET && code == TmfCodes.FUNCTION_COMPLETE) {
@@ -741,6 +881,37 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                         sendTmfResponse(itt, code);
                     }
                 }, () -> { }));
+    }
+
+    /**
+     * RFC 7143 11.5.1 TASK REASSIGN: below ERL 2 "allegiance reassignment not supported"; at ERL 2
+     * a task retained from a failed connection (7.2) moves to this one: the response first, then a
+     * write resumes with recovery R2Ts for the data not received, a completed task sends its status
+     * here, a running one answers here when done. A task whose connection is alive is "still
+     * allegiant" (11.6.1 response 3).
+     */
+    private void onTaskReassign(TaskMgmtRequest r) {
+        if (params.errorRecoveryLevel() < 2) {
+            sendTmfResponse(r.itt(), TmfCodes.ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED);
+            return;
+        }
+        IscsiTask t = tasks.get(r.referencedTaskTag());
+        if (t == null || t.finished || t.terminated) {
+            sendTmfResponse(r.itt(), TmfCodes.TASK_DOES_NOT_EXIST);
+            return;
+        }
+        if (!t.retained) {
+            sendTmfResponse(r.itt(), TmfCodes.TASK_STILL_ALLEGIANT);
+            return;
+        }
+        sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
+        t.reassign(this);
+        ScsiResponse held = t.held;
+        if (held != null) {
+            t.held = null;
+            completeTask(t, held);
+        }
+        flushIfIdle();
     }
 
     /**
@@ -762,7 +933,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Closes this connection's channel from any thread. */
-    private void closeChannel() {
+    void closeChannel() {
         execute(ctx::close, () -> { });
     }
 
@@ -777,8 +948,48 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void onLogout(LogoutRequest r) {
         int itt = r.itt();
+        IscsiSession s = session;
         if (r.reason() == LogoutRequest.REMOVE_FOR_RECOVERY) {
-            sendLogoutResponse(itt, 2, false); // 11.15.1: connection recovery is not supported at ERL 0
+            if (!s.recovers()) {
+                sendLogoutResponse(itt, 2, false); // 11.15.1: connection recovery is not supported below ERL 2
+                return;
+            }
+            IscsiConnection removed = s.connection(r.cid());
+            if (removed == null) {
+                sendLogoutResponse(itt, 1, false); // CID not found
+                return;
+            }
+            // 11.14.1 reason 2: the connection goes, its tasks wait Time2Retain for TASK REASSIGN (7.2)
+            s.remove(r.cid(), removed);
+            removed.endingSession();
+            s.retainTasksOf(removed);
+            if (removed == this) {
+                phase = Phase.LOGGING_OUT;
+            } else {
+                removed.closeChannel();
+            }
+            sendLogoutResponse(itt, 0, removed == this);
+            return;
+        }
+        if (r.reason() == LogoutRequest.CLOSE_CONNECTION && s.connectionCount() > 1) {
+            IscsiConnection closing = s.connection(r.cid());
+            if (closing == null) {
+                sendLogoutResponse(itt, 1, false); // 11.15.1: CID not found
+                return;
+            }
+            // 11.14.1 close the connection CID (this one or another): below ERL 2 its tasks are terminated
+            // first; the session and its other connections go on
+            s.remove(r.cid(), closing);
+            closing.endingSession();
+            if (closing == this) {
+                phase = Phase.LOGGING_OUT;
+            }
+            s.terminateTasksOf(closing).whenComplete((v, e) -> execute(() -> {
+                if (closing != this) {
+                    closing.closeChannel();
+                }
+                sendLogoutResponse(itt, 0, closing == this);
+            }, () -> { }));
             return;
         }
         if (r.reason() == LogoutRequest.CLOSE_CONNECTION && r.cid() != cid) {
@@ -786,16 +997,31 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         phase = Phase.LOGGING_OUT;
-        // 11.14: the response follows the engine's quiescing; gone waits for it too (channelInactive)
-        closeSession().whenComplete((v, e) -> execute(() -> sendLogoutResponse(itt, 0, true), () -> { }));
+        // 11.14: close the session (or its last connection): the response follows the engine's quiescing;
+        // gone waits for it too (channelInactive); the other connections close with the session
+        for (IscsiConnection other : s.connections()) {
+            if (other != this) {
+                other.endingSession();
+            }
+        }
+        closeSession().whenComplete((v, e) -> execute(() -> {
+            for (IscsiConnection other : s.connections()) {
+                if (other != this) {
+                    other.closeChannel();
+                }
+            }
+            sendLogoutResponse(itt, 0, true);
+        }, () -> { }));
     }
 
     private void sendLogoutResponse(int itt, int response, boolean close) {
         if (phase == Phase.CLOSED) {
             return; // the connection dropped while the engine quiesced the session
         }
-        var pdu = new LogoutResponsePdu(response, itt, statSn++, window.expCmdSn(),
-                window.maxCmdSn(), 0, 0);
+        // 11.15.2 / 11.15.3: Time2Wait and Time2Retain matter when connection recovery (ERL 2) is possible
+        boolean erl2 = session != null && session.recovers();
+        var pdu = new LogoutResponsePdu(response, itt, statSn++, window.expCmdSn(), window.maxCmdSn(),
+                erl2 ? params.defaultTime2Wait() : 0, erl2 ? params.defaultTime2Retain() : 0);
         if (close) {
             ctx.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -856,9 +1082,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     // ---- task callbacks (event loop) ----
 
     void completeTask(IscsiTask task, ScsiResponse response) {
-        if (task.finished || phase == Phase.CLOSED) {
+        if (task.retained && !task.finished && task.held == null) {
+            task.held = response; // ERL 2: no connection to answer on until TASK REASSIGN (or Time2Retain ends)
+            return;
+        }
+        if (task.finished || phase == Phase.CLOSED || task.terminated) {
             if (response.dataIn() != null) {
                 response.dataIn().release();
+            }
+            if (!task.finished && !session.ending()) {
+                finish(task, true); // terminated with its connection (11.14.1): the session forgets it silently
             }
             return;
         }
@@ -884,7 +1117,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         finish(task, false);
     }
 
-    private void finish(IscsiTask task, boolean failReceiver) {
+    void finish(IscsiTask task, boolean failReceiver) {
         task.finished = true;
         forget(task);
         int outstanding = task.unsolicitedOutstanding();

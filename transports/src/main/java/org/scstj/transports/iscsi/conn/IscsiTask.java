@@ -54,7 +54,7 @@ final class IscsiTask implements TransportTask {
         }
     }
 
-    private final IscsiConnection conn;
+    private IscsiConnection conn; // allegiance (RFC 7143 2.2); TASK REASSIGN moves it at ERL 2 (11.5.1)
     private final long lun;
     private final byte[] cdb;
     private final int itt;
@@ -93,6 +93,12 @@ final class IscsiTask implements TransportTask {
     boolean cancelled;
     boolean counted;
     boolean finished;
+    /** Its connection closed or was logged out below ERL 2 (RFC 7143 11.14.1): it ends without a status. */
+    boolean terminated;
+    /** ERL 2: its connection failed; kept for Time2Retain awaiting TASK REASSIGN (RFC 7143 7.2, 11.5.1). */
+    boolean retained;
+    /** ERL 2: the core completed it while it had no connection; sent once it is reassigned. */
+    ScsiResponse held;
 
     IscsiTask(IscsiConnection conn, ScsiCommand cmd, OperationalParameters params) {
         this.conn = conn;
@@ -121,6 +127,40 @@ final class IscsiTask implements TransportTask {
 
     int itt() {
         return itt;
+    }
+
+    /** The connection it has allegiance to (RFC 7143 2.2): its R2Ts, Data-Out, Data-In and status go there. */
+    IscsiConnection connection() {
+        return conn;
+    }
+
+    /**
+     * TASK REASSIGN at ERL 2 (RFC 7143 11.5.1; 7.2 connection recovery): the task answers on
+     * {@code to} from now on. A write still waiting for data is solicited again there: every R2T
+     * not fully answered on the old connection gets a recovery R2T for the bytes it did not bring
+     * (DataPDUInOrder: what arrived is a prefix of each R2T), and unsolicited data that stopped
+     * short is solicited too.
+     */
+    void reassign(IscsiConnection to) {
+        conn = to;
+        retained = false;
+        if (gather == null || receiver == null) {
+            return; // not receiving: a running task simply answers on the new connection
+        }
+        unsolicitedDone = true; // the rest of an unsolicited burst is asked for with R2Ts
+        List<R2tWindow> open = r2ts == null ? List.of() : new ArrayList<>(r2ts.values());
+        r2ts = new HashMap<>(4);
+        for (R2tWindow w : open) {
+            int from = w.offset + w.received;
+            int length = w.length - w.received;
+            int ttt = conn.nextTargetTransferTag();
+            R2tWindow again = new R2tWindow(from, length);
+            again.r2tSn = sequenceNumber; // sendR2t takes it
+            r2ts.put(ttt, again);
+            conn.sendR2t(this, ttt, from, length);
+        }
+        startSolicited();
+        conn.flushIfIdle();
     }
 
     int cmdSn() {

@@ -7,12 +7,14 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The driver's normal sessions by (InitiatorName, ISID, TargetName) (RFC 7143 4.4.3): a leading
- * login with TSIH 0 for an existing key reinstates, closing the old session first (6.3.5). Also
- * hands out TSIHs (never 0).
+ * The driver's normal sessions by (InitiatorName, ISID, TargetName) (RFC 7143 4.4.3) and by TSIH:
+ * a leading login with TSIH 0 for an existing key reinstates, closing the old session first
+ * (6.3.5); a login with a TSIH adds a connection to that session (6.3.3, 4.3). Also hands out
+ * TSIHs (never 0, never one in use). Thread-safe: logins of any event loop look sessions up.
  */
 public final class SessionRegistry {
-    private final ConcurrentMap<String, IscsiConnection> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, IscsiSession> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, IscsiSession> byTsih = new ConcurrentHashMap<>();
     private final AtomicInteger tsih = new AtomicInteger();
 
     static String key(String initiatorName, long isid, String targetName) {
@@ -21,26 +23,35 @@ public final class SessionRegistry {
 
     /** Closes the session registered under {@code key}, if any; completes once its SessionHandle closed. */
     CompletionStage<Void> displace(String key) {
-        IscsiConnection old = sessions.remove(key);
+        IscsiSession old = sessions.remove(key);
         return old == null ? CompletableFuture.completedFuture(null) : old.shutdown();
     }
 
-    void register(String key, IscsiConnection conn) {
-        IscsiConnection previous = sessions.put(key, conn);
-        if (previous != null && previous != conn) {
+    void register(IscsiSession session) {
+        byTsih.put(session.tsih(), session);
+        IscsiSession previous = sessions.put(session.key(), session);
+        if (previous != null && previous != session) {
             previous.shutdown();
         }
     }
 
-    void remove(String key, IscsiConnection conn) {
-        sessions.remove(key, conn);
+    void remove(IscsiSession session) {
+        sessions.remove(session.key(), session);
+        byTsih.remove(session.tsih(), session);
+    }
+
+    /** The live session with this TSIH, or null (RFC 7143 11.12.6). */
+    IscsiSession byTsih(int tsih) {
+        return byTsih.get(tsih);
     }
 
     int nextTsih() {
-        int t;
-        do {
-            t = tsih.incrementAndGet() & 0xffff;
-        } while (t == 0);
-        return t;
+        for (int tries = 0; tries <= 0xffff; tries++) {
+            int t = tsih.incrementAndGet() & 0xffff;
+            if (t != 0 && !byTsih.containsKey(t)) {
+                return t;
+            }
+        }
+        throw new IllegalStateException("all 65535 TSIHs are in use");
     }
 }

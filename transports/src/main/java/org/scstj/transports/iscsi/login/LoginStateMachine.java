@@ -6,6 +6,8 @@ import org.scstj.transports.iscsi.pdu.LoginRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * The login phase of one connection (RFC 7143 6.3): stage transitions (CSG/NSG, T and C bits),
@@ -23,6 +25,7 @@ public final class LoginStateMachine {
     private final OperationalNegotiation operational;
     private final SecurityNegotiation security;
     private final TextAccumulator text = new TextAccumulator();
+    private final BiFunction<String, String, LoginStep> portalAccess;
 
     private boolean first = true;
     private int stage = -1;
@@ -30,9 +33,21 @@ public final class LoginStateMachine {
     private String targetName;
     private boolean discovery;
     private long isid;
+    private int tsih;
 
     public LoginStateMachine(IscsiSettings settings, SecurityNegotiation security) {
-        this.portalGroupTag = settings.portalGroupTag();
+        this(settings, security, settings.portalGroups().getFirst().tag(), (initiator, target) -> null);
+    }
+
+    /**
+     * @param portalGroupTag the tag of the portal group the connection arrived on (13.9)
+     * @param portalAccess   (initiator, target) of a Normal session → null to go on, or a
+     *                       {@link LoginStep.Refuse} / {@link LoginStep.Redirect} ({@link PortalAccess})
+     */
+    public LoginStateMachine(IscsiSettings settings, SecurityNegotiation security, int portalGroupTag,
+                             BiFunction<String, String, LoginStep> portalAccess) {
+        this.portalGroupTag = portalGroupTag;
+        this.portalAccess = portalAccess;
         this.operational = new OperationalNegotiation(settings.negotiation());
         this.security = security;
     }
@@ -54,12 +69,11 @@ public final class LoginStateMachine {
             return new LoginStep.Refuse(LoginStatus.INITIATOR_ERROR); // 6.3: stages only move forward
         }
         if (first) {
-            if (r.tsih() != 0) {
-                return new LoginStep.Refuse(LoginStatus.SESSION_DOES_NOT_EXIST); // MaxConnections=1: no connection to add
-            }
+            // 6.3.3: TSIH 0 opens a session, another adds a connection to it (the connection checks it exists)
             isid = r.isid();
-        } else if (r.isid() != isid) {
-            return new LoginStep.Refuse(LoginStatus.INITIATOR_ERROR);
+            tsih = r.tsih();
+        } else if (r.isid() != isid || r.tsih() != tsih) {
+            return new LoginStep.Refuse(LoginStatus.INITIATOR_ERROR); // 11.12.5/11.12.6: fixed for the whole login
         }
         stage = r.csg();
         if (!text.append(r.data())) {
@@ -79,11 +93,19 @@ public final class LoginStateMachine {
             if (refused != null) {
                 return refused;
             }
+            LoginStep placed = discovery ? null : portalAccess.apply(initiatorName, targetName);
+            if (placed != null) {
+                return placed; // 6.2 / 11.13.5: refused or redirected once the target is known, before security
+            }
             answers.put("TargetPortalGroupTag", Integer.toString(portalGroupTag)); // 13.9: in the first response
             first = false;
+            security.identify(initiatorName, targetName, discovery);
         } else if (offered.containsKey("InitiatorName") || offered.containsKey("TargetName")
                 || offered.containsKey("SessionType")) {
             return new LoginStep.Refuse(LoginStatus.INITIATOR_ERROR); // leading-PDU keys only
+        }
+        if (r.csg() == OPERATIONAL && !security.authenticated()) {
+            return new LoginStep.Refuse(LoginStatus.AUTHENTICATION_FAILURE); // 6.3.1, 12: required security stage skipped
         }
         if (r.csg() == SECURITY) {
             Map<String, String> sec = security.respond(offered);
@@ -94,7 +116,7 @@ public final class LoginStateMachine {
         } else if (offered.containsKey("AuthMethod")) {
             answers.put("AuthMethod", "Irrelevant");
         }
-        answers.putAll(operational.respond(offered));
+        answers.putAll(operational.respond(r.csg() == SECURITY ? withoutChapKeys(offered) : offered));
         boolean transit = r.transit();
         if (transit && r.csg() == SECURITY && !security.authenticated()) {
             transit = false;
@@ -139,6 +161,13 @@ public final class LoginStateMachine {
             targetName = null;
         }
         return null;
+    }
+
+    /** RFC 7143 12.1.3: CHAP keys belong to the security stage; the operational side must not answer them. */
+    private static Map<String, String> withoutChapKeys(Map<String, String> offered) {
+        Map<String, String> out = new LinkedHashMap<>(offered);
+        out.keySet().removeAll(Set.of("CHAP_A", "CHAP_I", "CHAP_C", "CHAP_N", "CHAP_R"));
+        return out;
     }
 
     private static boolean tooLong(String name) {

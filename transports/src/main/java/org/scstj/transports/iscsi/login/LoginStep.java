@@ -14,4 +14,8 @@ public sealed interface LoginStep {
     /** Refuse with this status (11.13.5) and close the connection. */
     record Refuse(int status) implements LoginStep {
     }
+
+    /** Redirect (status class 1, 11.13.5) with {@code TargetAddress=} in the text, then close (RFC 7143 6.2). */
+    record Redirect(int status, byte[] text) implements LoginStep {
+    }
 }

@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * The security stage (RFC 7143 6.3.1, 12): which AuthMethod is chosen and whether the initiator
- * is authenticated. Only {@code None} exists today; CHAP (12.1.3) plugs in here as another
- * implementation that answers CHAP_A/CHAP_N/CHAP_R keys over several PDUs.
+ * is authenticated. {@link #none()} accepts AuthMethod None only; {@link ChapNegotiation} (12.1.3)
+ * answers CHAP keys over several PDUs when credentials apply to the login.
  */
 public interface SecurityNegotiation {
     /** Answers the security keys of one PDU; returns null to refuse the login with authentication failure (0x0201). */
@@ -13,6 +13,20 @@ public interface SecurityNegotiation {
 
     /** True when the initiator may leave the security stage. */
     boolean authenticated();
+
+    /**
+     * Who is logging in, from the leading Login Request, before its keys reach {@link #respond}
+     * (RFC 7143 13.4-13.6): the credentials may depend on the target and the initiator.
+     *
+     * @param targetName null for a discovery session
+     */
+    default void identify(String initiatorName, String targetName, boolean discovery) {
+    }
+
+    /** The CHAP security stage with credentials from {@code config}; AuthMethod None where none apply. */
+    static SecurityNegotiation chap(ChapConfig config) {
+        return new ChapNegotiation(config);
+    }
 
     /** AuthMethod=None: accepts any initiator that offers None (or offers nothing). */
     static SecurityNegotiation none() {

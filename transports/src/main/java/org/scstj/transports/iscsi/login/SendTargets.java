@@ -1,31 +1,40 @@
 package org.scstj.transports.iscsi.login;
 
 import org.scstj.engine.spi.ScsiCore;
+import org.scstj.transports.iscsi.IscsiSettings;
 
+import java.io.ByteArrayOutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.List;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The SendTargets text command (RFC 7143 Appendix C, 13.3): {@code TargetName=} followed by one
- * {@code TargetAddress=ip:port,tpgt} per portal for every target the initiator may see. A portal
- * bound to a wildcard address is reported with the address the initiator reached.
+ * {@code TargetAddress=ip:port,tpgt} (13.8) for every target the initiator may log in to, and for
+ * each only the portals of its own portal groups (4.4.1). IPv6 addresses are bracketed. A portal
+ * bound to a wildcard address is reported with the connection's local address when that has the
+ * same family, and left out otherwise (an address of the wrong family would be wrong).
+ * Redirection: a group that redirects is reported as its redirect address; a target that is in no
+ * group is reported at its own redirect address.
  */
 public final class SendTargets {
     private SendTargets() {
     }
 
     /**
-     * @param value        {@code All}, or one target name
-     * @param portals      the bound portals
+     * @param value        {@code All}, one target name, or empty (the session's own target)
+     * @param bound        the bound addresses of each portal group, by tag
      * @param localAddress the connection's local address
      * @param ownTarget    the session's target (normal session), answered for an empty value
      */
-    public static byte[] answer(String value, String initiatorName, ScsiCore core, List<InetSocketAddress> portals,
-                                int portalGroupTag, InetSocketAddress localAddress, String ownTarget) {
+    public static byte[] answer(String value, String initiatorName, ScsiCore core, IscsiSettings settings,
+                                Map<Integer, List<InetSocketAddress>> bound, InetSocketAddress localAddress,
+                                String ownTarget) {
         List<String> visible = core.targetsVisibleTo(initiatorName);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String target : visible) {
@@ -34,21 +43,80 @@ public final class SendTargets {
                 continue;
             }
             pair(out, "TargetName", target);
-            for (InetSocketAddress portal : portals) {
-                InetAddress ip = portal.getAddress().isAnyLocalAddress() ? localAddress.getAddress() : portal.getAddress();
-                pair(out, "TargetAddress", host(ip) + ":" + portal.getPort() + "," + portalGroupTag);
+            for (String address : addresses(settings, target, bound, localAddress)) {
+                pair(out, "TargetAddress", address);
             }
         }
         return out.toByteArray();
     }
 
-    private static String host(InetAddress ip) {
-        String text = ip.getHostAddress();
-        int zone = text.indexOf('%');
-        if (zone >= 0) {
-            text = text.substring(0, zone);
+    /** The TargetAddress values of one target, each once, in configuration order. */
+    static Set<String> addresses(IscsiSettings settings, String target, Map<Integer, List<InetSocketAddress>> bound,
+                                 InetSocketAddress localAddress) {
+        Set<String> out = new LinkedHashSet<>();
+        for (IscsiSettings.PortalGroup group : settings.groupsOf(target)) {
+            if (group.redirect() != null) {
+                out.add(group.redirect().targetAddress());
+                continue;
+            }
+            for (InetSocketAddress portal : bound.getOrDefault(group.tag(), List.of())) {
+                InetAddress ip = portal.getAddress();
+                if (ip == null) {
+                    continue;
+                }
+                if (ip.isAnyLocalAddress()) {
+                    InetAddress local = localAddress == null ? null : localAddress.getAddress();
+                    if (local == null || (local instanceof Inet6Address) != (ip instanceof Inet6Address)) {
+                        continue;
+                    }
+                    ip = local;
+                }
+                out.add(host(ip) + ":" + portal.getPort() + "," + group.tag());
+            }
         }
-        return ip instanceof Inet6Address ? "[" + text + "]" : text;
+        IscsiSettings.Redirect own = settings.redirectOf(target);
+        if (out.isEmpty() && own != null) {
+            out.add(own.targetAddress());
+        }
+        return out;
+    }
+
+    private static String host(InetAddress ip) {
+        return ip instanceof Inet6Address ? "[" + ipv6(ip.getAddress()) + "]" : ip.getHostAddress();
+    }
+
+    /** RFC 5952 4.2 text form: lower case, no leading zeros, the longest run of 2+ zero groups as "::". */
+    static String ipv6(byte[] a) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = (a[2 * i] & 0xff) << 8 | (a[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(g[i]));
+        }
+        return out.toString();
     }
 
     private static void pair(ByteArrayOutputStream out, String key, String value) {

@@ -1,6 +1,9 @@
 package org.scstj.transports.iscsi.login;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,7 +74,10 @@ public final class TextParameters {
             if (valueLength > maxValueLength(key)) {
                 return new Malformed("value of " + key + " longer than " + maxValueLength(key));
             }
-            String value = new String(text, eq + 1, valueLength, StandardCharsets.UTF_8);
+            String value = utf8(text, eq + 1, valueLength);
+            if (value == null) { // 6.1: values are UTF-8; a replacement character would change the value and its length
+                return new Malformed("value of " + key + " is not UTF-8");
+            }
             if (pairs.putIfAbsent(key, value) != null) {
                 return new Malformed("duplicate key " + key);
             }
@@ -82,10 +88,22 @@ public final class TextParameters {
 
     /**
      * The value limit for a key: 255 bytes (RFC 7143 6.1), except CHAP's binary challenge and
-     * response, which may carry 1024 bytes in hex (13.x, RFC 7143 12.1.3; the CHAP seam).
+     * response (RFC 7143 12.1.3: at most 1024 bytes), which only the text cap bounds here so that
+     * {@link ChapNegotiation} answers an oversized one with 0x0201 (bad-inputs row 9).
      */
     static int maxValueLength(String key) {
-        return key.equals("CHAP_C") || key.equals("CHAP_R") ? 2 + 2 * 1024 : MAX_VALUE_LENGTH;
+        return key.equals("CHAP_C") || key.equals("CHAP_R") ? TextAccumulator.MAX_TEXT : MAX_VALUE_LENGTH;
+    }
+
+    /** The strictly decoded UTF-8 string, or null when the bytes are not UTF-8. */
+    private static String utf8(byte[] text, int offset, int length) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(text, offset, length))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     private static boolean keyChar(byte b) {

@@ -696,7 +696,7 @@ class IscsiConnectionTest {
             portals.add(new java.net.InetSocketAddress("10.0.0." + (i + 1), 3260));
         }
         var ctx = new TargetContext(core, org.scstj.transports.iscsi.IscsiSettings.from(
-                com.typesafe.config.ConfigFactory.empty()), new SessionRegistry(), () -> portals,
+                com.typesafe.config.ConfigFactory.empty()), new SessionRegistry(), () -> java.util.Map.of(1, portals),
                 java.util.concurrent.ConcurrentHashMap.newKeySet());
         h = new ConnectionHarness(core, "", ctx);
         h.send(h.loginPdu(0x87, "InitiatorName=" + ConnectionHarness.INITIATOR, "SessionType=Discovery",

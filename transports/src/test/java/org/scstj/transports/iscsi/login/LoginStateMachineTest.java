@@ -138,4 +138,65 @@ class LoginStateMachineTest {
         byte[] h = PduBuilder.immediate(Opcode.LOGIN_REQUEST).flags(flags).itt(1).data(bytes).header();
         return (LoginRequest) PduParser.parse(new Bhs(h), null, Unpooled.wrappedBuffer(bytes));
     }
+
+    // ---- RFC 7143 4.4.1 portal groups, 6.2 / 11.13.5 redirection ----
+
+    private static final IscsiSettings GROUPS = IscsiSettings.from(ConfigFactory.parseString("""
+            portal-groups {
+              one { tag = 1, portals = ["127.0.0.1:3261"] }
+              two { tag = 2, portals = ["127.0.0.2:3262"] }
+              old { tag = 3, portals = ["127.0.0.3:3263"], redirect { to = "127.0.0.1:3261", permanent = true } }
+            }
+            targets {
+              "iqn.t.a" { portal-groups = [one] }
+              "iqn.t.moved" { portal-groups = [one], redirect { to = "127.0.0.1:3261" } }
+              "iqn.t.b" { portal-groups = [one, two, old] }
+            }
+            """));
+
+    private static LoginStateMachine on(String group, boolean visible) {
+        IscsiSettings.PortalGroup g = GROUPS.portalGroups().stream().filter(x -> x.name().equals(group)).findFirst().orElseThrow();
+        return new LoginStateMachine(GROUPS, SecurityNegotiation.none(), g.tag(),
+                (initiator, target) -> PortalAccess.check(GROUPS, g, target, visible));
+    }
+
+    private static LoginStep first(LoginStateMachine m, String target) {
+        return m.step(request(0x81, 0, "InitiatorName=iqn.i", "TargetName=" + target, "AuthMethod=None"));
+    }
+
+    @Test
+    void loginOnAPortalOfTheTargetsGroup_goesOn_andAnswersThatGroupsTag() {
+        var reply = assertInstanceOf(LoginStep.Reply.class, first(on("two", true), "iqn.t.b"));
+        assertTrue(text(reply.text()).contains("TargetPortalGroupTag=2"), text(reply.text()));
+        assertInstanceOf(LoginStep.Reply.class, first(on("one", true), "iqn.t.moved")); // its own group: no redirect
+    }
+
+    @Test
+    void loginOnAnotherGroupsPortal_isRefusedNotFound() {
+        assertEquals(LoginStatus.NOT_FOUND, status(first(on("two", true), "iqn.t.a")));
+    }
+
+    @Test
+    void redirectedTarget_answersMovedTemporarilyWithTheAddress_beforeSecurity() {
+        var r = assertInstanceOf(LoginStep.Redirect.class, first(on("two", true), "iqn.t.moved"));
+        assertEquals(0x0101, r.status());
+        assertEquals("TargetAddress=127.0.0.1:3261,1\0", text(r.text()));
+    }
+
+    @Test
+    void redirectingGroup_answersMovedPermanentlyForItsTargets_butNotForDiscovery() {
+        var r = assertInstanceOf(LoginStep.Redirect.class, first(on("old", true), "iqn.t.b"));
+        assertEquals(0x0102, r.status());
+        assertEquals("TargetAddress=127.0.0.1:3261,1\0", text(r.text()));
+        assertEquals(LoginStatus.NOT_FOUND, status(first(on("old", true), "iqn.t.a")));
+        assertInstanceOf(LoginStep.Reply.class, on("old", true).step(request(0x81, 0, "InitiatorName=iqn.i",
+                "SessionType=Discovery", "AuthMethod=None")));
+    }
+
+    @Test
+    void initiatorThatMayNotSeeTheTarget_isNotToldWhereItWent() {
+        assertEquals(LoginStatus.NOT_FOUND, status(first(on("two", false), "iqn.t.moved")));
+        // in the group: the login goes on and the engine refuses it later
+        assertInstanceOf(LoginStep.Reply.class, first(on("old", false), "iqn.t.b"));
+    }
 }

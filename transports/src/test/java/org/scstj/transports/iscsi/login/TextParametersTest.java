@@ -57,6 +57,14 @@ class TextParametersTest {
     }
 
     @Test
+    void valueThatIsNotUtf8_isMalformed_multibyteUtf8IsKept() { // found by TextFuzzTest#parse
+        byte[] bad = {'W', '=', (byte) 0xff, (byte) 0xfe, 0};
+        assertInstanceOf(TextParameters.Malformed.class, TextParameters.parse(bad, bad.length));
+        var pairs = assertInstanceOf(TextParameters.Pairs.class, parse("InitiatorAlias=h\u00f4te\0"));
+        assertEquals("h\u00f4te", pairs.values().get("InitiatorAlias"));
+    }
+
+    @Test
     void format_writesNulTerminatedPairs() {
         var m = new java.util.LinkedHashMap<String, String>();
         m.put("A", "1");

@@ -37,9 +37,19 @@ public final class ConnectionHarness implements AutoCloseable {
 
     public ConnectionHarness(RamDiskCore core, String config, TargetContext shared) {
         this.core = core;
-        this.context = shared != null ? shared : new TargetContext(core, IscsiSettings.from(ConfigFactory.parseString(config)),
-                new SessionRegistry(), () -> List.of(new InetSocketAddress("127.0.0.1", 3260)), ConcurrentHashMap.newKeySet());
+        IscsiSettings settings = shared != null ? shared.settings() : IscsiSettings.from(ConfigFactory.parseString(config));
+        this.context = shared != null ? shared : new TargetContext(core, settings, new SessionRegistry(),
+                () -> configuredPortals(settings), ConcurrentHashMap.newKeySet());
         this.channel = new EmbeddedChannel(new PduDecoder(), new PduEncoder(), new IscsiConnection(context));
+    }
+
+    /** The configured portals of each group, by tag, as if bound. */
+    public static java.util.Map<Integer, List<InetSocketAddress>> configuredPortals(IscsiSettings settings) {
+        java.util.Map<Integer, List<InetSocketAddress>> out = new java.util.LinkedHashMap<>();
+        for (IscsiSettings.PortalGroup g : settings.portalGroups()) {
+            out.put(g.tag(), g.portals().stream().map(p -> new InetSocketAddress(p.host(), p.port())).toList());
+        }
+        return out;
     }
 
     public void send(PduBuilder pdu) {

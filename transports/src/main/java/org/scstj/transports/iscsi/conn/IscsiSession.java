@@ -1,0 +1,303 @@
+package org.scstj.transports.iscsi.conn;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.collection.IntObjectHashMap;
+import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.spi.SessionHandle;
+import org.scstj.engine.spi.TmfRequest;
+import org.scstj.transports.iscsi.login.LoginIdentity;
+import org.scstj.transports.iscsi.login.OperationalParameters;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One iSCSI session (RFC 7143 4.3, 4.4.3): what is session-wide, shared by its connections.
+ * The engine's {@link SessionHandle}, the TSIH, the CmdSN window (3.2.2.1: one numbering across
+ * all connections), the ITT table (ITTs are unique per session, 11.2.1.8), the ABORT TASK
+ * cancellations still waiting for their CmdSN, the leading connection's negotiated parameters
+ * (MaxConnections, ErrorRecoveryLevel, InitialR2T, ImmediateData, bursts, ... are LO keys, 13)
+ * and the connections by CID. Each connection keeps its StatSN (3.2.2.2), digests,
+ * MaxRecvDataSegmentLength and socket.
+ *
+ * <p>Threading: everything is confined to {@link #loop}, the leading connection's event loop.
+ * A connection added later is moved onto this loop at login (its channel is deregistered from
+ * its own loop and registered here, before the final Login Response), so every connection of a
+ * session runs on one thread and the single-connection fast path has no hop and no lock.
+ */
+final class IscsiSession {
+    private final TargetContext target;
+    private final EventLoop loop;
+    private final LoginIdentity identity;
+    private final OperationalParameters params;
+    private final SessionHandle handle;
+    private final String key;
+    private final int tsih;
+    /** RFC 7143 4.4.1 / 13.9: every connection of a session uses portals of this one portal group. */
+    private final int portalGroupTag;
+    final CommandWindow window;
+    final IntObjectHashMap<IscsiTask> tasks = new IntObjectHashMap<>(); // primitive ITT keys: no boxing per command
+    /**
+     * CmdSNs inside the window that ABORT TASK named before they arrived (RFC 7143 11.6.1 b); each
+     * is dropped once ExpCmdSN passes it, so there are never more than the window size.
+     */
+    final Set<Integer> cancelledCmdSns = new HashSet<>();
+    private final TreeMap<Integer, IscsiConnection> connections = new TreeMap<>();
+    /** Completes once the engine's {@code SessionHandle.close} ran: all tasks quiesced (6.3.5, faults.md). */
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private boolean closing;
+
+    IscsiSession(TargetContext target, EventLoop loop, LoginIdentity identity, OperationalParameters params,
+                 SessionHandle handle, String key, int tsih, CommandWindow window, int portalGroupTag) {
+        this.target = target;
+        this.portalGroupTag = portalGroupTag;
+        this.loop = loop;
+        this.identity = identity;
+        this.params = params;
+        this.handle = handle;
+        this.key = key;
+        this.tsih = tsih;
+        this.window = window;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    LoginIdentity identity() {
+        return identity;
+    }
+
+    OperationalParameters parameters() {
+        return params;
+    }
+
+    SessionHandle handle() {
+        return handle;
+    }
+
+    String key() {
+        return key;
+    }
+
+    int portalGroupTag() {
+        return portalGroupTag;
+    }
+
+    int tsih() {
+        return tsih;
+    }
+
+    long isid() {
+        return identity.isid();
+    }
+
+    /** Closing or closed: no connection may join, no command runs. */
+    boolean ending() {
+        return closing;
+    }
+
+    // ---- connections (loop) ----
+
+    IscsiConnection connection(int cid) {
+        return connections.get(cid);
+    }
+
+    /** One connection of the session (the lowest CID), or null while it has none. */
+    IscsiConnection anyConnection() {
+        return connections.isEmpty() ? null : connections.firstEntry().getValue();
+    }
+
+    int connectionCount() {
+        return connections.size();
+    }
+
+    List<IscsiConnection> connections() {
+        return new ArrayList<>(connections.values());
+    }
+
+    void add(int cid, IscsiConnection conn) {
+        connections.put(cid, conn);
+    }
+
+    /** Removes {@code conn} if it is still the one under {@code cid}; true when it was. */
+    boolean remove(int cid, IscsiConnection conn) {
+        return connections.remove(cid, conn);
+    }
+
+    /**
+     * The parameters a connection added to this session works with (RFC 7143 13): the session's
+     * leading-only values, with the connection's own digests and MaxRecvDataSegmentLengths.
+     */
+    OperationalParameters forConnection(OperationalParameters own) {
+        OperationalParameters s = params;
+        return new OperationalParameters(own.initiatorMaxRecvDataSegmentLength(), own.targetMaxRecvDataSegmentLength(),
+                s.maxBurstLength(), s.firstBurstLength(), s.initialR2T(), s.immediateData(), s.maxOutstandingR2T(),
+                s.dataPduInOrder(), s.dataSequenceInOrder(), own.headerDigest(), own.dataDigest(),
+                s.defaultTime2Wait(), s.defaultTime2Retain(), s.errorRecoveryLevel(), s.maxConnections());
+    }
+
+    // ---- tasks (loop) ----
+
+    /**
+     * Terminates the tasks with allegiance to {@code conn} (RFC 7143 11.14.1: at
+     * ErrorRecoveryLevel below 2 a connection that is closed or lost takes its tasks with it):
+     * those still waiting for their CmdSN never reach the core, the others are aborted through
+     * the engine (ABORT TASK by tag) and end silently. Completes when the engine answered every
+     * abort.
+     */
+    CompletableFuture<Void> terminateTasksOf(IscsiConnection conn) {
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (IscsiTask t : new ArrayList<>(tasks.values())) {
+            if (t.connection() != conn || t.finished) {
+                continue;
+            }
+            t.terminated = true;
+            if (!t.submitted) {
+                t.cancelled = true; // its turn in the window still comes; submit() drops it then
+                if (tasks.get(t.itt()) == t) {
+                    tasks.remove(t.itt());
+                }
+                continue;
+            }
+            t.dispose(true); // a write waiting for data learns it will not come
+            if (handle != null) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                handle.taskManagement(new TmfRequest(TmfRequest.Function.ABORT_TASK, t.lun(), t.tag()),
+                        response -> done.complete(null));
+                waits.add(done);
+            }
+        }
+        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+    }
+
+    // ---- ERL 2 connection recovery (RFC 7143 7.2, 11.5.1, 13.16) ----
+
+    /** ErrorRecoveryLevel 2 with a nonzero DefaultTime2Retain: a failed connection's tasks wait for TASK REASSIGN. */
+    boolean recovers() {
+        return params.errorRecoveryLevel() >= 2 && params.defaultTime2Retain() > 0;
+    }
+
+    /**
+     * The connection {@code conn} failed or was removed for recovery (11.14.1 reason 2) at ERL 2:
+     * its tasks stay in the session, retained, for Time2Retain seconds (13.16). A TASK REASSIGN on
+     * another (or a new) connection takes one over; when the time is up the rest are aborted
+     * through the engine and forgotten, and a session left without connections ends.
+     */
+    void retainTasksOf(IscsiConnection conn) {
+        for (IscsiTask t : tasks.values()) {
+            if (t.connection() == conn && !t.finished) {
+                t.retained = true;
+            }
+        }
+        loop.schedule(() -> expire(conn), params.defaultTime2Retain(), TimeUnit.SECONDS);
+    }
+
+    private void expire(IscsiConnection conn) {
+        if (closing) {
+            return;
+        }
+        for (IscsiTask t : new ArrayList<>(tasks.values())) {
+            if (t.connection() == conn && t.retained && !t.finished) {
+                t.retained = false;
+                ScsiResponse held = t.held;
+                t.held = null;
+                if (held != null) { // completed meanwhile: forgotten with its status
+                    if (held.dataIn() != null) {
+                        held.dataIn().release();
+                    }
+                    conn.finish(t, true);
+                }
+            }
+        }
+        terminateTasksOf(conn);
+        if (connections.isEmpty()) {
+            discardAll();
+            close();
+        }
+    }
+
+    /** The session has no connection left: queued PDUs and every task are dropped (their buffers released). */
+    void discardAll() {
+        window.clear();
+        cancelledCmdSns.clear();
+        for (IscsiTask t : new ArrayList<>(tasks.values())) {
+            t.finished = true;
+            ScsiResponse held = t.held;
+            t.held = null;
+            if (held != null && held.dataIn() != null) {
+                held.dataIn().release();
+            }
+            t.dispose(true);
+        }
+        tasks.clear();
+    }
+
+    // ---- life ----
+
+    /**
+     * Closes the session once (from the loop): it leaves the registry and the SessionHandle goes
+     * to the engine; every call returns the future of that first close, complete when the
+     * engine's {@code close(done)} ran. The connections are not closed here.
+     */
+    CompletableFuture<Void> close() {
+        if (!closing) {
+            closing = true;
+            if (key != null) {
+                target.registry().remove(this);
+            }
+            if (handle != null) {
+                handle.close(() -> closed.complete(null));
+            } else {
+                closed.complete(null);
+            }
+        }
+        return closed;
+    }
+
+    /**
+     * Ends the session from any thread (reinstatement 6.3.5, driver stop): closes it, then every
+     * connection. Completes when the SessionHandle is closed (the old tasks quiesced).
+     */
+    CompletableFuture<Void> shutdown() {
+        execute(() -> {
+            if (connections.isEmpty() && !closing) {
+                discardAll(); // an ERL 2 session waiting for its connections to come back (retention)
+            }
+            for (IscsiConnection c : connections()) {
+                c.endingSession();
+            }
+            close().whenComplete((v, e) -> execute(() -> {
+                for (IscsiConnection c : connections()) {
+                    c.closeChannel();
+                }
+            }, () -> { }));
+        }, () -> {
+            if (handle != null && !closed.isDone()) {
+                handle.close(() -> closed.complete(null));
+            } else {
+                closed.complete(null);
+            }
+        });
+        return closed;
+    }
+
+    /** Runs {@code action} on the session's loop, or {@code orElse} when the loop is gone. */
+    void execute(Runnable action, Runnable orElse) {
+        try {
+            if (loop.inEventLoop()) {
+                action.run();
+            } else {
+                loop.execute(action);
+            }
+        } catch (RejectedExecutionException e) {
+            orElse.run();
+        }
+    }
+}

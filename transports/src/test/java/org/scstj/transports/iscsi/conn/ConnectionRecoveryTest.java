@@ -1,0 +1,215 @@
+package org.scstj.transports.iscsi.conn;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.scstj.transports.iscsi.pdu.Opcode;
+import org.scstj.transports.iscsi.testing.ConnectionHarness;
+import org.scstj.transports.iscsi.testing.PduBuilder;
+import org.scstj.transports.iscsi.testing.RamDiskCore;
+import org.scstj.transports.iscsi.testing.ReceivedPdu;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.scstj.transports.iscsi.testing.ConnectionHarness.command;
+import static org.scstj.transports.iscsi.testing.ConnectionHarness.dataOut;
+
+/** ErrorRecoveryLevel 2, connection recovery (RFC 7143 7.2, 11.5.1 TASK REASSIGN, 11.14.1 reason 2, 13.16 Time2Retain). */
+class ConnectionRecoveryTest {
+    private static final int F = 0x80;
+    private static final int W = 0x20;
+    private static final int REASSIGN = 8;
+    private final ConnectionHarness h1 = new ConnectionHarness(
+            "negotiation.max-connections = 4, negotiation.error-recovery-level = 2, negotiation.default-time2retain = 20");
+    private final List<ConnectionHarness> others = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        others.forEach(ConnectionHarness::close);
+        h1.close();
+    }
+
+    private static ReceivedPdu login(ConnectionHarness h, int tsih, int cid, String... operational) {
+        h.send(h.loginPdu(0x81, "InitiatorName=" + ConnectionHarness.INITIATOR, "TargetName=" + RamDiskCore.TARGET,
+                "AuthMethod=None").u16(14, tsih).u16(20, cid));
+        ReceivedPdu first = h.one();
+        if (first.loginStatus() != 0) {
+            return first;
+        }
+        h.send(h.loginPdu(0x87, operational).u16(14, tsih).u16(20, cid));
+        return h.one();
+    }
+
+    /** h1 opens an ERL 2 session (CID 1), solicited writes only; returns the TSIH. */
+    private int openSession() {
+        ReceivedPdu r = login(h1, 0, 1, "MaxConnections=4", "ErrorRecoveryLevel=2", "InitialR2T=Yes",
+                "ImmediateData=No");
+        assertEquals(0, r.loginStatus());
+        assertTrue(r.pairs().contains("ErrorRecoveryLevel=2"), r.pairs().toString());
+        return r.u16(14);
+    }
+
+    private ConnectionHarness join(int tsih, int cid) {
+        ConnectionHarness h = new ConnectionHarness(h1.core, null, h1.context);
+        others.add(h);
+        assertEquals(0, login(h, tsih, cid).loginStatus());
+        return h;
+    }
+
+    private static PduBuilder reassign(int itt, int cmdSn, int referenced) {
+        return PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | REASSIGN).itt(itt).i32(20, referenced)
+                .cmdSn(cmdSn).i32(32, 1);
+    }
+
+    private static int[] write10(int lba, int blocks) {
+        return new int[]{0x2a, 0, lba >> 24, lba >> 16, lba >> 8, lba, 0, blocks >> 8, blocks};
+    }
+
+    private static byte[] filled(int n, int value) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) value);
+        return b;
+    }
+
+    @Test
+    void aWriteCutByConnectionLoss_resumesWithARecoveryR2tForTheRest_afterTaskReassign() {
+        int tsih = openSession();
+        h1.send(command(1, 1, F | W, 1024, write10(4, 2)));
+        ReceivedPdu r2t = h1.one();
+        assertEquals(Opcode.R2T, r2t.opcode());
+        assertEquals(1024, r2t.i32(44));
+        h1.send(dataOut(1, r2t.i32(20), 0, false, filled(512, 0x11)));
+        h1.channel.close(); // the connection fails half way through the burst
+        assertTrue(h1.core.closed.isEmpty());
+        assertTrue(h1.core.tmfs.isEmpty(), "nothing aborted at ERL 2");
+
+        ConnectionHarness h2 = join(tsih, 2);
+        h2.send(reassign(20, 2, 1));
+        List<ReceivedPdu> got = h2.received();
+        assertEquals(2, got.size());
+        assertEquals(Opcode.TASK_MGMT_RESPONSE, got.get(0).opcode());
+        assertEquals(0, got.get(0).u8(2));
+        ReceivedPdu again = got.get(1);
+        assertEquals(Opcode.R2T, again.opcode());
+        assertEquals(1, again.itt());
+        assertEquals(512, again.i32(40)); // the recovery R2T asks only for what did not arrive
+        assertEquals(512, again.i32(44));
+        h2.send(dataOut(1, again.i32(20), 512, true, filled(512, 0x22)));
+        ReceivedPdu status = h2.one();
+        assertEquals(Opcode.SCSI_RESPONSE, status.opcode());
+        assertEquals(0, status.u8(3));
+        byte[] expected = new byte[1024];
+        Arrays.fill(expected, 0, 512, (byte) 0x11);
+        Arrays.fill(expected, 512, 1024, (byte) 0x22);
+        assertArrayEquals(expected, Arrays.copyOfRange(h1.core.disk, 4 * 512, 6 * 512));
+    }
+
+    @Test
+    void aTaskCompletedWhileItHadNoConnection_sendsItsStatusOnTheNewOne() {
+        int tsih = openSession();
+        h1.core.autoRun = false;
+        h1.send(command(3, 1, F, 0, 0));
+        h1.channel.close();
+        h1.core.execute(h1.core.submitted.getFirst()); // completes with nowhere to answer: held
+        ConnectionHarness h2 = join(tsih, 1); // the same CID again
+        h2.send(reassign(21, 2, 3));
+        List<ReceivedPdu> got = h2.received();
+        assertEquals(2, got.size());
+        assertEquals(0, got.get(0).u8(2));
+        assertEquals(Opcode.SCSI_RESPONSE, got.get(1).opcode());
+        assertEquals(3, got.get(1).itt());
+    }
+
+    @Test
+    void aRunningTask_answersOnTheConnectionItWasReassignedTo() {
+        int tsih = openSession();
+        h1.core.autoRun = false;
+        h1.send(command(3, 1, F, 0, 0));
+        h1.channel.close();
+        ConnectionHarness h2 = join(tsih, 2);
+        h2.send(reassign(21, 2, 3));
+        assertEquals(0, h2.one().u8(2));
+        h1.core.execute(h1.core.submitted.getFirst());
+        ReceivedPdu r = h2.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(3, r.itt());
+    }
+
+    @Test
+    void reassigningATaskWhoseConnectionLives_isTaskStillAllegiant() {
+        int tsih = openSession();
+        ConnectionHarness h2 = join(tsih, 2);
+        h1.core.autoRun = false;
+        h1.send(command(3, 1, F, 0, 0));
+        h2.send(reassign(21, 2, 3));
+        assertEquals(3, h2.one().u8(2));
+        h2.send(reassign(22, 2, 99));
+        assertEquals(1, h2.one().u8(2)); // task does not exist
+    }
+
+    @Test
+    void logoutReason2_removesAConnectionForRecovery_withTime2WaitAndTime2Retain() {
+        int tsih = openSession();
+        ConnectionHarness h2 = join(tsih, 2);
+        h1.core.autoRun = false;
+        h1.send(command(3, 1, F, 0, 0));
+        h2.send(PduBuilder.immediate(Opcode.LOGOUT_REQUEST).flags(F | 2).itt(9).cmdSn(2).u16(20, 1));
+        ReceivedPdu r = h2.one();
+        assertEquals(Opcode.LOGOUT_RESPONSE, r.opcode());
+        assertEquals(0, r.u8(2));
+        assertEquals(2, r.u16(40)); // Time2Wait
+        assertEquals(20, r.u16(42)); // Time2Retain
+        assertFalse(h1.open());
+        h2.send(reassign(21, 2, 3));
+        assertEquals(0, h2.one().u8(2));
+    }
+
+    @Test
+    void theLastConnectionLost_keepsTheSession_aNewConnectionJoinsAndTakesTheTaskOver() {
+        // (the Time2Retain expiry is in MultiConnectionSessionTest: an EmbeddedChannel cancels its timers on close)
+        int tsih = openSession();
+        h1.core.autoRun = false;
+        h1.send(command(3, 1, F, 0, 0));
+        h1.channel.close();
+        assertTrue(h1.core.closed.isEmpty());
+        ConnectionHarness h2 = join(tsih, 2);
+        h2.send(reassign(21, 2, 3));
+        assertEquals(0, h2.one().u8(2));
+        h2.send(command(4, 2, F, 0, 0)); // the CmdSN window went on where it was
+        h1.core.submitted.forEach(h1.core::execute);
+        List<ReceivedPdu> got = h2.received();
+        assertEquals(List.of(3, 4), got.stream().map(ReceivedPdu::itt).sorted().toList());
+    }
+
+    @Test
+    void logoutReason2_ofTheOnlyConnection_keepsTheSessionForRecovery() {
+        int tsih = openSession();
+        h1.core.autoRun = false;
+        h1.send(command(3, 1, F, 0, 0));
+        h1.send(PduBuilder.immediate(Opcode.LOGOUT_REQUEST).flags(F | 2).itt(9).cmdSn(2).u16(20, 1));
+        assertEquals(0, h1.one().u8(2));
+        assertFalse(h1.open());
+        assertTrue(h1.core.closed.isEmpty());
+        ConnectionHarness h2 = join(tsih, 1);
+        h2.send(reassign(21, 2, 3));
+        assertEquals(0, h2.one().u8(2));
+    }
+
+    @Test
+    void reinstatingASessionInRetention_closesItFirst() {
+        openSession();
+        h1.core.autoRun = false;
+        h1.send(command(3, 1, F, 0, 0));
+        h1.channel.close();
+        ConnectionHarness fresh = new ConnectionHarness(h1.core, null, h1.context);
+        others.add(fresh);
+        assertEquals(0, login(fresh, 0, 1).loginStatus());
+        assertEquals(1, h1.core.closed.size());
+        assertEquals(2, h1.core.opened.size());
+    }
+}
