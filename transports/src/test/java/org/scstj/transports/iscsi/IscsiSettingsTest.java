@@ -52,4 +52,21 @@ class IscsiSettingsTest {
                 () -> IscsiSettings.from(ConfigFactory.parseString("negotiation.max-connections = 65")));
         assertTrue(e.getMessage().contains("max-connections"), e.getMessage());
     }
+    @Test
+    void recoveryKeys_haveDefaults_andAreChecked() {
+        IscsiSettings s = IscsiSettings.from(ConfigFactory.empty());
+        assertEquals(0, s.negotiation().errorRecoveryLevel());
+        assertEquals(64L << 20, s.recovery().maxRetainedBytes());
+        assertEquals(Duration.ofSeconds(30), s.recovery().nopInInterval());
+        assertEquals(Duration.ofSeconds(90), s.recovery().nopInTimeout());
+        assertEquals(Duration.ofSeconds(2), s.recovery().logoutGrace());
+        assertEquals(1, IscsiSettings.from(ConfigFactory.parseString("negotiation.error-recovery-level = 1"))
+                .negotiation().errorRecoveryLevel());
+        var e = assertThrows(ConfigException.class, () -> IscsiSettings.from(ConfigFactory.parseString(
+                "nop-in-interval = 5s\nnop-in-timeout = 0s")));
+        assertTrue(e.getMessage().contains("nop-in-timeout"), e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> IscsiSettings.from(ConfigFactory.parseString("logout-grace = -1s")));
+        assertTrue(e.getMessage().contains("logout-grace"), e.getMessage());
+    }
 }

@@ -503,11 +503,15 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (!settings.nopInInterval().isZero()) {
             pinger = new Pinger(new Pinger.Link() {
                 @Override
-                public void ping(int ttt) {
+                public boolean ping(int ttt) {
+                    if (phase != Phase.FULL_FEATURE) {
+                        return false; // logging out: the session ends anyway
+                    }
                     // 11.19.1: an unsolicited NOP-In carries StatSN but does not advance it; LUN 0
                     send(new NopInPdu(0, Opcode.RESERVED_TAG, ttt, statSn, window.expCmdSn(), window.maxCmdSn(),
                             Unpooled.EMPTY_BUFFER));
                     flushIfIdle();
+                    return true;
                 }
 
                 @Override

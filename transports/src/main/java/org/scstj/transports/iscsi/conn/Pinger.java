@@ -16,8 +16,11 @@ import java.util.concurrent.TimeUnit;
 final class Pinger {
     /** What the pinger needs from its connection. */
     interface Link {
-        /** Sends and flushes a NOP-In with {@code ttt} (StatSN not advanced, 11.19.1). */
-        void ping(int ttt);
+        /**
+         * Sends and flushes a NOP-In with {@code ttt} (StatSN not advanced, 11.19.1); false when
+         * the connection is no longer in the full feature phase (nothing sent, nothing awaited).
+         */
+        boolean ping(int ttt);
 
         int nextTargetTransferTag();
 
@@ -57,9 +60,13 @@ final class Pinger {
             return;
         }
         if (!outstanding) {
-            outstandingTtt = link.nextTargetTransferTag();
+            int ttt = link.nextTargetTransferTag();
+            if (!link.ping(ttt)) {
+                schedule();
+                return;
+            }
+            outstandingTtt = ttt;
             outstanding = true;
-            link.ping(outstandingTtt);
             deadline = executor.schedule(() -> {
                 if (outstanding && !stopped) {
                     stop();

@@ -134,6 +134,9 @@ class TextFuzzTest {
                     assertTrue(LOGIN_STATUSES.contains(status), "status " + Integer.toHexString(status));
                     return; // the connection closes
                 }
+                case LoginStep.Redirect redirect -> {
+                    return; // 11.13.5: the login ends with the redirection (main did not compile without this case)
+                }
                 case LoginStep.Reply reply -> {
                     TextChecks.wellFormed(reply.text());
                     if (r.cont()) {
