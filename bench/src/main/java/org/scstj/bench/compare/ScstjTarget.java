@@ -69,6 +69,8 @@ final class ScstjTarget implements Target {
                   }
                   target-drivers.iscsi {
                     portals = ["%s:%d"]
+                    # the sessions workload logs in every client from this one address at once
+                    max-login-connections-per-source = 65535
                     targets { "%s" { luns { 1 = bench-file, 2 = bench-null } } }
                   }
                 }
