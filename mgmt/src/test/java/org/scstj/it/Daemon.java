@@ -73,6 +73,10 @@ final class Daemon implements AutoCloseable {
         return "iscsi://127.0.0.1:" + port;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean alive() {
         return process.isAlive();
     }
