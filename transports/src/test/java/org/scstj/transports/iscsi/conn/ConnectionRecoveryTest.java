@@ -337,4 +337,24 @@ class ConnectionRecoveryTest {
         assertEquals(0, buffer.refCnt());
         assertEquals(1, h1.core.closed.size());
     }
+
+    @Test
+    void theStatusesOfAConnectionRemovedForRecovery_areReleasedWhenTime2RetainPasses() {
+        int tsih = openSession();
+        ConnectionHarness h2 = join(tsih, 2);
+        h2.send(command(11, 1, F | R, 1024, read10(0, 2)));
+        assertEquals(Opcode.DATA_IN, h2.received().getFirst().opcode());
+        h1.send(PduBuilder.immediate(Opcode.LOGOUT_REQUEST).flags(F | 2).itt(9).cmdSn(2).u16(20, 2)); // reason 2, CID 2
+        assertEquals(0, h1.one().u8(2));
+        IscsiSession s = session(tsih);
+        assertEquals(1, s.unacknowledgedCount());
+        var buffer = s.unacknowledged(11).data().unacknowledged().getFirst().data();
+        assertTrue(buffer.refCnt() > 0);
+        h1.channel.advanceTimeBy(21, java.util.concurrent.TimeUnit.SECONDS); // Time2Retain is 20 s
+        h1.channel.runScheduledPendingTasks();
+        assertEquals(0, s.unacknowledgedCount());
+        assertEquals(0, buffer.refCnt(), "released at Time2Retain");
+        h1.send(reassign(21, 2, 11, 0));
+        assertEquals(1, h1.one().u8(2)); // task does not exist
+    }
 }
