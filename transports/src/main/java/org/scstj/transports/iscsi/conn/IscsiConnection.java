@@ -743,6 +743,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (!lateUnsolicited.isEmpty()) {
             lateUnsolicited.remove(cmd.itt()); // the ITT is in use again
         }
+        if (session != null) {
+            session.forgetUnacknowledged(cmd.itt()); // ERL 2: the initiator gave up the old task with this ITT
+        }
         if (cmd.immediate()) {
             submit(task);
         } else if (window.classify(cmd.cmdSn()) == CommandWindow.Verdict.DELIVER) {

@@ -215,6 +215,19 @@ final class IscsiSession {
         return unacknowledged.remove(itt);
     }
 
+    /**
+     * ERL 2: a new command uses {@code itt}, so the initiator is done with the old task that had it
+     * (11.2.1.8: ITTs are unique among outstanding tasks); its kept status is released.
+     */
+    void forgetUnacknowledged(int itt) {
+        if (!unacknowledged.isEmpty()) {
+            ReassignableStatus old = unacknowledged.remove(itt);
+            if (old != null) {
+                old.release();
+            }
+        }
+    }
+
     /** ERL 2: how many unacknowledged statuses of failed connections are kept (tests). */
     int unacknowledgedCount() {
         return unacknowledged.size();

@@ -357,4 +357,19 @@ class ConnectionRecoveryTest {
         h1.send(reassign(21, 2, 11, 0));
         assertEquals(1, h1.one().u8(2)); // task does not exist
     }
+
+    @Test
+    void aNewCommandReusingTheItt_releasesTheStatusKeptForReassignment() {
+        int tsih = openSession();
+        h1.send(command(12, 1, F | R, 512, read10(0, 1)));
+        h1.received();
+        h1.channel.close();
+        IscsiSession s = session(tsih);
+        var buffer = s.unacknowledged(12).data().unacknowledged().getFirst().data();
+        ConnectionHarness h2 = join(tsih, 2);
+        h2.send(command(12, 2, F, 0, 0)); // the initiator gave that task up: ITT 12 names a new one
+        assertEquals(Opcode.SCSI_RESPONSE, h2.one().opcode());
+        assertEquals(0, s.unacknowledgedCount());
+        assertEquals(0, buffer.refCnt());
+    }
 }
