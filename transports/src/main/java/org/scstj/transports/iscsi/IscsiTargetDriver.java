@@ -54,6 +54,7 @@ public final class IscsiTargetDriver implements TargetDriver {
     private final Set<IscsiConnection> connections = ConcurrentHashMap.newKeySet();
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
+    private SessionRegistry registry;
 
     public IscsiTargetDriver(IscsiSettings settings) {
         this.settings = settings;
@@ -102,7 +103,8 @@ public final class IscsiTargetDriver implements TargetDriver {
         acceptors = new MultiThreadIoEventLoopGroup(1, io);
         workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        TargetContext context = new TargetContext(core, settings, new SessionRegistry(), this::boundByGroup, connections);
+        registry = new SessionRegistry();
+        TargetContext context = new TargetContext(core, settings, registry, this::boundByGroup, connections);
         LoginConnectionLimiter limiter = new LoginConnectionLimiter(settings.maxLoginConnectionsPerSource());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
@@ -154,6 +156,7 @@ public final class IscsiTargetDriver implements TargetDriver {
         }
         EventLoopGroup a = acceptors;
         EventLoopGroup w = workers;
+        SessionRegistry sessions = registry;
         acceptors = null;
         workers = null;
         List<CompletableFuture<Void>> waits = new ArrayList<>();
@@ -181,6 +184,7 @@ public final class IscsiTargetDriver implements TargetDriver {
             for (IscsiConnection c : connections) {
                 waits.add(c.shutdown().toCompletableFuture());
             }
+            waits.add(sessions.shutdownAll()); // ERL 2 sessions in Time2Retain with no connection left (RFC 7143 7.2)
             return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
         });
         CompletableFuture<Void> done = new CompletableFuture<>();

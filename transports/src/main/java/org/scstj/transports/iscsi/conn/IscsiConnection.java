@@ -161,7 +161,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             loginTimer.cancel(false);
         }
         text.clear();
-        stopRecovery(); // ERL 1 hook: retained Data-In and statuses released, pings stop
         lateUnsolicited.clear();
         target.connections().remove(this);
         IscsiSession s = session;
@@ -186,6 +185,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             closeSession().whenComplete((v, e) -> gone.complete(null));
         }
+        // ERL 1 hook: retained Data-In and statuses released, pings stop (after retainTasksOf, which at
+        // ERL 2 took the unacknowledged SCSI statuses over for TASK REASSIGN)
+        stopRecovery();
         ctx.fireChannelInactive();
     }
 
@@ -741,6 +743,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (!lateUnsolicited.isEmpty()) {
             lateUnsolicited.remove(cmd.itt()); // the ITT is in use again
         }
+        if (session != null) {
+            session.forgetUnacknowledged(cmd.itt()); // ERL 2: the initiator gave up the old task with this ITT
+        }
         if (cmd.immediate()) {
             submit(task);
         } else if (window.classify(cmd.cmdSn()) == CommandWindow.Verdict.DELIVER) {
@@ -897,7 +902,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         IscsiTask t = tasks.get(r.referencedTaskTag());
         if (t == null || t.finished || t.terminated) {
-            sendTmfResponse(r.itt(), TmfCodes.TASK_DOES_NOT_EXIST);
+            ReassignableStatus sent = t == null ? session.takeUnacknowledged(r.referencedTaskTag()) : null;
+            if (sent == null) {
+                sendTmfResponse(r.itt(), TmfCodes.TASK_DOES_NOT_EXIST);
+                return;
+            }
+            // 11.5.1: its status went out on the failed connection unacknowledged: the response, then the
+            // Data-In from the request's ExpDataSN and the status again, with this connection's StatSN
+            sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
+            sent.sendOn(this, r.expDataSn());
+            flushIfIdle();
             return;
         }
         if (!t.retained) {

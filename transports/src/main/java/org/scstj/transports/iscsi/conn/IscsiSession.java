@@ -49,6 +49,8 @@ final class IscsiSession {
      */
     final Set<Integer> cancelledCmdSns = new HashSet<>();
     private final TreeMap<Integer, IscsiConnection> connections = new TreeMap<>();
+    /** ERL 2: statuses sent on failed connections and never acknowledged, by ITT, until TASK REASSIGN or Time2Retain. */
+    private final IntObjectHashMap<ReassignableStatus> unacknowledged = new IntObjectHashMap<>();
     /** Completes once the engine's {@code SessionHandle.close} ran: all tasks quiesced (6.3.5, faults.md). */
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private boolean closing;
@@ -191,6 +193,15 @@ final class IscsiSession {
      * through the engine and forgotten, and a session left without connections ends.
      */
     void retainTasksOf(IscsiConnection conn) {
+        SnackHandler recovery = conn.recovery();
+        if (recovery != null) { // statuses it sent that were not acknowledged: TASK REASSIGN sends them again
+            recovery.handOver(u -> {
+                ReassignableStatus older = unacknowledged.put(u.itt(), u);
+                if (older != null) {
+                    older.release();
+                }
+            });
+        }
         for (IscsiTask t : tasks.values()) {
             if (t.connection() == conn && !t.finished) {
                 t.retained = true;
@@ -199,10 +210,48 @@ final class IscsiSession {
         loop.schedule(() -> expire(conn), params.defaultTime2Retain(), TimeUnit.SECONDS);
     }
 
+    /** ERL 2: the unacknowledged status of the command {@code itt} of a failed connection, taken over, or null. */
+    ReassignableStatus takeUnacknowledged(int itt) {
+        return unacknowledged.remove(itt);
+    }
+
+    /**
+     * ERL 2: a new command uses {@code itt}, so the initiator is done with the old task that had it
+     * (11.2.1.8: ITTs are unique among outstanding tasks); its kept status is released.
+     */
+    void forgetUnacknowledged(int itt) {
+        if (!unacknowledged.isEmpty()) {
+            ReassignableStatus old = unacknowledged.remove(itt);
+            if (old != null) {
+                old.release();
+            }
+        }
+    }
+
+    /** ERL 2: how many unacknowledged statuses of failed connections are kept (tests). */
+    int unacknowledgedCount() {
+        return unacknowledged.size();
+    }
+
+    /** ERL 2: the kept status of {@code itt}, still owned by the session (tests), or null. */
+    ReassignableStatus unacknowledged(int itt) {
+        return unacknowledged.get(itt);
+    }
+
+    private void releaseUnacknowledged(IscsiConnection of) {
+        for (ReassignableStatus u : new ArrayList<>(unacknowledged.values())) {
+            if (of == null || u.from() == of) {
+                unacknowledged.remove(u.itt());
+                u.release();
+            }
+        }
+    }
+
     private void expire(IscsiConnection conn) {
         if (closing) {
             return;
         }
+        releaseUnacknowledged(conn); // 13.16: Time2Retain passed, the statuses are forgotten
         for (IscsiTask t : new ArrayList<>(tasks.values())) {
             if (t.connection() == conn && t.retained && !t.finished) {
                 t.retained = false;
@@ -225,6 +274,7 @@ final class IscsiSession {
 
     /** The session has no connection left: queued PDUs and every task are dropped (their buffers released). */
     void discardAll() {
+        releaseUnacknowledged(null);
         window.clear();
         cancelledCmdSns.clear();
         for (IscsiTask t : new ArrayList<>(tasks.values())) {
@@ -249,6 +299,7 @@ final class IscsiSession {
     CompletableFuture<Void> close() {
         if (!closing) {
             closing = true;
+            releaseUnacknowledged(null);
             if (key != null) {
                 target.registry().remove(this);
             }

@@ -1,5 +1,7 @@
 package org.scstj.transports.iscsi.conn;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +40,19 @@ public final class SessionRegistry {
     void remove(IscsiSession session) {
         sessions.remove(session.key(), session);
         byTsih.remove(session.tsih(), session);
+    }
+
+    /**
+     * Ends every registered session (driver stop): those with connections close with them, and an
+     * ERL 2 session waiting Time2Retain with none left (RFC 7143 7.2) is closed here through the
+     * engine. Completes when every SessionHandle is closed.
+     */
+    public CompletableFuture<Void> shutdownAll() {
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (IscsiSession s : List.copyOf(sessions.values())) {
+            waits.add(s.shutdown());
+        }
+        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
     }
 
     /** The live session with this TSIH, or null (RFC 7143 11.12.6). */

@@ -170,6 +170,24 @@ final class SnackHandler {
         }
     }
 
+    /**
+     * ERL 2 hook (RFC 7143 7.2, 11.5.1): the connection failed; each SCSI status it sent that the
+     * initiator did not acknowledge goes to {@code taker} with the read's retained Data-In, for a
+     * TASK REASSIGN on another connection. A read sent without retention (over the cap) cannot be
+     * resent, so it is not handed over (its TASK REASSIGN answers "task does not exist").
+     */
+    void handOver(java.util.function.Consumer<ReassignableStatus> taker) {
+        statusLog.takeTaskStatuses(pdu -> {
+            int itt = ReassignableStatus.ittOf(pdu);
+            DataInRetention r = retained.remove(itt);
+            if (notRetained.contains(itt) && r == null) {
+                pdu.data().release();
+                return;
+            }
+            taker.accept(new ReassignableStatus(pdu, r, conn));
+        });
+    }
+
     /** Releases everything (connection gone). */
     void clear() {
         statusLog.clear();

@@ -112,6 +112,27 @@ public final class StatusLog {
         return true;
     }
 
+    /**
+     * ERL 2 hook (RFC 7143 7.2, 11.5.1): removes the unacknowledged SCSI statuses (SCSI Responses
+     * and Data-In with S) and hands them to {@code taker} as PDUs owning a retained duplicate of
+     * their data; their acknowledgement actions do not run (the taker now owns what they released).
+     * The other statuses stay (they are not tasks: nothing can reassign them).
+     */
+    void takeTaskStatuses(Consumer<TargetPdu> taker) {
+        for (var it = entries.iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            TargetPdu owned = switch (e.pdu) {
+                case ScsiResponsePdu p -> p.withData(e.data);
+                case DataInPdu p -> p.withData(e.data);
+                default -> null;
+            };
+            if (owned != null) {
+                it.remove();
+                taker.accept(owned);
+            }
+        }
+    }
+
     /** Statuses held (tests, metrics). */
     public int size() {
         return entries.size();

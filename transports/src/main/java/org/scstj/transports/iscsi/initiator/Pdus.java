@@ -48,7 +48,7 @@ public final class Pdus {
                 .i32(24, cmdSn).i32(28, expStatSn).data(text);
     }
 
-    /** RFC 7143 11.5 Task Management Function Request (function codes 11.5.1: 1..8, 14 TASK REASSIGN). */
+    /** RFC 7143 11.5 Task Management Function Request (function codes 11.5.1: 1..7, 8 TASK REASSIGN). */
     public static Pdu taskManagement(int itt, int function, long lun, int referencedTaskTag, int cmdSn,
                                      int expStatSn, int refCmdSn, int expDataSn) {
         return Pdu.of(Pdu.TASK_MGMT_REQUEST, true).flags(0x80 | (function & 0x7f)).lun(lun).itt(itt)

@@ -157,11 +157,25 @@ public final class Session implements AutoCloseable {
      * Runs one SCSI command on {@code c} (RFC 7143 11.3-11.8): immediate data and unsolicited
      * Data-Out as negotiated (up to FirstBurstLength), Data-Out for every R2T split at the target's
      * MaxRecvDataSegmentLength, Data-In gathered at its buffer offsets, status from a SCSI Response
-     * or a final Data-In with the S bit (phase collapse).
+     * or a final Data-In with the S bit (phase collapse). At ERL 1 a Reject of a Data-Out (data
+     * digest error) is kept and the recovery R2T that follows is answered like any R2T (7.1.4.1).
      */
     public ScsiResult scsi(Connection c, int lun, byte[] cdb, byte[] dataOut, int expectedIn, Duration timeout)
             throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Task t = start(c, lun, cdb, dataOut, expectedIn);
+        while (!step(t, deadline)) {
+            // each step handles one PDU of the task
+        }
+        return t.result;
+    }
+
+    /**
+     * Sends one SCSI command on {@code c} with its immediate and unsolicited data and returns at
+     * once; {@link #step} / {@link #finish} carry it on, {@link #reassign} moves it to another
+     * connection after a connection failure (ERL 2).
+     */
+    public Task start(Connection c, int lun, byte[] cdb, byte[] dataOut, int expectedIn) throws IOException {
         int itt = newItt();
         long lunField = Pdus.lun(lun);
         boolean write = dataOut != null && dataOut.length > 0;
@@ -171,7 +185,9 @@ public final class Session implements AutoCloseable {
         int firstBurst = Math.min(negotiated.firstBurstLength(), edtl);
         int immediate = write && negotiated.immediateData() ? Math.min(firstBurst, segment) : 0;
         boolean unsolicited = write && !negotiated.initialR2T() && immediate < firstBurst;
-        Pdu cmd = Pdus.scsiCommand(itt, lunField, cdb, read, write, edtl, takeCmdSn(false), c.expStatSn(), !unsolicited);
+        int sn = takeCmdSn(false);
+        Task t = new Task(c, itt, sn, lun, write ? dataOut : null, read ? expectedIn : 0);
+        Pdu cmd = Pdus.scsiCommand(itt, lunField, cdb, read, write, edtl, sn, c.expStatSn(), !unsolicited);
         if (immediate > 0) {
             cmd.data(Pdus.slice(dataOut, 0, immediate));
         }
@@ -179,54 +195,99 @@ public final class Session implements AutoCloseable {
         if (unsolicited) {
             sendData(c, itt, lunField, Pdu.NO_TAG, dataOut, immediate, firstBurst - immediate);
         }
-        byte[] in = new byte[read ? expectedIn : 0];
-        int received = 0;
-        List<Pdu> rejects = new ArrayList<>();
-        while (true) {
-            Pdu p = awaitTask(c, itt, deadline);
-            switch (p.opcode()) {
-                case Pdu.R2T -> {
-                    if (!write) {
-                        throw new Connection.ProtocolException("R2T for a command without data-out: " + p);
-                    }
-                    int offset = p.i32(40);
-                    int length = p.i32(44);
-                    if (offset < 0 || length < 0 || offset + length > dataOut.length || offset + length < 0) {
-                        throw new Connection.ProtocolException("R2T outside the EDTL: " + p);
-                    }
-                    sendData(c, itt, lunField, p.ttt(), dataOut, offset, length);
-                }
-                case Pdu.DATA_IN -> {
-                    int offset = p.i32(40);
-                    byte[] d = p.data();
-                    if (offset < 0 || offset + d.length > in.length || offset + d.length < 0) {
-                        throw new Connection.ProtocolException("Data-In outside the EDTL: " + p);
-                    }
-                    System.arraycopy(d, 0, in, offset, d.length);
-                    received = Math.max(received, offset + d.length);
-                    if ((p.flags() & 0x01) != 0) {
-                        return result(p, 0, new byte[0], in, received, rejects);
-                    }
-                }
-                case Pdu.SCSI_RESPONSE -> {
-                    byte[] sense = new byte[0];
-                    if (p.data().length >= 2) {
-                        int n = ((p.data()[0] & 0xff) << 8) | (p.data()[1] & 0xff);
-                        sense = Arrays.copyOfRange(p.data(), 2, Math.min(p.data().length, 2 + n));
-                    }
-                    return result(p, p.response(), sense, in, received, rejects);
-                }
-                case Pdu.REJECT -> {
-                    rejects.add(p);
-                    // a rejected command gets no status (RFC 7143 11.17): report the Reject as the end
-                    if (new Pdu(Arrays.copyOf(p.data(), Pdu.BHS), null, null).opcode() == Pdu.SCSI_COMMAND) {
-                        return new ScsiResult(-1, -1, new byte[0], in, received, false, false, 0, List.copyOf(rejects));
-                    }
-                }
-                default -> throw new Connection.ProtocolException("unexpected PDU for task " + itt + ": " + p);
-            }
-        }
+        return t;
     }
+
+    /** Carries {@code t} on until its status arrives; the result. */
+    public ScsiResult finish(Task t, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!step(t, deadline)) {
+            // each step handles one PDU of the task
+        }
+        return t.result;
+    }
+
+    /**
+     * Handles the next PDU of {@code t} on its connection: an R2T is answered with its Data-Out, a
+     * Data-In stored at its offset, a Reject kept. True once the task has its result.
+     */
+    public boolean step(Task t, long deadlineNanos) throws IOException {
+        if (t.result != null) {
+            return true;
+        }
+        Connection c = t.connection;
+        Pdu p = awaitTask(c, t.itt, deadlineNanos);
+        switch (p.opcode()) {
+            case Pdu.R2T -> {
+                byte[] dataOut = t.dataOut;
+                if (dataOut == null) {
+                    throw new Connection.ProtocolException("R2T for a command without data-out: " + p);
+                }
+                int offset = p.i32(40);
+                int length = p.i32(44);
+                if (offset < 0 || length < 0 || offset + length > dataOut.length || offset + length < 0) {
+                    throw new Connection.ProtocolException("R2T outside the EDTL: " + p);
+                }
+                sendData(c, t.itt, t.lunField, p.ttt(), dataOut, offset, length);
+            }
+            case Pdu.DATA_IN -> {
+                int offset = p.i32(40);
+                byte[] d = p.data();
+                if (offset < 0 || offset + d.length > t.in.length || offset + d.length < 0) {
+                    throw new Connection.ProtocolException("Data-In outside the EDTL: " + p);
+                }
+                System.arraycopy(d, 0, t.in, offset, d.length);
+                t.received = Math.max(t.received, offset + d.length);
+                if (p.i32(36) == t.nextDataSn) {
+                    t.nextDataSn++;
+                }
+                if ((p.flags() & 0x01) != 0) {
+                    t.result = result(p, 0, new byte[0], t.in, t.received, t.rejects);
+                }
+            }
+            case Pdu.SCSI_RESPONSE -> {
+                byte[] sense = new byte[0];
+                if (p.data().length >= 2) {
+                    int n = ((p.data()[0] & 0xff) << 8) | (p.data()[1] & 0xff);
+                    sense = Arrays.copyOfRange(p.data(), 2, Math.min(p.data().length, 2 + n));
+                }
+                t.result = result(p, p.response(), sense, t.in, t.received, t.rejects);
+            }
+            case Pdu.REJECT -> {
+                t.rejects.add(p);
+                // a rejected command gets no status (RFC 7143 11.17): report the Reject as the end
+                if (new Pdu(Arrays.copyOf(p.data(), Pdu.BHS), null, null).opcode() == Pdu.SCSI_COMMAND) {
+                    t.result = new ScsiResult(-1, -1, new byte[0], t.in, t.received, false, false, 0,
+                            List.copyOf(t.rejects));
+                }
+            }
+            default -> throw new Connection.ProtocolException("unexpected PDU for task " + t.itt + ": " + p);
+        }
+        return t.result != null;
+    }
+
+    /**
+     * ERL 2 connection recovery (RFC 7143 7.2, 11.5.1): sends TASK REASSIGN for {@code t} on
+     * {@code to} (a connection of this session that replaced the failed one) with ExpDataSN
+     * {@link Task#nextDataSn()}, and, when the target answers Function Complete, carries the task
+     * on there: recovery R2Ts are answered, Data-In from that DataSN and the status gathered.
+     * Throws {@link Connection.ProtocolException} with the TMF response code when it is refused.
+     */
+    public ScsiResult reassign(Task t, Connection to, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int response = taskManagement(to, TASK_REASSIGN, t.lun, t.itt, t.cmdSn, t.nextDataSn, timeout);
+        if (response != 0) {
+            throw new Connection.ProtocolException("TASK REASSIGN of task " + t.itt + " refused, response " + response);
+        }
+        t.connection = to;
+        while (!step(t, deadline)) {
+            // each step handles one PDU of the task
+        }
+        return t.result;
+    }
+
+    /** RFC 7143 11.5.1: Task Management function 8. */
+    public static final int TASK_REASSIGN = 8;
 
     private ScsiResult result(Pdu p, int response, byte[] sense, byte[] in, int received, List<Pdu> rejects) {
         int flags = p.flags();
@@ -328,8 +389,8 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * A task management function (RFC 7143 11.5, functions 1 ABORT TASK ... 8 TARGET COLD RESET,
-     * 14 TASK REASSIGN); returns the response code (11.6.1).
+     * A task management function (RFC 7143 11.5.1, functions 1 ABORT TASK ... 7 TARGET COLD RESET,
+     * 8 TASK REASSIGN); returns the response code (11.6.1).
      */
     public int taskManagement(Connection c, int function, int lun, int referencedTaskTag, int refCmdSn,
                               int expDataSn, Duration timeout) throws IOException {

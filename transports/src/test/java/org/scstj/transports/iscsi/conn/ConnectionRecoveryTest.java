@@ -212,4 +212,164 @@ class ConnectionRecoveryTest {
         assertEquals(1, h1.core.closed.size());
         assertEquals(2, h1.core.opened.size());
     }
+
+    // ---- statuses sent on the failed connection but not acknowledged (RFC 7143 11.5.1, 7.2) ----
+
+    private static final int R = 0x40;
+
+    private static int[] read10(int lba, int blocks) {
+        return new int[]{0x28, 0, lba >> 24, lba >> 16, lba >> 8, lba, 0, blocks >> 8, blocks};
+    }
+
+    private static PduBuilder reassign(int itt, int cmdSn, int referenced, int expDataSn) {
+        return reassign(itt, cmdSn, referenced).i32(36, expDataSn);
+    }
+
+    private ConnectionHarness join(int tsih, int cid, String... operational) {
+        ConnectionHarness h = new ConnectionHarness(h1.core, null, h1.context);
+        others.add(h);
+        assertEquals(0, login(h, tsih, cid, operational).loginStatus());
+        return h;
+    }
+
+    private IscsiSession session(int tsih) {
+        return h1.context.registry().byTsih(tsih);
+    }
+
+    @Test
+    void aReadWhoseStatusWasLostWithTheConnection_resendsTheDataFromExpDataSnThenTheStatus_onTheNewConnection() {
+        ReceivedPdu login = login(h1, 0, 1, "MaxConnections=4", "ErrorRecoveryLevel=2", "MaxRecvDataSegmentLength=1024");
+        assertEquals(0, login.loginStatus());
+        int tsih = login.u16(14);
+        for (int i = 0; i < 4096; i++) {
+            h1.core.disk[8 * 512 + i] = (byte) (i * 7 + 3);
+        }
+        h1.send(command(5, 1, F | R, 4096, read10(8, 8)));
+        List<ReceivedPdu> first = h1.received();
+        assertEquals(4, first.size()); // 4 Data-In of 1024, the last with S (phase collapse)
+        assertEquals(0x81, first.get(3).flags() & 0x81);
+        h1.channel.close(); // the initiator took DataSN 0 and 1 only; the rest and the status are lost
+        IscsiSession s = session(tsih);
+        assertEquals(1, s.unacknowledgedCount());
+        DataInRetention old = s.unacknowledged(5).data();
+        var buffer = old.unacknowledged().getFirst().data();
+
+        ConnectionHarness h2 = join(tsih, 2, "MaxRecvDataSegmentLength=512"); // smaller: resegmented
+        h2.send(reassign(30, 2, 5, 2));
+        List<ReceivedPdu> got = h2.received();
+        assertEquals(Opcode.TASK_MGMT_RESPONSE, got.getFirst().opcode());
+        assertEquals(0, got.getFirst().u8(2));
+        assertEquals(6, got.size(), got.toString()); // response, 4 Data-In of 512, SCSI Response
+        byte[] rest = new byte[2048];
+        for (int i = 0; i < 4; i++) {
+            ReceivedPdu d = got.get(1 + i);
+            assertEquals(Opcode.DATA_IN, d.opcode());
+            assertEquals(5, d.itt());
+            assertEquals(2 + i, d.i32(36)); // DataSN from the request's ExpDataSN on
+            assertEquals(2048 + 512 * i, d.i32(40)); // BufferOffset
+            assertEquals(0, d.flags() & 0x01, "no status in the resent data");
+            System.arraycopy(d.data(), 0, rest, 512 * i, 512);
+        }
+        assertEquals(0x80, got.get(4).flags() & 0x80); // F on the last
+        assertArrayEquals(Arrays.copyOfRange(h1.core.disk, 8 * 512 + 2048, 8 * 512 + 4096), rest);
+        ReceivedPdu status = got.get(5);
+        assertEquals(Opcode.SCSI_RESPONSE, status.opcode());
+        assertEquals(5, status.itt());
+        assertEquals(0, status.u8(3)); // GOOD
+        assertEquals(got.getFirst().statSn() + 1, status.statSn()); // the new connection's StatSN
+        assertEquals(6, status.i32(36)); // ExpDataSN: the Data-In count so far
+        assertEquals(0, s.unacknowledgedCount());
+        assertTrue(buffer.refCnt() > 0, "the new connection keeps its Data-In until its status is acknowledged");
+        h2.send(PduBuilder.immediate(Opcode.NOP_OUT).flags(F).itt(0xffffffff).i32(20, 0xffffffff).cmdSn(3)
+                .i32(28, status.statSn() + 1));
+        h2.received();
+        assertEquals(0, buffer.refCnt(), "every retained slice released");
+    }
+
+    @Test
+    void aWriteWhoseStatusWasLostWithTheConnection_getsItsStatusAgain_withTheNewStatSn() {
+        int tsih = openSession();
+        h1.send(command(6, 1, F | W, 512, write10(2, 1)));
+        ReceivedPdu r2t = h1.one();
+        h1.send(dataOut(6, r2t.i32(20), 0, true, filled(512, 0x5a)));
+        ReceivedPdu lost = h1.one();
+        assertEquals(Opcode.SCSI_RESPONSE, lost.opcode());
+        h1.channel.close();
+        ConnectionHarness h2 = join(tsih, 2);
+        h2.send(reassign(31, 2, 6, 0));
+        List<ReceivedPdu> got = h2.received();
+        assertEquals(2, got.size());
+        assertEquals(0, got.get(0).u8(2));
+        ReceivedPdu again = got.get(1);
+        assertEquals(Opcode.SCSI_RESPONSE, again.opcode());
+        assertEquals(6, again.itt());
+        assertEquals(0, again.u8(3));
+        assertEquals(got.get(0).statSn() + 1, again.statSn());
+        assertArrayEquals(filled(512, 0x5a), Arrays.copyOfRange(h1.core.disk, 2 * 512, 3 * 512));
+        h2.send(reassign(32, 2, 6, 0));
+        assertEquals(1, h2.one().u8(2), "sent once: then it is the new connection's to acknowledge");
+    }
+
+    @Test
+    void aStatusTheInitiatorAcknowledgedBeforeTheLoss_isNotKept() {
+        int tsih = openSession();
+        h1.send(command(7, 1, F, 0, 0));
+        ReceivedPdu status = h1.one();
+        h1.send(command(8, 2, F, 0, 0).i32(28, status.statSn() + 1)); // ExpStatSN acknowledges it
+        h1.one();
+        h1.channel.close();
+        assertEquals(1, session(tsih).unacknowledgedCount()); // only ITT 8
+        ConnectionHarness h2 = join(tsih, 2);
+        h2.send(reassign(33, 3, 7, 0));
+        assertEquals(1, h2.one().u8(2)); // task does not exist
+    }
+
+    @Test
+    void reinstatingTheSession_releasesTheStatusesItKeptForReassignment() {
+        int tsih = openSession();
+        h1.send(command(9, 1, F | R, 512, read10(0, 1)));
+        h1.received();
+        h1.channel.close();
+        var buffer = session(tsih).unacknowledged(9).data().unacknowledged().getFirst().data();
+        ConnectionHarness fresh = new ConnectionHarness(h1.core, null, h1.context);
+        others.add(fresh);
+        assertEquals(0, login(fresh, 0, 1).loginStatus());
+        assertEquals(0, buffer.refCnt());
+        assertEquals(1, h1.core.closed.size());
+    }
+
+    @Test
+    void theStatusesOfAConnectionRemovedForRecovery_areReleasedWhenTime2RetainPasses() {
+        int tsih = openSession();
+        ConnectionHarness h2 = join(tsih, 2);
+        h2.send(command(11, 1, F | R, 1024, read10(0, 2)));
+        assertEquals(Opcode.DATA_IN, h2.received().getFirst().opcode());
+        h1.send(PduBuilder.immediate(Opcode.LOGOUT_REQUEST).flags(F | 2).itt(9).cmdSn(2).u16(20, 2)); // reason 2, CID 2
+        assertEquals(0, h1.one().u8(2));
+        IscsiSession s = session(tsih);
+        assertEquals(1, s.unacknowledgedCount());
+        var buffer = s.unacknowledged(11).data().unacknowledged().getFirst().data();
+        assertTrue(buffer.refCnt() > 0);
+        h1.channel.advanceTimeBy(21, java.util.concurrent.TimeUnit.SECONDS); // Time2Retain is 20 s
+        h1.channel.runScheduledPendingTasks();
+        assertEquals(0, s.unacknowledgedCount());
+        assertEquals(0, buffer.refCnt(), "released at Time2Retain");
+        h1.send(reassign(21, 2, 11, 0));
+        assertEquals(1, h1.one().u8(2)); // task does not exist
+    }
+
+    @Test
+    void aNewCommandReusingTheItt_releasesTheStatusKeptForReassignment() {
+        int tsih = openSession();
+        h1.send(command(12, 1, F | R, 512, read10(0, 1)));
+        h1.received();
+        h1.channel.close();
+        IscsiSession s = session(tsih);
+        var buffer = s.unacknowledged(12).data().unacknowledged().getFirst().data();
+        ConnectionHarness h2 = join(tsih, 2);
+        h2.send(command(12, 2, F, 0, 0)); // the initiator gave that task up: ITT 12 names a new one
+        assertEquals(Opcode.SCSI_RESPONSE, h2.one().opcode());
+        assertEquals(0, s.unacknowledgedCount());
+        assertEquals(0, buffer.refCnt());
+    }
 }
