@@ -188,7 +188,8 @@ final class IscsiSession {
 
     /**
      * The connection {@code conn} failed or was removed for recovery (11.14.1 reason 2) at ERL 2:
-     * its tasks stay in the session, retained, for Time2Retain seconds (13.16). A TASK REASSIGN on
+     * its tasks stay in the session, retained, for Time2Wait + Time2Retain seconds (13.16: Time2Retain
+     * counts after the initial Time2Wait the initiator must let pass first). A TASK REASSIGN on
      * another (or a new) connection takes one over; when the time is up the rest are aborted
      * through the engine and forgotten, and a session left without connections ends.
      */
@@ -207,7 +208,7 @@ final class IscsiSession {
                 t.retained = true;
             }
         }
-        loop.schedule(() -> expire(conn), params.defaultTime2Retain(), TimeUnit.SECONDS);
+        loop.schedule(() -> expire(conn), params.defaultTime2Wait() + params.defaultTime2Retain(), TimeUnit.SECONDS);
     }
 
     /** ERL 2: the unacknowledged status of the command {@code itt} of a failed connection, taken over, or null. */

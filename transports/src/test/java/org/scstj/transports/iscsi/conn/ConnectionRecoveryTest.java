@@ -350,7 +350,11 @@ class ConnectionRecoveryTest {
         assertEquals(1, s.unacknowledgedCount());
         var buffer = s.unacknowledged(11).data().unacknowledged().getFirst().data();
         assertTrue(buffer.refCnt() > 0);
-        h1.channel.advanceTimeBy(21, java.util.concurrent.TimeUnit.SECONDS); // Time2Retain is 20 s
+        // RFC 7143 13.16: Time2Retain (20 s) counts after the initial Time2Wait (2 s)
+        h1.channel.advanceTimeBy(21, java.util.concurrent.TimeUnit.SECONDS);
+        h1.channel.runScheduledPendingTasks();
+        assertEquals(1, s.unacknowledgedCount(), "still kept 21 s after the loss: Time2Wait + Time2Retain is 22 s");
+        h1.channel.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);
         h1.channel.runScheduledPendingTasks();
         assertEquals(0, s.unacknowledgedCount());
         assertEquals(0, buffer.refCnt(), "released at Time2Retain");
