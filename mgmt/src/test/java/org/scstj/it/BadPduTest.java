@@ -1,5 +1,6 @@
 package org.scstj.it;
 
+import org.scstj.transports.iscsi.pdu.Opcode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -205,7 +206,7 @@ class BadPduTest {
             for (int i = 0; i < 64 && status == 0; i++) {
                 c.send(loginPdu(0x40).data(chunk));
                 Pdu r = c.read(T);
-                assertEquals(Pdu.LOGIN_RESPONSE, r.opcode(), r.toString());
+                assertEquals(Opcode.LOGIN_RESPONSE, r.opcode(), r.toString());
                 status = r.loginStatus();
             }
             assertEquals(0x0302, status);
@@ -224,7 +225,7 @@ class BadPduTest {
             c.send(Pdus.text(s.newItt(), Pdu.NO_TAG, s.takeCmdSn(true), c.expStatSn(), true, false,
                     Pdu.text("SendTargetsPlease=All")));
             Pdu r = c.read(T);
-            assertEquals(Pdu.TEXT_RESPONSE, r.opcode(), r.toString());
+            assertEquals(Opcode.TEXT_RESPONSE, r.opcode(), r.toString());
             assertEquals(List.of("SendTargetsPlease=NotUnderstood"), r.pairs());
             assertEquals("TargetName=" + TARGET, s.sendTargets(c, "All", T).getFirst());
         }
@@ -300,7 +301,7 @@ class BadPduTest {
                 Pdu cmd = write(s, HOSTILE_LBA, 4, 2048);
                 c.send(cmd);
                 Pdu r2t = c.read(T);
-                assertEquals(Pdu.R2T, r2t.opcode(), r2t.toString());
+                assertEquals(Opcode.R2T, r2t.opcode(), r2t.toString());
                 assertEquals(1024, r2t.i32(44));
                 c.send(outOfOrder
                         ? Pdus.dataOut(cmd.itt(), 0, r2t.ttt(), 0, 512, new byte[512], true, c.expStatSn())
@@ -319,7 +320,7 @@ class BadPduTest {
                 Pdu cmd = write(s, HOSTILE_LBA, 2, 1024);
                 c.send(cmd);
                 Pdu r2t = c.read(T);
-                assertEquals(Pdu.R2T, r2t.opcode(), r2t.toString());
+                assertEquals(Opcode.R2T, r2t.opcode(), r2t.toString());
                 c.send(Pdus.dataOut(cmd.itt(), 0, r2t.ttt(), sns[0], 0, new byte[512], false, c.expStatSn()));
                 c.send(Pdus.dataOut(cmd.itt(), 0, r2t.ttt(), sns[1], 512, new byte[512], true, c.expStatSn()));
                 Pdu first = c.read(T);
@@ -327,7 +328,7 @@ class BadPduTest {
                     assertReject(0x04, first);
                     first = c.read(T);
                 }
-                if (first.opcode() == Pdu.REJECT) {
+                if (first.opcode() == Opcode.REJECT) {
                     assertReject(0x04, first);
                     first = c.read(T);
                 }
@@ -343,7 +344,7 @@ class BadPduTest {
             Connection c = s.connection(0);
             Pdu cmd = write(s, HOSTILE_LBA, 2, 1024);
             c.send(cmd);
-            assertEquals(Pdu.R2T, c.read(T).opcode());
+            assertEquals(Opcode.R2T, c.read(T).opcode());
             c.send(Pdus.dataOut(cmd.itt(), 0, Pdu.NO_TAG, 0, 0, new byte[512], true, c.expStatSn()));
             assertSense(c.read(T), 0x0b, 0x0c, 0x0c);
             assertCarriesOn(s);
@@ -392,7 +393,7 @@ class BadPduTest {
             Pdu cmd2 = write(s, HOSTILE_LBA, 2, 1024);
             c.send(cmd2);
             Pdu r2t = c.read(T);
-            assertEquals(Pdu.R2T, r2t.opcode(), r2t.toString());
+            assertEquals(Opcode.R2T, r2t.opcode(), r2t.toString());
             c.corruptNextDataDigest();
             c.send(Pdus.dataOut(cmd2.itt(), 0, r2t.ttt(), 0, 0, new byte[512], false, c.expStatSn()));
             c.send(Pdus.dataOut(cmd2.itt(), 0, r2t.ttt(), 1, 512, new byte[512], true, c.expStatSn()));
@@ -411,7 +412,7 @@ class BadPduTest {
             int itt = s.newItt();
             c.send(Pdus.text(itt, Pdu.NO_TAG, s.takeCmdSn(true), c.expStatSn(), false, true, Pdu.text("X-a=1")));
             Pdu part = c.read(T);
-            assertEquals(Pdu.TEXT_RESPONSE, part.opcode(), part.toString());
+            assertEquals(Opcode.TEXT_RESPONSE, part.opcode(), part.toString());
             c.send(Pdus.text(itt + 1000, part.ttt(), s.takeCmdSn(true), c.expStatSn(), true, false, Pdu.text("X-b=2")));
             assertReject(0x04, c.read(T));
             assertCarriesOn(s);
@@ -420,7 +421,7 @@ class BadPduTest {
             Connection c = s.connection(0);
             c.send(Pdus.logout(s.newItt(), 0, c.cid(), s.takeCmdSn(true), c.expStatSn()));
             Pdu r = c.read(T);
-            assertEquals(Pdu.LOGOUT_RESPONSE, r.opcode(), r.toString());
+            assertEquals(Opcode.LOGOUT_RESPONSE, r.opcode(), r.toString());
             assertEquals(0, r.response());
             try {
                 c.send(Pdus.nopOut(s.newItt(), Pdu.NO_TAG, 0, s.takeCmdSn(true), c.expStatSn(), true, new byte[0]));
@@ -513,18 +514,18 @@ class BadPduTest {
     }
 
     private static void assertLoginStatus(int status, Pdu r) {
-        assertEquals(Pdu.LOGIN_RESPONSE, r.opcode(), r.toString());
+        assertEquals(Opcode.LOGIN_RESPONSE, r.opcode(), r.toString());
         assertEquals(status, r.loginStatus(), String.format("login status 0x%04x", r.loginStatus()));
     }
 
     private static void assertReject(int reason, Pdu r) {
-        assertEquals(Pdu.REJECT, r.opcode(), r.toString());
+        assertEquals(Opcode.REJECT, r.opcode(), r.toString());
         assertEquals(reason, r.response(), r.toString());
         assertEquals(Pdu.BHS, r.data().length, "a Reject carries the rejected BHS");
     }
 
     private static void assertSense(Pdu r, int key, int asc, int ascq) {
-        assertEquals(Pdu.SCSI_RESPONSE, r.opcode(), r.toString());
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode(), r.toString());
         assertEquals(ScsiResult.CHECK_CONDITION, r.status(), r.toString());
         byte[] d = r.data(); // SenseLength (2 bytes), then fixed-format sense
         assertEquals(key, d[2 + 2] & 0x0f, "sense key");

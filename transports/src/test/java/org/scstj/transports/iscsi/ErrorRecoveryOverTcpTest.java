@@ -1,5 +1,6 @@
 package org.scstj.transports.iscsi;
 
+import org.scstj.transports.iscsi.pdu.Opcode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -125,7 +126,7 @@ class ErrorRecoveryOverTcpTest {
             Pdu askedAck = null;
             for (int n = 0; n < 8; n++) {
                 Pdu p = s.awaitTask(c, itt, deadline);
-                assertEquals(Pdu.DATA_IN, p.opcode());
+                assertEquals(Opcode.DATA_IN, p.opcode());
                 assertEquals(n, p.i32(36));
                 if ((p.flags() & 0x40) != 0 && askedAck == null) {
                     askedAck = p; // A bit (11.7.2): the end of the first MaxBurstLength sequence, DataSN 1
@@ -143,14 +144,14 @@ class ErrorRecoveryOverTcpTest {
             // the SNACKs carry the old ExpStatSN: the status is not acknowledged yet (4.2.2.2)
             c.send(Pdus.snack(0, itt, Pdus.lun(0), Pdu.NO_TAG, statSn, 2, 1)); // Data SNACK for DataSN 2
             Pdu again = s.awaitTask(c, itt, deadline);
-            assertEquals(Pdu.DATA_IN, again.opcode());
+            assertEquals(Opcode.DATA_IN, again.opcode());
             assertEquals(2, again.i32(36));
             System.arraycopy(again.data(), 0, in, again.i32(40), again.data().length);
             assertArrayEquals(data, in);
 
             c.send(Pdus.snack(1, Pdu.NO_TAG, 0, Pdu.NO_TAG, statSn, statSn, 1)); // Status SNACK
             Pdu statusAgain = s.awaitTask(c, itt, deadline);
-            assertEquals(Pdu.DATA_IN, statusAgain.opcode());
+            assertEquals(Opcode.DATA_IN, statusAgain.opcode());
             assertEquals(statSn, statusAgain.statSn());
             assertEquals(0x01, statusAgain.flags() & 0x01);
 
@@ -158,7 +159,7 @@ class ErrorRecoveryOverTcpTest {
             c.send(Pdus.snack(2, itt, Pdus.lun(0), askedAck.ttt(), statSn, 2, 0));
             c.send(Pdus.snack(0, itt, Pdus.lun(0), Pdu.NO_TAG, statSn, 1, 1));
             Pdu refused = s.awaitTask(c, itt, deadline);
-            assertEquals(Pdu.REJECT, refused.opcode());
+            assertEquals(Opcode.REJECT, refused.opcode());
             assertEquals(0x04, rejectReason(refused)); // Protocol Error: already acknowledged (11.16)
             c.send(Pdus.snack(0, itt, Pdus.lun(0), Pdu.NO_TAG, statSn, 3, 1)); // what is not acknowledged stays
             assertEquals(3, s.awaitTask(c, itt, deadline).i32(36));
@@ -167,7 +168,7 @@ class ErrorRecoveryOverTcpTest {
             s.ping(c, new byte[0], T);
             c.send(Pdus.snack(0, itt, Pdus.lun(0), Pdu.NO_TAG, c.expStatSn(), 3, 1));
             Pdu gone = s.awaitTask(c, itt, deadline);
-            assertEquals(Pdu.REJECT, gone.opcode());
+            assertEquals(Opcode.REJECT, gone.opcode());
             assertEquals(0x04, rejectReason(gone));
         }
     }

@@ -1,5 +1,6 @@
 package org.scstj.transports.iscsi;
 
+import org.scstj.transports.iscsi.pdu.Opcode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,7 +70,7 @@ class LoginConnectionLimiterTest {
         c.send(Pdus.login(false, false, 0, 1, 0x80_0000_0001L, 0, 1, 0, 1, 0,
                 Pdu.text("InitiatorName=iqn.2026-11.test:idle", "TargetName=" + RamDiskCore.TARGET, "AuthMethod=None")));
         Pdu r = c.read(T);
-        assertEquals(Pdu.LOGIN_RESPONSE, r.opcode(), r.toString());
+        assertEquals(Opcode.LOGIN_RESPONSE, r.opcode(), r.toString());
         assertEquals(0, r.loginStatus(), r.toString());
         return c;
     }

@@ -1,5 +1,6 @@
 package org.scstj.transports.iscsi;
 
+import org.scstj.transports.iscsi.pdu.Opcode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,7 +116,7 @@ class MultiConnectionSessionTest {
             long deadline = System.nanoTime() + T.toNanos();
             for (int i = 0; i < 4; i++) {
                 Pdu in = s.awaitTask(s.connection(i), itt[i], deadline); // allegiance: on the connection it came on
-                assertEquals(Pdu.DATA_IN, in.opcode());
+                assertEquals(Opcode.DATA_IN, in.opcode());
                 assertArrayEquals(data, in.data());
             }
         }
@@ -202,7 +203,7 @@ class MultiConnectionSessionTest {
                     data.length, cmdSn, first.expStatSn(), true));
             long deadline = System.nanoTime() + T.toNanos();
             Pdu r2t = s.awaitTask(first, itt, deadline);
-            assertEquals(Pdu.R2T, r2t.opcode());
+            assertEquals(Opcode.R2T, r2t.opcode());
             int half = 16 * 1024; // two of the R2T's Data-Outs, then the connection dies
             for (int offset = 0; offset < half; offset += 8192) {
                 first.send(Pdus.dataOut(itt, Pdus.lun(0), r2t.ttt(), offset / 8192, offset,
@@ -215,11 +216,11 @@ class MultiConnectionSessionTest {
             assertEquals(0, s.taskManagement(again, 8, 0, itt, cmdSn, 0, T)); // TASK REASSIGN
             while (true) { // recovery R2Ts for what did not arrive, then the status, all on the new connection
                 Pdu p = s.awaitTask(again, itt, deadline);
-                if (p.opcode() == Pdu.SCSI_RESPONSE) {
+                if (p.opcode() == Opcode.SCSI_RESPONSE) {
                     assertEquals(0, p.status());
                     break;
                 }
-                assertEquals(Pdu.R2T, p.opcode(), p.toString());
+                assertEquals(Opcode.R2T, p.opcode(), p.toString());
                 int offset = p.i32(40);
                 assertTrue(offset >= half, "only data not received is asked for again: " + offset);
                 int length = p.i32(44);
@@ -244,7 +245,7 @@ class MultiConnectionSessionTest {
             int itt = s.newItt();
             only.send(Pdus.scsiCommand(itt, Pdus.lun(0), rw10(0x2a, 0, 8), false, true, 8 * RamDiskCore.BLOCK,
                     s.takeCmdSn(false), only.expStatSn(), true));
-            assertEquals(Pdu.R2T, s.awaitTask(only, itt, System.nanoTime() + T.toNanos()).opcode());
+            assertEquals(Opcode.R2T, s.awaitTask(only, itt, System.nanoTime() + T.toNanos()).opcode());
             only.kill();
             assertTrue(core.closed.isEmpty(), "kept for Time2Retain");
             long deadline = System.nanoTime() + T.toNanos();

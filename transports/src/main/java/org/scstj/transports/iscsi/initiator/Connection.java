@@ -1,5 +1,6 @@
 package org.scstj.transports.iscsi.initiator;
 
+import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.codec.Crc32c;
 
 import java.io.ByteArrayOutputStream;
@@ -277,10 +278,10 @@ public final class Connection implements AutoCloseable {
     /** RFC 7143 3.2.2.2: ExpStatSN follows every PDU that carries a status. */
     private void track(Pdu p) {
         boolean carriesStatus = switch (p.opcode()) {
-            case Pdu.SCSI_RESPONSE, Pdu.TASK_MGMT_RESPONSE, Pdu.LOGIN_RESPONSE, Pdu.TEXT_RESPONSE,
-                 Pdu.LOGOUT_RESPONSE, Pdu.REJECT, Pdu.ASYNC_MESSAGE -> true;
-            case Pdu.DATA_IN -> (p.flags() & 0x01) != 0;
-            case Pdu.NOP_IN -> p.itt() != Pdu.NO_TAG;
+            case Opcode.SCSI_RESPONSE, Opcode.TASK_MGMT_RESPONSE, Opcode.LOGIN_RESPONSE, Opcode.TEXT_RESPONSE,
+                 Opcode.LOGOUT_RESPONSE, Opcode.REJECT, Opcode.ASYNC_MESSAGE -> true;
+            case Opcode.DATA_IN -> (p.flags() & 0x01) != 0;
+            case Opcode.NOP_IN -> p.itt() != Pdu.NO_TAG;
             default -> false;
         };
         if (carriesStatus && (!statSnKnown || p.statSn() + 1 - expStatSn > 0)) {

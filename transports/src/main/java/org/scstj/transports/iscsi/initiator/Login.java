@@ -1,5 +1,6 @@
 package org.scstj.transports.iscsi.initiator;
 
+import org.scstj.transports.iscsi.pdu.Opcode;
 import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
@@ -134,7 +135,7 @@ final class Login {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         for (int part = 0; ; part++) {
             last = c.read(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (last.opcode() != Pdu.LOGIN_RESPONSE) {
+            if (last.opcode() != Opcode.LOGIN_RESPONSE) {
                 throw new LoginException(0, last, "expected a Login Response, got " + last);
             }
             if (last.loginStatus() != 0) {

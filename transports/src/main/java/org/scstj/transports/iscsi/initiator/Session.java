@@ -1,5 +1,6 @@
 package org.scstj.transports.iscsi.initiator;
 
+import org.scstj.transports.iscsi.pdu.Opcode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -218,7 +219,7 @@ public final class Session implements AutoCloseable {
         Connection c = t.connection;
         Pdu p = awaitTask(c, t.itt, deadlineNanos);
         switch (p.opcode()) {
-            case Pdu.R2T -> {
+            case Opcode.R2T -> {
                 byte[] dataOut = t.dataOut;
                 if (dataOut == null) {
                     throw new Connection.ProtocolException("R2T for a command without data-out: " + p);
@@ -230,7 +231,7 @@ public final class Session implements AutoCloseable {
                 }
                 sendData(c, t.itt, t.lunField, p.ttt(), dataOut, offset, length);
             }
-            case Pdu.DATA_IN -> {
+            case Opcode.DATA_IN -> {
                 int offset = p.i32(40);
                 byte[] d = p.data();
                 if (offset < 0 || offset + d.length > t.in.length || offset + d.length < 0) {
@@ -245,7 +246,7 @@ public final class Session implements AutoCloseable {
                     t.result = result(p, 0, new byte[0], t.in, t.received, t.rejects);
                 }
             }
-            case Pdu.SCSI_RESPONSE -> {
+            case Opcode.SCSI_RESPONSE -> {
                 byte[] sense = new byte[0];
                 if (p.data().length >= 2) {
                     int n = ((p.data()[0] & 0xff) << 8) | (p.data()[1] & 0xff);
@@ -253,10 +254,10 @@ public final class Session implements AutoCloseable {
                 }
                 t.result = result(p, p.response(), sense, t.in, t.received, t.rejects);
             }
-            case Pdu.REJECT -> {
+            case Opcode.REJECT -> {
                 t.rejects.add(p);
                 // a rejected command gets no status (RFC 7143 11.17): report the Reject as the end
-                if (new Pdu(Arrays.copyOf(p.data(), Pdu.BHS), null, null).opcode() == Pdu.SCSI_COMMAND) {
+                if (new Pdu(Arrays.copyOf(p.data(), Pdu.BHS), null, null).opcode() == Opcode.SCSI_COMMAND) {
                     t.result = new ScsiResult(-1, -1, new byte[0], t.in, t.received, false, false, 0,
                             List.copyOf(t.rejects));
                 }
@@ -310,7 +311,7 @@ public final class Session implements AutoCloseable {
     public Pdu awaitTask(Connection c, int itt, long deadlineNanos) throws IOException {
         while (true) {
             Pdu p = c.await(q -> q.itt() == itt || isTargetInitiated(q)
-                    || (q.opcode() == Pdu.REJECT && q.data().length >= Pdu.BHS && rejectedItt(q) == itt), deadlineNanos);
+                    || (q.opcode() == Opcode.REJECT && q.data().length >= Pdu.BHS && rejectedItt(q) == itt), deadlineNanos);
             note(p);
             if (isTargetInitiated(p) && p.itt() != itt) {
                 answerTarget(c, p);
@@ -326,12 +327,12 @@ public final class Session implements AutoCloseable {
     }
 
     private static boolean isTargetInitiated(Pdu p) {
-        return (p.opcode() == Pdu.NOP_IN && p.itt() == Pdu.NO_TAG) || p.opcode() == Pdu.ASYNC_MESSAGE;
+        return (p.opcode() == Opcode.NOP_IN && p.itt() == Pdu.NO_TAG) || p.opcode() == Opcode.ASYNC_MESSAGE;
     }
 
     /** RFC 7143 11.19: a NOP-In ping (TTT set) is answered with a NOP-Out echoing the TTT. */
     private void answerTarget(Connection c, Pdu p) throws IOException {
-        if (p.opcode() == Pdu.ASYNC_MESSAGE) {
+        if (p.opcode() == Opcode.ASYNC_MESSAGE) {
             asyncMessages.add(p);
         } else if (p.ttt() != Pdu.NO_TAG) {
             c.send(Pdus.nopOut(Pdu.NO_TAG, p.ttt(), p.lun(), cmdSn(), c.expStatSn(), true, p.data()));
@@ -341,8 +342,8 @@ public final class Session implements AutoCloseable {
     /** ExpCmdSN / MaxCmdSN from any response that carries them (RFC 7143 3.2.2.1, serial arithmetic). */
     private synchronized void note(Pdu p) {
         switch (p.opcode()) {
-            case Pdu.NOP_IN, Pdu.SCSI_RESPONSE, Pdu.TASK_MGMT_RESPONSE, Pdu.TEXT_RESPONSE, Pdu.DATA_IN,
-                 Pdu.LOGOUT_RESPONSE, Pdu.R2T, Pdu.ASYNC_MESSAGE, Pdu.REJECT -> {
+            case Opcode.NOP_IN, Opcode.SCSI_RESPONSE, Opcode.TASK_MGMT_RESPONSE, Opcode.TEXT_RESPONSE, Opcode.DATA_IN,
+                 Opcode.LOGOUT_RESPONSE, Opcode.R2T, Opcode.ASYNC_MESSAGE, Opcode.REJECT -> {
                 if (p.expCmdSn() - expCmdSn > 0) {
                     expCmdSn = p.expCmdSn();
                 }
@@ -361,7 +362,7 @@ public final class Session implements AutoCloseable {
         int itt = newItt();
         c.send(Pdus.nopOut(itt, Pdu.NO_TAG, 0, takeCmdSn(true), c.expStatSn(), true, data));
         Pdu p = awaitTask(c, itt, System.nanoTime() + timeout.toNanos());
-        if (p.opcode() != Pdu.NOP_IN) {
+        if (p.opcode() != Opcode.NOP_IN) {
             throw new Connection.ProtocolException("expected NOP-In, got " + p);
         }
         return p.data();
@@ -376,7 +377,7 @@ public final class Session implements AutoCloseable {
         for (int part = 0; part < 1024; part++) {
             c.send(req);
             Pdu p = awaitTask(c, itt, deadline);
-            if (p.opcode() != Pdu.TEXT_RESPONSE) {
+            if (p.opcode() != Opcode.TEXT_RESPONSE) {
                 throw new Connection.ProtocolException("expected a Text Response, got " + p);
             }
             text.writeBytes(p.data());
@@ -398,7 +399,7 @@ public final class Session implements AutoCloseable {
         c.send(Pdus.taskManagement(itt, function, Pdus.lun(lun), referencedTaskTag, takeCmdSn(true), c.expStatSn(),
                 refCmdSn, expDataSn));
         Pdu p = awaitTask(c, itt, System.nanoTime() + timeout.toNanos());
-        if (p.opcode() != Pdu.TASK_MGMT_RESPONSE) {
+        if (p.opcode() != Opcode.TASK_MGMT_RESPONSE) {
             throw new Connection.ProtocolException("expected a TMF Response, got " + p);
         }
         return p.response();
@@ -413,7 +414,7 @@ public final class Session implements AutoCloseable {
         int itt = newItt();
         c.send(Pdus.logout(itt, reason, cid, takeCmdSn(true), c.expStatSn()));
         Pdu p = awaitTask(c, itt, System.nanoTime() + timeout.toNanos());
-        if (p.opcode() != Pdu.LOGOUT_RESPONSE) {
+        if (p.opcode() != Opcode.LOGOUT_RESPONSE) {
             throw new Connection.ProtocolException("expected a Logout Response, got " + p);
         }
         if (reason == 0) {

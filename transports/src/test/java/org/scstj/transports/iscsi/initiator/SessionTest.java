@@ -1,5 +1,6 @@
 package org.scstj.transports.iscsi.initiator;
 
+import org.scstj.transports.iscsi.pdu.Opcode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -171,9 +172,9 @@ class SessionTest {
             Connection c = s.connection(0);
             s.snack(c, 1, Pdu.NO_TAG, 0, 0, 0, 0); // Status SNACK: needs ErrorRecoveryLevel > 0
             Pdu r = c.read(T);
-            assertEquals(Pdu.REJECT, r.opcode(), r.toString());
+            assertEquals(Opcode.REJECT, r.opcode(), r.toString());
             assertEquals(0x05, r.response());
-            assertEquals(Pdu.SNACK_REQUEST, r.data()[0] & 0x3f);
+            assertEquals(Opcode.SNACK_REQUEST, r.data()[0] & 0x3f);
         }
     }
 
