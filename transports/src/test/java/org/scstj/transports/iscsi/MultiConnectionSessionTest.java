@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -248,11 +247,7 @@ class MultiConnectionSessionTest {
             assertEquals(Opcode.R2T, s.awaitTask(only, itt, System.nanoTime() + T.toNanos()).opcode());
             only.kill();
             assertTrue(core.closed.isEmpty(), "kept for Time2Retain");
-            long deadline = System.nanoTime() + T.toNanos();
-            while (core.closed.isEmpty() && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(10_000_000); // the engine's close is the condition awaited (Time2Retain is 1 s)
-            }
-            assertEquals(1, core.closed.size());
+            assertEquals(1, core.awaitClosed(1, T), "closed through the engine once Time2Retain (1 s) passed");
             assertTrue(core.tmfs.stream().anyMatch(t -> t.function() == org.scstj.engine.spi.TmfRequest.Function.ABORT_TASK
                     && t.referencedTag() == Integer.toUnsignedLong(itt)));
         }

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,12 +51,8 @@ class RecoveryOverTcpTest {
     }
 
     /** Waits (bounded) for the core to see the session closed. */
-    private void awaitSessionClosed() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (core.closed.isEmpty() && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-        assertEquals(1, core.closed.size());
+    private void awaitSessionClosed() throws InterruptedException {
+        assertEquals(1, core.awaitClosed(1, java.time.Duration.ofSeconds(5)));
     }
 
     @Test

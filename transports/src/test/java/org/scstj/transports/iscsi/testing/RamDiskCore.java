@@ -89,7 +89,10 @@ public final class RamDiskCore implements ScsiCore {
 
             @Override
             public void close(Runnable done) {
-                closed.add(nexus);
+                synchronized (closed) {
+                    closed.add(nexus);
+                    closed.notifyAll();
+                }
                 if (deferClose) {
                     pendingCloses.add(done);
                 } else {
@@ -212,5 +215,20 @@ public final class RamDiskCore implements ScsiCore {
 
     private static long u32(byte[] b, int i) {
         return ((long) (b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+    }
+
+    /** Waits, at most {@code within}, until {@code count} sessions were closed; returns how many were. */
+    public int awaitClosed(int count, java.time.Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        synchronized (closed) {
+            while (closed.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                closed.wait(Math.max(1, left / 1_000_000));
+            }
+            return closed.size();
+        }
     }
 }
