@@ -483,7 +483,7 @@ class BadPduTest {
     }
 
     /** A new nexus starts with UNIT ATTENTION 29/00 (SAM-5 5.14): TEST UNIT READY takes it. */
-    private static Session clearUnitAttention(Session s) throws IOException {
+    static Session clearUnitAttention(Session s) throws IOException {
         for (int i = 0; i < 4; i++) {
             ScsiResult r = s.scsi(0, new byte[6], 0, T);
             if (r.good()) {

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.scstj.transports.iscsi.initiator.LoginSpec;
-import org.scstj.transports.iscsi.initiator.ScsiResult;
 import org.scstj.transports.iscsi.initiator.Session;
 
 import java.io.IOException;
@@ -26,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * faults.md "a thousand connections opened and dropped at once": against the real daemon, a
@@ -65,7 +63,7 @@ class ConnectionChurnTest {
             throws Exception {
         try (Daemon daemon = Daemon.start(dir, CONFIG)) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", daemon.port);
-            BadPduTest.Steady steady = new BadPduTest.Steady(clearUnitAttention(
+            BadPduTest.Steady steady = new BadPduTest.Steady(BadPduTest.clearUnitAttention(
                     Session.open(address, LoginSpec.normal("iqn.2026-11.test:steady", TARGET), T)));
             Thread steadyThread = new Thread(steady, "steady-session");
             steadyThread.start();
@@ -146,18 +144,6 @@ class ConnectionChurnTest {
         bhs[6] = 0x10; // DataSegmentLength 4096
         bhs[8] = (byte) 0x80; // ISID type random
         return bhs;
-    }
-
-    private static Session clearUnitAttention(Session s) throws IOException {
-        for (int i = 0; i < 4; i++) {
-            ScsiResult r = s.scsi(0, new byte[6], 0, T);
-            if (r.good()) {
-                return s;
-            }
-            assertEquals(0x06, r.senseKey(), r.toString());
-        }
-        fail("TEST UNIT READY never became GOOD");
-        return s;
     }
 
     private static long threads(long pid) throws IOException {

@@ -34,20 +34,9 @@ class ConnectionRecoveryTest {
         h1.close();
     }
 
-    private static ReceivedPdu login(ConnectionHarness h, int tsih, int cid, String... operational) {
-        h.send(h.loginPdu(0x81, "InitiatorName=" + ConnectionHarness.INITIATOR, "TargetName=" + RamDiskCore.TARGET,
-                "AuthMethod=None").u16(14, tsih).u16(20, cid));
-        ReceivedPdu first = h.one();
-        if (first.loginStatus() != 0) {
-            return first;
-        }
-        h.send(h.loginPdu(0x87, operational).u16(14, tsih).u16(20, cid));
-        return h.one();
-    }
-
     /** h1 opens an ERL 2 session (CID 1), solicited writes only; returns the TSIH. */
     private int openSession() {
-        ReceivedPdu r = login(h1, 0, 1, "MaxConnections=4", "ErrorRecoveryLevel=2", "InitialR2T=Yes",
+        ReceivedPdu r = h1.login(0, 1, "MaxConnections=4", "ErrorRecoveryLevel=2", "InitialR2T=Yes",
                 "ImmediateData=No");
         assertEquals(0, r.loginStatus());
         assertTrue(r.pairs().contains("ErrorRecoveryLevel=2"), r.pairs().toString());
@@ -57,7 +46,7 @@ class ConnectionRecoveryTest {
     private ConnectionHarness join(int tsih, int cid) {
         ConnectionHarness h = new ConnectionHarness(h1.core, null, h1.context);
         others.add(h);
-        assertEquals(0, login(h, tsih, cid).loginStatus());
+        assertEquals(0, h.login(tsih, cid).loginStatus());
         return h;
     }
 
@@ -208,7 +197,7 @@ class ConnectionRecoveryTest {
         h1.channel.close();
         ConnectionHarness fresh = new ConnectionHarness(h1.core, null, h1.context);
         others.add(fresh);
-        assertEquals(0, login(fresh, 0, 1).loginStatus());
+        assertEquals(0, fresh.login(0, 1).loginStatus());
         assertEquals(1, h1.core.closed.size());
         assertEquals(2, h1.core.opened.size());
     }
@@ -228,7 +217,7 @@ class ConnectionRecoveryTest {
     private ConnectionHarness join(int tsih, int cid, String... operational) {
         ConnectionHarness h = new ConnectionHarness(h1.core, null, h1.context);
         others.add(h);
-        assertEquals(0, login(h, tsih, cid, operational).loginStatus());
+        assertEquals(0, h.login(tsih, cid, operational).loginStatus());
         return h;
     }
 
@@ -238,7 +227,7 @@ class ConnectionRecoveryTest {
 
     @Test
     void aReadWhoseStatusWasLostWithTheConnection_resendsTheDataFromExpDataSnThenTheStatus_onTheNewConnection() {
-        ReceivedPdu login = login(h1, 0, 1, "MaxConnections=4", "ErrorRecoveryLevel=2", "MaxRecvDataSegmentLength=1024");
+        ReceivedPdu login = h1.login(0, 1, "MaxConnections=4", "ErrorRecoveryLevel=2", "MaxRecvDataSegmentLength=1024");
         assertEquals(0, login.loginStatus());
         int tsih = login.u16(14);
         for (int i = 0; i < 4096; i++) {
@@ -333,7 +322,7 @@ class ConnectionRecoveryTest {
         var buffer = session(tsih).unacknowledged(9).data().unacknowledged().getFirst().data();
         ConnectionHarness fresh = new ConnectionHarness(h1.core, null, h1.context);
         others.add(fresh);
-        assertEquals(0, login(fresh, 0, 1).loginStatus());
+        assertEquals(0, fresh.login(0, 1).loginStatus());
         assertEquals(0, buffer.refCnt());
         assertEquals(1, h1.core.closed.size());
     }

@@ -41,21 +41,9 @@ class IscsiSessionTest {
         return h;
     }
 
-    /** Security then operational stage with this TSIH and CID; returns the final Login Response. */
-    private static ReceivedPdu login(ConnectionHarness h, int tsih, int cid, String... operational) {
-        h.send(h.loginPdu(0x81, "InitiatorName=" + ConnectionHarness.INITIATOR, "TargetName=" + RamDiskCore.TARGET,
-                "AuthMethod=None").u16(14, tsih).u16(20, cid));
-        ReceivedPdu first = h.one();
-        if (first.loginStatus() != 0) {
-            return first;
-        }
-        h.send(h.loginPdu(0x87, operational).u16(14, tsih).u16(20, cid));
-        return h.one();
-    }
-
     /** h1 opens the session offering MaxConnections=4 (CID 1); returns its TSIH. */
     private int openSession() {
-        ReceivedPdu r = login(h1, 0, 1, "MaxConnections=4");
+        ReceivedPdu r = h1.login(0, 1, "MaxConnections=4");
         assertEquals(0, r.loginStatus());
         assertEquals(List.of("MaxConnections=4"), r.pairs().stream().filter(p -> p.startsWith("MaxConnections")).toList());
         int tsih = r.u16(14);
@@ -65,7 +53,7 @@ class IscsiSessionTest {
 
     private ConnectionHarness join(int tsih, int cid) {
         ConnectionHarness h = connection();
-        ReceivedPdu r = login(h, tsih, cid);
+        ReceivedPdu r = h.login(tsih, cid);
         assertEquals(0, r.loginStatus(), "join refused");
         assertEquals(3, r.flags() & 3);
         assertEquals(tsih, r.u16(14));
@@ -109,7 +97,7 @@ class IscsiSessionTest {
 
     @Test
     void unknownTsih_is020A_sessionDoesNotExist() {
-        ReceivedPdu r = login(connection(), 0x4242, 2);
+        ReceivedPdu r = connection().login(0x4242, 2);
         assertEquals(0x020A, r.loginStatus());
     }
 
@@ -124,12 +112,12 @@ class IscsiSessionTest {
 
     @Test
     void connectionsBeyondMaxConnections_are0206_tooManyConnections() {
-        ReceivedPdu r = login(h1, 0, 1, "MaxConnections=2");
+        ReceivedPdu r = h1.login(0, 1, "MaxConnections=2");
         assertEquals(0, r.loginStatus());
         int tsih = r.u16(14);
         join(tsih, 2);
         ConnectionHarness h3 = connection();
-        assertEquals(0x0206, login(h3, tsih, 3).loginStatus());
+        assertEquals(0x0206, h3.login(tsih, 3).loginStatus());
         assertFalse(h3.open());
     }
 
@@ -279,7 +267,7 @@ class IscsiSessionTest {
         assertTrue(h1.core.closed.isEmpty());
         h2.channel.close();
         assertEquals(1, h1.core.closed.size());
-        assertEquals(0x020A, login(connection(), tsih, 3).loginStatus());
+        assertEquals(0x020A, connection().login(tsih, 3).loginStatus());
     }
 
     @Test
@@ -299,11 +287,11 @@ class IscsiSessionTest {
         int tsih = openSession();
         ConnectionHarness h2 = join(tsih, 2);
         ConnectionHarness fresh = connection();
-        assertEquals(0, login(fresh, 0, 1).loginStatus());
+        assertEquals(0, fresh.login(0, 1).loginStatus());
         assertFalse(h1.open());
         assertFalse(h2.open());
         assertEquals(1, h1.core.closed.size());
         assertEquals(2, h1.core.opened.size());
-        assertEquals(0x020A, login(connection(), tsih, 3).loginStatus());
+        assertEquals(0x020A, connection().login(tsih, 3).loginStatus());
     }
 }

@@ -122,6 +122,22 @@ public final class ConnectionHarness implements AutoCloseable {
         return all.get(0);
     }
 
+    /**
+     * A login in two steps with this TSIH and CID (a TSIH other than 0 joins that session, RFC 7143
+     * 6.3.3): the security stage with AuthMethod=None, then the operational stage offering
+     * {@code operational}. Returns the final Login Response, or the first refusal.
+     */
+    public ReceivedPdu login(int tsih, int cid, String... operational) {
+        send(loginPdu(0x81, "InitiatorName=" + INITIATOR, "TargetName=" + RamDiskCore.TARGET, "AuthMethod=None")
+                .u16(14, tsih).u16(20, cid));
+        ReceivedPdu first = one();
+        if (first.loginStatus() != 0) {
+            return first;
+        }
+        send(loginPdu(0x87, operational).u16(14, tsih).u16(20, cid));
+        return one();
+    }
+
     public PduBuilder loginPdu(int flags, String... keys) {
         return PduBuilder.immediate(Opcode.LOGIN_REQUEST).flags(flags).u16(8, 0x8000).i32(10, 0x0001).itt(0x1000)
                 .cmdSn(1).text(keys);
