@@ -1,5 +1,6 @@
 package org.scstj.it;
 
+import org.scstj.transports.iscsi.initiator.Cdbs;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -285,7 +286,7 @@ class BadPduTest {
             c.send(Pdus.dataOut(0x7777, 0, Pdu.NO_TAG, 0, 0, new byte[16], true, c.expStatSn()));
             assertReject(0x09, c.read(T));
             int itt = s.newItt();
-            c.send(Pdus.scsiCommand(itt, 0, write10(HOSTILE_LBA, 1), false, true, 512, s.takeCmdSn(false),
+            c.send(Pdus.scsiCommand(itt, 0, Cdbs.write10(HOSTILE_LBA, 1), false, true, 512, s.takeCmdSn(false),
                     c.expStatSn(), false));
             c.send(Pdus.dataOut(itt, 0, Pdu.NO_TAG, 0, 512, new byte[16], true, c.expStatSn()));
             assertReject(0x09, c.read(T));
@@ -353,7 +354,7 @@ class BadPduTest {
                 .key("FirstBurstLength", "1024"))) {
             Connection c = s.connection(0);
             int itt = s.newItt();
-            c.send(Pdus.scsiCommand(itt, 0, write10(HOSTILE_LBA, 4), false, true, 2048, s.takeCmdSn(false),
+            c.send(Pdus.scsiCommand(itt, 0, Cdbs.write10(HOSTILE_LBA, 4), false, true, 2048, s.takeCmdSn(false),
                     c.expStatSn(), false));
             c.send(Pdus.dataOut(itt, 0, Pdu.NO_TAG, 0, 0, new byte[512], true, c.expStatSn()));
             assertSense(c.read(T), 0x0b, 0x0c, 0x0d);
@@ -536,7 +537,7 @@ class BadPduTest {
     /** The hostile session's own connection still answers a ping and a READ. */
     private static void assertCarriesOn(Session s) throws IOException {
         assertArrayEquals(new byte[]{1, 2, 3}, s.ping(s.connection(0), new byte[]{1, 2, 3}, T));
-        ScsiResult r = s.scsi(0, read10(HOSTILE_LBA, 1), BLOCK, T);
+        ScsiResult r = s.scsi(0, Cdbs.read10(HOSTILE_LBA, 1), BLOCK, T);
         assertTrue(r.good(), r.toString());
     }
 
@@ -547,21 +548,8 @@ class BadPduTest {
 
     private static Pdu write(Session s, int lba, int blocks, int edtl) {
         Connection c = s.connection(0);
-        return Pdus.scsiCommand(s.newItt(), 0, write10(lba, blocks), false, true, edtl, s.takeCmdSn(false),
+        return Pdus.scsiCommand(s.newItt(), 0, Cdbs.write10(lba, blocks), false, true, edtl, s.takeCmdSn(false),
                 c.expStatSn(), true);
-    }
-
-    static byte[] write10(int lba, int blocks) {
-        return cdb10(0x2a, lba, blocks);
-    }
-
-    static byte[] read10(int lba, int blocks) {
-        return cdb10(0x28, lba, blocks);
-    }
-
-    private static byte[] cdb10(int opcode, int lba, int blocks) {
-        return new byte[]{(byte) opcode, 0, (byte) (lba >>> 24), (byte) (lba >>> 16), (byte) (lba >>> 8), (byte) lba,
-                0, (byte) (blocks >>> 8), (byte) blocks, 0};
     }
 
     /**
@@ -587,11 +575,11 @@ class BadPduTest {
                     int lba = (i % 256) * 8;
                     byte[] data = new byte[8 * BLOCK];
                     random.nextBytes(data);
-                    ScsiResult w = session.scsiWrite(0, write10(lba, 8), data, T);
+                    ScsiResult w = session.scsiWrite(0, Cdbs.write10(lba, 8), data, T);
                     if (!w.good()) {
                         throw new AssertionError("write failed: " + w);
                     }
-                    ScsiResult r = session.scsi(0, read10(lba, 8), data.length, T);
+                    ScsiResult r = session.scsi(0, Cdbs.read10(lba, 8), data.length, T);
                     if (!r.good() || !Arrays.equals(data, r.data())) {
                         throw new AssertionError("read back failed or differs: " + r);
                     }

@@ -3,6 +3,7 @@ package org.scstj.it;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import org.scstj.transports.iscsi.initiator.Cdbs;
 import org.scstj.transports.iscsi.initiator.Connection;
 import org.scstj.transports.iscsi.initiator.LoginSpec;
 import org.scstj.transports.iscsi.initiator.ScsiResult;
@@ -47,11 +48,6 @@ class ErrorRecoveryTest {
     @TempDir
     Path dir;
 
-    private static byte[] rw10(int opcode, int lba, int blocks) {
-        return new byte[]{(byte) opcode, 0, (byte) (lba >>> 24), (byte) (lba >>> 16), (byte) (lba >>> 8), (byte) lba,
-                0, (byte) (blocks >>> 8), (byte) blocks, 0};
-    }
-
     private static LoginSpec spec(String initiator, int erl) {
         return LoginSpec.normal(initiator, TARGET).key("ErrorRecoveryLevel", Integer.toString(erl))
                 .key("MaxConnections", "2").key("InitialR2T", "Yes").key("ImmediateData", "No")
@@ -63,7 +59,7 @@ class ErrorRecoveryTest {
         int blocks = written.length / BLOCK;
         for (int at = 0; at < blocks; at += 128) {
             int n = Math.min(128, blocks - at);
-            ScsiResult r = s.scsi(c, 0, rw10(0x28, lba + at, n), null, n * BLOCK, T);
+            ScsiResult r = s.scsi(c, 0, Cdbs.read10(lba + at, n), null, n * BLOCK, T);
             assertTrue(r.good(), r.toString());
             for (int b = 0; b < n; b++) {
                 int from = (at + b) * BLOCK;
@@ -84,7 +80,7 @@ class ErrorRecoveryTest {
             byte[] data = new byte[1024 * 1024];
             new Random(62).nextBytes(data);
             Connection first = s.connection(0);
-            Task write = s.start(first, 0, rw10(0x2a, 1024, data.length / BLOCK), data, 0);
+            Task write = s.start(first, 0, Cdbs.write10(1024, data.length / BLOCK), data, 0);
             long deadline = System.nanoTime() + T.toNanos();
             for (int r2t = 0; r2t < 5; r2t++) {
                 s.step(write, deadline); // five of sixteen 64 KiB bursts asked for and sent
@@ -118,7 +114,7 @@ class ErrorRecoveryTest {
             new Random(61).nextBytes(data);
             Connection c = s.connection(0);
             c.corruptNextDataDigest(); // the first Data-Out of the first burst
-            ScsiResult w = s.scsi(c, 0, rw10(0x2a, 0, data.length / BLOCK), data, 0, T);
+            ScsiResult w = s.scsi(c, 0, Cdbs.write10(0, data.length / BLOCK), data, 0, T);
             assertTrue(w.good(), w.toString());
             assertEquals(1, w.rejects().size());
             assertEquals(0x02, w.rejects().getFirst().u8(2)); // Reject: Data (payload) Digest Error (11.17.1)

@@ -3,6 +3,7 @@ package org.scstj.it;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import org.scstj.transports.iscsi.initiator.Cdbs;
 import org.scstj.transports.iscsi.initiator.LoginSpec;
 import org.scstj.transports.iscsi.initiator.ScsiResult;
 import org.scstj.transports.iscsi.initiator.Session;
@@ -42,11 +43,6 @@ class McsTest {
     @TempDir
     Path dir;
 
-    private static byte[] rw10(int opcode, int lba, int blocks) {
-        return new byte[]{(byte) opcode, 0, (byte) (lba >>> 24), (byte) (lba >>> 16), (byte) (lba >>> 8), (byte) lba,
-                0, (byte) (blocks >>> 8), (byte) blocks, 0};
-    }
-
     @Test
     void threeConnectionsOfOneSession_writeAndVerify_andOneLogsOut() throws Exception {
         Daemon daemon = Daemon.start(dir, TEMPLATE);
@@ -61,17 +57,17 @@ class McsTest {
             for (int i = 0; i < written.length; i++) {
                 written[i] = new byte[16 * BLOCK];
                 random.nextBytes(written[i]);
-                ScsiResult w = s.scsi(s.connection(i % 3), 0, rw10(0x2a, i * 16, 16), written[i], 0, T);
+                ScsiResult w = s.scsi(s.connection(i % 3), 0, Cdbs.write10(i * 16, 16), written[i], 0, T);
                 assertTrue(w.good(), "write " + i + ": " + w);
             }
             for (int i = 0; i < written.length; i++) {
-                ScsiResult r = s.scsi(s.connection((i + 2) % 3), 0, rw10(0x28, i * 16, 16), null, 16 * BLOCK, T);
+                ScsiResult r = s.scsi(s.connection((i + 2) % 3), 0, Cdbs.read10(i * 16, 16), null, 16 * BLOCK, T);
                 assertTrue(r.good(), "read " + i + ": " + r);
                 assertArrayEquals(written[i], r.data(), "blocks " + i * 16);
             }
             var middle = s.connection(1);
             assertEquals(0, s.logout(middle, 1, middle.cid(), T).response());
-            ScsiResult again = s.scsi(s.connection(1), 0, rw10(0x28, 0, 16), null, 16 * BLOCK, T);
+            ScsiResult again = s.scsi(s.connection(1), 0, Cdbs.read10(0, 16), null, 16 * BLOCK, T);
             assertArrayEquals(written[0], again.data());
             assertEquals(0, s.logout(T).response());
         } finally {

@@ -1,5 +1,6 @@
 package org.scstj.transports.iscsi;
 
+import org.scstj.transports.iscsi.initiator.Cdbs;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -74,11 +75,6 @@ class ErrorRecoveryOverTcpTest {
         return s;
     }
 
-    private static byte[] rw10(int opcode, int lba, int blocks) {
-        return new byte[]{(byte) opcode, 0, (byte) (lba >>> 24), (byte) (lba >>> 16), (byte) (lba >>> 8), (byte) lba,
-                0, (byte) (blocks >>> 8), (byte) blocks, 0};
-    }
-
     private static byte[] pattern(int bytes, long seed) {
         byte[] b = new byte[bytes];
         new Random(seed).nextBytes(b);
@@ -99,12 +95,12 @@ class ErrorRecoveryOverTcpTest {
             byte[] data = pattern(64 * BLOCK, 11);
             Connection c = s.connection(0);
             c.corruptNextDataDigest(); // the first Data-Out (no immediate data)
-            ScsiResult w = s.scsi(c, 0, rw10(0x2a, 8, 64), data, 0, T);
+            ScsiResult w = s.scsi(c, 0, Cdbs.write10(8, 64), data, 0, T);
             assertTrue(w.good(), w.toString());
             assertEquals(1, w.rejects().size());
             assertEquals(0x02, rejectReason(w.rejects().getFirst())); // Data (payload) Digest Error (11.17.1)
             assertArrayEquals(data, Arrays.copyOfRange(core.disk, 8 * BLOCK, 72 * BLOCK));
-            ScsiResult r = s.scsi(c, 0, rw10(0x28, 8, 64), null, data.length, T);
+            ScsiResult r = s.scsi(c, 0, Cdbs.read10(8, 64), null, data.length, T);
             assertArrayEquals(data, r.data());
         }
     }
@@ -114,11 +110,11 @@ class ErrorRecoveryOverTcpTest {
         start(1);
         try (Session s = open(1, "MaxBurstLength", "8192")) {
             byte[] data = pattern(64 * BLOCK, 12); // 4 bursts of 2 Data-In of 4096
-            assertTrue(s.scsiWrite(0, rw10(0x2a, 0, 64), data, T).good());
+            assertTrue(s.scsiWrite(0, Cdbs.write10(0, 64), data, T).good());
             Connection c = s.connection(0);
             int acknowledged = c.expStatSn();
             int itt = s.newItt();
-            c.send(Pdus.scsiCommand(itt, Pdus.lun(0), rw10(0x28, 0, 64), true, false, data.length,
+            c.send(Pdus.scsiCommand(itt, Pdus.lun(0), Cdbs.read10(0, 64), true, false, data.length,
                     s.takeCmdSn(false), acknowledged, true));
             long deadline = System.nanoTime() + T.toNanos();
             byte[] in = new byte[data.length];
@@ -191,9 +187,9 @@ class ErrorRecoveryOverTcpTest {
         start(2);
         try (Session s = open(2)) {
             byte[] data = pattern(64 * BLOCK, 21); // 8 Data-In of 4096
-            assertTrue(s.scsiWrite(0, rw10(0x2a, 100, 64), data, T).good());
+            assertTrue(s.scsiWrite(0, Cdbs.write10(100, 64), data, T).good());
             Connection first = s.connection(0);
-            Task t = s.start(first, 0, rw10(0x28, 100, 64), null, data.length);
+            Task t = s.start(first, 0, Cdbs.read10(100, 64), null, data.length);
             long deadline = System.nanoTime() + T.toNanos();
             for (int n = 0; n < 3; n++) {
                 s.step(t, deadline);
@@ -217,7 +213,7 @@ class ErrorRecoveryOverTcpTest {
         try (Session s = open(2)) {
             byte[] data = pattern(16 * BLOCK, 22);
             Connection first = s.connection(0);
-            Task t = s.start(first, 0, rw10(0x2a, 200, 16), data, 0);
+            Task t = s.start(first, 0, Cdbs.write10(200, 16), data, 0);
             long deadline = System.nanoTime() + T.toNanos();
             s.step(t, deadline); // the R2T: every Data-Out goes out
             // the status is on its way: wait (bounded) until its bytes arrived, then lose them with the connection
@@ -230,7 +226,7 @@ class ErrorRecoveryOverTcpTest {
             Connection again = s.reconnect(1, s.tsih(), T); // the same CID: connection reinstatement (6.3.4)
             ScsiResult w = s.reassign(t, again, T);
             assertTrue(w.good(), w.toString());
-            ScsiResult back = s.scsi(again, 0, rw10(0x28, 200, 16), null, data.length, T);
+            ScsiResult back = s.scsi(again, 0, Cdbs.read10(200, 16), null, data.length, T);
             assertArrayEquals(data, back.data());
             assertEquals(1, s.taskManagement(again, Session.TASK_REASSIGN, 0, t.itt(), t.cmdSn(), 0, T),
                     "resent once; then the new connection's acknowledgement applies (task does not exist)");

@@ -1,5 +1,6 @@
 package org.scstj.transports.iscsi;
 
+import org.scstj.transports.iscsi.initiator.Cdbs;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -57,11 +58,6 @@ class MultiConnectionSessionTest {
         coreThread.shutdownNow();
     }
 
-    private static byte[] rw10(int opcode, int lba, int blocks) {
-        return new byte[]{(byte) opcode, 0, (byte) (lba >>> 24), (byte) (lba >>> 16), (byte) (lba >>> 8), (byte) lba,
-                0, (byte) (blocks >>> 8), (byte) blocks, 0};
-    }
-
     private static LoginSpec spec() {
         return LoginSpec.normal(INITIATOR, RamDiskCore.TARGET).key("MaxConnections", "4");
     }
@@ -84,11 +80,11 @@ class MultiConnectionSessionTest {
             for (int i = 0; i < 16; i++) { // CmdSN i+1 on connection i % 4: the session's numbering spans them
                 written[i] = new byte[8 * RamDiskCore.BLOCK];
                 random.nextBytes(written[i]);
-                ScsiResult w = s.scsi(s.connection(i % 4), 0, rw10(0x2a, i * 8, 8), written[i], 0, T);
+                ScsiResult w = s.scsi(s.connection(i % 4), 0, Cdbs.write10(i * 8, 8), written[i], 0, T);
                 assertTrue(w.good(), w.toString());
             }
             for (int i = 0; i < 16; i++) {
-                ScsiResult r = s.scsi(s.connection((i + 1) % 4), 0, rw10(0x28, i * 8, 8), null, 8 * RamDiskCore.BLOCK, T);
+                ScsiResult r = s.scsi(s.connection((i + 1) % 4), 0, Cdbs.read10(i * 8, 8), null, 8 * RamDiskCore.BLOCK, T);
                 assertTrue(r.good(), r.toString());
                 assertArrayEquals(written[i], r.data(), "blocks " + i * 8);
             }
@@ -100,7 +96,7 @@ class MultiConnectionSessionTest {
         try (Session s = fourConnections(spec())) {
             byte[] data = new byte[RamDiskCore.BLOCK];
             new Random(7).nextBytes(data);
-            assertTrue(s.scsiWrite(0, rw10(0x2a, 5, 1), data, T).good());
+            assertTrue(s.scsiWrite(0, Cdbs.write10(5, 1), data, T).good());
             int[] cmdSn = new int[4];
             int[] itt = new int[4];
             for (int i = 0; i < 4; i++) {
@@ -109,7 +105,7 @@ class MultiConnectionSessionTest {
             }
             for (int i = 3; i >= 0; i--) { // the highest CmdSN first: the target holds them until the gap fills
                 Connection c = s.connection(i);
-                c.send(Pdus.scsiCommand(itt[i], Pdus.lun(0), rw10(0x28, 5, 1), true, false, RamDiskCore.BLOCK,
+                c.send(Pdus.scsiCommand(itt[i], Pdus.lun(0), Cdbs.read10(5, 1), true, false, RamDiskCore.BLOCK,
                         cmdSn[i], c.expStatSn(), true));
             }
             long deadline = System.nanoTime() + T.toNanos();
@@ -131,8 +127,8 @@ class MultiConnectionSessionTest {
             s.drop(second);
             byte[] data = new byte[RamDiskCore.BLOCK];
             Arrays.fill(data, (byte) 0x33);
-            assertTrue(s.scsi(s.connection(2), 0, rw10(0x2a, 9, 1), data, 0, T).good());
-            assertArrayEquals(data, s.scsi(s.connection(1), 0, rw10(0x28, 9, 1), null, data.length, T).data());
+            assertTrue(s.scsi(s.connection(2), 0, Cdbs.write10(9, 1), data, 0, T).good());
+            assertArrayEquals(data, s.scsi(s.connection(1), 0, Cdbs.read10(9, 1), null, data.length, T).data());
             assertTrue(core.closed.isEmpty());
         }
     }
@@ -169,7 +165,7 @@ class MultiConnectionSessionTest {
             }
             try (Session s = fresh.get(10, TimeUnit.SECONDS)) {
                 assertEquals(2, core.opened.size());
-                assertTrue(s.scsi(0, rw10(0x28, 0, 1), RamDiskCore.BLOCK, T).good());
+                assertTrue(s.scsi(0, Cdbs.read10(0, 1), RamDiskCore.BLOCK, T).good());
             }
         }
     }
@@ -198,7 +194,7 @@ class MultiConnectionSessionTest {
             Connection first = s.connection(0);
             int itt = s.newItt();
             int cmdSn = s.takeCmdSn(false);
-            first.send(Pdus.scsiCommand(itt, Pdus.lun(0), rw10(0x2a, 16, data.length / RamDiskCore.BLOCK), false, true,
+            first.send(Pdus.scsiCommand(itt, Pdus.lun(0), Cdbs.write10(16, data.length / RamDiskCore.BLOCK), false, true,
                     data.length, cmdSn, first.expStatSn(), true));
             long deadline = System.nanoTime() + T.toNanos();
             Pdu r2t = s.awaitTask(first, itt, deadline);
@@ -230,7 +226,7 @@ class MultiConnectionSessionTest {
                             again.expStatSn()));
                 }
             }
-            ScsiResult back = s.scsi(s.connection(0), 0, rw10(0x28, 16, data.length / RamDiskCore.BLOCK), null,
+            ScsiResult back = s.scsi(s.connection(0), 0, Cdbs.read10(16, data.length / RamDiskCore.BLOCK), null,
                     data.length, T);
             assertArrayEquals(data, back.data());
             assertTrue(core.closed.isEmpty());
@@ -242,7 +238,7 @@ class MultiConnectionSessionTest {
         try (Session s = erl2Session(1)) {
             Connection only = s.connection(0);
             int itt = s.newItt();
-            only.send(Pdus.scsiCommand(itt, Pdus.lun(0), rw10(0x2a, 0, 8), false, true, 8 * RamDiskCore.BLOCK,
+            only.send(Pdus.scsiCommand(itt, Pdus.lun(0), Cdbs.write10(0, 8), false, true, 8 * RamDiskCore.BLOCK,
                     s.takeCmdSn(false), only.expStatSn(), true));
             assertEquals(Opcode.R2T, s.awaitTask(only, itt, System.nanoTime() + T.toNanos()).opcode());
             only.kill();

@@ -46,18 +46,13 @@ class SessionTest {
         coreThread.shutdownNow();
     }
 
-    static byte[] rw10(int opcode, int lba, int blocks) {
-        return new byte[]{(byte) opcode, 0, (byte) (lba >>> 24), (byte) (lba >>> 16), (byte) (lba >>> 8), (byte) lba,
-                0, (byte) (blocks >>> 8), (byte) blocks, 0};
-    }
-
     private void writeThenRead(LoginSpec spec, int blocks) throws Exception {
         try (Session s = Session.open(address, spec, T)) {
             byte[] data = new byte[blocks * RamDiskCore.BLOCK];
             new Random(blocks).nextBytes(data);
-            ScsiResult w = s.scsiWrite(0, rw10(0x2a, 3, blocks), data, T);
+            ScsiResult w = s.scsiWrite(0, Cdbs.write10(3, blocks), data, T);
             assertTrue(w.good(), w.toString());
-            ScsiResult r = s.scsi(0, rw10(0x28, 3, blocks), data.length, T);
+            ScsiResult r = s.scsi(0, Cdbs.read10(3, blocks), data.length, T);
             assertTrue(r.good(), r.toString());
             assertArrayEquals(data, r.data());
             assertEquals(0, s.logout(T).response());
