@@ -19,6 +19,11 @@ public sealed interface Cdb {
         return CommandTable.row(this);
     }
 
+    /** Its row's {@link CommandTable.Row#sharedState}, unless the command's own fields say it changes nothing shared. */
+    default boolean changesSharedState() {
+        return row().sharedState();
+    }
+
     /**
      * A command that reads or writes a run of logical blocks given in its CDB: what the LUN's task
      * set orders overlapping commands by ({@code org.scstj.engine.lun.LunActor}).
@@ -201,6 +206,9 @@ public sealed interface Cdb {
     record StartStopUnit(boolean immed, int powerCondition, boolean noFlush, boolean loej, boolean start)
             implements Cdb {
         @Override public int opcode() { return Opcodes.START_STOP_UNIT; }
+
+        /** SBC-4 5.25: only LOEJ 1 moves the medium every nexus shares (scstj changes no power condition). */
+        @Override public boolean changesSharedState() { return loej; }
     }
 
     /** SBC-4 5.13 PREVENT ALLOW MEDIUM REMOVAL: PREVENT 01b prevents, 00b allows (1xb was rejected). */

@@ -39,11 +39,15 @@ public final class CommandTable {
      *                                5.12, 4.29): the LUN's task set runs it alone on its blocks
      * @param needsMedium             accesses the medium: NOT READY, MEDIUM NOT PRESENT 3A/00 while a
      *                                removable medium is ejected (SBC-4 5.25, SPC-5 6.47)
+     * @param sharedState             changes state every nexus of the LU shares and can be denied access
+     *                                by (mode parameters, reservations, the removable medium): DATA
+     *                                PROTECT 27/00 through a read-only LUN mapping, as a medium write is
+     *                                (a command's {@link Cdb#changesSharedState} may narrow it by its fields)
      */
     public record Row(String name, int opcode, int serviceAction, int cdbLength, DataDirection direction,
                       byte[] usage, boolean allowedOnUnmappedLun, boolean uaExempt,
                       boolean allowedUnderReservation, boolean writesMedium, boolean wholeMedium,
-                      boolean exclusive, boolean needsMedium, Parser parser) {
+                      boolean exclusive, boolean needsMedium, boolean sharedState, Parser parser) {
 
         /**
          * CDB USAGE DATA as REPORT SUPPORTED OPERATION CODES prints it (SPC-5 6.35.3): the mask,
@@ -88,6 +92,7 @@ public final class CommandTable {
     private static final int FLAG_WHOLE_MEDIUM = 16;
     private static final int FLAG_MEDIUM = 32;
     private static final int FLAG_EXCLUSIVE = 64;
+    private static final int FLAG_SHARED = 128;
 
     private static final List<Row> ROWS = List.of(
             row("TEST UNIT READY", Opcodes.TEST_UNIT_READY, -1, NONE, FLAG_MEDIUM,
@@ -100,7 +105,7 @@ public final class CommandTable {
                     CdbDecoder::write6, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0x00),
             row("INQUIRY", Opcodes.INQUIRY, -1, IN, FLAG_UNMAPPED | FLAG_UA_EXEMPT | FLAG_RESERVATION,
                     CdbDecoder::inquiry, 0xFF, 0x01, 0xFF, 0xFF, 0xFF, 0x00),
-            row("MODE SELECT(6)", Opcodes.MODE_SELECT_6, -1, OUT, 0,
+            row("MODE SELECT(6)", Opcodes.MODE_SELECT_6, -1, OUT, FLAG_SHARED,
                     CdbDecoder::modeSelect6, 0xFF, 0x11, 0x00, 0x00, 0xFF, 0x00),
             row("MODE SENSE(6)", Opcodes.MODE_SENSE_6, -1, IN, 0,
                     CdbDecoder::modeSense6, 0xFF, 0x08, 0xFF, 0xFF, 0xFF, 0x00),
@@ -124,7 +129,7 @@ public final class CommandTable {
                     CdbDecoder::writeSame10, 0xFF, 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00),
             row("UNMAP", Opcodes.UNMAP, -1, OUT, FLAG_WRITES | FLAG_MEDIUM,
                     CdbDecoder::unmap, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1F, 0xFF, 0xFF, 0x00),
-            row("MODE SELECT(10)", Opcodes.MODE_SELECT_10, -1, OUT, 0,
+            row("MODE SELECT(10)", Opcodes.MODE_SELECT_10, -1, OUT, FLAG_SHARED,
                     CdbDecoder::modeSelect10, 0xFF, 0x11, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
             row("MODE SENSE(10)", Opcodes.MODE_SENSE_10, -1, IN, 0,
                     CdbDecoder::modeSense10, 0xFF, 0x18, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
@@ -174,7 +179,7 @@ public final class CommandTable {
                     CdbDecoder::verify12, 0xFF, 0x16, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00),
             row("READ DEFECT DATA(12)", Opcodes.READ_DEFECT_DATA_12, -1, IN, FLAG_MEDIUM,
                     CdbDecoder::readDefectData12, 0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00),
-            row("START STOP UNIT", Opcodes.START_STOP_UNIT, -1, NONE, 0,
+            row("START STOP UNIT", Opcodes.START_STOP_UNIT, -1, NONE, FLAG_SHARED,
                     CdbDecoder::startStopUnit, 0xFF, 0x01, 0x00, 0x0F, 0xF7, 0x00),
             row("PREVENT ALLOW MEDIUM REMOVAL", Opcodes.PREVENT_ALLOW_MEDIUM_REMOVAL, -1, NONE, 0,
                     CdbDecoder::preventAllowMediumRemoval, 0xFF, 0x00, 0x00, 0x00, 0x03, 0x00),
@@ -218,11 +223,11 @@ public final class CommandTable {
                     Opcodes.SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS, IN, FLAG_RESERVATION,
                     CdbDecoder::reportSupportedTaskManagementFunctions, 0xFF, 0x1F, 0x80, 0x00, 0x00, 0x00, 0xFF,
                     0xFF, 0xFF, 0xFF, 0x00, 0x00),
-            row("RESERVE(6)", Opcodes.RESERVE_6, -1, NONE, 0,
+            row("RESERVE(6)", Opcodes.RESERVE_6, -1, NONE, FLAG_SHARED,
                     CdbDecoder::reserve, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00),
             row("RELEASE(6)", Opcodes.RELEASE_6, -1, NONE, FLAG_RESERVATION,
                     CdbDecoder::release, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00),
-            row("RESERVE(10)", Opcodes.RESERVE_10, -1, NONE, 0,
+            row("RESERVE(10)", Opcodes.RESERVE_10, -1, NONE, FLAG_SHARED,
                     CdbDecoder::reserve, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00),
             row("RELEASE(10)", Opcodes.RELEASE_10, -1, NONE, FLAG_RESERVATION,
                     CdbDecoder::release, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00),
@@ -236,19 +241,19 @@ public final class CommandTable {
                     CdbDecoder::persistentReserveIn, 0xFF, 0x1F, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00),
             row("PERSISTENT RESERVE OUT (REGISTER)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_REGISTER, OUT, 0,
                     CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
-            row("PERSISTENT RESERVE OUT (RESERVE)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_RESERVE, OUT, 0,
+            row("PERSISTENT RESERVE OUT (RESERVE)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_RESERVE, OUT, FLAG_SHARED,
                     CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
             row("PERSISTENT RESERVE OUT (RELEASE)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_RELEASE, OUT, 0,
                     CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
-            row("PERSISTENT RESERVE OUT (CLEAR)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_CLEAR, OUT, 0,
+            row("PERSISTENT RESERVE OUT (CLEAR)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_CLEAR, OUT, FLAG_SHARED,
                     CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
-            row("PERSISTENT RESERVE OUT (PREEMPT)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_PREEMPT, OUT, 0,
+            row("PERSISTENT RESERVE OUT (PREEMPT)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_PREEMPT, OUT, FLAG_SHARED,
                     CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
-            row("PERSISTENT RESERVE OUT (PREEMPT AND ABORT)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_PREEMPT_AND_ABORT, OUT, 0,
+            row("PERSISTENT RESERVE OUT (PREEMPT AND ABORT)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_PREEMPT_AND_ABORT, OUT, FLAG_SHARED,
                     CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
             row("PERSISTENT RESERVE OUT (REGISTER AND IGNORE EXISTING KEY)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_REGISTER_AND_IGNORE_EXISTING_KEY, OUT, 0,
                     CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00),
-            row("PERSISTENT RESERVE OUT (REGISTER AND MOVE)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_REGISTER_AND_MOVE, OUT, 0,
+            row("PERSISTENT RESERVE OUT (REGISTER AND MOVE)", Opcodes.PERSISTENT_RESERVE_OUT, Opcodes.SA_PROUT_REGISTER_AND_MOVE, OUT, FLAG_SHARED,
                     CdbDecoder::persistentReserveOut, 0xFF, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00));
 
     /** Opcodes whose byte 1 bits 4..0 carry a SERVICE ACTION (SPC-5 4.2.2). */
@@ -279,7 +284,7 @@ public final class CommandTable {
         return new Row(name, opcode, serviceAction, usage.length, direction, mask,
                 (flags & FLAG_UNMAPPED) != 0, (flags & FLAG_UA_EXEMPT) != 0,
                 (flags & FLAG_RESERVATION) != 0, (flags & FLAG_WRITES) != 0, (flags & FLAG_WHOLE_MEDIUM) != 0,
-                (flags & FLAG_EXCLUSIVE) != 0, (flags & FLAG_MEDIUM) != 0, parser);
+                (flags & FLAG_EXCLUSIVE) != 0, (flags & FLAG_MEDIUM) != 0, (flags & FLAG_SHARED) != 0, parser);
     }
 
     /** Every row, in table order. */

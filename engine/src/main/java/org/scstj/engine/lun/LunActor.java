@@ -470,9 +470,17 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private static final ScsiResponse RESERVATION_CONFLICT =
             new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, null, null, 0);
 
-    /** SBC-4 4.11: commands that change the medium of a write-protected LU fail with DATA PROTECT. */
+    /**
+     * SBC-4 4.11: commands that change the medium of a write-protected LU fail with DATA PROTECT,
+     * WRITE PROTECTED. A read-only mapping protects more than the medium: the initiators it is given
+     * to may read and inquire, register (and unregister) their own reservation key and give up what
+     * they hold, but not change what the LU's other initiators share and could lose access by: mode
+     * parameters (SWP, WCE), SPC-2 and persistent reservations, the removable medium. Those end
+     * with the same DATA PROTECT (the command table's {@code sharedState}).
+     */
     private ScsiResponse checkWriteProtect(Task task, CommandSet.Parsed parsed) {
-        if (parsed.writesMedium() && task.lu().writeProtected()) {
+        if ((parsed.writesMedium() && task.lu().writeProtected())
+                || (task.lu().readOnlyMapping() && parsed.changesSharedState())) {
             return Failure.of(SenseReason.WRITE_PROTECTED).toResponse(task.lu().descriptorSense());
         }
         return null;

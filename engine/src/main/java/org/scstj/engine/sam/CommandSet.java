@@ -42,5 +42,10 @@ public interface CommandSet {
         public boolean writesMedium() {
             return cdb != null && cdb.row().writesMedium();
         }
+
+        /** The command changes state the LU's nexuses share (mode parameters, reservations, the medium). */
+        public boolean changesSharedState() {
+            return cdb != null && cdb.changesSharedState();
+        }
     }
 }

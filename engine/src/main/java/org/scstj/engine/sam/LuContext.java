@@ -20,10 +20,19 @@ import org.scstj.engine.spi.Nexus;
  * @param wholeMedium the LU's FORMAT UNIT / SANITIZE state
  * @param copy     the LUs this nexus may copy between, the LU's copy manager, this nexus's copy status
  * @param reservations the LU's SPC-2 and persistent reservations (SPC-5 5.14)
+ * @param readOnlyMapping this nexus's mapping is read-only (LUN masking): besides the medium, it may
+ *                 not change the state the LU's other nexuses share and could be denied access by
+ *                 (mode pages, reservations, the removable medium: the command table's {@code sharedState})
  */
 public record LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
                         MediumState medium, WholeMediumState wholeMedium, CopyScope copy,
-                        Reservations reservations) {
+                        Reservations reservations, boolean readOnlyMapping) {
+
+    /** A context whose mapping is read-only exactly when {@code readOnly} says so (tests). */
+    public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
+                     MediumState medium, WholeMediumState wholeMedium, CopyScope copy, Reservations reservations) {
+        this(lun, device, readOnly, nexus, mode, medium, wholeMedium, copy, reservations, readOnly);
+    }
 
     /** A context with reservations of its own (tests, and LUs no other nexus shares). */
     public LuContext(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,

@@ -76,7 +76,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     /**
      * @param nexus       this nexus
      * @param luns        the LUNs this initiator sees, by LUN number
-     * @param targetLuns  every LU actor of the target (target resets and nexus loss reach them all)
+     * @param targetLuns  every LU actor of the target (nexus loss and I_T NEXUS RESET reach them all; target
+     *                    resets only the LUs in {@code luns})
      */
     public static Behavior<Command> create(Nexus nexus, Map<Integer, LunBinding> luns,
                                            List<ActorRef<LunActor.Command>> targetLuns,
@@ -87,6 +88,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private final Nexus nexus;
     private Map<Integer, LunBinding> luns;
     private int[] sortedLuns;
+    /** The LU actors of {@link #luns}, each once: what a target reset from this nexus may reach. */
+    private List<ActorRef<LunActor.Command>> accessibleLuns;
     private List<ActorRef<LunActor.Command>> targetLuns;
     private final CommandSet commands;
     private final Props tmfProps;
@@ -102,6 +105,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         this.nexus = nexus;
         this.luns = Map.copyOf(luns);
         this.sortedLuns = luns.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        this.accessibleLuns = accessible(luns);
         this.targetLuns = List.copyOf(targetLuns);
         this.commands = commands;
         this.tmfProps = tmfProps;
@@ -161,9 +165,14 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         }
         LunBinding binding = luns.get(LunFormat.decode(msg.request().lun()));
         getContext().spawn(TmfActor.create(msg.request(), nexus,
-                        binding == null ? null : binding.actor(), targetLuns, msg.done()),
+                        binding == null ? null : binding.actor(), accessibleLuns, targetLuns, msg.done()),
                 "tmf-" + (++tmfCounter), tmfProps);
         return this;
+    }
+
+    /** The distinct LU actors of an inventory (two LUNs may map one device). */
+    private static List<ActorRef<LunActor.Command>> accessible(Map<Integer, LunBinding> luns) {
+        return luns.values().stream().map(LunBinding::actor).distinct().toList();
     }
 
     // --- run-time mapping changes -------------------------------------------------------------
@@ -171,6 +180,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private Behavior<Command> onUpdateLuns(UpdateLuns msg) {
         this.luns = Map.copyOf(msg.luns());
         this.sortedLuns = msg.luns().keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        this.accessibleLuns = accessible(msg.luns());
         this.targetLuns = List.copyOf(msg.targetLuns());
         for (LunBinding b : luns.values()) {
             b.actor().tell(new LunActor.EstablishUnitAttention(nexus, SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED));

@@ -99,7 +99,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         this.targetLuns = allLuns(spec, devices);
     }
 
-    /** Every LU actor the target maps (target resets and nexus loss reach them all). */
+    /** Every LU actor the target maps (nexus loss and I_T NEXUS RESET reach them all: a past inventory may have left tasks there). */
     private static List<ActorRef<LunActor.Command>> allLuns(TargetSpec spec, Map<String, Lu> devices) {
         LinkedHashSet<ActorRef<LunActor.Command>> all = new LinkedHashSet<>();
         spec.defaultLuns().forEach(m -> all.add(devices.get(m.device()).actor()));
@@ -182,7 +182,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
             CopyScope copy = new CopyScope(copyTargets, lu.copyManager(), new CopyStatusTable());
             luns.put(m.lun(), new LunBinding(m.lun(), lu.actor(),
                     new LuContext(m.lun(), lu.device(), writeProtected(m, lu), nexus, lu.mode(), lu.medium(),
-                            lu.wholeMedium(), copy, lu.reservations())));
+                            lu.wholeMedium(), copy, lu.reservations(), m.readOnly())));
         }
         return luns;
     }

@@ -34,32 +34,37 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
     }
 
     /**
-     * @param request    the function
-     * @param nexus      the requesting I_T nexus
-     * @param lun        the addressed LU's actor, or null when the LUN is not mapped for this nexus
-     * @param targetLuns every LU actor of the target (for target-wide functions)
-     * @param done       receives the service response
+     * @param request        the function
+     * @param nexus          the requesting I_T nexus
+     * @param lun            the addressed LU's actor, or null when the LUN is not mapped for this nexus
+     * @param accessibleLuns the LU actors this nexus may access (target resets reach only these)
+     * @param targetLuns     every LU actor of the target (I_T NEXUS RESET: this nexus's tasks wherever they are)
+     * @param done           receives the service response
      */
     public static Behavior<Command> create(TmfRequest request, Nexus nexus, ActorRef<LunActor.Command> lun,
+                                           List<ActorRef<LunActor.Command>> accessibleLuns,
                                            List<ActorRef<LunActor.Command>> targetLuns,
                                            Consumer<Response> done) {
-        return Behaviors.setup(ctx -> new TmfActor(ctx, request, nexus, lun, targetLuns, done).start());
+        return Behaviors.setup(ctx -> new TmfActor(ctx, request, nexus, lun, accessibleLuns, targetLuns, done).start());
     }
 
     private final TmfRequest request;
     private final Nexus nexus;
     private final ActorRef<LunActor.Command> lun;
+    private final List<ActorRef<LunActor.Command>> accessibleLuns;
     private final List<ActorRef<LunActor.Command>> targetLuns;
     private final Consumer<Response> done;
     private int awaiting;
     private int aborted;
 
     private TmfActor(ActorContext<Command> ctx, TmfRequest request, Nexus nexus, ActorRef<LunActor.Command> lun,
-                     List<ActorRef<LunActor.Command>> targetLuns, Consumer<Response> done) {
+                     List<ActorRef<LunActor.Command>> accessibleLuns, List<ActorRef<LunActor.Command>> targetLuns,
+                     Consumer<Response> done) {
         super(ctx);
         this.request = request;
         this.nexus = nexus;
         this.lun = lun;
+        this.accessibleLuns = accessibleLuns;
         this.targetLuns = targetLuns;
         this.done = done;
     }
@@ -70,9 +75,12 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
             case ABORT_TASK_SET -> onLun(LunActor.Scope.NEXUS_TASKS);
             case CLEAR_TASK_SET -> onLun(LunActor.Scope.ALL_TASKS);
             case LOGICAL_UNIT_RESET -> onLun(LunActor.Scope.RESET);
-            // RFC 7143 11.5.1: warm and cold reset cancel every task on every LU of the target.
-            case TARGET_WARM_RESET, TARGET_COLD_RESET -> onAll(LunActor.Scope.RESET);
-            case I_T_NEXUS_RESET -> onAll(LunActor.Scope.NEXUS_RESET);
+            // RFC 7143 11.5.1: warm and cold reset cancel the tasks of the target's LUs; but LUN masking
+            // denies this initiator the LUs it does not see, and a reset it asks for must not change
+            // them (their tasks, their reservations, their unit attentions): only the LUs it sees.
+            case TARGET_WARM_RESET, TARGET_COLD_RESET -> ask(accessibleLuns, LunActor.Scope.RESET);
+            // SAM-5 7.6: only this nexus's own tasks, wherever a past inventory left them
+            case I_T_NEXUS_RESET -> ask(targetLuns, LunActor.Scope.NEXUS_RESET);
             // RFC 7143 11.5.1: TASK REASSIGN needs ErrorRecoveryLevel 2.
             case TASK_REASSIGN -> answer(Response.TASK_REASSIGN_NOT_SUPPORTED);
             // No ACA support (NACA is refused at decode), so there is never an ACA to clear (SAM-5 7.4).
@@ -97,10 +105,6 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
         ActorRef<LunActor.Queried> adapter = getContext().messageAdapter(LunActor.Queried.class, WrappedQueried::new);
         lun.tell(new LunActor.Query(kind, nexus, request.referencedTag(), adapter));
         return this;
-    }
-
-    private Behavior<Command> onAll(LunActor.Scope scope) {
-        return ask(targetLuns, scope);
     }
 
     private Behavior<Command> ask(List<ActorRef<LunActor.Command>> luns, LunActor.Scope scope) {

@@ -112,6 +112,46 @@ class SessionActorTest {
     }
 
     @Test
+    void targetWarmAndColdReset_resetOnlyTheLusThisNexusSees_neverAnotherGroupsLu() throws Exception {
+        TestProbe<LunActor.Command> otherGroupsLu = testKit.createTestProbe();
+        Map<Integer, LunBinding> luns = Map.of(
+                0, new LunBinding(0, lun0.getRef(), new LuContext(0, null, false, NEXUS, false)),
+                3, new LunBinding(3, lun3.getRef(), new LuContext(3, null, false, NEXUS, false)));
+        ActorRef<SessionActor.Command> s = testKit.spawn(SessionActor.create(NEXUS, luns,
+                List.of(lun0.getRef(), lun3.getRef(), otherGroupsLu.getRef()), new StandardCommandSet(), Props.empty()));
+        for (TmfRequest.Function reset : List.of(TmfRequest.Function.TARGET_WARM_RESET,
+                TmfRequest.Function.TARGET_COLD_RESET)) {
+            CompletableFuture<TmfRequest.Response> answer = new CompletableFuture<>();
+            s.tell(new SessionActor.Manage(new TmfRequest(reset, 0, 0), answer::complete));
+            for (TestProbe<LunActor.Command> seen : List.of(lun0, lun3)) {
+                LunActor.Abort a = seen.expectMessageClass(LunActor.Abort.class);
+                assertEquals(LunActor.Scope.RESET, a.scope(), reset.name());
+                a.replyTo().tell(new LunActor.Aborted(0));
+            }
+            assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, answer.get(5, TimeUnit.SECONDS));
+            otherGroupsLu.expectNoMessage(java.time.Duration.ofMillis(100));
+        }
+    }
+
+    @Test
+    void itNexusReset_reachesEveryLuOfTheTarget_forThisNexusesTasksOnly() throws Exception {
+        TestProbe<LunActor.Command> unmappedSinceReload = testKit.createTestProbe();
+        Map<Integer, LunBinding> luns = Map.of(
+                0, new LunBinding(0, lun0.getRef(), new LuContext(0, null, false, NEXUS, false)));
+        ActorRef<SessionActor.Command> s = testKit.spawn(SessionActor.create(NEXUS, luns,
+                List.of(lun0.getRef(), unmappedSinceReload.getRef()), new StandardCommandSet(), Props.empty()));
+        CompletableFuture<TmfRequest.Response> answer = new CompletableFuture<>();
+        s.tell(new SessionActor.Manage(new TmfRequest(TmfRequest.Function.I_T_NEXUS_RESET, 0, 0), answer::complete));
+        for (TestProbe<LunActor.Command> lu : List.of(lun0, unmappedSinceReload)) {
+            LunActor.Abort a = lu.expectMessageClass(LunActor.Abort.class);
+            assertEquals(LunActor.Scope.NEXUS_RESET, a.scope());
+            assertEquals(NEXUS, a.nexus());
+            a.replyTo().tell(new LunActor.Aborted(0));
+        }
+        assertEquals(TmfRequest.Response.FUNCTION_COMPLETE, answer.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void close_waitsForEveryLunToQuiesceTheNexus_thenStopsTheSession() throws Exception {
         ActorRef<SessionActor.Command> s = session();
         CountDownLatch done = new CountDownLatch(1);
