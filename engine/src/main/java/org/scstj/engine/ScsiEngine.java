@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -81,7 +80,7 @@ public final class ScsiEngine {
         List<String> problems = new ArrayList<>();
         Map<String, TargetSpec> byName = new LinkedHashMap<>();
         for (TargetSpec t : specs) {
-            byName.put(t.name().toLowerCase(Locale.ROOT), t);
+            byName.put(t.name(), t); // TargetSpec names are canonical
         }
         if (!byName.keySet().equals(targets.keySet())) {
             problems.add("targets cannot be added or removed while running (running: "
@@ -170,7 +169,7 @@ public final class ScsiEngine {
                 ActorRef<TargetActor.Command> actor = system.systemActorOf(
                         TargetActor.create(t, lus, commands, sessionProps, tmfProps),
                         "target-" + actorName(t.name()), Props.empty());
-                targets.put(t.name().toLowerCase(Locale.ROOT), new Target(t.name(), new TargetAcl(t), actor));
+                targets.put(t.name(), new Target(t.name(), new TargetAcl(t), actor));
             }
             return new ScsiEngine(system, settings, lunActors, targets);
         } catch (EngineStartException | RuntimeException e) {
@@ -280,7 +279,7 @@ public final class ScsiEngine {
 
         @Override
         public CompletionStage<SessionHandle> openSession(Nexus nexus) {
-            Target target = targets.get(nexus.targetName().toLowerCase(Locale.ROOT));
+            Target target = targets.get(nexus.targetName()); // both canonical (Names)
             if (target == null) {
                 return CompletableFuture.failedFuture(new LoginRefusedException(LoginRefusal.TARGET_NOT_FOUND,
                         "no target " + nexus.targetName()));

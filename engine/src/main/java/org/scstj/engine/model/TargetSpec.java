@@ -1,11 +1,13 @@
 package org.scstj.engine.model;
 
+import org.scstj.engine.spi.Names;
+
 import java.util.List;
 import java.util.Map;
 
 /**
- * A target: its name (IQN), the default LUN set for initiators in no group, and its groups
- * (the first group whose pattern matches wins).
+ * A target: its name (IQN, kept in its canonical form, {@link Names#canonical}), the default LUN
+ * set for initiators in no group, and its groups (the first group whose pattern matches wins).
  *
  * @param relativeTargetPortId SPC-5 relative target port identifier of this target's port (1..)
  * @param portIdsByGroup       when the target is reachable through several target port groups
@@ -15,6 +17,9 @@ import java.util.Map;
  */
 public record TargetSpec(String name, List<LunMapping> defaultLuns, List<GroupSpec> groups,
                          int relativeTargetPortId, Map<Integer, Integer> portIdsByGroup) {
+    public TargetSpec {
+        name = Names.canonical(name);
+    }
 
     public TargetSpec(String name, List<LunMapping> defaultLuns, List<GroupSpec> groups, int relativeTargetPortId) {
         this(name, defaultLuns, groups, relativeTargetPortId, Map.of());

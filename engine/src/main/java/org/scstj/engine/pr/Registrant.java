@@ -1,7 +1,6 @@
 package org.scstj.engine.pr;
 
-import java.util.Locale;
-
+import org.scstj.engine.spi.Names;
 import org.scstj.engine.spi.Nexus;
 
 /**
@@ -10,7 +9,7 @@ import org.scstj.engine.spi.Nexus;
  * {@code isid} null, names every initiator port of that name), through one target port or all of
  * them (ALL_TG_PT).
  *
- * @param initiatorName        iSCSI name, lower case (RFC 3722 names compare case-insensitively)
+ * @param initiatorName        iSCSI name in its canonical form ({@link Names#canonical}, RFC 3722)
  * @param isid                 12 hexadecimal digits, lower case, or null for every ISID
  * @param relativeTargetPortId the target port it was registered through
  * @param allTargetPorts       registered through every target port (ALL_TG_PT)
@@ -20,8 +19,8 @@ public record Registrant(String initiatorName, String isid, int relativeTargetPo
     private static final String ISID_SEPARATOR = ",i,0x";
 
     public Registrant {
-        initiatorName = initiatorName.toLowerCase(Locale.ROOT);
-        isid = isid == null ? null : isid.toLowerCase(Locale.ROOT);
+        initiatorName = Names.canonical(initiatorName);
+        isid = Names.canonical(isid);
     }
 
     /** The I_T nexus's own initiator port through its target port ({@code allTargetPorts} for ALL_TG_PT). */
@@ -32,14 +31,14 @@ public record Registrant(String initiatorName, String isid, int relativeTargetPo
     /** The ISID of an iSCSI initiator port name {@code <name>,i,0x<ISID>}, or the whole port name for another transport. */
     static String isidOf(Nexus nexus) {
         String port = nexus.initiatorPortName();
-        int at = port.toLowerCase(Locale.ROOT).lastIndexOf(ISID_SEPARATOR);
+        int at = port.lastIndexOf(ISID_SEPARATOR); // a Nexus's names are canonical: lower case
         return at < 0 ? port : port.substring(at + ISID_SEPARATOR.length());
     }
 
     /** True if this registration is the one of {@code nexus}. */
     public boolean matches(Nexus nexus) {
-        return initiatorName.equalsIgnoreCase(nexus.initiatorName())
-                && (isid == null || isid.equalsIgnoreCase(isidOf(nexus)))
+        return initiatorName.equals(nexus.initiatorName())
+                && (isid == null || isid.equals(isidOf(nexus)))
                 && (allTargetPorts || relativeTargetPortId == nexus.relativeTargetPortId());
     }
 

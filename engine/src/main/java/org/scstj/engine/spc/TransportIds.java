@@ -78,7 +78,7 @@ public final class TransportIds {
         if (format == 0) {
             return text.contains(",") ? null : new Registrant(text, null, 0, false);
         }
-        int sep = text.toLowerCase(java.util.Locale.ROOT).lastIndexOf(",i,0x");
+        int sep = text.toLowerCase(java.util.Locale.ROOT).lastIndexOf(",i,0x"); // the Registrant canonicalizes the name
         if (sep <= 0) {
             return null;
         }

@@ -1,7 +1,9 @@
 package org.scstj.engine.spi;
 
 /**
- * An I_T nexus as the transport identifies it (SAM-5 4.6.2). Access control keys on
+ * An I_T nexus as the transport identifies it (SAM-5 4.6.2). Names are kept in their canonical
+ * form ({@link Names#canonical}: iSCSI names compare case-insensitively), whatever the transport
+ * passed, so two spellings of one initiator are one nexus everywhere. Access control keys on
  * {@link #initiatorName}; unit attentions and reservations key on {@link #initiatorPortName}
  * (for iSCSI, RFC 7143 10.1: {@code <InitiatorName>,i,0x<ISID>}).
  *
@@ -14,4 +16,10 @@ package org.scstj.engine.spi;
  */
 public record Nexus(String initiatorName, String initiatorPortName, String targetName,
                     String targetPortName, int relativeTargetPortId, int targetPortGroup) {
+    public Nexus {
+        initiatorName = Names.canonical(initiatorName);
+        initiatorPortName = Names.canonical(initiatorPortName);
+        targetName = Names.canonical(targetName);
+        targetPortName = Names.canonical(targetPortName);
+    }
 }

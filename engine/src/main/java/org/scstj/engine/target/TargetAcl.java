@@ -4,15 +4,16 @@ import org.scstj.engine.model.GroupSpec;
 import org.scstj.engine.model.LunMapping;
 import org.scstj.engine.model.TargetSpec;
 
+import org.scstj.engine.spi.Names;
+
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * Access control of one target (SCST security groups): which LUNs an initiator sees. The first
  * group with a matching initiator pattern wins; an initiator in no group sees the default set.
- * iSCSI names compare case-insensitively (RFC 3722 normalises them to lower case).
+ * Names and patterns compare in their canonical form ({@link Names#canonical}, RFC 3722).
  */
 public final class TargetAcl {
     private final List<LunMapping> defaults;
@@ -25,7 +26,7 @@ public final class TargetAcl {
 
     /** The LUNs this initiator may see; empty when it may see nothing (login is then refused). */
     public List<LunMapping> lunsFor(String initiatorName) {
-        String name = initiatorName.toLowerCase(Locale.ROOT);
+        String name = Names.canonical(initiatorName);
         for (CompiledGroup g : groups) {
             for (Pattern p : g.patterns) {
                 if (p.matcher(name).matches()) {
@@ -43,7 +44,7 @@ public final class TargetAcl {
     public static Predicate<String> initiatorMatcher(List<String> patterns) {
         List<Pattern> compiled = patterns.stream().map(TargetAcl::wildcard).toList();
         return initiatorName -> {
-            String name = initiatorName.toLowerCase(Locale.ROOT);
+            String name = Names.canonical(initiatorName);
             for (Pattern p : compiled) {
                 if (p.matcher(name).matches()) {
                     return true;
@@ -56,7 +57,7 @@ public final class TargetAcl {
     /** Turns {@code *} and {@code ?} wildcards into a pattern; everything else is literal. */
     static Pattern wildcard(String glob) {
         StringBuilder sb = new StringBuilder();
-        for (char c : glob.toLowerCase(Locale.ROOT).toCharArray()) {
+        for (char c : Names.canonical(glob).toCharArray()) {
             switch (c) {
                 case '*' -> sb.append(".*");
                 case '?' -> sb.append('.');

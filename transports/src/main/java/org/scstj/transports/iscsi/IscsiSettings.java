@@ -3,6 +3,8 @@ package org.scstj.transports.iscsi;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import org.scstj.engine.spi.Names;
+import org.scstj.transports.iscsi.login.AuthFailureBackoff;
 import org.scstj.transports.iscsi.login.ChapConfig;
 
 import com.typesafe.config.ConfigObject;
@@ -32,11 +34,12 @@ import java.util.Map;
  *                          phase at once; the excess is closed at accept (bad-inputs row 18)
  * @param chap           CHAP credentials per target, security group and discovery (RFC 7143 12.1.3)
  * @param recovery       ERL 1, NOP-In ping and Async Message settings (docs/recovery.md)
+ * @param chapBackoff    how wrong CHAP responses slow down the next verdicts (bad-inputs row 9)
  */
 public record IscsiSettings(List<PortalGroup> portalGroups, Map<String, TargetPortals> targets, Negotiation negotiation,
                             int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength,
                             int maxLoginConnectionsPerSource, ChapConfig chap,
-                            Recovery recovery) {
+                            Recovery recovery, AuthFailureBackoff.Settings chapBackoff) {
 
     /** The highest ErrorRecoveryLevel (RFC 7143 13.20) this driver implements; the only bound on the setting. */
     public static final int MAX_ERROR_RECOVERY_LEVEL = 2;
@@ -174,7 +177,18 @@ public record IscsiSettings(List<PortalGroup> portalGroups, Map<String, TargetPo
         }
         int perSource = range(c, "max-login-connections-per-source", 1, 65535);
         return new IscsiSettings(groups, targets, negotiation, window, loginTimeout, zeroCopy,
-                perSource, ChapConfig.from(c), recovery);
+                perSource, ChapConfig.from(c), recovery, chapBackoff(c.getConfig("chap-failure-backoff"), loginTimeout));
+    }
+
+    /** max-delay counts at most half the login timeout: a delayed login must still complete in time. */
+    private static AuthFailureBackoff.Settings chapBackoff(Config b, Duration loginTimeout) {
+        Duration max = nonNegative(b, "max-delay");
+        Duration half = loginTimeout.dividedBy(2);
+        if (max.compareTo(half) > 0) {
+            max = half;
+        }
+        return new AuthFailureBackoff.Settings(range(b, "free-failures", 0, 1000), nonNegative(b, "initial-delay"),
+                max, nonNegative(b, "forget-after"), range(b, "tracked-sources", 0, 1_000_000));
     }
 
     private static Duration nonNegative(Config c, String key) {
@@ -323,7 +337,7 @@ public record IscsiSettings(List<PortalGroup> portalGroups, Map<String, TargetPo
             if (names.isEmpty() && redirect == null) {
                 throw bad(t, "portal-groups", "target " + e.getKey() + " is in no portal group and not redirected");
             }
-            out.put(e.getKey(), new TargetPortals(List.copyOf(names), redirect));
+            out.put(Names.canonical(e.getKey()), new TargetPortals(List.copyOf(names), redirect)); // logins look up canonical names
         }
         return Map.copyOf(out);
     }

@@ -24,7 +24,7 @@ import org.scstj.transports.iscsi.login.LoginStatus;
 import org.scstj.transports.iscsi.login.LoginStep;
 import org.scstj.transports.iscsi.login.OperationalParameters;
 import org.scstj.transports.iscsi.login.PortalAccess;
-import org.scstj.transports.iscsi.login.SecurityNegotiation;
+import org.scstj.transports.iscsi.login.ChapNegotiation;
 import org.scstj.transports.iscsi.pdu.AsyncMessagePdu;
 import org.scstj.transports.iscsi.pdu.BadPdu;
 import org.scstj.transports.iscsi.pdu.Bhs;
@@ -47,6 +47,8 @@ import org.scstj.transports.iscsi.pdu.TargetPdu;
 import org.scstj.transports.iscsi.pdu.TaskMgmtRequest;
 import org.scstj.transports.iscsi.pdu.TaskMgmtResponsePdu;
 import org.scstj.transports.iscsi.pdu.TextRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -79,6 +81,8 @@ import java.util.concurrent.TimeUnit;
  * read of another connection causes are flushed by {@link #flushIfIdle}.
  */
 public final class IscsiConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(IscsiConnection.class);
+
     private enum Phase { LOGIN, OPENING, FULL_FEATURE, LOGGING_OUT, CLOSED }
 
     private final TargetContext target;
@@ -107,6 +111,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private LoginStateMachine login;
     private IscsiSettings.PortalGroup portalGroup;
     private ScheduledFuture<?> loginTimer;
+    /** A login answer held back by the CHAP back-off (bad-inputs row 9): nothing more is read until it went. */
+    private boolean answerHeld;
     private int loginItt;
     private long isid;
     private int cid;
@@ -138,7 +144,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         IscsiSettings s = target.settings();
         IscsiSettings.PortalGroup arrivedOn = ctx.channel().attr(IscsiTargetDriver.PORTAL_GROUP).get();
         this.portalGroup = arrivedOn != null ? arrivedOn : s.portalGroups().getFirst();
-        this.login = new LoginStateMachine(s, SecurityNegotiation.chap(s.chap()), portalGroup.tag(), (initiator, name) ->
+        InetAddress source = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        this.login = new LoginStateMachine(s, new ChapNegotiation(s.chap(), target.chapBackoff(), source), portalGroup.tag(),
+                (initiator, name) ->
                 PortalAccess.check(s, portalGroup, name, target.core().targetsVisibleTo(initiator).contains(name)));
     }
 
@@ -250,7 +258,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             if (pdu instanceof BadPdu bad) {
                 onBadPdu(bad);
             } else if (phase == Phase.LOGIN) {
-                if (pdu instanceof LoginRequest r) {
+                if (answerHeld) {
+                    ctx.close(); // RFC 7143 6.3: the initiator waits for the answer to its Login Request
+                } else if (pdu instanceof LoginRequest r) {
                     onLogin(r);
                 } else {
                     ctx.close(); // only Login PDUs before the full feature phase (RFC 7143 6.3)
@@ -296,6 +306,26 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
         }
         LoginStep step = login.step(r);
+        long held = login.takeDelay().toNanos();
+        if (held > 0) {
+            // bad-inputs row 9: recent wrong CHAP responses from this address or for this account; the
+            // verdict, right or wrong, goes out later, and the socket is not read meanwhile
+            answerHeld = true;
+            ctx.channel().config().setAutoRead(false);
+            ctx.executor().schedule(() -> {
+                answerHeld = false;
+                ctx.channel().config().setAutoRead(true);
+                if (phase == Phase.LOGIN) {
+                    answerLogin(step);
+                    flushNow();
+                }
+            }, held, TimeUnit.NANOSECONDS);
+            return;
+        }
+        answerLogin(step);
+    }
+
+    private void answerLogin(LoginStep step) {
         switch (step) {
             case LoginStep.Reply reply -> send(new LoginResponsePdu(reply.transit(), false, reply.csg(), reply.nsg(),
                     isid, joining == null ? 0 : joining.tsih(), loginItt, statSn++, window.expCmdSn(),
@@ -877,6 +907,13 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
         }
         int itt = r.itt();
+        if (function == TmfRequest.Function.LOGICAL_UNIT_RESET || function == TmfRequest.Function.TARGET_WARM_RESET
+                || function == TmfRequest.Function.TARGET_COLD_RESET) {
+            // resets disturb every initiator of the LU or target: the operator learns who asked
+            log.warn("{} from {} on {}{}", function, initiatorDescription(), identity.targetName(),
+                    function == TmfRequest.Function.LOGICAL_UNIT_RESET ? " LUN " + (r.lun() >>> 48 & 0x3FFF)
+                            : function == TmfRequest.Function.TARGET_COLD_RESET ? ": its connections will be closed" : "");
+        }
         session.handle().taskManagement(new TmfRequest(function, r.lun(), Integer.toUnsignedLong(r.referencedTaskTag())),
                 response -> execute(() -> {
                     int code = TmfCodes.code(response);
@@ -930,17 +967,20 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * RFC 7143 11.5.1 TARGET COLD RESET: once the response is sent the target closes all of its
-     * TCP connections to all initiators; each session then closes as on connection loss.
+     * TCP connections to all initiators; each session then closes as on connection loss. "Its": the
+     * target the request arrived for, never the daemon's other targets (whose sessions the
+     * requester may not even be allowed to open).
      */
     private void coldReset(int itt) {
         if (phase == Phase.CLOSED) {
             return;
         }
         flushPending = false;
+        String targetName = identity.targetName();
         ctx.writeAndFlush(new TaskMgmtResponsePdu(TmfCodes.FUNCTION_COMPLETE, itt, statSn++, window.expCmdSn(),
                 window.maxCmdSn())).addListener(f -> {
             for (IscsiConnection c : new ArrayList<>(target.connections())) {
-                c.closeChannel();
+                c.closeIfServing(targetName);
             }
             ctx.close();
         });
@@ -949,6 +989,21 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     /** Closes this connection's channel from any thread. */
     void closeChannel() {
         execute(ctx::close, () -> { });
+    }
+
+    /** Closes this connection (from any thread) if it belongs to a normal session of {@code targetName}. */
+    private void closeIfServing(String targetName) {
+        execute(() -> {
+            if (identity != null && !identity.discovery() && identity.targetName().equals(targetName)) {
+                ctx.close();
+            }
+        }, () -> { });
+    }
+
+    /** The initiator for log lines: its name and the address it connects from. */
+    String initiatorDescription() {
+        String name = identity != null ? identity.initiatorName() : "an initiator still logging in";
+        return name + " at " + ctx.channel().remoteAddress();
     }
 
     private void sendTmfResponse(int itt, int response) {

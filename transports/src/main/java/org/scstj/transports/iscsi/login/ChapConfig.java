@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import org.scstj.engine.spi.Names;
 import org.scstj.engine.target.TargetAcl;
 
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -69,7 +69,7 @@ public final class ChapConfig {
         if (discovery) {
             return this.discovery;
         }
-        TargetAuth t = targetName == null ? null : targets.get(targetName.toLowerCase(Locale.ROOT));
+        TargetAuth t = targetName == null ? null : targets.get(Names.canonical(targetName));
         if (t == null) {
             return null;
         }
@@ -100,7 +100,7 @@ public final class ChapConfig {
                             ? auth(target.get("auth"), path + ".auth", origins) : null;
                     List<GroupAuth> groups = groups(target.get("groups"), path + ".groups", origins);
                     if (own != null || groups.stream().anyMatch(g -> g.credentials != null)) { // else: None for all
-                        targets.put(e.getKey().toLowerCase(Locale.ROOT), new TargetAuth(own, groups));
+                        targets.put(Names.canonical(e.getKey()), new TargetAuth(own, groups));
                     }
                 }
             }

@@ -3,8 +3,10 @@ package org.scstj.transports.iscsi.login;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -21,8 +23,9 @@ import java.util.Map;
  * </ol>
  * Every refusal is Login 0x0201 (bad-inputs rows 7-9). Lengths are checked on the encoded text
  * before anything is decoded; responses are compared with {@link MessageDigest#isEqual}; a mutual
- * challenge equal to ours (reflection) is refused. The log names the initiator and the reason,
- * never a secret or a response.
+ * challenge equal to ours (reflection) is refused. The log names the initiator, the address it
+ * connects from and the reason, never a secret or a response. Wrong responses feed the
+ * {@link AuthFailureBackoff}, which may hold back the verdict on a response ({@link #takeDelay}).
  */
 public final class ChapNegotiation implements SecurityNegotiation {
     private static final Logger log = LoggerFactory.getLogger(ChapNegotiation.class);
@@ -34,6 +37,10 @@ public final class ChapNegotiation implements SecurityNegotiation {
 
     private final ChapConfig config;
     private final SecureRandom random;
+    private final AuthFailureBackoff backoff;
+    /** The address the connection comes from, or null when unknown (not a socket). */
+    private final InetAddress source;
+    private Duration delay = Duration.ZERO;
     private final SecurityNegotiation none = SecurityNegotiation.none();
     private ChapCredentials credentials;
     private String initiatorName = "?";
@@ -44,12 +51,30 @@ public final class ChapNegotiation implements SecurityNegotiation {
     private byte[] challenge;
 
     public ChapNegotiation(ChapConfig config) {
-        this(config, RANDOM);
+        this(config, new AuthFailureBackoff(AuthFailureBackoff.Settings.OFF, System::nanoTime), null);
+    }
+
+    /** @param source the initiator's address: failures are counted per source and per account */
+    public ChapNegotiation(ChapConfig config, AuthFailureBackoff backoff, InetAddress source) {
+        this(config, RANDOM, backoff, source);
     }
 
     ChapNegotiation(ChapConfig config, SecureRandom random) {
+        this(config, random, new AuthFailureBackoff(AuthFailureBackoff.Settings.OFF, System::nanoTime), null);
+    }
+
+    private ChapNegotiation(ChapConfig config, SecureRandom random, AuthFailureBackoff backoff, InetAddress source) {
         this.config = config;
         this.random = random;
+        this.backoff = backoff;
+        this.source = source;
+    }
+
+    @Override
+    public Duration takeDelay() {
+        Duration d = delay;
+        delay = Duration.ZERO;
+        return d;
     }
 
     @Override
@@ -169,12 +194,22 @@ public final class ChapNegotiation implements SecurityNegotiation {
                 return fail("CHAP_C is not 1.." + MAX_BINARY + " bytes of hex or base64"); // row 9
             }
         }
+        // row 9: after recent failures from this source or for this account the verdict waits, right or wrong
+        String account = credentials.user();
+        if (source != null) {
+            delay = backoff.delay(source, account);
+        }
         byte[] expected = algorithm.response(identifier, credentials.secret().bytes(), challenge);
         boolean nameOk = MessageDigest.isEqual(name.getBytes(StandardCharsets.UTF_8),
-                credentials.user().getBytes(StandardCharsets.UTF_8));
+                account.getBytes(StandardCharsets.UTF_8));
         boolean responseOk = MessageDigest.isEqual(expected, received); // constant time (row 9)
         if (!(nameOk & responseOk)) {
-            return fail("wrong CHAP_N or CHAP_R");
+            if (source == null) {
+                return fail("wrong CHAP_N or CHAP_R");
+            }
+            int recent = backoff.failed(source, account);
+            return fail("wrong CHAP_N or CHAP_R (" + recent + " recent failure" + (recent == 1 ? "" : "s")
+                    + " from this address; the next verdict waits " + backoff.delay(source, account).toMillis() + " ms)");
         }
         if (targetChallenge == null) {
             if (credentials.mutualRequired()) {
@@ -193,13 +228,16 @@ public final class ChapNegotiation implements SecurityNegotiation {
         }
         challenge = null; // one response per challenge
         state = State.DONE;
+        if (source != null) {
+            backoff.succeeded(source, account);
+        }
         return answers;
     }
 
     private Map<String, String> fail(String reason) {
         state = State.FAILED;
-        log.warn("iSCSI login of {} to {}: authentication failed: {}", printable(initiatorName),
-                targetName == null ? "?" : printable(targetName), reason);
+        log.warn("iSCSI login of {} from {} to {}: authentication failed: {}", printable(initiatorName),
+                source == null ? "?" : source.getHostAddress(), targetName == null ? "?" : printable(targetName), reason);
         return null;
     }
 

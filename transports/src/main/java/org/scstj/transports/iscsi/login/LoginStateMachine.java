@@ -1,9 +1,11 @@
 package org.scstj.transports.iscsi.login;
 
+import org.scstj.engine.spi.Names;
 import org.scstj.transports.iscsi.IscsiSettings;
 import org.scstj.transports.iscsi.pdu.LoginRequest;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +52,14 @@ public final class LoginStateMachine {
         this.portalAccess = portalAccess;
         this.operational = new OperationalNegotiation(settings.negotiation());
         this.security = security;
+    }
+
+    /**
+     * How long the connection must hold back the answer to the last {@link #step} (the security
+     * stage's brute-force guard, {@link SecurityNegotiation#takeDelay}); reading it resets it.
+     */
+    public Duration takeDelay() {
+        return security.takeDelay();
     }
 
     public LoginStep step(LoginRequest r) {
@@ -160,6 +170,10 @@ public final class LoginStateMachine {
         if (discovery) {
             targetName = null;
         }
+        // RFC 7143 4.2.7.1, RFC 3722: names compare after stringprep; from here on (session identity and
+        // reinstatement, access control, CHAP credentials, reservations) only the canonical form exists
+        initiatorName = Names.canonical(initiatorName);
+        targetName = Names.canonical(targetName);
         return null;
     }
 

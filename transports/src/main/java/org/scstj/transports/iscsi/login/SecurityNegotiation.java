@@ -1,5 +1,6 @@
 package org.scstj.transports.iscsi.login;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -13,6 +14,14 @@ public interface SecurityNegotiation {
 
     /** True when the initiator may leave the security stage. */
     boolean authenticated();
+
+    /**
+     * How long the answer to the last {@link #respond} must be held back (a brute-force guard,
+     * {@link AuthFailureBackoff}); reading it resets it to zero.
+     */
+    default Duration takeDelay() {
+        return Duration.ZERO;
+    }
 
     /**
      * Who is logging in, from the leading Login Request, before its keys reach {@link #respond}

@@ -497,19 +497,40 @@ class IscsiConnectionTest {
     }
 
     @Test
-    void targetColdReset_answersThenClosesEveryConnectionOfTheDriver() {
+    void targetColdReset_answersThenClosesEveryConnectionOfItsTarget_butNotADiscoverySession() {
         h.login();
-        try (ConnectionHarness other = new ConnectionHarness(h.core, "", h.context)) {
-            other.discoveryLogin();
+        try (ConnectionHarness peer = new ConnectionHarness(h.core, "", h.context);
+             ConnectionHarness discovery = new ConnectionHarness(h.core, "", h.context)) {
+            peer.send(peer.loginPdu(0x87, "InitiatorName=iqn.2026-11.test:peer", "TargetName=" + RamDiskCore.TARGET,
+                    "AuthMethod=None").i32(10, 2));
+            assertEquals(0, peer.one().loginStatus());
+            discovery.discoveryLogin();
             h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 7).lun(0).itt(11).cmdSn(1));
             ReceivedPdu r = h.one();
             assertEquals(Opcode.TASK_MGMT_RESPONSE, r.opcode());
             assertEquals(0, r.u8(2));
             assertEquals(TmfRequest.Function.TARGET_COLD_RESET, h.core.tmfs.getFirst().function());
             assertFalse(h.open());
-            assertFalse(other.open(), "another initiator's connection stayed open (RFC 7143 11.5.1)");
-            assertEquals(1, h.core.closed.size()); // the session closed as on connection loss
-            assertTrue(h.context.connections().isEmpty());
+            assertFalse(peer.open(), "another initiator's session of the target stayed open (RFC 7143 11.5.1)");
+            assertTrue(discovery.open(), "a discovery session belongs to no target: the reset does not reach it");
+            assertEquals(2, h.core.closed.size()); // both sessions closed as on connection loss
+            assertEquals(1, h.context.connections().size());
+        }
+    }
+
+    @Test
+    void theSameNamesInOtherCase_areTheSameSession_soTheLoginReinstatesIt() {
+        h.login();
+        try (ConnectionHarness upper = new ConnectionHarness(h.core, "", h.context)) {
+            // RFC 7143 4.2.7.1 / RFC 3722: iSCSI names compare case-insensitively; same ISID: same session
+            upper.send(upper.loginPdu(0x87, "InitiatorName=" + ConnectionHarness.INITIATOR.toUpperCase(java.util.Locale.ROOT),
+                    "TargetName=" + RamDiskCore.TARGET.toUpperCase(java.util.Locale.ROOT), "AuthMethod=None"));
+            assertEquals(0, upper.one().loginStatus());
+            assertFalse(h.open(), "the first session was reinstated (closed), not joined by a second one");
+            assertEquals(1, h.core.closed.size());
+            Nexus second = h.core.opened.get(1);
+            assertEquals(ConnectionHarness.INITIATOR, second.initiatorName(), "the core sees the canonical name");
+            assertEquals(h.core.opened.get(0), second, "one I_T nexus");
         }
     }
 

@@ -1,0 +1,118 @@
+package org.scstj.transports.iscsi.login;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Slows down guessing of CHAP secrets (bad-inputs row 9) without locking anyone out: recent wrong
+ * CHAP responses are counted per source (an IPv4 address, or an IPv6 /64, which one host usually
+ * owns whole) and per CHAP account (the credentials the login had to match, so their number is
+ * bounded by the configuration). Past {@code freeFailures} of them, the verdict on every further
+ * CHAP response from that source or for that account, right or wrong, waits {@code initialDelay},
+ * doubling per failure up to {@code maxDelay}: an attacker cannot learn the outcome sooner by
+ * giving up early, and the owner of the account still logs in, only later. A failure is forgotten
+ * when {@code forgetAfter} passes without another; a successful login clears its source and
+ * account. Memory is bounded: at most {@code trackedSources} sources and as many accounts, the
+ * least recently failed forgotten first. Thread-safe (logins of every event loop share one).
+ */
+public final class AuthFailureBackoff {
+
+    /**
+     * @param freeFailures   failures before any delay
+     * @param initialDelay   the delay after the first failure past {@code freeFailures}
+     * @param maxDelay       the longest delay (below the login timeout, so a delayed login still completes)
+     * @param forgetAfter    a quiet period after which a source's or account's failures are forgotten
+     * @param trackedSources sources (and accounts) remembered at most
+     */
+    public record Settings(int freeFailures, Duration initialDelay, Duration maxDelay, Duration forgetAfter,
+                           int trackedSources) {
+        /** No back-off: every verdict at once. */
+        public static final Settings OFF = new Settings(Integer.MAX_VALUE, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
+    }
+
+    private static final class Failures {
+        int count;
+        long last;
+    }
+
+    private final Settings settings;
+    private final LongSupplier nanoClock;
+    private final Map<String, Failures> sources;
+    private final Map<String, Failures> accounts;
+
+    /** @param nanoClock the time in nanoseconds ({@code System::nanoTime}) */
+    public AuthFailureBackoff(Settings settings, LongSupplier nanoClock) {
+        this.settings = settings;
+        this.nanoClock = nanoClock;
+        this.sources = bounded(settings.trackedSources());
+        this.accounts = bounded(settings.trackedSources());
+    }
+
+    private static Map<String, Failures> bounded(int max) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Failures> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
+    /** How long the verdict on a CHAP response from {@code source} for {@code account} waits. */
+    public synchronized Duration delay(InetAddress source, String account) {
+        int n = Math.max(recent(sources, key(source)), recent(accounts, account));
+        if (n < settings.freeFailures()) {
+            return Duration.ZERO;
+        }
+        int doublings = Math.min(n - settings.freeFailures(), 30);
+        long nanos = settings.initialDelay().toNanos() << doublings;
+        return Duration.ofNanos(Math.min(nanos < 0 ? Long.MAX_VALUE : nanos, settings.maxDelay().toNanos()));
+    }
+
+    /** A wrong CHAP response; returns the source's recent failures, this one included. */
+    public synchronized int failed(InetAddress source, String account) {
+        if (settings.trackedSources() == 0) {
+            return 1;
+        }
+        bump(accounts, account);
+        return bump(sources, key(source));
+    }
+
+    /** A successful CHAP login: its source and account start afresh. */
+    public synchronized void succeeded(InetAddress source, String account) {
+        sources.remove(key(source));
+        accounts.remove(account);
+    }
+
+    private int recent(Map<String, Failures> map, String key) {
+        Failures f = map.get(key);
+        if (f == null) {
+            return 0;
+        }
+        if (nanoClock.getAsLong() - f.last > settings.forgetAfter().toNanos()) {
+            map.remove(key);
+            return 0;
+        }
+        return f.count;
+    }
+
+    private int bump(Map<String, Failures> map, String key) {
+        int before = recent(map, key);
+        Failures f = map.computeIfAbsent(key, k -> new Failures());
+        f.count = before + 1;
+        f.last = nanoClock.getAsLong();
+        return f.count;
+    }
+
+    /** An IPv4 address as it is; an IPv6 address by its /64 prefix. */
+    static String key(InetAddress source) {
+        if (source instanceof Inet6Address v6) {
+            return HexFormat.of().formatHex(v6.getAddress(), 0, 8) + "/64";
+        }
+        return source.getHostAddress();
+    }
+}
