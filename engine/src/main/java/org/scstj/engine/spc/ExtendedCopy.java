@@ -85,7 +85,7 @@ public final class ExtendedCopy implements TransportTask.DataReceiver, BlockCopy
                     .toResponse(lu.descriptorSense(), transferLength));
             return;
         }
-        ctx.task().receiveData(received, new ExtendedCopy(ctx, transferLength));
+        ctx.receiveData(received, new ExtendedCopy(ctx, transferLength));
     }
 
     @Override

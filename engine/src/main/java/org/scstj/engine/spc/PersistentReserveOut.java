@@ -53,7 +53,7 @@ public final class PersistentReserveOut implements TransportTask.DataReceiver {
             ctx.complete(Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR).toResponse(lu.descriptorSense()));
             return;
         }
-        ctx.task().receiveData(received, new PersistentReserveOut(cdb, ctx));
+        ctx.receiveData(received, new PersistentReserveOut(cdb, ctx));
     }
 
     @Override
