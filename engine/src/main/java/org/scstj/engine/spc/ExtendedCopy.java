@@ -33,9 +33,12 @@ import org.scstj.engine.spi.TransportTask;
  * LUN actors: their task sets, reservations and the ORWRITE range locks do not see it (the
  * addressed LU's own checks ran as for any command). Ordering a copy against other commands and
  * refusing it under another nexus's reservation of the source or destination LU belongs to the
- * host-emulation work (reservations, task set). A device error in the middle of a copy is
- * reported with the sense a READ or WRITE would get (MEDIUM ERROR, DATA PROTECT 27/07 ...), not
- * as COPY ABORTED with the copy target's sense data embedded; the segments before it are written.
+ * host-emulation work (reservations, task set). Until then, a WRITE from another task to the
+ * bytes of a 0Ah segment's first or last destination block outside the copied range, landing
+ * between the copy's read and write of that block, is undone by the write-back. A device error in
+ * the middle of a copy is reported with the sense a READ or WRITE would get (MEDIUM ERROR, DATA
+ * PROTECT 27/07 ...), not as COPY ABORTED with the copy target's sense data embedded; the segments
+ * before it are written.
  * An aborted task's copy runs to its end before the abort is answered (at most
  * {@link #MAX_SEGMENT_DESCRIPTORS} × {@link #MAX_SEGMENT_LENGTH} bytes).
  */
