@@ -36,6 +36,17 @@ public sealed interface Cdb {
         long blocks();
     }
 
+    /**
+     * A command with Data-Out: how many bytes its CDB asks the application client to send. Once the
+     * command has taken its Data-Out, this is what it transferred, whatever its status, and the
+     * transport reports the residual against EDTL from it (SAM-5 5.4.3, RFC 7143 11.4.5); every
+     * row of the {@link CommandTable} with direction OUT decodes to one.
+     */
+    interface DataOut {
+        /** Data-Out bytes per the CDB, for a logical unit of {@code blockSize}-byte blocks. */
+        long dataOutLength(int blockSize);
+    }
+
     /** SPC-5 6.47 TEST UNIT READY. */
     record TestUnitReady() implements Cdb {
         @Override public int opcode() { return Opcodes.TEST_UNIT_READY; }
@@ -84,7 +95,8 @@ public sealed interface Cdb {
      * @param sp                  save pages (refused: no saved values)
      * @param parameterListLength bytes of mode parameter list in the Data-Out
      */
-    record ModeSelect(int opcode, boolean pf, boolean sp, int parameterListLength) implements Cdb {
+    record ModeSelect(int opcode, boolean pf, boolean sp, int parameterListLength) implements Cdb, DataOut {
+        @Override public long dataOutLength(int blockSize) { return parameterListLength; }
     }
 
     /** SBC-4 5.20 READ CAPACITY(10). */
@@ -103,7 +115,8 @@ public sealed interface Cdb {
     }
 
     /** SBC-4 5.38-5.41 WRITE(6/10/12/16). {@code blocks} is already 256 for a WRITE(6) with 0. */
-    record Write(int opcode, long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess {
+    record Write(int opcode, long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess, DataOut {
+        @Override public long dataOutLength(int blockSize) { return blocks * blockSize; }
     }
 
     /**
@@ -111,7 +124,9 @@ public sealed interface Cdb {
      *
      * @param bytchk 00b verify the medium, 01b compare with the Data-Out
      */
-    record WriteAndVerify(int opcode, long lba, long blocks, boolean dpo, int bytchk) implements Cdb, BlockAccess {
+    record WriteAndVerify(int opcode, long lba, long blocks, boolean dpo, int bytchk)
+            implements Cdb, BlockAccess, DataOut {
+        @Override public long dataOutLength(int blockSize) { return blocks * blockSize; }
     }
 
     /** SBC-4 5.26/5.27 SYNCHRONIZE CACHE(10/16); {@code blocks} 0 means "to the last LBA". */
@@ -141,16 +156,18 @@ public sealed interface Cdb {
      * SBC-4 5.12 ORWRITE(16): the Data-Out ORed into the blocks. ORPROTECT must be 0 (no protection
      * information) and the obsolete bit 1 must be 0: both are outside the usage mask.
      */
-    record OrWrite(long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess {
+    record OrWrite(long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess, DataOut {
         @Override public int opcode() { return Opcodes.ORWRITE_16; }
+        @Override public long dataOutLength(int blockSize) { return blocks * blockSize; }
     }
 
     /**
      * SBC-4 5.30 UNMAP. ANCHOR is not supported (ANC_SUP 0): the decoder rejects it as a
      * reserved bit.
      */
-    record Unmap(int parameterListLength) implements Cdb {
+    record Unmap(int parameterListLength) implements Cdb, DataOut {
         @Override public int opcode() { return Opcodes.UNMAP; }
+        @Override public long dataOutLength(int blockSize) { return parameterListLength; }
     }
 
     /** SBC-4 5.8 GET LBA STATUS, SERVICE ACTION IN(16) 12h. */
@@ -166,7 +183,10 @@ public sealed interface Cdb {
      * @param unmap  deallocate if the block reads back the same way (SBC-4 4.7.3.4)
      * @param ndob   no Data-Out: the block is zeros (WRITE SAME(16) only)
      */
-    record WriteSame(int opcode, long lba, long blocks, boolean unmap, boolean ndob) implements Cdb, BlockAccess {
+    record WriteSame(int opcode, long lba, long blocks, boolean unmap, boolean ndob)
+            implements Cdb, BlockAccess, DataOut {
+        /** One logical block, or none with NDOB. */
+        @Override public long dataOutLength(int blockSize) { return ndob ? 0 : blockSize; }
     }
 
     /**
@@ -174,7 +194,11 @@ public sealed interface Cdb {
      *
      * @param bytchk 00b medium check only, 01b compare with Data-Out, 11b compare one block with each LBA
      */
-    record Verify(int opcode, long lba, long blocks, int bytchk, boolean dpo) implements Cdb, BlockAccess {
+    record Verify(int opcode, long lba, long blocks, int bytchk, boolean dpo) implements Cdb, BlockAccess, DataOut {
+        /** None for BYTCHK 00b, one block for 11b, every block for 01b. */
+        @Override public long dataOutLength(int blockSize) {
+            return bytchk == 0 || blocks == 0 ? 0 : bytchk == 0b11 ? blockSize : blocks * blockSize;
+        }
     }
 
     /**
@@ -182,8 +206,10 @@ public sealed interface Cdb {
      * the medium and, if equal, the second {@code blocks} blocks are written, as one operation.
      * WRPROTECT and FUA_NV are outside the usage mask (no protection information).
      */
-    record CompareAndWrite(long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess {
+    record CompareAndWrite(long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess, DataOut {
         @Override public int opcode() { return Opcodes.COMPARE_AND_WRITE; }
+        /** The verify instance and the write instance. */
+        @Override public long dataOutLength(int blockSize) { return 2 * blocks * blockSize; }
     }
 
     /**
@@ -191,8 +217,9 @@ public sealed interface Cdb {
      * outside the usage mask (MAXIMUM ATOMIC BOUNDARY SIZE 0), so the whole transfer is one
      * atomic write.
      */
-    record WriteAtomic(long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess {
+    record WriteAtomic(long lba, long blocks, boolean dpo, boolean fua) implements Cdb, BlockAccess, DataOut {
         @Override public int opcode() { return Opcodes.WRITE_ATOMIC_16; }
+        @Override public long dataOutLength(int blockSize) { return blocks * blockSize; }
     }
 
     /**
@@ -222,9 +249,10 @@ public sealed interface Cdb {
      *
      * @param parameterListLength PARAMETER LIST LENGTH (unsigned 32-bit)
      */
-    record ExtendedCopy(long parameterListLength) implements Cdb {
+    record ExtendedCopy(long parameterListLength) implements Cdb, DataOut {
         @Override public int opcode() { return Opcodes.EXTENDED_COPY; }
         @Override public int serviceAction() { return Opcodes.SA_EXTENDED_COPY_LID1; }
+        @Override public long dataOutLength(int blockSize) { return parameterListLength; }
     }
 
     /**
@@ -246,8 +274,16 @@ public sealed interface Cdb {
      * @param cmpList          CMPLST
      * @param defectListFormat DEFECT LIST FORMAT (only empty defect lists are accepted)
      */
-    record FormatUnit(boolean longList, boolean fmtData, boolean cmpList, int defectListFormat) implements Cdb {
+    record FormatUnit(boolean longList, boolean fmtData, boolean cmpList, int defectListFormat)
+            implements Cdb, DataOut {
         @Override public int opcode() { return Opcodes.FORMAT_UNIT; }
+
+        /**
+         * The CDB gives no PARAMETER LIST LENGTH: with FMTDATA the list is the parameter list header
+         * (SBC-4 5.3.2, short or long as LONGLIST says), which is all scstj takes (it accepts no
+         * defect list and no initialization pattern).
+         */
+        @Override public long dataOutLength(int blockSize) { return !fmtData ? 0 : longList ? 8 : 4; }
     }
 
     /**
@@ -258,8 +294,9 @@ public sealed interface Cdb {
      * @param ause                allow unrestricted sanitize exit (EXIT FAILURE MODE after a failure)
      * @param parameterListLength bytes of Data-Out (OVERWRITE only)
      */
-    record Sanitize(int serviceAction, boolean immed, boolean ause, int parameterListLength) implements Cdb {
+    record Sanitize(int serviceAction, boolean immed, boolean ause, int parameterListLength) implements Cdb, DataOut {
         @Override public int opcode() { return Opcodes.SANITIZE; }
+        @Override public long dataOutLength(int blockSize) { return parameterListLength; }
     }
 
     /**
@@ -307,7 +344,9 @@ public sealed interface Cdb {
      * @param scope SCOPE, byte 2 bits 7-4
      * @param type  TYPE, byte 2 bits 3-0
      */
-    record PersistentReserveOut(int serviceAction, int scope, int type, long parameterListLength) implements Cdb {
+    record PersistentReserveOut(int serviceAction, int scope, int type, long parameterListLength)
+            implements Cdb, DataOut {
         @Override public int opcode() { return Opcodes.PERSISTENT_RESERVE_OUT; }
+        @Override public long dataOutLength(int blockSize) { return parameterListLength; }
     }
 }

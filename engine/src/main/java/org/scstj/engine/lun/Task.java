@@ -4,6 +4,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.scstj.engine.sam.CommandSet;
 import org.scstj.engine.sam.ExecContext;
 import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TaskAttribute;
@@ -13,9 +14,10 @@ import org.scstj.engine.spi.TransportTask;
  * One command inside a LUN's task set (SAM-5 8). Owned by the {@link LunActor}: its state is
  * touched only from the actor, except {@link #complete}, which any thread may call once and which
  * only sends a message. The task is its own {@link ExecContext}, so the exec stage allocates
- * nothing more than the completion message.
+ * nothing more than the completion message; and its own Data-Out receiver in front of the
+ * command's, to know whether the Data-Out arrived ({@link ExecContext#afterDataOut}).
  */
-public final class Task implements ExecContext {
+public final class Task implements ExecContext, TransportTask.DataReceiver {
     /** Where the task is in its life. */
     enum State { RUNNING, ABORTED, DONE }
 
@@ -35,6 +37,10 @@ public final class Task implements ExecContext {
     volatile State state = State.RUNNING;
     /** The blocks the task touches: computed only when the task set must order it. */
     private Extent extent;
+    /** The command's receiver of its Data-Out, while the transport fetches it. */
+    private TransportTask.DataReceiver dataOut;
+    /** The Data-Out arrived: set on the transport's thread, read by {@link #complete} on any. */
+    private volatile boolean dataOutTaken;
 
     public Task(TransportTask transport, CommandSet.Parsed command, LuContext lu) {
         this.transport = transport;
@@ -86,7 +92,28 @@ public final class Task implements ExecContext {
 
     @Override
     public void complete(ScsiResponse response) {
-        lunActor.tell(new LunActor.ExecDone(this, response));
+        ScsiResponse r = dataOutTaken
+                ? ExecContext.afterDataOut(response, command.cdb(), lu.device().blockSize()) : response;
+        lunActor.tell(new LunActor.ExecDone(this, r));
+    }
+
+    @Override
+    public void receiveData(int length, TransportTask.DataReceiver receiver) {
+        dataOut = receiver;
+        transport.receiveData(length, this);
+    }
+
+    /** The Data-Out arrived: the transport's half of {@link #receiveData}. */
+    @Override
+    public void received(DataBuffer data) {
+        dataOutTaken = true;
+        dataOut.received(data);
+    }
+
+    /** The Data-Out will never arrive: the transport's half of {@link #receiveData}. */
+    @Override
+    public void failed(Throwable cause) {
+        dataOut.failed(cause);
     }
 
     @Override

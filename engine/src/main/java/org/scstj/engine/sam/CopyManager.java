@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it is processing, from every nexus together. One per LU, made with its LUN actor and shared by
  * every nexus's {@link LuContext}; {@link #TOTAL_CONCURRENT_COPIES} is what RECEIVE COPY RESULTS
  * (OPERATING PARAMETERS) and the Third-party Copy VPD page advertise, and each copy holds at most
- * one bounded data buffer, so this bounds the memory copies can take.
+ * two bounded data buffers ({@code org.scstj.engine.spc.BlockCopy}), so this bounds the memory
+ * copies can take.
  */
 public final class CopyManager {
     /**

@@ -82,7 +82,7 @@ public final class CompareAndWriteOp extends DataOutOp {
             return;
         }
         boolean durable = cdb.fua() || !lu.mode().writeCacheEnabled();
-        ctx.task().receiveData(bytes, new CompareAndWriteOp(ctx, cdb.lba() * device.blockSize(), durable, bytes));
+        ctx.receiveData(bytes, new CompareAndWriteOp(ctx, cdb.lba() * device.blockSize(), durable, bytes));
     }
 
     /** The Data-Out is here: read the blocks to compare. */

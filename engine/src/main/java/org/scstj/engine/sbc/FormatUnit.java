@@ -72,7 +72,7 @@ public final class FormatUnit implements TransportTask.DataReceiver {
             ctx.complete(Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR).toResponse(lu.descriptorSense(), header));
             return;
         }
-        ctx.task().receiveData(header, new FormatUnit(ctx, cdb));
+        ctx.receiveData(header, new FormatUnit(ctx, cdb));
     }
 
     /** What checking a parameter list header gives: the format to start, or why it is refused. */

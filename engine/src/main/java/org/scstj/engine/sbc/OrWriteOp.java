@@ -65,7 +65,7 @@ public final class OrWriteOp extends DataOutOp {
             ctx.complete(ScsiResponse.good(null, bytes));
             return;
         }
-        ctx.task().receiveData(received, new OrWriteOp(ctx, cdb.lba() * blockSize,
+        ctx.receiveData(received, new OrWriteOp(ctx, cdb.lba() * blockSize,
                 cdb.fua() || !lu.mode().writeCacheEnabled(), received, bytes));
     }
 

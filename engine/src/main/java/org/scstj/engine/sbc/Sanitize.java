@@ -98,7 +98,7 @@ public final class Sanitize implements TransportTask.DataReceiver {
             ctx.complete(Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR).toResponse(lu.descriptorSense(), length));
             return;
         }
-        ctx.task().receiveData(received, new Sanitize(ctx, cdb));
+        ctx.receiveData(received, new Sanitize(ctx, cdb));
     }
 
     /**

@@ -66,7 +66,7 @@ public final class UnmapOp implements TransportTask.DataReceiver, BlockDevice.Co
             ctx.complete(Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR).toResponse(lu.descriptorSense(), length));
             return;
         }
-        ctx.task().receiveData(received, new UnmapOp(ctx));
+        ctx.receiveData(received, new UnmapOp(ctx));
     }
 
     /**

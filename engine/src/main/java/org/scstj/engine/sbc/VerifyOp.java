@@ -52,7 +52,7 @@ public final class VerifyOp extends DataOutOp {
         }
         int compared = cdb.bytchk() == 0b11 ? mediumLength : received;
         VerifyOp op = new VerifyOp(ctx, cdb.lba() * blockSize, compared, received, bytes);
-        ctx.task().receiveData(received, op);
+        ctx.receiveData(received, op);
     }
 
     @Override

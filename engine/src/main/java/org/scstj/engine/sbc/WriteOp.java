@@ -68,7 +68,7 @@ public final class WriteOp extends DataOutOp {
         // SBC-4 6.5.5: with the Caching page's WCE 0 every write completes only once durable
         boolean durable = fua || !lu.mode().writeCacheEnabled();
         WriteOp op = new WriteOp(ctx, lba * blockSize, durable, received, bytes);
-        ctx.task().receiveData(received, op);
+        ctx.receiveData(received, op);
     }
 
     @Override

@@ -76,7 +76,7 @@ public final class WriteSameOp extends DataOutOp {
         if (received == 0) {
             op.start(new byte[blockSize]); // NDOB, or UNMAP without Data-Out: zeros
         } else {
-            ctx.task().receiveData(received, op);
+            ctx.receiveData(received, op);
         }
     }
 

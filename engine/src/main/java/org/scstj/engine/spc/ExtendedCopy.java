@@ -17,9 +17,11 @@ import org.scstj.engine.spi.TransportTask;
 /**
  * SPC-4 6.3 EXTENDED COPY(LID1): the copy manager of the addressed LU copies blocks between LUs
  * the requesting I_T nexus may access (VMware VAAI "full copy", XCOPY), with Identification CSCD
- * descriptors (E4h) naming LUs by their NAA designator and block device to block device segment
- * descriptors (02h). The whole parameter list is checked first ({@link ExtendedCopyParameters});
- * then {@link BlockCopy} moves the data in bounded chunks straight between the
+ * descriptors (E4h) naming LUs by their NAA designator, block device to block device segment
+ * descriptors (02h, SPC-4 6.4.6.4) and block device with offset to block device with offset
+ * segment descriptors (0Ah, SPC-4 6.4.6.12: a byte count and byte offsets within the first
+ * blocks). The whole parameter list is checked first ({@link ExtendedCopyParameters}); then
+ * {@link BlockCopy} moves the data in bounded chunks of whole blocks straight between the
  * {@link BlockDevice}s, asynchronously, writing with FUA where the destination's WCE is 0. Its
  * progress and outcome are held for RECEIVE COPY RESULTS by LIST IDENTIFIER
  * ({@link CopyStatusTable}), as LIST ID USAGE asks.
@@ -31,9 +33,12 @@ import org.scstj.engine.spi.TransportTask;
  * LUN actors: their task sets, reservations and the ORWRITE range locks do not see it (the
  * addressed LU's own checks ran as for any command). Ordering a copy against other commands and
  * refusing it under another nexus's reservation of the source or destination LU belongs to the
- * host-emulation work (reservations, task set). A device error in the middle of a copy is
- * reported with the sense a READ or WRITE would get (MEDIUM ERROR, DATA PROTECT 27/07 ...), not
- * as COPY ABORTED with the copy target's sense data embedded; the segments before it are written.
+ * host-emulation work (reservations, task set). Until then, a WRITE from another task to the
+ * bytes of a 0Ah segment's first or last destination block outside the copied range, landing
+ * between the copy's read and write of that block, is undone by the write-back. A device error in
+ * the middle of a copy is reported with the sense a READ or WRITE would get (MEDIUM ERROR, DATA
+ * PROTECT 27/07 ...), not as COPY ABORTED with the copy target's sense data embedded; the segments
+ * before it are written.
  * An aborted task's copy runs to its end before the abort is answered (at most
  * {@link #MAX_SEGMENT_DESCRIPTORS} × {@link #MAX_SEGMENT_LENGTH} bytes).
  */
@@ -52,8 +57,13 @@ public final class ExtendedCopy implements TransportTask.DataReceiver, BlockCopy
     public static final int MAX_PARAMETER_LIST_LENGTH =
             ExtendedCopyParameters.HEADER + MAX_DESCRIPTOR_LIST_LENGTH + MAX_INLINE_DATA_LENGTH;
     /** Segment and CSCD descriptor type codes supported, ascending (OPERATING PARAMETERS; VPD 8Fh). */
-    static final int[] SUPPORTED_DESCRIPTORS = {ExtendedCopyParameters.BLOCK_TO_BLOCK_SEGMENT,
-            ExtendedCopyParameters.IDENTIFICATION_CSCD};
+    static final int[] SUPPORTED_DESCRIPTORS = ExtendedCopyParameters.supportedDescriptors();
+    /**
+     * DATA SEGMENT GRANULARITY (OPERATING PARAMETERS; VPD 8Fh General Copy Operations), log2 of
+     * the bytes a segment's data must be a multiple of: 0, one byte, for a 0Ah segment copies any
+     * number of bytes.
+     */
+    static final int DATA_SEGMENT_GRANULARITY_LOG2 = 0;
 
     private final ExecContext ctx;
     private final int transferLength;
@@ -85,7 +95,7 @@ public final class ExtendedCopy implements TransportTask.DataReceiver, BlockCopy
                     .toResponse(lu.descriptorSense(), transferLength));
             return;
         }
-        ctx.task().receiveData(received, new ExtendedCopy(ctx, transferLength));
+        ctx.receiveData(received, new ExtendedCopy(ctx, transferLength));
     }
 
     @Override

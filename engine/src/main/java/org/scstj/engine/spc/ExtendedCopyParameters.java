@@ -7,6 +7,7 @@ import static org.scstj.engine.cdb.BigEndian.u64;
 import static org.scstj.engine.cdb.BigEndian.u8;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.scstj.engine.sam.CopyScope;
@@ -31,19 +32,27 @@ import org.scstj.engine.sense.SenseReason;
  *       TARGET DESCRIPTORS 26/06, UNSUPPORTED TARGET DESCRIPTOR TYPE CODE 26/07; a peripheral
  *       device type other than 00h or a designator longer than its field: 26/00;</li>
  *   <li>segment descriptors: more than {@link ExtendedCopy#MAX_SEGMENT_DESCRIPTORS},
- *       or any type but block device to block device (02h): TOO MANY SEGMENT DESCRIPTORS 26/08,
- *       UNSUPPORTED SEGMENT DESCRIPTOR TYPE CODE 26/09; a 02h descriptor of another length:
+ *       or any type but those of {@link #SEGMENT_FORMATS} (block device to block device, 02h; block
+ *       device with offset to block device with offset, 0Ah): TOO MANY SEGMENT DESCRIPTORS 26/08,
+ *       UNSUPPORTED SEGMENT DESCRIPTOR TYPE CODE 26/09; a DESCRIPTOR LENGTH other than the type's:
  *       26/00;</li>
  *   <li>each Identification CSCD descriptor's LU: its designator must be the NAA designator VPD page
  *       83h reports for an LU this nexus may access, else COPY ABORTED, COPY TARGET DEVICE NOT
  *       REACHABLE 0D/02 (no other device is even looked at: {@link CopyScope}); its DISK BLOCK
  *       LENGTH must be that LU's block size (26/00);</li>
- *   <li>each block device to block device segment: CSCD indexes inside the list (COPY ABORTED 00/00), destination
- *       not write-protected (DATA PROTECT 27/00, as a WRITE to it would be), a whole number of
- *       blocks of both LUs (COPY ABORTED, UNEXPECTED INEXACT SEGMENT 26/0A), at most
- *       {@link ExtendedCopy#MAX_SEGMENT_LENGTH} bytes (26/00), both ranges inside their LU (COPY
- *       ABORTED 00/00: libiscsi's ExtendedCopy.ValidSegDescr accepts only 00/00, 08/04 or 0D/02
- *       there, so the field pointer, not the ASC, says which LBA is out of range).</li>
+ *   <li>each segment: CSCD indexes inside the list (COPY ABORTED 00/00), destination not
+ *       write-protected (DATA PROTECT 27/00, as a WRITE to it would be); then
+ *       <ul>
+ *         <li>block device to block device (02h, SPC-4 6.4.6.4): a whole number of blocks of both
+ *             LUs (COPY ABORTED, UNEXPECTED INEXACT SEGMENT 26/0A), at most
+ *             {@link ExtendedCopy#MAX_SEGMENT_LENGTH} bytes (26/00), both ranges inside their LU
+ *             (COPY ABORTED 00/00: libiscsi's ExtendedCopy.ValidSegDescr accepts only 00/00, 08/04
+ *             or 0D/02 there, so the field pointer, not the ASC, says which LBA is out of range);</li>
+ *         <li>block device with offset to block device with offset (0Ah, SPC-4 6.4.6.12): NUMBER OF
+ *             BYTES at most {@link ExtendedCopy#MAX_SEGMENT_LENGTH} (26/00), each BYTE OFFSET inside
+ *             the first block it names, i.e. below its LU's block size (26/00), the blocks the bytes
+ *             touch inside their LU (COPY ABORTED 00/00, as for 02h).</li>
+ *       </ul></li>
  * </ol>
  * Every field pointer counts from the first byte of the parameter list; for COPY ABORTED it is
  * the SEGMENT POINTER form of the sense-key specific field (SPC-4), with SD 0.
@@ -51,8 +60,12 @@ import org.scstj.engine.sense.SenseReason;
  * <p>Ignored as SPC-4 allows: STR and PRIORITY (hints), the LU ID TYPE and NUL bits of an
  * Identification descriptor (SPC-4 made them meaningless for E4h; libiscsi's
  * ExtendedCopy.ValidTgtDescr expects GOOD with a reserved LU ID TYPE from an SPC-4 device), the
- * RELATIVE INITIATOR PORT IDENTIFIER (the copy manager's LUs are local), PAD and CAT (whole
- * blocks leave no residue).
+ * RELATIVE INITIATOR PORT IDENTIFIER (the copy manager's LUs are local), the DC bit of a 0Ah
+ * descriptor (SPC-4 6.4.6.1: only 02h and 0Dh have one), and PAD and CAT: SPC-4 5.17.7.2 table
+ * 116 says what to do with residual data, and none is ever left: a 02h segment that would leave
+ * some is refused (26/0A), and a 0Ah segment reads exactly its source byte range and writes exactly
+ * its destination byte range, the bytes of the first and last destination blocks outside it
+ * preserved ({@link BlockCopy}).
  */
 public final class ExtendedCopyParameters {
     /** SPC-4 6.3: the parameter list header. */
@@ -62,9 +75,13 @@ public final class ExtendedCopyParameters {
     static final int CSCD_LONG_LENGTH = 64;
     /** SPC-4 6.3, Identification CSCD descriptor. */
     public static final int IDENTIFICATION_CSCD = 0xE4;
-    /** SPC-4 6.3, block device to block device segment descriptor, 28 bytes (DESCRIPTOR LENGTH 0018h). */
+    /** SPC-4 6.4.6.4, block device to block device segment descriptor, 28 bytes (DESCRIPTOR LENGTH 0018h). */
     public static final int BLOCK_TO_BLOCK_SEGMENT = 0x02;
-    static final int BLOCK_TO_BLOCK_LENGTH = 28;
+    /**
+     * SPC-4 6.4.6.12, block device with offset to block device with offset segment descriptor, 32
+     * bytes (DESCRIPTOR LENGTH 001Ch).
+     */
+    public static final int BLOCK_TO_BLOCK_WITH_OFFSETS_SEGMENT = 0x0A;
 
     /** SPC-4 table "LIST ID USAGE field". */
     public static final int LIST_ID_HOLD = 0b00;
@@ -109,6 +126,45 @@ public final class ExtendedCopyParameters {
 
     /** One descriptor's place in the list. */
     private record Located(int type, int at) {
+    }
+
+    /** Plans one segment descriptor whose CSCD descriptors are resolved: null once it is added, or the refusal. */
+    @FunctionalInterface
+    private interface SegmentPlanner {
+        Refused plan(byte[] list, int at, CopyScope.Target source, CopyScope.Target destination,
+                     List<BlockCopy.Segment> plan);
+    }
+
+    /**
+     * A segment descriptor type the copy manager carries out: its type code, its whole length
+     * (DESCRIPTOR LENGTH + 4) and its checks. A new type is one new row; the Third-party Copy VPD
+     * page and OPERATING PARAMETERS list the rows ({@link #supportedDescriptors}).
+     */
+    private record SegmentFormat(int type, int length, SegmentPlanner planner) {
+    }
+
+    private static final List<SegmentFormat> SEGMENT_FORMATS = List.of(
+            new SegmentFormat(BLOCK_TO_BLOCK_SEGMENT, 28, ExtendedCopyParameters::blockToBlock),
+            new SegmentFormat(BLOCK_TO_BLOCK_WITH_OFFSETS_SEGMENT, 32, ExtendedCopyParameters::withOffsets));
+
+    /** The supported segment and CSCD descriptor type codes, ascending (SPC-4 6.4.6.1 table 146 note a). */
+    static int[] supportedDescriptors() {
+        int[] codes = new int[SEGMENT_FORMATS.size() + 1];
+        for (int i = 0; i < SEGMENT_FORMATS.size(); i++) {
+            codes[i] = SEGMENT_FORMATS.get(i).type();
+        }
+        codes[codes.length - 1] = IDENTIFICATION_CSCD;
+        Arrays.sort(codes);
+        return codes;
+    }
+
+    private static SegmentFormat segmentFormat(int type) {
+        for (SegmentFormat f : SEGMENT_FORMATS) {
+            if (f.type() == type) {
+                return f;
+            }
+        }
+        return null;
     }
 
     /** Checks a whole parameter list; pure: no device is read or written. */
@@ -173,10 +229,11 @@ public final class ExtendedCopyParameters {
             return refuse(SenseReason.TOO_MANY_SEGMENT_DESCRIPTORS);
         }
         for (Located s : segments) {
-            if (s.type() != BLOCK_TO_BLOCK_SEGMENT) {
+            SegmentFormat format = segmentFormat(s.type());
+            if (format == null) {
                 return refuse(SenseReason.UNSUPPORTED_SEGMENT_DESCRIPTOR_TYPE_CODE, s.at(), -1);
             }
-            if (4 + u16(list, s.at() + 2) != BLOCK_TO_BLOCK_LENGTH) {
+            if (4 + u16(list, s.at() + 2) != format.length()) {
                 return refuse(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST, s.at() + 2, -1);
             }
         }
@@ -197,7 +254,7 @@ public final class ExtendedCopyParameters {
         // SPC-4 6.3: every segment, before any of them runs
         List<BlockCopy.Segment> plan = new ArrayList<>(segments.size());
         for (Located s : segments) {
-            Refused refused = segment(list, s.at(), targets, plan);
+            Refused refused = segment(list, s.at(), segmentFormat(s.type()), targets, plan);
             if (refused != null) {
                 return refused;
             }
@@ -205,8 +262,12 @@ public final class ExtendedCopyParameters {
         return new Plan(u8(list, 0), listIdUsage, List.copyOf(plan));
     }
 
-    /** Checks the segment descriptor at {@code at}: null once it is added to {@code plan}, or the refusal. */
-    private static Refused segment(byte[] list, int at, List<CopyScope.Target> targets,
+    /**
+     * Checks the segment descriptor at {@code at}, first what every format shares (SPC-4 6.4.6.1:
+     * the CSCD descriptor IDs, here indexes in the list; the destination writable), then its own
+     * fields: null once it is added to {@code plan}, or the refusal.
+     */
+    private static Refused segment(byte[] list, int at, SegmentFormat format, List<CopyScope.Target> targets,
                                    List<BlockCopy.Segment> plan) {
         int sourceIndex = u16(list, at + 4);
         int destinationIndex = u16(list, at + 6);
@@ -221,6 +282,15 @@ public final class ExtendedCopyParameters {
         if (destination.writeProtected()) {
             return new Refused(Failure.of(SenseReason.WRITE_PROTECTED));
         }
+        return format.planner().plan(list, at, source, destination, plan);
+    }
+
+    /**
+     * SPC-4 6.4.6.4 block device to block device (02h): BLOCK DEVICE NUMBER OF BLOCKS of the source
+     * (DC 0) or the destination (DC 1), from SOURCE to DESTINATION BLOCK DEVICE LOGICAL BLOCK ADDRESS.
+     */
+    private static Refused blockToBlock(byte[] list, int at, CopyScope.Target source, CopyScope.Target destination,
+                                        List<BlockCopy.Segment> plan) {
         boolean dc = (u8(list, at + 1) & 0x02) != 0;
         int sourceBlockSize = source.device().blockSize();
         int destinationBlockSize = destination.device().blockSize();
@@ -243,6 +313,51 @@ public final class ExtendedCopyParameters {
                 destination.device(), destinationLba * destinationBlockSize, bytes,
                 !destination.mode().writeCacheEnabled()));
         return null;
+    }
+
+    /**
+     * SPC-4 6.4.6.12 block device with offset to block device with offset (0Ah): NUMBER OF BYTES
+     * from byte SOURCE BLOCK DEVICE BYTE OFFSET of block SOURCE BLOCK DEVICE LOGICAL BLOCK ADDRESS to
+     * byte DESTINATION BLOCK DEVICE BYTE OFFSET of block DESTINATION BLOCK DEVICE LOGICAL BLOCK
+     * ADDRESS, any number of bytes on LUs of any block sizes. NUMBER OF BYTES 0 moves nothing and is
+     * not an error. The content of the first and last destination blocks outside the bytes is
+     * preserved ({@link BlockCopy} reads and writes them back).
+     */
+    private static Refused withOffsets(byte[] list, int at, CopyScope.Target source, CopyScope.Target destination,
+                                       List<BlockCopy.Segment> plan) {
+        long bytes = u32(list, at + 8);
+        if (bytes > ExtendedCopy.MAX_SEGMENT_LENGTH) {
+            return refuse(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST, at + 8, -1);
+        }
+        int sourceBlockSize = source.device().blockSize();
+        int destinationBlockSize = destination.device().blockSize();
+        int sourceOffset = u16(list, at + 28);
+        int destinationOffset = u16(list, at + 30);
+        if (sourceOffset >= sourceBlockSize) {
+            return refuse(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST, at + 28, -1); // an offset into the first block
+        }
+        if (destinationOffset >= destinationBlockSize) {
+            return refuse(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST, at + 30, -1);
+        }
+        long sourceLba = u64(list, at + 12);
+        long destinationLba = u64(list, at + 20);
+        if (!LbaRange.contains(sourceLba, blocksTouched(sourceOffset, bytes, sourceBlockSize),
+                source.device().blockCount())) {
+            return refuse(SenseReason.COPY_ABORTED, at + 12, -1);
+        }
+        if (!LbaRange.contains(destinationLba, blocksTouched(destinationOffset, bytes, destinationBlockSize),
+                destination.device().blockCount())) {
+            return refuse(SenseReason.COPY_ABORTED, at + 20, -1);
+        }
+        plan.add(new BlockCopy.Segment(source.device(), sourceLba * sourceBlockSize + sourceOffset,
+                destination.device(), destinationLba * destinationBlockSize + destinationOffset, bytes,
+                !destination.mode().writeCacheEnabled()));
+        return null;
+    }
+
+    /** The blocks {@code bytes} bytes from byte {@code offset} of a first block touch. */
+    private static long blocksTouched(int offset, long bytes, int blockSize) {
+        return bytes == 0 ? 0 : (offset + bytes + blockSize - 1) / blockSize;
     }
 
     /**

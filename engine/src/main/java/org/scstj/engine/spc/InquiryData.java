@@ -118,7 +118,7 @@ public final class InquiryData {
             case SUPPORTED_VPD_PAGES -> supportedPages();
             case UNIT_SERIAL_NUMBER -> unitSerialNumber(device.capabilities().serial());
             case DEVICE_IDENTIFICATION -> deviceIdentification(device, lu.nexus());
-            case ThirdPartyCopyVpd.PAGE_CODE -> ThirdPartyCopyVpd.page(device);
+            case ThirdPartyCopyVpd.PAGE_CODE -> ThirdPartyCopyVpd.page();
             case BlockVpdPages.BLOCK_LIMITS -> BlockVpdPages.blockLimits(device);
             case BlockVpdPages.BLOCK_DEVICE_CHARACTERISTICS -> BlockVpdPages.blockDeviceCharacteristics(device);
             case BlockVpdPages.LOGICAL_BLOCK_PROVISIONING -> BlockVpdPages.logicalBlockProvisioning(device);

@@ -76,7 +76,7 @@ public final class ModeSelect implements TransportTask.DataReceiver {
                     .toResponse(lu.descriptorSense(), length));
             return;
         }
-        ctx.task().receiveData(received, new ModeSelect(ctx, cdb));
+        ctx.receiveData(received, new ModeSelect(ctx, cdb));
     }
 
     /**

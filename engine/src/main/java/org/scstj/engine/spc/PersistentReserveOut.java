@@ -50,10 +50,12 @@ public final class PersistentReserveOut implements TransportTask.DataReceiver {
         }
         int received = ctx.task().expectedLength((int) length);
         if (received < length) {
-            ctx.complete(Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR).toResponse(lu.descriptorSense()));
+            // EDTL shorter than the list: refused untransferred, the overflow reported as for the others
+            ctx.complete(Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR)
+                    .toResponse(lu.descriptorSense(), (int) length));
             return;
         }
-        ctx.task().receiveData(received, new PersistentReserveOut(cdb, ctx));
+        ctx.receiveData(received, new PersistentReserveOut(cdb, ctx));
     }
 
     @Override

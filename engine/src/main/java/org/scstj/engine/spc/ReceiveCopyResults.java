@@ -51,7 +51,7 @@ public final class ReceiveCopyResults {
                 }
                 data = failedSegmentDetails(s);
             }
-            default -> data = operatingParameters(lu.device().blockSize());
+            default -> data = operatingParameters();
         }
         return AllocationLength.respond(data, data.length, cdb.allocationLength(),
                 ctx.task().expectedDataTransferLength());
@@ -87,9 +87,9 @@ public final class ReceiveCopyResults {
      * OPERATING PARAMETERS: what {@link ExtendedCopyParameters} enforces. SNLID 1
      * (LIST ID USAGE 11b is supported); no held data and no stream devices, so HELD DATA LIMIT,
      * MAXIMUM STREAM DEVICE TRANSFER SIZE and the inline and held data granularities are 0; DATA
-     * SEGMENT GRANULARITY is this LU's logical block (segments move whole blocks).
+     * SEGMENT GRANULARITY is one byte (0Ah segments copy any number of bytes).
      */
-    static byte[] operatingParameters(int blockSize) {
+    static byte[] operatingParameters() {
         int[] codes = ExtendedCopy.SUPPORTED_DESCRIPTORS;
         byte[] d = new byte[OPERATING_PARAMETERS_HEADER + codes.length];
         put32(d, 0, d.length - 4);
@@ -103,7 +103,7 @@ public final class ReceiveCopyResults {
         put32(d, 28, 0); // MAXIMUM STREAM DEVICE TRANSFER SIZE
         put16(d, 34, CopyManager.TOTAL_CONCURRENT_COPIES);
         d[36] = (byte) CopyManager.TOTAL_CONCURRENT_COPIES; // MAXIMUM CONCURRENT COPIES
-        d[37] = (byte) log2(blockSize);                      // DATA SEGMENT GRANULARITY
+        d[37] = (byte) ExtendedCopy.DATA_SEGMENT_GRANULARITY_LOG2;
         d[43] = (byte) codes.length;                         // IMPLEMENTED DESCRIPTOR LIST LENGTH
         for (int i = 0; i < codes.length; i++) {
             d[OPERATING_PARAMETERS_HEADER + i] = (byte) codes[i];
@@ -127,9 +127,5 @@ public final class ReceiveCopyResults {
         put16(d, 58, sense.length);
         System.arraycopy(sense, 0, d, FAILED_SEGMENT_HEADER, sense.length);
         return d;
-    }
-
-    static int log2(int powerOfTwo) {
-        return 31 - Integer.numberOfLeadingZeros(powerOfTwo);
     }
 }

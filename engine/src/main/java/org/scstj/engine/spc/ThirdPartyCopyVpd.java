@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 
 import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.sam.CopyManager;
-import org.scstj.engine.spi.BlockDevice;
 
 /**
  * The Third-party Copy VPD page 8Fh (SPC-4, SPC-5) for the EXTENDED COPY(LID1) copy
@@ -29,14 +28,14 @@ public final class ThirdPartyCopyVpd {
     private ThirdPartyCopyVpd() {
     }
 
-    /** The page for a block device LU (its block size is the data segment granularity). */
-    public static byte[] page(BlockDevice device) {
+    /** The page, the same for every block device LU. */
+    public static byte[] page() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         descriptor(out, SUPPORTED_COMMANDS, supportedCommands());
         descriptor(out, PARAMETER_DATA, parameterData());
         descriptor(out, SUPPORTED_DESCRIPTORS, supportedDescriptors());
         descriptor(out, SUPPORTED_CSCD_IDS, new byte[2]); // SUPPORTED CSCD IDS LIST LENGTH 0
-        descriptor(out, GENERAL_COPY_OPERATIONS, generalCopyOperations(device.blockSize()));
+        descriptor(out, GENERAL_COPY_OPERATIONS, generalCopyOperations());
         byte[] body = out.toByteArray();
         byte[] p = new byte[4 + body.length];
         p[1] = (byte) PAGE_CODE;
@@ -82,12 +81,12 @@ public final class ThirdPartyCopyVpd {
     }
 
     /** General Copy Operations third-party copy descriptor. */
-    private static byte[] generalCopyOperations(int blockSize) {
+    private static byte[] generalCopyOperations() {
         byte[] d = new byte[32];
         put32(d, 0, CopyManager.TOTAL_CONCURRENT_COPIES);  // TOTAL CONCURRENT COPIES
         put32(d, 4, CopyManager.TOTAL_CONCURRENT_COPIES);  // MAXIMUM IDENTIFIED CONCURRENT COPIES
         put32(d, 8, ExtendedCopy.MAX_SEGMENT_LENGTH);      // MAXIMUM SEGMENT LENGTH
-        d[12] = (byte) ReceiveCopyResults.log2(blockSize); // DATA SEGMENT GRANULARITY
+        d[12] = (byte) ExtendedCopy.DATA_SEGMENT_GRANULARITY_LOG2;
         d[13] = 0;                                         // INLINE DATA GRANULARITY
         return d;
     }

@@ -8,7 +8,10 @@ package org.scstj.engine.spi;
  * command itself would move (the CDB's transfer length or allocation length, capped by what
  * exists); the transport compares it with the expected data transfer length it received and
  * reports an overflow ({@code transferLength > EDTL}) or an underflow ({@code transferLength <
- * EDTL}). {@code dataIn} holds at most {@code min(transferLength, EDTL)} bytes.
+ * EDTL}). {@code dataIn} holds at most {@code min(transferLength, EDTL)} bytes. A command with
+ * Data-Out that took it reports the Data-Out length its CDB gives, whatever its status; one refused
+ * before it asked for its Data-Out reports 0, the whole EDTL being the residual
+ * ({@code org.scstj.engine.sam.ExecContext}).
  *
  * @param status         SAM-5 status byte (0x00 GOOD, 0x02 CHECK CONDITION, 0x08 BUSY, 0x18
  *                       RESERVATION CONFLICT, 0x28 TASK SET FULL)
@@ -32,5 +35,10 @@ public record ScsiResponse(int status, byte[] sense, DataBuffer dataIn, int tran
 
     public static ScsiResponse checkCondition(byte[] sense, int transferLength) {
         return new ScsiResponse(CHECK_CONDITION, sense, null, transferLength);
+    }
+
+    /** The same status, sense and Data-In with another transfer length. */
+    public ScsiResponse withTransferLength(int length) {
+        return new ScsiResponse(status, sense, dataIn, length);
     }
 }

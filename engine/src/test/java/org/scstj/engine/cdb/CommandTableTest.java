@@ -64,6 +64,29 @@ class CommandTableTest {
         }
     }
 
+    /**
+     * SAM-5 5.4.3: the core reports what a command that took its Data-Out transferred from the
+     * decoded CDB, so every Data-Out row must decode to a command that knows its Data-Out length,
+     * and no other row asks for any.
+     */
+    @Test
+    void everyDataOutRow_decodesToACommandThatKnowsItsDataOutLength_andNoOtherRowHasDataOut() {
+        for (CommandTable.Row row : CommandTable.rows()) {
+            Cdb cdb = ((Decoded.Ok) CdbDecoder.decode(minimal(row))).cdb();
+            if (row.direction() == DataDirection.OUT) {
+                assertInstanceOf(Cdb.DataOut.class, cdb, row.name());
+            } else if (cdb instanceof Cdb.DataOut d) {
+                assertEquals(0, d.dataOutLength(512), row.name());
+            }
+        }
+        Cdb.Unmap unmap = (Cdb.Unmap) ((Decoded.Ok) CdbDecoder.decode(
+                new byte[] {0x42, 0, 0, 0, 0, 0, 0, 0x01, 0x02, 0})).cdb();
+        assertEquals(0x102, unmap.dataOutLength(4096), "a parameter list length, whatever the block size");
+        Cdb.CompareAndWrite caw = (Cdb.CompareAndWrite) ((Decoded.Ok) CdbDecoder.decode(
+                new byte[] {(byte) 0x89, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0})).cdb();
+        assertEquals(2 * 3 * 4096, caw.dataOutLength(4096), "the verify and the write instance");
+    }
+
     @Test
     void everyBitOutsideTheUsageMask_isRejectedWithAPointerToIt() {
         for (CommandTable.Row row : CommandTable.rows()) {

@@ -5,11 +5,16 @@ import org.scstj.engine.cdb.Commands;
 import org.scstj.engine.cdb.Decoded;
 import org.scstj.engine.sam.ExecContext;
 import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
 
-/** An exec context for tests; {@link #run} decodes and executes one CDB and returns the response. */
+/**
+ * An exec context for tests; {@link #run} decodes and executes one CDB and returns the response.
+ * Like the LUN actor's task, it keeps the {@link ExecContext} contract on Data-Out: once the
+ * Data-Out arrived, the response reports the CDB's Data-Out length ({@link ExecContext#afterDataOut}).
+ */
 public final class FakeExecContext implements ExecContext {
     public static final Nexus NEXUS = new Nexus("iqn.2026-11.org.test:init", "iqn.2026-11.org.test:init,i,0x1",
             "iqn.2026-11.org.scstj:storage", "iqn.2026-11.org.scstj:storage,t,0x1", 3, 1);
@@ -18,6 +23,7 @@ public final class FakeExecContext implements ExecContext {
     private final LuContext lu;
     private ScsiResponse response;
     private int completions;
+    private volatile boolean dataOutTaken;
     /** Set by a test to play task management aborting the command. */
     public volatile boolean aborted;
 
@@ -91,7 +97,24 @@ public final class FakeExecContext implements ExecContext {
     @Override
     public void complete(ScsiResponse response) {
         completions++;
-        this.response = response;
+        this.response = dataOutTaken ? ExecContext.afterDataOut(response,
+                ((Decoded.Ok) CdbDecoder.decode(task.cdb())).cdb(), lu.device().blockSize()) : response;
+    }
+
+    @Override
+    public void receiveData(int length, TransportTask.DataReceiver receiver) {
+        task.receiveData(length, new TransportTask.DataReceiver() {
+            @Override
+            public void received(DataBuffer data) {
+                dataOutTaken = true;
+                receiver.received(data);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                receiver.failed(cause);
+            }
+        });
     }
 
     @Override

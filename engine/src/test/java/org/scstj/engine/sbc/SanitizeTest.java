@@ -399,6 +399,7 @@ class SanitizeTest {
             @Override public TransportTask task() { return new FakeTask(sanitize(CRYPTO_ERASE, false, false, 0), 0, null); }
             @Override public LuContext lu() { return lu; }
             @Override public void complete(ScsiResponse response) { done.complete(response); }
+            @Override public void receiveData(int length, TransportTask.DataReceiver r) { task().receiveData(length, r); }
         };
     }
 

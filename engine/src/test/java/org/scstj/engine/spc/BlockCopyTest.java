@@ -51,6 +51,8 @@ class BlockCopyTest {
         final RamBlockDevice ram;
         volatile int failWritesAfter = Integer.MAX_VALUE;
         final AtomicInteger ios = new AtomicInteger();
+        /** Every I/O as {read 0 / write 1, byte offset, length}. */
+        final List<long[]> log = Collections.synchronizedList(new ArrayList<>());
 
         AsyncDevice(RamBlockDevice ram) {
             this.ram = ram;
@@ -65,12 +67,14 @@ class BlockCopyTest {
         @Override
         public void read(long offset, ByteBuffer dst, Completion done) {
             ios.incrementAndGet();
+            log.add(new long[] {0, offset, dst.remaining()});
             io.execute(() -> ram.read(offset, dst, done));
         }
 
         @Override
         public void write(long offset, ByteBuffer src, boolean fua, Completion done) {
             int n = ios.incrementAndGet();
+            log.add(new long[] {1, offset, src.remaining()});
             io.execute(() -> {
                 if (n > failWritesAfter) {
                     done.failed(IoFailure.MEDIUM_ERROR, null);
@@ -112,6 +116,30 @@ class BlockCopyTest {
         assertArrayEquals(Arrays.copyOfRange(s, 0, (int) (3 * chunk - 512)),
                 Arrays.copyOfRange(d, 512 * 100, (int) (512 * 100 + 3 * chunk - 512)));
         assertArrayEquals(Arrays.copyOfRange(s, 512 * 6000, 512 * 6050), Arrays.copyOfRange(d, 512 * 7000, 512 * 7050));
+    }
+
+    @Test
+    void bytesOffBlockBoundaries_moveInWholeBlockIos_andTheEdgeBlocksKeepTheirOtherBytes() throws Exception {
+        AsyncDevice src = new AsyncDevice(filled(8192, 3));
+        AsyncDevice dst = new AsyncDevice(filled(8192, 4));
+        int n = 2 * BlockCopy.CHUNK + 700;
+        byte[] expected = dst.ram.store().clone();
+        System.arraycopy(src.ram.store(), 512 * 3 + 100, expected, 512 * 10 + 300, n);
+        Heard heard = new Heard();
+        new BlockCopy(List.of(new BlockCopy.Segment(src, 512 * 3 + 100, dst, 512 * 10 + 300, n, false)), heard)
+                .start();
+        assertNull(heard.done.get(10, TimeUnit.SECONDS));
+        assertArrayEquals(expected, dst.ram.store());
+        assertEquals(n, heard.bytes, "the bytes copied, not the blocks written");
+        for (AsyncDevice d : List.of(src, dst)) {
+            for (long[] io : d.log) {
+                assertEquals(0, io[1] % 512, "SPC-4 5.17.7.2: whole-block I/O only, offset " + io[1]);
+                assertEquals(0, io[2] % 512, "length " + io[2]);
+                assertTrue(io[2] <= BlockCopy.CHUNK + 512, "bounded: " + io[2]);
+            }
+        }
+        long destinationReads = dst.log.stream().filter(io -> io[0] == 0).count();
+        assertEquals(2, destinationReads, "the first and the last destination block, read to be merged");
     }
 
     @Test

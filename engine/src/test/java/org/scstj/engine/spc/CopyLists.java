@@ -1,6 +1,7 @@
 package org.scstj.engine.spc;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 import org.scstj.engine.sbc.RamBlockDevice;
@@ -58,6 +59,26 @@ public final class CopyLists {
             s[20 + i] = (byte) (destinationLba >>> (56 - 8 * i));
         }
         return s;
+    }
+
+    /**
+     * A block device with offset to block device with offset segment descriptor (0Ah, SPC-4
+     * 6.4.6.12): {@code bytes} from byte {@code sourceOffset} of block {@code sourceLba} to byte
+     * {@code destinationOffset} of block {@code destinationLba}.
+     */
+    public static byte[] withOffsets(int source, int destination, long bytes, long sourceLba, int sourceOffset,
+                                     long destinationLba, int destinationOffset) {
+        ByteBuffer s = ByteBuffer.allocate(32);
+        s.put(0, (byte) 0x0A);
+        s.putShort(2, (short) 0x1C);
+        s.putShort(4, (short) source);
+        s.putShort(6, (short) destination);
+        s.putInt(8, (int) bytes);
+        s.putLong(12, sourceLba);
+        s.putLong(20, destinationLba);
+        s.putShort(28, (short) sourceOffset);
+        s.putShort(30, (short) destinationOffset);
+        return s.array();
     }
 
     public static byte[] list(int listId, int listIdUsage, List<byte[]> cscds, List<byte[]> segments) {

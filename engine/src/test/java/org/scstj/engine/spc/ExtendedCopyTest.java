@@ -11,6 +11,7 @@ import static org.scstj.engine.spc.CopyLists.cdb;
 import static org.scstj.engine.spc.CopyLists.device;
 import static org.scstj.engine.spc.CopyLists.identification;
 import static org.scstj.engine.spc.CopyLists.list;
+import static org.scstj.engine.spc.CopyLists.withOffsets;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -268,17 +269,20 @@ class ExtendedCopyTest {
     }
 
     @Test
-    void segmentTypesOtherThanBlockToBlock_areUnsupportedSegmentDescriptorTypeCode() {
+    void segmentTypesOtherThanBlockToBlockWithOrWithoutOffsets_areUnsupportedSegmentDescriptorTypeCode() {
         byte[] streamToStream = new byte[20];
         streamToStream[0] = 0x03;
         streamToStream[3] = 0x10;
         Outcome o = copy(List.of(identification(a)), streamToStream);
         assertEquals("05/26/09", o.sense());
         assertEquals(16 + 32, fieldPointer(o));
-        byte[] withOffsets = new byte[32];
-        withOffsets[0] = 0x0A;
-        withOffsets[3] = 0x1C;
-        assertEquals("05/26/09", copy(List.of(identification(a)), withOffsets).sense());
+        byte[] streamToBlockWithOffset = new byte[28];
+        streamToBlockWithOffset[0] = 0x09;
+        streamToBlockWithOffset[3] = 0x18;
+        assertEquals("05/26/09", copy(List.of(identification(a)), streamToBlockWithOffset).sense());
+        byte[] heldBlockToBlock = blockToBlock(0, 0, 1, 0, 1);
+        heldBlockToBlock[0] = 0x0D; // block to block holding a copy for the application client
+        assertEquals("05/26/09", copy(List.of(identification(a)), heldBlockToBlock).sense());
     }
 
     @Test
@@ -414,6 +418,182 @@ class ExtendedCopyTest {
         Outcome o = FakeExecContext.run(lu, cdb(list.length), list.length, list);
         assertEquals("05/26/00", o.sense());
         assertEquals(16 + 32 + 10, fieldPointer(o));
+    }
+
+    // ---- block device with offset to block device with offset (0Ah, SPC-4 6.4.6.12) ----
+
+    /** {@code n} bytes of {@code d} from byte {@code at}. */
+    private static byte[] bytes(RamBlockDevice d, long at, int n) {
+        return Arrays.copyOfRange(d.store(), (int) at, (int) at + n);
+    }
+
+    /** What {@code d} must hold after {@code n} bytes of {@code from} at {@code source} land at {@code at}. */
+    private static byte[] expectedAfter(RamBlockDevice d, long at, byte[] from, long source, int n) {
+        byte[] expected = d.store().clone();
+        System.arraycopy(from, (int) source, expected, (int) at, n);
+        return expected;
+    }
+
+    @Test
+    void withOffsets_zeroOffsetsAndWholeBlocks_copyLikeBlockToBlock_withoutReadingTheDestination() {
+        fill(a, 10, 8, 11);
+        Outcome o = copyAB(withOffsets(0, 1, 8 * 512, 10, 0, 500, 0));
+        assertEquals("GOOD", o.sense());
+        assertArrayEquals(blocks(a, 10, 8), blocks(b, 500, 8));
+        assertEquals(0, b.reads, "no partial block to merge");
+        assertEquals(1, b.writes);
+        assertEquals(16 + 64 + 32, o.response().transferLength());
+    }
+
+    @Test
+    void withOffsets_aRangeInsideOneBlock_isWrittenThere_andTheRestOfTheBlockIsPreserved() {
+        fill(a, 0, 16, 12);
+        fill(b, 0, 16, 13);
+        byte[] expected = expectedAfter(b, 7 * 512 + 300, a.store(), 3 * 512 + 17, 100);
+        Outcome o = copyAB(withOffsets(0, 1, 100, 3, 17, 7, 300));
+        assertEquals("GOOD", o.sense());
+        assertArrayEquals(expected, b.store(), "100 bytes changed, every other byte as it was");
+        assertEquals(1, b.writes, "one read-modify-write of the one destination block");
+    }
+
+    @Test
+    void withOffsets_aByteCountCrossingBlockBoundaries_preservesTheFirstAndLastDestinationBlocksAroundIt() {
+        fill(a, 0, 32, 14);
+        fill(b, 0, 32, 15);
+        int n = 3 * 512 + 77;
+        byte[] expected = expectedAfter(b, 4 * 512 + 10, a.store(), 2 * 512 + 500, n);
+        Outcome o = copyAB(withOffsets(0, 1, n, 2, 500, 4, 10));
+        assertEquals("GOOD", o.sense());
+        assertArrayEquals(expected, b.store());
+    }
+
+    @Test
+    void withOffsets_overSeveralChunks_unalignedAtBothEnds_copiesEveryByte() {
+        fill(a, 0, 8192, 16);
+        fill(b, 0, 8192, 17);
+        int n = 2 * BlockCopy.CHUNK + 512 * 3 + 123;
+        byte[] expected = expectedAfter(b, 100 * 512 + 1, a.store(), 5 * 512 + 511, n);
+        Outcome o = copyAB(withOffsets(0, 1, n, 5, 511, 100, 1));
+        assertEquals("GOOD", o.sense());
+        assertArrayEquals(expected, b.store());
+        assertEquals(n, status.find(1).bytesTransferred(), "COPY STATUS counts the bytes copied, not whole blocks");
+    }
+
+    @Test
+    void withOffsets_withinOneLu_overlapping_copiesAsIfTheSourceWereReadFirst() {
+        int n = BlockCopy.CHUNK + 5000;
+        fill(a, 0, 8192, 18);
+        byte[] forward = expectedAfter(a, 1 * 512 + 7, a.store(), 100, n);
+        assertEquals("GOOD", copy(List.of(identification(a)), withOffsets(0, 0, n, 0, 100, 1, 7)).sense());
+        assertArrayEquals(forward, a.store(), "destination after the source: copied from the end");
+        byte[] backward = expectedAfter(a, 300, a.store(), 2 * 512 + 33, n);
+        assertEquals("GOOD", copy(List.of(identification(a)), withOffsets(0, 0, n, 2, 33, 0, 300)).sense());
+        assertArrayEquals(backward, a.store(), "destination before the source");
+    }
+
+    @Test
+    void withOffsets_betweenLusOfDifferentBlockSizes_copiesTheBytes() {
+        RamBlockDevice big = device(4096, 64, 0x6001_4050_0000_0D4BL);
+        LuContext lu = new LuContext(0, a, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(List.of(
+                new CopyScope.Target(0, a, false, aMode), new CopyScope.Target(1, big, false, bMode))),
+                manager, status));
+        fill(a, 0, 64, 19);
+        fill(big, 0, 16, 20);
+        byte[] toBig = expectedAfter(big, 2 * 4096 + 4000, a.store(), 3 * 512 + 100, 5000);
+        byte[] list = list(1, 0, List.of(identification(a), identification(big)),
+                List.of(withOffsets(0, 1, 5000, 3, 100, 2, 4000)));
+        assertEquals("GOOD", FakeExecContext.run(lu, cdb(list.length), list.length, list).sense());
+        assertArrayEquals(toBig, big.store());
+        byte[] toSmall = expectedAfter(a, 40 * 512 + 9, big.store(), 4095, 4097);
+        list = list(1, 0, List.of(identification(a), identification(big)),
+                List.of(withOffsets(1, 0, 4097, 0, 4095, 40, 9)));
+        assertEquals("GOOD", FakeExecContext.run(lu, cdb(list.length), list.length, list).sense());
+        assertArrayEquals(toSmall, a.store());
+    }
+
+    @Test
+    void withOffsets_zeroBytes_isGoodAndMovesNothing() {
+        Outcome o = copyAB(withOffsets(0, 1, 0, 10, 5, 20, 6));
+        assertEquals("GOOD", o.sense());
+        assertEquals(0, a.reads + a.writes + b.reads + b.writes);
+    }
+
+    @Test
+    void withOffsets_theCatBit_changesNothing_forNoResidualDataIsLeft() {
+        fill(a, 0, 4, 21);
+        byte[] segment = withOffsets(0, 1, 700, 0, 3, 0, 5);
+        segment[1] = 0x01; // CAT, in the last segment descriptor: residual data would be discarded
+        byte[] expected = expectedAfter(b, 5, a.store(), 3, 700);
+        assertEquals("GOOD", copyAB(segment).sense());
+        assertArrayEquals(expected, b.store());
+    }
+
+    @Test
+    void aCopyLargerThanOneSegmentsRange_isSplitOverSeveralDescriptors() {
+        int blocks = 43008; // 21 MiB of 512-byte blocks
+        RamBlockDevice source = device(512, blocks, 0x6001_4050_0000_0E01L);
+        RamBlockDevice destination = device(512, blocks, 0x6001_4050_0000_0E02L);
+        LuContext lu = new LuContext(0, source, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(
+                List.of(new CopyScope.Target(0, source, false, aMode),
+                        new CopyScope.Target(1, destination, false, bMode))), manager, status));
+        fill(source, 0, blocks, 22);
+        long total = 20L * 1024 * 1024 + 1000;
+        long first = ExtendedCopy.MAX_SEGMENT_LENGTH - 100;          // ends inside a block
+        long second = ExtendedCopy.MAX_SEGMENT_LENGTH / 4;           // carries on from there
+        long third = total - first - second;
+        List<byte[]> segments = List.of(
+                withOffsets(0, 1, first, 0, 0, 0, 0),
+                withOffsets(0, 1, second, first / 512, (int) (first % 512), first / 512, (int) (first % 512)),
+                withOffsets(0, 1, third, (first + second) / 512, (int) ((first + second) % 512),
+                        (first + second) / 512, (int) ((first + second) % 512)));
+        byte[] list = list(1, 0, List.of(identification(source), identification(destination)), segments);
+        Outcome o = FakeExecContext.run(lu, cdb(list.length), list.length, list);
+        assertEquals("GOOD", o.sense());
+        assertArrayEquals(Arrays.copyOf(source.store(), (int) total), Arrays.copyOf(destination.store(), (int) total));
+        assertArrayEquals(new byte[1000], Arrays.copyOfRange(destination.store(), (int) total, (int) total + 1000),
+                "nothing past the last byte");
+        assertEquals(3, status.find(1).segmentsProcessed());
+
+        byte[] tooLong = list(1, 0, List.of(identification(source), identification(destination)),
+                List.of(withOffsets(0, 1, ExtendedCopy.MAX_SEGMENT_LENGTH + 1L, 0, 0, 0, 0)));
+        Outcome refused = FakeExecContext.run(lu, cdb(tooLong.length), tooLong.length, tooLong);
+        assertEquals("05/26/00", refused.sense(), "one descriptor of MAXIMUM SEGMENT LENGTH + 1 bytes");
+        assertEquals(16 + 64 + 8, fieldPointer(refused), "NUMBER OF BYTES");
+    }
+
+    @Test
+    void withOffsets_badFields_areRefusedBeforeAnyBlockMoves() {
+        byte[] good = withOffsets(0, 1, 512, 0, 0, 0, 0);
+        int second = 16 + 64 + 32; // the second segment descriptor, after a valid first one
+        record Bad(String what, byte[] segment, String sense, int pointer) {
+        }
+        byte[] wrongLength = Arrays.copyOf(withOffsets(0, 1, 1, 0, 0, 0, 0), 28);
+        wrongLength[3] = 0x18; // the length of a 02h descriptor
+        for (Bad bad : List.of(
+                new Bad("source offset = block size", withOffsets(0, 1, 1, 0, 512, 0, 0), "05/26/00", second + 28),
+                new Bad("destination offset = block size", withOffsets(0, 1, 1, 0, 0, 0, 512), "05/26/00", second + 30),
+                new Bad("more than MAXIMUM SEGMENT LENGTH", withOffsets(0, 1, ExtendedCopy.MAX_SEGMENT_LENGTH + 1L,
+                        0, 0, 0, 0), "05/26/00", second + 8),
+                new Bad("source bytes past the last block", withOffsets(0, 1, 600, 8191, 10, 0, 0), "0A/00/00",
+                        second + 12),
+                new Bad("the last byte of the last block", withOffsets(0, 1, 1, 8191, 511, 0, 0), "GOOD", -1),
+                new Bad("destination bytes past the last block", withOffsets(0, 1, 2, 0, 0, 8191, 511), "0A/00/00",
+                        second + 20),
+                new Bad("source LBA wrapping", withOffsets(0, 1, 512, -1L, 0, 0, 0), "0A/00/00", second + 12),
+                new Bad("DESCRIPTOR LENGTH 0018h", wrongLength, "05/26/00", second + 2),
+                new Bad("destination index past the list", withOffsets(0, 2, 1, 0, 0, 0, 0), "0A/00/00", second + 6),
+                new Bad("source index past the list", withOffsets(2, 1, 1, 0, 0, 0, 0), "0A/00/00", second + 4))) {
+            Outcome o = copyAB(good, bad.segment());
+            assertEquals(bad.sense(), o.sense(), bad.what());
+            if (bad.pointer() >= 0) {
+                assertEquals(bad.pointer(), fieldPointer(o), bad.what());
+                assertEquals(0, a.reads + a.writes + b.reads + b.writes, bad.what() + ": not even the first segment ran");
+            }
+            a.reads = a.writes = b.reads = b.writes = 0;
+        }
+        bReadOnly = true;
+        assertEquals("07/27/00", copyAB(good, withOffsets(0, 1, 1, 0, 0, 0, 0)).sense(), "a write-protected destination");
+        assertEquals(0, a.reads + b.writes);
     }
 
     // ---- device errors, list identifiers, concurrency ----

@@ -106,6 +106,16 @@ class PersistentReserveOutTest {
     }
 
     @Test
+    void anEdtlShorterThanTheList_isParameterListLengthError_reportingTheListLengthForTheOverflow() {
+        var lu = org.scstj.engine.sbc.FakeExecContext.lu(new org.scstj.engine.sbc.RamBlockDevice(512, 16), false, false);
+        byte[] cdb = {0x5F, 0x06, 0x00, 0, 0, 0, 0, 0, 24, 0};
+        var outcome = org.scstj.engine.sbc.FakeExecContext.run(lu, cdb, 20, new byte[20]);
+        assertEquals("05/1A/00", outcome.sense());
+        assertEquals(-1, outcome.task().requestedData, "no Data-Out was asked for");
+        assertEquals(24, outcome.response().transferLength(), "RFC 7143 11.4.5: 4 bytes over EDTL, as UNMAP and MODE SELECT");
+    }
+
+    @Test
     void prOutThroughTheCommandPath_registersAndReadKeysReportsIt() {
         var lu = org.scstj.engine.sbc.FakeExecContext.lu(new org.scstj.engine.sbc.RamBlockDevice(512, 16), false, false);
         byte[] list = new byte[24];

@@ -54,11 +54,12 @@ class ReceiveCopyResultsTest {
         assertEquals(0, u32(d, 24), "no held data");
         assertEquals(CopyManager.TOTAL_CONCURRENT_COPIES, u16(d, 34));
         assertEquals(CopyManager.TOTAL_CONCURRENT_COPIES, d[36]);
-        assertEquals(9, d[37], "DATA SEGMENT GRANULARITY: 2^9, one block");
-        assertEquals(2, d[43]);
+        assertEquals(0, d[37], "DATA SEGMENT GRANULARITY: 2^0, for 0Ah segments copy any number of bytes");
+        assertEquals(3, d[43], "IMPLEMENTED DESCRIPTOR LIST LENGTH");
         assertEquals(0x02, d[44] & 0xFF, "block to block segments");
-        assertEquals(0xE4, d[45] & 0xFF, "Identification CSCD descriptors");
-        assertEquals(46, d.length);
+        assertEquals(0x0A, d[45] & 0xFF, "block with offset to block with offset segments");
+        assertEquals(0xE4, d[46] & 0xFF, "Identification CSCD descriptors");
+        assertEquals(47, d.length);
     }
 
     @Test

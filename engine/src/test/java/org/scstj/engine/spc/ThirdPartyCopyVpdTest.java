@@ -69,18 +69,20 @@ class ThirdPartyCopyVpdTest {
         assertEquals(CopyManager.TOTAL_CONCURRENT_COPIES, u32(g, 0));
         assertEquals(CopyManager.TOTAL_CONCURRENT_COPIES, u32(g, 4));
         assertEquals(ExtendedCopy.MAX_SEGMENT_LENGTH, u32(g, 8));
-        assertEquals(12, g[12], "DATA SEGMENT GRANULARITY: 2^12, one 4096-byte block");
-        byte[] op = ReceiveCopyResults.operatingParameters(device.blockSize());
+        assertEquals(0, g[12], "DATA SEGMENT GRANULARITY: 2^0, for 0Ah segments copy any number of bytes");
+        byte[] op = ReceiveCopyResults.operatingParameters();
         assertEquals(u16(op, 8), u16(p, 4));
         assertEquals(u32(op, 16), u32(g, 8));
+        assertEquals(op[37], g[12]);
     }
 
     @Test
     void supportedDescriptors_andCscdIds() {
         byte[] s = descriptors().get(0x0008);
-        assertEquals(2, s[0]);
-        assertEquals(0x02, s[1] & 0xFF);
-        assertEquals(0xE4, s[2] & 0xFF);
+        assertEquals(3, s[0]);
+        assertEquals(0x02, s[1] & 0xFF, "block to block");
+        assertEquals(0x0A, s[2] & 0xFF, "block with offset to block with offset");
+        assertEquals(0xE4, s[3] & 0xFF, "Identification");
         byte[] ids = descriptors().get(0x000C);
         assertEquals(0, u16(ids, 0), "no CSCD descriptor IDs beyond the list indexes");
     }

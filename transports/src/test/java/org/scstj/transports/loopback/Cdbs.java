@@ -1,6 +1,6 @@
 package org.scstj.transports.loopback;
 
-/** CDBs the loopback tests send (SPC-5 6.7, 6.47; SBC-4 5.15, 5.17, 5.39, 5.41). */
+/** CDBs the loopback tests send (SPC-5 6.7, 6.9, 6.47; SBC-4 5.15, 5.17, 5.39, 5.41). */
 final class Cdbs {
     private Cdbs() {
     }
@@ -17,6 +17,11 @@ final class Cdbs {
         c[3] = (byte) (allocationLength >>> 8);
         c[4] = (byte) allocationLength;
         return c;
+    }
+
+    /** SPC-5 6.9 MODE SELECT(6) with PF 1 (the pages follow SPC-5 7.5). */
+    static byte[] modeSelect6(int parameterListLength) {
+        return new byte[] {0x15, 0x10, 0, 0, (byte) parameterListLength, 0};
     }
 
     /** SBC-4 5.15 READ(10). */

@@ -221,6 +221,23 @@ class LoopbackTargetDriverTest {
     }
 
     @Test
+    void modeSelect_thatTookItsParameterList_reportsNoResidual_andUnderflowsALongerEdtl() throws Exception {
+        LoopbackSession s = session();
+        byte[] cdb = Cdbs.modeSelect6(4); // a mode parameter header and no page: nothing changes
+        try (LoopbackResult r = run(s, LUN_INLINE, cdb, ByteBuffer.wrap(new byte[4]), 0)) {
+            assertEquals(ScsiResponse.GOOD, r.status(), r::toString);
+            assertEquals(4, r.transferLength());
+            assertEquals(Residual.NONE, r.residual(), "RFC 7143 11.4.5: the whole list was transferred");
+            assertEquals(0, r.residualCount());
+        }
+        try (LoopbackResult r = run(s, LUN_INLINE, cdb, ByteBuffer.wrap(new byte[12]), 0)) {
+            assertEquals(ScsiResponse.GOOD, r.status(), r::toString);
+            assertEquals(Residual.UNDERFLOW, r.residual());
+            assertEquals(8, r.residualCount(), "EDTL 12, 4 transferred");
+        }
+    }
+
+    @Test
     void unmappedLun_failsWithLogicalUnitNotSupported() throws Exception {
         LoopbackSession s = session();
         try (LoopbackResult r = run(s, LoopbackSession.lun(9), Cdbs.testUnitReady(), null, 0)) {
