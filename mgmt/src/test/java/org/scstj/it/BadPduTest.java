@@ -244,6 +244,19 @@ class BadPduTest {
         }
     }
 
+    /** RFC 7143 6.2: a SendTargets value that is neither All, empty nor an iSCSI name (4.2.7) is Reject. */
+    @Test
+    void row6_sendTargetsWithAValueThatIsNoIscsiName_isReject_aWellFormedUnknownName_isAnEmptyAnswer() throws Exception {
+        try (Session s = hostile(LoginSpec.discovery(HOSTILE))) {
+            Connection c = s.connection(0);
+            assertEquals(List.of("SendTargets=Reject"), s.sendTargets(c, "Alle", T));
+            assertEquals(List.of("SendTargets=Reject"), s.sendTargets(c, "bad", T));
+            assertEquals(List.of(), s.sendTargets(c, "iqn.2026-11.org.scstj:nothing-here", T));
+            assertEquals(List.of(), s.sendTargets(c, CLOSED, T)); // exists, but this initiator may not see it
+            assertEquals("TargetName=" + TARGET, s.sendTargets(c, TARGET, T).getFirst());
+        }
+    }
+
     // ---- rows 10-17: full feature phase ----
 
     @Test

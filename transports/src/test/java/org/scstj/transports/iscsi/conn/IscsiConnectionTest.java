@@ -589,6 +589,22 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void sendTargetsWithAnInvalidValue_isAnsweredReject_andAnUnknownKeyStaysNotUnderstood() {
+        h.discoveryLogin();
+        h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(3).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .text("SendTargets=Alle"));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.TEXT_RESPONSE, r.opcode());
+        assertEquals(List.of("SendTargets=Reject"), r.pairs());
+        h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(4).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .text("SendTargetsPlease=Alle"));
+        assertEquals(List.of("SendTargetsPlease=NotUnderstood"), h.one().pairs());
+        h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(5).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .text("SendTargets=iqn.2026-11.org.example:nothing-here"));
+        assertEquals(List.of(), h.one().pairs());
+    }
+
+    @Test
     void scsiCommandOnDiscoverySession_closes() {
         h.discoveryLogin();
         h.send(command(1, 1, F, 0, 0));
