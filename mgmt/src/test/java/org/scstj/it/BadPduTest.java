@@ -387,6 +387,32 @@ class BadPduTest {
         }
     }
 
+    /**
+     * Issue 12: a command rejected for good (0x09, 0x04 "cannot be resent", RFC 7143 11.17.1) has
+     * used its CmdSN, and its Reject's ExpCmdSN (11.17.3) says so, as the next NOP-In does.
+     */
+    @Test
+    void row15_aCommandRejectedForGood_usesItsCmdSn_andTheRejectsExpCmdSnAgreesWithTheWindow() throws Exception {
+        try (Session s = hostile(normal())) {
+            Connection c = s.connection(0);
+            int first = s.cmdSn();
+            c.send(Pdus.scsiCommand(s.newItt(), 0, new byte[6], false, false, 1024, s.takeCmdSn(false),
+                    c.expStatSn(), true)); // EDTL without R or W
+            Pdu r = c.read(T);
+            assertReject(0x09, r);
+            assertEquals(first + 1, r.expCmdSn(), "the Reject says the CmdSN was not used");
+            c.send(write(s, HOSTILE_LBA, 1, 512).data(new byte[1024])); // immediate data above EDTL
+            r = c.read(T);
+            assertReject(0x04, r);
+            assertEquals(first + 2, r.expCmdSn(), "the Reject says the CmdSN was not used");
+            c.send(Pdus.nopOut(s.newItt(), Pdu.NO_TAG, 0, s.takeCmdSn(true), c.expStatSn(), true, new byte[0]));
+            Pdu nopIn = c.read(T);
+            assertEquals(Opcode.NOP_IN, nopIn.opcode(), nopIn.toString());
+            assertEquals(first + 2, nopIn.expCmdSn());
+            assertCarriesOn(s);
+        }
+    }
+
     @Test
     void row16_badHeaderDigest_closes_badDataDigest_isReject02_andAbortedCommand4705() throws Exception {
         try (Session s = hostile(normal().key("HeaderDigest", "CRC32C"))) {

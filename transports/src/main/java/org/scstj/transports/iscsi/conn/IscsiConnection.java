@@ -560,13 +560,15 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * RFC 7143 7.8 at ERL >= 1, after the Reject: a Data-Out's lost data is asked for again with a
-     * recovery R2T; a SCSI Command whose immediate data was lost is accepted without it (its header
-     * is good) and R2Ts ask for that data (7.1.4.1). False when the ERL 0 handling applies (other
-     * PDUs, a command with an AHS, or one that is not acceptable anyway).
+     * RFC 7143 7.8 at ERL >= 1: the Reject (0x02), then a Data-Out's lost data is asked for again
+     * with a recovery R2T; a SCSI Command whose immediate data was lost is accepted without it (its
+     * header is good; its Reject goes once the window counted it) and R2Ts ask for that data
+     * (7.1.4.1). False, nothing sent, when the ERL 0 handling applies (other PDUs, a command with an
+     * AHS, or one that is not acceptable anyway).
      */
     private boolean recoverDataDigest(Bhs h) {
         if (h.opcode() == Opcode.DATA_OUT) {
+            reject(RejectPdu.DATA_DIGEST_ERROR, h);
             IscsiTask t = tasks.get(h.itt());
             if (t != null && !t.finished) {
                 t.lostDataOut(h.i32(20), h.i32(36));
@@ -574,10 +576,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return true;
         }
         if (h.opcode() != Opcode.SCSI_COMMAND || h.totalAhsLength() != 0 || tasks.containsKey(h.itt())
-                || !(PduParser.parse(h, null, Unpooled.EMPTY_BUFFER) instanceof ScsiCommand cmd) || !cmd.write()) {
+                || !(PduParser.parse(h, null, Unpooled.EMPTY_BUFFER) instanceof ScsiCommand cmd) || !cmd.write()
+                || validate(cmd) != 0) {
             return false;
         }
-        onCommand(cmd);
+        onCommand(cmd, true);
         IscsiTask t = tasks.get(cmd.itt());
         if (t != null) {
             t.loseUnsolicited();
@@ -661,7 +664,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             case LogoutRequest l -> ordered(l.cmdSn(), l.immediate(), l.data(), () -> onLogout(l));
             case LoginRequest l -> reject(RejectPdu.PROTOCOL_ERROR, l.bhs());
-            case OtherPdu o -> reject(RejectPdu.COMMAND_NOT_SUPPORTED, o.bhs()); // row 17; SNACK needs ERL >= 1
+            // row 17. Nothing is counted: where an opcode we do not know carries a CmdSN, if it does, is unknown; the
+            // Reject's ExpCmdSN says so, and the initiator fills the gap
+            case OtherPdu o -> reject(RejectPdu.COMMAND_NOT_SUPPORTED, o.bhs());
             case BadPdu b -> onBadPdu(b);
             case SnackRequest snack -> {
                 if (recovery == null) {
@@ -720,22 +725,35 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onCommand(ScsiCommand cmd) {
+        onCommand(cmd, false);
+    }
+
+    /**
+     * @param digestError RFC 7143 7.8 at ERL 1: the command came with a data digest error and is taken
+     *                    without its immediate data; its Reject (0x02) goes once the window has counted
+     *                    the command, so the Reject's ExpCmdSN agrees (11.17.3), and before it runs
+     */
+    private void onCommand(ScsiCommand cmd, boolean digestError) {
+        boolean inTurn = false;
         if (!cmd.immediate()) {
             CommandWindow.Verdict v = window.classify(cmd.cmdSn());
             if (v == CommandWindow.Verdict.DROP) {
+                if (digestError) {
+                    reject(RejectPdu.DATA_DIGEST_ERROR, cmd.bhs());
+                }
                 return;
             }
             if (!cancelledCmdSns.isEmpty() && cancelledCmdSns.remove(cmd.cmdSn())) {
-                consume(cmd.cmdSn(), v); // aborted before it arrived (11.5.1 ABORT TASK b)
+                if (window.consume(cmd.cmdSn())) { // aborted before it arrived (11.5.1 ABORT TASK b)
+                    drainWindow();
+                }
                 return;
             }
+            inTurn = v == CommandWindow.Verdict.DELIVER;
         }
         int reason = validate(cmd);
         if (reason != 0) {
-            reject(reason, cmd.bhs());
-            if (!cmd.immediate()) {
-                consume(cmd.cmdSn(), window.classify(cmd.cmdSn()));
-            }
+            rejectCounted(reason, cmd.bhs());
             return;
         }
         IscsiTask task = new IscsiTask(this, cmd, params);
@@ -746,27 +764,22 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (session != null) {
             session.forgetUnacknowledged(cmd.itt()); // ERL 2: the initiator gave up the old task with this ITT
         }
-        if (cmd.immediate()) {
-            submit(task);
-        } else if (window.classify(cmd.cmdSn()) == CommandWindow.Verdict.DELIVER) {
+        if (inTurn) {
             window.advance();
+        }
+        if (digestError) {
+            reject(RejectPdu.DATA_DIGEST_ERROR, cmd.bhs());
+        }
+        if (cmd.immediate() || inTurn) {
             submit(task);
-            drainWindow();
+            if (inTurn) {
+                drainWindow();
+            }
         } else {
             window.queue(cmd.cmdSn(), new CommandWindow.Queued(Unpooled.EMPTY_BUFFER, () -> {
                 submit(task);
                 flushIfIdle();
             }));
-        }
-    }
-
-    /** A non-immediate CmdSN that will never reach the core still takes its turn. */
-    private void consume(int cmdSn, CommandWindow.Verdict v) {
-        if (v == CommandWindow.Verdict.DELIVER) {
-            window.advance();
-            drainWindow();
-        } else if (v == CommandWindow.Verdict.QUEUE) {
-            window.queue(cmdSn, new CommandWindow.Queued(Unpooled.EMPTY_BUFFER, () -> { }));
         }
     }
 
@@ -1051,8 +1064,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 if (phase != Phase.FULL_FEATURE) {
                     refuseLogin(LoginStatus.INITIATOR_ERROR); // row 1: never buffered, then close
                 } else {
-                    reject(RejectPdu.PROTOCOL_ERROR, bad.bhs()); // rows 2, 10
-                    consumeCarriedCmdSn(bad.bhs());
+                    rejectCounted(RejectPdu.PROTOCOL_ERROR, bad.bhs()); // rows 2, 10
                 }
             }
             case DATA_DIGEST -> {
@@ -1060,16 +1072,21 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                     ctx.close();
                     return;
                 }
-                reject(RejectPdu.DATA_DIGEST_ERROR, bad.bhs()); // row 16
                 Bhs h = bad.bhs();
                 if (recovery != null && recoverDataDigest(h)) {
-                    return; // ERL 1 hook: within-command recovery (RFC 7143 7.8, 7.1.4.1)
+                    return; // ERL 1 hook: within-command recovery (RFC 7143 7.8, 7.1.4.1), its Reject included
                 }
                 if (h.opcode() == Opcode.SCSI_COMMAND && !tasks.containsKey(h.itt())) {
-                    // the command's immediate data is lost: it fails with ABORTED COMMAND 47/05
+                    // row 16: the command's immediate data is lost: it fails with ABORTED COMMAND 47/05. Answered,
+                    // its CmdSN is used: counted before the Reject, whose ExpCmdSN then says so (11.17.3)
+                    boolean moved = countCarriedCmdSn(h);
+                    reject(RejectPdu.DATA_DIGEST_ERROR, h);
                     StatusSender.sendCheckCondition(this, h.itt(), SenseData.crcError());
-                    consumeCarriedCmdSn(h);
+                    if (moved) {
+                        drainWindow();
+                    }
                 } else if (h.opcode() == Opcode.DATA_OUT) {
+                    reject(RejectPdu.DATA_DIGEST_ERROR, h); // row 16
                     IscsiTask t = tasks.get(h.itt());
                     if (t != null && !t.finished) {
                         // RFC 7143 7.8 / 13.1 at ERL 0: the data is gone and not recovered; the command
@@ -1077,20 +1094,34 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                         t.dataLost(SenseData.crcError());
                     }
                 } else {
-                    consumeCarriedCmdSn(h);
+                    // 7.8: any other PDU is discarded, its CmdSN not counted: 0x02 lets it be sent again (11.17.1)
+                    reject(RejectPdu.DATA_DIGEST_ERROR, h);
                 }
             }
         }
     }
 
-    /** A rejected non-immediate PDU that carries a CmdSN still takes its turn. */
-    private void consumeCarriedCmdSn(Bhs h) {
+    /**
+     * Rejects a PDU that may not be sent again (RFC 7143 11.17.1: 0x04 Protocol Error, 0x09 Invalid
+     * PDU Field): a non-immediate one that carries a CmdSN has used it, so the window counts it
+     * first and the Reject's ExpCmdSN (11.17.3: its usual value) already says so, agreeing with
+     * every PDU after it; an initiator never reuses that CmdSN only to be dropped as a duplicate
+     * (4.2.2.1). What waited behind it runs after the Reject.
+     */
+    private void rejectCounted(int reason, Bhs h) {
+        boolean moved = countCarriedCmdSn(h);
+        reject(reason, h);
+        if (moved) {
+            drainWindow();
+        }
+    }
+
+    /** A rejected non-immediate PDU that carries a CmdSN uses it; true when ExpCmdSN moved (then drain). */
+    private boolean countCarriedCmdSn(Bhs h) {
         int op = h.opcode();
         boolean carries = op == Opcode.SCSI_COMMAND || op == Opcode.NOP_OUT || op == Opcode.TEXT_REQUEST
                 || op == Opcode.TASK_MGMT_REQUEST || op == Opcode.LOGOUT_REQUEST;
-        if (carries && !h.immediate() && window != null) {
-            consume(h.i32(24), window.classify(h.i32(24)));
-        }
+        return carries && !h.immediate() && window != null && window.consume(h.i32(24));
     }
 
     // ---- task callbacks (event loop) ----

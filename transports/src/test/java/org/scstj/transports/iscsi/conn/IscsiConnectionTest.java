@@ -264,9 +264,83 @@ class IscsiConnectionTest {
     void immediateDataLongerThanEdtl_isProtocolErrorReject_andItsCmdSnIsConsumed() {
         h.login();
         h.send(command(1, 1, F | W, 512, write10(0, 1)).data(new byte[1024]));
-        assertReject(0x04);
+        assertReject(0x04, 2);
         h.send(command(2, 2, F, 0, 0));
         assertEquals(2, h.one().itt());
+    }
+
+    /** A Reject's reason, and its ExpCmdSN (RFC 7143 11.17.3: the usual value, after the PDU was dealt with). */
+    private void assertReject(int reason, int expCmdSn) {
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.REJECT, r.opcode());
+        assertEquals(reason, r.u8(2));
+        assertEquals(expCmdSn, r.expCmdSn(), "the Reject's ExpCmdSN disagrees with the window");
+    }
+
+    /** An immediate ping's NOP-In: the ExpCmdSN the window has. */
+    private int pingExpCmdSn(int cmdSn) {
+        h.send(PduBuilder.immediate(Opcode.NOP_OUT).flags(F).itt(0x77).i32(20, Opcode.RESERVED_TAG).cmdSn(cmdSn));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.NOP_IN, r.opcode());
+        return r.expCmdSn();
+    }
+
+    @Test // issue 12: 0x04 and 0x09 cannot be resent (RFC 7143 11.17.1), so the CmdSN is used, and the Reject says so
+    void rejectedCommands_areCountedBeforeTheRejectIsBuilt_soItsExpCmdSnAgreesWithTheWindow() {
+        h.login("FirstBurstLength=512");
+        h.send(command(1, 1, F, 1024, 0)); // EDTL without R or W
+        assertReject(0x09, 2);
+        h.send(command(2, 2, F | W, 512, write10(0, 1)).data(new byte[1024])); // immediate data above EDTL
+        assertReject(0x04, 3);
+        h.send(command(3, 3, F | W, 4096, write10(0, 8)).data(new byte[1024])); // above FirstBurstLength
+        assertReject(0x09, 4);
+        h.sendRaw(command(4, 4, F | W, 300000, write10(0, 1)).data(new byte[300000]).build()); // above MaxRecvDSL
+        assertReject(0x04, 5);
+        h.send(PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(5).i32(20, Opcode.RESERVED_TAG).cmdSn(5)
+                .ahs(new byte[]{0x00, 0x01, 0x09, 0x00})); // an AHS on a NOP-Out
+        assertReject(0x04, 6);
+        assertEquals(6, pingExpCmdSn(6));
+        h.send(command(6, 1, F, 0, 0)); // resent at a CmdSN already used: a duplicate, dropped (4.2.2.1)
+        assertTrue(h.received().isEmpty());
+        h.send(command(7, 6, F, 0, 0));
+        ReceivedPdu good = h.one();
+        assertEquals(7, good.itt());
+        assertEquals(7, good.expCmdSn());
+    }
+
+    @Test
+    void aRejectedCommand_goesOutBeforeTheAnswersOfTheCommandsItUnblocks() {
+        h.login();
+        h.send(command(2, 2, F, 0, 0));
+        h.send(command(1, 1, F, 1024, 0)); // EDTL without R or W
+        List<ReceivedPdu> r = h.received();
+        assertEquals(List.of(Opcode.REJECT, Opcode.SCSI_RESPONSE), r.stream().map(ReceivedPdu::opcode).toList());
+        assertEquals(2, r.get(0).expCmdSn());
+        assertEquals(3, r.get(1).expCmdSn());
+    }
+
+    @Test // 0x05: what an opcode we do not know carries is unknown, so nothing is counted, and the Reject says so
+    void unknownOpcode_isNotCounted_andItsRejectSaysSo() {
+        h.login();
+        h.send(PduBuilder.pdu(0x1c).flags(F).itt(4).cmdSn(1));
+        assertReject(0x05, 1);
+        assertEquals(1, pingExpCmdSn(1));
+    }
+
+    @Test // RFC 7143 7.8, 11.17.1: a non-data PDU with a data digest error is discarded, to be sent again
+    void nopOutWithABadDataDigest_isDiscardedUncounted_soItCanBeSentAgain() {
+        h.login("DataDigest=CRC32C");
+        h.dataDigest(true);
+        var pdu = PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(9).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .data("ping".getBytes()).build(false, true);
+        pdu.setByte(pdu.writerIndex() - 1, pdu.getByte(pdu.writerIndex() - 1) ^ 1);
+        h.sendRaw(pdu);
+        assertReject(0x02, 1);
+        h.send(PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(9).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .data("ping".getBytes()));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.NOP_IN, r.opcode(), "the NOP-Out sent again was dropped");
+        assertEquals(2, r.expCmdSn());
     }
 
     @Test
@@ -476,6 +550,7 @@ class IscsiConnectionTest {
         assertEquals(2, r.size());
         assertEquals(Opcode.REJECT, r.get(0).opcode());
         assertEquals(0x02, r.get(0).u8(2));
+        assertEquals(2, r.get(0).expCmdSn(), "the command is answered, so its CmdSN is counted, and the Reject says so");
         assertEquals(Opcode.SCSI_RESPONSE, r.get(1).opcode());
         assertEquals(2, r.get(1).u8(3));
         byte[] sense = r.get(1).data();
