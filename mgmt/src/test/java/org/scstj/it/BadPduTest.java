@@ -17,6 +17,7 @@ import org.scstj.transports.iscsi.initiator.Pdu;
 import org.scstj.transports.iscsi.initiator.Pdus;
 import org.scstj.transports.iscsi.initiator.ScsiResult;
 import org.scstj.transports.iscsi.initiator.Session;
+import org.scstj.transports.iscsi.initiator.Task;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -409,6 +410,35 @@ class BadPduTest {
             Pdu nopIn = c.read(T);
             assertEquals(Opcode.NOP_IN, nopIn.opcode(), nopIn.toString());
             assertEquals(first + 2, nopIn.expCmdSn());
+            assertCarriesOn(s);
+        }
+    }
+
+    /**
+     * Issue 12: a CmdSN gap, left by an unknown opcode (0x05: its CmdSN is not counted) or by a
+     * command that never came, is closed by an ABORT TASK naming it (RFC 7143 11.5.1 b): the
+     * commands after it run.
+     */
+    @Test
+    void row17_aCmdSnGapLeftByAnUnknownOpcode_orAMissingCommand_isClosedByAbortTask() throws Exception {
+        try (Session s = hostile(normal())) {
+            Connection c = s.connection(0);
+            int gap = s.takeCmdSn(false);
+            int itt = s.newItt();
+            c.send(Pdu.of(0x1e, false).flags(0x80).itt(itt).i32(24, gap).i32(28, c.expStatSn()));
+            Pdu r = c.read(T);
+            assertReject(0x05, r);
+            assertEquals(gap, r.expCmdSn(), "an unknown opcode's CmdSN is not counted, and the Reject says so");
+            assertEquals(0, s.taskManagement(c, 1, 0, itt, gap, 0, T)); // ABORT TASK at CmdSN gap + 1
+            assertCarriesOn(s);
+        }
+        try (Session s = hostile(normal())) {
+            Connection c = s.connection(0);
+            int missing = s.takeCmdSn(false); // never sent
+            Task waiting = s.start(c, 0, new byte[6], null, 0); // TEST UNIT READY at missing + 1
+            assertEquals(0, s.taskManagement(c, 1, 0, s.newItt(), missing, 0, T));
+            ScsiResult r = s.finish(waiting, T);
+            assertTrue(r.good(), r.toString());
             assertCarriesOn(s);
         }
     }

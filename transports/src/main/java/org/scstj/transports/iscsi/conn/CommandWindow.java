@@ -62,8 +62,9 @@ final class CommandWindow {
 
     /**
      * Counts a non-immediate CmdSN as received with nothing to run for it: a PDU rejected for good
-     * (RFC 7143 11.17.1). True when it was ExpCmdSN, which has now moved past it: the caller then
-     * runs what waited behind it ({@link #next}). Ahead of ExpCmdSN it keeps its turn (false);
+     * (RFC 7143 11.17.1), or a CmdSN an ABORT TASK named before its PDU came, which 11.5.1 (b) says
+     * to "consider as received". True when it was ExpCmdSN, which has now moved past it: the caller
+     * then runs what waited behind it ({@link #next}). Ahead of ExpCmdSN it keeps its turn (false);
      * outside the window, or already received, nothing changes (false).
      */
     boolean consume(int cmdSn) {

@@ -54,7 +54,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -83,9 +82,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private final TargetContext target;
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
-    // the session's ITT table and ABORT TASK cancellations (IscsiSession), aliased here once joined
+    // the session's ITT table (IscsiSession), aliased here once joined
     private IntObjectHashMap<IscsiTask> tasks;
-    private Set<Integer> cancelledCmdSns;
     private final TextExchange text = new TextExchange(this);
     /**
      * ITTs of recently ended commands whose unsolicited Data-Out (InitialR2T=No) was still arriving,
@@ -395,7 +393,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         session = s;
         window = s.window;
         tasks = s.tasks;
-        cancelledCmdSns = s.cancelledCmdSns;
         s.add(cid, this);
     }
 
@@ -665,7 +662,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             case LogoutRequest l -> ordered(l.cmdSn(), l.immediate(), l.data(), () -> onLogout(l));
             case LoginRequest l -> reject(RejectPdu.PROTOCOL_ERROR, l.bhs());
             // row 17. Nothing is counted: where an opcode we do not know carries a CmdSN, if it does, is unknown; the
-            // Reject's ExpCmdSN says so, and the initiator fills the gap
+            // Reject's ExpCmdSN says so, and the initiator fills the gap (e.g. ABORT TASK naming it, RFC 7143 11.5.1 b)
             case OtherPdu o -> reject(RejectPdu.COMMAND_NOT_SUPPORTED, o.bhs());
             case BadPdu b -> onBadPdu(b);
             case SnackRequest snack -> {
@@ -712,16 +709,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         while (!session.ending() && (q = window.next()) != null) {
             q.action().run();
         }
-        if (!cancelledCmdSns.isEmpty()) {
-            // a cancelled CmdSN that came as a NOP-Out, Text or TMF (or not at all) is behind ExpCmdSN now
-            int exp = window.expCmdSn();
-            cancelledCmdSns.removeIf(sn -> SerialNumber.lessThan(sn, exp));
-        }
-    }
-
-    /** ABORT TASK cancellations still waiting for their CmdSN (tests). */
-    int pendingCancellations() {
-        return cancelledCmdSns.size();
     }
 
     private void onCommand(ScsiCommand cmd) {
@@ -740,12 +727,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             if (v == CommandWindow.Verdict.DROP) {
                 if (digestError) {
                     reject(RejectPdu.DATA_DIGEST_ERROR, cmd.bhs());
-                }
-                return;
-            }
-            if (!cancelledCmdSns.isEmpty() && cancelledCmdSns.remove(cmd.cmdSn())) {
-                if (window.consume(cmd.cmdSn())) { // aborted before it arrived (11.5.1 ABORT TASK b)
-                    drainWindow();
                 }
                 return;
             }
@@ -871,12 +852,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (function == TmfRequest.Function.ABORT_TASK) {
             IscsiTask referenced = tasks.get(r.referencedTaskTag());
             if (referenced == null) {
-                // 11.6.1 b: a RefCmdSN inside the window AND below the TMF's own CmdSN counts as received
-                // (and aborted): Function Complete; otherwise (c) Task Does Not Exist
+                // 11.5.1 b: a RefCmdSN inside the window AND below the TMF's own CmdSN counts as received
+                // (and aborted): the window consumes it, so what waited behind it runs and a PDU that brings it
+                // later is a duplicate (4.2.2.1); Function Complete. Otherwise (c) Task Does Not Exist
                 if (SerialNumber.inRange(r.refCmdSn(), window.expCmdSn(), window.maxCmdSn())
                         && SerialNumber.lessThan(r.refCmdSn(), r.cmdSn())) {
-                    cancelledCmdSns.add(r.refCmdSn());
+                    boolean moved = window.consume(r.refCmdSn());
                     sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
+                    if (moved) {
+                        drainWindow();
+                    }
                 } else {
                     sendTmfResponse(r.itt(), TmfCodes.TASK_DOES_NOT_EXIST);
                 }

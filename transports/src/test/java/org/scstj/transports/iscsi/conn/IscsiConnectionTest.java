@@ -600,7 +600,9 @@ class IscsiConnectionTest {
         h.login();
         // command 1 is still on its way; the immediate TMF carries the next CmdSN, 2 (RFC 7143 11.6.1 b)
         h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 5).cmdSn(2).i32(32, 1));
-        assertEquals(0, h.one().u8(2));
+        ReceivedPdu r = h.one();
+        assertEquals(0, r.u8(2));
+        assertEquals(2, r.expCmdSn()); // CmdSN 1 counts as received
         h.send(command(5, 1, F, 0, 0));
         assertTrue(h.received().isEmpty());
         h.send(command(6, 2, F, 0, 0));
@@ -613,27 +615,64 @@ class IscsiConnectionTest {
         h.login();
         // RefCmdSN 1 is inside [ExpCmdSN, MaxCmdSN] but not less than the TMF's CmdSN 1: 11.6.1 c
         h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 5).cmdSn(1).i32(32, 1));
-        assertEquals(1, h.one().u8(2));
-        assertEquals(0, h.channel.pipeline().get(IscsiConnection.class).pendingCancellations());
+        ReceivedPdu r = h.one();
+        assertEquals(1, r.u8(2));
+        assertEquals(1, r.expCmdSn()); // not counted
         h.send(command(5, 1, F, 0, 0)); // not cancelled: it runs
         assertEquals(5, h.one().itt());
     }
 
-    @Test
-    void cancelledCmdSn_thatArrivesAsANop_isForgottenOnceExpCmdSnPassesIt() {
+    private static PduBuilder abortTask(int itt, int referencedTaskTag, int cmdSn, int refCmdSn) {
+        return PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(itt).i32(20, referencedTaskTag)
+                .cmdSn(cmdSn).i32(32, refCmdSn);
+    }
+
+    @Test // RFC 7143 11.5.1 b, 4.2.2.1
+    void abortTaskForACmdSnNeverReceived_closesTheGap_soTheCommandsWaitingBehindItRun() {
         h.login();
-        IscsiConnection conn = h.channel.pipeline().get(IscsiConnection.class);
-        for (int i = 0; i < 10; i++) { // the same RefCmdSN again and again: one entry
-            h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11 + i).i32(20, 5).cmdSn(3)
-                    .i32(32, 1));
-        }
-        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(30).i32(20, 6).cmdSn(3).i32(32, 2));
-        assertEquals(11, h.received().size());
-        assertEquals(2, conn.pendingCancellations());
+        h.send(command(6, 2, F, 0, 0)); // CmdSN 1 never comes: 2 waits
+        h.send(command(7, 3, F, 0, 0));
+        assertTrue(h.received().isEmpty());
+        h.send(abortTask(11, 5, 4, 1));
+        List<ReceivedPdu> r = h.received();
+        assertEquals(3, r.size(), "the commands behind the cancelled CmdSN never ran");
+        assertEquals(Opcode.TASK_MGMT_RESPONSE, r.get(0).opcode());
+        assertEquals(0, r.get(0).u8(2));
+        assertEquals(2, r.get(0).expCmdSn(), "FUNCTION COMPLETE, but CmdSN 1 not counted as received");
+        assertEquals(List.of(6, 7), List.of(r.get(1).itt(), r.get(2).itt()));
+        assertEquals(4, r.get(2).expCmdSn());
+        h.send(command(8, 4, F, 0, 0));
+        assertEquals(8, h.one().itt());
+    }
+
+    @Test // issue 12: the gap an unknown opcode leaves (its CmdSN is not counted: 0x05) is closed the same way
+    void abortTaskForTheCmdSnOfARejectedUnknownOpcode_letsTheNextCommandRun() {
+        h.login();
+        h.send(PduBuilder.pdu(0x1e).flags(F).itt(4).cmdSn(1));
+        ReceivedPdu reject = h.one();
+        assertEquals(0x05, reject.u8(2));
+        assertEquals(1, reject.expCmdSn());
+        h.send(abortTask(11, 4, 2, 1));
+        ReceivedPdu r = h.one();
+        assertEquals(0, r.u8(2));
+        assertEquals(2, r.expCmdSn());
+        h.send(command(5, 2, F, 0, 0));
+        assertEquals(5, h.one().itt());
+    }
+
+    @Test // 11.5.1 b: "consider the CmdSN as received": a PDU sent later with it is a duplicate (4.2.2.1)
+    void aCmdSnCancelledByAbortTask_isReceived_soAPduThatComesWithItLater_isDropped_andAskingAgainIsTaskDoesNotExist() {
+        h.login();
+        h.send(abortTask(11, 5, 3, 1));
+        h.send(abortTask(12, 5, 3, 1)); // RefCmdSN 1 is behind ExpCmdSN now: 11.5.1 c
+        h.send(abortTask(13, 6, 3, 2));
+        List<ReceivedPdu> r = h.received();
+        assertEquals(List.of(0, 1, 0), r.stream().map(p -> p.u8(2)).toList());
+        assertEquals(3, r.get(2).expCmdSn());
         h.send(PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(40).i32(20, Opcode.RESERVED_TAG).cmdSn(1));
         h.send(PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(41).i32(20, Opcode.RESERVED_TAG).cmdSn(2));
-        assertEquals(2, h.received().size());
-        assertEquals(0, conn.pendingCancellations());
+        h.send(command(5, 1, F, 0, 0));
+        assertTrue(h.received().isEmpty());
         h.send(command(7, 3, F, 0, 0));
         assertEquals(7, h.one().itt());
     }
