@@ -17,6 +17,7 @@ import org.scstj.transports.iscsi.initiator.Pdu;
 import org.scstj.transports.iscsi.initiator.Pdus;
 import org.scstj.transports.iscsi.initiator.ScsiResult;
 import org.scstj.transports.iscsi.initiator.Session;
+import org.scstj.transports.iscsi.initiator.Task;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -244,6 +245,19 @@ class BadPduTest {
         }
     }
 
+    /** RFC 7143 6.2: a SendTargets value that is neither All, empty nor an iSCSI name (4.2.7) is Reject. */
+    @Test
+    void row6_sendTargetsWithAValueThatIsNoIscsiName_isReject_aWellFormedUnknownName_isAnEmptyAnswer() throws Exception {
+        try (Session s = hostile(LoginSpec.discovery(HOSTILE))) {
+            Connection c = s.connection(0);
+            assertEquals(List.of("SendTargets=Reject"), s.sendTargets(c, "Alle", T));
+            assertEquals(List.of("SendTargets=Reject"), s.sendTargets(c, "bad", T));
+            assertEquals(List.of(), s.sendTargets(c, "iqn.2026-11.org.scstj:nothing-here", T));
+            assertEquals(List.of(), s.sendTargets(c, CLOSED, T)); // exists, but this initiator may not see it
+            assertEquals("TargetName=" + TARGET, s.sendTargets(c, TARGET, T).getFirst());
+        }
+    }
+
     // ---- rows 10-17: full feature phase ----
 
     @Test
@@ -370,6 +384,61 @@ class BadPduTest {
             c.send(Pdus.scsiCommand(s.newItt(), 0, new byte[6], false, false, 0, beyond, c.expStatSn(), true));
             c.send(Pdus.scsiCommand(s.newItt(), 0, new byte[6], false, false, 0, s.cmdSn() - 5, c.expStatSn(), true));
             assertThrows(SocketTimeoutException.class, () -> c.read(Duration.ofMillis(500)), "an answer to a dropped CmdSN");
+            assertCarriesOn(s);
+        }
+    }
+
+    /**
+     * Issue 12: a command rejected for good (0x09, 0x04 "cannot be resent", RFC 7143 11.17.1) has
+     * used its CmdSN, and its Reject's ExpCmdSN (11.17.3) says so, as the next NOP-In does.
+     */
+    @Test
+    void row15_aCommandRejectedForGood_usesItsCmdSn_andTheRejectsExpCmdSnAgreesWithTheWindow() throws Exception {
+        try (Session s = hostile(normal())) {
+            Connection c = s.connection(0);
+            int first = s.cmdSn();
+            c.send(Pdus.scsiCommand(s.newItt(), 0, new byte[6], false, false, 1024, s.takeCmdSn(false),
+                    c.expStatSn(), true)); // EDTL without R or W
+            Pdu r = c.read(T);
+            assertReject(0x09, r);
+            assertEquals(first + 1, r.expCmdSn(), "the Reject says the CmdSN was not used");
+            c.send(write(s, HOSTILE_LBA, 1, 512).data(new byte[1024])); // immediate data above EDTL
+            r = c.read(T);
+            assertReject(0x04, r);
+            assertEquals(first + 2, r.expCmdSn(), "the Reject says the CmdSN was not used");
+            c.send(Pdus.nopOut(s.newItt(), Pdu.NO_TAG, 0, s.takeCmdSn(true), c.expStatSn(), true, new byte[0]));
+            Pdu nopIn = c.read(T);
+            assertEquals(Opcode.NOP_IN, nopIn.opcode(), nopIn.toString());
+            assertEquals(first + 2, nopIn.expCmdSn());
+            assertCarriesOn(s);
+        }
+    }
+
+    /**
+     * Issue 12: a CmdSN gap, left by an unknown opcode (0x05: its CmdSN is not counted) or by a
+     * command that never came, is closed by an ABORT TASK naming it (RFC 7143 11.5.1 b): the
+     * commands after it run.
+     */
+    @Test
+    void row17_aCmdSnGapLeftByAnUnknownOpcode_orAMissingCommand_isClosedByAbortTask() throws Exception {
+        try (Session s = hostile(normal())) {
+            Connection c = s.connection(0);
+            int gap = s.takeCmdSn(false);
+            int itt = s.newItt();
+            c.send(Pdu.of(0x1e, false).flags(0x80).itt(itt).i32(24, gap).i32(28, c.expStatSn()));
+            Pdu r = c.read(T);
+            assertReject(0x05, r);
+            assertEquals(gap, r.expCmdSn(), "an unknown opcode's CmdSN is not counted, and the Reject says so");
+            assertEquals(0, s.taskManagement(c, 1, 0, itt, gap, 0, T)); // ABORT TASK at CmdSN gap + 1
+            assertCarriesOn(s);
+        }
+        try (Session s = hostile(normal())) {
+            Connection c = s.connection(0);
+            int missing = s.takeCmdSn(false); // never sent
+            Task waiting = s.start(c, 0, new byte[6], null, 0); // TEST UNIT READY at missing + 1
+            assertEquals(0, s.taskManagement(c, 1, 0, s.newItt(), missing, 0, T));
+            ScsiResult r = s.finish(waiting, T);
+            assertTrue(r.good(), r.toString());
             assertCarriesOn(s);
         }
     }

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (libiscsi's target_user/target_password URL arguments), per-group credentials, discovery; wrong
  * secrets refused while a target without CHAP keeps serving; no secret ever in the log. libiscsi
  * 1.19 offers CHAP_A=5 (MD5) only, so these logins use MD5; the other algorithms are covered by
- * the unit tests.
+ * the unit tests and by raw logins that check the target answers CHAP_A in the initiator's order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @EnabledIfSystemProperty(named = "scstj.it", matches = "true")
@@ -190,6 +190,40 @@ class ChapTest {
         assertTrue(daemon.alive());
     }
 
+    /**
+     * RFC 7143 6.2.1 (CHAP_A is a list, 12.1.3): the target answers the first algorithm of the
+     * initiator's list that it accepts, not the one it likes best; libiscsi after 1.19 checks this.
+     */
+    @Test
+    void chapA_isChosenInTheInitiatorsOrder() throws Exception {
+        Map<String, String> expected = Map.of("5,6,7,8", "5", "8,7,6,5", "8", "99,7,5,8", "7");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            Map<String, String> challenge = new HashMap<>();
+            int status = rawLogin(e.getKey(), c -> {
+                challenge.putAll(c);
+                return "CHAP_N=alice\0CHAP_R=" + response(c, ALICE_SECRET);
+            });
+            assertEquals(e.getValue(), challenge.get("CHAP_A"), "the target's answer to CHAP_A=" + e.getKey());
+            assertEquals(0, status, "CHAP_A=" + e.getKey());
+        }
+    }
+
+    /** CHAP_R for the challenge with the algorithm its CHAP_A names (MD5 before the target chose). */
+    private static String response(Map<String, String> challenge, String secret) throws Exception {
+        String algorithm = switch (challenge.getOrDefault("CHAP_A", "5")) {
+            case "5" -> "MD5";
+            case "6" -> "SHA-1";
+            case "7" -> "SHA-256";
+            case "8" -> "SHA3-256";
+            default -> throw new AssertionError("CHAP_A " + challenge.get("CHAP_A"));
+        };
+        MessageDigest md = MessageDigest.getInstance(algorithm);
+        md.update((byte) Integer.parseInt(challenge.get("CHAP_I")));
+        md.update(secret.getBytes(StandardCharsets.UTF_8));
+        md.update(HexFormat.of().parseHex(challenge.get("CHAP_C").substring(2)));
+        return "0x" + HexFormat.of().formatHex(md.digest());
+    }
+
     private static String md5(Map<String, String> challenge, String secret) throws Exception {
         MessageDigest md = MessageDigest.getInstance("MD5");
         md.update((byte) Integer.parseInt(challenge.get("CHAP_I")));
@@ -203,19 +237,23 @@ class ChapTest {
         String keys(Map<String, String> challenge) throws Exception;
     }
 
+    private int rawLogin(Step step) throws Exception {
+        return rawLogin("5", step);
+    }
+
     /**
      * A raw security-stage login to the CHAP target (RFC 7143 12.1.3): AuthMethod=CHAP, then
-     * CHAP_A=5 (or the step's own CHAP_A), then the step's keys. Returns the first non-zero
+     * CHAP_A={@code offer} (or the step's own CHAP_A), then the step's keys. Returns the first non-zero
      * status class/detail, or 0 when every response was success.
      */
-    private int rawLogin(Step step) throws Exception {
+    private int rawLogin(String offer, Step step) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", daemon.port)) {
             socket.setSoTimeout(10_000);
             DataInputStream in = new DataInputStream(socket.getInputStream());
             String first = "InitiatorName=iqn.2026-11.test:raw\0TargetName=" + CHAP + "\0SessionType=Normal\0AuthMethod=CHAP\0";
             String stepKeys = step.keys(Map.of("CHAP_I", "0", "CHAP_C", "0x00"));
             boolean ownA = stepKeys.startsWith("CHAP_A");
-            List<String> texts = ownA ? List.of(first, stepKeys + "\0") : List.of(first, "CHAP_A=5\0");
+            List<String> texts = ownA ? List.of(first, stepKeys + "\0") : List.of(first, "CHAP_A=" + offer + "\0");
             Map<String, String> challenge = Map.of();
             int statSn = 0;
             for (int n = 0; n < 3; n++) {

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValueType;
 import org.scstj.engine.model.GroupSpec;
 import org.scstj.engine.model.LunMapping;
 import org.scstj.engine.model.TargetSpec;
+import org.scstj.transports.iscsi.login.IscsiNames;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -56,7 +56,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -87,9 +86,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private final TargetContext target;
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
-    // the session's ITT table and ABORT TASK cancellations (IscsiSession), aliased here once joined
+    // the session's ITT table (IscsiSession), aliased here once joined
     private IntObjectHashMap<IscsiTask> tasks;
-    private Set<Integer> cancelledCmdSns;
     private final TextExchange text = new TextExchange(this);
     /**
      * ITTs of recently ended commands whose unsolicited Data-Out (InitialR2T=No) was still arriving,
@@ -425,7 +423,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         session = s;
         window = s.window;
         tasks = s.tasks;
-        cancelledCmdSns = s.cancelledCmdSns;
         s.add(cid, this);
     }
 
@@ -590,13 +587,15 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * RFC 7143 7.8 at ERL >= 1, after the Reject: a Data-Out's lost data is asked for again with a
-     * recovery R2T; a SCSI Command whose immediate data was lost is accepted without it (its header
-     * is good) and R2Ts ask for that data (7.1.4.1). False when the ERL 0 handling applies (other
-     * PDUs, a command with an AHS, or one that is not acceptable anyway).
+     * RFC 7143 7.8 at ERL >= 1: the Reject (0x02), then a Data-Out's lost data is asked for again
+     * with a recovery R2T; a SCSI Command whose immediate data was lost is accepted without it (its
+     * header is good; its Reject goes once the window counted it) and R2Ts ask for that data
+     * (7.1.4.1). False, nothing sent, when the ERL 0 handling applies (other PDUs, a command with an
+     * AHS, or one that is not acceptable anyway).
      */
     private boolean recoverDataDigest(Bhs h) {
         if (h.opcode() == Opcode.DATA_OUT) {
+            reject(RejectPdu.DATA_DIGEST_ERROR, h);
             IscsiTask t = tasks.get(h.itt());
             if (t != null && !t.finished) {
                 t.lostDataOut(h.i32(20), h.i32(36));
@@ -604,10 +603,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return true;
         }
         if (h.opcode() != Opcode.SCSI_COMMAND || h.totalAhsLength() != 0 || tasks.containsKey(h.itt())
-                || !(PduParser.parse(h, null, Unpooled.EMPTY_BUFFER) instanceof ScsiCommand cmd) || !cmd.write()) {
+                || !(PduParser.parse(h, null, Unpooled.EMPTY_BUFFER) instanceof ScsiCommand cmd) || !cmd.write()
+                || validate(cmd) != 0) {
             return false;
         }
-        onCommand(cmd);
+        onCommand(cmd, true);
         IscsiTask t = tasks.get(cmd.itt());
         if (t != null) {
             t.loseUnsolicited();
@@ -691,7 +691,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             case LogoutRequest l -> ordered(l.cmdSn(), l.immediate(), l.data(), () -> onLogout(l));
             case LoginRequest l -> reject(RejectPdu.PROTOCOL_ERROR, l.bhs());
-            case OtherPdu o -> reject(RejectPdu.COMMAND_NOT_SUPPORTED, o.bhs()); // row 17; SNACK needs ERL >= 1
+            // row 17. Nothing is counted: where an opcode we do not know carries a CmdSN, if it does, is unknown; the
+            // Reject's ExpCmdSN says so, and the initiator fills the gap (e.g. ABORT TASK naming it, RFC 7143 11.5.1 b)
+            case OtherPdu o -> reject(RejectPdu.COMMAND_NOT_SUPPORTED, o.bhs());
             case BadPdu b -> onBadPdu(b);
             case SnackRequest snack -> {
                 if (recovery == null) {
@@ -737,35 +739,32 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         while (!session.ending() && (q = window.next()) != null) {
             q.action().run();
         }
-        if (!cancelledCmdSns.isEmpty()) {
-            // a cancelled CmdSN that came as a NOP-Out, Text or TMF (or not at all) is behind ExpCmdSN now
-            int exp = window.expCmdSn();
-            cancelledCmdSns.removeIf(sn -> SerialNumber.lessThan(sn, exp));
-        }
-    }
-
-    /** ABORT TASK cancellations still waiting for their CmdSN (tests). */
-    int pendingCancellations() {
-        return cancelledCmdSns.size();
     }
 
     private void onCommand(ScsiCommand cmd) {
+        onCommand(cmd, false);
+    }
+
+    /**
+     * @param digestError RFC 7143 7.8 at ERL 1: the command came with a data digest error and is taken
+     *                    without its immediate data; its Reject (0x02) goes once the window has counted
+     *                    the command, so the Reject's ExpCmdSN agrees (11.17.3), and before it runs
+     */
+    private void onCommand(ScsiCommand cmd, boolean digestError) {
+        boolean inTurn = false;
         if (!cmd.immediate()) {
             CommandWindow.Verdict v = window.classify(cmd.cmdSn());
             if (v == CommandWindow.Verdict.DROP) {
+                if (digestError) {
+                    reject(RejectPdu.DATA_DIGEST_ERROR, cmd.bhs());
+                }
                 return;
             }
-            if (!cancelledCmdSns.isEmpty() && cancelledCmdSns.remove(cmd.cmdSn())) {
-                consume(cmd.cmdSn(), v); // aborted before it arrived (11.5.1 ABORT TASK b)
-                return;
-            }
+            inTurn = v == CommandWindow.Verdict.DELIVER;
         }
         int reason = validate(cmd);
         if (reason != 0) {
-            reject(reason, cmd.bhs());
-            if (!cmd.immediate()) {
-                consume(cmd.cmdSn(), window.classify(cmd.cmdSn()));
-            }
+            rejectCounted(reason, cmd.bhs());
             return;
         }
         IscsiTask task = new IscsiTask(this, cmd, params);
@@ -776,27 +775,22 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (session != null) {
             session.forgetUnacknowledged(cmd.itt()); // ERL 2: the initiator gave up the old task with this ITT
         }
-        if (cmd.immediate()) {
-            submit(task);
-        } else if (window.classify(cmd.cmdSn()) == CommandWindow.Verdict.DELIVER) {
+        if (inTurn) {
             window.advance();
+        }
+        if (digestError) {
+            reject(RejectPdu.DATA_DIGEST_ERROR, cmd.bhs());
+        }
+        if (cmd.immediate() || inTurn) {
             submit(task);
-            drainWindow();
+            if (inTurn) {
+                drainWindow();
+            }
         } else {
             window.queue(cmd.cmdSn(), new CommandWindow.Queued(Unpooled.EMPTY_BUFFER, () -> {
                 submit(task);
                 flushIfIdle();
             }));
-        }
-    }
-
-    /** A non-immediate CmdSN that will never reach the core still takes its turn. */
-    private void consume(int cmdSn, CommandWindow.Verdict v) {
-        if (v == CommandWindow.Verdict.DELIVER) {
-            window.advance();
-            drainWindow();
-        } else if (v == CommandWindow.Verdict.QUEUE) {
-            window.queue(cmdSn, new CommandWindow.Queued(Unpooled.EMPTY_BUFFER, () -> { }));
         }
     }
 
@@ -888,12 +882,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (function == TmfRequest.Function.ABORT_TASK) {
             IscsiTask referenced = tasks.get(r.referencedTaskTag());
             if (referenced == null) {
-                // 11.6.1 b: a RefCmdSN inside the window AND below the TMF's own CmdSN counts as received
-                // (and aborted): Function Complete; otherwise (c) Task Does Not Exist
+                // 11.5.1 b: a RefCmdSN inside the window AND below the TMF's own CmdSN counts as received
+                // (and aborted): the window consumes it, so what waited behind it runs and a PDU that brings it
+                // later is a duplicate (4.2.2.1); Function Complete. Otherwise (c) Task Does Not Exist
                 if (SerialNumber.inRange(r.refCmdSn(), window.expCmdSn(), window.maxCmdSn())
                         && SerialNumber.lessThan(r.refCmdSn(), r.cmdSn())) {
-                    cancelledCmdSns.add(r.refCmdSn());
+                    boolean moved = window.consume(r.refCmdSn());
                     sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
+                    if (moved) {
+                        drainWindow();
+                    }
                 } else {
                     sendTmfResponse(r.itt(), TmfCodes.TASK_DOES_NOT_EXIST);
                 }
@@ -1106,8 +1104,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 if (phase != Phase.FULL_FEATURE) {
                     refuseLogin(LoginStatus.INITIATOR_ERROR); // row 1: never buffered, then close
                 } else {
-                    reject(RejectPdu.PROTOCOL_ERROR, bad.bhs()); // rows 2, 10
-                    consumeCarriedCmdSn(bad.bhs());
+                    rejectCounted(RejectPdu.PROTOCOL_ERROR, bad.bhs()); // rows 2, 10
                 }
             }
             case DATA_DIGEST -> {
@@ -1115,16 +1112,21 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                     ctx.close();
                     return;
                 }
-                reject(RejectPdu.DATA_DIGEST_ERROR, bad.bhs()); // row 16
                 Bhs h = bad.bhs();
                 if (recovery != null && recoverDataDigest(h)) {
-                    return; // ERL 1 hook: within-command recovery (RFC 7143 7.8, 7.1.4.1)
+                    return; // ERL 1 hook: within-command recovery (RFC 7143 7.8, 7.1.4.1), its Reject included
                 }
                 if (h.opcode() == Opcode.SCSI_COMMAND && !tasks.containsKey(h.itt())) {
-                    // the command's immediate data is lost: it fails with ABORTED COMMAND 47/05
+                    // row 16: the command's immediate data is lost: it fails with ABORTED COMMAND 47/05. Answered,
+                    // its CmdSN is used: counted before the Reject, whose ExpCmdSN then says so (11.17.3)
+                    boolean moved = countCarriedCmdSn(h);
+                    reject(RejectPdu.DATA_DIGEST_ERROR, h);
                     StatusSender.sendCheckCondition(this, h.itt(), SenseData.crcError());
-                    consumeCarriedCmdSn(h);
+                    if (moved) {
+                        drainWindow();
+                    }
                 } else if (h.opcode() == Opcode.DATA_OUT) {
+                    reject(RejectPdu.DATA_DIGEST_ERROR, h); // row 16
                     IscsiTask t = tasks.get(h.itt());
                     if (t != null && !t.finished) {
                         // RFC 7143 7.8 / 13.1 at ERL 0: the data is gone and not recovered; the command
@@ -1132,20 +1134,34 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                         t.dataLost(SenseData.crcError());
                     }
                 } else {
-                    consumeCarriedCmdSn(h);
+                    // 7.8: any other PDU is discarded, its CmdSN not counted: 0x02 lets it be sent again (11.17.1)
+                    reject(RejectPdu.DATA_DIGEST_ERROR, h);
                 }
             }
         }
     }
 
-    /** A rejected non-immediate PDU that carries a CmdSN still takes its turn. */
-    private void consumeCarriedCmdSn(Bhs h) {
+    /**
+     * Rejects a PDU that may not be sent again (RFC 7143 11.17.1: 0x04 Protocol Error, 0x09 Invalid
+     * PDU Field): a non-immediate one that carries a CmdSN has used it, so the window counts it
+     * first and the Reject's ExpCmdSN (11.17.3: its usual value) already says so, agreeing with
+     * every PDU after it; an initiator never reuses that CmdSN only to be dropped as a duplicate
+     * (4.2.2.1). What waited behind it runs after the Reject.
+     */
+    private void rejectCounted(int reason, Bhs h) {
+        boolean moved = countCarriedCmdSn(h);
+        reject(reason, h);
+        if (moved) {
+            drainWindow();
+        }
+    }
+
+    /** A rejected non-immediate PDU that carries a CmdSN uses it; true when ExpCmdSN moved (then drain). */
+    private boolean countCarriedCmdSn(Bhs h) {
         int op = h.opcode();
         boolean carries = op == Opcode.SCSI_COMMAND || op == Opcode.NOP_OUT || op == Opcode.TEXT_REQUEST
                 || op == Opcode.TASK_MGMT_REQUEST || op == Opcode.LOGOUT_REQUEST;
-        if (carries && !h.immediate() && window != null) {
-            consume(h.i32(24), window.classify(h.i32(24)));
-        }
+        return carries && !h.immediate() && window != null && window.consume(h.i32(24));
     }
 
     // ---- task callbacks (event loop) ----

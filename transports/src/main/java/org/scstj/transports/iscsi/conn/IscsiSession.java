@@ -9,9 +9,7 @@ import org.scstj.transports.iscsi.login.LoginIdentity;
 import org.scstj.transports.iscsi.login.OperationalParameters;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,10 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One iSCSI session (RFC 7143 4.3, 4.4.3): what is session-wide, shared by its connections.
  * The engine's {@link SessionHandle}, the TSIH, the CmdSN window (3.2.2.1: one numbering across
- * all connections), the ITT table (ITTs are unique per session, 11.2.1.8), the ABORT TASK
- * cancellations still waiting for their CmdSN, the leading connection's negotiated parameters
- * (MaxConnections, ErrorRecoveryLevel, InitialR2T, ImmediateData, bursts, ... are LO keys, 13)
- * and the connections by CID. Each connection keeps its StatSN (3.2.2.2), digests,
+ * all connections), the ITT table (ITTs are unique per session, 11.2.1.8), the leading
+ * connection's negotiated parameters (MaxConnections, ErrorRecoveryLevel, InitialR2T,
+ * ImmediateData, bursts, ... are LO keys, 13) and the connections by CID. Each connection keeps its StatSN (3.2.2.2), digests,
  * MaxRecvDataSegmentLength and socket.
  *
  * <p>Threading: everything is confined to {@link #loop}, the leading connection's event loop.
@@ -43,11 +40,6 @@ final class IscsiSession {
     private final int portalGroupTag;
     final CommandWindow window;
     final IntObjectHashMap<IscsiTask> tasks = new IntObjectHashMap<>(); // primitive ITT keys: no boxing per command
-    /**
-     * CmdSNs inside the window that ABORT TASK named before they arrived (RFC 7143 11.6.1 b); each
-     * is dropped once ExpCmdSN passes it, so there are never more than the window size.
-     */
-    final Set<Integer> cancelledCmdSns = new HashSet<>();
     private final TreeMap<Integer, IscsiConnection> connections = new TreeMap<>();
     /** ERL 2: statuses sent on failed connections and never acknowledged, by ITT, until TASK REASSIGN or Time2Retain. */
     private final IntObjectHashMap<ReassignableStatus> unacknowledged = new IntObjectHashMap<>();
@@ -277,7 +269,6 @@ final class IscsiSession {
     void discardAll() {
         releaseUnacknowledged(null);
         window.clear();
-        cancelledCmdSns.clear();
         for (IscsiTask t : new ArrayList<>(tasks.values())) {
             t.finished = true;
             ScsiResponse held = t.held;

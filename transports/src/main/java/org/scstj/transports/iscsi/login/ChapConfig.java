@@ -55,7 +55,10 @@ public final class ChapConfig {
         return new ChapConfig(List.of(ChapAlgorithm.values()).reversed(), null, Map.of());
     }
 
-    /** The algorithms the target accepts, most preferred first. */
+    /**
+     * The algorithms the target accepts. Their order is not a preference: a login uses the first
+     * value of the initiator's CHAP_A list found here (RFC 7143 6.2.1).
+     */
     public List<ChapAlgorithm> algorithms() {
         return algorithms;
     }

@@ -17,7 +17,7 @@ import java.util.Map;
  * The CHAP security stage of one login (RFC 7143 12.1.3, 6.3.1), one-way or mutual:
  * <ol>
  * <li>AuthMethod offered → AuthMethod=CHAP (only if offered; AuthMethod=None when no credentials apply);</li>
- * <li>CHAP_A=&lt;list&gt; → CHAP_A (the first of the configured algorithms the list names), CHAP_I, CHAP_C;</li>
+ * <li>CHAP_A=&lt;list&gt; → CHAP_A (the first value of the list that is a configured algorithm), CHAP_I, CHAP_C;</li>
  * <li>CHAP_N, CHAP_R [, CHAP_I, CHAP_C] → [CHAP_N, CHAP_R]; the login may leave the security
  *     stage only after this step succeeded.</li>
  * </ol>
@@ -143,8 +143,9 @@ public final class ChapNegotiation implements SecurityNegotiation {
             return fail("CHAP keys out of order");
         }
         ChapAlgorithm chosen = null;
-        for (ChapAlgorithm a : config.algorithms()) { // the configuration's preference, strongest first by default
-            if (offersCode(list, a.code())) {
+        for (String token : list.split(",", -1)) { // RFC 7143 6.2.1: the first value of the initiator's list we accept
+            ChapAlgorithm a = identifierLike(token) ? ChapAlgorithm.byCode(Integer.parseInt(token)) : null;
+            if (a != null && config.algorithms().contains(a)) {
                 chosen = a;
                 break;
             }
@@ -314,15 +315,6 @@ public final class ChapNegotiation implements SecurityNegotiation {
             }
         }
         return true;
-    }
-
-    private static boolean offersCode(String list, int code) {
-        for (String token : list.split(",", -1)) {
-            if (identifierLike(token) && Integer.parseInt(token) == code) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean identifierLike(String token) {

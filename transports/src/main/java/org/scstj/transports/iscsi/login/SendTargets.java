@@ -20,14 +20,17 @@ import java.util.Set;
  * bound to a wildcard address is reported with the connection's local address when that has the
  * same family, and left out otherwise (an address of the wrong family would be wrong).
  * Redirection: a group that redirects is reported as its redirect address; a target that is in no
- * group is reported at its own redirect address.
+ * group is reported at its own redirect address. A value that is neither {@code All}, empty nor an
+ * iSCSI name (4.2.7) is invalid and answered {@code SendTargets=Reject} (6.2); a well-formed name
+ * of a target the initiator may not see, or that does not exist, gets an empty answer.
  */
 public final class SendTargets {
     private SendTargets() {
     }
 
     /**
-     * @param value        {@code All}, one target name, or empty (the session's own target)
+     * @param value        {@code All}, one target name, or empty (the session's own target); anything
+     *                     else is answered {@code SendTargets=Reject}
      * @param bound        the bound addresses of each portal group, by tag
      * @param localAddress the connection's local address
      * @param ownTarget    the session's target (normal session), answered for an empty value
@@ -35,8 +38,12 @@ public final class SendTargets {
     public static byte[] answer(String value, String initiatorName, ScsiCore core, IscsiSettings settings,
                                 Map<Integer, List<InetSocketAddress>> bound, InetSocketAddress localAddress,
                                 String ownTarget) {
-        List<String> visible = core.targetsVisibleTo(initiatorName);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (!value.equals("All") && !value.isEmpty() && IscsiNames.problem(value).isPresent()) {
+            pair(out, "SendTargets", "Reject"); // RFC 7143 6.2: an invalid value is answered key=Reject
+            return out.toByteArray();
+        }
+        List<String> visible = core.targetsVisibleTo(initiatorName);
         for (String target : visible) {
             boolean wanted = value.equals("All") || (value.isEmpty() ? target.equals(ownTarget) : value.equals(target));
             if (!wanted) {

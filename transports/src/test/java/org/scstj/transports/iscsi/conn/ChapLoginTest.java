@@ -62,7 +62,7 @@ class ChapLoginTest {
 
     @Test
     void oneWayChap_thenOperational_reachesFullFeature() throws Exception {
-        Map<String, String> c = challenge("TargetName=" + RamDiskCore.TARGET, "5,7");
+        Map<String, String> c = challenge("TargetName=" + RamDiskCore.TARGET, "7,5");
         assertEquals("7", c.get("CHAP_A"));
         h.send(h.loginPdu(0x81, "CHAP_N=alice", "CHAP_R=" + response("SHA-256", c, SECRET)));
         ReceivedPdu r3 = h.one();

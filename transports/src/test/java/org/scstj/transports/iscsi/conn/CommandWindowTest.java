@@ -45,6 +45,26 @@ class CommandWindowTest {
     }
 
     @Test
+    void consume_countsACmdSnAsReceivedWithNothingToRun_atExpCmdSnOrAhead() {
+        CommandWindow w = new CommandWindow(5, 8);
+        List<Integer> ran = new ArrayList<>();
+        w.queue(6, new CommandWindow.Queued(Unpooled.EMPTY_BUFFER, () -> ran.add(6)));
+        assertFalse(w.consume(7)); // ahead: it keeps its turn
+        w.queue(8, new CommandWindow.Queued(Unpooled.EMPTY_BUFFER, () -> ran.add(8)));
+        assertTrue(w.consume(5)); // at ExpCmdSN: it moves; what waited behind runs, 7 passing with nothing
+        CommandWindow.Queued q;
+        while ((q = w.next()) != null) {
+            q.action().run();
+        }
+        assertEquals(List.of(6, 8), ran);
+        assertEquals(9, w.expCmdSn());
+        assertEquals(CommandWindow.Verdict.DROP, w.classify(7)); // a PDU that brings 7 now is a duplicate
+        assertFalse(w.consume(7)); // already received: nothing changes
+        assertFalse(w.consume(100)); // outside the window
+        assertEquals(9, w.expCmdSn());
+    }
+
+    @Test
     void commandsInFlight_holdMaxCmdSnUntilTheyFinish() {
         CommandWindow w = new CommandWindow(10, 2);
         assertEquals(11, w.maxCmdSn());

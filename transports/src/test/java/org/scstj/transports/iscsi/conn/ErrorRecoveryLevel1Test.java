@@ -448,6 +448,7 @@ class ErrorRecoveryLevel1Test {
         List<ReceivedPdu> r = h.received();
         assertEquals(2, r.size());
         assertEquals(0x02, r.get(0).u8(2));
+        assertEquals(2, r.get(0).expCmdSn(), "the command is accepted: the Reject must not say its CmdSN is missing");
         ReceivedPdu r2t = r.get(1);
         assertEquals(Opcode.R2T, r2t.opcode());
         assertEquals(0, r2t.i32(40));

@@ -264,9 +264,83 @@ class IscsiConnectionTest {
     void immediateDataLongerThanEdtl_isProtocolErrorReject_andItsCmdSnIsConsumed() {
         h.login();
         h.send(command(1, 1, F | W, 512, write10(0, 1)).data(new byte[1024]));
-        assertReject(0x04);
+        assertReject(0x04, 2);
         h.send(command(2, 2, F, 0, 0));
         assertEquals(2, h.one().itt());
+    }
+
+    /** A Reject's reason, and its ExpCmdSN (RFC 7143 11.17.3: the usual value, after the PDU was dealt with). */
+    private void assertReject(int reason, int expCmdSn) {
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.REJECT, r.opcode());
+        assertEquals(reason, r.u8(2));
+        assertEquals(expCmdSn, r.expCmdSn(), "the Reject's ExpCmdSN disagrees with the window");
+    }
+
+    /** An immediate ping's NOP-In: the ExpCmdSN the window has. */
+    private int pingExpCmdSn(int cmdSn) {
+        h.send(PduBuilder.immediate(Opcode.NOP_OUT).flags(F).itt(0x77).i32(20, Opcode.RESERVED_TAG).cmdSn(cmdSn));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.NOP_IN, r.opcode());
+        return r.expCmdSn();
+    }
+
+    @Test // issue 12: 0x04 and 0x09 cannot be resent (RFC 7143 11.17.1), so the CmdSN is used, and the Reject says so
+    void rejectedCommands_areCountedBeforeTheRejectIsBuilt_soItsExpCmdSnAgreesWithTheWindow() {
+        h.login("FirstBurstLength=512");
+        h.send(command(1, 1, F, 1024, 0)); // EDTL without R or W
+        assertReject(0x09, 2);
+        h.send(command(2, 2, F | W, 512, write10(0, 1)).data(new byte[1024])); // immediate data above EDTL
+        assertReject(0x04, 3);
+        h.send(command(3, 3, F | W, 4096, write10(0, 8)).data(new byte[1024])); // above FirstBurstLength
+        assertReject(0x09, 4);
+        h.sendRaw(command(4, 4, F | W, 300000, write10(0, 1)).data(new byte[300000]).build()); // above MaxRecvDSL
+        assertReject(0x04, 5);
+        h.send(PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(5).i32(20, Opcode.RESERVED_TAG).cmdSn(5)
+                .ahs(new byte[]{0x00, 0x01, 0x09, 0x00})); // an AHS on a NOP-Out
+        assertReject(0x04, 6);
+        assertEquals(6, pingExpCmdSn(6));
+        h.send(command(6, 1, F, 0, 0)); // resent at a CmdSN already used: a duplicate, dropped (4.2.2.1)
+        assertTrue(h.received().isEmpty());
+        h.send(command(7, 6, F, 0, 0));
+        ReceivedPdu good = h.one();
+        assertEquals(7, good.itt());
+        assertEquals(7, good.expCmdSn());
+    }
+
+    @Test
+    void aRejectedCommand_goesOutBeforeTheAnswersOfTheCommandsItUnblocks() {
+        h.login();
+        h.send(command(2, 2, F, 0, 0));
+        h.send(command(1, 1, F, 1024, 0)); // EDTL without R or W
+        List<ReceivedPdu> r = h.received();
+        assertEquals(List.of(Opcode.REJECT, Opcode.SCSI_RESPONSE), r.stream().map(ReceivedPdu::opcode).toList());
+        assertEquals(2, r.get(0).expCmdSn());
+        assertEquals(3, r.get(1).expCmdSn());
+    }
+
+    @Test // 0x05: what an opcode we do not know carries is unknown, so nothing is counted, and the Reject says so
+    void unknownOpcode_isNotCounted_andItsRejectSaysSo() {
+        h.login();
+        h.send(PduBuilder.pdu(0x1c).flags(F).itt(4).cmdSn(1));
+        assertReject(0x05, 1);
+        assertEquals(1, pingExpCmdSn(1));
+    }
+
+    @Test // RFC 7143 7.8, 11.17.1: a non-data PDU with a data digest error is discarded, to be sent again
+    void nopOutWithABadDataDigest_isDiscardedUncounted_soItCanBeSentAgain() {
+        h.login("DataDigest=CRC32C");
+        h.dataDigest(true);
+        var pdu = PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(9).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .data("ping".getBytes()).build(false, true);
+        pdu.setByte(pdu.writerIndex() - 1, pdu.getByte(pdu.writerIndex() - 1) ^ 1);
+        h.sendRaw(pdu);
+        assertReject(0x02, 1);
+        h.send(PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(9).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .data("ping".getBytes()));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.NOP_IN, r.opcode(), "the NOP-Out sent again was dropped");
+        assertEquals(2, r.expCmdSn());
     }
 
     @Test
@@ -476,6 +550,7 @@ class IscsiConnectionTest {
         assertEquals(2, r.size());
         assertEquals(Opcode.REJECT, r.get(0).opcode());
         assertEquals(0x02, r.get(0).u8(2));
+        assertEquals(2, r.get(0).expCmdSn(), "the command is answered, so its CmdSN is counted, and the Reject says so");
         assertEquals(Opcode.SCSI_RESPONSE, r.get(1).opcode());
         assertEquals(2, r.get(1).u8(3));
         byte[] sense = r.get(1).data();
@@ -546,7 +621,9 @@ class IscsiConnectionTest {
         h.login();
         // command 1 is still on its way; the immediate TMF carries the next CmdSN, 2 (RFC 7143 11.6.1 b)
         h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 5).cmdSn(2).i32(32, 1));
-        assertEquals(0, h.one().u8(2));
+        ReceivedPdu r = h.one();
+        assertEquals(0, r.u8(2));
+        assertEquals(2, r.expCmdSn()); // CmdSN 1 counts as received
         h.send(command(5, 1, F, 0, 0));
         assertTrue(h.received().isEmpty());
         h.send(command(6, 2, F, 0, 0));
@@ -559,27 +636,64 @@ class IscsiConnectionTest {
         h.login();
         // RefCmdSN 1 is inside [ExpCmdSN, MaxCmdSN] but not less than the TMF's CmdSN 1: 11.6.1 c
         h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11).i32(20, 5).cmdSn(1).i32(32, 1));
-        assertEquals(1, h.one().u8(2));
-        assertEquals(0, h.channel.pipeline().get(IscsiConnection.class).pendingCancellations());
+        ReceivedPdu r = h.one();
+        assertEquals(1, r.u8(2));
+        assertEquals(1, r.expCmdSn()); // not counted
         h.send(command(5, 1, F, 0, 0)); // not cancelled: it runs
         assertEquals(5, h.one().itt());
     }
 
-    @Test
-    void cancelledCmdSn_thatArrivesAsANop_isForgottenOnceExpCmdSnPassesIt() {
+    private static PduBuilder abortTask(int itt, int referencedTaskTag, int cmdSn, int refCmdSn) {
+        return PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(itt).i32(20, referencedTaskTag)
+                .cmdSn(cmdSn).i32(32, refCmdSn);
+    }
+
+    @Test // RFC 7143 11.5.1 b, 4.2.2.1
+    void abortTaskForACmdSnNeverReceived_closesTheGap_soTheCommandsWaitingBehindItRun() {
         h.login();
-        IscsiConnection conn = h.channel.pipeline().get(IscsiConnection.class);
-        for (int i = 0; i < 10; i++) { // the same RefCmdSN again and again: one entry
-            h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(11 + i).i32(20, 5).cmdSn(3)
-                    .i32(32, 1));
-        }
-        h.send(PduBuilder.immediate(Opcode.TASK_MGMT_REQUEST).flags(F | 1).itt(30).i32(20, 6).cmdSn(3).i32(32, 2));
-        assertEquals(11, h.received().size());
-        assertEquals(2, conn.pendingCancellations());
+        h.send(command(6, 2, F, 0, 0)); // CmdSN 1 never comes: 2 waits
+        h.send(command(7, 3, F, 0, 0));
+        assertTrue(h.received().isEmpty());
+        h.send(abortTask(11, 5, 4, 1));
+        List<ReceivedPdu> r = h.received();
+        assertEquals(3, r.size(), "the commands behind the cancelled CmdSN never ran");
+        assertEquals(Opcode.TASK_MGMT_RESPONSE, r.get(0).opcode());
+        assertEquals(0, r.get(0).u8(2));
+        assertEquals(2, r.get(0).expCmdSn(), "FUNCTION COMPLETE, but CmdSN 1 not counted as received");
+        assertEquals(List.of(6, 7), List.of(r.get(1).itt(), r.get(2).itt()));
+        assertEquals(4, r.get(2).expCmdSn());
+        h.send(command(8, 4, F, 0, 0));
+        assertEquals(8, h.one().itt());
+    }
+
+    @Test // issue 12: the gap an unknown opcode leaves (its CmdSN is not counted: 0x05) is closed the same way
+    void abortTaskForTheCmdSnOfARejectedUnknownOpcode_letsTheNextCommandRun() {
+        h.login();
+        h.send(PduBuilder.pdu(0x1e).flags(F).itt(4).cmdSn(1));
+        ReceivedPdu reject = h.one();
+        assertEquals(0x05, reject.u8(2));
+        assertEquals(1, reject.expCmdSn());
+        h.send(abortTask(11, 4, 2, 1));
+        ReceivedPdu r = h.one();
+        assertEquals(0, r.u8(2));
+        assertEquals(2, r.expCmdSn());
+        h.send(command(5, 2, F, 0, 0));
+        assertEquals(5, h.one().itt());
+    }
+
+    @Test // 11.5.1 b: "consider the CmdSN as received": a PDU sent later with it is a duplicate (4.2.2.1)
+    void aCmdSnCancelledByAbortTask_isReceived_soAPduThatComesWithItLater_isDropped_andAskingAgainIsTaskDoesNotExist() {
+        h.login();
+        h.send(abortTask(11, 5, 3, 1));
+        h.send(abortTask(12, 5, 3, 1)); // RefCmdSN 1 is behind ExpCmdSN now: 11.5.1 c
+        h.send(abortTask(13, 6, 3, 2));
+        List<ReceivedPdu> r = h.received();
+        assertEquals(List.of(0, 1, 0), r.stream().map(p -> p.u8(2)).toList());
+        assertEquals(3, r.get(2).expCmdSn());
         h.send(PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(40).i32(20, Opcode.RESERVED_TAG).cmdSn(1));
         h.send(PduBuilder.pdu(Opcode.NOP_OUT).flags(F).itt(41).i32(20, Opcode.RESERVED_TAG).cmdSn(2));
-        assertEquals(2, h.received().size());
-        assertEquals(0, conn.pendingCancellations());
+        h.send(command(5, 1, F, 0, 0));
+        assertTrue(h.received().isEmpty());
         h.send(command(7, 3, F, 0, 0));
         assertEquals(7, h.one().itt());
     }
@@ -607,6 +721,22 @@ class IscsiConnectionTest {
         h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(4).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
                 .text("SendTargetsPlease=All"));
         assertEquals(List.of("SendTargetsPlease=NotUnderstood"), h.one().pairs());
+    }
+
+    @Test
+    void sendTargetsWithAnInvalidValue_isAnsweredReject_andAnUnknownKeyStaysNotUnderstood() {
+        h.discoveryLogin();
+        h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(3).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .text("SendTargets=Alle"));
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.TEXT_RESPONSE, r.opcode());
+        assertEquals(List.of("SendTargets=Reject"), r.pairs());
+        h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(4).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .text("SendTargetsPlease=Alle"));
+        assertEquals(List.of("SendTargetsPlease=NotUnderstood"), h.one().pairs());
+        h.send(PduBuilder.immediate(Opcode.TEXT_REQUEST).flags(F).itt(5).i32(20, Opcode.RESERVED_TAG).cmdSn(1)
+                .text("SendTargets=iqn.2026-11.org.example:nothing-here"));
+        assertEquals(List.of(), h.one().pairs());
     }
 
     @Test

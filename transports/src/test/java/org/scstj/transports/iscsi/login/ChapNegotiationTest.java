@@ -91,11 +91,15 @@ class ChapNegotiationTest {
         assertTrue(chap.authenticated());
     }
 
-    @Test
-    void strongestOfferedAlgorithm_isChosen() {
-        assertEquals("8", challenge(start(ONE_WAY), "5,6,7,8").get("CHAP_A"));
-        assertEquals("7", challenge(start(ONE_WAY), "5,7,6").get("CHAP_A"));
+    @Test // RFC 7143 6.2.1: the responder takes the first value of the originator's list that it supports
+    void firstOfferedAlgorithmTheTargetAccepts_isChosen_inTheInitiatorsOrder() {
+        assertEquals("5", challenge(start(ONE_WAY), "5,6,7,8").get("CHAP_A"));
+        assertEquals("8", challenge(start(ONE_WAY), "8,7,6,5").get("CHAP_A"));
+        assertEquals("7", challenge(start(ONE_WAY), "7,5,8").get("CHAP_A"));
         assertEquals("6", challenge(start(ONE_WAY), "99,6,5").get("CHAP_A"));
+        ChapConfig noMd5 = ChapConfig.from(ConfigFactory.parseString("chap-algorithms = [SHA-1, SHA3-256]\n"
+                + "targets { \"iqn.t\" { auth { chap { user = alice, secret = \"" + SECRET + "\" } } } }"));
+        assertEquals("8", challenge(start(noMd5), "5,8,6").get("CHAP_A")); // MD5 forbidden: skipped, not reordered
     }
 
     @Test

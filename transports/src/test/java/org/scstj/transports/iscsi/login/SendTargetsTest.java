@@ -69,11 +69,23 @@ class SendTargetsTest {
     void namedTarget_orOwnTargetForEmptyValue_andNothingForHiddenOnes() {
         List<InetSocketAddress> p = List.of(new InetSocketAddress("10.0.0.1", 3260));
         assertEquals("TargetName=" + T + "|TargetAddress=10.0.0.1:3260,3|", answer(T, "iqn.i", p, local, null));
-        assertEquals("", answer("iqn.other", "iqn.i", p, local, null));
+        assertEquals("", answer("iqn.2026-11.org.example:other", "iqn.i", p, local, null));
         assertEquals("TargetName=" + T + "|TargetAddress=10.0.0.1:3260,3|", answer("", "iqn.i", p, local, T));
         assertEquals("", answer("", "iqn.i", p, local, null));
         assertEquals("", answer("All", RamDiskCore.DENIED, p, local, null));
         assertEquals("", answer(T, RamDiskCore.DENIED, p, local, null));
+    }
+
+    @Test // RFC 7143 6.2: an invalid value is answered key=Reject; SendTargets takes All, a name (4.2.7) or nothing
+    void aValueThatIsNeitherAllNorEmptyNorAnIscsiName_isRejected() {
+        List<InetSocketAddress> p = List.of(new InetSocketAddress("10.0.0.1", 3260));
+        for (String bad : List.of("Alle", "all", "ALL", " All", "All,", "iqn.other", "ram", "eui.123")) {
+            assertEquals("SendTargets=Reject|", answer(bad, "iqn.i", p, local, T), bad);
+        }
+        // a well-formed name is not invalid, even when no such target is visible: nothing to list
+        assertEquals("", answer("iqn.2026-11.org.example:nothing-here", "iqn.i", p, local, T));
+        assertEquals("", answer("eui.02004567A425678D", "iqn.i", p, local, T));
+        assertEquals("", answer(T, RamDiskCore.DENIED, p, local, T));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.scstj.mgmt.config;
+package org.scstj.transports.iscsi.login;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.scstj.mgmt.config;
+package org.scstj.transports.iscsi.login;
 
 import org.junit.jupiter.api.Test;
 
