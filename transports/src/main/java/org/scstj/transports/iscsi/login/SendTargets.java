@@ -1,5 +1,6 @@
 package org.scstj.transports.iscsi.login;
 
+import org.scstj.engine.spi.Names;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.transports.iscsi.IscsiSettings;
 
@@ -39,13 +40,14 @@ public final class SendTargets {
                                 Map<Integer, List<InetSocketAddress>> bound, InetSocketAddress localAddress,
                                 String ownTarget) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (!value.equals("All") && !value.isEmpty() && IscsiNames.problem(value).isPresent()) {
+        String name = Names.canonical(value); // RFC 7143 4.2.7.1: a name in any case is the same name
+        if (!value.equals("All") && !value.isEmpty() && IscsiNames.problem(name).isPresent()) {
             pair(out, "SendTargets", "Reject"); // RFC 7143 6.2: an invalid value is answered key=Reject
             return out.toByteArray();
         }
         List<String> visible = core.targetsVisibleTo(initiatorName);
         for (String target : visible) {
-            boolean wanted = value.equals("All") || (value.isEmpty() ? target.equals(ownTarget) : value.equals(target));
+            boolean wanted = value.equals("All") || (value.isEmpty() ? target.equals(ownTarget) : name.equals(target));
             if (!wanted) {
                 continue;
             }

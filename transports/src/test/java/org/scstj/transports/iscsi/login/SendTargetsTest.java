@@ -89,6 +89,13 @@ class SendTargetsTest {
     }
 
     @Test
+    void aTargetNameInAnotherCase_isTheSameTarget() {
+        List<InetSocketAddress> p = List.of(new InetSocketAddress("10.0.0.1", 3260));
+        assertEquals(answer(T, "iqn.i", p, local, T),
+                answer(T.toUpperCase(java.util.Locale.ROOT), "iqn.i", p, local, T), "RFC 3722: names compare case-folded");
+    }
+
+    @Test
     void aTarget_isListedOnlyWithThePortalsOfItsGroups_eachWithItsTag() {
         IscsiSettings s = settings("portal-groups { a { tag = 1, portals = [\"10.0.0.1:3260\"] }, "
                 + "b { tag = 2, portals = [\"10.0.0.2:3260\"] } }\ntargets { \"" + T + "\" { portal-groups = [b] } }");
