@@ -15,7 +15,7 @@ import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseData;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spc.InquiryData;
-import org.scstj.engine.spc.LunFormat;
+import org.scstj.engine.spi.LunFormat;
 import org.scstj.engine.spc.ReportLuns;
 import org.scstj.engine.spc.RequestSense;
 import org.scstj.engine.spi.Nexus;

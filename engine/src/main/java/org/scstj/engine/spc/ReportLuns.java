@@ -1,5 +1,6 @@
 package org.scstj.engine.spc;
 
+import org.scstj.engine.spi.LunFormat;
 import static org.scstj.engine.cdb.BigEndian.put32;
 import static org.scstj.engine.cdb.BigEndian.put64;
 

@@ -10,7 +10,7 @@ import org.scstj.engine.cdb.StandardCommandSet;
 import org.scstj.engine.lun.FakeTransportTask;
 import org.scstj.engine.lun.LunActor;
 import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.spc.LunFormat;
+import org.scstj.engine.spi.LunFormat;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TmfRequest;

@@ -1,5 +1,6 @@
 package org.scstj.engine.spc;
 
+import org.scstj.engine.spi.LunFormat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -14,9 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TargetAclTest {
     @Test
-    void initiatorMatcher_appliesTheSameRuleAsLunsFor() {
+    void namesMatcher_appliesTheSameRuleAsLunsFor() {
         List<String> patterns = List.of("iqn.1993-08.org.debian:01:*", "iqn.x:host?");
-        Predicate<String> matcher = TargetAcl.initiatorMatcher(patterns);
+        Predicate<String> matcher = org.scstj.engine.spi.Names.matcher(patterns);
         assertTrue(matcher.test("iqn.1993-08.org.debian:01:ABC"));
         assertTrue(matcher.test("iqn.x:host1"));
         assertFalse(matcher.test("iqn.x:host12"));

@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import org.scstj.engine.spi.Names;
-import org.scstj.engine.target.TargetAcl;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -182,7 +181,7 @@ public final class ChapConfig {
             String groupPath = path + "." + ConfigUtil.joinPath(e.getKey());
             boolean own = group.containsKey("auth");
             ChapCredentials c = own ? auth(group.get("auth"), groupPath + ".auth", origins) : null;
-            out.add(new GroupAuth(TargetAcl.initiatorMatcher(patterns), own, c));
+            out.add(new GroupAuth(Names.matcher(patterns), own, c));
         }
         return List.copyOf(out);
     }

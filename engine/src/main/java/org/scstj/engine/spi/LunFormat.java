@@ -1,4 +1,4 @@
-package org.scstj.engine.spc;
+package org.scstj.engine.spi;
 
 /**
  * SAM-5 4.7 single-level LUN structure, as the 8-byte LUN field of a transport and of REPORT LUNS
