@@ -4,7 +4,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.scstj.engine.sam.CommandSet;
 import org.scstj.engine.sam.ExecContext;
 import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.DataOutFailure;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TaskAttribute;
@@ -41,6 +44,8 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
     private TransportTask.DataReceiver dataOut;
     /** The Data-Out arrived: set on the transport's thread, read by {@link #complete} on any. */
     private volatile boolean dataOutTaken;
+    /** Why the transport could not deliver the Data-Out, when it said ({@link DataOutFailure}); else null. */
+    private volatile DataOutFailure.Reason dataOutFailure;
 
     public Task(TransportTask transport, CommandSet.Parsed command, LuContext lu) {
         this.transport = transport;
@@ -94,7 +99,27 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
     public void complete(ScsiResponse response) {
         ScsiResponse r = dataOutTaken
                 ? ExecContext.afterDataOut(response, command.cdb(), lu.device().blockSize()) : response;
+        DataOutFailure.Reason lost = dataOutFailure;
+        if (lost != null) {
+            r = transportFailure(lost, r);
+        }
         lunActor.tell(new LunActor.ExecDone(this, r));
+    }
+
+    /**
+     * The command's answer when its transport could not deliver the Data-Out: whatever the command
+     * made of the failure, CHECK CONDITION with the transport's reason in this LU's sense format.
+     */
+    private ScsiResponse transportFailure(DataOutFailure.Reason reason, ScsiResponse made) {
+        if (made.dataIn() != null) {
+            made.dataIn().release();
+        }
+        SenseReason sense = switch (reason) {
+            case DATA_DIGEST -> SenseReason.SCSI_PARITY_ERROR_DATA_DIGEST;
+            case UNEXPECTED_UNSOLICITED_DATA -> SenseReason.UNEXPECTED_UNSOLICITED_DATA;
+            case NOT_ENOUGH_UNSOLICITED_DATA -> SenseReason.NOT_ENOUGH_UNSOLICITED_DATA;
+        };
+        return Failure.of(sense).toResponse(lu.descriptorSense(), made.transferLength());
     }
 
     @Override
@@ -113,6 +138,9 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
     /** The Data-Out will never arrive: the transport's half of {@link #receiveData}. */
     @Override
     public void failed(Throwable cause) {
+        if (cause instanceof DataOutFailure f) {
+            dataOutFailure = f.reason();
+        }
         dataOut.failed(cause);
     }
 

@@ -244,7 +244,7 @@ class TaskOrderingTest {
     }
 
     /** A transport task with its Data-Out at hand and its Data-In kept. */
-    static final class DataTask implements TransportTask {
+    static class DataTask implements TransportTask {
         final long tag;
         final byte[] cdb;
         final byte[] dataOut;
