@@ -12,7 +12,7 @@ import org.scstj.engine.lun.LunActor;
 import org.scstj.engine.model.DeviceSpec;
 import org.scstj.engine.model.EngineSpec;
 import org.scstj.engine.model.TargetSpec;
-import org.scstj.engine.sam.CommandSet;
+import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.session.SessionActor;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DeviceHandlerFactory;
@@ -21,8 +21,8 @@ import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.SessionHandle;
 import org.scstj.engine.spi.TmfRequest;
 import org.scstj.engine.spi.TransportTask;
-import org.scstj.engine.target.TargetAcl;
-import org.scstj.engine.target.TargetActor;
+import org.scstj.engine.scsitarget.TargetAcl;
+import org.scstj.engine.scsitarget.TargetActor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,16 +147,16 @@ public final class ScsiEngine {
                     throw new EngineStartException("device " + d.name() + " (" + d.handlerType() + "): " + e.getMessage(), e);
                 }
                 opened.add(device);
-                org.scstj.engine.sam.MediumState medium =
-                        new org.scstj.engine.sam.MediumState(device.capabilities().removable());
-                org.scstj.engine.sam.ModeParameters mode = modeParameters(spec, d, device, blocking);
+                org.scstj.engine.lu.MediumState medium =
+                        new org.scstj.engine.lu.MediumState(device.capabilities().removable());
+                org.scstj.engine.lu.ModeParameters mode = modeParameters(spec, d, device, blocking);
                 org.scstj.engine.pr.Reservations reservations = reservations(spec, d, blocking);
                 ActorRef<LunActor.Command> actor = system.systemActorOf(
                         LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), medium,
                                 mode, reservations),
                         "lun-" + actorName(d.name()), lunProps);
                 lus.put(d.name(), new TargetActor.Lu(device, actor, mode, medium,
-                        new org.scstj.engine.sam.WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
+                        new org.scstj.engine.lu.WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
                         reservations));
                 lunActors.put(d.name(), actor);
                 log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
@@ -191,15 +191,15 @@ public final class ScsiEngine {
      * The LU's mode parameters, savable in {@code <state-dir>/mode-pages/<device>.state} (SPC-5
      * 7.5.2); a damaged file is logged and the defaults are used.
      */
-    private static org.scstj.engine.sam.ModeParameters modeParameters(EngineSpec spec, DeviceSpec d, BlockDevice device,
+    private static org.scstj.engine.lu.ModeParameters modeParameters(EngineSpec spec, DeviceSpec d, BlockDevice device,
                                                                        Executor blocking) {
         boolean writeBack = device.capabilities().writeBackCache();
         if (spec.stateDir() == null) {
-            return new org.scstj.engine.sam.ModeParameters(writeBack);
+            return new org.scstj.engine.lu.ModeParameters(writeBack);
         }
         java.nio.file.Path file = spec.stateDir().resolve("mode-pages")
                 .resolve(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8) + ".state");
-        org.scstj.engine.sam.ModeParameters mode = new org.scstj.engine.sam.ModeParameters(writeBack,
+        org.scstj.engine.lu.ModeParameters mode = new org.scstj.engine.lu.ModeParameters(writeBack,
                 new org.scstj.engine.state.StateFile(file), blocking);
         if (mode.loadProblem() != null) {
             log.error("device {}: saved mode pages not used: {}", d.name(), mode.loadProblem());

@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.scstj.engine.cdb.StandardCommandSet;
-import org.scstj.engine.sam.CommandSet;
+import org.scstj.engine.exec.CommandSet;
 
 import java.util.concurrent.TimeUnit;
 

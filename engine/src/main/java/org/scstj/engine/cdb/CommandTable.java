@@ -33,7 +33,7 @@ public final class CommandTable {
      * @param writesMedium            DATA PROTECT 27/00 when write-protected (SBC-4 4.11)
      * @param wholeMedium             starts an operation on the whole medium (FORMAT UNIT, SANITIZE): the
      *                                task set runs it alone; the LU is NOT READY while it lasts
-     *                                ({@link org.scstj.engine.sam.WholeMediumState})
+     *                                ({@link org.scstj.engine.lu.WholeMediumState})
      * @param exclusive               its blocks must not change, nor be read, by another command
      *                                while it runs (COMPARE AND WRITE, ORWRITE, WRITE ATOMIC: SBC-4 5.3,
      *                                5.12, 4.29): the LUN's task set runs it alone on its blocks

@@ -1,6 +1,6 @@
 package org.scstj.engine.cdb;
 
-import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.sbc.CompareAndWriteOp;
 import org.scstj.engine.sbc.GetLbaStatus;
 import org.scstj.engine.sbc.OrWriteOp;
@@ -17,7 +17,7 @@ import org.scstj.engine.sbc.WriteOp;
 import org.scstj.engine.sbc.WriteSameOp;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
-import org.scstj.engine.spc.ExtendedCopy;
+import org.scstj.engine.xcopy.ExtendedCopy;
 import org.scstj.engine.sbc.FormatUnit;
 import org.scstj.engine.sbc.Sanitize;
 import org.scstj.engine.spc.LogSense;
@@ -25,7 +25,7 @@ import org.scstj.engine.spc.ReportSupportedTaskManagementFunctions;
 import org.scstj.engine.spc.InquiryData;
 import org.scstj.engine.spc.ModeSelect;
 import org.scstj.engine.spc.ModeSense;
-import org.scstj.engine.spc.ReceiveCopyResults;
+import org.scstj.engine.xcopy.ReceiveCopyResults;
 import org.scstj.engine.spc.ReportLuns;
 import org.scstj.engine.spc.ReportSupportedOperationCodes;
 import org.scstj.engine.spc.RequestSense;

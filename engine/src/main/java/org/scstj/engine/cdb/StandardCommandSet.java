@@ -1,7 +1,7 @@
 package org.scstj.engine.cdb;
 
-import org.scstj.engine.sam.CommandSet;
-import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.sbc.WholeMediumGate;
 import org.scstj.engine.spi.ScsiResponse;
 

@@ -9,7 +9,7 @@
  *   <li>{@link org.scstj.engine.cdb.Cdb#row()} / {@link org.scstj.engine.cdb.CommandTable}: the flags for
  *       the checks (unmapped LUN, unit attention, reservation, write protect);</li>
  *   <li>{@link org.scstj.engine.cdb.Commands#execute}: the exec stage, completing the
- *       {@link org.scstj.engine.sam.ExecContext} exactly once.</li>
+ *       {@link org.scstj.engine.exec.ExecContext} exactly once.</li>
  * </ul>
  */
 package org.scstj.engine.cdb;

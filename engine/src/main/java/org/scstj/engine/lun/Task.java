@@ -1,9 +1,9 @@
 package org.scstj.engine.lun;
 
 import org.apache.pekko.actor.typed.ActorRef;
-import org.scstj.engine.sam.CommandSet;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.DataBuffer;

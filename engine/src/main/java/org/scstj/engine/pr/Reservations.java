@@ -16,7 +16,7 @@ import org.scstj.engine.state.StateFile;
 
 /**
  * The reservation state of one logical unit, shared by every target and nexus that maps it (like
- * {@link org.scstj.engine.sam.MediumState}): the SPC-2 reservation (SPC-2 5.5.1) and the
+ * {@link org.scstj.engine.lu.MediumState}): the SPC-2 reservation (SPC-2 5.5.1) and the
  * persistent reservation's registrations, holder and type (SPC-5 5.14).
  *
  * <p>SPC-2 reservation: held by one I_T nexus, made by RESERVE(6)/(10) and ended by RELEASE from

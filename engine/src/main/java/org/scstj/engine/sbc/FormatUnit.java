@@ -6,9 +6,9 @@ import static org.scstj.engine.cdb.BigEndian.u32;
 import java.util.List;
 
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.WholeMediumState;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;

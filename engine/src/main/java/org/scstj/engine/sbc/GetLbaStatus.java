@@ -6,8 +6,8 @@ import static org.scstj.engine.cdb.BigEndian.put64;
 import java.util.List;
 
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spc.AllocationLength;

@@ -7,8 +7,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.WholeMediumState;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;

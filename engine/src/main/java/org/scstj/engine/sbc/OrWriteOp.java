@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;

@@ -2,8 +2,8 @@ package org.scstj.engine.sbc;
 
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.WholeMediumState;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.sense.SenseData;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spc.AllocationLength;

@@ -9,7 +9,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.scstj.engine.lun.LunActor;
 import org.scstj.engine.lun.Task;
-import org.scstj.engine.sam.CommandSet;
+import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseData;

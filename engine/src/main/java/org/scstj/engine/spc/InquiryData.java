@@ -1,5 +1,6 @@
 package org.scstj.engine.spc;
 
+import org.scstj.engine.xcopy.ThirdPartyCopyVpd;
 import static org.scstj.engine.cdb.BigEndian.put16;
 import static org.scstj.engine.cdb.BigEndian.put64;
 
@@ -8,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.BlockVpdPages;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.spi.BlockDevice;

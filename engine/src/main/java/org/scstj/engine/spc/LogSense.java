@@ -7,7 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;

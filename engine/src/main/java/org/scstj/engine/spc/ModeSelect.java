@@ -6,8 +6,8 @@ import static org.scstj.engine.cdb.BigEndian.u64;
 
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
@@ -20,11 +20,11 @@ import org.scstj.engine.spi.TransportTask;
  * SPC-5 6.9 MODE SELECT(6) and 6.10 MODE SELECT(10) for the pages {@link ModeSense} reports. The
  * whole parameter list (SPC-5 7.5.5 header, SBC-4 6.5.2 block descriptor, pages) is checked
  * before anything changes; then the changeable fields (Caching WCE, Control D_SENSE and SWP) go
- * to the LU's {@link org.scstj.engine.sam.ModeParameters}, which every nexus of the LU reads from
+ * to the LU's {@link org.scstj.engine.lu.ModeParameters}, which every nexus of the LU reads from
  * its next command on. A field that is not changeable must hold its current value.
  *
  * <p>SP 1 (SPC-5 6.9.1) saves the Caching and Control pages as well, when the LU has saved values
- * ({@link org.scstj.engine.sam.ModeParameters#savable}): GOOD only once they are durable; a
+ * ({@link org.scstj.engine.lu.ModeParameters#savable}): GOOD only once they are durable; a
  * failure to save is HARDWARE ERROR, INTERNAL TARGET FAILURE with nothing changed. An LU without
  * saved values refuses SP 1 (INVALID FIELD IN CDB on SP).
  *
@@ -104,8 +104,8 @@ public final class ModeSelect implements TransportTask.DataReceiver {
         switch (parse(cdb, list, lu)) {
             case Refused r -> ctx.complete(r.failure().toResponse(lu.descriptorSense()));
             case Changes c when cdb.sp() -> {
-                org.scstj.engine.sam.ModeParameters.Values before = lu.mode().current();
-                lu.mode().saveAndApply(new org.scstj.engine.sam.ModeParameters.Values(c.wce(), c.dSense(), c.swp(),
+                org.scstj.engine.lu.ModeParameters.Values before = lu.mode().current();
+                lu.mode().saveAndApply(new org.scstj.engine.lu.ModeParameters.Values(c.wce(), c.dSense(), c.swp(),
                                 c.uaInterlock()),
                         failure -> {
                             if (failure == null) {
@@ -116,8 +116,8 @@ public final class ModeSelect implements TransportTask.DataReceiver {
                         });
             }
             case Changes c -> {
-                org.scstj.engine.sam.ModeParameters.Values before = lu.mode().current();
-                lu.mode().apply(new org.scstj.engine.sam.ModeParameters.Values(c.wce(), c.dSense(), c.swp(),
+                org.scstj.engine.lu.ModeParameters.Values before = lu.mode().current();
+                lu.mode().apply(new org.scstj.engine.lu.ModeParameters.Values(c.wce(), c.dSense(), c.swp(),
                         c.uaInterlock()));
                 announce(before);
                 ctx.complete(ScsiResponse.good(null, 0));
@@ -129,7 +129,7 @@ public final class ModeSelect implements TransportTask.DataReceiver {
      * SPC-5 7.5.1: when a MODE SELECT changed the current values, every other I_T nexus gets the
      * unit attention MODE PARAMETERS CHANGED (2A/01); a MODE SELECT that changed nothing raises none.
      */
-    private void announce(org.scstj.engine.sam.ModeParameters.Values before) {
+    private void announce(org.scstj.engine.lu.ModeParameters.Values before) {
         if (!before.equals(ctx.lu().mode().current())) {
             ctx.unitAttentionForOthers(SenseReason.MODE_PARAMETERS_CHANGED);
         }

@@ -7,7 +7,7 @@ import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.pr.PrType;
 import org.scstj.engine.pr.Reservations;
-import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.spi.ScsiResponse;
 
 /**

@@ -3,8 +3,8 @@ package org.scstj.engine.lun;
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.CommandSet;
-import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.ScsiResponse;
 

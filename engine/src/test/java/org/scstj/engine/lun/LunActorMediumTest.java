@@ -10,7 +10,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.sam.MediumState;
+import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
 
@@ -89,7 +89,7 @@ class LunActorMediumTest {
     private org.scstj.engine.spi.ScsiResponse testUnitReady(Nexus nexus) throws Exception {
         FakeTransportTask t = new FakeTransportTask(++tags, new byte[16]);
         lun.tell(new LunActor.Execute(new Task(t, new FakeCommandSet().parse(t.cdb),
-                new org.scstj.engine.sam.LuContext(0, device, false, nexus, new org.scstj.engine.sam.ModeParameters(false),
+                new org.scstj.engine.exec.LuContext(0, device, false, nexus, new org.scstj.engine.lu.ModeParameters(false),
                         medium))));
         return t.await();
     }

@@ -6,7 +6,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.StandardCommandSet;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.sense.SenseData;
 import org.scstj.engine.spi.BlockDevice;

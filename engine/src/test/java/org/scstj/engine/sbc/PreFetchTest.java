@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.spi.ScsiResponse;
 

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 
 /** UNMAP, GET LBA STATUS, WRITE SAME(10/16) and the provisioning bits (SBC-4 4.7.3, 5.8, 5.30, 5.48, 5.50). */

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.StandardCommandSet;
 import org.scstj.engine.lun.FakeTransportTask;
 import org.scstj.engine.lun.LunActor;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.spi.LunFormat;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.ModeParameters;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;

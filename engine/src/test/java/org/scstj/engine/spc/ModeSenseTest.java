@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;

@@ -12,7 +12,7 @@ import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.CommandTable;
 import org.scstj.engine.cdb.Decoded;
 import org.scstj.engine.sense.FieldPointer;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;
@@ -143,7 +143,7 @@ class ReportSupportedOperationCodesTest {
         assertArrayEquals(new long[] {1, 2 * 31 + 60}, timeouts(thick, 0x48, 0x01), "SANITIZE OVERWRITE");
         assertArrayEquals(new long[] {0, 10}, timeouts(thick, 0x48, 0x1F), "EXIT FAILURE MODE");
         LuContext slow = new LuContext(0, thick.device(), false, thick.nexus(), thick.mode(),
-                new org.scstj.engine.sam.WholeMediumState(100 << 10));
+                new org.scstj.engine.lu.WholeMediumState(100 << 10));
         assertArrayEquals(new long[] {11, 2 * 11 + 60}, timeouts(slow, 0x48, 0x03), "1 MiB at 100 KiB/s");
     }
 

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.ModeParameters;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;
