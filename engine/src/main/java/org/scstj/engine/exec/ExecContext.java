@@ -15,6 +15,10 @@ import org.scstj.engine.spi.TransportTask;
  * length as {@link ScsiResponse#transferLength} ({@link #afterDataOut}), GOOD or CHECK CONDITION,
  * and the transport reports only the difference to EDTL as the residual. A command that ends
  * before taking its Data-Out reports what it chooses (0: nothing was transferred).
+ *
+ * <p>The LU's state belongs to its LUN actor ({@link LuState}): a command reads and changes it in
+ * its exec stage's entry, which runs on the actor's thread ({@link #state}), and from any other
+ * thread only through {@link #withState}.
  */
 public interface ExecContext {
     /** The transport's side of the task: {@code allocate} Data-In buffers. */
@@ -57,11 +61,17 @@ public interface ExecContext {
     }
 
     /**
-     * Establishes a unit attention condition for every other I_T nexus of the logical unit (SAM-5
-     * 5.14): what a command that changed shared state tells the others, e.g. MODE PARAMETERS
-     * CHANGED after a MODE SELECT (SPC-5 7.5.1). The LUN actor, which owns the queues, applies it;
-     * any thread may call it. Does nothing by default (contexts without a LUN actor).
+     * The LU's state, on the LUN actor's thread only: in the exec stage's entry, which the actor
+     * runs, and inside a {@link #withState} action.
      */
-    default void unitAttentionForOthers(org.scstj.engine.sense.SenseReason condition) {
-    }
+    LuState state();
+
+    /**
+     * Runs {@code action} on the LUN actor's thread with the LU's state, after what the actor is
+     * processing now: how a command changes the state once its Data-Out arrived or its device
+     * completed (SAM-5: the device server's state has one owner). The command may complete inside
+     * the action or later. Any thread may call it, also after the command completed (an operation
+     * that outlives it, such as an IMMED sanitize).
+     */
+    void withState(java.util.function.Consumer<LuState> action);
 }

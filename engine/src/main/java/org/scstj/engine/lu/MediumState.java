@@ -8,8 +8,7 @@ import java.util.Set;
 /**
  * The medium of one logical unit: whether it is present and which I_T nexuses prevent its
  * removal (SBC-4 5.13 PREVENT ALLOW MEDIUM REMOVAL, 5.25 START STOP UNIT). One object per LU,
- * made with its LUN actor and shared by every nexus's {@link LuContext}, like
- * {@link ModeParameters}.
+ * owned by its LUN actor, like {@link ModeParameters}.
  *
  * <p>A non-removable LU's medium is always present and can be neither prevented nor ejected. A
  * removable LU starts with its medium loaded and nothing prevented (power on). Prevention is per
@@ -17,28 +16,21 @@ import java.util.Set;
  * PREVENT 00b from it, with its I_T nexus loss (logout, connection loss, I_T NEXUS RESET), and
  * every nexus's ends with a logical unit reset, a hard reset or power on (SBC-4 5.13).
  *
- * <p>Thread-safe: commands change it on the exec stage's thread, aborts on the LUN actor's, and
- * {@link #present()} is read by every command on the hot path (a volatile read).
+ * <p>Threads: changed only on the LUN actor's thread (START STOP UNIT and PREVENT ALLOW MEDIUM
+ * REMOVAL run there, as do resets and nexus loss); {@link #present()} is volatile, for copies
+ * (EXTENDED COPY) that look at another LU's medium from their own thread.
  */
 public final class MediumState {
 
-    /**
-     * Told when the medium of a removable LU changes. The hook for SPC-5's unit attention NOT
-     * READY TO READY CHANGE, MEDIUM MAY HAVE CHANGED (28/00): the LUN actor, which owns the unit
-     * attention queues, should establish it for every nexus but {@code by} when the medium is
-     * loaded. Called on the thread of the command that changed the medium; a listener must hand
-     * the event to its owner (e.g. a message to the LUN actor), not touch actor state.
-     */
-    @FunctionalInterface
-    public interface Listener {
-        /** The medium was loaded ({@code present} true) or ejected (false) by a command from {@code by}. */
-        void mediumChanged(Nexus by, boolean present);
-    }
-
     /** What {@link #load} and {@link #eject} did. */
     public enum Result {
-        /** The medium is now where it was asked to be (also when it already was). */
-        DONE,
+        /**
+         * The medium moved where it was asked to be. After a load the other nexuses are told NOT
+         * READY TO READY CHANGE, MEDIUM MAY HAVE CHANGED (28/00) by the command that loaded it.
+         */
+        MOVED,
+        /** The medium already was where it was asked to be. */
+        UNCHANGED,
         /** Some I_T nexus prevents medium removal: nothing moved (ILLEGAL REQUEST 53/02). */
         REMOVAL_PREVENTED
     }
@@ -46,7 +38,6 @@ public final class MediumState {
     private final boolean removable;
     private volatile boolean present = true;
     private final Set<Nexus> preventing = new HashSet<>();
-    private volatile Listener listener = (by, present) -> { };
 
     /** A loaded medium with nothing prevented; {@code removable} as the device reports (INQUIRY RMB). */
     public MediumState(boolean removable) {
@@ -64,12 +55,12 @@ public final class MediumState {
     }
 
     /** Any I_T nexus prevents medium removal. */
-    public synchronized boolean removalPrevented() {
+    public boolean removalPrevented() {
         return !preventing.isEmpty();
     }
 
     /** Whether {@code nexus} in particular prevents medium removal. */
-    public synchronized boolean prevents(Nexus nexus) {
+    public boolean prevents(Nexus nexus) {
         return preventing.contains(nexus);
     }
 
@@ -77,7 +68,7 @@ public final class MediumState {
      * SBC-4 5.13 PREVENT field 01b ({@code prevent}) or 00b from {@code nexus}. Only for a
      * removable LU; the command refuses 01b on any other.
      */
-    public synchronized void prevent(Nexus nexus, boolean prevent) {
+    public void prevent(Nexus nexus, boolean prevent) {
         if (!removable) {
             throw new IllegalStateException("medium removal of a non-removable logical unit");
         }
@@ -102,33 +93,25 @@ public final class MediumState {
         if (!removable) {
             throw new IllegalStateException("loading or ejecting a non-removable medium");
         }
-        synchronized (this) {
-            // A prevented LU's medium does not move in either direction (libiscsi PreventAllow.Eject
-            // expects the load refused too, as MMC-6's START STOP UNIT does).
-            if (!preventing.isEmpty()) {
-                return Result.REMOVAL_PREVENTED;
-            }
-            if (present == load) {
-                return Result.DONE;
-            }
-            present = load;
+        // A prevented LU's medium does not move in either direction (libiscsi PreventAllow.Eject
+        // expects the load refused too, as MMC-6's START STOP UNIT does).
+        if (!preventing.isEmpty()) {
+            return Result.REMOVAL_PREVENTED;
         }
-        listener.mediumChanged(by, load);
-        return Result.DONE;
+        if (present == load) {
+            return Result.UNCHANGED;
+        }
+        present = load;
+        return Result.MOVED;
     }
 
     /** I_T nexus loss of {@code nexus} (including I_T NEXUS RESET, SAM-5 7.6): its prevention ends. */
-    public synchronized void nexusLost(Nexus nexus) {
+    public void nexusLost(Nexus nexus) {
         preventing.remove(nexus);
     }
 
     /** Logical unit reset, hard reset, power on: every nexus's prevention ends; the medium stays where it is. */
-    public synchronized void reset() {
+    public void reset() {
         preventing.clear();
-    }
-
-    /** Sets the listener of medium changes (one; the last set wins). */
-    public void listener(Listener l) {
-        this.listener = l == null ? (by, present) -> { } : l;
     }
 }

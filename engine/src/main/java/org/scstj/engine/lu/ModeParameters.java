@@ -1,23 +1,26 @@
 package org.scstj.engine.lu;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 
 import org.scstj.engine.state.StateFile;
 
 /**
  * The changeable mode parameters of one logical unit (SPC-5 7.5, SBC-4 6.5): one object per LU,
- * made with its LUN actor and shared by every nexus's {@link LuContext}, so a MODE SELECT through
- * one nexus is what every nexus's next command sees. Only MODE SELECT changes it, and it does so
- * with the whole parameter list already checked ({@link #apply}); fields are volatile because the
- * Data-Out that carries the list completes on a transport thread.
+ * owned by its LUN actor, so a MODE SELECT through one nexus is what every nexus's next command
+ * sees. Only the actor changes it: MODE SELECT, whose parameter list arrives on a transport thread,
+ * hands the checked values to the actor ({@link #apply} there), and a logical unit reset restores
+ * the saved values. The current values are volatile so that commands may read them on any thread
+ * (D_SENSE for the sense format of a failure a device reports, WCE, SWP).
  *
  * <p>Saved values (SPC-5 7.5.2, PS and SP): when the LU has a {@link StateFile} the Caching and
  * Control pages are savable. MODE SELECT with SP 1 writes the new values to the file (crash-safely,
- * on the blocking-I/O executor, never on the thread that received the Data-Out) and makes them
- * current once they are durable; at start the saved values, when there are any, are the current
+ * on the blocking-I/O executor, {@link #save}) and the actor makes them current once they are
+ * durable ({@link #applySaved}); at start the saved values, when there are any, are the current
  * ones (SPC-5 7.5.2: after power on the current values are the saved values). A damaged file is
  * reported ({@link #loadProblem}) and the defaults are used. Without a state file (tests, a device
  * with no state directory) nothing is savable and SP 1 is refused.
@@ -65,7 +68,10 @@ public final class ModeParameters {
     private volatile boolean descriptorSense;
     private volatile boolean softwareWriteProtect;
     private volatile int uaInterlock;
-    private volatile Values saved;
+    /** Owned by the actor's thread, like every change. */
+    private Values saved;
+    /** The last state-file write handed to the blocking executor: each write starts after the one before. */
+    private CompletableFuture<Values> lastWrite = CompletableFuture.completedFuture(null);
 
     /** Default values: WCE as the device's cache, fixed-format sense, no software write protect; nothing savable. */
     public ModeParameters(boolean writeBackCache) {
@@ -151,16 +157,16 @@ public final class ModeParameters {
     }
 
     /** Sets the current values of a MODE SELECT parameter list that passed every check. */
-    public synchronized void apply(boolean wce, boolean dSense, boolean swp) {
+    public void apply(boolean wce, boolean dSense, boolean swp) {
         applyNow(new Values(wce, dSense, swp, uaInterlock));
     }
 
     /** Sets all current values of a MODE SELECT parameter list that passed every check. */
-    public synchronized void apply(Values v) {
+    public void apply(Values v) {
         applyNow(v);
     }
 
-    private synchronized void applyNow(Values v) {
+    private void applyNow(Values v) {
         this.writeCacheEnabled = v.wce() && writeBackDefault;
         this.descriptorSense = v.dSense();
         this.softwareWriteProtect = v.swp();
@@ -171,32 +177,34 @@ public final class ModeParameters {
      * SAM-2 5.9.7 d), SPC-5 7.5.2: after a logical unit reset the current values are the saved
      * values, or the defaults where none were saved.
      */
-    public synchronized void restoreSaved() {
+    public void restoreSaved() {
         applyNow(saved());
     }
 
     /**
-     * MODE SELECT with SP 1: saves {@code v} durably on the I/O executor, then makes it current and
-     * calls {@code done} with null; on a failure nothing changes and {@code done} gets the cause.
-     * Only for a {@link #savable} LU.
+     * MODE SELECT with SP 1, first half: writes {@code v} durably on the I/O executor (successive
+     * writes in order); the stage completes with the values as saved (WCE only where the device
+     * has a write-back cache), exceptionally when the write failed. Nothing changes yet: the owner
+     * then calls {@link #applySaved} on its thread. Only for a {@link #savable} LU.
      */
-    public void saveAndApply(Values v, Consumer<IOException> done) {
+    public CompletionStage<Values> save(Values v) {
         Values effective = new Values(v.wce() && writeBackDefault, v.dSense(), v.swp(), v.uaInterlock());
-        io.execute(() -> {
+        String text = effective.text();
+        CompletableFuture<Values> write = lastWrite.handle((prev, e) -> null).thenApplyAsync(x -> {
             try {
-                synchronized (this) {
-                    store.write(effective.text());
-                    saved = effective;
-                    applyNow(effective);
-                }
+                store.write(text);
             } catch (IOException e) {
-                done.accept(e);
-                return;
-            } catch (RuntimeException e) {
-                done.accept(new IOException(e));
-                return;
+                throw new UncheckedIOException(e);
             }
-            done.accept(null);
-        });
+            return effective;
+        }, io);
+        lastWrite = write;
+        return write;
+    }
+
+    /** MODE SELECT with SP 1, second half, on the owner's thread: {@code v} is durable, saved and current. */
+    public void applySaved(Values v) {
+        saved = v;
+        applyNow(v);
     }
 }

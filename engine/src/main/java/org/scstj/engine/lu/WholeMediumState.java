@@ -6,9 +6,8 @@ import org.scstj.engine.sense.SenseReason;
 
 /**
  * The whole-medium operations of one logical unit: FORMAT UNIT (SBC-4 5.3) and SANITIZE (SBC-4
- * 4.11, 5.30). One object per LU, made with its LUN actor and shared by every nexus's
- * {@link LuContext}, like {@link ModeParameters}: an operation started through one nexus is what
- * every nexus sees.
+ * 4.11, 5.30). One object per LU, owned by its LUN actor like {@link ModeParameters}: an operation
+ * started through one nexus is what every nexus sees.
  *
  * <p>At most one operation runs at a time ({@link #begin}). While it runs, the LU answers other
  * commands NOT READY, FORMAT IN PROGRESS (04/04) or SANITIZE IN PROGRESS (04/1B), with the
@@ -23,14 +22,17 @@ import org.scstj.engine.sense.SenseReason;
  * "sanitize failure mode" that a SANITIZE EXIT FAILURE MODE may leave only if the failed sanitize
  * had AUSE set (SBC-4 4.11.3, unrestricted completion mode).
  *
- * <p>Thread-safe: the operation advances from device completion threads, commands read it on
- * dispatcher threads. An idle LU costs one volatile read per command. Not persistent: a daemon
- * restart forgets an operation in progress (SBC-4 would resume a sanitize after power on).
+ * <p>Threads: begun, ended and left (EXIT FAILURE MODE) only on the LUN actor's thread; the
+ * operation's steps, on device and blocking-I/O threads, hand their end to the actor
+ * ({@code exec.ExecContext#withState}) and publish their progress in one volatile counter
+ * ({@link #advance}). The status is volatile for copies that look at another LU from their own
+ * thread. Not persistent: a daemon restart forgets an operation in progress (SBC-4 would resume a
+ * sanitize after power on).
  *
- * <p>For the LUN actor: {@link org.scstj.engine.cdb.CommandTable.Row#wholeMedium()} marks the
- * commands that start such an operation; running them alone (after the tasks before them left
- * the device) keeps writes already in flight from landing after the medium was erased. The exec
- * stage answers every other command from this state ({@code sbc.WholeMediumGate}).
+ * <p>For the LUN actor: a command-table row with whole-medium serialization starts such an
+ * operation; running it alone (after the tasks before it left the device) keeps writes already in
+ * flight from landing after the medium was erased. Every other command is answered from this state
+ * by the row's whole-medium rule, in the last of the actor's checks.
  */
 public final class WholeMediumState {
 
@@ -45,6 +47,11 @@ public final class WholeMediumState {
         Kind(SenseReason inProgress, SenseReason failed) {
             this.inProgress = inProgress;
             this.failed = failed;
+        }
+
+        /** NOT READY while the operation runs: 04/04 FORMAT IN PROGRESS or 04/1B SANITIZE IN PROGRESS. */
+        public SenseReason inProgress() {
+            return inProgress;
         }
     }
 
@@ -99,7 +106,7 @@ public final class WholeMediumState {
      * Starts an operation of {@code totalWork} bytes; false if one is already running. Starting
      * from a failed state is how the medium recovers (SBC-4 4.11.3, 5.3.1).
      */
-    public synchronized boolean begin(Kind kind, long totalWork) {
+    public boolean begin(Kind kind, long totalWork) {
         Status s = status;
         if (s != null && !s.failed()) {
             return false;
@@ -115,7 +122,7 @@ public final class WholeMediumState {
     }
 
     /** The running operation completed without error: the medium is ready. */
-    public synchronized void succeeded() {
+    public void succeeded() {
         status = null;
     }
 
@@ -124,7 +131,7 @@ public final class WholeMediumState {
      *
      * @param ause the SANITIZE had AUSE set: EXIT FAILURE MODE may leave the failure (SBC-4 4.11.3)
      */
-    public synchronized void failed(boolean ause) {
+    public void failed(boolean ause) {
         Status s = status;
         if (s != null && !s.failed()) {
             status = new Status(s.kind(), true, ause, s.total());
@@ -154,7 +161,7 @@ public final class WholeMediumState {
      * is not (or no longer) in sanitize failure mode; false when the failure may not be left this
      * way (restricted completion mode).
      */
-    public synchronized boolean exitSanitizeFailure() {
+    public boolean exitSanitizeFailure() {
         Status s = status;
         if (s == null || !s.failed() || s.kind() != Kind.SANITIZE) {
             return true;

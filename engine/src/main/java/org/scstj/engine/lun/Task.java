@@ -1,7 +1,9 @@
 package org.scstj.engine.lun;
 
 import org.apache.pekko.actor.typed.ActorRef;
+import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.LuState;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
@@ -36,6 +38,8 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
      */
     final boolean gates;
     private ActorRef<LunActor.Command> lunActor;
+    /** The LUN actor's state, for the exec stage's entry, which runs on the actor's thread. */
+    private LuState luState;
     /** Written by the LUN actor; volatile for {@link #aborted}, read by the exec stage's threads. */
     volatile State state = State.RUNNING;
     /** The blocks the task touches: computed only when the task set must order it. */
@@ -55,21 +59,22 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
         TaskAttribute a = transport.attribute();
         this.attribute = a == null ? TaskAttribute.SIMPLE : a;
         this.gates = attribute != TaskAttribute.SIMPLE
-                || (command.decoded() && (command.row().exclusive() || command.row().wholeMedium()));
+                || command.serialization() != CommandRow.Serialization.CONCURRENT;
     }
 
     /** The blocks this task touches (computed once, when first needed). */
     Extent extent(long capacity) {
         Extent e = extent;
         if (e == null) {
-            e = Extent.of(command.cdb(), capacity);
+            e = Extent.of(command, capacity);
             extent = e;
         }
         return e;
     }
 
-    void attach(ActorRef<LunActor.Command> lunActor) {
+    void attach(ActorRef<LunActor.Command> lunActor, LuState state) {
         this.lunActor = lunActor;
+        this.luState = state;
     }
 
     public CommandSet.Parsed command() {
@@ -150,7 +155,12 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
     }
 
     @Override
-    public void unitAttentionForOthers(org.scstj.engine.sense.SenseReason condition) {
-        lunActor.tell(new LunActor.UnitAttentionForOthers(nexus, condition));
+    public LuState state() {
+        return luState;
+    }
+
+    @Override
+    public void withState(java.util.function.Consumer<LuState> action) {
+        lunActor.tell(new LunActor.WithState(action));
     }
 }

@@ -11,13 +11,11 @@ import org.scstj.engine.lun.LunActor;
 import org.scstj.engine.model.LunMapping;
 import org.scstj.engine.model.TargetSpec;
 import org.scstj.engine.exec.CommandSet;
-import org.scstj.engine.xcopy.CopyManager;
-import org.scstj.engine.xcopy.CopyScope;
-import org.scstj.engine.xcopy.CopyStatusTable;
+import org.scstj.engine.lu.CopyManager;
+import org.scstj.engine.lu.CopyScope;
+import org.scstj.engine.lu.CopyStatusTable;
 import org.scstj.engine.exec.LuContext;
-import org.scstj.engine.lu.MediumState;
-import org.scstj.engine.lu.ModeParameters;
-import org.scstj.engine.lu.WholeMediumState;
+import org.scstj.engine.lu.UnitState;
 import org.scstj.engine.session.LunBinding;
 import org.scstj.engine.session.SessionActor;
 import org.scstj.engine.spi.BlockDevice;
@@ -52,34 +50,25 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
     }
 
     /**
-     * A device as the target maps it: the backend, its LU actor, the LU's mode parameters, its
-     * medium, its whole-medium operation state and its copy manager (all shared by every target that
-     * exports the device).
+     * A device as the target maps it: the backend, its command set, its LU actor, the LU's state
+     * (owned by that actor) and its copy manager, all shared by every target that exports the device.
      */
-    public record Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium,
-                     WholeMediumState wholeMedium, CopyManager copyManager,
-                     org.scstj.engine.pr.Reservations reservations) {
-        public Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium,
-                  WholeMediumState wholeMedium) {
-            this(device, actor, mode, medium, wholeMedium, new CopyManager(), new org.scstj.engine.pr.Reservations());
-        }
-
-        public Lu(BlockDevice device, ActorRef<LunActor.Command> actor, ModeParameters mode, MediumState medium,
-                  WholeMediumState wholeMedium, org.scstj.engine.pr.Reservations reservations) {
-            this(device, actor, mode, medium, wholeMedium, new CopyManager(), reservations);
+    public record Lu(BlockDevice device, CommandSet commands, ActorRef<LunActor.Command> actor, UnitState state,
+                     CopyManager copyManager) {
+        public Lu(BlockDevice device, CommandSet commands, ActorRef<LunActor.Command> actor, UnitState state) {
+            this(device, commands, actor, state, new CopyManager());
         }
     }
 
-    public static Behavior<Command> create(TargetSpec spec, Map<String, Lu> devices, CommandSet commands,
-                                           Props sessionProps, Props tmfProps) {
-        return Behaviors.setup(ctx -> new TargetActor(ctx, spec, devices, commands, sessionProps, tmfProps));
+    public static Behavior<Command> create(TargetSpec spec, Map<String, Lu> devices, Props sessionProps,
+                                           Props tmfProps) {
+        return Behaviors.setup(ctx -> new TargetActor(ctx, spec, devices, sessionProps, tmfProps));
     }
 
     private TargetSpec spec;
     private TargetAcl acl;
     private final Map<String, Lu> devices;
     private List<ActorRef<LunActor.Command>> targetLuns;
-    private final CommandSet commands;
     private final Props sessionProps;
     private final Props tmfProps;
     private final Map<Nexus, ActorRef<SessionActor.Command>> sessions = new HashMap<>();
@@ -87,13 +76,12 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
     private final Map<Nexus, List<LunMapping>> inventories = new HashMap<>();
     private long sessionCounter;
 
-    private TargetActor(ActorContext<Command> ctx, TargetSpec spec, Map<String, Lu> devices, CommandSet commands,
-                        Props sessionProps, Props tmfProps) {
+    private TargetActor(ActorContext<Command> ctx, TargetSpec spec, Map<String, Lu> devices, Props sessionProps,
+                        Props tmfProps) {
         super(ctx);
         this.spec = spec;
         this.acl = new TargetAcl(spec);
         this.devices = devices;
-        this.commands = commands;
         this.sessionProps = sessionProps;
         this.tmfProps = tmfProps;
         this.targetLuns = allLuns(spec, devices);
@@ -157,7 +145,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         Map<Integer, LunBinding> luns = bindings(nexus, visible);
         List<ActorRef<LunActor.Command>> reachable = new ArrayList<>(targetLuns);
         ActorRef<SessionActor.Command> session = getContext().spawn(
-                SessionActor.create(nexus, luns, reachable, commands, tmfProps),
+                SessionActor.create(nexus, luns, reachable, tmfProps),
                 "session-" + (++sessionCounter), sessionProps);
         getContext().watchWith(session, new SessionStopped(nexus, session));
         sessions.put(nexus, session);
@@ -172,17 +160,17 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         List<CopyScope.Target> accessible = new ArrayList<>(visible.size());
         for (LunMapping m : visible) {
             Lu lu = devices.get(m.device());
-            accessible.add(new CopyScope.Target(m.lun(), lu.device(), writeProtected(m, lu), lu.mode(), lu.medium(),
-                    lu.wholeMedium()));
+            UnitState u = lu.state();
+            accessible.add(new CopyScope.Target(m.lun(), lu.device(), writeProtected(m, lu), u.mode(), u.medium(),
+                    u.wholeMedium()));
         }
         Map<Long, CopyScope.Target> copyTargets = CopyScope.byNaa(accessible);
         Map<Integer, LunBinding> luns = new HashMap<>();
         for (LunMapping m : visible) {
             Lu lu = devices.get(m.device());
             CopyScope copy = new CopyScope(copyTargets, lu.copyManager(), new CopyStatusTable());
-            luns.put(m.lun(), new LunBinding(m.lun(), lu.actor(),
-                    new LuContext(m.lun(), lu.device(), writeProtected(m, lu), nexus, lu.mode(), lu.medium(),
-                            lu.wholeMedium(), copy, lu.reservations(), m.readOnly())));
+            luns.put(m.lun(), new LunBinding(m.lun(), lu.actor(), new LuContext(m.lun(), lu.device(), lu.commands(),
+                    writeProtected(m, lu), m.readOnly(), nexus, lu.state(), copy)));
         }
         return luns;
     }

@@ -1,8 +1,8 @@
 package org.scstj.engine.xcopy;
 
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.xcopy.CopyScope;
-import org.scstj.engine.xcopy.CopyStatusTable;
+import org.scstj.engine.lu.CopyScope;
+import org.scstj.engine.lu.CopyStatusTable;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.IoFailures;
@@ -98,19 +98,19 @@ public final class ExtendedCopy implements TransportTask.DataReceiver, BlockCopy
         ctx.receiveData(received, new ExtendedCopy(ctx, transferLength));
     }
 
+    /** The parameter list arrived (on the transport's thread): checked whole, then the LUN actor starts the copy. */
     @Override
     public void received(DataBuffer buffer) {
         byte[] list = DataBuffer.takeBytes(buffer);
-        LuContext lu = ctx.lu();
-        CopyScope scope = lu.copy();
-        ExtendedCopyParameters.Plan plan;
-        switch (ExtendedCopyParameters.check(list, scope)) {
-            case ExtendedCopyParameters.Refused r -> {
-                fail(r.failure());
-                return;
-            }
-            case ExtendedCopyParameters.Plan p -> plan = p;
+        switch (ExtendedCopyParameters.check(list, ctx.lu().copy())) {
+            case ExtendedCopyParameters.Refused r -> ctx.withState(state -> fail(r.failure()));
+            case ExtendedCopyParameters.Plan p -> ctx.withState(state -> begin(p));
         }
+    }
+
+    /** On the LUN actor's thread, which owns the copy manager and the copy statuses. */
+    private void begin(ExtendedCopyParameters.Plan plan) {
+        CopyScope scope = ctx.lu().copy();
         if (!scope.manager().tryStart()) {
             fail(Failure.of(SenseReason.INSUFFICIENT_RESOURCES)); // TOTAL CONCURRENT COPIES are running
             return;
@@ -125,43 +125,58 @@ public final class ExtendedCopy implements TransportTask.DataReceiver, BlockCopy
                 return;
             }
         }
-        new BlockCopy(plan.segments(), this).start();
+        // the copy runs off the actor's thread: a device that completes inline (a file on tmpfs) would
+        // otherwise hold every other command of this LU until the last chunk; the engine's
+        // blocking-I/O dispatcher runs whole-medium work the same way
+        BlockCopy copy = new BlockCopy(plan.segments(), this);
+        java.util.concurrent.Executor io = ctx.lu().wholeMedium().executor();
+        if (io == null) {
+            copy.start();
+        } else {
+            io.execute(copy::start);
+        }
     }
 
     /** The Data-Out never arrived (connection lost, transport abort). */
     @Override
     public void failed(Throwable cause) {
-        fail(Failure.of(SenseReason.ABORTED_COMMAND));
+        ctx.withState(state -> fail(Failure.of(SenseReason.ABORTED_COMMAND)));
     }
 
+    /** From the copy's thread: the status the LUN actor keeps for RECEIVE COPY RESULTS follows. */
     @Override
     public void transferred(long bytes) {
         if (status != null) {
-            status.transferred(bytes);
+            ctx.withState(state -> status.transferred(bytes));
         }
     }
 
     @Override
     public void segmentDone(int index) {
         if (status != null) {
-            status.segmentDone();
+            ctx.withState(state -> status.segmentDone());
         }
     }
 
     @Override
     public void finished(BlockDevice.IoFailure failure, boolean writing) {
-        ctx.lu().copy().manager().finished();
-        if (failure == null) {
-            if (status != null) {
-                status.finish(null);
+        ctx.withState(state -> {
+            ctx.lu().copy().manager().finished();
+            if (failure == null) {
+                if (status != null) {
+                    status.finish(null);
+                }
+                ctx.complete(ScsiResponse.good(null, transferLength));
+            } else {
+                fail(Failure.of(IoFailures.reason(failure, writing)));
             }
-            ctx.complete(ScsiResponse.good(null, transferLength));
-        } else {
-            fail(Failure.of(IoFailures.reason(failure, writing)));
-        }
+        });
     }
 
-    /** CHECK CONDITION; a registered copy's status holds the same sense (FAILED SEGMENT DETAILS). */
+    /**
+     * CHECK CONDITION; a registered copy's status holds the same sense (FAILED SEGMENT DETAILS). On
+     * the LUN actor's thread.
+     */
     private void fail(Failure failure) {
         ScsiResponse response = failure.toResponse(ctx.lu().descriptorSense(), transferLength);
         if (status != null) {

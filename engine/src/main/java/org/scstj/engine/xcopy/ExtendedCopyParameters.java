@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.scstj.engine.xcopy.CopyScope;
+import org.scstj.engine.lu.CopyScope;
 import org.scstj.engine.sbc.LbaRange;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;

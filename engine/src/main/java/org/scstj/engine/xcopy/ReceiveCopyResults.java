@@ -6,8 +6,8 @@ import static org.scstj.engine.cdb.BigEndian.put32;
 
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
-import org.scstj.engine.xcopy.CopyManager;
-import org.scstj.engine.xcopy.CopyStatusTable;
+import org.scstj.engine.lu.CopyManager;
+import org.scstj.engine.lu.CopyStatusTable;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;

@@ -1,5 +1,6 @@
 package org.scstj.engine.cdb;
 
+import org.scstj.engine.commands.Decode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,12 +21,12 @@ class CdbDecoderTest {
     }
 
     static Cdb ok(byte[] cdb) {
-        Decoded d = CdbDecoder.decode(cdb);
+        Decoded d = Decode.decode(cdb);
         return assertInstanceOf(Decoded.Ok.class, d, () -> "rejected: " + d).cdb();
     }
 
     static Failure rejected(byte[] cdb) {
-        Decoded d = CdbDecoder.decode(cdb);
+        Decoded d = Decode.decode(cdb);
         return assertInstanceOf(Decoded.Rejected.class, d, () -> "accepted: " + d).failure();
     }
 

@@ -1,12 +1,13 @@
 package org.scstj.engine.lun;
 
+import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.StandardCommandSet;
+import org.scstj.engine.commands.CommandSets;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.spi.DataOutFailure;
@@ -28,7 +29,7 @@ class DataOutFailureTest {
     }
 
     private final RamBlockDevice device = new RamBlockDevice(512, 64);
-    private final ActorRef<LunActor.Command> lun = testKit.spawn(LunActor.create(device, new StandardCommandSet(), 8));
+    private final ActorRef<LunActor.Command> lun = testKit.spawn(LunActors.create(device, CommandSets.DISK, 8));
     private long tags;
 
     /** A transport task whose Data-Out the transport fails for {@code reason}. */
@@ -40,8 +41,8 @@ class DataOutFailureTest {
                 receiver.failed(new DataOutFailure(reason, "test"));
             }
         };
-        LuContext lu = new LuContext(0, device, false, NEXUS, descriptorSense);
-        lun.tell(new LunActor.Execute(new Task(t, new StandardCommandSet().parse(write10), lu)));
+        LuContext lu = LuContexts.of(0, device, false, NEXUS, descriptorSense);
+        lun.tell(new LunActor.Execute(new Task(t, CommandSets.DISK.parse(write10), lu)));
         return t.await();
     }
 

@@ -1,5 +1,6 @@
 package org.scstj.engine.lun;
 
+import org.scstj.engine.exec.LuContexts;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -41,7 +42,7 @@ class LunActorTest {
     }
 
     private ActorRef<LunActor.Command> lun(int depth) {
-        return testKit.spawn(LunActor.create(device, commands, depth));
+        return testKit.spawn(LunActors.create(device, commands.set, depth));
     }
 
     private FakeTransportTask send(ActorRef<LunActor.Command> lun, Nexus nexus, int opcode, boolean writeProtected) {
@@ -51,7 +52,7 @@ class LunActorTest {
             cdb[4] = (byte) 252; // allocation length
         }
         FakeTransportTask t = new FakeTransportTask(++tags, cdb);
-        lun.tell(new LunActor.Execute(new Task(t, commands.parse(t.cdb), new LuContext(0, device, writeProtected, nexus, false))));
+        lun.tell(new LunActor.Execute(new Task(t, commands.set.parse(t.cdb), LuContexts.of(0, device, writeProtected, nexus, false))));
         return t;
     }
 

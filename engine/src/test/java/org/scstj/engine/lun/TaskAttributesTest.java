@@ -1,5 +1,6 @@
 package org.scstj.engine.lun;
 
+import org.scstj.engine.exec.LuContexts;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -49,8 +50,8 @@ class TaskAttributesTest {
     }
 
     private ActorRef<LunActor.Command> lun(int lunDepth) throws Exception {
-        ActorRef<LunActor.Command> lun = testKit.spawn(LunActor.create(device, commands, 64, lunDepth,
-                new MediumState(false), null, new org.scstj.engine.pr.Reservations()));
+        ActorRef<LunActor.Command> lun = testKit.spawn(LunActor.create(device, commands.set, 64, lunDepth,
+                LuContexts.state(device)));
         assertEquals(SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET, FakeCommandSet.reasonOf(send(lun, a, TUR).await()));
         return lun;
     }
@@ -64,7 +65,7 @@ class TaskAttributesTest {
         cdb[0] = (byte) opcode;
         FakeTransportTask t = new FakeTransportTask(++tags, cdb);
         t.attribute = attribute;
-        lun.tell(new LunActor.Execute(new Task(t, commands.parse(t.cdb), new LuContext(0, device, false, nexus, false))));
+        lun.tell(new LunActor.Execute(new Task(t, commands.set.parse(t.cdb), LuContexts.of(0, device, false, nexus, false))));
         return t;
     }
 

@@ -1,5 +1,6 @@
 package org.scstj.engine.sbc;
 
+import org.scstj.engine.commands.Decode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,8 +12,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
-import org.scstj.engine.cdb.Commands;
 import org.scstj.engine.cdb.Decoded;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
@@ -69,12 +68,12 @@ class OrWriteTest {
         for (int p = 1; p < 8; p++) {
             byte[] c = orWrite(0, 1, false, false);
             c[1] = (byte) (p << 5);
-            var f = assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(c)).failure();
+            var f = assertInstanceOf(Decoded.Rejected.class, Decode.decode(c)).failure();
             assertEquals(1, f.pointer().byteOffset());
         }
         byte[] c = orWrite(0, 1, false, false);
         c[1] = 0x02;
-        assertEquals(FieldPointer.cdb(1, 1), assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(c)).failure().pointer());
+        assertEquals(FieldPointer.cdb(1, 1), assertInstanceOf(Decoded.Rejected.class, Decode.decode(c)).failure().pointer());
     }
 
     @Test

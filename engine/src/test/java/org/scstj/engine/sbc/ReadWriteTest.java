@@ -1,5 +1,6 @@
 package org.scstj.engine.sbc;
 
+import org.scstj.engine.commands.Decode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -209,7 +210,7 @@ class ReadWriteTest {
         assertEquals("05/0E/03", partial.sense());
         assertEquals(2 * BS, partial.response().transferLength());
         cdb[1] = 0x04; // BYTCHK 10b
-        assertTrue(org.scstj.engine.cdb.CdbDecoder.decode(cdb) instanceof org.scstj.engine.cdb.Decoded.Rejected);
+        assertTrue(Decode.decode(cdb) instanceof org.scstj.engine.cdb.Decoded.Rejected);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.scstj.engine.sbc;
 
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
-import org.scstj.engine.cdb.CommandTable;
+import org.scstj.engine.exec.CommandRow;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.lun.Checks;
+import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.cdb.Decoded;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
@@ -27,7 +31,7 @@ class StartStopUnitTest {
     private final RamBlockDevice device = removable(new RamBlockDevice(512, 1000), true);
     private final LuContext lu = FakeExecContext.lu(device, false, false);
     /** The same LU through a second I_T nexus: same mode parameters, same medium. */
-    private final LuContext other = new LuContext(0, device, false, OTHER, lu.mode(), lu.medium());
+    private final LuContext other = LuContexts.of(0, device, false, OTHER, lu.mode(), lu.medium());
 
     static RamBlockDevice removable(RamBlockDevice d, boolean removable) {
         BlockDevice.Capabilities c = d.capabilities();
@@ -92,7 +96,7 @@ class StartStopUnitTest {
         int reads = device.reads;
         int writes = device.writes;
         int flushes = device.flushes;
-        for (CommandTable.Row row : CommandTable.rows()) {
+        for (CommandRow row : lu.commands().rows()) {
             byte[] cdb = new byte[row.cdbLength()];
             cdb[0] = (byte) row.opcode();
             if (row.serviceAction() >= 0) {
@@ -101,8 +105,14 @@ class StartStopUnitTest {
             FakeTask task = new FakeTask(cdb, 512, row.direction() == org.scstj.engine.cdb.DataDirection.OUT
                     ? new byte[512] : null);
             FakeExecContext ctx = new FakeExecContext(task, lu);
-            Decoded.Ok ok = assertInstanceOf(Decoded.Ok.class, CdbDecoder.decode(cdb), row.name());
-            org.scstj.engine.cdb.Commands.execute(ok.cdb(), ctx);
+            assertInstanceOf(Decoded.Ok.class, Decode.decode(cdb), row.name());
+            CommandSet.Parsed parsed = lu.commands().parse(cdb);
+            ScsiResponse refused = Checks.medium(parsed, lu.wholeMedium(), null, lu.medium(), 512, false);
+            if (refused != null) {
+                ctx.complete(refused); // the LUN actor's last check: the medium is out
+            } else {
+                lu.commands().execute(parsed, ctx);
+            }
             Outcome o = new Outcome(ctx.response(), task);
             if (row.needsMedium()) {
                 assertEquals("02/3A/00", o.sense(), row.name());
@@ -172,10 +182,10 @@ class StartStopUnitTest {
 
     @Test
     void powerConditionModifier_mustBeZeroWithStartValid() {
-        Decoded d = CdbDecoder.decode(startStop(false, 1, 0, false, false, true));
+        Decoded d = Decode.decode(startStop(false, 1, 0, false, false, true));
         var failure = assertInstanceOf(Decoded.Rejected.class, d).failure();
         assertEquals(FieldPointer.cdb(3, 3), failure.pointer());
-        assertInstanceOf(Decoded.Ok.class, CdbDecoder.decode(startStop(false, 1, 2, false, false, true)),
+        assertInstanceOf(Decoded.Ok.class, Decode.decode(startStop(false, 1, 2, false, false, true)),
                 "ignored with another power condition");
     }
 

@@ -1,5 +1,6 @@
 package org.scstj.engine.spc;
 
+import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,8 +110,8 @@ class ModeSelectTest {
     @Test
     void dSense_switchesEveryNexusOfTheLuToDescriptorSense() {
         ModeParameters shared = new ModeParameters(true);
-        LuContext a = new LuContext(0, device, false, FakeExecContext.NEXUS, shared);
-        LuContext b = new LuContext(1, device, false, FakeExecContext.NEXUS, shared);
+        LuContext a = LuContexts.of(0, device, false, FakeExecContext.NEXUS, shared);
+        LuContext b = LuContexts.of(1, device, false, FakeExecContext.NEXUS, shared);
         byte[] control = currentPage(ModeSense.CONTROL);
         control[2] |= 0x04;
         assertEquals("GOOD", select6(a, concat(HEADER6, control)).sense());

@@ -1,5 +1,6 @@
 package org.scstj.engine.spc;
 
+import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -27,7 +28,7 @@ class SavedModePagesTest {
     private final RamBlockDevice device = new RamBlockDevice(512, 100);
 
     private LuContext lu(ModeParameters mode) {
-        return new LuContext(0, device, false, FakeExecContext.NEXUS, mode);
+        return LuContexts.of(0, device, false, FakeExecContext.NEXUS, mode);
     }
 
     private ModeParameters savable(Path file) {

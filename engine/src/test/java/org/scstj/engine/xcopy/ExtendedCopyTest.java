@@ -1,5 +1,7 @@
 package org.scstj.engine.xcopy;
 
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,11 +20,10 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.xcopy.CopyManager;
-import org.scstj.engine.xcopy.CopyScope;
-import org.scstj.engine.xcopy.CopyStatusTable;
+import org.scstj.engine.lu.CopyManager;
+import org.scstj.engine.lu.CopyScope;
+import org.scstj.engine.lu.CopyStatusTable;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.sbc.FakeExecContext;
@@ -49,7 +50,7 @@ class ExtendedCopyTest {
     private LuContext lu() {
         List<CopyScope.Target> accessible = List.of(new CopyScope.Target(0, a, false, aMode),
                 new CopyScope.Target(1, b, bReadOnly, bMode, bMedium, org.scstj.engine.lu.WholeMediumState.unlimited()));
-        return new LuContext(0, a, false, FakeExecContext.NEXUS, aMode,
+        return LuContexts.of(0, a, false, FakeExecContext.NEXUS, aMode,
                 new CopyScope(CopyScope.byNaa(accessible), manager, status));
     }
 
@@ -151,7 +152,7 @@ class ExtendedCopyTest {
     @Test
     void dcBit_countsDestinationBlocks() {
         RamBlockDevice big = device(4096, 64, 0x6001_4050_0000_0D4BL);
-        LuContext lu = new LuContext(0, a, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(List.of(
+        LuContext lu = LuContexts.of(0, a, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(List.of(
                 new CopyScope.Target(0, a, false, aMode), new CopyScope.Target(1, big, false, bMode))),
                 manager, status));
         fill(a, 0, 16, 8);
@@ -169,7 +170,7 @@ class ExtendedCopyTest {
     void lid4_isNotSupported() {
         byte[] c = cdb(0);
         c[1] = 0x01;
-        Decoded d = CdbDecoder.decode(c);
+        Decoded d = Decode.decode(c);
         assertEquals(FieldPointer.cdb(1, 4), assertInstanceOf(Decoded.Rejected.class, d).failure().pointer());
     }
 
@@ -400,7 +401,7 @@ class ExtendedCopyTest {
     @Test
     void aSegmentNotAWholeNumberOfBlocksOfBothLus_isUnexpectedInexactSegment() {
         RamBlockDevice big = device(4096, 64, 0x6001_4050_0000_0D4BL);
-        LuContext lu = new LuContext(0, a, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(List.of(
+        LuContext lu = LuContexts.of(0, a, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(List.of(
                 new CopyScope.Target(0, a, false, aMode), new CopyScope.Target(1, big, false, bMode))),
                 manager, status));
         byte[] list = list(1, 0, List.of(identification(a), identification(big)), List.of(blockToBlock(0, 1, 3, 0, 0)));
@@ -412,7 +413,7 @@ class ExtendedCopyTest {
     @Test
     void aSegmentLongerThanTheMaximumSegmentLength_isInvalidFieldInParameterList() {
         RamBlockDevice big = device(4096, 8192, 0x6001_4050_0000_0D4BL);
-        LuContext lu = new LuContext(0, big, false, FakeExecContext.NEXUS, aMode, CopyScope.only(0, big, false, aMode));
+        LuContext lu = LuContexts.of(0, big, false, FakeExecContext.NEXUS, aMode, CopyScope.only(0, big, false, aMode));
         int blocks = ExtendedCopy.MAX_SEGMENT_LENGTH / 4096 + 1;
         byte[] list = list(1, 0, List.of(identification(big)), List.of(blockToBlock(0, 0, blocks, 0, 0)));
         Outcome o = FakeExecContext.run(lu, cdb(list.length), list.length, list);
@@ -494,7 +495,7 @@ class ExtendedCopyTest {
     @Test
     void withOffsets_betweenLusOfDifferentBlockSizes_copiesTheBytes() {
         RamBlockDevice big = device(4096, 64, 0x6001_4050_0000_0D4BL);
-        LuContext lu = new LuContext(0, a, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(List.of(
+        LuContext lu = LuContexts.of(0, a, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(List.of(
                 new CopyScope.Target(0, a, false, aMode), new CopyScope.Target(1, big, false, bMode))),
                 manager, status));
         fill(a, 0, 64, 19);
@@ -533,7 +534,7 @@ class ExtendedCopyTest {
         int blocks = 43008; // 21 MiB of 512-byte blocks
         RamBlockDevice source = device(512, blocks, 0x6001_4050_0000_0E01L);
         RamBlockDevice destination = device(512, blocks, 0x6001_4050_0000_0E02L);
-        LuContext lu = new LuContext(0, source, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(
+        LuContext lu = LuContexts.of(0, source, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(
                 List.of(new CopyScope.Target(0, source, false, aMode),
                         new CopyScope.Target(1, destination, false, bMode))), manager, status));
         fill(source, 0, blocks, 22);

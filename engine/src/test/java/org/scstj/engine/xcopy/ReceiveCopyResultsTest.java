@@ -1,5 +1,6 @@
 package org.scstj.engine.xcopy;
 
+import org.scstj.engine.commands.Decode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.scstj.engine.xcopy.CopyLists.blockToBlock;
@@ -12,7 +13,7 @@ import static org.scstj.engine.xcopy.CopyLists.receiveCopyResults;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.xcopy.CopyManager;
+import org.scstj.engine.lu.CopyManager;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
@@ -125,14 +126,14 @@ class ReceiveCopyResultsTest {
 
     @Test
     void receiveData_isNotSupported() {
-        var d = org.scstj.engine.cdb.CdbDecoder.decode(receiveCopyResults(0x01, 0, 64));
+        var d = Decode.decode(receiveCopyResults(0x01, 0, 64));
         assertTrue(d instanceof org.scstj.engine.cdb.Decoded.Rejected);
     }
 
     @Test
     void transferCount_switchesToLargerUnitsPast32Bits() {
-        byte[] d = ReceiveCopyResults.copyStatus(new org.scstj.engine.xcopy.CopyStatusTable.Snapshot(
-                org.scstj.engine.xcopy.CopyStatusTable.State.IN_PROGRESS, 3, 0x1_0000_0400L, null));
+        byte[] d = ReceiveCopyResults.copyStatus(new org.scstj.engine.lu.CopyStatusTable.Snapshot(
+                org.scstj.engine.lu.CopyStatusTable.State.IN_PROGRESS, 3, 0x1_0000_0400L, null));
         assertEquals(1, d[7], "KiB");
         assertEquals(0x40_0001L, u32(d, 8));
     }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.xcopy.CopyManager;
+import org.scstj.engine.lu.CopyManager;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.RamBlockDevice;

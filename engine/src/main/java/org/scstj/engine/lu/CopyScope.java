@@ -1,4 +1,4 @@
-package org.scstj.engine.xcopy;
+package org.scstj.engine.lu;
 
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;

@@ -1,11 +1,9 @@
-package org.scstj.engine.xcopy;
-
-import java.util.concurrent.atomic.AtomicInteger;
+package org.scstj.engine.lu;
 
 /**
  * The copy manager of one logical unit (SPC-4 third-party copy model): the EXTENDED COPY commands
- * it is processing, from every nexus together. One per LU, made with its LUN actor and shared by
- * every nexus's {@link LuContext}; {@link #TOTAL_CONCURRENT_COPIES} is what RECEIVE COPY RESULTS
+ * it is processing, from every nexus together. One per LU, owned by its LUN actor (the EXTENDED
+ * COPY commands take and give back their slots there); {@link #TOTAL_CONCURRENT_COPIES} is what RECEIVE COPY RESULTS
  * (OPERATING PARAMETERS) and the Third-party Copy VPD page advertise, and each copy holds at most
  * two bounded data buffers ({@code org.scstj.engine.xcopy.BlockCopy}), so this bounds the memory
  * copies can take.
@@ -17,27 +15,24 @@ public final class CopyManager {
      */
     public static final int TOTAL_CONCURRENT_COPIES = 16;
 
-    private final AtomicInteger running = new AtomicInteger();
+    private int running;
 
     /** Takes a slot for one EXTENDED COPY; false when {@link #TOTAL_CONCURRENT_COPIES} are running. */
     public boolean tryStart() {
-        int n;
-        do {
-            n = running.get();
-            if (n >= TOTAL_CONCURRENT_COPIES) {
-                return false;
-            }
-        } while (!running.compareAndSet(n, n + 1));
+        if (running >= TOTAL_CONCURRENT_COPIES) {
+            return false;
+        }
+        running++;
         return true;
     }
 
     /** Gives back the slot of a copy that {@link #tryStart started}; once per copy. */
     public void finished() {
-        running.decrementAndGet();
+        running--;
     }
 
     /** Copies being processed now. */
     public int running() {
-        return running.get();
+        return running;
     }
 }

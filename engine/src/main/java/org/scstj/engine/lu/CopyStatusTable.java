@@ -1,4 +1,4 @@
-package org.scstj.engine.xcopy;
+package org.scstj.engine.lu;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,8 +13,8 @@ import java.util.Map;
  *
  * <p>Bounded: at most {@link #CAPACITY} entries; when a new copy needs room the oldest finished
  * one is dropped. Copies in progress are never dropped, and there are at most
- * {@link CopyManager#TOTAL_CONCURRENT_COPIES} of them. Thread-safe: copies update their status
- * from device threads while RECEIVE COPY RESULTS reads it from a transport thread.
+ * {@link CopyManager#TOTAL_CONCURRENT_COPIES} of them. Owned by the LU's actor: copies hand their
+ * progress to it ({@code exec.ExecContext#withState}), RECEIVE COPY RESULTS reads it there.
  */
 public final class CopyStatusTable {
     /** Entries kept per LU and nexus. */
@@ -55,16 +55,12 @@ public final class CopyStatusTable {
 
         /** {@code bytes} more were written to a copy destination. */
         public void transferred(long bytes) {
-            synchronized (CopyStatusTable.this) {
-                bytesTransferred += bytes;
-            }
+            bytesTransferred += bytes;
         }
 
         /** One more segment descriptor was processed completely. */
         public void segmentDone() {
-            synchronized (CopyStatusTable.this) {
-                segmentsProcessed++;
-            }
+            segmentsProcessed++;
         }
 
         /**
@@ -72,12 +68,10 @@ public final class CopyStatusTable {
          * reported. A copy whose LIST ID USAGE was 10b is forgotten now.
          */
         public void finish(byte[] sense) {
-            synchronized (CopyStatusTable.this) {
-                state = sense == null ? State.COMPLETED : State.COMPLETED_WITH_ERRORS;
-                failureSense = sense;
-                if (!hold) {
-                    entries.remove(listIdentifier, this);
-                }
+            state = sense == null ? State.COMPLETED : State.COMPLETED_WITH_ERRORS;
+            failureSense = sense;
+            if (!hold) {
+                entries.remove(listIdentifier, this);
             }
         }
     }
@@ -91,7 +85,7 @@ public final class CopyStatusTable {
      *
      * @param hold LIST ID USAGE 00b: keep the status after the copy ends (10b: only while it runs)
      */
-    public synchronized Status begin(int listIdentifier, boolean hold) {
+    public Status begin(int listIdentifier, boolean hold) {
         Status old = entries.get(listIdentifier);
         if (old != null && old.state == State.IN_PROGRESS) {
             return null;
@@ -111,7 +105,7 @@ public final class CopyStatusTable {
     }
 
     /** The status held under a list identifier, or null (RECEIVE COPY RESULTS then answers INVALID FIELD IN CDB). */
-    public synchronized Snapshot find(int listIdentifier) {
+    public Snapshot find(int listIdentifier) {
         Status s = entries.get(listIdentifier);
         return s == null ? null
                 : new Snapshot(s.state, s.segmentsProcessed, s.bytesTransferred, s.failureSense);
@@ -121,7 +115,7 @@ public final class CopyStatusTable {
      * FAILED SEGMENT DETAILS (SPC-3 6.17): the status as {@link #find} gives it, after which the
      * failed copy's sense data is discarded (it is returned once).
      */
-    public synchronized Snapshot takeFailure(int listIdentifier) {
+    public Snapshot takeFailure(int listIdentifier) {
         Status s = entries.get(listIdentifier);
         if (s == null) {
             return null;
@@ -132,7 +126,7 @@ public final class CopyStatusTable {
     }
 
     /** Entries held now. */
-    public synchronized int size() {
+    public int size() {
         return entries.size();
     }
 }

@@ -1,5 +1,12 @@
-package org.scstj.engine.cdb;
+package org.scstj.engine.commands;
 
+import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.cdb.DataDirection;
+import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.cdb.Opcodes;
+import org.scstj.engine.exec.CommandRow;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.pr.ReservationClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,10 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
 
-class CommandTableTest {
+/** Every row of the disk command set (SPC-5 + SBC-4), checked against the standards it cites. */
+class CommandSetsTest {
+    private static final CommandSet DISK = CommandSets.DISK;
+
 
     /** The smallest valid CDB of a row: opcode, service action, everything else 0. */
-    static byte[] minimal(CommandTable.Row row) {
+    static byte[] minimal(CommandRow row) {
         byte[] cdb = new byte[row.cdbLength()];
         cdb[0] = (byte) row.opcode();
         if (row.serviceAction() >= 0) {
@@ -27,7 +37,7 @@ class CommandTableTest {
 
     @Test
     void everyRow_hasAUsageMaskOfItsCdbLengthStartingWithTheOpcode() {
-        for (CommandTable.Row row : CommandTable.rows()) {
+        for (CommandRow row : DISK.rows()) {
             assertEquals(row.cdbLength(), row.usage().length, row.name());
             assertEquals((byte) 0xFF, row.usage()[0], row.name());
             assertEquals(0, row.usage()[row.cdbLength() - 1] & 0x05, row.name() + ": NACA/LINK unsupported");
@@ -49,18 +59,18 @@ class CommandTableTest {
     @Test
     void everyRow_isUniqueAndFoundByLookup() {
         Set<Integer> keys = new HashSet<>();
-        for (CommandTable.Row row : CommandTable.rows()) {
+        for (CommandRow row : DISK.rows()) {
             assertTrue(keys.add(row.opcode() << 8 | (row.serviceAction() & 0xFF)), row.name());
-            assertSame(row, CommandTable.lookup(row.opcode(), row.serviceAction()));
+            assertSame(row, DISK.lookup(row.opcode(), row.serviceAction()));
         }
     }
 
     @Test
     void everyRow_decodesItsMinimalCdbToAValueWhoseRowIsThatRow() {
-        for (CommandTable.Row row : CommandTable.rows()) {
-            Decoded d = CdbDecoder.decode(minimal(row));
-            Cdb cdb = assertInstanceOf(Decoded.Ok.class, d, row.name()).cdb();
-            assertSame(row, cdb.row(), row.name());
+        for (CommandRow row : DISK.rows()) {
+            Decoded d = Decode.decode(minimal(row));
+            assertInstanceOf(Decoded.Ok.class, d, row.name());
+            assertSame(row, DISK.parse(minimal(row)).row(), row.name());
         }
     }
 
@@ -71,25 +81,25 @@ class CommandTableTest {
      */
     @Test
     void everyDataOutRow_decodesToACommandThatKnowsItsDataOutLength_andNoOtherRowHasDataOut() {
-        for (CommandTable.Row row : CommandTable.rows()) {
-            Cdb cdb = ((Decoded.Ok) CdbDecoder.decode(minimal(row))).cdb();
+        for (CommandRow row : DISK.rows()) {
+            Cdb cdb = ((Decoded.Ok) Decode.decode(minimal(row))).cdb();
             if (row.direction() == DataDirection.OUT) {
                 assertInstanceOf(Cdb.DataOut.class, cdb, row.name());
             } else if (cdb instanceof Cdb.DataOut d) {
                 assertEquals(0, d.dataOutLength(512), row.name());
             }
         }
-        Cdb.Unmap unmap = (Cdb.Unmap) ((Decoded.Ok) CdbDecoder.decode(
+        Cdb.Unmap unmap = (Cdb.Unmap) ((Decoded.Ok) Decode.decode(
                 new byte[] {0x42, 0, 0, 0, 0, 0, 0, 0x01, 0x02, 0})).cdb();
         assertEquals(0x102, unmap.dataOutLength(4096), "a parameter list length, whatever the block size");
-        Cdb.CompareAndWrite caw = (Cdb.CompareAndWrite) ((Decoded.Ok) CdbDecoder.decode(
+        Cdb.CompareAndWrite caw = (Cdb.CompareAndWrite) ((Decoded.Ok) Decode.decode(
                 new byte[] {(byte) 0x89, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0})).cdb();
         assertEquals(2 * 3 * 4096, caw.dataOutLength(4096), "the verify and the write instance");
     }
 
     @Test
     void everyBitOutsideTheUsageMask_isRejectedWithAPointerToIt() {
-        for (CommandTable.Row row : CommandTable.rows()) {
+        for (CommandRow row : DISK.rows()) {
             byte[] usage = row.usage();
             for (int i = 1; i < row.cdbLength() - 1; i++) {
                 for (int bit = 0; bit < 8; bit++) {
@@ -98,7 +108,7 @@ class CommandTableTest {
                     }
                     byte[] cdb = minimal(row);
                     cdb[i] |= (byte) (1 << bit);
-                    Decoded d = CdbDecoder.decode(cdb);
+                    Decoded d = Decode.decode(cdb);
                     var failure = assertInstanceOf(Decoded.Rejected.class, d, row.name() + " byte " + i + " bit " + bit)
                             .failure();
                     assertEquals(SenseReason.INVALID_FIELD_IN_CDB, failure.reason());
@@ -110,7 +120,7 @@ class CommandTableTest {
 
     @Test
     void everyBitInsideTheUsageMask_isNotRejectedAsReserved() {
-        for (CommandTable.Row row : CommandTable.rows()) {
+        for (CommandRow row : DISK.rows()) {
             byte[] usage = row.usage();
             for (int i = 1; i < row.cdbLength() - 1; i++) {
                 for (int bit = 0; bit < 8; bit++) {
@@ -119,7 +129,7 @@ class CommandTableTest {
                     }
                     byte[] cdb = minimal(row);
                     cdb[i] |= (byte) (1 << bit);
-                    if (CdbDecoder.decode(cdb) instanceof Decoded.Rejected r && r.failure().pointer() != null) {
+                    if (Decode.decode(cdb) instanceof Decoded.Rejected r && r.failure().pointer() != null) {
                         FieldPointer p = r.failure().pointer();
                         // a field check of the command itself may refuse the value, but never as a lone reserved bit
                         assertTrue(p.byteOffset() != i || p.bit() != bit || isFieldCheck(row, i), row.name()
@@ -130,7 +140,7 @@ class CommandTableTest {
         }
     }
 
-    private static boolean isFieldCheck(CommandTable.Row row, int byteOffset) {
+    private static boolean isFieldCheck(CommandRow row, int byteOffset) {
         return switch (row.opcode()) {
             case Opcodes.INQUIRY, Opcodes.REPORT_LUNS, Opcodes.MODE_SENSE_6, Opcodes.MODE_SENSE_10 -> byteOffset == 2;
             case Opcodes.VERIFY_10, Opcodes.VERIFY_12, Opcodes.VERIFY_16 -> byteOffset == 1;
@@ -142,10 +152,12 @@ class CommandTableTest {
 
     @Test
     void inquiryReportLunsAndRequestSense_workWithoutAMappedLunAndIgnoreUnitAttentions() {
-        for (CommandTable.Row row : CommandTable.rows()) {
+        for (CommandRow row : DISK.rows()) {
             boolean special = row.opcode() == Opcodes.INQUIRY || row.opcode() == Opcodes.REPORT_LUNS
                     || row.opcode() == Opcodes.REQUEST_SENSE;
-            assertEquals(special, row.allowedOnUnmappedLun(), row.name());
+            assertEquals(special, row.unmapped() != null, row.name());
+            assertEquals(row.opcode() == Opcodes.REPORT_LUNS, row.bySession(), row.name());
+            assertEquals(row.opcode() == Opcodes.REQUEST_SENSE, row.reportsCondition() != null, row.name());
             assertEquals(special, row.uaExempt(), row.name());
             // allowedUnderReservation: see allowedUnderReservation_isExactlyTheSpc2List
         }
@@ -153,22 +165,22 @@ class CommandTableTest {
 
     @Test
     void readModifyWriteAndAtomicWrites_areExclusive() {
-        for (CommandTable.Row row : CommandTable.rows()) {
+        for (CommandRow row : DISK.rows()) {
             boolean exclusive = row.name().equals("COMPARE AND WRITE") || row.name().startsWith("ORWRITE")
                     || row.name().startsWith("WRITE ATOMIC");
-            assertEquals(exclusive, row.exclusive(), row.name());
+            assertEquals(exclusive, row.serialization() == CommandRow.Serialization.EXCLUSIVE_BLOCKS, row.name());
         }
     }
 
     @Test
     void onlyWrites_writeTheMediumAndTheyMoveDataOut() {
-        for (CommandTable.Row row : CommandTable.rows()) {
+        for (CommandRow row : DISK.rows()) {
             boolean write = row.name().startsWith("WRITE") || row.name().startsWith("ORWRITE") || row.name().equals("UNMAP")
                     || row.name().equals("COMPARE AND WRITE");
             boolean wholeMedium = row.name().equals("FORMAT UNIT")
                     || row.name().startsWith("SANITIZE") && !row.name().endsWith("EXIT FAILURE MODE");
             assertEquals(write || wholeMedium, row.writesMedium(), row.name());
-            assertEquals(wholeMedium, row.wholeMedium(), row.name());
+            assertEquals(wholeMedium, row.serialization() == CommandRow.Serialization.WHOLE_MEDIUM, row.name());
             if (row.name().startsWith("READ(") || row.name().startsWith("READ CAPACITY")
                     || row.name().equals("INQUIRY")) {
                 assertEquals(DataDirection.IN, row.direction(), row.name());
@@ -177,18 +189,18 @@ class CommandTableTest {
                 assertEquals(DataDirection.OUT, row.direction(), row.name());
             }
         }
-        assertFalse(CommandTable.lookup(Opcodes.SYNCHRONIZE_CACHE_10, -1).writesMedium());
+        assertFalse(DISK.lookup(Opcodes.SYNCHRONIZE_CACHE_10, -1).writesMedium());
     }
 
     @Test
     void mediumAccessCommands_needTheMedium_andTheCommandsThatManageItDoNot() {
-        for (CommandTable.Row row : CommandTable.rows()) {
+        for (CommandRow row : DISK.rows()) {
             String n = row.name();
             if (row.writesMedium() || n.startsWith("READ(") || n.startsWith("READ CAPACITY") || n.startsWith("VERIFY")
                     || n.startsWith("SYNCHRONIZE CACHE") || n.startsWith("PRE-FETCH") || n.equals("TEST UNIT READY")) {
                 assertTrue(row.needsMedium(), n);
             }
-            if (row.allowedOnUnmappedLun() || n.startsWith("MODE ") || n.equals("START STOP UNIT")
+            if (row.unmapped() != null || n.startsWith("MODE ") || n.equals("START STOP UNIT")
                     || n.equals("PREVENT ALLOW MEDIUM REMOVAL") || n.equals("REPORT SUPPORTED OPERATION CODES")) {
                 assertFalse(row.needsMedium(), n);
             }
@@ -197,7 +209,7 @@ class CommandTableTest {
 
     @Test
     void usageDataIsACopy() {
-        CommandTable.Row row = CommandTable.lookup(Opcodes.READ_10, -1);
+        CommandRow row = DISK.lookup(Opcodes.READ_10, -1);
         row.usageData()[1] = (byte) 0xFF;
         assertEquals(0x1A, row.usageData()[1]);
     }
@@ -213,8 +225,69 @@ class CommandTableTest {
     void allowedUnderReservation_isExactlyTheSpc2List() {
         Set<String> allowed = Set.of("INQUIRY", "REQUEST SENSE", "REPORT LUNS", "RELEASE(6)", "RELEASE(10)",
                 "LOG SENSE", "REPORT SUPPORTED OPERATION CODES", "REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS");
-        for (CommandTable.Row row : CommandTable.rows()) {
-            assertEquals(allowed.contains(row.name()), row.allowedUnderReservation(), row.name());
+        for (CommandRow row : DISK.rows()) {
+            Cdb cdb = ((Decoded.Ok) Decode.decode(minimal(row))).cdb();
+            boolean allowedHere = allowed.contains(row.name())
+                    || row.name().equals("PREVENT ALLOW MEDIUM REMOVAL"); // its minimal CDB has PREVENT 00b
+            assertEquals(allowedHere, row.spc2().test(cdb), row.name());
         }
+        CommandRow prevent = DISK.lookup(Opcodes.PREVENT_ALLOW_MEDIUM_REMOVAL, -1);
+        assertFalse(prevent.spc2().test(new Cdb.PreventAllowMediumRemoval(true)), "PREVENT 01b conflicts");
+    }
+
+    /** SPC-5 5.14.3 and SBC-4 4.17: medium writes are registrants-only, reads conflict only under exclusive access. */
+    @Test
+    void everyRow_namesItsReservationClass_mediumWritesAreWrites_readsAreReads() {
+        for (CommandRow row : DISK.rows()) {
+            Cdb cdb = ((Decoded.Ok) Decode.decode(minimal(row))).cdb();
+            ReservationClass c = row.reservation().apply(cdb);
+            if (row.writesMedium()) {
+                assertEquals(ReservationClass.WRITE, c, row.name());
+            }
+            if (row.name().startsWith("READ(") || row.name().startsWith("VERIFY") || row.name().startsWith("PRE-FETCH")
+                    || row.name().startsWith("READ DEFECT") || row.name().equals("GET LBA STATUS")) {
+                assertEquals(ReservationClass.READ, c, row.name());
+            }
+            if (row.name().startsWith("RESERVE") || row.name().startsWith("RELEASE")) {
+                assertEquals(ReservationClass.SPC2_RESERVATION, c, row.name());
+            }
+        }
+        CommandRow prevent = DISK.lookup(Opcodes.PREVENT_ALLOW_MEDIUM_REMOVAL, -1);
+        assertEquals(ReservationClass.ALLOWED, prevent.reservation().apply(new Cdb.PreventAllowMediumRemoval(false)));
+        assertEquals(ReservationClass.WRITE, prevent.reservation().apply(new Cdb.PreventAllowMediumRemoval(true)));
+    }
+
+    /** The common set decodes exactly SPC-5's commands: what a nexus may send to a LUN it cannot address. */
+    @Test
+    void theCommonSet_isTheSpcRowsOfEveryDeviceType() {
+        for (CommandRow row : CommandSets.COMMON.rows()) {
+            assertSame(row, DISK.lookup(row.opcode(), row.serviceAction()), row.name());
+        }
+        assertEquals(SpcCommands.ROWS.size(), CommandSets.COMMON.rows().size());
+        assertEquals(null, CommandSets.COMMON.lookup(Opcodes.READ_10, -1), "SBC's commands are the disk's");
+        assertSame(DISK, CommandSets.forType(0x00));
+        assertEquals(null, CommandSets.forType(0x01), "no tape set yet");
+    }
+
+    /** SPC-5 5.16.2.4-5.16.2.6: INQUIRY, REPORT LUNS and REQUEST SENSE run in every access state. */
+    @Test
+    void inquiryReportLunsAndRequestSense_runInEveryAccessState_mediumAccessOnlyWhenActive() {
+        for (org.scstj.engine.alua.AccessState state : org.scstj.engine.alua.AccessState.values()) {
+            for (int opcode : new int[] {Opcodes.INQUIRY, Opcodes.REPORT_LUNS, Opcodes.REQUEST_SENSE}) {
+                assertTrue(DISK.lookup(opcode, -1).allowedIn(state), opcode + " in " + state);
+            }
+            boolean active = state == org.scstj.engine.alua.AccessState.ACTIVE_OPTIMIZED
+                    || state == org.scstj.engine.alua.AccessState.ACTIVE_NON_OPTIMIZED;
+            assertEquals(active, DISK.lookup(Opcodes.READ_10, -1).allowedIn(state), "READ(10) in " + state);
+            assertEquals(active, DISK.lookup(Opcodes.WRITE_10, -1).allowedIn(state), "WRITE(10) in " + state);
+        }
+    }
+
+    /** A command set refuses a second row for one command. */
+    @Test
+    void aSetWithTwoRowsForOneCommand_isRefused() {
+        CommandRow read = DISK.lookup(Opcodes.READ_10, -1);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new CommandSet("twice", java.util.List.of(read, read), java.util.List.of()));
     }
 }

@@ -1,5 +1,6 @@
-package org.scstj.engine.xcopy;
+package org.scstj.engine.lu;
 
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.lu.ModeParameters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,9 +66,9 @@ class CopyScopeTest {
     @Test
     void luContextOfTests_seesOnlyItself() {
         RamBlockDevice a = device(0x6001L);
-        LuContext lu = new LuContext(0, a, false, null, false);
+        LuContext lu = LuContexts.of(0, a, false, null, false);
         assertSame(a, lu.copy().target(0x6001L).device());
         assertEquals(1, lu.copy().targets().size());
-        assertTrue(new LuContext(0, null, false, null, false).copy().targets().isEmpty());
+        assertTrue(LuContexts.of(0, null, false, null, false).copy().targets().isEmpty());
     }
 }

@@ -1,4 +1,4 @@
-package org.scstj.engine.xcopy;
+package org.scstj.engine.lu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
