@@ -39,11 +39,6 @@ public record CopyScope(Map<Long, Target> targets, CopyManager manager, CopyStat
      */
     public record Target(int lun, BlockDevice device, boolean readOnly, ModeParameters mode, MediumState medium,
                          WholeMediumState wholeMedium) {
-        /** A fixed-medium LU with no whole-medium operation state of its own (tests). */
-        public Target(int lun, BlockDevice device, boolean readOnly, ModeParameters mode) {
-            this(lun, device, readOnly, mode, new MediumState(false), WholeMediumState.unlimited());
-        }
-
         /** SBC-4 4.11: read-only mapping or device, or the Control page's SWP. */
         public boolean writeProtected() {
             return readOnly || mode.softwareWriteProtect();
@@ -91,12 +86,5 @@ public record CopyScope(Map<Long, Target> targets, CopyManager manager, CopyStat
             }
         }
         return Map.copyOf(map);
-    }
-
-    /** A scope holding only the LU itself, with its own copy manager (tests, single-LU use). */
-    public static CopyScope only(int lun, BlockDevice device, boolean readOnly, ModeParameters mode) {
-        Map<Long, Target> targets = device == null ? Map.of()
-                : byNaa(java.util.List.of(new Target(lun, device, readOnly, mode)));
-        return new CopyScope(targets, new CopyManager(), new CopyStatusTable());
     }
 }

@@ -72,7 +72,7 @@ public final class WholeMediumState {
      * @param executor       where an operation's steps run (the engine's blocking-I/O dispatcher: a
      *                       device that writes on the calling thread blocks it), never the thread
      *                       that started it; null to run each step on the thread that completed the
-     *                       one before, the caller's for the first (tests)
+     *                       one before, the caller's for the first
      */
     public WholeMediumState(long bytesPerSecond, Executor executor) {
         if (bytesPerSecond < 0) {
@@ -80,16 +80,6 @@ public final class WholeMediumState {
         }
         this.bytesPerSecond = bytesPerSecond;
         this.executor = executor;
-    }
-
-    /** Steps on the completing thread (tests). */
-    public WholeMediumState(long bytesPerSecond) {
-        this(bytesPerSecond, null);
-    }
-
-    /** An LU whose operations run as fast as the device goes, on the completing thread (tests). */
-    public static WholeMediumState unlimited() {
-        return new WholeMediumState(0);
     }
 
     /** The write rate limit in bytes per second, 0 for none. */

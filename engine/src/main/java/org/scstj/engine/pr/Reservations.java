@@ -154,7 +154,7 @@ public final class Reservations {
 
     // --- persistent reservations -----------------------------------------------------------
 
-    /** Reservations that are never kept across a restart (no state directory; tests). */
+    /** Reservations that are never kept across a restart (the daemon has no state directory). */
     public Reservations() {
         this.store = null;
         this.io = null;

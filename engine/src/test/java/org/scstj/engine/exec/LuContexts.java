@@ -1,5 +1,6 @@
 package org.scstj.engine.exec;
 
+import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.commands.CommandSets;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
@@ -29,20 +30,20 @@ public final class LuContexts {
 
     public static LuContext of(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
                                MediumState medium) {
-        return of(lun, device, readOnly, nexus, mode, medium, WholeMediumState.unlimited(),
-                CopyScope.only(lun, device, readOnly, mode));
+        return of(lun, device, readOnly, nexus, mode, medium, LuStates.unlimited(),
+                LuStates.only(lun, device, readOnly, mode));
     }
 
     public static LuContext of(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
                                CopyScope copy) {
         return of(lun, device, readOnly, nexus, mode, new MediumState(removable(device)),
-                WholeMediumState.unlimited(), copy);
+                LuStates.unlimited(), copy);
     }
 
     public static LuContext of(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
                                WholeMediumState wholeMedium) {
         return of(lun, device, readOnly, nexus, mode, new MediumState(removable(device)), wholeMedium,
-                CopyScope.only(lun, device, readOnly, mode));
+                LuStates.only(lun, device, readOnly, mode));
     }
 
     public static LuContext of(int lun, BlockDevice device, boolean readOnly, Nexus nexus, ModeParameters mode,
@@ -58,7 +59,7 @@ public final class LuContexts {
 
     /** A context on a given state (the one a LUN actor under test owns). */
     public static LuContext of(int lun, BlockDevice device, boolean readOnly, Nexus nexus, UnitState state) {
-        return of(lun, device, readOnly, nexus, state, CopyScope.only(lun, device, readOnly, state.mode()));
+        return of(lun, device, readOnly, nexus, state, LuStates.only(lun, device, readOnly, state.mode()));
     }
 
     public static LuContext of(int lun, BlockDevice device, boolean readOnly, Nexus nexus, UnitState state,
@@ -68,7 +69,7 @@ public final class LuContexts {
 
     /** A fresh state for {@code device}: medium loaded, default mode parameters, no reservation. */
     public static UnitState state(BlockDevice device) {
-        return new UnitState(new MediumState(removable(device)), defaults(device, false), WholeMediumState.unlimited(),
+        return new UnitState(new MediumState(removable(device)), defaults(device, false), LuStates.unlimited(),
                 new Reservations());
     }
 

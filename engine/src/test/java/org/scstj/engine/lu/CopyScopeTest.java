@@ -23,7 +23,7 @@ class CopyScopeTest {
     }
 
     private static CopyScope.Target target(int lun, RamBlockDevice d, boolean readOnly) {
-        return new CopyScope.Target(lun, d, readOnly, new ModeParameters(true));
+        return LuStates.target(lun, d, readOnly, new ModeParameters(true));
     }
 
     @Test
@@ -57,7 +57,7 @@ class CopyScopeTest {
     @Test
     void target_writeProtected_followsSoftwareWriteProtect() {
         ModeParameters mode = new ModeParameters(true);
-        CopyScope.Target t = new CopyScope.Target(0, device(1), false, mode);
+        CopyScope.Target t = LuStates.target(0, device(1), false, mode);
         assertFalse(t.writeProtected());
         mode.apply(true, false, true);
         assertTrue(t.writeProtected());

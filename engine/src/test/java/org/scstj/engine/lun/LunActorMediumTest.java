@@ -1,5 +1,6 @@
 package org.scstj.engine.lun;
 
+import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.commands.CommandSets;
 import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.pr.Reservations;
@@ -35,7 +36,7 @@ class LunActorMediumTest {
     }
 
     private final MediumState medium = new MediumState(true);
-    private final UnitState state = new UnitState(medium, new ModeParameters(false), WholeMediumState.unlimited(),
+    private final UnitState state = new UnitState(medium, new ModeParameters(false), LuStates.unlimited(),
             new Reservations());
     private final ActorRef<LunActor.Command> lun =
             testKit.spawn(LunActors.create(new NoDevice(true), new FakeCommandSet().set, 8, state));

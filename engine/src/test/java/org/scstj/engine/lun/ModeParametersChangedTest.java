@@ -1,5 +1,6 @@
 package org.scstj.engine.lun;
 
+import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.lu.UnitState;
 import org.scstj.engine.exec.LuContexts;
@@ -31,7 +32,7 @@ class ModeParametersChangedTest {
     private final RamBlockDevice device = new RamBlockDevice(512, 64);
     private final ModeParameters mode = new ModeParameters(true);
     private final MediumState medium = new MediumState(false);
-    private final UnitState state = new UnitState(medium, mode, WholeMediumState.unlimited(),
+    private final UnitState state = new UnitState(medium, mode, LuStates.unlimited(),
             new org.scstj.engine.pr.Reservations());
     private final ActorRef<LunActor.Command> lun = testKit.spawn(LunActors.create(device, CommandSets.DISK, 8, state));
     private long tags;

@@ -1,5 +1,6 @@
 package org.scstj.engine.lun;
 
+import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.lu.UnitState;
 import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,7 +47,7 @@ class ReadOnlyMappingTest {
     private final ModeParameters mode = new ModeParameters(true);
     private final MediumState medium = new MediumState(true);
     private final Reservations reservations = new Reservations();
-    private final UnitState state = new UnitState(medium, mode, WholeMediumState.unlimited(), reservations);
+    private final UnitState state = new UnitState(medium, mode, LuStates.unlimited(), reservations);
     private final ActorRef<LunActor.Command> lun = testKit.spawn(LunActors.create(device, CommandSets.DISK, 8, state));
     private long tags;
 

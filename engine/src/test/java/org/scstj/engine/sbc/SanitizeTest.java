@@ -1,5 +1,6 @@
 package org.scstj.engine.sbc;
 
+import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.lun.Checks;
 import org.scstj.engine.exec.LuState;
 import org.scstj.engine.exec.CommandSet;
@@ -368,7 +369,7 @@ class SanitizeTest {
     void theRateLimit_spacesTheWritesOnATimerWithoutBlocking() throws Exception {
         RamBlockDevice device = new RamBlockDevice(BS, 8192); // 4 MiB
         LuContext lu = LuContexts.of(0, device, false, FakeExecContext.NEXUS, new ModeParameters(false),
-                new WholeMediumState(16L << 20));
+                new WholeMediumState(16L << 20, null));
         CompletableFuture<ScsiResponse> done = new CompletableFuture<>();
         ExecContext ctx = contextFor(lu, done);
         long start = System.nanoTime();
@@ -420,7 +421,7 @@ class SanitizeTest {
 
     @Test
     void conditionAndProgress_followTheOperation() {
-        WholeMediumState state = WholeMediumState.unlimited();
+        WholeMediumState state = LuStates.unlimited();
         assertNull(state.condition());
         assertTrue(state.begin(WholeMediumState.Kind.FORMAT, 1000));
         assertFalse(state.begin(WholeMediumState.Kind.SANITIZE, 1000));

@@ -145,7 +145,7 @@ class ReportSupportedOperationCodesTest {
         assertArrayEquals(new long[] {1, 2 * 31 + 60}, timeouts(thick, 0x48, 0x01), "SANITIZE OVERWRITE");
         assertArrayEquals(new long[] {0, 10}, timeouts(thick, 0x48, 0x1F), "EXIT FAILURE MODE");
         LuContext slow = LuContexts.of(0, thick.device(), false, thick.nexus(), thick.mode(),
-                new org.scstj.engine.lu.WholeMediumState(100 << 10));
+                new org.scstj.engine.lu.WholeMediumState(100 << 10, null));
         assertArrayEquals(new long[] {11, 2 * 11 + 60}, timeouts(slow, 0x48, 0x03), "1 MiB at 100 KiB/s");
     }
 

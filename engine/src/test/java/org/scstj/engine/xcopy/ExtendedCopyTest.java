@@ -1,5 +1,6 @@
 package org.scstj.engine.xcopy;
 
+import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.commands.Decode;
 import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -48,8 +49,8 @@ class ExtendedCopyTest {
 
     /** LUN 0 = a (the addressed LU), LUN 1 = b; {@link #hidden} is not mapped to the nexus. */
     private LuContext lu() {
-        List<CopyScope.Target> accessible = List.of(new CopyScope.Target(0, a, false, aMode),
-                new CopyScope.Target(1, b, bReadOnly, bMode, bMedium, org.scstj.engine.lu.WholeMediumState.unlimited()));
+        List<CopyScope.Target> accessible = List.of(LuStates.target(0, a, false, aMode),
+                new CopyScope.Target(1, b, bReadOnly, bMode, bMedium, LuStates.unlimited()));
         return LuContexts.of(0, a, false, FakeExecContext.NEXUS, aMode,
                 new CopyScope(CopyScope.byNaa(accessible), manager, status));
     }
@@ -153,7 +154,7 @@ class ExtendedCopyTest {
     void dcBit_countsDestinationBlocks() {
         RamBlockDevice big = device(4096, 64, 0x6001_4050_0000_0D4BL);
         LuContext lu = LuContexts.of(0, a, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(List.of(
-                new CopyScope.Target(0, a, false, aMode), new CopyScope.Target(1, big, false, bMode))),
+                LuStates.target(0, a, false, aMode), LuStates.target(1, big, false, bMode))),
                 manager, status));
         fill(a, 0, 16, 8);
         byte[] segment = blockToBlock(0, 1, 2, 0, 3);
@@ -402,7 +403,7 @@ class ExtendedCopyTest {
     void aSegmentNotAWholeNumberOfBlocksOfBothLus_isUnexpectedInexactSegment() {
         RamBlockDevice big = device(4096, 64, 0x6001_4050_0000_0D4BL);
         LuContext lu = LuContexts.of(0, a, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(List.of(
-                new CopyScope.Target(0, a, false, aMode), new CopyScope.Target(1, big, false, bMode))),
+                LuStates.target(0, a, false, aMode), LuStates.target(1, big, false, bMode))),
                 manager, status));
         byte[] list = list(1, 0, List.of(identification(a), identification(big)), List.of(blockToBlock(0, 1, 3, 0, 0)));
         Outcome o = FakeExecContext.run(lu, cdb(list.length), list.length, list);
@@ -413,7 +414,7 @@ class ExtendedCopyTest {
     @Test
     void aSegmentLongerThanTheMaximumSegmentLength_isInvalidFieldInParameterList() {
         RamBlockDevice big = device(4096, 8192, 0x6001_4050_0000_0D4BL);
-        LuContext lu = LuContexts.of(0, big, false, FakeExecContext.NEXUS, aMode, CopyScope.only(0, big, false, aMode));
+        LuContext lu = LuContexts.of(0, big, false, FakeExecContext.NEXUS, aMode, LuStates.only(0, big, false, aMode));
         int blocks = ExtendedCopy.MAX_SEGMENT_LENGTH / 4096 + 1;
         byte[] list = list(1, 0, List.of(identification(big)), List.of(blockToBlock(0, 0, blocks, 0, 0)));
         Outcome o = FakeExecContext.run(lu, cdb(list.length), list.length, list);
@@ -496,7 +497,7 @@ class ExtendedCopyTest {
     void withOffsets_betweenLusOfDifferentBlockSizes_copiesTheBytes() {
         RamBlockDevice big = device(4096, 64, 0x6001_4050_0000_0D4BL);
         LuContext lu = LuContexts.of(0, a, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(List.of(
-                new CopyScope.Target(0, a, false, aMode), new CopyScope.Target(1, big, false, bMode))),
+                LuStates.target(0, a, false, aMode), LuStates.target(1, big, false, bMode))),
                 manager, status));
         fill(a, 0, 64, 19);
         fill(big, 0, 16, 20);
@@ -535,8 +536,8 @@ class ExtendedCopyTest {
         RamBlockDevice source = device(512, blocks, 0x6001_4050_0000_0E01L);
         RamBlockDevice destination = device(512, blocks, 0x6001_4050_0000_0E02L);
         LuContext lu = LuContexts.of(0, source, false, FakeExecContext.NEXUS, aMode, new CopyScope(CopyScope.byNaa(
-                List.of(new CopyScope.Target(0, source, false, aMode),
-                        new CopyScope.Target(1, destination, false, bMode))), manager, status));
+                List.of(LuStates.target(0, source, false, aMode),
+                        LuStates.target(1, destination, false, bMode))), manager, status));
         fill(source, 0, blocks, 22);
         long total = 20L * 1024 * 1024 + 1000;
         long first = ExtendedCopy.MAX_SEGMENT_LENGTH - 100;          // ends inside a block
