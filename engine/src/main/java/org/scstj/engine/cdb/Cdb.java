@@ -337,4 +337,25 @@ public sealed interface Cdb {
         @Override public int opcode() { return Opcodes.PERSISTENT_RESERVE_OUT; }
         @Override public long dataOutLength(int blockSize) { return parameterListLength; }
     }
+
+    /**
+     * SPC-5 6.17 READ BUFFER(10).
+     *
+     * @param mode             MODE: 0Ah echo buffer, 0Bh echo buffer descriptor (the decoder refuses others)
+     * @param allocationLength ALLOCATION LENGTH (24 bits)
+     */
+    record ReadBuffer(int mode, int bufferId, int bufferOffset, int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.READ_BUFFER_10; }
+    }
+
+    /**
+     * SPC-5 6.49 WRITE BUFFER.
+     *
+     * @param mode                MODE: 0Ah echo buffer (the decoder refuses others)
+     * @param parameterListLength PARAMETER LIST LENGTH (24 bits)
+     */
+    record WriteBuffer(int mode, int bufferId, int bufferOffset, int parameterListLength) implements Cdb, DataOut {
+        @Override public int opcode() { return Opcodes.WRITE_BUFFER; }
+        @Override public long dataOutLength(int blockSize) { return parameterListLength; }
+    }
 }

@@ -357,4 +357,22 @@ public final class CdbDecoder {
     public static Decoded persistentReserveOut(byte[] cdb) {
         return ok(new Cdb.PersistentReserveOut(cdb[1] & 0x1F, u8(cdb, 2) >>> 4, cdb[2] & 0x0F, u32(cdb, 5)));
     }
+
+    // ---- SPC-5 6.17 READ BUFFER, 6.49 WRITE BUFFER: the echo buffer modes only ----
+
+    public static Decoded readBuffer(byte[] cdb) {
+        int mode = cdb[1] & 0x1F;
+        if (mode != Opcodes.BUFFER_MODE_ECHO && mode != Opcodes.BUFFER_MODE_ECHO_DESCRIPTOR) {
+            return reject(Failure.invalidFieldInCdb(1, 4)); // a MODE scstj does not support
+        }
+        return ok(new Cdb.ReadBuffer(mode, u8(cdb, 2), u24(cdb, 3), u24(cdb, 6)));
+    }
+
+    public static Decoded writeBuffer(byte[] cdb) {
+        int mode = cdb[1] & 0x1F;
+        if (mode != Opcodes.BUFFER_MODE_ECHO) {
+            return reject(Failure.invalidFieldInCdb(1, 4));
+        }
+        return ok(new Cdb.WriteBuffer(mode, u8(cdb, 2), u24(cdb, 3), u24(cdb, 6)));
+    }
 }

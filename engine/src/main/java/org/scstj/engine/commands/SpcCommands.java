@@ -17,6 +17,7 @@ import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.pr.ReservationClass;
 import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.spc.Buffers;
 import org.scstj.engine.spc.InquiryData;
 import org.scstj.engine.spc.LogSense;
 import org.scstj.engine.spc.ModeSelect;
@@ -81,6 +82,14 @@ public final class SpcCommands {
                     .answers(Cdb.ModeSense.class, ModeSense::execute)
                     .reservation(ReservationClass.WRITE).duringWholeMedium(AFTER_FAILURE)
                     .alua(ACTIVE_OR_STANDBY).timeout(CONTROL).build(),
+            row("WRITE BUFFER", Opcodes.WRITE_BUFFER, OUT)
+                    .usage(0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00).parser(CdbDecoder::writeBuffer)
+                    .runs(Cdb.WriteBuffer.class, Buffers::write)
+                    .reservation(ReservationClass.WRITE).alua(ANY).timeout(CONTROL).build(),
+            row("READ BUFFER(10)", Opcodes.READ_BUFFER_10, IN)
+                    .usage(0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00).parser(CdbDecoder::readBuffer)
+                    .answers(Cdb.ReadBuffer.class, Buffers::read)
+                    .reservation(ReservationClass.READ).alua(ANY).timeout(CONTROL).build(),
             row("LOG SENSE", Opcodes.LOG_SENSE, IN)
                     .usage(0xFF, 0x00, 0xFF, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00).parser(CdbDecoder::logSense)
                     .answers(Cdb.LogSense.class, LogSense::execute)

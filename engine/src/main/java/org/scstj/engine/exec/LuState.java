@@ -1,5 +1,6 @@
 package org.scstj.engine.exec;
 
+import org.scstj.engine.lu.EchoBuffer;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.lu.UnitAttentions;
@@ -31,6 +32,9 @@ public interface LuState {
 
     /** FORMAT UNIT / SANITIZE in progress or failed (SBC-4 4.11, 5.3). */
     WholeMediumState wholeMedium();
+
+    /** The echo buffer of READ / WRITE BUFFER (SPC-5 6.17.7, 6.49.7). */
+    EchoBuffer echoBuffer();
 
     /**
      * Aborts every task in the task set of a nexus {@code whose} matches but {@code except} (the

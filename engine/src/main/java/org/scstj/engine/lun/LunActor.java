@@ -12,6 +12,7 @@ import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.exec.LuState;
+import org.scstj.engine.lu.EchoBuffer;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.lu.UnitAttentions;
@@ -187,6 +188,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final WholeMediumState wholeMedium;
     /** The LU's reservations (SPC-2 5.5.1, SPC-5 5.14): resets and nexus loss end SPC-2 ones. */
     private final Reservations reservations;
+    /** SPC-5 6.49.7: not kept across a restart, and a nexus's data goes with its nexus. */
+    private final EchoBuffer echoBuffer = new EchoBuffer();
     /** What a command's exec stage sees of the state: this actor's own fields. */
     private final LuState state = new State();
     /** Tasks between checks and xmit, in arrival order per nexus. */
@@ -505,6 +508,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             }
             case NEXUS_LOSS -> {
                 unitAttentions.nexusLost(msg.nexus());
+                echoBuffer.nexusLost(msg.nexus());
                 medium.nexusLost(msg.nexus());
                 reservations.nexusLost(msg.nexus());
                 NexusLoad load = outstandingPerNexus.get(msg.nexus());
@@ -687,6 +691,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         @Override
         public WholeMediumState wholeMedium() {
             return wholeMedium;
+        }
+
+        @Override
+        public EchoBuffer echoBuffer() {
+            return echoBuffer;
         }
 
         /**

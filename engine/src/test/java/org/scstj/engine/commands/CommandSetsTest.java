@@ -1,5 +1,12 @@
 package org.scstj.engine.commands;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.DataDirection;
 import org.scstj.engine.cdb.Decoded;
@@ -7,32 +14,19 @@ import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.pr.ReservationClass;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.scstj.engine.sense.FieldPointer;
+import org.scstj.engine.sense.SenseReason;
 
 import java.util.HashSet;
 import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-import org.scstj.engine.sense.FieldPointer;
-import org.scstj.engine.sense.SenseReason;
 
 /** Every row of the disk command set (SPC-5 + SBC-4), checked against the standards it cites. */
 class CommandSetsTest {
     private static final CommandSet DISK = CommandSets.DISK;
 
 
-    /** The smallest valid CDB of a row: opcode, service action, everything else 0. */
     static byte[] minimal(CommandRow row) {
-        byte[] cdb = new byte[row.cdbLength()];
-        cdb[0] = (byte) row.opcode();
-        if (row.serviceAction() >= 0) {
-            cdb[1] = (byte) row.serviceAction();
-        }
-        return cdb;
+        return Decode.minimal(row);
     }
 
     @Test
@@ -144,6 +138,7 @@ class CommandSetsTest {
         return switch (row.opcode()) {
             case Opcodes.INQUIRY, Opcodes.REPORT_LUNS, Opcodes.MODE_SENSE_6, Opcodes.MODE_SENSE_10 -> byteOffset == 2;
             case Opcodes.VERIFY_10, Opcodes.VERIFY_12, Opcodes.VERIFY_16 -> byteOffset == 1;
+            case Opcodes.READ_BUFFER_10, Opcodes.WRITE_BUFFER -> byteOffset == 1; // MODE
             case Opcodes.START_STOP_UNIT -> byteOffset == 3;
             case Opcodes.PREVENT_ALLOW_MEDIUM_REMOVAL -> byteOffset == 4;
             default -> false;
@@ -175,7 +170,8 @@ class CommandSetsTest {
     @Test
     void onlyWrites_writeTheMediumAndTheyMoveDataOut() {
         for (CommandRow row : DISK.rows()) {
-            boolean write = row.name().startsWith("WRITE") || row.name().startsWith("ORWRITE") || row.name().equals("UNMAP")
+            boolean write = row.name().startsWith("WRITE") && !row.name().equals("WRITE BUFFER")
+                    || row.name().startsWith("ORWRITE") || row.name().equals("UNMAP")
                     || row.name().equals("COMPARE AND WRITE");
             boolean wholeMedium = row.name().equals("FORMAT UNIT")
                     || row.name().startsWith("SANITIZE") && !row.name().endsWith("EXIT FAILURE MODE");

@@ -5,11 +5,12 @@ import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.exec.LuState;
+import org.scstj.engine.lu.EchoBuffer;
 import org.scstj.engine.lu.MediumState;
-import org.scstj.engine.lun.Checks;
 import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.lu.UnitAttentions;
 import org.scstj.engine.lu.WholeMediumState;
+import org.scstj.engine.lun.Checks;
 import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.Nexus;
@@ -34,6 +35,7 @@ public final class FakeExecContext implements ExecContext {
     private final CommandSet.Parsed parsed;
     /** Unit attentions a command established, for tests that look. */
     public final UnitAttentions unitAttentions = new UnitAttentions();
+    private final EchoBuffer echoBuffer = new EchoBuffer();
     private ScsiResponse response;
     private int completions;
     private volatile boolean dataOutTaken;
@@ -157,6 +159,7 @@ public final class FakeExecContext implements ExecContext {
         @Override public ModeParameters mode() { return lu.mode(); }
         @Override public MediumState medium() { return lu.medium(); }
         @Override public WholeMediumState wholeMedium() { return lu.wholeMedium(); }
+        @Override public EchoBuffer echoBuffer() { return echoBuffer; }
 
         @Override
         public void abortTasksOf(java.util.function.Predicate<Nexus> whose, ExecContext except, Runnable quiesced) {

@@ -1,7 +1,5 @@
 package org.scstj.engine.sbc;
 
-import org.scstj.engine.commands.Decode;
-import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,16 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.commands.Decode;
 import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
-import org.scstj.engine.lun.Checks;
-import org.scstj.engine.spi.ScsiResponse;
-import org.scstj.engine.cdb.Decoded;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lun.Checks;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.ScsiResponse;
 
 /**
  * START STOP UNIT (SBC-4 5.25) on a removable LU, and what an ejected medium does to the other
@@ -97,11 +97,7 @@ class StartStopUnitTest {
         int writes = device.writes;
         int flushes = device.flushes;
         for (CommandRow row : lu.commands().rows()) {
-            byte[] cdb = new byte[row.cdbLength()];
-            cdb[0] = (byte) row.opcode();
-            if (row.serviceAction() >= 0) {
-                cdb[1] = (byte) row.serviceAction();
-            }
+            byte[] cdb = Decode.minimal(row);
             FakeTask task = new FakeTask(cdb, 512, row.direction() == org.scstj.engine.cdb.DataDirection.OUT
                     ? new byte[512] : null);
             FakeExecContext ctx = new FakeExecContext(task, lu);
