@@ -1,5 +1,6 @@
 package org.scstj.engine.exec;
 
+import org.scstj.engine.lu.CopyScope;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.lu.UnitState;
@@ -7,7 +8,6 @@ import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
-import org.scstj.engine.lu.CopyScope;
 
 /**
  * A logical unit as one command sees it through one nexus: the LUN number the initiator used, the

@@ -3,13 +3,13 @@ package org.scstj.engine.lu;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.lu.WholeMediumState;
+import org.scstj.engine.spi.BlockDevice;
+
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-
-import org.scstj.engine.spi.BlockDevice;
 
 /**
  * What the copy manager of one LU may use for the commands of one I_T nexus (SPC-4 6.3

@@ -1,13 +1,13 @@
 package org.scstj.engine.lu;
 
+import org.scstj.engine.state.StateFile;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-
-import org.scstj.engine.state.StateFile;
 
 /**
  * The changeable mode parameters of one logical unit (SPC-5 7.5, SBC-4 6.5): one object per LU,

@@ -1,8 +1,8 @@
 package org.scstj.engine.lu;
 
-import java.util.concurrent.Executor;
-
 import org.scstj.engine.sense.SenseReason;
+
+import java.util.concurrent.Executor;
 
 /**
  * The whole-medium operations of one logical unit: FORMAT UNIT (SBC-4 5.3) and SANITIZE (SBC-4

@@ -1,5 +1,9 @@
 package org.scstj.engine.pr;
 
+import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.state.StateFile;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,10 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
-
-import org.scstj.engine.sense.SenseReason;
-import org.scstj.engine.spi.Nexus;
-import org.scstj.engine.state.StateFile;
 
 /**
  * The reservation state of one logical unit, shared by every target and nexus that maps it (like

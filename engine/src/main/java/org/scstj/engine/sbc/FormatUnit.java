@@ -3,8 +3,6 @@ package org.scstj.engine.sbc;
 import static org.scstj.engine.cdb.BigEndian.u16;
 import static org.scstj.engine.cdb.BigEndian.u32;
 
-import java.util.List;
-
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
@@ -17,6 +15,8 @@ import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
+
+import java.util.List;
 
 /**
  * SBC-4 5.3 FORMAT UNIT on a virtual disk: the medium is initialised, every block reading as zeros

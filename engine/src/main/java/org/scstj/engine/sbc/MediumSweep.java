@@ -1,12 +1,5 @@
 package org.scstj.engine.sbc;
 
-import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.sense.Failure;
@@ -16,6 +9,13 @@ import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One whole-medium operation (FORMAT UNIT, SANITIZE) carried out on a device: one or more passes

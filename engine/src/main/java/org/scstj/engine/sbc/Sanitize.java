@@ -2,9 +2,6 @@ package org.scstj.engine.sbc;
 
 import static org.scstj.engine.cdb.BigEndian.u16;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.exec.ExecContext;
@@ -18,6 +15,9 @@ import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * SBC-4 5.30 SANITIZE and 4.11 sanitize operations: every block of the medium is made to hold

@@ -3,7 +3,6 @@ package org.scstj.engine.scsitarget;
 import org.scstj.engine.model.GroupSpec;
 import org.scstj.engine.model.LunMapping;
 import org.scstj.engine.model.TargetSpec;
-
 import org.scstj.engine.spi.Names;
 
 import java.util.List;

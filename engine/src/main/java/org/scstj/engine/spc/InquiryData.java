@@ -3,11 +3,6 @@ package org.scstj.engine.spc;
 import static org.scstj.engine.cdb.BigEndian.put16;
 import static org.scstj.engine.cdb.BigEndian.put64;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Locale;
-
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
@@ -16,6 +11,11 @@ import org.scstj.engine.sense.Failure;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 
 /** SPC-5 6.7 INQUIRY: standard data (6.7.2) and the vital product data pages (7.7). */
 public final class InquiryData {

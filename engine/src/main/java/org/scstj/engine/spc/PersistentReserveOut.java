@@ -4,24 +4,23 @@ import static org.scstj.engine.cdb.BigEndian.u16;
 import static org.scstj.engine.cdb.BigEndian.u32;
 import static org.scstj.engine.cdb.BigEndian.u64;
 
-import java.util.List;
-
 import org.scstj.engine.cdb.Cdb;
-import java.util.function.Predicate;
-
-import org.scstj.engine.exec.LuState;
-import org.scstj.engine.pr.PrOut;
-import org.scstj.engine.pr.Reservations;
-import org.scstj.engine.spi.Nexus;
-import org.scstj.engine.pr.Registrant;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuState;
+import org.scstj.engine.pr.PrOut;
+import org.scstj.engine.pr.Registrant;
+import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
+
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * SPC-5 6.17 PERSISTENT RESERVE OUT: checks the CDB's PARAMETER LIST LENGTH before any Data-Out

@@ -3,8 +3,6 @@ package org.scstj.engine.spc;
 import static org.scstj.engine.cdb.BigEndian.put16;
 import static org.scstj.engine.cdb.BigEndian.put32;
 
-import java.util.List;
-
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
@@ -13,6 +11,8 @@ import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.util.List;
 
 /**
  * SPC-5 6.35 REPORT SUPPORTED OPERATION CODES, printed from the LU's command set

@@ -1,10 +1,10 @@
 package org.scstj.engine.xcopy;
 
+import org.scstj.engine.spi.BlockDevice;
+
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import org.scstj.engine.spi.BlockDevice;
 
 /**
  * Moves the bytes of an EXTENDED COPY, segment after segment, in chunks that end on destination

@@ -1,10 +1,10 @@
 package org.scstj.engine.xcopy;
 
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.lu.CopyScope;
-import org.scstj.engine.lu.CopyStatusTable;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.lu.CopyScope;
+import org.scstj.engine.lu.CopyStatusTable;
 import org.scstj.engine.sbc.IoFailures;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;

@@ -6,15 +6,15 @@ import static org.scstj.engine.cdb.BigEndian.u32;
 import static org.scstj.engine.cdb.BigEndian.u64;
 import static org.scstj.engine.cdb.BigEndian.u8;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
 import org.scstj.engine.lu.CopyScope;
 import org.scstj.engine.sbc.LbaRange;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The EXTENDED COPY(LID1) parameter list (SPC-4 6.3, table "EXTENDED COPY parameter list"),

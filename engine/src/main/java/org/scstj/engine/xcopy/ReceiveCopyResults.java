@@ -1,16 +1,16 @@
 package org.scstj.engine.xcopy;
 
-import org.scstj.engine.spc.AllocationLength;
 import static org.scstj.engine.cdb.BigEndian.put16;
 import static org.scstj.engine.cdb.BigEndian.put32;
 
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
-import org.scstj.engine.lu.CopyManager;
-import org.scstj.engine.lu.CopyStatusTable;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.lu.CopyManager;
+import org.scstj.engine.lu.CopyStatusTable;
 import org.scstj.engine.sense.Failure;
+import org.scstj.engine.spc.AllocationLength;
 import org.scstj.engine.spi.ScsiResponse;
 
 /**

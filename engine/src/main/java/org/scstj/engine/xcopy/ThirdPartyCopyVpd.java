@@ -3,10 +3,10 @@ package org.scstj.engine.xcopy;
 import static org.scstj.engine.cdb.BigEndian.put16;
 import static org.scstj.engine.cdb.BigEndian.put32;
 
-import java.io.ByteArrayOutputStream;
-
 import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.lu.CopyManager;
+
+import java.io.ByteArrayOutputStream;
 
 /**
  * The Third-party Copy VPD page 8Fh (SPC-4, SPC-5) for the EXTENDED COPY(LID1) copy

@@ -1,13 +1,13 @@
 package org.scstj.engine.cdb;
 
-import org.scstj.engine.commands.Decode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.sense.FieldPointer;
+import org.scstj.engine.commands.Decode;
 import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
 
 class CdbDecoderTest {

@@ -1,7 +1,8 @@
 package org.scstj.engine.exec;
 
-import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.lu.CopyScope;
+import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.lu.UnitState;
@@ -9,7 +10,6 @@ import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
-import org.scstj.engine.lu.CopyScope;
 
 /**
  * {@link LuContext}s for tests: a disk's command set, state of its own unless given, a read-only

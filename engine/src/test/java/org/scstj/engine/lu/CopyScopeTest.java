@@ -1,20 +1,20 @@
 package org.scstj.engine.lu;
 
-import org.scstj.engine.exec.LuContexts;
-import org.scstj.engine.exec.LuContext;
-import org.scstj.engine.lu.ModeParameters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.spi.BlockDevice;
+
+import java.util.List;
+import java.util.Map;
 
 class CopyScopeTest {
     private static RamBlockDevice device(long naa) {

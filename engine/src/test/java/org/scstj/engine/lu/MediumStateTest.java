@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.spi.Nexus;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** The medium state machine of SBC-4 5.13 PREVENT ALLOW MEDIUM REMOVAL and 5.25 START STOP UNIT. */
 class MediumStateTest {

@@ -1,6 +1,5 @@
 package org.scstj.engine.lun;
 
-import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -9,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.commands.CommandSets;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.spi.DataOutFailure;
 import org.scstj.engine.spi.Nexus;

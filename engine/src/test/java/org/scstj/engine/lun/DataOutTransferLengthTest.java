@@ -1,27 +1,27 @@
 package org.scstj.engine.lun;
 
-import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.scstj.engine.lun.TaskOrderingTest.caw;
 import static org.scstj.engine.lun.TaskOrderingTest.concat;
 import static org.scstj.engine.lun.TaskOrderingTest.filled;
 import static org.scstj.engine.lun.TaskOrderingTest.senseOf;
 
-import java.util.Arrays;
-import java.util.List;
-
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.commands.CommandSets;
-import org.scstj.engine.lun.TaskOrderingTest.DataTask;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lun.TaskOrderingTest.DataTask;
 import org.scstj.engine.sbc.RamBlockDevice;
-import org.scstj.engine.xcopy.CopyLists;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.xcopy.CopyLists;
+
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * What the core tells the transport a Data-Out command transferred (ScsiResponse.transferLength,

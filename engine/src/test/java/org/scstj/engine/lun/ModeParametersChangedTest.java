@@ -1,9 +1,5 @@
 package org.scstj.engine.lun;
 
-import org.scstj.engine.lu.LuStates;
-import org.scstj.engine.lu.WholeMediumState;
-import org.scstj.engine.lu.UnitState;
-import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -12,8 +8,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.commands.CommandSets;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.UnitState;
+import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;

@@ -1,28 +1,28 @@
 package org.scstj.engine.lun;
 
-import org.scstj.engine.lu.LuStates;
-import org.scstj.engine.lu.UnitState;
-import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-
-import java.nio.ByteBuffer;
 
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.commands.CommandSets;
-import org.scstj.engine.pr.Reservations;
-import org.scstj.engine.lu.CopyScope;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lu.CopyScope;
+import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.UnitState;
 import org.scstj.engine.lu.WholeMediumState;
+import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.nio.ByteBuffer;
 
 /**
  * SPC-5 5.14.11.4.5: PREEMPT AND ABORT aborts the preempted nexus's tasks and completes only once

@@ -1,8 +1,5 @@
 package org.scstj.engine.lun;
 
-import org.scstj.engine.lu.LuStates;
-import org.scstj.engine.lu.UnitState;
-import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,12 +10,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.commands.CommandSets;
-import org.scstj.engine.pr.Reservations;
-import org.scstj.engine.lu.CopyScope;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lu.CopyScope;
+import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.UnitState;
 import org.scstj.engine.lu.WholeMediumState;
+import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;

@@ -1,6 +1,11 @@
 package org.scstj.engine.lun;
 
-import org.scstj.engine.exec.LuContexts;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -8,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
@@ -17,12 +23,6 @@ import org.scstj.engine.spi.TaskAttribute;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 /**
  * SAM-5 8.6 task attributes in the LUN's task set, the LU-wide bound (BUSY) and the QUERY task

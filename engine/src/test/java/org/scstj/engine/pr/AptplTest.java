@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.scstj.engine.pr.ReservationsTest.A;
 import static org.scstj.engine.pr.ReservationsTest.B;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scstj.engine.state.StateFile;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.scstj.engine.state.StateFile;
 
 /** SPC-5 5.14.4: with APTPL the registrations and the reservation survive a restart. */
 class AptplTest {

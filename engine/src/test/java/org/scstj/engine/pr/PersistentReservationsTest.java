@@ -8,14 +8,14 @@ import static org.scstj.engine.pr.ReservationsTest.A;
 import static org.scstj.engine.pr.ReservationsTest.B;
 import static org.scstj.engine.pr.ReservationsTest.nexus;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.Nexus;
+
+import java.util.ArrayList;
+import java.util.List;
 
 class PersistentReservationsTest {
     static final Nexus C = nexus("iqn.2026-11.test:c", "000000000003", 1);

@@ -1,19 +1,19 @@
 package org.scstj.engine.sbc;
 
-import org.scstj.engine.commands.Decode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.commands.Decode;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * COMPARE AND WRITE (SBC-4 5.3, libiscsi CompareAndWrite, bad-inputs row 23) and WRITE ATOMIC(16)

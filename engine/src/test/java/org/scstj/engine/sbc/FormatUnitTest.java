@@ -1,7 +1,5 @@
 package org.scstj.engine.sbc;
 
-import org.scstj.engine.commands.Decode;
-import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,15 +8,17 @@ import static org.scstj.engine.sbc.SanitizeTest.gated;
 import static org.scstj.engine.sbc.SanitizeTest.progress;
 import static org.scstj.engine.sbc.SanitizeTest.sense;
 
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.commands.Decode;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.util.Arrays;
 
 /** SBC-4 5.3 FORMAT UNIT on a virtual disk. */
 class FormatUnitTest {

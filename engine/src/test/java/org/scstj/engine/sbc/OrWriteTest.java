@@ -1,22 +1,22 @@
 package org.scstj.engine.sbc;
 
-import org.scstj.engine.commands.Decode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.commands.Decode;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.spi.BlockDevice;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /** ORWRITE(16), SBC-4 5.12 (libiscsi OrWrite). */
 class OrWriteTest {

@@ -1,6 +1,5 @@
 package org.scstj.engine.sbc;
 
-import org.scstj.engine.commands.Decode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.commands.Decode;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.spi.ScsiResponse;

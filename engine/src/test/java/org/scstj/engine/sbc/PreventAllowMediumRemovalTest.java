@@ -1,7 +1,5 @@
 package org.scstj.engine.sbc;
 
-import org.scstj.engine.commands.Decode;
-import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,7 +11,9 @@ import static org.scstj.engine.sbc.StartStopUnitTest.run;
 
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.commands.Decode;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
 

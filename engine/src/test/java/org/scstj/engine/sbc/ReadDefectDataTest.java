@@ -1,12 +1,12 @@
 package org.scstj.engine.sbc;
 
-import org.scstj.engine.commands.Decode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.commands.Decode;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;

@@ -1,11 +1,5 @@
 package org.scstj.engine.sbc;
 
-import org.scstj.engine.lu.LuStates;
-import org.scstj.engine.lun.Checks;
-import org.scstj.engine.exec.LuState;
-import org.scstj.engine.exec.CommandSet;
-import org.scstj.engine.commands.Decode;
-import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,24 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Decoded;
 import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.exec.LuState;
+import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.lu.WholeMediumState;
+import org.scstj.engine.lun.Checks;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** SBC-4 5.30 SANITIZE, 4.11 sanitize operations, and what the LU answers meanwhile. */
 class SanitizeTest {

@@ -1,18 +1,18 @@
 package org.scstj.engine.sbc;
 
-import org.scstj.engine.commands.Decode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.commands.Decode;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /** UNMAP, GET LBA STATUS, WRITE SAME(10/16) and the provisioning bits (SBC-4 4.7.3, 5.8, 5.30, 5.48, 5.50). */
 class ThinProvisioningTest {

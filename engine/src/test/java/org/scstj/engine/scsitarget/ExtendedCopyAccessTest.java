@@ -4,15 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +17,6 @@ import org.scstj.engine.model.GroupSpec;
 import org.scstj.engine.model.LunMapping;
 import org.scstj.engine.model.TargetSpec;
 import org.scstj.engine.sbc.RamBlockDevice;
-import org.scstj.engine.xcopy.CopyLists;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.DeviceHandlerFactory;
@@ -35,6 +25,16 @@ import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.SessionHandle;
 import org.scstj.engine.spi.TaskAttribute;
 import org.scstj.engine.spi.TransportTask;
+import org.scstj.engine.xcopy.CopyLists;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * EXTENDED COPY through the real engine: the LUs a copy may name are exactly those the target's

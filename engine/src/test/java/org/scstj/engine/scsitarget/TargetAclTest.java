@@ -1,5 +1,9 @@
 package org.scstj.engine.scsitarget;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.model.GroupSpec;
 import org.scstj.engine.model.LunMapping;
@@ -7,10 +11,6 @@ import org.scstj.engine.model.TargetSpec;
 
 import java.util.List;
 import java.util.function.Predicate;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TargetAclTest {
     @Test

@@ -1,6 +1,9 @@
 package org.scstj.engine.session;
 
-import org.scstj.engine.exec.LuContexts;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -8,9 +11,10 @@ import org.apache.pekko.actor.typed.Props;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.lun.FakeTransportTask;
 import org.scstj.engine.lun.LunActor;
-import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.spi.LunFormat;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
@@ -22,10 +26,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The session actor's own answers (parse stage, first check) with the LUN actors as probes. */
 class SessionActorTest {

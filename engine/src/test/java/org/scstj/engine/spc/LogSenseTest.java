@@ -1,19 +1,19 @@
 package org.scstj.engine.spc;
 
-import org.scstj.engine.commands.Decode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.commands.Decode;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.sense.FieldPointer;
+
+import java.util.Arrays;
 
 /** SPC-5 6.11 LOG SENSE and the pages of a virtual disk. */
 class LogSenseTest {

@@ -1,23 +1,23 @@
 package org.scstj.engine.spc;
 
-import org.scstj.engine.commands.CommandSets;
-import org.scstj.engine.commands.Decode;
-import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sense.FieldPointer;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;
+import org.scstj.engine.sense.FieldPointer;
+
+import java.util.Arrays;
 
 class ReportSupportedOperationCodesTest {
     /** Thin: every row of the table is supported. */

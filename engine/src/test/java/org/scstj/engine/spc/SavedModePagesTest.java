@@ -1,6 +1,5 @@
 package org.scstj.engine.spc;
 
-import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,17 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.state.StateFile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Saved mode pages (SPC-5 7.5.2, MODE SELECT SP, MODE SENSE PC 11b) kept in a crash-safe state file. */
 class SavedModePagesTest {

@@ -1,11 +1,11 @@
 package org.scstj.engine.xcopy;
 
+import org.scstj.engine.sbc.RamBlockDevice;
+import org.scstj.engine.spi.BlockDevice;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
-
-import org.scstj.engine.sbc.RamBlockDevice;
-import org.scstj.engine.spi.BlockDevice;
 
 /** EXTENDED COPY(LID1) and RECEIVE COPY RESULTS CDBs and parameter lists for tests (SPC-4 6.3, SPC-3 6.17). */
 public final class CopyLists {

@@ -1,8 +1,5 @@
 package org.scstj.engine.xcopy;
 
-import org.scstj.engine.lu.LuStates;
-import org.scstj.engine.commands.Decode;
-import org.scstj.engine.exec.LuContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,16 +13,15 @@ import static org.scstj.engine.xcopy.CopyLists.identification;
 import static org.scstj.engine.xcopy.CopyLists.list;
 import static org.scstj.engine.xcopy.CopyLists.withOffsets;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.lu.CopyManager;
 import org.scstj.engine.lu.CopyScope;
 import org.scstj.engine.lu.CopyStatusTable;
-import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.lu.LuStates;
 import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
@@ -34,6 +30,10 @@ import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 class ExtendedCopyTest {
     private final RamBlockDevice a = device(512, 8192, 0x6001_4050_0000_00A1L);

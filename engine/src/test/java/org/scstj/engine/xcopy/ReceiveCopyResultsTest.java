@@ -1,6 +1,5 @@
 package org.scstj.engine.xcopy;
 
-import org.scstj.engine.commands.Decode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.scstj.engine.xcopy.CopyLists.blockToBlock;
@@ -10,15 +9,16 @@ import static org.scstj.engine.xcopy.CopyLists.identification;
 import static org.scstj.engine.xcopy.CopyLists.list;
 import static org.scstj.engine.xcopy.CopyLists.receiveCopyResults;
 
-import java.util.List;
-
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.lu.CopyManager;
+import org.scstj.engine.commands.Decode;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.lu.CopyManager;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.spi.BlockDevice;
+
+import java.util.List;
 
 class ReceiveCopyResultsTest {
     private final RamBlockDevice device = device(512, 4096, 0x6001_4050_0000_0011L);

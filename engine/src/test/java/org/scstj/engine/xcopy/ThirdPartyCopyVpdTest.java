@@ -1,18 +1,18 @@
 package org.scstj.engine.xcopy;
 
-import org.scstj.engine.spc.InquiryData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.lu.CopyManager;
+import org.scstj.engine.sbc.FakeExecContext;
+import org.scstj.engine.sbc.RamBlockDevice;
+import org.scstj.engine.spc.InquiryData;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import org.scstj.engine.lu.CopyManager;
-import org.scstj.engine.exec.LuContext;
-import org.scstj.engine.sbc.FakeExecContext;
-import org.scstj.engine.sbc.RamBlockDevice;
 
 class ThirdPartyCopyVpdTest {
     /** SPC-5 6.7 INQUIRY CDB. */
