@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.scstj.engine.sense.SenseData;
+import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.ScsiResponse;
@@ -854,9 +856,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             case REJECT -> reject(RejectPdu.INVALID_PDU_FIELD, d.bhs());
             case BAD_DATA_SN -> {
                 // row 13 at ERL 0 (RFC 7143 7.9, 11.7.5): Reject, then the command still gets a status,
-                // CHECK CONDITION with ABORTED COMMAND 47/05 (the code had no sense of its own for row 13)
+                // CHECK CONDITION with ABORTED COMMAND 47/05 from the core (SAM has no sense of its own for row 13)
                 reject(RejectPdu.PROTOCOL_ERROR, d.bhs());
-                task.dataLost(SenseData.crcError());
+                task.dataLost("Data-Out with DataSN " + d.dataSn() + " out of sequence");
             }
             case CLOSE -> ctx.close(); // row 12
         }
@@ -1117,11 +1119,14 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                     return; // ERL 1 hook: within-command recovery (RFC 7143 7.8, 7.1.4.1), its Reject included
                 }
                 if (h.opcode() == Opcode.SCSI_COMMAND && !tasks.containsKey(h.itt())) {
-                    // row 16: the command's immediate data is lost: it fails with ABORTED COMMAND 47/05. Answered,
-                    // its CmdSN is used: counted before the Reject, whose ExpCmdSN then says so (11.17.3)
+                    // row 16: the command's immediate data is lost: it fails with ABORTED COMMAND 47/05 without
+                    // reaching the core, so its LU's D_SENSE is unknown here: the engine's sense vocabulary
+                    // writes fixed format (SPC-5 4.4.3). Answered, its CmdSN is used: counted before the
+                    // Reject, whose ExpCmdSN then says so (11.17.3)
                     boolean moved = countCarriedCmdSn(h);
                     reject(RejectPdu.DATA_DIGEST_ERROR, h);
-                    StatusSender.sendCheckCondition(this, h.itt(), SenseData.crcError());
+                    StatusSender.sendCheckCondition(this, h.itt(),
+                            SenseData.build(SenseReason.SCSI_PARITY_ERROR_DATA_DIGEST, false));
                     if (moved) {
                         drainWindow();
                     }
@@ -1129,9 +1134,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                     reject(RejectPdu.DATA_DIGEST_ERROR, h); // row 16
                     IscsiTask t = tasks.get(h.itt());
                     if (t != null && !t.finished) {
-                        // RFC 7143 7.8 / 13.1 at ERL 0: the data is gone and not recovered; the command
-                        // fails with CHECK CONDITION, ABORTED COMMAND 47/05 once the core completes it
-                        t.dataLost(SenseData.crcError());
+                        // RFC 7143 7.8 / 13.1 at ERL 0: the data is gone and not recovered; the core fails
+                        // the command with CHECK CONDITION, ABORTED COMMAND 47/05
+                        t.dataLost("Data-Out with a data digest error");
                     }
                 } else {
                     // 7.8: any other PDU is discarded, its CmdSN not counted: 0x02 lets it be sent again (11.17.1)
@@ -1181,14 +1186,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         finish(task);
-        if (task.transportSense() != null) {
-            if (response.dataIn() != null) {
-                response.dataIn().release();
-            }
-            StatusSender.send(this, task, ScsiResponse.checkCondition(task.transportSense(), response.transferLength()));
-        } else {
-            StatusSender.send(this, task, response);
-        }
+        StatusSender.send(this, task, response);
         flushIfIdle();
     }
 

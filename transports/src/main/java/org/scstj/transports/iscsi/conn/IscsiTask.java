@@ -3,6 +3,7 @@ package org.scstj.transports.iscsi.conn;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.DataOutFailure;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TaskAttribute;
 import org.scstj.engine.spi.TransportTask;
@@ -78,8 +79,12 @@ final class IscsiTask implements TransportTask {
     private int wanted = -1;
     private int filled;
     private DataReceiver receiver;
-    private boolean dataLost;
-    private byte[] transportSense;
+    /**
+     * Why the transport cannot deliver this task's Data-Out, or null. Given to the core's receiver
+     * as soon as there is one ({@link #startReceive}); the core then ends the command with the
+     * reason's sense in the LU's format.
+     */
+    private DataOutFailure failure;
     private Map<Integer, R2tWindow> r2ts; // created with the first R2T
     private int nextR2tOffset = -1;
     private int sequenceNumber; // DataSN and R2TSN share the numbering (RFC 7143 11.7.5, 11.8.4)
@@ -273,8 +278,9 @@ final class IscsiTask implements TransportTask {
             r.failed(new IllegalStateException("write data for task 0x" + Integer.toHexString(itt) + " unavailable"));
             return;
         }
-        if (dataLost) {
-            r.failed(new IOException("data digest error (RFC 7143 7.8)"));
+        if (failure != null) {
+            // the Data-Out was lost or refused before the core asked for it: it learns why now
+            r.failed(failure);
             return;
         }
         if (!write && length > 0) {
@@ -328,7 +334,7 @@ final class IscsiTask implements TransportTask {
         if (offset + len > Integer.toUnsignedLong(edtl) || !write) {
             return DataOutcome.REJECT; // bad-inputs row 11: past EDTL
         }
-        if (transportSense != null) {
+        if (failure != null) {
             return DataOutcome.ACCEPTED; // the transport already failed the command: the rest of its data is dropped
         }
         if (d.ttt() == Opcode.RESERVED_TAG) {
@@ -336,8 +342,8 @@ final class IscsiTask implements TransportTask {
                 return DataOutcome.ACCEPTED; // after a loss the rest of the burst is dropped; R2Ts ask for it
             }
             if (params.initialR2T()) {
-                // bad-inputs row 14: unsolicited data while InitialR2T=Yes fails the command, 0C/0C
-                failWith(SenseData.fixed(SenseData.ABORTED_COMMAND, 0x0c, 0x0c));
+                // bad-inputs row 14 (RFC 7143 13.10): unsolicited data while InitialR2T=Yes fails the command
+                failWith(DataOutFailure.Reason.UNEXPECTED_UNSOLICITED_DATA, "unsolicited Data-Out while InitialR2T=Yes");
                 return DataOutcome.ACCEPTED;
             }
             if (unsolicitedDone) {
@@ -367,9 +373,10 @@ final class IscsiTask implements TransportTask {
             }
             earlyReceived += len;
             if (d.finalFlag() && earlyReceived < unsolicitedEnd) {
-                // 13.10/13.14: the burst must reach min(EDTL, FirstBurstLength); row 14: 0C/0D
+                // 13.10/13.14: the burst must reach min(EDTL, FirstBurstLength); bad-inputs row 14
                 unsolicitedDone = true;
-                failWith(SenseData.fixed(SenseData.ABORTED_COMMAND, 0x0c, 0x0d));
+                failWith(DataOutFailure.Reason.NOT_ENOUGH_UNSOLICITED_DATA, "unsolicited Data-Out ended short of "
+                        + unsolicitedEnd + " bytes");
                 return DataOutcome.ACCEPTED;
             }
             if (d.finalFlag() || earlyReceived >= unsolicitedEnd) {
@@ -478,7 +485,7 @@ final class IscsiTask implements TransportTask {
      * (7.1.4.1). {@code ttt}, {@code dataSn}: the discarded PDU's.
      */
     void lostDataOut(int ttt, int dataSn) {
-        if (transportSense != null) {
+        if (failure != null) {
             return;
         }
         if (ttt == Opcode.RESERVED_TAG) {
@@ -553,29 +560,26 @@ final class IscsiTask implements TransportTask {
     }
 
     /**
-     * The transport fails the command itself: the core's data never arrives and whatever status it
-     * completes with is replaced by CHECK CONDITION with this sense.
+     * The transport cannot deliver this task's Data-Out (RFC 7143 7.8, 7.9, 13.10): the core's
+     * receiver fails with a {@link DataOutFailure}, now or when the core asks ({@link
+     * #startReceive}), and the core ends the command CHECK CONDITION with the reason's sense in the
+     * LU's format (D_SENSE). A command whose core never asks for its data (refused before, e.g.
+     * LBA out of range) keeps the core's own answer. The rest of the task's Data-Out is dropped.
      */
-    private void failWith(byte[] sense) {
-        if (transportSense == null) {
-            transportSense = sense;
-            dataLost = true;
-            failReceiver(new IOException("write data refused by the transport"));
+    private void failWith(DataOutFailure.Reason reason, String message) {
+        if (failure == null) {
+            failure = new DataOutFailure(reason, message + " (task 0x" + Integer.toHexString(itt) + ")");
+            failReceiver(failure);
         }
     }
 
-    /** Sense the transport imposes on this task's status, or null. */
-    byte[] transportSense() {
-        return transportSense;
-    }
-
     /**
-     * The transport lost some of this task's write data (a data digest error, RFC 7143 7.8, or a
-     * DataSN error, 7.9 / 11.7.5) and, at ERL 0, does not recover it: the core learns it cannot
-     * have the data and the command ends with CHECK CONDITION carrying {@code sense}.
+     * The transport lost some of this task's write data and, at ERL 0, does not recover it: a data
+     * digest error (RFC 7143 7.8) or a DataSN error (7.9, 11.7.5, bad-inputs row 13). Both end the
+     * command as a lost Data-Out does, ABORTED COMMAND 47/05 from the core.
      */
-    void dataLost(byte[] sense) {
-        failWith(sense);
+    void dataLost(String what) {
+        failWith(DataOutFailure.Reason.DATA_DIGEST, what);
     }
 
     private void failReceiver(Throwable cause) {

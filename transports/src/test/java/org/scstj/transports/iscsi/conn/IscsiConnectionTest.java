@@ -399,6 +399,40 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void unsolicitedDataWhileInitialR2TYes_beforeTheCoreAsks_reachesTheCoreAsADataOutFailure_whenItAsks() {
+        h.login("InitialR2T=Yes");
+        h.core.autoRun = false;
+        h.send(command(1, 1, W, 1024, write10(0, 2)));
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 0, true, new byte[512]));
+        assertTrue(h.received().isEmpty(), "the transport answers nothing itself");
+        Throwable[] failed = new Throwable[1];
+        h.channel.eventLoop().execute(() -> h.core.submitted.getFirst().receiveData(1024,
+                new org.scstj.engine.spi.TransportTask.DataReceiver() {
+                    @Override public void received(org.scstj.engine.spi.DataBuffer data) { throw new AssertionError(); }
+                    @Override public void failed(Throwable cause) { failed[0] = cause; }
+                }));
+        h.channel.runPendingTasks();
+        assertEquals(org.scstj.engine.spi.DataOutFailure.Reason.UNEXPECTED_UNSOLICITED_DATA,
+                ((org.scstj.engine.spi.DataOutFailure) failed[0]).reason());
+        assertTrue(h.received().isEmpty(), "no R2T for a command whose data was refused");
+    }
+
+    @Test
+    void aCommandTheCoreFailsWithoutAskingForItsData_keepsTheCoresAnswer_afterRefusedUnsolicitedData() {
+        h.login("InitialR2T=Yes");
+        h.core.autoRun = false;
+        h.send(command(1, 1, W, 1024, write10(1000, 2))); // past the end of the disk
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 0, true, new byte[512]));
+        h.core.execute(h.core.submitted.getFirst());
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(2, r.u8(3));
+        assertEquals(0x05, r.data()[4]); // ILLEGAL REQUEST 21/00, not the transport's 0C/0C
+        assertEquals(0x21, r.data()[14]);
+        assertEquals(0x00, r.data()[15]);
+    }
+
+    @Test
     void dataOutForUnknownItt_orPastEdtl_isInvalidFieldReject() {
         h.login("InitialR2T=No");
         h.send(dataOut(77, Opcode.RESERVED_TAG, 0, true, new byte[16]));

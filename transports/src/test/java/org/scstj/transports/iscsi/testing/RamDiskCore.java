@@ -1,6 +1,9 @@
 package org.scstj.transports.iscsi.testing;
 
+import org.scstj.engine.sense.SenseData;
+import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.DataOutFailure;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.ScsiResponse;
@@ -172,7 +175,7 @@ public final class RamDiskCore implements ScsiCore {
 
                     @Override
                     public void failed(Throwable cause) {
-                        task.complete(ScsiResponse.checkCondition(sense(0x0b, 0x47, 0x05), bytes));
+                        task.complete(ScsiResponse.checkCondition(dataOutSense(cause), bytes));
                     }
                 });
             }
@@ -189,6 +192,20 @@ public final class RamDiskCore implements ScsiCore {
         DataBuffer buf = task.allocate(n);
         buf.nio().put(bytes, 0, n);
         task.complete(ScsiResponse.good(buf, length));
+    }
+
+    /**
+     * What the engine answers a write whose Data-Out failed: the transport's {@link DataOutFailure}
+     * reason in the engine's sense vocabulary (fixed format, the default D_SENSE 0), otherwise
+     * (a lost connection) ABORTED COMMAND 47/05.
+     */
+    private static byte[] dataOutSense(Throwable cause) {
+        SenseReason reason = cause instanceof DataOutFailure f ? switch (f.reason()) {
+            case DATA_DIGEST -> SenseReason.SCSI_PARITY_ERROR_DATA_DIGEST;
+            case UNEXPECTED_UNSOLICITED_DATA -> SenseReason.UNEXPECTED_UNSOLICITED_DATA;
+            case NOT_ENOUGH_UNSOLICITED_DATA -> SenseReason.NOT_ENOUGH_UNSOLICITED_DATA;
+        } : SenseReason.SCSI_PARITY_ERROR_DATA_DIGEST;
+        return SenseData.build(reason, false);
     }
 
     public static byte[] sense(int key, int asc, int ascq) {
