@@ -599,7 +599,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (h.opcode() == Opcode.DATA_OUT) {
             reject(RejectPdu.DATA_DIGEST_ERROR, h);
             IscsiTask t = tasks.get(h.itt());
-            if (t != null && !t.finished) {
+            if (t != null && !t.finished()) {
                 t.lostDataOut(h.i32(20), h.i32(36));
             }
             return true;
@@ -818,15 +818,17 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void submit(IscsiTask task) {
-        if (task.cancelled || task.finished || task.terminated || session.ending()) {
+        if (session.ending() && task.waiting()) {
+            task.cancel(); // the session closes before its turn: it never reaches the core
+        }
+        if (!task.waiting()) { // cancelled (ABORT TASK, its connection closed) or discarded with its session
             forget(task);
             task.dispose(false);
             return;
         }
-        task.submitted = true;
+        task.submitted();
         if (!task.immediate()) {
-            task.counted = true;
-            window.started();
+            window.started(); // in flight until finish(): MaxCmdSN (3.2.2.1)
         }
         session.handle().submit(task);
     }
@@ -843,7 +845,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (task == null || task.finished) {
+        if (task == null || task.finished()) {
             reject(RejectPdu.INVALID_PDU_FIELD, d.bhs()); // row 11: unknown ITT
             return;
         }
@@ -899,8 +901,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 }
                 return;
             }
-            if (!referenced.submitted) { // still waiting for its CmdSN turn: never reaches the core
-                referenced.cancelled = true;
+            if (referenced.waiting()) { // still waiting for its CmdSN turn: never reaches the core
+                referenced.cancel();
                 forget(referenced);
                 sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
                 return;
@@ -938,7 +940,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         IscsiTask t = tasks.get(r.referencedTaskTag());
-        if (t == null || t.finished || t.terminated) {
+        if (t == null || t.finished() || t.terminated()) {
             ReassignableStatus sent = t == null ? session.takeUnacknowledged(r.referencedTaskTag()) : null;
             if (sent == null) {
                 sendTmfResponse(r.itt(), TmfCodes.TASK_DOES_NOT_EXIST);
@@ -951,16 +953,14 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             flushIfIdle();
             return;
         }
-        if (!t.retained) {
+        if (!t.retained()) {
             sendTmfResponse(r.itt(), TmfCodes.TASK_STILL_ALLEGIANT);
             return;
         }
         sendTmfResponse(r.itt(), TmfCodes.FUNCTION_COMPLETE);
-        t.reassign(this);
-        ScsiResponse held = t.held;
+        ScsiResponse held = t.reassign(this);
         if (held != null) {
-            t.held = null;
-            completeTask(t, held);
+            completeTask(t, held); // the core completed it meanwhile: its status goes out here
         }
         flushIfIdle();
     }
@@ -1133,7 +1133,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 } else if (h.opcode() == Opcode.DATA_OUT) {
                     reject(RejectPdu.DATA_DIGEST_ERROR, h); // row 16
                     IscsiTask t = tasks.get(h.itt());
-                    if (t != null && !t.finished) {
+                    if (t != null && !t.finished()) {
                         // RFC 7143 7.8 / 13.1 at ERL 0: the data is gone and not recovered; the core fails
                         // the command with CHECK CONDITION, ABORTED COMMAND 47/05
                         t.dataLost("Data-Out with a data digest error");
@@ -1172,26 +1172,27 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     // ---- task callbacks (event loop) ----
 
     void completeTask(IscsiTask task, ScsiResponse response) {
-        if (task.retained && !task.finished && task.held == null) {
-            task.held = response; // ERL 2: no connection to answer on until TASK REASSIGN (or Time2Retain ends)
+        if (task.state() == IscsiTask.State.RETAINED) {
+            task.hold(response); // ERL 2: no connection to answer on until TASK REASSIGN (or Time2Retain ends)
             return;
         }
-        if (task.finished || phase == Phase.CLOSED || task.terminated) {
-            if (response.dataIn() != null) {
-                response.dataIn().release();
-            }
-            if (!task.finished && !session.ending()) {
-                finish(task, true); // terminated with its connection (11.14.1): the session forgets it silently
-            }
+        if (task.state() == IscsiTask.State.RUNNING && phase != Phase.CLOSED) {
+            finish(task);
+            StatusSender.send(this, task, response);
+            flushIfIdle();
             return;
         }
-        finish(task);
-        StatusSender.send(this, task, response);
-        flushIfIdle();
+        // discarded with its session, terminated with its connection (11.14.1), or its connection is gone
+        if (response.dataIn() != null) {
+            response.dataIn().release();
+        }
+        if (!task.finished() && !session.ending()) {
+            finish(task, true); // the session forgets it silently
+        }
     }
 
     void abortedTask(IscsiTask task) {
-        if (!task.finished) {
+        if (!task.finished()) {
             finish(task, true); // ERL 0: nothing is sent for an aborted task; a waiting receiver fails
         }
     }
@@ -1201,13 +1202,13 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     void finish(IscsiTask task, boolean failReceiver) {
-        task.finished = true;
+        boolean counted = task.finish();
         forget(task);
         int outstanding = task.unsolicitedOutstanding();
         if (outstanding > 0) {
             lateUnsolicited.put(task.itt(), outstanding);
         }
-        if (task.counted) {
+        if (counted) {
             window.finished();
         }
         task.dispose(failReceiver);

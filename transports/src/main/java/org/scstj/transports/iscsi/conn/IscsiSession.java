@@ -149,17 +149,17 @@ final class IscsiSession {
     CompletableFuture<Void> terminateTasksOf(IscsiConnection conn) {
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (IscsiTask t : new ArrayList<>(tasks.values())) {
-            if (t.connection() != conn || t.finished) {
+            if (t.connection() != conn || t.finished()) {
                 continue;
             }
-            t.terminated = true;
-            if (!t.submitted) {
-                t.cancelled = true; // its turn in the window still comes; submit() drops it then
+            if (t.waiting()) {
+                t.cancel(); // its turn in the window still comes; submit() drops it then
                 if (tasks.get(t.itt()) == t) {
                     tasks.remove(t.itt());
                 }
                 continue;
             }
+            t.terminate();
             t.dispose(true); // a write waiting for data learns it will not come
             if (handle != null) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
@@ -196,8 +196,8 @@ final class IscsiSession {
             });
         }
         for (IscsiTask t : tasks.values()) {
-            if (t.connection() == conn && !t.finished) {
-                t.retained = true;
+            if (t.connection() == conn && !t.finished()) {
+                t.retain();
             }
         }
         loop.schedule(() -> expire(conn), params.defaultTime2Wait() + params.defaultTime2Retain(), TimeUnit.SECONDS);
@@ -246,10 +246,8 @@ final class IscsiSession {
         }
         releaseUnacknowledged(conn); // 13.16: Time2Retain passed, the statuses are forgotten
         for (IscsiTask t : new ArrayList<>(tasks.values())) {
-            if (t.connection() == conn && t.retained && !t.finished) {
-                t.retained = false;
-                ScsiResponse held = t.held;
-                t.held = null;
+            if (t.connection() == conn && t.retained()) {
+                ScsiResponse held = t.retentionExpired();
                 if (held != null) { // completed meanwhile: forgotten with its status
                     if (held.dataIn() != null) {
                         held.dataIn().release();
@@ -270,9 +268,7 @@ final class IscsiSession {
         releaseUnacknowledged(null);
         window.clear();
         for (IscsiTask t : new ArrayList<>(tasks.values())) {
-            t.finished = true;
-            ScsiResponse held = t.held;
-            t.held = null;
+            ScsiResponse held = t.discard();
             if (held != null && held.dataIn() != null) {
                 held.dataIn().release();
             }

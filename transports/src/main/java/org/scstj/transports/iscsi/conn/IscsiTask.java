@@ -93,17 +93,51 @@ final class IscsiTask implements TransportTask {
     private boolean unsolicitedLost; // the rest of the unsolicited data is dropped; R2Ts cover it
     private Set<Integer> retiredTtts; // R2Ts replaced by a recovery R2T: their late data is dropped
 
-    // life (event loop)
-    boolean submitted;
-    boolean cancelled;
-    boolean counted;
-    boolean finished;
-    /** Its connection closed or was logged out below ERL 2 (RFC 7143 11.14.1): it ends without a status. */
-    boolean terminated;
-    /** ERL 2: its connection failed; kept for Time2Retain awaiting TASK REASSIGN (RFC 7143 7.2, 11.5.1). */
-    boolean retained;
-    /** ERL 2: the core completed it while it had no connection; sent once it is reassigned. */
-    ScsiResponse held;
+    /**
+     * Where a task is in its life on the transport's side (event loop). Every change goes through
+     * one of the transition methods below ({@link #submitted}, {@link #cancel}, {@link #terminate},
+     * {@link #retain}, {@link #hold}, {@link #reassign}, {@link #retentionExpired}, {@link #finish},
+     * {@link #discard}), each of which refuses a change this table does not allow:
+     *
+     * <table>
+     * <tr><th>from</th><th>event</th><th>to</th></tr>
+     * <tr><td>WAITING</td><td>its CmdSN turn (RFC 7143 3.2.2.1), or an immediate command</td><td>RUNNING</td></tr>
+     * <tr><td>WAITING, WAITING_RETAINED</td><td>ABORT TASK before its turn (11.5.1), its connection closed
+     *     below ERL 2 (11.14.1), the session ending at its turn</td><td>CANCELLED</td></tr>
+     * <tr><td>WAITING</td><td>its connection failed at ERL 2 (7.2)</td><td>WAITING_RETAINED</td></tr>
+     * <tr><td>WAITING_RETAINED</td><td>its CmdSN turn</td><td>RETAINED</td></tr>
+     * <tr><td>WAITING_RETAINED</td><td>TASK REASSIGN (11.5.1), Time2Retain passed (13.16)</td><td>WAITING</td></tr>
+     * <tr><td>RUNNING</td><td>its connection closed below ERL 2 (11.14.1): aborted through the engine</td><td>TERMINATED</td></tr>
+     * <tr><td>RUNNING</td><td>its connection failed at ERL 2 (7.2)</td><td>RETAINED</td></tr>
+     * <tr><td>RETAINED</td><td>the core completed it</td><td>HELD</td></tr>
+     * <tr><td>RETAINED, HELD</td><td>TASK REASSIGN, Time2Retain passed; a held response is then delivered or
+     *     dropped</td><td>RUNNING</td></tr>
+     * <tr><td>RUNNING, RETAINED, TERMINATED</td><td>the core completed or aborted it</td><td>FINISHED</td></tr>
+     * <tr><td>any but CANCELLED, FINISHED</td><td>the session has no connection left</td><td>FINISHED</td></tr>
+     * </table>
+     */
+    enum State {
+        /** Received, waiting for its CmdSN turn: the core has not seen it. */
+        WAITING,
+        /** WAITING, and its connection failed at ERL 2: it waits for TASK REASSIGN too. */
+        WAITING_RETAINED,
+        /** In the core (submitted); the core will complete or abort it. */
+        RUNNING,
+        /** In the core; its connection failed at ERL 2: kept for Time2Retain awaiting TASK REASSIGN. */
+        RETAINED,
+        /** RETAINED, and the core completed it: the response waits for TASK REASSIGN. */
+        HELD,
+        /** In the core; its connection closed below ERL 2: aborted through the engine, it ends without a status. */
+        TERMINATED,
+        /** Never reaches the core. Out of the ITT table. */
+        CANCELLED,
+        /** Over: answered, aborted or discarded. Out of the ITT table. */
+        FINISHED
+    }
+
+    private State state = State.WAITING;
+    /** The core's response while HELD. */
+    private ScsiResponse held;
 
     IscsiTask(IscsiConnection conn, ScsiCommand cmd, OperationalParameters params) {
         this.conn = conn;
@@ -144,13 +178,14 @@ final class IscsiTask implements TransportTask {
      * {@code to} from now on. A write still waiting for data is solicited again there: every R2T
      * not fully answered on the old connection gets a recovery R2T for the bytes it did not bring
      * (DataPDUInOrder: what arrived is a prefix of each R2T), and unsolicited data that stopped
-     * short is solicited too.
+     * short is solicited too. Returns the response the core gave while it was HELD, to be sent
+     * on {@code to} now, or null.
      */
-    void reassign(IscsiConnection to) {
+    ScsiResponse reassign(IscsiConnection to) {
+        ScsiResponse r = unretain("be reassigned");
         conn = to;
-        retained = false;
         if (gather == null || receiver == null) {
-            return; // not receiving: a running task simply answers on the new connection
+            return r; // not receiving: a running task simply answers on the new connection
         }
         unsolicitedDone = true; // the rest of an unsolicited burst is asked for with R2Ts
         List<R2tWindow> open = r2ts == null ? List.of() : new ArrayList<>(r2ts.values());
@@ -166,6 +201,7 @@ final class IscsiTask implements TransportTask {
         }
         startSolicited();
         conn.flushIfIdle();
+        return r;
     }
 
     int cmdSn() {
@@ -188,6 +224,124 @@ final class IscsiTask implements TransportTask {
     /** R2Ts and Data-Ins sent so far (RFC 7143 11.4.6 ExpDataSN). */
     int sequenceCount() {
         return sequenceNumber;
+    }
+
+    // ---- life (event loop): the only code that changes State ----
+
+    State state() {
+        return state;
+    }
+
+    /** WAITING or WAITING_RETAINED: not given to the core yet. */
+    boolean waiting() {
+        return state == State.WAITING || state == State.WAITING_RETAINED;
+    }
+
+    boolean finished() {
+        return state == State.FINISHED;
+    }
+
+    boolean terminated() {
+        return state == State.TERMINATED;
+    }
+
+    /** Its connection failed at ERL 2 and no TASK REASSIGN took it over yet (RFC 7143 7.2). */
+    boolean retained() {
+        return state == State.WAITING_RETAINED || state == State.RETAINED || state == State.HELD;
+    }
+
+    /** Its CmdSN turn came (RFC 7143 3.2.2.1): it goes to the core now. */
+    void submitted() {
+        state = switch (state) {
+            case WAITING -> State.RUNNING;
+            case WAITING_RETAINED -> State.RETAINED;
+            default -> throw illegal("be submitted");
+        };
+    }
+
+    /** It never reaches the core: ABORT TASK before its turn (RFC 7143 11.5.1), its connection or session ending. */
+    void cancel() {
+        if (!waiting()) {
+            throw illegal("be cancelled");
+        }
+        state = State.CANCELLED;
+    }
+
+    /** Its connection closed below ERL 2 (RFC 7143 11.14.1): the caller aborts it through the engine. */
+    void terminate() {
+        if (state != State.RUNNING && state != State.TERMINATED) {
+            throw illegal("be terminated");
+        }
+        state = State.TERMINATED;
+    }
+
+    /** Its connection failed at ERL 2 (RFC 7143 7.2): it waits Time2Retain for TASK REASSIGN. */
+    void retain() {
+        state = switch (state) {
+            case WAITING -> State.WAITING_RETAINED;
+            case RUNNING -> State.RETAINED;
+            default -> throw illegal("be retained");
+        };
+    }
+
+    /** The core completed it while it had no connection (ERL 2): the response waits. */
+    void hold(ScsiResponse response) {
+        if (state != State.RETAINED) {
+            throw illegal("hold a response");
+        }
+        held = response;
+        state = State.HELD;
+    }
+
+    /**
+     * Time2Retain passed (RFC 7143 13.16) without TASK REASSIGN: the task is allegiant to its dead
+     * connection again, to be terminated there. Returns the held response (the caller drops it and
+     * finishes the task), or null.
+     */
+    ScsiResponse retentionExpired() {
+        return unretain("outlive its retention");
+    }
+
+    private ScsiResponse unretain(String what) {
+        ScsiResponse r = held;
+        held = null;
+        state = switch (state) {
+            case WAITING_RETAINED -> State.WAITING;
+            case RETAINED, HELD -> State.RUNNING;
+            default -> throw illegal(what);
+        };
+        return r;
+    }
+
+    /**
+     * The core completed or aborted it (or, HELD, its held response was dealt with): it is over.
+     * True when it counted in the CmdSN window's commands in flight (non-immediate), which the
+     * caller then gives back (RFC 7143 3.2.2.1 MaxCmdSN).
+     */
+    boolean finish() {
+        if (state != State.RUNNING && state != State.RETAINED && state != State.TERMINATED) {
+            throw illegal("finish");
+        }
+        state = State.FINISHED;
+        return !immediate;
+    }
+
+    /**
+     * The session lost its last connection: the task is forgotten whatever it was doing. Returns
+     * the held response for the caller to release, or null.
+     */
+    ScsiResponse discard() {
+        if (state == State.CANCELLED || state == State.FINISHED) {
+            throw illegal("be discarded");
+        }
+        ScsiResponse r = held;
+        held = null;
+        state = State.FINISHED;
+        return r;
+    }
+
+    private IllegalStateException illegal(String what) {
+        return new IllegalStateException("task 0x" + Integer.toHexString(itt) + " is " + state + ": it cannot " + what);
     }
 
     // ---- TransportTask (any thread) ----
@@ -273,7 +427,7 @@ final class IscsiTask implements TransportTask {
     // ---- write data (event loop) ----
 
     private void startReceive(int length, DataReceiver r) {
-        if (finished || receiver != null || wanted >= 0 || length < 0
+        if (state == State.FINISHED || receiver != null || wanted >= 0 || length < 0
                 || Integer.toUnsignedLong(length) > Integer.toUnsignedLong(edtl)) {
             r.failed(new IllegalStateException("write data for task 0x" + Integer.toHexString(itt) + " unavailable"));
             return;
