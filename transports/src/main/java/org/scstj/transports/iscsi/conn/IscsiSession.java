@@ -137,7 +137,19 @@ final class IscsiSession {
                 s.defaultTime2Wait(), s.defaultTime2Retain(), s.errorRecoveryLevel(), s.maxConnections());
     }
 
-    // ---- tasks (loop) ----
+    // ---- commands and tasks (loop) ----
+
+    /**
+     * Runs, in CmdSN order, what waited in the window for the ExpCmdSN it has now reached (RFC 7143
+     * 3.2.2.1: one numbering across every connection, so a PDU of one connection may let another's
+     * run), unless the session is ending.
+     */
+    void drainWindow() {
+        CommandWindow.Queued q;
+        while (!closing && (q = window.next()) != null) {
+            q.action().run();
+        }
+    }
 
     /**
      * Terminates the tasks with allegiance to {@code conn} (RFC 7143 11.14.1: at
@@ -252,7 +264,7 @@ final class IscsiSession {
                     if (held.dataIn() != null) {
                         held.dataIn().release();
                     }
-                    conn.finish(t, true);
+                    conn.commands().finish(t, true);
                 }
             }
         }

@@ -405,9 +405,9 @@ final class IscsiTask implements TransportTask {
     @Override
     public void complete(ScsiResponse response) {
         if (conn.inEventLoop()) {
-            conn.completeTask(this, response);
+            conn.commands().completed(this, response);
         } else {
-            conn.execute(() -> conn.completeTask(this, response), () -> {
+            conn.execute(() -> conn.commands().completed(this, response), () -> {
                 if (response.dataIn() != null) {
                     response.dataIn().release();
                 }
@@ -418,9 +418,9 @@ final class IscsiTask implements TransportTask {
     @Override
     public void aborted() {
         if (conn.inEventLoop()) {
-            conn.abortedTask(this);
+            conn.commands().aborted(this);
         } else {
-            conn.execute(() -> conn.abortedTask(this), () -> { });
+            conn.execute(() -> conn.commands().aborted(this), () -> { });
         }
     }
 

@@ -842,7 +842,7 @@ class IscsiConnectionTest {
         h.core.deferClose = true;
         h.login();
         h.send(PduBuilder.immediate(Opcode.LOGOUT_REQUEST).flags(F).itt(9).cmdSn(1));
-        var closed = h.channel.pipeline().get(IscsiConnection.class).shutdown().toCompletableFuture();
+        var closed = h.connection.shutdown().toCompletableFuture();
         h.channel.close();
         assertFalse(closed.isDone(), "shutdown completed before the engine closed the session");
         assertEquals(1, h.core.closed.size()); // one close, joined by the others
