@@ -800,6 +800,45 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void login_handsOverToTheFullFeatureHandler_whichTakesTheLoginHandlersPlaceInThePipeline() {
+        assertTrue(h.channel.pipeline().get(LoginHandler.class) != null);
+        h.login();
+        assertTrue(h.channel.pipeline().get(LoginHandler.class) == null);
+        assertTrue(h.channel.pipeline().get(FullFeatureHandler.class) != null);
+        assertTrue(h.channel.pipeline().last() instanceof FullFeatureHandler, "the commands' handler is the last one");
+    }
+
+    @Test
+    void commandsInTheSameReadAsTheFinalLoginRequest_reachTheFullFeaturePhase_withTheNegotiatedDigests() {
+        h.send(h.loginPdu(0x81, "InitiatorName=" + ConnectionHarness.INITIATOR, "TargetName=" + RamDiskCore.TARGET,
+                "SessionType=Normal", "AuthMethod=None"));
+        assertEquals(0, h.one().loginStatus());
+        io.netty.buffer.ByteBuf read = Unpooled.buffer();
+        read.writeBytes(h.loginPdu(0x87, "HeaderDigest=CRC32C").build(false, false)); // the last PDU without digests
+        read.writeBytes(command(1, 1, F, 0, 0).build(true, false)); // RFC 7143 13.1: digests from the next PDU on
+        read.writeBytes(command(2, 2, F, 0, 0).build(true, false));
+        h.sendRaw(read);
+        h.channel.runPendingTasks();
+        io.netty.buffer.ByteBuf out = Unpooled.buffer();
+        Object m;
+        while ((m = h.channel.readOutbound()) != null) {
+            out.writeBytes((io.netty.buffer.ByteBuf) m);
+            ((io.netty.buffer.ByteBuf) m).release();
+        }
+        assertEquals(Opcode.LOGIN_RESPONSE, out.getByte(out.readerIndex()) & 0x3f);
+        assertEquals(0, out.getShort(out.readerIndex() + 36), "login refused");
+        out.skipBytes(48 + ((out.getUnsignedMedium(out.readerIndex() + 5) + 3) & ~3));
+        for (int itt = 1; itt <= 2; itt++) {
+            assertEquals(Opcode.SCSI_RESPONSE, out.getByte(out.readerIndex()) & 0x3f);
+            assertEquals(itt, out.getInt(out.readerIndex() + 16));
+            out.skipBytes(48 + 4); // with its header digest
+        }
+        assertEquals(0, out.readableBytes());
+        out.release();
+        assertTrue(h.open());
+    }
+
+    @Test
     void nonLoginPduBeforeLogin_closes() {
         h.send(command(1, 1, F, 0, 0));
         assertFalse(h.open());
