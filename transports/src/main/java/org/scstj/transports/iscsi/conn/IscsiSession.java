@@ -233,16 +233,6 @@ final class IscsiSession {
         }
     }
 
-    /** ERL 2: how many unacknowledged statuses of failed connections are kept (tests). */
-    int unacknowledgedCount() {
-        return unacknowledged.size();
-    }
-
-    /** ERL 2: the kept status of {@code itt}, still owned by the session (tests), or null. */
-    ReassignableStatus unacknowledged(int itt) {
-        return unacknowledged.get(itt);
-    }
-
     private void releaseUnacknowledged(IscsiConnection of) {
         for (ReassignableStatus u : new ArrayList<>(unacknowledged.values())) {
             if (of == null || u.from() == of) {

@@ -38,18 +38,9 @@ final class SnackHandler {
         this.maxRetainedBytes = maxRetainedBytes;
     }
 
-    StatusLog statusLog() {
-        return statusLog;
-    }
-
     /** Bytes of Data-In retained now (tests, metrics). */
     long retainedBytes() {
         return retainedBytes;
-    }
-
-    /** The retention of the read with this ITT, or null (tests). */
-    DataInRetention retention(int itt) {
-        return retained.get(itt);
     }
 
     /**

@@ -41,6 +41,8 @@ public final class RamDiskCore implements ScsiCore {
     /** When true, {@code SessionHandle.close} waits in {@link #pendingCloses} until the test runs it. */
     public volatile boolean deferClose;
     public final List<Runnable> pendingCloses = new CopyOnWriteArrayList<>();
+    /** The Data-In buffer of the last READ(10), as the transport allocated it (its retention shows in its refCnt). */
+    public volatile DataBuffer lastRead;
     /** The transports' receivers of asynchronous events (SessionHandle.asyncEvents), one per session. */
     public final List<SessionHandle.AsyncEventListener> eventListeners = new CopyOnWriteArrayList<>();
 
@@ -154,6 +156,7 @@ public final class RamDiskCore implements ScsiCore {
                 int n = (int) Math.min(bytes, Integer.toUnsignedLong(task.expectedDataTransferLength()));
                 DataBuffer buf = task.allocate(n);
                 buf.nio().put(disk, (int) lba * BLOCK, n);
+                lastRead = buf;
                 task.complete(ScsiResponse.good(buf, bytes));
             }
             case 0x2a -> { // WRITE(10)
