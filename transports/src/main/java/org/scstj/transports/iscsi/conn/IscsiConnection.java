@@ -104,10 +104,6 @@ public final class IscsiConnection {
         this.encoder = ctx.pipeline().get(PduEncoder.class);
     }
 
-    ChannelHandlerContext context() {
-        return ctx;
-    }
-
     /** The channel is active: the driver can end it from now on (shutdown, cold reset). */
     void opened() {
         target.connections().add(this);
