@@ -39,8 +39,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The iSCSI target driver (RFC 7143) on Netty: one listening channel per portal of every portal
  * group (4.4.1; each accepted connection carries its group in {@link #PORTAL_GROUP}), one pipeline
- * per connection ({@link PduDecoder} → {@link PduEncoder} → {@link LoginConnectionLimiter} →
- * {@link IscsiConnection}). Uses the
+ * per connection ({@link PduDecoder} → {@link PduEncoder} → {@link LoginConnectionLimiter} → the
+ * {@link IscsiConnection}'s login handler, which gives way to its full feature handler). Uses the
  * native epoll transport when available, NIO otherwise.
  */
 public final class IscsiTargetDriver implements TargetDriver {
@@ -114,7 +114,7 @@ public final class IscsiTargetDriver implements TargetDriver {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new PduDecoder(), new PduEncoder(), limiter, new IscsiConnection(context));
+                        ch.pipeline().addLast(new PduDecoder(), new PduEncoder(), limiter, new IscsiConnection(context).loginHandler());
                     }
                 });
         CompletableFuture<Void> all = CompletableFuture.completedFuture(null);

@@ -36,7 +36,6 @@ public final class ChapNegotiation implements SecurityNegotiation {
     private enum State { METHOD, ALGORITHM, RESPONSE, DONE, FAILED }
 
     private final ChapConfig config;
-    private final SecureRandom random;
     private final AuthFailureBackoff backoff;
     /** The address the connection comes from, or null when unknown (not a socket). */
     private final InetAddress source;
@@ -56,16 +55,7 @@ public final class ChapNegotiation implements SecurityNegotiation {
 
     /** @param source the initiator's address: failures are counted per source and per account */
     public ChapNegotiation(ChapConfig config, AuthFailureBackoff backoff, InetAddress source) {
-        this(config, RANDOM, backoff, source);
-    }
-
-    ChapNegotiation(ChapConfig config, SecureRandom random) {
-        this(config, random, new AuthFailureBackoff(AuthFailureBackoff.Settings.OFF, System::nanoTime), null);
-    }
-
-    private ChapNegotiation(ChapConfig config, SecureRandom random, AuthFailureBackoff backoff, InetAddress source) {
         this.config = config;
-        this.random = random;
         this.backoff = backoff;
         this.source = source;
     }
@@ -154,9 +144,9 @@ public final class ChapNegotiation implements SecurityNegotiation {
             return fail("no acceptable algorithm in CHAP_A=" + printable(list)); // bad-inputs row 7
         }
         algorithm = chosen;
-        identifier = random.nextInt(256);
+        identifier = RANDOM.nextInt(256);
         challenge = new byte[chosen.challengeLength()];
-        random.nextBytes(challenge);
+        RANDOM.nextBytes(challenge);
         answers.put("CHAP_A", Integer.toString(chosen.code()));
         answers.put("CHAP_I", Integer.toString(identifier));
         answers.put("CHAP_C", "0x" + HexFormat.of().formatHex(challenge));

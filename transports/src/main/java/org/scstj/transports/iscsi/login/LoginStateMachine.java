@@ -37,10 +37,6 @@ public final class LoginStateMachine {
     private long isid;
     private int tsih;
 
-    public LoginStateMachine(IscsiSettings settings, SecurityNegotiation security) {
-        this(settings, security, settings.portalGroups().getFirst().tag(), (initiator, target) -> null);
-    }
-
     /**
      * @param portalGroupTag the tag of the portal group the connection arrived on (13.9)
      * @param portalAccess   (initiator, target) of a Normal session → null to go on, or a

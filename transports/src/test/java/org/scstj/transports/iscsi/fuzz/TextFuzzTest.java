@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.scstj.transports.iscsi.testing.LoginMachines;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,7 +121,7 @@ class TextFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void login(FuzzedDataProvider in) {
         FuzzInput f = new FuzzInput(in.consumeRemainingAsBytes());
-        LoginStateMachine login = new LoginStateMachine(SETTINGS, SecurityNegotiation.none());
+        LoginStateMachine login = LoginMachines.onFirstPortalGroup(SETTINGS, SecurityNegotiation.none());
         for (int step = 0; step < 64 && f.more(); step++) {
             int flags = f.u8();
             int versionMin = f.u8();

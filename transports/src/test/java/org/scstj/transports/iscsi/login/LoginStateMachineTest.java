@@ -10,6 +10,7 @@ import org.scstj.transports.iscsi.pdu.InboundPdu;
 import org.scstj.transports.iscsi.pdu.LoginRequest;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.pdu.PduParser;
+import org.scstj.transports.iscsi.testing.LoginMachines;
 import org.scstj.transports.iscsi.testing.PduBuilder;
 
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoginStateMachineTest {
-    private final LoginStateMachine login = new LoginStateMachine(IscsiSettings.from(ConfigFactory.empty()),
+    private final LoginStateMachine login = LoginMachines.onFirstPortalGroup(IscsiSettings.from(ConfigFactory.empty()),
             SecurityNegotiation.none());
 
     private static LoginRequest request(int flags, int versionMin, String... keys) {
@@ -96,14 +97,14 @@ class LoginStateMachineTest {
     @Test
     void backwardOrReservedTransitions_are0200() {
         assertEquals(0x0200, status(login.step(request(0x84 | 0x00, 0, "InitiatorName=i", "TargetName=t")))); // 1 -> 0
-        var other = new LoginStateMachine(IscsiSettings.from(ConfigFactory.empty()), SecurityNegotiation.none());
+        var other = LoginMachines.onFirstPortalGroup(IscsiSettings.from(ConfigFactory.empty()), SecurityNegotiation.none());
         assertEquals(0x0200, status(other.step(request(0x82, 0, "InitiatorName=i", "TargetName=t")))); // 0 -> 2
     }
 
     @Test
     void duplicateKeys_are0200_andUnknownKeysNotUnderstood() {
         assertEquals(0x0200, status(login.step(request(0x81, 0, "InitiatorName=i", "InitiatorName=j"))));
-        var fresh = new LoginStateMachine(IscsiSettings.from(ConfigFactory.empty()), SecurityNegotiation.none());
+        var fresh = LoginMachines.onFirstPortalGroup(IscsiSettings.from(ConfigFactory.empty()), SecurityNegotiation.none());
         var step = assertInstanceOf(LoginStep.Reply.class, fresh.step(request(0x81, 0,
                 "InitiatorName=i", "TargetName=t", "X-Vendor=1")));
         assertTrue(text(step.text()).contains("X-Vendor=NotUnderstood"));

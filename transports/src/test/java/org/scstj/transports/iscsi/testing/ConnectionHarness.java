@@ -27,6 +27,8 @@ public final class ConnectionHarness implements AutoCloseable {
     public final RamDiskCore core;
     public final TargetContext context;
     public final EmbeddedChannel channel;
+    /** The connection on {@link #channel}. */
+    public final IscsiConnection connection;
     private final ByteBuf received = Unpooled.buffer();
     private boolean headerDigest;
     private boolean dataDigest;
@@ -40,7 +42,8 @@ public final class ConnectionHarness implements AutoCloseable {
         IscsiSettings settings = shared != null ? shared.settings() : IscsiSettings.from(ConfigFactory.parseString(config));
         this.context = shared != null ? shared : new TargetContext(core, settings, new SessionRegistry(),
                 () -> configuredPortals(settings), ConcurrentHashMap.newKeySet());
-        this.channel = new EmbeddedChannel(new PduDecoder(), new PduEncoder(), new IscsiConnection(context));
+        this.connection = new IscsiConnection(context);
+        this.channel = new EmbeddedChannel(new PduDecoder(), new PduEncoder(), connection.loginHandler());
     }
 
     /** The configured portals of each group, by tag, as if bound. */
