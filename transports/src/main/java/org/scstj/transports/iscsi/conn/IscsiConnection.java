@@ -6,8 +6,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.AttributeKey;
 import org.scstj.transports.iscsi.codec.PduDecoder;
 import org.scstj.transports.iscsi.codec.PduEncoder;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.login.LoginIdentity;
 import org.scstj.transports.iscsi.login.OperationalParameters;
 import org.scstj.transports.iscsi.pdu.AsyncMessagePdu;
@@ -49,6 +51,9 @@ import java.util.concurrent.RejectedExecutionException;
  * writes a read of another connection causes are flushed by {@link #flushIfIdle}.
  */
 public final class IscsiConnection {
+    /** The portal group of the portal a connection was accepted on (RFC 7143 4.4.1), set by the driver. */
+    public static final AttributeKey<IscsiSettings.PortalGroup> PORTAL_GROUP = AttributeKey.valueOf("scstj.iscsi.portal-group");
+
     /**
      * The connection's phase (RFC 7143 3.2, 6.3). LOGIN and OPENING belong to the {@link
      * LoginHandler}, FULL_FEATURE and LOGGING_OUT to the {@link FullFeatureHandler}:

@@ -9,8 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.SessionHandle;
-import org.scstj.transports.iscsi.IscsiSettings;
-import org.scstj.transports.iscsi.IscsiTargetDriver;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.login.ChapNegotiation;
 import org.scstj.transports.iscsi.login.LoginIdentity;
 import org.scstj.transports.iscsi.login.LoginStateMachine;
@@ -76,7 +75,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         conn.attach(ctx);
         TargetContext target = conn.target();
         IscsiSettings s = target.settings();
-        IscsiSettings.PortalGroup arrivedOn = ctx.channel().attr(IscsiTargetDriver.PORTAL_GROUP).get();
+        IscsiSettings.PortalGroup arrivedOn = ctx.channel().attr(IscsiConnection.PORTAL_GROUP).get();
         this.portalGroup = arrivedOn != null ? arrivedOn : s.portalGroups().getFirst();
         InetAddress source = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
         this.login = new LoginStateMachine(s, new ChapNegotiation(s.chap(), target.chapBackoff(), source), portalGroup.tag(),

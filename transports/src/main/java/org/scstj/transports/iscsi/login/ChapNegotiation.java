@@ -1,13 +1,17 @@
 package org.scstj.transports.iscsi.login;
 
+import org.scstj.transports.iscsi.config.ChapAlgorithm;
+import org.scstj.transports.iscsi.config.ChapBackoff;
+import org.scstj.transports.iscsi.config.ChapConfig;
+import org.scstj.transports.iscsi.config.ChapCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -50,7 +54,7 @@ public final class ChapNegotiation implements SecurityNegotiation {
     private byte[] challenge;
 
     public ChapNegotiation(ChapConfig config) {
-        this(config, new AuthFailureBackoff(AuthFailureBackoff.Settings.OFF, System::nanoTime), null);
+        this(config, new AuthFailureBackoff(ChapBackoff.OFF, System::nanoTime), null);
     }
 
     /** @param source the initiator's address: failures are counted per source and per account */
@@ -190,7 +194,7 @@ public final class ChapNegotiation implements SecurityNegotiation {
         if (source != null) {
             delay = backoff.delay(source, account);
         }
-        byte[] expected = algorithm.response(identifier, credentials.secret().bytes(), challenge);
+        byte[] expected = credentials.secret().response(algorithm, identifier, challenge);
         boolean nameOk = MessageDigest.isEqual(name.getBytes(StandardCharsets.UTF_8),
                 account.getBytes(StandardCharsets.UTF_8));
         boolean responseOk = MessageDigest.isEqual(expected, received); // constant time (row 9)
@@ -213,7 +217,7 @@ public final class ChapNegotiation implements SecurityNegotiation {
             if (MessageDigest.isEqual(targetChallenge, challenge)) {
                 return fail("the initiator's challenge reflects the target's"); // row 9
             }
-            byte[] proof = algorithm.response(targetIdentifier, credentials.targetSecret().bytes(), targetChallenge);
+            byte[] proof = credentials.targetSecret().response(algorithm, targetIdentifier, targetChallenge);
             answers.put("CHAP_N", credentials.targetUser());
             answers.put("CHAP_R", "0x" + HexFormat.of().formatHex(proof));
         }

@@ -1,7 +1,7 @@
 package org.scstj.transports.iscsi.login;
 
 import org.scstj.engine.spi.Names;
-import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.pdu.LoginRequest;
 
 import java.nio.charset.StandardCharsets;

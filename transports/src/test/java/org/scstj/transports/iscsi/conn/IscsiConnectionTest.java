@@ -1,5 +1,12 @@
 package org.scstj.transports.iscsi.conn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.scstj.transports.iscsi.testing.ConnectionHarness.command;
+import static org.scstj.transports.iscsi.testing.ConnectionHarness.dataOut;
+
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,13 +20,6 @@ import org.scstj.transports.iscsi.testing.ReceivedPdu;
 
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.scstj.transports.iscsi.testing.ConnectionHarness.command;
-import static org.scstj.transports.iscsi.testing.ConnectionHarness.dataOut;
 
 class IscsiConnectionTest {
     private static final int F = 0x80;
@@ -919,7 +919,7 @@ class IscsiConnectionTest {
         for (int i = 0; i < 20; i++) {
             portals.add(new java.net.InetSocketAddress("10.0.0." + (i + 1), 3260));
         }
-        var ctx = new TargetContext(core, org.scstj.transports.iscsi.IscsiSettings.from(
+        var ctx = new TargetContext(core, org.scstj.transports.iscsi.config.IscsiSettings.from(
                 com.typesafe.config.ConfigFactory.empty()), new SessionRegistry(), () -> java.util.Map.of(1, portals),
                 java.util.concurrent.ConcurrentHashMap.newKeySet());
         h = new ConnectionHarness(core, "", ctx);

@@ -1,12 +1,15 @@
 package org.scstj.transports.iscsi.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.ConfigFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import org.scstj.transports.iscsi.IscsiSettings;
 import org.scstj.transports.iscsi.codec.PduDecoder;
 import org.scstj.transports.iscsi.codec.PduEncoder;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.conn.IscsiConnection;
 import org.scstj.transports.iscsi.conn.SessionRegistry;
 import org.scstj.transports.iscsi.conn.TargetContext;
@@ -16,9 +19,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One target connection in an {@link EmbeddedChannel}, driven PDU by PDU like an initiator. */
 public final class ConnectionHarness implements AutoCloseable {

@@ -1,6 +1,6 @@
 package org.scstj.transports.iscsi.testing;
 
-import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.login.LoginStateMachine;
 import org.scstj.transports.iscsi.login.SecurityNegotiation;
 

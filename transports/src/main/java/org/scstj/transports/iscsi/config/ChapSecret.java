@@ -1,4 +1,4 @@
-package org.scstj.transports.iscsi.login;
+package org.scstj.transports.iscsi.config;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,9 +29,9 @@ public final class ChapSecret {
         return bytes.length;
     }
 
-    /** The secret's bytes, for the digest; a copy. */
-    byte[] bytes() {
-        return bytes.clone();
+    /** RFC 7143 12.1.3: the CHAP response to {@code challenge} under this secret; the secret's bytes stay here. */
+    public byte[] response(ChapAlgorithm algorithm, int identifier, byte[] challenge) {
+        return algorithm.response(identifier, bytes, challenge);
     }
 
     @Override

@@ -1,15 +1,13 @@
-package org.scstj.transports.iscsi;
+package org.scstj.transports.iscsi.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import org.scstj.engine.spi.Names;
-import org.scstj.transports.iscsi.login.AuthFailureBackoff;
-import org.scstj.transports.iscsi.login.ChapConfig;
-
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import org.scstj.engine.spi.Names;
+import org.scstj.transports.iscsi.config.ChapConfig;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +37,7 @@ import java.util.Map;
 public record IscsiSettings(List<PortalGroup> portalGroups, Map<String, TargetPortals> targets, Negotiation negotiation,
                             int maxCmdWindow, Duration loginTimeout, int zeroCopyMinLength,
                             int maxLoginConnectionsPerSource, ChapConfig chap,
-                            Recovery recovery, AuthFailureBackoff.Settings chapBackoff) {
+                            Recovery recovery, ChapBackoff chapBackoff) {
 
     /** The highest ErrorRecoveryLevel (RFC 7143 13.20) this driver implements; the only bound on the setting. */
     public static final int MAX_ERROR_RECOVERY_LEVEL = 2;
@@ -181,13 +179,13 @@ public record IscsiSettings(List<PortalGroup> portalGroups, Map<String, TargetPo
     }
 
     /** max-delay counts at most half the login timeout: a delayed login must still complete in time. */
-    private static AuthFailureBackoff.Settings chapBackoff(Config b, Duration loginTimeout) {
+    private static ChapBackoff chapBackoff(Config b, Duration loginTimeout) {
         Duration max = nonNegative(b, "max-delay");
         Duration half = loginTimeout.dividedBy(2);
         if (max.compareTo(half) > 0) {
             max = half;
         }
-        return new AuthFailureBackoff.Settings(range(b, "free-failures", 0, 1000), nonNegative(b, "initial-delay"),
+        return new ChapBackoff(range(b, "free-failures", 0, 1000), nonNegative(b, "initial-delay"),
                 max, nonNegative(b, "forget-after"), range(b, "tracked-sources", 0, 1_000_000));
     }
 

@@ -1,4 +1,4 @@
-package org.scstj.transports.iscsi.login;
+package org.scstj.transports.iscsi.config;
 
 /**
  * Who may log in with CHAP and how the target proves itself (RFC 7143 12.1.3).

@@ -1,4 +1,4 @@
-package org.scstj.transports.iscsi.login;
+package org.scstj.transports.iscsi.config;
 
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
@@ -27,6 +27,11 @@ import java.util.function.Predicate;
  * is refused at configuration time, never by echoing a secret.
  */
 public final class ChapConfig {
+    /**
+     * A CHAP name travels as a text value (CHAP_N), which RFC 7143 6.1 limits to 255 bytes; the
+     * login's text limit ({@code TextParameters.MAX_VALUE_LENGTH}) is the same.
+     */
+    public static final int MAX_NAME_BYTES = 255;
     private static final Set<String> AUTH_KEYS = Set.of("chap");
     private static final Set<String> CHAP_KEYS = Set.of("user", "secret", "target-user", "target-secret",
             "mutual-required");
@@ -247,8 +252,8 @@ public final class ChapConfig {
             throw bad(v, path + "." + key, "expected a non-empty string");
         }
         String s = (String) v.unwrapped();
-        if (s.getBytes(StandardCharsets.UTF_8).length > TextParameters.MAX_VALUE_LENGTH) {
-            throw bad(v, path + "." + key, "at most " + TextParameters.MAX_VALUE_LENGTH + " bytes (RFC 7143 6.1)");
+        if (s.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw bad(v, path + "." + key, "at most " + MAX_NAME_BYTES + " bytes (RFC 7143 6.1)");
         }
         return s;
     }

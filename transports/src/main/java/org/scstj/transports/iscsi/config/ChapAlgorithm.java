@@ -1,4 +1,4 @@
-package org.scstj.transports.iscsi.login;
+package org.scstj.transports.iscsi.config;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,8 +43,8 @@ public enum ChapAlgorithm {
         return Math.max(16, digestLength);
     }
 
-    /** RFC 1994 4.1 as RFC 7143 12.1.3 uses it: H(identifier || secret || challenge). */
-    public byte[] response(int identifier, byte[] secret, byte[] challenge) {
+    /** RFC 1994 4.1 as RFC 7143 12.1.3 uses it: H(identifier || secret || challenge); see {@link ChapSecret#response}. */
+    byte[] response(int identifier, byte[] secret, byte[] challenge) {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance(javaName);
