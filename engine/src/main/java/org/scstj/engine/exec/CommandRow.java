@@ -375,6 +375,9 @@ public record CommandRow(String name, int opcode, int serviceAction, DataDirecti
 
         public CommandRow build() {
             Objects.requireNonNull(usage, () -> name + ": usage mask");
+            Objects.requireNonNull(parser, () -> name + ": parser");
+            Objects.requireNonNull(executor, () -> name + ": executor");
+            Objects.requireNonNull(reservation, () -> name + ": reservation class");
             Objects.requireNonNull(timeout, () -> name + ": timeout class");
             return new CommandRow(name, opcode, serviceAction, direction, usage, parser, executor, unmapped, bySession,
                     uaExempt, reportsCondition, spc2, reservation, writesMedium, sharedState, needsMedium, duringWholeMedium,
