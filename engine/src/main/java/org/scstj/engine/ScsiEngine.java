@@ -7,12 +7,19 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.scstj.engine.cdb.StandardCommandSet;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.lu.MediumState;
+import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.UnitState;
+import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.lun.LunActor;
 import org.scstj.engine.model.DeviceSpec;
 import org.scstj.engine.model.EngineSpec;
 import org.scstj.engine.model.TargetSpec;
-import org.scstj.engine.sam.CommandSet;
+import org.scstj.engine.pr.Reservations;
+import org.scstj.engine.scsitarget.TargetAcl;
+import org.scstj.engine.scsitarget.TargetActor;
 import org.scstj.engine.session.SessionActor;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DeviceHandlerFactory;
@@ -21,8 +28,6 @@ import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.SessionHandle;
 import org.scstj.engine.spi.TmfRequest;
 import org.scstj.engine.spi.TransportTask;
-import org.scstj.engine.target.TargetAcl;
-import org.scstj.engine.target.TargetActor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,12 +123,6 @@ public final class ScsiEngine {
      */
     public static ScsiEngine start(EngineSpec spec, Config config, List<DeviceHandlerFactory> handlers)
             throws EngineStartException {
-        return start(spec, config, handlers, new StandardCommandSet());
-    }
-
-    /** As {@link #start(EngineSpec, Config, List)} with another command set (tests). */
-    public static ScsiEngine start(EngineSpec spec, Config config, List<DeviceHandlerFactory> handlers,
-                                   CommandSet commands) throws EngineStartException {
         EngineSettings settings = EngineSettings.from(config);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "scstj", config);
         List<BlockDevice> opened = new ArrayList<>();
@@ -147,17 +146,16 @@ public final class ScsiEngine {
                     throw new EngineStartException("device " + d.name() + " (" + d.handlerType() + "): " + e.getMessage(), e);
                 }
                 opened.add(device);
-                org.scstj.engine.sam.MediumState medium =
-                        new org.scstj.engine.sam.MediumState(device.capabilities().removable());
-                org.scstj.engine.sam.ModeParameters mode = modeParameters(spec, d, device, blocking);
-                org.scstj.engine.pr.Reservations reservations = reservations(spec, d, blocking);
+                // every block device is a disk (peripheral device type 00h) for now
+                CommandSet commands = CommandSets.DISK;
+                UnitState state = new UnitState(new MediumState(device.capabilities().removable()),
+                        modeParameters(spec, d, device, blocking),
+                        new WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
+                        reservations(spec, d, blocking));
                 ActorRef<LunActor.Command> actor = system.systemActorOf(
-                        LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), medium,
-                                mode, reservations),
+                        LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), state),
                         "lun-" + actorName(d.name()), lunProps);
-                lus.put(d.name(), new TargetActor.Lu(device, actor, mode, medium,
-                        new org.scstj.engine.sam.WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
-                        reservations));
+                lus.put(d.name(), new TargetActor.Lu(device, commands, actor, state));
                 lunActors.put(d.name(), actor);
                 log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                         device.blockCount(), device.blockSize());
@@ -167,7 +165,7 @@ public final class ScsiEngine {
             Map<String, Target> targets = new LinkedHashMap<>();
             for (TargetSpec t : spec.targets()) {
                 ActorRef<TargetActor.Command> actor = system.systemActorOf(
-                        TargetActor.create(t, lus, commands, sessionProps, tmfProps),
+                        TargetActor.create(t, lus, sessionProps, tmfProps),
                         "target-" + actorName(t.name()), Props.empty());
                 targets.put(t.name(), new Target(t.name(), new TargetAcl(t), actor));
             }
@@ -191,15 +189,15 @@ public final class ScsiEngine {
      * The LU's mode parameters, savable in {@code <state-dir>/mode-pages/<device>.state} (SPC-5
      * 7.5.2); a damaged file is logged and the defaults are used.
      */
-    private static org.scstj.engine.sam.ModeParameters modeParameters(EngineSpec spec, DeviceSpec d, BlockDevice device,
+    private static ModeParameters modeParameters(EngineSpec spec, DeviceSpec d, BlockDevice device,
                                                                        Executor blocking) {
         boolean writeBack = device.capabilities().writeBackCache();
         if (spec.stateDir() == null) {
-            return new org.scstj.engine.sam.ModeParameters(writeBack);
+            return new ModeParameters(writeBack);
         }
         java.nio.file.Path file = spec.stateDir().resolve("mode-pages")
                 .resolve(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8) + ".state");
-        org.scstj.engine.sam.ModeParameters mode = new org.scstj.engine.sam.ModeParameters(writeBack,
+        ModeParameters mode = new ModeParameters(writeBack,
                 new org.scstj.engine.state.StateFile(file), blocking);
         if (mode.loadProblem() != null) {
             log.error("device {}: saved mode pages not used: {}", d.name(), mode.loadProblem());
@@ -208,14 +206,14 @@ public final class ScsiEngine {
     }
 
     /** SPC-5 5.14.4 APTPL: a LU's persistent reservations kept under state-dir/reservations. */
-    private static org.scstj.engine.pr.Reservations reservations(EngineSpec spec, DeviceSpec d, Executor blocking) {
+    private static Reservations reservations(EngineSpec spec, DeviceSpec d, Executor blocking) {
         if (spec.stateDir() == null) {
-            return new org.scstj.engine.pr.Reservations();
+            return new Reservations();
         }
         java.nio.file.Path file = spec.stateDir().resolve("reservations")
                 .resolve(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8) + ".state");
-        org.scstj.engine.pr.Reservations r =
-                new org.scstj.engine.pr.Reservations(new org.scstj.engine.state.StateFile(file), blocking);
+        Reservations r =
+                new Reservations(new org.scstj.engine.state.StateFile(file), blocking);
         if (r.loadProblem() != null) {
             log.error("device {}: persistent reservations not restored: {}", d.name(), r.loadProblem());
         }

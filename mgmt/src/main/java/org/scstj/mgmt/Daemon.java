@@ -7,8 +7,8 @@ import org.scstj.engine.model.TargetSpec;
 import org.scstj.engine.spi.DeviceHandlerFactory;
 import org.scstj.engine.spi.TargetDriver;
 import org.scstj.mgmt.config.ScstjConfig;
-import org.scstj.transports.iscsi.IscsiSettings;
 import org.scstj.transports.iscsi.IscsiTargetDriver;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,15 +12,15 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.scstj.engine.cdb.StandardCommandSet;
-import org.scstj.engine.sam.CommandSet;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.CommandSet;
 
 import java.util.concurrent.TimeUnit;
 
 /**
  * The parse stage (SAM-5 5.2, decode once): CDB bytes to a typed command through
- * {@link StandardCommandSet#parse}, as the session actor runs it for every command: the command
- * table lookup, the reserved-bit check against the usage mask (SPC-5 4.2.2), the CONTROL byte
+ * {@link CommandSet#parse} of the disk command set, as the session actor runs it for every command:
+ * the row lookup, the reserved-bit check against the usage mask (SPC-5 4.2.2), the CONTROL byte
  * (SAM-5 5.4) and the command's own fields. The CDBs are 16 bytes as iSCSI delivers them
  * (RFC 7143 11.3.5), whatever the command's length.
  */
@@ -46,7 +46,7 @@ public class CdbDecodeBench {
     @Param({"READ_10", "READ_16", "WRITE_16", "INQUIRY"})
     public Command command;
 
-    private final CommandSet commands = new StandardCommandSet();
+    private final CommandSet commands = CommandSets.DISK;
     private byte[] cdb;
 
     @Setup(Level.Trial)

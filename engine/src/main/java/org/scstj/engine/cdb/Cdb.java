@@ -14,15 +14,6 @@ public sealed interface Cdb {
         return -1;
     }
 
-    /** This command's row of the {@link CommandTable}. */
-    default CommandTable.Row row() {
-        return CommandTable.row(this);
-    }
-
-    /** Its row's {@link CommandTable.Row#sharedState}, unless the command's own fields say it changes nothing shared. */
-    default boolean changesSharedState() {
-        return row().sharedState();
-    }
 
     /**
      * A command that reads or writes a run of logical blocks given in its CDB: what the LUN's task
@@ -40,7 +31,7 @@ public sealed interface Cdb {
      * A command with Data-Out: how many bytes its CDB asks the application client to send. Once the
      * command has taken its Data-Out, this is what it transferred, whatever its status, and the
      * transport reports the residual against EDTL from it (SAM-5 5.4.3, RFC 7143 11.4.5); every
-     * row of the {@link CommandTable} with direction OUT decodes to one.
+     * command-table row with direction OUT decodes to one.
      */
     interface DataOut {
         /** Data-Out bytes per the CDB, for a logical unit of {@code blockSize}-byte blocks. */
@@ -233,9 +224,6 @@ public sealed interface Cdb {
     record StartStopUnit(boolean immed, int powerCondition, boolean noFlush, boolean loej, boolean start)
             implements Cdb {
         @Override public int opcode() { return Opcodes.START_STOP_UNIT; }
-
-        /** SBC-4 5.25: only LOEJ 1 moves the medium every nexus shares (scstj changes no power condition). */
-        @Override public boolean changesSharedState() { return loej; }
     }
 
     /** SBC-4 5.13 PREVENT ALLOW MEDIUM REMOVAL: PREVENT 01b prevents, 00b allows (1xb was rejected). */
@@ -347,6 +335,27 @@ public sealed interface Cdb {
     record PersistentReserveOut(int serviceAction, int scope, int type, long parameterListLength)
             implements Cdb, DataOut {
         @Override public int opcode() { return Opcodes.PERSISTENT_RESERVE_OUT; }
+        @Override public long dataOutLength(int blockSize) { return parameterListLength; }
+    }
+
+    /**
+     * SPC-5 6.17 READ BUFFER(10).
+     *
+     * @param mode             MODE: 0Ah echo buffer, 0Bh echo buffer descriptor (the decoder refuses others)
+     * @param allocationLength ALLOCATION LENGTH (24 bits)
+     */
+    record ReadBuffer(int mode, int bufferId, int bufferOffset, int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.READ_BUFFER_10; }
+    }
+
+    /**
+     * SPC-5 6.49 WRITE BUFFER.
+     *
+     * @param mode                MODE: 0Ah echo buffer (the decoder refuses others)
+     * @param parameterListLength PARAMETER LIST LENGTH (24 bits)
+     */
+    record WriteBuffer(int mode, int bufferId, int bufferOffset, int parameterListLength) implements Cdb, DataOut {
+        @Override public int opcode() { return Opcodes.WRITE_BUFFER; }
         @Override public long dataOutLength(int blockSize) { return parameterListLength; }
     }
 }

@@ -11,62 +11,12 @@ import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
 
 /**
- * The parse stage: CDB bytes to a {@link Cdb} value or a {@link Failure}, once per command.
- *
- * <p>Order of checks: unknown opcode → INVALID COMMAND OPERATION CODE 20/00 (SPC-5 4.4.3);
- * unknown service action → INVALID FIELD IN CDB 24/00 pointing at the SERVICE ACTION field;
- * a bit outside the command's usage-data mask → 24/00 with the field pointer on the highest such bit
- * (SPC-5 4.2.2: reserved fields are checked); NACA or LINK in the CONTROL byte → 24/00 (SAM-5 5.4:
- * scstj supports neither ACA nor linked commands); then the command's own field checks.
+ * The parse stage's field decoders: one per command, each turning CDB bytes whose operation code,
+ * length and reserved bits its command-table row already checked ({@code exec.CommandSet#parse})
+ * into a {@link Cdb} value, or a {@link Failure} for a field value the command refuses. Pure.
  */
 public final class CdbDecoder {
-    private static final int CONTROL_NACA = 0x04;
-    private static final int CONTROL_LINK = 0x01;
-
     private CdbDecoder() {
-    }
-
-    /** Decodes {@code cdb} (which may be longer than the command's CDB, e.g. 16 bytes from iSCSI). */
-    public static Decoded decode(byte[] cdb) {
-        if (cdb == null || cdb.length == 0) {
-            return reject(Failure.of(SenseReason.INVALID_COMMAND_OPERATION_CODE));
-        }
-        int opcode = u8(cdb, 0);
-        CommandTable.Row row;
-        if (CommandTable.hasServiceAction(opcode)) {
-            if (cdb.length < 2) {
-                return reject(Failure.invalidFieldInCdb(1, 4));
-            }
-            row = CommandTable.lookup(opcode, cdb[1] & 0x1F);
-            if (row == null) {
-                return reject(Failure.invalidFieldInCdb(1, 4));
-            }
-        } else {
-            row = CommandTable.lookup(opcode, -1);
-            if (row == null) {
-                return reject(Failure.of(SenseReason.INVALID_COMMAND_OPERATION_CODE));
-            }
-        }
-        int length = row.cdbLength();
-        if (cdb.length < length) {
-            return reject(Failure.invalidFieldInCdb(0));
-        }
-        byte[] usage = row.usage();
-        for (int i = 1; i < length - 1; i++) {
-            int stray = cdb[i] & ~usage[i] & 0xFF;
-            if (stray != 0) {
-                return reject(Failure.invalidFieldInCdb(i, highestBit(stray)));
-            }
-        }
-        int control = cdb[length - 1] & (CONTROL_NACA | CONTROL_LINK) & ~usage[length - 1];
-        if (control != 0) {
-            return reject(Failure.invalidFieldInCdb(length - 1, highestBit(control)));
-        }
-        return row.parser().parse(cdb);
-    }
-
-    private static int highestBit(int bits) {
-        return 31 - Integer.numberOfLeadingZeros(bits);
     }
 
     private static Decoded ok(Cdb cdb) {
@@ -87,17 +37,17 @@ public final class CdbDecoder {
 
     // ---- SPC-5 ----
 
-    static Decoded testUnitReady(byte[] cdb) {
+    public static Decoded testUnitReady(byte[] cdb) {
         return ok(new Cdb.TestUnitReady());
     }
 
     /** SPC-5 6.39: DESC is byte 1 bit 0, ALLOCATION LENGTH byte 4. */
-    static Decoded requestSense(byte[] cdb) {
+    public static Decoded requestSense(byte[] cdb) {
         return ok(new Cdb.RequestSense(bit(cdb, 1, 0), u8(cdb, 4)));
     }
 
     /** SPC-5 6.7.1: a PAGE CODE with EVPD 0 is an invalid field. */
-    static Decoded inquiry(byte[] cdb) {
+    public static Decoded inquiry(byte[] cdb) {
         boolean evpd = bit(cdb, 1, 0);
         int page = u8(cdb, 2);
         if (!evpd && page != 0) {
@@ -107,7 +57,7 @@ public final class CdbDecoder {
     }
 
     /** SPC-5 6.33: SELECT REPORT 00h, 01h, 02h, 10h, 11h, 12h; others are invalid. */
-    static Decoded reportLuns(byte[] cdb) {
+    public static Decoded reportLuns(byte[] cdb) {
         int select = u8(cdb, 2);
         switch (select) {
             case 0x00, 0x01, 0x02, 0x10, 0x11, 0x12 -> {
@@ -123,18 +73,18 @@ public final class CdbDecoder {
      * SPC-5 6.35: RCTD byte 2 bit 7; REPORTING OPTIONS 000b..011b (the usage mask leaves bit 2
      * out, so 1xxb is rejected as reserved).
      */
-    static Decoded reportSupportedOperationCodes(byte[] cdb) {
+    public static Decoded reportSupportedOperationCodes(byte[] cdb) {
         return ok(new Cdb.ReportSupportedOperationCodes(bit(cdb, 2, 7), u8(cdb, 2) & 0x03, u8(cdb, 3), u16(cdb, 4),
                 u32(cdb, 6)));
     }
 
     /** SPC-5 6.11 MODE SENSE(6). */
-    static Decoded modeSense6(byte[] cdb) {
+    public static Decoded modeSense6(byte[] cdb) {
         return modeSense(cdb, Opcodes.MODE_SENSE_6, false, u8(cdb, 4));
     }
 
     /** SPC-5 6.12 MODE SENSE(10): LLBAA byte 1 bit 4, ALLOCATION LENGTH bytes 7-8. */
-    static Decoded modeSense10(byte[] cdb) {
+    public static Decoded modeSense10(byte[] cdb) {
         return modeSense(cdb, Opcodes.MODE_SENSE_10, bit(cdb, 1, 4), u16(cdb, 7));
     }
 
@@ -146,19 +96,19 @@ public final class CdbDecoder {
     }
 
     /** SPC-5 6.9 MODE SELECT(6): PF byte 1 bit 4, SP bit 0, PARAMETER LIST LENGTH byte 4. */
-    static Decoded modeSelect6(byte[] cdb) {
+    public static Decoded modeSelect6(byte[] cdb) {
         return ok(new Cdb.ModeSelect(Opcodes.MODE_SELECT_6, bit(cdb, 1, 4), bit(cdb, 1, 0), u8(cdb, 4)));
     }
 
     /** SPC-5 6.10 MODE SELECT(10): PF byte 1 bit 4, SP bit 0, PARAMETER LIST LENGTH bytes 7-8. */
-    static Decoded modeSelect10(byte[] cdb) {
+    public static Decoded modeSelect10(byte[] cdb) {
         return ok(new Cdb.ModeSelect(Opcodes.MODE_SELECT_10, bit(cdb, 1, 4), bit(cdb, 1, 0), u16(cdb, 7)));
     }
 
     // ---- SBC-4 ----
 
     /** SBC-4 5.20: with PMI 0 the (obsolete) LOGICAL BLOCK ADDRESS must be 0. */
-    static Decoded readCapacity10(byte[] cdb) {
+    public static Decoded readCapacity10(byte[] cdb) {
         if (!bit(cdb, 8, 0) && u32(cdb, 2) != 0) {
             return reject(Failure.invalidFieldInCdb(2));
         }
@@ -166,57 +116,57 @@ public final class CdbDecoder {
     }
 
     /** SBC-4 5.21: ALLOCATION LENGTH bytes 10-13. */
-    static Decoded readCapacity16(byte[] cdb) {
+    public static Decoded readCapacity16(byte[] cdb) {
         return ok(new Cdb.ReadCapacity16(clampToInt(u32(cdb, 10))));
     }
 
     /** SBC-4 5.14 READ(6): 21-bit LBA; TRANSFER LENGTH 0 means 256 blocks. */
-    static Decoded read6(byte[] cdb) {
+    public static Decoded read6(byte[] cdb) {
         int length = u8(cdb, 4);
         return ok(new Cdb.Read(Opcodes.READ_6, u24(cdb, 1) & 0x1F_FFFF, length == 0 ? 256 : length, false, false));
     }
 
     /** SBC-4 5.38 WRITE(6): 21-bit LBA; TRANSFER LENGTH 0 means 256 blocks. */
-    static Decoded write6(byte[] cdb) {
+    public static Decoded write6(byte[] cdb) {
         int length = u8(cdb, 4);
         return ok(new Cdb.Write(Opcodes.WRITE_6, u24(cdb, 1) & 0x1F_FFFF, length == 0 ? 256 : length, false, false));
     }
 
     /** SBC-4 5.15 READ(10): DPO byte 1 bit 4, FUA bit 3, RDPROTECT (must be 0: no protection information). */
-    static Decoded read10(byte[] cdb) {
+    public static Decoded read10(byte[] cdb) {
         return ok(new Cdb.Read(Opcodes.READ_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 4), bit(cdb, 1, 3)));
     }
 
-    static Decoded read12(byte[] cdb) {
+    public static Decoded read12(byte[] cdb) {
         return ok(new Cdb.Read(Opcodes.READ_12, u32(cdb, 2), u32(cdb, 6), bit(cdb, 1, 4), bit(cdb, 1, 3)));
     }
 
-    static Decoded read16(byte[] cdb) {
+    public static Decoded read16(byte[] cdb) {
         return ok(new Cdb.Read(Opcodes.READ_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 4), bit(cdb, 1, 3)));
     }
 
     /** SBC-4 5.39 WRITE(10): WRPROTECT must be 0 (no protection information). */
-    static Decoded write10(byte[] cdb) {
+    public static Decoded write10(byte[] cdb) {
         return ok(new Cdb.Write(Opcodes.WRITE_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 4), bit(cdb, 1, 3)));
     }
 
-    static Decoded write12(byte[] cdb) {
+    public static Decoded write12(byte[] cdb) {
         return ok(new Cdb.Write(Opcodes.WRITE_12, u32(cdb, 2), u32(cdb, 6), bit(cdb, 1, 4), bit(cdb, 1, 3)));
     }
 
-    static Decoded write16(byte[] cdb) {
+    public static Decoded write16(byte[] cdb) {
         return ok(new Cdb.Write(Opcodes.WRITE_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 4), bit(cdb, 1, 3)));
     }
 
-    static Decoded verify10(byte[] cdb) {
+    public static Decoded verify10(byte[] cdb) {
         return verify(cdb, Opcodes.VERIFY_10, u32(cdb, 2), u16(cdb, 7));
     }
 
-    static Decoded verify12(byte[] cdb) {
+    public static Decoded verify12(byte[] cdb) {
         return verify(cdb, Opcodes.VERIFY_12, u32(cdb, 2), u32(cdb, 6));
     }
 
-    static Decoded verify16(byte[] cdb) {
+    public static Decoded verify16(byte[] cdb) {
         return verify(cdb, Opcodes.VERIFY_16, u64(cdb, 2), u32(cdb, 10));
     }
 
@@ -229,15 +179,15 @@ public final class CdbDecoder {
         return ok(new Cdb.Verify(opcode, lba, blocks, bytchk, bit(cdb, 1, 4)));
     }
 
-    static Decoded writeAndVerify10(byte[] cdb) {
+    public static Decoded writeAndVerify10(byte[] cdb) {
         return writeAndVerify(cdb, Opcodes.WRITE_AND_VERIFY_10, u32(cdb, 2), u16(cdb, 7));
     }
 
-    static Decoded writeAndVerify12(byte[] cdb) {
+    public static Decoded writeAndVerify12(byte[] cdb) {
         return writeAndVerify(cdb, Opcodes.WRITE_AND_VERIFY_12, u32(cdb, 2), u32(cdb, 6));
     }
 
-    static Decoded writeAndVerify16(byte[] cdb) {
+    public static Decoded writeAndVerify16(byte[] cdb) {
         return writeAndVerify(cdb, Opcodes.WRITE_AND_VERIFY_16, u64(cdb, 2), u32(cdb, 10));
     }
 
@@ -251,42 +201,42 @@ public final class CdbDecoder {
     }
 
     /** SBC-4 5.30 UNMAP: PARAMETER LIST LENGTH bytes 7-8 (ANCHOR, byte 1 bit 0, is outside the usage mask). */
-    static Decoded unmap(byte[] cdb) {
+    public static Decoded unmap(byte[] cdb) {
         return ok(new Cdb.Unmap(u16(cdb, 7)));
     }
 
     /** SBC-4 5.8 GET LBA STATUS: STARTING LOGICAL BLOCK ADDRESS bytes 2-9, ALLOCATION LENGTH 10-13. */
-    static Decoded getLbaStatus(byte[] cdb) {
+    public static Decoded getLbaStatus(byte[] cdb) {
         return ok(new Cdb.GetLbaStatus(u64(cdb, 2), u32(cdb, 10)));
     }
 
     /** SBC-4 5.48 WRITE SAME(10): UNMAP byte 1 bit 3; WRPROTECT and ANCHOR are outside the usage mask. */
-    static Decoded writeSame10(byte[] cdb) {
+    public static Decoded writeSame10(byte[] cdb) {
         return ok(new Cdb.WriteSame(Opcodes.WRITE_SAME_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 3), false));
     }
 
     /** SBC-4 5.50 WRITE SAME(16): UNMAP byte 1 bit 3, NDOB bit 0. */
-    static Decoded writeSame16(byte[] cdb) {
+    public static Decoded writeSame16(byte[] cdb) {
         return ok(new Cdb.WriteSame(Opcodes.WRITE_SAME_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 3), bit(cdb, 1, 0)));
     }
 
     /** SBC-4 5.9 PRE-FETCH(10): IMMED byte 1 bit 1, PREFETCH LENGTH bytes 7-8 (GROUP NUMBER is looked at, not used). */
-    static Decoded preFetch10(byte[] cdb) {
+    public static Decoded preFetch10(byte[] cdb) {
         return ok(new Cdb.PreFetch(Opcodes.PRE_FETCH_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 1)));
     }
 
     /** SBC-4 5.10 PRE-FETCH(16): IMMED byte 1 bit 1, PREFETCH LENGTH bytes 10-13. */
-    static Decoded preFetch16(byte[] cdb) {
+    public static Decoded preFetch16(byte[] cdb) {
         return ok(new Cdb.PreFetch(Opcodes.PRE_FETCH_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 1)));
     }
 
     /** SBC-4 5.19 READ DEFECT DATA(10): REQ_PLIST byte 2 bit 4, REQ_GLIST bit 3, DEFECT LIST FORMAT bits 2-0, ALLOCATION LENGTH 7-8. */
-    static Decoded readDefectData10(byte[] cdb) {
+    public static Decoded readDefectData10(byte[] cdb) {
         return readDefectData(Opcodes.READ_DEFECT_DATA_10, cdb, 2, 0, u16(cdb, 7));
     }
 
     /** SBC-4 5.20 READ DEFECT DATA(12): the flags in byte 1, ADDRESS DESCRIPTOR INDEX 2-5, ALLOCATION LENGTH 6-9. */
-    static Decoded readDefectData12(byte[] cdb) {
+    public static Decoded readDefectData12(byte[] cdb) {
         return readDefectData(Opcodes.READ_DEFECT_DATA_12, cdb, 1, u32(cdb, 2), u32(cdb, 6));
     }
 
@@ -301,16 +251,16 @@ public final class CdbDecoder {
     }
 
     /** SBC-4 5.12 ORWRITE(16): DPO byte 1 bit 4, FUA bit 3, TRANSFER LENGTH bytes 10-13. */
-    static Decoded orWrite16(byte[] cdb) {
+    public static Decoded orWrite16(byte[] cdb) {
         return ok(new Cdb.OrWrite(u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 4), bit(cdb, 1, 3)));
     }
 
     /** SBC-4 5.26 SYNCHRONIZE CACHE(10): IMMED byte 1 bit 1. */
-    static Decoded synchronizeCache10(byte[] cdb) {
+    public static Decoded synchronizeCache10(byte[] cdb) {
         return ok(new Cdb.SynchronizeCache(Opcodes.SYNCHRONIZE_CACHE_10, u32(cdb, 2), u16(cdb, 7), bit(cdb, 1, 1)));
     }
 
-    static Decoded synchronizeCache16(byte[] cdb) {
+    public static Decoded synchronizeCache16(byte[] cdb) {
         return ok(new Cdb.SynchronizeCache(Opcodes.SYNCHRONIZE_CACHE_16, u64(cdb, 2), u32(cdb, 10), bit(cdb, 1, 1)));
     }
 
@@ -318,12 +268,12 @@ public final class CdbDecoder {
      * SBC-4 5.3 COMPARE AND WRITE: DPO byte 1 bit 4, FUA bit 3, NUMBER OF LOGICAL BLOCKS byte 13
      * (the Data-Out carries twice as many).
      */
-    static Decoded compareAndWrite(byte[] cdb) {
+    public static Decoded compareAndWrite(byte[] cdb) {
         return ok(new Cdb.CompareAndWrite(u64(cdb, 2), u8(cdb, 13), bit(cdb, 1, 4), bit(cdb, 1, 3)));
     }
 
     /** SBC-4 5.48 WRITE ATOMIC(16): DPO byte 1 bit 4, FUA bit 3, TRANSFER LENGTH bytes 12-13. */
-    static Decoded writeAtomic16(byte[] cdb) {
+    public static Decoded writeAtomic16(byte[] cdb) {
         return ok(new Cdb.WriteAtomic(u64(cdb, 2), u16(cdb, 12), bit(cdb, 1, 4), bit(cdb, 1, 3)));
     }
 
@@ -335,7 +285,7 @@ public final class CdbDecoder {
      * (0h) the modifier must be 0h (SBC-4 table "POWER CONDITION and POWER CONDITION MODIFIER
      * field"); with any other power condition START and LOEJ are ignored, and so is the modifier.
      */
-    static Decoded startStopUnit(byte[] cdb) {
+    public static Decoded startStopUnit(byte[] cdb) {
         int powerCondition = u8(cdb, 4) >>> 4;
         if (powerCondition == 0 && (u8(cdb, 3) & 0x0F) != 0) {
             return reject(Failure.invalidFieldInCdb(3, 3));
@@ -345,7 +295,7 @@ public final class CdbDecoder {
     }
 
     /** SBC-4 5.13 PREVENT ALLOW MEDIUM REMOVAL: PREVENT byte 4 bits 1-0; 10b and 11b are obsolete, not supported. */
-    static Decoded preventAllowMediumRemoval(byte[] cdb) {
+    public static Decoded preventAllowMediumRemoval(byte[] cdb) {
         if (bit(cdb, 4, 1)) {
             return reject(Failure.invalidFieldInCdb(4, 1));
         }
@@ -355,56 +305,74 @@ public final class CdbDecoder {
     // ---- third-party copy (SPC-4) ----
 
     /** SPC-4 6.3 EXTENDED COPY(LID1): PARAMETER LIST LENGTH bytes 10-13. */
-    static Decoded extendedCopy(byte[] cdb) {
+    public static Decoded extendedCopy(byte[] cdb) {
         return ok(new Cdb.ExtendedCopy(u32(cdb, 10)));
     }
 
     /** SPC-3 6.17 RECEIVE COPY RESULTS: LIST IDENTIFIER byte 2, ALLOCATION LENGTH bytes 10-13. */
-    static Decoded receiveCopyResults(byte[] cdb) {
+    public static Decoded receiveCopyResults(byte[] cdb) {
         return ok(new Cdb.ReceiveCopyResults(u8(cdb, 1) & 0x1F, u8(cdb, 2), u32(cdb, 10)));
     }
 
     // ---- whole-medium operations, LOG SENSE, REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS ----
 
     /** SBC-4 5.3 FORMAT UNIT: LONGLIST byte 1 bit 5, FMTDATA bit 4, CMPLST bit 3, DEFECT LIST FORMAT bits 2-0. */
-    static Decoded formatUnit(byte[] cdb) {
+    public static Decoded formatUnit(byte[] cdb) {
         return ok(new Cdb.FormatUnit(bit(cdb, 1, 5), bit(cdb, 1, 4), bit(cdb, 1, 3), cdb[1] & 0x07));
     }
 
     /** SBC-4 5.30 SANITIZE: IMMED byte 1 bit 7, AUSE bit 5, SERVICE ACTION bits 4-0, PARAMETER LIST LENGTH 7-8. */
-    static Decoded sanitize(byte[] cdb) {
+    public static Decoded sanitize(byte[] cdb) {
         return ok(new Cdb.Sanitize(cdb[1] & 0x1F, bit(cdb, 1, 7), bit(cdb, 1, 5), u16(cdb, 7)));
     }
 
     /** SPC-5 6.11 LOG SENSE: PC byte 2 bits 7-6, PAGE CODE 5-0, SUBPAGE CODE 3, PARAMETER POINTER 5-6, ALLOCATION LENGTH 7-8. */
-    static Decoded logSense(byte[] cdb) {
+    public static Decoded logSense(byte[] cdb) {
         return ok(new Cdb.LogSense(u8(cdb, 2) >>> 6, u8(cdb, 2) & 0x3F, u8(cdb, 3), u16(cdb, 5), u16(cdb, 7)));
     }
 
     /** SPC-5 6.38 REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS: REPD byte 2 bit 7, ALLOCATION LENGTH 6-9. */
-    static Decoded reportSupportedTaskManagementFunctions(byte[] cdb) {
+    public static Decoded reportSupportedTaskManagementFunctions(byte[] cdb) {
         return ok(new Cdb.ReportSupportedTaskManagementFunctions(bit(cdb, 2, 7), u32(cdb, 6)));
     }
 
     // ---- reservations ----
 
     /** SPC-2 7.21 RESERVE(6) / 7.22 RESERVE(10): every field but the opcode is outside the usage mask. */
-    static Decoded reserve(byte[] cdb) {
+    public static Decoded reserve(byte[] cdb) {
         return ok(new Cdb.Reserve(u8(cdb, 0)));
     }
 
     /** SPC-2 7.17 RELEASE(6) / 7.18 RELEASE(10): every field but the opcode is outside the usage mask. */
-    static Decoded release(byte[] cdb) {
+    public static Decoded release(byte[] cdb) {
         return ok(new Cdb.Release(u8(cdb, 0)));
     }
 
     /** SPC-5 6.16 PERSISTENT RESERVE IN: SERVICE ACTION byte 1, ALLOCATION LENGTH bytes 7-8. */
-    static Decoded persistentReserveIn(byte[] cdb) {
+    public static Decoded persistentReserveIn(byte[] cdb) {
         return ok(new Cdb.PersistentReserveIn(cdb[1] & 0x1F, u16(cdb, 7)));
     }
 
     /** SPC-5 6.17 PERSISTENT RESERVE OUT: SCOPE and TYPE byte 2, PARAMETER LIST LENGTH bytes 5-8. */
-    static Decoded persistentReserveOut(byte[] cdb) {
+    public static Decoded persistentReserveOut(byte[] cdb) {
         return ok(new Cdb.PersistentReserveOut(cdb[1] & 0x1F, u8(cdb, 2) >>> 4, cdb[2] & 0x0F, u32(cdb, 5)));
+    }
+
+    // ---- SPC-5 6.17 READ BUFFER, 6.49 WRITE BUFFER: the echo buffer modes only ----
+
+    public static Decoded readBuffer(byte[] cdb) {
+        int mode = cdb[1] & 0x1F;
+        if (mode != Opcodes.BUFFER_MODE_ECHO && mode != Opcodes.BUFFER_MODE_ECHO_DESCRIPTOR) {
+            return reject(Failure.invalidFieldInCdb(1, 4)); // a MODE scstj does not support
+        }
+        return ok(new Cdb.ReadBuffer(mode, u8(cdb, 2), u24(cdb, 3), u24(cdb, 6)));
+    }
+
+    public static Decoded writeBuffer(byte[] cdb) {
+        int mode = cdb[1] & 0x1F;
+        if (mode != Opcodes.BUFFER_MODE_ECHO) {
+            return reject(Failure.invalidFieldInCdb(1, 4));
+        }
+        return ok(new Cdb.WriteBuffer(mode, u8(cdb, 2), u24(cdb, 3), u24(cdb, 6)));
     }
 }

@@ -82,6 +82,12 @@ public final class Opcodes {
     /** SPC-5 6.16 PERSISTENT RESERVE IN, 6.17 PERSISTENT RESERVE OUT and their service actions. */
     public static final int PERSISTENT_RESERVE_IN = 0x5E;
     public static final int PERSISTENT_RESERVE_OUT = 0x5F;
+    public static final int WRITE_BUFFER = 0x3B;
+    public static final int READ_BUFFER_10 = 0x3C;
+    /** READ / WRITE BUFFER MODE: echo buffer (SPC-5 6.17.7, 6.49.7). */
+    public static final int BUFFER_MODE_ECHO = 0x0A;
+    /** READ BUFFER MODE: echo buffer descriptor (SPC-5 6.17.8). */
+    public static final int BUFFER_MODE_ECHO_DESCRIPTOR = 0x0B;
     public static final int SA_PRIN_READ_KEYS = 0x00;
     public static final int SA_PRIN_READ_RESERVATION = 0x01;
     public static final int SA_PRIN_REPORT_CAPABILITIES = 0x02;

@@ -1,7 +1,8 @@
 package org.scstj.engine.lun;
 
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.cdb.CommandTable;
+import org.scstj.engine.exec.CommandRow;
+import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.sbc.LbaRange;
 
 /**
@@ -28,13 +29,14 @@ record Extent(long from, long to, boolean exclusive) {
         return from >= to;
     }
 
-    /** The extent of a decoded command (null: it failed to decode) on a medium of {@code capacity} blocks. */
-    static Extent of(Cdb cdb, long capacity) {
+    /** The extent of a parsed command (none when it failed to decode) on a medium of {@code capacity} blocks. */
+    static Extent of(CommandSet.Parsed parsed, long capacity) {
+        Cdb cdb = parsed.cdb();
         if (cdb == null) {
             return NONE;
         }
-        CommandTable.Row row = cdb.row();
-        if (row.wholeMedium()) {
+        CommandRow.Serialization serialization = parsed.serialization();
+        if (serialization == CommandRow.Serialization.WHOLE_MEDIUM) {
             return new Extent(0, Long.MAX_VALUE, true);
         }
         if (cdb instanceof Cdb.Unmap) {
@@ -49,7 +51,7 @@ record Extent(long from, long to, boolean exclusive) {
             if (blocks == 0 || !LbaRange.contains(lba, blocks, capacity)) {
                 return NONE;
             }
-            return new Extent(lba, lba + blocks, row.exclusive());
+            return new Extent(lba, lba + blocks, serialization == CommandRow.Serialization.EXCLUSIVE_BLOCKS);
         }
         return NONE;
     }

@@ -6,21 +6,25 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.scstj.engine.sam.CommandSet;
-import org.scstj.engine.sam.MediumState;
-import org.scstj.engine.sam.ModeParameters;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.scstj.engine.alua.AccessState;
+import org.scstj.engine.exec.CommandRow;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuState;
+import org.scstj.engine.lu.EchoBuffer;
+import org.scstj.engine.lu.MediumState;
+import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.UnitAttentions;
+import org.scstj.engine.lu.UnitState;
+import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.pr.Reservations;
-import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.cdb.Opcodes;
-import org.scstj.engine.sbc.WholeMediumGate;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
-import org.scstj.engine.spc.RequestSense;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TaskAttribute;
-import org.scstj.engine.ua.UnitAttentions;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,21 +34,28 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * One logical unit (SAM-5 4.6.18): its task set, the per-nexus unit attention queues, and the
- * device it drives. Runs the checks stage in a fixed order (SAM-5 5.14, SPC-5 5.14, SBC-4 4.11):
- * unit attention, then reservation (with the reservation model), then write protection, then a
- * whole-medium operation in progress (NOT READY); then the task set's ordering; then the exec
- * stage through the {@link CommandSet}; then the xmit stage when the exec stage completes.
+ * One logical unit (SAM-5 4.6.18): its task set, its state ({@link LuState}: the per-nexus unit
+ * attention queues, reservations, mode parameters, medium and whole-medium operation, which only
+ * this actor changes) and the device it drives.
+ *
+ * <p>The checks stage runs in one fixed order, each reading the command-table row of the command
+ * ({@link CommandRow}): the task manager's admission (task set full, busy, ACA), then
+ * {@link Checks}: unit attention, ALUA access state, reservation, write protection and the medium
+ * (a whole-medium operation queued, running or failed; a removable medium ejected). The LUN mapped check comes before, in the session actor. Then the task set's
+ * ordering, then the exec stage through the LU's {@link CommandSet}, then the xmit stage when the
+ * exec stage completes. A command changes the LU's state in its exec stage's entry, which runs on
+ * this actor's thread, or through a {@link WithState} message from any other thread.
  *
  * <p>Ordering (SAM-5 8.6, SBC-4 4.29 and 5.3). SIMPLE tasks run in the device concurrently, in
- * any order, unless they conflict: a task whose command-table row is exclusive (COMPARE AND
- * WRITE, ORWRITE, WRITE ATOMIC, FORMAT UNIT, SANITIZE) must not share any of its blocks with
- * another task in the device ({@link Extent}). Such a task waits in {@link #held} until the
- * conflicting tasks left the device, and every later task that conflicts with it waits behind it,
- * in arrival order, so none starves.
+ * any order, unless they conflict: a task whose row is {@linkplain CommandRow.Serialization
+ * exclusive on its blocks or on the whole medium} must not share any of its blocks with another
+ * task in the device ({@link Extent}). Such a task waits in {@link #held} until the conflicting
+ * tasks left the device, and every later task that conflicts with it waits behind it, in arrival
+ * order, so none starves.
  *
  * <p>Task attributes (SAM-5 8.6), on top of that. An ORDERED task waits until every task that
  * entered before it has completed, and every task after it waits until it completed. A HEAD OF
@@ -59,8 +70,12 @@ import java.util.function.Predicate;
  * <p>Capacity (SAM-5 5.3): a nexus past its queue depth gets TASK SET FULL; when the LU's task
  * set as a whole holds its bound, any nexus gets BUSY.
  *
- * <p>Aborts (task management, nexus loss) tell the transport at once, so nothing more is sent for
- * the task, and are answered only when every affected task has left the device (quiesced).
+ * <p>Task management (SAM-5 7). An abort (task management, nexus loss, PREEMPT AND ABORT) tells
+ * the transport at once, so nothing more is sent for the task, and is answered only when every
+ * affected task has left the device (quiesced). Meanwhile the LU is in the {@link #draining}
+ * behaviour: new commands wait in a stash and enter the task set, in arrival order, once every
+ * abort is answered, so none of them overtakes a task management function that was asked before
+ * it (a stash beyond the LU's bound answers BUSY).
  */
 public final class LunActor extends AbstractBehavior<LunActor.Command> {
 
@@ -74,6 +89,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
 
     /** The exec stage of a task finished (sent by {@link Task#complete} from any thread). */
     record ExecDone(Task task, ScsiResponse response) implements Command {
+    }
+
+    /** A command's change of the LU's state, from any thread ({@code ExecContext.withState}). */
+    record WithState(Consumer<LuState> action) implements Command {
     }
 
     /** Aborts the tasks a task-management function or a nexus loss affects (SAM-5 7). */
@@ -136,43 +155,26 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     public record EstablishUnitAttention(Nexus nexus, SenseReason condition) implements Command {
     }
 
-    /** A command changed state every nexus shares: a unit attention for the others (sent by {@link Task}). */
-    record UnitAttentionForOthers(Nexus changedBy, SenseReason condition) implements Command {
-    }
-
-    /** A START STOP UNIT loaded or ejected the removable medium (from {@link MediumState}'s listener). */
-    private record MediumChanged(Nexus by, boolean present) implements Command {
-    }
-
     private record FlushDone(ActorRef<ShutdownDone> replyTo, Throwable failure) implements Command {
     }
 
-    /** A PERSISTENT RESERVE OUT's unit attentions and aborts (from {@link Reservations}'s listener). */
-    private record ReservationNotices(List<Reservations.Notice> notices) implements Command {
-    }
+    /** Every target port group is active/optimized until scstj has ALUA (SPC-5 5.16). */
+    private static final AccessState ACCESS_STATE = AccessState.ACTIVE_OPTIMIZED;
 
-    /** One of the aborts a PREEMPT AND ABORT started is quiesced. */
-    private record PreemptAbortDone(Aborted aborted) implements Command {
-    }
-
-    /** Creates the actor for one device with no LU-wide bound and state of its own (tests). */
-    public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth) {
-        return create(device, commands, nexusQueueDepth, Integer.MAX_VALUE,
-                new MediumState(device.capabilities().removable()), null, new Reservations());
-    }
+    /** Stashed commands beyond this while an abort drains are answered BUSY. */
+    private static final int MAX_STASHED = 4096;
 
     /**
-     * Creates the actor for one device: per-nexus and per-LU task bounds, and the medium state,
-     * mode parameters and reservations every nexus's context shares ({@code mode} may be null:
-     * nothing to restore on a logical unit reset).
+     * Creates the actor for one device: per-nexus and per-LU task bounds, and the LU's state, which
+     * the actor owns from now on.
      */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
-                                           int lunQueueDepth, MediumState medium, ModeParameters mode,
-                                           Reservations reservations) {
-        return Behaviors.setup(ctx -> new LunActor(ctx, device, commands, nexusQueueDepth, lunQueueDepth, medium,
-                mode, reservations));
+                                           int lunQueueDepth, UnitState state) {
+        return Behaviors.withStash(Math.min(lunQueueDepth, MAX_STASHED), stash -> Behaviors.setup(ctx ->
+                new LunActor(ctx, stash, device, commands, nexusQueueDepth, lunQueueDepth, state)));
     }
 
+    private final StashBuffer<Command> stash;
     private final BlockDevice device;
     private final CommandSet commands;
     private final int nexusQueueDepth;
@@ -181,10 +183,15 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     /** SBC-4 5.13: resets and nexus loss end medium removal prevention. */
     private final MediumState medium;
-    /** SAM-2 5.9.7 d): a logical unit reset restores the saved mode parameters; null: none to restore. */
+    /** SAM-2 5.9.7 d): a logical unit reset restores the saved mode parameters. */
     private final ModeParameters mode;
+    private final WholeMediumState wholeMedium;
     /** The LU's reservations (SPC-2 5.5.1, SPC-5 5.14): resets and nexus loss end SPC-2 ones. */
     private final Reservations reservations;
+    /** SPC-5 6.49.7: not kept across a restart, and a nexus's data goes with its nexus. */
+    private final EchoBuffer echoBuffer = new EchoBuffer();
+    /** What a command's exec stage sees of the state: this actor's own fields. */
+    private final LuState state = new State();
     /** Tasks between checks and xmit, in arrival order per nexus. */
     private final Set<Task> active = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /**
@@ -206,25 +213,33 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         int outstanding;
         boolean lost;
     }
-    private final List<PendingAbort> pendingAborts = new ArrayList<>(1);
-    /** Aborts started by PREEMPT AND ABORT not yet quiesced, and the PREEMPT AND ABORT statuses waiting for them. */
-    private int preemptAbortsOutstanding;
-    private final List<ExecDone> deferredPreempts = new ArrayList<>(1);
-    private ActorRef<Aborted> preemptAbortAdapter;
 
-    private LunActor(ActorContext<Command> ctx, BlockDevice device, CommandSet commands, int nexusQueueDepth,
-                     int lunQueueDepth, MediumState medium, ModeParameters mode, Reservations reservations) {
+    /** Aborts waiting for their tasks to leave the device; while there is one, the LU drains. */
+    private final List<PendingAbort> pendingAborts = new ArrayList<>(1);
+    private final Receive<Command> draining;
+
+    private LunActor(ActorContext<Command> ctx, StashBuffer<Command> stash, BlockDevice device, CommandSet commands,
+                     int nexusQueueDepth, int lunQueueDepth, UnitState unit) {
         super(ctx);
-        this.mode = mode;
-        this.reservations = reservations;
+        this.stash = stash;
         this.device = device;
         this.commands = commands;
         this.nexusQueueDepth = nexusQueueDepth;
         this.lunQueueDepth = lunQueueDepth;
-        this.medium = medium;
-        ActorRef<Command> self = ctx.getSelf();
-        medium.listener((by, present) -> self.tell(new MediumChanged(by, present)));
-        reservations.listener(notices -> self.tell(new ReservationNotices(notices)));
+        this.medium = unit.medium();
+        this.mode = unit.mode();
+        this.wholeMedium = unit.wholeMedium();
+        this.reservations = unit.reservations();
+        this.draining = newReceiveBuilder()
+                .onMessage(Execute.class, this::onExecuteWhileDraining)
+                .onMessage(ExecDone.class, this::onExecDone)
+                .onMessage(WithState.class, this::onWithState)
+                .onMessage(Abort.class, this::onAbort)
+                .onMessage(Query.class, this::onQuery)
+                .onMessage(EstablishUnitAttention.class, this::onEstablishUnitAttention)
+                .onMessage(Shutdown.class, this::onShutdown)
+                .onMessage(FlushDone.class, this::onFlushDone)
+                .build();
     }
 
     @Override
@@ -232,15 +247,12 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         return newReceiveBuilder()
                 .onMessage(Execute.class, this::onExecute)
                 .onMessage(ExecDone.class, this::onExecDone)
+                .onMessage(WithState.class, this::onWithState)
                 .onMessage(Abort.class, this::onAbort)
                 .onMessage(Query.class, this::onQuery)
-                .onMessage(MediumChanged.class, this::onMediumChanged)
-                .onMessage(UnitAttentionForOthers.class, this::onUnitAttentionForOthers)
                 .onMessage(EstablishUnitAttention.class, this::onEstablishUnitAttention)
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(FlushDone.class, this::onFlushDone)
-                .onMessage(ReservationNotices.class, this::onReservationNotices)
-                .onMessage(PreemptAbortDone.class, this::onPreemptAbortDone)
                 .build();
     }
 
@@ -262,15 +274,24 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             return Behaviors.same();
         }
 
-        ScsiResponse early = checkUnitAttention(task, parsed);
+        // the checks stage, in its fixed order (Checks)
+        LuContext lu = task.lu();
+        int edtl = task.task().expectedDataTransferLength();
+        ScsiResponse early = Checks.unitAttention(parsed, nexus, unitAttentions, mode.uaInterlock(), edtl,
+                lu.descriptorSense());
         if (early == null) {
-            early = checkReservation(task, parsed);
+            early = Checks.accessState(parsed, ACCESS_STATE, lu.descriptorSense());
         }
         if (early == null) {
-            early = checkWriteProtect(task, parsed);
+            early = Checks.reservation(parsed, nexus, reservations);
         }
-        if (early == null && wholeMediumTask != null) {
-            early = checkWholeMediumInProgress(task, parsed);
+        if (early == null) {
+            early = Checks.writeProtect(parsed, lu);
+        }
+        if (early == null) {
+            early = Checks.medium(parsed, wholeMedium,
+                    wholeMediumTask == null ? null : wholeMediumTask.command().row().wholeMediumKind(), medium, edtl,
+                    lu.descriptorSense());
         }
         if (early != null) {
             task.task().complete(early);
@@ -278,14 +299,14 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             return Behaviors.same();
         }
 
-        task.attach(getContext().getSelf());
+        task.attach(getContext().getSelf(), state);
         if (load == null) {
             load = new NexusLoad();
             outstandingPerNexus.put(nexus, load);
         }
         load.lost = false; // a nexus that returned (same initiator port) is live again
         load.outstanding++;
-        if (parsed.decoded() && parsed.row().wholeMedium()) {
+        if (parsed.serialization() == CommandRow.Serialization.WHOLE_MEDIUM) {
             wholeMediumTask = task;
         }
         if ((task.gates || gatingActive > 0 || !held.isEmpty()) && mustWait(task)) {
@@ -293,6 +314,16 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             return Behaviors.same();
         }
         start(task);
+        return pendingAborts.isEmpty() ? Behaviors.same() : after(); // the exec stage may have started an abort
+    }
+
+    /** While an abort drains, a new command waits for it (arrival order kept); past the stash's room, BUSY. */
+    private Behavior<Command> onExecuteWhileDraining(Execute msg) {
+        if (stash.isFull()) {
+            msg.task().task().complete(new ScsiResponse(ScsiResponse.BUSY, null, null, 0));
+        } else {
+            stash.stash(msg);
+        }
         return Behaviors.same();
     }
 
@@ -387,36 +418,12 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     }
 
     /**
-     * SAM-5 5.14: a pending unit attention ends every command but INQUIRY, REPORT LUNS and
-     * REQUEST SENSE with CHECK CONDITION and is cleared by being reported; REQUEST SENSE returns
-     * it as sense data (SPC-5 6.39).
-     */
-    private ScsiResponse checkUnitAttention(Task task, CommandSet.Parsed parsed) {
-        SenseReason pending = unitAttentions.peek(task.nexus());
-        if (pending == null) {
-            return null;
-        }
-        if (parsed.cdb() instanceof Cdb.RequestSense rs) {
-            unitAttentions.clear(task.nexus());
-            return RequestSense.respond(rs, pending, task.task().expectedDataTransferLength());
-        }
-        if (parsed.uaExempt()) {
-            return null;
-        }
-        // SPC-5 7.5.8 UA_INTLCK_CTRL 00b: reporting it clears it; 10b/11b: only REQUEST SENSE does
-        if (task.lu().mode().uaInterlock() == 0) {
-            unitAttentions.clear(task.nexus());
-        }
-        return Failure.of(pending).toResponse(task.lu().descriptorSense());
-    }
-
-    /**
      * SPC-5 7.5.8 UA_INTLCK_CTRL 11b: a command ended with BUSY, TASK SET FULL or RESERVATION
      * CONFLICT leaves the unit attention PREVIOUS BUSY / TASK SET FULL / RESERVATION CONFLICT STATUS
      * (2C/09, 2C/0A, 2C/0B) for its nexus. Nothing with 00b or 10b.
      */
     private void interlockStatus(Task task, int status) {
-        if (task.lu().mode().uaInterlock() != 0b11) {
+        if (mode.uaInterlock() != 0b11) {
             return;
         }
         SenseReason reason = switch (status) {
@@ -430,70 +437,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         }
     }
 
-    /**
-     * SBC-4 5.3.1 FORMAT UNIT and 4.11.1 sanitize: from the moment one is in the task set (waiting
-     * for the tasks before it to leave the device, or running) every other command but INQUIRY and
-     * REPORT LUNS ends NOT READY, FORMAT (or SANITIZE) IN PROGRESS, and REQUEST SENSE returns that
-     * sense, with the progress indication once the operation runs ({@link WholeMediumGate}, which
-     * also answers after an IMMED operation's command completed). Before the operation began there
-     * is no progress yet: the sense is the same without it.
-     */
-    private ScsiResponse checkWholeMediumInProgress(Task task, CommandSet.Parsed parsed) {
-        ScsiResponse gate = WholeMediumGate.check(parsed.cdb(), task);
-        if (gate != null) {
-            return gate;
-        }
-        SenseReason reason = switch (wholeMediumTask.command().cdb().opcode()) {
-            case Opcodes.FORMAT_UNIT -> SenseReason.NOT_READY_FORMAT_IN_PROGRESS;
-            case Opcodes.SANITIZE -> SenseReason.NOT_READY_SANITIZE_IN_PROGRESS;
-            default -> SenseReason.NOT_READY_CAUSE_NOT_REPORTABLE;
-        };
-        if (parsed.cdb() instanceof Cdb.RequestSense rs) {
-            byte[] sense = org.scstj.engine.sense.SenseData.build(reason, rs.desc());
-            return org.scstj.engine.spc.AllocationLength.respond(sense, sense.length, rs.allocationLength(),
-                    task.task().expectedDataTransferLength());
-        }
-        if (parsed.uaExempt()) {
-            return null;
-        }
-        return Failure.of(reason).toResponse(task.lu().descriptorSense());
-    }
-
-    /** SPC-2 5.5.1, SPC-5 5.14: RESERVATION CONFLICT (status 18h, no sense) for a command the LU's reservations exclude. */
-    private ScsiResponse checkReservation(Task task, CommandSet.Parsed parsed) {
-        if (reservations.idle() || !parsed.decoded() || !reservations.conflicts(task.nexus(), parsed.cdb())) {
-            return null;
-        }
-        return RESERVATION_CONFLICT;
-    }
-
-    private static final ScsiResponse RESERVATION_CONFLICT =
-            new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, null, null, 0);
-
-    /**
-     * SBC-4 4.11: commands that change the medium of a write-protected LU fail with DATA PROTECT,
-     * WRITE PROTECTED. A read-only mapping protects more than the medium: the initiators it is given
-     * to may read and inquire, register (and unregister) their own reservation key and give up what
-     * they hold, but not change what the LU's other initiators share and could lose access by: mode
-     * parameters (SWP, WCE), SPC-2 and persistent reservations, the removable medium. Those end
-     * with the same DATA PROTECT (the command table's {@code sharedState}).
-     */
-    private ScsiResponse checkWriteProtect(Task task, CommandSet.Parsed parsed) {
-        if ((parsed.writesMedium() && task.lu().writeProtected())
-                || (task.lu().readOnlyMapping() && parsed.changesSharedState())) {
-            return Failure.of(SenseReason.WRITE_PROTECTED).toResponse(task.lu().descriptorSense());
-        }
-        return null;
-    }
-
     // --- xmit stage ------------------------------------------------------------------------
 
     private Behavior<Command> onExecDone(ExecDone msg) {
         Task task = msg.task();
-        if (preemptAbortsOutstanding > 0 && isPreemptAndAbort(task) && active.contains(task)) {
-            deferredPreempts.add(msg);
-            return Behaviors.same();
-        }
         if (!active.remove(task)) {
             return Behaviors.same(); // completed twice: a command implementation bug; the first answer stands
         }
@@ -507,11 +454,13 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (load != null && --load.outstanding == 0 && load.lost) {
             outstandingPerNexus.remove(task.nexus());
         }
+        Behavior<Command> next = Behaviors.same();
         if (task.state == Task.State.ABORTED) {
             if (msg.response().dataIn() != null) {
                 msg.response().dataIn().release();
             }
             quiesced(task);
+            next = null;
         } else {
             task.state = Task.State.DONE;
             task.task().complete(msg.response());
@@ -519,7 +468,17 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (!held.isEmpty()) {
             startHeld();
         }
-        return Behaviors.same();
+        return next == null ? after() : next;
+    }
+
+    /** Runs a command's change of the state (its own thread handed it here). */
+    private Behavior<Command> onWithState(WithState msg) {
+        try {
+            msg.action().accept(state);
+        } catch (RuntimeException e) {
+            getContext().getLog().error("a command's state change failed on {}", device.name(), e);
+        }
+        return after();
     }
 
     // --- task management -------------------------------------------------------------------
@@ -530,9 +489,56 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             case NEXUS_TASKS, NEXUS_RESET, NEXUS_LOSS -> t -> t.nexus().equals(msg.nexus());
             case ALL_TASKS, RESET -> t -> true;
         };
+        AbortCount count = abort(affected, msg.nexus());
+        switch (msg.scope()) {
+            case ALL_TASKS -> count.otherNexusesHit.forEach(n ->
+                    unitAttentions.establish(n, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR));
+            case RESET -> {
+                // SAM-2 5.9.7 and on: a unit attention for every I_T nexus, the one that asked included
+                // (libiscsi MultipathIO.Reset checks both paths)
+                unitAttentions.establishForAll(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+                medium.reset();
+                mode.restoreSaved();
+                reservations.reset();
+            }
+            case NEXUS_RESET -> {
+                unitAttentions.establish(msg.nexus(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);
+                medium.nexusLost(msg.nexus());
+                reservations.nexusLost(msg.nexus());
+            }
+            case NEXUS_LOSS -> {
+                unitAttentions.nexusLost(msg.nexus());
+                echoBuffer.nexusLost(msg.nexus());
+                medium.nexusLost(msg.nexus());
+                reservations.nexusLost(msg.nexus());
+                NexusLoad load = outstandingPerNexus.get(msg.nexus());
+                if (load != null) {
+                    if (load.outstanding == 0) {
+                        outstandingPerNexus.remove(msg.nexus());
+                    } else {
+                        load.lost = true; // dropped when its last task leaves
+                    }
+                }
+            }
+            case TASK, NEXUS_TASKS -> { }
+        }
+        ActorRef<Aborted> replyTo = msg.replyTo();
+        int aborted = count.waiting.size() + count.held;
+        awaitQuiesced(count.waiting, () -> replyTo.tell(new Aborted(aborted)));
+        return after();
+    }
+
+    /** What {@link #abort} ended: the tasks still to leave the device, waiting ones ended at once, other nexuses hit. */
+    private record AbortCount(Set<Task> waiting, int held, Set<Nexus> otherNexusesHit) {
+    }
+
+    /**
+     * Aborts the tasks {@code affected} matches: waiting ones end here (they never reached the
+     * device); those in the device are told and counted for {@link #awaitQuiesced}.
+     */
+    private AbortCount abort(Predicate<Task> affected, Nexus requester) {
         Set<Task> waiting = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         Set<Nexus> otherNexusesHit = new java.util.HashSet<>();
-        // Waiting tasks never reached the device: they end here, nothing to wait for.
         int heldAborted = 0;
         for (Iterator<Task> it = held.iterator(); it.hasNext(); ) {
             Task t = it.next();
@@ -550,7 +556,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             if (load != null) {
                 load.outstanding--;
             }
-            if (!t.nexus().equals(msg.nexus())) {
+            if (!t.nexus().equals(requester)) {
                 otherNexusesHit.add(t.nexus());
             }
         }
@@ -565,55 +571,48 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             if (t.state == Task.State.RUNNING) {
                 t.state = Task.State.ABORTED;
                 t.task().aborted();
-                if (!t.nexus().equals(msg.nexus())) {
+                if (!t.nexus().equals(requester)) {
                     otherNexusesHit.add(t.nexus());
                 }
             }
         }
-        switch (msg.scope()) {
-            case ALL_TASKS -> otherNexusesHit.forEach(n ->
-                    unitAttentions.establish(n, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR));
-            case RESET -> {
-                // SAM-2 5.9.7 and on: a unit attention for every I_T nexus, the one that asked included
-                // (libiscsi MultipathIO.Reset checks both paths)
-                unitAttentions.establishForAll(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
-                medium.reset();
-                if (mode != null) {
-                    mode.restoreSaved();
-                }
-                reservations.reset();
-            }
-            case NEXUS_RESET -> {
-                unitAttentions.establish(msg.nexus(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);
-                medium.nexusLost(msg.nexus());
-                reservations.nexusLost(msg.nexus());
-            }
-            case NEXUS_LOSS -> {
-                unitAttentions.nexusLost(msg.nexus());
-                medium.nexusLost(msg.nexus());
-                reservations.nexusLost(msg.nexus());
-                NexusLoad load = outstandingPerNexus.get(msg.nexus());
-                if (load != null) {
-                    if (load.outstanding == 0) {
-                        outstandingPerNexus.remove(msg.nexus());
-                    } else {
-                        load.lost = true; // dropped when its last task leaves
-                    }
-                }
-            }
-            case TASK, NEXUS_TASKS -> { }
-        }
-        PendingAbort pending = new PendingAbort(waiting, waiting.size() + heldAborted, msg.replyTo());
-        if (waiting.isEmpty()) {
-            pending.replyTo.tell(new Aborted(pending.count));
-        } else {
-            pendingAborts.add(pending);
-        }
         if (heldAborted > 0 && !held.isEmpty()) {
             startHeld();
         }
-        return this;
+        return new AbortCount(waiting, heldAborted, otherNexusesHit);
     }
+
+    /**
+     * Runs {@code done} once every task in {@code waiting} has left the device: at once when none
+     * is there; otherwise the LU drains until then, holding new commands back ({@link #after}).
+     */
+    private void awaitQuiesced(Set<Task> waiting, Runnable done) {
+        if (waiting.isEmpty()) {
+            done.run();
+        } else {
+            pendingAborts.add(new PendingAbort(waiting, done));
+        }
+    }
+
+    /**
+     * The behaviour after a message that may have started or ended an abort: {@link #draining} while
+     * one waits for its tasks to leave the device; otherwise this one, which first takes the
+     * commands held back meanwhile, in arrival order.
+     */
+    private Behavior<Command> after() {
+        if (!pendingAborts.isEmpty()) {
+            inDraining = true;
+            return draining;
+        }
+        if (!inDraining) {
+            return Behaviors.same();
+        }
+        inDraining = false;
+        return stash.isEmpty() ? this : stash.unstashAll(this);
+    }
+
+    /** True while {@link #draining} is the behaviour. */
+    private boolean inDraining;
 
     /** QUERY TASK, QUERY TASK SET, QUERY ASYNCHRONOUS EVENT (SAM-5 7.8 to 7.10); changes nothing. */
     private Behavior<Command> onQuery(Query msg) {
@@ -646,88 +645,70 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         return false;
     }
 
+    /** An aborted task left the device: the aborts waiting for it that now have none left are answered. */
     private void quiesced(Task task) {
+        List<Runnable> done = new ArrayList<>(1);
         for (Iterator<PendingAbort> it = pendingAborts.iterator(); it.hasNext(); ) {
             PendingAbort p = it.next();
             if (p.waiting.remove(task) && p.waiting.isEmpty()) {
                 it.remove();
-                p.replyTo.tell(new Aborted(p.count));
+                done.add(p.done);
             }
         }
+        done.forEach(Runnable::run);
     }
 
-    private record PendingAbort(Set<Task> waiting, int count, ActorRef<Aborted> replyTo) {
+    private record PendingAbort(Set<Task> waiting, Runnable done) {
     }
 
     private Behavior<Command> onEstablishUnitAttention(EstablishUnitAttention msg) {
         unitAttentions.establish(msg.nexus(), msg.condition());
-        return this;
+        return Behaviors.same();
     }
 
-    private Behavior<Command> onUnitAttentionForOthers(UnitAttentionForOthers msg) {
-        unitAttentions.establishForAllBut(msg.changedBy(), msg.condition());
-        return this;
-    }
-
-    // --- removable medium ----------------------------------------------------------------------
-
-    /**
-     * SPC-5 table of ASCs / SBC-4 4.x: a medium that became ready is NOT READY TO READY CHANGE,
-     * MEDIUM MAY HAVE CHANGED (28/00) for every other nexus, so each rereads capacity and labels;
-     * the nexus that loaded it knows.
-     */
-    private Behavior<Command> onMediumChanged(MediumChanged msg) {
-        if (msg.present()) {
-            unitAttentions.establishForAllBut(msg.by(), SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED);
+    /** The state as a command's exec stage sees it, on this actor's thread. */
+    private final class State implements LuState {
+        @Override
+        public UnitAttentions unitAttentions() {
+            return unitAttentions;
         }
-        return this;
-    }
 
-    // --- persistent reservations -------------------------------------------------------------
-
-    /**
-     * SPC-5 5.14.11: the unit attentions a PERSISTENT RESERVE OUT establishes (RESERVATIONS
-     * PREEMPTED / RELEASED, REGISTRATIONS PREEMPTED) and PREEMPT AND ABORT's aborts of the
-     * preempted nexuses' tasks (SPC-5 5.14.11.4.5), through the same abort path as ABORT TASK SET.
-     */
-    private Behavior<Command> onReservationNotices(ReservationNotices msg) {
-        for (Reservations.Notice n : msg.notices()) {
-            if (n.condition() != null) {
-                unitAttentions.establishWhere(n.to(), n.condition());
-            }
-            if (n.abortTasks()) {
-                Set<Nexus> hit = new java.util.HashSet<>();
-                active.forEach(t -> { if (n.to().test(t.nexus())) hit.add(t.nexus()); });
-                held.forEach(t -> { if (n.to().test(t.nexus())) hit.add(t.nexus()); });
-                if (preemptAbortAdapter == null) {
-                    preemptAbortAdapter = getContext().messageAdapter(Aborted.class, PreemptAbortDone::new);
-                }
-                for (Nexus nexus : hit) {
-                    preemptAbortsOutstanding++;
-                    onAbort(new Abort(Scope.NEXUS_TASKS, nexus, 0, preemptAbortAdapter));
-                }
-            }
+        @Override
+        public Reservations reservations() {
+            return reservations;
         }
-        return this;
-    }
 
-    /**
-     * SPC-5 5.14.11.4.5: PREEMPT AND ABORT completes once the tasks it aborted are gone. Its notices
-     * reach this actor before its completion does (both are sent by its exec stage, in that order),
-     * so its status waits in {@link #deferredPreempts} until every abort it started is quiesced.
-     */
-    private Behavior<Command> onPreemptAbortDone(PreemptAbortDone msg) {
-        if (--preemptAbortsOutstanding == 0 && !deferredPreempts.isEmpty()) {
-            List<ExecDone> ready = List.copyOf(deferredPreempts);
-            deferredPreempts.clear();
-            ready.forEach(this::onExecDone);
+        @Override
+        public ModeParameters mode() {
+            return mode;
         }
-        return this;
-    }
 
-    private static boolean isPreemptAndAbort(Task task) {
-        return task.command().cdb() instanceof Cdb.PersistentReserveOut out
-                && out.serviceAction() == Opcodes.SA_PROUT_PREEMPT_AND_ABORT;
+        @Override
+        public MediumState medium() {
+            return medium;
+        }
+
+        @Override
+        public WholeMediumState wholeMedium() {
+            return wholeMedium;
+        }
+
+        @Override
+        public EchoBuffer echoBuffer() {
+            return echoBuffer;
+        }
+
+        /**
+         * SPC-5 5.14.11.4.5 PREEMPT AND ABORT: the preempted nexuses' tasks, but the command's own,
+         * are aborted as ABORT TASK SET would, through the same path as task management;
+         * {@code quiesced} (the command's status) runs once they left the device. The handler that
+         * runs this returns {@link #draining} ({@link #after}).
+         */
+        @Override
+        public void abortTasksOf(Predicate<Nexus> whose, org.scstj.engine.exec.ExecContext except, Runnable quiesced) {
+            AbortCount count = abort(t -> t != except && whose.test(t.nexus()), null);
+            awaitQuiesced(count.waiting, quiesced);
+        }
     }
 
     // --- shutdown --------------------------------------------------------------------------
@@ -745,7 +726,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 self.tell(new FlushDone(msg.replyTo(), cause != null ? cause : new java.io.IOException(failure.name())));
             }
         });
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onFlushDone(FlushDone msg) {

@@ -1,10 +1,15 @@
 package org.scstj.engine.lun;
 
 import org.apache.pekko.actor.typed.ActorRef;
-import org.scstj.engine.sam.CommandSet;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.CommandRow;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuState;
+import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.DataOutFailure;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TaskAttribute;
@@ -33,6 +38,8 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
      */
     final boolean gates;
     private ActorRef<LunActor.Command> lunActor;
+    /** The LUN actor's state, for the exec stage's entry, which runs on the actor's thread. */
+    private LuState luState;
     /** Written by the LUN actor; volatile for {@link #aborted}, read by the exec stage's threads. */
     volatile State state = State.RUNNING;
     /** The blocks the task touches: computed only when the task set must order it. */
@@ -41,6 +48,8 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
     private TransportTask.DataReceiver dataOut;
     /** The Data-Out arrived: set on the transport's thread, read by {@link #complete} on any. */
     private volatile boolean dataOutTaken;
+    /** Why the transport could not deliver the Data-Out, when it said ({@link DataOutFailure}); else null. */
+    private volatile DataOutFailure.Reason dataOutFailure;
 
     public Task(TransportTask transport, CommandSet.Parsed command, LuContext lu) {
         this.transport = transport;
@@ -50,21 +59,22 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
         TaskAttribute a = transport.attribute();
         this.attribute = a == null ? TaskAttribute.SIMPLE : a;
         this.gates = attribute != TaskAttribute.SIMPLE
-                || (command.decoded() && (command.row().exclusive() || command.row().wholeMedium()));
+                || command.serialization() != CommandRow.Serialization.CONCURRENT;
     }
 
     /** The blocks this task touches (computed once, when first needed). */
     Extent extent(long capacity) {
         Extent e = extent;
         if (e == null) {
-            e = Extent.of(command.cdb(), capacity);
+            e = Extent.of(command, capacity);
             extent = e;
         }
         return e;
     }
 
-    void attach(ActorRef<LunActor.Command> lunActor) {
+    void attach(ActorRef<LunActor.Command> lunActor, LuState state) {
         this.lunActor = lunActor;
+        this.luState = state;
     }
 
     public CommandSet.Parsed command() {
@@ -94,7 +104,27 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
     public void complete(ScsiResponse response) {
         ScsiResponse r = dataOutTaken
                 ? ExecContext.afterDataOut(response, command.cdb(), lu.device().blockSize()) : response;
+        DataOutFailure.Reason lost = dataOutFailure;
+        if (lost != null) {
+            r = transportFailure(lost, r);
+        }
         lunActor.tell(new LunActor.ExecDone(this, r));
+    }
+
+    /**
+     * The command's answer when its transport could not deliver the Data-Out: whatever the command
+     * made of the failure, CHECK CONDITION with the transport's reason in this LU's sense format.
+     */
+    private ScsiResponse transportFailure(DataOutFailure.Reason reason, ScsiResponse made) {
+        if (made.dataIn() != null) {
+            made.dataIn().release();
+        }
+        SenseReason sense = switch (reason) {
+            case DATA_DIGEST -> SenseReason.SCSI_PARITY_ERROR_DATA_DIGEST;
+            case UNEXPECTED_UNSOLICITED_DATA -> SenseReason.UNEXPECTED_UNSOLICITED_DATA;
+            case NOT_ENOUGH_UNSOLICITED_DATA -> SenseReason.NOT_ENOUGH_UNSOLICITED_DATA;
+        };
+        return Failure.of(sense).toResponse(lu.descriptorSense(), made.transferLength());
     }
 
     @Override
@@ -113,6 +143,9 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
     /** The Data-Out will never arrive: the transport's half of {@link #receiveData}. */
     @Override
     public void failed(Throwable cause) {
+        if (cause instanceof DataOutFailure f) {
+            dataOutFailure = f.reason();
+        }
         dataOut.failed(cause);
     }
 
@@ -122,7 +155,12 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
     }
 
     @Override
-    public void unitAttentionForOthers(org.scstj.engine.sense.SenseReason condition) {
-        lunActor.tell(new LunActor.UnitAttentionForOthers(nexus, condition));
+    public LuState state() {
+        return luState;
+    }
+
+    @Override
+    public void withState(java.util.function.Consumer<LuState> action) {
+        lunActor.tell(new LunActor.WithState(action));
     }
 }

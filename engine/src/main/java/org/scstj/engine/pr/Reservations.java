@@ -1,37 +1,35 @@
 package org.scstj.engine.pr;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Executor;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
-
-import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.cdb.CommandTable;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.state.StateFile;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+
 /**
  * The reservation state of one logical unit, shared by every target and nexus that maps it (like
- * {@link org.scstj.engine.sam.MediumState}): the SPC-2 reservation (SPC-2 5.5.1) and the
+ * {@link org.scstj.engine.lu.MediumState}): the SPC-2 reservation (SPC-2 5.5.1) and the
  * persistent reservation's registrations, holder and type (SPC-5 5.14).
  *
  * <p>SPC-2 reservation: held by one I_T nexus, made by RESERVE(6)/(10) and ended by RELEASE from
  * the holder (SPC-2 7.17: a RELEASE from another nexus is GOOD and changes nothing), by a logical
  * unit reset or a target reset (SPC-2 5.5.1, "hard reset"), and by the loss of the holder's I_T
- * nexus. Every other nexus gets RESERVATION CONFLICT for a command whose command-table row is
- * not {@linkplain CommandTable.Row#allowedUnderReservation allowed under a reservation}, and for
- * PREVENT ALLOW MEDIUM REMOVAL with PREVENT 01b (00b is allowed, SPC-2 5.5.1).
+ * nexus. Every other nexus gets RESERVATION CONFLICT for a command its command-table row does not
+ * allow under another nexus's SPC-2 reservation (SPC-2 5.5.1).
  *
  * <p>Persistent reservations: registrations are kept per {@link Registrant} (initiator port and
  * target port, or every target port), in registration order, with the PRGENERATION counter
  * (SPC-5 6.16.2). {@link #execute} runs one checked PERSISTENT RESERVE OUT as SPC-5 5.14.7 to
- * 5.14.11 say and tells the {@link Listener} which unit attentions to establish and which
- * nexuses' tasks PREEMPT AND ABORT aborts; the conflicts of other commands follow
- * {@link ConflictTable}. An SPC-2 reservation and a persistent reservation exclude each other
+ * 5.14.11 say and returns which unit attentions to establish and which nexuses' tasks PREEMPT AND
+ * ABORT aborts ({@link Result}); the conflicts of other commands follow the {@link ReservationClass}
+ * each command-table row names. An SPC-2 reservation and a persistent reservation exclude each other
  * (SPC-5 5.14.1): RESERVE / RELEASE conflict while any registration exists.
  *
  * <p>APTPL (SPC-5 5.14.4): with a {@link StateFile} (the daemon's {@code state-dir}), a PERSISTENT
@@ -39,22 +37,13 @@ import org.scstj.engine.state.StateFile;
  * it completes ({@link #persist}); they are restored when the LU is created again. A torn or
  * corrupt file is reported ({@link #loadProblem}) and none of it is applied.
  *
- * <p>Threads: changed by commands on the exec stage and by the LUN actor (resets, nexus loss),
- * read by the LUN actor's check stage for every command; every method is synchronized, and the
- * check stage first reads one volatile flag, so a LU without reservations costs one read. A
- * PERSISTENT RESERVE OUT's parameter list arrives on a transport thread: the mutation runs there,
- * under this object's lock (the LU's reservation lock), and only its consequences for the LUN
- * actor's own state (unit attentions, aborts) travel to the actor as a message through the
- * {@link Listener}, sent before the command completes so they are in place before its status.
+ * <p>Threads: the LUN actor owns it. Its check stage reads it for every command (a LU without
+ * reservations costs one field read, {@link #idle}); resets and nexus loss change it there; a
+ * PERSISTENT RESERVE OUT, whose parameter list arrives on a transport thread, is handed to the actor
+ * and runs there ({@code exec.ExecContext#withState}). Only the state file is written elsewhere, on
+ * the blocking executor, from a copy taken on the actor's thread ({@link #persist}).
  */
 public final class Reservations {
-
-    /** Unit attentions and aborts a PERSISTENT RESERVE OUT leaves for the LUN actor. */
-    @FunctionalInterface
-    public interface Listener {
-        /** Called under the reservation lock, on the command's thread: hand {@code notices} to the actor. */
-        void notify(List<Notice> notices);
-    }
 
     /**
      * One consequence for the nexuses {@code to} matches: establish {@code condition} (if not null),
@@ -67,7 +56,11 @@ public final class Reservations {
     public record Registration(Registrant who, long key) {
     }
 
-    /** What PERSISTENT RESERVE IN reports (SPC-5 6.16), taken under the lock. */
+    /** What a PERSISTENT RESERVE OUT did, and the unit attentions and aborts it leaves for the LUN actor. */
+    public record Result(PrOut.Outcome outcome, List<Notice> notices) {
+    }
+
+    /** What PERSISTENT RESERVE IN reports (SPC-5 6.16). */
     public record Snapshot(int generation, List<Registration> registrations, PrType type, Registration holder,
                            boolean aptpl) {
     }
@@ -84,20 +77,13 @@ public final class Reservations {
     private final StateFile store;
     private final Executor io;
     private final String loadProblem;
-    /** Successive states to persist, and the last one written (guarded by {@link #store}). */
-    private long version;
-    private long written;
-    private Listener listener = notices -> { };
-
-    /** Sets who learns about unit attentions and aborts (the LUN actor). */
-    public synchronized void listener(Listener listener) {
-        this.listener = listener;
-    }
+    /** The last state-file write handed to the blocking executor: each write starts after the one before. */
+    private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
 
     /** The SPC-2 holder, or null. */
     private Nexus spc2Holder;
     /** Anything reserved: the check stage's fast path. */
-    private volatile boolean engaged;
+    private boolean engaged;
 
     /** Nothing is reserved: no command can conflict. */
     public boolean idle() {
@@ -105,17 +91,15 @@ public final class Reservations {
     }
 
     /**
-     * The check stage (SAM-5 5.14 order: after unit attention, before write protection): true if
-     * {@code cdb} from {@code nexus} must end in RESERVATION CONFLICT.
+     * The check stage (SAM-5 5.14 order: after unit attention, before write protection): true if a
+     * command of class {@code c} from {@code nexus} must end in RESERVATION CONFLICT;
+     * {@code allowedUnderSpc2} when the command may run under another nexus's SPC-2 reservation.
      */
-    public synchronized boolean conflicts(Nexus nexus, Cdb cdb) {
+    public boolean conflicts(Nexus nexus, ReservationClass c, boolean allowedUnderSpc2) {
         if (spc2Holder != null && !spc2Holder.equals(nexus)) {
-            // SPC-2 5.5.1: PREVENT ALLOW MEDIUM REMOVAL with PREVENT 00b is allowed
-            return !cdb.row().allowedUnderReservation()
-                    && !(cdb instanceof Cdb.PreventAllowMediumRemoval p && !p.prevent());
+            return !allowedUnderSpc2;
         }
-        ConflictTable.CommandClass c = ConflictTable.classOf(cdb);
-        if (c == ConflictTable.CommandClass.SPC2_RESERVATION) {
+        if (c == ReservationClass.SPC2_RESERVATION) {
             return !registrations.isEmpty() || type != null; // SPC-5 5.14.1
         }
         if (type == null) {
@@ -129,7 +113,7 @@ public final class Reservations {
     }
 
     /** The SPC-2 holder, or null. */
-    public synchronized Nexus spc2Holder() {
+    public Nexus spc2Holder() {
         return spc2Holder;
     }
 
@@ -137,7 +121,7 @@ public final class Reservations {
      * SPC-2 7.21 RESERVE: reserves the LU for {@code nexus}; a RESERVE from the holder is GOOD
      * again (SPC-2 7.21.1: "superseding"). False when another nexus holds it (RESERVATION CONFLICT).
      */
-    public synchronized boolean reserve(Nexus nexus) {
+    public boolean reserve(Nexus nexus) {
         if (spc2Holder != null && !spc2Holder.equals(nexus) || !registrations.isEmpty() || type != null) {
             return false;
         }
@@ -147,7 +131,7 @@ public final class Reservations {
     }
 
     /** SPC-2 7.17 RELEASE: ends the reservation if {@code nexus} holds it; from another nexus, nothing changes. */
-    public synchronized void release(Nexus nexus) {
+    public void release(Nexus nexus) {
         if (nexus.equals(spc2Holder)) {
             spc2Holder = null;
             update();
@@ -155,13 +139,13 @@ public final class Reservations {
     }
 
     /** LOGICAL UNIT RESET, target reset (SPC-2 5.5.1): the SPC-2 reservation ends. */
-    public synchronized void reset() {
+    public void reset() {
         spc2Holder = null;
         update();
     }
 
     /** The I_T nexus is gone or was reset (SPC-2 5.5.1): its SPC-2 reservation ends. */
-    public synchronized void nexusLost(Nexus nexus) {
+    public void nexusLost(Nexus nexus) {
         if (nexus.equals(spc2Holder)) {
             spc2Holder = null;
             update();
@@ -170,7 +154,7 @@ public final class Reservations {
 
     // --- persistent reservations -----------------------------------------------------------
 
-    /** Reservations that are never kept across a restart (no state directory; tests). */
+    /** Reservations that are never kept across a restart (the daemon has no state directory). */
     public Reservations() {
         this.store = null;
         this.io = null;
@@ -212,35 +196,25 @@ public final class Reservations {
     /**
      * After a PERSISTENT RESERVE OUT that changed the state: writes it crash-safely
      * ({@link StateFile}) on the blocking executor if APTPL is (or was, so the file must now say
-     * there is nothing to keep) set, then calls {@code done} with null or the failure; at once
-     * when there is nothing to write. Writes of successive states never overtake each other.
+     * there is nothing to keep) set; the stage completes when it is durable (exceptionally when
+     * the write failed), at once when there is nothing to write. Called on the owner's thread,
+     * which takes the copy to write; writes of successive states never overtake each other.
      */
-    public void persist(Consumer<Throwable> done) {
-        String body;
-        long v;
-        synchronized (this) {
-            if (store == null || !aptpl && !persistedAptpl) {
-                done.accept(null);
-                return;
-            }
-            persistedAptpl = aptpl;
-            body = aptpl ? serialize() : "aptpl=0\n";
-            v = ++version;
+    public CompletionStage<Void> persist() {
+        if (store == null || !aptpl && !persistedAptpl) {
+            return CompletableFuture.completedFuture(null);
         }
-        io.execute(() -> {
+        persistedAptpl = aptpl;
+        String body = aptpl ? serialize() : "aptpl=0\n";
+        CompletableFuture<Void> write = lastWrite.handle((v, e) -> null).thenRunAsync(() -> {
             try {
-                synchronized (store) {
-                    if (v > written) {
-                        store.write(body);
-                        written = v;
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                done.accept(e);
-                return;
+                store.write(body);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            done.accept(null);
-        });
+        }, io);
+        lastWrite = write;
+        return write;
     }
 
     /** The state file's body: line-oriented text, names are printable ASCII without spaces. */
@@ -313,7 +287,7 @@ public final class Reservations {
     }
 
     /** What PERSISTENT RESERVE IN reports. */
-    public synchronized Snapshot snapshot() {
+    public Snapshot snapshot() {
         Registration h = null;
         if (type != null && !type.allRegistrants()) {
             for (Registration r : registrations) {
@@ -327,7 +301,7 @@ public final class Reservations {
     }
 
     /** The registration of {@code nexus}, or null. */
-    public synchronized Registration registrationOf(Nexus nexus) {
+    public Registration registrationOf(Nexus nexus) {
         return find(nexus);
     }
 
@@ -335,7 +309,7 @@ public final class Reservations {
      * Runs one checked PERSISTENT RESERVE OUT from {@code nexus} (SPC-5 5.14.7 - 5.14.11, 6.17).
      * Nothing changes unless the outcome is GOOD.
      */
-    public synchronized PrOut.Outcome execute(Nexus nexus, PrOut out) {
+    public Result execute(Nexus nexus, PrOut out) {
         List<Notice> notices = new ArrayList<>(2);
         boolean aptplBefore = aptpl;
         PrOut.Outcome outcome = switch (out.serviceAction()) {
@@ -351,10 +325,7 @@ public final class Reservations {
             aptpl = aptplBefore;
         }
         update();
-        if (!notices.isEmpty()) {
-            listener.notify(List.copyOf(notices));
-        }
-        return outcome;
+        return new Result(outcome, List.copyOf(notices));
     }
 
     /** SPC-5 5.14.7 registering, 5.14.11.2.3 unregistering; REGISTER AND IGNORE EXISTING KEY too. */
@@ -613,7 +584,7 @@ public final class Reservations {
         holder = null;
     }
 
-    /** Registered nexuses but {@code except}: the predicate is evaluated by the actor, on a copy. */
+    /** Registered nexuses but {@code except}, on a copy of today's registrations. */
     private Predicate<Nexus> registered(Nexus except) {
         List<Registration> now = List.copyOf(registrations);
         return n -> !n.equals(except) && now.stream().anyMatch(r -> r.who().matches(n));

@@ -1,15 +1,15 @@
 package org.scstj.engine.sbc;
 
-import java.nio.ByteBuffer;
-
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.nio.ByteBuffer;
 
 /**
  * SBC-4 5.3 COMPARE AND WRITE: the Data-Out is 2 × NUMBER OF LOGICAL BLOCKS blocks, the verify

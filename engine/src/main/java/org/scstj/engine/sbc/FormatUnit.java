@@ -3,12 +3,11 @@ package org.scstj.engine.sbc;
 import static org.scstj.engine.cdb.BigEndian.u16;
 import static org.scstj.engine.cdb.BigEndian.u32;
 
-import java.util.List;
-
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.WholeMediumState;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuState;
+import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
@@ -16,6 +15,8 @@ import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
+
+import java.util.List;
 
 /**
  * SBC-4 5.3 FORMAT UNIT on a virtual disk: the medium is initialised, every block reading as zeros
@@ -63,7 +64,7 @@ public final class FormatUnit implements TransportTask.DataReceiver {
             return;
         }
         if (!cdb.fmtData()) {
-            start(ctx, false);
+            start(ctx, ctx.state(), false);
             return;
         }
         int header = cdb.longList() ? LONG_HEADER : SHORT_HEADER;
@@ -142,7 +143,7 @@ public final class FormatUnit implements TransportTask.DataReceiver {
         byte[] header = DataBuffer.takeBytes(buffer);
         switch (parseHeader(header, cdb.longList())) {
             case Refused r -> ctx.complete(r.failure().toResponse(ctx.lu().descriptorSense()));
-            case Accepted a -> start(ctx, a.immed());
+            case Accepted a -> ctx.withState(state -> start(ctx, state, a.immed()));
         }
     }
 
@@ -152,18 +153,18 @@ public final class FormatUnit implements TransportTask.DataReceiver {
         ctx.complete(Failure.of(SenseReason.ABORTED_COMMAND).toResponse(ctx.lu().descriptorSense()));
     }
 
-    private static void start(ExecContext ctx, boolean immed) {
-        LuContext lu = ctx.lu();
-        BlockDevice device = lu.device();
+    /** On the LUN actor's thread: the format begins, unless another operation holds the LU. */
+    private static void start(ExecContext ctx, LuState lu, boolean immed) {
+        BlockDevice device = ctx.lu().device();
         WholeMediumState state = lu.wholeMedium();
         if (!state.begin(WholeMediumState.Kind.FORMAT, MediumSweep.work(device, 1))) {
-            ctx.complete(WholeMediumGate.busy(state, lu.descriptorSense()));
+            ctx.complete(MediumSweep.busy(state, ctx.lu().descriptorSense()));
             return;
         }
         if (immed) {
             ctx.complete(ScsiResponse.good(null, 0));
         }
-        MediumSweep.start(device, state, List.of(MediumSweep.Pass.erase()), immed ? null : ctx, false,
+        MediumSweep.start(device, state, List.of(MediumSweep.Pass.erase()), ctx, immed, false,
                 SenseReason.FORMAT_COMMAND_FAILED);
     }
 }

@@ -3,15 +3,15 @@ package org.scstj.engine.sbc;
 import static org.scstj.engine.cdb.BigEndian.put32;
 import static org.scstj.engine.cdb.BigEndian.put64;
 
-import java.util.List;
-
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spc.AllocationLength;
 import org.scstj.engine.spi.BlockDevice;
+
+import java.util.List;
 
 /**
  * SBC-4 5.8 GET LBA STATUS: LBA status descriptors from the STARTING LOGICAL BLOCK ADDRESS on,

@@ -1,20 +1,21 @@
 package org.scstj.engine.sbc;
 
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.lu.WholeMediumState;
+import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.SenseData;
+import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.ScsiResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.WholeMediumState;
-import org.scstj.engine.sense.Failure;
-import org.scstj.engine.sense.SenseReason;
-import org.scstj.engine.spi.BlockDevice;
-import org.scstj.engine.spi.ScsiResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One whole-medium operation (FORMAT UNIT, SANITIZE) carried out on a device: one or more passes
@@ -65,6 +66,8 @@ final class MediumSweep implements BlockDevice.Completion {
 
     // Touched by one step at a time; the hand-offs between threads go through wip.
     private ExecContext waiter;
+    /** The command that began the operation: its end goes to the LUN actor through it, even after IMMED. */
+    private final ExecContext owner;
     private int pass = -1;
     private boolean unmapping;
     private ByteBuffer buffer;
@@ -82,13 +85,15 @@ final class MediumSweep implements BlockDevice.Completion {
     private Throwable cause;
 
     /**
+     * @param owner   the command that began the operation (its LUN actor learns the end through it)
      * @param waiter  the command to complete at the end, or null (IMMED: it was answered already)
      * @param ause    a failure may be left with EXIT FAILURE MODE (SANITIZE AUSE)
      * @param failure what the waiting command is told if a device I/O fails (31/01, 31/03)
      */
-    private MediumSweep(BlockDevice device, WholeMediumState state, List<Pass> passes, ExecContext waiter,
-                        boolean ause, SenseReason failure) {
+    private MediumSweep(BlockDevice device, WholeMediumState state, List<Pass> passes, ExecContext owner,
+                        ExecContext waiter, boolean ause, SenseReason failure) {
         this.device = device;
+        this.owner = owner;
         this.state = state;
         this.passes = List.copyOf(passes);
         this.waiter = waiter;
@@ -99,18 +104,36 @@ final class MediumSweep implements BlockDevice.Completion {
         this.executor = state.executor();
     }
 
+    /**
+     * The answer to a command that wanted to start a whole-medium operation while another holds the
+     * LU: NOT READY with its progress (LOGICAL UNIT NOT READY, CAUSE NOT REPORTABLE if it just ended).
+     */
+    static ScsiResponse busy(WholeMediumState state, boolean descriptor) {
+        SenseReason condition = state.condition();
+        if (condition == null) {
+            condition = SenseReason.NOT_READY_CAUSE_NOT_REPORTABLE;
+        }
+        byte[] sense = state.inProgress() != null
+                ? SenseData.withProgress(condition, state.progressIndication(), descriptor)
+                : SenseData.build(condition, descriptor);
+        return ScsiResponse.checkCondition(sense, 0);
+    }
+
     /** The work of these passes in bytes, for {@link WholeMediumState#begin}. */
     static long work(BlockDevice device, int passes) {
         return device.blockCount() * device.blockSize() * passes;
     }
 
     /**
-     * Runs the passes on a medium whose operation the caller has begun
-     * ({@link WholeMediumState#begin}); returns at once.
+     * Runs the passes on a medium whose operation {@code owner} has begun on the LUN actor's thread
+     * ({@link WholeMediumState#begin}); returns at once. The end is the actor's to record, through
+     * {@code owner}; the progress is published as the passes go ({@link WholeMediumState#advance}).
+     *
+     * @param immed the command was answered already (IMMED): nobody waits for the end
      */
-    static void start(BlockDevice device, WholeMediumState state, List<Pass> passes, ExecContext waiter,
-                      boolean ause, SenseReason failure) {
-        MediumSweep sweep = new MediumSweep(device, state, passes, waiter, ause, failure);
+    static void start(BlockDevice device, WholeMediumState state, List<Pass> passes, ExecContext owner,
+                      boolean immed, boolean ause, SenseReason failure) {
+        MediumSweep sweep = new MediumSweep(device, state, passes, owner, immed ? null : owner, ause, failure);
         sweep.startNanos = System.nanoTime();
         if (sweep.executor == null) {
             sweep.drain();
@@ -250,19 +273,20 @@ final class MediumSweep implements BlockDevice.Completion {
         buffer = null;
         ExecContext w = waiter;
         waiter = null;
-        if (ok) {
-            state.succeeded();
-            if (w != null) {
-                w.complete(ScsiResponse.good(null, 0));
-            }
-        } else {
+        if (!ok) {
             log.warn("{} of {} failed at byte {} of pass {}: {}", failure == SenseReason.SANITIZE_COMMAND_FAILED
                     ? "sanitize" : "format", device.name(), at, pass + 1, ioFailure, cause);
-            state.failed(ause);
-            if (w != null) {
-                w.complete(Failure.of(failure).toResponse(w.lu().descriptorSense()));
-            }
         }
+        owner.withState(lu -> {
+            if (ok) {
+                lu.wholeMedium().succeeded();
+            } else {
+                lu.wholeMedium().failed(ause);
+            }
+            if (w != null) {
+                w.complete(ok ? ScsiResponse.good(null, 0) : Failure.of(failure).toResponse(w.lu().descriptorSense()));
+            }
+        });
     }
 
 }

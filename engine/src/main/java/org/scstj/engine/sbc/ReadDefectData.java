@@ -5,7 +5,7 @@ import static org.scstj.engine.cdb.BigEndian.put32;
 
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
-import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.spc.AllocationLength;
 import org.scstj.engine.spi.ScsiResponse;
 

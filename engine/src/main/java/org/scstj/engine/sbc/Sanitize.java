@@ -2,14 +2,12 @@ package org.scstj.engine.sbc;
 
 import static org.scstj.engine.cdb.BigEndian.u16;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.WholeMediumState;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuState;
+import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
@@ -17,6 +15,9 @@ import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * SBC-4 5.30 SANITIZE and 4.11 sanitize operations: every block of the medium is made to hold
@@ -48,7 +49,7 @@ import org.scstj.engine.spi.TransportTask;
  * <p>BLOCK ERASE, CRYPTOGRAPHIC ERASE and EXIT FAILURE MODE take no parameter list: a PARAMETER LIST
  * LENGTH other than 0 is INVALID FIELD IN CDB. A write-protected LU refuses the three erasing
  * service actions with DATA PROTECT 27/00. While any whole-medium operation runs, another SANITIZE
- * gets NOT READY like every other command ({@link WholeMediumGate}).
+ * gets NOT READY like every other command (the LUN actor answers it from the whole-medium state).
  *
  * <p>Status: with IMMED, GOOD as soon as the CDB and the parameter list are checked and the operation
  * has started; progress is then observed with REQUEST SENSE (or any command's NOT READY sense) and
@@ -78,7 +79,7 @@ public final class Sanitize implements TransportTask.DataReceiver {
             ctx.complete(invalid.toResponse(lu.descriptorSense()));
             return;
         }
-        WholeMediumState state = lu.wholeMedium();
+        WholeMediumState state = ctx.state().wholeMedium();
         if (cdb.serviceAction() == Opcodes.SA_SANITIZE_EXIT_FAILURE_MODE) {
             ctx.complete(state.exitSanitizeFailure() ? ScsiResponse.good(null, 0)
                     : Failure.invalidFieldInCdb(1, 4).toResponse(lu.descriptorSense()));
@@ -89,7 +90,7 @@ public final class Sanitize implements TransportTask.DataReceiver {
             return;
         }
         if (cdb.serviceAction() != Opcodes.SA_SANITIZE_OVERWRITE) {
-            start(cdb, ctx, List.of(MediumSweep.Pass.erase()));
+            start(cdb, ctx, ctx.state(), List.of(MediumSweep.Pass.erase()));
             return;
         }
         int length = cdb.parameterListLength();
@@ -204,7 +205,10 @@ public final class Sanitize implements TransportTask.DataReceiver {
         LuContext lu = ctx.lu();
         switch (parseOverwrite(list, lu.device().blockSize())) {
             case Refused r -> ctx.complete(r.failure().toResponse(lu.descriptorSense()));
-            case Overwrite o -> start(cdb, ctx, o.passes(lu.device().blockSize()));
+            case Overwrite o -> {
+                List<MediumSweep.Pass> passes = o.passes(lu.device().blockSize());
+                ctx.withState(state -> start(cdb, ctx, state, passes));
+            }
         }
     }
 
@@ -214,19 +218,17 @@ public final class Sanitize implements TransportTask.DataReceiver {
         ctx.complete(Failure.of(SenseReason.ABORTED_COMMAND).toResponse(ctx.lu().descriptorSense()));
     }
 
-    /** Everything is checked: the operation begins, unless another holds the LU. */
-    private static void start(Cdb.Sanitize cdb, ExecContext ctx, List<MediumSweep.Pass> passes) {
-        LuContext lu = ctx.lu();
+    /** Everything is checked, on the LUN actor's thread: the operation begins, unless another holds the LU. */
+    private static void start(Cdb.Sanitize cdb, ExecContext ctx, LuState lu, List<MediumSweep.Pass> passes) {
         WholeMediumState state = lu.wholeMedium();
-        BlockDevice device = lu.device();
+        BlockDevice device = ctx.lu().device();
         if (!state.begin(WholeMediumState.Kind.SANITIZE, MediumSweep.work(device, passes.size()))) {
-            ctx.complete(WholeMediumGate.busy(state, lu.descriptorSense()));
+            ctx.complete(MediumSweep.busy(state, ctx.lu().descriptorSense()));
             return;
         }
         if (cdb.immed()) {
             ctx.complete(ScsiResponse.good(null, 0));
         }
-        MediumSweep.start(device, state, passes, cdb.immed() ? null : ctx, cdb.ause(),
-                SenseReason.SANITIZE_COMMAND_FAILED);
+        MediumSweep.start(device, state, passes, ctx, cdb.immed(), cdb.ause(), SenseReason.SANITIZE_COMMAND_FAILED);
     }
 }

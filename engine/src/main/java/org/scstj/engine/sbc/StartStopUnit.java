@@ -1,9 +1,10 @@
 package org.scstj.engine.sbc;
 
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.MediumState;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuState;
+import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
@@ -42,9 +43,10 @@ public final class StartStopUnit implements BlockDevice.Completion {
         this.eject = eject;
     }
 
+    /** On the LUN actor's thread, as every exec stage's entry. */
     public static void execute(Cdb.StartStopUnit cdb, ExecContext ctx) {
         LuContext lu = ctx.lu();
-        MediumState medium = lu.medium();
+        MediumState medium = ctx.state().medium();
         if (cdb.powerCondition() != 0) {
             ctx.complete(ScsiResponse.good(null, 0));
             return;
@@ -59,7 +61,7 @@ public final class StartStopUnit implements BlockDevice.Completion {
                 return;
             }
             if (cdb.start()) {
-                ctx.complete(moved(medium.load(lu.nexus()), lu));
+                ctx.complete(moved(medium.load(lu.nexus()), lu, ctx.state()));
                 return;
             }
             if (!medium.present()) {
@@ -82,18 +84,37 @@ public final class StartStopUnit implements BlockDevice.Completion {
         }
     }
 
-    private static ScsiResponse moved(MediumState.Result result, LuContext lu) {
+    /**
+     * SPC-5 table of ASCs: a medium that became ready is NOT READY TO READY CHANGE, MEDIUM MAY HAVE
+     * CHANGED (28/00) for every other nexus, so each rereads capacity and labels; the one that loaded
+     * it knows. On the LUN actor's thread.
+     */
+    private static ScsiResponse moved(MediumState.Result result, LuContext lu, LuState state) {
         return switch (result) {
-            case DONE -> ScsiResponse.good(null, 0);
+            case MOVED -> {
+                if (state.medium().present()) {
+                    state.unitAttentions().establishForAllBut(lu.nexus(),
+                            SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED);
+                }
+                yield ScsiResponse.good(null, 0);
+            }
+            case UNCHANGED -> ScsiResponse.good(null, 0);
             case REMOVAL_PREVENTED -> Failure.of(SenseReason.MEDIUM_REMOVAL_PREVENTED).toResponse(lu.descriptorSense());
         };
     }
 
-    /** The flush (or NO_FLUSH) is done: eject if LOEJ asked for it, which a PREVENT meanwhile may refuse. */
+    /**
+     * The flush (or NO_FLUSH) is done, on the device's thread: the LUN actor ejects if LOEJ asked for
+     * it, which a PREVENT meanwhile may refuse.
+     */
     @Override
     public void completed() {
+        if (!eject) {
+            ctx.complete(ScsiResponse.good(null, 0));
+            return;
+        }
         LuContext lu = ctx.lu();
-        ctx.complete(eject ? moved(lu.medium().eject(lu.nexus()), lu) : ScsiResponse.good(null, 0));
+        ctx.withState(state -> ctx.complete(moved(state.medium().eject(lu.nexus()), lu, state)));
     }
 
     @Override

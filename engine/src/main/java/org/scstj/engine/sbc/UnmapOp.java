@@ -4,12 +4,9 @@ import static org.scstj.engine.cdb.BigEndian.u16;
 import static org.scstj.engine.cdb.BigEndian.u32;
 import static org.scstj.engine.cdb.BigEndian.u64;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
@@ -17,6 +14,9 @@ import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * SBC-4 5.30 UNMAP on a thin-provisioned device (LBPU 1). The whole parameter list is checked

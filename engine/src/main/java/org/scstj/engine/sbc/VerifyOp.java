@@ -1,14 +1,14 @@
 package org.scstj.engine.sbc;
 
-import java.nio.ByteBuffer;
-
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.nio.ByteBuffer;
 
 /**
  * SBC-4 5.35-5.37 VERIFY(10/12/16). BYTCHK 00b: the range is checked, no data moves (the device

@@ -1,14 +1,14 @@
 package org.scstj.engine.sbc;
 
-import java.nio.ByteBuffer;
-
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.nio.ByteBuffer;
 
 /**
  * SBC-4 5.48 WRITE SAME(10) / 5.50 WRITE SAME(16): one block of Data-Out written to every block

@@ -7,20 +7,18 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.CommandRow;
+import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.lun.LunActor;
 import org.scstj.engine.lun.Task;
-import org.scstj.engine.sam.CommandSet;
-import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseData;
 import org.scstj.engine.sense.SenseReason;
-import org.scstj.engine.spc.InquiryData;
-import org.scstj.engine.spc.LunFormat;
-import org.scstj.engine.spc.ReportLuns;
-import org.scstj.engine.spc.RequestSense;
+import org.scstj.engine.spi.LunFormat;
 import org.scstj.engine.spi.Nexus;
-import org.scstj.engine.spi.TmfRequest;
 import org.scstj.engine.spi.SessionHandle;
+import org.scstj.engine.spi.TmfRequest;
 import org.scstj.engine.spi.TransportTask;
 import org.scstj.engine.tmf.TmfActor;
 
@@ -29,10 +27,13 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * One I_T nexus (SAM-5 4.6.2). Runs the parse stage and the first check (is the LUN mapped for
- * this nexus?), answers what needs no logical unit (REPORT LUNS, INQUIRY and REQUEST SENSE for an
- * unmapped LUN, SPC-5 6.7.2 / 6.39), and hands everything else to the LUN's actor in the order
- * the transport delivered it. Spawns one {@link TmfActor} per task-management request.
+ * One I_T nexus (SAM-5 4.6.2). Runs the parse stage, with the command set of the LU the command
+ * addresses (SPC-5's common commands for a LUN this nexus cannot address), and the first check: is
+ * the LUN mapped for this nexus? It answers what the command's row gives to the session (REPORT
+ * LUNS, SPC-5 6.33, for whatever LUN) or to an unmapped LUN (INQUIRY and REQUEST SENSE, SPC-5 6.7.2,
+ * 6.39; LOGICAL UNIT NOT SUPPORTED for every other command, SAM-5 5.9.6), and hands everything else
+ * to the LUN's actor in the order the transport delivered it. Spawns one {@link TmfActor} per
+ * task-management request.
  */
 public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
@@ -80,9 +81,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
      *                    resets only the LUs in {@code luns})
      */
     public static Behavior<Command> create(Nexus nexus, Map<Integer, LunBinding> luns,
-                                           List<ActorRef<LunActor.Command>> targetLuns,
-                                           CommandSet commands, Props tmfProps) {
-        return Behaviors.setup(ctx -> new SessionActor(ctx, nexus, luns, targetLuns, commands, tmfProps));
+                                           List<ActorRef<LunActor.Command>> targetLuns, Props tmfProps) {
+        return Behaviors.setup(ctx -> new SessionActor(ctx, nexus, luns, targetLuns, tmfProps));
     }
 
     private final Nexus nexus;
@@ -91,7 +91,6 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     /** The LU actors of {@link #luns}, each once: what a target reset from this nexus may reach. */
     private List<ActorRef<LunActor.Command>> accessibleLuns;
     private List<ActorRef<LunActor.Command>> targetLuns;
-    private final CommandSet commands;
     private final Props tmfProps;
     private final ActorRef<LunActor.Aborted> abortedAdapter;
     private long tmfCounter;
@@ -100,14 +99,13 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private SessionHandle.AsyncEventListener events; // null: the transport reports none
 
     private SessionActor(ActorContext<Command> ctx, Nexus nexus, Map<Integer, LunBinding> luns,
-                         List<ActorRef<LunActor.Command>> targetLuns, CommandSet commands, Props tmfProps) {
+                         List<ActorRef<LunActor.Command>> targetLuns, Props tmfProps) {
         super(ctx);
         this.nexus = nexus;
         this.luns = Map.copyOf(luns);
         this.sortedLuns = luns.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
         this.accessibleLuns = accessible(luns);
         this.targetLuns = List.copyOf(targetLuns);
-        this.commands = commands;
         this.tmfProps = tmfProps;
         this.abortedAdapter = ctx.messageAdapter(LunActor.Aborted.class, WrappedAborted::new);
     }
@@ -137,20 +135,19 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             task.aborted();
             return Behaviors.same();
         }
-        CommandSet.Parsed parsed = commands.parse(task.cdb());
         LunBinding binding = luns.get(LunFormat.decode(task.lun()));
-        int edtl = task.expectedDataTransferLength();
-        if (parsed.cdb() instanceof Cdb.ReportLuns reportLuns) {
-            // SPC-5 6.33: the LUN inventory of this nexus, whatever LUN the command addressed.
-            task.complete(ReportLuns.respond(reportLuns, sortedLuns, edtl));
+        CommandSet.Parsed parsed = (binding != null ? binding.context().commands() : CommandSets.COMMON)
+                .parse(task.cdb());
+        CommandRow row = parsed.decoded() ? parsed.row() : null;
+        if (row != null && row.bySession()) {
+            // SPC-5 6.33 REPORT LUNS: the inventory of this nexus, whatever LUN the command addressed
+            task.complete(row.unmapped().answer(parsed.cdb(), sortedLuns, task.expectedDataTransferLength()));
         } else if (binding != null) {
             binding.actor().tell(new LunActor.Execute(new Task(task, parsed, binding.context())));
-        } else if (parsed.cdb() instanceof Cdb.Inquiry inquiry) {
-            task.complete(InquiryData.unmappedLun(inquiry, edtl));
-        } else if (parsed.cdb() instanceof Cdb.RequestSense requestSense) {
-            task.complete(RequestSense.respond(requestSense, SenseReason.LOGICAL_UNIT_NOT_SUPPORTED, edtl));
+        } else if (row != null && row.unmapped() != null) {
+            task.complete(row.unmapped().answer(parsed.cdb(), sortedLuns, task.expectedDataTransferLength()));
         } else {
-            // SAM-5 5.9.6: a LUN this nexus cannot address.
+            // SAM-5 5.9.6: a LUN this nexus cannot address (an undecodable command included)
             task.complete(Failure.of(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED).toResponse(false));
         }
         return Behaviors.same();

@@ -3,18 +3,19 @@ package org.scstj.engine.spc;
 import static org.scstj.engine.cdb.BigEndian.put16;
 import static org.scstj.engine.cdb.BigEndian.put64;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sbc.BlockVpdPages;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.VpdPage;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 
 /** SPC-5 6.7 INQUIRY: standard data (6.7.2) and the vital product data pages (7.7). */
 public final class InquiryData {
@@ -32,10 +33,8 @@ public final class InquiryData {
     public static final int UNIT_SERIAL_NUMBER = 0x80;
     public static final int DEVICE_IDENTIFICATION = 0x83;
 
-    /** Supported VPD pages, ascending (SPC-5 7.7.16). */
-    private static final int[] VPD_PAGES = {SUPPORTED_VPD_PAGES, UNIT_SERIAL_NUMBER, DEVICE_IDENTIFICATION,
-            ThirdPartyCopyVpd.PAGE_CODE, BlockVpdPages.BLOCK_LIMITS, BlockVpdPages.BLOCK_DEVICE_CHARACTERISTICS,
-            BlockVpdPages.LOGICAL_BLOCK_PROVISIONING};
+    /** SPC-5's own VPD pages; a command set adds its device type's ({@code exec.VpdPage}). */
+    private static final int[] COMMON_VPD_PAGES = {SUPPORTED_VPD_PAGES, UNIT_SERIAL_NUMBER, DEVICE_IDENTIFICATION};
 
     private static final int STANDARD_LENGTH = 96;
     /** PERIPHERAL QUALIFIER 011b, PERIPHERAL DEVICE TYPE 1Fh: no logical unit here (SPC-5 6.7.2). */
@@ -111,27 +110,32 @@ public final class InquiryData {
         return handlerType == null ? "" : handlerType.toUpperCase(Locale.ROOT);
     }
 
-    /** A VPD page, or {@code null} if scstj does not have it. */
+    /** A VPD page: SPC-5's own, or one the LU's command set adds; {@code null} if the LU has no such page. */
     public static byte[] vpdPage(int page, LuContext lu) {
         BlockDevice device = lu.device();
         return switch (page) {
-            case SUPPORTED_VPD_PAGES -> supportedPages();
+            case SUPPORTED_VPD_PAGES -> supportedPages(lu.commands().vpdPages());
             case UNIT_SERIAL_NUMBER -> unitSerialNumber(device.capabilities().serial());
             case DEVICE_IDENTIFICATION -> deviceIdentification(device, lu.nexus());
-            case ThirdPartyCopyVpd.PAGE_CODE -> ThirdPartyCopyVpd.page();
-            case BlockVpdPages.BLOCK_LIMITS -> BlockVpdPages.blockLimits(device);
-            case BlockVpdPages.BLOCK_DEVICE_CHARACTERISTICS -> BlockVpdPages.blockDeviceCharacteristics(device);
-            case BlockVpdPages.LOGICAL_BLOCK_PROVISIONING -> BlockVpdPages.logicalBlockProvisioning(device);
-            default -> null;
+            default -> {
+                for (VpdPage p : lu.commands().vpdPages()) {
+                    if (p.code() == page) {
+                        yield p.content().apply(lu);
+                    }
+                }
+                yield null;
+            }
         };
     }
 
-    /** SPC-5 7.7.16 Supported VPD Pages. */
-    private static byte[] supportedPages() {
-        byte[] p = new byte[4 + VPD_PAGES.length];
-        put16(p, 2, VPD_PAGES.length);
-        for (int i = 0; i < VPD_PAGES.length; i++) {
-            p[4 + i] = (byte) VPD_PAGES[i];
+    /** SPC-5 7.7.16 Supported VPD Pages, in ascending order of page code. */
+    private static byte[] supportedPages(List<VpdPage> added) {
+        int[] codes = java.util.stream.IntStream.concat(java.util.Arrays.stream(COMMON_VPD_PAGES),
+                added.stream().mapToInt(VpdPage::code)).sorted().toArray();
+        byte[] p = new byte[4 + codes.length];
+        put16(p, 2, codes.length);
+        for (int i = 0; i < codes.length; i++) {
+            p[4 + i] = (byte) codes[i];
         }
         return p;
     }

@@ -3,15 +3,15 @@ package org.scstj.engine.spc;
 import static org.scstj.engine.cdb.BigEndian.put16;
 import static org.scstj.engine.cdb.BigEndian.put32;
 
-import java.io.ByteArrayOutputStream;
-import java.io.UncheckedIOException;
-
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
 
 /**
  * SPC-5 6.11 LOG SENSE and the log pages of a virtual disk (SPC-5 7.3, SBC-4 6.4).

@@ -6,8 +6,10 @@ import static org.scstj.engine.cdb.BigEndian.u64;
 
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuState;
+import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
@@ -20,11 +22,11 @@ import org.scstj.engine.spi.TransportTask;
  * SPC-5 6.9 MODE SELECT(6) and 6.10 MODE SELECT(10) for the pages {@link ModeSense} reports. The
  * whole parameter list (SPC-5 7.5.5 header, SBC-4 6.5.2 block descriptor, pages) is checked
  * before anything changes; then the changeable fields (Caching WCE, Control D_SENSE and SWP) go
- * to the LU's {@link org.scstj.engine.sam.ModeParameters}, which every nexus of the LU reads from
+ * to the LU's {@link org.scstj.engine.lu.ModeParameters}, which every nexus of the LU reads from
  * its next command on. A field that is not changeable must hold its current value.
  *
  * <p>SP 1 (SPC-5 6.9.1) saves the Caching and Control pages as well, when the LU has saved values
- * ({@link org.scstj.engine.sam.ModeParameters#savable}): GOOD only once they are durable; a
+ * ({@link org.scstj.engine.lu.ModeParameters#savable}): GOOD only once they are durable; a
  * failure to save is HARDWARE ERROR, INTERNAL TARGET FAILURE with nothing changed. An LU without
  * saved values refuses SP 1 (INVALID FIELD IN CDB on SP).
  *
@@ -97,30 +99,40 @@ public final class ModeSelect implements TransportTask.DataReceiver {
         return cdb.opcode() == Opcodes.MODE_SELECT_10 ? 8 : 4;
     }
 
+    /**
+     * The parameter list arrived (on the transport's thread): the LUN actor, which owns the mode
+     * parameters, checks it whole against their current values and applies it.
+     */
     @Override
     public void received(DataBuffer buffer) {
         byte[] list = DataBuffer.takeBytes(buffer);
+        ctx.withState(state -> apply(parse(cdb, list, ctx.lu()), state));
+    }
+
+    /** On the LUN actor's thread. With SP 1 the values are saved first and current once durable. */
+    private void apply(Checked checked, LuState state) {
         LuContext lu = ctx.lu();
-        switch (parse(cdb, list, lu)) {
+        ModeParameters mode = state.mode();
+        switch (checked) {
             case Refused r -> ctx.complete(r.failure().toResponse(lu.descriptorSense()));
-            case Changes c when cdb.sp() -> {
-                org.scstj.engine.sam.ModeParameters.Values before = lu.mode().current();
-                lu.mode().saveAndApply(new org.scstj.engine.sam.ModeParameters.Values(c.wce(), c.dSense(), c.swp(),
-                                c.uaInterlock()),
-                        failure -> {
-                            if (failure == null) {
-                                announce(before);
-                            }
-                            ctx.complete(failure == null ? ScsiResponse.good(null, 0)
-                                    : Failure.of(SenseReason.INTERNAL_TARGET_FAILURE).toResponse(lu.descriptorSense()));
-                        });
-            }
             case Changes c -> {
-                org.scstj.engine.sam.ModeParameters.Values before = lu.mode().current();
-                lu.mode().apply(new org.scstj.engine.sam.ModeParameters.Values(c.wce(), c.dSense(), c.swp(),
-                        c.uaInterlock()));
-                announce(before);
-                ctx.complete(ScsiResponse.good(null, 0));
+                ModeParameters.Values before = mode.current();
+                ModeParameters.Values values = new ModeParameters.Values(c.wce(), c.dSense(), c.swp(), c.uaInterlock());
+                if (!cdb.sp()) {
+                    mode.apply(values);
+                    announce(before, state);
+                    ctx.complete(ScsiResponse.good(null, 0));
+                    return;
+                }
+                mode.save(values).whenComplete((saved, failure) -> ctx.withState(now -> {
+                    if (failure != null) {
+                        ctx.complete(Failure.of(SenseReason.INTERNAL_TARGET_FAILURE).toResponse(lu.descriptorSense()));
+                        return;
+                    }
+                    now.mode().applySaved(saved);
+                    announce(before, now);
+                    ctx.complete(ScsiResponse.good(null, 0));
+                }));
             }
         }
     }
@@ -129,9 +141,9 @@ public final class ModeSelect implements TransportTask.DataReceiver {
      * SPC-5 7.5.1: when a MODE SELECT changed the current values, every other I_T nexus gets the
      * unit attention MODE PARAMETERS CHANGED (2A/01); a MODE SELECT that changed nothing raises none.
      */
-    private void announce(org.scstj.engine.sam.ModeParameters.Values before) {
-        if (!before.equals(ctx.lu().mode().current())) {
-            ctx.unitAttentionForOthers(SenseReason.MODE_PARAMETERS_CHANGED);
+    private void announce(ModeParameters.Values before, LuState state) {
+        if (!before.equals(state.mode().current())) {
+            state.unitAttentions().establishForAllBut(ctx.lu().nexus(), SenseReason.MODE_PARAMETERS_CHANGED);
         }
     }
 

@@ -6,8 +6,8 @@ import static org.scstj.engine.cdb.BigEndian.put64;
 
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
@@ -19,7 +19,7 @@ import org.scstj.engine.spi.ScsiResponse;
  * parameter header (SPC-5 7.5.5), an optional block descriptor (SBC-4 6.5.2), and the pages
  * Read-Write Error Recovery (SBC-4 6.5.9), Caching (SBC-4 6.5.5), Control (SPC-5 7.5.8) and
  * Informational Exceptions Control (SPC-5 7.5.14). Current values are the LU's
- * {@link org.scstj.engine.sam.ModeParameters}; {@link ModeSelect} may change WCE (when the device
+ * {@link org.scstj.engine.lu.ModeParameters}; {@link ModeSelect} may change WCE (when the device
  * has a write-back cache), D_SENSE and SWP, which the changeable values report. Saved values
  * (PC 11b, SPC-5 6.11.1): the Caching and Control pages are savable (PS 1) when the LU keeps
  * them in its state directory, and PC 11b reports what was saved (the defaults before any save);

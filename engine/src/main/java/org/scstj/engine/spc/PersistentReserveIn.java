@@ -1,14 +1,14 @@
 package org.scstj.engine.spc;
 
-import java.io.ByteArrayOutputStream;
-
 import org.scstj.engine.cdb.BigEndian;
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
+import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.pr.PrType;
 import org.scstj.engine.pr.Reservations;
-import org.scstj.engine.sam.ExecContext;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.io.ByteArrayOutputStream;
 
 /**
  * SPC-5 6.16 PERSISTENT RESERVE IN: READ KEYS (6.16.2), READ RESERVATION (6.16.3), REPORT

@@ -4,28 +4,34 @@ import static org.scstj.engine.cdb.BigEndian.u16;
 import static org.scstj.engine.cdb.BigEndian.u32;
 import static org.scstj.engine.cdb.BigEndian.u64;
 
-import java.util.List;
-
 import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuState;
 import org.scstj.engine.pr.PrOut;
 import org.scstj.engine.pr.Registrant;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
+
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * SPC-5 6.17 PERSISTENT RESERVE OUT: checks the CDB's PARAMETER LIST LENGTH before any Data-Out
  * is asked for (a length beyond what any list can need is PARAMETER LIST LENGTH ERROR 1A/00, and
  * nothing is allocated for it), then parses the parameter list (6.17.3, and 6.17.4 for REGISTER
  * AND MOVE) into a {@link PrOut} with its TransportIDs ({@link TransportIds}: malformed ones are
- * INVALID FIELD IN PARAMETER LIST 26/00), and hands it to the LU's
- * {@link org.scstj.engine.pr.Reservations}, which changes under its lock on this (the transport's)
- * thread. With APTPL the new state is written to the state directory before the command completes.
+ * INVALID FIELD IN PARAMETER LIST 26/00), all on the transport's thread, and hands it to the LUN
+ * actor, which owns the LU's {@link Reservations}: there it runs, establishes the unit attentions
+ * it leaves, and PREEMPT AND ABORT aborts the preempted nexuses' tasks and waits until they left the
+ * device (SPC-5 5.14.11.4.5). With APTPL the new state is written to the state directory before
+ * the command completes.
  */
 public final class PersistentReserveOut implements TransportTask.DataReceiver {
     /** The basic parameter list (SPC-5 6.17.3). */
@@ -68,13 +74,34 @@ public final class PersistentReserveOut implements TransportTask.DataReceiver {
             return;
         }
         PrOut out = (PrOut) parsed;
-        PrOut.Outcome outcome = lu.reservations().execute(lu.nexus(), out);
-        ScsiResponse response = respond(outcome, lu.descriptorSense());
-        if (outcome == PrOut.Outcome.GOOD) {
-            lu.reservations().persist(failure -> ctx.complete(failure == null ? response
-                    : Failure.of(SenseReason.INTERNAL_TARGET_FAILURE).toResponse(lu.descriptorSense())));
-        } else {
+        ctx.withState(state -> run(out, state));
+    }
+
+    /** On the LUN actor's thread: SPC-5 5.14.7 to 5.14.11, then their consequences for the other nexuses. */
+    private void run(PrOut out, LuState state) {
+        LuContext lu = ctx.lu();
+        Reservations.Result result = state.reservations().execute(lu.nexus(), out);
+        ScsiResponse response = respond(result.outcome(), lu.descriptorSense());
+        if (result.outcome() != PrOut.Outcome.GOOD) {
             ctx.complete(response);
+            return;
+        }
+        Predicate<Nexus> aborted = null;
+        for (Reservations.Notice n : result.notices()) {
+            if (n.condition() != null) {
+                state.unitAttentions().establishWhere(n.to(), n.condition());
+            }
+            if (n.abortTasks()) {
+                aborted = aborted == null ? n.to() : aborted.or(n.to());
+            }
+        }
+        Runnable finish = () -> state.reservations().persist().whenComplete((v, failure) -> ctx.complete(
+                failure == null ? response
+                        : Failure.of(SenseReason.INTERNAL_TARGET_FAILURE).toResponse(lu.descriptorSense())));
+        if (aborted == null) {
+            finish.run();
+        } else {
+            state.abortTasksOf(aborted, ctx, finish);
         }
     }
 

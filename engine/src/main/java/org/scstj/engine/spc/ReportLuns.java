@@ -4,6 +4,7 @@ import static org.scstj.engine.cdb.BigEndian.put32;
 import static org.scstj.engine.cdb.BigEndian.put64;
 
 import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.spi.LunFormat;
 import org.scstj.engine.spi.ScsiResponse;
 
 /**

@@ -3,23 +3,22 @@ package org.scstj.engine.spc;
 import static org.scstj.engine.cdb.BigEndian.put16;
 import static org.scstj.engine.cdb.BigEndian.put32;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.cdb.CommandTable;
-import org.scstj.engine.cdb.Opcodes;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.CommandRow;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
 
+import java.util.List;
+
 /**
- * SPC-5 6.35 REPORT SUPPORTED OPERATION CODES, printed from the {@link CommandTable}: the CDB
- * usage data are the same masks the decoder enforces. Rows a logical unit cannot serve are left
- * out for it: UNMAP and SANITIZE BLOCK ERASE need a thin-provisioned LU.
+ * SPC-5 6.35 REPORT SUPPORTED OPERATION CODES, printed from the LU's command set
+ * ({@link CommandSet}): the CDB usage data are the same masks the decoder enforces. Rows a logical
+ * unit cannot serve are left out for it: the thin-only ones (UNMAP, SANITIZE BLOCK ERASE) on a LU
+ * that is not thin-provisioned.
  *
  * <p>REPORTING OPTIONS (6.35.1): 000b all commands; 001b one opcode without service actions (an
  * opcode with them is INVALID FIELD IN CDB); 010b an opcode and service action (an opcode without
@@ -27,17 +26,18 @@ import org.scstj.engine.spi.ScsiResponse;
  * at the REPORTING OPTIONS field (byte 2 bit 2). A REQUESTED SERVICE ACTION that no command has
  * (above 1Fh included) is reported as not supported (SUPPORT 001b), never looked up past the table.
  *
- * <p>With RCTD every command carries a command timeouts descriptor (6.35.4), in seconds:
+ * <p>With RCTD every command carries a command timeouts descriptor (6.35.4), in seconds, by its
+ * row's timeout class:
  * <ul>
- *   <li>commands that do not touch the medium (TEST UNIT READY, REQUEST SENSE, INQUIRY, MODE
- *   SENSE / SELECT, LOG SENSE, REPORT LUNS, the MAINTENANCE IN reports, READ CAPACITY, SANITIZE
- *   EXIT FAILURE MODE): nominal 0 (nothing to poll), recommended {@value #CONTROL_TIMEOUT};</li>
- *   <li>reads, writes and the other commands on a range of blocks: nominal 0, recommended
- *   {@value #MEDIUM_TIMEOUT} (the SCSI disk timeout initiators use by default);</li>
- *   <li>FORMAT UNIT and SANITIZE: nominal, one pass over the capacity at the LU's
- *   {@code whole-medium-rate} (assumed {@value #ASSUMED_MIB_PER_SECOND} MiB/s when unlimited; 1 for a
- *   deallocation, which takes no data I/O); recommended, twice the nominal for every pass the
- *   command may make (up to 31 for OVERWRITE) plus {@value #WHOLE_MEDIUM_SLACK}.</li>
+ *   <li>{@code CONTROL}, commands that do not touch the medium: nominal 0 (nothing to poll),
+ *   recommended {@value #CONTROL_TIMEOUT};</li>
+ *   <li>{@code MEDIUM}, reads, writes and the other commands on a range of blocks: nominal 0,
+ *   recommended {@value #MEDIUM_TIMEOUT} (the SCSI disk timeout initiators use by default);</li>
+ *   <li>{@code WHOLE_MEDIUM_PASS} and {@code WHOLE_MEDIUM_OVERWRITE} (FORMAT UNIT, SANITIZE): nominal,
+ *   one pass over the capacity at the LU's {@code whole-medium-rate} (assumed
+ *   {@value #ASSUMED_MIB_PER_SECOND} MiB/s when unlimited; 1 for a deallocation, which takes no data
+ *   I/O: a pass on a thin LU); recommended, twice the nominal for every pass the command may make (up
+ *   to 31 for OVERWRITE) plus {@value #WHOLE_MEDIUM_SLACK}.</li>
  * </ul>
  */
 public final class ReportSupportedOperationCodes {
@@ -51,44 +51,36 @@ public final class ReportSupportedOperationCodes {
     /** SBC-4 5.30.2: OVERWRITE COUNT is 5 bits. */
     private static final int MAX_OVERWRITE_PASSES = 31;
 
-    /** Rows sorted by opcode, then service action. */
-    private static final List<CommandTable.Row> SORTED = sorted();
-
     private ReportSupportedOperationCodes() {
-    }
-
-    private static List<CommandTable.Row> sorted() {
-        List<CommandTable.Row> rows = new ArrayList<>(CommandTable.rows());
-        rows.sort(Comparator.comparingInt(CommandTable.Row::opcode).thenComparingInt(CommandTable.Row::serviceAction));
-        return List.copyOf(rows);
     }
 
     public static ScsiResponse execute(Cdb.ReportSupportedOperationCodes cdb, ExecContext ctx) {
         LuContext lu = ctx.lu();
+        CommandSet commands = lu.commands();
         byte[] data;
         if (cdb.reportingOptions() == 0b000) {
             data = allCommands(cdb.rctd(), lu);
         } else {
             int opcode = cdb.requestedOpcode();
-            boolean hasServiceActions = CommandTable.hasServiceAction(opcode);
-            CommandTable.Row row;
+            boolean hasServiceActions = commands.hasServiceAction(opcode);
+            CommandRow row;
             switch (cdb.reportingOptions()) {
                 case 0b001 -> {
                     // SPC-5 6.35.1: an opcode with service actions is an invalid field here
                     if (hasServiceActions) {
                         return Failure.invalidFieldInCdb(2, 2).toResponse(lu.descriptorSense());
                     }
-                    row = CommandTable.lookup(opcode, -1);
+                    row = commands.lookup(opcode, -1);
                 }
                 case 0b010 -> {
                     if (!hasServiceActions) {
                         return Failure.invalidFieldInCdb(2, 2).toResponse(lu.descriptorSense());
                     }
-                    row = withServiceAction(opcode, cdb.requestedServiceAction());
+                    row = withServiceAction(commands, opcode, cdb.requestedServiceAction());
                 }
                 default -> row = hasServiceActions
-                        ? withServiceAction(opcode, cdb.requestedServiceAction())
-                        : cdb.requestedServiceAction() == 0 ? CommandTable.lookup(opcode, -1) : null;
+                        ? withServiceAction(commands, opcode, cdb.requestedServiceAction())
+                        : cdb.requestedServiceAction() == 0 ? commands.lookup(opcode, -1) : null;
             }
             data = oneCommand(row != null && supported(row, lu.device()) ? row : null, cdb.rctd(), lu);
         }
@@ -97,25 +89,23 @@ public final class ReportSupportedOperationCodes {
     }
 
     /** The row of a service action; SERVICE ACTION fields are 5 bits, so a larger value names none. */
-    private static CommandTable.Row withServiceAction(int opcode, int serviceAction) {
-        return serviceAction > 0x1F ? null : CommandTable.lookup(opcode, serviceAction);
+    private static CommandRow withServiceAction(CommandSet commands, int opcode, int serviceAction) {
+        return serviceAction > 0x1F ? null : commands.lookup(opcode, serviceAction);
     }
 
-    /** False for the rows this LU cannot serve: UNMAP and BLOCK ERASE deallocate, which only a thin LU does. */
-    static boolean supported(CommandTable.Row row, BlockDevice device) {
-        boolean deallocates = row.opcode() == Opcodes.UNMAP
-                || row.opcode() == Opcodes.SANITIZE && row.serviceAction() == Opcodes.SA_SANITIZE_BLOCK_ERASE;
-        return !deallocates || device.capabilities().thinProvisioned();
+    /** False for the rows this LU cannot serve: a thin-only row (it deallocates) on a LU that is not thin. */
+    static boolean supported(CommandRow row, BlockDevice device) {
+        return !row.thinOnly() || device.capabilities().thinProvisioned();
     }
 
     /** SPC-5 6.35.2: COMMAND DATA LENGTH, then one command descriptor (6.35.3) per command. */
     static byte[] allCommands(boolean rctd, LuContext lu) {
-        List<CommandTable.Row> rows = SORTED.stream().filter(r -> supported(r, lu.device())).toList();
+        List<CommandRow> rows = lu.commands().rows().stream().filter(r -> supported(r, lu.device())).toList();
         int each = 8 + (rctd ? TIMEOUTS_DESCRIPTOR_LENGTH : 0);
         byte[] d = new byte[4 + each * rows.size()];
         put32(d, 0, (long) each * rows.size());
         int at = 4;
-        for (CommandTable.Row row : rows) {
+        for (CommandRow row : rows) {
             d[at] = (byte) row.opcode();
             if (row.serviceAction() >= 0) {
                 put16(d, at + 2, row.serviceAction());
@@ -131,7 +121,7 @@ public final class ReportSupportedOperationCodes {
     }
 
     /** SPC-5 6.35.3 one_command parameter data: SUPPORT, CDB SIZE, CDB USAGE DATA, timeouts. */
-    static byte[] oneCommand(CommandTable.Row row, boolean rctd, LuContext lu) {
+    static byte[] oneCommand(CommandRow row, boolean rctd, LuContext lu) {
         if (row == null) {
             byte[] d = new byte[4];
             d[1] = NOT_SUPPORTED;
@@ -149,7 +139,7 @@ public final class ReportSupportedOperationCodes {
     }
 
     /** SPC-5 6.35.4 command timeouts descriptor: DESCRIPTOR LENGTH 0Ah, NOMINAL and RECOMMENDED timeouts. */
-    private static void timeouts(byte[] d, int at, CommandTable.Row row, LuContext lu) {
+    private static void timeouts(byte[] d, int at, CommandRow row, LuContext lu) {
         long[] t = timeouts(row, lu);
         put16(d, at, TIMEOUTS_DESCRIPTOR_LENGTH - 2);
         put32(d, at + 4, t[0]);
@@ -157,30 +147,22 @@ public final class ReportSupportedOperationCodes {
     }
 
     /** {nominal, recommended} command timeouts of a row on this LU, in seconds (see the class comment). */
-    static long[] timeouts(CommandTable.Row row, LuContext lu) {
-        if (row.wholeMedium()) {
-            BlockDevice device = lu.device();
-            boolean deallocates = device.capabilities().thinProvisioned()
-                    && !(row.opcode() == Opcodes.SANITIZE && row.serviceAction() == Opcodes.SA_SANITIZE_OVERWRITE);
-            long rate = lu.wholeMedium().bytesPerSecond() > 0 ? lu.wholeMedium().bytesPerSecond()
-                    : (long) ASSUMED_MIB_PER_SECOND << 20;
-            long capacity = device.blockCount() * device.blockSize();
-            long pass = deallocates ? 1 : Math.max(1, (capacity + rate - 1) / rate);
-            int passes = row.serviceAction() == Opcodes.SA_SANITIZE_OVERWRITE ? MAX_OVERWRITE_PASSES : 1;
-            long recommended = 2 * pass * passes + WHOLE_MEDIUM_SLACK;
-            return new long[] {Math.min(pass, 0xFFFF_FFFFL), Math.min(recommended, 0xFFFF_FFFFL)};
-        }
-        return new long[] {0, touchesMedium(row) ? MEDIUM_TIMEOUT : CONTROL_TIMEOUT};
-    }
-
-    private static boolean touchesMedium(CommandTable.Row row) {
-        return switch (row.opcode()) {
-            case Opcodes.TEST_UNIT_READY, Opcodes.REQUEST_SENSE, Opcodes.INQUIRY, Opcodes.MODE_SELECT_6,
-                 Opcodes.MODE_SENSE_6, Opcodes.MODE_SELECT_10, Opcodes.MODE_SENSE_10, Opcodes.LOG_SENSE,
-                 Opcodes.REPORT_LUNS, Opcodes.MAINTENANCE_IN, Opcodes.READ_CAPACITY_10 -> false;
-            case Opcodes.SERVICE_ACTION_IN_16 -> row.serviceAction() != Opcodes.SA_READ_CAPACITY_16;
-            case Opcodes.SANITIZE -> row.serviceAction() != Opcodes.SA_SANITIZE_EXIT_FAILURE_MODE;
-            default -> true;
+    static long[] timeouts(CommandRow row, LuContext lu) {
+        return switch (row.timeout()) {
+            case CONTROL -> new long[] {0, CONTROL_TIMEOUT};
+            case MEDIUM -> new long[] {0, MEDIUM_TIMEOUT};
+            case WHOLE_MEDIUM_PASS, WHOLE_MEDIUM_OVERWRITE -> {
+                BlockDevice device = lu.device();
+                boolean overwrite = row.timeout() == CommandRow.Timeout.WHOLE_MEDIUM_OVERWRITE;
+                boolean deallocates = device.capabilities().thinProvisioned() && !overwrite;
+                long rate = lu.wholeMedium().bytesPerSecond() > 0 ? lu.wholeMedium().bytesPerSecond()
+                        : (long) ASSUMED_MIB_PER_SECOND << 20;
+                long capacity = device.blockCount() * device.blockSize();
+                long pass = deallocates ? 1 : Math.max(1, (capacity + rate - 1) / rate);
+                int passes = overwrite ? MAX_OVERWRITE_PASSES : 1;
+                long recommended = 2 * pass * passes + WHOLE_MEDIUM_SLACK;
+                yield new long[] {Math.min(pass, 0xFFFF_FFFFL), Math.min(recommended, 0xFFFF_FFFFL)};
+            }
         };
     }
 }

@@ -1,7 +1,7 @@
 package org.scstj.engine.spc;
 
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.spi.ScsiResponse;
 

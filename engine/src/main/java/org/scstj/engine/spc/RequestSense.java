@@ -20,7 +20,19 @@ public final class RequestSense {
 
     /** Reports {@code pending} (e.g. a unit attention) as REQUEST SENSE parameter data, with GOOD status. */
     public static ScsiResponse respond(Cdb.RequestSense cdb, SenseReason pending, int edtl) {
-        byte[] sense = SenseData.build(pending, cdb.desc());
-        return AllocationLength.respond(sense, sense.length, cdb.allocationLength(), edtl);
+        return report(cdb, pending, -1, edtl);
+    }
+
+    /**
+     * Reports a condition the LUN actor found pending (a unit attention; NOT READY or MEDIUM ERROR
+     * while a FORMAT UNIT or SANITIZE runs or after one failed) as parameter data, with GOOD status:
+     * SPC-5 6.39, and SBC-4 5.3.1 / 4.11.1 with the PROGRESS INDICATION when {@code progress} is
+     * 0..FFFFh (-1: none).
+     */
+    public static ScsiResponse report(Cdb cdb, SenseReason condition, int progress, int edtl) {
+        Cdb.RequestSense rs = (Cdb.RequestSense) cdb;
+        byte[] sense = progress < 0 ? SenseData.build(condition, rs.desc())
+                : SenseData.withProgress(condition, progress, rs.desc());
+        return AllocationLength.respond(sense, sense.length, rs.allocationLength(), edtl);
     }
 }

@@ -1,7 +1,10 @@
 package org.scstj.engine.spi;
 
 import java.text.Normalizer;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The one form in which the core keeps and compares initiator and target names.
@@ -38,6 +41,37 @@ public final class Names {
         }
         String folded = mapped.toString().toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
         return Normalizer.normalize(folded, Normalizer.Form.NFKC);
+    }
+
+    /**
+     * Whether a name matches one of {@code patterns}: names, or patterns with {@code *} (any run of
+     * characters) and {@code ?} (one character), everything else literal; both sides compared in
+     * the canonical form. Security groups (LUN masking) and the iSCSI driver's per-group CHAP
+     * credentials match initiators with it, so both follow one rule.
+     */
+    public static Predicate<String> matcher(List<String> patterns) {
+        List<Pattern> compiled = patterns.stream().map(Names::wildcard).toList();
+        return name -> {
+            String canonical = canonical(name);
+            for (Pattern p : compiled) {
+                if (p.matcher(canonical).matches()) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
+    private static Pattern wildcard(String glob) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : canonical(glob).toCharArray()) {
+            switch (c) {
+                case '*' -> sb.append(".*");
+                case '?' -> sb.append('.');
+                default -> sb.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(sb.toString());
     }
 
     private static boolean lowerAscii(String s) {

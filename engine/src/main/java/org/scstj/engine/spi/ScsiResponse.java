@@ -11,7 +11,7 @@ package org.scstj.engine.spi;
  * EDTL}). {@code dataIn} holds at most {@code min(transferLength, EDTL)} bytes. A command with
  * Data-Out that took it reports the Data-Out length its CDB gives, whatever its status; one refused
  * before it asked for its Data-Out reports 0, the whole EDTL being the residual
- * ({@code org.scstj.engine.sam.ExecContext}).
+ * ({@code org.scstj.engine.exec.ExecContext}).
  *
  * @param status         SAM-5 status byte (0x00 GOOD, 0x02 CHECK CONDITION, 0x08 BUSY, 0x18
  *                       RESERVATION CONFLICT, 0x28 TASK SET FULL)

@@ -72,7 +72,10 @@ public interface TransportTask {
         /** The data arrived; the buffer now belongs to the core. */
         void received(DataBuffer data);
 
-        /** The data will never arrive (connection lost, task aborted by the transport). */
+        /**
+         * The data will never arrive (connection lost, task aborted by the transport). A
+         * {@link DataOutFailure} says why in the core's terms: the command then ends with its sense.
+         */
         void failed(Throwable cause);
     }
 }

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.sense.FieldPointer;
+import org.scstj.engine.commands.Decode;
 import org.scstj.engine.sense.Failure;
+import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
 
 class CdbDecoderTest {
@@ -20,12 +21,12 @@ class CdbDecoderTest {
     }
 
     static Cdb ok(byte[] cdb) {
-        Decoded d = CdbDecoder.decode(cdb);
+        Decoded d = Decode.decode(cdb);
         return assertInstanceOf(Decoded.Ok.class, d, () -> "rejected: " + d).cdb();
     }
 
     static Failure rejected(byte[] cdb) {
-        Decoded d = CdbDecoder.decode(cdb);
+        Decoded d = Decode.decode(cdb);
         return assertInstanceOf(Decoded.Rejected.class, d, () -> "accepted: " + d).failure();
     }
 

@@ -6,21 +6,22 @@ import static org.scstj.engine.lun.TaskOrderingTest.concat;
 import static org.scstj.engine.lun.TaskOrderingTest.filled;
 import static org.scstj.engine.lun.TaskOrderingTest.senseOf;
 
-import java.util.Arrays;
-import java.util.List;
-
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.StandardCommandSet;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.lun.TaskOrderingTest.DataTask;
-import org.scstj.engine.sam.LuContext;
 import org.scstj.engine.sbc.RamBlockDevice;
-import org.scstj.engine.spc.CopyLists;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.xcopy.CopyLists;
+
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * What the core tells the transport a Data-Out command transferred (ScsiResponse.transferLength,
@@ -41,8 +42,8 @@ class DataOutTransferLengthTest {
     }
 
     private final RamBlockDevice device = CopyLists.device(BS, 2048, 0x6001_4050_0000_0A01L).thin();
-    private final ActorRef<LunActor.Command> lun = testKit.spawn(LunActor.create(device, new StandardCommandSet(), 64));
-    private final LuContext lu = new LuContext(0, device, false, NEXUS, false);
+    private final ActorRef<LunActor.Command> lun = testKit.spawn(LunActors.create(device, CommandSets.DISK, 64));
+    private final LuContext lu = LuContexts.of(0, device, false, NEXUS, false);
     private long tags;
 
     /** One command, its Data-Out (exactly what its CDB asks for) and the status it must end with. */
@@ -124,13 +125,13 @@ class DataOutTransferLengthTest {
 
     private ScsiResponse send(byte[] cdb, byte[] dataOut) throws Exception {
         DataTask t = new DataTask(++tags, cdb, dataOut);
-        lun.tell(new LunActor.Execute(new Task(t, new StandardCommandSet().parse(cdb), lu)));
+        lun.tell(new LunActor.Execute(new Task(t, CommandSets.DISK.parse(cdb), lu)));
         return t.await();
     }
 
     private void clearPowerOn() throws Exception {
         DataTask tur = new DataTask(++tags, new byte[6], null);
-        lun.tell(new LunActor.Execute(new Task(tur, new StandardCommandSet().parse(new byte[6]), lu)));
+        lun.tell(new LunActor.Execute(new Task(tur, CommandSets.DISK.parse(new byte[6]), lu)));
         assertEquals(ScsiResponse.CHECK_CONDITION, tur.await().status()); // 29/00 for a new nexus
     }
 

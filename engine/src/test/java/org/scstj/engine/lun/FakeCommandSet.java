@@ -1,10 +1,9 @@
 package org.scstj.engine.lun;
 
 import org.scstj.engine.cdb.Cdb;
-import org.scstj.engine.cdb.CdbDecoder;
-import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.CommandSet;
-import org.scstj.engine.sam.ExecContext;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.ScsiResponse;
 
@@ -15,25 +14,16 @@ import java.util.concurrent.LinkedBlockingQueue;
  * except SYNCHRONIZE CACHE (35h), which it holds until the test completes it through
  * {@link #held}, to stand for a command still in the device.
  */
-final class FakeCommandSet implements CommandSet {
+final class FakeCommandSet {
     final LinkedBlockingQueue<ExecContext> held = new LinkedBlockingQueue<>();
-
-    @Override
-    public Parsed parse(byte[] cdb) {
-        return switch (CdbDecoder.decode(cdb)) {
-            case Decoded.Ok ok -> new Parsed(ok.cdb(), null);
-            case Decoded.Rejected r -> new Parsed(null, r.failure());
-        };
-    }
-
-    @Override
-    public void execute(Parsed command, ExecContext ctx) {
-        if (command.cdb() instanceof Cdb.SynchronizeCache) {
+    /** The disk's rows, decoding for real, with the fake exec stage. */
+    final CommandSet set = CommandSets.DISK.executedBy((cdb, ctx) -> {
+        if (cdb instanceof Cdb.SynchronizeCache) {
             held.add(ctx);
         } else {
             ctx.complete(ScsiResponse.good(null, 0));
         }
-    }
+    });
 
     /** The sense reason of fixed-format sense data (SPC-5 4.4.3), or null without sense. */
     static SenseReason reasonOf(ScsiResponse r) {

@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.sam.MediumState;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lu.LuStates;
+import org.scstj.engine.lu.MediumState;
+import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.UnitState;
+import org.scstj.engine.lu.WholeMediumState;
+import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
 
@@ -29,9 +35,10 @@ class LunActorMediumTest {
     }
 
     private final MediumState medium = new MediumState(true);
+    private final UnitState state = new UnitState(medium, new ModeParameters(false), LuStates.unlimited(),
+            new Reservations());
     private final ActorRef<LunActor.Command> lun =
-            testKit.spawn(LunActor.create(new NoDevice(true), new FakeCommandSet(), 8, Integer.MAX_VALUE, medium, null,
-                    new org.scstj.engine.pr.Reservations()));
+            testKit.spawn(LunActors.create(new NoDevice(true), new FakeCommandSet().set, 8, state));
 
     private static Nexus nexus(String initiator) {
         return new Nexus(initiator, initiator + ",i,0x000000000001", "iqn.2026-11.org.scstj:t",
@@ -88,21 +95,33 @@ class LunActorMediumTest {
 
     private org.scstj.engine.spi.ScsiResponse testUnitReady(Nexus nexus) throws Exception {
         FakeTransportTask t = new FakeTransportTask(++tags, new byte[16]);
-        lun.tell(new LunActor.Execute(new Task(t, new FakeCommandSet().parse(t.cdb),
-                new org.scstj.engine.sam.LuContext(0, device, false, nexus, new org.scstj.engine.sam.ModeParameters(false),
-                        medium))));
+        lun.tell(new LunActor.Execute(new Task(t, new FakeCommandSet().set.parse(t.cdb),
+                LuContexts.of(0, device, false, nexus, state))));
         return t.await();
     }
 
     @Test
     void aLoad_isMediumMayHaveChangedForEveryOtherNexus_notForTheOneThatLoaded() throws Exception {
-        testUnitReady(A); // power on unit attentions out of the way
-        testUnitReady(B);
-        medium.eject(A);
-        medium.load(A);
+        ActorRef<LunActor.Command> disk = testKit.spawn(LunActors.create(device, CommandSets.DISK, 8, state));
+        startStopUnit(disk, A, 0x00); // power on unit attentions out of the way
+        startStopUnit(disk, B, 0x00);
+        assertEquals(org.scstj.engine.spi.ScsiResponse.GOOD, startStopUnit(disk, A, 0x02).status(), "eject");
+        assertEquals(org.scstj.engine.spi.ScsiResponse.GOOD, startStopUnit(disk, A, 0x03).status(), "load");
         assertEquals(org.scstj.engine.sense.SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED,
-                FakeCommandSet.reasonOf(testUnitReady(B)));
-        assertEquals(org.scstj.engine.spi.ScsiResponse.GOOD, testUnitReady(A).status());
-        assertEquals(org.scstj.engine.spi.ScsiResponse.GOOD, testUnitReady(B).status());
+                FakeCommandSet.reasonOf(startStopUnit(disk, B, 0x00)));
+        assertEquals(org.scstj.engine.spi.ScsiResponse.GOOD, startStopUnit(disk, A, 0x00).status());
+        assertEquals(org.scstj.engine.spi.ScsiResponse.GOOD, startStopUnit(disk, B, 0x00).status());
+    }
+
+    /** SBC-4 5.25 START STOP UNIT with byte 4 as given (LOEJ 02h, START 01h; 00h: a stop that keeps the LU ready). */
+    private org.scstj.engine.spi.ScsiResponse startStopUnit(ActorRef<LunActor.Command> disk, Nexus nexus, int byte4)
+            throws Exception {
+        byte[] cdb = new byte[16];
+        cdb[0] = 0x1B;
+        cdb[4] = (byte) byte4;
+        FakeTransportTask t = new FakeTransportTask(++tags, cdb);
+        disk.tell(new LunActor.Execute(new Task(t, CommandSets.DISK.parse(cdb), LuContexts.of(0, device, false, nexus,
+                state))));
+        return t.await();
     }
 }

@@ -1,12 +1,18 @@
 package org.scstj.engine.lun;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
@@ -17,11 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 class LunActorTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
@@ -41,7 +42,7 @@ class LunActorTest {
     }
 
     private ActorRef<LunActor.Command> lun(int depth) {
-        return testKit.spawn(LunActor.create(device, commands, depth));
+        return testKit.spawn(LunActors.create(device, commands.set, depth));
     }
 
     private FakeTransportTask send(ActorRef<LunActor.Command> lun, Nexus nexus, int opcode, boolean writeProtected) {
@@ -51,7 +52,7 @@ class LunActorTest {
             cdb[4] = (byte) 252; // allocation length
         }
         FakeTransportTask t = new FakeTransportTask(++tags, cdb);
-        lun.tell(new LunActor.Execute(new Task(t, commands.parse(t.cdb), new LuContext(0, device, writeProtected, nexus, false))));
+        lun.tell(new LunActor.Execute(new Task(t, commands.set.parse(t.cdb), LuContexts.of(0, device, writeProtected, nexus, false))));
         return t;
     }
 

@@ -6,10 +6,14 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.StandardCommandSet;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.MediumState;
-import org.scstj.engine.sam.ModeParameters;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lu.LuStates;
+import org.scstj.engine.lu.MediumState;
+import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.UnitState;
+import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
@@ -28,15 +32,15 @@ class ModeParametersChangedTest {
     private final RamBlockDevice device = new RamBlockDevice(512, 64);
     private final ModeParameters mode = new ModeParameters(true);
     private final MediumState medium = new MediumState(false);
-    private final ActorRef<LunActor.Command> lun =
-            testKit.spawn(LunActor.create(device, new StandardCommandSet(), 8, Integer.MAX_VALUE, medium, mode,
-                    new org.scstj.engine.pr.Reservations()));
+    private final UnitState state = new UnitState(medium, mode, LuStates.unlimited(),
+            new org.scstj.engine.pr.Reservations());
+    private final ActorRef<LunActor.Command> lun = testKit.spawn(LunActors.create(device, CommandSets.DISK, 8, state));
     private long tags;
 
     private ScsiResponse send(Nexus nexus, byte[] cdb, byte[] dataOut) throws Exception {
         TaskOrderingTest.DataTask t = new TaskOrderingTest.DataTask(++tags, cdb, dataOut);
-        lun.tell(new LunActor.Execute(new Task(t, new StandardCommandSet().parse(cdb),
-                new LuContext(0, device, false, nexus, mode, medium))));
+        lun.tell(new LunActor.Execute(new Task(t, CommandSets.DISK.parse(cdb),
+                LuContexts.of(0, device, false, nexus, state))));
         return t.await();
     }
 

@@ -4,22 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.nio.ByteBuffer;
-
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.StandardCommandSet;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lu.CopyScope;
+import org.scstj.engine.lu.LuStates;
+import org.scstj.engine.lu.MediumState;
+import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.UnitState;
+import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.pr.Reservations;
-import org.scstj.engine.sam.CopyScope;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.MediumState;
-import org.scstj.engine.sam.ModeParameters;
-import org.scstj.engine.sam.WholeMediumState;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.nio.ByteBuffer;
 
 /**
  * SPC-5 5.14.11.4.5: PREEMPT AND ABORT aborts the preempted nexus's tasks and completes only once
@@ -40,15 +43,14 @@ class PreemptAndAbortTest {
     private final ModeParameters mode = new ModeParameters(true);
     private final MediumState medium = new MediumState(false);
     private final Reservations reservations = new Reservations();
-    private final ActorRef<LunActor.Command> lun =
-            testKit.spawn(LunActor.create(device, new StandardCommandSet(), 8, Integer.MAX_VALUE, medium, null, reservations));
+    private final UnitState state = new UnitState(medium, mode, LuStates.unlimited(), reservations);
+    private final ActorRef<LunActor.Command> lun = testKit.spawn(LunActors.create(device, CommandSets.DISK, 8, state));
     private long tags;
 
     private TaskOrderingTest.DataTask send(Nexus nexus, byte[] cdb, byte[] dataOut) {
         TaskOrderingTest.DataTask t = new TaskOrderingTest.DataTask(++tags, cdb, dataOut);
-        lun.tell(new LunActor.Execute(new Task(t, new StandardCommandSet().parse(cdb),
-                new LuContext(0, device, false, nexus, mode, medium, WholeMediumState.unlimited(),
-                        CopyScope.only(0, device, false, mode), reservations))));
+        lun.tell(new LunActor.Execute(new Task(t, CommandSets.DISK.parse(cdb),
+                LuContexts.of(0, device, false, nexus, state))));
         return t;
     }
 

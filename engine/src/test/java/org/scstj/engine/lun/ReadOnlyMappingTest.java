@@ -9,13 +9,16 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.StandardCommandSet;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lu.CopyScope;
+import org.scstj.engine.lu.LuStates;
+import org.scstj.engine.lu.MediumState;
+import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.UnitState;
+import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.pr.Reservations;
-import org.scstj.engine.sam.CopyScope;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.MediumState;
-import org.scstj.engine.sam.ModeParameters;
-import org.scstj.engine.sam.WholeMediumState;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
@@ -44,16 +47,15 @@ class ReadOnlyMappingTest {
     private final ModeParameters mode = new ModeParameters(true);
     private final MediumState medium = new MediumState(true);
     private final Reservations reservations = new Reservations();
-    private final ActorRef<LunActor.Command> lun = testKit.spawn(LunActor.create(device, new StandardCommandSet(), 8,
-            Integer.MAX_VALUE, medium, mode, reservations));
+    private final UnitState state = new UnitState(medium, mode, LuStates.unlimited(), reservations);
+    private final ActorRef<LunActor.Command> lun = testKit.spawn(LunActors.create(device, CommandSets.DISK, 8, state));
     private long tags;
 
     private ScsiResponse send(Nexus nexus, byte[] cdb, byte[] dataOut) throws Exception {
         boolean readOnly = nexus == READER;
         TaskOrderingTest.DataTask t = new TaskOrderingTest.DataTask(++tags, cdb, dataOut);
-        LuContext lu = new LuContext(0, device, readOnly, nexus, mode, medium, WholeMediumState.unlimited(),
-                CopyScope.only(0, device, readOnly, mode), reservations, readOnly);
-        lun.tell(new LunActor.Execute(new Task(t, new StandardCommandSet().parse(cdb), lu)));
+        LuContext lu = LuContexts.of(0, device, readOnly, nexus, state);
+        lun.tell(new LunActor.Execute(new Task(t, CommandSets.DISK.parse(cdb), lu)));
         return t.await();
     }
 

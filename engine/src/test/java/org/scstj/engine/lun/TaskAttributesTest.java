@@ -1,13 +1,20 @@
 package org.scstj.engine.lun;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.MediumState;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
@@ -16,12 +23,6 @@ import org.scstj.engine.spi.TaskAttribute;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 /**
  * SAM-5 8.6 task attributes in the LUN's task set, the LU-wide bound (BUSY) and the QUERY task
@@ -49,8 +50,8 @@ class TaskAttributesTest {
     }
 
     private ActorRef<LunActor.Command> lun(int lunDepth) throws Exception {
-        ActorRef<LunActor.Command> lun = testKit.spawn(LunActor.create(device, commands, 64, lunDepth,
-                new MediumState(false), null, new org.scstj.engine.pr.Reservations()));
+        ActorRef<LunActor.Command> lun = testKit.spawn(LunActor.create(device, commands.set, 64, lunDepth,
+                LuContexts.state(device)));
         assertEquals(SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET, FakeCommandSet.reasonOf(send(lun, a, TUR).await()));
         return lun;
     }
@@ -64,7 +65,7 @@ class TaskAttributesTest {
         cdb[0] = (byte) opcode;
         FakeTransportTask t = new FakeTransportTask(++tags, cdb);
         t.attribute = attribute;
-        lun.tell(new LunActor.Execute(new Task(t, commands.parse(t.cdb), new LuContext(0, device, false, nexus, false))));
+        lun.tell(new LunActor.Execute(new Task(t, commands.set.parse(t.cdb), LuContexts.of(0, device, false, nexus, false))));
         return t;
     }
 

@@ -1,12 +1,18 @@
 package org.scstj.engine.lun;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.StandardCommandSet;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.sense.SenseData;
 import org.scstj.engine.spi.BlockDevice;
@@ -23,11 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The LUN's task set orders tasks whose blocks overlap when one of them is exclusive (COMPARE AND
@@ -47,7 +48,7 @@ class TaskOrderingTest {
 
     private final RamBlockDevice ram = new RamBlockDevice(BS, 256);
     private final GatedDevice device = new GatedDevice(ram);
-    private final ActorRef<LunActor.Command> lun = testKit.spawn(LunActor.create(device, new StandardCommandSet(), 64));
+    private final ActorRef<LunActor.Command> lun = testKit.spawn(LunActors.create(device, CommandSets.DISK, 64));
     private long tags;
 
     @Test
@@ -200,8 +201,8 @@ class TaskOrderingTest {
     private DataTask send(byte[] cdb, byte[] dataOut, TaskAttribute attribute) {
         DataTask t = new DataTask(++tags, cdb, dataOut);
         t.attribute = attribute;
-        lun.tell(new LunActor.Execute(new Task(t, new StandardCommandSet().parse(cdb),
-                new LuContext(0, device, false, NEXUS, false))));
+        lun.tell(new LunActor.Execute(new Task(t, CommandSets.DISK.parse(cdb),
+                LuContexts.of(0, device, false, NEXUS, false))));
         return t;
     }
 
@@ -244,7 +245,7 @@ class TaskOrderingTest {
     }
 
     /** A transport task with its Data-Out at hand and its Data-In kept. */
-    static final class DataTask implements TransportTask {
+    static class DataTask implements TransportTask {
         final long tag;
         final byte[] cdb;
         final byte[] dataOut;

@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.scstj.engine.pr.ReservationsTest.A;
 import static org.scstj.engine.pr.ReservationsTest.B;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scstj.engine.state.StateFile;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.scstj.engine.state.StateFile;
 
 /** SPC-5 5.14.4: with APTPL the registrations and the reservation survive a restart. */
 class AptplTest {
@@ -27,9 +27,7 @@ class AptplTest {
     }
 
     private static void persist(Reservations r) {
-        AtomicReference<Throwable> failure = new AtomicReference<>(new AssertionError("not called"));
-        r.persist(failure::set);
-        assertNull(failure.get());
+        assertNull(r.persist().toCompletableFuture().join());
     }
 
     private static PrOut register(long key, boolean aptpl) {
@@ -40,11 +38,11 @@ class AptplTest {
     void aptpl_registrationsAndReservation_areRestoredByANewStateFromTheSameFile() {
         Reservations r = open();
         assertTrue(r.persistable());
-        assertEquals(PrOut.Outcome.GOOD, r.execute(A, register(0xA1, true)));
+        assertEquals(PrOut.Outcome.GOOD, PersistentReservationsTest.outcome(r, A, register(0xA1, true)));
         persist(r);
-        assertEquals(PrOut.Outcome.GOOD, r.execute(B, register(0xB2, true)));
+        assertEquals(PrOut.Outcome.GOOD, PersistentReservationsTest.outcome(r, B, register(0xB2, true)));
         persist(r);
-        assertEquals(PrOut.Outcome.GOOD, r.execute(A, PersistentReservationsTest.out(PrOut.RESERVE, 3, 0xA1, 0)));
+        assertEquals(PrOut.Outcome.GOOD, PersistentReservationsTest.outcome(r, A, PersistentReservationsTest.out(PrOut.RESERVE, 3, 0xA1, 0)));
         persist(r);
 
         Reservations restarted = open();
@@ -55,20 +53,20 @@ class AptplTest {
         assertEquals(PrType.EXCLUSIVE_ACCESS, s.type());
         assertEquals(0xA1, s.holder().key());
         assertTrue(s.aptpl());
-        assertTrue(restarted.conflicts(B, PersistentReservationsTest.READ));
+        assertTrue(Conflicts.conflicts(restarted, B, PersistentReservationsTest.READ));
         assertFalse(restarted.idle());
     }
 
     @Test
     void withoutAptpl_nothingIsKept_andClearingAptplForgetsTheFile() {
         Reservations r = open();
-        r.execute(A, register(0xA1, false));
+        PersistentReservationsTest.outcome(r, A, register(0xA1, false));
         persist(r);
         assertTrue(open().snapshot().registrations().isEmpty());
-        r.execute(A, register(0xA2, true));
+        PersistentReservationsTest.outcome(r, A, register(0xA2, true));
         persist(r);
         assertEquals(1, open().snapshot().registrations().size());
-        r.execute(A, register(0xA3, false));
+        PersistentReservationsTest.outcome(r, A, register(0xA3, false));
         persist(r);
         assertTrue(open().snapshot().registrations().isEmpty(), "the last APTPL received was 0");
     }
@@ -76,7 +74,7 @@ class AptplTest {
     @Test
     void aCorruptFile_isReported_andNothingOfItIsApplied() throws Exception {
         Reservations r = open();
-        r.execute(A, register(0xA1, true));
+        PersistentReservationsTest.outcome(r, A, register(0xA1, true));
         persist(r);
         Path file = dir.resolve("lu.state");
         String text = Files.readString(file);

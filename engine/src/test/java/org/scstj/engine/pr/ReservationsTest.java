@@ -28,13 +28,13 @@ class ReservationsTest {
         assertFalse(r.idle());
         assertTrue(r.reserve(A), "SPC-2 7.21: the holder may reserve again");
         assertFalse(r.reserve(B));
-        assertFalse(r.conflicts(A, new Cdb.TestUnitReady()));
-        assertTrue(r.conflicts(B, new Cdb.TestUnitReady()));
-        assertTrue(r.conflicts(B, new Cdb.Reserve(Opcodes.RESERVE_6)));
-        assertFalse(r.conflicts(B, new Cdb.Inquiry(false, 0, 36)));
-        assertFalse(r.conflicts(B, new Cdb.Release(Opcodes.RELEASE_6)));
-        assertFalse(r.conflicts(B, new Cdb.PreventAllowMediumRemoval(false)));
-        assertTrue(r.conflicts(B, new Cdb.PreventAllowMediumRemoval(true)));
+        assertFalse(Conflicts.conflicts(r, A, new Cdb.TestUnitReady()));
+        assertTrue(Conflicts.conflicts(r, B, new Cdb.TestUnitReady()));
+        assertTrue(Conflicts.conflicts(r, B, new Cdb.Reserve(Opcodes.RESERVE_6)));
+        assertFalse(Conflicts.conflicts(r, B, new Cdb.Inquiry(false, 0, 36)));
+        assertFalse(Conflicts.conflicts(r, B, new Cdb.Release(Opcodes.RELEASE_6)));
+        assertFalse(Conflicts.conflicts(r, B, new Cdb.PreventAllowMediumRemoval(false)));
+        assertTrue(Conflicts.conflicts(r, B, new Cdb.PreventAllowMediumRemoval(true)));
     }
 
     @Test

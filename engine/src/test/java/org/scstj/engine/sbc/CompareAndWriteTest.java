@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * COMPARE AND WRITE (SBC-4 5.3, libiscsi CompareAndWrite, bad-inputs row 23) and WRITE ATOMIC(16)
@@ -109,10 +109,10 @@ class CompareAndWriteTest {
     void wrprotectAndReservedBytes_areInvalidFields() {
         byte[] c = caw(0, 1, false, false);
         c[1] |= (byte) 0x20; // WRPROTECT 001b: no protection information
-        assertEquals(FieldPointer.cdb(1, 5), assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(c)).failure().pointer());
+        assertEquals(FieldPointer.cdb(1, 5), assertInstanceOf(Decoded.Rejected.class, Decode.decode(c)).failure().pointer());
         c = caw(0, 1, false, false);
         c[11] = 1;
-        assertEquals(FieldPointer.cdb(11, 0), assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(c)).failure().pointer());
+        assertEquals(FieldPointer.cdb(11, 0), assertInstanceOf(Decoded.Rejected.class, Decode.decode(c)).failure().pointer());
     }
 
     @Test
@@ -133,10 +133,10 @@ class CompareAndWriteTest {
     void writeAtomic_atomicBoundaryAndWrprotect_areInvalidFields() {
         byte[] c = writeAtomic(0, 1);
         c[10] = 1; // ATOMIC BOUNDARY: MAXIMUM ATOMIC BOUNDARY SIZE is 0
-        assertEquals(FieldPointer.cdb(10, 0), assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(c)).failure().pointer());
+        assertEquals(FieldPointer.cdb(10, 0), assertInstanceOf(Decoded.Rejected.class, Decode.decode(c)).failure().pointer());
         c = writeAtomic(0, 1);
         c[1] = (byte) 0xE0;
-        assertEquals(FieldPointer.cdb(1, 7), assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(c)).failure().pointer());
+        assertEquals(FieldPointer.cdb(1, 7), assertInstanceOf(Decoded.Rejected.class, Decode.decode(c)).failure().pointer());
     }
 
     @Test

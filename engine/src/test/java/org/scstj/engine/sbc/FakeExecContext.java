@@ -1,19 +1,30 @@
 package org.scstj.engine.sbc;
 
-import org.scstj.engine.cdb.CdbDecoder;
-import org.scstj.engine.cdb.Commands;
-import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.exec.LuState;
+import org.scstj.engine.lu.EchoBuffer;
+import org.scstj.engine.lu.MediumState;
+import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.UnitAttentions;
+import org.scstj.engine.lu.WholeMediumState;
+import org.scstj.engine.lun.Checks;
+import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
 
 /**
- * An exec context for tests; {@link #run} decodes and executes one CDB and returns the response.
- * Like the LUN actor's task, it keeps the {@link ExecContext} contract on Data-Out: once the
- * Data-Out arrived, the response reports the CDB's Data-Out length ({@link ExecContext#afterDataOut}).
+ * An exec context for tests of one command's exec stage, without the LUN actor's checks but the
+ * removable medium's (the LU's command set decodes, the row's executor runs); {@link #run} decodes
+ * and executes one CDB and
+ * returns the response. Like the LUN actor's task, it keeps the {@link ExecContext} contract on
+ * Data-Out: once the Data-Out arrived, the response reports the CDB's Data-Out length
+ * ({@link ExecContext#afterDataOut}). Its state actions run at once, on the calling thread, and an
+ * abort of other tasks finds none.
  */
 public final class FakeExecContext implements ExecContext {
     public static final Nexus NEXUS = new Nexus("iqn.2026-11.org.test:init", "iqn.2026-11.org.test:init,i,0x1",
@@ -21,6 +32,10 @@ public final class FakeExecContext implements ExecContext {
 
     private final FakeTask task;
     private final LuContext lu;
+    private final CommandSet.Parsed parsed;
+    /** Unit attentions a command established, for tests that look. */
+    public final UnitAttentions unitAttentions = new UnitAttentions();
+    private final EchoBuffer echoBuffer = new EchoBuffer();
     private ScsiResponse response;
     private int completions;
     private volatile boolean dataOutTaken;
@@ -30,10 +45,11 @@ public final class FakeExecContext implements ExecContext {
     public FakeExecContext(FakeTask task, LuContext lu) {
         this.task = task;
         this.lu = lu;
+        this.parsed = lu.commands().parse(task.cdb());
     }
 
     public static LuContext lu(RamBlockDevice device, boolean writeProtected, boolean descriptorSense) {
-        return new LuContext(0, device, writeProtected, NEXUS, descriptorSense);
+        return LuContexts.of(0, device, writeProtected, NEXUS, descriptorSense);
     }
 
     /** Decodes and executes; fails the test if the CDB is rejected or complete is not called exactly once. */
@@ -46,11 +62,16 @@ public final class FakeExecContext implements ExecContext {
         FakeTask task = new FakeTask(cdb, edtl, dataOut);
         task.zeroCopyMinLength = zeroCopyMinLength;
         FakeExecContext ctx = new FakeExecContext(task, lu);
-        Decoded decoded = CdbDecoder.decode(cdb);
-        if (!(decoded instanceof Decoded.Ok ok)) {
-            throw new AssertionError("rejected: " + decoded);
+        if (!ctx.parsed.decoded()) {
+            throw new AssertionError("rejected: " + ctx.parsed.failure());
         }
-        Commands.execute(ok.cdb(), ctx);
+        // the LUN actor's check of a removable medium, the only one an exec stage test runs
+        ScsiResponse noMedium = Checks.mediumPresent(ctx.parsed, lu.medium(), lu.descriptorSense());
+        if (noMedium != null) {
+            ctx.complete(noMedium);
+        } else {
+            lu.commands().execute(ctx.parsed, ctx);
+        }
         if (ctx.completions != 1) {
             throw new AssertionError("complete called " + ctx.completions + " times");
         }
@@ -97,8 +118,8 @@ public final class FakeExecContext implements ExecContext {
     @Override
     public void complete(ScsiResponse response) {
         completions++;
-        this.response = dataOutTaken ? ExecContext.afterDataOut(response,
-                ((Decoded.Ok) CdbDecoder.decode(task.cdb())).cdb(), lu.device().blockSize()) : response;
+        this.response = dataOutTaken ? ExecContext.afterDataOut(response, parsed.cdb(), lu.device().blockSize())
+                : response;
     }
 
     @Override
@@ -121,6 +142,30 @@ public final class FakeExecContext implements ExecContext {
     public boolean aborted() {
         return aborted;
     }
+
+    @Override
+    public LuState state() {
+        return state;
+    }
+
+    @Override
+    public void withState(java.util.function.Consumer<LuState> action) {
+        action.accept(state);
+    }
+
+    private final LuState state = new LuState() {
+        @Override public UnitAttentions unitAttentions() { return unitAttentions; }
+        @Override public Reservations reservations() { return lu.reservations(); }
+        @Override public ModeParameters mode() { return lu.mode(); }
+        @Override public MediumState medium() { return lu.medium(); }
+        @Override public WholeMediumState wholeMedium() { return lu.wholeMedium(); }
+        @Override public EchoBuffer echoBuffer() { return echoBuffer; }
+
+        @Override
+        public void abortTasksOf(java.util.function.Predicate<Nexus> whose, ExecContext except, Runnable quiesced) {
+            quiesced.run();
+        }
+    };
 
     /** How many times complete was called. */
     public int completions() {

@@ -8,16 +8,17 @@ import static org.scstj.engine.sbc.SanitizeTest.gated;
 import static org.scstj.engine.sbc.SanitizeTest.progress;
 import static org.scstj.engine.sbc.SanitizeTest.sense;
 
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.util.Arrays;
 
 /** SBC-4 5.3 FORMAT UNIT on a virtual disk. */
 class FormatUnitTest {
@@ -30,7 +31,7 @@ class FormatUnitTest {
     }
 
     private static LuContext lu(BlockDevice device) {
-        return new LuContext(0, device, false, FakeExecContext.NEXUS, false);
+        return LuContexts.of(0, device, false, FakeExecContext.NEXUS, false);
     }
 
     private static void fill(RamBlockDevice device) {
@@ -103,11 +104,11 @@ class FormatUnitTest {
         byte[] pinfo = formatUnit(false, false);
         pinfo[1] |= (byte) 0x40;
         assertEquals(FieldPointer.cdb(1, 6),
-                assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(pinfo)).failure().pointer());
+                assertInstanceOf(Decoded.Rejected.class, Decode.decode(pinfo)).failure().pointer());
         byte[] ffmt = formatUnit(false, false);
         ffmt[4] = 0x01;
         assertEquals(FieldPointer.cdb(4, 0),
-                assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(ffmt)).failure().pointer());
+                assertInstanceOf(Decoded.Rejected.class, Decode.decode(ffmt)).failure().pointer());
     }
 
     @Test
@@ -118,7 +119,7 @@ class FormatUnitTest {
 
     @Test
     void writeProtected_isDataProtect() {
-        LuContext ro = new LuContext(0, thick, true, FakeExecContext.NEXUS, false);
+        LuContext ro = LuContexts.of(0, thick, true, FakeExecContext.NEXUS, false);
         assertEquals("07/27/00", FakeExecContext.run(ro, formatUnit(false, false), 0, null).sense());
     }
 

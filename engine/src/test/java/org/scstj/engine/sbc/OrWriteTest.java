@@ -6,18 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
-import org.scstj.engine.cdb.Commands;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.spi.BlockDevice;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /** ORWRITE(16), SBC-4 5.12 (libiscsi OrWrite). */
 class OrWriteTest {
@@ -69,12 +68,12 @@ class OrWriteTest {
         for (int p = 1; p < 8; p++) {
             byte[] c = orWrite(0, 1, false, false);
             c[1] = (byte) (p << 5);
-            var f = assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(c)).failure();
+            var f = assertInstanceOf(Decoded.Rejected.class, Decode.decode(c)).failure();
             assertEquals(1, f.pointer().byteOffset());
         }
         byte[] c = orWrite(0, 1, false, false);
         c[1] = 0x02;
-        assertEquals(FieldPointer.cdb(1, 1), assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(c)).failure().pointer());
+        assertEquals(FieldPointer.cdb(1, 1), assertInstanceOf(Decoded.Rejected.class, Decode.decode(c)).failure().pointer());
     }
 
     @Test

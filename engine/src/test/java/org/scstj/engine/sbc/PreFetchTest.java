@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.spi.ScsiResponse;
 
@@ -79,9 +79,9 @@ class PreFetchTest {
     void preFetch_reservedBits_areInvalidFieldInCdb() {
         byte[] c = preFetch10(0, 1, false, 0);
         c[1] = 0x01; // obsolete bit 0
-        assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(c));
+        assertInstanceOf(Decoded.Rejected.class, Decode.decode(c));
         byte[] d = preFetch16(0, 1, false, 0);
         d[14] = 0x40;
-        assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(d));
+        assertInstanceOf(Decoded.Rejected.class, Decode.decode(d));
     }
 }

@@ -10,9 +10,10 @@ import static org.scstj.engine.sbc.StartStopUnitTest.preventAllow;
 import static org.scstj.engine.sbc.StartStopUnitTest.run;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
 
@@ -20,7 +21,7 @@ import org.scstj.engine.sense.FieldPointer;
 class PreventAllowMediumRemovalTest {
     private final RamBlockDevice device = StartStopUnitTest.removable(new RamBlockDevice(512, 1000), true);
     private final LuContext lu = FakeExecContext.lu(device, false, false);
-    private final LuContext other = new LuContext(0, device, false, StartStopUnitTest.OTHER, lu.mode(), lu.medium());
+    private final LuContext other = LuContexts.of(0, device, false, StartStopUnitTest.OTHER, lu.mode(), lu.medium());
 
     @Test
     void prevent_recordsThisNexus_allowUndoesIt() {
@@ -53,7 +54,7 @@ class PreventAllowMediumRemovalTest {
     @Test
     void obsoletePreventValues_areRejectedByTheDecoder() {
         for (int prevent : new int[] {2, 3}) {
-            var failure = assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(preventAllow(prevent))).failure();
+            var failure = assertInstanceOf(Decoded.Rejected.class, Decode.decode(preventAllow(prevent))).failure();
             assertEquals(FieldPointer.cdb(4, 1), failure.pointer());
         }
     }

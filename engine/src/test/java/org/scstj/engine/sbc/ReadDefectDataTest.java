@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
 
@@ -64,9 +64,9 @@ class ReadDefectDataTest {
 
     @Test
     void reservedFormat111b_isInvalidFieldInCdb_pointingAtTheFormat() {
-        var r10 = assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(rdd10(false, false, 0b111, 4))).failure();
+        var r10 = assertInstanceOf(Decoded.Rejected.class, Decode.decode(rdd10(false, false, 0b111, 4))).failure();
         assertEquals(FieldPointer.cdb(2, 2), r10.pointer());
-        var r12 = assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(rdd12(false, false, 0b111, 0, 8))).failure();
+        var r12 = assertInstanceOf(Decoded.Rejected.class, Decode.decode(rdd12(false, false, 0b111, 0, 8))).failure();
         assertEquals(FieldPointer.cdb(1, 2), r12.pointer());
     }
 
@@ -74,9 +74,9 @@ class ReadDefectDataTest {
     void reservedBits_areRejected() {
         byte[] c = rdd10(false, false, 0, 4);
         c[2] |= 0x20;
-        assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(c));
+        assertInstanceOf(Decoded.Rejected.class, Decode.decode(c));
         byte[] d = rdd12(false, false, 0, 0, 8);
         d[10] = 1;
-        assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(d));
+        assertInstanceOf(Decoded.Rejected.class, Decode.decode(d));
     }
 }

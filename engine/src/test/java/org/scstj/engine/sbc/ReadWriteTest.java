@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.spi.BlockDevice.IoFailure;
+
+import java.util.Arrays;
 
 class ReadWriteTest {
     private static final int BS = 512;
@@ -209,7 +210,7 @@ class ReadWriteTest {
         assertEquals("05/0E/03", partial.sense());
         assertEquals(2 * BS, partial.response().transferLength());
         cdb[1] = 0x04; // BYTCHK 10b
-        assertTrue(org.scstj.engine.cdb.CdbDecoder.decode(cdb) instanceof org.scstj.engine.cdb.Decoded.Rejected);
+        assertTrue(Decode.decode(cdb) instanceof org.scstj.engine.cdb.Decoded.Rejected);
     }
 
     @Test

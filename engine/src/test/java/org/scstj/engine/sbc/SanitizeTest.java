@@ -7,25 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.cdb.StandardCommandSet;
-import org.scstj.engine.sam.ExecContext;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.ModeParameters;
-import org.scstj.engine.sam.WholeMediumState;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.ExecContext;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.exec.LuState;
+import org.scstj.engine.lu.LuStates;
+import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.WholeMediumState;
+import org.scstj.engine.lun.Checks;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** SBC-4 5.30 SANITIZE, 4.11 sanitize operations, and what the LU answers meanwhile. */
 class SanitizeTest {
@@ -50,7 +55,7 @@ class SanitizeTest {
     }
 
     private static LuContext lu(BlockDevice device) {
-        return new LuContext(0, device, false, FakeExecContext.NEXUS, new ModeParameters(false));
+        return LuContexts.of(0, device, false, FakeExecContext.NEXUS, new ModeParameters(false));
     }
 
     private static void fill(RamBlockDevice device, int value) {
@@ -58,11 +63,19 @@ class SanitizeTest {
         device.mapped.set(0, (int) device.blockCount());
     }
 
-    /** Runs one CDB through the whole exec stage (the whole-medium gate first), like the LUN actor does. */
+    /**
+     * Runs one CDB through the LUN actor's medium check (a whole-medium operation running or failed,
+     * no queued one) and, when that lets it go on, its exec stage.
+     */
     static FakeExecContext gated(LuContext lu, byte[] cdb, int edtl, byte[] dataOut) {
         FakeExecContext ctx = new FakeExecContext(new FakeTask(cdb, edtl, dataOut), lu);
-        StandardCommandSet commands = new StandardCommandSet();
-        commands.execute(commands.parse(cdb), ctx);
+        CommandSet.Parsed parsed = lu.commands().parse(cdb);
+        ScsiResponse refused = Checks.medium(parsed, lu.wholeMedium(), null, lu.medium(), edtl, lu.descriptorSense());
+        if (refused != null) {
+            ctx.complete(refused);
+        } else {
+            lu.commands().execute(parsed, ctx);
+        }
         return ctx;
     }
 
@@ -213,23 +226,23 @@ class SanitizeTest {
             if (sa == 1 || sa == 2 || sa == 3 || sa == 0x1F) {
                 continue;
             }
-            Decoded d = CdbDecoder.decode(sanitize(sa, false, false, 0));
+            Decoded d = Decode.decode(sanitize(sa, false, false, 0));
             assertEquals(FieldPointer.cdb(1, 4), assertInstanceOf(Decoded.Rejected.class, d).failure().pointer());
         }
         byte[] znr = sanitize(BLOCK_ERASE, false, false, 0);
         znr[1] |= 0x40;
         assertEquals(FieldPointer.cdb(1, 6),
-                assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(znr)).failure().pointer(), "ZNR");
+                assertInstanceOf(Decoded.Rejected.class, Decode.decode(znr)).failure().pointer(), "ZNR");
         for (int i = 2; i <= 6; i++) {
             byte[] c = sanitize(CRYPTO_ERASE, false, false, 0);
             c[i] = (byte) i;
-            assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(c), "byte " + i);
+            assertInstanceOf(Decoded.Rejected.class, Decode.decode(c), "byte " + i);
         }
     }
 
     @Test
     void writeProtectedLu_refusesTheErasingServiceActions() {
-        LuContext ro = new LuContext(0, thin, true, FakeExecContext.NEXUS, false);
+        LuContext ro = LuContexts.of(0, thin, true, FakeExecContext.NEXUS, false);
         for (int sa : new int[] {BLOCK_ERASE, CRYPTO_ERASE}) {
             assertEquals("07/27/00", FakeExecContext.run(ro, sanitize(sa, false, false, 0), 0, null).sense());
         }
@@ -332,7 +345,7 @@ class SanitizeTest {
     @Test
     void progressSense_isDescriptorFormatWhenDSenseIsSet() {
         HeldBlockDevice held = new HeldBlockDevice(thick);
-        LuContext lu = new LuContext(0, held, false, FakeExecContext.NEXUS, true);
+        LuContext lu = LuContexts.of(0, held, false, FakeExecContext.NEXUS, true);
         gated(lu, sanitize(CRYPTO_ERASE, true, false, 0), 0, null);
         held.release();
         byte[] s = gated(lu, new byte[6], 0, null).response().sense();
@@ -355,12 +368,12 @@ class SanitizeTest {
     @Test
     void theRateLimit_spacesTheWritesOnATimerWithoutBlocking() throws Exception {
         RamBlockDevice device = new RamBlockDevice(BS, 8192); // 4 MiB
-        LuContext lu = new LuContext(0, device, false, FakeExecContext.NEXUS, new ModeParameters(false),
-                new WholeMediumState(16L << 20));
+        LuContext lu = LuContexts.of(0, device, false, FakeExecContext.NEXUS, new ModeParameters(false),
+                new WholeMediumState(16L << 20, null));
         CompletableFuture<ScsiResponse> done = new CompletableFuture<>();
         ExecContext ctx = contextFor(lu, done);
         long start = System.nanoTime();
-        Sanitize.execute((org.scstj.engine.cdb.Cdb.Sanitize) ((Decoded.Ok) CdbDecoder.decode(
+        Sanitize.execute((org.scstj.engine.cdb.Cdb.Sanitize) ((Decoded.Ok) Decode.decode(
                 sanitize(CRYPTO_ERASE, false, false, 0))).cdb(), ctx);
         assertFalse(done.isDone(), "returned before the medium was done");
         assertEquals(ScsiResponse.GOOD, done.get(10, TimeUnit.SECONDS).status());
@@ -380,10 +393,10 @@ class SanitizeTest {
                 pool.execute(r);
             };
             NullDevice device = new NullDevice(64L << 20); // completes on the calling thread, like tmpfs
-            LuContext lu = new LuContext(0, device, false, FakeExecContext.NEXUS, new ModeParameters(false),
+            LuContext lu = LuContexts.of(0, device, false, FakeExecContext.NEXUS, new ModeParameters(false),
                     new WholeMediumState(0, counting));
             CompletableFuture<ScsiResponse> done = new CompletableFuture<>();
-            Sanitize.execute((org.scstj.engine.cdb.Cdb.Sanitize) ((Decoded.Ok) CdbDecoder.decode(
+            Sanitize.execute((org.scstj.engine.cdb.Cdb.Sanitize) ((Decoded.Ok) Decode.decode(
                     sanitize(CRYPTO_ERASE, false, false, 0))).cdb(), contextFor(lu, done));
             assertEquals(ScsiResponse.GOOD, done.get(10, TimeUnit.SECONDS).status());
             assertEquals(64, device.writes);
@@ -395,17 +408,20 @@ class SanitizeTest {
     }
 
     private static ExecContext contextFor(LuContext lu, CompletableFuture<ScsiResponse> done) {
+        FakeExecContext fake = new FakeExecContext(new FakeTask(sanitize(CRYPTO_ERASE, false, false, 0), 0, null), lu);
         return new ExecContext() {
             @Override public TransportTask task() { return new FakeTask(sanitize(CRYPTO_ERASE, false, false, 0), 0, null); }
             @Override public LuContext lu() { return lu; }
             @Override public void complete(ScsiResponse response) { done.complete(response); }
             @Override public void receiveData(int length, TransportTask.DataReceiver r) { task().receiveData(length, r); }
+            @Override public LuState state() { return fake.state(); }
+            @Override public void withState(java.util.function.Consumer<LuState> action) { action.accept(fake.state()); }
         };
     }
 
     @Test
     void conditionAndProgress_followTheOperation() {
-        WholeMediumState state = WholeMediumState.unlimited();
+        WholeMediumState state = LuStates.unlimited();
         assertNull(state.condition());
         assertTrue(state.begin(WholeMediumState.Kind.FORMAT, 1000));
         assertFalse(state.begin(WholeMediumState.Kind.SANITIZE, 1000));

@@ -7,14 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
-import org.scstj.engine.cdb.CommandTable;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.CommandRow;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lun.Checks;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.ScsiResponse;
 
 /**
  * START STOP UNIT (SBC-4 5.25) on a removable LU, and what an ejected medium does to the other
@@ -27,7 +31,7 @@ class StartStopUnitTest {
     private final RamBlockDevice device = removable(new RamBlockDevice(512, 1000), true);
     private final LuContext lu = FakeExecContext.lu(device, false, false);
     /** The same LU through a second I_T nexus: same mode parameters, same medium. */
-    private final LuContext other = new LuContext(0, device, false, OTHER, lu.mode(), lu.medium());
+    private final LuContext other = LuContexts.of(0, device, false, OTHER, lu.mode(), lu.medium());
 
     static RamBlockDevice removable(RamBlockDevice d, boolean removable) {
         BlockDevice.Capabilities c = d.capabilities();
@@ -92,17 +96,19 @@ class StartStopUnitTest {
         int reads = device.reads;
         int writes = device.writes;
         int flushes = device.flushes;
-        for (CommandTable.Row row : CommandTable.rows()) {
-            byte[] cdb = new byte[row.cdbLength()];
-            cdb[0] = (byte) row.opcode();
-            if (row.serviceAction() >= 0) {
-                cdb[1] = (byte) row.serviceAction();
-            }
+        for (CommandRow row : lu.commands().rows()) {
+            byte[] cdb = Decode.minimal(row);
             FakeTask task = new FakeTask(cdb, 512, row.direction() == org.scstj.engine.cdb.DataDirection.OUT
                     ? new byte[512] : null);
             FakeExecContext ctx = new FakeExecContext(task, lu);
-            Decoded.Ok ok = assertInstanceOf(Decoded.Ok.class, CdbDecoder.decode(cdb), row.name());
-            org.scstj.engine.cdb.Commands.execute(ok.cdb(), ctx);
+            assertInstanceOf(Decoded.Ok.class, Decode.decode(cdb), row.name());
+            CommandSet.Parsed parsed = lu.commands().parse(cdb);
+            ScsiResponse refused = Checks.medium(parsed, lu.wholeMedium(), null, lu.medium(), 512, false);
+            if (refused != null) {
+                ctx.complete(refused); // the LUN actor's last check: the medium is out
+            } else {
+                lu.commands().execute(parsed, ctx);
+            }
             Outcome o = new Outcome(ctx.response(), task);
             if (row.needsMedium()) {
                 assertEquals("02/3A/00", o.sense(), row.name());
@@ -172,10 +178,10 @@ class StartStopUnitTest {
 
     @Test
     void powerConditionModifier_mustBeZeroWithStartValid() {
-        Decoded d = CdbDecoder.decode(startStop(false, 1, 0, false, false, true));
+        Decoded d = Decode.decode(startStop(false, 1, 0, false, false, true));
         var failure = assertInstanceOf(Decoded.Rejected.class, d).failure();
         assertEquals(FieldPointer.cdb(3, 3), failure.pointer());
-        assertInstanceOf(Decoded.Ok.class, CdbDecoder.decode(startStop(false, 1, 2, false, false, true)),
+        assertInstanceOf(Decoded.Ok.class, Decode.decode(startStop(false, 1, 2, false, false, true)),
                 "ignored with another power condition");
     }
 

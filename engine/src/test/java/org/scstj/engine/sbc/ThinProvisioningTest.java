@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.sbc.FakeExecContext.Outcome;
+
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-
-import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
-import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sbc.FakeExecContext.Outcome;
 
 /** UNMAP, GET LBA STATUS, WRITE SAME(10/16) and the provisioning bits (SBC-4 4.7.3, 5.8, 5.30, 5.48, 5.50). */
 class ThinProvisioningTest {
@@ -124,7 +124,7 @@ class ThinProvisioningTest {
     void unmap_anchor_isInvalidFieldInCdb_andAFullyProvisionedDeviceHasNoUnmap() {
         byte[] anchor = unmapCdb(24);
         anchor[1] = 1;
-        Decoded d = CdbDecoder.decode(anchor);
+        Decoded d = Decode.decode(anchor);
         assertTrue(d instanceof Decoded.Rejected r && r.failure().pointer().byteOffset() == 1
                 && r.failure().pointer().bit() == 0, d.toString());
         RamBlockDevice full = new RamBlockDevice(BS, 100);
@@ -253,10 +253,10 @@ class ThinProvisioningTest {
         assertEquals("05/21/00", FakeExecContext.run(lu, writeSame16(-1L, 1, false, false), BS, new byte[BS]).sense());
         byte[] anchor = writeSame16(0, 1, true, false);
         anchor[1] |= 0x10;
-        assertTrue(CdbDecoder.decode(anchor) instanceof Decoded.Rejected);
+        assertTrue(Decode.decode(anchor) instanceof Decoded.Rejected);
         byte[] wrprotect = writeSame10(0, 1, false);
         wrprotect[1] |= 0x20;
-        assertTrue(CdbDecoder.decode(wrprotect) instanceof Decoded.Rejected);
+        assertTrue(Decode.decode(wrprotect) instanceof Decoded.Rejected);
         RamBlockDevice full = new RamBlockDevice(BS, 100);
         LuContext l = FakeExecContext.lu(full, false, false);
         assertEquals("05/24/00", FakeExecContext.run(l, writeSame10(0, 1, true), BS, new byte[BS]).sense());

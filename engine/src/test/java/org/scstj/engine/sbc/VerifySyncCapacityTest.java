@@ -9,7 +9,7 @@ import static org.scstj.engine.sbc.ReadWriteTest.pattern;
 import static org.scstj.engine.sbc.ReadWriteTest.write10;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.BlockDevice.IoFailure;

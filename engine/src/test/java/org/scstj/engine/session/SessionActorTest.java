@@ -1,16 +1,21 @@
 package org.scstj.engine.session;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.StandardCommandSet;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.lun.FakeTransportTask;
 import org.scstj.engine.lun.LunActor;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.spc.LunFormat;
+import org.scstj.engine.spi.LunFormat;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TmfRequest;
@@ -21,10 +26,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The session actor's own answers (parse stage, first check) with the LUN actors as probes. */
 class SessionActorTest {
@@ -42,10 +43,9 @@ class SessionActorTest {
 
     private ActorRef<SessionActor.Command> session() {
         Map<Integer, LunBinding> luns = Map.of(
-                0, new LunBinding(0, lun0.getRef(), new LuContext(0, null, false, NEXUS, false)),
-                3, new LunBinding(3, lun3.getRef(), new LuContext(3, null, false, NEXUS, false)));
-        return testKit.spawn(SessionActor.create(NEXUS, luns, List.of(lun0.getRef(), lun3.getRef()),
-                new StandardCommandSet(), Props.empty()));
+                0, new LunBinding(0, lun0.getRef(), LuContexts.of(0, null, false, NEXUS, false)),
+                3, new LunBinding(3, lun3.getRef(), LuContexts.of(3, null, false, NEXUS, false)));
+        return testKit.spawn(SessionActor.create(NEXUS, luns, List.of(lun0.getRef(), lun3.getRef()), Props.empty()));
     }
 
     private FakeTransportTask submit(ActorRef<SessionActor.Command> s, int lun, byte... cdbStart) {
@@ -115,10 +115,10 @@ class SessionActorTest {
     void targetWarmAndColdReset_resetOnlyTheLusThisNexusSees_neverAnotherGroupsLu() throws Exception {
         TestProbe<LunActor.Command> otherGroupsLu = testKit.createTestProbe();
         Map<Integer, LunBinding> luns = Map.of(
-                0, new LunBinding(0, lun0.getRef(), new LuContext(0, null, false, NEXUS, false)),
-                3, new LunBinding(3, lun3.getRef(), new LuContext(3, null, false, NEXUS, false)));
+                0, new LunBinding(0, lun0.getRef(), LuContexts.of(0, null, false, NEXUS, false)),
+                3, new LunBinding(3, lun3.getRef(), LuContexts.of(3, null, false, NEXUS, false)));
         ActorRef<SessionActor.Command> s = testKit.spawn(SessionActor.create(NEXUS, luns,
-                List.of(lun0.getRef(), lun3.getRef(), otherGroupsLu.getRef()), new StandardCommandSet(), Props.empty()));
+                List.of(lun0.getRef(), lun3.getRef(), otherGroupsLu.getRef()), Props.empty()));
         for (TmfRequest.Function reset : List.of(TmfRequest.Function.TARGET_WARM_RESET,
                 TmfRequest.Function.TARGET_COLD_RESET)) {
             CompletableFuture<TmfRequest.Response> answer = new CompletableFuture<>();
@@ -137,9 +137,9 @@ class SessionActorTest {
     void itNexusReset_reachesEveryLuOfTheTarget_forThisNexusesTasksOnly() throws Exception {
         TestProbe<LunActor.Command> unmappedSinceReload = testKit.createTestProbe();
         Map<Integer, LunBinding> luns = Map.of(
-                0, new LunBinding(0, lun0.getRef(), new LuContext(0, null, false, NEXUS, false)));
+                0, new LunBinding(0, lun0.getRef(), LuContexts.of(0, null, false, NEXUS, false)));
         ActorRef<SessionActor.Command> s = testKit.spawn(SessionActor.create(NEXUS, luns,
-                List.of(lun0.getRef(), unmappedSinceReload.getRef()), new StandardCommandSet(), Props.empty()));
+                List.of(lun0.getRef(), unmappedSinceReload.getRef()), Props.empty()));
         CompletableFuture<TmfRequest.Response> answer = new CompletableFuture<>();
         s.tell(new SessionActor.Manage(new TmfRequest(TmfRequest.Function.I_T_NEXUS_RESET, 0, 0), answer::complete));
         for (TestProbe<LunActor.Command> lu : List.of(lun0, unmappedSinceReload)) {
@@ -173,7 +173,7 @@ class SessionActorTest {
         s.tell(new SessionActor.ReportEvents((lun, sense) -> event.complete(sense)));
         TestProbe<SessionActor.LunsUpdated> replies = testKit.createTestProbe();
         Map<Integer, LunBinding> luns = Map.of(
-                0, new LunBinding(0, lun0.getRef(), new LuContext(0, null, false, NEXUS, false)));
+                0, new LunBinding(0, lun0.getRef(), LuContexts.of(0, null, false, NEXUS, false)));
         s.tell(new SessionActor.UpdateLuns(luns, List.of(lun0.getRef()), 7, replies.getRef()));
         replies.expectMessageClass(SessionActor.LunsUpdated.class);
         byte[] sense = event.get(5, TimeUnit.SECONDS);

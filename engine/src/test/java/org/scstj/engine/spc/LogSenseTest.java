@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.sense.FieldPointer;
+
+import java.util.Arrays;
 
 /** SPC-5 6.11 LOG SENSE and the pages of a virtual disk. */
 class LogSenseTest {
@@ -103,10 +103,10 @@ class LogSenseTest {
     void ppcAndSp_areRefusedByTheDecoder() {
         byte[] sp = logSense(1, 0, 0, 0, 255);
         sp[1] = 0x01;
-        assertEquals(FieldPointer.cdb(1, 0), assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(sp)).failure().pointer());
+        assertEquals(FieldPointer.cdb(1, 0), assertInstanceOf(Decoded.Rejected.class, Decode.decode(sp)).failure().pointer());
         byte[] ppc = logSense(1, 0, 0, 0, 255);
         ppc[1] = 0x02;
-        assertEquals(FieldPointer.cdb(1, 1), assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(ppc)).failure().pointer());
+        assertEquals(FieldPointer.cdb(1, 1), assertInstanceOf(Decoded.Rejected.class, Decode.decode(ppc)).failure().pointer());
     }
 
     @Test

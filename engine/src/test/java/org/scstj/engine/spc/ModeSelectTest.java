@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.ModeParameters;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;
@@ -109,8 +110,8 @@ class ModeSelectTest {
     @Test
     void dSense_switchesEveryNexusOfTheLuToDescriptorSense() {
         ModeParameters shared = new ModeParameters(true);
-        LuContext a = new LuContext(0, device, false, FakeExecContext.NEXUS, shared);
-        LuContext b = new LuContext(1, device, false, FakeExecContext.NEXUS, shared);
+        LuContext a = LuContexts.of(0, device, false, FakeExecContext.NEXUS, shared);
+        LuContext b = LuContexts.of(1, device, false, FakeExecContext.NEXUS, shared);
         byte[] control = currentPage(ModeSense.CONTROL);
         control[2] |= 0x04;
         assertEquals("GOOD", select6(a, concat(HEADER6, control)).sense());

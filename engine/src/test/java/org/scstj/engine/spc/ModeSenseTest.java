@@ -3,15 +3,15 @@ package org.scstj.engine.spc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.spi.BlockDevice;
+
+import java.util.ArrayList;
+import java.util.List;
 
 class ModeSenseTest {
     private final RamBlockDevice device = new RamBlockDevice(512, 100);

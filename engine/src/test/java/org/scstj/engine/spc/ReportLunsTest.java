@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.spi.LunFormat;
 import org.scstj.engine.spi.ScsiResponse;
+
+import java.util.Arrays;
 
 class ReportLunsTest {
 

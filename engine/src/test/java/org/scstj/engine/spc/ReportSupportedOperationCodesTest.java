@@ -5,17 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
-import org.scstj.engine.cdb.CdbDecoder;
-import org.scstj.engine.cdb.CommandTable;
 import org.scstj.engine.cdb.Decoded;
-import org.scstj.engine.sense.FieldPointer;
-import org.scstj.engine.sam.LuContext;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.commands.Decode;
+import org.scstj.engine.exec.CommandRow;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;
+import org.scstj.engine.sense.FieldPointer;
+
+import java.util.Arrays;
 
 class ReportSupportedOperationCodesTest {
     /** Thin: every row of the table is supported. */
@@ -34,7 +36,7 @@ class ReportSupportedOperationCodesTest {
     @Test
     void allCommands_listsEveryTableRowSortedWithServiceActionsFlagged() {
         byte[] d = FakeExecContext.run(lu, rsoc(false, 0, 0, 0, 65535), 65535, null).data();
-        int n = CommandTable.rows().size();
+        int n = CommandSets.DISK.rows().size();
         assertEquals(8 * n, ((d[2] & 0xFF) << 8) | (d[3] & 0xFF));
         int previous = -1;
         for (int i = 0; i < n; i++) {
@@ -42,7 +44,7 @@ class ReportSupportedOperationCodesTest {
             int opcode = d[at] & 0xFF;
             boolean servactv = (d[at + 5] & 0x01) != 0;
             int sa = u16(d, at + 2);
-            CommandTable.Row row = CommandTable.lookup(opcode, servactv ? sa : -1);
+            CommandRow row = CommandSets.DISK.lookup(opcode, servactv ? sa : -1);
             assertEquals(row.cdbLength(), u16(d, at + 6), row.name());
             assertTrue(servactv || sa == 0, "SERVICE ACTION 0 without SERVACTV");
             assertEquals(0, d[at + 5] & 0x02, "no CTDP without RCTD");
@@ -54,7 +56,7 @@ class ReportSupportedOperationCodesTest {
     @Test
     void allCommandsWithRctd_carriesATimeoutsDescriptorForEachCommand() {
         byte[] d = FakeExecContext.run(lu, rsoc(true, 0, 0, 0, 65535), 65535, null).data();
-        int n = CommandTable.rows().size();
+        int n = CommandSets.DISK.rows().size();
         assertEquals(4 + 20 * n, d.length);
         for (int i = 0; i < n; i++) {
             assertEquals(0x02, d[4 + 20 * i + 5] & 0x02, "CTDP");
@@ -67,7 +69,7 @@ class ReportSupportedOperationCodesTest {
         byte[] d = FakeExecContext.run(lu, rsoc(false, 1, 0x2A, 0, 65535), 65535, null).data();
         assertEquals(0x03, d[1] & 0x07, "supported");
         assertEquals(10, u16(d, 2));
-        assertArrayEquals(CommandTable.lookup(0x2A, -1).usageData(), Arrays.copyOfRange(d, 4, 14));
+        assertArrayEquals(CommandSets.DISK.lookup(0x2A, -1).usageData(), Arrays.copyOfRange(d, 4, 14));
         assertEquals(0x18, d[5] & 0x18, "DPO and FUA usable");
     }
 
@@ -99,7 +101,7 @@ class ReportSupportedOperationCodesTest {
             assertArrayEquals(new byte[] {(byte) 0xCA, 0, 2}, Arrays.copyOfRange(s, 15, 18), "C/D, BPV, bit 2 of byte 2");
         }
         byte[] reserved = rsoc(false, 4, 0x28, 0, 65535);
-        var rejected = assertInstanceOf(Decoded.Rejected.class, CdbDecoder.decode(reserved));
+        var rejected = assertInstanceOf(Decoded.Rejected.class, Decode.decode(reserved));
         assertEquals(FieldPointer.cdb(2, 2), rejected.failure().pointer(), "1xxb");
     }
 
@@ -118,7 +120,7 @@ class ReportSupportedOperationCodesTest {
     void aFullyProvisionedLu_doesNotListUnmapNorBlockErase() {
         byte[] d = FakeExecContext.run(thick, rsoc(false, 0, 0, 0, 65535), 65535, null).data();
         int n = (((d[2] & 0xFF) << 8) | (d[3] & 0xFF)) / 8;
-        assertEquals(CommandTable.rows().size() - 2, n);
+        assertEquals(CommandSets.DISK.rows().size() - 2, n);
         for (int i = 0; i < n; i++) {
             int opcode = d[4 + 8 * i] & 0xFF;
             int sa = u16(d, 4 + 8 * i + 2);
@@ -142,13 +144,13 @@ class ReportSupportedOperationCodesTest {
         assertArrayEquals(new long[] {1, 2 + 60}, timeouts(thick, 0x04, 0), "FORMAT UNIT");
         assertArrayEquals(new long[] {1, 2 * 31 + 60}, timeouts(thick, 0x48, 0x01), "SANITIZE OVERWRITE");
         assertArrayEquals(new long[] {0, 10}, timeouts(thick, 0x48, 0x1F), "EXIT FAILURE MODE");
-        LuContext slow = new LuContext(0, thick.device(), false, thick.nexus(), thick.mode(),
-                new org.scstj.engine.sam.WholeMediumState(100 << 10));
+        LuContext slow = LuContexts.of(0, thick.device(), false, thick.nexus(), thick.mode(),
+                new org.scstj.engine.lu.WholeMediumState(100 << 10, null));
         assertArrayEquals(new long[] {11, 2 * 11 + 60}, timeouts(slow, 0x48, 0x03), "1 MiB at 100 KiB/s");
     }
 
     private static long[] timeouts(LuContext lu, int opcode, int sa) {
-        boolean hasSa = CommandTable.hasServiceAction(opcode);
+        boolean hasSa = CommandSets.DISK.hasServiceAction(opcode);
         byte[] d = FakeExecContext.run(lu, rsoc(true, hasSa ? 2 : 1, opcode, sa, 65535), 65535, null).data();
         int at = 4 + u16(d, 2);
         assertEquals(0x0A, u16(d, at), "DESCRIPTOR LENGTH");

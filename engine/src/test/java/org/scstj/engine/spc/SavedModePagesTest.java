@@ -7,17 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scstj.engine.sam.LuContext;
-import org.scstj.engine.sam.ModeParameters;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuContexts;
+import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.sbc.FakeExecContext;
 import org.scstj.engine.sbc.FakeExecContext.Outcome;
 import org.scstj.engine.sbc.RamBlockDevice;
 import org.scstj.engine.state.StateFile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Saved mode pages (SPC-5 7.5.2, MODE SELECT SP, MODE SENSE PC 11b) kept in a crash-safe state file. */
 class SavedModePagesTest {
@@ -27,7 +28,7 @@ class SavedModePagesTest {
     private final RamBlockDevice device = new RamBlockDevice(512, 100);
 
     private LuContext lu(ModeParameters mode) {
-        return new LuContext(0, device, false, FakeExecContext.NEXUS, mode);
+        return LuContexts.of(0, device, false, FakeExecContext.NEXUS, mode);
     }
 
     private ModeParameters savable(Path file) {

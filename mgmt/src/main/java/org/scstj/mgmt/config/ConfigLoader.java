@@ -12,7 +12,7 @@ import org.scstj.engine.model.DeviceSpec;
 import org.scstj.engine.model.EngineSpec;
 import org.scstj.engine.model.TargetSpec;
 import org.scstj.engine.spi.DeviceHandlerFactory;
-import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;

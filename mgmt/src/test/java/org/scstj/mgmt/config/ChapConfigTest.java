@@ -1,19 +1,19 @@
 package org.scstj.mgmt.config;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.scstj.transports.iscsi.IscsiSettings;
-import org.scstj.transports.iscsi.login.ChapCredentials;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scstj.transports.iscsi.config.ChapCredentials;
+import org.scstj.transports.iscsi.config.IscsiSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** CHAP credentials in the configuration (RFC 7143 12.1.3): accepted shapes and every refusal with file:line. */
 class ChapConfigTest {

@@ -15,11 +15,11 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.AttributeKey;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.TargetDriver;
 import org.scstj.transports.iscsi.codec.PduDecoder;
 import org.scstj.transports.iscsi.codec.PduEncoder;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.conn.IscsiConnection;
 import org.scstj.transports.iscsi.conn.SessionRegistry;
 import org.scstj.transports.iscsi.conn.TargetContext;
@@ -38,14 +38,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The iSCSI target driver (RFC 7143) on Netty: one listening channel per portal of every portal
- * group (4.4.1; each accepted connection carries its group in {@link #PORTAL_GROUP}), one pipeline
- * per connection ({@link PduDecoder} → {@link PduEncoder} → {@link LoginConnectionLimiter} →
- * {@link IscsiConnection}). Uses the
+ * group (4.4.1; each accepted connection carries its group in {@link IscsiConnection#PORTAL_GROUP}), one pipeline
+ * per connection ({@link PduDecoder} → {@link PduEncoder} → {@link LoginConnectionLimiter} → the
+ * {@link IscsiConnection}'s login handler, which gives way to its full feature handler). Uses the
  * native epoll transport when available, NIO otherwise.
  */
 public final class IscsiTargetDriver implements TargetDriver {
-    /** The portal group of the portal a connection was accepted on. */
-    public static final AttributeKey<IscsiSettings.PortalGroup> PORTAL_GROUP = AttributeKey.valueOf("scstj.iscsi.portal-group");
 
     private final IscsiSettings settings;
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
@@ -114,12 +112,12 @@ public final class IscsiTargetDriver implements TargetDriver {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new PduDecoder(), new PduEncoder(), limiter, new IscsiConnection(context));
+                        ch.pipeline().addLast(new PduDecoder(), new PduEncoder(), limiter, new IscsiConnection(context).loginHandler());
                     }
                 });
         CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
         for (IscsiSettings.PortalGroup group : settings.portalGroups()) {
-            ServerBootstrap groupBootstrap = bootstrap.clone().childAttr(PORTAL_GROUP, group);
+            ServerBootstrap groupBootstrap = bootstrap.clone().childAttr(IscsiConnection.PORTAL_GROUP, group);
             for (IscsiSettings.Portal portal : group.portals()) {
                 all = all.thenCombine(bind(groupBootstrap, group, portal), (a, b) -> null);
             }

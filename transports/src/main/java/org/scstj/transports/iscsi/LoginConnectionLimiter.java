@@ -57,11 +57,6 @@ final class LoginConnectionLimiter extends ChannelDuplexHandler {
         ctx.fireChannelInactive();
     }
 
-    /** Connections of {@code source} now counted (for tests). */
-    int loggingIn(InetAddress source) {
-        return inLogin.getOrDefault(source, 0);
-    }
-
     private void release(ChannelHandlerContext ctx) {
         InetAddress source = ctx.channel().attr(COUNTED).getAndSet(null);
         if (source != null) {

@@ -1,6 +1,6 @@
 package org.scstj.transports.loopback;
 
-import org.scstj.engine.spc.LunFormat;
+import org.scstj.engine.spi.LunFormat;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.SessionHandle;
 import org.scstj.engine.spi.TaskAttribute;

@@ -1,10 +1,15 @@
 package org.scstj.transports.iscsi;
 
-import org.scstj.transports.iscsi.initiator.Cdbs;
-import org.scstj.transports.iscsi.pdu.Opcode;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.scstj.transports.iscsi.config.IscsiSettings;
+import org.scstj.transports.iscsi.initiator.Cdbs;
 import org.scstj.transports.iscsi.initiator.Connection;
 import org.scstj.transports.iscsi.initiator.LoginSpec;
 import org.scstj.transports.iscsi.initiator.Pdu;
@@ -12,6 +17,7 @@ import org.scstj.transports.iscsi.initiator.Pdus;
 import org.scstj.transports.iscsi.initiator.ScsiResult;
 import org.scstj.transports.iscsi.initiator.Session;
 import org.scstj.transports.iscsi.initiator.Task;
+import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.testing.RamDiskCore;
 
 import java.io.IOException;
@@ -23,11 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Error recovery end to end over 127.0.0.1 (docs/recovery.md, docs/iscsi.md): the project's

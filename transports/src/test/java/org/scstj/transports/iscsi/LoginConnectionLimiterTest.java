@@ -1,15 +1,21 @@
 package org.scstj.transports.iscsi;
 
-import org.scstj.transports.iscsi.pdu.Opcode;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.initiator.Connection;
 import org.scstj.transports.iscsi.initiator.LoginSpec;
 import org.scstj.transports.iscsi.initiator.Pdu;
 import org.scstj.transports.iscsi.initiator.Pdus;
 import org.scstj.transports.iscsi.initiator.Session;
+import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.testing.RamDiskCore;
 
 import java.net.InetSocketAddress;
@@ -17,11 +23,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoginConnectionLimiterTest {
     private static final Duration T = Duration.ofSeconds(10);

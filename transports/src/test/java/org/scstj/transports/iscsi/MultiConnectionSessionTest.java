@@ -1,17 +1,23 @@
 package org.scstj.transports.iscsi;
 
-import org.scstj.transports.iscsi.initiator.Cdbs;
-import org.scstj.transports.iscsi.pdu.Opcode;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scstj.transports.iscsi.config.IscsiSettings;
+import org.scstj.transports.iscsi.initiator.Cdbs;
 import org.scstj.transports.iscsi.initiator.Connection;
 import org.scstj.transports.iscsi.initiator.LoginSpec;
 import org.scstj.transports.iscsi.initiator.Pdu;
 import org.scstj.transports.iscsi.initiator.Pdus;
 import org.scstj.transports.iscsi.initiator.ScsiResult;
 import org.scstj.transports.iscsi.initiator.Session;
+import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.testing.RamDiskCore;
 
 import java.net.InetSocketAddress;
@@ -23,11 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Sessions with several TCP connections (MC/S, RFC 7143 4.3) against the real driver on

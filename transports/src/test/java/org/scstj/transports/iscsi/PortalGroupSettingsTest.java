@@ -1,16 +1,17 @@
 package org.scstj.transports.iscsi;
 
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import org.scstj.transports.iscsi.config.IscsiSettings;
+
+import java.util.List;
 
 /** RFC 7143 4.4.1 portal groups and 6.2 redirection in the driver's configuration block. */
 class PortalGroupSettingsTest {

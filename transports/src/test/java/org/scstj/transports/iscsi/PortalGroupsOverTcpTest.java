@@ -1,9 +1,14 @@
 package org.scstj.transports.iscsi;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.scstj.transports.iscsi.IscsiTargetDriverTest.Client;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.testing.ConnectionHarness;
 import org.scstj.transports.iscsi.testing.PduBuilder;
@@ -19,10 +24,6 @@ import java.net.NetworkInterface;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Portal groups (RFC 7143 4.4.1), their tags (13.9), SendTargets per group (Appendix C) and login

@@ -1,8 +1,13 @@
 package org.scstj.transports.iscsi;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.testing.ConnectionHarness;
 import org.scstj.transports.iscsi.testing.PduBuilder;
@@ -14,10 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** NOP-In pings (RFC 7143 11.19) and the logout request at stop (11.9.1) over real sockets. */
 class RecoveryOverTcpTest {

@@ -137,7 +137,19 @@ final class IscsiSession {
                 s.defaultTime2Wait(), s.defaultTime2Retain(), s.errorRecoveryLevel(), s.maxConnections());
     }
 
-    // ---- tasks (loop) ----
+    // ---- commands and tasks (loop) ----
+
+    /**
+     * Runs, in CmdSN order, what waited in the window for the ExpCmdSN it has now reached (RFC 7143
+     * 3.2.2.1: one numbering across every connection, so a PDU of one connection may let another's
+     * run), unless the session is ending.
+     */
+    void drainWindow() {
+        CommandWindow.Queued q;
+        while (!closing && (q = window.next()) != null) {
+            q.action().run();
+        }
+    }
 
     /**
      * Terminates the tasks with allegiance to {@code conn} (RFC 7143 11.14.1: at
@@ -149,17 +161,17 @@ final class IscsiSession {
     CompletableFuture<Void> terminateTasksOf(IscsiConnection conn) {
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (IscsiTask t : new ArrayList<>(tasks.values())) {
-            if (t.connection() != conn || t.finished) {
+            if (t.connection() != conn || t.finished()) {
                 continue;
             }
-            t.terminated = true;
-            if (!t.submitted) {
-                t.cancelled = true; // its turn in the window still comes; submit() drops it then
+            if (t.waiting()) {
+                t.cancel(); // its turn in the window still comes; submit() drops it then
                 if (tasks.get(t.itt()) == t) {
                     tasks.remove(t.itt());
                 }
                 continue;
             }
+            t.terminate();
             t.dispose(true); // a write waiting for data learns it will not come
             if (handle != null) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
@@ -196,8 +208,8 @@ final class IscsiSession {
             });
         }
         for (IscsiTask t : tasks.values()) {
-            if (t.connection() == conn && !t.finished) {
-                t.retained = true;
+            if (t.connection() == conn && !t.finished()) {
+                t.retain();
             }
         }
         loop.schedule(() -> expire(conn), params.defaultTime2Wait() + params.defaultTime2Retain(), TimeUnit.SECONDS);
@@ -221,16 +233,6 @@ final class IscsiSession {
         }
     }
 
-    /** ERL 2: how many unacknowledged statuses of failed connections are kept (tests). */
-    int unacknowledgedCount() {
-        return unacknowledged.size();
-    }
-
-    /** ERL 2: the kept status of {@code itt}, still owned by the session (tests), or null. */
-    ReassignableStatus unacknowledged(int itt) {
-        return unacknowledged.get(itt);
-    }
-
     private void releaseUnacknowledged(IscsiConnection of) {
         for (ReassignableStatus u : new ArrayList<>(unacknowledged.values())) {
             if (of == null || u.from() == of) {
@@ -246,15 +248,13 @@ final class IscsiSession {
         }
         releaseUnacknowledged(conn); // 13.16: Time2Retain passed, the statuses are forgotten
         for (IscsiTask t : new ArrayList<>(tasks.values())) {
-            if (t.connection() == conn && t.retained && !t.finished) {
-                t.retained = false;
-                ScsiResponse held = t.held;
-                t.held = null;
+            if (t.connection() == conn && t.retained()) {
+                ScsiResponse held = t.retentionExpired();
                 if (held != null) { // completed meanwhile: forgotten with its status
                     if (held.dataIn() != null) {
                         held.dataIn().release();
                     }
-                    conn.finish(t, true);
+                    conn.commands().finish(t, true);
                 }
             }
         }
@@ -270,9 +270,7 @@ final class IscsiSession {
         releaseUnacknowledged(null);
         window.clear();
         for (IscsiTask t : new ArrayList<>(tasks.values())) {
-            t.finished = true;
-            ScsiResponse held = t.held;
-            t.held = null;
+            ScsiResponse held = t.discard();
             if (held != null && held.dataIn() != null) {
                 held.dataIn().release();
             }

@@ -3,6 +3,7 @@ package org.scstj.transports.iscsi.conn;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.DataOutFailure;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TaskAttribute;
 import org.scstj.engine.spi.TransportTask;
@@ -78,8 +79,12 @@ final class IscsiTask implements TransportTask {
     private int wanted = -1;
     private int filled;
     private DataReceiver receiver;
-    private boolean dataLost;
-    private byte[] transportSense;
+    /**
+     * Why the transport cannot deliver this task's Data-Out, or null. Given to the core's receiver
+     * as soon as there is one ({@link #startReceive}); the core then ends the command with the
+     * reason's sense in the LU's format.
+     */
+    private DataOutFailure failure;
     private Map<Integer, R2tWindow> r2ts; // created with the first R2T
     private int nextR2tOffset = -1;
     private int sequenceNumber; // DataSN and R2TSN share the numbering (RFC 7143 11.7.5, 11.8.4)
@@ -88,17 +93,51 @@ final class IscsiTask implements TransportTask {
     private boolean unsolicitedLost; // the rest of the unsolicited data is dropped; R2Ts cover it
     private Set<Integer> retiredTtts; // R2Ts replaced by a recovery R2T: their late data is dropped
 
-    // life (event loop)
-    boolean submitted;
-    boolean cancelled;
-    boolean counted;
-    boolean finished;
-    /** Its connection closed or was logged out below ERL 2 (RFC 7143 11.14.1): it ends without a status. */
-    boolean terminated;
-    /** ERL 2: its connection failed; kept for Time2Retain awaiting TASK REASSIGN (RFC 7143 7.2, 11.5.1). */
-    boolean retained;
-    /** ERL 2: the core completed it while it had no connection; sent once it is reassigned. */
-    ScsiResponse held;
+    /**
+     * Where a task is in its life on the transport's side (event loop). Every change goes through
+     * one of the transition methods below ({@link #submitted}, {@link #cancel}, {@link #terminate},
+     * {@link #retain}, {@link #hold}, {@link #reassign}, {@link #retentionExpired}, {@link #finish},
+     * {@link #discard}), each of which refuses a change this table does not allow:
+     *
+     * <table>
+     * <tr><th>from</th><th>event</th><th>to</th></tr>
+     * <tr><td>WAITING</td><td>its CmdSN turn (RFC 7143 3.2.2.1), or an immediate command</td><td>RUNNING</td></tr>
+     * <tr><td>WAITING, WAITING_RETAINED</td><td>ABORT TASK before its turn (11.5.1), its connection closed
+     *     below ERL 2 (11.14.1), the session ending at its turn</td><td>CANCELLED</td></tr>
+     * <tr><td>WAITING</td><td>its connection failed at ERL 2 (7.2)</td><td>WAITING_RETAINED</td></tr>
+     * <tr><td>WAITING_RETAINED</td><td>its CmdSN turn</td><td>RETAINED</td></tr>
+     * <tr><td>WAITING_RETAINED</td><td>TASK REASSIGN (11.5.1), Time2Retain passed (13.16)</td><td>WAITING</td></tr>
+     * <tr><td>RUNNING</td><td>its connection closed below ERL 2 (11.14.1): aborted through the engine</td><td>TERMINATED</td></tr>
+     * <tr><td>RUNNING</td><td>its connection failed at ERL 2 (7.2)</td><td>RETAINED</td></tr>
+     * <tr><td>RETAINED</td><td>the core completed it</td><td>HELD</td></tr>
+     * <tr><td>RETAINED, HELD</td><td>TASK REASSIGN, Time2Retain passed; a held response is then delivered or
+     *     dropped</td><td>RUNNING</td></tr>
+     * <tr><td>RUNNING, RETAINED, TERMINATED</td><td>the core completed or aborted it</td><td>FINISHED</td></tr>
+     * <tr><td>any but CANCELLED, FINISHED</td><td>the session has no connection left</td><td>FINISHED</td></tr>
+     * </table>
+     */
+    enum State {
+        /** Received, waiting for its CmdSN turn: the core has not seen it. */
+        WAITING,
+        /** WAITING, and its connection failed at ERL 2: it waits for TASK REASSIGN too. */
+        WAITING_RETAINED,
+        /** In the core (submitted); the core will complete or abort it. */
+        RUNNING,
+        /** In the core; its connection failed at ERL 2: kept for Time2Retain awaiting TASK REASSIGN. */
+        RETAINED,
+        /** RETAINED, and the core completed it: the response waits for TASK REASSIGN. */
+        HELD,
+        /** In the core; its connection closed below ERL 2: aborted through the engine, it ends without a status. */
+        TERMINATED,
+        /** Never reaches the core. Out of the ITT table. */
+        CANCELLED,
+        /** Over: answered, aborted or discarded. Out of the ITT table. */
+        FINISHED
+    }
+
+    private State state = State.WAITING;
+    /** The core's response while HELD. */
+    private ScsiResponse held;
 
     IscsiTask(IscsiConnection conn, ScsiCommand cmd, OperationalParameters params) {
         this.conn = conn;
@@ -139,13 +178,14 @@ final class IscsiTask implements TransportTask {
      * {@code to} from now on. A write still waiting for data is solicited again there: every R2T
      * not fully answered on the old connection gets a recovery R2T for the bytes it did not bring
      * (DataPDUInOrder: what arrived is a prefix of each R2T), and unsolicited data that stopped
-     * short is solicited too.
+     * short is solicited too. Returns the response the core gave while it was HELD, to be sent
+     * on {@code to} now, or null.
      */
-    void reassign(IscsiConnection to) {
+    ScsiResponse reassign(IscsiConnection to) {
+        ScsiResponse r = unretain("be reassigned");
         conn = to;
-        retained = false;
         if (gather == null || receiver == null) {
-            return; // not receiving: a running task simply answers on the new connection
+            return r; // not receiving: a running task simply answers on the new connection
         }
         unsolicitedDone = true; // the rest of an unsolicited burst is asked for with R2Ts
         List<R2tWindow> open = r2ts == null ? List.of() : new ArrayList<>(r2ts.values());
@@ -161,6 +201,7 @@ final class IscsiTask implements TransportTask {
         }
         startSolicited();
         conn.flushIfIdle();
+        return r;
     }
 
     int cmdSn() {
@@ -183,6 +224,124 @@ final class IscsiTask implements TransportTask {
     /** R2Ts and Data-Ins sent so far (RFC 7143 11.4.6 ExpDataSN). */
     int sequenceCount() {
         return sequenceNumber;
+    }
+
+    // ---- life (event loop): the only code that changes State ----
+
+    State state() {
+        return state;
+    }
+
+    /** WAITING or WAITING_RETAINED: not given to the core yet. */
+    boolean waiting() {
+        return state == State.WAITING || state == State.WAITING_RETAINED;
+    }
+
+    boolean finished() {
+        return state == State.FINISHED;
+    }
+
+    boolean terminated() {
+        return state == State.TERMINATED;
+    }
+
+    /** Its connection failed at ERL 2 and no TASK REASSIGN took it over yet (RFC 7143 7.2). */
+    boolean retained() {
+        return state == State.WAITING_RETAINED || state == State.RETAINED || state == State.HELD;
+    }
+
+    /** Its CmdSN turn came (RFC 7143 3.2.2.1): it goes to the core now. */
+    void submitted() {
+        state = switch (state) {
+            case WAITING -> State.RUNNING;
+            case WAITING_RETAINED -> State.RETAINED;
+            default -> throw illegal("be submitted");
+        };
+    }
+
+    /** It never reaches the core: ABORT TASK before its turn (RFC 7143 11.5.1), its connection or session ending. */
+    void cancel() {
+        if (!waiting()) {
+            throw illegal("be cancelled");
+        }
+        state = State.CANCELLED;
+    }
+
+    /** Its connection closed below ERL 2 (RFC 7143 11.14.1): the caller aborts it through the engine. */
+    void terminate() {
+        if (state != State.RUNNING && state != State.TERMINATED) {
+            throw illegal("be terminated");
+        }
+        state = State.TERMINATED;
+    }
+
+    /** Its connection failed at ERL 2 (RFC 7143 7.2): it waits Time2Retain for TASK REASSIGN. */
+    void retain() {
+        state = switch (state) {
+            case WAITING -> State.WAITING_RETAINED;
+            case RUNNING -> State.RETAINED;
+            default -> throw illegal("be retained");
+        };
+    }
+
+    /** The core completed it while it had no connection (ERL 2): the response waits. */
+    void hold(ScsiResponse response) {
+        if (state != State.RETAINED) {
+            throw illegal("hold a response");
+        }
+        held = response;
+        state = State.HELD;
+    }
+
+    /**
+     * Time2Retain passed (RFC 7143 13.16) without TASK REASSIGN: the task is allegiant to its dead
+     * connection again, to be terminated there. Returns the held response (the caller drops it and
+     * finishes the task), or null.
+     */
+    ScsiResponse retentionExpired() {
+        return unretain("outlive its retention");
+    }
+
+    private ScsiResponse unretain(String what) {
+        ScsiResponse r = held;
+        held = null;
+        state = switch (state) {
+            case WAITING_RETAINED -> State.WAITING;
+            case RETAINED, HELD -> State.RUNNING;
+            default -> throw illegal(what);
+        };
+        return r;
+    }
+
+    /**
+     * The core completed or aborted it (or, HELD, its held response was dealt with): it is over.
+     * True when it counted in the CmdSN window's commands in flight (non-immediate), which the
+     * caller then gives back (RFC 7143 3.2.2.1 MaxCmdSN).
+     */
+    boolean finish() {
+        if (state != State.RUNNING && state != State.RETAINED && state != State.TERMINATED) {
+            throw illegal("finish");
+        }
+        state = State.FINISHED;
+        return !immediate;
+    }
+
+    /**
+     * The session lost its last connection: the task is forgotten whatever it was doing. Returns
+     * the held response for the caller to release, or null.
+     */
+    ScsiResponse discard() {
+        if (state == State.CANCELLED || state == State.FINISHED) {
+            throw illegal("be discarded");
+        }
+        ScsiResponse r = held;
+        held = null;
+        state = State.FINISHED;
+        return r;
+    }
+
+    private IllegalStateException illegal(String what) {
+        return new IllegalStateException("task 0x" + Integer.toHexString(itt) + " is " + state + ": it cannot " + what);
     }
 
     // ---- TransportTask (any thread) ----
@@ -246,9 +405,9 @@ final class IscsiTask implements TransportTask {
     @Override
     public void complete(ScsiResponse response) {
         if (conn.inEventLoop()) {
-            conn.completeTask(this, response);
+            conn.commands().completed(this, response);
         } else {
-            conn.execute(() -> conn.completeTask(this, response), () -> {
+            conn.execute(() -> conn.commands().completed(this, response), () -> {
                 if (response.dataIn() != null) {
                     response.dataIn().release();
                 }
@@ -259,22 +418,23 @@ final class IscsiTask implements TransportTask {
     @Override
     public void aborted() {
         if (conn.inEventLoop()) {
-            conn.abortedTask(this);
+            conn.commands().aborted(this);
         } else {
-            conn.execute(() -> conn.abortedTask(this), () -> { });
+            conn.execute(() -> conn.commands().aborted(this), () -> { });
         }
     }
 
     // ---- write data (event loop) ----
 
     private void startReceive(int length, DataReceiver r) {
-        if (finished || receiver != null || wanted >= 0 || length < 0
+        if (state == State.FINISHED || receiver != null || wanted >= 0 || length < 0
                 || Integer.toUnsignedLong(length) > Integer.toUnsignedLong(edtl)) {
             r.failed(new IllegalStateException("write data for task 0x" + Integer.toHexString(itt) + " unavailable"));
             return;
         }
-        if (dataLost) {
-            r.failed(new IOException("data digest error (RFC 7143 7.8)"));
+        if (failure != null) {
+            // the Data-Out was lost or refused before the core asked for it: it learns why now
+            r.failed(failure);
             return;
         }
         if (!write && length > 0) {
@@ -328,7 +488,7 @@ final class IscsiTask implements TransportTask {
         if (offset + len > Integer.toUnsignedLong(edtl) || !write) {
             return DataOutcome.REJECT; // bad-inputs row 11: past EDTL
         }
-        if (transportSense != null) {
+        if (failure != null) {
             return DataOutcome.ACCEPTED; // the transport already failed the command: the rest of its data is dropped
         }
         if (d.ttt() == Opcode.RESERVED_TAG) {
@@ -336,8 +496,8 @@ final class IscsiTask implements TransportTask {
                 return DataOutcome.ACCEPTED; // after a loss the rest of the burst is dropped; R2Ts ask for it
             }
             if (params.initialR2T()) {
-                // bad-inputs row 14: unsolicited data while InitialR2T=Yes fails the command, 0C/0C
-                failWith(SenseData.fixed(SenseData.ABORTED_COMMAND, 0x0c, 0x0c));
+                // bad-inputs row 14 (RFC 7143 13.10): unsolicited data while InitialR2T=Yes fails the command
+                failWith(DataOutFailure.Reason.UNEXPECTED_UNSOLICITED_DATA, "unsolicited Data-Out while InitialR2T=Yes");
                 return DataOutcome.ACCEPTED;
             }
             if (unsolicitedDone) {
@@ -367,9 +527,10 @@ final class IscsiTask implements TransportTask {
             }
             earlyReceived += len;
             if (d.finalFlag() && earlyReceived < unsolicitedEnd) {
-                // 13.10/13.14: the burst must reach min(EDTL, FirstBurstLength); row 14: 0C/0D
+                // 13.10/13.14: the burst must reach min(EDTL, FirstBurstLength); bad-inputs row 14
                 unsolicitedDone = true;
-                failWith(SenseData.fixed(SenseData.ABORTED_COMMAND, 0x0c, 0x0d));
+                failWith(DataOutFailure.Reason.NOT_ENOUGH_UNSOLICITED_DATA, "unsolicited Data-Out ended short of "
+                        + unsolicitedEnd + " bytes");
                 return DataOutcome.ACCEPTED;
             }
             if (d.finalFlag() || earlyReceived >= unsolicitedEnd) {
@@ -478,7 +639,7 @@ final class IscsiTask implements TransportTask {
      * (7.1.4.1). {@code ttt}, {@code dataSn}: the discarded PDU's.
      */
     void lostDataOut(int ttt, int dataSn) {
-        if (transportSense != null) {
+        if (failure != null) {
             return;
         }
         if (ttt == Opcode.RESERVED_TAG) {
@@ -553,29 +714,26 @@ final class IscsiTask implements TransportTask {
     }
 
     /**
-     * The transport fails the command itself: the core's data never arrives and whatever status it
-     * completes with is replaced by CHECK CONDITION with this sense.
+     * The transport cannot deliver this task's Data-Out (RFC 7143 7.8, 7.9, 13.10): the core's
+     * receiver fails with a {@link DataOutFailure}, now or when the core asks ({@link
+     * #startReceive}), and the core ends the command CHECK CONDITION with the reason's sense in the
+     * LU's format (D_SENSE). A command whose core never asks for its data (refused before, e.g.
+     * LBA out of range) keeps the core's own answer. The rest of the task's Data-Out is dropped.
      */
-    private void failWith(byte[] sense) {
-        if (transportSense == null) {
-            transportSense = sense;
-            dataLost = true;
-            failReceiver(new IOException("write data refused by the transport"));
+    private void failWith(DataOutFailure.Reason reason, String message) {
+        if (failure == null) {
+            failure = new DataOutFailure(reason, message + " (task 0x" + Integer.toHexString(itt) + ")");
+            failReceiver(failure);
         }
     }
 
-    /** Sense the transport imposes on this task's status, or null. */
-    byte[] transportSense() {
-        return transportSense;
-    }
-
     /**
-     * The transport lost some of this task's write data (a data digest error, RFC 7143 7.8, or a
-     * DataSN error, 7.9 / 11.7.5) and, at ERL 0, does not recover it: the core learns it cannot
-     * have the data and the command ends with CHECK CONDITION carrying {@code sense}.
+     * The transport lost some of this task's write data and, at ERL 0, does not recover it: a data
+     * digest error (RFC 7143 7.8) or a DataSN error (7.9, 11.7.5, bad-inputs row 13). Both end the
+     * command as a lost Data-Out does, ABORTED COMMAND 47/05 from the core.
      */
-    void dataLost(byte[] sense) {
-        failWith(sense);
+    void dataLost(String what) {
+        failWith(DataOutFailure.Reason.DATA_DIGEST, what);
     }
 
     private void failReceiver(Throwable cause) {

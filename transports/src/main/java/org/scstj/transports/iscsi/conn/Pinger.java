@@ -90,10 +90,6 @@ final class Pinger {
         return true;
     }
 
-    boolean pingOutstanding() {
-        return outstanding;
-    }
-
     void stop() {
         stopped = true;
         if (next != null) {

@@ -52,11 +52,6 @@ final class ReassignableStatus {
         return from;
     }
 
-    /** The read's retention (tests: refCnt checks), or null. */
-    DataInRetention data() {
-        return data;
-    }
-
     /**
      * RFC 7143 11.5.1: sends the Data-In from {@code expDataSn} on (0: from the acknowledgement
      * reference; a value past the last DataSN sends no data, "all data has been acknowledged"),

@@ -38,18 +38,9 @@ final class SnackHandler {
         this.maxRetainedBytes = maxRetainedBytes;
     }
 
-    StatusLog statusLog() {
-        return statusLog;
-    }
-
     /** Bytes of Data-In retained now (tests, metrics). */
     long retainedBytes() {
         return retainedBytes;
-    }
-
-    /** The retention of the read with this ITT, or null (tests). */
-    DataInRetention retention(int itt) {
-        return retained.get(itt);
     }
 
     /**
@@ -132,7 +123,7 @@ final class SnackHandler {
                 boolean done;
                 if (r != null) {
                     done = r.resend(s.begRun(), s.runLength(), conn.expCmdSn(), conn.maxCmdSn(), conn::send);
-                } else if (task != null && !task.finished) {
+                } else if (task != null && !task.finished()) {
                     done = task.resendR2ts(s.begRun(), s.runLength()); // R2T SNACK: a write's R2Ts
                 } else if (notRetained.contains(s.itt())) {
                     conn.reject(RejectPdu.SNACK_REJECT, s.bhs()); // sent, but not kept (over the cap)

@@ -133,11 +133,6 @@ public final class StatusLog {
         }
     }
 
-    /** Statuses held (tests, metrics). */
-    public int size() {
-        return entries.size();
-    }
-
     /** Releases everything (connection gone). */
     public void clear() {
         Entry e;

@@ -136,7 +136,10 @@ final class StatusSender {
         }
     }
 
-    /** A command the transport fails itself (RFC 7143 7.8 data digest error: ABORTED COMMAND 47/05). */
+    /**
+     * A command the transport answers without submitting it (RFC 7143 7.8: its immediate data
+     * failed the data digest at ERL 0), with sense bytes from the engine's sense vocabulary.
+     */
     static void sendCheckCondition(IscsiConnection conn, int itt, byte[] senseBytes) {
         ByteBuf sense = conn.alloc().buffer(2 + senseBytes.length);
         sense.writeShort(senseBytes.length);

@@ -1,7 +1,7 @@
 package org.scstj.transports.iscsi.conn;
 
 import org.scstj.engine.spi.ScsiCore;
-import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.login.AuthFailureBackoff;
 
 import java.net.InetSocketAddress;

@@ -1,5 +1,7 @@
 package org.scstj.transports.iscsi.login;
 
+import org.scstj.transports.iscsi.config.ChapBackoff;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -22,31 +24,18 @@ import java.util.function.LongSupplier;
  */
 public final class AuthFailureBackoff {
 
-    /**
-     * @param freeFailures   failures before any delay
-     * @param initialDelay   the delay after the first failure past {@code freeFailures}
-     * @param maxDelay       the longest delay (below the login timeout, so a delayed login still completes)
-     * @param forgetAfter    a quiet period after which a source's or account's failures are forgotten
-     * @param trackedSources sources (and accounts) remembered at most
-     */
-    public record Settings(int freeFailures, Duration initialDelay, Duration maxDelay, Duration forgetAfter,
-                           int trackedSources) {
-        /** No back-off: every verdict at once. */
-        public static final Settings OFF = new Settings(Integer.MAX_VALUE, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
-    }
-
     private static final class Failures {
         int count;
         long last;
     }
 
-    private final Settings settings;
+    private final ChapBackoff settings;
     private final LongSupplier nanoClock;
     private final Map<String, Failures> sources;
     private final Map<String, Failures> accounts;
 
     /** @param nanoClock the time in nanoseconds ({@code System::nanoTime}) */
-    public AuthFailureBackoff(Settings settings, LongSupplier nanoClock) {
+    public AuthFailureBackoff(ChapBackoff settings, LongSupplier nanoClock) {
         this.settings = settings;
         this.nanoClock = nanoClock;
         this.sources = bounded(settings.trackedSources());

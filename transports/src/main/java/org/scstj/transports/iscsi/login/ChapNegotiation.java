@@ -1,13 +1,17 @@
 package org.scstj.transports.iscsi.login;
 
+import org.scstj.transports.iscsi.config.ChapAlgorithm;
+import org.scstj.transports.iscsi.config.ChapBackoff;
+import org.scstj.transports.iscsi.config.ChapConfig;
+import org.scstj.transports.iscsi.config.ChapCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -36,7 +40,6 @@ public final class ChapNegotiation implements SecurityNegotiation {
     private enum State { METHOD, ALGORITHM, RESPONSE, DONE, FAILED }
 
     private final ChapConfig config;
-    private final SecureRandom random;
     private final AuthFailureBackoff backoff;
     /** The address the connection comes from, or null when unknown (not a socket). */
     private final InetAddress source;
@@ -51,21 +54,12 @@ public final class ChapNegotiation implements SecurityNegotiation {
     private byte[] challenge;
 
     public ChapNegotiation(ChapConfig config) {
-        this(config, new AuthFailureBackoff(AuthFailureBackoff.Settings.OFF, System::nanoTime), null);
+        this(config, new AuthFailureBackoff(ChapBackoff.OFF, System::nanoTime), null);
     }
 
     /** @param source the initiator's address: failures are counted per source and per account */
     public ChapNegotiation(ChapConfig config, AuthFailureBackoff backoff, InetAddress source) {
-        this(config, RANDOM, backoff, source);
-    }
-
-    ChapNegotiation(ChapConfig config, SecureRandom random) {
-        this(config, random, new AuthFailureBackoff(AuthFailureBackoff.Settings.OFF, System::nanoTime), null);
-    }
-
-    private ChapNegotiation(ChapConfig config, SecureRandom random, AuthFailureBackoff backoff, InetAddress source) {
         this.config = config;
-        this.random = random;
         this.backoff = backoff;
         this.source = source;
     }
@@ -154,9 +148,9 @@ public final class ChapNegotiation implements SecurityNegotiation {
             return fail("no acceptable algorithm in CHAP_A=" + printable(list)); // bad-inputs row 7
         }
         algorithm = chosen;
-        identifier = random.nextInt(256);
+        identifier = RANDOM.nextInt(256);
         challenge = new byte[chosen.challengeLength()];
-        random.nextBytes(challenge);
+        RANDOM.nextBytes(challenge);
         answers.put("CHAP_A", Integer.toString(chosen.code()));
         answers.put("CHAP_I", Integer.toString(identifier));
         answers.put("CHAP_C", "0x" + HexFormat.of().formatHex(challenge));
@@ -200,7 +194,7 @@ public final class ChapNegotiation implements SecurityNegotiation {
         if (source != null) {
             delay = backoff.delay(source, account);
         }
-        byte[] expected = algorithm.response(identifier, credentials.secret().bytes(), challenge);
+        byte[] expected = credentials.secret().response(algorithm, identifier, challenge);
         boolean nameOk = MessageDigest.isEqual(name.getBytes(StandardCharsets.UTF_8),
                 account.getBytes(StandardCharsets.UTF_8));
         boolean responseOk = MessageDigest.isEqual(expected, received); // constant time (row 9)
@@ -223,7 +217,7 @@ public final class ChapNegotiation implements SecurityNegotiation {
             if (MessageDigest.isEqual(targetChallenge, challenge)) {
                 return fail("the initiator's challenge reflects the target's"); // row 9
             }
-            byte[] proof = algorithm.response(targetIdentifier, credentials.targetSecret().bytes(), targetChallenge);
+            byte[] proof = credentials.targetSecret().response(algorithm, targetIdentifier, targetChallenge);
             answers.put("CHAP_N", credentials.targetUser());
             answers.put("CHAP_R", "0x" + HexFormat.of().formatHex(proof));
         }

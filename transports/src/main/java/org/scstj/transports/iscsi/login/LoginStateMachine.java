@@ -1,7 +1,7 @@
 package org.scstj.transports.iscsi.login;
 
 import org.scstj.engine.spi.Names;
-import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.pdu.LoginRequest;
 
 import java.nio.charset.StandardCharsets;
@@ -36,10 +36,6 @@ public final class LoginStateMachine {
     private boolean discovery;
     private long isid;
     private int tsih;
-
-    public LoginStateMachine(IscsiSettings settings, SecurityNegotiation security) {
-        this(settings, security, settings.portalGroups().getFirst().tag(), (initiator, target) -> null);
-    }
 
     /**
      * @param portalGroupTag the tag of the portal group the connection arrived on (13.9)

@@ -1,6 +1,6 @@
 package org.scstj.transports.iscsi.login;
 
-import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

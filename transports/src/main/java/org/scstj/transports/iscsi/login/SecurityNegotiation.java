@@ -1,5 +1,7 @@
 package org.scstj.transports.iscsi.login;
 
+import org.scstj.transports.iscsi.config.ChapConfig;
+
 import java.time.Duration;
 import java.util.Map;
 

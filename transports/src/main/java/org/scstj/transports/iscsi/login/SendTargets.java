@@ -2,7 +2,7 @@ package org.scstj.transports.iscsi.login;
 
 import org.scstj.engine.spi.Names;
 import org.scstj.engine.spi.ScsiCore;
-import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 
 import java.io.ByteArrayOutputStream;
 import java.net.Inet6Address;

@@ -1,5 +1,12 @@
 package org.scstj.transports.iscsi.conn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.scstj.transports.iscsi.testing.ConnectionHarness.command;
+import static org.scstj.transports.iscsi.testing.ConnectionHarness.dataOut;
+
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,13 +20,6 @@ import org.scstj.transports.iscsi.testing.ReceivedPdu;
 
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.scstj.transports.iscsi.testing.ConnectionHarness.command;
-import static org.scstj.transports.iscsi.testing.ConnectionHarness.dataOut;
 
 class IscsiConnectionTest {
     private static final int F = 0x80;
@@ -399,6 +399,40 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void unsolicitedDataWhileInitialR2TYes_beforeTheCoreAsks_reachesTheCoreAsADataOutFailure_whenItAsks() {
+        h.login("InitialR2T=Yes");
+        h.core.autoRun = false;
+        h.send(command(1, 1, W, 1024, write10(0, 2)));
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 0, true, new byte[512]));
+        assertTrue(h.received().isEmpty(), "the transport answers nothing itself");
+        Throwable[] failed = new Throwable[1];
+        h.channel.eventLoop().execute(() -> h.core.submitted.getFirst().receiveData(1024,
+                new org.scstj.engine.spi.TransportTask.DataReceiver() {
+                    @Override public void received(org.scstj.engine.spi.DataBuffer data) { throw new AssertionError(); }
+                    @Override public void failed(Throwable cause) { failed[0] = cause; }
+                }));
+        h.channel.runPendingTasks();
+        assertEquals(org.scstj.engine.spi.DataOutFailure.Reason.UNEXPECTED_UNSOLICITED_DATA,
+                ((org.scstj.engine.spi.DataOutFailure) failed[0]).reason());
+        assertTrue(h.received().isEmpty(), "no R2T for a command whose data was refused");
+    }
+
+    @Test
+    void aCommandTheCoreFailsWithoutAskingForItsData_keepsTheCoresAnswer_afterRefusedUnsolicitedData() {
+        h.login("InitialR2T=Yes");
+        h.core.autoRun = false;
+        h.send(command(1, 1, W, 1024, write10(1000, 2))); // past the end of the disk
+        h.send(dataOut(1, Opcode.RESERVED_TAG, 0, true, new byte[512]));
+        h.core.execute(h.core.submitted.getFirst());
+        ReceivedPdu r = h.one();
+        assertEquals(Opcode.SCSI_RESPONSE, r.opcode());
+        assertEquals(2, r.u8(3));
+        assertEquals(0x05, r.data()[4]); // ILLEGAL REQUEST 21/00, not the transport's 0C/0C
+        assertEquals(0x21, r.data()[14]);
+        assertEquals(0x00, r.data()[15]);
+    }
+
+    @Test
     void dataOutForUnknownItt_orPastEdtl_isInvalidFieldReject() {
         h.login("InitialR2T=No");
         h.send(dataOut(77, Opcode.RESERVED_TAG, 0, true, new byte[16]));
@@ -766,6 +800,45 @@ class IscsiConnectionTest {
     }
 
     @Test
+    void login_handsOverToTheFullFeatureHandler_whichTakesTheLoginHandlersPlaceInThePipeline() {
+        assertTrue(h.channel.pipeline().get(LoginHandler.class) != null);
+        h.login();
+        assertTrue(h.channel.pipeline().get(LoginHandler.class) == null);
+        assertTrue(h.channel.pipeline().get(FullFeatureHandler.class) != null);
+        assertTrue(h.channel.pipeline().last() instanceof FullFeatureHandler, "the commands' handler is the last one");
+    }
+
+    @Test
+    void commandsInTheSameReadAsTheFinalLoginRequest_reachTheFullFeaturePhase_withTheNegotiatedDigests() {
+        h.send(h.loginPdu(0x81, "InitiatorName=" + ConnectionHarness.INITIATOR, "TargetName=" + RamDiskCore.TARGET,
+                "SessionType=Normal", "AuthMethod=None"));
+        assertEquals(0, h.one().loginStatus());
+        io.netty.buffer.ByteBuf read = Unpooled.buffer();
+        read.writeBytes(h.loginPdu(0x87, "HeaderDigest=CRC32C").build(false, false)); // the last PDU without digests
+        read.writeBytes(command(1, 1, F, 0, 0).build(true, false)); // RFC 7143 13.1: digests from the next PDU on
+        read.writeBytes(command(2, 2, F, 0, 0).build(true, false));
+        h.sendRaw(read);
+        h.channel.runPendingTasks();
+        io.netty.buffer.ByteBuf out = Unpooled.buffer();
+        Object m;
+        while ((m = h.channel.readOutbound()) != null) {
+            out.writeBytes((io.netty.buffer.ByteBuf) m);
+            ((io.netty.buffer.ByteBuf) m).release();
+        }
+        assertEquals(Opcode.LOGIN_RESPONSE, out.getByte(out.readerIndex()) & 0x3f);
+        assertEquals(0, out.getShort(out.readerIndex() + 36), "login refused");
+        out.skipBytes(48 + ((out.getUnsignedMedium(out.readerIndex() + 5) + 3) & ~3));
+        for (int itt = 1; itt <= 2; itt++) {
+            assertEquals(Opcode.SCSI_RESPONSE, out.getByte(out.readerIndex()) & 0x3f);
+            assertEquals(itt, out.getInt(out.readerIndex() + 16));
+            out.skipBytes(48 + 4); // with its header digest
+        }
+        assertEquals(0, out.readableBytes());
+        out.release();
+        assertTrue(h.open());
+    }
+
+    @Test
     void nonLoginPduBeforeLogin_closes() {
         h.send(command(1, 1, F, 0, 0));
         assertFalse(h.open());
@@ -808,7 +881,7 @@ class IscsiConnectionTest {
         h.core.deferClose = true;
         h.login();
         h.send(PduBuilder.immediate(Opcode.LOGOUT_REQUEST).flags(F).itt(9).cmdSn(1));
-        var closed = h.channel.pipeline().get(IscsiConnection.class).shutdown().toCompletableFuture();
+        var closed = h.connection.shutdown().toCompletableFuture();
         h.channel.close();
         assertFalse(closed.isDone(), "shutdown completed before the engine closed the session");
         assertEquals(1, h.core.closed.size()); // one close, joined by the others
@@ -846,7 +919,7 @@ class IscsiConnectionTest {
         for (int i = 0; i < 20; i++) {
             portals.add(new java.net.InetSocketAddress("10.0.0." + (i + 1), 3260));
         }
-        var ctx = new TargetContext(core, org.scstj.transports.iscsi.IscsiSettings.from(
+        var ctx = new TargetContext(core, org.scstj.transports.iscsi.config.IscsiSettings.from(
                 com.typesafe.config.ConfigFactory.empty()), new SessionRegistry(), () -> java.util.Map.of(1, portals),
                 java.util.concurrent.ConcurrentHashMap.newKeySet());
         h = new ConnectionHarness(core, "", ctx);

@@ -1,10 +1,15 @@
 package org.scstj.transports.iscsi.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.typesafe.config.ConfigFactory;
 import io.netty.buffer.Unpooled;
-import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.login.LoginStateMachine;
 import org.scstj.transports.iscsi.login.LoginStatus;
 import org.scstj.transports.iscsi.login.LoginStep;
@@ -17,6 +22,7 @@ import org.scstj.transports.iscsi.pdu.Bhs;
 import org.scstj.transports.iscsi.pdu.LoginRequest;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.pdu.PduParser;
+import org.scstj.transports.iscsi.testing.LoginMachines;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,11 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Coverage-guided fuzzing of the login and text key handling (RFC 7143 6, 11.12, 13): the key=value
@@ -120,7 +121,7 @@ class TextFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void login(FuzzedDataProvider in) {
         FuzzInput f = new FuzzInput(in.consumeRemainingAsBytes());
-        LoginStateMachine login = new LoginStateMachine(SETTINGS, SecurityNegotiation.none());
+        LoginStateMachine login = LoginMachines.onFirstPortalGroup(SETTINGS, SecurityNegotiation.none());
         for (int step = 0; step < 64 && f.more(); step++) {
             int flags = f.u8();
             int versionMin = f.u8();

@@ -1,12 +1,18 @@
 package org.scstj.transports.iscsi.initiator;
 
-import org.scstj.transports.iscsi.pdu.Opcode;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.scstj.transports.iscsi.IscsiSettings;
 import org.scstj.transports.iscsi.IscsiTargetDriver;
+import org.scstj.transports.iscsi.config.IscsiSettings;
+import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.testing.RamDiskCore;
 
 import java.net.InetSocketAddress;
@@ -16,12 +22,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The initiator against the real target driver in-process (RamDiskCore, 127.0.0.1, port 0). */
 class SessionTest {

@@ -1,7 +1,14 @@
 package org.scstj.transports.iscsi.login;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
+import org.scstj.transports.iscsi.config.ChapBackoff;
+import org.scstj.transports.iscsi.config.ChapConfig;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -11,14 +18,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Bad-inputs row 9, CHAP brute force: wrong responses slow the next verdicts down, per source and per account. */
 class AuthFailureBackoffTest {
-    private static final AuthFailureBackoff.Settings SETTINGS = new AuthFailureBackoff.Settings(3,
+    private static final ChapBackoff SETTINGS = new ChapBackoff(3,
             Duration.ofMillis(250), Duration.ofSeconds(4), Duration.ofMinutes(10), 8);
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final AuthFailureBackoff backoff = new AuthFailureBackoff(SETTINGS, now::get);

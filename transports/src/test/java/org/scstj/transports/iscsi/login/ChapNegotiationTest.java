@@ -1,10 +1,19 @@
 package org.scstj.transports.iscsi.login;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.config.ChapAlgorithm;
+import org.scstj.transports.iscsi.config.ChapConfig;
+import org.scstj.transports.iscsi.config.ChapCredentials;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,12 +22,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** RFC 7143 12.1.3 CHAP exchanges and bad-inputs rows 7-9 (each refusal is null, i.e. Login 0x0201). */
 class ChapNegotiationTest {
@@ -89,6 +92,11 @@ class ChapNegotiationTest {
         assertEquals(Math.max(16, Integer.parseInt(p[2])), challengeBytes(c).length); // digest length, >= 16
         assertEquals(Map.of(), chap.respond(keys("CHAP_N", "alice", "CHAP_R", answer(c, p[1], SECRET))));
         assertTrue(chap.authenticated());
+    }
+
+    @Test
+    void aConfiguredChapName_fitsTheLoginsTextValue() {
+        assertEquals(TextParameters.MAX_VALUE_LENGTH, ChapConfig.MAX_NAME_BYTES, "RFC 7143 6.1: CHAP_N is a text value");
     }
 
     @Test // RFC 7143 6.2.1: the responder takes the first value of the originator's list that it supports

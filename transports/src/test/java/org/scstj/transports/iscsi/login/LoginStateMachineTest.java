@@ -1,27 +1,28 @@
 package org.scstj.transports.iscsi.login;
 
-import com.typesafe.config.ConfigFactory;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
-import org.scstj.transports.iscsi.IscsiSettings;
-import org.scstj.transports.iscsi.pdu.Bhs;
-import org.scstj.transports.iscsi.pdu.InboundPdu;
-import org.scstj.transports.iscsi.pdu.LoginRequest;
-import org.scstj.transports.iscsi.pdu.Opcode;
-import org.scstj.transports.iscsi.pdu.PduParser;
-import org.scstj.transports.iscsi.testing.PduBuilder;
-
-import java.nio.charset.StandardCharsets;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+import org.scstj.transports.iscsi.config.IscsiSettings;
+import org.scstj.transports.iscsi.pdu.Bhs;
+import org.scstj.transports.iscsi.pdu.InboundPdu;
+import org.scstj.transports.iscsi.pdu.LoginRequest;
+import org.scstj.transports.iscsi.pdu.Opcode;
+import org.scstj.transports.iscsi.pdu.PduParser;
+import org.scstj.transports.iscsi.testing.LoginMachines;
+import org.scstj.transports.iscsi.testing.PduBuilder;
+
+import java.nio.charset.StandardCharsets;
+
 class LoginStateMachineTest {
-    private final LoginStateMachine login = new LoginStateMachine(IscsiSettings.from(ConfigFactory.empty()),
+    private final LoginStateMachine login = LoginMachines.onFirstPortalGroup(IscsiSettings.from(ConfigFactory.empty()),
             SecurityNegotiation.none());
 
     private static LoginRequest request(int flags, int versionMin, String... keys) {
@@ -96,14 +97,14 @@ class LoginStateMachineTest {
     @Test
     void backwardOrReservedTransitions_are0200() {
         assertEquals(0x0200, status(login.step(request(0x84 | 0x00, 0, "InitiatorName=i", "TargetName=t")))); // 1 -> 0
-        var other = new LoginStateMachine(IscsiSettings.from(ConfigFactory.empty()), SecurityNegotiation.none());
+        var other = LoginMachines.onFirstPortalGroup(IscsiSettings.from(ConfigFactory.empty()), SecurityNegotiation.none());
         assertEquals(0x0200, status(other.step(request(0x82, 0, "InitiatorName=i", "TargetName=t")))); // 0 -> 2
     }
 
     @Test
     void duplicateKeys_are0200_andUnknownKeysNotUnderstood() {
         assertEquals(0x0200, status(login.step(request(0x81, 0, "InitiatorName=i", "InitiatorName=j"))));
-        var fresh = new LoginStateMachine(IscsiSettings.from(ConfigFactory.empty()), SecurityNegotiation.none());
+        var fresh = LoginMachines.onFirstPortalGroup(IscsiSettings.from(ConfigFactory.empty()), SecurityNegotiation.none());
         var step = assertInstanceOf(LoginStep.Reply.class, fresh.step(request(0x81, 0,
                 "InitiatorName=i", "TargetName=t", "X-Vendor=1")));
         assertTrue(text(step.text()).contains("X-Vendor=NotUnderstood"));

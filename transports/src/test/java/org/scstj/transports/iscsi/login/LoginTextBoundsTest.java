@@ -1,23 +1,24 @@
 package org.scstj.transports.iscsi.login;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
 import com.typesafe.config.ConfigFactory;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
-import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.pdu.Bhs;
 import org.scstj.transports.iscsi.pdu.LoginRequest;
 import org.scstj.transports.iscsi.pdu.Opcode;
 import org.scstj.transports.iscsi.pdu.PduParser;
+import org.scstj.transports.iscsi.testing.LoginMachines;
 import org.scstj.transports.iscsi.testing.PduBuilder;
 
 import java.nio.charset.StandardCharsets;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-
 /** A login's text is bounded by the {@link TextAccumulator} budget: RFC 7143 6.2, bad-inputs row 5 (Login 0x0302). */
 class LoginTextBoundsTest {
-    private final LoginStateMachine login = new LoginStateMachine(IscsiSettings.from(ConfigFactory.empty()),
+    private final LoginStateMachine login = LoginMachines.onFirstPortalGroup(IscsiSettings.from(ConfigFactory.empty()),
             SecurityNegotiation.none());
 
     private static LoginRequest request(int flags, byte[] text) {

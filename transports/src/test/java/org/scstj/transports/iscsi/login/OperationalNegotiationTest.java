@@ -1,16 +1,16 @@
 package org.scstj.transports.iscsi.login;
 
-import com.typesafe.config.ConfigFactory;
-import org.junit.jupiter.api.Test;
-import org.scstj.transports.iscsi.IscsiSettings;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import org.scstj.transports.iscsi.config.IscsiSettings;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 class OperationalNegotiationTest {
     private static IscsiSettings.Negotiation target(String overrides) {

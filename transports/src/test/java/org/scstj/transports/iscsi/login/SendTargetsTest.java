@@ -1,16 +1,16 @@
 package org.scstj.transports.iscsi.login;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
-import org.scstj.transports.iscsi.IscsiSettings;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.testing.RamDiskCore;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** RFC 7143 Appendix C / 13.3 SendTargets, with 4.4.1 portal groups and 13.8 TargetAddress. */
 class SendTargetsTest {

@@ -1,12 +1,15 @@
 package org.scstj.transports.iscsi.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.ConfigFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import org.scstj.transports.iscsi.IscsiSettings;
 import org.scstj.transports.iscsi.codec.PduDecoder;
 import org.scstj.transports.iscsi.codec.PduEncoder;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.conn.IscsiConnection;
 import org.scstj.transports.iscsi.conn.SessionRegistry;
 import org.scstj.transports.iscsi.conn.TargetContext;
@@ -17,9 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** One target connection in an {@link EmbeddedChannel}, driven PDU by PDU like an initiator. */
 public final class ConnectionHarness implements AutoCloseable {
     public static final String INITIATOR = "iqn.2026-11.test:initiator";
@@ -27,6 +27,8 @@ public final class ConnectionHarness implements AutoCloseable {
     public final RamDiskCore core;
     public final TargetContext context;
     public final EmbeddedChannel channel;
+    /** The connection on {@link #channel}. */
+    public final IscsiConnection connection;
     private final ByteBuf received = Unpooled.buffer();
     private boolean headerDigest;
     private boolean dataDigest;
@@ -40,7 +42,8 @@ public final class ConnectionHarness implements AutoCloseable {
         IscsiSettings settings = shared != null ? shared.settings() : IscsiSettings.from(ConfigFactory.parseString(config));
         this.context = shared != null ? shared : new TargetContext(core, settings, new SessionRegistry(),
                 () -> configuredPortals(settings), ConcurrentHashMap.newKeySet());
-        this.channel = new EmbeddedChannel(new PduDecoder(), new PduEncoder(), new IscsiConnection(context));
+        this.connection = new IscsiConnection(context);
+        this.channel = new EmbeddedChannel(new PduDecoder(), new PduEncoder(), connection.loginHandler());
     }
 
     /** The configured portals of each group, by tag, as if bound. */

@@ -1,6 +1,9 @@
 package org.scstj.transports.iscsi.testing;
 
+import org.scstj.engine.sense.SenseData;
+import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.DataOutFailure;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.ScsiResponse;
@@ -38,6 +41,8 @@ public final class RamDiskCore implements ScsiCore {
     /** When true, {@code SessionHandle.close} waits in {@link #pendingCloses} until the test runs it. */
     public volatile boolean deferClose;
     public final List<Runnable> pendingCloses = new CopyOnWriteArrayList<>();
+    /** The Data-In buffer of the last READ(10), as the transport allocated it (its retention shows in its refCnt). */
+    public volatile DataBuffer lastRead;
     /** The transports' receivers of asynchronous events (SessionHandle.asyncEvents), one per session. */
     public final List<SessionHandle.AsyncEventListener> eventListeners = new CopyOnWriteArrayList<>();
 
@@ -151,6 +156,7 @@ public final class RamDiskCore implements ScsiCore {
                 int n = (int) Math.min(bytes, Integer.toUnsignedLong(task.expectedDataTransferLength()));
                 DataBuffer buf = task.allocate(n);
                 buf.nio().put(disk, (int) lba * BLOCK, n);
+                lastRead = buf;
                 task.complete(ScsiResponse.good(buf, bytes));
             }
             case 0x2a -> { // WRITE(10)
@@ -172,7 +178,7 @@ public final class RamDiskCore implements ScsiCore {
 
                     @Override
                     public void failed(Throwable cause) {
-                        task.complete(ScsiResponse.checkCondition(sense(0x0b, 0x47, 0x05), bytes));
+                        task.complete(ScsiResponse.checkCondition(dataOutSense(cause), bytes));
                     }
                 });
             }
@@ -189,6 +195,20 @@ public final class RamDiskCore implements ScsiCore {
         DataBuffer buf = task.allocate(n);
         buf.nio().put(bytes, 0, n);
         task.complete(ScsiResponse.good(buf, length));
+    }
+
+    /**
+     * What the engine answers a write whose Data-Out failed: the transport's {@link DataOutFailure}
+     * reason in the engine's sense vocabulary (fixed format, the default D_SENSE 0), otherwise
+     * (a lost connection) ABORTED COMMAND 47/05.
+     */
+    private static byte[] dataOutSense(Throwable cause) {
+        SenseReason reason = cause instanceof DataOutFailure f ? switch (f.reason()) {
+            case DATA_DIGEST -> SenseReason.SCSI_PARITY_ERROR_DATA_DIGEST;
+            case UNEXPECTED_UNSOLICITED_DATA -> SenseReason.UNEXPECTED_UNSOLICITED_DATA;
+            case NOT_ENOUGH_UNSOLICITED_DATA -> SenseReason.NOT_ENOUGH_UNSOLICITED_DATA;
+        } : SenseReason.SCSI_PARITY_ERROR_DATA_DIGEST;
+        return SenseData.build(reason, false);
     }
 
     public static byte[] sense(int key, int asc, int ascq) {

@@ -1,8 +1,8 @@
 package org.scstj.transports.iscsi.testing;
 
 import com.typesafe.config.ConfigFactory;
-import org.scstj.transports.iscsi.IscsiSettings;
 import org.scstj.transports.iscsi.IscsiTargetDriver;
+import org.scstj.transports.iscsi.config.IscsiSettings;
 
 import java.util.concurrent.Executors;
 

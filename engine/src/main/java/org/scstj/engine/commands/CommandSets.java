@@ -1,0 +1,46 @@
+package org.scstj.engine.commands;
+
+import org.scstj.engine.exec.CommandRow;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.VpdPage;
+import org.scstj.engine.sbc.BlockVpdPages;
+import org.scstj.engine.xcopy.ThirdPartyCopyVpd;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command set of each peripheral device type scstj serves (SPC-5 6.7.2 PERIPHERAL DEVICE TYPE):
+ * SPC-5's common commands plus the type's own. MMC, SSC, SMC and pass-through sets join here.
+ */
+public final class CommandSets {
+    private CommandSets() {
+    }
+
+    /** Peripheral device type 00h, direct access block device: SPC-5 and SBC-4. */
+    public static final CommandSet DISK = new CommandSet("direct access block device (SBC-4)",
+            concat(SpcCommands.ROWS, SbcCommands.ROWS), List.of(
+                    new VpdPage(ThirdPartyCopyVpd.PAGE_CODE, lu -> ThirdPartyCopyVpd.page()),
+                    new VpdPage(BlockVpdPages.BLOCK_LIMITS, lu -> BlockVpdPages.blockLimits(lu.device())),
+                    new VpdPage(BlockVpdPages.BLOCK_DEVICE_CHARACTERISTICS,
+                            lu -> BlockVpdPages.blockDeviceCharacteristics(lu.device())),
+                    new VpdPage(BlockVpdPages.LOGICAL_BLOCK_PROVISIONING,
+                            lu -> BlockVpdPages.logicalBlockProvisioning(lu.device()))));
+
+    /**
+     * SPC-5's commands alone: what a nexus's commands are decoded with when their LUN is not one it
+     * may address (SPC-5 6.7.2, 6.33, 6.39 answer INQUIRY, REPORT LUNS and REQUEST SENSE there).
+     */
+    public static final CommandSet COMMON = new CommandSet("common (SPC-5)", SpcCommands.ROWS, List.of());
+
+    /** The set for a peripheral device type, or null when scstj serves none of that type. */
+    public static CommandSet forType(int peripheralDeviceType) {
+        return peripheralDeviceType == 0x00 ? DISK : null;
+    }
+
+    private static List<CommandRow> concat(List<CommandRow> a, List<CommandRow> b) {
+        List<CommandRow> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

@@ -1,0 +1,46 @@
+package org.scstj.engine.exec;
+
+import org.scstj.engine.lu.EchoBuffer;
+import org.scstj.engine.lu.MediumState;
+import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.UnitAttentions;
+import org.scstj.engine.lu.WholeMediumState;
+import org.scstj.engine.pr.Reservations;
+import org.scstj.engine.spi.Nexus;
+
+import java.util.function.Predicate;
+
+/**
+ * The state of one logical unit (SAM-5 4.6.18), owned by its LUN actor and lent to a command only
+ * on the actor's thread: synchronously in the exec stage's entry ({@link CommandSet#execute}, which
+ * the actor calls), or in an action the command hands to {@link ExecContext#withState} from any
+ * other thread (its Data-Out arrived, its device I/O completed). That is the only way this state
+ * changes; other threads read no more than the few volatile values a {@link LuContext} exposes.
+ */
+public interface LuState {
+    /** The unit-attention queue of every nexus of the LU (SAM-5 5.14). */
+    UnitAttentions unitAttentions();
+
+    /** SPC-2 and persistent reservations (SPC-5 5.14). */
+    Reservations reservations();
+
+    /** The changeable mode parameters (SPC-5 7.5). */
+    ModeParameters mode();
+
+    /** The removable medium and who prevents its removal (SBC-4 5.13, 5.25). */
+    MediumState medium();
+
+    /** FORMAT UNIT / SANITIZE in progress or failed (SBC-4 4.11, 5.3). */
+    WholeMediumState wholeMedium();
+
+    /** The echo buffer of READ / WRITE BUFFER (SPC-5 6.17.7, 6.49.7). */
+    EchoBuffer echoBuffer();
+
+    /**
+     * Aborts every task in the task set of a nexus {@code whose} matches but {@code except} (the
+     * command asking), as ABORT TASK SET would (SPC-5 5.14.11.4.5, PREEMPT AND ABORT); runs
+     * {@code quiesced} on the actor's thread once every one of them left the device (at once when
+     * there was none). New commands wait meanwhile, as for any task management function.
+     */
+    void abortTasksOf(Predicate<Nexus> whose, ExecContext except, Runnable quiesced);
+}

@@ -1,0 +1,103 @@
+package org.scstj.engine.lu;
+
+import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.spi.Nexus;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Per-I_T-nexus unit attention queues of one logical unit (SAM-5 5.14). Not thread-safe: owned
+ * by the LUN actor.
+ *
+ * <p>A nexus the LU has never seen gets POWER ON, RESET, OR BUS DEVICE RESET OCCURRED (29/00)
+ * on first contact; a nexus that was lost and returns gets I_T NEXUS LOSS OCCURRED (29/07).
+ * Queues are bounded: past {@link #MAX_PENDING} the oldest condition is dropped (SAM-5 lets a
+ * device server report the most important one; a reset subsumes what came before it).
+ */
+public final class UnitAttentions {
+    /** Bound of one nexus's queue. */
+    public static final int MAX_PENDING = 16;
+    /** Bound of the memory of lost nexuses (the oldest is forgotten first). */
+    static final int MAX_REMEMBERED_LOST = 4096;
+
+    private final Map<Nexus, ArrayDeque<SenseReason>> pending = new HashMap<>();
+    private final Map<Nexus, Boolean> lost = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Nexus, Boolean> eldest) {
+            return size() > MAX_REMEMBERED_LOST;
+        }
+    };
+
+    /** Called for every command: makes sure a nexus seen for the first time has its queue. */
+    public void touch(Nexus nexus) {
+        if (!pending.containsKey(nexus)) {
+            ArrayDeque<SenseReason> queue = new ArrayDeque<>(2);
+            queue.add(lost.remove(nexus) != null ? SenseReason.I_T_NEXUS_LOSS_OCCURRED : SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
+            pending.put(nexus, queue);
+        }
+    }
+
+    /** The condition to report next to this nexus, or null. */
+    public SenseReason peek(Nexus nexus) {
+        ArrayDeque<SenseReason> queue = pending.get(nexus);
+        return queue == null ? null : queue.peekFirst();
+    }
+
+    /** Removes the condition just reported (SAM-5 5.14: reporting a UA clears it). */
+    public void clear(Nexus nexus) {
+        ArrayDeque<SenseReason> queue = pending.get(nexus);
+        if (queue != null) {
+            queue.pollFirst();
+        }
+    }
+
+    /** Establishes a condition for every known nexus but {@code except} (may be null). */
+    public void establishForAllBut(Nexus except, SenseReason condition) {
+        for (Map.Entry<Nexus, ArrayDeque<SenseReason>> e : pending.entrySet()) {
+            if (!e.getKey().equals(except)) {
+                add(e.getValue(), condition);
+            }
+        }
+    }
+
+    /** Establishes a condition for every nexus the LU knows. */
+    public void establishForAll(SenseReason condition) {
+        for (ArrayDeque<SenseReason> queue : pending.values()) {
+            add(queue, condition);
+        }
+    }
+
+    /** Establishes a condition for one nexus. */
+    public void establish(Nexus nexus, SenseReason condition) {
+        touch(nexus);
+        add(pending.get(nexus), condition);
+    }
+
+    /** The nexus is gone; when it returns it learns so (29/07). */
+    public void nexusLost(Nexus nexus) {
+        pending.remove(nexus);
+        lost.put(nexus, Boolean.TRUE);
+    }
+
+    private static void add(ArrayDeque<SenseReason> queue, SenseReason condition) {
+        if (queue.contains(condition)) {
+            return;
+        }
+        if (queue.size() >= MAX_PENDING) {
+            queue.pollFirst();
+        }
+        queue.addLast(condition);
+    }
+
+    /** Establishes a condition for every known nexus {@code which} accepts (SPC-5 5.14 reservation UAs). */
+    public void establishWhere(java.util.function.Predicate<Nexus> which, SenseReason condition) {
+        for (Map.Entry<Nexus, ArrayDeque<SenseReason>> e : pending.entrySet()) {
+            if (which.test(e.getKey())) {
+                add(e.getValue(), condition);
+            }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package org.scstj.engine.scsitarget;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.lu.CopyManager;
+import org.scstj.engine.lu.CopyScope;
+import org.scstj.engine.lu.CopyStatusTable;
+import org.scstj.engine.lu.UnitState;
+import org.scstj.engine.lun.LunActor;
+import org.scstj.engine.model.LunMapping;
+import org.scstj.engine.model.TargetSpec;
+import org.scstj.engine.session.LunBinding;
+import org.scstj.engine.session.SessionActor;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.ScsiCore.LoginRefusal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One exported target: its LUN mappings and security groups, and the sessions logged in to it.
+ * Opens a session actor per I_T nexus with the LUN inventory that nexus's initiator may see.
+ */
+public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
+
+    /** The target actor's protocol. */
+    public sealed interface Command {
+    }
+
+    /** Opens an I_T nexus; answered with {@link Opened}. */
+    public record OpenSession(Nexus nexus, ActorRef<Opened> replyTo) implements Command {
+    }
+
+    /** The session's actor and the nexus as the core identifies it, or why the initiator may not log in. */
+    public record Opened(ActorRef<SessionActor.Command> session, Nexus nexus, LoginRefusal refusal, String message) {
+    }
+
+    private record SessionStopped(Nexus nexus, ActorRef<SessionActor.Command> session) implements Command {
+    }
+
+    /**
+     * A device as the target maps it: the backend, its command set, its LU actor, the LU's state
+     * (owned by that actor) and its copy manager, all shared by every target that exports the device.
+     */
+    public record Lu(BlockDevice device, CommandSet commands, ActorRef<LunActor.Command> actor, UnitState state,
+                     CopyManager copyManager) {
+        public Lu(BlockDevice device, CommandSet commands, ActorRef<LunActor.Command> actor, UnitState state) {
+            this(device, commands, actor, state, new CopyManager());
+        }
+    }
+
+    public static Behavior<Command> create(TargetSpec spec, Map<String, Lu> devices, Props sessionProps,
+                                           Props tmfProps) {
+        return Behaviors.setup(ctx -> new TargetActor(ctx, spec, devices, sessionProps, tmfProps));
+    }
+
+    private TargetSpec spec;
+    private TargetAcl acl;
+    private final Map<String, Lu> devices;
+    private List<ActorRef<LunActor.Command>> targetLuns;
+    private final Props sessionProps;
+    private final Props tmfProps;
+    private final Map<Nexus, ActorRef<SessionActor.Command>> sessions = new HashMap<>();
+    /** What each open session's initiator may see, as last given to its session actor. */
+    private final Map<Nexus, List<LunMapping>> inventories = new HashMap<>();
+    private long sessionCounter;
+
+    private TargetActor(ActorContext<Command> ctx, TargetSpec spec, Map<String, Lu> devices, Props sessionProps,
+                        Props tmfProps) {
+        super(ctx);
+        this.spec = spec;
+        this.acl = new TargetAcl(spec);
+        this.devices = devices;
+        this.sessionProps = sessionProps;
+        this.tmfProps = tmfProps;
+        this.targetLuns = allLuns(spec, devices);
+    }
+
+    /** Every LU actor the target maps (nexus loss and I_T NEXUS RESET reach them all: a past inventory may have left tasks there). */
+    private static List<ActorRef<LunActor.Command>> allLuns(TargetSpec spec, Map<String, Lu> devices) {
+        LinkedHashSet<ActorRef<LunActor.Command>> all = new LinkedHashSet<>();
+        spec.defaultLuns().forEach(m -> all.add(devices.get(m.device()).actor()));
+        spec.groups().forEach(g -> g.luns().forEach(m -> all.add(devices.get(m.device()).actor())));
+        return List.copyOf(all);
+    }
+
+    /**
+     * New LUN mappings and groups for this target (a configuration reload, {@code ScsiEngine.reconfigure}):
+     * the devices they name are running. Sessions keep running; each whose inventory changed is given
+     * the new one.
+     */
+    public record Reconfigure(TargetSpec spec, ActorRef<Reconfigured> replyTo) implements Command {
+    }
+
+    /** The answer to {@link Reconfigure}, once every session whose inventory changed has its new one. */
+    public record Reconfigured(String target, int sessionsChanged) {
+    }
+
+    private record WrappedLunsUpdated(SessionActor.LunsUpdated updated) implements Command {
+    }
+
+    /** A reconfiguration waiting for its sessions' answers. */
+    private record PendingReconfigure(ActorRef<Reconfigured> replyTo, int changed, java.util.Set<Nexus> waiting) {
+    }
+
+    private final Map<Long, PendingReconfigure> pendingReconfigures = new HashMap<>();
+    private long reconfigureCounter;
+    private ActorRef<SessionActor.LunsUpdated> lunsUpdatedAdapter;
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(OpenSession.class, this::onOpenSession)
+                .onMessage(SessionStopped.class, this::onSessionStopped)
+                .onMessage(Reconfigure.class, this::onReconfigure)
+                .onMessage(WrappedLunsUpdated.class, this::onLunsUpdated)
+                .build();
+    }
+
+    private Behavior<Command> onOpenSession(OpenSession msg) {
+        // SPC-5 7.7.6.4: each target port has its own relative target port identifier; this
+        // target's comes from its configuration (targets are numbered in file order), so two
+        // targets exporting one LU report different ports whatever the transport assumed; a target
+        // reached through several portal groups has one port (and identifier) per group.
+        Nexus offered = msg.nexus();
+        Nexus nexus = new Nexus(offered.initiatorName(), offered.initiatorPortName(), spec.name(),
+                offered.targetPortName(), spec.relativeTargetPortId(offered.targetPortGroup()), offered.targetPortGroup());
+        List<LunMapping> visible = acl.lunsFor(nexus.initiatorName());
+        if (visible.isEmpty()) {
+            msg.replyTo().tell(new Opened(null, null, LoginRefusal.NOT_AUTHORIZED,
+                    offered.initiatorName() + " may see no LUN of " + spec.name()));
+            return this;
+        }
+        Map<Integer, LunBinding> luns = bindings(nexus, visible);
+        List<ActorRef<LunActor.Command>> reachable = new ArrayList<>(targetLuns);
+        ActorRef<SessionActor.Command> session = getContext().spawn(
+                SessionActor.create(nexus, luns, reachable, tmfProps),
+                "session-" + (++sessionCounter), sessionProps);
+        getContext().watchWith(session, new SessionStopped(nexus, session));
+        sessions.put(nexus, session);
+        inventories.put(nexus, visible);
+        msg.replyTo().tell(new Opened(session, nexus, null, null));
+        return this;
+    }
+
+    /** The LUN bindings of one nexus for the mappings its initiator may see. */
+    private Map<Integer, LunBinding> bindings(Nexus nexus, List<LunMapping> visible) {
+        // SPC-4 6.3: an EXTENDED COPY may name only LUs this nexus may access (CopyScope)
+        List<CopyScope.Target> accessible = new ArrayList<>(visible.size());
+        for (LunMapping m : visible) {
+            Lu lu = devices.get(m.device());
+            UnitState u = lu.state();
+            accessible.add(new CopyScope.Target(m.lun(), lu.device(), writeProtected(m, lu), u.mode(), u.medium(),
+                    u.wholeMedium()));
+        }
+        Map<Long, CopyScope.Target> copyTargets = CopyScope.byNaa(accessible);
+        Map<Integer, LunBinding> luns = new HashMap<>();
+        for (LunMapping m : visible) {
+            Lu lu = devices.get(m.device());
+            CopyScope copy = new CopyScope(copyTargets, lu.copyManager(), new CopyStatusTable());
+            luns.put(m.lun(), new LunBinding(m.lun(), lu.actor(), new LuContext(m.lun(), lu.device(), lu.commands(),
+                    writeProtected(m, lu), m.readOnly(), nexus, lu.state(), copy)));
+        }
+        return luns;
+    }
+
+    /**
+     * SPC-5 6.33: each open session whose initiator now sees other LUNs (or the same LUNs mapped
+     * to other devices, or read-only where they were not) gets its new inventory, and with it
+     * REPORTED LUNS DATA HAS CHANGED on each LU it sees. A session left with nothing stays open and
+     * sees no LUN (REPORT LUNS answers an empty list); new logins follow the new mapping.
+     */
+    private Behavior<Command> onReconfigure(Reconfigure msg) {
+        spec = msg.spec();
+        acl = new TargetAcl(spec);
+        targetLuns = allLuns(spec, devices);
+        if (lunsUpdatedAdapter == null) {
+            lunsUpdatedAdapter = getContext().messageAdapter(SessionActor.LunsUpdated.class, WrappedLunsUpdated::new);
+        }
+        long id = ++reconfigureCounter;
+        java.util.Set<Nexus> waiting = new java.util.HashSet<>();
+        for (Map.Entry<Nexus, ActorRef<SessionActor.Command>> e : sessions.entrySet()) {
+            Nexus nexus = e.getKey();
+            List<LunMapping> visible = acl.lunsFor(nexus.initiatorName());
+            if (!visible.equals(inventories.get(nexus))) {
+                inventories.put(nexus, visible);
+                e.getValue().tell(new SessionActor.UpdateLuns(bindings(nexus, visible), targetLuns, id,
+                        lunsUpdatedAdapter));
+                waiting.add(nexus);
+                getContext().getLog().info("{} on {}: LUN inventory changed to {}", nexus.initiatorName(),
+                        spec.name(), visible);
+            }
+        }
+        if (waiting.isEmpty()) {
+            msg.replyTo().tell(new Reconfigured(spec.name(), 0));
+        } else {
+            pendingReconfigures.put(id, new PendingReconfigure(msg.replyTo(), waiting.size(), waiting));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onLunsUpdated(WrappedLunsUpdated msg) {
+        PendingReconfigure p = pendingReconfigures.get(msg.updated().id());
+        if (p != null) {
+            answered(msg.updated().id(), p, msg.updated().nexus());
+        }
+        return this;
+    }
+
+    /** A session answered, or stopped before it could: the reconfiguration is done when none is left. */
+    private void answered(long id, PendingReconfigure p, Nexus nexus) {
+        if (p.waiting().remove(nexus) && p.waiting().isEmpty()) {
+            pendingReconfigures.remove(id);
+            p.replyTo().tell(new Reconfigured(spec.name(), p.changed()));
+        }
+    }
+
+    private static boolean writeProtected(LunMapping m, Lu lu) {
+        return m.readOnly() || lu.device().capabilities().readOnly();
+    }
+
+    private Behavior<Command> onSessionStopped(SessionStopped msg) {
+        if (sessions.remove(msg.nexus(), msg.session())) {
+            inventories.remove(msg.nexus());
+        }
+        // a session that stopped before answering a reconfiguration must not hold it forever
+        for (Map.Entry<Long, PendingReconfigure> e : List.copyOf(pendingReconfigures.entrySet())) {
+            answered(e.getKey(), e.getValue(), msg.nexus());
+        }
+        return this;
+    }
+}
