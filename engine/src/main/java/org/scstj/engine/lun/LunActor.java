@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.japi.function.Function;
 import org.scstj.engine.alua.AccessState;
 import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
@@ -230,22 +231,18 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         this.mode = unit.mode();
         this.wholeMedium = unit.wholeMedium();
         this.reservations = unit.reservations();
-        this.draining = newReceiveBuilder()
-                .onMessage(Execute.class, this::onExecuteWhileDraining)
-                .onMessage(ExecDone.class, this::onExecDone)
-                .onMessage(WithState.class, this::onWithState)
-                .onMessage(Abort.class, this::onAbort)
-                .onMessage(Query.class, this::onQuery)
-                .onMessage(EstablishUnitAttention.class, this::onEstablishUnitAttention)
-                .onMessage(Shutdown.class, this::onShutdown)
-                .onMessage(FlushDone.class, this::onFlushDone)
-                .build();
+        this.draining = receive(this::onExecuteWhileDraining);
     }
 
     @Override
     public Receive<Command> createReceive() {
+        return receive(this::onExecute);
+    }
+
+    /** The two behaviours differ only in what a new command meets: the checks, or the stash while draining. */
+    private Receive<Command> receive(Function<Execute, Behavior<Command>> onExecute) {
         return newReceiveBuilder()
-                .onMessage(Execute.class, this::onExecute)
+                .onMessage(Execute.class, onExecute)
                 .onMessage(ExecDone.class, this::onExecDone)
                 .onMessage(WithState.class, this::onWithState)
                 .onMessage(Abort.class, this::onAbort)

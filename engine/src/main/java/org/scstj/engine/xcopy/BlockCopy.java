@@ -100,37 +100,27 @@ final class BlockCopy {
 
     private enum Step { CHUNK, READ, WRITTEN, FAILED, WAIT }
 
-    private final BlockDevice.Completion readDone = new BlockDevice.Completion() {
-        @Override
-        public void completed() {
-            next = Step.READ;
-            pump();
-        }
+    private final BlockDevice.Completion readDone = completion(Step.READ, false);
+    private final BlockDevice.Completion writeDone = completion(Step.WRITTEN, true);
 
-        @Override
-        public void failed(BlockDevice.IoFailure f, Throwable cause) {
-            failure = f;
-            failedWriting = false;
-            next = Step.FAILED;
-            pump();
-        }
-    };
+    /** An I/O's completion: {@code done} next, or FAILED with which side failed. */
+    private BlockDevice.Completion completion(Step done, boolean writing) {
+        return new BlockDevice.Completion() {
+            @Override
+            public void completed() {
+                next = done;
+                pump();
+            }
 
-    private final BlockDevice.Completion writeDone = new BlockDevice.Completion() {
-        @Override
-        public void completed() {
-            next = Step.WRITTEN;
-            pump();
-        }
-
-        @Override
-        public void failed(BlockDevice.IoFailure f, Throwable cause) {
-            failure = f;
-            failedWriting = true;
-            next = Step.FAILED;
-            pump();
-        }
-    };
+            @Override
+            public void failed(BlockDevice.IoFailure f, Throwable cause) {
+                failure = f;
+                failedWriting = writing;
+                next = Step.FAILED;
+                pump();
+            }
+        };
+    }
 
     BlockCopy(List<Segment> segments, Listener listener) {
         this.segments = segments;
