@@ -24,4 +24,8 @@ public sealed interface Command {
         public static final Portal DEFAULT_LISTEN = new Portal("127.0.0.1", 3260);
         public static final Path DEFAULT_STATE_DIR = Path.of("state");
     }
+
+    /** {@code admin ...}: the running daemon's admin API (picocli parses the rest). */
+    record Admin(java.util.List<String> args) implements Command {
+    }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
 /** Parses the arguments into a {@link Command} and holds the help texts. */
 public final class CommandLine {
     /** Sub-commands in the order the overview lists them. */
-    static final List<String> COMMANDS = List.of("demo", "serve", "check", "test", "bench", "conformance", "help");
+    static final List<String> COMMANDS = List.of("demo", "serve", "check", "admin", "test", "bench", "conformance",
+            "help");
 
     /** The command line was wrong; {@link #topic()} is the sub-command whose usage applies, or null. */
     public static final class UsageException extends Exception {
@@ -53,6 +54,7 @@ public final class CommandLine {
                         o.listen == null ? Command.Demo.DEFAULT_LISTEN : o.listen,
                         o.stateDir == null ? Command.Demo.DEFAULT_STATE_DIR : o.stateDir, o.verbose);
             }
+            case "admin" -> new Command.Admin(List.copyOf(rest));
             case "test" -> throw new UsageException("'test' is run by the launcher: ./scstj test", "test");
             case "bench" -> throw new UsageException("'bench' is run by the launcher: ./scstj bench", "bench");
             case "conformance" -> throw new UsageException("'conformance' is run by the launcher: ./scstj conformance",
@@ -170,6 +172,9 @@ public final class CommandLine {
                       and a 1 TiB null disk on 127.0.0.1:3260); prints the URLs to try
               serve   run the target in the foreground from a configuration file (-c FILE)
               check   validate a configuration file (-c FILE) and print OK or its problems
+              admin   see and change the running daemon: ls, get, set, device add|remove|resize,
+                      lun, group, initiator, target, portal, session list|close|logout, plan,
+                      apply, show-config, write-config, shell ('scstj admin --help')
               test    (launcher ./scstj only) install the iSCSI test tools and run every test
               bench   (launcher ./scstj only) compare scstj with tgtd end to end, or run the JMH
                       micro-benchmarks
@@ -181,8 +186,14 @@ public final class CommandLine {
             Configuration reference: README.md and docs/configuration.md.
             """;
 
-    private static final Map<String, String> HELP = Map.of(
-            "demo", """
+    private static final Map<String, String> HELP = Map.ofEntries(Map.entry("admin", """
+                    Usage: scstj admin [--state-dir DIR] [--url URL] [--token-file FILE] [--json] COMMAND
+
+                    Talks to the running daemon's admin API (docs/admin.md). It finds the daemon
+                    and its token in the daemon's state-dir (DIR/admin/url, DIR/admin/admin.token).
+                    'scstj admin --help' lists every command; 'scstj admin COMMAND --help' one.
+                    """),
+            Map.entry("demo", """
                     Usage: scstj demo [--listen HOST:PORT] [--state-dir DIR] [-v]
 
                     Serves the target iqn.2026-11.org.scstj:demo from a built-in configuration:
@@ -199,8 +210,8 @@ public final class CommandLine {
                                           ./state in the current directory, created if missing)
                       -v, --verbose       log at DEBUG level
                       -h, --help          this text
-                    """,
-            "serve", """
+                    """),
+            Map.entry("serve", """
                     Usage: scstj serve -c FILE [-v]
 
                     Validates FILE (as 'check' does), opens every device, starts the iSCSI target
@@ -214,8 +225,8 @@ public final class CommandLine {
                       -c, --config FILE   the HOCON configuration (see docs/configuration.md)
                       -v, --verbose       log at DEBUG level
                       -h, --help          this text
-                    """,
-            "check", """
+                    """),
+            Map.entry("check", """
                     Usage: scstj check -c FILE
 
                     Validates FILE without starting anything: prints 'FILE: OK' and exits 0, or
@@ -228,8 +239,8 @@ public final class CommandLine {
                     Options:
                       -c, --config FILE   the HOCON configuration
                       -h, --help          this text
-                    """,
-            "test", """
+                    """),
+            Map.entry("test", """
                     Usage: ./scstj test [MAVEN ARGUMENTS]
 
                     Run by the launcher script, not by the JVM: installs the initiator tools the
@@ -237,8 +248,8 @@ public final class CommandLine {
                     qemu-block-extra; with apt-get when run as root), then runs every unit and
                     integration test of every module with 'mvn -B verify' on a JDK 25. Exits
                     non-zero when any test fails.
-                    """,
-            "bench", """
+                    """),
+            Map.entry("bench", """
                     Usage: ./scstj bench compare [OPTIONS]
                            ./scstj bench micro [JMH ARGUMENTS]
 
@@ -248,8 +259,8 @@ public final class CommandLine {
                     IOPS, MB/s, target CPU per I/O and peak RSS ('./scstj bench help compare'
                     lists its options). 'micro' runs the JMH benchmarks of the bench module.
                     See docs/performance.md.
-                    """,
-            "conformance", """
+                    """),
+            Map.entry("conformance", """
                     Usage: ./scstj conformance [OPTIONS]
 
                     Run by the launcher script: installs libiscsi-bin if missing, serves a matrix
@@ -258,11 +269,11 @@ public final class CommandLine {
                     runs 'iscsi-test-cu -V -d -S' against each, and prints one Markdown table:
                     suite, passed, skipped (with reasons), failed. Exits 1 when a test failed.
                     './scstj conformance --help' lists its options; see docs/conformance.md.
-                    """,
-            "help", """
+                    """),
+            Map.entry("help", """
                     Usage: scstj help [<command>]
 
                     Without a command, lists the commands; with one, explains it and its options.
                     'scstj --help' and 'scstj <command> --help' do the same.
-                    """);
+                    """));
 }

@@ -6,12 +6,16 @@ import org.scstj.engine.model.LunMapping;
 import org.scstj.engine.model.TargetSpec;
 import org.scstj.engine.spi.DeviceHandlerFactory;
 import org.scstj.engine.spi.TargetDriver;
+import com.typesafe.config.Config;
+import org.scstj.mgmt.admin.AdminPlane;
+import org.scstj.mgmt.config.ConfigLoader;
 import org.scstj.mgmt.config.ScstjConfig;
 import org.scstj.transports.iscsi.IscsiTargetDriver;
 import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -33,10 +37,18 @@ final class Daemon {
 
     private final ScstjConfig config;
     private final List<DeviceHandlerFactory> handlers;
+    private final Config document;
+    private final Path file;
 
-    Daemon(ScstjConfig config, List<DeviceHandlerFactory> handlers) {
+    /**
+     * @param document the configuration as written ({@link ConfigLoader#document}), what the admin plane edits
+     * @param file     the file it came from, where changes are written back; null for an embedded one
+     */
+    Daemon(ScstjConfig config, List<DeviceHandlerFactory> handlers, Config document, Path file) {
         this.config = config;
         this.handlers = handlers;
+        this.document = document;
+        this.file = file;
     }
 
     /**
@@ -80,18 +92,37 @@ final class Daemon {
             stopEngine(engine);
             return 1;
         }
+        AdminPlane admin;
+        try {
+            admin = AdminPlane.start(engine, driver, handlers, config, document, file);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.error("cannot start the admin API: {}", e.getMessage());
+            stopDriver(driver);
+            stopEngine(engine);
+            return 1;
+        }
         log.info("ready: iSCSI on {}", config.portals().stream().map(Object::toString).collect(Collectors.joining(", ")));
-        if (Reload.reloadable(config.source())) {
-            new Reload(java.nio.file.Path.of(config.source()), config, handlers).install(engine);
+        if (file != null) {
+            trapHangup(admin);
         }
         onReady.run();
 
         String cause = signal.await();
         log.info("{}: stopping", cause);
+        admin.stop();
         boolean clean = stopDriver(driver);
         clean &= stopEngine(engine);
         log.info(clean ? "stopped" : "stopped, with errors");
         return clean ? 0 : 1;
+    }
+
+    /** SIGHUP applies the daemon's file again, through the admin plane (one at a time, on the signal's thread). */
+    private static void trapHangup(AdminPlane admin) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> admin.reload());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            log.debug("SIGHUP not trapped: no configuration reload");
+        }
     }
 
     private static boolean stopDriver(TargetDriver driver) throws InterruptedException {

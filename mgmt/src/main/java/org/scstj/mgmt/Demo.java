@@ -26,10 +26,18 @@ final class Demo {
 
     /** The demo configuration for these flags, validated (the state directory must exist already). */
     static ScstjConfig config(Command.Demo demo, List<DeviceHandlerFactory> handlers) throws InvalidConfigException, IOException {
-        Config overrides = ConfigFactory.parseMap(Map.of(
+        return new ConfigLoader(handlers).load(RESOURCE, text(), overrides(demo));
+    }
+
+    private static Config overrides(Command.Demo demo) {
+        return ConfigFactory.parseMap(Map.of(
                 "scstj.state-dir", demo.stateDir().toAbsolutePath().normalize().toString(),
                 "scstj.target-drivers.iscsi.portals", List.of(demo.listen().toString())), "command line");
-        return new ConfigLoader(handlers).load(RESOURCE, text(), overrides);
+    }
+
+    /** The demo configuration as the admin plane edits it (changes last until the demo stops). */
+    static Config document(Command.Demo demo) throws IOException {
+        return ConfigLoader.document(overrides(demo).withFallback(ConfigFactory.parseString(text())));
     }
 
     static String text() throws IOException {

@@ -44,6 +44,7 @@ public final class Main {
                     out.print(CommandLine.help(h.topic()));
                     yield OK;
                 }
+                case Command.Admin a -> org.scstj.mgmt.cli.AdminCli.run(a.args(), out, err);
                 case Command.Check c -> {
                     new ConfigLoader(handlers.get()).load(c.config());
                     out.println(c.config() + ": OK");
@@ -55,7 +56,8 @@ public final class Main {
                     }
                     List<DeviceHandlerFactory> installed = handlers.get();
                     ScstjConfig config = new ConfigLoader(installed).load(s.config());
-                    yield new Daemon(verbose(config, s.verbose()), installed).run(() -> { });
+                    yield new Daemon(verbose(config, s.verbose()), installed, ConfigLoader.document(s.config()),
+                            s.config()).run(() -> { });
                 }
                 case Command.Demo d -> {
                     if (d.verbose()) {
@@ -64,7 +66,8 @@ public final class Main {
                     Files.createDirectories(d.stateDir());
                     List<DeviceHandlerFactory> installed = handlers.get();
                     ScstjConfig config = Demo.config(d, installed);
-                    yield new Daemon(verbose(config, d.verbose()), installed).run(() -> Demo.printUrls(config, out));
+                    yield new Daemon(verbose(config, d.verbose()), installed, Demo.document(d), null)
+                            .run(() -> Demo.printUrls(config, out));
                 }
             };
         } catch (InvalidConfigException e) {

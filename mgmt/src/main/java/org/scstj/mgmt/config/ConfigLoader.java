@@ -85,7 +85,37 @@ public final class ConfigLoader {
         return read(source, text, overrides.withFallback(parsed), overrides);
     }
 
+    /**
+     * The configuration as its author wrote it, module defaults left out and substitutions
+     * resolved: what the admin plane edits, compares and writes back.
+     */
+    public static Config document(Config parsed) {
+        return parsed.resolveWith(parsed.withFallback(ConfigFactory.defaultReference()));
+    }
+
+    /** Parses a file into its {@link #document}, or reports why it cannot be read or parsed. */
+    public static Config document(Path file) throws InvalidConfigException {
+        String source = file.toString();
+        try {
+            return document(ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)));
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(List.of(syntax(source, e)));
+        }
+    }
+
+    /**
+     * Validates a document built by the admin plane (edited, not typed: it has no repeated keys to
+     * look for) exactly as a file is validated.
+     */
+    public ScstjConfig load(String source, Config document) throws InvalidConfigException {
+        return read(source, List.of(), document);
+    }
+
     private ScstjConfig read(String source, String text, Config parsed, Config overrides) throws InvalidConfigException {
+        return read(source, rawWithoutOverridden(text, overrides), parsed);
+    }
+
+    private ScstjConfig read(String source, List<RawKeys.Assignment> raw, Config parsed) throws InvalidConfigException {
         Config reference = ConfigFactory.defaultReference();
         Config merged;
         try {
@@ -93,17 +123,19 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             throw new InvalidConfigException(List.of(syntax(source, e)));
         }
-        ConfigReader reader = new ConfigReader(source, parsed, merged, rawWithoutOverridden(text, overrides));
+        ConfigReader reader = new ConfigReader(source, parsed, merged, raw);
         new KnownKeys(reader, reference.root()).check();
         Path stateDir = stateDir(reader);
         List<DeviceSpec> devices = new DeviceReader(reader, factories).read();
         Set<String> names = devices.stream().map(DeviceSpec::name).collect(Collectors.toCollection(HashSet::new));
         // a device with problems is left out of `devices`; keep LUNs naming it from adding a second message
         names.addAll(definedDeviceNames(reader));
-        List<TargetSpec> targets = new TargetReader(reader, names).read();
+        TargetReader targetReader = new TargetReader(reader, names);
+        List<TargetSpec> targets = targetReader.read();
         List<Portal> portals = portals(reader, !targets.isEmpty());
         Config iscsi = iscsiBlock(reader);
-        targets = numberPorts(targets, iscsi);
+        // numbered with the disabled ones, so enabling or disabling a target renumbers no other
+        targets = numberPorts(targets, iscsi).stream().filter(t -> !targetReader.disabled().contains(t.name())).toList();
         if (!reader.problems().isEmpty()) {
             List<ConfigProblem> byLine = new ArrayList<>(reader.problems());
             byLine.sort(Comparator.comparing(ConfigProblem::source).thenComparingInt(ConfigProblem::line));

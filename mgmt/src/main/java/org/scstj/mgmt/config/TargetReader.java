@@ -26,13 +26,16 @@ final class TargetReader {
     static final int MAX_LUN = 16383;
 
     /** auth is the driver's ChapConfig; portal-groups and redirect (RFC 7143 4.4.1, 6.2) IscsiSettings checks. */
-    private static final Set<String> TARGET_KEYS = Set.of("luns", "groups", "auth", "portal-groups", "redirect");
+    private static final Set<String> TARGET_KEYS = Set.of("luns", "groups", "auth", "portal-groups", "redirect",
+            "enabled");
     private static final Set<String> GROUP_KEYS = Set.of("initiators", "luns", "auth");
     private static final Set<String> LUN_KEYS = Set.of("device", "read-only");
     private static final Pattern LUN_NUMBER = Pattern.compile("\\d{1,9}");
 
     private final ConfigReader reader;
     private final Set<String> devices;
+    /** Targets with {@code enabled = false}: configured, numbered, but not served. */
+    private final Set<String> disabled = new java.util.HashSet<>();
 
     TargetReader(ConfigReader reader, Set<String> devices) {
         this.reader = reader;
@@ -59,9 +62,30 @@ final class TargetReader {
             unknownKeys(path, target, TARGET_KEYS);
             List<LunMapping> luns = luns(ConfigReader.child(path, "luns"));
             List<GroupSpec> groups = groups(ConfigReader.child(path, "groups"));
+            if (!enabled(ConfigReader.child(path, "enabled"))) {
+                disabled.add(org.scstj.engine.spi.Names.canonical(name));
+            }
             out.add(new TargetSpec(name, luns, groups, out.size() + 1));
         }
         return out;
+    }
+
+    /** Canonical names of the targets configured with {@code enabled = false}. */
+    Set<String> disabled() {
+        return disabled;
+    }
+
+    /** SCST's target {@code enabled} attribute: a disabled target refuses logins (and has no session). */
+    private boolean enabled(List<String> path) {
+        ConfigValue v = reader.value(path);
+        if (v == null) {
+            return true;
+        }
+        if (v.valueType() != ConfigValueType.BOOLEAN) {
+            reader.problem(path, "expected true or false");
+            return true;
+        }
+        return (Boolean) v.unwrapped();
     }
 
     private List<GroupSpec> groups(List<String> path) {

@@ -1,0 +1,91 @@
+package org.scstj.mgmt.admin;
+
+import com.typesafe.config.Config;
+import org.scstj.engine.ScsiEngine;
+import org.scstj.engine.spi.DeviceHandlerFactory;
+import org.scstj.engine.spi.TargetDriver;
+import org.scstj.mgmt.config.ConfigLoader;
+import org.scstj.mgmt.config.InvalidConfigException;
+import org.scstj.mgmt.config.ScstjConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The live management plane of one daemon: the change machinery over the running engine and
+ * driver, the admin API serving it, and SIGHUP, which applies the daemon's own file through the
+ * same machinery (never disruptively: a file whose changes would close a session or take a LUN
+ * away from one is refused whole, the reason logged).
+ */
+public final class AdminPlane {
+    private static final Logger log = LoggerFactory.getLogger(AdminPlane.class);
+
+    private final ChangeManager changes;
+    private final AdminServer server;
+    private final Path file;
+
+    private AdminPlane(ChangeManager changes, AdminServer server, Path file) {
+        this.changes = changes;
+        this.server = server;
+        this.file = file;
+    }
+
+    /**
+     * Starts the plane.
+     *
+     * @param file     the file the daemon was started with (changes are written back to it), or
+     *                 null for an embedded configuration (changes then live until the daemon stops)
+     * @param document the configuration as written ({@link ConfigLoader#document})
+     */
+    public static AdminPlane start(ScsiEngine engine, TargetDriver driver, List<DeviceHandlerFactory> handlers,
+                                   ScstjConfig running, Config document, Path file) throws IOException {
+        AdminServer.Settings settings = AdminServer.Settings.from(running.config());
+        ConfigStore store = file == null ? null : new ConfigStore(file, settings.keepVersions());
+        ChangeManager changes = new ChangeManager(new ConfigLoader(handlers), handlers, new EngineLive(engine, driver),
+                store, running.source(), document, running);
+        AdminServer server = settings.enabled()
+                ? AdminServer.start(engine.system(), changes, settings, running.engine().stateDir())
+                : null;
+        return new AdminPlane(changes, server, file);
+    }
+
+    /** The admin API's base URL, or null when it is disabled. */
+    public String url() {
+        return server == null ? null : server.url();
+    }
+
+    /** SIGHUP: applies the daemon's file; returns why it was refused (empty: applied, or nothing changed). */
+    public List<String> reload() {
+        if (file == null) {
+            return List.of("no configuration file to reload");
+        }
+        log.info("SIGHUP: applying {}", file);
+        try {
+            Config doc = ConfigLoader.document(file);
+            ChangeManager.Result r = changes.replace(doc, new ChangeManager.Options(false, false, Map.of(), false));
+            if (r.steps().isEmpty()) {
+                log.info("reload: {} has no change", file);
+            } else {
+                r.steps().forEach(s -> log.info("reload applied: {} {} ({})", s.action(), s.object(), s.detail()));
+            }
+            return List.of();
+        } catch (InvalidConfigException e) {
+            e.problems().forEach(p -> log.error("reload refused, the running configuration stays: {}", p));
+            return List.of(e.getMessage());
+        } catch (ApiException e) {
+            log.error("reload refused, the running configuration stays: {}", e.getMessage());
+            e.problems().forEach(p -> log.error("  {}: {}", p.field(), p.problem()));
+            return List.of(e.getMessage());
+        }
+    }
+
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+}

@@ -1,0 +1,440 @@
+package org.scstj.mgmt.admin;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigUtil;
+import org.scstj.engine.model.DeviceSpec;
+import org.scstj.engine.model.LunMapping;
+import org.scstj.engine.model.TargetSpec;
+import org.scstj.engine.spi.DeviceHandlerFactory;
+import org.scstj.engine.spi.SessionInfo;
+import org.scstj.mgmt.config.ConfigLoader;
+import org.scstj.mgmt.config.ConfigProblem;
+import org.scstj.mgmt.config.InvalidConfigException;
+import org.scstj.mgmt.config.ScstjConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Every change to the running daemon goes through here, as one transaction:
+ * <ol>
+ *   <li>the objects it touches are locked (one lock per top-level object: a device, a target, the
+ *       driver's settings; changes to other objects run at the same time); a whole-file apply
+ *       locks out every other change;</li>
+ *   <li>a stale generation given by the client is refused (409);</li>
+ *   <li>the edited document is validated whole, exactly as a file at start (422 naming every key
+ *       at fault), and compared with the running one ({@link Plan}); what needs a restart or would
+ *       disrupt a session without leave is refused (409);</li>
+ *   <li>device steps run (add, live attributes, resize), each undone if a later step fails;</li>
+ *   <li>the commit, one at a time: the edit is re-applied to the latest document (another change
+ *       may have committed meanwhile), the engine's targets and the driver's settings are brought
+ *       to it, and the file is written; then the new state is published and generations bumped;</li>
+ *   <li>devices the change removed are closed (their LUNs are already unmapped).</li>
+ * </ol>
+ * A request that fails changes nothing: everything done before the failure is undone.
+ */
+final class ChangeManager {
+    private static final Logger log = LoggerFactory.getLogger(ChangeManager.class);
+    private static final long LIVE_SECONDS = 60;
+    private static final long LOCK_SECONDS = 30;
+
+    /** The running configuration: its document, as validated, at a revision. */
+    record State(long revision, Config document, ScstjConfig config) {
+    }
+
+    /** An edit of the document; it may refuse with the client's error. Pure: it may run twice. */
+    interface Edit {
+        Config apply(Config document, ScstjConfig running) throws ApiException;
+    }
+
+    /**
+     * How to carry a change out.
+     *
+     * @param allowDisruptive a step may close a session or take a LUN away from one
+     * @param dryRun          validate and plan only
+     * @param expected        generations the client read, by object path; a different current one is 409
+     * @param force           a resize may shrink a device past data in use
+     */
+    record Options(boolean allowDisruptive, boolean dryRun, Map<String, Long> expected, boolean force) {
+    }
+
+    /** What a change did (or, dry, would do). */
+    record Result(long revision, List<Plan.Step> steps, boolean applied, List<String> warnings) {
+    }
+
+    private final ConfigLoader loader;
+    private final Map<String, DeviceHandlerFactory> handlers;
+    private final Live live;
+    private final ConfigStore store;
+    private final String source;
+    private volatile State state;
+    private final Map<String, Long> generations = new ConcurrentHashMap<>();
+    private final ReentrantReadWriteLock whole = new ReentrantReadWriteLock();
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Object commit = new Object();
+
+    ChangeManager(ConfigLoader loader, List<DeviceHandlerFactory> handlers, Live live, ConfigStore store,
+                  String source, Config document, ScstjConfig running) {
+        this.loader = loader;
+        Map<String, DeviceHandlerFactory> byType = new java.util.TreeMap<>();
+        handlers.forEach(h -> byType.putIfAbsent(h.type(), h));
+        this.handlers = Map.copyOf(byType);
+        this.live = live;
+        this.store = store;
+        this.source = source;
+        this.state = new State(1, document, running);
+    }
+
+    State state() {
+        return state;
+    }
+
+    Map<String, DeviceHandlerFactory> handlers() {
+        return handlers;
+    }
+
+    ConfigStore store() {
+        return store;
+    }
+
+    Live live() {
+        return live;
+    }
+
+    /** The generation of an object (an API path): the revision that last changed it, 1 if none has. */
+    long generation(String path) {
+        return generations.getOrDefault(path, 1L);
+    }
+
+    /** A change to the objects named (top-level API paths, the lock set) made by {@code edit}. */
+    Result change(Collection<String> objects, Edit edit, Options options) throws ApiException {
+        Lock shared = whole.readLock();
+        lockOrBusy(shared);
+        try {
+            List<Lock> held = lockAll(objects);
+            try {
+                return run(edit, options);
+            } finally {
+                held.reversed().forEach(Lock::unlock);
+            }
+        } finally {
+            shared.unlock();
+        }
+    }
+
+    /** Replaces the whole document (apply of a file, SIGHUP): no other change runs meanwhile. */
+    Result replace(Config document, Options options) throws ApiException {
+        Lock exclusive = whole.writeLock();
+        lockOrBusy(exclusive);
+        try {
+            return run((doc, running) -> document, options);
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    /** The plan of replacing the document, without changing anything. */
+    Result plan(Config document) throws ApiException {
+        State s = state;
+        Prepared p = prepare(s, (doc, running) -> document);
+        return new Result(s.revision(), p.plan.steps, false, List.of());
+    }
+
+    private record Prepared(Config document, ScstjConfig next, Plan plan) {
+    }
+
+    private Prepared prepare(State s, Edit edit) throws ApiException {
+        Config doc = edit.apply(s.document(), s.config());
+        ScstjConfig next = validate(validationView(s, doc));
+        Plan plan = Plan.between(s.config(), next, handlers, sessions());
+        return new Prepared(doc, next, plan);
+    }
+
+    private Result run(Edit edit, Options options) throws ApiException {
+        State s = state;
+        for (Map.Entry<String, Long> e : options.expected().entrySet()) {
+            long current = generation(e.getKey());
+            if (current != e.getValue()) {
+                throw new ApiException(409, e.getKey() + " is at generation " + current + ", not "
+                        + e.getValue() + ": it changed since it was read; read it again",
+                        List.of(new ApiException.Problem("generation", "stale: " + e.getValue() + " < " + current)));
+            }
+        }
+        Prepared p = prepare(s, edit);
+        Plan plan = p.plan;
+        policy(plan, options);
+        if (options.dryRun() || plan.isEmpty()) {
+            return new Result(s.revision(), plan.steps, false, List.of());
+        }
+        Deque<Undo> undo = new ArrayDeque<>();
+        try {
+            devicesBefore(plan, undo, options.force());
+            State committed = commit(s, edit, p, plan, undo);
+            List<String> warnings = devicesAfter(plan);
+            log.info("admin: revision {} applied: {}", committed.revision(), plan.steps.stream()
+                    .map(st -> st.action() + " " + st.object()).toList());
+            return new Result(committed.revision(), plan.steps, true, warnings);
+        } catch (ApiException | RuntimeException e) {
+            rollback(undo);
+            throw e;
+        }
+    }
+
+    private void policy(Plan plan, Options options) throws ApiException {
+        List<Plan.Step> restart = plan.restartSteps();
+        if (!restart.isEmpty()) {
+            throw new ApiException(409, "needs a restart: " + restart.stream().map(Plan.Step::object).toList(),
+                    restart.stream().map(st -> new ApiException.Problem(st.object(), st.detail())).toList());
+        }
+        for (Plan.DeviceChange c : plan.changedDevices) {
+            if (c.replace() && (mapped(plan.from, c.from().name()) || mapped(plan.to, c.to().name()))) {
+                throw new ApiException(409, "device " + c.to().name() + ": a key that cannot change while it runs"
+                        + " changed, and the device is mapped: unmap it (or remove and add it) first",
+                        List.of(new ApiException.Problem(Paths.device(c.to().name()), "not live: mapped")));
+            }
+        }
+        if (plan.disruptive() && !options.allowDisruptive()) {
+            List<Plan.Step> d = plan.steps.stream().filter(Plan.Step::disruptive).toList();
+            throw new ApiException(409, "disruptive (allow it with allow-disruptive): "
+                    + d.stream().map(st -> st.action() + " " + st.object() + " (" + st.detail() + ")").toList(),
+                    d.stream().map(st -> new ApiException.Problem(st.object(), "disruptive: " + st.detail())).toList());
+        }
+    }
+
+    /** Steps that need no other object: new devices, live attributes, resizes (each with its undo). */
+    private void devicesBefore(Plan plan, Deque<Undo> undo, boolean force) throws ApiException {
+        for (DeviceSpec d : plan.addedDevices) {
+            await("adding device " + d.name(), live.addDevice(d));
+            undo.push(() -> live.removeDevice(d.name()));
+        }
+        for (Plan.DeviceChange c : plan.changedDevices) {
+            String name = c.to().name();
+            if (c.replace()) { // unmapped before and after (policy)
+                await("removing device " + name + " to re-add it", live.removeDevice(name));
+                undo.push(() -> live.addDevice(c.from()));
+                await("re-adding device " + name, live.addDevice(c.to()));
+                undo.push(() -> live.removeDevice(name));
+                continue;
+            }
+            if (!c.live().isEmpty()) {
+                Config old = oldValues(c);
+                await("changing device " + name, live.setDeviceAttributes(name, c.live()));
+                undo.push(() -> live.setDeviceAttributes(name, old));
+            }
+            if (c.resizeTo() != null) {
+                long before = c.from().config().hasPath("size") ? c.from().config().getBytes("size")
+                        : live.devices().get(name) == null ? -1
+                        : live.devices().get(name).blockCount() * live.devices().get(name).blockSize();
+                await("resizing device " + name, live.resizeDevice(name, c.resizeTo(), force));
+                if (before > 0) {
+                    undo.push(() -> live.resizeDevice(name, before, true));
+                }
+            }
+        }
+    }
+
+    private static Config oldValues(Plan.DeviceChange c) {
+        Config old = com.typesafe.config.ConfigFactory.empty();
+        for (String k : c.live().root().keySet()) {
+            String path = ConfigUtil.quoteString(k);
+            if (c.from().config().hasPath(path)) {
+                old = old.withValue(path, c.from().config().getValue(path));
+            }
+        }
+        return old;
+    }
+
+    /** One at a time: rebase, bring the engine's targets and the driver to the document, write it, publish. */
+    private State commit(State s, Edit edit, Prepared p, Plan plan, Deque<Undo> undo) throws ApiException {
+        synchronized (commit) {
+            State current = state;
+            Config doc = p.document;
+            ScstjConfig next = p.next;
+            boolean resized = plan.changedDevices.stream().anyMatch(c -> c.resizeTo() != null);
+            if (current != s) {
+                doc = edit.apply(current.document(), current.config());
+            }
+            if (current != s || resized) {
+                next = validate(doc); // the devices now have their new sizes
+            }
+            ScstjConfig before = current.config();
+            for (String t : plan.removedTargets) {
+                await("closing the sessions of " + t, live.closeSessions(t));
+            }
+            if (!before.engine().targets().equals(next.engine().targets())) {
+                List<TargetSpec> old = before.engine().targets();
+                problems("applying the LUN mappings", live.reconfigureTargets(next.engine().targets()));
+                undo.push(() -> live.reconfigureTargets(old).thenApply(x -> null));
+            }
+            if (!Plan.driverView(before.iscsi()).equals(Plan.driverView(next.iscsi()))) {
+                Config old = before.iscsi();
+                problems("applying the iSCSI settings", live.reconfigureDriver(next.iscsi()));
+                undo.push(() -> live.reconfigureDriver(old).thenApply(x -> null));
+            }
+            if (store != null) {
+                try {
+                    store.write(Hocon.render(doc, header()));
+                } catch (IOException e) {
+                    log.error("admin: cannot write {}: {}", store.file(), e.toString());
+                    throw new ApiException(500, "the change was not applied: cannot write " + store.file() + ": "
+                            + e.getMessage());
+                }
+            }
+            State committed = new State(current.revision() + 1, doc, next);
+            for (Plan.Step st : plan.steps) {
+                bump(st.object(), committed.revision());
+            }
+            state = committed;
+            return committed;
+        }
+    }
+
+    /** Removed devices are closed once no LUN maps them (the commit unmapped them). */
+    private List<String> devicesAfter(Plan plan) {
+        List<String> warnings = new ArrayList<>();
+        for (DeviceSpec d : plan.removedDevices) {
+            try {
+                await("removing device " + d.name(), live.removeDevice(d.name()));
+            } catch (ApiException e) {
+                log.error("admin: {}", e.getMessage());
+                warnings.add(e.getMessage());
+            }
+        }
+        return warnings;
+    }
+
+    private void bump(String object, long revision) {
+        String path = object;
+        while (path.length() > Paths.API.length()) {
+            generations.put(path, revision);
+            int cut = path.lastIndexOf('/');
+            String parent = path.substring(0, cut);
+            // stop at collections (/api/v1/devices): the object is the one below
+            if (parent.chars().filter(ch -> ch == '/').count() <= 3) {
+                break;
+            }
+            path = parent;
+        }
+    }
+
+    /** Devices being resized are validated at their running size (a file not yet grown would not fit). */
+    private Config validationView(State s, Config doc) {
+        Config view = doc;
+        for (DeviceSpec d : s.config().engine().devices()) {
+            String path = "scstj.handlers." + ConfigUtil.quoteString(d.handlerType()) + "." + ConfigUtil.quoteString(d.name())
+                    + ".size";
+            if (doc.hasPath(path) && d.config().hasPath("size")
+                    && !doc.getValue(path).unwrapped().equals(d.config().getValue("size").unwrapped())) {
+                try {
+                    doc.getBytes(path);
+                } catch (RuntimeException bad) {
+                    continue; // the validator reports it
+                }
+                view = view.withValue(path, d.config().getValue("size"));
+            }
+        }
+        return view;
+    }
+
+    private ScstjConfig validate(Config doc) throws ApiException {
+        try {
+            return loader.load(source, doc);
+        } catch (InvalidConfigException e) {
+            List<ApiException.Problem> problems = e.problems().stream()
+                    .map(p -> new ApiException.Problem(p.key(), p.message())).toList();
+            throw new ApiException(422, "the configuration would be invalid: "
+                    + e.problems().stream().map(ConfigProblem::toString).toList(), problems);
+        }
+    }
+
+    List<SessionInfo> sessions() throws ApiException {
+        return await("listing sessions", live.sessions());
+    }
+
+    private void problems(String what, CompletionStage<List<String>> stage) throws ApiException {
+        List<String> problems = await(what, stage);
+        if (!problems.isEmpty()) {
+            throw new ApiException(409, what + " was refused: " + problems,
+                    problems.stream().map(p -> new ApiException.Problem("", p)).toList());
+        }
+    }
+
+    private static <T> T await(String what, CompletionStage<T> stage) throws ApiException {
+        return ChangeManagerAwait.await(what, stage);
+    }
+
+    private interface Undo {
+        CompletionStage<Void> run();
+    }
+
+    private static void rollback(Deque<Undo> undo) {
+        while (!undo.isEmpty()) {
+            try {
+                undo.pop().run().toCompletableFuture().get(LIVE_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.error("admin: undoing a step of a failed change failed: {}", e.toString());
+            }
+        }
+    }
+
+    private List<Lock> lockAll(Collection<String> objects) throws ApiException {
+        List<Lock> held = new ArrayList<>();
+        try {
+            for (String o : new TreeSet<>(objects)) { // one order for everyone: no deadlock
+                Lock l = locks.computeIfAbsent(o, k -> new ReentrantLock());
+                lockOrBusy(l);
+                held.add(l);
+            }
+            return held;
+        } catch (ApiException e) {
+            held.reversed().forEach(Lock::unlock);
+            throw e;
+        }
+    }
+
+    private static void lockOrBusy(Lock lock) throws ApiException {
+        try {
+            if (!lock.tryLock(LOCK_SECONDS, TimeUnit.SECONDS)) {
+                throw new ApiException(503, "another change to the same object has run for more than "
+                        + LOCK_SECONDS + " s; try again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted");
+        }
+    }
+
+    static boolean mapped(ScstjConfig config, String device) {
+        for (TargetSpec t : config.engine().targets()) {
+            for (LunMapping m : t.defaultLuns()) {
+                if (m.device().equals(device)) {
+                    return true;
+                }
+            }
+            if (t.groups().stream().anyMatch(g -> g.luns().stream().anyMatch(m -> m.device().equals(device)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String header() {
+        return """
+                Written by scstj's admin plane after a change (the previous version is FILE.1).
+                Edit it freely: `scstj admin apply -c FILE` or SIGHUP applies it to the running daemon.""";
+    }
+}

@@ -1,0 +1,84 @@
+package org.scstj.mgmt.admin;
+
+import com.typesafe.config.Config;
+import org.scstj.engine.ScsiEngine;
+import org.scstj.engine.model.DeviceSpec;
+import org.scstj.engine.model.TargetSpec;
+import org.scstj.engine.spi.SessionInfo;
+import org.scstj.engine.spi.TargetDriver;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/** {@link Live} on the running engine and iSCSI driver. */
+final class EngineLive implements Live {
+    private final ScsiEngine engine;
+    private final TargetDriver driver;
+
+    EngineLive(ScsiEngine engine, TargetDriver driver) {
+        this.engine = engine;
+        this.driver = driver;
+    }
+
+    @Override
+    public CompletionStage<Void> addDevice(DeviceSpec device) {
+        return engine.addDevice(device);
+    }
+
+    @Override
+    public CompletionStage<Void> removeDevice(String name) {
+        return engine.removeDevice(name);
+    }
+
+    @Override
+    public CompletionStage<Void> resizeDevice(String name, long bytes, boolean force) {
+        return engine.resizeDevice(name, bytes, force);
+    }
+
+    @Override
+    public CompletionStage<Void> setDeviceAttributes(String name, Config changed) {
+        return engine.setDeviceAttributes(name, changed);
+    }
+
+    @Override
+    public CompletionStage<List<String>> reconfigureTargets(List<TargetSpec> targets) {
+        return engine.reconfigure(targets);
+    }
+
+    @Override
+    public CompletionStage<List<String>> reconfigureDriver(Config iscsiBlock) {
+        return driver.reconfigure(iscsiBlock);
+    }
+
+    @Override
+    public CompletionStage<Void> closeSessions(String target) {
+        return driver.closeSessions(target);
+    }
+
+    @Override
+    public CompletionStage<List<SessionInfo>> sessions() {
+        return driver.sessions();
+    }
+
+    @Override
+    public CompletionStage<Boolean> closeSession(String id) {
+        return driver.closeSession(id);
+    }
+
+    @Override
+    public CompletionStage<Boolean> requestLogout(String id) {
+        return driver.requestLogout(id);
+    }
+
+    @Override
+    public Map<String, DeviceState> devices() {
+        Map<String, DeviceState> out = new LinkedHashMap<>();
+        for (ScsiEngine.DeviceStatus d : engine.devices()) {
+            out.put(d.name(), new DeviceState(d.blockSize(), d.blockCount(), d.readOnly(), d.writeBack(),
+                    d.thinProvisioned(), d.removable()));
+        }
+        return out;
+    }
+}

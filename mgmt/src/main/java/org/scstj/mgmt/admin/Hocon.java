@@ -1,0 +1,168 @@
+package org.scstj.mgmt.admin;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigOriginFactory;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Writes a configuration document back as HOCON, keys in the order the operator gave them.
+ *
+ * <p>Order carries meaning in scstj's configuration (the first security group whose pattern
+ * matches wins; targets are numbered as relative target ports in file order), and Typesafe
+ * Config's own renderer sorts keys. The readers order keys by their origin's line number
+ * ({@code ConfigReader.inFileOrder}); this renderer writes them in that same order, and values the
+ * admin plane adds are {@link #stamp stamped} with lines after everything already there, so a
+ * document written and read again keeps every order.
+ */
+final class Hocon {
+    private static final Pattern BARE_KEY = Pattern.compile("[A-Za-z0-9_-]+");
+
+    private Hocon() {
+    }
+
+    /** The document as a HOCON file, with a header comment. */
+    static String render(Config document, String header) {
+        StringBuilder out = new StringBuilder();
+        for (String line : header.split("\n")) {
+            out.append("# ").append(line).append('\n');
+        }
+        ConfigObject root = document.root();
+        for (String key : ordered(root)) {
+            out.append(quoteKey(key)).append(' ');
+            value(out, root.get(key), 0);
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void value(StringBuilder out, ConfigValue v, int indent) {
+        switch (v) {
+            case ConfigObject o -> {
+                if (o.isEmpty()) {
+                    out.append("{}");
+                    return;
+                }
+                out.append("{\n");
+                for (String key : ordered(o)) {
+                    pad(out, indent + 1).append(quoteKey(key)).append(o.get(key) instanceof ConfigObject ? " " : " = ");
+                    value(out, o.get(key), indent + 1);
+                    out.append('\n');
+                }
+                pad(out, indent).append('}');
+            }
+            case ConfigList l -> {
+                out.append('[');
+                for (int i = 0; i < l.size(); i++) {
+                    out.append(i == 0 ? "" : ", ");
+                    value(out, l.get(i), indent + 1);
+                }
+                out.append(']');
+            }
+            default -> {
+                Object u = v.unwrapped();
+                if (u instanceof String s) {
+                    out.append(quote(s));
+                } else {
+                    out.append(u); // number, boolean or null
+                }
+            }
+        }
+    }
+
+    private static StringBuilder pad(StringBuilder out, int indent) {
+        return out.append("  ".repeat(indent));
+    }
+
+    /** Keys by the line they came from (then by name): the order the readers use. */
+    static List<String> ordered(ConfigObject o) {
+        List<String> keys = new ArrayList<>(o.keySet());
+        keys.sort(Comparator.comparingInt((String k) -> line(o.get(k))).thenComparing(Comparator.naturalOrder()));
+        return keys;
+    }
+
+    private static int line(ConfigValue v) {
+        ConfigOrigin origin = v.origin();
+        return origin == null ? -1 : origin.lineNumber();
+    }
+
+    static String quoteKey(String key) {
+        return BARE_KEY.matcher(key).matches() && !key.chars().allMatch(Character::isDigit) ? key : quote(key);
+    }
+
+    /** A JSON string literal, which HOCON reads as a quoted string. */
+    static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /** The highest line number any value of the document came from. */
+    static int lastLine(ConfigValue v) {
+        int max = line(v);
+        if (v instanceof ConfigObject o) {
+            for (ConfigValue c : o.values()) {
+                max = Math.max(max, lastLine(c));
+            }
+        } else if (v instanceof ConfigList l) {
+            for (ConfigValue c : l) {
+                max = Math.max(max, lastLine(c));
+            }
+        }
+        return max;
+    }
+
+    /**
+     * A value built from JSON (maps in their JSON order) with every object member stamped with a
+     * line after {@code after}, in order: added after everything in the document, kept in the
+     * order the request gave.
+     */
+    static ConfigValue stamp(Object json, int[] nextLine) {
+        ConfigOrigin origin = ConfigOriginFactory.newSimple("admin API").withLineNumber(nextLine[0]++);
+        if (json instanceof Map<?, ?> map) {
+            Map<String, ConfigValue> members = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                members.put(String.valueOf(e.getKey()), stamp(e.getValue(), nextLine));
+            }
+            ConfigObject o = ConfigValueFactory.fromMap(Map.of(), "admin API");
+            for (Map.Entry<String, ConfigValue> e : members.entrySet()) {
+                o = o.withValue(e.getKey(), e.getValue());
+            }
+            return o.withOrigin(origin);
+        }
+        if (json instanceof List<?> list) {
+            List<ConfigValue> items = new ArrayList<>();
+            for (Object item : list) {
+                items.add(stamp(item, nextLine));
+            }
+            return ConfigValueFactory.fromIterable(items, "admin API").withOrigin(origin);
+        }
+        return ConfigValueFactory.fromAnyRef(json, "admin API").withOrigin(origin);
+    }
+}

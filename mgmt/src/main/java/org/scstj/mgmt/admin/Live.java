@@ -1,0 +1,46 @@
+package org.scstj.mgmt.admin;
+
+import com.typesafe.config.Config;
+import org.scstj.engine.model.DeviceSpec;
+import org.scstj.engine.model.TargetSpec;
+import org.scstj.engine.spi.SessionInfo;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the admin plane changes while the daemon runs: the engine's devices and targets and the
+ * iSCSI driver's settings and sessions ({@link EngineLive}). An interface so that the change
+ * machinery can be tested against a recording fake.
+ */
+interface Live {
+    CompletionStage<Void> addDevice(DeviceSpec device);
+
+    CompletionStage<Void> removeDevice(String name);
+
+    CompletionStage<Void> resizeDevice(String name, long bytes, boolean force);
+
+    CompletionStage<Void> setDeviceAttributes(String name, Config changed);
+
+    /** Every enabled target as it should now be; completes with why not (nothing changed then). */
+    CompletionStage<List<String>> reconfigureTargets(List<TargetSpec> targets);
+
+    /** The driver's whole block; completes with what would need a restart (nothing changed then). */
+    CompletionStage<List<String>> reconfigureDriver(Config iscsiBlock);
+
+    CompletionStage<Void> closeSessions(String target);
+
+    CompletionStage<List<SessionInfo>> sessions();
+
+    CompletionStage<Boolean> closeSession(String id);
+
+    CompletionStage<Boolean> requestLogout(String id);
+
+    /** Device geometry and state as the engine runs it, by device name. */
+    Map<String, DeviceState> devices();
+
+    record DeviceState(int blockSize, long blockCount, boolean readOnly, boolean writeBack, boolean thinProvisioned,
+                       boolean removable) {
+    }
+}
