@@ -38,8 +38,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -49,68 +51,122 @@ import java.util.function.Consumer;
  */
 public final class ScsiEngine {
     private static final Logger log = LoggerFactory.getLogger(ScsiEngine.class);
+    /** How long a management change may wait for its LU to drain and apply it. */
+    private static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(120);
 
     private final ActorSystem<Void> system;
     private final EngineSettings settings;
-    private final Map<String, ActorRef<LunActor.Command>> lunActors;
+    private final Map<String, DeviceHandlerFactory> handlers;
+    private final DeviceHandlerFactory.Context context;
+    private final Executor blocking;
+    private final java.nio.file.Path stateDir;
+    private final Props lunProps;
+    private final Props sessionProps;
+    private final Props tmfProps;
+    /** The running devices; a device being added is not here yet, one being removed not any more. */
+    private final ConcurrentHashMap<String, Device> devices = new ConcurrentHashMap<>();
+    /** Names a device is being added or removed under: no second add or remove meanwhile. */
+    private final Set<String> changing = ConcurrentHashMap.newKeySet();
+    /** Actors of devices and targets added at run time: a name of a removed one may still be in use. */
+    private final AtomicLong generation = new AtomicLong();
     /** Replaced whole by {@link #reconfigure}; read by transport threads (logins, SendTargets). */
-    private volatile Map<String, Target> targets;
-    private final Set<String> deviceNames;
+    private volatile Map<String, Target> targets = Map.of();
+    /** The last reconfiguration's completion: a removal waits for it (sessions route by then). */
+    private CompletableFuture<?> lastReconfigure = CompletableFuture.completedFuture(null);
     private final Core core = new Core();
 
-    private record Target(String name, TargetAcl acl, ActorRef<TargetActor.Command> actor) {
+    private record Target(TargetSpec spec, TargetAcl acl, ActorRef<TargetActor.Command> actor) {
+        String name() {
+            return spec.name();
+        }
     }
 
-    private ScsiEngine(ActorSystem<Void> system, EngineSettings settings,
-                       Map<String, ActorRef<LunActor.Command>> lunActors, Map<String, Target> targets) {
+    /** A running device: how it was configured and the LU built on it. */
+    private record Device(DeviceSpec spec, TargetActor.Lu lu) {
+    }
+
+    private ScsiEngine(ActorSystem<Void> system, EngineSettings settings, Map<String, DeviceHandlerFactory> handlers,
+                       java.nio.file.Path stateDir) {
         this.system = system;
         this.settings = settings;
-        this.lunActors = lunActors;
-        this.targets = Map.copyOf(targets);
-        this.deviceNames = Set.copyOf(lunActors.keySet());
+        this.handlers = handlers;
+        this.stateDir = stateDir;
+        this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
+        this.context = new DeviceHandlerFactory.Context(blocking, stateDir);
+        this.lunProps = DispatcherSelector.fromConfig(settings.lunDispatcher());
+        this.sessionProps = DispatcherSelector.fromConfig(settings.sessionDispatcher());
+        this.tmfProps = DispatcherSelector.fromConfig(settings.tmfDispatcher());
     }
 
     /**
-     * Applies new LUN mappings and security groups to the running targets, as a configuration
-     * reload asks: every target keeps running, each open session's LUN inventory becomes what the
-     * new mapping gives its initiator, and a session whose inventory changed gets REPORTED LUNS DATA
-     * HAS CHANGED (SPC-5 6.33, 3F/0E) on every LU it now sees. Only mappings may change: the same
-     * targets, mapping only devices the engine already runs (a new device, target or portal needs a
-     * restart).
+     * Applies new targets, LUN mappings and security groups, as a configuration reload or the
+     * management plane asks. A target not running yet starts (logins and SendTargets see it at
+     * once); a running target missing from {@code specs} is removed: its sessions' tasks are
+     * aborted as at nexus loss (SAM-5 6.3.4) and the sessions end (the SPI cannot tell the
+     * transport, so each answers its commands as aborted until the transport closes it); new logins
+     * to it are refused TARGET_NOT_FOUND. Every other target keeps running, each open session's LUN
+     * inventory becomes what the new mapping gives its initiator, and a session whose inventory
+     * changed gets REPORTED LUNS DATA HAS CHANGED (SPC-5 6.33, 3F/0E) on every LU it now sees.
+     * Mappings may name any running device, those {@link #addDevice} added included.
      *
-     * @return completes with why the new mappings were refused (nothing changed then), or with an
-     *         empty list once every session concerned follows them
+     * @return completes with why the new configuration was refused (nothing changed then), or
+     *         with an empty list once every session concerned follows it and every removed
+     *         target's sessions ended
      */
     public synchronized CompletionStage<List<String>> reconfigure(List<TargetSpec> specs) {
         List<String> problems = new ArrayList<>();
         Map<String, TargetSpec> byName = new LinkedHashMap<>();
         for (TargetSpec t : specs) {
-            byName.put(t.name(), t); // TargetSpec names are canonical
-        }
-        if (!byName.keySet().equals(targets.keySet())) {
-            problems.add("targets cannot be added or removed while running (running: "
-                    + String.join(", ", new java.util.TreeSet<>(targets.keySet())) + ")");
+            if (byName.put(t.name(), t) != null) { // TargetSpec names are canonical
+                problems.add(t.name() + ": given twice");
+            }
         }
         for (TargetSpec t : specs) {
             java.util.stream.Stream.concat(t.defaultLuns().stream(), t.groups().stream().flatMap(g -> g.luns().stream()))
-                    .filter(m -> !deviceNames.contains(m.device()))
+                    .filter(m -> !devices.containsKey(m.device()))
                     .forEach(m -> problems.add(t.name() + ": LUN " + m.lun() + " maps " + m.device()
-                            + ", which is not a running device (a new device needs a restart)"));
+                            + ", which is not a running device"));
         }
         if (!problems.isEmpty()) {
             return CompletableFuture.completedFuture(problems);
         }
+        Map<String, TargetActor.Lu> lus = lus();
         Map<String, Target> next = new LinkedHashMap<>();
-        List<CompletableFuture<TargetActor.Reconfigured>> applied = new ArrayList<>();
+        List<CompletableFuture<?>> applied = new ArrayList<>();
         for (Map.Entry<String, TargetSpec> e : byName.entrySet()) {
             Target running = targets.get(e.getKey());
-            applied.add(AskPattern.<TargetActor.Command, TargetActor.Reconfigured>ask(running.actor(),
-                    replyTo -> new TargetActor.Reconfigure(e.getValue(), replyTo),
-                    Duration.ofSeconds(30), system.scheduler()).toCompletableFuture());
-            next.put(e.getKey(), new Target(running.name(), new TargetAcl(e.getValue()), running.actor()));
+            ActorRef<TargetActor.Command> actor;
+            if (running == null) {
+                actor = system.systemActorOf(TargetActor.create(e.getValue(), lus, sessionProps, tmfProps),
+                        "target@" + generation.incrementAndGet() + "-" + actorName(e.getKey()), Props.empty());
+                log.info("target {} added", e.getKey());
+            } else {
+                actor = running.actor();
+                applied.add(AskPattern.<TargetActor.Command, TargetActor.Reconfigured>ask(actor,
+                        replyTo -> new TargetActor.Reconfigure(e.getValue(), lus, replyTo),
+                        Duration.ofSeconds(30), system.scheduler()).toCompletableFuture());
+            }
+            next.put(e.getKey(), new Target(e.getValue(), new TargetAcl(e.getValue()), actor));
+        }
+        for (Target gone : targets.values()) {
+            if (!byName.containsKey(gone.name())) {
+                applied.add(AskPattern.<TargetActor.Command, TargetActor.Removed>ask(gone.actor(),
+                        TargetActor.Remove::new, Duration.ofSeconds(60), system.scheduler()).toCompletableFuture());
+                log.info("target {} removed", gone.name());
+            }
         }
         targets = Map.copyOf(next);
-        return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new)).thenApply(v -> List.<String>of());
+        CompletableFuture<List<String>> done = CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new))
+                .thenApply(v -> List.of());
+        lastReconfigure = done;
+        return done;
+    }
+
+    /** The LUs of the running devices, as targets map them. */
+    private Map<String, TargetActor.Lu> lus() {
+        Map<String, TargetActor.Lu> lus = new java.util.HashMap<>();
+        devices.forEach((name, d) -> lus.put(name, d.lu()));
+        return Map.copyOf(lus);
     }
 
     /**
@@ -127,13 +183,9 @@ public final class ScsiEngine {
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "scstj", config);
         List<BlockDevice> opened = new ArrayList<>();
         try {
-            Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
             Map<String, DeviceHandlerFactory> byType = new LinkedHashMap<>();
             handlers.forEach(h -> byType.put(h.type(), h));
-            DeviceHandlerFactory.Context context = new DeviceHandlerFactory.Context(blocking, spec.stateDir());
-            Props lunProps = DispatcherSelector.fromConfig(settings.lunDispatcher());
-            Map<String, TargetActor.Lu> lus = new LinkedHashMap<>();
-            Map<String, ActorRef<LunActor.Command>> lunActors = new LinkedHashMap<>();
+            ScsiEngine engine = new ScsiEngine(system, settings, Map.copyOf(byType), spec.stateDir());
             for (DeviceSpec d : spec.devices()) {
                 DeviceHandlerFactory factory = byType.get(d.handlerType());
                 if (factory == null) {
@@ -141,35 +193,23 @@ public final class ScsiEngine {
                 }
                 BlockDevice device;
                 try {
-                    device = factory.open(d.name(), d.config(), context);
+                    device = factory.open(d.name(), d.config(), engine.context);
                 } catch (java.io.IOException | RuntimeException e) {
                     throw new EngineStartException("device " + d.name() + " (" + d.handlerType() + "): " + e.getMessage(), e);
                 }
                 opened.add(device);
-                // every block device is a disk (peripheral device type 00h) for now
-                CommandSet commands = CommandSets.DISK;
-                UnitState state = new UnitState(new MediumState(device.capabilities().removable()),
-                        modeParameters(spec, d, device, blocking),
-                        new WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
-                        reservations(spec, d, blocking));
-                ActorRef<LunActor.Command> actor = system.systemActorOf(
-                        LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), state),
-                        "lun-" + actorName(d.name()), lunProps);
-                lus.put(d.name(), new TargetActor.Lu(device, commands, actor, state));
-                lunActors.put(d.name(), actor);
-                log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
-                        device.blockCount(), device.blockSize());
+                engine.startLu(d, device, "lun-" + actorName(d.name()));
             }
-            Props sessionProps = DispatcherSelector.fromConfig(settings.sessionDispatcher());
-            Props tmfProps = DispatcherSelector.fromConfig(settings.tmfDispatcher());
+            Map<String, TargetActor.Lu> lus = engine.lus();
             Map<String, Target> targets = new LinkedHashMap<>();
             for (TargetSpec t : spec.targets()) {
                 ActorRef<TargetActor.Command> actor = system.systemActorOf(
-                        TargetActor.create(t, lus, sessionProps, tmfProps),
+                        TargetActor.create(t, lus, engine.sessionProps, engine.tmfProps),
                         "target-" + actorName(t.name()), Props.empty());
-                targets.put(t.name(), new Target(t.name(), new TargetAcl(t), actor));
+                targets.put(t.name(), new Target(t, new TargetAcl(t), actor));
             }
-            return new ScsiEngine(system, settings, lunActors, targets);
+            engine.targets = Map.copyOf(targets);
+            return engine;
         } catch (EngineStartException | RuntimeException e) {
             for (BlockDevice d : opened) {
                 try {
@@ -184,18 +224,241 @@ public final class ScsiEngine {
         }
     }
 
-    /** Actor names allow a restricted alphabet; device and target names are mapped into it. */
+    /** Builds the LU of an opened device (its state, its LUN actor) and makes it a running device. */
+    private void startLu(DeviceSpec d, BlockDevice device, String actorName) {
+        // every block device is a disk (peripheral device type 00h) for now
+        CommandSet commands = CommandSets.DISK;
+        UnitState state = new UnitState(new MediumState(device.capabilities().removable()),
+                modeParameters(d, device),
+                new WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
+                reservations(d));
+        ActorRef<LunActor.Command> actor = system.systemActorOf(
+                LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), state),
+                actorName, lunProps);
+        devices.put(d.name(), new Device(d, new TargetActor.Lu(device, commands, actor, state)));
+        log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
+                device.blockCount(), device.blockSize());
+    }
+
+    // --- management: devices (issue 14) -----------------------------------------------------
+
+    /**
+     * Opens a device with the handler its spec names and starts its LUN actor; no target maps it
+     * until {@link #reconfigure} does. Fails with {@link DeviceChangeException} when the name is
+     * taken (or being added or removed), the handler is unknown, the configuration is invalid or the
+     * open fails; nothing is left behind then.
+     */
+    public CompletionStage<Void> addDevice(DeviceSpec spec) {
+        String name = spec.name();
+        DeviceHandlerFactory factory = handlers.get(spec.handlerType());
+        if (factory == null) {
+            return failed("device " + name + ": no handler " + spec.handlerType());
+        }
+        if (!changing.add(name)) {
+            return failed("device " + name + " is being added or removed");
+        }
+        if (devices.containsKey(name)) {
+            changing.remove(name);
+            return failed("device " + name + " exists");
+        }
+        return CompletableFuture.runAsync(() -> {
+            List<String> problems = factory.validate(name, spec.config());
+            if (!problems.isEmpty()) {
+                throw new DeviceChangeException("device " + name + ": " + String.join("; ", problems));
+            }
+            BlockDevice device;
+            try {
+                device = factory.open(name, spec.config(), context);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new DeviceChangeException("device " + name + " (" + spec.handlerType() + "): " + e.getMessage(), e);
+            }
+            try {
+                startLu(spec, device, "lun@" + generation.incrementAndGet() + "-" + actorName(name));
+            } catch (RuntimeException e) {
+                device.close();
+                throw new DeviceChangeException("device " + name + ": " + e.getMessage(), e);
+            }
+        }, blocking).whenComplete((v, e) -> changing.remove(name));
+    }
+
+    /**
+     * Takes a device out of the engine. No target may map it (else {@link DeviceChangeException}
+     * naming the mappings). Every task on it is aborted as a LOGICAL UNIT RESET aborts it (SAM-5
+     * 7.7); once all left the device it is flushed (SBC-4 5.25) and closed and its actor stops. The
+     * name may be added again afterwards.
+     */
+    public CompletionStage<Void> removeDevice(String name) {
+        Device d;
+        CompletableFuture<?> routed;
+        synchronized (this) { // against reconfigure: a device is mapped or being removed, never both
+            d = devices.get(name);
+            if (d == null) {
+                return failed("no device " + name);
+            }
+            List<String> mappings = mappingsOf(name);
+            if (!mappings.isEmpty()) {
+                return failed("device " + name + " is mapped: " + String.join(", ", mappings)
+                        + "; unmap it first");
+            }
+            if (!changing.add(name)) {
+                return failed("device " + name + " is being added or removed");
+            }
+            devices.remove(name);
+            routed = lastReconfigure; // the sessions follow the mapping without it before it goes
+        }
+        ActorRef<LunActor.Command> actor = d.lu().actor();
+        return routed.handle((v, e) -> null)
+                .thenCompose(v -> change(name, actor, LunActor.Remove::new))
+                .whenComplete((v, e) -> changing.remove(name));
+    }
+
+    /** Where the running targets map a device, as "target LUN n" (group mappings named). */
+    private List<String> mappingsOf(String device) {
+        List<String> found = new ArrayList<>();
+        for (Target t : targets.values()) {
+            t.spec().defaultLuns().stream().filter(m -> m.device().equals(device))
+                    .forEach(m -> found.add(t.name() + " LUN " + m.lun()));
+            t.spec().groups().forEach(g -> g.luns().stream().filter(m -> m.device().equals(device))
+                    .forEach(m -> found.add(t.name() + " group " + g.name() + " LUN " + m.lun())));
+        }
+        return found;
+    }
+
+    /**
+     * Resizes a device to {@code newSizeBytes}, a positive multiple of its block size. The LUN
+     * actor applies it between commands: those in the device finish first, new ones wait, so none
+     * sees a device half resized, and range checks use the new count afterwards (SBC-4 4.6). Every
+     * I_T nexus of the LU then gets CAPACITY DATA HAS CHANGED (SPC-5 5.14, 2A/09). Shrinking a
+     * device whose blocks past the new end hold data is refused unless {@code force}.
+     */
+    public CompletionStage<Void> resizeDevice(String name, long newSizeBytes, boolean force) {
+        Device d = devices.get(name);
+        if (d == null) {
+            return failed("no device " + name);
+        }
+        int blockSize = d.lu().device().blockSize();
+        if (newSizeBytes <= 0 || newSizeBytes % blockSize != 0) {
+            return failed("device " + name + ": size " + newSizeBytes + " bytes is not a positive multiple of its block size ("
+                    + blockSize + " bytes)");
+        }
+        return change(name, d.lu().actor(), replyTo -> new LunActor.Resize(newSizeBytes / blockSize, force, replyTo));
+    }
+
+    /**
+     * Changes attributes of a running device: {@code changed} holds only the changed keys, each one
+     * of its handler's {@link DeviceHandlerFactory#liveAttributes}. Applied between commands like
+     * {@link #resizeDevice}. When the write-back cache (the Caching page's WCE, SBC-4 6.5.5) or the
+     * write protection (WP of the mode parameter header, SBC-4 6.5.1) changed, every I_T nexus of
+     * the LU gets MODE PARAMETERS CHANGED (SPC-5 5.14, 2A/01): the change came from no nexus.
+     */
+    public CompletionStage<Void> setDeviceAttributes(String name, Config changed) {
+        Device d = devices.get(name);
+        if (d == null) {
+            return failed("no device " + name);
+        }
+        DeviceHandlerFactory factory = handlers.get(d.spec().handlerType());
+        Set<String> live = factory.liveAttributes();
+        Set<String> known = new java.util.HashSet<>();
+        factory.attributes().forEach(a -> known.add(a.name()));
+        for (String key : new java.util.TreeSet<>(changed.root().keySet())) {
+            if (!live.contains(key)) {
+                return failed("device " + name + ": " + key + (known.contains(key) || known.isEmpty()
+                        ? " cannot change while the device runs; it needs the device removed and added again"
+                        : " is not an attribute of " + factory.type()));
+            }
+        }
+        if (changed.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return change(name, d.lu().actor(), replyTo -> new LunActor.SetAttributes(changed, replyTo));
+    }
+
+    /** Sends a change to the LUN actor; its failure becomes a {@link DeviceChangeException}. */
+    private CompletionStage<Void> change(String name, ActorRef<LunActor.Command> actor,
+                                         org.apache.pekko.japi.function.Function<ActorRef<LunActor.Changed>, LunActor.Command> message) {
+        return AskPattern.ask(actor, message::apply, CHANGE_TIMEOUT, system.scheduler())
+                .handle((changed, e) -> {
+                    if (e != null) {
+                        throw new DeviceChangeException("device " + name + ": no answer within "
+                                + CHANGE_TIMEOUT.toSeconds() + " s (the change may still be made)", e);
+                    }
+                    if (changed.failure() != null) {
+                        Throwable f = changed.failure();
+                        throw new DeviceChangeException("device " + name + ": " + (f.getMessage() != null
+                                ? f.getMessage() : f.getClass().getSimpleName()), f);
+                    }
+                    return null;
+                });
+    }
+
+    private static CompletionStage<Void> failed(String message) {
+        return CompletableFuture.failedFuture(new DeviceChangeException(message));
+    }
+
+    /** A device as the admin API shows it; read from the device's volatile fields, never blocking. */
+    public record DeviceStatus(String name, String handlerType, int blockSize, long blockCount, boolean readOnly,
+                               boolean writeBack, boolean thinProvisioned, boolean removable) {
+    }
+
+    /** Every running device, by name. */
+    public List<DeviceStatus> devices() {
+        List<DeviceStatus> all = new ArrayList<>();
+        for (Device d : devices.values()) {
+            BlockDevice b = d.lu().device();
+            BlockDevice.Capabilities c = b.capabilities();
+            all.add(new DeviceStatus(d.spec().name(), b.handlerType(), b.blockSize(), b.blockCount(), c.readOnly(),
+                    c.writeBackCache(), c.thinProvisioned(), c.removable()));
+        }
+        all.sort(java.util.Comparator.comparing(DeviceStatus::name));
+        return all;
+    }
+
+    /**
+     * The tasks an open nexus has in each LU's task set (in the device and waiting), by LUN; empty
+     * when the nexus is not open. Asked of the target and then of each LUN actor.
+     */
+    public CompletionStage<Map<Long, Integer>> tasksInFlight(Nexus nexus) {
+        Target target = targets.get(nexus.targetName());
+        if (target == null) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        return AskPattern.<TargetActor.Command, TargetActor.Luns>ask(target.actor(),
+                        replyTo -> new TargetActor.LunsOf(nexus, replyTo), Duration.ofSeconds(10), system.scheduler())
+                .thenCompose(luns -> {
+                    Map<Long, CompletableFuture<LunActor.TaskCount>> asked = new java.util.TreeMap<>();
+                    luns.luns().forEach((lun, actor) -> asked.put((long) lun,
+                            AskPattern.<LunActor.Command, LunActor.TaskCount>ask(actor,
+                                    replyTo -> new LunActor.CountTasks(nexus, replyTo), Duration.ofSeconds(10),
+                                    system.scheduler()).toCompletableFuture()));
+                    return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+                        Map<Long, Integer> counts = new LinkedHashMap<>();
+                        asked.forEach((lun, f) -> counts.put(lun, f.join().tasks()));
+                        return counts;
+                    });
+                });
+    }
+
+    /** A management change of a device was refused or failed; the message is for the operator. */
+    public static final class DeviceChangeException extends RuntimeException {
+        public DeviceChangeException(String message) {
+            super(message);
+        }
+
+        public DeviceChangeException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /**
      * The LU's mode parameters, savable in {@code <state-dir>/mode-pages/<device>.state} (SPC-5
      * 7.5.2); a damaged file is logged and the defaults are used.
      */
-    private static ModeParameters modeParameters(EngineSpec spec, DeviceSpec d, BlockDevice device,
-                                                                       Executor blocking) {
+    private ModeParameters modeParameters(DeviceSpec d, BlockDevice device) {
         boolean writeBack = device.capabilities().writeBackCache();
-        if (spec.stateDir() == null) {
+        if (stateDir == null) {
             return new ModeParameters(writeBack);
         }
-        java.nio.file.Path file = spec.stateDir().resolve("mode-pages")
+        java.nio.file.Path file = stateDir.resolve("mode-pages")
                 .resolve(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8) + ".state");
         ModeParameters mode = new ModeParameters(writeBack,
                 new org.scstj.engine.state.StateFile(file), blocking);
@@ -206,11 +469,11 @@ public final class ScsiEngine {
     }
 
     /** SPC-5 5.14.4 APTPL: a LU's persistent reservations kept under state-dir/reservations. */
-    private static Reservations reservations(EngineSpec spec, DeviceSpec d, Executor blocking) {
-        if (spec.stateDir() == null) {
+    private Reservations reservations(DeviceSpec d) {
+        if (stateDir == null) {
             return new Reservations();
         }
-        java.nio.file.Path file = spec.stateDir().resolve("reservations")
+        java.nio.file.Path file = stateDir.resolve("reservations")
                 .resolve(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8) + ".state");
         Reservations r =
                 new Reservations(new org.scstj.engine.state.StateFile(file), blocking);
@@ -220,6 +483,7 @@ public final class ScsiEngine {
         return r;
     }
 
+    /** Actor names allow a restricted alphabet; device and target names are mapped into it ('@' never occurs). */
     private static String actorName(String name) {
         return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -240,7 +504,8 @@ public final class ScsiEngine {
      */
     public CompletionStage<Void> shutdown() {
         List<CompletableFuture<LunActor.ShutdownDone>> flushes = new ArrayList<>();
-        for (ActorRef<LunActor.Command> lun : lunActors.values()) {
+        for (Device d : devices.values()) {
+            ActorRef<LunActor.Command> lun = d.lu().actor();
             flushes.add(AskPattern.<LunActor.Command, LunActor.ShutdownDone>ask(lun, LunActor.Shutdown::new,
                     Duration.ofSeconds(60), system.scheduler()).toCompletableFuture());
         }

@@ -19,7 +19,9 @@ import org.scstj.engine.spi.Nexus;
  * @param lun             the LUN number as mapped for this initiator
  * @param device          the backend
  * @param commands        the command set of the device's type
- * @param readOnly        device read-only, or the mapping read-only (SBC-4 4.11)
+ * @param readOnly        the mapping is read-only, or the device was when the binding was made (SBC-4
+ *                        4.11); the device's own write protection is read again at each command
+ *                        ({@link #writeProtected}), for it may change while the LU runs
  * @param readOnlyMapping this nexus's mapping is read-only (LUN masking): besides the medium, it may
  *                        not change the state the LU's other nexuses share and could be denied access
  *                        by (mode pages, reservations, the removable medium: the rows' shared-state rule)
@@ -50,9 +52,12 @@ public record LuContext(int lun, BlockDevice device, CommandSet commands, boolea
         return unit.reservations();
     }
 
-    /** SBC-4 4.11: read-only mapping or device, or the Control page's SWP (SPC-5 7.5.8). */
+    /**
+     * SBC-4 4.11: read-only mapping or device (as the device reports now: a management change may
+     * have made it read-only or writable), or the Control page's SWP (SPC-5 7.5.8).
+     */
     public boolean writeProtected() {
-        return readOnly || mode().softwareWriteProtect();
+        return readOnly || device.capabilities().readOnly() || mode().softwareWriteProtect();
     }
 
     /** Control mode page D_SENSE (SPC-5 7.5.8): descriptor-format sense. */

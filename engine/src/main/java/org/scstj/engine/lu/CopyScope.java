@@ -39,9 +39,9 @@ public record CopyScope(Map<Long, Target> targets, CopyManager manager, CopyStat
      */
     public record Target(int lun, BlockDevice device, boolean readOnly, ModeParameters mode, MediumState medium,
                          WholeMediumState wholeMedium) {
-        /** SBC-4 4.11: read-only mapping or device, or the Control page's SWP. */
+        /** SBC-4 4.11: read-only mapping or device (as it reports now), or the Control page's SWP. */
         public boolean writeProtected() {
-            return readOnly || mode.softwareWriteProtect();
+            return readOnly || (device != null && device.capabilities().readOnly()) || mode.softwareWriteProtect();
         }
 
         /**

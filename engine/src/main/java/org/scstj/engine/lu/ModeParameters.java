@@ -60,7 +60,8 @@ public final class ModeParameters {
         }
     }
 
-    private final boolean writeBackDefault;
+    /** Changes only with the device's cache ({@link #deviceCacheChanged}), on the owner's thread. */
+    private volatile boolean writeBackDefault;
     private final StateFile store;
     private final Executor io;
     private final String loadProblem;
@@ -200,6 +201,18 @@ public final class ModeParameters {
         }, io);
         lastWrite = write;
         return write;
+    }
+
+    /**
+     * The device's write-back cache was switched on or off by management (a live attribute
+     * change): WCE becomes changeable or not, and its current value follows the device, on or off
+     * (SBC-4 6.5.5). The owner reports MODE PARAMETERS CHANGED (SPC-5 5.14) to the LU's nexuses.
+     * Saved values stay as they were; a logical unit reset applies them only where the device now
+     * has a cache ({@link #restoreSaved}).
+     */
+    public void deviceCacheChanged(boolean writeBack) {
+        this.writeBackDefault = writeBack;
+        this.writeCacheEnabled = writeBack;
     }
 
     /** MODE SELECT with SP 1, second half, on the owner's thread: {@code v} is durable, saved and current. */

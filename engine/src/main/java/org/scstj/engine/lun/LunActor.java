@@ -77,6 +77,13 @@ import java.util.function.Predicate;
  * behaviour: new commands wait in a stash and enter the task set, in arrival order, once every
  * abort is answered, so none of them overtakes a task management function that was asked before
  * it (a stash beyond the LU's bound answers BUSY).
+ *
+ * <p>Management changes of the device ({@link Resize}, {@link SetAttributes}, {@link Remove}) drain
+ * the same way: new commands wait in the stash, the tasks already in the task set finish (those
+ * waiting in it enter the device as usual), and only when the task set is empty does the change
+ * run, on the blocking-I/O executor; the stash is replayed after it. No command sees a device
+ * half changed, and the range checks of the commands after a resize use the new block count. One
+ * change runs at a time, in arrival order.
  */
 public final class LunActor extends AbstractBehavior<LunActor.Command> {
 
@@ -159,6 +166,52 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private record FlushDone(ActorRef<ShutdownDone> replyTo, Throwable failure) implements Command {
     }
 
+    /** A management change of the device, applied between commands (see the class comment). */
+    public sealed interface DeviceChange extends Command {
+        ActorRef<Changed> replyTo();
+    }
+
+    /**
+     * Gives the device {@code blockCount} blocks ({@link BlockDevice#resize}); then every nexus of
+     * the LU gets CAPACITY DATA HAS CHANGED (SBC-4 4.6, SPC-5 5.14: 2A/09). Refused while a FORMAT
+     * UNIT or SANITIZE runs or failed (SBC-4 4.11, 5.3: it sweeps the medium by its old size).
+     */
+    public record Resize(long blockCount, boolean force, ActorRef<Changed> replyTo) implements DeviceChange {
+    }
+
+    /**
+     * Live attribute change ({@link BlockDevice#setAttributes}); when the device's write-back cache
+     * or write protection changed, every nexus of the LU gets MODE PARAMETERS CHANGED (SPC-5 5.14:
+     * 2A/01): WCE of the Caching page (SBC-4 6.5.5) or WP of the mode parameter header (SBC-4 6.5.1).
+     */
+    public record SetAttributes(com.typesafe.config.Config changed, ActorRef<Changed> replyTo)
+            implements DeviceChange {
+    }
+
+    /**
+     * The device leaves the engine (management): every task is aborted as a LOGICAL UNIT RESET
+     * aborts it (SAM-5 7.7), and once all left the device it is flushed and closed and this actor
+     * stops. Commands that arrive meanwhile end LOGICAL UNIT NOT SUPPORTED (SAM-5 5.9.6).
+     */
+    public record Remove(ActorRef<Changed> replyTo) implements DeviceChange {
+    }
+
+    /** The answer to a {@link DeviceChange}: {@code failure} is null when it was made. */
+    public record Changed(String device, Throwable failure) {
+    }
+
+    private record ChangeDone(DeviceChange change, BlockDevice.Capabilities before, Throwable failure)
+            implements Command {
+    }
+
+    /** How many tasks this nexus has in the task set (in the device and waiting), for the admin view. */
+    public record CountTasks(Nexus nexus, ActorRef<TaskCount> replyTo) implements Command {
+    }
+
+    /** The answer to {@link CountTasks}. */
+    public record TaskCount(int tasks) {
+    }
+
     /** Every target port group is active/optimized until scstj has ALUA (SPC-5 5.16). */
     private static final AccessState ACCESS_STATE = AccessState.ACTIVE_OPTIMIZED;
 
@@ -218,6 +271,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     /** Aborts waiting for their tasks to leave the device; while there is one, the LU drains. */
     private final List<PendingAbort> pendingAborts = new ArrayList<>(1);
     private final Receive<Command> draining;
+    /** Management changes waiting for the task set to empty, the first possibly running. */
+    private final ArrayDeque<DeviceChange> changes = new ArrayDeque<>(1);
+    /** The first of {@link #changes} runs on the blocking-I/O executor. */
+    private boolean changeRunning;
 
     private LunActor(ActorContext<Command> ctx, StashBuffer<Command> stash, BlockDevice device, CommandSet commands,
                      int nexusQueueDepth, int lunQueueDepth, UnitState unit) {
@@ -250,6 +307,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(EstablishUnitAttention.class, this::onEstablishUnitAttention)
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(FlushDone.class, this::onFlushDone)
+                .onMessage(Resize.class, this::onDeviceChange)
+                .onMessage(SetAttributes.class, this::onDeviceChange)
+                .onMessage(Remove.class, this::onDeviceChange)
+                .onMessage(ChangeDone.class, this::onChangeDone)
+                .onMessage(CountTasks.class, this::onCountTasks)
                 .build();
     }
 
@@ -465,7 +527,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (!held.isEmpty()) {
             startHeld();
         }
-        return next == null ? after() : next;
+        return next == null || !changes.isEmpty() ? after() : next;
     }
 
     /** Runs a command's change of the state (its own thread handed it here). */
@@ -597,8 +659,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
      * commands held back meanwhile, in arrival order.
      */
     private Behavior<Command> after() {
-        if (!pendingAborts.isEmpty()) {
+        if (!pendingAborts.isEmpty() || !changes.isEmpty()) {
             inDraining = true;
+            startChangeIfIdle();
             return draining;
         }
         if (!inDraining) {
@@ -706,6 +769,149 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             AbortCount count = abort(t -> t != except && whose.test(t.nexus()), null);
             awaitQuiesced(count.waiting, quiesced);
         }
+    }
+
+    // --- management changes ----------------------------------------------------------------
+
+    private Behavior<Command> onDeviceChange(DeviceChange msg) {
+        if (msg instanceof Remove) {
+            // SAM-5 7.7: as a LOGICAL UNIT RESET, every task of every nexus; waiting ones end here,
+            // those in the device are told and leave it before the change runs
+            abort(t -> true, null);
+        }
+        changes.add(msg);
+        return after();
+    }
+
+    /**
+     * Starts the first change once nothing is in the task set and no abort waits: the device is
+     * idle and stays so (new commands are stashed) while the change runs on the blocking executor.
+     */
+    private void startChangeIfIdle() {
+        if (changeRunning || changes.isEmpty() || !pendingAborts.isEmpty() || !active.isEmpty() || !held.isEmpty()) {
+            return;
+        }
+        DeviceChange change = changes.peekFirst();
+        if (change instanceof Resize && (wholeMedium.inProgress() != null || wholeMedium.condition() != null)) {
+            changes.pollFirst();
+            change.replyTo().tell(new Changed(device.name(), new IllegalStateException(
+                    "a FORMAT UNIT or SANITIZE is running or failed on " + device.name())));
+            startChangeIfIdle();
+            return;
+        }
+        changeRunning = true;
+        BlockDevice.Capabilities before = device.capabilities();
+        java.util.concurrent.CompletableFuture<Void> work = switch (change) {
+            case Resize r -> java.util.concurrent.CompletableFuture.runAsync(() -> io(() -> {
+                if (r.blockCount() != device.blockCount()) {
+                    device.resize(r.blockCount(), r.force());
+                }
+            }), wholeMedium.executor());
+            case SetAttributes a -> java.util.concurrent.CompletableFuture.runAsync(
+                    () -> io(() -> device.setAttributes(a.changed())), wholeMedium.executor());
+            case Remove ignored -> flushAndClose();
+        };
+        getContext().pipeToSelf(work, (v, e) -> new ChangeDone(change, before,
+                e instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : e));
+    }
+
+    private interface Io {
+        void run() throws java.io.IOException;
+    }
+
+    private static void io(Io op) {
+        try {
+            op.run();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** SBC-4 5.25 SYNCHRONIZE CACHE as at shutdown, then the device is closed; a failed flush is logged, not kept. */
+    private java.util.concurrent.CompletableFuture<Void> flushAndClose() {
+        java.util.concurrent.CompletableFuture<Void> flushed = new java.util.concurrent.CompletableFuture<>();
+        device.flush(new BlockDevice.Completion() {
+            @Override
+            public void completed() {
+                flushed.complete(null);
+            }
+
+            @Override
+            public void failed(BlockDevice.IoFailure failure, Throwable cause) {
+                flushed.completeExceptionally(cause != null ? cause : new java.io.IOException(failure.name()));
+            }
+        });
+        String name = device.name();
+        org.slf4j.Logger log = getContext().getLog();
+        return flushed.handleAsync((v, e) -> {
+            if (e != null) {
+                log.error("flushing {} before its removal failed; closing it anyway", name, e);
+            }
+            device.close();
+            return null;
+        }, wholeMedium.executor());
+    }
+
+    private Behavior<Command> onChangeDone(ChangeDone msg) {
+        changes.pollFirst();
+        changeRunning = false;
+        Throwable failure = msg.failure() instanceof java.io.UncheckedIOException u ? u.getCause() : msg.failure();
+        DeviceChange change = msg.change();
+        if (change instanceof Remove) {
+            return removed(change, failure);
+        }
+        if (failure == null) {
+            BlockDevice.Capabilities now = device.capabilities();
+            switch (change) {
+                // SBC-4 4.6, SPC-5 5.14: every I_T nexus learns of the new capacity
+                case Resize r -> unitAttentions.establishForAll(SenseReason.CAPACITY_DATA_HAS_CHANGED);
+                case SetAttributes a -> {
+                    boolean cache = now.writeBackCache() != msg.before().writeBackCache();
+                    if (cache) {
+                        mode.deviceCacheChanged(now.writeBackCache()); // SBC-4 6.5.5 WCE
+                    }
+                    if (cache || now.readOnly() != msg.before().readOnly()) {
+                        // SPC-5 5.14 (table of UAs): WCE or the header's WP changed for every nexus
+                        unitAttentions.establishForAll(SenseReason.MODE_PARAMETERS_CHANGED);
+                    }
+                }
+                case Remove ignored -> { }
+            }
+            getContext().getLog().info("device {}: {} applied ({} blocks, read-only {}, write-back {})",
+                    device.name(), change.getClass().getSimpleName(), device.blockCount(), now.readOnly(),
+                    now.writeBackCache());
+        }
+        change.replyTo().tell(new Changed(device.name(), failure));
+        return after();
+    }
+
+    /** The device is closed: whatever still waits here is answered, then the actor stops. */
+    private Behavior<Command> removed(DeviceChange remove, Throwable failure) {
+        remove.replyTo().tell(new Changed(device.name(), failure));
+        for (DeviceChange c : changes) {
+            c.replyTo().tell(new Changed(device.name(), new IllegalStateException(device.name() + " was removed")));
+        }
+        changes.clear();
+        stash.forEach(m -> {
+            if (m instanceof Execute e) {
+                e.task().task().complete(Failure.of(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED).toResponse(false));
+            }
+        });
+        stash.clear();
+        getContext().getLog().info("device {} removed", device.name());
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onCountTasks(CountTasks msg) {
+        int n = 0;
+        for (Task t : active) {
+            n += t.nexus().equals(msg.nexus()) ? 1 : 0;
+        }
+        for (Task t : held) {
+            n += t.nexus().equals(msg.nexus()) ? 1 : 0;
+        }
+        msg.replyTo().tell(new TaskCount(n));
+        return Behaviors.same();
     }
 
     // --- shutdown --------------------------------------------------------------------------

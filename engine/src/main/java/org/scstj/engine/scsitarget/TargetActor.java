@@ -67,7 +67,8 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
 
     private TargetSpec spec;
     private TargetAcl acl;
-    private final Map<String, Lu> devices;
+    /** The devices the engine runs, as of the last {@link Reconfigure} (management may add some). */
+    private Map<String, Lu> devices;
     private List<ActorRef<LunActor.Command>> targetLuns;
     private final Props sessionProps;
     private final Props tmfProps;
@@ -81,7 +82,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         super(ctx);
         this.spec = spec;
         this.acl = new TargetAcl(spec);
-        this.devices = devices;
+        this.devices = Map.copyOf(devices);
         this.sessionProps = sessionProps;
         this.tmfProps = tmfProps;
         this.targetLuns = allLuns(spec, devices);
@@ -97,10 +98,51 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
 
     /**
      * New LUN mappings and groups for this target (a configuration reload, {@code ScsiEngine.reconfigure}):
-     * the devices they name are running. Sessions keep running; each whose inventory changed is given
-     * the new one.
+     * the devices they name are in {@code devices}, which holds every device the engine runs now
+     * (devices added since the target started among them). Sessions keep running; each whose
+     * inventory changed is given the new one.
      */
-    public record Reconfigure(TargetSpec spec, ActorRef<Reconfigured> replyTo) implements Command {
+    public record Reconfigure(TargetSpec spec, Map<String, Lu> devices, ActorRef<Reconfigured> replyTo)
+            implements Command {
+    }
+
+    /**
+     * The target is removed from the configuration: every session's tasks are aborted as at nexus
+     * loss and the session ends ({@link SessionActor.End}); answered with {@link Removed} once all
+     * are. The target then takes no login and stops when the transport closed its last session.
+     */
+    public record Remove(ActorRef<Removed> replyTo) implements Command {
+    }
+
+    /** The answer to {@link Remove}: the sessions that were open have ended, their tasks quiesced. */
+    public record Removed(String target, int sessionsEnded) {
+    }
+
+    /** The LU actors an open nexus reaches, by its LUN numbers (empty when no such session); for the admin view. */
+    public record LunsOf(Nexus nexus, ActorRef<Luns> replyTo) implements Command {
+    }
+
+    /** The answer to {@link LunsOf}. */
+    public record Luns(Map<Integer, ActorRef<LunActor.Command>> luns) {
+    }
+
+    private record SessionEnded(Nexus nexus) implements Command {
+    }
+
+    /** Set by {@link Remove}: the removal waiting for its sessions, or (once answered) a finished one. */
+    private PendingRemove removal;
+
+    private static final class PendingRemove {
+        final ActorRef<Removed> replyTo;
+        final java.util.Set<Nexus> waiting;
+        final int sessions;
+        boolean answered;
+
+        PendingRemove(ActorRef<Removed> replyTo, java.util.Set<Nexus> waiting) {
+            this.replyTo = replyTo;
+            this.waiting = waiting;
+            this.sessions = waiting.size();
+        }
     }
 
     /** The answer to {@link Reconfigure}, once every session whose inventory changed has its new one. */
@@ -125,6 +167,9 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
                 .onMessage(SessionStopped.class, this::onSessionStopped)
                 .onMessage(Reconfigure.class, this::onReconfigure)
                 .onMessage(WrappedLunsUpdated.class, this::onLunsUpdated)
+                .onMessage(Remove.class, this::onRemove)
+                .onMessage(SessionEnded.class, this::onSessionEnded)
+                .onMessage(LunsOf.class, this::onLunsOf)
                 .build();
     }
 
@@ -134,6 +179,10 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         // targets exporting one LU report different ports whatever the transport assumed; a target
         // reached through several portal groups has one port (and identifier) per group.
         Nexus offered = msg.nexus();
+        if (removal != null) {
+            msg.replyTo().tell(new Opened(null, null, LoginRefusal.TARGET_NOT_FOUND, spec.name() + " was removed"));
+            return this;
+        }
         Nexus nexus = new Nexus(offered.initiatorName(), offered.initiatorPortName(), spec.name(),
                 offered.targetPortName(), spec.relativeTargetPortId(offered.targetPortGroup()), offered.targetPortGroup());
         List<LunMapping> visible = acl.lunsFor(nexus.initiatorName());
@@ -161,7 +210,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         for (LunMapping m : visible) {
             Lu lu = devices.get(m.device());
             UnitState u = lu.state();
-            accessible.add(new CopyScope.Target(m.lun(), lu.device(), writeProtected(m, lu), u.mode(), u.medium(),
+            accessible.add(new CopyScope.Target(m.lun(), lu.device(), m.readOnly(), u.mode(), u.medium(),
                     u.wholeMedium()));
         }
         Map<Long, CopyScope.Target> copyTargets = CopyScope.byNaa(accessible);
@@ -170,7 +219,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
             Lu lu = devices.get(m.device());
             CopyScope copy = new CopyScope(copyTargets, lu.copyManager(), new CopyStatusTable());
             luns.put(m.lun(), new LunBinding(m.lun(), lu.actor(), new LuContext(m.lun(), lu.device(), lu.commands(),
-                    writeProtected(m, lu), m.readOnly(), nexus, lu.state(), copy)));
+                    m.readOnly(), m.readOnly(), nexus, lu.state(), copy)));
         }
         return luns;
     }
@@ -183,6 +232,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
      */
     private Behavior<Command> onReconfigure(Reconfigure msg) {
         spec = msg.spec();
+        devices = Map.copyOf(msg.devices());
         acl = new TargetAcl(spec);
         targetLuns = allLuns(spec, devices);
         if (lunsUpdatedAdapter == null) {
@@ -226,10 +276,6 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         }
     }
 
-    private static boolean writeProtected(LunMapping m, Lu lu) {
-        return m.readOnly() || lu.device().capabilities().readOnly();
-    }
-
     private Behavior<Command> onSessionStopped(SessionStopped msg) {
         if (sessions.remove(msg.nexus(), msg.session())) {
             inventories.remove(msg.nexus());
@@ -238,6 +284,55 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         for (Map.Entry<Long, PendingReconfigure> e : List.copyOf(pendingReconfigures.entrySet())) {
             answered(e.getKey(), e.getValue(), msg.nexus());
         }
+        if (removal != null) {
+            ended(msg.nexus());
+            if (sessions.isEmpty()) {
+                return Behaviors.stopped(); // removed, and the transport closed the last session
+            }
+        }
+        return this;
+    }
+
+    /**
+     * The target is gone from the configuration: each session aborts its tasks on every LU the
+     * target maps (as at nexus loss, SAM-5 6.3.4) and from then on answers its transport as a
+     * closing nexus does (commands aborted, task management rejected) until the transport closes it.
+     */
+    private Behavior<Command> onRemove(Remove msg) {
+        removal = new PendingRemove(msg.replyTo(), new java.util.HashSet<>(sessions.keySet()));
+        ActorRef<Command> self = getContext().getSelf();
+        for (Map.Entry<Nexus, ActorRef<SessionActor.Command>> e : sessions.entrySet()) {
+            Nexus nexus = e.getKey();
+            e.getValue().tell(new SessionActor.End(() -> self.tell(new SessionEnded(nexus))));
+        }
+        getContext().getLog().info("target {} removed: ending {} sessions", spec.name(), sessions.size());
+        ended(null);
+        return sessions.isEmpty() ? Behaviors.stopped() : this;
+    }
+
+    private Behavior<Command> onSessionEnded(SessionEnded msg) {
+        ended(msg.nexus());
+        return this;
+    }
+
+    /** One session of a removed target ended (or stopped): the removal is answered once none is left. */
+    private void ended(Nexus nexus) {
+        if (nexus != null) {
+            removal.waiting.remove(nexus);
+        }
+        if (removal.waiting.isEmpty() && !removal.answered) {
+            removal.answered = true;
+            removal.replyTo.tell(new Removed(spec.name(), removal.sessions));
+        }
+    }
+
+    private Behavior<Command> onLunsOf(LunsOf msg) {
+        List<LunMapping> visible = inventories.get(msg.nexus());
+        Map<Integer, ActorRef<LunActor.Command>> luns = new HashMap<>();
+        if (visible != null) {
+            visible.forEach(m -> luns.put(m.lun(), devices.get(m.device()).actor()));
+        }
+        msg.replyTo().tell(new Luns(Map.copyOf(luns)));
         return this;
     }
 }

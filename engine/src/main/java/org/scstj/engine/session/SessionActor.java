@@ -67,6 +67,16 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     public record Close(Runnable done) implements Command {
     }
 
+    /**
+     * The target was removed (a management change): abort this nexus's tasks everywhere as
+     * {@link Close} does and run {@code done} once all are quiesced, but stay, answering the
+     * transport as a closing nexus does (every command aborted, task management rejected), until
+     * the transport's own {@link Close}: the SPI has no way to tell the transport that the core
+     * ended the nexus, and a stopped actor would leave its later commands unanswered.
+     */
+    public record End(Runnable done) implements Command {
+    }
+
     private record WrappedAborted(LunActor.Aborted aborted) implements Command {
     }
 
@@ -96,6 +106,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private long tmfCounter;
     private Runnable closeDone;
     private int closeAwaiting;
+    /** The close under way is an {@link End}: the actor stays once the aborts are quiesced. */
+    private boolean endOnly;
+    /** An {@link End} finished: only the transport's {@link Close} is awaited. */
+    private boolean ended;
     private SessionHandle.AsyncEventListener events; // null: the transport reports none
 
     private SessionActor(ActorContext<Command> ctx, Nexus nexus, Map<Integer, LunBinding> luns,
@@ -117,6 +131,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
                 .onMessage(Manage.class, this::onManage)
                 .onMessage(UpdateLuns.class, this::onUpdateLuns)
                 .onMessage(Close.class, this::onClose)
+                .onMessage(End.class, this::onEnd)
                 .onMessage(ReportEvents.class, m -> {
                     events = m.listener();
                     return this;
@@ -193,12 +208,32 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     // --- nexus loss -----------------------------------------------------------------------------
 
     private Behavior<Command> onClose(Close msg) {
-        if (closeDone != null) {
-            Runnable first = closeDone;
-            closeDone = () -> { first.run(); msg.done().run(); };
+        if (ended) {
+            msg.done().run(); // the tasks were aborted when the target was removed
+            return Behaviors.stopped();
+        }
+        endOnly = false; // closing while an End drains: stop once it is done
+        return close(msg.done());
+    }
+
+    private Behavior<Command> onEnd(End msg) {
+        if (ended) {
+            msg.done().run();
             return this;
         }
-        closeDone = msg.done();
+        if (closeDone == null) {
+            endOnly = true;
+        }
+        return close(msg.done());
+    }
+
+    private Behavior<Command> close(Runnable done) {
+        if (closeDone != null) {
+            Runnable first = closeDone;
+            closeDone = () -> { first.run(); done.run(); };
+            return this;
+        }
+        closeDone = done;
         closeAwaiting = targetLuns.size();
         for (ActorRef<LunActor.Command> lun : targetLuns) {
             lun.tell(new LunActor.Abort(LunActor.Scope.NEXUS_LOSS, nexus, 0, abortedAdapter));
@@ -215,6 +250,11 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             closeDone.run();
         } catch (RuntimeException e) {
             getContext().getLog().warn("session close callback failed for {}", nexus.initiatorPortName(), e);
+        }
+        if (endOnly) {
+            ended = true;
+            closeDone = () -> { }; // non-null: commands are aborted, task management rejected
+            return this;
         }
         return Behaviors.stopped();
     }

@@ -29,11 +29,44 @@ public interface BlockDevice extends AutoCloseable {
         return blockSize();
     }
 
-    /** Number of logical blocks. */
+    /**
+     * Number of logical blocks. It changes only through {@link #resize}; a device keeps it in a
+     * volatile field, for the core reads it on any thread.
+     */
     long blockCount();
 
-    /** Capabilities the core advertises for this device. */
+    /**
+     * Capabilities the core advertises for this device. A live attribute change
+     * ({@link #setAttributes}) replaces the record: the device keeps it in a volatile field and
+     * returns the new one afterwards, never a record changed in place.
+     */
     Capabilities capabilities();
+
+    /**
+     * Gives the device {@code newBlockCount} logical blocks (a management request; SBC-4 4.6
+     * capacity). The core calls it between commands: no I/O is in the device meanwhile, and none
+     * starts until it returned. It may block (it runs on the blocking-I/O executor). Growing adds
+     * blocks that read as zeros. Shrinking drops the blocks past the new end; when any of them
+     * holds data and {@code force} is false the device refuses with an {@link java.io.IOException}
+     * whose message says so and changes nothing. Afterwards {@link #blockCount} is the new count.
+     * The core reports CAPACITY DATA HAS CHANGED (SBC-4 4.6, SPC-5 5.14) itself. The default: a
+     * handler that cannot resize.
+     */
+    default void resize(long newBlockCount, boolean force) throws java.io.IOException {
+        throw new UnsupportedOperationException("handler " + handlerType() + " cannot resize");
+    }
+
+    /**
+     * Changes attributes of the running device: {@code changed} holds only the changed keys, each
+     * one its factory lists in {@link DeviceHandlerFactory#liveAttributes} (the core checked that).
+     * Called between commands like {@link #resize}, on the blocking-I/O executor. Afterwards
+     * {@link #capabilities} reports the change; the core compares the records before and after and
+     * reports MODE PARAMETERS CHANGED (SPC-5 5.14) when the write cache or write protection
+     * changed. The default: a handler without live attributes.
+     */
+    default void setAttributes(com.typesafe.config.Config changed) throws java.io.IOException {
+        throw new UnsupportedOperationException("handler " + handlerType() + " has no live attributes");
+    }
 
     /** Reads {@code dst.remaining()} bytes at byte offset {@code offset} into {@code dst}. Never-written areas read as zeros. */
     void read(long offset, ByteBuffer dst, Completion done);

@@ -30,6 +30,35 @@ public interface DeviceHandlerFactory {
     BlockDevice open(String deviceName, Config deviceConfig, Context context) throws java.io.IOException;
 
     /**
+     * The attribute keys a running device can change ({@link BlockDevice#setAttributes}); any other
+     * key needs the device removed and added again. Default: none.
+     */
+    default java.util.Set<String> liveAttributes() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * Every key a device block of this handler accepts, for the management plane's forms and
+     * help. Default: none described.
+     */
+    default java.util.List<Attribute> attributes() {
+        return java.util.List.of();
+    }
+
+    /**
+     * One configuration key of a device.
+     *
+     * @param name         the key, as under {@code scstj.handlers.<type>.<device>}
+     * @param type         {@code size}, {@code bool}, {@code string}, {@code int} or {@code path}
+     * @param unit         {@code bytes}, or empty
+     * @param defaultValue the default as written in {@code reference.conf}, or null when the key has none
+     * @param live         a running device can change it ({@link #liveAttributes})
+     * @param description  one line
+     */
+    record Attribute(String name, String type, String unit, String defaultValue, boolean live, String description) {
+    }
+
+    /**
      * @param blockingExecutor where blocking I/O runs (the engine's {@code scstj.dispatchers.blocking-io})
      * @param stateDir         {@code scstj.state-dir}, for files a handler keeps
      */

@@ -19,20 +19,29 @@ import java.util.concurrent.RejectedExecutionException;
  * ({@code inline-io}), on the calling thread: there they cannot wait for a disk, and two thread
  * switches per command cost more than the copy. Write-back: data is durable after {@link #flush} or a
  * write with FUA ({@code fdatasync}); write-through forces every write.
+ *
+ * <p>Management changes ({@link #resize}, {@link #setAttributes}) come from the core between
+ * commands, with no I/O in the device: the fields they change are volatile, and a channel they
+ * replace (a read-only device made writable) stays open until {@link #close}, for a transport may
+ * still be sending a file segment of an earlier read from it.
  */
 final class FileIoDevice implements BlockDevice {
     private final String name;
-    private final FileChannel channel;
+    private volatile FileChannel channel;
     private final int blockSize;
     private final int physicalBlockSize;
-    private final long blocks;
-    private final boolean writeBack;
-    private final Capabilities capabilities;
+    private volatile long blocks;
+    private volatile boolean writeBack;
+    private volatile Capabilities capabilities;
+    /** The channel (and {@link #holes}) is open for reading only: the device was read-only when opened. */
+    private volatile boolean openedReadOnly;
     private final Executor io;
     private final boolean inline;
     /** The second descriptor for hole punching and SEEK_DATA/SEEK_HOLE; null unless thin-provisioned. */
-    private final NativeFile holes;
+    private volatile NativeFile holes;
     private final java.nio.file.Path file;
+    /** Channels and descriptors replaced while running, closed with the device. */
+    private final java.util.List<AutoCloseable> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     FileIoDevice(String name, FileChannel channel, FileIoSettings s, long blocks, Executor io, boolean inline,
                  NativeFile holes) {
@@ -46,6 +55,7 @@ final class FileIoDevice implements BlockDevice {
         this.inline = inline;
         this.holes = holes;
         this.file = s.filename();
+        this.openedReadOnly = s.readOnly();
         // thin-provisioned: UNMAP punches holes, GET LBA STATUS reports them (SBC-4 4.7.3)
         this.capabilities = new Capabilities(s.writeBack(), holes != null, s.readOnly(), s.removable(), 1,
                 DeviceIdentity.serial(name), DeviceIdentity.naaId(name));
@@ -251,8 +261,106 @@ final class FileIoDevice implements BlockDevice {
         return (bytes + blockSize - 1) / blockSize * blockSize;
     }
 
+    // --- management changes (issue 14) ---------------------------------------------------
+
+    /**
+     * Grows or shrinks the file (ftruncate). Growing a thin device leaves a hole (reads as zeros);
+     * growing a fully provisioned one writes the zeros, as creating it does. Shrinking without
+     * {@code force} is refused when {@code lseek(SEEK_DATA)} finds data at or past the new end: on
+     * a fully provisioned file every block is allocated, so only {@code force} shrinks it.
+     */
+    @Override
+    public void resize(long newBlockCount, boolean force) throws IOException {
+        if (openedReadOnly) {
+            throw new IOException(name + " was opened read-only; make it writable before resizing it");
+        }
+        long oldSize = blocks * blockSize;
+        long newSize = newBlockCount * blockSize;
+        if (newSize < oldSize && !force) {
+            long data = dataAtOrAfter(newSize);
+            if (data >= 0 && data < oldSize) {
+                throw new IOException(name + " holds data past " + newSize + " bytes (at byte " + data
+                        + "); force to shrink");
+            }
+        }
+        FileChannel ch = channel;
+        if (newSize < oldSize) {
+            ch.truncate(newSize);
+        } else if (capabilities.thinProvisioned()) {
+            try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(newSize); // ftruncate: the new blocks are a hole
+            }
+        } else {
+            ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+            for (long off = oldSize; off < newSize; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), newSize - off));
+                off += ch.write(zeros, off);
+            }
+        }
+        ch.force(true);
+        blocks = newBlockCount;
+    }
+
+    /** {@code lseek(SEEK_DATA)} from {@code offset}: the first byte of data at or after it, -1 if none. */
+    private long dataAtOrAfter(long offset) throws IOException {
+        NativeFile h = holes;
+        if (h != null) {
+            return h.seek(offset, NativeFile.SEEK_DATA);
+        }
+        try (NativeFile probe = NativeFile.open(file, true)) {
+            return probe.seek(offset, NativeFile.SEEK_DATA);
+        }
+    }
+
+    /**
+     * {@code read-only} and {@code write-back} ({@link FileIoHandler#LIVE}). A read-only device
+     * opened so is reopened for writing when made writable. Turning write-back off first makes the
+     * writes the cache holds durable (fdatasync): after the change every write is.
+     */
+    @Override
+    public void setAttributes(com.typesafe.config.Config changed) throws IOException {
+        Capabilities c = capabilities;
+        boolean readOnly = changed.hasPath("read-only") ? changed.getBoolean("read-only") : c.readOnly();
+        boolean wb = changed.hasPath("write-back") ? changed.getBoolean("write-back") : c.writeBackCache();
+        if (!readOnly && openedReadOnly) {
+            reopenWritable();
+        }
+        if (!wb && writeBack && !openedReadOnly) {
+            channel.force(false);
+        }
+        writeBack = wb;
+        capabilities = new Capabilities(wb, c.thinProvisioned(), readOnly, c.removable(), c.rotationRate(), c.serial(),
+                c.naaId());
+    }
+
+    private void reopenWritable() throws IOException {
+        FileChannel ch = FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE);
+        NativeFile h = null;
+        if (holes != null) {
+            try {
+                h = NativeFile.open(file, false);
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            retired.add(holes);
+            holes = h;
+        }
+        retired.add(channel);
+        channel = ch;
+        openedReadOnly = false;
+    }
+
     @Override
     public void close() {
+        for (AutoCloseable old : retired) {
+            try {
+                old.close();
+            } catch (Exception ignored) {
+                // the current channel's close below reports a failure
+            }
+        }
         if (holes != null) {
             holes.close();
         }

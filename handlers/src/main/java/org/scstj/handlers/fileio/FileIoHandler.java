@@ -28,6 +28,41 @@ public final class FileIoHandler implements DeviceHandlerFactory {
         return TYPE;
     }
 
+    /**
+     * What a running device can change (issue 14). Not {@code thin-provisioned}: READ CAPACITY's
+     * LBPME and the provisioning VPD pages would change under the initiator (SBC-4 4.7), and a
+     * file's holes cannot be filled back cheaply. Not {@code removable} either (INQUIRY RMB), nor
+     * the block sizes. {@code size} changes through a resize.
+     */
+    static final java.util.Set<String> LIVE = java.util.Set.of("read-only", "write-back");
+
+    @Override
+    public java.util.Set<String> liveAttributes() {
+        return LIVE;
+    }
+
+    @Override
+    public List<Attribute> attributes() {
+        return List.of(
+                new Attribute("filename", "path", "", null, false,
+                        "the backing file; created when missing (size is required then)"),
+                new Attribute("size", "size", "bytes", null, false,
+                        "bytes to export (a multiple of block-size); default: the file's length; a running device is resized"),
+                new Attribute("block-size", "int", "bytes", "512", false, "logical block size: 512 or 4096"),
+                new Attribute("physical-block-size", "int", "bytes", null, false,
+                        "physical block size reported by READ CAPACITY(16), a power of two up to 65536; default: block-size"),
+                new Attribute("thin-provisioned", "bool", "", "false", false,
+                        "created sparse; UNMAP and WRITE SAME with UNMAP punch holes, GET LBA STATUS reports them"),
+                new Attribute("read-only", "bool", "", "false", LIVE.contains("read-only"),
+                        "write-protect the medium (writes end DATA PROTECT)"),
+                new Attribute("removable", "bool", "", "false", false,
+                        "removable medium: START STOP UNIT ejects and loads it, PREVENT ALLOW MEDIUM REMOVAL locks it"),
+                new Attribute("write-back", "bool", "", "true", LIVE.contains("write-back"),
+                        "writes complete from the page cache; FUA and SYNCHRONIZE CACHE make them durable"),
+                new Attribute("inline-io", "string", "", "auto", false,
+                        "I/O on the command's own thread: auto (file on tmpfs/ramfs), always or never"));
+    }
+
     @Override
     public List<String> validate(String deviceName, Config deviceConfig) {
         List<String> problems = new ArrayList<>();

@@ -25,6 +25,26 @@ public final class NullIoHandler implements DeviceHandlerFactory {
         return TYPE;
     }
 
+    /** A running device may become read-only or writable; its size changes through a resize. */
+    static final Set<String> LIVE = Set.of("read-only");
+
+    @Override
+    public Set<String> liveAttributes() {
+        return LIVE;
+    }
+
+    @Override
+    public List<Attribute> attributes() {
+        return List.of(
+                new Attribute("size", "size", "bytes", "1T", false,
+                        "any size (a multiple of block-size); a running device is resized"),
+                new Attribute("block-size", "int", "bytes", "512", false, "logical block size: 512 or 4096"),
+                new Attribute("read-only", "bool", "", "false", true,
+                        "write-protect the medium (writes end DATA PROTECT)"),
+                new Attribute("removable", "bool", "", "false", false,
+                        "removable medium: START STOP UNIT ejects and loads it, PREVENT ALLOW MEDIUM REMOVAL locks it"));
+    }
+
     @Override
     public List<String> validate(String deviceName, Config deviceConfig) {
         List<String> problems = new ArrayList<>();
@@ -57,12 +77,41 @@ public final class NullIoHandler implements DeviceHandlerFactory {
                         DeviceIdentity.serial(deviceName), DeviceIdentity.naaId(deviceName)));
     }
 
-    private record NullDevice(String name, long blockCount, int blockSize, Capabilities capabilities)
-            implements BlockDevice {
+    /** Its block count and capabilities change only by management (resize, read-only), hence volatile. */
+    private static final class NullDevice implements BlockDevice {
         /** A shared source of zeros; pooled buffers hold stale data, so reads must overwrite them. */
         private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
+        private final String name;
+        private final int blockSize;
+        private volatile long blockCount;
+        private volatile Capabilities capabilities;
+
+        NullDevice(String name, long blockCount, int blockSize, Capabilities capabilities) {
+            this.name = name;
+            this.blockCount = blockCount;
+            this.blockSize = blockSize;
+            this.capabilities = capabilities;
+        }
+
+        @Override public String name() { return name; }
         @Override public String handlerType() { return TYPE; }
+        @Override public int blockSize() { return blockSize; }
+        @Override public long blockCount() { return blockCount; }
+        @Override public Capabilities capabilities() { return capabilities; }
+
+        /** Nothing is stored: any size, no data to lose when shrinking. */
+        @Override
+        public void resize(long newBlockCount, boolean force) {
+            blockCount = newBlockCount;
+        }
+
+        @Override
+        public void setAttributes(Config changed) {
+            Capabilities c = capabilities;
+            capabilities = new Capabilities(c.writeBackCache(), c.thinProvisioned(), changed.hasPath("read-only") ? changed.getBoolean("read-only") : c.readOnly(),
+                    c.removable(), c.rotationRate(), c.serial(), c.naaId());
+        }
 
         @Override
         public void read(long offset, ByteBuffer dst, Completion done) {
