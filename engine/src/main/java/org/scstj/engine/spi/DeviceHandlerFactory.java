@@ -62,20 +62,6 @@ public interface DeviceHandlerFactory {
      * @param blockingExecutor where blocking I/O runs (the engine's {@code scstj.dispatchers.blocking-io})
      * @param stateDir         {@code scstj.state-dir}, for files a handler keeps
      */
-    /** PLACEHOLDER until the engine branch lands (replaced at the merge). */
-    default java.util.Set<String> liveAttributes() {
-        return java.util.Set.of();
-    }
-
-    /** PLACEHOLDER until the engine branch lands. */
-    default java.util.List<Attribute> attributes() {
-        return java.util.List.of();
-    }
-
-    /** PLACEHOLDER until the engine branch lands. */
-    record Attribute(String name, String type, String unit, String defaultValue, boolean live, String description) {
-    }
-
     record Context(Executor blockingExecutor, Path stateDir) {
     }
 }
