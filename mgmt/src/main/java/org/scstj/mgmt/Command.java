@@ -28,4 +28,8 @@ public sealed interface Command {
     /** {@code admin ...}: the running daemon's admin API (picocli parses the rest). */
     record Admin(java.util.List<String> args) implements Command {
     }
+
+    /** {@code import FILE ...}: an SCST or LIO configuration as scstj HOCON (picocli parses the rest). */
+    record Import(java.util.List<String> args) implements Command {
+    }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 /** Parses the arguments into a {@link Command} and holds the help texts. */
 public final class CommandLine {
     /** Sub-commands in the order the overview lists them. */
-    static final List<String> COMMANDS = List.of("demo", "serve", "check", "admin", "test", "bench", "conformance",
+    static final List<String> COMMANDS = List.of("demo", "serve", "check", "admin", "import", "test", "bench", "conformance",
             "help");
 
     /** The command line was wrong; {@link #topic()} is the sub-command whose usage applies, or null. */
@@ -55,6 +55,7 @@ public final class CommandLine {
                         o.stateDir == null ? Command.Demo.DEFAULT_STATE_DIR : o.stateDir, o.verbose);
             }
             case "admin" -> new Command.Admin(List.copyOf(rest));
+            case "import" -> new Command.Import(List.copyOf(rest));
             case "test" -> throw new UsageException("'test' is run by the launcher: ./scstj test", "test");
             case "bench" -> throw new UsageException("'bench' is run by the launcher: ./scstj bench", "bench");
             case "conformance" -> throw new UsageException("'conformance' is run by the launcher: ./scstj conformance",
@@ -175,6 +176,8 @@ public final class CommandLine {
               admin   see and change the running daemon: ls, get, set, device add|remove|resize,
                       lun, group, initiator, target, portal, session list|close|logout, plan,
                       apply, show-config, write-config, shell ('scstj admin --help')
+              import  write an scstj configuration from SCST's scst.conf or targetcli's
+                      saveconfig.json, naming what has no equivalent ('scstj import --help')
               test    (launcher ./scstj only) install the iSCSI test tools and run every test
               bench   (launcher ./scstj only) compare scstj with tgtd end to end, or run the JMH
                       micro-benchmarks
@@ -192,6 +195,13 @@ public final class CommandLine {
                     Talks to the running daemon's admin API (docs/admin.md). It finds the daemon
                     and its token in the daemon's state-dir (DIR/admin/url, DIR/admin/admin.token).
                     'scstj admin --help' lists every command; 'scstj admin COMMAND --help' one.
+                    """),
+            Map.entry("import", """
+                    Usage: scstj import [--from scst|lio] [-o OUT [--force]] [--state-dir DIR] FILE
+
+                    Reads SCST's scst.conf (as scstadmin -write_config writes it) or targetcli's
+                    saveconfig.json and prints (or writes to OUT) an equivalent scstj configuration;
+                    what has no equivalent is named on stderr as FILE:LINE or FILE:$.path (docs/import.md).
                     """),
             Map.entry("demo", """
                     Usage: scstj demo [--listen HOST:PORT] [--state-dir DIR] [-v]

@@ -45,6 +45,7 @@ public final class Main {
                     yield OK;
                 }
                 case Command.Admin a -> org.scstj.mgmt.cli.AdminCli.run(a.args(), out, err);
+                case Command.Import i -> org.scstj.mgmt.imports.ImportCommand.run(i.args(), out, err);
                 case Command.Check c -> {
                     new ConfigLoader(handlers.get()).load(c.config());
                     out.println(c.config() + ": OK");

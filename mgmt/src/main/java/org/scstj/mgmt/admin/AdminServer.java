@@ -8,7 +8,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -73,8 +73,13 @@ public final class AdminServer {
                            boolean allowInsecureRemote, int keepVersions, long maxBody) {
         public static Settings from(Config c) {
             Config a = c.getConfig("scstj.admin");
-            Portal listen = Portal.parse(a.getString("listen")).orElseThrow(() ->
-                    new IllegalArgumentException("scstj.admin.listen: not HOST:PORT: " + a.getString("listen")));
+            String l = a.getString("listen");
+            int colon = l.lastIndexOf(':');
+            // port 0: any free port (its address goes to <state-dir>/admin/url)
+            Portal listen = colon > 0 && l.substring(colon + 1).equals("0")
+                    ? new Portal(l.substring(0, colon), 0)
+                    : Portal.parse(l).orElseThrow(() -> new IllegalArgumentException(
+                            "scstj.admin.listen: not HOST:PORT with a port 0..65535: " + l));
             String ks = a.getString("tls.keystore");
             String pw = a.getString("tls.keystore-password-file");
             return new Settings(a.getBoolean("enabled"), listen, ks.isBlank() ? null : Path.of(ks),
@@ -226,9 +231,9 @@ public final class AdminServer {
     private static HttpResponse reply(Api.Reply r) {
         HttpResponse response = HttpResponse.create().withStatus(r.status());
         if (r.text() != null) {
-            response = response.withEntity(HttpEntity.create(ContentTypes.TEXT_PLAIN_UTF8, r.text()));
+            response = response.withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, r.text()));
         } else {
-            response = response.withEntity(HttpEntity.create(ContentTypes.APPLICATION_JSON, json(r.json())));
+            response = response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json(r.json())));
         }
         for (Map.Entry<String, String> h : r.headers().entrySet()) {
             response = response.addHeader(RawHeader.create(h.getKey(), h.getValue()));
@@ -246,7 +251,7 @@ public final class AdminServer {
         body.put("error", message);
         body.put("problems", problems.stream().map(p -> Map.of("field", p.field(), "problem", p.problem())).toList());
         return HttpResponse.create().withStatus(StatusCodes.get(status))
-                .withEntity(HttpEntity.create(ContentTypes.APPLICATION_JSON, json(body)));
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json(body)));
     }
 
     private static byte[] json(Object value) {

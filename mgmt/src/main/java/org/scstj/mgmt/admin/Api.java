@@ -87,7 +87,7 @@ final class Api {
         String s = "/api/v1/sessions/{session}";
         return List.of(
                 new Route("GET", "/api/v1", false, "the root of the object tree", this::get),
-                new Route("GET", "/api/v1/openapi.json", false, "this API's OpenAPI document", c -> openApi()),
+                new Route("GET", "/api/v1/openapi.json", false, "this API's OpenAPI document", c -> Reply.ok(openApi())),
                 new Route("GET", "/api/v1/tree", false, "the whole object tree (?depth=N)", this::tree),
                 new Route("GET", "/api/v1/handlers", false, "device handlers", this::get),
                 new Route("GET", "/api/v1/handlers/{handler}", false, "a handler and its devices", this::get),

@@ -159,7 +159,7 @@ final class ChangeManager {
 
     private Prepared prepare(State s, Edit edit) throws ApiException {
         Config doc = edit.apply(s.document(), s.config());
-        ScstjConfig next = validate(validationView(s, doc));
+        ScstjConfig next = withSizes(validate(validationView(s, doc)), doc);
         Plan plan = Plan.between(s.config(), next, handlers, sessions());
         return new Prepared(doc, next, plan);
     }
@@ -348,6 +348,28 @@ final class ChangeManager {
             }
         }
         return view;
+    }
+
+    /** The validated view with the sizes the document asks for (the plan resizes those devices). */
+    private static ScstjConfig withSizes(ScstjConfig view, Config doc) {
+        List<DeviceSpec> devices = new ArrayList<>();
+        boolean changed = false;
+        for (DeviceSpec d : view.engine().devices()) {
+            String path = "scstj.handlers." + ConfigUtil.quoteString(d.handlerType()) + "." + ConfigUtil.quoteString(d.name())
+                    + ".size";
+            if (doc.hasPath(path) && !(d.config().hasPath("size")
+                    && d.config().getValue("size").unwrapped().equals(doc.getValue(path).unwrapped()))) {
+                devices.add(new DeviceSpec(d.name(), d.handlerType(), d.config().withValue("size", doc.getValue(path))));
+                changed = true;
+            } else {
+                devices.add(d);
+            }
+        }
+        if (!changed) {
+            return view;
+        }
+        return new ScstjConfig(view.source(), view.config(), new org.scstj.engine.model.EngineSpec(
+                view.engine().stateDir(), devices, view.engine().targets()), view.iscsi(), view.portals());
     }
 
     private ScstjConfig validate(Config doc) throws ApiException {

@@ -120,7 +120,8 @@ final class Tree {
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (DeviceHandlerFactory.Attribute a : declared) {
             seen.add(a.name());
-            Object v = d.config().hasPath(Edits.q(a.name())) ? d.config().getValue(Edits.q(a.name())).unwrapped() : null;
+            Object v = d.config().hasPath(Edits.q(a.name())) ? d.config().getValue(Edits.q(a.name())).unwrapped()
+                    : a.defaultValue();
             boolean live = a.live() || a.name().equals("size");
             attrs.put(a.name(), attribute(v, a.type(), a.unit(), a.defaultValue(), live, !live, a.description()));
         }
