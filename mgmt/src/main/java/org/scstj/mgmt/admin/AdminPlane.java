@@ -66,7 +66,7 @@ public final class AdminPlane {
         log.info("SIGHUP: applying {}", file);
         try {
             Config doc = ConfigLoader.document(file);
-            ChangeManager.Result r = changes.replace(doc, new ChangeManager.Options(false, false, Map.of(), false));
+            ChangeManager.Result r = changes.replace(doc, new ChangeManager.Options(false, false, Map.of(), false, false));
             if (r.steps().isEmpty()) {
                 log.info("reload: {} has no change", file);
             } else {

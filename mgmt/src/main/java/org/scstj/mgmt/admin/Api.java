@@ -460,7 +460,7 @@ final class Api {
     private Reply apply(Call c) throws ApiException {
         Config doc = configBody(c);
         ChangeManager.Result r = changes.replace(doc, new ChangeManager.Options(c.flag("allow-disruptive"),
-                c.flag("dry-run"), Map.of(), false));
+                c.flag("dry-run"), Map.of(), false, true));
         return Reply.ok(result(r));
     }
 
@@ -500,7 +500,7 @@ final class Api {
             throws ApiException {
         Map<String, Long> expected = c.ifMatch() == null ? Map.of() : Map.of(objects.getFirst(), c.ifMatch());
         ChangeManager.Result r = changes.change(objects, edit,
-                new ChangeManager.Options(true, c.flag("dry-run"), expected, force));
+                ChangeManager.Options.api(c.flag("dry-run"), expected, force));
         Map<String, Object> out = result(r);
         out.put("generation", changes.generation(objects.getFirst()));
         return new Reply(r.applied() ? created : 200, out, null,

@@ -8,7 +8,6 @@ import org.scstj.engine.model.TargetSpec;
 import org.scstj.engine.spi.DeviceHandlerFactory;
 import org.scstj.engine.spi.SessionInfo;
 import org.scstj.mgmt.config.ConfigLoader;
-import org.scstj.mgmt.config.ConfigProblem;
 import org.scstj.mgmt.config.InvalidConfigException;
 import org.scstj.mgmt.config.ScstjConfig;
 import org.slf4j.Logger;
@@ -68,8 +67,13 @@ final class ChangeManager {
      * @param dryRun          validate and plan only
      * @param expected        generations the client read, by object path; a different current one is 409
      * @param force           a resize may shrink a device past data in use
+     * @param persist         write the file afterwards (not when the change came from the file: SIGHUP)
      */
-    record Options(boolean allowDisruptive, boolean dryRun, Map<String, Long> expected, boolean force) {
+    record Options(boolean allowDisruptive, boolean dryRun, Map<String, Long> expected, boolean force, boolean persist) {
+        /** A change asked for through the API: written to the file. */
+        static Options api(boolean dryRun, Map<String, Long> expected, boolean force) {
+            return new Options(true, dryRun, expected, force, true);
+        }
     }
 
     /** What a change did (or, dry, would do). */
@@ -183,7 +187,7 @@ final class ChangeManager {
         Deque<Undo> undo = new ArrayDeque<>();
         try {
             devicesBefore(plan, undo, options.force());
-            State committed = commit(s, edit, p, plan, undo);
+            State committed = commit(s, edit, p, plan, undo, options.persist());
             List<String> warnings = devicesAfter(plan);
             log.info("admin: revision {} applied: {}", committed.revision(), plan.steps.stream()
                     .map(st -> st.action() + " " + st.object()).toList());
@@ -259,7 +263,8 @@ final class ChangeManager {
     }
 
     /** One at a time: rebase, bring the engine's targets and the driver to the document, write it, publish. */
-    private State commit(State s, Edit edit, Prepared p, Plan plan, Deque<Undo> undo) throws ApiException {
+    private State commit(State s, Edit edit, Prepared p, Plan plan, Deque<Undo> undo, boolean persist)
+            throws ApiException {
         synchronized (commit) {
             State current = state;
             Config doc = p.document;
@@ -285,7 +290,7 @@ final class ChangeManager {
                 problems("applying the iSCSI settings", live.reconfigureDriver(next.iscsi()));
                 undo.push(() -> live.reconfigureDriver(old).thenApply(x -> null));
             }
-            if (store != null) {
+            if (store != null && persist) {
                 try {
                     store.write(Hocon.render(doc, header()));
                 } catch (IOException e) {
@@ -378,8 +383,8 @@ final class ChangeManager {
         } catch (InvalidConfigException e) {
             List<ApiException.Problem> problems = e.problems().stream()
                     .map(p -> new ApiException.Problem(p.key(), p.message())).toList();
-            throw new ApiException(422, "the configuration would be invalid: "
-                    + e.problems().stream().map(ConfigProblem::toString).toList(), problems);
+            throw new ApiException(422, "the configuration would be invalid: " + String.join("; ", e.problems().stream()
+                    .map(p -> p.key().isEmpty() ? p.message() : p.key() + ": " + p.message()).toList()), problems);
         }
     }
 

@@ -321,11 +321,25 @@ final class Plan {
         for (String n : names) {
             ConfigValue x = a == null ? null : a.get(n);
             ConfigValue y = b == null ? null : b.get(n);
-            if (!Objects.equals(x, y) && x != null && y != null) {
+            if (x != null && y != null && !withoutMembers(x).equals(withoutMembers(y))) {
                 steps.add(new Step(Action.CHANGE, Paths.target(n) + "/auth",
                         "authentication or portal groups, for new logins", false, false));
             }
         }
+    }
+
+    /** A target's driver settings without its groups' members (a membership change has its own step). */
+    private static ConfigValue withoutMembers(ConfigValue target) {
+        if (!(target instanceof ConfigObject t) || !(t.get("groups") instanceof ConfigObject groups)) {
+            return target;
+        }
+        ConfigObject g = groups;
+        for (String name : groups.keySet()) {
+            if (groups.get(name) instanceof ConfigObject group) {
+                g = g.withValue(name, group.withoutKey("initiators"));
+            }
+        }
+        return t.withValue("groups", g);
     }
 
     private void restart() {
