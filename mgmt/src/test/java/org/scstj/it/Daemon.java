@@ -34,9 +34,18 @@ final class Daemon implements AutoCloseable {
      */
     static Daemon start(Path dir, String configTemplate) throws IOException {
         int port = freePort();
-        String config = configTemplate.replace("@PORT@", Integer.toString(port)).replace("@DIR@", dir.toString());
+        String config = withAdmin(configTemplate.replace("@PORT@", Integer.toString(port)).replace("@DIR@", dir.toString()));
         Path file = dir.resolve("scstj.conf");
         Files.writeString(file, config);
+        return launch(dir, port, file);
+    }
+
+    /** Starts the daemon again after it stopped, from the file as it is now (an admin change may have rewritten it). */
+    static Daemon restart(Daemon stopped) throws IOException {
+        return launch(stopped.dir, stopped.port, stopped.configFile());
+    }
+
+    private static Daemon launch(Path dir, int port, Path file) throws IOException {
         Path log = dir.resolve("daemon.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
@@ -46,6 +55,11 @@ final class Daemon implements AutoCloseable {
         Daemon d = new Daemon(p, log, port, dir);
         d.awaitListening();
         return d;
+    }
+
+    /** Every test daemon's admin API takes a free port (written to state-dir/admin/url) unless the test sets one. */
+    static String withAdmin(String config) {
+        return config.contains("admin") ? config : config + "\nscstj.admin.listen = \"127.0.0.1:0\"\n";
     }
 
     private void awaitListening() throws IOException {
@@ -107,7 +121,8 @@ final class Daemon implements AutoCloseable {
      */
     void reload(String template, String expect) throws Exception {
         String before = log();
-        Files.writeString(configFile(), template.replace("@PORT@", Integer.toString(port)).replace("@DIR@", dir.toString()));
+        Files.writeString(configFile(), withAdmin(template.replace("@PORT@", Integer.toString(port))
+                .replace("@DIR@", dir.toString())));
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             fail("kill -HUP " + process.pid() + " failed");

@@ -15,10 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A configuration reload against the running daemon (SIGHUP): a new LUN mapping is served without a
- * restart; a change that needs a restart (here a new device) is refused and the running mapping
- * stays; the daemon serves on throughout. (That open sessions get REPORTED LUNS DATA HAS CHANGED is
- * checked through the engine, {@code ReconfigureTest}.)
+ * A configuration reload against the running daemon (SIGHUP applies the file through the admin
+ * plane): a new LUN mapping, then a new device with its LUN, are served without a restart; a change
+ * that needs a restart (an engine setting) is refused whole and the running mapping stays; the
+ * daemon serves on throughout. (That open sessions get REPORTED LUNS DATA HAS CHANGED is checked
+ * through the engine, {@code ReconfigureTest}, and against the daemon, {@code AdminTest}.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @EnabledIfSystemProperty(named = "scstj.it", matches = "true")
@@ -43,6 +44,8 @@ class ReloadTest {
     static final String NEW_DEVICE = MORE_LUNS
             .replace("y { filename", "z { filename = \"@DIR@/z.img\", size = 4M }\n    y { filename")
             .replace("1 = y }", "1 = y, 2 = z }");
+    static final String NEEDS_RESTART = NEW_DEVICE.replace("handlers.vdisk_fileio {",
+            "engine.nexus-queue-depth = 64\n  handlers.vdisk_fileio {").replace(", 2 = z }", ", 2 = z, 3 = x }");
 
     @TempDir
     static Path dir;
@@ -68,15 +71,18 @@ class ReloadTest {
     }
 
     @Test
-    void aNewMapping_isServedAfterSighup_andAChangeNeedingARestartIsRefused() throws Exception {
+    void aNewMappingAndANewDevice_areServedAfterSighup_andAChangeNeedingARestartIsRefused() throws Exception {
         assertFalse(luns().contains("Lun:1"));
         daemon.reload(MORE_LUNS, "reload applied");
         assertTrue(luns().contains("Lun:1"), "LUN 1 = y is served without a restart");
 
-        daemon.reload(NEW_DEVICE, "reload refused");
+        daemon.reload(NEW_DEVICE, "reload applied");
+        assertTrue(luns().contains("Lun:2"), "the new device z is served as LUN 2 without a restart");
+
+        daemon.reload(NEEDS_RESTART, "reload refused");
         String now = luns();
-        assertTrue(now.contains("Lun:1") && !now.contains("Lun:2"), "the running mapping stays: " + now);
-        assertTrue(daemon.log().contains("scstj.handlers changed"), daemon.log());
+        assertTrue(now.contains("Lun:2") && !now.contains("Lun:3"), "the running mapping stays: " + now);
+        assertTrue(daemon.log().contains("needs a restart"), daemon.log());
         assertTrue(daemon.alive());
     }
 }

@@ -1,0 +1,369 @@
+package org.scstj.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import org.scstj.transports.iscsi.initiator.Cdbs;
+import org.scstj.transports.iscsi.initiator.LoginSpec;
+import org.scstj.transports.iscsi.initiator.ScsiResult;
+import org.scstj.transports.iscsi.initiator.Session;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The admin plane against the real daemon, driven by `scstj admin` (in-process, the same code the
+ * launcher runs), raw HTTP for hostile requests, libiscsi's tools, qemu-img, and the project's own
+ * initiator for the unit attentions a change must establish.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@EnabledIfSystemProperty(named = "scstj.it", matches = "true")
+class AdminTest {
+    static final String TARGET = "iqn.2026-12.org.scstj:admin";
+    static final String HOST = "iqn.2026-12.org.example:host";
+    static final String CONFIG = """
+            scstj {
+              state-dir = "@DIR@/state"
+              admin.listen = "127.0.0.1:0"
+              handlers {
+                vdisk_fileio {
+                  busy { filename = "@DIR@/busy.img", size = 64M, thin-provisioned = true }
+                  grow { filename = "@DIR@/grow.img", size = 16M, thin-provisioned = true }
+                }
+                vdisk_nullio { null0 { size = 1G } }
+              }
+              target-drivers.iscsi {
+                portals = ["127.0.0.1:@PORT@"]
+                targets {
+                  "iqn.2026-12.org.scstj:admin" {
+                    luns { 0 = busy, 1 = grow, 2 = null0 }
+                  }
+                }
+              }
+            }
+            """;
+    static final Duration T = Duration.ofSeconds(20);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    private Daemon daemon;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start() throws Exception {
+        Tools.require("iscsi-ls", "libiscsi-bin");
+        Tools.require("qemu-img", "qemu-utils");
+        daemon = Daemon.start(dir, CONFIG);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (daemon != null) {
+            String log = daemon.log();
+            assertFalse(log.contains(token("admin.token")), "a token reached the log");
+            assertFalse(log.contains(token("readonly.token")), "a token reached the log");
+            daemon.stopCleanly();
+        }
+    }
+
+    Path state() {
+        return dir.resolve("state");
+    }
+
+    String token(String name) {
+        try {
+            return Files.readString(state().resolve("admin").resolve(name)).trim();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    String url() throws IOException {
+        return Files.readString(state().resolve("admin").resolve("url")).trim();
+    }
+
+    /** {@code scstj admin --state-dir DIR ARGS...}: exit status and output (stdout + stderr). */
+    record Cli(int exit, String out) {
+    }
+
+    Cli admin(String... args) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        List<String> all = new ArrayList<>(List.of("--state-dir", state().toString()));
+        all.addAll(List.of(args));
+        int exit = org.scstj.mgmt.cli.AdminCli.run(all, ps, ps);
+        return new Cli(exit, buf.toString(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> request(String method, String path, String body, String token, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> admin(String method, String path, String body) throws Exception {
+        return request(method, path, body, token("admin.token"));
+    }
+
+    Session open() throws IOException {
+        Session s = Session.open(new InetSocketAddress("127.0.0.1", daemon.port), LoginSpec.normal(HOST, TARGET), T);
+        for (int i = 0; i < 8 && !tur(s, 0).good(); i++) {
+            // the power-on unit attention, taken out of the way
+        }
+        return s;
+    }
+
+    static ScsiResult tur(Session s, int lun) throws IOException {
+        return s.scsi(lun, new byte[6], 0, T);
+    }
+
+    static String sense(ScsiResult r) {
+        return String.format("%02X/%02X/%02X", r.senseKey(), r.asc(), r.ascq());
+    }
+
+    String lsLuns() {
+        Tools.Result r = Tools.run(List.of("iscsi-ls", "-i", HOST, "-s", daemon.portal()), 60);
+        assertEquals(0, r.exit(), r.output());
+        return r.output();
+    }
+
+    @Test
+    @Order(1)
+    void requestsNeedAToken_andTheReadOnlyTokenCannotChangeAnything() throws Exception {
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                state().resolve("admin").resolve("admin.token"))));
+        HttpResponse<String> none = request("GET", "/api/v1/tree", null, null);
+        assertEquals(401, none.statusCode());
+        assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        assertEquals(401, request("GET", "/api/v1/tree", null, "not-the-token").statusCode());
+        String ro = token("readonly.token");
+        assertEquals(200, request("GET", "/api/v1/devices/busy", null, ro).statusCode());
+        HttpResponse<String> put = request("PUT", "/api/v1/devices/x", "{\"handler\":\"vdisk_nullio\"}", ro);
+        assertEquals(403, put.statusCode());
+        assertEquals(403, JSON.readTree(put.body()).get("status").asInt());
+        assertFalse(request("GET", "/api/v1/config", null, ro).body().contains(token("admin.token")));
+    }
+
+    @Test
+    @Order(2)
+    void theTreeDescribesEveryAttribute() throws Exception {
+        JsonNode tree = JSON.readTree(admin("GET", "/api/v1/tree?depth=12", null).body());
+        JsonNode fileio = find(tree, "/api/v1/devices/busy");
+        JsonNode size = fileio.get("attributes").get("size");
+        assertEquals("64M", size.get("value").asText());
+        assertTrue(size.get("writable").asBoolean(), size.toString());
+        assertFalse(size.get("description").asText().isEmpty(), size.toString());
+        assertTrue(fileio.get("attributes").get("filename").get("restart").asBoolean());
+        assertTrue(fileio.get("actions").toString().contains("POST resize"));
+        assertEquals(0, find(tree, "/api/v1/targets/" + TARGET + "/luns/2").get("children").size());
+        Cli ls = admin("ls");
+        assertEquals(0, ls.exit(), ls.out());
+        assertTrue(ls.out().contains("busy  (device)") && ls.out().contains(TARGET + "  (target)"), ls.out());
+    }
+
+    static JsonNode find(JsonNode node, String path) {
+        if (path.equals(node.path("path").asText())) {
+            return node;
+        }
+        for (JsonNode c : node.path("children")) {
+            JsonNode f = find(c, path);
+            if (f != null) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    @Order(3)
+    void aDeviceAndLunAddedWhileQemuWritesAnotherLun_disturbNothing_andTheSessionLearnsOfThem() throws Exception {
+        Path image = dir.resolve("payload.raw");
+        byte[] data = new byte[48 << 20];
+        new java.util.Random(7).nextBytes(data);
+        Files.write(image, data);
+        try (Session watcher = open()) {
+            Process qemu = new ProcessBuilder("qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", image.toString(),
+                    daemon.url(TARGET, 0)).redirectErrorStream(true).start();
+            CompletableFuture<String> qemuOut = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(qemu.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            });
+            Cli add = admin("device", "add", "added", "--handler", "vdisk_fileio", "filename=" + dir.resolve("added.img"),
+                    "size=8M", "thin-provisioned=true");
+            assertEquals(0, add.exit(), add.out());
+            Cli lun = admin("lun", "add", TARGET, "3", "added");
+            assertEquals(0, lun.exit(), lun.out());
+            assertTrue(qemu.waitFor(120, TimeUnit.SECONDS), "qemu-img did not finish");
+            assertEquals(0, qemu.exitValue(), qemuOut.get());
+            Tools.Result same = Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", "raw", image.toString(),
+                    daemon.url(TARGET, 0)), 120);
+            assertTrue(same.output().contains("Images are identical") || same.exit() == 0, same.output());
+            assertTrue(lsLuns().contains("Lun:3"), "iscsi-ls shows the new LUN");
+            // the session open across the change: REPORTED LUNS DATA HAS CHANGED (SPC-5 6.33)
+            ScsiResult r = tur(watcher, 0);
+            assertEquals("06/3F/0E", sense(r));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aResizeIsSeenByReadCapacityAfterCapacityDataHasChanged() throws Exception {
+        try (Session watcher = open()) {
+            Cli resize = admin("device", "resize", "grow", "24M");
+            assertEquals(0, resize.exit(), resize.out());
+            assertEquals("06/2A/09", sense(tur(watcher, 1)));
+            Tools.Result cap = Tools.run(List.of("iscsi-readcapacity16", "-i", HOST, daemon.url(TARGET, 1)), 60);
+            assertTrue(cap.output().contains("RETURNED LOGICAL BLOCK ADDRESS:49151"), cap.output());
+            assertEquals(24L << 20, Files.size(dir.resolve("grow.img")));
+            assertTrue(Files.readString(daemon.configFile()).contains("grow"));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aMappedDeviceIsRemovedOnlyWithForce_andTheOtherLunsCarryOn() throws Exception {
+        String before = Files.readString(daemon.configFile());
+        Cli refused = admin("device", "remove", "added");
+        assertEquals(1, refused.exit(), refused.out());
+        assertTrue(refused.out().contains("is mapped"), refused.out());
+        assertEquals(before, Files.readString(daemon.configFile()), "a refused change writes nothing");
+        try (Session s = open()) {
+            // a command in flight on the device while it goes: a large read
+            var task = s.start(s.connection(0), 3, Cdbs.read10(0, 8192), null, 8192 * 512);
+            Cli forced = admin("device", "remove", "added", "--force");
+            assertEquals(0, forced.exit(), forced.out());
+            ScsiResult done = s.finish(task, T);
+            assertTrue(done.good() || done.status() == 0x02 || done.response() != 0 || done.status() == 0x40,
+                    "the read finished or was aborted: " + done);
+            assertTrue(s.scsi(0, Cdbs.read10(0, 8), 8 * 512, T).good() || tur(s, 0).senseKey() == 6);
+            assertTrue(s.scsi(2, Cdbs.read10(0, 8), 8 * 512, T).good() || s.scsi(2, Cdbs.read10(0, 8), 8 * 512, T).good());
+        }
+        assertFalse(lsLuns().contains("Lun:3"));
+    }
+
+    @Test
+    @Order(6)
+    void badRequestsGetPreciseErrorsAndChangeNothing() throws Exception {
+        String before = Files.readString(daemon.configFile());
+        long revision = JSON.readTree(admin("GET", "/api/v1", null).body()).get("revision").asLong();
+        expect(400, "body", admin("PUT", "/api/v1/devices/x", "{\"handler\": \"vdisk_nullio\", "));
+        expect(422, "bogus", admin("PUT", "/api/v1/devices/x", "{\"handler\": \"vdisk_nullio\", \"bogus\": 1}"));
+        expect(422, "size", admin("PUT", "/api/v1/devices/x", "{\"handler\": \"vdisk_nullio\", \"attributes\": {\"size\": true}}"));
+        expect(422, "handler", admin("PUT", "/api/v1/devices/x", "{\"handler\": \"vdisk_nope\"}"));
+        expect(422, "vdisk_nullio", admin("PUT", "/api/v1/devices/bad%20name!", "{\"handler\": \"vdisk_nullio\"}"));
+        expect(400, "device", admin("PUT", "/api/v1/devices/..%2F..%2Fetc", "{\"handler\": \"vdisk_nullio\"}"));
+        expect(400, "lun", admin("PUT", "/api/v1/targets/" + TARGET + "/luns/99999", "{\"device\": \"null0\"}"));
+        expect(422, "read-only", admin("PUT", "/api/v1/targets/" + TARGET + "/luns/5", "{\"device\": \"null0\", \"read-only\": \"yes\"}"));
+        expect(422, "luns", admin("PUT", "/api/v1/targets/" + TARGET + "/luns/5", "{\"device\": \"missing\"}"));
+        expect(404, "", admin("DELETE", "/api/v1/targets/" + TARGET + "/luns/77", null));
+        expect(404, "", admin("GET", "/api/v1/nothing/here", null));
+        expect(405, "", admin("DELETE", "/api/v1/tree", null));
+        expect(413, "body", admin("PUT", "/api/v1/devices/x", "{\"handler\": \"" + "x".repeat(5 << 20) + "\"}"));
+        expect(409, "generation", request("PATCH", "/api/v1/devices/null0", "{\"attributes\": {\"read-only\": true}}",
+                token("admin.token"), "If-Match", "\"999\""));
+        assertEquals(before, Files.readString(daemon.configFile()));
+        assertEquals(revision, JSON.readTree(admin("GET", "/api/v1", null).body()).get("revision").asLong());
+        assertTrue(daemon.alive());
+    }
+
+    void expect(int status, String field, HttpResponse<String> r) throws IOException {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode body = JSON.readTree(r.body());
+        assertEquals(status, body.get("status").asInt());
+        assertFalse(body.get("error").asText().isEmpty());
+        if (!field.isEmpty()) {
+            assertTrue(body.toString().contains(field), "the answer names " + field + ": " + r.body());
+        }
+    }
+
+    @Test
+    @Order(7)
+    void concurrentChangesWithTheSameGeneration_oneWinsTheOtherIs409() throws Exception {
+        String gen = admin("GET", "/api/v1/devices/null0", null).headers().firstValue("ETag").orElseThrow();
+        List<CompletableFuture<HttpResponse<String>>> both = new ArrayList<>();
+        for (String ro : List.of("true", "false")) {
+            both.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return request("PATCH", "/api/v1/devices/null0", "{\"attributes\": {\"read-only\": " + ro + "}}",
+                            token("admin.token"), "If-Match", gen);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }));
+        }
+        List<Integer> statuses = both.stream().map(f -> f.join().statusCode()).sorted().toList();
+        assertEquals(List.of(200, 409), statuses);
+        admin("PATCH", "/api/v1/devices/null0", "{\"attributes\": {\"read-only\": null}}");
+    }
+
+    @Test
+    @Order(8)
+    void applyingAFileThatChangesOneLun_leavesTheOtherSessionsConnected() throws Exception {
+        try (Session a = open(); Session b = open()) {
+            String running = admin("show-config").out();
+            Path next = dir.resolve("next.conf");
+            Files.writeString(next, running.replace("\"2\" = \"null0\"", "\"2\" = \"null0\"\n            \"4\" = \"null0\""));
+            Cli plan = admin("plan", "-c", next.toString());
+            assertEquals(0, plan.exit(), plan.out());
+            assertTrue(plan.out().contains("plan add") && plan.out().contains("luns/4"), plan.out());
+            Cli apply = admin("apply", "-c", next.toString());
+            assertEquals(0, apply.exit(), apply.out());
+            assertEquals("06/3F/0E", sense(tur(a, 0)), "session a is still connected and told");
+            assertEquals("06/3F/0E", sense(tur(b, 0)), "session b is still connected and told");
+            assertTrue(tur(a, 4).good() || tur(a, 4).good());
+        }
+    }
+
+    @Test
+    @Order(9)
+    void aRestartServesTheConfigurationThatRan() throws Exception {
+        String running = admin("show-config").out().lines().filter(l -> !l.startsWith("#")).reduce("", (x, y) -> x + y + "\n");
+        int exit = daemon.terminate();
+        assertEquals(0, exit, daemon.log());
+        daemon = Daemon.restart(daemon);
+        String again = admin("show-config").out().lines().filter(l -> !l.startsWith("#")).reduce("", (x, y) -> x + y + "\n");
+        assertEquals(running, again);
+        assertTrue(lsLuns().contains("Lun:4"));
+        assertNotEquals(0, Files.list(dir).filter(p -> p.getFileName().toString().startsWith("scstj.conf.")).count());
+    }
+}
