@@ -1,8 +1,11 @@
 package org.scstj.engine.spi;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the management plane may see of one session of a {@link TargetDriver}; values in the
@@ -31,9 +34,9 @@ public record SessionInfo(String id, String initiatorName, String initiatorPort,
                           long bytesRead, long bytesWritten, Map<Long, Integer> tasksInFlight) {
 
     public SessionInfo {
-        parameters = Map.copyOf(parameters);
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters)); // in the driver's order
         connections = List.copyOf(connections);
-        tasksInFlight = Map.copyOf(tasksInFlight);
+        tasksInFlight = Collections.unmodifiableMap(new TreeMap<>(tasksInFlight));
     }
 
     /**
@@ -47,7 +50,7 @@ public record SessionInfo(String id, String initiatorName, String initiatorPort,
     public record ConnectionInfo(int cid, String localAddress, String peerAddress, String state,
                                  Map<String, String> parameters) {
         public ConnectionInfo {
-            parameters = Map.copyOf(parameters);
+            parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         }
     }
 }
