@@ -70,6 +70,7 @@ public final class IscsiTargetDriver implements TargetDriver {
     private volatile SessionRegistry registry;
     private ServerBootstrap bootstrap;
     private LoginConnectionLimiter limiter;
+    private TargetContext context;
     /** Reconfigurations run one after another: each starts when the previous one completed. */
     private CompletableFuture<List<String>> reconfiguring = CompletableFuture.completedFuture(List.of());
 
@@ -129,6 +130,7 @@ public final class IscsiTargetDriver implements TargetDriver {
         registry = new SessionRegistry();
         TargetContext context = new TargetContext(core, current, registry, this::boundByGroup, connections,
                 new AuthFailureBackoff(settings.chapBackoff(), System::nanoTime));
+        this.context = context;
         LoginConnectionLimiter limiter = new LoginConnectionLimiter(settings.maxLoginConnectionsPerSource());
         this.limiter = limiter;
         bootstrap = new ServerBootstrap()
@@ -263,10 +265,11 @@ public final class IscsiTargetDriver implements TargetDriver {
      * connections that come next (open sessions keep what they negotiated): CHAP credentials and
      * algorithms, negotiation defaults, the targets' portal groups and redirects, the portal
      * groups' redirects, login timeout, command window, recovery and ping settings, the login
-     * connection limit per source. Portals added are bound (a failure is a problem, and the binds
-     * of this call are undone); portals removed are unbound and the sessions with a connection
-     * accepted on them closed. A portal group's tag, a portal moving between groups and the CHAP
-     * failure back-off need a restart: then nothing is applied. Reconfigurations run one at a time.
+     * connection limit per source, the CHAP failure back-off (the failures remembered stay).
+     * Portals added are bound (a failure is a problem, and the binds of this call are undone);
+     * portals removed are unbound and the sessions with a connection accepted on them closed. A
+     * portal group's tag and a portal moving between groups need a restart: then nothing is
+     * applied. Reconfigurations run one at a time.
      */
     @Override
     public CompletionStage<List<String>> reconfigure(Config driverBlock) {
@@ -318,9 +321,6 @@ public final class IscsiTargetDriver implements TargetDriver {
                 }
             }
         }
-        if (!now.chapBackoff().equals(next.chapBackoff())) {
-            problems.add("chap-failure-backoff changed: needs a restart");
-        }
         return problems;
     }
 
@@ -369,6 +369,7 @@ public final class IscsiTargetDriver implements TargetDriver {
             }
             current.set(next);
             limiter.max(next.maxLoginConnectionsPerSource());
+            context.chapBackoff().settings(next.chapBackoff());
             return unbind(removed).thenApply(x -> List.<String>of());
         });
     }

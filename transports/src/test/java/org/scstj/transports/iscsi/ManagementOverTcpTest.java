@@ -240,6 +240,18 @@ class ManagementOverTcpTest {
     }
 
     @Test
+    void reconfigure_negotiationDefaults_applyToNewSessions_andOpenOnesKeepWhatTheyNegotiated() throws Exception {
+        InetSocketAddress portal = start("portals = [\"127.0.0.1:0\"], negotiation.max-burst-length = 262144");
+        login(portal, LoginSpec.normal(A, T).key("MaxBurstLength", "262144"));
+        assertEquals(List.of(), reconfigure("portals = [\"127.0.0.1:0\"], "
+                + "negotiation { max-burst-length = 16384, first-burst-length = 8192 }"));
+        Session b = login(portal, LoginSpec.normal(B, T).key("MaxBurstLength", "262144"));
+        assertEquals("16384", b.negotiated().get("MaxBurstLength")); // RFC 7143 13.13: the lower of the two
+        assertEquals("16384", sessionOf(B).parameters().get("MaxBurstLength"));
+        assertEquals("262144", sessionOf(A).parameters().get("MaxBurstLength"));
+    }
+
+    @Test
     void reconfigure_addedPortalTakesLogins_andRemovingItClosesItsSessionsOnly() throws Exception {
         InetSocketAddress one = start("portals = [\"127.0.0.1:0\"]");
         Session a = login(one, LoginSpec.normal(A, T));
@@ -262,6 +274,30 @@ class ManagementOverTcpTest {
     }
 
     @Test
+    void needsRestart_aGroupsTag_andAPortalChangingGroups_only() {
+        IscsiSettings now = IscsiSettings.from(ConfigFactory.parseString(
+                "portal-groups { a { tag = 1, portals = [\"127.0.0.1:3260\"] }, b { tag = 2, portals = [\"127.0.0.2:3260\"] } }"));
+        IscsiSettings live = IscsiSettings.from(ConfigFactory.parseString("""
+                portal-groups {
+                  a { tag = 1, portals = ["127.0.0.1:3260", "127.0.0.3:3260"], redirect { to = "10.0.0.1:3260" } }
+                  c { tag = 3, portals = ["127.0.0.4:3260"] }
+                }
+                negotiation.max-connections = 8, login-timeout = 5s, max-login-connections-per-source = 3
+                chap-algorithms = ["SHA-256"], chap-failure-backoff { free-failures = 9, tracked-sources = 10 }
+                """));
+        assertEquals(List.of(), IscsiTargetDriver.needsRestart(now, live));
+        IscsiSettings restart = IscsiSettings.from(ConfigFactory.parseString("""
+                portal-groups {
+                  a { tag = 5, portals = ["127.0.0.1:3260"] }
+                  b { tag = 2, portals = ["127.0.0.9:3260"] }
+                  c { tag = 3, portals = ["127.0.0.2:3260"] }
+                }
+                """));
+        assertEquals(List.of("portal 127.0.0.2:3260 moved from portal group b to c: needs a restart", // groups in tag order
+                "portal-groups.a.tag changed (1 -> 5): needs a restart"), IscsiTargetDriver.needsRestart(now, restart));
+    }
+
+    @Test
     void reconfigure_withProblems_changesNothing() throws Exception {
         String auth = "targets { \"%s\" { auth { chap { user = alice, secret = \"%s\" } } } }";
         InetSocketAddress portal = start("portals = [\"127.0.0.1:0\"], " + auth.formatted(T, "first-secret-123"));
@@ -275,10 +311,16 @@ class ManagementOverTcpTest {
         assertEquals(List.of("portal-groups.default.tag changed (1 -> 9): needs a restart"), restart);
 
         // 192.0.2.1 (TEST-NET-1) is no address of this machine: its bind fails, and 127.0.0.3's is undone
-        List<String> unbindable = reconfigure("portals = [\"127.0.0.1:0\", \"127.0.0.3:0\", \"192.0.2.1:0\"], "
+        int free;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.3"))) {
+            free = probe.getLocalPort();
+        }
+        List<String> unbindable = reconfigure("portals = [\"127.0.0.1:0\", \"127.0.0.3:" + free + "\", \"192.0.2.1:0\"], "
                 + auth.formatted(T, "second-secret-456"));
         assertEquals(1, unbindable.size(), unbindable.toString());
         assertTrue(unbindable.getFirst().contains("192.0.2.1"), unbindable.toString());
+        int port = free;
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.3", port).close(), "the bind that worked was undone");
 
         assertSame(before, driver.settings());
         assertEquals(List.of(portal), driver.boundAddresses());
