@@ -24,10 +24,15 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LoginConnectionLimiter extends ChannelDuplexHandler {
     private static final AttributeKey<InetAddress> COUNTED = AttributeKey.valueOf("scstj.iscsi.loginCounted");
     private static final int FULL_FEATURE_PHASE = 3;
-    private final int max;
+    private volatile int max; // read once per accepted connection; a reconfiguration may change it
     private final ConcurrentHashMap<InetAddress, Integer> inLogin = new ConcurrentHashMap<>();
 
     LoginConnectionLimiter(int max) {
+        this.max = max;
+    }
+
+    /** A new limit for connections accepted from now on (those counted already stay counted). */
+    void max(int max) {
         this.max = max;
     }
 

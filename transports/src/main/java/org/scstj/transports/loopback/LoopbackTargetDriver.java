@@ -171,7 +171,7 @@ public final class LoopbackTargetDriver implements TargetDriver {
     }
 
     /** The sessions open now. */
-    public List<LoopbackSession> sessions() {
+    public List<LoopbackSession> openSessions() {
         return List.copyOf(sessions);
     }
 

@@ -76,7 +76,7 @@ class LoopbackTargetDriverTest {
     void stop() throws Exception {
         devices.device("gate0").openGate();
         await(driver.stop());
-        assertTrue(driver.sessions().isEmpty());
+        assertTrue(driver.openSessions().isEmpty());
         assertEquals(0, driver.outstandingBuffers(), "every Data-In buffer is released exactly once");
         await(engine.shutdown());
     }
@@ -95,7 +95,7 @@ class LoopbackTargetDriverTest {
         assertEquals(TARGET + ",t,0x0007", n.targetPortName());
         assertEquals(3, n.relativeTargetPortId());
         assertEquals(7, n.targetPortGroup());
-        assertEquals(2, driver.sessions().size());
+        assertEquals(2, driver.openSessions().size());
     }
 
     @Test
@@ -122,7 +122,7 @@ class LoopbackTargetDriverTest {
         await(driver.stop());
         assertTrue(a.isClosed());
         assertTrue(b.isClosed());
-        assertTrue(driver.sessions().isEmpty());
+        assertTrue(driver.openSessions().isEmpty());
         ExecutionException e = assertThrows(ExecutionException.class, () -> await(driver.login(INITIATOR, TARGET)));
         assertInstanceOf(IllegalStateException.class, e.getCause());
     }
@@ -283,7 +283,7 @@ class LoopbackTargetDriverTest {
         recorder.awaitEvents(4);
         assertTrue(recorder.aborted.contains(write));
         assertTrue(recorder.completed.isEmpty());
-        assertTrue(driver.sessions().isEmpty());
+        assertTrue(driver.openSessions().isEmpty());
         assertEquals(0, driver.outstandingBuffers(), "the core released the aborted reads' buffers");
     }
 

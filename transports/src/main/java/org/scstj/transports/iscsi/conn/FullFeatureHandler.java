@@ -82,7 +82,7 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
 
     /** RFC 7143 11.19: pings on every normal session when configured (faults.md "vanished initiator"). */
     private void startPings(ChannelHandlerContext ctx) {
-        var settings = conn.target().settings().recovery();
+        var settings = conn.settings().recovery();
         if (discovery || settings.nopInInterval().isZero()) {
             return;
         }

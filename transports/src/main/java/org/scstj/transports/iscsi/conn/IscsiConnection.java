@@ -64,6 +64,8 @@ public final class IscsiConnection {
     enum Phase { LOGIN, OPENING, FULL_FEATURE, LOGGING_OUT, CLOSED }
 
     private final TargetContext target;
+    /** The driver's settings when this connection was accepted: a reconfiguration applies to later ones. */
+    private final IscsiSettings settings;
     private final LoginHandler login;
     /** Completes when the connection is gone and, if it ended its session, the session is closed. */
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
@@ -88,6 +90,7 @@ public final class IscsiConnection {
 
     public IscsiConnection(TargetContext target) {
         this.target = target;
+        this.settings = target.settings();
         this.login = new LoginHandler(this);
     }
 
@@ -168,7 +171,7 @@ public final class IscsiConnection {
         phase = Phase.FULL_FEATURE;
         commands = new ScsiCommands(this, session, params);
         if (!identity.discovery() && params.errorRecoveryLevel() >= 1) {
-            recovery = new SnackHandler(this, target.settings().recovery().maxRetainedBytes()); // ERL 1 hook
+            recovery = new SnackHandler(this, settings.recovery().maxRetainedBytes()); // ERL 1 hook
         }
     }
 
@@ -425,6 +428,11 @@ public final class IscsiConnection {
         return target;
     }
 
+    /** The driver's settings as they were when this connection was accepted. */
+    IscsiSettings settings() {
+        return settings;
+    }
+
     /** The SCSI tasks of this connection (full feature phase). */
     ScsiCommands commands() {
         return commands;
@@ -455,6 +463,20 @@ public final class IscsiConnection {
     InetSocketAddress localAddress() {
         return ctx.channel().localAddress() instanceof InetSocketAddress a ? a
                 : new InetSocketAddress(InetAddress.getLoopbackAddress(), 3260);
+    }
+
+    /**
+     * The listening channel (portal) this connection was accepted on, or null (a test's channel).
+     * Any thread.
+     */
+    public io.netty.channel.Channel acceptedOn() {
+        ChannelHandlerContext c = ctx;
+        return c == null ? null : c.channel().parent();
+    }
+
+    /** The initiator's address, or null when the channel is not a socket. */
+    InetSocketAddress peerAddress() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
     }
 
     ByteBufAllocator alloc() {

@@ -2,14 +2,20 @@ package org.scstj.transports.iscsi.conn;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.collection.IntObjectHashMap;
+import org.scstj.engine.spi.LunFormat;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.SessionHandle;
+import org.scstj.engine.spi.SessionInfo;
 import org.scstj.engine.spi.TmfRequest;
 import org.scstj.transports.iscsi.login.LoginIdentity;
 import org.scstj.transports.iscsi.login.OperationalParameters;
 
+import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -46,6 +52,11 @@ final class IscsiSession {
     /** Completes once the engine's {@code SessionHandle.close} ran: all tasks quiesced (6.3.5, faults.md). */
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private boolean closing;
+    private final Instant loggedInAt = Instant.now();
+    // what the management plane reads ({@link #snapshot}): plain fields, written and read on the loop only
+    private long commands;
+    private long bytesRead;
+    private long bytesWritten;
 
     IscsiSession(TargetContext target, EventLoop loop, LoginIdentity identity, OperationalParameters params,
                  SessionHandle handle, String key, int tsih, CommandWindow window, int portalGroupTag) {
@@ -327,6 +338,115 @@ final class IscsiSession {
             }
         });
         return closed;
+    }
+
+    // ---- what the management plane sees and does ----
+
+    /**
+     * RFC 7143 11.9.1 AsyncEvent 1 on every connection, Parameter3 = {@code grace} in seconds (at
+     * least 1); a session still open when the grace is over is shut down. Any thread.
+     */
+    void requestLogout(java.time.Duration grace) {
+        long millis = grace.toMillis();
+        int seconds = (int) Math.min(3600, Math.max(1, (millis + 999) / 1000));
+        execute(() -> {
+            for (IscsiConnection c : connections()) {
+                c.requestLogout(seconds);
+            }
+            loop.schedule(() -> {
+                if (!closing) {
+                    shutdown(); // no Logout in time (11.9.1: the target may then drop the connections)
+                }
+            }, millis, TimeUnit.MILLISECONDS);
+        }, () -> { });
+    }
+
+    /** A SCSI command was taken (loop); {@code immediateBytes} of immediate data came with it (RFC 7143 10.3). */
+    void countCommand(int immediateBytes) {
+        commands++;
+        bytesWritten += immediateBytes;
+    }
+
+    /** Data-Out payload taken for a command (loop; RFC 7143 11.7). */
+    void countDataOut(int bytes) {
+        bytesWritten += bytes;
+    }
+
+    /** Data-In payload sent for a command (loop; RFC 7143 11.7); sent again for recovery does not count. */
+    void countDataIn(int bytes) {
+        bytesRead += bytes;
+    }
+
+    /** The management plane's name for the session: TSIH and ISID (RFC 7143 4.4.3), unique while it lives. */
+    String id() {
+        return tsih + "-" + String.format("%012x", identity.isid());
+    }
+
+    /**
+     * A snapshot for the management plane, made on the session's loop (the counters are plain
+     * fields of that thread); completes with null when the loop is gone. Any thread.
+     */
+    CompletableFuture<SessionInfo> snapshot() {
+        CompletableFuture<SessionInfo> out = new CompletableFuture<>();
+        execute(() -> out.complete(info()), () -> out.complete(null));
+        return out;
+    }
+
+    private SessionInfo info() {
+        String isid = String.format("%012x", identity.isid());
+        String state = closing ? "CLOSING" : connections.isEmpty() ? "FAILED_WAITING" : "LOGGED_IN";
+        List<SessionInfo.ConnectionInfo> conns = new ArrayList<>();
+        for (IscsiConnection c : connections.values()) {
+            OperationalParameters p = c.parameters();
+            Map<String, String> own = new LinkedHashMap<>(); // RFC 7143 13.12 both ways, 13.1 per connection
+            own.put("InitiatorMaxRecvDataSegmentLength", Integer.toString(p.initiatorMaxRecvDataSegmentLength()));
+            own.put("TargetMaxRecvDataSegmentLength", Integer.toString(p.targetMaxRecvDataSegmentLength()));
+            own.put("HeaderDigest", digest(p.headerDigest()));
+            own.put("DataDigest", digest(p.dataDigest()));
+            conns.add(new SessionInfo.ConnectionInfo(c.cid(), address(c.localAddress()), address(c.peerAddress()),
+                    c.phase().name(), own));
+        }
+        Map<String, String> keys = new LinkedHashMap<>(); // RFC 7143 13: the leading login's session-wide values
+        keys.put("MaxConnections", Integer.toString(params.maxConnections()));
+        keys.put("InitialR2T", yesNo(params.initialR2T()));
+        keys.put("ImmediateData", yesNo(params.immediateData()));
+        keys.put("MaxBurstLength", Integer.toString(params.maxBurstLength()));
+        keys.put("FirstBurstLength", Integer.toString(params.firstBurstLength()));
+        keys.put("DefaultTime2Wait", Integer.toString(params.defaultTime2Wait()));
+        keys.put("DefaultTime2Retain", Integer.toString(params.defaultTime2Retain()));
+        keys.put("MaxOutstandingR2T", Integer.toString(params.maxOutstandingR2T()));
+        keys.put("DataPDUInOrder", yesNo(params.dataPduInOrder()));
+        keys.put("DataSequenceInOrder", yesNo(params.dataSequenceInOrder()));
+        keys.put("ErrorRecoveryLevel", Integer.toString(params.errorRecoveryLevel()));
+        keys.put("HeaderDigest", digest(params.headerDigest()));
+        keys.put("DataDigest", digest(params.dataDigest()));
+        Map<Long, Integer> inFlight = new TreeMap<>();
+        for (IscsiTask t : tasks.values()) {
+            if (!t.finished()) {
+                int lun = LunFormat.decode(t.lun());
+                inFlight.merge(lun >= 0 ? lun : t.lun(), 1, Integer::sum);
+            }
+        }
+        return new SessionInfo(id(), identity.initiatorName(), identity.initiatorName() + ",i,0x" + isid, isid, tsih,
+                identity.targetName(), portalGroupTag, state, loggedInAt, keys, conns, commands, bytesRead,
+                bytesWritten, inFlight);
+    }
+
+    private static String yesNo(boolean b) {
+        return b ? "Yes" : "No";
+    }
+
+    private static String digest(boolean crc) {
+        return crc ? "CRC32C" : "None";
+    }
+
+    /** {@code host:port}, an IPv6 host in brackets; null stays null. */
+    static String address(InetSocketAddress a) {
+        if (a == null) {
+            return null;
+        }
+        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** Runs {@code action} on the session's loop, or {@code orElse} when the loop is gone. */

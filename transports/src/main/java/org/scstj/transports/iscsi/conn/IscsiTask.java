@@ -385,7 +385,7 @@ final class IscsiTask implements TransportTask {
     public int zeroCopyMinLength() {
         // ERL >= 1: Data-In is retained for SNACK as slices of a buffer, so no sendfile (docs/recovery.md)
         return params.dataDigest() || params.errorRecoveryLevel() >= 1 ? Integer.MAX_VALUE
-                : conn.target().settings().zeroCopyMinLength();
+                : conn.settings().zeroCopyMinLength();
     }
 
     @Override

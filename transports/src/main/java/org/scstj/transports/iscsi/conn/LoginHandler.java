@@ -74,19 +74,40 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         conn.attach(ctx);
         TargetContext target = conn.target();
-        IscsiSettings s = target.settings();
+        IscsiSettings s = conn.settings();
         IscsiSettings.PortalGroup arrivedOn = ctx.channel().attr(IscsiConnection.PORTAL_GROUP).get();
-        this.portalGroup = arrivedOn != null ? arrivedOn : s.portalGroups().getFirst();
+        this.portalGroup = arrivedOn != null ? current(s, arrivedOn) : s.portalGroups().getFirst();
         InetAddress source = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
         this.login = new LoginStateMachine(s, new ChapNegotiation(s.chap(), target.chapBackoff(), source), portalGroup.tag(),
                 (initiator, name) ->
                 PortalAccess.check(s, portalGroup, name, target.core().targetsVisibleTo(initiator).contains(name)));
     }
 
+    /**
+     * The group the portal belongs to in the settings this connection read: a reconfiguration may
+     * have changed the group's redirect (RFC 7143 11.13.5) since its listener was bound (never its
+     * tag, which needs a restart). A group no longer configured (its portals being unbound) stays
+     * as it was.
+     */
+    private static IscsiSettings.PortalGroup current(IscsiSettings s, IscsiSettings.PortalGroup arrivedOn) {
+        for (IscsiSettings.PortalGroup g : s.portalGroups()) {
+            if (g.name().equals(arrivedOn.name()) && g.tag() == arrivedOn.tag()) {
+                return g;
+            }
+        }
+        return arrivedOn;
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         conn.opened();
-        long timeout = conn.target().settings().loginTimeout().toNanos();
+        io.netty.channel.Channel portal = ctx.channel().parent();
+        if (portal != null && !portal.isOpen()) {
+            ctx.close(); // its portal was removed by a reconfiguration while it was being accepted
+            ctx.fireChannelActive();
+            return;
+        }
+        long timeout = conn.settings().loginTimeout().toNanos();
         loginTimer = ctx.executor().schedule(() -> {
             if (conn.phase() == IscsiConnection.Phase.LOGIN || conn.phase() == IscsiConnection.Phase.OPENING) {
                 ctx.close(); // bad-inputs row 18: absolute login deadline
@@ -164,7 +185,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         if (window == null) {
             // 6.3 / 11.13.4: the leading login fixes the first StatSN and CmdSN
             conn.identify(r.isid(), r.cid(), r.expStatSn());
-            window = new CommandWindow(r.cmdSn(), conn.target().settings().maxCmdWindow());
+            window = new CommandWindow(r.cmdSn(), conn.settings().maxCmdWindow());
             loginItt = r.itt();
             if (r.tsih() != 0) {
                 // 6.3.3 / 11.12.6: a nonzero TSIH adds a connection to that live session

@@ -86,6 +86,7 @@ final class ScsiCommands {
         }
         IscsiTask task = new IscsiTask(conn, cmd, params);
         tasks.put(cmd.itt(), task);
+        session.countCommand(digestError ? 0 : cmd.data().readableBytes()); // RFC 7143 10.4 immediate data
         if (!lateUnsolicited.isEmpty()) {
             lateUnsolicited.remove(cmd.itt()); // the ITT is in use again
         }
@@ -169,8 +170,9 @@ final class ScsiCommands {
             conn.reject(RejectPdu.PROTOCOL_ERROR, d.bhs()); // RFC 7143 2.2 connection allegiance: a task's Data-Out comes on its own connection
             return;
         }
+        int bytes = d.data().readableBytes(); // read before the task takes the buffer
         switch (task.onDataOut(d)) {
-            case ACCEPTED -> { }
+            case ACCEPTED -> session.countDataOut(bytes);
             case REJECT -> conn.reject(RejectPdu.INVALID_PDU_FIELD, d.bhs());
             case BAD_DATA_SN -> {
                 // row 13 at ERL 0 (RFC 7143 7.9, 11.7.5): Reject, then the command still gets a status,

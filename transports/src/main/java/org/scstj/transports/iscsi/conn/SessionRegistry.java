@@ -1,7 +1,12 @@
 package org.scstj.transports.iscsi.conn;
 
+import org.scstj.engine.spi.Names;
+import org.scstj.engine.spi.SessionInfo;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +58,66 @@ public final class SessionRegistry {
             waits.add(s.shutdown());
         }
         return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+    }
+
+    // ---- the management plane's calls (any thread; each session's own work runs on its loop) ----
+
+    /** A snapshot of every registered session, each made on its session's loop; sessions gone meanwhile are left out. */
+    public CompletableFuture<List<SessionInfo>> snapshots() {
+        List<CompletableFuture<SessionInfo>> each = new ArrayList<>();
+        for (IscsiSession s : List.copyOf(byTsih.values())) {
+            each.add(s.snapshot());
+        }
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                .thenApply(v -> each.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
+    }
+
+    /**
+     * Ends the session {@code id} as on reinstatement (RFC 7143 6.3.5): closed through the engine,
+     * which aborts its tasks, then every connection; nothing is retained. False when there is none.
+     */
+    public boolean close(String id) {
+        IscsiSession s = byId(id);
+        if (s == null) {
+            return false;
+        }
+        s.shutdown();
+        return true;
+    }
+
+    /** Asks the session {@code id} to log out within {@code grace} (RFC 7143 11.9.1), then closes it; false when there is none. */
+    public boolean requestLogout(String id, Duration grace) {
+        IscsiSession s = byId(id);
+        if (s == null) {
+            return false;
+        }
+        s.requestLogout(grace);
+        return true;
+    }
+
+    /** Ends every session of {@code targetName}; completes when their SessionHandles are closed. */
+    public CompletableFuture<Void> closeTarget(String targetName) {
+        String wanted = Names.canonical(targetName);
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (IscsiSession s : List.copyOf(byTsih.values())) {
+            if (Names.canonical(s.identity().targetName()).equals(wanted)) {
+                waits.add(s.shutdown());
+            }
+        }
+        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+    }
+
+    private IscsiSession byId(String id) {
+        int dash = id == null ? -1 : id.indexOf('-');
+        if (dash <= 0) {
+            return null;
+        }
+        try {
+            IscsiSession s = byTsih.get(Integer.parseInt(id.substring(0, dash)));
+            return s != null && s.id().equals(id) ? s : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The live session with this TSIH, or null (RFC 7143 11.12.6). */

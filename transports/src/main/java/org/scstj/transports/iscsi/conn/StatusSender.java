@@ -47,6 +47,7 @@ final class StatusSender {
         DataBuffer data = r.dataIn();
         int length = data == null || !task.readExpected() ? 0 : (int) Math.min(data.length(), edtl);
         if (length > 0) {
+            conn.session().countDataIn(length); // the management plane's bytesRead (RFC 7143 11.7 payload)
             sendDataIn(conn, task, r, data, length, statusInData, residualFlags, residualCount);
             if (statusInData) {
                 return;

@@ -72,7 +72,7 @@ final class TextExchange {
             if (e.getKey().equals("SendTargets")) {
                 var identity = conn.identity();
                 out.writeBytes(SendTargets.answer(e.getValue(), identity.initiatorName(), conn.target().core(),
-                        conn.target().settings(), conn.target().portals().get(), conn.localAddress(),
+                        conn.target().settings() /* the portals in force now, like the bound addresses */, conn.target().portals().get(), conn.localAddress(),
                         identity.targetName()));
             } else {
                 out.writeBytes((e.getKey() + "=NotUnderstood").getBytes(StandardCharsets.UTF_8));

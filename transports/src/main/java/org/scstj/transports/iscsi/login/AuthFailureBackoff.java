@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -29,7 +30,7 @@ public final class AuthFailureBackoff {
         long last;
     }
 
-    private final ChapBackoff settings;
+    private ChapBackoff settings; // guarded by this; a reconfiguration may replace it
     private final LongSupplier nanoClock;
     private final Map<String, Failures> sources;
     private final Map<String, Failures> accounts;
@@ -38,17 +39,34 @@ public final class AuthFailureBackoff {
     public AuthFailureBackoff(ChapBackoff settings, LongSupplier nanoClock) {
         this.settings = settings;
         this.nanoClock = nanoClock;
-        this.sources = bounded(settings.trackedSources());
-        this.accounts = bounded(settings.trackedSources());
+        this.sources = bounded();
+        this.accounts = bounded();
     }
 
-    private static Map<String, Failures> bounded(int max) {
+    /** Least recently seen first; at most tracked-sources entries (the eldest gives way). */
+    private Map<String, Failures> bounded() {
         return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Failures> eldest) {
-                return size() > max;
+                return size() > settings.trackedSources();
             }
         };
+    }
+
+    /**
+     * New settings while running (a reconfiguration): the failures remembered stay, counted and
+     * delayed by the new values from the next verdict on; beyond a smaller tracked-sources the
+     * least recently seen are forgotten.
+     */
+    public synchronized void settings(ChapBackoff next) {
+        this.settings = next;
+        for (Map<String, Failures> map : List.of(sources, accounts)) {
+            var eldest = map.keySet().iterator();
+            while (map.size() > next.trackedSources() && eldest.hasNext()) {
+                eldest.next();
+                eldest.remove();
+            }
+        }
     }
 
     /** How long the verdict on a CHAP response from {@code source} for {@code account} waits. */

@@ -52,6 +52,24 @@ class AuthFailureBackoffTest {
     }
 
     @Test
+    void newSettings_keepTheFailuresRemembered_delayByTheNewValues_andForgetBeyondFewerTrackedSources() throws Exception {
+        InetAddress a = ip("192.0.2.1");
+        InetAddress b = ip("192.0.2.2");
+        for (int i = 0; i < 4; i++) {
+            backoff.failed(a, "alice");
+        }
+        assertEquals(Duration.ofMillis(500), backoff.delay(a, "carol"), "4 failures past 3 free: 250 ms doubled once");
+        backoff.settings(new ChapBackoff(1, Duration.ofMillis(100), Duration.ofSeconds(4), Duration.ofMinutes(10), 8));
+        assertEquals(Duration.ofMillis(800), backoff.delay(a, "carol"), "4 failures past 1 free: 100 ms doubled 3 times");
+        backoff.failed(b, "bob");
+        backoff.failed(b, "bob"); // b and bob are now the most recently seen
+        backoff.settings(new ChapBackoff(1, Duration.ofMillis(100), Duration.ofSeconds(4), Duration.ofMinutes(10), 1));
+        assertEquals(Duration.ZERO, backoff.delay(a, "carol"), "a source beyond tracked-sources is forgotten");
+        assertEquals(Duration.ZERO, backoff.delay(ip("192.0.2.9"), "alice"), "so is an account");
+        assertEquals(Duration.ofMillis(200), backoff.delay(b, "carol"), "b is kept: 2 failures, 1 free");
+    }
+
+    @Test
     void anIpv6Source_countsByItsSlash64() throws Exception {
         for (int i = 0; i < 4; i++) {
             backoff.failed(ip("2001:db8:1:2::" + (i + 1)), "acct-" + i);
