@@ -86,18 +86,25 @@ final class Daemon {
         TargetDriver driver;
         try {
             driver = new IscsiTargetDriver(IscsiSettings.from(config.iscsi()));
-            await(driver.start(engine.core()), START_SECONDS);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.error("cannot start the iSCSI target driver on {}: {}", config.portals(), reason(e));
+        } catch (RuntimeException e) {
+            log.error("cannot start the iSCSI target driver: {}", reason(e));
             stopEngine(engine);
             return 1;
         }
+        // the admin API before the portals: once an initiator can log in, an operator can see it
         AdminPlane admin;
         try {
             admin = AdminPlane.start(engine, driver, handlers, config, document, file);
         } catch (java.io.IOException | RuntimeException e) {
             log.error("cannot start the admin API: {}", e.getMessage());
-            stopDriver(driver);
+            stopEngine(engine);
+            return 1;
+        }
+        try {
+            await(driver.start(engine.core()), START_SECONDS);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.error("cannot start the iSCSI target driver on {}: {}", config.portals(), reason(e));
+            admin.stop();
             stopEngine(engine);
             return 1;
         }

@@ -51,7 +51,8 @@ final class Daemon implements AutoCloseable {
         Process p = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-Dio.netty.leakDetection.level=paranoid", "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), "org.scstj.mgmt.Main", "serve", "-c", file.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).directory(dir.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).directory(dir.toFile())
+                .start();
         Daemon d = new Daemon(p, log, port, dir);
         d.awaitListening();
         return d;

@@ -16,20 +16,30 @@ import java.nio.channels.FileChannel;
  * goes out with (after) the data, so an initiator never sees the command complete before its data
  * was read; a write that overlaps an outstanding read is unordered with it anyway (SAM-5 8.6).
  *
- * <p>The device owns the channel; {@link #release} does nothing.
+ * <p>The device owns the channel. {@link #release}, once the transport has sent the range (or
+ * failed to), tells the device, which keeps its channel open and its file unshrunk until every
+ * segment it gave out came back: a device removed or shrunk while a read's data is still queued
+ * for the socket would otherwise make {@code sendfile} fail mid-PDU.
  */
 public final class FileSegment implements DataBuffer {
     private final FileChannel channel;
     private final long position;
     private final int length;
+    private Runnable released;
 
     public FileSegment(FileChannel channel, long position, int length) {
+        this(channel, position, length, null);
+    }
+
+    /** @param released run once by {@link #release} (the device's count of segments out) */
+    public FileSegment(FileChannel channel, long position, int length, Runnable released) {
         if (position < 0 || length < 0) {
             throw new IllegalArgumentException("position " + position + ", length " + length);
         }
         this.channel = channel;
         this.position = position;
         this.length = length;
+        this.released = released;
     }
 
     /** The device's file; never closed by the transport. */
@@ -71,5 +81,10 @@ public final class FileSegment implements DataBuffer {
 
     @Override
     public void release() {
+        Runnable r = released; // released once, by the one owner the contract allows
+        if (r != null) {
+            released = null;
+            r.run();
+        }
     }
 }

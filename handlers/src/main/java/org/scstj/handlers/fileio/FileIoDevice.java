@@ -131,7 +131,11 @@ final class FileIoDevice implements BlockDevice {
     public FileSegment fileSegment(long offset, int length) {
         try {
             // a file shrunk underneath us: the short tail must read as zeros, which sendfile cannot do
-            return offset + length <= channel.size() ? new FileSegment(channel, offset, length) : null;
+            if (offset + length > channel.size()) {
+                return null;
+            }
+            segments.incrementAndGet();
+            return new FileSegment(channel, offset, length, segmentReleased);
         } catch (IOException e) {
             return null; // the ordinary read reports the error
         }
@@ -285,6 +289,7 @@ final class FileIoDevice implements BlockDevice {
         }
         FileChannel ch = channel;
         if (newSize < oldSize) {
+            awaitSegments(); // a read's range queued for the socket must not lose its tail
             ch.truncate(newSize);
         } else if (capabilities.thinProvisioned()) {
             try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
@@ -352,8 +357,47 @@ final class FileIoDevice implements BlockDevice {
         openedReadOnly = false;
     }
 
+    /** File ranges given to transports and not yet sent ({@link #fileSegment}). */
+    private final java.util.concurrent.atomic.AtomicInteger segments = new java.util.concurrent.atomic.AtomicInteger();
+    private final Runnable segmentReleased = this::segmentReleased;
+    private static final long SEGMENTS_MILLIS = 30_000;
+
+    private void segmentReleased() {
+        if (segments.decrementAndGet() == 0) {
+            synchronized (segments) {
+                segments.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits (bounded) until every file range handed out was sent: only then may the file shrink or
+     * the channel close under it. A transport releases a range once it left or its connection died.
+     */
+    private void awaitSegments() {
+        long deadline = System.nanoTime() + SEGMENTS_MILLIS * 1_000_000;
+        synchronized (segments) {
+            while (segments.get() > 0) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    org.slf4j.LoggerFactory.getLogger(FileIoDevice.class).warn(
+                            "{}: {} file range(s) still being sent after {} ms; going on", name, segments.get(),
+                            SEGMENTS_MILLIS);
+                    return;
+                }
+                try {
+                    segments.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     @Override
     public void close() {
+        awaitSegments();
         for (AutoCloseable old : retired) {
             try {
                 old.close();

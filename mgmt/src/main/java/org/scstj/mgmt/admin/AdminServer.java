@@ -55,6 +55,7 @@ public final class AdminServer {
     private final ExecutorService pool;
     private ServerBinding binding;
     private String url;
+    private Path urlFile;
 
     private AdminServer(ActorSystem<?> system, Api api, Tokens tokens, long maxBody) {
         this.system = system;
@@ -121,8 +122,11 @@ public final class AdminServer {
         String host = bound.getAddress() instanceof java.net.Inet6Address ? "[" + bound.getAddress().getHostAddress() + "]"
                 : bound.getAddress().getHostAddress();
         server.url = scheme + "://" + host + ":" + bound.getPort();
-        Path urlFile = Tokens.dir(stateDir).resolve("url");
-        Files.writeString(urlFile, server.url + "\n");
+        server.urlFile = Tokens.dir(stateDir).resolve("url");
+        Path tmp = server.urlFile.resolveSibling("url.tmp");
+        Files.writeString(tmp, server.url + "\n");
+        Files.move(tmp, server.urlFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         log.info("admin API on {} (tokens in {})", server.url, Tokens.dir(stateDir));
         return server;
     }
@@ -151,7 +155,15 @@ public final class AdminServer {
         return url;
     }
 
+    /** Unbinds; the URL file goes too (scstj admin then says no daemon runs, instead of timing out). */
     public void stop() {
+        try {
+            if (urlFile != null) {
+                Files.deleteIfExists(urlFile);
+            }
+        } catch (IOException e) {
+            log.warn("admin API: cannot remove {}: {}", urlFile, e.toString());
+        }
         try {
             if (binding != null) {
                 binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -134,13 +134,28 @@ final class Plan {
             }
             if (k.equals("size") && y != null) {
                 resize = d.config().getBytes("size");
-            } else if (handler.liveAttributes().contains(k) && y != null) {
-                live = live.withValue(com.typesafe.config.ConfigUtil.quoteString(k), y);
+            } else if (handler.liveAttributes().contains(k) && (y != null || defaultOf(handler, k) != null)) {
+                // a key taken out goes back to the handler's default
+                live = live.withValue(com.typesafe.config.ConfigUtil.quoteString(k), y != null ? y : defaultOf(handler, k));
             } else {
                 replace = true;
             }
         }
         return new DeviceChange(old, d, resize, live, replace);
+    }
+
+    /** A handler's default of a key as a configuration value, or null when it has none. */
+    private static ConfigValue defaultOf(DeviceHandlerFactory handler, String key) {
+        for (DeviceHandlerFactory.Attribute a : handler.attributes()) {
+            if (a.name().equals(key) && a.defaultValue() != null) {
+                try {
+                    return ConfigFactory.parseString("v = " + a.defaultValue()).getValue("v");
+                } catch (com.typesafe.config.ConfigException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private static String describe(DeviceChange c) {

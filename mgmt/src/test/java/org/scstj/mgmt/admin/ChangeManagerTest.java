@@ -262,4 +262,13 @@ class ChangeManagerTest {
         assertEquals(1, live.targets.size());
         assertFalse(Files.readString(file).contains("enabled"));
     }
+
+    @Test
+    void aLiveAttributeTakenOutGoesBackToItsDefault() throws Exception {
+        change(List.of(Paths.device("n0")), Edits.patchDevice("n0", map("read-only", true)));
+        change(List.of(Paths.device("n0")), Edits.patchDevice("n0", map("read-only", null)));
+        assertEquals(List.of("setDeviceAttributes n0 {read-only=true}", "setDeviceAttributes n0 {read-only=false}"),
+                live.calls("setDeviceAttributes"));
+        assertFalse(Files.readString(file).contains("read-only"));
+    }
 }

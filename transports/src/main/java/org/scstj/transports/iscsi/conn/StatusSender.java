@@ -111,14 +111,18 @@ final class StatusSender {
             if (kept != null) {
                 kept.add(pdu);
             }
-            if (last && whole != null && !pooled) {
-                conn.send(pdu, data::release); // a foreign buffer is given back once its bytes left
+            if (last && (file != null || whole != null && !pooled)) {
+                // a foreign buffer, or the device's file range, is given back once its bytes left
+                conn.send(pdu, data::release);
             } else {
                 conn.send(pdu);
             }
             offset += n;
         }
-        if (file != null || pooled) {
+        if (file != null) {
+            return; // released with its last PDU (above)
+        }
+        if (pooled) {
             data.release();
         } else {
             whole.release();
