@@ -37,6 +37,8 @@ final class AdminMarkdown {
         md.append("| daemon RSS at start | ").append(mib(r.rssStartKib())).append(" |\n");
         md.append("| daemon RSS after every change | ").append(mib(r.rssEndKib())).append(" (peak ")
                 .append(mib(r.hwmEndKib())).append(") |\n");
+        md.append("| daemon heap in use after a full GC at the end (`jcmd GC.run`, `GC.heap_info`) | ")
+                .append(r.liveHeapKib() < 0 ? "unknown" : mib(r.liveHeapKib())).append(" |\n");
         md.append("| configuration file at the end | ").append(kib(r.configBytes())).append(" (").append(r.configVersions())
                 .append(" older versions beside it) |\n");
         md.append("| `GET /api/v1/tree?depth=12` at the end | ").append(millis(r.treeNanos().getFirst()));

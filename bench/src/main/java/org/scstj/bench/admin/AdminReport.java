@@ -19,6 +19,7 @@ import java.util.List;
  * @param rssStartKib    the daemon's RSS once its admin API answered, before any change
  * @param rssEndKib      the daemon's RSS after the last change
  * @param hwmEndKib      the daemon's peak RSS over the run
+ * @param liveHeapKib    the daemon's heap in use after a full collection at the end, or -1 if unknown
  * @param configBytes    the configuration file's size after the last change
  * @param configVersions older versions of the file kept beside it ({@code FILE.1..N})
  * @param treeNanos      times of {@code GET /api/v1/tree?depth=12} after the last change, in order
@@ -26,7 +27,7 @@ import java.util.List;
  */
 record AdminReport(ZonedDateTime date, String machine, String launch, String stop, int devices, String device,
                    List<Row> rows, Duration total, int changes, long rssStartKib, long rssEndKib, long hwmEndKib,
-                   long configBytes, int configVersions, List<Long> treeNanos, long treeBytes) {
+                   long liveHeapKib, long configBytes, int configVersions, List<Long> treeNanos, long treeBytes) {
 
     /** One line of the latency table: which changes, and their latencies. */
     record Row(String what, Latency latency) {

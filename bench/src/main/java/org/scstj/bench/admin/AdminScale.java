@@ -129,6 +129,7 @@ final class AdminScale {
             checkCounts(api, n);
             long configBytes = size(config);
             int versions = versions(config);
+            long liveHeap = LiveHeap.afterFullGc(daemon).orElse(-1);
 
             String stop = stop(daemon);
             int w = Math.min(WINDOW, n);
@@ -143,7 +144,7 @@ final class AdminScale {
                     row("every LUN addition", luns));
             return new AdminReport(started, machine, launch.description(), stop, n,
                     HANDLER + " of " + SIZE + " each (no backing file)", rows, total, 2 * n + 2, rssStart, end.rssKib(),
-                    end.hwmKib(), configBytes, versions, tree, treeBytes);
+                    end.hwmKib(), liveHeap, configBytes, versions, tree, treeBytes);
         }
     }
 

@@ -18,7 +18,7 @@ class AdminMarkdownTest {
                 "./scstj serve -c FILE", "SIGTERM stopped it in 0.2 s, exit status 0", 1000, "vdisk_nullio of 1G each",
                 List.of(new AdminReport.Row("first 50 device additions", new Latency(50, 12_340_000, 15_000_000, 40_000_000)),
                         new AdminReport.Row("the extra LUN (LUN 1001)", new Latency(1, 13_000_000, 13_000_000, 13_000_000))),
-                Duration.ofMillis(30_030), 2002, 262_144, 307_200, 358_400, 80_896, 10, tree, 2_097_152);
+                Duration.ofMillis(30_030), 2002, 262_144, 307_200, 358_400, 51_200, 80_896, 10, tree, 2_097_152);
     }
 
     @Test
@@ -37,6 +37,7 @@ class AdminMarkdownTest {
         assertTrue(md.contains("| all 2002 changes | 30.0 s (15.00 ms a change) |\n"), md);
         assertTrue(md.contains("| daemon RSS at start | 256.0 MiB |\n"), md);
         assertTrue(md.contains("| daemon RSS after every change | 300.0 MiB (peak 350.0 MiB) |\n"), md);
+        assertTrue(md.contains("| daemon heap in use after a full GC at the end (`jcmd GC.run`, `GC.heap_info`) | 50.0 MiB |\n"), md);
         assertTrue(md.contains("| configuration file at the end | 79.0 KiB (10 older versions beside it) |\n"), md);
         assertTrue(md.contains("| `GET /api/v1/tree?depth=12` at the end | 45.60 ms (then 20.00 ms, 19.50 ms), 2048.0 KiB |\n"), md);
     }
