@@ -3,6 +3,7 @@ package org.scstj.bench;
 import java.util.Arrays;
 import java.util.List;
 
+import org.scstj.bench.admin.AdminCommand;
 import org.scstj.bench.compare.CompareCommand;
 import org.scstj.bench.conformance.ConformanceCommand;
 
@@ -10,6 +11,7 @@ import org.scstj.bench.conformance.ConformanceCommand;
  * Entry point of {@code ./scstj bench}: {@code compare [OPTIONS]} runs scstj against tgtd end to
  * end, {@code micro [JMH ARGUMENTS]} runs the JMH micro-benchmarks, {@code conformance [OPTIONS]}
  * runs the conformance matrix (the launcher's {@code ./scstj conformance} comes here too),
+ * {@code admin [OPTIONS]} times the admin API while adding a thousand devices and LUNs,
  * {@code help} explains them.
  */
 public final class Main {
@@ -25,6 +27,10 @@ public final class Main {
               conformance [OPTIONS]  the conformance matrix: libiscsi's iscsi-test-cu against each LUN of
                                      a matrix configuration, one Markdown table (also ./scstj conformance;
                                      ./scstj help conformance lists its options)
+              admin [OPTIONS]        the admin plane at scale: adds N devices and N LUNs (default 1000)
+                                     through the admin API, one at a time; per-change latency at the
+                                     start and at the end, total time, daemon RSS, as a Markdown table.
+                                     ./scstj bench help admin lists its options.
               help [COMMAND]         this text, or a command's
             """;
 
@@ -42,11 +48,14 @@ public final class Main {
             case "compare" -> System.exit(CompareCommand.run(List.of(rest), System.out, System.err));
             case "micro" -> org.openjdk.jmh.Main.main(rest);
             case "conformance" -> System.exit(ConformanceCommand.run(List.of(rest), System.out, System.err));
+            case "admin" -> System.exit(AdminCommand.run(List.of(rest), System.out, System.err));
             case "help", "-h", "--help" -> {
                 if (rest.length > 0 && rest[0].equals("compare")) {
                     System.out.print(CompareCommand.usage());
                 } else if (rest.length > 0 && rest[0].equals("conformance")) {
                     System.out.print(ConformanceCommand.usage());
+                } else if (rest.length > 0 && rest[0].equals("admin")) {
+                    System.out.print(AdminCommand.usage());
                 } else {
                     System.out.print(USAGE);
                 }

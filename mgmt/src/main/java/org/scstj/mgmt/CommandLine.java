@@ -13,7 +13,7 @@ import java.util.Map;
 public final class CommandLine {
     /** Sub-commands in the order the overview lists them. */
     static final List<String> COMMANDS = List.of("demo", "serve", "check", "admin", "import", "test", "bench", "conformance",
-            "help");
+            "install", "help");
 
     /** The command line was wrong; {@link #topic()} is the sub-command whose usage applies, or null. */
     public static final class UsageException extends Exception {
@@ -60,6 +60,8 @@ public final class CommandLine {
             case "bench" -> throw new UsageException("'bench' is run by the launcher: ./scstj bench", "bench");
             case "conformance" -> throw new UsageException("'conformance' is run by the launcher: ./scstj conformance",
                     "conformance");
+            case "install" -> throw new UsageException("'install' is run by the launcher: ./scstj install --prefix DIR",
+                    "install");
             default -> throw new UsageException("unknown command '" + name + "'", null);
         };
     }
@@ -183,6 +185,8 @@ public final class CommandLine {
                       micro-benchmarks
               conformance  (launcher ./scstj only) run libiscsi's iscsi-test-cu against every kind of
                       LU (thin, 4K, removable, read-only, null, two portals) and print one table
+              install (launcher ./scstj only) install scstj under a prefix with a systemd unit and an
+                      example configuration ('./scstj install --help')
               help    this text; 'help <command>' explains one command and its options
 
             Exit status: 0 success, 1 a refused configuration or a failure to start, 2 a usage error.
@@ -262,12 +266,15 @@ public final class CommandLine {
             Map.entry("bench", """
                     Usage: ./scstj bench compare [OPTIONS]
                            ./scstj bench micro [JMH ARGUMENTS]
+                           ./scstj bench admin [--devices N] [--out FILE]
 
                     Run by the launcher script: 'compare' installs tgtd and the clients if missing,
                     exports identical tmpfs files and null LUNs from scstj and tgtd on loopback,
                     runs the same clients against each in turn, and prints a Markdown table of
                     IOPS, MB/s, target CPU per I/O and peak RSS ('./scstj bench help compare'
                     lists its options). 'micro' runs the JMH benchmarks of the bench module.
+                    'admin' adds 1,000 devices and LUNs through the admin API and reports the
+                    time per change at the start and at the end ('./scstj bench help admin').
                     See docs/performance.md.
                     """),
             Map.entry("conformance", """
@@ -279,6 +286,16 @@ public final class CommandLine {
                     runs 'iscsi-test-cu -V -d -S' against each, and prints one Markdown table:
                     suite, passed, skipped (with reasons), failed. Exits 1 when a test failed.
                     './scstj conformance --help' lists its options; see docs/conformance.md.
+                    """),
+            Map.entry("install", """
+                    Usage: ./scstj install --prefix DIR [--config-dir DIR] [--unit-dir DIR]
+
+                    Run by the launcher script: builds if needed, copies the jars to PREFIX/lib/scstj,
+                    writes PREFIX/bin/scstj (finds a JDK 25 and runs this command line with the
+                    launcher's JVM options), installs packaging/scstj.service into UNIT-DIR (default
+                    /etc/systemd/system; '' for none) running PREFIX/bin/scstj serve -c
+                    CONFIG-DIR/scstj.conf, and puts an example configuration there (default
+                    /etc/scstj) when there is none. Starts nothing; prints the systemctl commands.
                     """),
             Map.entry("help", """
                     Usage: scstj help [<command>]

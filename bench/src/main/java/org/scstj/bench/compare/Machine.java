@@ -26,7 +26,7 @@ import java.util.Optional;
  *                   the machine competes with the targets and clients
  * @param date       when the comparison started
  */
-record Machine(String cpuModel, int cores, long memoryKib, String kernel, String os, String jdk, String scstj,
+public record Machine(String cpuModel, int cores, long memoryKib, String kernel, String os, String jdk, String scstj,
         String tgtd, String clients, String load, ZonedDateTime date) {
 
     /** Collects what describes this machine, the scstj daemon {@code scstjPid} and the tools. */
@@ -42,13 +42,13 @@ record Machine(String cpuModel, int cores, long memoryKib, String kernel, String
     }
 
     /** The 1, 5 and 15 minute load averages from /proc/loadavg. */
-    static String loadAverage() {
+    public static String loadAverage() {
         String[] f = read(Path.of("/proc/loadavg")).strip().split("\\s+");
         return f.length >= 3 ? f[0] + ", " + f[1] + ", " + f[2] : "unknown";
     }
 
     /** The first {@code model name} in /proc/cpuinfo text (or its {@code Hardware}/{@code cpu model} on other architectures). */
-    static String cpuModel(String cpuinfo) {
+    public static String cpuModel(String cpuinfo) {
         for (String key : List.of("model name", "Hardware", "cpu model")) {
             for (String line : cpuinfo.split("\n")) {
                 int colon = line.indexOf(':');
@@ -61,7 +61,7 @@ record Machine(String cpuModel, int cores, long memoryKib, String kernel, String
     }
 
     /** The number of {@code processor} entries in /proc/cpuinfo text. */
-    static int cores(String cpuinfo) {
+    public static int cores(String cpuinfo) {
         int n = 0;
         for (String line : cpuinfo.split("\n")) {
             int colon = line.indexOf(':');

@@ -10,10 +10,10 @@ import java.nio.file.Path;
  * @param rssKib current resident set size ({@code VmRSS})
  * @param hwmKib peak resident set size since the process started ({@code VmHWM}, "high water mark")
  */
-record ProcMemory(long rssKib, long hwmKib) {
+public record ProcMemory(long rssKib, long hwmKib) {
 
     /** Parses the text of {@code /proc/PID/status}; both {@code VmRSS} and {@code VmHWM} must be there. */
-    static ProcMemory parse(String status) {
+    public static ProcMemory parse(String status) {
         long rss = -1;
         long hwm = -1;
         for (String line : status.split("\n")) {
@@ -39,7 +39,7 @@ record ProcMemory(long rssKib, long hwmKib) {
     }
 
     /** Reads process {@code pid}'s memory now. */
-    static ProcMemory read(long pid) throws BenchFailure {
+    public static ProcMemory read(long pid) throws BenchFailure {
         try {
             return parse(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
         } catch (IOException e) {
