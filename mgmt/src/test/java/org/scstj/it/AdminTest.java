@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -370,12 +371,26 @@ class AdminTest {
             Cli plan = admin("plan", "-c", next.toString());
             assertEquals(0, plan.exit(), plan.out());
             assertTrue(plan.out().contains("plan add") && plan.out().contains("luns/4"), plan.out());
+            String before = sessionIds();
             Cli apply = admin("apply", "-c", next.toString());
             assertEquals(0, apply.exit(), apply.out());
+            assertEquals(before, sessionIds(), "the same sessions, by identity, before and after");
             assertEquals("06/3F/0E", sense(tur(a, 0)), "session a is still connected and told");
             assertEquals("06/3F/0E", sense(tur(b, 0)), "session b is still connected and told");
             assertTrue(ready(a, 4), "the new LUN 4 is served to the open session");
         }
+    }
+
+    /** Every session's id, ISID and TSIH, sorted. */
+    String sessionIds() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode s : JSON.readTree(http("GET", "/api/v1/sessions", null).body())) {
+            ids.add(s.get("name").asText() + "/" + s.get("attributes").get("isid").get("value").asText() + "/"
+                    + s.get("attributes").get("tsih").get("value").asText());
+        }
+        java.util.Collections.sort(ids);
+        assertTrue(ids.size() >= 2, ids.toString());
+        return ids.toString();
     }
 
     @Test
@@ -389,5 +404,74 @@ class AdminTest {
         assertEquals(running, again);
         assertTrue(lsLuns().contains("Lun:4"));
         assertNotEquals(0, Files.list(dir).filter(p -> p.getFileName().toString().startsWith("scstj.conf.")).count());
+    }
+
+    @Test
+    @Order(10)
+    void everyDocumentedRouteIsServed() throws Exception {
+        JsonNode doc = JSON.readTree(http("GET", "/api/v1/openapi.json", null).body());
+        int checked = 0;
+        for (var paths = doc.get("paths").properties().iterator(); paths.hasNext(); ) {
+            var p = paths.next();
+            for (var methods = p.getValue().fieldNames(); methods.hasNext(); ) {
+                String method = methods.next().toUpperCase();
+                String path = p.getKey().replace("{device}", "no-such-device").replace("{target}", "iqn.2026-12.org.nowhere:t")
+                        .replace("{lun}", "9").replace("{group}", "g").replace("{initiator}", "iqn.x:y")
+                        .replace("{handler}", "vdisk_nullio").replace("{portal}", "127.0.0.9:9").replace("{session}", "0-0");
+                if (method.equals("POST") && path.startsWith("/api/v1/config/")) {
+                    continue; // plan/apply/write take a whole configuration: exercised above
+                }
+                HttpResponse<String> r = request(method, path + (method.equals("GET") ? "" : "?dry-run=true"),
+                        method.equals("GET") || method.equals("DELETE") ? null : "{}", token("readonly.token"));
+                assertNotEquals(405, r.statusCode(), method + " " + path + ": " + r.body());
+                assertFalse(r.body().contains("no such resource"), method + " " + path + ": " + r.body());
+                checked++;
+            }
+        }
+        assertTrue(checked > 40, "routes checked: " + checked);
+    }
+
+    @Test
+    @Order(11)
+    void sessionsAreListedClosedAndAskedToLogOut() throws Exception {
+        try (Session a = open(); Session b = open()) {
+            Cli list = admin("session", "list");
+            assertEquals(0, list.exit(), list.out());
+            assertTrue(list.out().contains(HOST), list.out());
+            JsonNode sessions = JSON.readTree(http("GET", "/api/v1/sessions", null).body());
+            String idA = null;
+            String idB = null;
+            for (JsonNode s : sessions) {
+                JsonNode attrs = s.get("attributes");
+                int tsih = attrs.get("tsih").get("value").asInt();
+                if (tsih != a.tsih() && tsih != b.tsih()) {
+                    continue;
+                }
+                assertEquals(HOST, attrs.get("initiator-name").get("value").asText());
+                assertEquals(TARGET, attrs.get("target").get("value").asText());
+                assertTrue(attrs.get("commands").get("value").asLong() >= 5, attrs.toString());
+                assertTrue(s.get("children").get(0).get("attributes").get("peer-address").get("value").asText()
+                        .startsWith("127.0.0.1:"));
+                if (tsih == a.tsih()) {
+                    idA = s.get("name").asText();
+                } else {
+                    idB = s.get("name").asText();
+                }
+            }
+            assertNotNull(idA, "session a is listed by its TSIH");
+            Cli logout = admin("session", "logout", idA);
+            assertEquals(0, logout.exit(), logout.out());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (a.asyncMessages().isEmpty() && System.nanoTime() < deadline) {
+                a.ping(a.connection(0), new byte[0], T); // reads what the target sent meanwhile
+            }
+            assertFalse(a.asyncMessages().isEmpty(), "AsyncEvent 1 reached session a");
+            Cli close = admin("session", "close", idA);
+            assertEquals(0, close.exit(), close.out());
+            assertTrue(tur(b, 0).good() || tur(b, 0).good(), "session b carries on");
+            String left = http("GET", "/api/v1/sessions", null).body();
+            assertFalse(left.contains("\"" + idA + "\""), left);
+            assertTrue(left.contains("\"" + idB + "\""), left);
+        }
     }
 }

@@ -185,7 +185,7 @@ public final class AdminCli {
     }
 
     void attributes(JsonNode n, String indent) {
-        Iterator<Map.Entry<String, JsonNode>> it = n.path("attributes").fields();
+        Iterator<Map.Entry<String, JsonNode>> it = n.path("attributes").properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> a = it.next();
             JsonNode v = a.getValue();
