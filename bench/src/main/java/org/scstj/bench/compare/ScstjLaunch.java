@@ -21,12 +21,22 @@ public record ScstjLaunch(List<String> prefix, String description) {
             "--sun-misc-unsafe-memory-access=allow", "-XX:+UseParallelGC", "-Xms256m", "-Xmx1g",
             "-XX:MaxDirectMemorySize=1g", "-Xss1m", "-XX:+ExitOnOutOfMemoryError");
 
-    /** Through the launcher at {@code launcher}. */
+    /**
+     * The daemon's admin API on any free port: the benchmark never uses it, and a fixed port would
+     * collide with a demo or another daemon. A system property, so that it overrides the default
+     * without a configuration key an older build (an A/B comparison's other side) would refuse.
+     */
+    static final String ADMIN_ANY_PORT = "-Dscstj.admin.listen=127.0.0.1:0";
+
+    /** Through the launcher at {@code launcher} (with {@link #ADMIN_ANY_PORT} in SCSTJ_JAVA_OPTS; env execs it). */
     public static ScstjLaunch launcher(Path launcher) throws BenchFailure {
         if (!Files.isExecutable(launcher)) {
             throw new BenchFailure("the scstj launcher " + launcher + " is not an executable file");
         }
-        return new ScstjLaunch(List.of(launcher.toString(), "serve", "-c"), launcher + " serve -c FILE");
+        String opts = System.getenv("SCSTJ_JAVA_OPTS");
+        String javaOpts = (opts == null || opts.isBlank() ? "" : opts + " ") + ADMIN_ANY_PORT;
+        return new ScstjLaunch(List.of("env", "SCSTJ_JAVA_OPTS=" + javaOpts, launcher.toString(), "serve", "-c"),
+                launcher + " serve -c FILE");
     }
 
     /** As {@code org.scstj.mgmt.Main} from this JVM's class path. */
@@ -35,6 +45,7 @@ public record ScstjLaunch(List<String> prefix, String description) {
         List<String> prefix = new ArrayList<>();
         prefix.add(java);
         prefix.addAll(LAUNCHER_JVM_OPTIONS);
+        prefix.add(ADMIN_ANY_PORT);
         prefix.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.scstj.mgmt.Main", "serve", "-c"));
         return new ScstjLaunch(List.copyOf(prefix), java + " <launcher options> -cp <class path> org.scstj.mgmt.Main serve -c FILE");
     }

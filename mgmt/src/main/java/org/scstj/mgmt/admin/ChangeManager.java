@@ -142,6 +142,7 @@ final class ChangeManager {
 
     /** Replaces the whole document (apply of a file, SIGHUP): no other change runs meanwhile. */
     Result replace(Config document, Options options) throws ApiException {
+        notEmpty(document);
         Lock exclusive = whole.writeLock();
         lockOrBusy(exclusive);
         try {
@@ -153,9 +154,26 @@ final class ChangeManager {
 
     /** The plan of replacing the document, without changing anything. */
     Result plan(Config document) throws ApiException {
+        notEmpty(document);
         State s = state;
         Prepared p = prepare(s, (doc, running) -> document);
         return new Result(s.revision(), p.plan.steps, false, List.of());
+    }
+
+    /**
+     * A whole configuration with no device and no target is refused (bad-inputs row 33): applying
+     * it would end every session and close every device, which a truncated or wrong file must never
+     * do. Objects are removed one by one through the API instead.
+     */
+    private void notEmpty(Config document) throws ApiException {
+        boolean devices = document.hasPath(Edits.HANDLERS) && document.getObject(Edits.HANDLERS).values().stream()
+                .anyMatch(h -> h instanceof com.typesafe.config.ConfigObject o && !o.isEmpty());
+        boolean targets = document.hasPath(Edits.TARGETS) && !document.getObject(Edits.TARGETS).isEmpty();
+        if (!devices && !targets && !state.config().engine().devices().isEmpty()) {
+            throw new ApiException(422, "the configuration has no device and no target: an empty configuration is"
+                    + " never applied over a running one (remove objects one by one instead)",
+                    List.of(new ApiException.Problem("body", "empty configuration")));
+        }
     }
 
     private record Prepared(Config document, ScstjConfig next, Plan plan) {

@@ -271,4 +271,30 @@ class ChangeManagerTest {
                 live.calls("setDeviceAttributes"));
         assertFalse(Files.readString(file).contains("read-only"));
     }
+
+    @Test
+    void aChangeFailingHalfWay_theSecondOfThreeDevices_isRolledBackWhole() throws Exception {
+        String before = Files.readString(file);
+        Config next = ConfigLoader.document(ConfigFactory.parseString(base()
+                .replace("n1 { size = 2G }", "n1 { size = 2G }, x1 { size = 1G }, x2 { size = 1G }, x3 { size = 1G }")
+                .replace("luns { 0 = n0 }", "luns { 0 = n0, 1 = x1, 2 = x2, 3 = x3 }")));
+        live.failOn = "addDevice x2";
+        ApiException e = assertThrows(ApiException.class, () -> changes.replace(next,
+                new ChangeManager.Options(false, false, Map.of(), false, true)));
+        assertTrue(e.getMessage().contains("x2"), e.getMessage());
+        assertEquals(List.of("addDevice x1", "addDevice x2", "removeDevice x1"),
+                live.calls.stream().filter(c -> c.contains("Device")).toList());
+        assertEquals(List.of(), live.calls("reconfigureTargets"), "the mappings were never touched");
+        assertEquals(before, Files.readString(file));
+        assertEquals(1, changes.state().revision());
+    }
+
+    @Test
+    void anEmptyConfigurationIsNeverPlannedOrApplied() throws Exception {
+        Config empty = ConfigLoader.document(ConfigFactory.parseString("scstj { state-dir = \"" + dir + "\" }"));
+        assertEquals(422, assertThrows(ApiException.class, () -> changes.plan(empty)).status());
+        assertEquals(422, assertThrows(ApiException.class, () -> changes.replace(empty,
+                new ChangeManager.Options(true, false, Map.of(), true, true))).status());
+        assertEquals(List.of(), live.calls);
+    }
 }
