@@ -474,4 +474,22 @@ class AdminTest {
             assertTrue(left.contains("\"" + idB + "\""), left);
         }
     }
+
+    @Test
+    @Order(12)
+    void theInteractiveShellRunsEveryCommand() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process shell = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.scstj.mgmt.Main",
+                "admin", "--state-dir", state().toString(), "shell").redirectErrorStream(true).start();
+        try (var in = shell.getOutputStream()) {
+            in.write(("get devices/busy size\ndevice add viashell --handler vdisk_nullio size=1G\nls devices/viashell"
+                    + "\nexit\n").getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(shell.waitFor(60, TimeUnit.SECONDS), "the shell did not end at 'exit'");
+        String out = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, shell.exitValue(), out);
+        assertTrue(out.contains("64M"), out);
+        assertTrue(out.contains("done add") && out.contains("viashell  (device)"), out);
+        assertEquals(200, http("GET", "/api/v1/devices/viashell", null).statusCode());
+    }
 }

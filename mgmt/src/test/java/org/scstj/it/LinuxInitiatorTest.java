@@ -103,6 +103,9 @@ class LinuxInitiatorTest {
             }
             """;
 
+    /** The size the host resizes the LUN to while the guest is logged in (320 MiB of 512-byte blocks). */
+    static final long RESIZED_SECTORS = 320L * 1024 * 1024 / 512;
+
     /** The large file the guest writes, deletes and trims, in MiB. */
     static final int BIG_MIB = 64;
 
@@ -132,7 +135,7 @@ class LinuxInitiatorTest {
         Map<String, Long> measured;
         boolean aliveAfterGuest;
         int exit;
-        try (AllocationProbe probe = AllocationProbe.start(image)) {
+        try (AllocationProbe probe = AllocationProbe.start(image, () -> resize(dir))) {
             run = boot(guest, dir, daemon.port, TARGET, TPGT, INITIATOR, probe.port());
             aliveAfterGuest = daemon.alive();
             measured = probe.measured();
@@ -156,6 +159,9 @@ class LinuxInitiatorTest {
         assertEquals(Long.toString(BlockLimits.MAX_UNMAP_BYTES), verdict.get("discard_max"), context);
         assertEquals(Integer.toString(BlockLimits.UNMAP_GRANULARITY_BYTES), verdict.get("discard_gran"), context);
         assertEquals(Long.toString(BlockLimits.MAX_WRITE_SAME_BYTES), verdict.get("wz_max"), context);
+        // the online resize: sd saw CAPACITY DATA HAS CHANGED and, after a rescan, the new capacity
+        assertEquals(Long.toString(RESIZED_SECTORS), verdict.get("resized"), context);
+        assertEquals("1", verdict.get("capmsg"), "the kernel logged 'Capacity data has changed'; " + context);
         long big = Long.parseLong(verdict.get("big"));
         assertTrue(Long.parseLong(verdict.get("trimmed")) >= big, context);
 
@@ -194,6 +200,18 @@ class LinuxInitiatorTest {
                 .toList();
     }
 
+    /** Grows linux0 to 320 MiB through the daemon's admin API (as `scstj admin device resize` does). */
+    static String resize(Path dir) {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(buf, true, StandardCharsets.UTF_8);
+        int exit = org.scstj.mgmt.cli.AdminCli.run(List.of("--state-dir", dir.resolve("state").toString(), "device",
+                "resize", "linux0", "320M"), out, out);
+        if (exit != 0) {
+            throw new IllegalStateException("scstj admin device resize failed (" + exit + "): " + buf);
+        }
+        return "resized";
+    }
+
     /** The bytes the filesystem has allocated to {@code file}: st_blocks times stat's block unit. */
     static long allocatedBytes(Path file) {
         Tools.Result r = Tools.run(List.of("stat", "-c", "%b %B", file.toString()), 30);
@@ -214,17 +232,38 @@ class LinuxInitiatorTest {
         private final Path image;
         private final Map<String, Long> measured = Collections.synchronizedMap(new LinkedHashMap<>());
 
-        private AllocationProbe(HttpServer server, Path image) {
+        private final java.util.function.Supplier<String> resize;
+
+        private AllocationProbe(HttpServer server, Path image, java.util.function.Supplier<String> resize) {
             this.server = server;
             this.image = image;
+            this.resize = resize;
         }
 
-        static AllocationProbe start(Path image) throws IOException {
+        /** {@code resize} runs for {@code GET /resize}: the guest asks the host to resize its LUN now. */
+        static AllocationProbe start(Path image, java.util.function.Supplier<String> resize) throws IOException {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
-            AllocationProbe probe = new AllocationProbe(server, image);
+            AllocationProbe probe = new AllocationProbe(server, image, resize);
             server.createContext("/allocated", probe::onAllocated);
+            server.createContext("/resize", probe::onResize);
             server.start();
             return probe;
+        }
+
+        private void onResize(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                int status = 200;
+                String body;
+                try {
+                    body = resize.get();
+                } catch (RuntimeException e) {
+                    status = 500;
+                    body = "cannot resize: " + e.getMessage();
+                }
+                byte[] bytes = (body + "\n").getBytes(StandardCharsets.US_ASCII);
+                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
         }
 
         int port() {

@@ -57,6 +57,15 @@ class CommandLineTest {
     }
 
     @Test
+    void adminAndImport_handTheRestToTheirOwnParsers() throws Exception {
+        assertEquals(new Command.Admin(java.util.List.of("--state-dir", "s", "ls")), CommandLine.parse("admin", "--state-dir", "s", "ls"));
+        assertEquals(new Command.Import(java.util.List.of("scst.conf", "-o", "x.conf")),
+                CommandLine.parse("import", "scst.conf", "-o", "x.conf"));
+        assertTrue(CommandLine.help(null).contains("admin") && CommandLine.help(null).contains("import"));
+        assertTrue(CommandLine.help("admin").contains("admin.token"));
+    }
+
+    @Test
     void demo_defaultsTo127001AndStateInTheCurrentDirectory() throws Exception {
         assertEquals(new Command.Demo(new Portal("127.0.0.1", 3260), Path.of("state"), false), CommandLine.parse("demo"));
     }
