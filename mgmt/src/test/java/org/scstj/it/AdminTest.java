@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -491,5 +492,81 @@ class AdminTest {
         assertTrue(out.contains("64M"), out);
         assertTrue(out.contains("done add") && out.contains("viashell  (device)"), out);
         assertEquals(200, http("GET", "/api/v1/devices/viashell", null).statusCode());
+    }
+
+    Tools.Result inq(String initiator, String auth, String target, int lun) throws IOException {
+        return Tools.run(List.of("iscsi-inq", "-i", initiator, "iscsi://" + auth + "127.0.0.1:" + daemon.port + "/" + target
+                + "/" + lun), 60);
+    }
+
+    @Test
+    @Order(13)
+    void targetsGroupsInitiatorsChapPortalsAndLiveAttributes_changeWhileServing() throws Exception {
+        String other = "iqn.2026-12.org.scstj:other";
+        // a new target with a LUN, then disabled (its session closed, logins refused) and enabled again
+        assertEquals(0, admin("target", "add", other, "--lun", "0=null0").exit());
+        assertTrue(inq(HOST, "", other, 0).exit() == 0, "the new target serves");
+        try (Session s = Session.open(new InetSocketAddress("127.0.0.1", daemon.port), LoginSpec.normal(HOST, other), T)) {
+            Cli disable = admin("target", "disable", other);
+            assertEquals(0, disable.exit(), disable.out());
+            assertThrows(IOException.class, () -> {
+                for (int i = 0; i < 3; i++) {
+                    tur(s, 0);
+                }
+            }, "the disabled target's session is closed");
+        }
+        assertNotEquals(0, inq(HOST, "", other, 0).exit(), "a disabled target refuses logins");
+        assertEquals(0, admin("target", "enable", other).exit());
+        assertEquals(0, inq(HOST, "", other, 0).exit());
+
+        // CHAP for new logins
+        String secret = "admin-set-secret-1234";
+        HttpResponse<String> auth = http("PUT", "/api/v1/targets/" + other + "/auth",
+                "{\"chap\": {\"user\": \"carol\", \"secret\": \"" + secret + "\"}}");
+        assertEquals(200, auth.statusCode(), auth.body());
+        assertNotEquals(0, inq(HOST, "", other, 0).exit(), "without credentials: refused");
+        assertEquals(0, inq(HOST, "carol%" + secret + "@", other, 0).exit(), "with them: served");
+        assertFalse(http("GET", "/api/v1/targets/" + other, null).body().contains(secret), "the secret is never shown");
+
+        // a group, an initiator moved into it: the session sees the group's LUNs and is told
+        try (Session s = open()) {
+            assertEquals(0, admin("group", "add", TARGET, "special", "--initiator", "iqn.2026-12.org.example:nobody").exit());
+            HttpResponse<String> lun = http("PUT", "/api/v1/targets/" + TARGET + "/groups/special/luns/0",
+                    "{\"device\": \"null0\", \"read-only\": true}");
+            assertEquals(200, lun.statusCode(), lun.body());
+            Cli add = admin("initiator", "add", TARGET, "special", HOST);
+            assertEquals(0, add.exit(), add.out());
+            assertEquals("06/3F/0E", sense(tur(s, 0)));
+            ScsiResult write = s.scsiWrite(0, Cdbs.write10(0, 1), new byte[512], T);
+            assertEquals("07/27/00", sense(write), "the group maps null0 read-only as LUN 0");
+            Cli remove = admin("initiator", "remove", TARGET, "special", HOST);
+            assertEquals(0, remove.exit(), remove.out());
+            assertEquals("06/3F/0E", sense(tur(s, 0)));
+            assertEquals(0, admin("group", "remove", TARGET, "special").exit());
+        }
+
+        // a live attribute: read-only on a device, MODE PARAMETERS CHANGED first
+        try (Session s = open()) {
+            Cli ro = admin("set", "devices/null0", "read-only=true");
+            assertEquals(0, ro.exit(), ro.out());
+            assertEquals("06/2A/01", sense(tur(s, 2)));
+            assertEquals("07/27/00", sense(s.scsiWrite(2, Cdbs.write10(0, 1), new byte[512], T)));
+            assertEquals(0, admin("set", "devices/null0", "read-only=false").exit());
+            assertEquals("06/2A/01", sense(tur(s, 2)));
+            assertTrue(s.scsiWrite(2, Cdbs.write10(0, 1), new byte[512], T).good());
+        }
+
+        // a portal added on 127.0.0.2 serves logins; removed, it does not
+        int port = Daemon.freePort();
+        String portal = "127.0.0.2:" + port;
+        Cli add = admin("portal", "add", portal);
+        assertEquals(0, add.exit(), add.out());
+        Tools.Result there = Tools.run(List.of("iscsi-inq", "-i", HOST, "iscsi://" + portal + "/" + TARGET + "/0"), 60);
+        assertEquals(0, there.exit(), there.output());
+        assertEquals(0, admin("portal", "remove", portal).exit());
+        assertNotEquals(0, Tools.run(List.of("iscsi-inq", "-i", HOST, "iscsi://" + portal + "/" + TARGET + "/0"), 60).exit());
+
+        assertEquals(0, admin("target", "remove", other).exit());
+        assertFalse(lsLuns().contains(other));
     }
 }
