@@ -469,7 +469,7 @@ final class Api {
             throw new ApiException(409, "this daemon runs an embedded configuration: there is no file to write");
         }
         try {
-            changes.store().write(Hocon.render(changes.state().document(), "Written by scstj admin write-config."));
+            changes.store().write(changes.state().document(), "Written by scstj admin write-config.");
         } catch (java.io.IOException e) {
             throw new ApiException(500, "cannot write " + changes.store().file() + ": " + e.getMessage());
         }

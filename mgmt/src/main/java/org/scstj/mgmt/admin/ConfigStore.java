@@ -1,7 +1,7 @@
 package org.scstj.mgmt.admin;
 
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -20,8 +20,8 @@ import java.util.Set;
  * The running configuration on disk: written after every successful change to the file the daemon
  * was started with, crash-safely (a temporary file beside it, fsync, rename over it, fsync of the
  * directory), the previous {@code keep} versions kept as {@code FILE.1} (newest) to {@code FILE.N}.
- * A text that does not parse, or has no {@code scstj} block, is never written (the caller has
- * validated it; this is the last guard against replacing a valid file with an empty one).
+ * A configuration without a non-empty {@code scstj} block is never written (the caller has
+ * validated it whole; this is the last guard against replacing a valid file with an empty one).
  */
 final class ConfigStore {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -44,8 +44,10 @@ final class ConfigStore {
         return written;
     }
 
-    synchronized void write(String text) throws IOException {
-        guard(text);
+    /** Writes {@code document} as HOCON ({@link Hocon#render}) under a header comment. */
+    synchronized void write(Config document, String header) throws IOException {
+        guard(document);
+        String text = Hocon.render(document, header);
         Path dir = file.getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
@@ -85,9 +87,7 @@ final class ConfigStore {
         Path first = version(1);
         Path tmp = first.resolveSibling("." + first.getFileName() + ".tmp");
         Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
+        // not fsynced: a copy lost in a crash costs an old version, never the file itself
         Files.move(tmp, first, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -95,16 +95,9 @@ final class ConfigStore {
         return file.resolveSibling(file.getFileName() + "." + n);
     }
 
-    private static void guard(String text) throws IOException {
-        if (text == null || text.isBlank()) {
-            throw new IOException("refusing to write an empty configuration");
-        }
-        try {
-            if (!ConfigFactory.parseString(text).hasPath("scstj")) {
-                throw new IOException("refusing to write a configuration without a scstj block");
-            }
-        } catch (ConfigException e) {
-            throw new IOException("refusing to write a configuration that does not parse: " + e.getMessage(), e);
+    private static void guard(Config document) throws IOException {
+        if (!(document.root().get("scstj") instanceof ConfigObject scstj) || scstj.isEmpty()) {
+            throw new IOException("refusing to write a configuration without a scstj block");
         }
     }
 

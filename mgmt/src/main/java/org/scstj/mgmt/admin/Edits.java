@@ -83,7 +83,7 @@ final class Edits {
 
     /** A value added by the admin plane: after everything in the document, in the request's order. */
     static ConfigValue added(Config doc, Object json) {
-        return Hocon.stamp(json, new int[] {Hocon.lastLine(doc.root()) + 1});
+        return Hocon.stamp(json);
     }
 
     static Config set(Config doc, String path, Object json) {
@@ -102,7 +102,7 @@ final class Edits {
             if (old != null && old.equals(handler)) {
                 // keep the device where it was in the file
                 ConfigValue at = doc.getValue(path);
-                return out.withValue(path, Hocon.stamp(attributes, new int[] {Hocon.lastLine(doc.root()) + 1})
+                return out.withValue(path, Hocon.stamp(attributes)
                         .withOrigin(at.origin()));
             }
             return set(out, path, attributes);

@@ -124,7 +124,7 @@ final class Hocon {
     }
 
     /** The highest line number any value of the document came from. */
-    static int lastLine(ConfigValue v) {
+    private static int lastLine(ConfigValue v) {
         int max = line(v);
         if (v instanceof ConfigObject o) {
             for (ConfigValue c : o.values()) {
@@ -139,16 +139,30 @@ final class Hocon {
     }
 
     /**
-     * A value built from JSON (maps in their JSON order) with every object member stamped with a
-     * line after {@code after}, in order: added after everything in the document, kept in the
-     * order the request gave.
+     * The next line number to stamp on a value the admin plane adds: above every line of every
+     * document this process has run ({@link #linesAbove}), so an added value sorts after what is
+     * there, and values added later after it. One counter, so that neither a change nor its rebase
+     * walks the whole document to find the last line.
      */
-    static ConfigValue stamp(Object json, int[] nextLine) {
-        ConfigOrigin origin = ConfigOriginFactory.newSimple("admin API").withLineNumber(nextLine[0]++);
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_LINE = new java.util.concurrent.atomic.AtomicInteger(1);
+
+    /** Raises the stamping counter above every line of {@code document} (a document read from a file or a request). */
+    static void linesAbove(Config document) {
+        int last = lastLine(document.root());
+        NEXT_LINE.accumulateAndGet(last + 1, Math::max);
+    }
+
+    /**
+     * A value built from JSON (maps in their JSON order) with every object member stamped with the
+     * next lines, in order: added after everything in the document, kept in the order the request
+     * gave.
+     */
+    static ConfigValue stamp(Object json) {
+        ConfigOrigin origin = ConfigOriginFactory.newSimple("admin API").withLineNumber(NEXT_LINE.getAndIncrement());
         if (json instanceof Map<?, ?> map) {
             Map<String, ConfigValue> members = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                members.put(String.valueOf(e.getKey()), stamp(e.getValue(), nextLine));
+                members.put(String.valueOf(e.getKey()), stamp(e.getValue()));
             }
             ConfigObject o = ConfigValueFactory.fromMap(Map.of(), "admin API");
             for (Map.Entry<String, ConfigValue> e : members.entrySet()) {
@@ -159,7 +173,7 @@ final class Hocon {
         if (json instanceof List<?> list) {
             List<ConfigValue> items = new ArrayList<>();
             for (Object item : list) {
-                items.add(stamp(item, nextLine));
+                items.add(stamp(item));
             }
             return ConfigValueFactory.fromIterable(items, "admin API").withOrigin(origin);
         }

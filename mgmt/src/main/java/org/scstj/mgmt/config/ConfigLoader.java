@@ -36,6 +36,8 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
     private final Map<String, DeviceHandlerFactory> factories;
+    /** Device blocks found valid by their handler, for the next configuration this loader reads. */
+    private final Map<List<Object>, Boolean> validDevices = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param factories the device handler types that exist (see {@link #installedHandlers()}) */
     public ConfigLoader(List<DeviceHandlerFactory> factories) {
@@ -126,7 +128,7 @@ public final class ConfigLoader {
         ConfigReader reader = new ConfigReader(source, parsed, merged, raw);
         new KnownKeys(reader, reference.root()).check();
         Path stateDir = stateDir(reader);
-        List<DeviceSpec> devices = new DeviceReader(reader, factories).read();
+        List<DeviceSpec> devices = new DeviceReader(reader, factories, validDevices).read();
         Set<String> names = devices.stream().map(DeviceSpec::name).collect(Collectors.toCollection(HashSet::new));
         // a device with problems is left out of `devices`; keep LUNs naming it from adding a second message
         names.addAll(definedDeviceNames(reader));

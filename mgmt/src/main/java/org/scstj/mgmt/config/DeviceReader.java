@@ -23,10 +23,17 @@ final class DeviceReader {
 
     private final ConfigReader reader;
     private final Map<String, DeviceHandlerFactory> factories;
+    private final Map<List<Object>, Boolean> valid;
 
-    DeviceReader(ConfigReader reader, Map<String, DeviceHandlerFactory> factories) {
+    /**
+     * @param valid device blocks a handler found valid before, by (type, name, block): a loader that
+     *              validates one configuration after another (the admin plane, once per change) asks
+     *              the handler again only about the blocks that changed
+     */
+    DeviceReader(ConfigReader reader, Map<String, DeviceHandlerFactory> factories, Map<List<Object>, Boolean> valid) {
         this.reader = reader;
         this.factories = factories;
+        this.valid = valid;
     }
 
     /** The devices in the order the file lists them. */
@@ -97,6 +104,10 @@ final class DeviceReader {
      * key's line. True when it has problems.
      */
     private boolean deviceProblems(DeviceHandlerFactory factory, String name, List<String> path, Config config) {
+        List<Object> block = List.of(factory.type(), name, config);
+        if (valid.containsKey(block)) {
+            return false;
+        }
         int before = reader.problems().size();
         List<String> answers;
         try {
@@ -111,6 +122,13 @@ final class DeviceReader {
             reader.problem(key.isEmpty() || !config.hasPathOrNull(key) ? path : ConfigReader.child(path, key.split("\\.")),
                     key.isEmpty() || config.hasPathOrNull(key) ? message : key + ": " + message);
         }
-        return reader.problems().size() > before;
+        boolean problems = reader.problems().size() > before;
+        if (!problems) {
+            if (valid.size() > 65_536) {
+                valid.clear(); // bounded: a long-running daemon's changes never make it grow for ever
+            }
+            valid.put(block, Boolean.TRUE);
+        }
+        return problems;
     }
 }

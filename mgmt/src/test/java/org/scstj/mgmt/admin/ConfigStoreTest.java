@@ -17,7 +17,11 @@ class ConfigStoreTest {
     Path dir;
 
     static String conf(int n) {
-        return "scstj { state-dir = \"/x\", n = " + n + " }\n";
+        return "# h\nscstj {\n  state-dir = \"/x\"\n  n = " + n + "\n}\n";
+    }
+
+    static com.typesafe.config.Config doc(int n) {
+        return com.typesafe.config.ConfigFactory.parseString(conf(n));
     }
 
     @Test
@@ -27,7 +31,7 @@ class ConfigStoreTest {
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
         ConfigStore store = new ConfigStore(f, 2);
         for (int i = 1; i <= 4; i++) {
-            store.write(conf(i));
+            store.write(doc(i), "h");
         }
         assertEquals(conf(4), Files.readString(f));
         assertEquals(conf(3), Files.readString(store.version(1)));
@@ -38,13 +42,13 @@ class ConfigStoreTest {
     }
 
     @Test
-    void neverWritesAnEmptyOrUnparsableConfiguration() throws IOException {
+    void neverWritesAConfigurationWithoutAScstjBlock() throws IOException {
         Path f = dir.resolve("s.conf");
         Files.writeString(f, conf(0));
         ConfigStore store = new ConfigStore(f, 2);
-        assertThrows(IOException.class, () -> store.write(""));
-        assertThrows(IOException.class, () -> store.write("other { }"));
-        assertThrows(IOException.class, () -> store.write("scstj { "));
+        assertThrows(IOException.class, () -> store.write(com.typesafe.config.ConfigFactory.empty(), "h"));
+        assertThrows(IOException.class, () -> store.write(com.typesafe.config.ConfigFactory.parseString("other { a = 1 }"), "h"));
+        assertThrows(IOException.class, () -> store.write(com.typesafe.config.ConfigFactory.parseString("scstj { }"), "h"));
         assertEquals(conf(0), Files.readString(f));
         assertFalse(Files.exists(store.version(1)));
     }
@@ -52,7 +56,7 @@ class ConfigStoreTest {
     @Test
     void aNewFileIsOwnerOnly() throws IOException {
         Path f = dir.resolve("new.conf");
-        new ConfigStore(f, 2).write(conf(1));
+        new ConfigStore(f, 2).write(doc(1), "h");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
     }
 }
