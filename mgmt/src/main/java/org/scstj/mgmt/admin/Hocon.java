@@ -7,13 +7,13 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigOriginFactory;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import org.scstj.mgmt.config.HoconStrings;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Writes a configuration document back as HOCON, keys in the order the operator gave them.
@@ -26,8 +26,6 @@ import java.util.regex.Pattern;
  * document written and read again keeps every order.
  */
 final class Hocon {
-    private static final Pattern BARE_KEY = Pattern.compile("[A-Za-z0-9_-]+");
-
     private Hocon() {
     }
 
@@ -97,30 +95,11 @@ final class Hocon {
     }
 
     static String quoteKey(String key) {
-        return BARE_KEY.matcher(key).matches() && !key.chars().allMatch(Character::isDigit) ? key : quote(key);
+        return HoconStrings.key(key);
     }
 
-    /** A JSON string literal, which HOCON reads as a quoted string. */
     static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return HoconStrings.quote(s);
     }
 
     /** The highest line number any value of the document came from. */

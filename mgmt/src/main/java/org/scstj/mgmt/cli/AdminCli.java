@@ -12,8 +12,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 import picocli.shell.jline3.PicocliJLineCompleter;
 
 import java.io.IOException;
@@ -195,16 +196,13 @@ public final class AdminCli {
         }
     }
 
+    /** Every sub-command: the root command's options and client, found through picocli's model. */
     abstract static class Sub implements Callable<Integer> {
-        @ParentCommand
-        Object parent;
+        @Spec
+        CommandSpec spec;
 
         AdminCli root() {
-            Object p = parent;
-            while (!(p instanceof AdminCli)) {
-                p = ((Sub) p).parent;
-            }
-            return (AdminCli) p;
+            return (AdminCli) spec.root().userObject();
         }
 
         AdminClient client() throws AdminClient.AdminException {
@@ -214,6 +212,11 @@ public final class AdminCli {
         int result(JsonNode r) {
             root().printResult(r);
             return 0;
+        }
+
+        /** Sends a change and prints its result. */
+        int change(String method, String path, Object body) throws AdminClient.AdminException {
+            return result(client().send(method, path, body));
         }
     }
 
@@ -284,10 +287,10 @@ public final class AdminCli {
             Map<String, Object> kv = assignments(assignments);
             String p = api(path);
             if (p.startsWith("/api/v1/devices/")) {
-                return result(client().send("PATCH", p, Map.of("attributes", kv)));
+                return change("PATCH", p, Map.of("attributes", kv));
             }
             if (p.equals("/api/v1/target-drivers/iscsi")) {
-                return result(client().send("PATCH", p, kv));
+                return change("PATCH", p, kv);
             }
             if (p.matches("/api/v1/targets/[^/]+(/groups/[^/]+)?/luns/\\d+")) {
                 JsonNode cur = client().get(p + "?depth=0").path("attributes");
@@ -295,10 +298,10 @@ public final class AdminCli {
                 m.put("device", cur.path("device").path("value").asText());
                 m.put("read-only", cur.path("read-only").path("value").asBoolean());
                 m.putAll(kv);
-                return result(client().send("PUT", p, m));
+                return change("PUT", p, m);
             }
             if (p.matches("/api/v1/targets/[^/]+") && kv.keySet().equals(java.util.Set.of("enabled"))) {
-                return result(client().send("POST", p + (Boolean.TRUE.equals(kv.get("enabled")) ? "/enable" : "/disable"), null));
+                return change("POST", p + (Boolean.TRUE.equals(kv.get("enabled")) ? "/enable" : "/disable"), null);
             }
             throw new AdminClient.AdminException(2, "set works on devices/NAME, targets/T/luns/N, targets/T/groups/G/luns/N,"
                     + " targets/T (enabled) and target-drivers/iscsi");
@@ -308,28 +311,10 @@ public final class AdminCli {
     @Command(name = "device", description = "Adds, removes or resizes devices.",
             subcommands = {DeviceAdd.class, DeviceRemove.class, DeviceResize.class})
     static final class Device {
-        @ParentCommand
-        AdminCli parent;
-    }
-
-    /** Sub-commands one level below a group command (device add, lun remove, …). */
-    abstract static class Sub2 implements Callable<Integer> {
-        abstract AdminCli root();
-
-        AdminClient client() throws AdminClient.AdminException {
-            return root().client();
-        }
-
-        int result(JsonNode r) {
-            root().printResult(r);
-            return 0;
-        }
     }
 
     @Command(name = "add", description = "Adds a device: device add NAME --handler H [KEY=VALUE...] (filename=..., size=10G, ...).")
-    static final class DeviceAdd extends Sub2 {
-        @ParentCommand
-        Device group;
+    static final class DeviceAdd extends Sub {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
         @Option(names = "--handler", required = true, description = "vdisk_fileio, vdisk_nullio, ...")
@@ -337,40 +322,28 @@ public final class AdminCli {
         @Parameters(index = "1..*", arity = "0..*", paramLabel = "KEY=VALUE")
         List<String> attributes;
 
-        AdminCli root() {
-            return group.parent;
-        }
-
         @Override
         public Integer call() throws Exception {
-            return result(client().send("PUT", "/api/v1/devices/" + seg(name),
-                    Map.of("handler", handler, "attributes", assignments(attributes))));
+            return change("PUT", "/api/v1/devices/" + seg(name),
+                    Map.of("handler", handler, "attributes", assignments(attributes)));
         }
     }
 
     @Command(name = "remove", description = "Removes a device (--force: also while mapped; its LUNs go too).")
-    static final class DeviceRemove extends Sub2 {
-        @ParentCommand
-        Device group;
+    static final class DeviceRemove extends Sub {
         @Parameters(paramLabel = "NAME")
         String name;
         @Option(names = "--force")
         boolean force;
 
-        AdminCli root() {
-            return group.parent;
-        }
-
         @Override
         public Integer call() throws Exception {
-            return result(client().send("DELETE", "/api/v1/devices/" + seg(name) + (force ? "?force=true" : ""), null));
+            return change("DELETE", "/api/v1/devices/" + seg(name) + (force ? "?force=true" : ""), null);
         }
     }
 
     @Command(name = "resize", description = "Resizes a device: device resize NAME SIZE (e.g. 20G) [--force to shrink past data].")
-    static final class DeviceResize extends Sub2 {
-        @ParentCommand
-        Device group;
+    static final class DeviceResize extends Sub {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
         @Parameters(index = "1", paramLabel = "SIZE")
@@ -378,23 +351,17 @@ public final class AdminCli {
         @Option(names = "--force")
         boolean force;
 
-        AdminCli root() {
-            return group.parent;
-        }
-
         @Override
         public Integer call() throws Exception {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("size", size.matches("\\d+") ? (Object) Long.parseLong(size) : size);
             body.put("force", force);
-            return result(client().send("POST", "/api/v1/devices/" + seg(name) + "/resize", body));
+            return change("POST", "/api/v1/devices/" + seg(name) + "/resize", body);
         }
     }
 
     @Command(name = "lun", description = "Maps and unmaps LUNs.", subcommands = {LunAdd.class, LunRemove.class, LunReplace.class})
     static final class Lun {
-        @ParentCommand
-        AdminCli parent;
     }
 
     static String lunPath(String target, String group, int lun) {
@@ -402,9 +369,7 @@ public final class AdminCli {
     }
 
     @Command(name = "add", description = "Maps a LUN: lun add TARGET LUN DEVICE [--group G] [--read-only]; refused if the LUN is mapped.")
-    static class LunAdd extends Sub2 {
-        @ParentCommand
-        Lun group;
+    static class LunAdd extends Sub {
         @Parameters(index = "0", paramLabel = "TARGET")
         String target;
         @Parameters(index = "1", paramLabel = "LUN")
@@ -415,10 +380,6 @@ public final class AdminCli {
         String secGroup;
         @Option(names = "--read-only")
         boolean readOnly;
-
-        AdminCli root() {
-            return group.parent;
-        }
 
         boolean replace() {
             return false;
@@ -437,7 +398,7 @@ public final class AdminCli {
                     }
                 }
             }
-            return result(client().send("PUT", p, Map.of("device", device, "read-only", readOnly)));
+            return change("PUT", p, Map.of("device", device, "read-only", readOnly));
         }
     }
 
@@ -450,9 +411,7 @@ public final class AdminCli {
     }
 
     @Command(name = "remove", description = "Unmaps a LUN: lun remove TARGET LUN [--group G].")
-    static final class LunRemove extends Sub2 {
-        @ParentCommand
-        Lun group;
+    static final class LunRemove extends Sub {
         @Parameters(index = "0", paramLabel = "TARGET")
         String target;
         @Parameters(index = "1", paramLabel = "LUN")
@@ -460,26 +419,18 @@ public final class AdminCli {
         @Option(names = "--group")
         String secGroup;
 
-        AdminCli root() {
-            return group.parent;
-        }
-
         @Override
         public Integer call() throws Exception {
-            return result(client().send("DELETE", lunPath(target, secGroup, lun), null));
+            return change("DELETE", lunPath(target, secGroup, lun), null);
         }
     }
 
     @Command(name = "group", description = "Adds and removes security groups.", subcommands = {GroupAdd.class, GroupRemove.class})
     static final class Group {
-        @ParentCommand
-        AdminCli parent;
     }
 
     @Command(name = "add", description = "Adds a group: group add TARGET GROUP --initiator NAME... (patterns with * and ?).")
-    static final class GroupAdd extends Sub2 {
-        @ParentCommand
-        Group group;
+    static final class GroupAdd extends Sub {
         @Parameters(index = "0", paramLabel = "TARGET")
         String target;
         @Parameters(index = "1", paramLabel = "GROUP")
@@ -487,41 +438,29 @@ public final class AdminCli {
         @Option(names = "--initiator", required = true)
         List<String> initiators;
 
-        AdminCli root() {
-            return group.parent;
-        }
-
         @Override
         public Integer call() throws Exception {
-            return result(client().send("PUT", "/api/v1/targets/" + seg(target) + "/groups/" + seg(name),
-                    Map.of("initiators", initiators, "luns", Map.of())));
+            return change("PUT", "/api/v1/targets/" + seg(target) + "/groups/" + seg(name),
+                    Map.of("initiators", initiators, "luns", Map.of()));
         }
     }
 
     @Command(name = "remove", description = "Removes a group: group remove TARGET GROUP.")
-    static final class GroupRemove extends Sub2 {
-        @ParentCommand
-        Group group;
+    static final class GroupRemove extends Sub {
         @Parameters(index = "0", paramLabel = "TARGET")
         String target;
         @Parameters(index = "1", paramLabel = "GROUP")
         String name;
 
-        AdminCli root() {
-            return group.parent;
-        }
-
         @Override
         public Integer call() throws Exception {
-            return result(client().send("DELETE", "/api/v1/targets/" + seg(target) + "/groups/" + seg(name), null));
+            return change("DELETE", "/api/v1/targets/" + seg(target) + "/groups/" + seg(name), null);
         }
     }
 
     @Command(name = "initiator", description = "Adds, removes and moves initiators of groups.",
             subcommands = {InitiatorAdd.class, InitiatorRemove.class, InitiatorMove.class})
     static final class Initiator {
-        @ParentCommand
-        AdminCli parent;
     }
 
     static String initiatorPath(String target, String group, String name) {
@@ -529,77 +468,51 @@ public final class AdminCli {
     }
 
     @Command(name = "add", description = "initiator add TARGET GROUP NAME")
-    static final class InitiatorAdd extends Sub2 {
-        @ParentCommand
-        Initiator group;
+    static final class InitiatorAdd extends Sub {
         @Parameters(index = "0") String target;
         @Parameters(index = "1") String secGroup;
         @Parameters(index = "2") String name;
 
-        AdminCli root() {
-            return group.parent;
-        }
-
         @Override
         public Integer call() throws Exception {
-            return result(client().send("PUT", initiatorPath(target, secGroup, name), null));
+            return change("PUT", initiatorPath(target, secGroup, name), null);
         }
     }
 
     @Command(name = "remove", description = "initiator remove TARGET GROUP NAME")
-    static final class InitiatorRemove extends Sub2 {
-        @ParentCommand
-        Initiator group;
+    static final class InitiatorRemove extends Sub {
         @Parameters(index = "0") String target;
         @Parameters(index = "1") String secGroup;
         @Parameters(index = "2") String name;
 
-        AdminCli root() {
-            return group.parent;
-        }
-
         @Override
         public Integer call() throws Exception {
-            return result(client().send("DELETE", initiatorPath(target, secGroup, name), null));
+            return change("DELETE", initiatorPath(target, secGroup, name), null);
         }
     }
 
     @Command(name = "move", description = "initiator move TARGET GROUP NAME --to GROUP2")
-    static final class InitiatorMove extends Sub2 {
-        @ParentCommand
-        Initiator group;
+    static final class InitiatorMove extends Sub {
         @Parameters(index = "0") String target;
         @Parameters(index = "1") String secGroup;
         @Parameters(index = "2") String name;
         @Option(names = "--to", required = true) String to;
 
-        AdminCli root() {
-            return group.parent;
-        }
-
         @Override
         public Integer call() throws Exception {
-            return result(client().send("POST", initiatorPath(target, secGroup, name) + "/move", Map.of("to", to)));
+            return change("POST", initiatorPath(target, secGroup, name) + "/move", Map.of("to", to));
         }
     }
 
     @Command(name = "target", description = "Adds, removes, enables and disables targets.",
             subcommands = {TargetAdd.class, TargetRemove.class, TargetEnable.class, TargetDisable.class})
     static final class Target {
-        @ParentCommand
-        AdminCli parent;
     }
 
     @Command(name = "add", description = "target add NAME [--lun N=DEVICE...]")
-    static final class TargetAdd extends Sub2 {
-        @ParentCommand
-        Target group;
+    static final class TargetAdd extends Sub {
         @Parameters(index = "0") String name;
         @Option(names = "--lun", description = "N=DEVICE") List<String> luns;
-
-        AdminCli root() {
-            return group.parent;
-        }
 
         @Override
         public Integer call() throws Exception {
@@ -611,111 +524,71 @@ public final class AdminCli {
                 }
                 l.put(kv[0], Map.of("device", kv[1]));
             }
-            return result(client().send("PUT", "/api/v1/targets/" + seg(name), Map.of("luns", l)));
+            return change("PUT", "/api/v1/targets/" + seg(name), Map.of("luns", l));
         }
     }
 
     @Command(name = "remove", description = "target remove NAME (its sessions are closed)")
-    static final class TargetRemove extends Sub2 {
-        @ParentCommand
-        Target group;
+    static final class TargetRemove extends Sub {
         @Parameters(index = "0") String name;
-
-        AdminCli root() {
-            return group.parent;
-        }
 
         @Override
         public Integer call() throws Exception {
-            return result(client().send("DELETE", "/api/v1/targets/" + seg(name), null));
+            return change("DELETE", "/api/v1/targets/" + seg(name), null);
         }
     }
 
     @Command(name = "enable", description = "target enable NAME")
-    static final class TargetEnable extends Sub2 {
-        @ParentCommand
-        Target group;
+    static final class TargetEnable extends Sub {
         @Parameters(index = "0") String name;
-
-        AdminCli root() {
-            return group.parent;
-        }
 
         @Override
         public Integer call() throws Exception {
-            return result(client().send("POST", "/api/v1/targets/" + seg(name) + "/enable", null));
+            return change("POST", "/api/v1/targets/" + seg(name) + "/enable", null);
         }
     }
 
     @Command(name = "disable", description = "target disable NAME (its sessions are closed)")
-    static final class TargetDisable extends Sub2 {
-        @ParentCommand
-        Target group;
+    static final class TargetDisable extends Sub {
         @Parameters(index = "0") String name;
-
-        AdminCli root() {
-            return group.parent;
-        }
 
         @Override
         public Integer call() throws Exception {
-            return result(client().send("POST", "/api/v1/targets/" + seg(name) + "/disable", null));
+            return change("POST", "/api/v1/targets/" + seg(name) + "/disable", null);
         }
     }
 
     @Command(name = "portal", description = "Adds and removes listening portals.", subcommands = {PortalAdd.class, PortalRemove.class})
     static final class Portal {
-        @ParentCommand
-        AdminCli parent;
     }
 
     @Command(name = "add", description = "portal add HOST:PORT")
-    static final class PortalAdd extends Sub2 {
-        @ParentCommand
-        Portal group;
+    static final class PortalAdd extends Sub {
         @Parameters(index = "0") String portal;
-
-        AdminCli root() {
-            return group.parent;
-        }
 
         @Override
         public Integer call() throws Exception {
-            return result(client().send("PUT", "/api/v1/portals/" + seg(portal), null));
+            return change("PUT", "/api/v1/portals/" + seg(portal), null);
         }
     }
 
     @Command(name = "remove", description = "portal remove HOST:PORT (sessions that arrived there are closed)")
-    static final class PortalRemove extends Sub2 {
-        @ParentCommand
-        Portal group;
+    static final class PortalRemove extends Sub {
         @Parameters(index = "0") String portal;
-
-        AdminCli root() {
-            return group.parent;
-        }
 
         @Override
         public Integer call() throws Exception {
-            return result(client().send("DELETE", "/api/v1/portals/" + seg(portal), null));
+            return change("DELETE", "/api/v1/portals/" + seg(portal), null);
         }
     }
 
     @Command(name = "session", description = "Lists sessions, closes them, asks them to log out.",
             subcommands = {SessionList.class, SessionClose.class, SessionLogout.class})
     static final class Session {
-        @ParentCommand
-        AdminCli parent;
     }
 
     @Command(name = "list", description = "Lists every session: id, initiator, target, peer, connections, counters.")
-    static final class SessionList extends Sub2 {
-        @ParentCommand
-        Session group;
-
-        AdminCli root() {
-            return group.parent;
-        }
+    static final class SessionList extends Sub {
 
         @Override
         public Integer call() throws Exception {
@@ -740,14 +613,8 @@ public final class AdminCli {
     }
 
     @Command(name = "close", description = "session close ID: ends it at once")
-    static final class SessionClose extends Sub2 {
-        @ParentCommand
-        Session group;
+    static final class SessionClose extends Sub {
         @Parameters(index = "0") String id;
-
-        AdminCli root() {
-            return group.parent;
-        }
 
         @Override
         public Integer call() throws Exception {
@@ -758,14 +625,8 @@ public final class AdminCli {
     }
 
     @Command(name = "logout", description = "session logout ID: asks the initiator to log out (Async Message)")
-    static final class SessionLogout extends Sub2 {
-        @ParentCommand
-        Session group;
+    static final class SessionLogout extends Sub {
         @Parameters(index = "0") String id;
-
-        AdminCli root() {
-            return group.parent;
-        }
 
         @Override
         public Integer call() throws Exception {

@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
  * plain words (every iSCSI name, names with dots) are quoted; sizes use HOCON's units where exact.
  */
 public final class HoconWriter {
-    private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern PLAIN_VALUE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
     private static final List<String> RESERVED = List.of("true", "false", "null", "yes", "no", "on", "off");
     private static final String[] UNITS = {"T", "G", "M", "K"};
@@ -198,7 +197,7 @@ public final class HoconWriter {
 
     /** A key: bare when it is one plain word (no dot, which HOCON would read as a path), else quoted. */
     static String key(String k) {
-        return PLAIN_KEY.matcher(k).matches() ? k : quote(k);
+        return org.scstj.mgmt.config.HoconStrings.key(k);
     }
 
     /** A string value: bare when it is an unambiguous word, else quoted (numbers, booleans, paths). */
@@ -207,27 +206,7 @@ public final class HoconWriter {
     }
 
     static String quote(String s) {
-        StringBuilder q = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> q.append("\\\"");
-                case '\\' -> q.append("\\\\");
-                case '\n' -> q.append("\\n");
-                case '\t' -> q.append("\\t");
-                case '\r' -> q.append("\\r");
-                case '\b' -> q.append("\\b");
-                case '\f' -> q.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        q.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        q.append(c);
-                    }
-                }
-            }
-        }
-        return q.append('"').toString();
+        return org.scstj.mgmt.config.HoconStrings.quote(s);
     }
 
     private static String list(List<String> items) {
