@@ -70,6 +70,12 @@ final class Demo {
         out.println("  qemu-img convert -O raw some.img " + base + "/" + target.name() + "/0");
         out.println("  iscsiadm -m discovery -t st -p " + portal.connectAddress() + " && iscsiadm -m node -l");
         out.println();
+        out.println("Change it while it runs (docs/admin.md), from this directory:");
+        out.println("  ./scstj admin ls");
+        out.println("  ./scstj admin device add extra --handler vdisk_nullio size=2G");
+        out.println("  ./scstj admin lun add " + target.name() + " 2 extra");
+        out.println("  ./scstj admin session list");
+        out.println();
         out.println("Stop with Ctrl-C.");
         out.flush();
     }

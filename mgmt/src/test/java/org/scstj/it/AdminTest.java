@@ -359,6 +359,15 @@ class AdminTest {
         }
         List<Integer> statuses = both.stream().map(f -> f.join().statusCode()).sorted().toList();
         assertEquals(List.of(200, 409), statuses);
+        // the generation is the addressed object's own: a LUN read, then changed with its ETag
+        String lun = "/api/v1/targets/" + TARGET + "/luns/2";
+        String lunGen = http("GET", lun, null).headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> same = request("PUT", lun, "{\"device\": \"null0\"}", token("admin.token"), "If-Match", lunGen);
+        assertEquals(200, same.statusCode(), same.body());
+        String resizeGen = http("GET", "/api/v1/devices/grow", null).headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> stale = request("POST", "/api/v1/devices/grow/resize?dry-run=true", "{\"size\": \"24M\"}",
+                token("admin.token"), "If-Match", "\"" + (Long.parseLong(resizeGen.replace("\"", "")) + 1) + "\"");
+        assertEquals(409, stale.statusCode(), "an action checks the generation of the object it acts on: " + stale.body());
         http("PATCH", "/api/v1/devices/null0", "{\"attributes\": {\"read-only\": null}}");
     }
 
@@ -368,7 +377,7 @@ class AdminTest {
         try (Session a = open(); Session b = open()) {
             String running = admin("show-config").out();
             Path next = dir.resolve("next.conf");
-            Files.writeString(next, running.replace("\"2\" = \"null0\"", "\"2\" = \"null0\"\n            \"4\" = \"null0\""));
+            Files.writeString(next, running.replace("2 = \"null0\"", "2 = \"null0\"\n            4 = \"null0\""));
             Cli plan = admin("plan", "-c", next.toString());
             assertEquals(0, plan.exit(), plan.out());
             assertTrue(plan.out().contains("plan add") && plan.out().contains("luns/4"), plan.out());

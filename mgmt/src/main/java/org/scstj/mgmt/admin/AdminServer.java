@@ -201,14 +201,12 @@ public final class AdminServer {
             return CompletableFuture.completedFuture(error(e));
         }
         Api.Match m = match;
-        if (m.route().template().equals("/api/v1") || m.route().handler() != null && m.route().method().equals("GET")) {
-            query.put("__path", "/" + String.join("/", segments));
-        }
+        String path = "/" + String.join("/", segments.stream().map(Paths::encode).toList());
         return request.entity().withSizeLimit(maxBody)
                 .toStrict(BODY_MILLIS, Materializer.matFromSystem(system))
                 .thenComposeAsync(strict -> {
                     byte[] body = strict.getData().toArray();
-                    Api.Call call = new Api.Call(method, m.params(), query, body, ifMatch, role);
+                    Api.Call call = new Api.Call(method, path, m.route(), m.params(), query, body, ifMatch, role);
                     try {
                         return CompletableFuture.completedFuture(reply(m.route().handler().handle(call)));
                     } catch (ApiException e) {

@@ -30,9 +30,26 @@ final class Api {
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Pattern LUN = Pattern.compile("\\d{1,5}");
 
-    /** A request as a route sees it. */
-    record Call(String method, Map<String, String> params, Map<String, String> query, byte[] body, Long ifMatch,
-                Tokens.Role role) {
+    /**
+     * A request as a route sees it.
+     *
+     * @param path the request's path, each segment in its canonical encoding ({@link Paths#encode})
+     */
+    record Call(String method, String path, Route route, Map<String, String> params, Map<String, String> query,
+                byte[] body, Long ifMatch, Tokens.Role role) {
+        /**
+         * The object a change addresses, whose generation {@code If-Match} names and {@code ETag}
+         * gives: the path itself, or for an action ({@code POST .../resize}, {@code .../enable})
+         * the object it acts on.
+         */
+        String object() {
+            List<String> t = route.segments();
+            if (route.method().equals("POST") && !t.getLast().startsWith("{")) {
+                return path.substring(0, path.lastIndexOf('/'));
+            }
+            return path;
+        }
+
         String param(String name) {
             return params.get(name);
         }
@@ -148,7 +165,7 @@ final class Api {
     // ---- reading
 
     private Reply get(Call c) throws ApiException {
-        String path = c.query().containsKey("__path") ? c.query().get("__path") : "/api/v1";
+        String path = c.path();
         int depth = depth(c, 1);
         Map<String, Object> tree = new Tree(changes, sessionsIfNeeded(path), c.role() == Tokens.Role.ADMIN).root(12);
         Map<String, Object> node = Tree.find(tree, path);
@@ -498,13 +515,13 @@ final class Api {
 
     private Reply change(Call c, List<String> objects, ChangeManager.Edit edit, int created, boolean force)
             throws ApiException {
-        Map<String, Long> expected = c.ifMatch() == null ? Map.of() : Map.of(objects.getFirst(), c.ifMatch());
+        Map<String, Long> expected = c.ifMatch() == null ? Map.of() : Map.of(c.object(), c.ifMatch());
         ChangeManager.Result r = changes.change(objects, edit,
                 ChangeManager.Options.api(c.flag("dry-run"), expected, force));
         Map<String, Object> out = result(r);
-        out.put("generation", changes.generation(objects.getFirst()));
-        return new Reply(r.applied() ? created : 200, out, null,
-                Map.of("ETag", "\"" + changes.generation(objects.getFirst()) + "\""));
+        long generation = changes.generation(c.object());
+        out.put("generation", generation);
+        return new Reply(r.applied() ? created : 200, out, null, Map.of("ETag", "\"" + generation + "\""));
     }
 
     static Map<String, Object> result(ChangeManager.Result r) {
