@@ -202,6 +202,13 @@ public final class AdminServer {
         }
         Api.Match m = match;
         String path = "/" + String.join("/", segments.stream().map(Paths::encode).toList());
+        var declared = request.entity().getContentLengthOption();
+        if (declared.isPresent() && declared.getAsLong() > maxBody) {
+            // refused by its Content-Length; the body is read and dropped first, so that the client,
+            // still sending, reads the answer instead of a reset connection
+            return request.discardEntityBytes(Materializer.matFromSystem(system)).completionStage()
+                    .handle((done, e) -> tooLarge());
+        }
         return request.entity().withSizeLimit(maxBody)
                 .toStrict(BODY_MILLIS, Materializer.matFromSystem(system))
                 .thenComposeAsync(strict -> {
@@ -219,11 +226,15 @@ public final class AdminServer {
                 .exceptionally(e -> {
                     Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
                     if (c instanceof EntityStreamSizeException) {
-                        return error(413, "the request body is larger than scstj.admin.max-body (" + maxBody + " bytes)",
-                                List.of(new ApiException.Problem("body", "too large")));
+                        return tooLarge();
                     }
                     return error(400, "the request body could not be read: " + c.getMessage(), List.of());
                 });
+    }
+
+    private HttpResponse tooLarge() {
+        return error(413, "the request body is larger than scstj.admin.max-body (" + maxBody + " bytes)",
+                List.of(new ApiException.Problem("body", "too large")));
     }
 
     private static Long ifMatch(HttpRequest request) throws ApiException {

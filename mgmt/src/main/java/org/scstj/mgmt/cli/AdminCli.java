@@ -467,40 +467,40 @@ public final class AdminCli {
         return "/api/v1/targets/" + seg(target) + "/groups/" + seg(group) + "/initiators/" + seg(name);
     }
 
-    @Command(name = "add", description = "initiator add TARGET GROUP NAME")
-    static final class InitiatorAdd extends Sub {
-        @Parameters(index = "0") String target;
-        @Parameters(index = "1") String secGroup;
-        @Parameters(index = "2") String name;
+    /** The initiator commands' arguments: TARGET GROUP NAME. */
+    abstract static class OnInitiator extends Sub {
+        @Parameters(index = "0", paramLabel = "TARGET") String target;
+        @Parameters(index = "1", paramLabel = "GROUP") String secGroup;
+        @Parameters(index = "2", paramLabel = "NAME") String name;
 
+        String path() {
+            return initiatorPath(target, secGroup, name);
+        }
+    }
+
+    @Command(name = "add", description = "initiator add TARGET GROUP NAME")
+    static final class InitiatorAdd extends OnInitiator {
         @Override
         public Integer call() throws Exception {
-            return change("PUT", initiatorPath(target, secGroup, name), null);
+            return change("PUT", path(), null);
         }
     }
 
     @Command(name = "remove", description = "initiator remove TARGET GROUP NAME")
-    static final class InitiatorRemove extends Sub {
-        @Parameters(index = "0") String target;
-        @Parameters(index = "1") String secGroup;
-        @Parameters(index = "2") String name;
-
+    static final class InitiatorRemove extends OnInitiator {
         @Override
         public Integer call() throws Exception {
-            return change("DELETE", initiatorPath(target, secGroup, name), null);
+            return change("DELETE", path(), null);
         }
     }
 
     @Command(name = "move", description = "initiator move TARGET GROUP NAME --to GROUP2")
-    static final class InitiatorMove extends Sub {
-        @Parameters(index = "0") String target;
-        @Parameters(index = "1") String secGroup;
-        @Parameters(index = "2") String name;
+    static final class InitiatorMove extends OnInitiator {
         @Option(names = "--to", required = true) String to;
 
         @Override
         public Integer call() throws Exception {
-            return change("POST", initiatorPath(target, secGroup, name) + "/move", Map.of("to", to));
+            return change("POST", path() + "/move", Map.of("to", to));
         }
     }
 
@@ -528,33 +528,36 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "remove", description = "target remove NAME (its sessions are closed)")
-    static final class TargetRemove extends Sub {
-        @Parameters(index = "0") String name;
+    /** A command on one target by NAME: a method and an action path after the target's. */
+    abstract static class OnTarget extends Sub {
+        @Parameters(index = "0", paramLabel = "NAME") String name;
 
+        int send(String method, String action) throws AdminClient.AdminException {
+            return change(method, "/api/v1/targets/" + seg(name) + action, null);
+        }
+    }
+
+    @Command(name = "remove", description = "target remove NAME (its sessions are closed)")
+    static final class TargetRemove extends OnTarget {
         @Override
         public Integer call() throws Exception {
-            return change("DELETE", "/api/v1/targets/" + seg(name), null);
+            return send("DELETE", "");
         }
     }
 
     @Command(name = "enable", description = "target enable NAME")
-    static final class TargetEnable extends Sub {
-        @Parameters(index = "0") String name;
-
+    static final class TargetEnable extends OnTarget {
         @Override
         public Integer call() throws Exception {
-            return change("POST", "/api/v1/targets/" + seg(name) + "/enable", null);
+            return send("POST", "/enable");
         }
     }
 
     @Command(name = "disable", description = "target disable NAME (its sessions are closed)")
-    static final class TargetDisable extends Sub {
-        @Parameters(index = "0") String name;
-
+    static final class TargetDisable extends OnTarget {
         @Override
         public Integer call() throws Exception {
-            return change("POST", "/api/v1/targets/" + seg(name) + "/disable", null);
+            return send("POST", "/disable");
         }
     }
 

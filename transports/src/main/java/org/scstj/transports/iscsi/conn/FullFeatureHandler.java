@@ -24,6 +24,8 @@ import org.scstj.transports.iscsi.pdu.ScsiCommand;
 import org.scstj.transports.iscsi.pdu.SnackRequest;
 import org.scstj.transports.iscsi.pdu.TaskMgmtRequest;
 import org.scstj.transports.iscsi.pdu.TextRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The full feature phase of one {@link IscsiConnection} (RFC 7143 3.2, 10), in the pipeline from
@@ -46,6 +48,8 @@ import org.scstj.transports.iscsi.pdu.TextRequest;
  * connection's read runs on that same loop and is flushed with {@link IscsiConnection#flushIfIdle}.
  */
 final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(FullFeatureHandler.class);
+
     /** Its name in the pipeline. */
     static final String NAME = "iscsi-full-feature";
 
@@ -152,6 +156,9 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a write that failed (a sendfile whose file went away, a reset socket): the connection ends
+        // as on loss; -v shows why
+        log.debug("{}: closing after {}", ctx.channel(), cause.toString());
         ctx.close();
     }
 
