@@ -82,7 +82,23 @@ enum Configuration {
      */
     SANITIZE("sanitize", 6, "vdisk_fileio", "96 MiB thin-provisioned file, erased by SANITIZE",
             "filename = \"@DIR@/sanitize.img\", size = 96M, block-size = 512, thin-provisioned = true",
-            List.of("ALL.Sanitize"), Set.of());
+            List.of("ALL.Sanitize"), Set.of()),
+    /**
+     * The whole list on {@code vdisk_blockio} (O_DIRECT to a block device) over a loop device with
+     * 512-byte sectors on a sparse tmpfs file: the loop driver discards by punching holes, so the
+     * LU is thin provisioned and the UNMAP tests run. The matrix attaches the device
+     * ({@link #loopSectorSize}) and puts its path for {@code @LOOP@}.
+     */
+    BLOCKIO("blockio", 7, "vdisk_blockio", "64 MiB loop device (512-byte sectors), O_DIRECT",
+            "filename = \"@LOOP@\"", List.of("ALL"), Set.of("Sanitize")),
+    /** The same on a loop device with 4096-byte sectors; left out as for {@link #THICK_4K}, for the same reason. */
+    BLOCKIO_4K("blockio-4k", 8, "vdisk_blockio", "64 MiB loop device (4096-byte sectors), O_DIRECT",
+            "filename = \"@LOOP@\"", List.of("ALL"), Set.of("Sanitize", "ProutReserve.AccessEA",
+                    "ProutReserve.AccessWE", "ProutReserve.AccessEARO", "ProutReserve.AccessWERO",
+                    "ProutReserve.AccessEAAR", "ProutReserve.AccessWEAR"));
+
+    /** The size of a blockio configuration's loop device's backing file. */
+    static final long LOOP_BYTES = 64L << 20;
 
     /** The family every run takes its tests from: it holds each distinct libiscsi test once. */
     static final String FAMILY = "ALL";
@@ -110,6 +126,11 @@ enum Configuration {
         this.tests = tests;
         this.excluded = excluded;
         this.multipath = !"sanitize".equals(id);
+    }
+
+    /** The sector size of the loop device a blockio configuration needs, or 0 for the others. */
+    int loopSectorSize() {
+        return this == BLOCKIO ? 512 : this == BLOCKIO_4K ? 4096 : 0;
     }
 
     /** The device's name in the configuration. */

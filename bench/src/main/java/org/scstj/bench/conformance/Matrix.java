@@ -1,5 +1,15 @@
 package org.scstj.bench.conformance;
 
+import org.scstj.bench.compare.BackingFiles;
+import org.scstj.bench.compare.BenchFailure;
+import org.scstj.bench.compare.ChildProcesses;
+import org.scstj.bench.compare.Cleanup;
+import org.scstj.bench.compare.Exec;
+import org.scstj.bench.compare.LoopDevices;
+import org.scstj.bench.compare.Portal;
+import org.scstj.bench.compare.Prerequisites;
+import org.scstj.bench.compare.ScstjLaunch;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,15 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import org.scstj.bench.compare.BackingFiles;
-import org.scstj.bench.compare.BenchFailure;
-import org.scstj.bench.compare.ChildProcesses;
-import org.scstj.bench.compare.Cleanup;
-import org.scstj.bench.compare.Exec;
-import org.scstj.bench.compare.Portal;
-import org.scstj.bench.compare.Prerequisites;
-import org.scstj.bench.compare.ScstjLaunch;
 
 /**
  * One run of the matrix: installs libiscsi's tools if missing, writes the configuration and the
@@ -50,6 +51,8 @@ final class Matrix {
     private final List<String> errors = new ArrayList<>();
     private volatile MatrixDaemon daemon;
     private Path dir;
+    /** The loop device of each blockio configuration, attached for the run. */
+    private final java.util.Map<Configuration, Path> loops = new java.util.EnumMap<>(Configuration.class);
 
     Matrix(ConformanceOptions options, PrintStream progress) {
         this.options = options;
@@ -99,6 +102,18 @@ final class Matrix {
         Set<Configuration> configurations = EnumSet.copyOf(options.configurations());
         if (configurations.contains(Configuration.READ_ONLY)) {
             BackingFiles.create(dir.resolve("read-only.img"), READ_ONLY_BYTES);
+        }
+        for (Configuration c : List.copyOf(configurations)) {
+            if (c.loopSectorSize() > 0) {
+                try {
+                    loops.put(c, LoopDevices.attach(dir.resolve(c.id + ".loop.img"), Configuration.LOOP_BYTES,
+                            c.loopSectorSize(), cleanup));
+                } catch (BenchFailure e) {
+                    configurations.remove(c);
+                    notes.add("Configuration " + c.id + " (LUN " + c.lun + ") left out: " + e.getMessage() + ".");
+                    say("%s left out: %s", c.id, e.getMessage());
+                }
+            }
         }
         int port = Portal.freePort();
         Path config = dir.resolve("scstj.conf");
@@ -154,7 +169,14 @@ final class Matrix {
         Exec.Result check = check(launch, config, port, configurations, rate);
         List<String> problems = MatrixConfig.problems(check.output());
         if (!check.ok() && !problems.isEmpty() && problems.stream().allMatch(
-                p -> MatrixConfig.isAbout(p, MatrixConfig.REMOVABLE_KEY) || MatrixConfig.isAbout(p, MatrixConfig.RATE_KEY))) {
+                p -> MatrixConfig.isAbout(p, MatrixConfig.REMOVABLE_KEY) || MatrixConfig.isAbout(p, MatrixConfig.RATE_KEY)
+                        || MatrixConfig.isAbout(p, MatrixConfig.BLOCKIO_HANDLER))) {
+            if (problems.stream().anyMatch(p -> MatrixConfig.isAbout(p, MatrixConfig.BLOCKIO_HANDLER))) {
+                configurations.removeIf(c -> c.handler.equals(MatrixConfig.BLOCKIO_HANDLER));
+                notes.add("The blockio configurations were left out: this build has no `vdisk_blockio` ("
+                        + problemWith(problems, MatrixConfig.BLOCKIO_HANDLER) + ").");
+                say("this build has no vdisk_blockio: the blockio configurations are left out");
+            }
             if (problems.stream().anyMatch(p -> MatrixConfig.isAbout(p, MatrixConfig.REMOVABLE_KEY))) {
                 configurations.remove(Configuration.REMOVABLE);
                 notes.add("Configuration removable (LUN 2) left out: this build refuses the `removable` key ("
@@ -178,7 +200,7 @@ final class Matrix {
     private Exec.Result check(ScstjLaunch launch, Path config, int port, Set<Configuration> configurations, boolean rate)
             throws BenchFailure {
         try {
-            Files.writeString(config, MatrixConfig.render(dir, port, configurations, rate));
+            Files.writeString(config, MatrixConfig.render(dir, port, configurations, rate, loops));
         } catch (IOException e) {
             throw new BenchFailure("cannot write " + config + ": " + e.getMessage(), e);
         }

@@ -18,6 +18,8 @@ final class MatrixConfig {
     static final String TARGET = "iqn.2026-11.org.scstj:conformance";
     static final String HOST_1 = "127.0.0.1";
     static final String HOST_2 = "127.0.0.2";
+    /** The handler that builds before issue 15 do not have. */
+    static final String BLOCKIO_HANDLER = "vdisk_blockio";
     /** The key of vdisk_fileio that builds before the removable-medium work refuse. */
     static final String REMOVABLE_KEY = "removable";
     /** The engine key that builds before SANITIZE refuse. */
@@ -32,6 +34,12 @@ final class MatrixConfig {
      * of both hosts; {@code wholeMediumRate} sets the engine's whole-medium-rate.
      */
     static String render(Path dir, int port, Set<Configuration> configurations, boolean wholeMediumRate) {
+        return render(dir, port, configurations, wholeMediumRate, java.util.Map.of());
+    }
+
+    /** As above, with the loop device of each blockio configuration ({@code @LOOP@} in its settings). */
+    static String render(Path dir, int port, Set<Configuration> configurations, boolean wholeMediumRate,
+                         java.util.Map<Configuration, Path> loops) {
         String escapedDir = dir.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"");
         StringBuilder handlers = new StringBuilder();
         for (String handler : configurations.stream().map(c -> c.handler).distinct().sorted().toList()) {
@@ -39,7 +47,8 @@ final class MatrixConfig {
             for (Configuration c : configurations) {
                 if (c.handler.equals(handler)) {
                     handlers.append("      ").append(c.deviceName()).append(" { ")
-                            .append(c.settings.replace("@DIR@", escapedDir)).append(" }\n");
+                            .append(c.settings.replace("@DIR@", escapedDir).replace("@LOOP@",
+                                    loops.containsKey(c) ? loops.get(c).toString() : "@LOOP@")).append(" }\n");
                 }
             }
             handlers.append("    }\n");
