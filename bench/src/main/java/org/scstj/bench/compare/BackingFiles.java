@@ -22,6 +22,15 @@ public final class BackingFiles {
 
     /** Writes {@code file} with {@code size} bytes of the pattern (a multiple of 1 MiB). */
     public static void create(Path file, long size) throws BenchFailure {
+        write(file, size, StandardOpenOption.CREATE_NEW);
+    }
+
+    /** Overwrites the first {@code size} bytes of an existing {@code file} (a loop device) with the pattern. */
+    public static void fill(Path file, long size) throws BenchFailure {
+        write(file, size, StandardOpenOption.WRITE);
+    }
+
+    private static void write(Path file, long size, StandardOpenOption how) throws BenchFailure {
         if (size % CHUNK != 0) {
             throw new IllegalArgumentException("size must be a multiple of 1 MiB: " + size);
         }
@@ -30,7 +39,7 @@ public final class BackingFiles {
         while (pattern.hasRemaining()) {
             pattern.putLong(random.nextLong());
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(file, how, StandardOpenOption.WRITE)) {
             for (long chunk = 0; chunk < size / CHUNK; chunk++) {
                 pattern.putLong(0, chunk);
                 pattern.clear();
@@ -38,6 +47,7 @@ public final class BackingFiles {
                     channel.write(pattern);
                 }
             }
+            channel.force(false);
         } catch (IOException e) {
             throw new BenchFailure("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -34,6 +34,9 @@ final class Comparison {
     private Path scstjFile;
     private String extraConfig = "";
     private Path tgtdFile;
+    /** The loop devices of the blockio LUN (LUN 3), when a workload uses it; else null. */
+    private Path scstjBlock;
+    private Path tgtdBlock;
     private Clients clients;
     private long ticksPerSecond;
     private int instances;
@@ -97,6 +100,15 @@ final class Comparison {
         BackingFiles.create(scstjFile, options.sizeBytes());
         BackingFiles.create(tgtdFile, options.sizeBytes());
 
+        if (options.workloads().stream().anyMatch(w -> w.lun == Workload.Lun.BLOCK)) {
+            scstjBlock = LoopDevices.attach(dir.resolve("scstj-block.img"), options.sizeBytes(), 512, cleanup);
+            tgtdBlock = LoopDevices.attach(dir.resolve("tgtd-block.img"), options.sizeBytes(), 512, cleanup);
+            BackingFiles.fill(scstjBlock, options.sizeBytes());
+            BackingFiles.fill(tgtdBlock, options.sizeBytes());
+            notes.add("The loop device LUN 3: scstj's vdisk_blockio on " + scstjBlock + ", tgtd's aio store on "
+                    + tgtdBlock + ", each over a " + options.sizeBytes() / (1 << 20) + " MiB tmpfs file filled with the"
+                    + " same pattern.");
+        }
         scstj = startScstj();
         TgtdTarget firstTgtd = startTgtd();
         tgtd = firstTgtd;
@@ -125,12 +137,12 @@ final class Comparison {
 
     private Target startScstj() throws BenchFailure {
         say("starting scstj (%s)", launch.description());
-        return ScstjTarget.start(launch, dir, scstjFile, ++instances, children, extraConfig);
+        return ScstjTarget.start(launch, dir, scstjFile, scstjBlock, ++instances, children, extraConfig);
     }
 
     private TgtdTarget startTgtd() throws BenchFailure {
         say("starting tgtd");
-        return TgtdTarget.start(dir, tgtdFile, ++instances, children);
+        return TgtdTarget.start(dir, tgtdFile, tgtdBlock, ++instances, children);
     }
 
     private void stopTargets() throws BenchFailure {

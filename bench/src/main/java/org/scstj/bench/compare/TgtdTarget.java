@@ -37,7 +37,8 @@ final class TgtdTarget implements Target {
     }
 
     /** Starts tgtd, creates the target and its LUNs, and checks what tgtd reports about them. */
-    static TgtdTarget start(Path dir, Path backingFile, int instance, ChildProcesses children) throws BenchFailure {
+    static TgtdTarget start(Path dir, Path backingFile, Path blockDevice, int instance, ChildProcesses children)
+            throws BenchFailure {
         int controlPort = freeControlPort();
         int port = Portal.freePort();
         Path log = dir.resolve("tgtd-" + instance + ".log");
@@ -46,7 +47,7 @@ final class TgtdTarget implements Target {
         TgtdTarget target = new TgtdTarget(process, port, controlPort, log);
         try {
             Portal.await("tgtd", process, port, log, Duration.ofSeconds(30));
-            target.configure(backingFile);
+            target.configure(backingFile, blockDevice);
         } catch (BenchFailure e) {
             target.kill();
             throw e;
@@ -65,7 +66,7 @@ final class TgtdTarget implements Target {
         throw new BenchFailure("no free tgtd control port (socket files in " + SOCKETS + ")");
     }
 
-    private void configure(Path backingFile) throws BenchFailure {
+    private void configure(Path backingFile, Path blockDevice) throws BenchFailure {
         tgtadm(true, "--lld", "iscsi", "--mode", "target", "--op", "new", "--tid", "1", "--targetname", IQN);
         List<String> fileLun = List.of("--lld", "iscsi", "--mode", "logicalunit", "--op", "new", "--tid", "1", "--lun",
                 Integer.toString(Workload.Lun.FILE.number), "--backing-store", backingFile.toString(), "--bstype", "rdwr");
@@ -76,6 +77,11 @@ final class TgtdTarget implements Target {
         }
         tgtadm(false, "--lld", "iscsi", "--mode", "logicalunit", "--op", "new", "--tid", "1", "--lun",
                 Integer.toString(Workload.Lun.NULL.number), "--backing-store", "/dev/null", "--bstype", "null");
+        if (blockDevice != null) {
+            // tgtd's asynchronous store: libaio with O_DIRECT on the loop device, the counterpart of vdisk_blockio
+            tgtadm(false, "--lld", "iscsi", "--mode", "logicalunit", "--op", "new", "--tid", "1", "--lun",
+                    Integer.toString(Workload.Lun.BLOCK.number), "--backing-store", blockDevice.toString(), "--bstype", "aio");
+        }
         tgtadm(false, "--lld", "iscsi", "--mode", "target", "--op", "bind", "--tid", "1", "-I", "ALL");
         String show = Exec.output(command("--lld", "iscsi", "--mode", "target", "--op", "show"), TGTADM_TIMEOUT);
         Map<Integer, TgtdShow.Lu> lus = TgtdShow.parse(show);
@@ -84,6 +90,10 @@ final class TgtdTarget implements Target {
         if (file == null || file.blockSize() != 512 || !file.bstype().equals("rdwr")
                 || nul == null || nul.blockSize() != 512 || !nul.bstype().equals("null")) {
             throw new BenchFailure("tgtd's LUNs are not the 512-byte rdwr and null LUNs asked for:\n" + show);
+        }
+        TgtdShow.Lu block = lus.get(Workload.Lun.BLOCK.number);
+        if (blockDevice != null && (block == null || block.blockSize() != 512 || !block.bstype().equals("aio"))) {
+            throw new BenchFailure("tgtd's LUN 3 is not the 512-byte aio LUN on " + blockDevice + " asked for:\n" + show);
         }
     }
 

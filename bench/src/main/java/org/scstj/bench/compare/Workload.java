@@ -15,6 +15,10 @@ enum Workload {
     READ_1M_QD32("read1m-qd32", "1 MiB sequential read, QD 32", Client.ISCSI_PERF, Lun.FILE, 1 << 20, 32, false, Unit.MIB_PER_SECOND),
     WRITE_1M_QD32("write1m-qd32", "1 MiB sequential write, QD 32", Client.QEMU_IMG_BENCH, Lun.FILE, 1 << 20, 32, false, Unit.MIB_PER_SECOND),
     NULL_READ_4K_QD32("null-read4k-qd32", "null LUN: 4 KiB random read, QD 32", Client.ISCSI_PERF, Lun.NULL, 4096, 32, true, Unit.IOPS),
+    BLOCK_READ_4K_QD32("blockio-read4k-qd32", "loop device, O_DIRECT: 4 KiB random read, QD 32", Client.ISCSI_PERF, Lun.BLOCK,
+            4096, 32, true, Unit.IOPS),
+    BLOCK_WRITE_4K_QD32("blockio-write4k-qd32", "loop device, O_DIRECT: 4 KiB sequential write, QD 32", Client.QEMU_IMG_BENCH,
+            Lun.BLOCK, 4096, 32, false, Unit.IOPS),
     SESSIONS("sessions", "%d sessions × QD 4, 4 KiB random read", Client.ISCSI_PERF_MANY, Lun.FILE, 4096, 4, true, Unit.IOPS);
 
     /** The program that drives a workload. */
@@ -32,7 +36,12 @@ enum Workload {
         /** A {@code vdisk_fileio} / tgtd {@code rdwr} LUN on a file in tmpfs. */
         FILE(1),
         /** A {@code vdisk_nullio} / tgtd {@code null} LUN (1 TiB, no storage). */
-        NULL(2);
+        NULL(2),
+        /**
+         * A {@code vdisk_blockio} / tgtd {@code aio} LUN, each on a loop device of its own over an
+         * identical tmpfs file (both O_DIRECT: scstj through its aligned buffers, tgtd through libaio).
+         */
+        BLOCK(3);
 
         final int number;
 

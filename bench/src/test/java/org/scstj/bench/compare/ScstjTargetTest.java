@@ -19,7 +19,7 @@ class ScstjTargetTest {
     void generatedConfiguration_passesScstjsOwnValidation(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("scstj.img");
         BackingFiles.create(file, 1 << 20);
-        String text = ScstjTarget.config(dir.resolve("state"), file, 43210);
+        String text = ScstjTarget.config(dir.resolve("state"), file, null, 43210);
         ScstjConfig config = new ConfigLoader(ConfigLoader.installedHandlers()).load("generated", text, ConfigFactory.empty());
         assertEquals(1, config.portals().size());
         assertEquals(43210, config.portals().getFirst().port());
