@@ -122,25 +122,74 @@ class LinuxInitiatorTest {
     @TempDir
     Path dir;
 
+    /** The same LU on vdisk_blockio: O_DIRECT to a loop device over linux0.img, which it discards into. */
+    static final String BLOCKIO_TEMPLATE = """
+            scstj {
+              state-dir = "@DIR@/state"
+              handlers {
+                vdisk_blockio {
+                  linux0 { filename = "@LOOP@" }
+                }
+              }
+              target-drivers.iscsi {
+                portals = ["127.0.0.1:@PORT@"]
+                targets {
+                  "iqn.2026-11.org.scstj:linux" { luns { 0 = linux0 } }
+                }
+              }
+            }
+            """;
+
     @Test
     void linuxKernelInitiator_enablesDiscard_fstrimDeallocatesBackingFile_filesReadBackIntact() throws Exception {
+        guest(false);
+    }
+
+    /**
+     * Issue 15: the same guest on a vdisk_blockio LU over a loop device: sd sees a thin LU, fstrim's
+     * UNMAPs become BLKDISCARD on the loop device, which punches the holes in its backing file that
+     * the host measures (no online resize: a block device has the size it has).
+     */
+    @Test
+    void linuxKernelInitiator_onABlockioLoopDevice_fstrimDiscardsThroughTheDevice() throws Exception {
+        guest(true);
+    }
+
+    private void guest(boolean blockio) throws Exception {
         Tools.require("qemu-system-x86_64", "qemu-system-x86");
         Tools.require("iscsistart", "open-iscsi");
         Tools.require("dpkg-deb", "dpkg");
         Path guest = buildGuest(cacheRoot());
         Path image = dir.resolve("linux0.img");
-
-        Daemon daemon = Daemon.start(dir, TEMPLATE);
+        String template = TEMPLATE;
+        String loop = null;
+        if (blockio) {
+            try (var raf = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+                raf.setLength(SECTORS * 512);
+            }
+            Tools.Result attach = Tools.run(List.of("losetup", "-f", "--show", image.toString()), 30);
+            assertEquals(0, attach.exit(), "losetup: " + attach.output());
+            loop = attach.output().strip();
+            template = BLOCKIO_TEMPLATE.replace("@LOOP@", loop);
+        }
         GuestRun run;
         Map<String, Long> measured;
         boolean aliveAfterGuest;
         int exit;
-        try (AllocationProbe probe = AllocationProbe.start(image, () -> resize(dir))) {
-            run = boot(guest, dir, daemon.port, TARGET, TPGT, INITIATOR, probe.port());
-            aliveAfterGuest = daemon.alive();
-            measured = probe.measured();
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(dir, template);
+            try (AllocationProbe probe = AllocationProbe.start(image, blockio ? () -> "no-resize" : () -> resize(dir))) {
+                run = boot(guest, dir, daemon.port, TARGET, TPGT, INITIATOR, probe.port());
+                aliveAfterGuest = daemon.alive();
+                measured = probe.measured();
+            } finally {
+                exit = daemon.terminate();
+            }
         } finally {
-            exit = daemon.terminate();
+            if (loop != null) {
+                Tools.run(List.of("losetup", "-d", loop), 30);
+            }
         }
         long endAllocated = allocatedBytes(image);
         System.out.println("LinuxInitiatorTest: " + run.accel() + ", " + run.seconds() + " s: " + run.marker());
@@ -159,9 +208,11 @@ class LinuxInitiatorTest {
         assertEquals(Long.toString(BlockLimits.MAX_UNMAP_BYTES), verdict.get("discard_max"), context);
         assertEquals(Integer.toString(BlockLimits.UNMAP_GRANULARITY_BYTES), verdict.get("discard_gran"), context);
         assertEquals(Long.toString(BlockLimits.MAX_WRITE_SAME_BYTES), verdict.get("wz_max"), context);
-        // the online resize: sd saw CAPACITY DATA HAS CHANGED and, after a rescan, the new capacity
-        assertEquals(Long.toString(RESIZED_SECTORS), verdict.get("resized"), context);
-        assertEquals("1", verdict.get("capmsg"), "the kernel logged 'Capacity data has changed'; " + context);
+        if (!blockio) {
+            // the online resize: sd saw CAPACITY DATA HAS CHANGED and, after a rescan, the new capacity
+            assertEquals(Long.toString(RESIZED_SECTORS), verdict.get("resized"), context);
+            assertEquals("1", verdict.get("capmsg"), "the kernel logged 'Capacity data has changed'; " + context);
+        }
         long big = Long.parseLong(verdict.get("big"));
         assertTrue(Long.parseLong(verdict.get("trimmed")) >= big, context);
 
