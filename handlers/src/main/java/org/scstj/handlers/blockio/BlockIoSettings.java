@@ -75,7 +75,7 @@ record BlockIoSettings(Path filename, boolean blockDevice, long bytes, int block
         try {
             stat = NativeDisk.stat(filename);
         } catch (NativeDisk.NativeIoException e) {
-            problems.add("filename: " + filename + (e.errno == 2 ? " does not exist" : " cannot be examined: " + e.getMessage()));
+            problems.add("filename: " + filename + (e.errno == NativeDisk.ENOENT ? " does not exist" : " cannot be examined: " + e.getMessage()));
             return null;
         } catch (IOException e) {
             problems.add("filename: " + filename + " cannot be examined: " + e.getMessage());
@@ -111,6 +111,14 @@ record BlockIoSettings(Path filename, boolean blockDevice, long bytes, int block
             blockSize = configuredBlockSize > 0 ? configuredBlockSize : 512;
             physicalBlockSize = blockSize;
             canDiscard = false; // hole punching depends on the file system: asked for with thin-provisioned = true
+            try (NativeDisk probe = NativeDisk.open(filename, true, NativeDisk.O_DIRECT)) {
+                // opened and closed at once: only whether the file system takes O_DIRECT
+            } catch (NativeDisk.NativeIoException e) {
+                problems.add("filename: " + filename + (e.errno == NativeDisk.EINVAL
+                        ? " is on a file system without O_DIRECT; use vdisk_fileio" : " cannot be opened: " + e.getMessage()));
+            } catch (IOException e) {
+                problems.add("filename: " + filename + " cannot be opened: " + e.getMessage());
+            }
         }
         if (bytes < blockSize) {
             problems.add("filename: " + filename + " is smaller than one block (" + bytes + " bytes)");

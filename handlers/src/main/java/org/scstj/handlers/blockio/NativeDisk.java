@@ -44,10 +44,12 @@ final class NativeDisk implements AutoCloseable {
     static final long BLKPBSZGET = 0x127B;
     static final long BLKZEROOUT = 0x127F;
     // <errno.h>
+    static final int ENOENT = 2;
     static final int EINTR = 4;
     static final int EIO = 5;
     static final int ENXIO = 6;
     static final int ENODEV = 19;
+    static final int EINVAL = 22;
     static final int ENOSPC = 28;
     static final int EOPNOTSUPP = 95;
     static final int EDQUOT = 122;
