@@ -167,8 +167,8 @@ public final class LioJsonImporter {
                 supported = false;
                 handler = plugin;
                 String why = switch (plugin) {
-                    case "block" -> "scstj has no block-device handler yet (vdisk_fileio cannot serve a block device: "
-                            + "its length reads as 0)";
+                    case "block" -> "the importer does not map block devices to scstj's vdisk_blockio yet "
+                            + "(configure it by hand: docs/configuration.md)";
                     case "pscsi" -> "scstj has no SCSI pass-through handler";
                     case "user" -> "scstj has no user-space (TCMU) backstores";
                     default -> "scstj has no such backstore";

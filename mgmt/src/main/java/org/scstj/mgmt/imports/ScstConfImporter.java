@@ -156,8 +156,8 @@ public final class ScstConfImporter {
 
     static String unsupportedHandler(String type, String name) {
         String why = switch (type) {
-            case "vdisk_blockio" -> "scstj has no block-device handler yet (vdisk_fileio cannot serve a block device: "
-                    + "its length reads as 0)";
+            case "vdisk_blockio" -> "the importer does not map block devices to scstj's vdisk_blockio yet "
+                    + "(configure it by hand: docs/configuration.md)";
             case "vcdrom" -> "scstj has no CD-ROM handler";
             default -> type.startsWith("dev_") ? "scstj has no SCSI pass-through handler" : "scstj has no such handler";
         };
