@@ -113,8 +113,14 @@ final class BlockIoDevice implements BlockDevice {
             long pos = offset;
             while (dst.hasRemaining()) {
                 int n = Math.min(dst.remaining(), buffers.bufferBytes());
-                long got = disk.read(buf, n, pos);
-                buf.asSlice(got, n - got).fill((byte) 0);
+                // O_DIRECT reads whole blocks: a read cut short by the initiator's expected length
+                // (SAM-5 residual overflow: the core sends only what fits) reads its last block
+                // whole into the bounce buffer and copies the part asked for
+                int whole = (int) ((n + (long) blockSize() - 1) / blockSize() * blockSize());
+                long got = disk.read(buf, whole, pos);
+                if (got < n) {
+                    buf.asSlice(got, n - got).fill((byte) 0);
+                }
                 MemorySegment.copy(buf, 0, MemorySegment.ofBuffer(dst), 0, n);
                 dst.position(dst.position() + n);
                 pos += n;

@@ -152,6 +152,25 @@ class BlockIoHandlerTest {
         assertArrayEquals(data, onFile);
     }
 
+    /** A read the initiator's expected length cut short (iSCSI residual overflow) asks for part of a block. */
+    @Test
+    void aReadOfPartOfABlock_readsTheWholeBlockAndGivesThePartAskedFor() throws Exception {
+        for (int sector : new int[] {512, 4096}) {
+            LoopDevice l = loop(4 * MIB, sector);
+            BlockDevice d = open(Map.of("filename", l.device.toString()));
+            byte[] data = random(2 * sector, sector);
+            await(c -> d.write(sector, heapAt(0, data), false, c));
+            ByteBuffer part = ByteBuffer.allocate(200);
+            await(c -> d.read(sector, part, c));
+            assertFalse(part.hasRemaining());
+            assertArrayEquals(java.util.Arrays.copyOf(data, 200), part.array());
+            ByteBuffer more = ByteBuffer.allocateDirect(sector + 312);
+            await(c -> d.read(sector, more, c));
+            assertFalse(more.hasRemaining());
+            assertArrayEquals(java.util.Arrays.copyOf(data, sector + 312), bytes(more, 0, sector + 312));
+        }
+    }
+
     @Test
     void directBuffersAtOddPositions_withFua_andGatheredPieces() throws Exception {
         LoopDevice l = loop(8 * MIB, 4096);
