@@ -20,13 +20,25 @@ class MatrixConfigTest {
     Path dir;
 
     @Test
-    void wholeMatrix_withoutTheWholeMediumRate_isAccepted_twoPortalsOneTargetSevenLuns() throws Exception {
-        String text = MatrixConfig.render(dir, 3270, EnumSet.allOf(Configuration.class), false);
+    void wholeMatrix_withoutTheWholeMediumRate_isAccepted_twoPortalsOneTargetNineLuns() throws Exception {
+        // the blockio configurations' loop devices stand in as regular files (vdisk_blockio takes either)
+        java.util.Map<Configuration, Path> loops = new java.util.EnumMap<>(Configuration.class);
+        for (Configuration c : Configuration.values()) {
+            if (c.loopSectorSize() > 0) {
+                Path f = dir.resolve(c.id + ".loop.img");
+                try (var raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+                    raf.setLength(Configuration.LOOP_BYTES);
+                }
+                loops.put(c, f);
+            }
+        }
+        String text = MatrixConfig.render(dir, 3270, EnumSet.allOf(Configuration.class), false, loops);
         ScstjConfig config = load(text);
         assertEquals(2, config.portals().size(), config.portals().toString());
         assertTrue(text.contains("portals = [\"127.0.0.1:3270\", \"127.0.0.2:3270\"]"), text);
         assertTrue(text.contains("luns { 0 = matrix-thin, 1 = matrix-thick-4k, 2 = matrix-removable, 3 = matrix-read-only, "
-                + "4 = matrix-nullio, 5 = matrix-physical-4k, 6 = matrix-sanitize }"), text);
+                + "4 = matrix-nullio, 5 = matrix-physical-4k, 6 = matrix-sanitize, 7 = matrix-blockio, 8 = matrix-blockio-4k }"),
+                text);
         assertFalse(text.contains("whole-medium-rate"), text);
     }
 
