@@ -4,19 +4,17 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import org.scstj.engine.spi.BlockDevice.IoFailure;
+import org.scstj.handlers.common.NativeDescriptor;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-
-import org.scstj.engine.spi.BlockDevice.IoFailure;
 
 /**
  * A raw file descriptor on a block device or a regular file, and the Linux system calls
@@ -26,7 +24,7 @@ import org.scstj.engine.spi.BlockDevice.IoFailure;
  * ({@code BLKGETSIZE64}, {@code BLKSSZGET}, {@code BLKPBSZGET}) and {@code statx(2)}. Linux only
  * (x86-64 and arm64). Thread-safe: every call is positional.
  */
-final class NativeDisk implements AutoCloseable {
+final class NativeDisk extends NativeDescriptor {
     // <fcntl.h>: the values shared by x86-64 and arm64 ...
     static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
@@ -66,11 +64,7 @@ final class NativeDisk implements AutoCloseable {
     static final int S_IFBLK = 0x6000;
     static final int S_IFREG = 0x8000;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle OPEN;
-    private static final MethodHandle CLOSE;
     private static final MethodHandle PREAD;
     private static final MethodHandle PWRITE;
     private static final MethodHandle FDATASYNC;
@@ -80,11 +74,10 @@ final class NativeDisk implements AutoCloseable {
 
     static {
         SymbolLookup libc = LINKER.defaultLookup();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
+        Linker.Option errno = ERRNO_OPTION;
         // int open(const char *path, int flags, ...): mode is the variadic argument
         OPEN = LINKER.downcallHandle(libc.findOrThrow("open"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno, Linker.Option.firstVariadicArg(2));
-        CLOSE = LINKER.downcallHandle(libc.findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
         // ssize_t pread(int fd, void *buf, size_t count, off_t offset), and pwrite alike
         PREAD = LINKER.downcallHandle(libc.findOrThrow("pread"),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), errno);
@@ -136,12 +129,10 @@ final class NativeDisk implements AutoCloseable {
         }
     }
 
-    private final int fd;
     private final String path;
-    private volatile boolean closed;
 
     private NativeDisk(int fd, String path) {
-        this.fd = fd;
+        super(fd);
         this.path = path;
     }
 
@@ -329,27 +320,6 @@ final class NativeDisk implements AutoCloseable {
         }
     }
 
-    private int fd() throws IOException {
-        if (closed) {
-            throw new java.nio.channels.ClosedChannelException();
-        }
-        return fd;
-    }
 
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
-    }
 
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(arena.allocate(CAPTURE), fd);
-        } catch (Throwable t) {
-            // nothing to do: the descriptor is gone either way
-        }
-    }
 }

@@ -4,19 +4,17 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import org.scstj.engine.spi.BlockDevice.IoFailure;
+import org.scstj.handlers.common.NativeDescriptor;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-
-import org.scstj.engine.spi.BlockDevice.IoFailure;
 
 /**
  * A second descriptor for a device's backing file, for what {@link java.nio.channels.FileChannel}
@@ -25,7 +23,7 @@ import org.scstj.engine.spi.BlockDevice.IoFailure;
  * Called through the foreign function API (java.lang.foreign); errno is captured with each call.
  * Linux only. Thread-safe: the calls are positional.
  */
-final class NativeFile implements AutoCloseable {
+final class NativeFile extends NativeDescriptor {
     // <fcntl.h>, <linux/falloc.h>, <unistd.h>, <errno.h> (the same values on x86-64 and arm64)
     static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
@@ -46,22 +44,17 @@ final class NativeFile implements AutoCloseable {
     static final int STATX_SIZE = 256;
     static final long STX_BLOCKS_OFFSET = 48;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle OPEN;
-    private static final MethodHandle CLOSE;
     private static final MethodHandle FALLOCATE;
     private static final MethodHandle LSEEK;
     private static final MethodHandle STATX;
 
     static {
         SymbolLookup libc = LINKER.defaultLookup();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
+        Linker.Option errno = ERRNO_OPTION;
         // int open(const char *path, int flags, ...): mode is the variadic argument
         OPEN = LINKER.downcallHandle(libc.findOrThrow("open"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno, Linker.Option.firstVariadicArg(2));
-        CLOSE = LINKER.downcallHandle(libc.findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
         FALLOCATE = LINKER.downcallHandle(libc.findOrThrow("fallocate"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
         LSEEK = LINKER.downcallHandle(libc.findOrThrow("lseek"),
@@ -90,11 +83,8 @@ final class NativeFile implements AutoCloseable {
         }
     }
 
-    private final int fd;
-    private volatile boolean closed;
-
     private NativeFile(int fd) {
-        this.fd = fd;
+        super(fd);
     }
 
     /** Opens {@code path} read-write (or read-only), close-on-exec. */
@@ -172,27 +162,6 @@ final class NativeFile implements AutoCloseable {
         }
     }
 
-    private int fd() throws IOException {
-        if (closed) {
-            throw new java.nio.channels.ClosedChannelException();
-        }
-        return fd;
-    }
 
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
-    }
 
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(arena.allocate(CAPTURE), fd);
-        } catch (Throwable t) {
-            // nothing to do: the descriptor is gone either way
-        }
-    }
 }
