@@ -356,13 +356,16 @@ public final class IscsiTargetDriver implements TargetDriver {
                             && ce.getCause() != null ? ce.getCause().getMessage() : e.getMessage()).join());
                 }
             }
-            if (!failed.isEmpty()) { // rolled back: this call's binds are closed, nothing else changed
+            if (!failed.isEmpty()) { // rolled back: this call's binds are closed (and gone before the answer)
+                List<CompletableFuture<Void>> undone = new ArrayList<>();
                 for (CompletableFuture<Channel> b : binds) {
                     if (!b.isCompletedExceptionally()) {
-                        b.join().close();
+                        CompletableFuture<Void> closed = new CompletableFuture<>();
+                        b.join().close().addListener(f -> closed.complete(null));
+                        undone.add(closed);
                     }
                 }
-                return CompletableFuture.completedFuture(failed);
+                return CompletableFuture.allOf(undone.toArray(CompletableFuture[]::new)).thenApply(x -> failed);
             }
             for (int i = 0; i < added.size(); i++) {
                 listening(binds.get(i).join(), after.get(added.get(i)), added.get(i).portal());
