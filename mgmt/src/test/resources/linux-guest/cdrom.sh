@@ -1,0 +1,108 @@
+# Sourced by init (scstj.mode=cdrom) once iscsistart has logged in: LinuxCdromTest's checks of a
+# virtual CD-ROM (scstj's vcdrom handler) with Linux's own sr driver and isofs.
+#   1. sr attaches the LUN (peripheral type 5, removable) as srN with 2048-byte blocks;
+#   2. the guest mounts the medium (iso9660, read-only) and checks the file the host names against
+#      the checksum the host gives (GET /cd/medium?n=1 answers "NAME SHA256 ISO_BYTES");
+#   3. it unmounts and asks the host to load the second image (GET /cd/swap: the host calls the
+#      admin API's load and answers with the new medium's "NAME SHA256 ISO_BYTES"), mounts again
+#      and checks that it now reads the second image's file (and no longer the first's): sr must
+#      have noticed the media change (unit attention 28/00 / GET EVENT STATUS NOTIFICATION) on
+#      its own, nothing here tells the kernel;
+#   4. `eject -r` (the CD-ROM ioctl, i.e. sr's START STOP UNIT with LoEj) empties the drive: the
+#      host is asked to look at the device right then (GET /cd/ejected), and opening the device
+#      for data must now fail with "No medium found".
+# Uses init's fail, off, HPORT; ends with the verdict line and powers off.
+
+[ -n "$HPORT" ] || fail "cdrom mode needs scstj.hport= (the host names the media)"
+
+# GET http://10.0.2.2:HPORT$1 (bounded); prints the answer, fails the run on an error
+host_get() {
+    got=$(timeout 90 wget -q -O - "http://10.0.2.2:$HPORT$1" 2>&1) || fail "host request $1 failed: $got"
+    echo "$got"
+}
+
+# the first SCSI CD-ROM of the session: sr names it srN, devtmpfs makes its node
+CD=
+i=0
+while [ $i -lt 150 ]; do
+    for b in /sys/block/sr*; do
+        [ -e "$b/device" ] || continue
+        n="${b##*/}"
+        if [ -b "/dev/$n" ]; then
+            CD="$n"
+            break 2
+        fi
+    done
+    sleep 0.2
+    i=$((i + 1))
+done
+if [ -z "$CD" ]; then
+    for d in /sys/bus/scsi/devices/*/type; do
+        [ -e "$d" ] && echo "scstj-guest: ${d%/type}: type $(cat "$d") vendor $(cat "${d%/type}/vendor" 2>/dev/null)"
+    done
+    fail "no SCSI CD-ROM (srN) appeared within 30 s after login"
+fi
+DEV=/dev/$CD
+SYS=/sys/block/$CD
+TYPE=$(cat $SYS/device/type)
+VENDOR=$(sed 's/ *$//' $SYS/device/vendor)
+MODEL=$(sed 's/ *$//; s/ /_/g' $SYS/device/model)
+REMOVABLE=$(cat $SYS/removable)
+RO=$(cat $SYS/ro)
+echo "scstj-guest: $DEV type=$TYPE vendor=$VENDOR model=$MODEL removable=$REMOVABLE ro=$RO events=$(cat $SYS/events 2>/dev/null | tr ' ' ,)"
+
+# mounts the medium, checks NAME's checksum, reports the capacity sr read; $1 is the host's answer
+# "NAME SHA256 ISO_BYTES", $2 a label for messages. Sets NAME, BYTES (capacity in bytes), BLOCK.
+check_medium() {
+    set -- $1 "$2"
+    NAME=$1
+    SUM=$2
+    label=$4
+    mount -t iso9660 -o ro "$DEV" /mnt > /tmp/mount.log 2>&1 || { cat /tmp/mount.log; fail "mount $DEV ($label)"; }
+    [ -f "/mnt/$NAME" ] || { ls -la /mnt; fail "no /mnt/$NAME on the $label medium"; }
+    got=$(sha256sum "/mnt/$NAME" | cut -d' ' -f1)
+    [ "$got" = "$SUM" ] || fail "$label medium: /mnt/$NAME has sha256 $got, the host wrote $SUM"
+    BLOCK=$(cat $SYS/queue/logical_block_size)
+    BYTES=$(($(cat $SYS/size) * 512))
+    echo "scstj-guest: $label medium: /mnt/$NAME sha256 ok, capacity $BYTES bytes, block $BLOCK; files: $(ls /mnt | tr '\n' ' ')"
+}
+
+FIRST=$(host_get "/cd/medium?n=1")
+check_medium "$FIRST" first
+NAME_A=$NAME
+BYTES_A=$BYTES
+BLOCK_A=$BLOCK
+umount /mnt || fail "umount (first medium)"
+
+# the host swaps the image while the session stays logged in; the drive is closed (unlocked) now
+SECOND=$(host_get "/cd/swap")
+echo "scstj-guest: host loaded the second image: $SECOND"
+check_medium "$SECOND" second
+NAME_B=$NAME
+BYTES_B=$BYTES
+BLOCK_B=$BLOCK
+[ "$NAME_A" = "$NAME_B" ] || [ ! -e "/mnt/$NAME_A" ] || fail "the first medium's /mnt/$NAME_A is still there after the swap"
+umount /mnt || fail "umount (second medium)"
+
+# eject through sr (-r: the CD-ROM eject ioctl only, no SCSI pass-through fallback)
+timeout 60 eject -v -r "$DEV" > /tmp/eject.log 2>&1
+rc=$?
+cat /tmp/eject.log
+[ "$rc" = 0 ] || fail "eject -r $DEV exited with $rc"
+grep -q "CD-ROM eject command succeeded" /tmp/eject.log || fail "eject did not use the CD-ROM eject command"
+EJECTED=$(host_get "/cd/ejected")
+echo "scstj-guest: host sees after eject: $EJECTED"
+
+# opening for data now: no medium (sr's TUR answers NOT READY, MEDIUM NOT PRESENT)
+dd if="$DEV" of=/dev/null bs=2048 count=1 > /tmp/dd.log 2>&1 && { cat /tmp/dd.log; fail "$DEV still reads after eject"; }
+cat /tmp/dd.log
+NOMEDIUM=0
+grep -q "No medium found" /tmp/dd.log && NOMEDIUM=1
+[ "$NOMEDIUM" = 1 ] || fail "reading $DEV after eject failed, but not with 'No medium found'"
+mount -t iso9660 -o ro "$DEV" /mnt > /tmp/mount.log 2>&1 && fail "$DEV mounts after eject"
+
+echo
+echo "SCSTJ-LINUX-OK mode=cdrom cd=$CD type=$TYPE vendor=$VENDOR model=$MODEL removable=$REMOVABLE ro=$RO" \
+    "block=$BLOCK_A block2=$BLOCK_B bytes=$BYTES_A bytes2=$BYTES_B file=$NAME_A file2=$NAME_B" \
+    "ejected=$(echo "$EJECTED" | tr ' ' _) nomedium=$NOMEDIUM"
+off
