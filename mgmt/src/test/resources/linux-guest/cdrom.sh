@@ -3,12 +3,15 @@
 #   1. sr attaches the LUN (peripheral type 5, removable) as srN with 2048-byte blocks;
 #   2. the guest mounts the medium (iso9660, read-only) and checks the file the host names against
 #      the checksum the host gives (GET /cd/medium?n=1 answers "NAME SHA256 ISO_BYTES");
-#   3. it unmounts and asks the host to load the second image (GET /cd/swap: the host calls the
+#   3. while the medium is mounted the cdrom layer holds PREVENT MEDIUM REMOVAL: the host's load
+#      without force (GET /cd/locked) must be refused, and the file reads back unchanged with cold
+#      caches;
+#   4. it unmounts and asks the host to load the second image (GET /cd/swap: the host calls the
 #      admin API's load and answers with the new medium's "NAME SHA256 ISO_BYTES"), mounts again
 #      and checks that it now reads the second image's file (and no longer the first's): sr must
 #      have noticed the media change (unit attention 28/00 / GET EVENT STATUS NOTIFICATION) on
 #      its own, nothing here tells the kernel;
-#   4. `eject -r` (the CD-ROM ioctl, i.e. sr's START STOP UNIT with LoEj) empties the drive: the
+#   5. `eject -r` (the CD-ROM ioctl, i.e. sr's START STOP UNIT with LoEj) empties the drive: the
 #      host is asked to look at the device right then (GET /cd/ejected), and opening the device
 #      for data must now fail with "No medium found".
 # Uses init's fail, off, HPORT; ends with the verdict line and powers off.
@@ -72,6 +75,14 @@ check_medium "$FIRST" first
 NAME_A=$NAME
 BYTES_A=$BYTES
 BLOCK_A=$BLOCK
+SUM_A=$(echo "$FIRST" | cut -d' ' -f2)
+
+# mounted, so the door is locked: the host's load without force must be refused
+LOCKED=$(host_get "/cd/locked")
+echo "scstj-guest: host's load while mounted: $LOCKED"
+echo 3 > /proc/sys/vm/drop_caches
+got=$(sha256sum "/mnt/$NAME_A" | cut -d' ' -f1)
+[ "$got" = "$SUM_A" ] || fail "after the refused load /mnt/$NAME_A has sha256 $got, not $SUM_A"
 umount /mnt || fail "umount (first medium)"
 
 # the host swaps the image while the session stays logged in; the drive is closed (unlocked) now
@@ -104,5 +115,5 @@ mount -t iso9660 -o ro "$DEV" /mnt > /tmp/mount.log 2>&1 && fail "$DEV mounts af
 echo
 echo "SCSTJ-LINUX-OK mode=cdrom cd=$CD type=$TYPE vendor=$VENDOR model=$MODEL removable=$REMOVABLE ro=$RO" \
     "block=$BLOCK_A block2=$BLOCK_B bytes=$BYTES_A bytes2=$BYTES_B file=$NAME_A file2=$NAME_B" \
-    "ejected=$(echo "$EJECTED" | tr ' ' _) nomedium=$NOMEDIUM"
+    "locked=$(echo "$LOCKED" | tr ' ' _) ejected=$(echo "$EJECTED" | tr ' ' _) nomedium=$NOMEDIUM"
 off

@@ -41,6 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <li>the guest mounts the medium ({@code -t iso9660 -o ro}) and checks the sha256 of the file the
  * host put in the first image (the host builds two images with genisoimage, each holding one file
  * of different random contents and size);</li>
+ * <li>while the medium is mounted the cdrom layer has locked the door (PREVENT ALLOW MEDIUM REMOVAL):
+ * the host's load of the second image without {@code force} must answer 409 and leave the medium
+ * as it was, and the guest reads the file back unchanged with cold caches;</li>
  * <li>it unmounts (the cdrom layer then allows medium removal again) and asks the host to change
  * the medium: the host loads the second image through the admin API ({@code POST
  * /api/v1/devices/cd1/load}, which must answer 200 without {@code force}) while the session stays
@@ -151,6 +154,8 @@ class LinuxCdromTest {
         assertEquals(a.file(), verdict.get("file"), context);
         assertEquals(b.file(), verdict.get("file2"), context);
         // the host side of the swap and the eject
+        assertEquals("409_image=" + a.iso().getFileName(), verdict.get("locked"),
+                "a load without force while Linux holds the medium (409, medium unchanged); " + context);
         assertEquals("200", host.loadStatus, "admin load of the second image; " + context);
         assertEquals("image=" + b.iso().getFileName(), host.afterLoad, "the device's medium after the load; " + context);
         assertEquals("image=none", verdict.get("ejected"), "the device's medium right after the guest's eject; " + context);
@@ -240,6 +245,7 @@ class LinuxCdromTest {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
             MediaHost host = new MediaHost(server, admin, first, second);
             server.createContext("/cd/medium", e -> host.answer(e, () -> first.line()));
+            server.createContext("/cd/locked", e -> host.answer(e, host::loadWhileLocked));
             server.createContext("/cd/swap", e -> host.answer(e, host::swap));
             server.createContext("/cd/ejected", e -> host.answer(e, host::ejected));
             server.start();
@@ -261,6 +267,16 @@ class LinuxCdromTest {
             afterLoad = admin.medium();
             calls.add("GET device after load -> " + afterLoad);
             return second.line();
+        }
+
+        /** A load without force while the guest has the medium mounted: {@code STATUS image=NAME}. */
+        private String loadWhileLocked() throws Exception {
+            String body = JSON.writeValueAsString(Map.of("image", second.iso().toString()));
+            HttpResponse<String> r = admin.call("POST", "/api/v1/devices/" + DEVICE + "/load", body);
+            calls.add("POST load (medium mounted) " + body + " -> " + r.statusCode() + " " + r.body().strip());
+            String medium = admin.medium();
+            calls.add("GET device after the refused load -> " + medium);
+            return r.statusCode() + " " + medium;
         }
 
         private String ejected() throws Exception {
