@@ -11,17 +11,22 @@
 #      and checks that it now reads the second image's file (and no longer the first's): sr must
 #      have noticed the media change (unit attention 28/00 / GET EVENT STATUS NOTIFICATION) on
 #      its own, nothing here tells the kernel;
-#   5. `eject -r` (the CD-ROM ioctl, i.e. sr's START STOP UNIT with LoEj) empties the drive: the
-#      host is asked to look at the device right then (GET /cd/ejected), and opening the device
-#      for data must now fail with "No medium found".
+#   5. `eject -r` (the CD-ROM ioctl, i.e. sr's START STOP UNIT with LoEj) opens the tray: the
+#      drive is empty (the host is asked to look at the device right then, GET /cd/state), and
+#      with the cdrom layer's autoclose off, opening the device for data fails with "No medium
+#      found";
+#   6. with autoclose on (Linux's default) the next open closes the tray (START STOP UNIT with
+#      LoEj and Start) and the disc in it reads again;
+#   7. the host empties the drive (GET /cd/empty: the admin API's eject): opening the device for
+#      data fails with "No medium found" again, now with the tray closed.
 # Uses init's fail, off, HPORT; ends with the verdict line and powers off.
 
 [ -n "$HPORT" ] || fail "cdrom mode needs scstj.hport= (the host names the media)"
 
-# GET http://10.0.2.2:HPORT$1 (bounded); prints the answer, fails the run on an error
+# GET http://10.0.2.2:HPORT$1 (bounded); the answer in GOT, fails the run on an error (not called
+# in a $(...): fail's verdict must reach the console)
 host_get() {
-    got=$(timeout 90 wget -q -O - "http://10.0.2.2:$HPORT$1" 2>&1) || fail "host request $1 failed: $got"
-    echo "$got"
+    GOT=$(timeout 90 wget -q -O - "http://10.0.2.2:$HPORT$1" 2>&1) || fail "host request $1 failed: $GOT"
 }
 
 # the first SCSI CD-ROM of the session: sr names it srN, devtmpfs makes its node
@@ -70,7 +75,8 @@ check_medium() {
     echo "scstj-guest: $label medium: /mnt/$NAME sha256 ok, capacity $BYTES bytes, block $BLOCK; files: $(ls /mnt | tr '\n' ' ')"
 }
 
-FIRST=$(host_get "/cd/medium?n=1")
+host_get "/cd/medium?n=1"
+FIRST=$GOT
 check_medium "$FIRST" first
 NAME_A=$NAME
 BYTES_A=$BYTES
@@ -78,7 +84,8 @@ BLOCK_A=$BLOCK
 SUM_A=$(echo "$FIRST" | cut -d' ' -f2)
 
 # mounted, so the door is locked: the host's load without force must be refused
-LOCKED=$(host_get "/cd/locked")
+host_get "/cd/locked"
+LOCKED=$GOT
 echo "scstj-guest: host's load while mounted: $LOCKED"
 echo 3 > /proc/sys/vm/drop_caches
 got=$(sha256sum "/mnt/$NAME_A" | cut -d' ' -f1)
@@ -86,7 +93,8 @@ got=$(sha256sum "/mnt/$NAME_A" | cut -d' ' -f1)
 umount /mnt || fail "umount (first medium)"
 
 # the host swaps the image while the session stays logged in; the drive is closed (unlocked) now
-SECOND=$(host_get "/cd/swap")
+host_get "/cd/swap"
+SECOND=$GOT
 echo "scstj-guest: host loaded the second image: $SECOND"
 check_medium "$SECOND" second
 NAME_B=$NAME
@@ -95,25 +103,47 @@ BLOCK_B=$BLOCK
 [ "$NAME_A" = "$NAME_B" ] || [ ! -e "/mnt/$NAME_A" ] || fail "the first medium's /mnt/$NAME_A is still there after the swap"
 umount /mnt || fail "umount (second medium)"
 
+# opening the device for data must fail for want of a medium ($1 names the moment)
+no_medium() {
+    dd if="$DEV" of=/dev/null bs=2048 count=1 > /tmp/dd.log 2>&1 && { cat /tmp/dd.log; fail "$DEV reads $1"; }
+    cat /tmp/dd.log
+    grep -q "No medium found" /tmp/dd.log || fail "reading $DEV $1 failed, but not with 'No medium found'"
+    mount -t iso9660 -o ro "$DEV" /mnt > /tmp/mount.log 2>&1 && fail "$DEV mounts $1"
+    cat /tmp/mount.log
+}
+
 # eject through sr (-r: the CD-ROM eject ioctl only, no SCSI pass-through fallback)
 timeout 60 eject -v -r "$DEV" > /tmp/eject.log 2>&1
 rc=$?
 cat /tmp/eject.log
 [ "$rc" = 0 ] || fail "eject -r $DEV exited with $rc"
 grep -q "CD-ROM eject command succeeded" /tmp/eject.log || fail "eject did not use the CD-ROM eject command"
-EJECTED=$(host_get "/cd/ejected")
+host_get "/cd/state"
+EJECTED=$GOT
 echo "scstj-guest: host sees after eject: $EJECTED"
+# the tray is open; without autoclose an open for data does not close it (sr's TUR / GET EVENT
+# STATUS NOTIFICATION say no medium, tray open)
+echo 0 > /proc/sys/dev/cdrom/autoclose || fail "cannot turn the cdrom layer's autoclose off"
+no_medium "after eject"
+NOMEDIUM=1
 
-# opening for data now: no medium (sr's TUR answers NOT READY, MEDIUM NOT PRESENT)
-dd if="$DEV" of=/dev/null bs=2048 count=1 > /tmp/dd.log 2>&1 && { cat /tmp/dd.log; fail "$DEV still reads after eject"; }
-cat /tmp/dd.log
-NOMEDIUM=0
-grep -q "No medium found" /tmp/dd.log && NOMEDIUM=1
-[ "$NOMEDIUM" = 1 ] || fail "reading $DEV after eject failed, but not with 'No medium found'"
-mount -t iso9660 -o ro "$DEV" /mnt > /tmp/mount.log 2>&1 && fail "$DEV mounts after eject"
+# Linux's default: opening a drive whose tray is open closes it, and the disc in it is back
+echo 1 > /proc/sys/dev/cdrom/autoclose || fail "cannot turn the cdrom layer's autoclose on"
+check_medium "$SECOND" "closed-again"
+[ "$NAME" = "$NAME_B" ] || fail "after closing the tray the medium holds $NAME, not $NAME_B"
+umount /mnt || fail "umount (after closing the tray)"
+RECLOSED=1
+
+# the operator takes the disc out
+host_get "/cd/empty"
+EMPTIED=$GOT
+echo "scstj-guest: host emptied the drive: $EMPTIED"
+no_medium "after the host emptied the drive"
+NOMEDIUM2=1
 
 echo
 echo "SCSTJ-LINUX-OK mode=cdrom cd=$CD type=$TYPE vendor=$VENDOR model=$MODEL removable=$REMOVABLE ro=$RO" \
     "block=$BLOCK_A block2=$BLOCK_B bytes=$BYTES_A bytes2=$BYTES_B file=$NAME_A file2=$NAME_B" \
-    "locked=$(echo "$LOCKED" | tr ' ' _) ejected=$(echo "$EJECTED" | tr ' ' _) nomedium=$NOMEDIUM"
+    "locked=$(echo "$LOCKED" | tr ' ' _) ejected=$(echo "$EJECTED" | tr ' ' _) nomedium=$NOMEDIUM" \
+    "reclosed=$RECLOSED emptied=$(echo "$EMPTIED" | tr ' ' _) nomedium2=$NOMEDIUM2"
 off

@@ -51,9 +51,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the second image's capacity, and no longer the first file: sr has to notice the media change by
  * itself (unit attention / GET EVENT STATUS NOTIFICATION on its next open), nothing in the guest
  * tells it;</li>
- * <li>{@code eject -r} (util-linux, the CD-ROM ioctl only: the cdrom layer's unlock and sr's START
- * STOP UNIT with LoEj) empties the drive: the admin API shows no image at that moment, and the
- * guest's next open for data fails with "No medium found", and mounting fails.</li>
+ * <li>{@code eject -r} (util-linux, the CD-ROM ioctl only: sr's START STOP UNIT with LoEj) opens
+ * the tray and the drive is empty: the admin API shows no medium present and the tray open at that
+ * moment (the disc stays in the open tray, as in a real drive), and with the cdrom layer's
+ * autoclose off the guest's next open for data fails with "No medium found" and mounting fails;</li>
+ * <li>with autoclose on (Linux's default) the next open closes the tray (START STOP UNIT with
+ * LoEj and Start) and the second image's file reads again;</li>
+ * <li>the host empties the drive through the admin API ({@code POST /api/v1/devices/cd1/eject}):
+ * no image, tray closed, and the guest's open for data fails with "No medium found" again.</li>
  * </ol>
  * The guest talks to the host through an HTTP server of this test on 127.0.0.1 (the guest's
  * 10.0.2.2), which also sequences the swap: the guest cannot go on before the host has loaded the
@@ -154,13 +159,20 @@ class LinuxCdromTest {
         assertEquals(a.file(), verdict.get("file"), context);
         assertEquals(b.file(), verdict.get("file2"), context);
         // the host side of the swap and the eject
-        assertEquals("409_image=" + a.iso().getFileName(), verdict.get("locked"),
+        String inA = "image=" + a.iso().getFileName() + ",present=true,tray=closed";
+        String inB = "image=" + b.iso().getFileName() + ",present=true,tray=closed";
+        String empty = "image=none,present=false,tray=closed";
+        assertEquals("409_" + inA, verdict.get("locked"),
                 "a load without force while Linux holds the medium (409, medium unchanged); " + context);
         assertEquals("200", host.loadStatus, "admin load of the second image; " + context);
-        assertEquals("image=" + b.iso().getFileName(), host.afterLoad, "the device's medium after the load; " + context);
-        assertEquals("image=none", verdict.get("ejected"), "the device's medium right after the guest's eject; " + context);
+        assertEquals(inB, host.afterLoad, "the device's medium after the load; " + context);
+        assertEquals("image=" + b.iso().getFileName() + ",present=false,tray=open", verdict.get("ejected"),
+                "the device right after the guest's eject: tray open, the disc in it; " + context);
         assertEquals("1", verdict.get("nomedium"), context);
-        assertEquals("image=none", after, "the device's medium after the guest; " + context);
+        assertEquals("1", verdict.get("reclosed"), context);
+        assertEquals(empty, verdict.get("emptied"), "the device after the admin eject; " + context);
+        assertEquals("1", verdict.get("nomedium2"), context);
+        assertEquals(empty, after, "the device's medium after the guest; " + context);
 
         assertTrue(aliveAfterGuest, "the daemon died during the guest's run:\n" + log);
         assertEquals(List.of(), LinuxGuest.problems(log), "the daemon logged errors:\n" + log);
@@ -204,17 +216,24 @@ class LinuxCdromTest {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         }
 
-        /** {@code image=FILE_NAME} for the device's current image, {@code image=none} when the drive is empty. */
+        /**
+         * The device's medium as the admin API shows it, in one word:
+         * {@code image=FILE_NAME|none,present=true|false,tray=open|closed} (the {@code image},
+         * {@code medium-present} and {@code tray-open} attributes).
+         */
         String medium() throws IOException, InterruptedException {
             HttpResponse<String> r = call("GET", "/api/v1/devices/" + DEVICE, null);
             if (r.statusCode() != 200) {
                 return "GET-" + r.statusCode() + ":" + r.body().replaceAll("\\s+", "_");
             }
-            JsonNode image = JSON.readTree(r.body()).findValue("image");
-            if (image == null || image.isNull() || image.asText().isEmpty()) {
-                return "image=none";
-            }
-            return "image=" + Path.of(image.asText()).getFileName();
+            JsonNode attributes = JSON.readTree(r.body()).path("attributes");
+            JsonNode image = attributes.path("image").path("value");
+            String name = image.isTextual() && !image.asText().isEmpty() ? Path.of(image.asText()).getFileName().toString()
+                    : "none";
+            JsonNode present = attributes.path("medium-present").path("value");
+            JsonNode open = attributes.path("tray-open").path("value");
+            return "image=" + name + ",present=" + (present.isBoolean() ? present.asText() : "?")
+                    + ",tray=" + (open.isBoolean() ? (open.asBoolean() ? "open" : "closed") : "?");
         }
     }
 
@@ -247,7 +266,8 @@ class LinuxCdromTest {
             server.createContext("/cd/medium", e -> host.answer(e, () -> first.line()));
             server.createContext("/cd/locked", e -> host.answer(e, host::loadWhileLocked));
             server.createContext("/cd/swap", e -> host.answer(e, host::swap));
-            server.createContext("/cd/ejected", e -> host.answer(e, host::ejected));
+            server.createContext("/cd/state", e -> host.answer(e, host::state));
+            server.createContext("/cd/empty", e -> host.answer(e, host::empty));
             server.start();
             return host;
         }
@@ -279,9 +299,21 @@ class LinuxCdromTest {
             return r.statusCode() + " " + medium;
         }
 
-        private String ejected() throws Exception {
+        private String state() throws Exception {
             String medium = admin.medium();
-            calls.add("GET device after the guest's eject -> " + medium);
+            calls.add("GET device (guest ejected) -> " + medium);
+            return medium;
+        }
+
+        /** The operator empties the drive; answers with the device's medium afterwards. */
+        private String empty() throws Exception {
+            HttpResponse<String> r = admin.call("POST", "/api/v1/devices/" + DEVICE + "/eject", "{}");
+            calls.add("POST eject {} -> " + r.statusCode() + " " + r.body().strip());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("admin eject answered " + r.statusCode() + ": " + r.body().strip());
+            }
+            String medium = admin.medium();
+            calls.add("GET device after the eject -> " + medium);
             return medium;
         }
 
