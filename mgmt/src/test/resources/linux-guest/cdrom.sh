@@ -21,6 +21,15 @@
 #      data fails with "No medium found" again, now with the tray closed.
 # Uses init's fail, off, HPORT; ends with the verdict line and powers off.
 
+# a console line with the guest's uptime, to see where the time goes
+say() {
+    echo "scstj-guest: [$(cut -d' ' -f1 /proc/uptime)] $*"
+}
+say "cdrom checks start"
+# the SCSI midlayer's error recovery logs (abort scheduled / aborting command ...): no command may
+# time out anywhere in this run, which the end checks
+echo 63 > /proc/sys/dev/scsi/logging_level
+
 [ -n "$HPORT" ] || fail "cdrom mode needs scstj.hport= (the host names the media)"
 
 # GET http://10.0.2.2:HPORT$1 (bounded); the answer in GOT, fails the run on an error (not called
@@ -46,7 +55,7 @@ while [ $i -lt 150 ]; do
 done
 if [ -z "$CD" ]; then
     for d in /sys/bus/scsi/devices/*/type; do
-        [ -e "$d" ] && echo "scstj-guest: ${d%/type}: type $(cat "$d") vendor $(cat "${d%/type}/vendor" 2>/dev/null)"
+        [ -e "$d" ] && say "${d%/type}: type $(cat "$d") vendor $(cat "${d%/type}/vendor" 2>/dev/null)"
     done
     fail "no SCSI CD-ROM (srN) appeared within 30 s after login"
 fi
@@ -57,7 +66,7 @@ VENDOR=$(sed 's/ *$//' $SYS/device/vendor)
 MODEL=$(sed 's/ *$//; s/ /_/g' $SYS/device/model)
 REMOVABLE=$(cat $SYS/removable)
 RO=$(cat $SYS/ro)
-echo "scstj-guest: $DEV type=$TYPE vendor=$VENDOR model=$MODEL removable=$REMOVABLE ro=$RO events=$(cat $SYS/events 2>/dev/null | tr ' ' ,)"
+say "$DEV type=$TYPE vendor=$VENDOR model=$MODEL removable=$REMOVABLE ro=$RO events=$(cat $SYS/events 2>/dev/null | tr ' ' ,)"
 
 # mounts the medium, checks NAME's checksum, reports the capacity sr read; $1 is the host's answer
 # "NAME SHA256 ISO_BYTES", $2 a label for messages. Sets NAME, BYTES (capacity in bytes), BLOCK.
@@ -66,13 +75,14 @@ check_medium() {
     NAME=$1
     SUM=$2
     label=$4
+    say "mounting the $label medium"
     mount -t iso9660 -o ro "$DEV" /mnt > /tmp/mount.log 2>&1 || { cat /tmp/mount.log; fail "mount $DEV ($label)"; }
     [ -f "/mnt/$NAME" ] || { ls -la /mnt; fail "no /mnt/$NAME on the $label medium"; }
     got=$(sha256sum "/mnt/$NAME" | cut -d' ' -f1)
     [ "$got" = "$SUM" ] || fail "$label medium: /mnt/$NAME has sha256 $got, the host wrote $SUM"
     BLOCK=$(cat $SYS/queue/logical_block_size)
     BYTES=$(($(cat $SYS/size) * 512))
-    echo "scstj-guest: $label medium: /mnt/$NAME sha256 ok, capacity $BYTES bytes, block $BLOCK; files: $(ls /mnt | tr '\n' ' ')"
+    say "$label medium: /mnt/$NAME sha256 ok, capacity $BYTES bytes, block $BLOCK; files: $(ls /mnt | tr '\n' ' ')"
 }
 
 host_get "/cd/medium?n=1"
@@ -86,16 +96,18 @@ SUM_A=$(echo "$FIRST" | cut -d' ' -f2)
 # mounted, so the door is locked: the host's load without force must be refused
 host_get "/cd/locked"
 LOCKED=$GOT
-echo "scstj-guest: host's load while mounted: $LOCKED"
+say "host's load while mounted: $LOCKED"
 echo 3 > /proc/sys/vm/drop_caches
 got=$(sha256sum "/mnt/$NAME_A" | cut -d' ' -f1)
 [ "$got" = "$SUM_A" ] || fail "after the refused load /mnt/$NAME_A has sha256 $got, not $SUM_A"
+say "unmounting the first medium"
 umount /mnt || fail "umount (first medium)"
+say "unmounted; asking the host to load the second image"
 
 # the host swaps the image while the session stays logged in; the drive is closed (unlocked) now
 host_get "/cd/swap"
 SECOND=$GOT
-echo "scstj-guest: host loaded the second image: $SECOND"
+say "host loaded the second image: $SECOND"
 check_medium "$SECOND" second
 NAME_B=$NAME
 BYTES_B=$BYTES
@@ -105,6 +117,7 @@ umount /mnt || fail "umount (second medium)"
 
 # opening the device for data must fail for want of a medium ($1 names the moment)
 no_medium() {
+    say "opening $DEV for data $1"
     dd if="$DEV" of=/dev/null bs=2048 count=1 > /tmp/dd.log 2>&1 && { cat /tmp/dd.log; fail "$DEV reads $1"; }
     cat /tmp/dd.log
     grep -q "No medium found" /tmp/dd.log || fail "reading $DEV $1 failed, but not with 'No medium found'"
@@ -112,6 +125,7 @@ no_medium() {
     cat /tmp/mount.log
 }
 
+say "eject -r $DEV"
 # eject through sr (-r: the CD-ROM eject ioctl only, no SCSI pass-through fallback)
 timeout 60 eject -v -r "$DEV" > /tmp/eject.log 2>&1
 rc=$?
@@ -120,7 +134,7 @@ cat /tmp/eject.log
 grep -q "CD-ROM eject command succeeded" /tmp/eject.log || fail "eject did not use the CD-ROM eject command"
 host_get "/cd/state"
 EJECTED=$GOT
-echo "scstj-guest: host sees after eject: $EJECTED"
+say "host sees after eject: $EJECTED"
 # the tray is open; without autoclose an open for data does not close it (sr's TUR / GET EVENT
 # STATUS NOTIFICATION say no medium, tray open)
 echo 0 > /proc/sys/dev/cdrom/autoclose || fail "cannot turn the cdrom layer's autoclose off"
@@ -137,9 +151,19 @@ RECLOSED=1
 # the operator takes the disc out
 host_get "/cd/empty"
 EMPTIED=$GOT
-echo "scstj-guest: host emptied the drive: $EMPTIED"
+say "host emptied the drive: $EMPTIED"
 no_medium "after the host emptied the drive"
 NOMEDIUM2=1
+
+# what the kernel said about the drive (errors, aborts and resets would show here)
+dmesg | grep -iE 'sr0|sr [0-9]|cdrom|scsi|iscsi|isofs|abort|reset|timed? ?out' | tail -n 40 | sed 's/^/scstj-guest: dmesg: /'
+# Every command was answered in time: a command sr timed out (30 s) shows as an abort by the error
+# handler and perhaps a LOGICAL UNIT RESET (a second "Power-on or device reset occurred" after the
+# power-on unit attention at login); its retry may well have succeeded, which would hide it.
+ABORTS=$(dmesg | grep -ciE 'abort')
+RESETS=$(dmesg | grep -c 'Power-on or device reset occurred')
+[ "$ABORTS" = 0 ] || fail "Linux's SCSI error handler logged $ABORTS abort line(s): a command was not answered in time"
+[ "$RESETS" -le 1 ] || fail "the drive was reset $RESETS times (Linux's error handler)"
 
 echo
 echo "SCSTJ-LINUX-OK mode=cdrom cd=$CD type=$TYPE vendor=$VENDOR model=$MODEL removable=$REMOVABLE ro=$RO" \

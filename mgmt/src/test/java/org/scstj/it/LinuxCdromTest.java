@@ -65,7 +65,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * new image. The guest's verdict is one line on its serial console carrying what it saw as
  * {@code key=value}; the test checks each figure against the images it built.
  *
- * <p>The daemon must still be running after the guest, log no ERROR and no exception, show the
+ * <p>No command may time out: the guest fails if Linux's SCSI error handler aborted a command or
+ * reset the drive (its retry would otherwise hide a command the target never answered).
+ *
+ * <p>The daemon must still be running after the guest, log no ERROR and no exception (nor a task
+ * management function: a guest's abort or reset), show the
  * device empty after the guest has finished, stop with exit status 0 on SIGTERM and report no
  * Netty buffer leak.
  */
@@ -143,6 +147,9 @@ class LinuxCdromTest {
         String log = daemon.log();
         System.out.println("LinuxCdromTest: " + run.accel() + ", " + run.seconds() + " s: " + run.marker());
         System.out.println("LinuxCdromTest: admin calls " + host.calls);
+        // what the guest said (the kernel is quiet unless the guest failed)
+        run.console().lines().filter(l -> l.startsWith("scstj-guest:") || l.startsWith("eject:") || l.startsWith("dd:")
+                || l.startsWith("mount:")).forEach(l -> System.out.println("LinuxCdromTest: guest: " + l));
         String context = run.marker() + "\n--- admin calls ---\n" + String.join("\n", host.calls)
                 + "\n--- console ---\n" + run.console();
         assertTrue(run.marker().startsWith("SCSTJ-LINUX-OK"), "guest verdict: " + context + "\n--- daemon ---\n" + log);
@@ -176,6 +183,8 @@ class LinuxCdromTest {
 
         assertTrue(aliveAfterGuest, "the daemon died during the guest's run:\n" + log);
         assertEquals(List.of(), LinuxGuest.problems(log), "the daemon logged errors:\n" + log);
+        assertEquals(List.of(), log.lines().filter(l -> l.contains("TaskManagement")).toList(),
+                "the guest's error handler reset or aborted (a command was not answered in time):\n" + log);
         assertEquals(0, exit, "daemon exit status after SIGTERM; log:\n" + log);
         assertFalse(log.contains("LEAK:"), "Netty reported a buffer leak:\n" + log);
     }
@@ -206,6 +215,16 @@ class LinuxCdromTest {
         }
 
         HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
+            long start = System.nanoTime();
+            try {
+                return send(method, path, body);
+            } finally {
+                System.out.println("LinuxCdromTest: admin " + method + " " + path + ": "
+                        + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+            }
+        }
+
+        private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
             String url = Files.readString(state.resolve("admin").resolve("url")).trim();
             String token = Files.readString(state.resolve("admin").resolve("admin.token")).trim();
             HttpRequest request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
