@@ -143,7 +143,7 @@ public final class Checks {
     /** The removable-medium half of {@link #medium}: SBC-4 5.25, 3A/00 without the medium. */
     public static ScsiResponse mediumPresent(CommandSet.Parsed parsed, MediumState medium, boolean descriptorSense) {
         if (parsed.needsMedium() && !medium.present()) {
-            return Failure.of(SenseReason.MEDIUM_NOT_PRESENT).toResponse(descriptorSense);
+            return Failure.of(medium.notPresent()).toResponse(descriptorSense);
         }
         return null;
     }

@@ -18,7 +18,42 @@ public interface BlockDevice extends AutoCloseable {
     /** The handler type, e.g. {@code vdisk_fileio}. */
     String handlerType();
 
-    /** Logical block size in bytes: 512 or 4096. */
+    /** SPC-5 6.7.2 PERIPHERAL DEVICE TYPE 00h: a direct access block device (SBC-4). */
+    int DISK = 0x00;
+    /** SPC-5 6.7.2 PERIPHERAL DEVICE TYPE 05h: a CD/DVD device (MMC-6). */
+    int CD_DVD = 0x05;
+
+    /**
+     * The device's PERIPHERAL DEVICE TYPE (SPC-5 6.7.2): which command set the core serves it with.
+     * The default is a disk ({@link #DISK}).
+     */
+    default int peripheralDeviceType() {
+        return DISK;
+    }
+
+    /**
+     * Whether a medium is in the device when it opens: false for an empty removable drive (a CD/DVD
+     * device without an image), whose medium-access commands end NOT READY, MEDIUM NOT PRESENT until
+     * {@link #changeMedium} loads one. The default: loaded.
+     */
+    default boolean mediumLoaded() {
+        return true;
+    }
+
+    /**
+     * Replaces the removable medium (a management request: an operator swapping a disc): {@code
+     * medium} names the new one in the handler's terms (an image path for a CD/DVD device), null
+     * empties the drive. Called between commands like {@link #resize}, on the blocking-I/O executor;
+     * afterwards {@link #blockCount} is the new medium's (0 when empty) and reads come from it. On
+     * failure (an {@link java.io.IOException} saying why) the old medium stays. The core reports the
+     * change to every I_T nexus itself (MMC-6 and SPC-5: 28/00 and the media event). The default: a
+     * device without a removable medium to swap.
+     */
+    default void changeMedium(String medium) throws java.io.IOException {
+        throw new UnsupportedOperationException("handler " + handlerType() + " has no medium to change");
+    }
+
+    /** Logical block size in bytes: 512 or 4096 for a disk, 2048 for a CD/DVD device. */
     int blockSize();
 
     /**
