@@ -369,8 +369,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         }
         if (early == null) {
             early = Checks.medium(parsed, wholeMedium,
-                    wholeMediumTask == null ? null : wholeMediumTask.command().row().wholeMediumKind(), medium, edtl,
-                    lu.descriptorSense());
+                    wholeMediumTask == null ? null : wholeMediumTask.command().row().wholeMediumKind(), medium,
+                    device.ready(), edtl, lu.descriptorSense());
         }
         if (early != null) {
             task.task().complete(early);

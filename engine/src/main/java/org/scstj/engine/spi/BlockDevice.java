@@ -248,10 +248,23 @@ public interface BlockDevice extends AutoCloseable {
         void failed(IoFailure failure, Throwable cause);
     }
 
+    /**
+     * Whether the backing store is there: false once the device learned it is gone (a block device
+     * removed under it: ENXIO, ENODEV). The core then ends every command that accesses the medium
+     * NOT READY, LOGICAL UNIT NOT READY, MANUAL INTERVENTION REQUIRED (04/03) without sending it to
+     * the device; the other LUs carry on. Read for each such command on any thread: a volatile
+     * field. The default: always ready.
+     */
+    default boolean ready() {
+        return true;
+    }
+
     /** Why an I/O failed, as far as SCSI cares. */
     enum IoFailure {
         /** EIO and the like: MEDIUM ERROR, UNRECOVERED READ ERROR / WRITE ERROR. */
         MEDIUM_ERROR,
+        /** The backing store is gone (ENXIO, ENODEV): NOT READY, MANUAL INTERVENTION REQUIRED 04/03; {@link #ready} says false from now on. */
+        NOT_READY,
         /** ENOSPC on a thin device: SPACE ALLOCATION FAILED WRITE PROTECT (SBC-4 4.7.3.6). */
         NO_SPACE,
         /** Anything else: HARDWARE ERROR, INTERNAL TARGET FAILURE. */
