@@ -48,6 +48,8 @@ final class BlockIoDevice implements BlockDevice {
     private volatile NativeDisk dsync;
     private volatile boolean openedReadOnly;
     private volatile Capabilities capabilities;
+    /** The block device went away under the LU (ENXIO, ENODEV): it stays not ready. */
+    private volatile boolean gone;
     /** Descriptors replaced while running, closed with the device. */
     private final java.util.List<NativeDisk> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -283,6 +285,12 @@ final class BlockIoDevice implements BlockDevice {
         return buffers.made();
     }
 
+    /** False once an I/O found the device gone (ENXIO, ENODEV): the core ends medium access NOT READY 04/03. */
+    @Override
+    public boolean ready() {
+        return !gone;
+    }
+
     // --- dispatch -----------------------------------------------------------------------------
 
     private interface Io {
@@ -297,7 +305,7 @@ final class BlockIoDevice implements BlockDevice {
         }
     }
 
-    private static void run(Completion done, Io op) {
+    private void run(Completion done, Io op) {
         try {
             op.run();
         } catch (InterruptedException e) {
@@ -311,9 +319,15 @@ final class BlockIoDevice implements BlockDevice {
         done.completed();
     }
 
-    /** errno decides (see {@link NativeDisk.NativeIoException#failure}); a closed device is an internal failure. */
-    private static void fail(Completion done, Exception e) {
+    /**
+     * errno decides (see {@link NativeDisk.NativeIoException#failure}); a closed device is an
+     * internal failure. A device found gone stays not ready ({@link #ready}).
+     */
+    private void fail(Completion done, Exception e) {
         if (e instanceof NativeDisk.NativeIoException n) {
+            if (n.failure() == IoFailure.NOT_READY) {
+                gone = true;
+            }
             done.failed(n.failure(), e);
         } else if (e instanceof ClosedChannelException) {
             done.failed(IoFailure.INTERNAL, e);
