@@ -66,8 +66,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>The guest (kernel + initramfs, {@link LinuxGuest}) is assembled by {@code linux-guest/build-guest.sh} from
  * Debian packages and cached under {@code ~/.cache/scstj-linux-guest} (or
- * {@code -Dscstj.linux.cache=DIR}), keyed by the package versions and the contents of the script
- * and {@code init}. The guest runs under TCG (software emulation, about half a minute): on these
+ * {@code -Dscstj.linux.cache=DIR}), keyed by the package versions and the contents of the scripts
+ * ({@code init}, {@code cdrom.sh}). The guest runs under TCG (software emulation, about half a minute): on these
  * machines {@code /dev/kvm} opens but a nested guest stalls. {@code -Dscstj.linux.accel=kvm}
  * tries KVM first (a KVM guest that makes no progress is abandoned for TCG).
  */
