@@ -208,6 +208,15 @@ class VcdromEngineTest {
         assertEquals("5/24/00", sense(s, cdb(0x52, 0x00, 0, 0, 0x03, 0xE8, 0, 0, 48, 0), 48), "LBA 1000 is the lead-out");
     }
 
+    /** The feature codes of GET CONFIGURATION data, in order (MMC-6 5.3.1: 4-byte header, ADDITIONAL LENGTH at byte 3). */
+    private static List<Integer> featureCodes(byte[] data) {
+        List<Integer> codes = new java.util.ArrayList<>();
+        for (int at = 8; at < data.length; at += 4 + (data[at + 3] & 0xFF)) {
+            codes.add(u16(data, at));
+        }
+        return codes;
+    }
+
     @Test
     void getConfiguration_reportsTheCdRomProfile_andItsFeatures() throws Exception {
         start(image("a.iso", 100, 3));
@@ -215,17 +224,10 @@ class VcdromEngineTest {
         byte[] all = good(s, cdb(0x46, 0, 0, 0, 0, 0, 0, 0x01, 0, 0), 256);
         assertEquals(0x0008, u16(all, 6), "current profile CD-ROM");
         assertEquals(all.length - 4, u32(all, 0));
-        List<Integer> codes = new java.util.ArrayList<>();
-        for (int at = 8; at < all.length; at += 4 + (all[at + 3] & 0xFF)) {
-            codes.add(u16(all, at));
-        }
-        assertEquals(List.of(0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x001E, 0x001F), codes);
+        assertEquals(List.of(0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x001E, 0x001F), featureCodes(all));
         byte[] current = good(s, cdb(0x46, 0x01, 0, 0, 0, 0, 0, 0x01, 0, 0), 256);
-        List<Integer> currentCodes = new java.util.ArrayList<>();
-        for (int at = 8; at < current.length; at += 4 + (current[at + 3] & 0xFF)) {
-            currentCodes.add(u16(current, at));
-        }
-        assertEquals(List.of(0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x001E), currentCodes, "no DVD Read with a CD in");
+        assertEquals(List.of(0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x001E), featureCodes(current),
+                "no DVD Read with a CD in");
         byte[] one = good(s, cdb(0x46, 0x02, 0, 0x03, 0, 0, 0, 0x01, 0, 0), 256);
         assertEquals(8 + 8, one.length, "RT 10b: the Removable Medium feature alone");
         assertEquals("5/24/00", sense(s, cdb(0x46, 0x03, 0, 0, 0, 0, 0, 0x01, 0, 0), 256), "RT 11b is reserved");
