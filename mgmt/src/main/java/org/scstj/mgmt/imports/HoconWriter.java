@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Writes an {@link ImportedConfig} as an scstj HOCON configuration (docs/configuration.md):
- * devices by handler (fileio, then nullio, each in source order), then the iSCSI driver's
- * portals, discovery CHAP and targets in source order. Devices scstj cannot serve, and the LUNs
+ * devices by handler (fileio, blockio, nullio, then vcdrom, each in source order), then the
+ * iSCSI driver's portals, discovery CHAP and targets in source order. Devices scstj cannot serve, and the LUNs
  * that map them, are written as comments so the operator sees what is missing. Keys that are not
  * plain words (every iSCSI name, names with dots) are quoted; sizes use HOCON's units where exact.
  */
@@ -73,8 +73,9 @@ public final class HoconWriter {
 
     private void handlers(List<ImportedDevice> all) {
         Map<String, List<ImportedDevice>> supported = new LinkedHashMap<>();
-        supported.put("vdisk_fileio", new ArrayList<>());
-        supported.put("vdisk_nullio", new ArrayList<>());
+        for (String type : List.of("vdisk_fileio", "vdisk_blockio", "vdisk_nullio", "vcdrom")) {
+            supported.put(type, new ArrayList<>());
+        }
         Map<String, List<ImportedDevice>> unsupported = new LinkedHashMap<>();
         for (ImportedDevice d : all) {
             (d.supported() ? supported : unsupported).computeIfAbsent(d.handler(), k -> new ArrayList<>()).add(d);
@@ -98,28 +99,20 @@ public final class HoconWriter {
         close();
     }
 
+    /** The keys in the order they are written; a key not listed here comes after them. */
+    private static final List<String> KEY_ORDER = List.of("filename", "image", "size", "block-size",
+            "thin-provisioned", "read-only", "write-back", "write-through", "nv-cache", "rotational", "removable");
+
     private static String deviceBody(ImportedDevice d) {
+        List<String> keys = new ArrayList<>(d.settings().keySet());
+        keys.sort(java.util.Comparator.comparingInt(k -> KEY_ORDER.contains(k) ? KEY_ORDER.indexOf(k) : KEY_ORDER.size()));
         List<String> kv = new ArrayList<>();
-        if (d.filename() != null) {
-            kv.add("filename = " + quote(d.filename()));
-        }
-        if (d.size() != null) {
-            kv.add("size = " + size(d.size()));
-        }
-        if (d.blockSize() != null) {
-            kv.add("block-size = " + d.blockSize());
-        }
-        if (d.thinProvisioned() != null) {
-            kv.add("thin-provisioned = " + d.thinProvisioned());
-        }
-        if (d.readOnly() != null) {
-            kv.add("read-only = " + d.readOnly());
-        }
-        if (d.writeBack() != null) {
-            kv.add("write-back = " + d.writeBack());
-        }
-        if (d.removable() != null) {
-            kv.add("removable = " + d.removable());
+        for (String k : keys) {
+            kv.add(k + " = " + switch (d.settings().get(k)) {
+                case String s -> quote(s);
+                case Long bytes -> size(bytes);
+                case Object o -> o.toString();
+            });
         }
         return kv.isEmpty() ? "{ }" : "{ " + String.join(", ", kv) + " }";
     }

@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>storage objects: {@code fileio} → {@code vdisk_fileio} (dev, size, write_back,
- *       block_size, emulate_tpu/tpws → thin); {@code ramdisk} with {@code nullio} →
- *       {@code vdisk_nullio}; {@code block}, {@code pscsi}, {@code user} and a memory-backed
- *       {@code ramdisk} are written commented out, with a note;</li>
+ *       block_size, emulate_tpu/tpws → thin); {@code block} → {@code vdisk_blockio} (dev,
+ *       readonly, write_back = false → write-through, block_size, emulate_tpu/tpws → thin; the size
+ *       is the device's); {@code ramdisk} with {@code nullio} → {@code vdisk_nullio};
+ *       {@code pscsi}, {@code user} and a memory-backed {@code ramdisk} are written commented out,
+ *       with a note;</li>
  *   <li>a TPG's {@code luns} with {@code generate_node_acls = 1} → the target's {@code luns}
  *       (read-only when {@code demo_mode_write_protect = 1}); its {@code node_acls} → groups, one
  *       per distinct set of mapped LUNs and CHAP credentials ({@code write_protect} →
@@ -147,11 +149,12 @@ public final class LioJsonImporter {
         String handler;
         boolean supported;
         switch (plugin) {
-            case "fileio" -> {
-                handler = "vdisk_fileio";
+            case "fileio", "block" -> {
+                handler = plugin.equals("fileio") ? "vdisk_fileio" : "vdisk_blockio";
                 supported = true;
                 if (dev == null) {
-                    throw new ImportException(path + ".dev", "a fileio storage object needs dev (the backing file)");
+                    throw new ImportException(path + ".dev", "a " + plugin + " storage object needs dev (the backing "
+                            + (plugin.equals("fileio") ? "file)" : "block device)"));
                 }
             }
             case "ramdisk" -> {
@@ -167,8 +170,6 @@ public final class LioJsonImporter {
                 supported = false;
                 handler = plugin;
                 String why = switch (plugin) {
-                    case "block" -> "the importer does not map block devices to scstj's vdisk_blockio yet "
-                            + "(configure it by hand: docs/configuration.md)";
                     case "pscsi" -> "scstj has no SCSI pass-through handler";
                     case "user" -> "scstj has no user-space (TCMU) backstores";
                     default -> "scstj has no such backstore";
@@ -177,9 +178,15 @@ public final class LioJsonImporter {
                         + "; written commented out, with the LUNs that map it"));
             }
         }
+        boolean blockio = handler.equals("vdisk_blockio");
         if (so.hasNonNull("wwn") && supported) {
             notes.add(ImportNote.atPath(path + ".wwn", "wwn of '" + sourceName + "' not imported: scstj derives the unit "
                     + "serial number and identifiers from the device name, so initiators see a new identity"));
+        }
+        if (blockio && size != null) {
+            notes.add(ImportNote.atPath(path + ".size", "size of block storage object '" + sourceName
+                    + "': the size is the block device's own: not imported"));
+            size = null;
         }
         Integer blockSize = null;
         Boolean thin = null;
@@ -188,16 +195,19 @@ public final class LioJsonImporter {
             if (attrs.has("block_size")) {
                 long bs = number(attrs, "block_size", path + ".attributes");
                 if (bs == 512 || bs == 4096) {
-                    blockSize = bs == 512 ? null : 4096;
+                    // vdisk_fileio's default is 512; vdisk_blockio's the device's, which check compares it with
+                    blockSize = bs == 512 && !blockio ? null : (int) bs;
                 } else {
                     notes.add(ImportNote.atPath(path + ".attributes.block_size", "block_size " + bs + " of '"
-                            + sourceName + "': scstj supports 512 and 4096 only; left at 512"));
+                            + sourceName + "': scstj supports 512 and 4096 only; left at the default"));
                 }
             }
             boolean tpu = attrs.has("emulate_tpu") && number(attrs, "emulate_tpu", path + ".attributes") != 0;
             boolean tpws = attrs.has("emulate_tpws") && number(attrs, "emulate_tpws", path + ".attributes") != 0;
             if ((tpu || tpws) && handler.equals("vdisk_fileio")) {
                 thin = true;
+            } else if (blockio && (attrs.has("emulate_tpu") || attrs.has("emulate_tpws"))) {
+                thin = tpu || tpws; // stated either way: vdisk_blockio's default is whether the device can discard
             }
             nonDefault(attrs, path + ".attributes", "storage object '" + sourceName + "'", SO_DEFAULTS, SO_MAPPED, SO_LIMITS);
         }
@@ -205,12 +215,27 @@ public final class LioJsonImporter {
             writeBack = null;
             readOnly = null;
         }
-        if (handler.equals("vdisk_fileio") && Boolean.TRUE.equals(writeBack)) {
-            writeBack = null; // scstj's default
+        Map<String, Object> settings = new LinkedHashMap<>();
+        put(settings, "filename", dev);
+        put(settings, "size", size);
+        put(settings, "block-size", blockSize);
+        put(settings, "thin-provisioned", thin);
+        put(settings, "read-only", readOnly);
+        if (blockio) {
+            // LIO's write_back = false: every write is written through (scstj's default is a write-back cache)
+            put(settings, "write-through", Boolean.FALSE.equals(writeBack) ? true : null);
+        } else {
+            put(settings, "write-back", supported && Boolean.TRUE.equals(writeBack) ? null : writeBack);
         }
-        ImportedDevice d = new ImportedDevice(name, handler, supported, dev, size, blockSize, thin, readOnly, writeBack, null);
+        ImportedDevice d = new ImportedDevice(name, handler, supported, settings);
         devices.add(d);
         byPath.put("/backstores/" + plugin + "/" + sourceName, d);
+    }
+
+    private static void put(Map<String, Object> settings, String key, Object value) {
+        if (value != null) {
+            settings.put(key, value);
+        }
     }
 
     /** scstj's device names are unique over all handlers and of limited characters; LIO's per plugin and free. */

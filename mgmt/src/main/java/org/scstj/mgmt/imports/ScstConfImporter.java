@@ -89,18 +89,15 @@ public final class ScstConfImporter {
 
     private ImportedDevice device(String type, String name, ScstConfStatement d) throws ImportException {
         boolean fileio = type.equals("vdisk_fileio");
+        boolean blockio = type.equals("vdisk_blockio");
         boolean nullio = type.equals("vdisk_nullio");
-        boolean supported = fileio || nullio;
+        boolean cdrom = type.equals("vcdrom");
+        boolean supported = fileio || blockio || nullio || cdrom;
         if (!supported) {
             notes.add(ImportNote.atLine(d.line(), unsupportedHandler(type, name)));
         }
-        String filename = null;
-        Long size = null;
-        Integer blockSize = null;
-        Boolean thin = null;
-        Boolean readOnly = null;
-        Boolean writeBack = null;
-        Boolean removable = null;
+        Map<String, Object> settings = new LinkedHashMap<>();
+        boolean filenameGiven = false;
         for (ScstConfStatement a : d.children()) {
             if (a.block()) {
                 notes.add(ImportNote.atLine(a.line(), "block '" + a.text() + "' inside device '" + name
@@ -108,59 +105,89 @@ public final class ScstConfImporter {
                 continue;
             }
             String v = a.joined();
+            if (cdrom) {
+                // SCST's vcdrom: the disc's file, absent, empty or "none" for an empty drive; always read-only, removable
+                if (a.keyword().equals("filename")) {
+                    if (!v.isEmpty() && !v.equals("none")) {
+                        settings.put("image", v);
+                    }
+                } else {
+                    noEquivalent(a, name);
+                }
+                continue;
+            }
             switch (a.keyword()) {
-                case "filename" -> filename = v;
+                case "filename" -> {
+                    settings.put("filename", v);
+                    filenameGiven = true;
+                }
                 case "blocksize" -> {
                     int bs = integer(a);
                     if (bs == 512 || bs == 4096) {
-                        blockSize = bs;
+                        settings.put("block-size", bs);
                     } else {
                         notes.add(ImportNote.atLine(a.line(), "blocksize " + bs + " of '" + name
-                                + "': scstj supports 512 and 4096 only; left at the default 512"));
+                                + "': scstj supports 512 and 4096 only; left at the default"));
                     }
                 }
-                case "read_only" -> readOnly = flag(a);
-                case "write_through" -> writeBack = !flag(a);
-                case "thin_provisioned" -> thin = flag(a);
-                case "removable" -> removable = flag(a);
+                case "read_only" -> settings.put("read-only", flag(a));
+                case "write_through" -> {
+                    if (blockio) {
+                        settings.put("write-through", flag(a));
+                    } else if (!nullio) {
+                        settings.put("write-back", !flag(a));
+                    }
+                }
+                case "thin_provisioned" -> {
+                    if (nullio) {
+                        notes.add(ImportNote.atLine(a.line(), "thin_provisioned of vdisk_nullio device '" + name
+                                + "': scstj's vdisk_nullio has no thin provisioning: not imported"));
+                    } else {
+                        settings.put("thin-provisioned", flag(a));
+                    }
+                }
+                case "removable" -> settings.put("removable", flag(a));
                 case "size", "size_mb" -> {
                     long bytes = a.keyword().equals("size") ? longValue(a) : longValue(a) * MIB;
-                    if (nullio || !supported) {
-                        size = bytes;
+                    if (blockio) {
+                        notes.add(ImportNote.atLine(a.line(), a.keyword() + " of vdisk_blockio device '" + name
+                                + "': the size is the block device's own: not imported"));
+                    } else if (!fileio) {
+                        settings.put("size", bytes);
                     }
                     // vdisk_fileio: the file's own length is the size; scstj checks they agree, so leave it out
                 }
                 case "nv_cache" -> {
-                    if (flag(a)) {
+                    if (blockio) {
+                        settings.put("nv-cache", flag(a));
+                    } else if (flag(a)) {
                         notes.add(ImportNote.atLine(a.line(), "nv_cache of '" + name + "': SCST then skips the flush of "
-                                + "SYNCHRONIZE CACHE and FUA; scstj always honours them: not imported"));
+                                + "SYNCHRONIZE CACHE and FUA; scstj's " + type + " always honours them: not imported"));
                     }
                 }
-                default -> notes.add(ImportNote.atLine(a.line(), "attribute '" + a.text() + "' of device '" + name
-                        + "' has no scstj equivalent: not imported"));
+                case "rotational" -> {
+                    if (blockio) {
+                        settings.put("rotational", flag(a));
+                    } else {
+                        noEquivalent(a, name);
+                    }
+                }
+                default -> noEquivalent(a, name);
             }
         }
-        if (thin != null && nullio) {
-            notes.add(ImportNote.atLine(d.line(), "thin_provisioned of vdisk_nullio device '" + name
-                    + "': scstj's vdisk_nullio has no thin provisioning: not imported"));
-            thin = null;
+        if ((fileio || blockio) && !filenameGiven) {
+            throw new ImportException(Integer.toString(d.line()), type + " device '" + name + "' has no filename");
         }
-        if (writeBack != null && nullio) {
-            writeBack = null;
-        }
-        if (fileio && filename == null) {
-            throw new ImportException(Integer.toString(d.line()), "vdisk_fileio device '" + name + "' has no filename");
-        }
-        return new ImportedDevice(name, type, supported, filename, size, blockSize, thin, readOnly, writeBack, removable);
+        return new ImportedDevice(name, type, supported, settings);
+    }
+
+    private void noEquivalent(ScstConfStatement a, String device) {
+        notes.add(ImportNote.atLine(a.line(), "attribute '" + a.text() + "' of device '" + device
+                + "' has no scstj equivalent: not imported"));
     }
 
     static String unsupportedHandler(String type, String name) {
-        String why = switch (type) {
-            case "vdisk_blockio" -> "the importer does not map block devices to scstj's vdisk_blockio yet "
-                    + "(configure it by hand: docs/configuration.md)";
-            case "vcdrom" -> "scstj has no CD-ROM handler";
-            default -> type.startsWith("dev_") ? "scstj has no SCSI pass-through handler" : "scstj has no such handler";
-        };
+        String why = type.startsWith("dev_") ? "scstj has no SCSI pass-through handler" : "scstj has no such handler";
         return type + " device '" + name + "' not imported: " + why
                 + "; written commented out, with the LUNs that map it";
     }

@@ -44,7 +44,7 @@ class ImportCommandTest {
         assertTrue(out().contains("state-dir = \"/srv/scstj-state\""), out());
         assertTrue(out().contains("\"iqn.2024-02.net.example.san:db\" {"), out());
         List<String> notes = err().lines().toList();
-        assertEquals(10, notes.size(), err());
+        assertEquals(11, notes.size(), err());
         assertTrue(notes.getFirst().startsWith(in + ":4: global attribute 'setup_id 0x2a'"), notes.getFirst());
     }
 

@@ -7,8 +7,10 @@ import org.scstj.engine.model.LunMapping;
 import org.scstj.engine.model.TargetSpec;
 import org.scstj.mgmt.config.ScstjConfig;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,14 +28,31 @@ class ImportLioJsonTest {
     }
 
     @Test
-    void fixture_backstoresMapToHandlers_blockAndMemoryRamdiskUnsupported() throws Exception {
+    void fixture_backstoresMapToHandlers_memoryRamdiskUnsupported() throws Exception {
         assertEquals(List.of(
-                new ImportedDevice("vm-images", "vdisk_fileio", true, dir + "/vm-images.img", 16L << 20, null, true,
-                        null, false, null),
-                new ImportedDevice("mail", "block", false, "/dev/vg0/mail", null, null, null, false, false, null),
-                new ImportedDevice("swap", "ramdisk", false, null, 1L << 30, null, null, null, null, null),
-                new ImportedDevice("bench", "vdisk_nullio", true, null, 100L << 40, null, null, null, null, null)),
+                new ImportedDevice("vm-images", "vdisk_fileio", true, Map.of("filename", dir + "/vm-images.img",
+                        "size", 16L << 20, "thin-provisioned", true, "write-back", false)),
+                new ImportedDevice("mail", "vdisk_blockio", true, Map.of("filename", dir + "/mail.img",
+                        "block-size", 512, "thin-provisioned", true, "read-only", false, "write-through", true)),
+                new ImportedDevice("swap", "ramdisk", false, Map.of("size", 1L << 30)),
+                new ImportedDevice("bench", "vdisk_nullio", true, Map.of("size", 100L << 40))),
                 fixture().devices());
+    }
+
+    @Test
+    void blockStorageObject_sizeIsTheDevicesOwn_writeBackIsTheDefault_tpuZeroStatesNoThinProvisioning()
+            throws Exception {
+        ImportedConfig c = LioJsonImporter.importText("""
+                { "storage_objects": [ { "name": "b", "plugin": "block", "dev": "/dev/sdb", "size": 1048576,
+                                         "write_back": true, "readonly": true,
+                                         "attributes": { "block_size": 4096, "emulate_tpu": 0 } } ] }
+                """);
+        assertEquals(List.of(new ImportedDevice("b", "vdisk_blockio", true, Map.of("filename", "/dev/sdb",
+                "block-size", 4096, "thin-provisioned", false, "read-only", true))), c.devices());
+        assertEquals(List.of("$.storage_objects[0].size"), c.notes().stream().map(ImportNote::location).toList());
+        ImportException e = assertThrows(ImportException.class, () -> LioJsonImporter.importText(
+                "{ \"storage_objects\": [ { \"name\": \"b\", \"plugin\": \"block\" } ] }"));
+        assertEquals("$.storage_objects[0].dev", e.location());
     }
 
     @Test
@@ -63,7 +82,7 @@ class ImportLioJsonTest {
         assertEquals(List.of(
                 "$.storage_objects[0].wwn",
                 "$.storage_objects[0].attributes.is_nonrot",
-                "$.storage_objects[1]",
+                "$.storage_objects[1].wwn",
                 "$.storage_objects[2]",
                 "$.targets[0].tpgs[0].parameters.TargetAlias",
                 "$.targets[0].tpgs[0].node_acls[2].attributes.nopin_timeout",
@@ -73,12 +92,15 @@ class ImportLioJsonTest {
 
     @Test
     void fixture_importedTextPassesScstjsValidator() throws Exception {
+        Files.write(dir.resolve("vm-images.img"), new byte[16 << 20]);
+        Files.write(dir.resolve("mail.img"), new byte[1 << 20]);
         ScstjConfig loaded = Fixtures.validate(Fixtures.hocon(fixture()));
-        assertEquals(List.of("vm-images", "bench"), loaded.engine().devices().stream().map(d -> d.name()).toList());
+        assertEquals(List.of("vm-images", "mail", "bench"),
+                loaded.engine().devices().stream().map(d -> d.name()).toList());
         List<TargetSpec> targets = loaded.engine().targets();
         assertEquals(List.of(STORE, DEMO), targets.stream().map(TargetSpec::name).toList());
         assertEquals(List.of(new GroupSpec("acl1", List.of("iqn.1994-05.com.redhat:hv1", "iqn.1994-05.com.redhat:hv2"),
-                        List.of(new LunMapping(0, "vm-images", false))),
+                        List.of(new LunMapping(0, "vm-images", false), new LunMapping(1, "mail", false))),
                 new GroupSpec("acl2", List.of("iqn.1993-08.org.debian:01:backup"),
                         List.of(new LunMapping(0, "vm-images", true), new LunMapping(5, "bench", false)))),
                 targets.get(0).groups());
