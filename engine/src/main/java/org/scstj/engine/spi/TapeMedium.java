@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  *
  * <p>The metadata methods ({@link #objectCount}, {@link #isFilemark}, {@link #recordLength},
  * {@link #filemarksBefore}, {@link #nextFilemark}, {@link #previousFilemark}) answer from memory
- * at once, on any thread. {@link #read}, {@link #write} and {@link #erase} return at once and
+ * at once, on any thread. {@link #readRecord}, {@link #write} and {@link #erase} return at once and
  * complete {@code done} exactly once, from any thread; the core issues them one at a time (a
  * drive has one position), never concurrently. A completed {@link #write} or {@link #erase} is
  * durable: it survives a crash of the process.
@@ -49,7 +49,7 @@ public interface TapeMedium {
      * Reads record {@code index}: copies its first {@code min(recordLength, dst.remaining())} bytes
      * into {@code dst} (advancing its position).
      */
-    void read(long index, ByteBuffer dst, BlockDevice.Completion done);
+    void readRecord(long index, ByteBuffer dst, BlockDevice.Completion done);
 
     /**
      * Writes at {@code index} (at most {@link #objectCount}): everything from there on is gone
