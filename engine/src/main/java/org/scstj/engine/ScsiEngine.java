@@ -11,6 +11,7 @@ import org.scstj.engine.commands.CommandSets;
 import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.TapeState;
 import org.scstj.engine.lu.UnitState;
 import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.lun.LunActor;
@@ -235,7 +236,7 @@ public final class ScsiEngine {
         UnitState state = new UnitState(new MediumState(device.capabilities().removable(), cdDvd, device.mediumLoaded()),
                 modeParameters(d, device),
                 new WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
-                reservations(d));
+                reservations(d), device.peripheralDeviceType() == BlockDevice.TAPE ? new TapeState() : null);
         ActorRef<LunActor.Command> actor = system.systemActorOf(
                 LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), state),
                 actorName, lunProps);

@@ -432,4 +432,97 @@ public sealed interface Cdb {
     record SetCdSpeed(int readSpeed, int writeSpeed) implements Cdb {
         @Override public int opcode() { return Opcodes.SET_CD_SPEED; }
     }
+
+    // ---- SSC-3: sequential-access devices ----
+
+    /** SSC-3 READ BLOCK LIMITS (MLOC is refused by the usage mask: an SSC-4 field). */
+    record ReadBlockLimits() implements Cdb {
+        @Override public int opcode() { return Opcodes.READ_BLOCK_LIMITS; }
+    }
+
+    /**
+     * SSC-3 READ(6).
+     *
+     * @param sili           SILI: suppress incorrect-length indication (variable-block mode only)
+     * @param fixed          FIXED: the transfer length counts blocks of the mode's block length
+     * @param transferLength TRANSFER LENGTH: blocks (fixed) or bytes (variable)
+     */
+    record TapeRead(boolean sili, boolean fixed, int transferLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.READ_6; }
+    }
+
+    /** SSC-3 WRITE(6): {@code transferLength} blocks (fixed) or bytes (variable). */
+    record TapeWrite(boolean fixed, int transferLength) implements Cdb, DataOut {
+        @Override public int opcode() { return Opcodes.WRITE_6; }
+        /** {@code blockSize}: the drive's fixed-mode block length. */
+        @Override public long dataOutLength(int blockSize) { return fixed ? (long) transferLength * blockSize : transferLength; }
+    }
+
+    /** SSC-3 WRITE FILEMARKS(6) (WSMK is refused by the decoder: no setmarks). */
+    record WriteFilemarks(boolean immed, int count) implements Cdb {
+        @Override public int opcode() { return Opcodes.WRITE_FILEMARKS_6; }
+    }
+
+    /**
+     * SSC-3 SPACE(6) and SPACE(16).
+     *
+     * @param code  CODE: 0 logical blocks, 1 filemarks, 3 end of data (the decoder refuses the others)
+     * @param count COUNT, signed: negative counts space toward the beginning of the partition
+     */
+    record Space(int opcode, int code, long count) implements Cdb {
+        public static final int BLOCKS = 0;
+        public static final int FILEMARKS = 1;
+        public static final int END_OF_DATA = 3;
+    }
+
+    /** SSC-3 REWIND. */
+    record Rewind(boolean immed) implements Cdb {
+        @Override public int opcode() { return Opcodes.REWIND; }
+    }
+
+    /** SSC-3 LOAD UNLOAD: LOAD 1 loads (threads) the cartridge, 0 unloads it; HOLD keeps it in the drive. */
+    record LoadUnload(boolean immed, boolean hold, boolean eot, boolean reten, boolean load) implements Cdb {
+        @Override public int opcode() { return Opcodes.LOAD_UNLOAD; }
+    }
+
+    /** SSC-3 ERASE(6): from the current position to the end of the partition (LONG or not, on a virtual medium). */
+    record Erase(boolean immed, boolean longErase) implements Cdb {
+        @Override public int opcode() { return Opcodes.ERASE_6; }
+    }
+
+    /**
+     * SSC-3 READ POSITION.
+     *
+     * @param serviceAction 00h or 01h short form, 06h long form, 08h extended form
+     */
+    record ReadPosition(int serviceAction, int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.READ_POSITION; }
+    }
+
+    /**
+     * SSC-3 LOCATE(10) and LOCATE(16).
+     *
+     * @param destType DEST_TYPE of LOCATE(16): 0 a logical object, 1 a logical file, 3 end of data; 0 for LOCATE(10)
+     * @param target   LOGICAL OBJECT IDENTIFIER (or logical file identifier)
+     */
+    record Locate(int opcode, boolean immed, boolean changePartition, int partition, int destType, long target)
+            implements Cdb {
+        public static final int OBJECT = 0;
+        public static final int FILE = 1;
+        public static final int END_OF_DATA = 3;
+    }
+
+    /** SSC-3 REPORT DENSITY SUPPORT: MEDIA (the loaded medium's densities), MEDIUM TYPE (medium types instead). */
+    record ReportDensitySupport(boolean media, boolean mediumType, int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.REPORT_DENSITY_SUPPORT; }
+    }
+
+    /**
+     * SPC-5 6.18 READ ATTRIBUTE (the cartridge's medium auxiliary memory, SSC-3 4.2.21).
+     *
+     * @param serviceAction 00h ATTRIBUTE VALUES, 01h ATTRIBUTE LIST, 03h PARTITION LIST, 05h SUPPORTED ATTRIBUTES
+     */
+    record ReadAttribute(int serviceAction, int partition, int firstAttribute, long allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.READ_ATTRIBUTE; }
+    }
 }

@@ -466,4 +466,118 @@ public final class CdbDecoder {
         }
         return ok(new Cdb.SetCdSpeed(u16(cdb, 2), u16(cdb, 4)));
     }
+
+    // ---- SSC-3 ----
+
+    public static Decoded readBlockLimits(byte[] cdb) {
+        return ok(new Cdb.ReadBlockLimits());
+    }
+
+    /** SSC-3 READ(6): SILI byte 1 bit 1, FIXED bit 0 (both at once: INVALID FIELD IN CDB), TRANSFER LENGTH bytes 2-4. */
+    public static Decoded tapeRead(byte[] cdb) {
+        boolean sili = bit(cdb, 1, 1);
+        boolean fixed = bit(cdb, 1, 0);
+        if (sili && fixed) {
+            return reject(Failure.invalidFieldInCdb(1, 1));
+        }
+        return ok(new Cdb.TapeRead(sili, fixed, u24(cdb, 2)));
+    }
+
+    /** SSC-3 WRITE(6): FIXED byte 1 bit 0, TRANSFER LENGTH bytes 2-4. */
+    public static Decoded tapeWrite(byte[] cdb) {
+        return ok(new Cdb.TapeWrite(bit(cdb, 1, 0), u24(cdb, 2)));
+    }
+
+    /** SSC-3 WRITE FILEMARKS(6): WSMK byte 1 bit 1 (setmarks: not supported), IMMED bit 0, count bytes 2-4. */
+    public static Decoded writeFilemarks(byte[] cdb) {
+        if (bit(cdb, 1, 1)) {
+            return reject(Failure.invalidFieldInCdb(1, 1));
+        }
+        return ok(new Cdb.WriteFilemarks(bit(cdb, 1, 0), u24(cdb, 2)));
+    }
+
+    /** SSC-3 SPACE(6): CODE byte 1 bits 3-0 (0, 1, 3), COUNT bytes 2-4 signed. */
+    public static Decoded space6(byte[] cdb) {
+        int code = u8(cdb, 1) & 0x0F;
+        if (code != Cdb.Space.BLOCKS && code != Cdb.Space.FILEMARKS && code != Cdb.Space.END_OF_DATA) {
+            return reject(Failure.invalidFieldInCdb(1, 3));
+        }
+        long count = u24(cdb, 2);
+        if ((count & 0x80_0000) != 0) {
+            count -= 0x100_0000;
+        }
+        return ok(new Cdb.Space(Opcodes.SPACE_6, code, count));
+    }
+
+    /** SSC-3 SPACE(16): CODE byte 1 bits 3-0, COUNT bytes 4-11 signed (PARAMETER LENGTH must be 0: no parameter data). */
+    public static Decoded space16(byte[] cdb) {
+        int code = u8(cdb, 1) & 0x0F;
+        if (code != Cdb.Space.BLOCKS && code != Cdb.Space.FILEMARKS && code != Cdb.Space.END_OF_DATA) {
+            return reject(Failure.invalidFieldInCdb(1, 3));
+        }
+        if (u16(cdb, 12) != 0) {
+            return reject(Failure.invalidFieldInCdb(12, 7));
+        }
+        return ok(new Cdb.Space(Opcodes.SPACE_16, code, u64(cdb, 4)));
+    }
+
+    public static Decoded rewind(byte[] cdb) {
+        return ok(new Cdb.Rewind(bit(cdb, 1, 0)));
+    }
+
+    /** SSC-3 LOAD UNLOAD: IMMED byte 1 bit 0; HOLD byte 4 bit 3, EOT bit 2, RETEN bit 1, LOAD bit 0. */
+    public static Decoded loadUnload(byte[] cdb) {
+        return ok(new Cdb.LoadUnload(bit(cdb, 1, 0), bit(cdb, 4, 3), bit(cdb, 4, 2), bit(cdb, 4, 1), bit(cdb, 4, 0)));
+    }
+
+    public static Decoded erase(byte[] cdb) {
+        return ok(new Cdb.Erase(bit(cdb, 1, 1), bit(cdb, 1, 0)));
+    }
+
+    /** SSC-3 READ POSITION: SERVICE ACTION byte 1 bits 4-0 (00h, 01h, 06h, 08h), ALLOCATION LENGTH bytes 7-8. */
+    public static Decoded readPosition(byte[] cdb) {
+        int sa = u8(cdb, 1) & 0x1F;
+        if (sa != 0x00 && sa != 0x01 && sa != 0x06 && sa != 0x08) {
+            return reject(Failure.invalidFieldInCdb(1, 4));
+        }
+        if (sa < 0x06 && u16(cdb, 7) != 0) {
+            return reject(Failure.invalidFieldInCdb(7, 7)); // the short form has no allocation length
+        }
+        return ok(new Cdb.ReadPosition(sa, u16(cdb, 7)));
+    }
+
+    /** SSC-3 LOCATE(10): BT byte 1 bit 2, CP bit 1, IMMED bit 0; LOGICAL OBJECT IDENTIFIER bytes 3-6; PARTITION byte 8. */
+    public static Decoded locate10(byte[] cdb) {
+        return ok(new Cdb.Locate(Opcodes.LOCATE_10, bit(cdb, 1, 0), bit(cdb, 1, 1), u8(cdb, 8), Cdb.Locate.OBJECT,
+                u32(cdb, 3)));
+    }
+
+    /** SSC-3 LOCATE(16): DEST_TYPE byte 1 bits 5-3 (0, 1, 3), CP bit 1, IMMED bit 0; PARTITION byte 3; bytes 4-11. */
+    public static Decoded locate16(byte[] cdb) {
+        int dest = (u8(cdb, 1) >>> 3) & 0x07;
+        if (dest != Cdb.Locate.OBJECT && dest != Cdb.Locate.FILE && dest != Cdb.Locate.END_OF_DATA) {
+            return reject(Failure.invalidFieldInCdb(1, 5));
+        }
+        return ok(new Cdb.Locate(Opcodes.LOCATE_16, bit(cdb, 1, 0), bit(cdb, 1, 1), u8(cdb, 3), dest, u64(cdb, 4)));
+    }
+
+    /** SSC-3 REPORT DENSITY SUPPORT: MEDIUM TYPE byte 1 bit 1, MEDIA bit 0, ALLOCATION LENGTH bytes 7-8. */
+    public static Decoded reportDensitySupport(byte[] cdb) {
+        return ok(new Cdb.ReportDensitySupport(bit(cdb, 1, 0), bit(cdb, 1, 1), u16(cdb, 7)));
+    }
+
+    /**
+     * SPC-5 6.18 READ ATTRIBUTE: SERVICE ACTION byte 1 bits 4-0 (00h, 01h, 03h, 05h), PARTITION NUMBER
+     * byte 7, FIRST ATTRIBUTE IDENTIFIER bytes 8-9, ALLOCATION LENGTH bytes 10-13; one volume (byte 5).
+     */
+    public static Decoded readAttribute(byte[] cdb) {
+        int sa = u8(cdb, 1) & 0x1F;
+        if (sa != 0x00 && sa != 0x01 && sa != 0x03 && sa != 0x05) {
+            return reject(Failure.invalidFieldInCdb(1, 4));
+        }
+        if (u8(cdb, 5) != 0) {
+            return reject(Failure.invalidFieldInCdb(5, 7)); // LOGICAL VOLUME NUMBER: one volume
+        }
+        return ok(new Cdb.ReadAttribute(sa, u8(cdb, 7), u16(cdb, 8), u32(cdb, 10)));
+    }
 }

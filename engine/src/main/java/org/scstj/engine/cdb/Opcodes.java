@@ -101,6 +101,20 @@ public final class Opcodes {
     public static final int SA_PROUT_REGISTER_AND_IGNORE_EXISTING_KEY = 0x06;
     public static final int SA_PROUT_REGISTER_AND_MOVE = 0x07;
 
+    // SSC-3 (sequential-access devices, peripheral device type 01h)
+    public static final int REWIND = 0x01;
+    public static final int READ_BLOCK_LIMITS = 0x05;
+    public static final int WRITE_FILEMARKS_6 = 0x10;
+    public static final int SPACE_6 = 0x11;
+    public static final int ERASE_6 = 0x19;
+    public static final int LOAD_UNLOAD = 0x1B;
+    public static final int LOCATE_10 = 0x2B;
+    public static final int READ_POSITION = 0x34;
+    public static final int REPORT_DENSITY_SUPPORT = 0x44;
+    public static final int READ_ATTRIBUTE = 0x8C;
+    public static final int SPACE_16 = 0x91;
+    public static final int LOCATE_16 = 0x92;
+
     // MMC-6 (CD/DVD devices, peripheral device type 05h)
     public static final int READ_FORMAT_CAPACITIES = 0x23;
     public static final int READ_TOC_PMA_ATIP = 0x43;

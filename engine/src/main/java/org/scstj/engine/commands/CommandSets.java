@@ -27,6 +27,9 @@ public final class CommandSets {
                     new VpdPage(BlockVpdPages.LOGICAL_BLOCK_PROVISIONING,
                             lu -> BlockVpdPages.logicalBlockProvisioning(lu.device()))));
 
+    /** Peripheral device type 01h, a sequential-access device (tape drive): SPC-5 and SSC-3. */
+    public static final CommandSet TAPE = new CommandSet("sequential-access device (SSC-3)", SscCommands.rows(), List.of());
+
     /**
      * Peripheral device type 05h, a CD/DVD device: SPC-5, MMC-6 and the block commands they share.
      * No VPD pages besides SPC-5's (a disc drive has no block limits or provisioning).
@@ -43,6 +46,7 @@ public final class CommandSets {
     public static CommandSet forType(int peripheralDeviceType) {
         return switch (peripheralDeviceType) {
             case 0x00 -> DISK;
+            case 0x01 -> TAPE;
             case 0x05 -> CD_DVD;
             default -> null;
         };

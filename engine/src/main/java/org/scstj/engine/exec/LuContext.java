@@ -60,6 +60,14 @@ public record LuContext(int lun, BlockDevice device, CommandSet commands, boolea
         return readOnly || device.capabilities().readOnly() || mode().softwareWriteProtect();
     }
 
+    /**
+     * The block size a command's Data-Out length counts in ({@code Cdb.DataOut#dataOutLength}): the
+     * device's, or a tape drive's fixed-block mode block length (SSC-3 WRITE(6) with FIXED).
+     */
+    public int dataOutBlockSize() {
+        return unit.tape() != null ? unit.tape().blockLength() : device.blockSize();
+    }
+
     /** Control mode page D_SENSE (SPC-5 7.5.8): descriptor-format sense. */
     public boolean descriptorSense() {
         return mode().descriptorSense();

@@ -3,6 +3,7 @@ package org.scstj.engine.exec;
 import org.scstj.engine.lu.EchoBuffer;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.TapeState;
 import org.scstj.engine.lu.UnitAttentions;
 import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.pr.Reservations;
@@ -29,6 +30,11 @@ public interface LuState {
 
     /** The removable medium and who prevents its removal (SBC-4 5.13, 5.25). */
     MediumState medium();
+
+    /** A tape drive's position, block mode and medium-command queue (SSC-3 4.2); null for any other LU. */
+    default TapeState tape() {
+        return null;
+    }
 
     /** FORMAT UNIT / SANITIZE in progress or failed (SBC-4 4.11, 5.3). */
     WholeMediumState wholeMedium();

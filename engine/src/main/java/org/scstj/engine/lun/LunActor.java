@@ -294,6 +294,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final ArrayDeque<DeviceChange> changes = new ArrayDeque<>(1);
     /** The first of {@link #changes} runs on the blocking-I/O executor. */
     private boolean changeRunning;
+    /** A tape drive's position and block mode (SSC-3), null for any other LU. */
+    private final org.scstj.engine.lu.TapeState tape;
 
     private LunActor(ActorContext<Command> ctx, StashBuffer<Command> stash, BlockDevice device, CommandSet commands,
                      int nexusQueueDepth, int lunQueueDepth, UnitState unit) {
@@ -307,6 +309,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         this.mode = unit.mode();
         this.wholeMedium = unit.wholeMedium();
         this.reservations = unit.reservations();
+        this.tape = unit.tape();
         this.draining = receive(this::onExecuteWhileDraining);
     }
 
@@ -770,6 +773,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         @Override
         public MediumState medium() {
             return medium;
+        }
+
+        @Override
+        public org.scstj.engine.lu.TapeState tape() {
+            return tape;
         }
 
         @Override

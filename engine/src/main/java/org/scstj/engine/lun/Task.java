@@ -103,7 +103,7 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
     @Override
     public void complete(ScsiResponse response) {
         ScsiResponse r = dataOutTaken
-                ? ExecContext.afterDataOut(response, command.cdb(), lu.device().blockSize()) : response;
+                ? ExecContext.afterDataOut(response, command.cdb(), lu.dataOutBlockSize()) : response;
         DataOutFailure.Reason lost = dataOutFailure;
         if (lost != null) {
             r = transportFailure(lost, r);

@@ -13,6 +13,7 @@ public final class SenseData {
     private static final int DESCRIPTOR_CURRENT = 0x72;
     private static final int INFORMATION_DESCRIPTOR = 0x00;
     private static final int SENSE_KEY_SPECIFIC_DESCRIPTOR = 0x02;
+    private static final int STREAM_COMMANDS_DESCRIPTOR = 0x04;
 
     private SenseData() {
     }
@@ -47,9 +48,12 @@ public final class SenseData {
     /** SPC-5 4.4.3 fixed format. The INFORMATION field holds 32 bits; VALID only if it fits. */
     private static byte[] fixed(Failure f, byte[] specific) {
         byte[] s = new byte[FIXED_LENGTH];
-        boolean valid = f.informationValid() && (f.information() >>> 32) == 0;
+        // a stream command's residual may be negative (SSC-3 READ of a longer block): two's complement in 32 bits
+        long info = f.information();
+        boolean valid = f.informationValid() && ((info >>> 32) == 0
+                || f.streamFlags() != 0 && info < 0 && info >= Integer.MIN_VALUE);
         s[0] = (byte) (FIXED_CURRENT | (valid ? 0x80 : 0));
-        s[2] = (byte) f.reason().key().code();
+        s[2] = (byte) (f.reason().key().code() | f.streamFlags());
         if (valid) {
             putInt(s, 3, (int) f.information());
         }
@@ -64,7 +68,7 @@ public final class SenseData {
 
     /** SPC-5 4.4.2 descriptor format: header, then the information and sense key specific descriptors. */
     private static byte[] descriptor(Failure f, byte[] specific) {
-        int length = 8 + (f.informationValid() ? 12 : 0) + (specific != null ? 8 : 0);
+        int length = 8 + (f.informationValid() ? 12 : 0) + (specific != null ? 8 : 0) + (f.streamFlags() != 0 ? 4 : 0);
         byte[] s = new byte[length];
         s[0] = (byte) DESCRIPTOR_CURRENT;
         s[1] = (byte) f.reason().key().code();
@@ -85,6 +89,13 @@ public final class SenseData {
             s[at] = SENSE_KEY_SPECIFIC_DESCRIPTOR;
             s[at + 1] = 0x06;
             System.arraycopy(specific, 0, s, at + 4, 3);
+            at += 8;
+        }
+        if (f.streamFlags() != 0) {
+            // SPC-5 4.4.2.6 Stream commands sense data descriptor: FILEMARK, EOM, ILI in byte 3
+            s[at] = STREAM_COMMANDS_DESCRIPTOR;
+            s[at + 1] = 0x02;
+            s[at + 3] = (byte) f.streamFlags();
         }
         return s;
     }

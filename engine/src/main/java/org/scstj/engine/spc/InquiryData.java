@@ -85,7 +85,8 @@ public final class InquiryData {
         int type = device.peripheralDeviceType();
         boolean disk = type == BlockDevice.DISK;
         byte[] d = standardHeader(type, device.capabilities().removable(), product(device.handlerType()),
-                disk ? VersionDescriptors.CLAIMED : VersionDescriptors.CLAIMED_CD_DVD);
+                disk ? VersionDescriptors.CLAIMED
+                        : type == BlockDevice.TAPE ? VersionDescriptors.CLAIMED_TAPE : VersionDescriptors.CLAIMED_CD_DVD);
         if (disk) {
             d[5] |= 0x08;                         // 3PC
         }

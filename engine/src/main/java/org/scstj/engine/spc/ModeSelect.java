@@ -40,7 +40,8 @@ public final class ModeSelect implements TransportTask.DataReceiver {
     }
 
     /** The checked parameter list's changeable values. */
-    record Changes(boolean wce, boolean dSense, boolean swp, int uaInterlock) implements Checked {
+    /** @param tapeBlockLength a tape drive's new fixed-block length (0: variable; SSC-3 8.3.3), or -1 for none */
+    record Changes(boolean wce, boolean dSense, boolean swp, int uaInterlock, int tapeBlockLength) implements Checked {
     }
 
     /** The parameter list is refused; nothing changes. */
@@ -118,6 +119,11 @@ public final class ModeSelect implements TransportTask.DataReceiver {
             case Changes c -> {
                 ModeParameters.Values before = mode.current();
                 ModeParameters.Values values = new ModeParameters.Values(c.wce(), c.dSense(), c.swp(), c.uaInterlock());
+                if (c.tapeBlockLength() >= 0 && state.tape() != null
+                        && state.tape().blockLength() != c.tapeBlockLength()) {
+                    state.tape().blockLength(c.tapeBlockLength()); // SSC-3 8.3.3: fixed- or variable-block mode
+                    state.unitAttentions().establishForAllBut(lu.nexus(), SenseReason.MODE_PARAMETERS_CHANGED);
+                }
                 if (!cdb.sp()) {
                     mode.apply(values);
                     announce(before, state);
@@ -179,7 +185,18 @@ public final class ModeSelect implements TransportTask.DataReceiver {
         if (list.length < header + descriptorLength) {
             return new Refused(Failure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR));
         }
-        if (descriptorLength > 0) {
+        int tapeBlockLength = -1;
+        boolean tape = lu.device().peripheralDeviceType() == BlockDevice.TAPE;
+        if (descriptorLength > 0 && tape) {
+            if (longLba) {
+                return new Refused(invalidParameter(4, 0)); // SSC-3 8.3.3: a tape's block descriptor is the short one
+            }
+            Failure f = checkTapeBlockDescriptor(list, header);
+            if (f != null) {
+                return new Refused(f);
+            }
+            tapeBlockLength = (int) (u32(list, header + 4) & 0x00FF_FFFFL);
+        } else if (descriptorLength > 0) {
             Failure f = checkBlockDescriptor(list, header, longLba, lu.device());
             if (f != null) {
                 return new Refused(f);
@@ -230,7 +247,7 @@ public final class ModeSelect implements TransportTask.DataReceiver {
             }
             at += pageLength;
         }
-        return new Changes(wce, dSense, swp, uaInterlock);
+        return new Changes(wce, dSense, swp, uaInterlock, tapeBlockLength);
     }
 
     /**
@@ -251,6 +268,26 @@ public final class ModeSelect implements TransportTask.DataReceiver {
         }
         if (blockLength != device.blockSize()) {
             return invalidParameter(longLba ? lengthAt : lengthAt + 1, 7);
+        }
+        return null;
+    }
+
+    /**
+     * SSC-3 8.3.3 block descriptor of a tape drive: DENSITY CODE 0 (the default) or the drive's,
+     * NUMBER OF BLOCKS 0, BLOCK LENGTH 0 (variable-block mode) or within READ BLOCK LIMITS.
+     */
+    private static Failure checkTapeBlockDescriptor(byte[] list, int at) {
+        int density = list[at] & 0xFF;
+        if (density != 0 && density != org.scstj.engine.lu.TapeState.DENSITY) {
+            return invalidParameter(at, 7);
+        }
+        if ((u32(list, at) & 0x00FF_FFFFL) != 0) {
+            return invalidParameter(at + 1, 7);
+        }
+        long blockLength = u32(list, at + 4) & 0x00FF_FFFFL;
+        if (blockLength != 0 && (blockLength < org.scstj.engine.lu.TapeState.MIN_BLOCK_LENGTH
+                || blockLength > org.scstj.engine.lu.TapeState.MAX_BLOCK_LENGTH)) {
+            return invalidParameter(at + 5, 7);
         }
         return null;
     }

@@ -41,6 +41,10 @@ public final class ModeSense {
     public static final int POWER_CONDITION = 0x1A;
     /** MMC-3 6.3.11 CD/DVD Capabilities and Mechanical Status (obsolete in MMC-6, still read by Linux's sr and Windows). */
     public static final int CD_CAPABILITIES = 0x2A;
+    /** SSC-3 8.3.2 Data Compression, 8.3.3 Device Configuration, 8.3.4 Medium Partition (a tape drive's). */
+    public static final int DATA_COMPRESSION = 0x0F;
+    public static final int DEVICE_CONFIGURATION = 0x10;
+    public static final int MEDIUM_PARTITION = 0x11;
     public static final int ALL_PAGES = 0x3F;
 
     public static final int PC_CURRENT = 0;
@@ -50,10 +54,16 @@ public final class ModeSense {
 
     private static final int[] DISK_PAGES = {READ_WRITE_ERROR_RECOVERY, CACHING, CONTROL, INFORMATIONAL_EXCEPTIONS};
     private static final int[] CD_DVD_PAGES = {READ_WRITE_ERROR_RECOVERY, CONTROL, POWER_CONDITION, CD_CAPABILITIES};
+    private static final int[] TAPE_PAGES = {READ_WRITE_ERROR_RECOVERY, CONTROL, DATA_COMPRESSION, DEVICE_CONFIGURATION,
+            MEDIUM_PARTITION};
 
     /** The pages of the LU's device type, in page-code order (MODE SENSE's order for page 3Fh). */
     static int[] pages(LuContext lu) {
-        return lu.device().peripheralDeviceType() == BlockDevice.CD_DVD ? CD_DVD_PAGES : DISK_PAGES;
+        return switch (lu.device().peripheralDeviceType()) {
+            case BlockDevice.CD_DVD -> CD_DVD_PAGES;
+            case BlockDevice.TAPE -> TAPE_PAGES;
+            default -> DISK_PAGES;
+        };
     }
 
     private ModeSense() {
@@ -120,7 +130,9 @@ public final class ModeSense {
         }
         byte[] d = new byte[headerLength + descriptorLength + pagesLength];
         // SBC-4 6.5.1 DEVICE-SPECIFIC PARAMETER: WP (bit 7), DPOFUA (bit 4)
-        int deviceSpecific = cdDvd ? 0 : (lu.writeProtected() ? 0x80 : 0) | 0x10;
+        boolean tape = lu.device().peripheralDeviceType() == BlockDevice.TAPE;
+        // SSC-3 8.3.1: WP, BUFFERED MODE 000b (every write is on the medium before GOOD), SPEED 0
+        int deviceSpecific = cdDvd ? 0 : tape ? (lu.writeProtected() ? 0x80 : 0) : (lu.writeProtected() ? 0x80 : 0) | 0x10;
         if (ten) {
             put16(d, 0, d.length - 2);
             d[3] = (byte) deviceSpecific;
@@ -133,7 +145,11 @@ public final class ModeSense {
         }
         int at = headerLength;
         if (descriptorLength > 0 && cdb.pageControl() != PC_CHANGEABLE) {
-            blockDescriptor(d, at, longLba, lu.device());
+            if (tape) {
+                tapeBlockDescriptor(d, at, lu);
+            } else {
+                blockDescriptor(d, at, longLba, lu.device());
+            }
         }
         at += descriptorLength;
         for (int p : pages) {
@@ -143,6 +159,18 @@ public final class ModeSense {
             }
         }
         return d;
+    }
+
+    /**
+     * SSC-3 8.3.3 block descriptor: DENSITY CODE (the drive's), NUMBER OF BLOCKS 0 (the rest of the
+     * medium), BLOCK LENGTH the fixed-block mode's (0: variable-block mode).
+     */
+    private static void tapeBlockDescriptor(byte[] d, int at, LuContext lu) {
+        d[at] = (byte) org.scstj.engine.lu.TapeState.DENSITY;
+        int blockLength = lu.unit().tape() == null ? 0 : lu.unit().tape().blockLength();
+        d[at + 5] = (byte) (blockLength >>> 16);
+        d[at + 6] = (byte) (blockLength >>> 8);
+        d[at + 7] = (byte) blockLength;
     }
 
     /** SBC-4 6.5.2.2 short LBA / 6.5.2.3 long LBA mode parameter block descriptor. */
@@ -163,6 +191,8 @@ public final class ModeSense {
             case CACHING -> 20;
             case POWER_CONDITION -> 40;                       // PAGE LENGTH 26h
             case CD_CAPABILITIES -> 30;                       // PAGE LENGTH 1Ch, no write speed descriptors
+            case DATA_COMPRESSION, DEVICE_CONFIGURATION -> 16; // PAGE LENGTH 0Eh
+            case MEDIUM_PARTITION -> 10;                       // PAGE LENGTH 08h: one partition size descriptor
             default -> 12;
         };
     }
@@ -229,8 +259,25 @@ public final class ModeSense {
                 put16(d, at + 8, speed);                      // MAXIMUM READ SPEED SUPPORTED (obsolete)
                 put16(d, at + 14, speed);                     // CURRENT READ SPEED SELECTED (obsolete)
             }
+            case DEVICE_CONFIGURATION -> {
+                if (pc == PC_CHANGEABLE) {
+                    return;
+                }
+                // SSC-3 8.3.3: LOIS (logical object identifiers supported); EEG (end of data is
+                // generated) and SEW (objects are on the medium at early warning)
+                d[at + 8] = 0x40;
+                d[at + 10] = 0x18;
+            }
+            case MEDIUM_PARTITION -> {
+                if (pc == PC_CHANGEABLE) {
+                    return;
+                }
+                // SSC-3 8.3.4: no additional partitions; MEDIUM FORMAT RECOGNITION 03h (format and partitions)
+                d[at + 5] = 0x03;
+            }
             default -> {
-                // Read-Write Error Recovery, Informational Exceptions and Power Condition (no idle or
+                // Read-Write Error Recovery, Informational Exceptions, Power Condition and Data
+                // Compression (DCC 0: the drive does not compress) (no idle or
                 // standby timer: a virtual LU stays active): all zeros, none changeable
             }
         }

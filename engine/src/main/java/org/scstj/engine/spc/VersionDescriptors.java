@@ -24,6 +24,10 @@ public final class VersionDescriptors {
 
     /** A disk's, in the order they appear in bytes 58..73 of standard INQUIRY data. */
     static final int[] CLAIMED = {SAM_5, ISCSI, SPC_5, SPC_4, SBC_4, SBC_3};
+    /** SSC-3 (no version claimed). */
+    public static final int SSC_3 = 0x0400;
+    /** A tape drive's. */
+    static final int[] CLAIMED_TAPE = {SAM_5, ISCSI, SPC_5, SPC_4, SSC_3};
     /** A CD/DVD device's. */
     static final int[] CLAIMED_CD_DVD = {SAM_5, ISCSI, SPC_5, SPC_4, MMC_6};
 

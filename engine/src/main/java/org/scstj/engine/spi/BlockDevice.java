@@ -20,8 +20,19 @@ public interface BlockDevice extends AutoCloseable {
 
     /** SPC-5 6.7.2 PERIPHERAL DEVICE TYPE 00h: a direct access block device (SBC-4). */
     int DISK = 0x00;
+    /** SPC-5 6.7.2 PERIPHERAL DEVICE TYPE 01h: a sequential-access device, a tape drive (SSC-3). */
+    int TAPE = 0x01;
     /** SPC-5 6.7.2 PERIPHERAL DEVICE TYPE 05h: a CD/DVD device (MMC-6). */
     int CD_DVD = 0x05;
+
+    /**
+     * A tape drive's cartridge ({@link #TAPE}): the objects on it, or null while the drive is
+     * empty. A tape drive's block read and write methods are never called; its data moves through
+     * the medium. The default: not a tape drive.
+     */
+    default TapeMedium tape() {
+        return null;
+    }
 
     /**
      * The device's PERIPHERAL DEVICE TYPE (SPC-5 6.7.2): which command set the core serves it with.
