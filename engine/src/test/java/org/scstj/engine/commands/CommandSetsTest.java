@@ -262,7 +262,16 @@ class CommandSetsTest {
         assertEquals(SpcCommands.ROWS.size(), CommandSets.COMMON.rows().size());
         assertEquals(null, CommandSets.COMMON.lookup(Opcodes.READ_10, -1), "SBC's commands are the disk's");
         assertSame(DISK, CommandSets.forType(0x00));
-        assertEquals(null, CommandSets.forType(0x01), "no tape set yet");
+        assertSame(CommandSets.TAPE, CommandSets.forType(0x01));
+        assertSame(CommandSets.CD_DVD, CommandSets.forType(0x05));
+        assertEquals(null, CommandSets.forType(0x08), "no medium changer set yet");
+        // a tape drive's and a CD/DVD device's READ(6) are not the disk's, their INQUIRY is
+        assertSame(DISK.lookup(Opcodes.INQUIRY, -1), CommandSets.TAPE.lookup(Opcodes.INQUIRY, -1));
+        assertEquals("READ(6)", CommandSets.TAPE.lookup(Opcodes.READ_6, -1).name());
+        org.junit.jupiter.api.Assertions.assertNotSame(DISK.lookup(Opcodes.READ_6, -1), CommandSets.TAPE.lookup(Opcodes.READ_6, -1));
+        assertEquals("LOAD UNLOAD", CommandSets.TAPE.lookup(Opcodes.START_STOP_UNIT, -1).name(), "1Bh is LOAD UNLOAD on a tape");
+        assertEquals(null, CommandSets.TAPE.lookup(Opcodes.READ_10, -1));
+        assertSame(DISK.lookup(Opcodes.READ_10, -1), CommandSets.CD_DVD.lookup(Opcodes.READ_10, -1));
     }
 
     /** SPC-5 5.16.2.4-5.16.2.6: INQUIRY, REPORT LUNS and REQUEST SENSE run in every access state. */
