@@ -12,7 +12,9 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One open {@code vdisk_blockio} device: a block device (or a regular file) read and written with
- * {@code O_DIRECT}, past the page cache, on the engine's blocking-I/O executor.
+ * {@code O_DIRECT}, past the page cache, on the engine's blocking-I/O executor ({@code io-engine =
+ * threads}) or, reads and writes, through an io_uring of its own ({@code io_uring}, {@link RingEngine});
+ * flushes and deallocation always run on the executor.
  *
  * <p><b>One copy.</b> {@code O_DIRECT} wants memory aligned to the logical block size, and the
  * transport's buffers are not. Each I/O copies its data once, between the transport's buffer and
@@ -50,6 +52,8 @@ final class BlockIoDevice implements BlockDevice {
     private volatile Capabilities capabilities;
     /** Descriptors replaced while running, closed with the device. */
     private final java.util.List<NativeDisk> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** {@code io-engine = io_uring}: reads and writes go through it; null with the thread pool. */
+    private RingEngine ring;
 
     private BlockIoDevice(String name, BlockIoSettings s, Executor io) {
         this.name = name;
@@ -67,6 +71,14 @@ final class BlockIoDevice implements BlockDevice {
     static BlockIoDevice open(String name, BlockIoSettings s, Executor io) throws IOException {
         BlockIoDevice d = new BlockIoDevice(name, s, io);
         d.openDescriptors(s.readOnly());
+        if (s.ioEngine() == BlockIoSettings.IoEngine.IO_URING) {
+            try {
+                d.ring = new RingEngine(name, s.filename().toString(), s.ringDepth(), s.blockSize(), d.buffers);
+            } catch (IOException | RuntimeException e) {
+                d.close();
+                throw e;
+            }
+        }
         return d;
     }
 
@@ -97,6 +109,10 @@ final class BlockIoDevice implements BlockDevice {
 
     @Override
     public void read(long offset, ByteBuffer dst, Completion done) {
+        if (ring != null) {
+            ring.read(disk, offset, dst, done);
+            return;
+        }
         submit(done, () -> readNow(offset, dst));
     }
 
@@ -138,6 +154,10 @@ final class BlockIoDevice implements BlockDevice {
     /** The pieces fill aligned buffers back to back; each full buffer is one {@code pwrite}. */
     @Override
     public void write(long offset, ByteBuffer[] srcs, boolean fua, Completion done) {
+        if (ring != null) {
+            ring.write(fua || settings.writeThrough() ? durable() : disk, offset, srcs, done);
+            return;
+        }
         submit(done, () -> writeNow(offset, srcs, fua));
     }
 
@@ -267,6 +287,9 @@ final class BlockIoDevice implements BlockDevice {
 
     @Override
     public void close() {
+        if (ring != null) {
+            ring.close(); // first: its last completions still use the descriptors and the buffers
+        }
         for (NativeDisk d : retired) {
             d.close();
         }
@@ -276,6 +299,11 @@ final class BlockIoDevice implements BlockDevice {
         }
         disk.close();
         buffers.close();
+    }
+
+    /** What runs the reads and writes (for tests). */
+    BlockIoSettings.IoEngine ioEngine() {
+        return ring != null ? BlockIoSettings.IoEngine.IO_URING : BlockIoSettings.IoEngine.THREADS;
     }
 
     /** Aligned buffers made so far (for tests: the pool stays bounded). */
