@@ -56,8 +56,9 @@ public final class BlockIoHandler implements DeviceHandlerFactory {
                         "report a rotating medium (Block Device Characteristics VPD rotation rate 0, not reported) instead of non-rotating (1)"),
                 new Attribute("thin-provisioned", "bool", "", null, false,
                         "UNMAP and WRITE SAME with UNMAP deallocate; default: whether the block device can discard (a file: false)"),
-                new Attribute("io-engine", "string", "", "threads", false,
-                        "what runs reads and writes: pread/pwrite on the blocking-I/O pool (threads), or an io_uring per device (io_uring)"),
+                new Attribute("io-engine", "string", "", "auto", false,
+                        "what runs reads and writes: an io_uring per device (io_uring), pread/pwrite on the blocking-I/O pool (threads); "
+                                + "auto: io_uring where the process may set one up (not blocked by seccomp or kernel.io_uring_disabled), else threads"),
                 new Attribute("ring-depth", "int", "", "64", false,
                         "io_uring: at most this many reads and writes in flight (the ring's size), 1..4096"));
     }

@@ -26,7 +26,8 @@ import java.util.Set;
  * @param writeThrough      every write is durable before it completes (as if FUA)
  * @param nvCache           the device's cache survives power loss: no flush is ever needed
  * @param rotational        the medium rotates (Block Device Characteristics VPD, SBC-4 6.6.2)
- * @param ioEngine          what runs reads and writes: the blocking-I/O pool or an io_uring
+ * @param ioEngine          what runs reads and writes: the blocking-I/O pool or an io_uring ({@code auto}
+ *                          resolved: io_uring when the process may set one up)
  * @param ringDepth         with io_uring: at most this many reads and writes in flight (the ring's size)
  */
 record BlockIoSettings(Path filename, boolean blockDevice, long bytes, int blockSize, int physicalBlockSize,
@@ -99,11 +100,14 @@ record BlockIoSettings(Path filename, boolean blockDevice, long bytes, int block
         IoEngine engine = IoEngine.THREADS;
         try {
             String e = c.getString("io-engine");
-            engine = IoEngine.of(e);
+            // auto: io_uring where this process may set one up (not refused by seccomp or
+            // kernel.io_uring_disabled), else threads
+            boolean auto = "auto".equals(e);
+            engine = auto ? (uringUnavailable() == null ? IoEngine.IO_URING : IoEngine.THREADS) : IoEngine.of(e);
             if (engine == null) {
-                problems.add("io-engine: must be threads or io_uring, was " + e);
+                problems.add("io-engine: must be auto, io_uring or threads, was " + e);
                 engine = IoEngine.THREADS;
-            } else if (engine == IoEngine.IO_URING && uringUnavailable() != null) {
+            } else if (!auto && engine == IoEngine.IO_URING && uringUnavailable() != null) {
                 problems.add("io-engine: io_uring is not available here (" + uringUnavailable() + "); use threads");
             }
         } catch (ConfigException e) {

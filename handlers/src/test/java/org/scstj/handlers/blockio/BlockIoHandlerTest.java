@@ -39,8 +39,8 @@ class BlockIoHandlerTest {
 
     @TempDir
     Path dir;
-    private final BlockIoHandler handler = new BlockIoHandler();
-    private final ExecutorService io = Executors.newFixedThreadPool(2);
+    final BlockIoHandler handler = new BlockIoHandler();
+    final ExecutorService io = Executors.newFixedThreadPool(2);
     final List<AutoCloseable> cleanup = new ArrayList<>();
 
     @AfterEach
@@ -255,7 +255,7 @@ class BlockIoHandlerTest {
         assertProblem(Map.of("filename", l.device.toString(), "size", "1G"), "size: ", "unknown key");
         assertProblem(Map.of("filename", l.device.toString(), "nv-cache", "maybe"), "nv-cache: ", "");
         assertProblem(Map.of("filename", l.device.toString(), "io-engine", "aio"), "io-engine: ",
-                "must be threads or io_uring, was aio");
+                "must be auto, io_uring or threads, was aio");
         assertProblem(Map.of("filename", l.device.toString(), "ring-depth", 0), "ring-depth: ", "must be 1..4096");
         assertEquals(List.of(), handler.validate("d", ConfigFactory.parseMap(Map.of("filename", l.device.toString(),
                 "block-size", 512))));
