@@ -82,6 +82,7 @@ final class RingEngine implements AutoCloseable {
         final AtomicInteger pending = new AtomicInteger(1);
         volatile Exception failure;
         // the submitter's cursor
+        int fd;
         MemorySegment dstSegment;
         long total;
         long made;
@@ -206,6 +207,13 @@ final class RingEngine implements AutoCloseable {
 
     /** Sets a new request's cursor; false when it is already done (nothing to transfer). */
     private boolean start(Request r) {
+        try {
+            r.fd = r.disk.descriptor();
+        } catch (IOException e) {
+            fail(r, e); // closed: INTERNAL, as the pool reports it
+            finish(r);
+            return false;
+        }
         if (r.write) {
             long total = 0;
             for (ByteBuffer b : r.srcs) {
@@ -234,7 +242,7 @@ final class RingEngine implements AutoCloseable {
     }
 
     /** The request's next operation, or null when resources are short (the request stays current). */
-    private Op next(Request r) throws IOException {
+    private Op next(Request r) {
         Op op = freeOps.poll();
         if (op == null) {
             return null;
@@ -248,7 +256,7 @@ final class RingEngine implements AutoCloseable {
             }
         }
         op.request = r;
-        op.fd = r.disk.descriptor();
+        op.fd = r.fd;
         op.offset = r.offset + r.made;
         op.done = 0;
         op.pooled = buf;
