@@ -1,7 +1,8 @@
 #!/bin/sh
-# Assembles the LinuxInitiatorTest guest: Debian's kernel (vmlinuz) and an initramfs holding
-# busybox-static, open-iscsi's iscsistart with its shared libraries, the kernel modules the
-# iSCSI initiator, sd, ext4 and virtio-net need, and the `init` script next to this file.
+# Assembles the guest of LinuxInitiatorTest and LinuxCdromTest: Debian's kernel (vmlinuz) and an
+# initramfs holding busybox-static, open-iscsi's iscsistart and util-linux's eject (package eject,
+# busybox has no eject) with their shared libraries, the kernel modules the iSCSI initiator, sd,
+# ext4, sr, isofs and virtio-net need, and the `init` and `cdrom.sh` scripts next to this file.
 #
 #   sh build-guest.sh CACHE_ROOT
 #
@@ -16,11 +17,13 @@ set -eu
 CACHE_ROOT=${1:?usage: build-guest.sh CACHE_ROOT}
 HERE=$(cd "$(dirname "$0")" && pwd)
 INIT="$HERE/init"
+CDROM="$HERE/cdrom.sh"
 ISCSISTART=${ISCSISTART:-/usr/sbin/iscsistart}
-WANTED="virtio_pci virtio_net crc32c_generic crc32c-intel libcrc32c scsi_transport_iscsi libiscsi libiscsi_tcp iscsi_tcp sd_mod ext4"
+WANTED="virtio_pci virtio_net crc32c_generic crc32c-intel libcrc32c scsi_transport_iscsi libiscsi libiscsi_tcp iscsi_tcp sd_mod ext4 cdrom sr_mod isofs"
 
 die() { echo "build-guest: $*" >&2; exit 1; }
 [ -f "$INIT" ] || die "no init script at $INIT"
+[ -f "$CDROM" ] || die "no cdrom.sh at $CDROM"
 [ -x "$ISCSISTART" ] || die "no $ISCSISTART (Debian package open-iscsi)"
 for tool in apt-cache apt-get dpkg-deb ldd sha256sum gzip; do
     command -v "$tool" > /dev/null || die "$tool is missing"
@@ -42,13 +45,15 @@ fi
 [ -n "$KPKG" ] || die "cannot tell which linux-image package linux-image-amd64 depends on (apt-get update?)"
 KVER_PKG=$(candidate "$KPKG")
 BB_VER=$(candidate busybox-static)
+EJECT_VER=$(candidate eject)
 [ -n "$KVER_PKG" ] && [ "$KVER_PKG" != "(none)" ] || die "apt has no candidate for $KPKG"
 [ -n "$BB_VER" ] && [ "$BB_VER" != "(none)" ] || die "apt has no candidate for busybox-static"
+[ -n "$EJECT_VER" ] && [ "$EJECT_VER" != "(none)" ] || die "apt has no candidate for eject"
 
 LIBS=$(ldd "$ISCSISTART" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u)
 KEY=$( {
-    echo "$KPKG $KVER_PKG busybox-static $BB_VER modules: $WANTED"
-    sha256sum "$0" "$INIT" "$ISCSISTART" $LIBS | cut -d' ' -f1
+    echo "$KPKG $KVER_PKG busybox-static $BB_VER eject $EJECT_VER modules: $WANTED"
+    sha256sum "$0" "$INIT" "$CDROM" "$ISCSISTART" $LIBS | cut -d' ' -f1
 } | sha256sum | cut -c1-20)
 OUT="$CACHE_ROOT/$KPKG-$KEY"
 if [ -f "$OUT/done" ]; then
@@ -64,13 +69,19 @@ chmod 755 "$WORK"
 mkdir "$WORK/deb"
 # apt drops privileges to _apt for downloads; let it write here
 chmod 777 "$WORK/deb"
-echo "build-guest: downloading $KPKG=$KVER_PKG busybox-static=$BB_VER" >&2
-( cd "$WORK/deb" && apt-get download -q "$KPKG=$KVER_PKG" "busybox-static=$BB_VER" ) >&2 \
+echo "build-guest: downloading $KPKG=$KVER_PKG busybox-static=$BB_VER eject=$EJECT_VER" >&2
+( cd "$WORK/deb" && apt-get download -q "$KPKG=$KVER_PKG" "busybox-static=$BB_VER" "eject=$EJECT_VER" ) >&2 \
     || die "apt-get download failed"
 dpkg-deb -x "$WORK"/deb/"$KPKG"_*.deb "$WORK/kernel"
 dpkg-deb -x "$WORK"/deb/busybox-static_*.deb "$WORK/busybox"
+dpkg-deb -x "$WORK"/deb/eject_*.deb "$WORK/eject"
 BB="$WORK/busybox/bin/busybox"
 [ -x "$BB" ] || die "busybox-static has no bin/busybox"
+EJECT="$WORK/eject/usr/bin/eject"
+[ -x "$EJECT" ] || die "eject has no usr/bin/eject"
+# eject's shared libraries come from the host (util-linux's libmount and libblkid, as for iscsistart)
+ldd "$EJECT" | grep -q 'not found' && die "eject needs libraries the host lacks: $(ldd "$EJECT" | grep 'not found')"
+EJECT_LIBS=$(ldd "$EJECT" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u)
 
 KVER=$(ls "$WORK/kernel/lib/modules" | head -n 1)
 [ -n "$KVER" ] && [ -f "$WORK/kernel/boot/vmlinuz-$KVER" ] || die "no vmlinuz/modules in $KPKG"
@@ -103,9 +114,11 @@ cp "$MODS/modules.builtin" "$MODS/modules.order" "$ROOT/lib/modules/$KVER/" 2> /
 
 cp "$BB" "$ROOT/bin/busybox"
 cp "$INIT" "$ROOT/init"
+cp "$CDROM" "$ROOT/cdrom.sh"
 chmod 755 "$ROOT/init" "$ROOT/bin/busybox"
 cp "$ISCSISTART" "$ROOT/sbin/iscsistart"
-for lib in $LIBS; do
+cp "$EJECT" "$ROOT/sbin/eject"
+for lib in $LIBS $EJECT_LIBS; do
     mkdir -p "$ROOT$(dirname "$lib")"
     cp -L "$lib" "$ROOT$lib"
 done
@@ -114,7 +127,7 @@ mkdir -p "$ROOT/dev"
 mkdir -p "$WORK/out"
 ( cd "$ROOT" && find . | sort | "$BB" cpio -o -H newc 2> /dev/null ) | gzip -6 > "$WORK/out/initrd.img"
 cp "$WORK/kernel/boot/vmlinuz-$KVER" "$WORK/out/vmlinuz"
-echo "$KPKG $KVER_PKG ($KVER), busybox-static $BB_VER, $("$ISCSISTART" -v 2>&1 | head -n 1)" > "$WORK/out/versions"
+echo "$KPKG $KVER_PKG ($KVER), busybox-static $BB_VER, eject $EJECT_VER, $("$ISCSISTART" -v 2>&1 | head -n 1)" > "$WORK/out/versions"
 touch "$WORK/out/done"
 [ -f "$OUT/done" ] || rm -rf "$OUT"
 # a concurrent build of the same key may have won; its result is as good as ours

@@ -226,9 +226,13 @@ public final class ScsiEngine {
 
     /** Builds the LU of an opened device (its state, its LUN actor) and makes it a running device. */
     private void startLu(DeviceSpec d, BlockDevice device, String actorName) {
-        // every block device is a disk (peripheral device type 00h) for now
-        CommandSet commands = CommandSets.DISK;
-        UnitState state = new UnitState(new MediumState(device.capabilities().removable()),
+        CommandSet commands = CommandSets.forType(device.peripheralDeviceType());
+        if (commands == null) {
+            throw new IllegalArgumentException("device " + d.name() + ": no command set for peripheral device type "
+                    + device.peripheralDeviceType());
+        }
+        boolean cdDvd = device.peripheralDeviceType() == BlockDevice.CD_DVD;
+        UnitState state = new UnitState(new MediumState(device.capabilities().removable(), cdDvd, device.mediumLoaded()),
                 modeParameters(d, device),
                 new WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
                 reservations(d));
@@ -345,6 +349,25 @@ public final class ScsiEngine {
     }
 
     /**
+     * Swaps the removable medium of a running device ({@link BlockDevice#changeMedium}): {@code
+     * medium} names the new one in its handler's terms (a CD/DVD device's image), null empties the
+     * drive. Applied between commands like {@link #resizeDevice}. Refused while an I_T nexus prevents
+     * medium removal unless {@code force} (the initiators are asked to eject instead: MMC-6's
+     * EjectRequest event). Every I_T nexus of the LU learns of it: NOT READY TO READY CHANGE, MEDIUM
+     * MAY HAVE CHANGED (28/00) and the NewMedia event, or the MediaRemoval event for an empty drive.
+     */
+    public CompletionStage<Void> changeMedium(String name, String medium, boolean force) {
+        Device d = devices.get(name);
+        if (d == null) {
+            return failed("no device " + name);
+        }
+        if (!d.lu().state().medium().removable()) {
+            return failed("device " + name + " has no removable medium");
+        }
+        return change(name, d.lu().actor(), replyTo -> new LunActor.ChangeMedium(medium, force, replyTo));
+    }
+
+    /**
      * Changes attributes of a running device: {@code changed} holds only the changed keys, each one
      * of its handler's {@link DeviceHandlerFactory#liveAttributes}. Applied between commands like
      * {@link #resizeDevice}. When the write-back cache (the Caching page's WCE, SBC-4 6.5.5) or the
@@ -397,7 +420,8 @@ public final class ScsiEngine {
 
     /** A device as the admin API shows it; read from the device's volatile fields, never blocking. */
     public record DeviceStatus(String name, String handlerType, int blockSize, long blockCount, boolean readOnly,
-                               boolean writeBack, boolean thinProvisioned, boolean removable) {
+                               boolean writeBack, boolean thinProvisioned, boolean removable, int peripheralDeviceType,
+                               boolean mediumPresent, boolean trayOpen) {
     }
 
     /** Every running device, by name. */
@@ -406,8 +430,10 @@ public final class ScsiEngine {
         for (Device d : devices.values()) {
             BlockDevice b = d.lu().device();
             BlockDevice.Capabilities c = b.capabilities();
+            MediumState m = d.lu().state().medium();
             all.add(new DeviceStatus(d.spec().name(), b.handlerType(), b.blockSize(), b.blockCount(), c.readOnly(),
-                    c.writeBackCache(), c.thinProvisioned(), c.removable()));
+                    c.writeBackCache(), c.thinProvisioned(), c.removable(), b.peripheralDeviceType(), m.present(),
+                    m.trayOpen()));
         }
         all.sort(java.util.Comparator.comparing(DeviceStatus::name));
         return all;

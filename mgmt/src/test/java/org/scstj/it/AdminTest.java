@@ -578,4 +578,54 @@ class AdminTest {
         assertEquals(0, admin("target", "remove", other).exit());
         assertFalse(lsLuns().contains(other));
     }
+
+    /**
+     * A vcdrom drive added and mapped while serving; its disc swapped and ejected from the CLI: the
+     * session gets 28/00 and reads the new disc, a swap while it prevents removal is 409 until
+     * forced, an eject leaves MEDIUM NOT PRESENT and is written to the file; a disk has no disc.
+     */
+    @Test
+    @Order(14)
+    void aCdDriveIsAddedAndItsDiscSwappedAndEjected_live() throws Exception {
+        Path a = dir.resolve("a.iso");
+        Path b = dir.resolve("b.iso");
+        Files.write(a, filled(16, (byte) 0xA1));
+        Files.write(b, filled(32, (byte) 0xB2));
+        Cli add = admin("device", "add", "cd", "--handler", "vcdrom", "image=" + a);
+        assertEquals(0, add.exit(), add.out());
+        assertEquals(0, admin("lun", "add", TARGET, "3", "cd").exit());
+        try (Session s = open()) {
+            assertEquals((byte) 0xA1, s.scsi(3, Cdbs.read10(0, 1), 2048, T).data()[0]);
+            assertTrue(s.scsi(3, new byte[] {0x1E, 0, 0, 0, 1, 0}, 0, T).good(), "PREVENT");
+            Cli refused = admin("device", "load", "cd", b.toString());
+            assertNotEquals(0, refused.exit(), refused.out());
+            assertTrue(refused.out().contains("409") || refused.out().contains("prevented"), refused.out());
+            assertEquals((byte) 0xA1, s.scsi(3, Cdbs.read10(0, 1), 2048, T).data()[0], "the old disc is still in");
+            Cli forced = admin("device", "load", "cd", b.toString(), "--force");
+            assertEquals(0, forced.exit(), forced.out());
+            assertEquals("06/28/00", sense(tur(s, 3)));
+            assertEquals((byte) 0xB2, s.scsi(3, Cdbs.read10(31, 1), 2048, T).data()[0]);
+            assertTrue(Files.readString(daemon.configFile()).contains(b.toString()));
+
+            Cli disk = admin("device", "eject", "busy");
+            assertNotEquals(0, disk.exit(), disk.out());
+            assertTrue(disk.out().contains("no removable medium"), disk.out());
+
+            assertTrue(s.scsi(3, new byte[] {0x1E, 0, 0, 0, 0, 0}, 0, T).good(), "ALLOW");
+            Cli eject = admin("device", "eject", "cd");
+            assertEquals(0, eject.exit(), eject.out());
+            assertEquals("02/3A/01", sense(tur(s, 3)));
+            JsonNode cd = JSON.readTree(http("GET", "/api/v1/devices/cd", null).body());
+            assertEquals(false, cd.at("/attributes/medium-present/value").asBoolean(true), cd.toString());
+            assertFalse(Files.readString(daemon.configFile()).contains(b.toString()));
+        }
+        assertEquals(0, admin("lun", "remove", TARGET, "3").exit());
+        assertEquals(0, admin("device", "remove", "cd").exit());
+    }
+
+    private static byte[] filled(int blocks, byte value) {
+        byte[] d = new byte[blocks * 2048];
+        java.util.Arrays.fill(d, value);
+        return d;
+    }
 }

@@ -11,25 +11,19 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Linux's own SCSI stack against the real daemon: a Debian kernel boots under QEMU, its iscsi_tcp
@@ -70,10 +64,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>The daemon must still be running after the guest, log no ERROR and no exception, stop with
  * exit status 0 on SIGTERM and report no Netty buffer leak.
  *
- * <p>The guest (kernel + initramfs) is assembled by {@code linux-guest/build-guest.sh} from
+ * <p>The guest (kernel + initramfs, {@link LinuxGuest}) is assembled by {@code linux-guest/build-guest.sh} from
  * Debian packages and cached under {@code ~/.cache/scstj-linux-guest} (or
- * {@code -Dscstj.linux.cache=DIR}), keyed by the package versions and the contents of the script
- * and {@code init}. The guest runs under TCG (software emulation, about half a minute): on these
+ * {@code -Dscstj.linux.cache=DIR}), keyed by the package versions and the contents of the scripts
+ * ({@code init}, {@code cdrom.sh}). The guest runs under TCG (software emulation, about half a minute): on these
  * machines {@code /dev/kvm} opens but a nested guest stalls. {@code -Dscstj.linux.accel=kvm}
  * tries KVM first (a KVM guest that makes no progress is abandoned for TCG).
  */
@@ -111,13 +105,8 @@ class LinuxInitiatorTest {
 
     /** Whole guest run, from QEMU's start to its exit, at most. */
     static final long GUEST_TIMEOUT_SECONDS = 300;
-    /** A KVM guest whose init has not spoken by then is taken to be stuck (it costs only the fallback to TCG). */
-    static final long KVM_PROGRESS_SECONDS = 20;
     /** The guest's own watchdog, shorter than ours so that it reports rather than being killed. */
     static final long GUEST_WATCHDOG_SECONDS = 240;
-
-    private static final Pattern MARKER = Pattern.compile("SCSTJ-LINUX-(OK|FAIL)\\b[^\\r\\n]*");
-    private static final String INIT_BANNER = "scstj-guest: kernel";
 
     @TempDir
     Path dir;
@@ -156,10 +145,8 @@ class LinuxInitiatorTest {
     }
 
     private void guest(boolean blockio) throws Exception {
-        Tools.require("qemu-system-x86_64", "qemu-system-x86");
-        Tools.require("iscsistart", "open-iscsi");
-        Tools.require("dpkg-deb", "dpkg");
-        Path guest = buildGuest(cacheRoot());
+        LinuxGuest.requireTools();
+        Path guest = LinuxGuest.buildGuest(LinuxGuest.cacheRoot());
         Path image = dir.resolve("linux0.img");
         String template = TEMPLATE;
         String loop = null;
@@ -172,7 +159,7 @@ class LinuxInitiatorTest {
             loop = attach.output().strip();
             template = BLOCKIO_TEMPLATE.replace("@LOOP@", loop);
         }
-        GuestRun run;
+        LinuxGuest.GuestRun run;
         Map<String, Long> measured;
         boolean aliveAfterGuest;
         int exit;
@@ -180,7 +167,9 @@ class LinuxInitiatorTest {
         try {
             daemon = Daemon.start(dir, template);
             try (AllocationProbe probe = AllocationProbe.start(image, blockio ? () -> "no-resize" : () -> resize(dir))) {
-                run = boot(guest, dir, daemon.port, TARGET, TPGT, INITIATOR, probe.port());
+                run = LinuxGuest.boot(guest, dir, List.of("scstj.port=" + daemon.port, "scstj.target=" + TARGET,
+                        "scstj.tpgt=" + TPGT, "scstj.initiator=" + INITIATOR, "scstj.hport=" + probe.port(),
+                        "scstj.big=" + BIG_MIB, "scstj.watchdog=" + GUEST_WATCHDOG_SECONDS), GUEST_TIMEOUT_SECONDS);
                 aliveAfterGuest = daemon.alive();
                 measured = probe.measured();
             } finally {
@@ -197,7 +186,7 @@ class LinuxInitiatorTest {
         String log = daemon.log();
         assertTrue(run.marker().startsWith("SCSTJ-LINUX-OK"),
                 "guest verdict: " + run.marker() + "\n--- console ---\n" + run.console() + "\n--- daemon ---\n" + log);
-        Map<String, String> verdict = fields(run.marker());
+        Map<String, String> verdict = LinuxGuest.fields(run.marker());
         String context = run.marker() + "\n--- console ---\n" + run.console();
         // what sd made of READ CAPACITY(16) (512-byte blocks, LBPME) and VPD B2h (LBPU) / B0h
         // (MAXIMUM UNMAP LBA COUNT, OPTIMAL UNMAP GRANULARITY, MAXIMUM WRITE SAME LENGTH)
@@ -228,27 +217,9 @@ class LinuxInitiatorTest {
         assertPartitionedWithExt2(image);
 
         assertTrue(aliveAfterGuest, "the daemon died during the guest's run:\n" + log);
-        assertEquals(List.of(), problems(log), "the daemon logged errors:\n" + log);
+        assertEquals(List.of(), LinuxGuest.problems(log), "the daemon logged errors:\n" + log);
         assertEquals(0, exit, "daemon exit status after SIGTERM; log:\n" + log);
         assertFalse(log.contains("LEAK:"), "Netty reported a buffer leak:\n" + log);
-    }
-
-    /** The {@code key=value} words of a verdict line. */
-    static Map<String, String> fields(String marker) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(\\w+)=(\\S*)").matcher(marker);
-        while (m.find()) {
-            fields.put(m.group(1), m.group(2));
-        }
-        return fields;
-    }
-
-    /** The daemon's ERROR lines and anything that looks like an exception's stack trace. */
-    static List<String> problems(String log) {
-        return log.lines()
-                .filter(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR .*") || l.contains("Exception")
-                        || l.startsWith("\tat "))
-                .toList();
     }
 
     /** Grows linux0 to 320 MiB through the daemon's admin API (as `scstj admin device resize` does). */
@@ -355,117 +326,6 @@ class LinuxInitiatorTest {
         public void close() {
             server.stop(0);
         }
-    }
-
-    /** The guest's result: its verdict line (or why there is none), its console, how it ran. */
-    record GuestRun(String marker, String console, String accel, long seconds) {
-    }
-
-    static Path cacheRoot() {
-        String configured = System.getProperty("scstj.linux.cache");
-        return configured != null && !configured.isBlank() ? Path.of(configured)
-                : Path.of(System.getProperty("user.home"), ".cache", "scstj-linux-guest");
-    }
-
-    /** Runs build-guest.sh (instant when cached); returns the directory with vmlinuz and initrd.img. */
-    static Path buildGuest(Path cacheRoot) throws IOException, URISyntaxException {
-        Path script = Path.of(LinuxInitiatorTest.class.getResource("/linux-guest/build-guest.sh").toURI());
-        Files.createDirectories(cacheRoot);
-        Tools.Result r = Tools.run(List.of("sh", script.toString(), cacheRoot.toString()), 900);
-        Matcher m = Pattern.compile("(?m)^GUEST-DIR (.+)$").matcher(r.output());
-        if (r.exit() != 0 || !m.find()) {
-            fail("build-guest.sh failed (" + r.exit() + "):\n" + r.output());
-        }
-        Path guest = Path.of(m.group(1).strip());
-        assertTrue(Files.isRegularFile(guest.resolve("vmlinuz")) && Files.isRegularFile(guest.resolve("initrd.img")),
-                "no vmlinuz/initrd.img in " + guest);
-        return guest;
-    }
-
-    /** The accelerators to try, in order. */
-    static List<String> accelerators() {
-        String asked = System.getProperty("scstj.linux.accel", "tcg").strip();
-        Path kvm = Path.of("/dev/kvm");
-        return "kvm".equals(asked) && Files.isReadable(kvm) && Files.isWritable(kvm) ? List.of("kvm", "tcg") : List.of("tcg");
-    }
-
-    /** Boots the guest against the target at 127.0.0.1:{@code port} until it reports and powers off. */
-    static GuestRun boot(Path guest, Path work, int port, String target, int tpgt, String initiator, int probePort)
-            throws IOException, InterruptedException {
-        GuestRun last = null;
-        for (String accel : accelerators()) {
-            last = bootWith(accel, guest, work, port, target, tpgt, initiator, probePort);
-            if (!last.marker().startsWith("STALLED")) {
-                return last;
-            }
-        }
-        return last;
-    }
-
-    private static GuestRun bootWith(String accel, Path guest, Path work, int port, String target, int tpgt,
-            String initiator, int probePort)
-            throws IOException, InterruptedException {
-        Path console = work.resolve("console-" + accel + ".log");
-        Path qemuLog = work.resolve("qemu-" + accel + ".log");
-        Files.deleteIfExists(console);
-        String append = String.join(" ", "console=ttyS0", "panic=-1", "loglevel=4", "rdinit=/init",
-                "scstj.port=" + port, "scstj.target=" + target, "scstj.tpgt=" + tpgt,
-                "scstj.initiator=" + initiator, "scstj.hport=" + probePort, "scstj.big=" + BIG_MIB,
-                "scstj.watchdog=" + GUEST_WATCHDOG_SECONDS);
-        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64",
-                "-nodefaults", "-display", "none", "-no-reboot",
-                "-machine", "accel=" + accel, "-cpu", "kvm".equals(accel) ? "host" : "max",
-                "-smp", "1", "-m", "512",
-                "-kernel", guest.resolve("vmlinuz").toString(),
-                "-initrd", guest.resolve("initrd.img").toString(),
-                "-append", append,
-                // user-mode networking: the guest's 10.0.2.2:port is the host's 127.0.0.1:port
-                "-netdev", "user,id=n0",
-                "-device", "virtio-net-pci,netdev=n0,romfile=",
-                "-serial", "file:" + console));
-        long start = System.nanoTime();
-        Process qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemuLog.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        String marker = null;
-        try {
-            long deadline = start + TimeUnit.SECONDS.toNanos(GUEST_TIMEOUT_SECONDS);
-            long progressDeadline = start + TimeUnit.SECONDS.toNanos(KVM_PROGRESS_SECONDS);
-            while (System.nanoTime() < deadline) {
-                boolean exited = qemu.waitFor(250, TimeUnit.MILLISECONDS);
-                String text = read(console);
-                Matcher m = MARKER.matcher(text);
-                if (m.find()) {
-                    marker = m.group().strip();
-                    // it powers off right after; give it a moment to do so by itself
-                    qemu.waitFor(30, TimeUnit.SECONDS);
-                    break;
-                }
-                if (exited) {
-                    marker = "NO-VERDICT qemu exited with " + qemu.exitValue() + ": " + read(qemuLog).strip();
-                    break;
-                }
-                if ("kvm".equals(accel) && System.nanoTime() > progressDeadline && !text.contains(INIT_BANNER)) {
-                    marker = "STALLED under kvm: init did not start within " + KVM_PROGRESS_SECONDS + " s";
-                    break;
-                }
-            }
-            if (marker == null) {
-                marker = "NO-VERDICT guest still running after " + GUEST_TIMEOUT_SECONDS + " s";
-            }
-        } finally {
-            if (qemu.isAlive()) {
-                qemu.destroy();
-                if (!qemu.waitFor(10, TimeUnit.SECONDS)) {
-                    qemu.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            }
-        }
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-        return new GuestRun(marker, read(console) + "\n--- qemu ---\n" + read(qemuLog), accel, seconds);
-    }
-
-    private static String read(Path p) throws IOException {
-        return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
     }
 
     /**

@@ -95,7 +95,17 @@ enum Configuration {
     BLOCKIO_4K("blockio-4k", 8, "vdisk_blockio", "64 MiB loop device (4096-byte sectors), O_DIRECT",
             "filename = \"@LOOP@\"", List.of("ALL"), Set.of("Sanitize", "ProutReserve.AccessEA",
                     "ProutReserve.AccessWE", "ProutReserve.AccessEARO", "ProutReserve.AccessWERO",
-                    "ProutReserve.AccessEAAR", "ProutReserve.AccessWEAR"));
+                    "ProutReserve.AccessEAAR", "ProutReserve.AccessWEAR")),
+    /**
+     * A {@code vcdrom} drive (MMC-6, peripheral device type 05h) with a 64 MiB image: read-only and
+     * removable, 2048-byte blocks; the suites that apply to such a LU (libiscsi's
+     * {@code CHECK_FOR_REMOVABLE} ones among them). It has no READ CAPACITY(16), WRITE or
+     * SANITIZE, so the other suites do not apply.
+     */
+    VCDROM("vcdrom", 9, "vcdrom", "64 MiB pre-filled ISO image in a vcdrom drive, 2048-byte blocks",
+            "image = \"@DIR@/cd.iso\"",
+            List.of("ALL.TestUnitReady", "ALL.Inquiry", "ALL.Read10", "ALL.PreventAllow", "ALL.StartStopUnit",
+                    "ALL.NoMedia"), Set.of());
 
     /** The size of a blockio configuration's loop device's backing file. */
     static final long LOOP_BYTES = 64L << 20;

@@ -39,11 +39,16 @@ record ConformanceOptions(Set<Configuration> configurations, Optional<Path> out,
               LUN 5  physical-4k  a 64 MiB thin vdisk_fileio file, 512-byte blocks on 4096-byte
                                   physical blocks
               LUN 6  sanitize     a 96 MiB thin vdisk_fileio file for SANITIZE to erase
+              LUN 7  blockio      vdisk_blockio on a 64 MiB loop device, 512-byte sectors
+              LUN 8  blockio-4k   vdisk_blockio on a 64 MiB loop device, 4096-byte sectors
+              LUN 9  vcdrom       a vcdrom drive with a 64 MiB pre-filled image
             runs libiscsi's 'iscsi-test-cu -V -d -S' through both portals against each: thin and
             thick-4k every test of family ALL but Sanitize; removable NoMedia, PreventAllow and
             StartStopUnit; read-only ReadOnly; nullio the read, write, verify, pre-fetch and
             capacity suites without the tests that read back what they wrote; physical-4k
-            CompareAndWrite, Unmap, WriteSame10 and WriteSame16; sanitize Sanitize. It checks after
+            CompareAndWrite, Unmap, WriteSame10 and WriteSame16; sanitize Sanitize; blockio and
+            blockio-4k as thin and thick-4k; vcdrom TestUnitReady, Inquiry, Read10, PreventAllow,
+            StartStopUnit and NoMedia. It checks after
             each run that the daemon still serves both portals, and prints one Markdown table:
             suite, passed, skipped (with the reasons), failed, merged over the configurations
             (failed anywhere: failed; else passed anywhere: passed; else skipped), a totals row of

@@ -103,6 +103,9 @@ final class Matrix {
         if (configurations.contains(Configuration.READ_ONLY)) {
             BackingFiles.create(dir.resolve("read-only.img"), READ_ONLY_BYTES);
         }
+        if (configurations.contains(Configuration.VCDROM)) {
+            BackingFiles.create(dir.resolve("cd.iso"), READ_ONLY_BYTES); // a multiple of 2048 bytes
+        }
         for (Configuration c : List.copyOf(configurations)) {
             if (c.loopSectorSize() > 0) {
                 try {

@@ -358,4 +358,78 @@ public sealed interface Cdb {
         @Override public int opcode() { return Opcodes.WRITE_BUFFER; }
         @Override public long dataOutLength(int blockSize) { return parameterListLength; }
     }
+
+    // ---- MMC-6: CD/DVD devices ----
+
+    /**
+     * MMC-6 6.26 READ TOC/PMA/ATIP.
+     *
+     * @param msf            MSF: addresses as minute/second/frame instead of LBA
+     * @param format         FORMAT: 0 TOC, 1 session information, 2 full TOC (the decoder refuses others)
+     * @param trackOrSession TRACK/SESSION NUMBER
+     */
+    record ReadToc(boolean msf, int format, int trackOrSession, int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.READ_TOC_PMA_ATIP; }
+    }
+
+    /**
+     * MMC-6 6.6 GET CONFIGURATION.
+     *
+     * @param requestType     RT: 0 every feature, 1 the current ones, 2 the one named (3 is refused)
+     * @param startingFeature STARTING FEATURE NUMBER
+     */
+    record GetConfiguration(int requestType, int startingFeature, int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.GET_CONFIGURATION; }
+    }
+
+    /**
+     * MMC-6 6.7 GET EVENT STATUS NOTIFICATION, polled (asynchronous operation is refused).
+     *
+     * @param classRequest NOTIFICATION CLASS REQUEST: a bit per event class
+     */
+    record GetEventStatusNotification(int classRequest, int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.GET_EVENT_STATUS_NOTIFICATION; }
+    }
+
+    /** MMC-6 6.22 READ DISC INFORMATION, DATA TYPE 000b (standard disc information). */
+    record ReadDiscInformation(int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.READ_DISC_INFORMATION; }
+    }
+
+    /**
+     * MMC-6 6.27 READ TRACK INFORMATION.
+     *
+     * @param addressType ADDRESS/NUMBER TYPE: 0 an LBA, 1 a track number, 2 a session number
+     * @param address     LOGICAL BLOCK ADDRESS/TRACK/SESSION NUMBER
+     */
+    record ReadTrackInformation(int addressType, long address, int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.READ_TRACK_INFORMATION; }
+    }
+
+    /** MMC-6 6.11 MECHANISM STATUS. */
+    record MechanismStatus(int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.MECHANISM_STATUS; }
+    }
+
+    /** MMC-6 6.24 READ FORMAT CAPACITIES. */
+    record ReadFormatCapacities(int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.READ_FORMAT_CAPACITIES; }
+    }
+
+    /**
+     * MMC-6 6.8 GET PERFORMANCE.
+     *
+     * @param write          for TYPE 00h: WRITE (bit 2 of DATA TYPE) — write rather than read performance
+     * @param except         for TYPE 00h: EXCEPT (bits 1-0 of DATA TYPE)
+     * @param maxDescriptors MAXIMUM NUMBER OF DESCRIPTORS
+     * @param type           TYPE: 00h performance, 03h write speed (the decoder refuses others)
+     */
+    record GetPerformance(boolean write, int except, long startingLba, int maxDescriptors, int type) implements Cdb {
+        @Override public int opcode() { return Opcodes.GET_PERFORMANCE; }
+    }
+
+    /** MMC-6 6.37 SET CD SPEED (speeds in kB/s; FFFFh: the drive's best). */
+    record SetCdSpeed(int readSpeed, int writeSpeed) implements Cdb {
+        @Override public int opcode() { return Opcodes.SET_CD_SPEED; }
+    }
 }

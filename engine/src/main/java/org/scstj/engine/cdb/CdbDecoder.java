@@ -375,4 +375,95 @@ public final class CdbDecoder {
         }
         return ok(new Cdb.WriteBuffer(mode, u8(cdb, 2), u24(cdb, 3), u24(cdb, 6)));
     }
+
+    // ---- MMC-6 ----
+
+    /**
+     * MMC-6 6.26 READ TOC/PMA/ATIP: MSF byte 1 bit 1, FORMAT byte 2 bits 3-0 (0, 1, 2; PMA, ATIP and
+     * CD-TEXT are refused: a pressed disc image has none), TRACK/SESSION NUMBER byte 6. A FORMAT of 0
+     * with the older format field of SFF-8020 (CONTROL byte bits 7-6) set takes that one, as drives do.
+     */
+    public static Decoded readToc(byte[] cdb) {
+        int format = u8(cdb, 2) & 0x0F;
+        if (format == 0) {
+            format = u8(cdb, 9) >>> 6;
+        }
+        if (format > 2) {
+            return reject(Failure.invalidFieldInCdb(2, 3));
+        }
+        return ok(new Cdb.ReadToc(bit(cdb, 1, 1), format, u8(cdb, 6), u16(cdb, 7)));
+    }
+
+    /** MMC-6 6.6 GET CONFIGURATION: RT byte 1 bits 1-0 (11b is reserved), STARTING FEATURE NUMBER bytes 2-3. */
+    public static Decoded getConfiguration(byte[] cdb) {
+        int rt = u8(cdb, 1) & 0x03;
+        if (rt == 3) {
+            return reject(Failure.invalidFieldInCdb(1, 1));
+        }
+        return ok(new Cdb.GetConfiguration(rt, u16(cdb, 2), u16(cdb, 7)));
+    }
+
+    /**
+     * MMC-6 6.7 GET EVENT STATUS NOTIFICATION: POLLED byte 1 bit 0 must be 1 (asynchronous
+     * notification is not supported: INVALID FIELD IN CDB), NOTIFICATION CLASS REQUEST byte 4.
+     */
+    public static Decoded getEventStatusNotification(byte[] cdb) {
+        if (!bit(cdb, 1, 0)) {
+            return reject(Failure.invalidFieldInCdb(1, 0));
+        }
+        return ok(new Cdb.GetEventStatusNotification(u8(cdb, 4), u16(cdb, 7)));
+    }
+
+    /** MMC-6 6.22 READ DISC INFORMATION: DATA TYPE byte 1 bits 2-0; only 000b (standard) is served. */
+    public static Decoded readDiscInformation(byte[] cdb) {
+        if ((u8(cdb, 1) & 0x07) != 0) {
+            return reject(Failure.invalidFieldInCdb(1, 2));
+        }
+        return ok(new Cdb.ReadDiscInformation(u16(cdb, 7)));
+    }
+
+    /** MMC-6 6.27 READ TRACK INFORMATION: ADDRESS/NUMBER TYPE byte 1 bits 1-0 (11b is reserved), bytes 2-5. */
+    public static Decoded readTrackInformation(byte[] cdb) {
+        int type = u8(cdb, 1) & 0x03;
+        if (type == 3) {
+            return reject(Failure.invalidFieldInCdb(1, 1));
+        }
+        return ok(new Cdb.ReadTrackInformation(type, u32(cdb, 2), u16(cdb, 7)));
+    }
+
+    /** MMC-6 6.11 MECHANISM STATUS: ALLOCATION LENGTH bytes 8-9. */
+    public static Decoded mechanismStatus(byte[] cdb) {
+        return ok(new Cdb.MechanismStatus(u16(cdb, 8)));
+    }
+
+    /** MMC-6 6.24 READ FORMAT CAPACITIES: ALLOCATION LENGTH bytes 7-8. */
+    public static Decoded readFormatCapacities(byte[] cdb) {
+        return ok(new Cdb.ReadFormatCapacities(u16(cdb, 7)));
+    }
+
+    /**
+     * MMC-6 6.8 GET PERFORMANCE: TYPE byte 10 (00h performance, 03h write speed; others are refused);
+     * for TYPE 00h the DATA TYPE byte 1 holds TOLERANCE (bits 4-3, must be 10b: nominal), WRITE (bit 2)
+     * and EXCEPT (bits 1-0, 11b reserved).
+     */
+    public static Decoded getPerformance(byte[] cdb) {
+        int type = u8(cdb, 10);
+        int dataType = u8(cdb, 1) & 0x1F;
+        if (type != 0x00 && type != 0x03) {
+            return reject(Failure.invalidFieldInCdb(10, 7));
+        }
+        if (type == 0x00 && ((dataType >>> 3) != 0b10 || (dataType & 0x03) == 0x03)) {
+            return reject(Failure.invalidFieldInCdb(1, (dataType >>> 3) != 0b10 ? 4 : 1));
+        }
+        return ok(new Cdb.GetPerformance(type == 0 && (dataType & 0x04) != 0, type == 0 ? dataType & 0x03 : 0,
+                u32(cdb, 2), u16(cdb, 8), type));
+    }
+
+    /** MMC-6 6.37 SET CD SPEED: READ SPEED bytes 2-3, WRITE SPEED bytes 4-5 (ROTATION CONTROL byte 1 bits 1-0 0 or 1). */
+    public static Decoded setCdSpeed(byte[] cdb) {
+        if ((u8(cdb, 1) & 0x03) > 1) {
+            return reject(Failure.invalidFieldInCdb(1, 1));
+        }
+        return ok(new Cdb.SetCdSpeed(u16(cdb, 2), u16(cdb, 4)));
+    }
 }

@@ -101,6 +101,17 @@ public final class Opcodes {
     public static final int SA_PROUT_REGISTER_AND_IGNORE_EXISTING_KEY = 0x06;
     public static final int SA_PROUT_REGISTER_AND_MOVE = 0x07;
 
+    // MMC-6 (CD/DVD devices, peripheral device type 05h)
+    public static final int READ_FORMAT_CAPACITIES = 0x23;
+    public static final int READ_TOC_PMA_ATIP = 0x43;
+    public static final int GET_CONFIGURATION = 0x46;
+    public static final int GET_EVENT_STATUS_NOTIFICATION = 0x4A;
+    public static final int READ_DISC_INFORMATION = 0x51;
+    public static final int READ_TRACK_INFORMATION = 0x52;
+    public static final int GET_PERFORMANCE = 0xAC;
+    public static final int SET_CD_SPEED = 0xBB;
+    public static final int MECHANISM_STATUS = 0xBD;
+
     private Opcodes() {
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The command set of each peripheral device type scstj serves (SPC-5 6.7.2 PERIPHERAL DEVICE TYPE):
- * SPC-5's common commands plus the type's own. MMC, SSC, SMC and pass-through sets join here.
+ * SPC-5's common commands plus the type's own. SSC, SMC and pass-through sets join here.
  */
 public final class CommandSets {
     private CommandSets() {
@@ -28,6 +28,12 @@ public final class CommandSets {
                             lu -> BlockVpdPages.logicalBlockProvisioning(lu.device()))));
 
     /**
+     * Peripheral device type 05h, a CD/DVD device: SPC-5, MMC-6 and the block commands they share.
+     * No VPD pages besides SPC-5's (a disc drive has no block limits or provisioning).
+     */
+    public static final CommandSet CD_DVD = new CommandSet("CD/DVD device (MMC-6)", MmcCommands.rows(), List.of());
+
+    /**
      * SPC-5's commands alone: what a nexus's commands are decoded with when their LUN is not one it
      * may address (SPC-5 6.7.2, 6.33, 6.39 answer INQUIRY, REPORT LUNS and REQUEST SENSE there).
      */
@@ -35,7 +41,11 @@ public final class CommandSets {
 
     /** The set for a peripheral device type, or null when scstj serves none of that type. */
     public static CommandSet forType(int peripheralDeviceType) {
-        return peripheralDeviceType == 0x00 ? DISK : null;
+        return switch (peripheralDeviceType) {
+            case 0x00 -> DISK;
+            case 0x05 -> CD_DVD;
+            default -> null;
+        };
     }
 
     private static List<CommandRow> concat(List<CommandRow> a, List<CommandRow> b) {

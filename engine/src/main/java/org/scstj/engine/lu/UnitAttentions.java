@@ -70,6 +70,11 @@ public final class UnitAttentions {
         }
     }
 
+    /** The nexuses the LU knows (that sent it a command and were not lost since), a read-only view. */
+    public java.util.Set<Nexus> nexuses() {
+        return java.util.Collections.unmodifiableSet(pending.keySet());
+    }
+
     /** Establishes a condition for one nexus. */
     public void establish(Nexus nexus, SenseReason condition) {
         touch(nexus);

@@ -108,12 +108,20 @@ public final class Checks {
      * medium run; everything else, an undecodable command included, ends NOT READY, FORMAT /
      * SANITIZE IN PROGRESS (04/04, 04/1B; with the progress once it runs) or MEDIUM ERROR 31/00,
      * 31/03 after a failure. Then a removable medium that is out: NOT READY, MEDIUM NOT PRESENT
-     * (3A/00) for a command that needs it (SBC-4 5.25; scstj models no tray, so never 3A/02).
+     * (3A/00; a drive with a tray 3A/01 or 3A/02) for a command that needs it (SBC-4 5.25, MMC-6).
+     * Then a device whose backing store is gone ({@code ready} false): NOT READY, MANUAL
+     * INTERVENTION REQUIRED (04/03) for a command that needs the medium.
      */
     public static ScsiResponse medium(CommandSet.Parsed parsed, WholeMediumState wholeMedium, WholeMediumState.Kind queued,
-                               MediumState medium, int edtl, boolean descriptorSense) {
+                               MediumState medium, boolean ready, int edtl, boolean descriptorSense) {
         ScsiResponse r = wholeMedium(parsed, wholeMedium, queued, edtl, descriptorSense);
-        return r != null ? r : mediumPresent(parsed, medium, descriptorSense);
+        if (r == null) {
+            r = mediumPresent(parsed, medium, descriptorSense);
+        }
+        if (r == null && !ready && parsed.needsMedium()) {
+            r = Failure.of(SenseReason.NOT_READY_MANUAL_INTERVENTION_REQUIRED).toResponse(descriptorSense);
+        }
+        return r;
     }
 
     /** The whole-medium half of {@link #medium}. */
@@ -143,7 +151,7 @@ public final class Checks {
     /** The removable-medium half of {@link #medium}: SBC-4 5.25, 3A/00 without the medium. */
     public static ScsiResponse mediumPresent(CommandSet.Parsed parsed, MediumState medium, boolean descriptorSense) {
         if (parsed.needsMedium() && !medium.present()) {
-            return Failure.of(SenseReason.MEDIUM_NOT_PRESENT).toResponse(descriptorSense);
+            return Failure.of(medium.notPresent()).toResponse(descriptorSense);
         }
         return null;
     }

@@ -189,6 +189,25 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     }
 
     /**
+     * The operator swaps the removable medium ({@link BlockDevice#changeMedium}; {@code medium} null
+     * empties the drive). Refused while an I_T nexus prevents medium removal (SBC-4 5.13, MMC-6 6.42)
+     * unless {@code force}: a refused swap is an eject request to every nexus instead (MMC-6 6.7.2.5
+     * EjectRequest), as the button of a locked drive is. Afterwards the tray is closed; with a medium
+     * in, every nexus of the LU gets NOT READY TO READY CHANGE, MEDIUM MAY HAVE CHANGED (SPC-5 table
+     * of ASCs: 28/00) and the NewMedia event, whichever asks first; an empty drive the MediaRemoval
+     * event (its commands end 3A/01).
+     */
+    public record ChangeMedium(String medium, boolean force, ActorRef<Changed> replyTo) implements DeviceChange {
+    }
+
+    /** A medium swap was refused: an I_T nexus prevents medium removal. */
+    public static final class RemovalPreventedException extends IllegalStateException {
+        RemovalPreventedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
      * The device leaves the engine (management): every task is aborted as a LOGICAL UNIT RESET
      * aborts it (SAM-5 7.7), and once all left the device it is flushed and closed and this actor
      * stops. Commands that arrive meanwhile end LOGICAL UNIT NOT SUPPORTED (SAM-5 5.9.6).
@@ -310,6 +329,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(Resize.class, this::onDeviceChange)
                 .onMessage(SetAttributes.class, this::onDeviceChange)
                 .onMessage(Remove.class, this::onDeviceChange)
+                .onMessage(ChangeMedium.class, this::onDeviceChange)
                 .onMessage(ChangeDone.class, this::onChangeDone)
                 .onMessage(CountTasks.class, this::onCountTasks)
                 .build();
@@ -349,8 +369,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         }
         if (early == null) {
             early = Checks.medium(parsed, wholeMedium,
-                    wholeMediumTask == null ? null : wholeMediumTask.command().row().wholeMediumKind(), medium, edtl,
-                    lu.descriptorSense());
+                    wholeMediumTask == null ? null : wholeMediumTask.command().row().wholeMediumKind(), medium,
+                    device.ready(), edtl, lu.descriptorSense());
         }
         if (early != null) {
             task.task().complete(early);
@@ -662,7 +682,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (!pendingAborts.isEmpty() || !changes.isEmpty()) {
             inDraining = true;
             startChangeIfIdle();
-            return draining;
+            // a change refused at its start (a medium swap prevented, a resize during FORMAT UNIT)
+            // leaves nothing to wait for: the stashed commands run now
+            if (!pendingAborts.isEmpty() || !changes.isEmpty()) {
+                return draining;
+            }
         }
         if (!inDraining) {
             return Behaviors.same();
@@ -799,6 +823,15 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             startChangeIfIdle();
             return;
         }
+        if (change instanceof ChangeMedium m && !m.force() && medium.removalPrevented()) {
+            changes.pollFirst();
+            medium.mediaEvent(MediumState.EJECT_REQUEST, unitAttentions.nexuses());
+            change.replyTo().tell(new Changed(device.name(), new RemovalPreventedException("medium removal of "
+                    + device.name() + " is prevented by " + medium.preventingCount()
+                    + " initiator(s) (PREVENT ALLOW MEDIUM REMOVAL); they were asked to eject it; force overrides")));
+            startChangeIfIdle();
+            return;
+        }
         changeRunning = true;
         BlockDevice.Capabilities before = device.capabilities();
         java.util.concurrent.CompletableFuture<Void> work = switch (change) {
@@ -809,6 +842,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             }), wholeMedium.executor());
             case SetAttributes a -> java.util.concurrent.CompletableFuture.runAsync(
                     () -> io(() -> device.setAttributes(a.changed())), wholeMedium.executor());
+            case ChangeMedium m -> java.util.concurrent.CompletableFuture.runAsync(
+                    () -> io(() -> device.changeMedium(m.medium())), wholeMedium.executor());
             case Remove ignored -> flushAndClose();
         };
         getContext().pipeToSelf(work, (v, e) -> new ChangeDone(change, before,
@@ -873,6 +908,15 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                     if (cache || now.readOnly() != msg.before().readOnly()) {
                         // SPC-5 5.14 (table of UAs): WCE or the header's WP changed for every nexus
                         unitAttentions.establishForAll(SenseReason.MODE_PARAMETERS_CHANGED);
+                    }
+                }
+                case ChangeMedium m -> {
+                    medium.changed(m.medium() != null);
+                    if (m.medium() != null) {
+                        unitAttentions.establishForAll(SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED);
+                        medium.mediaEvent(MediumState.NEW_MEDIA, unitAttentions.nexuses());
+                    } else {
+                        medium.mediaEvent(MediumState.MEDIA_REMOVAL, unitAttentions.nexuses());
                     }
                 }
                 case Remove ignored -> { }

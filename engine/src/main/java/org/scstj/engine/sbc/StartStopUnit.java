@@ -95,6 +95,10 @@ public final class StartStopUnit implements BlockDevice.Completion {
                 if (state.medium().present()) {
                     state.unitAttentions().establishForAllBut(lu.nexus(),
                             SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED);
+                    state.medium().mediaEvent(MediumState.NEW_MEDIA, state.unitAttentions().nexuses());
+                } else if (state.medium().trayOpen() && state.medium().loaded()) {
+                    // MMC-6 6.7.2.5: every nexus polling media events learns the medium left
+                    state.medium().mediaEvent(MediumState.MEDIA_REMOVAL, state.unitAttentions().nexuses());
                 }
                 yield ScsiResponse.good(null, 0);
             }

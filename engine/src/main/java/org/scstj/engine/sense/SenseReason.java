@@ -18,6 +18,10 @@ public enum SenseReason {
     NOT_READY_TARGET_PORT_IN_STANDBY_STATE(SenseKey.NOT_READY, 0x04, 0x0B),
     NOT_READY_TARGET_PORT_IN_UNAVAILABLE_STATE(SenseKey.NOT_READY, 0x04, 0x0C),
     MEDIUM_NOT_PRESENT(SenseKey.NOT_READY, 0x3A, 0x00),
+    /** A drive with a tray (MMC-6): empty, tray closed. */
+    MEDIUM_NOT_PRESENT_TRAY_CLOSED(SenseKey.NOT_READY, 0x3A, 0x01),
+    /** A drive with a tray (MMC-6): tray open (ejected by START STOP UNIT). */
+    MEDIUM_NOT_PRESENT_TRAY_OPEN(SenseKey.NOT_READY, 0x3A, 0x02),
 
     // MEDIUM ERROR
     WRITE_ERROR(SenseKey.MEDIUM_ERROR, 0x0C, 0x00),

@@ -77,16 +77,26 @@ public final class InquiryData {
     }
 
     /**
-     * SPC-5 6.7.2 standard INQUIRY data of a direct-access block device (96 bytes); 3PC: the LU's
-     * copy manager supports third-party copy (EXTENDED COPY, SPC-4 6.3).
+     * SPC-5 6.7.2 standard INQUIRY data (96 bytes) of the device's type. A disk's claims SBC and 3PC:
+     * its copy manager supports third-party copy (EXTENDED COPY, SPC-4 6.3); a CD/DVD device's claims
+     * MMC-6 and has no copy manager.
      */
     public static byte[] standard(BlockDevice device) {
-        byte[] d = standardHeader(0x00, device.capabilities().removable(), product(device.handlerType()));
-        d[5] |= 0x08;                             // 3PC
+        int type = device.peripheralDeviceType();
+        boolean disk = type == BlockDevice.DISK;
+        byte[] d = standardHeader(type, device.capabilities().removable(), product(device.handlerType()),
+                disk ? VersionDescriptors.CLAIMED : VersionDescriptors.CLAIMED_CD_DVD);
+        if (disk) {
+            d[5] |= 0x08;                         // 3PC
+        }
         return d;
     }
 
     private static byte[] standardHeader(int peripheral, boolean removable, String product) {
+        return standardHeader(peripheral, removable, product, VersionDescriptors.CLAIMED);
+    }
+
+    private static byte[] standardHeader(int peripheral, boolean removable, String product, int[] claimed) {
         byte[] d = new byte[STANDARD_LENGTH];
         d[0] = (byte) peripheral;                 // PERIPHERAL QUALIFIER / DEVICE TYPE
         d[1] = (byte) (removable ? 0x80 : 0);     // RMB
@@ -98,7 +108,7 @@ public final class InquiryData {
         ascii(d, 16, 16, product);
         ascii(d, 32, 4, REVISION);
         int at = 58;
-        for (int descriptor : VersionDescriptors.CLAIMED) {
+        for (int descriptor : claimed) {
             put16(d, at, descriptor);
             at += 2;
         }

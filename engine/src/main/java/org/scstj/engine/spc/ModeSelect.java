@@ -198,7 +198,7 @@ public final class ModeSelect implements TransportTask.DataReceiver {
                 return new Refused(invalidParameter(at, 6)); // SPF: no subpages
             }
             int page = list[at] & 0x3F;          // PS (bit 7) is reserved in MODE SELECT
-            if (!ModeSense.known(page)) {
+            if (!ModeSense.known(page, lu)) {
                 return new Refused(invalidParameter(at, 5));
             }
             int pageLength = ModeSense.pageLength(page);

@@ -8,6 +8,7 @@ import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.lu.DiscProfile;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
@@ -25,12 +26,21 @@ import org.scstj.engine.spi.ScsiResponse;
  * them in its state directory, and PC 11b reports what was saved (the defaults before any save);
  * the other two pages have nothing changeable and report their only values. An LU without saved
  * values answers PC 11b with SAVING PARAMETERS NOT SUPPORTED 39/00.
+ *
+ * <p>A CD/DVD device (MMC-6 7.2) has Read-Write Error Recovery, Control, Power Condition (SPC-5
+ * 7.5.13) and the CD/DVD Capabilities and Mechanical Status page (MMC-3 6.3.11, which Linux's sr
+ * reads to learn that the drive locks and ejects), no block descriptor and a reserved
+ * DEVICE-SPECIFIC PARAMETER.
  */
 public final class ModeSense {
     public static final int READ_WRITE_ERROR_RECOVERY = 0x01;
     public static final int CACHING = 0x08;
     public static final int CONTROL = 0x0A;
     public static final int INFORMATIONAL_EXCEPTIONS = 0x1C;
+    /** SPC-5 7.5.13 Power Condition (a CD/DVD device's: MMC-6 7.2 lists it). */
+    public static final int POWER_CONDITION = 0x1A;
+    /** MMC-3 6.3.11 CD/DVD Capabilities and Mechanical Status (obsolete in MMC-6, still read by Linux's sr and Windows). */
+    public static final int CD_CAPABILITIES = 0x2A;
     public static final int ALL_PAGES = 0x3F;
 
     public static final int PC_CURRENT = 0;
@@ -38,7 +48,13 @@ public final class ModeSense {
     public static final int PC_DEFAULT = 2;
     public static final int PC_SAVED = 3;
 
-    private static final int[] PAGES = {READ_WRITE_ERROR_RECOVERY, CACHING, CONTROL, INFORMATIONAL_EXCEPTIONS};
+    private static final int[] DISK_PAGES = {READ_WRITE_ERROR_RECOVERY, CACHING, CONTROL, INFORMATIONAL_EXCEPTIONS};
+    private static final int[] CD_DVD_PAGES = {READ_WRITE_ERROR_RECOVERY, CONTROL, POWER_CONDITION, CD_CAPABILITIES};
+
+    /** The pages of the LU's device type, in page-code order (MODE SENSE's order for page 3Fh). */
+    static int[] pages(LuContext lu) {
+        return lu.device().peripheralDeviceType() == BlockDevice.CD_DVD ? CD_DVD_PAGES : DISK_PAGES;
+    }
 
     private ModeSense() {
     }
@@ -55,8 +71,8 @@ public final class ModeSense {
     }
 
     /** An unknown page (byte 2) or a subpage other than 00h / FFh (byte 3) is INVALID FIELD IN CDB. */
-    static Failure validate(Cdb.ModeSense cdb) {
-        if (cdb.pageCode() != ALL_PAGES && !known(cdb.pageCode())) {
+    static Failure validate(Cdb.ModeSense cdb, int[] pages) {
+        if (cdb.pageCode() != ALL_PAGES && !known(cdb.pageCode(), pages)) {
             return Failure.invalidFieldInCdb(2, 5);
         }
         if (cdb.subpageCode() != 0x00 && cdb.subpageCode() != 0xFF) {
@@ -70,11 +86,16 @@ public final class ModeSense {
         if (cdb.pageControl() == PC_SAVED && !lu.mode().savable()) {
             return new Failure(SenseReason.SAVING_PARAMETERS_NOT_SUPPORTED, FieldPointer.cdb(2, 7), false, 0);
         }
-        return validate(cdb);
+        return validate(cdb, pages(lu));
     }
 
-    static boolean known(int page) {
-        for (int p : PAGES) {
+    /** Whether the LU has mode page {@code page}. */
+    static boolean known(int page, LuContext lu) {
+        return known(page, pages(lu));
+    }
+
+    private static boolean known(int page, int[] pages) {
+        for (int p : pages) {
             if (p == page) {
                 return true;
             }
@@ -87,16 +108,19 @@ public final class ModeSense {
         boolean ten = cdb.opcode() == Opcodes.MODE_SENSE_10;
         boolean longLba = ten && cdb.llbaa();
         int headerLength = ten ? 8 : 4;
-        int descriptorLength = cdb.dbd() ? 0 : longLba ? 16 : 8;
+        boolean cdDvd = lu.device().peripheralDeviceType() == BlockDevice.CD_DVD;
+        // MMC-6 7.2: a CD/DVD device returns no block descriptor, and its DEVICE-SPECIFIC PARAMETER is reserved
+        int descriptorLength = cdb.dbd() || cdDvd ? 0 : longLba ? 16 : 8;
         int pagesLength = 0;
-        for (int p : PAGES) {
+        int[] pages = pages(lu);
+        for (int p : pages) {
             if (cdb.pageCode() == ALL_PAGES || cdb.pageCode() == p) {
                 pagesLength += pageLength(p);
             }
         }
         byte[] d = new byte[headerLength + descriptorLength + pagesLength];
         // SBC-4 6.5.1 DEVICE-SPECIFIC PARAMETER: WP (bit 7), DPOFUA (bit 4)
-        int deviceSpecific = (lu.writeProtected() ? 0x80 : 0) | 0x10;
+        int deviceSpecific = cdDvd ? 0 : (lu.writeProtected() ? 0x80 : 0) | 0x10;
         if (ten) {
             put16(d, 0, d.length - 2);
             d[3] = (byte) deviceSpecific;
@@ -112,7 +136,7 @@ public final class ModeSense {
             blockDescriptor(d, at, longLba, lu.device());
         }
         at += descriptorLength;
-        for (int p : PAGES) {
+        for (int p : pages) {
             if (cdb.pageCode() == ALL_PAGES || cdb.pageCode() == p) {
                 page(d, at, p, cdb.pageControl(), lu);
                 at += pageLength(p);
@@ -135,7 +159,12 @@ public final class ModeSense {
     }
 
     static int pageLength(int page) {
-        return page == CACHING ? 20 : 12;
+        return switch (page) {
+            case CACHING -> 20;
+            case POWER_CONDITION -> 40;                       // PAGE LENGTH 26h
+            case CD_CAPABILITIES -> 30;                       // PAGE LENGTH 1Ch, no write speed descriptors
+            default -> 12;
+        };
     }
 
     /** One page (bytes 0..length-1) as MODE SENSE returns it for page control {@code pc}. */
@@ -185,8 +214,24 @@ public final class ModeSense {
                 d[at + 3] = 0x10;
                 put16(d, at + 8, 0xFFFF);
             }
+            case CD_CAPABILITIES -> {
+                if (pc == PC_CHANGEABLE) {
+                    return;
+                }
+                // MMC-3 6.3.11: reads CD-ROM (implied) and DVD-ROM (byte 2 bit 3), writes nothing (byte 3);
+                // MODE 2 FORM 1 (byte 4 bit 4); LOCK, LOCK STATE (now: some nexus prevents removal), EJECT,
+                // LOADING MECHANISM TYPE 001b tray (byte 6); maximum and current read speed in kB/s
+                d[at + 2] = 0x08;
+                d[at + 4] = 0x10;
+                boolean locked = current && lu.medium().removalPrevented();
+                d[at + 6] = (byte) (0x20 | 0x08 | (locked ? 0x02 : 0) | 0x01);
+                int speed = DiscProfile.readSpeed(lu.medium().present(), lu.device().blockCount());
+                put16(d, at + 8, speed);                      // MAXIMUM READ SPEED SUPPORTED (obsolete)
+                put16(d, at + 14, speed);                     // CURRENT READ SPEED SELECTED (obsolete)
+            }
             default -> {
-                // Read-Write Error Recovery and Informational Exceptions: all zeros, none changeable
+                // Read-Write Error Recovery, Informational Exceptions and Power Condition (no idle or
+                // standby timer: a virtual LU stays active): all zeros, none changeable
             }
         }
     }

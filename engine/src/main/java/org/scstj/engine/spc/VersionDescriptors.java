@@ -19,8 +19,13 @@ public final class VersionDescriptors {
     /** SBC-3 (no version claimed). */
     public static final int SBC_3 = 0x04C0;
 
-    /** In the order they appear in bytes 58..73 of standard INQUIRY data. */
+    /** MMC-6 (no version claimed). */
+    public static final int MMC_6 = 0x04E0;
+
+    /** A disk's, in the order they appear in bytes 58..73 of standard INQUIRY data. */
     static final int[] CLAIMED = {SAM_5, ISCSI, SPC_5, SPC_4, SBC_4, SBC_3};
+    /** A CD/DVD device's. */
+    static final int[] CLAIMED_CD_DVD = {SAM_5, ISCSI, SPC_5, SPC_4, MMC_6};
 
     private VersionDescriptors() {
     }

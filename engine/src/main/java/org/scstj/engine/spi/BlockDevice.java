@@ -18,7 +18,42 @@ public interface BlockDevice extends AutoCloseable {
     /** The handler type, e.g. {@code vdisk_fileio}. */
     String handlerType();
 
-    /** Logical block size in bytes: 512 or 4096. */
+    /** SPC-5 6.7.2 PERIPHERAL DEVICE TYPE 00h: a direct access block device (SBC-4). */
+    int DISK = 0x00;
+    /** SPC-5 6.7.2 PERIPHERAL DEVICE TYPE 05h: a CD/DVD device (MMC-6). */
+    int CD_DVD = 0x05;
+
+    /**
+     * The device's PERIPHERAL DEVICE TYPE (SPC-5 6.7.2): which command set the core serves it with.
+     * The default is a disk ({@link #DISK}).
+     */
+    default int peripheralDeviceType() {
+        return DISK;
+    }
+
+    /**
+     * Whether a medium is in the device when it opens: false for an empty removable drive (a CD/DVD
+     * device without an image), whose medium-access commands end NOT READY, MEDIUM NOT PRESENT until
+     * {@link #changeMedium} loads one. The default: loaded.
+     */
+    default boolean mediumLoaded() {
+        return true;
+    }
+
+    /**
+     * Replaces the removable medium (a management request: an operator swapping a disc): {@code
+     * medium} names the new one in the handler's terms (an image path for a CD/DVD device), null
+     * empties the drive. Called between commands like {@link #resize}, on the blocking-I/O executor;
+     * afterwards {@link #blockCount} is the new medium's (0 when empty) and reads come from it. On
+     * failure (an {@link java.io.IOException} saying why) the old medium stays. The core reports the
+     * change to every I_T nexus itself (MMC-6 and SPC-5: 28/00 and the media event). The default: a
+     * device without a removable medium to swap.
+     */
+    default void changeMedium(String medium) throws java.io.IOException {
+        throw new UnsupportedOperationException("handler " + handlerType() + " has no medium to change");
+    }
+
+    /** Logical block size in bytes: 512 or 4096 for a disk, 2048 for a CD/DVD device. */
     int blockSize();
 
     /**
@@ -213,10 +248,23 @@ public interface BlockDevice extends AutoCloseable {
         void failed(IoFailure failure, Throwable cause);
     }
 
+    /**
+     * Whether the backing store is there: false once the device learned it is gone (a block device
+     * removed under it: ENXIO, ENODEV). The core then ends every command that accesses the medium
+     * NOT READY, LOGICAL UNIT NOT READY, MANUAL INTERVENTION REQUIRED (04/03) without sending it to
+     * the device; the other LUs carry on. Read for each such command on any thread: a volatile
+     * field. The default: always ready.
+     */
+    default boolean ready() {
+        return true;
+    }
+
     /** Why an I/O failed, as far as SCSI cares. */
     enum IoFailure {
         /** EIO and the like: MEDIUM ERROR, UNRECOVERED READ ERROR / WRITE ERROR. */
         MEDIUM_ERROR,
+        /** The backing store is gone (ENXIO, ENODEV): NOT READY, MANUAL INTERVENTION REQUIRED 04/03; {@link #ready} says false from now on. */
+        NOT_READY,
         /** ENOSPC on a thin device: SPACE ALLOCATION FAILED WRITE PROTECT (SBC-4 4.7.3.6). */
         NO_SPACE,
         /** Anything else: HARDWARE ERROR, INTERNAL TARGET FAILURE. */

@@ -38,6 +38,15 @@ public interface DeviceHandlerFactory {
     }
 
     /**
+     * The configuration key naming a device's removable medium (a CD/DVD device's {@code image}),
+     * or null (the default) for a handler without one. A change of that key to a running device is a
+     * medium change ({@link BlockDevice#changeMedium}), not a re-add: the LU and its sessions stay.
+     */
+    default String mediumAttribute() {
+        return null;
+    }
+
+    /**
      * Every key a device block of this handler accepts, for the management plane's forms and
      * help. Default: none described.
      */

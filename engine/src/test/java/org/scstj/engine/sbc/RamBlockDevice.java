@@ -52,6 +52,19 @@ public final class RamBlockDevice implements BlockDevice {
         return this;
     }
 
+    private volatile boolean ready = true;
+
+    /** Whether the backing store is there ({@link BlockDevice#ready}). */
+    public RamBlockDevice ready(boolean ready) {
+        this.ready = ready;
+        return this;
+    }
+
+    @Override
+    public boolean ready() {
+        return ready;
+    }
+
     public RamBlockDevice failWith(IoFailure f) {
         this.failWith = f;
         return this;

@@ -70,7 +70,7 @@ class SanitizeTest {
     static FakeExecContext gated(LuContext lu, byte[] cdb, int edtl, byte[] dataOut) {
         FakeExecContext ctx = new FakeExecContext(new FakeTask(cdb, edtl, dataOut), lu);
         CommandSet.Parsed parsed = lu.commands().parse(cdb);
-        ScsiResponse refused = Checks.medium(parsed, lu.wholeMedium(), null, lu.medium(), edtl, lu.descriptorSense());
+        ScsiResponse refused = Checks.medium(parsed, lu.wholeMedium(), null, lu.medium(), true, edtl, lu.descriptorSense());
         if (refused != null) {
             ctx.complete(refused);
         } else {

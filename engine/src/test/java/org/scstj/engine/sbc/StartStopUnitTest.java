@@ -103,7 +103,7 @@ class StartStopUnitTest {
             FakeExecContext ctx = new FakeExecContext(task, lu);
             assertInstanceOf(Decoded.Ok.class, Decode.decode(cdb), row.name());
             CommandSet.Parsed parsed = lu.commands().parse(cdb);
-            ScsiResponse refused = Checks.medium(parsed, lu.wholeMedium(), null, lu.medium(), 512, false);
+            ScsiResponse refused = Checks.medium(parsed, lu.wholeMedium(), null, lu.medium(), true, 512, false);
             if (refused != null) {
                 ctx.complete(refused); // the LUN actor's last check: the medium is out
             } else {

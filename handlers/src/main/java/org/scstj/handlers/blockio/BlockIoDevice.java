@@ -50,6 +50,8 @@ final class BlockIoDevice implements BlockDevice {
     private volatile NativeDisk dsync;
     private volatile boolean openedReadOnly;
     private volatile Capabilities capabilities;
+    /** The block device went away under the LU (ENXIO, ENODEV): it stays not ready. */
+    private volatile boolean gone;
     /** Descriptors replaced while running, closed with the device. */
     private final java.util.List<NativeDisk> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** {@code io-engine = io_uring}: reads and writes go through it; null with the thread pool. */
@@ -73,7 +75,7 @@ final class BlockIoDevice implements BlockDevice {
         d.openDescriptors(s.readOnly());
         if (s.ioEngine() == BlockIoSettings.IoEngine.IO_URING) {
             try {
-                d.ring = new RingEngine(name, s.filename().toString(), s.ringDepth(), s.blockSize(), d.buffers);
+                d.ring = new RingEngine(name, s.filename().toString(), s.ringDepth(), s.blockSize(), d.buffers, d::fail);
             } catch (IOException | RuntimeException e) {
                 d.close();
                 throw e;
@@ -311,6 +313,12 @@ final class BlockIoDevice implements BlockDevice {
         return buffers.made();
     }
 
+    /** False once an I/O found the device gone (ENXIO, ENODEV): the core ends medium access NOT READY 04/03. */
+    @Override
+    public boolean ready() {
+        return !gone;
+    }
+
     // --- dispatch -----------------------------------------------------------------------------
 
     private interface Io {
@@ -325,7 +333,7 @@ final class BlockIoDevice implements BlockDevice {
         }
     }
 
-    private static void run(Completion done, Io op) {
+    private void run(Completion done, Io op) {
         try {
             op.run();
         } catch (InterruptedException e) {
@@ -339,9 +347,15 @@ final class BlockIoDevice implements BlockDevice {
         done.completed();
     }
 
-    /** errno decides (see {@link NativeDisk.NativeIoException#failure}); a closed device is an internal failure. */
-    private static void fail(Completion done, Exception e) {
+    /**
+     * errno decides (see {@link NativeDisk.NativeIoException#failure}); a closed device is an
+     * internal failure. A device found gone stays not ready ({@link #ready}).
+     */
+    private void fail(Completion done, Exception e) {
         if (e instanceof NativeDisk.NativeIoException n) {
+            if (n.failure() == IoFailure.NOT_READY) {
+                gone = true;
+            }
             done.failed(n.failure(), e);
         } else if (e instanceof ClosedChannelException) {
             done.failed(IoFailure.INTERNAL, e);

@@ -105,13 +105,14 @@ final class NativeDisk extends NativeDescriptor {
 
         /**
          * EIO: MEDIUM ERROR (SBC-4 4.14, unrecovered read / write error). ENXIO and ENODEV, the
-         * device gone: the SPI has no NOT READY failure, so MEDIUM ERROR too. ENOSPC / EDQUOT
+         * device gone: NOT READY (the LU stays not ready: {@code BlockIoDevice#ready}). ENOSPC / EDQUOT
          * (a regular file on a full file system): SPACE ALLOCATION FAILED (SBC-4 4.7.3.6).
          * Anything else: INTERNAL.
          */
         IoFailure failure() {
             return switch (errno) {
-                case EIO, ENXIO, ENODEV -> IoFailure.MEDIUM_ERROR;
+                case EIO -> IoFailure.MEDIUM_ERROR;
+                case ENXIO, ENODEV -> IoFailure.NOT_READY;
                 case ENOSPC, EDQUOT -> IoFailure.NO_SPACE;
                 default -> IoFailure.INTERNAL;
             };

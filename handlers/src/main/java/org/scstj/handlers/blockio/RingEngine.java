@@ -22,8 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * over an aligned pool buffer (the data copied in first, for a write) or over the transport's own
  * buffer when that is native, aligned and whole blocks; it puts every request queued meanwhile in
  * the ring and submits them with one {@code io_uring_enter}. The <b>reaper</b> thread waits for
- * completions, copies read data out, gives the buffers back and completes the requests with the
- * same errno mapping as the thread pool ({@link NativeDisk.NativeIoException#failure}). A short
+ * completions, copies read data out, gives the buffers back and completes the requests, a failure
+ * through the device's own mapping as with the thread pool ({@link Failures}). A short
  * read or write is submitted again for the rest; EINTR / EAGAIN again whole.
  *
  * <p>Bounded: at most {@code ring-depth} operations are in flight (each holds one of
@@ -51,7 +51,16 @@ final class RingEngine implements AutoCloseable {
     /** The request the submitter is part-way through (its resources ran out); submitter only. */
     private Request current;
 
-    RingEngine(String device, String path, int depth, int blockSize, AlignedBuffers buffers) throws IOException {
+    /** How a failed request is reported: the device's own mapping (errno, and a device gone stays not ready). */
+    interface Failures {
+        void fail(Completion done, Exception e);
+    }
+
+    private final Failures failures;
+
+    RingEngine(String device, String path, int depth, int blockSize, AlignedBuffers buffers, Failures failures)
+            throws IOException {
+        this.failures = failures;
         this.ring = IoUring.open(depth);
         this.buffers = buffers;
         this.blockSize = blockSize;
@@ -384,23 +393,21 @@ final class RingEngine implements AutoCloseable {
         }
     }
 
-    private static void release(Request r) {
+    private void release(Request r) {
         if (r.pending.decrementAndGet() == 0) {
             finish(r);
         }
     }
 
-    private static void finish(Request r) {
+    private void finish(Request r) {
         Exception e = r.failure;
         if (e == null) {
             if (!r.write) {
                 r.dst.position(r.dst.limit());
             }
             r.done.completed();
-        } else if (e instanceof NativeDisk.NativeIoException n) {
-            r.done.failed(n.failure(), e);
         } else {
-            r.done.failed(IoFailure.INTERNAL, e);
+            failures.fail(r.done, e);
         }
     }
 

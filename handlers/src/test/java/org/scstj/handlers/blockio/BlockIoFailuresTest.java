@@ -17,9 +17,9 @@ class BlockIoFailuresTest {
     @Test
     void errno_isMappedToTheFailureTheCoreTurnsIntoSense() {
         assertEquals(IoFailure.MEDIUM_ERROR, new NativeDisk.NativeIoException("pread", NativeDisk.EIO).failure());
-        // the device went away: no NOT READY in the SPI, so MEDIUM ERROR
-        assertEquals(IoFailure.MEDIUM_ERROR, new NativeDisk.NativeIoException("pread", NativeDisk.ENXIO).failure());
-        assertEquals(IoFailure.MEDIUM_ERROR, new NativeDisk.NativeIoException("pread", NativeDisk.ENODEV).failure());
+        // the device went away: NOT READY (and the device stays not ready)
+        assertEquals(IoFailure.NOT_READY, new NativeDisk.NativeIoException("pread", NativeDisk.ENXIO).failure());
+        assertEquals(IoFailure.NOT_READY, new NativeDisk.NativeIoException("pread", NativeDisk.ENODEV).failure());
         assertEquals(IoFailure.NO_SPACE, new NativeDisk.NativeIoException("pwrite", NativeDisk.ENOSPC).failure());
         assertEquals(IoFailure.NO_SPACE, new NativeDisk.NativeIoException("pwrite", NativeDisk.EDQUOT).failure());
         assertEquals(IoFailure.INTERNAL, new NativeDisk.NativeIoException("pwrite", NativeDisk.EINVAL).failure());

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
+import org.scstj.engine.spi.DeviceHandlerFactory;
 import org.scstj.engine.spi.SessionInfo;
 import org.scstj.mgmt.config.ConfigLoader;
 
@@ -114,6 +115,10 @@ final class Api {
                 new Route("PATCH", d, true, "change some of a device's attributes", this::patchDevice),
                 new Route("DELETE", d, true, "remove a device (?force=true: also while mapped)", this::deleteDevice),
                 new Route("POST", d + "/resize", true, "resize a device", this::resize),
+                new Route("POST", d + "/load", true,
+                        "load a disc into a removable device (a vcdrom's image), swapping the one in it", this::load),
+                new Route("POST", d + "/eject", true, "take the disc out of a removable device: the drive is empty",
+                        this::eject),
                 new Route("GET", "/api/v1/target-drivers", false, "target drivers", this::get),
                 new Route("GET", "/api/v1/target-drivers/iscsi", false, "the iSCSI driver's settings", this::get),
                 new Route("PATCH", "/api/v1/target-drivers/iscsi", true, "change the iSCSI driver's settings",
@@ -302,11 +307,58 @@ final class Api {
         if (bytes <= 0) {
             throw ApiException.field(422, "size", "must be positive");
         }
+        return change(c, List.of(Paths.device(name)), Edits.resizeDevice(name, bytes), 200, force(body));
+    }
+
+    /**
+     * Loads {@code image} (the handler's medium attribute): a document change like any other, so it
+     * persists and is undone on failure. Loading the image the document already names puts it back
+     * into a drive an initiator opened (START STOP UNIT): the tray closes, every nexus is told.
+     * {@code force}: even while an initiator prevents medium removal (otherwise 409).
+     */
+    private Reply load(Call c) throws ApiException {
+        String name = c.param("device");
+        Map<String, Object> body = body(c, Set.of("image", "force"));
+        if (!(body.get("image") instanceof String image) || image.isBlank()) {
+            throw ApiException.field(422, "image", "required: the absolute path of the image to load");
+        }
+        boolean force = force(body);
+        String key = mediumKey(name);
+        Config doc = changes.state().document();
+        String path = Edits.devicePath(Edits.handlerOf(doc, name), name) + "." + Edits.q(key);
+        if (doc.hasPath(path) && image.equals(doc.getString(path))) {
+            ChangeManagerAwait.await("loading " + image + " into " + name, changes.live().changeMedium(name, image, force));
+            return change(c, List.of(Paths.device(name)), (d, running) -> d, 200, force);
+        }
+        return change(c, List.of(Paths.device(name)), Edits.deviceKey(name, key, image), 200, force);
+    }
+
+    /** Empties the drive (removes the medium attribute from the document). */
+    private Reply eject(Call c) throws ApiException {
+        String name = c.param("device");
+        Map<String, Object> body = body(c, Set.of("force"));
+        return change(c, List.of(Paths.device(name)), Edits.deviceKey(name, mediumKey(name), null), 200, force(body));
+    }
+
+    /** The device's medium attribute: 404 without the device, 409 when its handler has no removable medium. */
+    private String mediumKey(String device) throws ApiException {
+        String handler = Edits.handlerOf(changes.state().document(), device);
+        if (handler == null) {
+            throw new ApiException(404, "no device " + device);
+        }
+        DeviceHandlerFactory h = changes.handlers().get(handler);
+        if (h == null || h.mediumAttribute() == null) {
+            throw new ApiException(409, "device " + device + " (" + handler + ") has no removable medium to load or eject");
+        }
+        return h.mediumAttribute();
+    }
+
+    private static boolean force(Map<String, Object> body) throws ApiException {
         Object force = body.get("force");
         if (force != null && !(force instanceof Boolean)) {
             throw ApiException.field(422, "force", "expected true or false");
         }
-        return change(c, List.of(Paths.device(name)), Edits.resizeDevice(name, bytes), 200, Boolean.TRUE.equals(force));
+        return Boolean.TRUE.equals(force);
     }
 
     // ---- targets

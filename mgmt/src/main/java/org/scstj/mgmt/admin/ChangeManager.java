@@ -260,6 +260,12 @@ final class ChangeManager {
                 await("changing device " + name, live.setDeviceAttributes(name, c.live()));
                 undo.push(() -> live.setDeviceAttributes(name, old));
             }
+            if (c.medium() != null) {
+                String old = currentMedium(c);
+                await((c.medium().isPresent() ? "loading a medium into " : "ejecting the medium of ") + name,
+                        live.changeMedium(name, c.medium().orElse(null), force));
+                undo.push(() -> live.changeMedium(name, old, true));
+            }
             if (c.resizeTo() != null) {
                 long before = c.from().config().hasPath("size") ? c.from().config().getBytes("size")
                         : live.devices().get(name) == null ? -1
@@ -270,6 +276,13 @@ final class ChangeManager {
                 }
             }
         }
+    }
+
+    /** The medium the device had before the change (its handler's medium attribute), or null. */
+    private String currentMedium(Plan.DeviceChange c) {
+        DeviceHandlerFactory h = handlers.get(c.from().handlerType());
+        String key = h == null ? null : h.mediumAttribute();
+        return key != null && c.from().config().hasPath(Edits.q(key)) ? c.from().config().getString(Edits.q(key)) : null;
     }
 
     private static Config oldValues(Plan.DeviceChange c) {

@@ -193,6 +193,18 @@ final class Edits {
         };
     }
 
+    /** Sets (or with null removes) one key of a device's block: 404 without the device. */
+    static ChangeManager.Edit deviceKey(String name, String key, Object value) {
+        return (doc, running) -> {
+            String handler = handlerOf(doc, name);
+            if (handler == null) {
+                throw new ApiException(404, "no device " + name);
+            }
+            String path = devicePath(handler, name) + "." + q(key);
+            return value == null ? doc.withoutPath(path) : set(doc, path, value);
+        };
+    }
+
     /** PUT a target: add it or replace its block (luns, groups, auth, portal-groups, redirect, enabled). */
     static ChangeManager.Edit putTarget(String name, Map<String, Object> block) {
         return (doc, running) -> {

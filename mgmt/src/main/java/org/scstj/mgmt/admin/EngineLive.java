@@ -38,6 +38,11 @@ final class EngineLive implements Live {
     }
 
     @Override
+    public CompletionStage<Void> changeMedium(String name, String medium, boolean force) {
+        return engine.changeMedium(name, medium, force);
+    }
+
+    @Override
     public CompletionStage<Void> setDeviceAttributes(String name, Config changed) {
         return engine.setDeviceAttributes(name, changed);
     }
@@ -77,7 +82,7 @@ final class EngineLive implements Live {
         Map<String, DeviceState> out = new LinkedHashMap<>();
         for (ScsiEngine.DeviceStatus d : engine.devices()) {
             out.put(d.name(), new DeviceState(d.blockSize(), d.blockCount(), d.readOnly(), d.writeBack(),
-                    d.thinProvisioned(), d.removable()));
+                    d.thinProvisioned(), d.removable(), d.mediumPresent(), d.trayOpen()));
         }
         return out;
     }

@@ -23,6 +23,9 @@ interface Live {
 
     CompletionStage<Void> setDeviceAttributes(String name, Config changed);
 
+    /** Swaps a device's removable medium; null empties the drive. */
+    CompletionStage<Void> changeMedium(String name, String medium, boolean force);
+
     /** Every enabled target as it should now be; completes with why not (nothing changed then). */
     CompletionStage<List<String>> reconfigureTargets(List<TargetSpec> targets);
 
@@ -41,6 +44,6 @@ interface Live {
     Map<String, DeviceState> devices();
 
     record DeviceState(int blockSize, long blockCount, boolean readOnly, boolean writeBack, boolean thinProvisioned,
-                       boolean removable) {
+                       boolean removable, boolean mediumPresent, boolean trayOpen) {
     }
 }

@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -39,7 +40,15 @@ final class Plan {
     }
 
     /** A device present in both whose configuration differs. */
-    record DeviceChange(DeviceSpec from, DeviceSpec to, Long resizeTo, Config live, boolean replace) {
+    /**
+     * @param medium the new removable medium when the handler's {@link DeviceHandlerFactory#mediumAttribute}
+     *               changed: {@link Optional#empty()} to empty the drive; null when it did not change
+     */
+    record DeviceChange(DeviceSpec from, DeviceSpec to, Long resizeTo, Config live, boolean replace,
+                        Optional<String> medium) {
+        DeviceChange(DeviceSpec from, DeviceSpec to, Long resizeTo, Config live, boolean replace) {
+            this(from, to, resizeTo, live, replace, null);
+        }
     }
 
     final ScstjConfig from;
@@ -126,6 +135,7 @@ final class Plan {
         Long resize = null;
         Config live = ConfigFactory.empty();
         boolean replace = false;
+        Optional<String> medium = null;
         for (String k : keys) {
             ConfigValue x = old.config().root().get(k);
             ConfigValue y = d.config().root().get(k);
@@ -134,6 +144,8 @@ final class Plan {
             }
             if (k.equals("size") && y != null) {
                 resize = d.config().getBytes("size");
+            } else if (k.equals(handler.mediumAttribute())) {
+                medium = y == null ? Optional.empty() : Optional.of(String.valueOf(y.unwrapped()));
             } else if (handler.liveAttributes().contains(k) && (y != null || defaultOf(handler, k) != null)) {
                 // a key taken out goes back to the handler's default
                 live = live.withValue(com.typesafe.config.ConfigUtil.quoteString(k), y != null ? y : defaultOf(handler, k));
@@ -141,7 +153,7 @@ final class Plan {
                 replace = true;
             }
         }
-        return new DeviceChange(old, d, resize, live, replace);
+        return new DeviceChange(old, d, resize, live, replace, medium);
     }
 
     /** A handler's default of a key as a configuration value, or null when it has none. */
@@ -168,6 +180,9 @@ final class Plan {
         }
         for (Map.Entry<String, ConfigValue> e : c.live().root().entrySet()) {
             parts.add(e.getKey() + " = " + e.getValue().unwrapped());
+        }
+        if (c.medium() != null) {
+            parts.add(c.medium().map(m -> "load the medium " + m).orElse("eject the medium"));
         }
         return String.join(", ", parts);
     }

@@ -138,8 +138,19 @@ final class Tree {
                     "logical blocks the LU has now (READ CAPACITY)"));
             attrs.put("capacity", attribute(s.blockCount() * s.blockSize(), "size", "bytes", null, false, false,
                     "bytes the LU has now"));
+            if (s.removable()) {
+                attrs.put("medium-present", attribute(s.mediumPresent(), "bool", "", null, false, false,
+                        "a medium is in the drive and its tray closed: the LU is ready"));
+                attrs.put("tray-open", attribute(s.trayOpen(), "bool", "", null, false, false,
+                        "an initiator opened the tray (START STOP UNIT); a load closes it"));
+            }
         }
-        return node("device", d.name(), path, attrs, List.of("GET", "PUT", "PATCH", "DELETE", "POST resize"));
+        List<String> actions = new ArrayList<>(List.of("GET", "PUT", "PATCH", "DELETE", "POST resize"));
+        if (h != null && h.mediumAttribute() != null) {
+            actions.add("POST load");
+            actions.add("POST eject");
+        }
+        return node("device", d.name(), path, attrs, actions);
     }
 
     private Map<String, Object> iscsi(int depth) {

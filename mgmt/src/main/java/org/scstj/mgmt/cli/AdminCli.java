@@ -308,8 +308,8 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "device", description = "Adds, removes or resizes devices.",
-            subcommands = {DeviceAdd.class, DeviceRemove.class, DeviceResize.class})
+    @Command(name = "device", description = "Adds, removes or resizes devices; loads and ejects discs.",
+            subcommands = {DeviceAdd.class, DeviceRemove.class, DeviceResize.class, DeviceLoad.class, DeviceEject.class})
     static final class Device {
     }
 
@@ -357,6 +357,39 @@ public final class AdminCli {
             body.put("size", size.matches("\\d+") ? (Object) Long.parseLong(size) : size);
             body.put("force", force);
             return change("POST", "/api/v1/devices/" + seg(name) + "/resize", body);
+        }
+    }
+
+    @Command(name = "load", description = "Loads a disc into a vcdrom drive, swapping the one in it: device load NAME IMAGE"
+            + " [--force: even while an initiator prevents medium removal].")
+    static final class DeviceLoad extends Sub {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Parameters(index = "1", paramLabel = "IMAGE")
+        String image;
+        @Option(names = "--force")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("image", java.nio.file.Path.of(image).toAbsolutePath().toString());
+            body.put("force", force);
+            return change("POST", "/api/v1/devices/" + seg(name) + "/load", body);
+        }
+    }
+
+    @Command(name = "eject", description = "Takes the disc out of a vcdrom drive (it is then empty): device eject NAME"
+            + " [--force: even while an initiator prevents medium removal].")
+    static final class DeviceEject extends Sub {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Option(names = "--force")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            return change("POST", "/api/v1/devices/" + seg(name) + "/eject", Map.of("force", force));
         }
     }
 

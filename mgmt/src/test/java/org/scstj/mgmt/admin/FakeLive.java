@@ -44,6 +44,11 @@ final class FakeLive implements Live {
     }
 
     @Override
+    public CompletionStage<Void> changeMedium(String name, String medium, boolean force) {
+        return call("changeMedium " + name + " " + medium + (force ? " force" : ""), null);
+    }
+
+    @Override
     public CompletionStage<Void> setDeviceAttributes(String name, Config changed) {
         return call("setDeviceAttributes " + name + " " + changed.root().unwrapped(), null);
     }
