@@ -50,7 +50,22 @@ final class AlignedBuffers implements AutoCloseable {
         return free.take();
     }
 
-    /** Gives a buffer from {@link #take} back. */
+    /** As {@link #take}, but null instead of waiting (the io_uring submitter must not block on it). */
+    MemorySegment poll() {
+        MemorySegment b = free.poll();
+        if (b != null) {
+            return b;
+        }
+        if (made.getAndIncrement() < max) {
+            synchronized (arena) {
+                return arena.allocate(bufferBytes, ALIGNMENT);
+            }
+        }
+        made.decrementAndGet();
+        return free.poll();
+    }
+
+    /** Gives a buffer from {@link #take} or {@link #poll} back. */
     void give(MemorySegment b) {
         free.offer(b);
     }

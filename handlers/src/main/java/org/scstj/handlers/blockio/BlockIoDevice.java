@@ -12,7 +12,9 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One open {@code vdisk_blockio} device: a block device (or a regular file) read and written with
- * {@code O_DIRECT}, past the page cache, on the engine's blocking-I/O executor.
+ * {@code O_DIRECT}, past the page cache, on the engine's blocking-I/O executor ({@code io-engine =
+ * threads}) or, reads and writes, through an io_uring of its own ({@code io_uring}, {@link RingEngine});
+ * flushes and deallocation always run on the executor.
  *
  * <p><b>One copy.</b> {@code O_DIRECT} wants memory aligned to the logical block size, and the
  * transport's buffers are not. Each I/O copies its data once, between the transport's buffer and
@@ -52,6 +54,8 @@ final class BlockIoDevice implements BlockDevice {
     private volatile boolean gone;
     /** Descriptors replaced while running, closed with the device. */
     private final java.util.List<NativeDisk> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** {@code io-engine = io_uring}: reads and writes go through it; null with the thread pool. */
+    private RingEngine ring;
 
     private BlockIoDevice(String name, BlockIoSettings s, Executor io) {
         this.name = name;
@@ -69,6 +73,14 @@ final class BlockIoDevice implements BlockDevice {
     static BlockIoDevice open(String name, BlockIoSettings s, Executor io) throws IOException {
         BlockIoDevice d = new BlockIoDevice(name, s, io);
         d.openDescriptors(s.readOnly());
+        if (s.ioEngine() == BlockIoSettings.IoEngine.IO_URING) {
+            try {
+                d.ring = new RingEngine(name, s.filename().toString(), s.ringDepth(), s.blockSize(), d.buffers, d::fail);
+            } catch (IOException | RuntimeException e) {
+                d.close();
+                throw e;
+            }
+        }
         return d;
     }
 
@@ -99,6 +111,10 @@ final class BlockIoDevice implements BlockDevice {
 
     @Override
     public void read(long offset, ByteBuffer dst, Completion done) {
+        if (ring != null) {
+            ring.read(disk, offset, dst, done);
+            return;
+        }
         submit(done, () -> readNow(offset, dst));
     }
 
@@ -140,6 +156,10 @@ final class BlockIoDevice implements BlockDevice {
     /** The pieces fill aligned buffers back to back; each full buffer is one {@code pwrite}. */
     @Override
     public void write(long offset, ByteBuffer[] srcs, boolean fua, Completion done) {
+        if (ring != null) {
+            ring.write(fua || settings.writeThrough() ? durable() : disk, offset, srcs, done);
+            return;
+        }
         submit(done, () -> writeNow(offset, srcs, fua));
     }
 
@@ -269,6 +289,9 @@ final class BlockIoDevice implements BlockDevice {
 
     @Override
     public void close() {
+        if (ring != null) {
+            ring.close(); // first: its last completions still use the descriptors and the buffers
+        }
         for (NativeDisk d : retired) {
             d.close();
         }
@@ -278,6 +301,11 @@ final class BlockIoDevice implements BlockDevice {
         }
         disk.close();
         buffers.close();
+    }
+
+    /** What runs the reads and writes (for tests). */
+    BlockIoSettings.IoEngine ioEngine() {
+        return ring != null ? BlockIoSettings.IoEngine.IO_URING : BlockIoSettings.IoEngine.THREADS;
     }
 
     /** Aligned buffers made so far (for tests: the pool stays bounded). */

@@ -14,8 +14,9 @@ import java.util.Set;
  * and written with {@code O_DIRECT}, past the page cache (SCST's vdisk_blockio). The geometry is
  * the device's own: its size, logical and physical block sizes come from ioctls. A device that
  * can discard is thin-provisioned by default: UNMAP and WRITE SAME with UNMAP deallocate.
- * The device is never created or resized here. I/O is synchronous system calls on the engine's
- * blocking-I/O executor; io_uring is not used.
+ * The device is never created or resized here. Reads and writes run as synchronous system calls
+ * on the engine's blocking-I/O executor ({@code io-engine = threads}) or through an io_uring per
+ * device ({@code io_uring}).
  */
 public final class BlockIoHandler implements DeviceHandlerFactory {
     public static final String TYPE = "vdisk_blockio";
@@ -54,7 +55,12 @@ public final class BlockIoHandler implements DeviceHandlerFactory {
                 new Attribute("rotational", "bool", "", "false", false,
                         "report a rotating medium (Block Device Characteristics VPD rotation rate 0, not reported) instead of non-rotating (1)"),
                 new Attribute("thin-provisioned", "bool", "", null, false,
-                        "UNMAP and WRITE SAME with UNMAP deallocate; default: whether the block device can discard (a file: false)"));
+                        "UNMAP and WRITE SAME with UNMAP deallocate; default: whether the block device can discard (a file: false)"),
+                new Attribute("io-engine", "string", "", "auto", false,
+                        "what runs reads and writes: an io_uring per device (io_uring), pread/pwrite on the blocking-I/O pool (threads); "
+                                + "auto: io_uring where the process may set one up (not blocked by seccomp or kernel.io_uring_disabled), else threads"),
+                new Attribute("ring-depth", "int", "", "64", false,
+                        "io_uring: at most this many reads and writes in flight (the ring's size), 1..4096"));
     }
 
     @Override

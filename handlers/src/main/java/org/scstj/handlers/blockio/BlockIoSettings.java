@@ -26,12 +26,51 @@ import java.util.Set;
  * @param writeThrough      every write is durable before it completes (as if FUA)
  * @param nvCache           the device's cache survives power loss: no flush is ever needed
  * @param rotational        the medium rotates (Block Device Characteristics VPD, SBC-4 6.6.2)
+ * @param ioEngine          what runs reads and writes: the blocking-I/O pool or an io_uring ({@code auto}
+ *                          resolved: io_uring when the process may set one up)
+ * @param ringDepth         with io_uring: at most this many reads and writes in flight (the ring's size)
  */
 record BlockIoSettings(Path filename, boolean blockDevice, long bytes, int blockSize, int physicalBlockSize,
                        boolean thinProvisioned, boolean readOnly, boolean removable, boolean writeThrough,
-                       boolean nvCache, boolean rotational) {
+                       boolean nvCache, boolean rotational, IoEngine ioEngine, int ringDepth) {
     static final Set<String> KEYS = Set.of("filename", "block-size", "read-only", "removable", "write-through",
-            "nv-cache", "rotational", "thin-provisioned");
+            "nv-cache", "rotational", "thin-provisioned", "io-engine", "ring-depth");
+    static final int MAX_RING_DEPTH = 4096;
+
+    /** The {@code io-engine} values. */
+    enum IoEngine {
+        /** Synchronous pread / pwrite on the engine's blocking-I/O pool, one thread per I/O. */
+        THREADS("threads"),
+        /** One io_uring per device: a submitter thread batches SQEs, a reaper thread completes. */
+        IO_URING("io_uring");
+
+        final String value;
+
+        IoEngine(String value) {
+            this.value = value;
+        }
+
+        static IoEngine of(String value) {
+            for (IoEngine e : values()) {
+                if (e.value.equals(value)) {
+                    return e;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Whether io_uring can be set up here: null if so, else why not; probed once. */
+    private static volatile String uringUnavailable;
+    private static volatile boolean uringProbed;
+
+    static String uringUnavailable() {
+        if (!uringProbed) {
+            uringUnavailable = IoUring.unavailable();
+            uringProbed = true;
+        }
+        return uringUnavailable;
+    }
 
     long blockCount() {
         return bytes / blockSize;
@@ -57,6 +96,31 @@ record BlockIoSettings(Path filename, boolean blockDevice, long bytes, int block
         int configuredBlockSize = -1;
         if (c.hasPath("block-size")) {
             configuredBlockSize = DeviceKeys.blockSize(c, problems);
+        }
+        IoEngine engine = IoEngine.THREADS;
+        try {
+            String e = c.getString("io-engine");
+            // auto: io_uring where this process may set one up (not refused by seccomp or
+            // kernel.io_uring_disabled), else threads
+            boolean auto = "auto".equals(e);
+            engine = auto ? (uringUnavailable() == null ? IoEngine.IO_URING : IoEngine.THREADS) : IoEngine.of(e);
+            if (engine == null) {
+                problems.add("io-engine: must be auto, io_uring or threads, was " + e);
+                engine = IoEngine.THREADS;
+            } else if (!auto && engine == IoEngine.IO_URING && uringUnavailable() != null) {
+                problems.add("io-engine: io_uring is not available here (" + uringUnavailable() + "); use threads");
+            }
+        } catch (ConfigException e) {
+            problems.add("io-engine: " + e.getMessage());
+        }
+        int ringDepth = 64;
+        try {
+            ringDepth = c.getInt("ring-depth");
+            if (ringDepth < 1 || ringDepth > MAX_RING_DEPTH) {
+                problems.add("ring-depth: must be 1.." + MAX_RING_DEPTH + ", was " + ringDepth);
+            }
+        } catch (ConfigException e) {
+            problems.add("ring-depth: " + e.getMessage());
         }
         Path filename;
         try {
@@ -132,7 +196,7 @@ record BlockIoSettings(Path filename, boolean blockDevice, long bytes, int block
             problems.add("read-only: " + filename + " is not writable; set read-only = true to export it");
         }
         return new BlockIoSettings(filename, stat.blockDevice(), bytes - bytes % blockSize, blockSize, physicalBlockSize,
-                thin, readOnly, removable, writeThrough, nvCache, rotational);
+                thin, readOnly, removable, writeThrough, nvCache, rotational, engine, ringDepth);
     }
 
     /**

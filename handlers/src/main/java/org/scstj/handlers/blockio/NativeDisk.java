@@ -176,6 +176,11 @@ final class NativeDisk extends NativeDescriptor {
         }
     }
 
+    /** The raw descriptor, for io_uring submissions ({@link java.nio.channels.ClosedChannelException} once closed). */
+    int descriptor() throws IOException {
+        return fd();
+    }
+
     /** {@code ioctl(BLKGETSIZE64)}: the block device's size in bytes. */
     long deviceBytes() throws IOException {
         try (Arena arena = Arena.ofConfined()) {

@@ -30,15 +30,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** vdisk_blockio on loop devices made for each test ({@code losetup}), and on a regular file. */
+/**
+ * vdisk_blockio on loop devices made for each test ({@code losetup}), and on a regular file, with
+ * {@code io-engine = threads}; {@link BlockIoUringTest} runs every test again with {@code io_uring}.
+ */
 class BlockIoHandlerTest {
     private static final long MIB = 1 << 20;
 
     @TempDir
     Path dir;
-    private final BlockIoHandler handler = new BlockIoHandler();
-    private final ExecutorService io = Executors.newFixedThreadPool(2);
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    final BlockIoHandler handler = new BlockIoHandler();
+    final ExecutorService io = Executors.newFixedThreadPool(2);
+    final List<AutoCloseable> cleanup = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
@@ -56,14 +59,26 @@ class BlockIoHandlerTest {
         }
     }
 
-    private LoopDevice loop(long bytes, int sectorSize) throws Exception {
+    LoopDevice loop(long bytes, int sectorSize) throws Exception {
         LoopDevice l = LoopDevice.attach(dir, "backing-" + cleanup.size() + ".img", bytes, sectorSize);
         cleanup.add(l);
         return l;
     }
 
-    private BlockDevice open(Map<String, Object> keys) throws Exception {
-        BlockDevice d = handler.open("d0", ConfigFactory.parseMap(keys), new DeviceHandlerFactory.Context(io, dir));
+    /** The {@code io-engine} the tests run with. */
+    String engine() {
+        return "threads";
+    }
+
+    /** {@code keys} with this class's {@code io-engine} unless they name one. */
+    Map<String, Object> withEngine(Map<String, Object> keys) {
+        Map<String, Object> m = new java.util.HashMap<>(keys);
+        m.putIfAbsent("io-engine", engine());
+        return m;
+    }
+
+    BlockDevice open(Map<String, Object> keys) throws Exception {
+        BlockDevice d = handler.open("d0", ConfigFactory.parseMap(withEngine(keys)), new DeviceHandlerFactory.Context(io, dir));
         cleanup.add(d);
         return d;
     }
@@ -119,6 +134,7 @@ class BlockIoHandlerTest {
         assertTrue(d.capabilities().writeBackCache());
         assertEquals(1, d.capabilities().rotationRate());
         assertEquals(BlockIoHandler.TYPE, d.handlerType());
+        assertEquals(engine(), ((BlockIoDevice) d).ioEngine().value);
     }
 
     @Test
@@ -238,6 +254,9 @@ class BlockIoHandlerTest {
                 "the device has 512-byte blocks");
         assertProblem(Map.of("filename", l.device.toString(), "size", "1G"), "size: ", "unknown key");
         assertProblem(Map.of("filename", l.device.toString(), "nv-cache", "maybe"), "nv-cache: ", "");
+        assertProblem(Map.of("filename", l.device.toString(), "io-engine", "aio"), "io-engine: ",
+                "must be auto, io_uring or threads, was aio");
+        assertProblem(Map.of("filename", l.device.toString(), "ring-depth", 0), "ring-depth: ", "must be 1..4096");
         assertEquals(List.of(), handler.validate("d", ConfigFactory.parseMap(Map.of("filename", l.device.toString(),
                 "block-size", 512))));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -273,7 +292,7 @@ class BlockIoHandlerTest {
     void writeThroughAndNvCache_reportNoWriteBackCache_andStillWriteAndFlush() throws Exception {
         LoopDevice l = loop(4 * MIB, 512);
         for (String key : List.of("write-through", "nv-cache")) {
-            BlockDevice d = handler.open(key, ConfigFactory.parseMap(Map.of("filename", l.device.toString(), key, true)),
+            BlockDevice d = handler.open(key, ConfigFactory.parseMap(withEngine(Map.of("filename", l.device.toString(), key, true))),
                     new DeviceHandlerFactory.Context(io, dir));
             try {
                 assertFalse(d.capabilities().writeBackCache(), key);
@@ -287,6 +306,64 @@ class BlockIoHandlerTest {
                 d.close();
             }
         }
+    }
+
+    /** errno through the engine: ENOSPC past the end of a block device, EINVAL for an unaligned O_DIRECT offset. */
+    @Test
+    void failedSystemCalls_becomeTheFailureOfTheirErrno() throws Exception {
+        LoopDevice l = loop(4 * MIB, 512);
+        BlockDevice d = open(Map.of("filename", l.device.toString()));
+        ExecutionException past = assertThrows(ExecutionException.class,
+                () -> await(c -> d.write(4 * MIB, ByteBuffer.allocate(4096), false, c)));
+        assertEquals(BlockDevice.IoFailure.NO_SPACE, ((IoFailed) past.getCause()).failure, past.getMessage());
+        ExecutionException unaligned = assertThrows(ExecutionException.class,
+                () -> await(c -> d.read(100, ByteBuffer.allocate(4096), c)));
+        assertEquals(BlockDevice.IoFailure.INTERNAL, ((IoFailed) unaligned.getCause()).failure, unaligned.getMessage());
+        // and the device goes on working
+        byte[] data = random(4096, 9);
+        await(c -> d.write(0, ByteBuffer.wrap(data), false, c));
+        ByteBuffer back = ByteBuffer.allocate(4096);
+        await(c -> d.read(0, back, c));
+        assertArrayEquals(data, back.array());
+    }
+
+    /** Many more I/Os at once than the ring is deep (and than pool buffers): all done, none lost. */
+    @Test
+    void manyConcurrentIos_moreThanTheRingDepth_allCompleteWithTheirData() throws Exception {
+        LoopDevice l = loop(16 * MIB, 512);
+        BlockDevice d = open(Map.of("filename", l.device.toString(), "ring-depth", 4));
+        int n = 300;
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] data = random(4096, 100 + i);
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            d.write(i * 4096L, i % 3 == 0 ? new ByteBuffer[]{heapAt(1, data)}
+                    : new ByteBuffer[]{ByteBuffer.wrap(data, 0, 1000), ByteBuffer.wrap(data, 1000, 3096)}, i % 2 == 0, done(f));
+            writes.add(f);
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
+        List<ByteBuffer> backs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ByteBuffer back = ByteBuffer.allocate(4096);
+            backs.add(back);
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            d.read(i * 4096L, back, done(f));
+            reads.add(f);
+        }
+        CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(random(4096, 100 + i), backs.get(i).array(), "block " + i);
+        }
+    }
+
+    private static BlockDevice.Completion done(CompletableFuture<Void> f) {
+        return new BlockDevice.Completion() {
+            @Override public void completed() { f.complete(null); }
+            @Override public void failed(BlockDevice.IoFailure failure, Throwable cause) {
+                f.completeExceptionally(new IoFailed(failure, cause));
+            }
+        };
     }
 
     @Test
