@@ -80,13 +80,15 @@ final class Cartridge implements TapeMedium, AutoCloseable {
     static final int OBJECT_HEADER_BYTES = 20;
     static final byte RECORD = 'R';
     static final byte FILEMARK = 'F';
-    /** SMC-3 6.10 READ ELEMENT STATUS, volume tag information: a 32-byte volume identifier. */
+    /** SMC-3 READ ELEMENT STATUS, volume tag information: a 32-byte volume identifier field. */
     static final int MAX_BARCODE = 32;
     /** The smallest cartridge: room for a useful number of records. */
     static final long MIN_CAPACITY = 1L << 20;
     /** The index lives in arrays: at most this many objects on one cartridge. */
     private static final int MAX_OBJECTS = Integer.MAX_VALUE - 8;
     private static final int SCAN_BUFFER = 1 << 20;
+    /** Objects per gathering write: up to 1024 buffers, Linux's IOV_MAX. */
+    private static final int BATCH = 512;
 
     private final Path file;
     private final String barcode;
@@ -120,7 +122,7 @@ final class Cartridge implements TapeMedium, AutoCloseable {
     }
 
     /**
-     * Why {@code barcode} cannot name a cartridge, or null: a volume tag (SMC-3 6.10) is 1 to 32
+     * Why {@code barcode} cannot name a cartridge, or null: a volume tag (SMC-3 READ ELEMENT STATUS) is 1 to 32
      * printable ASCII characters; spaces pad it in SMC-3's field and '/' cannot be in a file name.
      */
     static String barcodeProblem(String barcode) {
@@ -139,6 +141,28 @@ final class Cartridge implements TapeMedium, AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * Why the file of cartridge {@code barcode} in {@code library} cannot be loaded, or null: when it
+     * exists it must be a regular file with this barcode's sound header. Reads 64 bytes, changes nothing.
+     */
+    static String fileProblem(Path library, String barcode) {
+        Path f = fileOf(library, barcode);
+        if (!Files.exists(f)) {
+            return null;
+        }
+        if (!Files.isRegularFile(f)) {
+            return f + " is not a regular file";
+        }
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES);
+            readFully(ch, h, 0, f);
+            checkHeader(h.array(), barcode, f);
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
     }
 
     /**
@@ -231,7 +255,8 @@ final class Cartridge implements TapeMedium, AutoCloseable {
         }
         int version = b.getInt(8);
         if (version != FORMAT_VERSION) {
-            throw new IOException(f + ": cartridge format version " + version + ", this handler reads " + FORMAT_VERSION);
+            throw new IOException(f + ": cartridge format version " + version + ", this handler reads "
+                    + FORMAT_VERSION);
         }
         long capacity = b.getLong(12);
         int n = h[20] & 0xFF;
@@ -306,12 +331,13 @@ final class Cartridge implements TapeMedium, AutoCloseable {
                 torn = "more objects than a cartridge indexes (" + MAX_OBJECTS + ")";
                 break;
             }
-            append(pos, type == FILEMARK ? -1 : length);
+            addToIndex(pos, type == FILEMARK ? -1 : length);
             lastSequence = sequence;
             pos = at;
         }
         if (torn != null) {
-            LOG.warn("cartridge {}: {} at byte {} (object {}): cutting off the last {} bytes, left by an interrupted write",
+            LOG.warn("cartridge {}: {} at byte {} (object {}): cutting off the last {} bytes,"
+                    + " left by an interrupted write",
                     barcode, torn, pos, count, size - pos);
             channel.truncate(pos);
             channel.force(false);
@@ -350,7 +376,7 @@ final class Cartridge implements TapeMedium, AutoCloseable {
 
     // ---- the index (under this) ----
 
-    private synchronized void append(long offset, int length) {
+    private synchronized void addToIndex(long offset, int length) {
         if (count == offsets.length) {
             int grown = (int) Math.min(MAX_OBJECTS, offsets.length + (long) (offsets.length >> 1));
             offsets = Arrays.copyOf(offsets, grown);
@@ -473,7 +499,7 @@ final class Cartridge implements TapeMedium, AutoCloseable {
 
     /**
      * A positional read of the record's first {@code min(length, dst.remaining())} bytes. A whole
-     * record is checked against its CRC32C (a mismatch is a MEDIUM ERROR, SSC-3 4.2.16: the medium
+     * record is checked against its CRC32C (a mismatch is {@link IoFailure#MEDIUM_ERROR}: the medium
      * cannot give back what was written).
      */
     @Override
@@ -537,7 +563,7 @@ final class Cartridge implements TapeMedium, AutoCloseable {
                 at = offsetOf((int) index);
                 sequence = nextSequence;
             }
-            long bytes = (long) (records.length + filemarks) * OBJECT_HEADER_BYTES;
+            long bytes = ((long) records.length + filemarks) * OBJECT_HEADER_BYTES;
             for (ByteBuffer r : records) {
                 bytes += r.remaining();
             }
@@ -550,24 +576,10 @@ final class Cartridge implements TapeMedium, AutoCloseable {
             synchronized (this) {
                 nextSequence = sequence + 1;
             }
-            ByteBuffer headers = ByteBuffer.allocate((records.length + filemarks) * OBJECT_HEADER_BYTES);
-            ByteBuffer[] out = new ByteBuffer[records.length * 2 + filemarks];
-            int k = 0;
-            CRC32C crc = new CRC32C();
-            for (ByteBuffer r : records) {
-                out[k++] = objectHeader(headers, crc, RECORD, r.duplicate(), sequence);
-                out[k++] = r.duplicate();
-            }
-            for (int i = 0; i < filemarks; i++) {
-                out[k++] = objectHeader(headers, crc, FILEMARK, null, sequence);
-            }
             try {
                 channel.truncate(at);
                 channel.position(at);
-                long left = bytes;
-                while (left > 0) {
-                    left -= channel.write(out);
-                }
+                writeObjects(records, filemarks, sequence);
                 channel.force(false);
             } catch (IOException | RuntimeException e) {
                 failedWrite((int) index, at, e, done);
@@ -577,16 +589,49 @@ final class Cartridge implements TapeMedium, AutoCloseable {
                 cut((int) index);
                 long pos = at;
                 for (ByteBuffer r : records) {
-                    append(pos, r.remaining());
+                    addToIndex(pos, r.remaining());
                     pos += OBJECT_HEADER_BYTES + r.remaining();
                 }
                 for (int i = 0; i < filemarks; i++) {
-                    append(pos, -1);
+                    addToIndex(pos, -1);
                     pos += OBJECT_HEADER_BYTES;
                 }
             }
             done.completed();
         }, done);
+    }
+
+    /**
+     * Appends the objects at the channel's position: gathering writes of at most {@link #BATCH}
+     * objects each, so that memory stays bounded whatever the count (WRITE FILEMARKS may ask for
+     * millions).
+     */
+    private void writeObjects(ByteBuffer[] records, int filemarks, long sequence) throws IOException {
+        int objects = records.length + filemarks; // at most MAX_OBJECTS: checked with the room
+        int batch = Math.min(objects, BATCH);
+        ByteBuffer headers = ByteBuffer.allocate(batch * OBJECT_HEADER_BYTES);
+        ByteBuffer[] out = new ByteBuffer[batch * 2];
+        CRC32C crc = new CRC32C();
+        for (int first = 0; first < objects; first += batch) {
+            int last = first + Math.min(batch, objects - first);
+            headers.clear();
+            int k = 0;
+            long left = 0;
+            for (int i = first; i < last; i++) {
+                if (i < records.length) {
+                    ByteBuffer r = records[i].duplicate();
+                    out[k++] = objectHeader(headers, crc, RECORD, r.duplicate(), sequence);
+                    out[k++] = r;
+                    left += OBJECT_HEADER_BYTES + r.remaining();
+                } else {
+                    out[k++] = objectHeader(headers, crc, FILEMARK, null, sequence);
+                    left += OBJECT_HEADER_BYTES;
+                }
+            }
+            while (left > 0) {
+                left -= channel.write(out, 0, k);
+            }
+        }
     }
 
     /** Fills the next object header in {@code headers}; returns it as its own buffer. */
@@ -614,7 +659,8 @@ final class Cartridge implements TapeMedium, AutoCloseable {
         }
         String message = e.getMessage();
         boolean full = e instanceof IOException && message != null && message.contains("No space left on device");
-        done.failed(full ? IoFailure.NO_SPACE : e instanceof IOException ? IoFailure.MEDIUM_ERROR : IoFailure.INTERNAL, e);
+        done.failed(full ? IoFailure.NO_SPACE
+                : e instanceof IOException ? IoFailure.MEDIUM_ERROR : IoFailure.INTERNAL, e);
     }
 
     /** SSC-3 7.1 ERASE: end of data at {@code index}; the file cut there and made durable. */

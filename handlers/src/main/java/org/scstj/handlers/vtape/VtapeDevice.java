@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Executor;
 
 /**
- * One virtual tape drive (SSC-3, PERIPHERAL DEVICE TYPE 01h): the {@link Cartridge} in it, or none.
+ * One virtual tape drive (SSC-3; SPC-5 6.7.2 PERIPHERAL DEVICE TYPE 01h): the {@link Cartridge} in it, or none.
  * Its data moves through {@link #tape()}; the block methods of {@link BlockDevice} are never called
- * for a tape. A tape has no fixed geometry: its records have their own lengths (SSC-3 4.2.3), so
+ * for a tape. A tape has no fixed geometry: its records have their own lengths (SSC-3 variable block mode), so
  * {@link #blockSize} and {@link #blockCount} are 0. The cartridge changes only through
  * {@link #changeMedium}, between commands; the old one is closed after the new one opened, so a
  * failed load leaves the old cartridge in.
@@ -57,7 +57,7 @@ final class VtapeDevice implements BlockDevice {
     @Override public boolean mediumLoaded() { return cartridge != null; }
     @Override public TapeMedium tape() { return cartridge; }
 
-    /** No logical block size: a tape's records are as long as each write made them (SSC-3 4.2.3). */
+    /** No logical block size: a tape's records are as long as each write made them (SSC-3 variable block mode). */
     @Override
     public int blockSize() {
         return 0;
@@ -85,7 +85,7 @@ final class VtapeDevice implements BlockDevice {
         if (medium != null) {
             String problem = Cartridge.barcodeProblem(medium);
             if (problem != null) {
-                throw new IOException("cartridge: " + problem);
+                throw new IOException(problem);
             }
             if (old != null && old.barcode().equals(medium)) {
                 return;
@@ -100,13 +100,15 @@ final class VtapeDevice implements BlockDevice {
     /** Never called for a tape: its data moves through {@link #tape()}. */
     @Override
     public void read(long offset, ByteBuffer dst, Completion done) {
-        done.failed(IoFailure.INTERNAL, new UnsupportedOperationException(name + " is a tape drive: read its cartridge"));
+        done.failed(IoFailure.INTERNAL,
+                new UnsupportedOperationException(name + " is a tape drive: read its cartridge"));
     }
 
     /** Never called for a tape: its data moves through {@link #tape()}. */
     @Override
     public void write(long offset, ByteBuffer src, boolean fua, Completion done) {
-        done.failed(IoFailure.INTERNAL, new UnsupportedOperationException(name + " is a tape drive: write its cartridge"));
+        done.failed(IoFailure.INTERNAL,
+                new UnsupportedOperationException(name + " is a tape drive: write its cartridge"));
     }
 
     /** Every completed write is durable already (each ends with an fdatasync): nothing to flush. */

@@ -33,12 +33,14 @@ public final class VtapeHandler implements DeviceHandlerFactory {
     public List<Attribute> attributes() {
         return List.of(
                 new Attribute(VtapeSettings.LIBRARY, "path", "", null, false,
-                        "the library: a directory of cartridge files <BARCODE>.vtape; created when missing, must be writable"),
+                        "the library: a directory of cartridge files <BARCODE>.vtape;"
+                                + " created when missing, must be writable"),
                 new Attribute(VtapeSettings.CARTRIDGE, "string", "", null, true,
                         "the barcode of the cartridge in the drive (1-32 printable ASCII characters, no space or '/');"
                                 + " created when missing; absent: an empty drive; a change swaps the cartridge live"),
                 new Attribute(VtapeSettings.CAPACITY, "size", "bytes", "1G", false,
-                        "the capacity of each cartridge this drive creates, at least 1M; an existing cartridge keeps its own"),
+                        "the capacity of each cartridge this drive creates, at least 1M;"
+                                + " an existing cartridge keeps its own"),
                 new Attribute(VtapeSettings.CARTRIDGES, "string", "", "[]", false,
                         "a list of barcodes: cartridges created (blank) in the library at start when missing"));
     }

@@ -39,9 +39,8 @@ record VtapeSettings(Path library, String cartridge, long capacity, List<String>
                     problems.add(CARTRIDGE + ": " + problem + (cartridge.isEmpty()
                             ? " (leave the key out for an empty drive)" : ""));
                     cartridge = null;
-                } else if (library != null && Files.exists(Cartridge.fileOf(library, cartridge))
-                        && !Files.isRegularFile(Cartridge.fileOf(library, cartridge))) {
-                    problems.add(CARTRIDGE + ": " + Cartridge.fileOf(library, cartridge) + " is not a regular file");
+                } else if (library != null && (problem = Cartridge.fileProblem(library, cartridge)) != null) {
+                    problems.add(CARTRIDGE + ": " + problem);
                 }
             } catch (ConfigException e) {
                 problems.add(CARTRIDGE + ": expected a barcode, " + e.getMessage());
@@ -62,6 +61,9 @@ record VtapeSettings(Path library, String cartridge, long capacity, List<String>
         try {
             for (String barcode : c.getStringList(CARTRIDGES)) {
                 String problem = Cartridge.barcodeProblem(barcode);
+                if (problem == null && library != null) {
+                    problem = Cartridge.fileProblem(library, barcode);
+                }
                 if (problem != null) {
                     problems.add(CARTRIDGES + ": " + problem);
                 } else {

@@ -128,6 +128,24 @@ class CartridgeTest {
     }
 
     @Test
+    void aWriteOfThousandsOfObjects_goesOutInBoundedBatches() throws Exception {
+        Cartridge c = open("A00001", SIXTEEN_MIB);
+        ByteBuffer[] recs = new ByteBuffer[1500];
+        for (int i = 0; i < recs.length; i++) {
+            recs[i] = ByteBuffer.wrap(record(1 + i % 100, i));
+        }
+        assertNull(run(d -> c.write(0, recs, 5000, d)));
+        assertEquals(6500, c.objectCount());
+        assertEquals(5000, c.filemarksBefore(6500));
+        assertEquals(1500, c.nextFilemark(0));
+        Cartridge again = reopen(c);
+        assertEquals(6500, again.objectCount());
+        assertEquals(6499, again.previousFilemark(6500));
+        assertArrayEquals(record(1 + 1234 % 100, 1234), readBack(again, 1234));
+        assertEquals(0, recs[0].position(), "the caller's buffers are left as they were");
+    }
+
+    @Test
     void filemarkQueries_atTheEdges() throws Exception {
         Cartridge c = open("A00001", SIXTEEN_MIB);
         assertEquals(0, c.filemarksBefore(0));

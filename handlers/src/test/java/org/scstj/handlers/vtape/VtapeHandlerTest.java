@@ -107,6 +107,19 @@ class VtapeHandlerTest {
     }
 
     @Test
+    void validate_checksTheHeaderOfAnExistingCartridge() throws Exception {
+        Path vtl = Files.createDirectory(dir.resolve("vtl"));
+        Files.write(vtl.resolve("JUNK01.vtape"), new byte[100]);
+        Files.createDirectory(vtl.resolve("DIR001.vtape"));
+        assertEquals(List.of("cartridge: " + vtl.resolve("JUNK01.vtape") + " is not a vtape cartridge (no SCSTJTAP magic)"),
+                validate(keys("cartridge", "JUNK01")));
+        assertEquals(List.of("cartridges: " + vtl.resolve("DIR001.vtape") + " is not a regular file"),
+                validate(keys("cartridges", List.of("DIR001"))));
+        open(keys("cartridges", List.of("GOOD01"))).close();
+        assertEquals(List.of(), validate(keys("cartridge", "GOOD01")));
+    }
+
+    @Test
     void validate_refusesALibraryThisProcessCannotWrite() throws Exception {
         assumeFalse("root".equals(System.getProperty("user.name")), "root writes anywhere");
         Path ro = Files.createDirectory(dir.resolve("ro"));
@@ -170,7 +183,7 @@ class VtapeHandlerTest {
             assertEquals(0, d.tape().objectCount());
 
             IOException bad = assertThrows(IOException.class, () -> d.changeMedium("no/such"));
-            assertTrue(bad.getMessage().startsWith("cartridge: 'no/such' holds a '/'"), bad.getMessage());
+            assertTrue(bad.getMessage().startsWith("'no/such' holds a '/'"), bad.getMessage());
             assertEquals("B00001", d.tape().barcode());
 
             d.changeMedium("A00001");
