@@ -691,6 +691,9 @@ final class Cartridge implements TapeMedium, AutoCloseable {
     /** Releases the file (and its lock); every completed write is already durable. */
     @Override
     public void close() throws IOException {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
             lock.release();
         } finally {

@@ -146,6 +146,18 @@ class CartridgeTest {
     }
 
     @Test
+    void aFailedWrite_isAMediumError_leavingEndOfDataAtItsIndex() throws Exception {
+        Cartridge c = open("A00001", SIXTEEN_MIB);
+        write(c, 0, 1, record(100, 1), record(200, 2));
+        c.close(); // the file gone from under the drive: every I/O fails
+        ByteBuffer[] one = {ByteBuffer.wrap(record(10, 3))};
+        assertEquals(BlockDevice.IoFailure.MEDIUM_ERROR, run(d -> c.write(1, one, 0, d)));
+        assertEquals(1, c.objectCount());
+        assertEquals(-1, c.nextFilemark(0));
+        assertEquals(BlockDevice.IoFailure.MEDIUM_ERROR, run(d -> c.read(0, ByteBuffer.allocate(100), d)));
+    }
+
+    @Test
     void filemarkQueries_atTheEdges() throws Exception {
         Cartridge c = open("A00001", SIXTEEN_MIB);
         assertEquals(0, c.filemarksBefore(0));
