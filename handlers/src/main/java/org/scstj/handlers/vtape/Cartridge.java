@@ -503,7 +503,7 @@ final class Cartridge implements TapeMedium, AutoCloseable {
      * cannot give back what was written).
      */
     @Override
-    public void read(long index, ByteBuffer dst, Completion done) {
+    public void readRecord(long index, ByteBuffer dst, Completion done) {
         submit(() -> {
             long offset;
             int length;

@@ -86,7 +86,7 @@ class CartridgeTest {
 
     private static byte[] readBack(Cartridge c, long index) throws Exception {
         ByteBuffer dst = ByteBuffer.allocate(c.recordLength(index));
-        assertNull(run(d -> c.read(index, dst, d)));
+        assertNull(run(d -> c.readRecord(index, dst, d)));
         assertFalse(dst.hasRemaining());
         return dst.array();
     }
@@ -120,11 +120,11 @@ class CartridgeTest {
         write(c, 0, 1, r);
         ByteBuffer dst = ByteBuffer.allocate(300);
         dst.position(10);
-        assertNull(run(d -> c.read(0, dst, d)));
+        assertNull(run(d -> c.readRecord(0, dst, d)));
         assertEquals(300, dst.position());
         assertArrayEquals(Arrays.copyOf(r, 290), Arrays.copyOfRange(dst.array(), 10, 300));
-        assertEquals(BlockDevice.IoFailure.INTERNAL, run(d -> c.read(1, ByteBuffer.allocate(10), d)));
-        assertEquals(BlockDevice.IoFailure.INTERNAL, run(d -> c.read(2, ByteBuffer.allocate(10), d)));
+        assertEquals(BlockDevice.IoFailure.INTERNAL, run(d -> c.readRecord(1, ByteBuffer.allocate(10), d)));
+        assertEquals(BlockDevice.IoFailure.INTERNAL, run(d -> c.readRecord(2, ByteBuffer.allocate(10), d)));
     }
 
     @Test
@@ -154,7 +154,7 @@ class CartridgeTest {
         assertEquals(BlockDevice.IoFailure.MEDIUM_ERROR, run(d -> c.write(1, one, 0, d)));
         assertEquals(1, c.objectCount());
         assertEquals(-1, c.nextFilemark(0));
-        assertEquals(BlockDevice.IoFailure.MEDIUM_ERROR, run(d -> c.read(0, ByteBuffer.allocate(100), d)));
+        assertEquals(BlockDevice.IoFailure.MEDIUM_ERROR, run(d -> c.readRecord(0, ByteBuffer.allocate(100), d)));
     }
 
     @Test
@@ -385,7 +385,7 @@ class CartridgeTest {
             }
         }
         ByteBuffer dst = ByteBuffer.allocate(64);
-        assertNull(run(d -> again.read(54_321, dst, d)));
+        assertNull(run(d -> again.readRecord(54_321, dst, d)));
         assertEquals(54_321 - 5, dst.getInt(0));
     }
 

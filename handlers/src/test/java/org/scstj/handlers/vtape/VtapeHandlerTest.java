@@ -191,7 +191,7 @@ class VtapeHandlerTest {
             assertEquals(2, again.objectCount());
             assertTrue(again.isFilemark(1));
             ByteBuffer back = ByteBuffer.allocate(data.length);
-            assertNull(run(c -> again.read(0, back, c)));
+            assertNull(run(c -> again.readRecord(0, back, c)));
             assertArrayEquals(data, back.array());
 
             d.changeMedium(null);
