@@ -920,6 +920,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 }
                 case ChangeMedium m -> {
                     medium.changed(m.medium() != null);
+                    if (tape != null) {
+                        tape.rewound(); // SSC-3: a cartridge loads at the beginning of its partition
+                    }
                     if (m.medium() != null) {
                         unitAttentions.establishForAll(SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED);
                         medium.mediaEvent(MediumState.NEW_MEDIA, unitAttentions.nexuses());
