@@ -116,7 +116,8 @@ final class Api {
                 new Route("DELETE", d, true, "remove a device (?force=true: also while mapped)", this::deleteDevice),
                 new Route("POST", d + "/resize", true, "resize a device", this::resize),
                 new Route("POST", d + "/load", true,
-                        "load a disc into a removable device (a vcdrom's image), swapping the one in it", this::load),
+                        "load a disc into a removable device (a vcdrom's image, a vtape's cartridge), swapping the one in it",
+                        this::load),
                 new Route("POST", d + "/eject", true, "take the disc out of a removable device: the drive is empty",
                         this::eject),
                 new Route("GET", "/api/v1/target-drivers", false, "target drivers", this::get),
@@ -318,9 +319,11 @@ final class Api {
      */
     private Reply load(Call c) throws ApiException {
         String name = c.param("device");
-        Map<String, Object> body = body(c, Set.of("image", "force"));
-        if (!(body.get("image") instanceof String image) || image.isBlank()) {
-            throw ApiException.field(422, "image", "required: the absolute path of the image to load");
+        Map<String, Object> body = body(c, Set.of("medium", "image", "cartridge", "force"));
+        // "medium", or the handler's own name for it: a vcdrom's image, a vtape's cartridge
+        Object given = body.getOrDefault("medium", body.getOrDefault("image", body.get("cartridge")));
+        if (!(given instanceof String image) || image.isBlank()) {
+            throw ApiException.field(422, "medium", "required: the medium to load (a vcdrom's image path, a vtape's cartridge barcode)");
         }
         boolean force = force(body);
         String key = mediumKey(name);

@@ -317,7 +317,7 @@ public final class AdminCli {
     static final class DeviceAdd extends Sub {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Option(names = "--handler", required = true, description = "vdisk_fileio, vdisk_nullio, ...")
+        @Option(names = "--handler", required = true, description = "vdisk_fileio, vdisk_blockio, vdisk_nullio, vcdrom, vtape")
         String handler;
         @Parameters(index = "1..*", arity = "0..*", paramLabel = "KEY=VALUE")
         List<String> attributes;
@@ -360,7 +360,7 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "load", description = "Loads a disc into a vcdrom drive, swapping the one in it: device load NAME IMAGE"
+    @Command(name = "load", description = "Loads a disc into a vcdrom drive (or a cartridge into a vtape drive), swapping the one in it: device load NAME IMAGE|BARCODE"
             + " [--force: even while an initiator prevents medium removal].")
     static final class DeviceLoad extends Sub {
         @Parameters(index = "0", paramLabel = "NAME")
@@ -373,7 +373,9 @@ public final class AdminCli {
         @Override
         public Integer call() throws Exception {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("image", java.nio.file.Path.of(image).toAbsolutePath().toString());
+            // a path (a vcdrom's image) is sent absolute; a barcode (a vtape's cartridge) as it is
+            body.put("medium", image.contains("/") || image.endsWith(".iso")
+                    ? java.nio.file.Path.of(image).toAbsolutePath().toString() : image);
             body.put("force", force);
             return change("POST", "/api/v1/devices/" + seg(name) + "/load", body);
         }
