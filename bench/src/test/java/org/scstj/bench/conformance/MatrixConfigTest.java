@@ -20,7 +20,7 @@ class MatrixConfigTest {
     Path dir;
 
     @Test
-    void wholeMatrix_withoutTheWholeMediumRate_isAccepted_twoPortalsOneTargetNineLuns() throws Exception {
+    void wholeMatrix_withoutTheWholeMediumRate_isAccepted_twoPortalsOneTargetTenLuns() throws Exception {
         // the blockio configurations' loop devices stand in as regular files (vdisk_blockio takes either)
         java.util.Map<Configuration, Path> loops = new java.util.EnumMap<>(Configuration.class);
         for (Configuration c : Configuration.values()) {
@@ -32,12 +32,14 @@ class MatrixConfigTest {
                 loops.put(c, f);
             }
         }
+        java.nio.file.Files.write(dir.resolve("cd.iso"), new byte[4 * 2048]); // the vcdrom's image
         String text = MatrixConfig.render(dir, 3270, EnumSet.allOf(Configuration.class), false, loops);
         ScstjConfig config = load(text);
         assertEquals(2, config.portals().size(), config.portals().toString());
         assertTrue(text.contains("portals = [\"127.0.0.1:3270\", \"127.0.0.2:3270\"]"), text);
         assertTrue(text.contains("luns { 0 = matrix-thin, 1 = matrix-thick-4k, 2 = matrix-removable, 3 = matrix-read-only, "
-                + "4 = matrix-nullio, 5 = matrix-physical-4k, 6 = matrix-sanitize, 7 = matrix-blockio, 8 = matrix-blockio-4k }"),
+                + "4 = matrix-nullio, 5 = matrix-physical-4k, 6 = matrix-sanitize, 7 = matrix-blockio, 8 = matrix-blockio-4k, "
+                + "9 = matrix-vcdrom }"),
                 text);
         assertFalse(text.contains("whole-medium-rate"), text);
     }
