@@ -86,6 +86,9 @@ public final class ScsiEngine {
     private record Device(DeviceSpec spec, TargetActor.Lu lu) {
     }
 
+    /** Complete once {@link #start} has started every device and target: a handler's {@code Media} requests wait for it. */
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+
     private ScsiEngine(ActorSystem<Void> system, EngineSettings settings, Map<String, DeviceHandlerFactory> handlers,
                        java.nio.file.Path stateDir) {
         this.system = system;
@@ -93,7 +96,8 @@ public final class ScsiEngine {
         this.handlers = handlers;
         this.stateDir = stateDir;
         this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
-        this.context = new DeviceHandlerFactory.Context(blocking, stateDir);
+        this.context = new DeviceHandlerFactory.Context(blocking, stateDir,
+                (device, medium, force) -> started.thenCompose(v -> changeMedium(device, medium, force)));
         this.lunProps = DispatcherSelector.fromConfig(settings.lunDispatcher());
         this.sessionProps = DispatcherSelector.fromConfig(settings.sessionDispatcher());
         this.tmfProps = DispatcherSelector.fromConfig(settings.tmfDispatcher());
@@ -210,6 +214,7 @@ public final class ScsiEngine {
                 targets.put(t.name(), new Target(t, new TargetAcl(t), actor));
             }
             engine.targets = Map.copyOf(targets);
+            engine.started.complete(null);
             return engine;
         } catch (EngineStartException | RuntimeException e) {
             for (BlockDevice d : opened) {
