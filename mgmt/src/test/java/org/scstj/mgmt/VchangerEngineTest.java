@@ -187,4 +187,32 @@ class VchangerEngineTest {
             assertEquals(1, d.getShort(4 + 16), "one drive");
         }
     }
+
+    @Test
+    void theOperatorImportsAndExportsCartridges_throughTheImportExportElement() throws Exception {
+        start();
+        await(engine.importExport("lib0", "B00001L8", true, false));
+        assertEquals("6/28/01", status(CHANGER, new byte[6], 0), "IMPORT OR EXPORT ELEMENT ACCESSED");
+        assertEquals("B00001L8", inventory().get(768));
+        java.util.concurrent.ExecutionException full = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> await(engine.importExport("lib0", "B00002L8", true, false)));
+        assertTrue(full.getCause().getMessage().contains("full"), full.getCause().getMessage());
+        assertEquals("GOOD", status(CHANGER, move(768, 1026), 0), "the initiator stores it");
+        java.util.concurrent.ExecutionException notThere = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> await(engine.importExport("lib0", "A00001L8", false, false)));
+        assertTrue(notThere.getCause().getMessage().contains("no import/export element"), notThere.getCause().getMessage());
+
+        assertEquals("GOOD", status(CHANGER, move(1024, 768), 0), "the initiator puts A00001L8 out for export");
+        assertEquals("GOOD", status(CHANGER, new byte[] {0x1E, 0, 0, 0, 1, 0}, 0), "and locks the mail slot");
+        java.util.concurrent.ExecutionException locked = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> await(engine.importExport("lib0", "A00001L8", false, false)));
+        assertTrue(locked.getCause().getMessage().contains("prevented"), locked.getCause().getMessage());
+        assertEquals("GOOD", status(CHANGER, new byte[] {0x1E, 0, 0, 0, 0, 0}, 0));
+        await(engine.importExport("lib0", "A00001L8", false, false));
+        assertEquals("6/28/01", status(CHANGER, new byte[6], 0));
+        Map<Integer, String> now = inventory();
+        assertEquals("", now.get(768));
+        assertEquals("B00001L8", now.get(1026));
+        assertTrue(!now.containsValue("A00001L8"), now.toString());
+    }
 }

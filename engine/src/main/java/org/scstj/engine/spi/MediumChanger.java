@@ -68,6 +68,21 @@ public interface MediumChanger {
     /** Every element, by address. */
     List<Element> elements();
 
+    /**
+     * The operator puts cartridge {@code barcode} into the first empty import/export element (a
+     * management request, run in the robot's turn like a move). Fails when none is empty, when the
+     * barcode is not a valid volume tag or is already in the library. The core tells the changer's
+     * nexuses (IMPORT OR EXPORT ELEMENT ACCESSED, 28/01).
+     */
+    void importCartridge(String barcode, MoveCompletion done);
+
+    /**
+     * The operator takes cartridge {@code barcode} out of the import/export element it is in (the
+     * initiators moved it there). Fails when it is in no import/export element. Its file stays in
+     * the library directory.
+     */
+    void exportCartridge(String barcode, MoveCompletion done);
+
     /** SMC-3 MOVE MEDIUM: the cartridge in {@code source} to the empty {@code destination}. */
     void move(int source, int destination, MoveCompletion done);
 

@@ -163,6 +163,59 @@ final class VchangerDevice implements BlockDevice, MediumChanger {
         });
     }
 
+    @Override
+    public void importCartridge(String barcode, MoveCompletion done) {
+        onRobot(done, () -> {
+            String problem = Cartridge.barcodeProblem(barcode);
+            if (problem != null) {
+                return new Refusal(MoveFailure.INVALID_ELEMENT_ADDRESS, problem);
+            }
+            for (Map.Entry<Integer, Inventory.Slot> e : full.entrySet()) {
+                if (e.getValue().barcode().equals(barcode)) {
+                    return new Refusal(MoveFailure.DESTINATION_FULL, barcode + " is in the library already, in element "
+                            + e.getKey());
+                }
+            }
+            for (int i = 0; i < importExport; i++) {
+                int address = FIRST_IMPORT_EXPORT + i;
+                if (!full.containsKey(address)) {
+                    Map<Integer, Inventory.Slot> next = new TreeMap<>(full);
+                    next.put(address, new Inventory.Slot(barcode, -1));
+                    return save(next);
+                }
+            }
+            return new Refusal(MoveFailure.DESTINATION_FULL, "every import/export element of " + name + " is full");
+        });
+    }
+
+    @Override
+    public void exportCartridge(String barcode, MoveCompletion done) {
+        onRobot(done, () -> {
+            for (int i = 0; i < importExport; i++) {
+                int address = FIRST_IMPORT_EXPORT + i;
+                Inventory.Slot s = full.get(address);
+                if (s != null && s.barcode().equals(barcode)) {
+                    Map<Integer, Inventory.Slot> next = new TreeMap<>(full);
+                    next.remove(address);
+                    return save(next);
+                }
+            }
+            return new Refusal(MoveFailure.SOURCE_EMPTY, barcode + " is in no import/export element of " + name
+                    + " (move it to one first)");
+        });
+    }
+
+    /** Makes {@code next} the inventory, durably first. */
+    private Refusal save(Map<Integer, Inventory.Slot> next) {
+        try {
+            Inventory.write(inventoryFile, next);
+        } catch (IOException e) {
+            return new Refusal(MoveFailure.INTERNAL, "saving the inventory: " + e.getMessage());
+        }
+        full = Map.copyOf(next);
+        return null;
+    }
+
     /** Null when a move may go. */
     private Refusal check(int source, int destination) {
         ElementType s = typeOf(source);
@@ -207,13 +260,7 @@ final class VchangerDevice implements BlockDevice, MediumChanger {
             }
             next.put(to, new Inventory.Slot(cartridge.barcode(), from));
         }
-        try {
-            Inventory.write(inventoryFile, next);
-        } catch (IOException e) {
-            return new Refusal(MoveFailure.INTERNAL, "saving the inventory: " + e.getMessage());
-        }
-        full = Map.copyOf(next);
-        return null;
+        return save(next);
     }
 
     /** Loads (or with null unloads) the drive at {@code address}; waits for the engine. */
