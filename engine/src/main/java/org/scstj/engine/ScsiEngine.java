@@ -86,6 +86,9 @@ public final class ScsiEngine {
     private record Device(DeviceSpec spec, TargetActor.Lu lu) {
     }
 
+    /** Complete once {@link #start} has started every device and target: a handler's {@code Media} requests wait for it. */
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+
     private ScsiEngine(ActorSystem<Void> system, EngineSettings settings, Map<String, DeviceHandlerFactory> handlers,
                        java.nio.file.Path stateDir) {
         this.system = system;
@@ -93,7 +96,8 @@ public final class ScsiEngine {
         this.handlers = handlers;
         this.stateDir = stateDir;
         this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
-        this.context = new DeviceHandlerFactory.Context(blocking, stateDir);
+        this.context = new DeviceHandlerFactory.Context(blocking, stateDir,
+                (device, medium, force) -> started.thenCompose(v -> changeMedium(device, medium, force)));
         this.lunProps = DispatcherSelector.fromConfig(settings.lunDispatcher());
         this.sessionProps = DispatcherSelector.fromConfig(settings.sessionDispatcher());
         this.tmfProps = DispatcherSelector.fromConfig(settings.tmfDispatcher());
@@ -210,6 +214,7 @@ public final class ScsiEngine {
                 targets.put(t.name(), new Target(t, new TargetAcl(t), actor));
             }
             engine.targets = Map.copyOf(targets);
+            engine.started.complete(null);
             return engine;
         } catch (EngineStartException | RuntimeException e) {
             for (BlockDevice d : opened) {
@@ -369,6 +374,23 @@ public final class ScsiEngine {
     }
 
     /**
+     * The operator imports ({@code in}) or exports cartridge {@code barcode} through medium changer
+     * {@code name}'s import/export elements ({@link LunActor.ImportExport}): every nexus of the
+     * changer gets IMPORT OR EXPORT ELEMENT ACCESSED (28/01); an export while an initiator prevents
+     * removal is refused unless {@code force}.
+     */
+    public CompletionStage<Void> importExport(String name, String barcode, boolean in, boolean force) {
+        Device d = devices.get(name);
+        if (d == null) {
+            return failed("no device " + name);
+        }
+        if (d.lu().device().changer() == null) {
+            return failed("device " + name + " is not a medium changer");
+        }
+        return change(name, d.lu().actor(), replyTo -> new LunActor.ImportExport(barcode, in, force, replyTo));
+    }
+
+    /**
      * Changes attributes of a running device: {@code changed} holds only the changed keys, each one
      * of its handler's {@link DeviceHandlerFactory#liveAttributes}. Applied between commands like
      * {@link #resizeDevice}. When the write-back cache (the Caching page's WCE, SBC-4 6.5.5) or the
@@ -422,7 +444,20 @@ public final class ScsiEngine {
     /** A device as the admin API shows it; read from the device's volatile fields, never blocking. */
     public record DeviceStatus(String name, String handlerType, int blockSize, long blockCount, boolean readOnly,
                                boolean writeBack, boolean thinProvisioned, boolean removable, int peripheralDeviceType,
-                               boolean mediumPresent, boolean trayOpen) {
+                               boolean mediumPresent, boolean trayOpen, List<String> elements) {
+    }
+
+    /** A medium changer's elements as "TYPE ADDRESS BARCODE" ("-" when empty, plus the drive's name); empty for other devices. */
+    private static List<String> elements(BlockDevice device) {
+        if (device.changer() == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (org.scstj.engine.spi.MediumChanger.Element e : device.changer().elements()) {
+            out.add(e.type().name().toLowerCase(java.util.Locale.ROOT) + " " + e.address() + " "
+                    + (e.full() ? e.barcode() : "-") + (e.drive() != null ? " (" + e.drive() + ")" : ""));
+        }
+        return out;
     }
 
     /** Every running device, by name. */
@@ -434,7 +469,7 @@ public final class ScsiEngine {
             MediumState m = d.lu().state().medium();
             all.add(new DeviceStatus(d.spec().name(), b.handlerType(), b.blockSize(), b.blockCount(), c.readOnly(),
                     c.writeBackCache(), c.thinProvisioned(), c.removable(), b.peripheralDeviceType(), m.present(),
-                    m.trayOpen()));
+                    m.trayOpen(), elements(b)));
         }
         all.sort(java.util.Comparator.comparing(DeviceStatus::name));
         return all;

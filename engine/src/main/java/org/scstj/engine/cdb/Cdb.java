@@ -525,4 +525,42 @@ public sealed interface Cdb {
     record ReadAttribute(int serviceAction, int partition, int firstAttribute, long allocationLength) implements Cdb {
         @Override public int opcode() { return Opcodes.READ_ATTRIBUTE; }
     }
+
+    // ---- SMC-3: medium changers ----
+
+    /** SMC-3 INITIALIZE ELEMENT STATUS and INITIALIZE ELEMENT STATUS WITH RANGE (the range is checked by the executor). */
+    record InitializeElementStatus(int opcode, boolean range, int start, int count) implements Cdb {
+    }
+
+    /** SMC-3 POSITION TO ELEMENT. */
+    record PositionToElement(int transport, int destination) implements Cdb {
+        @Override public int opcode() { return Opcodes.POSITION_TO_ELEMENT; }
+    }
+
+    /** SMC-3 MOVE MEDIUM (INVERT is refused by the decoder: no two-sided media). */
+    record MoveMedium(int transport, int source, int destination) implements Cdb {
+        @Override public int opcode() { return Opcodes.MOVE_MEDIUM; }
+    }
+
+    /** SMC-3 EXCHANGE MEDIUM (INV1 and INV2 are refused by the decoder). */
+    record ExchangeMedium(int transport, int source, int first, int second) implements Cdb {
+        @Override public int opcode() { return Opcodes.EXCHANGE_MEDIUM; }
+    }
+
+    /**
+     * SMC-3 READ ELEMENT STATUS.
+     *
+     * @param voltag      VOLTAG: report volume tags (barcodes)
+     * @param elementType ELEMENT TYPE CODE: 0 all types, 1 transport, 2 storage, 3 import/export, 4 data transfer
+     * @param dvcid       DVCID: report the data transfer elements' device identifiers
+     */
+    record ReadElementStatus(boolean voltag, int elementType, int start, int count, boolean curdata, boolean dvcid,
+                             int allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.READ_ELEMENT_STATUS; }
+    }
+
+    /** SMC-3 OPEN/CLOSE IMPORT/EXPORT ELEMENT: ACTION CODE 0 opens, 1 closes. */
+    record OpenCloseImportExport(int element, int action) implements Cdb {
+        @Override public int opcode() { return Opcodes.OPEN_CLOSE_IMPORT_EXPORT_ELEMENT; }
+    }
 }

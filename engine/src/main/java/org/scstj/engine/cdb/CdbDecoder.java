@@ -580,4 +580,62 @@ public final class CdbDecoder {
         }
         return ok(new Cdb.ReadAttribute(sa, u8(cdb, 7), u16(cdb, 8), u32(cdb, 10)));
     }
+
+    // ---- SMC-3 ----
+
+    public static Decoded initializeElementStatus(byte[] cdb) {
+        return ok(new Cdb.InitializeElementStatus(Opcodes.INITIALIZE_ELEMENT_STATUS, false, 0, 0));
+    }
+
+    /** SMC-3: FAST byte 1 bit 1, RANGE bit 0, STARTING ELEMENT ADDRESS bytes 2-3, NUMBER OF ELEMENTS bytes 6-7. */
+    public static Decoded initializeElementStatusWithRange(byte[] cdb) {
+        return ok(new Cdb.InitializeElementStatus(Opcodes.INITIALIZE_ELEMENT_STATUS_WITH_RANGE, bit(cdb, 1, 0),
+                u16(cdb, 2), u16(cdb, 6)));
+    }
+
+    /** SMC-3: TRANSPORT ELEMENT ADDRESS bytes 2-3, DESTINATION ADDRESS 4-5, INVERT byte 8 bit 0 (refused). */
+    public static Decoded positionToElement(byte[] cdb) {
+        if (bit(cdb, 8, 0)) {
+            return reject(Failure.invalidFieldInCdb(8, 0));
+        }
+        return ok(new Cdb.PositionToElement(u16(cdb, 2), u16(cdb, 4)));
+    }
+
+    /** SMC-3: TRANSPORT 2-3, SOURCE 4-5, DESTINATION 6-7, INVERT byte 10 bit 0 (refused: no two-sided media). */
+    public static Decoded moveMedium(byte[] cdb) {
+        if (bit(cdb, 10, 0)) {
+            return reject(Failure.invalidFieldInCdb(10, 0));
+        }
+        return ok(new Cdb.MoveMedium(u16(cdb, 2), u16(cdb, 4), u16(cdb, 6)));
+    }
+
+    /** SMC-3: TRANSPORT 2-3, SOURCE 4-5, FIRST DESTINATION 6-7, SECOND DESTINATION 8-9, INV1 byte 10 bit 1, INV2 bit 0 (refused). */
+    public static Decoded exchangeMedium(byte[] cdb) {
+        if ((u8(cdb, 10) & 0x03) != 0) {
+            return reject(Failure.invalidFieldInCdb(10, bit(cdb, 10, 1) ? 1 : 0));
+        }
+        return ok(new Cdb.ExchangeMedium(u16(cdb, 2), u16(cdb, 4), u16(cdb, 6), u16(cdb, 8)));
+    }
+
+    /**
+     * SMC-3 READ ELEMENT STATUS: VOLTAG byte 1 bit 4, ELEMENT TYPE CODE bits 3-0 (0-4), STARTING ELEMENT
+     * ADDRESS 2-3, NUMBER OF ELEMENTS 4-5, CURDATA byte 6 bit 1, DVCID bit 0, ALLOCATION LENGTH 7-9.
+     */
+    public static Decoded readElementStatus(byte[] cdb) {
+        int type = u8(cdb, 1) & 0x0F;
+        if (type > 4) {
+            return reject(Failure.invalidFieldInCdb(1, 3));
+        }
+        return ok(new Cdb.ReadElementStatus(bit(cdb, 1, 4), type, u16(cdb, 2), u16(cdb, 4), bit(cdb, 6, 1),
+                bit(cdb, 6, 0), u24(cdb, 7)));
+    }
+
+    /** SMC-3 OPEN/CLOSE IMPORT/EXPORT ELEMENT: ELEMENT ADDRESS 2-3, ACTION CODE byte 4 bits 4-0 (0 open, 1 close). */
+    public static Decoded openCloseImportExport(byte[] cdb) {
+        int action = u8(cdb, 4) & 0x1F;
+        if (action > 1) {
+            return reject(Failure.invalidFieldInCdb(4, 4));
+        }
+        return ok(new Cdb.OpenCloseImportExport(u16(cdb, 2), action));
+    }
 }

@@ -115,6 +115,15 @@ public final class Opcodes {
     public static final int SPACE_16 = 0x91;
     public static final int LOCATE_16 = 0x92;
 
+    // SMC-3 (medium changers, peripheral device type 08h)
+    public static final int INITIALIZE_ELEMENT_STATUS = 0x07;
+    public static final int OPEN_CLOSE_IMPORT_EXPORT_ELEMENT = 0x1B;
+    public static final int POSITION_TO_ELEMENT = 0x2B;
+    public static final int INITIALIZE_ELEMENT_STATUS_WITH_RANGE = 0x37;
+    public static final int MOVE_MEDIUM = 0xA5;
+    public static final int EXCHANGE_MEDIUM = 0xA6;
+    public static final int READ_ELEMENT_STATUS = 0xB8;
+
     // MMC-6 (CD/DVD devices, peripheral device type 05h)
     public static final int READ_FORMAT_CAPACITIES = 0x23;
     public static final int READ_TOC_PMA_ATIP = 0x43;

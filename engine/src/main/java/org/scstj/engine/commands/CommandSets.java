@@ -30,6 +30,9 @@ public final class CommandSets {
     /** Peripheral device type 01h, a sequential-access device (tape drive): SPC-5 and SSC-3. */
     public static final CommandSet TAPE = new CommandSet("sequential-access device (SSC-3)", SscCommands.rows(), List.of());
 
+    /** Peripheral device type 08h, a medium changer: SPC-5 and SMC-3. */
+    public static final CommandSet MEDIUM_CHANGER = new CommandSet("medium changer (SMC-3)", SmcCommands.rows(), List.of());
+
     /**
      * Peripheral device type 05h, a CD/DVD device: SPC-5, MMC-6 and the block commands they share.
      * No VPD pages besides SPC-5's (a disc drive has no block limits or provisioning).
@@ -48,6 +51,7 @@ public final class CommandSets {
             case 0x00 -> DISK;
             case 0x01 -> TAPE;
             case 0x05 -> CD_DVD;
+            case 0x08 -> MEDIUM_CHANGER;
             default -> null;
         };
     }

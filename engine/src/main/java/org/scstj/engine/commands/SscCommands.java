@@ -25,7 +25,7 @@ import java.util.Set;
 /**
  * The commands of a sequential-access device (peripheral device type 01h), a tape drive: SSC-3's
  * own rows, PREVENT ALLOW MEDIUM REMOVAL (SBC-4's row: the same CDB), and SPC-5's without the
- * third-party copy and LOG SENSE the drive does not offer. Reservation classes: reads and READ
+ * third-party copy (LOG SENSE has the tape's pages: spc.LogSense). Reservation classes: reads and READ
  * POSITION read (SPC-5 5.14.3: allowed under Write Exclusive), everything that writes or moves the
  * medium writes (a REWIND or LOCATE changes what every nexus reads next).
  */
@@ -34,7 +34,7 @@ public final class SscCommands {
     }
 
     private static final Set<String> FROM_SBC = Set.of("PREVENT ALLOW MEDIUM REMOVAL");
-    private static final Set<String> NOT_FROM_SPC = Set.of("EXTENDED COPY(LID1)", "LOG SENSE");
+    private static final Set<String> NOT_FROM_SPC = Set.of("EXTENDED COPY(LID1)");
 
     public static final List<CommandRow> OWN = List.of(
             row("REWIND", Opcodes.REWIND, NONE)

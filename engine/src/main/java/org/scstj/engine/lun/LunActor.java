@@ -200,6 +200,17 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     public record ChangeMedium(String medium, boolean force, ActorRef<Changed> replyTo) implements DeviceChange {
     }
 
+    /**
+     * The operator imports ({@code in}) or exports a cartridge through a medium changer's
+     * import/export element ({@link org.scstj.engine.spi.MediumChanger#importCartridge}); an export
+     * is refused while an I_T nexus prevents medium removal (SMC-3: PREVENT locks the import/export
+     * elements) unless {@code force}. Every nexus of the changer then gets IMPORT OR EXPORT ELEMENT
+     * ACCESSED (28/01).
+     */
+    public record ImportExport(String barcode, boolean in, boolean force, ActorRef<Changed> replyTo)
+            implements DeviceChange {
+    }
+
     /** A medium swap was refused: an I_T nexus prevents medium removal. */
     public static final class RemovalPreventedException extends IllegalStateException {
         RemovalPreventedException(String message) {
@@ -333,6 +344,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(SetAttributes.class, this::onDeviceChange)
                 .onMessage(Remove.class, this::onDeviceChange)
                 .onMessage(ChangeMedium.class, this::onDeviceChange)
+                .onMessage(ImportExport.class, this::onDeviceChange)
                 .onMessage(ChangeDone.class, this::onChangeDone)
                 .onMessage(CountTasks.class, this::onCountTasks)
                 .build();
@@ -831,6 +843,14 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             startChangeIfIdle();
             return;
         }
+        if (change instanceof ImportExport x && !x.in() && !x.force() && medium.removalPrevented()) {
+            changes.pollFirst();
+            change.replyTo().tell(new Changed(device.name(), new RemovalPreventedException("medium removal from "
+                    + device.name() + "'s import/export elements is prevented by " + medium.preventingCount()
+                    + " initiator(s) (PREVENT ALLOW MEDIUM REMOVAL); force overrides")));
+            startChangeIfIdle();
+            return;
+        }
         if (change instanceof ChangeMedium m && !m.force() && medium.removalPrevented()) {
             changes.pollFirst();
             medium.mediaEvent(MediumState.EJECT_REQUEST, unitAttentions.nexuses());
@@ -852,10 +872,38 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                     () -> io(() -> device.setAttributes(a.changed())), wholeMedium.executor());
             case ChangeMedium m -> java.util.concurrent.CompletableFuture.runAsync(
                     () -> io(() -> device.changeMedium(m.medium())), wholeMedium.executor());
+            case ImportExport x -> importExport(x);
             case Remove ignored -> flushAndClose();
         };
         getContext().pipeToSelf(work, (v, e) -> new ChangeDone(change, before,
                 e instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : e));
+    }
+
+    /** Runs an import or export through the changer's robot; fails with the changer's reason. */
+    private java.util.concurrent.CompletableFuture<Void> importExport(ImportExport x) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        org.scstj.engine.spi.MediumChanger changer = device.changer();
+        if (changer == null) {
+            done.completeExceptionally(new UnsupportedOperationException(device.name() + " is not a medium changer"));
+            return done;
+        }
+        org.scstj.engine.spi.MediumChanger.MoveCompletion completion = new org.scstj.engine.spi.MediumChanger.MoveCompletion() {
+            @Override
+            public void completed() {
+                done.complete(null);
+            }
+
+            @Override
+            public void failed(org.scstj.engine.spi.MediumChanger.MoveFailure failure, String why) {
+                done.completeExceptionally(new IllegalStateException(why));
+            }
+        };
+        if (x.in()) {
+            changer.importCartridge(x.barcode(), completion);
+        } else {
+            changer.exportCartridge(x.barcode(), completion);
+        }
+        return done;
     }
 
     private interface Io {
@@ -930,6 +978,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                         medium.mediaEvent(MediumState.MEDIA_REMOVAL, unitAttentions.nexuses());
                     }
                 }
+                case ImportExport x -> unitAttentions.establishForAll(SenseReason.IMPORT_OR_EXPORT_ELEMENT_ACCESSED);
                 case Remove ignored -> { }
             }
             getContext().getLog().info("device {}: {} applied ({} blocks, read-only {}, write-back {})",

@@ -85,8 +85,12 @@ public final class InquiryData {
         int type = device.peripheralDeviceType();
         boolean disk = type == BlockDevice.DISK;
         byte[] d = standardHeader(type, device.capabilities().removable(), product(device.handlerType()),
-                disk ? VersionDescriptors.CLAIMED
-                        : type == BlockDevice.TAPE ? VersionDescriptors.CLAIMED_TAPE : VersionDescriptors.CLAIMED_CD_DVD);
+                switch (type) {
+                    case BlockDevice.DISK -> VersionDescriptors.CLAIMED;
+                    case BlockDevice.TAPE -> VersionDescriptors.CLAIMED_TAPE;
+                    case BlockDevice.MEDIUM_CHANGER -> VersionDescriptors.CLAIMED_CHANGER;
+                    default -> VersionDescriptors.CLAIMED_CD_DVD;
+                });
         if (disk) {
             d[5] |= 0x08;                         // 3PC
         }

@@ -39,6 +39,10 @@ public final class LogSense {
     public static final int SUPPORTED_PAGES = 0x00;
     public static final int LOGICAL_BLOCK_PROVISIONING = 0x0C;
     public static final int INFORMATIONAL_EXCEPTIONS = 0x2F;
+    /** SSC-3 8.2.3 Sequential-Access Device (a tape drive's 0Ch, where a disk has Logical Block Provisioning). */
+    public static final int SEQUENTIAL_ACCESS_DEVICE = 0x0C;
+    /** SSC-3 8.2.? TapeAlert (2Eh): 64 flags. */
+    public static final int TAPE_ALERT = 0x2E;
     /** SUBPAGE CODE FFh: the supported subpages. */
     public static final int ALL_SUBPAGES = 0xFF;
 
@@ -96,8 +100,10 @@ public final class LogSense {
         return switch (code) {
             case SUPPORTED_PAGES -> cdb.parameterPointer() != 0 ? invalid(5, 7)
                     : new Page(supportedPagesPage(pages));
-            case LOGICAL_BLOCK_PROVISIONING -> parameters(LOGICAL_BLOCK_PROVISIONING,
-                    logicalBlockProvisioning(device), cdb.parameterPointer());
+            case LOGICAL_BLOCK_PROVISIONING -> device.peripheralDeviceType() == BlockDevice.TAPE
+                    ? parameters(SEQUENTIAL_ACCESS_DEVICE, sequentialAccessDevice(device), cdb.parameterPointer())
+                    : parameters(LOGICAL_BLOCK_PROVISIONING, logicalBlockProvisioning(device), cdb.parameterPointer());
+            case TAPE_ALERT -> parameters(TAPE_ALERT, tapeAlert(), cdb.parameterPointer());
             case INFORMATIONAL_EXCEPTIONS -> parameters(INFORMATIONAL_EXCEPTIONS,
                     informationalExceptions(), cdb.parameterPointer());
             default -> throw new IllegalStateException("page " + code);
@@ -106,6 +112,9 @@ public final class LogSense {
 
     /** The pages this LU has, ascending (SPC-5 7.3.18: the list includes 00h itself). */
     static int[] supportedPages(BlockDevice device) {
+        if (device.peripheralDeviceType() == BlockDevice.TAPE) {
+            return new int[] {SUPPORTED_PAGES, SEQUENTIAL_ACCESS_DEVICE, TAPE_ALERT, INFORMATIONAL_EXCEPTIONS};
+        }
         return device.capabilities().thinProvisioned()
                 ? new int[] {SUPPORTED_PAGES, LOGICAL_BLOCK_PROVISIONING, INFORMATIONAL_EXCEPTIONS}
                 : new int[] {SUPPORTED_PAGES, INFORMATIONAL_EXCEPTIONS};
@@ -150,6 +159,39 @@ public final class LogSense {
         long used = Math.min(capacity, Math.max(0, p.usedBytes()) / device.blockSize());
         long available = Math.min(capacity - used, Math.max(0, p.availableBytes()) / device.blockSize());
         return new byte[][] {resourceCount(0x0001, available, scope), resourceCount(0x0002, used, scope)};
+    }
+
+    /**
+     * SSC-3 8.2.3 Sequential-Access Device parameters the drive knows without counters: 0004h the
+     * native capacity from the beginning of the partition to end of data, 0005h to early warning (both
+     * in MB, 10^6 bytes), and 0100h CLEANING REQUIRED 0 (a file needs no cleaning). An empty drive
+     * reports 0 capacities.
+     */
+    private static byte[][] sequentialAccessDevice(BlockDevice device) {
+        org.scstj.engine.spi.TapeMedium medium = device.tape();
+        long used = medium == null ? 0 : medium.usedBytes() / 1_000_000;
+        long early = medium == null ? 0 : Math.max(0, medium.capacityBytes()
+                - Math.max(medium.capacityBytes() / 64, 1L << 20)) / 1_000_000;
+        return new byte[][] {counter(0x0004, used), counter(0x0005, early),
+                {0x01, 0x00, (byte) BINARY_LIST, 0x01, 0x00}};
+    }
+
+    private static byte[] counter(int code, long value) {
+        byte[] b = new byte[8];
+        put16(b, 0, code);
+        b[2] = 0x00;                                  // bounded data counter
+        b[3] = 0x04;
+        put32(b, 4, Math.min(value, 0xFFFF_FFFFL));
+        return b;
+    }
+
+    /** SSC-3 TapeAlert: flags 0001h to 0040h, each one byte, all clear (nothing to warn of on a virtual drive). */
+    private static byte[][] tapeAlert() {
+        byte[][] flags = new byte[64][];
+        for (int i = 0; i < 64; i++) {
+            flags[i] = new byte[] {0, (byte) (i + 1), (byte) BINARY_LIST, 0x01, 0x00};
+        }
+        return flags;
     }
 
     private static byte[] resourceCount(int code, long count, int scope) {

@@ -45,6 +45,10 @@ public final class ModeSense {
     public static final int DATA_COMPRESSION = 0x0F;
     public static final int DEVICE_CONFIGURATION = 0x10;
     public static final int MEDIUM_PARTITION = 0x11;
+    /** SMC-3 7.3.3 Element Address Assignment, 7.3.4 Transport Geometry Parameters, 7.3.2 Device Capabilities (a changer's). */
+    public static final int ELEMENT_ADDRESS_ASSIGNMENT = 0x1D;
+    public static final int TRANSPORT_GEOMETRY = 0x1E;
+    public static final int DEVICE_CAPABILITIES = 0x1F;
     public static final int ALL_PAGES = 0x3F;
 
     public static final int PC_CURRENT = 0;
@@ -54,6 +58,8 @@ public final class ModeSense {
 
     private static final int[] DISK_PAGES = {READ_WRITE_ERROR_RECOVERY, CACHING, CONTROL, INFORMATIONAL_EXCEPTIONS};
     private static final int[] CD_DVD_PAGES = {READ_WRITE_ERROR_RECOVERY, CONTROL, POWER_CONDITION, CD_CAPABILITIES};
+    private static final int[] CHANGER_PAGES = {CONTROL, ELEMENT_ADDRESS_ASSIGNMENT, TRANSPORT_GEOMETRY,
+            DEVICE_CAPABILITIES};
     private static final int[] TAPE_PAGES = {READ_WRITE_ERROR_RECOVERY, CONTROL, DATA_COMPRESSION, DEVICE_CONFIGURATION,
             MEDIUM_PARTITION};
 
@@ -62,6 +68,7 @@ public final class ModeSense {
         return switch (lu.device().peripheralDeviceType()) {
             case BlockDevice.CD_DVD -> CD_DVD_PAGES;
             case BlockDevice.TAPE -> TAPE_PAGES;
+            case BlockDevice.MEDIUM_CHANGER -> CHANGER_PAGES;
             default -> DISK_PAGES;
         };
     }
@@ -193,6 +200,8 @@ public final class ModeSense {
             case CD_CAPABILITIES -> 30;                       // PAGE LENGTH 1Ch, no write speed descriptors
             case DATA_COMPRESSION, DEVICE_CONFIGURATION -> 16; // PAGE LENGTH 0Eh
             case MEDIUM_PARTITION -> 10;                       // PAGE LENGTH 08h: one partition size descriptor
+            case ELEMENT_ADDRESS_ASSIGNMENT, DEVICE_CAPABILITIES -> 20; // PAGE LENGTH 12h
+            case TRANSPORT_GEOMETRY -> 4;                      // PAGE LENGTH 02h: one transport
             default -> 12;
         };
     }
@@ -267,6 +276,38 @@ public final class ModeSense {
                 // generated) and SEW (objects are on the medium at early warning)
                 d[at + 8] = 0x40;
                 d[at + 10] = 0x18;
+            }
+            case ELEMENT_ADDRESS_ASSIGNMENT -> {
+                if (pc == PC_CHANGEABLE) {
+                    return;
+                }
+                // SMC-3 7.3.3: first address and number of each element type, transport, storage, import/export, data transfer
+                int[] first = new int[5];
+                int[] count = new int[5];
+                java.util.Arrays.fill(first, -1);
+                for (org.scstj.engine.spi.MediumChanger.Element e : lu.device().changer().elements()) {
+                    int t = e.type().code();
+                    if (first[t] < 0) {
+                        first[t] = e.address();
+                    }
+                    count[t]++;
+                }
+                for (int t = 1; t <= 4; t++) {
+                    put16(d, at + 2 + (t - 1) * 4, Math.max(first[t], 0));
+                    put16(d, at + 4 + (t - 1) * 4, count[t]);
+                }
+            }
+            case DEVICE_CAPABILITIES -> {
+                if (pc == PC_CHANGEABLE) {
+                    return;
+                }
+                // SMC-3 7.3.2: cartridges rest in storage, import/export and data transfer elements
+                // (STORST, STORI/E, STORDT); from each of those to each of them, moves and exchanges
+                d[at + 2] = 0x0E;
+                for (int i = 5; i <= 7; i++) {
+                    d[at + i] = 0x0E;                           // ST, I/E, DT -> ST, I/E, DT
+                    d[at + i + 8] = 0x0E;
+                }
             }
             case MEDIUM_PARTITION -> {
                 if (pc == PC_CHANGEABLE) {

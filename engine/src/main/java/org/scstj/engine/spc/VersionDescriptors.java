@@ -28,6 +28,10 @@ public final class VersionDescriptors {
     public static final int SSC_3 = 0x0400;
     /** A tape drive's. */
     static final int[] CLAIMED_TAPE = {SAM_5, ISCSI, SPC_5, SPC_4, SSC_3};
+    /** SMC-3 (no version claimed). */
+    public static final int SMC_3 = 0x0480;
+    /** A medium changer's. */
+    static final int[] CLAIMED_CHANGER = {SAM_5, ISCSI, SPC_5, SPC_4, SMC_3};
     /** A CD/DVD device's. */
     static final int[] CLAIMED_CD_DVD = {SAM_5, ISCSI, SPC_5, SPC_4, MMC_6};
 

@@ -24,6 +24,13 @@ public interface BlockDevice extends AutoCloseable {
     int TAPE = 0x01;
     /** SPC-5 6.7.2 PERIPHERAL DEVICE TYPE 05h: a CD/DVD device (MMC-6). */
     int CD_DVD = 0x05;
+    /** SPC-5 6.7.2 PERIPHERAL DEVICE TYPE 08h: a medium changer (SMC-3). */
+    int MEDIUM_CHANGER = 0x08;
+
+    /** A medium changer's elements ({@link #MEDIUM_CHANGER}); the default: not a changer. */
+    default MediumChanger changer() {
+        return null;
+    }
 
     /**
      * A tape drive's cartridge ({@link #TAPE}): the objects on it, or null while the drive is

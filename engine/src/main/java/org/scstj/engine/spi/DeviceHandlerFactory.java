@@ -70,7 +70,11 @@ public interface DeviceHandlerFactory {
     /**
      * @param blockingExecutor where blocking I/O runs (the engine's {@code scstj.dispatchers.blocking-io})
      * @param stateDir         {@code scstj.state-dir}, for files a handler keeps
+     * @param media            the engine's medium changes of other devices (a medium changer's drives)
      */
-    record Context(Executor blockingExecutor, Path stateDir) {
+    record Context(Executor blockingExecutor, Path stateDir, Media media) {
+        public Context(Executor blockingExecutor, Path stateDir) {
+            this(blockingExecutor, stateDir, Media.NONE);
+        }
     }
 }

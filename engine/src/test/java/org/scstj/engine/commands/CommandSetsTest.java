@@ -264,7 +264,8 @@ class CommandSetsTest {
         assertSame(DISK, CommandSets.forType(0x00));
         assertSame(CommandSets.TAPE, CommandSets.forType(0x01));
         assertSame(CommandSets.CD_DVD, CommandSets.forType(0x05));
-        assertEquals(null, CommandSets.forType(0x08), "no medium changer set yet");
+        assertSame(CommandSets.MEDIUM_CHANGER, CommandSets.forType(0x08));
+        assertEquals(null, CommandSets.forType(0x03), "no processor set: pass-through only");
         // a tape drive's and a CD/DVD device's READ(6) are not the disk's, their INQUIRY is
         assertSame(DISK.lookup(Opcodes.INQUIRY, -1), CommandSets.TAPE.lookup(Opcodes.INQUIRY, -1));
         assertEquals("READ(6)", CommandSets.TAPE.lookup(Opcodes.READ_6, -1).name());

@@ -273,4 +273,20 @@ class TapeCommandsTest {
         assertEquals("05/20/00", sense(send(cdb(0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0))), "READ(10) is not a tape's");
         assertNull(null);
     }
+
+    @Test
+    void logSense_listsTheTapePages_withTapeAlertsClear() throws Exception {
+        assertEquals(GOOD, send(cdb(0x4D, 0, 0x00, 0, 0, 0, 0, 0, 64, 0)).status());
+        assertArrayEquals(new byte[] {0x00, 0x0C, 0x2E, 0x2F}, Arrays.copyOfRange(lastData, 4, 8), "supported pages");
+        assertEquals(GOOD, send(cdb(0x4D, 0, 0x2E, 0, 0, 0, 0, 0x02, 0, 0)).status());
+        assertEquals(64 * 5, ByteBuffer.wrap(lastData).getShort(2), "64 TapeAlert flags of 5 bytes");
+        for (int i = 0; i < 64; i++) {
+            assertEquals(i + 1, ByteBuffer.wrap(lastData).getShort(4 + i * 5));
+            assertEquals(0, lastData[4 + i * 5 + 4], "flag " + (i + 1) + " clear");
+        }
+        twoFiles();
+        assertEquals(GOOD, send(cdb(0x4D, 0, 0x0C, 0, 0, 0, 0, 0, 64, 0)).status());
+        assertEquals(0x0C, lastData[0] & 0x3F, "Sequential-Access Device page");
+        assertEquals(0x0004, ByteBuffer.wrap(lastData).getShort(4));
+    }
 }

@@ -120,6 +120,10 @@ final class Api {
                         this::load),
                 new Route("POST", d + "/eject", true, "take the disc out of a removable device: the drive is empty",
                         this::eject),
+                new Route("POST", d + "/import", true,
+                        "put a cartridge into a medium changer's empty import/export element", c -> importExport(c, true)),
+                new Route("POST", d + "/export", true,
+                        "take a cartridge out of a medium changer's import/export element", c -> importExport(c, false)),
                 new Route("GET", "/api/v1/target-drivers", false, "target drivers", this::get),
                 new Route("GET", "/api/v1/target-drivers/iscsi", false, "the iSCSI driver's settings", this::get),
                 new Route("PATCH", "/api/v1/target-drivers/iscsi", true, "change the iSCSI driver's settings",
@@ -334,6 +338,28 @@ final class Api {
             return change(c, List.of(Paths.device(name)), (d, running) -> d, 200, force);
         }
         return change(c, List.of(Paths.device(name)), Edits.deviceKey(name, key, image), 200, force);
+    }
+
+    /**
+     * A cartridge into ({@code in}) or out of a medium changer's import/export elements: the
+     * changer's inventory changes (it is the changer's state, not the configuration's); its
+     * initiators get 28/01. 409 when the changer refuses (no empty element, not there, prevented).
+     */
+    private Reply importExport(Call c, boolean in) throws ApiException {
+        String name = c.param("device");
+        Map<String, Object> body = body(c, Set.of("barcode", "force"));
+        if (!(body.get("barcode") instanceof String barcode) || barcode.isBlank()) {
+            throw ApiException.field(422, "barcode", "required: the cartridge's barcode");
+        }
+        if (Edits.handlerOf(changes.state().document(), name) == null) {
+            throw new ApiException(404, "no device " + name);
+        }
+        ChangeManagerAwait.await((in ? "importing " : "exporting ") + barcode, changes.live().importExport(name, barcode, in,
+                force(body)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("device", name);
+        out.put(in ? "imported" : "exported", barcode);
+        return new Reply(200, out, null, Map.of());
     }
 
     /** Empties the drive (removes the medium attribute from the document). */

@@ -38,6 +38,11 @@ final class EngineLive implements Live {
     }
 
     @Override
+    public CompletionStage<Void> importExport(String changer, String barcode, boolean in, boolean force) {
+        return engine.importExport(changer, barcode, in, force);
+    }
+
+    @Override
     public CompletionStage<Void> changeMedium(String name, String medium, boolean force) {
         return engine.changeMedium(name, medium, force);
     }
@@ -82,7 +87,7 @@ final class EngineLive implements Live {
         Map<String, DeviceState> out = new LinkedHashMap<>();
         for (ScsiEngine.DeviceStatus d : engine.devices()) {
             out.put(d.name(), new DeviceState(d.blockSize(), d.blockCount(), d.readOnly(), d.writeBack(),
-                    d.thinProvisioned(), d.removable(), d.mediumPresent(), d.trayOpen()));
+                    d.thinProvisioned(), d.removable(), d.mediumPresent(), d.trayOpen(), d.elements()));
         }
         return out;
     }

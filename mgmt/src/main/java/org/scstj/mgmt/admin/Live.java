@@ -23,6 +23,9 @@ interface Live {
 
     CompletionStage<Void> setDeviceAttributes(String name, Config changed);
 
+    /** A cartridge into or out of a medium changer's import/export elements. */
+    CompletionStage<Void> importExport(String changer, String barcode, boolean in, boolean force);
+
     /** Swaps a device's removable medium; null empties the drive. */
     CompletionStage<Void> changeMedium(String name, String medium, boolean force);
 
@@ -44,6 +47,6 @@ interface Live {
     Map<String, DeviceState> devices();
 
     record DeviceState(int blockSize, long blockCount, boolean readOnly, boolean writeBack, boolean thinProvisioned,
-                       boolean removable, boolean mediumPresent, boolean trayOpen) {
+                       boolean removable, boolean mediumPresent, boolean trayOpen, List<String> elements) {
     }
 }

@@ -138,7 +138,11 @@ final class Tree {
                     "logical blocks the LU has now (READ CAPACITY)"));
             attrs.put("capacity", attribute(s.blockCount() * s.blockSize(), "size", "bytes", null, false, false,
                     "bytes the LU has now"));
-            if (s.removable()) {
+            if (!s.elements().isEmpty()) {
+                attrs.put("elements", attribute(s.elements(), "list", "", null, false, false,
+                        "the changer's elements and the cartridge in each (SMC-3 READ ELEMENT STATUS)"));
+            }
+            if (s.removable() && s.elements().isEmpty()) {
                 attrs.put("medium-present", attribute(s.mediumPresent(), "bool", "", null, false, false,
                         "a medium is in the drive and its tray closed: the LU is ready"));
                 attrs.put("tray-open", attribute(s.trayOpen(), "bool", "", null, false, false,
@@ -149,6 +153,10 @@ final class Tree {
         if (h != null && h.mediumAttribute() != null) {
             actions.add("POST load");
             actions.add("POST eject");
+        }
+        if (s != null && !s.elements().isEmpty()) {
+            actions.add("POST import");
+            actions.add("POST export");
         }
         return node("device", d.name(), path, attrs, actions);
     }

@@ -309,7 +309,8 @@ public final class AdminCli {
     }
 
     @Command(name = "device", description = "Adds, removes or resizes devices; loads and ejects discs.",
-            subcommands = {DeviceAdd.class, DeviceRemove.class, DeviceResize.class, DeviceLoad.class, DeviceEject.class})
+            subcommands = {DeviceAdd.class, DeviceRemove.class, DeviceResize.class, DeviceLoad.class, DeviceEject.class,
+                    DeviceImport.class, DeviceExport.class})
     static final class Device {
     }
 
@@ -392,6 +393,35 @@ public final class AdminCli {
         @Override
         public Integer call() throws Exception {
             return change("POST", "/api/v1/devices/" + seg(name) + "/eject", Map.of("force", force));
+        }
+    }
+
+    @Command(name = "import", description = "Puts a cartridge into a vchanger's import/export element: device import CHANGER BARCODE.")
+    static final class DeviceImport extends Sub {
+        @Parameters(index = "0", paramLabel = "CHANGER")
+        String name;
+        @Parameters(index = "1", paramLabel = "BARCODE")
+        String barcode;
+
+        @Override
+        public Integer call() throws Exception {
+            return change("POST", "/api/v1/devices/" + seg(name) + "/import", Map.of("barcode", barcode));
+        }
+    }
+
+    @Command(name = "export", description = "Takes a cartridge out of a vchanger's import/export element: device export CHANGER BARCODE"
+            + " [--force: even while an initiator prevents medium removal].")
+    static final class DeviceExport extends Sub {
+        @Parameters(index = "0", paramLabel = "CHANGER")
+        String name;
+        @Parameters(index = "1", paramLabel = "BARCODE")
+        String barcode;
+        @Option(names = "--force")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            return change("POST", "/api/v1/devices/" + seg(name) + "/export", Map.of("barcode", barcode, "force", force));
         }
     }
 

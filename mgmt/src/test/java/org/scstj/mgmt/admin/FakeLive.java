@@ -44,6 +44,11 @@ final class FakeLive implements Live {
     }
 
     @Override
+    public CompletionStage<Void> importExport(String changer, String barcode, boolean in, boolean force) {
+        return call((in ? "import " : "export ") + changer + " " + barcode, null);
+    }
+
+    @Override
     public CompletionStage<Void> changeMedium(String name, String medium, boolean force) {
         return call("changeMedium " + name + " " + medium + (force ? " force" : ""), null);
     }
