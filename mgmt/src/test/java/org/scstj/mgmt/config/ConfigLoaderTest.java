@@ -235,7 +235,7 @@ class ConfigLoaderTest {
     @Test
     void unknownHandler_isRefused() throws IOException {
         assertMentions(refused(valid().replace("vdisk_nullio {", "vdisk_nulio {")),
-                "scstj.conf:7: scstj.handlers.vdisk_nulio: unknown handler type (known: vchanger, vcdrom, vdisk_blockio, vdisk_fileio, vdisk_nullio, vtape)");
+                "scstj.conf:7: scstj.handlers.vdisk_nulio: unknown handler type (known: vcdrom, vchanger, vdisk_blockio, vdisk_fileio, vdisk_nullio, vtape)");
     }
 
     @Test
