@@ -1,16 +1,11 @@
 package org.scstj.mgmt;
 
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scstj.engine.ScsiEngine;
-import org.scstj.mgmt.config.ConfigLoader;
-import org.scstj.mgmt.config.ScstjConfig;
 import org.scstj.transports.loopback.LoopbackResult;
 import org.scstj.transports.loopback.LoopbackSession;
-import org.scstj.transports.loopback.LoopbackSettings;
-import org.scstj.transports.loopback.LoopbackTargetDriver;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +13,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,8 +31,8 @@ class VchangerEngineTest {
 
     @TempDir
     Path dir;
+    private LoopbackEngine running;
     private ScsiEngine engine;
-    private LoopbackTargetDriver driver;
     private LoopbackSession session;
 
     @AfterEach
@@ -47,13 +41,9 @@ class VchangerEngineTest {
     }
 
     private void shutdown() throws Exception {
-        if (driver != null) {
-            await(driver.stop());
-            driver = null;
-        }
-        if (engine != null) {
-            await(engine.shutdown());
-            engine = null;
+        if (running != null) {
+            running.close();
+            running = null;
         }
     }
 
@@ -71,17 +61,15 @@ class VchangerEngineTest {
                   }
                 }
                 """.formatted(dir.resolve("state"), dir.resolve("library"), TARGET);
-        ScstjConfig config = new ConfigLoader(ConfigLoader.installedHandlers()).load("library", hocon, ConfigFactory.empty());
-        engine = ScsiEngine.start(config.engine(), config.config(), ConfigLoader.installedHandlers());
-        driver = new LoopbackTargetDriver(LoopbackSettings.DEFAULTS, LoopbackTargetDriver.POOLED_DIRECT);
-        await(driver.start(engine.core()));
-        session = await(driver.login("iqn.2026-12.org.scstj:backup", TARGET));
+        running = LoopbackEngine.start("library", hocon, TARGET, "iqn.2026-12.org.scstj:backup");
+        engine = running.engine;
+        session = running.session;
         run(CHANGER, new byte[6], 0).close(); // POWER ON unit attentions
         run(DRIVE, new byte[6], 0).close();
     }
 
     private static <T> T await(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return LoopbackEngine.await(stage);
     }
 
     private LoopbackResult run(long lun, byte[] cdb, int dataIn) throws Exception {

@@ -1,23 +1,17 @@
 package org.scstj.mgmt;
 
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scstj.engine.ScsiEngine;
-import org.scstj.mgmt.config.ConfigLoader;
-import org.scstj.mgmt.config.ScstjConfig;
 import org.scstj.transports.loopback.LoopbackResult;
 import org.scstj.transports.loopback.LoopbackSession;
-import org.scstj.transports.loopback.LoopbackSettings;
-import org.scstj.transports.loopback.LoopbackTargetDriver;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,8 +28,8 @@ class VtapeEngineTest {
 
     @TempDir
     Path dir;
+    private LoopbackEngine running;
     private ScsiEngine engine;
-    private LoopbackTargetDriver driver;
     private LoopbackSession session;
 
     @AfterEach
@@ -44,13 +38,9 @@ class VtapeEngineTest {
     }
 
     private void shutdown() throws Exception {
-        if (driver != null) {
-            await(driver.stop());
-            driver = null;
-        }
-        if (engine != null) {
-            await(engine.shutdown());
-            engine = null;
+        if (running != null) {
+            running.close();
+            running = null;
         }
     }
 
@@ -65,18 +55,16 @@ class VtapeEngineTest {
                   }
                 }
                 """.formatted(dir.resolve("state"), dir.resolve("library"), TARGET);
-        ScstjConfig config = new ConfigLoader(ConfigLoader.installedHandlers()).load("tape-test", hocon, ConfigFactory.empty());
-        engine = ScsiEngine.start(config.engine(), config.config(), ConfigLoader.installedHandlers());
-        driver = new LoopbackTargetDriver(LoopbackSettings.DEFAULTS, LoopbackTargetDriver.POOLED_DIRECT);
-        await(driver.start(engine.core()));
-        session = await(driver.login("iqn.2026-12.org.scstj:tape-initiator", TARGET));
+        running = LoopbackEngine.start("tape-test", hocon, TARGET, "iqn.2026-12.org.scstj:tape-initiator");
+        engine = running.engine;
+        session = running.session;
         try (LoopbackResult r = await(session.execute(LUN0, new byte[6], null, 0))) {
             assertEquals(0x29, r.asc(), r.toString()); // SAM-5 5.14: POWER ON
         }
     }
 
     private static <T> T await(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return LoopbackEngine.await(stage);
     }
 
     private LoopbackResult run(byte[] cdb, ByteBuffer dataOut, int dataIn) throws Exception {
