@@ -1,15 +1,11 @@
 package org.scstj.mgmt;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.scstj.engine.ScsiEngine;
 import org.scstj.transports.loopback.LoopbackResult;
 import org.scstj.transports.loopback.LoopbackSession;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -24,28 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * identifier, MOVE MEDIUM into the drive (its nexus sees the medium arrive) and back, the refusals
  * SMC-3 names, EXCHANGE MEDIUM, and an inventory that survives a restart with the drive loaded again.
  */
-class VchangerEngineTest {
+class VchangerEngineTest extends EngineThroughLoopback {
     private static final String TARGET = "iqn.2026-12.org.scstj:library";
     private static final long CHANGER = LoopbackSession.lun(0);
     private static final long DRIVE = LoopbackSession.lun(1);
-
-    @TempDir
-    Path dir;
-    private LoopbackEngine running;
-    private ScsiEngine engine;
-    private LoopbackSession session;
-
-    @AfterEach
-    void stop() throws Exception {
-        shutdown();
-    }
-
-    private void shutdown() throws Exception {
-        if (running != null) {
-            running.close();
-            running = null;
-        }
-    }
 
     private void start() throws Exception {
         String hocon = """
@@ -61,9 +39,7 @@ class VchangerEngineTest {
                   }
                 }
                 """.formatted(dir.resolve("state"), dir.resolve("library"), TARGET);
-        running = LoopbackEngine.start("library", hocon, TARGET, "iqn.2026-12.org.scstj:backup");
-        engine = running.engine;
-        session = running.session;
+        run("library", hocon, TARGET, "iqn.2026-12.org.scstj:backup");
         run(CHANGER, new byte[6], 0).close(); // POWER ON unit attentions
         run(DRIVE, new byte[6], 0).close();
     }

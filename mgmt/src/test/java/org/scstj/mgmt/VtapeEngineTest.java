@@ -1,15 +1,11 @@
 package org.scstj.mgmt;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.scstj.engine.ScsiEngine;
 import org.scstj.transports.loopback.LoopbackResult;
 import org.scstj.transports.loopback.LoopbackSession;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CompletionStage;
 
@@ -22,27 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the SSC-3 command set over a cartridge file, what a backup writes (records, filemarks) read
  * back after a REWIND and after the engine restarted, and a cartridge swap by the operator.
  */
-class VtapeEngineTest {
+class VtapeEngineTest extends EngineThroughLoopback {
     private static final String TARGET = "iqn.2026-12.org.scstj:tape-test";
     private static final long LUN0 = LoopbackSession.lun(0);
-
-    @TempDir
-    Path dir;
-    private LoopbackEngine running;
-    private ScsiEngine engine;
-    private LoopbackSession session;
-
-    @AfterEach
-    void stop() throws Exception {
-        shutdown();
-    }
-
-    private void shutdown() throws Exception {
-        if (running != null) {
-            running.close();
-            running = null;
-        }
-    }
 
     private void start() throws Exception {
         String hocon = """
@@ -55,9 +33,7 @@ class VtapeEngineTest {
                   }
                 }
                 """.formatted(dir.resolve("state"), dir.resolve("library"), TARGET);
-        running = LoopbackEngine.start("tape-test", hocon, TARGET, "iqn.2026-12.org.scstj:tape-initiator");
-        engine = running.engine;
-        session = running.session;
+        run("tape-test", hocon, TARGET, "iqn.2026-12.org.scstj:tape-initiator");
         try (LoopbackResult r = await(session.execute(LUN0, new byte[6], null, 0))) {
             assertEquals(0x29, r.asc(), r.toString()); // SAM-5 5.14: POWER ON
         }
