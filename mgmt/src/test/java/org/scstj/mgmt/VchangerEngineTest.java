@@ -1,24 +1,14 @@
 package org.scstj.mgmt;
 
-import com.typesafe.config.ConfigFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.scstj.engine.ScsiEngine;
-import org.scstj.mgmt.config.ConfigLoader;
-import org.scstj.mgmt.config.ScstjConfig;
 import org.scstj.transports.loopback.LoopbackResult;
 import org.scstj.transports.loopback.LoopbackSession;
-import org.scstj.transports.loopback.LoopbackSettings;
-import org.scstj.transports.loopback.LoopbackTargetDriver;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,32 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * identifier, MOVE MEDIUM into the drive (its nexus sees the medium arrive) and back, the refusals
  * SMC-3 names, EXCHANGE MEDIUM, and an inventory that survives a restart with the drive loaded again.
  */
-class VchangerEngineTest {
+class VchangerEngineTest extends EngineThroughLoopback {
     private static final String TARGET = "iqn.2026-12.org.scstj:library";
     private static final long CHANGER = LoopbackSession.lun(0);
     private static final long DRIVE = LoopbackSession.lun(1);
-
-    @TempDir
-    Path dir;
-    private ScsiEngine engine;
-    private LoopbackTargetDriver driver;
-    private LoopbackSession session;
-
-    @AfterEach
-    void stop() throws Exception {
-        shutdown();
-    }
-
-    private void shutdown() throws Exception {
-        if (driver != null) {
-            await(driver.stop());
-            driver = null;
-        }
-        if (engine != null) {
-            await(engine.shutdown());
-            engine = null;
-        }
-    }
 
     private void start() throws Exception {
         String hocon = """
@@ -71,17 +39,13 @@ class VchangerEngineTest {
                   }
                 }
                 """.formatted(dir.resolve("state"), dir.resolve("library"), TARGET);
-        ScstjConfig config = new ConfigLoader(ConfigLoader.installedHandlers()).load("library", hocon, ConfigFactory.empty());
-        engine = ScsiEngine.start(config.engine(), config.config(), ConfigLoader.installedHandlers());
-        driver = new LoopbackTargetDriver(LoopbackSettings.DEFAULTS, LoopbackTargetDriver.POOLED_DIRECT);
-        await(driver.start(engine.core()));
-        session = await(driver.login("iqn.2026-12.org.scstj:backup", TARGET));
+        run("library", hocon, TARGET, "iqn.2026-12.org.scstj:backup");
         run(CHANGER, new byte[6], 0).close(); // POWER ON unit attentions
         run(DRIVE, new byte[6], 0).close();
     }
 
     private static <T> T await(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return LoopbackEngine.await(stage);
     }
 
     private LoopbackResult run(long lun, byte[] cdb, int dataIn) throws Exception {

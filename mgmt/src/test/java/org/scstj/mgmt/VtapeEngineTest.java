@@ -1,23 +1,13 @@
 package org.scstj.mgmt;
 
-import com.typesafe.config.ConfigFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.scstj.engine.ScsiEngine;
-import org.scstj.mgmt.config.ConfigLoader;
-import org.scstj.mgmt.config.ScstjConfig;
 import org.scstj.transports.loopback.LoopbackResult;
 import org.scstj.transports.loopback.LoopbackSession;
-import org.scstj.transports.loopback.LoopbackSettings;
-import org.scstj.transports.loopback.LoopbackTargetDriver;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,31 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the SSC-3 command set over a cartridge file, what a backup writes (records, filemarks) read
  * back after a REWIND and after the engine restarted, and a cartridge swap by the operator.
  */
-class VtapeEngineTest {
+class VtapeEngineTest extends EngineThroughLoopback {
     private static final String TARGET = "iqn.2026-12.org.scstj:tape-test";
     private static final long LUN0 = LoopbackSession.lun(0);
-
-    @TempDir
-    Path dir;
-    private ScsiEngine engine;
-    private LoopbackTargetDriver driver;
-    private LoopbackSession session;
-
-    @AfterEach
-    void stop() throws Exception {
-        shutdown();
-    }
-
-    private void shutdown() throws Exception {
-        if (driver != null) {
-            await(driver.stop());
-            driver = null;
-        }
-        if (engine != null) {
-            await(engine.shutdown());
-            engine = null;
-        }
-    }
 
     private void start() throws Exception {
         String hocon = """
@@ -65,18 +33,14 @@ class VtapeEngineTest {
                   }
                 }
                 """.formatted(dir.resolve("state"), dir.resolve("library"), TARGET);
-        ScstjConfig config = new ConfigLoader(ConfigLoader.installedHandlers()).load("tape-test", hocon, ConfigFactory.empty());
-        engine = ScsiEngine.start(config.engine(), config.config(), ConfigLoader.installedHandlers());
-        driver = new LoopbackTargetDriver(LoopbackSettings.DEFAULTS, LoopbackTargetDriver.POOLED_DIRECT);
-        await(driver.start(engine.core()));
-        session = await(driver.login("iqn.2026-12.org.scstj:tape-initiator", TARGET));
+        run("tape-test", hocon, TARGET, "iqn.2026-12.org.scstj:tape-initiator");
         try (LoopbackResult r = await(session.execute(LUN0, new byte[6], null, 0))) {
             assertEquals(0x29, r.asc(), r.toString()); // SAM-5 5.14: POWER ON
         }
     }
 
     private static <T> T await(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return LoopbackEngine.await(stage);
     }
 
     private LoopbackResult run(byte[] cdb, ByteBuffer dataOut, int dataIn) throws Exception {

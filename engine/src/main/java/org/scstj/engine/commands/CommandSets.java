@@ -56,6 +56,36 @@ public final class CommandSets {
         };
     }
 
+    /**
+     * The rows of a device type built on SPC-5's: every SPC-5 row but those named in {@code
+     * notFromSpc} (without EXTENDED COPY, RECEIVE COPY RESULTS goes too: no copy manager), the SBC-4
+     * rows named in {@code fromSbc} (the same CDB and rules on this type), then the type's own.
+     *
+     * @throws IllegalStateException when a name in {@code fromSbc} has no SBC-4 row
+     */
+    static List<CommandRow> compose(java.util.Set<String> notFromSpc, java.util.Set<String> fromSbc,
+                                    List<CommandRow> own) {
+        boolean noCopyManager = notFromSpc.contains("EXTENDED COPY(LID1)");
+        List<CommandRow> all = new ArrayList<>();
+        for (CommandRow r : SpcCommands.ROWS) {
+            if (!notFromSpc.contains(r.name()) && !(noCopyManager && r.name().startsWith("RECEIVE COPY RESULTS"))) {
+                all.add(r);
+            }
+        }
+        int shared = 0;
+        for (CommandRow r : SbcCommands.ROWS) {
+            if (fromSbc.contains(r.name())) {
+                all.add(r);
+                shared++;
+            }
+        }
+        if (shared != fromSbc.size()) {
+            throw new IllegalStateException("a shared row is missing from SbcCommands: " + fromSbc);
+        }
+        all.addAll(own);
+        return all;
+    }
+
     private static List<CommandRow> concat(List<CommandRow> a, List<CommandRow> b) {
         List<CommandRow> all = new ArrayList<>(a);
         all.addAll(b);

@@ -16,7 +16,6 @@ import org.scstj.engine.mmc.Events;
 import org.scstj.engine.mmc.Features;
 import org.scstj.engine.pr.ReservationClass;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -84,23 +83,6 @@ public final class MmcCommands {
 
     /** Every row of the set: SPC-5's, the shared block commands, MMC-6's own. */
     public static List<CommandRow> rows() {
-        List<CommandRow> all = new ArrayList<>();
-        for (CommandRow r : SpcCommands.ROWS) {
-            if (!NOT_FROM_SPC.contains(r.name()) && !r.name().startsWith("RECEIVE COPY RESULTS")) {
-                all.add(r);
-            }
-        }
-        int shared = 0;
-        for (CommandRow r : SbcCommands.ROWS) {
-            if (FROM_SBC.contains(r.name())) {
-                all.add(r);
-                shared++;
-            }
-        }
-        if (shared != FROM_SBC.size()) {
-            throw new IllegalStateException("a row MmcCommands shares is missing from SbcCommands: " + FROM_SBC);
-        }
-        all.addAll(OWN);
-        return all;
+        return CommandSets.compose(NOT_FROM_SPC, FROM_SBC, OWN);
     }
 }

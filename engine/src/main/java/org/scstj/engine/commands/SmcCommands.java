@@ -14,7 +14,6 @@ import org.scstj.engine.pr.ReservationClass;
 import org.scstj.engine.smc.ElementStatus;
 import org.scstj.engine.smc.Moves;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -65,18 +64,6 @@ public final class SmcCommands {
 
     /** Every row of the set: SPC-5's, PREVENT ALLOW MEDIUM REMOVAL, SMC-3's own. */
     public static List<CommandRow> rows() {
-        List<CommandRow> all = new ArrayList<>();
-        for (CommandRow r : SpcCommands.ROWS) {
-            if (!NOT_FROM_SPC.contains(r.name()) && !r.name().startsWith("RECEIVE COPY RESULTS")) {
-                all.add(r);
-            }
-        }
-        for (CommandRow r : SbcCommands.ROWS) {
-            if (FROM_SBC.contains(r.name())) {
-                all.add(r);
-            }
-        }
-        all.addAll(OWN);
-        return all;
+        return CommandSets.compose(NOT_FROM_SPC, FROM_SBC, OWN);
     }
 }

@@ -18,7 +18,6 @@ import org.scstj.engine.ssc.Positioning;
 import org.scstj.engine.ssc.TapeReadOp;
 import org.scstj.engine.ssc.TapeWriteOp;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -97,18 +96,6 @@ public final class SscCommands {
 
     /** Every row of the set: SPC-5's, PREVENT ALLOW MEDIUM REMOVAL, SSC-3's own. */
     public static List<CommandRow> rows() {
-        List<CommandRow> all = new ArrayList<>();
-        for (CommandRow r : SpcCommands.ROWS) {
-            if (!NOT_FROM_SPC.contains(r.name()) && !r.name().startsWith("RECEIVE COPY RESULTS")) {
-                all.add(r);
-            }
-        }
-        for (CommandRow r : SbcCommands.ROWS) {
-            if (FROM_SBC.contains(r.name())) {
-                all.add(r);
-            }
-        }
-        all.addAll(OWN);
-        return all;
+        return CommandSets.compose(NOT_FROM_SPC, FROM_SBC, OWN);
     }
 }
