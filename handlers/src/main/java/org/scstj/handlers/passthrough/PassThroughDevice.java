@@ -38,6 +38,7 @@ final class PassThroughDevice implements BlockDevice, ScsiPassThrough {
     static final int DRIVER_ERROR_MASK = 0x07;
     static final int ENXIO = 6;
     static final int ENODEV = 19;
+    private static final int CLOSE_WAIT_MS = 30_000;
 
     private final String name;
     private final String handlerType;
@@ -180,7 +181,9 @@ final class PassThroughDevice implements BlockDevice, ScsiPassThrough {
     public void close() {
         pool.shutdown();
         try {
-            if (!pool.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS)) {
+            // the core closes a device once its commands completed; a command stuck in the device
+            // is the kernel's to time out, not a reason to hold the daemon's shutdown for hours
+            if (!pool.awaitTermination(Math.min(timeoutMs, CLOSE_WAIT_MS), TimeUnit.MILLISECONDS)) {
                 log.warn("{}: commands still in SG_IO at close", name);
             }
         } catch (InterruptedException e) {
