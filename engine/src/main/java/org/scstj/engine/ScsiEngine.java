@@ -232,7 +232,7 @@ public final class ScsiEngine {
 
     /** Builds the LU of an opened device (its state, its LUN actor) and makes it a running device. */
     private void startLu(DeviceSpec d, BlockDevice device, String actorName) {
-        CommandSet commands = CommandSets.forType(device.peripheralDeviceType());
+        CommandSet commands = CommandSets.forDevice(device);
         if (commands == null) {
             throw new IllegalArgumentException("device " + d.name() + ": no command set for peripheral device type "
                     + device.peripheralDeviceType());

@@ -563,4 +563,20 @@ public sealed interface Cdb {
     record OpenCloseImportExport(int element, int action) implements Cdb {
         @Override public int opcode() { return Opcodes.OPEN_CLOSE_IMPORT_EXPORT_ELEMENT; }
     }
+
+    /**
+     * A command the core does not decode but sends to a pass-through device as it came (SPC-5
+     * 4.2.5.1: its length from the group code): the one record that keeps CDB bytes, for they are
+     * the device's to judge, not the core's.
+     */
+    record PassThrough(int opcode, byte[] bytes) implements Cdb {
+        public PassThrough {
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+    }
 }

@@ -4,6 +4,7 @@ import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.exec.VpdPage;
 import org.scstj.engine.sbc.BlockVpdPages;
+import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.xcopy.ThirdPartyCopyVpd;
 
 import java.util.ArrayList;
@@ -84,6 +85,15 @@ public final class CommandSets {
         }
         all.addAll(own);
         return all;
+    }
+
+    /**
+     * The set a device is served with: the pass-through set of its type when it is a real SCSI
+     * device that executes commands itself ({@link BlockDevice#passThrough}), else {@link #forType}.
+     */
+    public static CommandSet forDevice(BlockDevice device) {
+        return device.passThrough() != null ? PassThroughCommands.forType(device.peripheralDeviceType())
+                : forType(device.peripheralDeviceType());
     }
 
     private static List<CommandRow> concat(List<CommandRow> a, List<CommandRow> b) {

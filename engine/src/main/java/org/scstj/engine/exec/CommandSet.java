@@ -24,6 +24,12 @@ import java.util.Map;
  * field; a CDB shorter than the command's → 24/00 at byte 0; a bit outside the row's usage mask →
  * 24/00 at the highest such bit (reserved fields are checked); NACA or LINK in the CONTROL byte →
  * 24/00 (scstj supports neither ACA nor linked commands); then the row's parser checks the fields.
+ *
+ * <p>A set may have a fallback row ({@link #withFallback}): a pass-through device's set sends every
+ * command it has no row for to the device, which judges it. An operation code or service action
+ * without a row then decodes through the fallback, the CDB's length taken from its group code
+ * (SPC-5 4.2.5.1), the CONTROL byte's NACA and LINK still refused (ACA and linked commands are the
+ * core's, and it supports neither).
  */
 public final class CommandSet {
     private static final int CONTROL_NACA = 0x04;
@@ -35,13 +41,29 @@ public final class CommandSet {
     private final boolean[] hasServiceAction = new boolean[256];
     private final Map<Integer, CommandRow> byServiceAction = new HashMap<>();
     private final List<VpdPage> vpdPages;
+    /** The row of every command no other row decodes, or null: such a command is refused. */
+    private final CommandRow fallback;
 
     /**
      * @param vpdPages the VPD pages of this device type besides SPC-5's common ones
      * @throws IllegalArgumentException when two rows name one command
      */
     public CommandSet(String name, List<CommandRow> rows, List<VpdPage> vpdPages) {
+        this(name, rows, vpdPages, null);
+    }
+
+    /**
+     * A set whose commands without a row decode through {@code fallback} (its parser gets the CDB cut
+     * to its group code's length; its usage mask is not read).
+     */
+    public static CommandSet withFallback(String name, List<CommandRow> rows, List<VpdPage> vpdPages,
+                                          CommandRow fallback) {
+        return new CommandSet(name, rows, vpdPages, java.util.Objects.requireNonNull(fallback));
+    }
+
+    private CommandSet(String name, List<CommandRow> rows, List<VpdPage> vpdPages, CommandRow fallback) {
         this.name = name;
+        this.fallback = fallback;
         this.vpdPages = List.copyOf(vpdPages);
         List<CommandRow> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparingInt(CommandRow::opcode).thenComparingInt(CommandRow::serviceAction));
@@ -73,7 +95,13 @@ public final class CommandSet {
 
     /** The same commands with {@code executor} instead of each row's (fakes for actor tests, pass-through). */
     public CommandSet executedBy(CommandRow.Executor executor) {
-        return new CommandSet(name, rows.stream().map(r -> r.withExecutor(executor)).toList(), vpdPages);
+        return new CommandSet(name, rows.stream().map(r -> r.withExecutor(executor)).toList(), vpdPages,
+                fallback == null ? null : fallback.withExecutor(executor));
+    }
+
+    /** The row of the commands no other row decodes, or null when the set refuses them. */
+    public CommandRow fallback() {
+        return fallback;
     }
 
     /** Every row, by operation code, then service action. */
@@ -104,12 +132,13 @@ public final class CommandSet {
         if (hasServiceAction[opcode]) {
             row = cdb.length < 2 ? null : byServiceAction.get(opcode << 8 | cdb[1] & 0x1F);
             if (row == null) {
-                return Parsed.refused(null, Failure.invalidFieldInCdb(1, 4));
+                return fallback != null ? parseFallback(cdb) : Parsed.refused(null, Failure.invalidFieldInCdb(1, 4));
             }
         } else {
             row = byOpcode[opcode];
             if (row == null) {
-                return Parsed.refused(null, Failure.of(SenseReason.INVALID_COMMAND_OPERATION_CODE));
+                return fallback != null ? parseFallback(cdb)
+                        : Parsed.refused(null, Failure.of(SenseReason.INVALID_COMMAND_OPERATION_CODE));
             }
         }
         int length = row.cdbLength();
@@ -142,6 +171,37 @@ public final class CommandSet {
         } else {
             ctx.complete(command.failure().toResponse(ctx.lu().descriptorSense()));
         }
+    }
+
+    /** CDB lengths by group code (SPC-5 4.2.5.1; groups 3, 6 and 7 as Linux's sg sizes them). */
+    private static final int[] GROUP_LENGTH = {6, 10, 10, 12, 16, 12, 10, 10};
+    private static final int VARIABLE_LENGTH_CDB = 0x7F;
+
+    /**
+     * The CDB's length by its operation code's group (SPC-5 4.2.5.1); a variable-length CDB (7Fh) is
+     * 8 bytes plus its ADDITIONAL CDB LENGTH (SPC-5 4.2.4); -1 when {@code cdb} is too short to say.
+     */
+    public static int cdbLength(byte[] cdb) {
+        int opcode = cdb[0] & 0xFF;
+        if (opcode == VARIABLE_LENGTH_CDB) {
+            return cdb.length < 8 ? -1 : 8 + (cdb[7] & 0xFF);
+        }
+        return GROUP_LENGTH[opcode >>> 5];
+    }
+
+    private Parsed parseFallback(byte[] cdb) {
+        int length = cdbLength(cdb);
+        if (length < 0 || cdb.length < length) {
+            return Parsed.refused(fallback, Failure.invalidFieldInCdb(0));
+        }
+        int control = cdb[length - 1] & (CONTROL_NACA | CONTROL_LINK);
+        if (control != 0) {
+            return Parsed.refused(fallback, Failure.invalidFieldInCdb(length - 1, highestBit(control)));
+        }
+        return switch (fallback.parser().apply(java.util.Arrays.copyOf(cdb, length))) {
+            case Decoded.Ok ok -> new Parsed(ok.cdb(), fallback, null);
+            case Decoded.Rejected r -> Parsed.refused(fallback, r.failure());
+        };
     }
 
     private static int highestBit(int bits) {

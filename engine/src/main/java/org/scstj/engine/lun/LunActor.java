@@ -618,8 +618,36 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         }
         ActorRef<Aborted> replyTo = msg.replyTo();
         int aborted = count.waiting.size() + count.held;
-        awaitQuiesced(count.waiting, () -> replyTo.tell(new Aborted(aborted)));
+        Runnable answer = () -> replyTo.tell(new Aborted(aborted));
+        if (msg.scope() == Scope.RESET && device.passThrough() != null) {
+            answer = resetDevice(answer);
+        }
+        awaitQuiesced(count.waiting, answer);
         return after();
+    }
+
+    /**
+     * SAM-5 7.7: a LOGICAL UNIT RESET of a pass-through LU resets the real device too (SCST sends it
+     * on as a device reset), now, so that it drops the aborted commands it holds; the function is
+     * answered once both the reset is done and every aborted task left the device: the returned
+     * action is the second of the two.
+     */
+    private Runnable resetDevice(Runnable answer) {
+        int[] pending = {2};
+        Runnable oneDone = () -> {
+            if (--pending[0] == 0) {
+                answer.run();
+            }
+        };
+        ActorRef<Command> self = getContext().getSelf();
+        org.slf4j.Logger log = getContext().getLog();
+        device.passThrough().reset(failure -> {
+            if (failure != null) {
+                log.warn("device {}: reset failed", device.name(), failure);
+            }
+            self.tell(new WithState(s -> oneDone.run()));
+        });
+        return oneDone;
     }
 
     /** What {@link #abort} ended: the tasks still to leave the device, waiting ones ended at once, other nexuses hit. */

@@ -65,6 +65,7 @@ public enum SenseReason {
     TRANSCEIVER_MODE_CHANGED_TO_LVD(SenseKey.UNIT_ATTENTION, 0x29, 0x06),
     I_T_NEXUS_LOSS_OCCURRED(SenseKey.UNIT_ATTENTION, 0x29, 0x07),
     MODE_PARAMETERS_CHANGED(SenseKey.UNIT_ATTENTION, 0x2A, 0x01),
+    LOG_PARAMETERS_CHANGED(SenseKey.UNIT_ATTENTION, 0x2A, 0x02),
     RESERVATIONS_PREEMPTED(SenseKey.UNIT_ATTENTION, 0x2A, 0x03),
     RESERVATIONS_RELEASED(SenseKey.UNIT_ATTENTION, 0x2A, 0x04),
     REGISTRATIONS_PREEMPTED(SenseKey.UNIT_ATTENTION, 0x2A, 0x05),
@@ -76,6 +77,9 @@ public enum SenseReason {
     PREVIOUS_RESERVATION_CONFLICT_STATUS(SenseKey.UNIT_ATTENTION, 0x2C, 0x0B),
     INQUIRY_DATA_HAS_CHANGED(SenseKey.UNIT_ATTENTION, 0x3F, 0x03),
     REPORTED_LUNS_DATA_HAS_CHANGED(SenseKey.UNIT_ATTENTION, 0x3F, 0x0E),
+    TARGET_OPERATING_CONDITIONS_HAVE_CHANGED(SenseKey.UNIT_ATTENTION, 0x3F, 0x00),
+    MICROCODE_HAS_BEEN_CHANGED(SenseKey.UNIT_ATTENTION, 0x3F, 0x01),
+    CHANGED_OPERATING_DEFINITION(SenseKey.UNIT_ATTENTION, 0x3F, 0x02),
 
     // DATA PROTECT (SBC-4 4.11, 4.7.3.6)
     WRITE_PROTECTED(SenseKey.DATA_PROTECT, 0x27, 0x00),
@@ -142,6 +146,20 @@ public enum SenseReason {
 
     /** The ADDITIONAL SENSE CODE QUALIFIER. */
     public int ascq() { return ascq; }
+
+    /**
+     * The UNIT ATTENTION reason with this ASC and ASCQ (SPC-5 table of ASCs), or null when the
+     * vocabulary has none: how a unit attention a pass-through device reported is queued for the
+     * LU's other I_T nexuses.
+     */
+    public static SenseReason unitAttention(int asc, int ascq) {
+        for (SenseReason r : values()) {
+            if (r.key == SenseKey.UNIT_ATTENTION && r.asc == asc && r.ascq == ascq) {
+                return r;
+            }
+        }
+        return null;
+    }
 
     @Override
     public String toString() {

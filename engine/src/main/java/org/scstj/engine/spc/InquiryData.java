@@ -180,21 +180,8 @@ public final class InquiryData {
         String serial = device.capabilities().serial() == null ? device.name() : device.capabilities().serial();
         designator(out, 0, 0x2, 0b00, 0x1, printable(VENDOR + serial, 200));
         if (nexus != null) {
-            // Relative target port (7.7.6.7), PIV 1, protocol iSCSI (5), target port association
-            byte[] rtpi = new byte[4];
-            put16(rtpi, 2, nexus.relativeTargetPortId());
-            designator(out, 0x5, 0x1, 0b01, 0x4, rtpi);
-            // Target port group (7.7.6.8)
-            byte[] tpg = new byte[4];
-            put16(tpg, 2, nexus.targetPortGroup());
-            designator(out, 0x5, 0x1, 0b01, 0x5, tpg);
-            // SCSI name string (7.7.6.11) of the target port and of the target device
-            if (nexus.targetPortName() != null) {
-                designator(out, 0x5, 0x3, 0b01, 0x8, scsiName(nexus.targetPortName()));
-            }
-            if (nexus.targetName() != null) {
-                designator(out, 0x5, 0x3, 0b10, 0x8, scsiName(nexus.targetName()));
-            }
+            byte[] port = targetPortDesignators(nexus);
+            out.write(port, 0, port.length);
         }
         byte[] body = out.toByteArray();
         byte[] p = new byte[4 + body.length];
@@ -202,6 +189,32 @@ public final class InquiryData {
         put16(p, 2, body.length);
         System.arraycopy(body, 0, p, 4, body.length);
         return p;
+    }
+
+    /**
+     * SPC-5 7.7.6: the designation descriptors of the target port {@code nexus} came through and of
+     * the target device (relative target port, target port group, SCSI name strings), concatenated:
+     * a pass-through device's Device Identification page carries these instead of the real device's
+     * own port designators.
+     */
+    public static byte[] targetPortDesignators(Nexus nexus) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+        // Relative target port (7.7.6.7), PIV 1, protocol iSCSI (5), target port association
+        byte[] rtpi = new byte[4];
+        put16(rtpi, 2, nexus.relativeTargetPortId());
+        designator(out, 0x5, 0x1, 0b01, 0x4, rtpi);
+        // Target port group (7.7.6.8)
+        byte[] tpg = new byte[4];
+        put16(tpg, 2, nexus.targetPortGroup());
+        designator(out, 0x5, 0x1, 0b01, 0x5, tpg);
+        // SCSI name string (7.7.6.11) of the target port and of the target device
+        if (nexus.targetPortName() != null) {
+            designator(out, 0x5, 0x3, 0b01, 0x8, scsiName(nexus.targetPortName()));
+        }
+        if (nexus.targetName() != null) {
+            designator(out, 0x5, 0x3, 0b10, 0x8, scsiName(nexus.targetName()));
+        }
+        return out.toByteArray();
     }
 
     /** SPC-5 7.7.6.1 designation descriptor; PIV is set whenever a protocol is named. */

@@ -33,6 +33,16 @@ public interface BlockDevice extends AutoCloseable {
     }
 
     /**
+     * A real SCSI device that executes the commands the core does not emulate ({@link ScsiPassThrough}):
+     * the core then serves the device with its pass-through command set, whatever its peripheral
+     * device type, and the block methods of this interface are never called. The default: null, a
+     * device whose commands the core emulates.
+     */
+    default ScsiPassThrough passThrough() {
+        return null;
+    }
+
+    /**
      * A tape drive's cartridge ({@link #TAPE}): the objects on it, or null while the drive is
      * empty. A tape drive's block read and write methods are never called; its data moves through
      * the medium. The default: not a tape drive.

@@ -1,0 +1,129 @@
+package org.scstj.engine.commands;
+
+import static org.scstj.engine.cdb.DataDirection.IN;
+import static org.scstj.engine.cdb.DataDirection.NONE;
+import static org.scstj.engine.cdb.DataDirection.OUT;
+import static org.scstj.engine.exec.CommandRow.ACTIVE_OR_STANDBY;
+import static org.scstj.engine.exec.CommandRow.Timeout.CONTROL;
+import static org.scstj.engine.exec.CommandRow.Timeout.MEDIUM;
+import static org.scstj.engine.exec.CommandRow.row;
+
+import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.cdb.DataDirection;
+import org.scstj.engine.cdb.Decoded;
+import org.scstj.engine.cdb.Opcodes;
+import org.scstj.engine.exec.CommandRow;
+import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.passthrough.PassThroughInquiry;
+import org.scstj.engine.passthrough.PassThroughOp;
+import org.scstj.engine.pr.ReservationClass;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The command set of a pass-through device (a real SCSI device behind {@code /dev/sgN}), whatever
+ * its peripheral device type: SCST's split between the core and {@code scst_pass-through}. The
+ * core's own rows are SPC-5's for what belongs to the target, never to the device (SAM-5 4.6,
+ * 5.14; SPC-5 5.14): REPORT LUNS, REQUEST SENSE (autosense is the core's too), SPC-2 RESERVE /
+ * RELEASE, PERSISTENT RESERVE IN / OUT, REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS, and INQUIRY,
+ * which the device answers but for the target port designators ({@link PassThroughInquiry}).
+ * Every other command goes to the device as it came: a few rows here give well-known opcodes their
+ * SPC-5 5.14.3 / SBC-4 4.17 reservation class, write protection and the step after them (MODE
+ * SELECT, LOG SELECT); the {@linkplain CommandSet#withFallback fallback row} takes the rest as a
+ * medium-access command: a conflict under another nexus's reservation of any kind, allowed only in
+ * the active ALUA states. The device checks its CDBs itself: these rows' usage masks allow every
+ * bit but NACA and LINK.
+ */
+public final class PassThroughCommands {
+    private PassThroughCommands() {
+    }
+
+    /** SPC-5 6.8 LOG SELECT. */
+    private static final int LOG_SELECT = 0x4C;
+
+    private static final Set<String> CORE = Set.of("REQUEST SENSE", "INQUIRY", "RESERVE(6)", "RELEASE(6)",
+            "RESERVE(10)", "RELEASE(10)", "REPORT LUNS", "REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS");
+
+    /** The core's rows: SPC-5's, INQUIRY answered through the device. */
+    static List<CommandRow> coreRows() {
+        List<CommandRow> rows = new ArrayList<>();
+        for (CommandRow r : SpcCommands.ROWS) {
+            if (r.name().equals("INQUIRY")) {
+                rows.add(r.withExecutor((cdb, ctx) -> PassThroughInquiry.execute((Cdb.Inquiry) cdb, ctx)));
+            } else if (CORE.contains(r.name()) || r.name().startsWith("PERSISTENT RESERVE")) {
+                rows.add(r);
+            }
+        }
+        return rows;
+    }
+
+    /** Rows of commands the device executes whose rules the core knows. */
+    static final List<CommandRow> DEVICE_ROWS = List.of(
+            device("TEST UNIT READY", Opcodes.TEST_UNIT_READY, NONE).reservation(ReservationClass.ALLOWED)
+                    .timeout(CONTROL).build(),
+            device("READ(6)", Opcodes.READ_6, IN).reservation(ReservationClass.READ).timeout(MEDIUM).build(),
+            device("WRITE(6)", Opcodes.WRITE_6, OUT).reservation(ReservationClass.WRITE).writesMedium()
+                    .timeout(MEDIUM).build(),
+            device("MODE SELECT(6)", Opcodes.MODE_SELECT_6, OUT).runs(Cdb.PassThrough.class, PassThroughOp::modeSelect)
+                    .reservation(ReservationClass.WRITE).sharedState().alua(ACTIVE_OR_STANDBY).timeout(CONTROL).build(),
+            device("MODE SENSE(6)", Opcodes.MODE_SENSE_6, IN).reservation(ReservationClass.WRITE)
+                    .alua(ACTIVE_OR_STANDBY).timeout(CONTROL).build(),
+            device("READ CAPACITY(10)", Opcodes.READ_CAPACITY_10, IN).reservation(ReservationClass.ALLOWED)
+                    .timeout(CONTROL).build(),
+            device("READ(10)", Opcodes.READ_10, IN).reservation(ReservationClass.READ).timeout(MEDIUM).build(),
+            device("WRITE(10)", Opcodes.WRITE_10, OUT).reservation(ReservationClass.WRITE).writesMedium()
+                    .timeout(MEDIUM).build(),
+            device("LOG SELECT", LOG_SELECT, OUT).runs(Cdb.PassThrough.class, PassThroughOp::logSelect)
+                    .reservation(ReservationClass.WRITE).sharedState().alua(ACTIVE_OR_STANDBY).timeout(CONTROL).build(),
+            device("LOG SENSE", Opcodes.LOG_SENSE, IN).underSpc2Reservation().reservation(ReservationClass.ALLOWED)
+                    .alua(ACTIVE_OR_STANDBY).timeout(CONTROL).build(),
+            device("MODE SELECT(10)", Opcodes.MODE_SELECT_10, OUT).runs(Cdb.PassThrough.class, PassThroughOp::modeSelect)
+                    .reservation(ReservationClass.WRITE).sharedState().alua(ACTIVE_OR_STANDBY).timeout(CONTROL).build(),
+            device("MODE SENSE(10)", Opcodes.MODE_SENSE_10, IN).reservation(ReservationClass.WRITE)
+                    .alua(ACTIVE_OR_STANDBY).timeout(CONTROL).build(),
+            device("READ(16)", Opcodes.READ_16, IN).reservation(ReservationClass.READ).timeout(MEDIUM).build(),
+            device("WRITE(16)", Opcodes.WRITE_16, OUT).reservation(ReservationClass.WRITE).writesMedium()
+                    .timeout(MEDIUM).build(),
+            device("READ(12)", Opcodes.READ_12, IN).reservation(ReservationClass.READ).timeout(MEDIUM).build(),
+            device("WRITE(12)", Opcodes.WRITE_12, OUT).reservation(ReservationClass.WRITE).writesMedium()
+                    .timeout(MEDIUM).build());
+
+    /** Every command no row names: to the device, as a medium-access command. */
+    static final CommandRow FALLBACK = row("PASS-THROUGH", -1, NONE).usage(0xFF).parser(PassThroughCommands::raw)
+            .runs(Cdb.PassThrough.class, PassThroughOp::execute).reservation(ReservationClass.WRITE)
+            .timeout(MEDIUM).build();
+
+    private static final Map<Integer, CommandSet> SETS = new ConcurrentHashMap<>();
+
+    /** The pass-through set of a peripheral device type (SPC-5 6.7.2): the same rows, named for the type. */
+    public static CommandSet forType(int peripheralDeviceType) {
+        return SETS.computeIfAbsent(peripheralDeviceType & 0x1F, type -> {
+            List<CommandRow> rows = new ArrayList<>(coreRows());
+            rows.addAll(DEVICE_ROWS);
+            return CommandSet.withFallback(String.format("pass-through device, peripheral device type %02Xh", type),
+                    rows, List.of(), FALLBACK);
+        });
+    }
+
+    /**
+     * A row of a command the device executes: the CDB's length by its group code (SPC-5 4.2.5.1),
+     * every bit allowed but the CONTROL byte's NACA and LINK, decoded to its bytes.
+     */
+    private static CommandRow.Builder device(String name, int opcode, DataDirection direction) {
+        int[] usage = new int[CommandSet.cdbLength(new byte[] {(byte) opcode})];
+        Arrays.fill(usage, 0xFF);
+        usage[usage.length - 1] = 0x00;
+        return row(name, opcode, direction).usage(usage).parser(PassThroughCommands::raw)
+                .runs(Cdb.PassThrough.class, PassThroughOp::execute);
+    }
+
+    /** The CDB as the device gets it: its own length, from the transport's (possibly padded) bytes. */
+    static Decoded raw(byte[] cdb) {
+        return new Decoded.Ok(new Cdb.PassThrough(cdb[0] & 0xFF, Arrays.copyOf(cdb, CommandSet.cdbLength(cdb))));
+    }
+}

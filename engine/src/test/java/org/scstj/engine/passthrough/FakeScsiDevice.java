@@ -1,0 +1,170 @@
+package org.scstj.engine.passthrough;
+
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.ScsiPassThrough;
+import org.scstj.engine.spi.ScsiResponse;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real SCSI device as the core sees it through {@link ScsiPassThrough}: a small disk or tape drive
+ * that answers INQUIRY (its own port designator in VPD 83h besides its logical unit's), MODE SENSE
+ * of the Control page with the D_SENSE a MODE SELECT set, READ with a fixed pattern, a tape READ(6)
+ * of a record shorter than asked with ILI, and reports a unit attention queued by the test on its
+ * next command. It records every CDB it got.
+ */
+final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
+    final List<byte[]> seen = new CopyOnWriteArrayList<>();
+    final AtomicInteger resets = new AtomicInteger();
+    final ArrayDeque<int[]> unitAttentions = new ArrayDeque<>();
+    private final int type;
+    private final int maxTransfer;
+    volatile boolean dSense;
+    /** A tape drive's next record length (READ(6) variable-block). */
+    volatile int recordLength = 100;
+
+    FakeScsiDevice(int type, int maxTransfer) {
+        this.type = type;
+        this.maxTransfer = maxTransfer;
+    }
+
+    int opcodesSeen(int opcode) {
+        return (int) seen.stream().filter(c -> (c[0] & 0xFF) == opcode).count();
+    }
+
+    @Override public ScsiPassThrough passThrough() { return this; }
+    @Override public int peripheralDeviceType() { return type; }
+    @Override public String name() { return "sg-fake"; }
+    @Override public String handlerType() { return "dev_fake"; }
+    @Override public int blockSize() { return 512; }
+    @Override public long blockCount() { return 2048; }
+    @Override public Capabilities capabilities() { return new Capabilities(false, false, false, false, 0, "FAKE", 1L); }
+    @Override public void read(long offset, ByteBuffer dst, Completion done) { throw new AssertionError("block I/O"); }
+    @Override public void write(long offset, ByteBuffer src, boolean fua, Completion done) { throw new AssertionError(); }
+    @Override public void flush(Completion done) { done.completed(); }
+    @Override public void close() { }
+    @Override public int maxTransferBytes() { return maxTransfer; }
+
+    @Override
+    public void reset(ResetCompletion done) {
+        resets.incrementAndGet();
+        done.done(null);
+    }
+
+    @Override
+    public void execute(byte[] cdb, Direction direction, DataBuffer dataOut, DataBuffer dataIn, ScsiPassThrough.CommandCompletion done) {
+        seen.add(cdb.clone());
+        int[] ua;
+        synchronized (unitAttentions) {
+            ua = (cdb[0] & 0xFF) == 0x12 ? null : unitAttentions.poll();
+        }
+        int room = dataIn == null ? 0 : dataIn.length();
+        if (ua != null) {
+            done.completed(new Result(ScsiResponse.CHECK_CONDITION, sense(0x6, ua[0], ua[1], 0, 0), room));
+            return;
+        }
+        switch (cdb[0] & 0xFF) {
+            case 0x12 -> {
+                byte[] d = (cdb[1] & 1) == 0 ? standardInquiry() : vpd(cdb[2] & 0xFF);
+                if (d == null) {
+                    done.completed(new Result(ScsiResponse.CHECK_CONDITION, sense(0x5, 0x24, 0, 0, 0), room));
+                } else {
+                    done.completed(new Result(ScsiResponse.GOOD, null, room - put(dataIn, d)));
+                }
+            }
+            case 0x15, 0x55 -> {
+                ByteBuffer p = dataOut.nio();
+                byte[] list = new byte[p.remaining()];
+                p.get(list);
+                int header = (cdb[0] & 0xFF) == 0x15 ? 4 : 8;
+                if (list.length >= header + 3 && (list[header] & 0x3F) == 0x0A) {
+                    dSense = (list[header + 2] & 0x04) != 0;
+                }
+                done.completed(new Result(ScsiResponse.GOOD, null, 0));
+            }
+            case 0x5A -> {
+                byte[] d = new byte[8 + 12];
+                d[1] = 18;
+                d[8] = 0x0A;
+                d[9] = 0x0A;
+                d[10] = (byte) (dSense ? 0x04 : 0);
+                done.completed(new Result(ScsiResponse.GOOD, null, room - put(dataIn, d)));
+            }
+            case 0x08 -> { // a tape READ(6), variable block: one record of recordLength
+                int asked = (cdb[2] & 0xFF) << 16 | (cdb[3] & 0xFF) << 8 | cdb[4] & 0xFF;
+                int n = Math.min(asked, recordLength);
+                byte[] d = new byte[n];
+                java.util.Arrays.fill(d, (byte) 0x5A);
+                put(dataIn, d);
+                if (n < asked) {   // SSC-3 4.2.5: ILI, INFORMATION = requested - actual
+                    done.completed(new Result(ScsiResponse.CHECK_CONDITION, sense(0x0, 0, 0, 0x20, asked - n), room - n));
+                } else {
+                    done.completed(new Result(ScsiResponse.GOOD, null, room - n));
+                }
+            }
+            case 0x28 -> {
+                byte[] d = new byte[room];
+                java.util.Arrays.fill(d, (byte) 0xA5);
+                done.completed(new Result(ScsiResponse.GOOD, null, room - put(dataIn, d)));
+            }
+            case 0xC1 -> { // a vendor-specific command: four bytes back
+                done.completed(new Result(ScsiResponse.GOOD, null, room - put(dataIn, new byte[] {1, 2, 3, 4})));
+            }
+            default -> done.completed(new Result(ScsiResponse.GOOD, null, room));
+        }
+    }
+
+    private static int put(DataBuffer into, byte[] d) {
+        if (into == null) {
+            return 0;
+        }
+        ByteBuffer b = into.nio();
+        int n = Math.min(b.remaining(), d.length);
+        b.put(d, 0, n);
+        return n;
+    }
+
+    private byte[] standardInquiry() {
+        byte[] d = new byte[36];
+        d[0] = (byte) type;
+        d[2] = 0x05;
+        d[3] = 0x02;
+        d[4] = 31;
+        System.arraycopy("REALVEND".getBytes(), 0, d, 8, 8);
+        System.arraycopy("REAL DEVICE     ".getBytes(), 0, d, 16, 16);
+        return d;
+    }
+
+    /** VPD 83h: the LU's NAA designator, then the real device's own target port designator. */
+    private byte[] vpd(int page) {
+        if (page != 0x83) {
+            return null;
+        }
+        byte[] naa = {0x01, 0x03, 0, 8, 0x60, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66};
+        byte[] port = {0x61, (byte) 0x94, 0, 4, 0, 0, 0, 0x09};   // SAS, relative target port 9
+        byte[] d = new byte[4 + naa.length + port.length];
+        d[0] = (byte) type;
+        d[1] = (byte) 0x83;
+        d[3] = (byte) (naa.length + port.length);
+        System.arraycopy(naa, 0, d, 4, naa.length);
+        System.arraycopy(port, 0, d, 4 + naa.length, port.length);
+        return d;
+    }
+
+    /** Fixed-format sense (SPC-5 4.4.3) with the flags of byte 2 (FILEMARK, EOM, ILI) and INFORMATION. */
+    static byte[] sense(int key, int asc, int ascq, int flags, int information) {
+        byte[] s = new byte[18];
+        s[0] = (byte) (information != 0 ? 0xF0 : 0x70);
+        s[2] = (byte) (flags | key);
+        ByteBuffer.wrap(s).putInt(3, information);
+        s[7] = 10;
+        s[12] = (byte) asc;
+        s[13] = (byte) ascq;
+        return s;
+    }
+}

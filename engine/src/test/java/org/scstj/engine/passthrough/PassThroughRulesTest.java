@@ -1,0 +1,308 @@
+package org.scstj.engine.passthrough;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.scstj.engine.commands.CommandSets;
+import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.lu.LuStates;
+import org.scstj.engine.lu.MediumState;
+import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.lu.UnitState;
+import org.scstj.engine.lun.LunActor;
+import org.scstj.engine.lun.Task;
+import org.scstj.engine.lun.Tasks;
+import org.scstj.engine.pr.Reservations;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.spi.ScsiResponse;
+import org.scstj.engine.spi.TaskAttribute;
+import org.scstj.engine.spi.TransportTask;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The core's rules on top of a pass-through device, through the LUN actor, with two initiators:
+ * what the core emulates never reaches the device (reservations), what the device reports reaches
+ * every nexus (unit attentions, mode parameter changes), task management resets the device, the
+ * device's limit and sense data hold, INQUIRY carries scstj's port.
+ */
+class PassThroughRulesTest {
+    private static final ActorTestKit testKit = ActorTestKit.create();
+    private static final Nexus A = new Nexus("iqn.a", "iqn.a,i,0x1", "iqn.t", "iqn.t,t,0x1", 1, 1);
+    private static final Nexus B = new Nexus("iqn.b", "iqn.b,i,0x1", "iqn.t", "iqn.t,t,0x1", 1, 1);
+    private static final byte[] TUR = new byte[6];
+    private static final int GOOD = ScsiResponse.GOOD;
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    private FakeScsiDevice device;
+    private UnitState state;
+    private ActorRef<LunActor.Command> lun;
+    private long tags;
+
+    /** A LU over {@code device}; each nexus has had its POWER ON unit attention. */
+    private void start(FakeScsiDevice d) throws Exception {
+        device = d;
+        state = new UnitState(new MediumState(false, false, true), new ModeParameters(false), LuStates.unlimited(),
+                new Reservations(), null);
+        lun = testKit.spawn(Tasks.lunActor(d, CommandSets.forDevice(d), state));
+        assertEquals(0x29, asc(send(A, TUR)));
+        assertEquals(0x29, asc(send(B, TUR)));
+        device.seen.clear();
+    }
+
+    private void startDisk() throws Exception {
+        start(new FakeScsiDevice(BlockDevice.DISK, 64 * 1024));
+    }
+
+    private record Answer(ScsiResponse response, byte[] data) {
+    }
+
+    private Answer run(Nexus nexus, byte[] cdb, int dataIn, byte[] dataOut) throws Exception {
+        LuContext lu = new LuContext(0, device, CommandSets.forDevice(device), false, false, nexus, state,
+                LuStates.only(0, device, false, state.mode()));
+        PtTask t = new PtTask(++tags, cdb, dataIn, dataOut);
+        lun.tell(new LunActor.Execute(new Task(t, lu.commands().parse(cdb), lu)));
+        ScsiResponse r = t.response.get(5, TimeUnit.SECONDS);
+        return new Answer(r, t.dataIn);
+    }
+
+    private ScsiResponse send(Nexus nexus, byte[] cdb) throws Exception {
+        return run(nexus, cdb, 0, null).response();
+    }
+
+    private static int asc(ScsiResponse r) {
+        assertEquals(ScsiResponse.CHECK_CONDITION, r.status(), "CHECK CONDITION");
+        byte[] s = r.sense();
+        return (s[0] & 0x7F) >= 0x72 ? s[2] & 0xFF : s[12] & 0xFF;
+    }
+
+    private static int ascq(ScsiResponse r) {
+        byte[] s = r.sense();
+        return (s[0] & 0x7F) >= 0x72 ? s[3] & 0xFF : s[13] & 0xFF;
+    }
+
+    @Test
+    void reserve6_byOneInitiator_conflictsTheOther_andNeverReachesTheDevice() throws Exception {
+        startDisk();
+        assertEquals(GOOD, send(A, new byte[] {0x16, 0, 0, 0, 0, 0}).status());
+        assertEquals(ScsiResponse.RESERVATION_CONFLICT, send(B, TUR).status(), "SPC-2 5.5.1: TEST UNIT READY conflicts");
+        ScsiResponse read = run(B, new byte[] {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0}, 512, null).response();
+        assertEquals(ScsiResponse.RESERVATION_CONFLICT, read.status());
+        assertEquals(ScsiResponse.RESERVATION_CONFLICT, send(B, new byte[] {(byte) 0xC1, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+                .status(), "an opcode the core does not know is a medium access under the reservation");
+        assertEquals(GOOD, run(A, new byte[] {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0}, 512, null).response().status());
+        assertEquals(GOOD, send(A, new byte[] {0x17, 0, 0, 0, 0, 0}).status());
+        assertEquals(GOOD, run(B, new byte[] {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0}, 512, null).response().status());
+        assertEquals(0, device.opcodesSeen(0x16) + device.opcodesSeen(0x17), "RESERVE and RELEASE are the core's");
+    }
+
+    @Test
+    void unitAttentionTheDeviceReports_reachesTheInitiatorThatMetIt_andEveryOther() throws Exception {
+        startDisk();
+        device.unitAttentions.add(new int[] {0x2A, 0x09});   // CAPACITY DATA HAS CHANGED
+        ScsiResponse a = send(A, TUR);
+        assertEquals(0x2A, asc(a));
+        assertEquals(0x09, ascq(a));
+        ScsiResponse b = send(B, TUR);
+        assertEquals(0x2A, asc(b), "the core established it for B");
+        assertEquals(0x09, ascq(b));
+        assertEquals(1, device.opcodesSeen(0x00), "B's UA came from the core, before the device");
+        assertEquals(GOOD, send(A, TUR).status(), "A was told once");
+        assertEquals(GOOD, send(B, TUR).status());
+    }
+
+    @Test
+    void aUnitAttentionOutsideTheVocabulary_reachesTheOthersAsTargetOperatingConditionsChanged() throws Exception {
+        startDisk();
+        device.unitAttentions.add(new int[] {0x5D, 0x00});
+        assertEquals(0x5D, asc(send(A, TUR)), "the device's own sense for the initiator that met it");
+        ScsiResponse b = send(B, TUR);
+        assertEquals(0x3F, asc(b));
+        assertEquals(0x00, ascq(b));
+    }
+
+    @Test
+    void modeSelect_givesTheOtherInitiatorModeParametersChanged_andTheCoreFollowsTheDevicesControlPage()
+            throws Exception {
+        startDisk();
+        assertTrue(!state.mode().descriptorSense());
+        byte[] list = {0, 0, 0, 0, 0x0A, 0x0A, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0};   // Control page, D_SENSE
+        ScsiResponse select = run(A, new byte[] {0x15, 0x10, 0, 0, (byte) list.length, 0}, 0, list).response();
+        assertEquals(GOOD, select.status());
+        assertTrue(device.dSense);
+        assertTrue(state.mode().descriptorSense(), "the core re-read the Control page: D_SENSE");
+        ScsiResponse b = send(B, TUR);
+        assertEquals(0x72, b.sense()[0] & 0x7F, "the core's own sense now in descriptor format");
+        assertEquals(0x2A, asc(b));
+        assertEquals(0x01, ascq(b));
+        assertEquals(GOOD, send(A, TUR).status(), "not for the initiator that changed them");
+    }
+
+    @Test
+    void logSelect_givesTheOtherInitiatorLogParametersChanged() throws Exception {
+        startDisk();
+        assertEquals(GOOD, send(A, new byte[] {0x4C, 0x02, 0, 0, 0, 0, 0, 0, 0, 0}).status());
+        ScsiResponse b = send(B, TUR);
+        assertEquals(0x2A, asc(b));
+        assertEquals(0x02, ascq(b));
+    }
+
+    @Test
+    void logicalUnitReset_resetsTheDevice_andEveryInitiatorLearnsOfIt() throws Exception {
+        startDisk();
+        TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
+        lun.tell(new LunActor.Abort(LunActor.Scope.RESET, A, 0, probe.getRef()));
+        probe.expectMessageClass(LunActor.Aborted.class);
+        assertEquals(1, device.resets.get());
+        assertEquals(0x29, asc(send(A, TUR)));
+        assertEquals(0x29, asc(send(B, TUR)));
+
+        lun.tell(new LunActor.Abort(LunActor.Scope.NEXUS_TASKS, A, 0, probe.getRef()));
+        probe.expectMessageClass(LunActor.Aborted.class);
+        assertEquals(1, device.resets.get(), "ABORT TASK SET is the core's alone");
+    }
+
+    @Test
+    void aTransferBeyondTheDevicesLimit_isRefusedBeforeTheDevice() throws Exception {
+        start(new FakeScsiDevice(BlockDevice.DISK, 4096));
+        ScsiResponse r = run(A, new byte[] {0x28, 0, 0, 0, 0, 0, 0, 0, 16, 0}, 8192, null).response();
+        assertEquals(0x24, asc(r));
+        assertEquals(0, device.opcodesSeen(0x28));
+        assertEquals(GOOD, run(A, new byte[] {0x28, 0, 0, 0, 0, 0, 0, 0, 8, 0}, 4096, null).response().status());
+    }
+
+    @Test
+    void inquiryDeviceIdentification_keepsTheDevicesLogicalUnit_andGivesScstjsTargetPort() throws Exception {
+        startDisk();
+        Answer std = run(A, new byte[] {0x12, 0, 0, 0, 36, 0}, 36, null);
+        assertEquals(GOOD, std.response().status());
+        assertEquals("REALVEND", new String(std.data(), 8, 8), "standard data from the device");
+        Answer vpd = run(A, new byte[] {0x12, 1, (byte) 0x83, 0, (byte) 255, 0}, 255, null);
+        assertEquals(GOOD, vpd.response().status());
+        byte[] p = vpd.data();
+        assertEquals((byte) 0x83, p[1]);
+        int length = (p[2] & 0xFF) << 8 | p[3] & 0xFF;
+        assertEquals(p.length - 4, length);
+        boolean naa = false;
+        boolean devicePort = false;
+        int relativePort = -1;
+        for (int at = 4; at < p.length; at += 4 + (p[at + 3] & 0xFF)) {
+            int association = p[at + 1] >> 4 & 3;
+            int type = p[at + 1] & 0xF;
+            if (association == 0 && type == 3) {
+                naa = p[at + 4] == 0x60;
+            }
+            if (association == 1 && type == 4) {
+                int value = (p[at + 6] & 0xFF) << 8 | p[at + 7] & 0xFF;
+                devicePort |= value == 9;
+                relativePort = value;
+            }
+        }
+        assertTrue(naa, "the device's logical unit designator");
+        assertTrue(!devicePort, "not the real device's own port");
+        assertEquals(A.relativeTargetPortId(), relativePort, "scstj's relative target port");
+    }
+
+    @Test
+    void anOpcodeTheCoreDoesNotKnow_reachesTheDevice_withTheTransportsDirectionAndLength() throws Exception {
+        startDisk();
+        Answer r = run(A, new byte[] {(byte) 0xC1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 64, null);
+        assertEquals(GOOD, r.response().status());
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, r.data());
+        assertEquals(4, r.response().transferLength(), "the residual the device reported");
+        assertEquals(10, device.seen.getLast().length, "group 6: a 10-byte CDB, not the transport's 16 bytes");
+    }
+
+    @Test
+    void naca_isRefusedByTheCore_evenForAnOpcodeItDoesNotKnow() throws Exception {
+        startDisk();
+        ScsiResponse r = send(A, new byte[] {(byte) 0xC1, 0, 0, 0, 0, 0, 0, 0, 0, 0x04});
+        assertEquals(0x24, asc(r));
+        assertTrue(device.seen.isEmpty());
+    }
+
+    @Test
+    void tapeReadOfAShorterRecord_carriesIliAndTheResidualThrough() throws Exception {
+        start(new FakeScsiDevice(BlockDevice.TAPE, 64 * 1024));
+        device.recordLength = 100;
+        Answer r = run(A, new byte[] {0x08, 0, 0, 0, (byte) 200, 0}, 200, null);
+        assertEquals(ScsiResponse.CHECK_CONDITION, r.response().status());
+        assertEquals(0x20, r.response().sense()[2] & 0x20, "ILI");
+        assertEquals(100, ByteBuffer.wrap(r.response().sense()).getInt(3), "INFORMATION: the missing bytes");
+        assertEquals(100, r.response().transferLength());
+        assertNotNull(r.data());
+        assertEquals(100, r.data().length, "the record came with the CHECK CONDITION");
+    }
+
+    @Test
+    void requestSense_isTheCores_andNeverReachesTheDevice() throws Exception {
+        startDisk();
+        Answer r = run(A, new byte[] {0x03, 0, 0, 0, 18, 0}, 18, null);
+        assertEquals(GOOD, r.response().status());
+        assertTrue(device.seen.isEmpty(), "REQUEST SENSE never reaches the device");
+    }
+
+    /** A transport task with the direction and expected length the initiator announced. */
+    private static final class PtTask implements TransportTask {
+        final long tag;
+        final byte[] cdb;
+        final int dataInLength;
+        final byte[] dataOut;
+        final CompletableFuture<ScsiResponse> response = new CompletableFuture<>();
+        volatile byte[] dataIn;
+
+        PtTask(long tag, byte[] cdb, int dataInLength, byte[] dataOut) {
+            this.tag = tag;
+            this.cdb = cdb;
+            this.dataInLength = dataInLength;
+            this.dataOut = dataOut;
+        }
+
+        @Override public long lun() { return 0; }
+        @Override public byte[] cdb() { return cdb; }
+        @Override public long tag() { return tag; }
+        @Override public TaskAttribute attribute() { return TaskAttribute.SIMPLE; }
+        @Override public int expectedDataTransferLength() { return dataOut != null ? dataOut.length : dataInLength; }
+        @Override public boolean readExpected() { return dataInLength > 0; }
+        @Override public boolean writeExpected() { return dataOut != null; }
+        @Override public DataBuffer allocate(int length) { return DataBuffer.wrap(new byte[length], length); }
+
+        @Override
+        public void receiveData(int length, DataReceiver receiver) {
+            receiver.received(DataBuffer.wrap(java.util.Arrays.copyOf(dataOut, length), length));
+        }
+
+        @Override
+        public void complete(ScsiResponse r) {
+            if (r.dataIn() != null) {
+                ByteBuffer b = r.dataIn().nio();
+                byte[] d = new byte[b.remaining()];
+                b.get(d);
+                dataIn = d;
+                r.dataIn().release();
+            }
+            response.complete(r);
+        }
+
+        @Override
+        public void aborted() {
+            response.completeExceptionally(new IllegalStateException("aborted"));
+        }
+    }
+}
