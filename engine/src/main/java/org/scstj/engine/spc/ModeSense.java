@@ -50,6 +50,13 @@ public final class ModeSense {
     public static final int TRANSPORT_GEOMETRY = 0x1E;
     public static final int DEVICE_CAPABILITIES = 0x1F;
     public static final int ALL_PAGES = 0x3F;
+    /**
+     * SPC-5 7.5.1 (table "Mode page codes"): page 00h is vendor-specific. A tape drive answers it
+     * with the header and the block descriptor only, no page: how SSC drives are asked for the
+     * density, block length and write protection (Linux's st sends MODE SENSE(6) page 00h with
+     * ALLOCATION LENGTH 12 whenever it opens the drive).
+     */
+    public static final int TAPE_NO_PAGE = 0x00;
 
     public static final int PC_CURRENT = 0;
     public static final int PC_CHANGEABLE = 1;
@@ -98,10 +105,13 @@ public final class ModeSense {
         return null;
     }
 
-    /** SPC-5 6.11.1: saved values asked of an LU that has none. */
+    /** SPC-5 6.11.1: saved values asked of an LU that has none. A tape drive's page 00h: {@link #TAPE_NO_PAGE}. */
     static Failure validate(Cdb.ModeSense cdb, LuContext lu) {
         if (cdb.pageControl() == PC_SAVED && !lu.mode().savable()) {
             return new Failure(SenseReason.SAVING_PARAMETERS_NOT_SUPPORTED, FieldPointer.cdb(2, 7), false, 0);
+        }
+        if (cdb.pageCode() == TAPE_NO_PAGE && lu.device().peripheralDeviceType() == BlockDevice.TAPE) {
+            return cdb.subpageCode() == 0x00 ? null : Failure.invalidFieldInCdb(3, 7);
         }
         return validate(cdb, pages(lu));
     }

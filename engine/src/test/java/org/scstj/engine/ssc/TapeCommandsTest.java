@@ -187,6 +187,29 @@ class TapeCommandsTest {
         assertEquals((byte) TapeState.DENSITY, lastData[4]);
     }
 
+    /**
+     * SPC-5 7.5.1: mode page 00h is vendor-specific; a tape drive answers it with the header and the
+     * block descriptor (SSC-3 8.3.3), no page. Linux's st asks exactly this (MODE SENSE(6), page 00h,
+     * ALLOCATION LENGTH 12) at every open to learn the block length, density and write protection;
+     * refused, st takes the drive for variable-block and `mt setblk 512` looks undone.
+     */
+    @Test
+    void modeSensePage0_isTheHeaderAndTheBlockDescriptor_asStReadsIt() throws Exception {
+        byte[] page0 = cdb(0x1A, 0, 0x00, 0, 12, 0);
+        assertEquals(GOOD, send(page0).status());
+        assertEquals(12, lastData.length, "4-byte header + 8-byte block descriptor");
+        assertEquals(11, lastData[0], "MODE DATA LENGTH");
+        assertEquals(8, lastData[3], "BLOCK DESCRIPTOR LENGTH");
+        assertEquals((byte) TapeState.DENSITY, lastData[4]);
+        assertEquals(0, ByteBuffer.wrap(lastData).getInt(8) & 0xFF_FFFF, "variable-block mode");
+
+        byte[] list = cdb(0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0x02, 0x00); // st's MTSETBLK 512: density 0 (default)
+        assertEquals(GOOD, send(A, cdb(0x15, 0x10, 0, 0, list.length, 0), list).status());
+        assertEquals(GOOD, send(page0).status());
+        assertEquals(512, ByteBuffer.wrap(lastData).getInt(8) & 0xFF_FFFF, "the block length MODE SELECT set");
+        assertEquals("05/24/00", sense(send(cdb(0x1A, 0, 0x00, 0x01, 12, 0))), "page 00h has no subpage");
+    }
+
     @Test
     void space_andLocate_andReadPosition_moveAsSsc3Says() throws Exception {
         twoFiles();
