@@ -1,8 +1,11 @@
 #!/bin/sh
-# Assembles the guest of LinuxInitiatorTest and LinuxCdromTest: Debian's kernel (vmlinuz) and an
-# initramfs holding busybox-static, open-iscsi's iscsistart and util-linux's eject (package eject,
-# busybox has no eject) with their shared libraries, the kernel modules the iSCSI initiator, sd,
-# ext4, sr, isofs and virtio-net need, and the `init` and `cdrom.sh` scripts next to this file.
+# Assembles the guest of LinuxInitiatorTest, LinuxCdromTest and LinuxTapeTest: Debian's kernel
+# (vmlinuz) and an initramfs holding busybox-static, open-iscsi's iscsistart, util-linux's eject
+# (package eject, busybox has no eject), mt-st's mt and mtx's mtx and tapeinfo (busybox's mt knows
+# neither tell, seek nor setblk), GNU tar (busybox's tar has no blocking factor: one write() per
+# 512-byte block is one tape record) with their shared libraries, the kernel modules the iSCSI
+# initiator, sd, ext4, sr, isofs, st, ch and virtio-net need, and the `init`, `cdrom.sh` and
+# `tape.sh` scripts next to this file.
 #
 #   sh build-guest.sh CACHE_ROOT
 #
@@ -18,12 +21,14 @@ CACHE_ROOT=${1:?usage: build-guest.sh CACHE_ROOT}
 HERE=$(cd "$(dirname "$0")" && pwd)
 INIT="$HERE/init"
 CDROM="$HERE/cdrom.sh"
+TAPE="$HERE/tape.sh"
 ISCSISTART=${ISCSISTART:-/usr/sbin/iscsistart}
-WANTED="virtio_pci virtio_net crc32c_generic crc32c-intel libcrc32c scsi_transport_iscsi libiscsi libiscsi_tcp iscsi_tcp sd_mod ext4 cdrom sr_mod isofs"
+WANTED="virtio_pci virtio_net crc32c_generic crc32c-intel libcrc32c scsi_transport_iscsi libiscsi libiscsi_tcp iscsi_tcp sd_mod ext4 cdrom sr_mod isofs st ch"
 
 die() { echo "build-guest: $*" >&2; exit 1; }
 [ -f "$INIT" ] || die "no init script at $INIT"
 [ -f "$CDROM" ] || die "no cdrom.sh at $CDROM"
+[ -f "$TAPE" ] || die "no tape.sh at $TAPE"
 [ -x "$ISCSISTART" ] || die "no $ISCSISTART (Debian package open-iscsi)"
 for tool in apt-cache apt-get dpkg-deb ldd sha256sum gzip; do
     command -v "$tool" > /dev/null || die "$tool is missing"
@@ -46,14 +51,20 @@ fi
 KVER_PKG=$(candidate "$KPKG")
 BB_VER=$(candidate busybox-static)
 EJECT_VER=$(candidate eject)
+MT_VER=$(candidate mt-st)
+MTX_VER=$(candidate mtx)
+TAR_VER=$(candidate tar)
 [ -n "$KVER_PKG" ] && [ "$KVER_PKG" != "(none)" ] || die "apt has no candidate for $KPKG"
 [ -n "$BB_VER" ] && [ "$BB_VER" != "(none)" ] || die "apt has no candidate for busybox-static"
 [ -n "$EJECT_VER" ] && [ "$EJECT_VER" != "(none)" ] || die "apt has no candidate for eject"
+for v in "mt-st:$MT_VER" "mtx:$MTX_VER" "tar:$TAR_VER"; do
+    [ -n "${v#*:}" ] && [ "${v#*:}" != "(none)" ] || die "apt has no candidate for ${v%%:*}"
+done
 
 LIBS=$(ldd "$ISCSISTART" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u)
 KEY=$( {
-    echo "$KPKG $KVER_PKG busybox-static $BB_VER eject $EJECT_VER modules: $WANTED"
-    sha256sum "$0" "$INIT" "$CDROM" "$ISCSISTART" $LIBS | cut -d' ' -f1
+    echo "$KPKG $KVER_PKG busybox-static $BB_VER eject $EJECT_VER mt-st $MT_VER mtx $MTX_VER tar $TAR_VER modules: $WANTED"
+    sha256sum "$0" "$INIT" "$CDROM" "$TAPE" "$ISCSISTART" $LIBS | cut -d' ' -f1
 } | sha256sum | cut -c1-20)
 OUT="$CACHE_ROOT/$KPKG-$KEY"
 if [ -f "$OUT/done" ]; then
@@ -69,12 +80,16 @@ chmod 755 "$WORK"
 mkdir "$WORK/deb"
 # apt drops privileges to _apt for downloads; let it write here
 chmod 777 "$WORK/deb"
-echo "build-guest: downloading $KPKG=$KVER_PKG busybox-static=$BB_VER eject=$EJECT_VER" >&2
-( cd "$WORK/deb" && apt-get download -q "$KPKG=$KVER_PKG" "busybox-static=$BB_VER" "eject=$EJECT_VER" ) >&2 \
+echo "build-guest: downloading $KPKG=$KVER_PKG busybox-static=$BB_VER eject=$EJECT_VER mt-st=$MT_VER mtx=$MTX_VER tar=$TAR_VER" >&2
+( cd "$WORK/deb" && apt-get download -q "$KPKG=$KVER_PKG" "busybox-static=$BB_VER" "eject=$EJECT_VER" \
+    "mt-st=$MT_VER" "mtx=$MTX_VER" "tar=$TAR_VER" ) >&2 \
     || die "apt-get download failed"
 dpkg-deb -x "$WORK"/deb/"$KPKG"_*.deb "$WORK/kernel"
 dpkg-deb -x "$WORK"/deb/busybox-static_*.deb "$WORK/busybox"
 dpkg-deb -x "$WORK"/deb/eject_*.deb "$WORK/eject"
+for pkg in mt-st mtx tar; do
+    dpkg-deb -x "$WORK"/deb/"$pkg"_*.deb "$WORK/tape"
+done
 BB="$WORK/busybox/bin/busybox"
 [ -x "$BB" ] || die "busybox-static has no bin/busybox"
 EJECT="$WORK/eject/usr/bin/eject"
@@ -82,6 +97,16 @@ EJECT="$WORK/eject/usr/bin/eject"
 # eject's shared libraries come from the host (util-linux's libmount and libblkid, as for iscsistart)
 ldd "$EJECT" | grep -q 'not found' && die "eject needs libraries the host lacks: $(ldd "$EJECT" | grep 'not found')"
 EJECT_LIBS=$(ldd "$EJECT" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u)
+# the tape tools, named as the guest calls them (in /sbin, ahead of busybox's applets in PATH)
+TAPE_TOOLS="bin/mt-st:mt usr/sbin/mtx:mtx usr/sbin/tapeinfo:tapeinfo bin/tar:tar"
+TAPE_LIBS=
+for t in $TAPE_TOOLS; do
+    f="$WORK/tape/${t%%:*}"
+    [ -x "$f" ] || die "no ${t%%:*} in mt-st, mtx or tar"
+    ldd "$f" | grep -q 'not found' && die "${t%%:*} needs libraries the host lacks: $(ldd "$f" | grep 'not found')"
+    TAPE_LIBS="$TAPE_LIBS $(ldd "$f" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p')"
+done
+TAPE_LIBS=$(echo $TAPE_LIBS | tr ' ' '\n' | sort -u)
 
 KVER=$(ls "$WORK/kernel/lib/modules" | head -n 1)
 [ -n "$KVER" ] && [ -f "$WORK/kernel/boot/vmlinuz-$KVER" ] || die "no vmlinuz/modules in $KPKG"
@@ -115,10 +140,14 @@ cp "$MODS/modules.builtin" "$MODS/modules.order" "$ROOT/lib/modules/$KVER/" 2> /
 cp "$BB" "$ROOT/bin/busybox"
 cp "$INIT" "$ROOT/init"
 cp "$CDROM" "$ROOT/cdrom.sh"
+cp "$TAPE" "$ROOT/tape.sh"
 chmod 755 "$ROOT/init" "$ROOT/bin/busybox"
 cp "$ISCSISTART" "$ROOT/sbin/iscsistart"
 cp "$EJECT" "$ROOT/sbin/eject"
-for lib in $LIBS $EJECT_LIBS; do
+for t in $TAPE_TOOLS; do
+    cp "$WORK/tape/${t%%:*}" "$ROOT/sbin/${t#*:}"
+done
+for lib in $LIBS $EJECT_LIBS $TAPE_LIBS; do
     mkdir -p "$ROOT$(dirname "$lib")"
     cp -L "$lib" "$ROOT$lib"
 done
@@ -127,7 +156,7 @@ mkdir -p "$ROOT/dev"
 mkdir -p "$WORK/out"
 ( cd "$ROOT" && find . | sort | "$BB" cpio -o -H newc 2> /dev/null ) | gzip -6 > "$WORK/out/initrd.img"
 cp "$WORK/kernel/boot/vmlinuz-$KVER" "$WORK/out/vmlinuz"
-echo "$KPKG $KVER_PKG ($KVER), busybox-static $BB_VER, eject $EJECT_VER, $("$ISCSISTART" -v 2>&1 | head -n 1)" > "$WORK/out/versions"
+echo "$KPKG $KVER_PKG ($KVER), busybox-static $BB_VER, eject $EJECT_VER, mt-st $MT_VER, mtx $MTX_VER, tar $TAR_VER, $("$ISCSISTART" -v 2>&1 | head -n 1)" > "$WORK/out/versions"
 touch "$WORK/out/done"
 [ -f "$OUT/done" ] || rm -rf "$OUT"
 # a concurrent build of the same key may have won; its result is as good as ours

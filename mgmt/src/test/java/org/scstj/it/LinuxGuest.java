@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The Linux guest the kernel-initiator tests boot ({@link LinuxInitiatorTest}, {@link LinuxCdromTest}):
- * Debian's kernel and an initramfs assembled by {@code linux-guest/build-guest.sh}, cached under
+ * The Linux guest the kernel-initiator tests boot ({@link LinuxInitiatorTest}, {@link LinuxCdromTest},
+ * {@link LinuxTapeTest}): Debian's kernel and an initramfs assembled by
+ * {@code linux-guest/build-guest.sh}, cached under
  * {@code ~/.cache/scstj-linux-guest} (or {@code -Dscstj.linux.cache=DIR}), run under QEMU with
  * user-mode networking (the guest's 10.0.2.2 is the host's 127.0.0.1). Its {@code init} reads its
  * orders from {@code scstj.*} words on the kernel command line and reports one verdict line on the
