@@ -40,7 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * written and read back; {@code erase} from its start moves end of data there; {@code offline}
  * leaves st without a tape ({@code DR_OPEN}) until {@code mt load}; a read shorter than the record
  * fails in st with the record's length learnt from the residual; mtx's {@code tapeinfo} reads the
- * drive through SG_IO;</li>
+ * drive through SG_IO; a second drive (LUN 1) with a 4 MiB cartridge is filled to early warning:
+ * ENOSPC where the first record entered the zone, filemarks still written after it, the records
+ * dd was told were written read back;</li>
  * <li>the daemon stops (SIGTERM, exit status 0) and starts again on the same library;</li>
  * <li>boot 2: {@code mt load}, the archive still extracts with the files' checksums, the second
  * file reads as boot 1 wrote it, end of data is where the erase left it.</li>
@@ -62,12 +64,13 @@ class LinuxTapeTest {
               handlers {
                 vtape {
                   tape0 { library = "@DIR@/library", cartridge = "A00001L8", capacity = 256M }
+                  tape1 { library = "@DIR@/library", cartridge = "B00001L8", capacity = 4M }
                 }
               }
               target-drivers.iscsi {
                 portals = ["127.0.0.1:@PORT@"]
                 targets {
-                  "iqn.2026-12.org.scstj:tape" { luns { 0 = tape0 } }
+                  "iqn.2026-12.org.scstj:tape" { luns { 0 = tape0, 1 = tape1 } }
                 }
               }
             }
@@ -157,6 +160,12 @@ class LinuxTapeTest {
         assertEquals("dr_open", w.get("offline"), "mt status after offline; " + context);
         assertEquals("yes", w.get("online"), "mt status after load; " + context);
         assertEquals("0", w.get("loaded"), "tell after load; " + context);
+        // The 4 MiB cartridge's early-warning zone is its last MiB (SSC-3 4.2.5: 1/64, at least 1 MiB):
+        // the 48th 64 KiB record enters it (3 MiB of records and their framing) and is told EOM with
+        // nothing unwritten, so st fails the 49th with ENOSPC before sending it.
+        assertEquals("48", w.get("filled"), "64 KiB records dd was told were written; " + context);
+        assertEquals("48", w.get("readback"), "records read back from the filled cartridge; " + context);
+        assertEquals("50", w.get("eom_tell"), "after st's filemark on close and weof's, past early warning; " + context);
 
         Map<String, String> v = LinuxGuest.fields(verify.marker());
         assertEquals("0", v.get("bs"), "a restarted drive is in variable-block mode; " + context);
