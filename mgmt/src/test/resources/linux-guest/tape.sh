@@ -10,7 +10,8 @@
 #      bytes), closed with a filemark (TR records + 1); a second file of five 4096-byte records
 #      (dd) and its filemark; mt weof 1. End of data is then at TR + 8;
 #   3. rewind, fsf 1, tell; read the second file back (positioned past its filemark), bsf 1,
-#      tell; eod, tell; seek to the second file, tell, read it again; rewind and extract the
+#      tell; eod, tell; seek to the second file, tell, read it again; fsr, bsr; bsr stopped by
+#      a filemark, fsf by end of data, bsf by the beginning of the tape; rewind and extract the
 #      archive, checking every file's sha256 against the host's manifest;
 #   4. a read shorter than the record (dd bs=512 of a 10240-byte record): st fails it with ENOMEM
 #      and names the record's length (ILI with a negative INFORMATION, SSC-3 READ(6)), the drive
@@ -92,6 +93,12 @@ mtc() {
     rc=$?
     sed 's/^/    /' /tmp/mt.log
     [ "$rc" = 0 ] || fail "mt $* exited with $rc: $(tr '\n' ' ' < /tmp/mt.log)"
+}
+# mt "$@" must fail: the drive ended it with a condition (filemark, end of data, beginning of
+# the tape) that st turns into an error
+mt_fails() {
+    timeout 120 /sbin/mt -f "$T" "$@" > /tmp/mt.log 2>&1 && { cat /tmp/mt.log; fail "mt $* did not fail"; }
+    sed 's/^/    /' /tmp/mt.log
 }
 # the position mt tell reports (READ POSITION), in POS
 tell() {
@@ -178,6 +185,26 @@ if [ "$STEP" = write ]; then
     SEEK=$POS
     read_file 4096 /tmp/second.again
     [ "$GOT" = "$SUM2" ] || fail "after seek the second file reads with sha256 $GOT, not $SUM2"
+
+    # records: fsr and bsr within the second file, then stopped by a condition: bsr by the
+    # filemark before the file (on its BOP side), fsf by end of data, bsf by the beginning
+    mtc seek "$FSF"
+    mtc fsr 2
+    tell "after fsr 2"
+    FSR=$POS
+    mtc bsr 1
+    tell "after bsr 1"
+    BSR=$POS
+    mt_fails bsr 5
+    tell "after bsr 5 met the filemark"
+    BSR_MARK=$POS
+    mt_fails fsf 10
+    tell "after fsf 10 met end of data"
+    FSF_EOD=$POS
+    mt_fails bsf 10
+    tell "after bsf 10 met the beginning"
+    BSF_BOP=$POS
+
     check_archive written
 
     # a record longer than the read: st refuses it (ENOMEM) and says how long the record was
@@ -258,6 +285,7 @@ if [ "$STEP" = write ]; then
     READBACK=$(sed -n 's/^\([0-9][0-9]*\)+0 records in.*/\1/p' /tmp/dd.log)
     T=$T1
     FIGURES="bs0=$BS0 tr=$TR wrote=$WROTE weof=$WEOF fsf=$FSF read2=$READ2 bsf=$BSF eod=$EOD seek=$SEEK"
+    FIGURES="$FIGURES fsr=$FSR bsr=$BSR bsr_mark=$BSR_MARK fsf_eod=$FSF_EOD bsf_bop=$BSF_BOP"
     FIGURES="$FIGURES files=$FILES overlong=$OVERLONG short=$SHORT fixed_bs=$FIXED_BS fixed_at=$FIXED_AT fixed_end=$FIXED_END erased=$ERASED"
     FIGURES="$FIGURES ti_type=$TI_TYPE ti_maxblock=$TI_MAXBLOCK ti_block=$TI_BLOCK"
     FIGURES="$FIGURES offline=$OFFLINE online=$ONLINE loaded=$LOADED sum2=$SUM2"

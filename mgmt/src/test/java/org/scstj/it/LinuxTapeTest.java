@@ -33,8 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <ol>
  * <li>boot 1, on a blank cartridge: {@code mt status}; in variable-block mode a tar archive
  * ({@code -b 20}: 10240-byte records) of the files this test serves, a second file written with
- * dd, {@code weof}; then {@code rewind}, {@code fsf}, {@code bsf}, {@code eod}, {@code tell} and
- * {@code seek} land where the objects written put them (every position is checked here against the
+ * dd, {@code weof}; then {@code rewind}, {@code fsf}, {@code bsf}, {@code eod}, {@code tell},
+ * {@code seek}, {@code fsr} and {@code bsr} land where the objects written put them, also when a
+ * filemark, end of data or the beginning stops them (every position is checked here against the
  * archive's record count, computed from the file sizes); the archive extracts with the files'
  * checksums; in fixed-block mode ({@code setblk 512}, MODE SELECT's block descriptor) a file is
  * written and read back; {@code erase} from its start moves end of data there; {@code offline}
@@ -144,6 +145,13 @@ class LinuxTapeTest {
         assertEquals(Long.toString(records + 6), w.get("bsf"), "after bsf 1 (before the filemark); " + context);
         assertEquals(Long.toString(records + 8), w.get("eod"), "at end of data; " + context);
         assertEquals(Long.toString(records + 1), w.get("seek"), "tell after seek; " + context);
+        // SSC-3 SPACE(6): blocks stopped by a filemark end on its BOP side going backward; filemarks
+        // forward stop at end of data (BLANK CHECK), backward at the beginning (EOM)
+        assertEquals(Long.toString(records + 3), w.get("fsr"), "after fsr 2 from the second file's start; " + context);
+        assertEquals(Long.toString(records + 2), w.get("bsr"), "after bsr 1; " + context);
+        assertEquals(tr, w.get("bsr_mark"), "bsr 5 stopped before the archive's filemark; " + context);
+        assertEquals(Long.toString(records + 8), w.get("fsf_eod"), "fsf 10 stopped at end of data; " + context);
+        assertEquals("0", w.get("bsf_bop"), "bsf 10 stopped at the beginning; " + context);
         assertEquals(Integer.toString(files.size()), w.get("files"), context);
         // READ(6) of 512 bytes at a 10240-byte record: ILI, INFORMATION -9728, positioned past it
         assertEquals(Integer.toString(TAR_RECORD), w.get("overlong"), "the record length st learnt from the residual; " + context);
