@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,8 +125,9 @@ class LinuxTapeTest {
             report("verify", verify);
         }
         String log = daemon.log();
-        String context = write.marker() + "\n" + verify.marker() + "\n--- console (boot 2) ---\n" + verify.console();
-        assertTrue(verify.marker().startsWith("SCSTJ-LINUX-OK"), "boot 2: " + context + "\n--- daemon ---\n" + log);
+        String context = write.marker() + "\n--- console (boot 1) ---\n" + write.console();
+        String verifyContext = write.marker() + "\n" + verify.marker() + "\n--- console (boot 2) ---\n" + verify.console();
+        assertTrue(verify.marker().startsWith("SCSTJ-LINUX-OK"), "boot 2: " + verifyContext + "\n--- daemon ---\n" + log);
 
         Map<String, String> w = LinuxGuest.fields(write.marker());
         String tr = Long.toString(records);
@@ -176,12 +176,12 @@ class LinuxTapeTest {
         assertEquals("50", w.get("eom_tell"), "after st's filemark on close and weof's, past early warning; " + context);
 
         Map<String, String> v = LinuxGuest.fields(verify.marker());
-        assertEquals("0", v.get("bs"), "a restarted drive is in variable-block mode; " + context);
-        assertEquals("0", v.get("rewound"), context);
-        assertEquals(Integer.toString(files.size()), v.get("files"), "the archive after the restart; " + context);
-        assertEquals(Long.toString(records + 1), v.get("fsf"), context);
-        assertEquals(w.get("sum2"), v.get("sum2"), "the second file after the restart; " + context);
-        assertEquals(Long.toString(records + 8), v.get("eod"), "end of data after the restart; " + context);
+        assertEquals("0", v.get("bs"), "a restarted drive is in variable-block mode; " + verifyContext);
+        assertEquals("0", v.get("rewound"), verifyContext);
+        assertEquals(Integer.toString(files.size()), v.get("files"), "the archive after the restart; " + verifyContext);
+        assertEquals(Long.toString(records + 1), v.get("fsf"), verifyContext);
+        assertEquals(w.get("sum2"), v.get("sum2"), "the second file after the restart; " + verifyContext);
+        assertEquals(Long.toString(records + 8), v.get("eod"), "end of data after the restart; " + verifyContext);
 
         assertTrue(aliveAfterWrite && aliveAfterVerify, "the daemon died during a guest's run:\n" + log);
         assertEquals(List.of(), LinuxGuest.problems(log), "the daemon logged errors:\n" + log);
@@ -232,7 +232,6 @@ class LinuxTapeTest {
     static final class FileHost implements AutoCloseable {
         private final HttpServer server;
         private final Map<String, byte[]> files;
-        final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
 
         private FileHost(HttpServer server, Map<String, byte[]> files) {
             this.server = server;
@@ -264,7 +263,6 @@ class LinuxTapeTest {
         private void file(HttpExchange exchange) throws IOException {
             String name = exchange.getRequestURI().getPath().substring("/tape/file/".length());
             byte[] data = files.get(name);
-            requests.add(name + (data == null ? " (unknown)" : ""));
             if (data == null) {
                 send(exchange, 404, "no such file\n".getBytes(StandardCharsets.US_ASCII));
             } else {
