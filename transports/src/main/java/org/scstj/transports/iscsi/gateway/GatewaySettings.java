@@ -135,24 +135,35 @@ record GatewaySettings(InetSocketAddress portal, String target, int lun, String 
         if (text == null) {
             return null;
         }
-        int colon = text.lastIndexOf(':');
-        String host = colon < 0 ? text : text.substring(0, colon);
-        int port = 3260; // the iSCSI well-known port (IANA; RFC 7143 4.2.7)
-        if (colon >= 0) {
+        String host;
+        String port = null;
+        if (text.startsWith("[")) { // an IPv6 literal (RFC 3986 3.2.2)
+            int close = text.indexOf(']');
+            host = close < 0 ? "" : text.substring(1, close);
+            String rest = close < 0 ? "" : text.substring(close + 1);
+            if (rest.startsWith(":")) {
+                port = rest.substring(1);
+            } else if (!rest.isEmpty()) {
+                host = "";
+            }
+        } else {
+            int colon = text.indexOf(':');
+            host = colon < 0 ? text : text.substring(0, colon);
+            port = colon < 0 ? null : text.substring(colon + 1);
+        }
+        int number = 3260; // the well-known port of iscsi-target (IANA service registry)
+        if (port != null) {
             try {
-                port = Integer.parseInt(text.substring(colon + 1));
+                number = Integer.parseInt(port);
             } catch (NumberFormatException e) {
-                port = -1;
+                number = -1;
             }
         }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        if (host.isEmpty() || port < 1 || port > 65535) {
+        if (host.isEmpty() || number < 1 || number > 65535) {
             problems.add(PORTAL + ": expected host:port (IPv6 in brackets), was " + text);
             return null;
         }
-        return InetSocketAddress.createUnresolved(host, port);
+        return InetSocketAddress.createUnresolved(host, number);
     }
 
     private static int type(Config c, List<String> problems) {
