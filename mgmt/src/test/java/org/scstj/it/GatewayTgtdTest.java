@@ -66,12 +66,16 @@ class GatewayTgtdTest {
                     portal = "127.0.0.1:%d", target = "%s", lun = 1
                     reconnect-min = 100ms, reconnect-max = 500ms, nop-interval = 1s, timeout = 10s
                   }
+                  handlers.dev_iscsi.gw1 {
+                    portal = "127.0.0.1:%d", target = "%s", lun = 1
+                    reconnect-min = 100ms, reconnect-max = 500ms, nop-interval = 30s, timeout = 2s
+                  }
                   target-drivers.iscsi {
                     portals = ["127.0.0.1:@PORT@"]
-                    targets { "%s" { luns { 0 = gw0 } } }
+                    targets { "%s" { luns { 0 = gw0, 1 = gw1 } } }
                   }
                 }
-                """.formatted(tgtd.port, Tgtd.IQN, GATEWAY));
+                """.formatted(tgtd.port, Tgtd.IQN, tgtd.port, Tgtd.IQN, GATEWAY));
     }
 
     @AfterAll
@@ -186,6 +190,47 @@ class GatewayTgtdTest {
         }
         String log = daemon.log();
         assertEquals(1, log.split("lost the session", -1).length - 1, "one warning, not a storm:\n" + log);
+    }
+
+    @Test
+    @Order(5)
+    void backendSilent_theCommandTimesOutNotReady_theNextFailFast_thenOneUnitAttention() throws Exception {
+        try (Session a = gateway("silent-a")) {
+            // gw1 pings rarely: it may learn only now that tgtd was restarted by the test before
+            long ready = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!a.scsi(1, new byte[6], 0, T).good() && System.nanoTime() < ready) {
+                Thread.sleep(100);
+            }
+            assertTrue(a.scsi(1, new byte[6], 0, T).good(), "gw1 is ready");
+            tgtd.signal("STOP");
+            try {
+                long t0 = System.nanoTime();
+                ScsiResult timedOut = a.scsi(1, new byte[6], 0, T);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(2, timedOut.senseKey(), "NOT READY after gw1's 2 s timeout: " + timedOut);
+                assertEquals(0x0401, timedOut.asc() << 8 | timedOut.ascq(), timedOut.toString());
+                assertTrue(ms >= 1500 && ms < 6000, "ended by the timeout, not hung: " + ms + " ms");
+                t0 = System.nanoTime();
+                ScsiResult next = a.scsi(1, new byte[6], 0, T);
+                assertEquals(2, next.senseKey(), next.toString());
+                assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "the next one at once");
+            } finally {
+                tgtd.signal("CONT");
+            }
+            ScsiResult ua = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                ScsiResult r = a.scsi(1, new byte[6], 0, T);
+                if (r.senseKey() != 2) {
+                    ua = r;
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertTrue(ua != null, "logged in again within 30 s:\n" + daemon.log());
+            assertEquals(6, ua.senseKey(), "a unit attention first: " + ua);
+            assertTrue(a.scsi(1, new byte[6], 0, T).good(), "once");
+        }
     }
 
     private Session gateway(String who) throws Exception {

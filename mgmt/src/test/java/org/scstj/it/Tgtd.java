@@ -79,6 +79,14 @@ final class Tgtd implements AutoCloseable {
         fail("tgtd does not listen on " + port);
     }
 
+    /** SIGSTOP / SIGCONT: a backend that stops answering with its connections open, and comes back. */
+    void signal(String name) {
+        Tools.Result r = Tools.run(List.of("kill", "-" + name, Long.toString(process.pid())), 10);
+        if (r.exit() != 0) {
+            fail("kill -" + name + ": " + r.output());
+        }
+    }
+
     /** SIGKILL: the backend vanishes, its connections reset. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
