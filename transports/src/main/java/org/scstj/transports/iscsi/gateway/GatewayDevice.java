@@ -335,7 +335,8 @@ final class GatewayDevice implements BlockDevice, ScsiPassThrough {
         closed = true;
         worker.interrupt();
         try {
-            worker.join(Math.max(CLOSE_WAIT_MS, settings.timeout().toMillis()));
+            // a command in the remote LU is its own to finish; the daemon's shutdown waits no longer than this
+            worker.join(Math.min(CLOSE_WAIT_MS, settings.timeout().toMillis() + 1000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
