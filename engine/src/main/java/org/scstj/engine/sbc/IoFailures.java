@@ -16,6 +16,7 @@ public final class IoFailures {
             case MEDIUM_ERROR -> writing ? SenseReason.WRITE_ERROR : SenseReason.MEDIUM_ERROR_UNRECOVERED_READ;
             case NO_SPACE -> SenseReason.SPACE_ALLOCATION_FAILED_WRITE_PROTECT;
             case NOT_READY -> SenseReason.NOT_READY_MANUAL_INTERVENTION_REQUIRED;
+            case BECOMING_READY -> SenseReason.NOT_READY_BECOMING_READY;
             case INTERNAL -> SenseReason.INTERNAL_TARGET_FAILURE;
         };
     }

@@ -293,6 +293,12 @@ public interface BlockDevice extends AutoCloseable {
         MEDIUM_ERROR,
         /** The backing store is gone (ENXIO, ENODEV): NOT READY, MANUAL INTERVENTION REQUIRED 04/03; {@link #ready} says false from now on. */
         NOT_READY,
+        /**
+         * The backing store is out of reach for a while and the device is getting it back (a remote
+         * target it is logging in to again): NOT READY, LOGICAL UNIT IS IN PROCESS OF BECOMING READY
+         * 04/01 (SPC-5 table of ASCs), which initiators retry; {@link #ready} stays true.
+         */
+        BECOMING_READY,
         /** ENOSPC on a thin device: SPACE ALLOCATION FAILED WRITE PROTECT (SBC-4 4.7.3.6). */
         NO_SPACE,
         /** Anything else: HARDWARE ERROR, INTERNAL TARGET FAILURE. */

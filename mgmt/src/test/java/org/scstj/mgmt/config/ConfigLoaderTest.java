@@ -235,8 +235,9 @@ class ConfigLoaderTest {
     @Test
     void unknownHandler_isRefused() throws IOException {
         assertMentions(refused(valid().replace("vdisk_nullio {", "vdisk_nulio {")),
-                "scstj.conf:7: scstj.handlers.vdisk_nulio: unknown handler type (known: dev_cdrom, dev_changer, dev_disk, dev_modisk, dev_processor, dev_raid,"
-                        + " dev_tape, vcdrom, vchanger, vdisk_blockio, vdisk_fileio, vdisk_nullio, vtape)");
+                "scstj.conf:7: scstj.handlers.vdisk_nulio: unknown handler type (known: dev_cdrom, dev_changer, dev_disk,"
+                        + " dev_iscsi, dev_modisk, dev_processor, dev_raid, dev_tape, vcdrom, vchanger, vdisk_blockio, vdisk_fileio,"
+                        + " vdisk_nullio, vtape)");
     }
 
     @Test
