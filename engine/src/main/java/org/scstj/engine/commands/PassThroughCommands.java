@@ -98,6 +98,62 @@ public final class PassThroughCommands {
             .runs(Cdb.PassThrough.class, PassThroughOp::execute).reservation(ReservationClass.WRITE)
             .timeout(MEDIUM).build();
 
+    /**
+     * Each type's commands that change the medium (or, for a changer, where the cartridges are),
+     * besides the WRITE rows every type has: they get DATA PROTECT through a read-only mapping or on
+     * a write-protected LU, like an emulated device's writes (SBC-4 4.11, SSC-3 4.2.?, MMC-6, SMC-3),
+     * and the WRITE reservation class. By opcode, for the type that gives it that meaning: disks,
+     * optical memory (07h) and RAID controllers (0Ch) share SBC's; 10h is WRITE FILEMARKS only on a tape.
+     */
+    static List<CommandRow> writes(int type) {
+        List<CommandRow> rows = new ArrayList<>();
+        switch (type) {
+            case 0x00, 0x07, 0x0C -> {
+                write(rows, "FORMAT UNIT", 0x04, OUT);
+                write(rows, "WRITE AND VERIFY(10)", 0x2E, OUT);
+                write(rows, "WRITE LONG(10)", 0x3F, OUT);
+                write(rows, "WRITE SAME(10)", 0x41, OUT);
+                write(rows, "UNMAP", 0x42, OUT);
+                write(rows, "SANITIZE", 0x48, NONE);
+                write(rows, "WRITE AND VERIFY(16)", 0x8E, OUT);
+                write(rows, "COMPARE AND WRITE", 0x89, OUT);
+                write(rows, "ORWRITE(16)", 0x8B, OUT);
+                write(rows, "WRITE SAME(16)", 0x93, OUT);
+                write(rows, "WRITE ATOMIC(16)", 0x9C, OUT);
+                write(rows, "WRITE AND VERIFY(12)", 0xAE, OUT);
+            }
+            case 0x01 -> {
+                write(rows, "FORMAT MEDIUM", 0x04, NONE);
+                write(rows, "SET CAPACITY", 0x0B, NONE);
+                write(rows, "WRITE FILEMARKS(6)", 0x10, NONE);
+                write(rows, "ERASE(6)", 0x19, NONE);
+                write(rows, "WRITE FILEMARKS(16)", 0x80, NONE);
+                write(rows, "ERASE(16)", 0x93, NONE);
+            }
+            case 0x05 -> {
+                write(rows, "FORMAT UNIT", 0x04, OUT);
+                write(rows, "WRITE AND VERIFY(10)", 0x2E, OUT);
+                write(rows, "RESERVE TRACK", 0x53, NONE);
+                write(rows, "SEND OPC INFORMATION", 0x54, OUT);
+                write(rows, "REPAIR TRACK", 0x58, NONE);
+                write(rows, "CLOSE TRACK/SESSION", 0x5B, NONE);
+                write(rows, "SEND CUE SHEET", 0x5D, OUT);
+                write(rows, "BLANK", 0xA1, NONE);
+            }
+            case 0x08 -> {
+                write(rows, "MOVE MEDIUM", 0xA5, NONE);
+                write(rows, "EXCHANGE MEDIUM", 0xA6, NONE);
+            }
+            default -> {
+            }
+        }
+        return rows;
+    }
+
+    private static void write(List<CommandRow> rows, String name, int opcode, DataDirection direction) {
+        rows.add(device(name, opcode, direction).reservation(ReservationClass.WRITE).writesMedium().timeout(MEDIUM).build());
+    }
+
     private static final Map<Integer, CommandSet> SETS = new ConcurrentHashMap<>();
 
     /** The pass-through set of a peripheral device type (SPC-5 6.7.2): the same rows, named for the type. */
@@ -105,6 +161,7 @@ public final class PassThroughCommands {
         return SETS.computeIfAbsent(peripheralDeviceType & 0x1F, type -> {
             List<CommandRow> rows = new ArrayList<>(coreRows());
             rows.addAll(DEVICE_ROWS);
+            rows.addAll(writes(type));
             return CommandSet.withFallback(String.format("pass-through device, peripheral device type %02Xh", type),
                     rows, List.of(), FALLBACK);
         });

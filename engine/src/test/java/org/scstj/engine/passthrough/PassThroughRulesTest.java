@@ -74,8 +74,13 @@ class PassThroughRulesTest {
     }
 
     private Answer run(Nexus nexus, byte[] cdb, int dataIn, byte[] dataOut) throws Exception {
-        LuContext lu = new LuContext(0, device, CommandSets.forDevice(device), false, false, nexus, state,
-                LuStates.only(0, device, false, state.mode()));
+        return run(nexus, cdb, dataIn, dataOut, false);
+    }
+
+    /** One command; {@code readOnly}: through a read-only LUN mapping. */
+    private Answer run(Nexus nexus, byte[] cdb, int dataIn, byte[] dataOut, boolean readOnly) throws Exception {
+        LuContext lu = new LuContext(0, device, CommandSets.forDevice(device), readOnly, readOnly, nexus, state,
+                LuStates.only(0, device, readOnly, state.mode()));
         PtTask t = new PtTask(++tags, cdb, dataIn, dataOut);
         lun.tell(new LunActor.Execute(new Task(t, lu.commands().parse(cdb), lu)));
         ScsiResponse r = t.response.get(5, TimeUnit.SECONDS);
@@ -248,6 +253,25 @@ class PassThroughRulesTest {
         assertEquals(100, r.response().transferLength());
         assertNotNull(r.data());
         assertEquals(100, r.data().length, "the record came with the CHECK CONDITION");
+    }
+
+    /**
+     * SBC-4 4.11 and the tape's and changer's counterparts: through a read-only mapping each type's
+     * medium-changing commands end DATA PROTECT before the device sees them; reads go through.
+     */
+    @Test
+    void aReadOnlyMapping_keepsEachTypesWritingCommandsFromTheDevice() throws Exception {
+        startDisk();
+        byte[] writeSame16 = {(byte) 0x93, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0};
+        ScsiResponse refused = run(B, writeSame16, 0, new byte[512], true).response();
+        assertEquals(0x27, asc(refused), "WRITE SAME(16) through a read-only mapping: WRITE PROTECTED");
+        assertEquals(GOOD, run(B, new byte[] {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0}, 512, null, true).response().status());
+        assertEquals(0, device.opcodesSeen(0x93));
+
+        start(new FakeScsiDevice(BlockDevice.TAPE, 64 * 1024));
+        assertEquals(0x27, asc(run(B, new byte[] {0x19, 0x01, 0, 0, 0, 0}, 0, null, true).response()), "ERASE");
+        assertEquals(0x27, asc(run(B, new byte[] {0x10, 0, 0, 0, 1, 0}, 0, null, true).response()), "WRITE FILEMARKS");
+        assertEquals(0, device.opcodesSeen(0x19) + device.opcodesSeen(0x10));
     }
 
     @Test
