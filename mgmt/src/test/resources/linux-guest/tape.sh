@@ -27,6 +27,10 @@
 # scstj.step=verify (the second boot, the daemon restarted on the same library): mt load, rewind,
 # the archive extracts with the manifest's checksums, the second file reads as before, end of
 # data is where the erase left it.
+# scstj.step=gateway (LinuxGatewayTapeTest: the drive is another scstj's, behind a dev_iscsi
+# gateway; one boot, a blank cartridge): mt status; in variable-block mode the tar archive of the
+# host's files (TR records and tar's filemark), weof 1; rewind, fsf 1, bsf 1, eod, seek and tell
+# land where those objects put them; the archive extracts with the manifest's checksums.
 # mt and tar are called by path: busybox's shell runs its own applets of those names first.
 # Uses init's fail, off, HPORT, STEP; ends with the verdict line and powers off:
 #   SCSTJ-LINUX-OK mode=tape step=... key=value...
@@ -44,8 +48,8 @@ echo 63 > /proc/sys/dev/scsi/logging_level
 
 [ -n "$HPORT" ] || fail "tape mode needs scstj.hport= (the host serves the files)"
 case "$STEP" in
-    write|verify) ;;
-    *) fail "tape mode needs scstj.step=write or scstj.step=verify, not '$STEP'" ;;
+    write|verify|gateway) ;;
+    *) fail "tape mode needs scstj.step=write, verify or gateway, not '$STEP'" ;;
 esac
 
 # GET http://10.0.2.2:HPORT$1 (bounded) into the file $2; fails the run on an error
@@ -140,17 +144,49 @@ check_archive() {
 host_get /tape/manifest /tmp/manifest
 NAMES=$(cut -d' ' -f1 /tmp/manifest | tr '\n' ' ')
 
-if [ "$STEP" = write ]; then
-    status
-    BS0=$BS
-    say "block size at start: $BS0"
+# the records of a tar archive (-b 20) of the host's files, fetched into /tmp/src: in TR
+fetch_files() {
     mkdir -p /tmp/src
     for f in $NAMES; do
         host_get "/tape/file/$f" "/tmp/src/$f"
     done
-    # the records a tar archive of these files takes: the same archive made into a file
     ( cd /tmp/src && /sbin/tar -cf /tmp/archive.tar -b 20 $NAMES ) || fail "tar into a file"
     TR=$(($(stat -c %s /tmp/archive.tar) / 10240))
+}
+
+if [ "$STEP" = gateway ]; then
+    status
+    BS0=$BS
+    fetch_files
+    mtc setblk 0
+    mtc rewind
+    say "writing the archive ($TR records) through the gateway"
+    ( cd /tmp/src && timeout 120 /sbin/tar -cf "$T" -b 20 $NAMES ) > /tmp/tar.log 2>&1 || { cat /tmp/tar.log; fail "tar -cf $T"; }
+    tell "after the archive"
+    WROTE=$POS
+    mtc weof 1
+    tell "after weof"
+    WEOF=$POS
+    mtc rewind
+    mtc fsf 1
+    tell "after fsf 1"
+    FSF=$POS
+    mtc bsf 1
+    tell "after bsf 1"
+    BSF=$POS
+    mtc eod
+    tell "at end of data"
+    EOD=$POS
+    mtc seek "$FSF"
+    tell "after seek $FSF"
+    SEEK=$POS
+    check_archive gateway
+    FIGURES="bs0=$BS0 tr=$TR wrote=$WROTE weof=$WEOF fsf=$FSF bsf=$BSF eod=$EOD seek=$SEEK files=$FILES"
+elif [ "$STEP" = write ]; then
+    status
+    BS0=$BS
+    say "block size at start: $BS0"
+    fetch_files
 
     mtc setblk 0
     mtc rewind
