@@ -32,6 +32,10 @@ public final class NativeSg implements SgLayer {
     static final long SG_SCSI_RESET = 0x2284;
     static final long SG_IO = 0x2285;
     static final int SG_SCSI_RESET_DEVICE = 1;
+    /** errno: try again (asm-generic/errno-base.h). */
+    static final int EAGAIN = 11;
+    static final long RESET_RETRY_MILLIS = 50;
+    static final long RESET_RETRY_SECONDS = 30;
     // <linux/fs.h>: _IO(0x12, 103); on an sg descriptor it answers in bytes
     static final long BLKSECTGET = 0x1267;
     /** SPC-5 4.4.1: sense data is at most 252 bytes. */
@@ -142,11 +146,33 @@ public final class NativeSg implements SgLayer {
             }
         }
 
+        /**
+         * A device reset. While the SCSI host is in error recovery (another of its devices being
+         * reset, as for a target reset of LUs on one host) Linux answers a non-blocking
+         * SG_SCSI_RESET with EAGAIN ({@code scsi_ioctl_block_when_processing_errors}): it is tried
+         * again every {@value #RESET_RETRY_MILLIS} ms, for at most {@value #RESET_RETRY_SECONDS} s.
+         */
         @Override
         public void reset() throws IOException {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(RESET_RETRY_SECONDS);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment how = arena.allocateFrom(JAVA_INT, SG_SCSI_RESET_DEVICE);
-                ioctl(arena, SG_SCSI_RESET, how, "SG_SCSI_RESET");
+                while (true) {
+                    try {
+                        ioctl(arena, SG_SCSI_RESET, how, "SG_SCSI_RESET");
+                        return;
+                    } catch (SgException e) {
+                        if (e.errno != EAGAIN || System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                    }
+                    try {
+                        Thread.sleep(RESET_RETRY_MILLIS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("SG_SCSI_RESET on " + node + " interrupted");
+                    }
+                }
             }
         }
     }
