@@ -259,12 +259,18 @@ final class IscsiTask implements TransportTask {
         };
     }
 
-    /** It never reaches the core: ABORT TASK before its turn (RFC 7143 11.5.1), its connection or session ending. */
+    /**
+     * It never reaches the core: ABORT TASK before its turn (RFC 7143 11.5.1), its connection or
+     * session ending. Its early data is released now: the caller drops it from the ITT table, and its
+     * turn in the window may never come (the connection can close first, and the window's entry for
+     * it holds no buffer).
+     */
     void cancel() {
         if (!waiting()) {
             throw illegal("be cancelled");
         }
         state = State.CANCELLED;
+        dispose(false);
     }
 
     /** Its connection closed below ERL 2 (RFC 7143 11.14.1): the caller aborts it through the engine. */

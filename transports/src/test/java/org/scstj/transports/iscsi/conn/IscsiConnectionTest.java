@@ -665,6 +665,17 @@ class IscsiConnectionTest {
         assertTrue(h.core.tmfs.isEmpty());
     }
 
+    @Test // found by ConnectionFuzzTest: the cancelled task left the ITT table, its window entry holds no buffer
+    void abortTaskOfAWriteWaitingForItsTurn_releasesItsImmediateDataAtOnce_forItsTurnMayNeverCome() {
+        h.login();
+        io.netty.buffer.ByteBuf write = command(5, 2, F | W, 4096, write10(0, 8)).data(new byte[512]).build();
+        h.sendRaw(write); // CmdSN 1 never comes: the write waits, keeping its immediate data
+        assertTrue(h.received().isEmpty());
+        h.send(abortTask(11, 5, 3, 2));
+        assertEquals(0, h.one().u8(2), "FUNCTION COMPLETE");
+        assertEquals(0, write.refCnt(), "the aborted command's immediate data is still held");
+    }
+
     @Test
     void abortTaskForAnUnknownTask_notBelowTheTmfsOwnCmdSn_isTaskDoesNotExist() {
         h.login();
