@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.scstj.engine.commands.CommandSets;
 import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.lu.DeviceControl;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.lu.TapeState;
@@ -18,6 +19,7 @@ import org.scstj.engine.lun.LunActor;
 import org.scstj.engine.model.DeviceSpec;
 import org.scstj.engine.model.EngineSpec;
 import org.scstj.engine.model.TargetSpec;
+import org.scstj.engine.passthrough.ControlPage;
 import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.scsitarget.TargetAcl;
 import org.scstj.engine.scsitarget.TargetActor;
@@ -238,10 +240,14 @@ public final class ScsiEngine {
                     + device.peripheralDeviceType());
         }
         boolean cdDvd = device.peripheralDeviceType() == BlockDevice.CD_DVD;
+        ModeParameters mode = modeParameters(d, device);
+        DeviceControl control = device.passThrough() == null ? null : ControlPage.of(device.passThrough());
+        if (control != null) {
+            followControlPage(d.name(), control, mode);
+        }
         UnitState state = new UnitState(new MediumState(device.capabilities().removable(), cdDvd, device.mediumLoaded()),
-                modeParameters(d, device),
-                new WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
-                reservations(d), device.peripheralDeviceType() == BlockDevice.TAPE ? new TapeState() : null);
+                mode, new WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
+                reservations(d), device.peripheralDeviceType() == BlockDevice.TAPE ? new TapeState() : null, control);
         ActorRef<LunActor.Command> actor = system.systemActorOf(
                 LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), state),
                 actorName, lunProps);
@@ -249,6 +255,32 @@ public final class ScsiEngine {
         log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                 device.blockCount(), device.blockSize());
     }
+
+    /**
+     * A pass-through device's Control page (SPC-5 7.5.8) before its LU serves: the core follows its
+     * D_SENSE, SWP, UA_INTLCK_CTRL, TST and QERR from the first command. A device that does not
+     * answer within {@link #CONTROL_PAGE_SECONDS} (or refuses) leaves the SPC-5 defaults, logged.
+     */
+    private void followControlPage(String name, DeviceControl control, ModeParameters mode) {
+        CompletableFuture<ModeParameters.Control> read = new CompletableFuture<>();
+        control.read(read::complete);
+        ModeParameters.Control c;
+        try {
+            c = read.get(CONTROL_PAGE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            c = null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            c = null;
+        }
+        if (c == null) {
+            log.warn("device {}: its Control mode page could not be read; the core starts with the defaults", name);
+        } else {
+            mode.followDevice(c);
+        }
+    }
+
+    private static final long CONTROL_PAGE_SECONDS = 10;
 
     // --- management: devices (issue 14) -----------------------------------------------------
 

@@ -69,6 +69,9 @@ public final class ModeParameters {
     private volatile boolean descriptorSense;
     private volatile boolean softwareWriteProtect;
     private volatile int uaInterlock;
+    /** SPC-5 7.5.8 TST and QERR: 000b and 00b, except as a pass-through device's Control page sets them. */
+    private volatile int taskSetType;
+    private volatile int queueErrorManagement;
     /** Owned by the actor's thread, like every change. */
     private Values saved;
     /** The last state-file write handed to the blocking executor: each write starts after the one before. */
@@ -144,6 +147,41 @@ public final class ModeParameters {
      */
     public int uaInterlock() {
         return uaInterlock;
+    }
+
+    /**
+     * SPC-5 7.5.8 Control page TST: 001b, each I_T nexus has its own task set (task attributes
+     * order, CLEAR TASK SET clears and QERR aborts within it); 000b, one task set for all.
+     */
+    public boolean perNexusTaskSets() {
+        return taskSetType == 0b001;
+    }
+
+    /**
+     * SPC-5 7.5.8 Control page QERR: 00b, a CHECK CONDITION leaves the other tasks alone; 01b, it
+     * aborts every other task in the task set; 11b, those of its own I_T nexus.
+     */
+    public int queueErrorManagement() {
+        return queueErrorManagement;
+    }
+
+    /**
+     * The Control page fields the core acts on, as a pass-through device reports them: the device
+     * owns them (a MODE SELECT changes them there), the core follows.
+     */
+    public record Control(boolean dSense, boolean swp, int uaInterlock, int tst, int qErr) {
+    }
+
+    /**
+     * A pass-through LU: the device's Control page, read back from it (at start, after a MODE
+     * SELECT, after a logical unit reset), becomes what the core does; WCE stays as it was.
+     */
+    public void followDevice(Control c) {
+        this.descriptorSense = c.dSense();
+        this.softwareWriteProtect = c.swp();
+        this.uaInterlock = c.uaInterlock();
+        this.taskSetType = c.tst();
+        this.queueErrorManagement = c.qErr();
     }
 
     /** The current values. */

@@ -5,14 +5,21 @@ import org.scstj.engine.pr.Reservations;
 /**
  * The state one logical unit keeps besides its task set and unit-attention queues, made once per
  * device and owned by its LUN actor: the removable medium, the mode parameters, the whole-medium
- * operation, the reservations, and a tape drive's position and block mode ({@code tape}, null for
- * any other LU). Every target and nexus that maps the device sees this one state
+ * operation, the reservations, a tape drive's position and block mode ({@code tape}, null for
+ * any other LU) and, for a pass-through LU, where its Control page lives ({@code control}, null
+ * for any other). Every target and nexus that maps the device sees this one state
  * (through the LUN actor, and read-only through each nexus's {@code exec.LuContext}).
  */
 public record UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium,
-                        Reservations reservations, TapeState tape) {
+                        Reservations reservations, TapeState tape, DeviceControl control) {
+    /** The state of an LU whose Control page is the core's own ({@code control} null). */
+    public UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium, Reservations reservations,
+                     TapeState tape) {
+        this(medium, mode, wholeMedium, reservations, tape, null);
+    }
+
     /** The state of an LU that is not a tape drive. */
     public UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium, Reservations reservations) {
-        this(medium, mode, wholeMedium, reservations, null);
+        this(medium, mode, wholeMedium, reservations, null, null);
     }
 }

@@ -307,6 +307,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private boolean changeRunning;
     /** A tape drive's position and block mode (SSC-3), null for any other LU. */
     private final org.scstj.engine.lu.TapeState tape;
+    /** A pass-through LU's Control page, in the device (null: the core's own). */
+    private final org.scstj.engine.lu.DeviceControl control;
 
     private LunActor(ActorContext<Command> ctx, StashBuffer<Command> stash, BlockDevice device, CommandSet commands,
                      int nexusQueueDepth, int lunQueueDepth, UnitState unit) {
@@ -321,6 +323,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         this.wholeMedium = unit.wholeMedium();
         this.reservations = unit.reservations();
         this.tape = unit.tape();
+        this.control = unit.control();
         this.draining = receive(this::onExecuteWhileDraining);
     }
 
@@ -390,6 +393,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (early != null) {
             task.task().complete(early);
             interlockStatus(task, early.status());
+            if (early.status() == ScsiResponse.CHECK_CONDITION && queueError(task)) {
+                return after();
+            }
             return Behaviors.same();
         }
 
@@ -442,10 +448,27 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
      */
     private boolean mustWait(Task task) {
         return switch (task.attribute) {
-            case ORDERED -> !active.isEmpty() || !held.isEmpty();
+            case ORDERED -> inSameTaskSet(task, active) || inSameTaskSet(task, held);
             case HEAD_OF_QUEUE -> blockedByActive(task, false);
             default -> blockedByActive(task, true) || blockedBy(task, held, true);
         };
+    }
+
+    /**
+     * True if {@code tasks} holds a task of {@code task}'s task set: any, with one task set for all
+     * nexuses; one of its nexus with TST 001b (SPC-5 7.5.8, SAM-5 8.6: task attributes order the
+     * tasks of one task set).
+     */
+    private boolean inSameTaskSet(Task task, java.util.Collection<Task> tasks) {
+        if (tasks.isEmpty() || !mode.perNexusTaskSets()) {
+            return !tasks.isEmpty();
+        }
+        for (Task t : tasks) {
+            if (t.nexus().equals(task.nexus())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True if a task in the device conflicts with this one, or (for a SIMPLE one) is not SIMPLE. */
@@ -457,8 +480,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         long capacity = device.blockCount();
         Extent extent = task.extent(capacity);
         boolean ranged = !extent.isEmpty();
+        boolean perNexus = simple && mode.perNexusTaskSets();
         for (Task t : tasks) {
-            if (simple && t.attribute != TaskAttribute.SIMPLE) {
+            // the attribute orders within a task set; block conflicts (SBC-4 4.29) hold across all of them
+            if (simple && t.attribute != TaskAttribute.SIMPLE && (!perNexus || t.nexus().equals(task.nexus()))) {
                 return true;
             }
             if (ranged && t.extent(capacity).conflicts(extent)) {
@@ -478,7 +503,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         for (Iterator<Task> it = held.iterator(); it.hasNext(); ) {
             Task t = it.next();
             boolean blocked = switch (t.attribute) {
-                case ORDERED -> !active.isEmpty() || !stillHeld.isEmpty();
+                case ORDERED -> inSameTaskSet(t, active) || inSameTaskSet(t, stillHeld);
                 case HEAD_OF_QUEUE -> blockedByActive(t, false);
                 default -> blockedByActive(t, true) || blockedBy(t, stillHeld, true);
             };
@@ -558,6 +583,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         } else {
             task.state = Task.State.DONE;
             task.task().complete(msg.response());
+            if (msg.response().status() == ScsiResponse.CHECK_CONDITION && queueError(task)) {
+                next = null;
+            }
         }
         if (!held.isEmpty()) {
             startHeld();
@@ -581,7 +609,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         Predicate<Task> affected = switch (msg.scope()) {
             case TASK -> t -> t.nexus().equals(msg.nexus()) && t.tag() == msg.tag();
             case NEXUS_TASKS, NEXUS_RESET, NEXUS_LOSS -> t -> t.nexus().equals(msg.nexus());
-            case ALL_TASKS, RESET -> t -> true;
+            // SAM-5 7.5: CLEAR TASK SET clears the requester's task set, which with TST 001b is its nexus's own
+            case ALL_TASKS -> mode.perNexusTaskSets() ? t -> t.nexus().equals(msg.nexus()) : t -> true;
+            case RESET -> t -> true;
         };
         AbortCount count = abort(affected, msg.nexus());
         switch (msg.scope()) {
@@ -592,7 +622,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 // (libiscsi MultipathIO.Reset checks both paths)
                 unitAttentions.establishForAll(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
                 medium.reset();
-                mode.restoreSaved();
+                if (control == null) {
+                    mode.restoreSaved(); // a pass-through device restores its own: read back after its reset
+                }
                 reservations.reset();
             }
             case NEXUS_RESET -> {
@@ -645,7 +677,17 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             if (failure != null) {
                 log.warn("device {}: reset failed", device.name(), failure);
             }
-            self.tell(new WithState(s -> oneDone.run()));
+            if (control == null) {
+                self.tell(new WithState(s -> oneDone.run()));
+                return;
+            }
+            // the device's current mode parameters are its saved ones now (SPC-5 7.5.2): the core follows
+            control.read(c -> self.tell(new WithState(s -> {
+                if (c != null) {
+                    s.mode().followDevice(c);
+                }
+                oneDone.run();
+            })));
         });
         return oneDone;
     }
@@ -702,6 +744,31 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             startHeld();
         }
         return new AbortCount(waiting, heldAborted, otherNexusesHit);
+    }
+
+    /**
+     * SPC-5 7.5.8 QERR, which only a pass-through device's Control page sets (an emulated LU keeps
+     * 00b: nothing happens). {@code failed} just ended with CHECK CONDITION: with 01b every other
+     * task in its task set is aborted (all of the LU's, or its nexus's with TST 001b), and each other
+     * nexus that lost tasks gets COMMANDS CLEARED BY DEVICE SERVER (2F/02; TAS 0); with 11b the other
+     * tasks of its own nexus are aborted. New commands wait until the aborted ones left the device,
+     * as after an ABORT TASK SET. True when something was aborted (the caller then returns
+     * {@link #after}).
+     */
+    private boolean queueError(Task failed) {
+        int qErr = mode.queueErrorManagement();
+        if (qErr != 0b01 && qErr != 0b11) {
+            return false;
+        }
+        Nexus nexus = failed.nexus();
+        boolean ownNexus = qErr == 0b11 || mode.perNexusTaskSets();
+        AbortCount count = abort(t -> t != failed && (!ownNexus || t.nexus().equals(nexus)), nexus);
+        if (count.waiting.isEmpty() && count.held == 0) {
+            return false;
+        }
+        count.otherNexusesHit.forEach(n -> unitAttentions.establish(n, SenseReason.COMMANDS_CLEARED_BY_DEVICE_SERVER));
+        awaitQuiesced(count.waiting, () -> { });
+        return true;
     }
 
     /**

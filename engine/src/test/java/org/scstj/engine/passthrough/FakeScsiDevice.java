@@ -8,6 +8,7 @@ import org.scstj.engine.spi.ScsiResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that answers INQUIRY (its own port designator in VPD 83h besides its logical unit's), MODE SENSE
  * of the Control page with the D_SENSE a MODE SELECT set, READ with a fixed pattern, a tape READ(6)
  * of a record shorter than asked with ILI, and reports a unit attention queued by the test on its
- * next command. It records every CDB it got.
+ * next command; MODE SELECT of the Control page sets its D_SENSE, TST and QERR; vendor-specific
+ * C2h fails with MEDIUM ERROR and C3h stays in the device until {@link #slow} completes. It records
+ * every CDB it got.
  */
 final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
     final List<byte[]> seen = new CopyOnWriteArrayList<>();
@@ -25,6 +28,11 @@ final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
     private final int type;
     private final int maxTransfer;
     volatile boolean dSense;
+    /** Control page TST (byte 2 bits 7-5) and QERR (byte 3 bits 2-1), as MODE SELECT set them. */
+    volatile int tst;
+    volatile int qErr;
+    /** Commands 0xC3 stay in the device until this completes. */
+    volatile CompletableFuture<Void> slow = new CompletableFuture<>();
     /** A tape drive's next record length (READ(6) variable-block). */
     volatile int recordLength = 100;
 
@@ -82,8 +90,10 @@ final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
                 byte[] list = new byte[p.remaining()];
                 p.get(list);
                 int header = (cdb[0] & 0xFF) == 0x15 ? 4 : 8;
-                if (list.length >= header + 3 && (list[header] & 0x3F) == 0x0A) {
+                if (list.length >= header + 4 && (list[header] & 0x3F) == 0x0A) {
                     dSense = (list[header + 2] & 0x04) != 0;
+                    tst = (list[header + 2] & 0xFF) >>> 5;
+                    qErr = (list[header + 3] & 0x06) >>> 1;
                 }
                 done.completed(new Result(ScsiResponse.GOOD, null, 0));
             }
@@ -92,7 +102,8 @@ final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
                 d[1] = 18;
                 d[8] = 0x0A;
                 d[9] = 0x0A;
-                d[10] = (byte) (dSense ? 0x04 : 0);
+                d[10] = (byte) (tst << 5 | (dSense ? 0x04 : 0));
+                d[11] = (byte) (qErr << 1);
                 done.completed(new Result(ScsiResponse.GOOD, null, room - put(dataIn, d)));
             }
             case 0x08 -> { // a tape READ(6), variable block: one record of recordLength
@@ -115,6 +126,10 @@ final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
             case 0xC1 -> { // a vendor-specific command: four bytes back
                 done.completed(new Result(ScsiResponse.GOOD, null, room - put(dataIn, new byte[] {1, 2, 3, 4})));
             }
+            case 0xC2 -> // a vendor-specific command the device fails: MEDIUM ERROR, UNRECOVERED READ ERROR
+                    done.completed(new Result(ScsiResponse.CHECK_CONDITION, sense(0x3, 0x11, 0, 0, 0), room));
+            case 0xC3 -> // a vendor-specific command that takes until the test lets it go
+                    slow.thenRun(() -> done.completed(new Result(ScsiResponse.GOOD, null, room)));
             default -> done.completed(new Result(ScsiResponse.GOOD, null, room));
         }
     }

@@ -58,8 +58,13 @@ class PassThroughRulesTest {
     /** A LU over {@code device}; each nexus has had its POWER ON unit attention. */
     private void start(FakeScsiDevice d) throws Exception {
         device = d;
-        state = new UnitState(new MediumState(false, false, true), new ModeParameters(false), LuStates.unlimited(),
-                new Reservations(), null);
+        ModeParameters mode = new ModeParameters(false);
+        org.scstj.engine.lu.DeviceControl control = ControlPage.of(d);
+        CompletableFuture<ModeParameters.Control> first = new CompletableFuture<>();
+        control.read(first::complete); // as ScsiEngine does before the LU serves
+        mode.followDevice(first.get(5, TimeUnit.SECONDS));
+        state = new UnitState(new MediumState(false, false, true), mode, LuStates.unlimited(),
+                new Reservations(), null, control);
         lun = testKit.spawn(Tasks.lunActor(d, CommandSets.forDevice(d), state));
         assertEquals(0x29, asc(send(A, TUR)));
         assertEquals(0x29, asc(send(B, TUR)));
@@ -85,6 +90,15 @@ class PassThroughRulesTest {
         lun.tell(new LunActor.Execute(new Task(t, lu.commands().parse(cdb), lu)));
         ScsiResponse r = t.response.get(5, TimeUnit.SECONDS);
         return new Answer(r, t.dataIn);
+    }
+
+    /** Sends {@code cdb} without waiting for its answer. */
+    private PtTask submit(Nexus nexus, byte[] cdb, TaskAttribute attribute) {
+        LuContext lu = new LuContext(0, device, CommandSets.forDevice(device), false, false, nexus, state,
+                LuStates.only(0, device, false, state.mode()));
+        PtTask t = new PtTask(++tags, cdb, 0, null, attribute);
+        lun.tell(new LunActor.Execute(new Task(t, lu.commands().parse(cdb), lu)));
+        return t;
     }
 
     private ScsiResponse send(Nexus nexus, byte[] cdb) throws Exception {
@@ -157,6 +171,107 @@ class PassThroughRulesTest {
         assertEquals(0x2A, asc(b));
         assertEquals(0x01, ascq(b));
         assertEquals(GOOD, send(A, TUR).status(), "not for the initiator that changed them");
+    }
+
+    private static final byte[] SLOW = {(byte) 0xC3, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    private static final byte[] FAILS = {(byte) 0xC2, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+
+    /** MODE SELECT(6) of the Control page with byte 2 and byte 3 as given, through A; B's 2A/01 taken. */
+    private void selectControl(int byte2, int byte3) throws Exception {
+        byte[] list = {0, 0, 0, 0, 0x0A, 0x0A, (byte) byte2, (byte) byte3, 0, 0, 0, 0, 0, 0, 0, 0};
+        assertEquals(GOOD, run(A, new byte[] {0x15, 0x10, 0, 0, (byte) list.length, 0}, 0, list).response().status());
+        assertEquals(0x2A, asc(send(B, TUR)));
+    }
+
+    private static boolean aborted(PtTask t) throws Exception {
+        try {
+            t.response.get(5, TimeUnit.SECONDS);
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
+    @Test // SPC-5 7.5.8 QERR 01b
+    void qErr01_aCheckConditionAbortsEveryOtherTask_andTheOtherInitiatorLearnsCommandsClearedByDeviceServer()
+            throws Exception {
+        startDisk();
+        selectControl(0, 0b01 << 1);
+        assertEquals(0b01, state.mode().queueErrorManagement(), "the core follows the device's QERR");
+        PtTask bSlow = submit(B, SLOW, TaskAttribute.SIMPLE);
+        PtTask aSlow = submit(A, SLOW, TaskAttribute.SIMPLE);
+        ScsiResponse failed = send(A, FAILS);
+        assertEquals(0x11, asc(failed), "the device's own CHECK CONDITION reaches A");
+        PtTask waiting = submit(B, TUR, TaskAttribute.SIMPLE); // arrives while the aborted tasks drain
+        assertTrue(!waiting.response.isDone(), "new commands wait until the aborted tasks left the device");
+        device.slow.complete(null);
+        assertTrue(aborted(bSlow), "B's task in the device was aborted");
+        assertTrue(aborted(aSlow), "A's other task too");
+        ScsiResponse b = waiting.response.get(5, TimeUnit.SECONDS);
+        assertEquals(0x2F, asc(b));
+        assertEquals(0x02, ascq(b), "COMMANDS CLEARED BY DEVICE SERVER");
+        assertEquals(GOOD, send(A, TUR).status(), "none for the nexus whose command failed");
+    }
+
+    @Test // SPC-5 7.5.8 QERR 11b
+    void qErr11_aCheckConditionAbortsOnlyTheTasksOfItsOwnNexus() throws Exception {
+        startDisk();
+        selectControl(0, 0b11 << 1);
+        PtTask bSlow = submit(B, SLOW, TaskAttribute.SIMPLE);
+        PtTask aSlow = submit(A, SLOW, TaskAttribute.SIMPLE);
+        assertEquals(0x11, asc(send(A, FAILS)));
+        device.slow.complete(null);
+        assertTrue(aborted(aSlow));
+        assertEquals(GOOD, bSlow.response.get(5, TimeUnit.SECONDS).status(), "B's task is another nexus's");
+        assertEquals(GOOD, send(B, TUR).status(), "and B has no unit attention");
+    }
+
+    @Test
+    void qErr00_theDefault_leavesTheOtherTasksAlone() throws Exception {
+        startDisk();
+        PtTask bSlow = submit(B, SLOW, TaskAttribute.SIMPLE);
+        assertEquals(0x11, asc(send(A, FAILS)));
+        device.slow.complete(null);
+        assertEquals(GOOD, bSlow.response.get(5, TimeUnit.SECONDS).status());
+        assertEquals(GOOD, send(B, TUR).status());
+    }
+
+    @Test // SPC-5 7.5.8 TST 001b, SAM-5 8.6, 7.5
+    void tst001_eachNexusHasItsOwnTaskSet_forOrderedTasksAndClearTaskSet() throws Exception {
+        startDisk();
+        selectControl(0b001 << 5, 0);
+        assertTrue(state.mode().perNexusTaskSets());
+        PtTask aSlow = submit(A, SLOW, TaskAttribute.SIMPLE);
+        ScsiResponse bOrdered = submit(B, TUR, TaskAttribute.ORDERED).response.get(5, TimeUnit.SECONDS);
+        assertEquals(GOOD, bOrdered.status(), "B's ORDERED task is not behind A's task: another task set");
+        PtTask aOrdered = submit(A, TUR, TaskAttribute.ORDERED);
+        assertTrue(!aOrdered.response.isDone(), "A's ORDERED task waits for A's own earlier task");
+        PtTask bSlow = submit(B, SLOW, TaskAttribute.SIMPLE);
+        TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
+        lun.tell(new LunActor.Abort(LunActor.Scope.ALL_TASKS, A, 0, probe.getRef()));
+        device.slow.complete(null);
+        probe.expectMessageClass(LunActor.Aborted.class);
+        assertTrue(aborted(aSlow), "CLEAR TASK SET cleared A's task set");
+        assertTrue(aborted(aOrdered));
+        assertEquals(GOOD, bSlow.response.get(5, TimeUnit.SECONDS).status(), "B's task set is untouched");
+        assertEquals(GOOD, send(B, TUR).status(), "and B is not told of commands cleared");
+    }
+
+    @Test
+    void theDevicesControlPage_isFollowedFromTheStart_andReadAgainAfterALogicalUnitReset() throws Exception {
+        FakeScsiDevice d = new FakeScsiDevice(BlockDevice.DISK, 64 * 1024);
+        d.dSense = true;
+        d.qErr = 0b01;
+        start(d);
+        assertTrue(state.mode().descriptorSense());
+        assertEquals(0b01, state.mode().queueErrorManagement());
+        d.dSense = false; // the device's saved values, which its reset makes current
+        d.qErr = 0;
+        TestProbe<LunActor.Aborted> probe = testKit.createTestProbe();
+        lun.tell(new LunActor.Abort(LunActor.Scope.RESET, A, 0, probe.getRef()));
+        probe.expectMessageClass(LunActor.Aborted.class);
+        assertTrue(!state.mode().descriptorSense(), "read back after the device's reset");
+        assertEquals(0, state.mode().queueErrorManagement());
     }
 
     @Test
@@ -291,7 +406,14 @@ class PassThroughRulesTest {
         final CompletableFuture<ScsiResponse> response = new CompletableFuture<>();
         volatile byte[] dataIn;
 
+        final TaskAttribute attribute;
+
         PtTask(long tag, byte[] cdb, int dataInLength, byte[] dataOut) {
+            this(tag, cdb, dataInLength, dataOut, TaskAttribute.SIMPLE);
+        }
+
+        PtTask(long tag, byte[] cdb, int dataInLength, byte[] dataOut, TaskAttribute attribute) {
+            this.attribute = attribute;
             this.tag = tag;
             this.cdb = cdb;
             this.dataInLength = dataInLength;
@@ -301,7 +423,7 @@ class PassThroughRulesTest {
         @Override public long lun() { return 0; }
         @Override public byte[] cdb() { return cdb; }
         @Override public long tag() { return tag; }
-        @Override public TaskAttribute attribute() { return TaskAttribute.SIMPLE; }
+        @Override public TaskAttribute attribute() { return attribute; }
         @Override public int expectedDataTransferLength() { return dataOut != null ? dataOut.length : dataInLength; }
         @Override public boolean readExpected() { return dataInLength > 0; }
         @Override public boolean writeExpected() { return dataOut != null; }
