@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -70,12 +69,7 @@ class LinuxGatewayTapeTest {
     void linuxSt_throughTheGateway_writesTarSpacesSeeksAndReadsTheBackDrive() throws Exception {
         LinuxGuest.requireTools();
         Path guest = LinuxGuest.buildGuest(LinuxGuest.cacheRoot());
-        Random random = new Random();
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        // several tar records, less than one 512-byte block, a few blocks
-        files.put("alpha-" + Long.toHexString(random.nextLong()) + ".bin", bytes(random, (1 << 20) + 1234));
-        files.put("beta-" + Long.toHexString(random.nextLong()) + ".bin", bytes(random, 7));
-        files.put("gamma-" + Long.toHexString(random.nextLong()) + ".bin", bytes(random, 300_000));
+        Map<String, byte[]> files = LinuxTapeTest.sampleFiles(new Random());
         long records = LinuxTapeTest.tarRecords(files);
 
         Path backDir = Files.createDirectories(dir.resolve("back"));
@@ -163,11 +157,5 @@ class LinuxGatewayTapeTest {
         System.out.println("LinuxGatewayTapeTest: " + run.accel() + ", " + run.seconds() + " s: " + run.marker());
         run.console().lines().filter(l -> l.startsWith("scstj-guest:") || l.startsWith("    "))
                 .forEach(l -> System.out.println("LinuxGatewayTapeTest: guest: " + l));
-    }
-
-    private static byte[] bytes(Random random, int size) {
-        byte[] data = new byte[size];
-        random.nextBytes(data);
-        return data;
     }
 }

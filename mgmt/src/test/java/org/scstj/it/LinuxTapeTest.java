@@ -90,12 +90,7 @@ class LinuxTapeTest {
     void linuxSt_writesTarSpacesTellsSeeksErases_andTheArchiveSurvivesARestart() throws Exception {
         LinuxGuest.requireTools();
         Path guest = LinuxGuest.buildGuest(LinuxGuest.cacheRoot());
-        Random random = new Random();
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        // one file of each kind: several tar records, less than one 512-byte block, a few blocks
-        files.put("alpha-" + Long.toHexString(random.nextLong()) + ".bin", bytes(random, (1 << 20) + 1234));
-        files.put("beta-" + Long.toHexString(random.nextLong()) + ".bin", bytes(random, 7));
-        files.put("gamma-" + Long.toHexString(random.nextLong()) + ".bin", bytes(random, 300_000));
+        Map<String, byte[]> files = sampleFiles(new Random());
         long records = tarRecords(files);
 
         Daemon daemon = Daemon.start(dir, TEMPLATE);
@@ -205,10 +200,20 @@ class LinuxTapeTest {
                 .forEach(l -> System.out.println("LinuxTapeTest: guest: " + l));
     }
 
-    private static byte[] bytes(Random random, int size) {
-        byte[] data = new byte[size];
-        random.nextBytes(data);
-        return data;
+    /**
+     * Files to archive with tar, random names and contents, one of each kind: several tar records,
+     * less than one 512-byte block, a few blocks.
+     */
+    static Map<String, byte[]> sampleFiles(Random random) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        int[] sizes = {(1 << 20) + 1234, 7, 300_000};
+        String[] names = {"alpha", "beta", "gamma"};
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] data = new byte[sizes[i]];
+            random.nextBytes(data);
+            files.put(names[i] + "-" + Long.toHexString(random.nextLong()) + ".bin", data);
+        }
+        return files;
     }
 
     /**
