@@ -24,6 +24,7 @@ import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.scsitarget.TargetAcl;
 import org.scstj.engine.scsitarget.TargetActor;
 import org.scstj.engine.session.SessionActor;
+import org.scstj.engine.stats.EngineStats;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DeviceHandlerFactory;
 import org.scstj.engine.spi.Nexus;
@@ -77,6 +78,8 @@ public final class ScsiEngine {
     /** The last reconfiguration's completion: a removal waits for it (sessions route by then). */
     private CompletableFuture<?> lastReconfigure = CompletableFuture.completedFuture(null);
     private final Core core = new Core();
+    /** The counters the management plane's metrics read (docs/metrics.md). */
+    private final EngineStats stats = new EngineStats();
 
     private record Target(TargetSpec spec, TargetAcl acl, ActorRef<TargetActor.Command> actor) {
         String name() {
@@ -247,7 +250,8 @@ public final class ScsiEngine {
         }
         UnitState state = new UnitState(new MediumState(device.capabilities().removable(), cdDvd, device.mediumLoaded()),
                 mode, new WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
-                reservations(d), device.peripheralDeviceType() == BlockDevice.TAPE ? new TapeState() : null, control);
+                reservations(d), device.peripheralDeviceType() == BlockDevice.TAPE ? new TapeState() : null, control,
+                stats.addDevice(d.name()));
         ActorRef<LunActor.Command> actor = system.systemActorOf(
                 LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), state),
                 actorName, lunProps);
@@ -346,6 +350,7 @@ public final class ScsiEngine {
                 return failed("device " + name + " is being added or removed");
             }
             devices.remove(name);
+            stats.removeDevice(name);
             routed = lastReconfigure; // the sessions follow the mapping without it before it goes
         }
         ActorRef<LunActor.Command> actor = d.lu().actor();
@@ -587,6 +592,11 @@ public final class ScsiEngine {
         return core;
     }
 
+    /** The engine's counters, for the metrics. */
+    public EngineStats stats() {
+        return stats;
+    }
+
     /** The actor system, for inspection and tests. */
     public ActorSystem<Void> system() {
         return system;
@@ -646,12 +656,13 @@ public final class ScsiEngine {
                             Duration.ofMillis(settings.loginTimeoutMillis()), system.scheduler())
                     .thenCompose(opened -> opened.session() == null
                             ? CompletableFuture.failedFuture(new LoginRefusedException(opened.refusal(), opened.message()))
-                            : CompletableFuture.completedFuture(new Handle(opened.nexus(), opened.session())));
+                            : CompletableFuture.completedFuture(new Handle(opened.nexus(), opened.session(), stats)));
         }
     }
 
     /** A session as the transport holds it: messages to the session actor. */
-    private record Handle(Nexus nexus, ActorRef<SessionActor.Command> session) implements SessionHandle {
+    private record Handle(Nexus nexus, ActorRef<SessionActor.Command> session, EngineStats stats)
+            implements SessionHandle {
         @Override
         public void submit(TransportTask task) {
             session.tell(new SessionActor.Submit(task));
@@ -659,7 +670,10 @@ public final class ScsiEngine {
 
         @Override
         public void taskManagement(TmfRequest request, Consumer<TmfRequest.Response> done) {
-            session.tell(new SessionActor.Manage(request, done));
+            session.tell(new SessionActor.Manage(request, r -> {
+                stats.answered(request.function(), r);
+                done.accept(r);
+            }));
         }
 
         @Override

@@ -151,6 +151,21 @@ public record CommandRow(String name, int opcode, int serviceAction, DataDirecti
     }
 
     /** CDB length in bytes. */
+    /**
+     * The command's class for the metrics (docs/metrics.md): WRITE when it changes the medium
+     * through Data-Out, READ when its Data-In is a medium access (not a CONTROL row such as READ
+     * CAPACITY), OTHER for the rest.
+     */
+    public org.scstj.engine.spi.CommandObserver.Op op() {
+        if (writesMedium && direction == DataDirection.OUT) {
+            return org.scstj.engine.spi.CommandObserver.Op.WRITE;
+        }
+        if (direction == DataDirection.IN && timeout == Timeout.MEDIUM) {
+            return org.scstj.engine.spi.CommandObserver.Op.READ;
+        }
+        return org.scstj.engine.spi.CommandObserver.Op.OTHER;
+    }
+
     public int cdbLength() {
         return usage.length;
     }

@@ -8,6 +8,7 @@ import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.Nexus;
+import org.scstj.engine.stats.PortStats;
 
 /**
  * A logical unit as one command sees it through one nexus: the LUN number the initiator used, the
@@ -28,9 +29,16 @@ import org.scstj.engine.spi.Nexus;
  * @param nexus           the I_T nexus the command came on
  * @param unit            the LU's state besides its task set
  * @param copy            the LUs this nexus may copy between, the LU's copy manager, this nexus's copy status
+ * @param port            the counters of this device as this LUN of this target (written by the LUN actor)
  */
 public record LuContext(int lun, BlockDevice device, CommandSet commands, boolean readOnly, boolean readOnlyMapping,
-                        Nexus nexus, UnitState unit, CopyScope copy) {
+                        Nexus nexus, UnitState unit, CopyScope copy, PortStats port) {
+
+    /** A context whose commands are counted nowhere anyone reads (tests). */
+    public LuContext(int lun, BlockDevice device, CommandSet commands, boolean readOnly, boolean readOnlyMapping,
+                     Nexus nexus, UnitState unit, CopyScope copy) {
+        this(lun, device, commands, readOnly, readOnlyMapping, nexus, unit, copy, PortStats.NONE);
+    }
 
     /** The LU's current mode parameters (volatile: readable on any thread). */
     public ModeParameters mode() {

@@ -24,6 +24,8 @@ public final class UnitAttentions {
     static final int MAX_REMEMBERED_LOST = 4096;
 
     private final Map<Nexus, ArrayDeque<SenseReason>> pending = new HashMap<>();
+    /** Conditions queued over every nexus: written by the owner, read by the metrics on any thread. */
+    private volatile int count;
     private final Map<Nexus, Boolean> lost = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Nexus, Boolean> eldest) {
@@ -37,7 +39,13 @@ public final class UnitAttentions {
             ArrayDeque<SenseReason> queue = new ArrayDeque<>(2);
             queue.add(lost.remove(nexus) != null ? SenseReason.I_T_NEXUS_LOSS_OCCURRED : SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
             pending.put(nexus, queue);
+            count++;
         }
+    }
+
+    /** Conditions pending over every nexus (readable on any thread). */
+    public int pending() {
+        return count;
     }
 
     /** The condition to report next to this nexus, or null. */
@@ -49,8 +57,8 @@ public final class UnitAttentions {
     /** Removes the condition just reported (SAM-5 5.14: reporting a UA clears it). */
     public void clear(Nexus nexus) {
         ArrayDeque<SenseReason> queue = pending.get(nexus);
-        if (queue != null) {
-            queue.pollFirst();
+        if (queue != null && queue.pollFirst() != null) {
+            count--;
         }
     }
 
@@ -58,7 +66,7 @@ public final class UnitAttentions {
     public void establishForAllBut(Nexus except, SenseReason condition) {
         for (Map.Entry<Nexus, ArrayDeque<SenseReason>> e : pending.entrySet()) {
             if (!e.getKey().equals(except)) {
-                add(e.getValue(), condition);
+                count += add(e.getValue(), condition);
             }
         }
     }
@@ -66,7 +74,7 @@ public final class UnitAttentions {
     /** Establishes a condition for every nexus the LU knows. */
     public void establishForAll(SenseReason condition) {
         for (ArrayDeque<SenseReason> queue : pending.values()) {
-            add(queue, condition);
+            count += add(queue, condition);
         }
     }
 
@@ -78,30 +86,37 @@ public final class UnitAttentions {
     /** Establishes a condition for one nexus. */
     public void establish(Nexus nexus, SenseReason condition) {
         touch(nexus);
-        add(pending.get(nexus), condition);
+        count += add(pending.get(nexus), condition);
     }
 
     /** The nexus is gone; when it returns it learns so (29/07). */
     public void nexusLost(Nexus nexus) {
-        pending.remove(nexus);
+        ArrayDeque<SenseReason> queue = pending.remove(nexus);
+        if (queue != null) {
+            count -= queue.size();
+        }
         lost.put(nexus, Boolean.TRUE);
     }
 
-    private static void add(ArrayDeque<SenseReason> queue, SenseReason condition) {
+    /** Queues the condition unless it is there; returns by how much the queue grew (0 or 1). */
+    private static int add(ArrayDeque<SenseReason> queue, SenseReason condition) {
         if (queue.contains(condition)) {
-            return;
+            return 0;
         }
+        int grew = 1;
         if (queue.size() >= MAX_PENDING) {
             queue.pollFirst();
+            grew = 0;
         }
         queue.addLast(condition);
+        return grew;
     }
 
     /** Establishes a condition for every known nexus {@code which} accepts (SPC-5 5.14 reservation UAs). */
     public void establishWhere(java.util.function.Predicate<Nexus> which, SenseReason condition) {
         for (Map.Entry<Nexus, ArrayDeque<SenseReason>> e : pending.entrySet()) {
             if (which.test(e.getKey())) {
-                add(e.getValue(), condition);
+                count += add(e.getValue(), condition);
             }
         }
     }

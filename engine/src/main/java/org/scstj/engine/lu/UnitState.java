@@ -1,6 +1,7 @@
 package org.scstj.engine.lu;
 
 import org.scstj.engine.pr.Reservations;
+import org.scstj.engine.stats.LuStats;
 
 /**
  * The state one logical unit keeps besides its task set and unit-attention queues, made once per
@@ -8,10 +9,17 @@ import org.scstj.engine.pr.Reservations;
  * operation, the reservations, a tape drive's position and block mode ({@code tape}, null for
  * any other LU) and, for a pass-through LU, where its Control page lives ({@code control}, null
  * for any other). Every target and nexus that maps the device sees this one state
- * (through the LUN actor, and read-only through each nexus's {@code exec.LuContext}).
+ * (through the LUN actor, and read-only through each nexus's {@code exec.LuContext}). {@code stats}
+ * are its counters for the metrics, written by the LUN actor.
  */
 public record UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium,
-                        Reservations reservations, TapeState tape, DeviceControl control) {
+                        Reservations reservations, TapeState tape, DeviceControl control, LuStats stats) {
+    /** The state of an LU counted nowhere anyone reads (tests). */
+    public UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium, Reservations reservations,
+                     TapeState tape, DeviceControl control) {
+        this(medium, mode, wholeMedium, reservations, tape, control, new LuStats(""));
+    }
+
     /** The state of an LU whose Control page is the core's own ({@code control} null). */
     public UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium, Reservations reservations,
                      TapeState tape) {

@@ -22,7 +22,9 @@ import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.stats.LuStats;
 import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.CommandObserver;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TaskAttribute;
@@ -309,6 +311,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final org.scstj.engine.lu.TapeState tape;
     /** A pass-through LU's Control page, in the device (null: the core's own). */
     private final org.scstj.engine.lu.DeviceControl control;
+    /** The LU's counters (docs/metrics.md); this actor is their only writer. */
+    private final LuStats stats;
 
     private LunActor(ActorContext<Command> ctx, StashBuffer<Command> stash, BlockDevice device, CommandSet commands,
                      int nexusQueueDepth, int lunQueueDepth, UnitState unit) {
@@ -324,6 +328,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         this.reservations = unit.reservations();
         this.tape = unit.tape();
         this.control = unit.control();
+        this.stats = unit.stats();
+        stats.unitAttentions(unitAttentions::pending);
         this.draining = receive(this::onExecuteWhileDraining);
     }
 
@@ -359,6 +365,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     // behavior object is re-wrapped in a new interceptor per message (measured: 12% of allocation).
     private Behavior<Command> onExecute(Execute msg) {
         Task task = msg.task();
+        task.arrived = System.nanoTime();
         Nexus nexus = task.nexus();
         CommandSet.Parsed parsed = task.command();
         unitAttentions.touch(nexus);
@@ -366,6 +373,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         NexusLoad load = outstandingPerNexus.get(nexus);
         ScsiResponse refused = admit(task, load);
         if (refused != null) {
+            counted(task, refused, false);
             task.task().complete(refused);
             interlockStatus(task, refused.status());
             return Behaviors.same();
@@ -391,6 +399,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                     device.ready(), edtl, lu.descriptorSense());
         }
         if (early != null) {
+            counted(task, early, false);
             task.task().complete(early);
             interlockStatus(task, early.status());
             if (early.status() == ScsiResponse.CHECK_CONDITION && queueError(task)) {
@@ -406,6 +415,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         }
         load.lost = false; // a nexus that returned (same initiator port) is live again
         load.outstanding++;
+        stats.entered();
         if (parsed.serialization() == CommandRow.Serialization.WHOLE_MEDIUM) {
             wholeMediumTask = task;
         }
@@ -420,7 +430,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     /** While an abort drains, a new command waits for it (arrival order kept); past the stash's room, BUSY. */
     private Behavior<Command> onExecuteWhileDraining(Execute msg) {
         if (stash.isFull()) {
-            msg.task().task().complete(new ScsiResponse(ScsiResponse.BUSY, null, null, 0));
+            ScsiResponse busy = new ScsiResponse(ScsiResponse.BUSY, null, null, 0);
+            msg.task().arrived = System.nanoTime();
+            counted(msg.task(), busy, false);
+            msg.task().task().complete(busy);
         } else {
             stash.stash(msg);
         }
@@ -433,6 +446,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (task.gates) {
             gatingActive++;
         }
+        task.execStarted = System.nanoTime();
         try {
             commands.execute(task.command(), task);
         } catch (RuntimeException e) {
@@ -563,6 +577,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (!active.remove(task)) {
             return Behaviors.same(); // completed twice: a command implementation bug; the first answer stands
         }
+        stats.left();
         if (task.gates) {
             gatingActive--;
         }
@@ -582,6 +597,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             next = null;
         } else {
             task.state = Task.State.DONE;
+            counted(task, msg.response(), true);
             task.task().complete(msg.response());
             if (msg.response().status() == ScsiResponse.CHECK_CONDITION && queueError(task)) {
                 next = null;
@@ -591,6 +607,26 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             startHeld();
         }
         return next == null || !changes.isEmpty() ? after() : next;
+    }
+
+    /**
+     * Counts a command whose status goes to the transport now (before it does: its Data-In is the
+     * transport's afterwards): its class, bytes and latency, a CHECK CONDITION's sense; for one
+     * that ran in the device ({@code exec}), its exec stage's time as backend I/O. Allocates nothing.
+     */
+    private void counted(Task task, ScsiResponse r, boolean exec) {
+        CommandObserver.Op op = task.command().row() == null ? CommandObserver.Op.OTHER : task.command().row().op();
+        task.lu().port().command(op, Math.min(LuStats.dataIn(r), task.task().expectedDataTransferLength()),
+                task.dataOutBytes());
+        if (r.status() == ScsiResponse.CHECK_CONDITION) {
+            stats.checkCondition(r.sense(), exec);
+        }
+        CommandObserver observer = stats.observer();
+        long now = System.nanoTime();
+        observer.commandDone(op, now - task.arrived);
+        if (exec && op != CommandObserver.Op.OTHER) {
+            observer.backendIo(op, now - task.execStarted);
+        }
     }
 
     /** Runs a command's change of the state (its own thread handed it here). */
@@ -711,6 +747,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             }
             it.remove();
             heldAborted++;
+            stats.left();
             t.state = Task.State.ABORTED;
             t.task().aborted();
             if (t == wholeMediumTask) {

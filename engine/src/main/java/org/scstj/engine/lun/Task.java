@@ -48,6 +48,11 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
     private TransportTask.DataReceiver dataOut;
     /** The Data-Out arrived: set on the transport's thread, read by {@link #complete} on any. */
     private volatile boolean dataOutTaken;
+    /** Data-Out bytes that arrived: written before {@link #dataOutTaken}, read after it (metrics). */
+    private int dataOutBytes;
+    /** {@code System.nanoTime()} at the LUN actor's arrival and at the exec stage's start (metrics). */
+    long arrived;
+    long execStarted;
     /** Why the transport could not deliver the Data-Out, when it said ({@link DataOutFailure}); else null. */
     private volatile DataOutFailure.Reason dataOutFailure;
 
@@ -136,6 +141,7 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
     /** The Data-Out arrived: the transport's half of {@link #receiveData}. */
     @Override
     public void received(DataBuffer data) {
+        dataOutBytes = data.length();
         dataOutTaken = true;
         dataOut.received(data);
     }
@@ -147,6 +153,11 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
             dataOutFailure = f.reason();
         }
         dataOut.failed(cause);
+    }
+
+    /** The Data-Out bytes the command received (0 before, or without, any). */
+    int dataOutBytes() {
+        return dataOutTaken ? dataOutBytes : 0;
     }
 
     @Override
