@@ -11,8 +11,9 @@ import java.lang.invoke.VarHandle;
  */
 public final class PortStats {
     static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int BYTES_IN = 3;
-    private static final int BYTES_OUT = 4;
+    private static final int OPS = CommandObserver.Op.values().length;
+    private static final int BYTES_IN = OPS;
+    private static final int BYTES_OUT = 2 * OPS;
 
     /** Counts into nothing anyone reads: an LU context made without a target (tests). */
     public static final PortStats NONE = new PortStats("", -1, "");
@@ -20,8 +21,8 @@ public final class PortStats {
     private final String target;
     private final int lun;
     private final String device;
-    /** commands by {@link CommandObserver.Op} ordinal, then Data-In and Data-Out bytes. */
-    private final long[] counts = new long[5];
+    /** commands, then Data-In bytes, then Data-Out bytes, each by {@link CommandObserver.Op} ordinal. */
+    private final long[] counts = new long[3 * OPS];
 
     PortStats(String target, int lun, String device) {
         this.target = target;
@@ -45,10 +46,10 @@ public final class PortStats {
     public void command(CommandObserver.Op op, long dataIn, long dataOut) {
         add(counts, op.ordinal(), 1);
         if (dataIn != 0) {
-            add(counts, BYTES_IN, dataIn);
+            add(counts, BYTES_IN + op.ordinal(), dataIn);
         }
         if (dataOut != 0) {
-            add(counts, BYTES_OUT, dataOut);
+            add(counts, BYTES_OUT + op.ordinal(), dataOut);
         }
     }
 
@@ -56,14 +57,32 @@ public final class PortStats {
         return (long) LONGS.getOpaque(counts, op.ordinal());
     }
 
-    /** Bytes sent to the initiator (Data-In). */
-    public long bytesIn() {
-        return (long) LONGS.getOpaque(counts, BYTES_IN);
+    /** Bytes sent to the initiator (Data-In) by commands of this class. */
+    public long bytesIn(CommandObserver.Op op) {
+        return (long) LONGS.getOpaque(counts, BYTES_IN + op.ordinal());
     }
 
-    /** Bytes received from the initiator (Data-Out). */
+    /** Bytes received from the initiator (Data-Out) by commands of this class. */
+    public long bytesOut(CommandObserver.Op op) {
+        return (long) LONGS.getOpaque(counts, BYTES_OUT + op.ordinal());
+    }
+
+    /** Bytes sent to the initiator (Data-In), every class. */
+    public long bytesIn() {
+        long n = 0;
+        for (CommandObserver.Op op : CommandObserver.Op.values()) {
+            n += bytesIn(op);
+        }
+        return n;
+    }
+
+    /** Bytes received from the initiator (Data-Out), every class. */
     public long bytesOut() {
-        return (long) LONGS.getOpaque(counts, BYTES_OUT);
+        long n = 0;
+        for (CommandObserver.Op op : CommandObserver.Op.values()) {
+            n += bytesOut(op);
+        }
+        return n;
     }
 
     /** One writer: a plain read of its own last store, an opaque store for readers on other threads. */

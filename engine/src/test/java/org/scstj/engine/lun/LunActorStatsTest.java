@@ -163,6 +163,9 @@ class LunActorStatsTest {
         assertEquals(1, port.commands(CommandObserver.Op.OTHER));
         assertEquals(5L * BLOCK, port.bytesIn());
         assertEquals(4L * BLOCK, port.bytesOut());
+        assertEquals(5L * BLOCK, port.bytesIn(CommandObserver.Op.READ));
+        assertEquals(4L * BLOCK, port.bytesOut(CommandObserver.Op.WRITE));
+        assertEquals(0, port.bytesIn(CommandObserver.Op.OTHER));
         assertEquals(1, stats.checkConditions(0x6, 0x29), "UNIT ATTENTION, POWER ON");
         assertEquals(1, stats.checkConditions(0x3, 0x0C), "MEDIUM ERROR, WRITE ERROR");
         assertEquals(2, totalCheckConditions());

@@ -7,6 +7,8 @@ import org.scstj.engine.spi.TargetDriver;
 import org.scstj.mgmt.config.ConfigLoader;
 import org.scstj.mgmt.config.InvalidConfigException;
 import org.scstj.mgmt.config.ScstjConfig;
+import org.scstj.mgmt.metrics.Metrics;
+import org.scstj.transports.iscsi.IscsiTargetDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +29,13 @@ public final class AdminPlane {
     private final ChangeManager changes;
     private final AdminServer server;
     private final Path file;
+    private final Metrics metrics;
 
-    private AdminPlane(ChangeManager changes, AdminServer server, Path file) {
+    private AdminPlane(ChangeManager changes, AdminServer server, Path file, Metrics metrics) {
         this.changes = changes;
         this.server = server;
         this.file = file;
+        this.metrics = metrics;
     }
 
     /**
@@ -47,10 +51,22 @@ public final class AdminPlane {
         ConfigStore store = file == null ? null : new ConfigStore(file, settings.keepVersions());
         ChangeManager changes = new ChangeManager(new ConfigLoader(handlers), handlers, new EngineLive(engine, driver),
                 store, running.source(), document, running);
-        AdminServer server = settings.enabled()
-                ? AdminServer.start(engine.system(), changes, settings, running.engine().stateDir())
+        Metrics metrics = settings.enabled()
+                ? new Metrics(engine, driver instanceof IscsiTargetDriver iscsi ? iscsi : null,
+                        () -> changes.state().revision())
                 : null;
-        return new AdminPlane(changes, server, file);
+        AdminServer server;
+        try {
+            server = settings.enabled()
+                    ? AdminServer.start(engine.system(), changes, metrics, settings, running.engine().stateDir())
+                    : null;
+        } catch (IOException | RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            throw e;
+        }
+        return new AdminPlane(changes, server, file, metrics);
     }
 
     /** The admin API's base URL, or null when it is disabled. */
@@ -83,9 +99,17 @@ public final class AdminPlane {
         }
     }
 
+    /** The metrics {@code GET /metrics} serves, or null when the admin API is disabled (hooks: docs/metrics.md). */
+    public Metrics metrics() {
+        return metrics;
+    }
+
     public void stop() {
         if (server != null) {
             server.stop();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

@@ -17,6 +17,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.scstj.mgmt.config.Portal;
+import org.scstj.mgmt.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,16 +53,19 @@ public final class AdminServer {
     private final Api api;
     private final Tokens tokens;
     private final long maxBody;
+    /** {@code GET /metrics} without a token ({@code scstj.admin.metrics-public}). */
+    private final boolean metricsPublic;
     private final ExecutorService pool;
     private ServerBinding binding;
     private String url;
     private Path urlFile;
 
-    private AdminServer(ActorSystem<?> system, Api api, Tokens tokens, long maxBody) {
+    private AdminServer(ActorSystem<?> system, Api api, Tokens tokens, long maxBody, boolean metricsPublic) {
         this.system = system;
         this.api = api;
         this.tokens = tokens;
         this.maxBody = maxBody;
+        this.metricsPublic = metricsPublic;
         this.pool = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "scstj-admin");
             t.setDaemon(true);
@@ -71,7 +75,7 @@ public final class AdminServer {
 
     /** The settings under {@code scstj.admin}. */
     public record Settings(boolean enabled, Portal listen, Path keystore, Path keystorePasswordFile,
-                           boolean allowInsecureRemote, int keepVersions, long maxBody) {
+                           boolean allowInsecureRemote, int keepVersions, long maxBody, boolean metricsPublic) {
         public static Settings from(Config c) {
             Config a = c.getConfig("scstj.admin");
             String l = a.getString("listen");
@@ -85,7 +89,7 @@ public final class AdminServer {
             String pw = a.getString("tls.keystore-password-file");
             return new Settings(a.getBoolean("enabled"), listen, ks.isBlank() ? null : Path.of(ks),
                     pw.isBlank() ? null : Path.of(pw), a.getBoolean("allow-insecure-remote"),
-                    a.getInt("keep-versions"), a.getBytes("max-body"));
+                    a.getInt("keep-versions"), a.getBytes("max-body"), a.getBoolean("metrics-public"));
         }
     }
 
@@ -97,13 +101,20 @@ public final class AdminServer {
      */
     public static AdminServer start(ActorSystem<?> system, ChangeManager changes, Settings settings, Path stateDir)
             throws IOException {
+        return start(system, changes, null, settings, stateDir);
+    }
+
+    /** Binds the API, {@code GET /metrics} serving {@code metrics} (null: 404). */
+    public static AdminServer start(ActorSystem<?> system, ChangeManager changes, Metrics metrics, Settings settings,
+                                    Path stateDir) throws IOException {
         InetAddress address = InetAddress.getByName(settings.listen().host().replace("[", "").replace("]", ""));
         if (!address.isLoopbackAddress() && settings.keystore() == null && !settings.allowInsecureRemote()) {
             throw new IOException("scstj.admin.listen " + settings.listen() + " is not a loopback address: set"
                     + " scstj.admin.tls.keystore, or allow-insecure-remote = true to send tokens in clear text");
         }
         Tokens tokens = Tokens.loadOrCreate(stateDir);
-        AdminServer server = new AdminServer(system, new Api(changes), tokens, settings.maxBody());
+        AdminServer server = new AdminServer(system, new Api(changes, metrics), tokens, settings.maxBody(),
+                settings.metricsPublic());
         var builder = Http.get(system).newServerAt(settings.listen().host().replace("[", "").replace("]", ""),
                 settings.listen().port());
         String scheme = "http";
@@ -179,7 +190,10 @@ public final class AdminServer {
         List<String> segments = new ArrayList<>();
         request.getUri().pathSegments().forEach(segments::add);
         Map<String, String> query = new LinkedHashMap<>(request.getUri().query().toMap());
-        Tokens.Role role = tokens.role(request.getHeader("Authorization").map(HttpHeader::value).orElse(null));
+        Tokens.Role presented = tokens.role(request.getHeader("Authorization").map(HttpHeader::value).orElse(null));
+        // scstj.admin.metrics-public: Prometheus scrapes GET /metrics without a token
+        Tokens.Role role = presented == null && metricsPublic && method.equals("GET")
+                && segments.equals(List.of(Api.METRICS.substring(1))) ? Tokens.Role.READ_ONLY : presented;
         if (role == null) {
             return CompletableFuture.completedFuture(error(401, "a valid bearer token is required (Authorization:"
                     + " Bearer <token>; scstj admin reads <state-dir>/admin/admin.token)", List.of())
@@ -251,12 +265,19 @@ public final class AdminServer {
 
     private static HttpResponse reply(Api.Reply r) {
         HttpResponse response = HttpResponse.create().withStatus(r.status());
-        if (r.text() != null) {
+        String contentType = r.headers().get(Api.CONTENT_TYPE);
+        if (r.text() != null && contentType != null) {
+            response = response.withEntity(HttpEntities.create(ContentTypes.parse(contentType),
+                    r.text().getBytes(StandardCharsets.UTF_8)));
+        } else if (r.text() != null) {
             response = response.withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, r.text()));
         } else {
             response = response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json(r.json())));
         }
         for (Map.Entry<String, String> h : r.headers().entrySet()) {
+            if (h.getKey().equals(Api.CONTENT_TYPE)) {
+                continue; // the entity's, above
+            }
             response = response.addHeader(RawHeader.create(h.getKey(), h.getValue()));
         }
         return response;

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.scstj.mgmt.metrics.Metrics;
 
 /**
  * The admin API's routes: one table whose rows carry every rule of a route (method, path
@@ -30,6 +31,10 @@ final class Api {
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Pattern LUN = Pattern.compile("\\d{1,5}");
+    /** The Prometheus scrape route: outside /api/v1, where scrapers look for it. */
+    static final String METRICS = "/metrics";
+    /** A {@link Reply} header that is the entity's content type (text/plain; charset=UTF-8 without it). */
+    static final String CONTENT_TYPE = "Content-Type";
 
     /**
      * A request as a route sees it.
@@ -87,10 +92,17 @@ final class Api {
     }
 
     private final ChangeManager changes;
+    private final Metrics metrics;
     private final List<Route> routes;
 
     Api(ChangeManager changes) {
+        this(changes, null);
+    }
+
+    /** @param metrics what {@code GET /metrics} serves, or null (404) */
+    Api(ChangeManager changes, Metrics metrics) {
         this.changes = changes;
+        this.metrics = metrics;
         this.routes = table();
     }
 
@@ -106,6 +118,7 @@ final class Api {
         return List.of(
                 new Route("GET", "/api/v1", false, "the root of the object tree", this::get),
                 new Route("GET", "/api/v1/openapi.json", false, "this API's OpenAPI document", c -> Reply.ok(openApi())),
+                new Route("GET", METRICS, false, "the metrics, Prometheus text format (docs/metrics.md)", this::metrics),
                 new Route("GET", "/api/v1/tree", false, "the whole object tree (?depth=N)", this::tree),
                 new Route("GET", "/api/v1/handlers", false, "device handlers", this::get),
                 new Route("GET", "/api/v1/handlers/{handler}", false, "a handler and its devices", this::get),
@@ -173,6 +186,13 @@ final class Api {
     }
 
     // ---- reading
+
+    private Reply metrics(Call c) throws ApiException {
+        if (metrics == null) {
+            throw new ApiException(404, "no metrics in this daemon");
+        }
+        return new Reply(200, null, metrics.scrape(), Map.of(CONTENT_TYPE, Metrics.CONTENT_TYPE));
+    }
 
     private Reply get(Call c) throws ApiException {
         String path = c.path();

@@ -24,6 +24,7 @@ import org.scstj.transports.iscsi.codec.PduDecoder;
 import org.scstj.transports.iscsi.codec.PduEncoder;
 import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.conn.IscsiConnection;
+import org.scstj.transports.iscsi.conn.IscsiStats;
 import org.scstj.transports.iscsi.conn.SessionRegistry;
 import org.scstj.transports.iscsi.conn.TargetContext;
 import org.scstj.transports.iscsi.login.AuthFailureBackoff;
@@ -65,6 +66,8 @@ public final class IscsiTargetDriver implements TargetDriver {
     private final Map<Channel, IscsiSettings.Portal> listenerPortals = new ConcurrentHashMap<>();
     private final Map<Channel, String> listenerGroups = new ConcurrentHashMap<>();
     private final Set<IscsiConnection> connections = ConcurrentHashMap.newKeySet();
+    /** The driver's counters, kept across a stop and start (they never go back). */
+    private final IscsiStats stats = new IscsiStats();
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private volatile SessionRegistry registry;
@@ -79,6 +82,22 @@ public final class IscsiTargetDriver implements TargetDriver {
     }
 
     /** The settings in force now. */
+    /** Logins, digest errors, NOP-In timeouts (docs/metrics.md). */
+    public IscsiStats stats() {
+        return stats;
+    }
+
+    /** Normal sessions open now. */
+    public int sessionCount() {
+        SessionRegistry r = registry;
+        return r == null ? 0 : r.size();
+    }
+
+    /** Connections open now (discovery ones and those logging in included). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
     public IscsiSettings settings() {
         return current.get();
     }
@@ -127,7 +146,7 @@ public final class IscsiTargetDriver implements TargetDriver {
         workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         IscsiSettings settings = current.get();
-        registry = new SessionRegistry();
+        registry = new SessionRegistry(stats);
         TargetContext context = new TargetContext(core, current, registry, this::boundByGroup, connections,
                 new AuthFailureBackoff(settings.chapBackoff(), System::nanoTime));
         this.context = context;

@@ -110,6 +110,7 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
 
             @Override
             public void unanswered() {
+                conn.target().registry().stats().nopTimeout();
                 conn.close(); // faults.md "vanished initiator": the session ends as on connection loss
             }
         }, ctx.executor(), settings.nopInInterval(), settings.nopInTimeout());
@@ -284,9 +285,13 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
 
     private void onBadPdu(BadPdu bad) {
         switch (bad.problem()) {
-            case HEADER_DIGEST -> conn.close(); // row 16: nothing in the header can be trusted
+            case HEADER_DIGEST -> {
+                conn.target().registry().stats().headerDigestError();
+                conn.close(); // row 16: nothing in the header can be trusted
+            }
             case DATA_SEGMENT_TOO_LONG, BAD_AHS -> conn.rejectCounted(RejectPdu.PROTOCOL_ERROR, bad.bhs()); // rows 2, 10
             case DATA_DIGEST -> {
+                conn.target().registry().stats().dataDigestError();
                 Bhs h = bad.bhs();
                 if (conn.recovery() != null && recoverDataDigest(h)) {
                     return; // ERL 1 hook: within-command recovery (RFC 7143 7.8, 7.1.4.1), its Reject included

@@ -244,6 +244,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
 
     /** RFC 7143 11.13.5: a Login Response with a failure status, then the connection closes. */
     private void refuseLogin(int status, byte[] text) {
+        conn.target().registry().stats().login(status);
         conn.loggingOut();
         conn.sendLast(new LoginResponsePdu(false, false, 0, 0, conn.isid(), joiningTsih(), loginItt, conn.statSn(),
                         window == null ? 0 : window.expCmdSn(), window == null ? 0 : window.maxCmdSn(), status,
@@ -406,6 +407,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private void handOver(LoginHandOver to, LoginStep.Complete complete) {
         IscsiSession s = to.session();
         loginTimer.cancel(false);
+        conn.target().registry().stats().login(LoginStatus.SUCCESS);
         conn.send(new LoginResponsePdu(true, false, complete.csg(), LoginStateMachine.FULL_FEATURE, conn.isid(), s.tsih(),
                 loginItt, conn.nextStatSn(), s.window.expCmdSn(), s.window.maxCmdSn(), LoginStatus.SUCCESS,
                 Unpooled.wrappedBuffer(complete.text())));

@@ -23,6 +23,25 @@ public final class SessionRegistry {
     private final ConcurrentMap<String, IscsiSession> sessions = new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, IscsiSession> byTsih = new ConcurrentHashMap<>();
     private final AtomicInteger tsih = new AtomicInteger();
+    private final IscsiStats stats;
+
+    public SessionRegistry() {
+        this(new IscsiStats());
+    }
+
+    /** A registry whose connections count into {@code stats} (the driver's, kept across restarts). */
+    public SessionRegistry(IscsiStats stats) {
+        this.stats = stats;
+    }
+
+    public IscsiStats stats() {
+        return stats;
+    }
+
+    /** Sessions registered now (normal sessions: a discovery session never is). */
+    public int size() {
+        return sessions.size();
+    }
 
     static String key(String initiatorName, long isid, String targetName) {
         return initiatorName + ",i,0x" + String.format("%012x", isid) + "|" + targetName;
