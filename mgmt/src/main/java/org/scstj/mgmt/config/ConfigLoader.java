@@ -136,6 +136,7 @@ public final class ConfigLoader {
         List<TargetSpec> targets = targetReader.read();
         List<Portal> portals = portals(reader, !targets.isEmpty());
         Config iscsi = iscsiBlock(reader);
+        adminFlags(reader);
         // numbered with the disabled ones, so enabling or disabling a target renumbers no other
         targets = numberPorts(targets, iscsi).stream().filter(t -> !targetReader.disabled().contains(t.name())).toList();
         if (!reader.problems().isEmpty()) {
@@ -262,6 +263,20 @@ public final class ConfigLoader {
             out.add(new TargetSpec(t.name(), t.defaultLuns(), t.groups(), first, Map.copyOf(ids)));
         }
         return out;
+    }
+
+    /** The admin plane's switches (docs/admin.md, docs/metrics.md): each true or false. */
+    private static void adminFlags(ConfigReader reader) {
+        for (String key : List.of("enabled", "allow-insecure-remote", "metrics-public")) {
+            List<String> path = List.of("scstj", "admin", key);
+            ConfigValue v = reader.value(path);
+            boolean ok = v == null || v.valueType() == ConfigValueType.BOOLEAN
+                    || v.valueType() == ConfigValueType.STRING
+                    && Set.of("true", "false", "yes", "no", "on", "off").contains((String) v.unwrapped());
+            if (!ok) {
+                reader.problem(path, "expected true or false");
+            }
+        }
     }
 
     /** The iSCSI driver reads its own block; its complaints join the others. */

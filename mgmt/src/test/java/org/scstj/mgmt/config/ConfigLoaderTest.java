@@ -133,6 +133,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void metricsPublic_isAKnownSwitch_thatMustBeTrueOrFalse() throws Exception {
+        loader.load(write(valid().replace("handlers {", "admin.metrics-public = true\n  handlers {")));
+        String message = refused(valid().replace("handlers {", "admin.metrics-public = sometimes\n  handlers {"));
+        assertMentions(message, "scstj.conf:3: scstj.admin.metrics-public: expected true or false");
+        assertMentions(refused(valid().replace("handlers {", "admin.metrics-publik = true\n  handlers {")),
+                "scstj.admin.metrics-publik: unknown key");
+    }
+
+    @Test
     void knownEngineKey_isAccepted() throws Exception {
         loader.load(write(valid().replace("handlers {", "engine { nexus-queue-depth = 3 }\n  handlers {")));
     }
