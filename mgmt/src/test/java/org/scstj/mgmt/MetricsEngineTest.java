@@ -105,6 +105,30 @@ class MetricsEngineTest {
     }
 
     @Test
+    void perInitiator_labelsEachInitiatorsCommandsApart() throws Exception {
+        start();
+        metrics.close();
+        metrics = new Metrics(running.engine, null, () -> 7, true); // as the daemon does, before these logins
+        String a = "iqn.2026-12.org.example:a";
+        String b = "iqn.2026-12.org.example:b";
+        LoopbackSession sa = await(running.driver.login(a, TARGET));
+        LoopbackSession sb = await(running.driver.login(b, TARGET));
+        for (int i = 0; i < 2; i++) {
+            await(sa.execute(LUN0, rw10(0x28, 1), null, 512)).close();
+        }
+        for (int i = 0; i < 5; i++) {
+            await(sb.execute(LUN0, rw10(0x28, 1), null, 512)).close();
+        }
+        String text = metrics.scrape();
+        String series = "scstj_scsi_commands_total{device=\"null0\",initiator=\"%s\",lun=\"0\",op=\"read\",target=\""
+                + TARGET + "\"}";
+        assertEquals(2, value(text, series.formatted(a)));
+        assertEquals(5, value(text, series.formatted(b)));
+        await(sa.close());
+        await(sb.close());
+    }
+
+    @Test
     void recordingLatencies_allocatesNothing() throws Exception {
         start();
         CommandObserver observer = running.engine.stats().observer();

@@ -219,7 +219,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
             Lu lu = devices.get(m.device());
             CopyScope copy = new CopyScope(copyTargets, lu.copyManager(), new CopyStatusTable());
             luns.put(m.lun(), new LunBinding(m.lun(), lu.actor(), new LuContext(m.lun(), lu.device(), lu.commands(),
-                    m.readOnly(), m.readOnly(), nexus, lu.state(), copy, lu.state().stats().port(spec.name(), m.lun()))));
+                    m.readOnly(), m.readOnly(), nexus, lu.state(), copy, lu.state().stats().port(spec.name(), m.lun(), nexus.initiatorName()))));
         }
         return luns;
     }

@@ -20,6 +20,8 @@ public final class EngineStats {
     private final AtomicLongArray tmf =
             new AtomicLongArray(TmfRequest.Function.values().length * RESPONSES);
     private volatile CommandObserver observer = CommandObserver.NONE;
+    /** Count each initiator's commands apart ({@link LuStats#port}); set before the first login. */
+    private volatile boolean perInitiator;
 
     /** The counters of a device starting now (new ones: a device added again counts from zero). */
     public LuStats addDevice(String name) {
@@ -44,6 +46,18 @@ public final class EngineStats {
 
     public long taskManagement(TmfRequest.Function function, TmfRequest.Response response) {
         return tmf.get(function.ordinal() * RESPONSES + response.ordinal());
+    }
+
+    /**
+     * Whether the per-target/LUN counters are kept per initiator too: one set for each initiator
+     * that logs in, kept while the device runs. Takes effect for nexuses bound from now on.
+     */
+    public void perInitiator(boolean on) {
+        this.perInitiator = on;
+    }
+
+    public boolean perInitiator() {
+        return perInitiator;
     }
 
     public CommandObserver observer() {

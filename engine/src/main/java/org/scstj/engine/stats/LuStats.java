@@ -55,7 +55,17 @@ public final class LuStats {
      * (a nexus logging in), kept while the device runs so that they never go back.
      */
     public PortStats port(String target, int lun) {
-        return ports.computeIfAbsent(target + "\u0000" + lun, k -> new PortStats(target, lun, device));
+        return port(target, lun, "");
+    }
+
+    /**
+     * The counters of this device as LUN {@code lun} of {@code target} for {@code initiator}'s
+     * nexuses when the engine counts per initiator ({@link EngineStats#perInitiator}), else for all.
+     */
+    public PortStats port(String target, int lun, String initiator) {
+        String who = engine != null && engine.perInitiator() ? initiator : "";
+        return ports.computeIfAbsent(target + "\u0000" + lun + "\u0000" + who,
+                k -> new PortStats(target, lun, device, who));
     }
 
     /** Every target and LUN this device was bound as, in no order. */

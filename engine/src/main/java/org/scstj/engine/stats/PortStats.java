@@ -6,8 +6,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The commands one LUN of one target passed to its device, and their bytes: written by that
- * device's LUN actor only (one writer, opaque stores), read by a scrape at any time.
+ * The commands one LUN of one target (of one initiator, when counted so) passed to its device,
+ * and their bytes: written by that device's LUN actor only (one writer, opaque stores), read by a scrape at any time.
  */
 public final class PortStats {
     static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
@@ -16,18 +16,25 @@ public final class PortStats {
     private static final int BYTES_OUT = 2 * OPS;
 
     /** Counts into nothing anyone reads: an LU context made without a target (tests). */
-    public static final PortStats NONE = new PortStats("", -1, "");
+    public static final PortStats NONE = new PortStats("", -1, "", "");
 
     private final String target;
     private final int lun;
     private final String device;
+    private final String initiator;
     /** commands, then Data-In bytes, then Data-Out bytes, each by {@link CommandObserver.Op} ordinal. */
     private final long[] counts = new long[3 * OPS];
 
-    PortStats(String target, int lun, String device) {
+    PortStats(String target, int lun, String device, String initiator) {
         this.target = target;
         this.lun = lun;
         this.device = device;
+        this.initiator = initiator;
+    }
+
+    /** The initiator whose commands these are, or "" for every initiator's. */
+    public String initiator() {
+        return initiator;
     }
 
     public String target() {

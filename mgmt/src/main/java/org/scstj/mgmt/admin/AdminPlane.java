@@ -53,7 +53,7 @@ public final class AdminPlane {
                 store, running.source(), document, running);
         Metrics metrics = settings.enabled()
                 ? new Metrics(engine, driver instanceof IscsiTargetDriver iscsi ? iscsi : null,
-                        () -> changes.state().revision())
+                        () -> changes.state().revision(), settings.metricsPerInitiator())
                 : null;
         AdminServer server;
         try {

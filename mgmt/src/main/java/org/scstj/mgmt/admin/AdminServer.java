@@ -75,7 +75,8 @@ public final class AdminServer {
 
     /** The settings under {@code scstj.admin}. */
     public record Settings(boolean enabled, Portal listen, Path keystore, Path keystorePasswordFile,
-                           boolean allowInsecureRemote, int keepVersions, long maxBody, boolean metricsPublic) {
+                           boolean allowInsecureRemote, int keepVersions, long maxBody, boolean metricsPublic,
+                           boolean metricsPerInitiator) {
         public static Settings from(Config c) {
             Config a = c.getConfig("scstj.admin");
             String l = a.getString("listen");
@@ -89,7 +90,8 @@ public final class AdminServer {
             String pw = a.getString("tls.keystore-password-file");
             return new Settings(a.getBoolean("enabled"), listen, ks.isBlank() ? null : Path.of(ks),
                     pw.isBlank() ? null : Path.of(pw), a.getBoolean("allow-insecure-remote"),
-                    a.getInt("keep-versions"), a.getBytes("max-body"), a.getBoolean("metrics-public"));
+                    a.getInt("keep-versions"), a.getBytes("max-body"), a.getBoolean("metrics-public"),
+                    a.getBoolean("metrics-per-initiator"));
         }
     }
 

@@ -267,7 +267,7 @@ public final class ConfigLoader {
 
     /** The admin plane's switches (docs/admin.md, docs/metrics.md): each true or false. */
     private static void adminFlags(ConfigReader reader) {
-        for (String key : List.of("enabled", "allow-insecure-remote", "metrics-public")) {
+        for (String key : List.of("enabled", "allow-insecure-remote", "metrics-public", "metrics-per-initiator")) {
             List<String> path = List.of("scstj", "admin", key);
             ConfigValue v = reader.value(path);
             boolean ok = v == null || v.valueType() == ConfigValueType.BOOLEAN

@@ -59,6 +59,7 @@ public final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ScsiEngine engine;
     private final IscsiTargetDriver driver;
+    private final boolean perInitiator;
     /** The meters of each device, removed with it. */
     private final Map<String, Set<Meter>> byDevice = new HashMap<>();
     /** Device capacities at the last scrape: the gauges read this. */
@@ -72,8 +73,18 @@ public final class Metrics {
      * @param generation the running configuration's revision ({@code scstj_config_generation})
      */
     public Metrics(ScsiEngine engine, IscsiTargetDriver driver, LongSupplier generation) {
+        this(engine, driver, generation, false);
+    }
+
+    /**
+     * @param perInitiator label the per-target/LUN series with the initiator too
+     *                     ({@code scstj.admin.metrics-per-initiator}); set before any login
+     */
+    public Metrics(ScsiEngine engine, IscsiTargetDriver driver, LongSupplier generation, boolean perInitiator) {
         this.engine = engine;
         this.driver = driver;
+        this.perInitiator = perInitiator;
+        engine.stats().perInitiator(perInitiator);
         Timer[] commands = new Timer[CommandObserver.Op.values().length];
         Timer[] backend = new Timer[CommandObserver.Op.values().length];
         for (CommandObserver.Op op : CommandObserver.Op.values()) {
@@ -191,6 +202,9 @@ public final class Metrics {
                     .baseUnit("bytes").description("the device's size").register(registry));
             for (PortStats port : lu.ports()) {
                 Tags pt = dt.and("target", port.target(), "lun", Integer.toString(port.lun()));
+                if (perInitiator) {
+                    pt = pt.and("initiator", port.initiator());
+                }
                 for (CommandObserver.Op op : CommandObserver.Op.values()) {
                     Tags ot = pt.and("op", label(op));
                     meters.add(counter("scstj.scsi.commands", port, p -> p.commands(op), ot,
