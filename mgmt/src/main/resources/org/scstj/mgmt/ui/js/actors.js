@@ -12,6 +12,22 @@ export function actorsOf(data) {
   return [...list].sort((a, b) => String(a.path).localeCompare(String(b.path)));
 }
 
+/** The tree of an answer: a summary line and the table, each actor indented under its parent. */
+export function view(data) {
+  const actors = actorsOf(data);
+  const total = actors.reduce((sum, a) => sum + (Number(a.mailbox) || 0), 0);
+  return [
+    h('p', { class: 'muted' }, `${actors.length} actors, ${number(total)} messages waiting in mailboxes`),
+    table(['actor', 'kind', 'mailbox#', 'processed#'], actors.map(a => {
+      const parts = String(a.path).split('/').filter(Boolean);
+      const name = h('td', { class: 'name' }, h('span', { class: 'indent', text: '\u00a0\u00a0'.repeat(Math.max(0, parts.length - 1)) }),
+        parts[parts.length - 1] || String(a.path));
+      name.title = a.path;
+      const mailbox = h('td', { class: 'num' + (a.mailbox > 0 ? ' busy' : '') }, number(a.mailbox));
+      return h('tr', { 'data-path': a.path }, name, h('td', {}, a.kind || ''), mailbox, h('td', { class: 'num' }, number(a.processed)));
+    }), { class: 'tree' })];
+}
+
 export function render(root) {
   const msg = message('actors-message');
   const body = h('div', { id: 'actors-tree' }, h('p', { class: 'muted' }, 'Loading…'));
@@ -27,18 +43,7 @@ export function render(root) {
         clearInterval(timer);
         return;
       }
-      const actors = actorsOf(data);
-      const total = actors.reduce((sum, a) => sum + (Number(a.mailbox) || 0), 0);
-      body.replaceChildren(
-        h('p', { class: 'muted' }, `${actors.length} actors, ${number(total)} messages waiting in mailboxes`),
-        table(['actor', 'kind', 'mailbox#', 'processed#'], actors.map(a => {
-          const parts = String(a.path).split('/').filter(Boolean);
-          const name = h('td', { class: 'name' }, h('span', { class: 'indent', text: '\u00a0\u00a0'.repeat(parts.length - 1) }),
-            parts[parts.length - 1] || String(a.path));
-          name.title = a.path;
-          const mailbox = h('td', { class: 'num' + (a.mailbox > 0 ? ' busy' : '') }, number(a.mailbox));
-          return h('tr', {}, name, h('td', {}, a.kind || ''), mailbox, h('td', { class: 'num' }, number(a.processed)));
-        }), { class: 'tree' }));
+      body.replaceChildren(...view(data));
       msg.clear();
     } catch (e) {
       msg.show(describe(e), 'error');

@@ -3,11 +3,10 @@
 const COLORS = ['#1f6feb', '#e36209'];
 
 export class LineChart {
-  constructor(canvas, series, { points = 120, format = v => String(Math.round(v)) } = {}) {
+  constructor(canvas, series, { points = 120 } = {}) {
     this.canvas = canvas;
     this.series = series;
     this.points = points;
-    this.format = format;
     this.data = series.map(() => []);
   }
 
@@ -34,6 +33,7 @@ export class LineChart {
     const top = 6;
     const max = Math.max(1, ...this.data.flat());
     const scale = nice(max);
+    const digits = scale >= 20 ? 0 : scale >= 2 ? 1 : 2;
     g.font = '11px system-ui, sans-serif';
     g.fillStyle = '#6b7385';
     g.strokeStyle = '#e4e7ec';
@@ -45,7 +45,7 @@ export class LineChart {
       g.lineTo(width, Math.round(y) + .5);
       g.stroke();
       g.textAlign = 'right';
-      g.fillText(this.format(scale * i / 4), left - 6, y + 4);
+      g.fillText((scale * i / 4).toLocaleString('en-US', { maximumFractionDigits: digits }), left - 6, y + 4);
     }
     g.textAlign = 'left';
     g.fillText(`${this.points} s`, left, height - 3);

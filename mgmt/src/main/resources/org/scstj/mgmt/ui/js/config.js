@@ -31,6 +31,20 @@ export function diffLines(a, b) {
   return out;
 }
 
+/** The changed lines of a diff with `context` unchanged lines around each, gaps as {op: '…'}. */
+export function hunks(diff, context = 3) {
+  const keep = diff.map(() => false);
+  diff.forEach((d, i) => {
+    if (d.op !== ' ') for (let k = Math.max(0, i - context); k <= Math.min(diff.length - 1, i + context); k++) keep[k] = true;
+  });
+  const out = [];
+  diff.forEach((d, i) => {
+    if (keep[i]) out.push(d);
+    else if (i === 0 || keep[i - 1]) out.push({ op: '…', line: '' });
+  });
+  return out;
+}
+
 export function render(root) {
   const msg = message('config-message');
   const text = h('textarea', { id: 'config-text', class: 'config', spellcheck: 'false' });
@@ -66,12 +80,13 @@ export function render(root) {
     try {
       const r = await api('POST', '/api/v1/config/plan', proposed);
       const diff = diffLines(running, proposed);
-      result.replaceChildren(
+      result.replaceChildren(...[
         h('h2', {}, 'Plan'), steps(r),
         r.warnings && r.warnings.length ? h('div', { class: 'message error' }, r.warnings.join('\n')) : null,
         h('h2', {}, 'Changes to the file'),
         h('pre', { class: 'diff', id: 'config-diff' }, diff.filter(d => d.op !== ' ').length === 0 ? 'identical'
-          : diff.map(d => h('span', { class: d.op === '+' ? 'add' : d.op === '-' ? 'del' : null }, d.op + ' ' + d.line + '\n'))));
+          : hunks(diff).map(d => h('span', { class: d.op === '+' ? 'add' : d.op === '-' ? 'del' : null }, d.op + ' ' + d.line + '\n')))
+      ].filter(Boolean));
       planned = proposed;
       applyButton.disabled = r.steps.length === 0;
     } catch (e) {
@@ -106,11 +121,15 @@ export function render(root) {
   }
 
   root.append(h('h1', {}, 'Configuration'),
-    h('p', { class: 'muted' }, 'Edit the running configuration below, or upload a file; Plan shows what would change, Apply does it.'),
-    h('div', { class: 'toolbar' }, h('label', {}, 'Upload a file', file)),
-    text,
-    h('div', { class: 'toolbar' }, planButton,
-      h('label', {}, h('span', {}, 'allow disruptive changes'), disruptive), applyButton),
-    msg, result);
+    h('p', { class: 'muted' }, 'Edit the running configuration, or upload a file; Plan shows what would change'
+      + ' and the lines changed, Apply does it.'),
+    h('div', { class: 'columns' },
+      h('div', {},
+        h('div', { class: 'toolbar' }, h('label', {}, 'Upload a file', file)),
+        text,
+        h('div', { class: 'toolbar' }, planButton,
+          h('label', { class: 'check' }, disruptive, 'allow disruptive changes'), applyButton),
+        msg),
+      result));
   load();
 }

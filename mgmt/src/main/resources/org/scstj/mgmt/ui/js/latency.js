@@ -23,6 +23,17 @@ export function worstP99(data) {
   return worst;
 }
 
+/** The tables of an answer: one a device, one row a stage. */
+export function view(data) {
+  const devices = Object.entries(devicesOf(data));
+  return devices.length === 0 ? [h('p', { class: 'muted' }, 'No device has latency data yet.')]
+    : devices.map(([device, stages]) => h('section', { 'data-device': device },
+      h('h2', {}, device),
+      table(['stage', 'count#', 'p50 (µs)#', 'p99 (µs)#', 'max (µs)#'],
+        Object.entries(stages || {}).map(([stage, s]) =>
+          [stage, number(s.count), number(s.p50_us), number(s.p99_us), number(s.max_us)]))));
+}
+
 export function render(root) {
   const msg = message('latency-message');
   const body = h('div', { id: 'latency-tables' }, h('p', { class: 'muted' }, 'Loading…'));
@@ -38,13 +49,7 @@ export function render(root) {
         clearInterval(timer);
         return;
       }
-      const devices = Object.entries(devicesOf(data));
-      body.replaceChildren(...(devices.length === 0 ? [h('p', { class: 'muted' }, 'No device has latency data yet.')]
-        : devices.map(([device, stages]) => h('section', {},
-          h('h2', {}, device),
-          table(['stage', 'count#', 'p50 (µs)#', 'p99 (µs)#', 'max (µs)#'],
-            Object.entries(stages || {}).map(([stage, s]) =>
-              [stage, number(s.count), number(s.p50_us), number(s.p99_us), number(s.max_us)]))))));
+      body.replaceChildren(...view(data));
       msg.clear();
     } catch (e) {
       msg.show(describe(e), 'error');

@@ -24,9 +24,9 @@ export function render(root) {
       card('IOPS', 'iops'), card('MB/s read', 'mbps-read'), card('MB/s write', 'mbps-write')),
     h('div', { class: 'charts' }, iops.box, mbps.box, lat.box),
     h('h2', {}, 'Targets'), targets);
-  const iopsChart = new LineChart(iops.canvas, ['iops'], { format: v => number(v) });
-  const mbpsChart = new LineChart(mbps.canvas, ['read', 'write'], { format: v => number(v, 1) });
-  const latChart = new LineChart(lat.canvas, ['p99'], { format: v => number(v) });
+  const iopsChart = new LineChart(iops.canvas, ['iops']);
+  const mbpsChart = new LineChart(mbps.canvas, ['read', 'write']);
+  const latChart = new LineChart(lat.canvas, ['p99']);
   const set = (id, text) => { document.getElementById(id).textContent = text; };
 
   events('/api/v1/events/stats', e => {
@@ -62,7 +62,9 @@ export function render(root) {
       const data = await getOptional('/api/v1/latency');
       if (data === null) {
         latencyAvailable = false;
-        latNote.textContent = 'not available on this daemon';
+        latNote.textContent = 'Latency is not available on this daemon (it has no GET /api/v1/latency).';
+        lat.canvas.hidden = true;
+        lat.box.querySelector('.legend').hidden = true;
         return;
       }
       latChart.push(worstP99(data));

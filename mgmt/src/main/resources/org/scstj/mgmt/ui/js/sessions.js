@@ -72,7 +72,7 @@ export function render(root) {
       : table(['session', 'initiator', 'target', 'state', 'age (s)#', 'commands#', 'read#', 'written#', ''], sessions.map(s =>
         h('tr', { class: 'clickable' + (s.name === selected ? ' selected' : ''), 'data-session': s.name,
                   onclick: () => { selected = s.name; refresh(); } },
-          h('td', {}, s.name), h('td', {}, attr(s, 'initiator-name')), h('td', {}, attr(s, 'target')),
+          h('td', { class: 'nowrap' }, s.name), h('td', {}, attr(s, 'initiator-name')), h('td', {}, attr(s, 'target')),
           h('td', {}, attr(s, 'state')), h('td', { class: 'num' }, number(attr(s, 'age'))),
           h('td', { class: 'num' }, number(attr(s, 'commands'))), h('td', { class: 'num' }, bytes(attr(s, 'bytes-read'))),
           h('td', { class: 'num' }, bytes(attr(s, 'bytes-written'))),
