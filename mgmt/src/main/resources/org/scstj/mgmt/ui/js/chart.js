@@ -3,7 +3,7 @@
 const COLORS = ['#1f6feb', '#e36209'];
 
 export class LineChart {
-  constructor(canvas, series, { points = 120 } = {}) {
+  constructor(canvas, series, { points = 60 } = {}) {
     this.canvas = canvas;
     this.series = series;
     this.points = points;
