@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.scstj.engine.spi.SessionInfo;
 import org.scstj.mgmt.config.ConfigLoader;
@@ -34,15 +35,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The web dashboard's part of the admin listener: its static files (no token, content types,
  * revalidation, nothing outside the folder) and the Server-Sent Events of GET /api/v1/events/stats.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardServerTest {
     @TempDir
-    Path dir;
+    static Path dir;
     ActorSystem<Void> system;
     AdminServer server;
     FakeLive live;
     final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-    @BeforeEach
+    @BeforeAll
     void start() throws Exception {
         system = ActorSystem.create(Behaviors.empty(), "dashboard-test");
         Path file = dir.resolve("s.conf");
@@ -54,7 +56,7 @@ class DashboardServerTest {
         server = AdminServer.start(system, changes, AdminServerTest.settings("listen = \"127.0.0.1:0\""), dir);
     }
 
-    @AfterEach
+    @AfterAll
     void stop() {
         if (server != null) {
             server.stop();
