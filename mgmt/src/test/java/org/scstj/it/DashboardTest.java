@@ -199,7 +199,7 @@ class DashboardTest {
         try {
             new WebDriverWait(browser, Duration.ofSeconds(15))
                     .until(d -> number(iops.getText()) > 0 && number(d.findElement(By.id("count-sessions")).getText()) == 1);
-            Thread.sleep(4000); // a few seconds of the charts, for the screenshot
+            Thread.sleep(8000); // some seconds of the charts, for the screenshot
             assertTrue(number(iops.getText()) > 0, "IOPS while iscsi-perf runs: " + iops.getText());
             screenshot("overview");
         } finally {
@@ -291,9 +291,13 @@ class DashboardTest {
         page("config");
         WebElement text = visible("#config-text");
         waiting().until(d -> text.getDomProperty("value").contains(TARGET));
-        ((JavascriptExecutor) browser).executeScript("arguments[0].value += arguments[1];"
-                + " arguments[0].dispatchEvent(new Event('input'));", text,
-                "\nscstj.handlers.vdisk_nullio.planned0 { size = 32M }\n");
+        // a file uploaded: the running configuration and one device more
+        HttpResponse<String> running = http.send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/config"))
+                .header("Authorization", "Bearer " + token()).build(), HttpResponse.BodyHandlers.ofString());
+        Path file = dir.resolve("uploaded.conf");
+        Files.writeString(file, running.body() + "\nscstj.handlers.vdisk_nullio.planned0 { size = 32M }\n");
+        browser.findElement(By.id("config-file")).sendKeys(file.toString());
+        waiting().until(d -> text.getDomProperty("value").contains("planned0"));
         browser.findElement(By.id("config-plan")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("plan-steps"), "planned0"));
         assertTrue(visible("#config-diff").getText().contains("+ scstj.handlers.vdisk_nullio.planned0"));
