@@ -261,6 +261,20 @@ class DashboardTest {
 
     @Test
     @Order(4)
+    void devices_aDeviceResizedFromTheUi_hasItsNewCapacity() throws Exception {
+        page("devices");
+        String row = "#devices-table tr[data-device='disk0']";
+        visible(row + " button[data-action='resize']").click();
+        WebElement size = visible("#resize-size");
+        size.clear();
+        size.sendKeys("128M");
+        browser.findElement(By.id("resize-submit")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(row), "128.0 MiB"));
+        assertEquals(128L << 20, api("/api/v1/devices/disk0").get("attributes").get("capacity").get("value").asLong());
+    }
+
+    @Test
+    @Order(5)
     void sessions_aSessionClosedFromTheUi_disappears() throws Exception {
         Session s = Session.open(new InetSocketAddress("127.0.0.1", daemon.port),
                 LoginSpec.normal("iqn.2026-12.org.example:closed-from-the-ui", TARGET), WAIT);
@@ -286,7 +300,7 @@ class DashboardTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void configuration_showsThePlanAndTheDiff_beforeApplying() throws Exception {
         page("config");
         WebElement text = visible("#config-text");
@@ -349,7 +363,7 @@ class DashboardTest {
             }}""";
 
     @Test
-    @Order(6)
+    @Order(8)
     void actorsAndLatency_drawTheShapesExpected_fromSampleData() throws Exception {
         for (String name : List.of("actors", "latency")) {
             page(name);
@@ -383,7 +397,23 @@ class DashboardTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
+    void theReadOnlyToken_looksButCannotChange() throws Exception {
+        browser.findElement(By.id("signout")).click();
+        visible("#token").sendKeys(Files.readString(dir.resolve("state/admin/readonly.token")).trim());
+        browser.findElement(By.id("signin")).click();
+        visible("#iops");
+        page("devices");
+        visible("#devices-table tr[data-device='null0'] button[data-action='remove']").click();
+        confirm();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("devices-message"), "may only read"));
+        assertEquals("null0", api("/api/v1/devices/null0").get("name").asText(), "still there");
+        browser.findElement(By.id("signout")).click();
+        signIn();
+    }
+
+    @Test
+    @Order(10)
     void aWrongToken_isRefusedAtSignIn() throws Exception {
         browser.findElement(By.id("signout")).click();
         visible("#token").sendKeys("not-the-token");
