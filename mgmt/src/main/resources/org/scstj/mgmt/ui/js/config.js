@@ -123,7 +123,7 @@ export function render(root) {
   root.append(h('h1', {}, 'Configuration'),
     h('p', { class: 'muted' }, 'Edit the running configuration, or upload a file; Plan shows what would change'
       + ' and the lines changed, Apply does it.'),
-    h('div', { class: 'columns' },
+    h('div', { class: 'columns tight' },
       h('div', {},
         h('div', { class: 'toolbar' }, h('label', {}, 'Upload a file', file)),
         text,

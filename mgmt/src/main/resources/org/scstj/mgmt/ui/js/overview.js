@@ -1,8 +1,8 @@
-// Overview: what the daemon serves (targets and their LUNs, devices, sessions) and, live over
+// Overview: what the daemon serves (targets and their LUNs, sessions, devices) and, live over
 // Server-Sent Events (GET /api/v1/events/stats, one event a second), IOPS and MB/s; the latency
 // chart polls GET /api/v1/latency when the daemon has it.
 import { attr, describe, events, get, getOptional, nodes } from './api.js';
-import { h, message, number, table } from './dom.js';
+import { bytes, h, message, number, table } from './dom.js';
 import { LineChart, chartBox } from './chart.js';
 import { worstP99 } from './latency.js';
 
@@ -17,13 +17,18 @@ export function render(root) {
   lat.box.append(latNote);
   const msg = message('overview-message');
   const targets = h('div', { id: 'overview-targets' });
+  const sessions = h('div', { id: 'overview-sessions' });
+  const devices = h('div', { id: 'overview-devices' });
   root.append(
     h('h1', {}, 'Overview'), msg,
     h('div', { class: 'cards' },
       card('Targets', 'count-targets'), card('Devices', 'count-devices'), card('Sessions', 'count-sessions'),
       card('IOPS', 'iops'), card('MB/s read', 'mbps-read'), card('MB/s write', 'mbps-write')),
     h('div', { class: 'charts' }, iops.box, mbps.box, lat.box),
-    h('h2', {}, 'Targets'), targets);
+    h('h2', {}, 'Targets'), targets,
+    h('div', { class: 'columns' },
+      h('div', {}, h('h2', {}, 'Sessions'), sessions),
+      h('div', {}, h('h2', {}, 'Devices'), devices)));
   const iopsChart = new LineChart(iops.canvas, ['iops']);
   const mbpsChart = new LineChart(mbps.canvas, ['read', 'write']);
   const latChart = new LineChart(lat.canvas, ['p99']);
@@ -51,6 +56,12 @@ export function render(root) {
         const list = nodes(luns, 'lun').map(l => `${l.name} → ${attr(l, 'device')}`).join(', ');
         return [t.name, attr(t, 'enabled') ? 'yes' : 'no', number(attr(t, 'sessions')), list || '(none)'];
       }), { id: 'targets-table' }));
+      const ss = nodes(tree, 'session');
+      sessions.replaceChildren(ss.length === 0 ? h('p', { class: 'muted' }, 'No session is open.')
+        : table(['initiator', 'state', 'commands#'], ss.map(x =>
+          [attr(x, 'initiator-name'), attr(x, 'state'), number(attr(x, 'commands'))])));
+      devices.replaceChildren(table(['device', 'handler', 'capacity#'], nodes(tree, 'device').map(d =>
+        [d.name, attr(d, 'handler'), bytes(attr(d, 'capacity'))])));
     } catch (e) {
       msg.show(describe(e), 'error');
     }
