@@ -49,6 +49,21 @@ final class Demo {
         }
     }
 
+    /** The web dashboard's address, from the URL file the admin API writes at start (none when it is disabled). */
+    private static void dashboard(Path stateDir, PrintStream out) {
+        Path url = stateDir.resolve("admin").resolve("url");
+        try {
+            if (java.nio.file.Files.isRegularFile(url)) {
+                out.println();
+                out.println("Or in a browser, the web dashboard (docs/dashboard.md):");
+                out.println("  " + java.nio.file.Files.readString(url).trim() + "/ui/   sign in with the token in "
+                        + stateDir.resolve("admin").resolve("admin.token"));
+            }
+        } catch (IOException e) {
+            // no address to show
+        }
+    }
+
     /** What to try once the demo target is up. */
     static void printUrls(ScstjConfig config, PrintStream out) {
         Portal portal = config.portals().getFirst();
@@ -75,6 +90,7 @@ final class Demo {
         out.println("  ./scstj admin device add extra --handler vdisk_nullio size=2G");
         out.println("  ./scstj admin lun add " + target.name() + " 2 extra");
         out.println("  ./scstj admin session list");
+        dashboard(config.engine().stateDir(), out);
         out.println();
         out.println("Stop with Ctrl-C.");
         out.flush();

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DemoTest {
@@ -56,5 +57,18 @@ class DemoTest {
         assertTrue(text.contains("iscsi-ls -s iscsi://127.0.0.1:3270\n"), text);
         assertTrue(text.contains("iscsi-inq iscsi://127.0.0.1:3270/iqn.2026-11.org.scstj:demo/0\n"), text);
         assertTrue(text.contains("qemu-img info iscsi://127.0.0.1:3270/iqn.2026-11.org.scstj:demo/0\n"), text);
+        assertFalse(text.contains("/ui/"), "no admin API running, no dashboard to show: " + text);
+    }
+
+    @Test
+    void urls_includeTheDashboard_whenTheAdminApiRuns() throws Exception {
+        ScstjConfig c = Demo.config(new Command.Demo(new Portal("127.0.0.1", 3260), dir, false), ConfigLoader.installedHandlers());
+        java.nio.file.Files.createDirectories(dir.resolve("admin"));
+        java.nio.file.Files.writeString(dir.resolve("admin").resolve("url"), "http://127.0.0.1:3270\n");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Demo.printUrls(c, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("http://127.0.0.1:3270/ui/   sign in with the token in "
+                + dir.toAbsolutePath().normalize().resolve("admin").resolve("admin.token")), text);
     }
 }

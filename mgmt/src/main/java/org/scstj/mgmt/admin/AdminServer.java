@@ -12,10 +12,13 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.scstj.mgmt.config.Portal;
 import org.scstj.mgmt.metrics.Metrics;
 import org.slf4j.Logger;
@@ -28,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,11 +47,14 @@ import java.util.concurrent.TimeUnit;
  * (bearer tokens, {@link Tokens}), matches it to a row of {@link Api}'s table and runs it on a small
  * pool of its own (a change may wait for devices and sessions; the actor system's threads never
  * block). Every error is a JSON body {@code {"status", "error", "problems": [{"field", "problem"}]}}.
- * Its address goes to {@code <state-dir>/admin/url} for {@code scstj admin}.
+ * Its address goes to {@code <state-dir>/admin/url} for {@code scstj admin}. The same listener
+ * serves the web dashboard's static files at {@code /ui/} ({@link Dashboard}) and the Server-Sent
+ * Events of routes that answer with a stream.
  */
 public final class AdminServer {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final long BODY_MILLIS = 10_000;
+    private static final Duration EVENT_INTERVAL = Duration.ofSeconds(1);
 
     private final ActorSystem<?> system;
     private final Api api;
@@ -56,6 +63,7 @@ public final class AdminServer {
     /** {@code GET /metrics} without a token ({@code scstj.admin.metrics-public}). */
     private final boolean metricsPublic;
     private final ExecutorService pool;
+    private final Dashboard dashboard = new Dashboard();
     private ServerBinding binding;
     private String url;
     private Path urlFile;
@@ -189,6 +197,11 @@ public final class AdminServer {
 
     private CompletionStage<HttpResponse> handle(HttpRequest request) {
         String method = request.method().value();
+        if (Dashboard.serves(request.getUri().path())) {
+            return request.discardEntityBytes(Materializer.matFromSystem(system)).completionStage()
+                    .handle((done, e) -> dashboard.serve(method, request.getUri().path(),
+                            request.getHeader("If-None-Match").map(HttpHeader::value)));
+        }
         List<String> segments = new ArrayList<>();
         request.getUri().pathSegments().forEach(segments::add);
         Map<String, String> query = new LinkedHashMap<>(request.getUri().query().toMap());
@@ -265,7 +278,21 @@ public final class AdminServer {
         return Long.parseLong(v);
     }
 
+    /** Every event of the stream, one a second while the client reads; a failed sample ends it. */
+    private static HttpResponse events(Api.EventSource events) {
+        Source<ByteString, ?> data = Source.tick(Duration.ZERO, EVENT_INTERVAL, Boolean.TRUE)
+                .mapAsync(1, tick -> events.next())
+                .map(event -> ByteString.fromArray(("data: " + new String(Api.JSON.writeValueAsBytes(event),
+                        StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8)));
+        return HttpResponse.create().withStatus(200)
+                .addHeader(RawHeader.create("Cache-Control", "no-store"))
+                .withEntity(HttpEntities.createChunked(ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM), data));
+    }
+
     private static HttpResponse reply(Api.Reply r) {
+        if (r.events() != null) {
+            return events(r.events());
+        }
         HttpResponse response = HttpResponse.create().withStatus(r.status());
         String contentType = r.headers().get(Api.CONTENT_TYPE);
         if (r.text() != null && contentType != null) {

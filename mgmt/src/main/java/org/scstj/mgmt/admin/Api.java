@@ -73,11 +73,28 @@ final class Api {
         }
     }
 
-    /** An answer: status, a JSON body (or text), extra headers. */
-    record Reply(int status, Object json, String text, Map<String, String> headers) {
+    /**
+     * An answer: status, a JSON body (or text), extra headers; or, for a route of Server-Sent
+     * Events, {@code events}: {@link AdminServer} sends what it completes with, once a second, as
+     * long as the client listens.
+     */
+    record Reply(int status, Object json, String text, Map<String, String> headers, EventSource events) {
+        Reply(int status, Object json, String text, Map<String, String> headers) {
+            this(status, json, text, headers, null);
+        }
+
         static Reply ok(Object json) {
             return new Reply(200, json, null, Map.of());
         }
+
+        static Reply events(EventSource events) {
+            return new Reply(200, null, null, Map.of(), events);
+        }
+    }
+
+    /** The next event of a stream (one JSON value); called once a second, one call at a time. */
+    interface EventSource {
+        java.util.concurrent.CompletionStage<Object> next();
     }
 
     interface Handler {
@@ -173,6 +190,9 @@ final class Api {
                 new Route("PUT", "/api/v1/portals/{portal}", true, "listen on a portal", this::putPortal),
                 new Route("DELETE", "/api/v1/portals/{portal}", true, "stop listening on a portal", this::deletePortal),
                 new Route("GET", "/api/v1/sessions", false, "every session", this::sessions),
+                new Route("GET", "/api/v1/events/stats", false,
+                        "Server-Sent Events, one a second: commands and bytes of the open sessions, and their rates",
+                        c -> Reply.events(new StatsSampler(changes.live())::next)),
                 new Route("GET", s, false, "a session and its connections", this::session),
                 new Route("DELETE", s, true, "close a session at once", this::closeSession),
                 new Route("POST", s + "/logout", true, "ask the initiator to log out (Async Message)", this::logout),

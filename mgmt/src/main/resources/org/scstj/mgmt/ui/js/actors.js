@@ -1,0 +1,58 @@
+// Actors: the daemon's actor tree with each actor's mailbox depth, from GET /api/v1/actors,
+// refreshed every 2 s. The shape expected (see docs/dashboard.md):
+//   { "actors": [ { "path": "/user/engine/lun-0", "kind": "Lun", "mailbox": 0, "processed": 1234 }, ... ] }
+// (a bare array of the same objects is read too). The tree is drawn from the paths; a daemon
+// without the route (404) shows "not available on this daemon".
+import { describe, getOptional } from './api.js';
+import { h, message, number, table } from './dom.js';
+
+/** The actors' list of an answer, sorted by path so that children follow their parent. */
+export function actorsOf(data) {
+  const list = Array.isArray(data) ? data : (data && Array.isArray(data.actors) ? data.actors : []);
+  return [...list].sort((a, b) => String(a.path).localeCompare(String(b.path)));
+}
+
+/** The tree of an answer: a summary line and the table, each actor indented under its parent. */
+export function view(data) {
+  const actors = actorsOf(data);
+  const total = actors.reduce((sum, a) => sum + (Number(a.mailbox) || 0), 0);
+  return [
+    h('p', { class: 'muted' }, `${actors.length} actors, ${number(total)} messages waiting in mailboxes`),
+    table(['actor', 'kind', 'mailbox#', 'processed#'], actors.map(a => {
+      const parts = String(a.path).split('/').filter(Boolean);
+      const name = h('td', { class: 'name' }, h('span', { class: 'indent', text: '\u00a0\u00a0'.repeat(Math.max(0, parts.length - 1)) }),
+        parts[parts.length - 1] || String(a.path));
+      name.title = a.path;
+      const mailbox = h('td', { class: 'num' + (a.mailbox > 0 ? ' busy' : '') }, number(a.mailbox));
+      return h('tr', { 'data-path': a.path }, name, h('td', {}, a.kind || ''), mailbox, h('td', { class: 'num' }, number(a.processed)));
+    }), { class: 'tree' })];
+}
+
+export function render(root) {
+  const msg = message('actors-message');
+  const body = h('div', { id: 'actors-tree' }, h('p', { class: 'muted' }, 'Loading…'));
+  root.append(h('h1', {}, 'Actors'), msg, body);
+  let stopped = false;
+  const refresh = async () => {
+    try {
+      const data = await getOptional('/api/v1/actors');
+      if (stopped) return;
+      if (data === null) {
+        body.replaceChildren(h('p', { class: 'muted', id: 'actors-unavailable' },
+          'The actor tree is not available on this daemon (it has no GET /api/v1/actors).'));
+        clearInterval(timer);
+        return;
+      }
+      body.replaceChildren(...view(data));
+      msg.clear();
+    } catch (e) {
+      msg.show(describe(e), 'error');
+    }
+  };
+  const timer = setInterval(refresh, 2000);
+  refresh();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}

@@ -1,0 +1,64 @@
+// Latency: per device, per stage of a command, the count and the 50th/99th percentile and maximum
+// in microseconds, from GET /api/v1/latency, refreshed every 2 s. The shape expected (see
+// docs/dashboard.md):
+//   { "devices": { "<device>": { "<stage>": { "count": 1234, "p50_us": 41, "p99_us": 180, "max_us": 2100 }, ... } } }
+// (the same object without the "devices" wrapper is read too). Stages are shown in the order sent.
+// A daemon without the route (404) shows "not available on this daemon".
+import { describe, getOptional } from './api.js';
+import { h, message, number, table } from './dom.js';
+
+/** The devices' map of a latency answer. */
+export function devicesOf(data) {
+  return data && typeof data.devices === 'object' && data.devices !== null ? data.devices : (data || {});
+}
+
+/** The worst p99 over devices: of the stage "total" where a device has it, else of its slowest stage. */
+export function worstP99(data) {
+  let worst = 0;
+  for (const stages of Object.values(devicesOf(data))) {
+    if (!stages || typeof stages !== 'object') continue;
+    const values = stages.total ? [stages.total] : Object.values(stages);
+    for (const s of values) worst = Math.max(worst, Number(s && s.p99_us) || 0);
+  }
+  return worst;
+}
+
+/** The tables of an answer: one a device, one row a stage. */
+export function view(data) {
+  const devices = Object.entries(devicesOf(data));
+  return devices.length === 0 ? [h('p', { class: 'muted' }, 'No device has latency data yet.')]
+    : devices.map(([device, stages]) => h('section', { 'data-device': device },
+      h('h2', {}, device),
+      table(['stage', 'count#', 'p50 (µs)#', 'p99 (µs)#', 'max (µs)#'],
+        Object.entries(stages || {}).map(([stage, s]) =>
+          [stage, number(s.count), number(s.p50_us), number(s.p99_us), number(s.max_us)]))));
+}
+
+export function render(root) {
+  const msg = message('latency-message');
+  const body = h('div', { id: 'latency-tables' }, h('p', { class: 'muted' }, 'Loading…'));
+  root.append(h('h1', {}, 'Latency'), msg, body);
+  let stopped = false;
+  const refresh = async () => {
+    try {
+      const data = await getOptional('/api/v1/latency');
+      if (stopped) return;
+      if (data === null) {
+        body.replaceChildren(h('p', { class: 'muted', id: 'latency-unavailable' },
+          'Latency tables are not available on this daemon (it has no GET /api/v1/latency).'));
+        clearInterval(timer);
+        return;
+      }
+      body.replaceChildren(...view(data));
+      msg.clear();
+    } catch (e) {
+      msg.show(describe(e), 'error');
+    }
+  };
+  const timer = setInterval(refresh, 2000);
+  refresh();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}
