@@ -1,5 +1,6 @@
 package org.scstj.engine.lu;
 
+import org.scstj.engine.latency.LatencyRecorder;
 import org.scstj.engine.pr.Reservations;
 
 /**
@@ -8,10 +9,17 @@ import org.scstj.engine.pr.Reservations;
  * operation, the reservations, a tape drive's position and block mode ({@code tape}, null for
  * any other LU) and, for a pass-through LU, where its Control page lives ({@code control}, null
  * for any other). Every target and nexus that maps the device sees this one state
- * (through the LUN actor, and read-only through each nexus's {@code exec.LuContext}).
+ * (through the LUN actor, and read-only through each nexus's {@code exec.LuContext}). Its
+ * {@code latency} histograms are written only by the LUN actor; their switch is read by each session.
  */
 public record UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium,
-                        Reservations reservations, TapeState tape, DeviceControl control) {
+                        Reservations reservations, TapeState tape, DeviceControl control, LatencyRecorder latency) {
+    /** The state of an LU with its own, unnamed and switched-off, latency recorder. */
+    public UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium, Reservations reservations,
+                     TapeState tape, DeviceControl control) {
+        this(medium, mode, wholeMedium, reservations, tape, control, new LatencyRecorder(""));
+    }
+
     /** The state of an LU whose Control page is the core's own ({@code control} null). */
     public UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium, Reservations reservations,
                      TapeState tape) {
