@@ -571,12 +571,16 @@ public final class ScsiEngine {
     }
 
     /**
-     * The latency histograms of every running device (sorted by name), each read by its LUN actor;
-     * {@code reset} empties them as they are read.
+     * The latency histograms of every running device (sorted by name), or of the one named
+     * {@code only} (none when it is not running), each read by its LUN actor; {@code reset} empties
+     * them as they are read.
      */
-    public CompletionStage<List<LatencySnapshot>> latency(boolean reset) {
+    public CompletionStage<List<LatencySnapshot>> latency(String only, boolean reset) {
         List<CompletableFuture<LatencySnapshot>> asked = new ArrayList<>();
         for (Device d : new java.util.TreeMap<>(devices).values()) {
+            if (only != null && !only.equals(d.spec().name())) {
+                continue;
+            }
             asked.add(AskPattern.<LunActor.Command, LatencySnapshot>ask(d.lu().actor(),
                     replyTo -> new LunActor.ReadLatency(reset, replyTo), Duration.ofSeconds(10), system.scheduler())
                     .toCompletableFuture());
