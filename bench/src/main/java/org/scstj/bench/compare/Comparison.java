@@ -178,7 +178,10 @@ final class Comparison {
                 options.seconds(), Optional.empty())));
     }
 
-    /** {@code scstj admin latency --on|--off bench-file} against the running scstj (in this JVM, through its admin API). */
+    /**
+     * {@code scstj admin latency --on|--off bench-file} against the running scstj (in this JVM, through
+     * its admin API, whose address the daemon wrote to its state-dir: {@link ScstjLaunch#ADMIN_ANY_PORT}).
+     */
     private void switchLatency(boolean on) throws BenchFailure {
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8);
@@ -191,9 +194,7 @@ final class Comparison {
 
     private Target startScstj() throws BenchFailure {
         say("starting scstj (%s)", launch.description());
-        // --latency-overhead switches the measurement through the admin API: on a free port, never a taken 3270
-        String admin = options.latencyOverhead() ? "scstj.admin.listen = \"127.0.0.1:0\"\n" : "";
-        return ScstjTarget.start(launch, dir, scstjFile, scstjBlock, ++instances, children, admin + extraConfig);
+        return ScstjTarget.start(launch, dir, scstjFile, scstjBlock, ++instances, children, extraConfig);
     }
 
     private TgtdTarget startTgtd() throws BenchFailure {
