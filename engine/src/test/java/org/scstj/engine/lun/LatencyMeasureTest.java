@@ -156,6 +156,8 @@ class LatencyMeasureTest {
     void switchedOff_theCountsStayAndNoMoreAreAdded() throws Exception {
         latency.enable(true);
         synchronizeCache();
+        // the LUN actor records after the transport's complete returned: read once so that it has
+        assertEquals(1, read(false).count(Stage.TOTAL));
         latency.enable(false);
         synchronizeCache();
         synchronizeCache();
