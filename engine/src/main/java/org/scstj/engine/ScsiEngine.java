@@ -583,10 +583,11 @@ public final class ScsiEngine {
             }
             asked.add(AskPattern.<LunActor.Command, LatencySnapshot>ask(d.lu().actor(),
                     replyTo -> new LunActor.ReadLatency(reset, replyTo), Duration.ofSeconds(10), system.scheduler())
-                    .toCompletableFuture());
+                    .toCompletableFuture()
+                    .exceptionally(gone -> null)); // removed meanwhile: its LUN actor stopped
         }
         return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
-                .thenApply(v -> asked.stream().map(CompletableFuture::join).toList());
+                .thenApply(v -> asked.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList());
     }
 
     /** A management change of a device was refused or failed; the message is for the operator. */
