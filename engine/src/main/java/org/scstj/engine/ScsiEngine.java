@@ -712,8 +712,16 @@ public final class ScsiEngine {
     private record Handle(Nexus nexus, ActorRef<SessionActor.Command> session) implements SessionHandle {
         @Override
         public void submit(TransportTask task) {
-            session.tell(new SessionActor.Submit(task,
-                    org.scstj.engine.latency.LatencyRecorder.anyEnabled() ? System.nanoTime() : 0));
+            long received = task.receivedNanos();
+            if (received == 0 && LatencyRecorder.anyEnabled()) {
+                received = System.nanoTime();
+            }
+            session.tell(new SessionActor.Submit(task, received));
+        }
+
+        @Override
+        public boolean measuresLatency() {
+            return LatencyRecorder.anyEnabled();
         }
 
         @Override
