@@ -9,6 +9,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.scstj.engine.commands.CommandSets;
 import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.latency.LatencyRecorder;
+import org.scstj.engine.latency.LatencySnapshot;
 import org.scstj.engine.lu.DeviceControl;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
@@ -251,7 +253,8 @@ public final class ScsiEngine {
         UnitState state = new UnitState(new MediumState(device.capabilities().removable(), cdDvd, device.mediumLoaded()),
                 mode, new WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
                 reservations(d), device.peripheralDeviceType() == BlockDevice.TAPE ? new TapeState() : null, control,
-                stats.addDevice(d.name()));
+                stats.addDevice(d.name()), new LatencyRecorder(d.name()));
+        state.latency().enable(settings.measureLatency());
         ActorRef<LunActor.Command> actor = system.systemActorOf(
                 LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), state),
                 actorName, lunProps);
@@ -351,6 +354,7 @@ public final class ScsiEngine {
             }
             devices.remove(name);
             stats.removeDevice(name);
+            d.lu().state().latency().enable(false); // its commands are over: no timestamps for it
             routed = lastReconfigure; // the sessions follow the mapping without it before it goes
         }
         ActorRef<LunActor.Command> actor = d.lu().actor();
@@ -537,6 +541,59 @@ public final class ScsiEngine {
                 });
     }
 
+    // --- latency measurement (docs/latency.md) ------------------------------------------------
+
+    /**
+     * Switches the per-stage latency histograms of these devices on or off (at once: the next
+     * command is measured, or not); what they counted stays until read with reset.
+     *
+     * @return the names that are no running device (the others were switched)
+     */
+    public List<String> measureLatency(java.util.Collection<String> names, boolean on) {
+        List<String> unknown = new ArrayList<>();
+        for (String name : names) {
+            Device d = devices.get(name);
+            if (d == null) {
+                unknown.add(name);
+            } else {
+                d.lu().state().latency().enable(on);
+            }
+        }
+        return unknown;
+    }
+
+    /** The devices a running target maps (its default LUNs and every group's), or null when there is no such target. */
+    public List<String> devicesOf(String target) {
+        Target t = targets.get(org.scstj.engine.spi.Names.canonical(target));
+        if (t == null) {
+            return null;
+        }
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        t.spec().defaultLuns().forEach(m -> names.add(m.device()));
+        t.spec().groups().forEach(g -> g.luns().forEach(m -> names.add(m.device())));
+        return List.copyOf(names);
+    }
+
+    /**
+     * The latency histograms of every running device (sorted by name), or of the one named
+     * {@code only} (none when it is not running), each read by its LUN actor; {@code reset} empties
+     * them as they are read.
+     */
+    public CompletionStage<List<LatencySnapshot>> latency(String only, boolean reset) {
+        List<CompletableFuture<LatencySnapshot>> asked = new ArrayList<>();
+        for (Device d : new java.util.TreeMap<>(devices).values()) {
+            if (only != null && !only.equals(d.spec().name())) {
+                continue;
+            }
+            asked.add(AskPattern.<LunActor.Command, LatencySnapshot>ask(d.lu().actor(),
+                    replyTo -> new LunActor.ReadLatency(reset, replyTo), Duration.ofSeconds(10), system.scheduler())
+                    .toCompletableFuture()
+                    .exceptionally(gone -> null)); // removed meanwhile: its LUN actor stopped
+        }
+        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+                .thenApply(v -> asked.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList());
+    }
+
     /** A management change of a device was refused or failed; the message is for the operator. */
     public static final class DeviceChangeException extends RuntimeException {
         public DeviceChangeException(String message) {
@@ -665,7 +722,16 @@ public final class ScsiEngine {
             implements SessionHandle {
         @Override
         public void submit(TransportTask task) {
-            session.tell(new SessionActor.Submit(task));
+            long received = task.receivedNanos();
+            if (received == 0 && LatencyRecorder.anyEnabled()) {
+                received = System.nanoTime();
+            }
+            session.tell(new SessionActor.Submit(task, received));
+        }
+
+        @Override
+        public boolean measuresLatency() {
+            return LatencyRecorder.anyEnabled();
         }
 
         @Override

@@ -22,9 +22,17 @@ import java.util.Set;
  *                   {@code org.scstj.mgmt.Main} from this JVM's class path
  * @param quick      the smoke-test defaults were used
  * @param scstjConf  HOCON appended to scstj's generated configuration (its keys win): to measure a knob
+ * @param latencyOverhead also run 4 KiB random reads at QD 32 against scstj alone, its latency
+ *                   measurement (docs/latency.md) off and on in alternate runs
  */
 record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int sessions, Set<Workload> workloads,
-        Optional<Path> out, Path dir, Optional<Path> launcher, boolean quick, Optional<Path> scstjConf) {
+        Optional<Path> out, Path dir, Optional<Path> launcher, boolean quick, Optional<Path> scstjConf,
+        boolean latencyOverhead) {
+
+    CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int sessions, Set<Workload> workloads,
+                   Optional<Path> out, Path dir, Optional<Path> launcher, boolean quick, Optional<Path> scstjConf) {
+        this(seconds, rounds, sizeBytes, warmup, sessions, workloads, out, dir, launcher, quick, scstjConf, false);
+    }
 
     CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int sessions, Set<Workload> workloads,
                    Optional<Path> out, Path dir, Optional<Path> launcher, boolean quick) {
@@ -59,6 +67,9 @@ record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int s
               --scstj-conf FILE  HOCON appended to scstj's generated configuration, its keys
                               winning (e.g. a dispatcher or inline-io setting, to measure a knob);
                               JVM flags go in the environment: SCSTJ_JAVA_OPTS="..."
+              --latency-overhead  also run read4k-qd32 against scstj alone, --rounds times with
+                              its per-stage latency measurement off and on (alternating, the
+                              order swapped each round), and report the IOPS ratio on/off
               -h, --help      this text
             """.formatted(Workload.ids());
 
@@ -75,6 +86,7 @@ record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int s
         String launcher = System.getProperty("scstj.launcher", "");
         boolean quick = false;
         Path scstjConf = null;
+        boolean latencyOverhead = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String name = arg;
@@ -86,6 +98,7 @@ record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int s
             }
             switch (name) {
                 case "--quick" -> quick = true;
+                case "--latency-overhead" -> latencyOverhead = true;
                 case "--seconds", "--rounds", "--size", "--warmup", "--sessions", "--only", "--out", "--dir", "--launcher",
                         "--scstj-conf" -> {
                     if (value == null) {
@@ -117,7 +130,7 @@ record CompareOptions(int seconds, int rounds, long sizeBytes, int warmup, int s
                 warmup != null ? warmup : quick ? 0 : 5,
                 sessions, workloads, Optional.ofNullable(out), dir,
                 launcher.isBlank() ? Optional.empty() : Optional.of(Path.of(launcher)), quick,
-                Optional.ofNullable(scstjConf));
+                Optional.ofNullable(scstjConf), latencyOverhead);
     }
 
     private static int positive(String name, String value, int min) {

@@ -130,9 +130,66 @@ final class Comparison {
         if (options.workloads().contains(Workload.SESSIONS)) {
             sessions = Optional.of(sessionsWorkload(!results.isEmpty()));
         }
+        Optional<Report.LatencyOverhead> latency = Optional.empty();
+        if (options.latencyOverhead()) {
+            if (sessions.isPresent()) {
+                scstj.close(); // the sessions workload left a fresh scstj; any will do, but on the same port
+            }
+            latency = Optional.of(latencyOverhead());
+        }
         stopTargets();
         notes.add("Load average at the end: " + Machine.loadAverage() + " (" + machine.cores() + " logical CPUs).");
-        return new Report(machine, options, ticksPerSecond, scstjPort, tgtdPort, tgtdControl, results, sessions, notes);
+        return new Report(machine, options, ticksPerSecond, scstjPort, tgtdPort, tgtdControl, results, sessions, notes,
+                latency);
+    }
+
+    /**
+     * 4 KiB random reads at QD 32 against scstj alone, its latency measurement of the file LUN off
+     * and on in alternate runs (off then on in odd rounds, on then off in even ones), switched with
+     * {@code scstj admin latency} between runs.
+     */
+    private Report.LatencyOverhead latencyOverhead() throws BenchFailure {
+        Workload w = Workload.READ_4K_QD32;
+        if (!scstj.alive()) {
+            scstj = startScstj();
+        }
+        if (options.warmup() > 0) {
+            say("latency overhead: %d s warm-up against scstj", options.warmup());
+            clients.runIscsiPerf(Clients.iscsiPerf(w, scstj.url(w.lun), options.warmup(), Optional.empty()), options.warmup());
+        }
+        List<Run> off = new ArrayList<>();
+        List<Run> on = new ArrayList<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            boolean[] order = round % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false};
+            for (boolean measure : order) {
+                switchLatency(measure);
+                List<String> command = Clients.iscsiPerf(w, scstj.url(w.lun), options.seconds(), Optional.empty());
+                Run run = measure(scstj, () -> {
+                    IscsiPerfSummary s = clients.runIscsiPerf(command, options.seconds());
+                    return new Completed(s.iops(), (double) s.iops() * options.seconds());
+                });
+                (measure ? on : off).add(run);
+                say("latency overhead round %d/%d, measurement %s: %,.0f IOPS, %.1f µs CPU/IO", round, options.rounds(),
+                        measure ? "on" : "off", run.iops(), run.cpuMicrosPerIo());
+            }
+        }
+        switchLatency(false);
+        return new Report.LatencyOverhead(w, off, on, Exec.quote(Clients.iscsiPerf(w, url("PORT", w.lun),
+                options.seconds(), Optional.empty())));
+    }
+
+    /**
+     * {@code scstj admin latency --on|--off bench-file} against the running scstj (in this JVM, through
+     * its admin API, whose address the daemon wrote to its state-dir: {@link ScstjLaunch#ADMIN_ANY_PORT}).
+     */
+    private void switchLatency(boolean on) throws BenchFailure {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8);
+        int exit = org.scstj.mgmt.cli.AdminCli.run(List.of("--state-dir", dir.resolve("scstj-state").toString(),
+                "latency", on ? "--on" : "--off", "bench-file"), out, out);
+        if (exit != 0) {
+            throw new BenchFailure("scstj admin latency " + (on ? "--on" : "--off") + " failed: " + buf);
+        }
     }
 
     private Target startScstj() throws BenchFailure {

@@ -58,6 +58,8 @@ final class MarkdownReport {
         md.append("ratio = scstj / tgtd (above 1: scstj does more); CPU ratio = scstj / tgtd CPU time per I/O")
                 .append(" (below 1: scstj spends less); ± = half the range over the rounds, relative to the mean.\n\n");
 
+        report.latency().ifPresent(l -> md.append(latency(l)));
+
         md.append("Client commands (PORT = ").append(report.scstjPort()).append(" for scstj, ").append(report.tgtdPort())
                 .append(" for tgtd):\n\n```sh\n");
         for (WorkloadResult r : report.results()) {
@@ -121,6 +123,25 @@ final class MarkdownReport {
                     ratio(s.scstj().hwmKib(), s.tgtd().hwmKib()), "", "", ""));
         });
         return rows;
+    }
+
+    /** The latency measurement's overhead: scstj alone, measurement off and on in alternate runs. */
+    static String latency(Report.LatencyOverhead l) {
+        Stats off = Stats.of(l.off(), Run::iops);
+        Stats on = Stats.of(l.on(), Run::iops);
+        Stats offCpu = Stats.of(l.off(), Run::cpuMicrosPerIo);
+        Stats onCpu = Stats.of(l.on(), Run::cpuMicrosPerIo);
+        StringBuilder md = new StringBuilder();
+        md.append("Latency measurement (docs/latency.md), scstj alone, ").append(l.workload().title(0))
+                .append(", measurement off and on in alternate runs (`scstj admin latency --on/--off` between them,")
+                .append(" the order swapped each round):\n\n");
+        md.append(row(List.of("measurement", "IOPS", "CPU µs/IO")));
+        md.append("| --- | ---: | ---: |\n");
+        md.append(row(List.of("off", rate(off, Workload.Unit.IOPS), micros(offCpu))));
+        md.append(row(List.of("on", rate(on, Workload.Unit.IOPS), micros(onCpu))));
+        md.append(row(List.of("on / off", ratio(on.mean(), off.mean()), ratio(onCpu.mean(), offCpu.mean()))));
+        md.append("\n`").append(l.command()).append("`\n\n");
+        return md.toString();
     }
 
     private static String row(List<String> cells) {

@@ -46,6 +46,12 @@ class CompareOptionsTest {
     }
 
     @Test
+    void latencyOverhead_isOffUnlessAsked() {
+        assertFalse(CompareOptions.parse(List.of("--quick")).latencyOverhead());
+        assertTrue(CompareOptions.parse(List.of("--only", "read4k-qd32", "--latency-overhead")).latencyOverhead());
+    }
+
+    @Test
     void explicitOptionsWinOverQuick_inEitherOrder() {
         CompareOptions o = CompareOptions.parse(List.of("--seconds", "5", "--quick", "--rounds=3", "--size", "256M"));
         assertEquals(5, o.seconds());

@@ -96,4 +96,18 @@ class MarkdownReportTest {
         assertEquals(new Stats(2.0, 1.0, 3.0, 3), s);
         assertEquals(50.0, s.spreadPercent(), 1e-9);
     }
+
+    @Test
+    void latencyOverhead_tableOfOffAndOnWithTheirRatio() {
+        Report.LatencyOverhead l = new Report.LatencyOverhead(Workload.READ_4K_QD32,
+                List.of(new Run(100_000, 1_000_000, 10.0), new Run(100_000, 1_000_000, 10.0)),
+                List.of(new Run(98_000, 980_000, 10.5), new Run(96_000, 960_000, 10.5)), "perf command");
+        Report r = new Report(MACHINE, OPTIONS, 100, 1, 2, 3, List.of(), Optional.empty(), List.of(), Optional.of(l));
+        String md = MarkdownReport.render(r);
+        assertTrue(md.contains("| off | 100,000 ±0.0% | 10.0 ±0.0% |"), md);
+        assertTrue(md.contains("| on | 97,000 ±1.0% | 10.5 ±0.0% |"), md);
+        assertTrue(md.contains("| on / off | 0.97× | 1.05× |"), md);
+        assertTrue(md.contains("`perf command`"), md);
+        assertTrue(!MarkdownReport.render(report()).contains("Latency measurement"));
+    }
 }

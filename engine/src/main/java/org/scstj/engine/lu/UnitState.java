@@ -1,5 +1,6 @@
 package org.scstj.engine.lu;
 
+import org.scstj.engine.latency.LatencyRecorder;
 import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.stats.LuStats;
 
@@ -10,14 +11,16 @@ import org.scstj.engine.stats.LuStats;
  * any other LU) and, for a pass-through LU, where its Control page lives ({@code control}, null
  * for any other). Every target and nexus that maps the device sees this one state
  * (through the LUN actor, and read-only through each nexus's {@code exec.LuContext}). {@code stats}
- * are its counters for the metrics, written by the LUN actor.
+ * are its counters for the metrics, written by the LUN actor. Its {@code latency} histograms are
+ * written only by the LUN actor; their switch is read by each session.
  */
 public record UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium,
-                        Reservations reservations, TapeState tape, DeviceControl control, LuStats stats) {
-    /** The state of an LU counted nowhere anyone reads (tests). */
+                        Reservations reservations, TapeState tape, DeviceControl control, LuStats stats,
+                        LatencyRecorder latency) {
+    /** The state of an LU counted nowhere anyone reads, with its own switched-off latency recorder (tests). */
     public UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium, Reservations reservations,
                      TapeState tape, DeviceControl control) {
-        this(medium, mode, wholeMedium, reservations, tape, control, new LuStats(""));
+        this(medium, mode, wholeMedium, reservations, tape, control, new LuStats(""), new LatencyRecorder(""));
     }
 
     /** The state of an LU whose Control page is the core's own ({@code control} null). */

@@ -13,6 +13,8 @@ import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.exec.LuState;
+import org.scstj.engine.latency.LatencyRecorder;
+import org.scstj.engine.latency.LatencySnapshot;
 import org.scstj.engine.lu.EchoBuffer;
 import org.scstj.engine.lu.MediumState;
 import org.scstj.engine.lu.ModeParameters;
@@ -244,6 +246,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     public record TaskCount(int tasks) {
     }
 
+    /** Reads the LU's latency histograms (and with {@code reset} empties them), on this actor's thread. */
+    public record ReadLatency(boolean reset, ActorRef<LatencySnapshot> replyTo) implements Command {
+    }
+
     /** Every target port group is active/optimized until scstj has ALUA (SPC-5 5.16). */
     private static final AccessState ACCESS_STATE = AccessState.ACTIVE_OPTIMIZED;
 
@@ -313,6 +319,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final org.scstj.engine.lu.DeviceControl control;
     /** The LU's counters (docs/metrics.md); this actor is their only writer. */
     private final LuStats stats;
+    /** The LU's per-stage histograms, written only here (docs/latency.md). */
+    private final LatencyRecorder latency;
 
     private LunActor(ActorContext<Command> ctx, StashBuffer<Command> stash, BlockDevice device, CommandSet commands,
                      int nexusQueueDepth, int lunQueueDepth, UnitState unit) {
@@ -330,6 +338,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         this.control = unit.control();
         this.stats = unit.stats();
         stats.unitAttentions(unitAttentions::pending);
+        this.latency = unit.latency();
         this.draining = receive(this::onExecuteWhileDraining);
     }
 
@@ -356,6 +365,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(ImportExport.class, this::onDeviceChange)
                 .onMessage(ChangeDone.class, this::onChangeDone)
                 .onMessage(CountTasks.class, this::onCountTasks)
+                .onMessage(ReadLatency.class, this::onReadLatency)
                 .build();
     }
 
@@ -376,7 +386,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         ScsiResponse refused = admit(task, load);
         if (refused != null) {
             counted(task, refused, false);
+            task.checked();
             task.task().complete(refused);
+            task.recordLatency(latency, refused.status());
             interlockStatus(task, refused.status());
             return Behaviors.same();
         }
@@ -400,9 +412,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                     wholeMediumTask == null ? null : wholeMediumTask.command().row().wholeMediumKind(), medium,
                     device.ready(), edtl, lu.descriptorSense());
         }
+        task.checked();
         if (early != null) {
             counted(task, early, false);
             task.task().complete(early);
+            task.recordLatency(latency, early.status());
             interlockStatus(task, early.status());
             if (early.status() == ScsiResponse.CHECK_CONDITION && queueError(task)) {
                 return after();
@@ -444,6 +458,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
 
     /** Exec stage. */
     private void start(Task task) {
+        task.started();
         active.add(task);
         if (task.gates) {
             gatingActive++;
@@ -601,6 +616,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             task.state = Task.State.DONE;
             counted(task, msg.response(), true);
             task.task().complete(msg.response());
+            task.recordLatency(latency, msg.response().status());
             if (msg.response().status() == ScsiResponse.CHECK_CONDITION && queueError(task)) {
                 next = null;
             }
@@ -1138,6 +1154,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         stash.clear();
         getContext().getLog().info("device {} removed", device.name());
         return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onReadLatency(ReadLatency msg) {
+        msg.replyTo().tell(latency.snapshot(msg.reset()));
+        return Behaviors.same();
     }
 
     private Behavior<Command> onCountTasks(CountTasks msg) {

@@ -6,6 +6,8 @@ import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.exec.LuState;
+import org.scstj.engine.latency.LatencyRecorder;
+import org.scstj.engine.latency.Op;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.DataBuffer;
@@ -55,6 +57,18 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
     long execStarted;
     /** Why the transport could not deliver the Data-Out, when it said ({@link DataOutFailure}); else null. */
     private volatile DataOutFailure.Reason dataOutFailure;
+    /*
+     * Latency (docs/latency.md): System.nanoTime() where each stage ended, all 0 when the command is
+     * not measured. Written by the session actor before the task reaches the LUN actor, then by the
+     * LUN actor; tExecuted by complete on the device's thread, read by the actor after the ExecDone
+     * message it sends (the mailbox orders the two).
+     */
+    private long tReceived;
+    private long tParse;
+    private long tParsed;
+    private long tChecked;
+    private long tStarted;
+    private long tExecuted;
 
     public Task(TransportTask transport, CommandSet.Parsed command, LuContext lu) {
         this.transport = transport;
@@ -105,8 +119,47 @@ public final class Task implements ExecContext, TransportTask.DataReceiver {
         return lu;
     }
 
+    /**
+     * The session actor measures this command: the transport handed it over at {@code received}
+     * (0: not stamped), its parse began at {@code parse} and ended at {@code parsed} (not 0).
+     */
+    public void measure(long received, long parse, long parsed) {
+        tReceived = received;
+        tParse = parse;
+        tParsed = parsed;
+    }
+
+    /** The checks passed, or decided an early answer (LUN actor). */
+    void checked() {
+        if (tParsed != 0) {
+            tChecked = System.nanoTime();
+        }
+    }
+
+    /** The task enters the device (LUN actor). */
+    void started() {
+        if (tParsed != 0) {
+            tStarted = System.nanoTime();
+        }
+    }
+
+    /** The transport's complete returned with {@code status}: records the stages if measured (LUN actor). */
+    void recordLatency(LatencyRecorder latency, int status) {
+        if (tParsed == 0) {
+            return;
+        }
+        long end = System.nanoTime();
+        CommandRow row = command.row();
+        latency.record(Op.of(row == null ? null : row.direction()),
+                Integer.toUnsignedLong(transport.expectedDataTransferLength()), row == null ? "?" : row.name(),
+                lu.lun(), transport.tag(), status, tReceived, tParse, tParsed, tChecked, tStarted, tExecuted, end);
+    }
+
     @Override
     public void complete(ScsiResponse response) {
+        if (tParsed != 0) {
+            tExecuted = System.nanoTime();
+        }
         ScsiResponse r = dataOutTaken
                 ? ExecContext.afterDataOut(response, command.cdb(), lu.dataOutBlockSize()) : response;
         DataOutFailure.Reason lost = dataOutFailure;

@@ -41,8 +41,14 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     public sealed interface Command {
     }
 
-    /** A command from the transport. */
-    public record Submit(TransportTask task) implements Command {
+    /**
+     * A command from the transport; {@code received} is when the transport handed it over
+     * ({@link System#nanoTime}), or 0 when no LU measures latency (docs/latency.md).
+     */
+    public record Submit(TransportTask task, long received) implements Command {
+        public Submit(TransportTask task) {
+            this(task, 0);
+        }
     }
 
     /** A task-management request from the transport. */
@@ -151,6 +157,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             return Behaviors.same();
         }
         LunBinding binding = luns.get(LunFormat.decode(task.lun()));
+        long parse = binding != null && binding.context().unit().latency().measures() ? System.nanoTime() : 0;
         CommandSet.Parsed parsed = (binding != null ? binding.context().commands() : CommandSets.COMMON)
                 .parse(task.cdb());
         CommandRow row = parsed.decoded() ? parsed.row() : null;
@@ -158,7 +165,11 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             // SPC-5 6.33 REPORT LUNS: the inventory of this nexus, whatever LUN the command addressed
             task.complete(row.unmapped().answer(parsed.cdb(), sortedLuns, task.expectedDataTransferLength()));
         } else if (binding != null) {
-            binding.actor().tell(new LunActor.Execute(new Task(task, parsed, binding.context())));
+            Task t = new Task(task, parsed, binding.context());
+            if (parse != 0) {
+                t.measure(msg.received(), parse, System.nanoTime());
+            }
+            binding.actor().tell(new LunActor.Execute(t));
         } else if (row != null && row.unmapped() != null) {
             task.complete(row.unmapped().answer(parsed.cdb(), sortedLuns, task.expectedDataTransferLength()));
         } else {

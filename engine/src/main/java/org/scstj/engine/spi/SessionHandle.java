@@ -13,6 +13,15 @@ public interface SessionHandle {
     /** Hands a command to the core. */
     void submit(TransportTask task);
 
+    /**
+     * True while the core measures command latency (docs/latency.md): a transport may then stamp
+     * each command with {@link System#nanoTime} as it receives it ({@link TransportTask#receivedNanos}).
+     * A volatile read; false costs the transport nothing more.
+     */
+    default boolean measuresLatency() {
+        return false;
+    }
+
     /** Runs a task-management function; {@code done} gets the service response once affected tasks are quiesced. */
     void taskManagement(TmfRequest request, Consumer<TmfRequest.Response> done);
 

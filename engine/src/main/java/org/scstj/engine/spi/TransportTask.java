@@ -32,6 +32,15 @@ public interface TransportTask {
         return (int) Math.min(limit, Integer.toUnsignedLong(expectedDataTransferLength()));
     }
 
+    /**
+     * When the transport received the command ({@link System#nanoTime}), stamped only while
+     * {@link SessionHandle#measuresLatency}; 0, the default, lets the core take the moment of
+     * {@link SessionHandle#submit} instead. The latency's {@code receive} stage starts here.
+     */
+    default long receivedNanos() {
+        return 0;
+    }
+
     /** True when the initiator announced a Data-In transfer (iSCSI R bit). */
     boolean readExpected();
 

@@ -6,6 +6,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.scstj.engine.latency.TaskManagementEvent;
 import org.scstj.engine.lun.LunActor;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.TmfRequest;
@@ -56,6 +57,8 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
     private final Consumer<Response> done;
     private int awaiting;
     private int aborted;
+    /** The JFR event of this function (docs/latency.md), begun at the request; null when not recorded. */
+    private final TaskManagementEvent event;
 
     private TmfActor(ActorContext<Command> ctx, TmfRequest request, Nexus nexus, ActorRef<LunActor.Command> lun,
                      List<ActorRef<LunActor.Command>> accessibleLuns, List<ActorRef<LunActor.Command>> targetLuns,
@@ -67,6 +70,13 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
         this.accessibleLuns = accessibleLuns;
         this.targetLuns = targetLuns;
         this.done = done;
+        TaskManagementEvent e = new TaskManagementEvent();
+        if (e.isEnabled()) {
+            e.begin();
+            this.event = e;
+        } else {
+            this.event = null;
+        }
     }
 
     private Behavior<Command> start() {
@@ -145,6 +155,16 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
     }
 
     private Behavior<Command> answer(Response response) {
+        if (event != null && event.shouldCommit()) {
+            event.end();
+            event.function = request.function().name();
+            event.initiator = nexus.initiatorPortName();
+            event.target = nexus.targetName();
+            event.lun = org.scstj.engine.spi.LunFormat.decode(request.lun());
+            event.referencedTag = request.referencedTag();
+            event.response = response.name();
+            event.commit();
+        }
         try {
             done.accept(response);
         } catch (RuntimeException e) {

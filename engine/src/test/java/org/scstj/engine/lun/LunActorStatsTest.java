@@ -75,7 +75,7 @@ class LunActorStatsTest {
     private long tags;
 
     private static UnitState withStats(UnitState u, LuStats stats) {
-        return new UnitState(u.medium(), u.mode(), u.wholeMedium(), u.reservations(), u.tape(), u.control(), stats);
+        return new UnitState(u.medium(), u.mode(), u.wholeMedium(), u.reservations(), u.tape(), u.control(), stats, u.latency());
     }
 
     private static Nexus nexus(String initiator) {

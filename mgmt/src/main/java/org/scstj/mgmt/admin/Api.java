@@ -110,6 +110,8 @@ final class Api {
 
     private final ChangeManager changes;
     private final Metrics metrics;
+    private final LatencyApi latency;
+    private final JfrControl jfr = new JfrControl();
     private final List<Route> routes;
 
     Api(ChangeManager changes) {
@@ -120,6 +122,7 @@ final class Api {
     Api(ChangeManager changes, Metrics metrics) {
         this.changes = changes;
         this.metrics = metrics;
+        this.latency = new LatencyApi(changes);
         this.routes = table();
     }
 
@@ -202,7 +205,19 @@ final class Api {
                 new Route("POST", "/api/v1/config/apply", true,
                         "apply a configuration (?allow-disruptive, ?dry-run)", this::apply),
                 new Route("POST", "/api/v1/config/write", true, "write the running configuration to its file now",
-                        this::write));
+                        this::write),
+                new Route("GET", "/api/v1/latency", false,
+                        "per-stage latency histograms of every device (?device=NAME: one)", latency::get),
+                new Route("PUT", "/api/v1/latency", true,
+                        "switch latency measurement of a device or of a target's devices", latency::put),
+                new Route("DELETE", "/api/v1/latency", true, "read the latency histograms and empty them",
+                        latency::reset),
+                new Route("GET", "/api/v1/jfr", false, "the admin API's JFR recording", jfr::status),
+                new Route("POST", "/api/v1/jfr/start", true,
+                        "start a JFR recording with scstj's command-stage and task-management events", jfr::start),
+                new Route("POST", "/api/v1/jfr/dump", true, "write the JFR recording so far to a file", jfr::dump),
+                new Route("POST", "/api/v1/jfr/stop", true, "stop the JFR recording (and write it to a file)",
+                        jfr::stop));
     }
 
     // ---- reading
@@ -675,7 +690,7 @@ final class Api {
 
     /** The JSON object body; {@code allowed} null accepts any member. Unknown members are refused. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> body(Call c, Set<String> allowed) throws ApiException {
+    static Map<String, Object> body(Call c, Set<String> allowed) throws ApiException {
         if (c.body().length == 0) {
             return new LinkedHashMap<>();
         }

@@ -83,6 +83,21 @@ final class EngineLive implements Live {
     }
 
     @Override
+    public List<String> measureLatency(java.util.Collection<String> devices, boolean on) {
+        return engine.measureLatency(devices, on);
+    }
+
+    @Override
+    public List<String> devicesOf(String target) {
+        return engine.devicesOf(target);
+    }
+
+    @Override
+    public CompletionStage<List<org.scstj.engine.latency.LatencySnapshot>> latency(String only, boolean reset) {
+        return engine.latency(only, reset);
+    }
+
+    @Override
     public Map<String, DeviceState> devices() {
         Map<String, DeviceState> out = new LinkedHashMap<>();
         for (ScsiEngine.DeviceStatus d : engine.devices()) {

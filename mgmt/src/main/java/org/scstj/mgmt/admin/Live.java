@@ -43,6 +43,24 @@ interface Live {
 
     CompletionStage<Boolean> requestLogout(String id);
 
+    /**
+     * Switches the per-stage latency histograms of these devices (docs/latency.md); returns the
+     * names that are no running device.
+     */
+    default List<String> measureLatency(java.util.Collection<String> devices, boolean on) {
+        throw new UnsupportedOperationException("no latency measurement here");
+    }
+
+    /** The devices a running target maps, or null when there is no such target. */
+    default List<String> devicesOf(String target) {
+        return null;
+    }
+
+    /** Every running device's latency histograms, or {@code only}'s; {@code reset} empties them as they are read. */
+    default CompletionStage<List<org.scstj.engine.latency.LatencySnapshot>> latency(String only, boolean reset) {
+        return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+    }
+
     /** Device geometry and state as the engine runs it, by device name. */
     Map<String, DeviceState> devices();
 

@@ -41,7 +41,8 @@ import java.util.concurrent.Callable;
         subcommands = {AdminCli.Ls.class, AdminCli.Get.class, AdminCli.Set.class, AdminCli.Device.class,
                 AdminCli.Lun.class, AdminCli.Group.class, AdminCli.Initiator.class, AdminCli.Target.class,
                 AdminCli.Portal.class, AdminCli.Session.class, AdminCli.Plan.class, AdminCli.Apply.class,
-                AdminCli.WriteConfig.class, AdminCli.ShowConfig.class, AdminCli.Shell.class})
+                AdminCli.WriteConfig.class, AdminCli.ShowConfig.class, MeasureCli.Latency.class, MeasureCli.Jfr.class,
+                AdminCli.Shell.class})
 public final class AdminCli {
     @Option(names = "--url", scope = ScopeType.INHERIT, description = "the admin API (default: from <state-dir>/admin/url)")
     String url;

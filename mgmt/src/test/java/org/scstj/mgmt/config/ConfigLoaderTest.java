@@ -284,4 +284,13 @@ class ConfigLoaderTest {
                 ConfigFactory.parseMap(java.util.Map.of("scstj.target-drivers.iscsi.portals", List.of("127.0.0.2:3262"))));
         assertEquals(List.of(new Portal("127.0.0.2", 3262)), c.portals());
     }
+
+    @Test
+    void measureLatency_isAnEngineKey_offUnlessSet() throws Exception {
+        String text = "scstj { target-drivers.iscsi { portals = [\"127.0.0.1:3260\"], targets { \"iqn.2026-11.org.scstj:x\" { luns { 0 = n } } } }\n"
+                + "handlers.vdisk_nullio.n.size = 1G }";
+        assertEquals(false, org.scstj.engine.EngineSettings.from(loader.load("a.conf", text, ConfigFactory.empty()).config()).measureLatency());
+        ScstjConfig on = loader.load("b.conf", text + "\nscstj.engine.measure-latency = true", ConfigFactory.empty());
+        assertEquals(true, org.scstj.engine.EngineSettings.from(on.config()).measureLatency());
+    }
 }

@@ -88,6 +88,8 @@ final class IscsiTask implements TransportTask {
     private Map<Integer, R2tWindow> r2ts; // created with the first R2T
     private int nextR2tOffset = -1;
     private int sequenceNumber; // DataSN and R2TSN share the numbering (RFC 7143 11.7.5, 11.8.4)
+    /** Set as the SCSI Command PDU is taken in, while the core measures latency (docs/latency.md); else 0. */
+    long receivedNanos;
     // ERL >= 1 within-command recovery (RFC 7143 7.1.4.1): lost write data is asked for again
     private final boolean recoverable;
     private boolean unsolicitedLost; // the rest of the unsolicited data is dropped; R2Ts cover it
@@ -365,6 +367,11 @@ final class IscsiTask implements TransportTask {
     @Override
     public long tag() {
         return Integer.toUnsignedLong(itt);
+    }
+
+    @Override
+    public long receivedNanos() {
+        return receivedNanos;
     }
 
     @Override

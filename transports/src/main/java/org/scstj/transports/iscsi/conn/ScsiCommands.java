@@ -85,6 +85,9 @@ final class ScsiCommands {
             return;
         }
         IscsiTask task = new IscsiTask(conn, cmd, params);
+        if (session.handle().measuresLatency()) {
+            task.receivedNanos = System.nanoTime(); // the receive stage includes waiting for its CmdSN turn
+        }
         tasks.put(cmd.itt(), task);
         session.countCommand(digestError ? 0 : cmd.data().readableBytes()); // RFC 7143 10.4 immediate data
         if (!lateUnsolicited.isEmpty()) {
