@@ -13,10 +13,11 @@ import com.typesafe.config.Config;
  * @param loginTimeoutMillis how long opening a session may take
  * @param wholeMediumBytesPerSecond write rate limit of FORMAT UNIT and SANITIZE on one LU, 0 for none
  * @param lunQueueDepth     commands all nexuses together may have outstanding on one LU (BUSY past it, SAM-5 5.3)
+ * @param mailbox           mailbox id (a block with a {@code mailbox-type}) of the target, session, LUN and TMF actors
  */
 public record EngineSettings(String sessionDispatcher, String lunDispatcher, String tmfDispatcher,
                              String blockingDispatcher, int nexusQueueDepth, long loginTimeoutMillis,
-                             long wholeMediumBytesPerSecond, int lunQueueDepth) {
+                             long wholeMediumBytesPerSecond, int lunQueueDepth, String mailbox) {
     public static EngineSettings from(Config config) {
         Config e = config.getConfig("scstj.engine");
         int depth = e.getInt("nexus-queue-depth");
@@ -36,6 +37,6 @@ public record EngineSettings(String sessionDispatcher, String lunDispatcher, Str
         }
         return new EngineSettings(e.getString("session-dispatcher"), e.getString("lun-dispatcher"),
                 e.getString("tmf-dispatcher"), e.getString("blocking-dispatcher"), depth,
-                e.getDuration("session-open-timeout").toMillis(), rate, lunDepth);
+                e.getDuration("session-open-timeout").toMillis(), rate, lunDepth, e.getString("mailbox"));
     }
 }

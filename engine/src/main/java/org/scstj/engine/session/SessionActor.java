@@ -7,6 +7,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.scstj.engine.actors.ActorSummary;
+import org.scstj.engine.actors.Observed;
 import org.scstj.engine.commands.CommandSets;
 import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
@@ -80,6 +82,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private record WrappedAborted(LunActor.Aborted aborted) implements Command {
     }
 
+    /** The admin view asks what the session is doing; answered at once. */
+    public record Describe(ActorRef<ActorSummary> replyTo) implements Command {
+    }
+
     /** The transport reports this nexus's asynchronous events (SessionHandle.asyncEvents). */
     public record ReportEvents(SessionHandle.AsyncEventListener listener) implements Command {
     }
@@ -92,7 +98,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
      */
     public static Behavior<Command> create(Nexus nexus, Map<Integer, LunBinding> luns,
                                            List<ActorRef<LunActor.Command>> targetLuns, Props tmfProps) {
-        return Behaviors.setup(ctx -> new SessionActor(ctx, nexus, luns, targetLuns, tmfProps));
+        return Observed.actor("session", Command.class,
+                Behaviors.setup(ctx -> new SessionActor(ctx, nexus, luns, targetLuns, tmfProps)), Describe::new);
     }
 
     private final Nexus nexus;
@@ -137,6 +144,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
                     return this;
                 })
                 .onMessage(WrappedAborted.class, this::onAborted)
+                .onMessage(Describe.class, this::onDescribe)
                 .build();
     }
 
@@ -203,6 +211,24 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         }
         msg.replyTo().tell(new LunsUpdated(msg.id(), nexus));
         return this;
+    }
+
+    private Behavior<Command> onDescribe(Describe msg) {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("initiator", nexus.initiatorName());
+        d.put("initiator-port", nexus.initiatorPortName());
+        d.put("target", nexus.targetName());
+        d.put("target-port", nexus.targetPortName());
+        Map<String, Object> lunActors = new java.util.TreeMap<>();
+        luns.forEach((lun, b) -> lunActors.put(String.valueOf(lun), b.actor().path().name()));
+        d.put("luns", lunActors);
+        d.put("task-management-started", tmfCounter);
+        d.put("async-events", events != null);
+        if (closeDone != null && !ended) {
+            d.put("awaiting-lun-aborts", closeAwaiting);
+        }
+        msg.replyTo().tell(new ActorSummary(ended ? "ended" : closeDone != null ? "closing" : "open", d));
+        return Behaviors.same();
     }
 
     // --- nexus loss -----------------------------------------------------------------------------
