@@ -219,8 +219,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         d.put("initiator-port", nexus.initiatorPortName());
         d.put("target", nexus.targetName());
         d.put("target-port", nexus.targetPortName());
-        Map<String, Object> lunActors = new java.util.TreeMap<>();
-        luns.forEach((lun, b) -> lunActors.put(String.valueOf(lun), b.actor().path().name()));
+        Map<Integer, Object> lunActors = new java.util.TreeMap<>();
+        luns.forEach((lun, b) -> lunActors.put(lun, b.actor().path().name()));
         d.put("luns", lunActors);
         d.put("task-management-started", tmfCounter);
         d.put("async-events", events != null);

@@ -147,40 +147,78 @@ class ActorStatsTest {
     /**
      * Counting allocates nothing per message: the same messages through an observed actor on the
      * counting mailbox and through a bare actor on the plain mailbox allocate the same bytes on the
-     * sending thread (the inline dispatcher runs both actors there), within a byte per message.
+     * sending thread (the inline dispatcher runs both actors there), within a byte per message; with
+     * every message timed (this kit's sample-interval 1) and with the default interval of 16.
      */
     @Test
     void counting_allocatesNothingPerMessage() throws Exception {
+        perMessage(kit, "sample-interval 1");
+        ActorTestKit kit16 = ActorTestKit.create("stats16", ConfigFactory.parseString(
+                "scstj.engine.actor-stats.sample-interval = 16").withFallback(kit.system().settings().config()));
+        try {
+            perMessage(kit16, "sample-interval 16");
+        } finally {
+            kit16.shutdownTestKit();
+        }
+    }
+
+    private static void perMessage(ActorTestKit kit, String what) {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         DispatcherSelector inline = DispatcherSelector.fromConfig("inline-test");
         ActorRef<Msg> bare = kit.spawn(counter(new int[1]), "bare",
                 inline.withMailboxFromConfig("scstj.mailboxes.plain"));
         ActorRef<Msg> counted = kit.spawn(observed(new int[1]), "counted",
                 inline.withMailboxFromConfig("scstj.mailboxes.engine"));
+        ActorRef<Msg> mailboxOnly = kit.spawn(counter(new int[1]), "mailbox-only",
+                inline.withMailboxFromConfig("scstj.mailboxes.engine"));
+        ActorRef<Msg> interceptorOnly = kit.spawn(observed(new int[1]), "interceptor-only",
+                inline.withMailboxFromConfig("scstj.mailboxes.plain"));
+        long[] partCpu = {Long.MAX_VALUE, Long.MAX_VALUE};
         long tid = Thread.currentThread().threadId();
         int n = 200_000;
         double bareBytes = 0;
         double countedBytes = 0;
+        long bareCpu = Long.MAX_VALUE;
+        long countedCpu = Long.MAX_VALUE;
         for (int round = 0; round < 5; round++) { // the first rounds warm the JIT up; the last one counts
+            long c0 = mx.getCurrentThreadCpuTime();
             long b0 = mx.getThreadAllocatedBytes(tid);
             for (int i = 0; i < n; i++) {
                 bare.tell(Tick.INSTANCE);
             }
             long b1 = mx.getThreadAllocatedBytes(tid);
+            long c1 = mx.getCurrentThreadCpuTime();
             for (int i = 0; i < n; i++) {
                 counted.tell(Tick.INSTANCE);
             }
             long b2 = mx.getThreadAllocatedBytes(tid);
+            long c2 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                mailboxOnly.tell(Tick.INSTANCE);
+            }
+            long c3 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                interceptorOnly.tell(Tick.INSTANCE);
+            }
+            long c4 = mx.getCurrentThreadCpuTime();
+            partCpu[0] = Math.min(partCpu[0], c3 - c2);
+            partCpu[1] = Math.min(partCpu[1], c4 - c3);
             bareBytes = (b1 - b0) / (double) n;
             countedBytes = (b2 - b1) / (double) n;
+            bareCpu = Math.min(bareCpu, c1 - c0);
+            countedCpu = Math.min(countedCpu, c2 - c1);
         }
-        System.out.printf("bytes allocated per message: bare %.2f, observed and counted %.2f%n", bareBytes, countedBytes);
+        // the CPU time is for the record only (the machine is shared; the best of five rounds)
+        System.out.printf("%s, per message: bare %.2f B, %.0f ns CPU; observed and counted %.2f B, %.0f ns CPU%n",
+                what, bareBytes, bareCpu / (double) n, countedBytes, countedCpu / (double) n);
+        System.out.printf("%s: counting mailbox alone %.0f ns CPU, interceptor alone %.0f ns CPU%n", what,
+                partCpu[0] / (double) n, partCpu[1] / (double) n);
         ActorCounters.Snapshot s = snapshotOf(ActorStats.of(kit.system()), "counted");
         assertEquals(5L * n, s.processed(), "every message ran on this thread, counted");
         assertTrue(s.counted());
         assertEquals(5L * n, s.enqueued(), "the counting mailbox was the actor's");
         assertTrue(countedBytes - bareBytes < 1.0,
-                "counting adds no allocation per message: bare " + bareBytes + " B, counted " + countedBytes + " B");
+                what + ": counting adds no allocation per message: bare " + bareBytes + " B, counted " + countedBytes + " B");
     }
 
     private static ActorCounters.Snapshot snapshotOf(ActorStats stats, String id) {
