@@ -106,6 +106,7 @@ class ActorsTest {
                 assertTrue(engine.path("actors").asLong() >= 2, "the session and the LUN actor: " + engine);
 
                 String table = admin("actors");
+                System.out.println(table); // for the record (docs/dispatchers.md shows one)
                 assertTrue(table.contains("lun-null0"), table);
                 assertTrue(table.matches("(?s).*\\n  session-\\d+ +session +open .*"), "the session indented under its target:\n" + table);
                 assertTrue(table.matches("(?s).*\\nlun +1 actors, +\\d+ messages waiting.*"), table);

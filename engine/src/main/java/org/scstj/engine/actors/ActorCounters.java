@@ -17,15 +17,16 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li>Mailbox ({@link CountingMailbox}): {@code enqueued} by any sender (one atomic add),
- *       {@code dequeued} by the one thread running the mailbox (a release store); the depth is their
- *       difference.</li>
+ *       {@code dequeued} (the messages processed) by the one thread running the mailbox (a release
+ *       store); the depth is their difference.</li>
  *   <li>Time in mailbox, sampled: every {@code sampleInterval}-th message sent stamps its enqueue
  *       time in the one sample slot (when free); the dequeue that reaches its sequence number
  *       records how long it waited. Under concurrent senders the sequence is approximate (two
  *       senders may swap places between the count and the queue), never off by more than the
  *       senders racing.</li>
- *   <li>Processing ({@link Observed}): {@code processed} by the actor's thread, and every
- *       {@code sampleInterval}-th message is timed around the behaviour's handling of it.</li>
+ *   <li>Handling, sampled: every {@code sampleInterval}-th message taken is timed from its take to
+ *       the mailbox run's next question to the queue (the next take, or "any left?" at the run's
+ *       end), which is the actor's handling of it.</li>
  * </ul>
  */
 public final class ActorCounters {
@@ -36,7 +37,6 @@ public final class ActorCounters {
     private static final VarHandle WAIT_SAMPLES;
     private static final VarHandle WAIT_NANOS;
     private static final VarHandle WAIT_MAX;
-    private static final VarHandle PROCESSED;
     private static final VarHandle TIMED;
     private static final VarHandle BUSY_NANOS;
     private static final VarHandle BUSY_MAX;
@@ -51,7 +51,6 @@ public final class ActorCounters {
             WAIT_SAMPLES = l.findVarHandle(ActorCounters.class, "waitSamples", long.class);
             WAIT_NANOS = l.findVarHandle(ActorCounters.class, "waitNanos", long.class);
             WAIT_MAX = l.findVarHandle(ActorCounters.class, "waitMaxNanos", long.class);
-            PROCESSED = l.findVarHandle(ActorCounters.class, "processed", long.class);
             TIMED = l.findVarHandle(ActorCounters.class, "timed", long.class);
             BUSY_NANOS = l.findVarHandle(ActorCounters.class, "busyNanos", long.class);
             BUSY_MAX = l.findVarHandle(ActorCounters.class, "busyMaxNanos", long.class);
@@ -75,7 +74,9 @@ public final class ActorCounters {
     @SuppressWarnings("unused") private long waitSamples;
     @SuppressWarnings("unused") private long waitNanos;
     @SuppressWarnings("unused") private long waitMaxNanos;
-    @SuppressWarnings("unused") private long processed;
+    /** When the sampled message being handled was taken (0: none), and by which thread. */
+    private long handlingStart;
+    private Thread handlingThread;
     @SuppressWarnings("unused") private long timed;
     @SuppressWarnings("unused") private long busyNanos;
     @SuppressWarnings("unused") private long busyMaxNanos;
@@ -120,13 +121,23 @@ public final class ActorCounters {
         }
     }
 
-    /** The mailbox's thread took one message out. */
-    void dequeued() {
+    /**
+     * The thread running the mailbox asks for the next message ({@code got}: it got one). Pekko's
+     * mailbox run takes a message, has the actor handle it, then asks again (or, at the end of the
+     * run, whether messages remain: {@link #idle}), so the time between a sampled take and the
+     * next question is that message's handling.
+     */
+    void dequeued(boolean got) {
+        long now = closeHandling();
+        if (!got) {
+            return;
+        }
         long d = (long) DEQUEUED.getOpaque(this) + 1;
         DEQUEUED.setRelease(this, d);
         long s = (long) SAMPLE_SEQ.getAcquire(this);
         if (s != 0 && d >= s) {
-            long waited = System.nanoTime() - (long) SAMPLE_NANOS.getOpaque(this);
+            now = now != 0 ? now : System.nanoTime();
+            long waited = now - (long) SAMPLE_NANOS.getOpaque(this);
             SAMPLE_SEQ.setRelease(this, 0L);
             WAIT_SAMPLES.setRelease(this, (long) WAIT_SAMPLES.getOpaque(this) + 1);
             WAIT_NANOS.setRelease(this, (long) WAIT_NANOS.getOpaque(this) + waited);
@@ -134,22 +145,32 @@ public final class ActorCounters {
                 WAIT_MAX.setRelease(this, waited);
             }
         }
-    }
-
-    /** The actor's thread starts handling a message; true when this one is to be timed. */
-    boolean processing() {
-        long n = (long) PROCESSED.getOpaque(this) + 1;
-        PROCESSED.setRelease(this, n);
-        return (n & sampleMask) == 0;
-    }
-
-    /** A timed message took {@code nanos}. */
-    void processed(long nanos) {
-        TIMED.setRelease(this, (long) TIMED.getOpaque(this) + 1);
-        BUSY_NANOS.setRelease(this, (long) BUSY_NANOS.getOpaque(this) + nanos);
-        if (nanos > (long) BUSY_MAX.getOpaque(this)) {
-            BUSY_MAX.setRelease(this, nanos);
+        if ((d & sampleMask) == 0) {
+            handlingStart = now != 0 ? now : System.nanoTime();
+            handlingThread = Thread.currentThread();
         }
+    }
+
+    /** The mailbox is asked whether it holds messages (the end of a run): a sampled handling ends. */
+    void idle() {
+        closeHandling();
+    }
+
+    /** Ends the handling sample this thread opened, if any; returns the time it read, or 0. */
+    private long closeHandling() {
+        if (handlingStart == 0 || handlingThread != Thread.currentThread()) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        long took = now - handlingStart;
+        handlingStart = 0;
+        handlingThread = null;
+        TIMED.setRelease(this, (long) TIMED.getOpaque(this) + 1);
+        BUSY_NANOS.setRelease(this, (long) BUSY_NANOS.getOpaque(this) + took);
+        if (took > (long) BUSY_MAX.getOpaque(this)) {
+            BUSY_MAX.setRelease(this, took);
+        }
+        return now;
     }
 
     // --- reading ------------------------------------------------------------------------------
@@ -162,7 +183,7 @@ public final class ActorCounters {
         long timedCount = (long) TIMED.getAcquire(this);
         long seq = (long) SAMPLE_SEQ.getAcquire(this);
         long oldestSampled = seq == 0 ? 0 : Math.max(0, System.nanoTime() - (long) SAMPLE_NANOS.getAcquire(this));
-        return new Snapshot(id, kind, counted, Math.max(0, enq - deq), enq, (long) PROCESSED.getAcquire(this),
+        return new Snapshot(id, kind, counted, Math.max(0, enq - deq), enq, deq,
                 timedCount == 0 ? 0 : (long) BUSY_NANOS.getAcquire(this) / timedCount,
                 (long) BUSY_MAX.getAcquire(this),
                 samples == 0 ? 0 : (long) WAIT_NANOS.getAcquire(this) / samples,
@@ -174,7 +195,7 @@ public final class ActorCounters {
      *
      * @param mailboxDepth        messages sent and not yet taken (0 without the counting mailbox)
      * @param enqueued            messages ever sent to it
-     * @param processed           messages its behaviour handled
+     * @param processed           messages taken from the mailbox and handled
      * @param processingNanosAvg  mean handling time of the timed messages
      * @param processingNanosMax  longest timed handling
      * @param mailboxNanosAvg     mean time a sampled message waited in the mailbox

@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The counters of every observed actor of one actor system, by path (a Pekko extension: one per
  * system). An actor is here from its mailbox's creation ({@link CountingMailbox}) or its
- * behaviour's start ({@link Observed}), whichever comes first, until it stopped. Settings under
- * {@code scstj.engine.actor-stats}: {@code enabled}, {@code sample-interval}.
+ * behaviour's start ({@link Observed}), whichever comes first, until it stopped (its mailbox cleaned
+ * up; an actor on another mailbox is dropped at the first read after its stop). Setting:
+ * {@code scstj.engine.actor-stats.sample-interval}.
  *
  * <p>Read API for the admin plane and the metrics: {@link #snapshot()} (every actor),
  * {@link #byKind()} (totals per actor kind), {@link #find(String)} (one actor, to ask it for its
@@ -39,13 +40,11 @@ public final class ActorStats implements Extension {
     }
 
     private final ConcurrentHashMap<ActorPath, ActorCounters> byPath = new ConcurrentHashMap<>();
-    private final boolean enabled;
     private final int sampleInterval;
 
     private ActorStats(Config config) {
         String key = "scstj.engine.actor-stats";
         Config c = config.hasPath(key) ? config.getConfig(key) : com.typesafe.config.ConfigFactory.empty();
-        this.enabled = !c.hasPath("enabled") || c.getBoolean("enabled");
         int interval = c.hasPath("sample-interval") ? c.getInt("sample-interval") : 16;
         if (interval < 1 || interval > 1 << 20) {
             throw new IllegalArgumentException("scstj.engine.actor-stats.sample-interval must be 1 to 1048576, not " + interval);
@@ -61,11 +60,6 @@ public final class ActorStats implements Extension {
     /** The registry of a typed actor system. */
     public static ActorStats of(org.apache.pekko.actor.typed.ActorSystem<?> system) {
         return ID.get(Adapter.toClassic(system));
-    }
-
-    /** {@code scstj.engine.actor-stats.enabled}: whether behaviours are observed at all. */
-    public boolean enabled() {
-        return enabled;
     }
 
     /** {@code scstj.engine.actor-stats.sample-interval}: one message in this many is timed (rounded up to a power of two). */

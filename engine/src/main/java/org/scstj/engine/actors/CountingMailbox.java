@@ -17,8 +17,8 @@ import scala.Option;
  * block ({@code scstj.mailboxes.engine}, chosen by {@code scstj.engine.mailbox}). Each actor's queue
  * feeds its {@link ActorCounters}, registered in {@link ActorStats} by the actor's path from the
  * mailbox's creation until it is cleaned up at the actor's stop. Per message: one atomic add on
- * enqueue, one release store on dequeue, no lock, no allocation, and a {@code System.nanoTime()}
- * on the sampled messages only.
+ * enqueue, one release store on dequeue, no lock, no allocation, and {@code System.nanoTime()} on
+ * the sampled messages only (time in mailbox, time handling it: {@link ActorCounters}).
  */
 public final class CountingMailbox implements MailboxType, ProducesMessageQueue<CountingMailbox.CountingQueue> {
 
@@ -56,8 +56,8 @@ public final class CountingMailbox implements MailboxType, ProducesMessageQueue<
         @Override
         public Envelope dequeue() {
             Envelope e = queue.dequeue();
-            if (e != null && counters != null) {
-                counters.dequeued();
+            if (counters != null) {
+                counters.dequeued(e != null);
             }
             return e;
         }
@@ -69,6 +69,9 @@ public final class CountingMailbox implements MailboxType, ProducesMessageQueue<
 
         @Override
         public boolean hasMessages() {
+            if (counters != null) {
+                counters.idle();
+            }
             return queue.hasMessages();
         }
 

@@ -260,7 +260,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
      */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
                                            int lunQueueDepth, UnitState state) {
-        return Observed.actor("lun", Command.class, Behaviors.withStash(Math.min(lunQueueDepth, MAX_STASHED),
+        return Observed.actor("lun", Behaviors.withStash(Math.min(lunQueueDepth, MAX_STASHED),
                 stash -> Behaviors.setup(ctx ->
                         new LunActor(ctx, stash, device, commands, nexusQueueDepth, lunQueueDepth, state))),
                 Describe::new);

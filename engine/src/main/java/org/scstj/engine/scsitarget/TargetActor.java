@@ -64,7 +64,7 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
 
     public static Behavior<Command> create(TargetSpec spec, Map<String, Lu> devices, Props sessionProps,
                                            Props tmfProps) {
-        return Observed.actor("target", Command.class,
+        return Observed.actor("target",
                 Behaviors.setup(ctx -> new TargetActor(ctx, spec, devices, sessionProps, tmfProps)), Describe::new);
     }
 

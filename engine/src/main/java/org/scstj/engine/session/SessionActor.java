@@ -98,7 +98,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
      */
     public static Behavior<Command> create(Nexus nexus, Map<Integer, LunBinding> luns,
                                            List<ActorRef<LunActor.Command>> targetLuns, Props tmfProps) {
-        return Observed.actor("session", Command.class,
+        return Observed.actor("session",
                 Behaviors.setup(ctx -> new SessionActor(ctx, nexus, luns, targetLuns, tmfProps)), Describe::new);
     }
 

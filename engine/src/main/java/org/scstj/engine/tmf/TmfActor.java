@@ -52,7 +52,7 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
                                            List<ActorRef<LunActor.Command>> accessibleLuns,
                                            List<ActorRef<LunActor.Command>> targetLuns,
                                            Consumer<Response> done) {
-        return Observed.actor("tmf", Command.class,
+        return Observed.actor("tmf",
                 Behaviors.setup(ctx -> new TmfActor(ctx, request, nexus, lun, accessibleLuns, targetLuns, done).start()),
                 Describe::new);
     }

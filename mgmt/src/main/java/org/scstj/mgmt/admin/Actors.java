@@ -118,9 +118,9 @@ final class Actors {
         a.put("kind", s.kind());
         a.put("mailbox-depth", s.counted() ? s.mailboxDepth() : null);
         a.put("enqueued", s.counted() ? s.enqueued() : null);
-        a.put("processed", s.processed());
-        a.put("processing-ns-avg", s.processingNanosAvg());
-        a.put("processing-ns-max", s.processingNanosMax());
+        a.put("processed", s.counted() ? s.processed() : null);
+        a.put("processing-ns-avg", s.counted() ? s.processingNanosAvg() : null);
+        a.put("processing-ns-max", s.counted() ? s.processingNanosMax() : null);
         a.put("mailbox-ns-avg", s.counted() ? s.mailboxNanosAvg() : null);
         a.put("mailbox-ns-max", s.counted() ? s.mailboxNanosMax() : null);
         a.put("waiting-ns", s.counted() ? s.waitingNanos() : null);

@@ -797,10 +797,10 @@ public final class AdminCli {
                     int depth = (int) name.chars().filter(ch -> ch == '/').count();
                     name = "  ".repeat(depth) + name.substring(name.lastIndexOf('/') + 1);
                 }
-                b.append(String.format("%-56s %-7s %-9s %7s %11d %17s %17s%n", clip(name, 56), a.path("kind").asText(),
+                b.append(String.format("%-56s %-7s %-9s %7s %11s %17s %17s%n", clip(name, 56), a.path("kind").asText(),
                         a.path("state").isNull() || a.path("state").isMissingNode() ? "-" : a.path("state").asText(),
                         a.path("mailbox-depth").isNull() ? "-" : a.path("mailbox-depth").asText(),
-                        a.path("processed").asLong(),
+                        a.path("processed").isNull() ? "-" : a.path("processed").asText(),
                         micros(a.path("processing-ns-avg")) + "/" + micros(a.path("processing-ns-max")),
                         micros(a.path("mailbox-ns-avg")) + "/" + micros(a.path("mailbox-ns-max"))));
             }

@@ -141,7 +141,7 @@ class ConfigLoaderTest {
     void aMailboxOfTheOperatorsOwn_andTheActorStatsKeys_areAccepted_butAMisspeltStatsKeyIsNot() throws Exception {
         loader.load(write(valid().replace("handlers {", """
                 mailboxes { mine { mailbox-type = "org.apache.pekko.dispatch.SingleConsumerOnlyUnboundedMailbox" } }
-                engine { mailbox = "scstj.mailboxes.mine", actor-stats { enabled = off, sample-interval = 1 } }
+                engine { mailbox = "scstj.mailboxes.mine", actor-stats { sample-interval = 1 } }
                 handlers {""")));
         String message = refused(valid().replace("handlers {", "engine { actor-stats { sample-intervall = 1 } }\n  handlers {"));
         assertMentions(message, "scstj.engine.actor-stats.sample-intervall: unknown key");
