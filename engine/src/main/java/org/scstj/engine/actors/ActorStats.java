@@ -101,7 +101,7 @@ public final class ActorStats implements Extension {
         List<ActorCounters.Snapshot> out = new ArrayList<>(byPath.size());
         for (ActorCounters c : byPath.values()) {
             if (!c.counted() && c.stopped()) {
-                remove(c); // no mailbox of ours to say it stopped, and it stopped without its interceptor
+                remove(c); // no mailbox of ours to say it stopped
             } else {
                 out.add(c.snapshot());
             }

@@ -52,7 +52,11 @@ public final class DispatcherStats {
         ids.add("pekko.actor.default-dispatcher");
         List<Stats> out = new ArrayList<>();
         for (String id : ids) {
-            out.add(of(system, id));
+            try {
+                out.add(of(system, id));
+            } catch (RuntimeException e) { // a block that is not a dispatcher Pekko can build
+                out.add(new Stats(id, "?", 0, Map.of(), 0, Map.of("error", String.valueOf(e.getMessage()))));
+            }
         }
         return out;
     }
