@@ -110,6 +110,11 @@ public final class ActorStats implements Extension {
         return out;
     }
 
+    /** Every observed actor's counter object (to read, and to ask each to describe itself). */
+    public List<ActorCounters> actors() {
+        return List.copyOf(byPath.values());
+    }
+
     /** One actor by its id ({@link ActorCounters#id}), or null. */
     public ActorCounters find(String id) {
         for (ActorCounters c : byPath.values()) {

@@ -39,11 +39,8 @@ final class Actors {
         List<ActorCounters.Snapshot> all = view.actors().snapshot();
         Map<String, CompletableFuture<ActorSummary>> asked = new LinkedHashMap<>();
         if (withState) {
-            for (ActorCounters.Snapshot s : all) {
-                ActorCounters c = view.actors().find(s.id());
-                if (c != null) {
-                    asked.put(s.id(), c.describe(TREE_TIMEOUT, view.scheduler()).toCompletableFuture());
-                }
+            for (ActorCounters c : view.actors().actors()) {
+                asked.put(c.id(), c.describe(TREE_TIMEOUT, view.scheduler()).toCompletableFuture());
             }
         }
         List<Map<String, Object>> actors = new ArrayList<>();
