@@ -14,10 +14,12 @@ import com.typesafe.config.Config;
  * @param wholeMediumBytesPerSecond write rate limit of FORMAT UNIT and SANITIZE on one LU, 0 for none
  * @param lunQueueDepth     commands all nexuses together may have outstanding on one LU (BUSY past it, SAM-5 5.3)
  * @param measureLatency    whether each LU's per-stage latency histograms count from the start (docs/latency.md)
+ * @param mailbox           mailbox id (a block with a {@code mailbox-type}) of the target, session, LUN and TMF actors
  */
 public record EngineSettings(String sessionDispatcher, String lunDispatcher, String tmfDispatcher,
                              String blockingDispatcher, int nexusQueueDepth, long loginTimeoutMillis,
-                             long wholeMediumBytesPerSecond, int lunQueueDepth, boolean measureLatency) {
+                             long wholeMediumBytesPerSecond, int lunQueueDepth, boolean measureLatency,
+                             String mailbox) {
     public static EngineSettings from(Config config) {
         Config e = config.getConfig("scstj.engine");
         int depth = e.getInt("nexus-queue-depth");
@@ -38,6 +40,6 @@ public record EngineSettings(String sessionDispatcher, String lunDispatcher, Str
         return new EngineSettings(e.getString("session-dispatcher"), e.getString("lun-dispatcher"),
                 e.getString("tmf-dispatcher"), e.getString("blocking-dispatcher"), depth,
                 e.getDuration("session-open-timeout").toMillis(), rate, lunDepth,
-                e.hasPath("measure-latency") && e.getBoolean("measure-latency"));
+                e.hasPath("measure-latency") && e.getBoolean("measure-latency"), e.getString("mailbox"));
     }
 }

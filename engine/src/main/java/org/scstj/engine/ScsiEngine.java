@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.MailboxSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -69,6 +70,7 @@ public final class ScsiEngine {
     private final Props lunProps;
     private final Props sessionProps;
     private final Props tmfProps;
+    private final Props targetProps;
     /** The running devices; a device being added is not here yet, one being removed not any more. */
     private final ConcurrentHashMap<String, Device> devices = new ConcurrentHashMap<>();
     /** Names a device is being added or removed under: no second add or remove meanwhile. */
@@ -105,9 +107,11 @@ public final class ScsiEngine {
         this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
         this.context = new DeviceHandlerFactory.Context(blocking, stateDir,
                 (device, medium, force) -> started.thenCompose(v -> changeMedium(device, medium, force)));
-        this.lunProps = DispatcherSelector.fromConfig(settings.lunDispatcher());
-        this.sessionProps = DispatcherSelector.fromConfig(settings.sessionDispatcher());
-        this.tmfProps = DispatcherSelector.fromConfig(settings.tmfDispatcher());
+        this.lunProps = DispatcherSelector.fromConfig(settings.lunDispatcher()).withMailboxFromConfig(settings.mailbox());
+        this.sessionProps = DispatcherSelector.fromConfig(settings.sessionDispatcher())
+                .withMailboxFromConfig(settings.mailbox());
+        this.tmfProps = DispatcherSelector.fromConfig(settings.tmfDispatcher()).withMailboxFromConfig(settings.mailbox());
+        this.targetProps = MailboxSelector.fromConfig(settings.mailbox());
     }
 
     /**
@@ -150,7 +154,7 @@ public final class ScsiEngine {
             ActorRef<TargetActor.Command> actor;
             if (running == null) {
                 actor = system.systemActorOf(TargetActor.create(e.getValue(), lus, sessionProps, tmfProps),
-                        "target@" + generation.incrementAndGet() + "-" + actorName(e.getKey()), Props.empty());
+                        "target@" + generation.incrementAndGet() + "-" + actorName(e.getKey()), targetProps);
                 log.info("target {} added", e.getKey());
             } else {
                 actor = running.actor();
@@ -217,7 +221,7 @@ public final class ScsiEngine {
             for (TargetSpec t : spec.targets()) {
                 ActorRef<TargetActor.Command> actor = system.systemActorOf(
                         TargetActor.create(t, lus, engine.sessionProps, engine.tmfProps),
-                        "target-" + actorName(t.name()), Props.empty());
+                        "target-" + actorName(t.name()), engine.targetProps);
                 targets.put(t.name(), new Target(t, new TargetAcl(t), actor));
             }
             engine.targets = Map.copyOf(targets);
@@ -652,6 +656,16 @@ public final class ScsiEngine {
     /** The engine's counters, for the metrics. */
     public EngineStats stats() {
         return stats;
+    }
+
+    /** The counters of the engine's actors (the admin view and the metrics read them). */
+    public org.scstj.engine.actors.ActorStats actorStats() {
+        return org.scstj.engine.actors.ActorStats.of(system);
+    }
+
+    /** The dispatchers' settings and live state, read now ({@link org.scstj.engine.dispatch.DispatcherStats}). */
+    public List<org.scstj.engine.dispatch.DispatcherStats.Stats> dispatchers() {
+        return org.scstj.engine.dispatch.DispatcherStats.all(system);
     }
 
     /** The actor system, for inspection and tests. */

@@ -1,7 +1,10 @@
 package org.scstj.engine.dispatch;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,15 +20,60 @@ import java.util.concurrent.TimeUnit;
  * <p>Fairness: one outermost submission drains at most {@code maxBatch} queued tasks on the
  * submitting thread; the rest go to the {@code overflow} pool, so a transport event loop that
  * keeps feeding a busy logical unit never starves its own connections.
+ *
+ * <p>Counters ({@link #counts}): batches run inline, tasks run inline, tasks handed to the overflow
+ * pool. Each thread counts in its own trampoline (plain release stores, no lock, no shared cache
+ * line, no allocation); a read sums them.
  */
 final class InlineExecutor extends AbstractExecutorService {
     /** The tasks this thread queued while running one (the trampoline), and whether it is running. */
     private static final class Trampoline {
+        static final VarHandle BATCHES;
+        static final VarHandle TASKS;
+        static final VarHandle HANDOFFS;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                BATCHES = l.findVarHandle(Trampoline.class, "batches", long.class);
+                TASKS = l.findVarHandle(Trampoline.class, "tasks", long.class);
+                HANDOFFS = l.findVarHandle(Trampoline.class, "handoffs", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final ArrayDeque<Runnable> queue = new ArrayDeque<>(16);
+        final Thread thread = Thread.currentThread();
         boolean running;
+        // written by this trampoline's thread only
+        @SuppressWarnings("unused") long batches;
+        @SuppressWarnings("unused") long tasks;
+        @SuppressWarnings("unused") long handoffs;
+
+        void count(int ran, int handedOff) {
+            BATCHES.setRelease(this, (long) BATCHES.getOpaque(this) + 1);
+            TASKS.setRelease(this, (long) TASKS.getOpaque(this) + ran);
+            if (handedOff > 0) {
+                HANDOFFS.setRelease(this, (long) HANDOFFS.getOpaque(this) + handedOff);
+            }
+        }
     }
 
-    private final ThreadLocal<Trampoline> trampolines = ThreadLocal.withInitial(Trampoline::new);
+    /**
+     * The executor's counters since it started.
+     *
+     * @param batches   outermost submissions, each run inline with what it queued
+     * @param tasks     tasks (mailbox runs) run inline
+     * @param handoffs  tasks handed to the overflow pool (past {@code max-batch}, or after a task threw)
+     */
+    public record Counts(long batches, long tasks, long handoffs) {
+    }
+
+    private final ThreadLocal<Trampoline> trampolines = ThreadLocal.withInitial(this::newTrampoline);
+    /** Every thread's trampoline, for reading the counters; a dead thread's is folded into {@link #retired}. */
+    private final ConcurrentLinkedQueue<Trampoline> all = new ConcurrentLinkedQueue<>();
+    private Counts retired = new Counts(0, 0, 0);
     private final int maxBatch;
     private final ExecutorService overflow;
     private volatile boolean shutdown;
@@ -49,15 +97,19 @@ final class InlineExecutor extends AbstractExecutorService {
             return;
         }
         t.running = true;
+        int ran = 0;
+        int handedOff = 0;
         try {
             task.run();
-            int ran = 1;
+            ran = 1;
             Runnable next;
             while ((next = t.queue.pollFirst()) != null) {
-                if (ran++ >= maxBatch) {
+                if (ran >= maxBatch) {
+                    handedOff++;
                     overflow.execute(next);
                     break;
                 }
+                ran++;
                 next.run();
             }
         } finally {
@@ -65,9 +117,53 @@ final class InlineExecutor extends AbstractExecutorService {
             // after max-batch, or when a task threw: what is queued here goes to the pool, never stranded
             Runnable r;
             while ((r = t.queue.pollFirst()) != null) {
+                handedOff++;
                 overflow.execute(r);
             }
+            t.count(ran, handedOff);
         }
+    }
+
+    private Trampoline newTrampoline() {
+        Trampoline t = new Trampoline();
+        retire(); // a new thread is rare: fold the dead threads' counters now, so the list stays as long as the live threads
+        all.add(t);
+        return t;
+    }
+
+    private synchronized void retire() {
+        for (java.util.Iterator<Trampoline> it = all.iterator(); it.hasNext(); ) {
+            Trampoline t = it.next();
+            if (!t.thread.isAlive()) {
+                retired = new Counts(retired.batches() + (long) Trampoline.BATCHES.getAcquire(t),
+                        retired.tasks() + (long) Trampoline.TASKS.getAcquire(t),
+                        retired.handoffs() + (long) Trampoline.HANDOFFS.getAcquire(t));
+                it.remove();
+            }
+        }
+    }
+
+    /** The counters summed over every thread that ran tasks here. */
+    synchronized Counts counts() {
+        retire();
+        long b = retired.batches();
+        long n = retired.tasks();
+        long h = retired.handoffs();
+        for (Trampoline t : all) {
+            b += (long) Trampoline.BATCHES.getAcquire(t);
+            n += (long) Trampoline.TASKS.getAcquire(t);
+            h += (long) Trampoline.HANDOFFS.getAcquire(t);
+        }
+        return new Counts(b, n, h);
+    }
+
+    /** The overflow pool, for its thread count and queue length. */
+    ExecutorService overflow() {
+        return overflow;
+    }
+
+    int maxBatch() {
+        return maxBatch;
     }
 
     @Override

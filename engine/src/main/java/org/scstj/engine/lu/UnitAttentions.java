@@ -54,6 +54,12 @@ public final class UnitAttentions {
         return queue == null ? null : queue.peekFirst();
     }
 
+    /** How many conditions wait for this nexus (its queue's length; 0 for a nexus the LU does not know). */
+    public int pendingCount(Nexus nexus) {
+        ArrayDeque<SenseReason> queue = pending.get(nexus);
+        return queue == null ? 0 : queue.size();
+    }
+
     /** Removes the condition just reported (SAM-5 5.14: reporting a UA clears it). */
     public void clear(Nexus nexus) {
         ArrayDeque<SenseReason> queue = pending.get(nexus);

@@ -8,6 +8,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.japi.function.Function;
+import org.scstj.engine.actors.ActorSummary;
+import org.scstj.engine.actors.Observed;
 import org.scstj.engine.alua.AccessState;
 import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
@@ -250,6 +252,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     public record ReadLatency(boolean reset, ActorRef<LatencySnapshot> replyTo) implements Command {
     }
 
+    /** The admin view asks what the LU is doing; answered from the task set and the LU's state at once. */
+    public record Describe(ActorRef<ActorSummary> replyTo) implements Command {
+    }
+
     /** Every target port group is active/optimized until scstj has ALUA (SPC-5 5.16). */
     private static final AccessState ACCESS_STATE = AccessState.ACTIVE_OPTIMIZED;
 
@@ -262,8 +268,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
      */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
                                            int lunQueueDepth, UnitState state) {
-        return Behaviors.withStash(Math.min(lunQueueDepth, MAX_STASHED), stash -> Behaviors.setup(ctx ->
-                new LunActor(ctx, stash, device, commands, nexusQueueDepth, lunQueueDepth, state)));
+        return Observed.actor("lun", Behaviors.withStash(Math.min(lunQueueDepth, MAX_STASHED),
+                stash -> Behaviors.setup(ctx ->
+                        new LunActor(ctx, stash, device, commands, nexusQueueDepth, lunQueueDepth, state))),
+                Describe::new);
     }
 
     private final StashBuffer<Command> stash;
@@ -366,6 +374,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(ChangeDone.class, this::onChangeDone)
                 .onMessage(CountTasks.class, this::onCountTasks)
                 .onMessage(ReadLatency.class, this::onReadLatency)
+                .onMessage(Describe.class, this::onDescribe)
                 .build();
     }
 
@@ -1171,6 +1180,63 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         }
         msg.replyTo().tell(new TaskCount(n));
         return Behaviors.same();
+    }
+
+    /** Held tasks listed by {@link #onDescribe} at most; the count covers them all. */
+    private static final int DESCRIBED_HELD = 32;
+
+    private Behavior<Command> onDescribe(Describe msg) {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("device", device.name());
+        d.put("tasks-active", active.size());
+        d.put("tasks-held", held.size());
+        d.put("stashed", stash.size());
+        d.put("pending-aborts", pendingAborts.size());
+        d.put("pending-changes", changes.size());
+        d.put("alua-state", ACCESS_STATE.name().toLowerCase(java.util.Locale.ROOT).replace('_', '/'));
+        d.put("reservation", reservationHolder());
+        if (wholeMediumTask != null) {
+            d.put("whole-medium-operation", wholeMediumTask.command().row().wholeMediumKind().toString());
+        }
+        Map<String, Object> nexuses = new java.util.TreeMap<>();
+        for (Nexus n : unitAttentions.nexuses()) {
+            NexusLoad load = outstandingPerNexus.get(n);
+            nexuses.put(n.initiatorPortName(), Map.of("tasks", load == null ? 0 : load.outstanding,
+                    "unit-attentions", unitAttentions.pendingCount(n)));
+        }
+        d.put("nexuses", nexuses);
+        List<String> heldTasks = new ArrayList<>();
+        for (Task t : held) {
+            if (heldTasks.size() == DESCRIBED_HELD) {
+                break;
+            }
+            heldTasks.add(String.format("tag 0x%x op 0x%02x %s from %s", t.tag(), t.task().cdb()[0] & 0xFF,
+                    t.task().attribute(), t.nexus().initiatorPortName()));
+        }
+        d.put("held", heldTasks);
+        String state = !inDraining ? "running" : !pendingAborts.isEmpty() ? "draining" : "changing";
+        msg.replyTo().tell(new ActorSummary(state, d));
+        return Behaviors.same();
+    }
+
+    /** Who holds the LU: an SPC-2 reservation (SPC-2 5.5.1), a persistent one (SPC-5 5.14.10), or none. */
+    private String reservationHolder() {
+        Nexus spc2 = reservations.spc2Holder();
+        if (spc2 != null) {
+            return "SPC-2 reservation by " + spc2.initiatorPortName();
+        }
+        if (reservations.idle()) {
+            return "none";
+        }
+        Reservations.Snapshot pr = reservations.snapshot();
+        if (pr.type() == null) {
+            return "none (" + pr.registrations().size() + " registrations)";
+        }
+        if (pr.holder() == null) {
+            return "persistent " + pr.type() + " (all registrants)";
+        }
+        org.scstj.engine.pr.Registrant who = pr.holder().who();
+        return "persistent " + pr.type() + " by " + who.initiatorName() + (who.isid() != null ? ",i,0x" + who.isid() : "");
     }
 
     // --- shutdown --------------------------------------------------------------------------

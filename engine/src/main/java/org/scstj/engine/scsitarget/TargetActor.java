@@ -7,6 +7,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.scstj.engine.actors.ActorSummary;
+import org.scstj.engine.actors.Observed;
 import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.lu.CopyManager;
@@ -62,7 +64,8 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
 
     public static Behavior<Command> create(TargetSpec spec, Map<String, Lu> devices, Props sessionProps,
                                            Props tmfProps) {
-        return Behaviors.setup(ctx -> new TargetActor(ctx, spec, devices, sessionProps, tmfProps));
+        return Observed.actor("target",
+                Behaviors.setup(ctx -> new TargetActor(ctx, spec, devices, sessionProps, tmfProps)), Describe::new);
     }
 
     private TargetSpec spec;
@@ -129,6 +132,10 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
     private record SessionEnded(Nexus nexus) implements Command {
     }
 
+    /** The admin view asks what the target is doing; answered at once. */
+    public record Describe(ActorRef<ActorSummary> replyTo) implements Command {
+    }
+
     /** Set by {@link Remove}: the removal waiting for its sessions, or (once answered) a finished one. */
     private PendingRemove removal;
 
@@ -170,7 +177,23 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
                 .onMessage(Remove.class, this::onRemove)
                 .onMessage(SessionEnded.class, this::onSessionEnded)
                 .onMessage(LunsOf.class, this::onLunsOf)
+                .onMessage(Describe.class, this::onDescribe)
                 .build();
+    }
+
+    private Behavior<Command> onDescribe(Describe msg) {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("target", spec.name());
+        Map<String, Object> open = new java.util.TreeMap<>();
+        sessions.forEach((nexus, session) -> open.put(nexus.initiatorPortName(), session.path().name()));
+        d.put("sessions", open);
+        d.put("lus", targetLuns.size());
+        d.put("pending-reconfigurations", pendingReconfigures.size());
+        if (removal != null) {
+            d.put("sessions-ending", removal.waiting.size());
+        }
+        msg.replyTo().tell(new ActorSummary(removal != null ? "removed" : "running", d));
+        return this;
     }
 
     private Behavior<Command> onOpenSession(OpenSession msg) {

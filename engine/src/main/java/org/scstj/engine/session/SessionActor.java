@@ -7,6 +7,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.scstj.engine.actors.ActorSummary;
+import org.scstj.engine.actors.Observed;
 import org.scstj.engine.commands.CommandSets;
 import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
@@ -86,6 +88,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private record WrappedAborted(LunActor.Aborted aborted) implements Command {
     }
 
+    /** The admin view asks what the session is doing; answered at once. */
+    public record Describe(ActorRef<ActorSummary> replyTo) implements Command {
+    }
+
     /** The transport reports this nexus's asynchronous events (SessionHandle.asyncEvents). */
     public record ReportEvents(SessionHandle.AsyncEventListener listener) implements Command {
     }
@@ -98,7 +104,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
      */
     public static Behavior<Command> create(Nexus nexus, Map<Integer, LunBinding> luns,
                                            List<ActorRef<LunActor.Command>> targetLuns, Props tmfProps) {
-        return Behaviors.setup(ctx -> new SessionActor(ctx, nexus, luns, targetLuns, tmfProps));
+        return Observed.actor("session",
+                Behaviors.setup(ctx -> new SessionActor(ctx, nexus, luns, targetLuns, tmfProps)), Describe::new);
     }
 
     private final Nexus nexus;
@@ -143,6 +150,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
                     return this;
                 })
                 .onMessage(WrappedAborted.class, this::onAborted)
+                .onMessage(Describe.class, this::onDescribe)
                 .build();
     }
 
@@ -214,6 +222,24 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         }
         msg.replyTo().tell(new LunsUpdated(msg.id(), nexus));
         return this;
+    }
+
+    private Behavior<Command> onDescribe(Describe msg) {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("initiator", nexus.initiatorName());
+        d.put("initiator-port", nexus.initiatorPortName());
+        d.put("target", nexus.targetName());
+        d.put("target-port", nexus.targetPortName());
+        Map<Integer, Object> lunActors = new java.util.TreeMap<>();
+        luns.forEach((lun, b) -> lunActors.put(lun, b.actor().path().name()));
+        d.put("luns", lunActors);
+        d.put("task-management-started", tmfCounter);
+        d.put("async-events", events != null);
+        if (closeDone != null && !ended) {
+            d.put("awaiting-lun-aborts", closeAwaiting);
+        }
+        msg.replyTo().tell(new ActorSummary(ended ? "ended" : closeDone != null ? "closing" : "open", d));
+        return Behaviors.same();
     }
 
     // --- nexus loss -----------------------------------------------------------------------------

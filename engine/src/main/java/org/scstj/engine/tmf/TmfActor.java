@@ -7,12 +7,15 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.scstj.engine.latency.TaskManagementEvent;
+import org.scstj.engine.actors.ActorSummary;
+import org.scstj.engine.actors.Observed;
 import org.scstj.engine.lun.LunActor;
 import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.TmfRequest;
 import org.scstj.engine.spi.TmfRequest.Response;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +37,10 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
     private record WrappedQueried(LunActor.Queried queried) implements Command {
     }
 
+    /** The admin view asks what the function waits for; answered at once. */
+    public record Describe(ActorRef<ActorSummary> replyTo) implements Command {
+    }
+
     /**
      * @param request        the function
      * @param nexus          the requesting I_T nexus
@@ -46,7 +53,9 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
                                            List<ActorRef<LunActor.Command>> accessibleLuns,
                                            List<ActorRef<LunActor.Command>> targetLuns,
                                            Consumer<Response> done) {
-        return Behaviors.setup(ctx -> new TmfActor(ctx, request, nexus, lun, accessibleLuns, targetLuns, done).start());
+        return Observed.actor("tmf",
+                Behaviors.setup(ctx -> new TmfActor(ctx, request, nexus, lun, accessibleLuns, targetLuns, done).start()),
+                Describe::new);
     }
 
     private final TmfRequest request;
@@ -59,6 +68,8 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
     private int aborted;
     /** The JFR event of this function (docs/latency.md), begun at the request; null when not recorded. */
     private final TaskManagementEvent event;
+    /** The LU actors asked (names), for {@link Describe}. */
+    private List<String> asked = List.of();
 
     private TmfActor(ActorContext<Command> ctx, TmfRequest request, Nexus nexus, ActorRef<LunActor.Command> lun,
                      List<ActorRef<LunActor.Command>> accessibleLuns, List<ActorRef<LunActor.Command>> targetLuns,
@@ -114,6 +125,8 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
         }
         ActorRef<LunActor.Queried> adapter = getContext().messageAdapter(LunActor.Queried.class, WrappedQueried::new);
         lun.tell(new LunActor.Query(kind, nexus, request.referencedTag(), adapter));
+        awaiting = 1;
+        asked = List.of(lun.path().name());
         return this;
     }
 
@@ -123,6 +136,7 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
         }
         ActorRef<LunActor.Aborted> adapter = getContext().messageAdapter(LunActor.Aborted.class, WrappedAborted::new);
         awaiting = luns.size();
+        asked = luns.stream().map(l -> l.path().name()).toList();
         for (ActorRef<LunActor.Command> l : luns) {
             l.tell(new LunActor.Abort(scope, nexus, request.referencedTag(), adapter));
         }
@@ -134,6 +148,7 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
         return newReceiveBuilder()
                 .onMessage(WrappedAborted.class, this::onAborted)
                 .onMessage(WrappedQueried.class, this::onQueried)
+                .onMessage(Describe.class, this::onDescribe)
                 .build();
     }
 
@@ -148,6 +163,19 @@ public final class TmfActor extends AbstractBehavior<TmfActor.Command> {
             return answer(Response.TASK_DOES_NOT_EXIST);
         }
         return answer(Response.FUNCTION_COMPLETE);
+    }
+
+    private Behavior<Command> onDescribe(Describe msg) {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("function", request.function().name());
+        d.put("lun", request.lun());
+        d.put("referenced-tag", request.referencedTag());
+        d.put("initiator-port", nexus.initiatorPortName());
+        d.put("asked", asked);
+        d.put("awaiting-answers", awaiting);
+        d.put("tasks-aborted-so-far", aborted);
+        msg.replyTo().tell(new ActorSummary("waiting", d));
+        return this;
     }
 
     private Behavior<Command> onQueried(WrappedQueried msg) {

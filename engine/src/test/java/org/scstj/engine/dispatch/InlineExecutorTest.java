@@ -60,6 +60,29 @@ class InlineExecutorTest {
     }
 
     @Test
+    void counts_batchesTasksAndHandoffs_andKeepThoseOfThreadsThatEnded() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        InlineExecutor ex = new InlineExecutor(3, pool);
+        CountDownLatch handedOff = new CountDownLatch(7);
+        ex.execute(() -> {
+            for (int i = 0; i < 9; i++) {
+                ex.execute(handedOff::countDown); // 2 run inline (max-batch 3 with the outer one), 7 handed off
+            }
+        });
+        assertEquals(new InlineExecutor.Counts(1, 3, 7), ex.counts());
+        Thread other = new Thread(() -> {
+            ex.execute(() -> { });
+            ex.execute(() -> { });
+        });
+        other.start();
+        other.join();
+        assertEquals(new InlineExecutor.Counts(3, 5, 7), ex.counts(), "a thread that ended still counts");
+        assertTrue(handedOff.await(5, TimeUnit.SECONDS));
+        assertEquals(new InlineExecutor.Counts(3, 5, 7), ex.counts(), "the pool's runs are not inline ones");
+        ex.shutdown();
+    }
+
+    @Test
     void pastMaxBatch_theRestRunsOnTheOverflowPool() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         InlineExecutor ex = new InlineExecutor(3, pool);

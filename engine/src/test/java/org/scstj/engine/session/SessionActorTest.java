@@ -1,6 +1,7 @@
 package org.scstj.engine.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,6 +102,42 @@ class SessionActorTest {
         assertTrue(first.task().tag() < second.task().tag());
         assertEquals(3, second.task().lu().lun());
         lun0.expectNoMessage(java.time.Duration.ofMillis(50));
+    }
+
+    @Test
+    void describe_showsTheNexusAndLuns_aWaitingTmfSaysWhatItWaitsFor_andAClosingSessionItsAborts() throws Exception {
+        Map<Integer, LunBinding> luns = Map.of(
+                0, new LunBinding(0, lun0.getRef(), LuContexts.of(0, null, false, NEXUS, false)),
+                3, new LunBinding(3, lun3.getRef(), LuContexts.of(3, null, false, NEXUS, false)));
+        ActorRef<SessionActor.Command> s = testKit.spawn(
+                SessionActor.create(NEXUS, luns, List.of(lun0.getRef(), lun3.getRef()), Props.empty()), "described");
+        TestProbe<org.scstj.engine.actors.ActorSummary> probe = testKit.createTestProbe();
+        s.tell(new SessionActor.Describe(probe.getRef()));
+        org.scstj.engine.actors.ActorSummary open = probe.receiveMessage();
+        assertEquals("open", open.state());
+        assertEquals("iqn.i,i,0x000000000001", open.details().get("initiator-port"));
+        assertEquals(List.of(0, 3), List.copyOf(((Map<?, ?>) open.details().get("luns")).keySet()));
+
+        s.tell(new SessionActor.Manage(new TmfRequest(TmfRequest.Function.ABORT_TASK, LunFormat.encode(3), 42), r -> { }));
+        lun3.expectMessageClass(LunActor.Abort.class); // never answered: the TMF waits
+        var stats = org.scstj.engine.actors.ActorStats.of(testKit.system());
+        var tmf = stats.find("described/tmf-1");
+        assertNotNull(tmf, "the TMF actor is in the registry: " + stats.snapshot());
+        org.scstj.engine.actors.ActorSummary waiting = tmf.describe(java.time.Duration.ofSeconds(5),
+                testKit.system().scheduler()).toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("waiting", waiting.state());
+        assertEquals("ABORT_TASK", waiting.details().get("function"));
+        assertEquals(42L, waiting.details().get("referenced-tag"));
+        assertEquals(1, waiting.details().get("awaiting-answers"));
+        assertEquals("tmf", stats.snapshot().stream().filter(x -> x.id().equals("described/tmf-1")).findFirst()
+                .orElseThrow().kind());
+
+        s.tell(new SessionActor.Close(() -> { }));
+        lun0.expectMessageClass(LunActor.Abort.class);
+        s.tell(new SessionActor.Describe(probe.getRef()));
+        org.scstj.engine.actors.ActorSummary closing = probe.receiveMessage();
+        assertEquals("closing", closing.state());
+        assertEquals(2, closing.details().get("awaiting-lun-aborts"));
     }
 
     @Test

@@ -199,6 +199,14 @@ final class Api {
                 new Route("GET", s, false, "a session and its connections", this::session),
                 new Route("DELETE", s, true, "close a session at once", this::closeSession),
                 new Route("POST", s + "/logout", true, "ask the initiator to log out (Async Message)", this::logout),
+                new Route("GET", "/api/v1/actors", false,
+                        "every actor of the engine with its mailbox and processing counters (?state=false: without asking each its state)",
+                        this::actors),
+                new Route("GET", "/api/v1/actors/{path}", false,
+                        "one actor by its path (slashes kept), with its own summary of its state", this::actor),
+                new Route("GET", "/api/v1/dispatchers", false,
+                        "the dispatchers: settings, threads, queues, the inline executor's batches and hand-offs",
+                        c -> Reply.ok(new Actors(changes.live().introspection()).dispatchers())),
                 new Route("GET", "/api/v1/config", false, "the running configuration (HOCON)", this::showConfig),
                 new Route("POST", "/api/v1/config/plan", false, "what applying a configuration would change",
                         this::plan),
@@ -271,6 +279,15 @@ final class Api {
     private SessionInfo findSession(String id) throws ApiException {
         return changes.sessions().stream().filter(x -> x.id().equals(id)).findFirst()
                 .orElseThrow(() -> new ApiException(404, "no session " + id));
+    }
+
+    private Reply actors(Call c) throws ApiException {
+        boolean state = !c.query().containsKey("state") || c.flag("state");
+        return Reply.ok(new Actors(changes.live().introspection()).tree(state));
+    }
+
+    private Reply actor(Call c) throws ApiException {
+        return Reply.ok(new Actors(changes.live().introspection()).one(c.param("path")));
     }
 
     private Reply showConfig(Call c) {
@@ -725,11 +742,16 @@ final class Api {
     record Match(Route route, Map<String, String> params) {
     }
 
+    /** A template's last segment that matches the rest of the path. */
+    private static final String REST = "{path}";
+
     Match match(String method, List<String> segments) throws ApiException {
         boolean pathFound = false;
         for (Route r : routes) {
             List<String> t = r.segments();
-            if (t.size() != segments.size()) {
+            // a last {path} takes the rest of the path, slashes kept (an actor's path)
+            boolean rest = t.getLast().equals(REST);
+            if (rest ? segments.size() < t.size() : t.size() != segments.size()) {
                 continue;
             }
             Map<String, String> params = new LinkedHashMap<>();
@@ -737,11 +759,14 @@ final class Api {
             for (int i = 0; i < t.size() && ok; i++) {
                 String part = t.get(i);
                 if (part.startsWith("{")) {
-                    String v = segments.get(i);
-                    if (v.isEmpty() || v.equals(".") || v.equals("..") || v.contains("/") || v.chars().anyMatch(ch -> ch < 0x20)) {
-                        throw ApiException.field(400, part.substring(1, part.length() - 1), "not a valid name: " + v);
+                    List<String> taken = rest && i == t.size() - 1 ? segments.subList(i, segments.size())
+                            : List.of(segments.get(i));
+                    for (String v : taken) {
+                        if (v.isEmpty() || v.equals(".") || v.equals("..") || v.contains("/") || v.chars().anyMatch(ch -> ch < 0x20)) {
+                            throw ApiException.field(400, part.substring(1, part.length() - 1), "not a valid name: " + v);
+                        }
                     }
-                    params.put(part.substring(1, part.length() - 1), v);
+                    params.put(part.substring(1, part.length() - 1), String.join("/", taken));
                 } else {
                     ok = part.equals(segments.get(i));
                 }

@@ -98,6 +98,11 @@ final class EngineLive implements Live {
     }
 
     @Override
+    public Introspection introspection() {
+        return new Introspection(engine.actorStats(), engine::dispatchers, engine.system().scheduler());
+    }
+
+    @Override
     public Map<String, DeviceState> devices() {
         Map<String, DeviceState> out = new LinkedHashMap<>();
         for (ScsiEngine.DeviceStatus d : engine.devices()) {

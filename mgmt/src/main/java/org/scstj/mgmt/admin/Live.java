@@ -64,6 +64,17 @@ interface Live {
     /** Device geometry and state as the engine runs it, by device name. */
     Map<String, DeviceState> devices();
 
+    /** The engine's actors and dispatchers for the live view (GET /api/v1/actors); null without an engine. */
+    default Introspection introspection() {
+        return null;
+    }
+
+    /** What the actor and dispatcher routes read: the actors' registry, the dispatchers, the scheduler asks time out on. */
+    record Introspection(org.scstj.engine.actors.ActorStats actors,
+                         java.util.function.Supplier<List<org.scstj.engine.dispatch.DispatcherStats.Stats>> dispatchers,
+                         org.apache.pekko.actor.typed.Scheduler scheduler) {
+    }
+
     record DeviceState(int blockSize, long blockCount, boolean readOnly, boolean writeBack, boolean thinProvisioned,
                        boolean removable, boolean mediumPresent, boolean trayOpen, List<String> elements) {
     }

@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
                 AdminCli.Lun.class, AdminCli.Group.class, AdminCli.Initiator.class, AdminCli.Target.class,
                 AdminCli.Portal.class, AdminCli.Session.class, AdminCli.Plan.class, AdminCli.Apply.class,
                 AdminCli.WriteConfig.class, AdminCli.ShowConfig.class, MeasureCli.Latency.class, MeasureCli.Jfr.class,
-                AdminCli.Shell.class})
+                AdminCli.Actors.class, AdminCli.Dispatchers.class, AdminCli.Shell.class})
 public final class AdminCli {
     @Option(names = "--url", scope = ScopeType.INHERIT, description = "the admin API (default: from <state-dir>/admin/url)")
     String url;
@@ -702,6 +702,156 @@ public final class AdminCli {
             JsonNode r = client().send("POST", "/api/v1/sessions/" + seg(id) + "/logout", null);
             root().out.println(root().json ? r.toPrettyString() : "asked " + id + " to log out");
             return 0;
+        }
+    }
+
+    @Command(name = "actors", description = {
+            "Shows the engine's actors: mailbox depth, messages processed, processing time and time in mailbox",
+            "(sampled), and each one's state; with ID, one actor and its own summary. --watch redraws like top."})
+    static final class Actors extends Sub {
+        @Parameters(arity = "0..1", paramLabel = "ID", description = "one actor, as listed: e.g. lun-disk01, target-NAME/session-1")
+        String id;
+        @Option(names = "--watch", description = "redraw every --interval seconds until Ctrl-C")
+        boolean watch;
+        @Option(names = "--interval", paramLabel = "S", defaultValue = "2", description = "seconds between redraws (default 2)")
+        double interval;
+        @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "with --watch: stop after N redraws (0: never)")
+        int count;
+        @Option(names = "--sort", paramLabel = "KEY", defaultValue = "tree",
+                description = "tree (parents before children, the default), mailbox (deepest first) or processed (busiest first)")
+        String sort;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!List.of("tree", "mailbox", "processed").contains(sort)) {
+                throw new AdminClient.AdminException(2, "--sort: tree, mailbox or processed, not " + sort);
+            }
+            if (interval <= 0) {
+                throw new AdminClient.AdminException(2, "--interval must be positive");
+            }
+            PrintStream out = root().out;
+            for (int n = 1; ; n++) {
+                String text = id != null ? one() : tree();
+                if (watch) {
+                    out.print("\033[H\033[2J"); // home, clear: redraw like top
+                    out.println("scstj admin actors   " + java.time.LocalTime.now().withNano(0) + "   every " + interval
+                            + " s, Ctrl-C to stop");
+                }
+                out.print(text);
+                out.flush();
+                if (!watch || (count > 0 && n >= count)) {
+                    return 0;
+                }
+                Thread.sleep((long) (interval * 1000));
+            }
+        }
+
+        private String one() throws AdminClient.AdminException {
+            StringBuilder path = new StringBuilder("/api/v1/actors");
+            for (String s : id.split("/")) {
+                if (!s.isEmpty()) {
+                    path.append('/').append(seg(s));
+                }
+            }
+            JsonNode a = client().get(path.toString());
+            if (root().json) {
+                return a.toPrettyString() + "\n";
+            }
+            StringBuilder b = new StringBuilder();
+            Iterator<Map.Entry<String, JsonNode>> it = a.properties().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getKey().equals("summary")) {
+                    b.append(String.format("%-18s %s%n", e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue()));
+                }
+            }
+            Iterator<Map.Entry<String, JsonNode>> sum = a.path("summary").properties().iterator();
+            if (sum.hasNext()) {
+                b.append("summary\n");
+            }
+            while (sum.hasNext()) {
+                Map.Entry<String, JsonNode> e = sum.next();
+                b.append(String.format("  %-24s %s%n", e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue()));
+            }
+            return b.toString();
+        }
+
+        private String tree() throws AdminClient.AdminException {
+            JsonNode r = client().get("/api/v1/actors");
+            if (root().json) {
+                return r.toPrettyString() + "\n";
+            }
+            List<JsonNode> actors = new ArrayList<>();
+            r.path("actors").forEach(actors::add);
+            if (sort.equals("mailbox")) {
+                actors.sort(java.util.Comparator.comparingLong((JsonNode a) -> -a.path("mailbox-depth").asLong()));
+            } else if (sort.equals("processed")) {
+                actors.sort(java.util.Comparator.comparingLong((JsonNode a) -> -a.path("processed").asLong()));
+            }
+            StringBuilder b = new StringBuilder();
+            b.append(String.format("%-56s %-7s %-9s %7s %11s %17s %17s%n", "ACTOR", "KIND", "STATE", "MAILBOX",
+                    "PROCESSED", "HANDLING µs avg/max", "IN MAILBOX µs avg/max"));
+            for (JsonNode a : actors) {
+                String name = a.path("id").asText();
+                if (sort.equals("tree")) {
+                    int depth = (int) name.chars().filter(ch -> ch == '/').count();
+                    name = "  ".repeat(depth) + name.substring(name.lastIndexOf('/') + 1);
+                }
+                b.append(String.format("%-56s %-7s %-9s %7s %11s %17s %17s%n", clip(name, 56), a.path("kind").asText(),
+                        a.path("state").isNull() || a.path("state").isMissingNode() ? "-" : a.path("state").asText(),
+                        a.path("mailbox-depth").isNull() ? "-" : a.path("mailbox-depth").asText(),
+                        a.path("processed").isNull() ? "-" : a.path("processed").asText(),
+                        micros(a.path("processing-ns-avg")) + "/" + micros(a.path("processing-ns-max")),
+                        micros(a.path("mailbox-ns-avg")) + "/" + micros(a.path("mailbox-ns-max"))));
+            }
+            b.append("\n");
+            Iterator<Map.Entry<String, JsonNode>> it = r.path("totals").properties().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode t = e.getValue();
+                b.append(String.format("%-8s %4d actors, %6d messages waiting (deepest %d), %d processed%n", e.getKey(),
+                        t.path("actors").asInt(), t.path("mailbox-depth").asLong(), t.path("max-mailbox-depth").asLong(),
+                        t.path("processed").asLong()));
+            }
+            return b.toString();
+        }
+
+        private static String micros(JsonNode ns) {
+            if (ns.isNull() || ns.isMissingNode()) {
+                return "-";
+            }
+            double us = ns.asLong() / 1000.0;
+            return us < 10 ? String.format(java.util.Locale.ROOT, "%.1f", us) : String.valueOf(Math.round(us));
+        }
+
+        private static String clip(String s, int width) {
+            return s.length() <= width ? s : s.substring(0, width - 1) + "…";
+        }
+    }
+
+    @Command(name = "dispatchers", description = "Shows each dispatcher: executor, throughput, settings, actors, threads and queues.")
+    static final class Dispatchers extends Sub {
+        @Override
+        public Integer call() throws Exception {
+            JsonNode r = client().get("/api/v1/dispatchers");
+            PrintStream out = root().out;
+            if (root().json) {
+                out.println(r.toPrettyString());
+                return 0;
+            }
+            for (JsonNode d : r) {
+                out.printf("%s  (%s, throughput %d, %d actors)%n", d.path("id").asText(), d.path("executor").asText(),
+                        d.path("throughput").asInt(), d.path("actors").asLong());
+                out.println("    settings: " + pairs(d.path("settings")));
+                out.println("    live:     " + pairs(d.path("live")));
+            }
+            return 0;
+        }
+
+        private static String pairs(JsonNode o) {
+            List<String> p = new ArrayList<>();
+            o.properties().forEach(e -> p.add(e.getKey() + "=" + (e.getValue().isTextual() ? e.getValue().asText() : e.getValue())));
+            return p.isEmpty() ? "-" : String.join(", ", p);
         }
     }
 

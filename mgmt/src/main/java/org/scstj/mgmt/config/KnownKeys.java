@@ -11,8 +11,8 @@ import java.util.Set;
  * Refuses keys under {@code scstj} that nothing reads: a misspelt key would otherwise be ignored
  * silently. The schema is every module's {@code reference.conf} plus the parts whose keys are
  * names chosen by the operator, which other readers check: handler types and devices
- * ({@link DeviceReader}), targets ({@link TargetReader}) and dispatchers (free-form Pekko
- * dispatcher blocks).
+ * ({@link DeviceReader}), targets ({@link TargetReader}), dispatchers and mailboxes (free-form
+ * Pekko blocks).
  */
 final class KnownKeys {
     static final List<String> ROOT = List.of("scstj");
@@ -22,6 +22,8 @@ final class KnownKeys {
     static final List<String> TARGETS = List.of("scstj", "target-drivers", "iscsi", "targets");
     static final List<String> PORTALS = List.of("scstj", "target-drivers", "iscsi", "portals");
     static final List<String> DISPATCHERS = List.of("scstj", "dispatchers");
+    /** Free-form Pekko mailbox blocks, as the dispatchers are (scstj.engine.mailbox names one). */
+    static final List<String> MAILBOXES = List.of("scstj", "mailboxes");
     /** CHAP for discovery sessions: checked key by key by the driver's ChapConfig. */
     static final List<String> DISCOVERY_AUTH = List.of("scstj", "target-drivers", "iscsi", "discovery-auth");
 
@@ -29,7 +31,7 @@ final class KnownKeys {
     static final List<String> PORTAL_GROUPS = List.of("scstj", "target-drivers", "iscsi", "portal-groups");
 
     /** Read by other readers, so never unknown even if no reference.conf declares them. */
-    private static final Set<List<String>> READ_ELSEWHERE = Set.of(HANDLERS, TARGETS, DISPATCHERS, PORTALS,
+    private static final Set<List<String>> READ_ELSEWHERE = Set.of(HANDLERS, TARGETS, DISPATCHERS, MAILBOXES, PORTALS,
             DISCOVERY_AUTH, PORTAL_GROUPS);
     private static final Set<String> TARGET_DRIVERS = Set.of("iscsi");
 

@@ -147,6 +147,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMailboxOfTheOperatorsOwn_andTheActorStatsKeys_areAccepted_butAMisspeltStatsKeyIsNot() throws Exception {
+        loader.load(write(valid().replace("handlers {", """
+                mailboxes { mine { mailbox-type = "org.apache.pekko.dispatch.SingleConsumerOnlyUnboundedMailbox" } }
+                engine { mailbox = "scstj.mailboxes.mine", actor-stats { sample-interval = 1 } }
+                handlers {""")));
+        String message = refused(valid().replace("handlers {", "engine { actor-stats { sample-intervall = 1 } }\n  handlers {"));
+        assertMentions(message, "scstj.engine.actor-stats.sample-intervall: unknown key");
+    }
+
+    @Test
     void unknownKey_inTargetAndGroup_isRefused() throws IOException {
         String message = refused(valid()
                 .replace("luns { 0 = disk01, 1 = null0 }", "lun { 0 = disk01 }")
