@@ -17,6 +17,7 @@ import org.scstj.transports.loopback.LoopbackSession;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -102,6 +103,27 @@ class MetricsEngineTest {
         assertEquals(7, value(text, "scstj_config_generation"));
         assertFalse(text.contains("scstj_iscsi_"), "no iSCSI driver, no iSCSI metrics");
         assertTrue(text.contains("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void stageDurations_countTheCommandsOfDevicesMeasured_andMailboxesAndDispatchersAreThere() throws Exception {
+        start();
+        LoopbackSession s = running.session;
+        await(s.execute(LUN0, new byte[6], null, 0)).close(); // the power-on unit attention, not measured
+        assertEquals(0, value(metrics.scrape(), "scstj_stage_duration_seconds_count{stage=\"exec\"}"),
+                "measurement is off by default");
+        assertEquals(List.of(), running.engine.measureLatency(List.of("null0"), true));
+        for (int i = 0; i < 5; i++) {
+            try (LoopbackResult r = await(s.execute(LUN0, rw10(0x28, 1), null, 512))) {
+                assertEquals(0, r.status());
+            }
+        }
+        String text = metrics.scrape();
+        assertEquals(5, value(text, "scstj_stage_duration_seconds_count{stage=\"exec\"}"));
+        assertEquals(5, value(text, "scstj_stage_duration_seconds_count{stage=\"total\"}"));
+        assertTrue(value(text, "scstj_stage_duration_seconds_sum{stage=\"total\"}") > 0);
+        assertEquals(0, value(text, "scstj_actor_mailbox_size{actor_class=\"lun\"}"), "an idle LU has nothing waiting");
+        assertTrue(text.contains("scstj_dispatcher_queued_tasks{dispatcher=\"scstj.dispatchers.engine\"}"), text);
     }
 
     @Test

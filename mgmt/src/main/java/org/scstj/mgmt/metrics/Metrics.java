@@ -1,6 +1,7 @@
 package org.scstj.mgmt.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -13,6 +14,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.scstj.engine.ScsiEngine;
+import org.scstj.engine.dispatch.DispatcherStats;
+import org.scstj.engine.latency.LatencySnapshot;
+import org.scstj.engine.latency.Stage;
 import org.scstj.engine.spi.CommandObserver;
 import org.scstj.engine.spi.TmfRequest;
 import org.scstj.engine.stats.EngineStats;
@@ -30,7 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -125,6 +128,10 @@ public final class Metrics {
             FunctionCounter.builder("scstj.iscsi.nop.timeouts", iscsi, IscsiStats::nopTimeouts)
                     .description("NOP-In pings not answered in time (the connection was closed)").register(registry);
         }
+        for (Stage stage : Stage.values()) {
+            stageTimer(stage.label());
+        }
+        queueGauges();
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -142,41 +149,92 @@ public final class Metrics {
     }
 
     /**
-     * HOOK for the per-stage latency histograms (branch i17-latency): registers
-     * {@code scstj_stage_duration_seconds{stage}} as the given stage's snapshot, read at each
-     * scrape. Not called yet: wire it when that branch is merged (docs/metrics.md).
-     *
-     * @param stage   parse, checks, exec, xmit
-     * @param seconds the stage's mean over the last interval, in seconds (or whatever single value
-     *                the latency recorder exposes; a histogram there should become a
-     *                {@code FunctionTimer} or its buckets gauges when wired)
+     * {@code scstj_stage_duration_seconds{stage}}: a FunctionTimer per stage (count and sum of the
+     * commands the per-stage histograms counted, over every device, operation and size class; see
+     * docs/latency.md), read from the LUN actors at each scrape ({@link #refreshStages}). Only
+     * devices with measurement on count; resetting them (DELETE /api/v1/latency) resets these too,
+     * which Prometheus takes as a counter reset.
      */
-    public void stageDuration(String stage, Supplier<Double> seconds) {
-        Gauge.builder("scstj.stage.duration.seconds", seconds, s -> {
-            Double v = s.get();
-            return v == null ? Double.NaN : v;
-        }).strongReference(true).description("a command stage's latency (from the latency recorder)").tag("stage", stage).register(registry);
+    private void stageTimer(String stage) {
+        FunctionTimer.builder("scstj.stage.duration", this, m -> m.stageTotals(stage).count(),
+                        m -> m.stageTotals(stage).sumSeconds(), TimeUnit.SECONDS)
+                .description("time commands spent in a stage (per-stage latency measurement must be on)")
+                .tag("stage", stage).register(registry);
+    }
+
+    private record StageTotals(long count, double sumSeconds) {
+    }
+
+    private static final StageTotals NO_STAGE = new StageTotals(0, 0);
+
+    /** Each stage's totals at the last scrape. */
+    private volatile Map<String, StageTotals> stages = Map.of();
+
+    private StageTotals stageTotals(String stage) {
+        return stages.getOrDefault(stage, NO_STAGE);
+    }
+
+    /** Reads every LU's latency histograms (bounded: a LUN actor that does not answer keeps the last totals). */
+    private void refreshStages() {
+        List<LatencySnapshot> snapshots;
+        try {
+            snapshots = engine.latency(null, false).toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return;
+        }
+        Map<String, StageTotals> totals = new HashMap<>();
+        for (Stage stage : Stage.values()) {
+            totals.put(stage.label(), NO_STAGE);
+        }
+        for (LatencySnapshot snap : snapshots) {
+            for (LatencySnapshot.Entry e : snap.stages()) {
+                totals.merge(e.stage(), new StageTotals(e.count(), e.sumSeconds()),
+                        (x, y) -> new StageTotals(x.count() + y.count(), x.sumSeconds() + y.sumSeconds()));
+            }
+        }
+        stages = totals;
     }
 
     /**
-     * HOOK for the actor inspector (branch i17-actors): {@code scstj_actor_mailbox_size{actor_class}}
-     * and {@code scstj_dispatcher_queued_tasks{dispatcher}}, each read at scrape time. Not called
-     * yet: wire it when that branch is merged (docs/metrics.md).
-     *
-     * @param kind  "actor_class" for a mailbox size, "dispatcher" for a dispatcher's queue
-     * @param name  the label's value: an actor class (LunActor, SessionActor, ...) or a dispatcher id
-     * @param value the current size, read at each scrape
+     * {@code scstj_actor_mailbox_size{actor_class}} (messages waiting in the mailboxes of every actor
+     * of a kind: target, session, lun, tmf; docs/dispatchers.md) and
+     * {@code scstj_dispatcher_queued_tasks{dispatcher}} (a pool's queued tasks; an inline
+     * dispatcher's overflow pool's), read at each scrape.
      */
-    public void queueSize(String kind, String name, Supplier<Number> value) {
-        String meter = kind.equals("dispatcher") ? "scstj.dispatcher.queued.tasks" : "scstj.actor.mailbox.size";
-        Gauge.builder(meter, value, v -> v.get().doubleValue()).strongReference(true).tag(kind, name)
-                .description(kind.equals("dispatcher") ? "tasks queued on a dispatcher" : "messages in mailboxes")
-                .register(registry);
+    private void queueGauges() {
+        var actors = engine.actorStats();
+        for (String kind : List.of("target", "session", "lun", "tmf")) {
+            Gauge.builder("scstj.actor.mailbox.size", actors, a -> {
+                        var t = a.byKind().get(kind);
+                        return t == null ? 0 : t.mailboxDepth();
+                    }).description("messages waiting in the mailboxes of the actors of a kind")
+                    .tag("actor_class", kind).register(registry);
+        }
+        for (DispatcherStats.Stats d : engine.dispatchers()) {
+            String id = d.id();
+            Gauge.builder("scstj.dispatcher.queued.tasks", engine, e -> queued(e, id))
+                    .description("tasks queued on a dispatcher's pool (an inline dispatcher: its overflow pool)")
+                    .tag("dispatcher", id).register(registry);
+        }
+    }
+
+    private static double queued(ScsiEngine engine, String id) {
+        for (DispatcherStats.Stats d : engine.dispatchers()) {
+            if (d.id().equals(id)) {
+                Object q = d.live().getOrDefault("queued", d.live().get("overflow-queued"));
+                return q instanceof Number n ? n.doubleValue() : 0;
+            }
+        }
+        return Double.NaN;
     }
 
     /** The text exposition of every meter, the per-LU ones brought up to date first. */
     public synchronized String scrape() {
         refresh();
+        refreshStages();
         return registry.scrape();
     }
 
