@@ -4,8 +4,9 @@
 # (package eject, busybox has no eject), mt-st's mt and mtx's mtx and tapeinfo (busybox's mt knows
 # neither tell, seek nor setblk), GNU tar (busybox's tar has no blocking factor: one write() per
 # 512-byte block is one tape record) with their shared libraries, the kernel modules the iSCSI
-# initiator, sd, ext4, sr, isofs, st, ch and virtio-net need, and the `init`, `cdrom.sh`,
-# `tape.sh` and `changer.sh` scripts next to this file.
+# initiator, sd, ext4, sr, isofs, st, ch, virtio-net, virtio-scsi and sg need, and the `init`,
+# `cdrom.sh`, `tape.sh`, `changer.sh` and `passthrough.sh` scripts next to this file
+# (LinuxPassThroughTest appends scstj itself, packed by pack-scstj.sh, as a second archive).
 #
 #   sh build-guest.sh CACHE_ROOT
 #
@@ -23,14 +24,16 @@ INIT="$HERE/init"
 CDROM="$HERE/cdrom.sh"
 TAPE="$HERE/tape.sh"
 CHANGER="$HERE/changer.sh"
+PASSTHROUGH="$HERE/passthrough.sh"
 ISCSISTART=${ISCSISTART:-/usr/sbin/iscsistart}
-WANTED="virtio_pci virtio_net crc32c_generic crc32c-intel libcrc32c scsi_transport_iscsi libiscsi libiscsi_tcp iscsi_tcp sd_mod ext4 cdrom sr_mod isofs st ch"
+WANTED="virtio_pci virtio_net crc32c_generic crc32c-intel libcrc32c scsi_transport_iscsi libiscsi libiscsi_tcp iscsi_tcp sd_mod ext4 cdrom sr_mod isofs st ch virtio_scsi sg"
 
 die() { echo "build-guest: $*" >&2; exit 1; }
 [ -f "$INIT" ] || die "no init script at $INIT"
 [ -f "$CDROM" ] || die "no cdrom.sh at $CDROM"
 [ -f "$TAPE" ] || die "no tape.sh at $TAPE"
 [ -f "$CHANGER" ] || die "no changer.sh at $CHANGER"
+[ -f "$PASSTHROUGH" ] || die "no passthrough.sh at $PASSTHROUGH"
 [ -x "$ISCSISTART" ] || die "no $ISCSISTART (Debian package open-iscsi)"
 for tool in apt-cache apt-get dpkg-deb ldd sha256sum gzip; do
     command -v "$tool" > /dev/null || die "$tool is missing"
@@ -66,7 +69,7 @@ done
 LIBS=$(ldd "$ISCSISTART" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u)
 KEY=$( {
     echo "$KPKG $KVER_PKG busybox-static $BB_VER eject $EJECT_VER mt-st $MT_VER mtx $MTX_VER tar $TAR_VER modules: $WANTED"
-    sha256sum "$0" "$INIT" "$CDROM" "$TAPE" "$CHANGER" "$ISCSISTART" $LIBS | cut -d' ' -f1
+    sha256sum "$0" "$INIT" "$CDROM" "$TAPE" "$CHANGER" "$PASSTHROUGH" "$ISCSISTART" $LIBS | cut -d' ' -f1
 } | sha256sum | cut -c1-20)
 OUT="$CACHE_ROOT/$KPKG-$KEY"
 if [ -f "$OUT/done" ]; then
@@ -144,6 +147,7 @@ cp "$INIT" "$ROOT/init"
 cp "$CDROM" "$ROOT/cdrom.sh"
 cp "$TAPE" "$ROOT/tape.sh"
 cp "$CHANGER" "$ROOT/changer.sh"
+cp "$PASSTHROUGH" "$ROOT/passthrough.sh"
 chmod 755 "$ROOT/init" "$ROOT/bin/busybox"
 cp "$ISCSISTART" "$ROOT/sbin/iscsistart"
 cp "$EJECT" "$ROOT/sbin/eject"

@@ -40,6 +40,23 @@ final class LinuxGuest {
     record GuestRun(String marker, String console, String accel, long seconds) {
     }
 
+    /**
+     * What QEMU gives the guest besides its kernel: the initrd (build-guest.sh's, or that with
+     * more archives appended), processors, memory, host ports forwarded to the guest's ({@code QEMU
+     * hostfwd} words such as {@code tcp:127.0.0.1:13260-:3260}) and more devices (QEMU options).
+     */
+    record Hardware(Path initrd, int cpus, int memoryMiB, List<String> hostForwards, List<String> devices) {
+        Hardware {
+            hostForwards = List.copyOf(hostForwards);
+            devices = List.copyOf(devices);
+        }
+
+        /** The initiator tests' guest: build-guest.sh's initrd, one processor, 512 MiB, no forwards, a network card only. */
+        static Hardware plain(Path guest) {
+            return new Hardware(guest.resolve("initrd.img"), 1, 512, List.of(), List.of());
+        }
+    }
+
     /** The tools booting the guest needs, installed from Debian packages when missing (as root). */
     static void requireTools() {
         Tools.require("qemu-system-x86_64", "qemu-system-x86");
@@ -82,9 +99,15 @@ final class LinuxGuest {
      */
     static GuestRun boot(Path guest, Path work, List<String> params, long timeoutSeconds)
             throws IOException, InterruptedException {
+        return boot(guest, Hardware.plain(guest), work, params, timeoutSeconds);
+    }
+
+    /** {@link #boot(Path, Path, List, long)} on other {@code hardware}. */
+    static GuestRun boot(Path guest, Hardware hardware, Path work, List<String> params, long timeoutSeconds)
+            throws IOException, InterruptedException {
         GuestRun last = null;
         for (String accel : accelerators()) {
-            last = bootWith(accel, guest, work, params, timeoutSeconds);
+            last = bootWith(accel, guest, hardware, work, params, timeoutSeconds);
             if (!last.marker().startsWith("STALLED")) {
                 return last;
             }
@@ -92,7 +115,8 @@ final class LinuxGuest {
         return last;
     }
 
-    private static GuestRun bootWith(String accel, Path guest, Path work, List<String> params, long timeoutSeconds)
+    private static GuestRun bootWith(String accel, Path guest, Hardware hardware, Path work, List<String> params,
+            long timeoutSeconds)
             throws IOException, InterruptedException {
         Path console = work.resolve("console-" + accel + ".log");
         Path qemuLog = work.resolve("qemu-" + accel + ".log");
@@ -103,14 +127,16 @@ final class LinuxGuest {
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64",
                 "-nodefaults", "-display", "none", "-no-reboot",
                 "-machine", "accel=" + accel, "-cpu", "kvm".equals(accel) ? "host" : "max",
-                "-smp", "1", "-m", "512",
+                "-smp", Integer.toString(hardware.cpus()), "-m", Integer.toString(hardware.memoryMiB()),
                 "-kernel", guest.resolve("vmlinuz").toString(),
-                "-initrd", guest.resolve("initrd.img").toString(),
+                "-initrd", hardware.initrd().toString(),
                 "-append", append,
                 // user-mode networking: the guest's 10.0.2.2:port is the host's 127.0.0.1:port
-                "-netdev", "user,id=n0",
+                "-netdev", "user,id=n0" + hardware.hostForwards().stream().map(f -> ",hostfwd=" + f)
+                        .reduce("", String::concat),
                 "-device", "virtio-net-pci,netdev=n0,romfile=",
                 "-serial", "file:" + console));
+        cmd.addAll(hardware.devices());
         long start = System.nanoTime();
         Process qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemuLog.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
