@@ -67,6 +67,7 @@ public final class AdminCli {
 
     private static CommandLine commandLine(AdminCli root, PrintStream out, PrintStream err) {
         CommandLine cmd = new CommandLine(root);
+        withHelp(cmd);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         cmd.setExecutionExceptionHandler((e, c, parsed) -> {
@@ -83,6 +84,16 @@ public final class AdminCli {
             return 1;
         });
         return cmd;
+    }
+
+    /** {@code --help} (and {@code --version}) on every command, as docs/admin.md says: picocli adds them only where asked. */
+    private static void withHelp(CommandLine cmd) {
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            withHelp(sub);
+        }
     }
 
     AdminClient client() throws AdminClient.AdminException {
