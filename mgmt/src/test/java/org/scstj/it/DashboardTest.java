@@ -349,29 +349,27 @@ class DashboardTest {
         }
     }
 
-    /** The shapes docs/dashboard.md promises for GET /api/v1/actors and /api/v1/latency, drawn by the pages' own code. */
+    /** The shapes the daemon serves for GET /api/v1/actors and /api/v1/latency (docs/admin.md, docs/latency.md), drawn by the pages' own code. */
     static final String ACTORS_SAMPLE = """
             {"actors": [
-              {"path": "/user", "kind": "Guardian", "mailbox": 0, "processed": 12},
-              {"path": "/user/engine", "kind": "Engine", "mailbox": 0, "processed": 310},
-              {"path": "/user/engine/device-null0", "kind": "Device", "mailbox": 0, "processed": 48211},
-              {"path": "/user/engine/device-null0/lun-0", "kind": "Lun", "mailbox": 3, "processed": 48190},
-              {"path": "/user/iscsi", "kind": "IscsiDriver", "mailbox": 0, "processed": 27},
-              {"path": "/user/iscsi/session-1-23d000000001", "kind": "Session", "mailbox": 1, "processed": 48250}
-            ]}""";
+              {"id": "target-iqn.2026-12.org.example:t", "parent": null, "kind": "target", "mailbox-depth": 0, "processed": 12},
+              {"id": "target-iqn.2026-12.org.example:t/session-1", "parent": "target-iqn.2026-12.org.example:t",
+               "kind": "session", "mailbox-depth": 1, "processed": 48250},
+              {"id": "lun-null0", "parent": null, "kind": "lun", "mailbox-depth": 3, "processed": 48190}
+            ], "kinds": {}}""";
     static final String LATENCY_SAMPLE = """
-            {"devices": {
-              "null0": {
-                "decode": {"count": 48211, "p50_us": 3, "p99_us": 9, "max_us": 120},
-                "queue": {"count": 48211, "p50_us": 6, "p99_us": 31, "max_us": 410},
-                "execute": {"count": 48211, "p50_us": 11, "p99_us": 45, "max_us": 900},
-                "total": {"count": 48211, "p50_us": 24, "p99_us": 96, "max_us": 1310}
-              },
-              "disk0": {
-                "execute": {"count": 1200, "p50_us": 80, "p99_us": 410, "max_us": 5200},
-                "total": {"count": 1200, "p50_us": 101, "p99_us": 480, "max_us": 5400}
-              }
-            }}""";
+            {"unit": "us", "reset": false, "devices": [
+              {"device": "null0", "enabled": true, "since": "2026-12-06T21:00:00Z", "stages": [
+                {"stage": "exec", "op": "read", "size": "<=4k", "count": 48211, "mean": 12, "p50": 11, "p90": 30,
+                 "p99": 45, "p99.9": 80, "max": 900},
+                {"stage": "total", "op": "read", "size": "<=4k", "count": 48211, "mean": 26, "p50": 24, "p90": 60,
+                 "p99": 96, "p99.9": 400, "max": 1310}
+              ]},
+              {"device": "disk0", "enabled": true, "since": "2026-12-06T21:00:00Z", "stages": [
+                {"stage": "total", "op": "write", "size": "<=64k", "count": 1200, "mean": 110, "p50": 101, "p90": 200,
+                 "p99": 480, "p99.9": 5000, "max": 5400}
+              ]}
+            ]}""";
 
     @Test
     @Order(8)
@@ -395,12 +393,12 @@ class DashboardTest {
             assertEquals("drawn", done);
             String text = visible("#sample").getText();
             if (name.equals("actors")) {
-                assertTrue(text.contains("6 actors, 4 messages waiting"), text);
-                assertTrue(browser.findElement(By.cssSelector("#sample tr[data-path='/user/engine/device-null0/lun-0']"))
+                assertTrue(text.contains("3 actors, 4 messages waiting"), text);
+                assertTrue(browser.findElement(By.cssSelector("#sample tr[data-path='lun-null0']"))
                         .getText().contains("48,190"), text);
             } else {
                 assertTrue(browser.findElement(By.cssSelector("#sample section[data-device='null0']")).getText()
-                        .contains("total 48,211 24 96 1,310"), text);
+                        .contains("total read <=4k 48,211 24 96 1,310"), text);
                 assertEquals(2, browser.findElements(By.cssSelector("#sample section")).size());
             }
             screenshot(name);

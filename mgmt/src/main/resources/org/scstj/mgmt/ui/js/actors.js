@@ -1,15 +1,21 @@
 // Actors: the daemon's actor tree with each actor's mailbox depth, from GET /api/v1/actors,
-// refreshed every 2 s. The shape expected (see docs/dashboard.md):
-//   { "actors": [ { "path": "/user/engine/lun-0", "kind": "Lun", "mailbox": 0, "processed": 1234 }, ... ] }
-// (a bare array of the same objects is read too). The tree is drawn from the paths; a daemon
-// without the route (404) shows "not available on this daemon".
+// refreshed every 2 s. The daemon's shape (docs/admin.md):
+//   { "actors": [ { "id": "target-iqn…:t/session-1", "parent": "target-iqn…:t", "kind": "session",
+//                   "mailbox-depth": 0, "processed": 1234, ... }, ... ], ... }
+// The shorter { "path", "kind", "mailbox", "processed" } objects, or a bare array, are read too.
+// The tree is drawn from the ids; a daemon without the route (404) shows "not available on this daemon".
 import { describe, getOptional } from './api.js';
 import { h, message, number, table } from './dom.js';
 
 /** The actors' list of an answer, sorted by path so that children follow their parent. */
 export function actorsOf(data) {
   const list = Array.isArray(data) ? data : (data && Array.isArray(data.actors) ? data.actors : []);
-  return [...list].sort((a, b) => String(a.path).localeCompare(String(b.path)));
+  return list.map(a => ({
+    path: a.path !== undefined ? a.path : a.id,
+    kind: a.kind,
+    mailbox: a.mailbox !== undefined ? a.mailbox : a['mailbox-depth'],
+    processed: a.processed,
+  })).sort((a, b) => String(a.path).localeCompare(String(b.path)));
 }
 
 /** The tree of an answer: a summary line and the table, each actor indented under its parent. */

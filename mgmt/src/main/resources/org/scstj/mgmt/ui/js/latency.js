@@ -7,8 +7,24 @@
 import { describe, getOptional } from './api.js';
 import { h, message, number, table } from './dom.js';
 
-/** The devices' map of a latency answer. */
+/**
+ * The devices' map of a latency answer: device → row label → { count, p50_us, p99_us, max_us }.
+ * The daemon's shape (docs/latency.md) is { "devices": [ { "device", "enabled", "stages": [ { "stage",
+ * "op", "size", "count", "p50", "p99", "max", ... } ] } ] }: one row per stage, operation and size
+ * class, labelled "stage op size". A map of device → stage → summary is read as it is.
+ */
 export function devicesOf(data) {
+  if (data && Array.isArray(data.devices)) {
+    const out = {};
+    for (const d of data.devices) {
+      const rows = {};
+      for (const e of d.stages || []) {
+        rows[`${e.stage} ${e.op} ${e.size}`] = { stage: e.stage, count: e.count, p50_us: e.p50, p99_us: e.p99, max_us: e.max };
+      }
+      out[d.device] = rows;
+    }
+    return out;
+  }
   return data && typeof data.devices === 'object' && data.devices !== null ? data.devices : (data || {});
 }
 
@@ -17,7 +33,9 @@ export function worstP99(data) {
   let worst = 0;
   for (const stages of Object.values(devicesOf(data))) {
     if (!stages || typeof stages !== 'object') continue;
-    const values = stages.total ? [stages.total] : Object.values(stages);
+    const all = Object.values(stages);
+    const totals = stages.total ? [stages.total] : all.filter(s => s && s.stage === 'total');
+    const values = totals.length > 0 ? totals : all;
     for (const s of values) worst = Math.max(worst, Number(s && s.p99_us) || 0);
   }
   return worst;
