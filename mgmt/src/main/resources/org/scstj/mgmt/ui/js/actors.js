@@ -4,8 +4,8 @@
 //                   "mailbox-depth": 0, "processed": 1234, ... }, ... ], ... }
 // The shorter { "path", "kind", "mailbox", "processed" } objects, or a bare array, are read too.
 // The tree is drawn from the ids; a daemon without the route (404) shows "not available on this daemon".
-import { describe, getOptional } from './api.js';
-import { h, message, number, table } from './dom.js';
+import { h, number, table } from './dom.js';
+import { polledPage } from './polled.js';
 
 /** The actors' list of an answer, sorted by path so that children follow their parent. */
 export function actorsOf(data) {
@@ -35,30 +35,8 @@ export function view(data) {
 }
 
 export function render(root) {
-  const msg = message('actors-message');
-  const body = h('div', { id: 'actors-tree' }, h('p', { class: 'muted' }, 'Loading…'));
-  root.append(h('h1', {}, 'Actors'), msg, body);
-  let stopped = false;
-  const refresh = async () => {
-    try {
-      const data = await getOptional('/api/v1/actors');
-      if (stopped) return;
-      if (data === null) {
-        body.replaceChildren(h('p', { class: 'muted', id: 'actors-unavailable' },
-          'The actor tree is not available on this daemon (it has no GET /api/v1/actors).'));
-        clearInterval(timer);
-        return;
-      }
-      body.replaceChildren(...view(data));
-      msg.clear();
-    } catch (e) {
-      msg.show(describe(e), 'error');
-    }
-  };
-  const timer = setInterval(refresh, 2000);
-  refresh();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-  };
+  return polledPage(root, {
+    name: 'actors', title: 'Actors', bodyId: 'actors-tree', route: '/api/v1/actors', view,
+    unavailable: 'The actor tree is not available on this daemon (it has no GET /api/v1/actors).',
+  });
 }

@@ -4,8 +4,8 @@
 //   { "devices": { "<device>": { "<stage>": { "count": 1234, "p50_us": 41, "p99_us": 180, "max_us": 2100 }, ... } } }
 // (the same object without the "devices" wrapper is read too). Stages are shown in the order sent.
 // A daemon without the route (404) shows "not available on this daemon".
-import { describe, getOptional } from './api.js';
-import { h, message, number, table } from './dom.js';
+import { h, number, table } from './dom.js';
+import { polledPage } from './polled.js';
 
 /**
  * The devices' map of a latency answer: device → row label → { count, p50_us, p99_us, max_us }.
@@ -53,30 +53,8 @@ export function view(data) {
 }
 
 export function render(root) {
-  const msg = message('latency-message');
-  const body = h('div', { id: 'latency-tables' }, h('p', { class: 'muted' }, 'Loading…'));
-  root.append(h('h1', {}, 'Latency'), msg, body);
-  let stopped = false;
-  const refresh = async () => {
-    try {
-      const data = await getOptional('/api/v1/latency');
-      if (stopped) return;
-      if (data === null) {
-        body.replaceChildren(h('p', { class: 'muted', id: 'latency-unavailable' },
-          'Latency tables are not available on this daemon (it has no GET /api/v1/latency).'));
-        clearInterval(timer);
-        return;
-      }
-      body.replaceChildren(...view(data));
-      msg.clear();
-    } catch (e) {
-      msg.show(describe(e), 'error');
-    }
-  };
-  const timer = setInterval(refresh, 2000);
-  refresh();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-  };
+  return polledPage(root, {
+    name: 'latency', title: 'Latency', bodyId: 'latency-tables', route: '/api/v1/latency', view,
+    unavailable: 'Latency tables are not available on this daemon (it has no GET /api/v1/latency).',
+  });
 }
