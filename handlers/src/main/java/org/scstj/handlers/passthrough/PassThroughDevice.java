@@ -1,6 +1,5 @@
 package org.scstj.handlers.passthrough;
 
-import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.ScsiPassThrough;
 import org.slf4j.Logger;
@@ -29,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * SCSI answer: the core reports it as INTERNAL, or as NOT READY once the device is gone (DID_NO_CONNECT,
  * DID_BAD_TARGET, ENODEV, ENXIO), after which {@link #ready} is false.
  */
-final class PassThroughDevice implements BlockDevice, ScsiPassThrough {
+final class PassThroughDevice implements org.scstj.engine.spi.PassThroughDevice {
     private static final Logger log = LoggerFactory.getLogger(PassThroughDevice.class);
     // Linux <scsi/scsi.h> host statuses that mean the device is not there
     static final int DID_NO_CONNECT = 0x01;
@@ -75,7 +74,6 @@ final class PassThroughDevice implements BlockDevice, ScsiPassThrough {
                 });
     }
 
-    @Override public ScsiPassThrough passThrough() { return this; }
     @Override public String name() { return name; }
     @Override public String handlerType() { return handlerType; }
     @Override public int peripheralDeviceType() { return peripheralDeviceType; }
@@ -84,24 +82,6 @@ final class PassThroughDevice implements BlockDevice, ScsiPassThrough {
     @Override public Capabilities capabilities() { return capabilities; }
     @Override public boolean ready() { return ready; }
     @Override public int maxTransferBytes() { return maxTransfer; }
-
-    @Override
-    public void read(long offset, ByteBuffer dst, Completion done) {
-        done.failed(IoFailure.INTERNAL, new UnsupportedOperationException(name + ": a pass-through device's"
-                + " commands go to the device"));
-    }
-
-    @Override
-    public void write(long offset, ByteBuffer src, boolean fua, Completion done) {
-        done.failed(IoFailure.INTERNAL, new UnsupportedOperationException(name + ": a pass-through device's"
-                + " commands go to the device"));
-    }
-
-    /** The initiators send SYNCHRONIZE CACHE themselves; the core's flush (at shutdown) has nothing to add. */
-    @Override
-    public void flush(Completion done) {
-        done.completed();
-    }
 
     @Override
     public void execute(byte[] cdb, Direction direction, DataBuffer dataOut, DataBuffer dataIn, CommandCompletion done) {

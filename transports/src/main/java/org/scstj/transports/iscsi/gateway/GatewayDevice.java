@@ -2,7 +2,7 @@ package org.scstj.transports.iscsi.gateway;
 
 import org.scstj.engine.sense.SenseData;
 import org.scstj.engine.sense.SenseReason;
-import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.PassThroughDevice;
 import org.scstj.engine.spi.DataBuffer;
 import org.scstj.engine.spi.ScsiPassThrough;
 import org.scstj.engine.spi.ScsiResponse;
@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * whose command met it and establishes it for every other one (SAM-5 5.14), so each front-end
  * initiator sees it once; none saw anything but NOT READY meanwhile.
  */
-final class GatewayDevice implements BlockDevice, ScsiPassThrough {
+final class GatewayDevice implements PassThroughDevice {
     private static final Logger log = LoggerFactory.getLogger(GatewayDevice.class);
     private static final int INQUIRY = 0x12;
     private static final long CLOSE_WAIT_MS = 30_000;
@@ -99,7 +99,6 @@ final class GatewayDevice implements BlockDevice, ScsiPassThrough {
         this.worker.start();
     }
 
-    @Override public ScsiPassThrough passThrough() { return this; }
     @Override public String name() { return name; }
     @Override public String handlerType() { return GatewaySettings.HANDLER; }
     @Override public int peripheralDeviceType() { return peripheralDeviceType; }
@@ -111,24 +110,6 @@ final class GatewayDevice implements BlockDevice, ScsiPassThrough {
     /** Whether a backend session is logged in now (for the admin plane and tests). */
     boolean connected() {
         return connected;
-    }
-
-    @Override
-    public void read(long offset, ByteBuffer dst, Completion done) {
-        done.failed(IoFailure.INTERNAL, new UnsupportedOperationException(name + ": a pass-through device's"
-                + " commands go to the device"));
-    }
-
-    @Override
-    public void write(long offset, ByteBuffer src, boolean fua, Completion done) {
-        done.failed(IoFailure.INTERNAL, new UnsupportedOperationException(name + ": a pass-through device's"
-                + " commands go to the device"));
-    }
-
-    /** The initiators send SYNCHRONIZE CACHE themselves; the core's flush (at shutdown) has nothing to add. */
-    @Override
-    public void flush(Completion done) {
-        done.completed();
     }
 
     @Override
