@@ -300,6 +300,24 @@ public sealed interface Cdb {
     }
 
     /**
+     * SPC-5 6.37 REPORT TARGET PORT GROUPS (MAINTENANCE IN 0Ah).
+     *
+     * @param extended PARAMETER DATA FORMAT 001b: the extended header with IMPLICIT TRANSITION TIME
+     *                 (000b: the length-only header)
+     */
+    record ReportTargetPortGroups(boolean extended, long allocationLength) implements Cdb {
+        @Override public int opcode() { return Opcodes.MAINTENANCE_IN; }
+        @Override public int serviceAction() { return Opcodes.SA_REPORT_TARGET_PORT_GROUPS; }
+    }
+
+    /** SPC-5 6.47 SET TARGET PORT GROUPS (MAINTENANCE OUT 0Ah). */
+    record SetTargetPortGroups(long parameterListLength) implements Cdb, DataOut {
+        @Override public int opcode() { return Opcodes.MAINTENANCE_OUT; }
+        @Override public int serviceAction() { return Opcodes.SA_SET_TARGET_PORT_GROUPS; }
+        @Override public long dataOutLength(int blockSize) { return parameterListLength; }
+    }
+
+    /**
      * SPC-5 6.38 REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS, MAINTENANCE IN 0Dh.
      *
      * @param repd return the extended parameter data (16 bytes)

@@ -331,6 +331,23 @@ public final class CdbDecoder {
         return ok(new Cdb.LogSense(u8(cdb, 2) >>> 6, u8(cdb, 2) & 0x3F, u8(cdb, 3), u16(cdb, 5), u16(cdb, 7)));
     }
 
+    /**
+     * SPC-5 6.37 REPORT TARGET PORT GROUPS: PARAMETER DATA FORMAT (byte 1 bits 7:5) 000b length
+     * only or 001b extended; any other is INVALID FIELD IN CDB at byte 1 bit 7.
+     */
+    public static Decoded reportTargetPortGroups(byte[] cdb) {
+        int format = u8(cdb, 1) >>> 5;
+        if (format > 1) {
+            return reject(Failure.invalidFieldInCdb(1, 7));
+        }
+        return ok(new Cdb.ReportTargetPortGroups(format == 1, u32(cdb, 6)));
+    }
+
+    /** SPC-5 6.47 SET TARGET PORT GROUPS: PARAMETER LIST LENGTH in bytes 6 to 9. */
+    public static Decoded setTargetPortGroups(byte[] cdb) {
+        return ok(new Cdb.SetTargetPortGroups(u32(cdb, 6)));
+    }
+
     /** SPC-5 6.38 REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS: REPD byte 2 bit 7, ALLOCATION LENGTH 6-9. */
     public static Decoded reportSupportedTaskManagementFunctions(byte[] cdb) {
         return ok(new Cdb.ReportSupportedTaskManagementFunctions(bit(cdb, 2, 7), u32(cdb, 6)));

@@ -70,6 +70,15 @@ public final class Opcodes {
     public static final int SA_SANITIZE_CRYPTOGRAPHIC_ERASE = 0x03;
     public static final int SA_SANITIZE_EXIT_FAILURE_MODE = 0x1F;
 
+    /** MAINTENANCE IN 0Ah: REPORT TARGET PORT GROUPS (SPC-5 6.37). */
+    public static final int SA_REPORT_TARGET_PORT_GROUPS = 0x0A;
+
+    /** MAINTENANCE OUT (SPC-5 6.47 SET TARGET PORT GROUPS is its service action 0Ah). */
+    public static final int MAINTENANCE_OUT = 0xA4;
+
+    /** MAINTENANCE OUT 0Ah: SET TARGET PORT GROUPS (SPC-5 6.47). */
+    public static final int SA_SET_TARGET_PORT_GROUPS = 0x0A;
+
     /** MAINTENANCE IN 0Dh: REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS. */
     public static final int SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS = 0x0D;
 

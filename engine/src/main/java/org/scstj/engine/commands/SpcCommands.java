@@ -3,8 +3,10 @@ package org.scstj.engine.commands;
 import static org.scstj.engine.cdb.DataDirection.IN;
 import static org.scstj.engine.cdb.DataDirection.NONE;
 import static org.scstj.engine.cdb.DataDirection.OUT;
+import static org.scstj.engine.exec.CommandRow.ACTIVE;
 import static org.scstj.engine.exec.CommandRow.ACTIVE_OR_STANDBY;
 import static org.scstj.engine.exec.CommandRow.ANY;
+import static org.scstj.engine.exec.CommandRow.NOT_TRANSITIONING;
 import static org.scstj.engine.exec.CommandRow.Timeout.CONTROL;
 import static org.scstj.engine.exec.CommandRow.Timeout.MEDIUM;
 import static org.scstj.engine.exec.CommandRow.WholeMedium.AFTER_FAILURE;
@@ -27,6 +29,8 @@ import org.scstj.engine.spc.PersistentReserveOut;
 import org.scstj.engine.spc.ReportLuns;
 import org.scstj.engine.spc.ReportSupportedOperationCodes;
 import org.scstj.engine.spc.ReportSupportedTaskManagementFunctions;
+import org.scstj.engine.spc.ReportTargetPortGroups;
+import org.scstj.engine.spc.SetTargetPortGroups;
 import org.scstj.engine.spc.RequestSense;
 import org.scstj.engine.spc.ReserveRelease;
 import org.scstj.engine.spi.ScsiResponse;
@@ -85,11 +89,18 @@ public final class SpcCommands {
             row("WRITE BUFFER", Opcodes.WRITE_BUFFER, OUT)
                     .usage(0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00).parser(CdbDecoder::writeBuffer)
                     .runs(Cdb.WriteBuffer.class, Buffers::write)
-                    .reservation(ReservationClass.WRITE).alua(ANY).timeout(CONTROL).build(),
+                    // SPC-5 5.16.2.4.4 to 5.16.2.4.6: only the echo buffer (MODE 0Ah) in every state
+                    .reservation(ReservationClass.WRITE)
+                    .alua(cdb -> cdb instanceof Cdb.WriteBuffer w && w.mode() == Opcodes.BUFFER_MODE_ECHO ? ANY : ACTIVE)
+                    .timeout(CONTROL).build(),
             row("READ BUFFER(10)", Opcodes.READ_BUFFER_10, IN)
                     .usage(0xFF, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00).parser(CdbDecoder::readBuffer)
                     .answers(Cdb.ReadBuffer.class, Buffers::read)
-                    .reservation(ReservationClass.READ).alua(ANY).timeout(CONTROL).build(),
+                    // SPC-5 5.16.2.4.4 to 5.16.2.4.6: only the echo buffer and its descriptor (MODE 0Ah, 0Bh)
+                    .reservation(ReservationClass.READ)
+                    .alua(cdb -> cdb instanceof Cdb.ReadBuffer r
+                            && (r.mode() == Opcodes.BUFFER_MODE_ECHO || r.mode() == Opcodes.BUFFER_MODE_ECHO_DESCRIPTOR) ? ANY : ACTIVE)
+                    .timeout(CONTROL).build(),
             row("LOG SENSE", Opcodes.LOG_SENSE, IN)
                     .usage(0xFF, 0x00, 0xFF, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00).parser(CdbDecoder::logSense)
                     .answers(Cdb.LogSense.class, LogSense::execute)
@@ -152,6 +163,22 @@ public final class SpcCommands {
                     .answers(Cdb.ReportSupportedOperationCodes.class, ReportSupportedOperationCodes::execute)
                     .underSpc2Reservation().reservation(ReservationClass.ALLOWED).duringWholeMedium(AFTER_FAILURE)
                     .alua(ANY).timeout(CONTROL).build(),
+            // SPC-5 6.37: in every access state (SPC-5 5.16.2.4.4 to 5.16.2.4.6), under any persistent reservation
+            // (5.14.3); not in SPC-2 5.5.1's list of commands another nexus's RESERVE allows
+            row("REPORT TARGET PORT GROUPS", Opcodes.MAINTENANCE_IN, Opcodes.SA_REPORT_TARGET_PORT_GROUPS, IN)
+                    .usage(0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00)
+                    .parser(CdbDecoder::reportTargetPortGroups)
+                    .answers(Cdb.ReportTargetPortGroups.class, ReportTargetPortGroups::execute)
+                    .reservation(ReservationClass.ALLOWED).duringWholeMedium(PROCESSED)
+                    .alua(ANY).timeout(CONTROL).build(),
+            // SPC-5 6.47: in every state but transitioning (5.16.2.4.6); a conflict under a write-exclusive
+            // reservation held by another (5.14.3); changes what every nexus shares
+            row("SET TARGET PORT GROUPS", Opcodes.MAINTENANCE_OUT, Opcodes.SA_SET_TARGET_PORT_GROUPS, OUT)
+                    .usage(0xFF, 0x1F, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00)
+                    .parser(CdbDecoder::setTargetPortGroups)
+                    .runs(Cdb.SetTargetPortGroups.class, SetTargetPortGroups::execute)
+                    .reservation(ReservationClass.WRITE).sharedState().duringWholeMedium(AFTER_FAILURE)
+                    .alua(NOT_TRANSITIONING).timeout(CONTROL).build(),
             row("REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS", Opcodes.MAINTENANCE_IN,
                     Opcodes.SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS, IN)
                     .usage(0xFF, 0x1F, 0x80, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00)

@@ -53,7 +53,8 @@ import java.util.function.Predicate;
  * @param serialization     how the LUN's task set orders it against other tasks (SBC-4 4.29, 5.3)
  * @param wholeMediumKind   for a {@link Serialization#WHOLE_MEDIUM} command, the operation it starts: the
  *                          LU is NOT READY with that operation's sense from the moment it enters the task set
- * @param alua              the asymmetric access states in which it may run (SPC-5 5.16.2)
+ * @param alua              the asymmetric access states in which it may run (SPC-5 5.16.2), by CDB: READ and
+ *                          WRITE BUFFER run in every state only in their echo-buffer modes
  * @param timeout           which command timeouts REPORT SUPPORTED OPERATION CODES gives it (SPC-5 6.35.4)
  * @param thinOnly          served only by a thin-provisioned LU (deallocation): left out of REPORT SUPPORTED
  *                          OPERATION CODES elsewhere, and refused by its executor there
@@ -63,7 +64,7 @@ public record CommandRow(String name, int opcode, int serviceAction, DataDirecti
                          boolean uaExempt, ConditionReport reportsCondition, Predicate<Cdb> spc2, Function<Cdb, ReservationClass> reservation,
                          boolean writesMedium, Predicate<Cdb> sharedState, boolean needsMedium,
                          WholeMedium duringWholeMedium, Serialization serialization,
-                         WholeMediumState.Kind wholeMediumKind, Set<AccessState> alua,
+                         WholeMediumState.Kind wholeMediumKind, Function<Cdb, Set<AccessState>> alua,
                          Timeout timeout, boolean thinOnly) {
 
     /** The exec stage of one command; calls {@code ctx.complete} exactly once, now or later. */
@@ -136,6 +137,12 @@ public record CommandRow(String name, int opcode, int serviceAction, DataDirecti
     /** Also in standby (SPC-5 5.16.2.4). */
     public static final Set<AccessState> ACTIVE_OR_STANDBY = Set.copyOf(EnumSet.of(AccessState.ACTIVE_OPTIMIZED,
             AccessState.ACTIVE_NON_OPTIMIZED, AccessState.STANDBY));
+    /**
+     * In every state but transitioning (SPC-5 5.16.2.4.5, 5.16.2.6: SET TARGET PORT GROUPS runs in
+     * standby and unavailable, not while a transition is under way).
+     */
+    public static final Set<AccessState> NOT_TRANSITIONING = Set.copyOf(EnumSet.of(AccessState.ACTIVE_OPTIMIZED,
+            AccessState.ACTIVE_NON_OPTIMIZED, AccessState.STANDBY, AccessState.UNAVAILABLE));
     /** In every state (SPC-5 5.16.2.4 to 5.16.2.6: INQUIRY, REPORT LUNS, REQUEST SENSE, the echo buffer, ...). */
     public static final Set<AccessState> ANY = Set.copyOf(EnumSet.allOf(AccessState.class));
 
@@ -201,9 +208,14 @@ public record CommandRow(String name, int opcode, int serviceAction, DataDirecti
                 duringWholeMedium, serialization, wholeMediumKind, alua, timeout, thinOnly);
     }
 
-    /** Allowed in asymmetric access state {@code state} (SPC-5 5.16.2). */
+    /** {@code cdb} is allowed in asymmetric access state {@code state} (SPC-5 5.16.2). */
+    public boolean allowedIn(Cdb cdb, AccessState state) {
+        return alua.apply(cdb).contains(state);
+    }
+
+    /** Allowed in {@code state} whatever its CDB's fields say (a row whose states depend on none). */
     public boolean allowedIn(AccessState state) {
-        return alua.contains(state);
+        return alua.apply(null).contains(state);
     }
 
     @Override
@@ -252,7 +264,7 @@ public record CommandRow(String name, int opcode, int serviceAction, DataDirecti
         private WholeMedium duringWholeMedium = WholeMedium.REFUSED;
         private Serialization serialization = Serialization.CONCURRENT;
         private WholeMediumState.Kind wholeMediumKind;
-        private Set<AccessState> alua = ACTIVE;
+        private Function<Cdb, Set<AccessState>> alua = cdb -> ACTIVE;
         private Timeout timeout;
         private boolean thinOnly;
 
@@ -374,7 +386,13 @@ public record CommandRow(String name, int opcode, int serviceAction, DataDirecti
         }
 
         public Builder alua(Set<AccessState> states) {
-            this.alua = states;
+            this.alua = cdb -> states;
+            return this;
+        }
+
+        /** Access states that depend on a field of the CDB (READ / WRITE BUFFER's MODE); {@code cdb} may be null. */
+        public Builder alua(Function<Cdb, Set<AccessState>> byCdb) {
+            this.alua = byCdb;
             return this;
         }
 

@@ -39,6 +39,26 @@ public interface LuState {
     /** FORMAT UNIT / SANITIZE in progress or failed (SBC-4 4.11, 5.3). */
     WholeMediumState wholeMedium();
 
+    /**
+     * The asymmetric access state of every target port group of the LU (SPC-5 5.16); the one
+     * every group is active/optimized in for an LU without ALUA.
+     */
+    default org.scstj.engine.alua.AluaState alua() {
+        return org.scstj.engine.alua.AluaState.DEFAULT;
+    }
+
+    /**
+     * Changes the access states of the groups {@code states} names (SPC-5 5.16.2.6): each group
+     * that changes shows TRANSITIONING for the LU's transition delay, then its new state; then
+     * every nexus of the LU but {@code requester} (null for an implicit change: every nexus) gets
+     * ASYMMETRIC ACCESS STATE CHANGED (2A/06, SPC-5 5.16.2.8, 5.16.3). {@code done} runs on the
+     * actor's thread once the new states are in place.
+     */
+    default void changeAccessStates(java.util.Map<Integer, org.scstj.engine.alua.AccessState> states, Nexus requester,
+                                    Runnable done) {
+        throw new UnsupportedOperationException("this LU has no ALUA");
+    }
+
     /** The echo buffer of READ / WRITE BUFFER (SPC-5 6.17.7, 6.49.7). */
     EchoBuffer echoBuffer();
 

@@ -58,7 +58,7 @@ public final class Checks {
      * it came through ends NOT READY: 04/0B standby, 04/0C unavailable, 04/0A transitioning.
      */
     public static ScsiResponse accessState(CommandSet.Parsed parsed, AccessState state, boolean descriptorSense) {
-        if (!parsed.decoded() || parsed.row().allowedIn(state)) {
+        if (!parsed.decoded() || parsed.row().allowedIn(parsed.cdb(), state)) {
             return null;
         }
         SenseReason reason = switch (state) {

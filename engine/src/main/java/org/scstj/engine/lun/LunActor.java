@@ -11,6 +11,7 @@ import org.apache.pekko.japi.function.Function;
 import org.scstj.engine.actors.ActorSummary;
 import org.scstj.engine.actors.Observed;
 import org.scstj.engine.alua.AccessState;
+import org.scstj.engine.alua.AluaState;
 import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.exec.LuContext;
@@ -256,8 +257,26 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     public record Describe(ActorRef<ActorSummary> replyTo) implements Command {
     }
 
-    /** Every target port group is active/optimized until scstj has ALUA (SPC-5 5.16). */
-    private static final AccessState ACCESS_STATE = AccessState.ACTIVE_OPTIMIZED;
+    /**
+     * Installs the LU's target port groups and their states (SPC-5 5.16): configuration, or an
+     * implicit change made by management. Groups whose state changes go through TRANSITIONING
+     * for {@code next}'s transition delay; then every nexus but {@code explicitRequester} (null:
+     * every nexus, SPC-5 5.16.2.8) gets 2A/06. The reply is the state in place after it.
+     */
+    public record InstallAlua(AluaState next, Nexus explicitRequester, ActorRef<AluaState> replyTo) implements Command {
+    }
+
+    /** Asks for the LU's current target port groups and states. */
+    public record ReadAlua(ActorRef<AluaState> replyTo) implements Command {
+    }
+
+    /** A transition's TRANSITIONING time is over: {@code target} takes effect. */
+    private record TransitionDone(AluaState target, Nexus requester, Runnable done) implements Command {
+    }
+
+    /** A change of the access states waiting for the one under way (SPC-5 5.16.2.6). */
+    private record PendingTransition(AluaState whole, Map<Integer, AccessState> states, Nexus requester, Runnable done) {
+    }
 
     /** Stashed commands beyond this while an abort drains are answered BUSY. */
     private static final int MAX_STASHED = 4096;
@@ -288,6 +307,14 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final WholeMediumState wholeMedium;
     /** The LU's reservations (SPC-2 5.5.1, SPC-5 5.14): resets and nexus loss end SPC-2 ones. */
     private final Reservations reservations;
+    /**
+     * SPC-5 5.16: the access state of each target port group; replaced whole, only by this actor.
+     * A group is learnt from the first nexus through it (by default one per iSCSI portal group).
+     */
+    private AluaState alua = AluaState.DEFAULT;
+    /** Changes of {@link #alua} waiting for the transition under way (whose TRANSITIONING time runs). */
+    private final ArrayDeque<PendingTransition> transitions = new ArrayDeque<>(1);
+    private boolean transitioning;
     /** SPC-5 6.49.7: not kept across a restart, and a nexus's data goes with its nexus. */
     private final EchoBuffer echoBuffer = new EchoBuffer();
     /** What a command's exec stage sees of the state: this actor's own fields. */
@@ -375,6 +402,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(CountTasks.class, this::onCountTasks)
                 .onMessage(ReadLatency.class, this::onReadLatency)
                 .onMessage(Describe.class, this::onDescribe)
+                .onMessage(InstallAlua.class, this::onInstallAlua)
+                .onMessage(ReadAlua.class, this::onReadAlua)
+                .onMessage(TransitionDone.class, this::onTransitionDone)
                 .build();
     }
 
@@ -390,6 +420,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         Nexus nexus = task.nexus();
         CommandSet.Parsed parsed = task.command();
         unitAttentions.touch(nexus);
+        if (!alua.knows(nexus.targetPortGroup(), nexus.relativeTargetPortId())) {
+            alua = alua.withPort(nexus.targetPortGroup(), nexus.relativeTargetPortId());
+        }
 
         NexusLoad load = outstandingPerNexus.get(nexus);
         ScsiResponse refused = admit(task, load);
@@ -408,7 +441,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         ScsiResponse early = Checks.unitAttention(parsed, nexus, unitAttentions, mode.uaInterlock(), edtl,
                 lu.descriptorSense());
         if (early == null) {
-            early = Checks.accessState(parsed, ACCESS_STATE, lu.descriptorSense());
+            early = Checks.accessState(parsed, alua.stateOf(nexus.targetPortGroup()), lu.descriptorSense());
         }
         if (early == null) {
             early = Checks.reservation(parsed, nexus, reservations);
@@ -961,6 +994,16 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             return echoBuffer;
         }
 
+        @Override
+        public AluaState alua() {
+            return alua;
+        }
+
+        @Override
+        public void changeAccessStates(Map<Integer, AccessState> states, Nexus requester, Runnable done) {
+            transition(null, states, requester, done);
+        }
+
         /**
          * SPC-5 5.14.11.4.5 PREEMPT AND ABORT: the preempted nexuses' tasks, but the command's own,
          * are aborted as ABORT TASK SET would, through the same path as task management;
@@ -972,6 +1015,98 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             AbortCount count = abort(t -> t != except && whose.test(t.nexus()), null);
             awaitQuiesced(count.waiting, quiesced);
         }
+    }
+
+    // --- asymmetric access states (SPC-5 5.16) ----------------------------------------------
+
+    private Behavior<Command> onInstallAlua(InstallAlua msg) {
+        transition(msg.next(), null, msg.explicitRequester(), () -> msg.replyTo().tell(alua));
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onReadAlua(ReadAlua msg) {
+        msg.replyTo().tell(alua);
+        return Behaviors.same();
+    }
+
+    /**
+     * One change of the access states: to {@code whole} (its groups replace the LU's, learnt ports
+     * kept), or of the groups {@code states} names. SPC-5 5.16.2.6: each group that changes is in
+     * TRANSITIONING for the transition delay (commands its rows do not allow get 04/0A), then in
+     * its new state with STATUS CODE 01h (explicit) or 02h (implicit); changes queue behind the
+     * one under way, as the groups they name are resolved when they start.
+     */
+    private void transition(AluaState whole, Map<Integer, AccessState> states, Nexus requester, Runnable done) {
+        if (transitioning) {
+            transitions.add(new PendingTransition(whole, states, requester, done));
+            return;
+        }
+        int status = requester != null ? org.scstj.engine.alua.TargetPortGroup.ALTERED_BY_SET_TPG
+                : org.scstj.engine.alua.TargetPortGroup.ALTERED_IMPLICITLY;
+        AluaState target;
+        if (whole != null) {
+            AluaState merged = new AluaState(alua.version() + 1, whole.groups(), whole.implicitTransitionSeconds(),
+                    whole.transitionDelay(), whole.tpgs());
+            for (org.scstj.engine.alua.TargetPortGroup g : alua.groups()) {
+                for (int port : g.relativeTargetPortIds()) {
+                    if (merged.group(g.id()) == null || !merged.knows(g.id(), port)) {
+                        merged = merged.withPort(g.id(), port);
+                    }
+                }
+            }
+            List<Integer> changed = merged.changedFrom(alua);
+            List<org.scstj.engine.alua.TargetPortGroup> marked = new ArrayList<>(merged.groups().size());
+            for (org.scstj.engine.alua.TargetPortGroup g : merged.groups()) {
+                marked.add(changed.contains(g.id()) ? g.in(g.state(), status) : g);
+            }
+            target = new AluaState(merged.version(), marked, merged.implicitTransitionSeconds(),
+                    merged.transitionDelay(), merged.tpgs());
+        } else {
+            target = alua.with(states, status);
+        }
+        List<Integer> changing = target.changedFrom(alua);
+        if (changing.isEmpty()) {
+            alua = new AluaState(alua.version(), target.groups(), target.implicitTransitionSeconds(),
+                    target.transitionDelay(), target.tpgs());
+            done.run();
+            return;
+        }
+        java.time.Duration delay = target.transitionDelay();
+        if (delay.isZero()) {
+            finishTransition(target, requester, done);
+            return;
+        }
+        Map<Integer, AccessState> during = new java.util.HashMap<>();
+        for (int id : changing) {
+            during.put(id, AccessState.TRANSITIONING);
+        }
+        alua = alua.with(during, status);
+        transitioning = true;
+        getContext().scheduleOnce(delay, getContext().getSelf(), new TransitionDone(target, requester, done));
+    }
+
+    private Behavior<Command> onTransitionDone(TransitionDone msg) {
+        transitioning = false;
+        finishTransition(msg.target(), msg.requester(), msg.done());
+        PendingTransition next;
+        while (!transitioning && (next = transitions.poll()) != null) {
+            transition(next.whole(), next.states(), next.requester(), next.done());
+        }
+        return Behaviors.same();
+    }
+
+    /**
+     * The new states in place; SPC-5 5.16.2.8 (implicit: every I_T nexus) and 5.16.3 (explicit:
+     * every I_T nexus but the one SET TARGET PORT GROUPS came through) ASYMMETRIC ACCESS STATE CHANGED.
+     */
+    private void finishTransition(AluaState target, Nexus requester, Runnable done) {
+        alua = target;
+        if (requester == null) {
+            unitAttentions.establishForAll(SenseReason.ASYMMETRIC_ACCESS_STATE_CHANGED);
+        } else {
+            unitAttentions.establishForAllBut(requester, SenseReason.ASYMMETRIC_ACCESS_STATE_CHANGED);
+        }
+        done.run();
     }
 
     // --- management changes ----------------------------------------------------------------
@@ -1193,7 +1328,13 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         d.put("stashed", stash.size());
         d.put("pending-aborts", pendingAborts.size());
         d.put("pending-changes", changes.size());
-        d.put("alua-state", ACCESS_STATE.name().toLowerCase(java.util.Locale.ROOT).replace('_', '/'));
+        Map<String, String> states = new java.util.LinkedHashMap<>();
+        for (org.scstj.engine.alua.TargetPortGroup g : alua.groups()) {
+            states.put(Integer.toString(g.id()), g.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '/'));
+        }
+        // one state for every group (an LU without ALUA configuration): that state; else by group
+        d.put("alua-state", new java.util.HashSet<>(states.values()).size() <= 1
+                ? states.values().stream().findFirst().orElse("active/optimized") : states.toString());
         d.put("reservation", reservationHolder());
         if (wholeMediumTask != null) {
             d.put("whole-medium-operation", wholeMediumTask.command().row().wholeMediumKind().toString());

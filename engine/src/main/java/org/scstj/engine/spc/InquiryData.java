@@ -49,6 +49,7 @@ public final class InquiryData {
         byte[] data;
         if (!cdb.evpd()) {
             data = standard(lu.device());
+            data[5] |= (byte) (ctx.state().alua().tpgs().bits() << 4); // SPC-5 6.7.2 TPGS (5.16.2.7, 5.16.3)
         } else {
             data = vpdPage(cdb.pageCode(), lu);
             if (data == null) {

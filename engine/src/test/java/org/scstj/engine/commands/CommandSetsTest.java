@@ -141,6 +141,8 @@ class CommandSetsTest {
             case Opcodes.READ_BUFFER_10, Opcodes.WRITE_BUFFER -> byteOffset == 1; // MODE
             case Opcodes.START_STOP_UNIT -> byteOffset == 3;
             case Opcodes.PREVENT_ALLOW_MEDIUM_REMOVAL -> byteOffset == 4;
+            // REPORT TARGET PORT GROUPS: PARAMETER DATA FORMAT (SPC-5 6.37)
+            case Opcodes.MAINTENANCE_IN -> byteOffset == 1 && row.serviceAction() == Opcodes.SA_REPORT_TARGET_PORT_GROUPS;
             default -> false;
         };
     }
