@@ -82,6 +82,8 @@ public final class ScsiEngine {
     /** The last reconfiguration's completion: a removal waits for it (sessions route by then). */
     private CompletableFuture<?> lastReconfigure = CompletableFuture.completedFuture(null);
     private final Core core = new Core();
+    /** The configured ALUA (SPC-5 5.16) each new LU starts with; set at start (a reconfigure does not change it yet). */
+    private volatile org.scstj.engine.model.AluaSpec alua = org.scstj.engine.model.AluaSpec.DEFAULT;
     /** The counters the management plane's metrics read (docs/metrics.md). */
     private final EngineStats stats = new EngineStats();
 
@@ -202,6 +204,7 @@ public final class ScsiEngine {
             Map<String, DeviceHandlerFactory> byType = new LinkedHashMap<>();
             handlers.forEach(h -> byType.put(h.type(), h));
             ScsiEngine engine = new ScsiEngine(system, settings, Map.copyOf(byType), spec.stateDir());
+            engine.alua = spec.alua();
             for (DeviceSpec d : spec.devices()) {
                 DeviceHandlerFactory factory = byType.get(d.handlerType());
                 if (factory == null) {
@@ -262,6 +265,8 @@ public final class ScsiEngine {
         ActorRef<LunActor.Command> actor = system.systemActorOf(
                 LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), state),
                 actorName, lunProps);
+        // SPC-5 5.16: the configured access states, before any command (scstj.alua)
+        actor.tell(new LunActor.InstallAlua(alua.initialFor(d.name()), null, system.ignoreRef()));
         devices.put(d.name(), new Device(d, new TargetActor.Lu(device, commands, actor, state)));
         log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                 device.blockCount(), device.blockSize());

@@ -1041,6 +1041,13 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             transitions.add(new PendingTransition(whole, states, requester, done));
             return;
         }
+        if (whole != null && alua.version() == 0 && alua.groups().isEmpty()) {
+            // the first installation, before any nexus came (configuration at start): the LU's power-on state
+            alua = new AluaState(1, whole.groups(), whole.implicitTransitionSeconds(), whole.transitionDelay(),
+                    whole.tpgs());
+            done.run();
+            return;
+        }
         int status = requester != null ? org.scstj.engine.alua.TargetPortGroup.ALTERED_BY_SET_TPG
                 : org.scstj.engine.alua.TargetPortGroup.ALTERED_IMPLICITLY;
         AluaState target;
