@@ -30,9 +30,12 @@ final class KnownKeys {
     /** Group names are the operator's; IscsiSettings checks every group's keys. */
     static final List<String> PORTAL_GROUPS = List.of("scstj", "target-drivers", "iscsi", "portal-groups");
 
+    /** Device group names are the operator's; AluaReader checks every group's keys. */
+    static final List<String> ALUA_DEVICE_GROUPS = List.of("scstj", "alua", "device-groups");
+
     /** Read by other readers, so never unknown even if no reference.conf declares them. */
     private static final Set<List<String>> READ_ELSEWHERE = Set.of(HANDLERS, TARGETS, DISPATCHERS, MAILBOXES, PORTALS,
-            DISCOVERY_AUTH, PORTAL_GROUPS);
+            DISCOVERY_AUTH, PORTAL_GROUPS, ALUA_DEVICE_GROUPS);
     private static final Set<String> TARGET_DRIVERS = Set.of("iscsi");
 
     private final ConfigReader reader;
