@@ -195,6 +195,28 @@ public final class ModeParameters {
         return s != null ? s : new Values(writeBackDefault, false, false, 0);
     }
 
+    /**
+     * The changeable values as data: the current ones and the saved ones (SPC-5 7.5.2), null
+     * when nothing was saved (then the defaults are the saved values).
+     */
+    public record Data(Values current, Values saved) {
+    }
+
+    /** The current and saved values, as {@link #install} takes them. */
+    public Data values() {
+        return new Data(current(), saved);
+    }
+
+    /**
+     * Replaces the current and saved values with {@code d} (as {@link #values} gave them, here or
+     * where the LU's control state is kept); WCE only where the device has a write-back cache.
+     * Nothing is written to the state file.
+     */
+    public void install(Data d) {
+        saved = d.saved();
+        applyNow(d.current());
+    }
+
     /** Sets the current values of a MODE SELECT parameter list that passed every check. */
     public void apply(boolean wce, boolean dSense, boolean swp) {
         applyNow(new Values(wce, dSense, swp, uaInterlock));
