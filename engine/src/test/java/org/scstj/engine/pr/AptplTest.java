@@ -32,6 +32,16 @@ class AptplTest {
         return new Lu(Reservations.of(loaded.data()), file, loaded.problem());
     }
 
+    /** What PERSISTENT RESERVE OUT and IN ask of an LU made with this file (SPC-5 5.14.4, PTPL_C). */
+    private static boolean persistable(Lu lu) {
+        org.scstj.engine.sbc.RamBlockDevice device = new org.scstj.engine.sbc.RamBlockDevice(512, 8);
+        org.scstj.engine.lu.UnitState plain = org.scstj.engine.exec.LuContexts.state(device);
+        org.scstj.engine.lu.UnitState withFile = new org.scstj.engine.lu.UnitState(plain.medium(), plain.mode(),
+                plain.wholeMedium(), lu.r(), null, null, plain.stats(), plain.latency(), lu.file());
+        assertFalse(org.scstj.engine.exec.LuContexts.of(0, device, false, A, plain).persistsReservations());
+        return org.scstj.engine.exec.LuContexts.of(0, device, false, A, withFile).persistsReservations();
+    }
+
     /** What the LU's control port does after a change. */
     private static void persist(Lu lu) {
         assertNull(lu.file().persist(lu.r().toData()).toCompletableFuture().join());
@@ -46,6 +56,7 @@ class AptplTest {
         Lu lu = open();
         Reservations r = lu.r();
         assertNotNull(lu.file());
+        assertTrue(persistable(lu), "PTPL_C: an LU with a reservation file accepts APTPL");
         assertEquals(PrOut.Outcome.GOOD, PersistentReservationsTest.outcome(r, A, register(0xA1, true)));
         persist(lu);
         assertEquals(PrOut.Outcome.GOOD, PersistentReservationsTest.outcome(r, B, register(0xB2, true)));
