@@ -34,10 +34,9 @@ import java.util.function.Predicate;
  * {@link NexusSelector}).
  *
  * <p>Threads: the LUN actor owns it. Its check stage reads it for every command (a LU without
- * reservations costs one field read, {@link #idle}); resets and nexus loss change it there; a
- * PERSISTENT RESERVE OUT, whose parameter list arrives on a transport thread, is handed to the actor
- * and runs there ({@code exec.ExecContext#withState}). Only the state file is written elsewhere, on
- * the blocking executor, from a copy taken on the actor's thread.
+ * reservations costs one field read, {@link #idle}); every change (PERSISTENT RESERVE OUT, whose
+ * parameter list arrives on a transport thread, RESERVE / RELEASE, resets, nexus loss) reaches it
+ * through the LU's control port ({@code exec.LuControlPort}) on the actor's thread.
  */
 public final class Reservations {
 
