@@ -23,6 +23,7 @@ import org.scstj.engine.model.DeviceSpec;
 import org.scstj.engine.model.EngineSpec;
 import org.scstj.engine.model.TargetSpec;
 import org.scstj.engine.passthrough.ControlPage;
+import org.scstj.engine.pr.ReservationFile;
 import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.scsitarget.TargetAcl;
 import org.scstj.engine.scsitarget.TargetActor;
@@ -257,10 +258,11 @@ public final class ScsiEngine {
         if (control != null) {
             followControlPage(d.name(), control, mode);
         }
+        ReservationFile reservationFile = reservationFile(d);
         UnitState state = new UnitState(new MediumState(device.capabilities().removable(), cdDvd, device.mediumLoaded()),
                 mode, new WholeMediumState(settings.wholeMediumBytesPerSecond(), blocking),
-                reservations(d), device.peripheralDeviceType() == BlockDevice.TAPE ? new TapeState() : null, control,
-                stats.addDevice(d.name()), new LatencyRecorder(d.name()));
+                reservations(d, reservationFile), device.peripheralDeviceType() == BlockDevice.TAPE ? new TapeState() : null,
+                control, stats.addDevice(d.name()), new LatencyRecorder(d.name()), reservationFile);
         state.latency().enable(settings.measureLatency());
         ActorRef<LunActor.Command> actor = system.systemActorOf(
                 LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), state),
@@ -633,19 +635,26 @@ public final class ScsiEngine {
         return mode;
     }
 
-    /** SPC-5 5.14.4 APTPL: a LU's persistent reservations kept under state-dir/reservations. */
-    private Reservations reservations(DeviceSpec d) {
+    /** SPC-5 5.14.4 APTPL: where a LU's persistent reservations are kept (state-dir/reservations), or null. */
+    private ReservationFile reservationFile(DeviceSpec d) {
         if (stateDir == null) {
-            return new Reservations();
+            return null;
         }
         java.nio.file.Path file = stateDir.resolve("reservations")
                 .resolve(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8) + ".state");
-        Reservations r =
-                new Reservations(new org.scstj.engine.state.StateFile(file), blocking);
-        if (r.loadProblem() != null) {
-            log.error("device {}: persistent reservations not restored: {}", d.name(), r.loadProblem());
+        return new ReservationFile(new org.scstj.engine.state.StateFile(file), blocking);
+    }
+
+    /** The reservations a LU starts with: what its file kept, if any and intact. */
+    private Reservations reservations(DeviceSpec d, ReservationFile file) {
+        if (file == null) {
+            return new Reservations();
         }
-        return r;
+        ReservationFile.Loaded loaded = file.load();
+        if (loaded.problem() != null) {
+            log.error("device {}: persistent reservations not restored: {}", d.name(), loaded.problem());
+        }
+        return Reservations.of(loaded.data());
     }
 
     /** Actor names allow a restricted alphabet; device and target names are mapped into it ('@' never occurs). */

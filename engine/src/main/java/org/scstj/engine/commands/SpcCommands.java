@@ -75,11 +75,11 @@ public final class SpcCommands {
                     .alua(ACTIVE_OR_STANDBY).timeout(CONTROL).build(),
             row("RESERVE(6)", Opcodes.RESERVE_6, NONE)
                     .usage(0xFF, 0x00, 0x00, 0x00, 0x00, 0x00).parser(CdbDecoder::reserve)
-                    .answers(Cdb.Reserve.class, ReserveRelease::reserve)
+                    .runs(Cdb.Reserve.class, ReserveRelease::reserve)
                     .reservation(ReservationClass.SPC2_RESERVATION).sharedState().timeout(MEDIUM).build(),
             row("RELEASE(6)", Opcodes.RELEASE_6, NONE)
                     .usage(0xFF, 0x00, 0x00, 0x00, 0x00, 0x00).parser(CdbDecoder::release)
-                    .answers(Cdb.Release.class, ReserveRelease::release)
+                    .runs(Cdb.Release.class, ReserveRelease::release)
                     .underSpc2Reservation().reservation(ReservationClass.SPC2_RESERVATION).timeout(MEDIUM).build(),
             row("MODE SENSE(6)", Opcodes.MODE_SENSE_6, IN)
                     .usage(0xFF, 0x08, 0xFF, 0xFF, 0xFF, 0x00).parser(CdbDecoder::modeSense6)
@@ -113,11 +113,11 @@ public final class SpcCommands {
                     .alua(ACTIVE_OR_STANDBY).timeout(CONTROL).build(),
             row("RESERVE(10)", Opcodes.RESERVE_10, NONE)
                     .usage(0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00).parser(CdbDecoder::reserve)
-                    .answers(Cdb.Reserve.class, ReserveRelease::reserve)
+                    .runs(Cdb.Reserve.class, ReserveRelease::reserve)
                     .reservation(ReservationClass.SPC2_RESERVATION).sharedState().timeout(MEDIUM).build(),
             row("RELEASE(10)", Opcodes.RELEASE_10, NONE)
                     .usage(0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00).parser(CdbDecoder::release)
-                    .answers(Cdb.Release.class, ReserveRelease::release)
+                    .runs(Cdb.Release.class, ReserveRelease::release)
                     .underSpc2Reservation().reservation(ReservationClass.SPC2_RESERVATION).timeout(MEDIUM).build(),
             row("MODE SENSE(10)", Opcodes.MODE_SENSE_10, IN)
                     .usage(0xFF, 0x18, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00).parser(CdbDecoder::modeSense10)

@@ -55,6 +55,11 @@ public record LuContext(int lun, BlockDevice device, CommandSet commands, boolea
         return unit.wholeMedium();
     }
 
+    /** SPC-5 5.14.4: the LU can keep its persistent reservations across power loss (PTPL_C, APTPL accepted). */
+    public boolean persistsReservations() {
+        return unit.reservationFile() != null;
+    }
+
     /** The LU's SPC-2 and persistent reservations (SPC-5 5.14): on the LUN actor's thread only. */
     public Reservations reservations() {
         return unit.reservations();

@@ -25,6 +25,12 @@ public interface LuState {
     /** SPC-2 and persistent reservations (SPC-5 5.14). */
     Reservations reservations();
 
+    /**
+     * The one way the LU's control state (reservations, mode parameters, access states) changes:
+     * commands submit a {@link ControlOp} here and complete with its {@link ControlResult}.
+     */
+    LuControlPort control();
+
     /** The changeable mode parameters (SPC-5 7.5). */
     ModeParameters mode();
 
@@ -63,10 +69,11 @@ public interface LuState {
     EchoBuffer echoBuffer();
 
     /**
-     * Aborts every task in the task set of a nexus {@code whose} matches but {@code except} (the
-     * command asking), as ABORT TASK SET would (SPC-5 5.14.11.4.5, PREEMPT AND ABORT); runs
-     * {@code quiesced} on the actor's thread once every one of them left the device (at once when
-     * there was none). New commands wait meanwhile, as for any task management function.
+     * Aborts every task in the task set of a nexus {@code whose} matches but the command asking
+     * (task {@code exceptTag} of {@code exceptNexus}), as ABORT TASK SET would (SPC-5 5.14.11.4.5,
+     * PREEMPT AND ABORT); runs {@code quiesced} on the actor's thread once every one of them left
+     * the device (at once when there was none). New commands wait meanwhile, as for any task
+     * management function.
      */
-    void abortTasksOf(Predicate<Nexus> whose, ExecContext except, Runnable quiesced);
+    void abortTasksOf(Predicate<Nexus> whose, Nexus exceptNexus, long exceptTag, Runnable quiesced);
 }

@@ -13,9 +13,11 @@ import java.util.concurrent.Executor;
  * The changeable mode parameters of one logical unit (SPC-5 7.5, SBC-4 6.5): one object per LU,
  * owned by its LUN actor, so a MODE SELECT through one nexus is what every nexus's next command
  * sees. Only the actor changes it: MODE SELECT, whose parameter list arrives on a transport thread,
- * hands the checked values to the actor ({@link #apply} there), and a logical unit reset restores
- * the saved values. The current values are volatile so that commands may read them on any thread
- * (D_SENSE for the sense format of a failure a device reports, WCE, SWP).
+ * hands the checked values to the actor, which applies them through the LU's control port
+ * ({@code exec.LuControlPort}, {@link #apply} there), and a logical unit reset restores the saved
+ * values. {@link #values} and {@link #install} give and take the current and saved values whole.
+ * The current values are volatile so that commands may read them on any thread (D_SENSE for the
+ * sense format of a failure a device reports, WCE, SWP).
  *
  * <p>Saved values (SPC-5 7.5.2, PS and SP): when the LU has a {@link StateFile} the Caching and
  * Control pages are savable. MODE SELECT with SP 1 writes the new values to the file (crash-safely,
@@ -193,6 +195,28 @@ public final class ModeParameters {
     public Values saved() {
         Values s = saved;
         return s != null ? s : new Values(writeBackDefault, false, false, 0);
+    }
+
+    /**
+     * The changeable values as data: the current ones and the saved ones (SPC-5 7.5.2), null
+     * when nothing was saved (then the defaults are the saved values).
+     */
+    public record Data(Values current, Values saved) {
+    }
+
+    /** The current and saved values, as {@link #install} takes them. */
+    public Data values() {
+        return new Data(current(), saved);
+    }
+
+    /**
+     * Replaces the current and saved values with {@code d} (as {@link #values} gave them, here or
+     * where the LU's control state is kept); WCE only where the device has a write-back cache.
+     * Nothing is written to the state file.
+     */
+    public void install(Data d) {
+        saved = d.saved();
+        applyNow(d.current());
     }
 
     /** Sets the current values of a MODE SELECT parameter list that passed every check. */

@@ -1,6 +1,7 @@
 package org.scstj.engine.lu;
 
 import org.scstj.engine.latency.LatencyRecorder;
+import org.scstj.engine.pr.ReservationFile;
 import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.stats.LuStats;
 
@@ -12,11 +13,19 @@ import org.scstj.engine.stats.LuStats;
  * for any other). Every target and nexus that maps the device sees this one state
  * (through the LUN actor, and read-only through each nexus's {@code exec.LuContext}). {@code stats}
  * are its counters for the metrics, written by the LUN actor. Its {@code latency} histograms are
- * written only by the LUN actor; their switch is read by each session.
+ * written only by the LUN actor; their switch is read by each session. {@code reservationFile}
+ * keeps the persistent reservations with APTPL (SPC-5 5.14.4), null when nothing is kept.
  */
 public record UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium,
                         Reservations reservations, TapeState tape, DeviceControl control, LuStats stats,
-                        LatencyRecorder latency) {
+                        LatencyRecorder latency, ReservationFile reservationFile) {
+    /** The state of an LU whose persistent reservations are never kept across a restart. */
+    public UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium,
+                     Reservations reservations, TapeState tape, DeviceControl control, LuStats stats,
+                     LatencyRecorder latency) {
+        this(medium, mode, wholeMedium, reservations, tape, control, stats, latency, null);
+    }
+
     /** The state of an LU counted nowhere anyone reads, with its own switched-off latency recorder (tests). */
     public UnitState(MediumState medium, ModeParameters mode, WholeMediumState wholeMedium, Reservations reservations,
                      TapeState tape, DeviceControl control) {

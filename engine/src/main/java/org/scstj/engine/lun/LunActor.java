@@ -14,7 +14,9 @@ import org.scstj.engine.alua.AccessState;
 import org.scstj.engine.alua.AluaState;
 import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.ControlOp;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.LuControlPort;
 import org.scstj.engine.exec.LuState;
 import org.scstj.engine.latency.LatencyRecorder;
 import org.scstj.engine.latency.LatencySnapshot;
@@ -319,6 +321,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final EchoBuffer echoBuffer = new EchoBuffer();
     /** What a command's exec stage sees of the state: this actor's own fields. */
     private final LuState state = new State();
+    /**
+     * Every change of the control state (reservations, mode parameters, access states) goes
+     * through it; on one node it runs here ({@link LocalLuControl}).
+     */
+    private final LuControlPort luControl;
     /** Tasks between checks and xmit, in arrival order per nexus. */
     private final Set<Task> active = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /**
@@ -374,6 +381,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         this.stats = unit.stats();
         stats.unitAttentions(unitAttentions::pending);
         this.latency = unit.latency();
+        ActorRef<Command> self = ctx.getSelf();
+        this.luControl = new LocalLuControl(state, unit.reservationFile(),
+                action -> self.tell(new WithState(s -> action.run())));
         this.draining = receive(this::onExecuteWhileDraining);
     }
 
@@ -718,21 +728,20 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 // (libiscsi MultipathIO.Reset checks both paths)
                 unitAttentions.establishForAll(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
                 medium.reset();
-                if (control == null) {
-                    mode.restoreSaved(); // a pass-through device restores its own: read back after its reset
-                }
-                reservations.reset();
+                // the SPC-2 reservation ends; the saved mode parameters become current, but a
+                // pass-through device restores its own (read back after its reset)
+                luControl.submit(new ControlOp.Reset(control == null), done -> { });
             }
             case NEXUS_RESET -> {
                 unitAttentions.establish(msg.nexus(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);
                 medium.nexusLost(msg.nexus());
-                reservations.nexusLost(msg.nexus());
+                luControl.submit(new ControlOp.NexusLost(msg.nexus()), done -> { });
             }
             case NEXUS_LOSS -> {
                 unitAttentions.nexusLost(msg.nexus());
                 echoBuffer.nexusLost(msg.nexus());
                 medium.nexusLost(msg.nexus());
-                reservations.nexusLost(msg.nexus());
+                luControl.submit(new ControlOp.NexusLost(msg.nexus()), done -> { });
                 NexusLoad load = outstandingPerNexus.get(msg.nexus());
                 if (load != null) {
                     if (load.outstanding == 0) {
@@ -970,6 +979,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         }
 
         @Override
+        public LuControlPort control() {
+            return luControl;
+        }
+
+        @Override
         public ModeParameters mode() {
             return mode;
         }
@@ -1011,8 +1025,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
          * runs this returns {@link #draining} ({@link #after}).
          */
         @Override
-        public void abortTasksOf(Predicate<Nexus> whose, org.scstj.engine.exec.ExecContext except, Runnable quiesced) {
-            AbortCount count = abort(t -> t != except && whose.test(t.nexus()), null);
+        public void abortTasksOf(Predicate<Nexus> whose, Nexus exceptNexus, long exceptTag, Runnable quiesced) {
+            AbortCount count = abort(t -> !(t.tag() == exceptTag && t.nexus().equals(exceptNexus))
+                    && whose.test(t.nexus()), null);
             awaitQuiesced(count.waiting, quiesced);
         }
     }

@@ -2,15 +2,9 @@ package org.scstj.engine.pr;
 
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.Nexus;
-import org.scstj.engine.state.StateFile;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
@@ -32,24 +26,26 @@ import java.util.function.Predicate;
  * each command-table row names. An SPC-2 reservation and a persistent reservation exclude each other
  * (SPC-5 5.14.1): RESERVE / RELEASE conflict while any registration exists.
  *
- * <p>APTPL (SPC-5 5.14.4): with a {@link StateFile} (the daemon's {@code state-dir}), a PERSISTENT
- * RESERVE OUT with APTPL 1 has the registrations and the reservation written crash-safely before
- * it completes ({@link #persist}); they are restored when the LU is created again. A torn or
- * corrupt file is reported ({@link #loadProblem}) and none of it is applied.
+ * <p>A state machine over a value: {@link #of} starts it on a {@link ReservationsData},
+ * {@link #toData} takes the state back, {@link #install} replaces it. It keeps nothing anywhere:
+ * APTPL (SPC-5 5.14.4) is kept by whoever owns the LU's control state (on one node
+ * {@code lu.LocalLuControl} writes a {@link ReservationFile} after each change), and the
+ * consequences of a change for other nexuses are returned as data ({@link Notice},
+ * {@link NexusSelector}).
  *
  * <p>Threads: the LUN actor owns it. Its check stage reads it for every command (a LU without
- * reservations costs one field read, {@link #idle}); resets and nexus loss change it there; a
- * PERSISTENT RESERVE OUT, whose parameter list arrives on a transport thread, is handed to the actor
- * and runs there ({@code exec.ExecContext#withState}). Only the state file is written elsewhere, on
- * the blocking executor, from a copy taken on the actor's thread ({@link #persist}).
+ * reservations costs one field read, {@link #idle}); every change (PERSISTENT RESERVE OUT, whose
+ * parameter list arrives on a transport thread, RESERVE / RELEASE, resets, nexus loss) reaches it
+ * through the LU's control port ({@code exec.LuControlPort}) on the actor's thread.
  */
 public final class Reservations {
 
     /**
-     * One consequence for the nexuses {@code to} matches: establish {@code condition} (if not null),
-     * and abort their tasks (PREEMPT AND ABORT, SPC-5 5.14.11.4.5).
+     * One consequence for the nexuses {@code to} selects: establish {@code condition} (if not null),
+     * and abort their tasks (PREEMPT AND ABORT, SPC-5 5.14.11.4.5). Data only: the LUN actor
+     * evaluates the selector over the nexuses it knows.
      */
-    public record Notice(SenseReason condition, Predicate<Nexus> to, boolean abortTasks) {
+    public record Notice(SenseReason condition, NexusSelector to, boolean abortTasks) {
     }
 
     /** A registration: who, and the reservation key. */
@@ -72,14 +68,6 @@ public final class Reservations {
     /** The holder for a type other than ALL REGISTRANTS (SPC-5 5.14.10). */
     private Registrant holder;
     private boolean aptpl;
-    /** What the state file says about APTPL (a file with APTPL 1 must be overwritten when it goes to 0). */
-    private boolean persistedAptpl;
-    private final StateFile store;
-    private final Executor io;
-    private final String loadProblem;
-    /** The last state-file write handed to the blocking executor: each write starts after the one before. */
-    private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
-
     /** The SPC-2 holder, or null. */
     private Nexus spc2Holder;
     /** Anything reserved: the check stage's fast path. */
@@ -154,136 +142,35 @@ public final class Reservations {
 
     // --- persistent reservations -----------------------------------------------------------
 
-    /** Reservations that are never kept across a restart (the daemon has no state directory). */
+    /** No registrations, no reservation, PRGENERATION 0. */
     public Reservations() {
-        this.store = null;
-        this.io = null;
-        this.loadProblem = null;
+    }
+
+    /** The state machine started on {@code data}. */
+    public static Reservations of(ReservationsData data) {
+        Reservations r = new Reservations();
+        r.install(data);
+        return r;
     }
 
     /**
-     * Reservations kept in {@code store} when APTPL asks for it (SPC-5 5.14.4), written on
-     * {@code io} (the engine's blocking executor): what the file holds, if it is intact and
-     * well-formed, becomes the current state; otherwise nothing of it is applied and
-     * {@link #loadProblem} says why.
+     * Replaces the whole state with {@code data} (one made by this state machine, here or where
+     * the LU's control state is kept, or read from a {@link ReservationFile}).
      */
-    public Reservations(StateFile store, Executor io) {
-        this.store = store;
-        this.io = io;
-        String problem = null;
-        try {
-            Optional<String> text = store.read();
-            if (text.isPresent()) {
-                restore(text.get());
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            problem = e.getMessage();
-        }
-        this.loadProblem = problem;
+    public void install(ReservationsData data) {
+        registrations.clear();
+        registrations.addAll(data.registrations());
+        generation = data.generation();
+        type = data.type();
+        holder = data.holder();
+        aptpl = data.aptpl();
+        spc2Holder = data.spc2Holder();
         update();
     }
 
-    /** Why the saved state could not be used at start (then the LU starts with none), or null. */
-    public String loadProblem() {
-        return loadProblem;
-    }
-
-    /** SPC-5 5.14.4: this LU can keep its persistent reservations across power loss (PTPL_C). */
-    public boolean persistable() {
-        return store != null;
-    }
-
-    /**
-     * After a PERSISTENT RESERVE OUT that changed the state: writes it crash-safely
-     * ({@link StateFile}) on the blocking executor if APTPL is (or was, so the file must now say
-     * there is nothing to keep) set; the stage completes when it is durable (exceptionally when
-     * the write failed), at once when there is nothing to write. Called on the owner's thread,
-     * which takes the copy to write; writes of successive states never overtake each other.
-     */
-    public CompletionStage<Void> persist() {
-        if (store == null || !aptpl && !persistedAptpl) {
-            return CompletableFuture.completedFuture(null);
-        }
-        persistedAptpl = aptpl;
-        String body = aptpl ? serialize() : "aptpl=0\n";
-        CompletableFuture<Void> write = lastWrite.handle((v, e) -> null).thenRunAsync(() -> {
-            try {
-                store.write(body);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, io);
-        lastWrite = write;
-        return write;
-    }
-
-    /** The state file's body: line-oriented text, names are printable ASCII without spaces. */
-    private String serialize() {
-        StringBuilder b = new StringBuilder();
-        b.append("aptpl=1\n").append("generation=").append(Integer.toUnsignedString(generation)).append('\n');
-        b.append("type=").append(type == null ? 0 : type.code()).append('\n');
-        for (Registration r : registrations) {
-            Registrant w = r.who();
-            b.append("registration=").append(Long.toHexString(r.key())).append(' ').append(w.initiatorName())
-                    .append(' ').append(w.isid() == null ? "-" : w.isid()).append(' ')
-                    .append(w.relativeTargetPortId()).append(' ').append(w.allTargetPorts() ? 1 : 0)
-                    .append(' ').append(w.equals(holder) ? 1 : 0).append('\n');
-        }
-        return b.toString();
-    }
-
-    /** Parses a whole body first and applies it only if every line is valid. */
-    private void restore(String text) {
-        List<Registration> regs = new ArrayList<>();
-        Registrant h = null;
-        int gen = 0;
-        PrType t = null;
-        boolean on = false;
-        for (String line : text.split("\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            if (eq < 0) {
-                throw new IllegalArgumentException("reservation state: bad line " + line);
-            }
-            String value = line.substring(eq + 1);
-            switch (line.substring(0, eq)) {
-                case "aptpl" -> on = value.equals("1");
-                case "generation" -> gen = Integer.parseUnsignedInt(value);
-                case "type" -> {
-                    t = value.equals("0") ? null : PrType.of(Integer.parseInt(value));
-                    if (t == null && !value.equals("0")) {
-                        throw new IllegalArgumentException("reservation state: bad type " + value);
-                    }
-                }
-                case "registration" -> {
-                    String[] f = value.split(" ");
-                    if (f.length != 6) {
-                        throw new IllegalArgumentException("reservation state: bad registration " + value);
-                    }
-                    Registrant w = new Registrant(f[1], f[2].equals("-") ? null : f[2], Integer.parseInt(f[3]),
-                            f[4].equals("1"));
-                    regs.add(new Registration(w, Long.parseUnsignedLong(f[0], 16)));
-                    if (f[5].equals("1")) {
-                        h = w;
-                    }
-                }
-                default -> throw new IllegalArgumentException("reservation state: unknown line " + line);
-            }
-        }
-        if (!on) {
-            return;
-        }
-        if (t != null && (regs.isEmpty() || !t.allRegistrants() && h == null)) {
-            throw new IllegalArgumentException("reservation state: a reservation without its holder");
-        }
-        registrations.addAll(regs);
-        generation = gen;
-        type = t;
-        holder = t == null || t.allRegistrants() ? null : h;
-        aptpl = true;
-        persistedAptpl = true;
+    /** The whole state as a value. */
+    public ReservationsData toData() {
+        return new ReservationsData(registrations, generation, type, holder, aptpl, spc2Holder);
     }
 
     /** What PERSISTENT RESERVE IN reports. */
@@ -489,8 +376,7 @@ public final class Reservations {
                 List<Registration> still = new ArrayList<>(registrations);
                 still.remove(mine);
                 if (was != t && !still.isEmpty()) {
-                    notices.add(new Notice(SenseReason.RESERVATIONS_RELEASED,
-                            n -> still.stream().anyMatch(r -> r.who().matches(n)), false));
+                    notices.add(new Notice(SenseReason.RESERVATIONS_RELEASED, whoOf(still, null), false));
                 }
             }
             generation++;
@@ -554,8 +440,7 @@ public final class Reservations {
         if (gone.isEmpty()) {
             return;
         }
-        notices.add(new Notice(SenseReason.REGISTRATIONS_PREEMPTED,
-                n -> gone.stream().anyMatch(r -> r.who().matches(n)), abort));
+        notices.add(new Notice(SenseReason.REGISTRATIONS_PREEMPTED, whoOf(gone, null), abort));
     }
 
     private List<Registration> removeAll(Predicate<Registration> which) {
@@ -584,10 +469,14 @@ public final class Reservations {
         holder = null;
     }
 
-    /** Registered nexuses but {@code except}, on a copy of today's registrations. */
-    private Predicate<Nexus> registered(Nexus except) {
-        List<Registration> now = List.copyOf(registrations);
-        return n -> !n.equals(except) && now.stream().anyMatch(r -> r.who().matches(n));
+    /** Registered nexuses but {@code except}, as the registrations are now. */
+    private NexusSelector registered(Nexus except) {
+        return whoOf(registrations, except);
+    }
+
+    /** The nexuses of {@code regs} but {@code except}. */
+    private static NexusSelector whoOf(List<Registration> regs, Nexus except) {
+        return new NexusSelector.Registered(regs.stream().map(Registration::who).toList(), except);
     }
 
     private Registration find(Nexus nexus) {

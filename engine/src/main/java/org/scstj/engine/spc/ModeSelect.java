@@ -6,6 +6,7 @@ import static org.scstj.engine.cdb.BigEndian.u64;
 
 import org.scstj.engine.cdb.Cdb;
 import org.scstj.engine.cdb.Opcodes;
+import org.scstj.engine.exec.ControlOp;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.exec.LuState;
@@ -113,43 +114,20 @@ public final class ModeSelect implements TransportTask.DataReceiver {
     /** On the LUN actor's thread. With SP 1 the values are saved first and current once durable. */
     private void apply(Checked checked, LuState state) {
         LuContext lu = ctx.lu();
-        ModeParameters mode = state.mode();
         switch (checked) {
             case Refused r -> ctx.complete(r.failure().toResponse(lu.descriptorSense()));
             case Changes c -> {
-                ModeParameters.Values before = mode.current();
                 ModeParameters.Values values = new ModeParameters.Values(c.wce(), c.dSense(), c.swp(), c.uaInterlock());
                 if (c.tapeBlockLength() >= 0 && state.tape() != null
                         && state.tape().blockLength() != c.tapeBlockLength()) {
                     state.tape().blockLength(c.tapeBlockLength()); // SSC-3 8.3.3: fixed- or variable-block mode
                     state.unitAttentions().establishForAllBut(lu.nexus(), SenseReason.MODE_PARAMETERS_CHANGED);
                 }
-                if (!cdb.sp()) {
-                    mode.apply(values);
-                    announce(before, state);
-                    ctx.complete(ScsiResponse.good(null, 0));
-                    return;
-                }
-                mode.save(values).whenComplete((saved, failure) -> ctx.withState(now -> {
-                    if (failure != null) {
-                        ctx.complete(Failure.of(SenseReason.INTERNAL_TARGET_FAILURE).toResponse(lu.descriptorSense()));
-                        return;
-                    }
-                    now.mode().applySaved(saved);
-                    announce(before, now);
-                    ctx.complete(ScsiResponse.good(null, 0));
-                }));
+                // SPC-5 7.5.1: the port raises MODE PARAMETERS CHANGED (2A/01) for every other
+                // I_T nexus when the current values changed, none when nothing changed
+                state.control().submit(new ControlOp.ModeSelect(lu.nexus(), values, cdb.sp()),
+                        result -> ctx.complete(ControlResponse.of(result, lu.descriptorSense())));
             }
-        }
-    }
-
-    /**
-     * SPC-5 7.5.1: when a MODE SELECT changed the current values, every other I_T nexus gets the
-     * unit attention MODE PARAMETERS CHANGED (2A/01); a MODE SELECT that changed nothing raises none.
-     */
-    private void announce(ModeParameters.Values before, LuState state) {
-        if (!before.equals(state.mode().current())) {
-            state.unitAttentions().establishForAllBut(ctx.lu().nexus(), SenseReason.MODE_PARAMETERS_CHANGED);
         }
     }
 

@@ -25,7 +25,7 @@ public final class PersistentReserveIn {
             case Opcodes.SA_PRIN_READ_KEYS -> readKeys(s);
             case Opcodes.SA_PRIN_READ_RESERVATION -> readReservation(s);
             case Opcodes.SA_PRIN_REPORT_CAPABILITIES ->
-                    reportCapabilities(ctx.lu().reservations().persistable(), s.aptpl());
+                    reportCapabilities(ctx.lu().persistsReservations(), s.aptpl());
             default -> readFullStatus(s);
         };
         return AllocationLength.respond(data, data.length, cdb.allocationLength(),

@@ -5,22 +5,20 @@ import static org.scstj.engine.cdb.BigEndian.u32;
 import static org.scstj.engine.cdb.BigEndian.u64;
 
 import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.exec.ControlOp;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
 import org.scstj.engine.exec.LuState;
 import org.scstj.engine.pr.PrOut;
 import org.scstj.engine.pr.Registrant;
-import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.FieldPointer;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.DataBuffer;
-import org.scstj.engine.spi.Nexus;
 import org.scstj.engine.spi.ScsiResponse;
 import org.scstj.engine.spi.TransportTask;
 
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * SPC-5 6.17 PERSISTENT RESERVE OUT: checks the CDB's PARAMETER LIST LENGTH before any Data-Out
@@ -28,10 +26,10 @@ import java.util.function.Predicate;
  * nothing is allocated for it), then parses the parameter list (6.17.3, and 6.17.4 for REGISTER
  * AND MOVE) into a {@link PrOut} with its TransportIDs ({@link TransportIds}: malformed ones are
  * INVALID FIELD IN PARAMETER LIST 26/00), all on the transport's thread, and hands it to the LUN
- * actor, which owns the LU's {@link Reservations}: there it runs, establishes the unit attentions
- * it leaves, and PREEMPT AND ABORT aborts the preempted nexuses' tasks and waits until they left the
- * device (SPC-5 5.14.11.4.5). With APTPL the new state is written to the state directory before
- * the command completes.
+ * actor, which submits it to the LU's control port ({@code exec.LuControlPort}): there the
+ * reservations' state machine runs, the unit attentions it leaves are established, and PREEMPT AND
+ * ABORT aborts the preempted nexuses' tasks and waits until they left the device (SPC-5
+ * 5.14.11.4.5). With APTPL the new state is durable before the command completes.
  */
 public final class PersistentReserveOut implements TransportTask.DataReceiver {
     /** The basic parameter list (SPC-5 6.17.3). */
@@ -68,7 +66,7 @@ public final class PersistentReserveOut implements TransportTask.DataReceiver {
     public void received(DataBuffer buffer) {
         byte[] list = DataBuffer.takeBytes(buffer);
         LuContext lu = ctx.lu();
-        Object parsed = parse(cdb, list, lu.reservations().persistable());
+        Object parsed = parse(cdb, list, lu.persistsReservations());
         if (parsed instanceof Failure f) {
             ctx.complete(f.toResponse(lu.descriptorSense()));
             return;
@@ -77,32 +75,14 @@ public final class PersistentReserveOut implements TransportTask.DataReceiver {
         ctx.withState(state -> run(out, state));
     }
 
-    /** On the LUN actor's thread: SPC-5 5.14.7 to 5.14.11, then their consequences for the other nexuses. */
+    /**
+     * On the LUN actor's thread: the LU's control port runs SPC-5 5.14.7 to 5.14.11 and their
+     * consequences for the other nexuses; the command ends as it says.
+     */
     private void run(PrOut out, LuState state) {
         LuContext lu = ctx.lu();
-        Reservations.Result result = state.reservations().execute(lu.nexus(), out);
-        ScsiResponse response = respond(result.outcome(), lu.descriptorSense());
-        if (result.outcome() != PrOut.Outcome.GOOD) {
-            ctx.complete(response);
-            return;
-        }
-        Predicate<Nexus> aborted = null;
-        for (Reservations.Notice n : result.notices()) {
-            if (n.condition() != null) {
-                state.unitAttentions().establishWhere(n.to(), n.condition());
-            }
-            if (n.abortTasks()) {
-                aborted = aborted == null ? n.to() : aborted.or(n.to());
-            }
-        }
-        Runnable finish = () -> state.reservations().persist().whenComplete((v, failure) -> ctx.complete(
-                failure == null ? response
-                        : Failure.of(SenseReason.INTERNAL_TARGET_FAILURE).toResponse(lu.descriptorSense())));
-        if (aborted == null) {
-            finish.run();
-        } else {
-            state.abortTasksOf(aborted, ctx, finish);
-        }
+        state.control().submit(new ControlOp.PrOut(lu.nexus(), ctx.task().tag(), out),
+                result -> ctx.complete(ControlResponse.of(result, lu.descriptorSense())));
     }
 
     @Override

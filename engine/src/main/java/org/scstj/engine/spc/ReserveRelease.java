@@ -1,9 +1,9 @@
 package org.scstj.engine.spc;
 
 import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.exec.ControlOp;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuContext;
-import org.scstj.engine.spi.ScsiResponse;
 
 /**
  * SPC-2 7.21 / 7.22 RESERVE(6) / (10) and 7.17 / 7.18 RELEASE(6) / (10): a logical unit
@@ -15,19 +15,20 @@ public final class ReserveRelease {
     private ReserveRelease() {
     }
 
-    /** RESERVE: GOOD, or RESERVATION CONFLICT when another nexus holds the LU (SPC-2 7.21.1). */
-    public static ScsiResponse reserve(Cdb.Reserve cdb, ExecContext ctx) {
+    /**
+     * RESERVE, through the LU's control port: GOOD, or RESERVATION CONFLICT when another nexus
+     * holds the LU (SPC-2 7.21.1).
+     */
+    public static void reserve(Cdb.Reserve cdb, ExecContext ctx) {
         LuContext lu = ctx.lu();
-        if (!lu.reservations().reserve(lu.nexus())) {
-            return new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, null, null, 0);
-        }
-        return ScsiResponse.good(null, 0);
+        ctx.state().control().submit(new ControlOp.Reserve(lu.nexus()),
+                result -> ctx.complete(ControlResponse.of(result, lu.descriptorSense())));
     }
 
-    /** RELEASE: GOOD; the reservation ends only if this nexus holds it (SPC-2 7.17). */
-    public static ScsiResponse release(Cdb.Release cdb, ExecContext ctx) {
+    /** RELEASE, through the LU's control port: GOOD; the reservation ends only if this nexus holds it (SPC-2 7.17). */
+    public static void release(Cdb.Release cdb, ExecContext ctx) {
         LuContext lu = ctx.lu();
-        lu.reservations().release(lu.nexus());
-        return ScsiResponse.good(null, 0);
+        ctx.state().control().submit(new ControlOp.Release(lu.nexus()),
+                result -> ctx.complete(ControlResponse.of(result, lu.descriptorSense())));
     }
 }

@@ -4,6 +4,7 @@ import org.scstj.engine.alua.AccessState;
 import org.scstj.engine.alua.AluaState;
 import org.scstj.engine.cdb.BigEndian;
 import org.scstj.engine.cdb.Cdb;
+import org.scstj.engine.exec.ControlOp;
 import org.scstj.engine.exec.ExecContext;
 import org.scstj.engine.exec.LuState;
 import org.scstj.engine.sense.Failure;
@@ -71,7 +72,8 @@ public final class SetTargetPortGroups implements TransportTask.DataReceiver {
         }
         @SuppressWarnings("unchecked")
         Map<Integer, AccessState> states = (Map<Integer, AccessState>) checked;
-        state.changeAccessStates(states, ctx.lu().nexus(), () -> ctx.complete(ScsiResponse.good(null, 0)));
+        state.control().submit(new ControlOp.SetTargetPortGroups(ctx.lu().nexus(), states),
+                result -> ctx.complete(ControlResponse.of(result, ctx.lu().descriptorSense())));
     }
 
     @Override

@@ -43,9 +43,32 @@ public final class FakeExecContext implements ExecContext {
     public volatile boolean aborted;
 
     public FakeExecContext(FakeTask task, LuContext lu) {
+        this(task, lu, null);
+    }
+
+    /**
+     * A context whose LU's control state changes go to {@code control} (null: the single-node port
+     * over this context's state, with nothing kept across a restart; "the actor" is the caller).
+     */
+    public FakeExecContext(FakeTask task, LuContext lu, org.scstj.engine.exec.LuControlPort control) {
         this.task = task;
         this.lu = lu;
         this.parsed = lu.commands().parse(task.cdb());
+        this.control = control != null ? control : new org.scstj.engine.lun.LocalLuControl(state, null, Runnable::run);
+    }
+
+    /**
+     * Decodes and starts one CDB, its Data-Out at once, and returns without waiting for the
+     * response ({@link #response}, {@link #completions}): for a control port that answers later.
+     */
+    public static FakeExecContext start(LuContext lu, byte[] cdb, int edtl, byte[] dataOut,
+                                        org.scstj.engine.exec.LuControlPort control) {
+        FakeExecContext ctx = new FakeExecContext(new FakeTask(cdb, edtl, dataOut), lu, control);
+        if (!ctx.parsed.decoded()) {
+            throw new AssertionError("rejected: " + ctx.parsed.failure());
+        }
+        lu.commands().execute(ctx.parsed, ctx);
+        return ctx;
     }
 
     public static LuContext lu(RamBlockDevice device, boolean writeProtected, boolean descriptorSense) {
@@ -161,11 +184,16 @@ public final class FakeExecContext implements ExecContext {
         @Override public WholeMediumState wholeMedium() { return lu.wholeMedium(); }
         @Override public EchoBuffer echoBuffer() { return echoBuffer; }
 
+        @Override public org.scstj.engine.exec.LuControlPort control() { return control; }
+
         @Override
-        public void abortTasksOf(java.util.function.Predicate<Nexus> whose, ExecContext except, Runnable quiesced) {
+        public void abortTasksOf(java.util.function.Predicate<Nexus> whose, Nexus exceptNexus, long exceptTag,
+                                 Runnable quiesced) {
             quiesced.run();
         }
     };
+
+    private final org.scstj.engine.exec.LuControlPort control;
 
     /** How many times complete was called. */
     public int completions() {
