@@ -340,12 +340,51 @@ public final class ScsiEngine {
         List<CompletableFuture<?>> installed = new ArrayList<>();
         devices.forEach((name, d) -> {
             if (groupsChanged || !java.util.Objects.equals(before.deviceGroupOf(name), next.deviceGroupOf(name))) {
-                installed.add(installAlua(d, next.stateFor(name, targetSpecs)));
+                installed.add(installConfigured(name, d));
             } else if (timesChanged) {
                 installed.add(refreshAlua(name, d));
             }
         });
         return CompletableFuture.allOf(installed.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Puts these devices' LUs in the configured states where they differ (a SET TARGET PORT GROUPS
+     * may have changed them since): one implicit change each, SPC-5 5.16.2.8; an LU already in
+     * them is left alone, no unit attention. Names that are no running device are skipped.
+     */
+    public CompletionStage<Void> applyConfiguredAlua(java.util.Collection<String> names) {
+        List<CompletableFuture<?>> installed = new ArrayList<>();
+        for (String name : names) {
+            Device d = devices.get(name);
+            if (d != null) {
+                installed.add(installConfigured(name, d));
+            }
+        }
+        return CompletableFuture.allOf(installed.toArray(CompletableFuture[]::new));
+    }
+
+    /** The configured states and ports; a group whose state stays keeps its STATUS CODE (SPC-5 6.37). */
+    private CompletableFuture<AluaState> installConfigured(String name, Device d) {
+        AluaState configured = alua.stateFor(name, targetSpecs);
+        return readAlua(d).thenCompose(current -> {
+            List<TargetPortGroup> groups = new ArrayList<>();
+            for (TargetPortGroup g : configured.groups()) {
+                TargetPortGroup now = current.group(g.id());
+                groups.add(now != null && now.state() == g.state()
+                        ? new TargetPortGroup(g.id(), g.state(), g.preferred(), now.statusCode(), g.relativeTargetPortIds())
+                        : g);
+            }
+            AluaState next = new AluaState(current.version(), groups, configured.implicitTransitionSeconds(),
+                    configured.transitionDelay(), configured.tpgs());
+            return same(current, next) ? CompletableFuture.completedFuture(current) : installAlua(d, next);
+        });
+    }
+
+    private static boolean same(AluaState current, AluaState next) {
+        return current.implicitTransitionSeconds() == next.implicitTransitionSeconds()
+                && current.transitionDelay().equals(next.transitionDelay())
+                && next.groups().stream().allMatch(g -> g.equals(current.group(g.id())));
     }
 
     /** After a change of the targets: every LU's ports as the targets now give them, its states kept. */
@@ -371,10 +410,7 @@ public final class ScsiEngine {
             }
             AluaState next = new AluaState(current.version(), groups, configured.implicitTransitionSeconds(),
                     configured.transitionDelay(), configured.tpgs());
-            boolean same = current.implicitTransitionSeconds() == next.implicitTransitionSeconds()
-                    && current.transitionDelay().equals(next.transitionDelay())
-                    && groups.stream().allMatch(g -> g.equals(current.group(g.id())));
-            return same ? CompletableFuture.completedFuture(current) : installAlua(d, next);
+            return same(current, next) ? CompletableFuture.completedFuture(current) : installAlua(d, next);
         });
     }
 

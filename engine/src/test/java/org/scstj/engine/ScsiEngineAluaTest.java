@@ -103,6 +103,12 @@ class ScsiEngineAluaTest {
             assertEquals(TargetPortGroup.NO_STATUS, states.get("d1").group(2).statusCode(), "logs did not change");
             assertEquals(after, engine.aluaSpec());
 
+            long version = states.get("d0").version();
+            get(engine.applyConfiguredAlua(List.of("d0", "nosuch")));
+            AluaState again = get(engine.aluaStates()).get("d0");
+            assertEquals(version, again.version(), "already in the configured states: nothing sent");
+            assertEquals(TargetPortGroup.ALTERED_IMPLICITLY, again.group(2).statusCode(), "its STATUS CODE stays");
+
             get(engine.reconfigure(List.of(target)));
             assertEquals(AccessState.STANDBY, get(engine.aluaStates()).get("d0").stateOf(2),
                     "a change of the targets keeps the states");

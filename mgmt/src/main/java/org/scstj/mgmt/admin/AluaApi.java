@@ -23,7 +23,9 @@ import java.util.TreeSet;
  * REPORT TARGET PORT GROUPS would report it; {@code PUT /api/v1/alua/device-groups/{g}/states/{tpg}}
  * changes one group's state (and PREF) in the configuration through the {@link ChangeManager}, so
  * it is validated, written to the file and carried out as one implicit change (TRANSITIONING for
- * the transition delay, then 2A/06 to every I_T nexus of the group's LUs, SPC-5 5.16.2.8).
+ * the transition delay, then 2A/06 to every I_T nexus of the group's LUs, SPC-5 5.16.2.8). When the
+ * file says so already but a SET TARGET PORT GROUPS moved the LUs elsewhere, the LUs are put back in
+ * the configured states (the same implicit change); LUs in them already are left alone.
  */
 final class AluaApi {
     static final String DEVICE_GROUPS = "scstj.alua.device-groups";
@@ -137,6 +139,15 @@ final class AluaApi {
         ChangeManager.Result r = changes.change(List.of(object),
                 setState(group, c.param("tpg"), name(state), (Boolean) preferred),
                 ChangeManager.Options.api(c.flag("dry-run"), expected, false));
+        if (!c.flag("dry-run")) {
+            // the file may say so already while the LUs are elsewhere (SET TARGET PORT GROUPS, 5.16.3)
+            AluaSpec.DeviceGroupSpec g = changes.state().config().engine().alua().deviceGroups().stream()
+                    .filter(x -> x.name().equals(group)).findFirst().orElse(null);
+            if (g != null) {
+                ChangeManagerAwait.await("putting the LUs of " + group + " in their states",
+                        changes.live().applyConfiguredAlua(g.devices()));
+            }
+        }
         Map<String, Object> out = Api.result(r);
         long generation = changes.generation(object);
         out.put("generation", generation);

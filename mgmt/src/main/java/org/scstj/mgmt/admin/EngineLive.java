@@ -63,6 +63,11 @@ final class EngineLive implements Live {
     }
 
     @Override
+    public CompletionStage<Void> applyConfiguredAlua(java.util.Collection<String> devices) {
+        return engine.applyConfiguredAlua(devices);
+    }
+
+    @Override
     public CompletionStage<Map<String, org.scstj.engine.alua.AluaState>> aluaStates() {
         return engine.aluaStates();
     }

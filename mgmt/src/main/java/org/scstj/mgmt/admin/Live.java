@@ -43,6 +43,11 @@ interface Live {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
+    /** These devices' LUs in their configured ALUA states where a SET TARGET PORT GROUPS changed them. */
+    default CompletionStage<Void> applyConfiguredAlua(java.util.Collection<String> devices) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Every running LU's target port groups and their states, by device name. */
     default CompletionStage<Map<String, org.scstj.engine.alua.AluaState>> aluaStates() {
         return java.util.concurrent.CompletableFuture.completedFuture(Map.of());

@@ -93,6 +93,8 @@ class AluaApiTest {
         assertEquals(200, r.status());
         assertEquals(true, ((Map<?, ?>) r.json()).get("applied"));
         assertEquals(List.of("reconfigureAlua [db{2=STANDBY, 10=STANDBY}[]]"), live.calls("reconfigureAlua"));
+        assertEquals(List.of("applyConfiguredAlua [n0]"), live.calls("applyConfiguredAlua"),
+                "the group's LUs are put in the configured states even where the file said so already");
         var group = restarted().engine().alua().deviceGroups().getFirst();
         assertEquals(Map.of(10, AccessState.STANDBY, 2, AccessState.STANDBY), group.states(), "written to the file");
         assertEquals(Set.of(), group.preferred());
@@ -152,7 +154,19 @@ class AluaApiTest {
         }
         assertEquals(before, Files.readString(file));
         assertEquals(List.of(), live.calls("reconfigureAlua"));
+        assertEquals(List.of(), live.calls("applyConfiguredAlua"));
         assertEquals(1, changes.state().revision());
+    }
+
+    @Test
+    void aStateTheFileHasAlready_changesNoFile_butPutsTheLusInIt() throws Exception {
+        String before = Files.readString(file);
+        Api.Reply r = put("db", "slow", "{\"state\": \"standby\"}");
+        assertEquals(false, ((Map<?, ?>) r.json()).get("applied"), "no change to the configuration");
+        assertEquals(before, Files.readString(file));
+        assertEquals(List.of(), live.calls("reconfigureAlua"));
+        assertEquals(List.of("applyConfiguredAlua [n0]"), live.calls("applyConfiguredAlua"),
+                "a SET TARGET PORT GROUPS may have moved them");
     }
 
     @Test
@@ -179,6 +193,7 @@ class AluaApiTest {
                 Tokens.Role.ADMIN));
         assertEquals(false, ((Map<?, ?>) r.json()).get("applied"));
         assertEquals(List.of(), live.calls("reconfigureAlua"));
+        assertEquals(List.of(), live.calls("applyConfiguredAlua"));
     }
 
     @Test

@@ -90,6 +90,11 @@ final class FakeLive implements Live {
     }
 
     @Override
+    public CompletionStage<Void> applyConfiguredAlua(java.util.Collection<String> devices) {
+        return call("applyConfiguredAlua " + new java.util.TreeSet<>(devices), null);
+    }
+
+    @Override
     public CompletionStage<Map<String, org.scstj.engine.alua.AluaState>> aluaStates() {
         return CompletableFuture.completedFuture(aluaStates);
     }
