@@ -116,4 +116,20 @@ class ScsiEngineAluaTest {
             get(engine.shutdown());
         }
     }
+
+    @Test
+    void aNewTargetGroup_movesThePortsOfItsPortalGroups_noPortIsInTwoGroups(@TempDir Path dir) throws Exception {
+        ScsiEngine engine = start(dir, AluaSpec.DEFAULT);
+        try {
+            assertEquals(List.of(1, 2, 3), get(engine.aluaStates()).get("d0").groups().stream().map(TargetPortGroup::id).toList());
+            get(engine.reconfigureAlua(new AluaSpec(10, Duration.ZERO,
+                    List.of(new AluaSpec.TargetGroupSpec("fast", 7, Set.of(1, 2))), List.of())));
+            AluaState d0 = get(engine.aluaStates()).get("d0");
+            assertEquals(List.of(3, 7), d0.groups().stream().map(TargetPortGroup::id).toList(),
+                    "SPC-5 5.16.2.1: a target port is in one target port group");
+            assertArrayEquals(new int[] {1, 2}, d0.group(7).relativeTargetPortIds());
+        } finally {
+            get(engine.shutdown());
+        }
+    }
 }
