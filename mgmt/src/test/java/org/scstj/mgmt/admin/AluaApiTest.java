@@ -122,6 +122,20 @@ class AluaApiTest {
     }
 
     @Test
+    void theTree_hasTheTargetGroupsAndDeviceGroups_withTheirGenerations() throws Exception {
+        put("db", "10", "{\"state\": \"standby\"}");
+        Map<String, Object> root = new Tree(changes, List.of(), true).root(12);
+        Map<String, Object> db = Tree.find(root, Paths.deviceGroup("db"));
+        assertEquals("device-group", db.get("kind"));
+        assertEquals(2L, db.get("generation"));
+        assertEquals(Map.of("2", "standby", "10", "standby"),
+                ((Map<?, ?>) ((Map<?, ?>) db.get("attributes")).get("states")).get("value"));
+        Map<String, Object> fast = Tree.find(root, Paths.targetGroup("fast"));
+        assertEquals(10, ((Map<?, ?>) ((Map<?, ?>) fast.get("attributes")).get("id")).get("value"));
+        assertEquals("alua", Tree.find(root, Paths.ALUA).get("kind"));
+    }
+
+    @Test
     void aStaleGeneration_is409() throws Exception {
         put("db", "10", "{\"state\": \"standby\"}");
         long now = changes.generation(Paths.deviceGroup("db"));
