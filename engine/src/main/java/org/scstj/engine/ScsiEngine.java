@@ -387,10 +387,16 @@ public final class ScsiEngine {
                 && next.groups().stream().allMatch(g -> g.equals(current.group(g.id())));
     }
 
-    /** After a change of the targets: every LU's ports as the targets now give them, its states kept. */
+    /**
+     * After a change of the targets: every LU's ports as the targets now give them, its states
+     * kept. An LU that does not answer keeps its ports (logged): the mapping change stands.
+     */
     private CompletableFuture<Void> refreshAluaPorts() {
         List<CompletableFuture<?>> installed = new ArrayList<>();
-        devices.forEach((name, d) -> installed.add(refreshAlua(name, d)));
+        devices.forEach((name, d) -> installed.add(refreshAlua(name, d).exceptionally(e -> {
+            log.warn("device {}: its target port groups' ports were not updated: {}", name, e.toString());
+            return null;
+        })));
         return CompletableFuture.allOf(installed.toArray(CompletableFuture[]::new));
     }
 
