@@ -19,6 +19,9 @@ import org.scstj.engine.lu.TapeState;
 import org.scstj.engine.lu.UnitState;
 import org.scstj.engine.lu.WholeMediumState;
 import org.scstj.engine.lun.LunActor;
+import org.scstj.engine.alua.AluaState;
+import org.scstj.engine.alua.TargetPortGroup;
+import org.scstj.engine.model.AluaSpec;
 import org.scstj.engine.model.DeviceSpec;
 import org.scstj.engine.model.EngineSpec;
 import org.scstj.engine.model.TargetSpec;
@@ -83,8 +86,10 @@ public final class ScsiEngine {
     /** The last reconfiguration's completion: a removal waits for it (sessions route by then). */
     private CompletableFuture<?> lastReconfigure = CompletableFuture.completedFuture(null);
     private final Core core = new Core();
-    /** The configured ALUA (SPC-5 5.16) each new LU starts with; set at start (a reconfigure does not change it yet). */
-    private volatile org.scstj.engine.model.AluaSpec alua = org.scstj.engine.model.AluaSpec.DEFAULT;
+    /** The configured ALUA (SPC-5 5.16): each new LU starts with it; {@link #reconfigureAlua} replaces it. */
+    private volatile AluaSpec alua = AluaSpec.DEFAULT;
+    /** The targets as last applied: their ports seed each LU's target port groups (SPC-5 6.37). */
+    private volatile List<TargetSpec> targetSpecs = List.of();
     /** The counters the management plane's metrics read (docs/metrics.md). */
     private final EngineStats stats = new EngineStats();
 
@@ -175,7 +180,9 @@ public final class ScsiEngine {
             }
         }
         targets = Map.copyOf(next);
+        targetSpecs = List.copyOf(byName.values());
         CompletableFuture<List<String>> done = CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> refreshAluaPorts())
                 .thenApply(v -> List.of());
         lastReconfigure = done;
         return done;
@@ -206,6 +213,7 @@ public final class ScsiEngine {
             handlers.forEach(h -> byType.put(h.type(), h));
             ScsiEngine engine = new ScsiEngine(system, settings, Map.copyOf(byType), spec.stateDir());
             engine.alua = spec.alua();
+            engine.targetSpecs = List.copyOf(spec.targets());
             for (DeviceSpec d : spec.devices()) {
                 DeviceHandlerFactory factory = byType.get(d.handlerType());
                 if (factory == null) {
@@ -268,7 +276,7 @@ public final class ScsiEngine {
                 LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), state),
                 actorName, lunProps);
         // SPC-5 5.16: the configured access states, before any command (scstj.alua)
-        actor.tell(new LunActor.InstallAlua(alua.initialFor(d.name()), null, system.ignoreRef()));
+        actor.tell(new LunActor.InstallAlua(alua.stateFor(d.name(), targetSpecs), null, system.ignoreRef()));
         devices.put(d.name(), new Device(d, new TargetActor.Lu(device, commands, actor, state)));
         log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                 device.blockCount(), device.blockSize());
@@ -299,6 +307,131 @@ public final class ScsiEngine {
     }
 
     private static final long CONTROL_PAGE_SECONDS = 10;
+
+    // --- management: ALUA (SPC-5 5.16, docs/design/cluster.md 2.6, 2.7) ---------------------
+
+    /** The ALUA configuration in force. */
+    public AluaSpec aluaSpec() {
+        return alua;
+    }
+
+    /** Every running LU's target port groups and their states, by device name. */
+    public CompletionStage<Map<String, AluaState>> aluaStates() {
+        Map<String, CompletableFuture<AluaState>> asked = new java.util.TreeMap<>();
+        devices.forEach((name, d) -> asked.put(name, readAlua(d)));
+        return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, AluaState> out = new LinkedHashMap<>();
+            asked.forEach((name, f) -> out.put(name, f.join()));
+            return out;
+        });
+    }
+
+    /**
+     * Applies a new ALUA configuration. An LU whose device group changed (its states, PREF, its
+     * members) or whose target port groups changed gets the configured states as one implicit
+     * change (SPC-5 5.16.2.6: TRANSITIONING for the transition delay, then 2A/06 to every I_T
+     * nexus, 5.16.2.8); one where only the transition times changed keeps its states. Target port
+     * group membership applies to new sessions; open ones keep the group they logged in through.
+     */
+    public synchronized CompletionStage<Void> reconfigureAlua(AluaSpec next) {
+        AluaSpec before = alua;
+        alua = next;
+        boolean groupsChanged = !before.targetGroups().equals(next.targetGroups());
+        boolean timesChanged = before.implicitTransitionSeconds() != next.implicitTransitionSeconds()
+                || !before.transitionDelay().equals(next.transitionDelay());
+        List<CompletableFuture<?>> installed = new ArrayList<>();
+        devices.forEach((name, d) -> {
+            if (groupsChanged || !java.util.Objects.equals(before.deviceGroupOf(name), next.deviceGroupOf(name))) {
+                installed.add(installConfigured(name, d));
+            } else if (timesChanged) {
+                installed.add(refreshAlua(name, d));
+            }
+        });
+        return CompletableFuture.allOf(installed.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Puts these devices' LUs in the configured states where they differ (a SET TARGET PORT GROUPS
+     * may have changed them since): one implicit change each, SPC-5 5.16.2.8; an LU already in
+     * them is left alone, no unit attention. Names that are no running device are skipped.
+     */
+    public CompletionStage<Void> applyConfiguredAlua(java.util.Collection<String> names) {
+        List<CompletableFuture<?>> installed = new ArrayList<>();
+        for (String name : names) {
+            Device d = devices.get(name);
+            if (d != null) {
+                installed.add(installConfigured(name, d));
+            }
+        }
+        return CompletableFuture.allOf(installed.toArray(CompletableFuture[]::new));
+    }
+
+    /** The configured states and ports; a group whose state stays keeps its STATUS CODE (SPC-5 6.37). */
+    private CompletableFuture<AluaState> installConfigured(String name, Device d) {
+        AluaState configured = alua.stateFor(name, targetSpecs);
+        return readAlua(d).thenCompose(current -> {
+            List<TargetPortGroup> groups = new ArrayList<>();
+            for (TargetPortGroup g : configured.groups()) {
+                TargetPortGroup now = current.group(g.id());
+                groups.add(now != null && now.state() == g.state()
+                        ? new TargetPortGroup(g.id(), g.state(), g.preferred(), now.statusCode(), g.relativeTargetPortIds())
+                        : g);
+            }
+            AluaState next = new AluaState(current.version(), groups, configured.implicitTransitionSeconds(),
+                    configured.transitionDelay(), configured.tpgs());
+            return same(current, next) ? CompletableFuture.completedFuture(current) : installAlua(d, next);
+        });
+    }
+
+    private static boolean same(AluaState current, AluaState next) {
+        return current.implicitTransitionSeconds() == next.implicitTransitionSeconds()
+                && current.transitionDelay().equals(next.transitionDelay())
+                && next.groups().stream().allMatch(g -> g.equals(current.group(g.id())));
+    }
+
+    /**
+     * After a change of the targets: every LU's ports as the targets now give them, its states
+     * kept. An LU that does not answer keeps its ports (logged): the mapping change stands.
+     */
+    private CompletableFuture<Void> refreshAluaPorts() {
+        List<CompletableFuture<?>> installed = new ArrayList<>();
+        devices.forEach((name, d) -> installed.add(refreshAlua(name, d).exceptionally(e -> {
+            log.warn("device {}: its target port groups' ports were not updated: {}", name, e.toString());
+            return null;
+        })));
+        return CompletableFuture.allOf(installed.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * The LU's target port groups and ports as the configuration gives them, its current states,
+     * PREF and status codes kept (a SET TARGET PORT GROUPS change stays); nothing is sent when
+     * nothing differs.
+     */
+    private CompletableFuture<AluaState> refreshAlua(String name, Device d) {
+        AluaState configured = alua.stateFor(name, targetSpecs);
+        return readAlua(d).thenCompose(current -> {
+            List<TargetPortGroup> groups = new ArrayList<>();
+            for (TargetPortGroup g : configured.groups()) {
+                TargetPortGroup now = current.group(g.id());
+                groups.add(now == null ? g : new TargetPortGroup(g.id(), now.state(), now.preferred(), now.statusCode(),
+                        g.relativeTargetPortIds()));
+            }
+            AluaState next = new AluaState(current.version(), groups, configured.implicitTransitionSeconds(),
+                    configured.transitionDelay(), configured.tpgs());
+            return same(current, next) ? CompletableFuture.completedFuture(current) : installAlua(d, next);
+        });
+    }
+
+    private CompletableFuture<AluaState> installAlua(Device d, AluaState next) {
+        return AskPattern.<LunActor.Command, AluaState>ask(d.lu().actor(),
+                replyTo -> new LunActor.InstallAlua(next, null, replyTo), CHANGE_TIMEOUT, system.scheduler())
+                .toCompletableFuture();
+    }
+
+    private CompletableFuture<AluaState> readAlua(Device d) {
+        return AskPattern.<LunActor.Command, AluaState>ask(d.lu().actor(), LunActor.ReadAlua::new,
+                Duration.ofSeconds(10), system.scheduler()).toCompletableFuture();
+    }
 
     // --- management: devices (issue 14) -----------------------------------------------------
 
@@ -736,8 +869,9 @@ public final class ScsiEngine {
                 return CompletableFuture.failedFuture(new LoginRefusedException(LoginRefusal.TARGET_NOT_FOUND,
                         "no target " + nexus.targetName()));
             }
+            int aluaGroup = alua.targetPortGroupOf(nexus.targetPortGroup());
             return AskPattern.<TargetActor.Command, TargetActor.Opened>ask(target.actor(),
-                            replyTo -> new TargetActor.OpenSession(nexus, replyTo),
+                            replyTo -> new TargetActor.OpenSession(nexus, aluaGroup, replyTo),
                             Duration.ofMillis(settings.loginTimeoutMillis()), system.scheduler())
                     .thenCompose(opened -> opened.session() == null
                             ? CompletableFuture.failedFuture(new LoginRefusedException(opened.refusal(), opened.message()))

@@ -428,7 +428,7 @@ class AdminTest {
                 String path = p.getKey().replace("{device}", "no-such-device").replace("{target}", "iqn.2026-12.org.nowhere:t")
                         .replace("{lun}", "9").replace("{group}", "g").replace("{initiator}", "iqn.x:y")
                         .replace("{handler}", "vdisk_nullio").replace("{portal}", "127.0.0.9:9").replace("{session}", "0-0")
-                        .replace("{path}", "no-such-actor/child");
+                        .replace("{path}", "no-such-actor/child").replace("{tpg}", "1");
                 if (method.equals("POST") && path.startsWith("/api/v1/config/")) {
                     continue; // plan/apply/write take a whole configuration: exercised above
                 }

@@ -26,8 +26,8 @@ class DemoTest {
     void demoConfig_isValid_andServesTheDemoTarget() throws Exception {
         ScstjConfig c = Demo.config(new Command.Demo(Command.Demo.DEFAULT_LISTEN, dir, false), ConfigLoader.installedHandlers());
         assertEquals(List.of(new TargetSpec("iqn.2026-11.org.scstj:demo",
-                List.of(new LunMapping(0, "demo-disk", false), new LunMapping(1, "demo-null", false)), List.of(), 1)),
-                c.engine().targets());
+                List.of(new LunMapping(0, "demo-disk", false), new LunMapping(1, "demo-null", false)), List.of(), 1,
+                java.util.Map.of(1, 1))), c.engine().targets(), "one port, in the default portal group (tag 1)");
         assertEquals(List.of(new Portal("127.0.0.1", 3260)), c.portals());
         assertEquals(dir, c.engine().stateDir());
         var disk = c.engine().devices().getFirst();

@@ -59,6 +59,16 @@ public record AluaState(long version, List<TargetPortGroup> groups, int implicit
         return g != null && g.has(relativeTargetPortId);
     }
 
+    /** Whether some group has port {@code relativeTargetPortId} (SPC-5 5.16.2.1: a port is in one group). */
+    public boolean hasPort(int relativeTargetPortId) {
+        for (TargetPortGroup g : groups) {
+            if (g.has(relativeTargetPortId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** This state with port {@code relativeTargetPortId} in group {@code id} (a new group: active/optimized). */
     public AluaState withPort(int id, int relativeTargetPortId) {
         List<TargetPortGroup> next = new ArrayList<>(groups.size() + 1);

@@ -1071,7 +1071,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                     whole.transitionDelay(), whole.tpgs());
             for (org.scstj.engine.alua.TargetPortGroup g : alua.groups()) {
                 for (int port : g.relativeTargetPortIds()) {
-                    if (merged.group(g.id()) == null || !merged.knows(g.id(), port)) {
+                    if (!whole.hasPort(port)) { // learnt, not configured: a port is in one group (5.16.2.1)
                         merged = merged.withPort(g.id(), port);
                     }
                 }

@@ -40,8 +40,12 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
     public sealed interface Command {
     }
 
-    /** Opens an I_T nexus; answered with {@link Opened}. */
-    public record OpenSession(Nexus nexus, ActorRef<Opened> replyTo) implements Command {
+    /**
+     * Opens an I_T nexus; answered with {@link Opened}. {@code aluaTargetPortGroup} is the ALUA
+     * target port group (SPC-5 5.16.2.1) the nexus's portal group is in, what the core's
+     * {@link Nexus#targetPortGroup} carries (the offered one is the portal group tag).
+     */
+    public record OpenSession(Nexus nexus, int aluaTargetPortGroup, ActorRef<Opened> replyTo) implements Command {
     }
 
     /** The session's actor and the nexus as the core identifies it, or why the initiator may not log in. */
@@ -200,14 +204,15 @@ public final class TargetActor extends AbstractBehavior<TargetActor.Command> {
         // SPC-5 7.7.6.4: each target port has its own relative target port identifier; this
         // target's comes from its configuration (targets are numbered in file order), so two
         // targets exporting one LU report different ports whatever the transport assumed; a target
-        // reached through several portal groups has one port (and identifier) per group.
+        // reached through several portal groups has one port (and identifier) per group. The port
+        // is in the ALUA target port group of its portal group (SPC-5 5.16.2.1, scstj.alua).
         Nexus offered = msg.nexus();
         if (removal != null) {
             msg.replyTo().tell(new Opened(null, null, LoginRefusal.TARGET_NOT_FOUND, spec.name() + " was removed"));
             return this;
         }
         Nexus nexus = new Nexus(offered.initiatorName(), offered.initiatorPortName(), spec.name(),
-                offered.targetPortName(), spec.relativeTargetPortId(offered.targetPortGroup()), offered.targetPortGroup());
+                offered.targetPortName(), spec.relativeTargetPortId(offered.targetPortGroup()), msg.aluaTargetPortGroup());
         List<LunMapping> visible = acl.lunsFor(nexus.initiatorName());
         if (visible.isEmpty()) {
             msg.replyTo().tell(new Opened(null, null, LoginRefusal.NOT_AUTHORIZED,

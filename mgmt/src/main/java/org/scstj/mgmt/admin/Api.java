@@ -111,6 +111,7 @@ final class Api {
     private final ChangeManager changes;
     private final Metrics metrics;
     private final LatencyApi latency;
+    private final AluaApi alua;
     private final JfrControl jfr = new JfrControl();
     private final List<Route> routes;
 
@@ -123,6 +124,7 @@ final class Api {
         this.changes = changes;
         this.metrics = metrics;
         this.latency = new LatencyApi(changes);
+        this.alua = new AluaApi(changes);
         this.routes = table();
     }
 
@@ -220,6 +222,11 @@ final class Api {
                         "switch latency measurement of a device or of a target's devices", latency::put),
                 new Route("DELETE", "/api/v1/latency", true, "read the latency histograms and empty them",
                         latency::reset),
+                new Route("GET", "/api/v1/alua", false,
+                        "ALUA: target port groups, device groups, each LU's state per target port group", alua::get),
+                new Route("PUT", "/api/v1/alua/device-groups/{group}/states/{tpg}", true,
+                        "set a device group's state (and PREF) in a target port group: an implicit change",
+                        alua::putState),
                 new Route("GET", "/api/v1/jfr", false, "the admin API's JFR recording", jfr::status),
                 new Route("POST", "/api/v1/jfr/start", true,
                         "start a JFR recording with scstj's command-stage and task-management events", jfr::start),

@@ -324,6 +324,11 @@ final class ChangeManager {
                 problems("applying the iSCSI settings", live.reconfigureDriver(next.iscsi()));
                 undo.push(() -> live.reconfigureDriver(old).thenApply(x -> null));
             }
+            if (!before.engine().alua().equals(next.engine().alua())) {
+                org.scstj.engine.model.AluaSpec old = before.engine().alua();
+                await("applying scstj.alua", live.reconfigureAlua(next.engine().alua()));
+                undo.push(() -> live.reconfigureAlua(old));
+            }
             if (store != null && persist) {
                 try {
                     store.write(doc, header());
@@ -396,7 +401,8 @@ final class ChangeManager {
                     d.config().withValue("size", ConfigValueFactory.fromAnyRef(size))));
         }
         return new ScstjConfig(view.source(), view.config(), new org.scstj.engine.model.EngineSpec(
-                view.engine().stateDir(), devices, view.engine().targets()), view.iscsi(), view.portals());
+                view.engine().stateDir(), devices, view.engine().targets(), view.engine().alua()), view.iscsi(),
+                view.portals());
     }
 
     /**

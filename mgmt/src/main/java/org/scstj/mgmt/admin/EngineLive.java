@@ -58,6 +58,21 @@ final class EngineLive implements Live {
     }
 
     @Override
+    public CompletionStage<Void> reconfigureAlua(org.scstj.engine.model.AluaSpec alua) {
+        return engine.reconfigureAlua(alua);
+    }
+
+    @Override
+    public CompletionStage<Void> applyConfiguredAlua(java.util.Collection<String> devices) {
+        return engine.applyConfiguredAlua(devices);
+    }
+
+    @Override
+    public CompletionStage<Map<String, org.scstj.engine.alua.AluaState>> aluaStates() {
+        return engine.aluaStates();
+    }
+
+    @Override
     public CompletionStage<List<String>> reconfigureDriver(Config iscsiBlock) {
         return driver.reconfigure(iscsiBlock);
     }

@@ -35,6 +35,24 @@ interface Live {
     /** The driver's whole block; completes with what would need a restart (nothing changed then). */
     CompletionStage<List<String>> reconfigureDriver(Config iscsiBlock);
 
+    /**
+     * The engine's new ALUA configuration (SPC-5 5.16): LUs whose device group changed go through
+     * an implicit change; completes once each is in its new states.
+     */
+    default CompletionStage<Void> reconfigureAlua(org.scstj.engine.model.AluaSpec alua) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /** These devices' LUs in their configured ALUA states where a SET TARGET PORT GROUPS changed them. */
+    default CompletionStage<Void> applyConfiguredAlua(java.util.Collection<String> devices) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /** Every running LU's target port groups and their states, by device name. */
+    default CompletionStage<Map<String, org.scstj.engine.alua.AluaState>> aluaStates() {
+        return java.util.concurrent.CompletableFuture.completedFuture(Map.of());
+    }
+
     CompletionStage<Void> closeSessions(String target);
 
     CompletionStage<List<SessionInfo>> sessions();

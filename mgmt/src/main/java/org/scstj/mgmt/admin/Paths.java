@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 final class Paths {
     static final String API = "/api/v1";
     static final String DRIVER = API + "/target-drivers/iscsi";
+    static final String ALUA = API + "/alua";
 
     private Paths() {
     }
@@ -26,6 +27,14 @@ final class Paths {
 
     static String portal(String portal) {
         return API + "/portals/" + encode(portal);
+    }
+
+    static String deviceGroup(String name) {
+        return ALUA + "/device-groups/" + encode(name);
+    }
+
+    static String targetGroup(String name) {
+        return ALUA + "/target-groups/" + encode(name);
     }
 
     static String session(String id) {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
+import org.scstj.engine.model.AluaSpec;
 import org.scstj.engine.model.DeviceSpec;
 import org.scstj.engine.model.GroupSpec;
 import org.scstj.engine.model.LunMapping;
@@ -60,6 +61,8 @@ final class Plan {
     final Map<String, TargetSpec> targetUpdates = new LinkedHashMap<>();
     final Set<String> removedTargets = new LinkedHashSet<>();
     boolean driverChanged;
+    /** {@code scstj.alua} differs: the engine gets the new one (SPC-5 5.16.2.8 implicit changes). */
+    boolean aluaChanged;
     final List<Step> steps = new ArrayList<>();
 
     private Plan(ScstjConfig from, ScstjConfig to) {
@@ -94,6 +97,7 @@ final class Plan {
         p.devices(handlers);
         p.targets(sessions);
         p.driver(sessions);
+        p.alua();
         p.restart();
         return p;
     }
@@ -370,6 +374,61 @@ final class Plan {
             }
         }
         return t.withValue("groups", g);
+    }
+
+    /**
+     * The ALUA differences: a device group whose states, PREF or members change is one implicit
+     * change of its LUs' states (TRANSITIONING for the transition delay, then 2A/06 to every I_T
+     * nexus, SPC-5 5.16.2.8); a target group's membership applies to new logins.
+     */
+    private void alua() {
+        AluaSpec a = from.engine().alua();
+        AluaSpec b = to.engine().alua();
+        if (a.equals(b)) {
+            return;
+        }
+        aluaChanged = true;
+        if (a.implicitTransitionSeconds() != b.implicitTransitionSeconds() || !a.transitionDelay().equals(b.transitionDelay())) {
+            steps.add(new Step(Action.CHANGE, Paths.ALUA, "implicit transition time " + a.implicitTransitionSeconds()
+                    + " s → " + b.implicitTransitionSeconds() + " s, transition delay " + a.transitionDelay().toMillis()
+                    + " ms → " + b.transitionDelay().toMillis() + " ms", false, false));
+        }
+        Map<String, AluaSpec.TargetGroupSpec> ta = new LinkedHashMap<>();
+        a.targetGroups().forEach(g -> ta.put(g.name(), g));
+        Map<String, AluaSpec.TargetGroupSpec> tb = new LinkedHashMap<>();
+        b.targetGroups().forEach(g -> tb.put(g.name(), g));
+        for (AluaSpec.TargetGroupSpec g : tb.values()) {
+            AluaSpec.TargetGroupSpec og = ta.get(g.name());
+            if (!g.equals(og)) {
+                steps.add(new Step(og == null ? Action.ADD : Action.CHANGE, Paths.targetGroup(g.name()),
+                        "id " + g.id() + ", portal group tags " + new TreeSet<>(g.portalGroupTags()) + ", for new logins",
+                        false, false));
+            }
+        }
+        for (AluaSpec.TargetGroupSpec g : ta.values()) {
+            if (!tb.containsKey(g.name())) {
+                steps.add(new Step(Action.REMOVE, Paths.targetGroup(g.name()), "id " + g.id(), false, false));
+            }
+        }
+        Map<String, AluaSpec.DeviceGroupSpec> da = new LinkedHashMap<>();
+        a.deviceGroups().forEach(g -> da.put(g.name(), g));
+        Map<String, AluaSpec.DeviceGroupSpec> db = new LinkedHashMap<>();
+        b.deviceGroups().forEach(g -> db.put(g.name(), g));
+        for (AluaSpec.DeviceGroupSpec g : db.values()) {
+            AluaSpec.DeviceGroupSpec og = da.get(g.name());
+            if (!g.equals(og)) {
+                steps.add(new Step(og == null ? Action.ADD : Action.CHANGE, Paths.deviceGroup(g.name()),
+                        "states " + new java.util.TreeMap<>(g.states()) + ", preferred " + new TreeSet<>(g.preferred())
+                                + ": an implicit change, 2A/06 to every nexus of " + new TreeSet<>(g.devices()),
+                        false, false));
+            }
+        }
+        for (AluaSpec.DeviceGroupSpec g : da.values()) {
+            if (!db.containsKey(g.name())) {
+                steps.add(new Step(Action.REMOVE, Paths.deviceGroup(g.name()), "its devices become active/optimized",
+                        false, false));
+            }
+        }
     }
 
     private void restart() {

@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * The self-documenting object tree, in the shape of the configuration and of SCST's sysfs:
  * handlers → devices; target drivers → iscsi → targets → LUNs and groups → initiators and LUNs,
- * portals, sessions → connections. Every node carries its API path, its generation, its
+ * portals, sessions → connections; alua → target groups, device groups. Every node carries its API path, its generation, its
  * attributes (value, type, unit, default, whether it changes online or needs a restart, a line of
  * description) and the actions it accepts.
  */
@@ -97,6 +97,7 @@ final class Tree {
         if (depth > 1) {
             add(drivers, iscsi(depth - 2));
         }
+        add(root, alua(depth - 1));
         return root;
     }
 
@@ -221,6 +222,50 @@ final class Tree {
             }
         }
         return driver;
+    }
+
+    /** {@code scstj.alua} (SPC-5 5.16): target port groups and device groups; the LUs' states are GET /api/v1/alua's. */
+    private Map<String, Object> alua(int depth) {
+        org.scstj.engine.model.AluaSpec spec = state.config().engine().alua();
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("implicit-transition-time", attribute(spec.implicitTransitionSeconds(), "duration", "s", 10, true, false,
+                "IMPLICIT TRANSITION TIME of REPORT TARGET PORT GROUPS, 0..255 s"));
+        a.put("transition-delay", attribute(spec.transitionDelay().toMillis(), "duration", "ms", 0, true, false,
+                "how long a changing target port group shows TRANSITIONING"));
+        Map<String, Object> alua = node("alua", "alua", Paths.ALUA, a, List.of("GET"));
+        if (depth <= 0) {
+            return alua;
+        }
+        Map<String, Object> targetGroups = node("collection", "target-groups", Paths.ALUA + "/target-groups", Map.of(),
+                List.of());
+        add(alua, targetGroups);
+        Map<String, Object> deviceGroups = node("collection", "device-groups", Paths.ALUA + "/device-groups", Map.of(),
+                List.of());
+        add(alua, deviceGroups);
+        if (depth <= 1) {
+            return alua;
+        }
+        for (org.scstj.engine.model.AluaSpec.TargetGroupSpec g : spec.targetGroups()) {
+            Map<String, Object> ga = new LinkedHashMap<>();
+            ga.put("id", attribute(g.id(), "int", "", null, true, false, "TARGET PORT GROUP, 1..65535"));
+            ga.put("portal-group-tags", attribute(new java.util.TreeSet<>(g.portalGroupTags()), "list", "", null, true,
+                    false, "the portal groups whose target ports it holds (for new logins)"));
+            add(targetGroups, node("target-group", g.name(), Paths.targetGroup(g.name()), ga, List.of()));
+        }
+        for (org.scstj.engine.model.AluaSpec.DeviceGroupSpec g : spec.deviceGroups()) {
+            Map<String, Object> ga = new LinkedHashMap<>();
+            ga.put("devices", attribute(new java.util.TreeSet<>(g.devices()), "list", "", null, true, false,
+                    "the devices sharing these states"));
+            Map<String, String> states = new java.util.TreeMap<>();
+            g.states().forEach((id, st) -> states.put(Integer.toString(id), AluaApi.name(st)));
+            ga.put("states", attribute(states, "map", "", null, true, false,
+                    "state by target port group id; the others active-optimized"));
+            ga.put("preferred", attribute(new java.util.TreeSet<>(g.preferred()), "list", "", null, true, false,
+                    "target port groups with PREF set"));
+            add(deviceGroups, node("device-group", g.name(), Paths.deviceGroup(g.name()), ga,
+                    List.of("PUT states/{tpg}")));
+        }
+        return alua;
     }
 
     private void targets(Map<String, Object> parent, int depth) {

@@ -19,13 +19,18 @@ import java.util.Set;
  * Reads {@code scstj.alua} (SPC-5 5.16) into an {@link AluaSpec}, each mistake a problem at its
  * line: durations out of range, a state that is not one of the four an operator may set
  * (TRANSITIONING is the device server's own, SPC-5 5.16.2.6), a target port group id outside
- * 1..65535, a device that is not defined or is in two device groups.
+ * 1..65535 or given twice, a portal group that does not exist or is in two target port groups, a
+ * device that is not defined or is in two device groups, a state for a target port group that
+ * does not exist.
  */
 final class AluaReader {
     static final List<String> ALUA = List.of("scstj", "alua");
     static final List<String> DEVICE_GROUPS = List.of("scstj", "alua", "device-groups");
+    static final List<String> TARGET_GROUPS = List.of("scstj", "alua", "target-groups");
     private static final Set<String> GROUP_KEYS = Set.of("devices", "states", "preferred");
-    private static final Map<String, AccessState> STATES = Map.of(
+    private static final Set<String> TARGET_GROUP_KEYS = Set.of("id", "portal-groups");
+    /** The states an operator may give, by their configuration (and admin API) names. */
+    static final Map<String, AccessState> STATES = Map.of(
             "active-optimized", AccessState.ACTIVE_OPTIMIZED,
             "active-non-optimized", AccessState.ACTIVE_NON_OPTIMIZED,
             "standby", AccessState.STANDBY,
@@ -33,15 +38,21 @@ final class AluaReader {
 
     private final ConfigReader reader;
     private final Set<String> deviceNames;
+    /** The iSCSI portal groups (name to tag), or null when the driver's block could not be read (reported there). */
+    private final Map<String, Integer> portalGroups;
+    /** Target port group ids by name, and the ids, as read. */
+    private final Map<String, Integer> groupIds = new LinkedHashMap<>();
 
-    AluaReader(ConfigReader reader, Set<String> deviceNames) {
+    AluaReader(ConfigReader reader, Set<String> deviceNames, Map<String, Integer> portalGroups) {
         this.reader = reader;
         this.deviceNames = deviceNames;
+        this.portalGroups = portalGroups;
     }
 
     AluaSpec read() {
         int implicit = (int) seconds(ConfigReader.child(ALUA, "implicit-transition-time"), 0, 255);
         Duration delay = Duration.ofMillis(millis(ConfigReader.child(ALUA, "transition-delay")));
+        List<AluaSpec.TargetGroupSpec> targetGroups = targetGroups();
         List<AluaSpec.DeviceGroupSpec> groups = new ArrayList<>();
         Map<String, String> groupOf = new HashMap<>();
         if (reader.value(DEVICE_GROUPS) instanceof ConfigObject all) {
@@ -77,8 +88,8 @@ final class AluaReader {
                         if (state == null) {
                             reader.problem(p, e.getValue().unwrapped() + ": expected one of "
                                     + String.join(", ", new java.util.TreeSet<>(STATES.keySet())));
-                        } else if (id > 0) {
-                            states.put(id, state);
+                        } else if (id > 0 && states.putIfAbsent(id, state) != null) {
+                            reader.problem(p, "target port group " + id + " is given twice (by name and by id)");
                         }
                     }
                 } else if (g.get("states") != null) {
@@ -94,20 +105,127 @@ final class AluaReader {
                 groups.add(new AluaSpec.DeviceGroupSpec(name, devices, states, preferred));
             }
         }
-        return new AluaSpec(implicit, delay, groups);
+        return new AluaSpec(implicit, delay, targetGroups, groups);
     }
 
+    /**
+     * {@code target-groups { NAME { id = N, portal-groups = [..] } }}, then one target port group
+     * for each portal group in none (its name and tag): every target port group the target has.
+     */
+    private List<AluaSpec.TargetGroupSpec> targetGroups() {
+        List<AluaSpec.TargetGroupSpec> out = new ArrayList<>();
+        Map<String, String> tpgOfPortalGroup = new HashMap<>();
+        Map<Integer, String> nameOfId = new HashMap<>();
+        ConfigValue v = reader.value(TARGET_GROUPS);
+        if (v != null && !(v instanceof ConfigObject)) {
+            reader.problem(TARGET_GROUPS, "expected an object { NAME { id = N, portal-groups = [...] } }");
+        }
+        if (v instanceof ConfigObject all) {
+            for (String name : reader.inFileOrder(TARGET_GROUPS, all.keySet())) {
+                List<String> path = ConfigReader.child(TARGET_GROUPS, name);
+                if (!(all.get(name) instanceof ConfigObject g)) {
+                    reader.problem(path, "expected an object { id = N, portal-groups = [...] }");
+                    continue;
+                }
+                for (String key : g.keySet()) {
+                    if (!TARGET_GROUP_KEYS.contains(key)) {
+                        reader.problem(ConfigReader.child(path, key), "unknown key (known: id, portal-groups)");
+                    }
+                }
+                List<String> idPath = ConfigReader.child(path, "id");
+                int id = -1;
+                if (g.get("id") == null) {
+                    reader.problem(idPath, "missing: the TARGET PORT GROUP id, 1..65535");
+                } else if (!(g.get("id").unwrapped() instanceof Integer n) || n < 1 || n > 0xFFFF) {
+                    reader.problem(idPath, "a target port group id is 1..65535: " + g.get("id").unwrapped());
+                } else if (nameOfId.putIfAbsent(n, name) != null) {
+                    reader.problem(idPath, "id " + n + " is already target group " + nameOfId.get(n) + "'s");
+                } else {
+                    id = n;
+                }
+                List<String> pgPath = ConfigReader.child(path, "portal-groups");
+                Set<Integer> tags = new LinkedHashSet<>();
+                List<String> members = strings(pgPath, g.get("portal-groups"));
+                if (g.get("portal-groups") == null || members.isEmpty()) {
+                    reader.problem(pgPath, "expected the portal groups whose ports this target port group holds");
+                }
+                for (String pg : members) {
+                    if (portalGroups == null) {
+                        continue;
+                    }
+                    Integer tag = portalGroups.get(pg);
+                    if (tag == null) {
+                        reader.problem(pgPath, "no portal group " + pg + " (known: "
+                                + String.join(", ", new java.util.TreeSet<>(portalGroups.keySet())) + ")");
+                    } else if (tpgOfPortalGroup.putIfAbsent(pg, name) != null) {
+                        reader.problem(pgPath, "portal group " + pg + " is already in target group "
+                                + tpgOfPortalGroup.get(pg));
+                    } else {
+                        tags.add(tag);
+                    }
+                }
+                if (id > 0) {
+                    groupIds.put(name, id);
+                    if (!tags.isEmpty()) {
+                        out.add(new AluaSpec.TargetGroupSpec(name, id, tags));
+                    }
+                }
+            }
+        }
+        if (portalGroups != null) {
+            for (Map.Entry<String, Integer> pg : portalGroups.entrySet()) {
+                if (tpgOfPortalGroup.containsKey(pg.getKey())) {
+                    continue;
+                }
+                int tag = pg.getValue();
+                String clash = nameOfId.get(tag);
+                if (clash != null) {
+                    reader.problem(ConfigReader.child(TARGET_GROUPS, clash, "id"), "portal group " + pg.getKey()
+                            + " is in no target group, so it is target port group " + tag
+                            + " (its tag), which is this group's id: list it in a target group");
+                    continue;
+                }
+                if (groupIds.containsKey(pg.getKey())) {
+                    reader.problem(ConfigReader.child(TARGET_GROUPS, pg.getKey()), "portal group " + pg.getKey()
+                            + " is in no target group, so it is a target port group of that name: list it in one");
+                    continue;
+                }
+                groupIds.put(pg.getKey(), tag);
+                out.add(new AluaSpec.TargetGroupSpec(pg.getKey(), tag, Set.of(tag)));
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(AluaSpec.TargetGroupSpec::id));
+        return out;
+    }
+
+    /** A target port group named by its id or its target group's name; -1 (reported) if none. */
     private int groupId(List<String> path, String text) {
+        Integer named = groupIds.get(text);
+        if (named != null) {
+            return named;
+        }
         try {
             int id = Integer.parseInt(text.trim());
             if (id >= 1 && id <= 0xFFFF) {
-                return id;
+                if (portalGroups == null || groupIds.containsValue(id)) {
+                    return id;
+                }
+                reader.problem(path, "no target port group " + id + " (known: " + known() + ")");
+                return -1;
             }
         } catch (NumberFormatException e) {
-            // reported below
+            reader.problem(path, "no target port group " + text + " (known: " + known() + ")");
+            return -1;
         }
-        reader.problem(path, "a target port group id is a portal group tag, 1..65535: " + text);
+        reader.problem(path, "a target port group id is 1..65535: " + text);
         return -1;
+    }
+
+    private String known() {
+        List<String> out = new ArrayList<>();
+        groupIds.entrySet().stream().sorted(Map.Entry.comparingByValue())
+                .forEach(e -> out.add(e.getValue() + " (" + e.getKey() + ")"));
+        return String.join(", ", out);
     }
 
     private List<String> strings(List<String> path, ConfigValue v) {

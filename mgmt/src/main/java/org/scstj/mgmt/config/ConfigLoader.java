@@ -137,7 +137,7 @@ public final class ConfigLoader {
         List<Portal> portals = portals(reader, !targets.isEmpty());
         Config iscsi = iscsiBlock(reader);
         adminFlags(reader);
-        org.scstj.engine.model.AluaSpec alua = new AluaReader(reader, names).read();
+        org.scstj.engine.model.AluaSpec alua = new AluaReader(reader, names, portalGroupTags(iscsi)).read();
         // numbered with the disabled ones, so enabling or disabling a target renumbers no other
         targets = numberPorts(targets, iscsi).stream().filter(t -> !targetReader.disabled().contains(t.name())).toList();
         if (!reader.problems().isEmpty()) {
@@ -252,7 +252,7 @@ public final class ConfigLoader {
         int next = 1;
         for (TargetSpec t : targets) {
             List<IscsiSettings.PortalGroup> groups = settings.groupsOf(t.name());
-            if (groups.size() <= 1) {
+            if (groups.isEmpty()) {
                 out.add(new TargetSpec(t.name(), t.defaultLuns(), t.groups(), next++));
                 continue;
             }
@@ -264,6 +264,17 @@ public final class ConfigLoader {
             out.add(new TargetSpec(t.name(), t.defaultLuns(), t.groups(), first, Map.copyOf(ids)));
         }
         return out;
+    }
+
+    /** The iSCSI portal groups, name to tag (SPC-5 5.16.2.1: ALUA target port groups are made of them), or null. */
+    private static Map<String, Integer> portalGroupTags(Config iscsi) {
+        try {
+            Map<String, Integer> out = new java.util.LinkedHashMap<>();
+            IscsiSettings.from(iscsi).portalGroups().forEach(g -> out.put(g.name(), g.tag()));
+            return out;
+        } catch (RuntimeException reported) { // iscsiBlock has reported it
+            return null;
+        }
     }
 
     /** The admin plane's switches (docs/admin.md, docs/metrics.md): each true or false. */

@@ -32,10 +32,12 @@ final class KnownKeys {
 
     /** Device group names are the operator's; AluaReader checks every group's keys. */
     static final List<String> ALUA_DEVICE_GROUPS = List.of("scstj", "alua", "device-groups");
+    /** Target group names are the operator's; AluaReader checks every group's keys. */
+    static final List<String> ALUA_TARGET_GROUPS = List.of("scstj", "alua", "target-groups");
 
     /** Read by other readers, so never unknown even if no reference.conf declares them. */
     private static final Set<List<String>> READ_ELSEWHERE = Set.of(HANDLERS, TARGETS, DISPATCHERS, MAILBOXES, PORTALS,
-            DISCOVERY_AUTH, PORTAL_GROUPS, ALUA_DEVICE_GROUPS);
+            DISCOVERY_AUTH, PORTAL_GROUPS, ALUA_DEVICE_GROUPS, ALUA_TARGET_GROUPS);
     private static final Set<String> TARGET_DRIVERS = Set.of("iscsi");
 
     private final ConfigReader reader;

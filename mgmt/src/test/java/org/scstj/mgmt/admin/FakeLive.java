@@ -75,6 +75,30 @@ final class FakeLive implements Live {
         return call("reconfigureDriver", List.of());
     }
 
+    /** The engine's ALUA configuration as last given (null: never), and what {@link #aluaStates} answers. */
+    volatile org.scstj.engine.model.AluaSpec alua;
+    volatile Map<String, org.scstj.engine.alua.AluaState> aluaStates = Map.of();
+
+    @Override
+    public CompletionStage<Void> reconfigureAlua(org.scstj.engine.model.AluaSpec next) {
+        CompletionStage<Void> r = call("reconfigureAlua " + next.deviceGroups().stream()
+                .map(g -> g.name() + new java.util.TreeMap<>(g.states()) + new java.util.TreeSet<>(g.preferred())).toList(), null);
+        if (r.toCompletableFuture().isDone() && !r.toCompletableFuture().isCompletedExceptionally()) {
+            alua = next;
+        }
+        return r;
+    }
+
+    @Override
+    public CompletionStage<Void> applyConfiguredAlua(java.util.Collection<String> devices) {
+        return call("applyConfiguredAlua " + new java.util.TreeSet<>(devices), null);
+    }
+
+    @Override
+    public CompletionStage<Map<String, org.scstj.engine.alua.AluaState>> aluaStates() {
+        return CompletableFuture.completedFuture(aluaStates);
+    }
+
     @Override
     public CompletionStage<Void> closeSessions(String target) {
         return call("closeSessions " + target, null);

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -96,9 +97,10 @@ class ConfigLoaderTest {
                         List.of(new LunMapping(0, "disk01", false), new LunMapping(1, "null0", false)),
                         List.of(new GroupSpec("backup-hosts", List.of("iqn.1993-08.org.debian:01:*"),
                                 List.of(new LunMapping(0, "disk01", true)))),
-                        1),
-                new TargetSpec("iqn.2026-11.org.scstj:second", List.of(new LunMapping(7, "null0", false)), List.of(), 2)),
-                spec.targets());
+                        1, Map.of(1, 1)),
+                new TargetSpec("iqn.2026-11.org.scstj:second", List.of(new LunMapping(7, "null0", false)), List.of(), 2,
+                        Map.of(1, 2))),
+                spec.targets(), "one port each, in the default portal group (tag 1)");
         assertEquals(List.of(new Portal("0.0.0.0", 3260), new Portal("::1", 3261)), c.portals());
         assertTrue(c.iscsi().hasPath("targets"));
         assertTrue(c.config().hasPath("scstj.dispatchers.engine"), "module defaults are applied");
