@@ -17,6 +17,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.scstj.engine.spi.NodeFence;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.SessionInfo;
 import org.scstj.engine.spi.TargetDriver;
@@ -77,8 +78,18 @@ public final class IscsiTargetDriver implements TargetDriver {
     /** Reconfigurations run one after another: each starts when the previous one completed. */
     private CompletableFuture<List<String>> reconfiguring = CompletableFuture.completedFuture(List.of());
 
+    private final NodeFence nodeFence;
+    /** The portals {@link #fence} closed, rebound by {@link #unfence}; null while not fenced. */
+    private List<Map.Entry<IscsiSettings.PortalGroup, IscsiSettings.Portal>> fencedPortals;
+
     public IscsiTargetDriver(IscsiSettings settings) {
+        this(settings, NodeFence.ALWAYS);
+    }
+
+    /** A driver of a cluster node: before each SCSI status it asks {@code fence} whether the node may answer. */
+    public IscsiTargetDriver(IscsiSettings settings, NodeFence fence) {
         this.current = new AtomicReference<>(settings);
+        this.nodeFence = fence;
     }
 
     /** The settings in force now. */
@@ -148,7 +159,7 @@ public final class IscsiTargetDriver implements TargetDriver {
         IscsiSettings settings = current.get();
         registry = new SessionRegistry(stats);
         TargetContext context = new TargetContext(core, current, registry, this::boundByGroup, connections,
-                new AuthFailureBackoff(settings.chapBackoff(), System::nanoTime));
+                new AuthFailureBackoff(settings.chapBackoff(), System::nanoTime), nodeFence);
         this.context = context;
         LoginConnectionLimiter limiter = new LoginConnectionLimiter(settings.maxLoginConnectionsPerSource());
         this.limiter = limiter;
@@ -208,6 +219,7 @@ public final class IscsiTargetDriver implements TargetDriver {
         SessionRegistry sessions = registry;
         acceptors = null;
         workers = null;
+        fencedPortals = null;
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (Channel listener : listeners) {
             CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -245,6 +257,61 @@ public final class IscsiTargetDriver implements TargetDriver {
                     w.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f -> done.complete(null));
                 });
         return done;
+    }
+
+    /**
+     * The node lost its cluster lease: every portal stops listening (a new connection is refused)
+     * and every connection is reset, no Logout asked, nothing pending sent. The sessions end as on
+     * a connection loss. Completes when the listeners are closed.
+     */
+    @Override
+    public synchronized CompletionStage<Void> fence() {
+        if (acceptors == null || fencedPortals != null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Map.Entry<IscsiSettings.PortalGroup, IscsiSettings.Portal>> closed = new ArrayList<>();
+        Map<String, IscsiSettings.PortalGroup> groups = new HashMap<>();
+        current.get().portalGroups().forEach(g -> groups.put(g.name(), g));
+        List<CompletableFuture<Void>> closes = new ArrayList<>();
+        for (Channel c : listeners) {
+            IscsiSettings.PortalGroup g = groups.get(listenerGroups.get(c));
+            if (g != null) {
+                closed.add(Map.entry(g, listenerPortals.get(c)));
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            c.close().addListener(f -> done.complete(null));
+            closes.add(done);
+        }
+        listeners.clear();
+        listenerTags.clear();
+        listenerPortals.clear();
+        listenerGroups.clear();
+        fencedPortals = closed;
+        for (IscsiConnection c : connections) {
+            c.reset();
+        }
+        return CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new));
+    }
+
+    /** The lease is back: the portals {@link #fence} closed listen again. Completes when bound (or fails naming one). */
+    @Override
+    public synchronized CompletionStage<Void> unfence() {
+        if (acceptors == null || fencedPortals == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Map.Entry<IscsiSettings.PortalGroup, IscsiSettings.Portal>> portals = fencedPortals;
+        fencedPortals = null;
+        CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+        for (Map.Entry<IscsiSettings.PortalGroup, IscsiSettings.Portal> p : portals) {
+            all = all.thenCombine(bind(p.getKey(), p.getValue()).thenAccept(c -> listening(c, p.getKey(), p.getValue())),
+                    (a, b) -> null);
+        }
+        return all;
+    }
+
+    /** True between {@link #fence} and {@link #unfence}. */
+    public synchronized boolean fenced() {
+        return fencedPortals != null;
     }
 
     // ---- the management plane (docs/iscsi.md, "Seen and changed while running") ----
