@@ -396,7 +396,7 @@ final class ChangeManager {
                     d.config().withValue("size", ConfigValueFactory.fromAnyRef(size))));
         }
         return new ScstjConfig(view.source(), view.config(), new org.scstj.engine.model.EngineSpec(
-                view.engine().stateDir(), devices, view.engine().targets()), view.iscsi(), view.portals());
+                view.engine().stateDir(), devices, view.engine().targets()), view.iscsi(), view.portals(), view.cluster());
     }
 
     /**
