@@ -111,6 +111,7 @@ final class Api {
     private final ChangeManager changes;
     private final Metrics metrics;
     private final LatencyApi latency;
+    private final ClusterApi cluster;
     private final JfrControl jfr = new JfrControl();
     private final List<Route> routes;
 
@@ -123,6 +124,7 @@ final class Api {
         this.changes = changes;
         this.metrics = metrics;
         this.latency = new LatencyApi(changes);
+        this.cluster = new ClusterApi(changes);
         this.routes = table();
     }
 
@@ -220,6 +222,10 @@ final class Api {
                         "switch latency measurement of a device or of a target's devices", latency::put),
                 new Route("DELETE", "/api/v1/latency", true, "read the latency histograms and empty them",
                         latency::reset),
+                new Route("GET", "/api/v1/cluster", false,
+                        "the cluster as this node sees it: members, leader, this node's self-fence", cluster::get),
+                new Route("POST", "/api/v1/cluster/leave", true,
+                        "leave the cluster in order (portals closed first) and stop this daemon", cluster::leave),
                 new Route("GET", "/api/v1/jfr", false, "the admin API's JFR recording", jfr::status),
                 new Route("POST", "/api/v1/jfr/start", true,
                         "start a JFR recording with scstj's command-stage and task-management events", jfr::start),

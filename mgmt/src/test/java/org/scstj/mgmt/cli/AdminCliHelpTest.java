@@ -46,7 +46,7 @@ class AdminCliHelpTest {
     @Test
     void everyCommandAndSubcommand_answersHelp() {
         List<String> top = commandsOf(List.of());
-        assertTrue(top.containsAll(List.of("ls", "device", "session", "latency", "actors")), top.toString());
+        assertTrue(top.containsAll(List.of("ls", "device", "session", "latency", "actors", "cluster")), top.toString());
         int checked = 0;
         for (String c : top) {
             Run r = run(List.of(c, "--help"));
