@@ -104,6 +104,7 @@ final class Daemon {
             return 1;
         }
         java.util.concurrent.atomic.AtomicBoolean leaving = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean downed = new java.util.concurrent.atomic.AtomicBoolean();
         ClusterControl control = node == null ? null : new ClusterControl() {
             @Override
             public ClusterNode.View view() {
@@ -127,6 +128,7 @@ final class Daemon {
         if (node != null) {
             node.removed().thenRun(() -> {
                 if (!leaving.get()) {
+                    downed.set(true);
                     log.error("this node was removed from the cluster (downed): stopping");
                     signal.requestStop("removed from the cluster");
                 }
@@ -155,6 +157,15 @@ final class Daemon {
         log.info("{}: stopping", cause);
         leaving.set(true);
         admin.stop();
+        if (downed.get()) {
+            // Pekko's CoordinatedShutdown (ClusterDowningReason) is ending the actor system and then the
+            // process (exit status 255): no session may outlive it, and no engine stop can run on it
+            stop("fencing the iSCSI target driver", driver::fence, STOP_DRIVER_SECONDS);
+            stopDriver(driver);
+            log.error("downed: stopped without flushing through the engine (written data is in the page cache "
+                    + "or on the device already; the process exit closes the devices)");
+            return 1;
+        }
         boolean clean = stopDriver(driver);
         if (node != null) {
             clean &= leave(node);
