@@ -373,4 +373,54 @@ class ClusterTest {
             servesLun(n);
         }
     }
+
+    @Test
+    @Order(4)
+    void twoOfThreeLeft_sigstopOfOne_theOtherFencesWithinTheLease_andServesAgainOnSigcont() throws Exception {
+        Node live = nodes[0];
+        Node paused = nodes[2];
+        assertFalse(live.cluster().path("fence").path("fenced").asBoolean());
+        paused.signal("STOP");
+        long stopped = System.nanoTime();
+        // n1 alone is 1 of the 3 configured voters: its lease runs out, its portal closes
+        double fenced = await(live, Duration.ofSeconds(6), "fenced", v -> v.path("fence").path("fenced").asBoolean());
+        boolean refused = !accepts(live);
+        double refusedAfter = (System.nanoTime() - stopped) / 1e9;
+        System.out.printf("ClusterTest: SIGSTOP of n3 with n2 gone -> n1 fenced after %.2f s (lease 2.5 s), portal refusing: %s at %.2f s%n",
+                fenced, refused, refusedAfter);
+        assertTrue(refused, "n1's portal still accepts connections while fenced");
+        assertTrue(fenced < 4.0, "n1 fenced only after " + fenced + " s");
+        paused.signal("CONT"); // before the split-brain resolver decides (unreachable ~2.5 s + stable-after 3 s)
+        long resumed = System.nanoTime();
+        for (Node n : List.of(live, paused)) {
+            await(n, Duration.ofSeconds(10), "serving again with 2 Up members",
+                    v -> !v.path("fence").path("fenced").asBoolean() && withStatus(v, "up").size() == 2);
+        }
+        System.out.printf("ClusterTest: after SIGCONT of n3 both serve again after %.2f s%n", (System.nanoTime() - resumed) / 1e9);
+        for (Node n : List.of(live, paused)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!accepts(n) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            servesLun(n);
+            assertEquals(1, n.cluster().path("fence").path("fences").asInt(), n + " was fenced once");
+        }
+        assertTrue(paused.process.isAlive() && live.process.isAlive());
+    }
+
+    @Test
+    @Order(5)
+    void adminClusterLeave_removesTheNodeAtOnce_andItsDaemonExitsCleanly() throws Exception {
+        Node leaving = nodes[2];
+        String out = cli(leaving, "cluster", "leave");
+        long asked = System.nanoTime();
+        assertTrue(out.contains("node n3 is leaving the cluster"), out);
+        double removed = await(nodes[0], Duration.ofSeconds(15), "n3 removed after its leave",
+                v -> withStatus(v, "absent").equals(List.of("n2", "n3")));
+        System.out.printf("ClusterTest: scstj admin cluster leave of n3 -> removed as seen by n1 after %.2f s%n", removed);
+        assertTrue(leaving.process.waitFor(30, TimeUnit.SECONDS), "n3 did not exit after its leave:\n" + leaving.log());
+        assertEquals(0, leaving.process.exitValue(), "a planned leave is a clean stop:\n" + leaving.log());
+        assertTrue(leaving.log().contains("cluster: node n3 left"), leaving.log());
+        assertTrue(removed < 5, "a planned leave needs no failure detection: " + removed + " s");
+    }
 }
