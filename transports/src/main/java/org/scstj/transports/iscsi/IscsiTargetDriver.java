@@ -79,8 +79,12 @@ public final class IscsiTargetDriver implements TargetDriver {
     private CompletableFuture<List<String>> reconfiguring = CompletableFuture.completedFuture(List.of());
 
     private final NodeFence nodeFence;
+    /** A portal {@link #fence} closed: its group, the portal as configured, the port it was bound to. */
+    private record Closed(IscsiSettings.PortalGroup group, IscsiSettings.Portal portal, int port) {
+    }
+
     /** The portals {@link #fence} closed, rebound by {@link #unfence}; null while not fenced. */
-    private List<Map.Entry<IscsiSettings.PortalGroup, IscsiSettings.Portal>> fencedPortals;
+    private List<Closed> fencedPortals;
 
     public IscsiTargetDriver(IscsiSettings settings) {
         this(settings, NodeFence.ALWAYS);
@@ -189,8 +193,13 @@ public final class IscsiTargetDriver implements TargetDriver {
 
     /** Binds one portal of {@code group} (RFC 7143 4.4.1); its connections carry the group. */
     private CompletableFuture<Channel> bind(IscsiSettings.PortalGroup group, IscsiSettings.Portal portal) {
+        return bind(group, portal, portal.port());
+    }
+
+    /** Binds {@code portal} at {@code port} (its configured port, or the one it got when configured as 0). */
+    private CompletableFuture<Channel> bind(IscsiSettings.PortalGroup group, IscsiSettings.Portal portal, int port) {
         CompletableFuture<Channel> bound = new CompletableFuture<>();
-        ChannelFuture f = bootstrap.clone().childAttr(IscsiConnection.PORTAL_GROUP, group).bind(portal.host(), portal.port());
+        ChannelFuture f = bootstrap.clone().childAttr(IscsiConnection.PORTAL_GROUP, group).bind(portal.host(), port);
         f.addListener(done -> {
             if (done.isSuccess()) {
                 bound.complete(f.channel());
@@ -269,14 +278,14 @@ public final class IscsiTargetDriver implements TargetDriver {
         if (acceptors == null || fencedPortals != null) {
             return CompletableFuture.completedFuture(null);
         }
-        List<Map.Entry<IscsiSettings.PortalGroup, IscsiSettings.Portal>> closed = new ArrayList<>();
+        List<Closed> closed = new ArrayList<>();
         Map<String, IscsiSettings.PortalGroup> groups = new HashMap<>();
         current.get().portalGroups().forEach(g -> groups.put(g.name(), g));
         List<CompletableFuture<Void>> closes = new ArrayList<>();
         for (Channel c : listeners) {
             IscsiSettings.PortalGroup g = groups.get(listenerGroups.get(c));
-            if (g != null) {
-                closed.add(Map.entry(g, listenerPortals.get(c)));
+            if (g != null) { // the same port again, also for a portal configured with port 0
+                closed.add(new Closed(g, listenerPortals.get(c), ((InetSocketAddress) c.localAddress()).getPort()));
             }
             CompletableFuture<Void> done = new CompletableFuture<>();
             c.close().addListener(f -> done.complete(null));
@@ -299,11 +308,11 @@ public final class IscsiTargetDriver implements TargetDriver {
         if (acceptors == null || fencedPortals == null) {
             return CompletableFuture.completedFuture(null);
         }
-        List<Map.Entry<IscsiSettings.PortalGroup, IscsiSettings.Portal>> portals = fencedPortals;
+        List<Closed> portals = fencedPortals;
         fencedPortals = null;
         CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
-        for (Map.Entry<IscsiSettings.PortalGroup, IscsiSettings.Portal> p : portals) {
-            all = all.thenCombine(bind(p.getKey(), p.getValue()).thenAccept(c -> listening(c, p.getKey(), p.getValue())),
+        for (Closed p : portals) {
+            all = all.thenCombine(bind(p.group(), p.portal(), p.port()).thenAccept(c -> listening(c, p.group(), p.portal())),
                     (a, b) -> null);
         }
         return all;
