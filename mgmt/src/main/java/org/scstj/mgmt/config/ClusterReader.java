@@ -79,14 +79,40 @@ final class ClusterReader {
             reader.problem(path, "expected at least " + MIN_LEASE.toMillis() + "ms (the lease is renewed every 250ms)");
             return null;
         }
-        if (timing != null && lease.compareTo(timing.leaseLimit()) >= 0) {
-            reader.problem(path, "must be less than " + timing.leaseLimit().toMillis() + "ms with failover-timing = "
-                    + timing.key() + " (acceptable-heartbeat-pause " + timing.acceptableHeartbeatPause().toMillis()
-                    + "ms + stable-after " + timing.stableAfter().toMillis()
+        if (timing == null) {
+            return lease;
+        }
+        // the operator's own pekko settings win over the generated layer: check what will be in force
+        Duration pause = written(PAUSE, timing.acceptableHeartbeatPause());
+        Duration stable = written(STABLE_AFTER, timing.stableAfter());
+        if (pause == null || stable == null) {
+            return null; // reported
+        }
+        Duration limit = pause.plus(stable).minusSeconds(1);
+        if (lease.compareTo(limit) >= 0) {
+            reader.problem(path, "must be less than " + limit.toMillis() + "ms with failover-timing = "
+                    + timing.key() + " (acceptable-heartbeat-pause " + pause.toMillis()
+                    + "ms + stable-after " + stable.toMillis()
                     + "ms - 1s): the lease must end before the majority downs a silent node");
             return null;
         }
         return lease;
+    }
+
+    private static final List<String> PAUSE = List.of("pekko", "cluster", "failure-detector", "acceptable-heartbeat-pause");
+    private static final List<String> STABLE_AFTER = List.of("pekko", "cluster", "split-brain-resolver", "stable-after");
+
+    /** The duration the file itself sets at {@code path}, or {@code otherwise}; null when it is not a duration (reported). */
+    private Duration written(List<String> path, Duration otherwise) {
+        if (reader.line(path) < 0) {
+            return otherwise;
+        }
+        try {
+            return Duration.ofMillis(reader.merged().getDuration(ConfigReader.key(path), TimeUnit.MILLISECONDS));
+        } catch (ConfigException e) {
+            reader.problem(path, "expected a duration");
+            return null;
+        }
     }
 
     private String self(List<ClusterSpec.Node> nodes) {

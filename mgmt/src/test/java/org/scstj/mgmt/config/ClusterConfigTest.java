@@ -146,4 +146,15 @@ class ClusterConfigTest {
         ConfigProblem p = only("cluster {\n  self = n1\n  nodes { n1 { address = \"0.0.0.0:25520\" } }\n}");
         assertTrue(p.message().startsWith("a wildcard address"), p.message());
     }
+
+    @Test
+    void lease_isCheckedAgainstTheOperatorsOwnPekkoTimings() throws Exception {
+        Path file = dir.resolve("scstj.conf");
+        Files.writeString(file, BASE.formatted(dir.resolve("state"), "cluster {\n  self = n1\n" + GOOD_NODES + "\n}")
+                + "pekko.cluster.split-brain-resolver.stable-after = 1s\n");
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(file));
+        assertEquals(1, e.problems().size(), e.problems().toString());
+        assertEquals("scstj.cluster.lease", e.problems().getFirst().key());
+        assertTrue(e.problems().getFirst().message().contains("less than 2000ms"), e.problems().getFirst().message());
+    }
 }
