@@ -422,5 +422,11 @@ class ClusterTest {
         assertEquals(0, leaving.process.exitValue(), "a planned leave is a clean stop:\n" + leaving.log());
         assertTrue(leaving.log().contains("cluster: node n3 left"), leaving.log());
         assertTrue(removed < 5, "a planned leave needs no failure detection: " + removed + " s");
+        // SIGTERM leaves too: n1, the last member (fenced, 1 of 3 voters), leaves and exits cleanly
+        Node last = nodes[0];
+        last.signal("TERM");
+        assertTrue(last.process.waitFor(30, TimeUnit.SECONDS), "n1 did not exit after SIGTERM:\n" + last.log());
+        assertEquals(0, last.process.exitValue(), "SIGTERM is a clean stop:\n" + last.log());
+        assertTrue(last.log().contains("cluster: node n1 left"), last.log());
     }
 }
