@@ -40,6 +40,8 @@ final class Daemon {
     private static final long STOP_DRIVER_SECONDS = 30;
     private static final long STOP_ENGINE_SECONDS = 60;
     private static final long LEAVE_SECONDS = 15;
+    /** The exit status of a node the cluster downed: Pekko's own for ClusterDowningReason (-1), whichever exits first. */
+    static final int DOWNED = 255;
 
     private final ScstjConfig config;
     private final List<DeviceHandlerFactory> handlers;
@@ -60,7 +62,8 @@ final class Daemon {
     /**
      * Serves until SIGTERM/SIGINT; {@code onReady} runs once the portals are bound.
      *
-     * @return the exit status: 0 after a clean stop, 1 when starting or stopping failed
+     * @return the exit status: 0 after a clean stop, 1 when starting or stopping failed, {@link #DOWNED}
+     *         when the cluster downed this node
      */
     int run(Runnable onReady) throws InterruptedException {
         describe();
@@ -164,7 +167,7 @@ final class Daemon {
             stopDriver(driver);
             log.error("downed: stopped without flushing through the engine (written data is in the page cache "
                     + "or on the device already; the process exit closes the devices)");
-            return 1;
+            return DOWNED;
         }
         boolean clean = stopDriver(driver);
         if (node != null) {
