@@ -1,5 +1,9 @@
 package org.scstj.mgmt;
 
+import org.scstj.cluster.ClusterGuard;
+import org.scstj.cluster.ClusterNode;
+import org.scstj.cluster.ClusterSpec;
+import org.scstj.cluster.PekkoClusterConfig;
 import org.scstj.engine.ScsiEngine;
 import org.scstj.engine.model.GroupSpec;
 import org.scstj.engine.model.LunMapping;
@@ -8,6 +12,7 @@ import org.scstj.engine.spi.DeviceHandlerFactory;
 import org.scstj.engine.spi.TargetDriver;
 import com.typesafe.config.Config;
 import org.scstj.mgmt.admin.AdminPlane;
+import org.scstj.mgmt.admin.ClusterControl;
 import org.scstj.mgmt.config.ConfigLoader;
 import org.scstj.mgmt.config.ScstjConfig;
 import org.scstj.transports.iscsi.IscsiTargetDriver;
@@ -34,6 +39,9 @@ final class Daemon {
     private static final long START_SECONDS = 60;
     private static final long STOP_DRIVER_SECONDS = 30;
     private static final long STOP_ENGINE_SECONDS = 60;
+    private static final long LEAVE_SECONDS = 15;
+    /** The exit status of a node the cluster downed: Pekko's own for ClusterDowningReason (-1), whichever exits first. */
+    static final int DOWNED = 255;
 
     private final ScstjConfig config;
     private final List<DeviceHandlerFactory> handlers;
@@ -54,7 +62,8 @@ final class Daemon {
     /**
      * Serves until SIGTERM/SIGINT; {@code onReady} runs once the portals are bound.
      *
-     * @return the exit status: 0 after a clean stop, 1 when starting or stopping failed
+     * @return the exit status: 0 after a clean stop, 1 when starting or stopping failed, {@link #DOWNED}
+     *         when the cluster downed this node
      */
     int run(Runnable onReady) throws InterruptedException {
         describe();
@@ -73,9 +82,11 @@ final class Daemon {
             log.error("cannot create the state directory {}: {}", config.engine().stateDir(), e.toString());
             return 1;
         }
+        ClusterSpec clusterSpec = config.cluster();
         ScsiEngine engine;
         try {
-            engine = ScsiEngine.start(config.engine(), config.config(), handlers);
+            engine = ScsiEngine.start(config.engine(), clusterSpec == null ? config.config() : clusterConfig(clusterSpec),
+                    handlers);
         } catch (ScsiEngine.EngineStartException e) {
             log.error("cannot start the SCSI engine: {}", e.getMessage());
             return 1;
@@ -83,25 +94,56 @@ final class Daemon {
             log.error("cannot start the SCSI engine", e);
             return 1;
         }
+        // in cluster mode the engine's actor system is the cluster node: it joins the seeds as it starts
+        FenceGate gate = new FenceGate();
+        ClusterNode node = clusterSpec == null ? null : ClusterNode.start(engine.system(), clusterSpec, gate);
         TargetDriver driver;
         try {
-            driver = new IscsiTargetDriver(IscsiSettings.from(config.iscsi()));
+            driver = node == null ? new IscsiTargetDriver(IscsiSettings.from(config.iscsi()))
+                    : new IscsiTargetDriver(IscsiSettings.from(config.iscsi()), node.lease());
         } catch (RuntimeException e) {
             log.error("cannot start the iSCSI target driver: {}", reason(e));
             stopEngine(engine);
             return 1;
         }
+        java.util.concurrent.atomic.AtomicBoolean leaving = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean downed = new java.util.concurrent.atomic.AtomicBoolean();
+        ClusterControl control = node == null ? null : new ClusterControl() {
+            @Override
+            public ClusterNode.View view() {
+                return node.view();
+            }
+
+            @Override
+            public void leave() {
+                signal.requestStop("leave requested through the admin API");
+            }
+        };
         // the admin API before the portals: once an initiator can log in, an operator can see it
         AdminPlane admin;
         try {
-            admin = AdminPlane.start(engine, driver, handlers, config, document, file);
+            admin = AdminPlane.start(engine, driver, handlers, config, document, file, control);
         } catch (java.io.IOException | RuntimeException e) {
             log.error("cannot start the admin API: {}", e.getMessage());
             stopEngine(engine);
             return 1;
         }
+        if (node != null) {
+            node.removed().thenRun(() -> {
+                if (!leaving.get()) {
+                    downed.set(true);
+                    log.error("this node was removed from the cluster (downed): stopping");
+                    signal.requestStop("removed from the cluster");
+                }
+            });
+            if (!joined(node, signal)) {
+                admin.stop();
+                stopEngine(engine);
+                return 1;
+            }
+        }
         try {
-            await(driver.start(engine.core()), START_SECONDS);
+            await(gate.start(driver, engine.core()), START_SECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.error("cannot start the iSCSI target driver on {}: {}", config.portals(), reason(e));
             admin.stop();
@@ -116,11 +158,115 @@ final class Daemon {
 
         String cause = signal.await();
         log.info("{}: stopping", cause);
+        leaving.set(true);
         admin.stop();
+        if (downed.get()) {
+            // Pekko's CoordinatedShutdown (ClusterDowningReason) is ending the actor system and then the
+            // process (exit status 255): no session may outlive it, and no engine stop can run on it
+            stop("fencing the iSCSI target driver", driver::fence, STOP_DRIVER_SECONDS);
+            stopDriver(driver);
+            log.error("downed: stopped without flushing through the engine (written data is in the page cache "
+                    + "or on the device already; the process exit closes the devices)");
+            return DOWNED;
+        }
         boolean clean = stopDriver(driver);
+        if (node != null) {
+            clean &= leave(node);
+        }
         clean &= stopEngine(engine);
         log.info(clean ? "stopped" : "stopped, with errors");
         return clean ? 0 : 1;
+    }
+
+    /**
+     * The engine's configuration with the generated cluster layer: the operator's own {@code pekko}
+     * settings win over it, it wins over every module's defaults.
+     */
+    private Config clusterConfig(ClusterSpec spec) {
+        Config own = document != null && document.hasPath("pekko") ? document.withOnlyPath("pekko")
+                : com.typesafe.config.ConfigFactory.empty();
+        return own.withFallback(PekkoClusterConfig.generate(spec)).withFallback(config.config()).resolve();
+    }
+
+    /**
+     * Waits until this node is Up (a majority of the configured nodes joined) and holds its lease;
+     * false when a stop was asked first.
+     */
+    private static boolean joined(ClusterNode node, ShutdownSignal signal) throws InterruptedException {
+        ClusterSpec spec = node.spec();
+        log.info("cluster: node {} at {} joining {}", spec.self(), spec.selfNode().address(),
+                spec.nodes().stream().map(ClusterSpec.Node::address).collect(Collectors.joining(", ")));
+        long since = System.nanoTime();
+        while (!node.up().toCompletableFuture().isDone() || !node.lease().serving()) {
+            if (signal.requested()) {
+                log.info("stop asked before this node was up in the cluster");
+                return false;
+            }
+            Thread.sleep(50);
+            if (System.nanoTime() - since > TimeUnit.SECONDS.toNanos(30)) {
+                log.info("cluster: still waiting for a majority of {} nodes ({} up: {})", spec.nodes().size(),
+                        node.up().toCompletableFuture().isDone() ? "this node is" : "this node is not",
+                        node.lease().serving() ? "lease held" : "no lease");
+                since = System.nanoTime();
+            }
+        }
+        log.info("cluster: node {} is up and holds its lease", spec.self());
+        return true;
+    }
+
+    /** Leaves the cluster in order (Leaving, Exiting, Removed); true when removed in time. */
+    private static boolean leave(ClusterNode node) throws InterruptedException {
+        if (node.removed().toCompletableFuture().isDone()) {
+            return true;
+        }
+        node.leave();
+        try {
+            await(node.removed(), LEAVE_SECONDS);
+            log.info("cluster: node {} left", node.spec().self());
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            log.error("cluster: leaving: {}", reason(e));
+            return false;
+        }
+    }
+
+    /**
+     * Between the guard's lease changes and the target driver: a change that comes before the
+     * driver started is remembered and applied right after the start, so a portal never stays open
+     * on a node whose lease expired (and never stays closed on one whose lease came back).
+     */
+    private static final class FenceGate implements ClusterGuard.FenceActions {
+        private TargetDriver driver;
+        private boolean fenced;
+
+        synchronized CompletionStage<Void> start(TargetDriver d, org.scstj.engine.spi.ScsiCore core) {
+            return d.start(core).thenCompose(v -> {
+                synchronized (this) {
+                    driver = d;
+                    return fenced ? d.fence() : java.util.concurrent.CompletableFuture.<Void>completedFuture(null);
+                }
+            });
+        }
+
+        @Override
+        public synchronized void fence() {
+            fenced = true;
+            if (driver != null) {
+                driver.fence();
+            }
+        }
+
+        @Override
+        public synchronized void unfence() {
+            fenced = false;
+            if (driver != null) {
+                driver.unfence().whenComplete((v, e) -> {
+                    if (e != null) {
+                        log.error("cluster lease back, but a portal cannot be bound again: {}", e.getMessage());
+                    }
+                });
+            }
+        }
     }
 
     /** SIGHUP applies the daemon's file again, through the admin plane (one at a time, on the signal's thread). */

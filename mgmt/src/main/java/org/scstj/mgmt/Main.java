@@ -88,6 +88,6 @@ public final class Main {
             return c;
         }
         return new ScstjConfig(c.source(), c.config().withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("DEBUG")),
-                c.engine(), c.iscsi(), c.portals());
+                c.engine(), c.iscsi(), c.portals(), c.cluster());
     }
 }

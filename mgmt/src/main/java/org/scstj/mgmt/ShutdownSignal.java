@@ -55,11 +55,21 @@ final class ShutdownSignal {
         }
     }
 
+    /** Asks for the orderly stop from inside the daemon (a planned cluster leave, removal from the cluster). */
+    void requestStop(String why) {
+        request(why);
+    }
+
     private void request(String why) {
         if (requested.getCount() > 0) {
             cause = why;
             requested.countDown();
         }
+    }
+
+    /** True once a stop was asked. */
+    boolean requested() {
+        return requested.getCount() == 0;
     }
 
     /** Blocks until a signal (or JVM shutdown) asks to stop; returns what asked. */

@@ -56,4 +56,18 @@ public interface TargetDriver {
     default CompletionStage<List<String>> reconfigure(Config driverBlock) {
         return CompletableFuture.completedFuture(List.of(name() + " settings cannot change while running: needs a restart"));
     }
+
+    /**
+     * The node lost its cluster lease: stop accepting and end every connection at once (no Logout,
+     * nothing pending flushed; TCP reset where the transport has one), so this node acknowledges
+     * nothing more. Idempotent; a driver not started does nothing. Default: nothing to fence.
+     */
+    default CompletionStage<Void> fence() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** The lease is back: listen again on the portals {@link #fence} closed. Idempotent. */
+    default CompletionStage<Void> unfence() {
+        return CompletableFuture.completedFuture(null);
+    }
 }

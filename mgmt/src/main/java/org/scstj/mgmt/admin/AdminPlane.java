@@ -47,9 +47,16 @@ public final class AdminPlane {
      */
     public static AdminPlane start(ScsiEngine engine, TargetDriver driver, List<DeviceHandlerFactory> handlers,
                                    ScstjConfig running, Config document, Path file) throws IOException {
+        return start(engine, driver, handlers, running, document, file, null);
+    }
+
+    /** @param cluster this daemon as a cluster node ({@code GET /api/v1/cluster}), or null for a single node */
+    public static AdminPlane start(ScsiEngine engine, TargetDriver driver, List<DeviceHandlerFactory> handlers,
+                                   ScstjConfig running, Config document, Path file, ClusterControl cluster)
+            throws IOException {
         AdminServer.Settings settings = AdminServer.Settings.from(running.config());
         ConfigStore store = file == null ? null : new ConfigStore(file, settings.keepVersions());
-        ChangeManager changes = new ChangeManager(new ConfigLoader(handlers), handlers, new EngineLive(engine, driver),
+        ChangeManager changes = new ChangeManager(new ConfigLoader(handlers), handlers, new EngineLive(engine, driver, cluster),
                 store, running.source(), document, running);
         Metrics metrics = settings.enabled()
                 ? new Metrics(engine, driver instanceof IscsiTargetDriver iscsi ? iscsi : null,

@@ -112,6 +112,7 @@ final class Api {
     private final Metrics metrics;
     private final LatencyApi latency;
     private final AluaApi alua;
+    private final ClusterApi cluster;
     private final JfrControl jfr = new JfrControl();
     private final List<Route> routes;
 
@@ -125,6 +126,7 @@ final class Api {
         this.metrics = metrics;
         this.latency = new LatencyApi(changes);
         this.alua = new AluaApi(changes);
+        this.cluster = new ClusterApi(changes);
         this.routes = table();
     }
 
@@ -227,6 +229,10 @@ final class Api {
                 new Route("PUT", "/api/v1/alua/device-groups/{group}/states/{tpg}", true,
                         "set a device group's state (and PREF) in a target port group: an implicit change",
                         alua::putState),
+                new Route("GET", "/api/v1/cluster", false,
+                        "the cluster as this node sees it: members, leader, this node's self-fence", cluster::get),
+                new Route("POST", "/api/v1/cluster/leave", true,
+                        "leave the cluster in order (portals closed first) and stop this daemon", cluster::leave),
                 new Route("GET", "/api/v1/jfr", false, "the admin API's JFR recording", jfr::status),
                 new Route("POST", "/api/v1/jfr/start", true,
                         "start a JFR recording with scstj's command-stage and task-management events", jfr::start),

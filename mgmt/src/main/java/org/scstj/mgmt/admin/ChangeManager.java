@@ -402,7 +402,7 @@ final class ChangeManager {
         }
         return new ScstjConfig(view.source(), view.config(), new org.scstj.engine.model.EngineSpec(
                 view.engine().stateDir(), devices, view.engine().targets(), view.engine().alua()), view.iscsi(),
-                view.portals());
+                view.portals(), view.cluster());
     }
 
     /**

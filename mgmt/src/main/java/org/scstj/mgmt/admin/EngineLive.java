@@ -17,9 +17,22 @@ final class EngineLive implements Live {
     private final ScsiEngine engine;
     private final TargetDriver driver;
 
+    private final ClusterControl cluster;
+
     EngineLive(ScsiEngine engine, TargetDriver driver) {
+        this(engine, driver, null);
+    }
+
+    /** @param cluster this daemon as a cluster node, or null */
+    EngineLive(ScsiEngine engine, TargetDriver driver, ClusterControl cluster) {
         this.engine = engine;
         this.driver = driver;
+        this.cluster = cluster;
+    }
+
+    @Override
+    public ClusterControl cluster() {
+        return cluster;
     }
 
     @Override

@@ -82,6 +82,11 @@ interface Live {
     /** Device geometry and state as the engine runs it, by device name. */
     Map<String, DeviceState> devices();
 
+    /** This daemon as a cluster node, or null for a single node. */
+    default ClusterControl cluster() {
+        return null;
+    }
+
     /** The engine's actors and dispatchers for the live view (GET /api/v1/actors); null without an engine. */
     default Introspection introspection() {
         return null;

@@ -32,7 +32,7 @@ import java.util.TreeSet;
  */
 final class Plan {
     /** Keys under {@code scstj} that only a restart applies. */
-    static final List<String> RESTART_KEYS = List.of("state-dir", "engine", "dispatchers", "mailboxes", "admin");
+    static final List<String> RESTART_KEYS = List.of("state-dir", "engine", "dispatchers", "mailboxes", "admin", "cluster");
 
     enum Action { ADD, CHANGE, REMOVE }
 

@@ -42,7 +42,8 @@ import java.util.concurrent.Callable;
                 AdminCli.Lun.class, AdminCli.Group.class, AdminCli.Initiator.class, AdminCli.Target.class,
                 AdminCli.Portal.class, AdminCli.Session.class, AdminCli.Plan.class, AdminCli.Apply.class,
                 AdminCli.WriteConfig.class, AdminCli.ShowConfig.class, MeasureCli.Latency.class, MeasureCli.Jfr.class,
-                AluaCli.Alua.class, AdminCli.Actors.class, AdminCli.Dispatchers.class, AdminCli.Shell.class})
+                AluaCli.Alua.class, AdminCli.Actors.class, AdminCli.Dispatchers.class, ClusterCli.Cluster.class,
+                AdminCli.Shell.class})
 public final class AdminCli {
     @Option(names = "--url", scope = ScopeType.INHERIT, description = "the admin API (default: from <state-dir>/admin/url)")
     String url;

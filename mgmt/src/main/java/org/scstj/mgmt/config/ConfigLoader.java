@@ -138,6 +138,7 @@ public final class ConfigLoader {
         Config iscsi = iscsiBlock(reader);
         adminFlags(reader);
         org.scstj.engine.model.AluaSpec alua = new AluaReader(reader, names, portalGroupTags(iscsi)).read();
+        org.scstj.cluster.ClusterSpec cluster = new ClusterReader(reader).read();
         // numbered with the disabled ones, so enabling or disabling a target renumbers no other
         targets = numberPorts(targets, iscsi).stream().filter(t -> !targetReader.disabled().contains(t.name())).toList();
         if (!reader.problems().isEmpty()) {
@@ -145,7 +146,7 @@ public final class ConfigLoader {
             byLine.sort(Comparator.comparing(ConfigProblem::source).thenComparingInt(ConfigProblem::line));
             throw new InvalidConfigException(byLine);
         }
-        return new ScstjConfig(source, merged, new EngineSpec(stateDir, devices, targets, alua), iscsi, portals);
+        return new ScstjConfig(source, merged, new EngineSpec(stateDir, devices, targets, alua), iscsi, portals, cluster);
     }
 
     /** Keys given on the command line replace the text's; their raw assignments are no repeats. */

@@ -35,9 +35,13 @@ final class KnownKeys {
     /** Target group names are the operator's; AluaReader checks every group's keys. */
     static final List<String> ALUA_TARGET_GROUPS = List.of("scstj", "alua", "target-groups");
 
+    /** Node names are the operator's, and self has no default; ClusterReader checks both. */
+    static final List<String> CLUSTER_NODES = ClusterReader.NODES;
+    static final List<String> CLUSTER_SELF = ClusterReader.SELF;
+
     /** Read by other readers, so never unknown even if no reference.conf declares them. */
     private static final Set<List<String>> READ_ELSEWHERE = Set.of(HANDLERS, TARGETS, DISPATCHERS, MAILBOXES, PORTALS,
-            DISCOVERY_AUTH, PORTAL_GROUPS, ALUA_DEVICE_GROUPS, ALUA_TARGET_GROUPS);
+            DISCOVERY_AUTH, PORTAL_GROUPS, ALUA_DEVICE_GROUPS, ALUA_TARGET_GROUPS, CLUSTER_NODES, CLUSTER_SELF);
     private static final Set<String> TARGET_DRIVERS = Set.of("iscsi");
 
     private final ConfigReader reader;

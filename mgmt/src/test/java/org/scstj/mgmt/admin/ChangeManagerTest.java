@@ -211,6 +211,17 @@ class ChangeManagerTest {
     }
 
     @Test
+    void joiningOrChangingACluster_needsARestart() throws Exception {
+        Config next = ConfigLoader.document(ConfigFactory.parseString(base().replace("handlers {",
+                "cluster { self = n1, nodes { n1 { address = \"127.0.0.1:25520\" } } }\n  handlers {")));
+        ApiException e = assertThrows(ApiException.class, () -> changes.replace(next,
+                new ChangeManager.Options(true, false, Map.of(), false, true)));
+        assertEquals(409, e.status());
+        assertTrue(e.getMessage().contains("needs a restart"), e.getMessage());
+        assertEquals(List.of(), live.calls);
+    }
+
+    @Test
     void concurrentChangesToDifferentObjectsAllLand() throws Exception {
         int threads = 4;
         int each = 10;

@@ -19,6 +19,13 @@ final class FakeLive implements Live {
     volatile List<SessionInfo> sessions = List.of();
     volatile String failOn;
     volatile List<String> targetProblems = List.of();
+    /** This daemon as a cluster node, or null (a single node). */
+    volatile ClusterControl cluster;
+
+    @Override
+    public ClusterControl cluster() {
+        return cluster;
+    }
 
     private <T> CompletionStage<T> call(String what, T result) {
         calls.add(what);

@@ -46,7 +46,8 @@ class AdminCliHelpTest {
     @Test
     void everyCommandAndSubcommand_answersHelp() {
         List<String> top = commandsOf(List.of());
-        assertTrue(top.containsAll(List.of("ls", "device", "session", "latency", "actors", "alua")), top.toString());
+        assertTrue(top.containsAll(List.of("ls", "device", "session", "latency", "actors", "alua", "cluster")),
+                top.toString());
         int checked = 0;
         for (String c : top) {
             Run r = run(List.of(c, "--help"));

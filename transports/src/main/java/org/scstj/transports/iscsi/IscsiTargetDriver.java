@@ -17,6 +17,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.scstj.engine.spi.NodeFence;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.SessionInfo;
 import org.scstj.engine.spi.TargetDriver;
@@ -77,8 +78,22 @@ public final class IscsiTargetDriver implements TargetDriver {
     /** Reconfigurations run one after another: each starts when the previous one completed. */
     private CompletableFuture<List<String>> reconfiguring = CompletableFuture.completedFuture(List.of());
 
+    private final NodeFence nodeFence;
+    /** A portal {@link #fence} closed: its group, the portal as configured, the port it was bound to. */
+    private record Closed(IscsiSettings.PortalGroup group, IscsiSettings.Portal portal, int port) {
+    }
+
+    /** The portals {@link #fence} closed, rebound by {@link #unfence}; null while not fenced. */
+    private List<Closed> fencedPortals;
+
     public IscsiTargetDriver(IscsiSettings settings) {
+        this(settings, NodeFence.ALWAYS);
+    }
+
+    /** A driver of a cluster node: before each SCSI status it asks {@code fence} whether the node may answer. */
+    public IscsiTargetDriver(IscsiSettings settings, NodeFence fence) {
         this.current = new AtomicReference<>(settings);
+        this.nodeFence = fence;
     }
 
     /** The settings in force now. */
@@ -148,7 +163,7 @@ public final class IscsiTargetDriver implements TargetDriver {
         IscsiSettings settings = current.get();
         registry = new SessionRegistry(stats);
         TargetContext context = new TargetContext(core, current, registry, this::boundByGroup, connections,
-                new AuthFailureBackoff(settings.chapBackoff(), System::nanoTime));
+                new AuthFailureBackoff(settings.chapBackoff(), System::nanoTime), nodeFence);
         this.context = context;
         LoginConnectionLimiter limiter = new LoginConnectionLimiter(settings.maxLoginConnectionsPerSource());
         this.limiter = limiter;
@@ -178,8 +193,13 @@ public final class IscsiTargetDriver implements TargetDriver {
 
     /** Binds one portal of {@code group} (RFC 7143 4.4.1); its connections carry the group. */
     private CompletableFuture<Channel> bind(IscsiSettings.PortalGroup group, IscsiSettings.Portal portal) {
+        return bind(group, portal, portal.port());
+    }
+
+    /** Binds {@code portal} at {@code port} (its configured port, or the one it got when configured as 0). */
+    private CompletableFuture<Channel> bind(IscsiSettings.PortalGroup group, IscsiSettings.Portal portal, int port) {
         CompletableFuture<Channel> bound = new CompletableFuture<>();
-        ChannelFuture f = bootstrap.clone().childAttr(IscsiConnection.PORTAL_GROUP, group).bind(portal.host(), portal.port());
+        ChannelFuture f = bootstrap.clone().childAttr(IscsiConnection.PORTAL_GROUP, group).bind(portal.host(), port);
         f.addListener(done -> {
             if (done.isSuccess()) {
                 bound.complete(f.channel());
@@ -208,6 +228,7 @@ public final class IscsiTargetDriver implements TargetDriver {
         SessionRegistry sessions = registry;
         acceptors = null;
         workers = null;
+        fencedPortals = null;
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (Channel listener : listeners) {
             CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -245,6 +266,61 @@ public final class IscsiTargetDriver implements TargetDriver {
                     w.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f -> done.complete(null));
                 });
         return done;
+    }
+
+    /**
+     * The node lost its cluster lease: every portal stops listening (a new connection is refused)
+     * and every connection is reset, no Logout asked, nothing pending sent. The sessions end as on
+     * a connection loss. Completes when the listeners are closed.
+     */
+    @Override
+    public synchronized CompletionStage<Void> fence() {
+        if (acceptors == null || fencedPortals != null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Closed> closed = new ArrayList<>();
+        Map<String, IscsiSettings.PortalGroup> groups = new HashMap<>();
+        current.get().portalGroups().forEach(g -> groups.put(g.name(), g));
+        List<CompletableFuture<Void>> closes = new ArrayList<>();
+        for (Channel c : listeners) {
+            IscsiSettings.PortalGroup g = groups.get(listenerGroups.get(c));
+            if (g != null) { // the same port again, also for a portal configured with port 0
+                closed.add(new Closed(g, listenerPortals.get(c), ((InetSocketAddress) c.localAddress()).getPort()));
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            c.close().addListener(f -> done.complete(null));
+            closes.add(done);
+        }
+        listeners.clear();
+        listenerTags.clear();
+        listenerPortals.clear();
+        listenerGroups.clear();
+        fencedPortals = closed;
+        for (IscsiConnection c : connections) {
+            c.reset();
+        }
+        return CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new));
+    }
+
+    /** The lease is back: the portals {@link #fence} closed listen again. Completes when bound (or fails naming one). */
+    @Override
+    public synchronized CompletionStage<Void> unfence() {
+        if (acceptors == null || fencedPortals == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Closed> portals = fencedPortals;
+        fencedPortals = null;
+        CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+        for (Closed p : portals) {
+            all = all.thenCombine(bind(p.group(), p.portal(), p.port()).thenAccept(c -> listening(c, p.group(), p.portal())),
+                    (a, b) -> null);
+        }
+        return all;
+    }
+
+    /** True between {@link #fence} and {@link #unfence}. */
+    public synchronized boolean fenced() {
+        return fencedPortals != null;
     }
 
     // ---- the management plane (docs/iscsi.md, "Seen and changed while running") ----

@@ -243,6 +243,22 @@ public final class IscsiConnection {
         ctx.close();
     }
 
+    /**
+     * Ends this connection at once with a TCP reset (SO_LINGER 0): nothing queued is flushed, the
+     * initiator sees no Logout. Its tasks end as on any connection loss. Any thread.
+     */
+    public void reset() {
+        execute(() -> {
+            io.netty.channel.Channel ch = ctx.channel();
+            try {
+                ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+            } catch (RuntimeException e) {
+                // a transport without SO_LINGER closes with FIN: still nothing more is sent
+            }
+            ch.close();
+        }, () -> { });
+    }
+
     /** Closes this connection's channel from any thread. */
     void closeChannel() {
         execute(this::close, () -> { });

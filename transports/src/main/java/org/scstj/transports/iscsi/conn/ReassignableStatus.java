@@ -60,6 +60,10 @@ final class ReassignableStatus {
      */
     void sendOn(IscsiConnection conn, int expDataSn) {
         try {
+            if (!conn.target().fence().serving()) {
+                conn.reset(); // the node lost its cluster lease: no status leaves it, also not a reassigned one
+                return;
+            }
             int nextDataSn = send(conn, expDataSn);
             ByteBuf sense = status instanceof ScsiResponsePdu p ? p.data().retainedDuplicate() : Unpooled.EMPTY_BUFFER;
             int st;

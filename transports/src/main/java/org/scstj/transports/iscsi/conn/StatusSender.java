@@ -28,6 +28,14 @@ final class StatusSender {
     }
 
     static void send(IscsiConnection conn, IscsiTask task, ScsiResponse r) {
+        if (!conn.target().fence().serving()) {
+            // the node lost its cluster lease: it acknowledges nothing more (the initiator retries elsewhere)
+            if (r.dataIn() != null) {
+                r.dataIn().release();
+            }
+            conn.reset();
+            return;
+        }
         long edtl = Integer.toUnsignedLong(task.expectedDataTransferLength());
         long transfer = Integer.toUnsignedLong(r.transferLength());
         // RFC 7143 11.3.1 / 11.4.5: without R the initiator expects no Data-In at all, so Data-In the

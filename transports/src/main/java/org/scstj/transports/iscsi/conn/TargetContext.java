@@ -1,5 +1,6 @@
 package org.scstj.transports.iscsi.conn;
 
+import org.scstj.engine.spi.NodeFence;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.transports.iscsi.config.IscsiSettings;
 import org.scstj.transports.iscsi.login.AuthFailureBackoff;
@@ -20,10 +21,18 @@ import java.util.function.Supplier;
  * @param portals     the bound portal addresses of each portal group, by tag (for SendTargets)
  * @param connections live connections, so the driver can end them on stop
  * @param chapBackoff recent CHAP failures of every connection's logins (bad-inputs row 9)
+ * @param fence       whether this node may answer now: checked before each SCSI status is sent
  */
 public record TargetContext(ScsiCore core, AtomicReference<IscsiSettings> current, SessionRegistry registry,
                             Supplier<Map<Integer, List<InetSocketAddress>>> portals, Set<IscsiConnection> connections,
-                            AuthFailureBackoff chapBackoff) {
+                            AuthFailureBackoff chapBackoff, NodeFence fence) {
+
+    /** A context of a node that is not fenced by a cluster. */
+    public TargetContext(ScsiCore core, AtomicReference<IscsiSettings> current, SessionRegistry registry,
+                         Supplier<Map<Integer, List<InetSocketAddress>>> portals, Set<IscsiConnection> connections,
+                         AuthFailureBackoff chapBackoff) {
+        this(core, current, registry, portals, connections, chapBackoff, NodeFence.ALWAYS);
+    }
 
     /** A context whose settings never change and whose CHAP back-off follows them. */
     public TargetContext(ScsiCore core, IscsiSettings settings, SessionRegistry registry,

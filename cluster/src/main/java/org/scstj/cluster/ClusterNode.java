@@ -1,0 +1,183 @@
+package org.scstj.cluster;
+
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Leave;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * This daemon as a cluster node, on the engine's actor system (started with
+ * {@link PekkoClusterConfig}): joins through the configured seed nodes, runs the {@link
+ * ClusterGuard} and its {@link Lease}, tells when this node is Up and when it is removed, shows the
+ * membership, and leaves on request.
+ */
+public final class ClusterNode {
+    private final ActorSystem<?> system;
+    private final ClusterSpec spec;
+    private final Lease lease = new Lease(System::nanoTime);
+    private final GuardState guardState = new GuardState();
+    private final CompletableFuture<Void> up = new CompletableFuture<>();
+    private final CompletableFuture<Void> removed = new CompletableFuture<>();
+
+    private ClusterNode(ActorSystem<?> system, ClusterSpec spec) {
+        this.system = system;
+        this.spec = spec;
+    }
+
+    /**
+     * Starts the node's parts on {@code system} (whose configuration carries the generated cluster
+     * layer; joining the seeds starts with the system itself).
+     *
+     * @param actions what the guard does when the lease expires or comes back (the target driver's fence/unfence)
+     */
+    public static ClusterNode start(ActorSystem<?> system, ClusterSpec spec, ClusterGuard.FenceActions actions) {
+        ClusterNode node = new ClusterNode(system, spec);
+        org.apache.pekko.cluster.Cluster classic = org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system));
+        classic.registerOnMemberUp(() -> node.up.complete(null));
+        classic.registerOnMemberRemoved(() -> node.removed.complete(null));
+        system.systemActorOf(ClusterGuard.create(spec, node.lease, node.guardState, System::nanoTime,
+                node.new LiveMembership(), actions), "cluster-guard", Props.empty());
+        return node;
+    }
+
+    /** Completes once this node is Up (a majority of the configured nodes joined). */
+    public CompletionStage<Void> up() {
+        return up;
+    }
+
+    /** Completes once this node was removed from the cluster (after a leave, or when downed). */
+    public CompletionStage<Void> removed() {
+        return removed;
+    }
+
+    /** The lease the transports check before answering. */
+    public Lease lease() {
+        return lease;
+    }
+
+    public ClusterSpec spec() {
+        return spec;
+    }
+
+    /** Leaves the cluster gracefully (Leaving, Exiting, Removed); {@link #removed} completes at the end. */
+    public void leave() {
+        Cluster cluster = Cluster.get(system);
+        cluster.manager().tell(Leave.create(cluster.selfMember().address()));
+    }
+
+    /**
+     * One configured or seen member.
+     *
+     * @param node      its configured name, or null for a member not in the configuration
+     * @param address   host:port
+     * @param roles     its roles (Pekko's data-center role left out)
+     * @param status    joining, weakly-up, up, leaving, exiting, down, removed
+     * @param reachable whether this node's failure detector reaches it
+     */
+    public record MemberView(String node, String address, List<String> roles, String status, boolean reachable) {
+    }
+
+    /**
+     * The cluster as this node sees it.
+     *
+     * @param self           this node's name
+     * @param leader         the leader's node name (or address), null when there is none
+     * @param members        the members, configured nodes not (or no longer) members listed as {@code absent}
+     * @param fenced         whether this node is fenced now (no lease)
+     * @param leaseRemaining how much lease is left
+     * @param fences         how many times the lease expired while serving
+     */
+    public record View(String self, String leader, List<MemberView> members, boolean fenced, Duration leaseRemaining,
+                       int fences, Duration lease, String failoverTiming) {
+    }
+
+    public View view() {
+        Cluster cluster = Cluster.get(system);
+        ClusterEvent.CurrentClusterState state = cluster.state();
+        Set<Member> unreachable = state.getUnreachable();
+        List<MemberView> members = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Member m : state.getMembers()) {
+            String name = nameOf(m.address());
+            if (name != null) {
+                seen.add(name);
+            }
+            List<String> roles = m.getRoles().stream().filter(r -> !r.startsWith("dc-")).sorted().toList();
+            members.add(new MemberView(name, hostPort(m.address()), roles, status(m.status()), !unreachable.contains(m)));
+        }
+        for (ClusterSpec.Node n : spec.nodes()) {
+            if (!seen.contains(n.name())) {
+                members.add(new MemberView(n.name(), n.host() + ":" + n.port(), n.roles(), "absent", false));
+            }
+        }
+        Address leaderAddress = state.getLeader();
+        String leader = leaderAddress == null ? null
+                : nameOf(leaderAddress) != null ? nameOf(leaderAddress) : hostPort(leaderAddress);
+        return new View(spec.self(), leader, List.copyOf(members), guardState.isFenced(),
+                Duration.ofNanos(lease.remainingNanos()), guardState.fences(), spec.lease(), spec.timing().key());
+    }
+
+    private String nameOf(Address a) {
+        if (a.host().isEmpty() || a.port().isEmpty()) {
+            return null;
+        }
+        ClusterSpec.Node n = spec.nodeAt(a.host().get(), (Integer) a.port().get());
+        return n == null ? null : n.name();
+    }
+
+    private static String hostPort(Address a) {
+        return (a.host().isDefined() ? a.host().get() : "?") + ":" + (a.port().isDefined() ? a.port().get() : "?");
+    }
+
+    static String status(MemberStatus s) {
+        if (s == MemberStatus.up()) {
+            return "up";
+        } else if (s == MemberStatus.joining()) {
+            return "joining";
+        } else if (s == MemberStatus.weaklyUp()) {
+            return "weakly-up";
+        } else if (s == MemberStatus.leaving()) {
+            return "leaving";
+        } else if (s == MemberStatus.exiting()) {
+            return "exiting";
+        } else if (s == MemberStatus.down()) {
+            return "down";
+        } else if (s == MemberStatus.removed()) {
+            return "removed";
+        }
+        return s.toString().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The membership the guard answers pings by: Pekko's view from this node. */
+    private final class LiveMembership implements ClusterGuard.Membership {
+        @Override
+        public boolean selfUp() {
+            return Cluster.get(system).selfMember().status() == MemberStatus.up();
+        }
+
+        @Override
+        public boolean isUpMember(ActorRef<?> pinger) {
+            Address from = pinger.path().address();
+            for (Member m : Cluster.get(system).state().getMembers()) {
+                if (m.address().equals(from)) {
+                    return m.status() == MemberStatus.up();
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.scstj.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
+
+import java.time.Duration;
+import java.util.stream.Collectors;
+
+/**
+ * The Pekko configuration layer of a cluster node, generated from {@link ClusterSpec}: the cluster
+ * provider, Artery TCP on this node's canonical address, the seed nodes in configuration order,
+ * roles, the keep-majority split-brain resolver, the failure detector of the chosen timing, and
+ * CBOR for {@link CborSerializable} messages. The daemon puts it under the operator's own
+ * {@code pekko { }} settings (which win) and over every module's defaults.
+ */
+public final class PekkoClusterConfig {
+    private PekkoClusterConfig() {
+    }
+
+    /** The generated layer for {@code spec}'s self node. */
+    public static Config generate(ClusterSpec spec) {
+        ClusterSpec.Node self = spec.selfNode();
+        FailoverTiming t = spec.timing();
+        StringBuilder h = new StringBuilder();
+        h.append("pekko.actor.provider = cluster\n");
+        h.append("pekko.actor.serialization-bindings { ")
+                .append(q(CborSerializable.class.getName())).append(" = jackson-cbor }\n");
+        h.append("pekko.remote.artery.transport = tcp\n");
+        h.append("pekko.remote.artery.canonical.hostname = ").append(q(self.host())).append('\n');
+        h.append("pekko.remote.artery.canonical.port = ").append(self.port()).append('\n');
+        // Artery binds where it is reached: the canonical address (no bind.* override)
+        h.append("pekko.cluster.seed-nodes = [")
+                .append(spec.nodes().stream().map(n -> q(n.address())).collect(Collectors.joining(", "))).append("]\n");
+        h.append("pekko.cluster.roles = [")
+                .append(self.roles().stream().map(PekkoClusterConfig::q).collect(Collectors.joining(", "))).append("]\n");
+        // the leader moves no one to Up before a majority of the configured nodes joined: a lone node never serves
+        h.append("pekko.cluster.min-nr-of-members = ").append(spec.majority()).append('\n');
+        h.append("pekko.cluster.retry-unsuccessful-join-after = 2s\n");
+        h.append("pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"\n");
+        h.append("pekko.cluster.split-brain-resolver.active-strategy = keep-majority\n");
+        h.append("pekko.cluster.split-brain-resolver.stable-after = ").append(ms(t.stableAfter())).append('\n');
+        h.append("pekko.cluster.split-brain-resolver.down-all-when-unstable = on\n");
+        h.append("pekko.cluster.run-coordinated-shutdown-when-down = on\n");
+        // a downed node ends its process (exit status 255); a planned stop keeps the daemon's own exit
+        h.append("pekko.coordinated-shutdown.reason-overrides { ")
+                .append(q("org.apache.pekko.actor.CoordinatedShutdown$ClusterDowningReason$"))
+                .append(" { exit-jvm = on, exit-code = -1 } }\n");
+        // the daemon runs CoordinatedShutdown itself on SIGTERM (ShutdownSignal), not from a JVM hook
+        h.append("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n");
+        if (t == FailoverTiming.FAST) {
+            h.append("pekko.cluster.failure-detector.heartbeat-interval = ").append(ms(t.heartbeatInterval())).append('\n');
+            h.append("pekko.cluster.failure-detector.acceptable-heartbeat-pause = ")
+                    .append(ms(t.acceptableHeartbeatPause())).append('\n');
+            h.append("pekko.cluster.failure-detector.threshold = 8.0\n");
+            h.append("pekko.cluster.failure-detector.expected-response-after = 500ms\n");
+            h.append("pekko.cluster.gossip-interval = 500ms\n");
+            h.append("pekko.cluster.leader-actions-interval = 500ms\n");
+            h.append("pekko.cluster.unreachable-nodes-reaper-interval = 500ms\n");
+            h.append("pekko.cluster.down-removal-margin = 1s\n");
+        }
+        return ConfigFactory.parseString(h.toString(),
+                ConfigParseOptions.defaults().setOriginDescription("generated from scstj.cluster"));
+    }
+
+    private static String q(String s) {
+        return ConfigUtil.quoteString(s);
+    }
+
+    private static String ms(Duration d) {
+        return d.toMillis() + "ms";
+    }
+}

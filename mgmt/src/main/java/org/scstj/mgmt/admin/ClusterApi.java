@@ -1,0 +1,96 @@
+package org.scstj.mgmt.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.scstj.cluster.ClusterNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The admin API's cluster routes (docs/cluster.md): {@code GET /api/v1/cluster} shows the membership
+ * as this node sees it and this node's self-fence; {@code POST /api/v1/cluster/leave} leaves the
+ * cluster in order and stops this daemon. A daemon without {@code scstj.cluster} answers 404.
+ */
+final class ClusterApi {
+    private final ChangeManager changes;
+
+    ClusterApi(ChangeManager changes) {
+        this.changes = changes;
+    }
+
+    private ClusterControl control() throws ApiException {
+        ClusterControl c = changes.live().cluster();
+        if (c == null) {
+            throw new ApiException(404, "this daemon is a single node (no scstj.cluster block)");
+        }
+        return c;
+    }
+
+    /** {@code GET /api/v1/cluster}. */
+    Api.Reply get(Api.Call c) throws ApiException {
+        return Api.Reply.ok(json(control().view()));
+    }
+
+    /** {@code POST /api/v1/cluster/leave}, body empty or {@code {"node": "<this node>"}}. */
+    Api.Reply leave(Api.Call c) throws ApiException {
+        ClusterControl control = control();
+        String self = control.view().self();
+        if (c.body() != null && c.body().length > 0) {
+            JsonNode body;
+            try {
+                body = Api.JSON.readTree(c.body());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new ApiException(400, "the body is not JSON: " + e.getOriginalMessage());
+            } catch (java.io.IOException e) {
+                throw new ApiException(400, "the body cannot be read: " + e.getMessage());
+            }
+            if (body == null || !body.isObject()) {
+                throw new ApiException(400, "expected a JSON object {\"node\": \"" + self + "\"}");
+            }
+            var names = body.fieldNames();
+            while (names.hasNext()) {
+                String f = names.next();
+                if (!f.equals("node")) {
+                    throw ApiException.field(422, f, "unknown field (known: node)");
+                }
+            }
+            JsonNode node = body.get("node");
+            if (node != null && (!node.isTextual() || !node.asText().equals(self))) {
+                throw ApiException.field(422, "node", "this node is " + self
+                        + "; another node leaves through its own admin API");
+            }
+        }
+        control.leave();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("node", self);
+        out.put("leaving", true);
+        return new Api.Reply(202, out, null, Map.of());
+    }
+
+    static Map<String, Object> json(ClusterNode.View v) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("self", v.self());
+        out.put("leader", v.leader());
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (ClusterNode.MemberView m : v.members()) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("node", m.node());
+            j.put("address", m.address());
+            j.put("roles", m.roles());
+            j.put("status", m.status());
+            j.put("reachable", m.reachable());
+            members.add(j);
+        }
+        out.put("members", members);
+        Map<String, Object> fence = new LinkedHashMap<>();
+        fence.put("fenced", v.fenced());
+        fence.put("leaseRemainingMs", v.leaseRemaining().toMillis());
+        fence.put("leaseMs", v.lease().toMillis());
+        fence.put("fences", v.fences());
+        out.put("fence", fence);
+        out.put("failoverTiming", v.failoverTiming());
+        return out;
+    }
+}

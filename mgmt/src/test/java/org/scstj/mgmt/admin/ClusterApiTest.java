@@ -1,0 +1,107 @@
+package org.scstj.mgmt.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scstj.cluster.ClusterNode;
+import org.scstj.mgmt.config.ConfigLoader;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** {@code GET /api/v1/cluster} and {@code POST /api/v1/cluster/leave} against a fake node (ClusterApi). */
+class ClusterApiTest {
+    @TempDir
+    Path dir;
+    private final FakeLive live = new FakeLive();
+    private final AtomicInteger leaves = new AtomicInteger();
+    private Api api;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path file = dir.resolve("s.conf");
+        Files.writeString(file, "scstj { state-dir = \"" + dir + "\" }\n");
+        var handlers = ConfigLoader.installedHandlers();
+        ChangeManager changes = new ChangeManager(new ConfigLoader(handlers), handlers, live, null, "s.conf",
+                ConfigLoader.document(file), new ConfigLoader(handlers).load(file));
+        api = new Api(changes);
+    }
+
+    private void clustered() {
+        ClusterNode.View view = new ClusterNode.View("n2", "n1", List.of(
+                new ClusterNode.MemberView("n1", "127.0.0.1:25520", List.of("storage"), "up", true),
+                new ClusterNode.MemberView("n2", "127.0.0.2:25520", List.of("storage"), "up", true),
+                new ClusterNode.MemberView("n3", "127.0.0.3:25520", List.of("witness"), "absent", false)),
+                false, Duration.ofMillis(2100), 1, Duration.ofMillis(2500), "fast");
+        live.cluster = new ClusterControl() {
+            @Override
+            public ClusterNode.View view() {
+                return view;
+            }
+
+            @Override
+            public void leave() {
+                leaves.incrementAndGet();
+            }
+        };
+    }
+
+    private Api.Reply call(String method, String template, String body) throws ApiException {
+        Api.Route route = api.routes().stream().filter(r -> r.method().equals(method) && r.template().equals(template))
+                .findFirst().orElseThrow();
+        return route.handler().handle(new Api.Call(method, template, route, Map.of(), Map.of(),
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8), null, Tokens.Role.ADMIN));
+    }
+
+    @Test
+    void singleNode_bothRoutesAnswer404() {
+        assertEquals(404, assertThrows(ApiException.class, () -> call("GET", "/api/v1/cluster", null)).status());
+        assertEquals(404, assertThrows(ApiException.class, () -> call("POST", "/api/v1/cluster/leave", null)).status());
+    }
+
+    @Test
+    void get_showsMembersLeaderAndTheFence() throws Exception {
+        clustered();
+        String json = Api.JSON.writeValueAsString(call("GET", "/api/v1/cluster", null).json());
+        var tree = Api.JSON.readTree(json);
+        assertEquals("n2", tree.path("self").asText());
+        assertEquals("n1", tree.path("leader").asText());
+        assertEquals(3, tree.path("members").size());
+        assertEquals("absent", tree.path("members").get(2).path("status").asText());
+        assertEquals(List.of("witness"), List.of(tree.path("members").get(2).path("roles").get(0).asText()));
+        assertEquals(false, tree.path("fence").path("fenced").asBoolean());
+        assertEquals(2100, tree.path("fence").path("leaseRemainingMs").asLong());
+        assertEquals(1, tree.path("fence").path("fences").asInt());
+        assertEquals("fast", tree.path("failoverTiming").asText());
+    }
+
+    @Test
+    void leave_withoutBodyOrNamingThisNode_leaves202() throws Exception {
+        clustered();
+        assertEquals(202, call("POST", "/api/v1/cluster/leave", null).status());
+        assertEquals(202, call("POST", "/api/v1/cluster/leave", "{\"node\":\"n2\"}").status());
+        assertEquals(2, leaves.get());
+    }
+
+    @Test
+    void leave_anotherNode_unknownField_notJson_refusedWithoutLeaving() throws Exception {
+        clustered();
+        ApiException other = assertThrows(ApiException.class, () -> call("POST", "/api/v1/cluster/leave", "{\"node\":\"n3\"}"));
+        assertEquals(422, other.status());
+        assertTrue(other.getMessage().contains("this node is n2"), other.getMessage());
+        assertEquals(422, assertThrows(ApiException.class,
+                () -> call("POST", "/api/v1/cluster/leave", "{\"nodes\":\"n2\"}")).status());
+        assertEquals(400, assertThrows(ApiException.class, () -> call("POST", "/api/v1/cluster/leave", "{node")).status());
+        assertEquals(400, assertThrows(ApiException.class, () -> call("POST", "/api/v1/cluster/leave", "[1]")).status());
+        assertEquals(0, leaves.get());
+    }
+}
