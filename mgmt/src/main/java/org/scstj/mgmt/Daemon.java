@@ -128,6 +128,12 @@ final class Daemon {
             stopEngine(engine);
             return 1;
         }
+        // SIGHUP trapped from here on (the JVM's own action for it is to exit); one that comes before
+        // the portals are up is applied once they are
+        java.util.concurrent.CountDownLatch serving = new java.util.concurrent.CountDownLatch(1);
+        if (file != null) {
+            trapHangup(admin, serving);
+        }
         if (node != null) {
             node.removed().thenRun(() -> {
                 if (!leaving.get()) {
@@ -151,9 +157,7 @@ final class Daemon {
             return 1;
         }
         log.info("ready: iSCSI on {}", config.portals().stream().map(Object::toString).collect(Collectors.joining(", ")));
-        if (file != null) {
-            trapHangup(admin);
-        }
+        serving.countDown();
         onReady.run();
 
         String cause = signal.await();
@@ -269,10 +273,25 @@ final class Daemon {
         }
     }
 
-    /** SIGHUP applies the daemon's file again, through the admin plane (one at a time, on the signal's thread). */
-    private static void trapHangup(AdminPlane admin) {
+    /**
+     * SIGHUP applies the daemon's file again, through the admin plane (one at a time, on the signal's
+     * thread), once the daemon serves: a SIGHUP during start-up waits for that instead of ending the
+     * JVM (its default action) or changing a driver that is still starting.
+     */
+    private static void trapHangup(AdminPlane admin, java.util.concurrent.CountDownLatch serving) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> admin.reload());
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                try {
+                    if (!serving.await(START_SECONDS, TimeUnit.SECONDS)) {
+                        log.warn("SIGHUP before the daemon served: not applied (start-up took over {} s)", START_SECONDS);
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                admin.reload();
+            });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             log.debug("SIGHUP not trapped: no configuration reload");
         }
