@@ -21,15 +21,18 @@ final class ClusteredLuControl implements LuControlPort {
 
     private final EntityRef<LuControl.Command> entity;
     private final LuControlPort local;
+    private final String node;
 
-    ClusteredLuControl(EntityRef<LuControl.Command> entity, LuControlPort local) {
+    /** The port of one LU: {@code entity} its writer, {@code local} the LUN actor's own, {@code node} this node's address. */
+    ClusteredLuControl(EntityRef<LuControl.Command> entity, LuControlPort local, String node) {
         this.entity = entity;
         this.local = local;
+        this.node = node;
     }
 
     @Override
     public void submit(ControlOp op, Consumer<ControlResult> done) {
-        Wire.Op wire = Wire.Op.of(op);
+        Wire.Op wire = Wire.Op.of(op, node);
         if (wire == null) {
             local.submit(op, done);
             return;

@@ -117,14 +117,16 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
     private static final class InFlight {
         final ControlRecord next;
         final List<Wire.Notice> notices;
+        final String exceptNode;
         final ActorRef<Wire.Result> replyTo;
         final Set<ActorRef<LuControlReplica.Command>> awaiting;
         boolean written;
 
-        InFlight(ControlRecord next, List<Wire.Notice> notices, ActorRef<Wire.Result> replyTo,
+        InFlight(ControlRecord next, List<Wire.Notice> notices, String exceptNode, ActorRef<Wire.Result> replyTo,
                  Set<ActorRef<LuControlReplica.Command>> awaiting) {
             this.next = next;
             this.notices = notices;
+            this.exceptNode = exceptNode;
             this.replyTo = replyTo;
             this.awaiting = awaiting;
         }
@@ -206,7 +208,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
         if (subscribers.add(msg.replica())) {
             getContext().watchWith(msg.replica(), new ReplicaGone(msg.replica()));
         }
-        msg.replica().tell(new LuControlReplica.Commit(device, current, List.of(), getContext().getSelf()));
+        msg.replica().tell(new LuControlReplica.Commit(device, current, List.of(), null, getContext().getSelf()));
         return this;
     }
 
@@ -250,6 +252,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
         List<Reservations.Notice> notices = List.of();
         Nexus exceptNexus = null;
         long exceptTag = 0;
+        String exceptNode = null;
         switch (msg.op()) {
             case Wire.PrOutOp p -> {
                 Reservations.Result result = r.execute(p.nexus(), p.out());
@@ -268,7 +271,14 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
                 }
             }
             case Wire.ReleaseOp o -> r.release(o.nexus());
-            case Wire.ResetOp o -> r.reset();
+            case Wire.ResetOp o -> {
+                // SAM-5 7.7: every task of the LU aborted and 29/03 for every nexus, on every node
+                // (the asking node's LUN actor did both itself)
+                r.reset();
+                notices = List.of(new Reservations.Notice(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED,
+                        new org.scstj.engine.pr.NexusSelector.All(), true));
+                exceptNode = o.node();
+            }
             case Wire.NexusLostOp o -> r.nexusLost(o.nexus());
         }
         ReservationsData data = r.toData();
@@ -285,9 +295,9 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
                 aborts.add(Wire.Selector.of(n.to()));
             }
         }
-        inFlight = new InFlight(next, List.copyOf(wireNotices), msg.replyTo(), new HashSet<>(subscribers));
+        inFlight = new InFlight(next, List.copyOf(wireNotices), exceptNode, msg.replyTo(), new HashSet<>(subscribers));
         LuControlReplica.Prepare prepare = new LuControlReplica.Prepare(device, next.epoch(), next.seq(),
-                List.copyOf(aborts), exceptNexus, exceptTag, getContext().getSelf());
+                List.copyOf(aborts), exceptNexus, exceptTag, exceptNode, getContext().getSelf());
         subscribers.forEach(s -> s.tell(prepare));
         write(next);
         return this;
@@ -314,7 +324,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
             getContext().getLog().info("lu-control {}: serving from epoch {} (generation {})", device,
                     current.epoch(), current.pr().generation());
             for (ActorRef<LuControlReplica.Command> s : subscribers) {
-                s.tell(new LuControlReplica.Commit(device, current, List.of(), getContext().getSelf()));
+                s.tell(new LuControlReplica.Commit(device, current, List.of(), null, getContext().getSelf()));
             }
             return stash.unstashAll(this);
         }
@@ -329,7 +339,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
             current = new ControlRecord(device, current.epoch(), inFlight.next.seq(), current.pr());
             inFlight = null;
             for (ActorRef<LuControlReplica.Command> s : subscribers) {
-                s.tell(new LuControlReplica.Commit(device, current, List.of(), getContext().getSelf()));
+                s.tell(new LuControlReplica.Commit(device, current, List.of(), null, getContext().getSelf()));
             }
             return stash.unstashAll(this);
         }
@@ -346,7 +356,8 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
         inFlight = null;
         current = done.next;
         done.replyTo.tell(new Wire.DoneResult());
-        LuControlReplica.Commit commit = new LuControlReplica.Commit(device, current, done.notices, getContext().getSelf());
+        LuControlReplica.Commit commit = new LuControlReplica.Commit(device, current, done.notices, done.exceptNode,
+                getContext().getSelf());
         subscribers.forEach(s -> s.tell(commit));
         return stash.unstashAll(this);
     }

@@ -40,13 +40,20 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
     public record Register(String device, ControlReplica lun) implements Command {
     }
 
-    /** Phase 1 of version (epoch, seq) of {@code device}: hold, abort, acknowledge to {@code entity}. */
+    /**
+     * Phase 1 of version (epoch, seq) of {@code device}: hold, abort, acknowledge to {@code entity}.
+     * Node {@code exceptNode} (null: none) aborted the tasks itself and only holds.
+     */
     public record Prepare(String device, long epoch, long seq, List<Wire.Selector> abort, Nexus exceptNexus,
-                          long exceptTag, ActorRef<LuControl.Command> entity) implements Command, CborSerializable {
+                          long exceptTag, String exceptNode, ActorRef<LuControl.Command> entity)
+            implements Command, CborSerializable {
     }
 
-    /** Phase 2: {@code record} is in effect; {@code notices}' unit attentions for this node's nexuses. */
-    public record Commit(String device, ControlRecord record, List<Wire.Notice> notices,
+    /**
+     * Phase 2: {@code record} is in effect; {@code notices}' unit attentions for this node's nexuses,
+     * but on node {@code exceptNode} (null: none), whose LUN actor established them itself.
+     */
+    public record Commit(String device, ControlRecord record, List<Wire.Notice> notices, String exceptNode,
                          ActorRef<LuControl.Command> entity) implements Command, CborSerializable {
     }
 
@@ -72,11 +79,14 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
     }
 
     private final ClusterSharding sharding;
+    /** This node's address, as {@link Wire.ResetOp} names the asking node. */
+    private final String node;
     private final Map<String, Lu> lus = new HashMap<>();
 
     private LuControlReplica(ActorContext<Command> ctx, TimerScheduler<Command> timers) {
         super(ctx);
         this.sharding = ClusterSharding.get(ctx.getSystem());
+        this.node = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).selfMember().address().toString();
         timers.startTimerWithFixedDelay(Resubscribe.INSTANCE, RESUBSCRIBE);
     }
 
@@ -109,7 +119,9 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
             return this;
         }
         List<NexusSelector> abort = new ArrayList<>(msg.abort().size());
-        msg.abort().forEach(s -> abort.add(s.toSelector()));
+        if (!node.equals(msg.exceptNode())) {
+            msg.abort().forEach(s -> abort.add(s.toSelector()));
+        }
         ActorRef<LuControl.Command> entity = msg.entity();
         ActorRef<Command> self = getContext().getSelf();
         lu.lun.prepare(abort, msg.exceptNexus(), msg.exceptTag(),
@@ -123,7 +135,9 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
             return this;
         }
         List<Reservations.Notice> notices = new ArrayList<>(msg.notices().size());
-        msg.notices().forEach(n -> notices.add(n.toNotice()));
+        if (!node.equals(msg.exceptNode())) {
+            msg.notices().forEach(n -> notices.add(n.toNotice()));
+        }
         lu.lun.commit(msg.record().pr(), notices);
         lu.committed = true;
         return this;

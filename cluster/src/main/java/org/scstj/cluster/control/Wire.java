@@ -31,13 +31,16 @@ public final class Wire {
             @JsonSubTypes.Type(value = ResetOp.class, name = "reset"),
             @JsonSubTypes.Type(value = NexusLostOp.class, name = "nexus-lost")})
     public sealed interface Op {
-        /** The wire form of {@code op}; null for an operation this plane keeps local (mode, access states). */
-        static Op of(ControlOp op) {
+        /**
+         * The wire form of {@code op} asked on node {@code node}; null for an operation this plane
+         * keeps local (mode, access states).
+         */
+        static Op of(ControlOp op, String node) {
             return switch (op) {
                 case ControlOp.PrOut p -> new PrOutOp(p.nexus(), p.tag(), p.out());
                 case ControlOp.Reserve r -> new ReserveOp(r.nexus());
                 case ControlOp.Release r -> new ReleaseOp(r.nexus());
-                case ControlOp.Reset r -> new ResetOp();
+                case ControlOp.Reset r -> new ResetOp(node);
                 case ControlOp.NexusLost n -> new NexusLostOp(n.nexus());
                 case ControlOp.ModeSelect m -> null;
                 case ControlOp.SetTargetPortGroups s -> null;
@@ -57,8 +60,12 @@ public final class Wire {
     public record ReleaseOp(Nexus nexus) implements Op {
     }
 
-    /** A logical unit or target reset: the SPC-2 reservation ends (SPC-2 5.5.1). */
-    public record ResetOp() implements Op {
+    /**
+     * A logical unit or target reset on node {@code node} (SAM-5 7.7): the SPC-2 reservation ends
+     * (SPC-2 5.5.1); every other node aborts the LU's tasks and establishes 29/03 for its nexuses,
+     * which {@code node}'s LUN actor did itself.
+     */
+    public record ResetOp(String node) implements Op {
     }
 
     /** I_T nexus loss: its SPC-2 reservation ends (SPC-2 5.5.1). */

@@ -46,6 +46,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -761,6 +762,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             case RESET -> t -> true;
         };
         AbortCount count = abort(affected, msg.nexus());
+        CompletableFuture<Void> controlDone = null;
         switch (msg.scope()) {
             case ALL_TASKS -> count.otherNexusesHit.forEach(n ->
                     unitAttentions.establish(n, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR));
@@ -770,8 +772,13 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 unitAttentions.establishForAll(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
                 medium.reset();
                 // the SPC-2 reservation ends; the saved mode parameters become current, but a
-                // pass-through device restores its own (read back after its reset)
-                luControl.submit(new ControlOp.Reset(control == null), done -> { });
+                // pass-through device restores its own (read back after its reset); the function
+                // completes once the control port is done too (in a cluster: every node reset)
+                ActorRef<Command> self = getContext().getSelf();
+                controlDone = new CompletableFuture<>();
+                CompletableFuture<Void> reset = controlDone;
+                luControl.submit(new ControlOp.Reset(control == null),
+                        done -> self.tell(new WithState(s -> reset.complete(null))));
             }
             case NEXUS_RESET -> {
                 unitAttentions.establish(msg.nexus(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);
@@ -799,6 +806,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         Runnable answer = () -> replyTo.tell(new Aborted(aborted));
         if (msg.scope() == Scope.RESET && device.passThrough() != null) {
             answer = resetDevice(answer);
+        }
+        if (controlDone != null && !controlDone.isDone()) {
+            Runnable quiesced = answer;
+            CompletableFuture<Void> reset = controlDone;
+            answer = () -> reset.thenRun(quiesced); // completed on this actor's thread (WithState)
         }
         awaitQuiesced(count.waiting, answer);
         return after();
