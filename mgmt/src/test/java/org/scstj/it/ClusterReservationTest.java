@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * libiscsi's reservation suites and MultipathIO (but COMPARE AND WRITE) run with their two paths on two different nodes,
  * both ways round; a RESERVE or PERSISTENT RESERVE OUT acknowledged through one node conflicts at
  * once for another initiator's WRITE through another, hundreds of times in a row; PR IN READ KEYS
- * gives the same PRGENERATION and keys through every node.
+ * gives the same PRGENERATION and keys through every node; kill -9 and restart of a node lose none
+ * of it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -323,6 +324,48 @@ class ClusterReservationTest {
     void suitePassesWithItsPathsOnTwoNodes(String spec) throws Exception {
         suite(spec, nodes[0], nodes[1]);
         suite(spec, nodes[2], nodes[0]);
+    }
+
+    /**
+     * kill -9 of n3 and its restart lose nothing: a change through a survivor completes once n3 is
+     * removed; the restarted n3 gets the state before it serves (PR IN through it reads the same
+     * bytes) and enforces the reservation at once.
+     */
+    @Test
+    @Order(4)
+    void restartOfANode_losesNoReservationState() throws Exception {
+        Session a1 = ready(nodes[0], HOST_A);
+        Session b2 = ready(nodes[1], HOST_B);
+        Session a3 = null;
+        Session b3 = null;
+        try {
+            expect(ScsiResult.GOOD, prOut(a1, 0x06, 0, 0, 0xA1), "register A via n1");
+            expect(ScsiResult.GOOD, prOut(b2, 0x06, 0, 0, 0xB1), "register B via n2");
+            expect(ScsiResult.GOOD, prOut(a1, 0x01, 0x01, 0xA1, 0), "PR RESERVE WRITE EXCLUSIVE via n1");
+            int generation = ByteBuffer.wrap(readKeys(a1)).getInt();
+
+            Node victim = nodes[2];
+            victim.process.destroyForcibly(); // SIGKILL
+            assertTrue(victim.process.waitFor(10, TimeUnit.SECONDS));
+            long killed = System.nanoTime();
+            expect(ScsiResult.GOOD, prOut(b2, 0x06, 0, 0, 0xB2), "B's new key via n2 while n3 is dead");
+            System.out.printf("ClusterReservationTest: a PR OUT through n2 right after kill -9 of n3 completed after %.1f s%n",
+                    (System.nanoTime() - killed) / 1e9);
+            byte[] keys = readKeys(a1);
+            assertEquals(generation + 1, ByteBuffer.wrap(keys).getInt(), "one REGISTER more (SPC-5 6.16.2)");
+            assertArrayEquals(keys, readKeys(b2), "PR IN READ KEYS via n2");
+
+            victim.launch();
+            awaitServing(victim);
+            a3 = ready(victim, HOST_A);
+            assertArrayEquals(keys, readKeys(a3), "PR IN READ KEYS via the restarted n3");
+            b3 = ready(victim, HOST_B);
+            write(b3, RESERVATION_CONFLICT, "an unregistered nexus's WRITE via the restarted n3 (SPC-5 5.14.8)");
+            expect(ScsiResult.GOOD, prOut(a1, 0x03, 0, 0xA1, 0), "PR CLEAR via n1, with the restarted n3 subscribed");
+            write(b3, ScsiResult.GOOD, "WRITE via n3 after CLEAR");
+        } finally {
+            closeAll(new Session[]{a1, b2, a3, b3});
+        }
     }
 
     private void suite(String spec, Node first, Node second) {
