@@ -156,6 +156,32 @@ class LuControlTest {
     }
 
     @Test
+    void replica_dropsAnOlderEpoch_andSkipsWhatTheAskingNodeDidItself() throws Exception {
+        Recorder lun = new Recorder();
+        ActorRef<LuControlReplica.Command> replica = kit.spawn(LuControlReplica.create());
+        replica.tell(new LuControlReplica.Register("disk-c", lun));
+        awaitCommits(lun, 1); // the entity's answer to the subscription: epoch 1
+        ActorRef<LuControl.Command> stale = kit.createTestProbe(LuControl.Command.class).getRef();
+        ReservationsData reserved = new ReservationsData(List.of(), 0, null, null, false, A);
+
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 0, 9, reserved), List.of(), null, stale));
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 7, 0, ReservationsData.EMPTY),
+                List.of(new Wire.Notice(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED, new Wire.AllSelector(), true)),
+                Cluster.get(kit.system()).selfMember().address().toString(), stale));
+        awaitCommits(lun, 2);
+        Thread.sleep(200);
+        assertEquals("commit0", lun.events().get(lun.events().size() - 1),
+                "epoch 0 dropped (design 4.3); epoch 7's notice skipped on the node that asked");
+        assertEquals(2, lun.events().stream().filter(e -> e.startsWith("commit")).count());
+        assertNull(lun.installed.spc2Holder());
+
+        // a later message of the superseded epoch 1 (the real entity's) changes nothing either
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 1, 5, reserved), List.of(), null, stale));
+        Thread.sleep(200);
+        assertEquals(2, lun.events().stream().filter(e -> e.startsWith("commit")).count());
+    }
+
+    @Test
     void everyMessageBetweenNodes_survivesCbor() {
         Serialization serialization = SerializationExtension.get(kit.system().classicSystem());
         ActorRef<LuControl.Command> entity = kit.createTestProbe(LuControl.Command.class).getRef();
