@@ -71,8 +71,13 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
     public record Submit(Wire.Op op, ActorRef<Wire.Result> replyTo) implements Command, CborSerializable {
     }
 
-    /** A node's replica serves the LU: it gets the current state now and every change from now on. */
-    public record Subscribe(ActorRef<LuControlReplica.Command> replica) implements Command, CborSerializable {
+    /**
+     * A node's replica serves the LU: it gets the current state now and every change from now on.
+     * {@code reported} is the highest version it was prepared for or committed (null: none), which
+     * a recovering incarnation adopts when it is above the majority's (design 4.3).
+     */
+    public record Subscribe(ActorRef<LuControlReplica.Command> replica, ControlRecord reported)
+            implements Command, CborSerializable {
     }
 
     /** A replica's acknowledgement of {@link LuControlReplica.Prepare} of version (epoch, seq). */
@@ -90,6 +95,12 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
     }
 
     private enum Retry implements Command { INSTANCE }
+
+    /** The time a recovering incarnation waits for the replicas' reports has passed. */
+    private enum ReportsIn implements Command { INSTANCE }
+
+    /** How long a new incarnation collects the replicas' reports (design 4.3). */
+    private static final Duration REPORTS = Duration.ofSeconds(1);
 
     /** Makes the entity of LU {@code device}. */
     public static Behavior<Command> create(String device) {
@@ -113,6 +124,10 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
     /** The change under way, or null. */
     private InFlight inFlight;
     private boolean recovering = true;
+    /** While recovering: the majority's record once read (null: not yet), the best reported, the window. */
+    private ControlRecord majorityRecord;
+    private ControlRecord bestReported;
+    private boolean reportsIn;
 
     private static final class InFlight {
         final ControlRecord next;
@@ -143,6 +158,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
         this.self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
         this.cluster = Cluster.get(ctx.getSystem());
         this.current = ControlRecord.empty(device);
+        timers.startSingleTimer(ReportsIn.INSTANCE, REPORTS);
         recover();
     }
 
@@ -156,6 +172,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
                 .onMessage(Written.class, this::onWritten)
                 .onMessage(ReplicaGone.class, this::onReplicaGone)
                 .onMessage(Retry.class, this::onRetry)
+                .onMessage(ReportsIn.class, this::onReportsIn)
                 .build();
     }
 
@@ -167,25 +184,49 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
     }
 
     private Behavior<Command> onRecovered(Recovered msg) {
-        ControlRecord base;
         if (msg.response() instanceof Replicator.GetSuccess<LWWRegister<ControlRecord>> ok) {
-            base = ok.get(key).getValue();
+            majorityRecord = ok.get(key).getValue();
         } else if (msg.response() instanceof Replicator.NotFound<LWWRegister<ControlRecord>>) {
-            base = ControlRecord.empty(device);
+            majorityRecord = ControlRecord.empty(device);
         } else {
             getContext().getLog().warn("lu-control {}: no majority to read the record from ({}); retrying",
                     device, msg.response().getClass().getSimpleName());
             timers.startSingleTimer(Retry.INSTANCE, Duration.ofMillis(500));
             return this;
         }
-        ControlRecord start = base.newEpoch();
-        write(start);
-        current = start;
+        startEpochIfReady();
         return this;
+    }
+
+    private Behavior<Command> onReportsIn(ReportsIn msg) {
+        reportsIn = true;
+        startEpochIfReady();
+        return this;
+    }
+
+    /**
+     * Adopt and re-propose (design 4.3): the base is the highest of the majority's record and the
+     * versions the replicas report (one prepared everywhere but missed by the majority read when
+     * the membership changed between write and read); the new epoch is written before serving.
+     */
+    private void startEpochIfReady() {
+        if (majorityRecord == null || !reportsIn || !recovering) {
+            return;
+        }
+        ControlRecord base = majorityRecord;
+        if (bestReported != null && bestReported.version() > base.version()) {
+            getContext().getLog().info("lu-control {}: a replica reports version {}.{} above the majority's {}.{}: adopted",
+                    device, bestReported.epoch(), bestReported.seq(), base.epoch(), base.seq());
+            base = bestReported;
+        }
+        // above every epoch this incarnation tried already (a recovery write that failed may be on some disks)
+        current = new ControlRecord(device, Math.max(base.epoch(), current.epoch()) + 1, 0, base.pr());
+        write(current);
     }
 
     private Behavior<Command> onRetry(Retry msg) {
         if (recovering) {
+            majorityRecord = null;
             recover();
             return this;
         }
@@ -201,6 +242,10 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
     // --- subscribers ------------------------------------------------------------------------
 
     private Behavior<Command> onSubscribe(Subscribe msg) {
+        if (recovering && msg.reported() != null
+                && (bestReported == null || msg.reported().version() > bestReported.version())) {
+            bestReported = msg.reported();
+        }
         if (recovering || inFlight != null) {
             stash.stash(msg); // a new subscriber starts from a committed version
             return this;
@@ -296,7 +341,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
             }
         }
         inFlight = new InFlight(next, List.copyOf(wireNotices), exceptNode, msg.replyTo(), new HashSet<>(subscribers));
-        LuControlReplica.Prepare prepare = new LuControlReplica.Prepare(device, next.epoch(), next.seq(),
+        LuControlReplica.Prepare prepare = new LuControlReplica.Prepare(device, next,
                 List.copyOf(aborts), exceptNexus, exceptTag, exceptNode, getContext().getSelf());
         subscribers.forEach(s -> s.tell(prepare));
         write(next);
@@ -335,8 +380,9 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
             getContext().getLog().warn("lu-control {}: version {}.{} not written on a majority ({}): the change fails",
                     device, inFlight.next.epoch(), inFlight.next.seq(), msg.response().getClass().getSimpleName());
             inFlight.replyTo.tell(new Wire.FailedResult(SenseReason.ABORTED_COMMAND));
-            // the version may be on some disks: it is never used again for another content
-            current = new ControlRecord(device, current.epoch(), inFlight.next.seq(), current.pr());
+            // the version may be on some disks and is prepared on the replicas: the state as it was
+            // goes out above it, so that no later incarnation adopts the change that failed
+            current = new ControlRecord(device, current.epoch(), inFlight.next.seq() + 1, current.pr());
             inFlight = null;
             for (ActorRef<LuControlReplica.Command> s : subscribers) {
                 s.tell(new LuControlReplica.Commit(device, current, List.of(), null, getContext().getSelf()));

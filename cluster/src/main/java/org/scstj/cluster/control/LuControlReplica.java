@@ -41,10 +41,11 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
     }
 
     /**
-     * Phase 1 of version (epoch, seq) of {@code device}: hold, abort, acknowledge to {@code entity}.
+     * Phase 1 of {@code record}, the next version of {@code device}: hold, abort, acknowledge to
+     * {@code entity}; the record is kept to be reported to a later incarnation (design 4.3).
      * Node {@code exceptNode} (null: none) aborted the tasks itself and only holds.
      */
-    public record Prepare(String device, long epoch, long seq, List<Wire.Selector> abort, Nexus exceptNexus,
+    public record Prepare(String device, ControlRecord record, List<Wire.Selector> abort, Nexus exceptNexus,
                           long exceptTag, String exceptNode, ActorRef<LuControl.Command> entity)
             implements Command, CborSerializable {
     }
@@ -72,9 +73,17 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
         long epoch = -1;
         boolean committed;
         ActorRef<LuControl.Command> entity;
+        /** The highest version this node was told, prepared or committed (null: none yet). */
+        ControlRecord reported;
 
         Lu(ControlReplica lun) {
             this.lun = lun;
+        }
+
+        void report(ControlRecord r) {
+            if (reported == null || r.version() > reported.version()) {
+                reported = r;
+            }
         }
     }
 
@@ -110,11 +119,12 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
     }
 
     private void subscribe(String device) {
-        sharding.entityRefFor(LuControl.KEY, device).tell(new LuControl.Subscribe(getContext().getSelf()));
+        sharding.entityRefFor(LuControl.KEY, device)
+                .tell(new LuControl.Subscribe(getContext().getSelf(), lus.get(device).reported));
     }
 
     private Behavior<Command> onPrepare(Prepare msg) {
-        Lu lu = current(msg.device(), msg.epoch(), msg.entity());
+        Lu lu = current(msg.device(), msg.record().epoch(), msg.entity());
         if (lu == null) {
             return this;
         }
@@ -125,7 +135,8 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
         ActorRef<LuControl.Command> entity = msg.entity();
         ActorRef<Command> self = getContext().getSelf();
         lu.lun.prepare(abort, msg.exceptNexus(), msg.exceptTag(),
-                () -> entity.tell(new LuControl.Prepared(msg.epoch(), msg.seq(), self)));
+                () -> entity.tell(new LuControl.Prepared(msg.record().epoch(), msg.record().seq(), self)));
+        lu.report(msg.record());
         return this;
     }
 
@@ -140,6 +151,7 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
         }
         lu.lun.commit(msg.record().pr(), notices);
         lu.committed = true;
+        lu.report(msg.record());
         return this;
     }
 

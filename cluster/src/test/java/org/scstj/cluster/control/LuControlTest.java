@@ -100,6 +100,20 @@ class LuControlTest {
         }
     }
 
+    /**
+     * The replica's first commit (the answer to its subscription; a subscription sent again while
+     * the entity recovers is answered once more, right after): from then on, one commit per change.
+     */
+    private static int subscribed(Recorder replica) throws InterruptedException {
+        awaitCommits(replica, 1);
+        Thread.sleep(1500);
+        return commits(replica);
+    }
+
+    private static int commits(Recorder replica) {
+        return (int) replica.events().stream().filter(e -> e.startsWith("commit")).count();
+    }
+
     private static ControlResult submit(LuControlPort port, ControlOp op) throws Exception {
         CompletableFuture<ControlResult> result = new CompletableFuture<>();
         port.submit(op, result::complete);
@@ -115,9 +129,9 @@ class LuControlTest {
         Recorder replica = new Recorder();
         LuControlPort port = plane.port("disk-a", (op, done) -> done.accept(ControlResult.DONE), replica);
 
-        awaitCommits(replica, 1); // the first: the state as the entity has it when the replica subscribes
+        int c = subscribed(replica);
         assertEquals(ControlResult.DONE, submit(port, new ControlOp.Reserve(A)));
-        awaitCommits(replica, 2);
+        awaitCommits(replica, c + 1);
         assertEquals(A, replica.installed.spc2Holder());
         List<String> events = replica.events();
         assertEquals(List.of("prepare0", "commit0"), events.subList(events.size() - 2, events.size()));
@@ -127,7 +141,7 @@ class LuControlTest {
         assertEquals(ControlResult.DONE, submit(port, new ControlOp.Release(B)), "SPC-2 7.17: nothing released");
         assertEquals(A, replica.installed.spc2Holder());
         assertEquals(ControlResult.DONE, submit(port, new ControlOp.Release(A)));
-        awaitCommits(replica, 3);
+        awaitCommits(replica, c + 2);
         assertNull(replica.installed.spc2Holder());
     }
 
@@ -136,16 +150,16 @@ class LuControlTest {
         Recorder replica = new Recorder();
         LuControlPort port = plane.port("disk-b", (op, done) -> done.accept(ControlResult.DONE), replica);
 
-        awaitCommits(replica, 1);
+        int c = subscribed(replica);
         assertEquals(ControlResult.DONE, submit(port, new ControlOp.PrOut(A, 1, prOut(PrOut.REGISTER, 0, 0, 0xA))));
         assertEquals(ControlResult.DONE, submit(port, new ControlOp.PrOut(B, 2, prOut(PrOut.REGISTER, 0, 0, 0xB))));
-        awaitCommits(replica, 3);
+        awaitCommits(replica, c + 2);
         assertEquals(2, replica.installed.generation(), "SPC-5 6.16.2: each REGISTER adds one to PRGENERATION");
         assertEquals(ControlResult.DONE, submit(port, new ControlOp.PrOut(A, 3,
                 prOut(PrOut.RESERVE, PrType.WRITE_EXCLUSIVE.code(), 0xA, 0))));
         assertEquals(ControlResult.DONE, submit(port, new ControlOp.PrOut(B, 4,
                 prOut(PrOut.PREEMPT_AND_ABORT, PrType.WRITE_EXCLUSIVE.code(), 0xB, 0xA))));
-        awaitCommits(replica, 5);
+        awaitCommits(replica, c + 4);
         List<String> events = replica.events();
         assertEquals("prepare1", events.get(events.size() - 2), "PREEMPT AND ABORT aborts on every node in phase 1");
         assertTrue(events.get(events.size() - 1).startsWith("commit"));
@@ -160,7 +174,7 @@ class LuControlTest {
         Recorder lun = new Recorder();
         ActorRef<LuControlReplica.Command> replica = kit.spawn(LuControlReplica.create());
         replica.tell(new LuControlReplica.Register("disk-c", lun));
-        awaitCommits(lun, 1); // the entity's answer to the subscription: epoch 1
+        int c = subscribed(lun); // the entity's answer to the subscription: epoch 1
         ActorRef<LuControl.Command> stale = kit.createTestProbe(LuControl.Command.class).getRef();
         ReservationsData reserved = new ReservationsData(List.of(), 0, null, null, false, A);
 
@@ -168,17 +182,32 @@ class LuControlTest {
         replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 7, 0, ReservationsData.EMPTY),
                 List.of(new Wire.Notice(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED, new Wire.AllSelector(), true)),
                 Cluster.get(kit.system()).selfMember().address().toString(), stale));
-        awaitCommits(lun, 2);
+        awaitCommits(lun, c + 1);
         Thread.sleep(200);
         assertEquals("commit0", lun.events().get(lun.events().size() - 1),
                 "epoch 0 dropped (design 4.3); epoch 7's notice skipped on the node that asked");
-        assertEquals(2, lun.events().stream().filter(e -> e.startsWith("commit")).count());
+        assertEquals(c + 1, commits(lun));
         assertNull(lun.installed.spc2Holder());
 
         // a later message of the superseded epoch 1 (the real entity's) changes nothing either
         replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 1, 5, reserved), List.of(), null, stale));
         Thread.sleep(200);
-        assertEquals(2, lun.events().stream().filter(e -> e.startsWith("commit")).count());
+        assertEquals(c + 1, commits(lun));
+    }
+
+    @Test
+    void recovery_adoptsAReplicasVersionAboveTheMajoritys_underANewEpoch() {
+        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<LuControlReplica.Command> replica =
+                kit.createTestProbe(LuControlReplica.Command.class);
+        ReservationsData reserved = new ReservationsData(List.of(), 4, null, null, false, A);
+        org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(kit.system())
+                .entityRefFor(LuControl.KEY, "disk-d")
+                .tell(new LuControl.Subscribe(replica.getRef(), new ControlRecord("disk-d", 5, 3, reserved)));
+        LuControlReplica.Commit first = replica.expectMessageClass(LuControlReplica.Commit.class,
+                java.time.Duration.ofSeconds(15));
+        assertEquals(6, first.record().epoch(), "design 4.3: a new epoch above every version seen");
+        assertEquals(0, first.record().seq());
+        assertEquals(reserved, first.record().pr(), "the version a replica was prepared for is adopted, not lost");
     }
 
     @Test
@@ -195,9 +224,10 @@ class LuControlTest {
                         true, List.of(Registrant.of(B, false)), true, 2)), result),
                 new LuControl.Submit(new Wire.ReserveOp(A), result),
                 new LuControl.Submit(new Wire.ResetOp("pekko://scstj@127.0.0.1:2552"), result),
-                new LuControl.Subscribe(replica),
+                new LuControl.Subscribe(replica, new ControlRecord("d", 2, 3, data)),
+                new LuControl.Subscribe(replica, null),
                 new LuControl.Prepared(3, 4, replica),
-                new LuControlReplica.Prepare("d", 3, 4, List.of(new Wire.AllSelector(), new Wire.AllButSelector(A),
+                new LuControlReplica.Prepare("d", new ControlRecord("d", 3, 4, data), List.of(new Wire.AllSelector(), new Wire.AllButSelector(A),
                         new Wire.RegisteredSelector(List.of(ra), null)), A, 9, null, entity),
                 new LuControlReplica.Commit("d", new ControlRecord("d", 3, 4, data),
                         List.of(new Wire.Notice(SenseReason.RESERVATIONS_PREEMPTED, new Wire.AllButSelector(B), true)),
