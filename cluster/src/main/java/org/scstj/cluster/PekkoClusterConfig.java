@@ -49,6 +49,12 @@ public final class PekkoClusterConfig {
                 .append(" { exit-jvm = on, exit-code = -1 } }\n");
         // the daemon runs CoordinatedShutdown itself on SIGTERM (ShutdownSignal), not from a JVM hook
         h.append("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n");
+        // docs/design/cluster.md 4.4: the LU control entities live on storage members, always
+        // running (no passivation, no remembered entities: the replicas' subscriptions start them)
+        h.append("pekko.cluster.sharding.role = \"storage\"\n");
+        h.append("pekko.cluster.sharding.passivation.strategy = none\n");
+        h.append("pekko.cluster.sharding.remember-entities = off\n");
+        h.append("pekko.cluster.sharding.retry-interval = 500ms\n");
         if (t == FailoverTiming.FAST) {
             h.append("pekko.cluster.failure-detector.heartbeat-interval = ").append(ms(t.heartbeatInterval())).append('\n');
             h.append("pekko.cluster.failure-detector.acceptable-heartbeat-pause = ")

@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.scstj.engine.commands.CommandSets;
 import org.scstj.engine.exec.CommandSet;
+import org.scstj.engine.exec.ControlPlane;
 import org.scstj.engine.latency.LatencyRecorder;
 import org.scstj.engine.latency.LatencySnapshot;
 import org.scstj.engine.lu.DeviceControl;
@@ -88,6 +89,8 @@ public final class ScsiEngine {
     private final Core core = new Core();
     /** The configured ALUA (SPC-5 5.16): each new LU starts with it; {@link #reconfigureAlua} replaces it. */
     private volatile AluaSpec alua = AluaSpec.DEFAULT;
+    /** Where each LU's control state is kept (docs/design/cluster.md 4); set once at start. */
+    private ControlPlane controlPlane = ControlPlane.LOCAL;
     /** The targets as last applied: their ports seed each LU's target port groups (SPC-5 6.37). */
     private volatile List<TargetSpec> targetSpecs = List.of();
     /** The counters the management plane's metrics read (docs/metrics.md). */
@@ -205,6 +208,17 @@ public final class ScsiEngine {
      */
     public static ScsiEngine start(EngineSpec spec, Config config, List<DeviceHandlerFactory> handlers)
             throws EngineStartException {
+        return start(spec, config, handlers, system -> ControlPlane.LOCAL);
+    }
+
+    /**
+     * As {@link #start(EngineSpec, Config, List)}, each LU's control state kept where the plane
+     * {@code controlPlane} makes on the engine's actor system says (docs/design/cluster.md 4);
+     * it is made before the first LU starts.
+     */
+    public static ScsiEngine start(EngineSpec spec, Config config, List<DeviceHandlerFactory> handlers,
+                                   java.util.function.Function<ActorSystem<Void>, ControlPlane> controlPlane)
+            throws EngineStartException {
         EngineSettings settings = EngineSettings.from(config);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "scstj", config);
         List<BlockDevice> opened = new ArrayList<>();
@@ -212,6 +226,7 @@ public final class ScsiEngine {
             Map<String, DeviceHandlerFactory> byType = new LinkedHashMap<>();
             handlers.forEach(h -> byType.put(h.type(), h));
             ScsiEngine engine = new ScsiEngine(system, settings, Map.copyOf(byType), spec.stateDir());
+            engine.controlPlane = controlPlane.apply(system);
             engine.alua = spec.alua();
             engine.targetSpecs = List.copyOf(spec.targets());
             for (DeviceSpec d : spec.devices()) {
@@ -273,7 +288,8 @@ public final class ScsiEngine {
                 control, stats.addDevice(d.name()), new LatencyRecorder(d.name()), reservationFile);
         state.latency().enable(settings.measureLatency());
         ActorRef<LunActor.Command> actor = system.systemActorOf(
-                LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), state),
+                LunActor.create(device, commands, settings.nexusQueueDepth(), settings.lunQueueDepth(), state,
+                        controlPlane),
                 actorName, lunProps);
         // SPC-5 5.16: the configured access states, before any command (scstj.alua)
         actor.tell(new LunActor.InstallAlua(alua.stateFor(d.name(), targetSpecs), null, system.ignoreRef()));

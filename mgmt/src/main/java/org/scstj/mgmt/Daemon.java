@@ -4,6 +4,7 @@ import org.scstj.cluster.ClusterGuard;
 import org.scstj.cluster.ClusterNode;
 import org.scstj.cluster.ClusterSpec;
 import org.scstj.cluster.PekkoClusterConfig;
+import org.scstj.cluster.control.ClusteredControlPlane;
 import org.scstj.engine.ScsiEngine;
 import org.scstj.engine.model.GroupSpec;
 import org.scstj.engine.model.LunMapping;
@@ -85,8 +86,9 @@ final class Daemon {
         ClusterSpec clusterSpec = config.cluster();
         ScsiEngine engine;
         try {
-            engine = ScsiEngine.start(config.engine(), clusterSpec == null ? config.config() : clusterConfig(clusterSpec),
-                    handlers);
+            // in cluster mode each LU's reservations are kept by its single writer (docs/design/cluster.md 4)
+            engine = clusterSpec == null ? ScsiEngine.start(config.engine(), config.config(), handlers)
+                    : ScsiEngine.start(config.engine(), clusterConfig(clusterSpec), handlers, ClusteredControlPlane::new);
         } catch (ScsiEngine.EngineStartException e) {
             log.error("cannot start the SCSI engine: {}", e.getMessage());
             return 1;

@@ -16,6 +16,8 @@ import org.scstj.engine.exec.CommandRow;
 import org.scstj.engine.exec.CommandSet;
 import org.scstj.engine.exec.ControlOp;
 import org.scstj.engine.exec.LuContext;
+import org.scstj.engine.exec.ControlPlane;
+import org.scstj.engine.exec.ControlReplica;
 import org.scstj.engine.exec.LuControlPort;
 import org.scstj.engine.exec.LuState;
 import org.scstj.engine.latency.LatencyRecorder;
@@ -26,7 +28,9 @@ import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.lu.UnitAttentions;
 import org.scstj.engine.lu.UnitState;
 import org.scstj.engine.lu.WholeMediumState;
+import org.scstj.engine.pr.NexusSelector;
 import org.scstj.engine.pr.Reservations;
+import org.scstj.engine.pr.ReservationsData;
 import org.scstj.engine.sense.Failure;
 import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.stats.LuStats;
@@ -42,6 +46,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -289,10 +294,34 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
      */
     public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
                                            int lunQueueDepth, UnitState state) {
+        return create(device, commands, nexusQueueDepth, lunQueueDepth, state, ControlPlane.LOCAL);
+    }
+
+    /** As {@link #create(BlockDevice, CommandSet, int, int, UnitState)}, the control state kept where {@code plane} says. */
+    public static Behavior<Command> create(BlockDevice device, CommandSet commands, int nexusQueueDepth,
+                                           int lunQueueDepth, UnitState state, ControlPlane plane) {
         return Observed.actor("lun", Behaviors.withStash(Math.min(lunQueueDepth, MAX_STASHED),
                 stash -> Behaviors.setup(ctx ->
-                        new LunActor(ctx, stash, device, commands, nexusQueueDepth, lunQueueDepth, state))),
+                        new LunActor(ctx, stash, device, commands, nexusQueueDepth, lunQueueDepth, state, plane))),
                 Describe::new);
+    }
+
+    /**
+     * Phase 1 of a change kept elsewhere ({@link ControlReplica#prepare}, docs/design/cluster.md
+     * 4.4): new commands wait until {@link CommitControl}; the tasks of the nexuses {@code abort}
+     * matches, but the asking command, are aborted (SPC-5 5.14.11.4.5); {@code prepared} runs once
+     * they left the device.
+     */
+    public record PrepareControl(List<NexusSelector> abort, Nexus exceptNexus, long exceptTag, Runnable prepared)
+            implements Command {
+    }
+
+    /**
+     * Phase 2 ({@link ControlReplica#commit}): {@code data} (null: unchanged) becomes the LU's
+     * reservations, the notices' unit attentions are established for this node's nexuses, the held
+     * commands run.
+     */
+    public record CommitControl(ReservationsData data, List<Reservations.Notice> notices) implements Command {
     }
 
     private final StashBuffer<Command> stash;
@@ -365,7 +394,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private final LatencyRecorder latency;
 
     private LunActor(ActorContext<Command> ctx, StashBuffer<Command> stash, BlockDevice device, CommandSet commands,
-                     int nexusQueueDepth, int lunQueueDepth, UnitState unit) {
+                     int nexusQueueDepth, int lunQueueDepth, UnitState unit, ControlPlane plane) {
         super(ctx);
         this.stash = stash;
         this.device = device;
@@ -382,8 +411,19 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         stats.unitAttentions(unitAttentions::pending);
         this.latency = unit.latency();
         ActorRef<Command> self = ctx.getSelf();
-        this.luControl = new LocalLuControl(state, unit.reservationFile(),
+        LuControlPort local = new LocalLuControl(state, unit.reservationFile(),
                 action -> self.tell(new WithState(s -> action.run())));
+        this.luControl = plane.port(device.name(), local, new ControlReplica() {
+            @Override
+            public void prepare(List<NexusSelector> abort, Nexus exceptNexus, long exceptTag, Runnable prepared) {
+                self.tell(new PrepareControl(abort, exceptNexus, exceptTag, prepared));
+            }
+
+            @Override
+            public void commit(ReservationsData data, List<Reservations.Notice> notices) {
+                self.tell(new CommitControl(data, notices));
+            }
+        });
         this.draining = receive(this::onExecuteWhileDraining);
     }
 
@@ -415,6 +455,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(InstallAlua.class, this::onInstallAlua)
                 .onMessage(ReadAlua.class, this::onReadAlua)
                 .onMessage(TransitionDone.class, this::onTransitionDone)
+                .onMessage(PrepareControl.class, this::onPrepareControl)
+                .onMessage(CommitControl.class, this::onCommitControl)
                 .build();
     }
 
@@ -720,6 +762,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             case RESET -> t -> true;
         };
         AbortCount count = abort(affected, msg.nexus());
+        CompletableFuture<Void> controlDone = null;
         switch (msg.scope()) {
             case ALL_TASKS -> count.otherNexusesHit.forEach(n ->
                     unitAttentions.establish(n, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR));
@@ -729,8 +772,13 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 unitAttentions.establishForAll(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
                 medium.reset();
                 // the SPC-2 reservation ends; the saved mode parameters become current, but a
-                // pass-through device restores its own (read back after its reset)
-                luControl.submit(new ControlOp.Reset(control == null), done -> { });
+                // pass-through device restores its own (read back after its reset); the function
+                // completes once the control port is done too (in a cluster: every node reset)
+                ActorRef<Command> self = getContext().getSelf();
+                controlDone = new CompletableFuture<>();
+                CompletableFuture<Void> reset = controlDone;
+                luControl.submit(new ControlOp.Reset(control == null),
+                        done -> self.tell(new WithState(s -> reset.complete(null))));
             }
             case NEXUS_RESET -> {
                 unitAttentions.establish(msg.nexus(), SenseReason.I_T_NEXUS_LOSS_OCCURRED);
@@ -758,6 +806,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         Runnable answer = () -> replyTo.tell(new Aborted(aborted));
         if (msg.scope() == Scope.RESET && device.passThrough() != null) {
             answer = resetDevice(answer);
+        }
+        if (controlDone != null && !controlDone.isDone()) {
+            Runnable quiesced = answer;
+            CompletableFuture<Void> reset = controlDone;
+            answer = () -> reset.thenRun(quiesced); // completed on this actor's thread (WithState)
         }
         awaitQuiesced(count.waiting, answer);
         return after();
@@ -895,12 +948,12 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
      * commands held back meanwhile, in arrival order.
      */
     private Behavior<Command> after() {
-        if (!pendingAborts.isEmpty() || !changes.isEmpty()) {
+        if (!pendingAborts.isEmpty() || !changes.isEmpty() || controlHeld) {
             inDraining = true;
             startChangeIfIdle();
             // a change refused at its start (a medium swap prevented, a resize during FORMAT UNIT)
             // leaves nothing to wait for: the stashed commands run now
-            if (!pendingAborts.isEmpty() || !changes.isEmpty()) {
+            if (!pendingAborts.isEmpty() || !changes.isEmpty() || controlHeld) {
                 return draining;
             }
         }
@@ -913,6 +966,42 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
 
     /** True while {@link #draining} is the behaviour. */
     private boolean inDraining;
+
+    /** Between {@link PrepareControl} and {@link CommitControl}: new commands wait. */
+    private boolean controlHeld;
+
+    /**
+     * docs/design/cluster.md 4.4 phase 1: from now until the commit no new command is checked
+     * against the control state, which is about to change; PREEMPT AND ABORT's tasks are aborted
+     * here as on the node that received it (SPC-5 5.14.11.4.5).
+     */
+    private Behavior<Command> onPrepareControl(PrepareControl msg) {
+        controlHeld = true;
+        Predicate<Nexus> whose = n -> false;
+        for (NexusSelector s : msg.abort()) {
+            whose = whose.or(s);
+        }
+        if (msg.abort().isEmpty()) {
+            msg.prepared().run();
+        } else {
+            state.abortTasksOf(whose, msg.exceptNexus(), msg.exceptTag(), msg.prepared());
+        }
+        return after();
+    }
+
+    /** Phase 2: the new reservations, their unit attentions for this node's nexuses, the held commands. */
+    private Behavior<Command> onCommitControl(CommitControl msg) {
+        if (msg.data() != null) {
+            reservations.install(msg.data());
+        }
+        for (Reservations.Notice n : msg.notices()) {
+            if (n.condition() != null) {
+                unitAttentions.establishWhere(n.to(), n.condition());
+            }
+        }
+        controlHeld = false;
+        return after();
+    }
 
     /** QUERY TASK, QUERY TASK SET, QUERY ASYNCHRONOUS EVENT (SAM-5 7.8 to 7.10); changes nothing. */
     private Behavior<Command> onQuery(Query msg) {

@@ -1,0 +1,245 @@
+package org.scstj.cluster.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.scstj.cluster.CborSerializable;
+import org.scstj.engine.exec.ControlOp;
+import org.scstj.engine.exec.ControlReplica;
+import org.scstj.engine.exec.ControlResult;
+import org.scstj.engine.exec.LuControlPort;
+import org.scstj.engine.pr.NexusSelector;
+import org.scstj.engine.pr.PrOut;
+import org.scstj.engine.pr.PrType;
+import org.scstj.engine.pr.Registrant;
+import org.scstj.engine.pr.Reservations;
+import org.scstj.engine.pr.ReservationsData;
+import org.scstj.engine.sense.SenseReason;
+import org.scstj.engine.spi.Nexus;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single writer and this node's replica on a one-member cluster (docs/design/cluster.md 4.4):
+ * a change reaches the requester only after the replica acknowledged its prepare, the replica
+ * then gets the committed reservations; a refused change touches nothing; every message that
+ * crosses nodes goes through CBOR and back unchanged.
+ */
+class LuControlTest {
+    private static final ActorTestKit kit = ActorTestKit.create("lucontrol", ConfigFactory.parseString("""
+            pekko.actor.provider = cluster
+            pekko.remote.artery.canonical.hostname = 127.0.0.1
+            pekko.remote.artery.canonical.port = 0
+            pekko.cluster.roles = [storage]
+            pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+            pekko.actor.serialization-bindings { "org.scstj.cluster.CborSerializable" = jackson-cbor }
+            pekko.cluster.sharding.role = storage
+            pekko.cluster.sharding.passivation.strategy = none
+            pekko.cluster.sharding.retry-interval = 500ms
+            """).withFallback(ConfigFactory.load()));
+    private static final Nexus A = new Nexus("iqn.a", "iqn.a,i,0x1", "iqn.t", "iqn.t,t,0x1", 1, 1);
+    private static final Nexus B = new Nexus("iqn.b", "iqn.b,i,0x1", "iqn.t", "iqn.t,t,0x2", 2, 2);
+    private static final ClusteredControlPlane plane;
+
+    static {
+        Cluster cluster = Cluster.get(kit.system());
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        plane = new ClusteredControlPlane(kit.system());
+    }
+
+    @AfterAll
+    static void shutdown() {
+        ActorTestKit.shutdown(kit.system(), java.time.Duration.ofSeconds(30), false); // leaving the cluster
+    }
+
+    /** A LUN actor's replica that records the phases in order. */
+    private static final class Recorder implements ControlReplica {
+        final List<String> events = new ArrayList<>();
+        volatile ReservationsData installed;
+
+        @Override
+        public synchronized void prepare(List<NexusSelector> abort, Nexus exceptNexus, long exceptTag, Runnable prepared) {
+            events.add("prepare" + abort.size());
+            prepared.run();
+        }
+
+        @Override
+        public synchronized void commit(ReservationsData data, List<Reservations.Notice> notices) {
+            events.add("commit" + notices.size());
+            installed = data;
+        }
+
+        synchronized List<String> events() {
+            return List.copyOf(events);
+        }
+    }
+
+    /**
+     * The commit to the replicas follows the answer to the requester (a LUN actor holds its
+     * commands until it arrives); the recorder waits for it.
+     */
+    private static void awaitCommits(Recorder replica, int commits) throws InterruptedException {
+        for (int i = 0; i < 500 && replica.events().stream().filter(e -> e.startsWith("commit")).count() < commits; i++) {
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * The replica's first commit (the answer to its subscription; a subscription sent again while
+     * the entity recovers is answered once more, right after): from then on, one commit per change.
+     */
+    private static int subscribed(Recorder replica) throws InterruptedException {
+        awaitCommits(replica, 1);
+        Thread.sleep(1500);
+        return commits(replica);
+    }
+
+    private static int commits(Recorder replica) {
+        return (int) replica.events().stream().filter(e -> e.startsWith("commit")).count();
+    }
+
+    private static ControlResult submit(LuControlPort port, ControlOp op) throws Exception {
+        CompletableFuture<ControlResult> result = new CompletableFuture<>();
+        port.submit(op, result::complete);
+        return result.get(20, TimeUnit.SECONDS);
+    }
+
+    private static PrOut prOut(int action, int type, long key, long serviceActionKey) {
+        return new PrOut(action, 0, type, key, serviceActionKey, false, false, false, List.of(), false, 0);
+    }
+
+    @Test
+    void reserve_isCommittedToTheReplicaAfterItsPrepare_andConflictsForAnotherNexus() throws Exception {
+        Recorder replica = new Recorder();
+        LuControlPort port = plane.port("disk-a", (op, done) -> done.accept(ControlResult.DONE), replica);
+
+        int c = subscribed(replica);
+        assertEquals(ControlResult.DONE, submit(port, new ControlOp.Reserve(A)));
+        awaitCommits(replica, c + 1);
+        assertEquals(A, replica.installed.spc2Holder());
+        List<String> events = replica.events();
+        assertEquals(List.of("prepare0", "commit0"), events.subList(events.size() - 2, events.size()));
+
+        assertInstanceOf(ControlResult.Refused.class, submit(port, new ControlOp.Reserve(B)),
+                "SPC-2 7.21: another nexus's RESERVE conflicts");
+        assertEquals(ControlResult.DONE, submit(port, new ControlOp.Release(B)), "SPC-2 7.17: nothing released");
+        assertEquals(A, replica.installed.spc2Holder());
+        assertEquals(ControlResult.DONE, submit(port, new ControlOp.Release(A)));
+        awaitCommits(replica, c + 2);
+        assertNull(replica.installed.spc2Holder());
+    }
+
+    @Test
+    void persistentReserveOut_generationAndNoticesReachTheReplica() throws Exception {
+        Recorder replica = new Recorder();
+        LuControlPort port = plane.port("disk-b", (op, done) -> done.accept(ControlResult.DONE), replica);
+
+        int c = subscribed(replica);
+        assertEquals(ControlResult.DONE, submit(port, new ControlOp.PrOut(A, 1, prOut(PrOut.REGISTER, 0, 0, 0xA))));
+        assertEquals(ControlResult.DONE, submit(port, new ControlOp.PrOut(B, 2, prOut(PrOut.REGISTER, 0, 0, 0xB))));
+        awaitCommits(replica, c + 2);
+        assertEquals(2, replica.installed.generation(), "SPC-5 6.16.2: each REGISTER adds one to PRGENERATION");
+        assertEquals(ControlResult.DONE, submit(port, new ControlOp.PrOut(A, 3,
+                prOut(PrOut.RESERVE, PrType.WRITE_EXCLUSIVE.code(), 0xA, 0))));
+        assertEquals(ControlResult.DONE, submit(port, new ControlOp.PrOut(B, 4,
+                prOut(PrOut.PREEMPT_AND_ABORT, PrType.WRITE_EXCLUSIVE.code(), 0xB, 0xA))));
+        awaitCommits(replica, c + 4);
+        List<String> events = replica.events();
+        assertEquals("prepare1", events.get(events.size() - 2), "PREEMPT AND ABORT aborts on every node in phase 1");
+        assertTrue(events.get(events.size() - 1).startsWith("commit"));
+        assertFalse(events.get(events.size() - 1).equals("commit0"), "the preempted nexus's unit attentions");
+        assertEquals(1, replica.installed.registrations().size());
+        assertInstanceOf(ControlResult.Refused.class, submit(port, new ControlOp.PrOut(A, 5,
+                prOut(PrOut.RESERVE, PrType.WRITE_EXCLUSIVE.code(), 0xA, 0))), "A's key was preempted");
+    }
+
+    @Test
+    void replica_dropsAnOlderEpoch_andSkipsWhatTheAskingNodeDidItself() throws Exception {
+        Recorder lun = new Recorder();
+        ActorRef<LuControlReplica.Command> replica = kit.spawn(LuControlReplica.create());
+        replica.tell(new LuControlReplica.Register("disk-c", lun));
+        int c = subscribed(lun); // the entity's answer to the subscription: epoch 1
+        ActorRef<LuControl.Command> stale = kit.createTestProbe(LuControl.Command.class).getRef();
+        ReservationsData reserved = new ReservationsData(List.of(), 0, null, null, false, A);
+
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 0, 9, reserved), List.of(), null, stale));
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 7, 0, ReservationsData.EMPTY),
+                List.of(new Wire.Notice(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED, new Wire.AllSelector(), true)),
+                Cluster.get(kit.system()).selfMember().address().toString(), stale));
+        awaitCommits(lun, c + 1);
+        Thread.sleep(200);
+        assertEquals("commit0", lun.events().get(lun.events().size() - 1),
+                "epoch 0 dropped (design 4.3); epoch 7's notice skipped on the node that asked");
+        assertEquals(c + 1, commits(lun));
+        assertNull(lun.installed.spc2Holder());
+
+        // a later message of the superseded epoch 1 (the real entity's) changes nothing either
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 1, 5, reserved), List.of(), null, stale));
+        Thread.sleep(200);
+        assertEquals(c + 1, commits(lun));
+    }
+
+    @Test
+    void recovery_adoptsAReplicasVersionAboveTheMajoritys_underANewEpoch() {
+        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<LuControlReplica.Command> replica =
+                kit.createTestProbe(LuControlReplica.Command.class);
+        ReservationsData reserved = new ReservationsData(List.of(), 4, null, null, false, A);
+        org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(kit.system())
+                .entityRefFor(LuControl.KEY, "disk-d")
+                .tell(new LuControl.Subscribe(replica.getRef(), new ControlRecord("disk-d", 5, 3, reserved)));
+        LuControlReplica.Commit first = replica.expectMessageClass(LuControlReplica.Commit.class,
+                java.time.Duration.ofSeconds(15));
+        assertEquals(6, first.record().epoch(), "design 4.3: a new epoch above every version seen");
+        assertEquals(0, first.record().seq());
+        assertEquals(reserved, first.record().pr(), "the version a replica was prepared for is adopted, not lost");
+    }
+
+    @Test
+    void everyMessageBetweenNodes_survivesCbor() {
+        Serialization serialization = SerializationExtension.get(kit.system().classicSystem());
+        ActorRef<LuControl.Command> entity = kit.createTestProbe(LuControl.Command.class).getRef();
+        ActorRef<LuControlReplica.Command> replica = kit.createTestProbe(LuControlReplica.Command.class).getRef();
+        ActorRef<Wire.Result> result = kit.createTestProbe(Wire.Result.class).getRef();
+        Registrant ra = Registrant.of(A, false);
+        ReservationsData data = new ReservationsData(List.of(new Reservations.Registration(ra, 0xA)), 7,
+                PrType.WRITE_EXCLUSIVE, ra, true, B);
+        List<CborSerializable> messages = List.of(
+                new LuControl.Submit(new Wire.PrOutOp(A, 9, new PrOut(PrOut.REGISTER_AND_MOVE, 0, 1, 1, 2, false, false,
+                        true, List.of(Registrant.of(B, false)), true, 2)), result),
+                new LuControl.Submit(new Wire.ReserveOp(A), result),
+                new LuControl.Submit(new Wire.ResetOp("pekko://scstj@127.0.0.1:2552"), result),
+                new LuControl.Subscribe(replica, new ControlRecord("d", 2, 3, data)),
+                new LuControl.Subscribe(replica, null),
+                new LuControl.Prepared(3, 4, replica),
+                new LuControlReplica.Prepare("d", new ControlRecord("d", 3, 4, data), List.of(new Wire.AllSelector(), new Wire.AllButSelector(A),
+                        new Wire.RegisteredSelector(List.of(ra), null)), A, 9, null, entity),
+                new LuControlReplica.Commit("d", new ControlRecord("d", 3, 4, data),
+                        List.of(new Wire.Notice(SenseReason.RESERVATIONS_PREEMPTED, new Wire.AllButSelector(B), true)),
+                        "pekko://scstj@127.0.0.2:2552", entity),
+                new ControlRecord("d", 1, 0, ReservationsData.EMPTY),
+                new Wire.DoneResult(), new Wire.RefusedResult(PrOut.Outcome.CONFLICT),
+                new Wire.FailedResult(SenseReason.ABORTED_COMMAND));
+        for (CborSerializable m : messages) {
+            byte[] bytes = serialization.serialize(m).get();
+            Object back = serialization.deserialize(bytes, serialization.findSerializerFor(m).identifier(),
+                    Serializers.manifestFor(serialization.findSerializerFor(m), m)).get();
+            assertEquals(m, back);
+        }
+    }
+}

@@ -1,0 +1,404 @@
+package org.scstj.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.scstj.transports.iscsi.initiator.Cdbs;
+import org.scstj.transports.iscsi.initiator.LoginSpec;
+import org.scstj.transports.iscsi.initiator.ScsiResult;
+import org.scstj.transports.iscsi.initiator.Session;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Reservations coherent across three real daemons (docs/cluster.md, docs/design/cluster.md 4): the
+ * nodes share one backing file and each LU's reservations are kept by its single writer. Each node
+ * has its own portal group (tags 1, 2, 3), so each is its own target port and target port group.
+ * libiscsi's reservation suites and MultipathIO (but COMPARE AND WRITE) run with their two paths on two different nodes,
+ * both ways round; a RESERVE or PERSISTENT RESERVE OUT acknowledged through one node conflicts at
+ * once for another initiator's WRITE through another, hundreds of times in a row; PR IN READ KEYS
+ * gives the same PRGENERATION and keys through every node; kill -9 and restart of a node lose none
+ * of it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@EnabledIfSystemProperty(named = "scstj.it", matches = "true")
+class ClusterReservationTest {
+    static final String TARGET = "iqn.2026-12.org.scstj:clres";
+    static final String HOST_A = "iqn.2026-12.org.example:host-a";
+    static final String HOST_B = "iqn.2026-12.org.example:host-b";
+    static final Duration T = Duration.ofSeconds(30);
+    static final int ROUNDS = 300;
+    private static final Pattern SUMMARY = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)");
+    private static final String TWO_INITIATORS =
+            "-i iqn.2026-12.org.scstj.it:path-1 -I iqn.2026-12.org.scstj.it:path-2";
+    static final String CONFIG = """
+            scstj {
+              state-dir = "@HOME@/state"
+              admin.listen = "127.0.0.1:0"
+              handlers.vdisk_fileio { disk0 { filename = "@DIR@/disk0.img", size = 64M, thin-provisioned = true } }
+              target-drivers.iscsi {
+                portal-groups { p@N@ { tag = @N@, portals = ["@HOST@:@PORT@"] } }
+                targets { "iqn.2026-12.org.scstj:clres" { luns { 0 = disk0 } } }
+              }
+              cluster {
+                self = n@N@
+                nodes {
+                  n1 { address = "127.0.0.1:@A1@" }
+                  n2 { address = "127.0.0.2:@A2@" }
+                  n3 { address = "127.0.0.3:@A3@" }
+                }
+                lease = 2.5s
+                failover-timing = fast
+              }
+            }
+            """;
+
+    @TempDir
+    static Path dir;
+    private final Node[] nodes = new Node[3];
+
+    /** One daemon: its process, address, iSCSI port, home. */
+    static final class Node {
+        final String name;
+        final String host;
+        final int iscsiPort;
+        final Path home;
+        Process process;
+
+        Node(int i, int iscsiPort, int[] artery) throws IOException {
+            this.name = "n" + (i + 1);
+            this.host = "127.0.0." + (i + 1);
+            this.iscsiPort = iscsiPort;
+            this.home = dir.resolve(name);
+            Files.createDirectories(home);
+            Files.writeString(home.resolve("scstj.conf"), CONFIG.replace("@HOME@", home.toString())
+                    .replace("@DIR@", dir.toString()).replace("@N@", Integer.toString(i + 1))
+                    .replace("@HOST@", host).replace("@PORT@", Integer.toString(iscsiPort))
+                    .replace("@A1@", Integer.toString(artery[0])).replace("@A2@", Integer.toString(artery[1]))
+                    .replace("@A3@", Integer.toString(artery[2])));
+        }
+
+        void launch() throws IOException {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            process = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                    "--sun-misc-unsafe-memory-access=allow", "-Xmx256m", "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1",
+                    "-cp", System.getProperty("java.class.path"), "org.scstj.mgmt.Main", "serve", "-c",
+                    home.resolve("scstj.conf").toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("daemon.log").toFile()))
+                    .directory(home.toFile()).start();
+        }
+
+        String log() {
+            try {
+                return Files.readString(home.resolve("daemon.log"), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(no log: " + e + ")";
+            }
+        }
+
+        Session login(String initiator) throws IOException {
+            return Session.open(new InetSocketAddress(host, iscsiPort), LoginSpec.normal(initiator, TARGET), T);
+        }
+
+        String url() {
+            return "iscsi://" + host + ":" + iscsiPort + "/" + TARGET + "/0";
+        }
+
+        @Override
+        public String toString() {
+            return name + " (" + host + ")";
+        }
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        Tools.require("iscsi-test-cu", "libiscsi-bin");
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("disk0.img").toFile(), "rw")) {
+            f.setLength(64L << 20); // one backing file for the three nodes, there before any opens it
+        }
+        int[] artery = {Daemon.freePort(), Daemon.freePort(), Daemon.freePort()};
+        for (int i = 0; i < 3; i++) {
+            nodes[i] = new Node(i, Daemon.freePort(), artery);
+        }
+        for (Node n : nodes) {
+            n.launch();
+        }
+        for (Node n : nodes) {
+            awaitServing(n);
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (Node n : nodes) {
+            if (n != null && n.process != null) {
+                n.process.destroy();
+            }
+        }
+        for (Node n : nodes) {
+            if (n != null && n.process != null && !n.process.waitFor(30, TimeUnit.SECONDS)) {
+                n.process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Until a session through {@code n} gets GOOD for TEST UNIT READY (the portal opens once the node is Up). */
+    private static void awaitServing(Node n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try (Session s = n.login(HOST_A)) {
+                for (int i = 0; i < 4; i++) {
+                    if (s.scsi(0, new byte[6], 0, T).good()) {
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            Thread.sleep(250);
+        }
+        fail(n + " does not serve: " + last + "\nlog:\n" + n.log());
+    }
+
+    /** A session past its power-on unit attention. */
+    private static Session ready(Node n, String initiator) throws IOException {
+        Session s = n.login(initiator);
+        for (int i = 0; i < 4 && !s.scsi(0, new byte[6], 0, T).good(); i++) {
+            // 29/00 and friends
+        }
+        return s;
+    }
+
+    private static final byte[] RESERVE_6 = {0x16, 0, 0, 0, 0, 0};
+    private static final byte[] RELEASE_6 = {0x17, 0, 0, 0, 0, 0};
+    private static final int RESERVATION_CONFLICT = 0x18;
+
+    /** SPC-5 6.17 PERSISTENT RESERVE OUT, scope LU, with the basic 24-byte parameter list. */
+    private static ScsiResult prOut(Session s, int serviceAction, int type, long key, long serviceActionKey)
+            throws IOException {
+        byte[] cdb = {0x5F, (byte) serviceAction, (byte) type, 0, 0, 0, 0, 0, 24, 0};
+        byte[] data = ByteBuffer.allocate(24).putLong(key).putLong(serviceActionKey).array();
+        return s.scsiWrite(0, cdb, data, T);
+    }
+
+    /** SPC-5 6.16.2 READ KEYS: PRGENERATION and the registered keys, as the bytes returned. */
+    private static byte[] readKeys(Session s) throws IOException {
+        ScsiResult r = s.scsi(0, new byte[]{0x5E, 0, 0, 0, 0, 0, 0, 0x10, 0, 0}, 4096, T);
+        assertTrue(r.good(), "PR IN READ KEYS " + r);
+        return Arrays.copyOf(r.data(), r.received());
+    }
+
+    private static void expect(int status, ScsiResult r, String what) {
+        assertEquals(status, r.status(), what + ": " + r);
+    }
+
+    private void write(Session s, int status, String what) throws IOException {
+        expect(status, s.scsiWrite(0, Cdbs.write10(0, 1), new byte[512], T), what);
+    }
+
+    @Test
+    @Order(1)
+    void reserve6ThroughOneNode_conflictsAtOnceForAWriteThroughAnother_everyRound() throws Exception {
+        Session[] a = new Session[3];
+        Session[] b = new Session[3];
+        try {
+            for (int i = 0; i < 3; i++) {
+                a[i] = ready(nodes[i], HOST_A);
+                b[i] = ready(nodes[i], HOST_B);
+            }
+            for (int round = 0; round < ROUNDS; round++) {
+                int via = round % 3;
+                int other = (round + 1 + round / 3 % 2) % 3;
+                expect(ScsiResult.GOOD, a[via].scsi(0, RESERVE_6, 0, T), "round " + round + " RESERVE(6) via " + nodes[via]);
+                write(b[other], RESERVATION_CONFLICT, "round " + round + ": WRITE via " + nodes[other]
+                        + " right after GOOD for RESERVE(6) via " + nodes[via] + " (SPC-2 7.21)");
+                expect(ScsiResult.GOOD, a[via].scsi(0, RELEASE_6, 0, T), "round " + round + " RELEASE(6)");
+                write(b[other], ScsiResult.GOOD, "round " + round + ": WRITE after RELEASE(6) (SPC-2 7.17)");
+            }
+            System.out.printf("ClusterReservationTest: %d rounds RESERVE(6) via one node, WRITE via another: "
+                    + "RESERVATION CONFLICT every time%n", ROUNDS);
+        } finally {
+            closeAll(a);
+            closeAll(b);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void persistentReserveThroughOneNode_conflictsAtOnceThroughAnother_andGenerationIsTheSameEverywhere()
+            throws Exception {
+        Session[] a = new Session[3];
+        Session[] b = new Session[3];
+        List<Double> millis = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                a[i] = ready(nodes[i], HOST_A);
+                b[i] = ready(nodes[i], HOST_B);
+            }
+            // REGISTER AND IGNORE EXISTING KEY: the key holds for each I_T nexus it came through only
+            for (int i = 0; i < 3; i++) {
+                expect(ScsiResult.GOOD, prOut(a[i], 0x06, 0, 0, 0xAAAA), "register A via " + nodes[i]);
+                expect(ScsiResult.GOOD, prOut(b[i], 0x06, 0, 0, 0xBBBB), "register B via " + nodes[i]);
+            }
+            byte[] keys = readKeys(a[0]);
+            assertEquals(6, ByteBuffer.wrap(keys, 4, 4).getInt() / 8, "six registrations: " + Arrays.toString(keys));
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(keys, readKeys(b[i]), "PR IN READ KEYS via " + nodes[i] + " (generation, keys)");
+            }
+            int generation = ByteBuffer.wrap(keys).getInt();
+            for (int round = 0; round < ROUNDS; round++) {
+                int via = round % 3;
+                int other = (round + 1 + round / 3 % 2) % 3;
+                long t0 = System.nanoTime();
+                expect(ScsiResult.GOOD, prOut(a[via], 0x01, 0x01, 0xAAAA, 0),
+                        "round " + round + " PR RESERVE WRITE EXCLUSIVE via " + nodes[via]);
+                millis.add((System.nanoTime() - t0) / 1e6);
+                write(b[other], RESERVATION_CONFLICT, "round " + round + ": WRITE via " + nodes[other]
+                        + " right after GOOD for PR RESERVE via " + nodes[via] + " (SPC-5 5.14.8)");
+                t0 = System.nanoTime();
+                expect(ScsiResult.GOOD, prOut(a[via], 0x02, 0x01, 0xAAAA, 0), "round " + round + " PR RELEASE");
+                millis.add((System.nanoTime() - t0) / 1e6);
+                write(b[other], ScsiResult.GOOD, "round " + round + ": WRITE after PR RELEASE");
+            }
+            keys = readKeys(b[1]);
+            assertEquals(generation, ByteBuffer.wrap(keys).getInt(), "RESERVE / RELEASE leave PRGENERATION (SPC-5 6.16.2)");
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(keys, readKeys(a[i]), "PR IN READ KEYS via " + nodes[i]);
+            }
+            // clean up for the suites: CLEAR removes every registration (SPC-5 5.14.11.6)
+            expect(ScsiResult.GOOD, prOut(a[0], 0x03, 0, 0xAAAA, 0), "PR CLEAR");
+            // SPC-5 5.14.11.6: every other registered nexus, on every node, gets RESERVATIONS PREEMPTED
+            ScsiResult ua = b[2].scsi(0, new byte[]{0x5E, 0, 0, 0, 0, 0, 0, 0x10, 0, 0}, 4096, T);
+            assertEquals("6/2a/3", ua.senseKey() + "/" + Integer.toHexString(ua.asc()) + "/" + Integer.toHexString(ua.ascq()),
+                    "B's nexus through n3 after CLEAR through n1: " + ua);
+            assertEquals(0, ByteBuffer.wrap(readKeys(b[2]), 4, 4).getInt(), "no key after CLEAR, via n3");
+            millis.sort(null);
+            System.out.printf("ClusterReservationTest: %d rounds PR RESERVE via one node, WRITE via another: "
+                            + "RESERVATION CONFLICT every time; PR OUT round trip median %.2f ms, p90 %.2f ms, max %.2f ms%n",
+                    ROUNDS, millis.get(millis.size() / 2), millis.get(millis.size() * 9 / 10),
+                    millis.get(millis.size() - 1));
+        } finally {
+            closeAll(a);
+            closeAll(b);
+        }
+    }
+
+    /**
+     * MultipathIO's CompareAndWrite tests are left out: COMPARE AND WRITE across nodes needs the
+     * byte-range lock on the shared file of design 4.7, not built yet (they miscompare now and then).
+     */
+    @ParameterizedTest(name = "{0} through n1 and n2, then n3 and n1")
+    @Order(3)
+    @ValueSource(strings = {"MultipathIO.Simple", "MultipathIO.Reset", "Reserve6 " + TWO_INITIATORS, "PrinReadKeys " + TWO_INITIATORS,
+            "ProutRegister " + TWO_INITIATORS, "ProutReserve " + TWO_INITIATORS, "ProutClear " + TWO_INITIATORS,
+            "ProutPreempt " + TWO_INITIATORS})
+    void suitePassesWithItsPathsOnTwoNodes(String spec) throws Exception {
+        suite(spec, nodes[0], nodes[1]);
+        suite(spec, nodes[2], nodes[0]);
+    }
+
+    /**
+     * kill -9 of n3 and its restart lose nothing: a change through a survivor completes once n3 is
+     * removed; the restarted n3 gets the state before it serves (PR IN through it reads the same
+     * bytes) and enforces the reservation at once.
+     */
+    @Test
+    @Order(4)
+    void restartOfANode_losesNoReservationState() throws Exception {
+        Session a1 = ready(nodes[0], HOST_A);
+        Session b2 = ready(nodes[1], HOST_B);
+        Session a3 = null;
+        Session b3 = null;
+        try {
+            expect(ScsiResult.GOOD, prOut(a1, 0x06, 0, 0, 0xA1), "register A via n1");
+            expect(ScsiResult.GOOD, prOut(b2, 0x06, 0, 0, 0xB1), "register B via n2");
+            expect(ScsiResult.GOOD, prOut(a1, 0x01, 0x01, 0xA1, 0), "PR RESERVE WRITE EXCLUSIVE via n1");
+            int generation = ByteBuffer.wrap(readKeys(a1)).getInt();
+
+            Node victim = nodes[2];
+            victim.process.destroyForcibly(); // SIGKILL
+            assertTrue(victim.process.waitFor(10, TimeUnit.SECONDS));
+            long killed = System.nanoTime();
+            expect(ScsiResult.GOOD, prOut(b2, 0x06, 0, 0, 0xB2), "B's new key via n2 while n3 is dead");
+            System.out.printf("ClusterReservationTest: a PR OUT through n2 right after kill -9 of n3 completed after %.1f s%n",
+                    (System.nanoTime() - killed) / 1e9);
+            byte[] keys = readKeys(a1);
+            assertEquals(generation + 1, ByteBuffer.wrap(keys).getInt(), "one REGISTER more (SPC-5 6.16.2)");
+            assertArrayEquals(keys, readKeys(b2), "PR IN READ KEYS via n2");
+
+            victim.launch();
+            awaitServing(victim);
+            a3 = ready(victim, HOST_A);
+            assertArrayEquals(keys, readKeys(a3), "PR IN READ KEYS via the restarted n3");
+            b3 = ready(victim, HOST_B);
+            write(b3, RESERVATION_CONFLICT, "an unregistered nexus's WRITE via the restarted n3 (SPC-5 5.14.8)");
+            expect(ScsiResult.GOOD, prOut(a1, 0x03, 0, 0xA1, 0), "PR CLEAR via n1, with the restarted n3 subscribed");
+            write(b3, ScsiResult.GOOD, "WRITE via n3 after CLEAR");
+        } finally {
+            closeAll(new Session[]{a1, b2, a3, b3});
+        }
+    }
+
+    private void suite(String spec, Node first, Node second) {
+        List<String> words = List.of(spec.split(" "));
+        List<String> command = new ArrayList<>(List.of("iscsi-test-cu", "-d"));
+        command.addAll(words.subList(1, words.size()));
+        command.addAll(List.of("-t", "ALL." + words.get(0), first.url(), second.url()));
+        Tools.Result r = Tools.run(command, 600);
+        System.out.println(r.output());
+        String logs = "\n--- n1:\n" + nodes[0].log() + "\n--- n2:\n" + nodes[1].log() + "\n--- n3:\n" + nodes[2].log();
+        assertTrue(r.output().contains("found matching LU device identifier for all (2) paths"),
+                "libiscsi did not see one LU through two nodes:\n" + r.output());
+        Matcher m = SUMMARY.matcher(r.output());
+        if (!m.find()) {
+            fail("no CUnit summary from " + spec + ":\n" + r.output() + logs);
+        }
+        assertTrue(Integer.parseInt(m.group(2)) > 0, spec + " ran no test:\n" + r.output());
+        assertEquals(0, Integer.parseInt(m.group(4)), spec + " had failures via " + first + ", " + second + ":\n"
+                + r.output());
+        for (Node n : nodes) {
+            assertTrue(n.process.isAlive(), n + " died during " + spec + ":\n" + n.log());
+        }
+    }
+
+    private static void closeAll(Session[] sessions) {
+        for (Session s : sessions) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException | RuntimeException e) {
+                    // the test's outcome is decided; a session that does not log out cleanly changes nothing
+                }
+            }
+        }
+    }
+}
