@@ -83,9 +83,14 @@ final class Daemon {
             return 1;
         }
         ClusterSpec clusterSpec = config.cluster();
+        // in a cluster the LUs start with no group active/optimized; the coordinator's decision follows
+        ClusterAlua clusterAlua = clusterSpec == null ? null : new ClusterAlua(config.engine().alua());
+        org.scstj.engine.model.EngineSpec engineSpec = clusterAlua == null ? config.engine()
+                : new org.scstj.engine.model.EngineSpec(config.engine().stateDir(), config.engine().devices(),
+                config.engine().targets(), clusterAlua.initial());
         ScsiEngine engine;
         try {
-            engine = ScsiEngine.start(config.engine(), clusterSpec == null ? config.config() : clusterConfig(clusterSpec),
+            engine = ScsiEngine.start(engineSpec, clusterSpec == null ? config.config() : clusterConfig(clusterSpec),
                     handlers);
         } catch (ScsiEngine.EngineStartException e) {
             log.error("cannot start the SCSI engine: {}", e.getMessage());
@@ -97,6 +102,10 @@ final class Daemon {
         // in cluster mode the engine's actor system is the cluster node: it joins the seeds as it starts
         FenceGate gate = new FenceGate();
         ClusterNode node = clusterSpec == null ? null : ClusterNode.start(engine.system(), clusterSpec, gate);
+        if (node != null) { // every node runs one, also with no owned device group (manual groups: nodes not up unavailable)
+            clusterAlua.engine(engine);
+            node.startAlua(ClusterAlua.owned(config.engine().alua()), clusterAlua);
+        }
         TargetDriver driver;
         try {
             driver = node == null ? new IscsiTargetDriver(IscsiSettings.from(config.iscsi()))
@@ -117,6 +126,18 @@ final class Daemon {
             @Override
             public void leave() {
                 signal.requestStop("leave requested through the admin API");
+            }
+
+            @Override
+            public CompletionStage<Void> reconfigureAlua(org.scstj.engine.model.AluaSpec configured,
+                                                        java.util.function.Function<org.scstj.engine.model.AluaSpec,
+                                                                CompletionStage<Void>> apply) {
+                return clusterAlua.reconfigure(configured, apply);
+            }
+
+            @Override
+            public java.util.Map<String, String> aluaOwners() {
+                return clusterAlua.owners();
             }
         };
         // the admin API before the portals: once an initiator can log in, an operator can see it
@@ -141,6 +162,9 @@ final class Daemon {
                 stopEngine(engine);
                 return 1;
             }
+        }
+        if (node != null) {
+            firstAluaDecision(node);
         }
         try {
             await(gate.start(driver, engine.core()), START_SECONDS);
@@ -168,6 +192,9 @@ final class Daemon {
             log.error("downed: stopped without flushing through the engine (written data is in the page cache "
                     + "or on the device already; the process exit closes the devices)");
             return DOWNED;
+        }
+        if (node != null) {
+            handOver(node);
         }
         boolean clean = stopDriver(driver);
         if (node != null) {
@@ -212,6 +239,42 @@ final class Daemon {
         }
         log.info("cluster: node {} is up and holds its lease", spec.self());
         return true;
+    }
+
+    /**
+     * Before the portals open: waits (bounded) until the ALUA coordinator installed a decision that
+     * counts this node as up, so the first initiator sees this node's groups in their cluster states.
+     */
+    private static void firstAluaDecision(ClusterNode node) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            try {
+                org.scstj.cluster.AluaCoordinator.View v = node.aluaView().toCompletableFuture().get(3, TimeUnit.SECONDS);
+                if (v == null || v.up().contains(node.spec().self())) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                log.debug("ALUA view: {}", e.toString());
+            }
+            Thread.sleep(50);
+        }
+        log.warn("ALUA: no decision counting this node up within 10 s; its target port groups stay unavailable until one");
+    }
+
+    /**
+     * Planned leave (docs/design/cluster.md 5.5): this node gives its device groups away (its groups
+     * TRANSITIONING, then standby, 2A/06) before it leaves; the next owner promotes once it sees this
+     * node leaving and not holding. The portals close after that.
+     */
+    private static void handOver(ClusterNode node) throws InterruptedException {
+        long t0 = System.nanoTime();
+        try {
+            node.handOverAlua(java.time.Duration.ofSeconds(10)).toCompletableFuture().get(12, TimeUnit.SECONDS);
+            node.leave();
+            log.info("ALUA: handed over in {} ms; leaving the cluster", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        } catch (ExecutionException | TimeoutException e) {
+            log.error("ALUA: hand-over: {}", reason(e));
+        }
     }
 
     /** Leaves the cluster in order (Leaving, Exiting, Removed); true when removed in time. */
