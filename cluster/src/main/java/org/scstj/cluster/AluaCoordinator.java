@@ -35,9 +35,10 @@ import java.util.concurrent.CompletionStage;
  * that cannot answer (unreachable, not yet listed) blocks the promotion until the cluster downs it,
  * which happens only after its lease ran out and its portals closed (cluster.md 3.3).
  *
- * <p>Planned leave ({@link HandOver}): the node stops deriving itself as owner, installs the
- * demotion, and answers once it is in force; the node then leaves the cluster and the next owner's
- * round finds it not holding.
+ * <p>Planned leave ({@link HandOver}): the node tells the others ({@link HandingOver}), which leave
+ * it out of the owner choice at once; it stops deriving itself as owner, installs the demotion, and
+ * answers once it is in force. The next owner's round finds it not holding only then, so the
+ * promotion follows the demotion without waiting for the Leaving status to spread.
  */
 public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Command> {
     /** Every node's coordinator registers under this key. */
@@ -58,6 +59,13 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
         public Answer {
             holding = Set.copyOf(holding);
         }
+    }
+
+    /**
+     * {@code node} is handing its groups over (planned leave): the others leave it out of the
+     * owner choice from now on, while it is still a member (forgotten once it is no longer one).
+     */
+    public record HandingOver(String node) implements Command, CborSerializable {
     }
 
     /** Give every group away (planned leave): answered once the demotion is installed. */
@@ -116,6 +124,8 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
     private long seq;
     private long lastQueryNanos;
     private boolean leaving;
+    /** Other members that announced a planned leave. */
+    private final Set<String> handingOver = new HashSet<>();
     private final List<ActorRef<Done>> handOvers = new ArrayList<>();
 
     public static Behavior<Command> create(String self, List<AluaOwnership.OwnedGroup> groups, Members members,
@@ -147,6 +157,7 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
                 .onMessage(Answer.class, this::onAnswer)
                 .onMessage(Installed.class, this::onInstalled)
                 .onMessage(HandOver.class, this::onHandOver)
+                .onMessage(HandingOver.class, this::onHandingOver)
                 .onMessage(GetView.class, this::onGetView)
                 .build();
     }
@@ -185,6 +196,16 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
     private Behavior<Command> onHandOver(HandOver h) {
         leaving = true;
         handOvers.add(h.replyTo());
+        for (ActorRef<Command> p : peers) {
+            if (!p.equals(context.getSelf())) {
+                p.tell(new HandingOver(self));
+            }
+        }
+        return step();
+    }
+
+    private Behavior<Command> onHandingOver(HandingOver h) {
+        handingOver.add(h.node());
         return step();
     }
 
@@ -217,7 +238,9 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
         List<String> up = members.upOldestFirst();
         Set<String> others = members.others();
         Set<String> upSet = new TreeSet<>(up);
-        List<String> candidates = leaving ? up.stream().filter(n -> !n.equals(self)).toList() : up;
+        handingOver.removeIf(n -> !others.contains(n) && !upSet.contains(n)); // gone: a new incarnation may come
+        List<String> candidates = up.stream()
+                .filter(n -> !(leaving && n.equals(self)) && !handingOver.contains(n)).toList();
         Map<String, String> wanted = new TreeMap<>();
         boolean roundNeeded = false;
         for (AluaOwnership.OwnedGroup g : groups) {

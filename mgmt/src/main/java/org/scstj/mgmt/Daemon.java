@@ -263,15 +263,14 @@ final class Daemon {
 
     /**
      * Planned leave (docs/design/cluster.md 5.5): this node gives its device groups away (its groups
-     * TRANSITIONING, then standby, 2A/06) before it leaves; the next owner promotes once it sees this
-     * node leaving and not holding. The portals close after that.
+     * TRANSITIONING, then standby, 2A/06) before the portals close and it leaves; the next owner
+     * promotes once this node's demotion is in force.
      */
     private static void handOver(ClusterNode node) throws InterruptedException {
         long t0 = System.nanoTime();
         try {
             node.handOverAlua(java.time.Duration.ofSeconds(10)).toCompletableFuture().get(12, TimeUnit.SECONDS);
-            node.leave();
-            log.info("ALUA: handed over in {} ms; leaving the cluster", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            log.info("ALUA: handed over in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         } catch (ExecutionException | TimeoutException e) {
             log.error("ALUA: hand-over: {}", reason(e));
         }
