@@ -46,6 +46,8 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
     static final Duration TICK = Duration.ofMillis(100);
     /** A round not answered in full is asked again after this long. */
     static final Duration REQUERY = Duration.ofMillis(200);
+    /** How long a fresh claim holds back other changes of this node's states. */
+    static final Duration CLAIM_GRACE = Duration.ofMillis(500);
 
     public sealed interface Command {
     }
@@ -119,6 +121,8 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
     private Set<String> installingUp;
     /** Per claimed group: the first round that counts for it. */
     private final Map<String, Long> claimedFrom = new HashMap<>();
+    /** Per claimed group: when the claim began (nanoTime). */
+    private final Map<String, Long> claimedAt = new HashMap<>();
     /** Round seq -> node -> groups it holds. */
     private final TreeMap<Long, Map<String, Set<String>>> answers = new TreeMap<>();
     private long seq;
@@ -185,6 +189,8 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
         if (i.failure() == null) {
             installed = i.owners();
             installedUp = i.up();
+        } else if (leaving) { // the engine may be stopping under a node that handed over
+            context.getLog().info("ALUA: installing owners {} while leaving: {}", i.owners(), i.failure().toString());
         } else {
             context.getLog().error("ALUA: installing owners {} failed: {}", i.owners(), i.failure().toString());
         }
@@ -259,21 +265,35 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
                 continue;
             }
             Long from = claimedFrom.get(g.name());
+            if (from != null && released(g.name(), from, others)) {
+                claimedFrom.remove(g.name());
+                claimedAt.remove(g.name());
+                wanted.put(g.name(), self);
+                continue;
+            }
             if (from == null) {
                 claimedFrom.put(g.name(), seq + 1);
-                roundNeeded = true;
-            } else if (released(g.name(), from, others)) {
-                claimedFrom.remove(g.name());
-                wanted.put(g.name(), self);
-            } else {
-                roundNeeded = true;
+                claimedAt.put(g.name(), System.nanoTime());
+            }
+            roundNeeded = true;
+            // until the round allows it, the group keeps the owner installed here (never this node):
+            // no change, no transition that the promotion would follow with a second one
+            if (installed != null && installed.get(g.name()) != null) {
+                wanted.put(g.name(), installed.get(g.name()));
             }
         }
+        claimedAt.keySet().retainAll(claimedFrom.keySet());
+        // a fresh claim is usually answered within milliseconds: wait for it (bounded) so that the
+        // states change once, to the promotion, rather than twice
+        long now = System.nanoTime();
+        boolean deferring = installed != null
+                && claimedAt.values().stream().anyMatch(t -> now - t < CLAIM_GRACE.toNanos());
         if (roundNeeded && (claimedFrom.values().stream().anyMatch(f -> f > seq)
                 || System.nanoTime() - lastQueryNanos >= REQUERY.toNanos())) {
             query();
         }
-        if (installing == null && (installed == null || !installed.equals(wanted) || !upSet.equals(installedUp))) {
+        if (installing == null && !deferring
+                && (installed == null || !installed.equals(wanted) || !upSet.equals(installedUp))) {
             Map<String, String> owners = Map.copyOf(wanted);
             Set<String> upNow = Set.copyOf(upSet);
             installing = owners;

@@ -38,6 +38,8 @@ class AluaCoordinatorTest {
     /** Per node: whether its own group is active/optimized now. */
     private final Map<String, Boolean> optimized = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
+    /** Per node: the owners of every install, in order. */
+    private final Map<String, List<Map<String, String>>> installs = new ConcurrentHashMap<>();
     private final Map<String, ActorRef<AluaCoordinator.Command>> coordinators = new HashMap<>();
 
     @AfterEach
@@ -67,6 +69,7 @@ class AluaCoordinatorTest {
             }
         };
         AluaCoordinator.Installer installer = (owners, upNow) -> {
+            installs.computeIfAbsent(node, k -> new CopyOnWriteArrayList<>()).add(owners);
             boolean target = node.equals(owners.get("db"));
             if (target == optimized.get(node)) {
                 return CompletableFuture.completedFuture(null);
@@ -115,10 +118,13 @@ class AluaCoordinatorTest {
         // kill -9 of n1: it is gone (fenced before the others removed it); they see it removed
         kit.stop(coordinators.get("n1"));
         set("n1", false);
+        int before = installs.get("n2").size();
         view("n2", List.of("n2", "n3"), Set.of("n3"));
         view("n3", List.of("n2", "n3"), Set.of("n2"));
         await("n2 active/optimized", () -> "n2".equals(holder()));
         assertEquals(List.of(), violations);
+        assertEquals(List.of(Map.of("db", "n2")), installs.get("n2").subList(before, installs.get("n2").size()),
+                "one change, straight to the promotion (the claim was answered within the grace)");
     }
 
     @Test

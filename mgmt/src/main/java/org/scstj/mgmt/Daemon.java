@@ -183,6 +183,9 @@ final class Daemon {
         String cause = signal.await();
         log.info("{}: stopping", cause);
         leaving.set(true);
+        if (node != null && !downed.get()) {
+            handOver(node); // first: the admin API's stop may take a while, the initiators are waiting
+        }
         admin.stop();
         if (downed.get()) {
             // Pekko's CoordinatedShutdown (ClusterDowningReason) is ending the actor system and then the
@@ -192,9 +195,6 @@ final class Daemon {
             log.error("downed: stopped without flushing through the engine (written data is in the page cache "
                     + "or on the device already; the process exit closes the devices)");
             return DOWNED;
-        }
-        if (node != null) {
-            handOver(node);
         }
         boolean clean = stopDriver(driver);
         if (node != null) {

@@ -45,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * next preferred node's group becomes active/optimized (the time from the kill to GOOD on its
  * path, polling every 100 ms as Linux does on 04/0A, is printed), a session on a survivor sees
  * 2A/06, and no sample shows two active/optimized groups. The killed node comes back and takes the
- * group back (failback). Planned leave of the owner ({@code scstj admin cluster leave}): the hand-over
+ * group back (failback). INQUIRY says TPGS 01b and SET TARGET PORT GROUPS is refused (05/20/00):
+ * the cluster alone moves the states. Planned leave of the owner ({@code scstj admin cluster leave}): the hand-over
  * time to GOOD on the next node's path is printed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -199,6 +200,10 @@ class ClusterAluaTest {
     @AfterAll
     void stop() throws Exception {
         timings.forEach(System.out::println);
+        for (Node n : nodes) { // each node's ALUA decisions and hand-overs, with their times
+            n.log().lines().filter(l -> l.contains("ALUA: ") || l.contains("leave requested"))
+                    .forEach(l -> System.out.println("ClusterAluaTest: " + n.name + " " + l));
+        }
         for (Node n : nodes) {
             if (n != null && n.process != null && n.process.isAlive()) {
                 n.process.destroyForcibly();
@@ -299,6 +304,15 @@ class ClusterAluaTest {
         assertEquals("GOOD", sense(readSkippingUa(s1)), "owner n1 serves");
         assertEquals("02/04/0B", sense(readSkippingUa(s2)), "n2's group is standby (SPC-5 5.16.2.4.4)");
         assertEquals("02/04/0B", sense(readSkippingUa(s3)));
+        // a cluster-owned device group: implicit ALUA only (INQUIRY TPGS 01b), SET TARGET PORT GROUPS
+        // not supported (SPC-5 6.47): no initiator makes n2's group active/optimized behind n1's back
+        ScsiResult inquiry = s2.scsi(0, new byte[] {0x12, 0, 0, 0, 36, 0}, 36, T);
+        assertEquals("GOOD", sense(inquiry));
+        assertEquals(0b01, (inquiry.data()[5] >> 4) & 0b11, "TPGS");
+        ScsiResult stpg = s2.scsiWrite(0, new byte[] {(byte) 0xA4, 0x0A, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0},
+                new byte[] {0, 0, 0, 0, 0x00, 0, 0, 2}, T);
+        assertEquals("05/20/00", sense(stpg), "SET TARGET PORT GROUPS refused");
+        assertEquals("02/04/0B", sense(readSkippingUa(s2)), "still standby");
         String ls = nodes[1].cli("alua", "ls");
         assertTrue(ls.lines().anyMatch(l -> l.matches("db +active-standby +n1 +on +.*")), ls);
         JsonNode json = JSON.readTree(nodes[2].cli("alua", "ls", "--json"));
