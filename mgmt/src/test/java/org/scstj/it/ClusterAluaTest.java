@@ -48,7 +48,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * 2A/06, and no sample shows two active/optimized groups. The killed node comes back and takes the
  * group back (failback). INQUIRY says TPGS 01b and SET TARGET PORT GROUPS is refused (05/20/00):
  * the cluster alone moves the states. Planned leave of the owner ({@code scstj admin cluster leave}): the hand-over
- * time to GOOD on the next node's path is printed.
+ * time to GOOD on the next node's path is printed. Last, SIGSTOP of the owner (a partition in
+ * time): the majority promotes another group only after the paused owner's lease ran out; the
+ * command sent to it during the pause is never answered, and it exits once resumed (downed).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -166,6 +168,11 @@ class ClusterAluaTest {
             return s;
         }
 
+        void signal(String sig) throws Exception {
+            Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
+            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + sig + " " + name);
+        }
+
         String cli(String... args) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
@@ -207,6 +214,7 @@ class ClusterAluaTest {
         }
         for (Node n : nodes) {
             if (n != null && n.process != null && n.process.isAlive()) {
+                n.signal("CONT");
                 n.process.destroyForcibly();
             }
         }
@@ -376,6 +384,41 @@ class ClusterAluaTest {
         assertEquals(0, nodes[1].process.exitValue(), nodes[1].log());
         awaitStates(List.of(s1, s3), Map.of(1, STANDBY, 2, UNAVAILABLE, 3, AO), Duration.ofSeconds(10));
         assertTrue(s < 5, "hand-over took " + s + " s");
+    }
+
+    @Test
+    @Order(5)
+    void sigstopOfTheOwner_theMajorityPromotesAnother_andThePausedOwnerNeverAnswers() throws Exception {
+        nodes[1].launch(); // n2 back: failback makes it the owner again
+        long t0 = System.nanoTime();
+        s2 = nodes[1].session();
+        double back = readUntilGood(s2, List.of(s1, s3), t0, new ArrayList<>(), Duration.ofSeconds(90));
+        timings.add(String.format("ClusterAluaTest: n2 relaunched after its leave -> GOOD through n2 after %.2f s", back));
+        // a partition in time: n2 stops answering anything; the majority (n1, n3) downs it after its
+        // lease ran out, and only then promotes n3
+        nodes[1].signal("STOP");
+        long stopped = System.nanoTime();
+        java.util.concurrent.CompletableFuture<ScsiResult> during = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return s2.scsi(0, Cdbs.read10(0, 1), 512, Duration.ofSeconds(60));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        List<String> seen = new ArrayList<>();
+        double s = readUntilGood(s3, List.of(s1), stopped, seen, Duration.ofSeconds(40));
+        timings.add(String.format("ClusterAluaTest: SIGSTOP of owner n2 -> GOOD through n3 after %.2f s (senses %s)",
+                s, compact(seen)));
+        assertTrue(!during.isDone(), "the paused owner answered: " + during);
+        nodes[1].signal("CONT");
+        try {
+            ScsiResult r = during.get(20, TimeUnit.SECONDS);
+            fail("n2 answered after SIGCONT, its lease long expired: " + sense(r));
+        } catch (java.util.concurrent.ExecutionException expected) {
+            // its connection was reset: no status from a node without its lease (docs/cluster.md)
+        }
+        assertTrue(nodes[1].process.waitFor(30, TimeUnit.SECONDS), "the downed node exits");
+        awaitStates(List.of(s1, s3), Map.of(1, STANDBY, 2, UNAVAILABLE, 3, AO), Duration.ofSeconds(10));
     }
 
     /** The senses seen, repeats folded: 02/04/0B x12, 06/2A/06, ... */
