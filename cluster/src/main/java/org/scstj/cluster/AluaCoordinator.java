@@ -74,6 +74,17 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
     public record HandOver(ActorRef<Done> replyTo) implements Command {
     }
 
+    /**
+     * The device groups changed (a configuration reload): derive from these from now on. Nodes
+     * whose files differ for a while derive different owners; the claim round keeps them from both
+     * promoting until they agree.
+     */
+    public record SetGroups(List<AluaOwnership.OwnedGroup> groups) implements Command {
+        public SetGroups {
+            groups = List.copyOf(groups);
+        }
+    }
+
     /** What this node derives and has installed, for the admin view. */
     public record GetView(ActorRef<View> replyTo) implements Command {
     }
@@ -110,7 +121,7 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
 
     private final ActorContext<Command> context;
     private final String self;
-    private final List<AluaOwnership.OwnedGroup> groups;
+    private List<AluaOwnership.OwnedGroup> groups;
     private final Members members;
     private final Installer installer;
     private Set<ActorRef<Command>> peers = Set.of();
@@ -163,6 +174,10 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
                 .onMessage(HandOver.class, this::onHandOver)
                 .onMessage(HandingOver.class, this::onHandingOver)
                 .onMessage(GetView.class, this::onGetView)
+                .onMessage(SetGroups.class, g -> {
+                    groups = g.groups();
+                    return step();
+                })
                 .build();
     }
 

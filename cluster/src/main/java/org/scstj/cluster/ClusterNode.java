@@ -76,6 +76,13 @@ public final class ClusterNode {
                 alua, AluaCoordinator.HandOver::new, timeout, system.scheduler()).thenApply(d -> null);
     }
 
+    /** The device groups whose owner the cluster chooses changed (a reload). */
+    public void aluaGroups(List<AluaOwnership.OwnedGroup> groups) {
+        if (alua != null) {
+            alua.tell(new AluaCoordinator.SetGroups(groups));
+        }
+    }
+
     /** The owners installed on this node, or null without ALUA groups. */
     public CompletionStage<AluaCoordinator.View> aluaView() {
         if (alua == null) {

@@ -128,6 +128,24 @@ class AluaCoordinatorTest {
     }
 
     @Test
+    void newPreferredNodes_moveTheGroup_oneAtATime() throws Exception {
+        allSee(List.of("n1", "n2", "n3"));
+        start("n1");
+        start("n2");
+        start("n3");
+        await("n1 active/optimized", () -> "n1".equals(holder()));
+        AluaOwnership.OwnedGroup moved = new AluaOwnership.OwnedGroup("db", List.of("n3", "n1"), true);
+        // a reload reaches n3 first: it claims, n1 still holds, nothing moves
+        coordinators.get("n3").tell(new AluaCoordinator.SetGroups(List.of(moved)));
+        Thread.sleep(600);
+        assertEquals("n1", holder(), "n1 has not read the new file: it keeps the group, n3 waits");
+        coordinators.get("n1").tell(new AluaCoordinator.SetGroups(List.of(moved)));
+        coordinators.get("n2").tell(new AluaCoordinator.SetGroups(List.of(moved)));
+        await("n3 active/optimized", () -> "n3".equals(holder()));
+        assertEquals(List.of(), violations);
+    }
+
+    @Test
     void anUnansweringMemberBlocksThePromotion() throws Exception {
         allSee(List.of("n1", "n2", "n3"));
         start("n2");

@@ -53,8 +53,20 @@ final class ClusterAlua implements AluaCoordinator.Installer {
         return engine.reconfigureAlua(configured.withOwners(owners, up));
     }
 
+    /** Where a reload's device groups go (the coordinator); set once it runs. */
+    private java.util.function.Consumer<List<AluaOwnership.OwnedGroup>> groups = g -> { };
+
+    synchronized void groups(java.util.function.Consumer<List<AluaOwnership.OwnedGroup>> to) {
+        groups = to;
+    }
+
+    /**
+     * A reload: the new configuration with the current decision over it; the coordinator derives
+     * from its device groups from now on (policy, preferred nodes, failback).
+     */
     synchronized CompletionStage<Void> reconfigure(AluaSpec next, Function<AluaSpec, CompletionStage<Void>> apply) {
         configured = next;
+        groups.accept(owned(next));
         return apply.apply(next.withOwners(owners, up));
     }
 

@@ -105,6 +105,7 @@ final class Daemon {
         if (node != null) { // every node runs one, also with no owned device group (manual groups: nodes not up unavailable)
             clusterAlua.engine(engine);
             node.startAlua(ClusterAlua.owned(config.engine().alua()), clusterAlua);
+            clusterAlua.groups(node::aluaGroups);
         }
         TargetDriver driver;
         try {
