@@ -32,6 +32,7 @@ public final class ClusterNode {
     private final GuardState guardState = new GuardState();
     private final CompletableFuture<Void> up = new CompletableFuture<>();
     private final CompletableFuture<Void> removed = new CompletableFuture<>();
+    private volatile ActorRef<AluaCoordinator.Command> alua;
 
     private ClusterNode(ActorSystem<?> system, ClusterSpec spec) {
         this.system = system;
@@ -52,6 +53,43 @@ public final class ClusterNode {
         system.systemActorOf(ClusterGuard.create(spec, node.lease, node.guardState, System::nanoTime,
                 node.new LiveMembership(), actions), "cluster-guard", Props.empty());
         return node;
+    }
+
+    /**
+     * Starts this node's {@link AluaCoordinator} for the device groups a cluster chooses owners for.
+     * Call once, after {@link #start}.
+     */
+    public void startAlua(List<AluaOwnership.OwnedGroup> groups, AluaCoordinator.Installer installer) {
+        alua = system.systemActorOf(AluaCoordinator.create(spec.self(), groups, new AluaMembers(), installer),
+                "alua-coordinator", Props.empty());
+    }
+
+    /**
+     * Hands every device group this node owns to the next owner (planned leave, docs/design/cluster.md
+     * 5.5): completes once this node's demotion is in force. Completes at once without ALUA groups.
+     */
+    public CompletionStage<Void> handOverAlua(Duration timeout) {
+        if (alua == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return org.apache.pekko.actor.typed.javadsl.AskPattern.<AluaCoordinator.Command, org.apache.pekko.Done>ask(
+                alua, AluaCoordinator.HandOver::new, timeout, system.scheduler()).thenApply(d -> null);
+    }
+
+    /** The device groups whose owner the cluster chooses changed (a reload). */
+    public void aluaGroups(List<AluaOwnership.OwnedGroup> groups) {
+        if (alua != null) {
+            alua.tell(new AluaCoordinator.SetGroups(groups));
+        }
+    }
+
+    /** The owners installed on this node, or null without ALUA groups. */
+    public CompletionStage<AluaCoordinator.View> aluaView() {
+        if (alua == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return org.apache.pekko.actor.typed.javadsl.AskPattern.<AluaCoordinator.Command, AluaCoordinator.View>ask(
+                alua, AluaCoordinator.GetView::new, Duration.ofSeconds(3), system.scheduler());
     }
 
     /** Completes once this node is Up (a majority of the configured nodes joined). */
@@ -160,6 +198,35 @@ public final class ClusterNode {
             return "removed";
         }
         return s.toString().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The membership the ALUA coordinator derives owners from: Pekko's view from this node, configured names. */
+    private final class AluaMembers implements AluaCoordinator.Members {
+        @Override
+        public List<String> upOldestFirst() {
+            List<Member> up = new ArrayList<>();
+            for (Member m : Cluster.get(system).state().getMembers()) {
+                if (m.status() == MemberStatus.up() && nameOf(m.address()) != null) {
+                    up.add(m);
+                }
+            }
+            up.sort((a, b) -> a.isOlderThan(b) ? -1 : b.isOlderThan(a) ? 1 : 0);
+            return up.stream().map(m -> nameOf(m.address())).toList();
+        }
+
+        @Override
+        public Set<String> others() {
+            Set<String> out = new HashSet<>();
+            for (Member m : Cluster.get(system).state().getMembers()) {
+                MemberStatus s = m.status();
+                String name = nameOf(m.address());
+                if (name != null && !name.equals(spec.self()) && s != MemberStatus.joining()
+                        && s != MemberStatus.down() && s != MemberStatus.removed()) {
+                    out.add(name);
+                }
+            }
+            return out;
+        }
     }
 
     /** The membership the guard answers pings by: Pekko's view from this node. */

@@ -84,11 +84,16 @@ final class Daemon {
             return 1;
         }
         ClusterSpec clusterSpec = config.cluster();
+        // in a cluster the LUs start with no group active/optimized; the coordinator's decision follows
+        ClusterAlua clusterAlua = clusterSpec == null ? null : new ClusterAlua(config.engine().alua());
+        org.scstj.engine.model.EngineSpec engineSpec = clusterAlua == null ? config.engine()
+                : new org.scstj.engine.model.EngineSpec(config.engine().stateDir(), config.engine().devices(),
+                config.engine().targets(), clusterAlua.initial());
         ScsiEngine engine;
         try {
             // in cluster mode each LU's reservations are kept by its single writer (docs/design/cluster.md 4)
-            engine = clusterSpec == null ? ScsiEngine.start(config.engine(), config.config(), handlers)
-                    : ScsiEngine.start(config.engine(), clusterConfig(clusterSpec), handlers, ClusteredControlPlane::new);
+            engine = clusterSpec == null ? ScsiEngine.start(engineSpec, config.config(), handlers)
+                    : ScsiEngine.start(engineSpec, clusterConfig(clusterSpec), handlers, ClusteredControlPlane::new);
         } catch (ScsiEngine.EngineStartException e) {
             log.error("cannot start the SCSI engine: {}", e.getMessage());
             return 1;
@@ -99,6 +104,11 @@ final class Daemon {
         // in cluster mode the engine's actor system is the cluster node: it joins the seeds as it starts
         FenceGate gate = new FenceGate();
         ClusterNode node = clusterSpec == null ? null : ClusterNode.start(engine.system(), clusterSpec, gate);
+        if (node != null) { // every node runs one, also with no owned device group (manual groups: nodes not up unavailable)
+            clusterAlua.engine(engine);
+            node.startAlua(ClusterAlua.owned(config.engine().alua()), clusterAlua);
+            clusterAlua.groups(node::aluaGroups);
+        }
         TargetDriver driver;
         try {
             driver = node == null ? new IscsiTargetDriver(IscsiSettings.from(config.iscsi()))
@@ -119,6 +129,18 @@ final class Daemon {
             @Override
             public void leave() {
                 signal.requestStop("leave requested through the admin API");
+            }
+
+            @Override
+            public CompletionStage<Void> reconfigureAlua(org.scstj.engine.model.AluaSpec configured,
+                                                        java.util.function.Function<org.scstj.engine.model.AluaSpec,
+                                                                CompletionStage<Void>> apply) {
+                return clusterAlua.reconfigure(configured, apply);
+            }
+
+            @Override
+            public java.util.Map<String, String> aluaOwners() {
+                return clusterAlua.owners();
             }
         };
         // the admin API before the portals: once an initiator can log in, an operator can see it
@@ -150,6 +172,9 @@ final class Daemon {
                 return 1;
             }
         }
+        if (node != null) {
+            firstAluaDecision(node);
+        }
         try {
             await(gate.start(driver, engine.core()), START_SECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -165,6 +190,9 @@ final class Daemon {
         String cause = signal.await();
         log.info("{}: stopping", cause);
         leaving.set(true);
+        if (node != null && !downed.get()) {
+            handOver(node); // first: the admin API's stop may take a while, the initiators are waiting
+        }
         admin.stop();
         if (downed.get()) {
             // Pekko's CoordinatedShutdown (ClusterDowningReason) is ending the actor system and then the
@@ -218,6 +246,41 @@ final class Daemon {
         }
         log.info("cluster: node {} is up and holds its lease", spec.self());
         return true;
+    }
+
+    /**
+     * Before the portals open: waits (bounded) until the ALUA coordinator installed a decision that
+     * counts this node as up, so the first initiator sees this node's groups in their cluster states.
+     */
+    private static void firstAluaDecision(ClusterNode node) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            try {
+                org.scstj.cluster.AluaCoordinator.View v = node.aluaView().toCompletableFuture().get(3, TimeUnit.SECONDS);
+                if (v == null || v.up().contains(node.spec().self())) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                log.debug("ALUA view: {}", e.toString());
+            }
+            Thread.sleep(50);
+        }
+        log.warn("ALUA: no decision counting this node up within 10 s; its target port groups stay unavailable until one");
+    }
+
+    /**
+     * Planned leave (docs/design/cluster.md 5.5): this node gives its device groups away (its groups
+     * TRANSITIONING, then standby, 2A/06) before the portals close and it leaves; the next owner
+     * promotes once this node's demotion is in force.
+     */
+    private static void handOver(ClusterNode node) throws InterruptedException {
+        long t0 = System.nanoTime();
+        try {
+            node.handOverAlua(java.time.Duration.ofSeconds(10)).toCompletableFuture().get(12, TimeUnit.SECONDS);
+            log.info("ALUA: handed over in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        } catch (ExecutionException | TimeoutException e) {
+            log.error("ALUA: hand-over: {}", reason(e));
+        }
     }
 
     /** Leaves the cluster in order (Leaving, Exiting, Removed); true when removed in time. */

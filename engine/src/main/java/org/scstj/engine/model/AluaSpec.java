@@ -47,12 +47,33 @@ public record AluaSpec(int implicitTransitionSeconds, Duration transitionDelay, 
      * One target port group (SPC-5 5.16.2.1): its name, its TARGET PORT GROUP id (1..65535) and the
      * tags of the iSCSI portal groups whose target ports it holds.
      */
-    public record TargetGroupSpec(String name, int id, Set<Integer> portalGroupTags) {
+    public record TargetGroupSpec(String name, int id, Set<Integer> portalGroupTags, String node) {
         public TargetGroupSpec {
             portalGroupTags = Set.copyOf(portalGroupTags);
             if (id < 1 || id > 0xFFFF) {
                 throw new IllegalArgumentException("target port group " + id);
             }
+        }
+
+        /** A group of this node (no cluster, or no {@code node} given). */
+        public TargetGroupSpec(String name, int id, Set<Integer> portalGroupTags) {
+            this(name, id, portalGroupTags, null);
+        }
+    }
+
+    /**
+     * How a device group's states are chosen in a cluster (docs/design/cluster.md 2.1, 5.4):
+     * {@code MANUAL} as configured (a node not up has its groups unavailable); {@code
+     * ACTIVE_ACTIVE} the owner node's groups active/optimized, the other up nodes'
+     * active/non-optimized; {@code ACTIVE_STANDBY} the owner's active/optimized, the other up
+     * nodes' standby. On one node every policy gives the configured states.
+     */
+    public enum Policy {
+        MANUAL, ACTIVE_ACTIVE, ACTIVE_STANDBY;
+
+        /** Its configuration name: manual, active-active, active-standby. */
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -61,12 +82,70 @@ public record AluaSpec(int implicitTransitionSeconds, Duration transitionDelay, 
      * others active/optimized), the groups with PREF set.
      */
     public record DeviceGroupSpec(String name, Set<String> devices, Map<Integer, AccessState> states,
-                                  Set<Integer> preferred) {
+                                  Set<Integer> preferred, Policy policy, List<String> preferredNodes, boolean failback) {
         public DeviceGroupSpec {
             devices = Set.copyOf(devices);
             states = Map.copyOf(states);
             preferred = Set.copyOf(preferred);
+            preferredNodes = List.copyOf(preferredNodes);
+            java.util.Objects.requireNonNull(policy);
         }
+
+        /** A manual group (its states as given). */
+        public DeviceGroupSpec(String name, Set<String> devices, Map<Integer, AccessState> states, Set<Integer> preferred) {
+            this(name, devices, states, preferred, Policy.MANUAL, List.of(), false);
+        }
+
+        /** Whether a cluster chooses its states (an owner node): active-active or active-standby. */
+        public boolean owned() {
+            return policy != Policy.MANUAL;
+        }
+    }
+
+    /** The target port group ids of cluster node {@code node} ({@link TargetGroupSpec#node}), in id order. */
+    public List<Integer> groupsOfNode(String node) {
+        return targetGroups.stream().filter(g -> node.equals(g.node())).map(TargetGroupSpec::id).sorted().toList();
+    }
+
+    /**
+     * This configuration with the device groups' states as a cluster's membership gives them
+     * (docs/design/cluster.md 5.4), the pure function every node applies to the same decision:
+     * for a device group with an owner policy, the owner node's target port groups are
+     * active/optimized, the groups of the other nodes that are up standby (active-standby) or
+     * active/non-optimized (active-active), the groups of nodes not up unavailable; with no owner
+     * (none of its preferred nodes may take it yet) no group is active/optimized. A manual device
+     * group keeps its configured states except that the groups of nodes not up are unavailable.
+     * Target groups with no node (this node's, outside a cluster) are left as configured.
+     *
+     * @param owners the owner node of each owned device group (absent or null: none now)
+     * @param up     the cluster nodes that are up
+     */
+    public AluaSpec withOwners(Map<String, String> owners, Set<String> up) {
+        List<DeviceGroupSpec> out = new ArrayList<>(deviceGroups.size());
+        for (DeviceGroupSpec g : deviceGroups) {
+            Map<Integer, AccessState> states = new TreeMap<>(g.states());
+            String owner = owners.get(g.name());
+            for (TargetGroupSpec t : targetGroups) {
+                if (t.node() == null) {
+                    continue;
+                }
+                boolean nodeUp = up.contains(t.node());
+                if (!nodeUp) {
+                    states.put(t.id(), AccessState.UNAVAILABLE);
+                } else if (!g.owned()) {
+                    states.putIfAbsent(t.id(), AccessState.ACTIVE_OPTIMIZED); // listed by every node's RTPG
+                } else if (t.node().equals(owner)) {
+                    states.put(t.id(), AccessState.ACTIVE_OPTIMIZED);
+                } else if (g.policy() == Policy.ACTIVE_ACTIVE && owner != null) {
+                    states.put(t.id(), AccessState.ACTIVE_NON_OPTIMIZED);
+                } else {
+                    states.put(t.id(), AccessState.STANDBY);
+                }
+            }
+            out.add(new DeviceGroupSpec(g.name(), g.devices(), states, g.preferred(), g.policy(), g.preferredNodes(),
+                    g.failback()));
+        }
+        return new AluaSpec(implicitTransitionSeconds, transitionDelay, targetGroups, out);
     }
 
     /**
@@ -130,7 +209,16 @@ public record AluaSpec(int implicitTransitionSeconds, Duration transitionDelay, 
             groups.add(new TargetPortGroup(id, state, preferred, TargetPortGroup.NO_STATUS,
                     e.getValue().stream().mapToInt(Integer::intValue).toArray()));
         }
-        return new AluaState(0, groups, implicitTransitionSeconds, transitionDelay, Tpgs.BOTH);
+        // a device group whose states a cluster chooses: implicit ALUA only (TPGS 01b), so SET TARGET
+        // PORT GROUPS is not supported for it (SPC-5 6.47, 20/00) and no node can make its own
+        // group active/optimized behind the cluster's back
+        Tpgs tpgs = dg != null && dg.owned() && clustered() ? Tpgs.IMPLICIT : Tpgs.BOTH;
+        return new AluaState(0, groups, implicitTransitionSeconds, transitionDelay, tpgs);
+    }
+
+    /** Whether target groups are bound to cluster nodes. */
+    public boolean clustered() {
+        return targetGroups.stream().anyMatch(g -> g.node() != null);
     }
 
     private static boolean maps(TargetSpec t, String device) {

@@ -61,6 +61,7 @@ final class AluaApi {
     /** {@code GET /api/v1/alua}. */
     Api.Reply get(Api.Call c) throws ApiException {
         AluaSpec spec = changes.state().config().engine().alua();
+        ClusterControl cluster = changes.live().cluster();
         Map<String, AluaState> lus = ChangeManagerAwait.await("reading the LUs' access states",
                 changes.live().aluaStates());
         Map<Integer, String> names = new LinkedHashMap<>();
@@ -71,6 +72,9 @@ final class AluaApi {
             m.put("name", g.name());
             m.put("id", g.id());
             m.put("portal-group-tags", new TreeSet<>(g.portalGroupTags()));
+            if (g.node() != null) {
+                m.put("node", g.node());
+            }
             m.put("generation", changes.generation(Paths.targetGroup(g.name())));
             targetGroups.add(m);
         }
@@ -83,6 +87,15 @@ final class AluaApi {
             new java.util.TreeMap<>(g.states()).forEach((id, s) -> states.put(Integer.toString(id), name(s)));
             m.put("states", states);
             m.put("preferred", new TreeSet<>(g.preferred()));
+            if (cluster != null || g.policy() != AluaSpec.Policy.MANUAL) {
+                m.put("policy", g.policy().key());
+            }
+            if (cluster != null) {
+                // cluster.md 5.4: who owns it as installed on this node (null: no owner now)
+                m.put("preferred-nodes", g.preferredNodes());
+                m.put("failback", g.failback());
+                m.put("owner", g.owned() ? cluster.aluaOwners().get(g.name()) : null);
+            }
             m.put("generation", changes.generation(Paths.deviceGroup(g.name())));
             deviceGroups.add(m);
         }

@@ -1,6 +1,11 @@
 package org.scstj.mgmt.admin;
 
 import org.scstj.cluster.ClusterNode;
+import org.scstj.engine.model.AluaSpec;
+
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /** What the admin API sees of this daemon as a cluster node, and the planned leave it may ask for. */
 public interface ClusterControl {
@@ -12,4 +17,18 @@ public interface ClusterControl {
      * Removed), the daemon stops. Returns at once.
      */
     void leave();
+
+    /**
+     * Applies a new configured {@code scstj.alua} with the cluster's current owner decision laid
+     * over it (docs/design/cluster.md 5.4), under the same lock as the coordinator's installs so
+     * that a reload never puts back a state the coordinator has just left.
+     */
+    default CompletionStage<Void> reconfigureAlua(AluaSpec configured, Function<AluaSpec, CompletionStage<Void>> engine) {
+        return engine.apply(configured);
+    }
+
+    /** The owner node of each cluster-owned device group as installed on this node (absent: none now). */
+    default Map<String, String> aluaOwners() {
+        return Map.of();
+    }
 }

@@ -72,7 +72,7 @@ final class EngineLive implements Live {
 
     @Override
     public CompletionStage<Void> reconfigureAlua(org.scstj.engine.model.AluaSpec alua) {
-        return engine.reconfigureAlua(alua);
+        return cluster == null ? engine.reconfigureAlua(alua) : cluster.reconfigureAlua(alua, engine::reconfigureAlua);
     }
 
     @Override

@@ -36,11 +36,26 @@ final class AluaCli {
             }
             out.printf("implicit transition time %d s, transition delay %d ms%n", a.path("implicit-transition-time").asInt(),
                     a.path("transition-delay-ms").asLong());
-            out.printf("%-6s %-16s %s%n", "TPG", "NAME", "PORTAL GROUP TAGS");
+            out.printf("%-6s %-16s %-8s %s%n", "TPG", "NAME", "NODE", "PORTAL GROUP TAGS");
             for (JsonNode g : a.path("target-groups")) {
-                out.printf("%-6d %-16s %s%n", g.path("id").asInt(), g.path("name").asText(), g.path("portal-group-tags"));
+                out.printf("%-6d %-16s %-8s %s%n", g.path("id").asInt(), g.path("name").asText(),
+                        g.path("node").asText("-"), g.path("portal-group-tags"));
             }
             out.println();
+            boolean cluster = false;
+            for (JsonNode g : a.path("device-groups")) {
+                cluster |= g.has("owner");
+            }
+            if (cluster) {
+                // cluster.md 5.4: the owner as installed on the node answering
+                out.printf("%-16s %-15s %-8s %-9s %s%n", "DEVICE GROUP", "POLICY", "OWNER", "FAILBACK", "PREFERRED NODES");
+                for (JsonNode g : a.path("device-groups")) {
+                    out.printf("%-16s %-15s %-8s %-9s %s%n", g.path("name").asText(), g.path("policy").asText(),
+                            g.path("owner").isNull() ? "-" : g.path("owner").asText(),
+                            g.path("failback").asBoolean() ? "on" : "off", g.path("preferred-nodes"));
+                }
+                out.println();
+            }
             out.printf("%-20s %-16s %-6s %-22s %-5s %-34s %s%n", "DEVICE", "DEVICE GROUP", "TPG", "STATE", "PREF", "STATUS",
                     "PORTS");
             for (JsonNode d : a.path("devices")) {

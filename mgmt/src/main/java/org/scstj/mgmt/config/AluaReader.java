@@ -27,8 +27,11 @@ final class AluaReader {
     static final List<String> ALUA = List.of("scstj", "alua");
     static final List<String> DEVICE_GROUPS = List.of("scstj", "alua", "device-groups");
     static final List<String> TARGET_GROUPS = List.of("scstj", "alua", "target-groups");
-    private static final Set<String> GROUP_KEYS = Set.of("devices", "states", "preferred");
-    private static final Set<String> TARGET_GROUP_KEYS = Set.of("id", "portal-groups");
+    private static final Set<String> GROUP_KEYS = Set.of("devices", "states", "preferred", "policy", "preferred-nodes",
+            "failback");
+    private static final Set<String> TARGET_GROUP_KEYS = Set.of("id", "portal-groups", "node");
+    private static final Map<String, AluaSpec.Policy> POLICIES = Map.of("manual", AluaSpec.Policy.MANUAL,
+            "active-active", AluaSpec.Policy.ACTIVE_ACTIVE, "active-standby", AluaSpec.Policy.ACTIVE_STANDBY);
     /** The states an operator may give, by their configuration (and admin API) names. */
     static final Map<String, AccessState> STATES = Map.of(
             "active-optimized", AccessState.ACTIVE_OPTIMIZED,
@@ -43,10 +46,25 @@ final class AluaReader {
     /** Target port group ids by name, and the ids, as read. */
     private final Map<String, Integer> groupIds = new LinkedHashMap<>();
 
+    /** The cluster ({@code scstj.cluster}), or null for a single node. */
+    private final org.scstj.cluster.ClusterSpec cluster;
+    /** The node of each target port group id bound to one. */
+    private final Map<Integer, String> nodeOfGroup = new HashMap<>();
+
     AluaReader(ConfigReader reader, Set<String> deviceNames, Map<String, Integer> portalGroups) {
+        this(reader, deviceNames, portalGroups, null);
+    }
+
+    AluaReader(ConfigReader reader, Set<String> deviceNames, Map<String, Integer> portalGroups,
+               org.scstj.cluster.ClusterSpec cluster) {
         this.reader = reader;
         this.deviceNames = deviceNames;
         this.portalGroups = portalGroups;
+        this.cluster = cluster;
+    }
+
+    private boolean isNode(String name) {
+        return cluster != null && cluster.nodes().stream().anyMatch(n -> n.name().equals(name));
     }
 
     AluaSpec read() {
@@ -64,7 +82,8 @@ final class AluaReader {
                 }
                 for (String key : g.keySet()) {
                     if (!GROUP_KEYS.contains(key)) {
-                        reader.problem(ConfigReader.child(path, key), "unknown key (known: devices, states, preferred)");
+                        reader.problem(ConfigReader.child(path, key), "unknown key (known: devices, states, preferred, "
+                                + "policy, preferred-nodes, failback)");
                     }
                 }
                 Set<String> devices = new LinkedHashSet<>();
@@ -102,7 +121,39 @@ final class AluaReader {
                         preferred.add(n);
                     }
                 }
-                groups.add(new AluaSpec.DeviceGroupSpec(name, devices, states, preferred));
+                AluaSpec.Policy policy = policy(ConfigReader.child(path, "policy"), g.get("policy"));
+                List<String> preferredNodes = preferredNodes(ConfigReader.child(path, "preferred-nodes"),
+                        g.get("preferred-nodes"), policy);
+                boolean failback = false;
+                if (g.get("failback") != null) {
+                    Object f = g.get("failback").unwrapped();
+                    if (f instanceof Boolean b) {
+                        failback = b;
+                    } else if (f instanceof String t && Set.of("on", "yes", "true").contains(t)) {
+                        failback = true;
+                    } else if (!(f instanceof String t && Set.of("off", "no", "false").contains(t))) {
+                        reader.problem(ConfigReader.child(path, "failback"), "expected on or off");
+                    }
+                }
+                boolean owned = policy != AluaSpec.Policy.MANUAL && cluster != null;
+                if (owned && !states.isEmpty()) {
+                    reader.problem(ConfigReader.child(path, "states"), "policy " + policy.key() + " in a cluster: the "
+                            + "states follow the owner node (remove states, or use policy = manual)");
+                } else if (!owned && policy == AluaSpec.Policy.ACTIVE_STANDBY) {
+                    List<Integer> optimized = new ArrayList<>();
+                    for (int id : new java.util.TreeSet<>(groupIds.values())) {
+                        if (states.getOrDefault(id, AccessState.ACTIVE_OPTIMIZED) == AccessState.ACTIVE_OPTIMIZED) {
+                            optimized.add(id);
+                        }
+                    }
+                    if (optimized.size() > 1) {
+                        reader.problem(ConfigReader.child(path, g.get("states") != null ? "states" : "policy"),
+                                "policy active-standby allows one active-optimized target port group, these are: "
+                                        + optimized + " (a group not in states is active-optimized)");
+                    }
+                }
+                groups.add(new AluaSpec.DeviceGroupSpec(name, devices, states, preferred, policy, preferredNodes,
+                        failback));
             }
         }
         return new AluaSpec(implicit, delay, targetGroups, groups);
@@ -143,8 +194,33 @@ final class AluaReader {
                 } else {
                     id = n;
                 }
+                String node = null;
+                List<String> nodePath = ConfigReader.child(path, "node");
+                if (g.get("node") != null) {
+                    String n = String.valueOf(g.get("node").unwrapped());
+                    if (cluster == null) {
+                        reader.problem(nodePath, "node " + n + ": there is no scstj.cluster (a target group names "
+                                + "its node only in a cluster)");
+                    } else if (!isNode(n)) {
+                        reader.problem(nodePath, "no cluster node " + n + " (known: " + nodeNames() + ")");
+                    } else {
+                        node = n;
+                    }
+                } else if (cluster != null) {
+                    node = cluster.self();
+                }
                 List<String> pgPath = ConfigReader.child(path, "portal-groups");
                 Set<Integer> tags = new LinkedHashSet<>();
+                boolean remote = node != null && !node.equals(cluster.self());
+                if (remote) {
+                    // another node's target group: its portal groups are in that node's file
+                    if (id > 0) {
+                        groupIds.put(name, id);
+                        nodeOfGroup.put(id, node);
+                        out.add(new AluaSpec.TargetGroupSpec(name, id, Set.of(), node));
+                    }
+                    continue;
+                }
                 List<String> members = strings(pgPath, g.get("portal-groups"));
                 if (g.get("portal-groups") == null || members.isEmpty()) {
                     reader.problem(pgPath, "expected the portal groups whose ports this target port group holds");
@@ -166,8 +242,11 @@ final class AluaReader {
                 }
                 if (id > 0) {
                     groupIds.put(name, id);
+                    if (node != null) {
+                        nodeOfGroup.put(id, node);
+                    }
                     if (!tags.isEmpty()) {
-                        out.add(new AluaSpec.TargetGroupSpec(name, id, tags));
+                        out.add(new AluaSpec.TargetGroupSpec(name, id, tags, node));
                     }
                 }
             }
@@ -191,10 +270,61 @@ final class AluaReader {
                     continue;
                 }
                 groupIds.put(pg.getKey(), tag);
-                out.add(new AluaSpec.TargetGroupSpec(pg.getKey(), tag, Set.of(tag)));
+                // in a cluster, a portal group of this file is this node's
+                String node = cluster == null ? null : cluster.self();
+                if (node != null) {
+                    nodeOfGroup.put(tag, node);
+                }
+                out.add(new AluaSpec.TargetGroupSpec(pg.getKey(), tag, Set.of(tag), node));
             }
         }
         out.sort(java.util.Comparator.comparingInt(AluaSpec.TargetGroupSpec::id));
+        return out;
+    }
+
+    private String nodeNames() {
+        return cluster.nodes().stream().map(org.scstj.cluster.ClusterSpec.Node::name)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    private AluaSpec.Policy policy(List<String> path, ConfigValue v) {
+        if (v == null) {
+            return AluaSpec.Policy.MANUAL;
+        }
+        AluaSpec.Policy p = v.valueType() == ConfigValueType.STRING ? POLICIES.get((String) v.unwrapped()) : null;
+        if (p == null) {
+            reader.problem(path, v.unwrapped() + ": expected manual, active-active or active-standby");
+            return AluaSpec.Policy.MANUAL;
+        }
+        return p;
+    }
+
+    /**
+     * {@code preferred-nodes}: cluster nodes, each with a target group of its own (else it could own
+     * the group and have no port to serve it through). Default in a cluster: every node, in
+     * {@code scstj.cluster.nodes} order. Outside a cluster the list is not used.
+     */
+    private List<String> preferredNodes(List<String> path, ConfigValue v, AluaSpec.Policy policy) {
+        List<String> out = new ArrayList<>(strings(path, v));
+        if (cluster == null) {
+            return out;
+        }
+        if (v == null) {
+            cluster.nodes().forEach(n -> out.add(n.name()));
+        }
+        if (v != null && out.isEmpty() && policy != AluaSpec.Policy.MANUAL) {
+            reader.problem(path, "expected at least one node that may own the group");
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        for (String n : out) {
+            if (!isNode(n)) {
+                reader.problem(path, "no cluster node " + n + " (known: " + nodeNames() + ")");
+            } else if (!seen.add(n)) {
+                reader.problem(path, "node " + n + " is listed twice");
+            } else if (policy != AluaSpec.Policy.MANUAL && !nodeOfGroup.containsValue(n)) {
+                reader.problem(path, "node " + n + " has no target group (give one target group node = " + n + ")");
+            }
+        }
         return out;
     }
 

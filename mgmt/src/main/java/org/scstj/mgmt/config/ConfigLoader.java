@@ -137,8 +137,8 @@ public final class ConfigLoader {
         List<Portal> portals = portals(reader, !targets.isEmpty());
         Config iscsi = iscsiBlock(reader);
         adminFlags(reader);
-        org.scstj.engine.model.AluaSpec alua = new AluaReader(reader, names, portalGroupTags(iscsi)).read();
         org.scstj.cluster.ClusterSpec cluster = new ClusterReader(reader).read();
+        org.scstj.engine.model.AluaSpec alua = new AluaReader(reader, names, portalGroupTags(iscsi), cluster).read();
         // numbered with the disabled ones, so enabling or disabling a target renumbers no other
         targets = numberPorts(targets, iscsi).stream().filter(t -> !targetReader.disabled().contains(t.name())).toList();
         if (!reader.problems().isEmpty()) {
