@@ -83,6 +83,13 @@ final class Daemon {
             log.error("cannot create the state directory {}: {}", config.engine().stateDir(), e.toString());
             return 1;
         }
+        // SIGHUP trapped before anything starts (the JVM's own action for it is to exit); one that
+        // comes before the portals are up is applied once they are
+        java.util.concurrent.CountDownLatch serving = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<AdminPlane> adminRef = new java.util.concurrent.atomic.AtomicReference<>();
+        if (file != null) { // an embedded configuration (demo) keeps the JVM's action: a hangup ends it
+            trapHangup(adminRef, serving);
+        }
         ClusterSpec clusterSpec = config.cluster();
         // in a cluster the LUs start with no group active/optimized; the coordinator's decision follows
         ClusterAlua clusterAlua = clusterSpec == null ? null : new ClusterAlua(config.engine().alua());
@@ -152,12 +159,7 @@ final class Daemon {
             stopEngine(engine);
             return 1;
         }
-        // SIGHUP trapped from here on (the JVM's own action for it is to exit); one that comes before
-        // the portals are up is applied once they are
-        java.util.concurrent.CountDownLatch serving = new java.util.concurrent.CountDownLatch(1);
-        if (file != null) {
-            trapHangup(admin, serving);
-        }
+        adminRef.set(admin);
         if (node != null) {
             node.removed().thenRun(() -> {
                 if (!leaving.get()) {
@@ -343,7 +345,8 @@ final class Daemon {
      * thread), once the daemon serves: a SIGHUP during start-up waits for that instead of ending the
      * JVM (its default action) or changing a driver that is still starting.
      */
-    private static void trapHangup(AdminPlane admin, java.util.concurrent.CountDownLatch serving) {
+    private static void trapHangup(java.util.concurrent.atomic.AtomicReference<AdminPlane> admin,
+                            java.util.concurrent.CountDownLatch serving) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
                 try {
@@ -355,7 +358,7 @@ final class Daemon {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                admin.reload();
+                admin.get().reload();
             });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             log.debug("SIGHUP not trapped: no configuration reload");

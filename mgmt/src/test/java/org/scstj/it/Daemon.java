@@ -47,6 +47,7 @@ final class Daemon implements AutoCloseable {
 
     private static Daemon launch(Path dir, int port, Path file) throws IOException {
         Path log = dir.resolve("daemon.log");
+        int logFrom = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).length() : 0;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-Dio.netty.leakDetection.level=paranoid", "-Xmx512m",
@@ -54,7 +55,7 @@ final class Daemon implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).directory(dir.toFile())
                 .start();
         Daemon d = new Daemon(p, log, port, dir);
-        d.awaitListening();
+        d.awaitListening(logFrom);
         return d;
     }
 
@@ -63,7 +64,7 @@ final class Daemon implements AutoCloseable {
         return config.contains("admin") ? config : config + "\nscstj.admin.listen = \"127.0.0.1:0\"\n";
     }
 
-    private void awaitListening() throws IOException {
+    private void awaitListening(int logFrom) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -71,7 +72,12 @@ final class Daemon implements AutoCloseable {
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
+                // the port alone could be another process's (freePort() is only a guess): this
+                // daemon says when every portal is bound and SIGHUP applies the file
+                if (log().substring(logFrom).contains("INFO  org.scstj.mgmt.Daemon - ready: ")) {
+                    return;
+                }
+                sleepQuietly(100);
             } catch (IOException notYet) {
                 sleepQuietly(100);
             }
