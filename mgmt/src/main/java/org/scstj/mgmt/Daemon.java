@@ -348,7 +348,7 @@ final class Daemon {
     private static void trapHangup(java.util.concurrent.atomic.AtomicReference<AdminPlane> admin,
                             java.util.concurrent.CountDownLatch serving) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+            sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
                 try {
                     if (!serving.await(START_SECONDS, TimeUnit.SECONDS)) {
                         log.warn("SIGHUP before the daemon served: not applied (start-up took over {} s)", START_SECONDS);
@@ -360,6 +360,11 @@ final class Daemon {
                 }
                 admin.get().reload();
             });
+            if (before == sun.misc.SignalHandler.SIG_IGN) {
+                // an ignored SIGHUP (nohup) stays ignored: the JVM keeps an inherited SIG_IGN
+                log.warn("SIGHUP is ignored by this process (inherited, as under nohup): it will not apply the file;"
+                        + " use scstj admin apply -c FILE");
+            }
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             log.debug("SIGHUP not trapped: no configuration reload");
         }

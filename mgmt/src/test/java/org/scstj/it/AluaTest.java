@@ -10,7 +10,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.scstj.transports.iscsi.initiator.Cdbs;
-import org.scstj.transports.iscsi.initiator.LoginSpec;
 import org.scstj.transports.iscsi.initiator.ScsiResult;
 import org.scstj.transports.iscsi.initiator.Session;
 
@@ -20,7 +19,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,15 +89,11 @@ class AluaTest {
     }
 
     private Session open(String initiator, int port) throws IOException {
-        Session s = Session.open(new InetSocketAddress("127.0.0.1", port), LoginSpec.normal(initiator, TARGET), T);
-        for (int i = 0; i < 8 && !s.scsi(0, new byte[6], 0, T).good(); i++) {
-            // unit attentions (power on) out of the way
-        }
-        return s;
+        return Daemon.sessionPastAttentions(TARGET, initiator, port);
     }
 
     private static String sense(ScsiResult r) {
-        return String.format("%02X/%02X/%02X", r.senseKey(), r.asc(), r.ascq());
+        return Daemon.sense(r);
     }
 
     @Test

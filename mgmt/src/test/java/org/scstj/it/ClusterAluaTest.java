@@ -16,14 +16,9 @@ import org.scstj.transports.iscsi.initiator.LoginSpec;
 import org.scstj.transports.iscsi.initiator.ScsiResult;
 import org.scstj.transports.iscsi.initiator.Session;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,16 +77,6 @@ class ClusterAluaTest {
                   db { devices = [d], policy = active-standby, preferred-nodes = [n2, n3, n1], failback = on }
                 }
               }
-              cluster {
-                self = @SELF@
-                nodes {
-                  n1 { address = "127.0.0.1:@A1@" }
-                  n2 { address = "127.0.0.2:@A2@" }
-                  n3 { address = "127.0.0.3:@A3@" }
-                }
-                lease = 2.5s
-                failover-timing = fast
-              }
             }
             """;
 
@@ -100,53 +85,12 @@ class ClusterAluaTest {
     private final Node[] nodes = new Node[3];
     private final List<String> timings = new ArrayList<>();
 
-    final class Node {
-        final String name;
-        final String host;
-        final int iscsiPort;
-        final Path home;
-        Process process;
-
+    /** One daemon of the cluster, with a session past its power-on unit attention. */
+    static final class Node extends NodeProcess {
         Node(int i, int iscsiPort, int[] artery, Path shared) throws IOException {
-            this.name = "n" + (i + 1);
-            this.host = "127.0.0." + (i + 1);
-            this.iscsiPort = iscsiPort;
-            this.home = dir.resolve(name);
-            Files.createDirectories(home);
-            Files.writeString(home.resolve("scstj.conf"), CONFIG.replace("@DIR@", home.toString())
+            super(dir, i, iscsiPort, artery, home -> CONFIG.replace("@DIR@", home.toString())
                     .replace("@SHARED@", shared.toString()).replace("@I@", Integer.toString(i + 1))
-                    .replace("@HOST@", host).replace("@PORT@", Integer.toString(iscsiPort)).replace("@SELF@", name)
-                    .replace("@A1@", Integer.toString(artery[0])).replace("@A2@", Integer.toString(artery[1]))
-                    .replace("@A3@", Integer.toString(artery[2])));
-        }
-
-        void launch() throws IOException {
-            Files.deleteIfExists(home.resolve("state").resolve("admin").resolve("url"));
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                    "--sun-misc-unsafe-memory-access=allow", "-Xmx256m", "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1",
-                    "-cp", System.getProperty("java.class.path"), "org.scstj.mgmt.Main", "serve", "-c",
-                    home.resolve("scstj.conf").toString()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("daemon.log").toFile()))
-                    .directory(home.toFile()).start();
-        }
-
-        String log() {
-            try {
-                return Files.readString(home.resolve("daemon.log"), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(no log: " + e + ")";
-            }
-        }
-
-        boolean accepts() {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host, iscsiPort), 1000);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
+                    .replace("@HOST@", "127.0.0." + (i + 1)).replace("@PORT@", Integer.toString(iscsiPort)));
         }
 
         /** A session past its power-on unit attention. */
@@ -167,27 +111,6 @@ class ClusterAluaTest {
             }
             return s;
         }
-
-        void signal(String sig) throws Exception {
-            Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
-            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + sig + " " + name);
-        }
-
-        String cli(String... args) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-            List<String> all = new ArrayList<>(List.of("--state-dir", home.resolve("state").toString()));
-            all.addAll(List.of(args));
-            int exit = org.scstj.mgmt.cli.AdminCli.run(all, ps, ps);
-            String out = buf.toString(StandardCharsets.UTF_8);
-            assertEquals(0, exit, out);
-            return out;
-        }
-
-        @Override
-        public String toString() {
-            return name + " (" + host + ")";
-        }
     }
 
     @BeforeAll
@@ -196,7 +119,7 @@ class ClusterAluaTest {
         try (RandomAccessFile f = new RandomAccessFile(shared.toFile(), "rw")) {
             f.setLength(8 << 20);
         }
-        int[] artery = {Daemon.freePort(), Daemon.freePort(), Daemon.freePort()};
+        int[] artery = NodeProcess.arteryPorts();
         for (int i = 0; i < 3; i++) {
             nodes[i] = new Node(i, Daemon.freePort(), artery, shared);
         }
@@ -212,17 +135,7 @@ class ClusterAluaTest {
             n.log().lines().filter(l -> l.contains("ALUA: ") || l.contains("leave requested"))
                     .forEach(l -> System.out.println("ClusterAluaTest: " + n.name + " " + l));
         }
-        for (Node n : nodes) {
-            if (n != null && n.process != null && n.process.isAlive()) {
-                n.signal("CONT");
-                n.process.destroyForcibly();
-            }
-        }
-        for (Node n : nodes) {
-            if (n != null && n.process != null) {
-                n.process.waitFor(20, TimeUnit.SECONDS);
-            }
-        }
+        NodeProcess.killAll(nodes);
     }
 
     private static String sense(ScsiResult r) {

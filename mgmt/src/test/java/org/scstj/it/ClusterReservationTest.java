@@ -20,8 +20,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,16 +65,6 @@ class ClusterReservationTest {
                 portal-groups { p@N@ { tag = @N@, portals = ["@HOST@:@PORT@"] } }
                 targets { "iqn.2026-12.org.scstj:clres" { luns { 0 = disk0 } } }
               }
-              cluster {
-                self = n@N@
-                nodes {
-                  n1 { address = "127.0.0.1:@A1@" }
-                  n2 { address = "127.0.0.2:@A2@" }
-                  n3 { address = "127.0.0.3:@A3@" }
-                }
-                lease = 2.5s
-                failover-timing = fast
-              }
             }
             """;
 
@@ -84,44 +72,12 @@ class ClusterReservationTest {
     static Path dir;
     private final Node[] nodes = new Node[3];
 
-    /** One daemon: its process, address, iSCSI port, home. */
-    static final class Node {
-        final String name;
-        final String host;
-        final int iscsiPort;
-        final Path home;
-        Process process;
-
+    /** One daemon of the cluster; all three serve one backing file in the test's directory. */
+    static final class Node extends NodeProcess {
         Node(int i, int iscsiPort, int[] artery) throws IOException {
-            this.name = "n" + (i + 1);
-            this.host = "127.0.0." + (i + 1);
-            this.iscsiPort = iscsiPort;
-            this.home = dir.resolve(name);
-            Files.createDirectories(home);
-            Files.writeString(home.resolve("scstj.conf"), CONFIG.replace("@HOME@", home.toString())
+            super(dir, i, iscsiPort, artery, home -> CONFIG.replace("@HOME@", home.toString())
                     .replace("@DIR@", dir.toString()).replace("@N@", Integer.toString(i + 1))
-                    .replace("@HOST@", host).replace("@PORT@", Integer.toString(iscsiPort))
-                    .replace("@A1@", Integer.toString(artery[0])).replace("@A2@", Integer.toString(artery[1]))
-                    .replace("@A3@", Integer.toString(artery[2])));
-        }
-
-        void launch() throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                    "--sun-misc-unsafe-memory-access=allow", "-Xmx256m", "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1",
-                    "-cp", System.getProperty("java.class.path"), "org.scstj.mgmt.Main", "serve", "-c",
-                    home.resolve("scstj.conf").toString()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("daemon.log").toFile()))
-                    .directory(home.toFile()).start();
-        }
-
-        String log() {
-            try {
-                return Files.readString(home.resolve("daemon.log"), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(no log: " + e + ")";
-            }
+                    .replace("@HOST@", "127.0.0." + (i + 1)).replace("@PORT@", Integer.toString(iscsiPort)));
         }
 
         Session login(String initiator) throws IOException {
@@ -129,12 +85,7 @@ class ClusterReservationTest {
         }
 
         String url() {
-            return "iscsi://" + host + ":" + iscsiPort + "/" + TARGET + "/0";
-        }
-
-        @Override
-        public String toString() {
-            return name + " (" + host + ")";
+            return url(TARGET, 0);
         }
     }
 
@@ -144,7 +95,7 @@ class ClusterReservationTest {
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve("disk0.img").toFile(), "rw")) {
             f.setLength(64L << 20); // one backing file for the three nodes, there before any opens it
         }
-        int[] artery = {Daemon.freePort(), Daemon.freePort(), Daemon.freePort()};
+        int[] artery = NodeProcess.arteryPorts();
         for (int i = 0; i < 3; i++) {
             nodes[i] = new Node(i, Daemon.freePort(), artery);
         }

@@ -16,18 +16,10 @@ import org.scstj.transports.iscsi.initiator.LoginSpec;
 import org.scstj.transports.iscsi.initiator.ScsiResult;
 import org.scstj.transports.iscsi.initiator.Session;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,106 +59,33 @@ class ClusterTest {
                 portals = ["@HOST@:@PORT@"]
                 targets { "iqn.2026-12.org.scstj:cluster" { luns { 0 = null0 } } }
               }
-              cluster {
-                self = @SELF@
-                nodes {
-                  n1 { address = "127.0.0.1:@A1@" }
-                  n2 { address = "127.0.0.2:@A2@" }
-                  n3 { address = "127.0.0.3:@A3@" }
-                }
-                lease = 2.5s
-                failover-timing = fast
-              }
             }
             """;
 
     @TempDir
     static Path dir;
     private final Node[] nodes = new Node[3];
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** One daemon of the cluster: its process (restartable), address, iSCSI port, state. */
-    final class Node {
-        final String name;
-        final String host;
-        final int iscsiPort;
-        final Path home;
-        Process process;
-
+    /** One daemon of the cluster (restartable), with this test's view of its admin API and LUN. */
+    static final class Node extends NodeProcess {
         Node(int i, int iscsiPort, int[] artery) throws IOException {
-            this.name = "n" + (i + 1);
-            this.host = "127.0.0." + (i + 1);
-            this.iscsiPort = iscsiPort;
-            this.home = dir.resolve(name);
-            Files.createDirectories(home);
-            Files.writeString(home.resolve("scstj.conf"), CONFIG.replace("@DIR@", home.toString())
-                    .replace("@HOST@", host).replace("@PORT@", Integer.toString(iscsiPort)).replace("@SELF@", name)
-                    .replace("@A1@", Integer.toString(artery[0])).replace("@A2@", Integer.toString(artery[1]))
-                    .replace("@A3@", Integer.toString(artery[2])));
-        }
-
-        void launch() throws IOException {
-            Files.deleteIfExists(home.resolve("state").resolve("admin").resolve("url")); // a previous run's
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                    "--sun-misc-unsafe-memory-access=allow", "-Xmx256m", "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1",
-                    "-cp", System.getProperty("java.class.path"), "org.scstj.mgmt.Main", "serve", "-c",
-                    home.resolve("scstj.conf").toString()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("daemon.log").toFile()))
-                    .directory(home.toFile()).start();
-        }
-
-        String log() {
-            try {
-                return Files.readString(home.resolve("daemon.log"), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(no log: " + e + ")";
-            }
-        }
-
-        Path state() {
-            return home.resolve("state");
+            super(dir, i, iscsiPort, artery, home -> CONFIG.replace("@DIR@", home.toString())
+                    .replace("@HOST@", "127.0.0." + (i + 1)).replace("@PORT@", Integer.toString(iscsiPort)));
         }
 
         /** GET /api/v1/cluster through this node's admin API, or null while it cannot answer. */
         JsonNode cluster() {
-            try {
-                Path url = state().resolve("admin").resolve("url");
-                if (!Files.exists(url)) {
-                    return null;
-                }
-                String token = Files.readString(state().resolve("admin").resolve("admin.token")).trim();
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(Files.readString(url).trim()
-                                + "/api/v1/cluster")).timeout(Duration.ofSeconds(3)).header("Authorization", "Bearer " + token)
-                        .GET().build(), HttpResponse.BodyHandlers.ofString());
-                return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
-            } catch (IOException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+            return adminGet("/api/v1/cluster");
         }
 
         Session login() throws IOException {
             return Session.open(new InetSocketAddress(host, iscsiPort), LoginSpec.normal(HOST, TARGET), T);
         }
-
-        void signal(String sig) throws Exception {
-            Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
-            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + sig + " " + name);
-        }
-
-        @Override
-        public String toString() {
-            return name + " (" + host + ")";
-        }
     }
 
     @BeforeAll
     void start() throws Exception {
-        int[] artery = {Daemon.freePort(), Daemon.freePort(), Daemon.freePort()};
+        int[] artery = NodeProcess.arteryPorts();
         for (int i = 0; i < 3; i++) {
             nodes[i] = new Node(i, Daemon.freePort(), artery);
         }
@@ -177,17 +96,7 @@ class ClusterTest {
 
     @AfterAll
     void stop() throws Exception {
-        for (Node n : nodes) {
-            if (n != null && n.process != null && n.process.isAlive()) {
-                n.signal("CONT");
-                n.process.destroyForcibly();
-            }
-        }
-        for (Node n : nodes) {
-            if (n != null && n.process != null) {
-                n.process.waitFor(20, TimeUnit.SECONDS);
-            }
-        }
+        NodeProcess.killAll(nodes);
     }
 
     private static List<String> withStatus(JsonNode view, String status) {
@@ -218,15 +127,6 @@ class ClusterTest {
         return -1;
     }
 
-    private static boolean accepts(Node n) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(n.host, n.iscsiPort), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** A new session through {@code n}: TEST UNIT READY past the power-on unit attention, then READ(10) of block 0. */
     private static void servesLun(Node n) throws IOException {
         try (Session s = n.login()) {
@@ -243,17 +143,6 @@ class ClusterTest {
         }
     }
 
-    private static String cli(Node n, String... args) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        List<String> all = new ArrayList<>(List.of("--state-dir", n.state().toString()));
-        all.addAll(List.of(args));
-        int exit = org.scstj.mgmt.cli.AdminCli.run(all, ps, ps);
-        String out = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(0, exit, out);
-        return out;
-    }
-
     @Test
     @Order(1)
     void threeNodes_eachListsThreeUpMembers_andServesTheLun() throws Exception {
@@ -264,7 +153,7 @@ class ClusterTest {
         }
         for (Node n : nodes) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!accepts(n) && System.nanoTime() < deadline) {
+            while (!n.accepts() && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             servesLun(n);
@@ -273,10 +162,10 @@ class ClusterTest {
         assertEquals("n1", v.path("self").asText());
         assertEquals(List.of("n1", "n2", "n3"), withStatus(v, "up").stream().sorted().toList());
         assertFalse(v.path("leader").isNull(), v.toString());
-        String ls = cli(nodes[1], "cluster");
+        String ls = nodes[1].cli("cluster");
         assertTrue(ls.contains("self n2") && ls.contains("serving"), ls);
         assertTrue(ls.lines().filter(l -> l.matches("n[123] +127\\.0\\.0\\.[123]:\\d+ +storage +up +yes")).count() == 3, ls);
-        JsonNode json = JSON.readTree(cli(nodes[2], "cluster", "ls", "--json"));
+        JsonNode json = JSON.readTree(nodes[2].cli("cluster", "ls", "--json"));
         assertEquals("n3", json.path("self").asText());
     }
 
@@ -305,7 +194,7 @@ class ClusterTest {
                     v -> withStatus(v, "up").size() == 3 && !v.path("fence").path("fenced").asBoolean());
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!accepts(victim) && System.nanoTime() < deadline) {
+        while (!victim.accepts() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         servesLun(victim);
@@ -383,7 +272,7 @@ class ClusterTest {
         long stopped = System.nanoTime();
         // n1 alone is 1 of the 3 configured voters: its lease runs out, its portal closes
         double fenced = await(live, Duration.ofSeconds(6), "fenced", v -> v.path("fence").path("fenced").asBoolean());
-        boolean refused = !accepts(live);
+        boolean refused = !live.accepts();
         double refusedAfter = (System.nanoTime() - stopped) / 1e9;
         System.out.printf("ClusterTest: SIGSTOP of n3 with n2 gone -> n1 fenced after %.2f s (lease 2.5 s), portal refusing: %s at %.2f s%n",
                 fenced, refused, refusedAfter);
@@ -398,7 +287,7 @@ class ClusterTest {
         System.out.printf("ClusterTest: after SIGCONT of n3 both serve again after %.2f s%n", (System.nanoTime() - resumed) / 1e9);
         for (Node n : List.of(live, paused)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!accepts(n) && System.nanoTime() < deadline) {
+            while (!n.accepts() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             servesLun(n);
@@ -415,7 +304,7 @@ class ClusterTest {
     @Order(5)
     void adminClusterLeave_removesTheNodeAtOnce_andItsDaemonExitsCleanly() throws Exception {
         Node leaving = nodes[2];
-        String out = cli(leaving, "cluster", "leave");
+        String out = leaving.cli("cluster", "leave");
         long asked = System.nanoTime();
         assertTrue(out.contains("node n3 is leaving the cluster"), out);
         double removed = await(nodes[0], Duration.ofSeconds(15), "n3 removed after its leave",

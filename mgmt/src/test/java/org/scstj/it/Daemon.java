@@ -142,7 +142,9 @@ final class Daemon implements AutoCloseable {
             }
             sleepQuietly(100);
         }
-        fail("no '" + expect + "' in the daemon log within 30 s after SIGHUP:\n" + log());
+        String why = log().contains("SIGHUP is ignored by this process")
+                ? " (the test runs with SIGHUP ignored, e.g. under nohup: start it without)" : "";
+        fail("no '" + expect + "' in the daemon log within 30 s after SIGHUP" + why + ":\n" + log());
     }
 
     /** SIGTERM, then the exit status (or -1 if it had to be killed). */
@@ -161,6 +163,24 @@ final class Daemon implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         terminate();
+    }
+
+    /** A session with {@code target} through 127.0.0.1:{@code port}, its power-on unit attentions read (at most 8 commands). */
+    static org.scstj.transports.iscsi.initiator.Session sessionPastAttentions(String target, String initiator, int port)
+            throws IOException {
+        java.time.Duration t = java.time.Duration.ofSeconds(20);
+        org.scstj.transports.iscsi.initiator.Session s = org.scstj.transports.iscsi.initiator.Session.open(
+                new InetSocketAddress("127.0.0.1", port),
+                org.scstj.transports.iscsi.initiator.LoginSpec.normal(initiator, target), t);
+        for (int i = 0; i < 8 && !s.scsi(0, new byte[6], 0, t).good(); i++) {
+            // unit attentions (power on) out of the way
+        }
+        return s;
+    }
+
+    /** KEY/ASC/ASCQ of a result, in hex: "06/2A/06". */
+    static String sense(org.scstj.transports.iscsi.initiator.ScsiResult r) {
+        return String.format("%02X/%02X/%02X", r.senseKey(), r.asc(), r.ascq());
     }
 
     static int freePort() throws IOException {
