@@ -102,7 +102,8 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
     private record Listed(Receptionist.Listing listing) implements Command {
     }
 
-    private record Installed(Map<String, String> owners, Set<String> up, Throwable failure) implements Command {
+    private record Installed(Map<String, String> owners, Set<String> up, Set<String> waiting, Throwable failure)
+            implements Command {
     }
 
     /** The membership as this node sees it. */
@@ -112,11 +113,26 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
 
         /** The configured names of the other members that are neither joining, down nor removed. */
         Set<String> others();
+
+        /**
+         * The configured names of the members this node's failure detector marks unreachable
+         * now (they may still be Up: the cluster has not downed them yet).
+         */
+        default Set<String> unreachable() {
+            return Set.of();
+        }
     }
 
     /** Installs states on this node's LUs; completes once they are in force (TRANSITIONING over). */
     public interface Installer {
-        CompletionStage<Void> install(Map<String, String> owners, Set<String> up);
+        /**
+         * @param owners  the owner of each owned device group (absent: none)
+         * @param up      the Up nodes
+         * @param waiting the owners this node sees unreachable but the cluster has not removed
+         *                (docs/design/cluster.md 5.4 step 1): their groups' standby ports report
+         *                TRANSITIONING here until the owner is reachable again or removed
+         */
+        CompletionStage<Void> install(Map<String, String> owners, Set<String> up, Set<String> waiting);
     }
 
     private final ActorContext<Command> context;
@@ -128,6 +144,7 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
     /** Installed (last completed) and installing owners; null: nothing installed yet. */
     private Map<String, String> installed;
     private Set<String> installedUp;
+    private Set<String> installedWaiting = Set.of();
     private Map<String, String> installing;
     private Set<String> installingUp;
     /** Per claimed group: the first round that counts for it. */
@@ -204,6 +221,7 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
         if (i.failure() == null) {
             installed = i.owners();
             installedUp = i.up();
+            installedWaiting = i.waiting();
         } else if (leaving) { // the engine may be stopping under a node that handed over
             context.getLog().info("ALUA: installing owners {} while leaving: {}", i.owners(), i.failure().toString());
         } else {
@@ -307,13 +325,25 @@ public final class AluaCoordinator extends AbstractBehavior<AluaCoordinator.Comm
                 || System.nanoTime() - lastQueryNanos >= REQUERY.toNanos())) {
             query();
         }
-        if (installing == null && !deferring
-                && (installed == null || !installed.equals(wanted) || !upSet.equals(installedUp))) {
+        // SPC-5 5.16.2.5 / design 5.4 step 1: an owner this node has lost contact with may be dead or
+        // cut off; until the cluster decides, the standby paths of its groups say TRANSITIONING, so an
+        // initiator keeps retrying them (within the implicit transition time) instead of failing them
+        Set<String> unreachable = members.unreachable();
+        Set<String> waiting = new TreeSet<>();
+        for (String owner : wanted.values()) {
+            if (!owner.equals(self) && unreachable.contains(owner)) {
+                waiting.add(owner);
+            }
+        }
+        if (installing == null && !deferring && (installed == null || !installed.equals(wanted)
+                || !upSet.equals(installedUp) || !waiting.equals(installedWaiting))) {
             Map<String, String> owners = Map.copyOf(wanted);
             Set<String> upNow = Set.copyOf(upSet);
+            Set<String> waitingNow = Set.copyOf(waiting);
             installing = owners;
             installingUp = upNow;
-            context.pipeToSelf(installer.install(owners, upNow), (v, e) -> new Installed(owners, upNow, e));
+            context.pipeToSelf(installer.install(owners, upNow, waitingNow),
+                    (v, e) -> new Installed(owners, upNow, waitingNow, e));
         }
         if (installing == null && leaving && !handOvers.isEmpty() && !holdsAny()) {
             handOvers.forEach(r -> r.tell(Done.getInstance()));

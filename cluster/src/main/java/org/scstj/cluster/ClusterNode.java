@@ -227,6 +227,18 @@ public final class ClusterNode {
             }
             return out;
         }
+
+        @Override
+        public Set<String> unreachable() {
+            Set<String> out = new HashSet<>();
+            for (Member m : Cluster.get(system).state().getUnreachable()) {
+                String name = nameOf(m.address());
+                if (name != null) {
+                    out.add(name);
+                }
+            }
+            return out;
+        }
     }
 
     /** The membership the guard answers pings by: Pekko's view from this node. */

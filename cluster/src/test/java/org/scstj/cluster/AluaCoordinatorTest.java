@@ -35,6 +35,10 @@ class AluaCoordinatorTest {
     /** Per node: its view (Up oldest first, other live members). */
     private final Map<String, List<String>> up = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> others = new ConcurrentHashMap<>();
+    /** Per node: the members its failure detector marks unreachable. */
+    private final Map<String, Set<String>> unreachable = new ConcurrentHashMap<>();
+    /** Per node: the unreachable owners of every install, in order. */
+    private final Map<String, List<Set<String>>> waits = new ConcurrentHashMap<>();
     /** Per node: whether its own group is active/optimized now. */
     private final Map<String, Boolean> optimized = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -67,9 +71,15 @@ class AluaCoordinatorTest {
             public Set<String> others() {
                 return others.getOrDefault(node, Set.of());
             }
+
+            @Override
+            public Set<String> unreachable() {
+                return unreachable.getOrDefault(node, Set.of());
+            }
         };
-        AluaCoordinator.Installer installer = (owners, upNow) -> {
+        AluaCoordinator.Installer installer = (owners, upNow, waiting) -> {
             installs.computeIfAbsent(node, k -> new CopyOnWriteArrayList<>()).add(owners);
+            waits.computeIfAbsent(node, k -> new CopyOnWriteArrayList<>()).add(waiting);
             boolean target = node.equals(owners.get("db"));
             if (target == optimized.get(node)) {
                 return CompletableFuture.completedFuture(null);
@@ -125,6 +135,46 @@ class AluaCoordinatorTest {
         assertEquals(List.of(), violations);
         assertEquals(List.of(Map.of("db", "n2")), installs.get("n2").subList(before, installs.get("n2").size()),
                 "one change, straight to the promotion (the claim was answered within the grace)");
+    }
+
+    @Test
+    void anUnreachableOwner_makesTheStandbyPathsTransitioning_untilItIsBackOrRemoved() throws Exception {
+        allSee(List.of("n1", "n2", "n3"));
+        start("n1");
+        start("n2");
+        start("n3");
+        await("n1 active/optimized", () -> "n1".equals(holder()));
+        // n2 and n3 lose contact with n1: still Up, not downed yet (design 5.4 step 1)
+        unreachable.put("n2", Set.of("n1"));
+        unreachable.put("n3", Set.of("n1"));
+        await("n2 and n3 install with n1 unreachable", () -> last(waits.get("n2")).equals(Set.of("n1"))
+                && last(waits.get("n3")).equals(Set.of("n1")));
+        assertEquals(Map.of("db", "n1"), last(installs.get("n2")), "the owner does not change on unreachability alone");
+        assertEquals("n1", holder());
+        // n1 reachable again: back to plain standby
+        unreachable.clear();
+        await("n2 and n3 drop the transition", () -> last(waits.get("n2")).isEmpty() && last(waits.get("n3")).isEmpty());
+        // unreachable, then removed: the next node is promoted and nothing waits any more
+        unreachable.put("n2", Set.of("n1"));
+        unreachable.put("n3", Set.of("n1"));
+        await("waiting again", () -> last(waits.get("n2")).equals(Set.of("n1")));
+        kit.stop(coordinators.get("n1"));
+        set("n1", false);
+        unreachable.clear();
+        view("n2", List.of("n2", "n3"), Set.of("n3"));
+        view("n3", List.of("n2", "n3"), Set.of("n2"));
+        await("n2 active/optimized", () -> "n2".equals(holder()));
+        await("nothing waits", () -> last(waits.get("n3")).isEmpty());
+        assertEquals(List.of(), violations);
+        // a member unreachable that owns nothing changes nothing
+        int before = installs.get("n2").size();
+        unreachable.put("n2", Set.of("n3"));
+        Thread.sleep(400);
+        assertEquals(before, installs.get("n2").size(), "n3 owns nothing: no install on n2");
+    }
+
+    private static <T> T last(List<T> list) {
+        return list == null || list.isEmpty() ? null : list.get(list.size() - 1);
     }
 
     @Test

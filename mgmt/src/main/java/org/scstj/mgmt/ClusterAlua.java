@@ -25,6 +25,7 @@ final class ClusterAlua implements AluaCoordinator.Installer {
     private AluaSpec configured;
     private volatile Map<String, String> owners = Map.of();
     private Set<String> up = Set.of();
+    private Set<String> waiting = Set.of();
 
     ClusterAlua(AluaSpec configured) {
         this.configured = configured;
@@ -46,11 +47,17 @@ final class ClusterAlua implements AluaCoordinator.Installer {
     }
 
     @Override
-    public synchronized CompletionStage<Void> install(Map<String, String> owners, Set<String> up) {
-        log.info("ALUA: owners {} (up: {})", owners, new java.util.TreeSet<>(up));
+    public synchronized CompletionStage<Void> install(Map<String, String> owners, Set<String> up, Set<String> waiting) {
+        if (waiting.isEmpty()) {
+            log.info("ALUA: owners {} (up: {})", owners, new java.util.TreeSet<>(up));
+        } else {
+            log.info("ALUA: owners {} (up: {}; unreachable, their standby groups transitioning: {})", owners,
+                    new java.util.TreeSet<>(up), waiting);
+        }
         this.owners = owners;
         this.up = up;
-        return engine.reconfigureAlua(configured.withOwners(owners, up));
+        this.waiting = waiting;
+        return engine.reconfigureAlua(configured.withOwners(owners, up, waiting));
     }
 
     /** Where a reload's device groups go (the coordinator); set once it runs. */
@@ -67,7 +74,7 @@ final class ClusterAlua implements AluaCoordinator.Installer {
     synchronized CompletionStage<Void> reconfigure(AluaSpec next, Function<AluaSpec, CompletionStage<Void>> apply) {
         configured = next;
         groups.accept(owned(next));
-        return apply.apply(next.withOwners(owners, up));
+        return apply.apply(next.withOwners(owners, up, waiting));
     }
 
     Map<String, String> owners() {

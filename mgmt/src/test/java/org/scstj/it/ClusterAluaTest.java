@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * 2, 3). REPORT TARGET PORT GROUPS through every node gives the same states, exactly one
  * active/optimized; a READ through a standby node's port gets 04/0B. kill -9 of the owner: the
  * next preferred node's group becomes active/optimized (the time from the kill to GOOD on its
- * path, polling every 100 ms as Linux does on 04/0A, is printed), a session on a survivor sees
+ * path, polling every 100 ms as Linux does on 04/0A, is printed); while the survivors see the
+ * owner unreachable but not yet removed, their standby paths answer 04/0A; a session on a survivor sees
  * 2A/06, and no sample shows two active/optimized groups. The killed node comes back and takes the
  * group back (failback). INQUIRY says TPGS 01b and SET TARGET PORT GROUPS is refused (05/20/00):
  * the cluster alone moves the states. Planned leave of the owner ({@code scstj admin cluster leave}): the hand-over
@@ -267,6 +268,8 @@ class ClusterAluaTest {
         assertTrue(seen.stream().anyMatch(x -> x.endsWith("06/2A/06")),
                 "a survivor's session saw ASYMMETRIC ACCESS STATE CHANGED: " + seen);
         assertTrue(seen.contains("02/04/0B"), "standby before: " + seen);
+        assertTrue(seen.contains("02/04/0A"),
+                "transitioning while the owner was unreachable but not yet removed (design 5.4 step 1): " + seen);
         awaitStates(List.of(s1, s3), Map.of(1, STANDBY, 2, UNAVAILABLE, 3, AO), Duration.ofSeconds(10));
         assertTrue(s < 20, "failover took " + s + " s");
     }

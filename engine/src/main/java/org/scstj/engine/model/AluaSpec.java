@@ -121,6 +121,17 @@ public record AluaSpec(int implicitTransitionSeconds, Duration transitionDelay, 
      * @param up     the cluster nodes that are up
      */
     public AluaSpec withOwners(Map<String, String> owners, Set<String> up) {
+        return withOwners(owners, up, Set.of());
+    }
+
+    /**
+     * As {@link #withOwners(Map, Set)}, while this node cannot reach the owners in {@code waiting}
+     * (unreachable, not yet removed by the cluster): their groups' target port groups that would
+     * be standby are TRANSITIONING instead (docs/design/cluster.md 5.4 step 1; SPC-5 5.16.2.5), so
+     * initiators retry them rather than fail the path while the cluster decides. Groups that
+     * serve (active/non-optimized of active-active) keep serving.
+     */
+    public AluaSpec withOwners(Map<String, String> owners, Set<String> up, Set<String> waiting) {
         List<DeviceGroupSpec> out = new ArrayList<>(deviceGroups.size());
         for (DeviceGroupSpec g : deviceGroups) {
             Map<Integer, AccessState> states = new TreeMap<>(g.states());
@@ -138,6 +149,8 @@ public record AluaSpec(int implicitTransitionSeconds, Duration transitionDelay, 
                     states.put(t.id(), AccessState.ACTIVE_OPTIMIZED);
                 } else if (g.policy() == Policy.ACTIVE_ACTIVE && owner != null) {
                     states.put(t.id(), AccessState.ACTIVE_NON_OPTIMIZED);
+                } else if (owner != null && waiting.contains(owner)) {
+                    states.put(t.id(), AccessState.TRANSITIONING);
                 } else {
                     states.put(t.id(), AccessState.STANDBY);
                 }

@@ -64,6 +64,21 @@ class AluaSpecOwnersTest {
     }
 
     @Test
+    void ownerUnreachable_standbyGroupsTransitioning_servingGroupsKeepServing() {
+        // design 5.4 step 1: n1 owns both, this node cannot reach it, the cluster has not removed it
+        AluaSpec s = SPEC.withOwners(Map.of("db", "n1", "aa", "n1"), Set.of("n1", "n2", "n3"), Set.of("n1"));
+        assertEquals(Map.of(1, AccessState.ACTIVE_OPTIMIZED, 2, AccessState.TRANSITIONING, 3, AccessState.TRANSITIONING),
+                states(s, "d0"));
+        assertEquals(Map.of(1, AccessState.ACTIVE_OPTIMIZED, 2, AccessState.ACTIVE_NON_OPTIMIZED,
+                3, AccessState.ACTIVE_NON_OPTIMIZED), states(s, "d1"), "active/non-optimized paths keep serving");
+        assertEquals(Map.of(1, AccessState.ACTIVE_OPTIMIZED, 2, AccessState.STANDBY, 3, AccessState.ACTIVE_OPTIMIZED),
+                states(s, "d2"), "manual groups are not the cluster's");
+        // an unreachable node that owns nothing changes nothing
+        assertEquals(states(SPEC.withOwners(Map.of("db", "n2"), Set.of("n1", "n2", "n3")), "d0"),
+                states(SPEC.withOwners(Map.of("db", "n2"), Set.of("n1", "n2", "n3"), Set.of("n3")), "d0"));
+    }
+
+    @Test
     void noOwner_noGroupActiveOptimized() {
         AluaSpec s = SPEC.withOwners(Map.of(), Set.of());
         assertEquals(Map.of(1, AccessState.UNAVAILABLE, 2, AccessState.UNAVAILABLE, 3, AccessState.UNAVAILABLE),
