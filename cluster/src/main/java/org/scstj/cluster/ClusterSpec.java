@@ -33,6 +33,15 @@ public record ClusterSpec(String self, List<Node> nodes, Duration lease, Failove
             roles = List.copyOf(roles);
         }
 
+        /**
+         * A witness votes (split-brain resolver majority, the lease) but serves nothing: no
+         * portals, no devices, no LU control entity (sharding role {@code storage}), no ALUA group
+         * (docs/cluster.md, "Two storage nodes and a witness").
+         */
+        public boolean witness() {
+            return roles.contains("witness");
+        }
+
         /** Its Pekko address, {@code pekko://scstj@host:port}. */
         public String address() {
             String h = host.contains(":") ? "[" + host + "]" : host;

@@ -177,15 +177,20 @@ final class Daemon {
         if (node != null) {
             firstAluaDecision(node);
         }
-        try {
-            await(gate.start(driver, engine.core()), START_SECONDS);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.error("cannot start the iSCSI target driver on {}: {}", config.portals(), reason(e));
-            admin.stop();
-            stopEngine(engine);
-            return 1;
+        if (clusterSpec != null && clusterSpec.selfNode().witness()) {
+            // a witness votes (resolver majority, the guard's lease) and serves nothing (docs/cluster.md)
+            log.info("ready: witness node {} of the cluster, no portals", clusterSpec.self());
+        } else {
+            try {
+                await(gate.start(driver, engine.core()), START_SECONDS);
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                log.error("cannot start the iSCSI target driver on {}: {}", config.portals(), reason(e));
+                admin.stop();
+                stopEngine(engine);
+                return 1;
+            }
+            log.info("ready: iSCSI on {}", config.portals().stream().map(Object::toString).collect(Collectors.joining(", ")));
         }
-        log.info("ready: iSCSI on {}", config.portals().stream().map(Object::toString).collect(Collectors.joining(", ")));
         serving.countDown();
         onReady.run();
 

@@ -47,6 +47,12 @@ class NodeProcess {
      *               its home directory
      */
     NodeProcess(Path dir, int i, int iscsiPort, int[] artery, Function<Path, String> config) throws IOException {
+        this(dir, i, iscsiPort, artery, new String[] {"storage", "storage", "storage"}, config);
+    }
+
+    /** As above, with each node's role ({@code storage} or {@code witness}) in the {@code nodes} block. */
+    NodeProcess(Path dir, int i, int iscsiPort, int[] artery, String[] roles, Function<Path, String> config)
+            throws IOException {
         this.name = "n" + (i + 1);
         this.host = "127.0.0." + (i + 1);
         this.iscsiPort = iscsiPort;
@@ -57,14 +63,14 @@ class NodeProcess {
                 scstj.cluster {
                   self = %s
                   nodes {
-                    n1 { address = "127.0.0.1:%d" }
-                    n2 { address = "127.0.0.2:%d" }
-                    n3 { address = "127.0.0.3:%d" }
+                    n1 { address = "127.0.0.1:%d", roles = [%s] }
+                    n2 { address = "127.0.0.2:%d", roles = [%s] }
+                    n3 { address = "127.0.0.3:%d", roles = [%s] }
                   }
                   lease = 2.5s
                   failover-timing = fast
                 }
-                """.formatted(name, artery[0], artery[1], artery[2]));
+                """.formatted(name, artery[0], roles[0], artery[1], roles[1], artery[2], roles[2]));
     }
 
     /** Three Artery ports, one per node, for the configurations' {@code nodes} block. */

@@ -67,6 +67,10 @@ final class AluaReader {
         return cluster != null && cluster.nodes().stream().anyMatch(n -> n.name().equals(name));
     }
 
+    private boolean isWitness(String name) {
+        return cluster != null && cluster.nodes().stream().anyMatch(n -> n.name().equals(name) && n.witness());
+    }
+
     AluaSpec read() {
         int implicit = (int) seconds(ConfigReader.child(ALUA, "implicit-transition-time"), 0, 255);
         Duration delay = Duration.ofMillis(millis(ConfigReader.child(ALUA, "transition-delay")));
@@ -203,6 +207,8 @@ final class AluaReader {
                                 + "its node only in a cluster)");
                     } else if (!isNode(n)) {
                         reader.problem(nodePath, "no cluster node " + n + " (known: " + nodeNames() + ")");
+                    } else if (isWitness(n)) {
+                        reader.problem(nodePath, "node " + n + " is a witness: it has no ports");
                     } else {
                         node = n;
                     }
@@ -310,7 +316,7 @@ final class AluaReader {
             return out;
         }
         if (v == null) {
-            cluster.nodes().forEach(n -> out.add(n.name()));
+            cluster.nodes().stream().filter(n -> !n.witness()).forEach(n -> out.add(n.name()));
         }
         if (v != null && out.isEmpty() && policy != AluaSpec.Policy.MANUAL) {
             reader.problem(path, "expected at least one node that may own the group");
@@ -321,6 +327,8 @@ final class AluaReader {
                 reader.problem(path, "no cluster node " + n + " (known: " + nodeNames() + ")");
             } else if (!seen.add(n)) {
                 reader.problem(path, "node " + n + " is listed twice");
+            } else if (isWitness(n)) {
+                reader.problem(path, "node " + n + " is a witness: it cannot own a device group");
             } else if (policy != AluaSpec.Policy.MANUAL && !nodeOfGroup.containsValue(n)) {
                 reader.problem(path, "node " + n + " has no target group (give one target group node = " + n + ")");
             }

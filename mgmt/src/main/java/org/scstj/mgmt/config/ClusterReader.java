@@ -191,6 +191,10 @@ final class ClusterReader {
             }
             out.add(new ClusterSpec.Node(name, address.host(), address.port(), roles));
         }
+        if (!bad && !out.isEmpty() && out.stream().allMatch(ClusterSpec.Node::witness)) {
+            reader.problem(NODES, "every node is a witness: at least one node must have roles = [storage]");
+            return List.of();
+        }
         return bad ? List.of() : out;
     }
 

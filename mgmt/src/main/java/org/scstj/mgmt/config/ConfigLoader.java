@@ -138,6 +138,9 @@ public final class ConfigLoader {
         Config iscsi = iscsiBlock(reader);
         adminFlags(reader);
         org.scstj.cluster.ClusterSpec cluster = new ClusterReader(reader).read();
+        if (cluster != null && cluster.selfNode().witness()) {
+            witnessServesNothing(reader, cluster.self(), devices, targets);
+        }
         org.scstj.engine.model.AluaSpec alua = new AluaReader(reader, names, portalGroupTags(iscsi), cluster).read();
         // numbered with the disabled ones, so enabling or disabling a target renumbers no other
         targets = numberPorts(targets, iscsi).stream().filter(t -> !targetReader.disabled().contains(t.name())).toList();
@@ -147,6 +150,28 @@ public final class ConfigLoader {
             throw new InvalidConfigException(byLine);
         }
         return new ScstjConfig(source, merged, new EngineSpec(stateDir, devices, targets, alua), iscsi, portals, cluster);
+    }
+
+    /**
+     * A witness node votes and serves nothing (docs/cluster.md): its file defines no device, no
+     * target and no portal, so that no initiator can reach a LU through it and no LU's control
+     * state waits for its acknowledgements.
+     */
+    private static void witnessServesNothing(ConfigReader reader, String self, List<DeviceSpec> devices,
+                                             List<TargetSpec> targets) {
+        String why = ": node " + self + " is a witness (scstj.cluster.nodes." + self + ".roles), it serves nothing";
+        if (!devices.isEmpty() || !definedDeviceNames(reader).isEmpty()) {
+            reader.problem(KnownKeys.HANDLERS, "devices defined" + why);
+        }
+        if (!targets.isEmpty()) {
+            reader.problem(KnownKeys.TARGETS, "targets defined" + why);
+        }
+        // the transport's default portal is not this file's: only portals written here are refused
+        for (List<String> path : List.of(KnownKeys.PORTAL_GROUPS, KnownKeys.PORTALS)) {
+            if (reader.line(path) >= 0) {
+                reader.problem(path, "portals defined" + why);
+            }
+        }
     }
 
     /** Keys given on the command line replace the text's; their raw assignments are no repeats. */

@@ -103,6 +103,29 @@ class AluaClusterConfigTest {
     }
 
     @Test
+    void aWitness_hasNoTargetGroup_ownsNoDeviceGroup_andIsNotADefaultPreferredNode() throws Exception {
+        String witness = "n3 { address = \"127.0.0.3:25520\" }";
+        String block = """
+                  alua.target-groups {
+                    t1 { id = 1, node = n1, portal-groups = [pg1] }
+                    t2 { id = 2, node = n2 }
+                    t3 { id = 3, node = n3 }
+                  }
+                  alua.device-groups { db { devices = [null0], policy = active-standby, preferred-nodes = [n2, n3] } }
+                """;
+        Path file = write(block);
+        Files.writeString(file, Files.readString(file).replace(witness, "n3 { address = \"127.0.0.3:25520\", roles = [witness] }"));
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(file));
+        List<String> text = Files.readAllLines(file);
+        expect(e, text, "t3 { id = 3, node = n3", "node n3 is a witness: it has no ports");
+        expect(e, text, "preferred-nodes = [n2, n3]", "node n3 is a witness: it cannot own a device group");
+        Files.writeString(file, Files.readString(file).replace("    t3 { id = 3, node = n3 }\n", "")
+                .replace(", preferred-nodes = [n2, n3]", ""));
+        assertEquals(List.of("n1", "n2"), loader.load(file).engine().alua().deviceGroupOf("null0").preferredNodes(),
+                "by default every storage node, the witness left out");
+    }
+
+    @Test
     void singleNode_activeStandbyWithTwoActiveOptimizedGroups_andANodeWithoutACluster() throws Exception {
         String text = """
                 scstj {

@@ -70,6 +70,34 @@ class ClusterConfigTest {
     }
 
     @Test
+    void aWitness_servesNothing_devicesTargetsAndPortalsRefusedAtTheirLines() throws Exception {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(
+                write("target-drivers.iscsi.portals = [\"127.0.0.3:3260\"]\ncluster {\n  self = n3\n" + GOOD_NODES + "\n}")));
+        List<String> keys = e.problems().stream().map(ConfigProblem::key).toList();
+        assertEquals(List.of("scstj.handlers", "scstj.target-drivers.iscsi.targets", "scstj.target-drivers.iscsi.portals"),
+                keys, e.problems().toString());
+        assertTrue(e.problems().stream().allMatch(p -> p.message().contains("node n3 is a witness")), e.problems().toString());
+        assertEquals(3, e.problems().getFirst().line(), "at the handlers block");
+    }
+
+    @Test
+    void aWitnessFile_withNoDevicesNoTargetsNoPortals_isAccepted() throws Exception {
+        Path file = dir.resolve("witness.conf");
+        Files.writeString(file, "scstj {\n  state-dir = \"" + dir.resolve("w") + "\"\n  cluster {\n    self = n3\n"
+                + GOOD_NODES + "\n  }\n}\n");
+        ClusterSpec c = loader.load(file).cluster();
+        assertTrue(c.selfNode().witness());
+        assertEquals(2, c.majority(), "the witness votes");
+    }
+
+    @Test
+    void everyNodeAWitness_isRefused() throws Exception {
+        ConfigProblem p = only("cluster {\n  self = n1\n  nodes { n1 { address = \"127.0.0.1:25520\", roles = [witness] } }\n}");
+        assertEquals("scstj.cluster.nodes", p.key());
+        assertTrue(p.message().contains("every node is a witness"), p.message());
+    }
+
+    @Test
     void pekkoDefaults_allowALongerLease() throws Exception {
         ClusterSpec c = loader.load(write("cluster {\n  self = n1, lease = 10s, failover-timing = pekko-defaults\n"
                 + GOOD_NODES + "\n}")).cluster();
