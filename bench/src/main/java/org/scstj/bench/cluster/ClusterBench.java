@@ -126,13 +126,12 @@ final class ClusterBench {
         say("starting the single-node daemon on %s:%d (%s)", single.host, single.port, launch.description());
         single.launch();
         single.awaitListening(START);
-        say("starting n1, n2, n3 on 127.0.0.1-3");
-        for (BenchDaemon n : nodes) {
-            n.launch();
-        }
-        for (BenchDaemon n : nodes) {
-            n.awaitListening(START);
-        }
+        // two nodes first (a majority: they become Up and open their portals), then the third:
+        // three JVMs starting at once on a loaded machine pause long enough to be downed
+        say("starting n1 and n2 on 127.0.0.1 and .2");
+        start(List.of(nodes[0], nodes[1]));
+        say("starting n3 on 127.0.0.3");
+        start(List.of(nodes[2]));
         double whole = awaitWhole();
         say("cluster whole (three members up, throughput owned by n1, failover by n2) %.1f s after its portals opened",
                 whole);
@@ -277,9 +276,8 @@ final class ClusterBench {
                 survivors.forEach(WriteProbe::close);
             }
             if (!owner.alive()) {
-                owner.launch();
-                owner.awaitListening(START);
                 long t = System.nanoTime();
+                start(List.of(owner));
                 awaitWhole();
                 rejoins.add((System.nanoTime() - t) / 1e9);
             }
@@ -288,6 +286,49 @@ final class ClusterBench {
             }
         }
         return done;
+    }
+
+    /**
+     * Launches {@code group} and waits until each listens. A node that exits first (on a loaded
+     * machine the others may down a node whose JVM paused longer than the failure detector allows
+     * while it joined; a downed node ends its process) is launched again, at most twice, and noted.
+     */
+    private void start(List<BenchDaemon> group) throws BenchFailure {
+        int[] relaunches = new int[group.size()];
+        for (BenchDaemon d : group) {
+            d.launch();
+        }
+        long end = System.nanoTime() + START.toNanos();
+        while (System.nanoTime() < end) {
+            boolean all = true;
+            for (int i = 0; i < group.size(); i++) {
+                BenchDaemon d = group.get(i);
+                if (!d.alive()) {
+                    if (relaunches[i]++ == 2) {
+                        throw new BenchFailure(d.name + " exited three times before its portal listened; end of "
+                                + d.log() + ":\n" + ChildProcesses.tail(d.log(), 30));
+                    }
+                    String why = lastError(d.log());
+                    notes.add(d.name + " exited while starting (" + why + ") and was launched again.");
+                    say("%s exited while starting (%s): launching it again", d.name, why);
+                    d.launch();
+                }
+                all &= d.listening();
+            }
+            if (all) {
+                return;
+            }
+            BenchDaemon.sleep(200);
+        }
+        throw new BenchFailure(group.stream().filter(d -> !d.listening()).map(d -> d.name).toList()
+                + " did not listen within " + START.toSeconds() + " s");
+    }
+
+    /** The last WARN or ERROR line of a daemon's log, without its time stamp. */
+    private static String lastError(Path log) {
+        String tail = ChildProcesses.tail(log, 200);
+        List<String> lines = tail.lines().filter(l -> l.contains(" ERROR ") || l.contains(" WARN ")).toList();
+        return lines.isEmpty() ? "no warning in its log" : lines.getLast().replaceFirst("^[0-9:.]+\\s+", "").strip();
     }
 
     /** Sends WRITEs through {@code p} until one is not a unit attention (a new nexus's first answers). */
@@ -328,24 +369,25 @@ final class ClusterBench {
     /** WRITE through every survivor's path every 100 ms until one answers GOOD; the seconds since {@code t0}. */
     private FailoverRound pollUntilGood(Kind kind, int round, List<WriteProbe> paths, long t0) throws BenchFailure {
         long end = t0 + FAILOVER_BOUND.toNanos();
-        List<String> seen = new ArrayList<>();
+        java.util.Map<String, List<String>> seen = new java.util.LinkedHashMap<>();
+        paths.forEach(p -> seen.put(p.daemon.name, new ArrayList<>()));
         while (System.nanoTime() < end) {
             for (WriteProbe p : paths) {
                 WriteProbe.Outcome o = p.write(0, ++stamp);
                 switch (o) {
                     case WriteProbe.Good g -> {
                         return new FailoverRound(kind, round, (System.nanoTime() - t0) / 1e9, p.daemon.name,
-                                ClusterMarkdown.fold(seen));
+                                ClusterMarkdown.foldByNode(seen));
                     }
                     case WriteProbe.Refused(String what) -> throw new BenchFailure("WRITE through " + p.daemon
                             + " after the owner left: " + what);
-                    case WriteProbe.Retry(String what) -> seen.add(p.daemon.name + " " + what);
+                    case WriteProbe.Retry(String what) -> seen.get(p.daemon.name).add(what);
                 }
             }
             BenchDaemon.sleep(RETRY_MILLIS);
         }
         throw new BenchFailure("no GOOD WRITE through " + paths.stream().map(p -> p.daemon.name).toList() + " within "
-                + FAILOVER_BOUND.toSeconds() + " s; seen " + ClusterMarkdown.fold(seen));
+                + FAILOVER_BOUND.toSeconds() + " s; seen " + ClusterMarkdown.foldByNode(seen));
     }
 
     /**

@@ -71,7 +71,7 @@ final class ClusterMarkdown {
         failoverRow(md, "planned leave of the owner", r.leaves(), o.leaveRounds(), LEAVE_GOAL);
         if (!r.rejoins().isEmpty()) {
             Percentiles p = Percentiles.of(r.rejoins());
-            md.append(row(List.of("relaunched owner: portal open → cluster whole, failback done", Integer.toString(p.n()),
+            md.append(row(List.of("relaunch of the owner → cluster whole, failback done", Integer.toString(p.n()),
                     seconds(p.median()), seconds(p.p95()), seconds(p.min()), seconds(p.max()), "")));
         }
         md.append("\np95 by nearest rank: with fewer than 20 rounds it is the maximum.\n");
@@ -128,6 +128,12 @@ final class ClusterMarkdown {
 
     private static String row(List<String> cells) {
         return "| " + String.join(" | ", cells) + " |\n";
+    }
+
+    /** Each path's answers, folded: "n1: 02/04/0B x70, 06/2A/06; n3: 02/04/0B x68, 02/04/0A x3, 06/2A/06". */
+    static String foldByNode(java.util.Map<String, List<String>> seen) {
+        return seen.entrySet().stream().map(e -> e.getKey() + ": " + fold(e.getValue()))
+                .collect(Collectors.joining("; "));
     }
 
     /** Answers in order with repeats folded: "n3 02/04/0B x12, n3 02/04/0A". */

@@ -13,7 +13,7 @@ import org.scstj.bench.compare.Machine;
  * @param throughput the throughput workloads, in the order they ran
  * @param kills      the kill -9 rounds that ended with GOOD
  * @param leaves     the planned-leave rounds that ended with GOOD
- * @param rejoins    seconds from each relaunch of the owner to the cluster whole again (failback done)
+ * @param rejoins    seconds from each relaunch of the owner (its JVM's start) to the cluster whole again, failback done
  * @param notes      observations worth a line under the tables (a failed round, a non-zero exit, ...)
  */
 record ClusterReport(Machine machine, ClusterOptions options, String loadEnd, List<ClusterReport.Throughput> throughput,
@@ -56,7 +56,7 @@ record ClusterReport(Machine machine, ClusterOptions options, String loadEnd, Li
      * @param round   its number (1-based)
      * @param seconds from the kill or the leave request to the first GOOD WRITE
      * @param node    the node whose path answered GOOD
-     * @param seen    the retried answers before it, repeats folded ("n3 02/04/0B x52, n3 02/04/0A x3")
+     * @param seen    each path's retried answers before it, repeats folded ("n1: 02/04/0B x70; n3: 02/04/0B x68, 02/04/0A x3")
      */
     record FailoverRound(Kind kind, int round, double seconds, String node, String seen) {
     }

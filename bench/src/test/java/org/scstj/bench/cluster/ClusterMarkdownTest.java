@@ -51,7 +51,7 @@ class ClusterMarkdownTest {
         assertTrue(md.contains("| planned leave of the owner | 1 of 2 | 1.50 s | 1.50 s | 1.50 s | 1.50 s | < 2 s: met (p95) |"),
                 md);
         assertTrue(md.contains("| 2 | kill -9 | 8.25 | n3 | n3 02/04/0A |"), md);
-        assertTrue(md.contains("cluster whole, failback done | 2 | 13.00 s | 14.00 s | 12.00 s | 14.00 s |"), md);
+        assertTrue(md.contains("relaunch of the owner → cluster whole, failback done | 2 | 13.00 s | 14.00 s | 12.00 s | 14.00 s |"), md);
         assertTrue(md.contains("- leave round 2 failed: x"), md);
     }
 
@@ -61,5 +61,9 @@ class ClusterMarkdownTest {
                 ClusterMarkdown.fold(List.of("n3 02/04/0B", "n3 02/04/0B", "n3 02/04/0B", "n3 02/04/0A",
                         "n1 connection: IOException", "n1 connection: IOException")));
         assertEquals("none", ClusterMarkdown.fold(List.of()));
+        java.util.Map<String, List<String>> byNode = new java.util.LinkedHashMap<>();
+        byNode.put("n1", List.of("02/04/0B", "02/04/0B", "06/2A/06"));
+        byNode.put("n3", List.of());
+        assertEquals("n1: 02/04/0B x2, 06/2A/06; n3: none", ClusterMarkdown.foldByNode(byNode));
     }
 }
