@@ -138,8 +138,10 @@ final class ClusterBench {
         Machine machine = Machine.collect(nodes[0].pid(), options.launcher(), started);
 
         List<Throughput> throughput = new ArrayList<>();
-        throughput.add(reads());
-        throughput.add(writes());
+        if (options.runs() > 0) {
+            throughput.add(reads());
+            throughput.add(writes());
+        }
 
         List<FailoverRound> kills = failover(Kind.KILL, options.killRounds());
         List<FailoverRound> leaves = failover(Kind.LEAVE, options.leaveRounds());

@@ -46,18 +46,20 @@ final class ClusterMarkdown {
         md.append(String.format(Locale.ROOT, "- LU: vdisk_fileio on a %d MiB tmpfs file (one per side, identical),"
                 + " %d-byte blocks; %d run(s) × %d s per workload and side, alternating single, cluster; %d s warm-up%n",
                 o.sizeBytes() >> 20, ClusterConfig.BLOCK_SIZE, o.runs(), o.seconds(), o.warmup()));
-        md.append("\n## Throughput: node n1 of the cluster against a single-node daemon\n\n");
-        md.append("| workload | single node IOPS | cluster (n1) IOPS | cluster / single |\n");
-        md.append("| --- | ---: | ---: | ---: |\n");
-        for (Throughput t : r.throughput()) {
-            double ratio = Percentiles.of(t.cluster()).median() / Percentiles.of(t.single()).median();
-            md.append(row(List.of(t.title(), iops(t.single()), iops(t.cluster()), String.format(Locale.ROOT,
-                    "%.2f× (%s ≥ %.2f×)", ratio, ratio >= RATIO_GOAL ? "meets" : "misses", RATIO_GOAL))));
-        }
-        md.append("\nIOPS: median of the runs (mean ± half the range, as % of the mean); the ratio is of the medians.\n\n");
-        for (Throughput t : r.throughput()) {
-            md.append("- ").append(t.title()).append(": single ").append(list(t.single())).append("; cluster ")
-                    .append(list(t.cluster())).append("; `").append(t.command()).append("`\n");
+        if (!r.throughput().isEmpty()) {
+            md.append("\n## Throughput: node n1 of the cluster against a single-node daemon\n\n");
+            md.append("| workload | single node IOPS | cluster (n1) IOPS | cluster / single |\n");
+            md.append("| --- | ---: | ---: | ---: |\n");
+            for (Throughput t : r.throughput()) {
+                double ratio = Percentiles.of(t.cluster()).median() / Percentiles.of(t.single()).median();
+                md.append(row(List.of(t.title(), iops(t.single()), iops(t.cluster()), String.format(Locale.ROOT,
+                        "%.2f× (%s ≥ %.2f×)", ratio, ratio >= RATIO_GOAL ? "meets" : "misses", RATIO_GOAL))));
+            }
+            md.append("\nIOPS: median of the runs (mean ± half the range, as % of the mean); the ratio is of the medians.\n\n");
+            for (Throughput t : r.throughput()) {
+                md.append("- ").append(t.title()).append(": single ").append(list(t.single())).append("; cluster ")
+                        .append(list(t.cluster())).append("; `").append(t.command()).append("`\n");
+            }
         }
         md.append("\n## Failover: the failover device group's owner (n2) goes\n\n");
         md.append("Seconds from the kill (SIGKILL of n2's JVM) or the leave request (`scstj admin cluster leave` on n2)"

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The options of {@code ./scstj bench cluster}.
  *
- * @param runs        measured runs per workload and daemon (single node, cluster node n1), alternating
+ * @param runs        measured runs per workload and daemon (single node, cluster node n1), alternating;
+ *                    0: no throughput workload
  * @param seconds     length of each measured throughput run
  * @param warmup      unmeasured seconds of each workload against each daemon before its runs
  * @param killRounds  rounds of kill -9 of the failover device group's owner
@@ -41,7 +42,7 @@ record ClusterOptions(int runs, int seconds, int warmup, int killRounds, int lea
             Prints a Markdown report; exits non-zero when a daemon or a client fails.
 
             Options:
-              --runs N          measured runs per workload and daemon (default 3)
+              --runs N          measured runs per workload and daemon (default 3; 0: no throughput)
               --seconds N       length of each measured throughput run (default 30)
               --warmup N        unmeasured seconds per workload and daemon before its runs (default 5)
               --kill-rounds N   kill -9 rounds (default 30; 0: none)
@@ -88,7 +89,7 @@ record ClusterOptions(int runs, int seconds, int warmup, int killRounds, int lea
                         value = args.get(++i);
                     }
                     switch (name) {
-                        case "--runs" -> runs = integer(name, value, 1);
+                        case "--runs" -> runs = integer(name, value, 0);
                         case "--seconds" -> seconds = integer(name, value, 1);
                         case "--warmup" -> warmup = integer(name, value, 0);
                         case "--kill-rounds" -> kills = integer(name, value, 0);

@@ -56,6 +56,16 @@ class ClusterMarkdownTest {
     }
 
     @Test
+    void noThroughputRuns_noThroughputSection() {
+        ClusterReport full = report(List.of(), List.of(), 0, List.of());
+        ClusterReport failoverOnly = new ClusterReport(full.machine(), full.options(), full.loadEnd(), List.of(),
+                full.kills(), full.leaves(), full.rejoins(), full.notes());
+        String md = ClusterMarkdown.render(failoverOnly);
+        assertTrue(!md.contains("## Throughput"), md);
+        assertTrue(md.contains("## Failover"), md);
+    }
+
+    @Test
     void fold_foldsRepeats() {
         assertEquals("n3 02/04/0B x3, n3 02/04/0A, n1 connection: IOException x2",
                 ClusterMarkdown.fold(List.of("n3 02/04/0B", "n3 02/04/0B", "n3 02/04/0B", "n3 02/04/0A",

@@ -53,10 +53,11 @@ class ClusterOptionsTest {
     }
 
     @Test
-    void zeroRoundsSkipAKind_butRunsAndSecondsAreAtLeastOne() {
+    void zeroRunsOrRoundsSkipAPart_butSecondsAreAtLeastOne() {
         assertEquals(0, ClusterOptions.parse(List.of("--kill-rounds", "0")).killRounds());
         assertEquals(0, ClusterOptions.parse(List.of("--leave-rounds", "0")).leaveRounds());
-        assertThrows(IllegalArgumentException.class, () -> ClusterOptions.parse(List.of("--runs", "0")));
+        assertEquals(0, ClusterOptions.parse(List.of("--runs", "0")).runs(), "failover only");
+        assertThrows(IllegalArgumentException.class, () -> ClusterOptions.parse(List.of("--runs", "-1")));
         assertThrows(IllegalArgumentException.class, () -> ClusterOptions.parse(List.of("--seconds", "0")));
         assertThrows(IllegalArgumentException.class, () -> ClusterOptions.parse(List.of("--kill-rounds", "-1")));
     }
