@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.scstj.bench.admin.AdminCommand;
+import org.scstj.bench.cluster.ClusterCommand;
 import org.scstj.bench.compare.CompareCommand;
 import org.scstj.bench.conformance.ConformanceCommand;
 
@@ -12,6 +13,8 @@ import org.scstj.bench.conformance.ConformanceCommand;
  * end, {@code micro [JMH ARGUMENTS]} runs the JMH micro-benchmarks, {@code conformance [OPTIONS]}
  * runs the conformance matrix (the launcher's {@code ./scstj conformance} comes here too),
  * {@code admin [OPTIONS]} times the admin API while adding a thousand devices and LUNs,
+ * {@code cluster [OPTIONS]} measures a node of a three-node cluster against a single node and
+ * the failover times,
  * {@code help} explains them.
  */
 public final class Main {
@@ -31,6 +34,10 @@ public final class Main {
                                      through the admin API, one at a time; per-change latency at the
                                      start and at the end, total time, daemon RSS, as a Markdown table.
                                      ./scstj bench help admin lists its options.
+              cluster [OPTIONS]      a three-node cluster on 127.0.0.1-3: 4 KiB random read and write IOPS
+                                     through node n1 against a single-node daemon, and the failover time
+                                     (kill -9, planned leave of the ALUA owner) to the first GOOD write,
+                                     as a Markdown report. ./scstj bench help cluster lists its options.
               help [COMMAND]         this text, or a command's
             """;
 
@@ -49,11 +56,14 @@ public final class Main {
             case "micro" -> org.openjdk.jmh.Main.main(rest);
             case "conformance" -> System.exit(ConformanceCommand.run(List.of(rest), System.out, System.err));
             case "admin" -> System.exit(AdminCommand.run(List.of(rest), System.out, System.err));
+            case "cluster" -> System.exit(ClusterCommand.run(List.of(rest), System.out, System.err));
             case "help", "-h", "--help" -> {
                 if (rest.length > 0 && rest[0].equals("compare")) {
                     System.out.print(CompareCommand.usage());
                 } else if (rest.length > 0 && rest[0].equals("conformance")) {
                     System.out.print(ConformanceCommand.usage());
+                } else if (rest.length > 0 && rest[0].equals("cluster")) {
+                    System.out.print(ClusterCommand.usage());
                 } else if (rest.length > 0 && rest[0].equals("admin")) {
                     System.out.print(AdminCommand.usage());
                 } else {

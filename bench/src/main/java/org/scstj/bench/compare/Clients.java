@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code qemu-img bench} (iscsi block driver, {@code iscsi://} URL) for writes. A run that exits
  * non-zero, prints an error or no summary is a {@link BenchFailure}.
  */
-final class Clients {
+public final class Clients {
     /** The logical block size of every LUN: {@code iscsi-perf -b} counts blocks. */
     static final int BLOCK_SIZE = 512;
     /** The initiator name of the n-th concurrent {@code iscsi-perf}, so that each is its own I_T nexus. */
@@ -22,7 +22,7 @@ final class Clients {
     private final Path dir;
     private final AtomicInteger runs = new AtomicInteger();
 
-    Clients(ChildProcesses children, Path dir) {
+    public Clients(ChildProcesses children, Path dir) {
         this.children = children;
         this.dir = dir;
     }
@@ -32,7 +32,7 @@ final class Clients {
      * (measured from after its login), {@code -x 0}: a dropped connection ends the run instead of
      * a silent reconnect; {@code initiator}: its initiator name, else libiscsi's default.
      */
-    static List<String> iscsiPerf(Workload w, String url, int seconds, Optional<String> initiator) {
+    public static List<String> iscsiPerf(Workload w, String url, int seconds, Optional<String> initiator) {
         if (w.client == Workload.Client.QEMU_IMG_BENCH) {
             throw new IllegalArgumentException(w.id + " is not an iscsi-perf workload");
         }
@@ -76,7 +76,7 @@ final class Clients {
     }
 
     /** Runs an {@code iscsi-perf} command made by {@link #iscsiPerf} for {@code seconds} and returns its summary. */
-    IscsiPerfSummary runIscsiPerf(List<String> command, int seconds) throws BenchFailure {
+    public IscsiPerfSummary runIscsiPerf(List<String> command, int seconds) throws BenchFailure {
         Path out = nextOutput("iscsi-perf");
         Exec.Result result = children.run(command, out, Duration.ofSeconds(seconds + 120L));
         return iscsiPerfSummary(result, out);
@@ -107,7 +107,7 @@ final class Clients {
     }
 
     /** Runs a {@code qemu-img bench} command made by {@link #qemuImgBench} and returns its summary. */
-    QemuBenchSummary runQemuImgBench(List<String> command, Duration timeout) throws BenchFailure {
+    public QemuBenchSummary runQemuImgBench(List<String> command, Duration timeout) throws BenchFailure {
         Path out = nextOutput("qemu-img");
         Exec.Result result = children.run(command, out, timeout);
         try {

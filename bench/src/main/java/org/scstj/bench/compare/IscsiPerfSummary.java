@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * @param busy          commands the target answered with BUSY (retried, and counted as I/Os);
  *                      from the last progress line, so a lower bound
  */
-record IscsiPerfSummary(long iops, long mibPerSecond, int busy) {
+public record IscsiPerfSummary(long iops, long mibPerSecond, int busy) {
     private static final Pattern FINAL = Pattern.compile("^iops average (\\d+) \\((\\d+) MB/s\\)\\s*$");
     private static final Pattern PROGRESS = Pattern.compile(
             "iops average (\\d+) \\((\\d+) MB/s\\), in_flight (\\d+), busy (\\d+)");

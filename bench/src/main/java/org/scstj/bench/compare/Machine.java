@@ -30,7 +30,7 @@ public record Machine(String cpuModel, int cores, long memoryKib, String kernel,
         String tgtd, String clients, String load, ZonedDateTime date) {
 
     /** Collects what describes this machine, the scstj daemon {@code scstjPid} and the tools. */
-    static Machine collect(long scstjPid, Optional<Path> launcher, ZonedDateTime date) {
+    public static Machine collect(long scstjPid, Optional<Path> launcher, ZonedDateTime date) {
         String cpuinfo = read(Path.of("/proc/cpuinfo"));
         return new Machine(cpuModel(cpuinfo), cores(cpuinfo), memTotalKib(read(Path.of("/proc/meminfo"))),
                 read(Path.of("/proc/sys/kernel/osrelease")).strip(), osName(read(Path.of("/etc/os-release"))),

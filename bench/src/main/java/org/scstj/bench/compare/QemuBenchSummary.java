@@ -15,13 +15,13 @@ import java.util.regex.Pattern;
  * @param depth           requests in flight
  * @param seconds         the time the requests took
  */
-record QemuBenchSummary(long requests, long bytesPerRequest, int depth, double seconds) {
+public record QemuBenchSummary(long requests, long bytesPerRequest, int depth, double seconds) {
     private static final Pattern SENDING = Pattern.compile(
             "^Sending (\\d+) (?:read|write) requests, (\\d+) bytes each, (\\d+) in parallel");
     private static final Pattern COMPLETED = Pattern.compile("^Run completed in ([0-9]+(?:\\.[0-9]+)?) seconds\\.");
 
     /** Requests per second. */
-    double iops() {
+    public double iops() {
         return requests / seconds;
     }
 

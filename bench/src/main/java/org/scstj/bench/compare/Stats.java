@@ -11,10 +11,10 @@ import java.util.function.ToDoubleFunction;
  * @param max  the largest value
  * @param n    how many values
  */
-record Stats(double mean, double min, double max, int n) {
+public record Stats(double mean, double min, double max, int n) {
 
     /** The statistics of {@code figure} over {@code items} (at least one). */
-    static <T> Stats of(List<T> items, ToDoubleFunction<T> figure) {
+    public static <T> Stats of(List<T> items, ToDoubleFunction<T> figure) {
         if (items.isEmpty()) {
             throw new IllegalArgumentException("no values");
         }
@@ -31,7 +31,7 @@ record Stats(double mean, double min, double max, int n) {
     }
 
     /** Half the range, as a percentage of the mean: the spread shown as "±x%". */
-    double spreadPercent() {
+    public double spreadPercent() {
         return mean == 0 ? 0 : (max - min) / 2 / mean * 100;
     }
 }

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
  * The comparison's workloads, in the order they run. Each names its client, LUN, request size,
  * queue depth and access pattern; {@link Clients} turns one into a command line.
  */
-enum Workload {
+public enum Workload {
     READ_4K_QD32("read4k-qd32", "4 KiB random read, QD 32", Client.ISCSI_PERF, Lun.FILE, 4096, 32, true, Unit.IOPS),
     READ_4K_QD1("read4k-qd1", "4 KiB random read, QD 1", Client.ISCSI_PERF, Lun.FILE, 4096, 1, true, Unit.IOPS_AND_LATENCY),
     WRITE_4K_QD32("write4k-qd32", "4 KiB sequential write, QD 32", Client.QEMU_IMG_BENCH, Lun.FILE, 4096, 32, false, Unit.IOPS),
@@ -58,12 +58,12 @@ enum Workload {
         MIB_PER_SECOND
     }
 
-    final String id;
+    public final String id;
     private final String title;
     final Client client;
     final Lun lun;
-    final int bytes;
-    final int queueDepth;
+    public final int bytes;
+    public final int queueDepth;
     final boolean random;
     final Unit unit;
 
@@ -79,7 +79,7 @@ enum Workload {
     }
 
     /** The title for the table; {@code sessions} is the number of concurrent sessions of {@link #SESSIONS}. */
-    String title(int sessions) {
+    public String title(int sessions) {
         return this == SESSIONS ? String.format(title, sessions) : title;
     }
 
