@@ -432,8 +432,10 @@ class ClusterKillWritesTest {
                         if (stop || !node.process.isAlive()) {
                             return;
                         }
-                        s = Session.open(new InetSocketAddress(node.host, node.iscsiPort),
-                                LoginSpec.normal("iqn.2026-12.org.example:writer-" + id, TARGET), T);
+                        s = reconnect();
+                        if (s == null) {
+                            return;
+                        }
                         continue;
                     }
                     if (!r.good()) {
@@ -459,6 +461,35 @@ class ClusterKillWritesTest {
                     s.close();
                 } catch (IOException | RuntimeException ignored) {
                     // the node may be gone
+                }
+            }
+        }
+
+        /**
+         * A new session through the writer's node, tried every 200 ms for up to 60 s while the node
+         * runs (a portal closed by a transient fence opens again); null once the node is gone or
+         * the writer is stopped.
+         */
+        private Session reconnect() throws IOException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    return Session.open(new InetSocketAddress(node.host, node.iscsiPort),
+                            LoginSpec.normal("iqn.2026-12.org.example:writer-" + id, TARGET), T);
+                } catch (IOException e) {
+                    notGood.add("login: " + e.getClass().getSimpleName());
+                    if (stop || !node.process.isAlive()) {
+                        return null;
+                    }
+                    if (System.nanoTime() > end) {
+                        throw e;
+                    }
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return null;
+                    }
                 }
             }
         }
