@@ -343,7 +343,7 @@ class ClusterPartitionTest {
 
     /** A session of initiator {@code who} (one per node: a second would reinstate it) through node {@code i} from the initiator namespace, past its power-on unit attention (bounded). */
     private Session session(int i, String who) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         Exception last = null;
         while (System.nanoTime() < end) {
             if (!nodes[i].process.isAlive()) {
