@@ -38,6 +38,16 @@ public final class PekkoClusterConfig {
         // the leader moves no one to Up before a majority of the configured nodes joined: a lone node never serves
         h.append("pekko.cluster.min-nr-of-members = ").append(spec.majority()).append('\n');
         h.append("pekko.cluster.retry-unsuccessful-join-after = 2s\n");
+        // Pekko typed/cluster.md "Joining configured seed nodes": the first seed joins itself when no
+        // other seed answered its InitJoin within seed-node-timeout (default 5 s). A restarted first
+        // seed on a loaded machine missed the running cluster's answers that way and formed a
+        // cluster of its own, never Up alone (it/ClusterKillWritesTest). Seeds that run but are not
+        // members answer at once (InitJoinNack), so a longer wait delays only a first seed whose
+        // peers are down. Only the first seed: on the others the same setting is the interval at
+        // which they ask the seeds again (JoinSeedNodeProcess), 20 s there slowed every cold start.
+        if (spec.nodes().getFirst().name().equals(self.name())) {
+            h.append("pekko.cluster.seed-node-timeout = 20s\n");
+        }
         h.append("pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"\n");
         h.append("pekko.cluster.split-brain-resolver.active-strategy = keep-majority\n");
         h.append("pekko.cluster.split-brain-resolver.stable-after = ").append(ms(t.stableAfter())).append('\n');

@@ -34,6 +34,10 @@ class PekkoClusterConfigTest {
                 c.getStringList("pekko.cluster.seed-nodes"));
         assertEquals(List.of("storage"), c.getStringList("pekko.cluster.roles"));
         assertEquals(2, c.getInt("pekko.cluster.min-nr-of-members"));
+        assertEquals(5, c.getDuration("pekko.cluster.seed-node-timeout", TimeUnit.SECONDS),
+                "Pekko's default on a node that is not the first seed: it asks the seeds again that often");
+        assertEquals(20, PekkoClusterConfig.generate(three("n1", FailoverTiming.FAST)).withFallback(ConfigFactory.defaultReference())
+                .resolve().getDuration("pekko.cluster.seed-node-timeout", TimeUnit.SECONDS), "a restarted first seed waits for the others");
         assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider", c.getString("pekko.cluster.downing-provider-class"));
         assertEquals("keep-majority", c.getString("pekko.cluster.split-brain-resolver.active-strategy"));
         assertEquals(3000, c.getDuration("pekko.cluster.split-brain-resolver.stable-after", TimeUnit.MILLISECONDS));

@@ -73,18 +73,55 @@ class NodeProcess {
                 """.formatted(name, artery[0], roles[0], artery[1], roles[1], artery[2], roles[2]));
     }
 
+    /**
+     * A node reached at {@code host} (its portals) whose cluster block names the given Artery
+     * addresses ({@code HOST:PORT}, in seed order), e.g. a node in a network namespace of its own,
+     * launched with {@link #launch(List)} through {@code ip netns exec}.
+     */
+    NodeProcess(Path dir, int i, String host, int iscsiPort, String[] arteryAddresses, Function<Path, String> config)
+            throws IOException {
+        this.name = "n" + (i + 1);
+        this.host = host;
+        this.iscsiPort = iscsiPort;
+        this.home = dir.resolve(name);
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("scstj.conf"), config.apply(home) + """
+
+                scstj.cluster {
+                  self = %s
+                  nodes {
+                    n1 { address = "%s" }
+                    n2 { address = "%s" }
+                    n3 { address = "%s" }
+                  }
+                  lease = 2.5s
+                  failover-timing = fast
+                }
+                """.formatted(name, arteryAddresses[0], arteryAddresses[1], arteryAddresses[2]));
+    }
+
     /** Three Artery ports, one per node, for the configurations' {@code nodes} block. */
     static int[] arteryPorts() throws IOException {
         return new int[] {Daemon.freePort(), Daemon.freePort(), Daemon.freePort()};
     }
 
     void launch() throws IOException {
+        launch(List.of());
+    }
+
+    /**
+     * Launches the daemon behind {@code wrapper}, a command that ends by executing the rest of its
+     * arguments in place (e.g. {@code ip netns exec NS}), so {@link #process} is still the JVM.
+     */
+    void launch(List<String> wrapper) throws IOException {
         Files.deleteIfExists(state().resolve("admin").resolve("url")); // a previous run's
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Xmx256m", "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1",
                 "-cp", System.getProperty("java.class.path"), "org.scstj.mgmt.Main", "serve", "-c",
-                home.resolve("scstj.conf").toString()))
+                home.resolve("scstj.conf").toString()));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("daemon.log").toFile()))
                 .directory(home.toFile()).start();
