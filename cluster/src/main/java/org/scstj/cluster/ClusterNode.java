@@ -33,6 +33,7 @@ public final class ClusterNode {
     private final CompletableFuture<Void> up = new CompletableFuture<>();
     private final CompletableFuture<Void> removed = new CompletableFuture<>();
     private volatile ActorRef<AluaCoordinator.Command> alua;
+    private volatile ActorRef<org.scstj.cluster.config.ConfigAuthority.Command> configAuthority;
 
     private ClusterNode(ActorSystem<?> system, ClusterSpec spec) {
         this.system = system;
@@ -62,6 +63,37 @@ public final class ClusterNode {
     public void startAlua(List<AluaOwnership.OwnedGroup> groups, AluaCoordinator.Installer installer) {
         alua = system.systemActorOf(AluaCoordinator.create(spec.self(), groups, new AluaMembers(), installer),
                 "alua-coordinator", Props.empty());
+    }
+
+    /**
+     * Starts this node's part of the cluster-wide configuration (docs/design/cluster.md 5.3): its
+     * {@link org.scstj.cluster.config.ConfigFollower}, driving {@code participant}, and the
+     * {@link org.scstj.cluster.config.ConfigAuthority} singleton's proxy. Call once, after {@link #start}.
+     */
+    public void startConfig(org.scstj.cluster.config.ConfigParticipant participant) {
+        system.systemActorOf(org.scstj.cluster.config.ConfigFollower.create(spec.self(), participant),
+                "config-follower", Props.empty());
+        configAuthority = org.scstj.cluster.config.ConfigAuthority.init(system);
+    }
+
+    /**
+     * Proposes {@code text} as the cluster-wide document after revision {@code base}: completes
+     * once every node applied it, or none did (the outcome says which node refused).
+     */
+    public CompletionStage<org.scstj.cluster.config.ConfigAuthority.Outcome> proposeConfig(
+            long base, String text, boolean allowDisruptive, boolean force, Duration timeout) {
+        if (configAuthority == null) {
+            throw new IllegalStateException("startConfig first");
+        }
+        return org.apache.pekko.actor.typed.javadsl.AskPattern.ask(configAuthority,
+                (ActorRef<org.scstj.cluster.config.ConfigAuthority.Outcome> replyTo) ->
+                        new org.scstj.cluster.config.ConfigAuthority.Propose(base, text, allowDisruptive, force,
+                                spec.self(), replyTo), timeout, system.scheduler());
+    }
+
+    /** The cluster-wide document as a majority has it (empty: none written yet). */
+    public CompletionStage<java.util.Optional<org.scstj.cluster.config.ConfigRecord>> readConfig(Duration timeout) {
+        return org.scstj.cluster.config.ConfigAuthority.read(system, timeout);
     }
 
     /**
