@@ -36,7 +36,8 @@ import java.util.concurrent.CompletionStage;
  * <ol>
  *   <li>It reads the current {@link ConfigRecord} ({@code ReadMajority}); a proposal whose base
  *       revision is not the current one is answered {@link Outcome.Kind#STALE} (the proposer
- *       re-applies its edit to the newer document, as a single node does for local concurrency).</li>
+ *       re-applies its edit to the newer document, as a single node does for local concurrency).
+ *       With no record yet (a new cluster) every base is current.</li>
  *   <li>Every Up member must have a {@link ConfigFollower}; each is sent {@link
  *       ConfigFollower.Prepare}: it validates, plans and runs its undoable device steps and holds its
  *       change lock.</li>
@@ -90,7 +91,8 @@ public final class ConfigAuthority {
         public enum Kind { COMMITTED, STALE, REFUSED }
     }
 
-    private record Read(long revision, Throwable failure) implements Command {
+    /** @param found whether a record exists; without one (a new cluster, or its replicas all lost) any base is current */
+    private record Read(long revision, boolean found, Throwable failure) implements Command {
     }
 
     private record Listed(Receptionist.Listing listing) implements Command {
@@ -153,7 +155,8 @@ public final class ConfigAuthority {
                     .onMessage(Listed.class, this::listed)
                     .onMessage(Propose.class, p -> {
                         ctx.pipeToSelf(read(ctx.getSystem(), DDATA_TIMEOUT),
-                                (r, e) -> new Read(e == null ? r.map(ConfigRecord::revision).orElse(0L) : -1, e));
+                                (r, e) -> new Read(e == null ? r.map(ConfigRecord::revision).orElse(0L) : -1,
+                                        e == null && r.isPresent(), e));
                         return reading(p);
                     })
                     .onAnyMessage(m -> Behaviors.same()) // late votes and acks of a finished proposal
@@ -180,11 +183,11 @@ public final class ConfigAuthority {
                             return done(p, new Outcome(Outcome.Kind.REFUSED, p.base() + 1, "", 503,
                                     "the configuration record cannot be read from a majority: " + r.failure().getMessage()));
                         }
-                        if (r.revision() != p.base()) {
+                        if (r.found() && r.revision() != p.base()) {
                             return done(p, new Outcome(Outcome.Kind.STALE, r.revision(), "", 409, "the cluster's"
                                     + " configuration is at revision " + r.revision() + ", not " + p.base()));
                         }
-                        return prepare(p, r.revision() + 1);
+                        return prepare(p, p.base() + 1);
                     })
                     .onMessage(Propose.class, m -> stashed(m))
                     .onAnyMessage(m -> Behaviors.same())

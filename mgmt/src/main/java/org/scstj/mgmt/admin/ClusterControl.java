@@ -27,6 +27,21 @@ public interface ClusterControl {
         return engine.apply(configured);
     }
 
+    /**
+     * Proposes the cluster-wide document {@code text} after revision {@code base} to the cluster's
+     * configuration authority (docs/design/cluster.md 5.3); completes once every node applied it or
+     * none did. Only called when {@link #sharesConfiguration}.
+     */
+    default CompletionStage<org.scstj.cluster.config.ConfigAuthority.Outcome> proposeConfig(
+            long base, String text, boolean allowDisruptive, boolean force) {
+        throw new UnsupportedOperationException("no cluster-wide configuration");
+    }
+
+    /** Whether changes of the cluster-wide keys go through {@link #proposeConfig} (docs/configuration.md). */
+    default boolean sharesConfiguration() {
+        return false;
+    }
+
     /** The owner node of each cluster-owned device group as installed on this node (absent: none now). */
     default Map<String, String> aluaOwners() {
         return Map.of();
