@@ -124,6 +124,40 @@ public final class ClusterNode {
                 alua, AluaCoordinator.GetView::new, Duration.ofSeconds(3), system.scheduler());
     }
 
+    /**
+     * Which node hosts the control entity (the single writer, docs/design/cluster.md 4) of each of
+     * {@code devices}: the shard each entity id falls in (sharding's hash extractor, the number of
+     * shards configured) looked up in the cluster's sharding statistics; a device whose shard is
+     * not allocated now (no entity started yet, or being handed off) is left out.
+     */
+    public CompletionStage<java.util.Map<String, LuHost>> controlHosts(java.util.Collection<String> devices, Duration timeout) {
+        int shards = system.settings().config().getInt("pekko.cluster.sharding.number-of-shards");
+        org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor<Object> extractor =
+                new org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor<>(shards);
+        CompletionStage<org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats> stats =
+                org.apache.pekko.actor.typed.javadsl.AskPattern.ask(
+                        org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(system).shardState(),
+                        (ActorRef<org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats> replyTo) ->
+                                new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(
+                                        org.scstj.cluster.control.LuControl.KEY, timeout, replyTo),
+                        timeout.plusSeconds(1), system.scheduler());
+        return stats.thenApply(st -> {
+            java.util.Map<String, String> hostOfShard = new java.util.HashMap<>();
+            st.getRegions().forEach((address, region) -> region.getStats().keySet().forEach(shard ->
+                    hostOfShard.put(shard, nameOf(address) != null ? nameOf(address) : hostPort(address))));
+            java.util.Map<String, LuHost> out = new java.util.TreeMap<>();
+            for (String d : devices) {
+                String shard = extractor.shardId(d);
+                out.put(d, new LuHost(shard, hostOfShard.get(shard)));
+            }
+            return out;
+        });
+    }
+
+    /** @param node the node whose region hosts the shard, null when the shard is not allocated now */
+    public record LuHost(String shard, String node) {
+    }
+
     /** Completes once this node is Up (a majority of the configured nodes joined). */
     public CompletionStage<Void> up() {
         return up;

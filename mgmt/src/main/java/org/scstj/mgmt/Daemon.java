@@ -151,6 +151,12 @@ final class Daemon {
             }
 
             @Override
+            public CompletionStage<java.util.Map<String, ClusterNode.LuHost>> controlHosts(
+                    java.util.Collection<String> devices) {
+                return node.controlHosts(devices, java.time.Duration.ofSeconds(3));
+            }
+
+            @Override
             public boolean sharesConfiguration() {
                 return true;
             }

@@ -400,8 +400,14 @@ final class ChangeManager {
                     rollback(undo);
                     exclusive.unlock();
                     int status = e instanceof ApiException a ? a.status() : 500;
-                    String why = e instanceof ApiException a && !a.problems().isEmpty() ? e.getMessage() + " "
-                            + a.problems().stream().map(x -> x.field() + ": " + x.problem()).toList() : e.getMessage();
+                    String why = e.getMessage();
+                    if (e instanceof ApiException a) { // problems the message does not already name
+                        for (ApiException.Problem x : a.problems()) {
+                            if (!why.contains(x.problem())) {
+                                why += "; " + x.field() + ": " + x.problem();
+                            }
+                        }
+                    }
                     log.warn("cluster configuration: revision {} refused here: {}", revision, why);
                     return new Vote(status, why);
                 }

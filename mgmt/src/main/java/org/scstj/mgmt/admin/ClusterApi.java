@@ -33,6 +33,48 @@ final class ClusterApi {
         return Api.Reply.ok(json(control().view()));
     }
 
+    /**
+     * {@code GET /api/v1/cluster/lus}: per LU (device), the node hosting its control entity (the
+     * single writer of its reservations), its device group and that group's ALUA owner as
+     * installed on this node, and the cluster configuration revision this node runs.
+     */
+    Api.Reply lus(Api.Call c) throws ApiException {
+        ClusterControl control = control();
+        var config = changes.state().config();
+        List<String> devices = config.engine().devices().stream().map(org.scstj.engine.model.DeviceSpec::name).toList();
+        Map<String, ClusterNode.LuHost> hosts;
+        String hostsProblem = null;
+        try {
+            hosts = ChangeManagerAwait.await("asking the cluster's sharding statistics", control.controlHosts(devices));
+        } catch (ApiException e) {
+            hosts = Map.of();
+            hostsProblem = e.getMessage();
+        }
+        Map<String, String> owners = control.aluaOwners();
+        List<Map<String, Object>> lus = new ArrayList<>();
+        for (String d : devices) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("device", d);
+            ClusterNode.LuHost h = hosts.get(d);
+            j.put("controlNode", h == null ? null : h.node());
+            j.put("shard", h == null ? null : h.shard());
+            String group = config.engine().alua().deviceGroups().stream()
+                    .filter(g -> g.devices().contains(d)).map(org.scstj.engine.model.AluaSpec.DeviceGroupSpec::name)
+                    .findFirst().orElse(null);
+            j.put("deviceGroup", group);
+            j.put("aluaOwner", group == null ? null : owners.get(group));
+            lus.add(j);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("self", control.view().self());
+        out.put("configRevision", changes.clusterRevision());
+        out.put("lus", lus);
+        if (hostsProblem != null) {
+            out.put("problem", hostsProblem);
+        }
+        return Api.Reply.ok(out);
+    }
+
     /** {@code POST /api/v1/cluster/leave}, body empty or {@code {"node": "<this node>"}}. */
     Api.Reply leave(Api.Call c) throws ApiException {
         ClusterControl control = control();

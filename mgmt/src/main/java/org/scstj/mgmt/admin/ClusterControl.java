@@ -37,6 +37,14 @@ public interface ClusterControl {
         throw new UnsupportedOperationException("no cluster-wide configuration");
     }
 
+    /**
+     * The node that hosts each device's control entity (its single writer), as the cluster's
+     * sharding statistics say now.
+     */
+    default CompletionStage<Map<String, ClusterNode.LuHost>> controlHosts(java.util.Collection<String> devices) {
+        return java.util.concurrent.CompletableFuture.completedFuture(Map.of());
+    }
+
     /** Whether changes of the cluster-wide keys go through {@link #proposeConfig} (docs/configuration.md). */
     default boolean sharesConfiguration() {
         return false;

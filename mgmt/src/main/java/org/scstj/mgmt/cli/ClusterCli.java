@@ -11,8 +11,9 @@ final class ClusterCli {
     @Command(name = "cluster", description = {
             "Shows the cluster as this daemon's node sees it, or makes the node leave.",
             "  cluster [ls]     members (node, address, roles, status, reachable), leader, this node's lease",
+            "  cluster lus      per LU: the node hosting its control entity, its device group's ALUA owner",
             "  cluster leave    leave in order: portals closed, the node leaves, the daemon stops"},
-            subcommands = {ClusterLs.class, ClusterLeave.class})
+            subcommands = {ClusterLs.class, ClusterLus.class, ClusterLeave.class})
     static final class Cluster extends AdminCli.Sub {
         @Override
         public Integer call() throws Exception {
@@ -51,6 +52,36 @@ final class ClusterCli {
                         m.path("reachable").asBoolean() ? "yes" : "NO");
             }
             return 0;
+        }
+    }
+
+    @Command(name = "lus", description = {
+            "Lists every LU (device) with the node hosting its control entity (the single writer of its",
+            "reservations), its ALUA device group and that group's owner as installed on this node,",
+            "and the cluster-wide configuration revision this node runs."})
+    static final class ClusterLus extends AdminCli.Sub {
+        @Override
+        public Integer call() throws Exception {
+            JsonNode c = client().get("/api/v1/cluster/lus");
+            AdminCli root = root();
+            if (root.json) {
+                root.out.println(c.toPrettyString());
+                return 0;
+            }
+            root.out.printf("self %s, configuration revision %d%n", c.path("self").asText(), c.path("configRevision").asLong());
+            if (c.has("problem")) {
+                root.out.println("control nodes unknown: " + c.path("problem").asText());
+            }
+            root.out.printf("%-20s %-12s %-8s %-16s %s%n", "DEVICE", "CONTROL", "SHARD", "DEVICE-GROUP", "ALUA-OWNER");
+            for (JsonNode l : c.path("lus")) {
+                root.out.printf("%-20s %-12s %-8s %-16s %s%n", l.path("device").asText(), text(l.path("controlNode")),
+                        text(l.path("shard")), text(l.path("deviceGroup")), text(l.path("aluaOwner")));
+            }
+            return 0;
+        }
+
+        private static String text(JsonNode n) {
+            return n.isMissingNode() || n.isNull() ? "-" : n.asText();
         }
     }
 
