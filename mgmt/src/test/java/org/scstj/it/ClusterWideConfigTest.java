@@ -34,7 +34,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * 6.3 item 5): a LUN added through n2's admin API is mapped on n1 and n3 as well (REPORT LUNS and
  * the admin API of each), and an existing session on n3 gets REPORTED LUNS DATA HAS CHANGED; a
  * change that one node refuses (its backing file is missing there) is applied on no node; a node
- * stopped during a change gets it when it starts again.
+ * stopped during a change gets it when it starts again. With every node's portal groups listed in
+ * the cluster-wide part, REPORT TARGET PORT GROUPS through any node lists every node's port
+ * (relative target port identifiers 1, 2, 3 numbered across the cluster) and INQUIRY VPD 83h
+ * gives each node's own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -52,6 +55,10 @@ class ClusterWideConfigTest {
                 portal-groups { p@N@ { tag = @N@, portals = ["@HOST@:@PORT@"] } }
                 targets { "iqn.2026-12.org.scstj:clcfg" { luns { 0 = d0 } } }
               }
+              # every node's portal groups: ports numbered across the cluster (cluster-wide keys)
+              cluster.nodes.n1.portal-groups { p1 = 1 }
+              cluster.nodes.n2.portal-groups { p2 = 2 }
+              cluster.nodes.n3.portal-groups { p3 = 3 }
             }
             """;
 
@@ -141,6 +148,56 @@ class ClusterWideConfigTest {
         String[] r = n.adminSend(method, path, json);
         System.out.printf("ClusterWideConfigTest: %s %s %s via %s -> %s %s%n", method, path, json, n.name, r[0], r[1]);
         return r;
+    }
+
+    /** SPC-5 6.37 REPORT TARGET PORT GROUPS (length format): TPG id to its relative target port ids. */
+    private static java.util.Map<Integer, List<Integer>> rtpg(Session s) throws IOException {
+        ScsiResult r = s.scsi(0, new byte[] {(byte) 0xA3, 0x0A, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0}, 4096, T);
+        assertTrue(r.good(), "REPORT TARGET PORT GROUPS " + r);
+        byte[] d = r.data();
+        int length = ((d[0] & 0xff) << 24) | ((d[1] & 0xff) << 16) | ((d[2] & 0xff) << 8) | (d[3] & 0xff);
+        java.util.Map<Integer, List<Integer>> out = new java.util.TreeMap<>();
+        int off = 4;
+        while (off < 4 + length) {
+            int id = ((d[off + 2] & 0xff) << 8) | (d[off + 3] & 0xff);
+            int count = d[off + 7] & 0xff;
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int p = off + 8 + 4 * i;
+                ports.add(((d[p + 2] & 0xff) << 8) | (d[p + 3] & 0xff));
+            }
+            out.put(id, ports);
+            off += 8 + 4 * count;
+        }
+        return out;
+    }
+
+    /** SPC-5 7.7.6.4: the relative target port designator (type 4h) of INQUIRY VPD page 83h. */
+    private static int ownPort(Session s) throws IOException {
+        ScsiResult r = s.scsi(0, new byte[] {0x12, 1, (byte) 0x83, 0, (byte) 0xff, 0}, 255, T);
+        assertTrue(r.good(), "INQUIRY VPD 83h " + r);
+        byte[] d = r.data();
+        int end = 4 + (((d[2] & 0xff) << 8) | (d[3] & 0xff));
+        for (int off = 4; off < end; off += 4 + (d[off + 3] & 0xff)) {
+            if ((d[off + 1] & 0x0f) == 4) {
+                return ((d[off + 6] & 0xff) << 8) | (d[off + 7] & 0xff);
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    @Order(0)
+    void reportTargetPortGroupsThroughAnyNodeListsEveryNodesPort() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            try (Session s = login(nodes[i])) {
+                for (int k = 0; k < 8 && !s.scsi(0, new byte[6], 0, T).good(); k++) {
+                    // power-on unit attention out of the way
+                }
+                assertEquals(java.util.Map.of(1, List.of(1), 2, List.of(2), 3, List.of(3)), rtpg(s), "RTPG on " + nodes[i]);
+                assertEquals(i + 1, ownPort(s), "relative target port of " + nodes[i]);
+            }
+        }
     }
 
     @Test
