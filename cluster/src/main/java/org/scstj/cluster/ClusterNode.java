@@ -184,6 +184,22 @@ public final class ClusterNode {
     }
 
     /**
+     * Marks member {@code node} down by hand (the operator knows it is dead or fenced): the leader
+     * then removes it and its shards, singletons and ALUA groups move (docs/cluster.md). False when
+     * no member has that name.
+     */
+    public boolean down(String node) {
+        Cluster cluster = Cluster.get(system);
+        for (Member m : cluster.state().getMembers()) {
+            if (node.equals(nameOf(m.address()))) {
+                cluster.manager().tell(new org.apache.pekko.cluster.typed.Down(m.address()));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * One configured or seen member.
      *
      * @param node      its configured name, or null for a member not in the configuration

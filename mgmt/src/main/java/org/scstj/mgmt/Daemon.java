@@ -157,6 +157,11 @@ final class Daemon {
             }
 
             @Override
+            public boolean down(String name) {
+                return node.down(name);
+            }
+
+            @Override
             public boolean sharesConfiguration() {
                 return true;
             }

@@ -233,6 +233,8 @@ final class Api {
                         "the cluster as this node sees it: members, leader, this node's self-fence", cluster::get),
                 new Route("GET", "/api/v1/cluster/lus", false,
                         "per LU: the node hosting its control entity, its device group's ALUA owner", cluster::lus),
+                new Route("POST", "/api/v1/cluster/down", true,
+                        "mark another member down by hand (it is dead or fenced)", cluster::down),
                 new Route("POST", "/api/v1/cluster/leave", true,
                         "leave the cluster in order (portals closed first) and stop this daemon", cluster::leave),
                 new Route("GET", "/api/v1/jfr", false, "the admin API's JFR recording", jfr::status),

@@ -18,6 +18,11 @@ public interface ClusterControl {
      */
     void leave();
 
+    /** Marks another member down by hand (it is dead or fenced); false when no member has that name. */
+    default boolean down(String node) {
+        throw new UnsupportedOperationException("not a cluster node");
+    }
+
     /**
      * Applies a new configured {@code scstj.alua} with the cluster's current owner decision laid
      * over it (docs/design/cluster.md 5.4), under the same lock as the coordinator's installs so

@@ -43,7 +43,7 @@ final class ClusterDocument {
     static Config nodePart(Config document) {
         Config c = document.withoutPath("scstj");
         for (String p : NODE_LOCAL) {
-            if (document.hasPathOrNull(p)) {
+            if (document.hasPath(p)) {
                 c = c.withValue(p, document.getValue(p));
             }
         }

@@ -12,8 +12,9 @@ final class ClusterCli {
             "Shows the cluster as this daemon's node sees it, or makes the node leave.",
             "  cluster [ls]     members (node, address, roles, status, reachable), leader, this node's lease",
             "  cluster lus      per LU: the node hosting its control entity, its device group's ALUA owner",
-            "  cluster leave    leave in order: portals closed, the node leaves, the daemon stops"},
-            subcommands = {ClusterLs.class, ClusterLus.class, ClusterLeave.class})
+            "  cluster leave    leave in order: portals closed, the node leaves, the daemon stops",
+            "  cluster down N   mark another node down by hand (it is dead or fenced)"},
+            subcommands = {ClusterLs.class, ClusterLus.class, ClusterLeave.class, ClusterDown.class})
     static final class Cluster extends AdminCli.Sub {
         @Override
         public Integer call() throws Exception {
@@ -82,6 +83,22 @@ final class ClusterCli {
 
         private static String text(JsonNode n) {
             return n.isMissingNode() || n.isNull() ? "-" : n.asText();
+        }
+    }
+
+    @Command(name = "down", description = {
+            "Marks another node down by hand: use it only for a node you know is dead or fenced",
+            "(its portals closed); the cluster then removes it and its LUs' writers and ALUA groups move."})
+    static final class ClusterDown extends AdminCli.Sub {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "NODE", description = "the node's name (scstj.cluster.nodes)")
+        String node;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode r = client().send("POST", "/api/v1/cluster/down", java.util.Map.of("node", node));
+            root().out.println(root().json ? r.toPrettyString() : "node " + r.path("node").asText() + " marked down (was "
+                    + r.path("was").asText() + (r.path("reachable").asBoolean() ? ", reachable" : ", unreachable") + ")");
+            return 0;
         }
     }
 

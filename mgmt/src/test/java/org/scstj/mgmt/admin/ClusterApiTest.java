@@ -24,6 +24,7 @@ class ClusterApiTest {
     Path dir;
     private final FakeLive live = new FakeLive();
     private final AtomicInteger leaves = new AtomicInteger();
+    private final List<String> downs = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Api api;
 
     @BeforeEach
@@ -52,6 +53,12 @@ class ClusterApiTest {
             public void leave() {
                 leaves.incrementAndGet();
             }
+
+            @Override
+            public boolean down(String node) {
+                downs.add(node);
+                return true;
+            }
         };
     }
 
@@ -65,6 +72,8 @@ class ClusterApiTest {
     @Test
     void singleNode_bothRoutesAnswer404() {
         assertEquals(404, assertThrows(ApiException.class, () -> call("GET", "/api/v1/cluster/lus", null)).status());
+        assertEquals(404, assertThrows(ApiException.class,
+                () -> call("POST", "/api/v1/cluster/down", "{\"node\":\"n1\"}")).status());
         assertEquals(404, assertThrows(ApiException.class, () -> call("GET", "/api/v1/cluster", null)).status());
         assertEquals(404, assertThrows(ApiException.class, () -> call("POST", "/api/v1/cluster/leave", null)).status());
     }
@@ -147,6 +156,28 @@ class ClusterApiTest {
         assertEquals("n1", lus.get(1).path("controlNode").asText());
         assertTrue(lus.get(2).path("controlNode").isNull(), "shard not allocated now");
         assertTrue(lus.get(2).path("deviceGroup").isNull() && lus.get(2).path("aluaOwner").isNull());
+    }
+
+    @Test
+    void down_anotherMember202_thisNodeUnknownAbsentOrNoBodyRefusedWithoutDowning() throws Exception {
+        clustered();
+        Api.Reply r = call("POST", "/api/v1/cluster/down", "{\"node\":\"n1\"}");
+        assertEquals(202, r.status());
+        assertEquals(List.of("n1"), downs);
+        var tree = Api.JSON.readTree(Api.JSON.writeValueAsString(r.json()));
+        assertEquals("up", tree.path("was").asText());
+        ApiException self = assertThrows(ApiException.class, () -> call("POST", "/api/v1/cluster/down", "{\"node\":\"n2\"}"));
+        assertEquals(422, self.status());
+        assertTrue(self.getMessage().contains("cluster leave"), self.getMessage());
+        assertEquals(422, assertThrows(ApiException.class,
+                () -> call("POST", "/api/v1/cluster/down", "{\"node\":\"n9\"}")).status());
+        assertEquals(409, assertThrows(ApiException.class,
+                () -> call("POST", "/api/v1/cluster/down", "{\"node\":\"n3\"}")).status(), "n3 is absent");
+        assertEquals(422, assertThrows(ApiException.class, () -> call("POST", "/api/v1/cluster/down", null)).status());
+        assertEquals(422, assertThrows(ApiException.class, () -> call("POST", "/api/v1/cluster/down", "{}")).status());
+        assertEquals(422, assertThrows(ApiException.class,
+                () -> call("POST", "/api/v1/cluster/down", "{\"node\":\"n1\",\"x\":1}")).status());
+        assertEquals(List.of("n1"), downs, "nothing else was downed");
     }
 
     @Test
