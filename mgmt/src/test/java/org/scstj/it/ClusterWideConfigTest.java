@@ -285,4 +285,30 @@ class ClusterWideConfigTest {
             assertEquals(List.of(0, 1, 2), reportLuns(n), "REPORT LUNS on " + n);
         }
     }
+
+    @Test
+    @Order(4)
+    void changesThroughTwoNodesAtOnceBothApplyEverywhere() throws Exception {
+        // the authority takes one at a time; the second finds its base stale, re-applies its edit and goes through
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> send(nodes[0], "PUT", "/api/v1/devices/d3",
+                    "{\"handler\":\"vdisk_nullio\",\"attributes\":{\"size\":\"16M\"}}"));
+            var b = pool.submit(() -> send(nodes[1], "PUT", "/api/v1/devices/d4",
+                    "{\"handler\":\"vdisk_nullio\",\"attributes\":{\"size\":\"16M\"}}"));
+            assertEquals("201", a.get(120, TimeUnit.SECONDS)[0]);
+            assertEquals("201", b.get(120, TimeUnit.SECONDS)[0]);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (NodeProcess n : nodes) {
+            assertNotNull(n.adminGet("/api/v1/devices/d3"), "d3 on " + n);
+            assertNotNull(n.adminGet("/api/v1/devices/d4"), "d4 on " + n);
+            JsonNode lus = n.adminGet("/api/v1/cluster/lus");
+            assertNotNull(lus, "cluster lus on " + n);
+            assertEquals(lus.path("configRevision").asLong(), nodes[0].adminGet("/api/v1/cluster/lus")
+                    .path("configRevision").asLong(), "every node runs the same revision");
+            System.out.printf("ClusterWideConfigTest: cluster lus on %s: %s%n", n.name, lus);
+        }
+    }
 }
