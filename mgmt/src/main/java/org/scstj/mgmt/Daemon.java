@@ -157,6 +157,12 @@ final class Daemon {
             }
 
             @Override
+            public void configurationLost(String why) {
+                signal.requestStop("this node cannot run the cluster's configuration (" + why
+                        + "): stopping; started again, it applies it before serving");
+            }
+
+            @Override
             public boolean down(String name) {
                 return node.down(name);
             }

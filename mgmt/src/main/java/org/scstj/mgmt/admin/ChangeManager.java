@@ -435,7 +435,11 @@ final class ChangeManager {
                     // phase 1 validated it here: a commit failing is a fault of this node (design 5.3)
                     rollback(p.undo());
                     log.error("cluster configuration: revision {} committed by the cluster FAILED here: {};"
-                            + " this node runs its previous configuration until restarted", revision, e.getMessage());
+                            + " this node stops serving (started again, it applies it first)", revision, e.getMessage());
+                    ClusterControl control = live.cluster();
+                    if (control != null) {
+                        control.configurationLost("revision " + revision + ": " + e.getMessage());
+                    }
                 } finally {
                     p.lock().unlock();
                 }

@@ -50,6 +50,14 @@ public interface ClusterControl {
         return java.util.concurrent.CompletableFuture.completedFuture(Map.of());
     }
 
+    /**
+     * This node could not apply a cluster-wide revision every node had prepared (docs/design/cluster.md
+     * 5.3): it no longer runs the cluster's configuration and must stop serving; a restart applies
+     * the revision before the portals open.
+     */
+    default void configurationLost(String why) {
+    }
+
     /** Whether changes of the cluster-wide keys go through {@link #proposeConfig} (docs/configuration.md). */
     default boolean sharesConfiguration() {
         return false;

@@ -173,6 +173,37 @@ class ClusterChangeTest {
     }
 
     @Test
+    void aNodeWhoseCommitFailsAfterItPreparedStopsServing() throws Exception {
+        List<String> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
+        nodes.get(2).live().cluster = new ClusterControl() {
+            @Override
+            public org.scstj.cluster.ClusterNode.View view() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void leave() {
+            }
+
+            @Override
+            public void configurationLost(String why) {
+                lost.add(why);
+            }
+        };
+        nodes.get(2).live().targetProblems = List.of("injected: LUN map refused"); // only the commit asks for it
+        change(nodes.get(0), List.of(Paths.device("d1")), Edits.putDevice("d1", "vdisk_nullio", ChangeManagerTest.map("size", "2G")));
+        change(nodes.get(0), List.of(Paths.target(T), Paths.device("d1")),
+                Edits.putLun(T, null, 1, ChangeManagerTest.map("device", "d1")));
+        assertEquals(1, lost.size(), lost.toString());
+        assertTrue(lost.getFirst().contains("revision 2") && lost.getFirst().contains("injected"), lost.toString());
+        assertEquals(2, nodes.get(0).changes().clusterRevision());
+        assertEquals(1, nodes.get(2).changes().clusterRevision(), "n3 did not apply revision 2");
+        // and its lock is free: a catch-up (as at its restart) applies it
+        assertTrue(nodes.get(2).changes().catchUp(2, authority.text).applied());
+        assertEquals(2, nodes.get(2).changes().clusterRevision());
+    }
+
+    @Test
     void anInvalidChangeIsRefusedOnTheProposingNodeBeforeTheClusterIsAsked() {
         ApiException e = assertThrows(ApiException.class, () -> change(nodes.get(0), List.of(Paths.target(T)),
                 Edits.putLun(T, null, 3, ChangeManagerTest.map("device", "missing"))));
