@@ -33,6 +33,7 @@ public final class ClusterNode {
     private final CompletableFuture<Void> up = new CompletableFuture<>();
     private final CompletableFuture<Void> removed = new CompletableFuture<>();
     private volatile ActorRef<AluaCoordinator.Command> alua;
+    private volatile ActorRef<org.scstj.cluster.config.ConfigAuthority.Command> configAuthority;
 
     private ClusterNode(ActorSystem<?> system, ClusterSpec spec) {
         this.system = system;
@@ -65,6 +66,37 @@ public final class ClusterNode {
     }
 
     /**
+     * Starts this node's part of the cluster-wide configuration (docs/design/cluster.md 5.3): its
+     * {@link org.scstj.cluster.config.ConfigFollower}, driving {@code participant}, and the
+     * {@link org.scstj.cluster.config.ConfigAuthority} singleton's proxy. Call once, after {@link #start}.
+     */
+    public void startConfig(org.scstj.cluster.config.ConfigParticipant participant) {
+        system.systemActorOf(org.scstj.cluster.config.ConfigFollower.create(spec.self(), participant),
+                "config-follower", Props.empty());
+        configAuthority = org.scstj.cluster.config.ConfigAuthority.init(system);
+    }
+
+    /**
+     * Proposes {@code text} as the cluster-wide document after revision {@code base}: completes
+     * once every node applied it, or none did (the outcome says which node refused).
+     */
+    public CompletionStage<org.scstj.cluster.config.ConfigAuthority.Outcome> proposeConfig(
+            long base, String text, boolean allowDisruptive, boolean force, Duration timeout) {
+        if (configAuthority == null) {
+            throw new IllegalStateException("startConfig first");
+        }
+        return org.apache.pekko.actor.typed.javadsl.AskPattern.ask(configAuthority,
+                (ActorRef<org.scstj.cluster.config.ConfigAuthority.Outcome> replyTo) ->
+                        new org.scstj.cluster.config.ConfigAuthority.Propose(base, text, allowDisruptive, force,
+                                spec.self(), replyTo), timeout, system.scheduler());
+    }
+
+    /** The cluster-wide document as a majority has it (empty: none written yet). */
+    public CompletionStage<java.util.Optional<org.scstj.cluster.config.ConfigRecord>> readConfig(Duration timeout) {
+        return org.scstj.cluster.config.ConfigAuthority.read(system, timeout);
+    }
+
+    /**
      * Hands every device group this node owns to the next owner (planned leave, docs/design/cluster.md
      * 5.5): completes once this node's demotion is in force. Completes at once without ALUA groups.
      */
@@ -92,6 +124,40 @@ public final class ClusterNode {
                 alua, AluaCoordinator.GetView::new, Duration.ofSeconds(3), system.scheduler());
     }
 
+    /**
+     * Which node hosts the control entity (the single writer, docs/design/cluster.md 4) of each of
+     * {@code devices}: the shard each entity id falls in (sharding's hash extractor, the number of
+     * shards configured) looked up in the cluster's sharding statistics; a device whose shard is
+     * not allocated now (no entity started yet, or being handed off) is left out.
+     */
+    public CompletionStage<java.util.Map<String, LuHost>> controlHosts(java.util.Collection<String> devices, Duration timeout) {
+        int shards = system.settings().config().getInt("pekko.cluster.sharding.number-of-shards");
+        org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor<Object> extractor =
+                new org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor<>(shards);
+        CompletionStage<org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats> stats =
+                org.apache.pekko.actor.typed.javadsl.AskPattern.ask(
+                        org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(system).shardState(),
+                        (ActorRef<org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats> replyTo) ->
+                                new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(
+                                        org.scstj.cluster.control.LuControl.KEY, timeout, replyTo),
+                        timeout.plusSeconds(1), system.scheduler());
+        return stats.thenApply(st -> {
+            java.util.Map<String, String> hostOfShard = new java.util.HashMap<>();
+            st.getRegions().forEach((address, region) -> region.getStats().keySet().forEach(shard ->
+                    hostOfShard.put(shard, nameOf(address) != null ? nameOf(address) : hostPort(address))));
+            java.util.Map<String, LuHost> out = new java.util.TreeMap<>();
+            for (String d : devices) {
+                String shard = extractor.shardId(d);
+                out.put(d, new LuHost(shard, hostOfShard.get(shard)));
+            }
+            return out;
+        });
+    }
+
+    /** @param node the node whose region hosts the shard, null when the shard is not allocated now */
+    public record LuHost(String shard, String node) {
+    }
+
     /** Completes once this node is Up (a majority of the configured nodes joined). */
     public CompletionStage<Void> up() {
         return up;
@@ -115,6 +181,22 @@ public final class ClusterNode {
     public void leave() {
         Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Leave.create(cluster.selfMember().address()));
+    }
+
+    /**
+     * Marks member {@code node} down by hand (the operator knows it is dead or fenced): the leader
+     * then removes it and its shards, singletons and ALUA groups move (docs/cluster.md). False when
+     * no member has that name.
+     */
+    public boolean down(String node) {
+        Cluster cluster = Cluster.get(system);
+        for (Member m : cluster.state().getMembers()) {
+            if (node.equals(nameOf(m.address()))) {
+                cluster.manager().tell(new org.apache.pekko.cluster.typed.Down(m.address()));
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -149,6 +149,34 @@ final class Daemon {
             public java.util.Map<String, String> aluaOwners() {
                 return clusterAlua.owners();
             }
+
+            @Override
+            public CompletionStage<java.util.Map<String, ClusterNode.LuHost>> controlHosts(
+                    java.util.Collection<String> devices) {
+                return node.controlHosts(devices, java.time.Duration.ofSeconds(3));
+            }
+
+            @Override
+            public void configurationLost(String why) {
+                signal.requestStop("this node cannot run the cluster's configuration (" + why
+                        + "): stopping; started again, it applies it before serving");
+            }
+
+            @Override
+            public boolean down(String name) {
+                return node.down(name);
+            }
+
+            @Override
+            public boolean sharesConfiguration() {
+                return true;
+            }
+
+            @Override
+            public CompletionStage<org.scstj.cluster.config.ConfigAuthority.Outcome> proposeConfig(
+                    long base, String text, boolean allowDisruptive, boolean force) {
+                return node.proposeConfig(base, text, allowDisruptive, force, java.time.Duration.ofSeconds(85));
+            }
         };
         // the admin API before the portals: once an initiator can log in, an operator can see it
         AdminPlane admin;
@@ -160,6 +188,9 @@ final class Daemon {
             return 1;
         }
         adminRef.set(admin);
+        if (node != null) { // docs/design/cluster.md 5.3: this node takes part in cluster-wide changes
+            node.startConfig(admin.configParticipant());
+        }
         if (node != null) {
             node.removed().thenRun(() -> {
                 if (!leaving.get()) {
@@ -175,6 +206,7 @@ final class Daemon {
             }
         }
         if (node != null) {
+            catchUpConfiguration(node, admin);
             firstAluaDecision(node);
         }
         if (clusterSpec != null && clusterSpec.selfNode().witness()) {
@@ -253,6 +285,25 @@ final class Daemon {
         }
         log.info("cluster: node {} is up and holds its lease", spec.self());
         return true;
+    }
+
+    /**
+     * Before the portals open: the cluster's configuration document, applied here if it is newer
+     * than this node's file (a node that was down during a change gets it now). A majority that
+     * cannot be read in time leaves this node's file standing (logged).
+     */
+    private static void catchUpConfiguration(ClusterNode node, AdminPlane admin) throws InterruptedException {
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                java.util.Optional<org.scstj.cluster.config.ConfigRecord> record =
+                        node.readConfig(java.time.Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                log.info("cluster configuration: {}", admin.catchUp(record));
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("cluster configuration: cannot read the cluster's document (try {} of 3): {}", attempt, reason(e));
+            }
+        }
+        log.error("cluster configuration: the cluster's document could not be read; serving this node's file");
     }
 
     /**

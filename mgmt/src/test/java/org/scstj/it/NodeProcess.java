@@ -173,6 +173,18 @@ class NodeProcess {
         }
     }
 
+    /** A change through this node's admin API: {@code method path} with a JSON body; returns the status and the body. */
+    String[] adminSend(String method, String path, String json) throws IOException, InterruptedException {
+        Path url = state().resolve("admin").resolve("url");
+        String token = Files.readString(state().resolve("admin").resolve("admin.token")).trim();
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(Files.readString(url).trim() + path))
+                .timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return new String[] {Integer.toString(r.statusCode()), r.body()};
+    }
+
     /** {@code scstj admin ARGS} against this node (in this JVM); asserts exit status 0 and returns the output. */
     String cli(String... args) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -58,6 +58,9 @@ public final class AdminPlane {
         ConfigStore store = file == null ? null : new ConfigStore(file, settings.keepVersions());
         ChangeManager changes = new ChangeManager(new ConfigLoader(handlers), handlers, new EngineLive(engine, driver, cluster),
                 store, running.source(), document, running);
+        if (cluster != null && cluster.sharesConfiguration()) {
+            changes.clusterMode(proposer(cluster));
+        }
         Metrics metrics = settings.enabled()
                 ? new Metrics(engine, driver instanceof IscsiTargetDriver iscsi ? iscsi : null,
                         () -> changes.state().revision(), settings.metricsPerInitiator())
@@ -74,6 +77,54 @@ public final class AdminPlane {
             throw e;
         }
         return new AdminPlane(changes, server, file, metrics);
+    }
+
+    /** Asks the cluster's authority, bounded: a node that never answers ends as 504, never a hung request. */
+    static ChangeManager.Proposer proposer(ClusterControl cluster) {
+        return (base, text, allowDisruptive, force) -> {
+            try {
+                return cluster.proposeConfig(base, text, allowDisruptive, force).toCompletableFuture()
+                        .get(PROPOSE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new ApiException(504, "the cluster's configuration authority did not answer in " + PROPOSE_SECONDS
+                        + " s (" + e + "); the change may still apply on every node: read it again");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(503, "interrupted");
+            }
+        };
+    }
+
+    private static final long PROPOSE_SECONDS = 90;
+
+    /** This node's side of cluster-wide configuration changes (start the cluster's follower with it). */
+    public org.scstj.cluster.config.ConfigParticipant configParticipant() {
+        return changes.participant();
+    }
+
+    /**
+     * A node that starts or joins a cluster, before its portals open: applies the cluster's
+     * configuration document if it is newer than this node's (through the same plan as a reload)
+     * and writes it to this node's file. Returns what it did, for the log.
+     */
+    public String catchUp(java.util.Optional<org.scstj.cluster.config.ConfigRecord> record) {
+        if (record.isEmpty()) {
+            return "no cluster-wide configuration written yet: this node's file stands";
+        }
+        long before = changes.clusterRevision();
+        try {
+            ChangeManager.Result r = changes.catchUp(record.get().revision(), record.get().text());
+            if (record.get().revision() <= before) {
+                return "this node's configuration is at the cluster's revision " + before;
+            }
+            return "applied the cluster's configuration revision " + record.get().revision() + " (this node was at "
+                    + before + ")" + (r == null ? ": no change here" : ": " + r.steps().stream()
+                    .map(s -> s.action() + " " + s.object()).toList());
+        } catch (ApiException e) {
+            log.error("cluster configuration revision {} cannot be applied here: {} {}", record.get().revision(),
+                    e.getMessage(), e.problems());
+            return "the cluster's configuration revision " + record.get().revision() + " was REFUSED here: " + e.getMessage();
+        }
     }
 
     /** The admin API's base URL, or null when it is disabled. */

@@ -77,6 +77,13 @@ final class ChangeManager {
         }
     }
 
+    /** The cluster's configuration authority as the change machinery sees it (docs/design/cluster.md 5.3). */
+    interface Proposer {
+        /** Proposes {@code text} as the cluster-wide document after {@code base}; blocks until every node or none applied it. */
+        org.scstj.cluster.config.ConfigAuthority.Outcome propose(long base, String text, boolean allowDisruptive,
+                                                                 boolean force) throws ApiException;
+    }
+
     /** What a change did (or, dry, would do). */
     record Result(long revision, List<Plan.Step> steps, boolean applied, List<String> warnings) {
     }
@@ -91,6 +98,10 @@ final class ChangeManager {
     private final ReentrantReadWriteLock whole = new ReentrantReadWriteLock();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Object commit = new Object();
+    /** In a cluster: where a change of the cluster-wide part is proposed (null on a single node). */
+    private volatile Proposer cluster;
+    /** In a cluster: the revision of the cluster-wide document this node runs (0: none applied yet). */
+    private volatile long clusterRevision;
 
     ChangeManager(ConfigLoader loader, List<DeviceHandlerFactory> handlers, Live live, ConfigStore store,
                   String source, Config document, ScstjConfig running) {
@@ -128,6 +139,12 @@ final class ChangeManager {
 
     /** A change to the objects named (top-level API paths, the lock set) made by {@code edit}. */
     Result change(Collection<String> objects, Edit edit, Options options) throws ApiException {
+        if (cluster != null && !options.dryRun()) {
+            Result r = clusterChange(edit, options);
+            if (r != null) {
+                return r;
+            }
+        }
         Lock shared = whole.readLock();
         lockOrBusy(shared);
         try {
@@ -146,6 +163,17 @@ final class ChangeManager {
     Result replace(Config document, Options options) throws ApiException {
         notEmpty(document);
         Hocon.linesAbove(document);
+        if (cluster != null && !options.dryRun()) {
+            Result r = clusterChange((doc, running) -> document, options);
+            if (r != null) {
+                return r;
+            }
+        }
+        return replaceHere(document, options);
+    }
+
+    /** Replaces the whole document on this node only. */
+    private Result replaceHere(Config document, Options options) throws ApiException {
         Lock exclusive = whole.writeLock();
         lockOrBusy(exclusive);
         try {
@@ -191,14 +219,7 @@ final class ChangeManager {
 
     private Result run(Edit edit, Options options) throws ApiException {
         State s = state;
-        for (Map.Entry<String, Long> e : options.expected().entrySet()) {
-            long current = generation(e.getKey());
-            if (current != e.getValue()) {
-                throw new ApiException(409, e.getKey() + " is at generation " + current + ", not "
-                        + e.getValue() + ": it changed since it was read; read it again",
-                        List.of(new ApiException.Problem("generation", "stale: " + e.getValue() + " < " + current)));
-            }
-        }
+        checkExpected(options);
         Prepared p = prepare(s, edit);
         Plan plan = p.plan;
         policy(plan, options);
@@ -217,6 +238,266 @@ final class ChangeManager {
             rollback(undo);
             throw e;
         }
+    }
+
+    private void checkExpected(Options options) throws ApiException {
+        for (Map.Entry<String, Long> e : options.expected().entrySet()) {
+            long current = generation(e.getKey());
+            if (current != e.getValue()) {
+                throw new ApiException(409, e.getKey() + " is at generation " + current + ", not "
+                        + e.getValue() + ": it changed since it was read; read it again",
+                        List.of(new ApiException.Problem("generation", "stale: " + e.getValue() + " < " + current)));
+            }
+        }
+    }
+
+    // ---- cluster-wide configuration (docs/design/cluster.md 5.3) -------------------------------
+
+    /** The file, in the state directory, that keeps the cluster revision this node's document is at. */
+    static final String REVISION_FILE = "cluster-config.revision";
+    private static final int STALE_RETRIES = 2;
+
+    /**
+     * From now on a change of the cluster-wide part ({@link ClusterDocument}) is proposed through
+     * {@code proposer} and applies on every node or on none; a change of node-local keys only stays
+     * on this node. Call once, before the admin API serves.
+     */
+    void clusterMode(Proposer proposer) {
+        clusterRevision = readRevision();
+        cluster = proposer;
+    }
+
+    /** The cluster revision this node's document is at (0 before any cluster-wide change). */
+    long clusterRevision() {
+        return clusterRevision;
+    }
+
+    /**
+     * A change through the cluster's authority, or null when it leaves the cluster-wide part alone
+     * (then it is this node's own, applied here only). A change of node-local and cluster-wide keys
+     * at once is refused: they go to different places. A stale base (another node's change came
+     * first) re-applies the edit to the newer document and proposes again.
+     */
+    private Result clusterChange(Edit edit, Options options) throws ApiException {
+        for (int attempt = 0; ; attempt++) {
+            State s = state;
+            long base = clusterRevision;
+            checkExpected(options);
+            Prepared p = prepare(s, edit);
+            if (ClusterDocument.sameClusterPart(s.document(), p.document)) {
+                return null;
+            }
+            if (!ClusterDocument.sameNodePart(s.document(), p.document)) {
+                throw new ApiException(409, "the change touches node-local keys (" + String.join(", ",
+                        ClusterDocument.NODE_LOCAL) + ") and cluster-wide keys at once: apply them separately",
+                        List.of(new ApiException.Problem("body", "node-local and cluster-wide keys in one change")));
+            }
+            policy(p.plan, options);
+            org.scstj.cluster.config.ConfigAuthority.Outcome o = cluster.propose(base, ClusterDocument.text(p.document),
+                    options.allowDisruptive(), options.force());
+            switch (o.kind()) {
+                case COMMITTED -> {
+                    log.info("admin: cluster revision {} committed: {}", o.revision(), o.message());
+                    return new Result(state.revision(), p.plan.steps, true, List.of());
+                }
+                case STALE -> {
+                    if (attempt >= STALE_RETRIES || !awaitRevision(o.revision())) {
+                        throw new ApiException(409, o.message() + ": this node is at " + clusterRevision
+                                + "; read again and retry", List.of(new ApiException.Problem("revision",
+                                "stale: " + base + " < " + o.revision())));
+                    }
+                }
+                case REFUSED -> throw new ApiException(o.status(), "nothing was changed on any node: " + o.message(),
+                        List.of(new ApiException.Problem(o.node().isEmpty() ? "cluster" : "node " + o.node(), o.message())));
+            }
+        }
+    }
+
+    /** Waits (bounded) until this node committed {@code revision}; false if it did not. */
+    private boolean awaitRevision(long revision) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (clusterRevision < revision && System.nanoTime() < end) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return clusterRevision >= revision;
+    }
+
+    private long readRevision() {
+        java.nio.file.Path f = state.config().engine().stateDir().resolve(REVISION_FILE);
+        try {
+            return java.nio.file.Files.exists(f) ? Long.parseLong(java.nio.file.Files.readString(f).trim()) : 0;
+        } catch (IOException | NumberFormatException e) {
+            log.warn("cluster configuration: cannot read {}: {}; taken as revision 0", f, e.toString());
+            return 0;
+        }
+    }
+
+    private void writeRevision(long revision) {
+        clusterRevision = revision;
+        java.nio.file.Path f = state.config().engine().stateDir().resolve(REVISION_FILE);
+        java.nio.file.Path tmp = f.resolveSibling("." + REVISION_FILE + ".tmp");
+        try {
+            java.nio.file.Files.createDirectories(f.getParent());
+            java.nio.file.Files.writeString(tmp, revision + "\n");
+            java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            log.error("cluster configuration: cannot write {}: {}", f, e.toString());
+        }
+    }
+
+    /** This node's side of the authority's two phases, one call at a time on one thread (it holds the lock between them). */
+    org.scstj.cluster.config.ConfigParticipant participant() {
+        return participant;
+    }
+
+    private final Participant participant = new Participant();
+
+    private final class Participant implements org.scstj.cluster.config.ConfigParticipant {
+        private final java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> {
+                    Thread t = new Thread(r, "cluster-config");
+                    t.setDaemon(true);
+                    return t;
+                });
+        /** The prepared change, held on {@link #thread} with the whole-document lock, or null. */
+        private Pending pending;
+
+        private record Pending(long revision, State base, Edit edit, Prepared prepared, Deque<Undo> undo, Lock lock) {
+        }
+
+        @Override
+        public CompletionStage<Vote> prepare(long revision, String text, boolean allowDisruptive, boolean force) {
+            return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                if (pending != null) {
+                    return new Vote(409, "revision " + pending.revision() + " is still prepared");
+                }
+                Lock exclusive = whole.writeLock();
+                Deque<Undo> undo = new ArrayDeque<>();
+                try {
+                    lockOrBusy(exclusive);
+                } catch (ApiException e) {
+                    return new Vote(e.status(), e.getMessage());
+                }
+                try {
+                    State s = state;
+                    Config doc = ClusterDocument.compose(s.document(), text);
+                    Hocon.linesAbove(doc);
+                    Edit edit = (d, running) -> doc;
+                    Prepared p = ChangeManager.this.prepare(s, edit);
+                    policy(p.plan, new Options(allowDisruptive, false, Map.of(), force, true));
+                    devicesBefore(p.plan, undo, force);
+                    pending = new Pending(revision, s, edit, p, undo, exclusive);
+                    log.info("cluster configuration: revision {} prepared: {}", revision, p.plan.steps.stream()
+                            .map(st -> st.action() + " " + st.object()).toList());
+                    return Vote.yes();
+                } catch (ApiException | RuntimeException e) {
+                    rollback(undo);
+                    exclusive.unlock();
+                    int status = e instanceof ApiException a ? a.status() : 500;
+                    String why = e.getMessage();
+                    if (e instanceof ApiException a) { // problems the message does not already name
+                        for (ApiException.Problem x : a.problems()) {
+                            if (!why.contains(x.problem())) {
+                                why += "; " + x.field() + ": " + x.problem();
+                            }
+                        }
+                    }
+                    log.warn("cluster configuration: revision {} refused here: {}", revision, why);
+                    return new Vote(status, why);
+                }
+            }, thread);
+        }
+
+        @Override
+        public CompletionStage<Void> commit(long revision) {
+            return java.util.concurrent.CompletableFuture.runAsync(() -> {
+                Pending p = pending;
+                if (p == null || p.revision() != revision) {
+                    return;
+                }
+                pending = null;
+                try {
+                    Plan plan = p.prepared().plan;
+                    if (!plan.isEmpty()) {
+                        State committed = ChangeManager.this.commit(p.base(), p.edit(), p.prepared(), plan, p.undo(), true);
+                        devicesAfter(plan);
+                        log.info("cluster configuration: revision {} applied as local revision {}", revision,
+                                committed.revision());
+                    }
+                    writeRevision(revision);
+                } catch (ApiException | RuntimeException e) {
+                    // phase 1 validated it here: a commit failing is a fault of this node (design 5.3)
+                    rollback(p.undo());
+                    log.error("cluster configuration: revision {} committed by the cluster FAILED here: {};"
+                            + " this node stops serving (started again, it applies it first)", revision, e.getMessage());
+                    ClusterControl control = live.cluster();
+                    if (control != null) {
+                        control.configurationLost("revision " + revision + ": " + e.getMessage());
+                    }
+                } finally {
+                    p.lock().unlock();
+                }
+            }, thread);
+        }
+
+        @Override
+        public CompletionStage<Void> abort(long revision) {
+            return java.util.concurrent.CompletableFuture.runAsync(() -> {
+                Pending p = pending;
+                if (p == null || p.revision() != revision) {
+                    return;
+                }
+                pending = null;
+                try {
+                    rollback(p.undo());
+                    log.info("cluster configuration: revision {} aborted: undone here", revision);
+                } finally {
+                    p.lock().unlock();
+                }
+            }, thread);
+        }
+
+        /** A joining node: the cluster's document at {@code revision}, applied here only if newer than this node's. */
+        Result catchUp(long revision, String text) throws ApiException {
+            try {
+                return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        if (revision <= clusterRevision) {
+                            return null;
+                        }
+                        State s = state;
+                        Config doc = ClusterDocument.compose(s.document(), text);
+                        Result r = ClusterDocument.sameClusterPart(s.document(), doc) ? null
+                                : replaceHere(doc, new Options(true, false, Map.of(), false, true));
+                        writeRevision(revision);
+                        return r;
+                    } catch (ApiException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }, thread).get(LIVE_SECONDS * 2, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof ApiException a ? a : new ApiException(500, String.valueOf(e.getCause()));
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new ApiException(504, "applying the cluster's configuration timed out");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(503, "interrupted");
+            }
+        }
+    }
+
+    /**
+     * A node that starts or joins: the cluster's document (revision, cluster-wide text), applied
+     * through the same plan as a reload when it is newer than this node's; null when nothing changed.
+     */
+    Result catchUp(long revision, String text) throws ApiException {
+        return participant.catchUp(revision, text);
     }
 
     private void policy(Plan plan, Options options) throws ApiException {

@@ -11,8 +11,10 @@ final class ClusterCli {
     @Command(name = "cluster", description = {
             "Shows the cluster as this daemon's node sees it, or makes the node leave.",
             "  cluster [ls]     members (node, address, roles, status, reachable), leader, this node's lease",
-            "  cluster leave    leave in order: portals closed, the node leaves, the daemon stops"},
-            subcommands = {ClusterLs.class, ClusterLeave.class})
+            "  cluster lus      per LU: the node hosting its control entity, its device group's ALUA owner",
+            "  cluster leave    leave in order: portals closed, the node leaves, the daemon stops",
+            "  cluster down N   mark another node down by hand (it is dead or fenced)"},
+            subcommands = {ClusterLs.class, ClusterLus.class, ClusterLeave.class, ClusterDown.class})
     static final class Cluster extends AdminCli.Sub {
         @Override
         public Integer call() throws Exception {
@@ -50,6 +52,52 @@ final class ClusterCli {
                         m.path("address").asText(), roles, m.path("status").asText(),
                         m.path("reachable").asBoolean() ? "yes" : "NO");
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "lus", description = {
+            "Lists every LU (device) with the node hosting its control entity (the single writer of its",
+            "reservations), its ALUA device group and that group's owner as installed on this node,",
+            "and the cluster-wide configuration revision this node runs."})
+    static final class ClusterLus extends AdminCli.Sub {
+        @Override
+        public Integer call() throws Exception {
+            JsonNode c = client().get("/api/v1/cluster/lus");
+            AdminCli root = root();
+            if (root.json) {
+                root.out.println(c.toPrettyString());
+                return 0;
+            }
+            root.out.printf("self %s, configuration revision %d%n", c.path("self").asText(), c.path("configRevision").asLong());
+            if (c.has("problem")) {
+                root.out.println("control nodes unknown: " + c.path("problem").asText());
+            }
+            root.out.printf("%-20s %-12s %-8s %-16s %s%n", "DEVICE", "CONTROL", "SHARD", "DEVICE-GROUP", "ALUA-OWNER");
+            for (JsonNode l : c.path("lus")) {
+                root.out.printf("%-20s %-12s %-8s %-16s %s%n", l.path("device").asText(), text(l.path("controlNode")),
+                        text(l.path("shard")), text(l.path("deviceGroup")), text(l.path("aluaOwner")));
+            }
+            return 0;
+        }
+
+        private static String text(JsonNode n) {
+            return n.isMissingNode() || n.isNull() ? "-" : n.asText();
+        }
+    }
+
+    @Command(name = "down", description = {
+            "Marks another node down by hand: use it only for a node you know is dead or fenced",
+            "(its portals closed); the cluster then removes it and its LUs' writers and ALUA groups move."})
+    static final class ClusterDown extends AdminCli.Sub {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "NODE", description = "the node's name (scstj.cluster.nodes)")
+        String node;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode r = client().send("POST", "/api/v1/cluster/down", java.util.Map.of("node", node));
+            root().out.println(root().json ? r.toPrettyString() : "node " + r.path("node").asText() + " marked down (was "
+                    + r.path("was").asText() + (r.path("reachable").asBoolean() ? ", reachable" : ", unreachable") + ")");
             return 0;
         }
     }

@@ -50,6 +50,7 @@ final class AluaReader {
     private final org.scstj.cluster.ClusterSpec cluster;
     /** The node of each target port group id bound to one. */
     private final Map<Integer, String> nodeOfGroup = new HashMap<>();
+    private final Map<String, Map<String, Integer>> listed;
 
     AluaReader(ConfigReader reader, Set<String> deviceNames, Map<String, Integer> portalGroups) {
         this(reader, deviceNames, portalGroups, null);
@@ -57,6 +58,13 @@ final class AluaReader {
 
     AluaReader(ConfigReader reader, Set<String> deviceNames, Map<String, Integer> portalGroups,
                org.scstj.cluster.ClusterSpec cluster) {
+        this(reader, deviceNames, portalGroups, cluster, null);
+    }
+
+    /** @param listed every node's portal groups ({@link ClusterPorts}), or null: another node's groups are then unknown here */
+    AluaReader(ConfigReader reader, Set<String> deviceNames, Map<String, Integer> portalGroups,
+               org.scstj.cluster.ClusterSpec cluster, Map<String, Map<String, Integer>> listed) {
+        this.listed = listed;
         this.reader = reader;
         this.deviceNames = deviceNames;
         this.portalGroups = portalGroups;
@@ -219,11 +227,25 @@ final class AluaReader {
                 Set<Integer> tags = new LinkedHashSet<>();
                 boolean remote = node != null && !node.equals(cluster.self());
                 if (remote) {
-                    // another node's target group: its portal groups are in that node's file
+                    // another node's target group: its portal groups are in that node's file, and in the
+                    // cluster's listing when there is one (then its ports are known here too)
+                    Set<Integer> remoteTags = new LinkedHashSet<>();
+                    Map<String, Integer> theirs = listed == null ? null : listed.get(node);
+                    if (theirs != null) {
+                        for (String pg : strings(pgPath, g.get("portal-groups"))) {
+                            Integer tag = theirs.get(pg);
+                            if (tag == null) {
+                                reader.problem(pgPath, "node " + node + " lists no portal group " + pg + " (known: "
+                                        + String.join(", ", theirs.keySet()) + ")");
+                            } else {
+                                remoteTags.add(tag);
+                            }
+                        }
+                    }
                     if (id > 0) {
                         groupIds.put(name, id);
                         nodeOfGroup.put(id, node);
-                        out.add(new AluaSpec.TargetGroupSpec(name, id, Set.of(), node));
+                        out.add(new AluaSpec.TargetGroupSpec(name, id, Set.copyOf(remoteTags), node));
                     }
                     continue;
                 }

@@ -27,7 +27,7 @@ final class ClusterReader {
     static final List<String> NODES = List.of("scstj", "cluster", "nodes");
     static final List<String> SELF = List.of("scstj", "cluster", "self");
     static final Set<String> ROLES = Set.of("storage", "witness");
-    private static final Set<String> NODE_KEYS = Set.of("address", "roles");
+    private static final Set<String> NODE_KEYS = Set.of("address", "roles", "portal-groups");
     /** The guard pings every 250 ms: a lease shorter than this is lost to one late answer. */
     static final Duration MIN_LEASE = Duration.ofSeconds(1);
 
@@ -159,7 +159,7 @@ final class ClusterReader {
             }
             for (String key : n.keySet()) {
                 if (!NODE_KEYS.contains(key)) {
-                    reader.problem(ConfigReader.child(path, key), "unknown key (known: address, roles)");
+                    reader.problem(ConfigReader.child(path, key), "unknown key (known: address, roles, portal-groups)");
                     bad = true;
                 }
             }

@@ -141,9 +141,10 @@ public final class ConfigLoader {
         if (cluster != null && cluster.selfNode().witness()) {
             witnessServesNothing(reader, cluster.self(), devices, targets);
         }
-        org.scstj.engine.model.AluaSpec alua = new AluaReader(reader, names, portalGroupTags(iscsi), cluster).read();
+        Map<String, Map<String, Integer>> listed = ClusterPorts.read(reader, cluster, portalGroupTags(iscsi));
+        org.scstj.engine.model.AluaSpec alua = new AluaReader(reader, names, portalGroupTags(iscsi), cluster, listed).read();
         // numbered with the disabled ones, so enabling or disabling a target renumbers no other
-        targets = numberPorts(targets, iscsi).stream().filter(t -> !targetReader.disabled().contains(t.name())).toList();
+        targets = numberPorts(targets, iscsi, listed).stream().filter(t -> !targetReader.disabled().contains(t.name())).toList();
         if (!reader.problems().isEmpty()) {
             List<ConfigProblem> byLine = new ArrayList<>(reader.problems());
             byLine.sort(Comparator.comparing(ConfigProblem::source).thenComparingInt(ConfigProblem::line));
@@ -267,12 +268,16 @@ public final class ConfigLoader {
      * each portal group of a target is a SCSI target port). With one portal group this is the
      * target order alone.
      */
-    private static List<TargetSpec> numberPorts(List<TargetSpec> targets, Config iscsi) {
+    private static List<TargetSpec> numberPorts(List<TargetSpec> targets, Config iscsi,
+                                                Map<String, Map<String, Integer>> listed) {
         IscsiSettings settings;
         try {
             settings = IscsiSettings.from(iscsi);
         } catch (RuntimeException reported) { // iscsiBlock has reported it
             return targets;
+        }
+        if (listed != null) {
+            return numberAcrossCluster(targets, iscsi, listed, settings);
         }
         List<TargetSpec> out = new ArrayList<>();
         int next = 1;
@@ -288,6 +293,43 @@ public final class ConfigLoader {
                 ids.put(g.tag(), next++);
             }
             out.add(new TargetSpec(t.name(), t.defaultLuns(), t.groups(), first, Map.copyOf(ids)));
+        }
+        return out;
+    }
+
+    /**
+     * In a cluster whose nodes list their portal groups ({@link ClusterPorts}): the same numbering
+     * over every node's portal groups, node by node in {@code nodes} order, each node's in tag
+     * order; a target restricted to some portal groups ({@code portal-groups = [...]}) gets ports
+     * in the groups of those names on every node. The same on every node, so a relative target
+     * port identifier names one port of the cluster, and REPORT TARGET PORT GROUPS on any node
+     * lists every node's ports. A target's own default port is its first on this node.
+     */
+    private static List<TargetSpec> numberAcrossCluster(List<TargetSpec> targets, Config iscsi,
+                                                        Map<String, Map<String, Integer>> listed, IscsiSettings settings) {
+        Map<Integer, String> selfTags = new java.util.HashMap<>();
+        settings.portalGroups().forEach(g -> selfTags.put(g.tag(), g.name()));
+        List<TargetSpec> out = new ArrayList<>();
+        int next = 1;
+        for (TargetSpec t : targets) {
+            String restriction = "targets." + com.typesafe.config.ConfigUtil.quoteString(t.name()) + ".portal-groups";
+            List<String> only = iscsi.hasPath(restriction) ? iscsi.getStringList(restriction) : null;
+            Map<Integer, Integer> ids = new TreeMap<>();
+            int own = -1;
+            for (Map<String, Integer> groups : listed.values()) {
+                List<Map.Entry<String, Integer>> byTag = new ArrayList<>(groups.entrySet());
+                byTag.sort(Map.Entry.comparingByValue());
+                for (Map.Entry<String, Integer> g : byTag) {
+                    if (only == null || only.contains(g.getKey())) {
+                        if (own < 0 && selfTags.containsKey(g.getValue())) {
+                            own = next;
+                        }
+                        ids.put(g.getValue(), next++);
+                    }
+                }
+            }
+            out.add(new TargetSpec(t.name(), t.defaultLuns(), t.groups(), own > 0 ? own : ids.isEmpty() ? next++
+                    : ids.values().iterator().next(), Map.copyOf(ids)));
         }
         return out;
     }

@@ -24,6 +24,7 @@ class ClusterApiTest {
     Path dir;
     private final FakeLive live = new FakeLive();
     private final AtomicInteger leaves = new AtomicInteger();
+    private final List<String> downs = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Api api;
 
     @BeforeEach
@@ -52,6 +53,12 @@ class ClusterApiTest {
             public void leave() {
                 leaves.incrementAndGet();
             }
+
+            @Override
+            public boolean down(String node) {
+                downs.add(node);
+                return true;
+            }
         };
     }
 
@@ -64,6 +71,9 @@ class ClusterApiTest {
 
     @Test
     void singleNode_bothRoutesAnswer404() {
+        assertEquals(404, assertThrows(ApiException.class, () -> call("GET", "/api/v1/cluster/lus", null)).status());
+        assertEquals(404, assertThrows(ApiException.class,
+                () -> call("POST", "/api/v1/cluster/down", "{\"node\":\"n1\"}")).status());
         assertEquals(404, assertThrows(ApiException.class, () -> call("GET", "/api/v1/cluster", null)).status());
         assertEquals(404, assertThrows(ApiException.class, () -> call("POST", "/api/v1/cluster/leave", null)).status());
     }
@@ -82,6 +92,92 @@ class ClusterApiTest {
         assertEquals(2100, tree.path("fence").path("leaseRemainingMs").asLong());
         assertEquals(1, tree.path("fence").path("fences").asInt());
         assertEquals("fast", tree.path("failoverTiming").asText());
+    }
+
+    @Test
+    void lus_showsEachDevicesControlNodeAndItsGroupsAluaOwner() throws Exception {
+        Path file = dir.resolve("c.conf");
+        Files.writeString(file, """
+                scstj {
+                  state-dir = "%s"
+                  handlers.vdisk_nullio { a { size = 1G }, b { size = 1G }, c { size = 1G } }
+                  target-drivers.iscsi {
+                    portal-groups { p1 { tag = 1, portals = ["127.0.0.1:13260"] } }
+                    targets { "iqn.2026-12.org.scstj:l" { luns { 0 = a, 1 = b, 2 = c } } }
+                  }
+                  alua {
+                    target-groups { g1 { id = 1, portal-groups = [p1] } }
+                    device-groups { db { devices = [a, b], states { g1 = active-optimized } } }
+                  }
+                }
+                """.formatted(dir));
+        var handlers = ConfigLoader.installedHandlers();
+        ChangeManager changes = new ChangeManager(new ConfigLoader(handlers), handlers, live, null, "c.conf",
+                ConfigLoader.document(file), new ConfigLoader(handlers).load(file));
+        api = new Api(changes);
+        clustered();
+        ClusterControl base = live.cluster;
+        List<java.util.Collection<String>> asked = new java.util.ArrayList<>();
+        live.cluster = new ClusterControl() {
+            @Override
+            public ClusterNode.View view() {
+                return base.view();
+            }
+
+            @Override
+            public void leave() {
+            }
+
+            @Override
+            public Map<String, String> aluaOwners() {
+                return Map.of("db", "n1");
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Map<String, ClusterNode.LuHost>> controlHosts(
+                    java.util.Collection<String> devices) {
+                asked.add(List.copyOf(devices));
+                return java.util.concurrent.CompletableFuture.completedFuture(Map.of(
+                        "a", new ClusterNode.LuHost("7", "n3"), "b", new ClusterNode.LuHost("12", "n1"),
+                        "c", new ClusterNode.LuHost("40", null)));
+            }
+        };
+        var tree = Api.JSON.readTree(Api.JSON.writeValueAsString(call("GET", "/api/v1/cluster/lus", null).json()));
+        assertEquals(List.of(List.of("a", "b", "c")), asked);
+        assertEquals("n2", tree.path("self").asText());
+        assertEquals(0, tree.path("configRevision").asLong());
+        var lus = tree.path("lus");
+        assertEquals(3, lus.size());
+        assertEquals("a", lus.get(0).path("device").asText());
+        assertEquals("n3", lus.get(0).path("controlNode").asText());
+        assertEquals("7", lus.get(0).path("shard").asText());
+        assertEquals("db", lus.get(0).path("deviceGroup").asText());
+        assertEquals("n1", lus.get(0).path("aluaOwner").asText());
+        assertEquals("n1", lus.get(1).path("controlNode").asText());
+        assertTrue(lus.get(2).path("controlNode").isNull(), "shard not allocated now");
+        assertTrue(lus.get(2).path("deviceGroup").isNull() && lus.get(2).path("aluaOwner").isNull());
+    }
+
+    @Test
+    void down_anotherMember202_thisNodeUnknownAbsentOrNoBodyRefusedWithoutDowning() throws Exception {
+        clustered();
+        Api.Reply r = call("POST", "/api/v1/cluster/down", "{\"node\":\"n1\"}");
+        assertEquals(202, r.status());
+        assertEquals(List.of("n1"), downs);
+        var tree = Api.JSON.readTree(Api.JSON.writeValueAsString(r.json()));
+        assertEquals("up", tree.path("was").asText());
+        ApiException self = assertThrows(ApiException.class, () -> call("POST", "/api/v1/cluster/down", "{\"node\":\"n2\"}"));
+        assertEquals(422, self.status());
+        assertTrue(self.getMessage().contains("cluster leave"), self.getMessage());
+        assertEquals(422, assertThrows(ApiException.class,
+                () -> call("POST", "/api/v1/cluster/down", "{\"node\":\"n9\"}")).status());
+        assertEquals(409, assertThrows(ApiException.class,
+                () -> call("POST", "/api/v1/cluster/down", "{\"node\":\"n3\"}")).status(), "n3 is absent");
+        assertEquals(422, assertThrows(ApiException.class, () -> call("POST", "/api/v1/cluster/down", null)).status());
+        assertEquals(422, assertThrows(ApiException.class, () -> call("POST", "/api/v1/cluster/down", "{}")).status());
+        assertEquals(422, assertThrows(ApiException.class,
+                () -> call("POST", "/api/v1/cluster/down", "{\"node\":\"n1\",\"x\":1}")).status());
+        assertEquals(List.of("n1"), downs, "nothing else was downed");
     }
 
     @Test

@@ -63,5 +63,7 @@ class AdminCliHelpTest {
             checked++;
         }
         assertTrue(checked > top.size(), "nested commands were checked too");
+        assertTrue(commandsOf(List.of("cluster")).containsAll(List.of("ls", "lus", "leave", "down")),
+                commandsOf(List.of("cluster")).toString());
     }
 }
