@@ -53,6 +53,12 @@ import java.util.Set;
  * writes it to a majority before it serves anything; replicas drop messages of an older epoch.
  * No change starts while a storage member that is Up has no subscribed replica (a node that just
  * (re)joined is told the state before any change can be acknowledged without it).
+ *
+ * <p>Power on (4.8, SPC-5 5.14.4): recovery also waits for the node's {@link ClusterIncarnation};
+ * a record written in another incarnation outlived a restart of the whole cluster and is brought
+ * back as {@link #powerOn} says before the new epoch is written, stamped with this incarnation.
+ * Operation ids: the record keeps each requester's last applied change with its answer; a
+ * {@link Submit} of that change again is answered from it, not run twice.
  */
 public final class LuControl extends AbstractBehavior<LuControl.Command> {
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "lu-control");
