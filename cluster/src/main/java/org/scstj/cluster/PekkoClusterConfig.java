@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigUtil;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Collectors;
 
@@ -19,8 +20,16 @@ public final class PekkoClusterConfig {
     private PekkoClusterConfig() {
     }
 
-    /** The generated layer for {@code spec}'s self node. */
+    /** The generated layer for {@code spec}'s self node, its LU control records in memory only (tests). */
     public static Config generate(ClusterSpec spec) {
+        return generate(spec, null);
+    }
+
+    /**
+     * The generated layer for {@code spec}'s self node; {@code stateDir} (null: none) the daemon's
+     * {@code scstj.state-dir}, under which {@code cluster/ddata/} keeps the durable DData keys.
+     */
+    public static Config generate(ClusterSpec spec, Path stateDir) {
         ClusterSpec.Node self = spec.selfNode();
         FailoverTiming t = spec.timing();
         StringBuilder h = new StringBuilder();
@@ -65,6 +74,16 @@ public final class PekkoClusterConfig {
         h.append("pekko.cluster.sharding.passivation.strategy = none\n");
         h.append("pekko.cluster.sharding.remember-entities = off\n");
         h.append("pekko.cluster.sharding.retry-interval = 500ms\n");
+        if (stateDir != null) {
+            // docs/design/cluster.md 4.3, 8 risk 2: the LU control records (and cluster-wide
+            // configuration) are kept on each node's disk by StateFileDurableStore, so that a
+            // restart of the whole cluster finds them; the cluster incarnation is not durable (4.8)
+            h.append("pekko.cluster.distributed-data.durable.keys = [\"lu-ctl-*\", \"cfg-*\"]\n");
+            h.append("pekko.cluster.distributed-data.durable.store-actor-class = ")
+                    .append(q(StateFileDurableStore.class.getName())).append('\n');
+            h.append("pekko.cluster.distributed-data.durable.state-file.dir = ")
+                    .append(q(stateDir.resolve("cluster").resolve("ddata").toAbsolutePath().toString())).append('\n');
+        }
         if (t == FailoverTiming.FAST) {
             h.append("pekko.cluster.failure-detector.heartbeat-interval = ").append(ms(t.heartbeatInterval())).append('\n');
             h.append("pekko.cluster.failure-detector.acceptable-heartbeat-pause = ")

@@ -52,6 +52,19 @@ class PekkoClusterConfigTest {
     }
 
     @Test
+    void generate_withStateDir_keepsLuControlRecordsInStateFilesUnderIt() {
+        Config c = PekkoClusterConfig.generate(three("n1", FailoverTiming.FAST), java.nio.file.Path.of("/var/lib/scstj"))
+                .withFallback(ConfigFactory.defaultReference()).resolve();
+        assertEquals(List.of("lu-ctl-*", "cfg-*"), c.getStringList("pekko.cluster.distributed-data.durable.keys"));
+        assertEquals(StateFileDurableStore.class.getName(),
+                c.getString("pekko.cluster.distributed-data.durable.store-actor-class"));
+        assertEquals("/var/lib/scstj/cluster/ddata", c.getString("pekko.cluster.distributed-data.durable.state-file.dir"));
+        assertEquals(List.of(), PekkoClusterConfig.generate(three("n1", FailoverTiming.FAST))
+                .withFallback(ConfigFactory.defaultReference()).resolve()
+                .getStringList("pekko.cluster.distributed-data.durable.keys"), "no state-dir: in memory only");
+    }
+
+    @Test
     void generate_pekkoDefaults_keepsTheDetectorDefaultsAndSbrStableAfter20s() {
         Config c = PekkoClusterConfig.generate(three("n1", FailoverTiming.PEKKO_DEFAULTS))
                 .withFallback(ConfigFactory.defaultReference()).resolve();

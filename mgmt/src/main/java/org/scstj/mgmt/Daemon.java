@@ -258,7 +258,8 @@ final class Daemon {
     private Config clusterConfig(ClusterSpec spec) {
         Config own = document != null && document.hasPath("pekko") ? document.withOnlyPath("pekko")
                 : com.typesafe.config.ConfigFactory.empty();
-        return own.withFallback(PekkoClusterConfig.generate(spec)).withFallback(config.config()).resolve();
+        return own.withFallback(PekkoClusterConfig.generate(spec, config.engine().stateDir()))
+                .withFallback(config.config()).resolve();
     }
 
     /**

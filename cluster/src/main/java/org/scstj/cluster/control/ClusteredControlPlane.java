@@ -20,6 +20,7 @@ public final class ClusteredControlPlane implements ControlPlane {
     private final ClusterSharding sharding;
     private final ActorRef<LuControlReplica.Command> replica;
     private final String node;
+    private final ActorRef<ClusterIncarnation.Command> incarnation;
 
     /** Starts sharding of {@link LuControl} and this node's replica on {@code system} (a cluster node). */
     public ClusteredControlPlane(ActorSystem<?> system) {
@@ -27,10 +28,17 @@ public final class ClusteredControlPlane implements ControlPlane {
         // here (the extension starts on first use, and a node that hosts no entity never uses it)
         DistributedData.get(system).replicator();
         this.sharding = ClusterSharding.get(system);
-        sharding.init(Entity.of(LuControl.KEY, ctx -> LuControl.create(ctx.getEntityId()))
+        this.incarnation = system.systemActorOf(ClusterIncarnation.create(),
+                "cluster-incarnation", Props.empty());
+        sharding.init(Entity.of(LuControl.KEY, ctx -> LuControl.create(ctx.getEntityId(), incarnation))
                 .withRole(LuControl.STORAGE_ROLE));
         this.node = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString();
-        this.replica = system.systemActorOf(LuControlReplica.create(), "lu-control-replica", Props.empty());
+        this.replica = system.systemActorOf(LuControlReplica.create(incarnation), "lu-control-replica", Props.empty());
+    }
+
+    /** This node's {@link ClusterIncarnation}. */
+    ActorRef<ClusterIncarnation.Command> incarnation() {
+        return incarnation;
     }
 
     @Override

@@ -3,16 +3,39 @@ package org.scstj.cluster.control;
 import org.scstj.cluster.CborSerializable;
 import org.scstj.engine.pr.ReservationsData;
 
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * One logical unit's control state at one version (docs/design/cluster.md 4.2, 4.3): its
  * reservations; the version is (epoch, seq), compared in that order. An epoch is one incarnation
  * of the LU's single writer; seq counts its changes. Immutable; this is what the writer keeps on a
- * majority and hands to every node.
+ * majority (and on their disks: the {@code lu-ctl-*} keys are durable) and hands to every node.
+ *
+ * @param incarnation the cluster incarnation the record was last written in ({@link ClusterIncarnation};
+ *                    null: never written), which tells a recovering writer that the whole cluster
+ *                    was restarted since (SPC-5 5.14.4 power-on, design 4.8)
+ * @param answers     per requester (one LU port on one node, {@link ClusteredLuControl}), the answer
+ *                    to its last change that this record applied: a change sent again to a new
+ *                    writer is answered from here instead of being applied twice
  */
-public record ControlRecord(String device, long epoch, long seq, ReservationsData pr) implements CborSerializable {
+public record ControlRecord(String device, long epoch, long seq, ReservationsData pr, String incarnation,
+                            Map<String, Answer> answers) implements CborSerializable {
+    /** How many requesters' answers a record keeps (the ones of the latest changes). */
+    static final int ANSWERS = 64;
+
+    /** The answer {@code result} to change {@code op} of its requester, applied at record seq {@code at}. */
+    public record Answer(long op, Wire.Result result, long at) {
+    }
+
+    public ControlRecord {
+        answers = answers == null ? Map.of() : Map.copyOf(answers);
+    }
+
     /** The record of an LU nothing was ever kept for. */
     public static ControlRecord empty(String device) {
-        return new ControlRecord(device, 0, 0, ReservationsData.EMPTY);
+        return new ControlRecord(device, 0, 0, ReservationsData.EMPTY, null, Map.of());
     }
 
     /** (epoch, seq) as one number, for the register's clock and for comparisons. */
@@ -20,13 +43,19 @@ public record ControlRecord(String device, long epoch, long seq, ReservationsDat
         return epoch << 32 | seq;
     }
 
-    /** The next change's record: same epoch, next seq. */
-    public ControlRecord next(ReservationsData data) {
-        return new ControlRecord(device, epoch, seq + 1, data);
+    /** The next change's record: same epoch, next seq, the change's answer kept for its requester. */
+    public ControlRecord next(ReservationsData data, String requester, long op, Wire.Result result) {
+        Map<String, Answer> kept = new HashMap<>(answers);
+        kept.put(requester, new Answer(op, result, seq + 1));
+        while (kept.size() > ANSWERS) {
+            kept.values().stream().min(Comparator.comparingLong(Answer::at))
+                    .ifPresent(oldest -> kept.values().remove(oldest));
+        }
+        return new ControlRecord(device, epoch, seq + 1, data, incarnation, kept);
     }
 
-    /** The first record of a new incarnation: the same state, epoch + 1, seq 0. */
-    public ControlRecord newEpoch() {
-        return new ControlRecord(device, epoch + 1, 0, pr);
+    /** This record at version (epoch, seq) in cluster incarnation {@code incarnation} with state {@code data}. */
+    public ControlRecord at(long epoch, long seq, ReservationsData data, String incarnation) {
+        return new ControlRecord(device, epoch, seq, data, incarnation, answers);
     }
 }

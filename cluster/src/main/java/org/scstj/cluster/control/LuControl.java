@@ -53,6 +53,12 @@ import java.util.Set;
  * writes it to a majority before it serves anything; replicas drop messages of an older epoch.
  * No change starts while a storage member that is Up has no subscribed replica (a node that just
  * (re)joined is told the state before any change can be acknowledged without it).
+ *
+ * <p>Power on (4.8, SPC-5 5.14.4): recovery also waits for the node's {@link ClusterIncarnation};
+ * a record written in another incarnation outlived a restart of the whole cluster and is brought
+ * back as {@link #powerOn} says before the new epoch is written, stamped with this incarnation.
+ * Operation ids: the record keeps each requester's last applied change with its answer; a
+ * {@link Submit} of that change again is answered from it, not run twice.
  */
 public final class LuControl extends AbstractBehavior<LuControl.Command> {
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "lu-control");
@@ -67,8 +73,14 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
     public sealed interface Command {
     }
 
-    /** A change asked through {@code ClusteredLuControl}; answered with its result. */
-    public record Submit(Wire.Op op, ActorRef<Wire.Result> replyTo) implements Command, CborSerializable {
+    /**
+     * A change asked through {@code ClusteredLuControl}; answered with its result. {@code requester}
+     * (one LU port on one node) and {@code opSeq} (its count of changes) identify it: the same
+     * change sent again, to this writer or to the next one, is answered from the record's answers
+     * and not applied twice.
+     */
+    public record Submit(Wire.Op op, String requester, long opSeq, ActorRef<Wire.Result> replyTo)
+            implements Command, CborSerializable {
     }
 
     /**
@@ -91,6 +103,10 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
     private record Written(Replicator.UpdateResponse<LWWRegister<ControlRecord>> response) implements Command {
     }
 
+    /** This node's cluster incarnation, once known. */
+    private record IncarnationKnown(String incarnation) implements Command {
+    }
+
     private record ReplicaGone(ActorRef<LuControlReplica.Command> replica) implements Command {
     }
 
@@ -102,11 +118,11 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
     /** How long a new incarnation collects the replicas' reports (design 4.3). */
     private static final Duration REPORTS = Duration.ofSeconds(1);
 
-    /** Makes the entity of LU {@code device}. */
-    public static Behavior<Command> create(String device) {
+    /** Makes the entity of LU {@code device}; {@code incarnation} is its node's {@link ClusterIncarnation}. */
+    public static Behavior<Command> create(String device, ActorRef<ClusterIncarnation.Command> incarnation) {
         return Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> Behaviors.withTimers(timers ->
                 DistributedData.<Command, LWWRegister<ControlRecord>>withReplicatorMessageAdapter(replicator ->
-                        new LuControl(ctx, stash, timers, replicator, device)))));
+                        new LuControl(ctx, stash, timers, replicator, device, incarnation)))));
     }
 
     /** The register's clock is the record's version: a later version always wins the merge. */
@@ -128,6 +144,8 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
     private ControlRecord majorityRecord;
     private ControlRecord bestReported;
     private boolean reportsIn;
+    /** The cluster incarnation (null: not known yet; recovery waits for it, design 4.8). */
+    private String incarnation;
 
     private static final class InFlight {
         final ControlRecord next;
@@ -148,7 +166,8 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
     }
 
     private LuControl(ActorContext<Command> ctx, StashBuffer<Command> stash, TimerScheduler<Command> timers,
-                      ReplicatorMessageAdapter<Command, LWWRegister<ControlRecord>> replicator, String device) {
+                      ReplicatorMessageAdapter<Command, LWWRegister<ControlRecord>> replicator, String device,
+                      ActorRef<ClusterIncarnation.Command> incarnation) {
         super(ctx);
         this.stash = stash;
         this.timers = timers;
@@ -159,6 +178,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
         this.cluster = Cluster.get(ctx.getSystem());
         this.current = ControlRecord.empty(device);
         timers.startSingleTimer(ReportsIn.INSTANCE, REPORTS);
+        incarnation.tell(new ClusterIncarnation.Get(ctx.messageAdapter(String.class, IncarnationKnown::new)));
         recover();
     }
 
@@ -173,6 +193,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
                 .onMessage(ReplicaGone.class, this::onReplicaGone)
                 .onMessage(Retry.class, this::onRetry)
                 .onMessage(ReportsIn.class, this::onReportsIn)
+                .onMessage(IncarnationKnown.class, this::onIncarnationKnown)
                 .build();
     }
 
@@ -198,6 +219,12 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
         return this;
     }
 
+    private Behavior<Command> onIncarnationKnown(IncarnationKnown msg) {
+        incarnation = msg.incarnation();
+        startEpochIfReady();
+        return this;
+    }
+
     private Behavior<Command> onReportsIn(ReportsIn msg) {
         reportsIn = true;
         startEpochIfReady();
@@ -210,7 +237,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
      * the membership changed between write and read); the new epoch is written before serving.
      */
     private void startEpochIfReady() {
-        if (majorityRecord == null || !reportsIn || !recovering) {
+        if (majorityRecord == null || !reportsIn || !recovering || incarnation == null) {
             return;
         }
         ControlRecord base = majorityRecord;
@@ -219,9 +246,28 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
                     device, bestReported.epoch(), bestReported.seq(), base.epoch(), base.seq());
             base = bestReported;
         }
+        ReservationsData pr = base.pr();
+        if (base.incarnation() != null && !base.incarnation().equals(incarnation)) {
+            pr = powerOn(pr);
+            getContext().getLog().info("lu-control {}: the whole cluster was restarted (record of incarnation {}, now {}):"
+                    + " power-on with APTPL {}, {} registration(s) kept, generation {}", device, base.incarnation(),
+                    incarnation, base.pr().aptpl() ? 1 : 0, pr.registrations().size(), pr.generation());
+        }
         // above every epoch this incarnation tried already (a recovery write that failed may be on some disks)
-        current = new ControlRecord(device, Math.max(base.epoch(), current.epoch()) + 1, 0, base.pr());
+        current = base.at(Math.max(base.epoch(), current.epoch()) + 1, 0, pr, incarnation);
         write(current);
+    }
+
+    /**
+     * SPC-5 5.14.4, design 4.8: at power on the registrations and the persistent reservation are
+     * kept only if the last APTPL said so; PRGENERATION is not reset (no initiator may see an older
+     * value again, SPC-5 6.16.2); an SPC-2 reservation never survives it (SPC-2 5.5.1).
+     */
+    static ReservationsData powerOn(ReservationsData pr) {
+        if (pr.aptpl()) {
+            return new ReservationsData(pr.registrations(), pr.generation(), pr.type(), pr.holder(), true, null);
+        }
+        return new ReservationsData(List.of(), pr.generation(), null, null, false, null);
     }
 
     private Behavior<Command> onRetry(Retry msg) {
@@ -288,6 +334,15 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
             stash.stash(msg);
             return this;
         }
+        ControlRecord.Answer answered = current.answers().get(msg.requester());
+        if (answered != null && answered.op() >= msg.opSeq()) {
+            // the change was applied already (its answer lost with the writer before): the same answer;
+            // an older one than the last applied is a late copy its requester no longer waits for
+            if (answered.op() == msg.opSeq()) {
+                msg.replyTo().tell(answered.result());
+            }
+            return this;
+        }
         if (!everyStorageMemberSubscribed()) {
             stash.stash(msg);
             timers.startSingleTimer(Retry.INSTANCE, RETRY);
@@ -331,7 +386,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
             msg.replyTo().tell(new Wire.DoneResult()); // nothing changes: nothing to coordinate
             return this;
         }
-        ControlRecord next = current.next(data);
+        ControlRecord next = current.next(data, msg.requester(), msg.opSeq(), new Wire.DoneResult());
         List<Wire.Selector> aborts = new ArrayList<>();
         List<Wire.Notice> wireNotices = new ArrayList<>();
         for (Reservations.Notice n : notices) {
@@ -382,7 +437,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
             inFlight.replyTo.tell(new Wire.FailedResult(SenseReason.ABORTED_COMMAND));
             // the version may be on some disks and is prepared on the replicas: the state as it was
             // goes out above it, so that no later incarnation adopts the change that failed
-            current = new ControlRecord(device, current.epoch(), inFlight.next.seq() + 1, current.pr());
+            current = current.at(current.epoch(), inFlight.next.seq() + 1, current.pr(), current.incarnation());
             inFlight = null;
             for (ActorRef<LuControlReplica.Command> s : subscribers) {
                 s.tell(new LuControlReplica.Commit(device, current, List.of(), null, getContext().getSelf()));

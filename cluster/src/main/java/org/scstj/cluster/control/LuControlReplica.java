@@ -63,9 +63,17 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
 
     private enum Resubscribe implements Command { INSTANCE }
 
-    /** Makes the node's replica; LUs register with it as their LUN actors start. */
-    public static Behavior<Command> create() {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LuControlReplica(ctx, timers)));
+    /** This node knows the cluster incarnation: subscriptions may go out. */
+    private record IncarnationKnown(String incarnation) implements Command {
+    }
+
+    /**
+     * Makes the node's replica; LUs register with it as their LUN actors start. It subscribes none
+     * before {@code incarnation} (this node's {@link ClusterIncarnation}) knows the cluster's
+     * incarnation (design 4.8).
+     */
+    public static Behavior<Command> create(ActorRef<ClusterIncarnation.Command> incarnation) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LuControlReplica(ctx, timers, incarnation)));
     }
 
     private static final class Lu {
@@ -91,12 +99,15 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
     /** This node's address, as {@link Wire.ResetOp} names the asking node. */
     private final String node;
     private final Map<String, Lu> lus = new HashMap<>();
+    private boolean incarnationKnown;
 
-    private LuControlReplica(ActorContext<Command> ctx, TimerScheduler<Command> timers) {
+    private LuControlReplica(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+                             ActorRef<ClusterIncarnation.Command> incarnation) {
         super(ctx);
         this.sharding = ClusterSharding.get(ctx.getSystem());
         this.node = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).selfMember().address().toString();
         timers.startTimerWithFixedDelay(Resubscribe.INSTANCE, RESUBSCRIBE);
+        incarnation.tell(new ClusterIncarnation.Get(ctx.messageAdapter(String.class, IncarnationKnown::new)));
     }
 
     @Override
@@ -107,6 +118,7 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
                 .onMessage(Commit.class, this::onCommit)
                 .onMessage(EntityGone.class, this::onEntityGone)
                 .onMessage(Resubscribe.class, this::onResubscribe)
+                .onMessage(IncarnationKnown.class, this::onIncarnationKnown)
                 .build();
     }
 
@@ -118,7 +130,15 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
         return this;
     }
 
+    private Behavior<Command> onIncarnationKnown(IncarnationKnown msg) {
+        incarnationKnown = true;
+        return onResubscribe(Resubscribe.INSTANCE);
+    }
+
     private void subscribe(String device) {
+        if (!incarnationKnown) {
+            return; // the resubscription timer or the incarnation's arrival sends it
+        }
         sharding.entityRefFor(LuControl.KEY, device)
                 .tell(new LuControl.Subscribe(getContext().getSelf(), lus.get(device).reported));
     }

@@ -30,9 +30,11 @@ class ClusterArchitectureTest {
                     .and(DescribedPredicate.not(resideInAnyPackage("org.scstj.engine.spi..", "org.scstj.engine.pr..",
                             "org.scstj.engine.sense..")))
                     .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(ControlPlane.class, ControlReplica.class,
-                            LuControlPort.class, ControlOp.class, ControlResult.class))))
+                            LuControlPort.class, ControlOp.class, ControlResult.class,
+                            org.scstj.engine.state.StateFile.class, org.scstj.engine.state.StateFile.CorruptStateException.class))))
             .because("the cluster layer uses the engine's SPI and its control state's values and port only"
-                    + " (docs/design/cluster.md 3.4, 4.2): the reservations' state machine, its sense reasons");
+                    + " (docs/design/cluster.md 3.4, 4.2): the reservations' state machine, its sense reasons,"
+                    + " and the crash-safe state file its durable store writes (8 risk 2)");
 
     @ArchTest
     static final ArchRule noTransportHandlerOrMgmt = noClasses().that().resideInAPackage("org.scstj.cluster..")

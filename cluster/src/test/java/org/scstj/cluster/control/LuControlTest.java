@@ -172,14 +172,14 @@ class LuControlTest {
     @Test
     void replica_dropsAnOlderEpoch_andSkipsWhatTheAskingNodeDidItself() throws Exception {
         Recorder lun = new Recorder();
-        ActorRef<LuControlReplica.Command> replica = kit.spawn(LuControlReplica.create());
+        ActorRef<LuControlReplica.Command> replica = kit.spawn(LuControlReplica.create(plane.incarnation()));
         replica.tell(new LuControlReplica.Register("disk-c", lun));
         int c = subscribed(lun); // the entity's answer to the subscription: epoch 1
         ActorRef<LuControl.Command> stale = kit.createTestProbe(LuControl.Command.class).getRef();
         ReservationsData reserved = new ReservationsData(List.of(), 0, null, null, false, A);
 
-        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 0, 9, reserved), List.of(), null, stale));
-        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 7, 0, ReservationsData.EMPTY),
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 0, 9, reserved, null, java.util.Map.of()), List.of(), null, stale));
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 7, 0, ReservationsData.EMPTY, null, java.util.Map.of()),
                 List.of(new Wire.Notice(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED, new Wire.AllSelector(), true)),
                 Cluster.get(kit.system()).selfMember().address().toString(), stale));
         awaitCommits(lun, c + 1);
@@ -190,7 +190,7 @@ class LuControlTest {
         assertNull(lun.installed.spc2Holder());
 
         // a later message of the superseded epoch 1 (the real entity's) changes nothing either
-        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 1, 5, reserved), List.of(), null, stale));
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 1, 5, reserved, null, java.util.Map.of()), List.of(), null, stale));
         Thread.sleep(200);
         assertEquals(c + 1, commits(lun));
     }
@@ -202,12 +202,133 @@ class LuControlTest {
         ReservationsData reserved = new ReservationsData(List.of(), 4, null, null, false, A);
         org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(kit.system())
                 .entityRefFor(LuControl.KEY, "disk-d")
-                .tell(new LuControl.Subscribe(replica.getRef(), new ControlRecord("disk-d", 5, 3, reserved)));
+                .tell(new LuControl.Subscribe(replica.getRef(), new ControlRecord("disk-d", 5, 3, reserved, null, java.util.Map.of())));
         LuControlReplica.Commit first = replica.expectMessageClass(LuControlReplica.Commit.class,
                 java.time.Duration.ofSeconds(15));
         assertEquals(6, first.record().epoch(), "design 4.3: a new epoch above every version seen");
         assertEquals(0, first.record().seq());
         assertEquals(reserved, first.record().pr(), "the version a replica was prepared for is adopted, not lost");
+    }
+
+    /** Writes {@code record} as the LU's register on this node, as a previous life of the cluster left it. */
+    private static void previousLife(ControlRecord record) throws Exception {
+        org.apache.pekko.cluster.ddata.SelfUniqueAddress self =
+                org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData.get(kit.system()).selfUniqueAddress();
+        org.apache.pekko.cluster.ddata.LWWRegisterKey<ControlRecord> key =
+                new org.apache.pekko.cluster.ddata.LWWRegisterKey<>("lu-ctl-" + record.device());
+        org.apache.pekko.cluster.ddata.LWWRegister.Clock<ControlRecord> clock = (c, r) -> r.version();
+        Object answer = org.apache.pekko.actor.typed.javadsl.AskPattern.<org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.Command,
+                org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.UpdateResponse<org.apache.pekko.cluster.ddata.LWWRegister<ControlRecord>>>ask(
+                org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData.get(kit.system()).replicator(),
+                replyTo -> new org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.Update<>(key,
+                        org.apache.pekko.cluster.ddata.LWWRegister.create(self, record, clock),
+                        org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.writeLocal(), replyTo,
+                        r -> r.withValue(self, record, clock)),
+                java.time.Duration.ofSeconds(10), kit.scheduler()).toCompletableFuture().get();
+        assertInstanceOf(org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.UpdateSuccess.class, answer);
+    }
+
+    private static LuControlReplica.Commit recovered(String device) {
+        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<LuControlReplica.Command> replica =
+                kit.createTestProbe(LuControlReplica.Command.class);
+        org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(kit.system())
+                .entityRefFor(LuControl.KEY, device).tell(new LuControl.Subscribe(replica.getRef(), null));
+        return replica.expectMessageClass(LuControlReplica.Commit.class, java.time.Duration.ofSeconds(15));
+    }
+
+    private static String incarnation() throws Exception {
+        return org.apache.pekko.actor.typed.javadsl.AskPattern.<ClusterIncarnation.Command, String>ask(plane.incarnation(),
+                ClusterIncarnation.Get::new, java.time.Duration.ofSeconds(15), kit.scheduler()).toCompletableFuture().get();
+    }
+
+    @Test
+    void recoveryAfterAWholeClusterRestart_aptpl0_clearsRegistrationsAndReservations_keepsTheGeneration() throws Exception {
+        Registrant ra = Registrant.of(A, false);
+        ReservationsData before = new ReservationsData(List.of(new Reservations.Registration(ra, 0xA)), 5,
+                PrType.WRITE_EXCLUSIVE, ra, false, B);
+        previousLife(new ControlRecord("disk-p0", 3, 2, before, "a-previous-life", java.util.Map.of()));
+
+        LuControlReplica.Commit first = recovered("disk-p0");
+        assertEquals(new ReservationsData(List.of(), 5, null, null, false, null), first.record().pr(),
+                "SPC-5 5.14.4: APTPL 0, power on: nothing registered or reserved; PRGENERATION not reset");
+        assertEquals(incarnation(), first.record().incarnation(), "stamped with this life of the cluster");
+        assertEquals(4, first.record().epoch());
+    }
+
+    @Test
+    void recoveryAfterAWholeClusterRestart_aptpl1_keepsPersistentReservations_notSpc2s() throws Exception {
+        Registrant ra = Registrant.of(A, false);
+        ReservationsData before = new ReservationsData(List.of(new Reservations.Registration(ra, 0xA)), 5,
+                PrType.WRITE_EXCLUSIVE, ra, true, B);
+        previousLife(new ControlRecord("disk-p1", 3, 2, before, "a-previous-life", java.util.Map.of()));
+
+        LuControlReplica.Commit first = recovered("disk-p1");
+        assertEquals(new ReservationsData(before.registrations(), 5, PrType.WRITE_EXCLUSIVE, ra, true, null),
+                first.record().pr(), "APTPL 1: kept across the power loss; an SPC-2 reservation never is (SPC-2 5.5.1)");
+        assertEquals(incarnation(), first.record().incarnation());
+    }
+
+    @Test
+    void recoveryInTheSameIncarnation_keepsEverything() throws Exception {
+        Registrant ra = Registrant.of(A, false);
+        ReservationsData before = new ReservationsData(List.of(new Reservations.Registration(ra, 0xA)), 5,
+                PrType.WRITE_EXCLUSIVE, ra, false, B);
+        previousLife(new ControlRecord("disk-p2", 3, 2, before, incarnation(), java.util.Map.of()));
+        assertEquals(before, recovered("disk-p2").record().pr(), "a failover or partial restart is no power loss");
+    }
+
+    @Test
+    void aChangeSentAgain_isAnsweredFromTheRecord_notAppliedTwice() throws Exception {
+        Recorder replica = new Recorder();
+        plane.port("disk-dup", (op, done) -> done.accept(ControlResult.DONE), replica);
+        int c = subscribed(replica);
+        org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<LuControl.Command> entity =
+                org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(kit.system())
+                        .entityRefFor(LuControl.KEY, "disk-dup");
+        Wire.Op register = new Wire.PrOutOp(A, 1, prOut(PrOut.REGISTER, 0, 0, 0xA));
+        java.util.function.LongFunction<Wire.Result> send = seq -> entity.<Wire.Result>ask(
+                replyTo -> new LuControl.Submit(register, "n1/test", seq, replyTo), java.time.Duration.ofSeconds(15))
+                .toCompletableFuture().join();
+
+        assertEquals(new Wire.DoneResult(), send.apply(1));
+        awaitCommits(replica, c + 1);
+        assertEquals(1, replica.installed.generation());
+        assertEquals(new Wire.DoneResult(), send.apply(1), "the same change again: its answer, from the record");
+        Thread.sleep(300);
+        assertEquals(c + 1, commits(replica), "not applied twice");
+        assertEquals(1, replica.installed.generation());
+        assertEquals(new Wire.RefusedResult(PrOut.Outcome.CONFLICT), send.apply(2),
+                "a new change with the same content is run: A is registered now, reservation key 0 conflicts");
+    }
+
+    @Test
+    void aChangeNotAnswered_isSentAgainWithTheSameId_andEndsWithTheAnswerToTheCopy() throws Exception {
+        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<LuControl.Command> writer =
+                kit.createTestProbe(LuControl.Command.class);
+        ClusteredLuControl port = new ClusteredLuControl(
+                org.apache.pekko.cluster.sharding.typed.testkit.javadsl.TestEntityRef.of(LuControl.KEY, "disk-r",
+                        writer.getRef()), (op, done) -> done.accept(ControlResult.DONE), "pekko://scstj@127.0.0.1:1");
+        CompletableFuture<ControlResult> first = new CompletableFuture<>();
+        CompletableFuture<ControlResult> second = new CompletableFuture<>();
+        port.submit(new ControlOp.Reserve(A), first::complete);
+        port.submit(new ControlOp.Release(A), second::complete);
+
+        LuControl.Submit sent = writer.expectMessageClass(LuControl.Submit.class);
+        // the writer's node dies with it: no answer; the port sends the same change again
+        LuControl.Submit again = writer.expectMessageClass(LuControl.Submit.class, java.time.Duration.ofSeconds(10));
+        assertEquals(sent.requester(), again.requester());
+        assertEquals(sent.opSeq(), again.opSeq());
+        assertEquals(new Wire.ReserveOp(A), again.op());
+        assertFalse(first.isDone());
+        again.replyTo().tell(new Wire.DoneResult());
+        assertEquals(ControlResult.DONE, first.get(10, TimeUnit.SECONDS));
+
+        // one change at a time: the release went out only now, as the next change
+        LuControl.Submit release = writer.expectMessageClass(LuControl.Submit.class);
+        assertEquals(new Wire.ReleaseOp(A), release.op());
+        assertEquals(sent.opSeq() + 1, release.opSeq());
+        release.replyTo().tell(new Wire.RefusedResult(PrOut.Outcome.CONFLICT));
+        assertEquals(new ControlResult.Refused(PrOut.Outcome.CONFLICT), second.get(10, TimeUnit.SECONDS));
     }
 
     @Test
@@ -221,18 +342,20 @@ class LuControlTest {
                 PrType.WRITE_EXCLUSIVE, ra, true, B);
         List<CborSerializable> messages = List.of(
                 new LuControl.Submit(new Wire.PrOutOp(A, 9, new PrOut(PrOut.REGISTER_AND_MOVE, 0, 1, 1, 2, false, false,
-                        true, List.of(Registrant.of(B, false)), true, 2)), result),
-                new LuControl.Submit(new Wire.ReserveOp(A), result),
-                new LuControl.Submit(new Wire.ResetOp("pekko://scstj@127.0.0.1:2552"), result),
-                new LuControl.Subscribe(replica, new ControlRecord("d", 2, 3, data)),
+                        true, List.of(Registrant.of(B, false)), true, 2)), "n1/r", 1, result),
+                new LuControl.Submit(new Wire.ReserveOp(A), "n1/r", 2, result),
+                new LuControl.Submit(new Wire.ResetOp("pekko://scstj@127.0.0.1:2552"), "n2/r", 7, result),
+                new LuControl.Subscribe(replica, new ControlRecord("d", 2, 3, data, null, java.util.Map.of())),
                 new LuControl.Subscribe(replica, null),
                 new LuControl.Prepared(3, 4, replica),
-                new LuControlReplica.Prepare("d", new ControlRecord("d", 3, 4, data), List.of(new Wire.AllSelector(), new Wire.AllButSelector(A),
+                new LuControlReplica.Prepare("d", new ControlRecord("d", 3, 4, data, null, java.util.Map.of()), List.of(new Wire.AllSelector(), new Wire.AllButSelector(A),
                         new Wire.RegisteredSelector(List.of(ra), null)), A, 9, null, entity),
-                new LuControlReplica.Commit("d", new ControlRecord("d", 3, 4, data),
+                new LuControlReplica.Commit("d", new ControlRecord("d", 3, 4, data, null, java.util.Map.of()),
                         List.of(new Wire.Notice(SenseReason.RESERVATIONS_PREEMPTED, new Wire.AllButSelector(B), true)),
                         "pekko://scstj@127.0.0.2:2552", entity),
-                new ControlRecord("d", 1, 0, ReservationsData.EMPTY),
+                new ControlRecord("d", 1, 0, ReservationsData.EMPTY, null, java.util.Map.of()),
+                new ControlRecord("d", 1, 0, data, "c0ffee", java.util.Map.of("n1/r",
+                        new ControlRecord.Answer(3, new Wire.DoneResult(), 1))),
                 new Wire.DoneResult(), new Wire.RefusedResult(PrOut.Outcome.CONFLICT),
                 new Wire.FailedResult(SenseReason.ABORTED_COMMAND));
         for (CborSerializable m : messages) {
