@@ -134,7 +134,13 @@ abstract sealed class DataOutOp implements TransportTask.DataReceiver, BlockDevi
         BlockDevice.SharedLock held = lock;
         if (held != null) {
             lock = null;
-            held.release();
+            try {
+                held.release();
+            } catch (RuntimeException e) {
+                // the medium holds the command's result either way; the status must still go out
+                org.slf4j.LoggerFactory.getLogger(DataOutOp.class).error("{}: releasing the shared-storage lock of bytes {}+{} failed",
+                        ctx.lu().device().name(), offset, lockLength, e);
+            }
         }
         ctx.complete(response);
     }

@@ -170,7 +170,9 @@ final class FileIoDevice implements BlockDevice {
      * this JVM already locked ({@link OverlappingFileLockException}) instead of letting the kernel
      * merge them. The LUN actor never has two commands holding overlapping ranges of one device in
      * here; two devices of one daemon configured on the same file could, and then the later one
-     * waits (polling) until the earlier released.
+     * waits (polling) until the earlier released. POSIX also drops every lock a process holds on a
+     * file when it closes any descriptor of that file: this device opens and closes extra descriptors
+     * only while resizing, between commands, when none of its locks is held.
      *
      * <p>A single node (no {@code scstj.cluster}) takes no lock: the LUN actor's serialization is
      * all there is to do.
