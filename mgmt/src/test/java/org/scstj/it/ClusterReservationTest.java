@@ -39,9 +39,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * libiscsi's reservation suites and MultipathIO (COMPARE AND WRITE through both paths at once
  * included: the byte-range lock on the shared file, design 4.7) run with their two paths on two
  * different nodes, both ways round; a RESERVE or PERSISTENT RESERVE OUT acknowledged through one
- * node conflicts at once for another initiator's WRITE through another, hundreds of times in a row; PR IN READ KEYS
- * gives the same PRGENERATION and keys through every node; kill -9 and restart of a node lose none
- * of it.
+ * node conflicts at once for another initiator's WRITE through another, hundreds of times in a
+ * row; PR IN READ KEYS gives the same PRGENERATION and keys through every node; kill -9 and
+ * restart of a node lose none of it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
