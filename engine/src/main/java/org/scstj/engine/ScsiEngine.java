@@ -110,14 +110,14 @@ public final class ScsiEngine {
     private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     private ScsiEngine(ActorSystem<Void> system, EngineSettings settings, Map<String, DeviceHandlerFactory> handlers,
-                       java.nio.file.Path stateDir) {
+                       java.nio.file.Path stateDir, boolean sharedStorage) {
         this.system = system;
         this.settings = settings;
         this.handlers = handlers;
         this.stateDir = stateDir;
         this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
         this.context = new DeviceHandlerFactory.Context(blocking, stateDir,
-                (device, medium, force) -> started.thenCompose(v -> changeMedium(device, medium, force)));
+                (device, medium, force) -> started.thenCompose(v -> changeMedium(device, medium, force)), sharedStorage);
         this.lunProps = DispatcherSelector.fromConfig(settings.lunDispatcher()).withMailboxFromConfig(settings.mailbox());
         this.sessionProps = DispatcherSelector.fromConfig(settings.sessionDispatcher())
                 .withMailboxFromConfig(settings.mailbox());
@@ -208,24 +208,32 @@ public final class ScsiEngine {
      */
     public static ScsiEngine start(EngineSpec spec, Config config, List<DeviceHandlerFactory> handlers)
             throws EngineStartException {
-        return start(spec, config, handlers, system -> ControlPlane.LOCAL);
+        return start(spec, config, handlers, system -> ControlPlane.LOCAL, false);
     }
 
     /**
-     * As {@link #start(EngineSpec, Config, List)}, each LU's control state kept where the plane
-     * {@code controlPlane} makes on the engine's actor system says (docs/design/cluster.md 4);
-     * it is made before the first LU starts.
+     * As {@link #start(EngineSpec, Config, List)} for a node of a cluster: each LU's control state
+     * kept where the plane {@code controlPlane} makes on the engine's actor system says
+     * (docs/design/cluster.md 4); it is made before the first LU starts. The other nodes serve the
+     * same backing stores, so the handlers are told so ({@link DeviceHandlerFactory.Context#sharedStorage}):
+     * COMPARE AND WRITE, ORWRITE and WRITE ATOMIC then lock their ranges on the store (4.7).
      */
     public static ScsiEngine start(EngineSpec spec, Config config, List<DeviceHandlerFactory> handlers,
                                    java.util.function.Function<ActorSystem<Void>, ControlPlane> controlPlane)
             throws EngineStartException {
+        return start(spec, config, handlers, controlPlane, true);
+    }
+
+    private static ScsiEngine start(EngineSpec spec, Config config, List<DeviceHandlerFactory> handlers,
+                                    java.util.function.Function<ActorSystem<Void>, ControlPlane> controlPlane,
+                                    boolean sharedStorage) throws EngineStartException {
         EngineSettings settings = EngineSettings.from(config);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "scstj", config);
         List<BlockDevice> opened = new ArrayList<>();
         try {
             Map<String, DeviceHandlerFactory> byType = new LinkedHashMap<>();
             handlers.forEach(h -> byType.put(h.type(), h));
-            ScsiEngine engine = new ScsiEngine(system, settings, Map.copyOf(byType), spec.stateDir());
+            ScsiEngine engine = new ScsiEngine(system, settings, Map.copyOf(byType), spec.stateDir(), sharedStorage);
             engine.controlPlane = controlPlane.apply(system);
             engine.alua = spec.alua();
             engine.targetSpecs = List.copyOf(spec.targets());

@@ -11,8 +11,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ConformanceSuitesTest {
     private static final String TWO_INITIATORS =
             "-i iqn.2026-11.org.scstj.it:initiator-1 -I iqn.2026-11.org.scstj.it:initiator-2";
-    private static final Pattern SUMMARY = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)");
 
     @TempDir
     static Path dir;
@@ -92,14 +89,12 @@ class ConformanceSuitesTest {
         command.addAll(List.of("-t", "ALL." + suite, url));
         Tools.Result r = Tools.run(command, 600);
         System.out.println(r.output());
-        Matcher m = SUMMARY.matcher(r.output());
-        if (!m.find()) {
+        Tools.CUnitSummary summary = Tools.CUnitSummary.parse(r.output());
+        if (summary == null) {
             fail("no CUnit summary from " + suite + ":\n" + r.output() + "\n--- daemon log:\n" + daemon.log());
         }
-        int ran = Integer.parseInt(m.group(2));
-        int failed = Integer.parseInt(m.group(4));
-        assertTrue(ran > 0, suite + " ran no test:\n" + r.output());
-        assertEquals(0, failed, suite + " had failures:\n" + r.output());
+        assertTrue(summary.ran() > 0, suite + " ran no test:\n" + r.output());
+        assertEquals(0, summary.failed(), suite + " had failures:\n" + r.output());
         assertTrue(daemon.alive(), "daemon died during " + suite + ":\n" + daemon.log());
         return r.output();
     }

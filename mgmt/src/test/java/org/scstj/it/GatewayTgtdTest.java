@@ -23,8 +23,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +41,6 @@ class GatewayTgtdTest {
     private static final String GATEWAY = "iqn.2026-11.org.scstj:gw";
     private static final Duration T = Duration.ofSeconds(30);
     private static final int BLOCKS = 64 * 2048; // 64 MiB of 512-byte blocks
-    private static final Pattern SUMMARY = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)");
 
     @TempDir
     static Path dir;
@@ -111,12 +108,12 @@ class GatewayTgtdTest {
         Tools.Result r = Tools.run(List.of("iscsi-test-cu", "-d", "-i", "iqn.2026-11.org.scstj.it:initiator-1", "-I",
                 "iqn.2026-11.org.scstj.it:initiator-2", "-t", "ALL." + suite, daemon.url(GATEWAY, 0)), 600);
         System.out.println(r.output());
-        Matcher m = SUMMARY.matcher(r.output());
-        if (!m.find()) {
+        Tools.CUnitSummary summary = Tools.CUnitSummary.parse(r.output());
+        if (summary == null) {
             fail("no CUnit summary from " + suite + ":\n" + r.output());
         }
-        assertTrue(Integer.parseInt(m.group(2)) > 0, suite + " ran nothing:\n" + r.output());
-        assertEquals(0, Integer.parseInt(m.group(4)), suite + " failed:\n" + r.output());
+        assertTrue(summary.ran() > 0, suite + " ran nothing:\n" + r.output());
+        assertEquals(0, summary.failed(), suite + " failed:\n" + r.output());
     }
 
     @Test

@@ -115,7 +115,6 @@ class LinuxPassThroughTest {
     /** The whole guest run, the host's tools included. */
     static final long GUEST_TIMEOUT_SECONDS = 600;
 
-    private static final Pattern SUMMARY = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)");
     private static final Pattern TEST = Pattern.compile("^\\s*Test: (\\w+) \\.\\.\\.");
     private static final String LISTENING = "SCSTJ-SG-LISTENING";
 
@@ -301,14 +300,14 @@ class LinuxPassThroughTest {
         SuiteRun run = suites.get(suite).get(GUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         Tools.Result r = run.result();
         System.out.println(suite + " took " + run.seconds() + " s\n" + r.output());
-        Matcher m = SUMMARY.matcher(r.output());
-        if (!m.find()) {
+        Tools.CUnitSummary summary = Tools.CUnitSummary.parse(r.output());
+        if (summary == null) {
             fail("no CUnit summary from " + suite + ":\n" + r.output());
         }
-        assertTrue(Integer.parseInt(m.group(2)) > 0, suite + " ran nothing:\n" + r.output());
+        assertTrue(summary.ran() > 0, suite + " ran nothing:\n" + r.output());
         Set<String> expected = QEMU_DEVIATIONS.getOrDefault(suite, Set.of());
         assertEquals(new TreeSet<>(expected), failedTests(r.output()), suite + "'s failed tests:\n" + r.output());
-        assertEquals(expected.size(), Integer.parseInt(m.group(4)), suite + "'s failed count:\n" + r.output());
+        assertEquals(expected.size(), summary.failed(), suite + "'s failed count:\n" + r.output());
     }
 
     @AfterAll

@@ -11,8 +11,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +43,6 @@ class MultipathTest {
             """;
     private static final String TWO_INITIATORS =
             "-i iqn.2026-12.org.scstj.it:path-1 -I iqn.2026-12.org.scstj.it:path-2";
-    private static final Pattern SUMMARY = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)");
 
     @TempDir
     static Path dir;
@@ -77,12 +74,12 @@ class MultipathTest {
         System.out.println(r.output());
         assertTrue(r.output().contains("found matching LU device identifier for all (2) paths"),
                 "libiscsi did not see one LU through two paths:\n" + r.output());
-        Matcher m = SUMMARY.matcher(r.output());
-        if (!m.find()) {
+        Tools.CUnitSummary summary = Tools.CUnitSummary.parse(r.output());
+        if (summary == null) {
             fail("no CUnit summary from " + spec + ":\n" + r.output() + "\n--- daemon log:\n" + daemon.log());
         }
-        assertTrue(Integer.parseInt(m.group(2)) > 0, spec + " ran no test:\n" + r.output());
-        assertEquals(0, Integer.parseInt(m.group(4)), spec + " had failures:\n" + r.output());
+        assertTrue(summary.ran() > 0, spec + " ran no test:\n" + r.output());
+        assertEquals(0, summary.failed(), spec + " had failures:\n" + r.output());
         assertTrue(daemon.alive(), "daemon died during " + spec + ":\n" + daemon.log());
     }
 

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -19,6 +21,25 @@ final class Tools {
 
     /** The result of one run. */
     record Result(int exit, String output) {
+    }
+
+    /**
+     * The {@code tests} row of the run summary CUnit prints at the end of an {@code iscsi-test-cu}
+     * run ({@code Type Total Ran Passed Failed Inactive}): how many tests the selection held, ran,
+     * passed and failed.
+     */
+    record CUnitSummary(int total, int ran, int passed, int failed) {
+        private static final Pattern TESTS = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)");
+
+        /** The summary in {@code output}, or null when there is none (the run ended before CUnit reported). */
+        static CUnitSummary parse(String output) {
+            Matcher m = TESTS.matcher(output);
+            if (!m.find()) {
+                return null;
+            }
+            return new CUnitSummary(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
+        }
     }
 
     /** Makes sure {@code binary} exists, installing {@code debianPackage} once if we are root. */

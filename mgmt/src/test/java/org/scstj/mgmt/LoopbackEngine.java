@@ -29,8 +29,21 @@ final class LoopbackEngine implements AutoCloseable {
 
     /** Starts the engine on {@code hocon} (named {@code origin} in problems) and logs {@code initiator} in to {@code target}. */
     static LoopbackEngine start(String origin, String hocon, String target, String initiator) throws Exception {
+        return start(origin, hocon, target, initiator, false);
+    }
+
+    /**
+     * As {@link #start(String, String, String, String)}; with {@code sharedStorage} the engine starts
+     * as a cluster node's does (the backing stores shared with other processes, the control state
+     * still kept in each LUN actor): what a node's data path does, without a cluster.
+     */
+    static LoopbackEngine start(String origin, String hocon, String target, String initiator, boolean sharedStorage)
+            throws Exception {
         ScstjConfig config = new ConfigLoader(ConfigLoader.installedHandlers()).load(origin, hocon, ConfigFactory.empty());
-        ScsiEngine engine = ScsiEngine.start(config.engine(), config.config(), ConfigLoader.installedHandlers());
+        ScsiEngine engine = sharedStorage
+                ? ScsiEngine.start(config.engine(), config.config(), ConfigLoader.installedHandlers(),
+                        system -> org.scstj.engine.exec.ControlPlane.LOCAL)
+                : ScsiEngine.start(config.engine(), config.config(), ConfigLoader.installedHandlers());
         LoopbackTargetDriver driver = new LoopbackTargetDriver(LoopbackSettings.DEFAULTS, LoopbackTargetDriver.POOLED_DIRECT);
         try {
             await(driver.start(engine.core()));

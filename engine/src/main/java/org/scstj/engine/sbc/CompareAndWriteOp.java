@@ -29,7 +29,11 @@ import java.nio.ByteBuffer;
  * <p>Atomicity (SBC-4 5.3.1: "as an uninterrupted sequence of actions"): the command table marks
  * the row exclusive, so the LUN actor starts it only when no other task touching its blocks is in
  * the device and holds back every later task touching them until it completed; the read, the
- * comparison and the write need no lock of their own. DPO and FUA are honoured as for WRITE
+ * comparison and the write need no lock of their own on one node. On a node of a cluster the
+ * other nodes serve the same backing store: there the read, the comparison and the write run
+ * inside the device's {@link BlockDevice#lockShared} of the blocks (a POSIX byte-range lock on a
+ * file; docs/design/cluster.md 4.7), so two nodes' COMPARE AND WRITEs on the same blocks (VMware
+ * ATS heartbeats through two paths) cannot both pass the comparison. DPO and FUA are honoured as for WRITE
  * (FUA, or the Caching page's WCE 0: the write is durable before GOOD).
  */
 public final class CompareAndWriteOp extends DataOutOp {
@@ -51,12 +55,12 @@ public final class CompareAndWriteOp extends DataOutOp {
         public void failed(BlockDevice.IoFailure failure, Throwable cause) {
             data.release();
             data = null;
-            ctx.complete(Failure.of(IoFailures.reason(failure, false)).toResponse(ctx.lu().descriptorSense()));
+            complete(Failure.of(IoFailures.reason(failure, false)).toResponse(ctx.lu().descriptorSense()));
         }
     };
 
     private CompareAndWriteOp(ExecContext ctx, long offset, boolean fua, int bytes) {
-        super(ctx, offset, bytes, bytes, true);
+        super(ctx, offset, bytes, bytes, true, bytes / 2); // the compared and written blocks
         this.fua = fua;
         this.half = bytes / 2;
     }
@@ -99,7 +103,7 @@ public final class CompareAndWriteOp extends DataOutOp {
             if (differs >= 0) {
                 data.release();
                 data = null;
-                ctx.complete(Failure.withInformation(SenseReason.MISCOMPARE_DURING_VERIFY, differs)
+                complete(Failure.withInformation(SenseReason.MISCOMPARE_DURING_VERIFY, differs)
                         .toResponse(ctx.lu().descriptorSense()));
                 return;
             }
@@ -115,6 +119,6 @@ public final class CompareAndWriteOp extends DataOutOp {
     public void completed() {
         data.release();
         data = null;
-        ctx.complete(ScsiResponse.good(null, transferLength));
+        complete(ScsiResponse.good(null, transferLength));
     }
 }

@@ -25,7 +25,10 @@ import java.nio.ByteBuffer;
  * table marks the row exclusive: the LUN actor starts an ORWRITE only when no other task touching
  * its blocks is in the device, and holds back every later task touching them (READ, WRITE, WRITE
  * SAME, another ORWRITE, ...) until it completed. Overlapping ORWRITEs thus run one after the
- * other in arrival order and never lose each other's bits; disjoint ones run in parallel.
+ * other in arrival order and never lose each other's bits; disjoint ones run in parallel. On a
+ * node of a cluster the read and the write also run inside the device's
+ * {@link BlockDevice#lockShared} of the range, so an ORWRITE on another node sharing the backing
+ * store cannot slip between them (docs/design/cluster.md 4.7).
  */
 public final class OrWriteOp extends DataOutOp {
     private final boolean fua;
@@ -45,7 +48,7 @@ public final class OrWriteOp extends DataOutOp {
     };
 
     private OrWriteOp(ExecContext ctx, long offset, boolean fua, int received, int transferLength) {
-        super(ctx, offset, received, transferLength, true);
+        super(ctx, offset, received, transferLength, true, received); // the read and rewritten blocks
         this.fua = fua;
     }
 
@@ -105,12 +108,12 @@ public final class OrWriteOp extends DataOutOp {
     public void completed() {
         data.release();
         data = null;
-        ctx.complete(ScsiResponse.good(null, transferLength));
+        complete(ScsiResponse.good(null, transferLength));
     }
 
     private void readFailed(BlockDevice.IoFailure failure) {
         data.release();
         data = null;
-        ctx.complete(Failure.of(IoFailures.reason(failure, false)).toResponse(ctx.lu().descriptorSense()));
+        complete(Failure.of(IoFailures.reason(failure, false)).toResponse(ctx.lu().descriptorSense()));
     }
 }

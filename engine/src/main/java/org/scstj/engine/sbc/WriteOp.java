@@ -17,14 +17,15 @@ import org.scstj.engine.spi.ScsiResponse;
 public final class WriteOp extends DataOutOp {
     private final boolean fua;
 
-    private WriteOp(ExecContext ctx, long offset, boolean fua, int received, int transferLength) {
-        super(ctx, offset, received, transferLength, true);
+    private WriteOp(ExecContext ctx, long offset, boolean fua, int received, int transferLength, long lockLength) {
+        super(ctx, offset, received, transferLength, true, lockLength);
         this.fua = fua;
     }
 
     /** Starts the WRITE; {@code ctx.complete} is called exactly once, possibly from another thread. */
     public static void execute(Cdb.Write cdb, ExecContext ctx) {
-        start(ctx, cdb.opcode(), cdb.lba(), cdb.blocks(), cdb.fua(), BlockLimits.maxTransferBlocks(ctx.lu().device()));
+        start(ctx, cdb.opcode(), cdb.lba(), cdb.blocks(), cdb.fua(), BlockLimits.maxTransferBlocks(ctx.lu().device()),
+                false);
     }
 
     /**
@@ -35,10 +36,14 @@ public final class WriteOp extends DataOutOp {
      * lets no task that reads or writes any of its blocks run at the same time, and the device
      * writes the blocks in one request. Not atomic across a power loss: a file-backed device
      * cannot make a pwritev all-or-nothing without a journal of its own (SBC-4 4.29.1 leaves the
-     * state after a power failure to the device; a torn write is possible here).
+     * state after a power failure to the device; a torn write is possible here). On a node of a
+     * cluster the write runs inside the device's {@link BlockDevice#lockShared} of its blocks, so a
+     * COMPARE AND WRITE or ORWRITE on another node sharing the backing store sees all of it or
+     * none (docs/design/cluster.md 4.7).
      */
     public static void execute(Cdb.WriteAtomic cdb, ExecContext ctx) {
-        start(ctx, cdb.opcode(), cdb.lba(), cdb.blocks(), cdb.fua(), BlockLimits.maxAtomicTransferBlocks(ctx.lu().device()));
+        start(ctx, cdb.opcode(), cdb.lba(), cdb.blocks(), cdb.fua(), BlockLimits.maxAtomicTransferBlocks(ctx.lu().device()),
+                true);
     }
 
     /**
@@ -47,10 +52,12 @@ public final class WriteOp extends DataOutOp {
      * (No read-back: the device either stored the buffer or failed the write.)
      */
     public static void execute(Cdb.WriteAndVerify cdb, ExecContext ctx) {
-        start(ctx, cdb.opcode(), cdb.lba(), cdb.blocks(), true, BlockLimits.maxTransferBlocks(ctx.lu().device()));
+        start(ctx, cdb.opcode(), cdb.lba(), cdb.blocks(), true, BlockLimits.maxTransferBlocks(ctx.lu().device()), false);
     }
 
-    private static void start(ExecContext ctx, int opcode, long lba, long blocks, boolean fua, long maxBlocks) {
+    /** @param atomic WRITE ATOMIC: the device I/O runs inside the shared-storage lock of its range (plain writes take none) */
+    private static void start(ExecContext ctx, int opcode, long lba, long blocks, boolean fua, long maxBlocks,
+                              boolean atomic) {
         LuContext lu = ctx.lu();
         BlockDevice device = lu.device();
         Failure refused = writeChecks(lu, opcode, lba, blocks, maxBlocks);
@@ -67,7 +74,7 @@ public final class WriteOp extends DataOutOp {
         }
         // SBC-4 6.5.5: with the Caching page's WCE 0 every write completes only once durable
         boolean durable = fua || !lu.mode().writeCacheEnabled();
-        WriteOp op = new WriteOp(ctx, lba * blockSize, durable, received, bytes);
+        WriteOp op = new WriteOp(ctx, lba * blockSize, durable, received, bytes, atomic ? received : 0);
         ctx.receiveData(received, op);
     }
 
@@ -79,7 +86,7 @@ public final class WriteOp extends DataOutOp {
     @Override
     public void completed() {
         data.release();
-        ctx.complete(ScsiResponse.good(null, transferLength));
+        complete(ScsiResponse.good(null, transferLength));
     }
 
 }

@@ -244,6 +244,38 @@ public interface BlockDevice extends AutoCloseable {
     record Provisioning(long usedBytes, long availableBytes, boolean shared) {
     }
 
+    /**
+     * Locks {@code length} bytes at byte offset {@code offset} of the backing store against the
+     * other processes serving it, for a command that must look like one uninterrupted action to
+     * commands on the other nodes of a cluster (SBC-4 5.3.1 COMPARE AND WRITE, 5.12 ORWRITE, 4.29
+     * WRITE ATOMIC; docs/design/cluster.md 4.7). No plain READ or WRITE ever asks.
+     *
+     * <p>The core asks only while its own serialization keeps every other task touching the range
+     * out of this device (the LUN actor's exclusive extents), so one process never asks twice for
+     * overlapping bytes of one device. {@code done} gets the lock, which the core releases once the
+     * command's last I/O completed and before it reports the status; or null when no other process
+     * shares the store (the default: a single node, whose LUN actor alone serializes). The device
+     * may wait for the lock (another node's command holds it) on its blocking-I/O executor, never on
+     * the calling thread.
+     */
+    default void lockShared(long offset, long length, LockCompletion done) {
+        done.locked(null);
+    }
+
+    /** A lock {@link #lockShared} took; {@link #release} once, from any thread. */
+    interface SharedLock {
+        void release();
+    }
+
+    /** Completion of {@link #lockShared}. */
+    interface LockCompletion {
+        /** The range is locked ({@code lock} to release), or needs no lock ({@code lock} null). */
+        void locked(SharedLock lock);
+
+        /** The lock could not be taken; the command ends as an I/O failure would end it. */
+        void failed(IoFailure failure, Throwable cause);
+    }
+
     /** Makes every completed write durable (SBC-4 5.25 SYNCHRONIZE CACHE). */
     void flush(Completion done);
 

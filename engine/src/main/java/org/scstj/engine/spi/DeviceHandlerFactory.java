@@ -71,10 +71,17 @@ public interface DeviceHandlerFactory {
      * @param blockingExecutor where blocking I/O runs (the engine's {@code scstj.dispatchers.blocking-io})
      * @param stateDir         {@code scstj.state-dir}, for files a handler keeps
      * @param media            the engine's medium changes of other devices (a medium changer's drives)
+     * @param sharedStorage    the daemon is a node of a cluster ({@code scstj.cluster}): other processes
+     *                         serve the same backing stores, so {@link BlockDevice#lockShared} must
+     *                         really lock (docs/design/cluster.md 4.7); false for a single node
      */
-    record Context(Executor blockingExecutor, Path stateDir, Media media) {
+    record Context(Executor blockingExecutor, Path stateDir, Media media, boolean sharedStorage) {
         public Context(Executor blockingExecutor, Path stateDir) {
-            this(blockingExecutor, stateDir, Media.NONE);
+            this(blockingExecutor, stateDir, Media.NONE, false);
+        }
+
+        public Context(Executor blockingExecutor, Path stateDir, Media media) {
+            this(blockingExecutor, stateDir, media, false);
         }
     }
 }

@@ -23,6 +23,32 @@ public final class RamBlockDevice implements BlockDevice {
     public final java.util.BitSet mapped = new java.util.BitSet();
     /** When set, reads may be offered as segments of this file (zero-copy). */
     public java.nio.channels.FileChannel file;
+    /** Shared with other processes (a cluster node's store): {@link #lockShared} takes a recorded lock. */
+    public boolean shared;
+    /** When set (and {@link #shared}), {@link #lockShared} fails with it. */
+    public IoFailure lockFailure;
+    /** While {@link #shared}: "lock OFFSET+LENGTH", "read", "write", "release OFFSET+LENGTH" in order. */
+    public final java.util.List<String> events = new java.util.ArrayList<>();
+    /** Locks taken and not released. */
+    public int locksHeld;
+
+    @Override
+    public void lockShared(long offset, long length, LockCompletion done) {
+        if (!shared) {
+            done.locked(null);
+            return;
+        }
+        if (lockFailure != null) {
+            done.failed(lockFailure, new java.io.IOException("lock refused"));
+            return;
+        }
+        events.add("lock " + offset + "+" + length);
+        locksHeld++;
+        done.locked(() -> {
+            locksHeld--;
+            events.add("release " + offset + "+" + length);
+        });
+    }
 
     /** A device whose capacity may exceed what it stores: blocks past {@code storedBlocks} are not backed. */
     public RamBlockDevice(int blockSize, long blockCount, int storedBlocks) {
@@ -88,6 +114,9 @@ public final class RamBlockDevice implements BlockDevice {
     @Override
     public void read(long offset, ByteBuffer dst, Completion done) {
         reads++;
+        if (shared) {
+            events.add("read");
+        }
         if (failWith != null) {
             done.failed(failWith, new java.io.IOException("injected"));
             return;
@@ -99,6 +128,9 @@ public final class RamBlockDevice implements BlockDevice {
     @Override
     public void write(long offset, ByteBuffer src, boolean fua, Completion done) {
         writes++;
+        if (shared) {
+            events.add("write");
+        }
         lastWriteFua = fua;
         if (failWith != null) {
             done.failed(failWith, new java.io.IOException("injected"));

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,9 +45,18 @@ final class FileIoDevice implements BlockDevice {
     /** Channels and descriptors replaced while running, closed with the device. */
     private final java.util.List<AutoCloseable> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** Other processes (the other nodes of a cluster) serve this file: {@link #lockShared} locks. */
+    private final boolean shared;
+
     FileIoDevice(String name, FileChannel channel, FileIoSettings s, long blocks, Executor io, boolean inline,
                  NativeFile holes) {
+        this(name, channel, s, blocks, io, inline, holes, false);
+    }
+
+    FileIoDevice(String name, FileChannel channel, FileIoSettings s, long blocks, Executor io, boolean inline,
+                 NativeFile holes, boolean shared) {
         this.name = name;
+        this.shared = shared;
         this.channel = channel;
         this.blockSize = s.blockSize();
         this.physicalBlockSize = s.physicalBlockSize();
@@ -144,6 +155,94 @@ final class FileIoDevice implements BlockDevice {
     @Override
     public void write(long offset, ByteBuffer src, boolean fua, Completion done) {
         write(offset, new ByteBuffer[]{src}, fua, done);
+    }
+
+    /**
+     * On a node of a cluster: an exclusive POSIX record lock ({@code fcntl F_SETLK}/{@code
+     * F_SETLKW} through {@link FileChannel#lock(long, long, boolean)}) on the range, which every
+     * process locking the same file honours, on tmpfs and local file systems as on GFS2 and OCFS2
+     * (their lock managers carry it between machines). It is advisory: only the commands that ask
+     * for it (COMPARE AND WRITE, ORWRITE, WRITE ATOMIC) are held back by it, plain reads and writes
+     * never look. First tried without waiting on the calling thread; when another process holds an
+     * overlapping range, waited for on the blocking-I/O executor.
+     *
+     * <p>Locks belong to the process, and the JDK refuses a second lock over bytes a channel of
+     * this JVM already locked ({@link OverlappingFileLockException}) instead of letting the kernel
+     * merge them. The LUN actor never has two commands holding overlapping ranges of one device in
+     * here; two devices of one daemon configured on the same file could, and then the later one
+     * waits (polling) until the earlier released. POSIX also drops every lock a process holds on a
+     * file when it closes any descriptor of that file: this device opens and closes extra descriptors
+     * only while resizing, between commands, when none of its locks is held.
+     *
+     * <p>A single node (no {@code scstj.cluster}) takes no lock: the LUN actor's serialization is
+     * all there is to do.
+     */
+    @Override
+    public void lockShared(long offset, long length, LockCompletion done) {
+        if (!shared) {
+            done.locked(null);
+            return;
+        }
+        FileChannel ch = channel;
+        FileLock now;
+        try {
+            now = ch.tryLock(offset, length, false);
+        } catch (OverlappingFileLockException e) {
+            now = null;
+        } catch (IOException | RuntimeException e) {
+            done.failed(failure(e), e);
+            return;
+        }
+        if (now != null) {
+            done.locked(new Held(now));
+            return;
+        }
+        try {
+            io.execute(() -> {
+                FileLock waited;
+                try {
+                    waited = lockWaiting(ch, offset, length);
+                } catch (IOException | RuntimeException e) {
+                    done.failed(failure(e), e);
+                    return;
+                }
+                done.locked(new Held(waited));
+            });
+        } catch (RejectedExecutionException e) {
+            done.failed(IoFailure.INTERNAL, e);
+        }
+    }
+
+    /** How long a lock refused inside this JVM is waited for before the command fails. */
+    private static final long OVERLAP_WAIT_NANOS = 30_000_000_000L;
+
+    private static FileLock lockWaiting(FileChannel ch, long offset, long length) throws IOException {
+        long deadline = System.nanoTime() + OVERLAP_WAIT_NANOS;
+        while (true) {
+            try {
+                return ch.lock(offset, length, false); // F_SETLKW: waits for the other process
+            } catch (OverlappingFileLockException e) {
+                // held by this JVM (another device on the same file): it ends with that command
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("bytes " + offset + "+" + length + " stay locked by another device of this daemon", e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
+    }
+
+    /** A lock {@link #lockShared} took; releasing it after the channel closed is a no-op (the close released it). */
+    private record Held(FileLock lock) implements SharedLock {
+        @Override
+        public void release() {
+            try {
+                lock.release();
+            } catch (ClosedChannelException e) {
+                // the device closed: the kernel dropped the lock with the descriptor
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     @Override
@@ -448,12 +547,16 @@ final class FileIoDevice implements BlockDevice {
 
     /** A closed channel (the LU is going away) is an internal failure; other I/O errors are classified. */
     private static void fail(Completion done, Exception e) {
+        done.failed(failure(e), e);
+    }
+
+    private static IoFailure failure(Exception e) {
         if (e instanceof NativeFile.NativeIoException n) {
-            done.failed(n.failure(), e);
+            return n.failure();
         } else if (e instanceof ClosedChannelException || !(e instanceof IOException io)) {
-            done.failed(IoFailure.INTERNAL, e);
+            return IoFailure.INTERNAL;
         } else {
-            done.failed(classify(io), e);
+            return classify(io);
         }
     }
 

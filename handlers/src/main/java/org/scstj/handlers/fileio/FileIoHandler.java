@@ -96,7 +96,8 @@ public final class FileIoHandler implements DeviceHandlerFactory {
                 throw e;
             }
         }
-        return new FileIoDevice(deviceName, channel, s, blocks, context.blockingExecutor(), inline, holes);
+        return new FileIoDevice(deviceName, channel, s, blocks, context.blockingExecutor(), inline, holes,
+                context.sharedStorage());
     }
 
     /** File systems whose reads and writes never wait for a disk. */
