@@ -21,13 +21,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * LU control records kept on the nodes' disks (docs/cluster.md, docs/design/cluster.md 4.3, 4.8):
@@ -111,46 +109,20 @@ class ClusterDurabilityTest {
      * knows its state). Generous: three JVMs starting at once on two loaded cores take a while.
      */
     private static void awaitServing(Node n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try (Session s = n.login(HOST_A)) {
-                for (int i = 0; i < 4; i++) {
-                    if (s.scsi(0, new byte[6], 0, T).good()) {
-                        return;
-                    }
-                }
-            } catch (IOException e) {
-                last = e;
-            }
-            Thread.sleep(250);
-        }
-        fail(n + " does not serve: " + last + "\nlog:\n" + n.log());
+        ClusterScsi.awaitServing(n, () -> n.login(HOST_A), Duration.ofSeconds(240));
     }
 
-    /** A session past its unit attentions (power on, reservations preempted). */
     private static Session ready(Node n, String initiator) throws IOException {
-        Session s = n.login(initiator);
-        for (int i = 0; i < 4 && !s.scsi(0, new byte[6], 0, T).good(); i++) {
-            // 29/00 and friends
-        }
-        return s;
+        return ClusterScsi.ready(() -> n.login(initiator));
     }
 
-    /** SPC-5 6.17 PERSISTENT RESERVE OUT, scope LU; the parameter list's APTPL bit (byte 20 bit 0) as given. */
     private static ScsiResult prOut(Session s, int serviceAction, int type, long key, long serviceActionKey,
                                     boolean aptpl) throws IOException {
-        byte[] cdb = {0x5F, (byte) serviceAction, (byte) type, 0, 0, 0, 0, 0, 24, 0};
-        byte[] data = ByteBuffer.allocate(24).putLong(key).putLong(serviceActionKey).array();
-        data[20] = (byte) (aptpl ? 1 : 0);
-        return s.scsiWrite(0, cdb, data, T);
+        return ClusterScsi.prOut(s, serviceAction, type, key, serviceActionKey, aptpl);
     }
 
-    /** A PERSISTENT RESERVE IN's returned bytes (SPC-5 6.16). */
     private static byte[] prIn(Session s, byte[] cdb) throws IOException {
-        ScsiResult r = s.scsi(0, cdb, 4096, T);
-        assertTrue(r.good(), "PERSISTENT RESERVE IN " + cdb[1] + ": " + r);
-        return Arrays.copyOf(r.data(), r.received());
+        return ClusterScsi.prIn(s, cdb);
     }
 
     private static void expect(int status, ScsiResult r, String what) {

@@ -121,49 +121,24 @@ class ClusterReservationTest {
 
     /** Until a session through {@code n} gets GOOD for TEST UNIT READY (the portal opens once the node is Up). */
     private static void awaitServing(Node n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try (Session s = n.login(HOST_A)) {
-                for (int i = 0; i < 4; i++) {
-                    if (s.scsi(0, new byte[6], 0, T).good()) {
-                        return;
-                    }
-                }
-            } catch (IOException e) {
-                last = e;
-            }
-            Thread.sleep(250);
-        }
-        fail(n + " does not serve: " + last + "\nlog:\n" + n.log());
+        ClusterScsi.awaitServing(n, () -> n.login(HOST_A), Duration.ofSeconds(120));
     }
 
-    /** A session past its power-on unit attention. */
     private static Session ready(Node n, String initiator) throws IOException {
-        Session s = n.login(initiator);
-        for (int i = 0; i < 4 && !s.scsi(0, new byte[6], 0, T).good(); i++) {
-            // 29/00 and friends
-        }
-        return s;
+        return ClusterScsi.ready(() -> n.login(initiator));
     }
 
     private static final byte[] RESERVE_6 = {0x16, 0, 0, 0, 0, 0};
     private static final byte[] RELEASE_6 = {0x17, 0, 0, 0, 0, 0};
     private static final int RESERVATION_CONFLICT = 0x18;
 
-    /** SPC-5 6.17 PERSISTENT RESERVE OUT, scope LU, with the basic 24-byte parameter list. */
     private static ScsiResult prOut(Session s, int serviceAction, int type, long key, long serviceActionKey)
             throws IOException {
-        byte[] cdb = {0x5F, (byte) serviceAction, (byte) type, 0, 0, 0, 0, 0, 24, 0};
-        byte[] data = ByteBuffer.allocate(24).putLong(key).putLong(serviceActionKey).array();
-        return s.scsiWrite(0, cdb, data, T);
+        return ClusterScsi.prOut(s, serviceAction, type, key, serviceActionKey);
     }
 
-    /** SPC-5 6.16.2 READ KEYS: PRGENERATION and the registered keys, as the bytes returned. */
     private static byte[] readKeys(Session s) throws IOException {
-        ScsiResult r = s.scsi(0, new byte[]{0x5E, 0, 0, 0, 0, 0, 0, 0x10, 0, 0}, 4096, T);
-        assertTrue(r.good(), "PR IN READ KEYS " + r);
-        return Arrays.copyOf(r.data(), r.received());
+        return ClusterScsi.readKeys(s);
     }
 
     private static void expect(int status, ScsiResult r, String what) {

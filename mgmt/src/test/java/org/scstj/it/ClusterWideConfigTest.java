@@ -27,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Cluster-wide configuration on three real daemons (docs/cluster.md, docs/design/cluster.md 5.3 and
@@ -102,24 +101,14 @@ class ClusterWideConfigTest {
         return Session.open(new InetSocketAddress(n.host, n.iscsiPort), LoginSpec.normal(HOST, TARGET), T);
     }
 
+    /** Until the node's admin API answers and a session through it gets GOOD for TEST UNIT READY. */
     private static void awaitServing(NodeProcess n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            if (n.adminGet("/api/v1") != null) {
-                try (Session s = login(n)) {
-                    for (int i = 0; i < 4; i++) {
-                        if (s.scsi(0, new byte[6], 0, T).good()) {
-                            return;
-                        }
-                    }
-                } catch (IOException e) {
-                    last = e;
-                }
+        ClusterScsi.awaitServing(n, () -> {
+            if (n.adminGet("/api/v1") == null) {
+                throw new IOException("admin API not answering yet");
             }
-            Thread.sleep(250);
-        }
-        fail(n + " does not serve: " + last + "\nlog:\n" + n.log());
+            return login(n);
+        }, Duration.ofSeconds(120));
     }
 
     /** SPC-5 6.33 REPORT LUNS (select report 0): the LUNs listed, in order. */

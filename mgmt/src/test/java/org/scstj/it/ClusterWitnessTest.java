@@ -21,14 +21,12 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Two storage nodes and a witness (docs/cluster.md): n1 and n2 on 127.0.0.1 and .2 serve one LU from a
@@ -101,45 +99,20 @@ class ClusterWitnessTest {
     }
 
     private static void awaitServing(NodeProcess n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try (Session s = login(n, HOST_A)) {
-                for (int i = 0; i < 4; i++) {
-                    if (s.scsi(0, new byte[6], 0, T).good()) {
-                        return;
-                    }
-                }
-            } catch (IOException e) {
-                last = e;
-            }
-            Thread.sleep(250);
-        }
-        fail(n + " does not serve: " + last + "\nlog:\n" + n.log());
+        ClusterScsi.awaitServing(n, () -> login(n, HOST_A), Duration.ofSeconds(120));
     }
 
-    /** A session past its power-on unit attention. */
     private static Session ready(NodeProcess n, String initiator) throws IOException {
-        Session s = login(n, initiator);
-        for (int i = 0; i < 4 && !s.scsi(0, new byte[6], 0, T).good(); i++) {
-            // 29/00 and friends
-        }
-        return s;
+        return ClusterScsi.ready(() -> login(n, initiator));
     }
 
-    /** SPC-5 6.17 PERSISTENT RESERVE OUT, scope LU, with the basic 24-byte parameter list. */
     private static ScsiResult prOut(Session s, int serviceAction, int type, long key, long serviceActionKey)
             throws IOException {
-        byte[] cdb = {0x5F, (byte) serviceAction, (byte) type, 0, 0, 0, 0, 0, 24, 0};
-        byte[] data = ByteBuffer.allocate(24).putLong(key).putLong(serviceActionKey).array();
-        return s.scsiWrite(0, cdb, data, T);
+        return ClusterScsi.prOut(s, serviceAction, type, key, serviceActionKey);
     }
 
-    /** SPC-5 6.16.2 READ KEYS: PRGENERATION and the registered keys, as the bytes returned. */
     private static byte[] readKeys(Session s) throws IOException {
-        ScsiResult r = s.scsi(0, new byte[] {0x5E, 0, 0, 0, 0, 0, 0, 0x10, 0, 0}, 4096, T);
-        assertTrue(r.good(), "PR IN READ KEYS " + r);
-        return Arrays.copyOf(r.data(), r.received());
+        return ClusterScsi.readKeys(s);
     }
 
     private static final int REGISTER = 0, RESERVE = 1, WRITE_EXCLUSIVE = 1, RESERVATION_CONFLICT = 0x18;
