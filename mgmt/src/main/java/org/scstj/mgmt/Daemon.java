@@ -188,7 +188,8 @@ final class Daemon {
             return 1;
         }
         adminRef.set(admin);
-        if (node != null) { // docs/design/cluster.md 5.3: this node takes part in cluster-wide changes
+        boolean witness = clusterSpec != null && clusterSpec.selfNode().witness();
+        if (node != null && !witness) { // docs/design/cluster.md 5.3: this node takes part in cluster-wide changes
             node.startConfig(admin.configParticipant());
         }
         if (node != null) {
@@ -205,11 +206,11 @@ final class Daemon {
                 return 1;
             }
         }
-        if (node != null) {
+        if (node != null && !witness) { // a witness's file holds its node-local keys only
             catchUpConfiguration(node, admin);
             firstAluaDecision(node);
         }
-        if (clusterSpec != null && clusterSpec.selfNode().witness()) {
+        if (witness) {
             // a witness votes (resolver majority, the guard's lease) and serves nothing (docs/cluster.md)
             log.info("ready: witness node {} of the cluster, no portals", clusterSpec.self());
         } else {

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -147,6 +148,20 @@ class ClusterWitnessTest {
 
     @Test
     @Order(3)
+    void aClusterWideChange_isMadeByTheStorageNodes_theWitnessTakesNoPart() throws Exception {
+        String[] dev = nodes[1].adminSend("PUT", "/api/v1/devices/null1",
+                "{\"handler\":\"vdisk_nullio\",\"attributes\":{\"size\":\"16M\"}}");
+        assertEquals("201", dev[0], dev[1]);
+        for (NodeProcess n : new NodeProcess[] {nodes[0], nodes[1]}) {
+            assertTrue(n.adminGet("/api/v1/devices/null1") != null, "null1 on " + n);
+        }
+        assertFalse(Files.readString(nodes[2].home.resolve("scstj.conf")).contains("null1"),
+                "the witness's file keeps no device");
+        assertFalse(nodes[2].accepts(), "still no portal on the witness");
+    }
+
+    @Test
+    @Order(4)
     void killNineOfAStorageNode_theOtherServesOnWithTheWitness() throws Exception {
         byte[] before;
         try (Session b = ready(nodes[1], HOST_B)) {
@@ -194,7 +209,7 @@ class ClusterWitnessTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theWitnessGoneToo_theLastStorageNodeFencesItself() throws Exception {
         nodes[2].process.destroyForcibly();
         long killed = System.nanoTime();

@@ -199,7 +199,10 @@ public final class ConfigAuthority {
             return Behaviors.same();
         }
 
-        /** Every Up member's address that has no follower in the receptionist's listing (empty: all have one). */
+        /**
+         * Every Up storage member's address that has no follower in the receptionist's listing (empty:
+         * all have one). A witness serves nothing and follows no configuration (docs/cluster.md).
+         */
         private List<String> withoutFollower() {
             Set<Address> have = new HashSet<>();
             Address self = Cluster.get(ctx.getSystem()).selfMember().address();
@@ -209,7 +212,7 @@ public final class ConfigAuthority {
             }
             java.util.ArrayList<String> missing = new java.util.ArrayList<>();
             for (Member m : Cluster.get(ctx.getSystem()).state().getMembers()) {
-                if (m.status() == MemberStatus.up() && !have.contains(m.address())) {
+                if (m.status() == MemberStatus.up() && m.hasRole("storage") && !have.contains(m.address())) {
                     missing.add(m.address().hostPort());
                 }
             }
