@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -307,6 +308,99 @@ class ClusterReservationTest {
             write(b3, ScsiResult.GOOD, "WRITE via n3 after CLEAR");
         } finally {
             closeAll(new Session[]{a1, b2, a3, b3});
+        }
+    }
+
+    /** SPC-5 6.14 MODE SENSE(10), DBD 1, the Control page (7.5.8) as page control {@code pc} returns it. */
+    private static byte[] controlPage(Session s, int pc, String what) throws IOException {
+        ScsiResult r = s.scsi(0, new byte[] {0x5A, 0x08, (byte) (pc << 6 | 0x0A), 0, 0, 0, 0, 0, (byte) 0xFF, 0}, 255, T);
+        assertTrue(r.good(), "MODE SENSE " + what + ": " + r);
+        byte[] data = Arrays.copyOf(r.data(), r.received());
+        int page = 8 + ((data[6] & 0xFF) << 8 | data[7] & 0xFF);
+        assertEquals(0x0A, data[page] & 0x3F, "the Control page");
+        return Arrays.copyOfRange(data, page, page + 2 + (data[page + 1] & 0xFF));
+    }
+
+    private static boolean dSense(Session s, int pc, String what) throws IOException {
+        return (controlPage(s, pc, what)[2] & 0x04) != 0;
+    }
+
+    /** SPC-5 6.12 MODE SELECT(10), PF 1, the Control page as read now with D_SENSE as given. */
+    private static ScsiResult selectDSense(Session s, boolean dSense, boolean save) throws IOException {
+        byte[] page = controlPage(s, 0, "before MODE SELECT");
+        page[0] &= 0x3F; // PS is reserved in MODE SELECT
+        page[2] = (byte) (dSense ? page[2] | 0x04 : page[2] & ~0x04);
+        byte[] list = new byte[8 + page.length];
+        System.arraycopy(page, 0, list, 8, page.length);
+        return s.scsiWrite(0, new byte[] {0x55, (byte) (save ? 0x11 : 0x10), 0, 0, 0, 0, 0, 0, (byte) list.length, 0},
+                list, T);
+    }
+
+    private static void expectSense(Session s, int key, int asc, int ascq, String what) throws IOException {
+        ScsiResult r = s.scsi(0, new byte[6], 0, T);
+        assertEquals(ScsiResult.CHECK_CONDITION, r.status(), what + ": " + r);
+        assertEquals(key << 16 | asc << 8 | ascq, r.senseKey() << 16 | r.asc() << 8 | r.ascq(), what + ": " + r);
+    }
+
+    /**
+     * Mode parameters have one writer (issue 18): a MODE SELECT through n1 is current through n2 and
+     * n3, with MODE PARAMETERS CHANGED for the nexuses there (SPC-5 7.5.1); values saved through n1
+     * are what a LOGICAL UNIT RESET through n2 makes current on every node (SPC-5 7.5.2).
+     */
+    @Test
+    @Order(5)
+    void modeSelectThroughOneNode_isCurrentEverywhere_andAResetThroughAnotherRestoresTheSavedValuesEverywhere()
+            throws Exception {
+        Session a1 = ready(nodes[0], HOST_A);
+        Session b2 = ready(nodes[1], HOST_B);
+        Session b3 = ready(nodes[2], HOST_B);
+        try {
+            assertFalse(dSense(b2, 0, "current via n2"), "fixed-format sense to begin with");
+            expect(ScsiResult.GOOD, selectDSense(a1, true, true), "MODE SELECT D_SENSE 1, SP 1 via n1");
+            expectSense(b2, 6, 0x2A, 0x01, "MODE PARAMETERS CHANGED via n2");
+            expectSense(b3, 6, 0x2A, 0x01, "MODE PARAMETERS CHANGED via n3");
+            assertTrue(dSense(b2, 0, "current via n2") && dSense(b3, 0, "current via n3"), "current on every node");
+            assertTrue(dSense(b3, 3, "saved via n3"), "saved on every node");
+
+            expect(ScsiResult.GOOD, selectDSense(b3, false, false), "MODE SELECT D_SENSE 0, SP 0 via n3");
+            expectSense(a1, 6, 0x2A, 0x01, "MODE PARAMETERS CHANGED via n1");
+            assertFalse(dSense(a1, 0, "current via n1"));
+            assertTrue(dSense(a1, 3, "saved via n1"), "SP 0 leaves the saved values");
+
+            assertEquals(0, b2.taskManagement(b2.connection(0), 5, 0, 0, 0, 0, T),
+                    "LOGICAL UNIT RESET (function 5) via n2");
+            expectSense(a1, 6, 0x29, 0x03, "BUS DEVICE RESET FUNCTION OCCURRED via n1");
+            assertTrue(dSense(a1, 0, "current via n1 after the reset"), "SPC-5 7.5.2: the saved values are current");
+            b3 = ready(nodes[2], HOST_B);
+            assertTrue(dSense(b3, 0, "current via n3 after the reset"), "on every node");
+
+            expect(ScsiResult.GOOD, selectDSense(a1, false, true), "back to D_SENSE 0, saved");
+        } finally {
+            closeAll(new Session[]{a1, b2, b3});
+        }
+    }
+
+    /**
+     * SAM-5 7.5 CLEAR TASK SET (one task set for all nexuses, TST 000b) through n1 clears a WRITE
+     * that waits for its Data-Out through n2; n2's nexus then gets COMMANDS CLEARED BY ANOTHER
+     * INITIATOR (2F/00), and its next WRITE succeeds.
+     */
+    @Test
+    @Order(6)
+    void clearTaskSetThroughOneNode_clearsATaskOnAnother_with2F00There() throws Exception {
+        Session a1 = ready(nodes[0], HOST_A);
+        Session b2 = ready(nodes[1], HOST_B);
+        try {
+            // 1 MiB: more than the first burst, so the rest waits for an R2T this test never answers
+            b2.start(b2.connection(0), 0, Cdbs.write10(0, 2048), new byte[1 << 20], 0);
+            Thread.sleep(500);
+            assertEquals(0, a1.taskManagement(a1.connection(0), 4, 0, 0, 0, 0, T),
+                    "CLEAR TASK SET (RFC 7143 11.5.1 function 4) via n1");
+            expectSense(b2, 6, 0x2F, 0x00, "COMMANDS CLEARED BY ANOTHER INITIATOR via n2");
+            write(b2, ScsiResult.GOOD, "a new WRITE via n2");
+            expect(ScsiResult.GOOD, a1.scsi(0, new byte[6], 0, T), "no unit attention for the nexus that cleared");
+        } finally {
+            closeAll(new Session[]{a1, b2});
         }
     }
 

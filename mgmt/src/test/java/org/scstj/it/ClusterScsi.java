@@ -51,10 +51,13 @@ final class ClusterScsi {
         fail(n + " does not serve: " + last + "\nlog:\n" + n.log());
     }
 
-    /** A session past its unit attentions (power on, reservations preempted, ...). */
+    /**
+     * A session past its unit attentions (power on, reservations preempted, mode parameters
+     * changed, a reset, ...: one per TEST UNIT READY, at most 16).
+     */
     static Session ready(Login login) throws IOException {
         Session s = login.open();
-        for (int i = 0; i < 4 && !s.scsi(0, new byte[6], 0, T).good(); i++) {
+        for (int i = 0; i < 16 && !s.scsi(0, new byte[6], 0, T).good(); i++) {
             // 29/00 and friends
         }
         return s;

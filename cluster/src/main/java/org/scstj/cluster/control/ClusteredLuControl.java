@@ -12,11 +12,12 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * An LU's control port on a cluster node: reservation changes (PERSISTENT RESERVE OUT, RESERVE,
- * RELEASE, resets and nexus loss for the SPC-2 reservation) go to the LU's {@link LuControl}
- * entity, which answers once the change is durable on a majority and held on every node
- * (docs/design/cluster.md 4.4); the rest (MODE SELECT, SET TARGET PORT GROUPS, a reset's mode
- * parameters) runs on this node's own port.
+ * An LU's control port on a cluster node: changes of the LU's control state (PERSISTENT RESERVE
+ * OUT, RESERVE, RELEASE, MODE SELECT, resets with their return to the saved mode parameters,
+ * nexus loss for the SPC-2 reservation) and CLEAR TASK SET, which reaches the LU's tasks on every
+ * node, go to the LU's {@link LuControl} entity, which answers once the change is durable on a
+ * majority and held on every node (docs/design/cluster.md 4.4); SET TARGET PORT GROUPS runs on
+ * this node's own port (the cluster's ALUA coordinator owns the cluster-owned groups' states).
  *
  * <p>Operation ids: each change carries this port's requester id and its sequence number, and this
  * port has one change at the writer at a time (the next waits for its answer; the writer runs one
@@ -57,7 +58,8 @@ final class ClusteredLuControl implements LuControlPort {
             return;
         }
         if (op instanceof ControlOp.Reset r && r.restoreMode()) {
-            // SPC-5 7.5.2: the current mode parameters become the saved ones on this node
+            // SPC-5 7.5.2: the current mode parameters become the saved ones on this node now (the
+            // writer's commit installs the same values on every node)
             local.submit(r, ignored -> { });
         }
         synchronized (this) {

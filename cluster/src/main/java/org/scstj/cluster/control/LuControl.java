@@ -19,6 +19,8 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.scstj.cluster.CborSerializable;
+import org.scstj.engine.lu.ModeParameters;
+import org.scstj.engine.pr.NexusSelector;
 import org.scstj.engine.pr.PrOut;
 import org.scstj.engine.pr.Reservations;
 import org.scstj.engine.pr.ReservationsData;
@@ -151,15 +153,18 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
         final ControlRecord next;
         final List<Wire.Notice> notices;
         final String exceptNode;
+        /** The mode parameters the change installs (null: it leaves them). */
+        final ModeParameters.Data mode;
         final ActorRef<Wire.Result> replyTo;
         final Set<ActorRef<LuControlReplica.Command>> awaiting;
         boolean written;
 
-        InFlight(ControlRecord next, List<Wire.Notice> notices, String exceptNode, ActorRef<Wire.Result> replyTo,
-                 Set<ActorRef<LuControlReplica.Command>> awaiting) {
+        InFlight(ControlRecord next, List<Wire.Notice> notices, String exceptNode, ModeParameters.Data mode,
+                 ActorRef<Wire.Result> replyTo, Set<ActorRef<LuControlReplica.Command>> awaiting) {
             this.next = next;
             this.notices = notices;
             this.exceptNode = exceptNode;
+            this.mode = mode;
             this.replyTo = replyTo;
             this.awaiting = awaiting;
         }
@@ -247,14 +252,16 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
             base = bestReported;
         }
         ReservationsData pr = base.pr();
+        ModeParameters.Data mode = base.mode();
         if (base.incarnation() != null && !base.incarnation().equals(incarnation)) {
             pr = powerOn(pr);
+            mode = powerOn(mode);
             getContext().getLog().info("lu-control {}: the whole cluster was restarted (record of incarnation {}, now {}):"
                     + " power-on with APTPL {}, {} registration(s) kept, generation {}", device, base.incarnation(),
                     incarnation, base.pr().aptpl() ? 1 : 0, pr.registrations().size(), pr.generation());
         }
         // above every epoch this incarnation tried already (a recovery write that failed may be on some disks)
-        current = base.at(Math.max(base.epoch(), current.epoch()) + 1, 0, pr, incarnation);
+        current = base.at(Math.max(base.epoch(), current.epoch()) + 1, 0, pr, mode, incarnation);
         write(current);
     }
 
@@ -268,6 +275,17 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
             return new ReservationsData(pr.registrations(), pr.generation(), pr.type(), pr.holder(), true, null);
         }
         return new ReservationsData(List.of(), pr.generation(), null, null, false, null);
+    }
+
+    /**
+     * SPC-5 7.5.2: after power on the current mode parameters are the saved ones; where none were
+     * saved through the cluster, each node's own start values (its defaults) are.
+     */
+    static ModeParameters.Data powerOn(ModeParameters.Data mode) {
+        if (mode == null || mode.saved() == null) {
+            return null;
+        }
+        return new ModeParameters.Data(mode.saved(), mode.saved());
     }
 
     private Behavior<Command> onRetry(Retry msg) {
@@ -299,7 +317,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
         if (subscribers.add(msg.replica())) {
             getContext().watchWith(msg.replica(), new ReplicaGone(msg.replica()));
         }
-        msg.replica().tell(new LuControlReplica.Commit(device, current, List.of(), null, getContext().getSelf()));
+        msg.replica().tell(new LuControlReplica.Commit(device, current, current.mode(), List.of(), null, getContext().getSelf()));
         return this;
     }
 
@@ -353,6 +371,8 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
         Nexus exceptNexus = null;
         long exceptTag = 0;
         String exceptNode = null;
+        ModeParameters.Data mode = null;
+        SenseReason cleared = null;
         switch (msg.op()) {
             case Wire.PrOutOp p -> {
                 Reservations.Result result = r.execute(p.nexus(), p.out());
@@ -373,20 +393,44 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
             case Wire.ReleaseOp o -> r.release(o.nexus());
             case Wire.ResetOp o -> {
                 // SAM-5 7.7: every task of the LU aborted and 29/03 for every nexus, on every node
-                // (the asking node's LUN actor did both itself)
+                // (the asking node's LUN actor did both itself); SPC-5 7.5.2 the saved mode values
+                // become current on every node
                 r.reset();
                 notices = List.of(new Reservations.Notice(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED,
-                        new org.scstj.engine.pr.NexusSelector.All(), true));
+                        new NexusSelector.All(), true));
                 exceptNode = o.node();
+                mode = o.restored();
             }
             case Wire.NexusLostOp o -> r.nexusLost(o.nexus());
+            case Wire.ModeSelectOp o -> {
+                ModeParameters.Data before = current.mode() != null ? current.mode() : o.before();
+                mode = new ModeParameters.Data(o.values(), o.save() ? o.values() : before.saved());
+                if (!o.values().equals(before.current())) {
+                    // SPC-5 7.5.1: MODE PARAMETERS CHANGED for every other I_T nexus, on every node
+                    notices = List.of(new Reservations.Notice(SenseReason.MODE_PARAMETERS_CHANGED,
+                            new NexusSelector.AllBut(o.nexus()), false));
+                }
+            }
+            case Wire.ClearTaskSetOp o -> {
+                // SAM-5 7.5: every task of the LU but the asker's goes, on every node, with 2F/00
+                // for each nexus that lost one (the asking node's LUN actor did its own)
+                notices = List.of(new Reservations.Notice(null, new NexusSelector.All(), true));
+                exceptNexus = o.nexus();
+                exceptTag = -1;
+                exceptNode = o.node();
+                cleared = SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR;
+            }
         }
         ReservationsData data = r.toData();
-        if (data.equals(current.pr()) && notices.isEmpty()) {
+        if (mode != null && mode.equals(current.mode())) {
+            mode = null;
+        }
+        if (data.equals(current.pr()) && mode == null && notices.isEmpty()) {
             msg.replyTo().tell(new Wire.DoneResult()); // nothing changes: nothing to coordinate
             return this;
         }
-        ControlRecord next = current.next(data, msg.requester(), msg.opSeq(), new Wire.DoneResult());
+        ControlRecord next = current.next(data, mode != null ? mode : current.mode(), msg.requester(), msg.opSeq(),
+                new Wire.DoneResult());
         List<Wire.Selector> aborts = new ArrayList<>();
         List<Wire.Notice> wireNotices = new ArrayList<>();
         for (Reservations.Notice n : notices) {
@@ -395,9 +439,10 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
                 aborts.add(Wire.Selector.of(n.to()));
             }
         }
-        inFlight = new InFlight(next, List.copyOf(wireNotices), exceptNode, msg.replyTo(), new HashSet<>(subscribers));
+        inFlight = new InFlight(next, List.copyOf(wireNotices), exceptNode, mode, msg.replyTo(),
+                new HashSet<>(subscribers));
         LuControlReplica.Prepare prepare = new LuControlReplica.Prepare(device, next,
-                List.copyOf(aborts), exceptNexus, exceptTag, exceptNode, getContext().getSelf());
+                List.copyOf(aborts), exceptNexus, exceptTag, cleared, exceptNode, getContext().getSelf());
         subscribers.forEach(s -> s.tell(prepare));
         write(next);
         return this;
@@ -424,7 +469,7 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
             getContext().getLog().info("lu-control {}: serving from epoch {} (generation {})", device,
                     current.epoch(), current.pr().generation());
             for (ActorRef<LuControlReplica.Command> s : subscribers) {
-                s.tell(new LuControlReplica.Commit(device, current, List.of(), null, getContext().getSelf()));
+                s.tell(new LuControlReplica.Commit(device, current, current.mode(), List.of(), null, getContext().getSelf()));
             }
             return stash.unstashAll(this);
         }
@@ -437,10 +482,11 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
             inFlight.replyTo.tell(new Wire.FailedResult(SenseReason.ABORTED_COMMAND));
             // the version may be on some disks and is prepared on the replicas: the state as it was
             // goes out above it, so that no later incarnation adopts the change that failed
-            current = current.at(current.epoch(), inFlight.next.seq() + 1, current.pr(), current.incarnation());
+            current = current.at(current.epoch(), inFlight.next.seq() + 1, current.pr(), current.mode(),
+                    current.incarnation());
             inFlight = null;
             for (ActorRef<LuControlReplica.Command> s : subscribers) {
-                s.tell(new LuControlReplica.Commit(device, current, List.of(), null, getContext().getSelf()));
+                s.tell(new LuControlReplica.Commit(device, current, current.mode(), List.of(), null, getContext().getSelf()));
             }
             return stash.unstashAll(this);
         }
@@ -457,8 +503,8 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
         inFlight = null;
         current = done.next;
         done.replyTo.tell(new Wire.DoneResult());
-        LuControlReplica.Commit commit = new LuControlReplica.Commit(device, current, done.notices, done.exceptNode,
-                getContext().getSelf());
+        LuControlReplica.Commit commit = new LuControlReplica.Commit(device, current, done.mode, done.notices,
+                done.exceptNode, getContext().getSelf());
         subscribers.forEach(s -> s.tell(commit));
         return stash.unstashAll(this);
     }

@@ -10,8 +10,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.scstj.cluster.CborSerializable;
 import org.scstj.engine.exec.ControlReplica;
+import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.pr.NexusSelector;
 import org.scstj.engine.pr.Reservations;
+import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.Nexus;
 
 import java.time.Duration;
@@ -43,19 +45,21 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
     /**
      * Phase 1 of {@code record}, the next version of {@code device}: hold, abort, acknowledge to
      * {@code entity}; the record is kept to be reported to a later incarnation (design 4.3).
-     * Node {@code exceptNode} (null: none) aborted the tasks itself and only holds.
+     * Node {@code exceptNode} (null: none) aborted the tasks itself and only holds. {@code cleared}
+     * (null: none) is the unit attention for each other nexus whose tasks the abort hit.
      */
     public record Prepare(String device, ControlRecord record, List<Wire.Selector> abort, Nexus exceptNexus,
-                          long exceptTag, String exceptNode, ActorRef<LuControl.Command> entity)
+                          long exceptTag, SenseReason cleared, String exceptNode, ActorRef<LuControl.Command> entity)
             implements Command, CborSerializable {
     }
 
     /**
-     * Phase 2: {@code record} is in effect; {@code notices}' unit attentions for this node's nexuses,
-     * but on node {@code exceptNode} (null: none), whose LUN actor established them itself.
+     * Phase 2: {@code record} is in effect; {@code mode} the mode parameters to install (null: the
+     * LU's stay as they are); {@code notices}' unit attentions for this node's nexuses, but on node
+     * {@code exceptNode} (null: none), whose LUN actor established them itself.
      */
-    public record Commit(String device, ControlRecord record, List<Wire.Notice> notices, String exceptNode,
-                         ActorRef<LuControl.Command> entity) implements Command, CborSerializable {
+    public record Commit(String device, ControlRecord record, ModeParameters.Data mode, List<Wire.Notice> notices,
+                         String exceptNode, ActorRef<LuControl.Command> entity) implements Command, CborSerializable {
     }
 
     private record EntityGone(String device, ActorRef<LuControl.Command> entity) implements Command {
@@ -125,7 +129,7 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
     private Behavior<Command> onRegister(Register msg) {
         Lu lu = new Lu(msg.lun());
         lus.put(msg.device(), lu);
-        lu.lun.prepare(List.of(), null, 0, () -> { }); // held until the first commit
+        lu.lun.prepare(List.of(), null, 0, null, () -> { }); // held until the first commit
         subscribe(msg.device());
         return this;
     }
@@ -154,7 +158,7 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
         }
         ActorRef<LuControl.Command> entity = msg.entity();
         ActorRef<Command> self = getContext().getSelf();
-        lu.lun.prepare(abort, msg.exceptNexus(), msg.exceptTag(),
+        lu.lun.prepare(abort, msg.exceptNexus(), msg.exceptTag(), msg.cleared(),
                 () -> entity.tell(new LuControl.Prepared(msg.record().epoch(), msg.record().seq(), self)));
         lu.report(msg.record());
         return this;
@@ -169,7 +173,7 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
         if (!node.equals(msg.exceptNode())) {
             msg.notices().forEach(n -> notices.add(n.toNotice()));
         }
-        lu.lun.commit(msg.record().pr(), notices);
+        lu.lun.commit(msg.record().pr(), msg.mode(), notices);
         lu.committed = true;
         lu.report(msg.record());
         return this;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.scstj.cluster.CborSerializable;
 import org.scstj.engine.exec.ControlOp;
 import org.scstj.engine.exec.ControlResult;
+import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.pr.NexusSelector;
 import org.scstj.engine.pr.PrOut;
 import org.scstj.engine.pr.Registrant;
@@ -29,20 +30,23 @@ public final class Wire {
             @JsonSubTypes.Type(value = ReserveOp.class, name = "reserve"),
             @JsonSubTypes.Type(value = ReleaseOp.class, name = "release"),
             @JsonSubTypes.Type(value = ResetOp.class, name = "reset"),
-            @JsonSubTypes.Type(value = NexusLostOp.class, name = "nexus-lost")})
+            @JsonSubTypes.Type(value = NexusLostOp.class, name = "nexus-lost"),
+            @JsonSubTypes.Type(value = ModeSelectOp.class, name = "mode-select"),
+            @JsonSubTypes.Type(value = ClearTaskSetOp.class, name = "clear-task-set")})
     public sealed interface Op {
         /**
          * The wire form of {@code op} asked on node {@code node}; null for an operation this plane
-         * keeps local (mode, access states).
+         * keeps local (the access states, which the cluster's ALUA coordinator decides).
          */
         static Op of(ControlOp op, String node) {
             return switch (op) {
                 case ControlOp.PrOut p -> new PrOutOp(p.nexus(), p.tag(), p.out());
                 case ControlOp.Reserve r -> new ReserveOp(r.nexus());
                 case ControlOp.Release r -> new ReleaseOp(r.nexus());
-                case ControlOp.Reset r -> new ResetOp(node);
+                case ControlOp.Reset r -> new ResetOp(node, r.restored());
                 case ControlOp.NexusLost n -> new NexusLostOp(n.nexus());
-                case ControlOp.ModeSelect m -> null;
+                case ControlOp.ModeSelect m -> new ModeSelectOp(m.nexus(), m.values(), m.save(), m.before());
+                case ControlOp.ClearTaskSet c -> new ClearTaskSetOp(c.nexus(), node);
                 case ControlOp.SetTargetPortGroups s -> null;
             };
         }
@@ -63,9 +67,28 @@ public final class Wire {
     /**
      * A logical unit or target reset on node {@code node} (SAM-5 7.7): the SPC-2 reservation ends
      * (SPC-2 5.5.1); every other node aborts the LU's tasks and establishes 29/03 for its nexuses,
+     * which {@code node}'s LUN actor did itself. {@code restored} (null: the device keeps its own,
+     * pass-through) are the mode parameters the reset left on {@code node}: the saved values
+     * become current everywhere (SPC-5 7.5.2).
+     */
+    public record ResetOp(String node, ModeParameters.Data restored) implements Op {
+    }
+
+    /**
+     * SPC-5 6.11 / 6.12 MODE SELECT from {@code nexus}: {@code values} become current, and saved
+     * too with {@code save}; {@code before} is what the asking node had, the base when the record
+     * keeps no mode values yet.
+     */
+    public record ModeSelectOp(Nexus nexus, ModeParameters.Values values, boolean save, ModeParameters.Data before)
+            implements Op {
+    }
+
+    /**
+     * SAM-5 7.5 CLEAR TASK SET from {@code nexus} on node {@code node} (one task set for all
+     * nexuses): every other node aborts the LU's tasks and raises 2F/00 for its nexuses it hit,
      * which {@code node}'s LUN actor did itself.
      */
-    public record ResetOp(String node) implements Op {
+    public record ClearTaskSetOp(Nexus nexus, String node) implements Op {
     }
 
     /** I_T nexus loss: its SPC-2 reservation ends (SPC-2 5.5.1). */

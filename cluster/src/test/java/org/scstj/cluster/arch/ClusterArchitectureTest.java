@@ -31,9 +31,11 @@ class ClusterArchitectureTest {
                             "org.scstj.engine.sense..")))
                     .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(ControlPlane.class, ControlReplica.class,
                             LuControlPort.class, ControlOp.class, ControlResult.class,
+                            org.scstj.engine.lu.ModeParameters.Data.class, org.scstj.engine.lu.ModeParameters.Values.class,
                             org.scstj.engine.state.StateFile.class, org.scstj.engine.state.StateFile.CorruptStateException.class))))
             .because("the cluster layer uses the engine's SPI and its control state's values and port only"
-                    + " (docs/design/cluster.md 3.4, 4.2): the reservations' state machine, its sense reasons,"
+                    + " (docs/design/cluster.md 3.4, 4.2): the reservations' state machine, its sense reasons, the mode"
+                    + " parameters' values,"
                     + " and the crash-safe state file its durable store writes (8 risk 2)");
 
     @ArchTest

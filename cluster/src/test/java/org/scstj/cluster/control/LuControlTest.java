@@ -21,6 +21,7 @@ import org.scstj.engine.exec.ControlOp;
 import org.scstj.engine.exec.ControlReplica;
 import org.scstj.engine.exec.ControlResult;
 import org.scstj.engine.exec.LuControlPort;
+import org.scstj.engine.lu.ModeParameters;
 import org.scstj.engine.pr.NexusSelector;
 import org.scstj.engine.pr.PrOut;
 import org.scstj.engine.pr.PrType;
@@ -56,6 +57,9 @@ class LuControlTest {
     private static final Nexus A = new Nexus("iqn.a", "iqn.a,i,0x1", "iqn.t", "iqn.t,t,0x1", 1, 1);
     private static final Nexus B = new Nexus("iqn.b", "iqn.b,i,0x1", "iqn.t", "iqn.t,t,0x2", 2, 2);
     private static final ClusteredControlPlane plane;
+    private static final ModeParameters.Values PLAIN = new ModeParameters.Values(true, false, false, 0);
+    private static final ModeParameters.Values D_SENSE = new ModeParameters.Values(true, true, false, 0);
+    private static final ModeParameters.Data MODE = new ModeParameters.Data(PLAIN, D_SENSE);
 
     static {
         Cluster cluster = Cluster.get(kit.system());
@@ -72,17 +76,24 @@ class LuControlTest {
     private static final class Recorder implements ControlReplica {
         final List<String> events = new ArrayList<>();
         volatile ReservationsData installed;
+        volatile ModeParameters.Data mode;
+        volatile List<Reservations.Notice> notices = List.of();
 
         @Override
-        public synchronized void prepare(List<NexusSelector> abort, Nexus exceptNexus, long exceptTag, Runnable prepared) {
-            events.add("prepare" + abort.size());
+        public synchronized void prepare(List<NexusSelector> abort, Nexus exceptNexus, long exceptTag, SenseReason cleared,
+                                         Runnable prepared) {
+            events.add("prepare" + abort.size() + (cleared == null ? "" : " " + cleared.name()));
             prepared.run();
         }
 
         @Override
-        public synchronized void commit(ReservationsData data, List<Reservations.Notice> notices) {
+        public synchronized void commit(ReservationsData data, ModeParameters.Data mode, List<Reservations.Notice> notices) {
             events.add("commit" + notices.size());
             installed = data;
+            if (mode != null) {
+                this.mode = mode;
+            }
+            this.notices = notices;
         }
 
         synchronized List<String> events() {
@@ -178,9 +189,9 @@ class LuControlTest {
         ActorRef<LuControl.Command> stale = kit.createTestProbe(LuControl.Command.class).getRef();
         ReservationsData reserved = new ReservationsData(List.of(), 0, null, null, false, A);
 
-        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 0, 9, reserved, null, java.util.Map.of()), List.of(), null, stale));
-        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 7, 0, ReservationsData.EMPTY, null, java.util.Map.of()),
-                List.of(new Wire.Notice(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED, new Wire.AllSelector(), true)),
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 0, 9, reserved, null, null, java.util.Map.of()), null, List.of(), null, stale));
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 7, 0, ReservationsData.EMPTY, null, null, java.util.Map.of()),
+                null, List.of(new Wire.Notice(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED, new Wire.AllSelector(), true)),
                 Cluster.get(kit.system()).selfMember().address().toString(), stale));
         awaitCommits(lun, c + 1);
         Thread.sleep(200);
@@ -190,7 +201,7 @@ class LuControlTest {
         assertNull(lun.installed.spc2Holder());
 
         // a later message of the superseded epoch 1 (the real entity's) changes nothing either
-        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 1, 5, reserved, null, java.util.Map.of()), List.of(), null, stale));
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 1, 5, reserved, null, null, java.util.Map.of()), null, List.of(), null, stale));
         Thread.sleep(200);
         assertEquals(c + 1, commits(lun));
     }
@@ -202,7 +213,7 @@ class LuControlTest {
         ReservationsData reserved = new ReservationsData(List.of(), 4, null, null, false, A);
         org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(kit.system())
                 .entityRefFor(LuControl.KEY, "disk-d")
-                .tell(new LuControl.Subscribe(replica.getRef(), new ControlRecord("disk-d", 5, 3, reserved, null, java.util.Map.of())));
+                .tell(new LuControl.Subscribe(replica.getRef(), new ControlRecord("disk-d", 5, 3, reserved, null, null, java.util.Map.of())));
         LuControlReplica.Commit first = replica.expectMessageClass(LuControlReplica.Commit.class,
                 java.time.Duration.ofSeconds(15));
         assertEquals(6, first.record().epoch(), "design 4.3: a new epoch above every version seen");
@@ -246,7 +257,7 @@ class LuControlTest {
         Registrant ra = Registrant.of(A, false);
         ReservationsData before = new ReservationsData(List.of(new Reservations.Registration(ra, 0xA)), 5,
                 PrType.WRITE_EXCLUSIVE, ra, false, B);
-        previousLife(new ControlRecord("disk-p0", 3, 2, before, "a-previous-life", java.util.Map.of()));
+        previousLife(new ControlRecord("disk-p0", 3, 2, before, null, "a-previous-life", java.util.Map.of()));
 
         LuControlReplica.Commit first = recovered("disk-p0");
         assertEquals(new ReservationsData(List.of(), 5, null, null, false, null), first.record().pr(),
@@ -260,12 +271,14 @@ class LuControlTest {
         Registrant ra = Registrant.of(A, false);
         ReservationsData before = new ReservationsData(List.of(new Reservations.Registration(ra, 0xA)), 5,
                 PrType.WRITE_EXCLUSIVE, ra, true, B);
-        previousLife(new ControlRecord("disk-p1", 3, 2, before, "a-previous-life", java.util.Map.of()));
+        previousLife(new ControlRecord("disk-p1", 3, 2, before, MODE, "a-previous-life", java.util.Map.of()));
 
         LuControlReplica.Commit first = recovered("disk-p1");
         assertEquals(new ReservationsData(before.registrations(), 5, PrType.WRITE_EXCLUSIVE, ra, true, null),
                 first.record().pr(), "APTPL 1: kept across the power loss; an SPC-2 reservation never is (SPC-2 5.5.1)");
         assertEquals(incarnation(), first.record().incarnation());
+        assertEquals(new ModeParameters.Data(D_SENSE, D_SENSE), first.mode(),
+                "SPC-5 7.5.2: after power on the saved mode values are the current ones, on every node");
     }
 
     @Test
@@ -273,8 +286,64 @@ class LuControlTest {
         Registrant ra = Registrant.of(A, false);
         ReservationsData before = new ReservationsData(List.of(new Reservations.Registration(ra, 0xA)), 5,
                 PrType.WRITE_EXCLUSIVE, ra, false, B);
-        previousLife(new ControlRecord("disk-p2", 3, 2, before, incarnation(), java.util.Map.of()));
+        previousLife(new ControlRecord("disk-p2", 3, 2, before, null, incarnation(), java.util.Map.of()));
         assertEquals(before, recovered("disk-p2").record().pr(), "a failover or partial restart is no power loss");
+    }
+
+    @Test
+    void modeSelect_isKeptByTheWriter_2A01WhenTheCurrentValuesChange_andAResetMakesTheSavedCurrent() throws Exception {
+        Recorder replica = new Recorder();
+        LuControlPort port = plane.port("disk-m", (op, done) -> done.accept(ControlResult.DONE), replica);
+        int c = subscribed(replica);
+        assertNull(replica.mode, "no mode values kept yet: the node keeps its own");
+
+        ModeParameters.Data defaults = new ModeParameters.Data(PLAIN, null);
+        assertEquals(ControlResult.DONE, submit(port, new ControlOp.ModeSelect(A, D_SENSE, true, defaults)));
+        awaitCommits(replica, c + 1);
+        assertEquals(new ModeParameters.Data(D_SENSE, D_SENSE), replica.mode, "SP 1: saved and current");
+        assertEquals(List.of(new Reservations.Notice(SenseReason.MODE_PARAMETERS_CHANGED, new NexusSelector.AllBut(A),
+                false)), replica.notices, "SPC-5 7.5.1: 2A/01 for every other nexus, on every node");
+
+        assertEquals(ControlResult.DONE, submit(port, new ControlOp.ModeSelect(B, D_SENSE, false, defaults)));
+        Thread.sleep(300);
+        assertEquals(c + 1, commits(replica), "the same values again: nothing changes, no unit attention");
+
+        assertEquals(ControlResult.DONE, submit(port, new ControlOp.ModeSelect(B, PLAIN, false, defaults)));
+        awaitCommits(replica, c + 2);
+        assertEquals(new ModeParameters.Data(PLAIN, D_SENSE), replica.mode,
+                "SP 0: current only; the writer's saved values, not the asking node's, stay saved");
+        assertEquals(new NexusSelector.AllBut(B), replica.notices.getFirst().to());
+
+        assertEquals(ControlResult.DONE, submit(port, new ControlOp.Reset(true, new ModeParameters.Data(D_SENSE, D_SENSE))));
+        awaitCommits(replica, c + 3);
+        assertEquals(new ModeParameters.Data(D_SENSE, D_SENSE), replica.mode,
+                "SPC-5 7.5.2: after a logical unit reset the saved values are current on every node");
+    }
+
+    @Test
+    void clearTaskSet_abortsEverywhereButTheAskingNode_with2F00ForTheNexusesHit() throws Exception {
+        Recorder replica = new Recorder();
+        LuControlPort port = plane.port("disk-t", (op, done) -> done.accept(ControlResult.DONE), replica);
+        int c = subscribed(replica);
+        assertEquals(ControlResult.DONE, submit(port, new ControlOp.ClearTaskSet(A)));
+        awaitCommits(replica, c + 1);
+        List<String> events = replica.events();
+        assertEquals(List.of("prepare0 COMMANDS_CLEARED_BY_ANOTHER_INITIATOR", "commit0"),
+                events.subList(events.size() - 2, events.size()),
+                "the asking node cleared its own tasks; it only holds, and is told no unit attention twice");
+
+        // another node's replica, as the writer's Prepare reaches it: it aborts and raises 2F/00
+        Recorder other = new Recorder();
+        ActorRef<LuControlReplica.Command> otherReplica = kit.spawn(LuControlReplica.create(plane.incarnation()));
+        otherReplica.tell(new LuControlReplica.Register("disk-t2", other));
+        ActorRef<LuControl.Command> entity = kit.createTestProbe(LuControl.Command.class).getRef();
+        otherReplica.tell(new LuControlReplica.Prepare("disk-t2", new ControlRecord("disk-t2", 9, 1,
+                ReservationsData.EMPTY, null, null, java.util.Map.of()), List.of(new Wire.AllSelector()), A, -1,
+                SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR, "pekko://scstj@127.0.0.9:2552", entity));
+        for (int i = 0; i < 500 && other.events().stream().noneMatch(e -> e.startsWith("prepare1")); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(other.events().contains("prepare1 COMMANDS_CLEARED_BY_ANOTHER_INITIATOR"), other.events().toString());
     }
 
     @Test
@@ -344,17 +413,22 @@ class LuControlTest {
                 new LuControl.Submit(new Wire.PrOutOp(A, 9, new PrOut(PrOut.REGISTER_AND_MOVE, 0, 1, 1, 2, false, false,
                         true, List.of(Registrant.of(B, false)), true, 2)), "n1/r", 1, result),
                 new LuControl.Submit(new Wire.ReserveOp(A), "n1/r", 2, result),
-                new LuControl.Submit(new Wire.ResetOp("pekko://scstj@127.0.0.1:2552"), "n2/r", 7, result),
-                new LuControl.Subscribe(replica, new ControlRecord("d", 2, 3, data, null, java.util.Map.of())),
+                new LuControl.Submit(new Wire.ResetOp("pekko://scstj@127.0.0.1:2552", MODE), "n2/r", 7, result),
+                new LuControl.Submit(new Wire.ResetOp("pekko://scstj@127.0.0.1:2552", null), "n2/r", 8, result),
+                new LuControl.Submit(new Wire.ModeSelectOp(A, new ModeParameters.Values(false, true, true, 2), true,
+                        new ModeParameters.Data(new ModeParameters.Values(true, false, false, 0), null)), "n2/r", 9, result),
+                new LuControl.Submit(new Wire.ClearTaskSetOp(B, "pekko://scstj@127.0.0.3:2552"), "n3/r", 1, result),
+                new LuControl.Subscribe(replica, new ControlRecord("d", 2, 3, data, null, null, java.util.Map.of())),
                 new LuControl.Subscribe(replica, null),
                 new LuControl.Prepared(3, 4, replica),
-                new LuControlReplica.Prepare("d", new ControlRecord("d", 3, 4, data, null, java.util.Map.of()), List.of(new Wire.AllSelector(), new Wire.AllButSelector(A),
-                        new Wire.RegisteredSelector(List.of(ra), null)), A, 9, null, entity),
-                new LuControlReplica.Commit("d", new ControlRecord("d", 3, 4, data, null, java.util.Map.of()),
+                new LuControlReplica.Prepare("d", new ControlRecord("d", 3, 4, data, null, null, java.util.Map.of()), List.of(new Wire.AllSelector(), new Wire.AllButSelector(A),
+                        new Wire.RegisteredSelector(List.of(ra), null)), A, 9, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR,
+                        null, entity),
+                new LuControlReplica.Commit("d", new ControlRecord("d", 3, 4, data, MODE, null, java.util.Map.of()), MODE,
                         List.of(new Wire.Notice(SenseReason.RESERVATIONS_PREEMPTED, new Wire.AllButSelector(B), true)),
                         "pekko://scstj@127.0.0.2:2552", entity),
-                new ControlRecord("d", 1, 0, ReservationsData.EMPTY, null, java.util.Map.of()),
-                new ControlRecord("d", 1, 0, data, "c0ffee", java.util.Map.of("n1/r",
+                new ControlRecord("d", 1, 0, ReservationsData.EMPTY, null, null, java.util.Map.of()),
+                new ControlRecord("d", 1, 0, data, null, "c0ffee", java.util.Map.of("n1/r",
                         new ControlRecord.Answer(3, new Wire.DoneResult(), 1))),
                 new Wire.DoneResult(), new Wire.RefusedResult(PrOut.Outcome.CONFLICT),
                 new Wire.FailedResult(SenseReason.ABORTED_COMMAND));

@@ -32,8 +32,11 @@ public sealed interface ControlOp {
     /**
      * SPC-5 6.11 / 6.12 MODE SELECT from {@code nexus}: the current values become {@code values};
      * with {@code save} (SP 1, SPC-5 7.5.2) they are saved first and current once durable.
+     * {@code before} is the LU's current and saved values on the asking node, which a writer that
+     * keeps no mode values of the LU yet starts from.
      */
-    record ModeSelect(Nexus nexus, ModeParameters.Values values, boolean save) implements ControlOp {
+    record ModeSelect(Nexus nexus, ModeParameters.Values values, boolean save, ModeParameters.Data before)
+            implements ControlOp {
     }
 
     /**
@@ -49,9 +52,18 @@ public sealed interface ControlOp {
     /**
      * A logical unit reset or a target reset (SAM-5 6.3, SPC-2 5.5.1): the SPC-2 reservation ends;
      * with {@code restoreMode} the current mode parameters become the saved ones (SPC-5 7.5.2; a
-     * pass-through device restores its own).
+     * pass-through device restores its own), which are {@code restored} on the asking node (null
+     * without {@code restoreMode}).
      */
-    record Reset(boolean restoreMode) implements ControlOp {
+    record Reset(boolean restoreMode, ModeParameters.Data restored) implements ControlOp {
+    }
+
+    /**
+     * SAM-5 7.5 CLEAR TASK SET from {@code nexus} with one task set for all I_T nexuses (TST 000b):
+     * the asking LUN actor cleared its own tasks and raised COMMANDS CLEARED BY ANOTHER INITIATOR
+     * (2F/00) for the other nexuses it hit; the LU's tasks elsewhere (other nodes) go too.
+     */
+    record ClearTaskSet(Nexus nexus) implements ControlOp {
     }
 
     /** The I_T nexus {@code nexus} is gone or was reset (SPC-2 5.5.1): its SPC-2 reservation ends. */

@@ -244,6 +244,11 @@ public final class ModeParameters {
         applyNow(saved());
     }
 
+    /** The current and saved values as {@link #restoreSaved} leaves them. */
+    public Data afterReset() {
+        return new Data(saved(), saved);
+    }
+
     /**
      * MODE SELECT with SP 1, first half: writes {@code v} durably on the I/O executor (successive
      * writes in order); the stage completes with the values as saved (WCE only where the device

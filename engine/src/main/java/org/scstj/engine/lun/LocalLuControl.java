@@ -60,6 +60,8 @@ public final class LocalLuControl implements LuControlPort {
                 state.reservations().reset();
                 done.accept(ControlResult.DONE);
             }
+            // the LUN actor cleared its tasks itself: on one node there are no others
+            case ControlOp.ClearTaskSet c -> done.accept(ControlResult.DONE);
             case ControlOp.NexusLost n -> {
                 state.reservations().nexusLost(n.nexus());
                 done.accept(ControlResult.DONE);

@@ -312,16 +312,17 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
      * matches, but the asking command, are aborted (SPC-5 5.14.11.4.5); {@code prepared} runs once
      * they left the device.
      */
-    public record PrepareControl(List<NexusSelector> abort, Nexus exceptNexus, long exceptTag, Runnable prepared)
-            implements Command {
+    public record PrepareControl(List<NexusSelector> abort, Nexus exceptNexus, long exceptTag, SenseReason cleared,
+                                 Runnable prepared) implements Command {
     }
 
     /**
      * Phase 2 ({@link ControlReplica#commit}): {@code data} (null: unchanged) becomes the LU's
-     * reservations, the notices' unit attentions are established for this node's nexuses, the held
-     * commands run.
+     * reservations, {@code mode} (null: unchanged) its mode parameters, the notices' unit
+     * attentions are established for this node's nexuses, the held commands run.
      */
-    public record CommitControl(ReservationsData data, List<Reservations.Notice> notices) implements Command {
+    public record CommitControl(ReservationsData data, ModeParameters.Data mode, List<Reservations.Notice> notices)
+            implements Command {
     }
 
     private final StashBuffer<Command> stash;
@@ -415,13 +416,14 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 action -> self.tell(new WithState(s -> action.run())));
         this.luControl = plane.port(device.name(), local, new ControlReplica() {
             @Override
-            public void prepare(List<NexusSelector> abort, Nexus exceptNexus, long exceptTag, Runnable prepared) {
-                self.tell(new PrepareControl(abort, exceptNexus, exceptTag, prepared));
+            public void prepare(List<NexusSelector> abort, Nexus exceptNexus, long exceptTag, SenseReason cleared,
+                                Runnable prepared) {
+                self.tell(new PrepareControl(abort, exceptNexus, exceptTag, cleared, prepared));
             }
 
             @Override
-            public void commit(ReservationsData data, List<Reservations.Notice> notices) {
-                self.tell(new CommitControl(data, notices));
+            public void commit(ReservationsData data, ModeParameters.Data mode, List<Reservations.Notice> notices) {
+                self.tell(new CommitControl(data, mode, notices));
             }
         });
         this.draining = receive(this::onExecuteWhileDraining);
@@ -764,8 +766,19 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         AbortCount count = abort(affected, msg.nexus());
         CompletableFuture<Void> controlDone = null;
         switch (msg.scope()) {
-            case ALL_TASKS -> count.otherNexusesHit.forEach(n ->
-                    unitAttentions.establish(n, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR));
+            case ALL_TASKS -> {
+                count.otherNexusesHit.forEach(n ->
+                        unitAttentions.establish(n, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR));
+                if (!mode.perNexusTaskSets()) {
+                    // one task set for all nexuses (TST 000b): the LU's tasks on other nodes too;
+                    // the function completes once the control port cleared them
+                    ActorRef<Command> self = getContext().getSelf();
+                    controlDone = new CompletableFuture<>();
+                    CompletableFuture<Void> cleared = controlDone;
+                    luControl.submit(new ControlOp.ClearTaskSet(msg.nexus()),
+                            done -> self.tell(new WithState(s -> cleared.complete(null))));
+                }
+            }
             case RESET -> {
                 // SAM-2 5.9.7 and on: a unit attention for every I_T nexus, the one that asked included
                 // (libiscsi MultipathIO.Reset checks both paths)
@@ -777,7 +790,8 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 ActorRef<Command> self = getContext().getSelf();
                 controlDone = new CompletableFuture<>();
                 CompletableFuture<Void> reset = controlDone;
-                luControl.submit(new ControlOp.Reset(control == null),
+                boolean restoreMode = control == null;
+                luControl.submit(new ControlOp.Reset(restoreMode, restoreMode ? mode.afterReset() : null),
                         done -> self.tell(new WithState(s -> reset.complete(null))));
             }
             case NEXUS_RESET -> {
@@ -984,7 +998,15 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         if (msg.abort().isEmpty()) {
             msg.prepared().run();
         } else {
-            state.abortTasksOf(whose, msg.exceptNexus(), msg.exceptTag(), msg.prepared());
+            Predicate<Nexus> selected = whose;
+            Nexus exceptNexus = msg.exceptNexus();
+            long exceptTag = msg.exceptTag();
+            AbortCount count = abort(t -> !(t.tag() == exceptTag && t.nexus().equals(exceptNexus))
+                    && selected.test(t.nexus()), exceptNexus);
+            if (msg.cleared() != null) {
+                count.otherNexusesHit.forEach(n -> unitAttentions.establish(n, msg.cleared()));
+            }
+            awaitQuiesced(count.waiting, msg.prepared());
         }
         return after();
     }
@@ -993,6 +1015,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     private Behavior<Command> onCommitControl(CommitControl msg) {
         if (msg.data() != null) {
             reservations.install(msg.data());
+        }
+        if (msg.mode() != null) {
+            mode.install(msg.mode());
         }
         for (Reservations.Notice n : msg.notices()) {
             if (n.condition() != null) {

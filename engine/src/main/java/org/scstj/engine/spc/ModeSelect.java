@@ -125,7 +125,7 @@ public final class ModeSelect implements TransportTask.DataReceiver {
                 }
                 // SPC-5 7.5.1: the port raises MODE PARAMETERS CHANGED (2A/01) for every other
                 // I_T nexus when the current values changed, none when nothing changed
-                state.control().submit(new ControlOp.ModeSelect(lu.nexus(), values, cdb.sp()),
+                state.control().submit(new ControlOp.ModeSelect(lu.nexus(), values, cdb.sp(), state.mode().values()),
                         result -> ctx.complete(ControlResponse.of(result, lu.descriptorSense())));
             }
         }
