@@ -222,10 +222,11 @@ public record AluaSpec(int implicitTransitionSeconds, Duration transitionDelay, 
             groups.add(new TargetPortGroup(id, state, preferred, TargetPortGroup.NO_STATUS,
                     e.getValue().stream().mapToInt(Integer::intValue).toArray()));
         }
-        // a device group whose states a cluster chooses: implicit ALUA only (TPGS 01b), so SET TARGET
-        // PORT GROUPS is not supported for it (SPC-5 6.47, 20/00) and no node can make its own
-        // group active/optimized behind the cluster's back
-        Tpgs tpgs = dg != null && dg.owned() && clustered() ? Tpgs.IMPLICIT : Tpgs.BOTH;
+        // in a cluster: implicit ALUA only (TPGS 01b), so SET TARGET PORT GROUPS is not supported
+        // (SPC-5 6.47, 20/00): an owned group's states are the cluster's choice, and a manual
+        // group's change through the admin API, which applies on every node; an STPG would change
+        // the states on the node it arrives through only
+        Tpgs tpgs = clustered() ? Tpgs.IMPLICIT : Tpgs.BOTH;
         return new AluaState(0, groups, implicitTransitionSeconds, transitionDelay, tpgs);
     }
 

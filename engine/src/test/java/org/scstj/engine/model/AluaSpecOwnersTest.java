@@ -60,7 +60,8 @@ class AluaSpecOwnersTest {
         AluaSpec s = SPEC.withOwners(Map.of(), Set.of("n1", "n2"));
         assertEquals(Map.of(1, AccessState.ACTIVE_OPTIMIZED, 2, AccessState.STANDBY, 3, AccessState.UNAVAILABLE),
                 states(s, "d2"));
-        assertEquals(Tpgs.BOTH, s.stateFor("d2", List.of()).tpgs());
+        assertEquals(Tpgs.IMPLICIT, s.stateFor("d2", List.of()).tpgs(),
+                "in a cluster a manual group changes through the admin API (on every node), not by STPG (on one)");
     }
 
     @Test
