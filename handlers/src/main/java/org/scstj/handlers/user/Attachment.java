@@ -1,0 +1,487 @@
+package org.scstj.handlers.user;
+
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.BlockDevice.IoFailure;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One handler attached to a {@link UserDevice}: one epoch (docs/user-handlers.md). Requests of the
+ * engine are cut into pieces of at most one buffer, each a submission with its own id; a piece
+ * waits in the core until a buffer and a ring slot are free (credits: a full ring is backpressure).
+ * The attachment's ring thread takes the completions, checks each against its piece, finishes the
+ * requests, sends ABORT for a piece past its deadline and ends the attachment when the handler goes
+ * or breaks the protocol ({@link #end}): then every request still here fails at once, the memory is
+ * unmapped, and the next handler gets a new epoch and new memory, so nothing is sent twice.
+ *
+ * <p>Threads: {@link #submit} on any thread; everything else on the ring thread. The pieces, the
+ * free buffers and the ids are guarded by this object's lock.
+ */
+final class Attachment {
+    /** At most this long the ring thread spins on an empty completion ring before it sleeps. */
+    private static final long SPIN_NANOS = 50_000;
+    /** The longest sleep in poll(2) between deadline checks. */
+    private static final int POLL_MILLIS = 100;
+
+    /**
+     * An engine call: {@code data} is the destination of a READ or the source of a WRITE (its
+     * position and limit as the engine gave them), null for FLUSH and UNMAP.
+     */
+    record Request(int op, long offset, long length, ByteBuffer data, boolean fua, BlockDevice.Completion done) {
+    }
+
+    /** The state of one request across its pieces. */
+    private static final class Progress {
+        final Request request;
+        int pieces;
+        IoFailure failure;
+        Throwable cause;
+
+        Progress(Request request, int pieces) {
+            this.request = request;
+            this.pieces = pieces;
+        }
+    }
+
+    /** One submission of a request: {@code at} bytes into the request's data. */
+    private static final class Piece {
+        final Progress progress;
+        final long offset;
+        final int length;
+        final int at;
+        long id;
+        int buffer = Rings.NO_BUFFER;
+        long deadline;
+        boolean abortSent;
+
+        Piece(Progress progress, long offset, int length, int at) {
+            this.progress = progress;
+            this.offset = offset;
+            this.length = length;
+            this.at = at;
+        }
+
+        int op() {
+            return progress.request.op();
+        }
+    }
+
+    private final UserDevice device;
+    private final long epoch;
+    private final UnixSeqPacket peer;
+    private final Kernel.MemFd memfd;
+    private final Kernel.EventFd sqBell;
+    private final Kernel.EventFd cqBell;
+    private final Rings rings;
+    private final int features;
+    private final long deadlineNanos;
+    private final Thread ringThread;
+
+    // guarded by this
+    private final Map<Long, Piece> inFlight = new HashMap<>();
+    private final ArrayDeque<Piece> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Long> order = new ArrayDeque<>();
+    private final int[] freeBuffers;
+    private int freeCount;
+    private long nextId;
+    private boolean ended;
+    private String endReason;
+
+    Attachment(UserDevice device, long epoch, UnixSeqPacket peer, Kernel.MemFd memfd, Kernel.EventFd sqBell,
+               Kernel.EventFd cqBell, Rings rings, int features, Duration deadline) {
+        this.device = device;
+        this.epoch = epoch;
+        this.peer = peer;
+        this.memfd = memfd;
+        this.sqBell = sqBell;
+        this.cqBell = cqBell;
+        this.rings = rings;
+        this.features = features;
+        this.deadlineNanos = deadline.toNanos();
+        this.freeBuffers = new int[rings.layout().buffers()];
+        for (int i = 0; i < freeBuffers.length; i++) {
+            freeBuffers[i] = freeBuffers.length - 1 - i;
+        }
+        this.freeCount = freeBuffers.length;
+        this.ringThread = Thread.ofPlatform().daemon().name("user-" + device.name() + "-ring-" + epoch)
+                .unstarted(this::ringLoop);
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    void start() {
+        ringThread.start();
+    }
+
+    // --- submissions (any thread) -------------------------------------------------------------
+
+    void submit(Request r) {
+        int size = rings.layout().bufferSize();
+        boolean data = r.op() == Rings.OP_READ || r.op() == Rings.OP_WRITE;
+        int pieces = data ? (int) Math.max(1, (r.length() + size - 1) / size) : 1;
+        Progress p = new Progress(r, pieces);
+        boolean ring;
+        synchronized (this) {
+            if (ended) {
+                fail(p, IoFailure.NOT_READY, new IOException("the handler detached: " + endReason));
+                return;
+            }
+            if (r.op() == Rings.OP_FLUSH && (features & Message.F_FLUSH) == 0) {
+                ring = false; // no volatile cache to flush (the handler did not ask for FLUSH)
+            } else {
+                for (int i = 0; i < pieces; i++) {
+                    long at = (long) i * size;
+                    int length = data ? (int) Math.min(size, r.length() - at) : 0;
+                    waiting.add(new Piece(p, r.offset() + at, length, (int) at));
+                }
+                ring = pump();
+            }
+        }
+        if (r.op() == Rings.OP_FLUSH && (features & Message.F_FLUSH) == 0) {
+            r.done().completed();
+            return;
+        }
+        if (ring) {
+            doorbell();
+        }
+    }
+
+    /**
+     * Moves waiting pieces into the ring while buffers and slots last (holding the lock); true when
+     * the handler sleeps and must be woken.
+     */
+    private boolean pump() {
+        boolean added = false;
+        try {
+            while (!waiting.isEmpty()) {
+                Piece piece = waiting.peek();
+                boolean needsBuffer = piece.op() == Rings.OP_READ || piece.op() == Rings.OP_WRITE;
+                if (needsBuffer && freeCount == 0) {
+                    break;
+                }
+                if (rings.submitted() == rings.layout().sqEntries()) {
+                    break;
+                }
+                waiting.poll();
+                piece.id = ++nextId;
+                piece.deadline = System.nanoTime() + deadlineNanos;
+                int flags = 0;
+                if (needsBuffer) {
+                    piece.buffer = freeBuffers[--freeCount];
+                    if (piece.op() == Rings.OP_WRITE) {
+                        ByteBuffer src = piece.progress.request.data();
+                        MemorySegment.copy(MemorySegment.ofBuffer(src), piece.at, rings.buffer(piece.buffer), 0,
+                                piece.length);
+                        flags |= Rings.FLAG_DATA_OUT;
+                    } else {
+                        flags |= Rings.FLAG_DATA_IN;
+                    }
+                }
+                if (piece.progress.request.fua()) {
+                    flags |= Rings.FLAG_FUA;
+                }
+                long length = needsBuffer ? piece.length : piece.progress.request.length();
+                rings.submit(new Rings.Submission(piece.id, piece.op(), flags, piece.buffer, piece.offset, length,
+                        piece.op() == Rings.OP_WRITE ? piece.length : 0, null));
+                inFlight.put(piece.id, piece);
+                if ((features & Message.F_OUT_OF_ORDER) == 0) {
+                    order.add(piece.id);
+                }
+                added = true;
+            }
+        } catch (Rings.Garbage g) {
+            endLater("protocol error: " + g.getMessage());
+            return false;
+        }
+        return added && rings.handlerWaiting();
+    }
+
+    private void doorbell() {
+        try {
+            sqBell.ring();
+        } catch (IOException e) {
+            endLater("the submission doorbell failed: " + e.getMessage());
+        }
+    }
+
+    /** Asks the ring thread to end the attachment (a submitter found garbage; it must not block). */
+    private void endLater(String why) {
+        synchronized (this) {
+            if (endReason == null) {
+                endReason = why;
+            }
+        }
+        peer.shutdown(); // the ring thread's poll wakes with POLLHUP and ends it
+    }
+
+    // --- the ring thread ----------------------------------------------------------------------
+
+    private void ringLoop() {
+        String why = null;
+        try {
+            long idleSince = System.nanoTime();
+            while (why == null) {
+                synchronized (this) {
+                    if (ended) {
+                        why = endReason;
+                        break;
+                    }
+                }
+                int n = drain();
+                if (n > 0) {
+                    idleSince = System.nanoTime();
+                    continue;
+                }
+                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                rings.coreWaiting(true);
+                if (drain() > 0) {
+                    rings.coreWaiting(false);
+                    idleSince = System.nanoTime();
+                    continue;
+                }
+                short[] ev = Kernel.poll(new int[] {cqBell.descriptor(), peer.descriptor()}, POLL_MILLIS);
+                rings.coreWaiting(false);
+                if ((ev[0] & Kernel.POLLIN) != 0) {
+                    cqBell.drain();
+                }
+                if (ev[1] != 0) {
+                    why = control();
+                }
+                if (why == null) {
+                    why = deadlines();
+                }
+                idleSince = System.nanoTime();
+            }
+        } catch (Rings.Garbage g) {
+            why = "protocol error: " + g.getMessage();
+        } catch (IOException | RuntimeException e) {
+            why = "the core's side failed: " + e;
+        }
+        finish(why, why != null && why.startsWith("protocol error"));
+    }
+
+    /** Takes every completion in the ring; how many. */
+    private int drain() throws Rings.Garbage {
+        int n = 0;
+        Rings.Completion c;
+        while ((c = rings.nextCompletion()) != null) {
+            n++;
+            Piece piece;
+            boolean ring;
+            synchronized (this) {
+                piece = inFlight.remove(c.id());
+                if (piece == null) {
+                    throw new Rings.Garbage("completion of id " + c.id() + ", which is not in flight"
+                            + (c.id() > 0 && c.id() <= nextId ? " (completed already)" : ""));
+                }
+                if ((features & Message.F_OUT_OF_ORDER) == 0) {
+                    Long expected = order.poll();
+                    if (expected == null || expected != c.id()) {
+                        throw new Rings.Garbage("completion of id " + c.id() + " before id " + expected
+                                + " without the OUT_OF_ORDER feature");
+                    }
+                }
+                int expectedData = piece.op() == Rings.OP_READ && c.status() == 0 ? piece.length : 0;
+                if (c.dataLength() != expectedData) {
+                    throw new Rings.Garbage("completion of id " + c.id() + " returns " + c.dataLength()
+                            + " bytes of data, expected " + expectedData);
+                }
+                if (piece.op() == Rings.OP_READ && c.status() == 0) {
+                    ByteBuffer dst = piece.progress.request.data();
+                    MemorySegment.copy(rings.buffer(piece.buffer), 0, MemorySegment.ofBuffer(dst), piece.at,
+                            piece.length);
+                }
+                if (piece.buffer != Rings.NO_BUFFER) {
+                    freeBuffers[freeCount++] = piece.buffer; // the completion is the handler's acknowledgement
+                }
+                ring = pump();
+            }
+            if (ring) {
+                doorbell();
+            }
+            pieceDone(piece.progress, c);
+        }
+        return n;
+    }
+
+    /** One piece ended with {@code c}: the request finishes with its last piece. */
+    private void pieceDone(Progress p, Rings.Completion c) {
+        if (c.status() != 0 && p.failure == null) {
+            p.failure = failureOf(c);
+            p.cause = new IOException(String.format("handler status 0x%02x%s", c.status(), senseText(c.sense())));
+        }
+        if (--p.pieces > 0) {
+            return;
+        }
+        Request r = p.request;
+        if (p.failure != null) {
+            r.done().failed(p.failure, p.cause);
+            return;
+        }
+        if (r.data() != null) {
+            r.data().position(r.data().limit());
+        }
+        r.done().completed();
+    }
+
+    /**
+     * The engine's failure for a handler's status: its sense key says which (SPC-5 4.4): NOT READY
+     * and BUSY / TASK SET FULL retryable (04/01), MEDIUM ERROR, a thin device's DATA PROTECT 27/07;
+     * anything else (and an aborted piece) HARDWARE ERROR.
+     */
+    private static IoFailure failureOf(Rings.Completion c) {
+        if (c.status() == 0x08 || c.status() == 0x28) {
+            return IoFailure.BECOMING_READY;
+        }
+        if (c.status() != 0x02) {
+            return IoFailure.INTERNAL;
+        }
+        byte[] s = c.sense();
+        boolean descriptor = (s[0] & 0x7F) >= 0x72;
+        int key = (descriptor ? s[1] : s[2]) & 0x0F;
+        int asc = descriptor ? s[2] & 0xFF : (s.length > 12 ? s[12] & 0xFF : 0);
+        int ascq = descriptor ? s[3] & 0xFF : (s.length > 13 ? s[13] & 0xFF : 0);
+        return switch (key) {
+            case 0x02 -> IoFailure.BECOMING_READY;
+            case 0x03 -> IoFailure.MEDIUM_ERROR;
+            case 0x07 -> asc == 0x27 && ascq == 0x07 ? IoFailure.NO_SPACE : IoFailure.INTERNAL;
+            default -> IoFailure.INTERNAL;
+        };
+    }
+
+    private static String senseText(byte[] s) {
+        if (s.length == 0) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(", sense");
+        for (byte x : s) {
+            b.append(String.format(" %02x", x));
+        }
+        return b.toString();
+    }
+
+    /** A message on the control socket; the reason to end, or null. */
+    private String control() throws IOException {
+        UnixSeqPacket.Received r = peer.receive(Message.MAX);
+        for (int fd : r.fds()) {
+            UnixSeqPacket.closeDescriptor(fd);
+        }
+        synchronized (this) {
+            if (endReason != null) {
+                return endReason;
+            }
+        }
+        if (r.eof()) {
+            return "the handler closed its socket";
+        }
+        if (r.truncated() || r.fds().length > 0) {
+            return "protocol error: a message over " + Message.MAX + " bytes or with descriptors";
+        }
+        try {
+            return switch (Message.decode(r.bytes(), r.length())) {
+                case Message.Goodbye g -> "the handler said GOODBYE";
+                case Message.Event e -> "protocol error: EVENT without the EVENTS feature";
+                case Message m -> "protocol error: " + m.getClass().getSimpleName().toUpperCase()
+                        + " is not a handler's message after READY";
+            };
+        } catch (Message.Malformed m) {
+            return "protocol error: " + m.getMessage();
+        }
+    }
+
+    /**
+     * docs/user-handlers.md "Deadlines, aborts": a piece past its deadline gets an ABORT and a second
+     * deadline; past that too, the handler is hung. The reason to end, or null.
+     */
+    private String deadlines() throws IOException {
+        long now = System.nanoTime();
+        List<Long> abort = new ArrayList<>();
+        synchronized (this) {
+            for (Piece p : inFlight.values()) {
+                if (now - p.deadline < 0) {
+                    continue;
+                }
+                if (p.abortSent) {
+                    return "hung: command " + p.id + " not completed within its deadline after ABORT";
+                }
+                p.abortSent = true;
+                p.deadline = now + deadlineNanos;
+                abort.add(p.id);
+            }
+        }
+        for (long id : abort) {
+            peer.send(Message.encode(new Message.Abort(id)));
+        }
+        return null;
+    }
+
+    /**
+     * Ends the attachment from outside the ring thread ({@code goodbye}: the device is removed, the
+     * handler is told GOODBYE); the ring thread finishes it.
+     */
+    void end(String why, boolean goodbye) {
+        if (goodbye) {
+            try {
+                peer.send(Message.encode(new Message.Goodbye()));
+            } catch (IOException e) {
+                // gone already
+            }
+        }
+        endLater(why);
+    }
+
+    /** The ring thread's last act: everything still here fails NOT READY, the memory goes. */
+    private void finish(String why, boolean refuse) {
+        List<Progress> failed = new ArrayList<>();
+        synchronized (this) {
+            ended = true;
+            if (endReason == null) {
+                endReason = why;
+            }
+            for (Piece p : inFlight.values()) {
+                if (!failed.contains(p.progress)) {
+                    failed.add(p.progress);
+                }
+            }
+            for (Piece p : waiting) {
+                if (!failed.contains(p.progress)) {
+                    failed.add(p.progress);
+                }
+            }
+            inFlight.clear();
+            waiting.clear();
+        }
+        if (refuse) {
+            try {
+                peer.send(Message.encode(new Message.Refuse(Message.R_PROTOCOL, endReason)));
+            } catch (IOException e) {
+                // gone already
+            }
+        }
+        peer.close();
+        sqBell.close();
+        cqBell.close();
+        memfd.close(); // unmapped: this epoch's memory is never read or reused
+        device.detached(this, endReason);
+        for (Progress p : failed) {
+            fail(p, IoFailure.NOT_READY, new IOException("the handler detached: " + endReason));
+        }
+    }
+
+    private static void fail(Progress p, IoFailure f, Throwable cause) {
+        p.request.done().failed(f, cause);
+    }
+}

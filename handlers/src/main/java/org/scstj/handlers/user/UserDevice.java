@@ -1,0 +1,268 @@
+package org.scstj.handlers.user;
+
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.handlers.common.DeviceIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+
+/**
+ * A disk whose blocks a handler in another process serves (docs/user-handlers.md). The device owns
+ * the control socket and an acceptor thread; each handler that connects and passes the handshake
+ * (HELLO checked against the configuration, WELCOME with a fresh memfd and doorbells, READY) is an
+ * {@link Attachment} with an epoch above every earlier one. The LU is {@link #ready} while one is
+ * attached; between attachments every medium-access command ends NOT READY (04/03) in the core's
+ * checks, and a handler that goes fails its commands at once ({@link Attachment#end}).
+ *
+ * <p>Threads: the engine calls {@link #read}, {@link #write}, {@link #flush} and {@link #unmap} on
+ * any thread; they return at once. Completions run on the attachment's ring thread.
+ */
+final class UserDevice implements BlockDevice {
+    private static final Logger log = LoggerFactory.getLogger(UserDevice.class);
+    /** How long a connecting handler has for its HELLO and, after WELCOME, its READY. */
+    static final int HANDSHAKE_MILLIS = 10_000;
+    /** How long a second handler, refused because one is attached, has to say HELLO first. */
+    static final int BUSY_MILLIS = 1_000;
+
+    private final String name;
+    private final UserHandler.Settings settings;
+    private final Capabilities capabilities;
+    private final UnixSeqPacket listener;
+    private final Thread acceptor;
+    private volatile Attachment attachment;
+    private volatile boolean closed;
+    /** The last epoch given (acceptor thread only). */
+    private long epoch;
+
+    private UserDevice(String name, UserHandler.Settings settings, UnixSeqPacket listener) {
+        this.name = name;
+        this.settings = settings;
+        this.listener = listener;
+        this.capabilities = new Capabilities(true, settings.thin(), settings.readOnly(), false, 1,
+                DeviceIdentity.serial(name), DeviceIdentity.naaId(name));
+        this.acceptor = Thread.ofPlatform().daemon().name("user-" + name + "-accept").unstarted(this::acceptLoop);
+    }
+
+    /** Listens on the device's socket and waits for handlers, from now on. */
+    static UserDevice open(String name, UserHandler.Settings settings) throws IOException {
+        Files.createDirectories(settings.socket().toAbsolutePath().getParent());
+        UserDevice d = new UserDevice(name, settings, UnixSeqPacket.listen(settings.socket()));
+        d.acceptor.start();
+        return d;
+    }
+
+    @Override public String name() { return name; }
+    @Override public String handlerType() { return UserHandler.TYPE; }
+    @Override public int blockSize() { return settings.blockSize(); }
+    @Override public long blockCount() { return settings.size() / settings.blockSize(); }
+    @Override public Capabilities capabilities() { return capabilities; }
+
+    /** A handler is attached: medium-access commands go to it. */
+    @Override
+    public boolean ready() {
+        return attachment != null;
+    }
+
+    /** The attached handler's epoch, or 0 (for management and tests). */
+    long epoch() {
+        Attachment a = attachment;
+        return a == null ? 0 : a.epoch();
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer dst, Completion done) {
+        submit(new Attachment.Request(Rings.OP_READ, offset, dst.remaining(), dst, false, done));
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer src, boolean fua, Completion done) {
+        submit(new Attachment.Request(Rings.OP_WRITE, offset, src.remaining(), src, fua, done));
+    }
+
+    @Override
+    public void flush(Completion done) {
+        submit(new Attachment.Request(Rings.OP_FLUSH, 0, 0, null, false, done));
+    }
+
+    @Override
+    public void unmap(long offset, long length, Completion done) {
+        if (!settings.thin()) {
+            done.failed(IoFailure.INTERNAL, new UnsupportedOperationException(name + " is not thin-provisioned"));
+            return;
+        }
+        submit(new Attachment.Request(Rings.OP_UNMAP, offset, length, null, false, done));
+    }
+
+    private void submit(Attachment.Request r) {
+        Attachment a = attachment;
+        if (a == null) {
+            r.done().failed(IoFailure.NOT_READY, new IOException(name + ": no handler attached"));
+            return;
+        }
+        a.submit(r);
+    }
+
+    // --- attaching handlers ------------------------------------------------------------------
+
+    private void acceptLoop() {
+        while (!closed) {
+            UnixSeqPacket peer;
+            try {
+                peer = listener.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    log.error("user device {}: accepting on {} failed; no handler can attach", name, settings.socket(), e);
+                }
+                return;
+            }
+            if (closed) {
+                peer.close();
+                return;
+            }
+            Attachment current = attachment;
+            if (current != null) {
+                // the REFUSE answers the HELLO (a handler that has not sent it yet would meet EPIPE);
+                // a second of patience at most, so that a silent peer cannot hold up the next handler
+                try {
+                    receive(peer, BUSY_MILLIS);
+                } catch (IOException | Message.Malformed e) {
+                    // refused all the same
+                }
+                refuse(peer, Message.R_BUSY, "device " + name + " has a handler attached (epoch " + current.epoch() + ")");
+                continue;
+            }
+            try {
+                attach(peer);
+            } catch (IOException | Message.Malformed e) {
+                log.warn("user device {}: handler refused: {}", name, e.getMessage());
+                refuse(peer, e instanceof Message.Malformed ? Message.R_PROTOCOL : Message.R_MISMATCH, e.getMessage());
+            }
+        }
+    }
+
+    private static void refuse(UnixSeqPacket peer, int reason, String why) {
+        try {
+            peer.send(Message.encode(new Message.Refuse(reason, why)));
+        } catch (IOException e) {
+            // the handler is gone already
+        }
+        peer.close();
+    }
+
+    /** The handshake (docs/user-handlers.md "HELLO", "WELCOME"); on success the new attachment serves. */
+    private void attach(UnixSeqPacket peer) throws IOException, Message.Malformed {
+        Message hello = receive(peer);
+        if (!(hello instanceof Message.Hello h)) {
+            throw new Message.Malformed("expected HELLO, got " + hello.getClass().getSimpleName().toUpperCase());
+        }
+        check(h);
+        int features = h.features() & (Message.F_OUT_OF_ORDER | Message.F_FLUSH | (settings.thin() ? Message.F_UNMAP : 0));
+        int depth = settings.queueDepth();
+        Rings.Layout layout = new Rings.Layout(depth, depth, depth, settings.maxTransfer());
+        Kernel.MemFd memfd = Kernel.MemFd.create("scstj-" + name, layout.size());
+        Kernel.EventFd sq = null;
+        Kernel.EventFd cq = null;
+        try {
+            sq = Kernel.EventFd.create();
+            cq = Kernel.EventFd.create();
+            Rings rings = new Rings(memfd.mapping(), layout);
+            long next = ++epoch;
+            Message.Welcome w = new Message.Welcome(next, features, depth, depth, depth, settings.maxTransfer(),
+                    layout.sqOffset(), layout.cqOffset(), layout.buffersOffset(), layout.size(),
+                    (int) settings.deadline().toMillis());
+            peer.send(Message.encode(w), memfd.descriptor(), sq.descriptor(), cq.descriptor());
+            Message ready = receive(peer);
+            if (!(ready instanceof Message.Ready)) {
+                throw new Message.Malformed("expected READY, got " + ready.getClass().getSimpleName().toUpperCase());
+            }
+            Attachment a = new Attachment(this, next, peer, memfd, sq, cq, rings, features, settings.deadline());
+            attachment = a;
+            log.info("user device {}: handler \"{}\" (pid {}) attached, epoch {}, features 0x{}", name, h.name(),
+                    peer.peerPid(), next, Integer.toHexString(features));
+            a.start();
+        } catch (IOException | Message.Malformed | RuntimeException e) {
+            memfd.close();
+            if (sq != null) {
+                sq.close();
+            }
+            if (cq != null) {
+                cq.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The HELLO against the configuration: a handler for another device is refused (reason 3). */
+    private void check(Message.Hello h) throws IOException {
+        if (h.deviceType() != 0) {
+            throw new IOException("HELLO device type " + h.deviceType() + ", but " + name + " is a disk (type 0)");
+        }
+        if (h.blockSize() != settings.blockSize()) {
+            throw new IOException("HELLO block size " + h.blockSize() + ", but " + name + " has " + settings.blockSize());
+        }
+        if (h.blocks() != blockCount()) {
+            throw new IOException("HELLO gives " + h.blocks() + " blocks, but " + name + " has " + blockCount());
+        }
+        if (h.maxTransfer() != 0 && h.maxTransfer() < settings.maxTransfer()) {
+            throw new IOException("HELLO takes at most " + h.maxTransfer() + " bytes a command, but " + name
+                    + " sends up to " + settings.maxTransfer() + " (max-transfer)");
+        }
+        if (settings.thin() && (h.features() & Message.F_UNMAP) == 0) {
+            throw new IOException(name + " is thin-provisioned, but the handler does not ask for the UNMAP feature");
+        }
+    }
+
+    /** One message within the handshake's time; EOF and silence are refusals too. */
+    private static Message receive(UnixSeqPacket peer) throws IOException, Message.Malformed {
+        return receive(peer, HANDSHAKE_MILLIS);
+    }
+
+    private static Message receive(UnixSeqPacket peer, int millis) throws IOException, Message.Malformed {
+        short[] ev = Kernel.poll(new int[] {peer.descriptor()}, millis);
+        if (ev[0] == 0) {
+            throw new IOException("no message within " + millis + " ms of the handshake");
+        }
+        UnixSeqPacket.Received r = peer.receive(Message.MAX);
+        for (int fd : r.fds()) {
+            UnixSeqPacket.closeDescriptor(fd); // a handler sends no descriptors
+        }
+        if (r.eof()) {
+            throw new IOException("the handler closed its socket during the handshake");
+        }
+        if (r.truncated()) {
+            throw new Message.Malformed("a message longer than " + Message.MAX + " bytes");
+        }
+        if (r.fds().length > 0) {
+            throw new Message.Malformed("a handler's message carries no descriptors");
+        }
+        return Message.decode(r.bytes(), r.length());
+    }
+
+    /** The attachment {@code a} ended (its ring thread's last act): a new handler may attach. */
+    void detached(Attachment a, String why) {
+        if (attachment == a) {
+            attachment = null;
+        }
+        log.warn("user device {}: handler of epoch {} detached: {}; the LU is NOT READY until one attaches", name,
+                a.epoch(), why);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        listener.shutdown();
+        listener.close();
+        Attachment a = attachment;
+        if (a != null) {
+            a.end("the device is removed", true);
+        }
+        try {
+            Files.deleteIfExists(settings.socket());
+        } catch (IOException e) {
+            // a stale socket file is removed by the next listen anyway
+        }
+    }
+}

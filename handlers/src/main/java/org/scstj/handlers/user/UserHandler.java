@@ -1,0 +1,131 @@
+package org.scstj.handlers.user;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.DeviceHandlerFactory;
+import org.scstj.handlers.common.DeviceKeys;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code user}: a device whose commands a handler in another process executes, over the protocol of
+ * docs/user-handlers.md (SCST's {@code scst_user}, LIO's TCMU). The core listens on the device's
+ * control socket; a handler connects, and the LU is ready while one is attached
+ * ({@link UserDevice}). Version 1 of the core serves disks (SBC): the core decodes and checks the
+ * commands and the handler executes block reads, writes, flushes and unmaps.
+ */
+public final class UserHandler implements DeviceHandlerFactory {
+    public static final String TYPE = "user";
+    static final Set<String> KEYS = Set.of("socket", "type", "size", "block-size", "read-only", "deadline",
+            "queue-depth", "max-transfer", "thin-provisioned");
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<Attribute> attributes() {
+        return List.of(
+                new Attribute("socket", "path", "", null, false,
+                        "the control socket the daemon listens on; the handler connects to it (at most 107 bytes)"),
+                new Attribute("type", "string", "", "disk", false,
+                        "the device type the handler serves: disk (cdrom, tape and changer are not built yet)"),
+                new Attribute("size", "size", "bytes", null, false,
+                        "the capacity; the handler's HELLO must give the same number of blocks"),
+                new Attribute("block-size", "int", "bytes", "512", false, "logical block size: 512 or 4096"),
+                new Attribute("read-only", "bool", "", "false", false, "write-protect the medium (writes end DATA PROTECT)"),
+                new Attribute("thin-provisioned", "bool", "", "false", false,
+                        "UNMAP and WRITE SAME UNMAP go to the handler, which must ask for the UNMAP feature"),
+                new Attribute("deadline", "duration", "", "30s", false,
+                        "a command the handler has not completed by then is aborted; twice that: the handler is hung"),
+                new Attribute("queue-depth", "int", "", "64", false,
+                        "commands at the handler at once (a power of two, 1..1024): the ring and buffer pool size"),
+                new Attribute("max-transfer", "size", "bytes", "1M", false,
+                        "the largest transfer of one command (4K..16M): the size of each buffer of the pool"));
+    }
+
+    /** A device's checked configuration. */
+    record Settings(Path socket, long size, int blockSize, boolean readOnly, boolean thin, Duration deadline,
+                    int queueDepth, int maxTransfer) {
+    }
+
+    @Override
+    public List<String> validate(String deviceName, Config deviceConfig) {
+        List<String> problems = new ArrayList<>();
+        read(deviceConfig, problems);
+        return problems;
+    }
+
+    static Settings read(Config device, List<String> problems) {
+        Config c = DeviceKeys.withDefaults(TYPE, device);
+        problems.addAll(DeviceKeys.unknownKeys(TYPE, device, KEYS));
+        Path socket = null;
+        if (!c.hasPath("socket")) {
+            problems.add("socket: required: the control socket's path");
+        } else {
+            String s = c.getString("socket");
+            if (s.isEmpty() || s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+                problems.add("socket: a path of 1 to 107 bytes (unix(7) sun_path), was " + s.length() + " characters");
+            } else {
+                socket = Path.of(s);
+            }
+        }
+        String type = c.getString("type");
+        if (!type.equals("disk")) {
+            problems.add("type: " + type + ": only disk is built (cdrom, tape and changer handlers are not built yet,"
+                    + " docs/user-handlers.md)");
+        }
+        int bs = DeviceKeys.blockSize(c, problems);
+        long size = DeviceKeys.size(c, bs, problems);
+        if (size < 0 && c.hasPath("size") == false) {
+            problems.add("size: required: the capacity the handler serves");
+        }
+        boolean ro = DeviceKeys.bool(c, "read-only", problems);
+        boolean thin = DeviceKeys.bool(c, "thin-provisioned", problems);
+        Duration deadline = Duration.ofSeconds(30);
+        try {
+            deadline = c.getDuration("deadline");
+            if (deadline.compareTo(Duration.ofMillis(100)) < 0 || deadline.compareTo(Duration.ofMinutes(10)) > 0) {
+                problems.add("deadline: from 100ms to 10m, was " + deadline);
+            }
+        } catch (ConfigException e) {
+            problems.add("deadline: " + e.getMessage());
+        }
+        int depth = 64;
+        try {
+            depth = c.getInt("queue-depth");
+            if (Integer.bitCount(depth) != 1 || depth > 1024) {
+                problems.add("queue-depth: a power of two from 1 to 1024, was " + depth);
+            }
+        } catch (ConfigException e) {
+            problems.add("queue-depth: " + e.getMessage());
+        }
+        long max = 1 << 20;
+        try {
+            max = c.getBytes("max-transfer");
+            if (max < 4096 || max > (16 << 20) || max % 4096 != 0 || max % bs != 0) {
+                problems.add("max-transfer: a multiple of 4096 from 4K to 16M, was " + max);
+            }
+        } catch (ConfigException e) {
+            problems.add("max-transfer: " + e.getMessage());
+        }
+        return new Settings(socket, size, bs, ro, thin, deadline, depth, (int) max);
+    }
+
+    @Override
+    public BlockDevice open(String deviceName, Config deviceConfig, Context context) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Settings s = read(deviceConfig, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return UserDevice.open(deviceName, s);
+    }
+}

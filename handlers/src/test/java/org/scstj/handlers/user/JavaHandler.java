@@ -1,0 +1,161 @@
+package org.scstj.handlers.user;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The handler's side of the protocol for tests, in this JVM: a RAM disk that connects, says HELLO,
+ * maps the memory WELCOME gives, says READY, and then executes submissions on its own thread
+ * (polling the SQ every 100 µs; the doorbells are the real core's business, tested elsewhere).
+ * {@link #behaviour} makes it misbehave as a broken handler would.
+ */
+final class JavaHandler implements AutoCloseable {
+    enum Behaviour { GOOD, SILENT, COMPLETE_TWICE, GARBAGE_TAIL, MEDIUM_ERROR }
+
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    final UnixSeqPacket socket;
+    final Message.Welcome welcome;
+    final List<Long> ids = new CopyOnWriteArrayList<>();
+    final List<Message> messages = new CopyOnWriteArrayList<>();
+    volatile Behaviour behaviour = Behaviour.GOOD;
+    private final byte[] disk;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment memory;
+    private final Thread worker;
+    private volatile boolean stop;
+
+    /** Connects and completes the handshake; or throws with the REFUSE the core answered. */
+    static JavaHandler attach(Path socket, int blockSize, long blocks, int features) throws IOException {
+        return new JavaHandler(socket, blockSize, blocks, features);
+    }
+
+    private JavaHandler(Path path, int blockSize, long blocks, int features) throws IOException {
+        this.disk = new byte[(int) (blockSize * blocks)];
+        this.socket = UnixSeqPacket.connect(path);
+        socket.send(Message.encode(new Message.Hello(features, 0, blockSize, 0, blocks, new byte[32], "java-ram")));
+        UnixSeqPacket.Received r = socket.receive(Message.MAX);
+        Message m;
+        try {
+            m = Message.decode(r.bytes(), r.length());
+        } catch (Message.Malformed e) {
+            throw new IOException(e);
+        }
+        if (!(m instanceof Message.Welcome w)) {
+            socket.close();
+            throw new IOException("refused: " + m);
+        }
+        this.welcome = w;
+        try (FileChannel ch = FileChannel.open(Path.of("/proc/self/fd/" + r.fds()[0]), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            memory = ch.map(FileChannel.MapMode.READ_WRITE, 0, w.size(), arena);
+        }
+        for (int fd : r.fds()) {
+            UnixSeqPacket.closeDescriptor(fd);
+        }
+        socket.send(Message.encode(new Message.Ready()));
+        worker = Thread.ofPlatform().daemon().name("java-handler").start(this::serve);
+        Thread.ofPlatform().daemon().name("java-handler-control").start(this::listen);
+    }
+
+    private void listen() {
+        try {
+            while (true) { // until the socket closes: a REFUSE may follow the worker's last act
+                UnixSeqPacket.Received r = socket.receive(Message.MAX);
+                if (r.eof()) {
+                    return;
+                }
+                messages.add(Message.decode(r.bytes(), r.length()));
+            }
+        } catch (IOException | Message.Malformed e) {
+            // closed
+        }
+    }
+
+    private void serve() {
+        int head = 0;
+        int tail = 0;
+        while (!stop) {
+            int sqTail = (int) INT.getAcquire(memory, (long) Rings.SQ_TAIL);
+            if (sqTail == head) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                continue;
+            }
+            long at = welcome.sqOffset() + (long) (head & (welcome.sqEntries() - 1)) * Rings.SQ_ENTRY;
+            long id = memory.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
+            int op = memory.get(ValueLayout.JAVA_BYTE, at + 8);
+            int buffer = memory.get(ValueLayout.JAVA_INT_UNALIGNED, at + 12);
+            long offset = memory.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 16);
+            long length = memory.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 24);
+            head++;
+            INT.setRelease(memory, (long) Rings.SQ_HEAD, head);
+            ids.add(id);
+            Behaviour b = behaviour;
+            if (b == Behaviour.SILENT) {
+                continue;
+            }
+            MemorySegment buf = buffer < 0 ? null
+                    : memory.asSlice(welcome.buffersOffset() + (long) buffer * welcome.bufferSize(), welcome.bufferSize());
+            int status = 0;
+            int data = 0;
+            byte[] sense = new byte[0];
+            if (b == Behaviour.MEDIUM_ERROR) {
+                status = 2;
+                sense = new byte[18];
+                sense[0] = 0x70;
+                sense[2] = 0x03;
+                sense[7] = 10;
+                sense[12] = 0x11;
+            } else if (op == Rings.OP_READ) {
+                MemorySegment.copy(disk, (int) offset, buf, ValueLayout.JAVA_BYTE, 0, (int) length);
+                data = (int) length;
+            } else if (op == Rings.OP_WRITE) {
+                MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, disk, (int) offset, (int) length);
+            } else if (op == Rings.OP_UNMAP) {
+                java.util.Arrays.fill(disk, (int) offset, (int) (offset + length), (byte) 0);
+            }
+            int copies = b == Behaviour.COMPLETE_TWICE ? 2 : 1;
+            for (int i = 0; i < copies; i++) {
+                long c = welcome.cqOffset() + (long) (tail & (welcome.cqEntries() - 1)) * Rings.CQ_ENTRY;
+                memory.asSlice(c, Rings.CQ_ENTRY).fill((byte) 0);
+                memory.set(ValueLayout.JAVA_LONG_UNALIGNED, c, id);
+                memory.set(ValueLayout.JAVA_BYTE, c + 8, (byte) status);
+                memory.set(ValueLayout.JAVA_BYTE, c + 9, (byte) sense.length);
+                memory.set(ValueLayout.JAVA_INT_UNALIGNED, c + 12, data);
+                MemorySegment.copy(sense, 0, memory, ValueLayout.JAVA_BYTE, c + 16, sense.length);
+                tail++;
+                INT.setRelease(memory, (long) Rings.CQ_TAIL, b == Behaviour.GARBAGE_TAIL ? tail + 1000 : tail);
+            }
+            if (b != Behaviour.GOOD && b != Behaviour.MEDIUM_ERROR) {
+                stop = true; // one broken completion is enough
+            }
+        }
+    }
+
+    /** kill -9 as the core sees it: the socket closes, nothing more is completed. */
+    void die() {
+        stop = true;
+        socket.shutdown(); // the kernel ends the connection as at the process's exit
+        socket.close();
+    }
+
+    @Override
+    public void close() {
+        stop = true;
+        socket.shutdown();
+        socket.close();
+        try {
+            worker.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package org.scstj.handlers.user;
+
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.BlockDevice.IoFailure;
+import org.scstj.engine.spi.DeviceHandlerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The core's side of a user device against a handler in this JVM ({@link JavaHandler}): I/O goes
+ * through the rings and lands on the handler's disk; requests larger than a buffer are cut into
+ * pieces; and each fault of docs/user-handlers.md "Deadlines, aborts, and when the handler goes"
+ * ends the attachment with the device's commands failed at once, never hung, and the next
+ * handler gets a new epoch that is sent nothing of the old one.
+ */
+class UserDeviceTest {
+    private static final int BLOCKS = 2048; // 1 MiB of 512-byte blocks
+    @TempDir
+    Path dir;
+    private BlockDevice device;
+
+    @AfterEach
+    void close() throws Exception {
+        if (device != null) {
+            device.close();
+        }
+    }
+
+    private UserDevice open(String... keys) throws IOException {
+        Map<String, Object> m = new HashMap<>(Map.of("socket", dir.resolve("u0.sock").toString(), "size", "1M",
+                "max-transfer", "64K", "queue-depth", 8, "thin-provisioned", true));
+        for (int i = 0; i < keys.length; i += 2) {
+            m.put(keys[i], keys[i + 1]);
+        }
+        device = new UserHandler().open("u0", ConfigFactory.parseMap(m),
+                new DeviceHandlerFactory.Context(Runnable::run, dir));
+        return (UserDevice) device;
+    }
+
+    private JavaHandler attach(UserDevice d) throws Exception {
+        JavaHandler h = JavaHandler.attach(dir.resolve("u0.sock"), 512, BLOCKS,
+                Message.F_OUT_OF_ORDER | Message.F_FLUSH | Message.F_UNMAP);
+        for (int i = 0; i < 500 && !d.ready(); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(d.ready(), "ready once the handler said READY");
+        return h;
+    }
+
+    /** How an I/O ended: null completed, else its failure. */
+    private static final class Outcome implements BlockDevice.Completion {
+        final CompletableFuture<IoFailure> result = new CompletableFuture<>();
+
+        @Override
+        public void completed() {
+            result.complete(null);
+        }
+
+        @Override
+        public void failed(IoFailure failure, Throwable cause) {
+            result.complete(failure);
+        }
+
+        IoFailure await() throws Exception {
+            return result.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static IoFailure write(BlockDevice d, long offset, byte[] data) throws Exception {
+        Outcome o = new Outcome();
+        d.write(offset, ByteBuffer.wrap(data), false, o);
+        return o.await();
+    }
+
+    private static byte[] read(BlockDevice d, long offset, int length) throws Exception {
+        ByteBuffer dst = ByteBuffer.allocateDirect(length);
+        Outcome o = new Outcome();
+        d.read(offset, dst, o);
+        assertNull(o.await(), "the read completed");
+        assertEquals(length, dst.position(), "the destination is filled");
+        byte[] out = new byte[length];
+        dst.flip().get(out);
+        return out;
+    }
+
+    @Test
+    void writesAndReads_throughTheRings_largerThanABuffer_inPieces() throws Exception {
+        UserDevice d = open();
+        assertFalse(d.ready(), "no handler yet");
+        try (JavaHandler h = attach(d)) {
+            assertEquals(1, h.welcome.epoch());
+            byte[] data = new byte[200 * 1024]; // four pieces of at most 64 KiB
+            new Random(7).nextBytes(data);
+            assertNull(write(d, 4096, data));
+            assertArrayEquals(data, read(d, 4096, data.length));
+            assertEquals(8, h.ids.size(), "4 write pieces, 4 read pieces");
+            Outcome flush = new Outcome();
+            d.flush(flush);
+            assertNull(flush.await());
+            Outcome unmap = new Outcome();
+            d.unmap(4096, 65536, unmap);
+            assertNull(unmap.await());
+            assertArrayEquals(new byte[65536], read(d, 4096, 65536), "UNMAP: zeros");
+        }
+    }
+
+    @Test
+    void manyRequestsAtOnce_moreThanTheRingHolds_allComplete() throws Exception {
+        UserDevice d = open();
+        try (JavaHandler h = attach(d)) {
+            List<Outcome> outcomes = new java.util.ArrayList<>();
+            for (int i = 0; i < 100; i++) { // 100 requests, 8 ring slots: the rest wait in the core
+                Outcome o = new Outcome();
+                byte[] block = new byte[512];
+                block[0] = (byte) i;
+                d.write((long) i * 512, ByteBuffer.wrap(block), false, o);
+                outcomes.add(o);
+            }
+            for (Outcome o : outcomes) {
+                assertNull(o.await());
+            }
+            assertEquals(100, h.ids.size());
+        }
+    }
+
+    @Test
+    void withoutAHandler_ioFailsNotReady_atOnce() throws Exception {
+        UserDevice d = open();
+        Outcome o = new Outcome();
+        d.read(0, ByteBuffer.allocate(512), o);
+        assertEquals(IoFailure.NOT_READY, o.await());
+    }
+
+    @Test
+    void aHandlerThatDies_failsItsCommandsAtOnce_andTheNextGetsANewEpochAndNothingOld() throws Exception {
+        UserDevice d = open();
+        JavaHandler first = attach(d);
+        first.behaviour = JavaHandler.Behaviour.SILENT;
+        Outcome stuck = new Outcome();
+        d.write(0, ByteBuffer.wrap(new byte[512]), false, stuck);
+        for (int i = 0; i < 500 && first.ids.isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, first.ids.size(), "the handler took it");
+        long t0 = System.nanoTime();
+        first.die();
+        assertEquals(IoFailure.NOT_READY, stuck.await(), "failed when the socket closed, not at its deadline");
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5));
+        for (int i = 0; i < 500 && d.ready(); i++) {
+            Thread.sleep(10);
+        }
+        assertFalse(d.ready(), "NOT READY between handlers");
+
+        try (JavaHandler second = attach(d)) {
+            assertEquals(2, second.welcome.epoch(), "a new epoch");
+            assertNull(write(d, 512, new byte[512]));
+            assertEquals(List.of(1L), second.ids, "only the new command, with the new epoch's first id");
+        }
+    }
+
+    @Test
+    void aSilentHandler_getsAbort_thenIsDeclaredHung() throws Exception {
+        UserDevice d = open("deadline", "300ms");
+        try (JavaHandler h = attach(d)) {
+            h.behaviour = JavaHandler.Behaviour.SILENT;
+            Outcome o = new Outcome();
+            d.read(0, ByteBuffer.allocate(512), o);
+            assertEquals(IoFailure.NOT_READY, o.await(), "hung after the deadline twice: the command fails");
+            assertTrue(h.messages.contains(new Message.Abort(1)), "ABORT of command 1 first: " + h.messages);
+            assertFalse(d.ready());
+        }
+    }
+
+    @Test
+    void aDoubleCompletion_isAProtocolError_thatEndsTheEpoch() throws Exception {
+        UserDevice d = open();
+        try (JavaHandler h = attach(d)) {
+            h.behaviour = JavaHandler.Behaviour.COMPLETE_TWICE;
+            Outcome o = new Outcome();
+            d.write(0, ByteBuffer.wrap(new byte[512]), false, o);
+            o.await();
+            for (int i = 0; i < 500 && d.ready(); i++) {
+                Thread.sleep(10);
+            }
+            assertFalse(d.ready(), "the attachment ended");
+            for (int i = 0; i < 200 && h.messages.stream().noneMatch(m -> m instanceof Message.Refuse); i++) {
+                Thread.sleep(10);
+            }
+            Message.Refuse refuse = (Message.Refuse) h.messages.stream().filter(m -> m instanceof Message.Refuse)
+                    .findFirst().orElseThrow();
+            assertEquals(Message.R_PROTOCOL, refuse.reason());
+            assertTrue(refuse.text().contains("not in flight (completed already)"), refuse.text());
+        }
+    }
+
+    @Test
+    void aGarbageCqTail_isAProtocolError_andTheCommandFailsNotReady() throws Exception {
+        UserDevice d = open();
+        try (JavaHandler h = attach(d)) {
+            h.behaviour = JavaHandler.Behaviour.GARBAGE_TAIL;
+            Outcome o = new Outcome();
+            d.write(0, ByteBuffer.wrap(new byte[512]), false, o);
+            assertEquals(IoFailure.NOT_READY, o.await());
+            for (int i = 0; i < 200 && h.messages.stream().noneMatch(m -> m instanceof Message.Refuse); i++) {
+                Thread.sleep(10);
+            }
+            assertTrue(h.messages.stream().anyMatch(m -> m instanceof Message.Refuse r && r.text().contains("CQ tail")),
+                    h.messages.toString());
+        }
+    }
+
+    @Test
+    void aMediumErrorFromTheHandler_isTheEnginesMediumError() throws Exception {
+        UserDevice d = open();
+        try (JavaHandler h = attach(d)) {
+            h.behaviour = JavaHandler.Behaviour.MEDIUM_ERROR;
+            Outcome o = new Outcome();
+            d.read(0, ByteBuffer.allocate(512), o);
+            assertEquals(IoFailure.MEDIUM_ERROR, o.await());
+            assertTrue(d.ready(), "a failed command is no fault of the protocol");
+        }
+    }
+
+    @Test
+    void aSecondHandler_isRefusedBusy_andAWrongHello_isRefusedMismatch() throws Exception {
+        UserDevice d = open();
+        try (JavaHandler h = attach(d)) {
+            IOException busy = assertThrows(IOException.class, () -> JavaHandler.attach(dir.resolve("u0.sock"), 512,
+                    BLOCKS, 0));
+            assertTrue(busy.getMessage().contains("reason=2"), busy.getMessage());
+        }
+        for (int i = 0; i < 500 && d.ready(); i++) {
+            Thread.sleep(10);
+        }
+        IOException mismatch = assertThrows(IOException.class, () -> JavaHandler.attach(dir.resolve("u0.sock"), 512,
+                BLOCKS + 1, 0));
+        assertTrue(mismatch.getMessage().contains("reason=3") && mismatch.getMessage().contains("2049 blocks"),
+                mismatch.getMessage());
+    }
+
+    @Test
+    void configuration_isChecked() {
+        List<String> problems = new UserHandler().validate("u1", ConfigFactory.parseMap(Map.of(
+                "type", "tape", "queue-depth", 6, "deadline", "1h", "colour", "blue")));
+        String all = String.join("\n", problems);
+        assertTrue(all.contains("socket: required"), all);
+        assertTrue(all.contains("size: required"), all);
+        assertTrue(all.contains("type: tape"), all);
+        assertTrue(all.contains("queue-depth: a power of two"), all);
+        assertTrue(all.contains("deadline: from 100ms to 10m"), all);
+        assertTrue(all.contains("colour: unknown key"), all);
+    }
+}
