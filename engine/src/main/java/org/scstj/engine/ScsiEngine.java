@@ -301,6 +301,7 @@ public final class ScsiEngine {
                 actorName, lunProps);
         // SPC-5 5.16: the configured access states, before any command (scstj.alua)
         actor.tell(new LunActor.InstallAlua(alua.stateFor(d.name(), targetSpecs), null, system.ignoreRef()));
+        device.listen(() -> actor.tell(new LunActor.DeviceReset()));
         devices.put(d.name(), new Device(d, new TargetActor.Lu(device, commands, actor, state)));
         log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                 device.blockCount(), device.blockSize());

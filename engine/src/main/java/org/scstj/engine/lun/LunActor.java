@@ -177,6 +177,10 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     public record EstablishUnitAttention(Nexus nexus, SenseReason condition) implements Command {
     }
 
+    /** The device came back on its own ({@link BlockDevice.Listener#reset}): 29/00 for every nexus. */
+    public record DeviceReset() implements Command {
+    }
+
     private record FlushDone(ActorRef<ShutdownDone> replyTo, Throwable failure) implements Command {
     }
 
@@ -443,6 +447,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(Abort.class, this::onAbort)
                 .onMessage(Query.class, this::onQuery)
                 .onMessage(EstablishUnitAttention.class, this::onEstablishUnitAttention)
+                .onMessage(DeviceReset.class, this::onDeviceReset)
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(FlushDone.class, this::onFlushDone)
                 .onMessage(Resize.class, this::onDeviceChange)
@@ -1077,6 +1082,12 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
 
     private Behavior<Command> onEstablishUnitAttention(EstablishUnitAttention msg) {
         unitAttentions.establish(msg.nexus(), msg.condition());
+        return Behaviors.same();
+    }
+
+    /** SAM-5 5.14: the device lost its state (a user handler restarted): every nexus is told. */
+    private Behavior<Command> onDeviceReset(DeviceReset msg) {
+        unitAttentions.establishForAll(SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
         return Behaviors.same();
     }
 

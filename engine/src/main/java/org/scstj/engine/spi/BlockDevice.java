@@ -319,6 +319,20 @@ public interface BlockDevice extends AutoCloseable {
         return true;
     }
 
+    /** What a device tells the core that happened to it on its own ({@link #listen}). */
+    interface Listener {
+        /**
+         * The device is back after it was not ready and lost its state on the way (a user-space
+         * handler process attached again, docs/user-handlers.md): every I_T nexus of the LU gets
+         * POWER ON, RESET, OR BUS DEVICE RESET OCCURRED (29/00, SAM-5 5.14). Any thread.
+         */
+        void reset();
+    }
+
+    /** The core's listener, given once as the LU starts. The default: a device that never tells. */
+    default void listen(Listener listener) {
+    }
+
     /** Why an I/O failed, as far as SCSI cares. */
     enum IoFailure {
         /** EIO and the like: MEDIUM ERROR, UNRECOVERED READ ERROR / WRITE ERROR. */

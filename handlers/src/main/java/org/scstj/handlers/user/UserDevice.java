@@ -34,6 +34,8 @@ final class UserDevice implements BlockDevice {
     private final Thread acceptor;
     private volatile Attachment attachment;
     private volatile boolean closed;
+    /** The core's listener (null before the LU started, and in tests without an engine). */
+    private volatile Listener coreListener;
     /** The last epoch given (acceptor thread only). */
     private long epoch;
 
@@ -59,6 +61,11 @@ final class UserDevice implements BlockDevice {
     @Override public int blockSize() { return settings.blockSize(); }
     @Override public long blockCount() { return settings.size() / settings.blockSize(); }
     @Override public Capabilities capabilities() { return capabilities; }
+
+    @Override
+    public void listen(Listener l) {
+        this.coreListener = l;
+    }
 
     /** A handler is attached: medium-access commands go to it. */
     @Override
@@ -179,6 +186,10 @@ final class UserDevice implements BlockDevice {
                 throw new Message.Malformed("expected READY, got " + ready.getClass().getSimpleName().toUpperCase());
             }
             Attachment a = new Attachment(this, next, peer, memfd, sq, cq, rings, features, settings.deadline());
+            Listener l = coreListener;
+            if (l != null) {
+                l.reset(); // the device may have lost its state with the last handler: 29/00 for every nexus first
+            }
             attachment = a;
             log.info("user device {}: handler \"{}\" (pid {}) attached, epoch {}, features 0x{}", name, h.name(),
                     peer.peerPid(), next, Integer.toHexString(features));

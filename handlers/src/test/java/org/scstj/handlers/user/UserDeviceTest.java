@@ -45,6 +45,8 @@ class UserDeviceTest {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
+
     private UserDevice open(String... keys) throws IOException {
         Map<String, Object> m = new HashMap<>(Map.of("socket", dir.resolve("u0.sock").toString(), "size", "1M",
                 "max-transfer", "64K", "queue-depth", 8, "thin-provisioned", true));
@@ -53,6 +55,7 @@ class UserDeviceTest {
         }
         device = new UserHandler().open("u0", ConfigFactory.parseMap(m),
                 new DeviceHandlerFactory.Context(Runnable::run, dir));
+        device.listen(resets::incrementAndGet);
         return (UserDevice) device;
     }
 
@@ -172,6 +175,7 @@ class UserDeviceTest {
 
         try (JavaHandler second = attach(d)) {
             assertEquals(2, second.welcome.epoch(), "a new epoch");
+            assertEquals(2, resets.get(), "the core was told at each attachment: 29/00 for every nexus");
             assertNull(write(d, 512, new byte[512]));
             assertEquals(List.of(1L), second.ids, "only the new command, with the new epoch's first id");
         }
