@@ -199,6 +199,8 @@ class TestCore:
 
     def close(self):
         """GOODBYE to the handler (if any), end the epoch, stop the ring thread."""
+        if self._stop:
+            return
         self._stop = True
         os.eventfd_write(self._wake, 1)
         self.thread.join(10)
@@ -231,7 +233,7 @@ class TestCore:
                 self._check_deadlines()
                 if busy:
                     continue
-                timeout = self._sleep_ready(ep)
+                timeout = self._sleep_ready(self.epoch)   # the deadlines may have ended ep
                 if timeout is None:
                     continue
                 for key, _ in sel.select(timeout):
@@ -243,7 +245,10 @@ class TestCore:
                         except BlockingIOError:
                             pass
                     elif key.data == "cq":
-                        os.eventfd_read(key.fileobj)
+                        try:        # the epoch may have ended earlier in this round
+                            os.eventfd_read(key.fileobj)
+                        except OSError:
+                            pass
                     elif key.data == "ctl":
                         self._on_control(self.epoch)
                 if self.epoch is not None and self.epoch.mem is not None:
