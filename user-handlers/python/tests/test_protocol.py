@@ -1,4 +1,5 @@
 """The test core against the Python sparse disk, and against hostile "handlers"."""
+import errno
 import mmap
 import os
 import signal
@@ -7,6 +8,7 @@ import sys
 import time
 import unittest
 
+from scstj_user import Device, Handler, SenseError
 from scstj_user import proto as P
 from tests.harness import SPARSE_DISK, HandlerCase, RoundTrip, wait_stopped
 
@@ -239,3 +241,83 @@ class HostileHandlerTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FaultyDisk(Device):
+    """Fails on purpose: reads of block 1 EIO, writes of block 2 EIO, block 3 ENOSPC,
+    block 4 a handler-chosen sense, block 5 a bug; opcode C0h answers 16 bytes."""
+    name = "faulty"
+    cdb_opcodes = (0xC0,)
+
+    def read(self, offset, length):
+        if offset == 512:
+            raise OSError(errno.EIO, "bad sector")
+        return bytes(length)
+
+    def write(self, offset, data, fua):
+        bad = {1024: OSError(errno.EIO, "bad sector"), 1536: OSError(errno.ENOSPC, "full"),
+               2048: SenseError(0x1, 0x17, 0x01), 2560: ZeroDivisionError()}
+        if offset in bad:
+            raise bad[offset]
+
+    def cdb(self, cdb, data_out):
+        return P.GOOD, b"", bytes(range(cdb[1], cdb[1] + 16))
+
+
+class InProcessHandlerTest(unittest.TestCase):
+    """A handler in a thread of the test process: device errors, CDB operations, EVENT."""
+
+    def setUp(self):
+        import shutil
+        import tempfile
+        import threading
+        from scstj_user.testcore import TestCore
+        self.dir = tempfile.mkdtemp(prefix="scstj-uh-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        self.core = TestCore(os.path.join(self.dir, "dev.sock")).start()
+        self.stop = threading.Event()
+        self.handler = None
+        ready = threading.Event()
+
+        def run():
+            self.handler = Handler(self.core.path, FaultyDisk(1 << 20), features=P.F_CDB | P.F_EVENTS)
+            ready.set()
+            try:
+                self.handler.run(self.stop.is_set)
+            except Exception:
+                pass
+            finally:
+                self.handler.close()
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+        self.assertTrue(ready.wait(5))
+        self.core.wait_ready(5)
+
+    def tearDown(self):
+        self.stop.set()
+        self.thread.join(5)
+        self.core.close()
+
+    def test_device_errors_become_check_condition_with_fixed_sense(self):
+        cases = [(self.core.read(512, 512), (0x3, 0x11, 0x00)),     # UNRECOVERED READ ERROR
+                 (self.core.write(1024, bytes(512)), (0x3, 0x0C, 0x00)),   # WRITE ERROR
+                 (self.core.write(1536, bytes(512)), (0x7, 0x27, 0x07)),   # SPACE ALLOCATION FAILED
+                 (self.core.write(2048, bytes(512)), (0x1, 0x17, 0x01)),   # the handler's own
+                 (self.core.write(2560, bytes(512)), (0x4, 0x44, 0x00))]   # INTERNAL TARGET FAILURE
+        for c, kcq in cases:
+            self.assertEqual(c.status, P.CHECK_CONDITION, c)
+            self.assertEqual(c.kcq, kcq)
+            self.assertEqual(c.sense[0], 0x70)
+        self.assertEqual(self.core.read(0, 512).status, P.GOOD)       # the epoch goes on
+
+    def test_cdb_operation_returns_data_in(self):
+        c = self.core.cdb(bytes([0xC0, 7, 0, 0, 0, 0]), data_in_len=16)
+        self.assertEqual(c.status, P.GOOD, c)
+        self.assertEqual(c.data, bytes(range(7, 23)))
+
+    def test_event_reaches_the_core(self):
+        self.handler.send_event(P.EV_CAPACITY_CHANGED, 4096)
+        deadline = time.monotonic() + 5
+        while not self.core.events and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(self.core.events, [(1, P.EV_CAPACITY_CHANGED, 4096)])
