@@ -330,9 +330,8 @@ class TestCore:
                      max_transfer=max_transfer or (1 << 20), blocks=blocks,
                      name=name.rstrip(b"\0").decode("ascii", "replace"), opcodes=bitmap)
         err = None
-        if features & ~P.F_ALL:
-            err = f"unknown feature bits {features & ~P.F_ALL:#x}"
-        elif dtype != self.device_type:
+        # Unknown feature bits are not an error: WELCOME agrees to a subset, without them.
+        if dtype != self.device_type:
             err = f"device type {dtype}, configured {self.device_type}"
         elif block_size not in (512, 1024, 2048, 4096) or (dtype == P.TYPE_CDROM and block_size != 2048):
             err = f"block size {block_size}"
@@ -341,7 +340,7 @@ class TestCore:
         elif hello["max_transfer"] > self.buf_size:
             err = f"largest transfer {max_transfer} above the buffer size {self.buf_size}"
         elif features & P.F_CDB and any(bitmap[op // 8] >> (op % 8) & 1 for op in (0x12, 0xA0)):
-            err = "INQUIRY and REPORT LUNS are the core's (TMF)"
+            err = "INQUIRY and REPORT LUNS are the core's (\"TMF\")"
         if err:
             e = P.ProtocolError(err)
             e.reason = P.REFUSE_MISMATCH
@@ -361,7 +360,7 @@ class TestCore:
         P.U32.pack_into(ep.mem, P.OFF_MAGIC, P.RING_MAGIC)
         P.U32.pack_into(ep.mem, P.OFF_VERSION, P.VERSION)
         ep.sq_off, ep.cq_off, ep.pool_off = sq_off, cq_off, pool_off
-        ep.features = ep.hello["features"] & self.offer_features
+        ep.features = ep.hello["features"] & self.offer_features & P.F_ALL
         ep.free_buffers = list(range(self.nbuf - 1, -1, -1))
         ep.sq_efd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
         ep.cq_efd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)

@@ -71,7 +71,7 @@ class RogueHandler:
         mtype, body = P.unpack_msg(msg)
         assert mtype == P.WELCOME, mtype
         w = P.WELCOME_BODY.unpack(body)
-        self.epoch, self.sq_n, self.cq_n = w[0], w[2], w[3]
+        self.epoch, self.features, self.sq_n, self.cq_n = w[0], w[1], w[2], w[3]
         self.sq_off, self.cq_off, size = w[6], w[7], w[9]
         self.mem = mmap.mmap(fds[0], size)
         for fd in fds:
@@ -230,6 +230,13 @@ class HostileHandlerTest(unittest.TestCase):
         P.U32.pack_into(r.mem, P.OFF_SQ_HEAD, 77)
         self.core.submit_read(0, 512)           # the core looks at the head when it places
         self.assertProtocolError(r, [c], "SQ head 77")
+
+    def test_unknown_feature_bits_are_left_out_of_welcome(self):
+        r = self.rogue(P.F_UNMAP | 1 << 20)
+        self.assertEqual(r.features, P.F_UNMAP)
+        c = self.core.submit_unmap(0, 512)
+        r.complete(r.take()[0])
+        self.assertEqual(c.wait(5).status, P.GOOD)
 
     def test_malformed_message(self):
         r = self.rogue()
