@@ -54,7 +54,9 @@ class HandlerCase(unittest.TestCase):
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def spawn(self):
-        p = subprocess.Popen(self.handler_argv(self.path), stderr=subprocess.DEVNULL)
+        # SCSTJ_UH_STDERR=1 shows the handlers' logs (and a sanitizer's reports)
+        quiet = not os.environ.get("SCSTJ_UH_STDERR")
+        p = subprocess.Popen(self.handler_argv(self.path), stderr=subprocess.DEVNULL if quiet else None)
         self.procs.append(p)
         return p
 
