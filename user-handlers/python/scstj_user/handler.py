@@ -80,7 +80,9 @@ class Device:
     def features(self):
         """Features to ask for: those whose method the subclass overrides."""
         cls = type(self)
-        f = P.F_FLUSH if cls.flush is not Device.flush else 0
+        f = P.F_TMF             # TMF messages are notifications: the library takes them
+        if cls.flush is not Device.flush:
+            f |= P.F_FLUSH
         if cls.unmap is not Device.unmap:
             f |= P.F_UNMAP
         if cls.write_same is not Device.write_same:
@@ -241,6 +243,8 @@ class Handler:
         tail = self._sq_tail()
         if tail == self.sq_head:
             return 0
+        if (tail - self.sq_head) & 0xFFFFFFFF > self.sq_entries:
+            raise P.ProtocolError(f"SQ tail {tail} is garbage (head {self.sq_head})")
         self._poll_control()        # ABORTs sent before these entries' turn are seen first
         n = 0
         while self.sq_head != tail:
@@ -349,7 +353,7 @@ def serve(socket_path, device, *, stop=lambda: False, **kw):
     """
     try:
         h = Handler(socket_path, device, **kw)
-    except Ended as e:
+    except (Ended, P.ProtocolError) as e:
         (kw.get("log") or (lambda m: None))(str(e))
         return e.goodbye
     try:
@@ -359,5 +363,8 @@ def serve(socket_path, device, *, stop=lambda: False, **kw):
     except Ended as e:
         h.log(str(e))
         return e.goodbye
+    except P.ProtocolError as e:
+        h.log(f"protocol error: {e}")
+        return False
     finally:
         h.close()

@@ -197,6 +197,18 @@ class TestCore:
             self.aborts.append(cmd)
         os.eventfd_write(self._wake, 1)
 
+    def tmf(self, function):
+        """Notify the handler of a task management function (feature TMF); False when the
+        feature was not agreed.  The ABORTs of the commands it aborts are sent by abort()."""
+        ep = self.epoch
+        if ep is None or not ep.ready or not ep.features & P.F_TMF:
+            return False
+        try:
+            ep.sock.send(P.pack_msg(P.TMF, P.TMF_BODY.pack(function, 0, 0)))
+        except OSError:
+            return False
+        return True
+
     def close(self):
         """GOODBYE to the handler (if any), end the epoch, stop the ring thread."""
         if self._stop:
@@ -289,6 +301,8 @@ class TestCore:
             self._refuse(conn, P.REFUSE_ATTACHED, "a handler is attached")
             return
         try:
+            # A test core may wait for the HELLO here; the real core must not block its ring
+            # thread on a silent connection (it would read the HELLO when the socket is ready).
             conn.settimeout(5)
             msg = conn.recv(P.MAX_MSG)
             mtype, body = P.unpack_msg(msg)

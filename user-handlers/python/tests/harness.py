@@ -1,4 +1,5 @@
 """Shared pieces of the protocol tests: a test core plus a handler in a subprocess."""
+import collections
 import os
 import random
 import shutil
@@ -171,6 +172,30 @@ class RoundTrip:
         self.assertFalse({i for i, _ in new} & old_ids)      # never an old command again
         self.assertTrue(all(i > max(old_ids) for i, _ in new))
         self.assertEqual(self.core.read(2 * bs, bs).data, b"\x03" * bs)
+
+    def test_kill_under_load_ends_every_command_good_or_not_ready(self):
+        p, epoch = self.attach()
+        bs = self.block_size
+        cmds = [self.core.submit_write((i % 1024) * bs, bytes([i % 256]) * bs) for i in range(3000)]
+        while sum(c.done.is_set() for c in cmds[:200]) < 100:
+            time.sleep(0.001)
+        p.kill()
+        statuses = collections.Counter()
+        for c in cmds:
+            r = c.wait(5)
+            statuses["GOOD" if r.status == P.GOOD else r.kcq] += 1
+        self.assertEqual(set(statuses) - {"GOOD", (2, 4, 3)}, set(), statuses)
+        self.assertGreater(statuses[(2, 4, 3)], 0, statuses)
+        self.assertTrue(self.core.wait_epoch_end(epoch))
+        self.attach(after_epoch=epoch)
+        self.assertGood(self.core.write(0, b"\x09" * bs))
+        self.assertEqual(self.core.read(0, bs).data, b"\x09" * bs)
+
+    def test_tmf_notification_is_taken_in_stride(self):
+        self.attach()
+        self.assertTrue(self.core.tmf(P.TMF_LU_RESET))      # every handler here asks TMF
+        time.sleep(0.05)
+        self.assertGood(self.core.read(0, self.block_size))
 
     def test_a_second_handler_is_refused_while_one_is_attached(self):
         self.attach()
