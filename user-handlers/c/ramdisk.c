@@ -2,7 +2,7 @@
  * ramdisk - a RAM disk behind the scstj user-handler protocol (docs/user-handlers.md).
  *   ramdisk [--size 64M] [--block-size 512] SOCKET
  * Anonymous private memory; UNMAP zeroes the range (MADV_DONTNEED on whole pages gives the
- * pages back), so reads of unmapped blocks return zeros (SBC-4 4.7.3.4, LBPRZ = 1).
+ * pages back), so reads of unmapped blocks return zeros (SBC-4 4.7, LBPRZ = 1).
  */
 #include <errno.h>
 #include <sys/mman.h>

@@ -36,9 +36,9 @@ enum {
  * The device.  Offsets and lengths are in bytes, already checked by the core (inside the
  * medium, multiples of the block size).  Each op returns 0 for GOOD or a negative errno; the
  * library turns that into CHECK CONDITION with fixed-format sense (SPC-5 4.4.3):
- *   -EIO on a read: MEDIUM ERROR, UNRECOVERED READ ERROR (03/11/00, SBC-4 4.18)
+ *   -EIO on a read: MEDIUM ERROR, UNRECOVERED READ ERROR (03/11/00)
  *   -EIO on a write, write_same, flush: MEDIUM ERROR, WRITE ERROR (03/0C/00)
- *   -ENOSPC: DATA PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT (07/27/07, SBC-4 4.7.3.7)
+ *   -ENOSPC: DATA PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT (07/27/07, SBC-4 4.7)
  *   anything else: HARDWARE ERROR, INTERNAL TARGET FAILURE (04/44/00)
  * An op left NULL is not asked for in HELLO (flush, unmap, write_same; read and write are
  * required).  Without write_same the core writes the blocks itself.

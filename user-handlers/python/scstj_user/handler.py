@@ -62,14 +62,14 @@ class Device:
         raise NotImplementedError
 
     def flush(self):
-        """Make every completed write durable (SBC-4 5.24 SYNCHRONIZE CACHE)."""
+        """Make every completed write durable (SBC-4 SYNCHRONIZE CACHE)."""
 
     def unmap(self, offset, length):
-        """Deallocate the range; later reads return zeros (SBC-4 4.7.3.4, LBPRZ=1)."""
+        """Deallocate the range; later reads return zeros (SBC-4 4.7, LBPRZ = 1)."""
         raise NotImplementedError
 
     def write_same(self, offset, length, block, fua):
-        """Write `block` (one logical block) to every block of the range (SBC-4 5.50)."""
+        """Write `block` (one logical block) to every block of the range (SBC-4 WRITE SAME)."""
         for off in range(offset, offset + length, len(block)):
             self.write(off, block, fua)
 
@@ -101,7 +101,7 @@ class Ended(Exception):
 
 
 def _sense_for(exc, op):
-    """The sense for an exception a Device method raised (SPC-5 4.4, SBC-4 4.18)."""
+    """The sense for an exception a Device method raised (SPC-5 4.4)."""
     if isinstance(exc, SenseError):
         return P.fixed_sense(exc.key, exc.asc, exc.ascq)
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
