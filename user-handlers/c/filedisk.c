@@ -1,8 +1,9 @@
 /*
  * filedisk - a disk in a file behind the scstj user-handler protocol (docs/user-handlers.md).
  *   filedisk --file PATH [--size 64M] [--block-size 512] SOCKET
- * pread/pwrite; FLUSH and FUA by fdatasync (SBC-4 SYNCHRONIZE CACHE; the FUA bit of WRITE); UNMAP by
- * fallocate(PUNCH_HOLE | KEEP_SIZE), so the blocks read as zeros (SBC-4 4.7, LBPRZ = 1);
+ * pread/pwrite; FLUSH and FUA by fdatasync (SBC-4 SYNCHRONIZE CACHE; the FUA bit of WRITE);
+ * UNMAP by fallocate(PUNCH_HOLE | KEEP_SIZE), so the blocks read as zeros (SBC-4 4.7,
+ * LBPRZ = 1);
  * WRITE SAME by pwrite of the block repeated.  --size creates or resizes the file; without
  * it the file's size is the medium's.
  */
