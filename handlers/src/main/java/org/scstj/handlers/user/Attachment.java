@@ -83,6 +83,8 @@ final class Attachment {
     private final Rings rings;
     private final int features;
     private final long deadlineNanos;
+    /** The most bytes of one submission: the buffer size, or the handler's largest transfer if smaller. */
+    private final int pieceSize;
     private final Thread ringThread;
 
     // guarded by this
@@ -96,7 +98,7 @@ final class Attachment {
     private String endReason;
 
     Attachment(UserDevice device, long epoch, UnixSeqPacket peer, Kernel.MemFd memfd, Kernel.EventFd sqBell,
-               Kernel.EventFd cqBell, Rings rings, int features, Duration deadline) {
+               Kernel.EventFd cqBell, Rings rings, int features, Duration deadline, int pieceSize) {
         this.device = device;
         this.epoch = epoch;
         this.peer = peer;
@@ -106,6 +108,7 @@ final class Attachment {
         this.rings = rings;
         this.features = features;
         this.deadlineNanos = deadline.toNanos();
+        this.pieceSize = pieceSize;
         this.freeBuffers = new int[rings.layout().buffers()];
         for (int i = 0; i < freeBuffers.length; i++) {
             freeBuffers[i] = freeBuffers.length - 1 - i;
@@ -126,7 +129,7 @@ final class Attachment {
     // --- submissions (any thread) -------------------------------------------------------------
 
     void submit(Request r) {
-        int size = rings.layout().bufferSize();
+        int size = pieceSize;
         boolean data = r.op() == Rings.OP_READ || r.op() == Rings.OP_WRITE;
         int pieces = data ? (int) Math.max(1, (r.length() + size - 1) / size) : 1;
         Progress p = new Progress(r, pieces);

@@ -135,10 +135,8 @@ sealed interface Message {
 
     private static Hello hello(ByteBuffer b, int length) throws Malformed {
         exactly(length, Hello.LENGTH, "HELLO");
-        int features = b.getInt(16);
-        if ((features & ~F_ALL) != 0) {
-            throw new Malformed(String.format("HELLO asks for unknown feature bits 0x%08x", features & ~F_ALL));
-        }
+        // feature bits this core does not know are not an error: WELCOME agrees to a subset without them
+        int features = b.getInt(16) & F_ALL;
         int type = Byte.toUnsignedInt(b.get(20));
         if (type != 0 && type != 1 && type != 5 && type != 8) {
             throw new Malformed("HELLO device type " + type + ": expected 0, 1, 5 or 8");
@@ -152,9 +150,12 @@ sealed interface Message {
                     + ": expected 512, 1024, 2048 or 4096");
         }
         int maxTransfer = b.getInt(28);
-        if (maxTransfer < 0 || (maxTransfer != 0 && (maxTransfer < blockSize || maxTransfer > (64 << 20)))) {
+        if (maxTransfer != 0 && Integer.compareUnsigned(maxTransfer, blockSize) < 0) {
             throw new Malformed("HELLO largest transfer " + Integer.toUnsignedString(maxTransfer)
-                    + ": expected 0 or from one block to 64 MiB");
+                    + ": below one block of " + blockSize);
+        }
+        if (maxTransfer < 0) {
+            maxTransfer = Integer.MAX_VALUE; // above 2 GiB: no limit the core could reach
         }
         long blocks = b.getLong(32);
         if (blocks < 0 || blocks > Long.MAX_VALUE / blockSize) {

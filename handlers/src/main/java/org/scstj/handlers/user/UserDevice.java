@@ -185,7 +185,8 @@ final class UserDevice implements BlockDevice {
             if (!(ready instanceof Message.Ready)) {
                 throw new Message.Malformed("expected READY, got " + ready.getClass().getSimpleName().toUpperCase());
             }
-            Attachment a = new Attachment(this, next, peer, memfd, sq, cq, rings, features, settings.deadline());
+            int piece = h.maxTransfer() == 0 ? settings.maxTransfer() : Math.min(h.maxTransfer(), settings.maxTransfer());
+            Attachment a = new Attachment(this, next, peer, memfd, sq, cq, rings, features, settings.deadline(), piece);
             Listener l = coreListener;
             if (l != null) {
                 l.reset(); // the device may have lost its state with the last handler: 29/00 for every nexus first
@@ -217,9 +218,9 @@ final class UserDevice implements BlockDevice {
         if (h.blocks() != blockCount()) {
             throw new IOException("HELLO gives " + h.blocks() + " blocks, but " + name + " has " + blockCount());
         }
-        if (h.maxTransfer() != 0 && h.maxTransfer() < settings.maxTransfer()) {
-            throw new IOException("HELLO takes at most " + h.maxTransfer() + " bytes a command, but " + name
-                    + " sends up to " + settings.maxTransfer() + " (max-transfer)");
+        if (h.maxTransfer() != 0 && h.maxTransfer() % settings.blockSize() != 0) {
+            throw new IOException("HELLO largest transfer " + h.maxTransfer() + " is not a multiple of the block size "
+                    + settings.blockSize());
         }
         if (settings.thin() && (h.features() & Message.F_UNMAP) == 0) {
             throw new IOException(name + " is thin-provisioned, but the handler does not ask for the UNMAP feature");

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""A sparse disk: blocks live in a dict; unwritten blocks read as zeros; UNMAP deletes keys.
+
+    sparse_disk.py --size 64M --block-size 512 /run/scstj/sparse0.sock
+"""
+import argparse
+import os
+import signal
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from scstj_user import Device, serve  # noqa: E402
+
+
+class SparseDisk(Device):
+    name = "sparse_disk.py"
+
+    def __init__(self, size, block_size):
+        super().__init__(size, block_size)
+        self.blocks = {}
+        self.zero = bytes(block_size)
+
+    def read(self, offset, length):
+        bs = self.block_size
+        return b"".join(self.blocks.get(lba, self.zero)
+                        for lba in range(offset // bs, (offset + length) // bs))
+
+    def write(self, offset, data, fua):
+        bs = self.block_size
+        first = offset // bs
+        for i in range(len(data) // bs):
+            self.blocks[first + i] = bytes(data[i * bs:(i + 1) * bs])
+
+    def flush(self):
+        pass                    # nothing volatile, but asking FLUSH shows the feature
+
+    def unmap(self, offset, length):
+        bs = self.block_size
+        for lba in range(offset // bs, (offset + length) // bs):
+            self.blocks.pop(lba, None)
+
+    def write_same(self, offset, length, block, fua):
+        bs = self.block_size
+        for lba in range(offset // bs, (offset + length) // bs):
+            self.blocks[lba] = block
+
+
+def parse_size(text):
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    text = text.strip().upper().removesuffix("B").removesuffix("I")
+    if text and text[-1] in units:
+        return int(text[:-1]) * units[text[-1]]
+    return int(text)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="64M", type=parse_size)
+    ap.add_argument("--block-size", default=512, type=int, choices=(512, 1024, 2048, 4096))
+    ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("socket")
+    args = ap.parse_args(argv)
+    stopping = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.append(1))
+    log = (lambda m: None) if args.quiet else (lambda m: print("sparse_disk:", m, file=sys.stderr))
+    clean = serve(args.socket, SparseDisk(args.size, args.block_size),
+                  stop=lambda: bool(stopping), log=log)
+    return 0 if clean else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
