@@ -180,6 +180,10 @@ class RoundTrip:
         while sum(c.done.is_set() for c in cmds[:200]) < 100:
             time.sleep(0.001)
         p.kill()
+        p.wait(5)
+        # after the handler is gone nothing can complete GOOD: however fast the handler was before,
+        # these must end 02/04/03 (and the 3000 GOOD or 02/04/03)
+        cmds += [self.core.submit_write(i * bs, b"\x05" * bs) for i in range(50)]
         statuses = collections.Counter()
         for c in cmds:
             r = c.wait(5)

@@ -1,0 +1,227 @@
+package org.scstj.handlers.user;
+
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.BlockDevice.IoFailure;
+import org.scstj.engine.spi.DeviceHandlerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Java core against the reference handlers as real processes (user-handlers/: the C
+ * {@code ramdisk} and {@code filedisk}, the Python {@code sparse_disk.py}): data round trips
+ * through the rings of another process; kill -9 of the handler under I/O fails the commands at it
+ * at once (not at their deadline) and a restarted handler serves again with a new epoch; and the
+ * handler side's own suites (the Python test core against every handler) pass.
+ */
+class HandlerProcessesTest {
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    private static final Path C = REPO.resolve("user-handlers/c");
+    private static final Path PYTHON = REPO.resolve("user-handlers/python");
+    private static final long SIZE = 64L << 20;
+
+    @TempDir
+    Path dir;
+    private UserDevice device;
+    private final List<Process> processes = new ArrayList<>();
+
+    @BeforeAll
+    static void build() throws Exception {
+        Process make = new ProcessBuilder("make", "-s", "-C", C.toString()).redirectErrorStream(true).start();
+        String out = new String(make.getInputStream().readAllBytes());
+        assertTrue(make.waitFor(300, TimeUnit.SECONDS) && make.exitValue() == 0, "make user-handlers/c:\n" + out);
+    }
+
+    @AfterEach
+    void stop() {
+        if (device != null) {
+            device.close();
+        }
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    private UserDevice open() throws IOException {
+        Map<String, Object> m = new HashMap<>(Map.of("socket", dir.resolve("h.sock").toString(), "size", "64M",
+                "queue-depth", 32, "thin-provisioned", true));
+        device = (UserDevice) new UserHandler().open("h0", ConfigFactory.parseMap(m),
+                new DeviceHandlerFactory.Context(Runnable::run, dir));
+        return device;
+    }
+
+    private Process start(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("handler-" + processes.size() + ".log").toFile()).start();
+        processes.add(p);
+        long epoch = device.epoch();
+        for (int i = 0; i < 1000 && (device.epoch() == epoch || !device.ready()); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(device.ready() && device.epoch() > epoch, "the handler attached: " + log());
+        return p;
+    }
+
+    private String log() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < processes.size(); i++) {
+            Path f = dir.resolve("handler-" + i + ".log");
+            if (Files.exists(f)) {
+                b.append(Files.readString(f));
+            }
+        }
+        return b.toString();
+    }
+
+    private List<String> ramdisk() {
+        return List.of(C.resolve("build/ramdisk").toString(), "--size", "64M", "--block-size", "512",
+                dir.resolve("h.sock").toString());
+    }
+
+    private static final class Outcome implements BlockDevice.Completion {
+        final CompletableFuture<IoFailure> result = new CompletableFuture<>();
+
+        @Override
+        public void completed() {
+            result.complete(null);
+        }
+
+        @Override
+        public void failed(IoFailure failure, Throwable cause) {
+            result.complete(failure);
+        }
+
+        IoFailure await() throws Exception {
+            return result.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Writes random data at random aligned places, reads it back, flushes, unmaps one range. */
+    private void roundTrip(long seed) throws Exception {
+        Random r = new Random(seed);
+        for (int round = 0; round < 16; round++) {
+            byte[] data = new byte[(1 + r.nextInt(512)) * 512]; // up to 256 KiB: several pieces
+            r.nextBytes(data);
+            long offset = (long) r.nextInt((int) ((SIZE - data.length) / 512)) * 512;
+            Outcome w = new Outcome();
+            device.write(offset, ByteBuffer.wrap(data), false, w);
+            assertNull(w.await(), "write");
+            ByteBuffer back = ByteBuffer.allocateDirect(data.length);
+            Outcome rd = new Outcome();
+            device.read(offset, back, rd);
+            assertNull(rd.await(), "read");
+            byte[] got = new byte[data.length];
+            back.flip().get(got);
+            assertArrayEquals(data, got, "round " + round + " at " + offset);
+        }
+        Outcome f = new Outcome();
+        device.flush(f);
+        assertNull(f.await(), "flush");
+        Outcome u = new Outcome();
+        device.unmap(0, 1 << 20, u);
+        assertNull(u.await(), "unmap");
+        ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+        Outcome z = new Outcome();
+        device.read(0, zeros, z);
+        assertNull(z.await());
+        assertArrayEquals(new byte[1 << 20], zeros.array(), "UNMAP: zeros");
+    }
+
+    @Test
+    void cRamdisk_roundTrips() throws Exception {
+        open();
+        start(ramdisk());
+        roundTrip(1);
+    }
+
+    @Test
+    void cFiledisk_roundTrips_intoItsFile() throws Exception {
+        open();
+        Path file = dir.resolve("disk.img");
+        start(List.of(C.resolve("build/filedisk").toString(), "--file", file.toString(), "--size", "64M",
+                dir.resolve("h.sock").toString()));
+        roundTrip(2);
+        assertEquals(SIZE, Files.size(file));
+    }
+
+    @Test
+    void pythonSparseDisk_roundTrips() throws Exception {
+        open();
+        start(List.of("python3", PYTHON.resolve("examples/sparse_disk.py").toString(), "--size", "64M",
+                "--block-size", "512", dir.resolve("h.sock").toString()));
+        roundTrip(3);
+    }
+
+    @Test
+    void killMinus9UnderIo_failsTheCommandsAtOnce_andARestartedHandlerServes() throws Exception {
+        open();
+        Process first = start(ramdisk());
+        long epoch = device.epoch();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < 200; i++) { // more than the ring holds: some at the handler, some waiting
+            Outcome o = new Outcome();
+            device.write((long) i * 65536, ByteBuffer.wrap(new byte[65536]), false, o);
+            outcomes.add(o);
+        }
+        first.destroyForcibly(); // SIGKILL
+        long killed = System.nanoTime();
+        assertTrue(first.waitFor(10, TimeUnit.SECONDS));
+        List<Outcome> after = new ArrayList<>();
+        for (int i = 0; i < 50; i++) { // the handler is gone: none of these can end GOOD
+            Outcome o = new Outcome();
+            device.write((long) i * 512, ByteBuffer.wrap(new byte[512]), false, o);
+            after.add(o);
+        }
+        for (Outcome o : after) {
+            assertEquals(IoFailure.NOT_READY, o.await(), "a write after the handler died");
+        }
+        int failed = 0;
+        for (Outcome o : outcomes) {
+            IoFailure f = o.await();
+            if (f != null) {
+                assertEquals(IoFailure.NOT_READY, f);
+                failed++;
+            }
+        }
+        double seconds = (System.nanoTime() - killed) / 1e9;
+        System.out.printf("HandlerProcessesTest: kill -9 with 200 writes submitted: %d of them failed NOT READY,"
+                + " the rest completed; all ended %.3f s after the kill%n", failed, seconds);
+        assertTrue(seconds < 5, "ended when the handler died, not at their 30 s deadline: " + seconds);
+        for (int i = 0; i < 500 && device.ready(); i++) {
+            Thread.sleep(10);
+        }
+        assertFalse(device.ready(), "NOT READY between handlers");
+
+        start(ramdisk());
+        assertTrue(device.epoch() > epoch, "a new epoch");
+        roundTrip(4);
+    }
+
+    @Test
+    void theHandlerSidesOwnSuites_pass() throws Exception {
+        Process p = new ProcessBuilder("python3", "-m", "unittest", "discover", "-s", PYTHON.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(600, TimeUnit.SECONDS), "the suites end");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("OK"), out);
+    }
+}
