@@ -32,10 +32,12 @@ final class Attachment {
     private static final int POLL_MILLIS = 100;
 
     /**
-     * An engine call: {@code data} is the destination of a READ or the source of a WRITE (its
-     * position and limit as the engine gave them), null for FLUSH and UNMAP.
+     * An engine call: {@code data} is the destination of a READ (one buffer) or the sources of a
+     * WRITE (as the transport received them: their lengths need not be whole blocks; the request
+     * is cut into block-aligned pieces across them), each from its position to its limit; null for
+     * FLUSH and UNMAP.
      */
-    record Request(int op, long offset, long length, ByteBuffer data, boolean fua, BlockDevice.Completion done) {
+    record Request(int op, long offset, long length, ByteBuffer[] data, boolean fua, BlockDevice.Completion done) {
     }
 
     /** The state of one request across its pieces. */
@@ -182,9 +184,7 @@ final class Attachment {
                 if (needsBuffer) {
                     piece.buffer = freeBuffers[--freeCount];
                     if (piece.op() == Rings.OP_WRITE) {
-                        ByteBuffer src = piece.progress.request.data();
-                        MemorySegment.copy(MemorySegment.ofBuffer(src), piece.at, rings.buffer(piece.buffer), 0,
-                                piece.length);
+                        gather(piece.progress.request.data(), piece.at, rings.buffer(piece.buffer), piece.length);
                         flags |= Rings.FLAG_DATA_OUT;
                     } else {
                         flags |= Rings.FLAG_DATA_IN;
@@ -207,6 +207,27 @@ final class Attachment {
             return false;
         }
         return added && rings.handlerWaiting();
+    }
+
+    /** Copies {@code length} bytes from {@code at} bytes into the sources, as one stream, to {@code dst}. */
+    private static void gather(ByteBuffer[] srcs, long at, MemorySegment dst, int length) {
+        long skip = at;
+        int done = 0;
+        for (ByteBuffer src : srcs) {
+            int n = src.remaining();
+            if (skip >= n) {
+                skip -= n;
+                continue;
+            }
+            int take = (int) Math.min(n - skip, length - done);
+            MemorySegment.copy(MemorySegment.ofBuffer(src), skip, dst, done, take);
+            done += take;
+            skip = 0;
+            if (done == length) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the sources hold less than the request's length");
     }
 
     private void doorbell() {
@@ -303,7 +324,7 @@ final class Attachment {
                             + " bytes of data, expected " + expectedData);
                 }
                 if (piece.op() == Rings.OP_READ && c.status() == 0) {
-                    ByteBuffer dst = piece.progress.request.data();
+                    ByteBuffer dst = piece.progress.request.data()[0];
                     MemorySegment.copy(rings.buffer(piece.buffer), 0, MemorySegment.ofBuffer(dst), piece.at,
                             piece.length);
                 }
@@ -335,7 +356,9 @@ final class Attachment {
             return;
         }
         if (r.data() != null) {
-            r.data().position(r.data().limit());
+            for (ByteBuffer b : r.data()) {
+                b.position(b.limit());
+            }
         }
         r.done().completed();
     }

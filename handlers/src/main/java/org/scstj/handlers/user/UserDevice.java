@@ -81,12 +81,26 @@ final class UserDevice implements BlockDevice {
 
     @Override
     public void read(long offset, ByteBuffer dst, Completion done) {
-        submit(new Attachment.Request(Rings.OP_READ, offset, dst.remaining(), dst, false, done));
+        submit(new Attachment.Request(Rings.OP_READ, offset, dst.remaining(), new ByteBuffer[] {dst}, false, done));
     }
 
     @Override
     public void write(long offset, ByteBuffer src, boolean fua, Completion done) {
-        submit(new Attachment.Request(Rings.OP_WRITE, offset, src.remaining(), src, fua, done));
+        submit(new Attachment.Request(Rings.OP_WRITE, offset, src.remaining(), new ByteBuffer[] {src}, fua, done));
+    }
+
+    /**
+     * The data as the transport received it, in several buffers whose lengths need not be whole
+     * blocks: one request, cut into block-aligned pieces across them (docs/user-handlers.md: a
+     * WRITE's length is a multiple of the block size), each gathered into its shared buffer.
+     */
+    @Override
+    public void write(long offset, ByteBuffer[] srcs, boolean fua, Completion done) {
+        long length = 0;
+        for (ByteBuffer b : srcs) {
+            length += b.remaining();
+        }
+        submit(new Attachment.Request(Rings.OP_WRITE, offset, length, srcs.clone(), fua, done));
     }
 
     @Override

@@ -25,6 +25,8 @@ final class JavaHandler implements AutoCloseable {
     final UnixSeqPacket socket;
     final Message.Welcome welcome;
     final List<Long> ids = new CopyOnWriteArrayList<>();
+    /** The medium length of each WRITE submission taken. */
+    final List<Long> lengths = new CopyOnWriteArrayList<>();
     final List<Message> messages = new CopyOnWriteArrayList<>();
     volatile Behaviour behaviour = Behaviour.GOOD;
     private final byte[] disk;
@@ -98,6 +100,9 @@ final class JavaHandler implements AutoCloseable {
             head++;
             INT.setRelease(memory, (long) Rings.SQ_HEAD, head);
             ids.add(id);
+            if (op == Rings.OP_WRITE) {
+                lengths.add(length);
+            }
             Behaviour b = behaviour;
             if (b == Behaviour.SILENT) {
                 continue;

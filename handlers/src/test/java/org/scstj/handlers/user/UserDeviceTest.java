@@ -127,6 +127,32 @@ class UserDeviceTest {
     }
 
     @Test
+    void aWriteInBuffersOfAnyLength_isCutIntoBlockAlignedPieces() throws Exception {
+        UserDevice d = open();
+        try (JavaHandler h = attach(d)) {
+            byte[] data = new byte[200 * 1024];
+            new Random(11).nextBytes(data);
+            int[] cuts = {333, 40_000, 70_001, 129_999, 180_000}; // as a transport's PDUs might split it
+            ByteBuffer[] srcs = new ByteBuffer[cuts.length + 1];
+            int from = 0;
+            for (int i = 0; i <= cuts.length; i++) {
+                int to = i < cuts.length ? cuts[i] : data.length;
+                srcs[i] = ByteBuffer.wrap(data, from, to - from).slice();
+                from = to;
+            }
+            Outcome o = new Outcome();
+            d.write(8192, srcs, false, o);
+            assertNull(o.await());
+            for (ByteBuffer b : srcs) {
+                assertEquals(0, b.remaining(), "every source consumed");
+            }
+            assertEquals(4, h.lengths.size(), "pieces of 64 KiB: " + h.lengths);
+            assertTrue(h.lengths.stream().allMatch(n -> n % 512 == 0), "whole blocks only: " + h.lengths);
+            assertArrayEquals(data, read(d, 8192, data.length));
+        }
+    }
+
+    @Test
     void manyRequestsAtOnce_moreThanTheRingHolds_allComplete() throws Exception {
         UserDevice d = open();
         try (JavaHandler h = attach(d)) {

@@ -1,0 +1,192 @@
+package org.scstj.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Out-of-process device handlers (issue 19, docs/user-handlers.md) served by the real daemon to
+ * real initiators: the C {@code ramdisk} behind LUN 0 passes libiscsi's disk suites, the Python
+ * {@code sparse_disk.py} behind LUN 1 takes a 64 MiB image from {@code qemu-img} and gives it back
+ * unchanged; kill -9 of the C handler while qemu-img reads from it ends that qemu-img with an
+ * error, not a hang, the Python LU serves on, and a restarted C handler serves again.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@EnabledIfSystemProperty(named = "scstj.it", matches = "true")
+class UserHandlersTest {
+    static final String TARGET = "iqn.2026-12.org.scstj:user";
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    private static final String CONFIG = """
+            scstj {
+              state-dir = "@DIR@/state"
+              handlers.user {
+                ram0 { socket = "@DIR@/ram0.sock", size = 256M, thin-provisioned = true }
+                sparse0 { socket = "@DIR@/sparse0.sock", size = 64M, thin-provisioned = true }
+              }
+              target-drivers.iscsi {
+                portals = ["127.0.0.1:@PORT@"]
+                targets { "iqn.2026-12.org.scstj:user" { luns { 0 = ram0, 1 = sparse0 } } }
+              }
+            }
+            """;
+
+    @TempDir
+    static Path dir;
+    private Daemon daemon;
+    private Process ramdisk;
+    private Process sparse;
+
+    @BeforeAll
+    void start() throws Exception {
+        Tools.require("iscsi-test-cu", "libiscsi-bin");
+        Tools.require("qemu-img", "qemu-utils");
+        Tools.Result make = Tools.run(List.of("make", "-s", "-C", REPO.resolve("user-handlers/c").toString()), 300);
+        assertEquals(0, make.exit(), make.output());
+        daemon = Daemon.start(dir, CONFIG);
+        ramdisk = startRamdisk();
+        sparse = handler("sparse0", List.of("python3", REPO.resolve("user-handlers/python/examples/sparse_disk.py")
+                .toString(), "--size", "64M", "--block-size", "512", dir.resolve("sparse0.sock").toString()));
+        awaitServing(0);
+        awaitServing(1);
+    }
+
+    private Process startRamdisk() throws Exception {
+        return handler("ram0", List.of(REPO.resolve("user-handlers/c/build/ramdisk").toString(), "--size", "256M",
+                "--block-size", "512", dir.resolve("ram0.sock").toString()));
+    }
+
+    private Process handler(String name, List<String> command) throws Exception {
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
+    }
+
+    /** Until the daemon logs that {@code lun}'s handler attached (epoch {@code epoch}), within 30 s. */
+    private void awaitServing(int lun) throws Exception {
+        awaitServing(lun, 1);
+    }
+
+    private void awaitServing(int lun, int epoch) throws Exception {
+        String device = lun == 0 ? "ram0" : "sparse0";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (java.util.regex.Pattern.compile("user device " + device + ": handler .* attached, epoch " + epoch + ",")
+                    .matcher(daemon.log()).find()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail(device + "'s handler did not attach:\n" + daemon.log() + "\n--- handler:\n"
+                + Files.readString(dir.resolve(device + ".log")));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (Process p : new Process[] {ramdisk, sparse}) {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
+        if (daemon != null) {
+            daemon.stopCleanly();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @Order(1)
+    @ValueSource(strings = {"Inquiry", "ReadCapacity10", "ReadCapacity16", "Read6", "Read10", "Read12", "Read16",
+            "Write10", "Write12", "Write16", "TestUnitReady", "Verify10", "Verify12", "Verify16", "iSCSIResiduals",
+            "Unmap", "WriteSame10", "WriteSame16", "Prefetch10", "Prefetch16", "OrWrite", "CompareAndWrite"})
+    void libiscsiDiskSuite_passesAgainstTheCRamdisk(String suite) throws Exception {
+        Tools.Result r = Tools.run(List.of("iscsi-test-cu", "-d", "-t", "ALL." + suite, daemon.url(TARGET, 0)), 600);
+        System.out.println(r.output());
+        Tools.CUnitSummary summary = Tools.CUnitSummary.parse(r.output());
+        if (summary == null) {
+            fail("no CUnit summary from " + suite + ":\n" + r.output() + "\n--- daemon log:\n" + daemon.log());
+        }
+        assertTrue(summary.ran() > 0, suite + " ran no test:\n" + r.output());
+        assertEquals(0, summary.failed(), suite + " had failures:\n" + r.output());
+        assertTrue(ramdisk.isAlive(), "the ramdisk is still attached");
+    }
+
+    @Test
+    @Order(2)
+    void qemuImg_roundTrips64MiB_throughThePythonSparseDisk() throws Exception {
+        Path image = dir.resolve("image.raw");
+        byte[] data = new byte[64 << 20];
+        Random r = new Random(19);
+        for (int i = 0; i < data.length; i += 65536) { // half the 64 KiB stretches data, half zeros (sparse)
+            if ((i / 65536) % 2 == 0) {
+                byte[] chunk = new byte[65536];
+                r.nextBytes(chunk);
+                System.arraycopy(chunk, 0, data, i, chunk.length);
+            }
+        }
+        Files.write(image, data);
+        Tools.Result in = Tools.run(List.of("qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", image.toString(),
+                daemon.url(TARGET, 1)), 600);
+        assertEquals(0, in.exit(), in.output());
+        Path back = dir.resolve("back.raw");
+        Tools.Result out = Tools.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "raw", daemon.url(TARGET, 1),
+                back.toString()), 600);
+        assertEquals(0, out.exit(), out.output());
+        byte[] got = Files.readAllBytes(back);
+        int first = java.util.Arrays.mismatch(data, got);
+        assertEquals(-1, first, "the image came back unchanged; first difference at byte " + first + " of "
+                + got.length + " (64 KiB stretch " + (first / 65536) + ")\n" + in.output() + out.output()
+                + "\n--- handler:\n" + Files.readString(dir.resolve("sparse0.log")));
+    }
+
+    @Test
+    @Order(3)
+    void killMinus9OfTheCHandler_underIo_endsTheInitiatorsCommands_otherLuServes_andARestartServesAgain()
+            throws Exception {
+        Process reader = new ProcessBuilder("qemu-img", "convert", "-f", "raw", "-O", "raw", daemon.url(TARGET, 0),
+                dir.resolve("ram-copy.raw").toString()).redirectErrorStream(true).start();
+        Thread.sleep(300);
+        ramdisk.destroyForcibly();
+        assertTrue(ramdisk.waitFor(10, TimeUnit.SECONDS));
+        long killed = System.nanoTime();
+        assertTrue(reader.waitFor(120, TimeUnit.SECONDS), "qemu-img ends: no command hangs on a dead handler");
+        System.out.printf("UserHandlersTest: qemu-img ended %.1f s after kill -9 of the handler, exit %d%n",
+                (System.nanoTime() - killed) / 1e9, reader.exitValue());
+        Tools.Result other = Tools.run(List.of("qemu-img", "info", daemon.url(TARGET, 1)), 60);
+        assertEquals(0, other.exit(), "the Python LU is not disturbed: " + other.output());
+        Tools.Result notReady = Tools.run(List.of("iscsi-test-cu", "-d", "-t", "ALL.TestUnitReady",
+                daemon.url(TARGET, 0)), 120);
+        assertTrue(notReady.output().contains("NOT_READY") || notReady.output().contains("FAILED")
+                || notReady.exit() != 0, "TEST UNIT READY without a handler is not GOOD:\n" + notReady.output());
+
+        ramdisk = startRamdisk();
+        awaitServing(0, 2);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Tools.Result suite = null;
+        while (System.nanoTime() < deadline) {
+            suite = Tools.run(List.of("iscsi-test-cu", "-d", "-t", "ALL.Read10", daemon.url(TARGET, 0)), 300);
+            Tools.CUnitSummary s = Tools.CUnitSummary.parse(suite.output());
+            if (s != null && s.ran() > 0 && s.failed() == 0) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        fail("the restarted handler does not serve:\n" + (suite == null ? "" : suite.output()) + "\n" + daemon.log());
+    }
+}
