@@ -88,6 +88,7 @@ final class Attachment {
     /** The most bytes of one submission: the buffer size, or the handler's largest transfer if smaller. */
     private final int pieceSize;
     private final Thread ringThread;
+    private final long peerPid;
 
     // guarded by this
     private final Map<Long, Piece> inFlight = new HashMap<>();
@@ -116,12 +117,18 @@ final class Attachment {
             freeBuffers[i] = freeBuffers.length - 1 - i;
         }
         this.freeCount = freeBuffers.length;
+        this.peerPid = peer.peerPid();
         this.ringThread = Thread.ofPlatform().daemon().name("user-" + device.name() + "-ring-" + epoch)
                 .unstarted(this::ringLoop);
     }
 
     long epoch() {
         return epoch;
+    }
+
+    /** The handler's process id as the kernel saw it connect (SO_PEERCRED), or -1. */
+    long peerPid() {
+        return peerPid;
     }
 
     void start() {

@@ -48,12 +48,84 @@ final class UserDevice implements BlockDevice {
         this.acceptor = Thread.ofPlatform().daemon().name("user-" + name + "-accept").unstarted(this::acceptLoop);
     }
 
-    /** Listens on the device's socket and waits for handlers, from now on. */
+    /**
+     * Listens on the device's socket and waits for handlers, from now on; with a {@code command}
+     * the device starts the handler itself and starts it again whenever it exits.
+     */
     static UserDevice open(String name, UserHandler.Settings settings) throws IOException {
         Files.createDirectories(settings.socket().toAbsolutePath().getParent());
         UserDevice d = new UserDevice(name, settings, UnixSeqPacket.listen(settings.socket()));
         d.acceptor.start();
+        if (!settings.command().isEmpty()) {
+            Thread.ofVirtual().name("user-" + name + "-supervisor").start(d::supervise);
+        }
         return d;
+    }
+
+    /** The first pause before a handler that exited is started again, and the longest. */
+    static final long RESTART_MIN_MILLIS = 200;
+    static final long RESTART_MAX_MILLIS = 30_000;
+    /** A handler that ran this long before it exited is started again at once (the pause resets). */
+    static final long STABLE_MILLIS = 60_000;
+
+    /** The supervised handler process (null: none now, or no {@code command}). */
+    private volatile Process supervised;
+
+    /** The supervised handler's process id, or -1 (for management and tests). */
+    long supervisedPid() {
+        Process p = supervised;
+        return p == null || !p.isAlive() ? -1 : p.pid();
+    }
+
+    /**
+     * The supervisor (docs/user-handlers.md "Configuration"): starts {@code command}, waits for it
+     * to exit, ends its attachment at once if the socket has not told yet (the process's exit is
+     * the fact, as a pidfd would tell), and starts it again after a pause that doubles while the
+     * handler keeps failing fast. Its output goes to the daemon's.
+     */
+    private void supervise() {
+        long pause = RESTART_MIN_MILLIS;
+        while (!closed) {
+            long started = System.nanoTime();
+            Process p;
+            try {
+                p = new ProcessBuilder(settings.command()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+            } catch (IOException e) {
+                log.error("user device {}: cannot start its handler {}: {}", name, settings.command(), e.getMessage());
+                p = null;
+            }
+            if (p != null) {
+                supervised = p;
+                log.info("user device {}: started its handler, pid {}", name, p.pid());
+                int status;
+                try {
+                    status = p.waitFor();
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                    return;
+                }
+                supervised = null;
+                if (closed) {
+                    return;
+                }
+                Attachment a = attachment;
+                if (a != null && a.peerPid() == p.pid()) {
+                    a.end("the handler process " + p.pid() + " exited with status " + status, false);
+                }
+                log.warn("user device {}: its handler (pid {}) exited with status {}; starting it again", name,
+                        p.pid(), status);
+                if ((System.nanoTime() - started) / 1_000_000 >= STABLE_MILLIS) {
+                    pause = RESTART_MIN_MILLIS;
+                }
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                return;
+            }
+            pause = Math.min(RESTART_MAX_MILLIS, pause * 2);
+        }
     }
 
     @Override public String name() { return name; }
@@ -284,6 +356,12 @@ final class UserDevice implements BlockDevice {
         Attachment a = attachment;
         if (a != null) {
             a.end("the device is removed", true);
+        }
+        Process p = supervised;
+        if (p != null) {
+            // GOODBYE went out: a handler stops by itself; one that does not, within 5 s, is killed
+            p.onExit().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                    .whenComplete((done, timeout) -> p.destroyForcibly());
         }
         try {
             Files.deleteIfExists(settings.socket());

@@ -23,7 +23,7 @@ import java.util.Set;
 public final class UserHandler implements DeviceHandlerFactory {
     public static final String TYPE = "user";
     static final Set<String> KEYS = Set.of("socket", "type", "size", "block-size", "read-only", "deadline",
-            "queue-depth", "max-transfer", "thin-provisioned");
+            "queue-depth", "max-transfer", "thin-provisioned", "command");
 
     @Override
     public String type() {
@@ -48,12 +48,15 @@ public final class UserHandler implements DeviceHandlerFactory {
                 new Attribute("queue-depth", "int", "", "64", false,
                         "commands at the handler at once (a power of two, 1..1024): the ring and buffer pool size"),
                 new Attribute("max-transfer", "size", "bytes", "1M", false,
-                        "the largest transfer of one command (4K..16M): the size of each buffer of the pool"));
+                        "the largest transfer of one command (4K..16M): the size of each buffer of the pool"),
+                new Attribute("command", "string", "", null, false,
+                        "the handler's command line, as a list: the daemon starts it and starts it again when it"
+                                + " exits (absent: someone else starts the handler)"));
     }
 
     /** A device's checked configuration. */
     record Settings(Path socket, long size, int blockSize, boolean readOnly, boolean thin, Duration deadline,
-                    int queueDepth, int maxTransfer) {
+                    int queueDepth, int maxTransfer, List<String> command) {
     }
 
     @Override
@@ -116,7 +119,19 @@ public final class UserHandler implements DeviceHandlerFactory {
         } catch (ConfigException e) {
             problems.add("max-transfer: " + e.getMessage());
         }
-        return new Settings(socket, size, bs, ro, thin, deadline, depth, (int) max);
+        List<String> command = List.of();
+        if (c.hasPath("command")) {
+            try {
+                command = List.copyOf(c.getStringList("command"));
+                if (command.isEmpty() || command.stream().anyMatch(String::isEmpty)) {
+                    problems.add("command: a non-empty list of non-empty strings, the program first");
+                }
+            } catch (ConfigException e) {
+                problems.add("command: a list of strings, the program first, e.g. [\"/usr/lib/scstj/ramdisk\","
+                        + " \"--size\", \"1G\", \"/run/scstj/ram0.sock\"]");
+            }
+        }
+        return new Settings(socket, size, bs, ro, thin, deadline, depth, (int) max, command);
     }
 
     @Override

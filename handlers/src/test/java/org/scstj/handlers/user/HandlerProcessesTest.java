@@ -61,8 +61,13 @@ class HandlerProcessesTest {
     }
 
     private UserDevice open() throws IOException {
+        return open(Map.of());
+    }
+
+    private UserDevice open(Map<String, Object> keys) throws IOException {
         Map<String, Object> m = new HashMap<>(Map.of("socket", dir.resolve("h.sock").toString(), "size", "64M",
                 "queue-depth", 32, "thin-provisioned", true));
+        m.putAll(keys);
         device = (UserDevice) new UserHandler().open("h0", ConfigFactory.parseMap(m),
                 new DeviceHandlerFactory.Context(Runnable::run, dir));
         return device;
@@ -213,6 +218,35 @@ class HandlerProcessesTest {
         start(ramdisk());
         assertTrue(device.epoch() > epoch, "a new epoch");
         roundTrip(4);
+    }
+
+    @Test
+    void aSupervisedHandler_isStartedByTheDevice_andStartedAgainAfterKillMinus9() throws Exception {
+        UserDevice d = open(Map.of("command", ramdisk()));
+        for (int i = 0; i < 1000 && !d.ready(); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(d.ready(), "the device started its handler and it attached");
+        long pid = d.supervisedPid();
+        assertTrue(pid > 0);
+        roundTrip(5);
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // kill -9
+        for (int i = 0; i < 1000 && (d.epoch() < 2 || !d.ready()); i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, d.epoch(), "started again, attached with a new epoch");
+        assertTrue(d.supervisedPid() > 0 && d.supervisedPid() != pid, "a new process");
+        roundTrip(6);
+        long second = d.supervisedPid();
+        d.close();
+        device = null;
+        ProcessHandle h = ProcessHandle.of(second).orElse(null);
+        if (h != null) {
+            h.onExit().get(10, TimeUnit.SECONDS); // GOODBYE: it stops, and is not started again
+        }
+        Thread.sleep(500);
+        assertTrue(ProcessHandle.current().children().noneMatch(c -> c.info().command().orElse("").endsWith("ramdisk")),
+                "no handler left running");
     }
 
     @Test
