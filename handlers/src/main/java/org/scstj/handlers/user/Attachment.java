@@ -142,6 +142,7 @@ final class Attachment {
         boolean data = r.op() == Rings.OP_READ || r.op() == Rings.OP_WRITE;
         int pieces = data ? (int) Math.max(1, (r.length() + size - 1) / size) : 1;
         Progress p = new Progress(r, pieces);
+        long deadline = System.nanoTime() + deadlineNanos; // from arrival: waiting in the core counts
         boolean ring;
         synchronized (this) {
             if (ended) {
@@ -154,7 +155,9 @@ final class Attachment {
                 for (int i = 0; i < pieces; i++) {
                     long at = (long) i * size;
                     int length = data ? (int) Math.min(size, r.length() - at) : 0;
-                    waiting.add(new Piece(p, r.offset() + at, length, (int) at));
+                    Piece piece = new Piece(p, r.offset() + at, length, (int) at);
+                    piece.deadline = deadline;
+                    waiting.add(piece);
                 }
                 ring = pump();
             }
@@ -186,7 +189,6 @@ final class Attachment {
                 }
                 waiting.poll();
                 piece.id = ++nextId;
-                piece.deadline = System.nanoTime() + deadlineNanos;
                 int flags = 0;
                 if (needsBuffer) {
                     piece.buffer = freeBuffers[--freeCount];
@@ -261,7 +263,15 @@ final class Attachment {
         String why = null;
         try {
             long idleSince = System.nanoTime();
+            long checked = idleSince;
             while (why == null) {
+                if (System.nanoTime() - checked >= POLL_MILLIS * 1_000_000L) {
+                    checked = System.nanoTime(); // under a steady stream of completions too
+                    why = deadlines();
+                    if (why != null) {
+                        break;
+                    }
+                }
                 synchronized (this) {
                     if (ended) {
                         why = endReason;
@@ -346,6 +356,20 @@ final class Attachment {
             pieceDone(piece.progress, c);
         }
         return n;
+    }
+
+    /**
+     * A piece that waited past its deadline: the request fails BECOMING READY (04/01, which
+     * initiators retry: the handler is busy, not broken) once its other pieces ended.
+     */
+    private void pieceExpired(Progress p) {
+        if (p.failure == null) {
+            p.failure = IoFailure.BECOMING_READY;
+            p.cause = new IOException("waited past its deadline for room at the handler");
+        }
+        if (--p.pieces == 0) {
+            p.request.done().failed(p.failure, p.cause);
+        }
     }
 
     /** One piece ended with {@code c}: the request finishes with its last piece. */
@@ -442,7 +466,16 @@ final class Attachment {
     private String deadlines() throws IOException {
         long now = System.nanoTime();
         List<Long> abort = new ArrayList<>();
+        List<Progress> expired = new ArrayList<>();
         synchronized (this) {
+            // a piece past its deadline while it waits in the core never reaches the handler
+            for (java.util.Iterator<Piece> it = waiting.iterator(); it.hasNext(); ) {
+                Piece p = it.next();
+                if (now - p.deadline >= 0) {
+                    it.remove();
+                    expired.add(p.progress);
+                }
+            }
             for (Piece p : inFlight.values()) {
                 if (now - p.deadline < 0) {
                     continue;
@@ -457,6 +490,9 @@ final class Attachment {
         }
         for (long id : abort) {
             peer.send(Message.encode(new Message.Abort(id)));
+        }
+        for (Progress p : expired) {
+            pieceExpired(p);
         }
         return null;
     }

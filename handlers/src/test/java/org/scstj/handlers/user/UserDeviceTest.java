@@ -221,6 +221,21 @@ class UserDeviceTest {
     }
 
     @Test
+    void aCommandThatWaitsInTheCorePastItsDeadline_neverReachesTheHandler() throws Exception {
+        UserDevice d = open("deadline", "400ms", "queue-depth", "1");
+        try (JavaHandler h = attach(d)) {
+            h.behaviour = JavaHandler.Behaviour.SILENT;
+            Outcome first = new Outcome();
+            d.read(0, ByteBuffer.allocate(512), first);
+            Outcome second = new Outcome();
+            d.read(512, ByteBuffer.allocate(512), second); // one slot: it waits in the core
+            assertEquals(IoFailure.BECOMING_READY, second.await(), "ended by the core at its deadline (04/01, retried)");
+            assertEquals(IoFailure.NOT_READY, first.await(), "the silent handler: ABORT, then hung");
+            assertEquals(List.of(1L), h.ids, "the waiting command was never sent");
+        }
+    }
+
+    @Test
     void aDoubleCompletion_isAProtocolError_thatEndsTheEpoch() throws Exception {
         UserDevice d = open();
         try (JavaHandler h = attach(d)) {
