@@ -37,6 +37,8 @@ final class Comparison {
     /** The loop devices of the blockio LUN (LUN 3), when a workload uses it; else null. */
     private Path scstjBlock;
     private Path tgtdBlock;
+    /** The C reference RAM disk's binary, when a workload uses LUN 4 (null: no user LUN). */
+    private Path ramdisk;
     private Clients clients;
     private long ticksPerSecond;
     private int instances;
@@ -108,6 +110,13 @@ final class Comparison {
             notes.add("The loop device LUN 3: scstj's vdisk_blockio on " + scstjBlock + ", tgtd's aio store on "
                     + tgtdBlock + ", each over a " + options.sizeBytes() / (1 << 20) + " MiB tmpfs file filled with the"
                     + " same pattern.");
+        }
+        if (options.workloads().stream().anyMatch(w -> w.lun == Workload.Lun.USER)) {
+            ramdisk = buildRamdisk();
+            notes.add("LUN 4: scstj's `user` device served by the C reference RAM disk (user-handlers/c/build/ramdisk,"
+                    + " 1 GiB) in a process of its own, started by the daemon; tgtd has no such handler, so its LUN 4"
+                    + " is another `null` store. Compare the scstj column with scstj's in-process null LUN"
+                    + " (null-read4k-qd32) too. The handler's CPU time is its own process's, not in scstj's column.");
         }
         scstj = startScstj();
         TgtdTarget firstTgtd = startTgtd();
@@ -194,12 +203,35 @@ final class Comparison {
 
     private Target startScstj() throws BenchFailure {
         say("starting scstj (%s)", launch.description());
-        return ScstjTarget.start(launch, dir, scstjFile, scstjBlock, ++instances, children, extraConfig);
+        return ScstjTarget.start(launch, dir, scstjFile, scstjBlock, ramdisk, ++instances, children, extraConfig);
     }
 
     private TgtdTarget startTgtd() throws BenchFailure {
         say("starting tgtd");
-        return TgtdTarget.start(dir, tgtdFile, tgtdBlock, ++instances, children);
+        return TgtdTarget.start(dir, tgtdFile, tgtdBlock, ramdisk != null, ++instances, children);
+    }
+
+    /**
+     * Builds the C reference handlers (make and the system cc) of the checkout this runs from (the
+     * launcher's directory, else the working directory or one above it); the RAM disk's binary.
+     */
+    private Path buildRamdisk() throws BenchFailure {
+        Path start = options.launcher().map(l -> l.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
+        Path c = null;
+        for (Path at = start; at != null && c == null; at = at.getParent()) {
+            if (Files.exists(at.resolve("user-handlers/c/Makefile"))) {
+                c = at.resolve("user-handlers/c");
+            }
+        }
+        if (c == null) {
+            throw new BenchFailure("no user-handlers/c/Makefile in " + start + " or above: the user LUN needs the checkout's"
+                    + " C reference handlers");
+        }
+        Exec.Result make = Exec.run(List.of("make", "-s", "-C", c.toString()), java.time.Duration.ofMinutes(5));
+        if (!make.ok()) {
+            throw new BenchFailure("building the C reference handlers failed: " + make.describe());
+        }
+        return c.resolve("build/ramdisk");
     }
 
     private void stopTargets() throws BenchFailure {

@@ -37,8 +37,8 @@ final class TgtdTarget implements Target {
     }
 
     /** Starts tgtd, creates the target and its LUNs, and checks what tgtd reports about them. */
-    static TgtdTarget start(Path dir, Path backingFile, Path blockDevice, int instance, ChildProcesses children)
-            throws BenchFailure {
+    static TgtdTarget start(Path dir, Path backingFile, Path blockDevice, boolean userLun, int instance,
+                            ChildProcesses children) throws BenchFailure {
         int controlPort = freeControlPort();
         int port = Portal.freePort();
         Path log = dir.resolve("tgtd-" + instance + ".log");
@@ -47,7 +47,7 @@ final class TgtdTarget implements Target {
         TgtdTarget target = new TgtdTarget(process, port, controlPort, log);
         try {
             Portal.await("tgtd", process, port, log, Duration.ofSeconds(30));
-            target.configure(backingFile, blockDevice);
+            target.configure(backingFile, blockDevice, userLun);
         } catch (BenchFailure e) {
             target.kill();
             throw e;
@@ -66,7 +66,7 @@ final class TgtdTarget implements Target {
         throw new BenchFailure("no free tgtd control port (socket files in " + SOCKETS + ")");
     }
 
-    private void configure(Path backingFile, Path blockDevice) throws BenchFailure {
+    private void configure(Path backingFile, Path blockDevice, boolean userLun) throws BenchFailure {
         tgtadm(true, "--lld", "iscsi", "--mode", "target", "--op", "new", "--tid", "1", "--targetname", IQN);
         List<String> fileLun = List.of("--lld", "iscsi", "--mode", "logicalunit", "--op", "new", "--tid", "1", "--lun",
                 Integer.toString(Workload.Lun.FILE.number), "--backing-store", backingFile.toString(), "--bstype", "rdwr");
@@ -81,6 +81,11 @@ final class TgtdTarget implements Target {
             // tgtd's asynchronous store: libaio with O_DIRECT on the loop device, the counterpart of vdisk_blockio
             tgtadm(false, "--lld", "iscsi", "--mode", "logicalunit", "--op", "new", "--tid", "1", "--lun",
                     Integer.toString(Workload.Lun.BLOCK.number), "--backing-store", blockDevice.toString(), "--bstype", "aio");
+        }
+        if (userLun) {
+            // tgtd has no out-of-process handler of this kind: scstj's user LUN runs against its null store
+            tgtadm(false, "--lld", "iscsi", "--mode", "logicalunit", "--op", "new", "--tid", "1", "--lun",
+                    Integer.toString(Workload.Lun.USER.number), "--backing-store", "/dev/null", "--bstype", "null");
         }
         tgtadm(false, "--lld", "iscsi", "--mode", "target", "--op", "bind", "--tid", "1", "-I", "ALL");
         String show = Exec.output(command("--lld", "iscsi", "--mode", "target", "--op", "show"), TGTADM_TIMEOUT);

@@ -15,6 +15,8 @@ public enum Workload {
     READ_1M_QD32("read1m-qd32", "1 MiB sequential read, QD 32", Client.ISCSI_PERF, Lun.FILE, 1 << 20, 32, false, Unit.MIB_PER_SECOND),
     WRITE_1M_QD32("write1m-qd32", "1 MiB sequential write, QD 32", Client.QEMU_IMG_BENCH, Lun.FILE, 1 << 20, 32, false, Unit.MIB_PER_SECOND),
     NULL_READ_4K_QD32("null-read4k-qd32", "null LUN: 4 KiB random read, QD 32", Client.ISCSI_PERF, Lun.NULL, 4096, 32, true, Unit.IOPS),
+    USER_READ_4K_QD32("user-read4k-qd32", "scstj: the C RAM disk out of process; tgtd: its null LUN: 4 KiB random read, QD 32",
+            Client.ISCSI_PERF, Lun.USER, 4096, 32, true, Unit.IOPS),
     BLOCK_READ_4K_QD32("blockio-read4k-qd32", "loop device, O_DIRECT: 4 KiB random read, QD 32", Client.ISCSI_PERF, Lun.BLOCK,
             4096, 32, true, Unit.IOPS),
     BLOCK_WRITE_4K_QD32("blockio-write4k-qd32", "loop device, O_DIRECT: 4 KiB sequential write, QD 32", Client.QEMU_IMG_BENCH,
@@ -41,7 +43,13 @@ public enum Workload {
          * A {@code vdisk_blockio} / tgtd {@code aio} LUN, each on a loop device of its own over an
          * identical tmpfs file (both O_DIRECT: scstj through its aligned buffers, tgtd through libaio).
          */
-        BLOCK(3);
+        BLOCK(3),
+        /**
+         * scstj: a {@code user} device served by the C reference RAM disk in a process of its own
+         * (docs/user-handlers.md); tgtd, which has no such handler: another {@code null} LUN, its
+         * fastest store (issue 19's comparison).
+         */
+        USER(4);
 
         final int number;
 

@@ -28,6 +28,16 @@ class ScstjTargetTest {
     }
 
     @Test
+    void withTheRamdisk_lun4IsAUserDeviceTheDaemonStarts(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("scstj.img");
+        BackingFiles.create(file, 1 << 20);
+        String text = ScstjTarget.config(dir.resolve("state"), file, null, Path.of("/opt/ramdisk"), 43210);
+        new ConfigLoader(ConfigLoader.installedHandlers()).load("generated", text, ConfigFactory.empty());
+        assertTrue(text.contains("2 = bench-null, 4 = bench-user"), text);
+        assertTrue(text.contains("command = [\"/opt/ramdisk\", \"--size\", \"1G\""), text);
+    }
+
+    @Test
     void classPathLaunch_usesTheLaunchersJvmOptions() {
         ScstjLaunch launch = ScstjLaunch.classPath();
         assertTrue(launch.prefix().containsAll(ScstjLaunch.LAUNCHER_JVM_OPTIONS));
