@@ -74,10 +74,8 @@ final class UnixSeqPacket extends NativeDescriptor {
     /** A socket bound to {@code path} and listening (a stale socket file there is removed first). */
     static UnixSeqPacket listen(Path path) throws IOException {
         java.nio.file.Files.deleteIfExists(path);
-        int fd = open();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int r = (int) BIND.invokeExact(state, fd, address(arena, path), SOCKADDR_UN);
+        return addressed(path, "bind", (state, fd, address) -> {
+            int r = (int) BIND.invokeExact(state, fd, address, SOCKADDR_UN);
             if (r < 0) {
                 throw new IOException("bind " + path + ": errno " + errno(state));
             }
@@ -85,32 +83,37 @@ final class UnixSeqPacket extends NativeDescriptor {
             if (r < 0) {
                 throw new IOException("listen " + path + ": errno " + errno(state));
             }
-            return new UnixSeqPacket(fd);
-        } catch (IOException e) {
-            closeQuietly(fd);
-            throw e;
-        } catch (Throwable t) {
-            closeQuietly(fd);
-            throw new IOException("bind " + path, t);
-        }
+        });
     }
 
     /** A socket connected to the listener at {@code path} (a handler's side; used by tests). */
     static UnixSeqPacket connect(Path path) throws IOException {
-        int fd = open();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int r = (int) CONNECT.invokeExact(state, fd, address(arena, path), SOCKADDR_UN);
+        return addressed(path, "connect", (state, fd, address) -> {
+            int r = (int) CONNECT.invokeExact(state, fd, address, SOCKADDR_UN);
             if (r < 0) {
                 throw new IOException("connect " + path + ": errno " + errno(state));
             }
+        });
+    }
+
+    /** A system call on a new socket and the address of {@code path}. */
+    @FunctionalInterface
+    private interface AddressCall {
+        void run(MemorySegment state, int fd, MemorySegment address) throws Throwable;
+    }
+
+    /** A new socket that {@code call} binds or connects to {@code path}; closed again if it fails. */
+    private static UnixSeqPacket addressed(Path path, String what, AddressCall call) throws IOException {
+        int fd = open();
+        try (Arena arena = Arena.ofConfined()) {
+            call.run(arena.allocate(CAPTURE), fd, address(arena, path));
             return new UnixSeqPacket(fd);
         } catch (IOException e) {
             closeQuietly(fd);
             throw e;
         } catch (Throwable t) {
             closeQuietly(fd);
-            throw new IOException("connect " + path, t);
+            throw new IOException(what + " " + path, t);
         }
     }
 

@@ -101,23 +101,6 @@ class HandlerProcessesTest {
                 dir.resolve("h.sock").toString());
     }
 
-    private static final class Outcome implements BlockDevice.Completion {
-        final CompletableFuture<IoFailure> result = new CompletableFuture<>();
-
-        @Override
-        public void completed() {
-            result.complete(null);
-        }
-
-        @Override
-        public void failed(IoFailure failure, Throwable cause) {
-            result.complete(failure);
-        }
-
-        IoFailure await() throws Exception {
-            return result.get(20, TimeUnit.SECONDS);
-        }
-    }
 
     /** Writes random data at random aligned places, reads it back, flushes, unmaps one range. */
     private void roundTrip(long seed) throws Exception {
@@ -126,25 +109,25 @@ class HandlerProcessesTest {
             byte[] data = new byte[(1 + r.nextInt(512)) * 512]; // up to 256 KiB: several pieces
             r.nextBytes(data);
             long offset = (long) r.nextInt((int) ((SIZE - data.length) / 512)) * 512;
-            Outcome w = new Outcome();
+            IoOutcome w = new IoOutcome();
             device.write(offset, ByteBuffer.wrap(data), false, w);
             assertNull(w.await(), "write");
             ByteBuffer back = ByteBuffer.allocateDirect(data.length);
-            Outcome rd = new Outcome();
+            IoOutcome rd = new IoOutcome();
             device.read(offset, back, rd);
             assertNull(rd.await(), "read");
             byte[] got = new byte[data.length];
             back.flip().get(got);
             assertArrayEquals(data, got, "round " + round + " at " + offset);
         }
-        Outcome f = new Outcome();
+        IoOutcome f = new IoOutcome();
         device.flush(f);
         assertNull(f.await(), "flush");
-        Outcome u = new Outcome();
+        IoOutcome u = new IoOutcome();
         device.unmap(0, 1 << 20, u);
         assertNull(u.await(), "unmap");
         ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
-        Outcome z = new Outcome();
+        IoOutcome z = new IoOutcome();
         device.read(0, zeros, z);
         assertNull(z.await());
         assertArrayEquals(new byte[1 << 20], zeros.array(), "UNMAP: zeros");
@@ -180,26 +163,26 @@ class HandlerProcessesTest {
         open();
         Process first = start(ramdisk());
         long epoch = device.epoch();
-        List<Outcome> outcomes = new ArrayList<>();
+        List<IoOutcome> outcomes = new ArrayList<>();
         for (int i = 0; i < 200; i++) { // more than the ring holds: some at the handler, some waiting
-            Outcome o = new Outcome();
+            IoOutcome o = new IoOutcome();
             device.write((long) i * 65536, ByteBuffer.wrap(new byte[65536]), false, o);
             outcomes.add(o);
         }
         first.destroyForcibly(); // SIGKILL
         long killed = System.nanoTime();
         assertTrue(first.waitFor(10, TimeUnit.SECONDS));
-        List<Outcome> after = new ArrayList<>();
+        List<IoOutcome> after = new ArrayList<>();
         for (int i = 0; i < 50; i++) { // the handler is gone: none of these can end GOOD
-            Outcome o = new Outcome();
+            IoOutcome o = new IoOutcome();
             device.write((long) i * 512, ByteBuffer.wrap(new byte[512]), false, o);
             after.add(o);
         }
-        for (Outcome o : after) {
+        for (IoOutcome o : after) {
             assertEquals(IoFailure.NOT_READY, o.await(), "a write after the handler died");
         }
         int failed = 0;
-        for (Outcome o : outcomes) {
+        for (IoOutcome o : outcomes) {
             IoFailure f = o.await();
             if (f != null) {
                 assertEquals(IoFailure.NOT_READY, f);

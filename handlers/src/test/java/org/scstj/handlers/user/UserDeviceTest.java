@@ -70,33 +70,16 @@ class UserDeviceTest {
     }
 
     /** How an I/O ended: null completed, else its failure. */
-    private static final class Outcome implements BlockDevice.Completion {
-        final CompletableFuture<IoFailure> result = new CompletableFuture<>();
-
-        @Override
-        public void completed() {
-            result.complete(null);
-        }
-
-        @Override
-        public void failed(IoFailure failure, Throwable cause) {
-            result.complete(failure);
-        }
-
-        IoFailure await() throws Exception {
-            return result.get(10, TimeUnit.SECONDS);
-        }
-    }
 
     private static IoFailure write(BlockDevice d, long offset, byte[] data) throws Exception {
-        Outcome o = new Outcome();
+        IoOutcome o = new IoOutcome();
         d.write(offset, ByteBuffer.wrap(data), false, o);
         return o.await();
     }
 
     private static byte[] read(BlockDevice d, long offset, int length) throws Exception {
         ByteBuffer dst = ByteBuffer.allocateDirect(length);
-        Outcome o = new Outcome();
+        IoOutcome o = new IoOutcome();
         d.read(offset, dst, o);
         assertNull(o.await(), "the read completed");
         assertEquals(length, dst.position(), "the destination is filled");
@@ -116,10 +99,10 @@ class UserDeviceTest {
             assertNull(write(d, 4096, data));
             assertArrayEquals(data, read(d, 4096, data.length));
             assertEquals(8, h.ids.size(), "4 write pieces, 4 read pieces");
-            Outcome flush = new Outcome();
+            IoOutcome flush = new IoOutcome();
             d.flush(flush);
             assertNull(flush.await());
-            Outcome unmap = new Outcome();
+            IoOutcome unmap = new IoOutcome();
             d.unmap(4096, 65536, unmap);
             assertNull(unmap.await());
             assertArrayEquals(new byte[65536], read(d, 4096, 65536), "UNMAP: zeros");
@@ -140,7 +123,7 @@ class UserDeviceTest {
                 srcs[i] = ByteBuffer.wrap(data, from, to - from).slice();
                 from = to;
             }
-            Outcome o = new Outcome();
+            IoOutcome o = new IoOutcome();
             d.write(8192, srcs, false, o);
             assertNull(o.await());
             for (ByteBuffer b : srcs) {
@@ -156,15 +139,15 @@ class UserDeviceTest {
     void manyRequestsAtOnce_moreThanTheRingHolds_allComplete() throws Exception {
         UserDevice d = open();
         try (JavaHandler h = attach(d)) {
-            List<Outcome> outcomes = new java.util.ArrayList<>();
+            List<IoOutcome> outcomes = new java.util.ArrayList<>();
             for (int i = 0; i < 100; i++) { // 100 requests, 8 ring slots: the rest wait in the core
-                Outcome o = new Outcome();
+                IoOutcome o = new IoOutcome();
                 byte[] block = new byte[512];
                 block[0] = (byte) i;
                 d.write((long) i * 512, ByteBuffer.wrap(block), false, o);
                 outcomes.add(o);
             }
-            for (Outcome o : outcomes) {
+            for (IoOutcome o : outcomes) {
                 assertNull(o.await());
             }
             assertEquals(100, h.ids.size());
@@ -174,7 +157,7 @@ class UserDeviceTest {
     @Test
     void withoutAHandler_ioFailsNotReady_atOnce() throws Exception {
         UserDevice d = open();
-        Outcome o = new Outcome();
+        IoOutcome o = new IoOutcome();
         d.read(0, ByteBuffer.allocate(512), o);
         assertEquals(IoFailure.NOT_READY, o.await());
     }
@@ -184,7 +167,7 @@ class UserDeviceTest {
         UserDevice d = open();
         JavaHandler first = attach(d);
         first.behaviour = JavaHandler.Behaviour.SILENT;
-        Outcome stuck = new Outcome();
+        IoOutcome stuck = new IoOutcome();
         d.write(0, ByteBuffer.wrap(new byte[512]), false, stuck);
         for (int i = 0; i < 500 && first.ids.isEmpty(); i++) {
             Thread.sleep(10);
@@ -212,7 +195,7 @@ class UserDeviceTest {
         UserDevice d = open("deadline", "300ms");
         try (JavaHandler h = attach(d)) {
             h.behaviour = JavaHandler.Behaviour.SILENT;
-            Outcome o = new Outcome();
+            IoOutcome o = new IoOutcome();
             d.read(0, ByteBuffer.allocate(512), o);
             assertEquals(IoFailure.NOT_READY, o.await(), "hung after the deadline twice: the command fails");
             assertTrue(h.messages.contains(new Message.Abort(1)), "ABORT of command 1 first: " + h.messages);
@@ -225,9 +208,9 @@ class UserDeviceTest {
         UserDevice d = open("deadline", "400ms", "queue-depth", "1");
         try (JavaHandler h = attach(d)) {
             h.behaviour = JavaHandler.Behaviour.SILENT;
-            Outcome first = new Outcome();
+            IoOutcome first = new IoOutcome();
             d.read(0, ByteBuffer.allocate(512), first);
-            Outcome second = new Outcome();
+            IoOutcome second = new IoOutcome();
             d.read(512, ByteBuffer.allocate(512), second); // one slot: it waits in the core
             assertEquals(IoFailure.BECOMING_READY, second.await(), "ended by the core at its deadline (04/01, retried)");
             assertEquals(IoFailure.NOT_READY, first.await(), "the silent handler: ABORT, then hung");
@@ -240,7 +223,7 @@ class UserDeviceTest {
         UserDevice d = open();
         try (JavaHandler h = attach(d)) {
             h.behaviour = JavaHandler.Behaviour.COMPLETE_TWICE;
-            Outcome o = new Outcome();
+            IoOutcome o = new IoOutcome();
             d.write(0, ByteBuffer.wrap(new byte[512]), false, o);
             o.await();
             for (int i = 0; i < 500 && d.ready(); i++) {
@@ -262,7 +245,7 @@ class UserDeviceTest {
         UserDevice d = open();
         try (JavaHandler h = attach(d)) {
             h.behaviour = JavaHandler.Behaviour.GARBAGE_TAIL;
-            Outcome o = new Outcome();
+            IoOutcome o = new IoOutcome();
             d.write(0, ByteBuffer.wrap(new byte[512]), false, o);
             assertEquals(IoFailure.NOT_READY, o.await());
             for (int i = 0; i < 200 && h.messages.stream().noneMatch(m -> m instanceof Message.Refuse); i++) {
@@ -278,7 +261,7 @@ class UserDeviceTest {
         UserDevice d = open();
         try (JavaHandler h = attach(d)) {
             h.behaviour = JavaHandler.Behaviour.MEDIUM_ERROR;
-            Outcome o = new Outcome();
+            IoOutcome o = new IoOutcome();
             d.read(0, ByteBuffer.allocate(512), o);
             assertEquals(IoFailure.MEDIUM_ERROR, o.await());
             assertTrue(d.ready(), "a failed command is no fault of the protocol");
