@@ -132,15 +132,7 @@ int main(int argc, char **argv)
 		.unmap = fd_unmap,
 		.write_same = fd_write_same,
 	};
-	struct scstj_config cfg = {
-		.name = "filedisk",
-		.device_type = 0,
-		.block_size = c.block_size,
-		.blocks = c.size / c.block_size,
-		.extra_features = SCSTJ_F_TMF,
-		.verbose = c.verbose,
-	};
-	enum scstj_end end = scstj_serve(c.socket, &cfg, &ops, &d);
+	enum scstj_end end = cli_serve(&c, "filedisk", &ops, &d);
 	close(d.fd);
 	return exit_status(end);
 }

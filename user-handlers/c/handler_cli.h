@@ -84,4 +84,18 @@ static inline int exit_status(enum scstj_end end)
 	return end == SCSTJ_END_GOODBYE || end == SCSTJ_END_STOPPED ? 0 : 1;
 }
 
+/* Serves one attachment of a disk of c's size and block size with ops over d (the HELLO's terms). */
+static inline enum scstj_end cli_serve(const struct cli *c, const char *name, const struct scstj_ops *ops, void *d)
+{
+	struct scstj_config cfg = {
+		.name = name,
+		.device_type = 0,
+		.block_size = c->block_size,
+		.blocks = c->size / c->block_size,
+		.extra_features = SCSTJ_F_TMF,
+		.verbose = c->verbose,
+	};
+	return scstj_serve(c->socket, &cfg, ops, d);
+}
+
 #endif

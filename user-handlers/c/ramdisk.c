@@ -76,15 +76,7 @@ int main(int argc, char **argv)
 		.unmap = rd_unmap,
 		.write_same = rd_write_same,
 	};
-	struct scstj_config cfg = {
-		.name = "ramdisk",
-		.device_type = 0,
-		.block_size = c.block_size,
-		.blocks = c.size / c.block_size,
-		.extra_features = SCSTJ_F_TMF,
-		.verbose = c.verbose,
-	};
-	enum scstj_end end = scstj_serve(c.socket, &cfg, &ops, &d);
+	enum scstj_end end = cli_serve(&c, "ramdisk", &ops, &d);
 	munmap(d.mem, c.size);
 	return exit_status(end);
 }
