@@ -33,6 +33,7 @@ import org.scstj.engine.scsitarget.TargetAcl;
 import org.scstj.engine.scsitarget.TargetActor;
 import org.scstj.engine.session.SessionActor;
 import org.scstj.engine.stats.EngineStats;
+import org.scstj.engine.sense.SenseReason;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.DeviceHandlerFactory;
 import org.scstj.engine.spi.Nexus;
@@ -301,7 +302,22 @@ public final class ScsiEngine {
                 actorName, lunProps);
         // SPC-5 5.16: the configured access states, before any command (scstj.alua)
         actor.tell(new LunActor.InstallAlua(alua.stateFor(d.name(), targetSpecs), null, system.ignoreRef()));
-        device.listen(() -> actor.tell(new LunActor.DeviceReset()));
+        device.listen(new BlockDevice.Listener() {
+            @Override
+            public void reset() {
+                actor.tell(new LunActor.DeviceEvent(SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET));
+            }
+
+            @Override
+            public void capacityChanged() {
+                actor.tell(new LunActor.DeviceEvent(SenseReason.CAPACITY_DATA_HAS_CHANGED));
+            }
+
+            @Override
+            public void mediumChanged() {
+                actor.tell(new LunActor.DeviceEvent(SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED));
+            }
+        });
         devices.put(d.name(), new Device(d, new TargetActor.Lu(device, commands, actor, state)));
         log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),
                 device.blockCount(), device.blockSize());

@@ -177,8 +177,11 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     public record EstablishUnitAttention(Nexus nexus, SenseReason condition) implements Command {
     }
 
-    /** The device came back on its own ({@link BlockDevice.Listener#reset}): 29/00 for every nexus. */
-    public record DeviceReset() implements Command {
+    /**
+     * The device told the core something happened to it on its own ({@link BlockDevice.Listener}):
+     * {@code condition} for every nexus (29/00 reset, 2A/09 capacity, 28/00 medium).
+     */
+    public record DeviceEvent(SenseReason condition) implements Command {
     }
 
     private record FlushDone(ActorRef<ShutdownDone> replyTo, Throwable failure) implements Command {
@@ -447,7 +450,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(Abort.class, this::onAbort)
                 .onMessage(Query.class, this::onQuery)
                 .onMessage(EstablishUnitAttention.class, this::onEstablishUnitAttention)
-                .onMessage(DeviceReset.class, this::onDeviceReset)
+                .onMessage(DeviceEvent.class, this::onDeviceEvent)
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(FlushDone.class, this::onFlushDone)
                 .onMessage(Resize.class, this::onDeviceChange)
@@ -1085,9 +1088,9 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         return Behaviors.same();
     }
 
-    /** SAM-5 5.14: the device lost its state (a user handler restarted): every nexus is told. */
-    private Behavior<Command> onDeviceReset(DeviceReset msg) {
-        unitAttentions.establishForAll(SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
+    /** SAM-5 5.14: what happened to the device on its own (a user handler restarted, resized, ...): every nexus is told. */
+    private Behavior<Command> onDeviceEvent(DeviceEvent msg) {
+        unitAttentions.establishForAll(msg.condition());
         return Behaviors.same();
     }
 

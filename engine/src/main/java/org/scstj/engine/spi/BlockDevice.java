@@ -327,6 +327,21 @@ public interface BlockDevice extends AutoCloseable {
          * POWER ON, RESET, OR BUS DEVICE RESET OCCURRED (29/00, SAM-5 5.14). Any thread.
          */
         void reset();
+
+        /**
+         * The device's capacity changed on its own ({@link #blockCount} says the new one already):
+         * every I_T nexus gets CAPACITY DATA HAS CHANGED (2A/09, SBC-4 4.6). Any thread.
+         */
+        default void capacityChanged() {
+        }
+
+        /**
+         * The device's medium may have changed, or it became ready again after it said it was not
+         * ({@link #ready}): every I_T nexus gets NOT READY TO READY CHANGE, MEDIUM MAY HAVE CHANGED
+         * (28/00). Any thread.
+         */
+        default void mediumChanged() {
+        }
     }
 
     /** The core's listener, given once as the LU starts. The default: a device that never tells. */

@@ -52,7 +52,7 @@ class DeviceResetTest {
         tur(A); // the power-on unit attentions out of the way
         tur(B);
         assertEquals(ScsiResponse.GOOD, tur(A).status());
-        lun.tell(new LunActor.DeviceReset());
+        lun.tell(new LunActor.DeviceEvent(org.scstj.engine.sense.SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET));
         assertEquals("06/29/00", TaskOrderingTest.senseOf(tur(A)));
         assertEquals("06/29/00", TaskOrderingTest.senseOf(tur(B)));
         assertEquals(ScsiResponse.GOOD, tur(A).status(), "reported once");

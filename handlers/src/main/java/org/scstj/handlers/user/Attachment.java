@@ -450,7 +450,8 @@ final class Attachment {
         try {
             return switch (Message.decode(r.bytes(), r.length())) {
                 case Message.Goodbye g -> "the handler said GOODBYE";
-                case Message.Event e -> "protocol error: EVENT without the EVENTS feature";
+                case Message.Event e -> (features & Message.F_EVENTS) == 0
+                        ? "protocol error: EVENT without the EVENTS feature" : device.event(e);
                 case Message m -> "protocol error: " + m.getClass().getSimpleName().toUpperCase()
                         + " is not a handler's message after READY";
             };

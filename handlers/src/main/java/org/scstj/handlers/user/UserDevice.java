@@ -36,6 +36,10 @@ final class UserDevice implements BlockDevice {
     private volatile boolean closed;
     /** The core's listener (null before the LU started, and in tests without an engine). */
     private volatile Listener coreListener;
+    /** The capacity in blocks: the configured one, until a handler says CAPACITY CHANGED. */
+    private volatile long blocks;
+    /** The attached handler said NOT READY (EVENT 3) and not READY since. */
+    private volatile boolean handlerNotReady;
     /** The last epoch given (acceptor thread only). */
     private long epoch;
 
@@ -45,6 +49,7 @@ final class UserDevice implements BlockDevice {
         this.listener = listener;
         this.capabilities = new Capabilities(true, settings.thin(), settings.readOnly(), false, 1,
                 DeviceIdentity.serial(name), DeviceIdentity.naaId(name));
+        this.blocks = settings.size() / settings.blockSize();
         this.acceptor = Thread.ofPlatform().daemon().name("user-" + name + "-accept").unstarted(this::acceptLoop);
     }
 
@@ -131,7 +136,7 @@ final class UserDevice implements BlockDevice {
     @Override public String name() { return name; }
     @Override public String handlerType() { return UserHandler.TYPE; }
     @Override public int blockSize() { return settings.blockSize(); }
-    @Override public long blockCount() { return settings.size() / settings.blockSize(); }
+    @Override public long blockCount() { return blocks; }
     @Override public Capabilities capabilities() { return capabilities; }
 
     @Override
@@ -139,10 +144,48 @@ final class UserDevice implements BlockDevice {
         this.coreListener = l;
     }
 
-    /** A handler is attached: medium-access commands go to it. */
+    /** A handler is attached and has not said NOT READY: medium-access commands go to it. */
     @Override
     public boolean ready() {
-        return attachment != null;
+        return attachment != null && !handlerNotReady;
+    }
+
+    /**
+     * An EVENT of the attached handler (docs/user-handlers.md "EVENT"); the reason it breaks the
+     * protocol, or null. The core raises the unit attention itself.
+     */
+    String event(Message.Event e) {
+        Listener l = coreListener;
+        switch (e.event()) {
+            case Message.Event.CAPACITY_CHANGED -> {
+                if (e.value() > Long.MAX_VALUE / settings.blockSize()) {
+                    return "protocol error: CAPACITY CHANGED to " + e.value() + " blocks";
+                }
+                blocks = e.value();
+                log.info("user device {}: the handler says the capacity is now {} blocks", name, e.value());
+                if (l != null) {
+                    l.capacityChanged(); // SBC-4 4.6: 2A/09
+                }
+            }
+            case Message.Event.MEDIUM_CHANGED -> {
+                if (l != null) {
+                    l.mediumChanged();
+                }
+            }
+            case Message.Event.NOT_READY -> handlerNotReady = true;
+            case Message.Event.READY -> {
+                if (handlerNotReady) {
+                    handlerNotReady = false;
+                    if (l != null) {
+                        l.mediumChanged(); // NOT READY TO READY CHANGE (28/00)
+                    }
+                }
+            }
+            default -> {
+                return "protocol error: EVENT " + e.event();
+            }
+        }
+        return null;
     }
 
     /** The attached handler's epoch, or 0 (for management and tests). */
@@ -252,7 +295,8 @@ final class UserDevice implements BlockDevice {
             throw new Message.Malformed("expected HELLO, got " + hello.getClass().getSimpleName().toUpperCase());
         }
         check(h);
-        int features = h.features() & (Message.F_OUT_OF_ORDER | Message.F_FLUSH | (settings.thin() ? Message.F_UNMAP : 0));
+        int features = h.features() & (Message.F_OUT_OF_ORDER | Message.F_FLUSH | Message.F_EVENTS
+                | (settings.thin() ? Message.F_UNMAP : 0));
         int depth = settings.queueDepth();
         Rings.Layout layout = new Rings.Layout(depth, depth, depth, settings.maxTransfer());
         Kernel.MemFd memfd = Kernel.MemFd.create("scstj-" + name, layout.size());
@@ -277,6 +321,7 @@ final class UserDevice implements BlockDevice {
             if (l != null) {
                 l.reset(); // the device may have lost its state with the last handler: 29/00 for every nexus first
             }
+            handlerNotReady = false;
             attachment = a;
             log.info("user device {}: handler \"{}\" (pid {}) attached, epoch {}, features 0x{}", name, h.name(),
                     peer.peerPid(), next, Integer.toHexString(features));

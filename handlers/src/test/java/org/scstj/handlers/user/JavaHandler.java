@@ -145,6 +145,11 @@ final class JavaHandler implements AutoCloseable {
         }
     }
 
+    /** Sends EVENT {@code event} with {@code value} (docs/user-handlers.md "EVENT"). */
+    void event(int event, long value) throws IOException {
+        socket.send(Message.encode(new Message.Event(event, value)));
+    }
+
     /** kill -9 as the core sees it: the socket closes, nothing more is completed. */
     void die() {
         stop = true;

@@ -46,6 +46,7 @@ class UserDeviceTest {
     }
 
     private final java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
+    private final List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private UserDevice open(String... keys) throws IOException {
         Map<String, Object> m = new HashMap<>(Map.of("socket", dir.resolve("u0.sock").toString(), "size", "1M",
@@ -55,13 +56,31 @@ class UserDeviceTest {
         }
         device = new UserHandler().open("u0", ConfigFactory.parseMap(m),
                 new DeviceHandlerFactory.Context(Runnable::run, dir));
-        device.listen(resets::incrementAndGet);
+        device.listen(new BlockDevice.Listener() {
+            @Override
+            public void reset() {
+                resets.incrementAndGet();
+            }
+
+            @Override
+            public void capacityChanged() {
+                told.add("capacity");
+            }
+
+            @Override
+            public void mediumChanged() {
+                told.add("medium");
+            }
+        });
         return (UserDevice) device;
     }
 
     private JavaHandler attach(UserDevice d) throws Exception {
-        JavaHandler h = JavaHandler.attach(dir.resolve("u0.sock"), 512, BLOCKS,
-                Message.F_OUT_OF_ORDER | Message.F_FLUSH | Message.F_UNMAP);
+        return attach(d, Message.F_OUT_OF_ORDER | Message.F_FLUSH | Message.F_UNMAP);
+    }
+
+    private JavaHandler attach(UserDevice d, int features) throws Exception {
+        JavaHandler h = JavaHandler.attach(dir.resolve("u0.sock"), 512, d.blockCount(), features);
         for (int i = 0; i < 500 && !d.ready(); i++) {
             Thread.sleep(10);
         }
@@ -215,6 +234,46 @@ class UserDeviceTest {
             assertEquals(IoFailure.BECOMING_READY, second.await(), "ended by the core at its deadline (04/01, retried)");
             assertEquals(IoFailure.NOT_READY, first.await(), "the silent handler: ABORT, then hung");
             assertEquals(List.of(1L), h.ids, "the waiting command was never sent");
+        }
+    }
+
+    @Test
+    void events_changeTheCapacityAndReadiness_andTheCoreIsTold() throws Exception {
+        UserDevice d = open();
+        try (JavaHandler h = attach(d, Message.F_EVENTS | Message.F_UNMAP)) {
+            h.event(Message.Event.CAPACITY_CHANGED, BLOCKS * 2);
+            for (int i = 0; i < 500 && d.blockCount() != BLOCKS * 2; i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(BLOCKS * 2, d.blockCount(), "READ CAPACITY reports the new size");
+            h.event(Message.Event.NOT_READY, 0);
+            for (int i = 0; i < 500 && d.ready(); i++) {
+                Thread.sleep(10);
+            }
+            assertFalse(d.ready(), "NOT READY: medium-access commands end 02/04/xx in the core");
+            h.event(Message.Event.READY, 0);
+            for (int i = 0; i < 500 && !d.ready(); i++) {
+                Thread.sleep(10);
+            }
+            assertTrue(d.ready());
+            h.event(Message.Event.MEDIUM_CHANGED, 0);
+            for (int i = 0; i < 500 && told.size() < 3; i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of("capacity", "medium", "medium"), told, "2A/09, then 28/00 twice");
+        }
+    }
+
+    @Test
+    void anEventWithoutTheFeature_isAProtocolError() throws Exception {
+        UserDevice d = open();
+        try (JavaHandler h = attach(d, Message.F_UNMAP)) {
+            h.event(Message.Event.MEDIUM_CHANGED, 0);
+            for (int i = 0; i < 500 && d.ready(); i++) {
+                Thread.sleep(10);
+            }
+            assertFalse(d.ready(), "the attachment ended");
+            assertEquals(List.of(), told);
         }
     }
 
