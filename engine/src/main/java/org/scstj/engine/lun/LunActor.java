@@ -772,6 +772,16 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
             case RESET -> t -> true;
         };
         AbortCount count = abort(affected, msg.nexus());
+        BlockDevice.TaskManagement told = switch (msg.scope()) {
+            case NEXUS_TASKS -> BlockDevice.TaskManagement.ABORT_TASK_SET;
+            case ALL_TASKS -> BlockDevice.TaskManagement.CLEAR_TASK_SET;
+            case RESET -> BlockDevice.TaskManagement.LOGICAL_UNIT_RESET;
+            case NEXUS_RESET -> BlockDevice.TaskManagement.I_T_NEXUS_RESET;
+            case TASK, NEXUS_LOSS -> null;
+        };
+        if (told != null) {
+            device.taskManagement(told);
+        }
         CompletableFuture<Void> controlDone = null;
         switch (msg.scope()) {
             case ALL_TASKS -> {

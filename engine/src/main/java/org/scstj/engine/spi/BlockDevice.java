@@ -344,6 +344,23 @@ public interface BlockDevice extends AutoCloseable {
         }
     }
 
+    /** A task management function that reached the LU ({@link #taskManagement}). */
+    enum TaskManagement {
+        /** SAM-5 7.3 */ ABORT_TASK_SET,
+        /** SAM-5 7.5 */ CLEAR_TASK_SET,
+        /** SAM-5 7.7, and the target resets */ LOGICAL_UNIT_RESET,
+        /** SAM-5 7.6 */ I_T_NEXUS_RESET
+    }
+
+    /**
+     * A task management function reached the LU: the core has aborted the tasks it names already
+     * (and waits for those in the device); a device with state of its own may act on it (a user
+     * handler is told, docs/user-handlers.md "TMF"). On the LUN actor's thread: it must not
+     * block. The default: nothing.
+     */
+    default void taskManagement(TaskManagement function) {
+    }
+
     /** The core's listener, given once as the LU starts. The default: a device that never tells. */
     default void listen(Listener listener) {
     }

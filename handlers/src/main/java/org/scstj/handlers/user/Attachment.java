@@ -490,12 +490,31 @@ final class Attachment {
             }
         }
         for (long id : abort) {
-            peer.send(Message.encode(new Message.Abort(id)));
+            try {
+                peer.sendNow(Message.encode(new Message.Abort(id)));
+            } catch (IOException e) {
+                return "the handler does not read its control socket (ABORT " + id + ": " + e.getMessage() + ")";
+            }
         }
         for (Progress p : expired) {
             pieceExpired(p);
         }
         return null;
+    }
+
+    /**
+     * Tells the handler of task management function {@code function} (feature TMF; a notification:
+     * the commands it aborts are the core's to abort). A send that fails ends the attachment.
+     */
+    void taskManagement(int function) {
+        if ((features & Message.F_TMF) == 0) {
+            return;
+        }
+        try {
+            peer.sendNow(Message.encode(new Message.Tmf(function)));
+        } catch (IOException e) {
+            endLater("the TMF notification could not be sent: " + e.getMessage());
+        }
     }
 
     /**

@@ -36,6 +36,7 @@ final class UnixSeqPacket extends NativeDescriptor {
     private static final int MSG_CTRUNC = 0x8;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
     private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_DONTWAIT = 0x40;
     private static final int EINTR = 4;
     /** sockaddr_un: sa_family_t, then sun_path[108]. */
     private static final int SOCKADDR_UN = 110;
@@ -179,6 +180,19 @@ final class UnixSeqPacket extends NativeDescriptor {
 
     /** Sends {@code message} as one datagram, with {@code fds} attached (SCM_RIGHTS) when there are any. */
     void send(byte[] message, int... fds) throws IOException {
+        sendWith(0, message, fds);
+    }
+
+    /**
+     * Sends {@code message} without waiting (MSG_DONTWAIT): a peer that does not read its socket
+     * cannot block the caller (a LUN actor's thread, the ring thread); a full socket is an
+     * IOException like any other failure.
+     */
+    void sendNow(byte[] message) throws IOException {
+        sendWith(MSG_DONTWAIT, message);
+    }
+
+    private void sendWith(int flags, byte[] message, int... fds) throws IOException {
         if (fds.length > MAX_FDS) {
             throw new IllegalArgumentException("at most " + MAX_FDS + " descriptors");
         }
@@ -205,7 +219,7 @@ final class UnixSeqPacket extends NativeDescriptor {
                 msg.set(JAVA_LONG, 40, space);
             }
             while (true) {
-                long n = (long) SENDMSG.invokeExact(state, fd(), msg, MSG_NOSIGNAL);
+                long n = (long) SENDMSG.invokeExact(state, fd(), msg, MSG_NOSIGNAL | flags);
                 if (n == message.length) {
                     return;
                 }

@@ -232,6 +232,20 @@ final class UserDevice implements BlockDevice {
         submit(new Attachment.Request(Rings.OP_UNMAP, offset, length, null, false, done));
     }
 
+    /** docs/user-handlers.md "TMF": the attached handler is told, when it asked for the TMF feature. */
+    @Override
+    public void taskManagement(TaskManagement function) {
+        Attachment a = attachment;
+        if (a != null) {
+            a.taskManagement(switch (function) {
+                case ABORT_TASK_SET -> 1;
+                case CLEAR_TASK_SET -> 2;
+                case LOGICAL_UNIT_RESET -> 3;
+                case I_T_NEXUS_RESET -> 4;
+            });
+        }
+    }
+
     private void submit(Attachment.Request r) {
         Attachment a = attachment;
         if (a == null) {
@@ -295,7 +309,7 @@ final class UserDevice implements BlockDevice {
             throw new Message.Malformed("expected HELLO, got " + hello.getClass().getSimpleName().toUpperCase());
         }
         check(h);
-        int features = h.features() & (Message.F_OUT_OF_ORDER | Message.F_FLUSH | Message.F_EVENTS
+        int features = h.features() & (Message.F_OUT_OF_ORDER | Message.F_FLUSH | Message.F_EVENTS | Message.F_TMF
                 | (settings.thin() ? Message.F_UNMAP : 0));
         int depth = settings.queueDepth();
         Rings.Layout layout = new Rings.Layout(depth, depth, depth, settings.maxTransfer());

@@ -265,6 +265,19 @@ class UserDeviceTest {
     }
 
     @Test
+    void taskManagement_isToldToAHandlerThatAskedForIt() throws Exception {
+        UserDevice d = open();
+        try (JavaHandler h = attach(d, Message.F_TMF | Message.F_UNMAP)) {
+            d.taskManagement(BlockDevice.TaskManagement.LOGICAL_UNIT_RESET);
+            d.taskManagement(BlockDevice.TaskManagement.CLEAR_TASK_SET);
+            for (int i = 0; i < 500 && h.messages.size() < 2; i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of(new Message.Tmf(3), new Message.Tmf(2)), h.messages);
+        }
+    }
+
+    @Test
     void anEventWithoutTheFeature_isAProtocolError() throws Exception {
         UserDevice d = open();
         try (JavaHandler h = attach(d, Message.F_UNMAP)) {
