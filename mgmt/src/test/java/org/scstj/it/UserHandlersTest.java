@@ -34,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 @EnabledIfSystemProperty(named = "scstj.it", matches = "true")
 class UserHandlersTest {
     static final String TARGET = "iqn.2026-12.org.scstj:user";
+    private static final String TWO_INITIATORS =
+            "-i iqn.2026-12.org.scstj.it:user-1 -I iqn.2026-12.org.scstj.it:user-2";
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final String CONFIG = """
             scstj {
@@ -112,11 +114,20 @@ class UserHandlersTest {
 
     @ParameterizedTest(name = "{0}")
     @Order(1)
-    @ValueSource(strings = {"Inquiry", "ReadCapacity10", "ReadCapacity16", "Read6", "Read10", "Read12", "Read16",
-            "Write10", "Write12", "Write16", "TestUnitReady", "Verify10", "Verify12", "Verify16", "iSCSIResiduals",
-            "Unmap", "WriteSame10", "WriteSame16", "Prefetch10", "Prefetch16", "OrWrite", "CompareAndWrite"})
-    void libiscsiDiskSuite_passesAgainstTheCRamdisk(String suite) throws Exception {
-        Tools.Result r = Tools.run(List.of("iscsi-test-cu", "-d", "-t", "ALL." + suite, daemon.url(TARGET, 0)), 600);
+    @ValueSource(strings = {"Mandatory", "Inquiry", "ReadCapacity10", "ReadCapacity16", "Read6", "Read10", "Read12",
+            "Read16", "Write10", "Write12", "Write16", "TestUnitReady", "ModeSense6", "Verify10", "Verify12", "Verify16",
+            "iSCSIcmdsn", "iSCSIResiduals", "Unmap", "WriteSame10", "WriteSame16", "Prefetch10", "Prefetch16",
+            "ReadDefectData10", "ReadDefectData12", "OrWrite", "CompareAndWrite", "WriteAtomic16", "ExtendedCopy",
+            "ReceiveCopyResults", "ReportSupportedOpcodes", "Reserve6 " + TWO_INITIATORS,
+            "PrinReadKeys " + TWO_INITIATORS, "ProutRegister " + TWO_INITIATORS, "ProutReserve " + TWO_INITIATORS,
+            "ProutClear " + TWO_INITIATORS, "ProutPreempt " + TWO_INITIATORS})
+    void libiscsiDiskSuite_passesAgainstTheCRamdisk(String spec) throws Exception {
+        List<String> words = List.of(spec.split(" "));
+        String suite = words.getFirst();
+        List<String> command = new java.util.ArrayList<>(List.of("iscsi-test-cu", "-d"));
+        command.addAll(words.subList(1, words.size()));
+        command.addAll(List.of("-t", "ALL." + suite, daemon.url(TARGET, 0)));
+        Tools.Result r = Tools.run(command, 600);
         System.out.println(r.output());
         Tools.CUnitSummary summary = Tools.CUnitSummary.parse(r.output());
         if (summary == null) {

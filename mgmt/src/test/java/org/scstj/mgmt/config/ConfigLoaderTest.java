@@ -257,7 +257,7 @@ class ConfigLoaderTest {
     void unknownHandler_isRefused() throws IOException {
         assertMentions(refused(valid().replace("vdisk_nullio {", "vdisk_nulio {")),
                 "scstj.conf:7: scstj.handlers.vdisk_nulio: unknown handler type (known: dev_cdrom, dev_changer, dev_disk,"
-                        + " dev_iscsi, dev_modisk, dev_processor, dev_raid, dev_tape, vcdrom, vchanger, vdisk_blockio, vdisk_fileio,"
+                        + " dev_iscsi, dev_modisk, dev_processor, dev_raid, dev_tape, user, vcdrom, vchanger, vdisk_blockio, vdisk_fileio,"
                         + " vdisk_nullio, vtape)");
     }
 
