@@ -74,10 +74,10 @@ class HandlerProcessesTest {
     }
 
     private Process start(List<String> command) throws Exception {
+        long epoch = device.epoch(); // before the process starts: a fast handler attaches at once
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("handler-" + processes.size() + ".log").toFile()).start();
         processes.add(p);
-        long epoch = device.epoch();
         for (int i = 0; i < 1000 && (device.epoch() == epoch || !device.ready()); i++) {
             Thread.sleep(10);
         }
