@@ -37,17 +37,22 @@ class ControlSocketTest {
                 131072, opcodes, "ramdisk");
     }
 
+    /** The listener's next connection, accepted on another thread (the test connects on this one). */
+    private static CompletableFuture<UnixSeqPacket> acceptLater(UnixSeqPacket listener) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return listener.accept();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     @Test
     void welcome_carriesTheMemfdAndDoorbells_andTheMemoryIsShared() throws Exception {
         Path path = dir.resolve("d0.sock");
         try (UnixSeqPacket listener = UnixSeqPacket.listen(path)) {
-            CompletableFuture<UnixSeqPacket> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return listener.accept();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            CompletableFuture<UnixSeqPacket> accepted = acceptLater(listener);
             try (UnixSeqPacket handler = UnixSeqPacket.connect(path);
                  UnixSeqPacket core = accepted.get(10, TimeUnit.SECONDS);
                  Kernel.MemFd memfd = Kernel.MemFd.create("scstj-test", 64 << 10);
@@ -105,13 +110,7 @@ class ControlSocketTest {
     void aDatagramLongerThanTheBuffer_isMarkedTruncated() throws Exception {
         Path path = dir.resolve("d1.sock");
         try (UnixSeqPacket listener = UnixSeqPacket.listen(path)) {
-            CompletableFuture<UnixSeqPacket> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return listener.accept();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            CompletableFuture<UnixSeqPacket> accepted = acceptLater(listener);
             try (UnixSeqPacket handler = UnixSeqPacket.connect(path); UnixSeqPacket core = accepted.get(10, TimeUnit.SECONDS)) {
                 handler.send(new byte[Message.MAX + 100]);
                 UnixSeqPacket.Received r = core.receive(Message.MAX);

@@ -81,14 +81,19 @@ class UserDeviceTest {
 
     private JavaHandler attach(UserDevice d, int features) throws Exception {
         JavaHandler h = JavaHandler.attach(dir.resolve("u0.sock"), 512, d.blockCount(), features);
-        for (int i = 0; i < 500 && !d.ready(); i++) {
-            Thread.sleep(10);
-        }
+        awaitUntil(d::ready);
         assertTrue(d.ready(), "ready once the handler said READY");
         return h;
     }
 
     /** How an I/O ended: null completed, else its failure. */
+
+    /** Polls {@code condition} every 10 ms for at most 5 s; the assertion after it says what was expected. */
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(10);
+        }
+    }
 
     private static IoFailure write(BlockDevice d, long offset, byte[] data) throws Exception {
         IoOutcome o = new IoOutcome();
@@ -188,17 +193,13 @@ class UserDeviceTest {
         first.behaviour = JavaHandler.Behaviour.SILENT;
         IoOutcome stuck = new IoOutcome();
         d.write(0, ByteBuffer.wrap(new byte[512]), false, stuck);
-        for (int i = 0; i < 500 && first.ids.isEmpty(); i++) {
-            Thread.sleep(10);
-        }
+        awaitUntil(() -> !first.ids.isEmpty());
         assertEquals(1, first.ids.size(), "the handler took it");
         long t0 = System.nanoTime();
         first.die();
         assertEquals(IoFailure.NOT_READY, stuck.await(), "failed when the socket closed, not at its deadline");
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5));
-        for (int i = 0; i < 500 && d.ready(); i++) {
-            Thread.sleep(10);
-        }
+        awaitUntil(() -> !d.ready());
         assertFalse(d.ready(), "NOT READY between handlers");
 
         try (JavaHandler second = attach(d)) {
@@ -242,24 +243,16 @@ class UserDeviceTest {
         UserDevice d = open();
         try (JavaHandler h = attach(d, Message.F_EVENTS | Message.F_UNMAP)) {
             h.event(Message.Event.CAPACITY_CHANGED, BLOCKS * 2);
-            for (int i = 0; i < 500 && d.blockCount() != BLOCKS * 2; i++) {
-                Thread.sleep(10);
-            }
+            awaitUntil(() -> d.blockCount() == BLOCKS * 2);
             assertEquals(BLOCKS * 2, d.blockCount(), "READ CAPACITY reports the new size");
             h.event(Message.Event.NOT_READY, 0);
-            for (int i = 0; i < 500 && d.ready(); i++) {
-                Thread.sleep(10);
-            }
+            awaitUntil(() -> !d.ready());
             assertFalse(d.ready(), "NOT READY: medium-access commands end 02/04/xx in the core");
             h.event(Message.Event.READY, 0);
-            for (int i = 0; i < 500 && !d.ready(); i++) {
-                Thread.sleep(10);
-            }
+            awaitUntil(d::ready);
             assertTrue(d.ready());
             h.event(Message.Event.MEDIUM_CHANGED, 0);
-            for (int i = 0; i < 500 && told.size() < 3; i++) {
-                Thread.sleep(10);
-            }
+            awaitUntil(() -> told.size() >= 3);
             assertEquals(List.of("capacity", "medium", "medium"), told, "2A/09, then 28/00 twice");
         }
     }
@@ -270,9 +263,7 @@ class UserDeviceTest {
         try (JavaHandler h = attach(d, Message.F_TMF | Message.F_UNMAP)) {
             d.taskManagement(BlockDevice.TaskManagement.LOGICAL_UNIT_RESET);
             d.taskManagement(BlockDevice.TaskManagement.CLEAR_TASK_SET);
-            for (int i = 0; i < 500 && h.messages.size() < 2; i++) {
-                Thread.sleep(10);
-            }
+            awaitUntil(() -> h.messages.size() >= 2);
             assertEquals(List.of(new Message.Tmf(3), new Message.Tmf(2)), h.messages);
         }
     }
@@ -282,9 +273,7 @@ class UserDeviceTest {
         UserDevice d = open();
         try (JavaHandler h = attach(d, Message.F_UNMAP)) {
             h.event(Message.Event.MEDIUM_CHANGED, 0);
-            for (int i = 0; i < 500 && d.ready(); i++) {
-                Thread.sleep(10);
-            }
+            awaitUntil(() -> !d.ready());
             assertFalse(d.ready(), "the attachment ended");
             assertEquals(List.of(), told);
         }
@@ -298,13 +287,9 @@ class UserDeviceTest {
             IoOutcome o = new IoOutcome();
             d.write(0, ByteBuffer.wrap(new byte[512]), false, o);
             o.await();
-            for (int i = 0; i < 500 && d.ready(); i++) {
-                Thread.sleep(10);
-            }
+            awaitUntil(() -> !d.ready());
             assertFalse(d.ready(), "the attachment ended");
-            for (int i = 0; i < 200 && h.messages.stream().noneMatch(m -> m instanceof Message.Refuse); i++) {
-                Thread.sleep(10);
-            }
+            awaitUntil(() -> h.messages.stream().anyMatch(m -> m instanceof Message.Refuse));
             Message.Refuse refuse = (Message.Refuse) h.messages.stream().filter(m -> m instanceof Message.Refuse)
                     .findFirst().orElseThrow();
             assertEquals(Message.R_PROTOCOL, refuse.reason());
@@ -320,9 +305,7 @@ class UserDeviceTest {
             IoOutcome o = new IoOutcome();
             d.write(0, ByteBuffer.wrap(new byte[512]), false, o);
             assertEquals(IoFailure.NOT_READY, o.await());
-            for (int i = 0; i < 200 && h.messages.stream().noneMatch(m -> m instanceof Message.Refuse); i++) {
-                Thread.sleep(10);
-            }
+            awaitUntil(() -> h.messages.stream().anyMatch(m -> m instanceof Message.Refuse));
             assertTrue(h.messages.stream().anyMatch(m -> m instanceof Message.Refuse r && r.text().contains("CQ tail")),
                     h.messages.toString());
         }
@@ -348,9 +331,7 @@ class UserDeviceTest {
                     BLOCKS, 0));
             assertTrue(busy.getMessage().contains("reason=2"), busy.getMessage());
         }
-        for (int i = 0; i < 500 && d.ready(); i++) {
-            Thread.sleep(10);
-        }
+        awaitUntil(() -> !d.ready());
         IOException mismatch = assertThrows(IOException.class, () -> JavaHandler.attach(dir.resolve("u0.sock"), 512,
                 BLOCKS + 1, 0));
         assertTrue(mismatch.getMessage().contains("reason=3") && mismatch.getMessage().contains("2049 blocks"),
