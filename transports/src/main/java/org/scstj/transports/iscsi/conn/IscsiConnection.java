@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SingleThreadEventLoop;
 import io.netty.util.AttributeKey;
 import org.scstj.transports.iscsi.codec.PduDecoder;
 import org.scstj.transports.iscsi.codec.PduEncoder;
@@ -79,6 +80,12 @@ public final class IscsiConnection {
     private int nextTtt;
     private boolean reading;
     private boolean flushPending;
+    /** A flush waits for the end of the event loop's iteration ({@link #flushAfterTasks}). */
+    private boolean flushQueued;
+    private final Runnable queuedFlush = () -> {
+        flushQueued = false;
+        flushIfIdle();
+    };
     /** Set while OPENING a leading login, otherwise at the hand-over: the nexus it serves. */
     private LoginIdentity identity;
     // from the hand-over (LoginHandOver) on
@@ -344,6 +351,24 @@ public final class IscsiConnection {
         if (!reading && flushPending) {
             flushPending = false;
             ctx.flush();
+        }
+    }
+
+    /**
+     * Flushes what the tasks of this event-loop iteration wrote, once, after the last of them:
+     * completions that device threads hand to the loop (a user-space handler's ring thread, a
+     * blocking-I/O pool) arrive as one task each, and one writev for all of them costs a fraction
+     * of one per status. In a read burst, {@link #readComplete} flushes instead.
+     */
+    void flushAfterTasks() {
+        if (reading || !flushPending || flushQueued) {
+            return;
+        }
+        if (ctx.executor() instanceof SingleThreadEventLoop loop) {
+            flushQueued = true;
+            loop.executeAfterEventLoopIteration(queuedFlush);
+        } else {
+            flushIfIdle();
         }
     }
 

@@ -198,7 +198,7 @@ final class ScsiCommands {
         if (task.state() == IscsiTask.State.RUNNING && conn.phase() != IscsiConnection.Phase.CLOSED) {
             finish(task, false);
             StatusSender.send(conn, task, response);
-            conn.flushIfIdle();
+            conn.flushAfterTasks();
             return;
         }
         // discarded with its session, terminated with its connection (11.14.1), or its connection is gone
