@@ -14,6 +14,7 @@ struct cli {
 	uint32_t block_size;
 	const char *file;	/* filedisk only */
 	const char *socket;
+	unsigned spin_us;	/* 0: the library's default */
 	bool verbose;
 };
 
@@ -37,7 +38,7 @@ static inline void cli_signals(void)
 
 static inline int cli_usage(const char *prog, bool file)
 {
-	fprintf(stderr, "usage: %s [--size N[K|M|G|T]] [--block-size 512|1024|2048|4096]%s [-v] SOCKET\n",
+	fprintf(stderr, "usage: %s [--size N[K|M|G|T]] [--block-size 512|1024|2048|4096]%s [--spin-us 1..1000] [-v] SOCKET\n",
 		prog, file ? " --file PATH" : "");
 	return 2;
 }
@@ -53,6 +54,15 @@ static inline int cli_parse(int argc, char **argv, struct cli *c, bool file)
 			i++;
 		} else if (!strcmp(arg, "--block-size") && val) {
 			c->block_size = (uint32_t)strtoul(val, NULL, 10);
+			i++;
+		} else if (!strcmp(arg, "--spin-us") && val) {
+			char *end;
+			unsigned long us = strtoul(val, &end, 10);
+			if (*end || us < 1 || us > 1000) {
+				fprintf(stderr, "%s: --spin-us takes 1 to 1000 microseconds\n", argv[0]);
+				return 2;
+			}
+			c->spin_us = (unsigned)us;
 			i++;
 		} else if (file && !strcmp(arg, "--file") && val) {
 			c->file = val;
@@ -93,6 +103,7 @@ static inline enum scstj_end cli_serve(const struct cli *c, const char *name, co
 		.block_size = c->block_size,
 		.blocks = c->size / c->block_size,
 		.extra_features = SCSTJ_F_TMF,
+		.spin_max_us = c->spin_us,
 		.verbose = c->verbose,
 	};
 	return scstj_serve(c->socket, &cfg, ops, d);

@@ -80,6 +80,7 @@ struct attachment {
 	uint64_t *aborted;	/* ids ABORTed while still in the SQ */
 	uint32_t naborted;
 	uint64_t spin_ns, spin_max_ns;
+	bool unrung;	/* completions added since the core's doorbell was last considered */
 };
 
 static void logf_(const struct attachment *a, const char *fmt, ...)
@@ -340,14 +341,32 @@ static size_t sense_for(int err, int op, unsigned char *s)
 	return fixed_sense(s, 0x4, 0x44, 0x00);
 }
 
-/* Add one completion: the entry, then the tail (release); a full fence; then the core's
- * waiting word, and the doorbell only when it is 1 ("Doorbells and spinning"). */
+/* The core's doorbell after a batch of completions: when the core said it sleeps, take its
+ * waiting word back (1 to 0, a full fence after the tail stores) and ring; a core that did not
+ * sleep, or that another batch woke already, costs no system call ("Doorbells and spinning"). */
+static void ring_core(struct attachment *a)
+{
+	if (!a->unrung)
+		return;
+	a->unrung = false;
+	uint32_t waiting = 1;
+	if (atomic_compare_exchange_strong_explicit(a->core_waiting, &waiting, 0, memory_order_seq_cst,
+						    memory_order_seq_cst)) {
+		uint64_t one = 1;
+		ssize_t r = write(a->cq_efd, &one, sizeof one);
+		(void)r;
+	}
+}
+
+/* Add one completion: the entry, then the tail (release). The doorbell waits for the end of the
+ * batch (ring_core). */
 static void complete(struct attachment *a, uint64_t id, uint8_t status, const unsigned char *sense,
 		     uint8_t sense_len, uint32_t data_len)
 {
 	/* At most min(SQ, buffers) <= CQ entries are at the handler, so this never waits with
 	 * a core that keeps the rules ("Buffers and credits"). */
 	while (a->ctail - atomic_load_explicit(a->cq_head, memory_order_acquire) >= a->cq_entries) {
+		ring_core(a);	/* a full CQ the core sleeps on would never drain */
 		struct timespec ts = { 0, 10000 };
 		nanosleep(&ts, NULL);
 		if (stop_requested)
@@ -364,12 +383,7 @@ static void complete(struct attachment *a, uint64_t id, uint8_t status, const un
 	memcpy(e, c, CQE_SIZE);
 	a->ctail++;
 	atomic_store_explicit(a->cq_tail, a->ctail, memory_order_release);
-	atomic_thread_fence(memory_order_seq_cst);
-	if (atomic_load_explicit(a->core_waiting, memory_order_relaxed) == 1) {
-		uint64_t one = 1;
-		ssize_t r = write(a->cq_efd, &one, sizeof one);
-		(void)r;
-	}
+	a->unrung = true;
 }
 
 static unsigned char *buffer(const struct attachment *a, uint32_t index, uint64_t len)
@@ -541,6 +555,7 @@ static enum scstj_end run(struct attachment *a)
 					return SCSTJ_END_ERROR;
 				}
 			}
+			ring_core(a);	/* once per batch */
 			continue;
 		}
 		/* Empty: spin for a while, adapting the time to how often spinning pays. */
@@ -600,7 +615,7 @@ enum scstj_end scstj_serve(const char *socket_path, const struct scstj_config *c
 		return SCSTJ_END_ERROR;
 	}
 	strcpy(sa.sun_path, socket_path);
-	a.spin_max_ns = (cfg->spin_max_us ? cfg->spin_max_us : 50) * 1000ull;
+	a.spin_max_ns = (cfg->spin_max_us ? cfg->spin_max_us : 1000) * 1000ull;
 	a.spin_ns = a.spin_max_ns;
 	stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	ctl_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);

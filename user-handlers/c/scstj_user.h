@@ -59,7 +59,7 @@ struct scstj_config {
 	uint64_t blocks;          /* number of logical blocks */
 	uint32_t max_transfer;    /* bytes; 0: the core's 1 MiB */
 	uint32_t extra_features;  /* TMF, EVENTS: asked in addition to those the ops imply */
-	unsigned spin_max_us;     /* the most a consumer spins before sleeping; 0: 50 us */
+	unsigned spin_max_us;     /* the most the loop spins on an empty SQ before it sleeps; 0: 1000 us */
 	bool verbose;             /* log attach, TMF and the end to stderr */
 };
 
