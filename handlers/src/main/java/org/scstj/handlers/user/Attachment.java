@@ -26,8 +26,6 @@ import java.util.Map;
  * free buffers and the ids are guarded by this object's lock.
  */
 final class Attachment {
-    /** At most this long the ring thread spins on an empty completion ring before it sleeps. */
-    private static final long SPIN_NANOS = 50_000;
     /** The longest sleep in poll(2) between deadline checks. */
     private static final int POLL_MILLIS = 100;
 
@@ -85,10 +83,19 @@ final class Attachment {
     private final Rings rings;
     private final int features;
     private final long deadlineNanos;
+    /** At most this long the ring thread spins on an empty completion ring before it sleeps. */
+    private final long spinNanos;
     /** The most bytes of one submission: the buffer size, or the handler's largest transfer if smaller. */
     private final int pieceSize;
     private final Thread ringThread;
     private final long peerPid;
+    /** The handler's process (SO_PEERCRED's pid), watched for its exit; null where pidfds are missing. */
+    private final Kernel.PidFd process;
+    /** Set when the handler's process had exited before it could be watched. */
+    private final String goneAtStart;
+
+    /** Held by the one thread that takes completions from the CQ (single consumer): see {@link #reapHere}. */
+    private final java.util.concurrent.atomic.AtomicBoolean reaping = new java.util.concurrent.atomic.AtomicBoolean();
 
     // guarded by this
     private final Map<Long, Piece> inFlight = new HashMap<>();
@@ -101,7 +108,7 @@ final class Attachment {
     private String endReason;
 
     Attachment(UserDevice device, long epoch, UnixSeqPacket peer, Kernel.MemFd memfd, Kernel.EventFd sqBell,
-               Kernel.EventFd cqBell, Rings rings, int features, Duration deadline, int pieceSize) {
+               Kernel.EventFd cqBell, Rings rings, int features, Duration deadline, int pieceSize, Duration spin) {
         this.device = device;
         this.epoch = epoch;
         this.peer = peer;
@@ -111,6 +118,7 @@ final class Attachment {
         this.rings = rings;
         this.features = features;
         this.deadlineNanos = deadline.toNanos();
+        this.spinNanos = spin.toNanos();
         this.pieceSize = pieceSize;
         this.freeBuffers = new int[rings.layout().buffers()];
         for (int i = 0; i < freeBuffers.length; i++) {
@@ -118,6 +126,17 @@ final class Attachment {
         }
         this.freeCount = freeBuffers.length;
         this.peerPid = peer.peerPid();
+        Kernel.PidFd watched = null;
+        String gone = null;
+        if (peerPid > 0) {
+            try {
+                watched = Kernel.PidFd.open(peerPid);
+            } catch (IOException e) {
+                gone = e.getMessage().startsWith("ESRCH") ? "the handler's process " + peerPid + " exited" : null;
+            }
+        }
+        this.process = watched;
+        this.goneAtStart = gone;
         this.ringThread = Thread.ofPlatform().daemon().name("user-" + device.name() + "-ring-" + epoch)
                 .unstarted(this::ringLoop);
     }
@@ -169,6 +188,26 @@ final class Attachment {
         if (ring) {
             doorbell();
         }
+        reapHere();
+    }
+
+    /**
+     * Takes the completions already in the ring on the submitter's thread (a transport's event loop),
+     * if no other thread is taking them: a command submitted in a burst of commands brings the
+     * statuses of earlier ones back with it, so they go out with the burst's flush instead of
+     * waking the ring thread and, from it, the transport's thread. The ring thread takes the rest.
+     */
+    private void reapHere() {
+        if (Thread.currentThread() == ringThread || !reaping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            drain();
+        } catch (Rings.Garbage g) {
+            endLater("protocol error: " + g.getMessage());
+        } finally {
+            reaping.set(false);
+        }
     }
 
     /**
@@ -215,7 +254,7 @@ final class Attachment {
             endLater("protocol error: " + g.getMessage());
             return false;
         }
-        return added && rings.handlerWaiting();
+        return added && rings.claimHandlerWakeup();
     }
 
     /** Copies {@code length} bytes from {@code at} bytes into the sources, as one stream, to {@code dst}. */
@@ -260,8 +299,10 @@ final class Attachment {
     // --- the ring thread ----------------------------------------------------------------------
 
     private void ringLoop() {
-        String why = null;
+        String why = goneAtStart;
         try {
+            int[] watch = process == null ? new int[] {cqBell.descriptor(), peer.descriptor()}
+                    : new int[] {cqBell.descriptor(), peer.descriptor(), process.descriptor()};
             long idleSince = System.nanoTime();
             long checked = idleSince;
             while (why == null) {
@@ -278,28 +319,32 @@ final class Attachment {
                         break;
                     }
                 }
-                int n = drain();
+                int n = drainOnRingThread();
                 if (n > 0) {
                     idleSince = System.nanoTime();
                     continue;
                 }
-                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                if (System.nanoTime() - idleSince < spinNanos) {
                     Thread.onSpinWait();
                     continue;
                 }
                 rings.coreWaiting(true);
-                if (drain() > 0) {
+                if (drainOnRingThread() > 0) {
                     rings.coreWaiting(false);
                     idleSince = System.nanoTime();
                     continue;
                 }
-                short[] ev = Kernel.poll(new int[] {cqBell.descriptor(), peer.descriptor()}, POLL_MILLIS);
+                short[] ev = Kernel.poll(watch, POLL_MILLIS);
                 rings.coreWaiting(false);
                 if ((ev[0] & Kernel.POLLIN) != 0) {
                     cqBell.drain();
                 }
                 if (ev[1] != 0) {
                     why = control();
+                }
+                if (why == null && ev.length > 2 && ev[2] != 0) {
+                    // it exited, though its socket may live on in a child that inherited it
+                    why = "the handler's process " + peerPid + " exited";
                 }
                 if (why == null) {
                     why = deadlines();
@@ -314,7 +359,19 @@ final class Attachment {
         finish(why, why != null && why.startsWith("protocol error"));
     }
 
-    /** Takes every completion in the ring; how many. */
+    /** The ring thread's drain: waits while a submitter takes completions ({@link #reapHere}). */
+    private int drainOnRingThread() throws Rings.Garbage {
+        while (!reaping.compareAndSet(false, true)) {
+            Thread.onSpinWait();
+        }
+        try {
+            return drain();
+        } finally {
+            reaping.set(false);
+        }
+    }
+
+    /** Takes every completion in the ring; how many. The caller holds {@link #reaping}. */
     private int drain() throws Rings.Garbage {
         int n = 0;
         Rings.Completion c;
@@ -561,6 +618,9 @@ final class Attachment {
             }
         }
         peer.close();
+        if (process != null) {
+            process.close();
+        }
         sqBell.close();
         cqBell.close();
         memfd.close(); // unmapped: this epoch's memory is never read or reused

@@ -45,7 +45,51 @@ final class Kernel {
     private static final MethodHandle POLL = UnixSeqPacket.call("poll",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
+    /** glibc 2.36's wrapper of pidfd_open(2) (Linux 5.3); null where the C library has none. */
+    private static final MethodHandle PIDFD_OPEN = java.lang.foreign.Linker.nativeLinker().defaultLookup()
+            .find("pidfd_open").map(a -> UnixSeqPacket.call("pidfd_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)))
+            .orElse(null);
+    static final int ESRCH = 3;
+
     private Kernel() {
+    }
+
+    /**
+     * A descriptor of a process (pidfd_open(2)): readable (POLLIN) once the process exited, even
+     * while a child it forked still holds its sockets open (docs/user-handlers.md "Deadlines,
+     * aborts, and when the handler goes").
+     */
+    static final class PidFd extends NativeDescriptor {
+        private PidFd(int fd) {
+            super(fd);
+        }
+
+        /**
+         * Process {@code pid}'s descriptor; null where the C library has no pidfd_open. An {@link
+         * IOException} whose message starts with {@code "ESRCH"} when the process is gone already.
+         */
+        static PidFd open(long pid) throws IOException {
+            if (PIDFD_OPEN == null) {
+                return null;
+            }
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment state = a.allocate(CAPTURE);
+                int fd = (int) PIDFD_OPEN.invokeExact(state, (int) pid, 0);
+                if (fd < 0) {
+                    int e = errno(state);
+                    throw new IOException((e == ESRCH ? "ESRCH: " : "") + "pidfd_open(" + pid + "): errno " + e);
+                }
+                return new PidFd(fd);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IOException("pidfd_open", t);
+            }
+        }
+
+        int descriptor() throws IOException {
+            return fd();
+        }
     }
 
     /**

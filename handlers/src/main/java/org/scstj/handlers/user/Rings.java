@@ -226,10 +226,14 @@ final class Rings {
         }
     }
 
-    /** Asks for the handler's doorbell only when it said it sleeps (a full fence orders the tail store before the load). */
-    boolean handlerWaiting() {
-        VarHandle.fullFence();
-        return (int) INT.getAcquire(memory, (long) HANDLER_WAITING) != 0;
+    /**
+     * Whether the handler must be woken: it said it sleeps, and this call took that word back
+     * (1 to 0, atomically), so of all the submissions until it sleeps again only the first rings
+     * ("Doorbells and spinning"). The compare-and-set is a full fence: it orders the tail store
+     * before the load.
+     */
+    boolean claimHandlerWakeup() {
+        return INT.compareAndSet(memory, (long) HANDLER_WAITING, 1, 0);
     }
 
     /** The core is about to sleep on its doorbell (1), or is awake (0). */

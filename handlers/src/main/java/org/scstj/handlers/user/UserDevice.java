@@ -330,7 +330,8 @@ final class UserDevice implements BlockDevice {
                 throw new Message.Malformed("expected READY, got " + ready.getClass().getSimpleName().toUpperCase());
             }
             int piece = h.maxTransfer() == 0 ? settings.maxTransfer() : Math.min(h.maxTransfer(), settings.maxTransfer());
-            Attachment a = new Attachment(this, next, peer, memfd, sq, cq, rings, features, settings.deadline(), piece);
+            Attachment a = new Attachment(this, next, peer, memfd, sq, cq, rings, features, settings.deadline(), piece,
+                    settings.spin());
             Listener l = coreListener;
             if (l != null) {
                 l.reset(); // the device may have lost its state with the last handler: 29/00 for every nexus first

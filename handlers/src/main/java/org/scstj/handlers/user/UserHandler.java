@@ -23,7 +23,7 @@ import java.util.Set;
 public final class UserHandler implements DeviceHandlerFactory {
     public static final String TYPE = "user";
     static final Set<String> KEYS = Set.of("socket", "type", "size", "block-size", "read-only", "deadline",
-            "queue-depth", "max-transfer", "thin-provisioned", "command");
+            "queue-depth", "max-transfer", "thin-provisioned", "command", "spin");
 
     @Override
     public String type() {
@@ -49,6 +49,10 @@ public final class UserHandler implements DeviceHandlerFactory {
                         "commands at the handler at once (a power of two, 1..1024): the ring and buffer pool size"),
                 new Attribute("max-transfer", "size", "bytes", "1M", false,
                         "the largest transfer of one command (4K..16M): the size of each buffer of the pool"),
+                new Attribute("spin", "duration", "", "auto", false,
+                        "how long the core's ring thread spins on an empty completion ring before it sleeps (0 to 1ms);"
+                                + " auto: 50us with 4 or more CPUs, else 0 (spinning on a small machine takes the"
+                                + " CPU the transport and the handler need)"),
                 new Attribute("command", "string", "", null, false,
                         "the handler's command line, as a list: the daemon starts it and starts it again when it"
                                 + " exits (absent: someone else starts the handler)"));
@@ -56,7 +60,12 @@ public final class UserHandler implements DeviceHandlerFactory {
 
     /** A device's checked configuration. */
     record Settings(Path socket, long size, int blockSize, boolean readOnly, boolean thin, Duration deadline,
-                    int queueDepth, int maxTransfer, List<String> command) {
+                    int queueDepth, int maxTransfer, List<String> command, Duration spin) {
+    }
+
+    /** {@code spin = auto}: the ring thread spins only where a spinning thread does not starve the others. */
+    static Duration autoSpin(int processors) {
+        return processors >= 4 ? Duration.ofNanos(50_000) : Duration.ZERO;
     }
 
     @Override
@@ -131,7 +140,18 @@ public final class UserHandler implements DeviceHandlerFactory {
                         + " \"--size\", \"1G\", \"/run/scstj/ram0.sock\"]");
             }
         }
-        return new Settings(socket, size, bs, ro, thin, deadline, depth, (int) max, command);
+        Duration spin = autoSpin(Runtime.getRuntime().availableProcessors());
+        if (!c.getString("spin").equals("auto")) {
+            try {
+                spin = c.getDuration("spin");
+                if (spin.isNegative() || spin.compareTo(Duration.ofMillis(1)) > 0) {
+                    problems.add("spin: auto, or from 0 to 1ms, was " + spin);
+                }
+            } catch (ConfigException e) {
+                problems.add("spin: auto, or a duration from 0 to 1ms: " + e.getMessage());
+            }
+        }
+        return new Settings(socket, size, bs, ro, thin, deadline, depth, (int) max, command, spin);
     }
 
     @Override

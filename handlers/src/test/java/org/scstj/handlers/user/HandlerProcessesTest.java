@@ -232,6 +232,51 @@ class HandlerProcessesTest {
                 "no handler left running");
     }
 
+    /**
+     * docs/user-handlers.md "when the handler goes": a handler whose process exits while a child it
+     * forked keeps its socket and memory open (so no EOF comes) is gone all the same: the core
+     * watches the connecting process (pidfd) and ends the epoch at once, not at a deadline.
+     */
+    @Test
+    void aHandlerProcessThatExits_whileAForkedChildHoldsItsSocket_endsTheEpochAtOnce() throws Exception {
+        open(Map.of("thin-provisioned", false)); // deadline 30 s: only the process's exit can end this epoch in time
+        Path childPid = dir.resolve("child.pid");
+        String script = String.join("\n",
+                "import os, sys, time",
+                "sys.path.insert(0, sys.argv[1])",
+                "from scstj_user import Device",
+                "from scstj_user.handler import Handler",
+                "h = Handler(sys.argv[2], Device(64 << 20, 512))",
+                "time.sleep(0.5)",
+                "pid = os.fork()",
+                "if pid == 0:",
+                "    time.sleep(20)  # holds the socket, the memfd and the doorbells; serves nothing",
+                "    os._exit(0)",
+                "open(sys.argv[3], 'w').write(str(pid))",
+                "os._exit(0)");
+        Process parent = start(List.of("python3", "-c", script, PYTHON.toString(), dir.resolve("h.sock").toString(),
+                childPid.toString()));
+        try {
+            assertTrue(parent.waitFor(10, TimeUnit.SECONDS), "the handler's process exited: " + log());
+            long exited = System.nanoTime();
+            for (int i = 0; i < 500 && device.ready(); i++) {
+                Thread.sleep(10);
+            }
+            double seconds = (System.nanoTime() - exited) / 1e9;
+            assertFalse(device.ready(), "NOT READY once the handler's process exited, its socket still open in"
+                    + " the child: " + log());
+            assertTrue(seconds < 5, "within " + seconds + " s, not at the 30 s deadline");
+            IoOutcome o = new IoOutcome();
+            device.read(0, ByteBuffer.allocate(512), o);
+            assertEquals(IoFailure.NOT_READY, o.await(), "a command after the handler's process exited");
+            assertEquals(0, device.epoch(), "that epoch ended; no other began");
+        } finally {
+            if (Files.exists(childPid)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(childPid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
     @Test
     void theHandlerSidesOwnSuites_pass() throws Exception {
         Process p = new ProcessBuilder("python3", "-m", "unittest", "discover", "-s", PYTHON.toString())
