@@ -44,6 +44,7 @@ enum { M_HELLO = 1, M_WELCOME, M_READY, M_ABORT, M_TMF, M_EVENT, M_REFUSE, M_GOO
 #define OFF_CQ_HEAD 256
 #define OFF_HANDLER_WAITING 320
 #define OFF_CORE_WAITING 384
+#define OFF_CONTROL_SENT 448
 #define RING_HEADER_SIZE 4096
 #define SQE_SIZE 128
 #define CQE_SIZE 64
@@ -74,7 +75,8 @@ struct attachment {
 	uint64_t pool_off, size;
 	unsigned char *mem;
 	int sq_efd, cq_efd;
-	_Atomic uint32_t *sq_tail, *sq_head, *cq_tail, *cq_head, *handler_waiting, *core_waiting;
+	_Atomic uint32_t *sq_tail, *sq_head, *cq_tail, *cq_head, *handler_waiting, *core_waiting, *control_sent;
+	uint32_t control_seen;	/* control_sent when the socket was last read */
 	uint32_t head;		/* our copy of the SQ head */
 	uint32_t ctail;		/* our copy of the CQ tail */
 	uint64_t *aborted;	/* ids ABORTed while still in the SQ */
@@ -305,6 +307,8 @@ static enum scstj_end recv_welcome(struct attachment *a)
 	a->cq_head = (_Atomic uint32_t *)(a->mem + OFF_CQ_HEAD);
 	a->handler_waiting = (_Atomic uint32_t *)(a->mem + OFF_HANDLER_WAITING);
 	a->core_waiting = (_Atomic uint32_t *)(a->mem + OFF_CORE_WAITING);
+	a->control_sent = (_Atomic uint32_t *)(a->mem + OFF_CONTROL_SENT);
+	a->control_seen = atomic_load_explicit(a->control_sent, memory_order_acquire);
 	a->head = atomic_load_explicit(a->sq_head, memory_order_relaxed);
 	a->ctail = atomic_load_explicit(a->cq_tail, memory_order_relaxed);
 	a->aborted = calloc(a->sq_entries, sizeof *a->aborted);
@@ -542,9 +546,15 @@ static enum scstj_end run(struct attachment *a)
 				logf_(a, "SQ tail %u is garbage (head %u)", tail, a->head);
 				return SCSTJ_END_ERROR;
 			}
-			int r = poll_control(a);	/* ABORTs for these entries first */
-			if (r >= 0)
-				return (enum scstj_end)r;
+			/* ABORTs for these entries first; the socket is read only when the core
+			 * counted a message since the last read (a system call per batch otherwise) */
+			uint32_t sent = atomic_load_explicit(a->control_sent, memory_order_acquire);
+			if (sent != a->control_seen) {
+				a->control_seen = sent;
+				int r = poll_control(a);
+				if (r >= 0)
+					return (enum scstj_end)r;
+			}
 			while (a->head != tail) {
 				unsigned char e[SQE_SIZE];
 				memcpy(e, sqe_at(a, a->head), SQE_SIZE);

@@ -57,6 +57,7 @@ RING_HEADER_SIZE = 4096
 OFF_MAGIC, OFF_VERSION = 0, 4
 OFF_SQ_TAIL, OFF_SQ_HEAD, OFF_CQ_TAIL, OFF_CQ_HEAD = 64, 128, 192, 256
 OFF_HANDLER_WAITING, OFF_CORE_WAITING = 320, 384
+OFF_CONTROL_SENT = 448     # the core's count of control messages sent after READY
 
 # "Submission entry (128 bytes)".
 SQE = struct.Struct("<QBBBxIQQI4x32s56x")

@@ -205,6 +205,7 @@ class TestCore:
             return False
         try:
             ep.sock.send(P.pack_msg(P.TMF, P.TMF_BODY.pack(function, 0, 0)))
+            self._control_sent(ep)
         except OSError:
             return False
         return True
@@ -403,6 +404,13 @@ class TestCore:
     def _store(ep, off, value):
         ep.words[off >> 2] = value & 0xFFFFFFFF
 
+    def _control_sent(self, ep):
+        """One more control message is on the socket ("control messages sent" in the header):
+        a handler that reads its socket only when this count moved sees it before its next batch."""
+        with self.lock:
+            ep.control_sent = (getattr(ep, "control_sent", 0) + 1) & 0xFFFFFFFF
+            self._store(ep, P.OFF_CONTROL_SENT, ep.control_sent)
+
     def _place(self, ep):
         """Move waiting commands into the SQ while credits and SQ slots last."""
         placed = 0
@@ -525,6 +533,7 @@ class TestCore:
         cmd.abort_sent_at = time.monotonic()
         try:
             ep.sock.send(P.pack_msg(P.ABORT, P.ABORT_BODY.pack(cmd.id)))
+            self._control_sent(ep)
         except BlockingIOError:
             pass        # the socket is full: the second deadline will end the epoch
         except OSError:
@@ -594,6 +603,7 @@ class TestCore:
         elif goodbye:
             try:
                 ep.sock.send(P.pack_msg(P.GOODBYE))
+                self._control_sent(ep)
             except OSError:
                 pass
         sel = getattr(ep, "selector", None)

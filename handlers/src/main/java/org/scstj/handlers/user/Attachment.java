@@ -549,6 +549,7 @@ final class Attachment {
         for (long id : abort) {
             try {
                 peer.sendNow(Message.encode(new Message.Abort(id)));
+                controlSent();
             } catch (IOException e) {
                 return "the handler does not read its control socket (ABORT " + id + ": " + e.getMessage() + ")";
             }
@@ -569,8 +570,18 @@ final class Attachment {
         }
         try {
             peer.sendNow(Message.encode(new Message.Tmf(function)));
+            controlSent();
         } catch (IOException e) {
             endLater("the TMF notification could not be sent: " + e.getMessage());
+        }
+    }
+
+    /** Counts a control message in the header, unless the attachment ended (its memory may be unmapped). */
+    private void controlSent() {
+        synchronized (this) {
+            if (!ended) {
+                rings.controlSent();
+            }
         }
     }
 
@@ -582,6 +593,7 @@ final class Attachment {
         if (goodbye) {
             try {
                 peer.send(Message.encode(new Message.Goodbye()));
+                controlSent();
             } catch (IOException e) {
                 // gone already
             }

@@ -31,6 +31,7 @@ final class Rings {
     static final int CQ_HEAD = 256;
     static final int HANDLER_WAITING = 320;
     static final int CORE_WAITING = 384;
+    static final int CONTROL_SENT = 448;
     static final int SENSE_MAX = 48;
     static final int NO_BUFFER = -1;
 
@@ -234,6 +235,15 @@ final class Rings {
      */
     boolean claimHandlerWakeup() {
         return INT.compareAndSet(memory, (long) HANDLER_WAITING, 1, 0);
+    }
+
+    /**
+     * One more control message (ABORT, TMF, GOODBYE) is on the socket: the header's count moves
+     * after the send, so a handler that reads its socket only when the count moved still sees an
+     * ABORT before its next batch (docs/user-handlers.md "Doorbells and spinning"). Any thread.
+     */
+    void controlSent() {
+        INT.getAndAddRelease(memory, (long) CONTROL_SENT, 1);
     }
 
     /** The core is about to sleep on its doorbell (1), or is awake (0). */
