@@ -60,12 +60,28 @@ public final class ReadOp implements BlockDevice.Completion {
                 return;
             }
         }
+        if (device.readLent(offset, sent, new Lent(ctx, bytes))) {
+            return; // the device's own buffer carries the Data-In (a user-space handler's shared memory)
+        }
         DataBuffer buffer = ctx.task().allocate(sent);
         ReadOp op = new ReadOp(ctx, buffer, bytes);
         try {
             device.read(offset, buffer.nio(), op);
         } catch (RuntimeException e) {
             op.failed(BlockDevice.IoFailure.INTERNAL, e);
+        }
+    }
+
+    /** The completion of a read into a buffer the device lends ({@link BlockDevice#readLent}). */
+    private record Lent(ExecContext ctx, int transferLength) implements BlockDevice.LentCompletion {
+        @Override
+        public void completed(DataBuffer data) {
+            ctx.complete(ScsiResponse.good(data, transferLength));
+        }
+
+        @Override
+        public void failed(BlockDevice.IoFailure failure, Throwable cause) {
+            ctx.complete(Failure.of(IoFailures.reason(failure, false)).toResponse(ctx.lu().descriptorSense()));
         }
     }
 

@@ -148,6 +148,28 @@ public interface BlockDevice extends AutoCloseable {
     }
 
     /**
+     * Reads {@code length} bytes at byte offset {@code offset} into a buffer the device lends
+     * instead of the transport's: a device whose data already sits in memory the transport can send
+     * from (a user-space handler's shared buffer, docs/user-handlers.md) completes {@code done} with
+     * that buffer, and the transport sends the Data-In from it without a copy and {@linkplain
+     * DataBuffer#release releases} it once the bytes left (or the command was discarded); until then
+     * the device must neither reuse nor unmap it. Returns false, without calling {@code done}, when
+     * the device lends no buffer for this read (the default, and any read it would have to split):
+     * the core then reads into a transport buffer through {@link #read}.
+     */
+    default boolean readLent(long offset, int length, LentCompletion done) {
+        return false;
+    }
+
+    /** Completion of {@link #readLent}. */
+    interface LentCompletion {
+        /** The data, {@code length} bytes from position 0; the receiver releases it exactly once. */
+        void completed(DataBuffer data);
+
+        void failed(IoFailure failure, Throwable cause);
+    }
+
+    /**
      * Writes the pieces one after the other from byte offset {@code offset} (write data as it
      * arrived in several transport PDUs). The default writes them in turn through
      * {@link #write(long, ByteBuffer, boolean, Completion)}, each with {@code fua}; a device that
