@@ -35,13 +35,32 @@ final class Attachment {
      * is cut into block-aligned pieces across them), each from its position to its limit; null for
      * FLUSH and UNMAP.
      */
-    record Request(int op, long offset, long length, ByteBuffer[] data, boolean fua, BlockDevice.Completion done) {
+    record Request(int op, long offset, long length, ByteBuffer[] data, boolean fua, BlockDevice.Completion done,
+                   BlockDevice.LentCompletion lent) {
+        Request(int op, long offset, long length, ByteBuffer[] data, boolean fua, BlockDevice.Completion done) {
+            this(op, offset, length, data, fua, done, null);
+        }
+
+        /** A READ of one piece whose data stays in the shared buffer it arrived in ({@link BlockDevice#readLent}). */
+        static Request lentRead(long offset, int length, BlockDevice.LentCompletion lent) {
+            return new Request(Rings.OP_READ, offset, length, null, false, null, lent);
+        }
+
+        void failed(IoFailure failure, Throwable cause) {
+            if (lent != null) {
+                lent.failed(failure, cause);
+            } else {
+                done.failed(failure, cause);
+            }
+        }
     }
 
     /** The state of one request across its pieces. */
     private static final class Progress {
         final Request request;
         int pieces;
+        /** A lent read's data, handed over with its completion. */
+        Lent lentData;
         IoFailure failure;
         Throwable cause;
 
@@ -104,6 +123,8 @@ final class Attachment {
     private final int[] freeBuffers;
     private int freeCount;
     private long nextId;
+    /** Shared buffers lent to the transport and not given back yet: the memory stays mapped while any is out. */
+    private int lentOut;
     private boolean ended;
     private String endReason;
 
@@ -197,12 +218,14 @@ final class Attachment {
      * statuses of earlier ones back with it, so they go out with the burst's flush instead of
      * waking the ring thread and, from it, the transport's thread. The ring thread takes the rest.
      */
+    static long DBG_NETTY, DBG_RINGT, DBG_N;
     private void reapHere() {
         if (Thread.currentThread() == ringThread || !reaping.compareAndSet(false, true)) {
             return;
         }
         try {
-            drain();
+            DBG_NETTY += drain();
+            if (++DBG_N % 200000 == 0) System.err.println("DBG netty " + DBG_NETTY + " ring " + DBG_RINGT + " calls " + DBG_N);
         } catch (Rings.Garbage g) {
             endLater("protocol error: " + g.getMessage());
         } finally {
@@ -293,7 +316,68 @@ final class Attachment {
                 endReason = why;
             }
         }
-        peer.shutdown(); // the ring thread's poll wakes with POLLHUP and ends it
+        peer.shutdownInput(); // the ring thread's poll wakes and ends it; a REFUSE can still say why
+    }
+
+    /**
+     * A shared buffer lent to the transport with a READ's data (docs/user-handlers.md "Buffers and
+     * credits"): it goes back to the pool, or with the last one out the memory is unmapped after the
+     * attachment ended, only when the transport released it, so the transport never sends from memory
+     * that was reused or unmapped. The handler could still write into it meanwhile; that changes only
+     * the data of its own LU's read, never the core's state.
+     */
+    private final class Lent implements org.scstj.engine.spi.DataBuffer {
+        private final int buffer;
+        private final int length;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Lent(int buffer, int length) {
+            this.buffer = buffer;
+            this.length = length;
+        }
+
+        @Override
+        public ByteBuffer nio() {
+            return rings.buffer(buffer).asSlice(0, length).asByteBuffer();
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                giveBack(buffer);
+            }
+        }
+    }
+
+    /** A lent buffer came back: to the pool (and waiting pieces may go), or, the attachment ended, toward the unmap. */
+    private void giveBack(int buffer) {
+        boolean ring = false;
+        boolean unmap = false;
+        synchronized (this) {
+            lentOut--;
+            if (!ended) {
+                freeBuffers[freeCount++] = buffer;
+                ring = pump();
+            } else {
+                unmap = lentOut == 0;
+            }
+        }
+        if (ring) {
+            doorbell();
+        }
+        if (unmap) {
+            memfd.close();
+        }
+    }
+
+    /** Whether a READ of {@code length} bytes fits one shared buffer, so that it can be lent. */
+    boolean lendable(long length) {
+        return length > 0 && length <= pieceSize;
     }
 
     // --- the ring thread ----------------------------------------------------------------------
@@ -314,7 +398,7 @@ final class Attachment {
                     }
                 }
                 synchronized (this) {
-                    if (ended) {
+                    if (ended || endReason != null) {
                         why = endReason;
                         break;
                     }
@@ -365,7 +449,9 @@ final class Attachment {
             Thread.onSpinWait();
         }
         try {
-            return drain();
+            int n = drain();
+            DBG_RINGT += n;
+            return n;
         } finally {
             reaping.set(false);
         }
@@ -397,12 +483,17 @@ final class Attachment {
                     throw new Rings.Garbage("completion of id " + c.id() + " returns " + c.dataLength()
                             + " bytes of data, expected " + expectedData);
                 }
-                if (piece.op() == Rings.OP_READ && c.status() == 0) {
+                boolean lend = piece.progress.request.lent() != null && c.status() == 0;
+                if (lend) {
+                    // no copy: the transport sends from the shared buffer and gives it back (Lent.release)
+                    piece.progress.lentData = new Lent(piece.buffer, piece.length);
+                    lentOut++;
+                } else if (piece.op() == Rings.OP_READ && c.status() == 0) {
                     ByteBuffer dst = piece.progress.request.data()[0];
                     MemorySegment.copy(rings.buffer(piece.buffer), 0, MemorySegment.ofBuffer(dst), piece.at,
                             piece.length);
                 }
-                if (piece.buffer != Rings.NO_BUFFER) {
+                if (piece.buffer != Rings.NO_BUFFER && !lend) {
                     freeBuffers[freeCount++] = piece.buffer; // the completion is the handler's acknowledgement
                 }
                 ring = pump();
@@ -425,7 +516,7 @@ final class Attachment {
             p.cause = new IOException("waited past its deadline for room at the handler");
         }
         if (--p.pieces == 0) {
-            p.request.done().failed(p.failure, p.cause);
+            p.request.failed(p.failure, p.cause);
         }
     }
 
@@ -440,7 +531,11 @@ final class Attachment {
         }
         Request r = p.request;
         if (p.failure != null) {
-            r.done().failed(p.failure, p.cause);
+            r.failed(p.failure, p.cause);
+            return;
+        }
+        if (r.lent() != null) {
+            r.lent().completed(p.lentData);
             return;
         }
         if (r.data() != null) {
@@ -635,7 +730,13 @@ final class Attachment {
         }
         sqBell.close();
         cqBell.close();
-        memfd.close(); // unmapped: this epoch's memory is never read or reused
+        boolean unmap;
+        synchronized (this) {
+            unmap = lentOut == 0; // else the last lent buffer to come back unmaps it (giveBack)
+        }
+        if (unmap) {
+            memfd.close(); // unmapped: this epoch's memory is never read or reused
+        }
         device.detached(this, endReason);
         for (Progress p : failed) {
             fail(p, IoFailure.NOT_READY, new IOException("the handler detached: " + endReason));
@@ -643,6 +744,6 @@ final class Attachment {
     }
 
     private static void fail(Progress p, IoFailure f, Throwable cause) {
-        p.request.done().failed(f, cause);
+        p.request.failed(f, cause);
     }
 }

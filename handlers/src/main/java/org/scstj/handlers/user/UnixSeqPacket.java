@@ -316,6 +316,18 @@ final class UnixSeqPacket extends NativeDescriptor {
         }
     }
 
+    /**
+     * Ends this side's receiving only: a thread polling the socket wakes (POLLIN, then EOF on
+     * receive), and messages can still be sent, such as a REFUSE that says why.
+     */
+    void shutdownInput() {
+        try (Arena arena = Arena.ofConfined()) {
+            int ignored = (int) SHUTDOWN.invokeExact(arena.allocate(CAPTURE), fd(), 0);
+        } catch (Throwable t) {
+            // already closed: nothing blocks on it
+        }
+    }
+
     /** Closes a descriptor received from the peer that nothing took over. */
     static void closeDescriptor(int fd) {
         closeQuietly(fd);

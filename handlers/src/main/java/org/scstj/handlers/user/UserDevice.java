@@ -249,10 +249,24 @@ final class UserDevice implements BlockDevice {
     private void submit(Attachment.Request r) {
         Attachment a = attachment;
         if (a == null) {
-            r.done().failed(IoFailure.NOT_READY, new IOException(name + ": no handler attached"));
+            r.failed(IoFailure.NOT_READY, new IOException(name + ": no handler attached"));
             return;
         }
         a.submit(r);
+    }
+
+    /**
+     * A READ of whole blocks that fits one shared buffer is lent: the transport sends the handler's
+     * data from the shared memory, with no copy (docs/user-handlers.md "Buffers and credits").
+     */
+    @Override
+    public boolean readLent(long offset, int length, LentCompletion done) {
+        Attachment a = attachment;
+        if (a == null || length % settings.blockSize() != 0 || !a.lendable(length)) {
+            return false;
+        }
+        a.submit(Attachment.Request.lentRead(offset, length, done));
+        return true;
     }
 
     // --- attaching handlers ------------------------------------------------------------------

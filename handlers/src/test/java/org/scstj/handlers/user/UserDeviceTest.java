@@ -11,6 +11,7 @@ import org.scstj.engine.spi.DeviceHandlerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +185,76 @@ class UserDeviceTest {
         IoOutcome o = new IoOutcome();
         d.read(0, ByteBuffer.allocate(512), o);
         assertEquals(IoFailure.NOT_READY, o.await());
+    }
+
+    /** A read whose data stays in the shared buffer ({@link BlockDevice#readLent}). */
+    private static final class LentOutcome implements BlockDevice.LentCompletion {
+        final java.util.concurrent.CompletableFuture<org.scstj.engine.spi.DataBuffer> data =
+                new java.util.concurrent.CompletableFuture<>();
+
+        @Override
+        public void completed(org.scstj.engine.spi.DataBuffer d) {
+            data.complete(d);
+        }
+
+        @Override
+        public void failed(IoFailure failure, Throwable cause) {
+            data.completeExceptionally(new IOException(failure.name(), cause));
+        }
+    }
+
+    private static byte[] bytes(org.scstj.engine.spi.DataBuffer d) {
+        byte[] out = new byte[d.length()];
+        d.nio().get(out);
+        return out;
+    }
+
+    @Test
+    void aLentRead_isSentFromTheSharedBuffer_whichComesBackOnlyWhenReleased_andOutlivesItsHandler() throws Exception {
+        UserDevice d = open(); // 8 buffers of 64 KiB
+        JavaHandler h = attach(d);
+        byte[] data = new byte[8 * 4096];
+        new Random(11).nextBytes(data);
+        assertNull(write(d, 0, data));
+        assertFalse(d.readLent(0, 65536 + 512, new LentOutcome()), "more than one buffer: the transport's buffer");
+        assertFalse(d.readLent(0, 1000, new LentOutcome()), "not whole blocks: the transport's buffer");
+
+        List<org.scstj.engine.spi.DataBuffer> held = new ArrayList<>();
+        for (int i = 0; i < 8; i++) { // every buffer of the pool lent out
+            LentOutcome o = new LentOutcome();
+            assertTrue(d.readLent(i * 4096L, 4096, o));
+            org.scstj.engine.spi.DataBuffer b = o.data.get(5, TimeUnit.SECONDS);
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, i * 4096, (i + 1) * 4096), bytes(b), "read " + i);
+            held.add(b);
+        }
+        LentOutcome ninth = new LentOutcome();
+        assertTrue(d.readLent(0, 4096, ninth));
+        Thread.sleep(300);
+        assertFalse(ninth.data.isDone(), "no buffer is reused while the transport holds it");
+        held.remove(0).release();
+        org.scstj.engine.spi.DataBuffer b9 = ninth.data.get(5, TimeUnit.SECONDS);
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 0, 4096), bytes(b9), "the ninth read, in the buffer given back");
+        b9.release();
+        b9.release(); // a second release is ignored, not a second free buffer
+
+        h.die();
+        awaitUntil(() -> !d.ready());
+        assertFalse(d.ready(), "the handler is gone");
+        for (int i = 0; i < held.size(); i++) { // still mapped: the transport may still be sending them
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, (i + 1) * 4096, (i + 2) * 4096), bytes(held.get(i)),
+                    "a lent buffer after its handler died");
+        }
+        held.forEach(org.scstj.engine.spi.DataBuffer::release); // the last one unmaps the memory
+
+        try (JavaHandler second = attach(d)) {
+            assertArrayEquals(new byte[4096], bytes(lentRead(d, 0)), "the next handler's memory (a JavaHandler starts empty)");
+        }
+    }
+
+    private static org.scstj.engine.spi.DataBuffer lentRead(UserDevice d, long offset) throws Exception {
+        LentOutcome o = new LentOutcome();
+        assertTrue(d.readLent(offset, 4096, o));
+        return o.data.get(5, TimeUnit.SECONDS);
     }
 
     @Test
