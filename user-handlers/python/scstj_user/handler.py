@@ -192,13 +192,22 @@ class Handler:
         # The core has at most min(SQ, buffers) <= CQ entries at the handler, so the CQ is
         # never full ("Buffers and credits"); wait anyway rather than overwrite an entry.
         while (self.cq_tail - self._load(P.OFF_CQ_HEAD)) & 0xFFFFFFFF >= self.cq_entries:
+            self._ring_core()       # a full CQ the core sleeps on would never drain
             time.sleep(0.0001)
         off = self.cq_off + (self.cq_tail & self.cq_mask) * P.CQE_SIZE
         P.CQE.pack_into(self.mem, off, cmd_id, status, len(sense), data_len, bytes(sense))
         self.cq_tail = (self.cq_tail + 1) & 0xFFFFFFFF
         self._store(P.OFF_CQ_TAIL, self.cq_tail)        # entry first, then the tail
-        if self._load(P.OFF_CORE_WAITING) == 1:
-            os.eventfd_write(self.cq_efd, 1)
+        self._unrung = True
+
+    def _ring_core(self):
+        """The core's doorbell, once per batch, when it said it sleeps.  Python has no
+        compare-and-set on shared memory, so the word is left as it is: a core that woke
+        already may get one extra doorbell, which costs a wakeup, never correctness."""
+        if getattr(self, "_unrung", False):
+            self._unrung = False
+            if self._load(P.OFF_CORE_WAITING) == 1:
+                os.eventfd_write(self.cq_efd, 1)
 
     def _execute(self, e):
         """Run one submission; return (status, sense, data length)."""
@@ -258,6 +267,7 @@ class Handler:
             else:
                 self._complete(e[0], *self._execute(e))
             n += 1
+        self._ring_core()
         return n
 
     # ---- the control socket ----

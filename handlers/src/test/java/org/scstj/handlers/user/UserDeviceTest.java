@@ -420,5 +420,14 @@ class UserDeviceTest {
         assertTrue(all.contains("queue-depth: a power of two"), all);
         assertTrue(all.contains("deadline: from 100ms to 10m"), all);
         assertTrue(all.contains("colour: unknown key"), all);
+        String spin = String.join("\n", new UserHandler().validate("u1", ConfigFactory.parseMap(Map.of(
+                "socket", "/tmp/u1.sock", "size", "1M", "spin", "2ms"))));
+        assertTrue(spin.contains("spin: auto, or from 0 to 1ms"), spin);
+        assertTrue(String.join("\n", new UserHandler().validate("u1", ConfigFactory.parseMap(Map.of(
+                "socket", "/tmp/u1.sock", "size", "1M", "spin", "fast")))).contains("spin: auto, or a duration"));
+        assertEquals(List.of(), new UserHandler().validate("u1", ConfigFactory.parseMap(Map.of(
+                "socket", "/tmp/u1.sock", "size", "1M", "spin", "20us"))));
+        assertEquals(java.time.Duration.ZERO, UserHandler.autoSpin(2), "auto: no spinning on 2 CPUs");
+        assertEquals(java.time.Duration.ofNanos(50_000), UserHandler.autoSpin(8), "auto: 50 us with 4 or more");
     }
 }
