@@ -116,7 +116,7 @@ final class Comparison {
             notes.add("LUN 4: scstj's `user` device served by the C reference RAM disk (user-handlers/c/build/ramdisk,"
                     + " 1 GiB) in a process of its own, started by the daemon; tgtd has no such handler, so its LUN 4"
                     + " is another `null` store. Compare the scstj column with scstj's in-process null LUN"
-                    + " (null-read4k-qd32) too. The handler's CPU time is its own process's, not in scstj's column.");
+                    + " (null-read4k-qd32) too. The handler's process is the daemon's child: its CPU time is in scstj's column.");
         }
         scstj = startScstj();
         TgtdTarget firstTgtd = startTgtd();
@@ -438,9 +438,9 @@ final class Comparison {
 
     /** Runs {@code client} and charges {@code t}'s CPU time during it to the I/Os it completed. */
     private Run measure(Target t, ClientRun client) throws BenchFailure {
-        ProcCpu before = ProcCpu.read(t.pid());
+        ProcCpu before = ProcCpu.readWithDescendants(t.pid());
         Completed done = client.run();
-        ProcCpu after = ProcCpu.read(t.pid());
+        ProcCpu after = ProcCpu.readWithDescendants(t.pid());
         if (!t.alive()) {
             throw new BenchFailure(t.name() + " died during the run; end of " + t.log() + ":\n" + ChildProcesses.tail(t.log(), 30));
         }

@@ -45,7 +45,8 @@ final class MarkdownReport {
         md.append(o.warmup() > 0 ? o.warmup() + " s unmeasured warm-up per target before each workload's rounds"
                 : "no warm-up");
         md.append(" (for qemu-img, its calibration runs instead). Target CPU = utime + stime of the whole target process")
-                .append(" (all threads) from /proc/PID/stat over the client's run, divided by the I/Os it completed")
+                .append(" (all threads) and of the processes it started, from /proc/PID/stat over the client's run,"
+                        + " divided by the I/Os it completed")
                 .append(" (CLK_TCK ").append(report.ticksPerSecond()).append(")")
                 .append(o.quick() ? ". **Quick mode: a smoke test, not a measurement.**" : ".").append("\n\n");
 

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The CPU time a whole process (every thread) has used, in clock ticks, from {@code /proc/PID/stat}
- * (proc(5)): field 14 {@code utime} plus field 15 {@code stime}. Children are not included.
+ * (proc(5)): field 14 {@code utime} plus field 15 {@code stime}; {@link #readWithDescendants}
+ * adds the processes the target started.
  *
  * @param userTicks   time in user mode
  * @param systemTicks time in kernel mode
@@ -50,6 +51,26 @@ record ProcCpu(long userTicks, long systemTicks) {
             // reported below
         }
         throw new BenchFailure("getconf CLK_TCK printed " + out);
+    }
+
+    /**
+     * Reads the CPU time now of process {@code pid} and of its live descendants (a user-space
+     * handler the daemon started, docs/user-handlers.md: its work is the target's work, as it is
+     * inside tgtd's one process). A descendant that ends between two readings is not counted.
+     */
+    static ProcCpu readWithDescendants(long pid) throws BenchFailure {
+        ProcCpu sum = read(pid);
+        long[] children = ProcessHandle.of(pid).map(h -> h.descendants().mapToLong(ProcessHandle::pid).toArray())
+                .orElse(new long[0]);
+        for (long child : children) {
+            try {
+                ProcCpu c = parse(Files.readString(Path.of("/proc", Long.toString(child), "stat")));
+                sum = new ProcCpu(sum.userTicks + c.userTicks, sum.systemTicks + c.systemTicks);
+            } catch (IOException gone) {
+                // it ended meanwhile
+            }
+        }
+        return sum;
     }
 
     /** Reads process {@code pid}'s CPU time now. */

@@ -34,6 +34,24 @@ class ProcFsTest {
         assertTrue(ProcCpu.ticksPerSecond() > 0);
     }
 
+    /** A handler the daemon started is the daemon's child: its CPU time is the target's. */
+    @Test
+    void stat_withDescendants_countsAChildsCpu() throws Exception {
+        Process spinner = new ProcessBuilder("timeout", "10", "sh", "-c", "while :; do :; done").start();
+        try {
+            long self = ProcessHandle.current().pid();
+            ProcCpu before = ProcCpu.readWithDescendants(self);
+            ProcCpu ownBefore = ProcCpu.read(self);
+            Thread.sleep(1500);
+            ProcCpu after = ProcCpu.readWithDescendants(self);
+            ProcCpu ownAfter = ProcCpu.read(self);
+            long child = (after.ticks() - before.ticks()) - (ownAfter.ticks() - ownBefore.ticks());
+            assertTrue(child >= ProcCpu.ticksPerSecond() / 4, "the spinning child's ticks counted: " + child);
+        } finally {
+            spinner.destroyForcibly();
+        }
+    }
+
     @Test
     void status_rssAndHighWaterMark() {
         String status = """
