@@ -218,14 +218,12 @@ final class Attachment {
      * statuses of earlier ones back with it, so they go out with the burst's flush instead of
      * waking the ring thread and, from it, the transport's thread. The ring thread takes the rest.
      */
-    static long DBG_NETTY, DBG_RINGT, DBG_N;
     private void reapHere() {
         if (Thread.currentThread() == ringThread || !reaping.compareAndSet(false, true)) {
             return;
         }
         try {
-            DBG_NETTY += drain();
-            if (++DBG_N % 200000 == 0) System.err.println("DBG netty " + DBG_NETTY + " ring " + DBG_RINGT + " calls " + DBG_N);
+            drain();
         } catch (Rings.Garbage g) {
             endLater("protocol error: " + g.getMessage());
         } finally {
@@ -449,9 +447,7 @@ final class Attachment {
             Thread.onSpinWait();
         }
         try {
-            int n = drain();
-            DBG_RINGT += n;
-            return n;
+            return drain();
         } finally {
             reaping.set(false);
         }
