@@ -23,6 +23,8 @@ import java.nio.ByteBuffer;
  * WRPROTECT were refused by the decoder. A Data-Out other than exactly one block (EDTL neither 0
  * nor the block size) is INVALID FIELD IN CDB before anything is written (libiscsi
  * WriteSame*.InvalidDataOutSize; LIO crashed on it in 2022); EDTL 0 writes nothing, as for WRITE.
+ * A device that writes a range itself ({@link BlockDevice#writeSame}: a user-space handler with
+ * the WRITE_SAME feature) gets the whole range and the block at once, after these checks.
  */
 public final class WriteSameOp extends DataOutOp {
     private final boolean unmap;
@@ -97,6 +99,11 @@ public final class WriteSameOp extends DataOutOp {
                 device.unmap(offset, length, this);
                 return;
             }
+            written = length; // a device that writes the range itself completes the whole of it
+            if (device.writeSame(offset, length, block, this)) {
+                return;
+            }
+            written = 0;
             int copies = (int) Math.min(length / block.length, BlockLimits.WRITE_SAME_BUFFER_BYTES / block.length);
             pattern = ByteBuffer.allocate(copies * block.length);
             for (int i = 0; i < copies; i++) {

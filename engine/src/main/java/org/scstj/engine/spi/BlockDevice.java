@@ -170,6 +170,18 @@ public interface BlockDevice extends AutoCloseable {
     }
 
     /**
+     * Writes {@code block} (one logical block) to every block of the {@code length} bytes at byte
+     * offset {@code offset} itself (SBC-4 5.48 WRITE SAME offloaded, as LIO's backends and SCST's
+     * handlers may): true when the device took the operation and will complete {@code done}; false,
+     * without calling {@code done}, when it does not (the default): the core then writes the blocks
+     * through {@link #write}. The range is inside the device; {@code block} is the device's own
+     * copy.
+     */
+    default boolean writeSame(long offset, long length, byte[] block, Completion done) {
+        return false;
+    }
+
+    /**
      * Writes the pieces one after the other from byte offset {@code offset} (write data as it
      * arrived in several transport PDUs). The default writes them in turn through
      * {@link #write(long, ByteBuffer, boolean, Completion)}, each with {@code fua}; a device that

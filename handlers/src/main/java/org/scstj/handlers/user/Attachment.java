@@ -180,6 +180,7 @@ final class Attachment {
     void submit(Request r) {
         int size = pieceSize;
         boolean data = r.op() == Rings.OP_READ || r.op() == Rings.OP_WRITE;
+        // WRITE_SAME is one piece: the block in a buffer, the whole range on the medium
         int pieces = data ? (int) Math.max(1, (r.length() + size - 1) / size) : 1;
         Progress p = new Progress(r, pieces);
         long deadline = System.nanoTime() + deadlineNanos; // from arrival: waiting in the core counts
@@ -194,7 +195,8 @@ final class Attachment {
             } else {
                 for (int i = 0; i < pieces; i++) {
                     long at = (long) i * size;
-                    int length = data ? (int) Math.min(size, r.length() - at) : 0;
+                    int length = data ? (int) Math.min(size, r.length() - at)
+                            : r.op() == Rings.OP_WRITE_SAME ? r.data()[0].remaining() : 0;
                     Piece piece = new Piece(p, r.offset() + at, length, (int) at);
                     piece.deadline = deadline;
                     waiting.add(piece);
@@ -240,7 +242,8 @@ final class Attachment {
         try {
             while (!waiting.isEmpty()) {
                 Piece piece = waiting.peek();
-                boolean needsBuffer = piece.op() == Rings.OP_READ || piece.op() == Rings.OP_WRITE;
+                boolean needsBuffer = piece.op() == Rings.OP_READ || piece.op() == Rings.OP_WRITE
+                        || piece.op() == Rings.OP_WRITE_SAME;
                 if (needsBuffer && freeCount == 0) {
                     break;
                 }
@@ -252,7 +255,7 @@ final class Attachment {
                 int flags = 0;
                 if (needsBuffer) {
                     piece.buffer = freeBuffers[--freeCount];
-                    if (piece.op() == Rings.OP_WRITE) {
+                    if (piece.op() == Rings.OP_WRITE || piece.op() == Rings.OP_WRITE_SAME) {
                         gather(piece.progress.request.data(), piece.at, rings.buffer(piece.buffer), piece.length);
                         flags |= Rings.FLAG_DATA_OUT;
                     } else {
@@ -262,9 +265,11 @@ final class Attachment {
                 if (piece.progress.request.fua()) {
                     flags |= Rings.FLAG_FUA;
                 }
-                long length = needsBuffer ? piece.length : piece.progress.request.length();
+                boolean range = piece.op() == Rings.OP_WRITE_SAME || !needsBuffer; // the length is the range's
+                long length = range ? piece.progress.request.length() : piece.length;
+                boolean dataOut = piece.op() == Rings.OP_WRITE || piece.op() == Rings.OP_WRITE_SAME;
                 rings.submit(new Rings.Submission(piece.id, piece.op(), flags, piece.buffer, piece.offset, length,
-                        piece.op() == Rings.OP_WRITE ? piece.length : 0, null));
+                        dataOut ? piece.length : 0, null));
                 inFlight.put(piece.id, piece);
                 if ((features & Message.F_OUT_OF_ORDER) == 0) {
                     order.add(piece.id);
@@ -371,6 +376,11 @@ final class Attachment {
         if (unmap) {
             memfd.close();
         }
+    }
+
+    /** Whether the handler writes WRITE SAME ranges itself (feature WRITE_SAME agreed). */
+    boolean writesSame() {
+        return (features & Message.F_WRITE_SAME) != 0;
     }
 
     /** Whether a READ of {@code length} bytes fits one shared buffer, so that it can be lent. */

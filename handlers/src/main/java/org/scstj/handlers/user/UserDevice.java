@@ -256,6 +256,22 @@ final class UserDevice implements BlockDevice {
     }
 
     /**
+     * WRITE SAME goes to a handler that asked for the WRITE_SAME feature as one submission: the
+     * block in a shared buffer, the whole range on the medium (docs/user-handlers.md "Submission
+     * entry"); to one that did not, the core writes the blocks.
+     */
+    @Override
+    public boolean writeSame(long offset, long length, byte[] block, Completion done) {
+        Attachment a = attachment;
+        if (a == null || !a.writesSame() || block.length != settings.blockSize()) {
+            return false;
+        }
+        a.submit(new Attachment.Request(Rings.OP_WRITE_SAME, offset, length, new ByteBuffer[] {ByteBuffer.wrap(block)},
+                false, done));
+        return true;
+    }
+
+    /**
      * A READ of whole blocks that fits one shared buffer is lent: the transport sends the handler's
      * data from the shared memory, with no copy (docs/user-handlers.md "Buffers and credits").
      */
@@ -324,7 +340,7 @@ final class UserDevice implements BlockDevice {
         }
         check(h);
         int features = h.features() & (Message.F_OUT_OF_ORDER | Message.F_FLUSH | Message.F_EVENTS | Message.F_TMF
-                | (settings.thin() ? Message.F_UNMAP : 0));
+                | Message.F_WRITE_SAME | (settings.thin() ? Message.F_UNMAP : 0));
         int depth = settings.queueDepth();
         Rings.Layout layout = new Rings.Layout(depth, depth, depth, settings.maxTransfer());
         Kernel.MemFd memfd = Kernel.MemFd.create("scstj-" + name, layout.size());

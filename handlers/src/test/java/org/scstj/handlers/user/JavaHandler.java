@@ -27,6 +27,8 @@ final class JavaHandler implements AutoCloseable {
     final List<Long> ids = new CopyOnWriteArrayList<>();
     /** The medium length of each WRITE submission taken. */
     final List<Long> lengths = new CopyOnWriteArrayList<>();
+    /** The range of each WRITE_SAME submission, in bytes. */
+    final List<Long> ranges = new CopyOnWriteArrayList<>();
     final List<Message> messages = new CopyOnWriteArrayList<>();
     volatile Behaviour behaviour = Behaviour.GOOD;
     private final byte[] disk;
@@ -103,6 +105,9 @@ final class JavaHandler implements AutoCloseable {
             if (op == Rings.OP_WRITE) {
                 lengths.add(length);
             }
+            if (op == Rings.OP_WRITE_SAME) {
+                ranges.add(length);
+            }
             Behaviour b = behaviour;
             if (b == Behaviour.SILENT) {
                 continue;
@@ -124,6 +129,11 @@ final class JavaHandler implements AutoCloseable {
                 data = (int) length;
             } else if (op == Rings.OP_WRITE) {
                 MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, disk, (int) offset, (int) length);
+            } else if (op == Rings.OP_WRITE_SAME) {
+                int blockLength = memory.get(ValueLayout.JAVA_INT_UNALIGNED, at + 32);
+                for (long o = offset; o < offset + length; o += blockLength) {
+                    MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, disk, (int) o, blockLength);
+                }
             } else if (op == Rings.OP_UNMAP) {
                 java.util.Arrays.fill(disk, (int) offset, (int) (offset + length), (byte) 0);
             }

@@ -187,6 +187,30 @@ class UserDeviceTest {
         assertEquals(IoFailure.NOT_READY, o.await());
     }
 
+    /** WRITE SAME offload (feature WRITE_SAME): one submission carries the block and the whole range. */
+    @Test
+    void writeSame_goesToAHandlerThatAskedForIt_asOneSubmission_andOtherwiseIsTheCores() throws Exception {
+        UserDevice d = open();
+        byte[] block = new byte[512];
+        new Random(5).nextBytes(block);
+        try (JavaHandler h = attach(d, Message.F_OUT_OF_ORDER | Message.F_UNMAP | Message.F_WRITE_SAME)) {
+            IoOutcome o = new IoOutcome();
+            assertTrue(d.writeSame(8192, 300 * 512, block.clone(), o), "the handler writes the range itself");
+            assertNull(o.await());
+            assertEquals(List.of(300L * 512), h.ranges, "one WRITE_SAME with the whole range");
+            byte[] back = read(d, 8192, 300 * 512);
+            for (int i = 0; i < 300; i++) {
+                assertArrayEquals(block, java.util.Arrays.copyOfRange(back, i * 512, (i + 1) * 512), "block " + i);
+            }
+            assertFalse(d.writeSame(0, 1024, new byte[4096], new IoOutcome()), "a block of another size: the core's");
+        }
+        awaitUntil(() -> !d.ready());
+        try (JavaHandler h = attach(d, Message.F_OUT_OF_ORDER | Message.F_UNMAP)) {
+            assertFalse(d.writeSame(0, 1024, block.clone(), new IoOutcome()), "without the feature: the core writes");
+            assertEquals(List.of(), h.ranges);
+        }
+    }
+
     /** A read whose data stays in the shared buffer ({@link BlockDevice#readLent}). */
     private static final class LentOutcome implements BlockDevice.LentCompletion {
         final java.util.concurrent.CompletableFuture<org.scstj.engine.spi.DataBuffer> data =
