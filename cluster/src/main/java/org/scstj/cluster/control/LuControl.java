@@ -253,7 +253,9 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
         }
         ReservationsData pr = base.pr();
         ModeParameters.Data mode = base.mode();
+        long life = base.life();
         if (base.incarnation() != null && !base.incarnation().equals(incarnation)) {
+            life++; // outranks every record of the lives before, whatever its epoch (ControlRecord)
             pr = powerOn(pr);
             mode = powerOn(mode);
             getContext().getLog().info("lu-control {}: the whole cluster was restarted (record of incarnation {}, now {}):"
@@ -261,7 +263,13 @@ public final class LuControl extends AbstractBehavior<LuControl.Command> {
                     incarnation, base.pr().aptpl() ? 1 : 0, pr.registrations().size(), pr.generation());
         }
         // above every epoch this incarnation tried already (a recovery write that failed may be on some disks)
-        current = base.at(Math.max(base.epoch(), current.epoch()) + 1, 0, pr, mode, incarnation);
+        long epoch = Math.max(base.epoch(), current.epoch()) + 1;
+        if (epoch > ControlRecord.MAX_EPOCH) {
+            getContext().getLog().error("lu-control {}: epoch {} is past the record's {} epochs; the LU's control state"
+                    + " cannot take a new writer", device, epoch, ControlRecord.MAX_EPOCH);
+            return;
+        }
+        current = base.at(life, epoch, 0, pr, mode, incarnation);
         write(current);
     }
 

@@ -189,8 +189,8 @@ class LuControlTest {
         ActorRef<LuControl.Command> stale = kit.createTestProbe(LuControl.Command.class).getRef();
         ReservationsData reserved = new ReservationsData(List.of(), 0, null, null, false, A);
 
-        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 0, 9, reserved, null, null, java.util.Map.of()), null, List.of(), null, stale));
-        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 7, 0, ReservationsData.EMPTY, null, null, java.util.Map.of()),
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 0, 9, reserved, null, null, 0, java.util.Map.of()), null, List.of(), null, stale));
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 7, 0, ReservationsData.EMPTY, null, null, 0, java.util.Map.of()),
                 null, List.of(new Wire.Notice(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED, new Wire.AllSelector(), true)),
                 Cluster.get(kit.system()).selfMember().address().toString(), stale));
         awaitCommits(lun, c + 1);
@@ -201,7 +201,7 @@ class LuControlTest {
         assertNull(lun.installed.spc2Holder());
 
         // a later message of the superseded epoch 1 (the real entity's) changes nothing either
-        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 1, 5, reserved, null, null, java.util.Map.of()), null, List.of(), null, stale));
+        replica.tell(new LuControlReplica.Commit("disk-c", new ControlRecord("disk-c", 1, 5, reserved, null, null, 0, java.util.Map.of()), null, List.of(), null, stale));
         Thread.sleep(200);
         assertEquals(c + 1, commits(lun));
     }
@@ -213,7 +213,7 @@ class LuControlTest {
         ReservationsData reserved = new ReservationsData(List.of(), 4, null, null, false, A);
         org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(kit.system())
                 .entityRefFor(LuControl.KEY, "disk-d")
-                .tell(new LuControl.Subscribe(replica.getRef(), new ControlRecord("disk-d", 5, 3, reserved, null, null, java.util.Map.of())));
+                .tell(new LuControl.Subscribe(replica.getRef(), new ControlRecord("disk-d", 5, 3, reserved, null, null, 0, java.util.Map.of())));
         LuControlReplica.Commit first = replica.expectMessageClass(LuControlReplica.Commit.class,
                 java.time.Duration.ofSeconds(15));
         assertEquals(6, first.record().epoch(), "design 4.3: a new epoch above every version seen");
@@ -222,6 +222,50 @@ class LuControlTest {
     }
 
     /** Writes {@code record} as the LU's register on this node, as a previous life of the cluster left it. */
+    /** The register as replicas' copies of {@code records} merge into it (the highest version wins). */
+    private static void mergedOnDisks(ControlRecord... records) throws Exception {
+        org.apache.pekko.cluster.ddata.SelfUniqueAddress self =
+                org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData.get(kit.system()).selfUniqueAddress();
+        org.apache.pekko.cluster.ddata.LWWRegister.Clock<ControlRecord> clock = (c, r) -> r.version();
+        org.apache.pekko.cluster.ddata.LWWRegister<ControlRecord> merged = null;
+        for (ControlRecord r : records) {
+            org.apache.pekko.cluster.ddata.LWWRegister<ControlRecord> one =
+                    org.apache.pekko.cluster.ddata.LWWRegister.create(self, r, clock);
+            merged = merged == null ? one : merged.merge(one);
+        }
+        org.apache.pekko.cluster.ddata.LWWRegister<ControlRecord> value = merged;
+        org.apache.pekko.cluster.ddata.LWWRegisterKey<ControlRecord> key =
+                new org.apache.pekko.cluster.ddata.LWWRegisterKey<>("lu-ctl-" + records[0].device());
+        Object answer = org.apache.pekko.actor.typed.javadsl.AskPattern.<org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.Command,
+                org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.UpdateResponse<org.apache.pekko.cluster.ddata.LWWRegister<ControlRecord>>>ask(
+                org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData.get(kit.system()).replicator(),
+                replyTo -> new org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.Update<>(key, value,
+                        org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.writeLocal(), replyTo, r -> r.merge(value)),
+                java.time.Duration.ofSeconds(10), kit.scheduler()).toCompletableFuture().get();
+        assertInstanceOf(org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.UpdateSuccess.class, answer);
+    }
+
+    /**
+     * The ClusterDurabilityTest failure of 2026-12-07: a writer of the last life reached epoch 5 on
+     * one disk while the cluster stopped; the power-on writer of this life read a majority without it
+     * and wrote epoch 4 with this life's registrations. A later recovery must keep this life's record
+     * (the higher life), not take the stale epoch 5 and apply a second power-on that loses them.
+     */
+    @Test
+    void aRecordOfThisLife_outranksAHigherEpochOfTheLifeBefore() throws Exception {
+        Registrant ra = Registrant.of(A, false);
+        ReservationsData now = new ReservationsData(List.of(new Reservations.Registration(ra, 0xA4)), 9,
+                PrType.WRITE_EXCLUSIVE, ra, false, null);
+        ControlRecord thisLife = new ControlRecord("disk-p3", 4, 3, now, null, incarnation(), 1, java.util.Map.of());
+        ControlRecord stale = new ControlRecord("disk-p3", 5, 0, ReservationsData.EMPTY, null, "a-previous-life", 0,
+                java.util.Map.of());
+        mergedOnDisks(stale, thisLife);
+        ControlRecord recovered = recovered("disk-p3").record();
+        assertEquals(now, recovered.pr(), "this life's registrations and reservation, no second power-on");
+        assertEquals(1, recovered.life());
+        assertEquals(5, recovered.epoch(), "above the record it recovered");
+    }
+
     private static void previousLife(ControlRecord record) throws Exception {
         org.apache.pekko.cluster.ddata.SelfUniqueAddress self =
                 org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData.get(kit.system()).selfUniqueAddress();
@@ -257,13 +301,14 @@ class LuControlTest {
         Registrant ra = Registrant.of(A, false);
         ReservationsData before = new ReservationsData(List.of(new Reservations.Registration(ra, 0xA)), 5,
                 PrType.WRITE_EXCLUSIVE, ra, false, B);
-        previousLife(new ControlRecord("disk-p0", 3, 2, before, null, "a-previous-life", java.util.Map.of()));
+        previousLife(new ControlRecord("disk-p0", 3, 2, before, null, "a-previous-life", 0, java.util.Map.of()));
 
         LuControlReplica.Commit first = recovered("disk-p0");
         assertEquals(new ReservationsData(List.of(), 5, null, null, false, null), first.record().pr(),
                 "SPC-5 5.14.4: APTPL 0, power on: nothing registered or reserved; PRGENERATION not reset");
         assertEquals(incarnation(), first.record().incarnation(), "stamped with this life of the cluster");
         assertEquals(4, first.record().epoch());
+        assertEquals(1, first.record().life(), "the next life: it outranks any record of the one before");
     }
 
     @Test
@@ -271,7 +316,7 @@ class LuControlTest {
         Registrant ra = Registrant.of(A, false);
         ReservationsData before = new ReservationsData(List.of(new Reservations.Registration(ra, 0xA)), 5,
                 PrType.WRITE_EXCLUSIVE, ra, true, B);
-        previousLife(new ControlRecord("disk-p1", 3, 2, before, MODE, "a-previous-life", java.util.Map.of()));
+        previousLife(new ControlRecord("disk-p1", 3, 2, before, MODE, "a-previous-life", 0, java.util.Map.of()));
 
         LuControlReplica.Commit first = recovered("disk-p1");
         assertEquals(new ReservationsData(before.registrations(), 5, PrType.WRITE_EXCLUSIVE, ra, true, null),
@@ -286,7 +331,7 @@ class LuControlTest {
         Registrant ra = Registrant.of(A, false);
         ReservationsData before = new ReservationsData(List.of(new Reservations.Registration(ra, 0xA)), 5,
                 PrType.WRITE_EXCLUSIVE, ra, false, B);
-        previousLife(new ControlRecord("disk-p2", 3, 2, before, null, incarnation(), java.util.Map.of()));
+        previousLife(new ControlRecord("disk-p2", 3, 2, before, null, incarnation(), 0, java.util.Map.of()));
         assertEquals(before, recovered("disk-p2").record().pr(), "a failover or partial restart is no power loss");
     }
 
@@ -338,7 +383,7 @@ class LuControlTest {
         otherReplica.tell(new LuControlReplica.Register("disk-t2", other));
         ActorRef<LuControl.Command> entity = kit.createTestProbe(LuControl.Command.class).getRef();
         otherReplica.tell(new LuControlReplica.Prepare("disk-t2", new ControlRecord("disk-t2", 9, 1,
-                ReservationsData.EMPTY, null, null, java.util.Map.of()), List.of(new Wire.AllSelector()), A, -1,
+                ReservationsData.EMPTY, null, null, 0, java.util.Map.of()), List.of(new Wire.AllSelector()), A, -1,
                 SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR, "pekko://scstj@127.0.0.9:2552", entity));
         for (int i = 0; i < 500 && other.events().stream().noneMatch(e -> e.startsWith("prepare1")); i++) {
             Thread.sleep(10);
@@ -418,17 +463,17 @@ class LuControlTest {
                 new LuControl.Submit(new Wire.ModeSelectOp(A, new ModeParameters.Values(false, true, true, 2), true,
                         new ModeParameters.Data(new ModeParameters.Values(true, false, false, 0), null)), "n2/r", 9, result),
                 new LuControl.Submit(new Wire.ClearTaskSetOp(B, "pekko://scstj@127.0.0.3:2552"), "n3/r", 1, result),
-                new LuControl.Subscribe(replica, new ControlRecord("d", 2, 3, data, null, null, java.util.Map.of())),
+                new LuControl.Subscribe(replica, new ControlRecord("d", 2, 3, data, null, null, 0, java.util.Map.of())),
                 new LuControl.Subscribe(replica, null),
                 new LuControl.Prepared(3, 4, replica),
-                new LuControlReplica.Prepare("d", new ControlRecord("d", 3, 4, data, null, null, java.util.Map.of()), List.of(new Wire.AllSelector(), new Wire.AllButSelector(A),
+                new LuControlReplica.Prepare("d", new ControlRecord("d", 3, 4, data, null, null, 0, java.util.Map.of()), List.of(new Wire.AllSelector(), new Wire.AllButSelector(A),
                         new Wire.RegisteredSelector(List.of(ra), null)), A, 9, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR,
                         null, entity),
-                new LuControlReplica.Commit("d", new ControlRecord("d", 3, 4, data, MODE, null, java.util.Map.of()), MODE,
+                new LuControlReplica.Commit("d", new ControlRecord("d", 3, 4, data, MODE, null, 0, java.util.Map.of()), MODE,
                         List.of(new Wire.Notice(SenseReason.RESERVATIONS_PREEMPTED, new Wire.AllButSelector(B), true)),
                         "pekko://scstj@127.0.0.2:2552", entity),
-                new ControlRecord("d", 1, 0, ReservationsData.EMPTY, null, null, java.util.Map.of()),
-                new ControlRecord("d", 1, 0, data, null, "c0ffee", java.util.Map.of("n1/r",
+                new ControlRecord("d", 1, 0, ReservationsData.EMPTY, null, null, 0, java.util.Map.of()),
+                new ControlRecord("d", 1, 0, data, null, "c0ffee", 0, java.util.Map.of("n1/r",
                         new ControlRecord.Answer(3, new Wire.DoneResult(), 1))),
                 new Wire.DoneResult(), new Wire.RefusedResult(PrOut.Outcome.CONFLICT),
                 new Wire.FailedResult(SenseReason.ABORTED_COMMAND));
