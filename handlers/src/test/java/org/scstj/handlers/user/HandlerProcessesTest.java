@@ -138,6 +138,23 @@ class HandlerProcessesTest {
         open();
         start(ramdisk());
         roundTrip(1);
+        writeSameThroughTheHandler(2);
+    }
+
+    /** WRITE SAME offloaded to the process (the C handlers ask for WRITE_SAME): one submission, every block written. */
+    private void writeSameThroughTheHandler(long seed) throws Exception {
+        byte[] block = new byte[512];
+        new Random(seed).nextBytes(block);
+        IoOutcome ws = new IoOutcome();
+        assertTrue(device.writeSame(3 << 20, 1 << 20, block.clone(), ws), "the handler asked for WRITE_SAME");
+        assertNull(ws.await(), "write same");
+        ByteBuffer back = ByteBuffer.allocate(1 << 20);
+        IoOutcome rd = new IoOutcome();
+        device.read(3 << 20, back, rd);
+        assertNull(rd.await());
+        for (int i = 0; i < 2048; i++) {
+            assertArrayEquals(block, java.util.Arrays.copyOfRange(back.array(), i * 512, (i + 1) * 512), "block " + i);
+        }
     }
 
     @Test
@@ -147,6 +164,7 @@ class HandlerProcessesTest {
         start(List.of(C.resolve("build/filedisk").toString(), "--file", file.toString(), "--size", "64M",
                 dir.resolve("h.sock").toString()));
         roundTrip(2);
+        writeSameThroughTheHandler(3);
         assertEquals(SIZE, Files.size(file));
     }
 
