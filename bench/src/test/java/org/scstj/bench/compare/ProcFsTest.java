@@ -37,7 +37,9 @@ class ProcFsTest {
     /** A handler the daemon started is the daemon's child: its CPU time is the target's. */
     @Test
     void stat_withDescendants_countsAChildsCpu() throws Exception {
-        Process spinner = new ProcessBuilder("timeout", "10", "sh", "-c", "while :; do :; done").start();
+        // a direct child that spins for at most 5 s on its own: killing it kills all of it
+        Process spinner = new ProcessBuilder("python3", "-c",
+                "import time\nend = time.monotonic() + 5\nwhile time.monotonic() < end:\n    pass").start();
         try {
             long self = ProcessHandle.current().pid();
             ProcCpu before = ProcCpu.readWithDescendants(self);
