@@ -125,6 +125,8 @@ final class Attachment {
     private long nextId;
     /** Shared buffers lent to the transport and not given back yet: the memory stays mapped while any is out. */
     private int lentOut;
+    /** The memory was unmapped (once: by the ring thread's finish, or by the last lent buffer to come back). */
+    private boolean unmapped;
     private boolean ended;
     private String endReason;
 
@@ -366,8 +368,8 @@ final class Attachment {
             if (!ended) {
                 freeBuffers[freeCount++] = buffer;
                 ring = pump();
-            } else {
-                unmap = lentOut == 0;
+            } else if (lentOut == 0 && !unmapped) {
+                unmap = unmapped = true;
             }
         }
         if (ring) {
@@ -738,7 +740,8 @@ final class Attachment {
         cqBell.close();
         boolean unmap;
         synchronized (this) {
-            unmap = lentOut == 0; // else the last lent buffer to come back unmaps it (giveBack)
+            unmap = lentOut == 0 && !unmapped; // else the last lent buffer to come back unmaps it (giveBack)
+            unmapped |= unmap;
         }
         if (unmap) {
             memfd.close(); // unmapped: this epoch's memory is never read or reused

@@ -145,9 +145,11 @@ final class Kernel {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
             super.close();
-            arena.close(); // unmapped: nothing of this epoch's memory is read again
+            if (arena.scope().isAlive()) {
+                arena.close(); // unmapped: nothing of this epoch's memory is read again
+            }
         }
     }
 
