@@ -317,6 +317,11 @@ public final class ScsiEngine {
             public void mediumChanged() {
                 actor.tell(new LunActor.DeviceEvent(SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED));
             }
+
+            @Override
+            public boolean hasRow(int opcode) {
+                return commands.lookup(opcode & 0xFF, -1) != null;
+            }
         });
         devices.put(d.name(), new Device(d, new TargetActor.Lu(device, commands, actor, state)));
         log.info("device {} ({}): {} blocks of {} bytes", d.name(), d.handlerType(),

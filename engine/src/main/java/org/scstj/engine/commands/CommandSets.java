@@ -89,11 +89,16 @@ public final class CommandSets {
 
     /**
      * The set a device is served with: the pass-through set of its type when it is a real SCSI
-     * device that executes commands itself ({@link BlockDevice#passThrough}), else {@link #forType}.
+     * device that executes commands itself ({@link BlockDevice#passThrough}), else {@link #forType},
+     * with the commands it has no row for sent to the device when the device takes them
+     * ({@link BlockDevice#otherCommands}).
      */
     public static CommandSet forDevice(BlockDevice device) {
-        return device.passThrough() != null ? PassThroughCommands.forType(device.peripheralDeviceType())
-                : forType(device.peripheralDeviceType());
+        if (device.passThrough() != null) {
+            return PassThroughCommands.forType(device.peripheralDeviceType(), device.passThrough().answersInquiry());
+        }
+        CommandSet own = forType(device.peripheralDeviceType());
+        return own != null && device.otherCommands() != null ? PassThroughCommands.othersToDevice(own) : own;
     }
 
     private static List<CommandRow> concat(List<CommandRow> a, List<CommandRow> b) {

@@ -49,11 +49,16 @@ public final class PassThroughCommands {
     private static final Set<String> CORE = Set.of("REQUEST SENSE", "INQUIRY", "RESERVE(6)", "RELEASE(6)",
             "RESERVE(10)", "RELEASE(10)", "REPORT LUNS", "REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS");
 
-    /** The core's rows: SPC-5's, INQUIRY answered through the device. */
-    static List<CommandRow> coreRows() {
+    /**
+     * The core's rows: SPC-5's, INQUIRY answered through the device ({@code deviceInquiry}) or by
+     * the core as for an emulated device.
+     */
+    static List<CommandRow> coreRows(boolean deviceInquiry) {
         List<CommandRow> rows = new ArrayList<>();
         for (CommandRow r : SpcCommands.ROWS) {
-            if (r.name().equals("INQUIRY")) {
+            if (r.name().equals("INQUIRY") && !deviceInquiry) {
+                rows.add(r);
+            } else if (r.name().equals("INQUIRY")) {
                 rows.add(r.withExecutor((cdb, ctx) -> PassThroughInquiry.execute((Cdb.Inquiry) cdb, ctx)));
             } else if (CORE.contains(r.name()) || r.name().startsWith("PERSISTENT RESERVE")) {
                 rows.add(r);
@@ -158,13 +163,36 @@ public final class PassThroughCommands {
 
     /** The pass-through set of a peripheral device type (SPC-5 6.7.2): the same rows, named for the type. */
     public static CommandSet forType(int peripheralDeviceType) {
-        return SETS.computeIfAbsent(peripheralDeviceType & 0x1F, type -> {
-            List<CommandRow> rows = new ArrayList<>(coreRows());
+        return forType(peripheralDeviceType, true);
+    }
+
+    /**
+     * The pass-through set of a peripheral device type; INQUIRY the device's ({@code deviceInquiry},
+     * a real device) or the core's ({@link org.scstj.engine.spi.ScsiPassThrough#answersInquiry}).
+     */
+    public static CommandSet forType(int peripheralDeviceType, boolean deviceInquiry) {
+        int key = (peripheralDeviceType & 0x1F) | (deviceInquiry ? 0 : 0x100);
+        return SETS.computeIfAbsent(key, k -> {
+            int type = k & 0x1F;
+            List<CommandRow> rows = new ArrayList<>(coreRows(deviceInquiry));
             rows.addAll(DEVICE_ROWS);
             rows.addAll(writes(type));
-            return CommandSet.withFallback(String.format("pass-through device, peripheral device type %02Xh", type),
-                    rows, List.of(), FALLBACK);
+            return CommandSet.withFallback(String.format("pass-through device, peripheral device type %02Xh%s", type,
+                    deviceInquiry ? "" : ", INQUIRY the core's"), rows, List.of(), FALLBACK);
         });
+    }
+
+    private static final Map<String, CommandSet> WITH_OTHERS = new ConcurrentHashMap<>();
+
+    /**
+     * An emulated type's set whose commands without a row go to the device
+     * ({@link org.scstj.engine.spi.BlockDevice#otherCommands}) through the {@linkplain #FALLBACK
+     * fallback row}: a medium-access command, in conflict with another nexus's reservation of any
+     * kind and allowed only in the active ALUA states, checked by the device.
+     */
+    public static CommandSet othersToDevice(CommandSet own) {
+        return WITH_OTHERS.computeIfAbsent(own.name(), n -> CommandSet.withFallback(n + ", other commands to the device",
+                own.rows(), own.vpdPages(), FALLBACK));
     }
 
     /**

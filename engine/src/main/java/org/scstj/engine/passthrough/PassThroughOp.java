@@ -89,7 +89,8 @@ public final class PassThroughOp implements ScsiPassThrough.CommandCompletion, T
 
     /** Sends {@code cdb} with the task's data; {@code after} (or null) runs after a GOOD answer. */
     static void run(byte[] cdb, ExecContext ctx, AfterGood after) {
-        ScsiPassThrough device = ctx.lu().device().passThrough();
+        BlockDevice lu = ctx.lu().device();
+        ScsiPassThrough device = lu.passThrough() != null ? lu.passThrough() : lu.otherCommands();
         TransportTask task = ctx.task();
         long edtl = Integer.toUnsignedLong(task.expectedDataTransferLength());
         boolean in = task.readExpected() && edtl > 0;

@@ -43,6 +43,17 @@ public interface BlockDevice extends AutoCloseable {
     }
 
     /**
+     * Where an emulated device's commands go that its type's command set has no row for: the device
+     * executes them as CDBs (an out-of-process handler's CDB operations, docs/user-handlers.md "CDB
+     * operations"). The core still decodes, checks and answers every command it has a row for; the
+     * others reach this, after the core's checks, as medium-access commands. The default: null, such
+     * a command ends INVALID COMMAND OPERATION CODE (SPC-5 4.2.5.1).
+     */
+    default ScsiPassThrough otherCommands() {
+        return null;
+    }
+
+    /**
      * A tape drive's cartridge ({@link #TAPE}): the objects on it, or null while the drive is
      * empty. A tape drive's block read and write methods are never called; its data moves through
      * the medium. The default: not a tape drive.
@@ -375,6 +386,15 @@ public interface BlockDevice extends AutoCloseable {
          * (28/00). Any thread.
          */
         default void mediumChanged() {
+        }
+
+        /**
+         * Whether the LU's command set has a row for {@code opcode} without service actions: the core
+         * decodes and checks such a command by its row, and an emulated device's
+         * {@link BlockDevice#otherCommands} never gets it. Any thread. The default: no row.
+         */
+        default boolean hasRow(int opcode) {
+            return false;
         }
     }
 

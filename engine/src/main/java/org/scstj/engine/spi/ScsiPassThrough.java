@@ -39,6 +39,16 @@ public interface ScsiPassThrough {
     int maxTransferBytes();
 
     /**
+     * Whether the device answers INQUIRY itself (a real device does: its standard data and VPD pages,
+     * the core substituting the port designators). False: the core answers INQUIRY as for an emulated
+     * device of the type, its own standard data and VPD pages; an out-of-process handler
+     * (docs/user-handlers.md) is such a device.
+     */
+    default boolean answersInquiry() {
+        return true;
+    }
+
+    /**
      * What the device answered.
      *
      * @param status   SAM-5 status byte

@@ -35,6 +35,13 @@ final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
     volatile CompletableFuture<Void> slow = new CompletableFuture<>();
     /** A tape drive's next record length (READ(6) variable-block). */
     volatile int recordLength = 100;
+    /** False: the core answers INQUIRY ({@link ScsiPassThrough#answersInquiry}), as for an out-of-process handler. */
+    volatile boolean answersInquiry = true;
+    /**
+     * True: an emulated device whose commands without a row come here ({@link BlockDevice#otherCommands}),
+     * not a pass-through device.
+     */
+    volatile boolean othersOnly;
 
     FakeScsiDevice(int type, int maxTransfer) {
         this.type = type;
@@ -45,7 +52,9 @@ final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
         return (int) seen.stream().filter(c -> (c[0] & 0xFF) == opcode).count();
     }
 
-    @Override public ScsiPassThrough passThrough() { return this; }
+    @Override public ScsiPassThrough passThrough() { return othersOnly ? null : this; }
+    @Override public ScsiPassThrough otherCommands() { return othersOnly ? this : null; }
+    @Override public boolean answersInquiry() { return answersInquiry; }
     @Override public int peripheralDeviceType() { return type; }
     @Override public String name() { return "sg-fake"; }
     @Override public String handlerType() { return "dev_fake"; }

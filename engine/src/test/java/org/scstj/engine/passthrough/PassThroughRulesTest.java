@@ -29,6 +29,7 @@ import org.scstj.engine.spi.TaskAttribute;
 import org.scstj.engine.spi.TransportTask;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -347,6 +348,46 @@ class PassThroughRulesTest {
         assertArrayEquals(new byte[] {1, 2, 3, 4}, r.data());
         assertEquals(4, r.response().transferLength(), "the residual the device reported");
         assertEquals(10, device.seen.getLast().length, "group 6: a 10-byte CDB, not the transport's 16 bytes");
+    }
+
+    @Test
+    void aDeviceThatLeavesInquiryToTheCore_getsTheCoresInquiry_andItsOtherCommandsStillReachIt() throws Exception {
+        FakeScsiDevice tape = new FakeScsiDevice(BlockDevice.TAPE, 64 * 1024);
+        tape.answersInquiry = false; // an out-of-process handler's tape drive (docs/user-handlers.md)
+        start(tape);
+        Answer std = run(A, new byte[] {0x12, 0, 0, 0, 36, 0}, 36, null);
+        assertEquals(GOOD, std.response().status());
+        assertEquals(BlockDevice.TAPE, std.data()[0] & 0x1F, "the device's type, in the core's data");
+        assertTrue(!new String(std.data(), 8, 8).equals("REALVEND"), "the core's vendor, not the device's");
+        Answer serial = run(A, new byte[] {0x12, 1, (byte) 0x80, 0, (byte) 255, 0}, 255, null);
+        assertEquals(GOOD, serial.response().status(), "the core's Unit Serial Number page");
+        assertEquals(0, device.opcodesSeen(0x12), "INQUIRY never reached the device");
+        assertEquals(GOOD, send(A, TUR).status());
+        assertEquals(1, device.opcodesSeen(0x00), "TEST UNIT READY is the device's");
+    }
+
+    @Test
+    void anEmulatedDisksCommandsWithoutARow_reachItsOtherCommands_andItsRowsStayTheCores() throws Exception {
+        FakeScsiDevice d = new FakeScsiDevice(BlockDevice.DISK, 64 * 1024);
+        d.othersOnly = true; // an out-of-process handler's disk that names vendor-specific opcodes
+        device = d;
+        state = new UnitState(new MediumState(false, false, true), new ModeParameters(false), LuStates.unlimited(),
+                new Reservations(), null, null);
+        lun = testKit.spawn(Tasks.lunActor(d, CommandSets.forDevice(d), state));
+        assertEquals(0x29, asc(send(A, TUR)));
+        Answer capacity = run(A, new byte[] {0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 8, null);
+        assertEquals(GOOD, capacity.response().status());
+        assertEquals(2047, java.nio.ByteBuffer.wrap(capacity.data()).getInt(0), "READ CAPACITY(10) from the core's row");
+        Answer r = run(A, new byte[] {(byte) 0xC1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 64, null);
+        assertEquals(GOOD, r.response().status());
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, r.data(), "a vendor-specific command answered by the device");
+        assertEquals(List.of(0xC1), device.seen.stream().map(c -> c[0] & 0xFF).toList(),
+                "only the command without a row reached the device");
+        send(B, TUR); // B's POWER ON
+        assertEquals(GOOD, send(A, new byte[] {0x16, 0, 0, 0, 0, 0}).status(), "A reserves (SPC-2)");
+        assertEquals(ScsiResponse.RESERVATION_CONFLICT, run(B, new byte[] {(byte) 0xC1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 64,
+                null).response().status(), "the core's checks come first: B conflicts, the device never sees it");
+        assertEquals(1, device.opcodesSeen(0xC1));
     }
 
     @Test

@@ -2,6 +2,8 @@ package org.scstj.handlers.user;
 
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.BlockDevice.IoFailure;
+import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.ScsiPassThrough;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -36,22 +38,35 @@ final class Attachment {
      * FLUSH and UNMAP.
      */
     record Request(int op, long offset, long length, ByteBuffer[] data, boolean fua, BlockDevice.Completion done,
-                   BlockDevice.LentCompletion lent) {
+                   BlockDevice.LentCompletion lent, CdbCall cdb) {
         Request(int op, long offset, long length, ByteBuffer[] data, boolean fua, BlockDevice.Completion done) {
-            this(op, offset, length, data, fua, done, null);
+            this(op, offset, length, data, fua, done, null, null);
         }
 
         /** A READ of one piece whose data stays in the shared buffer it arrived in ({@link BlockDevice#readLent}). */
         static Request lentRead(long offset, int length, BlockDevice.LentCompletion lent) {
-            return new Request(Rings.OP_READ, offset, length, null, false, null, lent);
+            return new Request(Rings.OP_READ, offset, length, null, false, null, lent, null);
         }
 
         void failed(IoFailure failure, Throwable cause) {
             if (lent != null) {
                 lent.failed(failure, cause);
+            } else if (cdb != null) {
+                cdb.done().failed(failure, cause);
             } else {
                 done.failed(failure, cause);
             }
+        }
+    }
+
+    /**
+     * A CDB operation ({@link ScsiPassThrough#execute}): its data, at most one buffer, is the
+     * parameter list ({@code out}) or room for what the handler returns ({@code in}); the core's
+     * buffers, copied to and from the shared one.
+     */
+    record CdbCall(byte[] cdb, DataBuffer out, DataBuffer in, ScsiPassThrough.CommandCompletion done) {
+        int dataLength() {
+            return out != null ? out.length() : in != null ? in.length() : 0;
         }
     }
 
@@ -107,6 +122,8 @@ final class Attachment {
     /** The most bytes of one submission: the buffer size, or the handler's largest transfer if smaller. */
     private final int pieceSize;
     private final Thread ringThread;
+    /** The opcodes the handler executes as CDBs (HELLO's bitmap, with the CDB feature agreed; else none). */
+    private final byte[] cdbOpcodes;
     private final long peerPid;
     /** The handler's process (SO_PEERCRED's pid), watched for its exit; null where pidfds are missing. */
     private final Kernel.PidFd process;
@@ -131,7 +148,8 @@ final class Attachment {
     private String endReason;
 
     Attachment(UserDevice device, long epoch, UnixSeqPacket peer, Kernel.MemFd memfd, Kernel.EventFd sqBell,
-               Kernel.EventFd cqBell, Rings rings, int features, Duration deadline, int pieceSize, Duration spin) {
+               Kernel.EventFd cqBell, Rings rings, int features, Duration deadline, int pieceSize, Duration spin,
+               byte[] cdbOpcodes) {
         this.device = device;
         this.epoch = epoch;
         this.peer = peer;
@@ -143,6 +161,7 @@ final class Attachment {
         this.deadlineNanos = deadline.toNanos();
         this.spinNanos = spin.toNanos();
         this.pieceSize = pieceSize;
+        this.cdbOpcodes = cdbOpcodes;
         this.freeBuffers = new int[rings.layout().buffers()];
         for (int i = 0; i < freeBuffers.length; i++) {
             freeBuffers[i] = freeBuffers.length - 1 - i;
@@ -177,6 +196,36 @@ final class Attachment {
         ringThread.start();
     }
 
+    /** The most bytes one submission carries. */
+    int pieceSize() {
+        return pieceSize;
+    }
+
+    /** SPC-5 4.2.5.1 / 4.4: CHECK CONDITION, ILLEGAL REQUEST, INVALID COMMAND OPERATION CODE, fixed format. */
+    private static final byte[] INVALID_OPCODE = {0x70, 0, 0x05, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x20, 0x00, 0, 0, 0, 0};
+
+    /**
+     * A CDB operation (docs/user-handlers.md "CDB operations"): one submission with the CDB and its
+     * data in one buffer, to a handler that named the opcode; any other ends INVALID COMMAND OPERATION
+     * CODE here. The data fits one buffer: the core refused a longer one ({@link UserDevice#maxTransferBytes}).
+     */
+    void submitCdb(byte[] cdb, ScsiPassThrough.Direction direction, DataBuffer out, DataBuffer in,
+                   ScsiPassThrough.CommandCompletion done) {
+        int opcode = cdb[0] & 0xFF;
+        if ((cdbOpcodes[opcode >>> 3] & (1 << (opcode & 7))) == 0) {
+            done.completed(new ScsiPassThrough.Result(0x02, INVALID_OPCODE.clone(), in == null ? 0 : in.length()));
+            return;
+        }
+        CdbCall call = new CdbCall(cdb.clone(), direction == ScsiPassThrough.Direction.TO_DEVICE ? out : null,
+                direction == ScsiPassThrough.Direction.FROM_DEVICE ? in : null, done);
+        if (call.dataLength() > pieceSize) {
+            done.failed(IoFailure.INTERNAL, new IOException("a CDB's data of " + call.dataLength()
+                    + " bytes is more than one buffer of " + pieceSize));
+            return;
+        }
+        submit(new Request(Rings.OP_CDB, 0, call.dataLength(), null, false, null, null, call));
+    }
+
     // --- submissions (any thread) -------------------------------------------------------------
 
     void submit(Request r) {
@@ -198,7 +247,8 @@ final class Attachment {
                 for (int i = 0; i < pieces; i++) {
                     long at = (long) i * size;
                     int length = data ? (int) Math.min(size, r.length() - at)
-                            : r.op() == Rings.OP_WRITE_SAME ? r.data()[0].remaining() : 0;
+                            : r.op() == Rings.OP_WRITE_SAME ? r.data()[0].remaining()
+                            : r.op() == Rings.OP_CDB ? r.cdb().dataLength() : 0;
                     Piece piece = new Piece(p, r.offset() + at, length, (int) at);
                     piece.deadline = deadline;
                     waiting.add(piece);
@@ -244,8 +294,9 @@ final class Attachment {
         try {
             while (!waiting.isEmpty()) {
                 Piece piece = waiting.peek();
+                CdbCall cdb = piece.progress.request.cdb();
                 boolean needsBuffer = piece.op() == Rings.OP_READ || piece.op() == Rings.OP_WRITE
-                        || piece.op() == Rings.OP_WRITE_SAME;
+                        || piece.op() == Rings.OP_WRITE_SAME || (cdb != null && piece.length > 0);
                 if (needsBuffer && freeCount == 0) {
                     break;
                 }
@@ -257,7 +308,11 @@ final class Attachment {
                 int flags = 0;
                 if (needsBuffer) {
                     piece.buffer = freeBuffers[--freeCount];
-                    if (piece.op() == Rings.OP_WRITE || piece.op() == Rings.OP_WRITE_SAME) {
+                    if (cdb != null && cdb.out() != null) {
+                        MemorySegment.copy(MemorySegment.ofBuffer(cdb.out().nio()), 0, rings.buffer(piece.buffer), 0,
+                                piece.length);
+                        flags |= Rings.FLAG_DATA_OUT;
+                    } else if (piece.op() == Rings.OP_WRITE || piece.op() == Rings.OP_WRITE_SAME) {
                         gather(piece.progress.request.data(), piece.at, rings.buffer(piece.buffer), piece.length);
                         flags |= Rings.FLAG_DATA_OUT;
                     } else {
@@ -267,11 +322,17 @@ final class Attachment {
                 if (piece.progress.request.fua()) {
                     flags |= Rings.FLAG_FUA;
                 }
-                boolean range = piece.op() == Rings.OP_WRITE_SAME || !needsBuffer; // the length is the range's
-                long length = range ? piece.progress.request.length() : piece.length;
-                boolean dataOut = piece.op() == Rings.OP_WRITE || piece.op() == Rings.OP_WRITE_SAME;
-                rings.submit(new Rings.Submission(piece.id, piece.op(), flags, piece.buffer, piece.offset, length,
-                        dataOut ? piece.length : 0, null));
+                if (cdb != null) {
+                    // CDB: no medium range; the data length is the parameter list's or the allocation's
+                    rings.submit(new Rings.Submission(piece.id, Rings.OP_CDB, flags, piece.buffer, 0, 0, piece.length,
+                            cdb.cdb()));
+                } else {
+                    boolean range = piece.op() == Rings.OP_WRITE_SAME || !needsBuffer; // the length is the range's
+                    long length = range ? piece.progress.request.length() : piece.length;
+                    boolean dataOut = piece.op() == Rings.OP_WRITE || piece.op() == Rings.OP_WRITE_SAME;
+                    rings.submit(new Rings.Submission(piece.id, piece.op(), flags, piece.buffer, piece.offset, length,
+                            dataOut ? piece.length : 0, null));
+                }
                 inFlight.put(piece.id, piece);
                 if ((features & Message.F_OUT_OF_ORDER) == 0) {
                     order.add(piece.id);
@@ -486,10 +547,24 @@ final class Attachment {
                                 + " without the OUT_OF_ORDER feature");
                     }
                 }
-                int expectedData = piece.op() == Rings.OP_READ && c.status() == 0 ? piece.length : 0;
-                if (c.dataLength() != expectedData) {
-                    throw new Rings.Garbage("completion of id " + c.id() + " returns " + c.dataLength()
-                            + " bytes of data, expected " + expectedData);
+                CdbCall cdb = piece.progress.request.cdb();
+                if (cdb != null) {
+                    // a CDB's Data-In: up to its allocation, whatever the status (a tape READ with ILI)
+                    int most = cdb.in() != null ? piece.length : 0;
+                    if (c.dataLength() < 0 || c.dataLength() > most) {
+                        throw new Rings.Garbage("completion of id " + c.id() + " returns " + c.dataLength()
+                                + " bytes of data, at most " + most + " expected");
+                    }
+                    if (c.dataLength() > 0) {
+                        MemorySegment.copy(rings.buffer(piece.buffer), 0, MemorySegment.ofBuffer(cdb.in().nio()), 0,
+                                c.dataLength());
+                    }
+                } else {
+                    int expectedData = piece.op() == Rings.OP_READ && c.status() == 0 ? piece.length : 0;
+                    if (c.dataLength() != expectedData) {
+                        throw new Rings.Garbage("completion of id " + c.id() + " returns " + c.dataLength()
+                                + " bytes of data, expected " + expectedData);
+                    }
                 }
                 boolean lend = piece.progress.request.lent() != null && c.status() == 0;
                 if (lend) {
@@ -530,6 +605,14 @@ final class Attachment {
 
     /** One piece ended with {@code c}: the request finishes with its last piece. */
     private void pieceDone(Progress p, Rings.Completion c) {
+        CdbCall cdb = p.request.cdb();
+        if (cdb != null) {
+            // the handler's answer is the command's: status, sense as it wrote it, the residual
+            int residual = cdb.in() != null ? cdb.in().length() - c.dataLength() : 0;
+            cdb.done().completed(new ScsiPassThrough.Result(c.status(), c.sense().length == 0 ? null : c.sense(),
+                    residual));
+            return;
+        }
         if (c.status() != 0 && p.failure == null) {
             p.failure = failureOf(c);
             p.cause = new IOException(String.format("handler status 0x%02x%s", c.status(), senseText(c.sense())));

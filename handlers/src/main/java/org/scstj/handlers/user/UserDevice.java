@@ -1,6 +1,8 @@
 package org.scstj.handlers.user;
 
 import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.ScsiPassThrough;
 import org.scstj.handlers.common.DeviceIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +12,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 
 /**
- * A disk whose blocks a handler in another process serves (docs/user-handlers.md). The device owns
+ * A device a handler in another process serves (docs/user-handlers.md): a disk or a CD/DVD whose
+ * blocks it moves while the core decodes the commands, the commands the core has no row for sent to
+ * it as CDBs ({@link #otherCommands}) when it names their opcodes; or a tape drive or medium changer
+ * whose every command but the core's (INQUIRY, REPORT LUNS, REQUEST SENSE, reservations, task
+ * management) it executes as CDBs ({@link #passThrough}). The device owns
  * the control socket and an acceptor thread; each handler that connects and passes the handshake
  * (HELLO checked against the configuration, WELCOME with a fresh memfd and doorbells, READY) is an
  * {@link Attachment} with an epoch above every earlier one. The LU is {@link #ready} while one is
@@ -20,7 +26,7 @@ import java.nio.file.Files;
  * <p>Threads: the engine calls {@link #read}, {@link #write}, {@link #flush} and {@link #unmap} on
  * any thread; they return at once. Completions run on the attachment's ring thread.
  */
-final class UserDevice implements BlockDevice {
+final class UserDevice implements BlockDevice, ScsiPassThrough {
     private static final Logger log = LoggerFactory.getLogger(UserDevice.class);
     /** How long a connecting handler has for its HELLO and, after WELCOME, its READY. */
     static final int HANDSHAKE_MILLIS = 10_000;
@@ -47,9 +53,10 @@ final class UserDevice implements BlockDevice {
         this.name = name;
         this.settings = settings;
         this.listener = listener;
-        this.capabilities = new Capabilities(true, settings.thin(), settings.readOnly(), false, 1,
-                DeviceIdentity.serial(name), DeviceIdentity.naaId(name));
-        this.blocks = settings.size() / settings.blockSize();
+        boolean disc = settings.deviceType() == CD_DVD;
+        this.capabilities = new Capabilities(settings.deviceType() == DISK, settings.thin(), settings.readOnly(),
+                disc, settings.deviceType() == DISK ? 1 : 0, DeviceIdentity.serial(name), DeviceIdentity.naaId(name));
+        this.blocks = Math.max(0, settings.size()) / settings.blockSize();
         this.acceptor = Thread.ofPlatform().daemon().name("user-" + name + "-accept").unstarted(this::acceptLoop);
     }
 
@@ -138,6 +145,57 @@ final class UserDevice implements BlockDevice {
     @Override public int blockSize() { return settings.blockSize(); }
     @Override public long blockCount() { return blocks; }
     @Override public Capabilities capabilities() { return capabilities; }
+    @Override public int peripheralDeviceType() { return settings.deviceType(); }
+
+    /** A tape drive or medium changer: the handler executes its commands as CDBs. */
+    @Override
+    public ScsiPassThrough passThrough() {
+        return settings.cdbDevice() ? this : null;
+    }
+
+    /** A disk or CD/DVD: the commands the core has no row for go to the handler, if it named their opcodes. */
+    @Override
+    public ScsiPassThrough otherCommands() {
+        return settings.cdbDevice() ? null : this;
+    }
+
+    /** The core keeps INQUIRY (docs/user-handlers.md "TMF"): its standard data and VPD pages for the type. */
+    @Override
+    public boolean answersInquiry() {
+        return false;
+    }
+
+    /** One submission's data at most: a buffer, or the handler's largest transfer if smaller. */
+    @Override
+    public int maxTransferBytes() {
+        Attachment a = attachment;
+        return a == null ? settings.maxTransfer() : a.pieceSize();
+    }
+
+    /**
+     * A CDB operation (docs/user-handlers.md "CDB operations"), after the core's checks: to the
+     * attached handler if it named the opcode, else INVALID COMMAND OPERATION CODE; NOT READY with
+     * no handler attached.
+     */
+    @Override
+    public void execute(byte[] cdb, Direction direction, DataBuffer dataOut, DataBuffer dataIn, CommandCompletion done) {
+        Attachment a = attachment;
+        if (a == null) {
+            done.failed(IoFailure.NOT_READY, new IOException(name + ": no handler attached"));
+            return;
+        }
+        a.submitCdb(cdb, direction, dataOut, dataIn, done);
+    }
+
+    /**
+     * A LOGICAL UNIT RESET of a tape or changer: the handler hears of it as a TMF message
+     * ({@link #taskManagement}) and has been sent ABORT for each command the core aborted; there is
+     * nothing more to wait for.
+     */
+    @Override
+    public void reset(ResetCompletion done) {
+        done.done(null);
+    }
 
     @Override
     public void listen(Listener l) {
@@ -340,7 +398,7 @@ final class UserDevice implements BlockDevice {
         }
         check(h);
         int features = h.features() & (Message.F_OUT_OF_ORDER | Message.F_FLUSH | Message.F_EVENTS | Message.F_TMF
-                | Message.F_WRITE_SAME | (settings.thin() ? Message.F_UNMAP : 0));
+                | Message.F_WRITE_SAME | Message.F_CDB | (settings.thin() ? Message.F_UNMAP : 0));
         int depth = settings.queueDepth();
         Rings.Layout layout = new Rings.Layout(depth, depth, depth, settings.maxTransfer());
         Kernel.MemFd memfd = Kernel.MemFd.create("scstj-" + name, layout.size());
@@ -361,7 +419,10 @@ final class UserDevice implements BlockDevice {
             }
             int piece = h.maxTransfer() == 0 ? settings.maxTransfer() : Math.min(h.maxTransfer(), settings.maxTransfer());
             Attachment a = new Attachment(this, next, peer, memfd, sq, cq, rings, features, settings.deadline(), piece,
-                    settings.spin());
+                    settings.spin(), (features & Message.F_CDB) != 0 ? h.opcodes().clone() : new byte[32]);
+            if (settings.deviceType() == CD_DVD) {
+                blocks = h.blocks(); // the disc's capacity is the handler's; the 29/00 below covers its change
+            }
             Listener l = coreListener;
             if (l != null) {
                 l.reset(); // the device may have lost its state with the last handler: 29/00 for every nexus first
@@ -385,13 +446,22 @@ final class UserDevice implements BlockDevice {
 
     /** The HELLO against the configuration: a handler for another device is refused (reason 3). */
     private void check(Message.Hello h) throws IOException {
-        if (h.deviceType() != 0) {
-            throw new IOException("HELLO device type " + h.deviceType() + ", but " + name + " is a disk (type 0)");
+        int type = settings.deviceType();
+        if (h.deviceType() != type) {
+            throw new IOException("HELLO device type " + h.deviceType() + ", but " + name + " is of type " + type);
+        }
+        checkOpcodes(h);
+        if (settings.cdbDevice()) {
+            if ((h.features() & Message.F_CDB) == 0) {
+                throw new IOException(name + " is a " + (type == TAPE ? "tape drive" : "medium changer")
+                        + ": its handler executes the commands as CDBs, but the HELLO does not ask for the CDB feature");
+            }
+            return; // the core addresses no blocks of a tape or changer
         }
         if (h.blockSize() != settings.blockSize()) {
             throw new IOException("HELLO block size " + h.blockSize() + ", but " + name + " has " + settings.blockSize());
         }
-        if (h.blocks() != blockCount()) {
+        if (type == DISK && h.blocks() != blockCount()) {
             throw new IOException("HELLO gives " + h.blocks() + " blocks, but " + name + " has " + blockCount());
         }
         if (h.maxTransfer() != 0 && h.maxTransfer() % settings.blockSize() != 0) {
@@ -400,6 +470,39 @@ final class UserDevice implements BlockDevice {
         }
         if (settings.thin() && (h.features() & Message.F_UNMAP) == 0) {
             throw new IOException(name + " is thin-provisioned, but the handler does not ask for the UNMAP feature");
+        }
+    }
+
+    /**
+     * Opcodes the core answers for every LU, whatever the handler (docs/user-handlers.md "TMF"):
+     * REQUEST SENSE, INQUIRY, RESERVE / RELEASE (6) and (10), PERSISTENT RESERVE IN / OUT, REPORT LUNS.
+     */
+    static final int[] CORE_OPCODES = {0x03, 0x12, 0x16, 0x17, 0x56, 0x57, 0x5E, 0x5F, 0xA0};
+
+    /**
+     * A HELLO's CDB bitmap names no opcode the core keeps; for a disk or CD/DVD, none the core
+     * executes itself (a row without service actions in the type's command set: the handler gets
+     * only the commands the core has no row for, {@link #otherCommands}), as the engine tells
+     * ({@link Listener#hasRow}).
+     */
+    private void checkOpcodes(Message.Hello h) throws IOException {
+        if ((h.features() & Message.F_CDB) == 0) {
+            return;
+        }
+        for (int op : CORE_OPCODES) {
+            if (h.executes(op)) {
+                throw new IOException(String.format("HELLO asks to execute opcode %02Xh, which the core keeps", op));
+            }
+        }
+        Listener l = coreListener;
+        if (settings.cdbDevice() || l == null) {
+            return;
+        }
+        for (int op = 0; op < 256; op++) {
+            if (h.executes(op) && l.hasRow(op)) {
+                throw new IOException(String.format("HELLO asks to execute opcode %02Xh, which the core decodes and"
+                        + " executes itself on this LU", op));
+            }
         }
     }
 

@@ -36,10 +36,14 @@ public final class UserHandler implements DeviceHandlerFactory {
                 new Attribute("socket", "path", "", null, false,
                         "the control socket the daemon listens on; the handler connects to it (at most 107 bytes)"),
                 new Attribute("type", "string", "", "disk", false,
-                        "the device type the handler serves: disk (cdrom, tape and changer are not built yet)"),
+                        "the device type the handler serves: disk (SBC, the core decodes and the handler moves"
+                                + " blocks), cdrom (MMC, the same with 2048-byte blocks, read-only), tape (SSC) or"
+                                + " changer (SMC), whose commands the handler executes as CDBs"),
                 new Attribute("size", "size", "bytes", null, false,
-                        "the capacity; the handler's HELLO must give the same number of blocks"),
-                new Attribute("block-size", "int", "bytes", "512", false, "logical block size: 512 or 4096"),
+                        "a disk's capacity, the HELLO must give the same number of blocks (a cdrom's is its"
+                                + " handler's; a tape or changer has none)"),
+                new Attribute("block-size", "int", "bytes", "512", false,
+                        "a disk's logical block size: 512 or 4096 (a cdrom's is 2048)"),
                 new Attribute("read-only", "bool", "", "false", false, "write-protect the medium (writes end DATA PROTECT)"),
                 new Attribute("thin-provisioned", "bool", "", "false", false,
                         "UNMAP and WRITE SAME UNMAP go to the handler, which must ask for the UNMAP feature"),
@@ -59,9 +63,17 @@ public final class UserHandler implements DeviceHandlerFactory {
     }
 
     /** A device's checked configuration. */
-    record Settings(Path socket, long size, int blockSize, boolean readOnly, boolean thin, Duration deadline,
-                    int queueDepth, int maxTransfer, List<String> command, Duration spin) {
+    record Settings(Path socket, int deviceType, long size, int blockSize, boolean readOnly, boolean thin,
+                    Duration deadline, int queueDepth, int maxTransfer, List<String> command, Duration spin) {
+        /** A tape or changer: every command but the core's goes to the handler as a CDB. */
+        boolean cdbDevice() {
+            return deviceType == BlockDevice.TAPE || deviceType == BlockDevice.MEDIUM_CHANGER;
+        }
     }
+
+    /** The configuration's {@code type} names and their PERIPHERAL DEVICE TYPE (SPC-5 6.7.2), which the HELLO gives. */
+    static final java.util.Map<String, Integer> TYPES = java.util.Map.of("disk", BlockDevice.DISK,
+            "cdrom", BlockDevice.CD_DVD, "tape", BlockDevice.TAPE, "changer", BlockDevice.MEDIUM_CHANGER);
 
     /** {@code spin = auto}: the ring thread spins only where a spinning thread does not starve the others. */
     static Duration autoSpin(int processors) {
@@ -90,17 +102,36 @@ public final class UserHandler implements DeviceHandlerFactory {
             }
         }
         String type = c.getString("type");
-        if (!type.equals("disk")) {
-            problems.add("type: " + type + ": only disk is built (cdrom, tape and changer handlers are not built yet,"
-                    + " docs/user-handlers.md)");
+        Integer deviceType = TYPES.get(type);
+        if (deviceType == null) {
+            problems.add("type: " + type + ": one of disk, cdrom, tape, changer");
+            deviceType = BlockDevice.DISK;
         }
-        int bs = DeviceKeys.blockSize(c, problems);
-        long size = DeviceKeys.size(c, bs, problems);
-        if (size < 0 && c.hasPath("size") == false) {
-            problems.add("size: required: the capacity the handler serves");
+        int bs;
+        long size;
+        if (deviceType == BlockDevice.DISK) {
+            bs = DeviceKeys.blockSize(c, problems);
+            size = DeviceKeys.size(c, bs, problems);
+            if (size < 0 && !c.hasPath("size")) {
+                problems.add("size: required: the capacity the handler serves");
+            }
+        } else {
+            // MMC-6: 2048-byte blocks, the disc's capacity the handler's; SSC and SMC address no blocks
+            bs = deviceType == BlockDevice.CD_DVD ? 2048 : 512;
+            size = -1;
+            for (String key : List.of("size", "block-size")) {
+                if (device.hasPath(key)) {
+                    problems.add(key + ": not for a " + type + " (" + (deviceType == BlockDevice.CD_DVD
+                            ? "a disc has 2048-byte blocks and the capacity its handler gives"
+                            : "the handler's commands address no blocks of the core's") + ")");
+                }
+            }
         }
-        boolean ro = DeviceKeys.bool(c, "read-only", problems);
+        boolean ro = DeviceKeys.bool(c, "read-only", problems) || deviceType == BlockDevice.CD_DVD;
         boolean thin = DeviceKeys.bool(c, "thin-provisioned", problems);
+        if (thin && deviceType != BlockDevice.DISK) {
+            problems.add("thin-provisioned: only for a disk");
+        }
         Duration deadline = Duration.ofSeconds(30);
         try {
             deadline = c.getDuration("deadline");
@@ -151,7 +182,7 @@ public final class UserHandler implements DeviceHandlerFactory {
                 problems.add("spin: auto, or a duration from 0 to 1ms: " + e.getMessage());
             }
         }
-        return new Settings(socket, size, bs, ro, thin, deadline, depth, (int) max, command, spin);
+        return new Settings(socket, deviceType, size, bs, ro, thin, deadline, depth, (int) max, command, spin);
     }
 
     @Override

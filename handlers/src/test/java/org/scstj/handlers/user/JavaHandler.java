@@ -15,7 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The handler's side of the protocol for tests, in this JVM: a RAM disk that connects, says HELLO,
  * maps the memory WELCOME gives, says READY, and then executes submissions on its own thread
  * (polling the SQ every 100 µs; the doorbells are the real core's business, tested elsewhere).
- * {@link #behaviour} makes it misbehave as a broken handler would.
+ * {@link #behaviour} makes it misbehave as a broken handler would. As CDB operations it executes
+ * vendor-specific C0h (keeps its parameter data), C1h (returns what C0h kept, up to the allocation,
+ * with CHECK CONDITION NO SENSE and ILI when that is shorter) and C2h (ILLEGAL REQUEST, 24/00), and
+ * TEST UNIT READY, when the HELLO names them.
  */
 final class JavaHandler implements AutoCloseable {
     enum Behaviour { GOOD, SILENT, COMPLETE_TWICE, GARBAGE_TAIL, MEDIUM_ERROR }
@@ -30,6 +33,9 @@ final class JavaHandler implements AutoCloseable {
     /** The range of each WRITE_SAME submission, in bytes. */
     final List<Long> ranges = new CopyOnWriteArrayList<>();
     final List<Message> messages = new CopyOnWriteArrayList<>();
+    /** Each CDB operation's CDB, as the handler found it in the SQ. */
+    final List<byte[]> cdbs = new CopyOnWriteArrayList<>();
+    private volatile byte[] mailbox = new byte[0];
     volatile Behaviour behaviour = Behaviour.GOOD;
     private final byte[] disk;
     private final Arena arena = Arena.ofShared();
@@ -39,13 +45,24 @@ final class JavaHandler implements AutoCloseable {
 
     /** Connects and completes the handshake; or throws with the REFUSE the core answered. */
     static JavaHandler attach(Path socket, int blockSize, long blocks, int features) throws IOException {
-        return new JavaHandler(socket, blockSize, blocks, features);
+        return new JavaHandler(socket, 0, blockSize, blocks, features);
     }
 
-    private JavaHandler(Path path, int blockSize, long blocks, int features) throws IOException {
+    /** A handler of {@code deviceType} that names {@code opcodes} in its HELLO (give the CDB feature with them). */
+    static JavaHandler attach(Path socket, int deviceType, int blockSize, long blocks, int features, int... opcodes)
+            throws IOException {
+        return new JavaHandler(socket, deviceType, blockSize, blocks, features, opcodes);
+    }
+
+    private JavaHandler(Path path, int deviceType, int blockSize, long blocks, int features, int... opcodes)
+            throws IOException {
         this.disk = new byte[(int) (blockSize * blocks)];
         this.socket = UnixSeqPacket.connect(path);
-        socket.send(Message.encode(new Message.Hello(features, 0, blockSize, 0, blocks, new byte[32], "java-ram")));
+        byte[] bitmap = new byte[32];
+        for (int op : opcodes) {
+            bitmap[op >>> 3] |= (byte) (1 << (op & 7));
+        }
+        socket.send(Message.encode(new Message.Hello(features, deviceType, blockSize, 0, blocks, bitmap, "java-ram")));
         UnixSeqPacket.Received r = socket.receive(Message.MAX);
         Message m;
         try {
@@ -136,6 +153,36 @@ final class JavaHandler implements AutoCloseable {
                 }
             } else if (op == Rings.OP_UNMAP) {
                 java.util.Arrays.fill(disk, (int) offset, (int) (offset + length), (byte) 0);
+            } else if (op == Rings.OP_CDB) {
+                int cdbLength = memory.get(ValueLayout.JAVA_BYTE, at + 10);
+                int dataLength = memory.get(ValueLayout.JAVA_INT_UNALIGNED, at + 32);
+                byte[] cdb = memory.asSlice(at + 40, cdbLength).toArray(ValueLayout.JAVA_BYTE);
+                cdbs.add(cdb);
+                switch (cdb[0] & 0xFF) {
+                    case 0xC0 -> mailbox = buf.asSlice(0, dataLength).toArray(ValueLayout.JAVA_BYTE);
+                    case 0xC1 -> {
+                        byte[] m = mailbox;
+                        data = Math.min(m.length, dataLength);
+                        MemorySegment.copy(m, 0, buf, ValueLayout.JAVA_BYTE, 0, data);
+                        if (m.length < dataLength) { // SPC-5 4.4.2: ILI, INFORMATION the difference
+                            status = 2;
+                            sense = new byte[18];
+                            sense[0] = (byte) 0xF0;
+                            sense[2] = 0x20;
+                            java.nio.ByteBuffer.wrap(sense).putInt(3, dataLength - m.length);
+                            sense[7] = 10;
+                        }
+                    }
+                    case 0xC2 -> {
+                        status = 2;
+                        sense = new byte[18];
+                        sense[0] = 0x70;
+                        sense[2] = 0x05;
+                        sense[7] = 10;
+                        sense[12] = 0x24;
+                    }
+                    default -> { }
+                }
             }
             int copies = b == Behaviour.COMPLETE_TWICE ? 2 : 1;
             for (int i = 0; i < copies; i++) {

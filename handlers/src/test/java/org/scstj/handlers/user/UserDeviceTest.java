@@ -5,6 +5,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scstj.engine.spi.BlockDevice;
+import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.ScsiPassThrough;
 import org.scstj.engine.spi.BlockDevice.IoFailure;
 import org.scstj.engine.spi.DeviceHandlerFactory;
 
@@ -71,6 +73,11 @@ class UserDeviceTest {
             @Override
             public void mediumChanged() {
                 told.add("medium");
+            }
+
+            @Override
+            public boolean hasRow(int opcode) {
+                return opcode == 0x28; // as the engine's disk set has READ(10)
             }
         });
         return (UserDevice) device;
@@ -433,14 +440,133 @@ class UserDeviceTest {
                 mismatch.getMessage());
     }
 
+    /** What a CDB operation ended with ({@link ScsiPassThrough#execute}). */
+    private static final class CdbOutcome implements ScsiPassThrough.CommandCompletion {
+        final java.util.concurrent.CompletableFuture<Object> done = new java.util.concurrent.CompletableFuture<>();
+
+        @Override
+        public void completed(ScsiPassThrough.Result result) {
+            done.complete(result);
+        }
+
+        @Override
+        public void failed(IoFailure failure, Throwable cause) {
+            done.complete(failure);
+        }
+
+        Object await() throws Exception {
+            return done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private static Object cdb(ScsiPassThrough to, byte[] cdb, byte[] out, DataBuffer in) throws Exception {
+        CdbOutcome o = new CdbOutcome();
+        ScsiPassThrough.Direction dir = out != null ? ScsiPassThrough.Direction.TO_DEVICE
+                : in != null ? ScsiPassThrough.Direction.FROM_DEVICE : ScsiPassThrough.Direction.NONE;
+        to.execute(cdb, dir, out == null ? null : DataBuffer.wrap(out, out.length), in, o);
+        return o.await();
+    }
+
+    private static int senseKey(ScsiPassThrough.Result r) {
+        return r.sense()[2] & 0x0F;
+    }
+
+    /** docs/user-handlers.md "CDB operations": a disk's commands without a row in the core go to the handler. */
+    @Test
+    void cdbOperations_reachAHandlerThatNamedTheOpcode_withTheirData_andOthersEndInvalidOpcode() throws Exception {
+        UserDevice d = open();
+        assertEquals(null, d.passThrough(), "a disk is the core's to decode");
+        ScsiPassThrough others = d.otherCommands();
+        assertEquals(IoFailure.NOT_READY, cdb(others, new byte[] {(byte) 0xC0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+                "x".getBytes(), null), "no handler attached");
+        try (JavaHandler h = JavaHandler.attach(dir.resolve("u0.sock"), 0, 512, BLOCKS,
+                Message.F_OUT_OF_ORDER | Message.F_UNMAP | Message.F_CDB, 0xC0, 0xC1, 0xC2)) {
+            awaitUntil(d::ready);
+            byte[] put = {(byte) 0xC0, 0, 0, 0, 0, 0, 0, 0, 5, 0};
+            ScsiPassThrough.Result stored = (ScsiPassThrough.Result) cdb(others, put, "hello".getBytes(), null);
+            assertEquals(0, stored.status());
+            byte[] room = new byte[64];
+            ScsiPassThrough.Result got = (ScsiPassThrough.Result) cdb(others,
+                    new byte[] {(byte) 0xC1, 0, 0, 0, 0, 0, 0, 0, 64, 0}, null, DataBuffer.wrap(room, 64));
+            assertEquals(2, got.status(), "the handler's status as it gave it");
+            assertEquals(0x20, got.sense()[2] & 0xFF, "its sense: ILI");
+            assertEquals(59, got.residual(), "64 asked, 5 returned");
+            assertEquals("hello", new String(room, 0, 5), "the data it returned");
+            ScsiPassThrough.Result bad = (ScsiPassThrough.Result) cdb(others,
+                    new byte[] {(byte) 0xC2, 0, 0, 0, 0, 0, 0, 0, 0, 0}, null, null);
+            assertEquals(0x05, senseKey(bad));
+            assertEquals(0x24, bad.sense()[12]);
+            int before = h.cdbs.size();
+            ScsiPassThrough.Result unknown = (ScsiPassThrough.Result) cdb(others,
+                    new byte[] {(byte) 0xC3, 0, 0, 0, 0, 0, 0, 0, 0, 0}, null, DataBuffer.wrap(new byte[8], 8));
+            assertEquals(0x05, senseKey(unknown));
+            assertEquals(0x20, unknown.sense()[12], "INVALID COMMAND OPERATION CODE");
+            assertEquals(8, unknown.residual());
+            assertEquals(before, h.cdbs.size(), "an opcode the HELLO did not name never reaches the handler");
+            assertArrayEquals(put, h.cdbs.getFirst(), "the CDB as the core passed it");
+            assertEquals(Message.F_CDB, h.welcome.features() & Message.F_CDB, "CDB agreed");
+            // a read still goes through the core's rows, beside the CDBs
+            assertNull(write(d, 0, new byte[512]));
+        }
+    }
+
+    @Test
+    void aHelloNamingAnOpcodeTheCoreKeepsOrExecutes_isRefused() throws Exception {
+        UserDevice d = open();
+        IOException inquiry = assertThrows(IOException.class, () -> JavaHandler.attach(dir.resolve("u0.sock"), 0, 512,
+                BLOCKS, Message.F_CDB, 0x12));
+        assertTrue(inquiry.getMessage().contains("reason=3") && inquiry.getMessage().contains("12h"), inquiry.getMessage());
+        IOException read = assertThrows(IOException.class, () -> JavaHandler.attach(dir.resolve("u0.sock"), 0, 512,
+                BLOCKS, Message.F_CDB, 0x28));
+        assertTrue(read.getMessage().contains("28h") && read.getMessage().contains("executes itself"), read.getMessage());
+        assertFalse(d.ready());
+    }
+
+    /** A tape drive: the handler executes every command but the core's as CDBs (the pass-through set). */
+    @Test
+    void aTapeDrive_isAPassThroughDeviceWhoseCommandsTheHandlerExecutes() throws Exception {
+        UserDevice d = (UserDevice) new UserHandler().open("t0", ConfigFactory.parseMap(Map.of(
+                "socket", dir.resolve("t0.sock").toString(), "type", "tape", "max-transfer", "64K")),
+                new DeviceHandlerFactory.Context(Runnable::run, dir));
+        device = d;
+        assertEquals(BlockDevice.TAPE, d.peripheralDeviceType());
+        assertEquals(d, d.passThrough());
+        assertFalse(d.answersInquiry(), "the core answers INQUIRY");
+        assertEquals(65536, d.maxTransferBytes());
+        IOException noCdb = assertThrows(IOException.class, () -> JavaHandler.attach(dir.resolve("t0.sock"), 1, 512, 0,
+                Message.F_OUT_OF_ORDER));
+        assertTrue(noCdb.getMessage().contains("CDB feature"), noCdb.getMessage());
+        IOException disk = assertThrows(IOException.class, () -> JavaHandler.attach(dir.resolve("t0.sock"), 0, 512, 0,
+                Message.F_CDB, 0x00));
+        assertTrue(disk.getMessage().contains("device type 0"), disk.getMessage());
+        try (JavaHandler h = JavaHandler.attach(dir.resolve("t0.sock"), 1, 512, 0, Message.F_CDB | Message.F_TMF,
+                0x00, 0xC0, 0xC1)) {
+            awaitUntil(d::ready);
+            assertEquals(0, ((ScsiPassThrough.Result) cdb(d, new byte[6], null, null)).status(), "TEST UNIT READY");
+            ScsiPassThrough.Result read = (ScsiPassThrough.Result) cdb(d, new byte[] {0x08, 0, 0, 0, 16, 0}, null,
+                    DataBuffer.wrap(new byte[16], 16));
+            assertEquals(0x20, read.sense()[12], "READ(6) not named: INVALID COMMAND OPERATION CODE");
+            assertEquals(1, h.cdbs.size());
+        }
+        awaitUntil(() -> !d.ready());
+        assertEquals(IoFailure.NOT_READY, cdb(d, new byte[6], null, null), "the handler went: NOT READY");
+    }
+
     @Test
     void configuration_isChecked() {
         List<String> problems = new UserHandler().validate("u1", ConfigFactory.parseMap(Map.of(
-                "type", "tape", "queue-depth", 6, "deadline", "1h", "colour", "blue")));
+                "type", "floppy", "queue-depth", 6, "deadline", "1h", "colour", "blue")));
         String all = String.join("\n", problems);
         assertTrue(all.contains("socket: required"), all);
         assertTrue(all.contains("size: required"), all);
-        assertTrue(all.contains("type: tape"), all);
+        assertTrue(all.contains("type: floppy: one of disk, cdrom, tape, changer"), all);
+        String tape = String.join("\n", new UserHandler().validate("t1", ConfigFactory.parseMap(Map.of(
+                "socket", "/tmp/t1.sock", "type", "tape", "size", "1M", "thin-provisioned", true))));
+        assertTrue(tape.contains("size: not for a tape") && tape.contains("thin-provisioned: only for a disk"), tape);
+        assertEquals(List.of(), new UserHandler().validate("t1", ConfigFactory.parseMap(Map.of(
+                "socket", "/tmp/t1.sock", "type", "changer"))));
+        assertEquals(List.of(), new UserHandler().validate("c1", ConfigFactory.parseMap(Map.of(
+                "socket", "/tmp/c1.sock", "type", "cdrom"))));
         assertTrue(all.contains("queue-depth: a power of two"), all);
         assertTrue(all.contains("deadline: from 100ms to 10m"), all);
         assertTrue(all.contains("colour: unknown key"), all);
