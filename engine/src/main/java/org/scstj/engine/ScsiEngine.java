@@ -287,8 +287,11 @@ public final class ScsiEngine {
         boolean cdDvd = device.peripheralDeviceType() == BlockDevice.CD_DVD;
         ModeParameters mode = modeParameters(d, device);
         DeviceControl control = device.passThrough() == null ? null : ControlPage.of(device.passThrough());
-        if (control != null) {
+        if (control != null && device.ready()) {
             followControlPage(d.name(), control, mode);
+        } else if (control != null) {
+            // a handler process not attached yet: its page is read after a MODE SELECT or a LU reset
+            log.info("device {}: not ready at start; the core starts with the Control page's defaults", d.name());
         }
         ReservationFile reservationFile = reservationFile(d);
         UnitState state = new UnitState(new MediumState(device.capabilities().removable(), cdDvd, device.mediumLoaded()),

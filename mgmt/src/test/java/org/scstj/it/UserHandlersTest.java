@@ -27,7 +27,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * real initiators: the C {@code ramdisk} behind LUN 0 passes libiscsi's disk suites, the Python
  * {@code sparse_disk.py} behind LUN 1 takes a 64 MiB image from {@code qemu-img} and gives it back
  * unchanged; kill -9 of the C handler while qemu-img reads from it ends that qemu-img with an
- * error, not a hang, the Python LU serves on, and a restarted C handler serves again.
+ * error, not a hang, the Python LU serves on, and a restarted C handler serves again. The Python
+ * {@code iso_disc.py} behind LUN 2, a {@code type = cdrom} LU the daemon starts the handler of
+ * itself, gives {@code qemu-img} an image of 2048-byte blocks back as it is on disk, its last
+ * partial block padded; the LU says it is a CD/DVD (peripheral device type 5) in the core's INQUIRY.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,10 +46,16 @@ class UserHandlersTest {
               handlers.user {
                 ram0 { socket = "@DIR@/ram0.sock", size = 256M, thin-provisioned = true }
                 sparse0 { socket = "@DIR@/sparse0.sock", size = 64M, thin-provisioned = true }
+                cd0 {
+                  socket = "@DIR@/cd0.sock"
+                  type = cdrom
+                  command = ["python3", "@REPO@/user-handlers/python/examples/iso_disc.py", "@DIR@/disc.iso",
+                             "@DIR@/cd0.sock"]
+                }
               }
               target-drivers.iscsi {
                 portals = ["127.0.0.1:@PORT@"]
-                targets { "iqn.2026-12.org.scstj:user" { luns { 0 = ram0, 1 = sparse0 } } }
+                targets { "iqn.2026-12.org.scstj:user" { luns { 0 = ram0, 1 = sparse0, 2 = cd0 } } }
               }
             }
             """;
@@ -56,6 +65,7 @@ class UserHandlersTest {
     private Daemon daemon;
     private Process ramdisk;
     private Process sparse;
+    private byte[] disc;
 
     @BeforeAll
     void start() throws Exception {
@@ -63,7 +73,10 @@ class UserHandlersTest {
         Tools.require("qemu-img", "qemu-utils");
         Tools.Result make = Tools.run(List.of("make", "-s", "-C", REPO.resolve("user-handlers/c").toString()), 300);
         assertEquals(0, make.exit(), make.output());
-        daemon = Daemon.start(dir, CONFIG);
+        disc = new byte[3 * 1024 * 1024 + 1000]; // not a whole number of 2048-byte blocks
+        new Random(23).nextBytes(disc);
+        Files.write(dir.resolve("disc.iso"), disc);
+        daemon = Daemon.start(dir, CONFIG.replace("@REPO@", REPO.toString()));
         ramdisk = startRamdisk();
         sparse = handler("sparse0", List.of("python3", REPO.resolve("user-handlers/python/examples/sparse_disk.py")
                 .toString(), "--size", "64M", "--block-size", "512", dir.resolve("sparse0.sock").toString()));
@@ -164,6 +177,27 @@ class UserHandlersTest {
         assertEquals(-1, first, "the image came back unchanged; first difference at byte " + first + " of "
                 + got.length + " (64 KiB stretch " + (first / 65536) + ")\n" + in.output() + out.output()
                 + "\n--- handler:\n" + Files.readString(dir.resolve("sparse0.log")));
+    }
+
+    @Test
+    @Order(2)
+    void qemuImg_readsTheDiscOfThePythonCdrom_asItIsOnDisk() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!daemon.log().contains("user device cd0: handler \"iso_disc.py\"") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Tools.Result inq = Tools.run(List.of("iscsi-inq", daemon.url(TARGET, 2)), 60);
+        assertEquals(0, inq.exit(), inq.output() + "\n" + daemon.log());
+        assertTrue(inq.output().toLowerCase().contains("type:0x05") || inq.output().contains("MMC")
+                || inq.output().contains("CD"), "peripheral device type 5:\n" + inq.output());
+        Path back = dir.resolve("disc-back.raw");
+        Tools.Result out = Tools.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "raw", daemon.url(TARGET, 2),
+                back.toString()), 300);
+        assertEquals(0, out.exit(), out.output() + "\n" + daemon.log());
+        byte[] got = Files.readAllBytes(back);
+        byte[] expected = java.util.Arrays.copyOf(disc, (disc.length + 2047) / 2048 * 2048);
+        assertEquals(expected.length, got.length, "the disc's capacity: whole 2048-byte blocks");
+        assertEquals(-1, java.util.Arrays.mismatch(expected, got), "the disc's blocks, the last one padded with zeros");
     }
 
     @Test

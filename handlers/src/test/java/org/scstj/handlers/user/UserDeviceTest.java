@@ -552,6 +552,30 @@ class UserDeviceTest {
         assertEquals(IoFailure.NOT_READY, cdb(d, new byte[6], null, null), "the handler went: NOT READY");
     }
 
+    /** A CD/DVD: the core's MMC set over the handler's 2048-byte blocks; the disc's capacity is the handler's. */
+    @Test
+    void aCdrom_takesItsCapacityFromTheHandler_andReadsItsBlocks() throws Exception {
+        UserDevice d = (UserDevice) new UserHandler().open("c0", ConfigFactory.parseMap(Map.of(
+                "socket", dir.resolve("c0.sock").toString(), "type", "cdrom", "max-transfer", "64K")),
+                new DeviceHandlerFactory.Context(Runnable::run, dir));
+        device = d;
+        d.listen(() -> resets.incrementAndGet());
+        assertEquals(BlockDevice.CD_DVD, d.peripheralDeviceType());
+        assertEquals(null, d.passThrough(), "MMC is the core's");
+        assertTrue(d.capabilities().readOnly() && d.capabilities().removable());
+        assertEquals(2048, d.blockSize());
+        assertEquals(0, d.blockCount(), "no disc before a handler");
+        IOException small = assertThrows(IOException.class, () -> JavaHandler.attach(dir.resolve("c0.sock"), 5, 512, 64,
+                Message.F_OUT_OF_ORDER));
+        assertTrue(small.getMessage().contains("block size 512"), small.getMessage());
+        try (JavaHandler h = JavaHandler.attach(dir.resolve("c0.sock"), 5, 2048, 300, Message.F_OUT_OF_ORDER)) {
+            awaitUntil(d::ready);
+            assertEquals(300, d.blockCount(), "the disc's capacity, from the HELLO");
+            assertEquals(1, resets.get(), "29/00 for every nexus: the disc may have changed");
+            assertArrayEquals(new byte[4096], read(d, 2048 * 10, 4096));
+        }
+    }
+
     @Test
     void configuration_isChecked() {
         List<String> problems = new UserHandler().validate("u1", ConfigFactory.parseMap(Map.of(
