@@ -38,19 +38,21 @@ final class Attachment {
      * FLUSH and UNMAP.
      */
     record Request(int op, long offset, long length, ByteBuffer[] data, boolean fua, BlockDevice.Completion done,
-                   BlockDevice.LentCompletion lent, CdbCall cdb) {
+                   BlockDevice.LentCompletion lent, CdbCall cdb, StatusCall status) {
         Request(int op, long offset, long length, ByteBuffer[] data, boolean fua, BlockDevice.Completion done) {
-            this(op, offset, length, data, fua, done, null, null);
+            this(op, offset, length, data, fua, done, null, null, null);
         }
 
         /** A READ of one piece whose data stays in the shared buffer it arrived in ({@link BlockDevice#readLent}). */
         static Request lentRead(long offset, int length, BlockDevice.LentCompletion lent) {
-            return new Request(Rings.OP_READ, offset, length, null, false, null, lent, null);
+            return new Request(Rings.OP_READ, offset, length, null, false, null, lent, null, null);
         }
 
         void failed(IoFailure failure, Throwable cause) {
             if (lent != null) {
                 lent.failed(failure, cause);
+            } else if (status != null) {
+                status.done().failed(failure, cause);
             } else if (cdb != null) {
                 cdb.done().failed(failure, cause);
             } else {
@@ -70,12 +72,18 @@ final class Attachment {
         }
     }
 
+    /** An LBA_STATUS operation: {@code room} bytes for the extents the handler returns. */
+    record StatusCall(int room, BlockDevice.StatusCompletion done) {
+    }
+
     /** The state of one request across its pieces. */
     private static final class Progress {
         final Request request;
         int pieces;
         /** A lent read's data, handed over with its completion. */
         Lent lentData;
+        /** An LBA_STATUS answer's extents, read from the shared buffer and checked. */
+        List<BlockDevice.Extent> extents;
         IoFailure failure;
         Throwable cause;
 
@@ -223,7 +231,23 @@ final class Attachment {
                     + " bytes is more than one buffer of " + pieceSize));
             return;
         }
-        submit(new Request(Rings.OP_CDB, 0, call.dataLength(), null, false, null, null, call));
+        submit(new Request(Rings.OP_CDB, 0, call.dataLength(), null, false, null, null, call, null));
+    }
+
+    /** Whether the handler reports the provisioning state of its blocks (feature LBA_STATUS agreed). */
+    boolean reportsLbaStatus() {
+        return (features & Message.F_LBA_STATUS) != 0;
+    }
+
+    /**
+     * An LBA_STATUS operation (SBC-4 5.8 GET LBA STATUS, docs/user-handlers.md "LBA_STATUS"): the
+     * range from {@code offset} to the medium's end; room for at most {@code maxExtents} extents,
+     * and no more than one buffer holds.
+     */
+    void submitLbaStatus(long offset, long length, int maxExtents, BlockDevice.StatusCompletion done) {
+        int room = Math.max(1, Math.min(maxExtents, pieceSize / Rings.EXTENT)) * Rings.EXTENT;
+        submit(new Request(Rings.OP_LBA_STATUS, offset, length, null, false, null, null, null,
+                new StatusCall(room, done)));
     }
 
     // --- submissions (any thread) -------------------------------------------------------------
@@ -248,7 +272,8 @@ final class Attachment {
                     long at = (long) i * size;
                     int length = data ? (int) Math.min(size, r.length() - at)
                             : r.op() == Rings.OP_WRITE_SAME ? r.data()[0].remaining()
-                            : r.op() == Rings.OP_CDB ? r.cdb().dataLength() : 0;
+                            : r.op() == Rings.OP_CDB ? r.cdb().dataLength()
+                            : r.op() == Rings.OP_LBA_STATUS ? r.status().room() : 0;
                     Piece piece = new Piece(p, r.offset() + at, length, (int) at);
                     piece.deadline = deadline;
                     waiting.add(piece);
@@ -296,7 +321,8 @@ final class Attachment {
                 Piece piece = waiting.peek();
                 CdbCall cdb = piece.progress.request.cdb();
                 boolean needsBuffer = piece.op() == Rings.OP_READ || piece.op() == Rings.OP_WRITE
-                        || piece.op() == Rings.OP_WRITE_SAME || (cdb != null && piece.length > 0);
+                        || piece.op() == Rings.OP_WRITE_SAME || piece.op() == Rings.OP_LBA_STATUS
+                        || (cdb != null && piece.length > 0);
                 if (needsBuffer && freeCount == 0) {
                     break;
                 }
@@ -322,7 +348,11 @@ final class Attachment {
                 if (piece.progress.request.fua()) {
                     flags |= Rings.FLAG_FUA;
                 }
-                if (cdb != null) {
+                if (piece.op() == Rings.OP_LBA_STATUS) {
+                    // the range to the medium's end; the data length is the room for extents
+                    rings.submit(new Rings.Submission(piece.id, Rings.OP_LBA_STATUS, flags, piece.buffer, piece.offset,
+                            piece.progress.request.length(), piece.length, null));
+                } else if (cdb != null) {
                     // CDB: no medium range; the data length is the parameter list's or the allocation's
                     rings.submit(new Rings.Submission(piece.id, Rings.OP_CDB, flags, piece.buffer, 0, 0, piece.length,
                             cdb.cdb()));
@@ -540,31 +570,42 @@ final class Attachment {
                     throw new Rings.Garbage("completion of id " + c.id() + ", which is not in flight"
                             + (c.id() > 0 && c.id() <= nextId ? " (completed already)" : ""));
                 }
-                if ((features & Message.F_OUT_OF_ORDER) == 0) {
-                    Long expected = order.poll();
-                    if (expected == null || expected != c.id()) {
-                        throw new Rings.Garbage("completion of id " + c.id() + " before id " + expected
-                                + " without the OUT_OF_ORDER feature");
+                try {
+                    if ((features & Message.F_OUT_OF_ORDER) == 0) {
+                        Long expected = order.poll();
+                        if (expected == null || expected != c.id()) {
+                            throw new Rings.Garbage("completion of id " + c.id() + " before id " + expected
+                                    + " without the OUT_OF_ORDER feature");
+                        }
                     }
-                }
-                CdbCall cdb = piece.progress.request.cdb();
-                if (cdb != null) {
-                    // a CDB's Data-In: up to its allocation, whatever the status (a tape READ with ILI)
-                    int most = cdb.in() != null ? piece.length : 0;
-                    if (c.dataLength() < 0 || c.dataLength() > most) {
-                        throw new Rings.Garbage("completion of id " + c.id() + " returns " + c.dataLength()
-                                + " bytes of data, at most " + most + " expected");
+                    CdbCall cdb = piece.progress.request.cdb();
+                    if (piece.op() == Rings.OP_LBA_STATUS) {
+                        piece.progress.extents = c.status() == 0 ? extents(piece, c) : null;
+                        if (c.status() != 0 && c.dataLength() != 0) {
+                            throw new Rings.Garbage("completion of id " + c.id() + " returns " + c.dataLength()
+                                    + " bytes of data with status " + c.status());
+                        }
+                    } else if (cdb != null) {
+                        // a CDB's Data-In: up to its allocation, whatever the status (a tape READ with ILI)
+                        int most = cdb.in() != null ? piece.length : 0;
+                        if (c.dataLength() < 0 || c.dataLength() > most) {
+                            throw new Rings.Garbage("completion of id " + c.id() + " returns " + c.dataLength()
+                                    + " bytes of data, at most " + most + " expected");
+                        }
+                        if (c.dataLength() > 0) {
+                            MemorySegment.copy(rings.buffer(piece.buffer), 0, MemorySegment.ofBuffer(cdb.in().nio()), 0,
+                                    c.dataLength());
+                        }
+                    } else {
+                        int expectedData = piece.op() == Rings.OP_READ && c.status() == 0 ? piece.length : 0;
+                        if (c.dataLength() != expectedData) {
+                            throw new Rings.Garbage("completion of id " + c.id() + " returns " + c.dataLength()
+                                    + " bytes of data, expected " + expectedData);
+                        }
                     }
-                    if (c.dataLength() > 0) {
-                        MemorySegment.copy(rings.buffer(piece.buffer), 0, MemorySegment.ofBuffer(cdb.in().nio()), 0,
-                                c.dataLength());
-                    }
-                } else {
-                    int expectedData = piece.op() == Rings.OP_READ && c.status() == 0 ? piece.length : 0;
-                    if (c.dataLength() != expectedData) {
-                        throw new Rings.Garbage("completion of id " + c.id() + " returns " + c.dataLength()
-                                + " bytes of data, expected " + expectedData);
-                    }
+                } catch (Rings.Garbage g) {
+                    inFlight.put(c.id(), piece); // its request fails NOT READY with the epoch, never forgotten
+                    throw g;
                 }
                 boolean lend = piece.progress.request.lent() != null && c.status() == 0;
                 if (lend) {
@@ -590,6 +631,39 @@ final class Attachment {
     }
 
     /**
+     * An LBA_STATUS answer, copied out of the shared buffer once and checked (the core never trusts
+     * handler memory): whole extents, at least one and at most the room; the first at the
+     * operation's offset, each where the last ended, of whole blocks, none past the range's end;
+     * states 0 (mapped) or 1 (deallocated). Anything else is a protocol error.
+     */
+    private List<BlockDevice.Extent> extents(Piece piece, Rings.Completion c) throws Rings.Garbage {
+        int n = c.dataLength();
+        if (n < Rings.EXTENT || n > piece.length || n % Rings.EXTENT != 0) {
+            throw new Rings.Garbage("LBA_STATUS completion of id " + c.id() + " returns " + n + " bytes: whole "
+                    + Rings.EXTENT + "-byte extents, 1 to " + piece.length / Rings.EXTENT + " of them");
+        }
+        ByteBuffer b = ByteBuffer.wrap(rings.buffer(piece.buffer).asSlice(0, n).toArray(
+                java.lang.foreign.ValueLayout.JAVA_BYTE)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long end = piece.offset + piece.progress.request.length();
+        long at = piece.offset;
+        int block = device.blockSize();
+        List<BlockDevice.Extent> list = new ArrayList<>(n / Rings.EXTENT);
+        for (int i = 0; i < n; i += Rings.EXTENT) {
+            long offset = b.getLong(i);
+            long length = b.getLong(i + 8);
+            int state = b.getInt(i + 16);
+            if (offset != at || length <= 0 || length % block != 0 || length > end - at || (state != 0 && state != 1)) {
+                throw new Rings.Garbage(String.format("LBA_STATUS completion of id %d: extent %d (offset %d, length %d,"
+                        + " state %d) is not the next of the range %d..%d in whole blocks of %d, state 0 or 1",
+                        c.id(), i / Rings.EXTENT, offset, length, state, piece.offset, end, block));
+            }
+            list.add(new BlockDevice.Extent(offset, length, state == 0));
+            at += length;
+        }
+        return List.copyOf(list);
+    }
+
+    /**
      * A piece that waited past its deadline: the request fails BECOMING READY (04/01, which
      * initiators retry: the handler is busy, not broken) once its other pieces ended.
      */
@@ -605,6 +679,15 @@ final class Attachment {
 
     /** One piece ended with {@code c}: the request finishes with its last piece. */
     private void pieceDone(Progress p, Rings.Completion c) {
+        if (p.request.status() != null) {
+            if (c.status() == 0) {
+                p.request.status().done().completed(p.extents);
+            } else {
+                p.request.status().done().failed(failureOf(c), new IOException(String.format("handler status 0x%02x%s",
+                        c.status(), senseText(c.sense()))));
+            }
+            return;
+        }
         CdbCall cdb = p.request.cdb();
         if (cdb != null) {
             // the handler's answer is the command's: status, sense as it wrote it, the residual

@@ -34,7 +34,8 @@ sealed interface Message {
     int F_FLUSH = 1 << 4;
     int F_CDB = 1 << 5;
     int F_EVENTS = 1 << 6;
-    int F_ALL = (1 << 7) - 1;
+    int F_LBA_STATUS = 1 << 7;
+    int F_ALL = (1 << 8) - 1;
 
     /** REFUSE reasons. */
     int R_PROTOCOL = 1;

@@ -42,6 +42,9 @@ final class Rings {
     static final int OP_UNMAP = 4;
     static final int OP_WRITE_SAME = 5;
     static final int OP_CDB = 6;
+    static final int OP_LBA_STATUS = 7;
+    /** One extent of an LBA_STATUS answer: u64 offset, u64 length, u32 state, u32 reserved. */
+    static final int EXTENT = 24;
     static final int FLAG_FUA = 1;
     static final int FLAG_DATA_OUT = 2;
     static final int FLAG_DATA_IN = 4;

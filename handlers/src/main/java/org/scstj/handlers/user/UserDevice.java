@@ -330,6 +330,22 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
     }
 
     /**
+     * SBC-4 5.8 GET LBA STATUS: asked of a handler that agreed LBA_STATUS (docs/user-handlers.md
+     * "LBA_STATUS"); one that did not has every block mapped, which SBC-4 4.7.3 allows.
+     */
+    @Override
+    public void lbaStatus(long offset, long length, int maxExtents, StatusCompletion done) {
+        Attachment a = attachment;
+        if (a == null) {
+            done.failed(IoFailure.NOT_READY, new IOException(name + ": no handler attached"));
+        } else if (!a.reportsLbaStatus()) {
+            BlockDevice.super.lbaStatus(offset, length, maxExtents, done);
+        } else {
+            a.submitLbaStatus(offset, length, maxExtents, done);
+        }
+    }
+
+    /**
      * A READ of whole blocks that fits one shared buffer is lent: the transport sends the handler's
      * data from the shared memory, with no copy (docs/user-handlers.md "Buffers and credits").
      */
@@ -398,7 +414,8 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
         }
         check(h);
         int features = h.features() & (Message.F_OUT_OF_ORDER | Message.F_FLUSH | Message.F_EVENTS | Message.F_TMF
-                | Message.F_WRITE_SAME | Message.F_CDB | (settings.thin() ? Message.F_UNMAP : 0));
+                | Message.F_WRITE_SAME | Message.F_CDB
+                | (settings.thin() ? Message.F_UNMAP | Message.F_LBA_STATUS : 0));
         int depth = settings.queueDepth();
         Rings.Layout layout = new Rings.Layout(depth, depth, depth, settings.maxTransfer());
         Kernel.MemFd memfd = Kernel.MemFd.create("scstj-" + name, layout.size());

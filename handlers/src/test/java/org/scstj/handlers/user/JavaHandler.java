@@ -18,10 +18,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link #behaviour} makes it misbehave as a broken handler would. As CDB operations it executes
  * vendor-specific C0h (keeps its parameter data), C1h (returns what C0h kept, up to the allocation,
  * with CHECK CONDITION NO SENSE and ILI when that is shorter) and C2h (ILLEGAL REQUEST, 24/00), and
- * TEST UNIT READY, when the HELLO names them.
+ * TEST UNIT READY, when the HELLO names them. Its LBA_STATUS calls a block of zeros deallocated.
  */
 final class JavaHandler implements AutoCloseable {
-    enum Behaviour { GOOD, SILENT, COMPLETE_TWICE, GARBAGE_TAIL, MEDIUM_ERROR }
+    enum Behaviour { GOOD, SILENT, COMPLETE_TWICE, GARBAGE_TAIL, MEDIUM_ERROR, BAD_EXTENTS }
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
@@ -38,6 +38,7 @@ final class JavaHandler implements AutoCloseable {
     private volatile byte[] mailbox = new byte[0];
     volatile Behaviour behaviour = Behaviour.GOOD;
     private final byte[] disk;
+    private final int blockSize;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment memory;
     private final Thread worker;
@@ -57,6 +58,7 @@ final class JavaHandler implements AutoCloseable {
     private JavaHandler(Path path, int deviceType, int blockSize, long blocks, int features, int... opcodes)
             throws IOException {
         this.disk = new byte[(int) (blockSize * blocks)];
+        this.blockSize = blockSize;
         this.socket = UnixSeqPacket.connect(path);
         byte[] bitmap = new byte[32];
         for (int op : opcodes) {
@@ -153,6 +155,26 @@ final class JavaHandler implements AutoCloseable {
                 }
             } else if (op == Rings.OP_UNMAP) {
                 java.util.Arrays.fill(disk, (int) offset, (int) (offset + length), (byte) 0);
+            } else if (op == Rings.OP_LBA_STATUS) {
+                int room = memory.get(ValueLayout.JAVA_INT_UNALIGNED, at + 32) / Rings.EXTENT;
+                int bs = welcome.bufferSize() > 0 ? blockSize : 512;
+                java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(room * Rings.EXTENT)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                long start = offset;
+                int state = -1;
+                int n = 0;
+                for (long o = offset; o <= offset + length && n < room; o += bs) {
+                    int s = o == offset + length ? -2 : zeros(o, bs) ? 1 : 0;
+                    if (state >= 0 && s != state) {
+                        out.putLong(start + (b == Behaviour.BAD_EXTENTS ? bs : 0)).putLong(o - start).putInt(state)
+                                .putInt(0);
+                        n++;
+                        start = o;
+                    }
+                    state = s;
+                }
+                data = n * Rings.EXTENT;
+                MemorySegment.copy(out.array(), 0, buf, ValueLayout.JAVA_BYTE, 0, data);
             } else if (op == Rings.OP_CDB) {
                 int cdbLength = memory.get(ValueLayout.JAVA_BYTE, at + 10);
                 int dataLength = memory.get(ValueLayout.JAVA_INT_UNALIGNED, at + 32);
@@ -196,10 +218,20 @@ final class JavaHandler implements AutoCloseable {
                 tail++;
                 INT.setRelease(memory, (long) Rings.CQ_TAIL, b == Behaviour.GARBAGE_TAIL ? tail + 1000 : tail);
             }
-            if (b != Behaviour.GOOD && b != Behaviour.MEDIUM_ERROR) {
+            if (b != Behaviour.GOOD && b != Behaviour.MEDIUM_ERROR && (b != Behaviour.BAD_EXTENTS
+                    || op == Rings.OP_LBA_STATUS)) {
                 stop = true; // one broken completion is enough
             }
         }
+    }
+
+    private boolean zeros(long offset, int length) {
+        for (int i = 0; i < length; i++) {
+            if (disk[(int) offset + i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Sends EVENT {@code event} with {@code value} (docs/user-handlers.md "EVENT"). */

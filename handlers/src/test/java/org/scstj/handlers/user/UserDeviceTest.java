@@ -552,6 +552,56 @@ class UserDeviceTest {
         assertEquals(IoFailure.NOT_READY, cdb(d, new byte[6], null, null), "the handler went: NOT READY");
     }
 
+    private static List<BlockDevice.Extent> lbaStatus(BlockDevice d, long offset, long length, int most)
+            throws Exception {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        d.lbaStatus(offset, length, most, new BlockDevice.StatusCompletion() {
+            @Override
+            public void completed(List<BlockDevice.Extent> extents) {
+                f.complete(extents);
+            }
+
+            @Override
+            public void failed(IoFailure failure, Throwable cause) {
+                f.complete(failure);
+            }
+        });
+        Object o = f.get(5, TimeUnit.SECONDS);
+        if (o instanceof IoFailure failure) {
+            throw new IOException("failed " + failure);
+        }
+        @SuppressWarnings("unchecked")
+        List<BlockDevice.Extent> extents = (List<BlockDevice.Extent>) o;
+        return extents;
+    }
+
+    /** SBC-4 5.8 GET LBA STATUS: the handler's extents, checked; one without the feature has every block mapped. */
+    @Test
+    void lbaStatus_comesFromAHandlerThatAskedForIt_andIsChecked() throws Exception {
+        UserDevice d = open();
+        long whole = BLOCKS * 512L;
+        try (JavaHandler h = attach(d, Message.F_OUT_OF_ORDER | Message.F_UNMAP | Message.F_LBA_STATUS)) {
+            assertNull(write(d, 8192, new byte[] {1, 2, 3}));
+            assertNull(write(d, 8192 + 1024, new byte[] {4}));
+            assertEquals(List.of(new BlockDevice.Extent(0, 8192, false), new BlockDevice.Extent(8192, 512, true),
+                    new BlockDevice.Extent(8704, 512, false), new BlockDevice.Extent(9216, 512, true),
+                    new BlockDevice.Extent(9728, whole - 9728, false)), lbaStatus(d, 0, whole, 100));
+            assertEquals(List.of(new BlockDevice.Extent(8192, 512, true), new BlockDevice.Extent(8704, 512, false)),
+                    lbaStatus(d, 8192, whole - 8192, 2), "no more extents than room for");
+            h.behaviour = JavaHandler.Behaviour.BAD_EXTENTS;
+            IOException bad = assertThrows(IOException.class, () -> lbaStatus(d, 0, whole, 100));
+            assertTrue(bad.getMessage().contains("NOT_READY"), bad.getMessage());
+            awaitUntil(() -> !d.ready());
+            assertFalse(d.ready(), "an extent out of its place is a protocol error: the epoch ended");
+        }
+        try (JavaHandler h = attach(d, Message.F_OUT_OF_ORDER | Message.F_UNMAP)) {
+            int before = h.ids.size();
+            assertEquals(List.of(new BlockDevice.Extent(0, whole, true)), lbaStatus(d, 0, whole, 100),
+                    "without the feature: every block mapped");
+            assertEquals(before, h.ids.size(), "nothing asked of the handler");
+        }
+    }
+
     /** A CD/DVD: the core's MMC set over the handler's 2048-byte blocks; the disc's capacity is the handler's. */
     @Test
     void aCdrom_takesItsCapacityFromTheHandler_andReadsItsBlocks() throws Exception {
