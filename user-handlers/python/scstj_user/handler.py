@@ -77,6 +77,11 @@ class Device:
         """Execute a CDB (feature CDB); return (status, sense, data_in)."""
         raise SenseError(0x5, 0x20, 0x00)   # INVALID COMMAND OPERATION CODE
 
+    def attached(self, handler):
+        """The WELCOME is in, READY not sent yet: `handler.buf_size` is the most data one
+        submission carries (a CDB's Data-In or Data-Out included), `handler.epoch` this
+        attachment's number.  Called on every attachment."""
+
     def features(self):
         """Features to ask for: those whose method the subclass overrides."""
         cls = type(self)
@@ -127,6 +132,7 @@ class Handler:
         self._hello(name or device.name, device.features() if features is None else features,
                     max_transfer)
         self._welcome()
+        device.attached(self)
         self.sock.send(P.pack_msg(P.READY))
         self.aborted = set()
         self.events = []

@@ -31,6 +31,8 @@
 # gateway; one boot, a blank cartridge): mt status; in variable-block mode the tar archive of the
 # host's files (TR records and tar's filemark), weof 1; rewind, fsf 1, bsf 1, eod, seek and tell
 # land where those objects put them; the archive extracts with the manifest's checksums.
+# scstj.step=user (LinuxUserTapeTest: the drive is a handler in another process, the Python
+# examples/tape_drive.py, which executes st's commands as CDB operations): the same as gateway.
 # mt and tar are called by path: busybox's shell runs its own applets of those names first.
 # Uses init's fail, off, HPORT, STEP; ends with the verdict line and powers off:
 #   SCSTJ-LINUX-OK mode=tape step=... key=value...
@@ -48,8 +50,8 @@ echo 63 > /proc/sys/dev/scsi/logging_level
 
 [ -n "$HPORT" ] || fail "tape mode needs scstj.hport= (the host serves the files)"
 case "$STEP" in
-    write|verify|gateway) ;;
-    *) fail "tape mode needs scstj.step=write, verify or gateway, not '$STEP'" ;;
+    write|verify|gateway|user) ;;
+    *) fail "tape mode needs scstj.step=write, verify, gateway or user, not '$STEP'" ;;
 esac
 
 # GET http://10.0.2.2:HPORT$1 (bounded) into the file $2; fails the run on an error
@@ -154,13 +156,13 @@ fetch_files() {
     TR=$(($(stat -c %s /tmp/archive.tar) / 10240))
 }
 
-if [ "$STEP" = gateway ]; then
+if [ "$STEP" = gateway ] || [ "$STEP" = user ]; then
     status
     BS0=$BS
     fetch_files
     mtc setblk 0
     mtc rewind
-    say "writing the archive ($TR records) through the gateway"
+    say "writing the archive ($TR records) through the $STEP drive"
     ( cd /tmp/src && timeout 120 /sbin/tar -cf "$T" -b 20 $NAMES ) > /tmp/tar.log 2>&1 || { cat /tmp/tar.log; fail "tar -cf $T"; }
     tell "after the archive"
     WROTE=$POS
@@ -180,7 +182,7 @@ if [ "$STEP" = gateway ]; then
     mtc seek "$FSF"
     tell "after seek $FSF"
     SEEK=$POS
-    check_archive gateway
+    check_archive "$STEP"
     FIGURES="bs0=$BS0 tr=$TR wrote=$WROTE weof=$WEOF fsf=$FSF bsf=$BSF eod=$EOD seek=$SEEK files=$FILES"
 elif [ "$STEP" = write ]; then
     status
