@@ -39,6 +39,20 @@ class SparseDisk(Device):
         for lba in range(offset // bs, (offset + length) // bs):
             self.blocks.pop(lba, None)
 
+    def lba_status(self, offset, length, max_extents):
+        """SBC-4 GET LBA STATUS: a block is mapped while it has a key."""
+        bs = self.block_size
+        extents = []
+        for lba in range(offset // bs, (offset + length) // bs):
+            deallocated = lba not in self.blocks
+            if extents and extents[-1][2] == deallocated:
+                extents[-1][1] += bs
+            elif len(extents) == max_extents:
+                break
+            else:
+                extents.append([lba * bs, bs, deallocated])
+        return [tuple(e) for e in extents]
+
     def write_same(self, offset, length, block, fua):
         bs = self.block_size
         for lba in range(offset // bs, (offset + length) // bs):

@@ -73,6 +73,12 @@ class Device:
         for off in range(offset, offset + length, len(block)):
             self.write(off, block, fua)
 
+    def lba_status(self, offset, length, max_extents):
+        """Provisioning of the range (feature LBA_STATUS, SBC-4 GET LBA STATUS): a list of
+        (offset, length, deallocated) extents, consecutive from `offset`, in whole blocks, at
+        most `max_extents` of them; they may stop before the range's end."""
+        raise NotImplementedError
+
     def cdb(self, cdb, data_out):
         """Execute a CDB (feature CDB); return (status, sense, data_in)."""
         raise SenseError(0x5, 0x20, 0x00)   # INVALID COMMAND OPERATION CODE
@@ -94,6 +100,8 @@ class Device:
             f |= P.F_WRITE_SAME
         if self.cdb_opcodes:
             f |= P.F_CDB
+        if cls.lba_status is not Device.lba_status:
+            f |= P.F_LBA_STATUS
         return f
 
 
@@ -236,6 +244,14 @@ class Handler:
                 d.unmap(offset, length)
             elif op == P.OP_WRITE_SAME:
                 d.write_same(offset, length, bytes(self._buffer(buf, data_len)), fua)
+            elif op == P.OP_LBA_STATUS:
+                out = self._buffer(buf, data_len)
+                extents = d.lba_status(offset, length, data_len // P.EXTENT.size)
+                if not 0 < len(extents) <= data_len // P.EXTENT.size:
+                    raise SenseError(0x4, 0x44, 0x00, f"lba_status gave {len(extents)} extents")
+                for i, (off, n, deallocated) in enumerate(extents):
+                    P.EXTENT.pack_into(out, i * P.EXTENT.size, off, n, 1 if deallocated else 0)
+                return P.GOOD, b"", len(extents) * P.EXTENT.size
             elif op == P.OP_CDB:
                 data_out = bytes(self._buffer(buf, data_len)) if flags & P.FL_DATA_OUT else None
                 status, sense, data_in = d.cdb(bytes(cdb[:cdb_len]), data_out)
@@ -349,7 +365,10 @@ class Handler:
     def close(self):
         self.words.release()
         self.mv.release()
-        self.mem.close()
+        try:
+            self.mem.close()
+        except BufferError:
+            pass    # a slice handed to the device lives on (in a traceback): unmapped with it
         for fd in (self.sq_efd, self.cq_efd):
             os.close(fd)
         self.sock.close()

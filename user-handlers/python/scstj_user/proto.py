@@ -39,7 +39,8 @@ F_UNMAP = 1 << 3
 F_FLUSH = 1 << 4
 F_CDB = 1 << 5
 F_EVENTS = 1 << 6
-F_ALL = 0x7F
+F_LBA_STATUS = 1 << 7
+F_ALL = 0xFF
 
 # Device types (HELLO offset 20).
 TYPE_DISK, TYPE_TAPE, TYPE_CDROM, TYPE_CHANGER = 0, 1, 5, 8
@@ -62,9 +63,11 @@ OFF_CONTROL_SENT = 448     # the core's count of control messages sent after REA
 # "Submission entry (128 bytes)".
 SQE = struct.Struct("<QBBBxIQQI4x32s56x")
 SQE_SIZE = 128
-OP_READ, OP_WRITE, OP_FLUSH, OP_UNMAP, OP_WRITE_SAME, OP_CDB = range(1, 7)
+OP_READ, OP_WRITE, OP_FLUSH, OP_UNMAP, OP_WRITE_SAME, OP_CDB, OP_LBA_STATUS = range(1, 8)
 OP_NAMES = {OP_READ: "READ", OP_WRITE: "WRITE", OP_FLUSH: "FLUSH", OP_UNMAP: "UNMAP",
-            OP_WRITE_SAME: "WRITE_SAME", OP_CDB: "CDB"}
+            OP_WRITE_SAME: "WRITE_SAME", OP_CDB: "CDB", OP_LBA_STATUS: "LBA_STATUS"}
+# "LBA_STATUS": one extent, offset and length in bytes, state 0 mapped or 1 deallocated.
+EXTENT = struct.Struct("<QQI4x")
 FL_FUA, FL_DATA_OUT, FL_DATA_IN = 1, 2, 4
 NO_BUFFER = 0xFFFFFFFF
 

@@ -172,6 +172,14 @@ class TestCore:
                                     data=bytes(data_out), data_len=max(len(data_out), data_in_len),
                                     data_in=data_in_len > 0))
 
+    def submit_lba_status(self, offset, length, max_extents):
+        return self._submit(Command(self, P.OP_LBA_STATUS, offset, length,
+                                    data_len=max_extents * P.EXTENT.size, data_in=True))
+
+    def lba_status(self, offset, length, max_extents=64, timeout=10):
+        """The completion, with `.extents` [(offset, length, deallocated)] when GOOD."""
+        return self.submit_lba_status(offset, length, max_extents).wait(timeout)
+
     def read(self, offset, length, timeout=10):
         return self.submit_read(offset, length).wait(timeout)
 
@@ -430,14 +438,15 @@ class TestCore:
             cmd.epoch = ep.number
             flags = P.FL_FUA if cmd.fua else 0
             data_len = 0
-            if cmd.op in (P.OP_READ, P.OP_WRITE, P.OP_WRITE_SAME) or (cmd.op == P.OP_CDB and cmd.data_len):
+            if cmd.op in (P.OP_READ, P.OP_WRITE, P.OP_WRITE_SAME, P.OP_LBA_STATUS) or (
+                    cmd.op == P.OP_CDB and cmd.data_len):
                 cmd.buffer = ep.free_buffers.pop()
                 start = ep.pool_off + cmd.buffer * self.buf_size
                 if cmd.op == P.OP_READ:
                     flags |= P.FL_DATA_IN
                     data_len = cmd.length
                 else:
-                    data_len = cmd.data_len if cmd.op == P.OP_CDB else len(cmd.data)
+                    data_len = cmd.data_len if cmd.op in (P.OP_CDB, P.OP_LBA_STATUS) else len(cmd.data)
                     if cmd.data:
                         flags |= P.FL_DATA_OUT
                         ep.mv[start:start + len(cmd.data)] = cmd.data
@@ -491,7 +500,8 @@ class TestCore:
             raise P.ProtocolError(f"CHECK CONDITION of command {cmd_id} with malformed sense {sense.hex()}")
         if status != P.CHECK_CONDITION and sense_len:
             raise P.ProtocolError(f"sense data with status {status:#x} of command {cmd_id}")
-        limit = cmd.length if cmd.op == P.OP_READ else (cmd.data_len if cmd.op == P.OP_CDB and cmd.data_in else 0)
+        limit = cmd.length if cmd.op == P.OP_READ else (
+            cmd.data_len if cmd.op in (P.OP_CDB, P.OP_LBA_STATUS) and cmd.data_in else 0)
         if data_len > limit:
             raise P.ProtocolError(f"data length {data_len} of command {cmd_id} above {limit}")
         if cmd.op == P.OP_READ and status == P.GOOD and data_len != cmd.length:
@@ -500,13 +510,34 @@ class TestCore:
         if data_len:
             start = ep.pool_off + cmd.buffer * self.buf_size
             data = bytes(ep.mv[start:start + data_len])
+        extents = None
+        if cmd.op == P.OP_LBA_STATUS and status == P.GOOD:
+            extents = self._check_extents(cmd, data)
         del ep.in_flight[cmd_id]
         if cmd.buffer != P.NO_BUFFER:
             ep.free_buffers.append(cmd.buffer)
         cmd.handler_status = status
         cmd.handler_done.set()
         # A completion of an aborted command is accepted and discarded ("Deadlines, aborts").
-        cmd._end(Completion(status, sense, data))
+        done = Completion(status, sense, data)
+        done.extents = extents
+        cmd._end(done)
+
+    def _check_extents(self, cmd, data):
+        """An LBA_STATUS answer ("LBA_STATUS"): whole extents, one or more, consecutive from the
+        offset, whole blocks, inside the range, state 0 or 1."""
+        size = P.EXTENT.size
+        if not data or len(data) % size:
+            raise P.ProtocolError(f"LBA_STATUS {cmd.id} returned {len(data)} bytes, not whole extents")
+        at, end, out = cmd.offset, cmd.offset + cmd.length, []
+        for i in range(0, len(data), size):
+            off, n, state = P.EXTENT.unpack_from(data, i)
+            if off != at or n <= 0 or n % self.block_size or n > end - at or state not in (0, 1):
+                raise P.ProtocolError(f"LBA_STATUS {cmd.id}: extent ({off}, {n}, {state}) is not the next "
+                                      f"of {cmd.offset}..{end} in blocks of {self.block_size}")
+            out.append((off, n, state == 1))
+            at += n
+        return out
 
     def _do_aborts(self, ep):
         n = 0

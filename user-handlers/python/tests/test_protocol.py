@@ -18,6 +18,22 @@ class SparseDiskTest(RoundTrip, HandlerCase):
         return [sys.executable, SPARSE_DISK, "--size", "4M", "--block-size", "512", path]
 
 
+class SparseDiskLbaStatusTest(HandlerCase):
+    def handler_argv(self, path):
+        return [sys.executable, SPARSE_DISK, "--size", "4M", "--block-size", "512", path]
+
+    def test_lba_status_reports_the_written_blocks_mapped_and_the_rest_deallocated(self):
+        self.attach()
+        self.assertTrue(self.core.epoch.features & P.F_LBA_STATUS, "sparse_disk asks for LBA_STATUS")
+        self.assertGood(self.core.write(8 * 512, b"\1" * 1024))
+        self.assertGood(self.core.unmap(8 * 512, 512))
+        c = self.assertGood(self.core.lba_status(0, 4 << 20))
+        self.assertEqual(c.extents, [(0, 9 * 512, True), (9 * 512, 512, False),
+                                     (10 * 512, (4 << 20) - 10 * 512, True)])
+        two = self.assertGood(self.core.lba_status(0, 4 << 20, max_extents=2)).extents
+        self.assertEqual(two, c.extents[:2], "no more extents than room for")
+
+
 class SparseDisk4kTest(HandlerCase):
     block_size = 4096
 

@@ -179,6 +179,24 @@ class UserHandlersTest {
                 + "\n--- handler:\n" + Files.readString(dir.resolve("sparse0.log")));
     }
 
+    /** SBC-4 5.8 through the LBA_STATUS operation: the Python disk reports its blocks mapped or deallocated. */
+    @Test
+    @Order(2)
+    void libiscsiGetLbaStatus_passesAgainstThePythonSparseDisk() throws Exception {
+        Tools.Result r = Tools.run(List.of("iscsi-test-cu", "-d", "-t", "ALL.GetLBAStatus", daemon.url(TARGET, 1)), 600);
+        System.out.println(r.output());
+        Tools.CUnitSummary summary = Tools.CUnitSummary.parse(r.output());
+        if (summary == null) {
+            fail("no CUnit summary from GetLBAStatus:\n" + r.output() + "\n--- daemon log:\n" + daemon.log());
+        }
+        assertTrue(summary.ran() > 0, "GetLBAStatus ran no test:\n" + r.output());
+        assertEquals(0, summary.failed(), "GetLBAStatus had failures:\n" + r.output());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "user device sparse0: handler \"sparse_disk.py\" .* features 0x([0-9a-f]+)").matcher(daemon.log());
+        assertTrue(m.find() && (Integer.parseInt(m.group(1), 16) & 0x80) != 0,
+                "the handler agreed LBA_STATUS (feature bit 7):\n" + daemon.log());
+    }
+
     @Test
     @Order(2)
     void qemuImg_readsTheDiscOfThePythonCdrom_asItIsOnDisk() throws Exception {
