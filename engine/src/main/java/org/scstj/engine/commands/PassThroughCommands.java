@@ -57,7 +57,7 @@ public final class PassThroughCommands {
         List<CommandRow> rows = new ArrayList<>();
         for (CommandRow r : SpcCommands.ROWS) {
             if (r.name().equals("INQUIRY") && !deviceInquiry) {
-                rows.add(r);
+                rows.add(r.withExecutor((cdb, ctx) -> PassThroughInquiry.coreOrDevicePage((Cdb.Inquiry) cdb, ctx)));
             } else if (r.name().equals("INQUIRY")) {
                 rows.add(r.withExecutor((cdb, ctx) -> PassThroughInquiry.execute((Cdb.Inquiry) cdb, ctx)));
             } else if (CORE.contains(r.name()) || r.name().startsWith("PERSISTENT RESERVE")) {
@@ -192,7 +192,9 @@ public final class PassThroughCommands {
      */
     public static CommandSet othersToDevice(CommandSet own) {
         return WITH_OTHERS.computeIfAbsent(own.name(), n -> CommandSet.withFallback(n + ", other commands to the device",
-                own.rows(), own.vpdPages(), FALLBACK));
+                own.rows().stream().map(r -> r.name().equals("INQUIRY") ? r.withExecutor((cdb, ctx) ->
+                        PassThroughInquiry.coreOrDevicePage((Cdb.Inquiry) cdb, ctx)) : r).toList(),
+                own.vpdPages(), FALLBACK));
     }
 
     /**

@@ -30,6 +30,21 @@ public final class PassThroughInquiry {
     private PassThroughInquiry() {
     }
 
+    /**
+     * The exec stage of the core's INQUIRY on a device whose INQUIRY is the core's but that adds VPD
+     * pages of its own ({@link BlockDevice#deviceVpdPages}): such a page goes to the device as the
+     * initiator sent it; everything else is the core's answer.
+     */
+    public static void coreOrDevicePage(Cdb.Inquiry cdb, ExecContext ctx) {
+        BlockDevice device = ctx.lu().device();
+        if (cdb.evpd() && device.deviceVpdPages().contains(cdb.pageCode())
+                && !InquiryData.corePage(cdb.pageCode(), ctx.lu())) {
+            PassThroughOp.run(Arrays.copyOf(ctx.task().cdb(), 6), ctx, null);
+            return;
+        }
+        ctx.complete(InquiryData.execute(cdb, ctx));
+    }
+
     /** The exec stage (the core's INQUIRY row: decoded and checked by the core, answered by the device). */
     public static void execute(Cdb.Inquiry cdb, ExecContext ctx) {
         if (!cdb.evpd() || cdb.pageCode() != DEVICE_IDENTIFICATION) {

@@ -126,11 +126,17 @@ public final class InquiryData {
         return handlerType == null ? "" : handlerType.toUpperCase(Locale.ROOT);
     }
 
+    /** Whether the core serves VPD page {@code page} on this LU itself (SPC-5's, or its command set's). */
+    public static boolean corePage(int page, LuContext lu) {
+        return page == SUPPORTED_VPD_PAGES || page == UNIT_SERIAL_NUMBER || page == DEVICE_IDENTIFICATION
+                || lu.commands().vpdPages().stream().anyMatch(p -> p.code() == page);
+    }
+
     /** A VPD page: SPC-5's own, or one the LU's command set adds; {@code null} if the LU has no such page. */
     public static byte[] vpdPage(int page, LuContext lu) {
         BlockDevice device = lu.device();
         return switch (page) {
-            case SUPPORTED_VPD_PAGES -> supportedPages(lu.commands().vpdPages());
+            case SUPPORTED_VPD_PAGES -> supportedPages(lu.commands().vpdPages(), device.deviceVpdPages());
             case UNIT_SERIAL_NUMBER -> unitSerialNumber(device.capabilities().serial());
             case DEVICE_IDENTIFICATION -> deviceIdentification(device, lu.nexus());
             default -> {
@@ -144,10 +150,12 @@ public final class InquiryData {
         };
     }
 
-    /** SPC-5 7.7.16 Supported VPD Pages, in ascending order of page code. */
-    private static byte[] supportedPages(List<VpdPage> added) {
-        int[] codes = java.util.stream.IntStream.concat(java.util.Arrays.stream(COMMON_VPD_PAGES),
-                added.stream().mapToInt(VpdPage::code)).sorted().toArray();
+    /** SPC-5 7.7.16 Supported VPD Pages, in ascending order of page code: the core's, then the device's own. */
+    private static byte[] supportedPages(List<VpdPage> added, java.util.Set<Integer> device) {
+        int[] codes = java.util.stream.IntStream.concat(java.util.stream.IntStream.concat(
+                java.util.Arrays.stream(COMMON_VPD_PAGES), added.stream().mapToInt(VpdPage::code)),
+                device.stream().mapToInt(Integer::intValue).filter(c -> c >= 0 && c <= 0xFF)).distinct().sorted()
+                .toArray();
         byte[] p = new byte[4 + codes.length];
         put16(p, 2, codes.length);
         for (int i = 0; i < codes.length; i++) {

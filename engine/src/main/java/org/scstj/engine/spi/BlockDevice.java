@@ -54,6 +54,18 @@ public interface BlockDevice extends AutoCloseable {
     }
 
     /**
+     * VPD pages (SPC-5 7.7) the device answers itself besides the core's, for a device whose INQUIRY
+     * is the core's and that takes commands as CDBs ({@link #otherCommands}, or {@link #passThrough}
+     * with {@link ScsiPassThrough#answersInquiry} false): an INQUIRY with EVPD for one of them goes to
+     * the device as the initiator sent it, after the core's checks, and the Supported VPD Pages page
+     * lists them. A page the core serves stays the core's. Read for each such INQUIRY (it may change
+     * while the device runs). The default: none.
+     */
+    default java.util.Set<Integer> deviceVpdPages() {
+        return java.util.Set.of();
+    }
+
+    /**
      * A tape drive's cartridge ({@link #TAPE}): the objects on it, or null while the drive is
      * empty. A tape drive's block read and write methods are never called; its data moves through
      * the medium. The default: not a tape drive.

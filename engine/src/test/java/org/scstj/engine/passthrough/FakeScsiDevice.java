@@ -42,6 +42,8 @@ final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
      * not a pass-through device.
      */
     volatile boolean othersOnly;
+    /** The VPD pages it adds to the core's ({@link BlockDevice#deviceVpdPages}). */
+    volatile java.util.Set<Integer> vpdPages = java.util.Set.of();
 
     FakeScsiDevice(int type, int maxTransfer) {
         this.type = type;
@@ -55,6 +57,7 @@ final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
     @Override public ScsiPassThrough passThrough() { return othersOnly ? null : this; }
     @Override public ScsiPassThrough otherCommands() { return othersOnly ? this : null; }
     @Override public boolean answersInquiry() { return answersInquiry; }
+    @Override public java.util.Set<Integer> deviceVpdPages() { return vpdPages; }
     @Override public int peripheralDeviceType() { return type; }
     @Override public String name() { return "sg-fake"; }
     @Override public String handlerType() { return "dev_fake"; }
@@ -166,6 +169,9 @@ final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
 
     /** VPD 83h: the LU's NAA designator, then the real device's own target port designator. */
     private byte[] vpd(int page) {
+        if (page == 0xC0 || page == 0x80) { // a vendor-specific page of its own (and a serial number page)
+            return new byte[] {(byte) type, (byte) page, 0, 4, 'D', 'E', 'V', 'X'};
+        }
         if (page != 0x83) {
             return null;
         }

@@ -362,6 +362,19 @@ class PassThroughRulesTest {
         Answer serial = run(A, new byte[] {0x12, 1, (byte) 0x80, 0, (byte) 255, 0}, 255, null);
         assertEquals(GOOD, serial.response().status(), "the core's Unit Serial Number page");
         assertEquals(0, device.opcodesSeen(0x12), "INQUIRY never reached the device");
+        assertEquals(0x24, asc(run(A, new byte[] {0x12, 1, (byte) 0xC0, 0, (byte) 255, 0}, 255, null).response()),
+                "a page neither has: INVALID FIELD IN CDB");
+        tape.vpdPages = java.util.Set.of(0xC0, 0x80); // the device adds C0h; 80h stays the core's
+        Answer supported = run(A, new byte[] {0x12, 1, 0, 0, (byte) 255, 0}, 255, null);
+        assertEquals(GOOD, supported.response().status());
+        byte[] list = java.util.Arrays.copyOfRange(supported.data(), 4, 4 + (supported.data()[3] & 0xFF));
+        assertArrayEquals(new byte[] {0x00, (byte) 0x80, (byte) 0x83, (byte) 0xC0}, list, "the core's pages and C0h");
+        Answer own = run(A, new byte[] {0x12, 1, (byte) 0xC0, 0, (byte) 255, 0}, 255, null);
+        assertEquals(GOOD, own.response().status());
+        assertEquals("DEVX", new String(own.data(), 4, 4), "C0h from the device");
+        Answer serialNumber = run(A, new byte[] {0x12, 1, (byte) 0x80, 0, (byte) 255, 0}, 255, null);
+        assertEquals("FAKE", new String(serialNumber.data(), 4, 4), "80h stays the core's: its serial number");
+        assertEquals(1, device.opcodesSeen(0x12), "only the C0h INQUIRY reached the device");
         assertEquals(GOOD, send(A, TUR).status());
         assertEquals(1, device.opcodesSeen(0x00), "TEST UNIT READY is the device's");
     }
@@ -383,6 +396,14 @@ class PassThroughRulesTest {
         assertArrayEquals(new byte[] {1, 2, 3, 4}, r.data(), "a vendor-specific command answered by the device");
         assertEquals(List.of(0xC1), device.seen.stream().map(c -> c[0] & 0xFF).toList(),
                 "only the command without a row reached the device");
+        d.vpdPages = java.util.Set.of(0xC0, 0xB0); // C0h its own; B0h (Block Limits) stays the core's
+        assertEquals("DEVX", new String(run(A, new byte[] {0x12, 1, (byte) 0xC0, 0, (byte) 255, 0}, 255, null)
+                .data(), 4, 4), "the device's page");
+        Answer limits = run(A, new byte[] {0x12, 1, (byte) 0xB0, 0, (byte) 255, 0}, 255, null);
+        assertEquals(GOOD, limits.response().status());
+        assertEquals(0x3C, limits.data()[3] & 0xFF, "the core's Block Limits page (SBC-4 6.6.4, 3Ch bytes)");
+        assertEquals(GOOD, run(A, new byte[] {0x12, 0, 0, 0, 36, 0}, 36, null).response().status());
+        assertEquals(1, device.opcodesSeen(0x12), "only the C0h INQUIRY reached the device");
         send(B, TUR); // B's POWER ON
         assertEquals(GOOD, send(A, new byte[] {0x16, 0, 0, 0, 0, 0}).status(), "A reserves (SPC-2)");
         assertEquals(ScsiResponse.RESERVATION_CONFLICT, run(B, new byte[] {(byte) 0xC1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 64,

@@ -132,6 +132,8 @@ final class Attachment {
     private final Thread ringThread;
     /** The opcodes the handler executes as CDBs (HELLO's bitmap, with the CDB feature agreed; else none). */
     private final byte[] cdbOpcodes;
+    /** The VPD pages the handler answers (HELLO's VPD bitmap, with the VPD feature agreed; else none). */
+    private final java.util.Set<Integer> vpdPages;
     private final long peerPid;
     /** The handler's process (SO_PEERCRED's pid), watched for its exit; null where pidfds are missing. */
     private final Kernel.PidFd process;
@@ -157,7 +159,7 @@ final class Attachment {
 
     Attachment(UserDevice device, long epoch, UnixSeqPacket peer, Kernel.MemFd memfd, Kernel.EventFd sqBell,
                Kernel.EventFd cqBell, Rings rings, int features, Duration deadline, int pieceSize, Duration spin,
-               byte[] cdbOpcodes) {
+               byte[] cdbOpcodes, java.util.Set<Integer> vpdPages) {
         this.device = device;
         this.epoch = epoch;
         this.peer = peer;
@@ -170,6 +172,7 @@ final class Attachment {
         this.spinNanos = spin.toNanos();
         this.pieceSize = pieceSize;
         this.cdbOpcodes = cdbOpcodes;
+        this.vpdPages = vpdPages;
         this.freeBuffers = new int[rings.layout().buffers()];
         for (int i = 0; i < freeBuffers.length; i++) {
             freeBuffers[i] = freeBuffers.length - 1 - i;
@@ -204,6 +207,10 @@ final class Attachment {
         ringThread.start();
     }
 
+    java.util.Set<Integer> vpdPages() {
+        return vpdPages;
+    }
+
     /** The most bytes one submission carries. */
     int pieceSize() {
         return pieceSize;
@@ -220,7 +227,8 @@ final class Attachment {
     void submitCdb(byte[] cdb, ScsiPassThrough.Direction direction, DataBuffer out, DataBuffer in,
                    ScsiPassThrough.CommandCompletion done) {
         int opcode = cdb[0] & 0xFF;
-        if ((cdbOpcodes[opcode >>> 3] & (1 << (opcode & 7))) == 0) {
+        boolean vpd = opcode == 0x12 && cdb.length >= 3 && (cdb[1] & 1) != 0 && vpdPages.contains(cdb[2] & 0xFF);
+        if (!vpd && (cdbOpcodes[opcode >>> 3] & (1 << (opcode & 7))) == 0) {
             done.completed(new ScsiPassThrough.Result(0x02, INVALID_OPCODE.clone(), in == null ? 0 : in.length()));
             return;
         }

@@ -35,7 +35,8 @@ sealed interface Message {
     int F_CDB = 1 << 5;
     int F_EVENTS = 1 << 6;
     int F_LBA_STATUS = 1 << 7;
-    int F_ALL = (1 << 8) - 1;
+    int F_VPD = 1 << 8;
+    int F_ALL = (1 << 9) - 1;
 
     /** REFUSE reasons. */
     int R_PROTOCOL = 1;
@@ -49,11 +50,28 @@ sealed interface Message {
      * executes as CDBs; {@code name} its name without the padding.
      */
     record Hello(int features, int deviceType, int blockSize, int maxTransfer, long blocks, byte[] opcodes,
-                 String name) implements Message {
+                 String name, byte[] vpdPages) implements Message {
         static final int LENGTH = 104;
+        /** With the VPD page bitmap (feature VPD) at 104..135. */
+        static final int LENGTH_WITH_VPD = 136;
+
+        Hello(int features, int deviceType, int blockSize, int maxTransfer, long blocks, byte[] opcodes, String name) {
+            this(features, deviceType, blockSize, maxTransfer, blocks, opcodes, name, new byte[32]);
+        }
 
         boolean executes(int opcode) {
             return (opcodes[opcode >>> 3] & (1 << (opcode & 7))) != 0;
+        }
+
+        /** The VPD pages the handler answers (feature VPD). */
+        java.util.Set<Integer> vpd() {
+            java.util.Set<Integer> pages = new java.util.TreeSet<>();
+            for (int p = 0; p < 256; p++) {
+                if ((vpdPages[p >>> 3] & (1 << (p & 7))) != 0) {
+                    pages.add(p);
+                }
+            }
+            return java.util.Set.copyOf(pages);
         }
     }
 
@@ -135,7 +153,10 @@ sealed interface Message {
     }
 
     private static Hello hello(ByteBuffer b, int length) throws Malformed {
-        exactly(length, Hello.LENGTH, "HELLO");
+        if (length != Hello.LENGTH && length != Hello.LENGTH_WITH_VPD) {
+            throw new Malformed("HELLO of " + length + " bytes, expected " + Hello.LENGTH + " or "
+                    + Hello.LENGTH_WITH_VPD);
+        }
         // feature bits this core does not know are not an error: WELCOME agrees to a subset without them
         int features = b.getInt(16) & F_ALL;
         int type = Byte.toUnsignedInt(b.get(20));
@@ -181,8 +202,16 @@ sealed interface Message {
                 throw new Malformed("HELLO name is not NUL-padded");
             }
         }
+        byte[] vpd = new byte[32];
+        if (length == Hello.LENGTH_WITH_VPD) {
+            b.get(104, vpd);
+        }
+        if (((features & F_VPD) != 0) == allZero(vpd)) {
+            throw new Malformed((features & F_VPD) != 0 ? "HELLO asks for the VPD feature but names no VPD page"
+                    : "HELLO names VPD pages but does not ask for the VPD feature");
+        }
         return new Hello(features, type, blockSize, maxTransfer, blocks, opcodes,
-                new String(name, 0, end, StandardCharsets.US_ASCII));
+                new String(name, 0, end, StandardCharsets.US_ASCII), vpd);
     }
 
     private static boolean allZero(byte[] a) {
@@ -231,9 +260,13 @@ sealed interface Message {
     static byte[] encode(Message m) {
         return switch (m) {
             case Hello h -> {
-                ByteBuffer b = header(HELLO, Hello.LENGTH);
+                boolean vpd = !allZero(h.vpdPages());
+                ByteBuffer b = header(HELLO, vpd ? Hello.LENGTH_WITH_VPD : Hello.LENGTH);
                 b.putInt(16, h.features()).put(20, (byte) h.deviceType()).putInt(24, h.blockSize())
                         .putInt(28, h.maxTransfer()).putLong(32, h.blocks()).put(40, h.opcodes());
+                if (vpd) {
+                    b.put(104, h.vpdPages());
+                }
                 byte[] name = h.name().getBytes(StandardCharsets.US_ASCII);
                 b.put(72, name, 0, Math.min(name.length, 31));
                 yield b.array();

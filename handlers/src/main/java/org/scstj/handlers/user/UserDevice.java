@@ -159,6 +159,13 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
         return settings.cdbDevice() ? null : this;
     }
 
+    /** The VPD pages the attached handler answers (feature VPD), besides the core's. */
+    @Override
+    public java.util.Set<Integer> deviceVpdPages() {
+        Attachment a = attachment;
+        return a == null ? java.util.Set.of() : a.vpdPages();
+    }
+
     /** The core keeps INQUIRY (docs/user-handlers.md "TMF"): its standard data and VPD pages for the type. */
     @Override
     public boolean answersInquiry() {
@@ -414,7 +421,7 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
         }
         check(h);
         int features = h.features() & (Message.F_OUT_OF_ORDER | Message.F_FLUSH | Message.F_EVENTS | Message.F_TMF
-                | Message.F_WRITE_SAME | Message.F_CDB
+                | Message.F_WRITE_SAME | Message.F_CDB | Message.F_VPD
                 | (settings.thin() ? Message.F_UNMAP | Message.F_LBA_STATUS : 0));
         int depth = settings.queueDepth();
         Rings.Layout layout = new Rings.Layout(depth, depth, depth, settings.maxTransfer());
@@ -436,7 +443,8 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
             }
             int piece = h.maxTransfer() == 0 ? settings.maxTransfer() : Math.min(h.maxTransfer(), settings.maxTransfer());
             Attachment a = new Attachment(this, next, peer, memfd, sq, cq, rings, features, settings.deadline(), piece,
-                    settings.spin(), (features & Message.F_CDB) != 0 ? h.opcodes().clone() : new byte[32]);
+                    settings.spin(), (features & Message.F_CDB) != 0 ? h.opcodes().clone() : new byte[32],
+                    (features & Message.F_VPD) != 0 ? h.vpd() : java.util.Set.of());
             if (settings.deviceType() == CD_DVD) {
                 blocks = h.blocks(); // the disc's capacity is the handler's; the 29/00 below covers its change
             }

@@ -52,11 +52,22 @@ final class JavaHandler implements AutoCloseable {
     /** A handler of {@code deviceType} that names {@code opcodes} in its HELLO (give the CDB feature with them). */
     static JavaHandler attach(Path socket, int deviceType, int blockSize, long blocks, int features, int... opcodes)
             throws IOException {
-        return new JavaHandler(socket, deviceType, blockSize, blocks, features, opcodes);
+        return new JavaHandler(socket, deviceType, blockSize, blocks, features, new int[0], opcodes);
+    }
+
+    /** A handler that also answers INQUIRY for VPD pages {@code vpd} (give the VPD feature with them). */
+    static JavaHandler attachWithVpd(Path socket, int deviceType, int features, int[] vpd, int... opcodes)
+            throws IOException {
+        return new JavaHandler(socket, deviceType, 512, 0, features, vpd, opcodes);
     }
 
     private JavaHandler(Path path, int deviceType, int blockSize, long blocks, int features, int... opcodes)
             throws IOException {
+        this(path, deviceType, blockSize, blocks, features, new int[0], opcodes);
+    }
+
+    private JavaHandler(Path path, int deviceType, int blockSize, long blocks, int features, int[] vpd,
+                        int... opcodes) throws IOException {
         this.disk = new byte[(int) (blockSize * blocks)];
         this.blockSize = blockSize;
         this.socket = UnixSeqPacket.connect(path);
@@ -64,7 +75,12 @@ final class JavaHandler implements AutoCloseable {
         for (int op : opcodes) {
             bitmap[op >>> 3] |= (byte) (1 << (op & 7));
         }
-        socket.send(Message.encode(new Message.Hello(features, deviceType, blockSize, 0, blocks, bitmap, "java-ram")));
+        byte[] pages = new byte[32];
+        for (int p : vpd) {
+            pages[p >>> 3] |= (byte) (1 << (p & 7));
+        }
+        socket.send(Message.encode(new Message.Hello(features, deviceType, blockSize, 0, blocks, bitmap, "java-ram",
+                pages)));
         UnixSeqPacket.Received r = socket.receive(Message.MAX);
         Message m;
         try {
@@ -194,6 +210,11 @@ final class JavaHandler implements AutoCloseable {
                             java.nio.ByteBuffer.wrap(sense).putInt(3, dataLength - m.length);
                             sense[7] = 10;
                         }
+                    }
+                    case 0x12 -> { // INQUIRY, a VPD page of its own: "JAVA"
+                        byte[] page = {0x01, cdb[2], 0, 4, 'J', 'A', 'V', 'A'};
+                        data = Math.min(page.length, dataLength);
+                        MemorySegment.copy(page, 0, buf, ValueLayout.JAVA_BYTE, 0, data);
                     }
                     case 0xC2 -> {
                         status = 2;

@@ -550,6 +550,26 @@ class UserDeviceTest {
         }
         awaitUntil(() -> !d.ready());
         assertEquals(IoFailure.NOT_READY, cdb(d, new byte[6], null, null), "the handler went: NOT READY");
+        // feature VPD: INQUIRY for the pages the HELLO names goes to the handler; others do not
+        IOException noPages = assertThrows(IOException.class, () -> JavaHandler.attachWithVpd(dir.resolve("t0.sock"),
+                1, Message.F_CDB | Message.F_VPD, new int[0], 0x00));
+        assertTrue(noPages.getMessage().contains("names no VPD page"), noPages.getMessage());
+        try (JavaHandler h = JavaHandler.attachWithVpd(dir.resolve("t0.sock"), 1, Message.F_CDB | Message.F_VPD,
+                new int[] {0xC0, 0xD3}, 0x00)) {
+            awaitUntil(d::ready);
+            assertEquals(java.util.Set.of(0xC0, 0xD3), d.deviceVpdPages());
+            byte[] room = new byte[32];
+            ScsiPassThrough.Result page = (ScsiPassThrough.Result) cdb(d, new byte[] {0x12, 1, (byte) 0xC0, 0, 32, 0},
+                    null, DataBuffer.wrap(room, 32));
+            assertEquals(0, page.status());
+            assertEquals("JAVA", new String(room, 4, 4), "the handler's page");
+            ScsiPassThrough.Result other = (ScsiPassThrough.Result) cdb(d, new byte[] {0x12, 1, (byte) 0xC1, 0, 32, 0},
+                    null, DataBuffer.wrap(new byte[32], 32));
+            assertEquals(0x20, other.sense()[12], "a page it did not name never reaches it");
+            assertEquals(1, h.cdbs.size());
+        }
+        awaitUntil(() -> !d.ready());
+        assertEquals(java.util.Set.of(), d.deviceVpdPages(), "no handler, no pages of its own");
     }
 
     private static List<BlockDevice.Extent> lbaStatus(BlockDevice d, long offset, long length, int most)
