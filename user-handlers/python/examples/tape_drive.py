@@ -156,13 +156,27 @@ class TapeDrive(Device):
         super().__init__(0)             # the core addresses no blocks of a tape
         self.tape, self.capacity, self.write_protect = cartridge, capacity, write_protect
         self.early_warning = capacity - capacity // 32
-        self.loaded, self.pos, self.prevent = True, 0, False
+        # no cartridge (a library's empty drive): tape None; loaded: threaded and ready
+        self.loaded, self.pos, self.prevent = cartridge is not None, 0, False
         self.block_len = 0              # the mode's block length; 0: variable-block mode
         self.buffered = 1               # buffered mode (device-specific parameter)
         self.max_block = 1 << 20        # until the WELCOME says how large a buffer is
 
     def attached(self, handler):
         self.max_block = min(handler.buf_size, 0xFFFFFF)   # READ BLOCK LIMITS has 24 bits
+
+    def insert(self, cartridge):
+        """A cartridge put into the empty drive (by a library's robot): loaded, at BOP, ready."""
+        self.tape, self.loaded, self.pos = cartridge, True, 0
+
+    def eject(self):
+        """Take the cartridge out, threaded or unloaded; return it.  Its records stay with it;
+        the drive is empty (MEDIUM NOT PRESENT) and its position is reset."""
+        tape, self.tape = self.tape, None
+        if tape is not None:
+            tape.sync()
+        self.loaded, self.pos = False, 0
+        return tape
 
     def cdb(self, cdb, data_out):
         op = cdb[0]
@@ -327,6 +341,8 @@ class TapeDrive(Device):
         hold, eot, load = cdb[4] & 8, cdb[4] & 4, cdb[4] & 1
         if load and eot:
             raise Check(INVALID_FIELD_IN_CDB)
+        if self.tape is None:
+            raise Check(MEDIUM_NOT_PRESENT)     # no cartridge to load or unload
         self.tape.sync()
         if load:                    # (RETEN changes nothing here) the medium at BOP, ready
             self.loaded, self.pos = True, 0
