@@ -14,6 +14,7 @@ from scstj_user import Device, serve  # noqa: E402
 
 class SparseDisk(Device):
     name = "sparse_disk.py"
+    vpd_pages = (0xC0,)         # a vendor-specific VPD page of its own (feature VPD)
 
     def __init__(self, size, block_size):
         super().__init__(size, block_size)
@@ -52,6 +53,13 @@ class SparseDisk(Device):
             else:
                 extents.append([lba * bs, bs, deallocated])
         return [tuple(e) for e in extents]
+
+    def cdb(self, cdb, data_out):
+        """INQUIRY, VPD page C0h (SPC-5 7.7.1: vendor specific): the blocks stored, in ASCII."""
+        if cdb[0] == 0x12 and cdb[1] & 1 and cdb[2] == 0xC0:
+            text = f"sparse_disk.py: {len(self.blocks)} of {self.size // self.block_size} blocks stored".encode()
+            return 0, b"", bytes([0x00, 0xC0]) + len(text).to_bytes(2, "big") + text
+        return super().cdb(cdb, data_out)
 
     def write_same(self, offset, length, block, fua):
         bs = self.block_size

@@ -47,6 +47,7 @@ class Device:
     name = "python"
     device_type = P.TYPE_DISK
     cdb_opcodes = ()            # opcodes executed by cdb() (feature CDB)
+    vpd_pages = ()              # VPD pages cdb() answers to INQUIRY with EVPD (feature VPD)
 
     def __init__(self, size, block_size=512):
         if size % block_size:
@@ -100,6 +101,8 @@ class Device:
             f |= P.F_WRITE_SAME
         if self.cdb_opcodes:
             f |= P.F_CDB
+        if self.vpd_pages:
+            f |= P.F_VPD
         if cls.lba_status is not Device.lba_status:
             f |= P.F_LBA_STATUS
         return f
@@ -155,6 +158,11 @@ class Handler:
         body = P.HELLO_BODY.pack(features, d.device_type, d.block_size, max_transfer,
                                  d.size // d.block_size, bytes(bitmap),
                                  name.encode("ascii")[:31])
+        if features & P.F_VPD:
+            pages = bytearray(32)
+            for page in d.vpd_pages:
+                pages[page // 8] |= 1 << (page % 8)
+            body += bytes(pages)    # the 136-byte HELLO
         self.sock.send(P.pack_msg(P.HELLO, body))
 
     def _welcome(self):

@@ -19,6 +19,7 @@ MAX_MSG = 4096                  # no message of version 1 is longer
 # blocks, CDB opcode bitmap, name.
 HELLO_BODY = struct.Struct("<IB3xIIQ32s32s")
 HELLO_LEN = HEADER.size + HELLO_BODY.size          # 104
+HELLO_VPD_LEN = HELLO_LEN + 32                      # 136: with the VPD page bitmap (feature VPD)
 # "WELCOME (length 72)": epoch, features, sq, cq, buffers, buffer size, sq off,
 # cq off, pool off, memfd size, deadline ms.
 WELCOME_BODY = struct.Struct("<QIIIIIIIQQI")
@@ -40,7 +41,8 @@ F_FLUSH = 1 << 4
 F_CDB = 1 << 5
 F_EVENTS = 1 << 6
 F_LBA_STATUS = 1 << 7
-F_ALL = 0xFF
+F_VPD = 1 << 8
+F_ALL = 0x1FF
 
 # Device types (HELLO offset 20).
 TYPE_DISK, TYPE_TAPE, TYPE_CDROM, TYPE_CHANGER = 0, 1, 5, 8

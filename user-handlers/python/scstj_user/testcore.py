@@ -315,7 +315,7 @@ class TestCore:
             conn.settimeout(5)
             msg = conn.recv(P.MAX_MSG)
             mtype, body = P.unpack_msg(msg)
-            if mtype != P.HELLO or len(msg) != P.HELLO_LEN:
+            if mtype != P.HELLO or len(msg) not in (P.HELLO_LEN, P.HELLO_VPD_LEN):
                 raise P.ProtocolError(f"expected HELLO, got type {mtype} of {len(msg)} bytes")
             hello = self._check_hello(body)
         except P.ProtocolError as e:
@@ -348,10 +348,15 @@ class TestCore:
             self.ready_cv.notify_all()
 
     def _check_hello(self, body):
-        (features, dtype, block_size, max_transfer, blocks, bitmap, name) = P.HELLO_BODY.unpack(body)
+        (features, dtype, block_size, max_transfer, blocks, bitmap, name) = P.HELLO_BODY.unpack(
+            body[:P.HELLO_BODY.size])
+        vpd = body[P.HELLO_BODY.size:] or bytes(32)
         hello = dict(features=features, type=dtype, block_size=block_size,
                      max_transfer=max_transfer or (1 << 20), blocks=blocks,
-                     name=name.rstrip(b"\0").decode("ascii", "replace"), opcodes=bitmap)
+                     name=name.rstrip(b"\0").decode("ascii", "replace"), opcodes=bitmap,
+                     vpd_pages=[p for p in range(256) if vpd[p // 8] >> (p % 8) & 1])
+        if bool(features & P.F_VPD) != bool(hello["vpd_pages"]):
+            raise P.ProtocolError("VPD pages without the VPD feature, or the feature without pages")
         err = None
         # Unknown feature bits are not an error: WELCOME agrees to a subset, without them.
         if dtype != self.device_type:

@@ -271,6 +271,7 @@ class FaultyDisk(Device):
     block 4 a handler-chosen sense, block 5 a bug; opcode C0h answers 16 bytes."""
     name = "faulty"
     cdb_opcodes = (0xC0,)
+    vpd_pages = (0xC3,)
 
     def read(self, offset, length):
         if offset == 512:
@@ -303,7 +304,7 @@ class InProcessHandlerTest(unittest.TestCase):
         ready = threading.Event()
 
         def run():
-            self.handler = Handler(self.core.path, FaultyDisk(1 << 20), features=P.F_CDB | P.F_EVENTS)
+            self.handler = Handler(self.core.path, FaultyDisk(1 << 20), features=P.F_CDB | P.F_EVENTS | P.F_VPD)
             ready.set()
             try:
                 self.handler.run(self.stop.is_set)
@@ -337,6 +338,13 @@ class InProcessHandlerTest(unittest.TestCase):
         c = self.core.cdb(bytes([0xC0, 7, 0, 0, 0, 0]), data_in_len=16)
         self.assertEqual(c.status, P.GOOD, c)
         self.assertEqual(c.data, bytes(range(7, 23)))
+
+    def test_vpd_pages_travel_in_a_136_byte_hello_and_inquiry_reaches_cdb(self):
+        self.assertEqual(self.core.epoch.hello["vpd_pages"], [0xC3])
+        self.assertTrue(self.core.epoch.features & P.F_VPD)
+        c = self.core.cdb(bytes([0x12, 1, 0xC3, 0, 16, 0]), data_in_len=16)
+        self.assertEqual(c.status, P.GOOD, c)
+        self.assertEqual(c.data, bytes(range(1, 17)))
 
     def test_event_reaches_the_core(self):
         self.handler.send_event(P.EV_CAPACITY_CHANGED, 4096)

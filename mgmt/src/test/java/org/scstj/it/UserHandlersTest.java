@@ -197,6 +197,19 @@ class UserHandlersTest {
                 "the handler agreed LBA_STATUS (feature bit 7):\n" + daemon.log());
     }
 
+    /** Feature VPD: the Python disk adds a vendor-specific page, which the core's Supported VPD Pages lists. */
+    @Test
+    @Order(2)
+    void theCoresSupportedVpdPages_listThePythonDisksOwnPage() throws Exception {
+        Tools.Result r = Tools.run(List.of("iscsi-inq", "-e", "1", "-c", "0", daemon.url(TARGET, 1)), 60);
+        System.out.println(r.output());
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().toLowerCase().contains("0xc0"), "page C0h listed:\n" + r.output());
+        Tools.Result ram = Tools.run(List.of("iscsi-inq", "-e", "1", "-c", "0", daemon.url(TARGET, 0)), 60);
+        assertEquals(0, ram.exit(), ram.output());
+        assertTrue(!ram.output().toLowerCase().contains("0xc0"), "the C ramdisk adds none:\n" + ram.output());
+    }
+
     @Test
     @Order(2)
     void qemuImg_readsTheDiscOfThePythonCdrom_asItIsOnDisk() throws Exception {
