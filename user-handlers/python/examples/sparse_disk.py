@@ -10,6 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from scstj_user import Device, serve  # noqa: E402
+from scstj_user import proto as P  # noqa: E402
 
 
 class SparseDisk(Device):
@@ -67,17 +68,9 @@ class SparseDisk(Device):
             self.blocks[lba] = block
 
 
-def parse_size(text):
-    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
-    text = text.strip().upper().removesuffix("B").removesuffix("I")
-    if text and text[-1] in units:
-        return int(text[:-1]) * units[text[-1]]
-    return int(text)
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", default="64M", type=parse_size)
+    ap.add_argument("--size", default="64M", type=P.parse_size)
     ap.add_argument("--block-size", default=512, type=int, choices=(512, 1024, 2048, 4096))
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("socket")

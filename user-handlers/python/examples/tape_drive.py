@@ -471,15 +471,9 @@ COMMANDS = {
 TapeDrive.cdb_opcodes = tuple(COMMANDS)
 
 
-def parse_size(text):
-    text = text.strip().upper().removesuffix("B").removesuffix("I")
-    shift = {"K": 10, "M": 20, "G": 30, "T": 40}.get(text[-1:], 0)
-    return int(text[:-1] if shift else text) << shift
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", default="64M", type=parse_size,
+    ap.add_argument("--size", default="64M", type=P.parse_size,
                     help="capacity in bytes of records (K, M, G suffixes; 0: no limit)")
     ap.add_argument("--file", help="keep the cartridge in this file (created when missing)")
     ap.add_argument("--write-protect", action="store_true", help="the cartridge's tab is set")

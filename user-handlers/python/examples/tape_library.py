@@ -63,17 +63,13 @@ FIRST_STORAGE = 0x400           # 1024
 MAX_IMPORT_EXPORT = FIRST_STORAGE - FIRST_IMPORT_EXPORT
 MAX_SLOTS = 0x10000 - FIRST_STORAGE
 
-# Sense (SPC-5 4.4): (key, ASC, ASCQ).
-ILLEGAL_REQUEST = 0x5
-INVALID_OPCODE = (ILLEGAL_REQUEST, 0x20, 0x00)
+# Sense (SPC-5 4.4): (key, ASC, ASCQ); the drive's vocabulary, and the changer's own.
+from tape_drive import (ILLEGAL_REQUEST, INVALID_OPCODE, INVALID_FIELD_IN_CDB,  # noqa: E402
+                        INVALID_FIELD_IN_PARAMETERS, PARAMETER_LIST_LENGTH, SAVING_NOT_SUPPORTED,
+                        REMOVAL_PREVENTED)
 INVALID_ELEMENT_ADDRESS = (ILLEGAL_REQUEST, 0x21, 0x01)
-INVALID_FIELD_IN_CDB = (ILLEGAL_REQUEST, 0x24, 0x00)
-INVALID_FIELD_IN_PARAMETERS = (ILLEGAL_REQUEST, 0x26, 0x00)
-PARAMETER_LIST_LENGTH = (ILLEGAL_REQUEST, 0x1A, 0x00)
-SAVING_NOT_SUPPORTED = (ILLEGAL_REQUEST, 0x39, 0x00)
 DESTINATION_FULL = (ILLEGAL_REQUEST, 0x3B, 0x0D)       # MEDIUM DESTINATION ELEMENT FULL
 SOURCE_EMPTY = (ILLEGAL_REQUEST, 0x3B, 0x0E)           # MEDIUM SOURCE ELEMENT EMPTY
-REMOVAL_PREVENTED = (ILLEGAL_REQUEST, 0x53, 0x02)      # MEDIUM REMOVAL PREVENTED
 
 BARCODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
@@ -469,7 +465,7 @@ def main(argv=None):
                     help="import/export elements, after the slots in mtx's numbering (default 1)")
     ap.add_argument("--cartridges", default="A00001L8,A00002L8,A00003L8",
                     help="barcodes, comma-separated, in slots 1.. (default %(default)s)")
-    ap.add_argument("--size", default="64M", type=tape_drive.parse_size,
+    ap.add_argument("--size", default="64M", type=P.parse_size,
                     help="capacity of each cartridge in bytes of records (K, M, G; 0: no limit)")
     ap.add_argument("--dir", metavar="PATH",
                     help="keep each cartridge in PATH/BARCODE.tape (created when missing)")

@@ -89,6 +89,15 @@ U32 = struct.Struct("<I")
 assert HELLO_LEN == 104 and WELCOME_LEN == 72 and SQE.size == SQE_SIZE and CQE.size == CQE_SIZE
 
 
+def parse_size(text):
+    """A size for a command line: bytes, or a number with K, M, G or T (powers of 1024)."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    text = text.strip().upper().removesuffix("B").removesuffix("I")
+    if text and text[-1] in units:
+        return int(text[:-1]) * units[text[-1]]
+    return int(text)
+
+
 class ProtocolError(Exception):
     """The peer broke a rule of the protocol; the epoch ends."""
 
