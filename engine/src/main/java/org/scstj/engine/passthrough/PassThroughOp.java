@@ -91,6 +91,10 @@ public final class PassThroughOp implements ScsiPassThrough.CommandCompletion, T
     static void run(byte[] cdb, ExecContext ctx, AfterGood after) {
         BlockDevice lu = ctx.lu().device();
         ScsiPassThrough device = lu.passThrough() != null ? lu.passThrough() : lu.otherCommands();
+        if (!device.takes(cdb)) {
+            ctx.complete(Failure.of(SenseReason.INVALID_COMMAND_OPERATION_CODE).toResponse(ctx.lu().descriptorSense()));
+            return;
+        }
         TransportTask task = ctx.task();
         long edtl = Integer.toUnsignedLong(task.expectedDataTransferLength());
         boolean in = task.readExpected() && edtl > 0;

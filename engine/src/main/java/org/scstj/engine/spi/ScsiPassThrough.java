@@ -49,6 +49,16 @@ public interface ScsiPassThrough {
     }
 
     /**
+     * Whether the device executes {@code cdb} at all: false, and the core answers INVALID COMMAND
+     * OPERATION CODE itself (SPC-5 4.2.5.1), in the LU's sense format, and the device never sees
+     * it. A real device judges every command (the default: true); an out-of-process handler
+     * executes only the opcodes its HELLO names (docs/user-handlers.md "CDB operations").
+     */
+    default boolean takes(byte[] cdb) {
+        return true;
+    }
+
+    /**
      * What the device answered.
      *
      * @param status   SAM-5 status byte

@@ -44,6 +44,8 @@ final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
     volatile boolean othersOnly;
     /** The VPD pages it adds to the core's ({@link BlockDevice#deviceVpdPages}). */
     volatile java.util.Set<Integer> vpdPages = java.util.Set.of();
+    /** An opcode it does not take ({@link ScsiPassThrough#takes}), or -1. */
+    volatile int notTaken = -1;
 
     FakeScsiDevice(int type, int maxTransfer) {
         this.type = type;
@@ -58,6 +60,7 @@ final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
     @Override public ScsiPassThrough otherCommands() { return othersOnly ? this : null; }
     @Override public boolean answersInquiry() { return answersInquiry; }
     @Override public java.util.Set<Integer> deviceVpdPages() { return vpdPages; }
+    @Override public boolean takes(byte[] cdb) { return (cdb[0] & 0xFF) != notTaken; }
     @Override public int peripheralDeviceType() { return type; }
     @Override public String name() { return "sg-fake"; }
     @Override public String handlerType() { return "dev_fake"; }

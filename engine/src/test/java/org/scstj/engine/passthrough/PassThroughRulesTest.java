@@ -404,6 +404,11 @@ class PassThroughRulesTest {
         assertEquals(0x3C, limits.data()[3] & 0xFF, "the core's Block Limits page (SBC-4 6.6.4, 3Ch bytes)");
         assertEquals(GOOD, run(A, new byte[] {0x12, 0, 0, 0, 36, 0}, 36, null).response().status());
         assertEquals(1, device.opcodesSeen(0x12), "only the C0h INQUIRY reached the device");
+        d.notTaken = 0xC1; // a handler that did not name C1h
+        ScsiResponse notTaken = run(A, new byte[] {(byte) 0xC1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 64, null).response();
+        assertEquals(0x20, asc(notTaken), "INVALID COMMAND OPERATION CODE from the core");
+        assertEquals(1, device.opcodesSeen(0xC1), "it never reached the device");
+        d.notTaken = -1;
         send(B, TUR); // B's POWER ON
         assertEquals(GOOD, send(A, new byte[] {0x16, 0, 0, 0, 0, 0}).status(), "A reserves (SPC-2)");
         assertEquals(ScsiResponse.RESERVATION_CONFLICT, run(B, new byte[] {(byte) 0xC1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 64,

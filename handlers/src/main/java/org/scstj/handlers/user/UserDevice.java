@@ -172,6 +172,16 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
         return false;
     }
 
+    /**
+     * The attached handler named the CDB's opcode (or, for INQUIRY, its VPD page); with no handler
+     * attached, every command is taken and ends NOT READY ({@link #execute}).
+     */
+    @Override
+    public boolean takes(byte[] cdb) {
+        Attachment a = attachment;
+        return a == null || a.takes(cdb);
+    }
+
     /** One submission's data at most: a buffer, or the handler's largest transfer if smaller. */
     @Override
     public int maxTransferBytes() {

@@ -496,6 +496,8 @@ class UserDeviceTest {
                     new byte[] {(byte) 0xC2, 0, 0, 0, 0, 0, 0, 0, 0, 0}, null, null);
             assertEquals(0x05, senseKey(bad));
             assertEquals(0x24, bad.sense()[12]);
+            assertTrue(others.takes(put) && !others.takes(new byte[] {(byte) 0xC3, 0, 0, 0, 0, 0, 0, 0, 0, 0}),
+                    "the core asks first, and answers INVALID COMMAND OPERATION CODE itself for C3h");
             int before = h.cdbs.size();
             ScsiPassThrough.Result unknown = (ScsiPassThrough.Result) cdb(others,
                     new byte[] {(byte) 0xC3, 0, 0, 0, 0, 0, 0, 0, 0, 0}, null, DataBuffer.wrap(new byte[8], 8));
