@@ -17,8 +17,10 @@ import java.util.Set;
  * {@code user}: a device whose commands a handler in another process executes, over the protocol of
  * docs/user-handlers.md (SCST's {@code scst_user}, LIO's TCMU). The core listens on the device's
  * control socket; a handler connects, and the LU is ready while one is attached
- * ({@link UserDevice}). Version 1 of the core serves disks (SBC): the core decodes and checks the
- * commands and the handler executes block reads, writes, flushes and unmaps.
+ * ({@link UserDevice}). For a disk (SBC) or CD/DVD (MMC) the core decodes and checks the commands
+ * and the handler executes block reads, writes, flushes and unmaps, and the commands the core has no
+ * row for as CDBs; a tape drive's (SSC) or changer's (SMC) handler executes every command but the
+ * core's as CDBs.
  */
 public final class UserHandler implements DeviceHandlerFactory {
     public static final String TYPE = "user";
