@@ -46,6 +46,7 @@ class UserHandlersTest {
               handlers.user {
                 ram0 { socket = "@DIR@/ram0.sock", size = 256M, thin-provisioned = true }
                 sparse0 { socket = "@DIR@/sparse0.sock", size = 64M, thin-provisioned = true }
+                spare0 { socket = "@DIR@/spare0.sock", size = 1M }
                 cd0 {
                   socket = "@DIR@/cd0.sock"
                   type = cdrom
@@ -195,6 +196,35 @@ class UserHandlersTest {
                 "user device sparse0: handler \"sparse_disk.py\" .* features 0x([0-9a-f]+)").matcher(daemon.log());
         assertTrue(m.find() && (Integer.parseInt(m.group(1), 16) & 0x80) != 0,
                 "the handler agreed LBA_STATUS (feature bit 7):\n" + daemon.log());
+    }
+
+    /**
+     * docs/user-handlers.md "CDB operations": the daemon refuses a HELLO that names an opcode its
+     * disk command set decodes itself (READ(10)); the engine tells the device which (Listener.hasRow).
+     */
+    @Test
+    @Order(2)
+    void aHelloNamingAnOpcodeTheCoreDecodes_isRefusedByTheDaemon() throws Exception {
+        String script = String.join("\n",
+                "import sys",
+                "sys.path.insert(0, sys.argv[1])",
+                "from scstj_user import Device, Handler",
+                "class Reads(Device):",
+                "    cdb_opcodes = (0x28,)",
+                "    def read(self, offset, length):",
+                "        return bytes(length)",
+                "try:",
+                "    Handler(sys.argv[2], Reads(1 << 20))",
+                "    print('ATTACHED')",
+                "except Exception as e:",
+                "    print(e)",
+                "");
+        Tools.Result r = Tools.run(List.of("python3", "-c", script, REPO.resolve("user-handlers/python").toString(),
+                dir.resolve("spare0.sock").toString()), 60);
+        assertTrue(r.output().contains("refused") && r.output().contains("opcode 28h"),
+                "the daemon refuses the HELLO and says why:\n" + r.output());
+        assertTrue(daemon.log().contains("user device spare0: handler refused: HELLO asks to execute opcode 28h"),
+                daemon.log());
     }
 
     /** Feature VPD: the Python disk adds a vendor-specific page, which the core's Supported VPD Pages lists. */
