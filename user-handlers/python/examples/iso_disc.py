@@ -9,11 +9,10 @@ size is not a whole number of 2048-byte blocks reads as zeros past its end, up t
 """
 import argparse
 import os
-import signal
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from scstj_user import Device, serve  # noqa: E402
+from scstj_user import Device, serve, stderr_log, stop_on_signals  # noqa: E402
 from scstj_user import proto as P  # noqa: E402
 
 BLOCK = 2048    # MMC-6 4.2: a CD/DVD logical block
@@ -39,11 +38,8 @@ def main(argv=None):
     ap.add_argument("image")
     ap.add_argument("socket")
     args = ap.parse_args(argv)
-    stopping = []
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopping.append(1))
-    log = (lambda m: None) if args.quiet else (lambda m: print("iso_disc:", m, file=sys.stderr))
-    clean = serve(args.socket, IsoDisc(args.image), stop=lambda: bool(stopping), log=log)
+    clean = serve(args.socket, IsoDisc(args.image), stop=stop_on_signals(),
+                  log=stderr_log("iso_disc", args.quiet))
     return 0 if clean else 1
 
 

@@ -5,11 +5,10 @@
 """
 import argparse
 import os
-import signal
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from scstj_user import Device, serve  # noqa: E402
+from scstj_user import Device, serve, stderr_log, stop_on_signals  # noqa: E402
 from scstj_user import proto as P  # noqa: E402
 
 
@@ -75,12 +74,8 @@ def main(argv=None):
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("socket")
     args = ap.parse_args(argv)
-    stopping = []
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopping.append(1))
-    log = (lambda m: None) if args.quiet else (lambda m: print("sparse_disk:", m, file=sys.stderr))
     clean = serve(args.socket, SparseDisk(args.size, args.block_size),
-                  stop=lambda: bool(stopping), log=log)
+                  stop=stop_on_signals(), log=stderr_log("sparse_disk", args.quiet))
     return 0 if clean else 1
 
 

@@ -19,12 +19,11 @@ without IMMED, at REWIND, ERASE, LOAD UNLOAD and at exit.  Standard library only
 """
 import argparse
 import os
-import signal
 import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from scstj_user import Device, serve  # noqa: E402
+from scstj_user import Device, serve, stderr_log, stop_on_signals  # noqa: E402
 from scstj_user import proto as P  # noqa: E402
 
 # Sense keys (SPC-5 4.4) and the (key, ASC, ASCQ) triples the drive reports.
@@ -480,10 +479,8 @@ def main(argv=None):
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("socket")
     args = ap.parse_args(argv)
-    stopping = []
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopping.append(1))
-    log = (lambda m: None) if args.quiet else (lambda m: print("tape_drive:", m, file=sys.stderr))
+    stop = stop_on_signals()
+    log = stderr_log("tape_drive", args.quiet)
     try:
         tape = Cartridge(args.file)
     except (OSError, ValueError) as e:
@@ -491,7 +488,7 @@ def main(argv=None):
         return 2
     try:
         clean = serve(args.socket, TapeDrive(tape, args.size, args.write_protect),
-                      stop=lambda: bool(stopping), log=log)
+                      stop=stop, log=log)
     finally:
         tape.sync()
     return 0 if clean else 1

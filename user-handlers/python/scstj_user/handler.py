@@ -411,3 +411,19 @@ def serve(socket_path, device, *, stop=lambda: False, **kw):
         return False
     finally:
         h.close()
+
+
+def stop_on_signals():
+    """A `stop` for serve(): true once SIGTERM or SIGINT arrived (then serve() says GOODBYE)."""
+    import signal
+    stopping = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.append(1))
+    return lambda: bool(stopping)
+
+
+def stderr_log(prefix, quiet=False):
+    """A `log` for serve(): each line on stderr after `prefix`, or nothing when `quiet`."""
+    if quiet:
+        return lambda msg: None
+    return lambda msg: print(prefix + ":", msg, file=sys.stderr)

@@ -86,22 +86,7 @@ class LinuxChangerTest {
         String context = run.marker() + "\n--- console ---\n" + run.console();
         assertTrue(run.marker().startsWith("SCSTJ-LINUX-OK"), context + "\n--- daemon ---\n" + log);
 
-        Map<String, String> g = LinuxGuest.fields(run.marker());
-        // ch's view of LUN 0: INQUIRY's peripheral device type 8
-        assertEquals("8", g.get("type"), context);
-        assertEquals("Medium_Changer", g.get("product"), "mtx inquiry; " + context);
-        // mtx numbers the storage slots from 1 and the import/export slot after them
-        assertEquals("d0:-,s1:A00001L8,s2:A00002L8,s3:A00003L8,s4:-,s5:-", g.get("inv0"), "before any move; " + context);
-        assertEquals("dr_open", g.get("empty"), "mt status on the empty drive; " + context);
-        assertEquals("d0:A00001L8@1,s1:-,s2:A00002L8,s3:A00003L8,s4:-,s5:-", g.get("inv1"), "after load 1 0; " + context);
-        assertEquals("online+bot", g.get("loaded"), "mt status after load 1 0; " + context);
-        assertEquals("4", g.get("wrote"), "three records and st's filemark; " + context);
-        assertEquals("0", g.get("blank"), "end of data of the blank A00002L8; " + context);
-        assertEquals("online+bot", g.get("reloaded"), "mt status after load 4 0; " + context);
-        assertEquals("4", g.get("read_at"), "past the file's filemark after reading it back; " + context);
-        assertEquals("d0:A00001L8@4,s1:-,s2:A00002L8,s3:A00003L8,s4:-,s5:-", g.get("inv2"), "after load 4 0; " + context);
-        assertNotEquals("0", g.get("refused"), "mtx transfer 2 3 into a full slot; " + context);
-        assertEquals("d0:-,s1:-,s2:A00002L8,s3:A00003L8,s4:A00001L8,s5:-", g.get("inv3"), "at the end; " + context);
+        assertChangerScript(LinuxGuest.fields(run.marker()), context);
 
         // the daemon's inventory (ADDRESS BARCODE SOURCE): storage elements from 1024
         Map<Integer, String> inventory = new TreeMap<>();
@@ -119,5 +104,28 @@ class LinuxChangerTest {
                 "the guest's error handler reset or aborted (a command was not answered in time):\n" + log);
         assertEquals(0, exit, "daemon exit status after SIGTERM; log:\n" + log);
         assertFalse(log.contains("LEAK:"), "Netty reported a buffer leak:\n" + log);
+    }
+
+    /**
+     * What {@code linux-guest/changer.sh} reports for a library of three barcoded cartridges in
+     * four slots, one import/export slot and one drive, as the moves it makes must leave it: the
+     * changer seen as type 8, each inventory, the drive's state and positions, the refused transfer.
+     */
+    static void assertChangerScript(Map<String, String> g, String context) {
+        // ch's view of LUN 0: INQUIRY's peripheral device type 8
+        assertEquals("8", g.get("type"), context);
+        assertEquals("Medium_Changer", g.get("product"), "mtx inquiry; " + context);
+        // mtx numbers the storage slots from 1 and the import/export slot after them
+        assertEquals("d0:-,s1:A00001L8,s2:A00002L8,s3:A00003L8,s4:-,s5:-", g.get("inv0"), "before any move; " + context);
+        assertEquals("dr_open", g.get("empty"), "mt status on the empty drive; " + context);
+        assertEquals("d0:A00001L8@1,s1:-,s2:A00002L8,s3:A00003L8,s4:-,s5:-", g.get("inv1"), "after load 1 0; " + context);
+        assertEquals("online+bot", g.get("loaded"), "mt status after load 1 0; " + context);
+        assertEquals("4", g.get("wrote"), "three records and st's filemark; " + context);
+        assertEquals("0", g.get("blank"), "end of data of the blank A00002L8; " + context);
+        assertEquals("online+bot", g.get("reloaded"), "mt status after load 4 0; " + context);
+        assertEquals("4", g.get("read_at"), "past the file's filemark after reading it back; " + context);
+        assertEquals("d0:A00001L8@4,s1:-,s2:A00002L8,s3:A00003L8,s4:-,s5:-", g.get("inv2"), "after load 4 0; " + context);
+        assertNotEquals("0", g.get("refused"), "mtx transfer 2 3 into a full slot; " + context);
+        assertEquals("d0:-,s1:-,s2:A00002L8,s3:A00003L8,s4:A00001L8,s5:-", g.get("inv3"), "at the end; " + context);
     }
 }

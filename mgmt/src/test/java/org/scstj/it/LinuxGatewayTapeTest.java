@@ -107,22 +107,8 @@ class LinuxGatewayTapeTest {
         String context = run.marker() + "\n--- console ---\n" + run.console();
         assertTrue(run.marker().startsWith("SCSTJ-LINUX-OK"), context + logs);
 
-        Map<String, String> f = LinuxGuest.fields(run.marker());
-        String tr = Long.toString(records);
         // st's view of the gateway's LU: the back drive's INQUIRY, peripheral device type 1
-        assertEquals("tape", f.get("mode"), context);
-        assertEquals("1", f.get("type"), context);
-        assertEquals(tr, f.get("tr"), "records of the tar archive (-b 20); " + context);
-        assertEquals("0", f.get("bs0"), "mt status on a fresh drive: variable-block mode; " + context);
-        // Logical object identifiers (SSC-3 4.2.6): the archive's records 0..TR-1, tar's filemark
-        // at TR, weof's at TR+1, end of data at TR+2
-        assertEquals(Long.toString(records + 1), f.get("wrote"), "after tar closed (its filemark written); " + context);
-        assertEquals(Long.toString(records + 2), f.get("weof"), "after weof 1; " + context);
-        assertEquals(Long.toString(records + 1), f.get("fsf"), "after rewind, fsf 1; " + context);
-        assertEquals(tr, f.get("bsf"), "after bsf 1 (before the archive's filemark); " + context);
-        assertEquals(Long.toString(records + 2), f.get("eod"), "at end of data; " + context);
-        assertEquals(Long.toString(records + 1), f.get("seek"), "tell after seek; " + context);
-        assertEquals(Integer.toString(files.size()), f.get("files"), "files extracted with their checksums; " + context);
+        assertShortRun(LinuxGuest.fields(run.marker()), records, files.size(), context);
 
         assertTrue(Files.exists(cartridge), "no cartridge file " + cartridge);
         long sizeAfter = Files.size(cartridge);
@@ -157,5 +143,29 @@ class LinuxGatewayTapeTest {
         System.out.println("LinuxGatewayTapeTest: " + run.accel() + ", " + run.seconds() + " s: " + run.marker());
         run.console().lines().filter(l -> l.startsWith("scstj-guest:") || l.startsWith("    "))
                 .forEach(l -> System.out.println("LinuxGatewayTapeTest: guest: " + l));
+    }
+
+    /**
+     * What {@code linux-guest/tape.sh} reports for its one-boot steps ({@code gateway}, {@code user})
+     * on a blank cartridge: a tape LU (type 1) in variable-block mode, the tar archive of
+     * {@code records} records with tar's filemark and weof's, the positions spacing, seeking and
+     * end of data land on (SSC-3 4.2.6 logical object identifiers), and the {@code files} files
+     * extracted with their checksums.
+     */
+    static void assertShortRun(Map<String, String> f, long records, int files, String context) {
+        String tr = Long.toString(records);
+        assertEquals("tape", f.get("mode"), context);
+        assertEquals("1", f.get("type"), context);
+        assertEquals(tr, f.get("tr"), "records of the tar archive (-b 20); " + context);
+        assertEquals("0", f.get("bs0"), "mt status on a fresh drive: variable-block mode; " + context);
+        // Logical object identifiers (SSC-3 4.2.6): the archive's records 0..TR-1, tar's filemark
+        // at TR, weof's at TR+1, end of data at TR+2
+        assertEquals(Long.toString(records + 1), f.get("wrote"), "after tar closed (its filemark written); " + context);
+        assertEquals(Long.toString(records + 2), f.get("weof"), "after weof 1; " + context);
+        assertEquals(Long.toString(records + 1), f.get("fsf"), "after rewind, fsf 1; " + context);
+        assertEquals(tr, f.get("bsf"), "after bsf 1 (before the archive's filemark); " + context);
+        assertEquals(Long.toString(records + 2), f.get("eod"), "at end of data; " + context);
+        assertEquals(Long.toString(records + 1), f.get("seek"), "tell after seek; " + context);
+        assertEquals(Integer.toString(files), f.get("files"), "files extracted with their checksums; " + context);
     }
 }

@@ -92,22 +92,8 @@ class LinuxUserTapeTest {
         String context = run.marker() + "\n--- console ---\n" + run.console();
         assertTrue(run.marker().startsWith("SCSTJ-LINUX-OK"), context + "\n--- daemon ---\n" + log);
 
-        Map<String, String> f = LinuxGuest.fields(run.marker());
-        String tr = Long.toString(records);
         // st's view of the LU: the core's INQUIRY with the handler's peripheral device type 1
-        assertEquals("tape", f.get("mode"), context);
-        assertEquals("1", f.get("type"), context);
-        assertEquals(tr, f.get("tr"), "records of the tar archive (-b 20); " + context);
-        assertEquals("0", f.get("bs0"), "mt status on a fresh drive: variable-block mode; " + context);
-        // SSC-3 4.2.6 logical object identifiers: the archive's records 0..TR-1, tar's filemark at
-        // TR, weof's at TR+1, end of data at TR+2
-        assertEquals(Long.toString(records + 1), f.get("wrote"), "after tar closed (its filemark written); " + context);
-        assertEquals(Long.toString(records + 2), f.get("weof"), "after weof 1; " + context);
-        assertEquals(Long.toString(records + 1), f.get("fsf"), "after rewind, fsf 1; " + context);
-        assertEquals(tr, f.get("bsf"), "after bsf 1 (before the archive's filemark); " + context);
-        assertEquals(Long.toString(records + 2), f.get("eod"), "at end of data; " + context);
-        assertEquals(Long.toString(records + 1), f.get("seek"), "tell after seek; " + context);
-        assertEquals(Integer.toString(files.size()), f.get("files"), "files extracted with their checksums; " + context);
+        LinuxGatewayTapeTest.assertShortRun(LinuxGuest.fields(run.marker()), records, files.size(), context);
 
         assertTrue(alive, "the daemon died during the guest's run:\n" + log);
         assertEquals(1, Pattern.compile("user device utape0: handler \"python-tape\" .*attached, epoch")
