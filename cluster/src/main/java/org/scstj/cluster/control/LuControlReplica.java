@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.scstj.cluster.CborSerializable;
 import org.scstj.engine.exec.ControlReplica;
@@ -143,6 +144,12 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
         if (!incarnationKnown) {
             return; // the resubscription timer or the incarnation's arrival sends it
         }
+        if (leaving()) {
+            // Its entities handed off as this node leaves: a subscription now would wait in the
+            // region's buffer for a home no coordinator gives a leaving region, holding the
+            // region's graceful stop (and the node's leave) until the shutdown phase times out
+            return;
+        }
         sharding.entityRefFor(LuControl.KEY, device)
                 .tell(new LuControl.Subscribe(getContext().getSelf(), lus.get(device).reported));
     }
@@ -194,6 +201,16 @@ public final class LuControlReplica extends AbstractBehavior<LuControlReplica.Co
             getContext().watchWith(entity, new EntityGone(device, entity));
         }
         return lu;
+    }
+
+    /**
+     * This node leaves or is down, or its actor system is shutting down (its entities are handed
+     * off, never to be subscribed again). Not "removed": that is also a node's status before it joins.
+     */
+    private boolean leaving() {
+        MemberStatus status = org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem()).selfMember().status();
+        return status == MemberStatus.leaving() || status == MemberStatus.exiting() || status == MemberStatus.down()
+                || org.apache.pekko.actor.CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent();
     }
 
     private Behavior<Command> onEntityGone(EntityGone msg) {
