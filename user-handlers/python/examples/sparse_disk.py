@@ -15,6 +15,7 @@ from scstj_user import proto as P  # noqa: E402
 class SparseDisk(Device):
     name = "sparse_disk.py"
     vpd_pages = (0xC0,)         # a vendor-specific VPD page of its own (feature VPD)
+    cdb_opcodes = (0xC1,)       # a vendor-specific command of its own (feature CDB): STORED BLOCKS
 
     def __init__(self, size, block_size):
         super().__init__(size, block_size)
@@ -59,6 +60,12 @@ class SparseDisk(Device):
         if cdb[0] == 0x12 and cdb[1] & 1 and cdb[2] == 0xC0:
             text = f"sparse_disk.py: {len(self.blocks)} of {self.size // self.block_size} blocks stored".encode()
             return 0, b"", bytes([0x00, 0xC0]) + len(text).to_bytes(2, "big") + text
+        if cdb[0] == 0xC1:
+            # STORED BLOCKS (vendor specific, 10 bytes: ALLOCATION LENGTH in bytes 7-8): the blocks
+            # stored and the capacity, in blocks, each a big-endian u64
+            allocation = int.from_bytes(cdb[7:9], "big")
+            data = len(self.blocks).to_bytes(8, "big") + (self.size // self.block_size).to_bytes(8, "big")
+            return 0, b"", data[:allocation]
         return super().cdb(cdb, data_out)
 
     def write_same(self, offset, length, block, fua):

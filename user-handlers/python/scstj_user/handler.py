@@ -84,6 +84,13 @@ class Device:
         """Execute a CDB (feature CDB); return (status, sense, data_in)."""
         raise SenseError(0x5, 0x20, 0x00)   # INVALID COMMAND OPERATION CODE
 
+    def change_medium(self, medium):
+        """The operator swaps the disc of a CD/DVD (feature MEDIUM): load `medium` (a name in
+        this handler's terms, an image path say), or take the disc out when it is None.  Return
+        the new disc's size in bytes (a multiple of the block size; 0 after taking it out), or
+        raise OSError, the old disc staying in.  Commands keep coming meanwhile."""
+        raise NotImplementedError
+
     def attached(self, handler):
         """The WELCOME is in, READY not sent yet: `handler.buf_size` is the most data one
         submission carries (a CDB's Data-In or Data-Out included), `handler.epoch` this
@@ -105,6 +112,8 @@ class Device:
             f |= P.F_VPD
         if cls.lba_status is not Device.lba_status:
             f |= P.F_LBA_STATUS
+        if cls.change_medium is not Device.change_medium:
+            f |= P.F_MEDIUM
         return f
 
 
@@ -325,6 +334,8 @@ class Handler:
                     self.aborted.add(cmd_id)
                     break
                 i = (i + 1) & 0xFFFFFFFF
+        elif mtype == P.MEDIUM and len(msg) >= P.MEDIUM_MIN_LEN and msg[-1] == 0:
+            self._medium(P.MEDIUM_BODY.unpack_from(body)[0], body[P.MEDIUM_BODY.size:-1].decode())
         elif mtype == P.TMF and len(msg) == P.TMF_LEN:
             self.log(f"TMF {P.TMF_BODY.unpack(body)[0]}")   # a notification only
         elif mtype == P.GOODBYE:
@@ -333,6 +344,20 @@ class Handler:
             raise Ended("refused: " + _refuse_text(body))
         else:
             raise P.ProtocolError(f"unexpected {P.MSG_NAMES[mtype]} of {len(msg)} bytes")
+
+    def _medium(self, request, name):
+        """MEDIUM: swap the disc, answer MEDIUM_DONE with its blocks or the errno and why."""
+        result, blocks, why = 0, 0, ""
+        try:
+            size = self.device.change_medium(name or None)
+            if size % self.device.block_size or (size == 0) != (not name):
+                raise OSError(22, f"a disc of {size} bytes after {'loading' if name else 'ejecting'}")
+            self.device.size, blocks = size, size // self.device.block_size
+        except OSError as e:
+            result, why = e.errno or 5, e.strerror or str(e)
+        self.log(f"MEDIUM {name!r}: {'done, ' + str(blocks) + ' blocks' if result == 0 else why}")
+        self.sock.send(P.pack_msg(P.MEDIUM_DONE, P.MEDIUM_DONE_BODY.pack(request, result, blocks)
+                                  + why.encode()[:P.MAX_MSG - P.MEDIUM_DONE_MIN_LEN] + b"\0"))
 
     def send_event(self, event, value=0):
         """EVENT (feature EVENTS): the device changed on its own."""

@@ -10,9 +10,10 @@ VERSION = 1
 # "Messages on the control socket": the 16-byte header.
 MSG_MAGIC = 0x48554353          # b"SCUH" little-endian
 HEADER = struct.Struct("<IHHII")  # magic, type, version, length, reserved
-HELLO, WELCOME, READY, ABORT, TMF, EVENT, REFUSE, GOODBYE = range(1, 9)
+HELLO, WELCOME, READY, ABORT, TMF, EVENT, REFUSE, GOODBYE, MEDIUM, MEDIUM_DONE = range(1, 11)
 MSG_NAMES = {HELLO: "HELLO", WELCOME: "WELCOME", READY: "READY", ABORT: "ABORT",
-             TMF: "TMF", EVENT: "EVENT", REFUSE: "REFUSE", GOODBYE: "GOODBYE"}
+             TMF: "TMF", EVENT: "EVENT", REFUSE: "REFUSE", GOODBYE: "GOODBYE",
+             MEDIUM: "MEDIUM", MEDIUM_DONE: "MEDIUM_DONE"}
 MAX_MSG = 4096                  # no message of version 1 is longer
 
 # "HELLO (length 104)": features, type, 3 reserved, block size, max transfer,
@@ -31,6 +32,12 @@ TMF_LEN = HEADER.size + TMF_BODY.size              # 32
 EVENT_BODY = struct.Struct("<IIQ")
 EVENT_LEN = HEADER.size + EVENT_BODY.size          # 32
 REFUSE_MIN_LEN = HEADER.size + 4 + 1               # reason + at least the NUL
+# "MEDIUM": request, reserved, then the NUL-terminated name; "MEDIUM_DONE": request, result
+# (0 or an errno value), the new disc's blocks, then a NUL-terminated text.
+MEDIUM_BODY = struct.Struct("<II")
+MEDIUM_MIN_LEN = HEADER.size + MEDIUM_BODY.size + 1           # 25
+MEDIUM_DONE_BODY = struct.Struct("<IiQ")
+MEDIUM_DONE_MIN_LEN = HEADER.size + MEDIUM_DONE_BODY.size + 1  # 33
 
 # Feature bits.
 F_OUT_OF_ORDER = 1 << 0
@@ -42,7 +49,8 @@ F_CDB = 1 << 5
 F_EVENTS = 1 << 6
 F_LBA_STATUS = 1 << 7
 F_VPD = 1 << 8
-F_ALL = 0x1FF
+F_MEDIUM = 1 << 9
+F_ALL = 0x3FF
 
 # Device types (HELLO offset 20).
 TYPE_DISK, TYPE_TAPE, TYPE_CDROM, TYPE_CHANGER = 0, 1, 5, 8

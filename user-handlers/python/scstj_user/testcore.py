@@ -110,6 +110,8 @@ class TestCore:
         self.next_id = 1                     # ids never repeat, across epochs too
         self.ended = []                      # (epoch number, reason) for each ended epoch
         self.events = []                     # (epoch, event, value) of EVENT messages
+        self.medium_done = {}                # request -> (result, blocks, why) of MEDIUM_DONE
+        self.medium_requests = 0
         self.refused = []                    # reasons sent to connections refused
         self.submitted = []                  # (epoch, id, op) of every SQ entry written
         self.max_in_flight = 0
@@ -217,6 +219,26 @@ class TestCore:
         except OSError:
             return False
         return True
+
+    def medium(self, name, timeout=10):
+        """The operator swaps the disc (feature MEDIUM): MEDIUM with `name` ("" takes it out);
+        the handler's MEDIUM_DONE as (result, blocks, why), or None when the feature was not
+        agreed.  Raises TimeoutError when no answer comes."""
+        ep = self.epoch
+        if ep is None or not ep.ready or not ep.features & P.F_MEDIUM:
+            return None
+        with self.lock:
+            self.medium_requests += 1
+            request = self.medium_requests
+        ep.sock.send(P.pack_msg(P.MEDIUM, P.MEDIUM_BODY.pack(request, 0) + name.encode() + b"\0"))
+        self._control_sent(ep)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with self.lock:
+                if request in self.medium_done:
+                    return self.medium_done.pop(request)
+            time.sleep(0.005)
+        raise TimeoutError(f"no MEDIUM_DONE for request {request}")
 
     def close(self):
         """GOODBYE to the handler (if any), end the epoch, stop the ring thread."""
@@ -625,6 +647,14 @@ class TestCore:
                     if event not in (1, 2, 3, 4):
                         raise P.ProtocolError(f"unknown event {event}")
                     self.events.append((ep.number, event, value))
+                    continue
+                if (mtype == P.MEDIUM_DONE and len(msg) >= P.MEDIUM_DONE_MIN_LEN and msg[-1] == 0
+                        and ep.features & P.F_MEDIUM):
+                    request, result, blocks = P.MEDIUM_DONE_BODY.unpack_from(body)
+                    if request > self.medium_requests or result < 0 or (result and blocks):
+                        raise P.ProtocolError(f"MEDIUM_DONE {request} {result} {blocks}")
+                    with self.lock:
+                        self.medium_done[request] = (result, blocks, body[P.MEDIUM_DONE_BODY.size:-1].decode())
                     continue
                 raise P.ProtocolError(f"unexpected {P.MSG_NAMES[mtype]} of {len(msg)} bytes")
             except P.ProtocolError as e:

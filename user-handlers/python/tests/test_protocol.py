@@ -352,3 +352,33 @@ class InProcessHandlerTest(unittest.TestCase):
         while not self.core.events and time.monotonic() < deadline:
             time.sleep(0.01)
         self.assertEqual(self.core.events, [(1, P.EV_CAPACITY_CHANGED, 4096)])
+
+
+ISO_DISC = os.path.join(os.path.dirname(SPARSE_DISK), "iso_disc.py")
+
+
+class IsoDiscMediumTest(HandlerCase):
+    """iso_disc.py's discs swapped by the operator ("MEDIUM"): it starts empty, loads an image,
+    refuses one it cannot open (the old disc stays in) and takes its disc out."""
+    block_size = 2048
+    core_options = {"device_type": P.TYPE_CDROM}
+
+    def handler_argv(self, path):
+        return [sys.executable, ISO_DISC, "--quiet", path]
+
+    def test_the_operator_swaps_discs_through_medium(self):
+        data = os.urandom(5000)
+        image = os.path.join(self.dir, "a.iso")
+        with open(image, "wb") as f:
+            f.write(data)
+        self.attach()
+        self.assertTrue(self.core.epoch.features & P.F_MEDIUM, "iso_disc asks for MEDIUM")
+        self.assertEqual(self.core.epoch.hello["blocks"], 0, "an empty drive")
+        self.assertEqual(self.core.medium(image), (0, 3, ""), "5000 bytes: 3 blocks of 2048")
+        c = self.assertGood(self.core.read(0, 6144))
+        self.assertEqual(c.data, data + bytes(6144 - 5000), "the last partial block padded")
+        result, blocks, why = self.core.medium(os.path.join(self.dir, "missing.iso"))
+        self.assertEqual((result, blocks), (errno.ENOENT, 0))
+        self.assertIn("No such file", why)
+        self.assertEqual(self.assertGood(self.core.read(2048, 2048)).data, data[2048:4096], "the old disc stays")
+        self.assertEqual(self.core.medium(""), (0, 0, ""), "taken out")

@@ -322,6 +322,11 @@ public final class ScsiEngine {
             }
 
             @Override
+            public void mediumLoaded(boolean loaded) {
+                actor.tell(new LunActor.DeviceMedium(loaded));
+            }
+
+            @Override
             public boolean hasRow(int opcode) {
                 return commands.lookup(opcode & 0xFF, -1) != null;
             }

@@ -117,22 +117,35 @@ class LinuxCdromTest {
 
     @Test
     void linuxSr_mountsTheIso_noticesTheMediaChange_ejectEmptiesTheDrive() throws Exception {
+        assertLinuxCdrom(dir, TEMPLATE, "image", daemon -> { }, "LinuxCdromTest");
+    }
+
+    /**
+     * The guest run above against the CD/DVD LU {@code cd1} of the daemon {@code template}
+     * configures (the images {@code @DIR@/a.iso} and {@code b.iso}, built here), whose disc the
+     * admin API names in attribute {@code attribute}; {@code ready} waits until the daemon serves
+     * the disc. Shared by the built-in {@code vcdrom} and a handler's cdrom ({@link LinuxUserCdromTest}).
+     * Returns the daemon's log.
+     */
+    static String assertLinuxCdrom(Path dir, String template, String attribute, DaemonReady ready, String label)
+            throws Exception {
         LinuxGuest.requireTools();
         Tools.require("genisoimage", "genisoimage");
         Path guest = LinuxGuest.buildGuest(LinuxGuest.cacheRoot());
         Random random = new Random();
         // different sizes, none a multiple of 2048, so that capacity and contents both tell the images apart
-        Medium a = iso("a", "first-" + Long.toHexString(random.nextLong()) + ".bin", (1 << 20) + 1234, random);
-        Medium b = iso("b", "second-" + Long.toHexString(random.nextLong()) + ".bin", (3 << 20) + 777, random);
+        Medium a = iso(dir, "a", "first-" + Long.toHexString(random.nextLong()) + ".bin", (1 << 20) + 1234, random);
+        Medium b = iso(dir, "b", "second-" + Long.toHexString(random.nextLong()) + ".bin", (3 << 20) + 777, random);
 
         LinuxGuest.GuestRun run;
         boolean aliveAfterGuest;
         String after;
         int exit;
-        Daemon daemon = Daemon.start(dir, TEMPLATE);
+        Daemon daemon = Daemon.start(dir, template);
         MediaHost host = null;
         try {
-            host = MediaHost.start(new Admin(dir.resolve("state")), a, b);
+            ready.await(daemon);
+            host = MediaHost.start(new Admin(dir.resolve("state"), attribute, label), a, b);
             run = LinuxGuest.boot(guest, dir, List.of("scstj.mode=cdrom", "scstj.port=" + daemon.port,
                     "scstj.target=" + TARGET, "scstj.tpgt=" + TPGT, "scstj.initiator=" + INITIATOR,
                     "scstj.hport=" + host.port(), "scstj.watchdog=" + GUEST_WATCHDOG_SECONDS), GUEST_TIMEOUT_SECONDS);
@@ -145,11 +158,11 @@ class LinuxCdromTest {
             exit = daemon.terminate();
         }
         String log = daemon.log();
-        System.out.println("LinuxCdromTest: " + run.accel() + ", " + run.seconds() + " s: " + run.marker());
-        System.out.println("LinuxCdromTest: admin calls " + host.calls);
+        System.out.println(label + ": " + run.accel() + ", " + run.seconds() + " s: " + run.marker());
+        System.out.println(label + ": admin calls " + host.calls);
         // what the guest said (the kernel is quiet unless the guest failed)
         run.console().lines().filter(l -> l.startsWith("scstj-guest:") || l.startsWith("eject:") || l.startsWith("dd:")
-                || l.startsWith("mount:")).forEach(l -> System.out.println("LinuxCdromTest: guest: " + l));
+                || l.startsWith("mount:")).forEach(l -> System.out.println(label + ": guest: " + l));
         String context = run.marker() + "\n--- admin calls ---\n" + String.join("\n", host.calls)
                 + "\n--- console ---\n" + run.console();
         assertTrue(run.marker().startsWith("SCSTJ-LINUX-OK"), "guest verdict: " + context + "\n--- daemon ---\n" + log);
@@ -187,10 +200,16 @@ class LinuxCdromTest {
                 "the guest's error handler reset or aborted (a command was not answered in time):\n" + log);
         assertEquals(0, exit, "daemon exit status after SIGTERM; log:\n" + log);
         assertFalse(log.contains("LEAK:"), "Netty reported a buffer leak:\n" + log);
+        return log;
+    }
+
+    /** Waits until a started daemon serves the disc (or fails). */
+    interface DaemonReady {
+        void await(Daemon daemon) throws Exception;
     }
 
     /** An ISO 9660 image (Rock Ridge, Joliet) {@code NAME.iso} holding one file of random bytes. */
-    private Medium iso(String name, String file, int size, Random random) throws Exception {
+    private static Medium iso(Path dir, String name, String file, int size, Random random) throws Exception {
         Path src = Files.createDirectories(dir.resolve("src-" + name));
         byte[] data = new byte[size];
         random.nextBytes(data);
@@ -208,10 +227,15 @@ class LinuxCdromTest {
     /** The daemon's admin API (its URL and admin token from the state directory), for the device under test. */
     static final class Admin {
         private final Path state;
+        /** The device's attribute naming its disc: a vcdrom's {@code image}, a user cdrom's {@code medium}. */
+        private final String attribute;
+        private final String label;
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-        Admin(Path state) {
+        Admin(Path state, String attribute, String label) {
             this.state = state;
+            this.attribute = attribute;
+            this.label = label;
         }
 
         HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
@@ -219,7 +243,7 @@ class LinuxCdromTest {
             try {
                 return send(method, path, body);
             } finally {
-                System.out.println("LinuxCdromTest: admin " + method + " " + path + ": "
+                System.out.println(label + ": admin " + method + " " + path + ": "
                         + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
             }
         }
@@ -246,7 +270,7 @@ class LinuxCdromTest {
                 return "GET-" + r.statusCode() + ":" + r.body().replaceAll("\\s+", "_");
             }
             JsonNode attributes = JSON.readTree(r.body()).path("attributes");
-            JsonNode image = attributes.path("image").path("value");
+            JsonNode image = attributes.path(attribute).path("value");
             String name = image.isTextual() && !image.asText().isEmpty() ? Path.of(image.asText()).getFileName().toString()
                     : "none";
             JsonNode present = attributes.path("medium-present").path("value");

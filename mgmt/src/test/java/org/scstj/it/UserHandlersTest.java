@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -225,6 +226,53 @@ class UserHandlersTest {
                 "the daemon refuses the HELLO and says why:\n" + r.output());
         assertTrue(daemon.log().contains("user device spare0: handler refused: HELLO asks to execute opcode 28h"),
                 daemon.log());
+    }
+
+    /**
+     * SPC-5 6.35: REPORT SUPPORTED OPERATION CODES lists the Python disk's vendor-specific command
+     * C1h (STORED BLOCKS) beside the core's rows, and libiscsi's suite, which asks about each listed
+     * command in turn and checks the answers against the list, passes; C1h itself answers through the
+     * handler, and the C ramdisk, which names no opcode, lists none of it.
+     */
+    @Test
+    @Order(2)
+    void reportSupportedOpcodes_listsThePythonDisksVendorCommand_andLibiscsiAgrees() throws Exception {
+        Tools.Result r = Tools.run(List.of("iscsi-test-cu", "-d", "-t", "ALL.ReportSupportedOpcodes",
+                daemon.url(TARGET, 1)), 600);
+        System.out.println(r.output());
+        Tools.CUnitSummary summary = Tools.CUnitSummary.parse(r.output());
+        if (summary == null) {
+            fail("no CUnit summary from ReportSupportedOpcodes:\n" + r.output() + "\n--- daemon log:\n" + daemon.log());
+        }
+        assertTrue(summary.ran() > 0, r.output());
+        assertEquals(0, summary.failed(), "ReportSupportedOpcodes had failures:\n" + r.output());
+        byte[] all = {(byte) 0xA3, 0x0C, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0};
+        try (org.scstj.transports.iscsi.initiator.Session s = org.scstj.transports.iscsi.initiator.Session.open(
+                new java.net.InetSocketAddress("127.0.0.1", daemon.port),
+                org.scstj.transports.iscsi.initiator.LoginSpec.normal("iqn.2026-12.org.scstj.it:rsoc", TARGET),
+                java.time.Duration.ofSeconds(10))) {
+            java.time.Duration t = java.time.Duration.ofSeconds(10);
+            s.scsi(1, new byte[] {0, 0, 0, 0, 0, 0}, 0, t); // the POWER ON unit attention
+            s.scsi(0, new byte[] {0, 0, 0, 0, 0, 0}, 0, t);
+            assertTrue(opcodes(s.scsi(1, all, 0x4000, t)).contains(0xC1), "C1h listed for the Python disk");
+            assertFalse(opcodes(s.scsi(0, all, 0x4000, t)).contains(0xC1), "not for the C ramdisk");
+            org.scstj.transports.iscsi.initiator.ScsiResult stored = s.scsi(1,
+                    new byte[] {(byte) 0xC1, 0, 0, 0, 0, 0, 0, 0, 16, 0}, 16, t);
+            assertTrue(stored.good(), stored.toString());
+            assertEquals((64L << 20) / 512, java.nio.ByteBuffer.wrap(stored.data()).getLong(8),
+                    "the capacity in blocks, from the handler");
+        }
+    }
+
+    /** The opcodes of REPORT SUPPORTED OPERATION CODES' all-commands answer (SPC-5 6.35.2). */
+    private static List<Integer> opcodes(org.scstj.transports.iscsi.initiator.ScsiResult r) {
+        assertTrue(r.good(), r.toString());
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(r.data());
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int at = 4; at + 8 <= 4 + b.getInt(0) && at + 8 <= r.data().length; at += 8 + ((r.data()[at + 5] & 2) != 0 ? 12 : 0)) {
+            out.add(r.data()[at] & 0xFF);
+        }
+        return out;
     }
 
     /** Feature VPD: the Python disk adds a vendor-specific page, which the core's Supported VPD Pages lists. */

@@ -184,6 +184,13 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
     public record DeviceEvent(SenseReason condition) implements Command {
     }
 
+    /**
+     * The device's removable medium went in ({@code loaded}) or out on its own
+     * ({@link BlockDevice.Listener#mediumLoaded}): recorded as an operator's swap is.
+     */
+    public record DeviceMedium(boolean loaded) implements Command {
+    }
+
     private record FlushDone(ActorRef<ShutdownDone> replyTo, Throwable failure) implements Command {
     }
 
@@ -451,6 +458,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                 .onMessage(Query.class, this::onQuery)
                 .onMessage(EstablishUnitAttention.class, this::onEstablishUnitAttention)
                 .onMessage(DeviceEvent.class, this::onDeviceEvent)
+                .onMessage(DeviceMedium.class, this::onDeviceMedium)
                 .onMessage(Shutdown.class, this::onShutdown)
                 .onMessage(FlushDone.class, this::onFlushDone)
                 .onMessage(Resize.class, this::onDeviceChange)
@@ -1104,6 +1112,37 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
         return Behaviors.same();
     }
 
+    /** The device's medium went in or out on its own (a user-space handler's disc). */
+    private Behavior<Command> onDeviceMedium(DeviceMedium msg) {
+        if (!medium.removable()) {
+            getContext().getLog().warn("device {}: says its medium went {}, but it has no removable medium",
+                    device.name(), msg.loaded() ? "in" : "out");
+            return Behaviors.same();
+        }
+        mediumSwapped(msg.loaded());
+        getContext().getLog().info("device {}: its medium went {} ({} blocks)", device.name(),
+                msg.loaded() ? "in" : "out", device.blockCount());
+        return Behaviors.same();
+    }
+
+    /**
+     * A medium swapped in ({@code loaded}) or out, by the operator or the device: the tray closed on
+     * it; with a medium in every nexus is told NOT READY TO READY CHANGE, MEDIUM MAY HAVE CHANGED
+     * (SPC-5: 28/00) and the NewMedia event, else the MediaRemoval event (MMC-6 6.7.2.5).
+     */
+    private void mediumSwapped(boolean loaded) {
+        medium.changed(loaded);
+        if (tape != null) {
+            tape.rewound(); // SSC-3: a cartridge loads at the beginning of its partition
+        }
+        if (loaded) {
+            unitAttentions.establishForAll(SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED);
+            medium.mediaEvent(MediumState.NEW_MEDIA, unitAttentions.nexuses());
+        } else {
+            medium.mediaEvent(MediumState.MEDIA_REMOVAL, unitAttentions.nexuses());
+        }
+    }
+
     /** The state as a command's exec stage sees it, on this actor's thread. */
     private final class State implements LuState {
         @Override
@@ -1420,18 +1459,7 @@ public final class LunActor extends AbstractBehavior<LunActor.Command> {
                         unitAttentions.establishForAll(SenseReason.MODE_PARAMETERS_CHANGED);
                     }
                 }
-                case ChangeMedium m -> {
-                    medium.changed(m.medium() != null);
-                    if (tape != null) {
-                        tape.rewound(); // SSC-3: a cartridge loads at the beginning of its partition
-                    }
-                    if (m.medium() != null) {
-                        unitAttentions.establishForAll(SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED);
-                        medium.mediaEvent(MediumState.NEW_MEDIA, unitAttentions.nexuses());
-                    } else {
-                        medium.mediaEvent(MediumState.MEDIA_REMOVAL, unitAttentions.nexuses());
-                    }
-                }
+                case ChangeMedium m -> mediumSwapped(m.medium() != null);
                 case ImportExport x -> unitAttentions.establishForAll(SenseReason.IMPORT_OR_EXPORT_ELEMENT_ACCESSED);
                 case Remove ignored -> { }
             }

@@ -20,6 +20,13 @@ import java.util.List;
  * unit cannot serve are left out for it: the thin-only ones (UNMAP, SANITIZE BLOCK ERASE) on a LU
  * that is not thin-provisioned.
  *
+ * <p>An emulated disk or CD/DVD whose device executes commands the core has no row for
+ * ({@link BlockDevice#otherCommands}, an out-of-process handler's) has those listed too, after the
+ * core's rows: the CDB's length by its group code (SPC-5 4.2.5.1), every bit of it the device's to
+ * judge but the CONTROL byte's (NACA and LINK are refused by the core), timeouts as a medium
+ * command's. They are the device's commands of the moment: a handler that attaches with other
+ * opcodes changes the list.
+ *
  * <p>REPORTING OPTIONS (6.35.1): 000b all commands; 001b one opcode without service actions (an
  * opcode with them is INVALID FIELD IN CDB); 010b an opcode and service action (an opcode without
  * them is INVALID FIELD IN CDB); 011b either. 1xxb is refused by the usage mask. Both errors point
@@ -71,6 +78,9 @@ public final class ReportSupportedOperationCodes {
                         return Failure.invalidFieldInCdb(2, 2).toResponse(lu.descriptorSense());
                     }
                     row = commands.lookup(opcode, -1);
+                    if (row == null && deviceOpcodes(lu).contains(opcode)) {
+                        return respond(oneDeviceCommand(opcode, cdb.rctd()), cdb, ctx);
+                    }
                 }
                 case 0b010 -> {
                     if (!hasServiceActions) {
@@ -78,12 +88,22 @@ public final class ReportSupportedOperationCodes {
                     }
                     row = withServiceAction(commands, opcode, cdb.requestedServiceAction());
                 }
-                default -> row = hasServiceActions
-                        ? withServiceAction(commands, opcode, cdb.requestedServiceAction())
-                        : cdb.requestedServiceAction() == 0 ? commands.lookup(opcode, -1) : null;
+                default -> {
+                    row = hasServiceActions
+                            ? withServiceAction(commands, opcode, cdb.requestedServiceAction())
+                            : cdb.requestedServiceAction() == 0 ? commands.lookup(opcode, -1) : null;
+                    if (row == null && !hasServiceActions && cdb.requestedServiceAction() == 0
+                            && deviceOpcodes(lu).contains(opcode)) {
+                        return respond(oneDeviceCommand(opcode, cdb.rctd()), cdb, ctx);
+                    }
+                }
             }
             data = oneCommand(row != null && supported(row, lu.device()) ? row : null, cdb.rctd(), lu);
         }
+        return respond(data, cdb, ctx);
+    }
+
+    private static ScsiResponse respond(byte[] data, Cdb.ReportSupportedOperationCodes cdb, ExecContext ctx) {
         return AllocationLength.respond(data, data.length, cdb.allocationLength(),
                 ctx.task().expectedDataTransferLength());
     }
@@ -98,12 +118,43 @@ public final class ReportSupportedOperationCodes {
         return !row.thinOnly() || device.capabilities().thinProvisioned();
     }
 
+    /**
+     * The opcodes the device executes beside the core's rows ({@link BlockDevice#otherCommands}):
+     * those that neither have a row nor service actions in the LU's command set, ascending.
+     */
+    static List<Integer> deviceOpcodes(LuContext lu) {
+        org.scstj.engine.spi.ScsiPassThrough others = lu.device().otherCommands();
+        if (others == null) {
+            return List.of();
+        }
+        CommandSet commands = lu.commands();
+        // 7Fh (variable length, SPC-5 4.2.4) has service actions and no length of its own: never listed
+        return others.otherOpcodes().stream().filter(op -> op >= 0 && op <= 0xFF && op != 0x7F
+                && commands.lookup(op, -1) == null && !commands.hasServiceAction(op)).sorted().toList();
+    }
+
+    /** SPC-5 6.35.3 for a device's own opcode: supported, its CDB length by group code, its usage data. */
+    private static byte[] oneDeviceCommand(int opcode, boolean rctd) {
+        int length = CommandSet.cdbLength(new byte[] {(byte) opcode});
+        byte[] d = new byte[4 + length + (rctd ? TIMEOUTS_DESCRIPTOR_LENGTH : 0)];
+        d[1] = (byte) ((rctd ? 0x80 : 0) | SUPPORTED);
+        put16(d, 2, length);
+        d[4] = (byte) opcode;
+        java.util.Arrays.fill(d, 5, 4 + length - 1, (byte) 0xFF); // the device's to judge; CONTROL: 00h
+        if (rctd) {
+            put16(d, 4 + length, TIMEOUTS_DESCRIPTOR_LENGTH - 2);
+            put32(d, 4 + length + 8, MEDIUM_TIMEOUT);
+        }
+        return d;
+    }
+
     /** SPC-5 6.35.2: COMMAND DATA LENGTH, then one command descriptor (6.35.3) per command. */
     static byte[] allCommands(boolean rctd, LuContext lu) {
         List<CommandRow> rows = lu.commands().rows().stream().filter(r -> supported(r, lu.device())).toList();
+        List<Integer> device = deviceOpcodes(lu);
         int each = 8 + (rctd ? TIMEOUTS_DESCRIPTOR_LENGTH : 0);
-        byte[] d = new byte[4 + each * rows.size()];
-        put32(d, 0, (long) each * rows.size());
+        byte[] d = new byte[4 + each * (rows.size() + device.size())];
+        put32(d, 0, (long) each * (rows.size() + device.size()));
         int at = 4;
         for (CommandRow row : rows) {
             d[at] = (byte) row.opcode();
@@ -114,6 +165,16 @@ public final class ReportSupportedOperationCodes {
             put16(d, at + 6, row.cdbLength());
             if (rctd) {
                 timeouts(d, at + 8, row, lu);
+            }
+            at += each;
+        }
+        for (int opcode : device) {
+            d[at] = (byte) opcode;
+            d[at + 5] = (byte) (rctd ? 0x02 : 0); // CTDP
+            put16(d, at + 6, CommandSet.cdbLength(new byte[] {(byte) opcode}));
+            if (rctd) {
+                put16(d, at + 8, TIMEOUTS_DESCRIPTOR_LENGTH - 2);
+                put32(d, at + 8 + 8, MEDIUM_TIMEOUT);
             }
             at += each;
         }

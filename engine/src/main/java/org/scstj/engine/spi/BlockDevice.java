@@ -401,6 +401,18 @@ public interface BlockDevice extends AutoCloseable {
         }
 
         /**
+         * The device's removable medium went in ({@code loaded}: a new one, whose capacity
+         * {@link #blockCount} says already) or out on the device's own, not through
+         * {@link #changeMedium} (a user-space handler's disc, docs/user-handlers.md): the core
+         * records it as it does an operator's swap: with a medium in, every I_T nexus gets NOT READY
+         * TO READY CHANGE, MEDIUM MAY HAVE CHANGED (28/00) and the NewMedia event (MMC-6 6.7.2.5);
+         * without, the MediaRemoval event, and medium-access commands end MEDIUM NOT PRESENT (3A/xx).
+         * Any thread.
+         */
+        default void mediumLoaded(boolean loaded) {
+        }
+
+        /**
          * Whether the LU's command set has a row for {@code opcode} without service actions: the core
          * decodes and checks such a command by its row, and an emulated device's
          * {@link BlockDevice#otherCommands} never gets it. Any thread. The default: no row.

@@ -59,6 +59,16 @@ public interface ScsiPassThrough {
     }
 
     /**
+     * The opcodes without service actions this device executes as an emulated disk's or CD/DVD's
+     * {@link BlockDevice#otherCommands} (an out-of-process handler's HELLO names them), for REPORT
+     * SUPPORTED OPERATION CODES (SPC-5 6.35) to list beside the core's rows. The default: none
+     * listed (a real device's commands are its own to report).
+     */
+    default java.util.Set<Integer> otherOpcodes() {
+        return java.util.Set.of();
+    }
+
+    /**
      * What the device answered.
      *
      * @param status   SAM-5 status byte

@@ -61,6 +61,9 @@ final class FakeScsiDevice implements BlockDevice, ScsiPassThrough {
     @Override public boolean answersInquiry() { return answersInquiry; }
     @Override public java.util.Set<Integer> deviceVpdPages() { return vpdPages; }
     @Override public boolean takes(byte[] cdb) { return (cdb[0] & 0xFF) != notTaken; }
+    /** The opcodes it says it executes beside the core's rows ({@link ScsiPassThrough#otherOpcodes}). */
+    volatile java.util.Set<Integer> otherOpcodes = java.util.Set.of();
+    @Override public java.util.Set<Integer> otherOpcodes() { return otherOpcodes; }
     @Override public int peripheralDeviceType() { return type; }
     @Override public String name() { return "sg-fake"; }
     @Override public String handlerType() { return "dev_fake"; }

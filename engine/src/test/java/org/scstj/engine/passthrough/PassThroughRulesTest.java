@@ -416,6 +416,45 @@ class PassThroughRulesTest {
         assertEquals(1, device.opcodesSeen(0xC1));
     }
 
+    /**
+     * SPC-5 6.35: REPORT SUPPORTED OPERATION CODES lists an emulated disk's device opcodes after the
+     * core's rows (CDB length by group code, every bit but CONTROL the device's), and answers one of
+     * them as supported; an opcode the core has a row for stays the core's row, once.
+     */
+    @Test
+    void reportSupportedOperationCodes_listsTheDevicesOwnOpcodes_besideTheCoresRows() throws Exception {
+        FakeScsiDevice d = new FakeScsiDevice(BlockDevice.DISK, 64 * 1024);
+        d.othersOnly = true;
+        d.otherOpcodes = java.util.Set.of(0xC1, 0x28, 0x9E); // 28h READ(10) has a row; 9Eh has service actions
+        device = d;
+        state = new UnitState(new MediumState(false, false, true), new ModeParameters(false), LuStates.unlimited(),
+                new Reservations(), null, null);
+        lun = testKit.spawn(Tasks.lunActor(d, CommandSets.forDevice(d), state));
+        send(A, TUR); // the POWER ON unit attention
+        Answer all = run(A, new byte[] {(byte) 0xA3, 0x0C, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0}, 0x4000, null);
+        assertEquals(GOOD, all.response().status());
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all.data());
+        int length = b.getInt(0);
+        List<Integer> opcodes = new java.util.ArrayList<>();
+        for (int at = 4; at < 4 + length; at += 8) {
+            opcodes.add(all.data()[at] & 0xFF);
+            if ((all.data()[at] & 0xFF) == 0xC1) {
+                assertEquals(0, all.data()[at + 5] & 0x01, "no service action");
+                assertEquals(10, b.getShort(at + 6), "C1h: a 10-byte CDB by its group code (SPC-5 4.2.5.1)");
+            }
+        }
+        assertEquals(1, opcodes.stream().filter(op -> op == 0xC1).count(), "the device's opcode, listed once");
+        assertEquals(1, opcodes.stream().filter(op -> op == 0x28).count(), "READ(10): the core's row, once");
+        assertEquals(0xC1, opcodes.get(opcodes.size() - 1), "after the core's rows");
+        Answer one = run(A, new byte[] {(byte) 0xA3, 0x0C, 1, (byte) 0xC1, 0, 0, 0, 0, 0, 64, 0, 0}, 64, null);
+        assertEquals(GOOD, one.response().status());
+        assertArrayEquals(new byte[] {0, 3, 0, 10, (byte) 0xC1, -1, -1, -1, -1, -1, -1, -1, -1, 0},
+                java.util.Arrays.copyOf(one.data(), 14), "supported, CDB usage data: the opcode, FFh, CONTROL 00h");
+        Answer absent = run(A, new byte[] {(byte) 0xA3, 0x0C, 1, (byte) 0xC2, 0, 0, 0, 0, 0, 64, 0, 0}, 64, null);
+        assertEquals(1, absent.data()[1] & 0x07, "an opcode neither the core nor the device has: not supported");
+        assertEquals(List.of(), device.seen.stream().map(c -> c[0] & 0xFF).toList(), "the core answered them all");
+    }
+
     @Test
     void naca_isRefusedByTheCore_evenForAnOpcodeItDoesNotKnow() throws Exception {
         startDisk();

@@ -216,6 +216,17 @@ final class Attachment {
         return pieceSize;
     }
 
+    /** The opcodes the handler named (HELLO's bitmap, with the CDB feature agreed), ascending. */
+    java.util.Set<Integer> opcodes() {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (int op = 0; op < 256; op++) {
+            if ((cdbOpcodes[op >>> 3] & (1 << (op & 7))) != 0) {
+                out.add(op);
+            }
+        }
+        return java.util.Collections.unmodifiableSet(out);
+    }
+
     /** Whether the handler named {@code cdb}'s opcode, or for INQUIRY with EVPD its page (feature VPD). */
     boolean takes(byte[] cdb) {
         int opcode = cdb[0] & 0xFF;
@@ -791,6 +802,8 @@ final class Attachment {
                 case Message.Goodbye g -> "the handler said GOODBYE";
                 case Message.Event e -> (features & Message.F_EVENTS) == 0
                         ? "protocol error: EVENT without the EVENTS feature" : device.event(e);
+                case Message.MediumDone d -> (features & Message.F_MEDIUM) == 0
+                        ? "protocol error: MEDIUM_DONE without the MEDIUM feature" : device.mediumDone(this, d);
                 case Message m -> "protocol error: " + m.getClass().getSimpleName().toUpperCase()
                         + " is not a handler's message after READY";
             };
@@ -856,6 +869,26 @@ final class Attachment {
         } catch (IOException e) {
             endLater("the TMF notification could not be sent: " + e.getMessage());
         }
+    }
+
+    /**
+     * Asks the handler to swap its disc (feature MEDIUM; docs/user-handlers.md "MEDIUM"): its
+     * MEDIUM_DONE comes back through {@link UserDevice#mediumDone}. A send that fails ends the
+     * attachment, and is thrown.
+     */
+    void changeMedium(int request, String name) throws IOException {
+        try {
+            peer.sendNow(Message.encode(new Message.Medium(request, name)));
+            controlSent();
+        } catch (IOException e) {
+            endLater("MEDIUM could not be sent: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The features agreed in the WELCOME. */
+    int features() {
+        return features;
     }
 
     /** Counts a control message in the header, unless the attachment ended (its memory may be unmapped). */

@@ -16,6 +16,8 @@ sealed interface Message {
     int HEADER = 16;
     /** The largest message either side sends (REFUSE with its text). */
     int MAX = 4096;
+    /** The longest medium name a MEDIUM carries (its text NUL-terminated within {@link #MAX}). */
+    int MAX_MEDIUM_NAME = MAX - 25;
 
     int HELLO = 1;
     int WELCOME = 2;
@@ -25,6 +27,8 @@ sealed interface Message {
     int EVENT = 6;
     int REFUSE = 7;
     int GOODBYE = 8;
+    int MEDIUM = 9;
+    int MEDIUM_DONE = 10;
 
     /** Feature bits (HELLO, WELCOME). */
     int F_OUT_OF_ORDER = 1;
@@ -36,7 +40,8 @@ sealed interface Message {
     int F_EVENTS = 1 << 6;
     int F_LBA_STATUS = 1 << 7;
     int F_VPD = 1 << 8;
-    int F_ALL = (1 << 9) - 1;
+    int F_MEDIUM = 1 << 9;
+    int F_ALL = (1 << 10) - 1;
 
     /** REFUSE reasons. */
     int R_PROTOCOL = 1;
@@ -102,6 +107,21 @@ sealed interface Message {
     record Refuse(int reason, String text) implements Message {
     }
 
+    /**
+     * The operator swaps a CD/DVD handler's disc (feature MEDIUM): {@code name} is the medium in the
+     * handler's terms (an image path), empty to take the disc out; answered by {@link MediumDone}
+     * with the same {@code request}.
+     */
+    record Medium(int request, String name) implements Message {
+    }
+
+    /**
+     * The handler's answer to {@link Medium}: {@code result} 0 with the new disc's block count (0
+     * after taking it out), or an errno value and why, the old disc staying in.
+     */
+    record MediumDone(int request, int result, long blocks, String why) implements Message {
+    }
+
     record Goodbye() implements Message {
     }
 
@@ -142,6 +162,8 @@ sealed interface Message {
             case ABORT -> { exactly(length, 24, "ABORT"); yield new Abort(b.getLong(16)); }
             case TMF -> { exactly(length, 32, "TMF"); yield new Tmf(b.getInt(16)); }
             case REFUSE -> refuse(b, bytes, length);
+            case MEDIUM -> new Medium(b.getInt(16), text(bytes, 24, length, "MEDIUM"));
+            case MEDIUM_DONE -> mediumDone(b, bytes, length);
             default -> throw new Malformed("unknown message type " + type);
         };
     }
@@ -230,7 +252,8 @@ sealed interface Message {
             throw new Malformed("EVENT " + Integer.toUnsignedString(event) + ": expected 1 to 4");
         }
         long value = b.getLong(24);
-        if (event == Event.CAPACITY_CHANGED ? value <= 0 : value != 0) {
+        // MEDIUM CHANGED may carry a CD/DVD's new block count (0: no disc); the device checks it
+        if (event == Event.CAPACITY_CHANGED ? value <= 0 : event == Event.MEDIUM_CHANGED ? value < 0 : value != 0) {
             throw new Malformed("EVENT " + event + " value " + Long.toUnsignedString(value));
         }
         return new Event(event, value);
@@ -254,6 +277,40 @@ sealed interface Message {
             throw new Malformed("REFUSE text is not NUL-terminated");
         }
         return new Refuse(b.getInt(16), new String(bytes, 20, end - 20, StandardCharsets.UTF_8));
+    }
+
+    private static MediumDone mediumDone(ByteBuffer b, byte[] bytes, int length) throws Malformed {
+        String why = text(bytes, 32, length, "MEDIUM_DONE");
+        long blocks = b.getLong(24);
+        int result = b.getInt(20);
+        if (blocks < 0 || (result != 0 && blocks != 0)) {
+            throw new Malformed("MEDIUM_DONE block count " + Long.toUnsignedString(blocks) + " with result " + result);
+        }
+        if (result < 0) {
+            throw new Malformed("MEDIUM_DONE result " + result + ": expected 0 or an errno value");
+        }
+        return new MediumDone(b.getInt(16), result, blocks, why);
+    }
+
+    /** The NUL-terminated UTF-8 text at {@code from} that ends the message (its NUL the last byte). */
+    private static String text(byte[] bytes, int from, int length, String what) throws Malformed {
+        if (length <= from || bytes[length - 1] != 0) {
+            throw new Malformed(what + " of " + length + " bytes: its text at " + from + " is not NUL-terminated");
+        }
+        for (int i = from; i < length - 1; i++) {
+            if (bytes[i] == 0) {
+                throw new Malformed(what + " text has a NUL before its end");
+            }
+        }
+        if (from == 24 && ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(20) != 0) {
+            throw new Malformed(what + " reserved bytes 20-23 are not zero");
+        }
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        try {
+            return utf8.decode(ByteBuffer.wrap(bytes, from, length - 1 - from)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new Malformed(what + " text is not UTF-8");
+        }
     }
 
     /** The datagram of {@code m}. */
@@ -280,6 +337,15 @@ sealed interface Message {
             case Abort a -> header(ABORT, 24).putLong(16, a.id()).array();
             case Tmf t -> header(TMF, 32).putInt(16, t.function()).array();
             case Event e -> header(EVENT, 32).putInt(16, e.event()).putLong(24, e.value()).array();
+            case Medium md -> {
+                byte[] text = md.name().getBytes(StandardCharsets.UTF_8);
+                yield header(MEDIUM, 25 + text.length).putInt(16, md.request()).put(24, text).array();
+            }
+            case MediumDone d -> {
+                byte[] text = d.why().getBytes(StandardCharsets.UTF_8);
+                yield header(MEDIUM_DONE, 33 + text.length).putInt(16, d.request()).putInt(20, d.result())
+                        .putLong(24, d.blocks()).put(32, text).array();
+            }
             case Refuse r -> {
                 byte[] text = r.text().getBytes(StandardCharsets.UTF_8);
                 int n = Math.min(text.length, MAX - 21);

@@ -46,6 +46,16 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
     private volatile long blocks;
     /** The attached handler said NOT READY (EVENT 3) and not READY since. */
     private volatile boolean handlerNotReady;
+    /** A cdrom's disc as the core last learnt it (HELLO, MEDIUM_DONE, EVENT): the LU's medium state follows it. */
+    private volatile boolean discIn = true;
+    /** A cdrom's disc as the operator named it (configured, or the last load or eject); null: none named. */
+    private volatile String medium;
+    /** The operator named a disc (configured, loaded or ejected): a handler that attaches is sent it. */
+    private volatile boolean mediumNamed;
+    /** The MEDIUM being answered (guarded by {@code this}): its number, attachment and answer. */
+    private int mediumRequest;
+    private Attachment mediumAttachment;
+    private java.util.concurrent.CompletableFuture<Message.MediumDone> mediumPending;
     /** The last epoch given (acceptor thread only). */
     private long epoch;
 
@@ -57,6 +67,8 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
         this.capabilities = new Capabilities(settings.deviceType() == DISK, settings.thin(), settings.readOnly(),
                 disc, settings.deviceType() == DISK ? 1 : 0, DeviceIdentity.serial(name), DeviceIdentity.naaId(name));
         this.blocks = Math.max(0, settings.size()) / settings.blockSize();
+        this.medium = settings.medium();
+        this.mediumNamed = settings.medium() != null;
         this.acceptor = Thread.ofPlatform().daemon().name("user-" + name + "-accept").unstarted(this::acceptLoop);
     }
 
@@ -182,6 +194,13 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
         return a == null || a.takes(cdb);
     }
 
+    /** A disk's or cdrom's: the opcodes the attached handler named, for REPORT SUPPORTED OPERATION CODES. */
+    @Override
+    public java.util.Set<Integer> otherOpcodes() {
+        Attachment a = attachment;
+        return a == null || settings.cdbDevice() ? java.util.Set.of() : a.opcodes();
+    }
+
     /** One submission's data at most: a buffer, or the handler's largest transfer if smaller. */
     @Override
     public int maxTransferBytes() {
@@ -243,7 +262,21 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
                 }
             }
             case Message.Event.MEDIUM_CHANGED -> {
-                if (l != null) {
+                if (settings.deviceType() == CD_DVD) {
+                    // docs/user-handlers.md "EVENT": the new disc's block count, 0 when the drive is empty
+                    if (e.value() > Long.MAX_VALUE / settings.blockSize()) {
+                        return "protocol error: MEDIUM CHANGED to " + e.value() + " blocks";
+                    }
+                    blocks = e.value();
+                    discIn = e.value() > 0;
+                    log.info("user device {}: the handler says its disc went {} ({} blocks)", name,
+                            discIn ? "in" : "out", e.value());
+                    if (l != null) {
+                        l.mediumLoaded(discIn);
+                    }
+                } else if (e.value() != 0) {
+                    return "protocol error: MEDIUM CHANGED with a block count on a device that is not a CD/DVD";
+                } else if (l != null) {
                     l.mediumChanged();
                 }
             }
@@ -261,6 +294,115 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
             }
         }
         return null;
+    }
+
+    /**
+     * The operator swaps a cdrom's disc (docs/user-handlers.md "MEDIUM"; the admin API's load and
+     * eject): the attached handler, which must have asked for the MEDIUM feature, is sent MEDIUM and
+     * its MEDIUM_DONE awaited for at most a command's deadline. Runs on a thread that may block; the
+     * core records the swap (tray, unit attentions, media events) when this returns.
+     */
+    @Override
+    public void changeMedium(String newMedium) throws IOException {
+        if (settings.deviceType() != CD_DVD) {
+            throw new UnsupportedOperationException(name + " is not a cdrom: it has no disc to change");
+        }
+        Attachment a = attachment;
+        if (a == null) {
+            throw new IOException(name + ": no handler attached to " + (newMedium == null ? "eject its disc"
+                    : "load " + newMedium));
+        }
+        if ((a.features() & Message.F_MEDIUM) == 0) {
+            throw new IOException(name + ": its handler does not change discs (it did not ask for the MEDIUM feature)");
+        }
+        blocks = swap(a, newMedium);
+        discIn = newMedium != null;
+        medium = newMedium;
+        mediumNamed = true;
+    }
+
+    /** Sends MEDIUM to {@code a} and waits for its answer: the new disc's block count, or why not. */
+    private long swap(Attachment a, String newMedium) throws IOException {
+        String text = newMedium == null ? "" : newMedium;
+        if (text.indexOf('\0') >= 0 || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Message.MAX_MEDIUM_NAME) {
+            throw new IOException("a medium name is at most " + Message.MAX_MEDIUM_NAME + " bytes of UTF-8, without NUL");
+        }
+        java.util.concurrent.CompletableFuture<Message.MediumDone> answer = new java.util.concurrent.CompletableFuture<>();
+        int request;
+        synchronized (this) {
+            if (mediumPending != null) {
+                throw new IOException(name + ": its handler is changing discs already");
+            }
+            request = ++mediumRequest;
+            mediumAttachment = a;
+            mediumPending = answer;
+        }
+        try {
+            a.changeMedium(request, text);
+            Message.MediumDone d = answer.get(settings.deadline().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (d.result() != 0) {
+                throw new IOException(String.format("%s: the handler could not %s: %s (errno %d)", name,
+                        newMedium == null ? "take its disc out" : "load " + newMedium, d.why(), d.result()));
+            }
+            if ((d.blocks() == 0) != (newMedium == null) || d.blocks() > Long.MAX_VALUE / settings.blockSize()) {
+                String why = "protocol error: MEDIUM_DONE with " + d.blocks() + " blocks after "
+                        + (newMedium == null ? "taking the disc out" : "loading a disc");
+                a.end(why, false);
+                throw new IOException(name + ": " + why);
+            }
+            log.info("user device {}: the handler {} ({} blocks)", name,
+                    newMedium == null ? "took its disc out" : "loaded " + newMedium, d.blocks());
+            return d.blocks();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException(name + ": no MEDIUM_DONE from the handler within " + settings.deadline().toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(name + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(name + ": interrupted while the handler changes discs");
+        } finally {
+            synchronized (this) {
+                mediumPending = null;
+                mediumAttachment = null;
+            }
+        }
+    }
+
+    /** The handler's MEDIUM_DONE (ring thread of {@code a}); the reason it breaks the protocol, or null. */
+    String mediumDone(Attachment a, Message.MediumDone d) {
+        java.util.concurrent.CompletableFuture<Message.MediumDone> answer;
+        synchronized (this) {
+            if (mediumPending == null || mediumAttachment != a || d.request() != mediumRequest) {
+                return "protocol error: MEDIUM_DONE for request " + Integer.toUnsignedString(d.request())
+                        + ", which the core is not waiting for";
+            }
+            answer = mediumPending;
+        }
+        answer.complete(d);
+        return null;
+    }
+
+    /**
+     * A cdrom handler that attaches with the MEDIUM feature is sent the disc the operator named, on
+     * a thread of its own (the attachment serves meanwhile); the core learns the outcome as it
+     * learns a disc the handler changes itself.
+     */
+    private void sendNamedMedium(Attachment a) {
+        String named = medium;
+        Thread.ofVirtual().name("user-" + name + "-medium").start(() -> {
+            try {
+                long b = swap(a, named);
+                blocks = b;
+                discIn = named != null;
+                Listener l = coreListener;
+                if (l != null) {
+                    l.mediumLoaded(discIn);
+                }
+            } catch (IOException e) {
+                log.warn("user device {}: the disc named in the configuration ({}) did not load: {}", name,
+                        named == null ? "none" : named, e.getMessage());
+            }
+        });
     }
 
     /** The attached handler's epoch, or 0 (for management and tests). */
@@ -432,7 +574,8 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
         check(h);
         int features = h.features() & (Message.F_OUT_OF_ORDER | Message.F_FLUSH | Message.F_EVENTS | Message.F_TMF
                 | Message.F_WRITE_SAME | Message.F_CDB | Message.F_VPD
-                | (settings.thin() ? Message.F_UNMAP | Message.F_LBA_STATUS : 0));
+                | (settings.thin() ? Message.F_UNMAP | Message.F_LBA_STATUS : 0)
+                | (settings.deviceType() == CD_DVD ? Message.F_MEDIUM : 0));
         int depth = settings.queueDepth();
         Rings.Layout layout = new Rings.Layout(depth, depth, depth, settings.maxTransfer());
         Kernel.MemFd memfd = Kernel.MemFd.create("scstj-" + name, layout.size());
@@ -455,18 +598,28 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
             Attachment a = new Attachment(this, next, peer, memfd, sq, cq, rings, features, settings.deadline(), piece,
                     settings.spin(), (features & Message.F_CDB) != 0 ? h.opcodes().clone() : new byte[32],
                     (features & Message.F_VPD) != 0 ? h.vpd() : java.util.Set.of());
+            boolean disc = h.blocks() > 0;
             if (settings.deviceType() == CD_DVD) {
                 blocks = h.blocks(); // the disc's capacity is the handler's; the 29/00 below covers its change
             }
             Listener l = coreListener;
             if (l != null) {
                 l.reset(); // the device may have lost its state with the last handler: 29/00 for every nexus first
+                if (settings.deviceType() == CD_DVD && disc != discIn) {
+                    l.mediumLoaded(disc); // a drive that comes back empty is MEDIUM NOT PRESENT, not NOT READY
+                }
+            }
+            if (settings.deviceType() == CD_DVD) {
+                discIn = disc;
             }
             handlerNotReady = false;
             attachment = a;
             log.info("user device {}: handler \"{}\" (pid {}) attached, epoch {}, features 0x{}", name, h.name(),
                     peer.peerPid(), next, Integer.toHexString(features));
             a.start();
+            if (settings.deviceType() == CD_DVD && mediumNamed && (features & Message.F_MEDIUM) != 0) {
+                sendNamedMedium(a);
+            }
         } catch (IOException | Message.Malformed | RuntimeException e) {
             memfd.close();
             if (sq != null) {
@@ -571,6 +724,15 @@ final class UserDevice implements BlockDevice, ScsiPassThrough {
     void detached(Attachment a, String why) {
         if (attachment == a) {
             attachment = null;
+        }
+        java.util.concurrent.CompletableFuture<Message.MediumDone> answer = null;
+        synchronized (this) {
+            if (mediumAttachment == a) {
+                answer = mediumPending;
+            }
+        }
+        if (answer != null) {
+            answer.completeExceptionally(new IOException("the handler detached before its MEDIUM_DONE: " + why));
         }
         log.warn("user device {}: handler of epoch {} detached: {}; the LU is NOT READY until one attaches", name,
                 a.epoch(), why);

@@ -25,11 +25,17 @@ import java.util.Set;
 public final class UserHandler implements DeviceHandlerFactory {
     public static final String TYPE = "user";
     static final Set<String> KEYS = Set.of("socket", "type", "size", "block-size", "read-only", "deadline",
-            "queue-depth", "max-transfer", "thin-provisioned", "command", "spin");
+            "queue-depth", "max-transfer", "thin-provisioned", "command", "spin", "medium");
 
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /** A cdrom's disc, in its handler's terms: the admin API's load and eject change it (feature MEDIUM). */
+    @Override
+    public String mediumAttribute() {
+        return "medium";
     }
 
     @Override
@@ -59,6 +65,10 @@ public final class UserHandler implements DeviceHandlerFactory {
                         "how long the core's ring thread spins on an empty completion ring before it sleeps (0 to 1ms);"
                                 + " auto: 50us with 4 or more CPUs, else 0 (spinning on a small machine takes the"
                                 + " CPU the transport and the handler need)"),
+                new Attribute("medium", "string", "", null, false,
+                        "a cdrom's disc in its handler's terms (an image path), sent to a handler that asked for"
+                                + " the MEDIUM feature when it attaches; load and eject change it (absent: the disc"
+                                + " the handler has)"),
                 new Attribute("command", "string", "", null, false,
                         "the handler's command line, as a list: the daemon starts it and starts it again when it"
                                 + " exits (absent: someone else starts the handler)"));
@@ -66,7 +76,8 @@ public final class UserHandler implements DeviceHandlerFactory {
 
     /** A device's checked configuration. */
     record Settings(Path socket, int deviceType, long size, int blockSize, boolean readOnly, boolean thin,
-                    Duration deadline, int queueDepth, int maxTransfer, List<String> command, Duration spin) {
+                    Duration deadline, int queueDepth, int maxTransfer, List<String> command, Duration spin,
+                    String medium) {
         /** A tape or changer: every command but the core's goes to the handler as a CDB. */
         boolean cdbDevice() {
             return deviceType == BlockDevice.TAPE || deviceType == BlockDevice.MEDIUM_CHANGER;
@@ -184,7 +195,23 @@ public final class UserHandler implements DeviceHandlerFactory {
                 problems.add("spin: auto, or a duration from 0 to 1ms: " + e.getMessage());
             }
         }
-        return new Settings(socket, deviceType, size, bs, ro, thin, deadline, depth, (int) max, command, spin);
+        String medium = null;
+        if (device.hasPath("medium")) {
+            if (deviceType != BlockDevice.CD_DVD) {
+                problems.add("medium: only for a cdrom (a disc its handler loads)");
+            } else {
+                try {
+                    medium = device.getString("medium");
+                    if (medium.isEmpty() || medium.indexOf('\0') >= 0
+                            || medium.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Message.MAX_MEDIUM_NAME) {
+                        problems.add("medium: 1 to " + Message.MAX_MEDIUM_NAME + " bytes of UTF-8, no NUL");
+                    }
+                } catch (ConfigException e) {
+                    problems.add("medium: " + e.getMessage());
+                }
+            }
+        }
+        return new Settings(socket, deviceType, size, bs, ro, thin, deadline, depth, (int) max, command, spin, medium);
     }
 
     @Override

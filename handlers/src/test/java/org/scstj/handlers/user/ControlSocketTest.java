@@ -158,6 +158,18 @@ class ControlSocketTest {
         assertTrue(refused(event).contains("EVENT 9"));
         byte[] capacity = Message.encode(new Message.Event(Message.Event.CAPACITY_CHANGED, 0));
         assertTrue(refused(capacity).contains("value 0"));
+        Message.Medium medium = new Message.Medium(7, "/srv/isos/ä.iso");
+        assertEquals(medium, decodeOrFail(Message.encode(medium)), "MEDIUM round trip, UTF-8");
+        Message.MediumDone done = new Message.MediumDone(7, 2, 0, "No such file or directory");
+        assertEquals(done, decodeOrFail(Message.encode(done)), "MEDIUM_DONE round trip");
+        byte[] unterminated = Message.encode(medium);
+        unterminated[unterminated.length - 1] = 'x';
+        assertTrue(refused(unterminated).contains("not NUL-terminated"));
+        byte[] inner = Message.encode(new Message.Medium(7, "ab"));
+        inner[24] = 0;
+        assertTrue(refused(inner).contains("NUL before its end"));
+        assertTrue(refused(Message.encode(new Message.MediumDone(7, 2, 40, "no"))).contains("block count 40 with result 2"));
+        assertTrue(refused(Message.encode(new Message.MediumDone(7, -1, 0, ""))).contains("result -1"));
         byte[] ready = java.util.Arrays.copyOf(Message.encode(new Message.Ready()), 20);
         ready[8] = 20;
         assertTrue(refused(ready).contains("READY of 20 bytes"));

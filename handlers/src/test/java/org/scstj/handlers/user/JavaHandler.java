@@ -35,6 +35,8 @@ final class JavaHandler implements AutoCloseable {
     final List<Message> messages = new CopyOnWriteArrayList<>();
     /** Each CDB operation's CDB, as the handler found it in the SQ. */
     final List<byte[]> cdbs = new CopyOnWriteArrayList<>();
+    /** How the handler answers a MEDIUM (feature MEDIUM); null: it does not answer. */
+    volatile java.util.function.Function<Message.Medium, Message.MediumDone> onMedium;
     private volatile byte[] mailbox = new byte[0];
     volatile Behaviour behaviour = Behaviour.GOOD;
     private final byte[] disk;
@@ -61,13 +63,27 @@ final class JavaHandler implements AutoCloseable {
         return new JavaHandler(socket, deviceType, 512, 0, features, vpd, opcodes);
     }
 
+    /** A CD/DVD handler (type 5) that answers each MEDIUM with {@code onMedium} from the start. */
+    static JavaHandler attachDisc(Path socket, long blocks, int features,
+                                  java.util.function.Function<Message.Medium, Message.MediumDone> onMedium)
+            throws IOException {
+        return new JavaHandler(socket, 5, 2048, blocks, features, new int[0], onMedium);
+    }
+
     private JavaHandler(Path path, int deviceType, int blockSize, long blocks, int features, int... opcodes)
             throws IOException {
-        this(path, deviceType, blockSize, blocks, features, new int[0], opcodes);
+        this(path, deviceType, blockSize, blocks, features, new int[0], null, opcodes);
     }
 
     private JavaHandler(Path path, int deviceType, int blockSize, long blocks, int features, int[] vpd,
                         int... opcodes) throws IOException {
+        this(path, deviceType, blockSize, blocks, features, vpd, null, opcodes);
+    }
+
+    private JavaHandler(Path path, int deviceType, int blockSize, long blocks, int features, int[] vpd,
+                        java.util.function.Function<Message.Medium, Message.MediumDone> onMedium,
+                        int... opcodes) throws IOException {
+        this.onMedium = onMedium;
         this.disk = new byte[(int) (blockSize * blocks)];
         this.blockSize = blockSize;
         this.socket = UnixSeqPacket.connect(path);
@@ -112,7 +128,12 @@ final class JavaHandler implements AutoCloseable {
                 if (r.eof()) {
                     return;
                 }
-                messages.add(Message.decode(r.bytes(), r.length()));
+                Message m = Message.decode(r.bytes(), r.length());
+                messages.add(m);
+                java.util.function.Function<Message.Medium, Message.MediumDone> answer = onMedium;
+                if (m instanceof Message.Medium medium && answer != null) {
+                    socket.send(Message.encode(answer.apply(medium)));
+                }
             }
         } catch (IOException | Message.Malformed e) {
             // closed

@@ -83,6 +83,33 @@ class UserDeviceTest {
         return (UserDevice) device;
     }
 
+    /** Device {@code name} of these keys besides its socket ({@code name.sock} here), the test's to close. */
+    private UserDevice openDevice(String name, String... keys) throws IOException {
+        Map<String, Object> m = new HashMap<>(Map.of("socket", dir.resolve(name + ".sock").toString()));
+        for (int i = 0; i < keys.length; i += 2) {
+            m.put(keys[i], keys[i + 1]);
+        }
+        UserDevice d = (UserDevice) new UserHandler().open(name, ConfigFactory.parseMap(m),
+                new DeviceHandlerFactory.Context(Runnable::run, dir));
+        device = d;
+        return d;
+    }
+
+    /** A listener that notes each reset (29/00) and medium in or out in {@link #told}. */
+    private BlockDevice.Listener mediumListener() {
+        return new BlockDevice.Listener() {
+            @Override
+            public void reset() {
+                told.add("29/00");
+            }
+
+            @Override
+            public void mediumLoaded(boolean loaded) {
+                told.add(loaded ? "in" : "out");
+            }
+        };
+    }
+
     private JavaHandler attach(UserDevice d) throws Exception {
         return attach(d, Message.F_OUT_OF_ORDER | Message.F_FLUSH | Message.F_UNMAP);
     }
@@ -527,10 +554,7 @@ class UserDeviceTest {
     /** A tape drive: the handler executes every command but the core's as CDBs (the pass-through set). */
     @Test
     void aTapeDrive_isAPassThroughDeviceWhoseCommandsTheHandlerExecutes() throws Exception {
-        UserDevice d = (UserDevice) new UserHandler().open("t0", ConfigFactory.parseMap(Map.of(
-                "socket", dir.resolve("t0.sock").toString(), "type", "tape", "max-transfer", "64K")),
-                new DeviceHandlerFactory.Context(Runnable::run, dir));
-        device = d;
+        UserDevice d = openDevice("t0", "type", "tape", "max-transfer", "64K");
         assertEquals(BlockDevice.TAPE, d.peripheralDeviceType());
         assertEquals(d, d.passThrough());
         assertFalse(d.answersInquiry(), "the core answers INQUIRY");
@@ -627,10 +651,7 @@ class UserDeviceTest {
     /** A CD/DVD: the core's MMC set over the handler's 2048-byte blocks; the disc's capacity is the handler's. */
     @Test
     void aCdrom_takesItsCapacityFromTheHandler_andReadsItsBlocks() throws Exception {
-        UserDevice d = (UserDevice) new UserHandler().open("c0", ConfigFactory.parseMap(Map.of(
-                "socket", dir.resolve("c0.sock").toString(), "type", "cdrom", "max-transfer", "64K")),
-                new DeviceHandlerFactory.Context(Runnable::run, dir));
-        device = d;
+        UserDevice d = openDevice("c0", "type", "cdrom", "max-transfer", "64K");
         d.listen(() -> resets.incrementAndGet());
         assertEquals(BlockDevice.CD_DVD, d.peripheralDeviceType());
         assertEquals(null, d.passThrough(), "MMC is the core's");
@@ -648,6 +669,77 @@ class UserDeviceTest {
         }
     }
 
+    /**
+     * docs/user-handlers.md "MEDIUM": the operator's swap of a cdrom's disc goes to the handler
+     * (MEDIUM), whose MEDIUM_DONE says the new disc's blocks or why not (the old disc stays); the
+     * handler's own swap (EVENT MEDIUM CHANGED with the blocks) reaches the core as a medium in or
+     * out; a drive that attaches empty is a medium out, not a device that is not ready.
+     */
+    @Test
+    void aCdromsDisc_isSwappedThroughItsHandler_andTheHandlersOwnSwapReachesTheCore() throws Exception {
+        UserDevice d = openDevice("c0", "type", "cdrom", "max-transfer", "64K", "deadline", "2s");
+        d.listen(mediumListener());
+        try (JavaHandler h = JavaHandler.attach(dir.resolve("c0.sock"), 5, 2048, 0,
+                Message.F_OUT_OF_ORDER | Message.F_EVENTS | Message.F_MEDIUM)) {
+            awaitUntil(d::ready);
+            assertEquals(List.of("29/00", "out"), told, "an empty drive: MEDIUM NOT PRESENT in the core");
+            h.onMedium = m -> m.name().equals("/discs/b.iso") ? new Message.MediumDone(m.request(), 0, 500, "")
+                    : new Message.MediumDone(m.request(), 2, 0, "No such file or directory");
+            d.changeMedium("/discs/b.iso");
+            assertEquals(500, d.blockCount(), "the new disc's capacity, from MEDIUM_DONE");
+            IOException missing = assertThrows(IOException.class, () -> d.changeMedium("/discs/missing.iso"));
+            assertTrue(missing.getMessage().contains("could not load /discs/missing.iso: No such file or directory (errno 2)"),
+                    missing.getMessage());
+            assertEquals(500, d.blockCount(), "the old disc stays in");
+            h.onMedium = m -> new Message.MediumDone(m.request(), 0, 0, "");
+            d.changeMedium(null);
+            assertEquals(0, d.blockCount());
+            assertEquals(List.of(new Message.Medium(1, "/discs/b.iso"), new Message.Medium(2, "/discs/missing.iso"),
+                    new Message.Medium(3, "")), h.messages, "the core's MEDIUM messages; the core records its own swaps");
+            h.event(Message.Event.MEDIUM_CHANGED, 700); // the handler's own eject button, then a disc
+            awaitUntil(() -> d.blockCount() == 700);
+            assertEquals(700, d.blockCount());
+            awaitUntil(() -> told.size() >= 3);
+            assertEquals(List.of("29/00", "out", "in"), told);
+            h.onMedium = null; // silent: the swap fails at the deadline, the disc stays
+            IOException silent = assertThrows(IOException.class, () -> d.changeMedium("/discs/c.iso"));
+            assertTrue(silent.getMessage().contains("no MEDIUM_DONE from the handler within 2000 ms"), silent.getMessage());
+            assertEquals(700, d.blockCount());
+            h.onMedium = m -> new Message.MediumDone(m.request(), 0, 5, ""); // a disc left after an eject
+            IOException wrong = assertThrows(IOException.class, () -> d.changeMedium(null));
+            assertTrue(wrong.getMessage().contains("protocol error: MEDIUM_DONE with 5 blocks after taking the disc out"),
+                    wrong.getMessage());
+            awaitUntil(() -> !d.ready());
+            assertFalse(d.ready(), "the attachment ended");
+        }
+        try (JavaHandler h = JavaHandler.attach(dir.resolve("c0.sock"), 5, 2048, 300, Message.F_OUT_OF_ORDER)) {
+            awaitUntil(d::ready);
+            IOException none = assertThrows(IOException.class, () -> d.changeMedium("/discs/b.iso"));
+            assertTrue(none.getMessage().contains("did not ask for the MEDIUM feature"), none.getMessage());
+            assertEquals(300, d.blockCount());
+        }
+        UserDevice disk = open();
+        assertThrows(UnsupportedOperationException.class, () -> disk.changeMedium("/discs/b.iso"));
+    }
+
+    /** A configured disc is sent to each handler that attaches with the MEDIUM feature. */
+    @Test
+    void aCdromsConfiguredDisc_isSentToTheHandlerAsItAttaches() throws Exception {
+        UserDevice d = openDevice("c0", "type", "cdrom", "medium", "/discs/a.iso");
+        d.listen(mediumListener());
+        for (int attachment = 1; attachment <= 2; attachment++) {
+            JavaHandler h = JavaHandler.attachDisc(dir.resolve("c0.sock"), 0, Message.F_MEDIUM,
+                    m -> new Message.MediumDone(m.request(), 0, 800, ""));
+            awaitUntil(() -> d.blockCount() == 800);
+            assertEquals(800, d.blockCount(), "attachment " + attachment + ": the configured disc, loaded");
+            assertEquals(List.of(new Message.Medium(attachment, "/discs/a.iso")), h.messages);
+            h.die();
+            awaitUntil(() -> !d.ready());
+        }
+        assertEquals(List.of("29/00", "out", "in", "29/00", "out", "in"), told,
+                "each attaches empty (29/00, a medium out), then loads the configured disc");
+    }
+
     @Test
     void configuration_isChecked() {
         List<String> problems = new UserHandler().validate("u1", ConfigFactory.parseMap(Map.of(
@@ -662,7 +754,9 @@ class UserDeviceTest {
         assertEquals(List.of(), new UserHandler().validate("t1", ConfigFactory.parseMap(Map.of(
                 "socket", "/tmp/t1.sock", "type", "changer"))));
         assertEquals(List.of(), new UserHandler().validate("c1", ConfigFactory.parseMap(Map.of(
-                "socket", "/tmp/c1.sock", "type", "cdrom"))));
+                "socket", "/tmp/c1.sock", "type", "cdrom", "medium", "/srv/a.iso"))));
+        assertEquals(List.of("medium: only for a cdrom (a disc its handler loads)"), new UserHandler().validate("u1",
+                ConfigFactory.parseMap(Map.of("socket", "/tmp/u1.sock", "size", "1M", "medium", "/srv/a.iso"))));
         assertTrue(all.contains("queue-depth: a power of two"), all);
         assertTrue(all.contains("deadline: from 100ms to 10m"), all);
         assertTrue(all.contains("colour: unknown key"), all);

@@ -151,7 +151,7 @@ final class Tree {
             }
         }
         List<String> actions = new ArrayList<>(List.of("GET", "PUT", "PATCH", "DELETE", "POST resize"));
-        if (h != null && h.mediumAttribute() != null) {
+        if (h != null && h.mediumAttribute() != null && (s == null || s.removable())) { // a user disk has none
             actions.add("POST load");
             actions.add("POST eject");
         }

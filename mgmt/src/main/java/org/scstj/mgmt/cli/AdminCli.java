@@ -374,7 +374,7 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "load", description = "Loads a disc into a vcdrom drive (or a cartridge into a vtape drive), swapping the one in it: device load NAME IMAGE|BARCODE"
+    @Command(name = "load", description = "Loads a disc into a vcdrom drive or a user cdrom (or a cartridge into a vtape drive), swapping the one in it: device load NAME IMAGE|BARCODE"
             + " [--force: even while an initiator prevents medium removal].")
     static final class DeviceLoad extends Sub {
         @Parameters(index = "0", paramLabel = "NAME")
@@ -395,7 +395,7 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "eject", description = "Takes the disc out of a vcdrom drive (it is then empty): device eject NAME"
+    @Command(name = "eject", description = "Takes the disc out of a vcdrom drive or a user cdrom (it is then empty): device eject NAME"
             + " [--force: even while an initiator prevents medium removal].")
     static final class DeviceEject extends Sub {
         @Parameters(index = "0", paramLabel = "NAME")
