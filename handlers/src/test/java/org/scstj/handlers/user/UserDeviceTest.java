@@ -730,12 +730,17 @@ class UserDeviceTest {
         for (int attachment = 1; attachment <= 2; attachment++) {
             JavaHandler h = JavaHandler.attachDisc(dir.resolve("c0.sock"), 0, Message.F_MEDIUM,
                     m -> new Message.MediumDone(m.request(), 0, 800, ""));
+            // the MEDIUM first: until the core took this READY, the count may be the last attachment's
+            awaitUntil(() -> !h.messages.isEmpty());
             awaitUntil(() -> d.blockCount() == 800);
             assertEquals(800, d.blockCount(), "attachment " + attachment + ": the configured disc, loaded");
             assertEquals(List.of(new Message.Medium(attachment, "/discs/a.iso")), h.messages);
+            int told3 = 3 * attachment; // 29/00, out, in: the last is told after the count is set
+            awaitUntil(() -> told.size() >= told3);
             h.die();
             awaitUntil(() -> !d.ready());
         }
+        awaitUntil(() -> told.size() >= 6);
         assertEquals(List.of("29/00", "out", "in", "29/00", "out", "in"), told,
                 "each attaches empty (29/00, a medium out), then loads the configured disc");
     }
