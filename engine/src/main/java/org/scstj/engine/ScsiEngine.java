@@ -879,6 +879,15 @@ public final class ScsiEngine {
      * stopped (their sessions closed), so no task is outstanding.
      */
     public CompletionStage<Void> shutdown() {
+        return closeDevices().thenCompose(v -> terminate());
+    }
+
+    /**
+     * Flushes and closes every device through its LUN actor (the first half of {@link #shutdown}):
+     * a clustered node does it before it leaves, for its leave ends the actor system (Pekko's
+     * CoordinatedShutdown), after which no LUN actor could answer. Failures are logged.
+     */
+    public CompletionStage<Void> closeDevices() {
         List<CompletableFuture<LunActor.ShutdownDone>> flushes = new ArrayList<>();
         for (Device d : devices.values()) {
             ActorRef<LunActor.Command> lun = d.lu().actor();
@@ -897,11 +906,13 @@ public final class ScsiEngine {
                         log.error("shutdown: a device did not answer", e);
                     }
                     return (Void) null;
-                })
-                .thenCompose(v -> {
-                    system.terminate();
-                    return system.getWhenTerminated().thenApply(d -> (Void) null);
                 });
+    }
+
+    /** Stops the actors (the second half of {@link #shutdown}); completes once the actor system ended. */
+    public CompletionStage<Void> terminate() {
+        system.terminate();
+        return system.getWhenTerminated().thenApply(d -> (Void) null);
     }
 
     private final class Core implements ScsiCore {

@@ -245,9 +245,14 @@ final class Daemon {
         }
         boolean clean = stopDriver(driver);
         if (node != null) {
+            // the devices first: the leave ends the actor system (Pekko's CoordinatedShutdown), and
+            // a LUN actor asked to flush after that never answers (the stop then waited out its bound)
+            clean &= stop("flushing and closing the devices", engine::closeDevices, STOP_ENGINE_SECONDS);
             clean &= leave(node);
+            clean &= stop("stopping the SCSI engine", engine::terminate, STOP_ENGINE_SECONDS);
+        } else {
+            clean &= stopEngine(engine);
         }
-        clean &= stopEngine(engine);
         log.info(clean ? "stopped" : "stopped, with errors");
         return clean ? 0 : 1;
     }
