@@ -162,7 +162,7 @@ sealed interface Message {
             case ABORT -> { exactly(length, 24, "ABORT"); yield new Abort(b.getLong(16)); }
             case TMF -> { exactly(length, 32, "TMF"); yield new Tmf(b.getInt(16)); }
             case REFUSE -> refuse(b, bytes, length);
-            case MEDIUM -> new Medium(b.getInt(16), text(bytes, 24, length, "MEDIUM"));
+            case MEDIUM -> medium(b, bytes, length);
             case MEDIUM_DONE -> mediumDone(b, bytes, length);
             default -> throw new Malformed("unknown message type " + type);
         };
@@ -279,6 +279,14 @@ sealed interface Message {
         return new Refuse(b.getInt(16), new String(bytes, 20, end - 20, StandardCharsets.UTF_8));
     }
 
+    private static Medium medium(ByteBuffer b, byte[] bytes, int length) throws Malformed {
+        String name = text(bytes, 24, length, "MEDIUM");
+        if (b.getInt(20) != 0) {
+            throw new Malformed("MEDIUM reserved bytes 20-23 are not zero");
+        }
+        return new Medium(b.getInt(16), name);
+    }
+
     private static MediumDone mediumDone(ByteBuffer b, byte[] bytes, int length) throws Malformed {
         String why = text(bytes, 32, length, "MEDIUM_DONE");
         long blocks = b.getLong(24);
@@ -301,9 +309,6 @@ sealed interface Message {
             if (bytes[i] == 0) {
                 throw new Malformed(what + " text has a NUL before its end");
             }
-        }
-        if (from == 24 && ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(20) != 0) {
-            throw new Malformed(what + " reserved bytes 20-23 are not zero");
         }
         java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
         try {

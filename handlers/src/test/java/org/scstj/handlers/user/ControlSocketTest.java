@@ -168,6 +168,9 @@ class ControlSocketTest {
         byte[] inner = Message.encode(new Message.Medium(7, "ab"));
         inner[24] = 0;
         assertTrue(refused(inner).contains("NUL before its end"));
+        byte[] reserved = Message.encode(new Message.Medium(7, "ab"));
+        reserved[21] = 1;
+        assertTrue(refused(reserved).contains("MEDIUM reserved bytes 20-23 are not zero"));
         assertTrue(refused(Message.encode(new Message.MediumDone(7, 2, 40, "no"))).contains("block count 40 with result 2"));
         assertTrue(refused(Message.encode(new Message.MediumDone(7, -1, 0, ""))).contains("result -1"));
         byte[] ready = java.util.Arrays.copyOf(Message.encode(new Message.Ready()), 20);
