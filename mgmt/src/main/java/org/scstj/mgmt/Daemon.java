@@ -443,12 +443,41 @@ final class Daemon {
 
     private static boolean stop(String what, Supplier<CompletionStage<Void>> stop, long seconds) throws InterruptedException {
         try {
-            await(stop.get(), seconds);
+            java.util.concurrent.CompletableFuture<Void> f = stop.get().toCompletableFuture();
+            long patience = Math.min(STUCK_SECONDS, seconds);
+            try {
+                f.get(patience, TimeUnit.SECONDS);
+            } catch (TimeoutException slow) {
+                // once, while it still may finish: what every thread is doing, for the operator's report
+                log.warn("{}: not done after {} s; the threads now:\n{}", what, patience, threadDump());
+                f.get(seconds - patience, TimeUnit.SECONDS);
+            }
             return true;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.error("{}: {}", what, reason(e));
             return false;
         }
+    }
+
+    /** A stop step slower than this logs the threads ({@link #threadDump}) and waits on to its own bound. */
+    private static final long STUCK_SECONDS = 10;
+
+    /** Every live thread's name, state and stack (at most 24 frames each), as jstack would list them. */
+    static String threadDump() {
+        StringBuilder out = new StringBuilder();
+        for (var e : Thread.getAllStackTraces().entrySet()) {
+            Thread t = e.getKey();
+            out.append('"').append(t.getName()).append('"').append(t.isDaemon() ? " daemon" : "")
+                    .append(' ').append(t.getState()).append('\n');
+            StackTraceElement[] frames = e.getValue();
+            for (int i = 0; i < Math.min(frames.length, 24); i++) {
+                out.append("    at ").append(frames[i]).append('\n');
+            }
+            if (frames.length > 24) {
+                out.append("    ... ").append(frames.length - 24).append(" more\n");
+            }
+        }
+        return out.toString();
     }
 
     private static void await(CompletionStage<Void> stage, long seconds)
