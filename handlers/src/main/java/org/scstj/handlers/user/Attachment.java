@@ -3,6 +3,7 @@ package org.scstj.handlers.user;
 import org.scstj.engine.spi.BlockDevice;
 import org.scstj.engine.spi.BlockDevice.IoFailure;
 import org.scstj.engine.spi.DataBuffer;
+import org.scstj.engine.spi.DescriptorLoop;
 import org.scstj.engine.spi.ScsiPassThrough;
 
 import java.io.IOException;
@@ -139,6 +140,15 @@ final class Attachment {
     private final Kernel.PidFd process;
     /** Set when the handler's process had exited before it could be watched. */
     private final String goneAtStart;
+
+    /**
+     * The transport's event loop that takes the completions ({@link #adoptLoop}), once a submission
+     * came from one; null while the ring thread takes them. Set once per attachment; cleared only if
+     * the loop ended.
+     */
+    private volatile DescriptorLoop loop;
+    private volatile DescriptorLoop.Watch loopWatch;
+    private final java.util.concurrent.atomic.AtomicBoolean loopAsked = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Held by the one thread that takes completions from the CQ (single consumer): see {@link #reapHere}. */
     private final java.util.concurrent.atomic.AtomicBoolean reaping = new java.util.concurrent.atomic.AtomicBoolean();
@@ -277,6 +287,9 @@ final class Attachment {
     // --- submissions (any thread) -------------------------------------------------------------
 
     void submit(Request r) {
+        if (loop == null) {
+            adoptLoop();
+        }
         int size = pieceSize;
         boolean data = r.op() == Rings.OP_READ || r.op() == Rings.OP_WRITE;
         // WRITE_SAME is one piece: the block in a buffer, the whole range on the medium
@@ -332,6 +345,100 @@ final class Attachment {
         } finally {
             reaping.set(false);
         }
+    }
+
+    /**
+     * The first submission from a transport's event loop ({@link DescriptorLoop#current}) puts the
+     * completion doorbell into that loop's epoll set: from then on the handler's doorbell wakes the
+     * thread that sends the responses, and the ring thread keeps only the deadlines, the control
+     * socket and the process (docs/user-handlers.md "Doorbells and spinning", the core's side).
+     */
+    private void adoptLoop() {
+        DescriptorLoop here = DescriptorLoop.current();
+        if (here == null || !loopAsked.compareAndSet(false, true)) {
+            return;
+        }
+        int fd;
+        try {
+            fd = cqBell.descriptor();
+        } catch (IOException closed) {
+            return; // ended meanwhile
+        }
+        here.watch(fd, this::onDoorbell).whenComplete((w, e) -> {
+            if (e != null) {
+                return; // the ring thread keeps the doorbell
+            }
+            boolean keep;
+            synchronized (this) {
+                keep = !ended && endReason == null;
+                if (keep) {
+                    loopWatch = w;
+                    loop = here;
+                }
+            }
+            if (!keep) {
+                w.cancel();
+                return;
+            }
+            here.execute(this::reapOnLoop); // what came before the handler could ring the loop
+        });
+    }
+
+    /** The completion doorbell rang (the loop's thread): take what the handler completed. */
+    private void onDoorbell() {
+        try {
+            cqBell.drain();
+        } catch (IOException e) {
+            return; // closed: the attachment ended
+        }
+        reapOnLoop();
+    }
+
+    /**
+     * Takes the completions on the loop's thread, then sets the core's waiting word again before a
+     * last look (a full fence between), so the handler rings for anything completed after it.
+     */
+    private void reapOnLoop() {
+        DescriptorLoop l = loop;
+        if (l == null || ended()) {
+            return;
+        }
+        if (!reaping.compareAndSet(false, true)) {
+            l.execute(this::reapOnLoop); // a submitter is taking them: look again after it
+            return;
+        }
+        try {
+            drain();
+            rings.coreWaiting(true);
+            drain();
+        } catch (Rings.Garbage g) {
+            endLater("protocol error: " + g.getMessage());
+        } catch (IllegalStateException unmapped) {
+            // the attachment ended and its memory went while this ran: its commands failed already
+        } finally {
+            reaping.set(false);
+        }
+    }
+
+    /**
+     * Asks the loop to look at the CQ (the ring thread, every {@link #POLL_MILLIS}: a safety net, and
+     * the check that the loop still runs); false when it ended (the transport stopped): the ring
+     * thread takes the completions again.
+     */
+    private boolean kick(DescriptorLoop l) {
+        try {
+            l.execute(this::reapOnLoop);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException gone) {
+            loop = null;
+            loopWatch = null;
+            loopAsked.set(false); // a loop of the next transport may take them over
+            return false;
+        }
+    }
+
+    private synchronized boolean ended() {
+        return ended;
     }
 
     /**
@@ -514,6 +621,7 @@ final class Attachment {
                     : new int[] {cqBell.descriptor(), peer.descriptor(), process.descriptor()};
             long idleSince = System.nanoTime();
             long checked = idleSince;
+            boolean loopMode = false;
             while (why == null) {
                 if (System.nanoTime() - checked >= POLL_MILLIS * 1_000_000L) {
                     checked = System.nanoTime(); // under a steady stream of completions too
@@ -527,6 +635,33 @@ final class Attachment {
                         why = endReason;
                         break;
                     }
+                }
+                DescriptorLoop l = loop;
+                if (l != null) {
+                    // the transport's loop takes the completions: watch the socket and the process only
+                    if (!loopMode) { // this thread may have cleared the waiting word after the loop set it
+                        loopMode = true;
+                        rings.coreWaiting(true);
+                        if (!kick(l)) {
+                            loopMode = false;
+                            continue;
+                        }
+                    }
+                    short[] ev = Kernel.poll(java.util.Arrays.copyOfRange(watch, 1, watch.length), POLL_MILLIS);
+                    if (ev[0] != 0) {
+                        why = control();
+                    }
+                    if (why == null && ev.length > 1 && ev[1] != 0) {
+                        why = "the handler's process " + peerPid + " exited";
+                    }
+                    if (why == null) {
+                        why = deadlines();
+                    }
+                    if (!kick(l)) { // also a check that the loop still runs
+                        loopMode = false;
+                    }
+                    checked = System.nanoTime();
+                    continue;
                 }
                 int n = drainOnRingThread();
                 if (n > 0) {
@@ -949,6 +1084,16 @@ final class Attachment {
             process.close();
         }
         sqBell.close();
+        DescriptorLoop.Watch w = loopWatch;
+        if (w != null) { // out of the loop's epoll set before the descriptor closes (its number may be reused)
+            try {
+                w.cancel().toCompletableFuture().get(1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // the loop is gone or stuck: its epoll set drops the descriptor as it closes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         cqBell.close();
         boolean unmap;
         synchronized (this) {

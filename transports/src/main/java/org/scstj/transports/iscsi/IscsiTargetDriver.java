@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -17,6 +18,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.scstj.engine.spi.DescriptorLoop;
 import org.scstj.engine.spi.NodeFence;
 import org.scstj.engine.spi.ScsiCore;
 import org.scstj.engine.spi.SessionInfo;
@@ -159,6 +161,12 @@ public final class IscsiTargetDriver implements TargetDriver {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         acceptors = new MultiThreadIoEventLoopGroup(1, io);
         workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        if (epoll) { // a user-space handler's completion doorbell can join a worker's epoll set
+            for (io.netty.util.concurrent.EventExecutor e : workers) {
+                IoEventLoop loop = (IoEventLoop) e;
+                loop.execute(() -> DescriptorLoop.bind(new EpollDescriptorLoop(loop)));
+            }
+        }
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         IscsiSettings settings = current.get();
         registry = new SessionRegistry(stats);
