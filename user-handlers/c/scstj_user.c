@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -568,7 +569,10 @@ static enum scstj_end run(struct attachment *a)
 			ring_core(a);	/* once per batch */
 			continue;
 		}
-		/* Empty: spin for a while, adapting the time to how often spinning pays. */
+		/* Empty: spin for a while, adapting the time to how often spinning pays. Each turn
+		 * yields the CPU: where threads outnumber CPUs, the core's event loop and the
+		 * initiators get it at once instead of at the next preemption ("Doorbells and
+		 * spinning"); alone on its CPU, the call returns at once. */
 		uint64_t until = now_ns() + a->spin_ns;
 		bool found = false;
 		while (now_ns() < until) {
@@ -577,6 +581,7 @@ static enum scstj_end run(struct attachment *a)
 				break;
 			}
 			cpu_relax();
+			sched_yield();
 		}
 		if (found) {
 			a->spin_ns = a->spin_ns * 2 > a->spin_max_ns ? a->spin_max_ns : a->spin_ns * 2;
