@@ -183,12 +183,14 @@ final class Kernel {
             return fd();
         }
 
-        void ring() throws IOException {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment state = a.allocate(CAPTURE);
-                MemorySegment one = a.allocate(JAVA_LONG);
-                one.set(JAVA_LONG, 0, 1L);
-                long n = (long) WRITE.invokeExact(state, fd(), one, 8L);
+        /** The errno state and the 8-byte counter of one call at a time (guarded by this): no arena per call. */
+        private final MemorySegment state = Arena.ofAuto().allocate(CAPTURE);
+        private final MemorySegment counter = Arena.ofAuto().allocate(JAVA_LONG);
+
+        synchronized void ring() throws IOException {
+            try {
+                counter.set(JAVA_LONG, 0, 1L);
+                long n = (long) WRITE.invokeExact(state, fd(), counter, 8L);
                 if (n != 8 && errno(state) != EAGAIN) { // EAGAIN: the counter is full, the peer will wake anyway
                     throw new IOException("eventfd write: errno " + errno(state));
                 }
@@ -200,13 +202,11 @@ final class Kernel {
         }
 
         /** Resets the counter; its value before (0 when nobody rang). */
-        long drain() throws IOException {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment state = a.allocate(CAPTURE);
-                MemorySegment value = a.allocate(JAVA_LONG);
-                long n = (long) READ.invokeExact(state, fd(), value, 8L);
+        synchronized long drain() throws IOException {
+            try {
+                long n = (long) READ.invokeExact(state, fd(), counter, 8L);
                 if (n == 8) {
-                    return value.get(JAVA_LONG, 0);
+                    return counter.get(JAVA_LONG, 0);
                 }
                 if (errno(state) == EAGAIN) {
                     return 0;

@@ -101,6 +101,8 @@ final class Rings {
         }
     }
 
+    private static final byte[] NO_SENSE = new byte[0];
+
     private final MemorySegment memory;
     private final Layout layout;
     /** The core's own indices: never read back from the shared memory. */
@@ -182,22 +184,23 @@ final class Rings {
                     + Integer.toUnsignedString(cqHead));
         }
         long at = layout.cqOffset() + (long) (cqHead & (layout.cqEntries() - 1)) * CQ_ENTRY;
-        // one copy, then only the copy is read: the handler may change the entry meanwhile
-        byte[] entry = memory.asSlice(at, CQ_ENTRY).toArray(ValueLayout.JAVA_BYTE);
-        cqHead++;
-        INT.setRelease(memory, (long) CQ_HEAD, cqHead);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(entry).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        long id = b.getLong(0);
-        int status = Byte.toUnsignedInt(b.get(8));
-        int senseLength = Byte.toUnsignedInt(b.get(9));
-        int dataLength = b.getInt(12);
-        if (b.getShort(10) != 0) {
+        // each field loaded once into a local, then only the locals are read: the handler may change
+        // the entry meanwhile (the same as one copy of the entry, without an array per completion)
+        long id = memory.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
+        int status = Byte.toUnsignedInt(memory.get(ValueLayout.JAVA_BYTE, at + 8));
+        int senseLength = Byte.toUnsignedInt(memory.get(ValueLayout.JAVA_BYTE, at + 9));
+        short reserved = memory.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 10);
+        int dataLength = memory.get(ValueLayout.JAVA_INT_UNALIGNED, at + 12);
+        if (reserved != 0) {
             throw new Garbage("completion " + id + ": reserved bytes 10-11 are not zero");
         }
         if (senseLength > SENSE_MAX) {
             throw new Garbage("completion " + id + ": sense length " + senseLength + ", at most " + SENSE_MAX);
         }
-        byte[] sense = java.util.Arrays.copyOfRange(entry, 16, 16 + senseLength);
+        byte[] sense = senseLength == 0 ? NO_SENSE
+                : memory.asSlice(at + 16, senseLength).toArray(ValueLayout.JAVA_BYTE);
+        cqHead++;
+        INT.setRelease(memory, (long) CQ_HEAD, cqHead);
         checkStatus(id, status, sense);
         if (dataLength < 0) {
             throw new Garbage("completion " + id + ": data length " + Integer.toUnsignedString(dataLength));
