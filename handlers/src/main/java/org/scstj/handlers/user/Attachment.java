@@ -647,16 +647,7 @@ final class Attachment {
                             continue;
                         }
                     }
-                    short[] ev = Kernel.poll(java.util.Arrays.copyOfRange(watch, 1, watch.length), POLL_MILLIS);
-                    if (ev[0] != 0) {
-                        why = control();
-                    }
-                    if (why == null && ev.length > 1 && ev[1] != 0) {
-                        why = "the handler's process " + peerPid + " exited";
-                    }
-                    if (why == null) {
-                        why = deadlines();
-                    }
+                    why = afterPoll(Kernel.poll(java.util.Arrays.copyOfRange(watch, 1, watch.length), POLL_MILLIS), 0);
                     if (!kick(l)) { // also a check that the loop still runs
                         loopMode = false;
                     }
@@ -683,16 +674,7 @@ final class Attachment {
                 if ((ev[0] & Kernel.POLLIN) != 0) {
                     cqBell.drain();
                 }
-                if (ev[1] != 0) {
-                    why = control();
-                }
-                if (why == null && ev.length > 2 && ev[2] != 0) {
-                    // it exited, though its socket may live on in a child that inherited it
-                    why = "the handler's process " + peerPid + " exited";
-                }
-                if (why == null) {
-                    why = deadlines();
-                }
+                why = afterPoll(ev, 1);
                 idleSince = System.nanoTime();
             }
         } catch (Rings.Garbage g) {
@@ -701,6 +683,22 @@ final class Attachment {
             why = "the core's side failed: " + e;
         }
         finish(why, why != null && why.startsWith("protocol error"));
+    }
+
+    /**
+     * The ring thread after its poll: {@code ev[socket]} the control socket's events, {@code
+     * ev[socket + 1]} the process's (when watched); then the deadlines. Why the attachment ends, or null.
+     */
+    private String afterPoll(short[] ev, int socket) throws IOException {
+        String why = null;
+        if (ev[socket] != 0) {
+            why = control();
+        }
+        if (why == null && ev.length > socket + 1 && ev[socket + 1] != 0) {
+            // it exited, though its socket may live on in a child that inherited it
+            why = "the handler's process " + peerPid + " exited";
+        }
+        return why != null ? why : deadlines();
     }
 
     /** The ring thread's drain: waits while a submitter takes completions ({@link #reapHere}). */

@@ -135,21 +135,29 @@ class DescriptorLoopTest {
         return reads;
     }
 
+    private BlockDevice open() throws Exception {
+        return new UserHandler().open("u0", ConfigFactory.parseMap(Map.of("socket", dir.resolve("u0.sock").toString(),
+                "size", "1M", "queue-depth", 8)), new DeviceHandlerFactory.Context(Runnable::run, dir));
+    }
+
+    /** Waits for the handler's READY, then submits one read from {@code loop}, which puts the doorbell into its set. */
+    private static void firstFromTheLoop(BlockDevice d, PollLoop loop) throws Exception {
+        for (int i = 0; i < 500 && !((UserDevice) d).ready(); i++) {
+            Thread.sleep(10);
+        }
+        loop.call(() -> submit(d, 1)).getFirst().on.get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 500 && loop.watched.isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, loop.watched.size(), "the completion doorbell is watched by the loop");
+    }
+
     @Test
     void completions_runOnTheSubmittingLoop_andGoBackToTheRingThreadWhenTheLoopEnds() throws Exception {
-        BlockDevice d = new UserHandler().open("u0", ConfigFactory.parseMap(Map.of("socket", dir.resolve("u0.sock").toString(),
-                "size", "1M", "queue-depth", 8)), new DeviceHandlerFactory.Context(Runnable::run, dir));
+        BlockDevice d = open();
         PollLoop loop = new PollLoop();
         try (JavaHandler h = JavaHandler.attach(dir.resolve("u0.sock"), 512, 2048, Message.F_OUT_OF_ORDER)) {
-            for (int i = 0; i < 500 && !((UserDevice) d).ready(); i++) {
-                Thread.sleep(10);
-            }
-            // the first submission from the loop puts the doorbell into its set
-            loop.call(() -> submit(d, 1)).getFirst().on.get(10, TimeUnit.SECONDS);
-            for (int i = 0; i < 500 && loop.watched.isEmpty(); i++) {
-                Thread.sleep(10);
-            }
-            assertEquals(1, loop.watched.size(), "the completion doorbell is watched by the loop");
+            firstFromTheLoop(d, loop);
             // more than the queue depth at once: most wait in the core, and every one completes on the loop
             List<Read> reads = loop.call(() -> submit(d, 200));
             for (Read r : reads) {
@@ -171,18 +179,10 @@ class DescriptorLoopTest {
 
     @Test
     void theWatch_isCancelledAsTheAttachmentEnds() throws Exception {
-        BlockDevice d = new UserHandler().open("u0", ConfigFactory.parseMap(Map.of("socket", dir.resolve("u0.sock").toString(),
-                "size", "1M", "queue-depth", 8)), new DeviceHandlerFactory.Context(Runnable::run, dir));
+        BlockDevice d = open();
         try (PollLoop loop = new PollLoop()) {
             try (JavaHandler h = JavaHandler.attach(dir.resolve("u0.sock"), 512, 2048, Message.F_OUT_OF_ORDER)) {
-                for (int i = 0; i < 500 && !((UserDevice) d).ready(); i++) {
-                    Thread.sleep(10);
-                }
-                loop.call(() -> submit(d, 1)).getFirst().on.get(10, TimeUnit.SECONDS);
-                for (int i = 0; i < 500 && loop.watched.isEmpty(); i++) {
-                    Thread.sleep(10);
-                }
-                assertEquals(1, loop.watched.size());
+                firstFromTheLoop(d, loop);
             } // the handler goes: the epoch ends
             for (int i = 0; i < 500 && !loop.watched.isEmpty(); i++) {
                 Thread.sleep(10);
