@@ -287,8 +287,11 @@ final class Attachment {
     // --- submissions (any thread) -------------------------------------------------------------
 
     void submit(Request r) {
-        if (loop == null) {
+        DescriptorLoop current = loop;
+        if (current == null) {
             adoptLoop();
+        } else {
+            followSubmitter(current);
         }
         int size = pieceSize;
         boolean data = r.op() == Rings.OP_READ || r.op() == Rings.OP_WRITE;
@@ -358,15 +361,51 @@ final class Attachment {
         if (here == null || !loopAsked.compareAndSet(false, true)) {
             return;
         }
+        watchFrom(here, null);
+    }
+
+    /** Submissions in a row from one other loop, none from the watching one, before the watch moves there. */
+    private static final int FOLLOW_AFTER = 256;
+    /** Submissions in a row from loops other than the watching one (a heuristic: racy updates only delay a move). */
+    private int foreignRun;
+    /** Set while the watch moves to another loop (one move at a time). */
+    private final java.util.concurrent.atomic.AtomicBoolean moving = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Moves the watch to the loop that submits, once {@link #FOLLOW_AFTER} submissions in a row came
+     * from other loops and none from the watching one: an initiator's new connection may land on
+     * another event loop than the one that first submitted, and every completion would then cross
+     * from the watching loop to the connection's. Connections on several loops at once keep it where
+     * it is (the count starts again with each submission from the watching loop).
+     */
+    private void followSubmitter(DescriptorLoop current) {
+        DescriptorLoop here = DescriptorLoop.current();
+        if (here == null) {
+            return;
+        }
+        if (here == current) {
+            foreignRun = 0;
+        } else if (++foreignRun >= FOLLOW_AFTER && moving.compareAndSet(false, true)) {
+            foreignRun = 0;
+            watchFrom(here, loopWatch).whenComplete((v, e) -> moving.set(false));
+        }
+    }
+
+    /**
+     * Puts the doorbell into {@code here}'s epoll set, then takes {@code before}'s watch (null: none)
+     * out of its loop's: for a moment both watch, and whichever wakes takes the completions.
+     */
+    private java.util.concurrent.CompletionStage<DescriptorLoop.Watch> watchFrom(DescriptorLoop here,
+                                                                                DescriptorLoop.Watch before) {
         int fd;
         try {
             fd = cqBell.descriptor();
         } catch (IOException closed) {
-            return; // ended meanwhile
+            return java.util.concurrent.CompletableFuture.completedFuture(null); // ended meanwhile
         }
-        here.watch(fd, this::onDoorbell).whenComplete((w, e) -> {
+        return here.watch(fd, this::onDoorbell).whenComplete((w, e) -> {
             if (e != null) {
-                return; // the ring thread keeps the doorbell
+                return; // the ring thread (or the loop watching now) keeps the doorbell
             }
             boolean keep;
             synchronized (this) {
@@ -379,6 +418,9 @@ final class Attachment {
             if (!keep) {
                 w.cancel();
                 return;
+            }
+            if (before != null) {
+                before.cancel();
             }
             here.execute(this::reapOnLoop); // what came before the handler could ring the loop
         });
@@ -1082,6 +1124,14 @@ final class Attachment {
             process.close();
         }
         sqBell.close();
+        for (int i = 0; i < 1000 && moving.get(); i++) { // a move of the watch ends first (bounded: 1 s)
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         DescriptorLoop.Watch w = loopWatch;
         if (w != null) { // out of the loop's epoll set before the descriptor closes (its number may be reused)
             try {

@@ -178,6 +178,31 @@ class DescriptorLoopTest {
     }
 
     @Test
+    void theWatch_followsTheLoopThatSubmits_whenOnlyAnotherLoopSubmitsForAWhile() throws Exception {
+        BlockDevice d = open();
+        try (PollLoop first = new PollLoop(); PollLoop second = new PollLoop();
+             JavaHandler h = JavaHandler.attach(dir.resolve("u0.sock"), 512, 2048, Message.F_OUT_OF_ORDER)) {
+            firstFromTheLoop(d, first);
+            // a new connection on the other loop: its submissions alone, more than the move's threshold
+            for (int round = 0; round < 20 && second.watched.isEmpty(); round++) {
+                for (Read r : second.call(() -> submit(d, 32))) {
+                    r.on.get(10, TimeUnit.SECONDS);
+                }
+            }
+            for (int i = 0; i < 500 && !first.watched.isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, second.watched.size(), "the doorbell moved to the submitting loop");
+            assertTrue(first.watched.isEmpty(), "and left the first loop's set");
+            for (Read r : second.call(() -> submit(d, 64))) {
+                assertEquals(second.thread, r.on.get(10, TimeUnit.SECONDS), "completed on the submitting loop");
+            }
+        } finally {
+            d.close();
+        }
+    }
+
+    @Test
     void theWatch_isCancelledAsTheAttachmentEnds() throws Exception {
         BlockDevice d = open();
         try (PollLoop loop = new PollLoop()) {
