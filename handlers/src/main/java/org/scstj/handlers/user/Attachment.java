@@ -368,8 +368,9 @@ final class Attachment {
     private static final int FOLLOW_AFTER = 256;
     /** Submissions in a row from loops other than the watching one (a heuristic: racy updates only delay a move). */
     private int foreignRun;
-    /** Set while the watch moves to another loop (one move at a time). */
-    private final java.util.concurrent.atomic.AtomicBoolean moving = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The move of the watch to another loop under way (one at a time), or null. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Void>> move =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * Moves the watch to the loop that submits, once {@link #FOLLOW_AFTER} submissions in a row came
@@ -385,9 +386,15 @@ final class Attachment {
         }
         if (here == current) {
             foreignRun = 0;
-        } else if (++foreignRun >= FOLLOW_AFTER && moving.compareAndSet(false, true)) {
-            foreignRun = 0;
-            watchFrom(here, loopWatch).whenComplete((v, e) -> moving.set(false));
+        } else if (++foreignRun >= FOLLOW_AFTER) {
+            java.util.concurrent.CompletableFuture<Void> moved = new java.util.concurrent.CompletableFuture<>();
+            if (move.compareAndSet(null, moved)) {
+                foreignRun = 0;
+                watchFrom(here, loopWatch).whenComplete((v, e) -> {
+                    move.set(null);
+                    moved.complete(null);
+                });
+            }
         }
     }
 
@@ -661,6 +668,7 @@ final class Attachment {
         try {
             int[] watch = process == null ? new int[] {cqBell.descriptor(), peer.descriptor()}
                     : new int[] {cqBell.descriptor(), peer.descriptor(), process.descriptor()};
+            int[] socketAndProcess = java.util.Arrays.copyOfRange(watch, 1, watch.length); // a loop watches the doorbell
             long idleSince = System.nanoTime();
             long checked = idleSince;
             boolean loopMode = false;
@@ -689,7 +697,7 @@ final class Attachment {
                             continue;
                         }
                     }
-                    why = afterPoll(Kernel.poll(java.util.Arrays.copyOfRange(watch, 1, watch.length), POLL_MILLIS), 0);
+                    why = afterPoll(Kernel.poll(socketAndProcess, POLL_MILLIS), 0);
                     if (!kick(l)) { // also a check that the loop still runs
                         loopMode = false;
                     }
@@ -1124,23 +1132,19 @@ final class Attachment {
             process.close();
         }
         sqBell.close();
-        for (int i = 0; i < 1000 && moving.get(); i++) { // a move of the watch ends first (bounded: 1 s)
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        try {
+            java.util.concurrent.CompletableFuture<Void> moving = move.get();
+            if (moving != null) { // a move of the watch ends first
+                moving.get(1, java.util.concurrent.TimeUnit.SECONDS);
             }
-        }
-        DescriptorLoop.Watch w = loopWatch;
-        if (w != null) { // out of the loop's epoll set before the descriptor closes (its number may be reused)
-            try {
+            DescriptorLoop.Watch w = loopWatch;
+            if (w != null) { // out of the loop's epoll set before the descriptor closes (its number may be reused)
                 w.cancel().toCompletableFuture().get(1, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // the loop is gone or stuck: its epoll set drops the descriptor as it closes
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the loop is gone or stuck: its epoll set drops the descriptor as it closes
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         cqBell.close();
         boolean unmap;

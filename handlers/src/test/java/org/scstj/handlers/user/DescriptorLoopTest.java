@@ -165,7 +165,6 @@ class DescriptorLoopTest {
             }
             // the loop ends: the ring thread notices (within its 100 ms poll) and takes the completions again
             loop.close();
-            Thread.sleep(300);
             for (Read r : submit(d, 20)) {
                 Thread on = r.on.get(10, TimeUnit.SECONDS);
                 assertNotEquals(loop.thread, on);
